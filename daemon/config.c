@@ -1,0 +1,251 @@
+/*
+ * gpd.conf: an INI file read with inih. Every key is checked here, so a
+ * daemon that starts has a configuration it can run on.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "frame.h"
+#include "gpd.h"
+
+struct config_parse {
+	struct config	*conf;
+	char		 cause[256];
+};
+
+static int
+config_number(const char *value, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	char		*end;
+	unsigned long	 n;
+
+	if (value[0] < '0' || value[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+config_string(char **dst, const char *value)
+{
+	char	*s;
+
+	if ((s = strdup(value)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int
+config_admins(struct config *conf, const char *value)
+{
+	char	*copy, *p, *tok, **v;
+
+	if ((copy = strdup(value)) == NULL)
+		return -1;
+	for (p = copy; (tok = strsep(&p, " \t,")) != NULL; ) {
+		if (*tok == '\0')
+			continue;
+		v = reallocarray(conf->admins, conf->nadmins + 1,
+		    sizeof(*conf->admins));
+		if (v == NULL)
+			goto fail;
+		conf->admins = v;
+		if ((conf->admins[conf->nadmins] = strdup(tok)) == NULL)
+			goto fail;
+		conf->nadmins++;
+	}
+	free(copy);
+	return 0;
+fail:
+	free(copy);
+	return -1;
+}
+
+static int
+config_server_key(struct config_parse *cp, const char *name,
+    const char *value)
+{
+	struct config	*conf = cp->conf;
+	unsigned long	 n;
+
+	if (strcmp(name, "listen") == 0)
+		return config_string(&conf->listen, value);
+	if (strcmp(name, "database") == 0)
+		return config_string(&conf->database, value);
+	if (strcmp(name, "units") == 0)
+		return config_string(&conf->units, value);
+	if (strcmp(name, "max_connections") == 0) {
+		if (config_number(value, 1, 100000, &n) == -1)
+			goto range;
+		conf->max_connections = n;
+	} else if (strcmp(name, "handshake_timeout") == 0) {
+		if (config_number(value, 1, 3600, &n) == -1)
+			goto range;
+		conf->handshake_timeout = n;
+	} else if (strcmp(name, "idle_timeout") == 0) {
+		if (config_number(value, 1, 86400, &n) == -1)
+			goto range;
+		conf->idle_timeout = n;
+	} else if (strcmp(name, "max_frame") == 0) {
+		if (config_number(value, 1024, FRAME_MAX_LIMIT, &n) == -1)
+			goto range;
+		conf->max_frame = n;
+	} else {
+		snprintf(cp->cause, sizeof(cp->cause),
+		    "unknown key '%s' in [server]", name);
+		return -1;
+	}
+	return 0;
+range:
+	snprintf(cp->cause, sizeof(cp->cause),
+	    "[server] %s = %s: not a whole number in the allowed range",
+	    name, value);
+	return -1;
+}
+
+static int
+config_handler(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct config_parse	*cp = arg;
+	struct config		*conf = cp->conf;
+	const char		*errstr;
+	int			 rv = -1;
+
+	if (cp->cause[0] != '\0')
+		return 0;
+	if (strcmp(section, "server") == 0)
+		rv = config_server_key(cp, name, value);
+	else if (strcmp(section, "tls") == 0) {
+		if (strcmp(name, "certificate") == 0)
+			rv = config_string(&conf->certificate, value);
+		else if (strcmp(name, "key") == 0)
+			rv = config_string(&conf->key, value);
+		else if (strcmp(name, "client_ca") == 0)
+			rv = config_string(&conf->client_ca, value);
+		else if (strcmp(name, "crl") == 0)
+			rv = config_string(&conf->crl, value);
+		else
+			snprintf(cp->cause, sizeof(cp->cause),
+			    "unknown key '%s' in [tls]", name);
+	} else if (strcmp(section, "access") == 0) {
+		if (strcmp(name, "admins") == 0)
+			rv = config_admins(conf, value);
+		else
+			snprintf(cp->cause, sizeof(cp->cause),
+			    "unknown key '%s' in [access]", name);
+	} else if (strcmp(section, "periods") == 0) {
+		if ((rv = period_rules_set(&conf->periods, name, value,
+		    &errstr)) == -1)
+			snprintf(cp->cause, sizeof(cp->cause), "[periods] %s",
+			    errstr);
+	} else
+		snprintf(cp->cause, sizeof(cp->cause), "unknown section [%s]",
+		    section);
+	if (rv == -1 && cp->cause[0] == '\0')
+		snprintf(cp->cause, sizeof(cp->cause), "out of memory");
+	return rv == 0;
+}
+
+struct config *
+config_load(const char *path, char **cause)
+{
+	struct config_parse	 cp;
+	struct config		*conf;
+	const char		*missing = NULL;
+	int			 line;
+
+	*cause = NULL;
+	if ((conf = calloc(1, sizeof(*conf))) == NULL)
+		goto nomem;
+	memset(&cp, 0, sizeof(cp));
+	cp.conf = conf;
+	conf->max_connections = 1000;
+	conf->handshake_timeout = 10;
+	conf->idle_timeout = 60;
+	conf->max_frame = FRAME_MAX_DEFAULT;
+	period_rules_default(&conf->periods);
+	if ((conf->path = strdup(path)) == NULL ||
+	    (conf->listen = strdup("127.0.0.1:7443")) == NULL ||
+	    (conf->database = strdup("/var/lib/gpd/gp.db")) == NULL)
+		goto nomem;
+
+	line = ini_parse(path, config_handler, &cp);
+	if (line == -1) {
+		if (asprintf(cause, "%s: %s", path, strerror(errno)) == -1)
+			*cause = NULL;
+		goto fail;
+	}
+	if (line != 0) {
+		if (asprintf(cause, "%s:%d: %s", path, line,
+		    cp.cause[0] != '\0' ? cp.cause : "not a key = value line")
+		    == -1)
+			*cause = NULL;
+		goto fail;
+	}
+	if (conf->units == NULL)
+		missing = "[server] units";
+	else if (conf->certificate == NULL)
+		missing = "[tls] certificate";
+	else if (conf->key == NULL)
+		missing = "[tls] key";
+	else if (conf->client_ca == NULL)
+		missing = "[tls] client_ca";
+	if (missing != NULL) {
+		if (asprintf(cause, "%s: %s is required", path, missing) == -1)
+			*cause = NULL;
+		goto fail;
+	}
+	return conf;
+nomem:
+	*cause = NULL;
+fail:
+	if (*cause == NULL)
+		*cause = strdup("out of memory");
+	config_free(conf);
+	return NULL;
+}
+
+void
+config_free(struct config *conf)
+{
+	size_t	i;
+
+	if (conf == NULL)
+		return;
+	free(conf->path);
+	free(conf->listen);
+	free(conf->database);
+	free(conf->units);
+	free(conf->certificate);
+	free(conf->key);
+	free(conf->client_ca);
+	free(conf->crl);
+	for (i = 0; i < conf->nadmins; i++)
+		free(conf->admins[i]);
+	free(conf->admins);
+	free(conf);
+}
+
+int
+config_is_admin(const struct config *conf, const char *cn)
+{
+	size_t	i;
+
+	for (i = 0; i < conf->nadmins; i++)
+		if (strcmp(conf->admins[i], cn) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,279 @@
+/*
+ * One client connection: TLS handshake under a deadline, identity check,
+ * framed requests in, framed responses out, and one way to end it:
+ * session_close(), idempotent and the last thing on any callback path.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/err.h>
+
+#include "frame.h"
+#include "gpd.h"
+
+/* Stop reading a peer whose unread replies pile up past this. */
+#define SESSION_OUTPUT_MAX	(4 * 1024 * 1024)
+
+static void	session_read(struct bufferevent *, void *);
+static void	session_write(struct bufferevent *, void *);
+static void	session_event(struct bufferevent *, short, void *);
+
+static void
+session_peer(char *buf, size_t len, const struct sockaddr *sa)
+{
+	char	host[INET6_ADDRSTRLEN] = "?";
+	int	port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)
+		    (const void *)sa;
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		port = ntohs(sin->sin_port);
+		snprintf(buf, len, "%s:%d", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)
+		    (const void *)sa;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		port = ntohs(sin6->sin6_port);
+		snprintf(buf, len, "[%s]:%d", host, port);
+	} else
+		snprintf(buf, len, "unknown");
+}
+
+static void
+session_handshake_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	session_close(arg, "handshake timeout");
+}
+
+void
+session_accept(struct server *srv, int fd, const struct sockaddr *sa,
+    int socklen)
+{
+	struct session	*s;
+	struct timeval	 tv;
+	SSL		*ssl;
+
+	(void)socklen;
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_warn("accept: session");
+		close(fd);
+		return;
+	}
+	s->server = srv;
+	s->id = ++srv->next_session;
+	session_peer(s->peer, sizeof(s->peer), sa);
+	if ((ssl = SSL_new(srv->ssl_ctx)) == NULL) {
+		log_warnx("session %" PRIu64 " cannot create TLS state",
+		    s->id);
+		close(fd);
+		free(s);
+		return;
+	}
+	/* From here the bufferevent owns fd and ssl, even if it fails. */
+	s->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (s->bev == NULL) {
+		log_warnx("session %" PRIu64 " cannot create bufferevent",
+		    s->id);
+		free(s);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&srv->sessions, s, entry);
+	srv->nsessions++;
+	server_listener_update(srv);
+
+	if ((s->handshake_timer = evtimer_new(srv->base,
+	    session_handshake_timeout, s)) == NULL) {
+		session_close(s, "out of memory");
+		return;
+	}
+	tv.tv_sec = srv->conf->handshake_timeout;
+	tv.tv_usec = 0;
+	evtimer_add(s->handshake_timer, &tv);
+	/* A whole frame fits; nothing more is read until it is handled. */
+	bufferevent_setwatermark(s->bev, EV_READ, 0,
+	    FRAME_HEADER + (size_t)srv->conf->max_frame);
+	bufferevent_setcb(s->bev, session_read, session_write, session_event,
+	    s);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	log_debug("session %" PRIu64 " accepted peer=%s", s->id, s->peer);
+}
+
+static void
+session_established(struct session *s)
+{
+	struct server	*srv = s->server;
+	struct timeval	 tv;
+	const char	*reason;
+	SSL		*ssl = bufferevent_openssl_get_ssl(s->bev);
+
+	if (tls_peer_identity(ssl, s->cn, s->fingerprint, &reason) == -1) {
+		session_close(s, reason);
+		return;
+	}
+	if (config_is_admin(srv->conf, s->cn))
+		s->role = ROLE_ADMIN;
+	else if (units_find(srv->units, s->cn) != NULL)
+		s->role = ROLE_UNIT;
+	else
+		s->role = ROLE_NONE;
+	s->established = 1;
+	evtimer_del(s->handshake_timer);
+	tv.tv_sec = srv->conf->idle_timeout;
+	tv.tv_usec = 0;
+	bufferevent_set_timeouts(s->bev, &tv, &tv);
+	log_info("session %" PRIu64 " established peer=%s cn=%s role=%s "
+	    "fingerprint=%s tls=%s", s->id, s->peer, s->cn,
+	    s->role == ROLE_ADMIN ? "admin" : s->role == ROLE_UNIT ? "unit" :
+	    "unknown", s->fingerprint, SSL_get_version(ssl));
+}
+
+/* Sends what is queued, then closes: the reply to a bad frame. */
+static void
+session_finish(struct session *s)
+{
+	s->closing = 1;
+	bufferevent_disable(s->bev, EV_READ);
+}
+
+static void
+session_read(struct bufferevent *bev, void *arg)
+{
+	struct session	*s = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct evbuffer	*out = bufferevent_get_output(bev);
+	const uint8_t	*buf;
+	const char	*errstr = NULL;
+	uint32_t	 n;
+	size_t		 len;
+
+	while (!s->closing && s->established) {
+		if ((len = evbuffer_get_length(in)) < FRAME_HEADER)
+			return;
+		buf = evbuffer_pullup(in, FRAME_HEADER);
+		switch (frame_check(buf, len, s->server->conf->max_frame, &n,
+		    &errstr)) {
+		case FRAME_NEED_MORE:
+			return;
+		case FRAME_ERROR:
+			log_warnx("session %" PRIu64 " cn=%s bad frame: %s",
+			    s->id, s->cn, errstr);
+			handler_frame_error(s, errstr, out);
+			session_finish(s);
+			return;
+		case FRAME_READY:
+			break;
+		}
+		if ((buf = evbuffer_pullup(in, FRAME_HEADER + (size_t)n))
+		    == NULL) {
+			session_close(s, "out of memory");
+			return;
+		}
+		s->requests++;
+		if (handler_dispatch(s, buf + FRAME_HEADER, n, out) == -1)
+			session_finish(s);
+		evbuffer_drain(in, FRAME_HEADER + (size_t)n);
+		if (evbuffer_get_length(out) > SESSION_OUTPUT_MAX) {
+			/* Resumed by session_write once the peer reads. */
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
+	}
+}
+
+static void
+session_write(struct bufferevent *bev, void *arg)
+{
+	struct session	*s = arg;
+
+	if (s->closing) {
+		session_close(s, "bad request");
+		return;
+	}
+	if (s->established && !(bufferevent_get_enabled(bev) & EV_READ)) {
+		bufferevent_enable(bev, EV_READ);
+		session_read(bev, s);
+	}
+}
+
+static void
+session_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct session	*s = arg;
+	unsigned long	 e;
+	char		 reason[256];
+
+	if (what & BEV_EVENT_CONNECTED) {
+		session_established(s);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		session_close(s, s->established ? "idle timeout" :
+		    "handshake timeout");
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		session_close(s, evbuffer_get_length(bufferevent_get_input(bev))
+		    > 0 ? "eof mid-frame" : "eof");
+		return;
+	}
+	if ((e = bufferevent_get_openssl_error(bev)) != 0) {
+		snprintf(reason, sizeof(reason), "%s: ",
+		    s->established ? "tls error" : "handshake failed");
+		ERR_error_string_n(e, reason + strlen(reason),
+		    sizeof(reason) - strlen(reason));
+		/* Drain the rest so the next session starts clean. */
+		while (bufferevent_get_openssl_error(bev) != 0)
+			;
+	} else
+		snprintf(reason, sizeof(reason), "%s",
+		    s->established ? "connection error" :
+		    "connection lost during handshake");
+	session_close(s, reason);
+}
+
+void
+session_close(struct session *s, const char *reason)
+{
+	struct server	*srv = s->server;
+
+	if (s->closed)
+		return;
+	s->closed = 1;
+	log_info("session %" PRIu64 " closed reason=\"%s\" peer=%s cn=%s "
+	    "requests=%" PRIu64, s->id, reason, s->peer,
+	    s->cn[0] != '\0' ? s->cn : "-", s->requests);
+	TAILQ_REMOVE(&srv->sessions, s, entry);
+	srv->nsessions--;
+	if (s->handshake_timer != NULL)
+		event_free(s->handshake_timer);
+	/* Frees the SSL and closes the socket (BEV_OPT_CLOSE_ON_FREE). */
+	bufferevent_free(s->bev);
+	free(s);
+	server_listener_update(srv);
+}
+
+void
+session_close_all(struct server *srv, const char *reason)
+{
+	struct session	*s;
+
+	while ((s = TAILQ_FIRST(&srv->sessions)) != NULL)
+		session_close(s, reason);
+}

@@ -1,0 +1,188 @@
+/*
+ * The server's TLS context and the identity of a verified peer.
+ *
+ * Mutual TLS only: a client certificate is required and verified against
+ * the configured CA (and CRL, leaf and chain), TLS 1.2 at least, ALPN
+ * "gp/1", no renegotiation, no session resumption (no tickets, no cache):
+ * every connection proves its certificate afresh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "gpd.h"
+#include "report.h"
+#include "validate.h"
+
+static const unsigned char	tls_alpn[] = "\x04" GPD_ALPN;
+
+static int
+tls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+    const unsigned char *in, unsigned int inlen, void *arg)
+{
+	unsigned int	i;
+
+	(void)ssl;
+	(void)arg;
+	for (i = 0; i < inlen && in[i] + 1U <= inlen - i; i += in[i] + 1U) {
+		if (in[i] == tls_alpn[0] &&
+		    memcmp(in + i + 1, tls_alpn + 1, tls_alpn[0]) == 0) {
+			*out = in + i + 1;
+			*outlen = in[i];
+			return SSL_TLSEXT_ERR_OK;
+		}
+	}
+	return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+static void
+tls_cause(char **cause, const char *what, const char *path)
+{
+	unsigned long	e = ERR_peek_last_error();
+	char		buf[256];
+
+	ERR_error_string_n(e, buf, sizeof(buf));
+	ERR_clear_error();
+	if (asprintf(cause, "%s %s: %s", what, path,
+	    e != 0 ? buf : "unusable") == -1)
+		*cause = NULL;
+}
+
+static int
+tls_load_crl(SSL_CTX *ctx, const char *path, char **cause)
+{
+	X509_STORE	*store = SSL_CTX_get_cert_store(ctx);
+	X509_LOOKUP	*lookup;
+
+	if ((lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file()))
+	    == NULL || X509_load_crl_file(lookup, path, X509_FILETYPE_PEM)
+	    <= 0) {
+		tls_cause(cause, "cannot load the CRL", path);
+		return -1;
+	}
+	/* Check revocation of the leaf and of every CA in the chain. */
+	X509_STORE_set_flags(store,
+	    X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+	return 0;
+}
+
+SSL_CTX *
+tls_ctx_new(const struct config *conf, char **cause)
+{
+	SSL_CTX			*ctx;
+	STACK_OF(X509_NAME)	*names;
+	static const unsigned char	sid_ctx[] = "gpd";
+
+	*cause = NULL;
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		tls_cause(cause, "cannot create", "the TLS context");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx) - 1);
+	if (SSL_CTX_set_cipher_list(ctx,
+	    "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL") != 1) {
+		tls_cause(cause, "cannot set", "the TLS 1.2 ciphers");
+		goto fail;
+	}
+	if (SSL_CTX_use_certificate_chain_file(ctx, conf->certificate) != 1) {
+		tls_cause(cause, "cannot load the certificate",
+		    conf->certificate);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, conf->key, SSL_FILETYPE_PEM)
+	    != 1) {
+		tls_cause(cause, "cannot load the key", conf->key);
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		tls_cause(cause, "the key does not match the certificate",
+		    conf->key);
+		goto fail;
+	}
+	if (SSL_CTX_load_verify_locations(ctx, conf->client_ca, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file(conf->client_ca)) == NULL) {
+		tls_cause(cause, "cannot load the client CA", conf->client_ca);
+		goto fail;
+	}
+	SSL_CTX_set_client_CA_list(ctx, names);
+	if (conf->crl != NULL && tls_load_crl(ctx, conf->crl, cause) == -1)
+		goto fail;
+	SSL_CTX_set_verify(ctx,
+	    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	SSL_CTX_set_verify_depth(ctx, 4);
+	/* A client certificate must allow client authentication. */
+	SSL_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
+	SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, NULL);
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+int
+tls_peer_identity(SSL *ssl, char cn[GPD_CN_MAX + 1],
+    char fingerprint[GPD_FINGERPRINT_LEN + 1], const char **reason)
+{
+	X509		*cert = NULL;
+	X509_NAME	*subject;
+	ASN1_STRING	*data;
+	unsigned char	*utf8 = NULL, md[EVP_MAX_MD_SIZE];
+	const unsigned char	*alpn;
+	unsigned int	 mdlen, alpnlen;
+	long		 verify;
+	int		 idx, len, rv = -1;
+
+	SSL_get0_alpn_selected(ssl, &alpn, &alpnlen);
+	if (alpnlen != tls_alpn[0] ||
+	    memcmp(alpn, tls_alpn + 1, alpnlen) != 0) {
+		*reason = "no ALPN gp/1";
+		return -1;
+	}
+	/* Checked again after the handshake, whatever the callbacks did. */
+	if ((verify = SSL_get_verify_result(ssl)) != X509_V_OK) {
+		*reason = X509_verify_cert_error_string(verify);
+		return -1;
+	}
+	if ((cert = SSL_get1_peer_certificate(ssl)) == NULL) {
+		*reason = "no client certificate";
+		return -1;
+	}
+	subject = X509_get_subject_name(cert);
+	if ((idx = X509_NAME_get_index_by_NID(subject, NID_commonName, -1))
+	    == -1) {
+		*reason = "certificate has no CN";
+		goto done;
+	}
+	if (X509_NAME_get_index_by_NID(subject, NID_commonName, idx) != -1) {
+		*reason = "certificate has more than one CN";
+		goto done;
+	}
+	data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx));
+	if ((len = ASN1_STRING_to_UTF8(&utf8, data)) < 0 ||
+	    len > GPD_CN_MAX || (size_t)len != strlen((char *)utf8) ||
+	    validate_unit_code((char *)utf8) == -1) {
+		*reason = "certificate CN is not a unit or administrator code";
+		goto done;
+	}
+	memcpy(cn, utf8, (size_t)len + 1);
+	if (X509_digest(cert, EVP_sha256(), md, &mdlen) != 1 || mdlen != 32) {
+		*reason = "cannot hash the certificate";
+		goto done;
+	}
+	report_hex(md, mdlen, fingerprint);
+	rv = 0;
+done:
+	OPENSSL_free(utf8);
+	X509_free(cert);
+	return rv;
+}

@@ -1,0 +1,217 @@
+/*
+ * The unit registry: an INI file with one section per unit code and the
+ * keys name, type, valid_from, valid_to. The province edits it; gpd reads
+ * it at start.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "gpd.h"
+#include "report.h"
+#include "validate.h"
+
+struct units_parse {
+	struct units	*units;
+	char		 cause[256];
+};
+
+static const char *const units_types[] = {
+	NULL, "district_federation", "sector_union", "civil_servants_union"
+};
+
+static int
+units_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct unit *)a)->code,
+	    ((const struct unit *)b)->code);
+}
+
+static struct unit *
+units_section(struct units_parse *up, const char *code)
+{
+	struct units	*u = up->units;
+	struct unit	*v;
+
+	if (u->n > 0 && strcmp(u->v[u->n - 1].code, code) == 0)
+		return &u->v[u->n - 1];
+	if (validate_unit_code(code) == -1) {
+		snprintf(up->cause, sizeof(up->cause),
+		    "[%s]: a unit code is 1 to %d of a-z, 0-9 and '-'",
+		    code, REPORT_MAX_UNIT);
+		return NULL;
+	}
+	if (u->n >= UNITS_MAX) {
+		snprintf(up->cause, sizeof(up->cause), "more than %d units",
+		    UNITS_MAX);
+		return NULL;
+	}
+	if ((v = reallocarray(u->v, u->n + 1, sizeof(*u->v))) == NULL)
+		return NULL;
+	u->v = v;
+	v = &u->v[u->n];
+	memset(v, 0, sizeof(*v));
+	v->valid_from = INT32_MIN;
+	v->valid_to = INT32_MAX;
+	if ((v->code = strdup(code)) == NULL)
+		return NULL;
+	u->n++;
+	return v;
+}
+
+static int
+units_handler(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct units_parse	*up = arg;
+	struct unit		*v;
+	size_t			 i;
+
+	if (up->cause[0] != '\0')
+		return 0;
+	if ((v = units_section(up, section)) == NULL) {
+		if (up->cause[0] == '\0')
+			snprintf(up->cause, sizeof(up->cause), "out of memory");
+		return 0;
+	}
+	if (strcmp(name, "name") == 0) {
+		if (validate_text(value, strlen(value), 0) == -1 ||
+		    strlen(value) > REPORT_MAX_SHORT) {
+			snprintf(up->cause, sizeof(up->cause),
+			    "[%s] name: not a line of UTF-8 text of at most "
+			    "%d bytes", section, REPORT_MAX_SHORT);
+			return 0;
+		}
+		free(v->name);
+		if ((v->name = strdup(value)) == NULL)
+			return 0;
+	} else if (strcmp(name, "type") == 0) {
+		for (i = 1; i < sizeof(units_types) / sizeof(*units_types); i++)
+			if (strcmp(value, units_types[i]) == 0)
+				break;
+		if (i == sizeof(units_types) / sizeof(*units_types)) {
+			snprintf(up->cause, sizeof(up->cause),
+			    "[%s] type = %s: not district_federation, "
+			    "sector_union or civil_servants_union",
+			    section, value);
+			return 0;
+		}
+		v->type = (int)i;
+	} else if (strcmp(name, "valid_from") == 0 ||
+	    strcmp(name, "valid_to") == 0) {
+		if (date_parse(value, name[6] == 'f' ? &v->valid_from :
+		    &v->valid_to) == -1) {
+			snprintf(up->cause, sizeof(up->cause),
+			    "[%s] %s = %s: not a date (YYYY-MM-DD)",
+			    section, name, value);
+			return 0;
+		}
+	} else {
+		snprintf(up->cause, sizeof(up->cause),
+		    "[%s]: unknown key '%s'", section, name);
+		return 0;
+	}
+	return 1;
+}
+
+struct units *
+units_load(const char *path, char **cause)
+{
+	struct units_parse	 up;
+	size_t			 i;
+	int			 line;
+
+	*cause = NULL;
+	memset(&up, 0, sizeof(up));
+	if ((up.units = calloc(1, sizeof(*up.units))) == NULL)
+		goto fail;
+	line = ini_parse(path, units_handler, &up);
+	if (line == -1) {
+		if (asprintf(cause, "%s: cannot open the unit registry", path)
+		    == -1)
+			*cause = NULL;
+		goto fail;
+	}
+	if (line != 0) {
+		if (asprintf(cause, "%s:%d: %s", path, line,
+		    up.cause[0] != '\0' ? up.cause : "not a key = value line")
+		    == -1)
+			*cause = NULL;
+		goto fail;
+	}
+	/* Sorted once so that look-ups are a binary search. */
+	qsort(up.units->v, up.units->n, sizeof(*up.units->v), units_cmp);
+	for (i = 0; i < up.units->n; i++) {
+		if (i > 0 && strcmp(up.units->v[i - 1].code,
+		    up.units->v[i].code) == 0) {
+			if (asprintf(cause, "%s: [%s] is listed twice", path,
+			    up.units->v[i].code) == -1)
+				*cause = NULL;
+			goto fail;
+		}
+		if (up.units->v[i].name == NULL || up.units->v[i].type == 0) {
+			if (asprintf(cause, "%s: [%s] needs name and type",
+			    path, up.units->v[i].code) == -1)
+				*cause = NULL;
+			goto fail;
+		}
+		if (up.units->v[i].valid_from > up.units->v[i].valid_to) {
+			if (asprintf(cause, "%s: [%s] valid_from is after "
+			    "valid_to", path, up.units->v[i].code) == -1)
+				*cause = NULL;
+			goto fail;
+		}
+	}
+	if (up.units->n == 0) {
+		if (asprintf(cause, "%s: no units", path) == -1)
+			*cause = NULL;
+		goto fail;
+	}
+	return up.units;
+fail:
+	if (*cause == NULL)
+		*cause = strdup("out of memory");
+	units_free(up.units);
+	return NULL;
+}
+
+void
+units_free(struct units *u)
+{
+	size_t	i;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < u->n; i++) {
+		free(u->v[i].code);
+		free(u->v[i].name);
+	}
+	free(u->v);
+	free(u);
+}
+
+const struct unit *
+units_find(const struct units *u, const char *code)
+{
+	struct unit	key;
+
+	memset(&key, 0, sizeof(key));
+	key.code = (char *)(uintptr_t)code;
+	return bsearch(&key, u->v, u->n, sizeof(*u->v), units_cmp);
+}
+
+int
+units_lookup(void *arg, const char *code, int32_t *valid_from,
+    int32_t *valid_to)
+{
+	const struct unit	*v;
+
+	if ((v = units_find(arg, code)) == NULL)
+		return -1;
+	*valid_from = v->valid_from;
+	*valid_to = v->valid_to;
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * Mapping between the report model and the generated protobuf-c types, for
+ * the code that builds and reads Request/Response envelopes.
+ */
+#ifndef GP_WIRE_H
+#define GP_WIRE_H
+
+#include "gp.pb-c.h"
+#include "report.h"
+
+/* A Gp__Report tree pointing into r (no copies); free with wire_report_free. */
+Gp__Report	*wire_report_new(const struct report *r);
+void		 wire_report_free(Gp__Report *);
+
+/* Copies a decoded Gp__Report into a new report. Text with an embedded NUL
+ * is refused by field name. Returns 0, or -1 with errs filled. */
+int		 wire_report_copy(const Gp__Report *, struct report **out,
+		    struct report_errors *errs);
+
+/* Packs a Request or Response with a 4-byte length header in front.
+ * *buf is malloc'd. Returns 0 or -1. */
+int		 wire_pack_request(const Gp__Request *, uint8_t **buf,
+		    size_t *len);
+int		 wire_pack_response(const Gp__Response *, uint8_t **buf,
+		    size_t *len);
+
+#endif

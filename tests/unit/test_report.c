@@ -1,0 +1,197 @@
+/* Report model: canonical bytes, wire round trip, derived ids, NUL refusal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+#include "wire.h"
+
+static struct report *
+sample(void)
+{
+	struct report	*r;
+
+	r = report_new();
+	assert_non_null(r);
+	r->unit = strdup("lc-tamduong");
+	r->period = strdup("2022-H1");
+	r->reporter_name = strdup("Lò Thị Mai");
+	r->nactivities = 1;
+	r->activities = calloc(1, sizeof(*r->activities));
+	r->activities[0].area = AREA_COMMUNICATION_TRAINING;
+	r->activities[0].kind = KIND_SEMINAR;
+	r->activities[0].occasion = OCCASION_WOMENS_DAY;
+	r->activities[0].status = STATUS_DONE;
+	r->activities[0].date = strdup("2022-03-08");
+	r->activities[0].title = strdup("Tọa đàm kỷ niệm ngày Quốc tế Phụ nữ");
+	r->activities[0].sessions = 1;
+	r->activities[0].participants = 120;
+	r->activities[0].female = 85;
+	r->nindicators = 1;
+	r->indicators = calloc(1, sizeof(*r->indicators));
+	r->indicators[0].code = IND_MEMBERS;
+	r->indicators[0].total = 1200;
+	r->indicators[0].female = 700;
+	r->narrative[TEXT_RESULTS] = strdup("Hoàn thành kế hoạch.");
+	r->law_review[TEXT_PROPOSALS] = strdup("Sửa đổi Điều 11.");
+	return r;
+}
+
+static void
+test_pack_unpack_round_trip(void **state)
+{
+	struct report		*r = sample(), *back = NULL;
+	struct report_errors	 errs = { 0 };
+	const char		*errstr = NULL;
+	uint8_t			*buf, *buf2;
+	size_t			 len, len2;
+
+	(void)state;
+	assert_int_equal(report_pack(r, &buf, &len), 0);
+	assert_int_equal(report_unpack(buf, len, &back, &errs, &errstr), 0);
+	assert_int_equal(errs.n, 0);
+	assert_string_equal(back->unit, "lc-tamduong");
+	assert_string_equal(back->reporter_name, "Lò Thị Mai");
+	assert_null(back->reporter_phone);
+	assert_int_equal(back->nactivities, 1);
+	assert_string_equal(back->activities[0].title,
+	    "Tọa đàm kỷ niệm ngày Quốc tế Phụ nữ");
+	assert_int_equal(back->activities[0].female, 85);
+	assert_int_equal(back->activities[0].occasion, OCCASION_WOMENS_DAY);
+	assert_null(back->activities[0].end_date);
+	assert_int_equal(back->indicators[0].total, 1200);
+	assert_string_equal(back->law_review[TEXT_PROPOSALS],
+	    "Sửa đổi Điều 11.");
+	assert_null(back->narrative[TEXT_NEXT_TASKS]);
+	/* Canonical: packing the decoded report gives the same bytes. */
+	assert_int_equal(report_pack(back, &buf2, &len2), 0);
+	assert_int_equal(len, len2);
+	assert_memory_equal(buf, buf2, len);
+	free(buf);
+	free(buf2);
+	report_free(r);
+	report_free(back);
+}
+
+static void
+test_nul_byte_refused_by_field(void **state)
+{
+	struct report		*r = sample(), *back = NULL;
+	struct report_errors	 errs = { 0 };
+	const char		*errstr = NULL;
+	Gp__Report		*pb;
+	uint8_t			 buf[4096];
+	size_t			 len;
+
+	(void)state;
+	pb = wire_report_new(r);
+	assert_non_null(pb);
+	/* "Tọa\0..." : the decoder must not silently truncate. */
+	pb->activities[0]->title.data = (uint8_t *)(uintptr_t)"ab\0cd";
+	pb->activities[0]->title.len = 5;
+	len = gp__report__pack(pb, buf);
+	wire_report_free(pb);
+	assert_int_equal(report_unpack(buf, len, &back, &errs, &errstr), -1);
+	assert_null(back);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.e[0].field, "activities[0].title");
+	assert_string_equal(errs.e[0].message, "contains a NUL byte");
+	report_free(r);
+}
+
+static void
+test_garbage_is_not_a_report(void **state)
+{
+	struct report		*back = NULL;
+	struct report_errors	 errs = { 0 };
+	const char		*errstr = NULL;
+	const uint8_t		 junk[] = { 0xff, 0xff, 0xff, 0xff, 0x0f };
+
+	(void)state;
+	assert_int_equal(report_unpack(junk, sizeof(junk), &back, &errs,
+	    &errstr), -1);
+	assert_null(back);
+	assert_string_equal(errstr, "not a report message");
+}
+
+static void
+test_derived_id_depends_on_content_only(void **state)
+{
+	struct report	*a = sample(), *b = sample();
+	char		*first;
+
+	(void)state;
+	assert_int_equal(report_derive_id(a), 0);
+	assert_int_equal(strlen(a->id), 36);
+	assert_int_equal(a->id[14], '8');	/* version 8 */
+	/* An id already there does not change the derived one. */
+	b->id = strdup("00000000-0000-0000-0000-000000000000");
+	assert_int_equal(report_derive_id(b), 0);
+	assert_string_equal(a->id, b->id);
+	first = strdup(a->id);
+	a->activities[0].female = 86;
+	assert_int_equal(report_derive_id(a), 0);
+	assert_string_not_equal(first, a->id);
+	free(first);
+	report_free(a);
+	report_free(b);
+}
+
+static void
+test_hash_changes_with_any_figure(void **state)
+{
+	struct report	*r = sample();
+	uint8_t		 h1[32], h2[32];
+
+	(void)state;
+	assert_int_equal(report_hash(r, h1), 0);
+	r->indicators[0].female = 701;
+	assert_int_equal(report_hash(r, h2), 0);
+	assert_memory_not_equal(h1, h2, 32);
+	report_free(r);
+}
+
+static void
+test_errors_cap_and_labels(void **state)
+{
+	struct report_errors	*errs;
+	int			 i;
+
+	(void)state;
+	errs = calloc(1, sizeof(*errs));
+	for (i = 0; i < REPORT_ERRORS_MAX + 5; i++)
+		report_errors_add(errs, "activities[0].female", "n=%d", i);
+	assert_int_equal(errs->n, REPORT_ERRORS_MAX);
+	assert_int_equal(errs->dropped, 5);
+	assert_string_equal(errs->e[3].message, "n=3");
+	free(errs);
+	assert_int_equal(report_label_find(report_kinds, KIND_COUNT,
+	    "seminar"), KIND_SEMINAR);
+	assert_int_equal(report_label_find(report_kinds, KIND_COUNT,
+	    "Seminar"), 0);
+	assert_string_equal(report_label_text(report_occasions,
+	    OCCASION_COUNT, OCCASION_VN_WOMENS_DAY),
+	    "Ngày Phụ nữ Việt Nam 20/10");
+	assert_string_equal(report_label_id(report_areas, AREA_COUNT, 99),
+	    "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pack_unpack_round_trip),
+		cmocka_unit_test(test_nul_byte_refused_by_field),
+		cmocka_unit_test(test_garbage_is_not_a_report),
+		cmocka_unit_test(test_derived_id_depends_on_content_only),
+		cmocka_unit_test(test_hash_changes_with_any_figure),
+		cmocka_unit_test(test_errors_cap_and_labels),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
