@@ -27,7 +27,7 @@ OPT ?=		-O2 -g
 SAN ?=
 CFLAGS ?=
 CPPFLAGS +=	-D_GNU_SOURCE -DGP_VERSION='"$(VERSION)"' \
-		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' -Iproto -I$(BUILD)/proto
+		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' -Iproto -Idaemon -I$(BUILD)/proto
 ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(SAN)
 
@@ -112,7 +112,8 @@ $(BUILD)/tests/test_validate: $(BUILD)/tests/unit/test_validate.o \
 	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
-    $(BUILD)/proto/report_json.o $(BUILD)/proto/period.o $(REPORT_OBJS)
+    $(BUILD)/proto/report_json.o $(BUILD)/proto/validate.o \
+    $(BUILD)/proto/period.o $(REPORT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \

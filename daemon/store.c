@@ -1,0 +1,826 @@
+/*
+ * The report store. Every statement gpd runs is in stmts[] below and is
+ * prepared once at open; the schema is built by migrations[], one
+ * transaction each, and numbered by PRAGMA user_version.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <sqlite3.h>
+
+#include "report.h"
+#include "store.h"
+
+/* A writer (an admin's sqlite3 shell) may hold the lock this long. */
+#define STORE_BUSY_MS	5000
+#define STORE_ERR_MAX	512
+#define STORE_HASH_LEN	32	/* SHA-256 */
+
+/*
+ * Migration N (1-based) takes the schema from version N-1 to N and ends
+ * by setting user_version to N; store_migrate checks that it did.
+ */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+	/* 1: reports with their rows, the audit log, period locks. */
+	"CREATE TABLE reports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  submission_id TEXT NOT NULL UNIQUE,"
+	"  unit TEXT NOT NULL,"
+	"  period TEXT NOT NULL,"
+	"  revision INTEGER NOT NULL CHECK (revision >= 1),"
+	"  receipt TEXT NOT NULL UNIQUE,"
+	"  received_at INTEGER NOT NULL,"
+	"  late INTEGER NOT NULL CHECK (late IN (0, 1)),"
+	"  cert_cn TEXT NOT NULL,"
+	"  cert_fingerprint TEXT NOT NULL,"
+	"  content_hash BLOB NOT NULL,"
+	"  reporter_name TEXT,"
+	"  reporter_position TEXT,"
+	"  reporter_phone TEXT,"
+	"  raw BLOB NOT NULL,"
+	/* Its index also serves every look-up by (unit, period). */
+	"  UNIQUE (unit, period, revision)"
+	");"
+	"CREATE TABLE activities ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  idx INTEGER NOT NULL,"
+	"  area INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  occasion INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  date TEXT,"
+	"  end_date TEXT,"
+	"  title TEXT,"
+	"  location TEXT,"
+	"  sessions INTEGER NOT NULL,"
+	"  participants INTEGER NOT NULL,"
+	"  female INTEGER NOT NULL,"
+	"  notes TEXT,"
+	"  PRIMARY KEY (report_id, idx)"
+	");"
+	"CREATE TABLE indicators ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  code INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  female INTEGER NOT NULL,"
+	"  PRIMARY KEY (report_id, code)"
+	");"
+	"CREATE TABLE narratives ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  section TEXT NOT NULL"
+	"    CHECK (section IN ('narrative', 'law_review')),"
+	"  field TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (report_id, section, field)"
+	");"
+	"CREATE TABLE warnings ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  idx INTEGER NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  PRIMARY KEY (report_id, idx)"
+	");"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  cn TEXT,"
+	"  fingerprint TEXT,"
+	"  action TEXT,"
+	"  unit TEXT,"
+	"  period TEXT,"
+	"  result TEXT,"
+	"  detail TEXT"
+	");"
+	"CREATE TABLE locks ("
+	"  period TEXT PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  cn TEXT"
+	");"
+	"PRAGMA user_version = 1;",
+};
+
+enum stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_FIND_SUBMISSION,
+	STMT_LAST_REVISION,
+	STMT_INSERT_REPORT,
+	STMT_INSERT_ACTIVITY,
+	STMT_INSERT_INDICATOR,
+	STMT_INSERT_TEXT,
+	STMT_INSERT_WARNING,
+	STMT_INSERT_AUDIT,
+	STMT__MAX
+};
+
+/* The name is what store_error() shows in front of SQLite's message. */
+static const struct {
+	const char	*name;
+	const char	*sql;
+} stmts[STMT__MAX] = {
+	/* IMMEDIATE: take the write lock before reading the last revision,
+	 * so that two writers cannot both pick the same one. */
+	[STMT_BEGIN] = { "begin", "BEGIN IMMEDIATE" },
+	[STMT_COMMIT] = { "commit", "COMMIT" },
+	[STMT_ROLLBACK] = { "rollback", "ROLLBACK" },
+	[STMT_FIND_SUBMISSION] = { "find-submission",
+	    "SELECT receipt, revision, received_at, late, content_hash "
+	    "FROM reports WHERE submission_id = ?1" },
+	[STMT_LAST_REVISION] = { "last-revision",
+	    "SELECT COALESCE(MAX(revision), 0) FROM reports "
+	    "WHERE unit = ?1 AND period = ?2" },
+	[STMT_INSERT_REPORT] = { "insert-report",
+	    "INSERT INTO reports (submission_id, unit, period, revision, "
+	    "receipt, received_at, late, cert_cn, cert_fingerprint, "
+	    "content_hash, reporter_name, reporter_position, reporter_phone, "
+	    "raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	    "?13, ?14)" },
+	[STMT_INSERT_ACTIVITY] = { "insert-activity",
+	    "INSERT INTO activities (report_id, idx, area, kind, occasion, "
+	    "status, date, end_date, title, location, sessions, participants, "
+	    "female, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13, ?14)" },
+	[STMT_INSERT_INDICATOR] = { "insert-indicator",
+	    "INSERT INTO indicators (report_id, code, total, female) "
+	    "VALUES (?1, ?2, ?3, ?4)" },
+	[STMT_INSERT_TEXT] = { "insert-text",
+	    "INSERT INTO narratives (report_id, section, field, text) "
+	    "VALUES (?1, ?2, ?3, ?4)" },
+	[STMT_INSERT_WARNING] = { "insert-warning",
+	    "INSERT INTO warnings (report_id, idx, field, message) "
+	    "VALUES (?1, ?2, ?3, ?4)" },
+	[STMT_INSERT_AUDIT] = { "insert-audit",
+	    "INSERT INTO audit (at, cn, fingerprint, action, unit, period, "
+	    "result, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[STMT__MAX];
+	int		 full;	/* the last error was a full disk */
+	char		 errbuf[STORE_ERR_MAX];
+};
+
+/* Records SQLite's error for what was run under name; returns -1. */
+static int
+store_sqlerr(struct store *s, const char *name, int rc)
+{
+	int	sys;
+
+	/* A full disk can surface as an I/O error on the write itself. */
+	sys = sqlite3_system_errno(s->db);
+	s->full = (rc & 0xff) == SQLITE_FULL ||
+	    ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT));
+	snprintf(s->errbuf, sizeof(s->errbuf), "%s: %s", name,
+	    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+store_err(struct store *s, const char *name, const char *msg)
+{
+	s->full = 0;
+	snprintf(s->errbuf, sizeof(s->errbuf), "%s: %s", name, msg);
+	return -1;
+}
+
+static enum store_status
+store_failure(const struct store *s)
+{
+	return s->full ? STORE_FULL : STORE_FAIL;
+}
+
+/* Runs SQL that returns no rows, at open time only. */
+static int
+store_exec(struct store *s, const char *name, const char *sql)
+{
+	int	rc;
+
+	if ((rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
+		return store_sqlerr(s, name, rc);
+	return 0;
+}
+
+static int
+store_user_version(struct store *s, int *version)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		goto fail;
+	*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	store_sqlerr(s, "user_version", rc);
+	sqlite3_finalize(st);
+	return -1;
+}
+
+static int
+store_journal_wal(struct store *s)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*mode;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		goto fail;
+	/* SQLite keeps the old mode, without an error, where WAL cannot
+	 * work (no shared memory, an in-memory database). */
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		snprintf(s->errbuf, sizeof(s->errbuf),
+		    "journal_mode: database stays in %s mode, not wal",
+		    mode == NULL ? "an unknown" : mode);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	store_sqlerr(s, "journal_mode", rc);
+	sqlite3_finalize(st);
+	return -1;
+}
+
+/*
+ * Brings the schema to STORE_SCHEMA_VERSION, one migration per
+ * transaction. The version is read inside the write transaction, so two
+ * daemons starting together do not both apply the same migration.
+ */
+static int
+store_migrate(struct store *s)
+{
+	char	name[32];
+	int	version, after;
+
+	for (;;) {
+		if (store_exec(s, "begin", "BEGIN IMMEDIATE") == -1)
+			return -1;
+		if (store_user_version(s, &version) == -1)
+			goto fail;
+		if (version > STORE_SCHEMA_VERSION) {
+			snprintf(s->errbuf, sizeof(s->errbuf),
+			    "database schema version %d is newer than this "
+			    "gpd knows (%d)", version, STORE_SCHEMA_VERSION);
+			goto fail;
+		}
+		if (version < 0) {
+			snprintf(s->errbuf, sizeof(s->errbuf),
+			    "database schema version %d is not one gpd "
+			    "knows", version);
+			goto fail;
+		}
+		if (version == STORE_SCHEMA_VERSION)
+			break;
+		snprintf(name, sizeof(name), "migration %d", version + 1);
+		if (store_exec(s, name, migrations[version]) == -1)
+			goto fail;
+		if (store_user_version(s, &after) == -1)
+			goto fail;
+		if (after != version + 1) {
+			store_err(s, name, "did not set user_version");
+			goto fail;
+		}
+		if (store_exec(s, "commit", "COMMIT") == -1)
+			goto fail;
+	}
+	/* Ends the transaction that only read the version. */
+	if (store_exec(s, "commit", "COMMIT") == -1)
+		goto fail;
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, const char **errstr)
+{
+	/* Outlives the store it describes, which is already gone. */
+	static char	 openerr[STORE_ERR_MAX];
+	struct store	*s;
+	int		 i, rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		*errstr = "out of memory";
+		return NULL;
+	}
+	/* NOMUTEX: one thread owns the store. */
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		store_sqlerr(s, "open", rc);
+		goto fail;
+	}
+	if ((rc = sqlite3_busy_timeout(s->db, STORE_BUSY_MS)) != SQLITE_OK) {
+		store_sqlerr(s, "busy_timeout", rc);
+		goto fail;
+	}
+	/* Migrate first: a database we refuse is left as it was. */
+	if (store_migrate(s) == -1)
+		goto fail;
+	if (store_journal_wal(s) == -1)
+		goto fail;
+	/* A receipt promises the report survives a power cut. */
+	if (store_exec(s, "synchronous", "PRAGMA synchronous = FULL") == -1)
+		goto fail;
+	if (store_exec(s, "foreign_keys", "PRAGMA foreign_keys = ON") == -1)
+		goto fail;
+	for (i = 0; i < STMT__MAX; i++) {
+		rc = sqlite3_prepare_v3(s->db, stmts[i].sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL);
+		if (rc != SQLITE_OK) {
+			store_sqlerr(s, stmts[i].name, rc);
+			goto fail;
+		}
+	}
+	return s;
+fail:
+	snprintf(openerr, sizeof(openerr), "%s", s->errbuf);
+	*errstr = openerr;
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	int	i;
+
+	if (s == NULL)
+		return;
+	for (i = STMT__MAX - 1; i >= 0; i--)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+const char *
+store_error(const struct store *s)
+{
+	return s->errbuf;
+}
+
+/*
+ * Text and blobs are bound SQLITE_STATIC: they outlive the step, and
+ * store_reset() clears every binding before the caller may free them.
+ */
+static void
+store_reset(struct store *s, enum stmt id)
+{
+	sqlite3_reset(s->stmt[id]);
+	sqlite3_clear_bindings(s->stmt[id]);
+}
+
+static int
+store_bind_text(struct store *s, enum stmt id, int col, const char *text)
+{
+	int	rc;
+
+	if (text == NULL)
+		rc = sqlite3_bind_null(s->stmt[id], col);
+	else
+		rc = sqlite3_bind_text64(s->stmt[id], col, text, strlen(text),
+		    SQLITE_STATIC, SQLITE_UTF8);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, stmts[id].name, rc);
+	return 0;
+}
+
+static int
+store_bind_blob(struct store *s, enum stmt id, int col, const void *blob,
+    size_t len)
+{
+	int	rc;
+
+	rc = sqlite3_bind_blob64(s->stmt[id], col, blob, len, SQLITE_STATIC);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(s, stmts[id].name, rc);
+	return 0;
+}
+
+static int
+store_bind_int(struct store *s, enum stmt id, int col, int64_t v)
+{
+	int	rc;
+
+	if ((rc = sqlite3_bind_int64(s->stmt[id], col, v)) != SQLITE_OK)
+		return store_sqlerr(s, stmts[id].name, rc);
+	return 0;
+}
+
+/* SQLite integers are signed: refuse rather than wrap. */
+static int
+store_bind_uint(struct store *s, enum stmt id, int col, uint64_t v)
+{
+	if (v > INT64_MAX)
+		return store_err(s, stmts[id].name, "count out of range");
+	return store_bind_int(s, id, col, (int64_t)v);
+}
+
+/* Steps a statement that returns no row, then readies it for reuse. */
+static int
+store_step(struct store *s, enum stmt id)
+{
+	int	rc;
+
+	rc = sqlite3_step(s->stmt[id]);
+	if (rc != SQLITE_DONE)
+		store_sqlerr(s, stmts[id].name, rc);
+	store_reset(s, id);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Steps a query: returns SQLITE_ROW or SQLITE_DONE, or -1. */
+static int
+store_step_row(struct store *s, enum stmt id)
+{
+	int	rc;
+
+	rc = sqlite3_step(s->stmt[id]);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_sqlerr(s, stmts[id].name, rc);
+		store_reset(s, id);
+		return -1;
+	}
+	return rc;
+}
+
+/*
+ * Ends a failed transaction. Every statement is reset first: one left
+ * mid-step would keep its read open, and bindings must not outlive the
+ * report they point into. The first error stays the one reported.
+ */
+static void
+store_rollback(struct store *s)
+{
+	size_t	len;
+	int	i, rc;
+
+	for (i = 0; i < STMT__MAX; i++)
+		store_reset(s, i);
+	/* SQLite rolls back by itself after some errors (SQLITE_FULL). */
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	rc = sqlite3_step(s->stmt[STMT_ROLLBACK]);
+	if (rc != SQLITE_DONE) {
+		len = strlen(s->errbuf);
+		snprintf(s->errbuf + len, sizeof(s->errbuf) - len,
+		    "; rollback: %s", sqlite3_errmsg(s->db));
+	}
+	sqlite3_reset(s->stmt[STMT_ROLLBACK]);
+}
+
+/*
+ * Looks the submission id up. Returns 0 when absent, 1 when present with
+ * *out filled from the first receipt and *same telling whether the content
+ * hash matches, -1 on error.
+ */
+static int
+store_find_submission(struct store *s, const struct report *r,
+    const uint8_t *hash, struct store_receipt *out, int *same)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_FIND_SUBMISSION];
+	const void	*stored;
+	const char	*receipt;
+	int		 rc;
+
+	if (store_bind_text(s, STMT_FIND_SUBMISSION, 1, r->id) == -1)
+		return -1;
+	if ((rc = store_step_row(s, STMT_FIND_SUBMISSION)) == -1)
+		return -1;
+	if (rc == SQLITE_DONE) {
+		store_reset(s, STMT_FIND_SUBMISSION);
+		return 0;
+	}
+	receipt = (const char *)sqlite3_column_text(st, 0);
+	if (receipt == NULL ||
+	    (size_t)sqlite3_column_bytes(st, 0) != STORE_RECEIPT_LEN) {
+		store_reset(s, STMT_FIND_SUBMISSION);
+		return store_err(s, stmts[STMT_FIND_SUBMISSION].name,
+		    "stored receipt is malformed");
+	}
+	memcpy(out->receipt, receipt, STORE_RECEIPT_LEN + 1);
+	out->revision = (uint32_t)sqlite3_column_int64(st, 1);
+	out->received_at = sqlite3_column_int64(st, 2);
+	out->late = sqlite3_column_int(st, 3);
+	out->duplicate = 1;
+	stored = sqlite3_column_blob(st, 4);
+	*same = stored != NULL &&
+	    sqlite3_column_bytes(st, 4) == STORE_HASH_LEN &&
+	    memcmp(stored, hash, STORE_HASH_LEN) == 0;
+	store_reset(s, STMT_FIND_SUBMISSION);
+	return 1;
+}
+
+static int
+store_next_revision(struct store *s, const struct report *r,
+    uint32_t *revision)
+{
+	int64_t	last;
+	int	rc;
+
+	if (store_bind_text(s, STMT_LAST_REVISION, 1, r->unit) == -1 ||
+	    store_bind_text(s, STMT_LAST_REVISION, 2, r->period) == -1)
+		return -1;
+	if ((rc = store_step_row(s, STMT_LAST_REVISION)) == -1)
+		return -1;
+	if (rc != SQLITE_ROW) {
+		store_reset(s, STMT_LAST_REVISION);
+		return store_err(s, stmts[STMT_LAST_REVISION].name,
+		    "no result");
+	}
+	last = sqlite3_column_int64(s->stmt[STMT_LAST_REVISION], 0);
+	store_reset(s, STMT_LAST_REVISION);
+	if (last < 0 || last >= UINT32_MAX)
+		return store_err(s, stmts[STMT_LAST_REVISION].name,
+		    "revision out of range");
+	*revision = (uint32_t)last + 1;
+	return 0;
+}
+
+/*
+ * The receipt: the first 128 bits, in hex, of SHA-256 over
+ * "gp-receipt-v1" NUL id NUL unit NUL period NUL revision NUL
+ * content-hash-hex NUL received_at, numbers in decimal. All text, so
+ * that an administrator can recompute it with printf | sha256sum.
+ */
+static int
+store_receipt(struct store *s, const struct report *r,
+    const struct store_meta *m, struct store_receipt *out)
+{
+	EVP_MD_CTX	*ctx;
+	uint8_t		 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen;
+	char		 revision[16], received_at[24];
+	char		 hash[2 * STORE_HASH_LEN + 1];
+	const char	*fields[7];
+	size_t		 i;
+
+	snprintf(revision, sizeof(revision), "%" PRIu32, out->revision);
+	snprintf(received_at, sizeof(received_at), "%" PRId64,
+	    m->received_at);
+	report_hex(m->hash, STORE_HASH_LEN, hash);
+	fields[0] = "gp-receipt-v1";
+	fields[1] = r->id;
+	fields[2] = r->unit;
+	fields[3] = r->period;
+	fields[4] = revision;
+	fields[5] = hash;
+	fields[6] = received_at;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		goto fail;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		goto fail;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (i > 0 && EVP_DigestUpdate(ctx, "", 1) != 1)
+			goto fail;
+		if (EVP_DigestUpdate(ctx, fields[i], strlen(fields[i])) != 1)
+			goto fail;
+	}
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 ||
+	    mdlen < STORE_RECEIPT_LEN / 2)
+		goto fail;
+	report_hex(md, STORE_RECEIPT_LEN / 2, out->receipt);
+	EVP_MD_CTX_free(ctx);
+	return 0;
+fail:
+	EVP_MD_CTX_free(ctx);
+	return store_err(s, "receipt", "SHA-256 failed");
+}
+
+static int
+store_insert_report(struct store *s, const struct report *r,
+    const struct store_meta *m, const struct store_receipt *out,
+    int64_t *report_id)
+{
+	const enum stmt	id = STMT_INSERT_REPORT;
+
+	if (store_bind_text(s, id, 1, r->id) == -1 ||
+	    store_bind_text(s, id, 2, r->unit) == -1 ||
+	    store_bind_text(s, id, 3, r->period) == -1 ||
+	    store_bind_int(s, id, 4, out->revision) == -1 ||
+	    store_bind_text(s, id, 5, out->receipt) == -1 ||
+	    store_bind_int(s, id, 6, m->received_at) == -1 ||
+	    store_bind_int(s, id, 7, m->late != 0) == -1 ||
+	    store_bind_text(s, id, 8, m->cn) == -1 ||
+	    store_bind_text(s, id, 9, m->fingerprint) == -1 ||
+	    store_bind_blob(s, id, 10, m->hash, STORE_HASH_LEN) == -1 ||
+	    store_bind_text(s, id, 11, r->reporter_name) == -1 ||
+	    store_bind_text(s, id, 12, r->reporter_position) == -1 ||
+	    store_bind_text(s, id, 13, r->reporter_phone) == -1 ||
+	    store_bind_blob(s, id, 14, m->raw, m->rawlen) == -1)
+		return -1;
+	if (store_step(s, id) == -1)
+		return -1;
+	*report_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+store_insert_activities(struct store *s, int64_t report_id,
+    const struct report *r)
+{
+	const enum stmt			 id = STMT_INSERT_ACTIVITY;
+	const struct report_activity	*a;
+	size_t				 i;
+
+	for (i = 0; i < r->nactivities; i++) {
+		a = &r->activities[i];
+		if (store_bind_int(s, id, 1, report_id) == -1 ||
+		    store_bind_uint(s, id, 2, i) == -1 ||
+		    store_bind_int(s, id, 3, a->area) == -1 ||
+		    store_bind_int(s, id, 4, a->kind) == -1 ||
+		    store_bind_int(s, id, 5, a->occasion) == -1 ||
+		    store_bind_int(s, id, 6, a->status) == -1 ||
+		    store_bind_text(s, id, 7, a->date) == -1 ||
+		    store_bind_text(s, id, 8, a->end_date) == -1 ||
+		    store_bind_text(s, id, 9, a->title) == -1 ||
+		    store_bind_text(s, id, 10, a->location) == -1 ||
+		    store_bind_uint(s, id, 11, a->sessions) == -1 ||
+		    store_bind_uint(s, id, 12, a->participants) == -1 ||
+		    store_bind_uint(s, id, 13, a->female) == -1 ||
+		    store_bind_text(s, id, 14, a->notes) == -1 ||
+		    store_step(s, id) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+store_insert_indicators(struct store *s, int64_t report_id,
+    const struct report *r)
+{
+	const enum stmt				 id = STMT_INSERT_INDICATOR;
+	const struct report_indicator_value	*v;
+	size_t					 i;
+
+	for (i = 0; i < r->nindicators; i++) {
+		v = &r->indicators[i];
+		if (store_bind_int(s, id, 1, report_id) == -1 ||
+		    store_bind_int(s, id, 2, v->code) == -1 ||
+		    store_bind_uint(s, id, 3, v->total) == -1 ||
+		    store_bind_uint(s, id, 4, v->female) == -1 ||
+		    store_step(s, id) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* One row per text present, keyed by its report_texts[] id. */
+static int
+store_insert_texts(struct store *s, int64_t report_id, const char *section,
+    char *const *texts, size_t n)
+{
+	const enum stmt	id = STMT_INSERT_TEXT;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		if (texts[i] == NULL)
+			continue;
+		if (store_bind_int(s, id, 1, report_id) == -1 ||
+		    store_bind_text(s, id, 2, section) == -1 ||
+		    store_bind_text(s, id, 3, report_texts[i].id) == -1 ||
+		    store_bind_text(s, id, 4, texts[i]) == -1 ||
+		    store_step(s, id) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+store_insert_warnings(struct store *s, int64_t report_id,
+    const struct report_errors *w)
+{
+	const enum stmt	id = STMT_INSERT_WARNING;
+	size_t		i;
+
+	for (i = 0; w != NULL && i < w->n && i < REPORT_ERRORS_MAX; i++) {
+		if (store_bind_int(s, id, 1, report_id) == -1 ||
+		    store_bind_uint(s, id, 2, i) == -1 ||
+		    store_bind_text(s, id, 3, w->e[i].field) == -1 ||
+		    store_bind_text(s, id, 4, w->e[i].message) == -1 ||
+		    store_step(s, id) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+store_insert_audit(struct store *s, int64_t at, const char *cn,
+    const char *fingerprint, const char *action, const char *unit,
+    const char *period, const char *result, const char *detail)
+{
+	const enum stmt	id = STMT_INSERT_AUDIT;
+
+	if (store_bind_int(s, id, 1, at) == -1 ||
+	    store_bind_text(s, id, 2, cn) == -1 ||
+	    store_bind_text(s, id, 3, fingerprint) == -1 ||
+	    store_bind_text(s, id, 4, action) == -1 ||
+	    store_bind_text(s, id, 5, unit) == -1 ||
+	    store_bind_text(s, id, 6, period) == -1 ||
+	    store_bind_text(s, id, 7, result) == -1 ||
+	    store_bind_text(s, id, 8, detail) == -1 ||
+	    store_step(s, id) == -1) {
+		store_reset(s, id);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything store_put_report does inside its transaction. */
+static enum store_status
+store_submit(struct store *s, const struct report *r,
+    const struct store_meta *m, struct store_receipt *out)
+{
+	char	detail[32];
+	int64_t	report_id;
+	int	found, same;
+
+	if ((found = store_find_submission(s, r, m->hash, out, &same)) == -1)
+		return store_failure(s);
+	if (found)
+		return same ? STORE_DUPLICATE : STORE_CONFLICT;
+
+	if (store_next_revision(s, r, &out->revision) == -1)
+		return store_failure(s);
+	out->received_at = m->received_at;
+	out->late = m->late != 0;
+	if (store_receipt(s, r, m, out) == -1)
+		return store_failure(s);
+
+	if (store_insert_report(s, r, m, out, &report_id) == -1 ||
+	    store_insert_activities(s, report_id, r) == -1 ||
+	    store_insert_indicators(s, report_id, r) == -1 ||
+	    store_insert_texts(s, report_id, "narrative", r->narrative,
+	    TEXT_COUNT) == -1 ||
+	    store_insert_texts(s, report_id, "law_review", r->law_review,
+	    LAW_REVIEW_COUNT) == -1 ||
+	    store_insert_warnings(s, report_id, m->warnings) == -1)
+		return store_failure(s);
+
+	snprintf(detail, sizeof(detail), "revision %" PRIu32, out->revision);
+	if (store_insert_audit(s, m->received_at, m->cn, m->fingerprint,
+	    "submit", r->unit, r->period, "accepted", detail) == -1)
+		return store_failure(s);
+	return STORE_OK;
+}
+
+enum store_status
+store_put_report(struct store *s, const struct report *r,
+    const struct store_meta *m, struct store_receipt *out)
+{
+	enum store_status	status;
+
+	memset(out, 0, sizeof(*out));
+	s->errbuf[0] = '\0';
+	s->full = 0;
+	/* These go into the receipt as text; validation guarantees them,
+	 * but the store must not crash on a report that skipped it. */
+	if (r->id == NULL || r->unit == NULL || r->period == NULL ||
+	    m->hash == NULL) {
+		store_err(s, "put-report", "report lacks id, unit, period "
+		    "or hash");
+		return STORE_FAIL;
+	}
+
+	if (store_step(s, STMT_BEGIN) == -1)
+		return store_failure(s);
+	status = store_submit(s, r, m, out);
+	if (status == STORE_OK && store_step(s, STMT_COMMIT) == -1)
+		status = store_failure(s);
+	/* Nothing is kept unless committed, a duplicate included. */
+	if (status != STORE_OK)
+		store_rollback(s);
+	if (status != STORE_OK && status != STORE_DUPLICATE)
+		memset(out, 0, sizeof(*out));
+	return status;
+}
+
+int
+store_audit(struct store *s, int64_t at, const char *cn,
+    const char *fingerprint, const char *action, const char *unit,
+    const char *period, const char *result, const char *detail)
+{
+	s->errbuf[0] = '\0';
+	s->full = 0;
+	return store_insert_audit(s, at, cn, fingerprint, action, unit,
+	    period, result, detail);
+}

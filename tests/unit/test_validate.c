@@ -1,0 +1,1053 @@
+/*
+ * Unit tests for proto/validate.c: each rule on its own, field names as
+ * the JSON spells them, every error reported at once, warnings, UTF-8.
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "period.h"
+#include "report.h"
+#include "validate.h"
+
+#define UUID	"0b6f3c5e-2a41-4d7e-9c1a-5f2e8d7b6a90"
+
+struct fixture {
+	struct report		*r;
+	struct period_rules	 rules;
+	struct validate_context	 ctx;
+	struct report_errors	 errs;
+	struct report_errors	 warns;
+};
+
+static int32_t
+day(const char *s)
+{
+	int32_t	 d = 0;
+
+	assert_int_equal(date_parse(s, &d), 0);
+	return d;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	assert_non_null(p = strdup(s));
+	return p;
+}
+
+/* Replaces a text field of the report; NULL makes it absent. */
+static void
+set(char **field, const char *s)
+{
+	free(*field);
+	*field = s == NULL ? NULL : xstrdup(s);
+}
+
+/* A string of n copies of c. */
+static char *
+repeat(int c, size_t n)
+{
+	char	*s;
+
+	assert_non_null(s = malloc(n + 1));
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* The sample registry: lc-tamduong until districts were abolished. */
+static int
+lookup(void *arg, const char *code, int32_t *from, int32_t *to)
+{
+	(void)arg;
+	if (strcmp(code, "lc-tamduong") == 0) {
+		*from = INT32_MIN;
+		*to = day("2025-06-30");
+	} else if (strcmp(code, "lc-tp") == 0) {
+		*from = INT32_MIN;
+		*to = INT32_MAX;
+	} else if (strcmp(code, "lc-old") == 0) {
+		*from = day("2010-01-01");
+		*to = day("2015-12-31");
+	} else if (strcmp(code, "lc-new") == 0) {
+		*from = day("2025-07-01");
+		*to = INT32_MAX;
+	} else
+		return -1;
+	return 0;
+}
+
+static void
+activity(struct report_activity *a, uint32_t area, uint32_t kind,
+    uint32_t occasion, uint32_t status, const char *date, const char *title)
+{
+	a->area = area;
+	a->kind = kind;
+	a->occasion = occasion;
+	a->status = status;
+	a->date = xstrdup(date);
+	a->title = xstrdup(title);
+	a->sessions = 1;
+	a->participants = 100;
+	a->female = 60;
+}
+
+/* A valid 6-month report of LĐLĐ huyện Tam Đường, submitted 2022-06-05. */
+static struct report *
+valid_report(void)
+{
+	struct report		*r;
+	struct report_activity	*a;
+
+	assert_non_null(r = report_new());
+	r->id = xstrdup(UUID);
+	r->unit = xstrdup("lc-tamduong");
+	r->period = xstrdup("2022-H1");
+	r->reporter_name = xstrdup("Nguyễn Thị Hoa");
+	r->reporter_position = xstrdup("Trưởng ban Nữ công");
+	r->reporter_phone = xstrdup("0213 3875 123");
+
+	assert_non_null(r->activities = calloc(3, sizeof(*r->activities)));
+	r->nactivities = 3;
+	a = &r->activities[0];
+	activity(a, AREA_POLICY_DISSEMINATION, KIND_PROPAGANDA,
+	    OCCASION_WOMENS_DAY, STATUS_DONE, "2022-03-05",
+	    "Tuyên truyền Nghị quyết 11-NQ/TW nhân ngày 8/3");
+	a->location = xstrdup("Tam Đường");
+	a->sessions = 2;
+	a->participants = 120;
+	a->female = 80;
+	a = &r->activities[1];
+	activity(a, AREA_COMMUNICATION_TRAINING, KIND_TRAINING,
+	    OCCASION_NONE, STATUS_DONE, "2022-04-10",
+	    "Tập huấn phòng chống bạo lực gia đình");
+	a->end_date = xstrdup("2022-04-12");
+	a->sessions = 3;
+	a->notes = xstrdup("Ba lớp:\n\t- cán bộ\r\n\t- đoàn viên");
+	a = &r->activities[2];
+	activity(a, AREA_STRATEGY_IMPLEMENTATION, KIND_CULTURAL,
+	    OCCASION_FAMILY_DAY, STATUS_PLANNED, "2022-06-28",
+	    "Giao lưu văn nghệ Ngày Gia đình Việt Nam");
+
+	assert_non_null(r->indicators = calloc(5, sizeof(*r->indicators)));
+	r->nindicators = 5;
+	r->indicators[0] = (struct report_indicator_value){
+	    IND_MEMBERS, 1500, 700 };
+	r->indicators[1] = (struct report_indicator_value){
+	    IND_GBV_CASES_DETECTED, 5, 5 };
+	r->indicators[2] = (struct report_indicator_value){
+	    IND_GBV_CASES_HANDLED, 4, 4 };
+	r->indicators[3] = (struct report_indicator_value){
+	    IND_GVNDN_REGISTERED, 300, 300 };
+	r->indicators[4] = (struct report_indicator_value){
+	    IND_GVNDN_ACHIEVED, 250, 250 };
+
+	r->narrative[TEXT_RESULTS] = xstrdup("Hoàn thành kế hoạch.\n"
+	    "Tổ chức 3 hoạt động, 340 lượt người tham gia.");
+	r->narrative[TEXT_DIFFICULTIES] = xstrdup("Địa bàn rộng, đi lại "
+	    "khó khăn.");
+	r->law_review[TEXT_PROPOSALS] = xstrdup("Sửa đổi Điều 11.");
+	return r;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return -1;
+	f->r = valid_report();
+	period_rules_default(&f->rules);
+	f->ctx.rules = &f->rules;
+	f->ctx.today = day("2022-06-05");
+	f->ctx.unit_lookup = lookup;
+	f->ctx.arg = NULL;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	report_free(f->r);
+	free(f);
+	return 0;
+}
+
+static int
+run(struct fixture *f)
+{
+	report_errors_clear(&f->errs);
+	report_errors_clear(&f->warns);
+	return validate_report(f->r, &f->ctx, &f->errs, &f->warns);
+}
+
+static void
+dump(const char *what, const struct report_errors *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->n; i++)
+		print_message("%s: %s: %s\n", what, e->e[i].field,
+		    e->e[i].message);
+}
+
+/* Fails unless some entry names field with a message containing want. */
+static void
+assert_entry(const struct report_errors *e, const char *field,
+    const char *want)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->e[i].field, field) == 0 &&
+		    strstr(e->e[i].message, want) != NULL)
+			return;
+	dump("have", e);
+	fail_msg("no \"%s\" with \"%s\"", field, want);
+}
+
+/* Exactly one error, on field, mentioning want. */
+static void
+assert_only_error(struct fixture *f, const char *field, const char *want)
+{
+	assert_int_equal(run(f), -1);
+	if (f->errs.n != 1)
+		dump("error", &f->errs);
+	assert_int_equal(f->errs.n, 1);
+	assert_entry(&f->errs, field, want);
+}
+
+static void
+test_valid(void **state)
+{
+	struct fixture	*f = *state;
+
+	if (run(f) != 0 || f->warns.n != 0) {
+		dump("error", &f->errs);
+		dump("warning", &f->warns);
+		fail();
+	}
+	/* Absent optional texts and no warnings list are fine too. */
+	set(&f->r->reporter_position, NULL);
+	set(&f->r->reporter_phone, "");
+	set(&f->r->activities[0].location, NULL);
+	set(&f->r->activities[1].notes, NULL);
+	set(&f->r->narrative[TEXT_DIFFICULTIES], NULL);
+	set(&f->r->law_review[TEXT_PROPOSALS], NULL);
+	assert_int_equal(validate_report(f->r, &f->ctx, &f->errs, NULL), 0);
+	assert_int_equal(f->errs.n, 0);
+}
+
+static void
+test_id(void **state)
+{
+	struct fixture	*f = *state;
+
+	set(&f->r->id, NULL);
+	assert_only_error(f, "id", "required");
+	set(&f->r->id, "0b6f3c5e2a414d7e9c1a5f2e8d7b6a90");
+	assert_only_error(f, "id", "not a UUID");
+	set(&f->r->id, "0B6F3C5E-2A41-4D7E-9C1A-5F2E8D7B6A90");
+	assert_int_equal(run(f), 0);
+}
+
+static void
+test_uuid(void **state)
+{
+	static const char	*bad[] = {
+		"", "0b6f3c5e-2a41-4d7e-9c1a-5f2e8d7b6a9",
+		"0b6f3c5e-2a41-4d7e-9c1a-5f2e8d7b6a900",
+		"0b6f3c5e-2a41-4d7e-9c1a_5f2e8d7b6a90",
+		"0b6f3c5e2-a41-4d7e-9c1a-5f2e8d7b6a90",
+		"0b6f3c5g-2a41-4d7e-9c1a-5f2e8d7b6a90",
+		"{b6f3c5e-2a41-4d7e-9c1a-5f2e8d7b6a9}",
+		" 0b6f3c5e-2a41-4d7e-9c1a-5f2e8d7b6a9",
+		"0b6f3c5e-2a41-4d7e-9c1a-5f2e8d7b6a9\n"
+	};
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(validate_uuid(UUID), 0);
+	assert_int_equal(validate_uuid("00000000-0000-0000-0000-000000000000"),
+	    0);
+	assert_int_equal(validate_uuid("ABCDEF01-abcd-EF01-2345-6789abcdefAB"),
+	    0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (validate_uuid(bad[i]) != -1)
+			fail_msg("took \"%s\"", bad[i]);
+	assert_int_equal(validate_uuid(NULL), -1);
+}
+
+static void
+test_unit_code(void **state)
+{
+	struct fixture	*f = *state;
+	char		*s;
+
+	assert_int_equal(validate_unit_code("lc-tamduong"), 0);
+	assert_int_equal(validate_unit_code("a"), 0);
+	assert_int_equal(validate_unit_code("lc-nganh-giaoduc-2"), 0);
+	assert_int_equal(validate_unit_code(""), -1);
+	assert_int_equal(validate_unit_code(NULL), -1);
+	assert_int_equal(validate_unit_code("LC-TP"), -1);
+	assert_int_equal(validate_unit_code("lc tp"), -1);
+	assert_int_equal(validate_unit_code("lc_tp"), -1);
+	assert_int_equal(validate_unit_code("lc-tp\n"), -1);
+	assert_int_equal(validate_unit_code("tam-đường"), -1);
+	s = repeat('a', REPORT_MAX_UNIT);
+	assert_int_equal(validate_unit_code(s), 0);
+	free(s);
+	s = repeat('a', REPORT_MAX_UNIT + 1);
+	assert_int_equal(validate_unit_code(s), -1);
+	free(s);
+
+	set(&f->r->unit, NULL);
+	assert_only_error(f, "unit", "required");
+	set(&f->r->unit, "LC-TP");
+	assert_only_error(f, "unit", "not a unit code");
+}
+
+static void
+test_unit_lookup(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	set(&f->r->unit, "lc-nowhere");
+	assert_only_error(f, "unit", "unknown unit lc-nowhere");
+
+	set(&f->r->unit, "lc-old");
+	assert_only_error(f, "unit",
+	    "unit valid from 2010-01-01 to 2015-12-31, not during 2022-H1 "
+	    "(2021-12-01..2022-05-31)");
+
+	/* Districts ended on 2025-06-30: 2025 is fine, 2026-H1 is not. */
+	set(&f->r->unit, "lc-tamduong");
+	set(&f->r->period, "2026-H1");
+	f->ctx.today = day("2026-06-05");
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "unit", "unit valid until 2025-06-30, "
+	    "not during 2026-H1 (2025-12-01..2026-05-31)");
+
+	set(&f->r->unit, "lc-new");
+	set(&f->r->period, "2025-H1");
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "unit", "unit valid from 2025-07-01, "
+	    "not during 2025-H1 (2024-12-01..2025-05-31)");
+	/* Overlapping the coverage by one day is enough. */
+	set(&f->r->period, "2025");
+	assert_int_equal(run(f), -1);
+	for (i = 0; i < f->errs.n; i++)
+		assert_string_not_equal(f->errs.e[i].field, "unit");
+
+	set(&f->r->unit, "lc-tp");
+	set(&f->r->period, "2022-H1");
+	f->ctx.today = day("2022-06-05");
+	assert_int_equal(run(f), 0);
+}
+
+static void
+test_unit_lookup_null(void **state)
+{
+	struct fixture	*f = *state;
+
+	f->ctx.unit_lookup = NULL;
+	set(&f->r->unit, "lc-nowhere");
+	assert_int_equal(run(f), 0);
+	/* The syntax is still checked. */
+	set(&f->r->unit, "lc nowhere");
+	assert_only_error(f, "unit", "not a unit code");
+}
+
+static void
+test_period(void **state)
+{
+	struct fixture	*f = *state;
+
+	set(&f->r->period, NULL);
+	assert_only_error(f, "period", "required");
+	set(&f->r->period, "2022-H2");
+	assert_only_error(f, "period", "YYYY-H1 or YYYY");
+	set(&f->r->period, "1999");
+	assert_only_error(f, "period", "2000..2999");
+
+	/* No rules: the defaults. */
+	set(&f->r->period, "2022-H1");
+	f->ctx.rules = NULL;
+	assert_int_equal(run(f), 0);
+}
+
+static void
+test_reporter(void **state)
+{
+	struct fixture	*f = *state;
+	char		*s;
+
+	set(&f->r->reporter_name, NULL);
+	assert_only_error(f, "reporter.name", "required");
+	set(&f->r->reporter_name, " \t ");
+	assert_only_error(f, "reporter.name", "required");
+	set(&f->r->reporter_name, "Nguyễn Thị\nHoa");
+	assert_only_error(f, "reporter.name", "control character at byte 14");
+	set(&f->r->reporter_name, "Hoa");
+
+	s = repeat('x', REPORT_MAX_SHORT + 1);
+	set(&f->r->reporter_position, s);
+	assert_only_error(f, "reporter.position", "201 bytes, at most 200");
+	s[REPORT_MAX_SHORT] = '\0';
+	set(&f->r->reporter_position, s);
+	free(s);
+	assert_int_equal(run(f), 0);
+
+	set(&f->r->reporter_phone, "0213\x7f");
+	assert_only_error(f, "reporter.phone", "control character at byte 4");
+}
+
+static void
+test_activity_enums(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[1];
+
+	a->area = AREA_UNSET;
+	assert_only_error(f, "activities[1].area", "required");
+	a->area = AREA_COUNT;
+	assert_only_error(f, "activities[1].area", "unknown area 7");
+	a->area = AREA_INSPECTION;
+	a->kind = 99;
+	assert_only_error(f, "activities[1].kind", "unknown kind 99");
+	a->kind = KIND_UNSET;
+	assert_only_error(f, "activities[1].kind", "required");
+	a->kind = KIND_OTHER;
+	a->occasion = OCCASION_COUNT;
+	assert_only_error(f, "activities[1].occasion", "unknown occasion 6");
+	a->occasion = OCCASION_UNSET;
+	assert_only_error(f, "activities[1].occasion", "required");
+	a->occasion = OCCASION_NONE;
+	a->status = STATUS_COUNT;
+	assert_only_error(f, "activities[1].status", "unknown status 3");
+	a->status = STATUS_UNSET;
+	assert_only_error(f, "activities[1].status", "required");
+}
+
+static void
+test_activity_dates(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[1];
+
+	set(&a->date, NULL);
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "activities[1].date", "required");
+	set(&a->date, "2022-02-30");
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "activities[1].date", "not a date");
+	set(&a->date, "2022-4-10");
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "activities[1].date", "not a date");
+	set(&a->date, "2022-04-10");
+
+	set(&a->end_date, "2022-04-09");
+	assert_only_error(f, "activities[1].end_date",
+	    "ends 2022-04-09, before its start 2022-04-10");
+	set(&a->end_date, "12/04/2022");
+	assert_only_error(f, "activities[1].end_date", "not a date");
+	set(&a->end_date, "2022-04-10");
+	assert_int_equal(run(f), 0);
+	set(&a->end_date, "");
+	assert_int_equal(run(f), 0);
+}
+
+static void
+test_activity_sessions(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[0];
+
+	a->sessions = 0;
+	assert_only_error(f, "activities[0].sessions", "0 sessions, at least 1");
+	a->sessions = REPORT_MAX_SESSIONS + 1;
+	assert_only_error(f, "activities[0].sessions",
+	    "10001 sessions, at most 10000");
+	a->sessions = REPORT_MAX_SESSIONS;
+	assert_int_equal(run(f), 0);
+}
+
+static void
+test_activity_counts(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[2];
+
+	a->participants = 120;
+	a->female = 130;
+	assert_only_error(f, "activities[2].female",
+	    "130 women among 120 participants");
+	a->female = 120;
+	assert_int_equal(run(f), 0);
+
+	a->participants = REPORT_MAX_COUNT + 1;
+	assert_only_error(f, "activities[2].participants",
+	    "10000001 participants, at most 10000000");
+	a->participants = UINT64_MAX;
+	a->female = UINT64_MAX;
+	assert_int_equal(run(f), -1);
+	assert_int_equal(f->errs.n, 2);
+	assert_entry(&f->errs, "activities[2].participants",
+	    "18446744073709551615 participants");
+	assert_entry(&f->errs, "activities[2].female",
+	    "18446744073709551615 women, at most 10000000");
+	a->participants = REPORT_MAX_COUNT;
+	a->female = REPORT_MAX_COUNT;
+	assert_int_equal(run(f), 0);
+	a->participants = 0;
+	a->female = 0;
+	assert_int_equal(run(f), 0);
+}
+
+static void
+test_done_coverage(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[1];
+
+	set(&a->date, "2021-11-30");
+	set(&a->end_date, NULL);
+	assert_only_error(f, "activities[1].date",
+	    "done activity dated 2021-11-30, outside the coverage "
+	    "2021-12-01..2022-05-31 of 2022-H1");
+	set(&a->date, "2021-12-01");
+	assert_int_equal(run(f), 0);
+	set(&a->date, "2022-05-31");
+	assert_int_equal(run(f), 0);
+	set(&a->date, "2022-06-01");
+	assert_only_error(f, "activities[1].date",
+	    "done activity dated 2022-06-01, outside the coverage");
+
+	/* The end counts too. */
+	set(&a->date, "2022-05-30");
+	set(&a->end_date, "2022-06-02");
+	assert_only_error(f, "activities[1].end_date",
+	    "done activity ends 2022-06-02, outside the coverage "
+	    "2021-12-01..2022-05-31");
+}
+
+static void
+test_done_after_today(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[1];
+
+	f->ctx.today = day("2022-05-20");
+	set(&a->date, "2022-05-21");
+	set(&a->end_date, NULL);
+	assert_only_error(f, "activities[1].date",
+	    "done activity dated 2022-05-21, after the day of submission "
+	    "2022-05-20");
+	set(&a->date, "2022-05-20");
+	assert_int_equal(run(f), 0);
+	set(&a->end_date, "2022-05-22");
+	assert_only_error(f, "activities[1].end_date",
+	    "done activity ends 2022-05-22, after the day of submission "
+	    "2022-05-20");
+	/* A planned one may lie ahead. */
+	a->status = STATUS_PLANNED;
+	assert_int_equal(run(f), 0);
+}
+
+static void
+test_planned(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[2];
+
+	/* 28/6 lies past the 31/5 cut-off but before 30/6. */
+	set(&a->date, "2022-06-30");
+	assert_int_equal(run(f), 0);
+	set(&a->date, "2022-07-01");
+	assert_only_error(f, "activities[2].date",
+	    "planned activity dated 2022-07-01, past 2022-06-30");
+	set(&a->date, "2021-11-30");
+	assert_only_error(f, "activities[2].date",
+	    "planned activity dated 2021-11-30, before the coverage of "
+	    "2022-H1 starts on 2021-12-01");
+	set(&a->date, "2022-06-28");
+	set(&a->end_date, "2022-07-02");
+	assert_only_error(f, "activities[2].end_date",
+	    "planned activity ends 2022-07-02, past 2022-06-30, the last day "
+	    "for planned activities of 2022-H1");
+
+	/* The year's limit is 31/12: the action month straddles 30/11. */
+	set(&f->r->period, "2022");
+	f->ctx.today = day("2022-12-01");
+	a->occasion = OCCASION_ACTION_MONTH;
+	set(&a->date, "2022-11-15");
+	set(&a->end_date, "2022-12-31");
+	assert_int_equal(run(f), 0);
+	set(&a->end_date, "2023-01-01");
+	assert_only_error(f, "activities[2].end_date",
+	    "planned activity ends 2023-01-01, past 2022-12-31");
+}
+
+static void
+test_texts(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[0];
+	char			*s;
+
+	set(&a->title, NULL);
+	assert_only_error(f, "activities[0].title", "required");
+	set(&a->title, "   ");
+	assert_only_error(f, "activities[0].title", "required");
+	set(&a->title, "Dòng một\nDòng hai");
+	assert_only_error(f, "activities[0].title", "control character");
+	/* A tab is allowed on one line; CR and LF only where multiline. */
+	set(&a->title, "Hội thi\tcấp huyện");
+	assert_int_equal(run(f), 0);
+	s = repeat('t', REPORT_MAX_TITLE + 1);
+	set(&a->title, s);
+	free(s);
+	assert_only_error(f, "activities[0].title", "501 bytes, at most 500");
+	set(&a->title, "Hội thi");
+
+	s = repeat('l', REPORT_MAX_SHORT + 1);
+	set(&a->location, s);
+	free(s);
+	assert_only_error(f, "activities[0].location",
+	    "201 bytes, at most 200");
+	set(&a->location, "Tam Đường\r");
+	assert_only_error(f, "activities[0].location",
+	    "control character at byte 13");
+	set(&a->location, NULL);
+
+	s = repeat('n', REPORT_MAX_NOTES + 1);
+	set(&a->notes, s);
+	free(s);
+	assert_only_error(f, "activities[0].notes", "2001 bytes, at most 2000");
+	set(&a->notes, "Dòng một\r\nDòng hai\n\tthụt lề");
+	assert_int_equal(run(f), 0);
+	set(&a->notes, "chuông\a");
+	assert_only_error(f, "activities[0].notes", "control character");
+	set(&a->notes, "\xc3\x28");
+	assert_only_error(f, "activities[0].notes", "invalid UTF-8 at byte 0");
+}
+
+static void
+test_narrative(void **state)
+{
+	struct fixture	*f = *state;
+	char		*s;
+
+	set(&f->r->narrative[TEXT_RESULTS], NULL);
+	assert_only_error(f, "narrative.results", "required");
+	set(&f->r->narrative[TEXT_RESULTS], "");
+	assert_only_error(f, "narrative.results", "required");
+	set(&f->r->narrative[TEXT_RESULTS], "  \r\n\t \n");
+	assert_only_error(f, "narrative.results", "required");
+	set(&f->r->narrative[TEXT_RESULTS], "Tốt.");
+	assert_int_equal(run(f), 0);
+
+	s = repeat('r', REPORT_MAX_NARRATIVE + 1);
+	set(&f->r->narrative[TEXT_NEXT_TASKS], s);
+	assert_only_error(f, "narrative.next_tasks",
+	    "20001 bytes, at most 20000");
+	s[REPORT_MAX_NARRATIVE] = '\0';
+	set(&f->r->narrative[TEXT_NEXT_TASKS], s);
+	assert_int_equal(run(f), 0);
+	s[REPORT_MAX_NARRATIVE - 1] = '\x1b';
+	set(&f->r->law_review[TEXT_PROPOSALS], s);
+	free(s);
+	assert_only_error(f, "law_review.proposals",
+	    "control character at byte 19999");
+	set(&f->r->law_review[TEXT_PROPOSALS], NULL);
+	set(&f->r->law_review[TEXT_OBSTACLES], "\xed\xa0\x80");
+	assert_only_error(f, "law_review.obstacles", "invalid UTF-8");
+}
+
+static void
+test_too_many(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a;
+	size_t			 i, n = REPORT_MAX_ACTIVITIES + 1;
+
+	assert_non_null(a = reallocarray(f->r->activities, n, sizeof(*a)));
+	f->r->activities = a;
+	for (i = f->r->nactivities; i < n; i++) {
+		memset(&a[i], 0, sizeof(*a));
+		activity(&a[i], AREA_INSPECTION, KIND_INSPECTION,
+		    OCCASION_NONE, STATUS_DONE, "2022-05-01", "Kiểm tra");
+	}
+	f->r->nactivities = n;
+	assert_only_error(f, "activities", "1001 activities, at most 1000");
+	/* What lies past the limit is not looked at. */
+	a[n - 1].female = 1000;
+	assert_only_error(f, "activities", "1001 activities, at most 1000");
+	f->r->nactivities = n - 1;
+	assert_int_equal(run(f), 0);
+	f->r->nactivities = n;
+
+	assert_non_null(f->r->indicators = reallocarray(f->r->indicators,
+	    REPORT_MAX_INDICATORS + 1, sizeof(*f->r->indicators)));
+	for (i = f->r->nindicators; i <= REPORT_MAX_INDICATORS; i++)
+		f->r->indicators[i] = (struct report_indicator_value){
+		    IND_INSPECTIONS + 1, 0, 0 };
+	f->r->nindicators = REPORT_MAX_INDICATORS + 1;
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "indicators", "33 indicators, at most 32");
+	assert_entry(&f->errs, "indicators[31].code", "unknown indicator 11");
+	for (i = 0; i < f->errs.n; i++)
+		assert_string_not_equal(f->errs.e[i].field,
+		    "indicators[32].code");
+}
+
+static void
+test_indicators(void **state)
+{
+	struct fixture				*f = *state;
+	struct report_indicator_value		*v = f->r->indicators;
+
+	v[0].code = IND_UNSET;
+	assert_only_error(f, "indicators[0].code", "required");
+	v[0].code = 42;
+	assert_only_error(f, "indicators[0].code", "unknown indicator 42");
+	v[0].code = IND_MEMBERS;
+
+	v[3].code = IND_MEMBERS;
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "indicators[3].code", "members given twice");
+	/* gvndn_registered is gone, so achieved is bounded by nothing. */
+	assert_int_equal(f->errs.n, 1);
+	v[3].code = IND_GVNDN_REGISTERED;
+
+	v[0].female = 1501;
+	assert_only_error(f, "indicators.members.female",
+	    "1501 women among a total of 1500");
+	v[0].female = 1500;
+	assert_int_equal(run(f), 0);
+	v[0].total = REPORT_MAX_COUNT + 1;
+	assert_only_error(f, "indicators.members.total", "10000001, at most 10000000");
+	v[0].total = 1500;
+	v[0].female = REPORT_MAX_COUNT + 5;
+	assert_only_error(f, "indicators.members.female",
+	    "10000005 women, at most 10000000");
+}
+
+static void
+test_cross_rules(void **state)
+{
+	struct fixture				*f = *state;
+	struct report_indicator_value		*v = f->r->indicators;
+
+	v[2].total = 6;		/* handled */
+	assert_only_error(f, "indicators.gbv_cases_handled",
+	    "6 cases handled, more than the 5 detected");
+	v[2].total = 5;
+	assert_int_equal(run(f), 0);
+
+	v[4].total = 301;	/* achieved */
+	v[4].female = 300;
+	assert_only_error(f, "indicators.gvndn_achieved",
+	    "301 achieved, more than the 300 registered");
+	v[4].total = 300;
+	assert_int_equal(run(f), 0);
+
+	/* With the bound absent there is nothing to compare. */
+	v[1].code = IND_INSPECTIONS;
+	v[2].total = 50;
+	assert_int_equal(run(f), 0);
+}
+
+static void
+test_all_at_once(void **state)
+{
+	struct fixture	*f = *state;
+
+	set(&f->r->id, "nope");
+	set(&f->r->unit, "lc-nowhere");
+	set(&f->r->reporter_name, NULL);
+	f->r->activities[0].female = 500;
+	f->r->activities[1].sessions = 0;
+	set(&f->r->activities[2].title, NULL);
+	f->r->indicators[0].female = 2000;
+	f->r->indicators[2].total = 9;
+	set(&f->r->narrative[TEXT_RESULTS], NULL);
+
+	assert_int_equal(run(f), -1);
+	if (f->errs.n != 9)
+		dump("error", &f->errs);
+	assert_int_equal(f->errs.n, 9);
+	assert_int_equal(f->errs.dropped, 0);
+	assert_entry(&f->errs, "id", "not a UUID");
+	assert_entry(&f->errs, "unit", "unknown unit");
+	assert_entry(&f->errs, "reporter.name", "required");
+	assert_entry(&f->errs, "activities[0].female",
+	    "500 women among 120 participants");
+	assert_entry(&f->errs, "activities[1].sessions", "0 sessions");
+	assert_entry(&f->errs, "activities[2].title", "required");
+	assert_entry(&f->errs, "indicators.members.female",
+	    "2000 women among a total of 1500");
+	assert_entry(&f->errs, "indicators.gbv_cases_handled",
+	    "9 cases handled, more than the 5 detected");
+	assert_entry(&f->errs, "narrative.results", "required");
+}
+
+static void
+test_errors_overflow(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a;
+	size_t			 i, n = 150;
+
+	assert_non_null(a = reallocarray(f->r->activities, n, sizeof(*a)));
+	f->r->activities = a;
+	for (i = f->r->nactivities; i < n; i++) {
+		memset(&a[i], 0, sizeof(*a));
+		activity(&a[i], AREA_INSPECTION, KIND_INSPECTION,
+		    OCCASION_NONE, STATUS_DONE, "2022-05-01", "Kiểm tra");
+	}
+	f->r->nactivities = n;
+	for (i = 0; i < n; i++)
+		a[i].female = a[i].participants + 1;
+	assert_int_equal(run(f), -1);
+	assert_int_equal(f->errs.n, REPORT_ERRORS_MAX);
+	assert_int_equal(f->errs.dropped, n - REPORT_ERRORS_MAX);
+	assert_string_equal(f->errs.e[99].field, "activities[99].female");
+}
+
+static void
+test_warn_occasion(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[0];
+
+	/* 8 March: 30 days either side is fine. */
+	set(&a->date, "2022-04-07");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	set(&a->date, "2022-02-06");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	set(&a->date, "2022-04-08");
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "activities[0].occasion", "31 days from 8 March");
+	set(&a->date, "2022-02-05");
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "activities[0].occasion", "31 days from 8 March");
+	set(&a->date, "2022-05-20");
+	assert_int_equal(run(f), 0);	/* a warning is not an error */
+	assert_int_equal(f->warns.n, 1);
+	assert_entry(&f->warns, "activities[0].occasion",
+	    "womens_day activity dated 2022-05-20, 73 days from 8 March");
+	/* Spanning the day is on the day. */
+	set(&a->date, "2022-01-10");
+	set(&a->end_date, "2022-03-10");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	set(&a->end_date, NULL);
+
+	a->occasion = OCCASION_VN_WOMENS_DAY;
+	set(&a->date, "2021-12-05");
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "activities[0].occasion",
+	    "vn_womens_day activity dated 2021-12-05, 46 days from "
+	    "20 October");
+	a->occasion = OCCASION_FAMILY_DAY;
+	set(&a->date, "2022-03-05");
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "activities[0].occasion",
+	    "family_day activity dated 2022-03-05, 115 days from 28 June");
+	a->occasion = OCCASION_ACTION_MONTH;
+	set(&a->date, "2021-12-20");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	set(&a->date, "2022-02-01");
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "activities[0].occasion",
+	    "action_month activity dated 2022-02-01, not between 1 November "
+	    "and 31 December");
+	a->occasion = OCCASION_NONE;
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+}
+
+static void
+test_warn_late(void **state)
+{
+	struct fixture	*f = *state;
+
+	f->ctx.today = day("2022-06-10");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	f->ctx.today = day("2022-06-11");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 1);
+	assert_entry(&f->warns, "period",
+	    "late: due 2022-06-10, submitted 2022-06-11 (1 day late)");
+	f->ctx.today = day("2022-06-15");
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "period",
+	    "late: due 2022-06-10, submitted 2022-06-15 (5 days late)");
+
+	/* Due days come from the rules. */
+	assert_int_equal(period_rules_set(&f->rules, "h1_due", "06-20",
+	    &(const char *){ NULL }), 0);
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+}
+
+static void
+test_warn_annual(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[2];
+
+	set(&f->r->period, "2022");
+	f->ctx.today = day("2022-12-01");
+	a->occasion = OCCASION_NONE;
+	set(&a->date, "2022-09-01");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 1);
+	assert_entry(&f->warns, "activities",
+	    "annual report without an action_month or vn_womens_day activity");
+
+	a->occasion = OCCASION_VN_WOMENS_DAY;
+	set(&a->date, "2022-10-20");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	a->occasion = OCCASION_ACTION_MONTH;
+	set(&a->date, "2022-11-15");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+
+	/* The 6-month report is not asked for them. */
+	set(&f->r->period, "2022-H1");
+	a->occasion = OCCASION_NONE;
+	set(&a->date, "2022-06-20");
+	f->ctx.today = day("2022-06-05");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+}
+
+static void
+test_text_utf8(void **state)
+{
+	static const struct {
+		const char	*s;
+		int		 ok;
+	} cases[] = {
+		{ "", 1 },
+		{ "Tam Đường", 1 },
+		{ "LĐLĐ huyện Sìn Hồ, Mường Tè, Nậm Nhùn", 1 },
+		/* e + combining acute + combining dot below: ệ decomposed */
+		{ "Vie\xcc\x82\xcc\xa3t Nam", 1 },
+		{ "\xc2\xa0 no-break space", 1 },
+		{ "\xef\xbf\xbd replacement", 1 },
+		{ "\xf0\x9f\x98\x80 emoji", 1 },
+		{ "\xf4\x8f\xbf\xbf last code point", 1 },
+		{ "\xed\x9f\xbf before surrogates", 1 },
+		{ "\xee\x80\x80 after surrogates", 1 },
+		{ "\xc0\xaf", 0 },		/* overlong / */
+		{ "\xc1\xbf", 0 },		/* overlong */
+		{ "\xe0\x80\xaf", 0 },		/* overlong, 3 bytes */
+		{ "\xe0\x9f\xbf", 0 },		/* overlong U+07FF */
+		{ "\xf0\x80\x80\xaf", 0 },	/* overlong, 4 bytes */
+		{ "\xf0\x8f\xbf\xbf", 0 },	/* overlong U+FFFF */
+		{ "\xed\xa0\x80", 0 },		/* U+D800 */
+		{ "\xed\xbf\xbf", 0 },		/* U+DFFF */
+		{ "\xf4\x90\x80\x80", 0 },	/* U+110000 */
+		{ "\xf5\x80\x80\x80", 0 },
+		{ "\xff", 0 },
+		{ "\xfe", 0 },
+		{ "\x80", 0 },			/* lone continuation */
+		{ "ab\xbf", 0 },
+		{ "\xc3", 0 },			/* truncated */
+		{ "\xe1\xba", 0 },		/* truncated ạ */
+		{ "\xf0\x9f\x98", 0 },		/* truncated emoji */
+		{ "\xe1\xbax", 0 },		/* bad continuation */
+		{ "\xc3\xc3\xa9", 0 },
+		{ "\x01", 0 },
+		{ "\x1f", 0 },
+		{ "\x7f", 0 },			/* DEL */
+		{ "\xc2\x80", 0 },		/* C1 */
+		{ "\xc2\x85", 0 },		/* NEL */
+		{ "\xc2\x9f", 0 },
+		{ "\r", 0 },
+		{ "\n", 0 },
+		{ "\t", 1 },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if ((validate_text(cases[i].s, strlen(cases[i].s), 0) == 0) !=
+		    cases[i].ok)
+			fail_msg("case %zu: want %s", i,
+			    cases[i].ok ? "good" : "bad");
+
+	/* Multiline adds CR and LF, nothing else. */
+	assert_int_equal(validate_text("a\r\nb\n", 5, 1), 0);
+	assert_int_equal(validate_text("a\r\nb\n", 5, 0), -1);
+	assert_int_equal(validate_text("a\vb", 3, 1), -1);
+	assert_int_equal(validate_text("a\fb", 3, 1), -1);
+	assert_int_equal(validate_text("\xc2\x85", 2, 1), -1);
+
+	/* NUL inside len is refused; len bounds what is read. */
+	assert_int_equal(validate_text("ab\0cd", 5, 1), -1);
+	assert_int_equal(validate_text("ab\0cd", 2, 1), 0);
+	assert_int_equal(validate_text("\xc3\xa9", 1, 0), -1);
+	assert_int_equal(validate_text("\xc3\xa9", 2, 0), 0);
+	assert_int_equal(validate_text(NULL, 0, 0), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_valid),
+		T(test_id),
+		T(test_uuid),
+		T(test_unit_code),
+		T(test_unit_lookup),
+		T(test_unit_lookup_null),
+		T(test_period),
+		T(test_reporter),
+		T(test_activity_enums),
+		T(test_activity_dates),
+		T(test_activity_sessions),
+		T(test_activity_counts),
+		T(test_done_coverage),
+		T(test_done_after_today),
+		T(test_planned),
+		T(test_texts),
+		T(test_narrative),
+		T(test_too_many),
+		T(test_indicators),
+		T(test_cross_rules),
+		T(test_all_at_once),
+		T(test_errors_overflow),
+		T(test_warn_occasion),
+		T(test_warn_late),
+		T(test_warn_annual),
+		T(test_text_utf8),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
