@@ -38,6 +38,7 @@ struct handler_reply {
 				    [HANDLER_WARNING_MAX];
 	char			 message[512];
 	char			 received_at[32];
+	char			 receipt_id[STORE_RECEIPT_LEN + 1];
 	char			 submission_id[REPORT_MAX_ID + 1];
 	char			 unit[REPORT_MAX_UNIT + 1];
 	char			 period[REPORT_MAX_PERIOD + 1];
@@ -143,7 +144,8 @@ handler_receipt(struct handler_reply *hr, const struct report *r,
 	snprintf(hr->unit, sizeof(hr->unit), "%s", r->unit);
 	snprintf(hr->period, sizeof(hr->period), "%s", r->period);
 	gp__receipt__init(&hr->receipt);
-	hr->receipt.receipt = (char *)(uintptr_t)rc->receipt;
+	snprintf(hr->receipt_id, sizeof(hr->receipt_id), "%s", rc->receipt);
+	hr->receipt.receipt = hr->receipt_id;
 	hr->receipt.submission_id = hr->submission_id;
 	hr->receipt.unit = hr->unit;
 	hr->receipt.period = hr->period;
