@@ -1,0 +1,235 @@
+#!/bin/bash
+# The main job, end to end on one machine: a throwaway CA with server, unit
+# and admin certificates, gpd on a temporary SQLite database, the sample
+# reports of three Lai Châu units submitted with gp-client, a duplicate, a
+# report refused for another unit and one refused as invalid, the stored
+# rows, and a clean stop. Exits 0 only when every step did what it should.
+#
+# usage: scripts/demo.sh [BUILD]     (BUILD holds gpd and gp-client)
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
+DATA=$ROOT/tests/data
+
+"$ROOT/scripts/deps.sh"
+
+for f in "$BUILD/gpd" "$BUILD/gp-client"; do
+	if [ ! -x "$f" ]; then
+		echo "demo: $f is not built: run make (or make demo)" >&2
+		exit 1
+	fi
+done
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/gp-demo.XXXXXX")
+GPD_PID=
+cleanup() {
+	if [ -n "$GPD_PID" ]; then
+		kill "$GPD_PID" 2>/dev/null || true
+		wait "$GPD_PID" 2>/dev/null || true
+	fi
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+FAILED=0
+STEPS=0
+
+heading() {
+	printf '\n== %s\n' "$*"
+}
+
+# Runs a command, shows it and what it printed (indented), and checks its
+# exit status against WANT.
+expect() {	# WANT SHOWN-COMMAND COMMAND...
+	local want=$1 shown=$2 rc=0
+	shift 2
+	STEPS=$((STEPS + 1))
+	printf '\n  $ %s\n' "$shown"
+	"$@" >"$W/out" 2>&1 </dev/null || rc=$?
+	sed 's/^/    /' "$W/out"
+	if [ "$rc" -eq "$want" ]; then
+		printf '  -> exit %d, as expected\n' "$rc"
+	else
+		printf '  -> FAILED: exit %d, expected %d\n' "$rc" "$want"
+		FAILED=$((FAILED + 1))
+	fi
+	return 0
+}
+
+# Checks that the output of the last command matches a pattern.
+expect_output() {	# EXTENDED-REGEX WHAT
+	STEPS=$((STEPS + 1))
+	if ! grep -Eq "$1" "$W/out"; then
+		printf '  -> FAILED: %s\n' "$2"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# gp-client as a unit, run in the working directory (data/ is the
+# repository's tests/data) so that the command shown is the command run.
+PORT=
+submit_as() {	# WANT CERT-NAME REPORT
+	local want=$1 name=$2 report
+	report=data/$(basename "$3")
+	local opts="-s 127.0.0.1:$PORT --ca pki/ca.crt --cert pki/$name.crt"
+	opts="$opts --key pki/$name.key"
+	# shellcheck disable=SC2086
+	expect "$want" "gp-client $opts submit $report" \
+	    env -C "$W" "$BUILD/gp-client" $opts submit "$report"
+}
+
+sample() {	# UNIT
+	local f
+	for f in "$DATA/$1"-2022-H1.json "$DATA/$1"-*.json; do
+		[ -f "$f" ] && { echo "$f"; return; }
+	done
+	echo "demo: no sample report for $1 in $DATA" >&2
+	exit 1
+}
+
+TAMDUONG=$(sample lc-tamduong)
+SINHO=$(sample lc-sinho)
+GIAODUC=$(sample lc-nganh-giaoduc)
+INVALID=$DATA/invalid-report.json
+
+heading "1. A throwaway PKI: a CA, the server, three units and an administrator"
+printf '\n  $ scripts/pki.sh pki lc-tamduong lc-sinho lc-nganh-giaoduc admin-demo\n'
+"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-nganh-giaoduc \
+    admin-demo
+ln -s "$DATA" "$W/data"
+for c in ca server lc-tamduong lc-sinho lc-nganh-giaoduc admin-demo; do
+	printf '    pki/%-22s %-20s %s\n' "$c.crt" \
+	    "$(openssl x509 -in "$W/pki/$c.crt" -noout -subject \
+	    -nameopt RFC2253 | sed 's/^subject=//')" \
+	    "$(openssl x509 -in "$W/pki/$c.crt" -noout -ext \
+	    extendedKeyUsage,basicConstraints 2>/dev/null |
+	    grep -E 'Authentication|CA:TRUE' | sed 's/^ *//; s/CA:TRUE/certificate authority/')"
+done
+
+heading "2. gpd: the sample configuration and unit registry on a temporary database"
+PORT=$(python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+# etc/gpd.conf with this machine's paths; etc/units.conf as shipped.
+sed -e "s|^listen = .*|listen = 127.0.0.1:$PORT|" \
+    -e "s|^database = .*|database = $W/gp.db|" \
+    -e "s|^units = .*|units = $ROOT/etc/units.conf|" \
+    -e "s|^certificate = .*|certificate = $W/pki/server.crt|" \
+    -e "s|^key = .*|key = $W/pki/server.key|" \
+    -e "s|^client_ca = .*|client_ca = $W/pki/ca.crt|" \
+    -e "s|^#crl = .*|crl = $W/pki/crl.pem|" \
+    -e "s|^admins =.*|admins = admin-demo|" \
+    "$ROOT/etc/gpd.conf" > "$W/gpd.conf"
+expect 0 "gpd -n -f gpd.conf" env -C "$W" "$BUILD/gpd" -n -f gpd.conf
+
+printf '\n  $ gpd -f gpd.conf 2>gpd.log &\n'
+(cd "$W" && exec "$BUILD/gpd" -f gpd.conf 2>gpd.log) &
+GPD_PID=$!
+# Listening: a LISTEN socket on the port in /proc/net/tcp (probing with a
+# connection would leave a failed handshake in the log).
+up=0
+for _ in $(seq 100); do
+	kill -0 "$GPD_PID" 2>/dev/null || break
+	if grep -qi ":$(printf %04X "$PORT") 00000000:0000 0A" /proc/net/tcp; then
+		up=1
+		break
+	fi
+	sleep 0.1
+done
+if [ "$up" -ne 1 ]; then
+	echo "demo: gpd did not start:" >&2
+	sed 's/^/  /' "$W/gpd.log" >&2
+	exit 1
+fi
+printf '    listening on 127.0.0.1:%s (pid %s)\n' "$PORT" "$GPD_PID"
+
+heading "3. Three units submit their 6-month reports (2022-H1)"
+submit_as 0 lc-tamduong "$TAMDUONG"
+expect_output '^accepted lc-tamduong .* revision 1 receipt ' "no receipt for lc-tamduong"
+submit_as 0 lc-sinho "$SINHO"
+expect_output '^accepted lc-sinho .* revision 1 receipt ' "no receipt for lc-sinho"
+submit_as 0 lc-nganh-giaoduc "$GIAODUC"
+expect_output '^accepted lc-nganh-giaoduc .* revision 1 receipt ' \
+    "no receipt for lc-nganh-giaoduc"
+
+heading "4. The same report sent again: a duplicate, the first receipt, nothing stored twice"
+submit_as 0 lc-tamduong "$TAMDUONG"
+expect_output 'duplicate' "not reported as a duplicate"
+
+heading "5. Sìn Hồ's certificate sends Tam Đường's report: permission denied"
+submit_as 77 lc-sinho "$TAMDUONG"
+
+heading "6. A report with errors: refused, every error named by its field"
+invalid_unit=$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1], encoding="utf-8")).get("unit") or "lc-tamduong")' \
+    "$INVALID")
+[ -f "$W/pki/$invalid_unit.crt" ] || invalid_unit=lc-tamduong
+submit_as 65 "$invalid_unit" "$INVALID"
+
+heading "7. What the database holds"
+sql() {
+	printf '\n  $ sqlite3 gp.db "%s"\n' "$(echo "$1" | tr -s '\n\t ' ' ')"
+	sqlite3 -header -column "$W/gp.db" "$1" | sed 's/^/    /'
+}
+sql "select r.unit, r.period, r.revision, substr(r.receipt, 1, 12) as receipt,
+    (select count(*) from activities a where a.report_id = r.id) as activities,
+    (select coalesce(sum(participants), 0) from activities a
+      where a.report_id = r.id) as participants,
+    (select coalesce(sum(female), 0) from activities a
+      where a.report_id = r.id) as women,
+    case r.late when 1 then 'late' else '' end as late
+    from reports r order by r.id"
+sql "select datetime(at, 'unixepoch') as at, cn, action, unit, period,
+    result, substr(fingerprint, 1, 16) as fingerprint from audit
+    order by id"
+STEPS=$((STEPS + 1))
+rows=$(sqlite3 "$W/gp.db" "select count(*) from reports")
+if [ "$rows" -ne 3 ]; then
+	printf '  -> FAILED: %s reports stored, expected 3\n' "$rows"
+	FAILED=$((FAILED + 1))
+fi
+STEPS=$((STEPS + 1))
+denied=$(sqlite3 "$W/gp.db" "select count(*) from audit where cn = 'lc-sinho'
+    and unit = 'lc-tamduong'")
+if [ "$denied" -lt 1 ]; then
+	printf '  -> FAILED: the refused report is not in the audit table\n'
+	FAILED=$((FAILED + 1))
+fi
+
+heading "8. Stopping gpd"
+printf '\n  $ kill -TERM %s\n' "$GPD_PID"
+STEPS=$((STEPS + 1))
+kill -TERM "$GPD_PID"
+for _ in $(seq 100); do
+	kill -0 "$GPD_PID" 2>/dev/null || break
+	sleep 0.1
+done
+rc=0
+if kill -0 "$GPD_PID" 2>/dev/null; then
+	kill -KILL "$GPD_PID"
+	rc=-1
+fi
+wait "$GPD_PID" || rc=$?
+GPD_PID=
+if [ "$rc" -eq -1 ]; then
+	printf '  -> FAILED: gpd still running 10 s after SIGTERM\n'
+	FAILED=$((FAILED + 1))
+elif [ "$rc" -eq 0 ]; then
+	printf '    gpd exited 0\n'
+else
+	printf '  -> FAILED: gpd exited %d\n' "$rc"
+	FAILED=$((FAILED + 1))
+fi
+printf "\n  gpd's log:\n"
+sed 's/^/    /' "$W/gpd.log"
+
+echo
+if [ "$FAILED" -ne 0 ]; then
+	echo "demo: $FAILED of $STEPS checks FAILED"
+	exit 1
+fi
+echo "demo: all $STEPS checks passed"

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs the Debian 12 packages gp needs to build, test and run the demo.
+# As root it installs only what is missing; as another user it prints the
+# command to run and exits 1. Quiet when everything is present.
+set -eu
+
+export DEBIAN_FRONTEND=noninteractive
+
+PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
+	protobuf-c-compiler libsqlite3-dev libssl-dev libcmocka-dev
+	libjansson-dev libinih-dev openssl sqlite3 valgrind python3 mandoc
+	ca-certificates"
+# Added here when an issue needs them: libsystemd-dev (sd_notify),
+# libxlsxwriter-dev (spreadsheet export).
+EXTRA_PACKAGES=""
+
+missing=
+for p in $PACKAGES $EXTRA_PACKAGES; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || status=
+	if [ "$status" != installed ]; then
+		missing="$missing $p"
+	fi
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing Debian packages:$missing" >&2
+	echo "deps: install them as root with:" >&2
+	echo "  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+	exit 1
+fi
+
+echo "deps: installing$missing"
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "deps: done"

@@ -1,0 +1,303 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # RC, W, DB, PORT are shared with run.sh
+# Helpers of the end-to-end tests (sourced by run.sh): a TAP-like test
+# runner, the daemon's life cycle, gp-client and sqlite3 wrappers, and a
+# raw TLS client in Python for what gp-client will not send.
+
+# --- runner -------------------------------------------------------------
+
+NTEST=0
+NPASS=0
+NFAIL=0
+REASON=
+
+# Records why the current test fails; returns 1 so that a test can say
+#   [ "$RC" -eq 0 ] || { fail "exit $RC"; return; }
+fail() {
+	REASON=$*
+	return 1
+}
+
+# Runs one test function: prints "ok N - NAME" or "not ok N - NAME" and
+# the reason.
+t() {	# NAME FUNCTION
+	local name=$1 fn=$2
+	NTEST=$((NTEST + 1))
+	REASON=
+	if "$fn" && [ -z "$REASON" ]; then
+		NPASS=$((NPASS + 1))
+		echo "ok $NTEST - $name"
+	else
+		NFAIL=$((NFAIL + 1))
+		echo "not ok $NTEST - $name"
+		printf '%s\n' "${REASON:-returned non-zero}" | sed 's/^/#   /'
+	fi
+}
+
+summary() {
+	echo "$NPASS passed, $NFAIL failed"
+	[ "$NFAIL" -eq 0 ]
+}
+
+# --- commands -----------------------------------------------------------
+
+# Runs a command with stdout in $W/out, stderr in $W/err and its exit
+# status in RC, never longer than 30 s.
+run() {
+	RC=0
+	timeout 30 "$@" >"$W/out" 2>"$W/err" </dev/null || RC=$?
+}
+
+# gp-client as unit NAME (its certificate from the test PKI).
+client_as() {	# NAME ARGS...
+	local name=$1
+	shift
+	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
+	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" "$@"
+}
+
+# One value from the database.
+q() {
+	sqlite3 -batch -noheader "$DB" "$1"
+}
+
+# Counts of what a report leaves in the database, to compare before and
+# after something that must store nothing.
+counts() {
+	q "select (select count(*) from reports) || ' reports, ' ||
+	    (select count(*) from activities) || ' activities, ' ||
+	    (select count(*) from indicators) || ' indicators, ' ||
+	    (select count(*) from narratives) || ' narrative texts'"
+}
+
+# Evaluates a Python expression on the JSON file as r.
+jget() {	# FILE EXPRESSION
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+v = eval(sys.argv[2])
+print(v if not isinstance(v, (dict, list)) else json.dumps(v))' "$1" "$2"
+}
+
+# Writes a changed copy of a JSON report: STATEMENTS run with r bound.
+jmod() {	# IN OUT STATEMENTS
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+exec(sys.argv[3])
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    json.dump(r, f, ensure_ascii=False, indent=1)' "$1" "$2" "$3"
+}
+
+# SHA-256 fingerprint of a certificate: lower-case hex without colons.
+fingerprint() {	# CERT
+	openssl x509 -in "$1" -noout -fingerprint -sha256 |
+	    sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'
+}
+
+# The word after "receipt" on the first line of $W/out.
+receipt_of_out() {
+	sed -n '1s/.* receipt \([^ ]*\).*/\1/p' "$W/out"
+}
+
+# --- daemon -------------------------------------------------------------
+
+free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+GPD_PID=
+
+start_gpd() {	# CONF
+	"$GPD" -f "$1" 2>>"$W/gpd.log" &
+	GPD_PID=$!
+
+	for _ in $(seq 100); do
+		if ! kill -0 "$GPD_PID" 2>/dev/null; then
+			echo "gpd exited at start-up:" >&2
+			sed 's/^/  /' "$W/gpd.log" >&2
+			GPD_PID=
+			return 1
+		fi
+		# A LISTEN socket on the port (no probe connection).
+		if grep -qi ":$(printf %04X "$PORT") 00000000:0000 0A" \
+		    /proc/net/tcp; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "gpd does not accept on 127.0.0.1:$PORT after 10 s" >&2
+	return 1
+}
+
+stop_gpd() {
+	[ -n "$GPD_PID" ] || return 0
+	kill "$GPD_PID" 2>/dev/null || true
+	wait "$GPD_PID" 2>/dev/null || true
+	GPD_PID=
+}
+
+gpd_alive() {
+	[ -n "$GPD_PID" ] && kill -0 "$GPD_PID" 2>/dev/null
+}
+
+# --- raw client ---------------------------------------------------------
+
+# A TLS client that speaks the frames by hand (protobuf encoded here, so
+# it needs nothing but Python): for the oversized, undecodable and invalid
+# frames gp-client never sends, and for a connection without a client
+# certificate. Prints what happened, one fact a line:
+#   tls TLSv1.3 alpn gp/1 | refused REASON | error CODE MESSAGE |
+#   field NAME: MESSAGE | receipt REVISION | closed | open | answered
+write_rawclient() {
+	cat > "$W/rawclient.py" <<'PY'
+import os, socket, ssl, struct, sys, uuid
+
+port, ca, cert, key, mode = sys.argv[1:6]
+arg = sys.argv[6] if len(sys.argv) > 6 else None
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+def num(field, n):
+    return varint(field << 3) + varint(n)
+
+def msg(field, payload):
+    if isinstance(payload, str):
+        payload = payload.encode("utf-8")
+    return varint(field << 3 | 2) + varint(len(payload)) + payload
+
+def parse(buf):
+    """Fields of a protobuf message: {number: [value, ...]}."""
+    fields, i = {}, 0
+    def rd():
+        nonlocal i
+        n = shift = 0
+        while True:
+            b = buf[i]
+            i += 1
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                return n
+    while i < len(buf):
+        k = rd()
+        if k & 7 == 0:
+            v = rd()
+        elif k & 7 == 2:
+            ln = rd()
+            v = buf[i:i + ln]
+            i += ln
+        elif k & 7 == 5:
+            v = buf[i:i + 4]
+            i += 4
+        elif k & 7 == 1:
+            v = buf[i:i + 8]
+            i += 8
+        else:
+            raise ValueError("wire type %d" % (k & 7))
+        fields.setdefault(k >> 3, []).append(v)
+    return fields
+
+def invalid_report(unit):
+    """A report with 11 women among 10 participants in activity 0."""
+    activity = (num(1, 1) + num(2, 1) + num(3, 1) + num(4, 1) +
+        msg(5, "2022-03-01") + msg(7, "Tuyên truyền Luật Bình đẳng giới") +
+        msg(8, "Hội trường xã") + num(9, 1) + num(10, 10) + num(11, 11))
+    report = (msg(1, str(uuid.uuid4())) + msg(2, unit) + msg(3, "2022-H1") +
+        msg(4, msg(1, "Nguyễn Thị Test")) + msg(5, activity) +
+        msg(7, msg(1, "Kết quả thử nghiệm.")))
+    return num(1, 7) + msg(10, msg(1, report))
+
+def frame(payload):
+    return struct.pack(">I", len(payload)) + payload
+
+def whole_frame(buf):
+    return len(buf) >= 4 and len(buf) >= 4 + struct.unpack(">I", buf[:4])[0]
+
+def read_responses(s, one=False):
+    """Prints the frames received until the daemon closes the connection
+    ("closed"), is silent for the socket's timeout ("open"), or, with one,
+    has sent one whole frame ("answered")."""
+    buf, end = b"", "closed"
+    while not (one and whole_frame(buf)):
+        try:
+            data = s.recv(65536)
+        except socket.timeout:
+            end = "open"
+            break
+        except (ssl.SSLError, OSError) as e:
+            end = "refused %s" % (getattr(e, "reason", None) or e)
+            break
+        if not data:
+            break
+        buf += data
+    if one and whole_frame(buf):
+        end = "answered"
+    while len(buf) >= 4:
+        (n,) = struct.unpack(">I", buf[:4])
+        body, buf = buf[4:4 + n], buf[4 + n:]
+        r = parse(body)
+        for e in r.get(9, []):
+            e = parse(e)
+            print("error %d %s" % (e.get(1, [0])[0],
+                e.get(2, [b""])[0].decode("utf-8", "replace")))
+            for fe in e.get(3, []):
+                fe = parse(fe)
+                print("field %s: %s" % (
+                    fe.get(1, [b""])[0].decode("utf-8", "replace"),
+                    fe.get(2, [b""])[0].decode("utf-8", "replace")))
+        for sr in r.get(10, []):
+            rc = parse(parse(sr).get(1, [b""])[0])
+            print("receipt %d" % rc.get(5, [0])[0])
+    print(end)
+
+ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=ca)
+ctx.set_alpn_protocols(["gp/1"])
+if cert != "-":
+    ctx.load_cert_chain(cert, key)
+raw = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+try:
+    s = ctx.wrap_socket(raw, server_hostname="localhost")
+except (ssl.SSLError, OSError) as e:
+    print("refused %s" % (getattr(e, "reason", None) or e))
+    sys.exit(0)
+print("tls %s alpn %s" % (s.version(), s.selected_alpn_protocol()))
+s.settimeout(5)
+try:
+    if mode == "length":
+        s.sendall(struct.pack(">I", int(arg)))
+    elif mode == "garbage":
+        s.sendall(frame(os.urandom(16) + b"\xff" * 16))
+    elif mode == "invalid":
+        s.sendall(frame(invalid_report(arg)))
+    else:
+        sys.exit("rawclient: unknown mode " + mode)
+except (ssl.SSLError, OSError) as e:
+    print("refused %s" % (getattr(e, "reason", None) or e))
+    sys.exit(0)
+read_responses(s, one=(mode == "invalid"))
+PY
+}
+
+# rawclient NAME|- MODE [ARG]: NAME's certificate, or none with "-".
+# Output in $W/out, status in RC.
+rawclient() {
+	local name=$1 cert=- key=-
+	shift
+	if [ "$name" != - ]; then
+		cert=$W/pki/$name.crt
+		key=$W/pki/$name.key
+	fi
+	run python3 "$W/rawclient.py" "$PORT" "$W/pki/ca.crt" "$cert" "$key" \
+	    "$@"
+}
