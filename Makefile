@@ -32,7 +32,7 @@ ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(SAN)
 
 PROTO_PKGS =	libprotobuf-c openssl jansson
-DAEMON_PKGS =	libevent_openssl libevent sqlite3 inih
+DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih
 CLIENT_PKGS =	inih
 TEST_PKGS =	cmocka
 
@@ -43,7 +43,7 @@ PROTO_SRCS =	proto/report.c proto/wire.c proto/frame.c proto/period.c \
 		proto/validate.c proto/report_json.c
 DAEMON_SRCS =	daemon/gpd.c daemon/config.c daemon/log.c daemon/tls.c \
 		daemon/units.c daemon/session.c daemon/handler.c \
-		daemon/store.c
+		daemon/worker.c daemon/writer.c daemon/store.c
 CLIENT_SRCS =	client/gp-client.c client/conn.c client/output.c
 
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
@@ -84,7 +84,7 @@ $(BUILD)/libgpproto.a: $(PROTO_OBJS)
 	ar rcs $@ $(PROTO_OBJS)
 
 $(BUILD)/gpd: $(DAEMON_OBJS) $(BUILD)/libgpproto.a
-	$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJS) $(BUILD)/libgpproto.a \
+	$(CC) $(LDFLAGS) -pthread -o $@ $(DAEMON_OBJS) $(BUILD)/libgpproto.a \
 	    $(DAEMON_LIBS)
 
 $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a

@@ -98,6 +98,10 @@ config_server_key(struct config_parse *cp, const char *name,
 		if (config_number(value, 1, 86400, &n) == -1)
 			goto range;
 		conf->idle_timeout = n;
+	} else if (strcmp(name, "workers") == 0) {
+		if (config_number(value, 0, 64, &n) == -1)
+			goto range;
+		conf->workers = n;
 	} else if (strcmp(name, "max_frame") == 0) {
 		if (config_number(value, 1024, FRAME_MAX_LIMIT, &n) == -1)
 			goto range;

@@ -16,13 +16,15 @@
 
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <event2/thread.h>
 
 #include "gpd.h"
-#include "store.h"
 
 #define GPD_DEFAULT_CONF	GP_SYSCONFDIR "/gpd/gpd.conf"
 #define GPD_BACKLOG		128
 #define GPD_ACCEPT_PAUSE	1	/* seconds, after EMFILE */
+#define GPD_WORKERS_MAX		64
+#define GPD_STOP_TIMEOUT	10	/* seconds for requests in progress */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -50,6 +52,15 @@ server_listener_update(struct server *srv)
 	}
 }
 
+/* From any thread, when a session ends. */
+void
+server_session_gone(struct server *srv)
+{
+	srv->nsessions--;
+	if (srv->paused)
+		event_active(srv->resume, EV_READ, 0);
+}
+
 static void
 server_resume(evutil_socket_t fd, short what, void *arg)
 {
@@ -62,8 +73,15 @@ static void
 server_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int socklen, void *arg)
 {
+	struct server	*srv = arg;
+	struct worker	*w;
+
 	(void)l;
-	session_accept(arg, fd, sa, socklen);
+	/* Counted here, on the accepting thread, so the cap is exact. */
+	srv->nsessions++;
+	w = srv->workers[srv->next_worker++ % srv->nworkers];
+	worker_accept(w, fd, sa, socklen);
+	server_listener_update(srv);
 }
 
 static void
@@ -146,32 +164,50 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 			evconnlistener_free(srv->listener);
 			srv->listener = NULL;
 		}
-		session_close_all(srv, "shutdown");
 		event_base_loopexit(srv->base, NULL);
 		break;
 	}
 }
 
-/* The one teardown of everything main() made; safe on a partial server. */
+/*
+ * The one teardown of everything main() made; safe on a partial server.
+ * Workers finish the requests they have (bounded), then the writer commits
+ * what was queued, so nothing acknowledged is lost and nothing queued is
+ * dropped without an answer having been refused.
+ */
 static void
 server_free(struct server *srv, struct event **sigs, size_t nsigs)
 {
 	size_t	i;
 
-	session_close_all(srv, "shutdown");
 	if (srv->listener != NULL)
 		evconnlistener_free(srv->listener);
+	srv->listener = NULL;
+	workers_stop(srv, GPD_STOP_TIMEOUT);
+	writer_stop(srv->writer);
+	workers_free(srv);
 	for (i = 0; i < nsigs; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
 	if (srv->resume_timer != NULL)
 		event_free(srv->resume_timer);
-	store_close(srv->store);
+	if (srv->resume != NULL)
+		event_free(srv->resume);
 	SSL_CTX_free(srv->ssl_ctx);
 	units_free(srv->units);
 	config_free(srv->conf);
 	if (srv->base != NULL)
 		event_base_free(srv->base);
+}
+
+static size_t
+server_nworkers(const struct config *conf)
+{
+	long	n = conf->workers;
+
+	if (n == 0 && (n = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
+		n = 1;
+	return n > GPD_WORKERS_MAX ? GPD_WORKERS_MAX : (size_t)n;
 }
 
 int
@@ -209,7 +245,8 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 
 	memset(&srv, 0, sizeof(srv));
-	TAILQ_INIT(&srv.sessions);
+	if (evthread_use_pthreads() == -1)
+		fatalx("libevent without thread support");
 	if ((srv.conf = config_load(conffile, &cause)) == NULL ||
 	    (srv.units = units_load(srv.conf->units, &cause)) == NULL ||
 	    (srv.ssl_ctx = tls_ctx_new(srv.conf, &cause)) == NULL) {
@@ -221,19 +258,22 @@ main(int argc, char *argv[])
 	}
 	if (check) {
 		printf("gpd: %s: configuration OK (%zu units, %zu "
-		    "administrators)\n", conffile, srv.units->n,
-		    srv.conf->nadmins);
+		    "administrator%s)\n", conffile, srv.units->n,
+		    srv.conf->nadmins, srv.conf->nadmins == 1 ? "" : "s");
 		server_free(&srv, sigs, 0);
 		return 0;
 	}
 
-	if ((srv.store = store_open(srv.conf->database, &errstr)) == NULL)
+	if ((srv.writer = writer_start(srv.conf->database, &errstr)) == NULL)
 		fatalx("database %s: %s", srv.conf->database, errstr);
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	if ((srv.resume_timer = evtimer_new(srv.base, server_resume, &srv))
-	    == NULL)
+	    == NULL || (srv.resume = event_new(srv.base, -1, 0, server_resume,
+	    &srv)) == NULL)
 		fatalx("cannot create a timer");
+	if (workers_start(&srv, server_nworkers(srv.conf), &errstr) == -1)
+		fatalx("%s", errstr);
 	if (server_listen(&srv, &cause) == -1)
 		fatalx("%s", cause != NULL ? cause : "out of memory");
 	for (i = 0; i < sizeof(signals) / sizeof(*signals); i++) {
@@ -242,9 +282,10 @@ main(int argc, char *argv[])
 		    evsignal_add(sigs[i], NULL) == -1)
 			fatalx("cannot handle signal %d", signals[i]);
 	}
-	log_info("gpd %s listening on %s database=%s units=%zu "
+	log_info("gpd %s listening on %s database=%s units=%zu workers=%zu "
 	    "max_connections=%u", GP_VERSION, srv.conf->listen,
-	    srv.conf->database, srv.units->n, srv.conf->max_connections);
+	    srv.conf->database, srv.units->n, srv.nworkers,
+	    srv.conf->max_connections);
 	event_base_dispatch(srv.base);
 	server_free(&srv, sigs, sizeof(sigs) / sizeof(*sigs));
 	log_info("stopped");

@@ -6,19 +6,22 @@
 
 #include <sys/queue.h>
 
+#include <pthread.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
 #include <openssl/ssl.h>
 
 #include "period.h"
+#include "store.h"
 
 struct sockaddr;
 struct event_base;
 struct evconnlistener;
 struct bufferevent;
 struct event;
-struct store;
+struct accepted_list;
 
 #define GPD_CN_MAX		64	/* X.509 upper bound for a CN */
 #define GPD_FINGERPRINT_LEN	64	/* SHA-256 hex */
@@ -40,6 +43,7 @@ struct config {
 	char			*crl;			/* NULL: none */
 	char			**admins;
 	size_t			 nadmins;
+	unsigned int		 workers;		/* event loops */
 	struct period_rules	 periods;
 };
 
@@ -94,6 +98,48 @@ SSL_CTX	*tls_ctx_new(const struct config *, char **cause);
 int	 tls_peer_identity(SSL *, char cn[GPD_CN_MAX + 1],
 	    char fingerprint[GPD_FINGERPRINT_LEN + 1], const char **reason);
 
+/* writer.c */
+enum job_type {
+	JOB_SUBMIT,
+	JOB_AUDIT
+};
+
+struct worker;
+struct handler_reply;
+
+/*
+ * A write for the writer thread. Made and finished on a worker's thread;
+ * between writer_queue() and worker_job_done() only the writer touches it.
+ */
+struct job {
+	STAILQ_ENTRY(job)	 entry;
+	int			 type;		/* enum job_type */
+	struct worker		*worker;	/* where it is finished */
+	struct session		*session;
+	struct handler_reply	*reply;
+	/* JOB_SUBMIT */
+	struct report		*report;
+	struct store_meta	 meta;		/* also at, cn, fingerprint */
+	/* JOB_AUDIT */
+	const char		*action;
+	const char		*unit;
+	const char		*period;
+	const char		*result;
+	const char		*detail;
+	/* Set by the writer. */
+	enum store_status	 status;
+	struct store_receipt	 receipt;
+	char			 error[256];
+};
+
+STAILQ_HEAD(jobs, job);
+
+struct writer;
+
+struct writer	*writer_start(const char *database, const char **errstr);
+void		 writer_queue(struct writer *, struct job *);
+void		 writer_stop(struct writer *);	/* runs what is queued */
+
 /* session.c */
 enum session_role {
 	ROLE_NONE = 0,		/* CN neither a unit nor an administrator */
@@ -105,6 +151,7 @@ struct server;
 
 struct session {
 	TAILQ_ENTRY(session)	 entry;
+	struct worker		*worker;
 	struct server		*server;
 	uint64_t		 id;
 	struct bufferevent	*bev;
@@ -114,8 +161,10 @@ struct session {
 	char			 fingerprint[GPD_FINGERPRINT_LEN + 1];
 	int			 role;		/* enum session_role */
 	int			 established;
-	int			 closing;	/* reply sent, close once written */
-	int			 closed;
+	int			 busy;		/* a request is at the writer */
+	int			 closing;	/* close once the reply is out */
+	int			 closed;	/* freed when no longer busy */
+	const char		*close_reason;
 	uint64_t		 requests;
 };
 
@@ -124,32 +173,73 @@ TAILQ_HEAD(sessions, session);
 struct server {
 	struct event_base	*base;
 	struct evconnlistener	*listener;
+	struct event		*resume;	/* listener back on */
 	struct event		*resume_timer;	/* after EMFILE */
 	SSL_CTX			*ssl_ctx;
 	struct config		*conf;
 	struct units		*units;
-	struct store		*store;
-	struct sessions		 sessions;
-	unsigned int		 nsessions;
-	uint64_t		 next_session;
-	int			 paused;
+	struct writer		*writer;
+	struct worker		**workers;
+	size_t			 nworkers;
+	size_t			 next_worker;
+	_Atomic unsigned int	 nsessions;
+	_Atomic uint64_t	 next_session;
+	_Atomic int		 paused;
 };
 
-void	 session_accept(struct server *, int fd, const struct sockaddr *,
+void	 session_accept(struct worker *, int fd, const struct sockaddr *,
 	    int socklen);
 void	 session_close(struct session *, const char *reason);
-void	 session_close_all(struct server *, const char *reason);
+/* After the writer finished the session's request: send, go on. */
+void	 session_resume(struct session *);
 void	 server_listener_update(struct server *);
+void	 server_session_gone(struct server *);
+
+/* worker.c */
+struct worker {
+	struct server		*server;
+	size_t			 index;
+	pthread_t		 thread;
+	struct event_base	*base;
+	struct event		*wake;		/* woken by other threads */
+	struct event		*deadline;	/* bounded shutdown */
+	pthread_mutex_t		 lock;
+	struct jobs		 done;		/* under lock */
+	struct accepted_list	*accepted;	/* under lock */
+	int			 stopping;	/* under lock */
+	struct sessions		 sessions;	/* worker thread only */
+	unsigned int		 nsessions;
+};
+
+int	 workers_start(struct server *, size_t n, const char **errstr);
+/* Stops accepting work, waits up to timeout seconds for requests in
+ * progress, then joins the threads. */
+void	 workers_stop(struct server *, unsigned int timeout);
+void	 workers_free(struct server *);
+void	 worker_accept(struct worker *, int fd, const struct sockaddr *,
+	    int socklen);
+void	 worker_job_done(struct job *);	/* from the writer thread */
+void	 worker_session_gone(struct worker *);
 
 /* handler.c */
-/*
- * Handles one frame's payload from an established session and appends the
- * framed response to out. Returns 0, or -1 when the session must close
- * once the reply is written (undecodable request).
- */
 struct evbuffer;
-int	 handler_dispatch(struct session *, const uint8_t *, size_t,
-	    struct evbuffer *out);
+/*
+ * Handles one frame's payload from an established session. Returns
+ * HANDLER_REPLIED with the framed response appended to out,
+ * HANDLER_PENDING when the request went to the writer (the session waits
+ * for handler_job_done), or HANDLER_CLOSE when the session must close once
+ * the reply is written (undecodable request).
+ */
+enum handler_result {
+	HANDLER_REPLIED,
+	HANDLER_PENDING,
+	HANDLER_CLOSE
+};
+enum handler_result handler_dispatch(struct session *, const uint8_t *,
+		    size_t, struct evbuffer *out);
+/* On the worker thread, once the writer is done with a job: appends the
+ * reply to the session's output (unless it is closed) and frees the job. */
+void	 handler_job_done(struct job *);
 /* Answers a frame that could not be read (bad length) and never touches
  * the database. */
 void	 handler_frame_error(struct session *, const char *errstr,

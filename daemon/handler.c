@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <openssl/evp.h>
 
 #include "gpd.h"
@@ -33,6 +34,7 @@ struct handler_reply {
 	Gp__FieldError		*field_error_ptrs[REPORT_ERRORS_MAX];
 	Gp__SubmitResponse	 submit;
 	Gp__Receipt		 receipt;
+	Gp__WhoamiResponse	 whoami;
 	char			*warning_ptrs[REPORT_ERRORS_MAX];
 	char			 warnings[REPORT_ERRORS_MAX]
 				    [HANDLER_WARNING_MAX];
@@ -44,20 +46,29 @@ struct handler_reply {
 	char			 period[REPORT_MAX_PERIOD + 1];
 	struct report_errors	 errs;
 	struct report_errors	 warns;
+	/* Kept until the writer is done. */
+	struct job		 job;
+	struct report		*report;
+	uint8_t			*raw;
+	uint8_t			 hash[32];
+	char			 detail[160];
 };
 
 struct handler_entry {
 	Gp__Request__BodyCase	 body;
 	const char		*name;
-	void			(*fn)(struct session *, const Gp__Request *,
+	enum handler_result	(*fn)(struct session *, const Gp__Request *,
 				    struct handler_reply *);
 };
 
-static void	handler_submit(struct session *, const Gp__Request *,
-		    struct handler_reply *);
+static enum handler_result handler_submit(struct session *,
+		    const Gp__Request *, struct handler_reply *);
+static enum handler_result handler_whoami(struct session *,
+		    const Gp__Request *, struct handler_reply *);
 
 static const struct handler_entry handler_table[] = {
 	{ GP__REQUEST__BODY_SUBMIT, "submit", handler_submit },
+	{ GP__REQUEST__BODY_WHOAMI, "whoami", handler_whoami },
 };
 
 static void	handler_error(struct handler_reply *, Gp__ErrorCode,
@@ -118,15 +129,34 @@ handler_pack(struct handler_reply *hr, struct evbuffer *out)
 	free(buf);
 }
 
-static void
-handler_audit(struct session *s, int64_t now, const char *action,
-    const struct report *r, const char *result, const char *detail)
+/*
+ * Refusals are written to the audit table before the refusal is sent, so
+ * that what a peer was told is always on record. The reply in hr is ready;
+ * the writer only adds the audit row.
+ */
+static enum handler_result
+handler_audit(struct session *s, struct handler_reply *hr, int64_t now,
+    const char *action, const struct report *r, const char *result,
+    const char *detail)
 {
-	if (store_audit(s->server->store, now, s->cn, s->fingerprint, action,
-	    r != NULL ? r->unit : NULL, r != NULL ? r->period : NULL, result,
-	    detail) == -1)
-		log_warnx("session %" PRIu64 " audit not written: %s", s->id,
-		    store_error(s->server->store));
+	struct job	*job = &hr->job;
+
+	snprintf(hr->detail, sizeof(hr->detail), "%s", detail);
+	memset(job, 0, sizeof(*job));
+	job->type = JOB_AUDIT;
+	job->worker = s->worker;
+	job->session = s;
+	job->reply = hr;
+	job->meta.received_at = now;
+	job->meta.cn = s->cn;
+	job->meta.fingerprint = s->fingerprint;
+	job->action = action;
+	job->unit = r != NULL ? r->unit : NULL;
+	job->period = r != NULL ? r->period : NULL;
+	job->result = result;
+	job->detail = hr->detail;
+	writer_queue(s->server->writer, job);
+	return HANDLER_PENDING;
 }
 
 static void
@@ -169,43 +199,42 @@ handler_receipt(struct handler_reply *hr, const struct report *r,
 	hr->resp.submit = &hr->submit;
 }
 
-static void
+static enum handler_result
 handler_submit(struct session *s, const Gp__Request *req,
     struct handler_reply *hr)
 {
 	struct server		*srv = s->server;
-	struct report		*r = NULL;
+	struct report		*r;
 	struct validate_context	 ctx;
-	struct store_meta	 meta;
-	struct store_receipt	 rc;
 	struct period		 period;
+	struct job		*job = &hr->job;
 	const char		*errstr, *unit;
 	char			 detail[160];
-	uint8_t			*raw = NULL, hash[32];
-	size_t			 rawlen;
-	unsigned int		 hashlen = sizeof(hash);
+	size_t			 nerrs;
+	unsigned int		 hashlen = sizeof(hr->hash);
 	int64_t			 now = time(NULL);
 
 	if (s->role == ROLE_NONE) {
-		handler_audit(s, now, "submit", NULL, "refused",
-		    "certificate CN is not a registered unit");
 		handler_error(hr, GP__ERROR_CODE__PERMISSION_DENIED,
 		    "certificate %s is not a registered unit: ask the "
 		    "provincial federation to add it to the unit registry",
 		    s->cn);
-		return;
+		return handler_audit(s, hr, now, "submit", NULL, "refused",
+		    "certificate CN is not a registered unit");
 	}
 	if (req->submit->report == NULL) {
 		report_errors_add(&hr->errs, "report", "missing");
 		handler_error(hr, GP__ERROR_CODE__INVALID, "no report sent");
-		return;
+		return HANDLER_REPLIED;
 	}
-	if (wire_report_copy(req->submit->report, &r, &hr->errs) == -1) {
+	if (wire_report_copy(req->submit->report, &hr->report, &hr->errs)
+	    == -1) {
 		handler_error(hr, GP__ERROR_CODE__INVALID,
 		    "report refused: %zu errors", hr->errs.n);
-		handler_audit(s, now, "submit", NULL, "refused", "undecodable");
-		return;
+		return handler_audit(s, hr, now, "submit", NULL, "refused",
+		    "undecodable report");
 	}
+	r = hr->report;
 	if (r->unit != NULL && strcmp(r->unit, s->cn) != 0) {
 		unit = handler_printable(r->unit, REPORT_MAX_UNIT);
 		snprintf(detail, sizeof(detail),
@@ -213,11 +242,11 @@ handler_submit(struct session *s, const Gp__Request *req,
 		    unit);
 		log_warnx("session %" PRIu64 " cn=%s unit=%s result=denied",
 		    s->id, s->cn, unit);
-		handler_audit(s, now, "submit", r, "refused", detail);
 		handler_error(hr, GP__ERROR_CODE__PERMISSION_DENIED,
 		    "certificate %s may not submit a report for unit %s",
 		    s->cn, unit);
-		goto done;
+		return handler_audit(s, hr, now, "submit", r, "refused",
+		    detail);
 	}
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -226,53 +255,66 @@ handler_submit(struct session *s, const Gp__Request *req,
 	ctx.unit_lookup = units_lookup;
 	ctx.arg = srv->units;
 	if (validate_report(r, &ctx, &hr->errs, &hr->warns) == -1) {
-		snprintf(detail, sizeof(detail), "invalid: %zu errors",
-		    hr->errs.n + hr->errs.dropped);
+		nerrs = hr->errs.n + hr->errs.dropped;
+		snprintf(detail, sizeof(detail), "invalid: %zu errors", nerrs);
 		log_info("session %" PRIu64 " unit=%s period=%s result=invalid "
 		    "errors=%zu", s->id, s->cn,
-		    handler_printable(r->period, REPORT_MAX_PERIOD),
-		    hr->errs.n + hr->errs.dropped);
+		    handler_printable(r->period, REPORT_MAX_PERIOD), nerrs);
 		handler_error(hr, GP__ERROR_CODE__INVALID,
-		    "report refused: %zu errors", hr->errs.n +
-		    hr->errs.dropped);
-		/* The period is not echoed into the audit unless valid. */
-		free(r->period);
-		r->period = NULL;
-		handler_audit(s, now, "submit", r, "refused", detail);
-		goto done;
+		    "report refused: %zu errors", nerrs);
+		/* Only a valid period goes into the audit table. */
+		if (period_parse(r->period, ctx.rules, &period, &errstr)
+		    == -1) {
+			free(r->period);
+			r->period = NULL;
+		}
+		return handler_audit(s, hr, now, "submit", r, "refused",
+		    detail);
 	}
-	if (period_parse(r->period, &srv->conf->periods, &period, &errstr)
-	    == -1 || report_pack(r, &raw, &rawlen) == -1 ||
-	    EVP_Digest(raw, rawlen, hash, &hashlen, EVP_sha256(), NULL) != 1) {
+	if (period_parse(r->period, ctx.rules, &period, &errstr) == -1 ||
+	    report_pack(r, &hr->raw, &job->meta.rawlen) == -1 ||
+	    EVP_Digest(hr->raw, job->meta.rawlen, hr->hash, &hashlen,
+	    EVP_sha256(), NULL) != 1) {
 		handler_error(hr, GP__ERROR_CODE__INTERNAL,
 		    "the server could not process the report; try again later");
-		goto done;
+		return HANDLER_REPLIED;
 	}
 
-	memset(&meta, 0, sizeof(meta));
-	meta.cn = s->cn;
-	meta.fingerprint = s->fingerprint;
-	meta.received_at = now;
-	meta.late = ctx.today > period.due;
-	meta.raw = raw;
-	meta.rawlen = rawlen;
-	meta.hash = hash;
-	meta.warnings = &hr->warns;
-	memset(&rc, 0, sizeof(rc));
-	switch (store_put_report(srv->store, r, &meta, &rc)) {
+	job->type = JOB_SUBMIT;
+	job->worker = s->worker;
+	job->session = s;
+	job->reply = hr;
+	job->report = r;
+	job->meta.cn = s->cn;
+	job->meta.fingerprint = s->fingerprint;
+	job->meta.received_at = now;
+	job->meta.late = ctx.today > period.due;
+	job->meta.raw = hr->raw;
+	job->meta.hash = hr->hash;
+	job->meta.warnings = &hr->warns;
+	writer_queue(srv->writer, job);
+	return HANDLER_PENDING;
+}
+
+/* The writer committed (or failed) a submission: the reply. */
+static void
+handler_submit_done(struct session *s, struct handler_reply *hr)
+{
+	struct job	*job = &hr->job;
+	struct report	*r = job->report;
+
+	switch (job->status) {
 	case STORE_OK:
 	case STORE_DUPLICATE:
-		handler_receipt(hr, r, &rc);
+		handler_receipt(hr, r, &job->receipt);
 		log_info("session %" PRIu64 " unit=%s period=%s revision=%u "
 		    "result=%s late=%d", s->id, r->unit, r->period,
-		    rc.revision, rc.duplicate ? "duplicate" : "accepted",
-		    rc.late);
+		    job->receipt.revision, job->receipt.duplicate ?
+		    "duplicate" : "accepted", job->receipt.late);
 		break;
 	case STORE_CONFLICT:
 		log_info("session %" PRIu64 " unit=%s period=%s "
 		    "result=conflict", s->id, r->unit, r->period);
-		handler_audit(s, now, "submit", r, "refused",
-		    "conflict: submission id reused with other content");
 		handler_error(hr, GP__ERROR_CODE__CONFLICT,
 		    "submission %s was already stored with different content: "
 		    "remove the \"id\" field or give a new one to send a new "
@@ -280,8 +322,7 @@ handler_submit(struct session *s, const Gp__Request *req,
 		break;
 	case STORE_FULL:
 		log_warnx("session %" PRIu64 " unit=%s period=%s result=full: "
-		    "%s", s->id, r->unit, r->period,
-		    store_error(srv->store));
+		    "%s", s->id, r->unit, r->period, job->error);
 		handler_error(hr, GP__ERROR_CODE__STORAGE_FULL,
 		    "server storage full, try later");
 		hr->error.retry_after = HANDLER_RETRY_FULL;
@@ -289,29 +330,72 @@ handler_submit(struct session *s, const Gp__Request *req,
 		break;
 	case STORE_FAIL:
 		log_warnx("session %" PRIu64 " unit=%s period=%s result=error: "
-		    "%s", s->id, r->unit, r->period,
-		    store_error(srv->store));
+		    "%s", s->id, r->unit, r->period, job->error);
 		handler_error(hr, GP__ERROR_CODE__INTERNAL,
 		    "the server could not store the report; nothing was "
 		    "stored, try again later");
 		break;
 	}
-done:
-	free(raw);
-	report_free(r);
 }
 
-int
+static enum handler_result
+handler_whoami(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	const struct unit	*u;
+
+	(void)req;
+	gp__whoami_response__init(&hr->whoami);
+	hr->whoami.cn = s->cn;
+	hr->whoami.role = (char *)(uintptr_t)(s->role == ROLE_ADMIN ? "admin" :
+	    s->role == ROLE_UNIT ? "unit" : "none");
+	if ((u = units_find(s->server->units, s->cn)) != NULL)
+		hr->whoami.unit_name = u->name;
+	hr->whoami.server_time = time(NULL);
+	hr->whoami.has_server_time = 1;
+	hr->whoami.version = (char *)(uintptr_t)GP_VERSION;
+	hr->resp.body_case = GP__RESPONSE__BODY_WHOAMI;
+	hr->resp.whoami = &hr->whoami;
+	return HANDLER_REPLIED;
+}
+
+static void
+handler_reply_free(struct handler_reply *hr)
+{
+	report_free(hr->report);
+	free(hr->raw);
+	free(hr);
+}
+
+void
+handler_job_done(struct job *job)
+{
+	struct handler_reply	*hr = job->reply;
+	struct session		*s = job->session;
+
+	if (job->type == JOB_SUBMIT)
+		handler_submit_done(s, hr);
+	else if (job->status != STORE_OK)
+		log_warnx("session %" PRIu64 " audit not written: %s", s->id,
+		    job->error);
+	if (!s->closed)
+		handler_pack(hr, bufferevent_get_output(s->bev));
+	handler_reply_free(hr);
+	session_resume(s);
+}
+
+enum handler_result
 handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
     struct evbuffer *out)
 {
 	struct handler_reply	*hr;
 	Gp__Request		*req;
+	enum handler_result	 rv = HANDLER_REPLIED;
 	size_t			 i;
 
 	if ((hr = calloc(1, sizeof(*hr))) == NULL) {
 		log_warn("session %" PRIu64 " reply", s->id);
-		return -1;
+		return HANDLER_CLOSE;
 	}
 	gp__response__init(&hr->resp);
 	if ((req = gp__request__unpack(NULL, len, buf)) == NULL) {
@@ -320,8 +404,8 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 		handler_error(hr, GP__ERROR_CODE__BAD_REQUEST,
 		    "the request is not a gp/1 message");
 		handler_pack(hr, out);
-		free(hr);
-		return -1;
+		handler_reply_free(hr);
+		return HANDLER_CLOSE;
 	}
 	hr->resp.id = req->id;
 	hr->resp.has_id = 1;
@@ -337,12 +421,15 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 	} else {
 		log_debug("session %" PRIu64 " request id=%u type=%s", s->id,
 		    req->id, handler_table[i].name);
-		handler_table[i].fn(s, req, hr);
+		rv = handler_table[i].fn(s, req, hr);
 	}
-	handler_pack(hr, out);
+	/* Nothing in hr points into req once a handler has returned. */
 	gp__request__free_unpacked(req, NULL);
-	free(hr);
-	return 0;
+	if (rv == HANDLER_PENDING)
+		return rv;
+	handler_pack(hr, out);
+	handler_reply_free(hr);
+	return rv;
 }
 
 void
@@ -357,5 +444,5 @@ handler_frame_error(struct session *s, const char *errstr,
 	handler_error(hr, GP__ERROR_CODE__BAD_REQUEST, "%s (max_frame is %u)",
 	    errstr, s->server->conf->max_frame);
 	handler_pack(hr, out);
-	free(hr);
+	handler_reply_free(hr);
 }

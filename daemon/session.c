@@ -62,9 +62,10 @@ session_handshake_timeout(evutil_socket_t fd, short what, void *arg)
 }
 
 void
-session_accept(struct server *srv, int fd, const struct sockaddr *sa,
+session_accept(struct worker *w, int fd, const struct sockaddr *sa,
     int socklen)
 {
+	struct server	*srv = w->server;
 	struct session	*s;
 	struct timeval	 tv;
 	SSL		*ssl;
@@ -73,8 +74,10 @@ session_accept(struct server *srv, int fd, const struct sockaddr *sa,
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_warn("accept: session");
 		close(fd);
+		server_session_gone(srv);
 		return;
 	}
+	s->worker = w;
 	s->server = srv;
 	s->id = ++srv->next_session;
 	session_peer(s->peer, sizeof(s->peer), sa);
@@ -83,22 +86,23 @@ session_accept(struct server *srv, int fd, const struct sockaddr *sa,
 		    s->id);
 		close(fd);
 		free(s);
+		server_session_gone(srv);
 		return;
 	}
 	/* From here the bufferevent owns fd and ssl, even if it fails. */
-	s->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
+	s->bev = bufferevent_openssl_socket_new(w->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (s->bev == NULL) {
 		log_warnx("session %" PRIu64 " cannot create bufferevent",
 		    s->id);
 		free(s);
+		server_session_gone(srv);
 		return;
 	}
-	TAILQ_INSERT_TAIL(&srv->sessions, s, entry);
-	srv->nsessions++;
-	server_listener_update(srv);
+	TAILQ_INSERT_TAIL(&w->sessions, s, entry);
+	w->nsessions++;
 
-	if ((s->handshake_timer = evtimer_new(srv->base,
+	if ((s->handshake_timer = evtimer_new(w->base,
 	    session_handshake_timeout, s)) == NULL) {
 		session_close(s, "out of memory");
 		return;
@@ -112,7 +116,8 @@ session_accept(struct server *srv, int fd, const struct sockaddr *sa,
 	bufferevent_setcb(s->bev, session_read, session_write, session_event,
 	    s);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
-	log_debug("session %" PRIu64 " accepted peer=%s", s->id, s->peer);
+	log_debug("session %" PRIu64 " accepted peer=%s worker=%zu", s->id,
+	    s->peer, w->index);
 }
 
 static void
@@ -146,9 +151,10 @@ session_established(struct session *s)
 
 /* Sends what is queued, then closes: the reply to a bad frame. */
 static void
-session_finish(struct session *s)
+session_finish(struct session *s, const char *reason)
 {
 	s->closing = 1;
+	s->close_reason = reason;
 	bufferevent_disable(s->bev, EV_READ);
 }
 
@@ -163,7 +169,7 @@ session_read(struct bufferevent *bev, void *arg)
 	uint32_t	 n;
 	size_t		 len;
 
-	while (!s->closing && s->established) {
+	while (!s->closing && s->established && !s->busy) {
 		if ((len = evbuffer_get_length(in)) < FRAME_HEADER)
 			return;
 		buf = evbuffer_pullup(in, FRAME_HEADER);
@@ -175,7 +181,7 @@ session_read(struct bufferevent *bev, void *arg)
 			log_warnx("session %" PRIu64 " cn=%s bad frame: %s",
 			    s->id, s->cn, errstr);
 			handler_frame_error(s, errstr, out);
-			session_finish(s);
+			session_finish(s, "bad frame");
 			return;
 		case FRAME_READY:
 			break;
@@ -186,8 +192,17 @@ session_read(struct bufferevent *bev, void *arg)
 			return;
 		}
 		s->requests++;
-		if (handler_dispatch(s, buf + FRAME_HEADER, n, out) == -1)
-			session_finish(s);
+		switch (handler_dispatch(s, buf + FRAME_HEADER, n, out)) {
+		case HANDLER_REPLIED:
+			break;
+		case HANDLER_PENDING:
+			/* Answered by session_resume, in request order. */
+			s->busy = 1;
+			break;
+		case HANDLER_CLOSE:
+			session_finish(s, "bad request");
+			break;
+		}
 		evbuffer_drain(in, FRAME_HEADER + (size_t)n);
 		if (evbuffer_get_length(out) > SESSION_OUTPUT_MAX) {
 			/* Resumed by session_write once the peer reads. */
@@ -202,11 +217,13 @@ session_write(struct bufferevent *bev, void *arg)
 {
 	struct session	*s = arg;
 
-	if (s->closing) {
-		session_close(s, "bad request");
+	if (s->closing && !s->busy) {
+		session_close(s, s->close_reason != NULL ? s->close_reason :
+		    "shutdown");
 		return;
 	}
-	if (s->established && !(bufferevent_get_enabled(bev) & EV_READ)) {
+	if (s->established && !s->busy &&
+	    !(bufferevent_get_enabled(bev) & EV_READ)) {
 		bufferevent_enable(bev, EV_READ);
 		session_read(bev, s);
 	}
@@ -249,9 +266,23 @@ session_event(struct bufferevent *bev, short what, void *arg)
 }
 
 void
+session_resume(struct session *s)
+{
+	s->busy = 0;
+	if (s->closed) {
+		free(s);
+		return;
+	}
+	/* A reply was just queued: session_write closes after it. */
+	if (s->closing)
+		return;
+	session_read(s->bev, s);
+}
+
+void
 session_close(struct session *s, const char *reason)
 {
-	struct server	*srv = s->server;
+	struct worker	*w = s->worker;
 
 	if (s->closed)
 		return;
@@ -259,21 +290,18 @@ session_close(struct session *s, const char *reason)
 	log_info("session %" PRIu64 " closed reason=\"%s\" peer=%s cn=%s "
 	    "requests=%" PRIu64, s->id, reason, s->peer,
 	    s->cn[0] != '\0' ? s->cn : "-", s->requests);
-	TAILQ_REMOVE(&srv->sessions, s, entry);
-	srv->nsessions--;
+	TAILQ_REMOVE(&w->sessions, s, entry);
+	w->nsessions--;
 	if (s->handshake_timer != NULL)
 		event_free(s->handshake_timer);
+	s->handshake_timer = NULL;
 	/* Frees the SSL and closes the socket (BEV_OPT_CLOSE_ON_FREE). */
 	bufferevent_free(s->bev);
-	free(s);
-	server_listener_update(srv);
-}
-
-void
-session_close_all(struct server *srv, const char *reason)
-{
-	struct session	*s;
-
-	while ((s = TAILQ_FIRST(&srv->sessions)) != NULL)
-		session_close(s, reason);
+	s->bev = NULL;
+	server_session_gone(s->server);
+	/* A request at the writer still points here: freed when it is
+	 * answered (session_resume). */
+	if (!s->busy)
+		free(s);
+	worker_session_gone(w);
 }

@@ -107,6 +107,9 @@ enum stmt {
 	STMT_BEGIN,
 	STMT_COMMIT,
 	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
 	STMT_FIND_SUBMISSION,
 	STMT_LAST_REVISION,
 	STMT_INSERT_REPORT,
@@ -128,6 +131,10 @@ static const struct {
 	[STMT_BEGIN] = { "begin", "BEGIN IMMEDIATE" },
 	[STMT_COMMIT] = { "commit", "COMMIT" },
 	[STMT_ROLLBACK] = { "rollback", "ROLLBACK" },
+	/* One submission inside a group commit: undone alone on failure. */
+	[STMT_SAVEPOINT] = { "savepoint", "SAVEPOINT put" },
+	[STMT_RELEASE] = { "release", "RELEASE put" },
+	[STMT_ROLLBACK_TO] = { "rollback-to", "ROLLBACK TO put" },
 	[STMT_FIND_SUBMISSION] = { "find-submission",
 	    "SELECT receipt, revision, received_at, late, content_hash "
 	    "FROM reports WHERE submission_id = ?1" },
@@ -163,6 +170,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT__MAX];
 	int		 full;	/* the last error was a full disk */
+	int		 lost;	/* SQLite ended the batch's transaction */
 	char		 errbuf[STORE_ERR_MAX];
 };
 
@@ -488,6 +496,30 @@ store_rollback(struct store *s)
 }
 
 /*
+ * Undoes one submission inside a batch. When SQLite has already ended the
+ * whole transaction (a full disk can), the batch is lost and every later
+ * put and the commit fail.
+ */
+static void
+store_undo(struct store *s)
+{
+	int	i;
+
+	for (i = 0; i < STMT__MAX; i++)
+		store_reset(s, i);
+	if (sqlite3_get_autocommit(s->db)) {
+		s->lost = 1;
+		return;
+	}
+	if (sqlite3_step(s->stmt[STMT_ROLLBACK_TO]) != SQLITE_DONE ||
+	    (sqlite3_reset(s->stmt[STMT_ROLLBACK_TO]),
+	    sqlite3_step(s->stmt[STMT_RELEASE]) != SQLITE_DONE))
+		s->lost = 1;
+	sqlite3_reset(s->stmt[STMT_ROLLBACK_TO]);
+	sqlite3_reset(s->stmt[STMT_RELEASE]);
+}
+
+/*
  * Looks the submission id up. Returns 0 when absent, 1 when present with
  * *out filled from the first receipt and *same telling whether the content
  * hash matches, -1 on error.
@@ -752,7 +784,7 @@ store_submit(struct store *s, const struct report *r,
 {
 	char	detail[32];
 	int64_t	report_id;
-	int	found, same;
+	int	found, same = 0;
 
 	if ((found = store_find_submission(s, r, m->hash, out, &same)) == -1)
 		return store_failure(s);
@@ -783,15 +815,24 @@ store_submit(struct store *s, const struct report *r,
 	return STORE_OK;
 }
 
+int
+store_begin(struct store *s)
+{
+	s->errbuf[0] = '\0';
+	s->full = 0;
+	s->lost = 0;
+	return store_step(s, STMT_BEGIN);
+}
+
 enum store_status
-store_put_report(struct store *s, const struct report *r,
+store_put(struct store *s, const struct report *r,
     const struct store_meta *m, struct store_receipt *out)
 {
 	enum store_status	status;
 
 	memset(out, 0, sizeof(*out));
-	s->errbuf[0] = '\0';
-	s->full = 0;
+	if (s->lost)
+		return store_failure(s);
 	/* These go into the receipt as text; validation guarantees them,
 	 * but the store must not crash on a report that skipped it. */
 	if (r->id == NULL || r->unit == NULL || r->period == NULL ||
@@ -800,17 +841,66 @@ store_put_report(struct store *s, const struct report *r,
 		    "or hash");
 		return STORE_FAIL;
 	}
-
-	if (store_step(s, STMT_BEGIN) == -1)
+	if (store_step(s, STMT_SAVEPOINT) == -1) {
+		s->lost = sqlite3_get_autocommit(s->db);
 		return store_failure(s);
+	}
 	status = store_submit(s, r, m, out);
-	if (status == STORE_OK && store_step(s, STMT_COMMIT) == -1)
+	if (status == STORE_OK) {
+		if (store_step(s, STMT_RELEASE) == 0)
+			return STORE_OK;
 		status = store_failure(s);
-	/* Nothing is kept unless committed, a duplicate included. */
-	if (status != STORE_OK)
-		store_rollback(s);
-	if (status != STORE_OK && status != STORE_DUPLICATE)
+	}
+	/* Nothing of a refused or failed submission stays in the batch. */
+	store_undo(s);
+	if (status != STORE_DUPLICATE)
 		memset(out, 0, sizeof(*out));
+	return status;
+}
+
+int
+store_put_audit(struct store *s, int64_t at, const char *cn,
+    const char *fingerprint, const char *action, const char *unit,
+    const char *period, const char *result, const char *detail)
+{
+	if (s->lost)
+		return -1;
+	if (store_insert_audit(s, at, cn, fingerprint, action, unit, period,
+	    result, detail) == -1) {
+		s->lost = sqlite3_get_autocommit(s->db);
+		return -1;
+	}
+	return 0;
+}
+
+enum store_status
+store_commit(struct store *s)
+{
+	enum store_status	status;
+
+	if (!s->lost && store_step(s, STMT_COMMIT) == 0)
+		return STORE_OK;
+	if (s->errbuf[0] == '\0')
+		store_err(s, "commit", "the transaction was rolled back");
+	status = store_failure(s);
+	store_rollback(s);
+	return status;
+}
+
+enum store_status
+store_put_report(struct store *s, const struct report *r,
+    const struct store_meta *m, struct store_receipt *out)
+{
+	enum store_status	status, commit;
+
+	memset(out, 0, sizeof(*out));
+	if (store_begin(s) == -1)
+		return store_failure(s);
+	status = store_put(s, r, m, out);
+	if ((commit = store_commit(s)) != STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		return commit;
+	}
 	return status;
 }
 

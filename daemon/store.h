@@ -64,6 +64,22 @@ const char	*store_error(const struct store *);
 enum store_status store_put_report(struct store *, const struct report *,
 		    const struct store_meta *, struct store_receipt *out);
 
+/*
+ * Group commit: store_begin() opens one transaction, store_put() and
+ * store_put_audit() add to it (a failed put is undone alone, under a
+ * savepoint), store_commit() ends it. Nothing is durable, and no receipt
+ * may be sent, before store_commit() returns STORE_OK; when it does not,
+ * every put of the batch is gone.
+ */
+int		 store_begin(struct store *);
+enum store_status store_put(struct store *, const struct report *,
+		    const struct store_meta *, struct store_receipt *out);
+int		 store_put_audit(struct store *, int64_t at, const char *cn,
+		    const char *fingerprint, const char *action,
+		    const char *unit, const char *period, const char *result,
+		    const char *detail);
+enum store_status store_commit(struct store *);
+
 /* Appends an audit entry (refusals and other events) in its own
  * transaction. Any string may be NULL. Returns 0 or -1. */
 int		 store_audit(struct store *, int64_t at, const char *cn,

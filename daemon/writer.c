@@ -1,0 +1,164 @@
+/*
+ * The single writer: one thread owns the database connection that writes.
+ * Workers queue jobs; the writer takes every job waiting (up to a batch),
+ * runs them in one transaction, commits once, and only then hands each
+ * job back to its worker, whose event loop sends the acknowledgement.
+ * Concurrent submissions so share one fsync, and no event loop ever waits
+ * on the disk.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gpd.h"
+#include "store.h"
+
+#define WRITER_BATCH_MAX	256
+
+struct writer {
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct jobs		 queue;
+	int			 stopping;
+	struct store		*store;
+	/* Touched by the writer thread only. */
+	uint64_t		 batches;
+	uint64_t		 jobs;
+};
+
+static void
+writer_run_job(struct writer *w, struct job *job)
+{
+	struct store	*s = w->store;
+
+	switch (job->type) {
+	case JOB_SUBMIT:
+		job->status = store_put(s, job->report, &job->meta,
+		    &job->receipt);
+		break;
+	case JOB_AUDIT:
+		job->status = store_put_audit(s, job->meta.received_at,
+		    job->meta.cn, job->meta.fingerprint, job->action,
+		    job->unit, job->period, job->result, job->detail) == 0 ?
+		    STORE_OK : STORE_FAIL;
+		break;
+	}
+	if (job->status == STORE_FULL || job->status == STORE_FAIL)
+		snprintf(job->error, sizeof(job->error), "%s",
+		    store_error(s));
+}
+
+/* One transaction for a batch; returns how the commit went. */
+static void
+writer_batch(struct writer *w, struct job **batch, size_t n)
+{
+	enum store_status	 commit;
+	size_t			 i;
+
+	if (store_begin(w->store) == -1) {
+		commit = STORE_FAIL;
+		for (i = 0; i < n; i++) {
+			batch[i]->status = commit;
+			snprintf(batch[i]->error, sizeof(batch[i]->error),
+			    "%s", store_error(w->store));
+		}
+		return;
+	}
+	for (i = 0; i < n; i++)
+		writer_run_job(w, batch[i]);
+	if ((commit = store_commit(w->store)) == STORE_OK)
+		return;
+	/* Nothing of the batch is stored: no job may be acknowledged. */
+	for (i = 0; i < n; i++) {
+		batch[i]->status = commit;
+		snprintf(batch[i]->error, sizeof(batch[i]->error), "%s",
+		    store_error(w->store));
+	}
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer	*w = arg;
+	struct job	*batch[WRITER_BATCH_MAX], *job;
+	size_t		 n, i;
+
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		while (STAILQ_EMPTY(&w->queue) && !w->stopping)
+			pthread_cond_wait(&w->cond, &w->lock);
+		if (STAILQ_EMPTY(&w->queue)) {
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+		for (n = 0; n < WRITER_BATCH_MAX &&
+		    (job = STAILQ_FIRST(&w->queue)) != NULL; n++) {
+			STAILQ_REMOVE_HEAD(&w->queue, entry);
+			batch[n] = job;
+		}
+		pthread_mutex_unlock(&w->lock);
+
+		writer_batch(w, batch, n);
+		w->batches++;
+		w->jobs += n;
+		for (i = 0; i < n; i++)
+			worker_job_done(batch[i]);
+	}
+	return NULL;
+}
+
+struct writer *
+writer_start(const char *database, const char **errstr)
+{
+	struct writer	*w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		*errstr = "out of memory";
+		return NULL;
+	}
+	STAILQ_INIT(&w->queue);
+	if ((w->store = store_open(database, errstr)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		*errstr = "cannot start the writer thread";
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		store_close(w->store);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+writer_queue(struct writer *w, struct job *job)
+{
+	pthread_mutex_lock(&w->lock);
+	STAILQ_INSERT_TAIL(&w->queue, job, entry);
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+writer_stop(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	/* Every job queued before this is still run and committed. */
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	log_info("writer stopped batches=%llu jobs=%llu",
+	    (unsigned long long)w->batches, (unsigned long long)w->jobs);
+	store_close(w->store);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
