@@ -147,6 +147,8 @@ config_handler(void *arg, const char *section, const char *name,
 	} else if (strcmp(section, "access") == 0) {
 		if (strcmp(name, "admins") == 0)
 			rv = config_admins(conf, value);
+		else if (strcmp(name, "contact") == 0)
+			rv = config_string(&conf->contact, value);
 		else
 			snprintf(cp->cause, sizeof(cp->cause),
 			    "unknown key '%s' in [access]", name);
@@ -183,7 +185,9 @@ config_load(const char *path, char **cause)
 	period_rules_default(&conf->periods);
 	if ((conf->path = strdup(path)) == NULL ||
 	    (conf->listen = strdup("127.0.0.1:7443")) == NULL ||
-	    (conf->database = strdup("/var/lib/gpd/gp.db")) == NULL)
+	    (conf->database = strdup("/var/lib/gpd/gp.db")) == NULL ||
+	    (conf->contact = strdup("the Propaganda - Women's Affairs "
+	    "department of the provincial federation")) == NULL)
 		goto nomem;
 
 	line = ini_parse(path, config_handler, &cp);
@@ -237,6 +241,7 @@ config_free(struct config *conf)
 	free(conf->key);
 	free(conf->client_ca);
 	free(conf->crl);
+	free(conf->contact);
 	for (i = 0; i < conf->nadmins; i++)
 		free(conf->admins[i]);
 	free(conf->admins);

@@ -22,6 +22,7 @@ struct evconnlistener;
 struct bufferevent;
 struct event;
 struct accepted_list;
+struct handler_stream;
 
 #define GPD_CN_MAX		64	/* X.509 upper bound for a CN */
 #define GPD_FINGERPRINT_LEN	64	/* SHA-256 hex */
@@ -43,6 +44,7 @@ struct config {
 	char			*crl;			/* NULL: none */
 	char			**admins;
 	size_t			 nadmins;
+	char			*contact;	/* whom to ask to unlock */
 	unsigned int		 workers;		/* event loops */
 	struct period_rules	 periods;
 };
@@ -101,7 +103,8 @@ int	 tls_peer_identity(SSL *, char cn[GPD_CN_MAX + 1],
 /* writer.c */
 enum job_type {
 	JOB_SUBMIT,
-	JOB_AUDIT
+	JOB_AUDIT,
+	JOB_LOCK
 };
 
 struct worker;
@@ -126,6 +129,9 @@ struct job {
 	const char		*period;
 	const char		*result;
 	const char		*detail;
+	/* JOB_LOCK (period above) */
+	int			 lock;
+	int			 changed;	/* set by the writer */
 	/* Set by the writer. */
 	enum store_status	 status;
 	struct store_receipt	 receipt;
@@ -165,6 +171,7 @@ struct session {
 	int			 closing;	/* close once the reply is out */
 	int			 closed;	/* freed when no longer busy */
 	const char		*close_reason;
+	struct handler_stream	*stream;	/* an answer of many frames */
 	uint64_t		 requests;
 };
 
@@ -203,6 +210,7 @@ struct worker {
 	struct event_base	*base;
 	struct event		*wake;		/* woken by other threads */
 	struct event		*deadline;	/* bounded shutdown */
+	struct store		*reader;	/* queries, this thread's */
 	pthread_mutex_t		 lock;
 	struct jobs		 done;		/* under lock */
 	struct accepted_list	*accepted;	/* under lock */
@@ -233,6 +241,7 @@ struct evbuffer;
 enum handler_result {
 	HANDLER_REPLIED,
 	HANDLER_PENDING,
+	HANDLER_STREAM,		/* s->stream set: frames follow */
 	HANDLER_CLOSE
 };
 enum handler_result handler_dispatch(struct session *, const uint8_t *,
@@ -240,6 +249,10 @@ enum handler_result handler_dispatch(struct session *, const uint8_t *,
 /* On the worker thread, once the writer is done with a job: appends the
  * reply to the session's output (unless it is closed) and frees the job. */
 void	 handler_job_done(struct job *);
+/* Appends the next frame of s->stream to out; returns 1 when that was
+ * the last (the stream is freed), 0 when more follow. */
+int	 handler_stream_next(struct session *, struct evbuffer *out);
+void	 handler_stream_free(struct session *);
 /* Answers a frame that could not be read (bad length) and never touches
  * the database. */
 void	 handler_frame_error(struct session *, const char *errstr,

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "gpd.h"
+#include "handler.h"
 #include "period.h"
 #include "report.h"
 #include "store.h"
@@ -24,39 +25,17 @@
 /* Seconds a client is told to wait when the store is full. */
 #define HANDLER_RETRY_FULL	60
 
-#define HANDLER_WARNING_MAX	(REPORT_FIELD_MAX + REPORT_MESSAGE_MAX + 2)
-
-/* Everything one Response points into, freed in one piece. */
-struct handler_reply {
-	Gp__Response		 resp;
-	Gp__Error		 error;
-	Gp__FieldError		 field_errors[REPORT_ERRORS_MAX];
-	Gp__FieldError		*field_error_ptrs[REPORT_ERRORS_MAX];
-	Gp__SubmitResponse	 submit;
-	Gp__Receipt		 receipt;
-	Gp__WhoamiResponse	 whoami;
-	char			*warning_ptrs[REPORT_ERRORS_MAX];
-	char			 warnings[REPORT_ERRORS_MAX]
-				    [HANDLER_WARNING_MAX];
-	char			 message[512];
-	char			 received_at[32];
-	char			 receipt_id[STORE_RECEIPT_LEN + 1];
-	char			 submission_id[REPORT_MAX_ID + 1];
-	char			 unit[REPORT_MAX_UNIT + 1];
-	char			 period[REPORT_MAX_PERIOD + 1];
-	struct report_errors	 errs;
-	struct report_errors	 warns;
-	/* Kept until the writer is done. */
-	struct job		 job;
-	struct report		*report;
-	uint8_t			*raw;
-	uint8_t			 hash[32];
-	char			 detail[160];
+/* Who may send a request; refusals are audited. */
+enum handler_access {
+	ACCESS_ANY,	/* the handler decides (submit, whoami) */
+	ACCESS_OWN,	/* administrators, and units for their own unit */
+	ACCESS_ADMIN	/* administrators only */
 };
 
 struct handler_entry {
 	Gp__Request__BodyCase	 body;
 	const char		*name;
+	int			 access;	/* enum handler_access */
 	enum handler_result	(*fn)(struct session *, const Gp__Request *,
 				    struct handler_reply *);
 };
@@ -67,14 +46,92 @@ static enum handler_result handler_whoami(struct session *,
 		    const Gp__Request *, struct handler_reply *);
 
 static const struct handler_entry handler_table[] = {
-	{ GP__REQUEST__BODY_SUBMIT, "submit", handler_submit },
-	{ GP__REQUEST__BODY_WHOAMI, "whoami", handler_whoami },
+	{ GP__REQUEST__BODY_SUBMIT, "submit", ACCESS_ANY, handler_submit },
+	{ GP__REQUEST__BODY_WHOAMI, "whoami", ACCESS_ANY, handler_whoami },
+	{ GP__REQUEST__BODY_UNITS, "units", ACCESS_ADMIN, query_units },
+	{ GP__REQUEST__BODY_LIST, "list", ACCESS_OWN, query_list },
+	{ GP__REQUEST__BODY_SHOW, "show", ACCESS_OWN, query_show },
+	{ GP__REQUEST__BODY_HISTORY, "history", ACCESS_OWN, query_history },
+	{ GP__REQUEST__BODY_MISSING, "missing", ACCESS_ADMIN, query_missing },
+	{ GP__REQUEST__BODY_SUMMARY, "summary", ACCESS_ADMIN, query_summary },
+	{ GP__REQUEST__BODY_EXPORT, "export", ACCESS_ADMIN, query_export },
+	{ GP__REQUEST__BODY_LOCK, "lock", ACCESS_ADMIN, query_lock },
+	{ GP__REQUEST__BODY_AUDIT, "audit", ACCESS_ADMIN, query_audit },
 };
 
-static void	handler_error(struct handler_reply *, Gp__ErrorCode,
-		    const char *, ...) __attribute__((format(printf, 3, 4)));
+struct handler_block {
+	struct handler_block	*next;
+	size_t			 used;
+	size_t			 size;
+	/* Followed by size bytes. */
+};
 
-static void
+#define HANDLER_BLOCK_SIZE	(64 * 1024)
+
+void *
+handler_alloc(struct handler_reply *hr, size_t n)
+{
+	struct handler_block	*b = hr->blocks;
+	size_t			 size;
+	char			*p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (b == NULL || b->size - b->used < n) {
+		size = n > HANDLER_BLOCK_SIZE ? n : HANDLER_BLOCK_SIZE;
+		if ((b = malloc(sizeof(*b) + 16 + size)) == NULL)
+			return NULL;
+		b->size = size;
+		b->used = 0;
+		b->next = hr->blocks;
+		hr->blocks = b;
+	}
+	/* The header is padded to 16 bytes so every block is aligned. */
+	p = (char *)b + ((sizeof(*b) + 15) & ~(size_t)15) + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+handler_strdup(struct handler_reply *hr, const char *s)
+{
+	size_t	 len;
+	char	*p;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s);
+	if ((p = handler_alloc(hr, len + 1)) != NULL)
+		memcpy(p, s, len + 1);
+	return p;
+}
+
+char *
+handler_date(struct handler_reply *hr, int32_t day)
+{
+	char	*p;
+
+	if ((p = handler_alloc(hr, DATE_LEN + 1)) != NULL)
+		date_format(day, p);
+	return p;
+}
+
+char *
+handler_time(struct handler_reply *hr, int64_t at)
+{
+	time_t		 t = (time_t)at;
+	struct tm	 tm;
+	char		*p;
+
+	if ((p = handler_alloc(hr, 24)) == NULL)
+		return NULL;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(p, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(p, 24, "?");
+	return p;
+}
+
+void
 handler_error(struct handler_reply *hr, Gp__ErrorCode code, const char *fmt,
     ...)
 {
@@ -115,6 +172,30 @@ handler_printable(const char *s, size_t max)
 	return s;
 }
 
+static enum handler_result handler_audit(struct session *,
+		    struct handler_reply *, int64_t, const char *,
+		    const char *, const char *, const char *, const char *);
+
+enum handler_result
+handler_deny(struct session *s, struct handler_reply *hr, const char *action,
+    const char *period, const char *fmt, ...)
+{
+	va_list	ap;
+	char	detail[160];
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	log_warnx("session %" PRIu64 " cn=%s request=%s result=denied: %s",
+	    s->id, s->cn, action, detail);
+	handler_error(hr, GP__ERROR_CODE__PERMISSION_DENIED,
+	    "permission denied: %s", detail);
+	snprintf(hr->period, sizeof(hr->period), "%s",
+	    handler_printable(period, REPORT_MAX_PERIOD));
+	return handler_audit(s, hr, time(NULL), action, NULL,
+	    period != NULL ? hr->period : NULL, "refused", detail);
+}
+
 static void
 handler_pack(struct handler_reply *hr, struct evbuffer *out)
 {
@@ -134,10 +215,11 @@ handler_pack(struct handler_reply *hr, struct evbuffer *out)
  * that what a peer was told is always on record. The reply in hr is ready;
  * the writer only adds the audit row.
  */
+/* unit and period must live in hr (or be static). */
 static enum handler_result
 handler_audit(struct session *s, struct handler_reply *hr, int64_t now,
-    const char *action, const struct report *r, const char *result,
-    const char *detail)
+    const char *action, const char *unit, const char *period,
+    const char *result, const char *detail)
 {
 	struct job	*job = &hr->job;
 
@@ -151,8 +233,8 @@ handler_audit(struct session *s, struct handler_reply *hr, int64_t now,
 	job->meta.cn = s->cn;
 	job->meta.fingerprint = s->fingerprint;
 	job->action = action;
-	job->unit = r != NULL ? r->unit : NULL;
-	job->period = r != NULL ? r->period : NULL;
+	job->unit = unit;
+	job->period = period;
 	job->result = result;
 	job->detail = hr->detail;
 	writer_queue(s->server->writer, job);
@@ -219,7 +301,7 @@ handler_submit(struct session *s, const Gp__Request *req,
 		    "certificate %s is not a registered unit: ask the "
 		    "provincial federation to add it to the unit registry",
 		    s->cn);
-		return handler_audit(s, hr, now, "submit", NULL, "refused",
+		return handler_audit(s, hr, now, "submit", NULL, NULL, "refused",
 		    "certificate CN is not a registered unit");
 	}
 	if (req->submit->report == NULL) {
@@ -231,7 +313,7 @@ handler_submit(struct session *s, const Gp__Request *req,
 	    == -1) {
 		handler_error(hr, GP__ERROR_CODE__INVALID,
 		    "report refused: %zu errors", hr->errs.n);
-		return handler_audit(s, hr, now, "submit", NULL, "refused",
+		return handler_audit(s, hr, now, "submit", NULL, NULL, "refused",
 		    "undecodable report");
 	}
 	r = hr->report;
@@ -245,7 +327,8 @@ handler_submit(struct session *s, const Gp__Request *req,
 		handler_error(hr, GP__ERROR_CODE__PERMISSION_DENIED,
 		    "certificate %s may not submit a report for unit %s",
 		    s->cn, unit);
-		return handler_audit(s, hr, now, "submit", r, "refused",
+		return handler_audit(s, hr, now, "submit", r->unit, r->period,
+		    "refused",
 		    detail);
 	}
 
@@ -268,7 +351,8 @@ handler_submit(struct session *s, const Gp__Request *req,
 			free(r->period);
 			r->period = NULL;
 		}
-		return handler_audit(s, hr, now, "submit", r, "refused",
+		return handler_audit(s, hr, now, "submit", r->unit, r->period,
+		    "refused",
 		    detail);
 	}
 	if (period_parse(r->period, ctx.rules, &period, &errstr) == -1 ||
@@ -320,6 +404,13 @@ handler_submit_done(struct session *s, struct handler_reply *hr)
 		    "remove the \"id\" field or give a new one to send a new "
 		    "revision", r->id);
 		break;
+	case STORE_LOCKED:
+		log_info("session %" PRIu64 " unit=%s period=%s result=locked",
+		    s->id, r->unit, r->period);
+		handler_error(hr, GP__ERROR_CODE__LOCKED,
+		    "period %s is locked: it takes no new revisions; contact %s "
+		    "to have it unlocked", r->period, s->server->conf->contact);
+		break;
 	case STORE_FULL:
 		log_warnx("session %" PRIu64 " unit=%s period=%s result=full: "
 		    "%s", s->id, r->unit, r->period, job->error);
@@ -362,6 +453,16 @@ handler_whoami(struct session *s, const Gp__Request *req,
 static void
 handler_reply_free(struct handler_reply *hr)
 {
+	struct handler_block	*b;
+
+	if (hr == NULL)
+		return;
+	while ((b = hr->blocks) != NULL) {
+		hr->blocks = b->next;
+		free(b);
+	}
+	if (hr->unpacked != NULL)
+		gp__report__free_unpacked(hr->unpacked, NULL);
 	report_free(hr->report);
 	free(hr->raw);
 	free(hr);
@@ -375,6 +476,8 @@ handler_job_done(struct job *job)
 
 	if (job->type == JOB_SUBMIT)
 		handler_submit_done(s, hr);
+	else if (job->type == JOB_LOCK)
+		query_lock_done(s, hr);
 	else if (job->status != STORE_OK)
 		log_warnx("session %" PRIu64 " audit not written: %s", s->id,
 		    job->error);
@@ -391,6 +494,7 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 	struct handler_reply	*hr;
 	Gp__Request		*req;
 	enum handler_result	 rv = HANDLER_REPLIED;
+	uint32_t		 hr_id;
 	size_t			 i;
 
 	if ((hr = calloc(1, sizeof(*hr))) == NULL) {
@@ -409,6 +513,7 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 	}
 	hr->resp.id = req->id;
 	hr->resp.has_id = 1;
+	hr_id = req->id;
 	for (i = 0; i < sizeof(handler_table) / sizeof(*handler_table); i++)
 		if (handler_table[i].body == req->body_case)
 			break;
@@ -418,6 +523,13 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 		handler_error(hr, GP__ERROR_CODE__BAD_REQUEST,
 		    "unknown request type %d: is gp-client newer than the "
 		    "server?", (int)req->body_case);
+	} else if ((handler_table[i].access == ACCESS_ADMIN &&
+	    s->role != ROLE_ADMIN) || (handler_table[i].access == ACCESS_OWN &&
+	    s->role == ROLE_NONE)) {
+		rv = handler_deny(s, hr, handler_table[i].name, NULL,
+		    "%s is for administrators; certificate %s is %s",
+		    handler_table[i].name, s->cn, s->role == ROLE_UNIT ?
+		    "a unit's" : "not registered");
 	} else {
 		log_debug("session %" PRIu64 " request id=%u type=%s", s->id,
 		    req->id, handler_table[i].name);
@@ -427,6 +539,12 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 	gp__request__free_unpacked(req, NULL);
 	if (rv == HANDLER_PENDING)
 		return rv;
+	if (rv == HANDLER_STREAM) {
+		/* The first frame is made by the stream, like the others. */
+		handler_reply_free(hr);
+		s->stream->id = hr_id;
+		return rv;
+	}
 	handler_pack(hr, out);
 	handler_reply_free(hr);
 	return rv;
@@ -445,4 +563,40 @@ handler_frame_error(struct session *s, const char *errstr,
 	    errstr, s->server->conf->max_frame);
 	handler_pack(hr, out);
 	handler_reply_free(hr);
+}
+
+int
+handler_stream_next(struct session *s, struct evbuffer *out)
+{
+	struct handler_stream	*st = s->stream;
+	struct handler_reply	*hr;
+	int			 done;
+
+	if ((hr = calloc(1, sizeof(*hr))) == NULL) {
+		log_warn("session %" PRIu64 " stream", s->id);
+		handler_stream_free(s);
+		return 1;
+	}
+	gp__response__init(&hr->resp);
+	hr->resp.id = st->id;
+	hr->resp.has_id = 1;
+	if (st->next(s, st, hr) == -1) {
+		hr->resp.more = 0;
+		hr->resp.has_more = 0;
+	}
+	done = !hr->resp.more;
+	handler_pack(hr, out);
+	handler_reply_free(hr);
+	if (done)
+		handler_stream_free(s);
+	return done;
+}
+
+void
+handler_stream_free(struct session *s)
+{
+	if (s->stream == NULL)
+		return;
+	s->stream->free(s->stream);
+	s->stream = NULL;
 }

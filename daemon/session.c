@@ -24,6 +24,8 @@
 
 /* Stop reading a peer whose unread replies pile up past this. */
 #define SESSION_OUTPUT_MAX	(4 * 1024 * 1024)
+/* A streamed answer makes its next frame when the output is below this. */
+#define SESSION_STREAM_LOW	(128 * 1024)
 
 static void	session_read(struct bufferevent *, void *);
 static void	session_write(struct bufferevent *, void *);
@@ -149,6 +151,22 @@ session_established(struct session *s)
 	    "unknown", s->fingerprint, SSL_get_version(ssl));
 }
 
+/*
+ * Makes frames of a streamed answer while the peer keeps up; the write
+ * callback asks for more as the output drains.
+ */
+static void
+session_pump(struct session *s)
+{
+	struct evbuffer	*out = bufferevent_get_output(s->bev);
+
+	while (s->stream != NULL &&
+	    evbuffer_get_length(out) < SESSION_STREAM_LOW)
+		handler_stream_next(s, out);
+	bufferevent_setwatermark(s->bev, EV_WRITE,
+	    s->stream != NULL ? SESSION_STREAM_LOW : 0, 0);
+}
+
 /* Sends what is queued, then closes: the reply to a bad frame. */
 static void
 session_finish(struct session *s, const char *reason)
@@ -169,7 +187,8 @@ session_read(struct bufferevent *bev, void *arg)
 	uint32_t	 n;
 	size_t		 len;
 
-	while (!s->closing && s->established && !s->busy) {
+	while (!s->closing && s->established && !s->busy &&
+	    s->stream == NULL) {
 		if ((len = evbuffer_get_length(in)) < FRAME_HEADER)
 			return;
 		buf = evbuffer_pullup(in, FRAME_HEADER);
@@ -199,6 +218,10 @@ session_read(struct bufferevent *bev, void *arg)
 			/* Answered by session_resume, in request order. */
 			s->busy = 1;
 			break;
+		case HANDLER_STREAM:
+			/* Later requests wait until the answer is out. */
+			session_pump(s);
+			break;
 		case HANDLER_CLOSE:
 			session_finish(s, "bad request");
 			break;
@@ -217,6 +240,12 @@ session_write(struct bufferevent *bev, void *arg)
 {
 	struct session	*s = arg;
 
+	if (s->stream != NULL) {
+		session_pump(s);
+		if (s->stream == NULL)
+			session_read(bev, s);
+		return;
+	}
 	if (s->closing && !s->busy) {
 		session_close(s, s->close_reason != NULL ? s->close_reason :
 		    "shutdown");
@@ -295,6 +324,7 @@ session_close(struct session *s, const char *reason)
 	if (s->handshake_timer != NULL)
 		event_free(s->handshake_timer);
 	s->handshake_timer = NULL;
+	handler_stream_free(s);
 	/* Frees the SSL and closes the socket (BEV_OPT_CLOSE_ON_FREE). */
 	bufferevent_free(s->bev);
 	s->bev = NULL;

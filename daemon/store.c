@@ -101,6 +101,9 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  cn TEXT"
 	");"
 	"PRAGMA user_version = 1;",
+	/* 2: the administrators' look-ups by period. */
+	"CREATE INDEX reports_period ON reports (period, unit, revision);"
+	"PRAGMA user_version = 2;",
 };
 
 enum stmt {
@@ -118,8 +121,49 @@ enum stmt {
 	STMT_INSERT_TEXT,
 	STMT_INSERT_WARNING,
 	STMT_INSERT_AUDIT,
+	STMT_IS_LOCKED,
+	STMT_LOCK,
+	STMT_UNLOCK,
+	STMT_RAW,
+	/* Queries: each cursor prepares its own copy (store_query). */
+	STMT_Q_LIST,
+	STMT_Q_HISTORY,
+	STMT_Q_SHOW,
+	STMT_Q_INDICATORS_OF,
+	STMT_Q_WARNINGS_OF,
+	STMT_Q_MISSING,
+	STMT_Q_SUM_TOTAL,
+	STMT_Q_SUM_AREA,
+	STMT_Q_SUM_KIND,
+	STMT_Q_SUM_OCCASION,
+	STMT_Q_SUM_UNIT,
+	STMT_Q_INDICATOR_TOTALS,
+	STMT_Q_EXPORT,
+	STMT_Q_AUDIT,
 	STMT__MAX
 };
+
+/* The latest revision of r's (unit, period): totals count only these. */
+#define SQL_LATEST							\
+	"r.revision = (SELECT MAX(x.revision) FROM reports x "		\
+	"WHERE x.unit = r.unit AND x.period = r.period)"
+
+/* One report with its activities summed: struct store_report_row. */
+#define SQL_REPORT_ROW							\
+	"SELECT r.id, r.unit, r.period, r.revision, r.received_at, "	\
+	"r.late, r.receipt, r.submission_id, r.cert_cn, "		\
+	"r.cert_fingerprint, COUNT(a.idx), COALESCE(SUM(a.sessions), 0), " \
+	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0) "	\
+	"FROM reports r LEFT JOIN activities a ON a.report_id = r.id "
+
+/* Activity totals of the latest revisions of a period, grouped by key:
+ * struct store_sum_row. */
+#define SQL_SUM(key, keytext, join, group)				\
+	"SELECT " key ", " keytext ", COUNT(DISTINCT r.id), COUNT(a.idx), " \
+	"COALESCE(SUM(a.sessions), 0), COALESCE(SUM(a.participants), 0), " \
+	"COALESCE(SUM(a.female), 0) FROM reports r " join		\
+	" activities a ON a.report_id = r.id WHERE r.period = ?1 AND "	\
+	SQL_LATEST group
 
 /* The name is what store_error() shows in front of SQLite's message. */
 static const struct {
@@ -164,6 +208,60 @@ static const struct {
 	[STMT_INSERT_AUDIT] = { "insert-audit",
 	    "INSERT INTO audit (at, cn, fingerprint, action, unit, period, "
 	    "result, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	[STMT_IS_LOCKED] = { "is-locked",
+	    "SELECT 1 FROM locks WHERE period = ?1" },
+	[STMT_LOCK] = { "lock",
+	    "INSERT OR IGNORE INTO locks (period, at, cn) VALUES (?1, ?2, ?3)" },
+	[STMT_UNLOCK] = { "unlock", "DELETE FROM locks WHERE period = ?1" },
+	[STMT_RAW] = { "raw", "SELECT raw FROM reports WHERE id = ?1" },
+	[STMT_Q_LIST] = { "list",
+	    SQL_REPORT_ROW "WHERE (?1 IS NULL OR r.period = ?1) AND "
+	    "(?2 IS NULL OR r.unit = ?2) AND " SQL_LATEST
+	    " GROUP BY r.id ORDER BY r.period, r.unit" },
+	[STMT_Q_HISTORY] = { "history",
+	    SQL_REPORT_ROW "WHERE r.period = ?1 AND r.unit = ?2 "
+	    "GROUP BY r.id ORDER BY r.revision" },
+	[STMT_Q_SHOW] = { "show",
+	    SQL_REPORT_ROW "WHERE r.period = ?1 AND r.unit = ?2 AND "
+	    "(?3 > 0 AND r.revision = ?3 OR ?3 = 0 AND " SQL_LATEST ") "
+	    "GROUP BY r.id" },
+	[STMT_Q_INDICATORS_OF] = { "indicators-of",
+	    "SELECT code, total, female FROM indicators WHERE report_id = ?1 "
+	    "ORDER BY code" },
+	[STMT_Q_WARNINGS_OF] = { "warnings-of",
+	    "SELECT field, message FROM warnings WHERE report_id = ?1 "
+	    "ORDER BY idx" },
+	/* Timeliness counts the first revision: a later correction does
+	 * not make a unit late. */
+	[STMT_Q_MISSING] = { "missing",
+	    "SELECT unit, MIN(received_at), MAX(revision) FROM reports "
+	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
+	[STMT_Q_SUM_TOTAL] = { "sum-total",
+	    SQL_SUM("0", "NULL", "LEFT JOIN", "") },
+	[STMT_Q_SUM_AREA] = { "sum-area",
+	    SQL_SUM("a.area", "NULL", "JOIN", " GROUP BY a.area ORDER BY a.area") },
+	[STMT_Q_SUM_KIND] = { "sum-kind",
+	    SQL_SUM("a.kind", "NULL", "JOIN", " GROUP BY a.kind ORDER BY a.kind") },
+	[STMT_Q_SUM_OCCASION] = { "sum-occasion",
+	    SQL_SUM("a.occasion", "NULL", "JOIN",
+	    " GROUP BY a.occasion ORDER BY a.occasion") },
+	[STMT_Q_SUM_UNIT] = { "sum-unit",
+	    SQL_SUM("0", "r.unit", "LEFT JOIN",
+	    " GROUP BY r.unit ORDER BY r.unit") },
+	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
+	    "SELECT i.code, SUM(i.total), SUM(i.female) FROM reports r "
+	    "JOIN indicators i ON i.report_id = r.id WHERE r.period = ?1 AND "
+	    SQL_LATEST " GROUP BY i.code ORDER BY i.code" },
+	[STMT_Q_EXPORT] = { "export",
+	    "SELECT r.unit, r.period, r.revision, a.idx, a.area, a.kind, "
+	    "a.occasion, a.status, a.date, a.end_date, a.title, a.location, "
+	    "a.notes, a.sessions, a.participants, a.female FROM reports r "
+	    "JOIN activities a ON a.report_id = r.id WHERE r.period = ?1 AND "
+	    SQL_LATEST " ORDER BY r.unit, a.idx" },
+	[STMT_Q_AUDIT] = { "audit",
+	    "SELECT id, at, cn, fingerprint, action, unit, period, result, "
+	    "detail FROM audit WHERE at >= ?1 AND (?2 IS NULL OR unit = ?2) "
+	    "ORDER BY id" },
 };
 
 struct store {
@@ -317,21 +415,22 @@ fail:
 	return -1;
 }
 
-struct store *
-store_open(const char *path, const char **errstr)
+static struct store *
+store_open_mode(const char *path, int reader, const char **errstr)
 {
 	/* Outlives the store it describes, which is already gone. */
-	static char	 openerr[STORE_ERR_MAX];
-	struct store	*s;
-	int		 i, rc;
+	static _Thread_local char	 openerr[STORE_ERR_MAX];
+	struct store			*s;
+	int				 i, rc, version;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		*errstr = "out of memory";
 		return NULL;
 	}
 	/* NOMUTEX: one thread owns the store. */
-	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(path, &s->db, (reader ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
+	    NULL);
 	if (rc != SQLITE_OK) {
 		store_sqlerr(s, "open", rc);
 		goto fail;
@@ -340,16 +439,34 @@ store_open(const char *path, const char **errstr)
 		store_sqlerr(s, "busy_timeout", rc);
 		goto fail;
 	}
-	/* Migrate first: a database we refuse is left as it was. */
-	if (store_migrate(s) == -1)
-		goto fail;
-	if (store_journal_wal(s) == -1)
-		goto fail;
-	/* A receipt promises the report survives a power cut. */
-	if (store_exec(s, "synchronous", "PRAGMA synchronous = FULL") == -1)
-		goto fail;
-	if (store_exec(s, "foreign_keys", "PRAGMA foreign_keys = ON") == -1)
-		goto fail;
+	if (reader) {
+		/* The writer has migrated; a reader only checks. */
+		if (store_user_version(s, &version) == -1)
+			goto fail;
+		if (version != STORE_SCHEMA_VERSION) {
+			snprintf(s->errbuf, sizeof(s->errbuf), "database schema "
+			    "version %d, not %d", version,
+			    STORE_SCHEMA_VERSION);
+			goto fail;
+		}
+		if (store_exec(s, "query_only", "PRAGMA query_only = 1") == -1)
+			goto fail;
+	} else {
+		/* Migrate first: a database we refuse is left as it was. */
+		if (store_migrate(s) == -1)
+			goto fail;
+		if (store_journal_wal(s) == -1)
+			goto fail;
+		/* A receipt promises the report survives a power cut. */
+		if (store_exec(s, "synchronous", "PRAGMA synchronous = FULL")
+		    == -1)
+			goto fail;
+		if (store_exec(s, "foreign_keys", "PRAGMA foreign_keys = ON")
+		    == -1)
+			goto fail;
+	}
+	/* Every statement is checked here, at start, even those only
+	 * cursors run (they prepare copies of their own). */
 	for (i = 0; i < STMT__MAX; i++) {
 		rc = sqlite3_prepare_v3(s->db, stmts[i].sql, -1,
 		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL);
@@ -364,6 +481,18 @@ fail:
 	*errstr = openerr;
 	store_close(s);
 	return NULL;
+}
+
+struct store *
+store_open(const char *path, const char **errstr)
+{
+	return store_open_mode(path, 0, errstr);
+}
+
+struct store *
+store_open_reader(const char *path, const char **errstr)
+{
+	return store_open_mode(path, 1, errstr);
 }
 
 void
@@ -777,6 +906,20 @@ store_insert_audit(struct store *s, int64_t at, const char *cn,
 	return 0;
 }
 
+/* Whether a one-parameter query finds a row: 1, 0, or -1. */
+static int
+store_exists(struct store *s, enum stmt id, const char *param)
+{
+	int	rc;
+
+	if (store_bind_text(s, id, 1, param) == -1)
+		return -1;
+	if ((rc = store_step_row(s, id)) == -1)
+		return -1;
+	store_reset(s, id);
+	return rc == SQLITE_ROW;
+}
+
 /* Everything store_put_report does inside its transaction. */
 static enum store_status
 store_submit(struct store *s, const struct report *r,
@@ -790,6 +933,10 @@ store_submit(struct store *s, const struct report *r,
 		return store_failure(s);
 	if (found)
 		return same ? STORE_DUPLICATE : STORE_CONFLICT;
+	if ((found = store_exists(s, STMT_IS_LOCKED, r->period)) == -1)
+		return store_failure(s);
+	if (found)
+		return STORE_LOCKED;
 
 	if (store_next_revision(s, r, &out->revision) == -1)
 		return store_failure(s);
@@ -846,9 +993,17 @@ store_put(struct store *s, const struct report *r,
 		return store_failure(s);
 	}
 	status = store_submit(s, r, m, out);
-	if (status == STORE_OK) {
-		if (store_step(s, STMT_RELEASE) == 0)
-			return STORE_OK;
+	/* A refusal for a locked period is itself recorded. */
+	if (status == STORE_LOCKED && store_insert_audit(s, m->received_at,
+	    m->cn, m->fingerprint, "submit", r->unit, r->period, "refused",
+	    "period locked") == -1)
+		status = store_failure(s);
+	if (status == STORE_OK || status == STORE_LOCKED) {
+		if (store_step(s, STMT_RELEASE) == 0) {
+			if (status == STORE_LOCKED)
+				memset(out, 0, sizeof(*out));
+			return status;
+		}
 		status = store_failure(s);
 	}
 	/* Nothing of a refused or failed submission stays in the batch. */
@@ -913,4 +1068,323 @@ store_audit(struct store *s, int64_t at, const char *cn,
 	s->full = 0;
 	return store_insert_audit(s, at, cn, fingerprint, action, unit,
 	    period, result, detail);
+}
+
+int
+store_put_lock(struct store *s, const char *period, int lock, int64_t at,
+    const char *cn, const char *fingerprint, int *changed)
+{
+	const enum stmt	id = lock ? STMT_LOCK : STMT_UNLOCK;
+
+	*changed = 0;
+	if (s->lost)
+		return -1;
+	if (store_bind_text(s, id, 1, period) == -1 ||
+	    (lock && (store_bind_int(s, id, 2, at) == -1 ||
+	    store_bind_text(s, id, 3, cn) == -1)) ||
+	    store_step(s, id) == -1)
+		goto fail;
+	*changed = sqlite3_changes(s->db) > 0;
+	if (store_insert_audit(s, at, cn, fingerprint, lock ? "lock" :
+	    "unlock", NULL, period, *changed ? "done" : "unchanged", NULL)
+	    == -1)
+		goto fail;
+	return 0;
+fail:
+	store_reset(s, id);
+	s->lost = sqlite3_get_autocommit(s->db);
+	return -1;
+}
+
+/*
+ * Cursors: a query with a statement of its own, stepped as the caller
+ * asks, so a long answer streams from one consistent read instead of
+ * being built in memory.
+ */
+struct store_cursor {
+	struct store	*store;
+	enum store_query query;
+	sqlite3_stmt	*st;
+};
+
+static const enum stmt store_query_stmt[STORE_Q__MAX] = {
+	[STORE_Q_LIST] = STMT_Q_LIST,
+	[STORE_Q_HISTORY] = STMT_Q_HISTORY,
+	[STORE_Q_SHOW] = STMT_Q_SHOW,
+	[STORE_Q_INDICATORS_OF] = STMT_Q_INDICATORS_OF,
+	[STORE_Q_WARNINGS_OF] = STMT_Q_WARNINGS_OF,
+	[STORE_Q_MISSING] = STMT_Q_MISSING,
+	[STORE_Q_SUM_TOTAL] = STMT_Q_SUM_TOTAL,
+	[STORE_Q_SUM_AREA] = STMT_Q_SUM_AREA,
+	[STORE_Q_SUM_KIND] = STMT_Q_SUM_KIND,
+	[STORE_Q_SUM_OCCASION] = STMT_Q_SUM_OCCASION,
+	[STORE_Q_SUM_UNIT] = STMT_Q_SUM_UNIT,
+	[STORE_Q_INDICATOR_TOTALS] = STMT_Q_INDICATOR_TOTALS,
+	[STORE_Q_EXPORT] = STMT_Q_EXPORT,
+	[STORE_Q_AUDIT] = STMT_Q_AUDIT,
+};
+
+static int
+store_cursor_bind_text(struct store_cursor *c, int col, const char *text)
+{
+	int	rc;
+
+	if (text == NULL)
+		rc = sqlite3_bind_null(c->st, col);
+	else
+		rc = sqlite3_bind_text(c->st, col, text, -1, SQLITE_TRANSIENT);
+	return rc == SQLITE_OK ? 0 : store_sqlerr(c->store,
+	    stmts[store_query_stmt[c->query]].name, rc);
+}
+
+struct store_cursor *
+store_query(struct store *s, enum store_query q,
+    const struct store_args *args)
+{
+	struct store_cursor	*c;
+	enum stmt		 id;
+	int			 rc;
+
+	s->errbuf[0] = '\0';
+	if (q >= STORE_Q__MAX) {
+		store_err(s, "query", "unknown query");
+		return NULL;
+	}
+	id = store_query_stmt[q];
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		store_err(s, stmts[id].name, "out of memory");
+		return NULL;
+	}
+	c->store = s;
+	c->query = q;
+	if ((rc = sqlite3_prepare_v3(s->db, stmts[id].sql, -1, 0, &c->st,
+	    NULL)) != SQLITE_OK) {
+		store_sqlerr(s, stmts[id].name, rc);
+		goto fail;
+	}
+	switch (q) {
+	case STORE_Q_INDICATORS_OF:
+	case STORE_Q_WARNINGS_OF:
+		if ((rc = sqlite3_bind_int64(c->st, 1, args->report_id))
+		    != SQLITE_OK) {
+			store_sqlerr(s, stmts[id].name, rc);
+			goto fail;
+		}
+		break;
+	case STORE_Q_AUDIT:
+		if ((rc = sqlite3_bind_int64(c->st, 1, args->since))
+		    != SQLITE_OK) {
+			store_sqlerr(s, stmts[id].name, rc);
+			goto fail;
+		}
+		if (store_cursor_bind_text(c, 2, args->unit) == -1)
+			goto fail;
+		break;
+	default:
+		if (store_cursor_bind_text(c, 1, args->period) == -1)
+			goto fail;
+		if ((q == STORE_Q_LIST || q == STORE_Q_HISTORY ||
+		    q == STORE_Q_SHOW) &&
+		    store_cursor_bind_text(c, 2, args->unit) == -1)
+			goto fail;
+		if (q == STORE_Q_SHOW && (rc = sqlite3_bind_int64(c->st, 3,
+		    args->revision)) != SQLITE_OK) {
+			store_sqlerr(s, stmts[id].name, rc);
+			goto fail;
+		}
+		break;
+	}
+	return c;
+fail:
+	store_cursor_close(c);
+	return NULL;
+}
+
+void
+store_cursor_close(struct store_cursor *c)
+{
+	if (c == NULL)
+		return;
+	sqlite3_finalize(c->st);
+	free(c);
+}
+
+/* Steps the cursor: 1 with a row, 0 at the end, -1 on error. */
+static int
+store_cursor_step(struct store_cursor *c)
+{
+	int	rc;
+
+	rc = sqlite3_step(c->st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_sqlerr(c->store, stmts[store_query_stmt[c->query]].name,
+	    rc);
+}
+
+static const char *
+store_col_text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+/* Counts are stored as SQLite integers; a negative one is not ours. */
+static uint64_t
+store_col_count(sqlite3_stmt *st, int col)
+{
+	int64_t	v = sqlite3_column_int64(st, col);
+
+	return v < 0 ? 0 : (uint64_t)v;
+}
+
+int
+store_next_report(struct store_cursor *c, struct store_report_row *row)
+{
+	sqlite3_stmt	*st = c->st;
+	int		 rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	memset(row, 0, sizeof(*row));
+	row->id = sqlite3_column_int64(st, 0);
+	row->unit = store_col_text(st, 1);
+	row->period = store_col_text(st, 2);
+	row->revision = (uint32_t)sqlite3_column_int64(st, 3);
+	row->received_at = sqlite3_column_int64(st, 4);
+	row->late = sqlite3_column_int(st, 5);
+	row->receipt = store_col_text(st, 6);
+	row->submission_id = store_col_text(st, 7);
+	row->cert_cn = store_col_text(st, 8);
+	row->cert_fingerprint = store_col_text(st, 9);
+	row->activities = store_col_count(st, 10);
+	row->sessions = store_col_count(st, 11);
+	row->participants = store_col_count(st, 12);
+	row->female = store_col_count(st, 13);
+	return 1;
+}
+
+int
+store_show_raw(struct store *s, int64_t report_id, void *arg,
+    int (*fn)(void *, const void *, size_t))
+{
+	sqlite3_stmt	*st = s->stmt[STMT_RAW];
+	int		 rc, rv = -1;
+
+	if (store_bind_int(s, STMT_RAW, 1, report_id) == -1)
+		return -1;
+	if ((rc = store_step_row(s, STMT_RAW)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW)
+		rv = fn(arg, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+	else
+		store_err(s, stmts[STMT_RAW].name, "no such report");
+	store_reset(s, STMT_RAW);
+	return rv;
+}
+
+int
+store_next_indicator(struct store_cursor *c, struct store_indicator_row *row)
+{
+	int	rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->code = (uint32_t)sqlite3_column_int64(c->st, 0);
+	row->total = store_col_count(c->st, 1);
+	row->female = store_col_count(c->st, 2);
+	return 1;
+}
+
+int
+store_next_warning(struct store_cursor *c, const char **field,
+    const char **message)
+{
+	int	rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	*field = store_col_text(c->st, 0);
+	*message = store_col_text(c->st, 1);
+	return 1;
+}
+
+int
+store_next_missing(struct store_cursor *c, struct store_missing_row *row)
+{
+	int	rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->unit = store_col_text(c->st, 0);
+	row->first_at = sqlite3_column_int64(c->st, 1);
+	row->revision = (uint32_t)sqlite3_column_int64(c->st, 2);
+	return 1;
+}
+
+int
+store_next_sum(struct store_cursor *c, struct store_sum_row *row)
+{
+	sqlite3_stmt	*st = c->st;
+	int		 rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->key = sqlite3_column_int64(st, 0);
+	row->key_text = store_col_text(st, 1);
+	row->reports = store_col_count(st, 2);
+	row->activities = store_col_count(st, 3);
+	row->sessions = store_col_count(st, 4);
+	row->participants = store_col_count(st, 5);
+	row->female = store_col_count(st, 6);
+	return 1;
+}
+
+int
+store_next_activity(struct store_cursor *c, struct store_activity_row *row)
+{
+	sqlite3_stmt	*st = c->st;
+	int		 rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->unit = store_col_text(st, 0);
+	row->period = store_col_text(st, 1);
+	row->revision = (uint32_t)sqlite3_column_int64(st, 2);
+	row->idx = (uint32_t)sqlite3_column_int64(st, 3);
+	row->area = (uint32_t)sqlite3_column_int64(st, 4);
+	row->kind = (uint32_t)sqlite3_column_int64(st, 5);
+	row->occasion = (uint32_t)sqlite3_column_int64(st, 6);
+	row->status = (uint32_t)sqlite3_column_int64(st, 7);
+	row->date = store_col_text(st, 8);
+	row->end_date = store_col_text(st, 9);
+	row->title = store_col_text(st, 10);
+	row->location = store_col_text(st, 11);
+	row->notes = store_col_text(st, 12);
+	row->sessions = store_col_count(st, 13);
+	row->participants = store_col_count(st, 14);
+	row->female = store_col_count(st, 15);
+	return 1;
+}
+
+int
+store_next_audit(struct store_cursor *c, struct store_audit_row *row)
+{
+	sqlite3_stmt	*st = c->st;
+	int		 rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->id = sqlite3_column_int64(st, 0);
+	row->at = sqlite3_column_int64(st, 1);
+	row->cn = store_col_text(st, 2);
+	row->fingerprint = store_col_text(st, 3);
+	row->action = store_col_text(st, 4);
+	row->unit = store_col_text(st, 5);
+	row->period = store_col_text(st, 6);
+	row->result = store_col_text(st, 7);
+	row->detail = store_col_text(st, 8);
+	return 1;
 }

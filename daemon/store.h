@@ -11,7 +11,7 @@
 
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_RECEIPT_LEN	32	/* hex characters */
 
 struct store;
@@ -41,6 +41,7 @@ enum store_status {
 	STORE_DUPLICATE,	/* same id and content: *out is the first receipt */
 	STORE_CONFLICT,		/* same id, different content: nothing stored */
 	STORE_FULL,		/* disk or database full: nothing stored, retry */
+	STORE_LOCKED,		/* period locked: only the refusal is audited */
 	STORE_FAIL		/* any other error: nothing stored; see store_error */
 };
 
@@ -49,6 +50,9 @@ enum store_status {
  * with *errstr (static or owned by nothing the caller frees) on failure.
  */
 struct store	*store_open(const char *path, const char **errstr);
+/* A read-only connection for queries, one per worker thread; the
+ * database must exist at the current schema version. */
+struct store	*store_open_reader(const char *path, const char **errstr);
 void		 store_close(struct store *);	/* NULL is a no-op */
 
 /* The last SQLite error message with the statement that caused it. */
@@ -86,5 +90,129 @@ int		 store_audit(struct store *, int64_t at, const char *cn,
 		    const char *fingerprint, const char *action,
 		    const char *unit, const char *period, const char *result,
 		    const char *detail);
+
+/* Locks or unlocks a period inside a batch, with its audit entry;
+ * *changed tells whether the state changed. Returns 0 or -1. */
+int		 store_put_lock(struct store *, const char *period, int lock,
+		    int64_t at, const char *cn, const char *fingerprint,
+		    int *changed);
+
+/*
+ * Queries for administrators. store_query() opens a cursor; the
+ * store_next_*() of its row type returns 1 with a row (its strings valid
+ * until the next call), 0 at the end, -1 on error (store_error()).
+ */
+enum store_query {
+	STORE_Q_LIST,		/* period?, unit?: latest revisions (report) */
+	STORE_Q_HISTORY,	/* period, unit: every revision (report) */
+	STORE_Q_SHOW,		/* period, unit, revision (0: latest) (report) */
+	STORE_Q_INDICATORS_OF,	/* report_id (indicator) */
+	STORE_Q_WARNINGS_OF,	/* report_id (warning) */
+	STORE_Q_MISSING,	/* period: units that reported (missing) */
+	STORE_Q_SUM_TOTAL,	/* period (sum), latest revisions only */
+	STORE_Q_SUM_AREA,
+	STORE_Q_SUM_KIND,
+	STORE_Q_SUM_OCCASION,
+	STORE_Q_SUM_UNIT,
+	STORE_Q_INDICATOR_TOTALS, /* period (indicator) */
+	STORE_Q_EXPORT,		/* period: activities of latest (activity) */
+	STORE_Q_AUDIT,		/* since, unit? (audit) */
+	STORE_Q__MAX
+};
+
+struct store_args {
+	const char	*period;
+	const char	*unit;
+	uint32_t	 revision;
+	int64_t		 since;
+	int64_t		 report_id;
+};
+
+struct store_report_row {
+	int64_t		 id;
+	const char	*unit;
+	const char	*period;
+	uint32_t	 revision;
+	int64_t		 received_at;
+	int		 late;
+	const char	*receipt;
+	const char	*submission_id;
+	const char	*cert_cn;
+	const char	*cert_fingerprint;
+	uint64_t	 activities;
+	uint64_t	 sessions;
+	uint64_t	 participants;
+	uint64_t	 female;
+};
+
+struct store_indicator_row {
+	uint32_t	 code;
+	uint64_t	 total;
+	uint64_t	 female;
+};
+
+struct store_missing_row {
+	const char	*unit;
+	int64_t		 first_at;	/* first revision received */
+	uint32_t	 revision;	/* latest */
+};
+
+struct store_sum_row {
+	int64_t		 key;		/* area, kind or occasion */
+	const char	*key_text;	/* unit code, by unit */
+	uint64_t	 reports;
+	uint64_t	 activities;
+	uint64_t	 sessions;
+	uint64_t	 participants;
+	uint64_t	 female;
+};
+
+struct store_activity_row {
+	const char	*unit;
+	const char	*period;
+	uint32_t	 revision;
+	uint32_t	 idx;
+	uint32_t	 area, kind, occasion, status;
+	const char	*date;
+	const char	*end_date;
+	const char	*title;
+	const char	*location;
+	const char	*notes;
+	uint64_t	 sessions;
+	uint64_t	 participants;
+	uint64_t	 female;
+};
+
+struct store_audit_row {
+	int64_t		 id;
+	int64_t		 at;
+	const char	*cn;
+	const char	*fingerprint;
+	const char	*action;
+	const char	*unit;
+	const char	*period;
+	const char	*result;
+	const char	*detail;
+};
+
+struct store_cursor;
+
+struct store_cursor	*store_query(struct store *, enum store_query,
+			    const struct store_args *);
+void			 store_cursor_close(struct store_cursor *);
+int	 store_next_report(struct store_cursor *, struct store_report_row *);
+int	 store_next_indicator(struct store_cursor *,
+	    struct store_indicator_row *);
+int	 store_next_warning(struct store_cursor *, const char **field,
+	    const char **message);
+int	 store_next_missing(struct store_cursor *, struct store_missing_row *);
+int	 store_next_sum(struct store_cursor *, struct store_sum_row *);
+int	 store_next_activity(struct store_cursor *,
+	    struct store_activity_row *);
+int	 store_next_audit(struct store_cursor *, struct store_audit_row *);
+/* Hands the stored canonical bytes of a report to fn; returns fn's
+ * result, or -1 when the report cannot be read. */
+int	 store_show_raw(struct store *, int64_t report_id, void *arg,
+	    int (*fn)(void *, const void *, size_t));
 
 #endif

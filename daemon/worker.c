@@ -168,6 +168,7 @@ worker_free(struct worker *w)
 		free(a);
 	}
 	free(w->accepted);
+	store_close(w->reader);
 	if (w->wake != NULL)
 		event_free(w->wake);
 	if (w->deadline != NULL)
@@ -179,7 +180,7 @@ worker_free(struct worker *w)
 }
 
 static struct worker *
-worker_new(struct server *srv, size_t index)
+worker_new(struct server *srv, size_t index, const char **errstr)
 {
 	struct worker	*w;
 
@@ -190,7 +191,12 @@ worker_new(struct server *srv, size_t index)
 	pthread_mutex_init(&w->lock, NULL);
 	STAILQ_INIT(&w->done);
 	TAILQ_INIT(&w->sessions);
+	*errstr = "cannot create a worker's event loop";
 	if ((w->accepted = malloc(sizeof(*w->accepted))) == NULL)
+		goto fail;
+	/* After the writer has created and migrated the database. */
+	if ((w->reader = store_open_reader(srv->conf->database, errstr))
+	    == NULL)
 		goto fail;
 	STAILQ_INIT(w->accepted);
 	if ((w->base = event_base_new()) == NULL ||
@@ -214,10 +220,8 @@ workers_start(struct server *srv, size_t n, const char **errstr)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if ((srv->workers[i] = worker_new(srv, i)) == NULL) {
-			*errstr = "cannot create a worker's event loop";
+		if ((srv->workers[i] = worker_new(srv, i, errstr)) == NULL)
 			return -1;
-		}
 		srv->nworkers = i + 1;
 		if (pthread_create(&srv->workers[i]->thread, NULL, worker_main,
 		    srv->workers[i]) != 0) {

@@ -43,13 +43,18 @@ writer_run_job(struct writer *w, struct job *job)
 		    job->unit, job->period, job->result, job->detail) == 0 ?
 		    STORE_OK : STORE_FAIL;
 		break;
+	case JOB_LOCK:
+		job->status = store_put_lock(s, job->period, job->lock,
+		    job->meta.received_at, job->meta.cn, job->meta.fingerprint,
+		    &job->changed) == 0 ? STORE_OK : STORE_FAIL;
+		break;
 	}
 	if (job->status == STORE_FULL || job->status == STORE_FAIL)
 		snprintf(job->error, sizeof(job->error), "%s",
 		    store_error(s));
 }
 
-/* One transaction for a batch; returns how the commit went. */
+/* One transaction for a batch; a failed commit fails every job. */
 static void
 writer_batch(struct writer *w, struct job **batch, size_t n)
 {

@@ -393,7 +393,8 @@ test_open_sets_up_database(void **state)
 	sqlite3		*db;
 
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(db_int(db, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	/* WAL is a property of the file: every connection sees it. */
 	assert_text(db, "PRAGMA journal_mode", "wal");
 	assert_int_equal(db_int(db, "SELECT count(*) FROM sqlite_schema "
@@ -786,7 +787,8 @@ test_reopen_keeps_data(void **state)
 	put_ok(f->store, &sub2, 2, &out2);
 
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(db_int(db, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_text(db, "SELECT title FROM activities a JOIN reports r "
 	    "ON r.id = a.report_id WHERE r.revision = 1 AND a.idx = 0",
 	    T_TITLE);
@@ -809,16 +811,16 @@ test_newer_schema_is_refused(void **state)
 	remove_db(f->path);
 	if (sqlite3_open(f->path, &db) != SQLITE_OK)
 		fail_msg("open %s", f->path);
-	db_exec(db, "CREATE TABLE future (x); PRAGMA user_version = 2");
+	db_exec(db, "CREATE TABLE future (x); PRAGMA user_version = 3");
 	sqlite3_close(db);
 
 	assert_null(store_open(f->path, &errstr));
 	assert_string_equal(errstr,
-	    "database schema version 2 is newer than this gpd knows (1)");
+	    "database schema version 3 is newer than this gpd knows (2)");
 
 	/* Refused before anything was written to it. */
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(db_int(db, "PRAGMA user_version"), 3);
 	assert_text(db, "PRAGMA journal_mode", "delete");
 	assert_int_equal(db_int(db, "SELECT count(*) FROM sqlite_schema"), 1);
 	sqlite3_close(db);
@@ -874,6 +876,209 @@ test_audit_rows(void **state)
 	assert_rows(f->path, 0, 0, 0, 0, 0, 2);
 }
 
+
+/* Group commit: puts share one transaction; a refused one is undone
+ * alone and the others commit. */
+static void
+test_batch_commits_together(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a, b, c;
+	struct store_receipt	 ra, rb, rc;
+
+	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&b, T_ID2, "lc-sinho", T_H1);
+	submission_new(&c, T_ID1, "lc-tamduong", T_H1);
+	c.r->activities[0].female = 99;		/* same id, other content */
+	submission_pack(&c);
+
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put(f->store, a.r, &a.meta, &ra), STORE_OK);
+	assert_int_equal(store_put(f->store, b.r, &b.meta, &rb), STORE_OK);
+	/* Sees a's uncommitted row: a conflict, undone alone. */
+	assert_int_equal(store_put(f->store, c.r, &c.meta, &rc),
+	    STORE_CONFLICT);
+	/* Nothing is visible to another connection before the commit. */
+	assert_rows(f->path, 0, 0, 0, 0, 0, 0);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+	assert_rows(f->path, 2, 4, 4, 10, 2, 2);
+	submission_free(&a);
+	submission_free(&b);
+	submission_free(&c);
+}
+
+static void
+test_locked_period_refuses(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a, b;
+	struct store_receipt	 out;
+	sqlite3			*db;
+	int			 changed;
+
+	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&b, T_ID2, "lc-tamduong", T_H1);
+	put_ok(f->store, &a, 1, &out);
+
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put_lock(f->store, T_H1, 1, T_AT, "admin-test",
+	    T_FPR, &changed), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+
+	assert_int_equal(store_put_report(f->store, b.r, &b.meta, &out),
+	    STORE_LOCKED);
+	/* A duplicate of what was stored before the lock is still one. */
+	assert_int_equal(store_put_report(f->store, a.r, &a.meta, &out),
+	    STORE_DUPLICATE);
+
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM reports"), 1);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM audit WHERE "
+	    "action = 'submit' AND result = 'refused' AND "
+	    "detail = 'period locked' AND period = '" T_H1 "'"), 1);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM audit WHERE "
+	    "action = 'lock' AND cn = 'admin-test' AND result = 'done'"), 1);
+	sqlite3_close(db);
+
+	/* Locking again changes nothing; unlocking lets revisions in. */
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put_lock(f->store, T_H1, 1, T_AT, "admin-test",
+	    T_FPR, &changed), 0);
+	assert_int_equal(changed, 0);
+	assert_int_equal(store_put_lock(f->store, T_H1, 0, T_AT, "admin-test",
+	    T_FPR, &changed), 0);
+	assert_int_equal(changed, 1);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+	put_ok(f->store, &b, 2, &out);
+	submission_free(&a);
+	submission_free(&b);
+}
+
+/* Queries on a reader connection see only the latest revisions. */
+static void
+test_queries_count_latest_revisions(void **state)
+{
+	struct fixture			*f = *state;
+	struct submission		 a1, a2, b;
+	struct store_receipt		 out;
+	struct store			*reader;
+	struct store_cursor		*c;
+	struct store_args		 args;
+	struct store_report_row		 row;
+	struct store_sum_row		 sum;
+	struct store_activity_row	 act;
+	struct store_missing_row	 miss;
+	struct store_indicator_row	 ind;
+	const char			*errstr = NULL;
+	int				 n;
+
+	submission_new(&a1, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&a2, T_ID2, "lc-tamduong", T_H1);
+	a2.r->activities[0].participants = 200;
+	a2.meta.received_at = T_AT + 86400 * 20;
+	submission_pack(&a2);
+	submission_new(&b, T_ID3, "lc-sinho", T_H1);
+	put_ok(f->store, &a1, 1, &out);
+	put_ok(f->store, &a2, 2, &out);
+	put_ok(f->store, &b, 1, &out);
+
+	reader = store_open_reader(f->path, &errstr);
+	if (reader == NULL)
+		fail_msg("reader: %s", errstr);
+	memset(&args, 0, sizeof(args));
+	args.period = T_H1;
+
+	/* list: one row per unit, the latest revision, sums of it. */
+	assert_non_null(c = store_query(reader, STORE_Q_LIST, &args));
+	assert_int_equal(store_next_report(c, &row), 1);
+	assert_string_equal(row.unit, "lc-sinho");
+	assert_int_equal(row.revision, 1);
+	assert_int_equal(store_next_report(c, &row), 1);
+	assert_string_equal(row.unit, "lc-tamduong");
+	assert_int_equal(row.revision, 2);
+	assert_int_equal(row.activities, 2);
+	assert_int_equal(row.sessions, 3);
+	assert_int_equal(row.participants, 260);
+	assert_int_equal(row.female, 139);
+	assert_int_equal(store_next_report(c, &row), 0);
+	store_cursor_close(c);
+
+	/* history: both revisions, oldest first. */
+	args.unit = "lc-tamduong";
+	assert_non_null(c = store_query(reader, STORE_Q_HISTORY, &args));
+	for (n = 0; store_next_report(c, &row) == 1; n++)
+		assert_int_equal(row.revision, n + 1);
+	assert_int_equal(n, 2);
+	store_cursor_close(c);
+
+	/* show: revision 1 on request, else the latest. */
+	args.revision = 1;
+	assert_non_null(c = store_query(reader, STORE_Q_SHOW, &args));
+	assert_int_equal(store_next_report(c, &row), 1);
+	assert_int_equal(row.participants, 210);
+	store_cursor_close(c);
+	args.revision = 0;
+	assert_non_null(c = store_query(reader, STORE_Q_SHOW, &args));
+	assert_int_equal(store_next_report(c, &row), 1);
+	assert_int_equal(row.revision, 2);
+	store_cursor_close(c);
+	args.unit = NULL;
+
+	/* summary: totals of latest revisions, never double counted. */
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_TOTAL, &args));
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_int_equal(sum.reports, 2);
+	assert_int_equal(sum.activities, 4);
+	assert_int_equal(sum.participants, 260 + 210);
+	assert_int_equal(sum.female, 139 * 2);
+	store_cursor_close(c);
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_AREA, &args));
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_int_equal(sum.key, AREA_POLICY_DISSEMINATION);
+	assert_int_equal(sum.participants, 200 + 150);
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_int_equal(sum.key, AREA_COMMUNICATION_TRAINING);
+	assert_int_equal(sum.participants, 120);
+	assert_int_equal(store_next_sum(c, &sum), 0);
+	store_cursor_close(c);
+	assert_non_null(c = store_query(reader, STORE_Q_INDICATOR_TOTALS,
+	    &args));
+	assert_int_equal(store_next_indicator(c, &ind), 1);
+	assert_int_equal(ind.code, IND_MEMBERS);
+	assert_int_equal(ind.total, 2 * 4210);
+	store_cursor_close(c);
+
+	/* export: activities of the latest revisions by unit and index. */
+	assert_non_null(c = store_query(reader, STORE_Q_EXPORT, &args));
+	for (n = 0; store_next_activity(c, &act) == 1; n++)
+		if (n == 2) {
+			assert_string_equal(act.unit, "lc-tamduong");
+			assert_int_equal(act.revision, 2);
+			assert_int_equal(act.participants, 200);
+			assert_string_equal(act.title, T_TITLE);
+		}
+	assert_int_equal(n, 4);
+	store_cursor_close(c);
+
+	/* missing: timeliness from the first revision. */
+	assert_non_null(c = store_query(reader, STORE_Q_MISSING, &args));
+	assert_int_equal(store_next_missing(c, &miss), 1);
+	assert_string_equal(miss.unit, "lc-sinho");
+	assert_int_equal(store_next_missing(c, &miss), 1);
+	assert_string_equal(miss.unit, "lc-tamduong");
+	assert_int_equal(miss.first_at, T_AT);
+	assert_int_equal(miss.revision, 2);
+	store_cursor_close(c);
+
+	/* A reader writes nothing. */
+	assert_int_equal(store_begin(reader), -1);
+	store_close(reader);
+	submission_free(&a1);
+	submission_free(&a2);
+	submission_free(&b);
+}
+
 int
 main(void)
 {
@@ -908,6 +1113,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_rows,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_commits_together,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locked_period_refuses,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_queries_count_latest_revisions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

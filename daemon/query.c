@@ -1,0 +1,1120 @@
+/*
+ * Administrators' requests: the registry, lists, one report and its
+ * history, completeness, totals, exports, period locks and the audit.
+ * Reads run on the worker's own read-only connection; long answers stream
+ * in frames of HANDLER_CHUNK_ROWS rows as the peer reads them. Locks are
+ * writes and go to the writer like submissions.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gpd.h"
+#include "handler.h"
+#include "period.h"
+#include "report.h"
+#include "store.h"
+#include "validate.h"
+
+enum query_kind {
+	QUERY_UNITS,
+	QUERY_REPORTS,		/* list, history */
+	QUERY_MISSING,
+	QUERY_SUMMARY,
+	QUERY_EXPORT,
+	QUERY_AUDIT
+};
+
+enum query_by {
+	BY_NONE,
+	BY_AREA,
+	BY_KIND,
+	BY_OCCASION,
+	BY_UNIT
+};
+
+struct query_stream {
+	struct handler_stream	 hs;		/* first: the stream itself */
+	int			 kind;		/* enum query_kind */
+	int			 by;		/* enum query_by */
+	int			 with_indicators;
+	struct store_cursor	*cursor;
+	int			 cursor_done;
+	struct period		 period;
+	char			 period_id[REPORT_MAX_PERIOD + 1];
+	size_t			 next_unit;	/* registry position */
+	/* Missing: the next unit that reported, read ahead. */
+	int			 have_reported;
+	char			 reported_unit[REPORT_MAX_UNIT + 1];
+	struct store_missing_row reported;
+	uint32_t		 expected, nreported, on_time;
+};
+
+static const char *const query_unit_types[] = {
+	NULL, "district_federation", "sector_union", "civil_servants_union"
+};
+
+static void
+query_stream_free(struct handler_stream *hs)
+{
+	struct query_stream	*qs = (struct query_stream *)hs;
+
+	store_cursor_close(qs->cursor);
+	free(qs);
+}
+
+static struct query_stream *
+query_stream_new(struct session *s, int kind,
+    int (*next)(struct session *, struct handler_stream *,
+    struct handler_reply *))
+{
+	struct query_stream	*qs;
+
+	if ((qs = calloc(1, sizeof(*qs))) == NULL)
+		return NULL;
+	qs->kind = kind;
+	qs->hs.next = next;
+	qs->hs.free = query_stream_free;
+	s->stream = &qs->hs;
+	return qs;
+}
+
+static enum handler_result
+query_internal(struct session *s, struct handler_reply *hr)
+{
+	log_warnx("session %" PRIu64 " query failed: %s", s->id,
+	    store_error(s->worker->reader));
+	handler_error(hr, GP__ERROR_CODE__INTERNAL,
+	    "the server could not read the database; try again later");
+	return HANDLER_REPLIED;
+}
+
+static enum handler_result
+query_nomem(struct handler_reply *hr)
+{
+	handler_error(hr, GP__ERROR_CODE__INTERNAL,
+	    "the server is out of memory; try again later");
+	return HANDLER_REPLIED;
+}
+
+/* Checks a requested period against the configured rules. */
+static int
+query_period(struct session *s, struct handler_reply *hr, const char *id,
+    struct period *p)
+{
+	const char	*errstr;
+
+	if (id == NULL) {
+		report_errors_add(&hr->errs, "period", "required");
+		handler_error(hr, GP__ERROR_CODE__INVALID, "no period given");
+		return -1;
+	}
+	if (period_parse(id, &s->server->conf->periods, p, &errstr) == -1) {
+		report_errors_add(&hr->errs, "period", "%s", errstr);
+		handler_error(hr, GP__ERROR_CODE__INVALID,
+		    "not a period: give YYYY-H1 or YYYY");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A unit certificate reads its own unit only: *unit becomes the
+ * certificate's when none was asked for. Returns 0, or -1 with the
+ * refusal queued (the caller returns HANDLER_PENDING).
+ */
+static int
+query_own(struct session *s, struct handler_reply *hr, const char *what,
+    const char *period, const char **unit, enum handler_result *rv)
+{
+	if (s->role == ROLE_ADMIN)
+		return 0;
+	if (*unit == NULL) {
+		*unit = s->cn;
+		return 0;
+	}
+	if (strcmp(*unit, s->cn) == 0)
+		return 0;
+	*rv = handler_deny(s, hr, what, period,
+	    "certificate %s may read only its own unit's reports", s->cn);
+	return -1;
+}
+
+static int
+query_unit_arg(struct handler_reply *hr, const char *unit)
+{
+	if (unit != NULL && validate_unit_code(unit) == -1) {
+		report_errors_add(&hr->errs, "unit", "not a unit code");
+		handler_error(hr, GP__ERROR_CODE__INVALID, "not a unit code");
+		return -1;
+	}
+	return 0;
+}
+
+/* The unit's registry name, or NULL for a unit no longer listed. */
+static const char *
+query_unit_name(struct session *s, const char *code)
+{
+	const struct unit	*u;
+
+	if (code == NULL || (u = units_find(s->server->units, code)) == NULL)
+		return NULL;
+	return u->name;
+}
+
+static int32_t
+query_days_late(const struct session *s, const char *period_id,
+    int64_t received_at)
+{
+	struct period	 p;
+	const char	*errstr;
+	int32_t		 days;
+
+	if (period_parse(period_id, &s->server->conf->periods, &p, &errstr)
+	    == -1)
+		return 0;
+	days = date_of((time_t)received_at) - p.due;
+	return days > 0 ? days : 0;
+}
+
+/* A stored report as a ReportRow allocated in hr. */
+static Gp__ReportRow *
+query_report_row(struct session *s, struct handler_reply *hr,
+    const struct store_report_row *row)
+{
+	Gp__ReportRow	*rr;
+
+	if ((rr = handler_alloc(hr, sizeof(*rr))) == NULL)
+		return NULL;
+	gp__report_row__init(rr);
+	rr->unit = handler_strdup(hr, row->unit);
+	rr->unit_name = handler_strdup(hr, query_unit_name(s, row->unit));
+	rr->period = handler_strdup(hr, row->period);
+	rr->revision = row->revision;
+	rr->has_revision = 1;
+	rr->received_at = handler_time(hr, row->received_at);
+	rr->late = row->late != 0;
+	rr->has_late = 1;
+	rr->days_late = query_days_late(s, row->period, row->received_at);
+	rr->has_days_late = 1;
+	rr->activities = row->activities;
+	rr->has_activities = 1;
+	rr->sessions = row->sessions;
+	rr->has_sessions = 1;
+	rr->participants = row->participants;
+	rr->has_participants = 1;
+	rr->female = row->female;
+	rr->has_female = 1;
+	rr->receipt = handler_strdup(hr, row->receipt);
+	rr->submission_id = handler_strdup(hr, row->submission_id);
+	rr->cert_cn = handler_strdup(hr, row->cert_cn);
+	rr->cert_fingerprint = handler_strdup(hr, row->cert_fingerprint);
+	return rr;
+}
+
+/* The indicators of one stored report, into rr. */
+static int
+query_report_indicators(struct session *s, struct handler_reply *hr,
+    Gp__ReportRow *rr, int64_t report_id)
+{
+	struct store_args		 args;
+	struct store_cursor		*c;
+	struct store_indicator_row	 row;
+	Gp__Indicator			*ind;
+	int				 rc;
+
+	memset(&args, 0, sizeof(args));
+	args.report_id = report_id;
+	if ((c = store_query(s->worker->reader, STORE_Q_INDICATORS_OF,
+	    &args)) == NULL)
+		return -1;
+	if ((rr->indicators = handler_alloc(hr, REPORT_MAX_INDICATORS *
+	    sizeof(*rr->indicators))) == NULL) {
+		store_cursor_close(c);
+		return -1;
+	}
+	while (rr->n_indicators < REPORT_MAX_INDICATORS &&
+	    (rc = store_next_indicator(c, &row)) == 1) {
+		if ((ind = handler_alloc(hr, sizeof(*ind))) == NULL)
+			break;
+		gp__indicator__init(ind);
+		ind->code = row.code;
+		ind->has_code = 1;
+		ind->total = row.total;
+		ind->has_total = 1;
+		ind->female = row.female;
+		ind->has_female = 1;
+		rr->indicators[rr->n_indicators++] = ind;
+	}
+	store_cursor_close(c);
+	return 0;
+}
+
+/* Sets more and says whether the stream goes on. */
+static void
+query_more(struct handler_reply *hr, int more)
+{
+	hr->resp.more = more != 0;
+	hr->resp.has_more = 1;
+}
+
+/* units */
+
+static int
+query_units_next(struct session *s, struct handler_stream *hs,
+    struct handler_reply *hr)
+{
+	struct query_stream	*qs = (struct query_stream *)hs;
+	const struct units	*u = s->server->units;
+	const struct unit	*v;
+	Gp__UnitsResponse	*ur;
+	Gp__UnitInfo		*ui;
+
+	if ((ur = handler_alloc(hr, sizeof(*ur))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	gp__units_response__init(ur);
+	if ((ur->units = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+	    sizeof(*ur->units))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	for (; qs->next_unit < u->n && ur->n_units < HANDLER_CHUNK_ROWS;
+	    qs->next_unit++) {
+		v = &u->v[qs->next_unit];
+		if ((ui = handler_alloc(hr, sizeof(*ui))) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		gp__unit_info__init(ui);
+		ui->code = v->code;
+		ui->name = v->name;
+		ui->type = (char *)(uintptr_t)query_unit_types[v->type];
+		if (v->valid_from != INT32_MIN)
+			ui->valid_from = handler_date(hr, v->valid_from);
+		if (v->valid_to != INT32_MAX)
+			ui->valid_to = handler_date(hr, v->valid_to);
+		ur->units[ur->n_units++] = ui;
+	}
+	hr->resp.body_case = GP__RESPONSE__BODY_UNITS;
+	hr->resp.units = ur;
+	query_more(hr, qs->next_unit < u->n);
+	return 0;
+}
+
+enum handler_result
+query_units(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	(void)req;
+	if (query_stream_new(s, QUERY_UNITS, query_units_next) == NULL)
+		return query_nomem(hr);
+	return HANDLER_STREAM;
+}
+
+/* list, history */
+
+static int
+query_reports_next(struct session *s, struct handler_stream *hs,
+    struct handler_reply *hr)
+{
+	struct query_stream	*qs = (struct query_stream *)hs;
+	struct store_report_row	 row;
+	Gp__ReportRow		**rows, *rr;
+	size_t			 n = 0;
+	int			 rc = 0;
+
+	if ((rows = handler_alloc(hr, HANDLER_CHUNK_ROWS * sizeof(*rows)))
+	    == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	while (n < HANDLER_CHUNK_ROWS &&
+	    (rc = store_next_report(qs->cursor, &row)) == 1) {
+		if ((rr = query_report_row(s, hr, &row)) == NULL ||
+		    (qs->with_indicators && query_report_indicators(s, hr, rr,
+		    row.id) == -1)) {
+			query_nomem(hr);
+			return -1;
+		}
+		rows[n++] = rr;
+	}
+	if (rc == -1) {
+		query_internal(s, hr);
+		return -1;
+	}
+	if (qs->with_indicators) {
+		Gp__HistoryResponse	*h;
+
+		if ((h = handler_alloc(hr, sizeof(*h))) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		gp__history_response__init(h);
+		h->n_revisions = n;
+		h->revisions = rows;
+		hr->resp.body_case = GP__RESPONSE__BODY_HISTORY;
+		hr->resp.history = h;
+	} else {
+		Gp__ListResponse	*l;
+
+		if ((l = handler_alloc(hr, sizeof(*l))) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		gp__list_response__init(l);
+		l->n_rows = n;
+		l->rows = rows;
+		hr->resp.body_case = GP__RESPONSE__BODY_LIST;
+		hr->resp.list = l;
+	}
+	query_more(hr, rc == 1);
+	return 0;
+}
+
+static enum handler_result
+query_reports(struct session *s, struct handler_reply *hr,
+    enum store_query q, const char *period, const char *unit)
+{
+	struct query_stream	*qs;
+	struct store_args	 args;
+
+	memset(&args, 0, sizeof(args));
+	args.period = period;
+	args.unit = unit;
+	if ((qs = query_stream_new(s, QUERY_REPORTS, query_reports_next))
+	    == NULL)
+		return query_nomem(hr);
+	qs->with_indicators = q == STORE_Q_HISTORY;
+	if ((qs->cursor = store_query(s->worker->reader, q, &args)) == NULL) {
+		handler_stream_free(s);
+		return query_internal(s, hr);
+	}
+	return HANDLER_STREAM;
+}
+
+enum handler_result
+query_list(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	const char		*period = req->list->period;
+	const char		*unit = req->list->unit;
+	struct period		 p;
+	enum handler_result	 rv;
+
+	if (period != NULL && query_period(s, hr, period, &p) == -1)
+		return HANDLER_REPLIED;
+	if (query_unit_arg(hr, unit) == -1)
+		return HANDLER_REPLIED;
+	if (query_own(s, hr, "list", period, &unit, &rv) == -1)
+		return rv;
+	return query_reports(s, hr, STORE_Q_LIST, period, unit);
+}
+
+enum handler_result
+query_history(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	const char		*unit = req->history->unit;
+	struct period		 p;
+	enum handler_result	 rv;
+
+	if (query_period(s, hr, req->history->period, &p) == -1)
+		return HANDLER_REPLIED;
+	if (unit == NULL) {
+		report_errors_add(&hr->errs, "unit", "required");
+		handler_error(hr, GP__ERROR_CODE__INVALID, "no unit given");
+		return HANDLER_REPLIED;
+	}
+	if (query_unit_arg(hr, unit) == -1)
+		return HANDLER_REPLIED;
+	if (query_own(s, hr, "history", req->history->period, &unit, &rv)
+	    == -1)
+		return rv;
+	return query_reports(s, hr, STORE_Q_HISTORY, req->history->period,
+	    unit);
+}
+
+/* show */
+
+static int
+query_show_raw(void *arg, const void *raw, size_t len)
+{
+	struct handler_reply	*hr = arg;
+
+	hr->unpacked = gp__report__unpack(NULL, len, raw);
+	return hr->unpacked != NULL ? 0 : -1;
+}
+
+enum handler_result
+query_show(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	const Gp__ShowRequest	*sr = req->show;
+	const char		*unit = sr->unit, *field, *message;
+	struct store_args	 args;
+	struct store_cursor	*c;
+	struct store_report_row	 row;
+	Gp__ShowResponse	*show;
+	struct period		 p;
+	enum handler_result	 rv;
+	int64_t			 report_id;
+	int			 rc;
+
+	if (query_period(s, hr, sr->period, &p) == -1)
+		return HANDLER_REPLIED;
+	if (unit == NULL) {
+		report_errors_add(&hr->errs, "unit", "required");
+		handler_error(hr, GP__ERROR_CODE__INVALID, "no unit given");
+		return HANDLER_REPLIED;
+	}
+	if (query_unit_arg(hr, unit) == -1)
+		return HANDLER_REPLIED;
+	if (query_own(s, hr, "show", sr->period, &unit, &rv) == -1)
+		return rv;
+
+	memset(&args, 0, sizeof(args));
+	args.period = sr->period;
+	args.unit = unit;
+	args.revision = sr->has_revision ? sr->revision : 0;
+	if ((c = store_query(s->worker->reader, STORE_Q_SHOW, &args)) == NULL)
+		return query_internal(s, hr);
+	if ((rc = store_next_report(c, &row)) != 1) {
+		store_cursor_close(c);
+		if (rc == -1)
+			return query_internal(s, hr);
+		if (args.revision > 0)
+			handler_error(hr, GP__ERROR_CODE__INVALID,
+			    "%s has no revision %u for %s", unit,
+			    args.revision, sr->period);
+		else
+			handler_error(hr, GP__ERROR_CODE__INVALID,
+			    "%s has not reported for %s", unit, sr->period);
+		return HANDLER_REPLIED;
+	}
+	if ((show = handler_alloc(hr, sizeof(*show))) == NULL) {
+		store_cursor_close(c);
+		return query_nomem(hr);
+	}
+	gp__show_response__init(show);
+	show->meta = query_report_row(s, hr, &row);
+	report_id = row.id;
+	store_cursor_close(c);
+	if (show->meta == NULL)
+		return query_nomem(hr);
+	if (store_show_raw(s->worker->reader, report_id, hr, query_show_raw)
+	    == -1)
+		return query_internal(s, hr);
+	show->report = hr->unpacked;
+
+	memset(&args, 0, sizeof(args));
+	args.report_id = report_id;
+	if ((c = store_query(s->worker->reader, STORE_Q_WARNINGS_OF, &args))
+	    == NULL)
+		return query_internal(s, hr);
+	if ((show->warnings = handler_alloc(hr, REPORT_ERRORS_MAX *
+	    sizeof(*show->warnings))) == NULL) {
+		store_cursor_close(c);
+		return query_nomem(hr);
+	}
+	while (show->n_warnings < REPORT_ERRORS_MAX &&
+	    (rc = store_next_warning(c, &field, &message)) == 1) {
+		snprintf(hr->warnings[show->n_warnings],
+		    sizeof(hr->warnings[0]), "%s: %s", field != NULL ? field :
+		    "", message != NULL ? message : "");
+		show->warnings[show->n_warnings] =
+		    hr->warnings[show->n_warnings];
+		show->n_warnings++;
+	}
+	store_cursor_close(c);
+	hr->resp.body_case = GP__RESPONSE__BODY_SHOW;
+	hr->resp.show = show;
+	return HANDLER_REPLIED;
+}
+
+/* missing */
+
+/* Expected: the unit's validity overlaps the period's coverage. */
+static int
+query_expected(const struct unit *u, const struct period *p)
+{
+	return u->valid_from <= p->to && u->valid_to >= p->from;
+}
+
+/* Reads the next unit that reported, or notes the end. */
+static int
+query_missing_advance(struct query_stream *qs)
+{
+	int	rc;
+
+	if (qs->cursor_done)
+		return 0;
+	if ((rc = store_next_missing(qs->cursor, &qs->reported)) != 1) {
+		qs->cursor_done = 1;
+		qs->have_reported = 0;
+		return rc;
+	}
+	snprintf(qs->reported_unit, sizeof(qs->reported_unit), "%s",
+	    qs->reported.unit != NULL ? qs->reported.unit : "");
+	qs->reported.unit = qs->reported_unit;
+	qs->have_reported = 1;
+	return 0;
+}
+
+static int
+query_missing_next(struct session *s, struct handler_stream *hs,
+    struct handler_reply *hr)
+{
+	struct query_stream	*qs = (struct query_stream *)hs;
+	const struct units	*u = s->server->units;
+	const struct unit	*v;
+	Gp__MissingResponse	*mr;
+	Gp__MissingRow		*row;
+	int32_t			 days;
+	int			 cmp;
+
+	if ((mr = handler_alloc(hr, sizeof(*mr))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	gp__missing_response__init(mr);
+	if ((mr->rows = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+	    sizeof(*mr->rows))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	/* Both the registry and the query are in unit order: merge. */
+	for (; qs->next_unit < u->n && mr->n_rows < HANDLER_CHUNK_ROWS;
+	    qs->next_unit++) {
+		v = &u->v[qs->next_unit];
+		while (qs->have_reported &&
+		    (cmp = strcmp(qs->reported_unit, v->code)) < 0)
+			if (query_missing_advance(qs) == -1)
+				goto fail;
+		if (!query_expected(v, &qs->period))
+			continue;
+		if ((row = handler_alloc(hr, sizeof(*row))) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		gp__missing_row__init(row);
+		row->unit = v->code;
+		row->unit_name = v->name;
+		qs->expected++;
+		if (qs->have_reported &&
+		    strcmp(qs->reported_unit, v->code) == 0) {
+			days = date_of((time_t)qs->reported.first_at) -
+			    qs->period.due;
+			qs->nreported++;
+			if (days > 0) {
+				row->status = (char *)(uintptr_t)"late";
+				row->days_late = days;
+				row->has_days_late = 1;
+			} else {
+				row->status = (char *)(uintptr_t)"on_time";
+				qs->on_time++;
+			}
+			row->received_at = handler_time(hr,
+			    qs->reported.first_at);
+			row->revision = qs->reported.revision;
+			row->has_revision = 1;
+			if (query_missing_advance(qs) == -1)
+				goto fail;
+		} else
+			row->status = (char *)(uintptr_t)"missing";
+		mr->rows[mr->n_rows++] = row;
+	}
+	hr->resp.body_case = GP__RESPONSE__BODY_MISSING;
+	hr->resp.missing = mr;
+	if (qs->next_unit < u->n) {
+		query_more(hr, 1);
+		return 0;
+	}
+	mr->expected = qs->expected;
+	mr->has_expected = 1;
+	mr->reported = qs->nreported;
+	mr->has_reported = 1;
+	mr->on_time = qs->on_time;
+	mr->has_on_time = 1;
+	mr->due = handler_date(hr, qs->period.due);
+	mr->coverage_from = handler_date(hr, qs->period.from);
+	mr->coverage_to = handler_date(hr, qs->period.to);
+	query_more(hr, 0);
+	return 0;
+fail:
+	query_internal(s, hr);
+	return -1;
+}
+
+/* Opens a stream over a period with its cursor. */
+static enum handler_result
+query_period_stream(struct session *s, struct handler_reply *hr,
+    const char *period, int kind, enum store_query q,
+    int (*next)(struct session *, struct handler_stream *,
+    struct handler_reply *), struct query_stream **out)
+{
+	struct query_stream	*qs;
+	struct store_args	 args;
+	struct period		 p;
+
+	if (query_period(s, hr, period, &p) == -1)
+		return HANDLER_REPLIED;
+	if ((qs = query_stream_new(s, kind, next)) == NULL)
+		return query_nomem(hr);
+	qs->period = p;
+	snprintf(qs->period_id, sizeof(qs->period_id), "%s", period);
+	memset(&args, 0, sizeof(args));
+	args.period = qs->period_id;
+	if ((qs->cursor = store_query(s->worker->reader, q, &args)) == NULL) {
+		handler_stream_free(s);
+		return query_internal(s, hr);
+	}
+	if (out != NULL)
+		*out = qs;
+	return HANDLER_STREAM;
+}
+
+enum handler_result
+query_missing(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	struct query_stream	*qs = NULL;
+	enum handler_result	 rv;
+
+	rv = query_period_stream(s, hr, req->missing->period, QUERY_MISSING,
+	    STORE_Q_MISSING, query_missing_next, &qs);
+	if (rv == HANDLER_STREAM && query_missing_advance(qs) == -1) {
+		handler_stream_free(s);
+		return query_internal(s, hr);
+	}
+	return rv;
+}
+
+/* summary */
+
+static Gp__SummaryRow *
+query_sum_row(struct handler_reply *hr, const struct store_sum_row *sr)
+{
+	Gp__SummaryRow	*row;
+
+	if ((row = handler_alloc(hr, sizeof(*row))) == NULL)
+		return NULL;
+	gp__summary_row__init(row);
+	row->reports = sr->reports;
+	row->has_reports = 1;
+	row->activities = sr->activities;
+	row->has_activities = 1;
+	row->sessions = sr->sessions;
+	row->has_sessions = 1;
+	row->participants = sr->participants;
+	row->has_participants = 1;
+	row->female = sr->female;
+	row->has_female = 1;
+	return row;
+}
+
+static void
+query_sum_key(struct session *s, struct handler_reply *hr, int by,
+    Gp__SummaryRow *row, const struct store_sum_row *sr)
+{
+	const struct report_label	*tab = NULL;
+	size_t				 n = 0;
+	uint32_t			 v = (uint32_t)sr->key;
+
+	switch (by) {
+	case BY_UNIT:
+		row->key = handler_strdup(hr, sr->key_text);
+		row->label = handler_strdup(hr, query_unit_name(s,
+		    sr->key_text));
+		return;
+	case BY_AREA:
+		tab = report_areas;
+		n = AREA_COUNT;
+		break;
+	case BY_KIND:
+		tab = report_kinds;
+		n = KIND_COUNT;
+		break;
+	case BY_OCCASION:
+		tab = report_occasions;
+		n = OCCASION_COUNT;
+		break;
+	default:
+		return;
+	}
+	row->key = (char *)(uintptr_t)report_label_id(tab, n, v);
+	row->label = (char *)(uintptr_t)report_label_text(tab, n, v);
+}
+
+/* The last frame: the total, indicator totals and the expected count. */
+static int
+query_summary_totals(struct session *s, struct query_stream *qs,
+    struct handler_reply *hr, Gp__SummaryResponse *sum)
+{
+	struct store_args		 args;
+	struct store_cursor		*c;
+	struct store_sum_row		 sr;
+	struct store_indicator_row	 ir;
+	Gp__IndicatorTotal		*it;
+	const struct units		*u = s->server->units;
+	size_t				 i;
+	int				 rc;
+
+	memset(&args, 0, sizeof(args));
+	args.period = qs->period_id;
+	if ((c = store_query(s->worker->reader, STORE_Q_SUM_TOTAL, &args))
+	    == NULL)
+		return -1;
+	rc = store_next_sum(c, &sr);
+	if (rc == 1 && (sum->total = query_sum_row(hr, &sr)) == NULL)
+		rc = -1;
+	store_cursor_close(c);
+	if (rc == -1)
+		return -1;
+
+	if ((c = store_query(s->worker->reader, STORE_Q_INDICATOR_TOTALS,
+	    &args)) == NULL)
+		return -1;
+	if ((sum->indicators = handler_alloc(hr, IND_COUNT *
+	    sizeof(*sum->indicators))) == NULL) {
+		store_cursor_close(c);
+		return -1;
+	}
+	while (sum->n_indicators < IND_COUNT &&
+	    (rc = store_next_indicator(c, &ir)) == 1) {
+		if ((it = handler_alloc(hr, sizeof(*it))) == NULL) {
+			rc = -1;
+			break;
+		}
+		gp__indicator_total__init(it);
+		it->code = (char *)(uintptr_t)report_label_id(
+		    report_indicators, IND_COUNT, ir.code);
+		it->label = (char *)(uintptr_t)report_label_text(
+		    report_indicators, IND_COUNT, ir.code);
+		it->total = ir.total;
+		it->has_total = 1;
+		it->female = ir.female;
+		it->has_female = 1;
+		sum->indicators[sum->n_indicators++] = it;
+	}
+	store_cursor_close(c);
+	if (rc == -1)
+		return -1;
+	for (i = 0; i < u->n; i++)
+		if (query_expected(&u->v[i], &qs->period))
+			sum->expected++;
+	sum->has_expected = 1;
+	return 0;
+}
+
+static int
+query_summary_next(struct session *s, struct handler_stream *hs,
+    struct handler_reply *hr)
+{
+	struct query_stream	*qs = (struct query_stream *)hs;
+	struct store_sum_row	 sr;
+	Gp__SummaryResponse	*sum;
+	Gp__SummaryRow		*row;
+	int			 rc = 0;
+
+	if ((sum = handler_alloc(hr, sizeof(*sum))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	gp__summary_response__init(sum);
+	if (qs->cursor != NULL) {
+		if ((sum->rows = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+		    sizeof(*sum->rows))) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		while (sum->n_rows < HANDLER_CHUNK_ROWS &&
+		    (rc = store_next_sum(qs->cursor, &sr)) == 1) {
+			if ((row = query_sum_row(hr, &sr)) == NULL) {
+				query_nomem(hr);
+				return -1;
+			}
+			query_sum_key(s, hr, qs->by, row, &sr);
+			sum->rows[sum->n_rows++] = row;
+		}
+		if (rc == -1)
+			goto fail;
+	}
+	hr->resp.body_case = GP__RESPONSE__BODY_SUMMARY;
+	hr->resp.summary = sum;
+	if (rc == 1) {
+		query_more(hr, 1);
+		return 0;
+	}
+	if (query_summary_totals(s, qs, hr, sum) == -1)
+		goto fail;
+	query_more(hr, 0);
+	return 0;
+fail:
+	query_internal(s, hr);
+	return -1;
+}
+
+enum handler_result
+query_summary(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	static const struct {
+		const char		*name;
+		int			 by;
+		enum store_query	 q;
+	} bys[] = {
+		{ "area", BY_AREA, STORE_Q_SUM_AREA },
+		{ "kind", BY_KIND, STORE_Q_SUM_KIND },
+		{ "occasion", BY_OCCASION, STORE_Q_SUM_OCCASION },
+		{ "unit", BY_UNIT, STORE_Q_SUM_UNIT },
+	};
+	struct query_stream	*qs = NULL;
+	struct period		 p;
+	const char		*by = req->summary->by;
+	enum handler_result	 rv;
+	size_t			 i;
+
+	if (by == NULL || *by == '\0') {
+		if (query_period(s, hr, req->summary->period, &p) == -1)
+			return HANDLER_REPLIED;
+		if ((qs = query_stream_new(s, QUERY_SUMMARY,
+		    query_summary_next)) == NULL)
+			return query_nomem(hr);
+		qs->period = p;
+		snprintf(qs->period_id, sizeof(qs->period_id), "%s",
+		    req->summary->period);
+		return HANDLER_STREAM;
+	}
+	for (i = 0; i < sizeof(bys) / sizeof(*bys); i++)
+		if (strcmp(by, bys[i].name) == 0)
+			break;
+	if (i == sizeof(bys) / sizeof(*bys)) {
+		report_errors_add(&hr->errs, "by",
+		    "one of: area, unit, occasion, kind");
+		handler_error(hr, GP__ERROR_CODE__INVALID,
+		    "cannot group a summary by that");
+		return HANDLER_REPLIED;
+	}
+	rv = query_period_stream(s, hr, req->summary->period, QUERY_SUMMARY,
+	    bys[i].q, query_summary_next, &qs);
+	if (rv == HANDLER_STREAM)
+		qs->by = bys[i].by;
+	return rv;
+}
+
+/* export */
+
+static int
+query_exportnext(struct session *s, struct handler_stream *hs,
+    struct handler_reply *hr)
+{
+	struct query_stream		*qs = (struct query_stream *)hs;
+	struct store_activity_row	 a;
+	Gp__ExportResponse		*er;
+	Gp__ExportRow			*row;
+	int				 rc = 0;
+
+	if ((er = handler_alloc(hr, sizeof(*er))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	gp__export_response__init(er);
+	if ((er->rows = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+	    sizeof(*er->rows))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	while (er->n_rows < HANDLER_CHUNK_ROWS &&
+	    (rc = store_next_activity(qs->cursor, &a)) == 1) {
+		if ((row = handler_alloc(hr, sizeof(*row))) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		gp__export_row__init(row);
+		row->unit = handler_strdup(hr, a.unit);
+		row->unit_name = handler_strdup(hr, query_unit_name(s, a.unit));
+		row->period = handler_strdup(hr, a.period);
+		row->revision = a.revision;
+		row->has_revision = 1;
+		row->index = a.idx;
+		row->has_index = 1;
+		row->area = (char *)(uintptr_t)report_label_id(report_areas,
+		    AREA_COUNT, a.area);
+		row->area_label = (char *)(uintptr_t)report_label_text(
+		    report_areas, AREA_COUNT, a.area);
+		row->kind = (char *)(uintptr_t)report_label_id(report_kinds,
+		    KIND_COUNT, a.kind);
+		row->kind_label = (char *)(uintptr_t)report_label_text(
+		    report_kinds, KIND_COUNT, a.kind);
+		row->occasion = (char *)(uintptr_t)report_label_id(
+		    report_occasions, OCCASION_COUNT, a.occasion);
+		row->occasion_label = (char *)(uintptr_t)report_label_text(
+		    report_occasions, OCCASION_COUNT, a.occasion);
+		row->status = (char *)(uintptr_t)report_label_id(
+		    report_statuses, STATUS_COUNT, a.status);
+		row->status_label = (char *)(uintptr_t)report_label_text(
+		    report_statuses, STATUS_COUNT, a.status);
+		row->date = handler_strdup(hr, a.date);
+		row->end_date = handler_strdup(hr, a.end_date);
+		row->title = handler_strdup(hr, a.title);
+		row->location = handler_strdup(hr, a.location);
+		row->notes = handler_strdup(hr, a.notes);
+		row->sessions = a.sessions;
+		row->has_sessions = 1;
+		row->participants = a.participants;
+		row->has_participants = 1;
+		row->female = a.female;
+		row->has_female = 1;
+		er->rows[er->n_rows++] = row;
+	}
+	if (rc == -1) {
+		query_internal(s, hr);
+		return -1;
+	}
+	hr->resp.body_case = GP__RESPONSE__BODY_EXPORT;
+	hr->resp.export = er;
+	query_more(hr, rc == 1);
+	return 0;
+}
+
+enum handler_result
+query_export(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	return query_period_stream(s, hr, req->export->period, QUERY_EXPORT,
+	    STORE_Q_EXPORT, query_exportnext, NULL);
+}
+
+/* audit */
+
+static int
+query_audit_next(struct session *s, struct handler_stream *hs,
+    struct handler_reply *hr)
+{
+	struct query_stream	*qs = (struct query_stream *)hs;
+	struct store_audit_row	 a;
+	Gp__AuditResponse	*ar;
+	Gp__AuditEntry		*e;
+	int			 rc = 0;
+
+	if ((ar = handler_alloc(hr, sizeof(*ar))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	gp__audit_response__init(ar);
+	if ((ar->entries = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+	    sizeof(*ar->entries))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	while (ar->n_entries < HANDLER_CHUNK_ROWS &&
+	    (rc = store_next_audit(qs->cursor, &a)) == 1) {
+		if ((e = handler_alloc(hr, sizeof(*e))) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		gp__audit_entry__init(e);
+		e->id = a.id;
+		e->has_id = 1;
+		e->at = a.at;
+		e->has_at = 1;
+		e->cn = handler_strdup(hr, a.cn);
+		e->fingerprint = handler_strdup(hr, a.fingerprint);
+		e->action = handler_strdup(hr, a.action);
+		e->unit = handler_strdup(hr, a.unit);
+		e->period = handler_strdup(hr, a.period);
+		e->result = handler_strdup(hr, a.result);
+		e->detail = handler_strdup(hr, a.detail);
+		ar->entries[ar->n_entries++] = e;
+	}
+	if (rc == -1) {
+		query_internal(s, hr);
+		return -1;
+	}
+	hr->resp.body_case = GP__RESPONSE__BODY_AUDIT;
+	hr->resp.audit = ar;
+	query_more(hr, rc == 1);
+	return 0;
+}
+
+enum handler_result
+query_audit(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	struct query_stream	*qs;
+	struct store_args	 args;
+
+	if (query_unit_arg(hr, req->audit->unit) == -1)
+		return HANDLER_REPLIED;
+	if ((qs = query_stream_new(s, QUERY_AUDIT, query_audit_next)) == NULL)
+		return query_nomem(hr);
+	memset(&args, 0, sizeof(args));
+	args.since = req->audit->has_since ? req->audit->since : 0;
+	args.unit = req->audit->unit;
+	if ((qs->cursor = store_query(s->worker->reader, STORE_Q_AUDIT, &args))
+	    == NULL) {
+		handler_stream_free(s);
+		return query_internal(s, hr);
+	}
+	return HANDLER_STREAM;
+}
+
+/* lock, unlock */
+
+enum handler_result
+query_lock(struct session *s, const Gp__Request *req,
+    struct handler_reply *hr)
+{
+	struct job	*job = &hr->job;
+	struct period	 p;
+
+	if (query_period(s, hr, req->lock->period, &p) == -1)
+		return HANDLER_REPLIED;
+	snprintf(hr->period, sizeof(hr->period), "%s", req->lock->period);
+	memset(job, 0, sizeof(*job));
+	job->type = JOB_LOCK;
+	job->worker = s->worker;
+	job->session = s;
+	job->reply = hr;
+	job->meta.received_at = time(NULL);
+	job->meta.cn = s->cn;
+	job->meta.fingerprint = s->fingerprint;
+	job->period = hr->period;
+	job->lock = req->lock->has_lock && req->lock->lock;
+	writer_queue(s->server->writer, job);
+	return HANDLER_PENDING;
+}
+
+void
+query_lock_done(struct session *s, struct handler_reply *hr)
+{
+	struct job		*job = &hr->job;
+	Gp__LockResponse	*lr;
+
+	if (job->status != STORE_OK) {
+		log_warnx("session %" PRIu64 " %s %s failed: %s", s->id,
+		    job->lock ? "lock" : "unlock", hr->period, job->error);
+		handler_error(hr, job->status == STORE_FULL ?
+		    GP__ERROR_CODE__STORAGE_FULL : GP__ERROR_CODE__INTERNAL,
+		    "the server could not change the lock; try again later");
+		return;
+	}
+	log_info("session %" PRIu64 " cn=%s %s period=%s changed=%d", s->id,
+	    s->cn, job->lock ? "lock" : "unlock", hr->period, job->changed);
+	if ((lr = handler_alloc(hr, sizeof(*lr))) == NULL) {
+		query_nomem(hr);
+		return;
+	}
+	gp__lock_response__init(lr);
+	lr->period = hr->period;
+	lr->locked = job->lock != 0;
+	lr->has_locked = 1;
+	lr->changed = job->changed != 0;
+	lr->has_changed = 1;
+	hr->resp.body_case = GP__RESPONSE__BODY_LOCK;
+	hr->resp.lock = lr;
+}
