@@ -82,6 +82,10 @@ const struct unit	*units_find(const struct units *, const char *code);
 int			 units_lookup(void *units, const char *code,
 			    int32_t *valid_from, int32_t *valid_to);
 
+/* settings.c */
+struct settings;
+struct settings	*settings_load(const char *conffile, char **cause);
+
 /* log.c */
 void	 log_init(int foreground, int verbose);
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -95,6 +99,9 @@ void	 fatalx(const char *, ...)
 
 /* tls.c */
 SSL_CTX	*tls_ctx_new(const struct config *, char **cause);
+/* Logs a warning for the server certificate, a CA certificate or the
+ * CRL when it has expired or expires within 30 days. */
+void	 tls_expiry_warnings(const struct config *);
 /* After the handshake: the verified peer's single CN and the SHA-256 of
  * its certificate. Returns 0, or -1 with *reason. */
 int	 tls_peer_identity(SSL *, char cn[GPD_CN_MAX + 1],
@@ -159,6 +166,7 @@ struct session {
 	TAILQ_ENTRY(session)	 entry;
 	struct worker		*worker;
 	struct server		*server;
+	struct settings		*set;		/* a reference */
 	uint64_t		 id;
 	struct bufferevent	*bev;
 	struct event		*handshake_timer;
@@ -177,14 +185,26 @@ struct session {
 
 TAILQ_HEAD(sessions, session);
 
+/*
+ * What SIGHUP reloads, as one reference-counted generation: a session
+ * keeps the one it started with, a new session takes the newest.
+ */
+struct settings {
+	_Atomic unsigned int	 refs;
+	struct config		*conf;
+	struct units		*units;
+	SSL_CTX			*ssl_ctx;
+};
+
 struct server {
 	struct event_base	*base;
 	struct evconnlistener	*listener;
 	struct event		*resume;	/* listener back on */
 	struct event		*resume_timer;	/* after EMFILE */
-	SSL_CTX			*ssl_ctx;
-	struct config		*conf;
-	struct units		*units;
+	struct event		*watchdog;	/* keep-alives to systemd */
+	pthread_mutex_t		 set_lock;
+	struct settings		*set;		/* the newest */
+	const char		*conffile;
 	struct writer		*writer;
 	struct worker		**workers;
 	size_t			 nworkers;
@@ -192,6 +212,9 @@ struct server {
 	_Atomic unsigned int	 nsessions;
 	_Atomic uint64_t	 next_session;
 	_Atomic int		 paused;
+	/* Bumped by each worker's loop; the watchdog checks they move. */
+	_Atomic uint64_t	*heartbeats;
+	uint64_t		*watched;	/* as last seen */
 };
 
 void	 session_accept(struct worker *, int fd, const struct sockaddr *,
@@ -200,6 +223,9 @@ void	 session_close(struct session *, const char *reason);
 /* After the writer finished the session's request: send, go on. */
 void	 session_resume(struct session *);
 void	 server_listener_update(struct server *);
+/* A reference to the newest settings, from any thread. */
+struct settings	*server_settings(struct server *);
+void		 settings_release(struct settings *);
 void	 server_session_gone(struct server *);
 
 /* worker.c */
@@ -210,6 +236,7 @@ struct worker {
 	struct event_base	*base;
 	struct event		*wake;		/* woken by other threads */
 	struct event		*deadline;	/* bounded shutdown */
+	struct event		*heartbeat;
 	struct store		*reader;	/* queries, this thread's */
 	pthread_mutex_t		 lock;
 	struct jobs		 done;		/* under lock */

@@ -186,7 +186,7 @@ handler_deny(struct session *s, struct handler_reply *hr, const char *action,
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	log_warnx("session %" PRIu64 " cn=%s request=%s result=denied: %s",
+	log_warnx("session=%" PRIu64 " cn=%s request=%s result=denied: %s",
 	    s->id, s->cn, action, detail);
 	handler_error(hr, GP__ERROR_CODE__PERMISSION_DENIED,
 	    "permission denied: %s", detail);
@@ -322,7 +322,7 @@ handler_submit(struct session *s, const Gp__Request *req,
 		snprintf(detail, sizeof(detail),
 		    "permission denied: certificate %s for unit %s", s->cn,
 		    unit);
-		log_warnx("session %" PRIu64 " cn=%s unit=%s result=denied",
+		log_warnx("session=%" PRIu64 " cn=%s unit=%s result=denied",
 		    s->id, s->cn, unit);
 		handler_error(hr, GP__ERROR_CODE__PERMISSION_DENIED,
 		    "certificate %s may not submit a report for unit %s",
@@ -333,14 +333,14 @@ handler_submit(struct session *s, const Gp__Request *req,
 	}
 
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.rules = &srv->conf->periods;
+	ctx.rules = &s->set->conf->periods;
 	ctx.today = date_of((time_t)now);
 	ctx.unit_lookup = units_lookup;
-	ctx.arg = srv->units;
+	ctx.arg = s->set->units;
 	if (validate_report(r, &ctx, &hr->errs, &hr->warns) == -1) {
 		nerrs = hr->errs.n + hr->errs.dropped;
 		snprintf(detail, sizeof(detail), "invalid: %zu errors", nerrs);
-		log_info("session %" PRIu64 " unit=%s period=%s result=invalid "
+		log_info("session=%" PRIu64 " unit=%s period=%s result=invalid "
 		    "errors=%zu", s->id, s->cn,
 		    handler_printable(r->period, REPORT_MAX_PERIOD), nerrs);
 		handler_error(hr, GP__ERROR_CODE__INVALID,
@@ -391,13 +391,13 @@ handler_submit_done(struct session *s, struct handler_reply *hr)
 	case STORE_OK:
 	case STORE_DUPLICATE:
 		handler_receipt(hr, r, &job->receipt);
-		log_info("session %" PRIu64 " unit=%s period=%s revision=%u "
+		log_info("session=%" PRIu64 " unit=%s period=%s revision=%u "
 		    "result=%s late=%d", s->id, r->unit, r->period,
 		    job->receipt.revision, job->receipt.duplicate ?
 		    "duplicate" : "accepted", job->receipt.late);
 		break;
 	case STORE_CONFLICT:
-		log_info("session %" PRIu64 " unit=%s period=%s "
+		log_info("session=%" PRIu64 " unit=%s period=%s "
 		    "result=conflict", s->id, r->unit, r->period);
 		handler_error(hr, GP__ERROR_CODE__CONFLICT,
 		    "submission %s was already stored with different content: "
@@ -405,14 +405,14 @@ handler_submit_done(struct session *s, struct handler_reply *hr)
 		    "revision", r->id);
 		break;
 	case STORE_LOCKED:
-		log_info("session %" PRIu64 " unit=%s period=%s result=locked",
+		log_info("session=%" PRIu64 " unit=%s period=%s result=locked",
 		    s->id, r->unit, r->period);
 		handler_error(hr, GP__ERROR_CODE__LOCKED,
 		    "period %s is locked: it takes no new revisions; contact %s "
-		    "to have it unlocked", r->period, s->server->conf->contact);
+		    "to have it unlocked", r->period, s->set->conf->contact);
 		break;
 	case STORE_FULL:
-		log_warnx("session %" PRIu64 " unit=%s period=%s result=full: "
+		log_warnx("session=%" PRIu64 " unit=%s period=%s result=full: "
 		    "%s", s->id, r->unit, r->period, job->error);
 		handler_error(hr, GP__ERROR_CODE__STORAGE_FULL,
 		    "server storage full, try later");
@@ -420,7 +420,7 @@ handler_submit_done(struct session *s, struct handler_reply *hr)
 		hr->error.has_retry_after = 1;
 		break;
 	case STORE_FAIL:
-		log_warnx("session %" PRIu64 " unit=%s period=%s result=error: "
+		log_warnx("session=%" PRIu64 " unit=%s period=%s result=error: "
 		    "%s", s->id, r->unit, r->period, job->error);
 		handler_error(hr, GP__ERROR_CODE__INTERNAL,
 		    "the server could not store the report; nothing was "
@@ -440,7 +440,7 @@ handler_whoami(struct session *s, const Gp__Request *req,
 	hr->whoami.cn = s->cn;
 	hr->whoami.role = (char *)(uintptr_t)(s->role == ROLE_ADMIN ? "admin" :
 	    s->role == ROLE_UNIT ? "unit" : "none");
-	if ((u = units_find(s->server->units, s->cn)) != NULL)
+	if ((u = units_find(s->set->units, s->cn)) != NULL)
 		hr->whoami.unit_name = u->name;
 	hr->whoami.server_time = time(NULL);
 	hr->whoami.has_server_time = 1;
@@ -479,7 +479,7 @@ handler_job_done(struct job *job)
 	else if (job->type == JOB_LOCK)
 		query_lock_done(s, hr);
 	else if (job->status != STORE_OK)
-		log_warnx("session %" PRIu64 " audit not written: %s", s->id,
+		log_warnx("session=%" PRIu64 " audit not written: %s", s->id,
 		    job->error);
 	if (!s->closed)
 		handler_pack(hr, bufferevent_get_output(s->bev));
@@ -498,12 +498,12 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 	size_t			 i;
 
 	if ((hr = calloc(1, sizeof(*hr))) == NULL) {
-		log_warn("session %" PRIu64 " reply", s->id);
+		log_warn("session=%" PRIu64 " reply", s->id);
 		return HANDLER_CLOSE;
 	}
 	gp__response__init(&hr->resp);
 	if ((req = gp__request__unpack(NULL, len, buf)) == NULL) {
-		log_warnx("session %" PRIu64 " cn=%s undecodable request "
+		log_warnx("session=%" PRIu64 " cn=%s undecodable request "
 		    "(%zu bytes)", s->id, s->cn, len);
 		handler_error(hr, GP__ERROR_CODE__BAD_REQUEST,
 		    "the request is not a gp/1 message");
@@ -518,7 +518,7 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 		if (handler_table[i].body == req->body_case)
 			break;
 	if (i == sizeof(handler_table) / sizeof(*handler_table)) {
-		log_warnx("session %" PRIu64 " cn=%s unknown request type %d",
+		log_warnx("session=%" PRIu64 " cn=%s unknown request type %d",
 		    s->id, s->cn, (int)req->body_case);
 		handler_error(hr, GP__ERROR_CODE__BAD_REQUEST,
 		    "unknown request type %d: is gp-client newer than the "
@@ -531,7 +531,7 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 		    handler_table[i].name, s->cn, s->role == ROLE_UNIT ?
 		    "a unit's" : "not registered");
 	} else {
-		log_debug("session %" PRIu64 " request id=%u type=%s", s->id,
+		log_debug("session=%" PRIu64 " request id=%u type=%s", s->id,
 		    req->id, handler_table[i].name);
 		rv = handler_table[i].fn(s, req, hr);
 	}
@@ -560,7 +560,7 @@ handler_frame_error(struct session *s, const char *errstr,
 		return;
 	gp__response__init(&hr->resp);
 	handler_error(hr, GP__ERROR_CODE__BAD_REQUEST, "%s (max_frame is %u)",
-	    errstr, s->server->conf->max_frame);
+	    errstr, s->set->conf->max_frame);
 	handler_pack(hr, out);
 	handler_reply_free(hr);
 }
@@ -573,7 +573,7 @@ handler_stream_next(struct session *s, struct evbuffer *out)
 	int			 done;
 
 	if ((hr = calloc(1, sizeof(*hr))) == NULL) {
-		log_warn("session %" PRIu64 " stream", s->id);
+		log_warn("session=%" PRIu64 " stream", s->id);
 		handler_stream_free(s);
 		return 1;
 	}

@@ -84,7 +84,7 @@ query_stream_new(struct session *s, int kind,
 static enum handler_result
 query_internal(struct session *s, struct handler_reply *hr)
 {
-	log_warnx("session %" PRIu64 " query failed: %s", s->id,
+	log_warnx("session=%" PRIu64 " query failed: %s", s->id,
 	    store_error(s->worker->reader));
 	handler_error(hr, GP__ERROR_CODE__INTERNAL,
 	    "the server could not read the database; try again later");
@@ -111,7 +111,7 @@ query_period(struct session *s, struct handler_reply *hr, const char *id,
 		handler_error(hr, GP__ERROR_CODE__INVALID, "no period given");
 		return -1;
 	}
-	if (period_parse(id, &s->server->conf->periods, p, &errstr) == -1) {
+	if (period_parse(id, &s->set->conf->periods, p, &errstr) == -1) {
 		report_errors_add(&hr->errs, "period", "%s", errstr);
 		handler_error(hr, GP__ERROR_CODE__INVALID,
 		    "not a period: give YYYY-H1 or YYYY");
@@ -159,7 +159,7 @@ query_unit_name(struct session *s, const char *code)
 {
 	const struct unit	*u;
 
-	if (code == NULL || (u = units_find(s->server->units, code)) == NULL)
+	if (code == NULL || (u = units_find(s->set->units, code)) == NULL)
 		return NULL;
 	return u->name;
 }
@@ -172,7 +172,7 @@ query_days_late(const struct session *s, const char *period_id,
 	const char	*errstr;
 	int32_t		 days;
 
-	if (period_parse(period_id, &s->server->conf->periods, &p, &errstr)
+	if (period_parse(period_id, &s->set->conf->periods, &p, &errstr)
 	    == -1)
 		return 0;
 	days = date_of((time_t)received_at) - p.due;
@@ -267,7 +267,7 @@ query_units_next(struct session *s, struct handler_stream *hs,
     struct handler_reply *hr)
 {
 	struct query_stream	*qs = (struct query_stream *)hs;
-	const struct units	*u = s->server->units;
+	const struct units	*u = s->set->units;
 	const struct unit	*v;
 	Gp__UnitsResponse	*ur;
 	Gp__UnitInfo		*ui;
@@ -569,7 +569,7 @@ query_missing_next(struct session *s, struct handler_stream *hs,
     struct handler_reply *hr)
 {
 	struct query_stream	*qs = (struct query_stream *)hs;
-	const struct units	*u = s->server->units;
+	const struct units	*u = s->set->units;
 	const struct unit	*v;
 	Gp__MissingResponse	*mr;
 	Gp__MissingRow		*row;
@@ -759,7 +759,7 @@ query_summary_totals(struct session *s, struct query_stream *qs,
 	struct store_sum_row		 sr;
 	struct store_indicator_row	 ir;
 	Gp__IndicatorTotal		*it;
-	const struct units		*u = s->server->units;
+	const struct units		*u = s->set->units;
 	size_t				 i;
 	int				 rc;
 
@@ -1096,14 +1096,14 @@ query_lock_done(struct session *s, struct handler_reply *hr)
 	Gp__LockResponse	*lr;
 
 	if (job->status != STORE_OK) {
-		log_warnx("session %" PRIu64 " %s %s failed: %s", s->id,
+		log_warnx("session=%" PRIu64 " %s %s failed: %s", s->id,
 		    job->lock ? "lock" : "unlock", hr->period, job->error);
 		handler_error(hr, job->status == STORE_FULL ?
 		    GP__ERROR_CODE__STORAGE_FULL : GP__ERROR_CODE__INTERNAL,
 		    "the server could not change the lock; try again later");
 		return;
 	}
-	log_info("session %" PRIu64 " cn=%s %s period=%s changed=%d", s->id,
+	log_info("session=%" PRIu64 " cn=%s %s period=%s changed=%d", s->id,
 	    s->cn, job->lock ? "lock" : "unlock", hr->period, job->changed);
 	if ((lr = handler_alloc(hr, sizeof(*lr))) == NULL) {
 		query_nomem(hr);

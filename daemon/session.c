@@ -56,6 +56,13 @@ session_peer(char *buf, size_t len, const struct sockaddr *sa)
 }
 
 static void
+session_free(struct session *s)
+{
+	settings_release(s->set);
+	free(s);
+}
+
+static void
 session_handshake_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -81,13 +88,14 @@ session_accept(struct worker *w, int fd, const struct sockaddr *sa,
 	}
 	s->worker = w;
 	s->server = srv;
+	s->set = server_settings(srv);
 	s->id = ++srv->next_session;
 	session_peer(s->peer, sizeof(s->peer), sa);
-	if ((ssl = SSL_new(srv->ssl_ctx)) == NULL) {
-		log_warnx("session %" PRIu64 " cannot create TLS state",
+	if ((ssl = SSL_new(s->set->ssl_ctx)) == NULL) {
+		log_warnx("session=%" PRIu64 " cannot create TLS state",
 		    s->id);
 		close(fd);
-		free(s);
+		session_free(s);
 		server_session_gone(srv);
 		return;
 	}
@@ -95,9 +103,9 @@ session_accept(struct worker *w, int fd, const struct sockaddr *sa,
 	s->bev = bufferevent_openssl_socket_new(w->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (s->bev == NULL) {
-		log_warnx("session %" PRIu64 " cannot create bufferevent",
+		log_warnx("session=%" PRIu64 " cannot create bufferevent",
 		    s->id);
-		free(s);
+		session_free(s);
 		server_session_gone(srv);
 		return;
 	}
@@ -109,23 +117,22 @@ session_accept(struct worker *w, int fd, const struct sockaddr *sa,
 		session_close(s, "out of memory");
 		return;
 	}
-	tv.tv_sec = srv->conf->handshake_timeout;
+	tv.tv_sec = s->set->conf->handshake_timeout;
 	tv.tv_usec = 0;
 	evtimer_add(s->handshake_timer, &tv);
 	/* A whole frame fits; nothing more is read until it is handled. */
 	bufferevent_setwatermark(s->bev, EV_READ, 0,
-	    FRAME_HEADER + (size_t)srv->conf->max_frame);
+	    FRAME_HEADER + (size_t)s->set->conf->max_frame);
 	bufferevent_setcb(s->bev, session_read, session_write, session_event,
 	    s);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
-	log_debug("session %" PRIu64 " accepted peer=%s worker=%zu", s->id,
+	log_debug("session=%" PRIu64 " accepted peer=%s worker=%zu", s->id,
 	    s->peer, w->index);
 }
 
 static void
 session_established(struct session *s)
 {
-	struct server	*srv = s->server;
 	struct timeval	 tv;
 	const char	*reason;
 	SSL		*ssl = bufferevent_openssl_get_ssl(s->bev);
@@ -134,18 +141,18 @@ session_established(struct session *s)
 		session_close(s, reason);
 		return;
 	}
-	if (config_is_admin(srv->conf, s->cn))
+	if (config_is_admin(s->set->conf, s->cn))
 		s->role = ROLE_ADMIN;
-	else if (units_find(srv->units, s->cn) != NULL)
+	else if (units_find(s->set->units, s->cn) != NULL)
 		s->role = ROLE_UNIT;
 	else
 		s->role = ROLE_NONE;
 	s->established = 1;
 	evtimer_del(s->handshake_timer);
-	tv.tv_sec = srv->conf->idle_timeout;
+	tv.tv_sec = s->set->conf->idle_timeout;
 	tv.tv_usec = 0;
 	bufferevent_set_timeouts(s->bev, &tv, &tv);
-	log_info("session %" PRIu64 " established peer=%s cn=%s role=%s "
+	log_info("session=%" PRIu64 " established peer=%s cn=%s role=%s "
 	    "fingerprint=%s tls=%s", s->id, s->peer, s->cn,
 	    s->role == ROLE_ADMIN ? "admin" : s->role == ROLE_UNIT ? "unit" :
 	    "unknown", s->fingerprint, SSL_get_version(ssl));
@@ -192,12 +199,12 @@ session_read(struct bufferevent *bev, void *arg)
 		if ((len = evbuffer_get_length(in)) < FRAME_HEADER)
 			return;
 		buf = evbuffer_pullup(in, FRAME_HEADER);
-		switch (frame_check(buf, len, s->server->conf->max_frame, &n,
+		switch (frame_check(buf, len, s->set->conf->max_frame, &n,
 		    &errstr)) {
 		case FRAME_NEED_MORE:
 			return;
 		case FRAME_ERROR:
-			log_warnx("session %" PRIu64 " cn=%s bad frame: %s",
+			log_warnx("session=%" PRIu64 " cn=%s bad frame: %s",
 			    s->id, s->cn, errstr);
 			handler_frame_error(s, errstr, out);
 			session_finish(s, "bad frame");
@@ -299,7 +306,7 @@ session_resume(struct session *s)
 {
 	s->busy = 0;
 	if (s->closed) {
-		free(s);
+		session_free(s);
 		return;
 	}
 	/* A reply was just queued: session_write closes after it. */
@@ -316,7 +323,7 @@ session_close(struct session *s, const char *reason)
 	if (s->closed)
 		return;
 	s->closed = 1;
-	log_info("session %" PRIu64 " closed reason=\"%s\" peer=%s cn=%s "
+	log_info("session=%" PRIu64 " closed reason=\"%s\" peer=%s cn=%s "
 	    "requests=%" PRIu64, s->id, reason, s->peer,
 	    s->cn[0] != '\0' ? s->cn : "-", s->requests);
 	TAILQ_REMOVE(&w->sessions, s, entry);
@@ -332,6 +339,6 @@ session_close(struct session *s, const char *reason)
 	/* A request at the writer still points here: freed when it is
 	 * answered (session_resume). */
 	if (!s->busy)
-		free(s);
+		session_free(s);
 	worker_session_gone(w);
 }

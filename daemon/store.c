@@ -4,10 +4,13 @@
  * transaction each, and numbered by PRAGMA user_version.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <sqlite3.h>
@@ -363,17 +366,33 @@ fail:
 	return -1;
 }
 
+static int	store_copy(sqlite3 *, const char *, char *, size_t);
+static int	store_fsync_path(const char *);
+
 /*
  * Brings the schema to STORE_SCHEMA_VERSION, one migration per
  * transaction. The version is read inside the write transaction, so two
  * daemons starting together do not both apply the same migration.
  */
 static int
-store_migrate(struct store *s)
+store_migrate(struct store *s, const char *path)
 {
-	char	name[32];
+	char	name[32], copy[PATH_MAX];
 	int	version, after;
 
+	/* An older database is copied aside before it is changed. */
+	if (store_user_version(s, &version) == -1)
+		return -1;
+	if (version > 0 && version < STORE_SCHEMA_VERSION) {
+		if ((size_t)snprintf(copy, sizeof(copy), "%s.schema-%d.bak",
+		    path, version) >= sizeof(copy)) {
+			store_err(s, "migration copy", "path too long");
+			return -1;
+		}
+		if (store_copy(s->db, copy, s->errbuf, sizeof(s->errbuf))
+		    == -1)
+			return -1;
+	}
 	for (;;) {
 		if (store_exec(s, "begin", "BEGIN IMMEDIATE") == -1)
 			return -1;
@@ -453,7 +472,7 @@ store_open_mode(const char *path, int reader, const char **errstr)
 			goto fail;
 	} else {
 		/* Migrate first: a database we refuse is left as it was. */
-		if (store_migrate(s) == -1)
+		if (store_migrate(s, path) == -1)
 			goto fail;
 		if (store_journal_wal(s) == -1)
 			goto fail;
@@ -481,6 +500,92 @@ fail:
 	*errstr = openerr;
 	store_close(s);
 	return NULL;
+}
+
+
+/*
+ * Copies a live database with SQLite's online backup API: one step over
+ * every page inside one read transaction, so the copy is consistent
+ * while the writer goes on. Written beside dest, synced, then renamed.
+ */
+static int
+store_copy(sqlite3 *src, const char *dest, char *err, size_t errlen)
+{
+	sqlite3		*dst = NULL;
+	sqlite3_backup	*b;
+	char		 tmp[PATH_MAX];
+	int		 rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", dest) >=
+	    sizeof(tmp)) {
+		snprintf(err, errlen, "%.200s: path too long", dest);
+		return -1;
+	}
+	unlink(tmp);
+	if ((rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL)) != SQLITE_OK)
+		goto fail;
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		rc = sqlite3_errcode(dst);
+		goto fail;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	/* The copy is a plain file, not in WAL mode, ready to restore. */
+	if ((rc = sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL,
+	    NULL, NULL)) != SQLITE_OK)
+		goto fail;
+	if ((rc = sqlite3_close(dst)) != SQLITE_OK)
+		goto fail;
+	dst = NULL;
+	if (store_fsync_path(tmp) == -1 || rename(tmp, dest) == -1) {
+		snprintf(err, errlen, "%.200s: %s", dest, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "%.200s: %s", tmp, dst != NULL ?
+	    sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+	sqlite3_close(dst);
+	unlink(tmp);
+	return -1;
+}
+
+static int
+store_fsync_path(const char *path)
+{
+	int	fd, rv;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	rv = fsync(fd);
+	close(fd);
+	return rv;
+}
+
+int
+store_backup(const char *path, const char *dest, const char **errstr)
+{
+	static char	 err[STORE_ERR_MAX];
+	sqlite3		*src = NULL;
+	int		 rc;
+
+	if ((rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL))
+	    != SQLITE_OK) {
+		snprintf(err, sizeof(err), "%.200s: %s", path,
+		    sqlite3_errstr(rc));
+		sqlite3_close(src);
+		*errstr = err;
+		return -1;
+	}
+	sqlite3_busy_timeout(src, STORE_BUSY_MS);
+	rc = store_copy(src, dest, err, sizeof(err));
+	sqlite3_close(src);
+	*errstr = err;
+	return rc;
 }
 
 struct store *

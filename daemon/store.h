@@ -55,6 +55,12 @@ struct store	*store_open(const char *path, const char **errstr);
 struct store	*store_open_reader(const char *path, const char **errstr);
 void		 store_close(struct store *);	/* NULL is a no-op */
 
+/* An online, consistent copy of the database at path into dest (written
+ * to dest.tmp, synced, renamed). Safe while gpd serves. Returns 0 or -1
+ * with *errstr. */
+int		 store_backup(const char *path, const char *dest,
+		    const char **errstr);
+
 /* The last SQLite error message with the statement that caused it. */
 const char	*store_error(const struct store *);
 

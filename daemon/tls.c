@@ -7,10 +7,12 @@
  * every connection proves its certificate afresh.
  */
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -127,6 +129,63 @@ tls_ctx_new(const struct config *conf, char **cause)
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+#define TLS_EXPIRY_WARN	(30 * 24 * 3600)
+
+/* Warns about one expiry date; what names the file and the object. */
+static void
+tls_expiry_check(const ASN1_TIME *when, const char *what, const char *path)
+{
+	time_t	now = time(NULL), soon = now + TLS_EXPIRY_WARN;
+	int	days = 0, secs = 0;
+
+	if (when == NULL)
+		return;
+	if (X509_cmp_time(when, &now) < 0)
+		log_warnx("tls %s in %s has expired: renew it now", what,
+		    path);
+	else if (X509_cmp_time(when, &soon) < 0) {
+		ASN1_TIME_diff(&days, &secs, NULL, when);
+		log_warnx("tls %s in %s expires in %d days: renew it", what,
+		    path, days);
+	}
+}
+
+static void
+tls_expiry_certs(const char *path, const char *what)
+{
+	FILE	*f;
+	X509	*x;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
+		tls_expiry_check(X509_get0_notAfter(x), what, path);
+		X509_free(x);
+	}
+	ERR_clear_error();
+	fclose(f);
+}
+
+void
+tls_expiry_warnings(const struct config *conf)
+{
+	FILE		*f;
+	X509_CRL	*crl;
+
+	tls_expiry_certs(conf->certificate, "certificate");
+	tls_expiry_certs(conf->client_ca, "client CA certificate");
+	if (conf->crl == NULL || (f = fopen(conf->crl, "r")) == NULL)
+		return;
+	/* A CRL past its next update makes every client fail to verify. */
+	while ((crl = PEM_read_X509_CRL(f, NULL, NULL, NULL)) != NULL) {
+		tls_expiry_check(X509_CRL_get0_nextUpdate(crl),
+		    "CRL next update", conf->crl);
+		X509_CRL_free(crl);
+	}
+	ERR_clear_error();
+	fclose(f);
 }
 
 int

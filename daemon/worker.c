@@ -93,6 +93,16 @@ worker_deadline(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(w->base, NULL);
 }
 
+static void
+worker_heartbeat(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker	*w = arg;
+
+	(void)fd;
+	(void)what;
+	w->server->heartbeats[w->index]++;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -173,6 +183,8 @@ worker_free(struct worker *w)
 		event_free(w->wake);
 	if (w->deadline != NULL)
 		event_free(w->deadline);
+	if (w->heartbeat != NULL)
+		event_free(w->heartbeat);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	pthread_mutex_destroy(&w->lock);
@@ -182,6 +194,7 @@ worker_free(struct worker *w)
 static struct worker *
 worker_new(struct server *srv, size_t index, const char **errstr)
 {
+	struct timeval	 beat = { 1, 0 };
 	struct worker	*w;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
@@ -195,14 +208,17 @@ worker_new(struct server *srv, size_t index, const char **errstr)
 	if ((w->accepted = malloc(sizeof(*w->accepted))) == NULL)
 		goto fail;
 	/* After the writer has created and migrated the database. */
-	if ((w->reader = store_open_reader(srv->conf->database, errstr))
+	if ((w->reader = store_open_reader(srv->set->conf->database, errstr))
 	    == NULL)
 		goto fail;
 	STAILQ_INIT(w->accepted);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->wake = event_new(w->base, -1, 0, worker_wake, w))
 	    == NULL ||
-	    (w->deadline = evtimer_new(w->base, worker_deadline, w)) == NULL)
+	    (w->deadline = evtimer_new(w->base, worker_deadline, w)) == NULL ||
+	    (w->heartbeat = event_new(w->base, -1, EV_PERSIST,
+	    worker_heartbeat, w)) == NULL ||
+	    event_add(w->heartbeat, &beat) == -1)
 		goto fail;
 	return w;
 fail:
