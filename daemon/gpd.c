@@ -53,7 +53,8 @@ server_listener_update(struct server *srv)
 {
 	if (srv->listener == NULL)
 		return;
-	if (srv->nsessions >= srv->set->conf->max_connections) {
+	if (srv->nsessions >= srv->set->conf->max_connections +
+	    GPD_BUSY_SLACK) {
 		if (!srv->paused) {
 			evconnlistener_disable(srv->listener);
 			srv->paused = 1;
@@ -90,12 +91,13 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct server	*srv = arg;
 	struct worker	*w;
+	int		 over;
 
 	(void)l;
 	/* Counted here, on the accepting thread, so the cap is exact. */
-	srv->nsessions++;
+	over = ++srv->nsessions > srv->set->conf->max_connections;
 	w = srv->workers[srv->next_worker++ % srv->nworkers];
-	worker_accept(w, fd, sa, socklen);
+	worker_accept(w, fd, sa, socklen, over);
 	server_listener_update(srv);
 }
 
@@ -233,6 +235,35 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(srv->base, NULL);
 }
 
+/* On the main thread: the database failed; stop, and exit non-zero so
+ * that systemd restarts gpd on a sound file or an operator looks. */
+static void
+server_fatal(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)fd;
+	(void)what;
+	log_warnx("stopping: the database cannot be written; nothing more "
+	    "is acknowledged");
+	sd_notify(0, "STOPPING=1\nSTATUS=database failure");
+	if (srv->listener != NULL) {
+		evconnlistener_free(srv->listener);
+		srv->listener = NULL;
+	}
+	event_base_loopexit(srv->base, NULL);
+}
+
+/* From the writer thread. */
+static void
+server_writer_failed(void *arg)
+{
+	struct server	*srv = arg;
+
+	srv->failed = 1;
+	event_active(srv->fatal, EV_READ, 0);
+}
+
 /*
  * systemd's watchdog: a keep-alive only while every worker's loop is
  * turning, so a wedged worker gets gpd restarted.
@@ -281,6 +312,8 @@ server_free(struct server *srv, struct event **sigs, size_t nsigs)
 			event_free(sigs[i]);
 	if (srv->watchdog != NULL)
 		event_free(srv->watchdog);
+	if (srv->fatal != NULL)
+		event_free(srv->fatal);
 	if (srv->resume_timer != NULL)
 		event_free(srv->resume_timer);
 	if (srv->resume != NULL)
@@ -389,11 +422,14 @@ main(int argc, char *argv[])
 
 	if (evthread_use_pthreads() == -1)
 		fatalx("libevent without thread support");
-	if ((srv.writer = writer_start(srv.set->conf->database, &errstr))
-	    == NULL)
-		fatalx("database %s: %s", srv.set->conf->database, errstr);
 	if ((srv.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
+	if ((srv.fatal = event_new(srv.base, -1, 0, server_fatal, &srv))
+	    == NULL)
+		fatalx("cannot create an event");
+	if ((srv.writer = writer_start(srv.set->conf->database,
+	    server_writer_failed, &srv, &errstr)) == NULL)
+		fatalx("database %s: %s", srv.set->conf->database, errstr);
 	if ((srv.resume_timer = evtimer_new(srv.base, server_resume, &srv))
 	    == NULL || (srv.resume = event_new(srv.base, -1, 0, server_resume,
 	    &srv)) == NULL)
@@ -430,6 +466,6 @@ main(int argc, char *argv[])
 	event_base_dispatch(srv.base);
 	server_free(&srv, sigs, sizeof(sigs) / sizeof(*sigs));
 	pthread_mutex_destroy(&srv.set_lock);
-	log_info("stopped");
-	return 0;
+	log_info("stopped%s", srv.failed ? " after a database failure" : "");
+	return srv.failed ? 1 : 0;
 }

@@ -27,6 +27,10 @@ struct handler_stream;
 #define GPD_CN_MAX		64	/* X.509 upper bound for a CN */
 #define GPD_FINGERPRINT_LEN	64	/* SHA-256 hex */
 #define GPD_ALPN		"gp/1"
+/* Connections past max_connections still get a "busy" answer, up to
+ * this many more; past that the listener pauses. */
+#define GPD_BUSY_SLACK		64
+#define GPD_BUSY_RETRY		5	/* seconds a busy client waits */
 
 /* config.c */
 struct config {
@@ -149,7 +153,10 @@ STAILQ_HEAD(jobs, job);
 
 struct writer;
 
-struct writer	*writer_start(const char *database, const char **errstr);
+/* fatal(arg) is called, from the writer thread, once the database has
+ * shown it cannot be written safely. */
+struct writer	*writer_start(const char *database, void (*fatal)(void *),
+		    void *arg, const char **errstr);
 void		 writer_queue(struct writer *, struct job *);
 void		 writer_stop(struct writer *);	/* runs what is queued */
 
@@ -176,6 +183,7 @@ struct session {
 	int			 role;		/* enum session_role */
 	int			 established;
 	int			 busy;		/* a request is at the writer */
+	int			 over;		/* past the connection cap */
 	int			 closing;	/* close once the reply is out */
 	int			 closed;	/* freed when no longer busy */
 	const char		*close_reason;
@@ -202,6 +210,8 @@ struct server {
 	struct event		*resume;	/* listener back on */
 	struct event		*resume_timer;	/* after EMFILE */
 	struct event		*watchdog;	/* keep-alives to systemd */
+	struct event		*fatal;		/* the writer gave up */
+	_Atomic int		 failed;
 	pthread_mutex_t		 set_lock;
 	struct settings		*set;		/* the newest */
 	const char		*conffile;
@@ -217,8 +227,9 @@ struct server {
 	uint64_t		*watched;	/* as last seen */
 };
 
+/* over: accepted past max_connections, answered "busy" and closed. */
 void	 session_accept(struct worker *, int fd, const struct sockaddr *,
-	    int socklen);
+	    int socklen, int over);
 void	 session_close(struct session *, const char *reason);
 /* After the writer finished the session's request: send, go on. */
 void	 session_resume(struct session *);
@@ -252,7 +263,7 @@ int	 workers_start(struct server *, size_t n, const char **errstr);
 void	 workers_stop(struct server *, unsigned int timeout);
 void	 workers_free(struct server *);
 void	 worker_accept(struct worker *, int fd, const struct sockaddr *,
-	    int socklen);
+	    int socklen, int over);
 void	 worker_job_done(struct job *);	/* from the writer thread */
 void	 worker_session_gone(struct worker *);
 

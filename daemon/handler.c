@@ -514,6 +514,18 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 	hr->resp.id = req->id;
 	hr->resp.has_id = 1;
 	hr_id = req->id;
+	if (s->over) {
+		/* Past the connection cap: a clear answer, not a hang. */
+		handler_error(hr, GP__ERROR_CODE__BUSY, "the server is at its "
+		    "connection limit; try again in %d seconds",
+		    GPD_BUSY_RETRY);
+		hr->error.retry_after = GPD_BUSY_RETRY;
+		hr->error.has_retry_after = 1;
+		gp__request__free_unpacked(req, NULL);
+		handler_pack(hr, out);
+		handler_reply_free(hr);
+		return HANDLER_CLOSE;
+	}
 	for (i = 0; i < sizeof(handler_table) / sizeof(*handler_table); i++)
 		if (handler_table[i].body == req->body_case)
 			break;

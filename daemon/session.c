@@ -72,7 +72,7 @@ session_handshake_timeout(evutil_socket_t fd, short what, void *arg)
 
 void
 session_accept(struct worker *w, int fd, const struct sockaddr *sa,
-    int socklen)
+    int socklen, int over)
 {
 	struct server	*srv = w->server;
 	struct session	*s;
@@ -89,6 +89,7 @@ session_accept(struct worker *w, int fd, const struct sockaddr *sa,
 	s->worker = w;
 	s->server = srv;
 	s->set = server_settings(srv);
+	s->over = over;
 	s->id = ++srv->next_session;
 	session_peer(s->peer, sizeof(s->peer), sa);
 	if ((ssl = SSL_new(s->set->ssl_ctx)) == NULL) {
@@ -230,7 +231,7 @@ session_read(struct bufferevent *bev, void *arg)
 			session_pump(s);
 			break;
 		case HANDLER_CLOSE:
-			session_finish(s, "bad request");
+			session_finish(s, s->over ? "busy" : "bad request");
 			break;
 		}
 		evbuffer_drain(in, FRAME_HEADER + (size_t)n);

@@ -272,6 +272,7 @@ struct store {
 	sqlite3_stmt	*stmt[STMT__MAX];
 	int		 full;	/* the last error was a full disk */
 	int		 lost;	/* SQLite ended the batch's transaction */
+	int		 broken; /* the file cannot be trusted: stop */
 	char		 errbuf[STORE_ERR_MAX];
 };
 
@@ -285,6 +286,12 @@ store_sqlerr(struct store *s, const char *name, int rc)
 	sys = sqlite3_system_errno(s->db);
 	s->full = (rc & 0xff) == SQLITE_FULL ||
 	    ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT));
+	/* A failing disk, a file made read-only or replaced: no write can
+	 * be promised any more. */
+	if (!s->full && ((rc & 0xff) == SQLITE_IOERR ||
+	    (rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CORRUPT ||
+	    (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CANTOPEN))
+		s->broken = 1;
 	snprintf(s->errbuf, sizeof(s->errbuf), "%s: %s", name,
 	    sqlite3_errmsg(s->db));
 	return -1;
@@ -611,6 +618,12 @@ store_close(struct store *s)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
 	free(s);
+}
+
+int
+store_broken(const struct store *s)
+{
+	return s->broken;
 }
 
 const char *

@@ -61,6 +61,10 @@ void		 store_close(struct store *);	/* NULL is a no-op */
 int		 store_backup(const char *path, const char *dest,
 		    const char **errstr);
 
+/* Whether an error showed the database can no longer be written safely
+ * (I/O error, read-only or replaced file): the daemon must stop. */
+int		 store_broken(const struct store *);
+
 /* The last SQLite error message with the statement that caused it. */
 const char	*store_error(const struct store *);
 

@@ -18,6 +18,7 @@
 struct accepted {
 	STAILQ_ENTRY(accepted)	 entry;
 	int			 fd;
+	int			 over;
 	socklen_t		 socklen;
 	struct sockaddr_storage	 ss;
 };
@@ -73,7 +74,8 @@ worker_wake(evutil_socket_t fd, short what, void *arg)
 			server_session_gone(w->server);
 		} else
 			session_accept(w, a->fd,
-			    (struct sockaddr *)&a->ss, (int)a->socklen);
+			    (struct sockaddr *)&a->ss, (int)a->socklen,
+			    a->over);
 		free(a);
 	}
 	if (stopping)
@@ -127,7 +129,7 @@ worker_session_gone(struct worker *w)
 
 void
 worker_accept(struct worker *w, int fd, const struct sockaddr *sa,
-    int socklen)
+    int socklen, int over)
 {
 	struct accepted	*a;
 
@@ -140,6 +142,7 @@ worker_accept(struct worker *w, int fd, const struct sockaddr *sa,
 		return;
 	}
 	a->fd = fd;
+	a->over = over;
 	a->socklen = (socklen_t)socklen;
 	memcpy(&a->ss, sa, (size_t)socklen);
 	pthread_mutex_lock(&w->lock);

@@ -22,6 +22,8 @@ struct writer {
 	struct jobs		 queue;
 	int			 stopping;
 	struct store		*store;
+	void			(*fatal)(void *);
+	void			*arg;
 	/* Touched by the writer thread only. */
 	uint64_t		 batches;
 	uint64_t		 jobs;
@@ -109,12 +111,20 @@ writer_main(void *arg)
 		w->jobs += n;
 		for (i = 0; i < n; i++)
 			worker_job_done(batch[i]);
+		if (store_broken(w->store) && w->fatal != NULL) {
+			/* Told once; the daemon stops rather than pretend. */
+			log_warnx("writer: database unusable: %s",
+			    store_error(w->store));
+			w->fatal(w->arg);
+			w->fatal = NULL;
+		}
 	}
 	return NULL;
 }
 
 struct writer *
-writer_start(const char *database, const char **errstr)
+writer_start(const char *database, void (*on_fatal)(void *), void *arg,
+    const char **errstr)
 {
 	struct writer	*w;
 
@@ -123,6 +133,8 @@ writer_start(const char *database, const char **errstr)
 		return NULL;
 	}
 	STAILQ_INIT(&w->queue);
+	w->fatal = on_fatal;
+	w->arg = arg;
 	if ((w->store = store_open(database, errstr)) == NULL) {
 		free(w);
 		return NULL;
