@@ -144,6 +144,14 @@ config_handler(void *arg, const char *section, const char *name,
 		else
 			snprintf(cp->cause, sizeof(cp->cause),
 			    "unknown key '%s' in [tls]", name);
+	} else if (strcmp(section, "receipts") == 0) {
+		if (strcmp(name, "key") == 0)
+			rv = config_string(&conf->receipt_key, value);
+		else if (strcmp(name, "certificate") == 0)
+			rv = config_string(&conf->receipt_certificate, value);
+		else
+			snprintf(cp->cause, sizeof(cp->cause),
+			    "unknown key '%s' in [receipts]", name);
 	} else if (strcmp(section, "access") == 0) {
 		if (strcmp(name, "admins") == 0)
 			rv = config_admins(conf, value);
@@ -211,6 +219,9 @@ config_load(const char *path, char **cause)
 		missing = "[tls] key";
 	else if (conf->client_ca == NULL)
 		missing = "[tls] client_ca";
+	if (missing == NULL && (conf->receipt_key == NULL) !=
+	    (conf->receipt_certificate == NULL))
+		missing = "[receipts] key and certificate (both, or neither)";
 	if (missing != NULL) {
 		if (asprintf(cause, "%s: %s is required", path, missing) == -1)
 			*cause = NULL;
@@ -242,6 +253,8 @@ config_free(struct config *conf)
 	free(conf->client_ca);
 	free(conf->crl);
 	free(conf->contact);
+	free(conf->receipt_key);
+	free(conf->receipt_certificate);
 	for (i = 0; i < conf->nadmins; i++)
 		free(conf->admins[i]);
 	free(conf->admins);

@@ -31,7 +31,8 @@
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: gpd [-nvV] [-f file] [-b backup-file]\n");
+	fprintf(stderr, "usage: gpd [-nvV] [-f file] [-b backup-file]\n"
+	    "       gpd [-f file] verify-audit\n");
 	exit(1);
 }
 
@@ -187,11 +188,13 @@ static void
 server_reload(struct server *srv)
 {
 	struct settings	*set, *old;
-	char		*cause = NULL;
+	char		*cause = NULL, detail[64];
 
 	sd_notify(0, "RELOADING=1\nSTATUS=reloading");
 	if ((set = settings_load(srv->conffile, &cause)) == NULL) {
 		log_warnx("reload refused: %s; the running configuration stays",
+		    cause != NULL ? cause : "out of memory");
+		writer_event(srv->writer, "gpd", "reload", "refused",
 		    cause != NULL ? cause : "out of memory");
 		free(cause);
 		sd_notify(0, "READY=1\nSTATUS=reload refused; serving with "
@@ -212,6 +215,9 @@ server_reload(struct server *srv)
 	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s",
 	    srv->conffile, set->units->n, set->conf->nadmins,
 	    set->conf->crl != NULL ? set->conf->crl : "none");
+	snprintf(detail, sizeof(detail), "%zu units, %zu administrators",
+	    set->units->n, set->conf->nadmins);
+	writer_event(srv->writer, "gpd", "reload", "done", detail);
 	sd_notifyf(0, "READY=1\nSTATUS=serving; reloaded, %zu units",
 	    set->units->n);
 }
@@ -360,6 +366,42 @@ backup(const char *conffile, const char *dest)
 	return rv == -1 ? 1 : 0;
 }
 
+static void
+verify_say(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
+}
+
+/* gpd verify-audit: the chain and the stored reports, while gpd serves. */
+static int
+verify_audit(const char *conffile)
+{
+	struct config	*conf;
+	const char	*errstr;
+	char		*cause = NULL;
+	long		 problems;
+
+	if ((conf = config_load(conffile, &cause)) == NULL) {
+		fprintf(stderr, "gpd: %s\n", cause != NULL ? cause :
+		    "out of memory");
+		free(cause);
+		return 1;
+	}
+	problems = store_verify(conf->database, verify_say, NULL, &errstr);
+	if (problems == -1)
+		fprintf(stderr, "gpd: verify-audit %s: %s\n", conf->database,
+		    errstr);
+	else if (problems > 0)
+		printf("verify-audit: %ld problem%s found in %s\n", problems,
+		    problems == 1 ? "" : "s", conf->database);
+	else
+		printf("verify-audit: every entry matches; every revision is "
+		    "covered by the chain\n");
+	config_free(conf);
+	return problems == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -395,6 +437,9 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
+	if (optind < argc && strcmp(argv[optind], "verify-audit") == 0 &&
+	    optind + 1 == argc)
+		return verify_audit(conffile);
 	if (optind != argc)
 		usage();
 	log_init(1, verbose);

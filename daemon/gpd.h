@@ -46,6 +46,8 @@ struct config {
 	char			*key;
 	char			*client_ca;
 	char			*crl;			/* NULL: none */
+	char			*receipt_key;		/* NULL: [tls] key */
+	char			*receipt_certificate;	/* NULL: [tls] certificate */
 	char			**admins;
 	size_t			 nadmins;
 	char			*contact;	/* whom to ask to unlock */
@@ -103,6 +105,12 @@ void	 fatalx(const char *, ...)
 
 /* tls.c */
 SSL_CTX	*tls_ctx_new(const struct config *, char **cause);
+/* Loads the receipt signing key and certificate (DER); 0 or -1. */
+int	 tls_receipt_key(const struct config *, EVP_PKEY **, uint8_t **der,
+	    size_t *derlen, char **cause);
+/* Signs data with SHA-256; *sig is malloc'd. Returns 0 or -1. */
+int	 tls_sign(EVP_PKEY *, const void *data, size_t len, uint8_t **sig,
+	    size_t *siglen);
 /* Logs a warning for the server certificate, a CA certificate or the
  * CRL when it has expired or expires within 30 days. */
 void	 tls_expiry_warnings(const struct config *);
@@ -159,6 +167,10 @@ struct writer	*writer_start(const char *database, void (*fatal)(void *),
 		    void *arg, const char **errstr);
 void		 writer_queue(struct writer *, struct job *);
 void		 writer_stop(struct writer *);	/* runs what is queued */
+/* An audit entry of gpd's own (action, result: static strings). */
+void		 writer_event(struct writer *, const char *cn,
+		    const char *action, const char *result,
+		    const char *detail);
 
 /* session.c */
 enum session_role {
@@ -202,6 +214,11 @@ struct settings {
 	struct config		*conf;
 	struct units		*units;
 	SSL_CTX			*ssl_ctx;
+	/* Receipts are signed with this key; its certificate (DER) goes
+	 * into every receipt. */
+	EVP_PKEY		*receipt_key;
+	uint8_t			*receipt_cert;
+	size_t			 receipt_certlen;
 };
 
 struct server {

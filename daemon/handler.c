@@ -17,6 +17,7 @@
 #include "gpd.h"
 #include "handler.h"
 #include "period.h"
+#include "receipt.h"
 #include "report.h"
 #include "store.h"
 #include "validate.h"
@@ -242,12 +243,15 @@ handler_audit(struct session *s, struct handler_reply *hr, int64_t now,
 }
 
 static void
-handler_receipt(struct handler_reply *hr, const struct report *r,
-    const struct store_receipt *rc)
+handler_receipt(struct session *s, struct handler_reply *hr,
+    const struct report *r, const struct store_receipt *rc)
 {
-	time_t		t = (time_t)rc->received_at;
-	struct tm	tm;
-	size_t		i;
+	struct receipt_fields	 f;
+	time_t			 t = (time_t)rc->received_at;
+	struct tm		 tm;
+	char			 payload[RECEIPT_PAYLOAD_MAX];
+	size_t			 i, siglen;
+	int			 n;
 
 	gmtime_r(&t, &tm);
 	strftime(hr->received_at, sizeof(hr->received_at),
@@ -268,6 +272,32 @@ handler_receipt(struct handler_reply *hr, const struct report *r,
 	hr->receipt.has_duplicate = 1;
 	hr->receipt.late = rc->late != 0;
 	hr->receipt.has_late = 1;
+	report_hex(hr->hash, sizeof(hr->hash), hr->report_sha256);
+	hr->receipt.report_sha256 = hr->report_sha256;
+
+	/* Signed after the commit, each time it is given: a duplicate gets
+	 * a fresh signature over the same fields. */
+	memset(&f, 0, sizeof(f));
+	f.receipt = hr->receipt_id;
+	f.submission_id = hr->submission_id;
+	f.unit = hr->unit;
+	f.period = hr->period;
+	f.revision = rc->revision;
+	f.report_sha256 = hr->report_sha256;
+	f.received_at = hr->received_at;
+	if ((n = receipt_payload(&f, payload, sizeof(payload))) == -1 ||
+	    tls_sign(s->set->receipt_key, payload, (size_t)n, &hr->signature,
+	    &siglen) == -1)
+		log_warnx("session=%" PRIu64 " receipt %s not signed", s->id,
+		    hr->receipt_id);
+	else {
+		hr->receipt.signature.data = hr->signature;
+		hr->receipt.signature.len = siglen;
+		hr->receipt.has_signature = 1;
+		hr->receipt.certificate.data = s->set->receipt_cert;
+		hr->receipt.certificate.len = s->set->receipt_certlen;
+		hr->receipt.has_certificate = 1;
+	}
 	gp__submit_response__init(&hr->submit);
 	hr->submit.receipt = &hr->receipt;
 	for (i = 0; i < hr->warns.n; i++) {
@@ -390,7 +420,7 @@ handler_submit_done(struct session *s, struct handler_reply *hr)
 	switch (job->status) {
 	case STORE_OK:
 	case STORE_DUPLICATE:
-		handler_receipt(hr, r, &job->receipt);
+		handler_receipt(s, hr, r, &job->receipt);
 		log_info("session=%" PRIu64 " unit=%s period=%s revision=%u "
 		    "result=%s late=%d", s->id, r->unit, r->period,
 		    job->receipt.revision, job->receipt.duplicate ?
@@ -465,6 +495,7 @@ handler_reply_free(struct handler_reply *hr)
 		gp__report__free_unpacked(hr->unpacked, NULL);
 	report_free(hr->report);
 	free(hr->raw);
+	free(hr->signature);
 	free(hr);
 }
 

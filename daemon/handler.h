@@ -43,6 +43,8 @@ struct handler_reply {
 	uint8_t			*raw;
 	uint8_t			 hash[32];
 	char			 detail[160];
+	char			 report_sha256[2 * STORE_HASH_LEN + 1];
+	uint8_t			*signature;
 	/* What query answers allocate; freed with the reply. */
 	struct handler_block	*blocks;
 	void			*unpacked;	/* a Gp__Report to free */

@@ -211,6 +211,11 @@ query_report_row(struct session *s, struct handler_reply *hr,
 	rr->submission_id = handler_strdup(hr, row->submission_id);
 	rr->cert_cn = handler_strdup(hr, row->cert_cn);
 	rr->cert_fingerprint = handler_strdup(hr, row->cert_fingerprint);
+	if (row->content_hash != NULL &&
+	    (rr->report_sha256 = handler_alloc(hr, 2 * STORE_HASH_LEN + 1))
+	    != NULL)
+		report_hex(row->content_hash, STORE_HASH_LEN,
+		    rr->report_sha256);
 	return rr;
 }
 
@@ -1029,6 +1034,9 @@ query_audit_next(struct session *s, struct handler_stream *hs,
 		e->period = handler_strdup(hr, a.period);
 		e->result = handler_strdup(hr, a.result);
 		e->detail = handler_strdup(hr, a.detail);
+		if (a.hash != NULL && (e->hash = handler_alloc(hr,
+		    2 * STORE_HASH_LEN + 1)) != NULL)
+			report_hex(a.hash, STORE_HASH_LEN, e->hash);
 		ar->entries[ar->n_entries++] = e;
 	}
 	if (rc == -1) {
@@ -1038,6 +1046,19 @@ query_audit_next(struct session *s, struct handler_stream *hs,
 	hr->resp.body_case = GP__RESPONSE__BODY_AUDIT;
 	hr->resp.audit = ar;
 	query_more(hr, rc == 1);
+	if (rc == 0) {
+		/* The head of the whole chain, whatever the filter. */
+		uint8_t	head[STORE_HASH_LEN];
+
+		if (store_audit_head(s->worker->reader, &ar->head_id, head)
+		    == -1 || (ar->head_hash = handler_alloc(hr,
+		    2 * STORE_HASH_LEN + 1)) == NULL) {
+			query_internal(s, hr);
+			return -1;
+		}
+		ar->has_head_id = 1;
+		report_hex(head, STORE_HASH_LEN, ar->head_hash);
+	}
 	return 0;
 }
 

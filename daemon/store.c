@@ -4,6 +4,7 @@
  * transaction each, and numbered by PRAGMA user_version.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <inttypes.h>
@@ -21,7 +22,7 @@
 /* A writer (an admin's sqlite3 shell) may hold the lock this long. */
 #define STORE_BUSY_MS	5000
 #define STORE_ERR_MAX	512
-#define STORE_HASH_LEN	32	/* SHA-256 */
+
 
 /*
  * Migration N (1-based) takes the schema from version N-1 to N and ends
@@ -107,6 +108,12 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	/* 2: the administrators' look-ups by period. */
 	"CREATE INDEX reports_period ON reports (period, unit, revision);"
 	"PRAGMA user_version = 2;",
+	/* 3: the audit becomes a hash chain (store_chain). Entries made
+	 * before it are chained when the writer opens the database. */
+	"ALTER TABLE audit ADD COLUMN content_hash BLOB;"
+	"ALTER TABLE audit ADD COLUMN prev_hash BLOB;"
+	"ALTER TABLE audit ADD COLUMN hash BLOB;"
+	"PRAGMA user_version = 3;",
 };
 
 enum stmt {
@@ -124,6 +131,9 @@ enum stmt {
 	STMT_INSERT_TEXT,
 	STMT_INSERT_WARNING,
 	STMT_INSERT_AUDIT,
+	STMT_AUDIT_HEAD,
+	STMT_AUDIT_UNCHAINED,
+	STMT_AUDIT_SET_HASH,
 	STMT_IS_LOCKED,
 	STMT_LOCK,
 	STMT_UNLOCK,
@@ -143,6 +153,12 @@ enum stmt {
 	STMT_Q_INDICATOR_TOTALS,
 	STMT_Q_EXPORT,
 	STMT_Q_AUDIT,
+	/* gpd verify-audit */
+	STMT_V_REPORTS,
+	STMT_V_ACTIVITIES,
+	STMT_V_TEXTS,
+	STMT_V_COVERED,
+	STMT_V_AUDITED,
 	STMT__MAX
 };
 
@@ -156,7 +172,8 @@ enum stmt {
 	"SELECT r.id, r.unit, r.period, r.revision, r.received_at, "	\
 	"r.late, r.receipt, r.submission_id, r.cert_cn, "		\
 	"r.cert_fingerprint, COUNT(a.idx), COALESCE(SUM(a.sessions), 0), " \
-	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0) "	\
+	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0), "	\
+	"r.content_hash "						\
 	"FROM reports r LEFT JOIN activities a ON a.report_id = r.id "
 
 /* Activity totals of the latest revisions of a period, grouped by key:
@@ -209,8 +226,15 @@ static const struct {
 	    "INSERT INTO warnings (report_id, idx, field, message) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
 	[STMT_INSERT_AUDIT] = { "insert-audit",
-	    "INSERT INTO audit (at, cn, fingerprint, action, unit, period, "
-	    "result, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)" },
+	    "INSERT INTO audit (id, at, cn, fingerprint, action, unit, period, "
+	    "result, detail, content_hash, prev_hash, hash) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)" },
+	[STMT_AUDIT_HEAD] = { "audit-head",
+	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1" },
+	[STMT_AUDIT_UNCHAINED] = { "audit-unchained",
+	    "SELECT count(*) FROM audit WHERE hash IS NULL" },
+	[STMT_AUDIT_SET_HASH] = { "audit-set-hash",
+	    "UPDATE audit SET prev_hash = ?2, hash = ?3 WHERE id = ?1" },
 	[STMT_IS_LOCKED] = { "is-locked",
 	    "SELECT 1 FROM locks WHERE period = ?1" },
 	[STMT_LOCK] = { "lock",
@@ -263,8 +287,30 @@ static const struct {
 	    SQL_LATEST " ORDER BY r.unit, a.idx" },
 	[STMT_Q_AUDIT] = { "audit",
 	    "SELECT id, at, cn, fingerprint, action, unit, period, result, "
-	    "detail FROM audit WHERE at >= ?1 AND (?2 IS NULL OR unit = ?2) "
-	    "ORDER BY id" },
+	    "detail, content_hash, prev_hash, hash FROM audit "
+	    "WHERE at >= ?1 AND (?2 IS NULL OR unit = ?2) ORDER BY id" },
+	[STMT_V_REPORTS] = { "verify-reports",
+	    "SELECT id, submission_id, unit, period, revision, content_hash, "
+	    "raw, reporter_name, reporter_position, reporter_phone "
+	    "FROM reports ORDER BY id" },
+	[STMT_V_ACTIVITIES] = { "verify-activities",
+	    "SELECT idx, area, kind, occasion, status, date, end_date, title, "
+	    "location, notes, sessions, participants, female FROM activities "
+	    "WHERE report_id = ?1 ORDER BY idx" },
+	[STMT_V_TEXTS] = { "verify-texts",
+	    "SELECT section, field, text FROM narratives WHERE report_id = ?1" },
+	[STMT_V_COVERED] = { "verify-covered",
+	    "SELECT count(*) FROM audit WHERE action = 'submit' AND "
+	    "result = 'accepted' AND unit = ?1 AND period = ?2 AND "
+	    "detail = ?3 AND content_hash = ?4" },
+	[STMT_V_AUDITED] = { "verify-audited",
+	    "SELECT count(*) FROM reports WHERE unit = ?1 AND period = ?2 AND "
+	    "revision = ?3 AND content_hash = ?4" },
+};
+
+struct store_head {
+	int64_t		id;
+	uint8_t		hash[STORE_HASH_LEN];
 };
 
 struct store {
@@ -273,6 +319,9 @@ struct store {
 	int		 full;	/* the last error was a full disk */
 	int		 lost;	/* SQLite ended the batch's transaction */
 	int		 broken; /* the file cannot be trusted: stop */
+	/* The audit chain's head, and where it stood when the batch and
+	 * the current put began (restored when they are undone). */
+	struct store_head head, batch_head, put_head;
 	char		 errbuf[STORE_ERR_MAX];
 };
 
@@ -596,12 +645,6 @@ store_backup(const char *path, const char *dest, const char **errstr)
 }
 
 struct store *
-store_open(const char *path, const char **errstr)
-{
-	return store_open_mode(path, 0, errstr);
-}
-
-struct store *
 store_open_reader(const char *path, const char **errstr)
 {
 	return store_open_mode(path, 1, errstr);
@@ -754,6 +797,7 @@ store_undo(struct store *s)
 
 	for (i = 0; i < STMT__MAX; i++)
 		store_reset(s, i);
+	s->head = s->put_head;
 	if (sqlite3_get_autocommit(s->db)) {
 		s->lost = 1;
 		return;
@@ -1002,25 +1046,101 @@ store_insert_warnings(struct store *s, int64_t report_id,
 	return 0;
 }
 
+/*
+ * The hash of one audit entry: SHA-256 over "gp-audit-v1", the previous
+ * entry's hash and every field of this one, as text separated by NUL
+ * bytes (absent fields empty, hashes in hex, numbers in decimal). The
+ * first entry's previous hash is all zeros. PROTOCOL.md says the same.
+ */
+int
+store_audit_hash(const uint8_t prev[STORE_HASH_LEN],
+    const struct store_audit_row *e, uint8_t out[STORE_HASH_LEN])
+{
+	EVP_MD_CTX	*ctx;
+	char		 prevhex[2 * STORE_HASH_LEN + 1], id[24], at[24];
+	char		 content[2 * STORE_HASH_LEN + 1];
+	const char	*fields[12];
+	unsigned int	 len;
+	size_t		 i;
+	int		 rv = -1;
+
+	report_hex(prev, STORE_HASH_LEN, prevhex);
+	snprintf(id, sizeof(id), "%" PRId64, e->id);
+	snprintf(at, sizeof(at), "%" PRId64, e->at);
+	content[0] = '\0';
+	if (e->content_hash != NULL)
+		report_hex(e->content_hash, STORE_HASH_LEN, content);
+	fields[0] = "gp-audit-v1";
+	fields[1] = prevhex;
+	fields[2] = id;
+	fields[3] = at;
+	fields[4] = e->cn;
+	fields[5] = e->fingerprint;
+	fields[6] = e->action;
+	fields[7] = e->unit;
+	fields[8] = e->period;
+	fields[9] = e->result;
+	fields[10] = e->detail;
+	fields[11] = content;
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		goto done;
+	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+		if ((i > 0 && EVP_DigestUpdate(ctx, "", 1) != 1) ||
+		    (fields[i] != NULL && EVP_DigestUpdate(ctx, fields[i],
+		    strlen(fields[i])) != 1))
+			goto done;
+	}
+	len = STORE_HASH_LEN;
+	if (EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == STORE_HASH_LEN)
+		rv = 0;
+done:
+	EVP_MD_CTX_free(ctx);
+	return rv;
+}
+
 static int
 store_insert_audit(struct store *s, int64_t at, const char *cn,
     const char *fingerprint, const char *action, const char *unit,
-    const char *period, const char *result, const char *detail)
+    const char *period, const char *result, const char *detail,
+    const uint8_t *content_hash)
 {
-	const enum stmt	id = STMT_INSERT_AUDIT;
+	const enum stmt		 id = STMT_INSERT_AUDIT;
+	struct store_audit_row	 e;
+	uint8_t			 hash[STORE_HASH_LEN];
 
-	if (store_bind_int(s, id, 1, at) == -1 ||
-	    store_bind_text(s, id, 2, cn) == -1 ||
-	    store_bind_text(s, id, 3, fingerprint) == -1 ||
-	    store_bind_text(s, id, 4, action) == -1 ||
-	    store_bind_text(s, id, 5, unit) == -1 ||
-	    store_bind_text(s, id, 6, period) == -1 ||
-	    store_bind_text(s, id, 7, result) == -1 ||
-	    store_bind_text(s, id, 8, detail) == -1 ||
+	memset(&e, 0, sizeof(e));
+	e.id = s->head.id + 1;
+	e.at = at;
+	e.cn = cn;
+	e.fingerprint = fingerprint;
+	e.action = action;
+	e.unit = unit;
+	e.period = period;
+	e.result = result;
+	e.detail = detail;
+	e.content_hash = content_hash;
+	if (store_audit_hash(s->head.hash, &e, hash) == -1)
+		return store_err(s, stmts[id].name, "SHA-256 failed");
+	if (store_bind_int(s, id, 1, e.id) == -1 ||
+	    store_bind_int(s, id, 2, at) == -1 ||
+	    store_bind_text(s, id, 3, cn) == -1 ||
+	    store_bind_text(s, id, 4, fingerprint) == -1 ||
+	    store_bind_text(s, id, 5, action) == -1 ||
+	    store_bind_text(s, id, 6, unit) == -1 ||
+	    store_bind_text(s, id, 7, period) == -1 ||
+	    store_bind_text(s, id, 8, result) == -1 ||
+	    store_bind_text(s, id, 9, detail) == -1 ||
+	    (content_hash != NULL ? store_bind_blob(s, id, 10, content_hash,
+	    STORE_HASH_LEN) : sqlite3_bind_null(s->stmt[id], 10)) == -1 ||
+	    store_bind_blob(s, id, 11, s->head.hash, STORE_HASH_LEN) == -1 ||
+	    store_bind_blob(s, id, 12, hash, STORE_HASH_LEN) == -1 ||
 	    store_step(s, id) == -1) {
 		store_reset(s, id);
 		return -1;
 	}
+	s->head.id = e.id;
+	memcpy(s->head.hash, hash, STORE_HASH_LEN);
 	return 0;
 }
 
@@ -1075,7 +1195,7 @@ store_submit(struct store *s, const struct report *r,
 
 	snprintf(detail, sizeof(detail), "revision %" PRIu32, out->revision);
 	if (store_insert_audit(s, m->received_at, m->cn, m->fingerprint,
-	    "submit", r->unit, r->period, "accepted", detail) == -1)
+	    "submit", r->unit, r->period, "accepted", detail, m->hash) == -1)
 		return store_failure(s);
 	return STORE_OK;
 }
@@ -1086,6 +1206,7 @@ store_begin(struct store *s)
 	s->errbuf[0] = '\0';
 	s->full = 0;
 	s->lost = 0;
+	s->batch_head = s->head;
 	return store_step(s, STMT_BEGIN);
 }
 
@@ -1110,11 +1231,12 @@ store_put(struct store *s, const struct report *r,
 		s->lost = sqlite3_get_autocommit(s->db);
 		return store_failure(s);
 	}
+	s->put_head = s->head;
 	status = store_submit(s, r, m, out);
 	/* A refusal for a locked period is itself recorded. */
 	if (status == STORE_LOCKED && store_insert_audit(s, m->received_at,
 	    m->cn, m->fingerprint, "submit", r->unit, r->period, "refused",
-	    "period locked") == -1)
+	    "period locked", m->hash) == -1)
 		status = store_failure(s);
 	if (status == STORE_OK || status == STORE_LOCKED) {
 		if (store_step(s, STMT_RELEASE) == 0) {
@@ -1139,7 +1261,7 @@ store_put_audit(struct store *s, int64_t at, const char *cn,
 	if (s->lost)
 		return -1;
 	if (store_insert_audit(s, at, cn, fingerprint, action, unit, period,
-	    result, detail) == -1) {
+	    result, detail, NULL) == -1) {
 		s->lost = sqlite3_get_autocommit(s->db);
 		return -1;
 	}
@@ -1157,6 +1279,7 @@ store_commit(struct store *s)
 		store_err(s, "commit", "the transaction was rolled back");
 	status = store_failure(s);
 	store_rollback(s);
+	s->head = s->batch_head;
 	return status;
 }
 
@@ -1184,8 +1307,14 @@ store_audit(struct store *s, int64_t at, const char *cn,
 {
 	s->errbuf[0] = '\0';
 	s->full = 0;
-	return store_insert_audit(s, at, cn, fingerprint, action, unit,
-	    period, result, detail);
+	/* Its own statement, committed at once: the chain moves with it. */
+	s->put_head = s->head;
+	if (store_insert_audit(s, at, cn, fingerprint, action, unit,
+	    period, result, detail, NULL) == -1) {
+		s->head = s->put_head;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -1197,6 +1326,11 @@ store_put_lock(struct store *s, const char *period, int lock, int64_t at,
 	*changed = 0;
 	if (s->lost)
 		return -1;
+	if (store_step(s, STMT_SAVEPOINT) == -1) {
+		s->lost = sqlite3_get_autocommit(s->db);
+		return -1;
+	}
+	s->put_head = s->head;
 	if (store_bind_text(s, id, 1, period) == -1 ||
 	    (lock && (store_bind_int(s, id, 2, at) == -1 ||
 	    store_bind_text(s, id, 3, cn) == -1)) ||
@@ -1204,13 +1338,13 @@ store_put_lock(struct store *s, const char *period, int lock, int64_t at,
 		goto fail;
 	*changed = sqlite3_changes(s->db) > 0;
 	if (store_insert_audit(s, at, cn, fingerprint, lock ? "lock" :
-	    "unlock", NULL, period, *changed ? "done" : "unchanged", NULL)
-	    == -1)
+	    "unlock", NULL, period, *changed ? "done" : "unchanged", NULL,
+	    NULL) == -1 || store_step(s, STMT_RELEASE) == -1)
 		goto fail;
 	return 0;
 fail:
-	store_reset(s, id);
-	s->lost = sqlite3_get_autocommit(s->db);
+	store_undo(s);
+	*changed = 0;
 	return -1;
 }
 
@@ -1348,6 +1482,15 @@ store_col_text(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
+/* A stored SHA-256, or NULL when absent or not 32 bytes. */
+static const uint8_t *
+store_col_hash(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_bytes(st, col) != STORE_HASH_LEN)
+		return NULL;
+	return sqlite3_column_blob(st, col);
+}
+
 /* Counts are stored as SQLite integers; a negative one is not ours. */
 static uint64_t
 store_col_count(sqlite3_stmt *st, int col)
@@ -1380,6 +1523,7 @@ store_next_report(struct store_cursor *c, struct store_report_row *row)
 	row->sessions = store_col_count(st, 11);
 	row->participants = store_col_count(st, 12);
 	row->female = store_col_count(st, 13);
+	row->content_hash = store_col_hash(st, 14);
 	return 1;
 }
 
@@ -1504,5 +1648,463 @@ store_next_audit(struct store_cursor *c, struct store_audit_row *row)
 	row->period = store_col_text(st, 6);
 	row->result = store_col_text(st, 7);
 	row->detail = store_col_text(st, 8);
+	row->content_hash = store_col_hash(st, 9);
+	row->prev_hash = store_col_hash(st, 10);
+	row->hash = store_col_hash(st, 11);
 	return 1;
+}
+
+/*
+ * Loads the audit chain's head; entries made before the chain existed
+ * (schema 2) are chained now, in id order, in one transaction.
+ */
+static int
+store_chain_open(struct store *s)
+{
+	struct store_cursor	*c;
+	struct store_args	 args;
+	struct store_audit_row	 e;
+	uint8_t			 prev[STORE_HASH_LEN], hash[STORE_HASH_LEN];
+	int64_t			 unchained;
+	int			 rc;
+
+	memset(&s->head, 0, sizeof(s->head));
+	if (store_step_row(s, STMT_AUDIT_UNCHAINED) != SQLITE_ROW)
+		return -1;
+	unchained = sqlite3_column_int64(s->stmt[STMT_AUDIT_UNCHAINED], 0);
+	store_reset(s, STMT_AUDIT_UNCHAINED);
+	if (unchained > 0) {
+		if (store_step(s, STMT_BEGIN) == -1)
+			return -1;
+		memset(&args, 0, sizeof(args));
+		if ((c = store_query(s, STORE_Q_AUDIT, &args)) == NULL)
+			goto fail;
+		memset(prev, 0, sizeof(prev));
+		while ((rc = store_next_audit(c, &e)) == 1) {
+			if (e.hash != NULL) {
+				memcpy(prev, e.hash, STORE_HASH_LEN);
+				continue;
+			}
+			if (store_audit_hash(prev, &e, hash) == -1 ||
+			    store_bind_int(s, STMT_AUDIT_SET_HASH, 1, e.id)
+			    == -1 || store_bind_blob(s, STMT_AUDIT_SET_HASH, 2,
+			    prev, STORE_HASH_LEN) == -1 ||
+			    store_bind_blob(s, STMT_AUDIT_SET_HASH, 3, hash,
+			    STORE_HASH_LEN) == -1 ||
+			    store_step(s, STMT_AUDIT_SET_HASH) == -1) {
+				rc = -1;
+				break;
+			}
+			memcpy(prev, hash, STORE_HASH_LEN);
+		}
+		store_cursor_close(c);
+		if (rc == -1 || store_step(s, STMT_COMMIT) == -1)
+			goto fail;
+	}
+	if ((rc = store_step_row(s, STMT_AUDIT_HEAD)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW) {
+		s->head.id = sqlite3_column_int64(s->stmt[STMT_AUDIT_HEAD], 0);
+		if (store_col_hash(s->stmt[STMT_AUDIT_HEAD], 1) == NULL) {
+			store_reset(s, STMT_AUDIT_HEAD);
+			return store_err(s, "audit-head", "the last audit entry "
+			    "has no hash: run gpd verify-audit");
+		}
+		memcpy(s->head.hash, store_col_hash(s->stmt[STMT_AUDIT_HEAD], 1),
+		    STORE_HASH_LEN);
+	}
+	store_reset(s, STMT_AUDIT_HEAD);
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+struct store *
+store_open(const char *path, const char **errstr)
+{
+	static _Thread_local char	 err[STORE_ERR_MAX];
+	struct store			*s;
+
+	if ((s = store_open_mode(path, 0, errstr)) == NULL)
+		return NULL;
+	if (store_chain_open(s) == -1) {
+		snprintf(err, sizeof(err), "%s", s->errbuf);
+		*errstr = err;
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+int
+store_audit_head(struct store *s, int64_t *id, uint8_t hash[STORE_HASH_LEN])
+{
+	int	rc;
+
+	if ((rc = store_step_row(s, STMT_AUDIT_HEAD)) == -1)
+		return -1;
+	*id = 0;
+	memset(hash, 0, STORE_HASH_LEN);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s->stmt[STMT_AUDIT_HEAD], 0);
+		if (store_col_hash(s->stmt[STMT_AUDIT_HEAD], 1) != NULL)
+			memcpy(hash, store_col_hash(s->stmt[STMT_AUDIT_HEAD],
+			    1), STORE_HASH_LEN);
+	}
+	store_reset(s, STMT_AUDIT_HEAD);
+	return 0;
+}
+
+/*
+ * gpd verify-audit: the chain, then every stored revision against its own
+ * bytes and against the chain. Each problem is handed to say(); returns
+ * the number of problems, or -1 when the check itself could not run.
+ */
+struct store_verify {
+	struct store	*s;
+	void		(*say)(void *, const char *);
+	void		*arg;
+	long		 problems;
+};
+
+static void	store_verify_say(struct store_verify *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+store_verify_say(struct store_verify *v, const char *fmt, ...)
+{
+	char	buf[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	v->problems++;
+	v->say(v->arg, buf);
+}
+
+static int
+store_verify_text(const char *stored, const char *given)
+{
+	if (stored == NULL || given == NULL)
+		return (stored == NULL || *stored == '\0') &&
+		    (given == NULL || *given == '\0');
+	return strcmp(stored, given) == 0;
+}
+
+/* The rows of one report against the report decoded from its bytes. */
+static int
+store_verify_rows(struct store_verify *v, int64_t report_id,
+    const struct report *r, const char *what)
+{
+	struct store			*s = v->s;
+	sqlite3_stmt			*st;
+	struct store_cursor		*c;
+	struct store_args		 args;
+	struct store_indicator_row	 ind;
+	const struct report_activity	*a;
+	const char			*section, *field;
+	char				**texts;
+	size_t				 n = 0, i, ntexts = 0, want = 0;
+	int				 rc;
+
+	st = s->stmt[STMT_V_ACTIVITIES];
+	if (store_bind_int(s, STMT_V_ACTIVITIES, 1, report_id) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		i = (size_t)sqlite3_column_int64(st, 0);
+		if (i >= r->nactivities || i != n) {
+			store_verify_say(v, "%s: activity row %zu is not in "
+			    "the report as submitted", what, i);
+			n++;
+			continue;
+		}
+		a = &r->activities[i];
+		if ((uint32_t)sqlite3_column_int64(st, 1) != a->area ||
+		    (uint32_t)sqlite3_column_int64(st, 2) != a->kind ||
+		    (uint32_t)sqlite3_column_int64(st, 3) != a->occasion ||
+		    (uint32_t)sqlite3_column_int64(st, 4) != a->status ||
+		    !store_verify_text(store_col_text(st, 5), a->date) ||
+		    !store_verify_text(store_col_text(st, 6), a->end_date) ||
+		    !store_verify_text(store_col_text(st, 7), a->title) ||
+		    !store_verify_text(store_col_text(st, 8), a->location) ||
+		    !store_verify_text(store_col_text(st, 9), a->notes) ||
+		    store_col_count(st, 10) != a->sessions ||
+		    store_col_count(st, 11) != a->participants ||
+		    store_col_count(st, 12) != a->female)
+			store_verify_say(v, "%s: activities[%zu] differs from "
+			    "the report as submitted (edited)", what, i);
+		n++;
+	}
+	store_reset(s, STMT_V_ACTIVITIES);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[STMT_V_ACTIVITIES].name, rc);
+	if (n != r->nactivities)
+		store_verify_say(v, "%s: %zu activity rows, the report as "
+		    "submitted has %zu (deleted or added)", what, n,
+		    r->nactivities);
+
+	memset(&args, 0, sizeof(args));
+	args.report_id = report_id;
+	if ((c = store_query(s, STORE_Q_INDICATORS_OF, &args)) == NULL)
+		return -1;
+	for (n = 0; (rc = store_next_indicator(c, &ind)) == 1; n++) {
+		for (i = 0; i < r->nindicators; i++)
+			if (r->indicators[i].code == ind.code)
+				break;
+		if (i == r->nindicators || r->indicators[i].total !=
+		    ind.total || r->indicators[i].female != ind.female)
+			store_verify_say(v, "%s: indicator %s differs from the "
+			    "report as submitted (edited)", what,
+			    report_label_id(report_indicators, IND_COUNT,
+			    ind.code));
+	}
+	store_cursor_close(c);
+	if (rc == -1)
+		return -1;
+	if (n != r->nindicators)
+		store_verify_say(v, "%s: %zu indicator rows, the report as "
+		    "submitted has %zu", what, n, r->nindicators);
+
+	st = s->stmt[STMT_V_TEXTS];
+	if (store_bind_int(s, STMT_V_TEXTS, 1, report_id) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		section = store_col_text(st, 0);
+		field = store_col_text(st, 1);
+		texts = section != NULL && strcmp(section, "law_review") == 0 ?
+		    (char **)(uintptr_t)r->law_review :
+		    (char **)(uintptr_t)r->narrative;
+		i = report_label_find(report_texts, TEXT_COUNT, field);
+		/* report_texts has no unset entry: index 0 is results. */
+		if (field == NULL || strcmp(field, report_texts[0].id) == 0)
+			i = 0;
+		else if (i == 0)
+			i = TEXT_COUNT;
+		if (i >= (texts == r->law_review ? (size_t)LAW_REVIEW_COUNT :
+		    (size_t)TEXT_COUNT) || !store_verify_text(store_col_text(st,
+		    2), texts[i]))
+			store_verify_say(v, "%s: %s.%s differs from the report "
+			    "as submitted (edited)", what, section != NULL ?
+			    section : "?", field != NULL ? field : "?");
+		ntexts++;
+	}
+	store_reset(s, STMT_V_TEXTS);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[STMT_V_TEXTS].name, rc);
+	for (i = 0; i < TEXT_COUNT; i++)
+		want += r->narrative[i] != NULL;
+	for (i = 0; i < LAW_REVIEW_COUNT; i++)
+		want += r->law_review[i] != NULL;
+	if (ntexts != want)
+		store_verify_say(v, "%s: %zu narrative rows, the report as "
+		    "submitted has %zu", what, ntexts, want);
+	return 0;
+}
+
+static int
+store_verify_reports(struct store_verify *v, long *count)
+{
+	struct store		*s = v->s;
+	sqlite3_stmt		*st = s->stmt[STMT_V_REPORTS];
+	struct report		*r;
+	struct report_errors	*errs;
+	const uint8_t		*hash;
+	const char		*errstr, *unit, *period;
+	uint8_t			 md[STORE_HASH_LEN];
+	unsigned int		 mdlen;
+	char			 what[160], detail[32];
+	int64_t			 id, covered;
+	uint32_t		 revision;
+	int			 rc;
+
+	if ((errs = malloc(sizeof(*errs))) == NULL)
+		return store_err(s, "verify", "out of memory");
+	*count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*count)++;
+		id = sqlite3_column_int64(st, 0);
+		unit = store_col_text(st, 2);
+		period = store_col_text(st, 3);
+		revision = (uint32_t)sqlite3_column_int64(st, 4);
+		hash = store_col_hash(st, 5);
+		snprintf(what, sizeof(what), "report %" PRId64 " (%s %s "
+		    "revision %" PRIu32 ")", id, unit != NULL ? unit : "?",
+		    period != NULL ? period : "?", revision);
+		mdlen = sizeof(md);
+		if (hash == NULL || EVP_Digest(sqlite3_column_blob(st, 6),
+		    (size_t)sqlite3_column_bytes(st, 6), md, &mdlen,
+		    EVP_sha256(), NULL) != 1 ||
+		    memcmp(md, hash, STORE_HASH_LEN) != 0) {
+			store_verify_say(v, "%s: stored bytes do not match "
+			    "the content hash (edited)", what);
+			continue;
+		}
+		report_errors_clear(errs);
+		if (report_unpack(sqlite3_column_blob(st, 6),
+		    (size_t)sqlite3_column_bytes(st, 6), &r, errs, &errstr)
+		    == -1) {
+			store_verify_say(v, "%s: stored bytes do not decode: "
+			    "%s", what, errstr);
+			continue;
+		}
+		if (!store_verify_text(store_col_text(st, 1), r->id) ||
+		    !store_verify_text(unit, r->unit) ||
+		    !store_verify_text(period, r->period) ||
+		    !store_verify_text(store_col_text(st, 7),
+		    r->reporter_name) ||
+		    !store_verify_text(store_col_text(st, 8),
+		    r->reporter_position) ||
+		    !store_verify_text(store_col_text(st, 9),
+		    r->reporter_phone))
+			store_verify_say(v, "%s: report columns differ from "
+			    "the report as submitted (edited)", what);
+		if (store_verify_rows(v, id, r, what) == -1) {
+			report_free(r);
+			goto fail;
+		}
+		report_free(r);
+
+		snprintf(detail, sizeof(detail), "revision %" PRIu32,
+		    revision);
+		if (store_bind_text(s, STMT_V_COVERED, 1, unit) == -1 ||
+		    store_bind_text(s, STMT_V_COVERED, 2, period) == -1 ||
+		    store_bind_text(s, STMT_V_COVERED, 3, detail) == -1 ||
+		    store_bind_blob(s, STMT_V_COVERED, 4, hash,
+		    STORE_HASH_LEN) == -1 ||
+		    store_step_row(s, STMT_V_COVERED) != SQLITE_ROW)
+			goto fail;
+		covered = sqlite3_column_int64(s->stmt[STMT_V_COVERED], 0);
+		store_reset(s, STMT_V_COVERED);
+		if (covered != 1)
+			store_verify_say(v, "%s: not recorded in the audit "
+			    "chain (inserted or altered afterwards)", what);
+	}
+	store_reset(s, STMT_V_REPORTS);
+	free(errs);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[STMT_V_REPORTS].name, rc);
+	return 0;
+fail:
+	store_reset(s, STMT_V_REPORTS);
+	free(errs);
+	return -1;
+}
+
+static int
+store_verify_chain(struct store_verify *v, long *count, int64_t *head_id,
+    uint8_t head[STORE_HASH_LEN])
+{
+	struct store		*s = v->s;
+	struct store_cursor	*c;
+	struct store_args	 args;
+	struct store_audit_row	 e;
+	uint8_t			 hash[STORE_HASH_LEN];
+	uint32_t		 revision;
+	int64_t			 expect = 1, found;
+	int			 rc, broken = 0;
+
+	memset(head, 0, STORE_HASH_LEN);
+	*count = 0;
+	*head_id = 0;
+	memset(&args, 0, sizeof(args));
+	if ((c = store_query(s, STORE_Q_AUDIT, &args)) == NULL)
+		return -1;
+	while ((rc = store_next_audit(c, &e)) == 1) {
+		(*count)++;
+		if (!broken && e.id != expect) {
+			store_verify_say(v, "audit entries %" PRId64 " to %"
+			    PRId64 " are missing (deleted)", expect, e.id - 1);
+			broken = 1;
+		}
+		if (!broken && (e.prev_hash == NULL ||
+		    memcmp(e.prev_hash, head, STORE_HASH_LEN) != 0)) {
+			store_verify_say(v, "audit entry %" PRId64 " does not "
+			    "follow the one before it (the chain was cut or "
+			    "rewritten)", e.id);
+			broken = 1;
+		}
+		if (store_audit_hash(head, &e, hash) == -1) {
+			store_cursor_close(c);
+			return store_err(s, "verify", "SHA-256 failed");
+		}
+		if (!broken && (e.hash == NULL ||
+		    memcmp(e.hash, hash, STORE_HASH_LEN) != 0)) {
+			store_verify_say(v, "audit entry %" PRId64 " does not "
+			    "match its hash (edited)", e.id);
+			broken = 1;
+		}
+		/* After a break, go on from what is stored, to report each
+		 * later problem once rather than every entry after it. */
+		memcpy(head, e.hash != NULL ? e.hash : hash, STORE_HASH_LEN);
+		*head_id = e.id;
+		expect = e.id + 1;
+		broken = 0;
+
+		if (e.action == NULL || strcmp(e.action, "submit") != 0 ||
+		    e.result == NULL || strcmp(e.result, "accepted") != 0)
+			continue;
+		if (e.detail == NULL || sscanf(e.detail, "revision %" SCNu32,
+		    &revision) != 1 || e.content_hash == NULL) {
+			store_verify_say(v, "audit entry %" PRId64 ": a "
+			    "submission without revision or content hash",
+			    e.id);
+			continue;
+		}
+		if (store_bind_text(s, STMT_V_AUDITED, 1, e.unit) == -1 ||
+		    store_bind_text(s, STMT_V_AUDITED, 2, e.period) == -1 ||
+		    store_bind_int(s, STMT_V_AUDITED, 3, revision) == -1 ||
+		    store_bind_blob(s, STMT_V_AUDITED, 4, e.content_hash,
+		    STORE_HASH_LEN) == -1 ||
+		    store_step_row(s, STMT_V_AUDITED) != SQLITE_ROW) {
+			store_cursor_close(c);
+			return -1;
+		}
+		found = sqlite3_column_int64(s->stmt[STMT_V_AUDITED], 0);
+		store_reset(s, STMT_V_AUDITED);
+		if (found != 1)
+			store_verify_say(v, "audit entry %" PRId64 ": revision %"
+			    PRIu32 " of %s %s is missing from the reports or "
+			    "was altered", e.id, revision, e.unit != NULL ?
+			    e.unit : "?", e.period != NULL ? e.period : "?");
+	}
+	store_cursor_close(c);
+	return rc == -1 ? -1 : 0;
+}
+
+long
+store_verify(const char *path, void (*say)(void *, const char *), void *arg,
+    const char **errstr)
+{
+	static char		 err[STORE_ERR_MAX];
+	struct store_verify	 v;
+	char			 line[256], hex[2 * STORE_HASH_LEN + 1];
+	uint8_t			 head[STORE_HASH_LEN];
+	int64_t			 head_id;
+	long			 entries, reports;
+
+	memset(&v, 0, sizeof(v));
+	v.say = say;
+	v.arg = arg;
+	v.problems = 0;
+	/* A reader of its own: safe while gpd serves. */
+	if ((v.s = store_open_reader(path, errstr)) == NULL)
+		return -1;
+	if (store_verify_chain(&v, &entries, &head_id, head) == -1 ||
+	    store_verify_reports(&v, &reports) == -1) {
+		snprintf(err, sizeof(err), "%s", v.s->errbuf);
+		*errstr = err;
+		store_close(v.s);
+		return -1;
+	}
+	store_close(v.s);
+	report_hex(head, STORE_HASH_LEN, hex);
+	snprintf(line, sizeof(line), "audit: %ld entries, head %" PRId64
+	    " %s", entries, head_id, hex);
+	say(arg, line);
+	snprintf(line, sizeof(line), "reports: %ld revisions checked against "
+	    "their bytes and the chain", reports);
+	say(arg, line);
+	return v.problems;
 }

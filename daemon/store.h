@@ -11,7 +11,8 @@
 
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
+#define STORE_HASH_LEN		32	/* SHA-256 */
 #define STORE_RECEIPT_LEN	32	/* hex characters */
 
 struct store;
@@ -153,6 +154,7 @@ struct store_report_row {
 	uint64_t	 sessions;
 	uint64_t	 participants;
 	uint64_t	 female;
+	const uint8_t	*content_hash;
 };
 
 struct store_indicator_row {
@@ -203,9 +205,24 @@ struct store_audit_row {
 	const char	*period;
 	const char	*result;
 	const char	*detail;
+	const uint8_t	*content_hash;	/* of the report, for submissions */
+	const uint8_t	*prev_hash;
+	const uint8_t	*hash;
 };
 
 struct store_cursor;
+
+/* The chain hash of an audit entry (its id and fields) after prev. */
+int	 store_audit_hash(const uint8_t prev[STORE_HASH_LEN],
+	    const struct store_audit_row *, uint8_t out[STORE_HASH_LEN]);
+/* Checks the audit chain and every stored revision against its bytes and
+ * the chain, telling each problem (and two summary lines) to say().
+ * Returns the number of problems, or -1 with *errstr. */
+long	 store_verify(const char *path, void (*say)(void *, const char *),
+	    void *arg, const char **errstr);
+/* The newest entry's id and hash (0 and zeros when there is none). */
+int	 store_audit_head(struct store *, int64_t *id,
+	    uint8_t hash[STORE_HASH_LEN]);
 
 struct store_cursor	*store_query(struct store *, enum store_query,
 			    const struct store_args *);

@@ -131,6 +131,87 @@ fail:
 	return NULL;
 }
 
+int
+tls_receipt_key(const struct config *conf, EVP_PKEY **key, uint8_t **der,
+    size_t *derlen, char **cause)
+{
+	const char	*keyfile, *certfile;
+	FILE		*f;
+	X509		*x = NULL;
+	unsigned char	*p;
+	int		 len;
+
+	/* By default the server's own key: its certificate already chains
+	 * to the CA every unit holds, so a unit can check a receipt with
+	 * nothing more. */
+	keyfile = conf->receipt_key != NULL ? conf->receipt_key : conf->key;
+	certfile = conf->receipt_certificate != NULL ?
+	    conf->receipt_certificate : conf->certificate;
+	*key = NULL;
+	*der = NULL;
+	if ((f = fopen(keyfile, "r")) == NULL ||
+	    (*key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		tls_cause(cause, "cannot load the receipt key", keyfile);
+		return -1;
+	}
+	fclose(f);
+	if ((f = fopen(certfile, "r")) == NULL ||
+	    (x = PEM_read_X509(f, NULL, NULL, NULL)) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		tls_cause(cause, "cannot load the receipt certificate",
+		    certfile);
+		goto fail;
+	}
+	fclose(f);
+	if (X509_check_private_key(x, *key) != 1) {
+		tls_cause(cause, "the receipt key does not match", certfile);
+		goto fail;
+	}
+	if ((len = i2d_X509(x, NULL)) <= 0 || (*der = malloc(len)) == NULL) {
+		tls_cause(cause, "cannot encode", certfile);
+		goto fail;
+	}
+	p = *der;
+	*derlen = (size_t)i2d_X509(x, &p);
+	X509_free(x);
+	return 0;
+fail:
+	X509_free(x);
+	EVP_PKEY_free(*key);
+	*key = NULL;
+	free(*der);
+	*der = NULL;
+	return -1;
+}
+
+int
+tls_sign(EVP_PKEY *key, const void *data, size_t len, uint8_t **sig,
+    size_t *siglen)
+{
+	EVP_MD_CTX	*ctx;
+	int		 rv = -1;
+
+	*sig = NULL;
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_DigestSign(ctx, NULL, siglen, data, len) != 1 ||
+	    (*sig = malloc(*siglen)) == NULL ||
+	    EVP_DigestSign(ctx, *sig, siglen, data, len) != 1)
+		goto done;
+	rv = 0;
+done:
+	if (rv == -1) {
+		free(*sig);
+		*sig = NULL;
+	}
+	EVP_MD_CTX_free(ctx);
+	return rv;
+}
+
 #define TLS_EXPIRY_WARN	(30 * 24 * 3600)
 
 /* Warns about one expiry date; what names the file and the object. */

@@ -6,14 +6,25 @@
  * Concurrent submissions so share one fsync, and no event loop ever waits
  * on the disk.
  */
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gpd.h"
+#include "report.h"
 #include "store.h"
 
 #define WRITER_BATCH_MAX	256
+#define WRITER_HEAD_EVERY	300	/* seconds between audit head lines */
+
+/* An audit entry of the daemon's own (a reload): nobody waits for it. */
+struct writer_event {
+	struct job	 job;		/* first: freed as a job */
+	char		 detail[160];
+};
 
 struct writer {
 	pthread_t		 thread;
@@ -27,6 +38,8 @@ struct writer {
 	/* Touched by the writer thread only. */
 	uint64_t		 batches;
 	uint64_t		 jobs;
+	time_t			 head_logged;
+	int64_t			 head_id;
 };
 
 static void
@@ -84,6 +97,27 @@ writer_batch(struct writer *w, struct job **batch, size_t n)
 	}
 }
 
+/* The chain's head in the log now and then, so that a copy kept
+ * elsewhere (the journal) can later show history was not rewritten. */
+static void
+writer_log_head(struct writer *w, int force)
+{
+	uint8_t	hash[STORE_HASH_LEN];
+	char	hex[2 * STORE_HASH_LEN + 1];
+	int64_t	id;
+	time_t	now = time(NULL);
+
+	if (!force && now - w->head_logged < WRITER_HEAD_EVERY)
+		return;
+	if (store_audit_head(w->store, &id, hash) == -1 ||
+	    (id == w->head_id && !force))
+		return;
+	report_hex(hash, STORE_HASH_LEN, hex);
+	log_info("audit head id=%" PRId64 " hash=%s", id, hex);
+	w->head_logged = now;
+	w->head_id = id;
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -109,8 +143,13 @@ writer_main(void *arg)
 		writer_batch(w, batch, n);
 		w->batches++;
 		w->jobs += n;
-		for (i = 0; i < n; i++)
-			worker_job_done(batch[i]);
+		for (i = 0; i < n; i++) {
+			if (batch[i]->worker == NULL)
+				free(batch[i]);
+			else
+				worker_job_done(batch[i]);
+		}
+		writer_log_head(w, 0);
 		if (store_broken(w->store) && w->fatal != NULL) {
 			/* Told once; the daemon stops rather than pretend. */
 			log_warnx("writer: database unusable: %s",
@@ -162,6 +201,26 @@ writer_queue(struct writer *w, struct job *job)
 }
 
 void
+writer_event(struct writer *w, const char *cn, const char *action,
+    const char *result, const char *detail)
+{
+	struct writer_event	*ev;
+
+	if ((ev = calloc(1, sizeof(*ev))) == NULL) {
+		log_warn("audit event %s", action);
+		return;
+	}
+	snprintf(ev->detail, sizeof(ev->detail), "%s", detail);
+	ev->job.type = JOB_AUDIT;
+	ev->job.meta.received_at = time(NULL);
+	ev->job.meta.cn = cn;		/* static strings only */
+	ev->job.action = action;
+	ev->job.result = result;
+	ev->job.detail = ev->detail;
+	writer_queue(w, &ev->job);
+}
+
+void
 writer_stop(struct writer *w)
 {
 	if (w == NULL)
@@ -172,6 +231,7 @@ writer_stop(struct writer *w)
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	writer_log_head(w, 1);
 	log_info("writer stopped batches=%llu jobs=%llu",
 	    (unsigned long long)w->batches, (unsigned long long)w->jobs);
 	store_close(w->store);

@@ -804,6 +804,7 @@ test_newer_schema_is_refused(void **state)
 {
 	struct fixture	*f = *state;
 	const char	*errstr = NULL;
+	char		 want[128];
 	sqlite3		*db;
 
 	store_close(f->store);
@@ -811,16 +812,17 @@ test_newer_schema_is_refused(void **state)
 	remove_db(f->path);
 	if (sqlite3_open(f->path, &db) != SQLITE_OK)
 		fail_msg("open %s", f->path);
-	db_exec(db, "CREATE TABLE future (x); PRAGMA user_version = 3");
+	db_exec(db, "CREATE TABLE future (x); PRAGMA user_version = 99");
 	sqlite3_close(db);
 
 	assert_null(store_open(f->path, &errstr));
-	assert_string_equal(errstr,
-	    "database schema version 3 is newer than this gpd knows (2)");
+	snprintf(want, sizeof(want), "database schema version 99 is newer "
+	    "than this gpd knows (%d)", STORE_SCHEMA_VERSION);
+	assert_string_equal(errstr, want);
 
 	/* Refused before anything was written to it. */
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 3);
+	assert_int_equal(db_int(db, "PRAGMA user_version"), 99);
 	assert_text(db, "PRAGMA journal_mode", "delete");
 	assert_int_equal(db_int(db, "SELECT count(*) FROM sqlite_schema"), 1);
 	sqlite3_close(db);
