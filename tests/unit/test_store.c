@@ -1081,6 +1081,94 @@ test_queries_count_latest_revisions(void **state)
 	submission_free(&b);
 }
 
+struct said {
+	int	n;
+	char	lines[16][512];
+};
+
+static void
+collect(void *arg, const char *line)
+{
+	struct said	*said = arg;
+
+	if (said->n < 16)
+		snprintf(said->lines[said->n++], sizeof(said->lines[0]), "%s",
+		    line);
+}
+
+static int
+said_has(const struct said *said, const char *needle)
+{
+	int	i;
+
+	for (i = 0; i < said->n; i++)
+		if (strstr(said->lines[i], needle) != NULL)
+			return 1;
+	return 0;
+}
+
+/* verify-audit: a clean store, then one edit of each kind. */
+static void
+test_verify_detects_edits(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a, b;
+	struct store_receipt	 out;
+	struct said		 said;
+	const char		*errstr = NULL;
+	sqlite3			*db;
+
+	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&b, T_ID2, "lc-tamduong", T_H1);
+	put_ok(f->store, &a, 1, &out);
+	assert_int_equal(store_audit(f->store, T_AT, "lc-sinho", T_FPR,
+	    "submit", "lc-tamduong", T_H1, "refused", "permission denied"), 0);
+	put_ok(f->store, &b, 2, &out);
+
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 0);
+	assert_true(said_has(&said, "audit: 3 entries"));
+
+	db = db_open(f->path);
+	/* A figure of an activity. */
+	db_exec(db, "UPDATE activities SET participants = participants + 1 "
+	    "WHERE report_id = 1 AND idx = 0");
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 1);
+	assert_true(said_has(&said, "report 1 (lc-tamduong " T_H1
+	    " revision 1): activities[0] differs"));
+	db_exec(db, "UPDATE activities SET participants = participants - 1 "
+	    "WHERE report_id = 1 AND idx = 0");
+
+	/* An audit row. */
+	db_exec(db, "UPDATE audit SET detail = 'nothing happened' WHERE id = 2");
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 1);
+	assert_true(said_has(&said, "audit entry 2 does not match its hash"));
+	db_exec(db, "UPDATE audit SET detail = 'permission denied' "
+	    "WHERE id = 2");
+
+	/* A whole revision deleted. */
+	db_exec(db, "DELETE FROM warnings WHERE report_id = 2;"
+	    "DELETE FROM activities WHERE report_id = 2;"
+	    "DELETE FROM indicators WHERE report_id = 2;"
+	    "DELETE FROM narratives WHERE report_id = 2;"
+	    "DELETE FROM reports WHERE id = 2");
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 1);
+	assert_true(said_has(&said, "revision 2 of lc-tamduong " T_H1
+	    " is missing"));
+
+	/* An audit entry deleted from the middle of the chain. */
+	db_exec(db, "DELETE FROM audit WHERE id = 2");
+	memset(&said, 0, sizeof(said));
+	assert_true(store_verify(f->path, collect, &said, &errstr) >= 2);
+	assert_true(said_has(&said, "audit entries 2 to 2 are missing"));
+	sqlite3_close(db);
+	submission_free(&a);
+	submission_free(&b);
+}
+
 int
 main(void)
 {
@@ -1121,6 +1209,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_queries_count_latest_revisions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_detects_edits,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
