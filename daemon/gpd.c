@@ -311,6 +311,7 @@ server_free(struct server *srv, struct event **sigs, size_t nsigs)
 		evconnlistener_free(srv->listener);
 	srv->listener = NULL;
 	workers_stop(srv, GPD_STOP_TIMEOUT);
+	workers_close_readers(srv);
 	writer_stop(srv->writer);
 	workers_free(srv);
 	for (i = 0; i < nsigs; i++)

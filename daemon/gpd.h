@@ -278,6 +278,7 @@ int	 workers_start(struct server *, size_t n, const char **errstr);
 /* Stops accepting work, waits up to timeout seconds for requests in
  * progress, then joins the threads. */
 void	 workers_stop(struct server *, unsigned int timeout);
+void	 workers_close_readers(struct server *);
 void	 workers_free(struct server *);
 void	 worker_accept(struct worker *, int fd, const struct sockaddr *,
 	    int socklen, int over);

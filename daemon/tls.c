@@ -212,13 +212,17 @@ done:
 	return rv;
 }
 
-#define TLS_EXPIRY_WARN	(30 * 24 * 3600)
+/* Certificates live for years: a month's notice. A CRL is reissued
+ * every few weeks (gp-ca-crl.timer weekly): a week's. */
+#define TLS_EXPIRY_WARN_CERT	(30 * 24 * 3600)
+#define TLS_EXPIRY_WARN_CRL	(7 * 24 * 3600)
 
 /* Warns about one expiry date; what names the file and the object. */
 static void
-tls_expiry_check(const ASN1_TIME *when, const char *what, const char *path)
+tls_expiry_check(const ASN1_TIME *when, const char *what, const char *path,
+    time_t notice)
 {
-	time_t	now = time(NULL), soon = now + TLS_EXPIRY_WARN;
+	time_t	now = time(NULL), soon = now + notice;
 	int	days = 0, secs = 0;
 
 	if (when == NULL)
@@ -242,7 +246,8 @@ tls_expiry_certs(const char *path, const char *what)
 	if ((f = fopen(path, "r")) == NULL)
 		return;
 	while ((x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
-		tls_expiry_check(X509_get0_notAfter(x), what, path);
+		tls_expiry_check(X509_get0_notAfter(x), what, path,
+		    TLS_EXPIRY_WARN_CERT);
 		X509_free(x);
 	}
 	ERR_clear_error();
@@ -262,7 +267,7 @@ tls_expiry_warnings(const struct config *conf)
 	/* A CRL past its next update makes every client fail to verify. */
 	while ((crl = PEM_read_X509_CRL(f, NULL, NULL, NULL)) != NULL) {
 		tls_expiry_check(X509_CRL_get0_nextUpdate(crl),
-		    "CRL next update", conf->crl);
+		    "CRL next update", conf->crl, TLS_EXPIRY_WARN_CRL);
 		X509_CRL_free(crl);
 	}
 	ERR_clear_error();

@@ -273,6 +273,19 @@ workers_stop(struct server *srv, unsigned int timeout)
 		pthread_join(srv->workers[i]->thread, NULL);
 }
 
+/* Readers close before the writer, so that the writer, closing last,
+ * checkpoints the WAL into the database file and removes it. */
+void
+workers_close_readers(struct server *srv)
+{
+	size_t	i;
+
+	for (i = 0; i < srv->nworkers; i++) {
+		store_close(srv->workers[i]->reader);
+		srv->workers[i]->reader = NULL;
+	}
+}
+
 void
 workers_free(struct server *srv)
 {

@@ -8,11 +8,14 @@ export DEBIAN_FRONTEND=noninteractive
 
 PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	protobuf-c-compiler libsqlite3-dev libssl-dev libcmocka-dev
-	libjansson-dev libinih-dev openssl sqlite3 valgrind python3 mandoc
-	ca-certificates"
-# Added here when an issue needs them: libsystemd-dev (sd_notify),
-# libxlsxwriter-dev (spreadsheet export).
-EXTRA_PACKAGES=""
+	libjansson-dev libinih-dev libsystemd-dev libxlsxwriter-dev openssl
+	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
+	libclang-rt-14-dev"
+# libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
+# libxlsxwriter-dev: gp-client export --format xlsx.
+# systemd: systemd-analyze, which the tests run on the units.
+# clang, libclang-rt-14-dev: the libFuzzer harnesses in tests/fuzz.
+EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=
 for p in $PACKAGES $EXTRA_PACKAGES; do
