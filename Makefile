@@ -32,19 +32,24 @@ ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(SAN)
 
 PROTO_PKGS =	libprotobuf-c openssl jansson
-DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih
-CLIENT_PKGS =	inih
+DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
+		libsystemd
+CLIENT_PKGS =	inih xlsxwriter sqlite3
 TEST_PKGS =	cmocka
 
 pc_cflags =	$(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs =	$(shell $(PKG_CONFIG) --libs $(1))
 
 PROTO_SRCS =	proto/report.c proto/wire.c proto/frame.c proto/period.c \
-		proto/validate.c proto/report_json.c
+		proto/validate.c proto/report_json.c proto/receipt.c
 DAEMON_SRCS =	daemon/gpd.c daemon/config.c daemon/log.c daemon/tls.c \
-		daemon/units.c daemon/session.c daemon/handler.c \
-		daemon/worker.c daemon/writer.c daemon/store.c
-CLIENT_SRCS =	client/gp-client.c client/conn.c client/output.c
+		daemon/units.c daemon/settings.c daemon/session.c \
+		daemon/handler.c \
+		daemon/worker.c daemon/writer.c daemon/query.c \
+		daemon/store.c
+CLIENT_SRCS =	client/gp-client.c client/conn.c client/output.c \
+		client/admin.c client/table.c client/export.c \
+		client/outbox.c client/deliver.c client/queue.c client/doctor.c
 
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
 PROTO_OBJS =	$(PB_OBJ) $(PROTO_SRCS:%.c=$(BUILD)/%.o)
@@ -56,10 +61,10 @@ DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
 CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
-		test_report_json test_store
+		test_report_json test_store test_receipt test_table test_outbox
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all check check-unit check-e2e check-asan check-valgrind demo \
+.PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
 	install uninstall clean deps
 
 all: $(BUILD)/gpd $(BUILD)/gp-client
@@ -116,22 +121,43 @@ $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
     $(BUILD)/proto/period.o $(REPORT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/tests/test_receipt: $(BUILD)/tests/unit/test_receipt.o \
+    $(BUILD)/proto/receipt.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,openssl) $(CMOCKA_LIBS)
+
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
     $(BUILD)/daemon/store.o $(REPORT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(PROTO_LIBS) \
 	    $(CMOCKA_LIBS)
 
-check: check-unit check-e2e
+$(BUILD)/tests/unit/test_table.o: CPPFLAGS += -Iclient
+$(BUILD)/tests/test_table: $(BUILD)/tests/unit/test_table.o \
+    $(BUILD)/client/table.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
+$(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient
+$(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
+    $(BUILD)/client/outbox.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(CMOCKA_LIBS)
+
+# check: what CI runs. test: the suites once, in this build; check also
+# runs them under ASan+UBSan, the unit tests under valgrind, and each fuzz
+# harness briefly.
+check: test check-asan check-valgrind fuzz-ci
+
+test: check-unit check-e2e
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/run.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
+	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 check-asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' check
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
 
 check-valgrind: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
@@ -144,15 +170,102 @@ demo: all
 deps:
 	scripts/deps.sh
 
-install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
-	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
-	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
-
-uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/gpd $(DESTDIR)$(BINDIR)/gp-client
-
 clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+include tests/fuzz/fuzz.mk
+
+# --- install, uninstall, lint-man ------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]
+#   gpd and gp-ca to $(SBINDIR), gp-client to $(BINDIR), man pages, the
+#   systemd units (with /usr/sbin and /etc rewritten to $(SBINDIR) and
+#   $(SYSCONFDIR)), the sysusers.d file, sample configuration in $(DOCDIR);
+#   $(SYSCONFDIR)/gpd/gpd.conf and units.conf only where absent: an existing
+#   configuration is never overwritten.
+# make uninstall removes all of that except $(SYSCONFDIR)/gpd, which holds
+#   the configuration (perhaps edited) and the CA: remove it by hand.
+# make lint-man checks every man page with mandoc.
+
+MANDIR ?=	$(PREFIX)/share/man
+DOCDIR ?=	$(PREFIX)/share/doc/gp
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
+MANDOC ?=	mandoc
+
+MAN1 =		client/gp-client.1
+MAN5 =		daemon/gpd.conf.5
+MAN8 =		daemon/gpd.8 scripts/gp-ca.8
+SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
+		systemd/gp-ca-crl.timer
+CONF_SAMPLES =	etc/gpd.conf etc/units.conf
+EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf
+INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
+		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g'
+
+.PHONY: lint-man
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(SYSCONFDIR)/gpd
+	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
+	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
+	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
+	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
+	@set -e; for f in $(SYSTEMD_UNITS); do \
+	    echo "$(INSTALL_PATHS) $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}"; \
+	    $(INSTALL_PATHS) $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}; \
+	    chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}; done
+	install -m 644 systemd/gpd.sysusers $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
+	@set -e; for f in $(EXAMPLES); do \
+	    echo "$(INSTALL_PATHS) $$f > $(DESTDIR)$(DOCDIR)/examples/$${f##*/}"; \
+	    $(INSTALL_PATHS) $$f > $(DESTDIR)$(DOCDIR)/examples/$${f##*/}; \
+	    chmod 644 $(DESTDIR)$(DOCDIR)/examples/$${f##*/}; done
+	@set -e; for f in $(CONF_SAMPLES); do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/gpd/$${f##*/}; \
+	    if [ -e "$$t" ]; then echo "kept $$t: it exists"; else \
+	    echo "$(INSTALL_PATHS) $$f > $$t"; \
+	    $(INSTALL_PATHS) $$f > "$$t.new"; chmod 644 "$$t.new"; \
+	    mv "$$t.new" "$$t"; fi; done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/gpd $(DESTDIR)$(SBINDIR)/gp-ca \
+	    $(DESTDIR)$(BINDIR)/gp-client
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
+	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/gpd: configuration and CA; remove by hand"
+
+lint-man:
+	$(MANDOC) -Tlint -W warning $(MAN1) $(MAN5) $(MAN8)
+
+# --- bench: the measurements of issue 7 (tests/bench/README.md) -------------
+# make bench builds gpd, gp-client and the bench programs with release
+# flags in $(BENCH_BUILD) and runs tests/bench/run.sh. Not part of check.
+BENCH_BUILD ?=	build-bench
+BENCH_BINS =	$(BUILD)/bench/gpload $(BUILD)/bench/sqlbase \
+		$(BUILD)/bench/natgen
+
+.PHONY: bench bench-bins
+bench:
+	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' all bench-bins
+	tests/bench/run.sh $(BENCH_BUILD)
+
+bench-bins: $(BENCH_BINS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/tests/bench/benchgen.o \
+    $(BUILD)/tests/bench/benchdb.o $(BUILD)/daemon/store.o \
+    $(BUILD)/libgpproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(call pc_libs,sqlite3) \
+	    $(PROTO_LIBS)

@@ -533,7 +533,7 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 		return HANDLER_CLOSE;
 	}
 	gp__response__init(&hr->resp);
-	if ((req = gp__request__unpack(NULL, len, buf)) == NULL) {
+	if ((req = wire_request_unpack(buf, len)) == NULL) {
 		log_warnx("session=%" PRIu64 " cn=%s undecodable request "
 		    "(%zu bytes)", s->id, s->cn, len);
 		handler_error(hr, GP__ERROR_CODE__BAD_REQUEST,
@@ -552,7 +552,7 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 		    GPD_BUSY_RETRY);
 		hr->error.retry_after = GPD_BUSY_RETRY;
 		hr->error.has_retry_after = 1;
-		gp__request__free_unpacked(req, NULL);
+		wire_request_free(req);
 		handler_pack(hr, out);
 		handler_reply_free(hr);
 		return HANDLER_CLOSE;
@@ -579,7 +579,7 @@ handler_dispatch(struct session *s, const uint8_t *buf, size_t len,
 		rv = handler_table[i].fn(s, req, hr);
 	}
 	/* Nothing in hr points into req once a handler has returned. */
-	gp__request__free_unpacked(req, NULL);
+	wire_request_free(req);
 	if (rv == HANDLER_PENDING)
 		return rv;
 	if (rv == HANDLER_STREAM) {

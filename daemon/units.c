@@ -142,6 +142,11 @@ units_load(const char *path, char **cause)
 			*cause = NULL;
 		goto fail;
 	}
+	if (up.units->n == 0) {
+		if (asprintf(cause, "%s: no units", path) == -1)
+			*cause = NULL;
+		goto fail;
+	}
 	/* Sorted once so that look-ups are a binary search. */
 	qsort(up.units->v, up.units->n, sizeof(*up.units->v), units_cmp);
 	for (i = 0; i < up.units->n; i++) {

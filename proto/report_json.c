@@ -82,6 +82,21 @@ json_show(const char *s, char *out, size_t outlen)
 		if ((len = json_utf8_len(p, n)) == 0 || p[0] < 0x20 ||
 		    p[0] == 0x7f)
 			len = 1;
+		/* C1 controls (U+0080..U+009F; U+009B is a terminal's CSI)
+		 * are shown as one '?' like the C0 ones. */
+		else if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			if (o + 1 + (n > 2 ? 3 : 0) >= outlen) {
+				if (o + 3 < outlen) {
+					memcpy(out + o, "...", 3);
+					o += 3;
+				}
+				break;
+			}
+			out[o++] = '?';
+			p += 2;
+			n -= 2;
+			continue;
+		}
 		/* Room for this character and, if more follows, "...". */
 		if (o + len + (n > len ? 3 : 0) >= outlen) {
 			if (o + 3 < outlen) {
@@ -112,7 +127,8 @@ json_field(char *out, size_t outlen, const char *parent, const char *key)
 	char	shown[JSON_SHOW_MAX + 1];
 	int	n;
 
-	json_show(key, shown, sizeof(shown));
+	/* An empty key still has to point somewhere. */
+	json_show(key[0] != '\0' ? key : "\"\"", shown, sizeof(shown));
 	if (parent[0] == '\0')
 		n = snprintf(out, outlen, "%s", shown);
 	else

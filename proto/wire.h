@@ -17,6 +17,16 @@ void		 wire_report_free(Gp__Report *);
 int		 wire_report_copy(const Gp__Report *, struct report **out,
 		    struct report_errors *errs);
 
+/* Bytes of heap a request of len bytes may take to decode:
+ * WIRE_BUDGET_FACTOR * len + WIRE_BUDGET_BASE. */
+#define WIRE_BUDGET_FACTOR	8
+#define WIRE_BUDGET_BASE	(256 * 1024)
+
+/* Decodes a Request under that budget: NULL when it is not one, or
+ * would take more. Free with wire_request_free. */
+Gp__Request	*wire_request_unpack(const uint8_t *, size_t);
+void		 wire_request_free(Gp__Request *);
+
 /* Packs a Request or Response with a 4-byte length header in front.
  * *buf is malloc'd. Returns 0 or -1. */
 int		 wire_pack_request(const Gp__Request *, uint8_t **buf,

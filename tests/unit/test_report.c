@@ -181,6 +181,52 @@ test_errors_cap_and_labels(void **state)
 	    "?");
 }
 
+/* Many empty activities: refused for memory, not decoded into ~150x. */
+static void
+test_request_budget(void **state)
+{
+	Gp__Request		 req = GP__REQUEST__INIT, *got;
+	Gp__SubmitRequest	 sub = GP__SUBMIT_REQUEST__INIT;
+	Gp__Report		 empty = GP__REPORT__INIT;
+	Gp__Activity		 nothing = GP__ACTIVITY__INIT, **many;
+	struct report		*r = sample();
+	uint8_t			*frame;
+	size_t			 framelen, i, n = 200000;
+
+	(void)state;
+	/* Each empty activity is two bytes on the wire. */
+	many = calloc(n, sizeof(*many));
+	for (i = 0; i < n; i++)
+		many[i] = &nothing;
+	empty.n_activities = n;
+	empty.activities = many;
+	sub.report = &empty;
+	req.body_case = GP__REQUEST__BODY_SUBMIT;
+	req.submit = &sub;
+	assert_int_equal(wire_pack_request(&req, &frame, &framelen), 0);
+	assert_true(framelen < 3 * n);
+	/* The library alone decodes it, for ~150 bytes a byte... */
+	got = gp__request__unpack(NULL, framelen - 4, frame + 4);
+	assert_non_null(got);
+	assert_int_equal(got->submit->report->n_activities, n);
+	gp__request__free_unpacked(got, NULL);
+	/* ...ours refuses it. */
+	assert_null(wire_request_unpack(frame + 4, framelen - 4));
+	free(frame);
+	free(many);
+
+	/* An honest report decodes within the budget. */
+	sub.report = wire_report_new(r);
+	assert_int_equal(wire_pack_request(&req, &frame, &framelen), 0);
+	got = wire_request_unpack(frame + 4, framelen - 4);
+	assert_non_null(got);
+	assert_int_equal(got->submit->report->n_activities, 1);
+	wire_request_free(got);
+	free(frame);
+	wire_report_free(sub.report);
+	report_free(r);
+}
+
 int
 main(void)
 {
@@ -191,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_derived_id_depends_on_content_only),
 		cmocka_unit_test(test_hash_changes_with_any_figure),
 		cmocka_unit_test(test_errors_cap_and_labels),
+		cmocka_unit_test(test_request_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
