@@ -47,6 +47,8 @@ struct conn {
 	int			 handshaken;
 	int			 failed;	/* no close_notify after this */
 	int			 status;
+	int			 transient;	/* the network, not the peer */
+	char			 reason[128];	/* short, for the outbox */
 	struct timespec		 deadline;
 };
 
@@ -68,6 +70,8 @@ static int	 conn_cause(char **, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static int	 conn_fail(struct conn *, int, char **, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
+static void	 conn_network(struct conn *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 
 static int
 conn_vcause(char **cause, const char *fmt, va_list ap)
@@ -99,6 +103,21 @@ conn_fail(struct conn *c, int status, char **cause, const char *fmt, ...)
 	conn_vcause(cause, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/*
+ * Marks the failure about to be reported as the network's: worth trying
+ * again later. fmt is the short reason the outbox keeps.
+ */
+static void
+conn_network(struct conn *c, const char *fmt, ...)
+{
+	va_list	ap;
+
+	c->transient = 1;
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
 }
 
 /* The most useful OpenSSL reason in the queue, for a sentence. */
@@ -274,6 +293,25 @@ fail:
 	return NULL;
 }
 
+struct conn *
+conn_new_plain(const char *server, int timeout, char **cause)
+{
+	struct conn	*c;
+
+	*cause = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->fd = -1;
+	c->status = EX_CONFIG;
+	c->timeout = timeout;
+	if ((c->server = strdup(server)) == NULL ||
+	    conn_parse_server(c, server, cause) == -1) {
+		conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 /* Milliseconds to the deadline, 0 when it has passed. */
 static int
 conn_left(const struct conn *c)
@@ -310,6 +348,8 @@ conn_poll(const struct conn *c, int fd, short events)
 static int
 conn_timeout(struct conn *c, char **cause)
 {
+	conn_network(c, "no answer within %d second%s", c->timeout,
+	    c->timeout == 1 ? "" : "s");
 	return conn_fail(c, EX_UNAVAILABLE, cause, "%s did not answer within "
 	    "%d second%s; check the address and the network, or try later",
 	    c->server, c->timeout, c->timeout == 1 ? "" : "s");
@@ -409,10 +449,15 @@ conn_tls_fail(struct conn *c, int sslerr, int syserr, char **cause)
 	/* The peer closed or reset the connection. */
 	if (syserr != 0)
 		snprintf(why, sizeof(why), " (%s)", strerror(syserr));
-	if (!c->handshaken)
+	if (!c->handshaken) {
+		conn_network(c, "%s during the TLS handshake", syserr != 0 ?
+		    strerror(syserr) : "connection closed");
 		return conn_fail(c, EX_UNAVAILABLE, cause, "%s closed the "
 		    "connection during the TLS handshake%s; check the address, "
 		    "or try later", c->server, why);
+	}
+	conn_network(c, "%s before answering", syserr != 0 ?
+	    strerror(syserr) : "connection closed");
 	return conn_fail(c, EX_PROTOCOL, cause, "%s closed the connection "
 	    "without answering%s; try later, and if it persists tell the "
 	    "provincial federation", c->server, why);
@@ -500,13 +545,38 @@ conn_handshake(struct conn *c, char **cause)
 	return 0;
 }
 
-int
-conn_connect(struct conn *c, char **cause)
+/* Ends the current connection, if any, so that another can start. */
+static void
+conn_drop(struct conn *c)
+{
+	if (c->ssl != NULL) {
+		/* Best effort close_notify; a failed connection gets none. */
+		if (c->handshaken && !c->failed)
+			SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	if (c->fd != -1) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	c->handshaken = 0;
+	c->failed = 0;
+	c->transient = 0;
+	c->reason[0] = '\0';
+	c->status = EX_UNAVAILABLE;
+}
+
+/* Resolves and connects within the deadline, which starts here. */
+static int
+conn_tcp(struct conn *c, char **cause)
 {
 	struct addrinfo	 hints, *res = NULL, *ai;
+	const char	*why;
 	int		 error;
 
 	*cause = NULL;
+	conn_drop(c);
 	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
 	c->deadline.tv_sec += c->timeout;
 
@@ -517,12 +587,17 @@ conn_connect(struct conn *c, char **cause)
 	if (c->ip_literal)
 		hints.ai_flags |= AI_NUMERICHOST;
 	/* The system resolver bounds this wait (resolv.conf timeout and
-	 * attempts); a resolver thread to bound it too would outlive us. */
-	if ((error = getaddrinfo(c->host, c->port, &hints, &res)) != 0)
+	 * attempts); a resolver thread to bound it too would outlive us.
+	 * A name that does not resolve is most often a link that is down,
+	 * so it is worth trying again too. */
+	if ((error = getaddrinfo(c->host, c->port, &hints, &res)) != 0) {
+		why = error == EAI_SYSTEM ? strerror(errno) :
+		    gai_strerror(error);
+		conn_network(c, "%s", why);
 		return conn_fail(c, EX_UNAVAILABLE, cause, "cannot reach %s: "
 		    "%s; check the address and the network, or try later",
-		    c->server, error == EAI_SYSTEM ? strerror(errno) :
-		    gai_strerror(error));
+		    c->server, why);
+	}
 	error = 0;
 	for (ai = res; ai != NULL && c->fd == -1; ai = ai->ai_next) {
 		if ((c->fd = conn_try(c, ai, &error)) == -1 &&
@@ -533,11 +608,33 @@ conn_connect(struct conn *c, char **cause)
 	if (c->fd == -1) {
 		if (error == ETIMEDOUT)
 			return conn_timeout(c, cause);
+		conn_network(c, "%s", strerror(error));
 		return conn_fail(c, EX_UNAVAILABLE, cause, "cannot reach %s: "
 		    "%s; check the address and the network, or try later",
 		    c->server, strerror(error));
 	}
+	return 0;
+}
+
+int
+conn_connect(struct conn *c, char **cause)
+{
+	/* A conn_new_plain() connection can only conn_reach(). */
+	if (c->ctx == NULL)
+		return conn_fail(c, EX_SOFTWARE, cause, "no TLS set up for %s",
+		    c->server);
+	if (conn_tcp(c, cause) == -1)
+		return -1;
 	return conn_handshake(c, cause);
+}
+
+int
+conn_reach(struct conn *c, char **cause)
+{
+	if (conn_tcp(c, cause) == -1)
+		return -1;
+	conn_drop(c);
+	return 0;
 }
 
 /*
@@ -612,28 +709,32 @@ conn_read(struct conn *c, uint8_t *buf, size_t len, char **cause)
 	return 0;
 }
 
-int
-conn_request(struct conn *c, const Gp__Request *req, Gp__Response **out,
-    char **cause)
+static int
+conn_send(struct conn *c, const Gp__Request *req, char **cause)
+{
+	uint8_t	*buf;
+	size_t	 len;
+	int	 rv;
+
+	if (wire_pack_request(req, &buf, &len) == -1)
+		return conn_fail(c, EX_SOFTWARE, cause, "cannot encode the "
+		    "request");
+	rv = conn_write(c, buf, len, cause);
+	free(buf);
+	return rv;
+}
+
+/* Reads one response frame, which must answer request id. */
+static int
+conn_receive(struct conn *c, uint32_t id, Gp__Response **out, char **cause)
 {
 	uint8_t		 hdr[FRAME_HEADER];
 	uint8_t		*buf = NULL;
-	size_t		 len;
 	uint32_t	 n;
 	const char	*errstr = NULL;
 	Gp__Response	*resp;
 
 	*out = NULL;
-	*cause = NULL;
-	if (wire_pack_request(req, &buf, &len) == -1) {
-		conn_fail(c, EX_SOFTWARE, cause, "cannot encode the request");
-		goto fail;
-	}
-	if (conn_write(c, buf, len, cause) == -1)
-		goto fail;
-	free(buf);
-	buf = NULL;
-
 	if (conn_read(c, hdr, sizeof(hdr), cause) == -1)
 		goto fail;
 	/* Bounds first: a whole frame never fits in hdr, so this only
@@ -659,7 +760,7 @@ conn_request(struct conn *c, const Gp__Request *req, Gp__Response **out,
 		    c->server);
 		goto fail;
 	}
-	if (!resp->has_id || resp->id != req->id) {
+	if (!resp->has_id || resp->id != id) {
 		gp__response__free_unpacked(resp, NULL);
 		conn_fail(c, EX_PROTOCOL, cause, "%s answered another request; "
 		    "try again, and if it persists tell the provincial "
@@ -676,9 +777,76 @@ fail:
 }
 
 int
+conn_request(struct conn *c, const Gp__Request *req, Gp__Response **out,
+    char **cause)
+{
+	*out = NULL;
+	*cause = NULL;
+	if (conn_send(c, req, cause) == -1)
+		return -1;
+	return conn_receive(c, req->id, out, cause);
+}
+
+/* The whole timeout again from now. */
+static void
+conn_restart(struct conn *c)
+{
+	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
+	c->deadline.tv_sec += c->timeout;
+}
+
+int
+conn_stream(struct conn *c, const Gp__Request *req, conn_frame_fn *frame,
+    void *arg, char **cause)
+{
+	Gp__Response	*resp;
+	int		 more, stop;
+
+	*cause = NULL;
+	conn_restart(c);
+	if (conn_send(c, req, cause) == -1)
+		return -1;
+	do {
+		/* Each frame gets the whole timeout: a long answer may take
+		 * longer than one, as long as it keeps coming. */
+		conn_restart(c);
+		if (conn_receive(c, req->id, &resp, cause) == -1)
+			return -1;
+		more = resp->has_more && resp->more;
+		stop = frame(resp, arg);
+		gp__response__free_unpacked(resp, NULL);
+	} while (more && !stop);
+	return 0;
+}
+
+int
 conn_status(const struct conn *c)
 {
 	return c->status;
+}
+
+int
+conn_is_transient(const struct conn *c)
+{
+	return c->transient;
+}
+
+const char *
+conn_reason(const struct conn *c)
+{
+	return c->reason[0] != '\0' ? c->reason : "failed";
+}
+
+const char *
+conn_server(const struct conn *c)
+{
+	return c->server;
+}
+
+const char *
+conn_tls_version(const struct conn *c)
+{
+	return c->ssl != NULL ? SSL_get_version(c->ssl) : "";
 }
 
 void
@@ -686,14 +854,7 @@ conn_free(struct conn *c)
 {
 	if (c == NULL)
 		return;
-	if (c->ssl != NULL) {
-		/* Best effort close_notify; a failed connection gets none. */
-		if (c->handshaken && !c->failed)
-			SSL_shutdown(c->ssl);
-		SSL_free(c->ssl);
-	}
-	if (c->fd != -1)
-		close(c->fd);
+	conn_drop(c);
 	SSL_CTX_free(c->ctx);
 	free(c->host);
 	free(c->port);

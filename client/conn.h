@@ -32,10 +32,20 @@ struct conn;
  */
 struct conn	*conn_new(const struct conn_config *, char **cause);
 
+/* Only the server's address, for conn_reach(): no files are read. */
+struct conn	*conn_new_plain(const char *server, int timeout,
+		    char **cause);
+
 /* Resolves, connects and completes the TLS handshake, verifying the
  * server's certificate and name. Starts the one deadline (the configured
- * timeout) that every later exchange on this connection shares. */
+ * timeout) that every later exchange on this connection shares. Called
+ * again, it ends the previous connection first: one struct conn serves
+ * every attempt of a retry loop. */
 int		 conn_connect(struct conn *, char **cause);
+
+/* Resolves and opens a TCP connection within the timeout, then closes it:
+ * whether the server can be reached at all, before any TLS. */
+int		 conn_reach(struct conn *, char **cause);
 
 /*
  * Sends req and reads one response whose id must equal req's. Returns 0
@@ -45,8 +55,35 @@ int		 conn_connect(struct conn *, char **cause);
 int		 conn_request(struct conn *, const Gp__Request *req,
 		    Gp__Response **out, char **cause);
 
+/*
+ * Sends req and hands each response frame answering it to frame(resp,
+ * arg), in order, until the last one (more not set) or until frame
+ * returns non-zero to stop; resp is freed when frame returns. Each frame,
+ * like the request, gets the whole timeout. Returns 0, or -1 with *cause
+ * when the connection failed. After a stop, unread frames may remain:
+ * send nothing more on this connection.
+ */
+typedef int	 conn_frame_fn(const Gp__Response *resp, void *arg);
+int		 conn_stream(struct conn *, const Gp__Request *req,
+		    conn_frame_fn *frame, void *arg, char **cause);
+
 /* The <sysexits.h> status of the last failure. */
 int		 conn_status(const struct conn *);
+
+/*
+ * Whether the last failure was the network's (no route, refused, reset,
+ * timed out, closed before an answer): worth trying again later, as the
+ * report's id makes a second delivery harmless. A refused certificate, a
+ * server that cannot be trusted and protocol errors are not.
+ */
+int		 conn_is_transient(const struct conn *);
+
+/* A few words on the last transient failure ("Connection refused"). */
+const char	*conn_reason(const struct conn *);
+
+/* HOST:PORT as configured; the TLS version once connected. */
+const char	*conn_server(const struct conn *);
+const char	*conn_tls_version(const struct conn *);
 
 void		 conn_free(struct conn *);
 

@@ -27,8 +27,12 @@
 #include "wire.h"
 #include "conn.h"
 #include "output.h"
+#include "outbox.h"
+#include "deliver.h"
+#include "queue.h"
+#include "doctor.h"
+#include "admin.h"
 
-#define CLIENT_REQUEST_ID	1
 #define CLIENT_STDIN_NAME	"standard input"
 #define CLIENT_CONF_ENV		"GP_CLIENT_CONF"
 
@@ -38,17 +42,31 @@ struct client_file {
 	char		*ca;
 	char		*cert;
 	char		*key;
+	char		*outbox;
 	int		 timeout;
+	int		 retries;	/* -1: not set */
 	char		 error[160];	/* the first problem, for the user */
 };
 
 struct client {
 	const char		*config;	/* -c or $GP_CLIENT_CONF */
 	int			 json;
+	int			 csv;		/* admin tables as CSV */
 	struct conn_config	 args;		/* from the command line */
+	const char		*outbox_arg;	/* --outbox */
+	int			 retries_arg;	/* --retries; -1: not given */
 	struct client_file	 file;
 	struct conn_config	 conn;		/* args over file */
+	char			*outbox;	/* the outbox's path, owned */
+	char			*outbox_error;	/* or why there is none */
+	char			*config_error;	/* for doctor */
+	struct deliver_policy	 policy;
 };
+
+/* What a command needs before it runs (client_cmd.network). */
+#define CLIENT_CONNECT	1	/* the server and the TLS files: required */
+#define CLIENT_SETTINGS	2	/* the configuration file, the outbox path */
+#define CLIENT_DOCTOR	4	/* as CLIENT_SETTINGS, problems not fatal */
 
 struct client_cmd {
 	const char	*name;
@@ -56,7 +74,7 @@ struct client_cmd {
 	const char	*summary;
 	int		(*exec)(struct client *, const struct client_cmd *,
 			    int, char **);
-	int		 network;
+	int		 network;	/* CLIENT_CONNECT etc. */
 };
 
 static int	client_submit(struct client *, const struct client_cmd *, int,
@@ -67,12 +85,59 @@ static int	client_template(struct client *, const struct client_cmd *,
 		    int, char **);
 static int	client_help(struct client *, const struct client_cmd *, int,
 		    char **);
+static int	client_flush(struct client *, const struct client_cmd *, int,
+		    char **);
+static int	client_outbox(struct client *, const struct client_cmd *, int,
+		    char **);
+static int	client_receipts(struct client *, const struct client_cmd *,
+		    int, char **);
+static int	client_doctor(struct client *, const struct client_cmd *, int,
+		    char **);
+static int	client_admin(struct client *, const struct client_cmd *, int,
+		    char **);
 static int	client_fail(const struct client *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 static const struct client_cmd client_cmds[] = {
-	{ "submit", "FILE|-", "send a report and print its receipt",
-	    client_submit, 1 },
+	{ "submit", "[--no-queue] FILE|-", "send a report; keep it in the "
+	    "outbox when it cannot be delivered",
+	    client_submit, CLIENT_CONNECT | CLIENT_SETTINGS },
+	{ "flush", "[--json]", "send the reports waiting in the outbox",
+	    client_flush, CLIENT_CONNECT | CLIENT_SETTINGS },
+	{ "outbox", "[--drop ID | --retry ID]",
+	    "list the reports waiting in the outbox", client_outbox,
+	    CLIENT_SETTINGS },
+	{ "receipts", "[--unit UNIT] [--period PERIOD]",
+	    "list the receipts kept on this machine", client_receipts,
+	    CLIENT_SETTINGS },
+	{ "doctor", "[--json]", "check the set-up, the server and the outbox",
+	    client_doctor, CLIENT_DOCTOR },
+	{ "units", "[--csv]", "print the unit registry", client_admin,
+	    CLIENT_CONNECT },
+	{ "list", "[--period P] [--unit U] [--csv]",
+	    "list the latest revision of each report", client_admin,
+	    CLIENT_CONNECT },
+	{ "show", "UNIT PERIOD [--revision N]", "print one report in full",
+	    client_admin, CLIENT_CONNECT },
+	{ "history", "UNIT PERIOD [--csv]",
+	    "list every revision and what changed", client_admin,
+	    CLIENT_CONNECT },
+	{ "missing", "PERIOD [--csv]",
+	    "who has reported for a period, on time or late", client_admin,
+	    CLIENT_CONNECT },
+	{ "summary", "PERIOD [--by KEY] [--csv]",
+	    "totals by area, unit, occasion or kind", client_admin,
+	    CLIENT_CONNECT },
+	{ "export", "PERIOD --format FMT -o FILE",
+	    "write the activity rows as csv, json or xlsx", client_admin,
+	    CLIENT_CONNECT },
+	{ "lock", "PERIOD", "refuse new revisions for a period",
+	    client_admin, CLIENT_CONNECT },
+	{ "unlock", "PERIOD", "accept revisions for a period again",
+	    client_admin, CLIENT_CONNECT },
+	{ "audit", "[--since DATE] [--unit U] [--csv]",
+	    "who did what when: submissions, refusals, locks", client_admin,
+	    CLIENT_CONNECT },
 	{ "validate", "FILE|-", "check a report locally; nothing is sent",
 	    client_validate, 0 },
 	{ "template", "--unit UNIT --period PERIOD",
@@ -86,6 +151,9 @@ enum {
 	OPT_CERT,
 	OPT_KEY,
 	OPT_JSON,
+	OPT_CSV,
+	OPT_OUTBOX,
+	OPT_RETRIES,
 	OPT_TIMEOUT
 };
 
@@ -93,9 +161,12 @@ static const struct option client_options[] = {
 	{ "ca",		required_argument,	NULL,	OPT_CA },
 	{ "cert",	required_argument,	NULL,	OPT_CERT },
 	{ "config",	required_argument,	NULL,	'c' },
+	{ "csv",	no_argument,		NULL,	OPT_CSV },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "key",	required_argument,	NULL,	OPT_KEY },
+	{ "outbox",	required_argument,	NULL,	OPT_OUTBOX },
+	{ "retries",	required_argument,	NULL,	OPT_RETRIES },
 	{ "server",	required_argument,	NULL,	's' },
 	{ "timeout",	required_argument,	NULL,	OPT_TIMEOUT },
 	{ "version",	no_argument,		NULL,	'V' },
@@ -124,7 +195,9 @@ client_usage(FILE *f)
 
 	fprintf(f, "usage: gp-client [-s HOST:PORT] [--ca FILE] [--cert FILE] "
 	    "[--key FILE] [-c FILE]\n"
-	    "                 [--json] [--timeout SECONDS] COMMAND [ARG ...]\n"
+	    "                 [--json] [--timeout SECONDS] [--retries N] "
+	    "[--outbox PATH]\n"
+	    "                 COMMAND [ARG ...]\n"
 	    "       gp-client --help | --version\n"
 	    "commands:\n");
 	for (i = 0; i < CLIENT_NCMDS; i++)
@@ -157,9 +230,9 @@ client_badopt(const struct client *cl, const struct client_cmd *cmd,
 	    cmd->args);
 }
 
-/* Seconds from text, in [1, CONN_TIMEOUT_MAX]. */
+/* A number from text, in [min, max]. */
 static int
-client_timeout(const char *s, int *out)
+client_number(const char *s, long min, long max, int *out)
 {
 	long	 n;
 	char	*end;
@@ -168,10 +241,23 @@ client_timeout(const char *s, int *out)
 		return -1;
 	errno = 0;
 	n = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > CONN_TIMEOUT_MAX)
+	if (errno != 0 || *end != '\0' || n < min || n > max)
 		return -1;
 	*out = (int)n;
 	return 0;
+}
+
+/* Seconds from text, in [1, CONN_TIMEOUT_MAX]. */
+static int
+client_timeout(const char *s, int *out)
+{
+	return client_number(s, 1, CONN_TIMEOUT_MAX, out);
+}
+
+static int
+client_retries(const char *s, int *out)
+{
+	return client_number(s, 0, DELIVER_RETRIES_MAX, out);
 }
 
 static int
@@ -208,7 +294,17 @@ client_config_key(void *arg, const char *section, const char *name,
 		field = &f->cert;
 	else if (strcmp(name, "key") == 0)
 		field = &f->key;
-	else if (strcmp(name, "timeout") == 0) {
+	else if (strcmp(name, "outbox") == 0)
+		field = &f->outbox;
+	else if (strcmp(name, "retries") == 0) {
+		if (client_retries(value, &f->retries) == 0)
+			return 1;
+		if (f->error[0] == '\0')
+			snprintf(f->error, sizeof(f->error), "bad retries "
+			    "'%s': give a number from 0 to %d", value,
+			    DELIVER_RETRIES_MAX);
+		return 0;
+	} else if (strcmp(name, "timeout") == 0) {
 		if (client_timeout(value, &f->timeout) == 0)
 			return 1;
 		if (f->error[0] == '\0')
@@ -219,7 +315,8 @@ client_config_key(void *arg, const char *section, const char *name,
 	} else {
 		if (f->error[0] == '\0')
 			snprintf(f->error, sizeof(f->error), "unknown key "
-			    "'%s': use server, ca, cert, key or timeout", name);
+			    "'%s': use server, ca, cert, key, timeout, retries "
+			    "or outbox", name);
 		return 0;
 	}
 	if (value[0] == '\0') {
@@ -243,45 +340,110 @@ client_config_free(struct client_file *f)
 	free(f->ca);
 	free(f->cert);
 	free(f->key);
+	free(f->outbox);
 	memset(f, 0, sizeof(*f));
+}
+
+static void
+client_free(struct client *cl)
+{
+	client_config_free(&cl->file);
+	free(cl->outbox);
+	free(cl->outbox_error);
+	free(cl->config_error);
+}
+
+/* Reads the configuration file. Returns 0, or EX_CONFIG with *cause. */
+static int
+client_read_config(struct client *cl, char **cause)
+{
+	struct client_file	*f = &cl->file;
+	int			 line, n = 0;
+
+	*cause = NULL;
+	f->retries = -1;
+	if (cl->config == NULL)
+		return 0;
+	if ((line = ini_parse(cl->config, client_config_key, f)) == -1)
+		n = asprintf(cause, "cannot read the configuration file %s: "
+		    "%s; check -c or $%s", cl->config, strerror(errno),
+		    CLIENT_CONF_ENV);
+	else if (line == -2)
+		n = asprintf(cause, "out of memory");
+	else if (line != 0)
+		n = asprintf(cause, "%s:%d: %s; correct the configuration file",
+		    cl->config, line, f->error[0] != '\0' ? f->error :
+		    "syntax error");
+	else
+		return 0;
+	if (n == -1)
+		*cause = NULL;
+	return EX_CONFIG;
+}
+
+/* The outbox's path: --outbox, 'outbox' in the file, or the default. */
+static void
+client_outbox_path(struct client *cl)
+{
+	const char	*path;
+	char		*cause = NULL;
+
+	path = cl->outbox_arg != NULL ? cl->outbox_arg : cl->file.outbox;
+	if (path != NULL)
+		cl->outbox = strdup(path);
+	else
+		cl->outbox = outbox_default_path(&cause);
+	if (cl->outbox == NULL)
+		cl->outbox_error = cause != NULL ? cause :
+		    strdup("out of memory");
+	else
+		free(cause);
 }
 
 /*
  * Reads the configuration file when there is one, then lets the command
- * line override it. Returns 0, or an exit status after saying why.
+ * line override it. Returns 0, or an exit status after saying why
+ * (doctor: after noting why, for its first line).
  */
 static int
-client_settings(struct client *cl)
+client_settings(struct client *cl, int needs)
 {
-	struct client_file	*f = &cl->file;
-	int			 line;
+	char	*cause = NULL;
+	int	 status;
 
-	if (cl->config != NULL) {
-		if ((line = ini_parse(cl->config, client_config_key, f)) == -1)
-			return client_fail(cl, EX_CONFIG, "cannot read the "
-			    "configuration file %s: %s; check -c or $%s",
-			    cl->config, strerror(errno), CLIENT_CONF_ENV);
-		if (line == -2)
-			return client_fail(cl, EX_CONFIG, "out of memory");
-		if (line != 0)
-			return client_fail(cl, EX_CONFIG, "%s:%d: %s; correct "
-			    "the configuration file", cl->config, line,
-			    f->error[0] != '\0' ? f->error : "syntax error");
+	if ((status = client_read_config(cl, &cause)) != 0) {
+		if (needs & CLIENT_DOCTOR) {
+			cl->config_error = cause;
+			cause = NULL;
+		} else {
+			output_failure(cl->json, status, cause);
+			free(cause);
+			return status;
+		}
 	}
 
 	cl->conn = cl->args;
 	if (cl->conn.server == NULL)
-		cl->conn.server = f->server;
+		cl->conn.server = cl->file.server;
 	if (cl->conn.ca == NULL)
-		cl->conn.ca = f->ca;
+		cl->conn.ca = cl->file.ca;
 	if (cl->conn.cert == NULL)
-		cl->conn.cert = f->cert;
+		cl->conn.cert = cl->file.cert;
 	if (cl->conn.key == NULL)
-		cl->conn.key = f->key;
+		cl->conn.key = cl->file.key;
 	if (cl->conn.timeout == 0)
-		cl->conn.timeout = f->timeout;
+		cl->conn.timeout = cl->file.timeout;
 	if (cl->conn.timeout == 0)
 		cl->conn.timeout = CONN_TIMEOUT_DEFAULT;
+	deliver_policy_default(&cl->policy);
+	if (cl->retries_arg >= 0)
+		cl->policy.retries = cl->retries_arg;
+	else if (cl->file.retries >= 0)
+		cl->policy.retries = cl->file.retries;
+	if (needs & (CLIENT_SETTINGS | CLIENT_DOCTOR))
+		client_outbox_path(cl);
+	if (!(needs & CLIENT_CONNECT))
+		return 0;
 
 	if (cl->conn.server == NULL)
 		return client_fail(cl, EX_CONFIG, "no server given: use -s "
@@ -379,59 +541,319 @@ client_load(const struct client *cl, const char *path, struct report **out,
 	return EX_DATAERR;
 }
 
+/* The queue settings every command that sends shares. */
+static void
+client_queue(struct client *cl, struct queue *q, struct conn *conn,
+    struct outbox *ob)
+{
+	memset(q, 0, sizeof(*q));
+	q->ob = ob;
+	q->conn = conn;
+	q->policy = &cl->policy;
+	q->json = cl->json;
+	q->tty = isatty(STDERR_FILENO);
+	q->self = getpid();
+	q->lease = queue_lease(&cl->policy, cl->conn.timeout);
+}
+
 static int
 client_submit(struct client *cl, const struct client_cmd *cmd, int argc,
     char **argv)
 {
-	struct report_errors	 warnings;
-	struct report		*r = NULL;
-	struct conn		*conn = NULL;
-	Gp__Request		 req = GP__REQUEST__INIT;
-	Gp__SubmitRequest	 submit = GP__SUBMIT_REQUEST__INIT;
-	Gp__Response		*resp = NULL;
-	const char		*path;
-	char			*cause = NULL;
-	int			 status;
+	static const struct option	 opts[] = {
+		{ "no-queue",	no_argument,	NULL,	'n' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	struct report_errors		 warnings;
+	struct report			*r = NULL;
+	struct conn			*conn = NULL;
+	struct outbox			*ob = NULL;
+	struct queue			 q;
+	char				*cause = NULL, *problem = NULL;
+	int				 ch, status, no_queue = 0;
 
-	if ((status = client_operand(cl, cmd, argc, argv, &path)) != 0)
-		return status;
+	optind = 0;	/* glibc: start over on the command's arguments */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		if (ch != 'n')
+			return client_badopt(cl, cmd, ch, argv);
+		no_queue = 1;
+	}
+	if (argc - optind != 1)
+		return client_misuse(cl, cmd, argc - optind == 0 ?
+		    "no report given" : "one report at a time");
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
-	if ((status = client_load(cl, path, &r, &warnings)) != 0)
+	if ((status = client_load(cl, argv[optind], &r, &warnings)) != 0)
 		return status;
 
+	/* The files first: a configuration error queues nothing. */
 	if ((conn = conn_new(&cl->conn, &cause)) == NULL) {
 		status = EX_CONFIG;
 		output_failure(cl->json, status, cause);
 		goto done;
 	}
-	if (conn_connect(conn, &cause) == -1) {
-		status = conn_status(conn);
-		output_failure(cl->json, status, cause);
-		goto done;
-	}
-	if ((submit.report = wire_report_new(r)) == NULL) {
-		status = client_fail(cl, EX_OSERR, "out of memory");
-		goto done;
-	}
-	req.has_id = 1;
-	req.id = CLIENT_REQUEST_ID;
-	req.body_case = GP__REQUEST__BODY_SUBMIT;
-	req.submit = &submit;
-	if (conn_request(conn, &req, &resp, &cause) == -1) {
-		status = conn_status(conn);
-		output_failure(cl->json, status, cause);
-		goto done;
-	}
-	status = output_submit(cl->json, resp, r->id);
+	if (cl->outbox != NULL &&
+	    (ob = outbox_open(cl->outbox, 1, &cause)) == NULL) {
+		if (asprintf(&problem, "%s", cause != NULL ? cause :
+		    "out of memory") == -1)
+			problem = NULL;
+		free(cause);
+		cause = NULL;
+	} else if (cl->outbox == NULL)
+		problem = cl->outbox_error != NULL ?
+		    strdup(cl->outbox_error) : NULL;
+
+	client_queue(cl, &q, conn, ob);
+	if (no_queue)
+		status = queue_direct(&q, r, NULL);
+	else if (ob == NULL)
+		status = queue_direct(&q, r, problem != NULL ? problem :
+		    "out of memory");
+	else
+		status = queue_submit(&q, r);
 
 done:
-	if (resp != NULL)
-		gp__response__free_unpacked(resp, NULL);
-	wire_report_free(submit.report);
+	free(problem);
 	free(cause);
+	outbox_close(ob);
 	conn_free(conn);
 	report_free(r);
 	return status;
+}
+
+/* Opens the outbox, which need not exist yet (*ob NULL then). Returns 0,
+ * or an exit status after saying why. */
+static int
+client_outbox_open(struct client *cl, int create, struct outbox **ob)
+{
+	char	*cause = NULL;
+
+	*ob = NULL;
+	if (cl->outbox == NULL)
+		return client_fail(cl, EX_CANTCREAT, "%s", cl->outbox_error !=
+		    NULL ? cl->outbox_error : "out of memory");
+	if ((*ob = outbox_open(cl->outbox, create, &cause)) == NULL &&
+	    (cause != NULL || errno != ENOENT)) {
+		output_failure(cl->json, EX_CANTCREAT, cause);
+		free(cause);
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/* Commands without operands or options of their own but --json, which
+ * may also follow the command. */
+static int
+client_no_args(struct client *cl, const struct client_cmd *cmd, int argc,
+    char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "json",	no_argument,	NULL,	'j' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	int				 ch;
+
+	optind = 0;	/* glibc: start over on the command's arguments */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		if (ch != 'j')
+			return client_badopt(cl, cmd, ch, argv);
+		cl->json = 1;
+	}
+	if (optind != argc)
+		return client_misuse(cl, cmd, "unexpected argument");
+	return 0;
+}
+
+static int
+client_flush(struct client *cl, const struct client_cmd *cmd, int argc,
+    char **argv)
+{
+	struct outbox	*ob = NULL;
+	struct conn	*conn = NULL;
+	struct queue	 q;
+	char		*cause = NULL;
+	int		 status;
+
+	if ((status = client_no_args(cl, cmd, argc, argv)) != 0)
+		return status;
+	if ((status = client_outbox_open(cl, 0, &ob)) != 0)
+		return status;
+	if ((conn = conn_new(&cl->conn, &cause)) == NULL) {
+		status = EX_CONFIG;
+		output_failure(cl->json, status, cause);
+		free(cause);
+		outbox_close(ob);
+		return status;
+	}
+	client_queue(cl, &q, conn, ob);
+	q.tty = isatty(STDOUT_FILENO);
+	if (ob == NULL) {
+		/* Nothing was ever queued here. */
+		output_flush_end(output_flush_new(cl->json, 0), 0, 0, EX_OK,
+		    NULL);
+		status = EX_OK;
+	} else
+		status = queue_flush(&q);
+	conn_free(conn);
+	outbox_close(ob);
+	return status;
+}
+
+static int
+client_outbox(struct client *cl, const struct client_cmd *cmd, int argc,
+    char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "drop",	required_argument,	NULL,	'd' },
+		{ "json",	no_argument,		NULL,	'j' },
+		{ "retry",	required_argument,	NULL,	'r' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct outbox			*ob = NULL;
+	struct outbox_entry		**v = NULL, *e = NULL;
+	const char			*drop = NULL, *retry = NULL, *id;
+	char				*cause = NULL;
+	size_t				 n = 0;
+	int				 ch, status, rv;
+
+	optind = 0;	/* glibc: start over on the command's arguments */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			drop = optarg;
+			break;
+		case 'j':
+			cl->json = 1;
+			break;
+		case 'r':
+			retry = optarg;
+			break;
+		default:
+			return client_badopt(cl, cmd, ch, argv);
+		}
+	}
+	if (optind != argc)
+		return client_misuse(cl, cmd, "unexpected argument");
+	if (drop != NULL && retry != NULL)
+		return client_misuse(cl, cmd, "one of --drop and --retry");
+	if ((status = client_outbox_open(cl, 0, &ob)) != 0)
+		return status;
+
+	if (drop == NULL && retry == NULL) {
+		if (ob != NULL && outbox_list(ob, &v, &n, &cause) == -1) {
+			status = EX_IOERR;
+			output_failure(cl->json, status, cause);
+		} else
+			output_outbox(cl->json, v, n, cl->outbox);
+		goto done;
+	}
+
+	id = drop != NULL ? drop : retry;
+	if (ob != NULL && outbox_get(ob, id, &e, &cause) == -1) {
+		status = EX_IOERR;
+		output_failure(cl->json, status, cause);
+		goto done;
+	}
+	if (e == NULL) {
+		status = client_fail(cl, EX_USAGE, "no report %s in the outbox; "
+		    "run 'gp-client outbox' for the list", id);
+		goto done;
+	}
+	rv = drop != NULL ? outbox_drop(ob, id, time(NULL), &cause) :
+	    outbox_retry(ob, id, &cause);
+	if (rv == -1) {
+		status = EX_IOERR;
+		output_failure(cl->json, status, cause);
+	} else if (rv == 2)
+		status = client_fail(cl, EX_TEMPFAIL, "another gp-client "
+		    "process is sending %s right now; try again when it is "
+		    "done", id);
+	else if (rv == 1 && drop != NULL)
+		status = client_fail(cl, EX_USAGE, "no report %s in the "
+		    "outbox; run 'gp-client outbox' for the list", id);
+	else if (rv == 1)
+		status = client_fail(cl, EX_USAGE, "report %s is %s, not "
+		    "refused: 'gp-client flush' sends it", id,
+		    outbox_state_name(e->state));
+	else
+		output_outbox_changed(cl->json, drop != NULL, e);
+
+done:
+	free(cause);
+	outbox_entry_free(e);
+	outbox_entries_free(v, n);
+	outbox_close(ob);
+	return status;
+}
+
+static int
+client_receipts(struct client *cl, const struct client_cmd *cmd, int argc,
+    char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "json",	no_argument,		NULL,	'j' },
+		{ "period",	required_argument,	NULL,	'p' },
+		{ "unit",	required_argument,	NULL,	'u' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	struct outbox			*ob = NULL;
+	struct outbox_receipt		**v = NULL;
+	const char			*unit = NULL, *period = NULL;
+	char				*cause = NULL;
+	size_t				 n = 0;
+	int				 ch, status;
+
+	optind = 0;	/* glibc: start over on the command's arguments */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:p:u:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			cl->json = 1;
+			break;
+		case 'p':
+			period = optarg;
+			break;
+		case 'u':
+			unit = optarg;
+			break;
+		default:
+			return client_badopt(cl, cmd, ch, argv);
+		}
+	}
+	if (optind != argc)
+		return client_misuse(cl, cmd, "unexpected argument");
+	if ((status = client_outbox_open(cl, 0, &ob)) != 0)
+		return status;
+	if (ob != NULL && outbox_receipts(ob, unit, period, &v, &n,
+	    &cause) == -1) {
+		status = EX_IOERR;
+		output_failure(cl->json, status, cause);
+		free(cause);
+	} else
+		output_receipts(cl->json, v, n);
+	outbox_receipts_free(v, n);
+	outbox_close(ob);
+	return status;
+}
+
+static int
+client_doctor(struct client *cl, const struct client_cmd *cmd, int argc,
+    char **argv)
+{
+	struct doctor_input	in;
+	int			status;
+
+	if ((status = client_no_args(cl, cmd, argc, argv)) != 0)
+		return status;
+	memset(&in, 0, sizeof(in));
+	in.config = cl->config;
+	in.config_error = cl->config_error;
+	in.conn = cl->conn;
+	in.outbox = cl->outbox;
+	in.outbox_error = cl->outbox_error;
+	return doctor_run(&in, cl->json);
 }
 
 static int
@@ -440,7 +862,7 @@ client_validate(struct client *cl, const struct client_cmd *cmd, int argc,
 {
 	struct report_errors	 warnings;
 	struct report		*r;
-	const char		*path;
+	const char		*path = NULL;
 	int			 status;
 
 	if ((status = client_operand(cl, cmd, argc, argv, &path)) != 0)
@@ -533,6 +955,15 @@ client_help(struct client *cl, const struct client_cmd *cmd, int argc,
 	return EX_OK;
 }
 
+/* The administration commands live in admin.c. */
+static int
+client_admin(struct client *cl, const struct client_cmd *cmd, int argc,
+    char **argv)
+{
+	return admin_run(&cl->conn, cl->json, cl->csv, cmd->args, argc,
+	    argv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -543,6 +974,7 @@ main(int argc, char **argv)
 	int			 ch, status;
 
 	memset(&cl, 0, sizeof(cl));
+	cl.retries_arg = -1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:c:hs:V", client_options,
 	    NULL)) != -1) {
@@ -568,8 +1000,23 @@ main(int argc, char **argv)
 		case OPT_JSON:
 			cl.json = 1;
 			break;
+		case OPT_CSV:
+			cl.csv = 1;
+			break;
 		case OPT_KEY:
 			cl.args.key = optarg;
+			break;
+		case OPT_OUTBOX:
+			if (optarg[0] == '\0')
+				return client_fail(&cl, EX_USAGE, "--outbox "
+				    "needs a path");
+			cl.outbox_arg = optarg;
+			break;
+		case OPT_RETRIES:
+			if (client_retries(optarg, &cl.retries_arg) == -1)
+				return client_fail(&cl, EX_USAGE, "bad retries "
+				    "'%s': give a number from 0 to %d", optarg,
+				    DELIVER_RETRIES_MAX);
 			break;
 		case OPT_TIMEOUT:
 			if (client_timeout(optarg, &cl.args.timeout) == -1)
@@ -600,6 +1047,10 @@ main(int argc, char **argv)
 	if (cmd == NULL)
 		return client_fail(&cl, EX_USAGE, "unknown command '%s'; run "
 		    "'gp-client help' for the list", argv[0]);
+	if (cl.csv && cmd->exec != client_admin)
+		return client_fail(&cl, EX_USAGE, "%s does not print a table: "
+		    "--csv is for units, list, history, missing, summary and "
+		    "audit", cmd->name);
 
 	if (cmd->network) {
 		/* A closed connection is an error to report, not a signal. */
@@ -607,13 +1058,13 @@ main(int argc, char **argv)
 		if (cl.config == NULL && (env = getenv(CLIENT_CONF_ENV)) != NULL &&
 		    env[0] != '\0')
 			cl.config = env;
-		if ((status = client_settings(&cl)) != 0) {
-			client_config_free(&cl.file);
+		if ((status = client_settings(&cl, cmd->network)) != 0) {
+			client_free(&cl);
 			return status;
 		}
 	}
 	status = cmd->exec(&cl, cmd, argc, argv);
-	client_config_free(&cl.file);
+	client_free(&cl);
 
 	if (fflush(stdout) == EOF && status == EX_OK)
 		return client_fail(&cl, EX_IOERR, "cannot write the output: "

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -273,24 +274,84 @@ output_valid(int json, const char *file, const struct report *r,
 	output_errors(stdout, file, "warning", warnings);
 }
 
+static const struct output_code *
+output_code_of(const Gp__Error *err)
+{
+	if (err != NULL && err->has_code && (size_t)err->code < OUTPUT_NCODES)
+		return &output_codes[err->code];
+	return &output_codes[GP__ERROR_CODE__ERROR_UNSPECIFIED];
+}
+
+int
+output_error_status(const Gp__Error *err)
+{
+	return output_code_of(err)->status;
+}
+
+const char *
+output_error_name(const Gp__Error *err)
+{
+	return output_code_of(err)->name;
+}
+
+/* The server's message, or the code's name when it sent none. */
+static const char *
+output_error_message(const Gp__Error *err)
+{
+	if (err != NULL && err->message != NULL && err->message[0] != '\0')
+		return err->message;
+	return output_code_of(err)->name;
+}
+
+/* [{"field":..., "message":...}, ...] of a server's error. */
+static json_t *
+output_json_field_errors(const Gp__Error *err)
+{
+	json_t	*a, *e;
+	size_t	 i;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; err != NULL && i < err->n_field_errors; i++) {
+		e = json_pack("{s:o, s:o}", "field",
+		    output_json_text(err->field_errors[i]->field),
+		    "message",
+		    output_json_text(err->field_errors[i]->message));
+		if (json_array_append_new(a, e) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static void
+output_field_errors(FILE *f, const char *indent, const Gp__Error *err)
+{
+	size_t	i;
+
+	for (i = 0; i < err->n_field_errors; i++)
+		output_line(f, "%serror: %s: %s", indent,
+		    err->field_errors[i]->field != NULL ?
+		    err->field_errors[i]->field : "",
+		    err->field_errors[i]->message != NULL ?
+		    err->field_errors[i]->message : "");
+}
+
 int
 output_error(int json, const Gp__Error *err)
 {
 	const struct output_code	*code;
 	const char			*message;
-	json_t				*o, *a, *e;
-	size_t				 i;
+	json_t				*o;
 
 	if (err == NULL) {
 		output_failure(json, EX_PROTOCOL, "the server sent an empty "
 		    "error; check that gp-client and gpd versions match");
 		return EX_PROTOCOL;
 	}
-	code = &output_codes[GP__ERROR_CODE__ERROR_UNSPECIFIED];
-	if (err->has_code && (size_t)err->code < OUTPUT_NCODES)
-		code = &output_codes[err->code];
-	message = err->message != NULL && err->message[0] != '\0' ?
-	    err->message : code->name;
+	code = output_code_of(err);
+	message = output_error_message(err);
 
 	if (code->advice != NULL)
 		output_line(stderr, OUTPUT_PREFIX "%s; %s", message,
@@ -303,33 +364,15 @@ output_error(int json, const Gp__Error *err)
 		    message);
 
 	if (!json) {
-		for (i = 0; i < err->n_field_errors; i++)
-			output_line(stderr, "error: %s: %s",
-			    err->field_errors[i]->field != NULL ?
-			    err->field_errors[i]->field : "",
-			    err->field_errors[i]->message != NULL ?
-			    err->field_errors[i]->message : "");
+		output_field_errors(stderr, "", err);
 		return code->status;
 	}
 
-	if ((a = json_array()) != NULL) {
-		for (i = 0; i < err->n_field_errors; i++) {
-			e = json_pack("{s:o, s:o}", "field",
-			    output_json_text(err->field_errors[i]->field),
-			    "message",
-			    output_json_text(err->field_errors[i]->message));
-			if (json_array_append_new(a, e) == -1) {
-				json_decref(a);
-				a = NULL;
-				break;
-			}
-		}
-	}
 	o = json_pack("{s:s, s:s, s:o, s:o}",
 	    "status", "refused",
 	    "code", code->name,
 	    "message", output_json_text(message),
-	    "errors", a);
+	    "errors", output_json_field_errors(err));
 	if (o != NULL && err->has_retry_after &&
 	    json_object_set_new(o, "retry_after",
 	    json_integer(err->retry_after)) == -1) {
@@ -340,51 +383,88 @@ output_error(int json, const Gp__Error *err)
 	return code->status;
 }
 
-int
-output_submit(int json, const Gp__Response *resp, const char *id)
+
+/* A Unix time as RFC 3339 UTC; "-" for 0. */
+static const char *
+output_time(int64_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static json_t *
+output_json_time(int64_t t)
+{
+	char	buf[32];
+
+	if (t == 0)
+		return json_null();
+	return json_string(output_time(t, buf, sizeof(buf)));
+}
+
+/* The warnings of a submit answer as a JSON array of strings. */
+static json_t *
+output_json_answer_warnings(const Gp__SubmitResponse *sr)
+{
+	json_t	*w;
+	size_t	 i;
+
+	if ((w = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < sr->n_warnings; i++) {
+		if (json_array_append_new(w,
+		    output_json_text(sr->warnings[i])) == -1) {
+			json_decref(w);
+			return NULL;
+		}
+	}
+	return w;
+}
+
+/* Whether resp is a receipt with every field a user is shown. */
+static const Gp__Receipt *
+output_receipt_of(const Gp__Response *resp)
 {
 	const Gp__Receipt	*rc;
-	json_t			*w;
-	size_t			 i;
 
-	if (resp->body_case == GP__RESPONSE__BODY_ERROR)
-		return output_error(json, resp->error);
 	if (resp->body_case != GP__RESPONSE__BODY_SUBMIT ||
 	    resp->submit == NULL || (rc = resp->submit->receipt) == NULL ||
 	    rc->receipt == NULL || rc->unit == NULL || rc->period == NULL ||
-	    rc->received_at == NULL || !rc->has_revision) {
-		output_failure(json, EX_PROTOCOL, "the server's answer is not "
-		    "a receipt; check that gp-client and gpd versions match");
-		return EX_PROTOCOL;
-	}
+	    rc->received_at == NULL || !rc->has_revision)
+		return NULL;
+	return rc;
+}
+
+static json_t *
+output_json_receipt(const Gp__Response *resp, const char *id)
+{
+	const Gp__Receipt	*rc = resp->submit->receipt;
+
 	if (rc->submission_id != NULL)
 		id = rc->submission_id;
+	return json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:b, s:o, s:o}",
+	    "status", "accepted",
+	    "unit", output_json_text(rc->unit),
+	    "period", output_json_text(rc->period),
+	    "revision", (json_int_t)rc->revision,
+	    "receipt", output_json_text(rc->receipt),
+	    "received_at", output_json_text(rc->received_at),
+	    "duplicate", rc->has_duplicate && rc->duplicate,
+	    "late", rc->has_late && rc->late,
+	    "warnings", output_json_answer_warnings(resp->submit),
+	    "id", output_json_text(id));
+}
 
-	if (json) {
-		if ((w = json_array()) != NULL) {
-			for (i = 0; i < resp->submit->n_warnings; i++) {
-				if (json_array_append_new(w, output_json_text(
-				    resp->submit->warnings[i])) == -1) {
-					json_decref(w);
-					w = NULL;
-					break;
-				}
-			}
-		}
-		output_json_print(json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, "
-		    "s:b, s:b, s:o, s:o}",
-		    "status", "accepted",
-		    "unit", output_json_text(rc->unit),
-		    "period", output_json_text(rc->period),
-		    "revision", (json_int_t)rc->revision,
-		    "receipt", output_json_text(rc->receipt),
-		    "received_at", output_json_text(rc->received_at),
-		    "duplicate", rc->has_duplicate && rc->duplicate,
-		    "late", rc->has_late && rc->late,
-		    "warnings", w,
-		    "id", output_json_text(id)));
-		return EX_OK;
-	}
+static void
+output_receipt_lines(const Gp__Response *resp)
+{
+	const Gp__Receipt	*rc = resp->submit->receipt;
+	size_t			 i;
 
 	output_line(stdout, "%s %s %s revision %u receipt %s  received %s%s%s",
 	    rc->duplicate ? "duplicate" : "accepted", rc->unit, rc->period,
@@ -395,5 +475,351 @@ output_submit(int json, const Gp__Response *resp, const char *id)
 		output_line(stdout, "warning: %s",
 		    resp->submit->warnings[i] != NULL ?
 		    resp->submit->warnings[i] : "");
+}
+
+int
+output_submit(int json, const Gp__Response *resp, const char *id)
+{
+	if (resp->body_case == GP__RESPONSE__BODY_ERROR)
+		return output_error(json, resp->error);
+	if (output_receipt_of(resp) == NULL) {
+		output_failure(json, EX_PROTOCOL, "the server's answer is not "
+		    "a receipt; check that gp-client and gpd versions match");
+		return EX_PROTOCOL;
+	}
+	if (json)
+		output_json_print(output_json_receipt(resp, id));
+	else
+		output_receipt_lines(resp);
 	return EX_OK;
+}
+
+void
+output_queued(int json, const char *sentence, const char *id,
+    const char *unit, const char *period, const char *reason,
+    const char *outbox)
+{
+	if (sentence == NULL)
+		sentence = "out of memory";
+	output_line(stderr, OUTPUT_PREFIX "%s", sentence);
+	if (json)
+		output_json_print(json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, "
+		    "s:o, s:o}",
+		    "status", "queued",
+		    "code", "try_later",
+		    "message", output_json_text(sentence),
+		    "id", output_json_text(id),
+		    "unit", output_json_text(unit),
+		    "period", output_json_text(period),
+		    "reason", output_json_text(reason),
+		    "outbox", output_json_text(outbox)));
+}
+
+void
+output_note(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n == -1) {
+		fputs(OUTPUT_PREFIX "out of memory\n", stderr);
+		return;
+	}
+	output_line(stderr, OUTPUT_PREFIX "%s", s);
+	free(s);
+}
+
+static json_t *
+output_json_entry(const struct outbox_entry *e)
+{
+	return json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:I, s:o, s:o}",
+	    "id", output_json_text(e->id),
+	    "unit", output_json_text(e->unit),
+	    "period", output_json_text(e->period),
+	    "state", outbox_state_name(e->state),
+	    "first_attempt", output_json_time(e->first_attempt),
+	    "last_attempt", output_json_time(e->last_attempt),
+	    "attempts", (json_int_t)e->attempts,
+	    "last_error", output_json_text(e->last_error),
+	    "content_hash", output_json_text(e->content_hash));
+}
+
+void
+output_outbox(int json, struct outbox_entry **v, size_t n, const char *path)
+{
+	json_t	*a;
+	char	 t[32];
+	size_t	 i;
+
+	if (json) {
+		if ((a = json_array()) == NULL) {
+			output_json_print(NULL);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (json_array_append_new(a,
+			    output_json_entry(v[i])) == -1) {
+				json_decref(a);
+				a = NULL;
+				break;
+			}
+		}
+		output_json_print(a);
+		return;
+	}
+	if (n == 0) {
+		output_line(stdout, "the outbox is empty (%s)", path);
+		return;
+	}
+	output_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5s  %s", "STATE",
+	    "UNIT", "PERIOD", "ID", "FIRST ATTEMPT", "TRIES", "LAST ERROR");
+	for (i = 0; i < n; i++)
+		output_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5lld  %s",
+		    outbox_state_name(v[i]->state), v[i]->unit, v[i]->period,
+		    v[i]->id, output_time(v[i]->first_attempt, t, sizeof(t)),
+		    (long long)v[i]->attempts,
+		    v[i]->last_error != NULL ? v[i]->last_error : "-");
+}
+
+void
+output_outbox_changed(int json, int dropped, const struct outbox_entry *e)
+{
+	if (json)
+		output_json_print(json_pack("{s:s, s:o, s:o, s:o}",
+		    "status", dropped ? "dropped" : "waiting",
+		    "id", output_json_text(e->id),
+		    "unit", output_json_text(e->unit),
+		    "period", output_json_text(e->period)));
+	else if (dropped)
+		output_line(stdout, "dropped %s %s %s from the outbox", e->unit,
+		    e->period, e->id);
+	else
+		output_line(stdout, "%s %s %s waits again; 'gp-client flush' "
+		    "sends it", e->unit, e->period, e->id);
+}
+
+static json_t *
+output_json_kept_receipt(const struct outbox_receipt *r)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:b, s:b, s:o, s:o, "
+	    "s:o, s:b}",
+	    "receipt", output_json_text(r->receipt),
+	    "id", output_json_text(r->submission_id),
+	    "unit", output_json_text(r->unit),
+	    "period", output_json_text(r->period),
+	    "revision", (json_int_t)r->revision,
+	    "received_at", output_json_text(r->received_at),
+	    "duplicate", r->duplicate,
+	    "late", r->late,
+	    "server", output_json_text(r->server),
+	    "stored_at", output_json_time(r->stored_at),
+	    "content_hash", output_json_text(r->content_hash),
+	    "signed", r->signature != NULL);
+}
+
+void
+output_receipts(int json, struct outbox_receipt **v, size_t n)
+{
+	json_t	*a;
+	size_t	 i;
+
+	if (json) {
+		if ((a = json_array()) == NULL) {
+			output_json_print(NULL);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (json_array_append_new(a,
+			    output_json_kept_receipt(v[i])) == -1) {
+				json_decref(a);
+				a = NULL;
+				break;
+			}
+		}
+		output_json_print(a);
+		return;
+	}
+	if (n == 0) {
+		output_line(stdout, "no receipts kept");
+		return;
+	}
+	output_line(stdout, "%-20s %-16s %-7s %3s  %-36s %-36s %s", "RECEIVED",
+	    "UNIT", "PERIOD", "REV", "ID", "RECEIPT", "NOTE");
+	for (i = 0; i < n; i++)
+		output_line(stdout, "%-20s %-16s %-7s %3u  %-36s %-36s %s%s%s",
+		    v[i]->received_at, v[i]->unit, v[i]->period,
+		    v[i]->revision, v[i]->submission_id, v[i]->receipt,
+		    v[i]->duplicate ? "duplicate" : "",
+		    v[i]->duplicate && v[i]->late ? "," : "",
+		    v[i]->late ? "late" : "");
+}
+
+struct output_flush {
+	int	 json;
+	int	 progress;
+	size_t	 delivered;
+	size_t	 duplicates;
+	size_t	 refused;
+	json_t	*sent;		/* with json */
+	json_t	*refusals;
+};
+
+struct output_flush *
+output_flush_new(int json, int progress)
+{
+	struct output_flush	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->json = json;
+	f->progress = progress && !json;
+	if (json && ((f->sent = json_array()) == NULL ||
+	    (f->refusals = json_array()) == NULL)) {
+		json_decref(f->sent);
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void
+output_flush_sending(struct output_flush *f, size_t n, size_t total,
+    const struct outbox_entry *e)
+{
+	char	t[32];
+
+	if (!f->progress)
+		return;
+	output_line(stdout, "[%zu/%zu] sending %s %s %s (queued %s, %lld "
+	    "earlier %s)", n, total < n ? n : total, e->unit, e->period,
+	    e->id, output_time(e->first_attempt, t, sizeof(t)),
+	    (long long)e->attempts, e->attempts == 1 ? "try" : "tries");
+	fflush(stdout);
+}
+
+void
+output_flush_receipt(struct output_flush *f, const Gp__Response *resp,
+    const char *id)
+{
+	const Gp__Receipt	*rc = resp->submit->receipt;
+
+	f->delivered++;
+	if (rc->has_duplicate && rc->duplicate)
+		f->duplicates++;
+	if (f->json) {
+		json_array_append_new(f->sent, output_json_receipt(resp, id));
+		return;
+	}
+	output_receipt_lines(resp);
+}
+
+void
+output_flush_refused(struct output_flush *f, const struct outbox_entry *e,
+    const Gp__Error *err, const char *message)
+{
+	f->refused++;
+	if (f->json) {
+		json_array_append_new(f->refusals, json_pack("{s:o, s:o, s:o, "
+		    "s:s, s:o, s:o}",
+		    "id", output_json_text(e->id),
+		    "unit", output_json_text(e->unit),
+		    "period", output_json_text(e->period),
+		    "code", err != NULL ? output_error_name(err) : "protocol",
+		    "message", output_json_text(message),
+		    "errors", output_json_field_errors(err)));
+		return;
+	}
+	output_line(stdout, "refused %s %s %s: %s; kept in the outbox "
+	    "('gp-client outbox --drop %s' removes it)", e->unit, e->period,
+	    e->id, message, e->id);
+	if (err != NULL)
+		output_field_errors(stdout, "  ", err);
+}
+
+void
+output_flush_kept(struct output_flush *f, const struct outbox_entry *e,
+    const char *reason)
+{
+	if (f->json)
+		return;
+	output_line(stdout, "waiting %s %s %s: %s", e->unit, e->period, e->id,
+	    reason);
+}
+
+void
+output_flush_end(struct output_flush *f, size_t waiting, size_t failed,
+    int status, const char *sentence)
+{
+	const char	*state;
+
+	state = status == EX_OK ? "empty" : waiting > 0 ? "waiting" :
+	    failed > 0 ? "refused" : "error";
+	if (sentence != NULL)
+		output_line(stderr, OUTPUT_PREFIX "%s", sentence);
+	if (f->json) {
+		output_json_print(json_pack("{s:s, s:o, s:o, s:I, s:I, s:o}",
+		    "status", state,
+		    "delivered", f->sent,
+		    "refused", f->refusals,
+		    "waiting", (json_int_t)waiting,
+		    "failed", (json_int_t)failed,
+		    "message", output_json_text(sentence)));
+		f->sent = f->refusals = NULL;
+	} else
+		output_line(stdout, "flush: %zu delivered (%zu duplicate%s), "
+		    "%zu refused; the outbox holds %zu waiting, %zu refused",
+		    f->delivered, f->duplicates, f->duplicates == 1 ? "" : "s",
+		    f->refused, waiting, failed);
+	json_decref(f->sent);
+	json_decref(f->refusals);
+	free(f);
+}
+
+static const char *const output_levels[] = {
+	[OUTPUT_OK] = "OK",
+	[OUTPUT_WARN] = "WARN",
+	[OUTPUT_FAIL] = "FAIL",
+	[OUTPUT_SKIP] = "SKIP"
+};
+
+void
+output_check(int json, const struct output_check *c)
+{
+	if (json)
+		return;
+	output_line(stdout, "%-4s %-11s %s", output_levels[c->level], c->name,
+	    c->message);
+	fflush(stdout);
+}
+
+void
+output_doctor(int json, const struct output_check *v, size_t n, int status)
+{
+	json_t	*a;
+	size_t	 i;
+
+	if (!json)
+		return;
+	if ((a = json_array()) == NULL) {
+		output_json_print(NULL);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (json_array_append_new(a, json_pack("{s:s, s:s, s:o}",
+		    "check", v[i].name,
+		    "result", output_levels[v[i].level],
+		    "message", output_json_text(v[i].message))) == -1) {
+			json_decref(a);
+			output_json_print(NULL);
+			return;
+		}
+	}
+	output_json_print(json_pack("{s:s, s:i, s:o}",
+	    "status", status == EX_OK ? "ok" : "fail",
+	    "exit", status,
+	    "checks", a));
 }

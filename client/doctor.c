@@ -1,0 +1,645 @@
+/*
+ * gp-client doctor. The local checks read the files with OpenSSL directly,
+ * so that each problem gets its own line; the network checks then go
+ * through conn.c exactly as submit does.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "gp.pb-c.h"
+#include "conn.h"
+#include "outbox.h"
+#include "output.h"
+#include "doctor.h"
+
+#define DOCTOR_REQUEST_ID	1
+#define DOCTOR_NCHECKS		10
+
+struct doctor {
+	const struct doctor_input	*in;
+	int				 json;
+	struct output_check		 checks[DOCTOR_NCHECKS];
+	size_t				 n;
+	int				 status;	/* of the first FAIL */
+	X509				*cert;
+	STACK_OF(X509)			*chain;		/* after the leaf */
+	X509_STORE			*store;
+	char				 cn[128];
+	int				 local_ok;	/* files all good */
+	Gp__Response			*whoami;	/* the answer, if any */
+	time_t				 whoami_at;
+};
+
+static void	doctor_say(struct doctor *, const char *, enum output_level,
+		    int, const char *, ...)
+		    __attribute__((format(printf, 5, 6)));
+
+/* Records and prints one check; status is what a FAIL exits with. */
+static void
+doctor_say(struct doctor *d, const char *name, enum output_level level,
+    int status, const char *fmt, ...)
+{
+	struct output_check	*c;
+	va_list			 ap;
+
+	if (d->n == DOCTOR_NCHECKS)
+		return;
+	c = &d->checks[d->n++];
+	c->name = name;
+	c->level = level;
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof(c->message), fmt, ap);
+	va_end(ap);
+	if (level == OUTPUT_FAIL && d->status == EX_OK)
+		d->status = status;
+	output_check(d->json, c);
+}
+
+static const char *
+doctor_ssl_reason(void)
+{
+	const char	*s;
+
+	if ((s = ERR_reason_error_string(ERR_peek_last_error())) == NULL)
+		return "not PEM";
+	return s;
+}
+
+static int
+doctor_no_passphrase(char *buf, int size, int rwflag, void *arg)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	(void)arg;
+	return -1;
+}
+
+/* An ASN1_TIME as YYYY-MM-DD. */
+static const char *
+doctor_date(const ASN1_TIME *t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (ASN1_TIME_to_tm(t, &tm) != 1 ||
+	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static void
+doctor_cn(X509 *x, char *buf, size_t len)
+{
+	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x),
+	    NID_commonName, buf, (int)len) < 0)
+		snprintf(buf, len, "(no CN)");
+}
+
+static void
+doctor_config(struct doctor *d)
+{
+	const struct conn_config	*c = &d->in->conn;
+	char				 missing[128] = "";
+
+	if (d->in->config_error != NULL) {
+		doctor_say(d, "config", OUTPUT_FAIL, EX_CONFIG, "%s",
+		    d->in->config_error);
+		return;
+	}
+	snprintf(missing, sizeof(missing), "%s%s%s%s",
+	    c->server == NULL ? ", server" : "", c->ca == NULL ? ", ca" : "",
+	    c->cert == NULL ? ", cert" : "", c->key == NULL ? ", key" : "");
+	if (missing[0] != '\0') {
+		doctor_say(d, "config", OUTPUT_FAIL, EX_CONFIG, "%s: %s not "
+		    "set; give them in [client] of the configuration file (-c "
+		    "or $GP_CLIENT_CONF) or as -s, --ca, --cert, --key",
+		    d->in->config != NULL ? d->in->config : "no configuration "
+		    "file", missing + 2);
+		return;
+	}
+	doctor_say(d, "config", OUTPUT_OK, EX_OK, "%s: server %s, ca, cert "
+	    "and key set", d->in->config != NULL ? d->in->config :
+	    "command line", c->server);
+}
+
+static void
+doctor_ca(struct doctor *d)
+{
+	const char	*path = d->in->conn.ca;
+	BIO		*bio;
+	X509		*x;
+	char		 cn[128], date[32];
+	int		 n = 0, expired = 0;
+
+	if (path == NULL) {
+		doctor_say(d, "ca", OUTPUT_SKIP, EX_OK, "no CA certificate "
+		    "given");
+		return;
+	}
+	ERR_clear_error();
+	if ((bio = BIO_new_file(path, "r")) == NULL) {
+		doctor_say(d, "ca", OUTPUT_FAIL, EX_CONFIG, "cannot read %s: "
+		    "%s; check --ca or 'ca'", path, strerror(errno));
+		return;
+	}
+	if ((d->store = X509_STORE_new()) == NULL) {
+		BIO_free(bio);
+		doctor_say(d, "ca", OUTPUT_FAIL, EX_OSERR, "out of memory");
+		return;
+	}
+	cn[0] = '\0';
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (n++ == 0) {
+			doctor_cn(x, cn, sizeof(cn));
+			doctor_date(X509_get0_notAfter(x), date, sizeof(date));
+		}
+		if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0)
+			expired++;
+		X509_STORE_add_cert(d->store, x);
+		X509_free(x);
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	if (n == 0) {
+		doctor_say(d, "ca", OUTPUT_FAIL, EX_CONFIG, "%s holds no PEM "
+		    "certificate; give the provincial federation's CA "
+		    "certificate with --ca", path);
+		return;
+	}
+	if (expired > 0) {
+		doctor_say(d, "ca", OUTPUT_FAIL, EX_CONFIG, "%s: %d of %d CA "
+		    "certificate%s expired; ask the provincial federation for "
+		    "the current CA certificate", path, expired, n,
+		    n == 1 ? "" : "s");
+		return;
+	}
+	doctor_say(d, "ca", OUTPUT_OK, EX_OK, "%s: %s (valid until %s)%s",
+	    path, cn, date, n > 1 ? " and more" : "");
+}
+
+static int
+doctor_cert(struct doctor *d)
+{
+	const char	*path = d->in->conn.cert;
+	X509_STORE_CTX	*ctx;
+	BIO		*bio;
+	X509		*x;
+	int		 ok;
+
+	if (path == NULL) {
+		doctor_say(d, "certificate", OUTPUT_SKIP, EX_OK, "no "
+		    "certificate given");
+		return -1;
+	}
+	ERR_clear_error();
+	if ((bio = BIO_new_file(path, "r")) == NULL) {
+		doctor_say(d, "certificate", OUTPUT_FAIL, EX_CONFIG, "cannot "
+		    "read %s: %s; check --cert or 'cert'", path,
+		    strerror(errno));
+		return -1;
+	}
+	if ((d->cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL) {
+		doctor_say(d, "certificate", OUTPUT_FAIL, EX_CONFIG, "cannot "
+		    "load %s (%s): give this unit's PEM certificate", path,
+		    doctor_ssl_reason());
+		BIO_free(bio);
+		return -1;
+	}
+	if ((d->chain = sk_X509_new_null()) != NULL) {
+		while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+			if (sk_X509_push(d->chain, x) == 0)
+				X509_free(x);
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	doctor_cn(d->cert, d->cn, sizeof(d->cn));
+
+	if (d->store == NULL) {
+		doctor_say(d, "certificate", OUTPUT_OK, EX_OK, "%s: CN %s "
+		    "(not checked against a CA)", path, d->cn);
+		return 0;
+	}
+	/* Expiry has a line of its own: leave the time out here. */
+	if ((ctx = X509_STORE_CTX_new()) == NULL ||
+	    X509_STORE_CTX_init(ctx, d->store, d->cert, d->chain) != 1) {
+		X509_STORE_CTX_free(ctx);
+		doctor_say(d, "certificate", OUTPUT_FAIL, EX_OSERR, "out of "
+		    "memory");
+		return -1;
+	}
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
+	ok = X509_verify_cert(ctx) == 1;
+	if (!ok)
+		doctor_say(d, "certificate", OUTPUT_FAIL, EX_CONFIG, "%s (CN "
+		    "%s) is not valid under the CA %s: %s; ask the provincial "
+		    "federation for a certificate from their CA", path, d->cn,
+		    d->in->conn.ca, X509_verify_cert_error_string(
+		    X509_STORE_CTX_get_error(ctx)));
+	else
+		doctor_say(d, "certificate", OUTPUT_OK, EX_OK, "%s: CN %s, "
+		    "issued by the CA", path, d->cn);
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
+static int
+doctor_key(struct doctor *d)
+{
+	const char	*path = d->in->conn.key;
+	EVP_PKEY	*pkey;
+	BIO		*bio;
+	int		 ok;
+
+	if (path == NULL || d->cert == NULL) {
+		doctor_say(d, "key", OUTPUT_SKIP, EX_OK, "%s", path == NULL ?
+		    "no private key given" : "no certificate to match");
+		return -1;
+	}
+	ERR_clear_error();
+	if ((bio = BIO_new_file(path, "r")) == NULL) {
+		doctor_say(d, "key", OUTPUT_FAIL, EX_CONFIG, "cannot read %s: "
+		    "%s; check --key or 'key'", path, strerror(errno));
+		return -1;
+	}
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, doctor_no_passphrase, NULL);
+	BIO_free(bio);
+	if (pkey == NULL) {
+		doctor_say(d, "key", OUTPUT_FAIL, EX_CONFIG, "cannot load %s "
+		    "(%s): give the unencrypted PEM key", path,
+		    doctor_ssl_reason());
+		ERR_clear_error();
+		return -1;
+	}
+	ok = X509_check_private_key(d->cert, pkey) == 1;
+	EVP_PKEY_free(pkey);
+	ERR_clear_error();
+	if (!ok) {
+		doctor_say(d, "key", OUTPUT_FAIL, EX_CONFIG, "%s does not "
+		    "belong to the certificate %s: give the key the "
+		    "certificate was made for", path, d->in->conn.cert);
+		return -1;
+	}
+	doctor_say(d, "key", OUTPUT_OK, EX_OK, "%s matches the certificate",
+	    path);
+	return 0;
+}
+
+static int
+doctor_expiry(struct doctor *d)
+{
+	const ASN1_TIME	*before, *after;
+	char		 date[32];
+	int		 days, secs;
+
+	if (d->cert == NULL) {
+		doctor_say(d, "expiry", OUTPUT_SKIP, EX_OK, "no certificate");
+		return -1;
+	}
+	before = X509_get0_notBefore(d->cert);
+	after = X509_get0_notAfter(d->cert);
+	if (X509_cmp_current_time(before) > 0) {
+		doctor_say(d, "expiry", OUTPUT_FAIL, EX_CONFIG, "the "
+		    "certificate is valid only from %s: check this machine's "
+		    "clock and date", doctor_date(before, date, sizeof(date)));
+		return -1;
+	}
+	doctor_date(after, date, sizeof(date));
+	if (X509_cmp_current_time(after) < 0) {
+		doctor_say(d, "expiry", OUTPUT_FAIL, EX_CONFIG, "the "
+		    "certificate expired on %s: ask the provincial federation "
+		    "for a new one", date);
+		return -1;
+	}
+	if (ASN1_TIME_diff(&days, &secs, NULL, after) != 1)
+		days = 0;
+	if (days < DOCTOR_EXPIRY_WARN_DAYS)
+		doctor_say(d, "expiry", OUTPUT_WARN, EX_OK, "the certificate "
+		    "expires in %d day%s (%s): ask the provincial federation "
+		    "for a new one now", days, days == 1 ? "" : "s", date);
+	else
+		doctor_say(d, "expiry", OUTPUT_OK, EX_OK, "the certificate is "
+		    "valid until %s (%d days)", date, days);
+	return 0;
+}
+
+static int
+doctor_reach(struct doctor *d)
+{
+	struct conn	*c;
+	struct timespec	 t0, t1;
+	char		*cause = NULL;
+	long		 ms;
+
+	if (d->in->conn.server == NULL) {
+		doctor_say(d, "reachable", OUTPUT_SKIP, EX_OK, "no server "
+		    "given");
+		return -1;
+	}
+	if ((c = conn_new_plain(d->in->conn.server, d->in->conn.timeout,
+	    &cause)) == NULL) {
+		doctor_say(d, "reachable", OUTPUT_FAIL, EX_CONFIG, "%s",
+		    cause != NULL ? cause : "out of memory");
+		free(cause);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (conn_reach(c, &cause) == -1) {
+		doctor_say(d, "reachable", OUTPUT_FAIL, conn_status(c),
+		    "cannot reach %s (%s): check the address, the network, "
+		    "and with the provincial federation that gpd runs",
+		    d->in->conn.server, conn_reason(c));
+		free(cause);
+		conn_free(c);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	doctor_say(d, "reachable", OUTPUT_OK, EX_OK, "%s accepts TCP "
+	    "connections (%ld ms)", d->in->conn.server, ms);
+	conn_free(c);
+	return 0;
+}
+
+/* The handshake and a whoami exchange: the server's verdict on us. */
+static void
+doctor_tls(struct doctor *d, int reachable)
+{
+	Gp__Request		 req = GP__REQUEST__INIT;
+	Gp__WhoamiRequest	 who = GP__WHOAMI_REQUEST__INIT;
+	struct conn		*c;
+	char			*cause = NULL;
+
+	if (!reachable || !d->local_ok) {
+		doctor_say(d, "tls", OUTPUT_SKIP, EX_OK, "%s",
+		    !reachable ? "the server cannot be reached" :
+		    "the CA, certificate or key is not usable");
+		return;
+	}
+	if ((c = conn_new(&d->in->conn, &cause)) == NULL) {
+		doctor_say(d, "tls", OUTPUT_FAIL, EX_CONFIG, "%s",
+		    cause != NULL ? cause : "out of memory");
+		free(cause);
+		return;
+	}
+	req.has_id = 1;
+	req.id = DOCTOR_REQUEST_ID;
+	req.body_case = GP__REQUEST__BODY_WHOAMI;
+	req.whoami = &who;
+	/* With TLS 1.3 the server's verdict on our certificate comes with
+	 * the first answer: the handshake alone proves nothing. */
+	if (conn_connect(c, &cause) == -1 ||
+	    conn_request(c, &req, &d->whoami, &cause) == -1) {
+		doctor_say(d, "tls", OUTPUT_FAIL, conn_status(c), "%s",
+		    cause != NULL ? cause : "out of memory");
+		free(cause);
+		conn_free(c);
+		return;
+	}
+	d->whoami_at = time(NULL);
+	doctor_say(d, "tls", OUTPUT_OK, EX_OK, "%s with %s: the server's "
+	    "certificate verified, ALPN gp/1, this certificate accepted",
+	    conn_tls_version(c), d->in->conn.server);
+	conn_free(c);
+}
+
+static void
+doctor_identity(struct doctor *d)
+{
+	const Gp__WhoamiResponse	*w;
+	const Gp__Error			*err;
+
+	if (d->whoami == NULL) {
+		doctor_say(d, "identity", OUTPUT_SKIP, EX_OK, "no answer from "
+		    "the server");
+		return;
+	}
+	if (d->whoami->body_case == GP__RESPONSE__BODY_ERROR) {
+		err = d->whoami->error;
+		if (err != NULL && err->has_code &&
+		    err->code == GP__ERROR_CODE__BAD_REQUEST) {
+			doctor_say(d, "identity", OUTPUT_WARN, EX_OK, "server "
+			    "too old for whoami: it accepts the certificate, "
+			    "but cannot say which unit it takes it for");
+			return;
+		}
+		if (output_error_status(err) == EX_TEMPFAIL) {
+			doctor_say(d, "identity", OUTPUT_WARN, EX_OK, "the "
+			    "server is busy (%s): run doctor again later",
+			    err->message != NULL ? err->message :
+			    output_error_name(err));
+			return;
+		}
+		doctor_say(d, "identity", OUTPUT_FAIL,
+		    output_error_status(err), "the server refused whoami: %s",
+		    err != NULL && err->message != NULL ? err->message :
+		    output_error_name(err));
+		return;
+	}
+	if (d->whoami->body_case != GP__RESPONSE__BODY_WHOAMI ||
+	    (w = d->whoami->whoami) == NULL || w->cn == NULL ||
+	    w->role == NULL) {
+		doctor_say(d, "identity", OUTPUT_FAIL, EX_PROTOCOL, "the "
+		    "server's answer to whoami is not one; check that "
+		    "gp-client and gpd versions match");
+		return;
+	}
+	if (strcmp(w->role, "unit") == 0)
+		doctor_say(d, "identity", OUTPUT_OK, EX_OK, "the server takes "
+		    "this certificate for unit %s \"%s\"%s%s", w->cn,
+		    w->unit_name != NULL ? w->unit_name : "?",
+		    w->version != NULL ? ", gpd " : "",
+		    w->version != NULL ? w->version : "");
+	else if (strcmp(w->role, "admin") == 0)
+		doctor_say(d, "identity", OUTPUT_OK, EX_OK, "the server takes "
+		    "this certificate for %s, an administrator%s%s", w->cn,
+		    w->version != NULL ? ", gpd " : "",
+		    w->version != NULL ? w->version : "");
+	else
+		doctor_say(d, "identity", OUTPUT_FAIL, EX_NOPERM, "the server "
+		    "accepts the certificate but does not know %s as a unit: "
+		    "ask the provincial federation to add it to the unit "
+		    "registry", w->cn);
+}
+
+static void
+doctor_clock(struct doctor *d)
+{
+	const Gp__WhoamiResponse	*w;
+	long long			 diff, abs;
+
+	if (d->whoami == NULL ||
+	    d->whoami->body_case != GP__RESPONSE__BODY_WHOAMI ||
+	    (w = d->whoami->whoami) == NULL || !w->has_server_time) {
+		if (d->whoami != NULL)
+			doctor_say(d, "clock", OUTPUT_WARN, EX_OK, "cannot "
+			    "compare with the server's clock (it did not "
+			    "say its time)");
+		else
+			doctor_say(d, "clock", OUTPUT_SKIP, EX_OK, "no answer "
+			    "from the server");
+		return;
+	}
+	diff = (long long)d->whoami_at - (long long)w->server_time;
+	abs = diff < 0 ? -diff : diff;
+	if (abs > DOCTOR_CLOCK_FAIL)
+		doctor_say(d, "clock", OUTPUT_FAIL, EX_CONFIG, "this machine's "
+		    "clock is %lld s %s the server's: set the date, time and "
+		    "time zone (timedatectl set-ntp true)", abs,
+		    diff > 0 ? "ahead of" : "behind");
+	else if (abs > DOCTOR_CLOCK_WARN)
+		doctor_say(d, "clock", OUTPUT_WARN, EX_OK, "this machine's "
+		    "clock is %lld s %s the server's: synchronise it "
+		    "(timedatectl set-ntp true)", abs,
+		    diff > 0 ? "ahead of" : "behind");
+	else
+		doctor_say(d, "clock", OUTPUT_OK, EX_OK, "within %lld s of "
+		    "the server's", abs);
+}
+
+/* Whether path could be created: its first existing ancestor is a
+ * directory we may write in. */
+static int
+doctor_creatable(const char *path, char *dir, size_t len)
+{
+	struct stat	 sb;
+	char		*p;
+
+	snprintf(dir, len, "%s", path);
+	while ((p = strrchr(dir, '/')) != NULL) {
+		if (p == dir)
+			p[1] = '\0';
+		else
+			*p = '\0';
+		if (stat(dir, &sb) == 0)
+			return S_ISDIR(sb.st_mode) &&
+			    access(dir, W_OK | X_OK) == 0;
+		if (p == dir)
+			break;
+	}
+	return 0;
+}
+
+static void
+doctor_outbox(struct doctor *d)
+{
+	const char		 *path = d->in->outbox;
+	struct outbox		 *ob;
+	struct outbox_entry	**v = NULL;
+	char			 *cause = NULL, dir[1024], t[32];
+	size_t			  n = 0, i, waiting = 0, failed = 0;
+	int64_t			  oldest = 0;
+	struct tm		  tm;
+	time_t			  tt;
+
+	if (path == NULL) {
+		doctor_say(d, "outbox", OUTPUT_FAIL, EX_CANTCREAT, "%s",
+		    d->in->outbox_error != NULL ? d->in->outbox_error :
+		    "no outbox path");
+		return;
+	}
+	if ((ob = outbox_open(path, 0, &cause)) == NULL) {
+		if (cause == NULL && errno == ENOENT) {
+			if (doctor_creatable(path, dir, sizeof(dir)))
+				doctor_say(d, "outbox", OUTPUT_OK, EX_OK,
+				    "empty (%s will be made when needed)",
+				    path);
+			else
+				doctor_say(d, "outbox", OUTPUT_FAIL,
+				    EX_CANTCREAT, "%s cannot be made: %s is "
+				    "not writable; use --outbox PATH", path,
+				    dir);
+			return;
+		}
+		doctor_say(d, "outbox", OUTPUT_FAIL, EX_CANTCREAT, "%s",
+		    cause != NULL ? cause : "out of memory");
+		free(cause);
+		return;
+	}
+	if (outbox_list(ob, &v, &n, &cause) == -1) {
+		doctor_say(d, "outbox", OUTPUT_FAIL, EX_IOERR, "%s",
+		    cause != NULL ? cause : "out of memory");
+		free(cause);
+		outbox_close(ob);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i]->state == OUTBOX_FAILED) {
+			failed++;
+			continue;
+		}
+		if (waiting++ == 0 || v[i]->first_attempt < oldest)
+			oldest = v[i]->first_attempt;
+	}
+	outbox_entries_free(v, n);
+	outbox_close(ob);
+
+	tt = (time_t)oldest;
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(t, sizeof(t), "?");
+	if (failed > 0)
+		doctor_say(d, "outbox", OUTPUT_FAIL, EX_DATAERR, "%zu "
+		    "report%s the server refused %s there: see 'gp-client "
+		    "outbox', correct and submit again, or drop", failed,
+		    failed == 1 ? "" : "s", failed == 1 ? "is" : "are");
+	else if (waiting > 0)
+		doctor_say(d, "outbox", OUTPUT_WARN, EX_OK, "%zu report%s "
+		    "waiting, the oldest since %s: run 'gp-client flush' (or "
+		    "enable gp-client-flush.timer)", waiting,
+		    waiting == 1 ? "" : "s", t);
+	else
+		doctor_say(d, "outbox", OUTPUT_OK, EX_OK, "empty (%s)", path);
+}
+
+int
+doctor_run(const struct doctor_input *in, int json)
+{
+	struct doctor	d;
+	int		reachable;
+
+	memset(&d, 0, sizeof(d));
+	d.in = in;
+	d.json = json;
+	d.status = EX_OK;
+
+	doctor_config(&d);
+	doctor_ca(&d);
+	d.local_ok = d.status == EX_OK && in->conn.ca != NULL;
+	if (doctor_cert(&d) == -1)
+		d.local_ok = 0;
+	if (doctor_key(&d) == -1)
+		d.local_ok = 0;
+	if (doctor_expiry(&d) == -1)
+		d.local_ok = 0;
+	reachable = doctor_reach(&d) == 0;
+	doctor_tls(&d, reachable);
+	doctor_identity(&d);
+	doctor_clock(&d);
+	doctor_outbox(&d);
+
+	output_doctor(json, d.checks, d.n, d.status);
+	if (d.whoami != NULL)
+		gp__response__free_unpacked(d.whoami, NULL);
+	X509_free(d.cert);
+	sk_X509_pop_free(d.chain, X509_free);
+	X509_STORE_free(d.store);
+	return d.status;
+}

@@ -1,0 +1,648 @@
+/*
+ * gp-client export writers (export.h): CSV through the table module's
+ * RFC 4180 records, JSON through jansson one object at a time, xlsx
+ * through libxlsxwriter in constant-memory mode, where each row goes to a
+ * temporary file as soon as the next one starts.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <xlsxwriter.h>
+
+#include "period.h"
+#include "table.h"
+#include "export.h"
+
+#define EXPORT_SHEET_ROWS	"Hoạt động"
+#define EXPORT_SHEET_SUMMARY	"Tổng hợp"
+
+struct export {
+	int			 format;	/* enum export_format */
+	char			*path;		/* NULL: standard output */
+	char			*tmp;
+	char			*period;
+	FILE			*f;
+	struct table		 csv;
+	size_t			 nrows;
+	int			 closed;
+
+	lxw_workbook		*wb;
+	lxw_worksheet		*rows;
+	lxw_worksheet		*summary;
+	lxw_format		*bold;
+	lxw_format		*heading;
+	lxw_format		*date;
+	lxw_format		*percent;
+	lxw_format		*total;
+	lxw_format		*total_percent;
+	lxw_row_t		 srow;		/* next row of the summary */
+};
+
+/* The ExportRow fields in order: CSV header and JSON keys. */
+enum export_col {
+	COL_UNIT, COL_UNIT_NAME, COL_PERIOD, COL_REVISION, COL_INDEX,
+	COL_AREA, COL_AREA_LABEL, COL_KIND, COL_KIND_LABEL, COL_OCCASION,
+	COL_OCCASION_LABEL, COL_STATUS, COL_STATUS_LABEL, COL_DATE,
+	COL_END_DATE, COL_TITLE, COL_LOCATION, COL_SESSIONS,
+	COL_PARTICIPANTS, COL_FEMALE, COL_NOTES, COL_COUNT
+};
+
+static const struct table_column export_csv_columns[COL_COUNT] = {
+	{ "unit", 0, TABLE_LEFT },
+	{ "unit_name", 0, TABLE_LEFT },
+	{ "period", 0, TABLE_LEFT },
+	{ "revision", 0, TABLE_RIGHT },
+	{ "index", 0, TABLE_RIGHT },
+	{ "area", 0, TABLE_LEFT },
+	{ "area_label", 0, TABLE_LEFT },
+	{ "kind", 0, TABLE_LEFT },
+	{ "kind_label", 0, TABLE_LEFT },
+	{ "occasion", 0, TABLE_LEFT },
+	{ "occasion_label", 0, TABLE_LEFT },
+	{ "status", 0, TABLE_LEFT },
+	{ "status_label", 0, TABLE_LEFT },
+	{ "date", 0, TABLE_LEFT },
+	{ "end_date", 0, TABLE_LEFT },
+	{ "title", 0, TABLE_LEFT },
+	{ "location", 0, TABLE_LEFT },
+	{ "sessions", 0, TABLE_RIGHT },
+	{ "participants", 0, TABLE_RIGHT },
+	{ "female", 0, TABLE_RIGHT },
+	{ "notes", 0, TABLE_LEFT }
+};
+
+/* Sheet 1: what a reader in the province sees, with column widths. */
+enum export_xcol {
+	X_UNIT, X_UNIT_NAME, X_PERIOD, X_REVISION, X_NUMBER, X_AREA, X_KIND,
+	X_OCCASION, X_STATUS, X_DATE, X_END_DATE, X_TITLE, X_LOCATION,
+	X_SESSIONS, X_PARTICIPANTS, X_FEMALE, X_NOTES, X_COUNT
+};
+
+static const struct {
+	const char	*heading;
+	double		 width;
+} export_xlsx_columns[X_COUNT] = {
+	{ "Mã đơn vị", 16 },
+	{ "Tên đơn vị", 28 },
+	{ "Kỳ báo cáo", 10 },
+	{ "Lần gửi", 8 },
+	{ "STT", 6 },
+	{ "Nội dung", 36 },
+	{ "Hình thức", 22 },
+	{ "Dịp", 24 },
+	{ "Tình trạng", 14 },
+	{ "Từ ngày", 11 },
+	{ "Đến ngày", 11 },
+	{ "Tên hoạt động", 50 },
+	{ "Địa điểm", 30 },
+	{ "Số buổi", 8 },
+	{ "Số người tham gia", 12 },
+	{ "Số nữ", 10 },
+	{ "Ghi chú", 40 }
+};
+
+/* Sheet 2 columns. */
+static const char *const export_summary_headings[] = {
+	"Nội dung", "Số báo cáo", "Số hoạt động", "Số buổi",
+	"Số người tham gia", "Số nữ", "Tỷ lệ nữ"
+};
+static const char *const export_indicator_headings[] = {
+	"Chỉ tiêu", "Tổng số", "Trong đó nữ", "Tỷ lệ nữ"
+};
+
+static int	export_cause(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static int
+export_cause(char **cause, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(cause, fmt, ap) == -1)
+		*cause = NULL;
+	va_end(ap);
+	return -1;
+}
+
+int
+export_format_parse(const char *s, int *format)
+{
+	if (strcmp(s, "csv") == 0)
+		*format = EXPORT_CSV;
+	else if (strcmp(s, "json") == 0)
+		*format = EXPORT_JSON;
+	else if (strcmp(s, "xlsx") == 0)
+		*format = EXPORT_XLSX;
+	else
+		return -1;
+	return 0;
+}
+
+static const char *
+export_where(const struct export *ex)
+{
+	return ex->path != NULL ? ex->path : "standard output";
+}
+
+static void
+export_xlsx_set_up(struct export *ex)
+{
+	lxw_col_t	c;
+
+	ex->bold = workbook_add_format(ex->wb);
+	format_set_bold(ex->bold);
+	ex->heading = workbook_add_format(ex->wb);
+	format_set_bold(ex->heading);
+	format_set_bottom(ex->heading, LXW_BORDER_THIN);
+	format_set_text_wrap(ex->heading);
+	format_set_align(ex->heading, LXW_ALIGN_VERTICAL_TOP);
+	ex->date = workbook_add_format(ex->wb);
+	format_set_num_format(ex->date, "dd/mm/yyyy");
+	ex->percent = workbook_add_format(ex->wb);
+	format_set_num_format(ex->percent, "0.0%");
+	ex->total = workbook_add_format(ex->wb);
+	format_set_bold(ex->total);
+	format_set_top(ex->total, LXW_BORDER_THIN);
+	ex->total_percent = workbook_add_format(ex->wb);
+	format_set_bold(ex->total_percent);
+	format_set_top(ex->total_percent, LXW_BORDER_THIN);
+	format_set_num_format(ex->total_percent, "0.0%");
+
+	for (c = 0; c < X_COUNT; c++) {
+		worksheet_set_column(ex->rows, c, c,
+		    export_xlsx_columns[c].width, NULL);
+		worksheet_write_string(ex->rows, 0, c,
+		    export_xlsx_columns[c].heading, ex->heading);
+	}
+	worksheet_freeze_panes(ex->rows, 1, 0);
+
+	worksheet_set_column(ex->summary, 0, 0, 60, NULL);
+	worksheet_set_column(ex->summary, 1, 6, 14, NULL);
+}
+
+/* Writes the xlsx to ex->tmp: libxlsxwriter opens it only at close, so
+ * an unwritable directory is found here, before any row comes. */
+static int
+export_xlsx_open(struct export *ex, char **cause)
+{
+	lxw_workbook_options	 opts;
+	FILE			*probe;
+
+	if ((probe = fopen(ex->tmp, "w")) == NULL)
+		return export_cause(cause, "cannot create %s: %s; check -o",
+		    ex->tmp, strerror(errno));
+	fclose(probe);
+
+	memset(&opts, 0, sizeof(opts));
+	opts.constant_memory = LXW_TRUE;
+	if ((ex->wb = workbook_new_opt(ex->tmp, &opts)) == NULL ||
+	    (ex->rows = workbook_add_worksheet(ex->wb,
+	    EXPORT_SHEET_ROWS)) == NULL ||
+	    (ex->summary = workbook_add_worksheet(ex->wb,
+	    EXPORT_SHEET_SUMMARY)) == NULL)
+		return export_cause(cause, "cannot start the workbook %s "
+		    "(out of memory or no temporary directory)", ex->tmp);
+	export_xlsx_set_up(ex);
+	ex->srow = 0;
+	return 0;
+}
+
+struct export *
+export_open(int format, const char *path, const char *period, char **cause)
+{
+	struct export	*ex;
+
+	*cause = NULL;
+	if ((ex = calloc(1, sizeof(*ex))) == NULL)
+		return NULL;
+	ex->format = format;
+	if ((ex->period = strdup(period)) == NULL)
+		goto fail;
+	if (strcmp(path, "-") != 0) {
+		if ((ex->path = strdup(path)) == NULL ||
+		    asprintf(&ex->tmp, "%s.tmp", path) == -1) {
+			ex->tmp = NULL;
+			goto fail;
+		}
+	} else if (format == EXPORT_XLSX) {
+		export_cause(cause, "an xlsx file cannot go to standard "
+		    "output: give -o FILE");
+		goto fail;
+	}
+
+	if (format == EXPORT_XLSX) {
+		if (export_xlsx_open(ex, cause) == -1)
+			goto fail;
+		return ex;
+	}
+	if (ex->path == NULL)
+		ex->f = stdout;
+	else if ((ex->f = fopen(ex->tmp, "w")) == NULL) {
+		export_cause(cause, "cannot create %s: %s; check -o", ex->tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	if (format == EXPORT_CSV) {
+		table_init(&ex->csv, ex->f, export_csv_columns, COL_COUNT,
+		    TABLE_CSV | TABLE_CSV_BOM);
+		table_header(&ex->csv);
+	}
+	return ex;
+
+fail:
+	export_free(ex);
+	return NULL;
+}
+
+static int
+export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
+{
+	char		 revision[16], idx[16], sessions[24], participants[24];
+	char		 female[24];
+	const char	*cells[COL_COUNT];
+
+	snprintf(revision, sizeof(revision), "%u", r->revision);
+	snprintf(idx, sizeof(idx), "%u", r->index);
+	snprintf(sessions, sizeof(sessions), "%llu",
+	    (unsigned long long)r->sessions);
+	snprintf(participants, sizeof(participants), "%llu",
+	    (unsigned long long)r->participants);
+	snprintf(female, sizeof(female), "%llu", (unsigned long long)r->female);
+	cells[COL_UNIT] = r->unit;
+	cells[COL_UNIT_NAME] = r->unit_name;
+	cells[COL_PERIOD] = r->period;
+	cells[COL_REVISION] = revision;
+	cells[COL_INDEX] = idx;
+	cells[COL_AREA] = r->area;
+	cells[COL_AREA_LABEL] = r->area_label;
+	cells[COL_KIND] = r->kind;
+	cells[COL_KIND_LABEL] = r->kind_label;
+	cells[COL_OCCASION] = r->occasion;
+	cells[COL_OCCASION_LABEL] = r->occasion_label;
+	cells[COL_STATUS] = r->status;
+	cells[COL_STATUS_LABEL] = r->status_label;
+	cells[COL_DATE] = r->date;
+	cells[COL_END_DATE] = r->end_date;
+	cells[COL_TITLE] = r->title;
+	cells[COL_LOCATION] = r->location;
+	cells[COL_SESSIONS] = sessions;
+	cells[COL_PARTICIPANTS] = participants;
+	cells[COL_FEMALE] = female;
+	cells[COL_NOTES] = r->notes;
+	if (table_row(&ex->csv, cells) == -1)
+		return export_cause(cause, "cannot write %s: %s",
+		    export_where(ex), strerror(errno));
+	return 0;
+}
+
+/* A JSON string, or null for an absent field; text that is not UTF-8
+ * is cleaned rather than failing the row. */
+static json_t *
+export_json_text(const char *s)
+{
+	json_t	*j;
+	char	*clean;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	if ((clean = table_clean(s)) == NULL)
+		return NULL;
+	j = json_string(clean);
+	free(clean);
+	return j;
+}
+
+static int
+export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
+{
+	json_t	*o;
+	int	 rv;
+
+	o = json_pack("{s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o}",
+	    "unit", export_json_text(r->unit),
+	    "unit_name", export_json_text(r->unit_name),
+	    "period", export_json_text(r->period),
+	    "revision", (json_int_t)r->revision,
+	    "index", (json_int_t)r->index,
+	    "area", export_json_text(r->area),
+	    "area_label", export_json_text(r->area_label),
+	    "kind", export_json_text(r->kind),
+	    "kind_label", export_json_text(r->kind_label),
+	    "occasion", export_json_text(r->occasion),
+	    "occasion_label", export_json_text(r->occasion_label),
+	    "status", export_json_text(r->status),
+	    "status_label", export_json_text(r->status_label),
+	    "date", export_json_text(r->date),
+	    "end_date", export_json_text(r->end_date),
+	    "title", export_json_text(r->title),
+	    "location", export_json_text(r->location),
+	    "sessions", (json_int_t)r->sessions,
+	    "participants", (json_int_t)r->participants,
+	    "female", (json_int_t)r->female,
+	    "notes", export_json_text(r->notes));
+	if (o == NULL)
+		return export_cause(cause, "out of memory");
+	fputs(ex->nrows == 0 ? "[\n" : ",\n", ex->f);
+	rv = json_dumpf(o, ex->f, JSON_COMPACT);
+	json_decref(o);
+	if (rv == -1 || ferror(ex->f))
+		return export_cause(cause, "cannot write %s: %s",
+		    export_where(ex), strerror(errno));
+	return 0;
+}
+
+/* A text cell; XML cannot carry control characters or broken UTF-8. */
+static lxw_error
+export_xlsx_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+    const char *s, lxw_format *fmt)
+{
+	lxw_error	 err;
+	char		*clean;
+
+	if (s == NULL || *s == '\0')
+		return LXW_NO_ERROR;
+	if ((clean = table_clean(s)) == NULL)
+		return LXW_ERROR_MEMORY_MALLOC_FAILED;
+	err = worksheet_write_string(ws, row, col, clean, fmt);
+	free(clean);
+	return err;
+}
+
+/* A date cell from YYYY-MM-DD, or the text as it came. */
+static lxw_error
+export_xlsx_date(struct export *ex, lxw_row_t row, lxw_col_t col,
+    const char *s)
+{
+	lxw_datetime	dt;
+	int32_t		day;
+	int		y, m, d;
+
+	if (s == NULL || *s == '\0')
+		return LXW_NO_ERROR;
+	if (date_parse(s, &day) == -1)
+		return export_xlsx_text(ex->rows, row, col, s, NULL);
+	date_to_ymd(day, &y, &m, &d);
+	memset(&dt, 0, sizeof(dt));
+	dt.year = y;
+	dt.month = m;
+	dt.day = d;
+	return worksheet_write_datetime(ex->rows, row, col, &dt, ex->date);
+}
+
+static int
+export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
+{
+	lxw_worksheet	*ws = ex->rows;
+	lxw_row_t	 row;
+	lxw_error	 err = LXW_NO_ERROR;
+
+	if (ex->nrows >= LXW_ROW_MAX - 1)
+		return export_cause(cause, "more than %u rows: too many for "
+		    "a spreadsheet; export as csv", LXW_ROW_MAX - 1);
+	row = (lxw_row_t)ex->nrows + 1;
+#define X(call)	do { if (err == LXW_NO_ERROR) err = (call); } while (0)
+	X(export_xlsx_text(ws, row, X_UNIT, r->unit, NULL));
+	X(export_xlsx_text(ws, row, X_UNIT_NAME, r->unit_name, NULL));
+	X(export_xlsx_text(ws, row, X_PERIOD, r->period, NULL));
+	X(worksheet_write_number(ws, row, X_REVISION, r->revision, NULL));
+	X(worksheet_write_number(ws, row, X_NUMBER, (double)r->index + 1,
+	    NULL));
+	X(export_xlsx_text(ws, row, X_AREA, r->area_label, NULL));
+	X(export_xlsx_text(ws, row, X_KIND, r->kind_label, NULL));
+	X(export_xlsx_text(ws, row, X_OCCASION, r->occasion_label, NULL));
+	X(export_xlsx_text(ws, row, X_STATUS, r->status_label, NULL));
+	X(export_xlsx_date(ex, row, X_DATE, r->date));
+	X(export_xlsx_date(ex, row, X_END_DATE, r->end_date));
+	X(export_xlsx_text(ws, row, X_TITLE, r->title, NULL));
+	X(export_xlsx_text(ws, row, X_LOCATION, r->location, NULL));
+	X(worksheet_write_number(ws, row, X_SESSIONS, (double)r->sessions,
+	    NULL));
+	X(worksheet_write_number(ws, row, X_PARTICIPANTS,
+	    (double)r->participants, NULL));
+	X(worksheet_write_number(ws, row, X_FEMALE, (double)r->female, NULL));
+	X(export_xlsx_text(ws, row, X_NOTES, r->notes, NULL));
+#undef X
+	if (err != LXW_NO_ERROR)
+		return export_cause(cause, "cannot write row %zu of %s: %s",
+		    ex->nrows + 1, ex->tmp, lxw_strerror(err));
+	return 0;
+}
+
+int
+export_row(struct export *ex, const Gp__ExportRow *r, char **cause)
+{
+	int	rv;
+
+	*cause = NULL;
+	switch (ex->format) {
+	case EXPORT_CSV:
+		rv = export_csv_row(ex, r, cause);
+		break;
+	case EXPORT_JSON:
+		rv = export_json_row(ex, r, cause);
+		break;
+	default:
+		rv = export_xlsx_row(ex, r, cause);
+		break;
+	}
+	if (rv == 0)
+		ex->nrows++;
+	return rv;
+}
+
+int
+export_wants_summary(const struct export *ex)
+{
+	return ex->format == EXPORT_XLSX;
+}
+
+static void
+export_headings(struct export *ex, const char *const *h, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		worksheet_write_string(ex->summary, ex->srow, (lxw_col_t)i,
+		    h[i], ex->heading);
+	ex->srow++;
+}
+
+/* Share of women as a fraction for a "0.0%" cell; none without people. */
+static void
+export_share(struct export *ex, lxw_col_t col, uint64_t female,
+    uint64_t total, lxw_format *fmt)
+{
+	if (total > 0)
+		worksheet_write_number(ex->summary, ex->srow, col,
+		    (double)female / (double)total, fmt);
+}
+
+static void
+export_summary_row(struct export *ex, const Gp__SummaryRow *r,
+    const char *label, int total)
+{
+	lxw_worksheet	*ws = ex->summary;
+	lxw_format	*fmt = total ? ex->total : NULL;
+
+	export_xlsx_text(ws, ex->srow, 0, label, fmt);
+	worksheet_write_number(ws, ex->srow, 1, (double)r->reports, fmt);
+	worksheet_write_number(ws, ex->srow, 2, (double)r->activities, fmt);
+	worksheet_write_number(ws, ex->srow, 3, (double)r->sessions, fmt);
+	worksheet_write_number(ws, ex->srow, 4, (double)r->participants, fmt);
+	worksheet_write_number(ws, ex->srow, 5, (double)r->female, fmt);
+	export_share(ex, 6, r->female, r->participants, total ?
+	    ex->total_percent : ex->percent);
+	ex->srow++;
+}
+
+int
+export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
+    char **cause)
+{
+	const Gp__IndicatorTotal	*it;
+	char				*title;
+	size_t				 i;
+
+	*cause = NULL;
+	if (ex->srow == 0) {
+		if (asprintf(&title, "Tổng hợp kết quả kỳ báo cáo %s",
+		    ex->period) == -1)
+			return export_cause(cause, "out of memory");
+		export_xlsx_text(ex->summary, 0, 0, title, ex->bold);
+		free(title);
+		ex->srow = 2;
+		export_headings(ex, export_summary_headings,
+		    sizeof(export_summary_headings) /
+		    sizeof(export_summary_headings[0]));
+	}
+	for (i = 0; i < s->n_rows; i++)
+		export_summary_row(ex, s->rows[i], s->rows[i]->label != NULL ?
+		    s->rows[i]->label : s->rows[i]->key, 0);
+	if (!last)
+		return 0;
+
+	if (s->total != NULL)
+		export_summary_row(ex, s->total, "Tổng cộng", 1);
+	ex->srow++;
+	export_headings(ex, export_indicator_headings,
+	    sizeof(export_indicator_headings) /
+	    sizeof(export_indicator_headings[0]));
+	for (i = 0; i < s->n_indicators; i++) {
+		it = s->indicators[i];
+		export_xlsx_text(ex->summary, ex->srow, 0, it->label != NULL ?
+		    it->label : it->code, NULL);
+		worksheet_write_number(ex->summary, ex->srow, 1,
+		    (double)it->total, NULL);
+		worksheet_write_number(ex->summary, ex->srow, 2,
+		    (double)it->female, NULL);
+		export_share(ex, 3, it->female, it->total, ex->percent);
+		ex->srow++;
+	}
+	ex->srow++;
+	if (s->has_expected) {
+		worksheet_write_string(ex->summary, ex->srow, 0,
+		    "Số đơn vị phải báo cáo", NULL);
+		worksheet_write_number(ex->summary, ex->srow, 1,
+		    (double)s->expected, NULL);
+		ex->srow++;
+	}
+	if (s->total != NULL) {
+		worksheet_write_string(ex->summary, ex->srow, 0,
+		    "Số đơn vị đã báo cáo", NULL);
+		worksheet_write_number(ex->summary, ex->srow, 1,
+		    (double)s->total->reports, NULL);
+		ex->srow++;
+	}
+	return 0;
+}
+
+size_t
+export_nrows(const struct export *ex)
+{
+	return ex->nrows;
+}
+
+/* Makes the finished temporary file durable, then puts it in place. */
+static int
+export_commit(struct export *ex, char **cause)
+{
+	FILE	*f;
+
+	if ((f = fopen(ex->tmp, "r+")) == NULL || fsync(fileno(f)) == -1) {
+		if (f != NULL)
+			fclose(f);
+		return export_cause(cause, "cannot write %s: %s", ex->tmp,
+		    strerror(errno));
+	}
+	fclose(f);
+	if (rename(ex->tmp, ex->path) == -1)
+		return export_cause(cause, "cannot rename %s to %s: %s",
+		    ex->tmp, ex->path, strerror(errno));
+	return 0;
+}
+
+int
+export_close(struct export *ex, char **cause)
+{
+	lxw_workbook	*wb;
+	lxw_error	 err;
+	int		 rv;
+
+	*cause = NULL;
+	if (ex->format == EXPORT_XLSX) {
+		worksheet_autofilter(ex->rows, 0, 0, (lxw_row_t)ex->nrows,
+		    X_COUNT - 1);
+		wb = ex->wb;
+		ex->wb = NULL;	/* workbook_close frees it, failing or not */
+		if ((err = workbook_close(wb)) != LXW_NO_ERROR)
+			return export_cause(cause, "cannot write %s: %s",
+			    ex->tmp, lxw_strerror(err));
+	} else {
+		if (ex->format == EXPORT_JSON)
+			fputs(ex->nrows == 0 ? "[]\n" : "\n]\n", ex->f);
+		rv = fflush(ex->f);
+		if (rv == EOF || ferror(ex->f))
+			return export_cause(cause, "cannot write %s: %s",
+			    export_where(ex), strerror(errno));
+		if (ex->path == NULL) {
+			ex->closed = 1;
+			return 0;
+		}
+		rv = fclose(ex->f);
+		ex->f = NULL;
+		if (rv == EOF)
+			return export_cause(cause, "cannot write %s: %s",
+			    ex->tmp, strerror(errno));
+	}
+	if (export_commit(ex, cause) == -1)
+		return -1;
+	ex->closed = 1;
+	return 0;
+}
+
+void
+export_free(struct export *ex)
+{
+	if (ex == NULL)
+		return;
+	if (ex->wb != NULL)
+		lxw_workbook_free(ex->wb);
+	if (ex->f != NULL && ex->f != stdout)
+		fclose(ex->f);
+	if (!ex->closed && ex->tmp != NULL)
+		unlink(ex->tmp);
+	free(ex->tmp);
+	free(ex->path);
+	free(ex->period);
+	free(ex);
+}

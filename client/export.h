@@ -1,0 +1,63 @@
+/*
+ * gp-client export: the activity rows of a period written as they arrive,
+ * never held whole in memory.
+ *
+ *   csv   UTF-8 with a byte order mark, CRLF, RFC 4180 quoting: opens in
+ *         Excel with the Vietnamese intact. Header: the ExportRow field
+ *         names.
+ *   json  an array of objects with the ExportRow field names.
+ *   xlsx  sheet 1 "Hoạt động": the rows under Vietnamese headings, counts
+ *         as numbers and dates as dates; sheet 2 "Tổng hợp": the summary
+ *         by area, the totals and the indicator totals, from the
+ *         SummaryResponse frames handed to export_summary.
+ *
+ * A file is written as FILE.tmp and renamed to FILE by export_close, so
+ * that FILE is either the whole export or untouched; "-" is standard
+ * output (csv and json).
+ */
+#ifndef GP_EXPORT_H
+#define GP_EXPORT_H
+
+#include <stddef.h>
+
+#include "gp.pb-c.h"
+
+enum export_format {
+	EXPORT_CSV = 1,
+	EXPORT_JSON,
+	EXPORT_XLSX
+};
+
+struct export;
+
+/* "csv", "json" or "xlsx". Returns 0 with *format set, or -1. */
+int		 export_format_parse(const char *, int *format);
+
+/* Starts the export of period to path. Returns NULL with *cause
+ * (malloc'd, NULL when out of memory) when the file cannot be made. */
+struct export	*export_open(int format, const char *path, const char *period,
+		    char **cause);
+
+/* One activity row. Returns 0, or -1 with *cause. */
+int		 export_row(struct export *, const Gp__ExportRow *,
+		    char **cause);
+
+/* Whether the format has a summary sheet, to fill with export_summary. */
+int		 export_wants_summary(const struct export *);
+
+/* One SummaryResponse frame (by area); last is the frame with the
+ * totals. Returns 0, or -1 with *cause. */
+int		 export_summary(struct export *, const Gp__SummaryResponse *,
+		    int last, char **cause);
+
+/* Finishes the file and puts it in place. Returns 0, or -1 with *cause;
+ * export_free it either way. */
+int		 export_close(struct export *, char **cause);
+
+/* Rows written so far. */
+size_t		 export_nrows(const struct export *);
+
+/* Releases; an export not closed leaves no file behind. */
+void		 export_free(struct export *);
+
+#endif

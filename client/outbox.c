@@ -1,0 +1,1051 @@
+/*
+ * gp-client's outbox and receipt book in SQLite.
+ *
+ * Statements live in one table and are prepared once at open. Whatever
+ * changes more than one row, or reads before it writes, runs inside
+ * BEGIN IMMEDIATE: the write lock is taken first, so two processes never
+ * both see an entry as waiting, and the busy timeout makes the second one
+ * wait its turn instead of failing.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "outbox.h"
+
+enum outbox_stmt {
+	OS_BEGIN,
+	OS_COMMIT,
+	OS_ROLLBACK,
+	OS_RECLAIM,
+	OS_FIND,
+	OS_INSERT,
+	OS_REQUEUE,
+	OS_NEXT,
+	OS_CLAIM,
+	OS_ATTEMPT,
+	OS_RELEASE,
+	OS_FAIL,
+	OS_DELETE,
+	OS_RECEIPT_PUT,
+	OS_LIST,
+	OS_RECEIPTS,
+	OS_RECEIPT_OF,
+	OS_NSTMTS
+};
+
+#define OUTBOX_ENTRY_COLUMNS \
+	"seq, id, unit, period, content_hash, first_attempt, " \
+	"coalesce(last_attempt, 0), attempts, last_error, state, " \
+	"coalesce(owner, 0)"
+#define OUTBOX_RECEIPT_COLUMNS \
+	"receipt, submission_id, unit, period, revision, received_at, " \
+	"duplicate, late, server, stored_at, content_hash, report_sha256, " \
+	"signature, certificate"
+
+static const char *const outbox_sql[OS_NSTMTS] = {
+	[OS_BEGIN] = "BEGIN IMMEDIATE",
+	[OS_COMMIT] = "COMMIT",
+	[OS_ROLLBACK] = "ROLLBACK",
+	/* ?1 now */
+	[OS_RECLAIM] = "UPDATE entries SET state = 'waiting', owner = NULL, "
+	    "claimed_at = NULL, lease_until = NULL "
+	    "WHERE state = 'sending' AND (lease_until < ?1 "
+	    "OR NOT gp_owner_alive(owner))",
+	[OS_FIND] = "SELECT " OUTBOX_ENTRY_COLUMNS ", report "
+	    "FROM entries WHERE id = ?1",
+	[OS_INSERT] = "INSERT INTO entries (id, unit, period, report, "
+	    "content_hash, first_attempt) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[OS_REQUEUE] = "UPDATE entries SET state = 'waiting' "
+	    "WHERE id = ?1 AND state = 'failed'",
+	/* ?1 unit, ?2 period: both NULL for any */
+	[OS_NEXT] = "SELECT " OUTBOX_ENTRY_COLUMNS ", report FROM entries e "
+	    "WHERE state = 'waiting' "
+	    "AND (?1 IS NULL OR (unit = ?1 AND period = ?2)) "
+	    "AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.unit = e.unit "
+	    "AND p.period = e.period AND p.seq < e.seq "
+	    "AND p.state IN ('waiting', 'sending')) "
+	    "ORDER BY seq LIMIT 1",
+	[OS_CLAIM] = "UPDATE entries SET state = 'sending', owner = ?1, "
+	    "claimed_at = ?2, lease_until = ?3 "
+	    "WHERE seq = ?4 AND state = 'waiting'",
+	[OS_ATTEMPT] = "UPDATE entries SET attempts = attempts + 1, "
+	    "last_attempt = ?2 WHERE id = ?1",
+	[OS_RELEASE] = "UPDATE entries SET state = 'waiting', owner = NULL, "
+	    "claimed_at = NULL, lease_until = NULL, last_error = ?3 "
+	    "WHERE id = ?1 AND state = 'sending' AND owner = ?2",
+	[OS_FAIL] = "UPDATE entries SET state = 'failed', owner = NULL, "
+	    "claimed_at = NULL, lease_until = NULL, last_error = ?2 "
+	    "WHERE id = ?1",
+	[OS_DELETE] = "DELETE FROM entries WHERE id = ?1",
+	/* The first receipt stays: a duplicate answer repeats it. Only that
+	 * conflict is ignored, never a constraint (OR IGNORE would drop a
+	 * row with a NULL and let the entry go without its receipt). */
+	[OS_RECEIPT_PUT] = "INSERT INTO receipts (receipt, "
+	    "submission_id, unit, period, revision, received_at, duplicate, "
+	    "late, server, stored_at, content_hash, report, report_sha256, "
+	    "signature, certificate) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+	    "ON CONFLICT (receipt) DO NOTHING",
+	[OS_LIST] = "SELECT " OUTBOX_ENTRY_COLUMNS " FROM entries "
+	    "ORDER BY seq",
+	[OS_RECEIPTS] = "SELECT " OUTBOX_RECEIPT_COLUMNS " FROM receipts "
+	    "WHERE (?1 IS NULL OR unit = ?1) AND (?2 IS NULL OR period = ?2) "
+	    "ORDER BY stored_at, rowid",
+	[OS_RECEIPT_OF] = "SELECT " OUTBOX_RECEIPT_COLUMNS ", report "
+	    "FROM receipts WHERE submission_id = ?1 "
+	    "ORDER BY stored_at DESC, rowid DESC LIMIT 1"
+};
+
+/* Version 1. Times are Unix seconds; hashes SHA-256 in hex. */
+static const char outbox_schema[] =
+	"CREATE TABLE entries ("
+	" seq INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" unit TEXT NOT NULL,"
+	" period TEXT NOT NULL,"
+	" report BLOB NOT NULL,"
+	" content_hash TEXT NOT NULL,"
+	" first_attempt INTEGER NOT NULL,"
+	" last_attempt INTEGER,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" state TEXT NOT NULL DEFAULT 'waiting'"
+	"  CHECK (state IN ('waiting', 'sending', 'failed')),"
+	" owner INTEGER,"
+	" claimed_at INTEGER,"
+	" lease_until INTEGER);"
+	"CREATE INDEX entries_group ON entries (unit, period, seq);"
+	"CREATE TABLE receipts ("
+	" receipt TEXT NOT NULL PRIMARY KEY,"
+	" submission_id TEXT NOT NULL,"
+	" unit TEXT NOT NULL,"
+	" period TEXT NOT NULL,"
+	" revision INTEGER NOT NULL,"
+	" received_at TEXT NOT NULL,"
+	" duplicate INTEGER NOT NULL,"
+	" late INTEGER NOT NULL,"
+	" server TEXT NOT NULL,"
+	" stored_at INTEGER NOT NULL,"
+	" content_hash TEXT NOT NULL,"
+	" report BLOB NOT NULL,"
+	" report_sha256 TEXT,"
+	" signature BLOB,"
+	" certificate BLOB);"
+	"CREATE INDEX receipts_unit_period ON receipts (unit, period);"
+	"CREATE INDEX receipts_submission ON receipts (submission_id);"
+	"PRAGMA user_version = 1;";
+
+struct outbox {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmt[OS_NSTMTS];
+};
+
+static const char *const outbox_states[] = {
+	[OUTBOX_WAITING] = "waiting",
+	[OUTBOX_SENDING] = "sending",
+	[OUTBOX_FAILED] = "failed"
+};
+
+static int	outbox_cause(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static int
+outbox_cause(char **cause, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(cause, fmt, ap) == -1)
+		*cause = NULL;
+	va_end(ap);
+	return -1;
+}
+
+/* A SQLite failure, naming the outbox and what was being done. */
+static int
+outbox_sqlerr(const struct outbox *ob, const char *what, char **cause)
+{
+	return outbox_cause(cause, "the outbox %s cannot %s: %s", ob->path,
+	    what, sqlite3_errmsg(ob->db));
+}
+
+const char *
+outbox_state_name(enum outbox_state s)
+{
+	if ((size_t)s >= sizeof(outbox_states) / sizeof(outbox_states[0]))
+		return "?";
+	return outbox_states[s];
+}
+
+const char *
+outbox_path(const struct outbox *ob)
+{
+	return ob->path;
+}
+
+char *
+outbox_default_path(char **cause)
+{
+	const char	*state, *home;
+	struct passwd	*pw;
+	char		*path;
+	int		 n;
+
+	*cause = NULL;
+	/* The XDG base directory specification ignores relative paths. */
+	if ((state = getenv("XDG_STATE_HOME")) != NULL && state[0] == '/')
+		n = asprintf(&path, "%s/gp/outbox.db", state);
+	else {
+		if ((home = getenv("HOME")) == NULL || home[0] != '/') {
+			if ((pw = getpwuid(getuid())) == NULL ||
+			    pw->pw_dir == NULL || pw->pw_dir[0] != '/') {
+				outbox_cause(cause, "no home directory to keep "
+				    "the outbox in: set $HOME or use --outbox "
+				    "PATH");
+				return NULL;
+			}
+			home = pw->pw_dir;
+		}
+		n = asprintf(&path, "%s/.local/state/gp/outbox.db", home);
+	}
+	if (n == -1)
+		return NULL;
+	return path;
+}
+
+/* Creates the missing directories above path, mode 0700. */
+static int
+outbox_mkdirs(const char *path, char **cause)
+{
+	char	*dir, *p;
+	int	 saved;
+
+	if ((dir = strdup(path)) == NULL)
+		return -1;
+	if ((p = strrchr(dir, '/')) == NULL || p == dir) {
+		free(dir);
+		return 0;
+	}
+	*p = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (p[-1] != '/') {
+			saved = *p;
+			*p = '\0';
+			if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+				outbox_cause(cause, "cannot create the outbox "
+				    "directory %s: %s; use --outbox PATH", dir,
+				    strerror(errno));
+				free(dir);
+				return -1;
+			}
+			*p = (char)saved;
+		}
+		if (*p == '\0')
+			break;
+	}
+	free(dir);
+	return 0;
+}
+
+/*
+ * gp_owner_alive(pid) in SQL: 1 while a process with that id exists (one
+ * that is not ours to signal counts), 0 once it is gone.
+ */
+static void
+outbox_owner_alive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	sqlite3_int64	pid;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	pid = sqlite3_value_int64(argv[0]);
+	if (pid <= 0 || pid > INT32_MAX) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	sqlite3_result_int(ctx, kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static int
+outbox_migrate(struct outbox *ob, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 version, rc;
+
+	if (sqlite3_exec(ob->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return outbox_sqlerr(ob, "be locked", cause);
+	if (sqlite3_prepare_v2(ob->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		outbox_sqlerr(ob, "be read", cause);
+		goto fail;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (version > OUTBOX_SCHEMA_VERSION) {
+		outbox_cause(cause, "the outbox %s was made by a newer "
+		    "gp-client (schema %d): use that version, or --outbox PATH",
+		    ob->path, version);
+		goto fail;
+	}
+	if (version == 0 && sqlite3_exec(ob->db, outbox_schema, NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		outbox_sqlerr(ob, "be set up", cause);
+		goto fail;
+	}
+	if ((rc = sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL)) !=
+	    SQLITE_OK) {
+		outbox_sqlerr(ob, "be set up", cause);
+		goto fail;
+	}
+	return 0;
+
+fail:
+	sqlite3_finalize(st);
+	sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Settings of the connection, each checked. */
+static int
+outbox_pragmas(struct outbox *ob, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*mode;
+
+	if (sqlite3_prepare_v2(ob->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return outbox_sqlerr(ob, "use WAL", cause);
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		sqlite3_finalize(st);
+		return outbox_cause(cause, "the outbox %s cannot use WAL "
+		    "(journal mode %s): put it on a local file system with "
+		    "--outbox PATH", ob->path, mode != NULL ? mode : "?");
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_exec(ob->db, "PRAGMA synchronous = FULL", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		return outbox_sqlerr(ob, "be set up", cause);
+	return 0;
+}
+
+struct outbox *
+outbox_open(const char *path, int create, char **cause)
+{
+	struct outbox	*ob;
+	struct stat	 sb;
+	size_t		 i;
+	int		 fd, flags;
+
+	*cause = NULL;
+	if (!create && stat(path, &sb) == -1) {
+		if (errno != ENOENT)
+			outbox_cause(cause, "cannot read the outbox %s: %s",
+			    path, strerror(errno));
+		return NULL;
+	}
+	if ((ob = calloc(1, sizeof(*ob))) == NULL)
+		return NULL;
+	if ((ob->path = strdup(path)) == NULL)
+		goto fail;
+	flags = SQLITE_OPEN_READWRITE;
+	if (create) {
+		if (outbox_mkdirs(path, cause) == -1)
+			goto fail;
+		/* Made here so that SQLite, which gives its -wal and -shm
+		 * files the database's mode, makes them private too. */
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
+		    0600)) == -1) {
+			outbox_cause(cause, "cannot open the outbox %s: %s; "
+			    "use --outbox PATH", path, strerror(errno));
+			goto fail;
+		}
+		close(fd);
+		flags |= SQLITE_OPEN_CREATE;
+	}
+	if (sqlite3_open_v2(path, &ob->db, flags, NULL) != SQLITE_OK) {
+		if (ob->db == NULL)
+			goto fail;
+		outbox_sqlerr(ob, "be opened", cause);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(ob->db, 1);
+	if (sqlite3_busy_timeout(ob->db, OUTBOX_BUSY_MS) != SQLITE_OK ||
+	    sqlite3_create_function(ob->db, "gp_owner_alive", 1, SQLITE_UTF8,
+	    NULL, outbox_owner_alive, NULL, NULL) != SQLITE_OK) {
+		outbox_sqlerr(ob, "be set up", cause);
+		goto fail;
+	}
+	if (outbox_pragmas(ob, cause) == -1 || outbox_migrate(ob, cause) == -1)
+		goto fail;
+	for (i = 0; i < OS_NSTMTS; i++) {
+		if (sqlite3_prepare_v3(ob->db, outbox_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &ob->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			outbox_cause(cause, "the outbox %s cannot prepare "
+			    "\"%s\": %s", ob->path, outbox_sql[i],
+			    sqlite3_errmsg(ob->db));
+			goto fail;
+		}
+	}
+	return ob;
+
+fail:
+	outbox_close(ob);
+	return NULL;
+}
+
+void
+outbox_close(struct outbox *ob)
+{
+	size_t	i;
+
+	if (ob == NULL)
+		return;
+	for (i = 0; i < OS_NSTMTS; i++)
+		sqlite3_finalize(ob->stmt[i]);
+	sqlite3_close(ob->db);
+	free(ob->path);
+	free(ob);
+}
+
+/* The statement, reset and with its bindings cleared. */
+static sqlite3_stmt *
+outbox_stmt(struct outbox *ob, enum outbox_stmt id)
+{
+	sqlite3_reset(ob->stmt[id]);
+	sqlite3_clear_bindings(ob->stmt[id]);
+	return ob->stmt[id];
+}
+
+static int
+outbox_bind_text(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, col);
+	return sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+}
+
+/* Runs a statement that returns no rows. */
+static int
+outbox_done(struct outbox *ob, sqlite3_stmt *st, const char *what,
+    char **cause)
+{
+	int	rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return outbox_sqlerr(ob, what, cause);
+	return 0;
+}
+
+static int
+outbox_begin(struct outbox *ob, char **cause)
+{
+	return outbox_done(ob, outbox_stmt(ob, OS_BEGIN), "be locked", cause);
+}
+
+static int
+outbox_commit(struct outbox *ob, char **cause)
+{
+	if (outbox_done(ob, outbox_stmt(ob, OS_COMMIT), "be written",
+	    cause) == -1) {
+		sqlite3_step(outbox_stmt(ob, OS_ROLLBACK));
+		sqlite3_reset(ob->stmt[OS_ROLLBACK]);
+		return -1;
+	}
+	return 0;
+}
+
+/* After a failure inside a transaction; a no-op outside of one. */
+static void
+outbox_rollback(struct outbox *ob)
+{
+	size_t	i;
+
+	for (i = 0; i < OS_NSTMTS; i++)
+		sqlite3_reset(ob->stmt[i]);
+	if (!sqlite3_get_autocommit(ob->db)) {
+		sqlite3_step(ob->stmt[OS_ROLLBACK]);
+		sqlite3_reset(ob->stmt[OS_ROLLBACK]);
+	}
+}
+
+/* A text column, copied; *ok cleared when the copy fails. */
+static char *
+outbox_col_text(sqlite3_stmt *st, int col, int *ok)
+{
+	const unsigned char	*s;
+	char			*copy;
+
+	if ((s = sqlite3_column_text(st, col)) == NULL)
+		return NULL;
+	if ((copy = strdup((const char *)s)) == NULL)
+		*ok = 0;
+	return copy;
+}
+
+static uint8_t *
+outbox_col_blob(sqlite3_stmt *st, int col, size_t *len, int *ok)
+{
+	const void	*b;
+	uint8_t		*copy;
+	int		 n;
+
+	b = sqlite3_column_blob(st, col);
+	n = sqlite3_column_bytes(st, col);
+	*len = n > 0 ? (size_t)n : 0;
+	if ((copy = malloc(*len > 0 ? *len : 1)) == NULL) {
+		*ok = 0;
+		return NULL;
+	}
+	if (*len > 0)
+		memcpy(copy, b, *len);
+	return copy;
+}
+
+static enum outbox_state
+outbox_state_of(const char *s)
+{
+	if (s != NULL && strcmp(s, "sending") == 0)
+		return OUTBOX_SENDING;
+	if (s != NULL && strcmp(s, "failed") == 0)
+		return OUTBOX_FAILED;
+	return OUTBOX_WAITING;
+}
+
+/* An entry from a row of OUTBOX_ENTRY_COLUMNS, then the report when
+ * with_report. NULL when out of memory. */
+static struct outbox_entry *
+outbox_entry_row(sqlite3_stmt *st, int with_report)
+{
+	struct outbox_entry	*e;
+	int			 ok = 1;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return NULL;
+	e->seq = sqlite3_column_int64(st, 0);
+	e->id = outbox_col_text(st, 1, &ok);
+	e->unit = outbox_col_text(st, 2, &ok);
+	e->period = outbox_col_text(st, 3, &ok);
+	e->content_hash = outbox_col_text(st, 4, &ok);
+	e->first_attempt = sqlite3_column_int64(st, 5);
+	e->last_attempt = sqlite3_column_int64(st, 6);
+	e->attempts = sqlite3_column_int64(st, 7);
+	e->last_error = outbox_col_text(st, 8, &ok);
+	e->state = outbox_state_of((const char *)sqlite3_column_text(st, 9));
+	e->owner = (pid_t)sqlite3_column_int64(st, 10);
+	if (with_report)
+		e->report = outbox_col_blob(st, 11, &e->len, &ok);
+	if (!ok || e->id == NULL || e->unit == NULL || e->period == NULL) {
+		outbox_entry_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+static struct outbox_receipt *
+outbox_receipt_row(sqlite3_stmt *st, int with_report)
+{
+	struct outbox_receipt	*r;
+	int			 ok = 1;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->receipt = outbox_col_text(st, 0, &ok);
+	r->submission_id = outbox_col_text(st, 1, &ok);
+	r->unit = outbox_col_text(st, 2, &ok);
+	r->period = outbox_col_text(st, 3, &ok);
+	r->revision = (uint32_t)sqlite3_column_int64(st, 4);
+	r->received_at = outbox_col_text(st, 5, &ok);
+	r->duplicate = sqlite3_column_int(st, 6) != 0;
+	r->late = sqlite3_column_int(st, 7) != 0;
+	r->server = outbox_col_text(st, 8, &ok);
+	r->stored_at = sqlite3_column_int64(st, 9);
+	r->content_hash = outbox_col_text(st, 10, &ok);
+	r->report_sha256 = outbox_col_text(st, 11, &ok);
+	if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+		r->signature = outbox_col_blob(st, 12, &r->signature_len, &ok);
+	if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+		r->certificate = outbox_col_blob(st, 13, &r->certificate_len,
+		    &ok);
+	if (with_report)
+		r->report = outbox_col_blob(st, 14, &r->len, &ok);
+	if (!ok || r->receipt == NULL || r->submission_id == NULL ||
+	    r->unit == NULL || r->period == NULL || r->received_at == NULL ||
+	    r->server == NULL || r->content_hash == NULL) {
+		outbox_receipt_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int
+outbox_reclaim(struct outbox *ob, int64_t now, char **cause)
+{
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_RECLAIM);
+
+	sqlite3_bind_int64(st, 1, now);
+	return outbox_done(ob, st, "take back stale claims", cause);
+}
+
+/* The entry with id, with its report, inside a transaction. Returns 0
+ * with *out (NULL when absent), -1 on error. */
+static int
+outbox_find(struct outbox *ob, const char *id, struct outbox_entry **out,
+    char **cause)
+{
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_FIND);
+	int		 rc;
+
+	*out = NULL;
+	outbox_bind_text(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return outbox_sqlerr(ob, "be read", cause);
+	}
+	*out = outbox_entry_row(st, 1);
+	sqlite3_reset(st);
+	if (*out == NULL)
+		return outbox_cause(cause, "out of memory");
+	return 0;
+}
+
+int
+outbox_put(struct outbox *ob, const struct outbox_item *e, int64_t now,
+    enum outbox_put_result *result, pid_t *owner, char **cause)
+{
+	struct outbox_entry	*old = NULL;
+	sqlite3_stmt		*st;
+
+	*cause = NULL;
+	*owner = 0;
+	if (e->len > INT32_MAX)
+		return outbox_cause(cause, "the report is too large to queue");
+	if (outbox_begin(ob, cause) == -1)
+		return -1;
+	if (outbox_reclaim(ob, now, cause) == -1 ||
+	    outbox_find(ob, e->id, &old, cause) == -1)
+		goto fail;
+
+	if (old == NULL) {
+		st = outbox_stmt(ob, OS_INSERT);
+		outbox_bind_text(st, 1, e->id);
+		outbox_bind_text(st, 2, e->unit);
+		outbox_bind_text(st, 3, e->period);
+		sqlite3_bind_blob(st, 4, e->report, (int)e->len, SQLITE_STATIC);
+		outbox_bind_text(st, 5, e->content_hash);
+		sqlite3_bind_int64(st, 6, now);
+		if (outbox_done(ob, st, "queue the report", cause) == -1)
+			goto fail;
+		*result = OUTBOX_PUT_NEW;
+	} else if (old->len != e->len ||
+	    memcmp(old->report, e->report, e->len) != 0)
+		*result = OUTBOX_PUT_CONFLICT;
+	else if (old->state == OUTBOX_FAILED) {
+		st = outbox_stmt(ob, OS_REQUEUE);
+		outbox_bind_text(st, 1, e->id);
+		if (outbox_done(ob, st, "queue the report again", cause) == -1)
+			goto fail;
+		*result = OUTBOX_PUT_REQUEUED;
+	} else if (old->state == OUTBOX_SENDING) {
+		*owner = old->owner;
+		*result = OUTBOX_PUT_SENDING;
+	} else
+		*result = OUTBOX_PUT_WAITING;
+
+	outbox_entry_free(old);
+	return outbox_commit(ob, cause);
+
+fail:
+	outbox_entry_free(old);
+	outbox_rollback(ob);
+	return -1;
+}
+
+int
+outbox_claim(struct outbox *ob, const char *unit, const char *period,
+    pid_t owner, int64_t now, int64_t lease, struct outbox_entry **out,
+    char **cause)
+{
+	struct outbox_entry	*e = NULL;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	*out = NULL;
+	*cause = NULL;
+	if (outbox_begin(ob, cause) == -1)
+		return -1;
+	if (outbox_reclaim(ob, now, cause) == -1)
+		goto fail;
+
+	st = outbox_stmt(ob, OS_NEXT);
+	outbox_bind_text(st, 1, unit);
+	outbox_bind_text(st, 2, period);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return outbox_commit(ob, cause);
+	}
+	if (rc != SQLITE_ROW) {
+		outbox_sqlerr(ob, "be read", cause);
+		goto fail;
+	}
+	if ((e = outbox_entry_row(st, 1)) == NULL) {
+		outbox_cause(cause, "out of memory");
+		goto fail;
+	}
+	sqlite3_reset(st);
+
+	st = outbox_stmt(ob, OS_CLAIM);
+	sqlite3_bind_int64(st, 1, owner);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, now + lease);
+	sqlite3_bind_int64(st, 4, e->seq);
+	if (outbox_done(ob, st, "claim an entry", cause) == -1)
+		goto fail;
+	if (sqlite3_changes(ob->db) != 1) {
+		outbox_cause(cause, "the outbox %s changed under a write lock",
+		    ob->path);
+		goto fail;
+	}
+	if (outbox_commit(ob, cause) == -1)
+		goto fail;
+	e->state = OUTBOX_SENDING;
+	e->owner = owner;
+	*out = e;
+	return 0;
+
+fail:
+	outbox_entry_free(e);
+	outbox_rollback(ob);
+	return -1;
+}
+
+int
+outbox_attempt(struct outbox *ob, const char *id, int64_t now, char **cause)
+{
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_ATTEMPT);
+
+	*cause = NULL;
+	outbox_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	return outbox_done(ob, st, "count an attempt", cause);
+}
+
+int
+outbox_release(struct outbox *ob, const char *id, pid_t owner,
+    const char *error, char **cause)
+{
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_RELEASE);
+
+	*cause = NULL;
+	outbox_bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, owner);
+	outbox_bind_text(st, 3, error);
+	return outbox_done(ob, st, "give back an entry", cause);
+}
+
+int
+outbox_fail(struct outbox *ob, const char *id, const char *error,
+    char **cause)
+{
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_FAIL);
+
+	*cause = NULL;
+	outbox_bind_text(st, 1, id);
+	outbox_bind_text(st, 2, error);
+	return outbox_done(ob, st, "mark an entry refused", cause);
+}
+
+int
+outbox_remove(struct outbox *ob, const char *id, char **cause)
+{
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_DELETE);
+
+	*cause = NULL;
+	outbox_bind_text(st, 1, id);
+	return outbox_done(ob, st, "remove an entry", cause);
+}
+
+int
+outbox_delivered(struct outbox *ob, const struct outbox_proof *r,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+
+	*cause = NULL;
+	if (r->len > INT32_MAX || r->signature_len > INT32_MAX ||
+	    r->certificate_len > INT32_MAX)
+		return outbox_cause(cause, "the report is too large to keep");
+	if (outbox_begin(ob, cause) == -1)
+		return -1;
+	st = outbox_stmt(ob, OS_RECEIPT_PUT);
+	outbox_bind_text(st, 1, r->receipt);
+	outbox_bind_text(st, 2, r->submission_id);
+	outbox_bind_text(st, 3, r->unit);
+	outbox_bind_text(st, 4, r->period);
+	sqlite3_bind_int64(st, 5, r->revision);
+	outbox_bind_text(st, 6, r->received_at);
+	sqlite3_bind_int(st, 7, r->duplicate != 0);
+	sqlite3_bind_int(st, 8, r->late != 0);
+	outbox_bind_text(st, 9, r->server);
+	sqlite3_bind_int64(st, 10, r->stored_at);
+	outbox_bind_text(st, 11, r->content_hash);
+	sqlite3_bind_blob(st, 12, r->report != NULL ? r->report :
+	    (const void *)"", (int)r->len, SQLITE_STATIC);
+	outbox_bind_text(st, 13, r->report_sha256);
+	if (r->signature != NULL)
+		sqlite3_bind_blob(st, 14, r->signature, (int)r->signature_len,
+		    SQLITE_STATIC);
+	if (r->certificate != NULL)
+		sqlite3_bind_blob(st, 15, r->certificate,
+		    (int)r->certificate_len, SQLITE_STATIC);
+	if (outbox_done(ob, st, "keep the receipt", cause) == -1)
+		goto fail;
+	st = outbox_stmt(ob, OS_DELETE);
+	outbox_bind_text(st, 1, r->submission_id);
+	if (outbox_done(ob, st, "remove a delivered entry", cause) == -1)
+		goto fail;
+	return outbox_commit(ob, cause);
+
+fail:
+	outbox_rollback(ob);
+	return -1;
+}
+
+int
+outbox_drop(struct outbox *ob, const char *id, int64_t now, char **cause)
+{
+	struct outbox_entry	*e = NULL;
+	int			 ret;
+
+	*cause = NULL;
+	if (outbox_begin(ob, cause) == -1)
+		return -1;
+	if (outbox_reclaim(ob, now, cause) == -1 ||
+	    outbox_find(ob, id, &e, cause) == -1)
+		goto fail;
+	if (e == NULL)
+		ret = 1;
+	else if (e->state == OUTBOX_SENDING)
+		ret = 2;
+	else {
+		if (outbox_remove(ob, id, cause) == -1)
+			goto fail;
+		ret = 0;
+	}
+	outbox_entry_free(e);
+	if (outbox_commit(ob, cause) == -1)
+		return -1;
+	return ret;
+
+fail:
+	outbox_entry_free(e);
+	outbox_rollback(ob);
+	return -1;
+}
+
+int
+outbox_retry(struct outbox *ob, const char *id, char **cause)
+{
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_REQUEUE);
+
+	*cause = NULL;
+	outbox_bind_text(st, 1, id);
+	if (outbox_done(ob, st, "queue the report again", cause) == -1)
+		return -1;
+	return sqlite3_changes(ob->db) == 1 ? 0 : 1;
+}
+
+int
+outbox_get(struct outbox *ob, const char *id, struct outbox_entry **out,
+    char **cause)
+{
+	*cause = NULL;
+	return outbox_find(ob, id, out, cause);
+}
+
+int
+outbox_list(struct outbox *ob, struct outbox_entry ***out, size_t *n,
+    char **cause)
+{
+	sqlite3_stmt		 *st = outbox_stmt(ob, OS_LIST);
+	struct outbox_entry	**v = NULL, **nv, *e;
+	size_t			  cap = 0;
+	int			  rc;
+
+	*cause = NULL;
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				goto nomem;
+			v = nv;
+		}
+		if ((e = outbox_entry_row(st, 0)) == NULL)
+			goto nomem;
+		v[(*n)++] = e;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		outbox_entries_free(v, *n);
+		*n = 0;
+		return outbox_sqlerr(ob, "be read", cause);
+	}
+	*out = v;
+	return 0;
+
+nomem:
+	sqlite3_reset(st);
+	outbox_entries_free(v, *n);
+	*n = 0;
+	return outbox_cause(cause, "out of memory");
+}
+
+int
+outbox_receipts(struct outbox *ob, const char *unit, const char *period,
+    struct outbox_receipt ***out, size_t *n, char **cause)
+{
+	sqlite3_stmt		   *st = outbox_stmt(ob, OS_RECEIPTS);
+	struct outbox_receipt	  **v = NULL, **nv, *r;
+	size_t			    cap = 0;
+	int			    rc;
+
+	*cause = NULL;
+	*out = NULL;
+	*n = 0;
+	outbox_bind_text(st, 1, unit);
+	outbox_bind_text(st, 2, period);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				goto nomem;
+			v = nv;
+		}
+		if ((r = outbox_receipt_row(st, 0)) == NULL)
+			goto nomem;
+		v[(*n)++] = r;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		outbox_receipts_free(v, *n);
+		*n = 0;
+		return outbox_sqlerr(ob, "be read", cause);
+	}
+	*out = v;
+	return 0;
+
+nomem:
+	sqlite3_reset(st);
+	outbox_receipts_free(v, *n);
+	*n = 0;
+	return outbox_cause(cause, "out of memory");
+}
+
+int
+outbox_receipt_of(struct outbox *ob, const char *submission_id,
+    struct outbox_receipt **out, char **cause)
+{
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_RECEIPT_OF);
+	int		 rc;
+
+	*cause = NULL;
+	*out = NULL;
+	outbox_bind_text(st, 1, submission_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return outbox_sqlerr(ob, "be read", cause);
+	}
+	*out = outbox_receipt_row(st, 1);
+	sqlite3_reset(st);
+	if (*out == NULL)
+		return outbox_cause(cause, "out of memory");
+	return 0;
+}
+
+void
+outbox_entry_free(struct outbox_entry *e)
+{
+	if (e == NULL)
+		return;
+	free(e->id);
+	free(e->unit);
+	free(e->period);
+	free(e->report);
+	free(e->content_hash);
+	free(e->last_error);
+	free(e);
+}
+
+void
+outbox_entries_free(struct outbox_entry **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		outbox_entry_free(v[i]);
+	free(v);
+}
+
+void
+outbox_receipt_free(struct outbox_receipt *r)
+{
+	if (r == NULL)
+		return;
+	free(r->receipt);
+	free(r->submission_id);
+	free(r->unit);
+	free(r->period);
+	free(r->received_at);
+	free(r->server);
+	free(r->content_hash);
+	free(r->report);
+	free(r->report_sha256);
+	free(r->signature);
+	free(r->certificate);
+	free(r);
+}
+
+void
+outbox_receipts_free(struct outbox_receipt **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		outbox_receipt_free(v[i]);
+	free(v);
+}
