@@ -23,6 +23,8 @@ for f in "$BUILD/gpd" "$BUILD/gp-client"; do
 done
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/gp-demo.XXXXXX")
+# gp-client keeps receipts and its outbox here, not in the home.
+export XDG_STATE_HOME=$W/state
 GPD_PID=
 cleanup() {
 	if [ -n "$GPD_PID" ]; then
@@ -170,7 +172,35 @@ print(json.load(open(sys.argv[1], encoding="utf-8")).get("unit") or "lc-tamduong
 [ -f "$W/pki/$invalid_unit.crt" ] || invalid_unit=lc-tamduong
 submit_as 65 "$invalid_unit" "$INVALID"
 
-heading "7. What the database holds"
+heading "7. The province asks, with the administrator's certificate"
+admin() {	# WANT ARGS...
+	local want=$1 opts="-s 127.0.0.1:$PORT --ca pki/ca.crt"
+	shift
+	opts="$opts --cert pki/admin-demo.crt --key pki/admin-demo.key"
+	# shellcheck disable=SC2086
+	expect "$want" "gp-client $opts $*" env -C "$W" "$BUILD/gp-client" \
+	    $opts "$@"
+}
+admin 0 list --period 2022-H1
+expect_output 'lc-tamduong' "lc-tamduong missing from the list"
+admin 0 missing 2022-H1
+expect_output 'lc-tamduong' "lc-tamduong missing from missing"
+admin 0 summary 2022-H1 --by area
+admin 0 show lc-sinho 2022-H1
+admin 0 audit
+expect_output 'refused' "the refusal is not in the audit"
+admin 0 export 2022-H1 --format csv -o export-2022-H1.csv
+STEPS=$((STEPS + 1))
+if [ "$(head -c 3 "$W/export-2022-H1.csv" | od -An -tx1 | tr -d ' ')" != efbbbf ]; then
+	printf '  -> FAILED: the CSV export has no UTF-8 byte order mark\n'
+	FAILED=$((FAILED + 1))
+fi
+printf '\n  A unit may not ask for the province'"'"'s overview:\n'
+expect 77 "gp-client ... --cert pki/lc-sinho.crt missing 2022-H1" \
+    env -C "$W" "$BUILD/gp-client" -s "127.0.0.1:$PORT" --ca pki/ca.crt \
+    --cert pki/lc-sinho.crt --key pki/lc-sinho.key missing 2022-H1
+
+heading "8. What the database holds"
 sql() {
 	printf '\n  $ sqlite3 gp.db "%s"\n' "$(echo "$1" | tr -s '\n\t ' ' ')"
 	sqlite3 -header -column "$W/gp.db" "$1" | sed 's/^/    /'
@@ -200,7 +230,7 @@ if [ "$denied" -lt 1 ]; then
 	FAILED=$((FAILED + 1))
 fi
 
-heading "8. Stopping gpd"
+heading "9. Stopping gpd"
 printf '\n  $ kill -TERM %s\n' "$GPD_PID"
 STEPS=$((STEPS + 1))
 kill -TERM "$GPD_PID"
