@@ -152,6 +152,7 @@ check-unit: $(UNIT_BINS)
 
 check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/run.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/outbox.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/admin.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
@@ -191,6 +192,7 @@ include tests/fuzz/fuzz.mk
 MANDIR ?=	$(PREFIX)/share/man
 DOCDIR ?=	$(PREFIX)/share/doc/gp
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
 MANDOC ?=	mandoc
 
@@ -199,9 +201,12 @@ MAN5 =		daemon/gpd.conf.5
 MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
 		systemd/gp-ca-crl.timer
+SYSTEMD_USER_UNITS = systemd/gp-client-flush.service \
+		systemd/gp-client-flush.timer
 CONF_SAMPLES =	etc/gpd.conf etc/units.conf
 EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf
 INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
+		    -e 's|/usr/bin/|$(BINDIR)/|g' \
 		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g'
 
 .PHONY: lint-man
@@ -210,6 +215,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
 	    $(DESTDIR)$(SYSCONFDIR)/gpd
 	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
@@ -223,6 +229,10 @@ install: all
 	    echo "$(INSTALL_PATHS) $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}"; \
 	    $(INSTALL_PATHS) $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}; \
 	    chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}; done
+	@set -e; for f in $(SYSTEMD_USER_UNITS); do \
+	    t=$(DESTDIR)$(SYSTEMDUSERUNITDIR)/$${f##*/}; \
+	    echo "$(INSTALL_PATHS) $$f > $$t"; \
+	    $(INSTALL_PATHS) $$f > $$t; chmod 644 $$t; done
 	install -m 644 systemd/gpd.sysusers $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
 	@set -e; for f in $(EXAMPLES); do \
 	    echo "$(INSTALL_PATHS) $$f > $(DESTDIR)$(DOCDIR)/examples/$${f##*/}"; \
@@ -242,6 +252,7 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
 	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true

@@ -272,7 +272,7 @@ test_unreachable() {
 	# Without the outbox (tests/e2e/outbox.sh covers queueing, exit 75).
 	run "$GP_CLIENT" -s 127.0.0.1:1 --ca "$W/pki/ca.crt" \
 	    --cert "$W/pki/lc-tamduong.crt" --key "$W/pki/lc-tamduong.key" \
-	    submit --no-queue "$TAMDUONG"
+	    --retries 0 submit --no-queue "$TAMDUONG"
 	[ "$RC" -eq 69 ] || { fail "exit $RC, want 69: $(cat "$W/err")"; return; }
 	grep -q 'cannot reach 127.0.0.1:1' "$W/err" ||
 	    { fail "message: $(cat "$W/err")"; return; }
