@@ -54,6 +54,8 @@ usr/bin/gp-client
 usr/lib/systemd/system/gp-ca-crl.service
 usr/lib/systemd/system/gp-ca-crl.timer
 usr/lib/systemd/system/gpd.service
+usr/lib/systemd/user/gp-client-flush.service
+usr/lib/systemd/user/gp-client-flush.timer
 usr/lib/sysusers.d/gpd.conf
 usr/sbin/gp-ca
 usr/sbin/gpd
