@@ -49,7 +49,8 @@ DAEMON_SRCS =	daemon/gpd.c daemon/config.c daemon/log.c daemon/tls.c \
 		daemon/store.c
 CLIENT_SRCS =	client/gp-client.c client/conn.c client/output.c \
 		client/admin.c client/table.c client/export.c \
-		client/outbox.c client/deliver.c client/queue.c client/doctor.c
+		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
+		client/pem.c client/proof.c
 
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
 PROTO_OBJS =	$(PB_OBJ) $(PROTO_SRCS:%.c=$(BUILD)/%.o)
@@ -61,7 +62,8 @@ DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
 CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
-		test_report_json test_store test_receipt test_table test_outbox
+		test_report_json test_store test_receipt test_table test_outbox \
+		test_pem
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
@@ -133,6 +135,10 @@ $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
 $(BUILD)/tests/unit/test_table.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_table: $(BUILD)/tests/unit/test_table.o \
     $(BUILD)/client/table.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
+$(BUILD)/tests/unit/test_pem.o: CPPFLAGS += -Iclient
+$(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 
 $(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient

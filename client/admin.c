@@ -30,6 +30,7 @@
 #include "output.h"
 #include "table.h"
 #include "export.h"
+#include "proof.h"
 #include "admin.h"
 
 #define ADMIN_REQUEST_ID	1
@@ -65,6 +66,10 @@ struct admin {
 	struct table_column		 columns[8];	/* summary */
 	struct admin_figures		 prev;		/* history */
 	struct export			*export;
+	struct proof			*proof;		/* show --receipt */
+	struct proof_out		 po;
+	char				*proof_cause;
+	int				 proof_done;	/* compared */
 };
 
 /* What each command may be given. */
@@ -76,6 +81,7 @@ struct admin_args {
 	const char	*format;
 	const char	*output;
 	const char	*since;
+	const char	*receipt;
 	char		**operands;
 	int		 noperands;
 };
@@ -114,7 +120,7 @@ static int	admin_audit(struct admin *, int, char **);
 static const struct admin_cmd admin_cmds[] = {
 	{ "units", admin_units, "", "json csv" },
 	{ "list", admin_list, "p:u:", "period unit json csv" },
-	{ "show", admin_show, "r:", "revision json" },
+	{ "show", admin_show, "r:", "revision receipt json" },
 	{ "history", admin_history, "", "json csv" },
 	{ "missing", admin_missing, "", "json csv" },
 	{ "summary", admin_summary, "b:", "by json csv" },
@@ -127,7 +133,8 @@ static const struct admin_cmd admin_cmds[] = {
 enum {
 	OPT_JSON = 256,
 	OPT_CSV,
-	OPT_SINCE
+	OPT_SINCE,
+	OPT_RECEIPT
 };
 
 static const struct option admin_options[] = {
@@ -137,6 +144,7 @@ static const struct option admin_options[] = {
 	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "output",	required_argument,	NULL,	'o' },
 	{ "period",	required_argument,	NULL,	'p' },
+	{ "receipt",	required_argument,	NULL,	OPT_RECEIPT },
 	{ "revision",	required_argument,	NULL,	'r' },
 	{ "since",	required_argument,	NULL,	OPT_SINCE },
 	{ "unit",	required_argument,	NULL,	'u' },
@@ -542,6 +550,9 @@ admin_parse(struct admin *a, int argc, char **argv, struct admin_args *args)
 		case OPT_SINCE:
 			args->since = optarg;
 			break;
+		case OPT_RECEIPT:
+			args->receipt = optarg;
+			break;
 		case OPT_JSON:
 			a->json = 1;
 			break;
@@ -731,6 +742,22 @@ admin_error(struct admin *a, const Gp__Error *err)
 	return status;
 }
 
+/* show --receipt: the server has no such revision. */
+static int
+admin_receipt_absent(struct admin *a, const Gp__Error *err)
+{
+	const struct proof	*p = a->proof;
+
+	a->proof_done = 1;
+	proof_say(&a->po, "server", 0, "%s", err->message != NULL ?
+	    err->message : "no such revision");
+	if (asprintf(&a->proof_cause, "%s was never issued by this server, or "
+	    "its revision was deleted: the server has no revision %u of %s "
+	    "%s", p->path, p->revision, p->unit, p->period) == -1)
+		a->proof_cause = NULL;
+	return EX_DATAERR;
+}
+
 /* conn_stream's callback: errors and wrong answers stop the stream. */
 static int
 admin_frame(const Gp__Response *resp, void *arg)
@@ -739,7 +766,12 @@ admin_frame(const Gp__Response *resp, void *arg)
 	struct admin		*a = call->a;
 
 	if (resp->body_case == GP__RESPONSE__BODY_ERROR) {
-		a->status = admin_error(a, resp->error);
+		if (a->proof != NULL && resp->error != NULL &&
+		    resp->error->has_code &&
+		    resp->error->code == GP__ERROR_CODE__INVALID)
+			a->status = admin_receipt_absent(a, resp->error);
+		else
+			a->status = admin_error(a, resp->error);
 		return 1;
 	}
 	if (resp->body_case != call->want || admin_body(resp) == NULL) {
@@ -1192,6 +1224,84 @@ admin_show_frame(struct admin *a, const Gp__Response *resp, int last)
 	return status;
 }
 
+/* show --receipt: the stored revision the receipt names, compared. */
+static int
+admin_show_receipt_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__ShowResponse	*s = resp->show;
+
+	(void)last;
+	if (a->proof_done)
+		return admin_fail(a, EX_PROTOCOL, "the server sent one report "
+		    "in several answers; check that gp-client and gpd versions "
+		    "match");
+	if (s->meta == NULL || s->report == NULL)
+		return admin_fail(a, EX_PROTOCOL, "the server's answer has no "
+		    "report; check that gp-client and gpd versions match");
+	a->proof_done = 1;
+	return proof_check_stored(&a->po, a->proof, s, &a->proof_cause);
+}
+
+/*
+ * show UNIT PERIOD --receipt FILE: the receipt is checked offline first
+ * (certificate, signature), then against the revision it names on the
+ * server (receipt, submission id, time, the recorded SHA-256 and the
+ * SHA-256 of the stored bytes).
+ */
+static int
+admin_show_receipt(struct admin *a, const struct admin_args *args)
+{
+	Gp__Request		 req;
+	Gp__ShowRequest		 show = GP__SHOW_REQUEST__INIT;
+	const struct proof	*p;
+	char			*verdict = NULL;
+	int			 status;
+
+	proof_out_init(&a->po, a->json);
+	if ((status = proof_read(args->receipt, &a->proof,
+	    &a->proof_cause)) != 0)
+		goto end;
+	p = a->proof;
+	if (strcmp(p->unit, args->operands[0]) != 0 ||
+	    strcmp(p->period, args->operands[1]) != 0) {
+		status = EX_DATAERR;
+		if (asprintf(&a->proof_cause, "%s is a receipt for %s %s, not "
+		    "%s %s", p->path, p->unit, p->period, args->operands[0],
+		    args->operands[1]) == -1)
+			a->proof_cause = NULL;
+		goto end;
+	}
+	if ((status = proof_verify(&a->po, p, a->cfg->ca,
+	    &a->proof_cause)) != 0)
+		goto end;
+
+	show.unit = p->unit;
+	show.period = p->period;
+	show.has_revision = 1;
+	show.revision = p->revision;
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SHOW);
+	req.show = &show;
+	status = admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, "a report",
+	    admin_show_receipt_frame);
+	if (!a->proof_done) {
+		/* Not compared (no connection, refused): already said. */
+		proof_out_clear(&a->po);
+		return status;
+	}
+	if (status == 0 && asprintf(&verdict, "the server holds %s %s "
+	    "revision %u, received %s with receipt %s, unchanged since",
+	    p->unit, p->period, p->revision, p->received_at,
+	    p->receipt) == -1) {
+		verdict = NULL;
+		status = EX_OSERR;
+	}
+end:
+	status = proof_out_end(&a->po, a->proof, status, verdict,
+	    a->proof_cause);
+	free(verdict);
+	return status;
+}
+
 static int
 admin_show(struct admin *a, int argc, char **argv)
 {
@@ -1207,6 +1317,11 @@ admin_show(struct admin *a, int argc, char **argv)
 	    (status = admin_unit(a, args.operands[0])) != 0 ||
 	    (status = admin_period(a, args.operands[1])) != 0)
 		return status;
+	if (args.receipt != NULL && args.revision != NULL)
+		return admin_misuse(a, "--revision and --receipt exclude each "
+		    "other: the receipt names its revision");
+	if (args.receipt != NULL)
+		return admin_show_receipt(a, &args);
 	if (args.revision != NULL) {
 		errno = 0;
 		n = strtoul(args.revision, &end, 10);
@@ -1965,6 +2080,8 @@ admin_lock(struct admin *a, int argc, char **argv)
 
 /* --- audit --------------------------------------------------------------- */
 
+/* The chain hash is a CSV column only: the table is wide enough. */
+#define ADMIN_AUDIT_TEXT_COLUMNS	8
 static const struct table_column admin_audit_columns[] = {
 	{ "time (UTC)", 19, TABLE_LEFT },
 	{ "cn", 16, TABLE_LEFT },
@@ -1973,28 +2090,40 @@ static const struct table_column admin_audit_columns[] = {
 	{ "unit", 16, TABLE_LEFT },
 	{ "period", 7, TABLE_LEFT },
 	{ "result", 10, TABLE_LEFT },
-	{ "detail", 0, TABLE_LEFT }
+	{ "detail", 0, TABLE_LEFT },
+	{ "hash", 0, TABLE_LEFT }
 };
+
+/* The head of the chain, from the last frame: {"id":..,"hash":..} or
+ * null for a server that sends none. */
+static json_t *
+admin_json_head(const Gp__AuditResponse *au)
+{
+	if (au->head_hash == NULL)
+		return json_null();
+	return json_pack("{s:I, s:o}", "id", (json_int_t)au->head_id,
+	    "hash", admin_json_text(au->head_hash));
+}
 
 static int
 admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__AuditResponse	*au = resp->audit;
 	const Gp__AuditEntry	*e;
-	const char		*cells[8];
+	const char		*cells[9];
 	char			 when[32], fp[32];
 	struct tm		 tm;
 	time_t			 t;
 	size_t			 i;
 	int			 status;
 
-	if (a->json && (status = admin_json_array(a)) != 0)
+	if (a->json && (status = admin_json_object(a, json_object())) != 0)
 		return status;
 	for (i = 0; i < au->n_entries; i++) {
 		e = au->entries[i];
 		if (a->json) {
 			if ((status = admin_json_item(a, json_pack("{s:I, s:I, "
-			    "s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			    "id", (json_int_t)e->id,
 			    "at", (json_int_t)e->at,
 			    "cn", admin_json_text(e->cn),
@@ -2003,7 +2132,8 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 			    "unit", admin_json_text(e->unit),
 			    "period", admin_json_text(e->period),
 			    "result", admin_json_text(e->result),
-			    "detail", admin_json_text(e->detail)))) != 0)
+			    "detail", admin_json_text(e->detail),
+			    "hash", admin_json_text(e->hash)))) != 0)
 				return status;
 			continue;
 		}
@@ -2021,6 +2151,7 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 		cells[5] = e->period;
 		cells[6] = e->result;
 		cells[7] = e->detail;
+		cells[8] = e->hash;
 		table_row(&a->table, cells);
 		a->nitems++;
 		if ((status = admin_out(a)) != 0)
@@ -2029,11 +2160,15 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 	if (!last)
 		return 0;
 	if (a->json)
-		return admin_json_close(a, NULL);
+		return admin_json_close(a, json_pack("{s:o}", "head",
+		    admin_json_head(au)));
 	if (a->csv || a->nitems > 0)
 		table_header(&a->table);
 	else
 		admin_line("nothing in the audit trail");
+	if (!a->csv && au->head_hash != NULL)
+		admin_line("audit head: id %" PRId64 " hash %s", au->head_id,
+		    au->head_hash);
 	return admin_out(a);
 }
 
@@ -2059,8 +2194,9 @@ admin_audit(struct admin *a, int argc, char **argv)
 		audit.has_since = 1;
 		audit.since = since;
 	}
-	table_init(&a->table, stdout, admin_audit_columns, 8,
-	    a->csv ? TABLE_CSV : 0);
+	table_init(&a->table, stdout, admin_audit_columns, a->csv ?
+	    sizeof(admin_audit_columns) / sizeof(admin_audit_columns[0]) :
+	    ADMIN_AUDIT_TEXT_COLUMNS, a->csv ? TABLE_CSV : 0);
 	audit.unit = (char *)(uintptr_t)args.unit;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_AUDIT);
 	req.audit = &audit;
@@ -2092,6 +2228,8 @@ admin_run(const struct conn_config *cfg, int json, int csv,
 		    "'%s'", argv[0]);
 	a.cmd = &admin_cmds[i];
 	status = a.cmd->run(&a, argc, argv);
+	proof_free(a.proof);
+	free(a.proof_cause);
 	export_free(a.export);
 	conn_free(a.conn);
 	return status;

@@ -32,6 +32,7 @@
 #include "queue.h"
 #include "doctor.h"
 #include "admin.h"
+#include "proof.h"
 
 #define CLIENT_STDIN_NAME	"standard input"
 #define CLIENT_CONF_ENV		"GP_CLIENT_CONF"
@@ -67,6 +68,7 @@ struct client {
 #define CLIENT_CONNECT	1	/* the server and the TLS files: required */
 #define CLIENT_SETTINGS	2	/* the configuration file, the outbox path */
 #define CLIENT_DOCTOR	4	/* as CLIENT_SETTINGS, problems not fatal */
+#define CLIENT_CA	8	/* the CA file only: required */
 
 struct client_cmd {
 	const char	*name;
@@ -91,6 +93,8 @@ static int	client_outbox(struct client *, const struct client_cmd *, int,
 		    char **);
 static int	client_receipts(struct client *, const struct client_cmd *,
 		    int, char **);
+static int	client_verify_receipt(struct client *,
+		    const struct client_cmd *, int, char **);
 static int	client_doctor(struct client *, const struct client_cmd *, int,
 		    char **);
 static int	client_admin(struct client *, const struct client_cmd *, int,
@@ -107,9 +111,13 @@ static const struct client_cmd client_cmds[] = {
 	{ "outbox", "[--drop ID | --retry ID]",
 	    "list the reports waiting in the outbox", client_outbox,
 	    CLIENT_SETTINGS },
-	{ "receipts", "[--unit UNIT] [--period PERIOD]",
-	    "list the receipts kept on this machine", client_receipts,
-	    CLIENT_SETTINGS },
+	{ "receipts", "[--unit UNIT] [--period PERIOD] | --export RECEIPT "
+	    "[-o FILE] [--report FILE]",
+	    "list the receipts kept on this machine, or write one out",
+	    client_receipts, CLIENT_SETTINGS },
+	{ "verify-receipt", "RECEIPT.json [REPORT.json]",
+	    "check a signed receipt, and the report it covers, offline",
+	    client_verify_receipt, CLIENT_CA },
 	{ "doctor", "[--json]", "check the set-up, the server and the outbox",
 	    client_doctor, CLIENT_DOCTOR },
 	{ "units", "[--csv]", "print the unit registry", client_admin,
@@ -117,7 +125,8 @@ static const struct client_cmd client_cmds[] = {
 	{ "list", "[--period P] [--unit U] [--csv]",
 	    "list the latest revision of each report", client_admin,
 	    CLIENT_CONNECT },
-	{ "show", "UNIT PERIOD [--revision N]", "print one report in full",
+	{ "show", "UNIT PERIOD [--revision N | --receipt FILE]",
+	    "print one report in full, or check a receipt against it",
 	    client_admin, CLIENT_CONNECT },
 	{ "history", "UNIT PERIOD [--csv]",
 	    "list every revision and what changed", client_admin,
@@ -201,7 +210,7 @@ client_usage(FILE *f)
 	    "       gp-client --help | --version\n"
 	    "commands:\n");
 	for (i = 0; i < CLIENT_NCMDS; i++)
-		fprintf(f, "  %-9s %-28s %s\n", client_cmds[i].name,
+		fprintf(f, "  %-14s %-28s %s\n", client_cmds[i].name,
 		    client_cmds[i].args, client_cmds[i].summary);
 }
 
@@ -442,6 +451,9 @@ client_settings(struct client *cl, int needs)
 		cl->policy.retries = cl->file.retries;
 	if (needs & (CLIENT_SETTINGS | CLIENT_DOCTOR))
 		client_outbox_path(cl);
+	if ((needs & CLIENT_CA) && cl->conn.ca == NULL)
+		return client_fail(cl, EX_CONFIG, "no CA certificate given: "
+		    "use --ca FILE or 'ca' in the configuration file");
 	if (!(needs & CLIENT_CONNECT))
 		return 0;
 
@@ -788,32 +800,168 @@ done:
 	return status;
 }
 
+/* Writes what write_fn makes of arg to path ("-": standard output):
+ * path.tmp first, renamed once complete. Returns 0, or an exit status
+ * after saying why. */
+static int
+client_write_file(struct client *cl, const char *path, const char *what,
+    int (*write_fn)(FILE *, const void *), const void *arg)
+{
+	FILE	*f;
+	char	*tmp;
+	int	 saved, rv;
+
+	if (strcmp(path, "-") == 0) {
+		if (write_fn(stdout, arg) == -1)
+			return client_fail(cl, EX_IOERR, "cannot write the %s: "
+			    "%s", what, strerror(errno));
+		return 0;
+	}
+	if (asprintf(&tmp, "%s.tmp", path) == -1)
+		return client_fail(cl, EX_OSERR, "out of memory");
+	if ((f = fopen(tmp, "w")) == NULL) {
+		saved = errno;
+		free(tmp);
+		return client_fail(cl, EX_CANTCREAT, "cannot create %s.tmp: "
+		    "%s; check -o", path, strerror(saved));
+	}
+	rv = write_fn(f, arg);
+	saved = errno;
+	if (fclose(f) == EOF && rv == 0) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv == 0 && rename(tmp, path) == -1) {
+		rv = -1;
+		saved = errno;
+	}
+	if (rv == -1) {
+		unlink(tmp);
+		free(tmp);
+		return client_fail(cl, EX_IOERR, "cannot write the %s to %s: "
+		    "%s", what, path, strerror(saved));
+	}
+	free(tmp);
+	return 0;
+}
+
+static int
+client_write_receipt(FILE *f, const void *arg)
+{
+	return output_receipt_export(f, arg);
+}
+
+static int
+client_write_report(FILE *f, const void *arg)
+{
+	return fputs(arg, f) == EOF ? -1 : 0;
+}
+
+/* The report bytes kept with a receipt, as the JSON submit reads; NULL
+ * when they are not a report. */
+static char *
+client_kept_report(const struct outbox_receipt *kept)
+{
+	struct report_errors	*errs;
+	struct report		*r = NULL;
+	const char		*errstr;
+	char			*text = NULL;
+
+	if ((errs = calloc(1, sizeof(*errs))) == NULL)
+		return NULL;
+	if (report_unpack(kept->report, kept->len, &r, errs, &errstr) == 0)
+		text = report_json_write(r);
+	report_free(r);
+	free(errs);
+	return text;
+}
+
+/* receipts --export: the receipt file of one kept receipt, and with
+ * report_path the report it covers beside it. */
+static int
+client_receipt_export(struct client *cl, struct outbox *ob, const char *id,
+    const char *path, const char *report_path)
+{
+	struct outbox_receipt	*kept = NULL;
+	char			*cause = NULL, *text = NULL;
+	int			 status;
+
+	if (ob != NULL && outbox_receipt_get(ob, id, &kept, &cause) == -1) {
+		output_failure(cl->json, EX_IOERR, cause);
+		free(cause);
+		return EX_IOERR;
+	}
+	if (kept == NULL)
+		return client_fail(cl, EX_USAGE, "no receipt %s is kept here; "
+		    "run 'gp-client receipts' for the list", id);
+	if (kept->signature == NULL) {
+		status = client_fail(cl, EX_DATAERR, "receipt %s was not "
+		    "signed by the server, so it proves nothing: ask the "
+		    "provincial federation to check with 'gp-client show'",
+		    kept->receipt);
+		goto done;
+	}
+	if (report_path != NULL && (text = client_kept_report(kept)) == NULL) {
+		status = client_fail(cl, EX_DATAERR, "the report kept with "
+		    "receipt %s cannot be read back", kept->receipt);
+		goto done;
+	}
+	if ((status = client_write_file(cl, path, "receipt",
+	    client_write_receipt, kept)) != 0)
+		goto done;
+	if (report_path != NULL && (status = client_write_file(cl,
+	    report_path, "report", client_write_report, text)) != 0)
+		goto done;
+	if (strcmp(path, "-") == 0 || (report_path != NULL &&
+	    strcmp(report_path, "-") == 0))
+		goto done;
+	output_receipt_exported(cl->json, kept, path, report_path);
+done:
+	free(text);
+	outbox_receipt_free(kept);
+	return status;
+}
+
 static int
 client_receipts(struct client *cl, const struct client_cmd *cmd, int argc,
     char **argv)
 {
 	static const struct option	 opts[] = {
+		{ "export",	required_argument,	NULL,	'e' },
 		{ "json",	no_argument,		NULL,	'j' },
+		{ "output",	required_argument,	NULL,	'o' },
 		{ "period",	required_argument,	NULL,	'p' },
+		{ "report",	required_argument,	NULL,	'r' },
 		{ "unit",	required_argument,	NULL,	'u' },
 		{ NULL,		0,			NULL,	0 }
 	};
 	struct outbox			*ob = NULL;
 	struct outbox_receipt		**v = NULL;
 	const char			*unit = NULL, *period = NULL;
+	const char			*export = NULL, *path = NULL;
+	const char			*report_path = NULL;
 	char				*cause = NULL;
 	size_t				 n = 0;
 	int				 ch, status;
 
 	optind = 0;	/* glibc: start over on the command's arguments */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:p:u:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:o:p:u:", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'e':
+			export = optarg;
+			break;
 		case 'j':
 			cl->json = 1;
 			break;
+		case 'o':
+			path = optarg;
+			break;
 		case 'p':
 			period = optarg;
+			break;
+		case 'r':
+			report_path = optarg;
 			break;
 		case 'u':
 			unit = optarg;
@@ -824,8 +972,24 @@ client_receipts(struct client *cl, const struct client_cmd *cmd, int argc,
 	}
 	if (optind != argc)
 		return client_misuse(cl, cmd, "unexpected argument");
+	if (export != NULL && (unit != NULL || period != NULL))
+		return client_misuse(cl, cmd, "--export takes no --unit or "
+		    "--period");
+	if (export == NULL && (path != NULL || report_path != NULL))
+		return client_misuse(cl, cmd, "-o and --report go with "
+		    "--export");
+	if (path != NULL && report_path != NULL &&
+	    strcmp(path, report_path) == 0)
+		return client_misuse(cl, cmd, "the receipt and the report "
+		    "need two files");
 	if ((status = client_outbox_open(cl, 0, &ob)) != 0)
 		return status;
+	if (export != NULL) {
+		status = client_receipt_export(cl, ob, export,
+		    path != NULL ? path : "-", report_path);
+		outbox_close(ob);
+		return status;
+	}
 	if (ob != NULL && outbox_receipts(ob, unit, period, &v, &n,
 	    &cause) == -1) {
 		status = EX_IOERR;
@@ -835,6 +999,106 @@ client_receipts(struct client *cl, const struct client_cmd *cmd, int argc,
 		output_receipts(cl->json, v, n);
 	outbox_receipts_free(v, n);
 	outbox_close(ob);
+	return status;
+}
+
+/* The report file of verify-receipt. Returns 0 with *out, or an exit
+ * status with *cause. */
+static int
+client_report_of(const char *path, struct report **out, char **cause)
+{
+	struct report_errors	*errs;
+	char			 text[256];
+	int			 saved, status = EX_DATAERR, n;
+
+	*cause = NULL;
+	if ((errs = calloc(1, sizeof(*errs))) == NULL)
+		return EX_OSERR;
+	text[0] = '\0';
+	if (report_json_read_file(path, out, errs, text, sizeof(text)) == 0) {
+		free(errs);
+		return 0;
+	}
+	report_free(*out);
+	*out = NULL;
+	if (errs->n > 0)
+		n = asprintf(cause, "%s cannot be read as a report: %s: %s%s",
+		    path, errs->e[0].field, errs->e[0].message,
+		    errs->n + errs->dropped > 1 ? " (and more)" : "");
+	else if (strcmp(path, "-") != 0 && access(path, R_OK) == -1) {
+		saved = errno;
+		n = asprintf(cause, "cannot read %s: %s; check the file name",
+		    path, strerror(saved));
+		status = EX_NOINPUT;
+	} else
+		n = asprintf(cause, "%s cannot be read as a report: %s", path,
+		    text[0] != '\0' ? text : "not JSON");
+	if (n == -1)
+		*cause = NULL;
+	free(errs);
+	return status;
+}
+
+static int
+client_verify_receipt(struct client *cl, const struct client_cmd *cmd,
+    int argc, char **argv)
+{
+	static const struct option	 opts[] = {
+		{ "json",	no_argument,	NULL,	'j' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	struct proof_out		 po;
+	struct proof			*p = NULL;
+	struct report			*r = NULL;
+	const char			*report_path = NULL;
+	char				*cause = NULL, *verdict = NULL;
+	int				 ch, status;
+
+	optind = 0;	/* glibc: start over on the command's arguments */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		if (ch != 'j')
+			return client_badopt(cl, cmd, ch, argv);
+		cl->json = 1;
+	}
+	if (argc - optind < 1)
+		return client_misuse(cl, cmd, "no receipt given");
+	if (argc - optind > 2)
+		return client_misuse(cl, cmd, "one receipt and one report at "
+		    "most");
+	if (argc - optind == 2) {
+		report_path = argv[optind + 1];
+		if (strcmp(report_path, "-") == 0 &&
+		    strcmp(argv[optind], "-") == 0)
+			return client_misuse(cl, cmd, "the receipt and the "
+			    "report cannot both be standard input");
+	}
+
+	proof_out_init(&po, cl->json);
+	if ((status = proof_read(argv[optind], &p, &cause)) != 0 ||
+	    (status = proof_verify(&po, p, cl->conn.ca, &cause)) != 0)
+		goto done;
+	if (report_path != NULL) {
+		if ((status = client_report_of(report_path, &r, &cause)) != 0) {
+			proof_say(&po, "report", 0, "cannot be read");
+			goto done;
+		}
+		if ((status = proof_check_report(&po, p, r, report_path,
+		    &cause)) != 0)
+			goto done;
+	}
+	if (asprintf(&verdict, "%s %s revision %u received %s, receipt %s%s",
+	    p->unit, p->period, p->revision, p->received_at, p->receipt,
+	    report_path != NULL ? ", with this report" : "") == -1) {
+		verdict = NULL;
+		status = EX_OSERR;
+	}
+done:
+	status = proof_out_end(&po, p, status, verdict, cause);
+	free(verdict);
+	free(cause);
+	report_free(r);
+	proof_free(p);
 	return status;
 }
 

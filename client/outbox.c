@@ -42,6 +42,7 @@ enum outbox_stmt {
 	OS_LIST,
 	OS_RECEIPTS,
 	OS_RECEIPT_OF,
+	OS_RECEIPT_GET,
 	OS_NSTMTS
 };
 
@@ -105,7 +106,11 @@ static const char *const outbox_sql[OS_NSTMTS] = {
 	    "ORDER BY stored_at, rowid",
 	[OS_RECEIPT_OF] = "SELECT " OUTBOX_RECEIPT_COLUMNS ", report "
 	    "FROM receipts WHERE submission_id = ?1 "
-	    "ORDER BY stored_at DESC, rowid DESC LIMIT 1"
+	    "ORDER BY stored_at DESC, rowid DESC LIMIT 1",
+	/* ?1 a receipt, or else a submission id */
+	[OS_RECEIPT_GET] = "SELECT " OUTBOX_RECEIPT_COLUMNS ", report "
+	    "FROM receipts WHERE receipt = ?1 OR submission_id = ?1 "
+	    "ORDER BY receipt = ?1 DESC, stored_at DESC, rowid DESC LIMIT 1"
 };
 
 /* Version 1. Times are Unix seconds; hashes SHA-256 in hex. */
@@ -972,16 +977,17 @@ nomem:
 	return outbox_cause(cause, "out of memory");
 }
 
-int
-outbox_receipt_of(struct outbox *ob, const char *submission_id,
+/* The one receipt statement id finds for key, with its report. */
+static int
+outbox_receipt_one(struct outbox *ob, enum outbox_stmt id, const char *key,
     struct outbox_receipt **out, char **cause)
 {
-	sqlite3_stmt	*st = outbox_stmt(ob, OS_RECEIPT_OF);
+	sqlite3_stmt	*st = outbox_stmt(ob, id);
 	int		 rc;
 
 	*cause = NULL;
 	*out = NULL;
-	outbox_bind_text(st, 1, submission_id);
+	outbox_bind_text(st, 1, key);
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
 		sqlite3_reset(st);
 		return 0;
@@ -995,6 +1001,21 @@ outbox_receipt_of(struct outbox *ob, const char *submission_id,
 	if (*out == NULL)
 		return outbox_cause(cause, "out of memory");
 	return 0;
+}
+
+int
+outbox_receipt_of(struct outbox *ob, const char *submission_id,
+    struct outbox_receipt **out, char **cause)
+{
+	return outbox_receipt_one(ob, OS_RECEIPT_OF, submission_id, out,
+	    cause);
+}
+
+int
+outbox_receipt_get(struct outbox *ob, const char *id,
+    struct outbox_receipt **out, char **cause)
+{
+	return outbox_receipt_one(ob, OS_RECEIPT_GET, id, out, cause);
 }
 
 void

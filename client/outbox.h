@@ -188,6 +188,11 @@ int	 outbox_receipts(struct outbox *, const char *unit,
 int	 outbox_receipt_of(struct outbox *, const char *submission_id,
 	    struct outbox_receipt **out, char **cause);
 
+/* The receipt id (or else the latest receipt of submission id id), with
+ * the report's bytes, or *out NULL. */
+int	 outbox_receipt_get(struct outbox *, const char *id,
+	    struct outbox_receipt **out, char **cause);
+
 void	 outbox_entry_free(struct outbox_entry *);
 void	 outbox_entries_free(struct outbox_entry **, size_t);
 void	 outbox_receipt_free(struct outbox_receipt *);

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "proof.h"
 #include "output.h"
 
 #define OUTPUT_PREFIX	"gp-client: "
@@ -440,14 +441,18 @@ output_receipt_of(const Gp__Response *resp)
 	return rc;
 }
 
+/*
+ * The signed receipt rc as one JSON object: what verify-receipt reads.
+ * warnings (taken) are left out when NULL: a kept receipt has none.
+ */
 static json_t *
-output_json_receipt(const Gp__Response *resp, const char *id)
+output_json_signed(const Gp__Receipt *rc, const char *id, json_t *warnings)
 {
-	const Gp__Receipt	*rc = resp->submit->receipt;
+	json_t	*o;
 
 	if (rc->submission_id != NULL)
 		id = rc->submission_id;
-	return json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:b, s:o, s:o}",
+	o = json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:b}",
 	    "status", "accepted",
 	    "unit", output_json_text(rc->unit),
 	    "period", output_json_text(rc->period),
@@ -455,15 +460,36 @@ output_json_receipt(const Gp__Response *resp, const char *id)
 	    "receipt", output_json_text(rc->receipt),
 	    "received_at", output_json_text(rc->received_at),
 	    "duplicate", rc->has_duplicate && rc->duplicate,
-	    "late", rc->has_late && rc->late,
-	    "warnings", output_json_answer_warnings(resp->submit),
-	    "id", output_json_text(id));
+	    "late", rc->has_late && rc->late);
+	if (o == NULL || (warnings != NULL &&
+	    json_object_set_new(o, "warnings", warnings) == -1) ||
+	    json_object_set_new(o, "id", output_json_text(id)) == -1 ||
+	    proof_json_set(o, rc->report_sha256,
+	    rc->has_signature ? rc->signature.data : NULL,
+	    rc->has_signature ? rc->signature.len : 0,
+	    rc->has_certificate ? rc->certificate.data : NULL,
+	    rc->has_certificate ? rc->certificate.len : 0) == -1) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+output_json_receipt(const Gp__Response *resp, const char *id)
+{
+	json_t	*w;
+
+	if ((w = output_json_answer_warnings(resp->submit)) == NULL)
+		return NULL;
+	return output_json_signed(resp->submit->receipt, id, w);
 }
 
 static void
 output_receipt_lines(const Gp__Response *resp)
 {
 	const Gp__Receipt	*rc = resp->submit->receipt;
+	char			 cn[256];
 	size_t			 i;
 
 	output_line(stdout, "%s %s %s revision %u receipt %s  received %s%s%s",
@@ -475,6 +501,56 @@ output_receipt_lines(const Gp__Response *resp)
 		output_line(stdout, "warning: %s",
 		    resp->submit->warnings[i] != NULL ?
 		    resp->submit->warnings[i] : "");
+	if (rc->has_signature && rc->signature.len > 0 &&
+	    rc->has_certificate && proof_signer(rc->certificate.data,
+	    rc->certificate.len, cn, sizeof(cn)) == 0)
+		output_line(stdout, "signed by CN=%s", cn);
+}
+
+/* The kept receipt as Gp__Receipt, borrowing r's fields. */
+static void
+output_kept_receipt(const struct outbox_receipt *r, Gp__Receipt *rc)
+{
+	gp__receipt__init(rc);
+	rc->receipt = r->receipt;
+	rc->submission_id = r->submission_id;
+	rc->unit = r->unit;
+	rc->period = r->period;
+	rc->has_revision = 1;
+	rc->revision = r->revision;
+	rc->received_at = r->received_at;
+	rc->has_duplicate = 1;
+	rc->duplicate = r->duplicate;
+	rc->has_late = 1;
+	rc->late = r->late;
+	rc->report_sha256 = r->report_sha256;
+	if (r->signature != NULL) {
+		rc->has_signature = 1;
+		rc->signature.data = r->signature;
+		rc->signature.len = r->signature_len;
+	}
+	if (r->certificate != NULL) {
+		rc->has_certificate = 1;
+		rc->certificate.data = r->certificate;
+		rc->certificate.len = r->certificate_len;
+	}
+}
+
+int
+output_receipt_export(FILE *f, const struct outbox_receipt *r)
+{
+	Gp__Receipt	 rc;
+	json_t		*o;
+	int		 rv;
+
+	output_kept_receipt(r, &rc);
+	if ((o = output_json_signed(&rc, r->submission_id, NULL)) == NULL)
+		return -1;
+	rv = json_dumpf(o, f, JSON_COMPACT);
+	json_decref(o);
+	if (rv == -1 || fputc('\n', f) == EOF)
+		return -1;
+	return 0;
 }
 
 int
@@ -606,7 +682,7 @@ static json_t *
 output_json_kept_receipt(const struct outbox_receipt *r)
 {
 	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:b, s:b, s:o, s:o, "
-	    "s:o, s:b}",
+	    "s:o, s:o, s:b}",
 	    "receipt", output_json_text(r->receipt),
 	    "id", output_json_text(r->submission_id),
 	    "unit", output_json_text(r->unit),
@@ -618,6 +694,7 @@ output_json_kept_receipt(const struct outbox_receipt *r)
 	    "server", output_json_text(r->server),
 	    "stored_at", output_json_time(r->stored_at),
 	    "content_hash", output_json_text(r->content_hash),
+	    "report_sha256", output_json_text(r->report_sha256),
 	    "signed", r->signature != NULL);
 }
 
@@ -656,6 +733,25 @@ output_receipts(int json, struct outbox_receipt **v, size_t n)
 		    v[i]->duplicate ? "duplicate" : "",
 		    v[i]->duplicate && v[i]->late ? "," : "",
 		    v[i]->late ? "late" : "");
+}
+
+void
+output_receipt_exported(int json, const struct outbox_receipt *r,
+    const char *path, const char *report_path)
+{
+	if (json)
+		output_json_print(json_pack("{s:s, s:o, s:o, s:o}",
+		    "status", "exported",
+		    "receipt", output_json_text(r->receipt),
+		    "file", output_json_text(path),
+		    "report", output_json_text(report_path)));
+	else if (report_path != NULL)
+		output_line(stdout, "wrote receipt %s (%s %s revision %u) to %s "
+		    "and its report to %s", r->receipt, r->unit, r->period,
+		    r->revision, path, report_path);
+	else
+		output_line(stdout, "wrote receipt %s (%s %s revision %u) to %s",
+		    r->receipt, r->unit, r->period, r->revision, path);
 }
 
 struct output_flush {

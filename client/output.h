@@ -9,6 +9,8 @@
 #ifndef GP_OUTPUT_H
 #define GP_OUTPUT_H
 
+#include <stdio.h>
+
 #include "gp.pb-c.h"
 #include "report.h"
 #include "outbox.h"
@@ -61,6 +63,17 @@ void	 output_outbox_changed(int json, int dropped,
 
 /* The receipts command: a table, or a JSON array. */
 void	 output_receipts(int json, struct outbox_receipt **, size_t n);
+
+/* A kept receipt as the one-line JSON object submit --json printed for
+ * it, without the warnings (they are not kept): a receipt file for
+ * verify-receipt. Returns 0, or -1 when f cannot be written or out of
+ * memory. */
+int	 output_receipt_export(FILE *f, const struct outbox_receipt *);
+
+/* After receipts --export wrote files: where to, or with json
+ * {"status":"exported","receipt":...,"file":...,"report":...}. */
+void	 output_receipt_exported(int json, const struct outbox_receipt *,
+	    const char *path, const char *report_path);
 
 /*
  * The flush command. Per report: a progress line while standing at a

@@ -299,6 +299,17 @@ queue_kept(struct queue *q, const struct report *r,
 	rc.duplicate = kept->duplicate;
 	rc.has_late = 1;
 	rc.late = kept->late;
+	rc.report_sha256 = kept->report_sha256;
+	if (kept->signature != NULL) {
+		rc.has_signature = 1;
+		rc.signature.data = kept->signature;
+		rc.signature.len = kept->signature_len;
+	}
+	if (kept->certificate != NULL) {
+		rc.has_certificate = 1;
+		rc.certificate.data = kept->certificate;
+		rc.certificate.len = kept->certificate_len;
+	}
 	sr.receipt = &rc;
 	resp.body_case = GP__RESPONSE__BODY_SUBMIT;
 	resp.submit = &sr;

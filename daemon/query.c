@@ -914,7 +914,7 @@ query_summary(struct session *s, const Gp__Request *req,
 /* export */
 
 static int
-query_exportnext(struct session *s, struct handler_stream *hs,
+query_export_next(struct session *s, struct handler_stream *hs,
     struct handler_reply *hr)
 {
 	struct query_stream		*qs = (struct query_stream *)hs;
@@ -991,7 +991,7 @@ query_export(struct session *s, const Gp__Request *req,
     struct handler_reply *hr)
 {
 	return query_period_stream(s, hr, req->export->period, QUERY_EXPORT,
-	    STORE_Q_EXPORT, query_exportnext, NULL);
+	    STORE_Q_EXPORT, query_export_next, NULL);
 }
 
 /* audit */
