@@ -158,6 +158,7 @@ check-unit: $(UNIT_BINS)
 
 check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/run.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/ops.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/outbox.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/admin.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
