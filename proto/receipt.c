@@ -3,11 +3,13 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "receipt.h"
 
@@ -32,9 +34,28 @@ receipt_payload(const struct receipt_fields *f, char *buf, size_t len)
 	return n;
 }
 
-/* The signing certificate must chain to the CA the holder trusts. */
+/* received_at as a time; -1 when it is not YYYY-MM-DDTHH:MM:SSZ. */
+static time_t
+receipt_time(const char *s)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
+	    *end != '\0')
+		return -1;
+	return timegm(&tm);
+}
+
+/*
+ * The signing certificate must chain to the CA the holder trusts, as a
+ * server certificate (a unit's client certificate chains to the same CA,
+ * and a unit must not sign receipts), and be valid when the receipt was
+ * given: a receipt stays proof after the certificate expires.
+ */
 static int
-receipt_chain(X509 *x, const char *ca_file, const char **errstr)
+receipt_chain(X509 *x, const char *ca_file, time_t at, const char **errstr)
 {
 	X509_STORE	*store;
 	X509_STORE_CTX	*ctx = NULL;
@@ -46,10 +67,12 @@ receipt_chain(X509 *x, const char *ca_file, const char **errstr)
 		goto done;
 	}
 	if ((ctx = X509_STORE_CTX_new()) == NULL ||
-	    X509_STORE_CTX_init(ctx, store, x, NULL) != 1) {
+	    X509_STORE_CTX_init(ctx, store, x, NULL) != 1 ||
+	    X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER) != 1) {
 		*errstr = "out of memory";
 		goto done;
 	}
+	X509_STORE_CTX_set_time(ctx, 0, at);
 	if (X509_verify_cert(ctx) != 1) {
 		*errstr = X509_verify_cert_error_string(
 		    X509_STORE_CTX_get_error(ctx));
@@ -71,6 +94,7 @@ receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
 	X509			*x = NULL;
 	EVP_MD_CTX		*md = NULL;
 	char			 payload[RECEIPT_PAYLOAD_MAX];
+	time_t			 at;
 	int			 n, rv = -1;
 
 	if ((n = receipt_payload(f, payload, sizeof(payload))) == -1) {
@@ -82,7 +106,11 @@ receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
 		*errstr = "the receipt's certificate does not decode";
 		goto done;
 	}
-	if (receipt_chain(x, ca_file, errstr) == -1)
+	if ((at = receipt_time(f->received_at)) == -1) {
+		*errstr = "the receipt's time is not YYYY-MM-DDTHH:MM:SSZ";
+		goto done;
+	}
+	if (receipt_chain(x, ca_file, at, errstr) == -1)
 		goto done;
 	if ((md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL,

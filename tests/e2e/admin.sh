@@ -451,7 +451,7 @@ def csv_table(path, header, nrows):
     expect("data rows", len(rows) - 1, int(nrows))
 
 def audit_json(out, fp_tamduong, fp_sinho, fp_admin):
-    es = load(out)
+    es = load(out)["rows"]
     norm = lambda s: (s or "").replace(":", "").lower()
     def has(what, pred):
         if not any(pred(e) for e in es):
@@ -472,7 +472,7 @@ def audit_json(out, fp_tamduong, fp_sinho, fp_admin):
     expect("ids ascending", ids, sorted(ids))
 
 def only_unit(out, unit):
-    es = load(out)
+    es = load(out)["rows"]
     if not es:
         fail("no entries")
     bad = [e for e in es if e["unit"] != unit]
@@ -774,9 +774,9 @@ test_audit() {
 	[ "$RC" -eq 0 ] || { fail "--unit: exit $RC: $(cat "$W/err")"; return; }
 	check only_unit "$W/out" lc-sinho || return
 	admin --json audit --since "$(date -u -d tomorrow +%Y-%m-%d)"
-	[ "$(jget "$W/out" 'len(r)')" = 0 ] || { fail "--since tomorrow: $(cat "$W/out")"; return; }
+	[ "$(jget "$W/out" 'len(r["rows"])')" = 0 ] || { fail "--since tomorrow: $(cat "$W/out")"; return; }
 	admin --json audit --since "$(date -u -d '1 hour ago' +%Y-%m-%dT%H:%M:%S+00:00)"
-	[ "$(jget "$W/out" 'len(r) > 0')" = True ] || { fail "--since an hour ago: $(cat "$W/out" "$W/err")"; return; }
+	[ "$(jget "$W/out" 'len(r["rows"]) > 0')" = True ] || { fail "--since an hour ago: $(cat "$W/out" "$W/err")"; return; }
 	admin audit
 	[ "$RC" -eq 0 ] || { fail "text: exit $RC: $(cat "$W/err")"; return; }
 	grep -q "admin-test .*${FP_ADMIN:0:16}.* lock " "$W/out" ||

@@ -17,8 +17,8 @@
 #include "receipt.h"
 
 struct pki {
-	EVP_PKEY	*ca_key, *key, *other_key;
-	X509		*ca, *cert, *other;
+	EVP_PKEY	*ca_key, *key, *other_key, *unit_key;
+	X509		*ca, *cert, *other, *unit;
 	char		 ca_file[64];
 	uint8_t		*der;
 	size_t		 derlen;
@@ -26,7 +26,7 @@ struct pki {
 
 static X509 *
 make_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
-    int ca)
+    int ca, const char *eku)
 {
 	X509		*x = X509_new();
 	X509_NAME	*name;
@@ -36,8 +36,8 @@ make_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 	assert_non_null(x);
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), ca ? 1 : 2);
-	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-	X509_gmtime_adj(X509_getm_notAfter(x), 3600L * 24 * 30);
+	X509_gmtime_adj(X509_getm_notBefore(x), -3600L * 24 * 3650);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600L * 24 * 3650);
 	X509_set_pubkey(x, key);
 	name = X509_get_subject_name(x);
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
@@ -49,6 +49,11 @@ make_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 	    ca ? "critical,CA:TRUE" : "CA:FALSE");
 	X509_add_ext(x, ext, -1);
 	X509_EXTENSION_free(ext);
+	if (eku != NULL) {
+		ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_ext_key_usage, eku);
+		X509_add_ext(x, ext, -1);
+		X509_EXTENSION_free(ext);
+	}
 	assert_true(X509_sign(x, issuer_key, EVP_sha256()) > 0);
 	return x;
 }
@@ -64,10 +69,16 @@ setup(void **state)
 	p->ca_key = EVP_EC_gen("P-256");
 	p->key = EVP_EC_gen("P-256");
 	p->other_key = EVP_EC_gen("P-256");
-	p->ca = make_cert("gp test CA", p->ca_key, NULL, p->ca_key, 1);
-	p->cert = make_cert("localhost", p->key, p->ca, p->ca_key, 0);
+	p->unit_key = EVP_EC_gen("P-256");
+	p->ca = make_cert("gp test CA", p->ca_key, NULL, p->ca_key, 1, NULL);
+	p->cert = make_cert("localhost", p->key, p->ca, p->ca_key, 0,
+	    "serverAuth");
 	/* Self-signed: chains to nothing the holder trusts. */
-	p->other = make_cert("localhost", p->other_key, NULL, p->other_key, 0);
+	p->other = make_cert("localhost", p->other_key, NULL, p->other_key, 0,
+	    "serverAuth");
+	/* A unit's client certificate from the same CA. */
+	p->unit = make_cert("lc-tamduong", p->unit_key, p->ca, p->ca_key, 0,
+	    "clientAuth");
 	snprintf(p->ca_file, sizeof(p->ca_file), "/tmp/gp-receipt-XXXXXX");
 	fd = mkstemp(p->ca_file);
 	assert_true(fd != -1);
@@ -92,6 +103,8 @@ teardown(void **state)
 	X509_free(p->ca);
 	X509_free(p->cert);
 	X509_free(p->other);
+	X509_free(p->unit);
+	EVP_PKEY_free(p->unit_key);
 	EVP_PKEY_free(p->ca_key);
 	EVP_PKEY_free(p->key);
 	EVP_PKEY_free(p->other_key);
@@ -197,6 +210,31 @@ test_verify_accepts_and_refuses(void **state)
 	    odder_len, p->ca_file, &errstr), -1);
 	assert_string_not_equal(errstr,
 	    "the signature does not match the receipt");
+
+	/* A unit signs a receipt of its own making with its client
+	 * certificate, which chains to the same CA: refused. */
+	free(odder);
+	odder_len = (size_t)i2d_X509(p->unit, NULL);
+	odder = malloc(odder_len);
+	q = odder;
+	i2d_X509(p->unit, &q);
+	free(other_sig);
+	sign(p->unit_key, &sample, &other_sig, &other_len);
+	assert_int_equal(receipt_verify(&f, other_sig, other_len, odder,
+	    odder_len, p->ca_file, &errstr), -1);
+	assert_string_equal(errstr, "unsuitable certificate purpose");
+
+	/* Given before the certificate was valid: refused. */
+	f.received_at = "1990-01-01T00:00:00Z";
+	assert_int_equal(receipt_verify(&f, sig, siglen, p->der, p->derlen,
+	    p->ca_file, &errstr), -1);
+	assert_string_equal(errstr, "certificate is not yet valid");
+
+	/* A time that is not RFC 3339 UTC. */
+	f = sample;
+	f.received_at = "2026-11-29 03:10:11";
+	assert_int_equal(receipt_verify(&f, sig, siglen, p->der, p->derlen,
+	    p->ca_file, &errstr), -1);
 
 	/* A certificate that does not decode. */
 	assert_int_equal(receipt_verify(&f, sig, siglen, p->der,

@@ -1,0 +1,724 @@
+/*
+ * Signed receipts on gp-client's side (proof.h): reading a receipt file,
+ * and the checks of verify-receipt and show --receipt. The signature and
+ * the chain are checked by receipt_verify (proto/receipt.c), the code gpd
+ * signs with; this file adds what a holder needs around it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "gp.pb-c.h"
+#include "receipt.h"
+#include "report.h"
+#include "pem.h"
+#include "table.h"
+#include "proof.h"
+
+#define PROOF_PREFIX	"gp-client: "
+
+/* The members a receipt file may have; the first ones are required. */
+static const char *const proof_keys[] = {
+	"receipt", "id", "unit", "period", "revision", "received_at",
+	"report_sha256", "signature", "certificate",
+	"status", "duplicate", "late", "warnings"
+};
+#define PROOF_NREQUIRED	9
+
+static int	proof_cause(char **, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static int
+proof_cause(char **cause, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(cause, fmt, ap) == -1)
+		*cause = NULL;
+	va_end(ap);
+	return -1;
+}
+
+/* "a", or "" for NULL: for comparing text that may be absent. */
+static const char *
+proof_text(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+static int
+proof_equal(const char *a, const char *b)
+{
+	return strcmp(proof_text(a), proof_text(b)) == 0;
+}
+
+void
+proof_free(struct proof *p)
+{
+	if (p == NULL)
+		return;
+	free(p->path);
+	free(p->receipt);
+	free(p->submission_id);
+	free(p->unit);
+	free(p->period);
+	free(p->received_at);
+	free(p->report_sha256);
+	free(p->signature);
+	free(p->certificate);
+	free(p);
+}
+
+void
+proof_fields(const struct proof *p, struct receipt_fields *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->receipt = p->receipt;
+	f->submission_id = p->submission_id;
+	f->unit = p->unit;
+	f->period = p->period;
+	f->revision = p->revision;
+	f->report_sha256 = p->report_sha256;
+	f->received_at = p->received_at;
+}
+
+int
+proof_sha256_hex(const uint8_t *buf, size_t len, char out[65])
+{
+	uint8_t		h[32];
+	unsigned int	n = sizeof(h);
+
+	if (EVP_Digest(buf, len, h, &n, EVP_sha256(), NULL) != 1)
+		return -1;
+	report_hex(h, sizeof(h), out);
+	return 0;
+}
+
+/* --- the file ------------------------------------------------------------ */
+
+/*
+ * Reads at most PROOF_FILE_MAX bytes of path ("-": standard input).
+ * Returns 0, or an exit status with *cause.
+ */
+static int
+proof_slurp(const char *path, char **out, size_t *len, char **cause)
+{
+	FILE	*f;
+	char	*buf;
+	size_t	 n;
+	int	 saved;
+
+	*out = NULL;
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "r")) == NULL) {
+		saved = errno;
+		proof_cause(cause, "cannot read the receipt %s: %s; check the "
+		    "file name", path, strerror(saved));
+		return EX_NOINPUT;
+	}
+	if ((buf = malloc(PROOF_FILE_MAX + 1)) == NULL) {
+		if (f != stdin)
+			fclose(f);
+		*cause = NULL;
+		return EX_OSERR;
+	}
+	n = fread(buf, 1, PROOF_FILE_MAX + 1, f);
+	saved = errno;
+	if (ferror(f)) {
+		proof_cause(cause, "cannot read the receipt %s: %s", path,
+		    strerror(saved));
+		if (f != stdin)
+			fclose(f);
+		free(buf);
+		return EX_NOINPUT;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (n > PROOF_FILE_MAX) {
+		proof_cause(cause, "%s is longer than %d bytes: it is not a "
+		    "receipt", path, PROOF_FILE_MAX);
+		free(buf);
+		return EX_DATAERR;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* A required text member, copied. Returns 0 or -1 with *what. */
+static int
+proof_string(json_t *o, const char *key, char **out, const char **what)
+{
+	json_t		*v = json_object_get(o, key);
+	const char	*s;
+
+	if (v == NULL) {
+		*what = "is missing";
+		return -1;
+	}
+	if (!json_is_string(v) || (s = json_string_value(v))[0] == '\0') {
+		*what = "is not a non-empty string";
+		return -1;
+	}
+	if ((*out = strdup(s)) == NULL) {
+		*what = "cannot be kept: out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+/* 64 lower-case hex digits, as gpd writes a SHA-256. */
+static int
+proof_is_sha256(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 64;
+}
+
+/* The optional members, checked for their type only: they are not
+ * signed, and verify-receipt does not rely on them. */
+static int
+proof_optional(json_t *o, const char **key, const char **what)
+{
+	json_t	*v, *w;
+	size_t	 i;
+
+	if ((v = json_object_get(o, "status")) != NULL &&
+	    (!json_is_string(v) ||
+	    strcmp(json_string_value(v), "accepted") != 0)) {
+		*key = "status";
+		*what = "is not \"accepted\"";
+		return -1;
+	}
+	if ((v = json_object_get(o, "duplicate")) != NULL &&
+	    !json_is_boolean(v)) {
+		*key = "duplicate";
+		*what = "is not true or false";
+		return -1;
+	}
+	if ((v = json_object_get(o, "late")) != NULL && !json_is_boolean(v)) {
+		*key = "late";
+		*what = "is not true or false";
+		return -1;
+	}
+	if ((v = json_object_get(o, "warnings")) != NULL) {
+		if (!json_is_array(v)) {
+			*key = "warnings";
+			*what = "is not an array";
+			return -1;
+		}
+		json_array_foreach(v, i, w) {
+			if (!json_is_string(w)) {
+				*key = "warnings";
+				*what = "holds something that is not a string";
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The members of the object o into p. Returns 0, or -1 with *key and
+ * *what naming the problem. */
+static int
+proof_members(json_t *o, struct proof *p, const char **key,
+    const char **what)
+{
+	struct {
+		const char	 *key;
+		char		**out;
+	}		 texts[] = {
+		{ "receipt", NULL }, { "id", NULL }, { "unit", NULL },
+		{ "period", NULL }, { "received_at", NULL },
+		{ "report_sha256", NULL }
+	};
+	const char	*k, *errstr;
+	json_t		*v;
+	json_int_t	 n;
+	size_t		 i;
+
+	json_object_foreach(o, k, v) {
+		for (i = 0; i < sizeof(proof_keys) / sizeof(proof_keys[0]); i++)
+			if (strcmp(k, proof_keys[i]) == 0)
+				break;
+		if (i == sizeof(proof_keys) / sizeof(proof_keys[0])) {
+			*key = k;
+			*what = "is not a field of a receipt";
+			return -1;
+		}
+	}
+	for (i = 0; i < PROOF_NREQUIRED; i++)
+		if (json_object_get(o, proof_keys[i]) == NULL) {
+			*key = proof_keys[i];
+			*what = "is missing";
+			return -1;
+		}
+	texts[0].out = &p->receipt;
+	texts[1].out = &p->submission_id;
+	texts[2].out = &p->unit;
+	texts[3].out = &p->period;
+	texts[4].out = &p->received_at;
+	texts[5].out = &p->report_sha256;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		*key = texts[i].key;
+		if (proof_string(o, texts[i].key, texts[i].out, what) == -1)
+			return -1;
+	}
+	if (!proof_is_sha256(p->report_sha256)) {
+		*key = "report_sha256";
+		*what = "is not 64 lower-case hex digits";
+		return -1;
+	}
+	v = json_object_get(o, *key = "revision");
+	if (!json_is_integer(v) || (n = json_integer_value(v)) < 1 ||
+	    n > UINT32_MAX) {
+		*what = "is not a revision number";
+		return -1;
+	}
+	p->revision = (uint32_t)n;
+
+	v = json_object_get(o, *key = "signature");
+	if (json_is_null(v)) {
+		*what = "is null: the server did not sign this receipt, so "
+		    "it proves nothing";
+		return -1;
+	}
+	if (!json_is_string(v) || json_string_length(v) == 0) {
+		*what = "is not a base64 string";
+		return -1;
+	}
+	if (pem_base64_decode(json_string_value(v), json_string_length(v),
+	    &p->signature, &p->signature_len, &errstr) == -1) {
+		*what = errstr;
+		return -1;
+	}
+	v = json_object_get(o, *key = "certificate");
+	if (!json_is_string(v)) {
+		*what = "is not a PEM certificate";
+		return -1;
+	}
+	if (pem_cert_decode(json_string_value(v), &p->certificate,
+	    &p->certificate_len, &errstr) == -1) {
+		*what = errstr;
+		return -1;
+	}
+	return proof_optional(o, key, what);
+}
+
+int
+proof_read(const char *path, struct proof **out, char **cause)
+{
+	struct proof	*p;
+	json_t		*o;
+	json_error_t	 jerr;
+	const char	*key = NULL, *what = NULL;
+	char		*text;
+	size_t		 len;
+	int		 status;
+
+	*out = NULL;
+	*cause = NULL;
+	if ((status = proof_slurp(path, &text, &len, cause)) != 0)
+		return status;
+	o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
+	if (o == NULL) {
+		proof_cause(cause, "%s:%d:%d: %s; a receipt file is the JSON "
+		    "object 'gp-client --json submit' prints", path, jerr.line,
+		    jerr.column, jerr.text);
+		return EX_DATAERR;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		proof_cause(cause, "%s is not a JSON object; a receipt file is "
+		    "the object 'gp-client --json submit' prints", path);
+		return EX_DATAERR;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->path = strdup(path)) == NULL) {
+		json_decref(o);
+		proof_free(p);
+		return EX_OSERR;
+	}
+	if (proof_members(o, p, &key, &what) == -1) {
+		proof_cause(cause, "%s: \"%s\" %s; this is not a receipt as "
+		    "gp-client wrote it", path, key, what);
+		json_decref(o);
+		proof_free(p);
+		return EX_DATAERR;
+	}
+	json_decref(o);
+	*out = p;
+	return 0;
+}
+
+int
+proof_json_set(json_t *o, const char *report_sha256, const uint8_t *sig,
+    size_t siglen, const uint8_t *cert, size_t certlen)
+{
+	char	*s;
+	int	 rv;
+
+	if (json_object_set_new(o, "report_sha256", report_sha256 != NULL ?
+	    json_string(report_sha256) : json_null()) == -1)
+		return -1;
+	if (sig == NULL || siglen == 0)
+		rv = json_object_set_new(o, "signature", json_null());
+	else if ((s = pem_base64_encode(sig, siglen)) == NULL)
+		return -1;
+	else {
+		rv = json_object_set_new(o, "signature", json_string(s));
+		free(s);
+	}
+	if (rv == -1)
+		return -1;
+	if (cert == NULL || certlen == 0)
+		return json_object_set_new(o, "certificate", json_null());
+	if ((s = pem_cert_encode(cert, certlen)) == NULL)
+		return -1;
+	rv = json_object_set_new(o, "certificate", json_string(s));
+	free(s);
+	return rv;
+}
+
+/* --- saying what was found --------------------------------------------- */
+
+void
+proof_out_init(struct proof_out *po, int json)
+{
+	po->json = json;
+	po->checks = json ? json_array() : NULL;
+}
+
+void
+proof_out_clear(struct proof_out *po)
+{
+	json_decref(po->checks);
+	po->checks = NULL;
+}
+
+void
+proof_say(struct proof_out *po, const char *name, int ok, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	if (po->json) {
+		if (po->checks != NULL)
+			json_array_append_new(po->checks, json_pack("{s:s, s:s, "
+			    "s:s?}", "check", name, "result", ok ? "ok" :
+			    "fail", "message", s));
+	} else {
+		table_put(stdout, name, 0, TABLE_LEFT);
+		fputs(": ", stdout);
+		table_put(stdout, s != NULL ? s : "(out of memory)", 0,
+		    TABLE_LEFT);
+		fputc('\n', stdout);
+	}
+	free(s);
+}
+
+int
+proof_out_end(struct proof_out *po, const struct proof *p, int status,
+    const char *verdict, const char *sentence)
+{
+	json_t	*o;
+
+	if (status != 0) {
+		if (sentence == NULL)
+			sentence = "out of memory";
+		fputs(PROOF_PREFIX, stderr);
+		table_put(stderr, sentence, 0, TABLE_LEFT);
+		fputc('\n', stderr);
+	}
+	if (!po->json) {
+		if (status == 0) {
+			fputs("verified: ", stdout);
+			table_put(stdout, verdict, 0, TABLE_LEFT);
+			fputc('\n', stdout);
+		}
+		return status;
+	}
+	o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, "
+	    "s:o}",
+	    "status", status == 0 ? "verified" : "failed",
+	    "receipt", p != NULL ? p->receipt : NULL,
+	    "id", p != NULL ? p->submission_id : NULL,
+	    "unit", p != NULL ? p->unit : NULL,
+	    "period", p != NULL ? p->period : NULL,
+	    "revision", p != NULL ? json_integer(p->revision) : json_null(),
+	    "received_at", p != NULL ? p->received_at : NULL,
+	    "report_sha256", p != NULL ? p->report_sha256 : NULL,
+	    "message", status == 0 ? verdict : sentence,
+	    "checks", po->checks != NULL ? po->checks : json_array());
+	po->checks = NULL;
+	if (o != NULL && status != 0 && json_object_set_new(o, "code",
+	    json_string(status == EX_DATAERR ? "invalid" : status ==
+	    EX_CONFIG ? "config" : status == EX_NOINPUT ? "no_input" :
+	    "error")) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o == NULL || json_dumpf(o, stdout, JSON_COMPACT) == -1)
+		fputs(PROOF_PREFIX "out of memory\n", stderr);
+	else
+		fputc('\n', stdout);
+	json_decref(o);
+	return status;
+}
+
+/* --- the certificate and the signature ----------------------------------- */
+
+/* The subject's CN and the end of validity, for the certificate line. */
+static void
+proof_cert_names(X509 *x, char *cn, size_t cnlen, char *until,
+    size_t untillen)
+{
+	struct tm	tm;
+
+	snprintf(cn, cnlen, "?");
+	snprintf(until, untillen, "?");
+	if (x == NULL)
+		return;
+	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x),
+	    NID_commonName, cn, (int)cnlen) < 0)
+		snprintf(cn, cnlen, "?");
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
+		strftime(until, untillen, "%Y-%m-%d", &tm);
+}
+
+int
+proof_signer(const uint8_t *der, size_t len, char *cn, size_t cnlen)
+{
+	const unsigned char	*d = der;
+	X509			*x;
+	int			 n;
+
+	if (len > LONG_MAX || (x = d2i_X509(NULL, &d, (long)len)) == NULL) {
+		ERR_clear_error();
+		return -1;
+	}
+	n = X509_NAME_get_text_by_NID(X509_get_subject_name(x),
+	    NID_commonName, cn, (int)cnlen);
+	X509_free(x);
+	ERR_clear_error();
+	return n < 0 ? -1 : 0;
+}
+
+/* receipt_verify's reasons once the chain was found good. */
+static int
+proof_signature_stage(const char *errstr)
+{
+	return strcmp(errstr, "the signature does not match the receipt") ==
+	    0 || strcmp(errstr, "cannot use the certificate's key") == 0;
+}
+
+int
+proof_verify(struct proof_out *po, const struct proof *p,
+    const char *ca_file, char **cause)
+{
+	struct receipt_fields	 f;
+	const unsigned char	*d = p->certificate;
+	X509			*x;
+	const char		*errstr = "?";
+	char			 cn[256], until[32];
+	int			 rv, status = EX_DATAERR;
+
+	*cause = NULL;
+	x = d2i_X509(NULL, &d, (long)p->certificate_len);
+	proof_cert_names(x, cn, sizeof(cn), until, sizeof(until));
+	proof_fields(p, &f);
+	rv = receipt_verify(&f, p->signature, p->signature_len,
+	    p->certificate, p->certificate_len, ca_file, &errstr);
+
+	if (rv == -1 && strcmp(errstr, "cannot load the CA file") == 0) {
+		proof_cause(cause, "cannot load the CA certificate %s: check "
+		    "--ca or 'ca' in the configuration file", ca_file);
+		status = EX_CONFIG;
+	} else if (rv == -1 && strcmp(errstr, "out of memory") == 0) {
+		status = EX_OSERR;
+	} else if (rv == -1 && strcmp(errstr, "the receipt lacks a "
+	    "field") == 0) {
+		proof_say(po, "receipt", 0, "a field holds a line break");
+		proof_cause(cause, "%s: a field holds a line break, which gpd "
+		    "never signs: the file was changed", p->path);
+	} else if (x == NULL || (rv == -1 && strcmp(errstr, "the receipt's "
+	    "certificate does not decode") == 0)) {
+		proof_say(po, "certificate", 0, "is not a certificate");
+		proof_cause(cause, "%s: the certificate in it does not decode: "
+		    "the file was changed; do not accept it as proof",
+		    p->path);
+	} else if (X509_check_purpose(x, X509_PURPOSE_SSL_SERVER, 0) != 1) {
+		/* A unit's client certificate chains to the same CA: with
+		 * its own key a unit could sign any receipt it likes
+		 * (receipt_verify refuses it too; this says why). */
+		proof_say(po, "certificate", 0, "CN=%s is not a server "
+		    "certificate", cn);
+		proof_cause(cause, "%s is signed with CN=%s, which is not a "
+		    "server certificate (a unit's, perhaps): gpd never signs "
+		    "with it; do not accept it as proof", p->path, cn);
+	} else if (rv == -1 && !proof_signature_stage(errstr)) {
+		proof_say(po, "certificate", 0, "does not chain to the CA in "
+		    "%s: %s", ca_file, errstr);
+		proof_cause(cause, "%s was not signed by a server of the CA in "
+		    "%s (its certificate, CN=%s: %s): do not accept it as "
+		    "proof", p->path, ca_file, cn, errstr);
+	} else {
+		proof_say(po, "certificate", 1, "chains to CA (CN=%s, valid "
+		    "until %s)", cn, until);
+		if (rv == 0) {
+			proof_say(po, "signature", 1, "valid");
+			status = 0;
+		} else {
+			proof_say(po, "signature", 0, "does not match the "
+			    "receipt's fields");
+			proof_cause(cause, "%s: the signature does not match "
+			    "the receipt's fields: it was changed after the "
+			    "server signed it, or signed by another key; do "
+			    "not accept it as proof", p->path);
+		}
+	}
+	X509_free(x);
+	ERR_clear_error();
+	return status;
+}
+
+/* --- the report ---------------------------------------------------------- */
+
+int
+proof_check_report(struct proof_out *po, const struct proof *p,
+    struct report *r, const char *path, char **cause)
+{
+	uint8_t	h[32];
+	char	hex[65];
+
+	*cause = NULL;
+	if (r->id == NULL && (r->id = strdup(p->submission_id)) == NULL)
+		return EX_OSERR;
+	if (!proof_equal(r->unit, p->unit) ||
+	    !proof_equal(r->period, p->period)) {
+		proof_say(po, "report", 0, "is for %s %s, the receipt for %s "
+		    "%s", proof_text(r->unit), proof_text(r->period), p->unit,
+		    p->period);
+		proof_cause(cause, "%s is not the report the receipt covers: "
+		    "it is for %s %s, the receipt for %s %s", path,
+		    proof_text(r->unit), proof_text(r->period), p->unit,
+		    p->period);
+		return EX_DATAERR;
+	}
+	if (strcmp(r->id, p->submission_id) != 0) {
+		proof_say(po, "report", 0, "its id %s is not the receipt's %s",
+		    r->id, p->submission_id);
+		proof_cause(cause, "%s is not the report the receipt covers: "
+		    "its id is %s, the receipt's %s", path, r->id,
+		    p->submission_id);
+		return EX_DATAERR;
+	}
+	if (report_hash(r, h) == -1)
+		return EX_OSERR;
+	report_hex(h, sizeof(h), hex);
+	if (strcmp(hex, p->report_sha256) != 0) {
+		proof_say(po, "report", 0, "differs (sha256 %s, the receipt "
+		    "says %s)", hex, p->report_sha256);
+		proof_cause(cause, "%s is not the report the receipt covers: "
+		    "its SHA-256 is %s, the receipt's %s; a figure or a text "
+		    "in it was changed", path, hex, p->report_sha256);
+		return EX_DATAERR;
+	}
+	proof_say(po, "report", 1, "matches (sha256 %s)", hex);
+	return 0;
+}
+
+/* --- the server's copy --------------------------------------------------- */
+
+int
+proof_check_stored(struct proof_out *po, const struct proof *p,
+    const Gp__ShowResponse *s, char **cause)
+{
+	const Gp__ReportRow	*m = s->meta;
+	uint8_t			*buf;
+	size_t			 len;
+	char			 hex[65];
+	int			 status = 0;
+
+	*cause = NULL;
+	if (m->revision != p->revision || !proof_equal(m->unit, p->unit) ||
+	    !proof_equal(m->period, p->period) ||
+	    !proof_equal(m->receipt, p->receipt) ||
+	    !proof_equal(m->submission_id, p->submission_id) ||
+	    !proof_equal(m->received_at, p->received_at)) {
+		proof_say(po, "server", 0, "revision %u of %s %s has receipt "
+		    "%s, submission %s, received %s", m->revision,
+		    proof_text(m->unit), proof_text(m->period),
+		    proof_text(m->receipt), proof_text(m->submission_id),
+		    proof_text(m->received_at));
+		proof_cause(cause, "%s was never issued for %s %s revision %u: "
+		    "the server's revision has receipt %s, submission %s, "
+		    "received %s", p->path, p->unit, p->period, p->revision,
+		    proof_text(m->receipt), proof_text(m->submission_id),
+		    proof_text(m->received_at));
+		status = EX_DATAERR;
+	} else
+		proof_say(po, "server", 1, "revision %u has this receipt, "
+		    "submission id and time of receipt", m->revision);
+
+	if (!proof_equal(m->report_sha256, p->report_sha256)) {
+		proof_say(po, "recorded", 0, "the server recorded sha256 %s "
+		    "at submission, the receipt says %s",
+		    proof_text(m->report_sha256), p->report_sha256);
+		if (status == 0)
+			proof_cause(cause, "the server's record of %s %s "
+			    "revision %u has SHA-256 %s, the receipt %s: the "
+			    "record was changed, or the receipt was never "
+			    "issued for it", p->unit, p->period, p->revision,
+			    proof_text(m->report_sha256), p->report_sha256);
+		status = EX_DATAERR;
+	} else
+		proof_say(po, "recorded", 1, "sha256 at submission matches");
+
+	len = gp__report__get_packed_size(s->report);
+	if ((buf = malloc(len + 1)) == NULL)
+		return EX_OSERR;
+	gp__report__pack(s->report, buf);
+	if (proof_sha256_hex(buf, len, hex) == -1) {
+		free(buf);
+		return EX_OSERR;
+	}
+	free(buf);
+	if (strcmp(hex, p->report_sha256) != 0) {
+		proof_say(po, "stored report", 0, "hashes to %s, not the "
+		    "receipt's %s", hex, p->report_sha256);
+		if (status == 0)
+			proof_cause(cause, "the report the server holds as %s "
+			    "%s revision %u is not the one it received: its "
+			    "SHA-256 is %s, the receipt's %s; it was changed "
+			    "since", p->unit, p->period, p->revision, hex,
+			    p->report_sha256);
+		status = EX_DATAERR;
+	} else
+		proof_say(po, "stored report", 1, "matches (sha256 %s)", hex);
+	return status;
+}
