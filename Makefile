@@ -158,6 +158,7 @@ check-unit: $(UNIT_BINS)
 
 check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/run.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/hostile.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/ops.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/outbox.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/admin.sh
@@ -173,6 +174,13 @@ check-valgrind: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
 	    valgrind -q --error-exitcode=1 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect $$t; done
+
+# The long variants of the hostile suite (hundreds of kill -9, slow peers,
+# storage faults again and again) and an hour of each fuzz harness.
+.PHONY: stress
+stress: $(BUILD)/gpd $(BUILD)/gp-client
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/stress.sh
+	$(MAKE) fuzz FUZZ_SECONDS=3600
 
 demo: all
 	scripts/demo.sh $(BUILD)

@@ -98,6 +98,10 @@ config_server_key(struct config_parse *cp, const char *name,
 		if (config_number(value, 1, 86400, &n) == -1)
 			goto range;
 		conf->idle_timeout = n;
+	} else if (strcmp(name, "frame_timeout") == 0) {
+		if (config_number(value, 1, 86400, &n) == -1)
+			goto range;
+		conf->frame_timeout = n;
 	} else if (strcmp(name, "workers") == 0) {
 		if (config_number(value, 0, 64, &n) == -1)
 			goto range;
@@ -189,6 +193,7 @@ config_load(const char *path, char **cause)
 	conf->max_connections = 1000;
 	conf->handshake_timeout = 10;
 	conf->idle_timeout = 60;
+	conf->frame_timeout = 120;
 	conf->max_frame = FRAME_MAX_DEFAULT;
 	period_rules_default(&conf->periods);
 	if ((conf->path = strdup(path)) == NULL ||

@@ -41,6 +41,7 @@ struct config {
 	unsigned int		 max_connections;
 	unsigned int		 handshake_timeout;	/* seconds */
 	unsigned int		 idle_timeout;		/* seconds */
+	unsigned int		 frame_timeout;		/* seconds */
 	uint32_t		 max_frame;		/* bytes */
 	char			*certificate;
 	char			*key;

@@ -321,7 +321,7 @@ handler_submit(struct session *s, const Gp__Request *req,
 	struct period		 period;
 	struct job		*job = &hr->job;
 	const char		*errstr, *unit;
-	char			 detail[160];
+	char			 detail[200];
 	size_t			 nerrs;
 	unsigned int		 hashlen = sizeof(hr->hash);
 	int64_t			 now = time(NULL);
@@ -348,7 +348,10 @@ handler_submit(struct session *s, const Gp__Request *req,
 	}
 	r = hr->report;
 	if (r->unit != NULL && strcmp(r->unit, s->cn) != 0) {
-		unit = handler_printable(r->unit, REPORT_MAX_UNIT);
+		/* What a peer sent goes into the audit only as text. */
+		snprintf(hr->unit, sizeof(hr->unit), "%s",
+		    handler_printable(r->unit, REPORT_MAX_UNIT));
+		unit = hr->unit;
 		snprintf(detail, sizeof(detail),
 		    "permission denied: certificate %s for unit %s", s->cn,
 		    unit);
@@ -357,9 +360,10 @@ handler_submit(struct session *s, const Gp__Request *req,
 		handler_error(hr, GP__ERROR_CODE__PERMISSION_DENIED,
 		    "certificate %s may not submit a report for unit %s",
 		    s->cn, unit);
-		return handler_audit(s, hr, now, "submit", r->unit, r->period,
-		    "refused",
-		    detail);
+		snprintf(hr->period, sizeof(hr->period), "%s",
+		    handler_printable(r->period, REPORT_MAX_PERIOD));
+		return handler_audit(s, hr, now, "submit", hr->unit,
+		    hr->period, "refused", detail);
 	}
 
 	memset(&ctx, 0, sizeof(ctx));

@@ -42,7 +42,7 @@ struct handler_reply {
 	struct report		*report;
 	uint8_t			*raw;
 	uint8_t			 hash[32];
-	char			 detail[160];
+	char			 detail[200];
 	char			 report_sha256[2 * STORE_HASH_LEN + 1];
 	uint8_t			*signature;
 	/* What query answers allocate; freed with the reply. */

@@ -5,6 +5,7 @@
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <inttypes.h>
@@ -62,12 +63,40 @@ session_free(struct session *s)
 	free(s);
 }
 
+/* The handshake, then each frame once begun, must end by a deadline:
+ * a peer trickling a byte now and then is not idle but not sending. */
 static void
-session_handshake_timeout(evutil_socket_t fd, short what, void *arg)
+session_deadline(evutil_socket_t fd, short what, void *arg)
 {
+	struct session	*s = arg;
+
 	(void)fd;
 	(void)what;
-	session_close(arg, "handshake timeout");
+	session_close(s, s->established ? "frame timeout" :
+	    "handshake timeout");
+}
+
+/*
+ * Timeouts while waiting for the peer: idle between requests, a deadline
+ * for a frame begun; none while gpd itself works on a request or streams
+ * an answer (the peer owes nothing then).
+ */
+static void
+session_idle(struct session *s)
+{
+	struct timeval	 idle = { (time_t)s->set->conf->idle_timeout, 0 };
+	struct timeval	 frame = { (time_t)s->set->conf->frame_timeout, 0 };
+	int		 working = s->busy || s->stream != NULL;
+
+	if (!s->established || s->closing)
+		return;
+	bufferevent_set_timeouts(s->bev, working ? NULL : &idle, &idle);
+	if (!working &&
+	    evbuffer_get_length(bufferevent_get_input(s->bev)) > 0) {
+		if (!evtimer_pending(s->handshake_timer, NULL))
+			evtimer_add(s->handshake_timer, &frame);
+	} else
+		evtimer_del(s->handshake_timer);
 }
 
 void
@@ -78,8 +107,14 @@ session_accept(struct worker *w, int fd, const struct sockaddr *sa,
 	struct session	*s;
 	struct timeval	 tv;
 	SSL		*ssl;
+	int		 nodelay;
 
 	(void)socklen;
+	/* Answers go out as soon as they are made, not after the peer's
+	 * delayed acknowledgement. */
+	nodelay = 1;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay,
+	    sizeof(nodelay));
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_warn("accept: session");
 		close(fd);
@@ -113,8 +148,8 @@ session_accept(struct worker *w, int fd, const struct sockaddr *sa,
 	TAILQ_INSERT_TAIL(&w->sessions, s, entry);
 	w->nsessions++;
 
-	if ((s->handshake_timer = evtimer_new(w->base,
-	    session_handshake_timeout, s)) == NULL) {
+	if ((s->handshake_timer = evtimer_new(w->base, session_deadline, s))
+	    == NULL) {
 		session_close(s, "out of memory");
 		return;
 	}
@@ -184,10 +219,10 @@ session_finish(struct session *s, const char *reason)
 	bufferevent_disable(s->bev, EV_READ);
 }
 
-static void
-session_read(struct bufferevent *bev, void *arg)
+/* Handles every whole frame there is; -1 when the session was closed. */
+static int
+session_frames(struct bufferevent *bev, struct session *s)
 {
-	struct session	*s = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	struct evbuffer	*out = bufferevent_get_output(bev);
 	const uint8_t	*buf;
@@ -198,27 +233,29 @@ session_read(struct bufferevent *bev, void *arg)
 	while (!s->closing && s->established && !s->busy &&
 	    s->stream == NULL) {
 		if ((len = evbuffer_get_length(in)) < FRAME_HEADER)
-			return;
+			return 0;
 		buf = evbuffer_pullup(in, FRAME_HEADER);
 		switch (frame_check(buf, len, s->set->conf->max_frame, &n,
 		    &errstr)) {
 		case FRAME_NEED_MORE:
-			return;
+			return 0;
 		case FRAME_ERROR:
 			log_warnx("session=%" PRIu64 " cn=%s bad frame: %s",
 			    s->id, s->cn, errstr);
 			handler_frame_error(s, errstr, out);
 			session_finish(s, "bad frame");
-			return;
+			return 0;
 		case FRAME_READY:
 			break;
 		}
 		if ((buf = evbuffer_pullup(in, FRAME_HEADER + (size_t)n))
 		    == NULL) {
 			session_close(s, "out of memory");
-			return;
+			return -1;
 		}
 		s->requests++;
+		/* The next frame gets a deadline of its own. */
+		evtimer_del(s->handshake_timer);
 		switch (handler_dispatch(s, buf + FRAME_HEADER, n, out)) {
 		case HANDLER_REPLIED:
 			break;
@@ -238,9 +275,19 @@ session_read(struct bufferevent *bev, void *arg)
 		if (evbuffer_get_length(out) > SESSION_OUTPUT_MAX) {
 			/* Resumed by session_write once the peer reads. */
 			bufferevent_disable(bev, EV_READ);
-			return;
+			return 0;
 		}
 	}
+	return 0;
+}
+
+static void
+session_read(struct bufferevent *bev, void *arg)
+{
+	struct session	*s = arg;
+
+	if (session_frames(bev, s) == 0)
+		session_idle(s);
 }
 
 static void
@@ -271,6 +318,7 @@ session_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct session	*s = arg;
 	unsigned long	 e;
+	long		 verify;
 	char		 reason[256];
 
 	if (what & BEV_EVENT_CONNECTED) {
@@ -292,6 +340,13 @@ session_event(struct bufferevent *bev, short what, void *arg)
 		    s->established ? "tls error" : "handshake failed");
 		ERR_error_string_n(e, reason + strlen(reason),
 		    sizeof(reason) - strlen(reason));
+		/* Why the peer's certificate was refused: expired, revoked,
+		 * not yet valid, wrong purpose, CRL expired... */
+		verify = SSL_get_verify_result(bufferevent_openssl_get_ssl(bev));
+		if (!s->established && verify != X509_V_OK)
+			snprintf(reason + strlen(reason), sizeof(reason) -
+			    strlen(reason), " (%s)",
+			    X509_verify_cert_error_string(verify));
 		/* Drain the rest so the next session starts clean. */
 		while (bufferevent_get_openssl_error(bev) != 0)
 			;

@@ -275,10 +275,13 @@ static const struct {
 	[STMT_Q_SUM_UNIT] = { "sum-unit",
 	    SQL_SUM("0", "r.unit", "LEFT JOIN",
 	    " GROUP BY r.unit ORDER BY r.unit") },
+	/* The latest revisions first, once each, then their rows. */
 	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
-	    "SELECT i.code, SUM(i.total), SUM(i.female) FROM reports r "
-	    "JOIN indicators i ON i.report_id = r.id WHERE r.period = ?1 AND "
-	    SQL_LATEST " GROUP BY i.code ORDER BY i.code" },
+	    "WITH latest(id) AS (SELECT r.id FROM reports r "
+	    "WHERE r.period = ?1 AND " SQL_LATEST ") "
+	    "SELECT i.code, SUM(i.total), SUM(i.female) FROM latest l "
+	    "JOIN indicators i ON i.report_id = l.id "
+	    "GROUP BY i.code ORDER BY i.code" },
 	[STMT_Q_EXPORT] = { "export",
 	    "SELECT r.unit, r.period, r.revision, a.idx, a.area, a.kind, "
 	    "a.occasion, a.status, a.date, a.end_date, a.title, a.location, "
@@ -525,6 +528,11 @@ store_open_mode(const char *path, int reader, const char **errstr)
 			goto fail;
 		}
 		if (store_exec(s, "query_only", "PRAGMA query_only = 1") == -1)
+			goto fail;
+		/* Long reads (summary, export) map the file instead of
+		 * copying it through a small page cache. */
+		if (store_exec(s, "mmap_size", "PRAGMA mmap_size = 1073741824")
+		    == -1)
 			goto fail;
 	} else {
 		/* Migrate first: a database we refuse is left as it was. */
@@ -1272,9 +1280,19 @@ enum store_status
 store_commit(struct store *s)
 {
 	enum store_status	status;
+	int			moved = 0;
 
-	if (!s->lost && store_step(s, STMT_COMMIT) == 0)
-		return STORE_OK;
+	if (!s->lost && store_step(s, STMT_COMMIT) == 0) {
+		/* A file deleted or replaced under gpd takes commits
+		 * that no restart will see: nothing may be acknowledged. */
+		if (sqlite3_file_control(s->db, "main",
+		    SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && !moved)
+			return STORE_OK;
+		s->broken = 1;
+		store_err(s, "commit", "the database file was deleted or "
+		    "replaced while gpd ran");
+		return STORE_FAIL;
+	}
 	if (s->errbuf[0] == '\0')
 		store_err(s, "commit", "the transaction was rolled back");
 	status = store_failure(s);
