@@ -840,6 +840,21 @@ admin_request(Gp__Request *req, uint32_t id, Gp__Request__BodyCase body)
 	req->body_case = body;
 }
 
+/* After the last frame of a table: close the JSON array, or print the
+ * header (tables print it last, when every width is known) or say that
+ * there was nothing. */
+static int
+admin_table_end(struct admin *a, const char *empty)
+{
+	if (a->json)
+		return admin_json_close(a, NULL);
+	if (a->csv || a->nitems > 0)
+		table_header(&a->table);
+	else
+		admin_line("%s", empty);
+	return admin_out(a);
+}
+
 /* --- units --------------------------------------------------------------- */
 
 static const struct table_column admin_units_columns[] = {
@@ -885,15 +900,7 @@ admin_units_frame(struct admin *a, const Gp__Response *resp, int last)
 		if ((status = admin_out(a)) != 0)
 			return status;
 	}
-	if (!last)
-		return 0;
-	if (a->json)
-		return admin_json_close(a, NULL);
-	if (a->csv || a->nitems > 0)
-		table_header(&a->table);
-	else
-		admin_line("no units in the registry");
-	return admin_out(a);
+	return last ? admin_table_end(a, "no units in the registry") : 0;
 }
 
 static int
@@ -967,15 +974,7 @@ admin_list_frame(struct admin *a, const Gp__Response *resp, int last)
 		if ((status = admin_out(a)) != 0)
 			return status;
 	}
-	if (!last)
-		return 0;
-	if (a->json)
-		return admin_json_close(a, NULL);
-	if (a->csv || a->nitems > 0)
-		table_header(&a->table);
-	else
-		admin_line("no reports");
-	return admin_out(a);
+	return last ? admin_table_end(a, "no reports") : 0;
 }
 
 static int
