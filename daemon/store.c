@@ -176,14 +176,20 @@ enum stmt {
 	"r.content_hash "						\
 	"FROM reports r LEFT JOIN activities a ON a.report_id = r.id "
 
-/* Activity totals of the latest revisions of a period, grouped by key:
- * struct store_sum_row. */
-#define SQL_SUM(key, keytext, join, group)				\
-	"SELECT " key ", " keytext ", COUNT(DISTINCT r.id), COUNT(a.idx), " \
-	"COALESCE(SUM(a.sessions), 0), COALESCE(SUM(a.participants), 0), " \
-	"COALESCE(SUM(a.female), 0) FROM reports r " join		\
-	" activities a ON a.report_id = r.id WHERE r.period = ?1 AND "	\
-	SQL_LATEST group
+/*
+ * Activity totals of the latest revisions of a period, grouped by key:
+ * struct store_sum_row. The latest revisions are chosen once each (not
+ * per activity row), then their activities are read by primary key.
+ */
+#define SQL_LATEST_OF_PERIOD						\
+	"WITH latest(id) AS (SELECT r.id FROM reports r "		\
+	"WHERE r.period = ?1 AND " SQL_LATEST ") "
+#define SQL_SUM(key, keytext, reports, from, group)			\
+	SQL_LATEST_OF_PERIOD "SELECT " key ", " keytext ", " reports ", "	\
+	"COUNT(a.idx), COALESCE(SUM(a.sessions), 0), "			\
+	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0) "	\
+	"FROM latest l " from group
+#define SQL_SUM_JOIN	"JOIN activities a ON a.report_id = l.id"
 
 /* The name is what store_error() shows in front of SQLite's message. */
 static const struct {
@@ -264,22 +270,24 @@ static const struct {
 	    "SELECT unit, MIN(received_at), MAX(revision) FROM reports "
 	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
-	    SQL_SUM("0", "NULL", "LEFT JOIN", "") },
+	    SQL_SUM("0", "NULL", "(SELECT count(*) FROM latest)",
+	    "LEFT " SQL_SUM_JOIN, "") },
 	[STMT_Q_SUM_AREA] = { "sum-area",
-	    SQL_SUM("a.area", "NULL", "JOIN", " GROUP BY a.area ORDER BY a.area") },
+	    SQL_SUM("a.area", "NULL", "COUNT(DISTINCT a.report_id)",
+	    SQL_SUM_JOIN, " GROUP BY a.area ORDER BY a.area") },
 	[STMT_Q_SUM_KIND] = { "sum-kind",
-	    SQL_SUM("a.kind", "NULL", "JOIN", " GROUP BY a.kind ORDER BY a.kind") },
+	    SQL_SUM("a.kind", "NULL", "COUNT(DISTINCT a.report_id)",
+	    SQL_SUM_JOIN, " GROUP BY a.kind ORDER BY a.kind") },
 	[STMT_Q_SUM_OCCASION] = { "sum-occasion",
-	    SQL_SUM("a.occasion", "NULL", "JOIN",
-	    " GROUP BY a.occasion ORDER BY a.occasion") },
+	    SQL_SUM("a.occasion", "NULL", "COUNT(DISTINCT a.report_id)",
+	    SQL_SUM_JOIN, " GROUP BY a.occasion ORDER BY a.occasion") },
+	/* One latest revision per unit. */
 	[STMT_Q_SUM_UNIT] = { "sum-unit",
-	    SQL_SUM("0", "r.unit", "LEFT JOIN",
-	    " GROUP BY r.unit ORDER BY r.unit") },
+	    SQL_SUM("0", "r.unit", "1", "JOIN reports r ON r.id = l.id LEFT "
+	    SQL_SUM_JOIN, " GROUP BY l.id ORDER BY r.unit") },
 	/* The latest revisions first, once each, then their rows. */
 	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
-	    "WITH latest(id) AS (SELECT r.id FROM reports r "
-	    "WHERE r.period = ?1 AND " SQL_LATEST ") "
-	    "SELECT i.code, SUM(i.total), SUM(i.female) FROM latest l "
+	    SQL_LATEST_OF_PERIOD "SELECT i.code, SUM(i.total), SUM(i.female) FROM latest l "
 	    "JOIN indicators i ON i.report_id = l.id "
 	    "GROUP BY i.code ORDER BY i.code" },
 	[STMT_Q_EXPORT] = { "export",
