@@ -188,8 +188,10 @@ enum stmt {
 	SQL_LATEST_OF_PERIOD "SELECT " key ", " keytext ", " reports ", "	\
 	"COUNT(a.idx), COALESCE(SUM(a.sessions), 0), "			\
 	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0) "	\
-	"FROM latest l " from group
-#define SQL_SUM_JOIN	"JOIN activities a ON a.report_id = l.id"
+	from group
+/* An IN list lets SQLite walk the activities' primary key per report. */
+#define SQL_SUM_IN	"FROM activities a WHERE a.report_id IN "	\
+	"(SELECT id FROM latest)"
 
 /* The name is what store_error() shows in front of SQLite's message. */
 static const struct {
@@ -270,25 +272,26 @@ static const struct {
 	    "SELECT unit, MIN(received_at), MAX(revision) FROM reports "
 	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
-	    SQL_SUM("0", "NULL", "(SELECT count(*) FROM latest)",
-	    "LEFT " SQL_SUM_JOIN, "") },
+	    SQL_SUM("0", "NULL", "(SELECT count(*) FROM latest)", SQL_SUM_IN,
+	    "") },
 	[STMT_Q_SUM_AREA] = { "sum-area",
 	    SQL_SUM("a.area", "NULL", "COUNT(DISTINCT a.report_id)",
-	    SQL_SUM_JOIN, " GROUP BY a.area ORDER BY a.area") },
+	    SQL_SUM_IN, " GROUP BY a.area ORDER BY a.area") },
 	[STMT_Q_SUM_KIND] = { "sum-kind",
 	    SQL_SUM("a.kind", "NULL", "COUNT(DISTINCT a.report_id)",
-	    SQL_SUM_JOIN, " GROUP BY a.kind ORDER BY a.kind") },
+	    SQL_SUM_IN, " GROUP BY a.kind ORDER BY a.kind") },
 	[STMT_Q_SUM_OCCASION] = { "sum-occasion",
 	    SQL_SUM("a.occasion", "NULL", "COUNT(DISTINCT a.report_id)",
-	    SQL_SUM_JOIN, " GROUP BY a.occasion ORDER BY a.occasion") },
+	    SQL_SUM_IN, " GROUP BY a.occasion ORDER BY a.occasion") },
 	/* One latest revision per unit. */
 	[STMT_Q_SUM_UNIT] = { "sum-unit",
-	    SQL_SUM("0", "r.unit", "1", "JOIN reports r ON r.id = l.id LEFT "
-	    SQL_SUM_JOIN, " GROUP BY l.id ORDER BY r.unit") },
+	    SQL_SUM("0", "r.unit", "1", "FROM latest l JOIN reports r ON "
+	    "r.id = l.id LEFT JOIN activities a ON a.report_id = l.id",
+	    " GROUP BY l.id ORDER BY r.unit") },
 	/* The latest revisions first, once each, then their rows. */
 	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
-	    SQL_LATEST_OF_PERIOD "SELECT i.code, SUM(i.total), SUM(i.female) FROM latest l "
-	    "JOIN indicators i ON i.report_id = l.id "
+	    SQL_LATEST_OF_PERIOD "SELECT i.code, SUM(i.total), SUM(i.female) "
+	    "FROM indicators i WHERE i.report_id IN (SELECT id FROM latest) "
 	    "GROUP BY i.code ORDER BY i.code" },
 	[STMT_Q_EXPORT] = { "export",
 	    "SELECT r.unit, r.period, r.revision, a.idx, a.area, a.kind, "
