@@ -3,6 +3,8 @@
 # Helpers of the end-to-end tests (sourced by run.sh): a TAP-like test
 # runner, the daemon's life cycle, gp-client and sqlite3 wrappers, and a
 # raw TLS client in Python for what gp-client will not send.
+# This directory: the raw clients import gpwire.py from here.
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # --- runner -------------------------------------------------------------
 
@@ -157,56 +159,7 @@ import os, socket, ssl, struct, sys, uuid
 port, ca, cert, key, mode = sys.argv[1:6]
 arg = sys.argv[6] if len(sys.argv) > 6 else None
 
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-def num(field, n):
-    return varint(field << 3) + varint(n)
-
-def msg(field, payload):
-    if isinstance(payload, str):
-        payload = payload.encode("utf-8")
-    return varint(field << 3 | 2) + varint(len(payload)) + payload
-
-def parse(buf):
-    """Fields of a protobuf message: {number: [value, ...]}."""
-    fields, i = {}, 0
-    def rd():
-        nonlocal i
-        n = shift = 0
-        while True:
-            b = buf[i]
-            i += 1
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                return n
-    while i < len(buf):
-        k = rd()
-        if k & 7 == 0:
-            v = rd()
-        elif k & 7 == 2:
-            ln = rd()
-            v = buf[i:i + ln]
-            i += ln
-        elif k & 7 == 5:
-            v = buf[i:i + 4]
-            i += 4
-        elif k & 7 == 1:
-            v = buf[i:i + 8]
-            i += 8
-        else:
-            raise ValueError("wire type %d" % (k & 7))
-        fields.setdefault(k >> 3, []).append(v)
-    return fields
+from gpwire import varint, num, ld as msg, parse
 
 def invalid_report(unit):
     """A report with 11 women among 10 participants in activity 0."""
@@ -298,6 +251,6 @@ rawclient() {
 		cert=$W/pki/$name.crt
 		key=$W/pki/$name.key
 	fi
-	run python3 "$W/rawclient.py" "$PORT" "$W/pki/ca.crt" "$cert" "$key" \
+	run env PYTHONPATH="$E2E_DIR" python3 "$W/rawclient.py" "$PORT" "$W/pki/ca.crt" "$cert" "$key" \
 	    "$@"
 }

@@ -280,55 +280,7 @@ term_wait() {	# PID SECONDS
 cat > "$W/opsclient.py" <<'PY'
 import os, socket, ssl, struct, sys, time, uuid
 
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-def num(field, n):
-    return varint(field << 3) + varint(n)
-
-def msg(field, payload):
-    if isinstance(payload, str):
-        payload = payload.encode("utf-8")
-    return varint(field << 3 | 2) + varint(len(payload)) + payload
-
-def parse(buf):
-    fields, i = {}, 0
-    def rd():
-        nonlocal i
-        n = shift = 0
-        while True:
-            b = buf[i]
-            i += 1
-            n |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                return n
-    while i < len(buf):
-        k = rd()
-        if k & 7 == 0:
-            v = rd()
-        elif k & 7 == 2:
-            ln = rd()
-            v = buf[i:i + ln]
-            i += ln
-        elif k & 7 == 5:
-            v = buf[i:i + 4]
-            i += 4
-        elif k & 7 == 1:
-            v = buf[i:i + 8]
-            i += 8
-        else:
-            raise ValueError("wire type %d" % (k & 7))
-        fields.setdefault(k >> 3, []).append(v)
-    return fields
+from gpwire import varint, num, ld as msg, parse
 
 def text(f, n):
     return f.get(n, [b""])[0].decode("utf-8", "replace")
@@ -398,7 +350,7 @@ PY
 
 HOLD_PIDS=
 hold() {	# NAME UNIT TAG
-	python3 "$W/opsclient.py" hold "$PORT" "$W/pki/ca.crt" \
+	PYTHONPATH="$ROOT/tests/e2e" python3 "$W/opsclient.py" hold "$PORT" "$W/pki/ca.crt" \
 	    "$W/pki/$1.crt" "$W/pki/$1.key" "$2" "$W/go" \
 	    >"$W/hold-$3" 2>&1 &
 	HOLD_PIDS="$HOLD_PIDS $!"
