@@ -1330,23 +1330,6 @@ store_put_report(struct store *s, const struct report *r,
 }
 
 int
-store_audit(struct store *s, int64_t at, const char *cn,
-    const char *fingerprint, const char *action, const char *unit,
-    const char *period, const char *result, const char *detail)
-{
-	s->errbuf[0] = '\0';
-	s->full = 0;
-	/* Its own statement, committed at once: the chain moves with it. */
-	s->put_head = s->head;
-	if (store_insert_audit(s, at, cn, fingerprint, action, unit,
-	    period, result, detail, NULL) == -1) {
-		s->head = s->put_head;
-		return -1;
-	}
-	return 0;
-}
-
-int
 store_put_lock(struct store *s, const char *period, int lock, int64_t at,
     const char *cn, const char *fingerprint, int *changed)
 {

@@ -95,12 +95,6 @@ int		 store_put_audit(struct store *, int64_t at, const char *cn,
 		    const char *detail);
 enum store_status store_commit(struct store *);
 
-/* Appends an audit entry (refusals and other events) in its own
- * transaction. Any string may be NULL. Returns 0 or -1. */
-int		 store_audit(struct store *, int64_t at, const char *cn,
-		    const char *fingerprint, const char *action,
-		    const char *unit, const char *period, const char *result,
-		    const char *detail);
 
 /* Locks or unlocks a period inside a batch, with its audit entry;
  * *changed tells whether the state changed. Returns 0 or -1. */
