@@ -762,7 +762,7 @@ query_summary_totals(struct session *s, struct query_stream *qs,
 	struct store_args		 args;
 	struct store_cursor		*c;
 	struct store_sum_row		 sr;
-	struct store_indicator_row	 ir;
+	struct store_indicator_row	 ir, tot[IND_COUNT];
 	Gp__IndicatorTotal		*it;
 	const struct units		*u = s->set->units;
 	size_t				 i;
@@ -783,31 +783,38 @@ query_summary_totals(struct session *s, struct query_stream *qs,
 	if ((c = store_query(s->worker->reader, STORE_Q_INDICATOR_TOTALS,
 	    &args)) == NULL)
 		return -1;
-	if ((sum->indicators = handler_alloc(hr, IND_COUNT *
-	    sizeof(*sum->indicators))) == NULL) {
-		store_cursor_close(c);
-		return -1;
-	}
-	while (sum->n_indicators < IND_COUNT &&
-	    (rc = store_next_indicator(c, &ir)) == 1) {
-		if ((it = handler_alloc(hr, sizeof(*it))) == NULL) {
-			rc = -1;
-			break;
-		}
-		gp__indicator_total__init(it);
-		it->code = (char *)(uintptr_t)report_label_id(
-		    report_indicators, IND_COUNT, ir.code);
-		it->label = (char *)(uintptr_t)report_label_text(
-		    report_indicators, IND_COUNT, ir.code);
-		it->total = ir.total;
-		it->has_total = 1;
-		it->female = ir.female;
-		it->has_female = 1;
-		sum->indicators[sum->n_indicators++] = it;
+	memset(tot, 0, sizeof(tot));
+	while ((rc = store_next_indicator(c, &ir)) == 1) {
+		/* Codes were validated when stored; one that is not known
+		 * now is not summed under another. */
+		if (ir.code == IND_UNSET || ir.code >= IND_COUNT)
+			continue;
+		tot[ir.code].code = ir.code;
+		tot[ir.code].total += ir.total;
+		tot[ir.code].female += ir.female;
 	}
 	store_cursor_close(c);
 	if (rc == -1)
 		return -1;
+	if ((sum->indicators = handler_alloc(hr, IND_COUNT *
+	    sizeof(*sum->indicators))) == NULL)
+		return -1;
+	for (i = 0; i < IND_COUNT; i++) {
+		if (tot[i].code == IND_UNSET)
+			continue;
+		if ((it = handler_alloc(hr, sizeof(*it))) == NULL)
+			return -1;
+		gp__indicator_total__init(it);
+		it->code = (char *)(uintptr_t)report_label_id(
+		    report_indicators, IND_COUNT, tot[i].code);
+		it->label = (char *)(uintptr_t)report_label_text(
+		    report_indicators, IND_COUNT, tot[i].code);
+		it->total = tot[i].total;
+		it->has_total = 1;
+		it->female = tot[i].female;
+		it->has_female = 1;
+		sum->indicators[sum->n_indicators++] = it;
+	}
 	for (i = 0; i < u->n; i++)
 		if (query_expected(&u->v[i], &qs->period))
 			sum->expected++;

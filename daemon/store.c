@@ -109,11 +109,46 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX reports_period ON reports (period, unit, revision);"
 	"PRAGMA user_version = 2;",
 	/* 3: the audit becomes a hash chain (store_chain). Entries made
-	 * before it are chained when the writer opens the database. */
+	 * before it are chained when the writer opens the database, an
+	 * accepted submission with the content hash of its revision. */
 	"ALTER TABLE audit ADD COLUMN content_hash BLOB;"
 	"ALTER TABLE audit ADD COLUMN prev_hash BLOB;"
 	"ALTER TABLE audit ADD COLUMN hash BLOB;"
+	"UPDATE audit SET content_hash = (SELECT r.content_hash "
+	"  FROM reports r WHERE r.unit = audit.unit AND "
+	"  r.period = audit.period AND audit.detail = 'revision ' || "
+	"  r.revision) WHERE action = 'submit' AND result = 'accepted';"
 	"PRAGMA user_version = 3;",
+	/* 4: each report's activity totals, kept when it is stored, so
+	 * that totals, lists and summaries read one row per report rather
+	 * than all its activities; indicators clustered by their key; the
+	 * period index covers the look-ups of missing. */
+	"CREATE TABLE report_totals ("
+	"  report_id INTEGER PRIMARY KEY REFERENCES reports(id),"
+	"  activities INTEGER NOT NULL,"
+	"  sessions INTEGER NOT NULL,"
+	"  participants INTEGER NOT NULL,"
+	"  female INTEGER NOT NULL"
+	");"
+	"INSERT INTO report_totals SELECT r.id, COUNT(a.idx), "
+	"  COALESCE(SUM(a.sessions), 0), COALESCE(SUM(a.participants), 0), "
+	"  COALESCE(SUM(a.female), 0) FROM reports r "
+	"  LEFT JOIN activities a ON a.report_id = r.id GROUP BY r.id;"
+	"CREATE TABLE indicators_4 ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  code INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  female INTEGER NOT NULL,"
+	"  PRIMARY KEY (report_id, code)"
+	") WITHOUT ROWID;"
+	"INSERT INTO indicators_4 SELECT report_id, code, total, female "
+	"  FROM indicators;"
+	"DROP TABLE indicators;"
+	"ALTER TABLE indicators_4 RENAME TO indicators;"
+	"DROP INDEX reports_period;"
+	"CREATE INDEX reports_period ON reports "
+	"  (period, unit, revision, received_at);"
+	"PRAGMA user_version = 4;",
 };
 
 enum stmt {
@@ -128,6 +163,7 @@ enum stmt {
 	STMT_INSERT_REPORT,
 	STMT_INSERT_ACTIVITY,
 	STMT_INSERT_INDICATOR,
+	STMT_INSERT_TOTALS,
 	STMT_INSERT_TEXT,
 	STMT_INSERT_WARNING,
 	STMT_INSERT_AUDIT,
@@ -156,6 +192,7 @@ enum stmt {
 	/* gpd verify-audit */
 	STMT_V_REPORTS,
 	STMT_V_ACTIVITIES,
+	STMT_V_TOTALS,
 	STMT_V_TEXTS,
 	STMT_V_COVERED,
 	STMT_V_AUDITED,
@@ -167,31 +204,35 @@ enum stmt {
 	"r.revision = (SELECT MAX(x.revision) FROM reports x "		\
 	"WHERE x.unit = r.unit AND x.period = r.period)"
 
-/* One report with its activities summed: struct store_report_row. */
+/* One report with its activities' totals: struct store_report_row. */
 #define SQL_REPORT_ROW							\
 	"SELECT r.id, r.unit, r.period, r.revision, r.received_at, "	\
 	"r.late, r.receipt, r.submission_id, r.cert_cn, "		\
-	"r.cert_fingerprint, COUNT(a.idx), COALESCE(SUM(a.sessions), 0), " \
-	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0), "	\
-	"r.content_hash "						\
-	"FROM reports r LEFT JOIN activities a ON a.report_id = r.id "
+	"r.cert_fingerprint, t.activities, t.sessions, t.participants, "	\
+	"t.female, r.content_hash "					\
+	"FROM reports r JOIN report_totals t ON t.report_id = r.id "
 
 /*
- * Activity totals of the latest revisions of a period, grouped by key:
- * struct store_sum_row. The latest revisions are chosen once each (not
- * per activity row), then their activities are read by primary key.
+ * Totals of the latest revisions of a period: struct store_sum_row. The
+ * latest revisions are chosen once each (not per activity row), then
+ * their rows are read by primary key through an IN list.
  */
 #define SQL_LATEST_OF_PERIOD						\
 	"WITH latest(id) AS (SELECT r.id FROM reports r "		\
 	"WHERE r.period = ?1 AND " SQL_LATEST ") "
-#define SQL_SUM(key, keytext, reports, from, group)			\
-	SQL_LATEST_OF_PERIOD "SELECT " key ", " keytext ", " reports ", "	\
-	"COUNT(a.idx), COALESCE(SUM(a.sessions), 0), "			\
-	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0) "	\
-	from group
-/* An IN list lets SQLite walk the activities' primary key per report. */
-#define SQL_SUM_IN	"FROM activities a WHERE a.report_id IN "	\
-	"(SELECT id FROM latest)"
+#define SQL_IN_LATEST(col)	col " IN (SELECT id FROM latest)"
+/* Grouped by a column of the activities. */
+#define SQL_SUM_BY(col)							\
+	SQL_LATEST_OF_PERIOD "SELECT " col ", NULL, "			\
+	"COUNT(DISTINCT a.report_id), COUNT(a.idx), "			\
+	"COALESCE(SUM(a.sessions), 0), COALESCE(SUM(a.participants), 0), " \
+	"COALESCE(SUM(a.female), 0) FROM activities a WHERE "		\
+	SQL_IN_LATEST("a.report_id") " GROUP BY " col " ORDER BY " col
+/* From each report's totals. */
+#define SQL_SUM_TOTALS(key, keytext, reports)				\
+	"SELECT " key ", " keytext ", " reports ", "			\
+	"COALESCE(SUM(t.activities), 0), COALESCE(SUM(t.sessions), 0), "	\
+	"COALESCE(SUM(t.participants), 0), COALESCE(SUM(t.female), 0) "
 
 /* The name is what store_error() shows in front of SQLite's message. */
 static const struct {
@@ -227,6 +268,9 @@ static const struct {
 	[STMT_INSERT_INDICATOR] = { "insert-indicator",
 	    "INSERT INTO indicators (report_id, code, total, female) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
+	[STMT_INSERT_TOTALS] = { "insert-totals",
+	    "INSERT INTO report_totals (report_id, activities, sessions, "
+	    "participants, female) VALUES (?1, ?2, ?3, ?4, ?5)" },
 	[STMT_INSERT_TEXT] = { "insert-text",
 	    "INSERT INTO narratives (report_id, section, field, text) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
@@ -252,14 +296,13 @@ static const struct {
 	[STMT_Q_LIST] = { "list",
 	    SQL_REPORT_ROW "WHERE (?1 IS NULL OR r.period = ?1) AND "
 	    "(?2 IS NULL OR r.unit = ?2) AND " SQL_LATEST
-	    " GROUP BY r.id ORDER BY r.period, r.unit" },
+	    " ORDER BY r.period, r.unit" },
 	[STMT_Q_HISTORY] = { "history",
 	    SQL_REPORT_ROW "WHERE r.period = ?1 AND r.unit = ?2 "
-	    "GROUP BY r.id ORDER BY r.revision" },
+	    "ORDER BY r.revision" },
 	[STMT_Q_SHOW] = { "show",
 	    SQL_REPORT_ROW "WHERE r.period = ?1 AND r.unit = ?2 AND "
-	    "(?3 > 0 AND r.revision = ?3 OR ?3 = 0 AND " SQL_LATEST ") "
-	    "GROUP BY r.id" },
+	    "(?3 > 0 AND r.revision = ?3 OR ?3 = 0 AND " SQL_LATEST ")" },
 	[STMT_Q_INDICATORS_OF] = { "indicators-of",
 	    "SELECT code, total, female FROM indicators WHERE report_id = ?1 "
 	    "ORDER BY code" },
@@ -272,27 +315,21 @@ static const struct {
 	    "SELECT unit, MIN(received_at), MAX(revision) FROM reports "
 	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
-	    SQL_SUM("0", "NULL", "(SELECT count(*) FROM latest)", SQL_SUM_IN,
-	    "") },
-	[STMT_Q_SUM_AREA] = { "sum-area",
-	    SQL_SUM("a.area", "NULL", "COUNT(DISTINCT a.report_id)",
-	    SQL_SUM_IN, " GROUP BY a.area ORDER BY a.area") },
-	[STMT_Q_SUM_KIND] = { "sum-kind",
-	    SQL_SUM("a.kind", "NULL", "COUNT(DISTINCT a.report_id)",
-	    SQL_SUM_IN, " GROUP BY a.kind ORDER BY a.kind") },
-	[STMT_Q_SUM_OCCASION] = { "sum-occasion",
-	    SQL_SUM("a.occasion", "NULL", "COUNT(DISTINCT a.report_id)",
-	    SQL_SUM_IN, " GROUP BY a.occasion ORDER BY a.occasion") },
+	    SQL_LATEST_OF_PERIOD SQL_SUM_TOTALS("0", "NULL", "count(*)")
+	    "FROM report_totals t WHERE " SQL_IN_LATEST("t.report_id") },
+	[STMT_Q_SUM_AREA] = { "sum-area", SQL_SUM_BY("a.area") },
+	[STMT_Q_SUM_KIND] = { "sum-kind", SQL_SUM_BY("a.kind") },
+	[STMT_Q_SUM_OCCASION] = { "sum-occasion", SQL_SUM_BY("a.occasion") },
 	/* One latest revision per unit. */
 	[STMT_Q_SUM_UNIT] = { "sum-unit",
-	    SQL_SUM("0", "r.unit", "1", "FROM latest l JOIN reports r ON "
-	    "r.id = l.id LEFT JOIN activities a ON a.report_id = l.id",
-	    " GROUP BY l.id ORDER BY r.unit") },
-	/* The latest revisions first, once each, then their rows. */
+	    SQL_LATEST_OF_PERIOD SQL_SUM_TOTALS("0", "r.unit", "1")
+	    "FROM latest l JOIN reports r ON r.id = l.id "
+	    "JOIN report_totals t ON t.report_id = l.id ORDER BY r.unit" },
+	/* Not grouped: the caller adds them up by code, which spares
+	 * SQLite sorting every indicator row of the period. */
 	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
-	    SQL_LATEST_OF_PERIOD "SELECT i.code, SUM(i.total), SUM(i.female) "
-	    "FROM indicators i WHERE i.report_id IN (SELECT id FROM latest) "
-	    "GROUP BY i.code ORDER BY i.code" },
+	    SQL_LATEST_OF_PERIOD "SELECT i.code, i.total, i.female "
+	    "FROM indicators i WHERE " SQL_IN_LATEST("i.report_id") },
 	[STMT_Q_EXPORT] = { "export",
 	    "SELECT r.unit, r.period, r.revision, a.idx, a.area, a.kind, "
 	    "a.occasion, a.status, a.date, a.end_date, a.title, a.location, "
@@ -311,6 +348,9 @@ static const struct {
 	    "SELECT idx, area, kind, occasion, status, date, end_date, title, "
 	    "location, notes, sessions, participants, female FROM activities "
 	    "WHERE report_id = ?1 ORDER BY idx" },
+	[STMT_V_TOTALS] = { "verify-totals",
+	    "SELECT activities, sessions, participants, female "
+	    "FROM report_totals WHERE report_id = ?1" },
 	[STMT_V_TEXTS] = { "verify-texts",
 	    "SELECT section, field, text FROM narratives WHERE report_id = ?1" },
 	[STMT_V_COVERED] = { "verify-covered",
@@ -1026,6 +1066,43 @@ store_insert_indicators(struct store *s, int64_t report_id,
 	return 0;
 }
 
+/*
+ * Validated counts are at most REPORT_MAX_COUNT each, far from overflow;
+ * an unvalidated sum past INT64_MAX stays there for store_bind_uint to
+ * refuse.
+ */
+static uint64_t
+store_add(uint64_t sum, uint64_t v)
+{
+	return sum > (uint64_t)INT64_MAX || v > (uint64_t)INT64_MAX - sum ?
+	    UINT64_MAX : sum + v;
+}
+
+/* The activities' totals, which summaries read instead of the rows. */
+static int
+store_insert_totals(struct store *s, int64_t report_id,
+    const struct report *r)
+{
+	const enum stmt	id = STMT_INSERT_TOTALS;
+	uint64_t	sessions = 0, participants = 0, female = 0;
+	size_t		i;
+
+	for (i = 0; i < r->nactivities; i++) {
+		sessions = store_add(sessions, r->activities[i].sessions);
+		participants = store_add(participants,
+		    r->activities[i].participants);
+		female = store_add(female, r->activities[i].female);
+	}
+	if (store_bind_int(s, id, 1, report_id) == -1 ||
+	    store_bind_uint(s, id, 2, r->nactivities) == -1 ||
+	    store_bind_uint(s, id, 3, sessions) == -1 ||
+	    store_bind_uint(s, id, 4, participants) == -1 ||
+	    store_bind_uint(s, id, 5, female) == -1 ||
+	    store_step(s, id) == -1)
+		return -1;
+	return 0;
+}
+
 /* One row per text present, keyed by its report_texts[] id. */
 static int
 store_insert_texts(struct store *s, int64_t report_id, const char *section,
@@ -1205,6 +1282,7 @@ store_submit(struct store *s, const struct report *r,
 	if (store_insert_report(s, r, m, out, &report_id) == -1 ||
 	    store_insert_activities(s, report_id, r) == -1 ||
 	    store_insert_indicators(s, report_id, r) == -1 ||
+	    store_insert_totals(s, report_id, r) == -1 ||
 	    store_insert_texts(s, report_id, "narrative", r->narrative,
 	    TEXT_COUNT) == -1 ||
 	    store_insert_texts(s, report_id, "law_review", r->law_review,
@@ -1805,6 +1883,40 @@ store_verify_text(const char *stored, const char *given)
 	return strcmp(stored, given) == 0;
 }
 
+/* The totals kept for a report against its activities as submitted. */
+static int
+store_verify_totals(struct store_verify *v, int64_t report_id,
+    const struct report *r, const char *what)
+{
+	struct store	*s = v->s;
+	sqlite3_stmt	*st = s->stmt[STMT_V_TOTALS];
+	uint64_t	 want[3] = { 0, 0, 0 };
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < r->nactivities; i++) {
+		want[0] = store_add(want[0], r->activities[i].sessions);
+		want[1] = store_add(want[1], r->activities[i].participants);
+		want[2] = store_add(want[2], r->activities[i].female);
+	}
+	if (store_bind_int(s, STMT_V_TOTALS, 1, report_id) == -1)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (store_col_count(st, 0) != r->nactivities ||
+		    store_col_count(st, 1) != want[0] ||
+		    store_col_count(st, 2) != want[1] ||
+		    store_col_count(st, 3) != want[2])
+			store_verify_say(v, "%s: its totals differ from the "
+			    "report as submitted (edited)", what);
+	} else if (rc == SQLITE_DONE)
+		store_verify_say(v, "%s: its totals row is missing (deleted)",
+		    what);
+	store_reset(s, STMT_V_TOTALS);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[STMT_V_TOTALS].name, rc);
+	return 0;
+}
+
 /* The rows of one report against the report decoded from its bytes. */
 static int
 store_verify_rows(struct store_verify *v, int64_t report_id,
@@ -1856,6 +1968,9 @@ store_verify_rows(struct store_verify *v, int64_t report_id,
 		store_verify_say(v, "%s: %zu activity rows, the report as "
 		    "submitted has %zu (deleted or added)", what, n,
 		    r->nactivities);
+
+	if (store_verify_totals(v, report_id, r, what) == -1)
+		return -1;
 
 	memset(&args, 0, sizeof(args));
 	args.report_id = report_id;

@@ -11,7 +11,7 @@
 
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 #define STORE_HASH_LEN		32	/* SHA-256 */
 #define STORE_RECEIPT_LEN	32	/* hex characters */
 

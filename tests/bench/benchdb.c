@@ -27,6 +27,8 @@ static const char *const sql[] = {
 	"?11, ?12, ?13, ?14)",
 	"INSERT INTO indicators (report_id, code, total, female) "
 	"VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO report_totals (report_id, activities, sessions, "
+	"participants, female) VALUES (?1, ?2, ?3, ?4, ?5)",
 	"INSERT INTO narratives (report_id, section, field, text) "
 	"VALUES (?1, ?2, ?3, ?4)",
 	"INSERT INTO warnings (report_id, idx, field, message) "
@@ -39,8 +41,8 @@ static const char *const sql[] = {
 	"SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
 };
 
-enum { S_BEGIN, S_COMMIT, S_REPORT, S_ACTIVITY, S_INDICATOR, S_TEXT,
-    S_WARNING, S_AUDIT, S_REVISION, S_HEAD, S__MAX };
+enum { S_BEGIN, S_COMMIT, S_REPORT, S_ACTIVITY, S_INDICATOR, S_TOTALS,
+    S_TEXT, S_WARNING, S_AUDIT, S_REVISION, S_HEAD, S__MAX };
 
 struct benchdb {
 	sqlite3		*db;
@@ -220,6 +222,7 @@ benchdb_put(struct benchdb *b, const struct benchdb_row *w)
 	const struct report_activity	*a;
 	const char			*s;
 	int64_t				 rid;
+	uint64_t			 tot[3] = { 0, 0, 0 };
 	size_t				 i, k;
 
 	text(b, S_REPORT, 1, r->id);
@@ -256,6 +259,17 @@ benchdb_put(struct benchdb *b, const struct benchdb_row *w)
 		text(b, S_ACTIVITY, 14, a->notes);
 		step(b, S_ACTIVITY);
 	}
+	for (i = 0; i < r->nactivities; i++) {
+		tot[0] += r->activities[i].sessions;
+		tot[1] += r->activities[i].participants;
+		tot[2] += r->activities[i].female;
+	}
+	integer(b, S_TOTALS, 1, rid);
+	integer(b, S_TOTALS, 2, (int64_t)r->nactivities);
+	integer(b, S_TOTALS, 3, (int64_t)tot[0]);
+	integer(b, S_TOTALS, 4, (int64_t)tot[1]);
+	integer(b, S_TOTALS, 5, (int64_t)tot[2]);
+	step(b, S_TOTALS);
 	for (i = 0; i < r->nindicators; i++) {
 		integer(b, S_INDICATOR, 1, rid);
 		integer(b, S_INDICATOR, 2, r->indicators[i].code);

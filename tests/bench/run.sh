@@ -456,8 +456,9 @@ figure_5() {
 	LATEST="WITH latest AS (SELECT id, MAX(revision) FROM reports
 	 WHERE period = '$PERIOD' GROUP BY unit)"
 	SUMMARY_SQL="$LATEST SELECT (SELECT count(*) FROM bench_units),
-	 (SELECT count(*) FROM latest), count(*), sum(sessions), sum(participants),
-	 sum(female) FROM activities WHERE report_id IN (SELECT id FROM latest);
+	 (SELECT count(*) FROM latest), sum(activities), sum(sessions),
+	 sum(participants), sum(female) FROM report_totals
+	 WHERE report_id IN (SELECT id FROM latest);
 	$LATEST SELECT code, sum(total), sum(female) FROM indicators
 	 WHERE report_id IN (SELECT id FROM latest) GROUP BY code ORDER BY code;"
 	ADMIN=(-s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" --cert "$W/pki/bench-admin.crt"

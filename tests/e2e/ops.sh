@@ -839,6 +839,17 @@ test_schema_migrate() {
 	[ "$(sqlite3 "$v1" "select count(*) from sqlite_master
 	    where type = 'index' and name = 'reports_period'")" = 1 ] ||
 	    { fail "index reports_period not made"; return; }
+	# Every report's totals, made from its activities.
+	[ "$(sqlite3 "$v1" "select count(*) from report_totals t join
+	    (select r.id, count(a.idx) n, coalesce(sum(a.participants), 0) p,
+	    coalesce(sum(a.female), 0) f from reports r left join activities a
+	    on a.report_id = r.id group by r.id) x on x.id = t.report_id
+	    where t.activities = x.n and t.participants = x.p and
+	    t.female = x.f")" = "$reports" ] ||
+	    { fail "report_totals: $(sqlite3 "$v1" 'select * from report_totals')"; return; }
+	[ "$(sqlite3 "$v1" 'select count(*) from indicators')" = \
+	    "$(sqlite3 "$W/current.db" 'select count(*) from indicators')" ] ||
+	    { fail "the migrated database lost indicators"; return; }
 	[ -f "$v1.schema-1.bak" ] || { fail "no $v1.schema-1.bak"; return; }
 	[ "$(sqlite3 "$v1.schema-1.bak" 'pragma user_version')" = 1 ] ||
 	    { fail "the copy has user_version $(sqlite3 "$v1.schema-1.bak" 'pragma user_version')"; return; }
@@ -872,6 +883,9 @@ test_schema_migrate() {
 	    { fail "migrated database fails integrity_check"; return; }
 	[ "$(sqlite3 "$v1" 'select count(*) from reports')" = $((reports + 1)) ] ||
 	    { fail "the new report is not in the migrated database"; return; }
+	# Migrated rows and new ones alike match the reports as submitted.
+	"$GPD" -f "$conf" verify-audit >"$W/v1.verify" 2>&1 ||
+	    { fail "verify-audit on the migrated database: $(cat "$W/v1.verify")"; return; }
 }
 
 # --- a full disk ----------------------------------------------------------

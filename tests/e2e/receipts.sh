@@ -548,12 +548,16 @@ test_verify_audit_edits() {
 	edited "a figure" "UPDATE activities SET participants = participants + 1
 	    WHERE report_id = $id1 AND idx = 0" \
 	    "report $id1 (lc-tamduong 2022-H1 revision 1): activities\[0\] differs" || return
+	edited "a report's totals" "UPDATE report_totals SET participants = 0
+	    WHERE report_id = $id1" \
+	    "report $id1 (lc-tamduong 2022-H1 revision 1): its totals differ" || return
 	edited "an audit row" "UPDATE audit SET detail = 'nothing' WHERE id = $audit" \
 	    "audit entry $audit does not match its hash" || return
 	edited "a deleted revision" "DELETE FROM warnings WHERE report_id = $id2;
 	    DELETE FROM activities WHERE report_id = $id2;
 	    DELETE FROM indicators WHERE report_id = $id2;
 	    DELETE FROM narratives WHERE report_id = $id2;
+	    DELETE FROM report_totals WHERE report_id = $id2;
 	    DELETE FROM reports WHERE id = $id2" \
 	    "revision 2 of lc-tamduong 2022-H1 is missing" || return
 }
@@ -586,6 +590,7 @@ test_show_receipt_edited() {
 	    DELETE FROM activities WHERE report_id = $id2;
 	    DELETE FROM indicators WHERE report_id = $id2;
 	    DELETE FROM narratives WHERE report_id = $id2;
+	    DELETE FROM report_totals WHERE report_id = $id2;
 	    DELETE FROM reports WHERE id = $id2"
 	show_edited "deleted revision" "$W/r2.json" \
 	    'never issued by this server, or its revision was deleted' || return
