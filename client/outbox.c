@@ -362,7 +362,7 @@ outbox_open(const char *path, int create, char **cause)
 	struct outbox	*ob;
 	struct stat	 sb;
 	size_t		 i;
-	int		 fd, flags;
+	int		 fd, flags, persist;
 
 	*cause = NULL;
 	if (!create && stat(path, &sb) == -1) {
@@ -397,6 +397,16 @@ outbox_open(const char *path, int create, char **cause)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(ob->db, 1);
+	/* Each gp-client run is short: the log is kept between runs and
+	 * checkpointed as it fills (every 1000 pages), rather than synced
+	 * into the database and removed at every exit. */
+	persist = 1;
+	if (sqlite3_file_control(ob->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &persist) != SQLITE_OK || sqlite3_db_config(ob->db,
+	    SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) != SQLITE_OK) {
+		outbox_sqlerr(ob, "be set up", cause);
+		goto fail;
+	}
 	if (sqlite3_busy_timeout(ob->db, OUTBOX_BUSY_MS) != SQLITE_OK ||
 	    sqlite3_create_function(ob->db, "gp_owner_alive", 1, SQLITE_UTF8,
 	    NULL, outbox_owner_alive, NULL, NULL) != SQLITE_OK) {
@@ -464,6 +474,23 @@ outbox_done(struct outbox *ob, sqlite3_stmt *st, const char *what,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return outbox_sqlerr(ob, what, cause);
+	return 0;
+}
+
+/*
+ * Claims and attempt counts are bookkeeping: a claim lost to a power cut
+ * is taken back like a stale one, an attempt goes uncounted. They commit
+ * without waiting for the disk (synchronous=NORMAL); the next commit that
+ * matters (a queued report, a receipt, an outcome) is FULL, and its sync
+ * of the log makes every earlier commit durable with it.
+ */
+static int
+outbox_lazy(struct outbox *ob, int lazy, char **cause)
+{
+	if (sqlite3_exec(ob->db, lazy ? "PRAGMA synchronous = NORMAL" :
+	    "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+		return cause != NULL ? outbox_sqlerr(ob, "be set up", cause) :
+		    -1;
 	return 0;
 }
 
@@ -695,8 +722,8 @@ fail:
 	return -1;
 }
 
-int
-outbox_claim(struct outbox *ob, const char *unit, const char *period,
+static int
+outbox_claim_next(struct outbox *ob, const char *unit, const char *period,
     pid_t owner, int64_t now, int64_t lease, struct outbox_entry **out,
     char **cause)
 {
@@ -754,14 +781,45 @@ fail:
 }
 
 int
+outbox_claim(struct outbox *ob, const char *unit, const char *period,
+    pid_t owner, int64_t now, int64_t lease, struct outbox_entry **out,
+    char **cause)
+{
+	int	rv;
+
+	*out = NULL;
+	*cause = NULL;
+	if (outbox_lazy(ob, 1, cause) == -1)
+		return -1;
+	rv = outbox_claim_next(ob, unit, period, owner, now, lease, out,
+	    cause);
+	if (rv == 0 && outbox_lazy(ob, 0, cause) == -1) {
+		outbox_entry_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	if (rv == -1)
+		outbox_lazy(ob, 0, NULL);
+	return rv;
+}
+
+int
 outbox_attempt(struct outbox *ob, const char *id, int64_t now, char **cause)
 {
-	sqlite3_stmt	*st = outbox_stmt(ob, OS_ATTEMPT);
+	sqlite3_stmt	*st;
+	int		 rv;
 
 	*cause = NULL;
+	if (outbox_lazy(ob, 1, cause) == -1)
+		return -1;
+	st = outbox_stmt(ob, OS_ATTEMPT);
 	outbox_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	return outbox_done(ob, st, "count an attempt", cause);
+	if ((rv = outbox_done(ob, st, "count an attempt", cause)) == -1) {
+		outbox_lazy(ob, 0, NULL);
+		return -1;
+	}
+	return outbox_lazy(ob, 0, cause);
 }
 
 int

@@ -316,6 +316,41 @@ test_attempt_release(void **state)
 	assert_string_equal(claim(f->ob, NULL, NULL, me, T_NOW), "a");
 }
 
+/*
+ * The log outlives each run (no checkpoint at close): what was committed,
+ * the lazily synced claim and attempt included, is there when the outbox
+ * is opened again.
+ */
+static void
+test_log_kept(void **state)
+{
+	struct fixture	*f = *state;
+	struct stat	 sb;
+	pid_t		 me = getpid();
+	int64_t		 attempts;
+	char		 wal[160], *cause = NULL;
+
+	put(f->ob, "a", T_H1, 0);
+	put(f->ob, "b", T_YEAR, 0);
+	assert_string_equal(claim(f->ob, NULL, NULL, me, T_NOW), "a");
+	assert_int_equal(outbox_attempt(f->ob, "a", T_NOW, &cause), 0);
+	outbox_close(f->ob);
+	f->ob = NULL;
+
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_true(sb.st_size > 0);
+
+	f->ob = outbox_open(f->path, 0, &cause);
+	assert_non_null(f->ob);
+	assert_int_equal(state_of(f->ob, "a", &attempts, NULL),
+	    OUTBOX_SENDING);
+	assert_int_equal(attempts, 1);
+	assert_int_equal(state_of(f->ob, "b", &attempts, NULL),
+	    OUTBOX_WAITING);
+	assert_int_equal(attempts, 0);
+}
+
 /* Two connections to one file, taking turns: never the same entry. */
 static void
 test_two_connections(void **state)
@@ -609,6 +644,8 @@ main(void)
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test_setup_teardown(test_put, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_log_kept, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_attempt_release, setup,
 		    teardown),
