@@ -410,6 +410,8 @@ test_open_sets_up_database(void **state)
 	assert_int_equal(db_int(f->conn, "PRAGMA synchronous"), 2);
 	assert_int_equal(db_int(f->conn, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(db_int(f->conn, "PRAGMA busy_timeout"), 5000);
+	/* The writer's cache: 64 MiB (negative: in KiB). */
+	assert_int_equal(db_int(f->conn, "PRAGMA cache_size"), -65536);
 }
 
 static void
