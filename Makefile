@@ -63,7 +63,7 @@ CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_table test_outbox \
-		test_pem
+		test_pem test_proof
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
@@ -140,6 +140,12 @@ $(BUILD)/tests/test_table: $(BUILD)/tests/unit/test_table.o \
 $(BUILD)/tests/unit/test_pem.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
+$(BUILD)/tests/unit/test_proof.o: CPPFLAGS += -Iclient
+$(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
+    $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/table.o \
+    $(BUILD)/proto/receipt.o $(REPORT_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \

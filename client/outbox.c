@@ -350,8 +350,8 @@ outbox_pragmas(struct outbox *ob, char **cause)
 		    "--outbox PATH", ob->path, mode != NULL ? mode : "?");
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_exec(ob->db, "PRAGMA synchronous = FULL", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_exec(ob->db, "PRAGMA synchronous = FULL; "
+	    "PRAGMA wal_autocheckpoint = 256", NULL, NULL, NULL) != SQLITE_OK)
 		return outbox_sqlerr(ob, "be set up", cause);
 	return 0;
 }
@@ -361,7 +361,6 @@ outbox_open(const char *path, int create, char **cause)
 {
 	struct outbox	*ob;
 	struct stat	 sb;
-	size_t		 i;
 	int		 fd, flags, persist;
 
 	*cause = NULL;
@@ -398,8 +397,9 @@ outbox_open(const char *path, int create, char **cause)
 	}
 	sqlite3_extended_result_codes(ob->db, 1);
 	/* Each gp-client run is short: the log is kept between runs and
-	 * checkpointed as it fills (every 1000 pages), rather than synced
-	 * into the database and removed at every exit. */
+	 * checkpointed as it fills, rather than synced into the database
+	 * and removed at every exit. The next run reads it back to index
+	 * it: outbox_pragmas keeps it under 1 MiB. */
 	persist = 1;
 	if (sqlite3_file_control(ob->db, "main", SQLITE_FCNTL_PERSIST_WAL,
 	    &persist) != SQLITE_OK || sqlite3_db_config(ob->db,
@@ -415,16 +415,6 @@ outbox_open(const char *path, int create, char **cause)
 	}
 	if (outbox_pragmas(ob, cause) == -1 || outbox_migrate(ob, cause) == -1)
 		goto fail;
-	for (i = 0; i < OS_NSTMTS; i++) {
-		if (sqlite3_prepare_v3(ob->db, outbox_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &ob->stmt[i], NULL) !=
-		    SQLITE_OK) {
-			outbox_cause(cause, "the outbox %s cannot prepare "
-			    "\"%s\": %s", ob->path, outbox_sql[i],
-			    sqlite3_errmsg(ob->db));
-			goto fail;
-		}
-	}
 	return ob;
 
 fail:
@@ -446,10 +436,22 @@ outbox_close(struct outbox *ob)
 	free(ob);
 }
 
-/* The statement, reset and with its bindings cleared. */
+/*
+ * The statement, reset and with its bindings cleared; prepared on first
+ * use, since one run needs only a few of them. NULL when it cannot be:
+ * SQLite then refuses every call on it, and sqlite3_errmsg() still says
+ * why it could not be prepared.
+ */
 static sqlite3_stmt *
 outbox_stmt(struct outbox *ob, enum outbox_stmt id)
 {
+	if (ob->stmt[id] == NULL) {
+		if (sqlite3_prepare_v3(ob->db, outbox_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &ob->stmt[id], NULL) !=
+		    SQLITE_OK)
+			ob->stmt[id] = NULL;
+		return ob->stmt[id];
+	}
 	sqlite3_reset(ob->stmt[id]);
 	sqlite3_clear_bindings(ob->stmt[id]);
 	return ob->stmt[id];
@@ -475,6 +477,22 @@ outbox_done(struct outbox *ob, sqlite3_stmt *st, const char *what,
 	if (rc != SQLITE_DONE)
 		return outbox_sqlerr(ob, what, cause);
 	return 0;
+}
+
+/* After a failure inside a transaction; a no-op outside of one. */
+static void
+outbox_rollback(struct outbox *ob)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	for (i = 0; i < OS_NSTMTS; i++)
+		sqlite3_reset(ob->stmt[i]);
+	if (!sqlite3_get_autocommit(ob->db)) {
+		st = outbox_stmt(ob, OS_ROLLBACK);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
 }
 
 /*
@@ -505,25 +523,10 @@ outbox_commit(struct outbox *ob, char **cause)
 {
 	if (outbox_done(ob, outbox_stmt(ob, OS_COMMIT), "be written",
 	    cause) == -1) {
-		sqlite3_step(outbox_stmt(ob, OS_ROLLBACK));
-		sqlite3_reset(ob->stmt[OS_ROLLBACK]);
+		outbox_rollback(ob);
 		return -1;
 	}
 	return 0;
-}
-
-/* After a failure inside a transaction; a no-op outside of one. */
-static void
-outbox_rollback(struct outbox *ob)
-{
-	size_t	i;
-
-	for (i = 0; i < OS_NSTMTS; i++)
-		sqlite3_reset(ob->stmt[i]);
-	if (!sqlite3_get_autocommit(ob->db)) {
-		sqlite3_step(ob->stmt[OS_ROLLBACK]);
-		sqlite3_reset(ob->stmt[OS_ROLLBACK]);
-	}
 }
 
 /* A text column, copied; *ok cleared when the copy fails. */

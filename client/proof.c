@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -510,22 +511,68 @@ proof_cert_names(X509 *x, char *cn, size_t cnlen, char *until,
 		strftime(until, untillen, "%Y-%m-%d", &tm);
 }
 
+/*
+ * One DER element at *p, within end: its contents' length into *len, *p
+ * left on the contents. Returns 0, or -1 when it does not fit.
+ */
+static int
+proof_der_next(const unsigned char **p, const unsigned char *end, long *len,
+    int *tag, int *class)
+{
+	/* 0x80: an error; 0x01: indefinite length, which DER has not */
+	if (*p >= end || (ASN1_get_object(p, len, tag, class, end - *p) &
+	    0x81) != 0 || *len > end - *p)
+		return -1;
+	return 0;
+}
+
+/*
+ * Only the subject is decoded: decoding the whole certificate would
+ * decode its public key too, which costs OpenSSL 3 more than the rest of
+ * printing a receipt. Certificate = SEQUENCE { tbsCertificate SEQUENCE {
+ * [0] version OPTIONAL, serialNumber, signature, issuer, validity,
+ * subject, ... }, ... }.
+ */
 int
 proof_signer(const uint8_t *der, size_t len, char *cn, size_t cnlen)
 {
-	const unsigned char	*d = der;
-	X509			*x;
-	int			 n;
+	const unsigned char	*p = der, *end, *name;
+	X509_NAME		*subject;
+	long			 n;
+	int			 tag, class, i, rv = -1;
 
-	if (len > LONG_MAX || (x = d2i_X509(NULL, &d, (long)len)) == NULL) {
-		ERR_clear_error();
+	if (len > LONG_MAX || cnlen > INT_MAX)
 		return -1;
+	end = der + len;
+	if (proof_der_next(&p, end, &n, &tag, &class) == -1 ||
+	    tag != V_ASN1_SEQUENCE)
+		goto done;
+	end = p + n;
+	if (proof_der_next(&p, end, &n, &tag, &class) == -1 ||
+	    tag != V_ASN1_SEQUENCE)
+		goto done;
+	end = p + n;
+	/* version (when present), serial, signature, issuer, validity */
+	for (i = 0; i < 5; i++) {
+		if (proof_der_next(&p, end, &n, &tag, &class) == -1)
+			goto done;
+		if (i == 0 && !(class == V_ASN1_CONTEXT_SPECIFIC && tag == 0))
+			i++;	/* no version: that was the serial */
+		p += n;
 	}
-	n = X509_NAME_get_text_by_NID(X509_get_subject_name(x),
-	    NID_commonName, cn, (int)cnlen);
-	X509_free(x);
+	name = p;
+	if (proof_der_next(&p, end, &n, &tag, &class) == -1 ||
+	    tag != V_ASN1_SEQUENCE)
+		goto done;
+	p = name;
+	if ((subject = d2i_X509_NAME(NULL, &p, end - name)) == NULL)
+		goto done;
+	rv = X509_NAME_get_text_by_NID(subject, NID_commonName, cn,
+	    (int)cnlen) < 0 ? -1 : 0;
+	X509_NAME_free(subject);
+done:
 	ERR_clear_error();
-	return n < 0 ? -1 : 0;
+	return rv;
 }
 
 /* receipt_verify's reasons once the chain was found good. */
