@@ -156,6 +156,8 @@ struct outbox {
 	sqlite3		*db;
 	char		*path;
 	sqlite3_stmt	*stmt[OS_NSTMTS];
+	int		 lazy;		/* synchronous = NORMAL now */
+	int		 lazy_wanted;	/* for the next write (outbox_mode) */
 };
 
 static const char *const outbox_states[] = {
@@ -465,6 +467,28 @@ outbox_bind_text(sqlite3_stmt *st, int col, const char *s)
 	return sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
 }
 
+/*
+ * Claims and attempt counts are bookkeeping: a claim lost to a power cut
+ * is taken back like a stale one, an attempt goes uncounted. They commit
+ * without waiting for the disk (synchronous=NORMAL); the next commit that
+ * matters (a queued report, a receipt, an outcome) is FULL, and its sync
+ * of the log makes every earlier commit durable with it. Every write
+ * outside a transaction first sets the level it needs here, and does not
+ * happen when it cannot be set: nothing durable commits lazily.
+ */
+static int
+outbox_mode(struct outbox *ob, char **cause)
+{
+	if (ob->lazy == ob->lazy_wanted)
+		return 0;
+	if (sqlite3_exec(ob->db, ob->lazy_wanted ?
+	    "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		return outbox_sqlerr(ob, "be set up", cause);
+	ob->lazy = ob->lazy_wanted;
+	return 0;
+}
+
 /* Runs a statement that returns no rows. */
 static int
 outbox_done(struct outbox *ob, sqlite3_stmt *st, const char *what,
@@ -472,6 +496,10 @@ outbox_done(struct outbox *ob, sqlite3_stmt *st, const char *what,
 {
 	int	rc;
 
+	if (sqlite3_get_autocommit(ob->db) && outbox_mode(ob, cause) == -1) {
+		sqlite3_reset(st);
+		return -1;
+	}
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -493,23 +521,6 @@ outbox_rollback(struct outbox *ob)
 		sqlite3_step(st);
 		sqlite3_reset(st);
 	}
-}
-
-/*
- * Claims and attempt counts are bookkeeping: a claim lost to a power cut
- * is taken back like a stale one, an attempt goes uncounted. They commit
- * without waiting for the disk (synchronous=NORMAL); the next commit that
- * matters (a queued report, a receipt, an outcome) is FULL, and its sync
- * of the log makes every earlier commit durable with it.
- */
-static int
-outbox_lazy(struct outbox *ob, int lazy, char **cause)
-{
-	if (sqlite3_exec(ob->db, lazy ? "PRAGMA synchronous = NORMAL" :
-	    "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
-		return cause != NULL ? outbox_sqlerr(ob, "be set up", cause) :
-		    -1;
-	return 0;
 }
 
 static int
@@ -790,19 +801,10 @@ outbox_claim(struct outbox *ob, const char *unit, const char *period,
 {
 	int	rv;
 
-	*out = NULL;
-	*cause = NULL;
-	if (outbox_lazy(ob, 1, cause) == -1)
-		return -1;
+	ob->lazy_wanted = 1;
 	rv = outbox_claim_next(ob, unit, period, owner, now, lease, out,
 	    cause);
-	if (rv == 0 && outbox_lazy(ob, 0, cause) == -1) {
-		outbox_entry_free(*out);
-		*out = NULL;
-		return -1;
-	}
-	if (rv == -1)
-		outbox_lazy(ob, 0, NULL);
+	ob->lazy_wanted = 0;
 	return rv;
 }
 
@@ -813,16 +815,13 @@ outbox_attempt(struct outbox *ob, const char *id, int64_t now, char **cause)
 	int		 rv;
 
 	*cause = NULL;
-	if (outbox_lazy(ob, 1, cause) == -1)
-		return -1;
+	ob->lazy_wanted = 1;
 	st = outbox_stmt(ob, OS_ATTEMPT);
 	outbox_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	if ((rv = outbox_done(ob, st, "count an attempt", cause)) == -1) {
-		outbox_lazy(ob, 0, NULL);
-		return -1;
-	}
-	return outbox_lazy(ob, 0, cause);
+	rv = outbox_done(ob, st, "count an attempt", cause);
+	ob->lazy_wanted = 0;
+	return rv;
 }
 
 int

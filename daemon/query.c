@@ -754,6 +754,14 @@ query_sum_key(struct session *s, struct handler_reply *hr, int by,
 	row->label = (char *)(uintptr_t)report_label_text(tab, n, v);
 }
 
+/* Sums of counts that validation keeps far from 2^64; one edited into the
+ * database stops at the top rather than wrapping. */
+static uint64_t
+query_add(uint64_t sum, uint64_t v)
+{
+	return v > UINT64_MAX - sum ? UINT64_MAX : sum + v;
+}
+
 /* The last frame: the total, indicator totals and the expected count. */
 static int
 query_summary_totals(struct session *s, struct query_stream *qs,
@@ -790,8 +798,9 @@ query_summary_totals(struct session *s, struct query_stream *qs,
 		if (ir.code == IND_UNSET || ir.code >= IND_COUNT)
 			continue;
 		tot[ir.code].code = ir.code;
-		tot[ir.code].total += ir.total;
-		tot[ir.code].female += ir.female;
+		tot[ir.code].total = query_add(tot[ir.code].total, ir.total);
+		tot[ir.code].female = query_add(tot[ir.code].female,
+		    ir.female);
 	}
 	store_cursor_close(c);
 	if (rc == -1)

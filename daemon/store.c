@@ -145,7 +145,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  FROM indicators;"
 	"DROP TABLE indicators;"
 	"ALTER TABLE indicators_4 RENAME TO indicators;"
-	"DROP INDEX reports_period;"
+	"DROP INDEX IF EXISTS reports_period;"
 	"CREATE INDEX reports_period ON reports "
 	"  (period, unit, revision, received_at);"
 	"PRAGMA user_version = 4;",
@@ -204,13 +204,18 @@ enum stmt {
 	"r.revision = (SELECT MAX(x.revision) FROM reports x "		\
 	"WHERE x.unit = r.unit AND x.period = r.period)"
 
+/* A report's totals; a row lost by hand (verify-audit names it) reads as
+ * zero rather than hiding its report. */
+#define SQL_TOTALS							\
+	"COALESCE(t.activities, 0), COALESCE(t.sessions, 0), "		\
+	"COALESCE(t.participants, 0), COALESCE(t.female, 0)"
+
 /* One report with its activities' totals: struct store_report_row. */
 #define SQL_REPORT_ROW							\
 	"SELECT r.id, r.unit, r.period, r.revision, r.received_at, "	\
 	"r.late, r.receipt, r.submission_id, r.cert_cn, "		\
-	"r.cert_fingerprint, t.activities, t.sessions, t.participants, "	\
-	"t.female, r.content_hash "					\
-	"FROM reports r JOIN report_totals t ON t.report_id = r.id "
+	"r.cert_fingerprint, " SQL_TOTALS ", r.content_hash "		\
+	"FROM reports r LEFT JOIN report_totals t ON t.report_id = r.id "
 
 /*
  * Totals of the latest revisions of a period: struct store_sum_row. The
@@ -228,11 +233,6 @@ enum stmt {
 	"COALESCE(SUM(a.sessions), 0), COALESCE(SUM(a.participants), 0), " \
 	"COALESCE(SUM(a.female), 0) FROM activities a WHERE "		\
 	SQL_IN_LATEST("a.report_id") " GROUP BY " col " ORDER BY " col
-/* From each report's totals. */
-#define SQL_SUM_TOTALS(key, keytext, reports)				\
-	"SELECT " key ", " keytext ", " reports ", "			\
-	"COALESCE(SUM(t.activities), 0), COALESCE(SUM(t.sessions), 0), "	\
-	"COALESCE(SUM(t.participants), 0), COALESCE(SUM(t.female), 0) "
 
 /* The name is what store_error() shows in front of SQLite's message. */
 static const struct {
@@ -315,16 +315,20 @@ static const struct {
 	    "SELECT unit, MIN(received_at), MAX(revision) FROM reports "
 	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
-	    SQL_LATEST_OF_PERIOD SQL_SUM_TOTALS("0", "NULL", "count(*)")
-	    "FROM report_totals t WHERE " SQL_IN_LATEST("t.report_id") },
+	    SQL_LATEST_OF_PERIOD "SELECT 0, NULL, "
+	    "(SELECT count(*) FROM latest), COALESCE(SUM(t.activities), 0), "
+	    "COALESCE(SUM(t.sessions), 0), COALESCE(SUM(t.participants), 0), "
+	    "COALESCE(SUM(t.female), 0) FROM report_totals t WHERE "
+	    SQL_IN_LATEST("t.report_id") },
 	[STMT_Q_SUM_AREA] = { "sum-area", SQL_SUM_BY("a.area") },
 	[STMT_Q_SUM_KIND] = { "sum-kind", SQL_SUM_BY("a.kind") },
 	[STMT_Q_SUM_OCCASION] = { "sum-occasion", SQL_SUM_BY("a.occasion") },
 	/* One latest revision per unit. */
 	[STMT_Q_SUM_UNIT] = { "sum-unit",
-	    SQL_LATEST_OF_PERIOD SQL_SUM_TOTALS("0", "r.unit", "1")
+	    SQL_LATEST_OF_PERIOD "SELECT 0, r.unit, 1, " SQL_TOTALS " "
 	    "FROM latest l JOIN reports r ON r.id = l.id "
-	    "JOIN report_totals t ON t.report_id = l.id ORDER BY r.unit" },
+	    "LEFT JOIN report_totals t ON t.report_id = l.id "
+	    "ORDER BY r.unit" },
 	/* Not grouped: the caller adds them up by code, which spares
 	 * SQLite sorting every indicator row of the period. */
 	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
@@ -503,9 +507,15 @@ store_migrate(struct store *s, const char *path)
 		    == -1)
 			return -1;
 	}
+	/* A table rebuilt under its old name (migration 4) keeps what
+	 * refers to it by name, an administrator's views included: the
+	 * rename must not check or rewrite them while the name is free. */
+	if (store_exec(s, "legacy_alter_table",
+	    "PRAGMA legacy_alter_table = ON") == -1)
+		return -1;
 	for (;;) {
 		if (store_exec(s, "begin", "BEGIN IMMEDIATE") == -1)
-			return -1;
+			goto fail;
 		if (store_user_version(s, &version) == -1)
 			goto fail;
 		if (version > STORE_SCHEMA_VERSION) {
@@ -537,10 +547,13 @@ store_migrate(struct store *s, const char *path)
 	/* Ends the transaction that only read the version. */
 	if (store_exec(s, "commit", "COMMIT") == -1)
 		goto fail;
-	return 0;
+	return store_exec(s, "legacy_alter_table",
+	    "PRAGMA legacy_alter_table = OFF");
 fail:
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA legacy_alter_table = OFF", NULL, NULL,
+	    NULL);
 	return -1;
 }
 
@@ -1647,11 +1660,14 @@ store_show_raw(struct store *s, int64_t report_id, void *arg,
 int
 store_next_indicator(struct store_cursor *c, struct store_indicator_row *row)
 {
+	int64_t	v;
 	int	rc;
 
 	if ((rc = store_cursor_step(c)) != 1)
 		return rc;
-	row->code = (uint32_t)sqlite3_column_int64(c->st, 0);
+	/* Out of range (edited by hand): a code no label has. */
+	v = sqlite3_column_int64(c->st, 0);
+	row->code = v < 0 || v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	row->total = store_col_count(c->st, 1);
 	row->female = store_col_count(c->st, 2);
 	return 1;

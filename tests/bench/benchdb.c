@@ -118,10 +118,11 @@ benchdb_open(const char *path, int bulk)
 		benchdb_exec(b, "PRAGMA cache_size = -65536");
 		benchdb_exec(b, "PRAGMA foreign_keys = OFF");
 	} else {
-		/* What store_open() does. */
+		/* What store_open() does for gpd's writer. */
 		benchdb_exec(b, "PRAGMA journal_mode = WAL");
 		benchdb_exec(b, "PRAGMA synchronous = FULL");
 		benchdb_exec(b, "PRAGMA foreign_keys = ON");
+		benchdb_exec(b, "PRAGMA cache_size = -65536");
 	}
 	for (i = 0; i < S__MAX; i++)
 		if (sqlite3_prepare_v3(b->db, sql[i], -1,

@@ -141,7 +141,7 @@ per_op() {
 }
 
 rows_per_report() {	# DB
-	sqlite3 "$1" "select printf('%.1f activities, %.1f indicators, %.1f texts, %.1f warnings, %.1f audit rows per report', (select count(*) from activities) * 1.0 / count(*), (select count(*) from indicators) * 1.0 / count(*), (select count(*) from narratives) * 1.0 / count(*), (select count(*) from warnings) * 1.0 / count(*), (select count(*) from audit) * 1.0 / count(*)) from reports"
+	sqlite3 "$1" "select printf('%.1f activities, %.1f indicators, %.1f texts, %.1f warnings, %.1f audit, %.1f totals rows per report', (select count(*) from activities) * 1.0 / count(*), (select count(*) from indicators) * 1.0 / count(*), (select count(*) from narratives) * 1.0 / count(*), (select count(*) from warnings) * 1.0 / count(*), (select count(*) from audit) * 1.0 / count(*), (select count(*) from report_totals) * 1.0 / count(*)) from reports"
 }
 
 # --- the machine ----------------------------------------------------------

@@ -1,9 +1,10 @@
 /*
  * sqlbase: the raw SQLite limit gpd is measured against. Inserts the rows
  * gpd stores for a submission (benchdb.c: the report with its canonical
- * bytes, activities, indicators, narrative texts, warnings, the chained
- * audit entry) as daemon/store.c does: WAL, synchronous=FULL, foreign
- * keys on, prepared statements, BEGIN IMMEDIATE ... COMMIT of --batch
+ * bytes, activities, indicators, its totals, narrative texts, warnings,
+ * the chained audit entry) as daemon/store.c does: WAL, synchronous=FULL,
+ * foreign keys on, the writer's 64 MiB page cache, prepared statements,
+ * BEGIN IMMEDIATE ... COMMIT of --batch
  * reports; and nothing else: no TLS, no decoding, no validation, no
  * look-ups, no savepoints.
  *

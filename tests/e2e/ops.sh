@@ -841,11 +841,12 @@ test_schema_migrate() {
 	    { fail "index reports_period not made"; return; }
 	# Every report's totals, made from its activities.
 	[ "$(sqlite3 "$v1" "select count(*) from report_totals t join
-	    (select r.id, count(a.idx) n, coalesce(sum(a.participants), 0) p,
-	    coalesce(sum(a.female), 0) f from reports r left join activities a
-	    on a.report_id = r.id group by r.id) x on x.id = t.report_id
-	    where t.activities = x.n and t.participants = x.p and
-	    t.female = x.f")" = "$reports" ] ||
+	    (select r.id, count(a.idx) n, coalesce(sum(a.sessions), 0) s,
+	    coalesce(sum(a.participants), 0) p, coalesce(sum(a.female), 0) f
+	    from reports r left join activities a on a.report_id = r.id
+	    group by r.id) x on x.id = t.report_id where t.activities = x.n and
+	    t.sessions = x.s and t.participants = x.p and t.female = x.f")" = \
+	    "$reports" ] ||
 	    { fail "report_totals: $(sqlite3 "$v1" 'select * from report_totals')"; return; }
 	[ "$(sqlite3 "$v1" 'select count(*) from indicators')" = \
 	    "$(sqlite3 "$W/current.db" 'select count(*) from indicators')" ] ||

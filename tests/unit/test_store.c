@@ -402,7 +402,8 @@ test_open_sets_up_database(void **state)
 	assert_text(db, "PRAGMA journal_mode", "wal");
 	assert_int_equal(db_int(db, "SELECT count(*) FROM sqlite_schema "
 	    "WHERE type = 'table' AND name IN ('reports', 'activities', "
-	    "'indicators', 'narratives', 'warnings', 'audit', 'locks')"), 7);
+	    "'indicators', 'narratives', 'warnings', 'audit', 'locks', "
+	    "'report_totals')"), 8);
 	sqlite3_close(db);
 
 	/* synchronous, foreign_keys and the timeout are per connection. */
@@ -1084,6 +1085,35 @@ test_queries_count_latest_revisions(void **state)
 	assert_int_equal(total, 2 * 4210);
 	store_cursor_close(c);
 
+	/* by unit: one row per unit, its latest revision's totals. */
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_UNIT, &args));
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_string_equal(sum.key_text, "lc-sinho");
+	assert_int_equal(sum.reports, 1);
+	assert_int_equal(sum.activities, 2);
+	assert_int_equal(sum.participants, 210);
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_string_equal(sum.key_text, "lc-tamduong");
+	assert_int_equal(sum.reports, 1);
+	assert_int_equal(sum.sessions, 3);
+	assert_int_equal(sum.participants, 260);
+	assert_int_equal(sum.female, 139);
+	assert_int_equal(store_next_sum(c, &sum), 0);
+	store_cursor_close(c);
+
+	/* A period nobody reported: no unit rows, a total of nothing. */
+	args.period = "2023-H1";
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_UNIT, &args));
+	assert_int_equal(store_next_sum(c, &sum), 0);
+	store_cursor_close(c);
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_TOTAL, &args));
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_int_equal(sum.reports, 0);
+	assert_int_equal(sum.activities, 0);
+	assert_int_equal(sum.participants, 0);
+	store_cursor_close(c);
+	args.period = T_H1;
+
 	/* export: activities of the latest revisions by unit and index. */
 	assert_non_null(c = store_query(reader, STORE_Q_EXPORT, &args));
 	for (n = 0; store_next_activity(c, &act) == 1; n++)
@@ -1213,6 +1243,87 @@ test_verify_detects_edits(void **state)
 	submission_free(&b);
 }
 
+/*
+ * A database gpd left at schema 3, with an administrator's view on the
+ * indicators: migration 4 keeps each report's totals, rebuilds the
+ * indicators under their name (the view still reads them), and
+ * verify-audit finds every row matching the reports as submitted.
+ */
+static void
+test_migrate_from_schema_3(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a, b;
+	struct store_receipt	 out;
+	struct said		 said;
+	const char		*errstr = NULL;
+	char			 bak[400];
+	sqlite3			*db;
+
+	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&b, T_ID2, "lc-sinho", T_H1);
+	b.r->activities[1].participants = 75;
+	submission_pack(&b);
+	put_ok(f->store, &a, 1, &out);
+	put_ok(f->store, &b, 1, &out);
+	store_close(f->store);
+	f->store = NULL;
+
+	db = db_open(f->path);
+	db_exec(db, "DROP TABLE report_totals;"
+	    "CREATE TABLE indicators_3 ("
+	    "  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	    "  code INTEGER NOT NULL, total INTEGER NOT NULL,"
+	    "  female INTEGER NOT NULL, PRIMARY KEY (report_id, code));"
+	    "INSERT INTO indicators_3 SELECT * FROM indicators;"
+	    "DROP TABLE indicators;"
+	    "ALTER TABLE indicators_3 RENAME TO indicators;"
+	    "DROP INDEX reports_period;"
+	    "CREATE INDEX reports_period ON reports (period, unit, revision);"
+	    "CREATE VIEW members AS SELECT SUM(total) AS n FROM indicators "
+	    "  WHERE code = 1;"
+	    "PRAGMA user_version = 3;");
+	sqlite3_close(db);
+
+	f->store = open_store(f);
+	assert_non_null(f->store);
+	snprintf(bak, sizeof(bak), "%s.schema-3.bak", f->path);
+	assert_int_equal(access(bak, F_OK), 0);
+
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, "PRAGMA user_version"), 4);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM report_totals"), 2);
+	assert_int_equal(db_int(db, "SELECT activities FROM report_totals t "
+	    "JOIN reports r ON r.id = t.report_id WHERE r.unit = 'lc-sinho'"),
+	    T_ACTIVITIES);
+	assert_int_equal(db_int(db, "SELECT participants FROM report_totals t "
+	    "JOIN reports r ON r.id = t.report_id WHERE r.unit = 'lc-sinho'"),
+	    150 + 75);
+	assert_int_equal(db_int(db, "SELECT female FROM report_totals t "
+	    "JOIN reports r ON r.id = t.report_id "
+	    "WHERE r.unit = 'lc-tamduong'"), 98 + 41);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM indicators"),
+	    2 * T_INDICATORS);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE name = 'indicators' AND sql LIKE '%WITHOUT ROWID'"), 1);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM "
+	    "pragma_index_info('reports_period')"), 4);
+	assert_int_equal(db_int(db, "SELECT n FROM members"), 2 * 4210);
+	sqlite3_close(db);
+
+	assert_int_equal(unlink(bak), 0);
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 0);
+	/* And the next report keeps its totals like any other. */
+	submission_free(&a);
+	submission_new(&a, T_ID3, "lc-tamduong", T_H1);
+	put_ok(f->store, &a, 2, &out);
+	assert_rows(f->path, 3, 3 * T_ACTIVITIES, 3 * T_INDICATORS,
+	    3 * T_TEXTS, 3 * T_WARNINGS, 3);
+	submission_free(&a);
+	submission_free(&b);
+}
+
 int
 main(void)
 {
@@ -1240,6 +1351,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_report_without_id_fails,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_keeps_data,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_schema_3,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_is_refused,
 		    setup, teardown),
