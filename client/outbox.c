@@ -448,10 +448,9 @@ static sqlite3_stmt *
 outbox_stmt(struct outbox *ob, enum outbox_stmt id)
 {
 	if (ob->stmt[id] == NULL) {
-		if (sqlite3_prepare_v3(ob->db, outbox_sql[id], -1,
-		    SQLITE_PREPARE_PERSISTENT, &ob->stmt[id], NULL) !=
-		    SQLITE_OK)
-			ob->stmt[id] = NULL;
+		/* On failure SQLite leaves the statement NULL. */
+		sqlite3_prepare_v3(ob->db, outbox_sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &ob->stmt[id], NULL);
 		return ob->stmt[id];
 	}
 	sqlite3_reset(ob->stmt[id]);

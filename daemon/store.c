@@ -1098,26 +1098,34 @@ store_add(uint64_t sum, uint64_t v)
 	    UINT64_MAX : sum + v;
 }
 
+/* Sessions, participants and women over r's activities. */
+static void
+store_totals(const struct report *r, uint64_t sum[3])
+{
+	size_t	i;
+
+	sum[0] = sum[1] = sum[2] = 0;
+	for (i = 0; i < r->nactivities; i++) {
+		sum[0] = store_add(sum[0], r->activities[i].sessions);
+		sum[1] = store_add(sum[1], r->activities[i].participants);
+		sum[2] = store_add(sum[2], r->activities[i].female);
+	}
+}
+
 /* The activities' totals, which summaries read instead of the rows. */
 static int
 store_insert_totals(struct store *s, int64_t report_id,
     const struct report *r)
 {
 	const enum stmt	id = STMT_INSERT_TOTALS;
-	uint64_t	sessions = 0, participants = 0, female = 0;
-	size_t		i;
+	uint64_t	sum[3];
 
-	for (i = 0; i < r->nactivities; i++) {
-		sessions = store_add(sessions, r->activities[i].sessions);
-		participants = store_add(participants,
-		    r->activities[i].participants);
-		female = store_add(female, r->activities[i].female);
-	}
+	store_totals(r, sum);
 	if (store_bind_int(s, id, 1, report_id) == -1 ||
 	    store_bind_uint(s, id, 2, r->nactivities) == -1 ||
-	    store_bind_uint(s, id, 3, sessions) == -1 ||
-	    store_bind_uint(s, id, 4, participants) == -1 ||
-	    store_bind_uint(s, id, 5, female) == -1 ||
+	    store_bind_uint(s, id, 3, sum[0]) == -1 ||
+	    store_bind_uint(s, id, 4, sum[1]) == -1 ||
+	    store_bind_uint(s, id, 5, sum[2]) == -1 ||
 	    store_step(s, id) == -1)
 		return -1;
 	return 0;
@@ -1913,15 +1921,10 @@ store_verify_totals(struct store_verify *v, int64_t report_id,
 {
 	struct store	*s = v->s;
 	sqlite3_stmt	*st = s->stmt[STMT_V_TOTALS];
-	uint64_t	 want[3] = { 0, 0, 0 };
-	size_t		 i;
+	uint64_t	 want[3];
 	int		 rc;
 
-	for (i = 0; i < r->nactivities; i++) {
-		want[0] = store_add(want[0], r->activities[i].sessions);
-		want[1] = store_add(want[1], r->activities[i].participants);
-		want[2] = store_add(want[2], r->activities[i].female);
-	}
+	store_totals(r, want);
 	if (store_bind_int(s, STMT_V_TOTALS, 1, report_id) == -1)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
