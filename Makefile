@@ -31,7 +31,7 @@ CPPFLAGS +=	-D_GNU_SOURCE -DGP_VERSION='"$(VERSION)"' \
 ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(SAN)
 
-PROTO_PKGS =	libprotobuf-c openssl jansson
+PROTO_PKGS =	libprotobuf-c openssl jansson libutf8proc
 DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
 		libsystemd
 CLIENT_PKGS =	inih xlsxwriter sqlite3
@@ -41,7 +41,8 @@ pc_cflags =	$(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs =	$(shell $(PKG_CONFIG) --libs $(1))
 
 PROTO_SRCS =	proto/report.c proto/wire.c proto/frame.c proto/period.c \
-		proto/validate.c proto/report_json.c proto/receipt.c
+		proto/validate.c proto/report_json.c proto/receipt.c \
+		proto/text.c
 DAEMON_SRCS =	daemon/gpd.c daemon/config.c daemon/log.c daemon/tls.c \
 		daemon/units.c daemon/settings.c daemon/session.c \
 		daemon/handler.c \
@@ -63,7 +64,7 @@ CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_table test_outbox \
-		test_pem test_proof
+		test_pem test_proof test_text
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
@@ -101,7 +102,7 @@ $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
 # Unit tests: one binary per module, linking the module and what it needs.
 CMOCKA_LIBS =	$(call pc_libs,$(TEST_PKGS))
 REPORT_OBJS =	$(BUILD)/proto/report.o $(BUILD)/proto/wire.o \
-		$(BUILD)/proto/frame.o $(PB_OBJ)
+		$(BUILD)/proto/frame.o $(BUILD)/proto/text.o $(PB_OBJ)
 
 $(BUILD)/tests/test_frame: $(BUILD)/tests/unit/test_frame.o \
     $(BUILD)/proto/frame.o
@@ -132,10 +133,14 @@ $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(PROTO_LIBS) \
 	    $(CMOCKA_LIBS)
 
+$(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
+    $(BUILD)/proto/text.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libutf8proc) $(CMOCKA_LIBS)
+
 $(BUILD)/tests/unit/test_table.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_table: $(BUILD)/tests/unit/test_table.o \
-    $(BUILD)/client/table.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+    $(BUILD)/client/table.o $(BUILD)/proto/text.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libutf8proc) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/unit/test_pem.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o

@@ -527,9 +527,12 @@ client_load(const struct client *cl, const char *path, struct report **out,
 			    "cannot read the report");
 		}
 	} else {
-		/* A derived id makes running the same submit twice harmless;
+		/* NFC first: the same words typed with precomposed or
+		 * decomposed marks are one report, with one derived id. A
+		 * derived id makes running the same submit twice harmless;
 		 * the checks then see the id that will be sent. */
-		if (r->id == NULL && report_derive_id(r) == -1) {
+		if (report_normalize(r) == -1 ||
+		    (r->id == NULL && report_derive_id(r) == -1)) {
 			report_free(r);
 			return client_fail(cl, EX_OSERR, "out of memory");
 		}

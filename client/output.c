@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "proof.h"
+#include "table.h"
 #include "output.h"
 
 #define OUTPUT_PREFIX	"gp-client: "
@@ -65,26 +66,6 @@ static const struct output_code output_codes[] = {
 static void	output_line(FILE *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
-/*
- * Prints s with C0 and C1 control characters (and DEL) as '?': text from
- * the server or a report must not move the cursor or retitle the window.
- */
-static void
-output_safe(FILE *f, const char *s)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fputc('?', f);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			fputc('?', f);
-			p++;
-		} else
-			fputc(*p, f);
-	}
-}
-
 /* One line, everything in it made safe. */
 static void
 output_line(FILE *f, const char *fmt, ...)
@@ -100,7 +81,7 @@ output_line(FILE *f, const char *fmt, ...)
 		fputs(OUTPUT_PREFIX "out of memory\n", f);
 		return;
 	}
-	output_safe(f, s);
+	table_put(f, s, 0, TABLE_LEFT);
 	fputc('\n', f);
 	free(s);
 }
@@ -111,20 +92,16 @@ static json_t *
 output_json_text(const char *s)
 {
 	json_t	*j;
-	char	*copy;
-	size_t	 i;
+	char	*clean;
 
 	if (s == NULL)
 		return json_null();
 	if ((j = json_string(s)) != NULL)
 		return j;
-	if ((copy = strdup(s)) == NULL)
+	if ((clean = table_clean(s)) == NULL)
 		return NULL;
-	for (i = 0; copy[i] != '\0'; i++)
-		if ((unsigned char)copy[i] >= 0x80)
-			copy[i] = '?';
-	j = json_string(copy);
-	free(copy);
+	j = json_string(clean);
+	free(clean);
 	return j;
 }
 

@@ -1,7 +1,7 @@
 /*
- * Tables by display width (table.h). The width rules are our own, not
- * wcwidth(3): the result must not depend on the user's locale, and the
- * text is always UTF-8.
+ * Tables by display width (table.h). Widths and what is safe to show
+ * come from text.h (utf8proc's tables), not wcwidth(3): the result must
+ * not depend on the user's locale, and the text is always UTF-8.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -9,127 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "table.h"
 
 #define TABLE_GAP	"  "
 #define TABLE_ELLIPSIS	"\xe2\x80\xa6"	/* U+2026, one cell wide */
 #define TABLE_BOM	"\xef\xbb\xbf"
-
-struct table_range {
-	uint32_t	from, to;
-};
-
-/* Combining marks: drawn on the letter before them. */
-static const struct table_range table_zero[] = {
-	{ 0x0300, 0x036f },	/* Combining Diacritical Marks: the tones */
-	{ 0x1ab0, 0x1aff },
-	{ 0x1dc0, 0x1dff },
-	{ 0x200b, 0x200d },	/* zero width space, non-joiner, joiner */
-	{ 0x20d0, 0x20ff },
-	{ 0xfe00, 0xfe0f },	/* variation selectors */
-	{ 0xfe20, 0xfe2f }
-};
-
-/* East Asian Wide and Fullwidth. */
-static const struct table_range table_wide[] = {
-	{ 0x1100, 0x115f },
-	{ 0x231a, 0x231b },
-	{ 0x2329, 0x232a },
-	{ 0x2e80, 0x303e },
-	{ 0x3041, 0x33ff },
-	{ 0x3400, 0x4dbf },
-	{ 0x4e00, 0x9fff },
-	{ 0xa000, 0xa4cf },
-	{ 0xa960, 0xa97f },
-	{ 0xac00, 0xd7a3 },
-	{ 0xf900, 0xfaff },
-	{ 0xfe10, 0xfe19 },
-	{ 0xfe30, 0xfe6f },
-	{ 0xff00, 0xff60 },
-	{ 0xffe0, 0xffe6 },
-	{ 0x1f300, 0x1f64f },
-	{ 0x1f900, 0x1f9ff },
-	{ 0x20000, 0x2fffd },
-	{ 0x30000, 0x3fffd }
-};
-
-static int
-table_in(const struct table_range *r, size_t n, uint32_t cp)
-{
-	size_t	lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (cp < r[mid].from)
-			hi = mid;
-		else if (cp > r[mid].to)
-			lo = mid + 1;
-		else
-			return 1;
-	}
-	return 0;
-}
-
-int
-table_char_width(uint32_t cp)
-{
-	if (table_in(table_zero, sizeof(table_zero) / sizeof(table_zero[0]),
-	    cp))
-		return 0;
-	if (table_in(table_wide, sizeof(table_wide) / sizeof(table_wide[0]),
-	    cp))
-		return 2;
-	return 1;
-}
-
-size_t
-table_utf8_decode(const char *str, uint32_t *cp)
-{
-	const unsigned char	*s = (const unsigned char *)str;
-	uint32_t		 c, min;
-	size_t			 len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	for (i = 1; i < len; i++) {
-		/* Also stops at the NUL: a truncated sequence. */
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/*
- * Whether cp is shown as '?': C0 and C1 controls, DEL, and the bidi
- * overrides and isolates, which would reorder what follows them.
- */
-static int
-table_unsafe(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	    cp == 0x2028 || cp == 0x2029;
-}
 
 /* The next character of s as printed: its bytes (or "?"), their length
  * in s and its width. */
@@ -143,11 +28,11 @@ struct table_char {
 static void
 table_next(const char *s, struct table_char *ch)
 {
-	uint32_t	cp;
+	struct text_char	tc;
 
-	if ((ch->len = table_utf8_decode(s, &cp)) == 0 || table_unsafe(cp)) {
-		if (ch->len == 0)
-			ch->len = 1;
+	text_next(s, &tc);
+	ch->len = tc.len;
+	if (!tc.valid || tc.kind != TEXT_VISIBLE) {
 		ch->bytes = "?";
 		ch->nbytes = 1;
 		ch->width = 1;
@@ -155,7 +40,7 @@ table_next(const char *s, struct table_char *ch)
 	}
 	ch->bytes = s;
 	ch->nbytes = ch->len;
-	ch->width = table_char_width(cp);
+	ch->width = tc.width;
 }
 
 size_t
@@ -228,24 +113,22 @@ table_put(FILE *f, const char *s, size_t width, int align)
 char *
 table_clean(const char *s)
 {
-	char		*out, *o;
-	uint32_t	 cp;
-	size_t		 len;
+	struct text_char	 ch;
+	char			*out, *o;
 
 	/* Never longer than s: a bad byte becomes one '?'. */
 	if ((out = malloc(strlen(s) + 1)) == NULL)
 		return NULL;
-	for (o = out; *s != '\0'; s += len) {
-		if ((len = table_utf8_decode(s, &cp)) == 0) {
-			*o++ = '?';
-			len = 1;
-		} else if (cp == '\r')
+	for (o = out; *s != '\0'; s += ch.len) {
+		text_next(s, &ch);
+		if (ch.valid && ch.cp == '\r')
 			continue;
-		else if (cp != '\t' && cp != '\n' && table_unsafe(cp))
+		if (!ch.valid || (ch.kind != TEXT_VISIBLE && ch.cp != '\t' &&
+		    ch.cp != '\n'))
 			*o++ = '?';
 		else {
-			memcpy(o, s, len);
-			o += len;
+			memcpy(o, s, ch.len);
+			o += ch.len;
 		}
 	}
 	*o = '\0';

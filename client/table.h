@@ -53,15 +53,6 @@ void	 table_header(struct table *t);
  * first if it was not printed yet. Returns 0, or -1 when f has failed. */
 int	 table_row(struct table *t, const char *const *cells);
 
-/* Display width of one code point: 0 for combining marks, 2 for East
- * Asian wide and fullwidth, 1 for anything else. */
-int	 table_char_width(uint32_t cp);
-
-/* Decodes the well-formed UTF-8 sequence at s (NUL-terminated): returns
- * its length in bytes and sets *cp, or returns 0 when the byte at s does
- * not start one (overlong, surrogate, past U+10FFFF, truncated). */
-size_t	 table_utf8_decode(const char *s, uint32_t *cp);
-
 /* Display width of s as table mode prints it (a bad byte is one '?'). */
 size_t	 table_width(const char *s);
 

@@ -12,9 +12,19 @@
 Gp__Report	*wire_report_new(const struct report *r);
 void		 wire_report_free(Gp__Report *);
 
-/* Copies a decoded Gp__Report into a new report. Text with an embedded NUL
- * is refused by field name. Returns 0, or -1 with errs filled. */
+/*
+ * Copies a peer's decoded Gp__Report into a new report, every text field
+ * in NFC (text.h): gpd stores, hashes and compares what it normalised, so
+ * that a report in decomposed form and its precomposed twin are one
+ * report. Text with an embedded NUL is refused by field name. Returns 0,
+ * or -1 with errs filled.
+ */
 int		 wire_report_copy(const Gp__Report *, struct report **out,
+		    struct report_errors *errs);
+
+/* The same for canonical bytes read back (report_unpack): the text byte
+ * for byte, so that they pack to the same bytes again. */
+int		 wire_report_stored(const Gp__Report *, struct report **out,
 		    struct report_errors *errs);
 
 /* Bytes of heap a request of len bytes may take to decode:

@@ -67,52 +67,6 @@ assert_put(const char *s, size_t width, int align, const char *want)
 }
 
 static void
-test_decode(void **state)
-{
-	uint32_t	cp = 0;
-
-	(void)state;
-	assert_int_equal(table_utf8_decode("a", &cp), 1);
-	assert_int_equal(cp, 'a');
-	assert_int_equal(table_utf8_decode("\xc4\x90", &cp), 2);
-	assert_int_equal(cp, 0x110);
-	assert_int_equal(table_utf8_decode("\xe1\xbb\x9d", &cp), 3);
-	assert_int_equal(cp, 0x1edd);
-	assert_int_equal(table_utf8_decode("\xf0\x9f\x98\x80", &cp), 4);
-	assert_int_equal(cp, 0x1f600);
-	/* Overlong, surrogate, past U+10FFFF, stray continuation, cut. */
-	assert_int_equal(table_utf8_decode("\xc0\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xe0\x80\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xed\xa0\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xf4\x90\x80\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xe1\xbb", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xff", &cp), 0);
-}
-
-static void
-test_char_width(void **state)
-{
-	(void)state;
-	assert_int_equal(table_char_width('a'), 1);
-	assert_int_equal(table_char_width(0x110), 1);	/* Đ */
-	assert_int_equal(table_char_width(0x1edd), 1);	/* ờ */
-	assert_int_equal(table_char_width(0x0300), 0);	/* grave */
-	assert_int_equal(table_char_width(0x031b), 0);	/* horn */
-	assert_int_equal(table_char_width(0x036f), 0);
-	assert_int_equal(table_char_width(0x0370), 1);
-	assert_int_equal(table_char_width(0x1ab0), 0);
-	assert_int_equal(table_char_width(0x1dc0), 0);
-	assert_int_equal(table_char_width(0x20d0), 0);
-	assert_int_equal(table_char_width(0xfe20), 0);
-	assert_int_equal(table_char_width(0x4e00), 2);	/* CJK */
-	assert_int_equal(table_char_width(0xac00), 2);	/* Hangul */
-	assert_int_equal(table_char_width(0xff21), 2);	/* fullwidth A */
-	assert_int_equal(table_char_width(0x1f600), 2);	/* emoji */
-	assert_int_equal(table_char_width(0x2026), 1);	/* … */
-}
-
-static void
 test_width_vietnamese(void **state)
 {
 	(void)state;
@@ -370,8 +324,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_char_width),
 		cmocka_unit_test(test_width_vietnamese),
 		cmocka_unit_test(test_pad_left_right),
 		cmocka_unit_test(test_truncate),
