@@ -792,6 +792,17 @@ conn_request(struct conn *c, const Gp__Request *req, Gp__Response **out,
 	return conn_receive(c, req->id, out, cause);
 }
 
+int
+conn_request_frame(struct conn *c, const uint8_t *frame, size_t len,
+    uint32_t id, Gp__Response **out, char **cause)
+{
+	*out = NULL;
+	*cause = NULL;
+	if (conn_write(c, frame, len, cause) == -1)
+		return -1;
+	return conn_receive(c, id, out, cause);
+}
+
 /* The whole timeout again from now. */
 static void
 conn_restart(struct conn *c)

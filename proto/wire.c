@@ -437,3 +437,82 @@ wire_pack_response(const Gp__Response *resp, uint8_t **buf, size_t *len)
 	*len = FRAME_HEADER + gp__response__pack(resp, *buf + FRAME_HEADER);
 	return 0;
 }
+
+/* The protobuf wire format, for wire_pack_submit's envelope only. */
+#define WIRE_VARINT	0
+#define WIRE_LEN	2
+
+/* Appends v as a varint at p; returns the bytes written (at most 10). */
+static size_t
+wire_varint(uint8_t *p, uint64_t v)
+{
+	size_t	n = 0;
+
+	do {
+		p[n] = (uint8_t)(v & 0x7f);
+		v >>= 7;
+		if (v != 0)
+			p[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	return n;
+}
+
+static size_t
+wire_varint_len(uint64_t v)
+{
+	uint8_t	tmp[10];
+
+	return wire_varint(tmp, v);
+}
+
+static uint32_t
+wire_field(const ProtobufCMessageDescriptor *d, const char *name)
+{
+	const ProtobufCFieldDescriptor	*f;
+
+	f = protobuf_c_message_descriptor_get_field_by_name(d, name);
+	return f != NULL ? f->id : 0;
+}
+
+/*
+ * Request { id; submit = SubmitRequest { report = <report bytes> } }: an
+ * embedded message is length-delimited, so the report's packed bytes go
+ * in as they are. The field numbers come from the generated descriptors.
+ */
+int
+wire_pack_submit(uint32_t id, const uint8_t *report, size_t len,
+    uint8_t **buf, size_t *outlen)
+{
+	uint32_t	f_id, f_submit, f_report;
+	uint64_t	t_id, t_submit, t_report;
+	size_t		inner, n, o;
+	uint8_t		*p;
+
+	*buf = NULL;
+	f_id = wire_field(&gp__request__descriptor, "id");
+	f_submit = wire_field(&gp__request__descriptor, "submit");
+	f_report = wire_field(&gp__submit_request__descriptor, "report");
+	if (f_id == 0 || f_submit == 0 || f_report == 0 ||
+	    len > FRAME_MAX_LIMIT)
+		return -1;
+	t_id = (uint64_t)f_id << 3 | WIRE_VARINT;
+	t_submit = (uint64_t)f_submit << 3 | WIRE_LEN;
+	t_report = (uint64_t)f_report << 3 | WIRE_LEN;
+	inner = wire_varint_len(t_report) + wire_varint_len(len) + len;
+	n = wire_varint_len(t_id) + wire_varint_len(id) +
+	    wire_varint_len(t_submit) + wire_varint_len(inner) + inner;
+	if (wire_frame(n, buf) == -1)
+		return -1;
+	p = *buf + FRAME_HEADER;
+	o = wire_varint(p, t_id);
+	o += wire_varint(p + o, id);
+	o += wire_varint(p + o, t_submit);
+	o += wire_varint(p + o, inner);
+	o += wire_varint(p + o, t_report);
+	o += wire_varint(p + o, len);
+	if (len > 0)
+		memcpy(p + o, report, len);
+	*outlen = FRAME_HEADER + n;
+	return 0;
+}

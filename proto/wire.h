@@ -44,4 +44,14 @@ int		 wire_pack_request(const Gp__Request *, uint8_t **buf,
 int		 wire_pack_response(const Gp__Response *, uint8_t **buf,
 		    size_t *len);
 
+/*
+ * A framed Request of id submitting the report whose canonical bytes
+ * (report_pack) are report: the bytes are carried as they are, never
+ * packed again, so that what a client keeps is exactly what it sends.
+ * The same frame as wire_pack_request of the decoded report. Returns 0
+ * or -1.
+ */
+int		 wire_pack_submit(uint32_t id, const uint8_t *report,
+		    size_t len, uint8_t **buf, size_t *outlen);
+
 #endif

@@ -233,6 +233,57 @@ test_wire_normalises_peer_not_stored(void **state)
 	report_free(r);
 }
 
+/* A submit framed around packed bytes is the frame protobuf-c makes of
+ * the same request, and carries the bytes as they are. */
+static void
+test_pack_submit_carries_bytes(void **state)
+{
+	struct report		*r = sample();
+	Gp__Request		 req = GP__REQUEST__INIT, *back;
+	Gp__SubmitRequest	 submit = GP__SUBMIT_REQUEST__INIT;
+	uint8_t			*bytes, *frame, *want, *repacked;
+	size_t			 len, flen, wlen, i;
+	uint32_t		 ids[] = { 1, 300, UINT32_MAX };
+
+	(void)state;
+	free(r->narrative[TEXT_RESULTS]);
+	/* Long enough that the lengths take more than one varint byte. */
+	assert_non_null(r->narrative[TEXT_RESULTS] = calloc(1, 20001));
+	memset(r->narrative[TEXT_RESULTS], 'x', 20000);
+	assert_int_equal(report_pack(r, &bytes, &len), 0);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		assert_int_equal(wire_pack_submit(ids[i], bytes, len, &frame,
+		    &flen), 0);
+		assert_non_null(submit.report = gp__report__unpack(NULL, len,
+		    bytes));
+		req.has_id = 1;
+		req.id = ids[i];
+		req.body_case = GP__REQUEST__BODY_SUBMIT;
+		req.submit = &submit;
+		assert_int_equal(wire_pack_request(&req, &want, &wlen), 0);
+		gp__report__free_unpacked(submit.report, NULL);
+		assert_int_equal(flen, wlen);
+		assert_memory_equal(frame, want, wlen);
+		/* The report's bytes end the frame, untouched. */
+		assert_memory_equal(frame + flen - len, bytes, len);
+		assert_non_null(back = gp__request__unpack(NULL, flen - 4,
+		    frame + 4));
+		assert_int_equal(back->id, ids[i]);
+		assert_int_equal(back->body_case, GP__REQUEST__BODY_SUBMIT);
+		assert_int_equal(gp__report__get_packed_size(
+		    back->submit->report), len);
+		assert_non_null(repacked = malloc(len));
+		gp__report__pack(back->submit->report, repacked);
+		assert_memory_equal(repacked, bytes, len);
+		free(repacked);
+		gp__request__free_unpacked(back, NULL);
+		free(frame);
+		free(want);
+	}
+	free(bytes);
+	report_free(r);
+}
+
 static void
 test_errors_cap_and_labels(void **state)
 {
@@ -314,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_derived_id_depends_on_content_only),
 		cmocka_unit_test(test_hash_changes_with_any_figure),
 		cmocka_unit_test(test_nfd_twin_same_report),
+		cmocka_unit_test(test_pack_submit_carries_bytes),
 		cmocka_unit_test(test_wire_normalises_peer_not_stored),
 		cmocka_unit_test(test_errors_cap_and_labels),
 		cmocka_unit_test(test_request_budget),
