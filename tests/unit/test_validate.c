@@ -660,7 +660,7 @@ test_texts(void **state)
 	set(&a->location, NULL);
 	set(&a->notes, "Dòng một\n\xe2\x81\xa6" "x\xe2\x81\xa9");
 	assert_only_error(f, "activities[0].notes",
-	    "invisible character U+2066 at byte 10");
+	    "invisible character U+2066 at byte 12");
 	set(&a->notes, "x\xf3\xa0\x81\x81");
 	assert_only_error(f, "activities[0].notes",
 	    "invisible character U+E0041 at byte 1");
