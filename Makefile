@@ -31,24 +31,29 @@ CPPFLAGS +=	-D_GNU_SOURCE -DGP_VERSION='"$(VERSION)"' \
 ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(SAN)
 
-PROTO_PKGS =	libprotobuf-c openssl jansson
+PROTO_PKGS =	libprotobuf-c openssl jansson libutf8proc
 DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
 		libsystemd
-CLIENT_PKGS =	inih xlsxwriter sqlite3
+CLIENT_PKGS =	inih xlsxwriter sqlite3 jansson
 TEST_PKGS =	cmocka
 
 pc_cflags =	$(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs =	$(shell $(PKG_CONFIG) --libs $(1))
 
 PROTO_SRCS =	proto/report.c proto/wire.c proto/frame.c proto/period.c \
-		proto/validate.c proto/report_json.c proto/receipt.c
+		proto/validate.c proto/report_json.c proto/receipt.c \
+		proto/text.c
 DAEMON_SRCS =	daemon/gpd.c daemon/config.c daemon/log.c daemon/tls.c \
 		daemon/units.c daemon/settings.c daemon/session.c \
 		daemon/handler.c \
 		daemon/worker.c daemon/writer.c daemon/query.c \
 		daemon/store.c
-CLIENT_SRCS =	client/gp-client.c client/conn.c client/output.c \
-		client/admin.c client/table.c client/export.c \
+CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
+		client/submit.c client/kept.c client/conn.c client/output.c \
+		client/fmt.c client/admin.c client/admin_list.c \
+		client/admin_show.c client/admin_history.c \
+		client/admin_totals.c client/admin_export.c \
+		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
 		client/pem.c client/proof.c
 
@@ -62,8 +67,8 @@ DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
 CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
-		test_report_json test_store test_receipt test_table test_outbox \
-		test_pem test_proof
+		test_report_json test_store test_receipt test_fmt test_outbox \
+		test_pem test_proof test_text test_cmd
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
@@ -101,7 +106,7 @@ $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
 # Unit tests: one binary per module, linking the module and what it needs.
 CMOCKA_LIBS =	$(call pc_libs,$(TEST_PKGS))
 REPORT_OBJS =	$(BUILD)/proto/report.o $(BUILD)/proto/wire.o \
-		$(BUILD)/proto/frame.o $(PB_OBJ)
+		$(BUILD)/proto/frame.o $(BUILD)/proto/text.o $(PB_OBJ)
 
 $(BUILD)/tests/test_frame: $(BUILD)/tests/unit/test_frame.o \
     $(BUILD)/proto/frame.o
@@ -132,9 +137,19 @@ $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(PROTO_LIBS) \
 	    $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit/test_table.o: CPPFLAGS += -Iclient
-$(BUILD)/tests/test_table: $(BUILD)/tests/unit/test_table.o \
-    $(BUILD)/client/table.o
+$(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
+    $(BUILD)/proto/text.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libutf8proc) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/unit/test_fmt.o: CPPFLAGS += -Iclient
+$(BUILD)/tests/test_fmt: $(BUILD)/tests/unit/test_fmt.o \
+    $(BUILD)/client/fmt.o $(BUILD)/proto/text.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libutf8proc jansson) \
+	    $(CMOCKA_LIBS)
+
+$(BUILD)/tests/unit/test_cmd.o: CPPFLAGS += -Iclient
+$(BUILD)/tests/test_cmd: $(BUILD)/tests/unit/test_cmd.o \
+    $(BUILD)/client/cmd.o $(BUILD)/client/cause.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 
 $(BUILD)/tests/unit/test_pem.o: CPPFLAGS += -Iclient
@@ -143,13 +158,13 @@ $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
 
 $(BUILD)/tests/unit/test_proof.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
-    $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/table.o \
-    $(BUILD)/proto/receipt.o $(REPORT_OBJS)
+    $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/fmt.o \
+    $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
-    $(BUILD)/client/outbox.o
+    $(BUILD)/client/outbox.o $(BUILD)/client/cause.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(CMOCKA_LIBS)
 
 # check: what CI runs. test: the suites once, in this build; check also
@@ -170,6 +185,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/admin.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/receipts.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/client.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 check-asan:

@@ -30,6 +30,7 @@
 
 #include "frame.h"
 #include "wire.h"
+#include "cause.h"
 #include "conn.h"
 
 /* ALPN wire format: a length byte, then the protocol name. */
@@ -65,33 +66,10 @@ static const int conn_refusals[] = {
 	TLS13_AD_CERTIFICATE_REQUIRED
 };
 
-static int	 conn_vcause(char **, const char *, va_list)
-		    __attribute__((format(printf, 2, 0)));
-static int	 conn_cause(char **, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
 static int	 conn_fail(struct conn *, int, char **, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 static void	 conn_network(struct conn *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
-
-static int
-conn_vcause(char **cause, const char *fmt, va_list ap)
-{
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	return -1;
-}
-
-static int
-conn_cause(char **cause, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	conn_vcause(cause, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int
 conn_fail(struct conn *c, int status, char **cause, const char *fmt, ...)
@@ -101,7 +79,7 @@ conn_fail(struct conn *c, int status, char **cause, const char *fmt, ...)
 	c->status = status;
 	c->failed = 1;
 	va_start(ap, fmt);
-	conn_vcause(cause, fmt, ap);
+	cause_vset(cause, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -190,7 +168,7 @@ conn_parse_server(struct conn *c, const char *server, char **cause)
 	return 0;
 
 bad:
-	return conn_cause(cause, "bad server address '%s': use HOST:PORT, "
+	return cause_set(cause, "bad server address '%s': use HOST:PORT, "
 	    "with an IPv6 address in brackets ([2001:db8::1]:7443)", server);
 }
 
@@ -202,7 +180,7 @@ conn_check_file(const char *path, const char *what, const char *setting,
 	FILE	*f;
 
 	if ((f = fopen(path, "r")) == NULL)
-		return conn_cause(cause, "cannot read the %s %s: %s; check %s",
+		return cause_set(cause, "cannot read the %s %s: %s; check %s",
 		    what, path, strerror(errno), setting);
 	fclose(f);
 	return 0;
@@ -215,10 +193,10 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 
 	ERR_clear_error();
 	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
-		return conn_cause(cause, "cannot set up TLS: %s",
+		return cause_set(cause, "cannot set up TLS: %s",
 		    conn_ssl_reason());
 	if (SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION) != 1)
-		return conn_cause(cause, "cannot require TLS 1.2: %s",
+		return cause_set(cause, "cannot require TLS 1.2: %s",
 		    conn_ssl_reason());
 	SSL_CTX_set_options(c->ctx, SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_default_passwd_cb(c->ctx, conn_no_passphrase);
@@ -228,7 +206,7 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 		return -1;
 	/* The federation's CA is the only trust anchor: no system store. */
 	if (SSL_CTX_load_verify_locations(c->ctx, cfg->ca, NULL) != 1)
-		return conn_cause(cause, "cannot load the CA certificate %s "
+		return cause_set(cause, "cannot load the CA certificate %s "
 		    "(%s): give a PEM certificate with --ca", cfg->ca,
 		    conn_ssl_reason());
 
@@ -236,7 +214,7 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 	    "the configuration file", cause) == -1)
 		return -1;
 	if (SSL_CTX_use_certificate_chain_file(c->ctx, cfg->cert) != 1)
-		return conn_cause(cause, "cannot load the certificate %s (%s): "
+		return cause_set(cause, "cannot load the certificate %s (%s): "
 		    "give a PEM certificate with --cert", cfg->cert,
 		    conn_ssl_reason());
 
@@ -250,7 +228,7 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 		if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
 		    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
 			goto mismatch;
-		return conn_cause(cause, "cannot load the private key %s (%s): "
+		return cause_set(cause, "cannot load the private key %s (%s): "
 		    "give an unencrypted PEM key with --key", cfg->key,
 		    conn_ssl_reason());
 	}
@@ -260,12 +238,12 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	/* Inverted convention: 0 is success here. */
 	if (SSL_CTX_set_alpn_protos(c->ctx, conn_alpn, sizeof(conn_alpn)) != 0)
-		return conn_cause(cause, "cannot set up TLS: %s",
+		return cause_set(cause, "cannot set up TLS: %s",
 		    conn_ssl_reason());
 	return 0;
 
 mismatch:
-	return conn_cause(cause, "the private key %s does not belong to the "
+	return cause_set(cause, "the private key %s does not belong to the "
 	    "certificate %s: give the key the certificate was made for",
 	    cfg->key, cfg->cert);
 }
@@ -790,6 +768,17 @@ conn_request(struct conn *c, const Gp__Request *req, Gp__Response **out,
 	if (conn_send(c, req, cause) == -1)
 		return -1;
 	return conn_receive(c, req->id, out, cause);
+}
+
+int
+conn_request_frame(struct conn *c, const uint8_t *frame, size_t len,
+    uint32_t id, Gp__Response **out, char **cause)
+{
+	*out = NULL;
+	*cause = NULL;
+	if (conn_write(c, frame, len, cause) == -1)
+		return -1;
+	return conn_receive(c, id, out, cause);
 }
 
 /* The whole timeout again from now. */

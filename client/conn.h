@@ -9,6 +9,9 @@
 #ifndef GP_CONN_H
 #define GP_CONN_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "gp.pb-c.h"
 
 #define CONN_TIMEOUT_DEFAULT	30	/* seconds */
@@ -54,6 +57,12 @@ int		 conn_reach(struct conn *, char **cause);
  */
 int		 conn_request(struct conn *, const Gp__Request *req,
 		    Gp__Response **out, char **cause);
+
+/* The same for a request already framed (wire_pack_submit) whose id is
+ * id: the bytes are sent as they are. */
+int		 conn_request_frame(struct conn *, const uint8_t *frame,
+		    size_t len, uint32_t id, Gp__Response **out,
+		    char **cause);
 
 /*
  * Sends req and hands each response frame answering it to frame(resp,

@@ -155,26 +155,23 @@ deliver_failed(struct deliver_result *res, int status, char *cause)
 
 enum deliver_outcome
 deliver_report(struct conn *c, const struct deliver_policy *p,
-    const struct report *r, const struct deliver_hooks *hooks,
+    const struct deliver_item *item, const struct deliver_hooks *hooks,
     struct deliver_result *res)
 {
-	Gp__Request		 req = GP__REQUEST__INIT;
-	Gp__SubmitRequest	 submit = GP__SUBMIT_REQUEST__INIT;
 	Gp__Response		*resp;
 	const Gp__Error		*err;
+	uint8_t			*frame;
+	size_t			 len;
 	char			*cause;
 	long			 wait_ms;
 	int			 n;
 
 	memset(res, 0, sizeof(*res));
-	if ((submit.report = wire_report_new(r)) == NULL) {
+	if (wire_pack_submit(DELIVER_REQUEST_ID, item->report, item->len,
+	    &frame, &len) == -1) {
 		deliver_failed(res, EX_OSERR, NULL);
 		return res->outcome;
 	}
-	req.has_id = 1;
-	req.id = DELIVER_REQUEST_ID;
-	req.body_case = GP__REQUEST__BODY_SUBMIT;
-	req.submit = &submit;
 
 	for (n = 1; ; n++) {
 		if (hooks != NULL && hooks->on_try != NULL)
@@ -184,7 +181,8 @@ deliver_report(struct conn *c, const struct deliver_policy *p,
 		resp = NULL;
 		cause = NULL;
 		if (conn_connect(c, &cause) == -1 ||
-		    conn_request(c, &req, &resp, &cause) == -1) {
+		    conn_request_frame(c, frame, len, DELIVER_REQUEST_ID, &resp,
+		    &cause) == -1) {
 			if (!conn_is_transient(c)) {
 				deliver_failed(res, conn_status(c), cause);
 				break;
@@ -218,7 +216,7 @@ deliver_report(struct conn *c, const struct deliver_policy *p,
 				}
 				wait_ms = (long)err->retry_after * 1000;
 			}
-		} else if (deliver_is_receipt(resp, r->id)) {
+		} else if (deliver_is_receipt(resp, item->id)) {
 			deliver_forget(res);
 			res->outcome = DELIVER_RECEIPT;
 			res->status = EX_OK;
@@ -246,7 +244,7 @@ deliver_report(struct conn *c, const struct deliver_policy *p,
 			hooks->on_wait(hooks->arg, n, res->reason, wait_ms);
 		deliver_sleep(wait_ms);
 	}
-	wire_report_free(submit.report);
+	free(frame);
 	return res->outcome;
 }
 

@@ -8,8 +8,10 @@
 #ifndef GP_DELIVER_H
 #define GP_DELIVER_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "gp.pb-c.h"
-#include "report.h"
 #include "conn.h"
 
 #define DELIVER_RETRIES_DEFAULT	3
@@ -55,13 +57,23 @@ struct deliver_hooks {
  * when set (a testing knob: 0 retries at once). */
 void	deliver_policy_default(struct deliver_policy *);
 
+/* A report as it travels: its submission id and its canonical bytes
+ * (report_pack), borrowed. */
+struct deliver_item {
+	const char	*id;
+	const uint8_t	*report;
+	size_t		 len;
+};
+
 /*
- * Sends r (its id set) over c, trying again after transient failures as
- * policy allows. Fills res; free it with deliver_result_clear. Returns
- * res->outcome.
+ * Sends the report over c, trying again after transient failures as
+ * policy allows. The request is framed once around the report's bytes
+ * as they are: every try sends the same bytes. Fills res; free it with
+ * deliver_result_clear. Returns res->outcome.
  */
 enum deliver_outcome	deliver_report(struct conn *c,
-			    const struct deliver_policy *, const struct report *r,
+			    const struct deliver_policy *,
+			    const struct deliver_item *,
 			    const struct deliver_hooks *, struct deliver_result *res);
 
 void	deliver_result_clear(struct deliver_result *);

@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "outbox.h"
 #include "output.h"
+#include "client.h"
 #include "doctor.h"
 
 #define DOCTOR_REQUEST_ID	1
@@ -643,3 +644,32 @@ doctor_run(const struct doctor_input *in, int json)
 	X509_STORE_free(d.store);
 	return d.status;
 }
+
+static int
+doctor_exec(struct client *cl, const struct cmd_args *args)
+{
+	struct doctor_input	in;
+
+	(void)args;
+	memset(&in, 0, sizeof(in));
+	in.config = cl->config;
+	in.config_error = cl->config_error;
+	in.conn = cl->conn;
+	in.outbox = cl->outbox;
+	in.outbox_error = cl->outbox_error;
+	return doctor_run(&in, cl->json);
+}
+
+const struct cmd_entry cmd_doctor_entry = {
+	"doctor", "", 0, 0,
+	"check the set-up, the server and the outbox",
+	"Check, one line each, what a submission needs: the configuration "
+	"file, the CA,\nthe certificate and its key, the server (reached, "
+	"TLS, who it takes this\ncertificate for), the clock, and the "
+	"outbox. Each line that is not OK says what\nto do. Exits 0 when "
+	"nothing failed.",
+	"gp-client doctor",
+	{ { NULL, 0, NULL, 0, NULL } },
+	CMD_DOCTOR | CMD_JSON,
+	doctor_exec
+};

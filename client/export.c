@@ -16,7 +16,8 @@
 #include <xlsxwriter.h>
 
 #include "period.h"
-#include "table.h"
+#include "cause.h"
+#include "fmt.h"
 #include "export.h"
 
 #define EXPORT_SHEET_ROWS	"Hoạt động"
@@ -28,7 +29,7 @@ struct export {
 	char			*tmp;
 	char			*period;
 	FILE			*f;
-	struct table		 csv;
+	struct fmt_table		 csv;
 	size_t			 nrows;
 	int			 closed;
 
@@ -53,28 +54,28 @@ enum export_col {
 	COL_PARTICIPANTS, COL_FEMALE, COL_NOTES, COL_COUNT
 };
 
-static const struct table_column export_csv_columns[COL_COUNT] = {
-	{ "unit", 0, TABLE_LEFT },
-	{ "unit_name", 0, TABLE_LEFT },
-	{ "period", 0, TABLE_LEFT },
-	{ "revision", 0, TABLE_RIGHT },
-	{ "index", 0, TABLE_RIGHT },
-	{ "area", 0, TABLE_LEFT },
-	{ "area_label", 0, TABLE_LEFT },
-	{ "kind", 0, TABLE_LEFT },
-	{ "kind_label", 0, TABLE_LEFT },
-	{ "occasion", 0, TABLE_LEFT },
-	{ "occasion_label", 0, TABLE_LEFT },
-	{ "status", 0, TABLE_LEFT },
-	{ "status_label", 0, TABLE_LEFT },
-	{ "date", 0, TABLE_LEFT },
-	{ "end_date", 0, TABLE_LEFT },
-	{ "title", 0, TABLE_LEFT },
-	{ "location", 0, TABLE_LEFT },
-	{ "sessions", 0, TABLE_RIGHT },
-	{ "participants", 0, TABLE_RIGHT },
-	{ "female", 0, TABLE_RIGHT },
-	{ "notes", 0, TABLE_LEFT }
+static const struct fmt_column export_csv_columns[COL_COUNT] = {
+	{ "unit", 0, FMT_LEFT },
+	{ "unit_name", 0, FMT_LEFT },
+	{ "period", 0, FMT_LEFT },
+	{ "revision", 0, FMT_RIGHT },
+	{ "index", 0, FMT_RIGHT },
+	{ "area", 0, FMT_LEFT },
+	{ "area_label", 0, FMT_LEFT },
+	{ "kind", 0, FMT_LEFT },
+	{ "kind_label", 0, FMT_LEFT },
+	{ "occasion", 0, FMT_LEFT },
+	{ "occasion_label", 0, FMT_LEFT },
+	{ "status", 0, FMT_LEFT },
+	{ "status_label", 0, FMT_LEFT },
+	{ "date", 0, FMT_LEFT },
+	{ "end_date", 0, FMT_LEFT },
+	{ "title", 0, FMT_LEFT },
+	{ "location", 0, FMT_LEFT },
+	{ "sessions", 0, FMT_RIGHT },
+	{ "participants", 0, FMT_RIGHT },
+	{ "female", 0, FMT_RIGHT },
+	{ "notes", 0, FMT_LEFT }
 };
 
 /* Sheet 1: what a reader in the province sees, with column widths. */
@@ -115,21 +116,6 @@ static const char *const export_summary_headings[] = {
 static const char *const export_indicator_headings[] = {
 	"Chỉ tiêu", "Tổng số", "Trong đó nữ", "Tỷ lệ nữ"
 };
-
-static int	export_cause(char **, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static int
-export_cause(char **cause, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return -1;
-}
 
 int
 export_format_parse(const char *s, int *format)
@@ -196,7 +182,7 @@ export_xlsx_open(struct export *ex, char **cause)
 	FILE			*probe;
 
 	if ((probe = fopen(ex->tmp, "w")) == NULL)
-		return export_cause(cause, "cannot create %s: %s; check -o",
+		return cause_set(cause, "cannot create %s: %s; check -o",
 		    ex->tmp, strerror(errno));
 	fclose(probe);
 
@@ -207,7 +193,7 @@ export_xlsx_open(struct export *ex, char **cause)
 	    EXPORT_SHEET_ROWS)) == NULL ||
 	    (ex->summary = workbook_add_worksheet(ex->wb,
 	    EXPORT_SHEET_SUMMARY)) == NULL)
-		return export_cause(cause, "cannot start the workbook %s "
+		return cause_set(cause, "cannot start the workbook %s "
 		    "(out of memory or no temporary directory)", ex->tmp);
 	export_xlsx_set_up(ex);
 	ex->srow = 0;
@@ -232,7 +218,7 @@ export_open(int format, const char *path, const char *period, char **cause)
 			goto fail;
 		}
 	} else if (format == EXPORT_XLSX) {
-		export_cause(cause, "an xlsx file cannot go to standard "
+		cause_set(cause, "an xlsx file cannot go to standard "
 		    "output: give -o FILE");
 		goto fail;
 	}
@@ -245,14 +231,14 @@ export_open(int format, const char *path, const char *period, char **cause)
 	if (ex->path == NULL)
 		ex->f = stdout;
 	else if ((ex->f = fopen(ex->tmp, "w")) == NULL) {
-		export_cause(cause, "cannot create %s: %s; check -o", ex->tmp,
+		cause_set(cause, "cannot create %s: %s; check -o", ex->tmp,
 		    strerror(errno));
 		goto fail;
 	}
 	if (format == EXPORT_CSV) {
-		table_init(&ex->csv, ex->f, export_csv_columns, COL_COUNT,
-		    TABLE_CSV | TABLE_CSV_BOM);
-		table_header(&ex->csv);
+		fmt_table_init(&ex->csv, ex->f, export_csv_columns, COL_COUNT,
+		    FMT_CSV | FMT_CSV_BOM);
+		fmt_table_header(&ex->csv);
 	}
 	return ex;
 
@@ -296,8 +282,8 @@ export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	cells[COL_PARTICIPANTS] = participants;
 	cells[COL_FEMALE] = female;
 	cells[COL_NOTES] = r->notes;
-	if (table_row(&ex->csv, cells) == -1)
-		return export_cause(cause, "cannot write %s: %s",
+	if (fmt_table_row(&ex->csv, cells) == -1)
+		return cause_set(cause, "cannot write %s: %s",
 		    export_where(ex), strerror(errno));
 	return 0;
 }
@@ -314,7 +300,7 @@ export_json_text(const char *s)
 		return json_null();
 	if ((j = json_string(s)) != NULL)
 		return j;
-	if ((clean = table_clean(s)) == NULL)
+	if ((clean = fmt_clean(s)) == NULL)
 		return NULL;
 	j = json_string(clean);
 	free(clean);
@@ -351,12 +337,12 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	    "female", (json_int_t)r->female,
 	    "notes", export_json_text(r->notes));
 	if (o == NULL)
-		return export_cause(cause, "out of memory");
+		return cause_set(cause, "out of memory");
 	fputs(ex->nrows == 0 ? "[\n" : ",\n", ex->f);
 	rv = json_dumpf(o, ex->f, JSON_COMPACT);
 	json_decref(o);
 	if (rv == -1 || ferror(ex->f))
-		return export_cause(cause, "cannot write %s: %s",
+		return cause_set(cause, "cannot write %s: %s",
 		    export_where(ex), strerror(errno));
 	return 0;
 }
@@ -371,7 +357,7 @@ export_xlsx_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
 
 	if (s == NULL || *s == '\0')
 		return LXW_NO_ERROR;
-	if ((clean = table_clean(s)) == NULL)
+	if ((clean = fmt_clean(s)) == NULL)
 		return LXW_ERROR_MEMORY_MALLOC_FAILED;
 	err = worksheet_write_string(ws, row, col, clean, fmt);
 	free(clean);
@@ -407,7 +393,7 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	lxw_error	 err = LXW_NO_ERROR;
 
 	if (ex->nrows >= LXW_ROW_MAX - 1)
-		return export_cause(cause, "more than %u rows: too many for "
+		return cause_set(cause, "more than %u rows: too many for "
 		    "a spreadsheet; export as csv", LXW_ROW_MAX - 1);
 	row = (lxw_row_t)ex->nrows + 1;
 #define X(call)	do { if (err == LXW_NO_ERROR) err = (call); } while (0)
@@ -433,7 +419,7 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	X(export_xlsx_text(ws, row, X_NOTES, r->notes, NULL));
 #undef X
 	if (err != LXW_NO_ERROR)
-		return export_cause(cause, "cannot write row %zu of %s: %s",
+		return cause_set(cause, "cannot write row %zu of %s: %s",
 		    ex->nrows + 1, ex->tmp, lxw_strerror(err));
 	return 0;
 }
@@ -517,7 +503,7 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 	if (ex->srow == 0) {
 		if (asprintf(&title, "Tổng hợp kết quả kỳ báo cáo %s",
 		    ex->period) == -1)
-			return export_cause(cause, "out of memory");
+			return cause_set(cause, "out of memory");
 		export_xlsx_text(ex->summary, 0, 0, title, ex->bold);
 		free(title);
 		ex->srow = 2;
@@ -581,12 +567,12 @@ export_commit(struct export *ex, char **cause)
 	if ((f = fopen(ex->tmp, "r+")) == NULL || fsync(fileno(f)) == -1) {
 		if (f != NULL)
 			fclose(f);
-		return export_cause(cause, "cannot write %s: %s", ex->tmp,
+		return cause_set(cause, "cannot write %s: %s", ex->tmp,
 		    strerror(errno));
 	}
 	fclose(f);
 	if (rename(ex->tmp, ex->path) == -1)
-		return export_cause(cause, "cannot rename %s to %s: %s",
+		return cause_set(cause, "cannot rename %s to %s: %s",
 		    ex->tmp, ex->path, strerror(errno));
 	return 0;
 }
@@ -605,14 +591,14 @@ export_close(struct export *ex, char **cause)
 		wb = ex->wb;
 		ex->wb = NULL;	/* workbook_close frees it, failing or not */
 		if ((err = workbook_close(wb)) != LXW_NO_ERROR)
-			return export_cause(cause, "cannot write %s: %s",
+			return cause_set(cause, "cannot write %s: %s",
 			    ex->tmp, lxw_strerror(err));
 	} else {
 		if (ex->format == EXPORT_JSON)
 			fputs(ex->nrows == 0 ? "[]\n" : "\n]\n", ex->f);
 		rv = fflush(ex->f);
 		if (rv == EOF || ferror(ex->f))
-			return export_cause(cause, "cannot write %s: %s",
+			return cause_set(cause, "cannot write %s: %s",
 			    export_where(ex), strerror(errno));
 		if (ex->path == NULL) {
 			ex->closed = 1;
@@ -621,7 +607,7 @@ export_close(struct export *ex, char **cause)
 		rv = fclose(ex->f);
 		ex->f = NULL;
 		if (rv == EOF)
-			return export_cause(cause, "cannot write %s: %s",
+			return cause_set(cause, "cannot write %s: %s",
 			    ex->tmp, strerror(errno));
 	}
 	if (export_commit(ex, cause) == -1)

@@ -22,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include "cause.h"
 #include "outbox.h"
 
 enum outbox_stmt {
@@ -166,26 +167,11 @@ static const char *const outbox_states[] = {
 	[OUTBOX_FAILED] = "failed"
 };
 
-static int	outbox_cause(char **, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static int
-outbox_cause(char **cause, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return -1;
-}
-
 /* A SQLite failure, naming the outbox and what was being done. */
 static int
 outbox_sqlerr(const struct outbox *ob, const char *what, char **cause)
 {
-	return outbox_cause(cause, "the outbox %s cannot %s: %s", ob->path,
+	return cause_set(cause, "the outbox %s cannot %s: %s", ob->path,
 	    what, sqlite3_errmsg(ob->db));
 }
 
@@ -219,7 +205,7 @@ outbox_default_path(char **cause)
 		if ((home = getenv("HOME")) == NULL || home[0] != '/') {
 			if ((pw = getpwuid(getuid())) == NULL ||
 			    pw->pw_dir == NULL || pw->pw_dir[0] != '/') {
-				outbox_cause(cause, "no home directory to keep "
+				cause_set(cause, "no home directory to keep "
 				    "the outbox in: set $HOME or use --outbox "
 				    "PATH");
 				return NULL;
@@ -254,7 +240,7 @@ outbox_mkdirs(const char *path, char **cause)
 			saved = *p;
 			*p = '\0';
 			if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-				outbox_cause(cause, "cannot create the outbox "
+				cause_set(cause, "cannot create the outbox "
 				    "directory %s: %s; use --outbox PATH", dir,
 				    strerror(errno));
 				free(dir);
@@ -309,7 +295,7 @@ outbox_migrate(struct outbox *ob, char **cause)
 	sqlite3_finalize(st);
 	st = NULL;
 	if (version > OUTBOX_SCHEMA_VERSION) {
-		outbox_cause(cause, "the outbox %s was made by a newer "
+		cause_set(cause, "the outbox %s was made by a newer "
 		    "gp-client (schema %d): use that version, or --outbox PATH",
 		    ob->path, version);
 		goto fail;
@@ -347,7 +333,7 @@ outbox_pragmas(struct outbox *ob, char **cause)
 	mode = (const char *)sqlite3_column_text(st, 0);
 	if (mode == NULL || strcmp(mode, "wal") != 0) {
 		sqlite3_finalize(st);
-		return outbox_cause(cause, "the outbox %s cannot use WAL "
+		return cause_set(cause, "the outbox %s cannot use WAL "
 		    "(journal mode %s): put it on a local file system with "
 		    "--outbox PATH", ob->path, mode != NULL ? mode : "?");
 	}
@@ -368,7 +354,7 @@ outbox_open(const char *path, int create, char **cause)
 	*cause = NULL;
 	if (!create && stat(path, &sb) == -1) {
 		if (errno != ENOENT)
-			outbox_cause(cause, "cannot read the outbox %s: %s",
+			cause_set(cause, "cannot read the outbox %s: %s",
 			    path, strerror(errno));
 		return NULL;
 	}
@@ -384,7 +370,7 @@ outbox_open(const char *path, int create, char **cause)
 		 * files the database's mode, makes them private too. */
 		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
 		    0600)) == -1) {
-			outbox_cause(cause, "cannot open the outbox %s: %s; "
+			cause_set(cause, "cannot open the outbox %s: %s; "
 			    "use --outbox PATH", path, strerror(errno));
 			goto fail;
 		}
@@ -679,7 +665,7 @@ outbox_find(struct outbox *ob, const char *id, struct outbox_entry **out,
 	*out = outbox_entry_row(st, 1);
 	sqlite3_reset(st);
 	if (*out == NULL)
-		return outbox_cause(cause, "out of memory");
+		return cause_set(cause, "out of memory");
 	return 0;
 }
 
@@ -693,7 +679,7 @@ outbox_put(struct outbox *ob, const struct outbox_item *e, int64_t now,
 	*cause = NULL;
 	*owner = 0;
 	if (e->len > INT32_MAX)
-		return outbox_cause(cause, "the report is too large to queue");
+		return cause_set(cause, "the report is too large to queue");
 	if (outbox_begin(ob, cause) == -1)
 		return -1;
 	if (outbox_reclaim(ob, now, cause) == -1 ||
@@ -763,7 +749,7 @@ outbox_claim_next(struct outbox *ob, const char *unit, const char *period,
 		goto fail;
 	}
 	if ((e = outbox_entry_row(st, 1)) == NULL) {
-		outbox_cause(cause, "out of memory");
+		cause_set(cause, "out of memory");
 		goto fail;
 	}
 	sqlite3_reset(st);
@@ -776,7 +762,7 @@ outbox_claim_next(struct outbox *ob, const char *unit, const char *period,
 	if (outbox_done(ob, st, "claim an entry", cause) == -1)
 		goto fail;
 	if (sqlite3_changes(ob->db) != 1) {
-		outbox_cause(cause, "the outbox %s changed under a write lock",
+		cause_set(cause, "the outbox %s changed under a write lock",
 		    ob->path);
 		goto fail;
 	}
@@ -867,7 +853,7 @@ outbox_delivered(struct outbox *ob, const struct outbox_proof *r,
 	*cause = NULL;
 	if (r->len > INT32_MAX || r->signature_len > INT32_MAX ||
 	    r->certificate_len > INT32_MAX)
-		return outbox_cause(cause, "the report is too large to keep");
+		return cause_set(cause, "the report is too large to keep");
 	if (outbox_begin(ob, cause) == -1)
 		return -1;
 	st = outbox_stmt(ob, OS_RECEIPT_PUT);
@@ -992,7 +978,7 @@ nomem:
 	sqlite3_reset(st);
 	outbox_entries_free(v, *n);
 	*n = 0;
-	return outbox_cause(cause, "out of memory");
+	return cause_set(cause, "out of memory");
 }
 
 int
@@ -1033,7 +1019,7 @@ nomem:
 	sqlite3_reset(st);
 	outbox_receipts_free(v, *n);
 	*n = 0;
-	return outbox_cause(cause, "out of memory");
+	return cause_set(cause, "out of memory");
 }
 
 /* The one receipt statement id finds for key, with its report. */
@@ -1058,7 +1044,7 @@ outbox_receipt_one(struct outbox *ob, enum outbox_stmt id, const char *key,
 	*out = outbox_receipt_row(st, 1);
 	sqlite3_reset(st);
 	if (*out == NULL)
-		return outbox_cause(cause, "out of memory");
+		return cause_set(cause, "out of memory");
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "proof.h"
+#include "fmt.h"
 #include "output.h"
 
 #define OUTPUT_PREFIX	"gp-client: "
@@ -62,71 +63,6 @@ static const struct output_code output_codes[] = {
 };
 #define OUTPUT_NCODES	(sizeof(output_codes) / sizeof(output_codes[0]))
 
-static void	output_line(FILE *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-/*
- * Prints s with C0 and C1 control characters (and DEL) as '?': text from
- * the server or a report must not move the cursor or retitle the window.
- */
-static void
-output_safe(FILE *f, const char *s)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fputc('?', f);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			fputc('?', f);
-			p++;
-		} else
-			fputc(*p, f);
-	}
-}
-
-/* One line, everything in it made safe. */
-static void
-output_line(FILE *f, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n == -1) {
-		fputs(OUTPUT_PREFIX "out of memory\n", f);
-		return;
-	}
-	output_safe(f, s);
-	fputc('\n', f);
-	free(s);
-}
-
-/* A JSON string for text that should be UTF-8 but may not be: what is
- * not valid becomes '?' rather than failing the whole answer. */
-static json_t *
-output_json_text(const char *s)
-{
-	json_t	*j;
-	char	*copy;
-	size_t	 i;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	if ((copy = strdup(s)) == NULL)
-		return NULL;
-	for (i = 0; copy[i] != '\0'; i++)
-		if ((unsigned char)copy[i] >= 0x80)
-			copy[i] = '?';
-	j = json_string(copy);
-	free(copy);
-	return j;
-}
 
 /* Prints o as one line on standard output and releases it. */
 static void
@@ -156,12 +92,12 @@ output_failure(int json, int status, const char *cause)
 {
 	if (cause == NULL)
 		cause = "out of memory";
-	output_line(stderr, OUTPUT_PREFIX "%s", cause);
+	fmt_line(stderr, OUTPUT_PREFIX "%s", cause);
 	if (json)
 		output_json_print(json_pack("{s:s, s:s, s:o}",
 		    "status", "error",
 		    "code", output_status_code(status),
-		    "message", output_json_text(cause)));
+		    "message", fmt_json_text(cause)));
 }
 
 /* [{"field":..., "message":...}, ...], NULL on allocation failure. */
@@ -175,8 +111,8 @@ output_json_errors(const struct report_errors *errs)
 		return NULL;
 	for (i = 0; i < errs->n; i++) {
 		e = json_pack("{s:o, s:o}",
-		    "field", output_json_text(errs->e[i].field),
-		    "message", output_json_text(errs->e[i].message));
+		    "field", fmt_json_text(errs->e[i].field),
+		    "message", fmt_json_text(errs->e[i].message));
 		if (json_array_append_new(a, e) == -1) {
 			json_decref(a);
 			return NULL;
@@ -203,7 +139,7 @@ output_json_warnings(const struct report_errors *warnings)
 		else
 			n = asprintf(&s, "%s", warnings->e[i].message);
 		if (n == -1 ||
-		    json_array_append_new(a, output_json_text(s)) == -1) {
+		    json_array_append_new(a, fmt_json_text(s)) == -1) {
 			if (n != -1)
 				free(s);
 			json_decref(a);
@@ -222,14 +158,14 @@ output_errors(FILE *f, const char *file, const char *kind,
 
 	for (i = 0; i < errs->n; i++) {
 		if (errs->e[i].field[0] != '\0')
-			output_line(f, "%s: %s: %s: %s", file, kind,
+			fmt_line(f, "%s: %s: %s: %s", file, kind,
 			    errs->e[i].field, errs->e[i].message);
 		else
-			output_line(f, "%s: %s: %s", file, kind,
+			fmt_line(f, "%s: %s: %s", file, kind,
 			    errs->e[i].message);
 	}
 	if (errs->dropped > 0)
-		output_line(f, "%s: %s: %zu more not shown", file, kind,
+		fmt_line(f, "%s: %s: %zu more not shown", file, kind,
 		    errs->dropped);
 }
 
@@ -240,17 +176,17 @@ output_invalid(int json, const char *file, const struct report_errors *errs,
 	if (cause == NULL)
 		cause = "out of memory";
 	if (json) {
-		output_line(stderr, OUTPUT_PREFIX "%s", cause);
+		fmt_line(stderr, OUTPUT_PREFIX "%s", cause);
 		output_json_print(json_pack("{s:s, s:s, s:o, s:o, s:o}",
 		    "status", "error",
 		    "code", "invalid",
-		    "message", output_json_text(cause),
-		    "file", output_json_text(file),
+		    "message", fmt_json_text(cause),
+		    "file", fmt_json_text(file),
 		    "errors", output_json_errors(errs)));
 		return;
 	}
 	output_errors(stderr, file, "error", errs);
-	output_line(stderr, OUTPUT_PREFIX "%s", cause);
+	fmt_line(stderr, OUTPUT_PREFIX "%s", cause);
 }
 
 void
@@ -261,15 +197,15 @@ output_valid(int json, const char *file, const struct report *r,
 		output_json_print(json_pack("{s:s, s:o, s:o, s:o, s:I, s:o, "
 		    "s:o}",
 		    "status", "valid",
-		    "file", output_json_text(file),
-		    "unit", output_json_text(r->unit),
-		    "period", output_json_text(r->period),
+		    "file", fmt_json_text(file),
+		    "unit", fmt_json_text(r->unit),
+		    "period", fmt_json_text(r->period),
 		    "activities", (json_int_t)r->nactivities,
 		    "warnings", output_json_warnings(warnings),
-		    "id", output_json_text(r->id)));
+		    "id", fmt_json_text(r->id)));
 		return;
 	}
-	output_line(stdout, "%s: valid (%s %s, %zu %s)", file, r->unit,
+	fmt_line(stdout, "%s: valid (%s %s, %zu %s)", file, r->unit,
 	    r->period, r->nactivities,
 	    r->nactivities == 1 ? "activity" : "activities");
 	output_errors(stdout, file, "warning", warnings);
@@ -315,9 +251,9 @@ output_json_field_errors(const Gp__Error *err)
 		return NULL;
 	for (i = 0; err != NULL && i < err->n_field_errors; i++) {
 		e = json_pack("{s:o, s:o}", "field",
-		    output_json_text(err->field_errors[i]->field),
+		    fmt_json_text(err->field_errors[i]->field),
 		    "message",
-		    output_json_text(err->field_errors[i]->message));
+		    fmt_json_text(err->field_errors[i]->message));
 		if (json_array_append_new(a, e) == -1) {
 			json_decref(a);
 			return NULL;
@@ -332,7 +268,7 @@ output_field_errors(FILE *f, const char *indent, const Gp__Error *err)
 	size_t	i;
 
 	for (i = 0; i < err->n_field_errors; i++)
-		output_line(f, "%serror: %s: %s", indent,
+		fmt_line(f, "%serror: %s: %s", indent,
 		    err->field_errors[i]->field != NULL ?
 		    err->field_errors[i]->field : "",
 		    err->field_errors[i]->message != NULL ?
@@ -355,13 +291,13 @@ output_error(int json, const Gp__Error *err)
 	message = output_error_message(err);
 
 	if (code->advice != NULL)
-		output_line(stderr, OUTPUT_PREFIX "%s; %s", message,
+		fmt_line(stderr, OUTPUT_PREFIX "%s; %s", message,
 		    code->advice);
 	else if (err->has_retry_after && err->retry_after > 0)
-		output_line(stderr, OUTPUT_PREFIX "%s; try again in %u seconds",
+		fmt_line(stderr, OUTPUT_PREFIX "%s; try again in %u seconds",
 		    message, err->retry_after);
 	else
-		output_line(stderr, OUTPUT_PREFIX "%s; try again later",
+		fmt_line(stderr, OUTPUT_PREFIX "%s; try again later",
 		    message);
 
 	if (!json) {
@@ -372,7 +308,7 @@ output_error(int json, const Gp__Error *err)
 	o = json_pack("{s:s, s:s, s:o, s:o}",
 	    "status", "refused",
 	    "code", code->name,
-	    "message", output_json_text(message),
+	    "message", fmt_json_text(message),
 	    "errors", output_json_field_errors(err));
 	if (o != NULL && err->has_retry_after &&
 	    json_object_set_new(o, "retry_after",
@@ -419,7 +355,7 @@ output_json_answer_warnings(const Gp__SubmitResponse *sr)
 		return NULL;
 	for (i = 0; i < sr->n_warnings; i++) {
 		if (json_array_append_new(w,
-		    output_json_text(sr->warnings[i])) == -1) {
+		    fmt_json_text(sr->warnings[i])) == -1) {
 			json_decref(w);
 			return NULL;
 		}
@@ -454,16 +390,16 @@ output_json_signed(const Gp__Receipt *rc, const char *id, json_t *warnings)
 		id = rc->submission_id;
 	o = json_pack("{s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:b}",
 	    "status", "accepted",
-	    "unit", output_json_text(rc->unit),
-	    "period", output_json_text(rc->period),
+	    "unit", fmt_json_text(rc->unit),
+	    "period", fmt_json_text(rc->period),
 	    "revision", (json_int_t)rc->revision,
-	    "receipt", output_json_text(rc->receipt),
-	    "received_at", output_json_text(rc->received_at),
+	    "receipt", fmt_json_text(rc->receipt),
+	    "received_at", fmt_json_text(rc->received_at),
 	    "duplicate", rc->has_duplicate && rc->duplicate,
 	    "late", rc->has_late && rc->late);
 	if (o == NULL || (warnings != NULL &&
 	    json_object_set_new(o, "warnings", warnings) == -1) ||
-	    json_object_set_new(o, "id", output_json_text(id)) == -1 ||
+	    json_object_set_new(o, "id", fmt_json_text(id)) == -1 ||
 	    proof_json_set(o, rc->report_sha256,
 	    rc->has_signature ? rc->signature.data : NULL,
 	    rc->has_signature ? rc->signature.len : 0,
@@ -492,19 +428,19 @@ output_receipt_lines(const Gp__Response *resp)
 	char			 cn[256];
 	size_t			 i;
 
-	output_line(stdout, "%s %s %s revision %u receipt %s  received %s%s%s",
+	fmt_line(stdout, "%s %s %s revision %u receipt %s  received %s%s%s",
 	    rc->duplicate ? "duplicate" : "accepted", rc->unit, rc->period,
 	    rc->revision, rc->receipt, rc->received_at,
 	    rc->late ? "  late" : "",
 	    rc->duplicate ? " (already stored; nothing new)" : "");
 	for (i = 0; i < resp->submit->n_warnings; i++)
-		output_line(stdout, "warning: %s",
+		fmt_line(stdout, "warning: %s",
 		    resp->submit->warnings[i] != NULL ?
 		    resp->submit->warnings[i] : "");
 	if (rc->has_signature && rc->signature.len > 0 &&
 	    rc->has_certificate && proof_signer(rc->certificate.data,
 	    rc->certificate.len, cn, sizeof(cn)) == 0)
-		output_line(stdout, "signed by CN=%s", cn);
+		fmt_line(stdout, "signed by CN=%s", cn);
 }
 
 /* The kept receipt as Gp__Receipt, borrowing r's fields. */
@@ -577,18 +513,18 @@ output_queued(int json, const char *sentence, const char *id,
 {
 	if (sentence == NULL)
 		sentence = "out of memory";
-	output_line(stderr, OUTPUT_PREFIX "%s", sentence);
+	fmt_line(stderr, OUTPUT_PREFIX "%s", sentence);
 	if (json)
 		output_json_print(json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, "
 		    "s:o, s:o}",
 		    "status", "queued",
 		    "code", "try_later",
-		    "message", output_json_text(sentence),
-		    "id", output_json_text(id),
-		    "unit", output_json_text(unit),
-		    "period", output_json_text(period),
-		    "reason", output_json_text(reason),
-		    "outbox", output_json_text(outbox)));
+		    "message", fmt_json_text(sentence),
+		    "id", fmt_json_text(id),
+		    "unit", fmt_json_text(unit),
+		    "period", fmt_json_text(period),
+		    "reason", fmt_json_text(reason),
+		    "outbox", fmt_json_text(outbox)));
 }
 
 void
@@ -605,7 +541,7 @@ output_note(const char *fmt, ...)
 		fputs(OUTPUT_PREFIX "out of memory\n", stderr);
 		return;
 	}
-	output_line(stderr, OUTPUT_PREFIX "%s", s);
+	fmt_line(stderr, OUTPUT_PREFIX "%s", s);
 	free(s);
 }
 
@@ -613,15 +549,15 @@ static json_t *
 output_json_entry(const struct outbox_entry *e)
 {
 	return json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:I, s:o, s:o}",
-	    "id", output_json_text(e->id),
-	    "unit", output_json_text(e->unit),
-	    "period", output_json_text(e->period),
+	    "id", fmt_json_text(e->id),
+	    "unit", fmt_json_text(e->unit),
+	    "period", fmt_json_text(e->period),
 	    "state", outbox_state_name(e->state),
 	    "first_attempt", output_json_time(e->first_attempt),
 	    "last_attempt", output_json_time(e->last_attempt),
 	    "attempts", (json_int_t)e->attempts,
-	    "last_error", output_json_text(e->last_error),
-	    "content_hash", output_json_text(e->content_hash));
+	    "last_error", fmt_json_text(e->last_error),
+	    "content_hash", fmt_json_text(e->content_hash));
 }
 
 void
@@ -648,13 +584,13 @@ output_outbox(int json, struct outbox_entry **v, size_t n, const char *path)
 		return;
 	}
 	if (n == 0) {
-		output_line(stdout, "the outbox is empty (%s)", path);
+		fmt_line(stdout, "the outbox is empty (%s)", path);
 		return;
 	}
-	output_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5s  %s", "STATE",
+	fmt_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5s  %s", "STATE",
 	    "UNIT", "PERIOD", "ID", "FIRST ATTEMPT", "TRIES", "LAST ERROR");
 	for (i = 0; i < n; i++)
-		output_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5lld  %s",
+		fmt_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5lld  %s",
 		    outbox_state_name(v[i]->state), v[i]->unit, v[i]->period,
 		    v[i]->id, output_time(v[i]->first_attempt, t, sizeof(t)),
 		    (long long)v[i]->attempts,
@@ -667,14 +603,14 @@ output_outbox_changed(int json, int dropped, const struct outbox_entry *e)
 	if (json)
 		output_json_print(json_pack("{s:s, s:o, s:o, s:o}",
 		    "status", dropped ? "dropped" : "waiting",
-		    "id", output_json_text(e->id),
-		    "unit", output_json_text(e->unit),
-		    "period", output_json_text(e->period)));
+		    "id", fmt_json_text(e->id),
+		    "unit", fmt_json_text(e->unit),
+		    "period", fmt_json_text(e->period)));
 	else if (dropped)
-		output_line(stdout, "dropped %s %s %s from the outbox", e->unit,
+		fmt_line(stdout, "dropped %s %s %s from the outbox", e->unit,
 		    e->period, e->id);
 	else
-		output_line(stdout, "%s %s %s waits again; 'gp-client flush' "
+		fmt_line(stdout, "%s %s %s waits again; 'gp-client flush' "
 		    "sends it", e->unit, e->period, e->id);
 }
 
@@ -683,18 +619,18 @@ output_json_kept_receipt(const struct outbox_receipt *r)
 {
 	return json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:b, s:b, s:o, s:o, "
 	    "s:o, s:o, s:b}",
-	    "receipt", output_json_text(r->receipt),
-	    "id", output_json_text(r->submission_id),
-	    "unit", output_json_text(r->unit),
-	    "period", output_json_text(r->period),
+	    "receipt", fmt_json_text(r->receipt),
+	    "id", fmt_json_text(r->submission_id),
+	    "unit", fmt_json_text(r->unit),
+	    "period", fmt_json_text(r->period),
 	    "revision", (json_int_t)r->revision,
-	    "received_at", output_json_text(r->received_at),
+	    "received_at", fmt_json_text(r->received_at),
 	    "duplicate", r->duplicate,
 	    "late", r->late,
-	    "server", output_json_text(r->server),
+	    "server", fmt_json_text(r->server),
 	    "stored_at", output_json_time(r->stored_at),
-	    "content_hash", output_json_text(r->content_hash),
-	    "report_sha256", output_json_text(r->report_sha256),
+	    "content_hash", fmt_json_text(r->content_hash),
+	    "report_sha256", fmt_json_text(r->report_sha256),
 	    "signed", r->signature != NULL);
 }
 
@@ -721,13 +657,13 @@ output_receipts(int json, struct outbox_receipt **v, size_t n)
 		return;
 	}
 	if (n == 0) {
-		output_line(stdout, "no receipts kept");
+		fmt_line(stdout, "no receipts kept");
 		return;
 	}
-	output_line(stdout, "%-20s %-16s %-7s %3s  %-36s %-36s %s", "RECEIVED",
+	fmt_line(stdout, "%-20s %-16s %-7s %3s  %-36s %-36s %s", "RECEIVED",
 	    "UNIT", "PERIOD", "REV", "ID", "RECEIPT", "NOTE");
 	for (i = 0; i < n; i++)
-		output_line(stdout, "%-20s %-16s %-7s %3u  %-36s %-36s %s%s%s",
+		fmt_line(stdout, "%-20s %-16s %-7s %3u  %-36s %-36s %s%s%s",
 		    v[i]->received_at, v[i]->unit, v[i]->period,
 		    v[i]->revision, v[i]->submission_id, v[i]->receipt,
 		    v[i]->duplicate ? "duplicate" : "",
@@ -742,15 +678,15 @@ output_receipt_exported(int json, const struct outbox_receipt *r,
 	if (json)
 		output_json_print(json_pack("{s:s, s:o, s:o, s:o}",
 		    "status", "exported",
-		    "receipt", output_json_text(r->receipt),
-		    "file", output_json_text(path),
-		    "report", output_json_text(report_path)));
+		    "receipt", fmt_json_text(r->receipt),
+		    "file", fmt_json_text(path),
+		    "report", fmt_json_text(report_path)));
 	else if (report_path != NULL)
-		output_line(stdout, "wrote receipt %s (%s %s revision %u) to %s "
+		fmt_line(stdout, "wrote receipt %s (%s %s revision %u) to %s "
 		    "and its report to %s", r->receipt, r->unit, r->period,
 		    r->revision, path, report_path);
 	else
-		output_line(stdout, "wrote receipt %s (%s %s revision %u) to %s",
+		fmt_line(stdout, "wrote receipt %s (%s %s revision %u) to %s",
 		    r->receipt, r->unit, r->period, r->revision, path);
 }
 
@@ -790,7 +726,7 @@ output_flush_sending(struct output_flush *f, size_t n, size_t total,
 
 	if (!f->progress)
 		return;
-	output_line(stdout, "[%zu/%zu] sending %s %s %s (queued %s, %lld "
+	fmt_line(stdout, "[%zu/%zu] sending %s %s %s (queued %s, %lld "
 	    "earlier %s)", n, total < n ? n : total, e->unit, e->period,
 	    e->id, output_time(e->first_attempt, t, sizeof(t)),
 	    (long long)e->attempts, e->attempts == 1 ? "try" : "tries");
@@ -821,15 +757,15 @@ output_flush_refused(struct output_flush *f, const struct outbox_entry *e,
 	if (f->json) {
 		json_array_append_new(f->refusals, json_pack("{s:o, s:o, s:o, "
 		    "s:s, s:o, s:o}",
-		    "id", output_json_text(e->id),
-		    "unit", output_json_text(e->unit),
-		    "period", output_json_text(e->period),
+		    "id", fmt_json_text(e->id),
+		    "unit", fmt_json_text(e->unit),
+		    "period", fmt_json_text(e->period),
 		    "code", err != NULL ? output_error_name(err) : "protocol",
-		    "message", output_json_text(message),
+		    "message", fmt_json_text(message),
 		    "errors", output_json_field_errors(err)));
 		return;
 	}
-	output_line(stdout, "refused %s %s %s: %s; kept in the outbox "
+	fmt_line(stdout, "refused %s %s %s: %s; kept in the outbox "
 	    "('gp-client outbox --drop %s' removes it)", e->unit, e->period,
 	    e->id, message, e->id);
 	if (err != NULL)
@@ -842,7 +778,7 @@ output_flush_kept(struct output_flush *f, const struct outbox_entry *e,
 {
 	if (f->json)
 		return;
-	output_line(stdout, "waiting %s %s %s: %s", e->unit, e->period, e->id,
+	fmt_line(stdout, "waiting %s %s %s: %s", e->unit, e->period, e->id,
 	    reason);
 }
 
@@ -855,7 +791,7 @@ output_flush_end(struct output_flush *f, size_t waiting, size_t failed,
 	state = status == EX_OK ? "empty" : waiting > 0 ? "waiting" :
 	    failed > 0 ? "refused" : "error";
 	if (sentence != NULL)
-		output_line(stderr, OUTPUT_PREFIX "%s", sentence);
+		fmt_line(stderr, OUTPUT_PREFIX "%s", sentence);
 	if (f->json) {
 		output_json_print(json_pack("{s:s, s:o, s:o, s:I, s:I, s:o}",
 		    "status", state,
@@ -863,10 +799,10 @@ output_flush_end(struct output_flush *f, size_t waiting, size_t failed,
 		    "refused", f->refusals,
 		    "waiting", (json_int_t)waiting,
 		    "failed", (json_int_t)failed,
-		    "message", output_json_text(sentence)));
+		    "message", fmt_json_text(sentence)));
 		f->sent = f->refusals = NULL;
 	} else
-		output_line(stdout, "flush: %zu delivered (%zu duplicate%s), "
+		fmt_line(stdout, "flush: %zu delivered (%zu duplicate%s), "
 		    "%zu refused; the outbox holds %zu waiting, %zu refused",
 		    f->delivered, f->duplicates, f->duplicates == 1 ? "" : "s",
 		    f->refused, waiting, failed);
@@ -887,7 +823,7 @@ output_check(int json, const struct output_check *c)
 {
 	if (json)
 		return;
-	output_line(stdout, "%-4s %-11s %s", output_levels[c->level], c->name,
+	fmt_line(stdout, "%-4s %-11s %s", output_levels[c->level], c->name,
 	    c->message);
 	fflush(stdout);
 }
@@ -908,7 +844,7 @@ output_doctor(int json, const struct output_check *v, size_t n, int status)
 		if (json_array_append_new(a, json_pack("{s:s, s:s, s:o}",
 		    "check", v[i].name,
 		    "result", output_levels[v[i].level],
-		    "message", output_json_text(v[i].message))) == -1) {
+		    "message", fmt_json_text(v[i].message))) == -1) {
 			json_decref(a);
 			output_json_print(NULL);
 			return;

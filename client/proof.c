@@ -24,7 +24,8 @@
 #include "receipt.h"
 #include "report.h"
 #include "pem.h"
-#include "table.h"
+#include "cause.h"
+#include "fmt.h"
 #include "proof.h"
 
 #define PROOF_PREFIX	"gp-client: "
@@ -36,21 +37,6 @@ static const char *const proof_keys[] = {
 	"status", "duplicate", "late", "warnings"
 };
 #define PROOF_NREQUIRED	9
-
-static int	proof_cause(char **, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static int
-proof_cause(char **cause, const char *fmt, ...)
-{
-	va_list	ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) == -1)
-		*cause = NULL;
-	va_end(ap);
-	return -1;
-}
 
 /* "a", or "" for NULL: for comparing text that may be absent. */
 static const char *
@@ -126,7 +112,7 @@ proof_slurp(const char *path, char **out, size_t *len, char **cause)
 		f = stdin;
 	else if ((f = fopen(path, "r")) == NULL) {
 		saved = errno;
-		proof_cause(cause, "cannot read the receipt %s: %s; check the "
+		cause_set(cause, "cannot read the receipt %s: %s; check the "
 		    "file name", path, strerror(saved));
 		return EX_NOINPUT;
 	}
@@ -139,7 +125,7 @@ proof_slurp(const char *path, char **out, size_t *len, char **cause)
 	n = fread(buf, 1, PROOF_FILE_MAX + 1, f);
 	saved = errno;
 	if (ferror(f)) {
-		proof_cause(cause, "cannot read the receipt %s: %s", path,
+		cause_set(cause, "cannot read the receipt %s: %s", path,
 		    strerror(saved));
 		if (f != stdin)
 			fclose(f);
@@ -149,7 +135,7 @@ proof_slurp(const char *path, char **out, size_t *len, char **cause)
 	if (f != stdin)
 		fclose(f);
 	if (n > PROOF_FILE_MAX) {
-		proof_cause(cause, "%s is longer than %d bytes: it is not a "
+		cause_set(cause, "%s is longer than %d bytes: it is not a "
 		    "receipt", path, PROOF_FILE_MAX);
 		free(buf);
 		return EX_DATAERR;
@@ -342,14 +328,14 @@ proof_read(const char *path, struct proof **out, char **cause)
 	o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(text);
 	if (o == NULL) {
-		proof_cause(cause, "%s:%d:%d: %s; a receipt file is the JSON "
+		cause_set(cause, "%s:%d:%d: %s; a receipt file is the JSON "
 		    "object 'gp-client --json submit' prints", path, jerr.line,
 		    jerr.column, jerr.text);
 		return EX_DATAERR;
 	}
 	if (!json_is_object(o)) {
 		json_decref(o);
-		proof_cause(cause, "%s is not a JSON object; a receipt file is "
+		cause_set(cause, "%s is not a JSON object; a receipt file is "
 		    "the object 'gp-client --json submit' prints", path);
 		return EX_DATAERR;
 	}
@@ -360,7 +346,7 @@ proof_read(const char *path, struct proof **out, char **cause)
 		return EX_OSERR;
 	}
 	if (proof_members(o, p, &key, &what) == -1) {
-		proof_cause(cause, "%s: \"%s\" %s; this is not a receipt as "
+		cause_set(cause, "%s: \"%s\" %s; this is not a receipt as "
 		    "gp-client wrote it", path, key, what);
 		json_decref(o);
 		proof_free(p);
@@ -433,10 +419,10 @@ proof_say(struct proof_out *po, const char *name, int ok, const char *fmt,
 			    "s:s?}", "check", name, "result", ok ? "ok" :
 			    "fail", "message", s));
 	} else {
-		table_put(stdout, name, 0, TABLE_LEFT);
+		fmt_put(stdout, name, 0, FMT_LEFT);
 		fputs(": ", stdout);
-		table_put(stdout, s != NULL ? s : "(out of memory)", 0,
-		    TABLE_LEFT);
+		fmt_put(stdout, s != NULL ? s : "(out of memory)", 0,
+		    FMT_LEFT);
 		fputc('\n', stdout);
 	}
 	free(s);
@@ -452,13 +438,13 @@ proof_out_end(struct proof_out *po, const struct proof *p, int status,
 		if (sentence == NULL)
 			sentence = "out of memory";
 		fputs(PROOF_PREFIX, stderr);
-		table_put(stderr, sentence, 0, TABLE_LEFT);
+		fmt_put(stderr, sentence, 0, FMT_LEFT);
 		fputc('\n', stderr);
 	}
 	if (!po->json) {
 		if (status == 0) {
 			fputs("verified: ", stdout);
-			table_put(stdout, verdict, 0, TABLE_LEFT);
+			fmt_put(stdout, verdict, 0, FMT_LEFT);
 			fputc('\n', stdout);
 		}
 		return status;
@@ -602,7 +588,7 @@ proof_verify(struct proof_out *po, const struct proof *p,
 	    p->certificate, p->certificate_len, ca_file, &errstr);
 
 	if (rv == -1 && strcmp(errstr, "cannot load the CA file") == 0) {
-		proof_cause(cause, "cannot load the CA certificate %s: check "
+		cause_set(cause, "cannot load the CA certificate %s: check "
 		    "--ca or 'ca' in the configuration file", ca_file);
 		status = EX_CONFIG;
 	} else if (rv == -1 && strcmp(errstr, "out of memory") == 0) {
@@ -610,12 +596,12 @@ proof_verify(struct proof_out *po, const struct proof *p,
 	} else if (rv == -1 && strcmp(errstr, "the receipt lacks a "
 	    "field") == 0) {
 		proof_say(po, "receipt", 0, "a field holds a line break");
-		proof_cause(cause, "%s: a field holds a line break, which gpd "
+		cause_set(cause, "%s: a field holds a line break, which gpd "
 		    "never signs: the file was changed", p->path);
 	} else if (x == NULL || (rv == -1 && strcmp(errstr, "the receipt's "
 	    "certificate does not decode") == 0)) {
 		proof_say(po, "certificate", 0, "is not a certificate");
-		proof_cause(cause, "%s: the certificate in it does not decode: "
+		cause_set(cause, "%s: the certificate in it does not decode: "
 		    "the file was changed; do not accept it as proof",
 		    p->path);
 	} else if (X509_check_purpose(x, X509_PURPOSE_SSL_SERVER, 0) != 1) {
@@ -624,13 +610,13 @@ proof_verify(struct proof_out *po, const struct proof *p,
 		 * (receipt_verify refuses it too; this says why). */
 		proof_say(po, "certificate", 0, "CN=%s is not a server "
 		    "certificate", cn);
-		proof_cause(cause, "%s is signed with CN=%s, which is not a "
+		cause_set(cause, "%s is signed with CN=%s, which is not a "
 		    "server certificate (a unit's, perhaps): gpd never signs "
 		    "with it; do not accept it as proof", p->path, cn);
 	} else if (rv == -1 && !proof_signature_stage(errstr)) {
 		proof_say(po, "certificate", 0, "does not chain to the CA in "
 		    "%s: %s", ca_file, errstr);
-		proof_cause(cause, "%s was not signed by a server of the CA in "
+		cause_set(cause, "%s was not signed by a server of the CA in "
 		    "%s (its certificate, CN=%s: %s): do not accept it as "
 		    "proof", p->path, ca_file, cn, errstr);
 	} else {
@@ -642,7 +628,7 @@ proof_verify(struct proof_out *po, const struct proof *p,
 		} else {
 			proof_say(po, "signature", 0, "does not match the "
 			    "receipt's fields");
-			proof_cause(cause, "%s: the signature does not match "
+			cause_set(cause, "%s: the signature does not match "
 			    "the receipt's fields: it was changed after the "
 			    "server signed it, or signed by another key; do "
 			    "not accept it as proof", p->path);
@@ -670,7 +656,7 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 		proof_say(po, "report", 0, "is for %s %s, the receipt for %s "
 		    "%s", proof_text(r->unit), proof_text(r->period), p->unit,
 		    p->period);
-		proof_cause(cause, "%s is not the report the receipt covers: "
+		cause_set(cause, "%s is not the report the receipt covers: "
 		    "it is for %s %s, the receipt for %s %s", path,
 		    proof_text(r->unit), proof_text(r->period), p->unit,
 		    p->period);
@@ -679,7 +665,7 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 	if (strcmp(r->id, p->submission_id) != 0) {
 		proof_say(po, "report", 0, "its id %s is not the receipt's %s",
 		    r->id, p->submission_id);
-		proof_cause(cause, "%s is not the report the receipt covers: "
+		cause_set(cause, "%s is not the report the receipt covers: "
 		    "its id is %s, the receipt's %s", path, r->id,
 		    p->submission_id);
 		return EX_DATAERR;
@@ -687,10 +673,17 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 	if (report_hash(r, h) == -1)
 		return EX_OSERR;
 	report_hex(h, sizeof(h), hex);
+	/* gp-client sends a report in NFC (and gpd stores it so): a file
+	 * typed with decomposed marks is covered in its NFC form. */
+	if (strcmp(hex, p->report_sha256) != 0) {
+		if (report_normalize(r) == -1 || report_hash(r, h) == -1)
+			return EX_OSERR;
+		report_hex(h, sizeof(h), hex);
+	}
 	if (strcmp(hex, p->report_sha256) != 0) {
 		proof_say(po, "report", 0, "differs (sha256 %s, the receipt "
 		    "says %s)", hex, p->report_sha256);
-		proof_cause(cause, "%s is not the report the receipt covers: "
+		cause_set(cause, "%s is not the report the receipt covers: "
 		    "its SHA-256 is %s, the receipt's %s; a figure or a text "
 		    "in it was changed", path, hex, p->report_sha256);
 		return EX_DATAERR;
@@ -722,7 +715,7 @@ proof_check_stored(struct proof_out *po, const struct proof *p,
 		    proof_text(m->unit), proof_text(m->period),
 		    proof_text(m->receipt), proof_text(m->submission_id),
 		    proof_text(m->received_at));
-		proof_cause(cause, "%s was never issued for %s %s revision %u: "
+		cause_set(cause, "%s was never issued for %s %s revision %u: "
 		    "the server's revision has receipt %s, submission %s, "
 		    "received %s", p->path, p->unit, p->period, p->revision,
 		    proof_text(m->receipt), proof_text(m->submission_id),
@@ -737,7 +730,7 @@ proof_check_stored(struct proof_out *po, const struct proof *p,
 		    "at submission, the receipt says %s",
 		    proof_text(m->report_sha256), p->report_sha256);
 		if (status == 0)
-			proof_cause(cause, "the server's record of %s %s "
+			cause_set(cause, "the server's record of %s %s "
 			    "revision %u has SHA-256 %s, the receipt %s: the "
 			    "record was changed, or the receipt was never "
 			    "issued for it", p->unit, p->period, p->revision,
@@ -759,7 +752,7 @@ proof_check_stored(struct proof_out *po, const struct proof *p,
 		proof_say(po, "stored report", 0, "hashes to %s, not the "
 		    "receipt's %s", hex, p->report_sha256);
 		if (status == 0)
-			proof_cause(cause, "the report the server holds as %s "
+			cause_set(cause, "the report the server holds as %s "
 			    "%s revision %u is not the one it received: its "
 			    "SHA-256 is %s, the receipt's %s; it was changed "
 			    "since", p->unit, p->period, p->revision, hex,

@@ -100,7 +100,8 @@ int	 proof_verify(struct proof_out *, const struct proof *,
 /*
  * Checks that r, read from the file path, is the report p covers: with no
  * id, r gets the receipt's (as submit sent it: the id is derived from the
- * content, and the content is what is compared). Says one line. Returns 0
+ * content, and the content is what is compared). r as it was read, or in
+ * NFC as submit sends it (r is normalised then). Says one line. Returns 0
  * or EX_DATAERR with *cause.
  */
 int	 proof_check_report(struct proof_out *, const struct proof *,

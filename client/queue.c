@@ -70,7 +70,8 @@ queue_on_wait(void *arg, int n, const char *reason, long ms)
 	    t->q->policy->retries);
 }
 
-/* Canonical bytes and their SHA-256 in hex (65 bytes). */
+/* Canonical bytes, packed once: what the outbox keeps is what every try
+ * sends. Their SHA-256 in hex (65 bytes). */
 static int
 queue_pack(const struct report *r, uint8_t **bytes, size_t *len,
     char *hash)
@@ -79,7 +80,7 @@ queue_pack(const struct report *r, uint8_t **bytes, size_t *len,
 
 	if (report_pack(r, bytes, len) == -1)
 		return -1;
-	if (report_hash(r, h) == -1) {
+	if (report_digest(*bytes, *len, h) == -1) {
 		free(*bytes);
 		*bytes = NULL;
 		return -1;
@@ -174,20 +175,21 @@ queue_keep(struct queue *q, const struct deliver_result *res, const char *id,
 }
 
 /*
- * Sends the claimed entry e, whose report is r, and writes what became of
- * it. own: the report submit was asked for, whose refusal is shown now
- * rather than kept.
+ * Sends the claimed entry e, its report's bytes as the outbox keeps them,
+ * and writes what became of it. own: the report submit was asked for,
+ * whose refusal is shown now rather than kept.
  */
 static enum deliver_outcome
-queue_send(struct queue *q, const struct outbox_entry *e,
-    const struct report *r, int own, struct deliver_result *res)
+queue_send(struct queue *q, const struct outbox_entry *e, int own,
+    struct deliver_result *res)
 {
 	struct queue_try	 t = { q, e->id, 0 };
 	struct deliver_hooks	 hooks = { queue_on_try, queue_on_wait, &t };
+	struct deliver_item	 item = { e->id, e->report, e->len };
 	char			 why[320], *cause = NULL;
 	int			 rv = 0;
 
-	deliver_report(q->conn, q->policy, r, &hooks, res);
+	deliver_report(q->conn, q->policy, &item, &hooks, res);
 	switch (res->outcome) {
 	case DELIVER_RECEIPT:
 		queue_keep(q, res, e->id, e->report, e->len, e->content_hash);
@@ -247,6 +249,7 @@ queue_direct(struct queue *q, const struct report *r,
 	struct queue_try	 t = { q, NULL, 0 };
 	struct deliver_hooks	 hooks = { NULL, queue_on_wait, &t };
 	struct deliver_result	 res;
+	struct deliver_item	 item;
 	uint8_t			*bytes = NULL;
 	size_t			 len = 0;
 	char			 hash[65], tail[400], *sentence;
@@ -256,7 +259,10 @@ queue_direct(struct queue *q, const struct report *r,
 		output_failure(q->json, EX_OSERR, "out of memory");
 		return EX_OSERR;
 	}
-	deliver_report(q->conn, q->policy, r, &hooks, &res);
+	item.id = r->id;
+	item.report = bytes;
+	item.len = len;
+	deliver_report(q->conn, q->policy, &item, &hooks, &res);
 	if (res.outcome == DELIVER_RECEIPT)
 		queue_keep(q, &res, r->id, bytes, len, hash);
 	if (res.outcome != DELIVER_TRANSIENT)
@@ -364,27 +370,15 @@ static int
 queue_earlier(struct queue *q, const struct report *r,
     const struct outbox_entry *e)
 {
-	struct report_errors	 errs;
 	struct deliver_result	 res;
-	struct report		*earlier = NULL;
 	const Gp__Receipt	*rc;
-	const char		*errstr = NULL;
 	char			*cause = NULL, *sentence, why[320];
 	int			 status = -1;
 
-	memset(&errs, 0, sizeof(errs));
-	if (report_unpack(e->report, e->len, &earlier, &errs, &errstr) == -1) {
-		snprintf(why, sizeof(why), "cannot be read back from the "
-		    "outbox: %s", errstr != NULL ? errstr : "?");
-		if (outbox_fail(q->ob, e->id, why, &cause) == -1)
-			queue_outbox_note(cause);
-		report_free(earlier);
-		return -1;
-	}
 	output_note("first sending the earlier report %s for %s %s, waiting "
 	    "in the outbox, so that revisions arrive in order", e->id,
 	    e->unit, e->period);
-	switch (queue_send(q, e, earlier, 0, &res)) {
+	switch (queue_send(q, e, 0, &res)) {
 	case DELIVER_RECEIPT:
 		rc = deliver_receipt(&res);
 		output_note("earlier report %s: %s revision %u receipt %s",
@@ -409,7 +403,6 @@ queue_earlier(struct queue *q, const struct report *r,
 		break;
 	}
 	deliver_result_clear(&res);
-	report_free(earlier);
 	return status;
 }
 
@@ -490,7 +483,7 @@ queue_submit(struct queue *q, const struct report *r)
 		break;
 	}
 
-	if (queue_send(q, e, r, 1, &res) == DELIVER_TRANSIENT) {
+	if (queue_send(q, e, 1, &res) == DELIVER_TRANSIENT) {
 		sentence = queue_sentence(q, &res, QUEUE_HINT);
 		status = queue_queued(q, r, sentence, res.reason);
 		free(sentence);
@@ -526,10 +519,7 @@ queue_flush(struct queue *q)
 {
 	struct output_flush	*f;
 	struct outbox_entry	*e;
-	struct report_errors	 errs;
 	struct deliver_result	 res;
-	struct report		*r;
-	const char		*errstr;
 	char			*cause = NULL, *sentence = NULL, why[320];
 	size_t			 n, total, waiting, failed;
 	int			 status = EX_OK, transient = 0;
@@ -556,22 +546,7 @@ queue_flush(struct queue *q)
 			break;
 		output_flush_sending(f, n, total, e);
 
-		memset(&errs, 0, sizeof(errs));
-		r = NULL;
-		errstr = NULL;
-		if (report_unpack(e->report, e->len, &r, &errs,
-		    &errstr) == -1) {
-			snprintf(why, sizeof(why), "cannot be read back from "
-			    "the outbox: %s", errstr != NULL ? errstr : "?");
-			if (outbox_fail(q->ob, e->id, why, &cause) == -1)
-				queue_outbox_note(cause);
-			output_flush_refused(f, e, NULL, why);
-			report_free(r);
-			outbox_entry_free(e);
-			continue;
-		}
-
-		switch (queue_send(q, e, r, 0, &res)) {
+		switch (queue_send(q, e, 0, &res)) {
 		case DELIVER_RECEIPT:
 			output_flush_receipt(f, res.resp, e->id);
 			break;
@@ -596,7 +571,6 @@ queue_flush(struct queue *q)
 			break;
 		}
 		deliver_result_clear(&res);
-		report_free(r);
 		outbox_entry_free(e);
 		if (transient || status != EX_OK)
 			break;

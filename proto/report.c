@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "report.h"
+#include "text.h"
 #include "wire.h"
 
 const struct report_label report_areas[AREA_COUNT] = {
@@ -203,15 +204,15 @@ report_unpack(const uint8_t *buf, size_t len, struct report **out,
 		*errstr = "not a report message";
 		return -1;
 	}
-	rv = wire_report_copy(pb, out, errs);
+	rv = wire_report_stored(pb, out, errs);
 	gp__report__free_unpacked(pb, NULL);
 	if (rv == -1)
 		*errstr = "report has invalid fields";
 	return rv;
 }
 
-static int
-report_sha256(const uint8_t *buf, size_t len, uint8_t out[32])
+int
+report_digest(const uint8_t *buf, size_t len, uint8_t out[32])
 {
 	unsigned int	n = 32;
 
@@ -228,9 +229,52 @@ report_hash(const struct report *r, uint8_t out[32])
 
 	if (report_pack(r, &buf, &len) == -1)
 		return -1;
-	rv = report_sha256(buf, len, out);
+	rv = report_digest(buf, len, out);
 	free(buf);
 	return rv;
+}
+
+/* *s in NFC, when it is text. Returns 0, or -1 when out of memory. */
+static int
+report_nfc(char **s)
+{
+	char	*n;
+
+	if (*s == NULL)
+		return 0;
+	if ((n = text_nfc(*s, strlen(*s), NULL)) == NULL)
+		return -1;
+	free(*s);
+	*s = n;
+	return 0;
+}
+
+int
+report_normalize(struct report *r)
+{
+	struct report_activity	*a;
+	size_t			 i;
+	int			 rv = 0;
+
+	rv |= report_nfc(&r->id);
+	rv |= report_nfc(&r->unit);
+	rv |= report_nfc(&r->period);
+	rv |= report_nfc(&r->reporter_name);
+	rv |= report_nfc(&r->reporter_position);
+	rv |= report_nfc(&r->reporter_phone);
+	for (i = 0; i < r->nactivities; i++) {
+		a = &r->activities[i];
+		rv |= report_nfc(&a->date);
+		rv |= report_nfc(&a->end_date);
+		rv |= report_nfc(&a->title);
+		rv |= report_nfc(&a->location);
+		rv |= report_nfc(&a->notes);
+	}
+	for (i = 0; i < TEXT_COUNT; i++)
+		rv |= report_nfc(&r->narrative[i]);
+	for (i = 0; i < LAW_REVIEW_COUNT; i++)
+		rv |= report_nfc(&r->law_review[i]);
+	return rv != 0 ? -1 : 0;
 }
 
 int

@@ -203,6 +203,18 @@ int	 report_unpack(const uint8_t *, size_t, struct report **out,
 /* SHA-256 of the canonical bytes. Returns 0 or -1. */
 int	 report_hash(const struct report *, uint8_t out[32]);
 
+/* SHA-256 of len bytes already packed: report_hash without packing
+ * again. Returns 0 or -1. */
+int	 report_digest(const uint8_t *, size_t len, uint8_t out[32]);
+
+/*
+ * Every text field in NFC (text.h), before the report is packed, hashed
+ * or given its derived id: the same words typed with precomposed or
+ * decomposed marks are then one report. Returns 0, or -1 when out of
+ * memory (fields already done stay done).
+ */
+int	 report_normalize(struct report *);
+
 /*
  * Derives a submission id from the report's content (the id field left
  * out): a UUID (version 8, RFC 9562) from the SHA-256 of the canonical

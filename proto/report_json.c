@@ -17,6 +17,7 @@
 #include "period.h"
 #include "report.h"
 #include "report_json.h"
+#include "text.h"
 
 /* How much of a key or value a peer wrote is repeated in an error. */
 #define JSON_SHOW_MAX	32
@@ -33,85 +34,37 @@ static const char *const json_activity_keys[] = {
 };
 
 /*
- * Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0.
- * Overlongs, surrogates and values past U+10FFFF are not well-formed.
- */
-static size_t
-json_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t	len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return len;
-}
-
-/*
- * Copies text a peer wrote into an error message: control characters and
- * bytes that are not UTF-8 become '?' so the message is safe on a
- * terminal and in a protobuf string; cut at a character boundary, marked
- * with "...".
+ * Copies text a peer wrote into an error message: control characters,
+ * invisible ones and bytes that are not UTF-8 become '?' so the message is
+ * safe on a terminal and in a protobuf string; cut at a character
+ * boundary, marked with "...".
  */
 static void
 json_show(const char *s, char *out, size_t outlen)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n, o, len;
+	struct text_char	 ch;
+	size_t			 o = 0, n;
+	int			 safe;
 
 	if (outlen == 0)
 		return;
-	n = strlen(s);
-	o = 0;
-	while (n > 0) {
-		if ((len = json_utf8_len(p, n)) == 0 || p[0] < 0x20 ||
-		    p[0] == 0x7f)
-			len = 1;
-		/* C1 controls (U+0080..U+009F; U+009B is a terminal's CSI)
-		 * are shown as one '?' like the C0 ones. */
-		else if (len == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
-			if (o + 1 + (n > 2 ? 3 : 0) >= outlen) {
-				if (o + 3 < outlen) {
-					memcpy(out + o, "...", 3);
-					o += 3;
-				}
-				break;
-			}
-			out[o++] = '?';
-			p += 2;
-			n -= 2;
-			continue;
-		}
+	for (; *s != '\0'; s += ch.len) {
+		text_next(s, &ch);
+		safe = ch.valid && ch.kind == TEXT_VISIBLE;
+		n = safe ? ch.len : 1;
 		/* Room for this character and, if more follows, "...". */
-		if (o + len + (n > len ? 3 : 0) >= outlen) {
+		if (o + n + (s[ch.len] != '\0' ? 3 : 0) >= outlen) {
 			if (o + 3 < outlen) {
 				memcpy(out + o, "...", 3);
 				o += 3;
 			}
 			break;
 		}
-		if (len == 1 && (p[0] < 0x20 || p[0] >= 0x7f))
-			out[o] = '?';
+		if (safe)
+			memcpy(out + o, s, n);
 		else
-			memcpy(out + o, p, len);
-		o += len;
-		p += len;
-		n -= len;
+			out[o] = '?';
+		o += n;
 	}
 	out[o] = '\0';
 }
@@ -181,7 +134,7 @@ json_unknown_value(struct json_read *jr, const char *field, const char *what,
 /*
  * A text member: absent or null leaves *dst NULL. The copy keeps every
  * byte, so text written in either Unicode normal form reads back as it
- * was sent.
+ * was written; report_normalize makes it NFC before it is sent.
  */
 static void
 json_text(struct json_read *jr, json_t *v, const char *field,

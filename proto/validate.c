@@ -13,6 +13,7 @@
 
 #include "period.h"
 #include "report.h"
+#include "text.h"
 #include "validate.h"
 
 /* An occasion's activity further than this from its day is suspicious. */
@@ -27,78 +28,15 @@ struct validate_state {
 	int				 have_period;
 };
 
-/* Why s is not acceptable text, with *at the offending byte; NULL if it is. */
-static const char *
-validate_text_why(const char *s, size_t len, int multiline, size_t *at)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n, k;
-	uint32_t		 c;
-	unsigned char		 lo, hi;
-
-	while (i < len) {
-		*at = i;
-		c = p[i];
-		if (c < 0x80) {
-			if (c == '\t' ||
-			    (multiline && (c == '\n' || c == '\r'))) {
-				i++;
-				continue;
-			}
-			/* NUL inside len is a control character too. */
-			if (c < 0x20 || c == 0x7f)
-				return "control character";
-			i++;
-			continue;
-		}
-
-		/* The second byte's range is what rules out overlong forms,
-		 * surrogates (ED A0..BF) and values past U+10FFFF. */
-		lo = 0x80;
-		hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			c &= 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-			c &= 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-			c &= 0x07;
-		} else
-			return "invalid UTF-8";
-		if (len - i - 1 < n)
-			return "invalid UTF-8";
-		for (k = 1; k <= n; k++) {
-			if (p[i + k] < lo || p[i + k] > hi)
-				return "invalid UTF-8";
-			lo = 0x80;
-			hi = 0xbf;
-			c = (c << 6) | (p[i + k] & 0x3f);
-		}
-		if (c <= 0x9f)
-			return "control character";	/* C1 */
-		i += n + 1;
-	}
-	return NULL;
-}
-
 int
 validate_text(const char *s, size_t len, int multiline)
 {
-	size_t	 at;
+	size_t		at;
+	uint32_t	cp;
 
 	if (s == NULL)
 		return -1;
-	return validate_text_why(s, len, multiline, &at) == NULL ? 0 : -1;
+	return text_check(s, len, multiline, &at, &cp) == TEXT_OK ? 0 : -1;
 }
 
 static int
@@ -167,8 +105,8 @@ static void
 validate_string(struct validate_state *st, const char *field, const char *s,
     size_t max, int required, int multiline)
 {
-	const char	*why;
 	size_t		 len, at;
+	uint32_t	 cp;
 
 	if (s == NULL || s[0] == '\0' || (required && validate_blank(s))) {
 		if (required)
@@ -181,8 +119,23 @@ validate_string(struct validate_state *st, const char *field, const char *s,
 		    len, max);
 		return;
 	}
-	if ((why = validate_text_why(s, len, multiline, &at)) != NULL)
-		report_errors_add(st->errs, field, "%s at byte %zu", why, at);
+	switch (text_check(s, len, multiline, &at, &cp)) {
+	case TEXT_NOT_UTF8:
+		report_errors_add(st->errs, field, "invalid UTF-8 at byte %zu",
+		    at);
+		break;
+	case TEXT_HAS_CONTROL:
+		report_errors_add(st->errs, field, "control character at byte "
+		    "%zu", at);
+		break;
+	case TEXT_HAS_INVISIBLE:
+		/* Pasted text brings them: zero-width spaces, bidi
+		 * controls. The reader would see something else. */
+		report_errors_add(st->errs, field, "invisible character "
+		    "U+%04X at byte %zu; delete it (it often comes with text "
+		    "copied from a web page or a PDF)", (unsigned int)cp, at);
+		break;
+	}
 }
 
 /* An enum field: set and known. */

@@ -29,9 +29,9 @@ int	 validate_report(const struct report *,
 	    const struct validate_context *, struct report_errors *errs,
 	    struct report_errors *warnings);
 
-/* 0 when s is valid UTF-8 (no overlongs, surrogates or values past
- * U+10FFFF) without control characters (tab, CR and LF allowed when
- * multiline is set), -1 otherwise. */
+/* 0 when s is acceptable text (text.h, text_check): valid UTF-8 without
+ * control characters (tab, and CR and LF when multiline is set, allowed)
+ * or invisible ones; -1 otherwise. */
 int	 validate_text(const char *s, size_t len, int multiline);
 
 /* 0 when s is a UUID in canonical 8-4-4-4-12 lower- or upper-case hex. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "frame.h"
+#include "text.h"
 #include "wire.h"
 
 /* The parts of a Gp__Report built by wire_report_new, freed together. */
@@ -160,13 +161,16 @@ wire_report_free(Gp__Report *pb)
 }
 
 /*
- * Copies one optional bytes field into a C string. Absent stays NULL.
- * Returns -1 on allocation failure; a NUL byte is an error in errs.
+ * Copies one optional bytes field into a C string: in NFC when nfc is set
+ * (a peer's report: what it sent in decomposed form is the same report as
+ * its precomposed twin), byte for byte otherwise (canonical bytes read
+ * back). Absent stays NULL. Returns -1 on allocation failure; a NUL byte
+ * is an error in errs.
  */
 static int
 wire_text_copy(char **dst, protobuf_c_boolean has,
     const ProtobufCBinaryData *b, const char *field,
-    struct report_errors *errs)
+    struct report_errors *errs, int nfc)
 {
 	if (!has)
 		return 0;
@@ -174,17 +178,19 @@ wire_text_copy(char **dst, protobuf_c_boolean has,
 		report_errors_add(errs, field, "contains a NUL byte");
 		return 0;
 	}
-	if ((*dst = malloc(b->len + 1)) == NULL)
-		return -1;
-	if (b->len > 0)
-		memcpy(*dst, b->data, b->len);
-	(*dst)[b->len] = '\0';
-	return 0;
+	if (nfc)
+		*dst = text_nfc((const char *)b->data, b->len, NULL);
+	else if ((*dst = malloc(b->len + 1)) != NULL) {
+		if (b->len > 0)
+			memcpy(*dst, b->data, b->len);
+		(*dst)[b->len] = '\0';
+	}
+	return *dst == NULL ? -1 : 0;
 }
 
 static int
 wire_narrative_copy(char **texts, size_t count, const Gp__Narrative *n,
-    const char *section, struct report_errors *errs)
+    const char *section, struct report_errors *errs, int nfc)
 {
 	const ProtobufCBinaryData	*fields[TEXT_COUNT];
 	protobuf_c_boolean		 has[TEXT_COUNT];
@@ -209,7 +215,7 @@ wire_narrative_copy(char **texts, size_t count, const Gp__Narrative *n,
 			continue;
 		}
 		if (wire_text_copy(&texts[i], has[i], fields[i], field,
-		    errs) == -1)
+		    errs, nfc) == -1)
 			return -1;
 	}
 	return 0;
@@ -217,7 +223,7 @@ wire_narrative_copy(char **texts, size_t count, const Gp__Narrative *n,
 
 static int
 wire_activity_copy(struct report_activity *ra, const Gp__Activity *a,
-    size_t idx, struct report_errors *errs)
+    size_t idx, struct report_errors *errs, int nfc)
 {
 	char	field[REPORT_FIELD_MAX];
 
@@ -234,7 +240,7 @@ wire_activity_copy(struct report_activity *ra, const Gp__Activity *a,
 		snprintf(field, sizeof(field), "activities[%zu]." #member, \
 		    idx);						\
 		if (wire_text_copy(&ra->member, a->has_##member,	\
-		    &a->member, field, errs) == -1)			\
+		    &a->member, field, errs, nfc) == -1)		\
 			return -1;					\
 	} while (0)
 	COPY(date);
@@ -246,9 +252,9 @@ wire_activity_copy(struct report_activity *ra, const Gp__Activity *a,
 	return 0;
 }
 
-int
-wire_report_copy(const Gp__Report *pb, struct report **out,
-    struct report_errors *errs)
+static int
+wire_report_decode(const Gp__Report *pb, struct report **out,
+    struct report_errors *errs, int nfc)
 {
 	struct report	*r;
 	size_t		 before = errs->n + errs->dropped, i;
@@ -268,19 +274,20 @@ wire_report_copy(const Gp__Report *pb, struct report **out,
 		    pb->n_indicators, REPORT_MAX_INDICATORS);
 		goto fail;
 	}
-	if (wire_text_copy(&r->id, pb->has_id, &pb->id, "id", errs) == -1 ||
-	    wire_text_copy(&r->unit, pb->has_unit, &pb->unit, "unit",
-	    errs) == -1 ||
+	if (wire_text_copy(&r->id, pb->has_id, &pb->id, "id", errs,
+	    nfc) == -1 ||
+	    wire_text_copy(&r->unit, pb->has_unit, &pb->unit, "unit", errs,
+	    nfc) == -1 ||
 	    wire_text_copy(&r->period, pb->has_period, &pb->period, "period",
-	    errs) == -1)
+	    errs, nfc) == -1)
 		goto fail;
 	if (pb->reporter != NULL &&
 	    (wire_text_copy(&r->reporter_name, pb->reporter->has_name,
-	    &pb->reporter->name, "reporter.name", errs) == -1 ||
+	    &pb->reporter->name, "reporter.name", errs, nfc) == -1 ||
 	    wire_text_copy(&r->reporter_position, pb->reporter->has_position,
-	    &pb->reporter->position, "reporter.position", errs) == -1 ||
+	    &pb->reporter->position, "reporter.position", errs, nfc) == -1 ||
 	    wire_text_copy(&r->reporter_phone, pb->reporter->has_phone,
-	    &pb->reporter->phone, "reporter.phone", errs) == -1))
+	    &pb->reporter->phone, "reporter.phone", errs, nfc) == -1))
 		goto fail;
 
 	if (pb->n_activities > 0) {
@@ -292,7 +299,7 @@ wire_report_copy(const Gp__Report *pb, struct report **out,
 	for (i = 0; i < pb->n_activities; i++) {
 		r->nactivities = i + 1;
 		if (wire_activity_copy(&r->activities[i], pb->activities[i], i,
-		    errs) == -1)
+		    errs, nfc) == -1)
 			goto fail;
 	}
 	if (pb->n_indicators > 0) {
@@ -309,9 +316,9 @@ wire_report_copy(const Gp__Report *pb, struct report **out,
 	r->nindicators = pb->n_indicators;
 
 	if (wire_narrative_copy(r->narrative, TEXT_COUNT, pb->narrative,
-	    "narrative", errs) == -1 ||
+	    "narrative", errs, nfc) == -1 ||
 	    wire_narrative_copy(r->law_review, LAW_REVIEW_COUNT,
-	    pb->law_review, "law_review", errs) == -1)
+	    pb->law_review, "law_review", errs, nfc) == -1)
 		goto fail;
 	if (errs->n + errs->dropped != before)
 		goto fail;
@@ -322,6 +329,20 @@ fail:
 		report_errors_add(errs, "report", "out of memory");
 	report_free(r);
 	return -1;
+}
+
+int
+wire_report_copy(const Gp__Report *pb, struct report **out,
+    struct report_errors *errs)
+{
+	return wire_report_decode(pb, out, errs, 1);
+}
+
+int
+wire_report_stored(const Gp__Report *pb, struct report **out,
+    struct report_errors *errs)
+{
+	return wire_report_decode(pb, out, errs, 0);
 }
 
 /*
@@ -414,5 +435,84 @@ wire_pack_response(const Gp__Response *resp, uint8_t **buf, size_t *len)
 	if (wire_frame(n, buf) == -1)
 		return -1;
 	*len = FRAME_HEADER + gp__response__pack(resp, *buf + FRAME_HEADER);
+	return 0;
+}
+
+/* The protobuf wire format, for wire_pack_submit's envelope only. */
+#define WIRE_VARINT	0
+#define WIRE_LEN	2
+
+/* Appends v as a varint at p; returns the bytes written (at most 10). */
+static size_t
+wire_varint(uint8_t *p, uint64_t v)
+{
+	size_t	n = 0;
+
+	do {
+		p[n] = (uint8_t)(v & 0x7f);
+		v >>= 7;
+		if (v != 0)
+			p[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	return n;
+}
+
+static size_t
+wire_varint_len(uint64_t v)
+{
+	uint8_t	tmp[10];
+
+	return wire_varint(tmp, v);
+}
+
+static uint32_t
+wire_field(const ProtobufCMessageDescriptor *d, const char *name)
+{
+	const ProtobufCFieldDescriptor	*f;
+
+	f = protobuf_c_message_descriptor_get_field_by_name(d, name);
+	return f != NULL ? f->id : 0;
+}
+
+/*
+ * Request { id; submit = SubmitRequest { report = <report bytes> } }: an
+ * embedded message is length-delimited, so the report's packed bytes go
+ * in as they are. The field numbers come from the generated descriptors.
+ */
+int
+wire_pack_submit(uint32_t id, const uint8_t *report, size_t len,
+    uint8_t **buf, size_t *outlen)
+{
+	uint32_t	f_id, f_submit, f_report;
+	uint64_t	t_id, t_submit, t_report;
+	size_t		inner, n, o;
+	uint8_t		*p;
+
+	*buf = NULL;
+	f_id = wire_field(&gp__request__descriptor, "id");
+	f_submit = wire_field(&gp__request__descriptor, "submit");
+	f_report = wire_field(&gp__submit_request__descriptor, "report");
+	if (f_id == 0 || f_submit == 0 || f_report == 0 ||
+	    len > FRAME_MAX_LIMIT)
+		return -1;
+	t_id = (uint64_t)f_id << 3 | WIRE_VARINT;
+	t_submit = (uint64_t)f_submit << 3 | WIRE_LEN;
+	t_report = (uint64_t)f_report << 3 | WIRE_LEN;
+	inner = wire_varint_len(t_report) + wire_varint_len(len) + len;
+	n = wire_varint_len(t_id) + wire_varint_len(id) +
+	    wire_varint_len(t_submit) + wire_varint_len(inner) + inner;
+	if (wire_frame(n, buf) == -1)
+		return -1;
+	p = *buf + FRAME_HEADER;
+	o = wire_varint(p, t_id);
+	o += wire_varint(p + o, id);
+	o += wire_varint(p + o, t_submit);
+	o += wire_varint(p + o, inner);
+	o += wire_varint(p + o, t_report);
+	o += wire_varint(p + o, len);
+	if (len > 0)
+		memcpy(p + o, report, len);
+	*outlen = FRAME_HEADER + n;
 	return 0;
 }

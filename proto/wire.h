@@ -12,9 +12,19 @@
 Gp__Report	*wire_report_new(const struct report *r);
 void		 wire_report_free(Gp__Report *);
 
-/* Copies a decoded Gp__Report into a new report. Text with an embedded NUL
- * is refused by field name. Returns 0, or -1 with errs filled. */
+/*
+ * Copies a peer's decoded Gp__Report into a new report, every text field
+ * in NFC (text.h): gpd stores, hashes and compares what it normalised, so
+ * that a report in decomposed form and its precomposed twin are one
+ * report. Text with an embedded NUL is refused by field name. Returns 0,
+ * or -1 with errs filled.
+ */
 int		 wire_report_copy(const Gp__Report *, struct report **out,
+		    struct report_errors *errs);
+
+/* The same for canonical bytes read back (report_unpack): the text byte
+ * for byte, so that they pack to the same bytes again. */
+int		 wire_report_stored(const Gp__Report *, struct report **out,
 		    struct report_errors *errs);
 
 /* Bytes of heap a request of len bytes may take to decode:
@@ -33,5 +43,15 @@ int		 wire_pack_request(const Gp__Request *, uint8_t **buf,
 		    size_t *len);
 int		 wire_pack_response(const Gp__Response *, uint8_t **buf,
 		    size_t *len);
+
+/*
+ * A framed Request of id submitting the report whose canonical bytes
+ * (report_pack) are report: the bytes are carried as they are, never
+ * packed again, so that what a client keeps is exactly what it sends.
+ * The same frame as wire_pack_request of the decoded report. Returns 0
+ * or -1.
+ */
+int		 wire_pack_submit(uint32_t id, const uint8_t *report,
+		    size_t len, uint8_t **buf, size_t *outlen);
 
 #endif

@@ -123,9 +123,20 @@ def fail(msg):
     print(msg)
     sys.exit(1)
 
+def nfc(v):
+    """gp-client sends, and gpd stores, every text in NFC."""
+    if isinstance(v, str):
+        return unicodedata.normalize("NFC", v)
+    if isinstance(v, list):
+        return [nfc(x) for x in v]
+    if isinstance(v, dict):
+        return {nfc(k): nfc(x) for k, x in v.items()}
+    return v
+
 def load(path):
+    """A submitted report as the server holds it: in NFC."""
     with open(path, encoding="utf-8") as f:
-        return json.load(f)
+        return nfc(json.load(f))
 
 def expect(what, got, want):
     if got != want:
@@ -149,6 +160,7 @@ def mkreport(unit, period, n, seed, out, variant=""):
         if i == 0:
             title = 'Hội nghị "Bình đẳng giới, hạnh phúc" tại %s' % unit
         elif i == 1:
+            # Typed with decomposed marks: stored in NFC.
             title = unicodedata.normalize(
                 "NFD", "Tọa đàm về quyền của phụ nữ ở Tam Đường")
         else:

@@ -336,6 +336,23 @@ test_moved() {
 	[ "$RC" -eq 0 ] || { fail "revoke: exit $RC: $(cat "$W/err")"; return; }
 }
 
+# --help, gp-ca help and a command's --help: the usage on standard output,
+# exit 0, with nothing made.
+test_help() {
+	local how
+	for how in --help -h help "issue --help" "revoke lc-x --help"; do
+		# shellcheck disable=SC2086  # the words of how
+		run "$GP_CA" -d "$W/no-ca" $how
+		[ "$RC" -eq 0 ] || { fail "gp-ca $how: exit $RC"; return; }
+		grep -q '^usage: gp-ca \[-d dir\] init' "$W/out" ||
+		    { fail "gp-ca $how: no usage: $(cat "$W/out")"; return; }
+		grep -q '^  issue  *a certificate and key' "$W/out" ||
+		    { fail "gp-ca $how: no commands: $(cat "$W/out")"; return; }
+		[ ! -s "$W/err" ] || { fail "gp-ca $how: $(cat "$W/err")"; return; }
+	done
+	[ ! -e "$W/no-ca" ] || { fail "--help made $W/no-ca"; return; }
+}
+
 test_usage() {
 	ca frobnicate
 	[ "$RC" -eq 64 ] || { fail "unknown command: exit $RC"; return; }
@@ -403,6 +420,7 @@ t "crl: --days 7 and the default 30, next update printed" test_crl_days
 t "GP_CA_DIR selects the CA" test_env_dir
 t "CA directory moved, relative -d: issue and revoke work" test_moved
 t "usage errors exit 64" test_usage
+t "--help, help and a command's --help: usage, exit 0" test_help
 if [ -x "$GPD" ] && [ -x "$GP_CLIENT" ] && command -v sqlite3 >/dev/null &&
     command -v python3 >/dev/null; then
 	GPD=$(realpath "$GPD")

@@ -774,7 +774,7 @@ test_text_stored() {
 	raw lc-tamduong submit --id "$id" --set "activities.0.title=$SQL" \
 	    --set "activities.0.location=$FMT" \
 	    --set "activities.0.notes=Robert'); DELETE FROM audit;-- \" \\ %s" \
-	    --set "activities.1.title=😀 ‮ Tiếng Việt \\x00 \$(reboot)" \
+	    --set "activities.1.title=😀 Tiếng Việt \\x00 \$(reboot)" \
 	    --set "reporter.name=$FMT" --set "narrative.results=$SQL
 $FMT"
 	grep -q '^receipt ' "$W/out" || { fail "refused: $(cat "$W/out")"; return; }
@@ -791,7 +791,7 @@ $FMT"
 	want=$(hexof "'''Robert'); DELETE FROM audit;-- \" \\\\ %s'''.encode()")
 	got=$(q "select hex(notes) from activities where report_id = $rid and idx = 0")
 	[ "$got" = "$want" ] || { fail "notes stored as $got, sent $want"; return; }
-	want=$(hexof "'''😀 ‮ Tiếng Việt \\\\x00 \$(reboot)'''.encode()")
+	want=$(hexof "'''😀 Tiếng Việt \\\\x00 \$(reboot)'''.encode()")
 	got=$(q "select hex(title) from activities where report_id = $rid and idx = 1")
 	[ "$got" = "$want" ] || { fail "emoji title stored as $got, sent $want"; return; }
 	want=$(hexof "'''$SQL
@@ -814,7 +814,7 @@ r.pop('id', None)"
 	    and hex(reporter_name) = '$want'")" -ge 2 ] ||
 	    { fail "gp-client's report not stored byte-identical"; return; }
 	gpd_alive || { fail "gpd died"; return; }
-	note "SQL, format strings, quotes, emoji, U+202E: stored byte-identical (hex)"
+	note "SQL, format strings, quotes, emoji: stored byte-identical (hex)"
 }
 
 # A format string where the daemon prints it back: the unit (refused, 77)
@@ -932,6 +932,39 @@ info: session=999999 forged-line'
 	gpd_alive || { fail "gpd died"; return; }
 }
 
+# Invisible characters (zero width, bidi controls, tags) are refused by
+# field, naming the code point; text sent in decomposed form (NFD) is
+# stored in NFC, so that its precomposed twin is the same report.
+test_text_invisible_nfc() {
+	local before id=7c0a1f3e-2d8f-4c4a-8b62-3e2f1d4c5b12 want got rid
+	before=$(counts)
+	raw lc-tamduong submit --set "activities.0.title=abc$(printf '\342\200\256')fdp" \
+	    --set "activities.0.location=Tam$(printf '\342\200\213')Đường" \
+	    --set "narrative.results=x$(printf '\363\240\201\201')"
+	grep -q '^field activities\[0\]\.title: invisible character U+202E at byte 3' "$W/out" ||
+	    { fail "RLO not named: $(cat "$W/out")"; return; }
+	grep -q '^field activities\[0\]\.location: invisible character U+200B' "$W/out" ||
+	    { fail "ZWSP not named: $(cat "$W/out")"; return; }
+	grep -q '^field narrative\.results: invisible character U+E0041' "$W/out" ||
+	    { fail "tag not named: $(cat "$W/out")"; return; }
+	[ "$(counts)" = "$before" ] || { fail "database changed"; return; }
+
+	# "Hội nghị" with its marks decomposed, then precomposed, one id.
+	raw lc-tamduong submit --id "$id" \
+	    --set "activities.0.title=$(printf 'Ho\314\243\314\202i nghi\314\243')"
+	grep -q '^receipt [0-9]* [0-9a-f]* [0-9a-f-]* 0$' "$W/out" ||
+	    { fail "NFD refused: $(cat "$W/out")"; return; }
+	rid=$(q "select id from reports where submission_id = '$id'")
+	want=$(hexof "'Hội nghị'.encode()")
+	got=$(q "select hex(title) from activities where report_id = $rid and idx = 0")
+	[ "$got" = "$want" ] || { fail "stored as $got, want NFC $want"; return; }
+	raw lc-tamduong submit --id "$id" --set "activities.0.title=Hội nghị"
+	grep -q '^receipt [0-9]* [0-9a-f]* [0-9a-f-]* 1$' "$W/out" ||
+	    { fail "NFC twin not a duplicate: $(cat "$W/out")"; return; }
+	[ "$(q "select count(*) from reports where submission_id = '$id'")" = 1 ] ||
+	    { fail "two revisions stored"; return; }
+}
+
 section_text() {
 	gpd_alive || gpd_start "$W/gpd.conf" || exit 1
 	ht "text: SQL, format strings, emoji: stored byte-identical" test_text_stored
@@ -939,6 +972,7 @@ section_text() {
 	ht "text: over-long fields all named at once; at the limit stored" test_text_long
 	ht "text: invalid UTF-8, overlong, surrogates, controls, NUL: named" test_text_utf8
 	ht "text: newline in a refused unit: no forged log line" test_text_log_injection
+	ht "text: invisible characters named; NFD stored as NFC, its twin a duplicate" test_text_invisible_nfc
 }
 
 # ==========================================================================

@@ -231,9 +231,10 @@ while True:
 PY
 
 # A gp/1 server that answers every request with BUSY, retry_after N,
-# writing one line per request to LOG.
+# writing one line per request to LOG: "request BYTES report SHA256", the
+# SHA-256 of the report bytes the submit carried.
 cat > "$W/busy.py" <<'PY'
-import socket, ssl, struct, sys
+import hashlib, socket, ssl, struct, sys
 
 port, cert, key, ca, retry_after, log = sys.argv[1:7]
 log = open(log, "a", buffering=1)
@@ -251,6 +252,36 @@ def varint(n):
 
 def field(num, payload):
     return varint(num << 3 | 2) + varint(len(payload)) + payload
+
+def fields(buf):
+    """The length-delimited fields of a message: {number: bytes}."""
+    out, i = {}, 0
+    def rd():
+        nonlocal i
+        n = shift = 0
+        while True:
+            b = buf[i]
+            i += 1
+            n |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                return n
+    while i < len(buf):
+        k = rd()
+        if k & 7 == 0:
+            rd()
+        elif k & 7 == 2:
+            ln = rd()
+            out[k >> 3] = buf[i:i + ln]
+            i += ln
+        else:
+            break
+    return out
+
+def report_of(frame):
+    """Request.submit (10) .report (1), as sent."""
+    report = fields(fields(frame[4:]).get(10, b"")).get(1)
+    return hashlib.sha256(report).hexdigest() if report is not None else "-"
 
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)
@@ -275,7 +306,7 @@ while True:
             if not b:
                 break
             buf += b
-        log.write("request %d bytes\n" % len(buf))
+        log.write("request %d bytes report %s\n" % (len(buf), report_of(buf)))
         c.sendall(struct.pack(">I", len(answer)) + answer)
         c.close()
     except (ssl.SSLError, OSError) as e:
@@ -432,6 +463,33 @@ test_busy() {
 	[ "$n" = 2 ] || { fail "$n requests, want 2: $(cat "$W/busy.log")"; return; }
 	[ $((t1 - t0)) -ge 1000 ] || { fail "did not wait retry_after: $((t1 - t0)) ms"; return; }
 	outbox_rows | grep -q "^waiting $(id_of "$rev") 2$" || { fail "outbox: $(outbox_rows)"; return; }
+}
+
+# The report is packed once: every try, of submit and of flush, sends
+# the bytes the outbox keeps, and gpd's receipt is for those bytes.
+test_same_bytes_every_try() {
+	local bport rev id kept sent OUTBOX=$W/busy.db
+	rev=$(revision 4)
+	id=$(id_of "$rev")
+	kept=$(sqlite3 "$OUTBOX" "select hex(report) from entries where id = '$id'" |
+	    python3 -c 'import hashlib, sys
+print(hashlib.sha256(bytes.fromhex(sys.stdin.read().strip())).hexdigest())')
+	[ "$kept" = "$(sqlite3 "$OUTBOX" "select content_hash from entries where id = '$id'")" ] ||
+	    { fail "content_hash is not the SHA-256 of the bytes kept"; return; }
+	sent=$(sed -n 's/^request [0-9]* bytes report //p' "$W/busy.log" | sort -u)
+	[ "$sent" = "$kept" ] || { fail "submit's tries sent $sent, the outbox keeps $kept"; return; }
+	bport=$(free_port)
+	start_helper "$bport" "$W/busy.py" "$bport" "$W/pki/server.crt" \
+	    "$W/pki/server.key" "$W/pki/ca.crt" 0 "$W/busy3.log" ||
+	    { fail "busy server did not start"; return; }
+	gpc_at "$bport" lc-tamduong --retries 2 flush
+	[ "$RC" -eq 75 ] || { fail "flush: exit $RC, want 75: $(cat "$W/err")"; return; }
+	[ "$(grep -c "^request [0-9]* bytes report $kept\$" "$W/busy3.log")" = 3 ] ||
+	    { fail "flush's 3 tries: $(cat "$W/busy3.log"), want $kept"; return; }
+	gpc_at "$PORT" lc-tamduong flush
+	[ "$RC" -eq 0 ] || { fail "flush to gpd: exit $RC: $(cat "$W/err")"; return; }
+	[ "$(sqlite3 "$OUTBOX" "select report_sha256 from receipts where submission_id = '$id'")" = "$kept" ] ||
+	    { fail "gpd's receipt is not for the bytes kept"; return; }
 }
 
 test_busy_too_long() {
@@ -807,6 +865,7 @@ t "flush: a refusal stays in the outbox as failed until --retry" test_flush_refu
 t "two concurrent flushes: each report stored exactly once" test_concurrent_flush
 t "doctor against the running server: exit 0" test_doctor_up
 t "doctor reads the configuration file and names what is missing" test_doctor_config_file
+t "packed once: every try sends the bytes the outbox keeps" test_same_bytes_every_try
 t "systemd timer and service pass systemd-analyze verify" test_systemd_units
 
 if [ "$NFAIL" -gt 0 ]; then

@@ -23,7 +23,7 @@ LLVM_COV ?=	llvm-cov
 
 FUZZ_TARGETS =	fuzz_frame fuzz_request fuzz_report_json fuzz_config \
 		fuzz_units
-FUZZ_PKGS =	libprotobuf-c openssl jansson inih
+FUZZ_PKGS =	libprotobuf-c openssl jansson inih libutf8proc
 
 FUZZ_SAN =	-fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CPPFLAGS =	-D_GNU_SOURCE -Iproto -Idaemon -Itests/fuzz \
@@ -37,7 +37,7 @@ FUZZ_COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping
 
 # What each harness links, relative to the build directory.
 FUZZ_PROTO_O =	proto/gp.pb-c.o proto/report.o proto/wire.o proto/frame.o \
-		proto/period.o proto/validate.o
+		proto/period.o proto/validate.o proto/text.o
 FUZZ_CHECK_O =	tests/fuzz/check.o $(FUZZ_PROTO_O)
 FUZZ_O_fuzz_frame = tests/fuzz/fuzz_frame.o proto/frame.o
 FUZZ_O_fuzz_request = tests/fuzz/fuzz_request.o $(FUZZ_CHECK_O)

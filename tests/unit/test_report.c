@@ -156,6 +156,134 @@ test_hash_changes_with_any_figure(void **state)
 	report_free(r);
 }
 
+/* "Tọa đàm kỷ niệm" as typed with decomposed marks (Unikey's "Unicode
+ * tổ hợp"): ọ = o + dot below, à = a + grave, ỷ = y + hook, ệ = e + dot
+ * below + circumflex. */
+#define TOA_DAM_NFD	"To\xcc\xa3" "a da\xcc\x80m ky\xcc\x89 " \
+			"nie\xcc\xa3\xcc\x82m"
+#define TOA_DAM_NFC	"T\xe1\xbb\x8d" "a d\xc3\xa0m k\xe1\xbb\xb7 " \
+			"ni\xe1\xbb\x87m"
+
+/* The same report typed in NFD and in NFC is one report once
+ * normalised: the same canonical bytes, hash and derived id. */
+static void
+test_nfd_twin_same_report(void **state)
+{
+	struct report	*nfc = sample(), *nfd = sample();
+	uint8_t		 h1[32], h2[32];
+
+	(void)state;
+	free(nfc->activities[0].title);
+	nfc->activities[0].title = strdup(TOA_DAM_NFC);
+	free(nfd->activities[0].title);
+	nfd->activities[0].title = strdup(TOA_DAM_NFD);
+	free(nfd->reporter_name);
+	nfd->reporter_name = strdup("Lo\xcc\x80 Thi\xcc\xa3 Mai");
+	assert_int_equal(report_hash(nfc, h1), 0);
+	assert_int_equal(report_hash(nfd, h2), 0);
+	assert_memory_not_equal(h1, h2, 32);
+
+	assert_int_equal(report_normalize(nfd), 0);
+	assert_int_equal(report_normalize(nfc), 0);
+	assert_string_equal(nfd->activities[0].title, TOA_DAM_NFC);
+	assert_string_equal(nfd->reporter_name, "Lò Thị Mai");
+	assert_int_equal(report_hash(nfc, h1), 0);
+	assert_int_equal(report_hash(nfd, h2), 0);
+	assert_memory_equal(h1, h2, 32);
+	assert_int_equal(report_derive_id(nfc), 0);
+	assert_int_equal(report_derive_id(nfd), 0);
+	assert_string_equal(nfc->id, nfd->id);
+	report_free(nfc);
+	report_free(nfd);
+}
+
+/* What a peer sends is normalised on the way in (wire_report_copy: gpd
+ * stores and hashes NFC); canonical bytes read back stay as they were
+ * stored (report_unpack), so that old records still verify. */
+static void
+test_wire_normalises_peer_not_stored(void **state)
+{
+	struct report		*r = sample(), *back = NULL;
+	struct report_errors	 errs = { 0 };
+	Gp__Report		*pb;
+	const char		*errstr = NULL;
+	uint8_t			*buf, *buf2;
+	size_t			 len, len2;
+
+	(void)state;
+	free(r->activities[0].title);
+	r->activities[0].title = strdup(TOA_DAM_NFD);
+	assert_int_equal(report_pack(r, &buf, &len), 0);
+
+	assert_non_null(pb = gp__report__unpack(NULL, len, buf));
+	assert_int_equal(wire_report_copy(pb, &back, &errs), 0);
+	assert_string_equal(back->activities[0].title, TOA_DAM_NFC);
+	report_free(back);
+	back = NULL;
+	gp__report__free_unpacked(pb, NULL);
+
+	assert_int_equal(report_unpack(buf, len, &back, &errs, &errstr), 0);
+	assert_string_equal(back->activities[0].title, TOA_DAM_NFD);
+	assert_int_equal(report_pack(back, &buf2, &len2), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(buf, buf2, len);
+	free(buf);
+	free(buf2);
+	report_free(back);
+	report_free(r);
+}
+
+/* A submit framed around packed bytes is the frame protobuf-c makes of
+ * the same request, and carries the bytes as they are. */
+static void
+test_pack_submit_carries_bytes(void **state)
+{
+	struct report		*r = sample();
+	Gp__Request		 req = GP__REQUEST__INIT, *back;
+	Gp__SubmitRequest	 submit = GP__SUBMIT_REQUEST__INIT;
+	uint8_t			*bytes, *frame, *want, *repacked;
+	size_t			 len, flen, wlen, i;
+	uint32_t		 ids[] = { 1, 300, UINT32_MAX };
+
+	(void)state;
+	free(r->narrative[TEXT_RESULTS]);
+	/* Long enough that the lengths take more than one varint byte. */
+	assert_non_null(r->narrative[TEXT_RESULTS] = calloc(1, 20001));
+	memset(r->narrative[TEXT_RESULTS], 'x', 20000);
+	assert_int_equal(report_pack(r, &bytes, &len), 0);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		assert_int_equal(wire_pack_submit(ids[i], bytes, len, &frame,
+		    &flen), 0);
+		assert_non_null(submit.report = gp__report__unpack(NULL, len,
+		    bytes));
+		req.has_id = 1;
+		req.id = ids[i];
+		req.body_case = GP__REQUEST__BODY_SUBMIT;
+		req.submit = &submit;
+		assert_int_equal(wire_pack_request(&req, &want, &wlen), 0);
+		gp__report__free_unpacked(submit.report, NULL);
+		assert_int_equal(flen, wlen);
+		assert_memory_equal(frame, want, wlen);
+		/* The report's bytes end the frame, untouched. */
+		assert_memory_equal(frame + flen - len, bytes, len);
+		assert_non_null(back = gp__request__unpack(NULL, flen - 4,
+		    frame + 4));
+		assert_int_equal(back->id, ids[i]);
+		assert_int_equal(back->body_case, GP__REQUEST__BODY_SUBMIT);
+		assert_int_equal(gp__report__get_packed_size(
+		    back->submit->report), len);
+		assert_non_null(repacked = malloc(len));
+		gp__report__pack(back->submit->report, repacked);
+		assert_memory_equal(repacked, bytes, len);
+		free(repacked);
+		gp__request__free_unpacked(back, NULL);
+		free(frame);
+		free(want);
+	}
+	free(bytes);
+	report_free(r);
+}
+
 static void
 test_errors_cap_and_labels(void **state)
 {
@@ -236,6 +364,9 @@ main(void)
 		cmocka_unit_test(test_garbage_is_not_a_report),
 		cmocka_unit_test(test_derived_id_depends_on_content_only),
 		cmocka_unit_test(test_hash_changes_with_any_figure),
+		cmocka_unit_test(test_nfd_twin_same_report),
+		cmocka_unit_test(test_pack_submit_carries_bytes),
+		cmocka_unit_test(test_wire_normalises_peer_not_stored),
 		cmocka_unit_test(test_errors_cap_and_labels),
 		cmocka_unit_test(test_request_budget),
 	};

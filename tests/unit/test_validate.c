@@ -645,6 +645,31 @@ test_texts(void **state)
 	assert_only_error(f, "activities[0].notes", "control character");
 	set(&a->notes, "\xc3\x28");
 	assert_only_error(f, "activities[0].notes", "invalid UTF-8 at byte 0");
+
+	/* Invisible characters hide or reorder what a reader sees: a zero
+	 * width space, a right-to-left override, an isolate, a tag, a line
+	 * separator. Named with the code point, in every kind of field. */
+	set(&a->notes, NULL);
+	set(&a->title, "Hội\xe2\x80\x8b thi");
+	assert_only_error(f, "activities[0].title",
+	    "invisible character U+200B at byte 5; delete it");
+	set(&a->title, "Hội thi");
+	set(&a->location, "abc\xe2\x80\xae" "fdp");
+	assert_only_error(f, "activities[0].location",
+	    "invisible character U+202E at byte 3");
+	set(&a->location, NULL);
+	set(&a->notes, "Dòng một\n\xe2\x81\xa6" "x\xe2\x81\xa9");
+	assert_only_error(f, "activities[0].notes",
+	    "invisible character U+2066 at byte 12");
+	set(&a->notes, "x\xf3\xa0\x81\x81");
+	assert_only_error(f, "activities[0].notes",
+	    "invisible character U+E0041 at byte 1");
+	set(&a->notes, "x\xe2\x80\xa8y");
+	assert_only_error(f, "activities[0].notes",
+	    "invisible character U+2028 at byte 1");
+	set(&a->notes, NULL);
+	set(&f->r->reporter_name, "\xef\xbb\xbfLò Thị Mai");
+	assert_only_error(f, "reporter.name", "invisible character U+FEFF");
 }
 
 static void

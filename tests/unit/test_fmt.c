@@ -1,6 +1,7 @@
 /*
- * Unit tests for client/table.c: display width of Vietnamese text in
- * precomposed and decomposed form, alignment, truncation and CSV.
+ * Unit tests for client/fmt.c: display width of Vietnamese text in
+ * precomposed and decomposed form and of CJK, alignment, truncation,
+ * safe text and JSON text, and CSV.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +13,9 @@
 
 #include <cmocka.h>
 
-#include "table.h"
+#include <jansson.h>
+
+#include "fmt.h"
 
 /* "Đường" (Đ ư ờ n g), precomposed (NFC) and decomposed (NFD: ư is u +
  * U+031B horn, ờ is o + horn + U+0300 grave; Đ has no decomposition). */
@@ -52,7 +55,7 @@ put(const char *s, size_t width, int align)
 	struct capture	c;
 
 	capture_open(&c);
-	table_put(c.f, s, width, align);
+	fmt_put(c.f, s, width, align);
 	return capture_close(&c);
 }
 
@@ -67,85 +70,39 @@ assert_put(const char *s, size_t width, int align, const char *want)
 }
 
 static void
-test_decode(void **state)
-{
-	uint32_t	cp = 0;
-
-	(void)state;
-	assert_int_equal(table_utf8_decode("a", &cp), 1);
-	assert_int_equal(cp, 'a');
-	assert_int_equal(table_utf8_decode("\xc4\x90", &cp), 2);
-	assert_int_equal(cp, 0x110);
-	assert_int_equal(table_utf8_decode("\xe1\xbb\x9d", &cp), 3);
-	assert_int_equal(cp, 0x1edd);
-	assert_int_equal(table_utf8_decode("\xf0\x9f\x98\x80", &cp), 4);
-	assert_int_equal(cp, 0x1f600);
-	/* Overlong, surrogate, past U+10FFFF, stray continuation, cut. */
-	assert_int_equal(table_utf8_decode("\xc0\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xe0\x80\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xed\xa0\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xf4\x90\x80\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\x80", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xe1\xbb", &cp), 0);
-	assert_int_equal(table_utf8_decode("\xff", &cp), 0);
-}
-
-static void
-test_char_width(void **state)
-{
-	(void)state;
-	assert_int_equal(table_char_width('a'), 1);
-	assert_int_equal(table_char_width(0x110), 1);	/* Đ */
-	assert_int_equal(table_char_width(0x1edd), 1);	/* ờ */
-	assert_int_equal(table_char_width(0x0300), 0);	/* grave */
-	assert_int_equal(table_char_width(0x031b), 0);	/* horn */
-	assert_int_equal(table_char_width(0x036f), 0);
-	assert_int_equal(table_char_width(0x0370), 1);
-	assert_int_equal(table_char_width(0x1ab0), 0);
-	assert_int_equal(table_char_width(0x1dc0), 0);
-	assert_int_equal(table_char_width(0x20d0), 0);
-	assert_int_equal(table_char_width(0xfe20), 0);
-	assert_int_equal(table_char_width(0x4e00), 2);	/* CJK */
-	assert_int_equal(table_char_width(0xac00), 2);	/* Hangul */
-	assert_int_equal(table_char_width(0xff21), 2);	/* fullwidth A */
-	assert_int_equal(table_char_width(0x1f600), 2);	/* emoji */
-	assert_int_equal(table_char_width(0x2026), 1);	/* … */
-}
-
-static void
 test_width_vietnamese(void **state)
 {
 	(void)state;
 	assert_int_equal(strlen(DUONG_NFC), 9);
 	assert_int_equal(strlen(DUONG_NFD), 12);
-	assert_int_equal(table_width(DUONG_NFC), 5);
-	assert_int_equal(table_width(DUONG_NFD), 5);
-	assert_int_equal(table_width(NGUYEN_THI), 10);
-	assert_int_equal(table_width(NGUYEN_NFD), 6);
-	assert_int_equal(table_width("LĐLĐ huyện Tam Đường"), 20);
-	assert_int_equal(table_width("Công đoàn ngành Giáo dục"), 24);
-	assert_int_equal(table_width(""), 0);
-	assert_int_equal(table_width(NULL), 0);
-	assert_int_equal(table_width("\xe6\xbc\xa2\xe5\xad\x97"), 4);
+	assert_int_equal(fmt_width(DUONG_NFC), 5);
+	assert_int_equal(fmt_width(DUONG_NFD), 5);
+	assert_int_equal(fmt_width(NGUYEN_THI), 10);
+	assert_int_equal(fmt_width(NGUYEN_NFD), 6);
+	assert_int_equal(fmt_width("LĐLĐ huyện Tam Đường"), 20);
+	assert_int_equal(fmt_width("Công đoàn ngành Giáo dục"), 24);
+	assert_int_equal(fmt_width(""), 0);
+	assert_int_equal(fmt_width(NULL), 0);
+	assert_int_equal(fmt_width("\xe6\xbc\xa2\xe5\xad\x97"), 4);
 	/* Shown as '?': one cell each. */
-	assert_int_equal(table_width("a\xff" "b"), 3);
-	assert_int_equal(table_width("a\x1b" "b"), 3);
+	assert_int_equal(fmt_width("a\xff" "b"), 3);
+	assert_int_equal(fmt_width("a\x1b" "b"), 3);
 }
 
 static void
 test_pad_left_right(void **state)
 {
 	(void)state;
-	assert_put(DUONG_NFC, 8, TABLE_LEFT, DUONG_NFC "   ");
-	assert_put(DUONG_NFD, 8, TABLE_LEFT, DUONG_NFD "   ");
-	assert_put(DUONG_NFC, 8, TABLE_RIGHT, "   " DUONG_NFC);
-	assert_put(DUONG_NFD, 8, TABLE_RIGHT, "   " DUONG_NFD);
-	assert_put("42", 6, TABLE_RIGHT, "    42");
-	assert_put("42", 2, TABLE_RIGHT, "42");
-	assert_put(NULL, 3, TABLE_LEFT, "   ");
-	assert_put(DUONG_NFC, 5, TABLE_LEFT, DUONG_NFC);
+	assert_put(DUONG_NFC, 8, FMT_LEFT, DUONG_NFC "   ");
+	assert_put(DUONG_NFD, 8, FMT_LEFT, DUONG_NFD "   ");
+	assert_put(DUONG_NFC, 8, FMT_RIGHT, "   " DUONG_NFC);
+	assert_put(DUONG_NFD, 8, FMT_RIGHT, "   " DUONG_NFD);
+	assert_put("42", 6, FMT_RIGHT, "    42");
+	assert_put("42", 2, FMT_RIGHT, "42");
+	assert_put(NULL, 3, FMT_LEFT, "   ");
+	assert_put(DUONG_NFC, 5, FMT_LEFT, DUONG_NFC);
 	/* Unbounded: whole, no padding. */
-	assert_put(NGUYEN_THI, 0, TABLE_LEFT, NGUYEN_THI);
+	assert_put(NGUYEN_THI, 0, FMT_LEFT, NGUYEN_THI);
 }
 
 static void
@@ -153,34 +110,85 @@ test_truncate(void **state)
 {
 	(void)state;
 	/* Cut to width - 1 cells and the ellipsis. */
-	assert_put(NGUYEN_THI, 8, TABLE_LEFT, "Nguy\xe1\xbb\x85n " ELLIPSIS);
-	assert_put(NGUYEN_THI, 9, TABLE_RIGHT, "Nguy\xe1\xbb\x85n T" ELLIPSIS);
-	assert_put(DUONG_NFC, 3, TABLE_LEFT, "\xc4\x90\xc6\xb0" ELLIPSIS);
+	assert_put(NGUYEN_THI, 8, FMT_LEFT, "Nguy\xe1\xbb\x85n " ELLIPSIS);
+	assert_put(NGUYEN_THI, 9, FMT_RIGHT, "Nguy\xe1\xbb\x85n T" ELLIPSIS);
+	assert_put(DUONG_NFC, 3, FMT_LEFT, "\xc4\x90\xc6\xb0" ELLIPSIS);
 	/* Decomposed: the horn stays on its u, the tone marks on their o. */
-	assert_put(DUONG_NFD, 3, TABLE_LEFT, "\xc4\x90u\xcc\x9b" ELLIPSIS);
-	assert_put(DUONG_NFD, 4, TABLE_LEFT,
+	assert_put(DUONG_NFD, 3, FMT_LEFT, "\xc4\x90u\xcc\x9b" ELLIPSIS);
+	assert_put(DUONG_NFD, 4, FMT_LEFT,
 	    "\xc4\x90u\xcc\x9bo\xcc\x9b\xcc\x80" ELLIPSIS);
-	assert_put(NGUYEN_NFD, 5, TABLE_LEFT, "Nguy" ELLIPSIS);
-	assert_put(NGUYEN_NFD " Th", 6, TABLE_LEFT,
+	assert_put(NGUYEN_NFD, 5, FMT_LEFT, "Nguy" ELLIPSIS);
+	assert_put(NGUYEN_NFD " Th", 6, FMT_LEFT,
 	    "Nguye\xcc\x82\xcc\x83" ELLIPSIS);
-	assert_put(NGUYEN_NFD, 6, TABLE_LEFT, NGUYEN_NFD);
+	assert_put(NGUYEN_NFD, 6, FMT_LEFT, NGUYEN_NFD);
 	/* A wide letter that would straddle the edge leaves a space. */
-	assert_put("\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2", 4, TABLE_LEFT,
+	assert_put("\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2", 4, FMT_LEFT,
 	    "\xe6\xbc\xa2" ELLIPSIS " ");
-	assert_put("abc", 1, TABLE_LEFT, ELLIPSIS);
-	assert_put("ab", 1, TABLE_LEFT, ELLIPSIS);
+	assert_put("abc", 1, FMT_LEFT, ELLIPSIS);
+	assert_put("ab", 1, FMT_LEFT, ELLIPSIS);
 }
 
 static void
 test_unsafe_text(void **state)
 {
 	(void)state;
-	assert_put("a\x1b[31mb", 0, TABLE_LEFT, "a?[31mb");
-	assert_put("a\nb\tc", 6, TABLE_LEFT, "a?b?c ");
-	assert_put("x\xff" "y", 0, TABLE_LEFT, "x?y");
-	assert_put("\xc2\x9b" "1m", 0, TABLE_LEFT, "?1m");	/* C1 CSI */
-	assert_put("a\xe2\x80\xae" "b", 0, TABLE_LEFT, "a?b");	/* RLO */
-	assert_put("\xe1\xbb", 0, TABLE_LEFT, "??");
+	assert_put("a\x1b[31mb", 0, FMT_LEFT, "a?[31mb");
+	assert_put("a\nb\tc", 6, FMT_LEFT, "a?b?c ");
+	assert_put("x\xff" "y", 0, FMT_LEFT, "x?y");
+	assert_put("\xc2\x9b" "1m", 0, FMT_LEFT, "?1m");	/* C1 CSI */
+	assert_put("a\xe2\x80\xae" "b", 0, FMT_LEFT, "a?b");	/* RLO */
+	assert_put("\xe1\xbb", 0, FMT_LEFT, "??");
+	/* Invisible characters: zero width space, isolates, a tag, BOM. */
+	assert_put("Tam\xe2\x80\x8b" "Đường", 0, FMT_LEFT, "Tam?Đường");
+	assert_put("\xe2\x81\xa7" "x\xe2\x81\xa9", 0, FMT_LEFT, "?x?");
+	assert_put("x\xf3\xa0\x81\x81", 0, FMT_LEFT, "x?");
+	assert_put("\xef\xbb\xbfok", 4, FMT_RIGHT, " ?ok");
+}
+
+/* CJK and fullwidth letters take two cells; a table lines them up with
+ * Vietnamese and cuts before a wide letter that would straddle. */
+static void
+test_width_cjk(void **state)
+{
+	(void)state;
+	assert_int_equal(fmt_width("\xe8\xb6\x8a\xe5\x8d\x97"), 4);
+	assert_int_equal(fmt_width("\xea\xb0\x80\xeb\x82\x98"), 4);
+	assert_int_equal(fmt_width("\xef\xbc\xa1" "B"), 3);
+	assert_put("\xe8\xb6\x8a\xe5\x8d\x97", 6, FMT_LEFT,
+	    "\xe8\xb6\x8a\xe5\x8d\x97  ");
+	assert_put("\xe8\xb6\x8a\xe5\x8d\x97", 6, FMT_RIGHT,
+	    "  \xe8\xb6\x8a\xe5\x8d\x97");
+	/* 3 cells: one wide letter and the ellipsis; no room for half. */
+	assert_put("\xe8\xb6\x8a\xe5\x8d\x97" "x", 3, FMT_LEFT,
+	    "\xe8\xb6\x8a" ELLIPSIS);
+	assert_put("\xe8\xb6\x8a\xe5\x8d\x97" "x", 4, FMT_LEFT,
+	    "\xe8\xb6\x8a" ELLIPSIS " ");
+}
+
+static void
+test_line_and_json(void **state)
+{
+	struct capture	 c;
+	json_t		*j;
+	char		*out;
+
+	(void)state;
+	capture_open(&c);
+	fmt_line(c.f, "unit %s: %d", "lc-\x1b[2Jx\xe2\x80\xae", 7);
+	fmt_paragraph(c.f, "  ", "một\r\nhai\x07\nba");
+	out = capture_close(&c);
+	assert_string_equal(out, "unit lc-?[2Jx?: 7\n  một\n  hai?\n  ba\n");
+	free(out);
+
+	assert_true(json_is_null(j = fmt_json_text(NULL)));
+	json_decref(j);
+	assert_non_null(j = fmt_json_text(DUONG_NFD));
+	assert_string_equal(json_string_value(j), DUONG_NFD);
+	json_decref(j);
+	/* Not UTF-8: cleaned, not refused. */
+	assert_non_null(j = fmt_json_text("a\xff" "b\r\n"));
+	assert_string_equal(json_string_value(j), "a?b\n");
+	json_decref(j);
 }
 
 static void
@@ -202,7 +210,7 @@ test_clean(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_non_null(got = table_clean(cases[i].in));
+		assert_non_null(got = fmt_clean(cases[i].in));
 		assert_string_equal(got, cases[i].want);
 		free(got);
 	}
@@ -222,34 +230,34 @@ bar_columns(const char *line, size_t *cols, size_t max, size_t *n)
 		assert_true((size_t)(p - line) < sizeof(buf));
 		memcpy(buf, line, (size_t)(p - line));
 		buf[p - line] = '\0';
-		cols[(*n)++] = table_width(buf);
+		cols[(*n)++] = fmt_width(buf);
 	}
 }
 
 static void
 test_rows_line_up(void **state)
 {
-	static const struct table_column cols[] = {
-		{ "unit", 12, TABLE_LEFT },
-		{ "|name", 14, TABLE_LEFT },
-		{ "women", 7, TABLE_RIGHT },
-		{ "|end", 0, TABLE_LEFT }
+	static const struct fmt_column cols[] = {
+		{ "unit", 12, FMT_LEFT },
+		{ "|name", 14, FMT_LEFT },
+		{ "women", 7, FMT_RIGHT },
+		{ "|end", 0, FMT_LEFT }
 	};
 	const char	*rows[][4] = {
 		{ "lc-tamduong", "|" DUONG_NFC, "12", "|x" },
 		{ "lc-sinho", "|" DUONG_NFD, "3456", "|y" },
 		{ "lc-nganh-giaoduc", "|Công đoàn ngành Giáo dục", "7", "|z" }
 	};
-	struct table	 t;
+	struct fmt_table	 t;
 	struct capture	 c;
 	char		*out, *line, *save = NULL;
 	size_t		 want[2], got[2], n, i, lines = 0;
 
 	(void)state;
 	capture_open(&c);
-	table_init(&t, c.f, cols, 4, 0);
+	fmt_table_init(&t, c.f, cols, 4, 0);
 	for (i = 0; i < 3; i++)
-		assert_int_equal(table_row(&t, rows[i]), 0);
+		assert_int_equal(fmt_table_row(&t, rows[i]), 0);
 	out = capture_close(&c);
 
 	for (line = strtok_r(out, "\n", &save); line != NULL;
@@ -283,7 +291,7 @@ test_csv_quoting(void **state)
 
 	(void)state;
 	capture_open(&c);
-	table_csv_record(c.f, fields, sizeof(fields) / sizeof(fields[0]));
+	fmt_csv_record(c.f, fields, sizeof(fields) / sizeof(fields[0]));
 	out = capture_close(&c);
 	assert_string_equal(out, "plain,\"a,b\",\"say \"\"hi\"\"\","
 	    "\"two\nlines\",\"cr\rhere\",,,'=1+2,\"'-5, x\",'@SUM(A1),'+1,"
@@ -294,22 +302,22 @@ test_csv_quoting(void **state)
 static void
 test_csv_table(void **state)
 {
-	static const struct table_column cols[] = {
-		{ "unit", 4, TABLE_LEFT },
-		{ "name", 3, TABLE_LEFT },
-		{ "women", 2, TABLE_RIGHT }
+	static const struct fmt_column cols[] = {
+		{ "unit", 4, FMT_LEFT },
+		{ "name", 3, FMT_LEFT },
+		{ "women", 2, FMT_RIGHT }
 	};
 	const char	*row[] = { "lc-tamduong",
 	    "LĐLĐ huyện Tam Đường, Lai Châu", "1088" };
-	struct table	 t;
+	struct fmt_table	 t;
 	struct capture	 c;
 	char		*out;
 
 	(void)state;
 	capture_open(&c);
-	table_init(&t, c.f, cols, 3, TABLE_CSV | TABLE_CSV_BOM);
-	assert_int_equal(table_row(&t, row), 0);
-	table_header(&t);	/* once only */
+	fmt_table_init(&t, c.f, cols, 3, FMT_CSV | FMT_CSV_BOM);
+	assert_int_equal(fmt_table_row(&t, row), 0);
+	fmt_table_header(&t);	/* once only */
 	out = capture_close(&c);
 	/* Whole cells, never cut, never padded. */
 	assert_string_equal(out, "\xef\xbb\xbfunit,name,women\r\n"
@@ -320,18 +328,18 @@ test_csv_table(void **state)
 static void
 test_header_only(void **state)
 {
-	static const struct table_column cols[] = {
-		{ "unit", 6, TABLE_LEFT },
-		{ "n", 3, TABLE_RIGHT }
+	static const struct fmt_column cols[] = {
+		{ "unit", 6, FMT_LEFT },
+		{ "n", 3, FMT_RIGHT }
 	};
-	struct table	 t;
+	struct fmt_table	 t;
 	struct capture	 c;
 	char		*out;
 
 	(void)state;
 	capture_open(&c);
-	table_init(&t, c.f, cols, 2, 0);
-	table_header(&t);
+	fmt_table_init(&t, c.f, cols, 2, 0);
+	fmt_table_header(&t);
 	out = capture_close(&c);
 	assert_string_equal(out, "unit      n\n");
 	free(out);
@@ -340,24 +348,24 @@ test_header_only(void **state)
 static void
 test_trailing_empty(void **state)
 {
-	static const struct table_column cols[] = {
-		{ "a", 4, TABLE_LEFT },
-		{ "b", 4, TABLE_RIGHT },
-		{ "c", 4, TABLE_LEFT }
+	static const struct fmt_column cols[] = {
+		{ "a", 4, FMT_LEFT },
+		{ "b", 4, FMT_RIGHT },
+		{ "c", 4, FMT_LEFT }
 	};
 	const char	*first[] = { "x", "", "" };
 	const char	*middle[] = { "x", "", "z" };
 	const char	*right[] = { "x", "7", NULL };
-	struct table	 t;
+	struct fmt_table	 t;
 	struct capture	 c;
 	char		*out;
 
 	(void)state;
 	capture_open(&c);
-	table_init(&t, c.f, cols, 3, 0);
-	table_row(&t, first);
-	table_row(&t, middle);
-	table_row(&t, right);
+	fmt_table_init(&t, c.f, cols, 3, 0);
+	fmt_table_row(&t, first);
+	fmt_table_row(&t, middle);
+	fmt_table_row(&t, right);
 	out = capture_close(&c);
 	assert_string_equal(out, "a        b  c\n"
 	    "x\n"
@@ -370,13 +378,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decode),
-		cmocka_unit_test(test_char_width),
 		cmocka_unit_test(test_width_vietnamese),
 		cmocka_unit_test(test_pad_left_right),
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_unsafe_text),
 		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_width_cjk),
+		cmocka_unit_test(test_line_and_json),
 		cmocka_unit_test(test_rows_line_up),
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_csv_table),

@@ -1,0 +1,231 @@
+/*
+ * export, lock and unlock (admin.h): a period's activity rows written to
+ * a file as they arrive, and a period closed to new revisions or opened
+ * again.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <jansson.h>
+
+#include "export.h"
+#include "admin.h"
+
+static int
+admin_export_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__ExportResponse	*e = resp->export;
+	char				*cause = NULL;
+	size_t				 i;
+	int				 status;
+
+	(void)last;
+	for (i = 0; i < e->n_rows; i++) {
+		if (export_row(a->export, e->rows[i], &cause) == -1) {
+			status = admin_fail(a, EX_IOERR, "%s", cause != NULL ?
+			    cause : "out of memory");
+			free(cause);
+			return status;
+		}
+	}
+	return 0;
+}
+
+static int
+admin_export_summary_frame(struct admin *a, const Gp__Response *resp,
+    int last)
+{
+	char	*cause = NULL;
+	int	 status;
+
+	if (export_summary(a->export, resp->summary, last, &cause) == -1) {
+		status = admin_fail(a, EX_IOERR, "%s", cause != NULL ? cause :
+		    "out of memory");
+		free(cause);
+		return status;
+	}
+	return 0;
+}
+
+static int
+admin_export(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		 req;
+	Gp__ExportRequest	 exp = GP__EXPORT_REQUEST__INIT;
+	Gp__SummaryRequest	 summary = GP__SUMMARY_REQUEST__INIT;
+	const char		*period, *fmtname, *output;
+	char			*cause = NULL;
+	json_t			*o;
+	int			 status, format;
+
+	if ((status = admin_period(a, args->operands[0])) != 0)
+		return status;
+	period = args->operands[0];
+	fmtname = cmd_value(args, "format");
+	output = cmd_value(args, "output");
+	if (export_format_parse(fmtname, &format) == -1)
+		return admin_fail(a, EX_USAGE, "bad --format '%s': give csv, "
+		    "json or xlsx", fmtname);
+	if (format == EXPORT_XLSX && strcmp(output, "-") == 0)
+		return admin_fail(a, EX_USAGE, "an xlsx file cannot go to "
+		    "standard output: give -o FILE");
+
+	if ((status = admin_connect(a)) != 0)
+		return status;
+	if ((a->export = export_open(format, output, period,
+	    &cause)) == NULL) {
+		status = admin_fail(a, EX_CANTCREAT, "%s", cause != NULL ?
+		    cause : "out of memory");
+		free(cause);
+		return status;
+	}
+	/* Standard output now carries the export itself. */
+	if (strcmp(output, "-") == 0)
+		a->started = 1;
+
+	exp.period = (char *)(uintptr_t)period;
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_EXPORT);
+	req.export = &exp;
+	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_EXPORT,
+	    "activity rows", admin_export_frame, NULL)) != 0)
+		return status;
+	if (export_wants_summary(a->export)) {
+		summary.period = (char *)(uintptr_t)period;
+		summary.by = (char *)(uintptr_t)"area";
+		admin_request(&req, ADMIN_SUMMARY_ID,
+		    GP__REQUEST__BODY_SUMMARY);
+		req.summary = &summary;
+		if ((status = admin_exchange(a, &req,
+		    GP__RESPONSE__BODY_SUMMARY, "a summary",
+		    admin_export_summary_frame, NULL)) != 0)
+			return status;
+	}
+	if (export_close(a->export, &cause) == -1) {
+		status = admin_fail(a, EX_IOERR, "%s", cause != NULL ? cause :
+		    "out of memory");
+		free(cause);
+		return status;
+	}
+	if (strcmp(output, "-") == 0)
+		return EX_OK;
+	if (a->json) {
+		o = json_pack("{s:s, s:s, s:o, s:s, s:I}", "status", "ok",
+		    "period", period, "file", fmt_json_text(output),
+		    "format", fmtname,
+		    "rows", (json_int_t)export_nrows(a->export));
+		if (o == NULL)
+			return admin_fail(a, EX_OSERR, "out of memory");
+		admin_json_dump(o);
+		json_decref(o);
+		fputc('\n', stdout);
+	} else
+		fmt_line(stdout, "wrote %zu activit%s of %s to %s",
+		    export_nrows(a->export),
+		    export_nrows(a->export) == 1 ? "y" : "ies", period,
+		    output);
+	return admin_out(a);
+}
+
+
+static int
+admin_lock_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__LockResponse	*l = resp->lock;
+	const char		*period = l->period != NULL ? l->period :
+				    a->period;
+	json_t			*o;
+
+	(void)last;
+	if (a->json) {
+		if ((o = json_pack("{s:o, s:b, s:b}", "period",
+		    fmt_json_text(period), "locked", l->locked ? 1 : 0,
+		    "changed", l->changed ? 1 : 0)) == NULL)
+			return admin_fail(a, EX_OSERR, "out of memory");
+		admin_json_dump(o);
+		json_decref(o);
+		fputc('\n', stdout);
+	} else if (l->changed)
+		fmt_line(stdout, "%s %s: %s", l->locked ? "locked" : "unlocked",
+		    period, l->locked ? "no new revisions are accepted" :
+		    "revisions are accepted again");
+	else
+		fmt_line(stdout, "%s was already %s", period, l->locked ? "locked" :
+		    "unlocked");
+	return admin_out(a);
+}
+
+static int
+admin_lock(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		req;
+	Gp__LockRequest		lock = GP__LOCK_REQUEST__INIT;
+	int			status;
+
+	if ((status = admin_period(a, args->operands[0])) != 0)
+		return status;
+	a->period = args->operands[0];
+	lock.period = args->operands[0];
+	lock.has_lock = 1;
+	lock.lock = strcmp(a->name, "lock") == 0;
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_LOCK);
+	req.lock = &lock;
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_LOCK,
+	    "a lock state", admin_lock_frame, NULL);
+}
+
+
+static int
+admin_export_exec(struct client *cl, const struct cmd_args *args)
+{
+	return admin_run(cl, args, admin_export);
+}
+
+static int
+admin_lock_exec(struct client *cl, const struct cmd_args *args)
+{
+	return admin_run(cl, args, admin_lock);
+}
+
+const struct cmd_entry cmd_export_entry = {
+	"export", "PERIOD", 1, 1,
+	"write the activity rows as csv, json or xlsx",
+	"Write every activity of the latest revisions for PERIOD to FILE, as "
+	"they arrive:\ncsv (UTF-8 with a byte order mark, for Excel), json, "
+	"or xlsx with a second\nsheet of totals by area. FILE appears only "
+	"once complete. For administrators.",
+	"gp-client export 2022-H1 --format xlsx -o bao-cao-2022-H1.xlsx",
+	{
+		{ "format", 'f', "FORMAT", 1, "csv, json or xlsx" },
+		{ "output", 'o', "FILE", 1, "the file to write (- is standard "
+		    "output, not for xlsx)" },
+		{ NULL, 0, NULL, 0, NULL }
+	},
+	CMD_CONNECT | CMD_JSON | CMD_PERIOD,
+	admin_export_exec
+};
+
+const struct cmd_entry cmd_lock_entry = {
+	"lock", "PERIOD", 1, 1,
+	"refuse new revisions for a period",
+	"Lock PERIOD: the server refuses new revisions for it (a report "
+	"already stored\nis still answered as a duplicate). For "
+	"administrators.",
+	"gp-client lock 2022-H1",
+	{ { NULL, 0, NULL, 0, NULL } },
+	CMD_CONNECT | CMD_JSON | CMD_PERIOD,
+	admin_lock_exec
+};
+
+const struct cmd_entry cmd_unlock_entry = {
+	"unlock", "PERIOD", 1, 1,
+	"accept revisions for a period again",
+	"Unlock PERIOD: the server accepts new revisions for it again. For "
+	"administrators.",
+	"gp-client unlock 2022-H1",
+	{ { NULL, 0, NULL, 0, NULL } },
+	CMD_CONNECT | CMD_JSON | CMD_PERIOD,
+	admin_lock_exec
+};

@@ -1,0 +1,242 @@
+/*
+ * history (admin.h): every revision of a unit's report for a period, and
+ * what changed in its figures from one to the next.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "admin.h"
+
+static const struct fmt_column admin_history_columns[] = {
+	{ "revision", 0, FMT_RIGHT },
+	{ "receipt", 0, FMT_LEFT },
+	{ "received_at", 0, FMT_LEFT },
+	{ "status", 0, FMT_LEFT },
+	{ "cert_cn", 0, FMT_LEFT },
+	{ "cert_fingerprint", 0, FMT_LEFT },
+	{ "activities", 0, FMT_RIGHT },
+	{ "sessions", 0, FMT_RIGHT },
+	{ "participants", 0, FMT_RIGHT },
+	{ "female", 0, FMT_RIGHT },
+	{ "changes", 0, FMT_LEFT }
+};
+
+static void
+admin_figures_of(const Gp__ReportRow *r, struct admin_figures *f)
+{
+	size_t	i;
+
+	memset(f, 0, sizeof(*f));
+	f->activities = r->activities;
+	f->sessions = r->sessions;
+	f->participants = r->participants;
+	f->female = r->female;
+	for (i = 0; i < r->n_indicators; i++) {
+		if (r->indicators[i]->code == IND_UNSET ||
+		    r->indicators[i]->code >= IND_COUNT)
+			continue;
+		f->total[r->indicators[i]->code] = r->indicators[i]->total;
+		f->women[r->indicators[i]->code] = r->indicators[i]->female;
+	}
+}
+
+/* Appends one change to the text list and the JSON array. */
+static int
+admin_change(const char *field, const char *shown, uint64_t from,
+    uint64_t to, char **text, json_t *changes)
+{
+	char		*s;
+	long long	 delta = (long long)to - (long long)from;
+
+	if (from == to)
+		return 0;
+	if (asprintf(&s, "%s%s%s %" PRIu64 " → %" PRIu64 " (%+lld)",
+	    *text != NULL ? *text : "", *text != NULL ? "; " : "", shown, from,
+	    to, delta) == -1)
+		return -1;
+	free(*text);
+	*text = s;
+	if (changes != NULL && json_array_append_new(changes,
+	    json_pack("{s:s, s:I, s:I, s:I}", "field", field,
+	    "from", (json_int_t)from, "to", (json_int_t)to,
+	    "delta", (json_int_t)delta)) == -1)
+		return -1;
+	return 0;
+}
+
+/* What changed from prev to cur: "participants 448 → 478 (+30); ...",
+ * NULL when nothing did (or out of memory: *nomem). */
+static char *
+admin_changes(const struct admin_figures *prev,
+    const struct admin_figures *cur, json_t *changes, int *nomem)
+{
+	char		*text = NULL, field[64], shown[64];
+	const char	*id;
+	size_t		 i;
+	int		 rv = 0;
+
+	rv |= admin_change("activities", "activities", prev->activities,
+	    cur->activities, &text, changes);
+	rv |= admin_change("sessions", "sessions", prev->sessions,
+	    cur->sessions, &text, changes);
+	rv |= admin_change("participants", "participants",
+	    prev->participants, cur->participants, &text, changes);
+	rv |= admin_change("female", "women", prev->female, cur->female,
+	    &text, changes);
+	for (i = 1; i < IND_COUNT; i++) {
+		id = report_label_id(report_indicators, IND_COUNT, (uint32_t)i);
+		snprintf(field, sizeof(field), "%s.total", id);
+		rv |= admin_change(field, id, prev->total[i], cur->total[i],
+		    &text, changes);
+		snprintf(field, sizeof(field), "%s.female", id);
+		snprintf(shown, sizeof(shown), "%s women", id);
+		rv |= admin_change(field, shown, prev->women[i],
+		    cur->women[i], &text, changes);
+	}
+	*nomem = rv != 0;
+	return text;
+}
+
+static int
+admin_history_row(struct admin *a, const Gp__ReportRow *r)
+{
+	struct admin_figures	 cur;
+	json_t			*o = NULL, *changes = NULL;
+	char			*text = NULL, when[24], late[48], fp[32];
+	char			 rev[16], acts[24], sessions[24], people[24];
+	char			 women[24];
+	const char		*cells[11];
+	int			 nomem = 0, status;
+
+	admin_figures_of(r, &cur);
+	if (a->json && (changes = json_array()) == NULL)
+		return admin_fail(a, EX_OSERR, "out of memory");
+	if (a->nitems > 0)
+		text = admin_changes(&a->prev, &cur, changes, &nomem);
+	a->prev = cur;
+	if (nomem) {
+		free(text);
+		json_decref(changes);
+		return admin_fail(a, EX_OSERR, "out of memory");
+	}
+
+	if (a->json) {
+		free(text);
+		if ((o = admin_json_row(r, 1)) != NULL &&
+		    json_object_set_new(o, "changes", changes) == -1) {
+			json_decref(o);
+			o = NULL;
+		} else if (o == NULL)
+			json_decref(changes);
+		return admin_json_item(a, o);
+	}
+	if (a->csv) {
+		cells[0] = admin_number(r->revision, rev, sizeof(rev));
+		cells[1] = r->receipt;
+		cells[2] = r->received_at;
+		cells[3] = admin_lateness(r->late, r->days_late, late,
+		    sizeof(late));
+		cells[4] = r->cert_cn;
+		cells[5] = r->cert_fingerprint;
+		cells[6] = admin_number(r->activities, acts, sizeof(acts));
+		cells[7] = admin_number(r->sessions, sessions,
+		    sizeof(sessions));
+		cells[8] = admin_number(r->participants, people,
+		    sizeof(people));
+		cells[9] = admin_number(r->female, women, sizeof(women));
+		cells[10] = text;
+		fmt_table_row(&a->table, cells);
+	} else {
+		fmt_line(stdout, "revision %u  receipt %s", r->revision,
+		    admin_text(r->receipt));
+		fmt_line(stdout, "  received %s UTC  %s",
+		    admin_when(r->received_at, when, sizeof(when)),
+		    admin_lateness(r->late, r->days_late, late,
+		    sizeof(late)));
+		fmt_line(stdout, "  certificate %s  SHA-256 %s",
+		    admin_text(r->cert_cn),
+		    admin_fp_short(r->cert_fingerprint, fp, sizeof(fp)));
+		fmt_line(stdout, "  activities %" PRIu64 "  sessions %" PRIu64
+		    "  participants %" PRIu64 "  women %" PRIu64,
+		    r->activities, r->sessions, r->participants, r->female);
+		if (a->nitems == 0)
+			fmt_line(stdout, "  first revision");
+		else if (text == NULL)
+			fmt_line(stdout, "  no change in the figures");
+		else
+			fmt_line(stdout, "  changed: %s", text);
+	}
+	free(text);
+	a->nitems++;
+	status = admin_out(a);
+	return status;
+}
+
+static int
+admin_history_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__HistoryResponse	*h = resp->history;
+	size_t				 i;
+	int				 status;
+
+	if (a->json && (status = admin_json_array(a)) != 0)
+		return status;
+	for (i = 0; i < h->n_revisions; i++)
+		if ((status = admin_history_row(a, h->revisions[i])) != 0)
+			return status;
+	if (!last)
+		return 0;
+	if (a->json)
+		return admin_json_close(a, NULL);
+	if (a->csv)
+		fmt_table_header(&a->table);
+	else if (a->nitems == 0)
+		fmt_line(stdout, "no reports");
+	return admin_out(a);
+}
+
+static int
+admin_history(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		req;
+	Gp__HistoryRequest	history = GP__HISTORY_REQUEST__INIT;
+	int			status;
+
+	if ((status = admin_unit(a, args->operands[0])) != 0 ||
+	    (status = admin_period(a, args->operands[1])) != 0)
+		return status;
+	fmt_table_init(&a->table, stdout, admin_history_columns, 11, FMT_CSV);
+	history.unit = args->operands[0];
+	history.period = args->operands[1];
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_HISTORY);
+	req.history = &history;
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_HISTORY,
+	    "a history", admin_history_frame, NULL);
+}
+
+
+static int
+admin_history_exec(struct client *cl, const struct cmd_args *args)
+{
+	return admin_run(cl, args, admin_history);
+}
+
+const struct cmd_entry cmd_history_entry = {
+	"history", "UNIT PERIOD", 2, 2,
+	"list every revision and what changed",
+	"List every revision of a unit's report for a period, oldest first: "
+	"its receipt,\nwhen it was received, the certificate that sent it, "
+	"its totals, and what\nchanged in the figures since the revision "
+	"before. For administrators.",
+	"gp-client history lc-tamduong 2022-H1",
+	{ { NULL, 0, NULL, 0, NULL } },
+	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,
+	admin_history_exec
+};

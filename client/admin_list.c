@@ -1,0 +1,212 @@
+/*
+ * units and list (admin.h): the unit registry, and the latest revision of
+ * each report.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "admin.h"
+
+static const struct {
+	const char	*id;
+	const char	*label;
+} admin_unit_types[] = {
+	{ "district_federation", "LĐLĐ huyện/thành phố" },
+	{ "sector_union", "Công đoàn ngành" },
+	{ "civil_servants_union", "Công đoàn Viên chức tỉnh" }
+};
+
+static const char *
+admin_unit_type(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(admin_unit_types) / sizeof(admin_unit_types[0]);
+	    i++)
+		if (type != NULL && strcmp(type, admin_unit_types[i].id) == 0)
+			return admin_unit_types[i].label;
+	return admin_text(type);
+}
+
+static const struct fmt_column admin_units_columns[] = {
+	{ "code", 18, FMT_LEFT },
+	{ "name", 30, FMT_LEFT },
+	{ "type", 24, FMT_LEFT },
+	{ "valid from", 10, FMT_LEFT },
+	{ "valid to", 10, FMT_LEFT }
+};
+
+static int
+admin_units_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__UnitsResponse	*u = resp->units;
+	const Gp__UnitInfo	*ui;
+	const char		*cells[5];
+	size_t			 i;
+	int			 status;
+
+	if (a->json && (status = admin_json_array(a)) != 0)
+		return status;
+	for (i = 0; i < u->n_units; i++) {
+		ui = u->units[i];
+		if (a->json) {
+			status = admin_json_item(a, json_pack("{s:o, s:o, s:o, "
+			    "s:o, s:o}",
+			    "code", fmt_json_text(ui->code),
+			    "name", fmt_json_text(ui->name),
+			    "type", fmt_json_text(ui->type),
+			    "valid_from", fmt_json_text(ui->valid_from),
+			    "valid_to", fmt_json_text(ui->valid_to)));
+			if (status != 0)
+				return status;
+			continue;
+		}
+		cells[0] = ui->code;
+		cells[1] = ui->name;
+		cells[2] = a->csv ? ui->type : admin_unit_type(ui->type);
+		cells[3] = ui->valid_from;
+		cells[4] = ui->valid_to;
+		fmt_table_row(&a->table, cells);
+		a->nitems++;
+		if ((status = admin_out(a)) != 0)
+			return status;
+	}
+	return last ? admin_table_end(a, "no units in the registry") : 0;
+}
+
+static int
+admin_units(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		req;
+	Gp__UnitsRequest	units = GP__UNITS_REQUEST__INIT;
+
+	(void)args;
+	fmt_table_init(&a->table, stdout, admin_units_columns, 5,
+	    a->csv ? FMT_CSV : 0);
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_UNITS);
+	req.units = &units;
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_UNITS,
+	    "the unit registry", admin_units_frame, NULL);
+}
+
+
+static const struct fmt_column admin_list_columns[] = {
+	{ "unit", 16, FMT_LEFT },
+	{ "name", 24, FMT_LEFT },
+	{ "period", 7, FMT_LEFT },
+	{ "rev", 3, FMT_RIGHT },
+	{ "received (UTC)", 16, FMT_LEFT },
+	{ "status", 18, FMT_LEFT },
+	{ "activities", 10, FMT_RIGHT },
+	{ "participants", 12, FMT_RIGHT },
+	{ "women", 7, FMT_RIGHT }
+};
+
+static int
+admin_list_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__ListResponse	*l = resp->list;
+	const Gp__ReportRow	*r;
+	const char		*cells[9];
+	char			 rev[16], when[24], late[48], acts[24];
+	char			 people[24], women[24];
+	size_t			 i;
+	int			 status;
+
+	if (a->json && (status = admin_json_array(a)) != 0)
+		return status;
+	for (i = 0; i < l->n_rows; i++) {
+		r = l->rows[i];
+		if (a->json) {
+			if ((status = admin_json_item(a,
+			    admin_json_row(r, 0))) != 0)
+				return status;
+			continue;
+		}
+		cells[0] = r->unit;
+		cells[1] = r->unit_name;
+		cells[2] = r->period;
+		cells[3] = admin_number(r->revision, rev, sizeof(rev));
+		cells[4] = a->csv ? r->received_at :
+		    admin_when(r->received_at, when, sizeof(when));
+		cells[5] = admin_lateness(r->late, r->days_late, late,
+		    sizeof(late));
+		cells[6] = admin_number(r->activities, acts, sizeof(acts));
+		cells[7] = admin_number(r->participants, people,
+		    sizeof(people));
+		cells[8] = admin_number(r->female, women, sizeof(women));
+		fmt_table_row(&a->table, cells);
+		a->nitems++;
+		if ((status = admin_out(a)) != 0)
+			return status;
+	}
+	return last ? admin_table_end(a, "no reports") : 0;
+}
+
+static int
+admin_list(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		 req;
+	Gp__ListRequest		 list = GP__LIST_REQUEST__INIT;
+	const char		*period, *unit;
+	int			 status;
+
+	period = cmd_value(args, "period");
+	unit = cmd_value(args, "unit");
+	if (period != NULL && (status = admin_period(a, period)) != 0)
+		return status;
+	if (unit != NULL && (status = admin_unit(a, unit)) != 0)
+		return status;
+	fmt_table_init(&a->table, stdout, admin_list_columns, 9,
+	    a->csv ? FMT_CSV : 0);
+	list.period = (char *)(uintptr_t)period;
+	list.unit = (char *)(uintptr_t)unit;
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_LIST);
+	req.list = &list;
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_LIST, "a list",
+	    admin_list_frame, NULL);
+}
+
+
+static int
+admin_units_exec(struct client *cl, const struct cmd_args *args)
+{
+	return admin_run(cl, args, admin_units);
+}
+
+static int
+admin_list_exec(struct client *cl, const struct cmd_args *args)
+{
+	return admin_run(cl, args, admin_list);
+}
+
+const struct cmd_entry cmd_units_entry = {
+	"units", "", 0, 0,
+	"print the unit registry",
+	"Print the units the server knows (its registry): code, name, type "
+	"and the\ndates between which each may report. For administrators.",
+	"gp-client units --csv > don-vi.csv",
+	{ { NULL, 0, NULL, 0, NULL } },
+	CMD_CONNECT | CMD_JSON | CMD_CSV,
+	admin_units_exec
+};
+
+const struct cmd_entry cmd_list_entry = {
+	"list", "", 0, 0,
+	"list the latest revision of each report",
+	"List the latest revision of each stored report: unit, period, "
+	"revision, when it\nwas received, whether it was late, and its "
+	"totals. For administrators.",
+	"gp-client list --period 2022-H1",
+	{
+		{ "period", 'p', "PERIOD", 0, "only the reports of this "
+		    "period" },
+		{ "unit", 'u', "UNIT", 0, "only this unit's reports" },
+		{ NULL, 0, NULL, 0, NULL }
+	},
+	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,
+	admin_list_exec
+};

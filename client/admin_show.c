@@ -1,0 +1,398 @@
+/*
+ * show (admin.h): one report in full, as text or JSON, or with --receipt
+ * a receipt checked against the revision the server holds.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "report_json.h"
+#include "wire.h"
+#include "admin.h"
+
+static void
+admin_show_meta(const Gp__ReportRow *m)
+{
+	char	when[24], late[48];
+
+	fmt_line(stdout, "%s  %s", admin_text(m->unit), admin_text(m->unit_name));
+	fmt_line(stdout, "period %s  revision %u  received %s UTC  %s",
+	    admin_text(m->period), m->revision,
+	    admin_when(m->received_at, when, sizeof(when)),
+	    admin_lateness(m->late, m->days_late, late, sizeof(late)));
+	fmt_line(stdout, "receipt %s", admin_text(m->receipt));
+	fmt_line(stdout, "submission %s", admin_text(m->submission_id));
+	fmt_line(stdout, "certificate %s  SHA-256 %s", admin_text(m->cert_cn),
+	    admin_text(m->cert_fingerprint));
+}
+
+static void
+admin_show_activity(const struct report_activity *act, size_t idx)
+{
+	fmt_line(stdout, "  [%zu] %s%s%s  %s · %s · %s", idx, admin_text(act->date),
+	    act->end_date != NULL ? " – " : "", admin_text(act->end_date),
+	    report_label_text(report_kinds, KIND_COUNT, act->kind),
+	    report_label_text(report_occasions, OCCASION_COUNT, act->occasion),
+	    report_label_text(report_statuses, STATUS_COUNT, act->status));
+	fmt_paragraph(stdout, "      ", act->title);
+	if (act->location != NULL)
+		fmt_line(stdout, "      Địa điểm: %s", act->location);
+	fmt_line(stdout, "      %" PRIu64 " buổi · %" PRIu64 " người tham gia · %"
+	    PRIu64 " nữ", act->sessions, act->participants, act->female);
+	if (act->notes != NULL) {
+		fmt_line(stdout, "      Ghi chú:");
+		fmt_paragraph(stdout, "        ", act->notes);
+	}
+}
+
+static void
+admin_show_activities(const struct report *r)
+{
+	uint64_t	sessions = 0, participants = 0, female = 0;
+	uint32_t	area;
+	size_t		i, n;
+
+	for (i = 0; i < r->nactivities; i++) {
+		sessions += r->activities[i].sessions;
+		participants += r->activities[i].participants;
+		female += r->activities[i].female;
+	}
+	putchar('\n');
+	fmt_line(stdout, "Hoạt động: %zu · %" PRIu64 " buổi · %" PRIu64 " người "
+	    "tham gia · %" PRIu64 " nữ", r->nactivities, sessions,
+	    participants, female);
+	/* By area, in the order of the plan; [i] is the place in the
+	 * report, as in a field name (activities[i]). */
+	for (area = 1; area < AREA_COUNT; area++) {
+		for (i = 0, n = 0; i < r->nactivities; i++) {
+			if (r->activities[i].area != area)
+				continue;
+			if (n++ == 0) {
+				putchar('\n');
+				fmt_line(stdout, "%u. %s", area, report_label_text(
+				    report_areas, AREA_COUNT, area));
+			}
+			admin_show_activity(&r->activities[i], i);
+		}
+	}
+}
+
+static void
+admin_show_indicators(const struct report *r)
+{
+	struct fmt_column	 cols[4] = {
+		{ "Chỉ tiêu", 0, FMT_LEFT },
+		{ "Tổng số", 9, FMT_RIGHT },
+		{ "Nữ", 9, FMT_RIGHT },
+		{ "Tỷ lệ nữ %", 10, FMT_RIGHT }
+	};
+	struct fmt_table		 t;
+	const char		*cells[4], *label;
+	char			 total[24], women[24], share[16];
+	size_t			 i, w;
+
+	if (r->nindicators == 0)
+		return;
+	cols[0].width = fmt_width(cols[0].header);
+	for (i = 0; i < r->nindicators; i++) {
+		label = report_label_text(report_indicators, IND_COUNT,
+		    r->indicators[i].code);
+		if ((w = fmt_width(label)) > cols[0].width)
+			cols[0].width = w;
+	}
+	putchar('\n');
+	fmt_table_init(&t, stdout, cols, 4, 0);
+	for (i = 0; i < r->nindicators; i++) {
+		cells[0] = report_label_text(report_indicators, IND_COUNT,
+		    r->indicators[i].code);
+		cells[1] = admin_number(r->indicators[i].total, total,
+		    sizeof(total));
+		cells[2] = admin_number(r->indicators[i].female, women,
+		    sizeof(women));
+		cells[3] = admin_share(r->indicators[i].female,
+		    r->indicators[i].total, share, sizeof(share));
+		fmt_table_row(&t, cells);
+	}
+}
+
+static void
+admin_show_texts(char *const *texts, size_t n, const char *indent)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (texts[i] == NULL)
+			continue;
+		putchar('\n');
+		fmt_line(stdout, "%s%s", indent, report_texts[i].label);
+		fmt_paragraph(stdout, indent[0] != '\0' ? "    " : "  ", texts[i]);
+	}
+}
+
+static void
+admin_show_text(const Gp__ShowResponse *s, const struct report *r)
+{
+	size_t	i, n;
+
+	admin_show_meta(s->meta);
+	if (r->reporter_name != NULL || r->reporter_position != NULL ||
+	    r->reporter_phone != NULL)
+		fmt_line(stdout, "Người báo cáo: %s%s%s%s%s",
+		    admin_text(r->reporter_name),
+		    r->reporter_position != NULL ? " · " : "",
+		    admin_text(r->reporter_position),
+		    r->reporter_phone != NULL ? " · " : "",
+		    admin_text(r->reporter_phone));
+	admin_show_activities(r);
+	admin_show_indicators(r);
+	admin_show_texts(r->narrative, TEXT_COUNT, "");
+	for (i = 0, n = 0; i < LAW_REVIEW_COUNT; i++)
+		n += r->law_review[i] != NULL;
+	if (n > 0) {
+		putchar('\n');
+		fmt_line(stdout, "%s", report_label_text(report_areas, AREA_COUNT,
+		    AREA_GENDER_LAW_REVIEW));
+		admin_show_texts(r->law_review, LAW_REVIEW_COUNT, "  ");
+	}
+	if (s->n_warnings > 0)
+		putchar('\n');
+	for (i = 0; i < s->n_warnings; i++)
+		fmt_line(stdout, "warning: %s", admin_text(s->warnings[i]));
+}
+
+static int
+admin_show_json(struct admin *a, const Gp__ShowResponse *s,
+    const struct report *r)
+{
+	json_t		*o, *w, *report;
+	json_error_t	 jerr;
+	char		*text;
+	size_t		 i;
+
+	if ((text = report_json_write(r)) == NULL)
+		return admin_fail(a, EX_OSERR, "out of memory");
+	report = json_loads(text, 0, &jerr);
+	free(text);
+	if ((w = json_array()) != NULL) {
+		for (i = 0; i < s->n_warnings; i++) {
+			if (json_array_append_new(w,
+			    fmt_json_text(s->warnings[i])) == -1) {
+				json_decref(w);
+				w = NULL;
+				break;
+			}
+		}
+	}
+	if ((o = json_pack("{s:o, s:o, s:o}", "meta",
+	    admin_json_row(s->meta, 0),
+	    "report", report, "warnings", w)) == NULL)
+		return admin_fail(a, EX_OSERR, "out of memory");
+	admin_json_dump(o);
+	json_decref(o);
+	fputc('\n', stdout);
+	return admin_out(a);
+}
+
+static int
+admin_show_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__ShowResponse	*s = resp->show;
+	struct report_errors	*errs;
+	struct report		*r = NULL;
+	int			 status;
+
+	(void)last;
+	if (a->started)
+		return admin_fail(a, EX_PROTOCOL, "the server sent one report "
+		    "in several answers; check that gp-client and gpd versions "
+		    "match");
+	if (s->meta == NULL || s->report == NULL)
+		return admin_fail(a, EX_PROTOCOL, "the server's answer has no "
+		    "report; check that gp-client and gpd versions match");
+	if ((errs = calloc(1, sizeof(*errs))) == NULL)
+		return admin_fail(a, EX_OSERR, "out of memory");
+	if (wire_report_copy(s->report, &r, errs) == -1) {
+		free(errs);
+		return admin_fail(a, EX_PROTOCOL, "the server sent a report "
+		    "that cannot be read; check that gp-client and gpd "
+		    "versions match");
+	}
+	free(errs);
+	if (a->json)
+		status = admin_show_json(a, s, r);
+	else {
+		admin_show_text(s, r);
+		status = admin_out(a);
+	}
+	report_free(r);
+	return status;
+}
+
+/* show --receipt: the stored revision the receipt names, compared. */
+static int
+admin_show_receipt_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__ShowResponse	*s = resp->show;
+
+	(void)last;
+	if (a->proof_done)
+		return admin_fail(a, EX_PROTOCOL, "the server sent one report "
+		    "in several answers; check that gp-client and gpd versions "
+		    "match");
+	if (s->meta == NULL || s->report == NULL)
+		return admin_fail(a, EX_PROTOCOL, "the server's answer has no "
+		    "report; check that gp-client and gpd versions match");
+	a->proof_done = 1;
+	return proof_check_stored(&a->po, a->proof, s, &a->proof_cause);
+}
+
+/* show --receipt: the server has no such revision. */
+static int
+admin_show_absent(struct admin *a, const Gp__Error *err)
+{
+	const struct proof	*p = a->proof;
+
+	if (!err->has_code || err->code != GP__ERROR_CODE__INVALID)
+		return -1;
+	a->proof_done = 1;
+	proof_say(&a->po, "server", 0, "%s", err->message != NULL ?
+	    err->message : "no such revision");
+	if (asprintf(&a->proof_cause, "%s was never issued by this server, or "
+	    "its revision was deleted: the server has no revision %u of %s "
+	    "%s", p->path, p->revision, p->unit, p->period) == -1)
+		a->proof_cause = NULL;
+	return EX_DATAERR;
+}
+
+/*
+ * show UNIT PERIOD --receipt FILE: the receipt is checked offline first
+ * (certificate, signature), then against the revision it names on the
+ * server (receipt, submission id, time, the recorded SHA-256 and the
+ * SHA-256 of the stored bytes).
+ */
+static int
+admin_show_receipt(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		 req;
+	Gp__ShowRequest		 show = GP__SHOW_REQUEST__INIT;
+	const struct proof	*p;
+	char			*verdict = NULL;
+	int			 status;
+
+	proof_out_init(&a->po, a->json);
+	if ((status = proof_read(cmd_value(args, "receipt"), &a->proof,
+	    &a->proof_cause)) != 0)
+		goto end;
+	p = a->proof;
+	if (strcmp(p->unit, args->operands[0]) != 0 ||
+	    strcmp(p->period, args->operands[1]) != 0) {
+		status = EX_DATAERR;
+		if (asprintf(&a->proof_cause, "%s is a receipt for %s %s, not "
+		    "%s %s", p->path, p->unit, p->period, args->operands[0],
+		    args->operands[1]) == -1)
+			a->proof_cause = NULL;
+		goto end;
+	}
+	if ((status = proof_verify(&a->po, p, a->cfg->ca,
+	    &a->proof_cause)) != 0)
+		goto end;
+
+	show.unit = p->unit;
+	show.period = p->period;
+	show.has_revision = 1;
+	show.revision = p->revision;
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SHOW);
+	req.show = &show;
+	status = admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, "a report",
+	    admin_show_receipt_frame, admin_show_absent);
+	if (!a->proof_done) {
+		/* Not compared (no connection, refused): already said. */
+		proof_out_clear(&a->po);
+		return status;
+	}
+	if (status == 0 && asprintf(&verdict, "the server holds %s %s "
+	    "revision %u, received %s with receipt %s, unchanged since",
+	    p->unit, p->period, p->revision, p->received_at,
+	    p->receipt) == -1) {
+		verdict = NULL;
+		status = EX_OSERR;
+	}
+end:
+	status = proof_out_end(&a->po, a->proof, status, verdict,
+	    a->proof_cause);
+	free(verdict);
+	return status;
+}
+
+static int
+admin_show(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		 req;
+	Gp__ShowRequest		 show = GP__SHOW_REQUEST__INIT;
+	const char		*revision, *receipt;
+	unsigned long		 n;
+	char			*end;
+	int			 status;
+
+	if ((status = admin_unit(a, args->operands[0])) != 0 ||
+	    (status = admin_period(a, args->operands[1])) != 0)
+		return status;
+	revision = cmd_value(args, "revision");
+	receipt = cmd_value(args, "receipt");
+	if (receipt != NULL && revision != NULL)
+		return admin_fail(a, EX_USAGE, "--revision and --receipt "
+		    "exclude each other: the receipt names its revision");
+	if (receipt != NULL)
+		return admin_show_receipt(a, args);
+	if (revision != NULL) {
+		errno = 0;
+		n = strtoul(revision, &end, 10);
+		if (revision[0] < '1' || revision[0] > '9' || *end != '\0' ||
+		    errno != 0 || n > UINT32_MAX)
+			return admin_fail(a, EX_USAGE, "bad revision '%s': "
+			    "give a revision number from 1, as history shows",
+			    revision);
+		show.has_revision = 1;
+		show.revision = (uint32_t)n;
+	}
+	show.unit = args->operands[0];
+	show.period = args->operands[1];
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SHOW);
+	req.show = &show;
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, "a report",
+	    admin_show_frame, NULL);
+}
+
+static int
+admin_show_exec(struct client *cl, const struct cmd_args *args)
+{
+	return admin_run(cl, args, admin_show);
+}
+
+const struct cmd_entry cmd_show_entry = {
+	"show", "UNIT PERIOD", 2, 2,
+	"print one report in full, or check a receipt against it",
+	"Print a unit's report for a period in full: who received it when, "
+	"its\nactivities by area, indicators and narrative. The latest "
+	"revision, or the one\n--revision names. With --receipt, check a "
+	"receipt file offline and then against\nthe revision the server "
+	"holds: that it was issued for it and that the stored\nreport is "
+	"unchanged since. For administrators.",
+	"gp-client show lc-tamduong 2022-H1 --revision 2",
+	{
+		{ "revision", 'r', "N", 0, "that revision, as history lists "
+		    "them" },
+		{ "receipt", 0, "FILE", 0, "check this receipt file against "
+		    "the server's copy" },
+		{ NULL, 0, NULL, 0, NULL }
+	},
+	CMD_CONNECT | CMD_JSON | CMD_PERIOD,
+	admin_show_exec
+};

@@ -1,0 +1,402 @@
+/*
+ * missing and summary (admin.h): who has reported for a period, on time
+ * or late, and the totals of the latest revisions by area, unit,
+ * occasion or kind.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <jansson.h>
+
+#include "admin.h"
+
+static const struct fmt_column admin_missing_columns[] = {
+	{ "unit", 18, FMT_LEFT },
+	{ "name", 30, FMT_LEFT },
+	{ "status", 18, FMT_LEFT },
+	{ "received (UTC)", 16, FMT_LEFT },
+	{ "rev", 3, FMT_RIGHT }
+};
+
+static const char *
+admin_missing_status(const Gp__MissingRow *r, char *buf, size_t len)
+{
+	if (r->status == NULL || strcmp(r->status, "missing") == 0)
+		return "nothing yet";
+	if (strcmp(r->status, "on_time") == 0)
+		return "on time";
+	if (strcmp(r->status, "late") == 0)
+		return admin_lateness(1, r->days_late, buf, len);
+	return r->status;
+}
+
+/* "2 of 3 (66.7%)" */
+static const char *
+admin_rate(uint32_t n, uint32_t of, char *buf, size_t len)
+{
+	if (of == 0)
+		snprintf(buf, len, "%u of 0", n);
+	else
+		snprintf(buf, len, "%u of %u (%.1f%%)", n, of,
+		    100.0 * n / of);
+	return buf;
+}
+
+static int
+admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
+{
+	char	r1[48], r2[48];
+
+	if (a->json)
+		return admin_json_close(a, json_pack("{s:I, s:I, s:I, s:o, "
+		    "s:o, s:o, s:o, s:o}",
+		    "expected", (json_int_t)m->expected,
+		    "reported", (json_int_t)m->reported,
+		    "on_time", (json_int_t)m->on_time,
+		    "reported_percent", admin_json_share(m->reported,
+		    m->expected),
+		    "on_time_percent", admin_json_share(m->on_time,
+		    m->expected),
+		    "due", fmt_json_text(m->due),
+		    "coverage_from", fmt_json_text(m->coverage_from),
+		    "coverage_to", fmt_json_text(m->coverage_to)));
+	if (a->csv) {
+		fmt_table_header(&a->table);
+		return admin_out(a);
+	}
+	if (a->nitems == 0)
+		fmt_line(stdout, "no unit is expected to report for %s", a->period);
+	putchar('\n');
+	fmt_line(stdout, "%s: coverage %s to %s, due %s", a->period,
+	    admin_text(m->coverage_from), admin_text(m->coverage_to),
+	    admin_text(m->due));
+	fmt_line(stdout, "reported %s; on time %s",
+	    admin_rate(m->reported, m->expected, r1, sizeof(r1)),
+	    admin_rate(m->on_time, m->expected, r2, sizeof(r2)));
+	return admin_out(a);
+}
+
+static int
+admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__MissingResponse	*m = resp->missing;
+	const Gp__MissingRow		*r;
+	const char			*cells[5];
+	char				 st[48], when[24], rev[16];
+	size_t				 i;
+	int				 status;
+
+	if (a->json && (status = admin_json_object(a, json_pack("{s:s}",
+	    "period", a->period))) != 0)
+		return status;
+	for (i = 0; i < m->n_rows; i++) {
+		r = m->rows[i];
+		if (a->json) {
+			if ((status = admin_json_item(a, json_pack("{s:o, "
+			    "s:o, s:o, s:I, s:o, s:o}",
+			    "unit", fmt_json_text(r->unit),
+			    "unit_name", fmt_json_text(r->unit_name),
+			    "status", fmt_json_text(r->status),
+			    "days_late", (json_int_t)r->days_late,
+			    "received_at", fmt_json_text(r->received_at),
+			    "revision", r->has_revision && r->revision > 0 ?
+			    json_integer(r->revision) : json_null()))) != 0)
+				return status;
+			continue;
+		}
+		cells[0] = r->unit;
+		cells[1] = r->unit_name;
+		cells[2] = admin_missing_status(r, st, sizeof(st));
+		cells[3] = a->csv ? r->received_at :
+		    admin_when(r->received_at, when, sizeof(when));
+		cells[4] = r->has_revision && r->revision > 0 ?
+		    admin_number(r->revision, rev, sizeof(rev)) : "";
+		fmt_table_row(&a->table, cells);
+		a->nitems++;
+		if ((status = admin_out(a)) != 0)
+			return status;
+	}
+	return last ? admin_missing_end(a, m) : 0;
+}
+
+static int
+admin_missing(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		req;
+	Gp__MissingRequest	missing = GP__MISSING_REQUEST__INIT;
+	int			status;
+
+	if ((status = admin_period(a, args->operands[0])) != 0)
+		return status;
+	a->period = args->operands[0];
+	fmt_table_init(&a->table, stdout, admin_missing_columns, 5,
+	    a->csv ? FMT_CSV : 0);
+	missing.period = args->operands[0];
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_MISSING);
+	req.missing = &missing;
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_MISSING,
+	    "a completeness list", admin_missing_frame, NULL);
+}
+
+
+/* CSV: key and label first. */
+#define ADMIN_SUMMARY_NCOLUMNS	8
+static const struct fmt_column admin_summary_csv[] = {
+	{ "key", 0, FMT_LEFT },
+	{ "label", 0, FMT_LEFT },
+	{ "reports", 0, FMT_RIGHT },
+	{ "activities", 0, FMT_RIGHT },
+	{ "sessions", 0, FMT_RIGHT },
+	{ "participants", 0, FMT_RIGHT },
+	{ "women", 0, FMT_RIGHT },
+	{ "women %", 0, FMT_RIGHT }
+};
+
+/* Text: the long Vietnamese label last, never cut; the key only for
+ * units (their code). Headers 0 and 7 are set by --by. */
+static const struct fmt_column admin_summary_text[] = {
+	{ "unit", 18, FMT_LEFT },
+	{ "reports", 7, FMT_RIGHT },
+	{ "activities", 10, FMT_RIGHT },
+	{ "sessions", 8, FMT_RIGHT },
+	{ "participants", 12, FMT_RIGHT },
+	{ "women", 7, FMT_RIGHT },
+	{ "women %", 7, FMT_RIGHT },
+	{ "", 0, FMT_LEFT }
+};
+
+static json_t *
+admin_json_summary_row(const Gp__SummaryRow *r)
+{
+	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o}",
+	    "key", fmt_json_text(r->key),
+	    "label", fmt_json_text(r->label),
+	    "reports", (json_int_t)r->reports,
+	    "activities", (json_int_t)r->activities,
+	    "sessions", (json_int_t)r->sessions,
+	    "participants", (json_int_t)r->participants,
+	    "female", (json_int_t)r->female,
+	    "female_percent", admin_json_share(r->female, r->participants));
+}
+
+static void
+admin_summary_cells(struct admin *a, const Gp__SummaryRow *r,
+    const char *key, const char *label)
+{
+	char		 reports[24], acts[24], sessions[24], people[24];
+	char		 women[24], share[16];
+	const char	*cells[ADMIN_SUMMARY_NCOLUMNS + 1];
+
+	/* Text order, with the label also in front for CSV. */
+	cells[0] = label;
+	cells[1] = key;
+	cells[2] = admin_number(r->reports, reports, sizeof(reports));
+	cells[3] = admin_number(r->activities, acts, sizeof(acts));
+	cells[4] = admin_number(r->sessions, sessions, sizeof(sessions));
+	cells[5] = admin_number(r->participants, people, sizeof(people));
+	cells[6] = admin_number(r->female, women, sizeof(women));
+	cells[7] = admin_share(r->female, r->participants, share,
+	    sizeof(share));
+	cells[8] = label;
+	if (a->csv) {
+		cells[0] = key;
+		cells[1] = label;
+		fmt_table_row(&a->table, cells);
+	} else if (a->by != NULL && strcmp(a->by, "unit") == 0)
+		fmt_table_row(&a->table, cells + 1);
+	else
+		fmt_table_row(&a->table, cells + 2);
+}
+
+static void
+admin_summary_indicators(const Gp__SummaryResponse *s)
+{
+	struct fmt_column	 cols[4] = {
+		{ "indicator", 0, FMT_LEFT },
+		{ "total", 10, FMT_RIGHT },
+		{ "women", 10, FMT_RIGHT },
+		{ "women %", 7, FMT_RIGHT }
+	};
+	struct fmt_table		 t;
+	const char		*cells[4];
+	char			 total[24], women[24], share[16];
+	size_t			 i, w;
+
+	cols[0].width = fmt_width(cols[0].header);
+	for (i = 0; i < s->n_indicators; i++)
+		if ((w = fmt_width(s->indicators[i]->label)) > cols[0].width)
+			cols[0].width = w;
+	fmt_table_init(&t, stdout, cols, 4, 0);
+	for (i = 0; i < s->n_indicators; i++) {
+		cells[0] = s->indicators[i]->label != NULL ?
+		    s->indicators[i]->label : s->indicators[i]->code;
+		cells[1] = admin_number(s->indicators[i]->total, total,
+		    sizeof(total));
+		cells[2] = admin_number(s->indicators[i]->female, women,
+		    sizeof(women));
+		cells[3] = admin_share(s->indicators[i]->female,
+		    s->indicators[i]->total, share, sizeof(share));
+		fmt_table_row(&t, cells);
+	}
+}
+
+static int
+admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
+{
+	const Gp__IndicatorTotal	*it;
+	json_t				*ind, *o;
+	size_t				 i;
+
+	if (a->json) {
+		if ((ind = json_array()) != NULL) {
+			for (i = 0; i < s->n_indicators; i++) {
+				it = s->indicators[i];
+				o = json_pack("{s:o, s:o, s:I, s:I, s:o}",
+				    "code", fmt_json_text(it->code),
+				    "label", fmt_json_text(it->label),
+				    "total", (json_int_t)it->total,
+				    "female", (json_int_t)it->female,
+				    "female_percent", admin_json_share(
+				    it->female, it->total));
+				if (json_array_append_new(ind, o) == -1) {
+					json_decref(ind);
+					ind = NULL;
+					break;
+				}
+			}
+		}
+		return admin_json_close(a, json_pack("{s:o, s:o, s:o}",
+		    "total", s->total != NULL ?
+		    admin_json_summary_row(s->total) : json_null(),
+		    "indicators", ind,
+		    "expected", s->has_expected ?
+		    json_integer(s->expected) : json_null()));
+	}
+	if (s->total != NULL)
+		admin_summary_cells(a, s->total, "total", "Tổng cộng");
+	else
+		fmt_table_header(&a->table);
+	if (a->csv)
+		return admin_out(a);
+	if (s->n_indicators > 0) {
+		putchar('\n');
+		admin_summary_indicators(s);
+	}
+	putchar('\n');
+	if (s->has_expected && s->total != NULL)
+		fmt_line(stdout, "%s: %" PRIu64 " report%s from %u unit%s expected",
+		    a->period, s->total->reports,
+		    s->total->reports == 1 ? "" : "s", s->expected,
+		    s->expected == 1 ? "" : "s");
+	return admin_out(a);
+}
+
+static int
+admin_summary_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	const Gp__SummaryResponse	*s = resp->summary;
+	size_t				 i;
+	int				 status;
+
+	if (a->json && (status = admin_json_object(a, json_pack("{s:s, s:o}",
+	    "period", a->period, "by", fmt_json_text(a->by)))) != 0)
+		return status;
+	for (i = 0; i < s->n_rows; i++) {
+		if (a->json) {
+			if ((status = admin_json_item(a,
+			    admin_json_summary_row(s->rows[i]))) != 0)
+				return status;
+			continue;
+		}
+		admin_summary_cells(a, s->rows[i], s->rows[i]->key,
+		    s->rows[i]->label);
+		a->nitems++;
+		if ((status = admin_out(a)) != 0)
+			return status;
+	}
+	return last ? admin_summary_end(a, s) : 0;
+}
+
+static int
+admin_summary(struct admin *a, const struct cmd_args *args)
+{
+	Gp__Request		req;
+	Gp__SummaryRequest	summary = GP__SUMMARY_REQUEST__INIT;
+	const char		*by;
+	int			status;
+
+	if ((status = admin_period(a, args->operands[0])) != 0)
+		return status;
+	by = cmd_value(args, "by");
+	if (by != NULL && strcmp(by, "area") != 0 && strcmp(by, "unit") != 0 &&
+	    strcmp(by, "occasion") != 0 && strcmp(by, "kind") != 0)
+		return admin_fail(a, EX_USAGE, "bad --by '%s': give area, "
+		    "unit, occasion or kind", by);
+	a->period = args->operands[0];
+	a->by = by;
+	if (a->csv)
+		fmt_table_init(&a->table, stdout, admin_summary_csv,
+		    ADMIN_SUMMARY_NCOLUMNS, FMT_CSV);
+	else {
+		memcpy(a->columns, admin_summary_text, sizeof(a->columns));
+		a->columns[7].header = by == NULL ? "" :
+		    strcmp(by, "unit") == 0 ? "name" : by;
+		if (by != NULL && strcmp(by, "unit") == 0)
+			fmt_table_init(&a->table, stdout, a->columns,
+			    ADMIN_SUMMARY_NCOLUMNS, 0);
+		else
+			fmt_table_init(&a->table, stdout, a->columns + 1,
+			    ADMIN_SUMMARY_NCOLUMNS - 1, 0);
+	}
+	summary.period = args->operands[0];
+	summary.by = (char *)(uintptr_t)by;
+	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SUMMARY);
+	req.summary = &summary;
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_SUMMARY,
+	    "a summary", admin_summary_frame, NULL);
+}
+
+
+static int
+admin_missing_exec(struct client *cl, const struct cmd_args *args)
+{
+	return admin_run(cl, args, admin_missing);
+}
+
+static int
+admin_summary_exec(struct client *cl, const struct cmd_args *args)
+{
+	return admin_run(cl, args, admin_summary);
+}
+
+const struct cmd_entry cmd_missing_entry = {
+	"missing", "PERIOD", 1, 1,
+	"who has reported for a period, on time or late",
+	"List every unit expected to report for PERIOD: nothing yet, on "
+	"time, or late by\nhow many days, with the latest revision; then "
+	"the rates of reports received\nand on time. For administrators.",
+	"gp-client missing 2022-H1",
+	{ { NULL, 0, NULL, 0, NULL } },
+	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,
+	admin_missing_exec
+};
+
+const struct cmd_entry cmd_summary_entry = {
+	"summary", "PERIOD", 1, 1,
+	"totals by area, unit, occasion or kind",
+	"Add up the latest revision of every report for PERIOD: reports, "
+	"activities,\nsessions, participants and women, by the key --by "
+	"names, then the indicators.\nFor administrators.",
+	"gp-client summary 2022-H1 --by area",
+	{
+		{ "by", 'b', "KEY", 0, "area, unit, occasion or kind (default: "
+		    "the totals only)" },
+		{ NULL, 0, NULL, 0, NULL }
+	},
+	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,
+	admin_summary_exec
+};

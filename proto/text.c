@@ -1,0 +1,132 @@
+/*
+ * Text through utf8proc (text.h). utf8proc decodes strictly (no
+ * overlongs, surrogates or values past U+10FFFF), normalises, and carries
+ * the Unicode tables for categories and widths; we only decide what each
+ * category means for a report and a terminal.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "text.h"
+
+size_t
+text_decode(const char *s, size_t len, uint32_t *cp)
+{
+	utf8proc_int32_t	c;
+	utf8proc_ssize_t	n;
+
+	if (len == 0)
+		return 0;
+	/* utf8proc reads at most 4 bytes, and never past len. */
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s,
+	    len > 4 ? 4 : (utf8proc_ssize_t)len, &c);
+	if (n <= 0)
+		return 0;
+	*cp = (uint32_t)c;
+	return (size_t)n;
+}
+
+int
+text_kind(uint32_t cp)
+{
+	switch (utf8proc_category((utf8proc_int32_t)cp)) {
+	case UTF8PROC_CATEGORY_CC:
+		return TEXT_CONTROL;
+	case UTF8PROC_CATEGORY_CF:
+	case UTF8PROC_CATEGORY_ZL:
+	case UTF8PROC_CATEGORY_ZP:
+		return TEXT_INVISIBLE;
+	default:
+		return TEXT_VISIBLE;
+	}
+}
+
+int
+text_char_width(uint32_t cp)
+{
+	int	w;
+
+	w = utf8proc_charwidth((utf8proc_int32_t)cp);
+	return w < 0 ? 0 : w > 2 ? 2 : w;
+}
+
+void
+text_next(const char *s, struct text_char *ch)
+{
+	size_t	n;
+
+	/* A NUL-terminated string: a sequence cut by the NUL is refused by
+	 * utf8proc, so 4 bytes are never read past the end. */
+	for (n = 1; n < 4 && s[n - 1] != '\0'; n++)
+		;
+	memset(ch, 0, sizeof(*ch));
+	if ((ch->len = text_decode(s, n, &ch->cp)) == 0) {
+		ch->len = 1;
+		ch->width = 1;
+		return;
+	}
+	ch->valid = 1;
+	ch->kind = text_kind(ch->cp);
+	ch->width = ch->kind == TEXT_VISIBLE ? text_char_width(ch->cp) : 0;
+}
+
+int
+text_check(const char *s, size_t len, int multiline, size_t *at,
+    uint32_t *cp)
+{
+	size_t		i, n;
+	uint32_t	c;
+
+	for (i = 0; i < len; i += n) {
+		*at = i;
+		*cp = 0;
+		if ((n = text_decode(s + i, len - i, &c)) == 0)
+			return TEXT_NOT_UTF8;
+		*cp = c;
+		switch (text_kind(c)) {
+		case TEXT_CONTROL:
+			if (c == '\t' || (multiline && (c == '\n' || c == '\r')))
+				break;
+			return TEXT_HAS_CONTROL;
+		case TEXT_INVISIBLE:
+			return TEXT_HAS_INVISIBLE;
+		}
+	}
+	return TEXT_OK;
+}
+
+char *
+text_nfc(const char *s, size_t len, size_t *outlen)
+{
+	utf8proc_uint8_t	*out = NULL;
+	utf8proc_ssize_t	 n;
+	char			*copy;
+	size_t			 i;
+
+	/* ASCII is its own NFC: most fields (ids, dates, codes) stop here. */
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i < len) {
+		n = utf8proc_map((const utf8proc_uint8_t *)s,
+		    (utf8proc_ssize_t)len, &out,
+		    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+		if (n >= 0) {
+			if (outlen != NULL)
+				*outlen = (size_t)n;
+			return (char *)out;
+		}
+		if (n == UTF8PROC_ERROR_NOMEM)
+			return NULL;
+		/* Not UTF-8: as it came, for the checks to name. */
+	}
+	if ((copy = malloc(len + 1)) == NULL)
+		return NULL;
+	if (len > 0)
+		memcpy(copy, s, len);
+	copy[len] = '\0';
+	if (outlen != NULL)
+		*outlen = len;
+	return copy;
+}

@@ -1,0 +1,269 @@
+#!/bin/bash
+# End-to-end tests of gp-client's front end: the command table's help
+# without a server or a configuration, --json and --csv before and after
+# the command, usage mistakes named as typed, and one report typed with
+# decomposed Vietnamese marks (NFD) and its precomposed twin (NFC): one
+# report at the real gpd, not two revisions.
+#
+#   GPD=build/gpd GP_CLIENT=build/gp-client tests/e2e/client.sh
+#
+# KEEP=1 keeps the working directory.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
+GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
+DATA=$ROOT/tests/data
+
+# shellcheck source=tests/e2e/lib.sh
+. "$ROOT/tests/e2e/lib.sh"
+
+for f in "$GPD" "$GP_CLIENT"; do
+	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
+done
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/gp-client-e2e.XXXXXX")
+export XDG_STATE_HOME=$W/state
+unset GP_CLIENT_CONF
+cleanup() {
+	stop_gpd
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "# kept $W"
+	else
+		rm -rf "$W"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong admin-test >/dev/null
+PORT=$(free_port)
+DB=$W/gp.db
+cat > "$W/units.conf" <<UNITS
+[lc-tamduong]
+name = LĐLĐ huyện Tam Đường
+type = district_federation
+UNITS
+cat > "$W/gpd.conf" <<CONF
+[server]
+listen = 127.0.0.1:$PORT
+database = $DB
+units = $W/units.conf
+
+[tls]
+certificate = $W/pki/server.crt
+key = $W/pki/server.key
+client_ca = $W/pki/ca.crt
+crl = $W/pki/crl.pem
+
+[access]
+admins = admin-test
+
+[periods]
+h1_coverage = 12-01..05-31
+h1_due = 06-10
+annual_coverage = 12-01..11-30
+annual_due = 12-05
+CONF
+
+# gp-client with no configuration at all: an empty home, no server.
+bare() {
+	RC=0
+	timeout 30 env -i PATH="$PATH" HOME="$W/empty-home" \
+	    "$GP_CLIENT" "$@" >"$W/out" 2>"$W/err" </dev/null || RC=$?
+}
+mkdir -p "$W/empty-home"
+
+# gp-client as NAME against the test gpd.
+gpc() {	# NAME ARGS...
+	local name=$1
+	shift
+	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
+	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" \
+	    --outbox "$W/outbox.db" --timeout 10 "$@"
+}
+
+# The commands gp-client lists, one per line.
+commands() {
+	bare --help
+	sed -n '/^commands:$/,/^$/s/^  \([a-z-]*\) .*/\1/p' "$W/out"
+}
+
+# --- help -----------------------------------------------------------------
+
+test_help_lists_commands() {
+	local n
+	bare --help
+	[ "$RC" -eq 0 ] || { fail "--help: exit $RC"; return; }
+	n=$(commands | wc -l)
+	[ "$n" -ge 19 ] || { fail "$n commands listed: $(cat "$W/out")"; return; }
+	cp "$W/out" "$W/help-global"
+	bare help
+	[ "$RC" -eq 0 ] || { fail "help: exit $RC"; return; }
+	cmp -s "$W/out" "$W/help-global" || { fail "help differs from --help"; return; }
+}
+
+# Every command's --help: exit 0 with no configuration, no server and no
+# certificate, a full usage; 'help CMD' prints the same.
+test_help_every_command() {
+	local c
+	for c in $(commands); do
+		bare "$c" --help
+		[ "$RC" -eq 0 ] || { fail "$c --help: exit $RC: $(cat "$W/err")"; return; }
+		[ ! -s "$W/err" ] || { fail "$c --help said: $(cat "$W/err")"; return; }
+		grep -q "^usage: gp-client $c" "$W/out" ||
+		    { fail "$c --help: no usage line: $(head -3 "$W/out")"; return; }
+		grep -q '^options:$' "$W/out" || { fail "$c --help: no options"; return; }
+		grep -q -- '--help  *print this help' "$W/out" ||
+		    { fail "$c --help: --help not listed"; return; }
+		grep -A1 '^example:$' "$W/out" | grep -q "^  gp-client .*$c" ||
+		    { fail "$c --help: no example"; return; }
+		cp "$W/out" "$W/help-$c"
+		bare help "$c"
+		[ "$RC" -eq 0 ] || { fail "help $c: exit $RC"; return; }
+		cmp -s "$W/out" "$W/help-$c" || { fail "help $c differs from $c --help"; return; }
+		# A configuration that does not exist is not read for --help.
+		bare -c "$W/no-such.conf" "$c" --help
+		[ "$RC" -eq 0 ] || { fail "-c missing $c --help: exit $RC"; return; }
+	done
+	# Commands that take a period explain its format.
+	for c in list show history missing summary export lock unlock \
+	    receipts template; do
+		grep -q '2022-H1' "$W/help-$c" ||
+		    { fail "$c --help: no period format"; return; }
+	done
+	# --help wins over a mistake on the same line.
+	bare summary --bogus --help
+	[ "$RC" -eq 0 ] || { fail "summary --bogus --help: exit $RC"; return; }
+	bare help no-such-command
+	[ "$RC" -eq 64 ] || { fail "help no-such-command: exit $RC, want 64"; return; }
+}
+
+# --- usage mistakes -------------------------------------------------------
+
+test_mistakes_named() {
+	bare summary 2022-H1 --by
+	[ "$RC" -eq 64 ] || { fail "--by without a value: exit $RC"; return; }
+	grep -q "^gp-client: '--by' needs a value: --by KEY; usage: gp-client summary " "$W/err" ||
+	    { fail "--by: $(cat "$W/err")"; return; }
+	bare list --perod 2022-H1
+	[ "$RC" -eq 64 ] || { fail "--perod: exit $RC"; return; }
+	grep -q "list does not take the option '--perod'" "$W/err" ||
+	    { fail "--perod: $(cat "$W/err")"; return; }
+	bare validate --csv "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 64 ] || { fail "validate --csv: exit $RC"; return; }
+	bare --csv validate "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 64 ] || { fail "--csv validate: exit $RC"; return; }
+	grep -q 'validate does not print a table' "$W/err" ||
+	    { fail "--csv validate: $(cat "$W/err")"; return; }
+	# After --json, a mistake is said as one JSON object too.
+	bare missing --json --by area 2022-H1
+	[ "$RC" -eq 64 ] || { fail "missing --by: exit $RC"; return; }
+	[ "$(jget "$W/out" 'r["code"]')" = usage ] ||
+	    { fail "not a JSON usage error: $(cat "$W/out")"; return; }
+}
+
+# --- --json and --csv before and after the command -------------------------
+
+test_json_before_after() {
+	local c
+	bare --json validate "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 0 ] || { fail "--json validate: exit $RC: $(cat "$W/err")"; return; }
+	cp "$W/out" "$W/before"
+	bare validate "$DATA/lc-tamduong-2022-H1.json" --json
+	[ "$RC" -eq 0 ] || { fail "validate --json: exit $RC"; return; }
+	cmp -s "$W/out" "$W/before" || { fail "validate: --json after differs"; return; }
+	[ "$(jget "$W/out" 'r["status"]')" = valid ] || { fail "$(cat "$W/out")"; return; }
+
+	gpc lc-tamduong --json submit "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 0 ] || { fail "--json submit: exit $RC: $(cat "$W/err")"; return; }
+	[ "$(jget "$W/out" 'r["status"]')" = accepted ] || { fail "$(cat "$W/out")"; return; }
+	gpc lc-tamduong submit "$DATA/lc-tamduong-2022-H1.json" --json
+	[ "$RC" -eq 0 ] || { fail "submit --json: exit $RC"; return; }
+	[ "$(jget "$W/out" '"%s %s" % (r["status"], r["duplicate"])')" = "accepted True" ] ||
+	    { fail "submit --json: $(cat "$W/out")"; return; }
+
+	for c in units list "missing 2022-H1" "summary 2022-H1" audit \
+	    "history lc-tamduong 2022-H1" "show lc-tamduong 2022-H1" \
+	    "lock 2099" doctor; do
+		# shellcheck disable=SC2086  # the words of c
+		gpc admin-test --json $c
+		[ "$RC" -eq 0 ] || { fail "--json $c: exit $RC: $(cat "$W/err")"; return; }
+		jget "$W/out" 'r' >/dev/null 2>&1 || { fail "--json $c: not JSON"; return; }
+		cp "$W/out" "$W/before"
+		# shellcheck disable=SC2086
+		gpc admin-test $c --json
+		[ "$RC" -eq 0 ] || { fail "$c --json: exit $RC"; return; }
+		case $c in
+		doctor|lock*)	# the clock, and "changed", differ between runs
+			jget "$W/out" 'r' >/dev/null 2>&1 ||
+			    { fail "$c --json: not JSON"; return; };;
+		*)	cmp -s "$W/out" "$W/before" ||
+			    { fail "$c: --json after the command differs"; return; };;
+		esac
+	done
+
+	gpc admin-test --csv units
+	[ "$RC" -eq 0 ] || { fail "--csv units: exit $RC"; return; }
+	cp "$W/out" "$W/before"
+	gpc admin-test units --csv
+	cmp -s "$W/out" "$W/before" || { fail "units: --csv after differs"; return; }
+	grep -q '^code,name,type,' "$W/out" || { fail "not CSV: $(cat "$W/out")"; return; }
+}
+
+# --- one report in NFD and in NFC ----------------------------------------
+
+# The sample with its titles and results typed with decomposed marks
+# (NFD), and without an id: gp-client derives it from the content.
+test_nfd_twin_duplicate() {
+	local nfc=$W/nfc.json nfd=$W/nfd.json id1 id2 rev1 rev2 n
+	jmod "$DATA/lc-tamduong-2022-H1.json" "$nfc" 'r.pop("id", None)
+r["activities"][0]["title"] = "Hội nghị tuyên truyền, phổ biến Luật Bình đẳng giới tại Tam Đường"'
+	python3 -c 'import json, sys, unicodedata
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+def nfd(v):
+    if isinstance(v, str):
+        return unicodedata.normalize("NFD", v)
+    if isinstance(v, list):
+        return [nfd(x) for x in v]
+    if isinstance(v, dict):
+        return {k: nfd(x) for k, x in v.items()}
+    return v
+json.dump(nfd(r), open(sys.argv[2], "w", encoding="utf-8"),
+    ensure_ascii=False, indent=1)' "$nfc" "$nfd"
+	cmp -s "$nfc" "$nfd" && { fail "the NFD file is not decomposed"; return; }
+
+	gpc lc-tamduong --json submit "$nfd"
+	[ "$RC" -eq 0 ] || { fail "NFD: exit $RC: $(cat "$W/err")"; return; }
+	cp "$W/out" "$W/receipt.json"
+	[ "$(jget "$W/out" 'r["duplicate"]')" = False ] || { fail "NFD: $(cat "$W/out")"; return; }
+	id1=$(jget "$W/out" 'r["id"]')
+	rev1=$(jget "$W/out" 'r["revision"]')
+	gpc lc-tamduong --json submit "$nfc"
+	[ "$RC" -eq 0 ] || { fail "NFC: exit $RC: $(cat "$W/err")"; return; }
+	id2=$(jget "$W/out" 'r["id"]')
+	rev2=$(jget "$W/out" 'r["revision"]')
+	[ "$(jget "$W/out" 'r["duplicate"]')" = True ] ||
+	    { fail "the NFC twin is not a duplicate: $(cat "$W/out")"; return; }
+	[ "$id1" = "$id2" ] && [ "$rev1" = "$rev2" ] ||
+	    { fail "ids $id1/$id2, revisions $rev1/$rev2"; return; }
+	n=$(q "select count(*) from reports where submission_id = '$id1'")
+	[ "$n" = 1 ] || { fail "$n rows for $id1"; return; }
+	# Stored in NFC.
+	[ "$(q "select hex(a.title) from activities a join reports r on
+	    a.report_id = r.id where r.submission_id = '$id1' and a.idx = 0")" = \
+	    "$(python3 -c 'import sys; sys.stdout.write("Hội nghị tuyên truyền, phổ biến Luật Bình đẳng giới tại Tam Đường".encode().hex().upper())')" ] ||
+	    { fail "the title is not stored in NFC"; return; }
+	# The receipt covers the NFD file as typed.
+	gpc lc-tamduong verify-receipt "$W/receipt.json" "$nfd"
+	[ "$RC" -eq 0 ] || { fail "verify-receipt with the NFD file: exit $RC: $(cat "$W/out" "$W/err")"; return; }
+	grep -q '^report: matches' "$W/out" || { fail "$(cat "$W/out")"; return; }
+}
+
+t "--help and help list every command" test_help_lists_commands
+t "every command's --help: exit 0 without configuration; help CMD the same" test_help_every_command
+t "usage mistakes name the option as typed; --csv only for tables" test_mistakes_named
+start_gpd "$W/gpd.conf" || exit 1
+t "--json and --csv before or after the command: the same answer" test_json_before_after
+t "a report in NFD and its NFC twin: a duplicate, one revision, stored NFC" test_nfd_twin_duplicate
+summary
