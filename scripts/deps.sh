@@ -10,11 +10,13 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	protobuf-c-compiler libsqlite3-dev libssl-dev libcmocka-dev
 	libjansson-dev libinih-dev libsystemd-dev libxlsxwriter-dev openssl
 	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
-	libclang-rt-14-dev"
+	libclang-rt-14-dev libutf8proc-dev"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # systemd: systemd-analyze, which the tests run on the units.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses in tests/fuzz.
+# libutf8proc-dev: Unicode text (UTF-8, NFC, categories), as the labels of
+#   form files (proto/form_json.c) are checked.
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=
