@@ -1,7 +1,7 @@
 /*
  * The form of one year (form.h): ownership, look-ups, occasions' windows,
- * the comparison a reload is judged by, the built-in form, and causes.
- * Reading and checking a file is form_json.c; directories, form_set.c.
+ * the comparison a reload is judged by, and causes. Reading and checking
+ * a file is form_json.c; the built-in form and directories, form_set.c.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -14,10 +14,6 @@
 #include "form.h"
 #include "form_priv.h"
 #include "period.h"
-
-/* etc/forms/2022.json, from form_builtin.S. */
-extern const char	form_builtin_2022[];
-extern const uint32_t	form_builtin_2022_len;
 
 static const char *const form_list_names[] = {
 	[FORM_AREAS] = "areas",
@@ -258,20 +254,6 @@ form_occasion_far(const struct form_entry *o, int32_t start, int32_t end,
 	return 1;
 }
 
-const char *
-form_builtin_json(size_t *len)
-{
-	*len = form_builtin_2022_len;
-	return form_builtin_2022;
-}
-
-int
-form_builtin(struct form **out, char **cause)
-{
-	return form_parse("built-in 2022.json", form_builtin_2022,
-	    form_builtin_2022_len, out, cause);
-}
-
 /* --- comparison --------------------------------------------------------- */
 
 struct form_diff {
@@ -459,29 +441,5 @@ form_compare(const struct form *old, const struct form *new,
 		return -1;
 	memset(&df, 0, sizeof(df));
 	form_diff(&df, old, new);
-	return form_diff_end(&df, out, n);
-}
-
-int
-form_set_compare(const struct form_set *old, const struct form_set *new,
-    struct form_change **out, size_t *n)
-{
-	struct form_diff	 df;
-	const struct form	*o, *nf;
-	size_t			 i;
-
-	*out = NULL;
-	*n = 0;
-	memset(&df, 0, sizeof(df));
-	for (i = 0; i < form_set_count(old); i++) {
-		o = form_set_at(old, i);
-		if ((nf = form_set_year(new, o->year)) != NULL) {
-			form_diff(&df, o, nf);
-			continue;
-		}
-		df.year = o->year;
-		form_diff_add(&df, FORM_REMOVED, FORM_WHOLE, "",
-		    "no form for %d any more", o->year);
-	}
 	return form_diff_end(&df, out, n);
 }

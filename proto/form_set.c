@@ -6,9 +6,10 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,28 @@
 #include "form_priv.h"
 #include "period.h"
 
+/* etc/forms/2022.json, from form_builtin.S. */
+extern const char	form_builtin_2022[];
+extern const uint32_t	form_builtin_2022_len;
+
 struct form_set {
 	struct form	**v;		/* by year, ascending */
 	size_t		  n;
 };
+
+const char *
+form_builtin_json(size_t *len)
+{
+	*len = form_builtin_2022_len;
+	return form_builtin_2022;
+}
+
+int
+form_builtin(struct form **out, char **cause)
+{
+	return form_parse("built-in 2022.json", form_builtin_2022,
+	    form_builtin_2022_len, out, cause);
+}
 
 static int
 form_file_error(const char *path, char **cause, const char *fmt, ...)
@@ -375,5 +394,61 @@ form_set_load(const char *dir, struct form_set **out, char **cause)
 	form_free(builtin);
 	form_set_free(set);
 	form_cause_end(&c, cause);
+	return -1;
+}
+
+/* Appends n changes to *v (of *len). */
+static int
+form_set_append(struct form_change **v, size_t *len,
+    const struct form_change *add, size_t n)
+{
+	struct form_change	*nv;
+
+	if (n == 0)
+		return 0;
+	if ((nv = reallocarray(*v, *len + n, sizeof(*nv))) == NULL)
+		return -1;
+	memcpy(nv + *len, add, n * sizeof(*nv));
+	*v = nv;
+	*len += n;
+	return 0;
+}
+
+int
+form_set_compare(const struct form_set *old, const struct form_set *new,
+    struct form_change **out, size_t *n)
+{
+	struct form_change	*v = NULL, *year, whole;
+	const struct form	*o, *nf;
+	size_t			 i, len = 0, k;
+	int			 rv;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; i < old->n; i++) {
+		o = old->v[i];
+		if ((nf = form_set_year(new, o->year)) != NULL) {
+			if (form_compare(o, nf, &year, &k) == -1)
+				goto fail;
+			rv = form_set_append(&v, &len, year, k);
+			free(year);
+		} else {
+			memset(&whole, 0, sizeof(whole));
+			whole.kind = FORM_REMOVED;
+			whole.year = o->year;
+			whole.list = FORM_WHOLE;
+			snprintf(whole.what, sizeof(whole.what),
+			    "no form for %d any more", o->year);
+			rv = form_set_append(&v, &len, &whole, 1);
+		}
+		if (rv == -1)
+			goto fail;
+	}
+	*out = v;
+	*n = len;
+	return 0;
+
+ fail:
+	free(v);
 	return -1;
 }
