@@ -158,7 +158,9 @@ form_path_cut(char out[FORM_PATH_MAX], int n)
 static void
 form_path(char out[FORM_PATH_MAX], const char *parent, const char *key)
 {
-	if (!form_printable(key))
+	if (key[0] == '\0')
+		key = "\"\"";
+	else if (!form_printable(key))
 		key = "(a key not shown)";
 	form_path_cut(out, snprintf(out, FORM_PATH_MAX, "%s%s%s", parent,
 	    parent[0] != '\0' ? "." : "", key));

@@ -92,8 +92,9 @@ doc_2022(void)
 }
 
 /*
- * The member a path names ("areas[3].code", "periods.H1"): its parent
- * and the last step, a key (*key) or an index (*index, key NULL).
+ * The member a path names ("areas[3].code", "periods.H1"): returns its
+ * parent, with the last step in *key when the parent is an object, in
+ * *index when it is an array.
  */
 static json_t *
 walk(json_t *root, const char *path, char *key, size_t keylen,
@@ -140,7 +141,7 @@ put(json_t *root, const char *path, const char *value)
 	    &error)) == NULL)
 		fail_msg("%s: %s", value, error.text);
 	parent = walk(root, path, key, sizeof(key), &index);
-	if (key[0] != '\0') {
+	if (json_is_object(parent)) {
 		if (v == NULL)
 			assert_int_equal(json_object_del(parent, key), 0);
 		else
@@ -708,6 +709,8 @@ test_refuse_keys(void **state)
 	refused_with("kinds[3].nhãn", "\"x\"",
 	    "t.json: kinds[3].(a key not shown): unknown key (the keys here "
 	    "are code, label, media, and x_ for notes)");
+	refused_with("areas[0].", "1", "t.json: areas[0].\"\": unknown key (the "
+	    "keys here are code, label, and x_ for notes)");
 	refused_with("x_note", "{\"a\": [1, 2.5]}",
 	    "t.json: x_note.a[1]: a number with a fraction; numbers in a form "
 	    "are whole");
@@ -1027,6 +1030,12 @@ test_broken_files(void **state)
 		assert_line(cause, want);
 		free(cause);
 	}
+	assert_int_equal(form_load_file(FORMS_DIR "/none.json", &f, &cause),
+	    -1);
+	snprintf(want, sizeof(want), "%s: %s", FORMS_DIR "/none.json",
+	    strerror(ENOENT));
+	assert_string_equal(cause, want);
+	free(cause);
 }
 
 /* --- look-ups ----------------------------------------------------------- */
