@@ -42,7 +42,8 @@ pc_libs =	$(shell $(PKG_CONFIG) --libs $(1))
 
 PROTO_SRCS =	proto/report.c proto/wire.c proto/frame.c proto/period.c \
 		proto/validate.c proto/report_json.c proto/receipt.c \
-		proto/text.c
+		proto/text.c proto/form.c proto/form_json.c \
+		proto/form_set.c
 DAEMON_SRCS =	daemon/gpd.c daemon/config.c daemon/log.c daemon/tls.c \
 		daemon/units.c daemon/settings.c daemon/session.c \
 		daemon/handler.c \
@@ -58,7 +59,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/pem.c client/proof.c
 
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
-PROTO_OBJS =	$(PB_OBJ) $(PROTO_SRCS:%.c=$(BUILD)/%.o)
+FORM_BUILTIN_OBJ = $(BUILD)/proto/form_builtin.o
+PROTO_OBJS =	$(PB_OBJ) $(PROTO_SRCS:%.c=$(BUILD)/%.o) $(FORM_BUILTIN_OBJ)
 DAEMON_OBJS =	$(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CLIENT_OBJS =	$(CLIENT_SRCS:%.c=$(BUILD)/%.o)
 
@@ -68,7 +70,7 @@ CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
-		test_pem test_proof test_text test_cmd
+		test_pem test_proof test_text test_cmd test_form
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
@@ -90,6 +92,12 @@ $(BUILD)/%.o: %.c $(BUILD)/proto/gp.pb-c.h
 $(PB_OBJ): $(BUILD)/proto/gp.pb-c.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,libprotobuf-c) \
 	    -c $< -o $@
+
+# The built-in form: etc/forms/2022.json assembled in (.incbin), so the
+# binaries hold the very bytes that are installed.
+$(FORM_BUILTIN_OBJ): proto/form_builtin.S etc/forms/2022.json
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -c proto/form_builtin.S -o $@
 
 $(BUILD)/libgpproto.a: $(PROTO_OBJS)
 	rm -f $@
@@ -126,6 +134,15 @@ $(BUILD)/tests/test_validate: $(BUILD)/tests/unit/test_validate.o \
 $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
     $(BUILD)/proto/report_json.o $(BUILD)/proto/validate.o \
     $(BUILD)/proto/period.o $(REPORT_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
+		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
+		$(BUILD)/proto/text.o \
+		$(BUILD)/proto/period.o
+# report.o only for its label tables, which 2022.json must match.
+$(BUILD)/tests/test_form: $(BUILD)/tests/unit/test_form.o $(FORM_OBJS) \
+    $(REPORT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_receipt: $(BUILD)/tests/unit/test_receipt.o \
@@ -221,8 +238,8 @@ include tests/fuzz/fuzz.mk
 #   gpd and gp-ca to $(SBINDIR), gp-client to $(BINDIR), man pages, the
 #   systemd units (with /usr/sbin and /etc rewritten to $(SBINDIR) and
 #   $(SYSCONFDIR)), the sysusers.d file, sample configuration in $(DOCDIR);
-#   $(SYSCONFDIR)/gpd/gpd.conf and units.conf only where absent: an existing
-#   configuration is never overwritten.
+#   $(SYSCONFDIR)/gpd/gpd.conf, units.conf and forms/2022.json only where
+#   absent: an existing configuration is never overwritten.
 # make uninstall removes all of that except $(SYSCONFDIR)/gpd, which holds
 #   the configuration (perhaps edited) and the CA: remove it by hand.
 # make lint-man checks every man page with mandoc.
@@ -235,13 +252,14 @@ SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
 MANDOC ?=	mandoc
 
 MAN1 =		client/gp-client.1
-MAN5 =		daemon/gpd.conf.5
+MAN5 =		daemon/gpd.conf.5 proto/gp-forms.5
 MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
 		systemd/gp-ca-crl.timer
 SYSTEMD_USER_UNITS = systemd/gp-client-flush.service \
 		systemd/gp-client-flush.timer
 CONF_SAMPLES =	etc/gpd.conf etc/units.conf
+FORMS =		etc/forms/2022.json
 EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf
 INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
 		    -e 's|/usr/bin/|$(BINDIR)/|g' \
@@ -255,7 +273,7 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
-	    $(DESTDIR)$(SYSCONFDIR)/gpd
+	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(SYSCONFDIR)/gpd/forms
 	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
@@ -282,6 +300,11 @@ install: all
 	    echo "$(INSTALL_PATHS) $$f > $$t"; \
 	    $(INSTALL_PATHS) $$f > "$$t.new"; chmod 644 "$$t.new"; \
 	    mv "$$t.new" "$$t"; fi; done
+	@set -e; for f in $(FORMS); do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/gpd/forms/$${f##*/}; \
+	    if [ -e "$$t" ]; then echo "kept $$t: it exists"; else \
+	    echo "install -m 644 $$f $$t"; \
+	    install -m 644 $$f "$$t.new"; mv "$$t.new" "$$t"; fi; done
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/gpd $(DESTDIR)$(SBINDIR)/gp-ca \

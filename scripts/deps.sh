@@ -11,13 +11,15 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	libjansson-dev libinih-dev libsystemd-dev libxlsxwriter-dev
 	libutf8proc-dev openssl
 	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
-	libclang-rt-14-dev"
+	libclang-rt-14-dev libutf8proc-dev"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # libutf8proc-dev: UTF-8 decoding, NFC, display widths and the Unicode
 #   categories of report text (proto/text.c), on both sides.
 # systemd: systemd-analyze, which the tests run on the units.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses in tests/fuzz.
+# libutf8proc-dev: Unicode text (UTF-8, NFC, categories), as the labels of
+#   form files (proto/form_json.c) are checked.
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=

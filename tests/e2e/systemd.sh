@@ -48,7 +48,8 @@ files_in() {	# DIR
 }
 
 D=$W/destdir
-INSTALLED="etc/gpd/gpd.conf
+INSTALLED="etc/gpd/forms/2022.json
+etc/gpd/gpd.conf
 etc/gpd/units.conf
 usr/bin/gp-client
 usr/lib/systemd/system/gp-ca-crl.service
@@ -63,6 +64,7 @@ usr/share/doc/gp/examples/gp-client.conf
 usr/share/doc/gp/examples/gpd.conf
 usr/share/doc/gp/examples/units.conf
 usr/share/man/man1/gp-client.1
+usr/share/man/man5/gp-forms.5
 usr/share/man/man5/gpd.conf.5
 usr/share/man/man8/gp-ca.8
 usr/share/man/man8/gpd.8"
@@ -87,6 +89,8 @@ test_install() {
 	    { fail "ExecStart: $(grep ^ExecStart "$D/usr/lib/systemd/system/gpd.service")"; return; }
 	cmp -s "$ROOT/etc/gpd.conf" "$D/etc/gpd/gpd.conf" ||
 	    { fail "etc/gpd/gpd.conf differs from the sample"; return; }
+	cmp -s "$ROOT/etc/forms/2022.json" "$D/etc/gpd/forms/2022.json" ||
+	    { fail "etc/gpd/forms/2022.json differs from etc/forms"; return; }
 }
 
 # Another PREFIX: the units name the programs where they were installed.
@@ -167,11 +171,15 @@ test_sysusers() {
 test_config_kept() {
 	echo "# edited by the administrator" >> "$D/etc/gpd/gpd.conf"
 	echo "[lc-x]" > "$D/etc/gpd/units.conf"
-	local before
-	before=$(cat "$D/etc/gpd/gpd.conf" "$D/etc/gpd/units.conf")
+	echo '{"x_note": "edited"}' > "$D/etc/gpd/forms/2022.json"
+	local before conf="$D/etc/gpd/gpd.conf $D/etc/gpd/units.conf
+	    $D/etc/gpd/forms/2022.json"
+	# shellcheck disable=SC2086  # paths without blanks
+	before=$(cat $conf)
 	mk install DESTDIR="$D" PREFIX=/usr
 	[ "$RC" -eq 0 ] || { fail "make install: exit $RC"; return; }
-	[ "$(cat "$D/etc/gpd/gpd.conf" "$D/etc/gpd/units.conf")" = "$before" ] ||
+	# shellcheck disable=SC2086
+	[ "$(cat $conf)" = "$before" ] ||
 	    { fail "the configuration was overwritten"; return; }
 	grep -q "kept $D/etc/gpd/gpd.conf" "$W/make.log" ||
 	    { fail "no 'kept' message: $(grep -v '^cc' "$W/make.log")"; return; }
@@ -183,7 +191,8 @@ test_uninstall() {
 	[ "$RC" -eq 0 ] || { fail "make uninstall: exit $RC: $(cat "$W/make.log")"; return; }
 	local got
 	got=$(files_in "$D")
-	[ "$got" = "etc/gpd/gpd.conf
+	[ "$got" = "etc/gpd/forms/2022.json
+etc/gpd/gpd.conf
 etc/gpd/units.conf" ] || { fail "left: $got"; return; }
 	grep -q '# edited by the administrator' "$D/etc/gpd/gpd.conf" ||
 	    { fail "the edited configuration is gone"; return; }
@@ -200,7 +209,8 @@ test_man() {
 	(cd "$ROOT" && mandoc -Tlint -W warning $pages) >"$W/out" 2>&1 || RC=$?
 	[ "$RC" -eq 0 ] || { fail "$(cat "$W/out")"; return; }
 	local p
-	for p in client/gp-client.1 daemon/gpd.8 daemon/gpd.conf.5 scripts/gp-ca.8; do
+	for p in client/gp-client.1 daemon/gpd.8 daemon/gpd.conf.5 \
+	    proto/gp-forms.5 scripts/gp-ca.8; do
 		grep -qx "$p" <<<"$pages" || { fail "$p not checked"; return; }
 	done
 }

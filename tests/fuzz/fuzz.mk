@@ -22,7 +22,7 @@ LLVM_PROFDATA ?= llvm-profdata
 LLVM_COV ?=	llvm-cov
 
 FUZZ_TARGETS =	fuzz_frame fuzz_request fuzz_report_json fuzz_config \
-		fuzz_units
+		fuzz_units fuzz_form
 FUZZ_PKGS =	libprotobuf-c openssl jansson inih libutf8proc
 
 FUZZ_SAN =	-fsanitize=address,undefined -fno-sanitize-recover=all
@@ -46,6 +46,8 @@ FUZZ_O_fuzz_report_json = tests/fuzz/fuzz_report_json.o \
 FUZZ_O_fuzz_config = tests/fuzz/fuzz_config.o daemon/config.o \
 		proto/period.o
 FUZZ_O_fuzz_units = tests/fuzz/fuzz_units.o daemon/units.o $(FUZZ_PROTO_O)
+FUZZ_O_fuzz_form = tests/fuzz/fuzz_form.o proto/form.o proto/form_json.o \
+		$(FUZZ_CHECK_O)
 FUZZ_O_mkseeds = tests/fuzz/mkseeds.o proto/report_json.o $(FUZZ_PROTO_O)
 
 .PHONY: fuzz fuzz-build fuzz-ci fuzz-coverage fuzz-seeds fuzz-clean
@@ -83,6 +85,7 @@ $(FUZZ_BUILD)/fuzz_request: $(FUZZ_O_fuzz_request:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_report_json: $(FUZZ_O_fuzz_report_json:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_config: $(FUZZ_O_fuzz_config:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_units: $(FUZZ_O_fuzz_units:%=$(FUZZ_BUILD)/%)
+$(FUZZ_BUILD)/fuzz_form: $(FUZZ_O_fuzz_form:%=$(FUZZ_BUILD)/%)
 $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%):
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS)
 
@@ -91,6 +94,7 @@ $(FUZZ_COV)/fuzz_request: $(FUZZ_O_fuzz_request:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_report_json: $(FUZZ_O_fuzz_report_json:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_config: $(FUZZ_O_fuzz_config:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_units: $(FUZZ_O_fuzz_units:%=$(FUZZ_COV)/%)
+$(FUZZ_COV)/fuzz_form: $(FUZZ_O_fuzz_form:%=$(FUZZ_COV)/%)
 $(FUZZ_TARGETS:%=$(FUZZ_COV)/%):
 	$(FUZZ_CC) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS)
 
@@ -154,6 +158,8 @@ fuzz-seeds: $(FUZZ_BUILD)/mkseeds
 	cp $(FUZZ_SAMPLES) tests/fuzz/corpus/fuzz_report_json/
 	cp etc/gpd.conf tests/fuzz/corpus/fuzz_config/
 	cp etc/units.conf tests/fuzz/corpus/fuzz_units/
+	cp etc/forms/2022.json tests/data/forms/2023.json \
+	    tests/data/forms-broken/*.json tests/fuzz/corpus/fuzz_form/
 	$(FUZZ_BUILD)/mkseeds tests/fuzz/corpus $(FUZZ_SAMPLES)
 
 fuzz-clean:
