@@ -1,0 +1,49 @@
+# gp-report (report/): the province's report as a .docx, with charts.
+# Included by the Makefile. Its libraries (cairo, pango, libzip) are linked
+# into gp-report alone, so gp-client never loads them.
+#
+#   make build/gp-report     the program
+#   make check-report        its unit tests and the end-to-end test
+#                            (python-docx, LibreOffice, pdftotext)
+
+REPORT_PKGS =	jansson cairo pangocairo libzip
+REPORT_SRCS =	report/gp-report.c report/data.c report/figures.c \
+		report/compose.c report/chart.c report/docx.c report/wml.c \
+		report/styles.c report/props.c report/package.c report/xml.c \
+		report/vnfmt.c
+REPORT_OBJS =	$(REPORT_SRCS:%.c=$(BUILD)/%.o)
+# glib's and pango's headers as system headers: our warnings are for us.
+report_cflags =	$(patsubst -I%,-isystem %,$(call pc_cflags,$(REPORT_PKGS)))
+REPORT_LIBS =	$(call pc_libs,$(REPORT_PKGS)) -lm
+
+$(BUILD)/report/%.o $(BUILD)/tests/unit/test_report_%.o: \
+    CPPFLAGS += -Ireport $(report_cflags)
+
+$(BUILD)/gp-report: $(REPORT_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(REPORT_OBJS) $(REPORT_LIBS)
+
+REPORT_UNIT_TESTS = test_report_xml test_report_figures test_report_chart
+REPORT_UNIT_BINS = $(REPORT_UNIT_TESTS:%=$(BUILD)/tests/%)
+
+$(BUILD)/tests/test_report_xml: $(BUILD)/tests/unit/test_report_xml.o \
+    $(BUILD)/report/xml.o $(BUILD)/report/vnfmt.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_report_figures: \
+    $(BUILD)/tests/unit/test_report_figures.o $(BUILD)/report/figures.o \
+    $(BUILD)/report/data.o $(BUILD)/report/vnfmt.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,jansson) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_report_chart: $(BUILD)/tests/unit/test_report_chart.o \
+    $(BUILD)/report/chart.o $(BUILD)/report/vnfmt.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,cairo pangocairo) -lm \
+	    $(CMOCKA_LIBS)
+
+.PHONY: check-report check-report-unit
+check-report-unit: $(REPORT_UNIT_BINS)
+	@set -e; for t in $(REPORT_UNIT_BINS); do echo "== $$t"; $$t; done
+
+# SOFFICE=no skips the LibreOffice conversion (the ASan run: it proves
+# nothing more about gp-report and costs the most).
+check-report: check-report-unit $(BUILD)/gp-report
+	GP_REPORT=$(BUILD)/gp-report SOFFICE=$(SOFFICE) tests/e2e/report.sh
