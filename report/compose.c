@@ -145,6 +145,7 @@ compose_rule(struct compose *c, int colw, int width)
 	if (width > colw)
 		width = colw;
 	p.rule_above = 1;
+	p.before = 50;	/* clear of the descenders above */
 	p.left = (colw - width) / 2;
 	p.right = (colw - width) / 2;
 	wml_para(c->w, &p, NULL, NULL);
@@ -532,7 +533,7 @@ compose_summary(struct compose *c, int n)
 {
 	const struct figures	*fig = c->fig;
 	const struct data_form	*f = c->f;
-	const int		 widths[9] = { 454, 3061, 794, 794, 964, 907,
+	const int		 widths[9] = { 680, 2835, 794, 794, 964, 907,
 				    850, 794, 737 };
 	const char		**cats = NULL;
 	double			*v = NULL;
@@ -692,8 +693,8 @@ compose_indicator_table(struct compose *c, size_t first, size_t last)
 
 	for (i = first; i < last; i++)
 		ncols += f->indicators[i].female_share ? 2 : 1;
-	widths[0] = 454;
-	widths[1] = 2268;
+	widths[0] = 680;
+	widths[1] = 2722;
 	numw = (DOCX_TEXT_WIDTH - widths[0] - widths[1]) / (int)ncols;
 	for (j = 0; j < ncols; j++)
 		widths[2 + j] = numw;
@@ -701,21 +702,19 @@ compose_indicator_table(struct compose *c, size_t first, size_t last)
 	wml_row_start(c->w, 1);
 	compose_head_cell(c, 1, WML_MERGE_START, "STT");
 	compose_head_cell(c, 1, WML_MERGE_START, "Đơn vị");
+	/* A label is never merged down into the second row: LibreOffice
+	 * does not grow rows for a merged cell's text and would cut it. */
 	for (i = first; i < last; i++)
 		compose_head_cell(c, f->indicators[i].female_share ? 2 : 1,
-		    f->indicators[i].female_share ? WML_MERGE_NONE :
-		    WML_MERGE_START, f->indicators[i].label);
+		    WML_MERGE_NONE, f->indicators[i].label);
 	wml_row_end(c->w);
 	wml_row_start(c->w, 1);
 	compose_head_cell(c, 1, WML_MERGE_CONTINUE, NULL);
 	compose_head_cell(c, 1, WML_MERGE_CONTINUE, NULL);
 	for (i = first; i < last; i++) {
-		if (!f->indicators[i].female_share) {
-			compose_head_cell(c, 1, WML_MERGE_CONTINUE, NULL);
-			continue;
-		}
 		compose_head_cell(c, 1, 0, "Tổng số");
-		compose_head_cell(c, 1, 0, "Nữ");
+		if (f->indicators[i].female_share)
+			compose_head_cell(c, 1, 0, "Nữ");
 	}
 	wml_row_end(c->w);
 	for (u = 0; u < c->nunits; u++) {
@@ -818,7 +817,10 @@ compose_indicators(struct compose *c, int n)
 	for (i = 0; i < f->nindicators; i++) {
 		long	t;
 
-		if (!f->indicators[i].female_share)
+		/* A share of nothing is no share: left out. */
+		if (!f->indicators[i].female_share ||
+		    (fig->cur.indicators[i].total == 0 && (!fig->has_previous ||
+		    fig->prev.indicators[i].total == 0)))
 			continue;
 		cats[k] = f->indicators[i].label;
 		t = figures_tenths(fig->cur.indicators[i].female,
@@ -881,12 +883,30 @@ compose_change(char *buf, size_t len, uint64_t now, uint64_t before)
 	return buf;
 }
 
+/* The change in words: "tăng 26,2%", "giảm 3,0%", "không đổi". */
+static const char *
+compose_change_words(char *buf, size_t len, uint64_t now, uint64_t before)
+{
+	char	pct[VNFMT_MAX];
+
+	if (before == 0)
+		snprintf(buf, len, now == 0 ? "không đổi" : "tăng (cùng kỳ "
+		    "không có)");
+	else if (now == before)
+		snprintf(buf, len, "không đổi");
+	else
+		snprintf(buf, len, "%s %s", now > before ? "tăng" : "giảm",
+		    vnfmt_share(pct, sizeof(pct), now > before ? now - before :
+		    before - now, before));
+	return buf;
+}
+
 static void
 compose_previous(struct compose *c, int n)
 {
 	const struct figures	*fig = c->fig;
 	const struct data_form	*f = c->f;
-	const int		 widths[7] = { 454, 3515, 1077, 1077, 1077,
+	const int		 widths[7] = { 680, 3289, 1077, 1077, 1077,
 				    1077, 1078 };
 	const char		**cats = NULL;
 	double			*v = NULL;
@@ -902,8 +922,8 @@ compose_previous(struct compose *c, int n)
 	snprintf(line, sizeof(line), "Cùng kỳ năm %d (%s) có %s đơn vị báo "
 	    "cáo. So với cùng kỳ, số hoạt động đã thực hiện %s, số lượt "
 	    "người tham gia %s.", c->h->previous.year, c->prev_phrase, a,
-	    compose_change(b, sizeof(b), fig->cur.done.activities,
-	    fig->prev.done.activities), compose_change(num, sizeof(num),
+	    compose_change_words(b, sizeof(b), fig->cur.done.activities,
+	    fig->prev.done.activities), compose_change_words(num, sizeof(num),
 	    fig->cur.done.participants, fig->prev.done.participants));
 	compose_para(c, STYLE_BODY, line);
 	if (fig->prev_unmatched > 0) {
@@ -1123,21 +1143,28 @@ compose_signature(struct compose *c)
 static void
 compose_annex_title(struct compose *c, int n, const char *title)
 {
-	struct wml_para	p = WML_PARA_INIT(STYLE_ANNEX);
-	char		line[COMPOSE_LINE];
-	char		date[VNFMT_MAX];
+	struct wml_para	 p = WML_PARA_INIT(STYLE_ANNEX);
+	char		 line[COMPOSE_LINE];
+	char		 date[VNFMT_MAX];
+	const char	*number;
 
 	p.page_break_before = 1;
 	snprintf(line, sizeof(line), "PHỤ LỤC %d", n);
 	wml_para(c->w, &p, NULL, line);
 	compose_para(c, STYLE_ANNEX, title);
+	/* "Số:      /BC-LĐLĐ" reads "số      /BC-LĐLĐ" in a sentence. */
+	number = c->h->doc.number;
+	if (strncmp(number, "Số:", strlen("Số:")) == 0)
+		number += strlen("Số:");
+	else if (strncmp(number, "Số", strlen("Số")) == 0)
+		number += strlen("Số");
 	if (c->h->doc.date != NULL &&
 	    vnfmt_date(date, sizeof(date), c->h->doc.date) != NULL)
-		snprintf(line, sizeof(line), "(Kèm theo báo cáo %s, ngày %s)",
-		    c->h->doc.number, date);
+		snprintf(line, sizeof(line), "(Kèm theo Báo cáo số%s ngày %s "
+		    "của %s)", number, date, c->h->doc.body_name);
 	else
-		snprintf(line, sizeof(line), "(Kèm theo báo cáo %s)",
-		    c->h->doc.number);
+		snprintf(line, sizeof(line), "(Kèm theo Báo cáo số%s của %s)",
+		    number, c->h->doc.body_name);
 	compose_runs(c, &(struct wml_para)WML_PARA_INIT(STYLE_SUBJECT),
 	    &compose_italic, line, NULL, (const char *)NULL);
 }
@@ -1145,7 +1172,7 @@ compose_annex_title(struct compose *c, int n, const char *title)
 static void
 compose_annex_units(struct compose *c)
 {
-	int		 widths[7] = { 454, 2835, 1871, 1134, 1134, 680, 1247 };
+	int		 widths[7] = { 680, 2609, 1871, 1134, 1134, 680, 1247 };
 	size_t		 u, ncols = 7;
 	int		 review = 0;
 	char		 num[VNFMT_MAX], day[11], date[VNFMT_MAX];
@@ -1207,7 +1234,7 @@ compose_unit_activities(struct compose *c, const struct data_unit *u)
 {
 	const struct data_report	*rep = u->report;
 	const struct data_form		*f = c->f;
-	const int			 widths[7] = { 454, 3515, 1247, 1814,
+	const int			 widths[7] = { 680, 3289, 1247, 1814,
 					    680, 907, 738 };
 	struct wml_para			 tp = WML_PARA_INIT(STYLE_TABLE);
 	struct wml_para			 hp = WML_PARA_INIT(STYLE_TABLE);

@@ -24,6 +24,7 @@ struct wml {
 	int		 cell_has_para;
 	int		 widths[WML_MAX_COLS];
 	size_t		 ncols;
+	int		 borders;	/* of the current table */
 	size_t		 col;		/* next grid column of the row */
 	unsigned	 drawings;	/* ids of wp:docPr */
 };
@@ -322,6 +323,7 @@ wml_table_start(struct wml *w, const int *widths, size_t ncols, int borders)
 	if (ncols > WML_MAX_COLS)
 		ncols = WML_MAX_COLS;
 	w->ncols = ncols;
+	w->borders = borders;
 	for (i = 0; i < ncols; i++) {
 		w->widths[i] = widths[i];
 		total += widths[i];
@@ -402,7 +404,10 @@ wml_cell_start(struct wml *w, int span, int merge, int shade)
 		xml_empty(x, "w:shd", "w:val", "clear", "w:color", "auto",
 		    "w:fill", buf, (char *)NULL);
 	}
-	xml_empty(x, "w:vAlign", "w:val", "center", (char *)NULL);
+	/* Cells of a ruled table are centred on their row; the columns of a
+	 * layout table (masthead, signature) start at the top. */
+	xml_empty(x, "w:vAlign", "w:val", w->borders ? "center" : "top",
+	    (char *)NULL);
 	xml_end(x);
 	w->in_cell = 1;
 	w->cell_has_para = 0;

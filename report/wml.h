@@ -80,7 +80,8 @@ void	 wml_image(struct wml *, const char *rel_id, long cx, long cy,
  * Tables: widths of the grid columns in twips. A row marked header repeats
  * at the top of every page the table runs onto; rows are never split
  * across pages. Cells span grid columns (span >= 1) and merge vertically;
- * shade is a grey in percent (0: none). Borders: single lines, or none.
+ * shade is a grey in percent (0: none). Borders: single lines, or none
+ * (a layout table, whose cells then align at the top, not the middle).
  */
 void	 wml_table_start(struct wml *, const int *widths, size_t ncols,
 	    int borders);
