@@ -53,18 +53,23 @@ xml_finish(struct xml *x, const char **errstr)
 }
 
 /*
- * Length of the well-formed UTF-8 sequence at s (n bytes left) that XML
- * may hold, or 0. Overlongs, surrogates and values past U+10FFFF are not
- * well-formed; U+FFFE and U+FFFF are not XML characters.
+ * Length of the character at s (n bytes left): the length of a
+ * well-formed UTF-8 sequence, or 1 for a byte that starts none (overlongs,
+ * surrogates and values past U+10FFFF are not well-formed). *ok says
+ * whether XML may hold it: not the C0 controls but tab, newline and
+ * carriage return, not DEL or the C1 controls, not U+FFFE or U+FFFF.
  */
 static size_t
-xml_char_len(const unsigned char *s, size_t n)
+xml_char(const unsigned char *s, size_t n, int *ok)
 {
 	size_t	len, i;
 
-	if (s[0] < 0x80)
-		return (s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' ||
-		    s[0] == '\r') && s[0] != 0x7f ? 1 : 0;
+	*ok = 0;
+	if (s[0] < 0x80) {
+		*ok = (s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' ||
+		    s[0] == '\r') && s[0] != 0x7f;
+		return 1;
+	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
 		len = 2;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
@@ -72,21 +77,17 @@ xml_char_len(const unsigned char *s, size_t n)
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
 		len = 4;
 	else
-		return 0;
+		return 1;
 	if (n < len)
-		return 0;
+		return 1;
 	for (i = 1; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
-			return 0;
+			return 1;
 	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
 	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	/* C1 controls are allowed by XML 1.0 but discouraged; keep them out
-	 * of what a reader sees. */
-	if (s[0] == 0xc2 && s[1] < 0xa0)
-		return 0;
-	if (s[0] == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf))
-		return 0;
+		return 1;
+	*ok = !(s[0] == 0xc2 && s[1] < 0xa0) &&
+	    !(s[0] == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf));
 	return len;
 }
 
@@ -95,17 +96,19 @@ xml_escape(FILE *out, const char *s, size_t n, int attr)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 len, start, i, bad = 0;
+	int			 ok;
 
 	start = 0;
 	i = 0;
 	while (i < n) {
 		const char	*rep = NULL;
 
-		len = xml_char_len(p + i, n - i);
-		if (len == 0) {
+		len = xml_char(p + i, n - i, &ok);
+		if (!ok) {
+			/* One replacement for one character, or one byte
+			 * that is none. */
 			rep = XML_REPLACEMENT;
 			bad++;
-			len = 1;
 		} else if (p[i] == '&')
 			rep = "&amp;";
 		else if (p[i] == '<')
