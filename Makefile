@@ -1,6 +1,6 @@
 # gp: gpd (daemon) and gp-client (command line).
 #
-#   make                 build build/gpd and build/gp-client
+#   make                 build build/gpd, build/gp-client, build/gp-report
 #   make check           unit tests, end-to-end tests
 #   make check-asan      the same under AddressSanitizer + UBSan
 #   make check-valgrind  unit tests under valgrind
@@ -66,10 +66,13 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_pem test_proof
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
+# gp-report, its tests and its libraries: a section of its own.
+include report/report.mk
+
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
 	install uninstall clean deps
 
-all: $(BUILD)/gpd $(BUILD)/gp-client
+all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-report
 
 $(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h: proto/gp.proto
 	@mkdir -p $(BUILD)/proto
@@ -157,7 +160,7 @@ $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
 # harness briefly.
 check: test check-asan check-valgrind fuzz-ci
 
-test: check-unit check-e2e
+test: check-unit check-e2e check-report
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -172,13 +175,18 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
+# SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
+# conversion (in test) is enough.
 check-asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    SOFFICE=no test
 
-check-valgrind: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
+check-valgrind: $(UNIT_BINS) $(GPREPORT_UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS) $(GPREPORT_UNIT_BINS); do \
+	    echo "== valgrind $$t"; \
 	    valgrind -q --error-exitcode=1 --leak-check=full \
+	    --suppressions=tests/unit/valgrind.supp \
 	    --errors-for-leak-kinds=definite,indirect $$t; done
 
 # The long variants of the hostile suite (hundreds of kill -9, slow peers,
