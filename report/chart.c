@@ -6,6 +6,7 @@
  * is what is drawn.
  */
 #include <math.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include <cairo.h>
 #include <pango/pangocairo.h>
+#include <png.h>
 
 #include "chart.h"
 #include "vnfmt.h"
@@ -26,6 +28,7 @@
 #define CHART_GAP		8.0
 #define CHART_SWATCH_W		14.0
 #define CHART_SWATCH_H		9.0
+#define CHART_STRIP		64	/* rows drawn at a time */
 
 struct chart_ctx {
 	cairo_surface_t		*surface;
@@ -47,6 +50,15 @@ chart_fail(char **cause, const char *fmt, ...)
 		*cause = NULL;
 	va_end(ap);
 	return -1;
+}
+
+/* Points to pixels, with the surface showing the rows from y0 down. */
+static void
+chart_strip(struct chart_ctx *c, int y0)
+{
+	cairo_identity_matrix(c->cr);
+	cairo_translate(c->cr, 0, -y0);
+	cairo_scale(c->cr, c->scale, c->scale);
 }
 
 static void
@@ -75,7 +87,7 @@ chart_ctx_init(struct chart_ctx *c, int width, int height)
 	c->cr = cairo_create(c->surface);
 	if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS)
 		goto fail;
-	cairo_scale(c->cr, c->scale, c->scale);
+	chart_strip(c, 0);
 	if ((c->pango = pango_cairo_create_context(c->cr)) == NULL)
 		goto fail;
 	pango_cairo_context_set_resolution(c->pango, 72.0);
@@ -362,7 +374,7 @@ chart_plan(struct chart_ctx *c, const struct chart *ch, struct chart_plan *pl)
 	l = chart_layout(c, "0", CHART_SMALL_PT, 0, 0, 0, PANGO_ALIGN_LEFT);
 	chart_layout_size(l, NULL, &pl->ticks_h);
 	g_object_unref(l);
-	l = chart_layout(c, ch->axis, CHART_TEXT_PT, 0, 1,
+	l = chart_layout(c, ch->axis, CHART_TEXT_PT, 0, 0,
 	    pl->plot_x1 - pl->plot_x0, PANGO_ALIGN_CENTER);
 	chart_layout_size(l, NULL, &pl->axis_h);
 	g_object_unref(l);
@@ -472,7 +484,7 @@ chart_draw(struct chart_ctx *c, const struct chart *ch,
 	cairo_line_to(cr, pl->plot_x0, plot_bottom);
 	cairo_line_to(cr, pl->plot_x1, plot_bottom);
 	cairo_stroke(cr);
-	l = chart_layout(c, ch->axis, CHART_TEXT_PT, 0, 1, span,
+	l = chart_layout(c, ch->axis, CHART_TEXT_PT, 0, 0, span,
 	    PANGO_ALIGN_CENTER);
 	chart_show(c, l, pl->plot_x0, plot_bottom + 4 + pl->ticks_h + 4);
 	g_object_unref(l);
@@ -484,10 +496,10 @@ struct chart_buf {
 	int	 nomem;
 };
 
-static cairo_status_t
-chart_write(void *closure, const unsigned char *data, unsigned int len)
+static void
+chart_png_write(png_structp png, png_bytep data, png_size_t len)
 {
-	struct chart_buf	*b = closure;
+	struct chart_buf	*b = png_get_io_ptr(png);
 	uint8_t			*n;
 	size_t			 cap;
 
@@ -497,29 +509,92 @@ chart_write(void *closure, const unsigned char *data, unsigned int len)
 			cap *= 2;
 		if ((n = realloc(b->data, cap)) == NULL) {
 			b->nomem = 1;
-			return CAIRO_STATUS_NO_MEMORY;
+			png_error(png, "out of memory");
 		}
 		b->data = n;
 		b->cap = cap;
 	}
 	memcpy(b->data + b->len, data, len);
 	b->len += len;
-	return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+chart_png_flush(png_structp png)
+{
+	(void)png;
+}
+
+/* What the encoder works with; libpng returns here by longjmp on error,
+ * so everything it needs to release lives in this structure. */
+struct chart_encoder {
+	png_structp		 png;
+	png_infop		 info;
+	struct chart_ctx	 c;
+	struct chart_buf	 b;
+	uint8_t			 row[CHART_WIDTH];
+	const struct chart	*ch;
+	struct chart_plan	*pl;
+	int			 height;
+};
+
+/*
+ * Draws the chart a strip of CHART_STRIP rows at a time and hands each
+ * row to libpng as 8-bit grey: memory is one strip, however tall the
+ * chart, and the charts have no colour to keep. Returns 0 or -1.
+ */
+static int
+chart_encode(struct chart_encoder *e)
+{
+	int		 y0, y, x, rows, stride;
+	unsigned char	*px;
+	uint32_t	 v;
+
+	if (setjmp(png_jmpbuf(e->png)))
+		return -1;
+	png_set_write_fn(e->png, &e->b, chart_png_write, chart_png_flush);
+	png_set_IHDR(e->png, e->info, CHART_WIDTH, (png_uint_32)e->height, 8,
+	    PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+	    PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	/* Its size on paper: CHART_WIDTH pixels over CHART_WIDTH_PT. */
+	png_set_pHYs(e->png, e->info, (png_uint_32)(CHART_WIDTH /
+	    (CHART_WIDTH_PT / 72.0 * 0.0254) + 0.5), (png_uint_32)(CHART_WIDTH /
+	    (CHART_WIDTH_PT / 72.0 * 0.0254) + 0.5), PNG_RESOLUTION_METER);
+	png_write_info(e->png, e->info);
+	for (y0 = 0; y0 < e->height; y0 += CHART_STRIP) {
+		rows = e->height - y0 < CHART_STRIP ? e->height - y0 :
+		    CHART_STRIP;
+		chart_strip(&e->c, y0);
+		chart_draw(&e->c, e->ch, e->pl);
+		cairo_surface_flush(e->c.surface);
+		if (cairo_status(e->c.cr) != CAIRO_STATUS_SUCCESS)
+			return -1;
+		px = cairo_image_surface_get_data(e->c.surface);
+		stride = cairo_image_surface_get_stride(e->c.surface);
+		for (y = 0; y < rows; y++) {
+			for (x = 0; x < CHART_WIDTH; x++) {
+				memcpy(&v, px + y * stride + x * 4, 4);
+				/* Grey already: any channel will do. */
+				e->row[x] = (uint8_t)(v & 0xff);
+			}
+			png_write_row(e->png, e->row);
+		}
+	}
+	png_write_end(e->png, e->info);
+	return 0;
 }
 
 int
 chart_png(const struct chart *ch, uint8_t **png, size_t *len, int *height,
     char **cause)
 {
-	struct chart_ctx	 c;
+	struct chart_encoder	*e;
 	struct chart_plan	 pl;
-	struct chart_buf	 b;
+	struct chart_ctx	 c;
 	size_t			 i, s;
-	int			 px;
+	int			 px, rc;
 
 	*png = NULL;
 	memset(&pl, 0, sizeof(pl));
-	memset(&b, 0, sizeof(b));
 	if (ch->nseries == 0 || ch->nseries > CHART_MAX_SERIES)
 		return chart_fail(cause, "chart: %zu series", ch->nseries);
 	if (ch->ncategories == 0 || ch->ncategories > CHART_MAX_CATEGORIES)
@@ -545,24 +620,33 @@ chart_png(const struct chart *ch, uint8_t **png, size_t *len, int *height,
 		return chart_fail(cause, "chart: %d pixels high, more than "
 		    "%d", px, CHART_MAX_HEIGHT);
 	}
-	if (chart_ctx_init(&c, CHART_WIDTH, px) == -1) {
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
 		free(pl.row_h);
-		return chart_fail(cause, "chart: cairo: out of memory");
+		return chart_fail(cause, "out of memory");
 	}
-	chart_draw(&c, ch, &pl);
+	e->ch = ch;
+	e->pl = &pl;
+	e->height = px;
+	rc = -1;
+	if (chart_ctx_init(&e->c, CHART_WIDTH, CHART_STRIP) == 0 &&
+	    (e->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+	    NULL, NULL)) != NULL &&
+	    (e->info = png_create_info_struct(e->png)) != NULL)
+		rc = chart_encode(e);
+	if (e->png != NULL)
+		png_destroy_write_struct(&e->png, &e->info);
+	chart_ctx_free(&e->c);
 	free(pl.row_h);
-	cairo_surface_flush(c.surface);
-	if (cairo_status(c.cr) != CAIRO_STATUS_SUCCESS ||
-	    cairo_surface_write_to_png_stream(c.surface, chart_write, &b) !=
-	    CAIRO_STATUS_SUCCESS) {
-		chart_ctx_free(&c);
-		free(b.data);
-		return chart_fail(cause, "chart: %s", b.nomem ?
-		    "out of memory" : "cairo could not draw it");
+	if (rc == -1) {
+		chart_fail(cause, "chart: %s", e->b.nomem ? "out of memory" :
+		    "cairo or libpng could not draw it");
+		free(e->b.data);
+		free(e);
+		return -1;
 	}
-	chart_ctx_free(&c);
-	*png = b.data;
-	*len = b.len;
+	*png = e->b.data;
+	*len = e->b.len;
 	*height = px;
+	free(e);
 	return 0;
 }

@@ -5,7 +5,9 @@
  * every figure of the report: horizontal bars, a group per category, a
  * bar per series. Series are told apart by fill (dark grey, hatching,
  * light grey, cross-hatching), not by colour, so the charts read the same
- * on a black-and-white printer; every bar carries its value.
+ * on a black-and-white printer; every bar carries its value. The PNG is
+ * 8-bit grey, drawn and encoded (libpng) a strip of rows at a time, so a
+ * tall chart costs no more memory than a short one.
  */
 #ifndef GP_REPORT_CHART_H
 #define GP_REPORT_CHART_H

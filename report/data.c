@@ -18,7 +18,7 @@
 #include "vnfmt.h"
 
 #define DATA_FIELD_MAX	160
-#define DATA_SEEN_SLOTS	32768	/* > 2 * DATA_MAX_UNITS, a power of two */
+#define DATA_SEEN_SLOTS	16384	/* > DATA_MAX_UNITS, a power of two */
 
 struct data_reader {
 	FILE		*in;		/* the caller's */

@@ -6,7 +6,7 @@
 #   make check-report        its unit tests and the end-to-end test
 #                            (python-docx, LibreOffice, pdftotext)
 
-GPREPORT_PKGS =	jansson cairo pangocairo libzip
+GPREPORT_PKGS =	jansson cairo pangocairo libpng libzip
 GPREPORT_SRCS =	report/gp-report.c report/data.c report/figures.c \
 		report/compose.c report/chart.c report/docx.c report/wml.c \
 		report/styles.c report/props.c report/package.c report/xml.c \
@@ -36,7 +36,7 @@ $(BUILD)/tests/test_report_figures: \
 
 $(BUILD)/tests/test_report_chart: $(BUILD)/tests/unit/test_report_chart.o \
     $(BUILD)/report/chart.o $(BUILD)/report/vnfmt.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,cairo pangocairo) -lm \
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,cairo pangocairo libpng) -lm \
 	    $(CMOCKA_LIBS)
 
 # Under ASan, fontconfig's caches (never freed) are not our leaks.

@@ -10,11 +10,23 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	protobuf-c-compiler libsqlite3-dev libssl-dev libcmocka-dev
 	libjansson-dev libinih-dev libsystemd-dev libxlsxwriter-dev openssl
 	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
-	libclang-rt-14-dev"
+	libclang-rt-14-dev libcairo2-dev libpango1.0-dev libpng-dev libzip-dev
+	fonts-liberation fonts-liberation2 python3-docx
+	libreoffice-writer-nogui poppler-utils"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # systemd: systemd-analyze, which the tests run on the units.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses in tests/fuzz.
+# libcairo2-dev, libpango1.0-dev: gp-report's charts (Vietnamese text
+#   shaped and wrapped by pango, drawn by cairo into PNG).
+# libpng-dev: gp-report encodes each chart row by row, in constant memory.
+# libzip-dev: gp-report's .docx is a zip package.
+# fonts-liberation, fonts-liberation2: Liberation Serif, metric-compatible
+#   with Times New Roman, for the charts and for LibreOffice where Times is
+#   absent.
+# python3-docx, libreoffice-writer-nogui, poppler-utils: the tests read
+#   gp-report's document with python-docx, convert it with LibreOffice
+#   (soffice --headless) and read the PDF's text with pdftotext.
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=
