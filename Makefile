@@ -210,7 +210,9 @@ include tests/fuzz/fuzz.mk
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
-#   gpd and gp-ca to $(SBINDIR), gp-client to $(BINDIR), man pages, the
+#   gpd and gp-ca to $(SBINDIR), gp-client and gp-report to $(BINDIR)
+#   (gp-report is run by gp-client report, and by hand on saved report
+#   data, so it is a command like the others), man pages, the
 #   systemd units (with /usr/sbin and /etc rewritten to $(SBINDIR) and
 #   $(SYSCONFDIR)), the sysusers.d file, sample configuration in $(DOCDIR);
 #   $(SYSCONFDIR)/gpd/gpd.conf and units.conf only where absent: an existing
@@ -226,7 +228,7 @@ SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
 MANDOC ?=	mandoc
 
-MAN1 =		client/gp-client.1
+MAN1 =		client/gp-client.1 report/gp-report.1
 MAN5 =		daemon/gpd.conf.5
 MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
@@ -252,6 +254,7 @@ install: all
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
 	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
+	install -m 755 $(BUILD)/gp-report $(DESTDIR)$(BINDIR)/gp-report
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
@@ -277,7 +280,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/gpd $(DESTDIR)$(SBINDIR)/gp-ca \
-	    $(DESTDIR)$(BINDIR)/gp-client
+	    $(DESTDIR)$(BINDIR)/gp-client $(DESTDIR)$(BINDIR)/gp-report
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))

@@ -5,6 +5,7 @@
 #   make build/gp-report     the program
 #   make check-report        its unit tests and the end-to-end test
 #                            (python-docx, LibreOffice, pdftotext)
+#   make bench-report        time and memory for 11 and 1,000 units
 
 GPREPORT_PKGS =	jansson cairo pangocairo libpng libzip
 GPREPORT_SRCS =	report/gp-report.c report/data.c report/figures.c \
@@ -52,3 +53,10 @@ check-report-unit: $(GPREPORT_UNIT_BINS)
 check-report: check-report-unit $(BUILD)/gp-report
 	$(GPREPORT_LSAN) GP_REPORT=$(BUILD)/gp-report SOFFICE=$(SOFFICE) \
 	    tests/e2e/report.sh
+
+# make bench-report: gp-report for 11 and 1,000 units, time and peak memory
+# (tests/bench/report.sh), built with the bench flags. Not part of check.
+.PHONY: bench-report
+bench-report:
+	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' $(BENCH_BUILD)/gp-report
+	tests/bench/report.sh $(BENCH_BUILD)
