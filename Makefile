@@ -203,8 +203,9 @@ include tests/fuzz/fuzz.mk
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
 #   gpd and gp-ca to $(SBINDIR), gp-client to $(BINDIR), man pages, the
-#   systemd units (with /usr/sbin and /etc rewritten to $(SBINDIR) and
-#   $(SYSCONFDIR)), the sysusers.d file, sample configuration in $(DOCDIR);
+#   systemd units (with /usr/sbin, /usr/libexec and /etc rewritten to
+#   $(SBINDIR), $(LIBEXECDIR) and $(SYSCONFDIR)) and gpd's start condition
+#   in $(LIBEXECDIR)/gpd, the sysusers.d file, sample configuration in $(DOCDIR);
 #   $(SYSCONFDIR)/gpd/gpd.conf and units.conf only where absent: an existing
 #   configuration is never overwritten.
 # make uninstall removes all of that except $(SYSCONFDIR)/gpd, which holds
@@ -216,6 +217,7 @@ DOCDIR ?=	$(PREFIX)/share/doc/gp
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
+LIBEXECDIR ?=	$(PREFIX)/libexec
 MANDOC ?=	mandoc
 
 MAN1 =		client/gp-client.1
@@ -229,6 +231,7 @@ CONF_SAMPLES =	etc/gpd.conf etc/units.conf
 EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf
 INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
 		    -e 's|/usr/bin/|$(BINDIR)/|g' \
+		    -e 's|/usr/libexec/|$(LIBEXECDIR)/|g' \
 		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g'
 
 .PHONY: lint-man
@@ -239,11 +242,12 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
-	    $(DESTDIR)$(SYSCONFDIR)/gpd
+	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(LIBEXECDIR)/gpd
 	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
 	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
+	install -m 755 systemd/gpd-certificate-check $(DESTDIR)$(LIBEXECDIR)/gpd
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
@@ -276,6 +280,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
+	rm -f $(DESTDIR)$(LIBEXECDIR)/gpd/gpd-certificate-check
+	rmdir $(DESTDIR)$(LIBEXECDIR)/gpd 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
 	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/gpd: configuration and CA; remove by hand"
