@@ -309,3 +309,25 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/tests/bench/benchgen.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(call pc_libs,sqlite3) \
 	    $(PROTO_LIBS)
+
+# --- deb: Debian packages (debian/; tests/e2e/deb.sh) -----------------------
+# make deb builds gpd, gp-client and gp-ca with dpkg-buildpackage -us -uc -b
+# from a copy of this tree in $(DEB_DIR)/src (the tree's own build
+# directories stay as they are) and leaves the .deb files in $(DEB_DIR).
+# The package build runs the unit tests unless DEB_BUILD_OPTIONS=nocheck.
+# make check-deb: build (nocheck), lintian, then install, run, upgrade and
+#   purge in a throwaway Debian 12 container (see tests/e2e/deb.sh).
+# make check-deb-full: the same with the unit tests in the build, and the
+#   upgrade from a package of an older commit with its own database schema.
+DEB_DIR ?=	build-deb
+
+.PHONY: deb check-deb check-deb-full
+deb:
+	rm -rf $(DEB_DIR)/src
+	mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude-vcs --exclude='./build' --exclude='./build-*' . | \
+	    tar -C $(DEB_DIR)/src -xf -
+	rm -f $(DEB_DIR)/*.deb $(DEB_DIR)/*.changes $(DEB_DIR)/*.buildinfo
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b -Jauto
+	rm -rf $(DEB_DIR)/src
+	@ls -l $(DEB_DIR)/*.deb
