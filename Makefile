@@ -6,6 +6,7 @@
 #   make check-valgrind  unit tests under valgrind
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
+#   make deb             Debian packages in build-deb/ (see the deb section)
 #
 # Every library comes from pkg-config; protoc-c generates proto/gp.pb-c.[ch].
 
@@ -315,13 +316,21 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/tests/bench/benchgen.o \
 # from a copy of this tree in $(DEB_DIR)/src (the tree's own build
 # directories stay as they are) and leaves the .deb files in $(DEB_DIR).
 # The package build runs the unit tests unless DEB_BUILD_OPTIONS=nocheck.
-# make check-deb: build (nocheck), lintian, then install, run, upgrade and
-#   purge in a throwaway Debian 12 container (see tests/e2e/deb.sh).
-# make check-deb-full: the same with the unit tests in the build, and the
-#   upgrade from a package of an older commit with its own database schema.
+# make check-deb (part of check): build (nocheck), lintian, contents, then
+#   install, serve, remove, purge, and upgrade from a package of an older
+#   commit (schema 3), in a throwaway Debian 12 container (tests/e2e/deb.sh).
+# make check-deb-full: the same with the unit tests in the package build.
 DEB_DIR ?=	build-deb
 
 .PHONY: deb check-deb check-deb-full
+check: check-deb
+
+check-deb:
+	DEB_DIR=$(CURDIR)/$(DEB_DIR) tests/e2e/deb.sh
+
+check-deb-full:
+	DEB_DIR=$(CURDIR)/$(DEB_DIR) FULL=1 tests/e2e/deb.sh
+
 deb:
 	rm -rf $(DEB_DIR)/src
 	mkdir -p $(DEB_DIR)/src

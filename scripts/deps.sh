@@ -10,11 +10,15 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	protobuf-c-compiler libsqlite3-dev libssl-dev libcmocka-dev
 	libjansson-dev libinih-dev libsystemd-dev libxlsxwriter-dev openssl
 	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
-	libclang-rt-14-dev"
+	libclang-rt-14-dev dpkg-dev debhelper lintian mmdebstrap
+	systemd-container procps git"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # systemd: systemd-analyze, which the tests run on the units.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses in tests/fuzz.
+# dpkg-dev, debhelper, lintian: make deb and its checks. mmdebstrap,
+# systemd-container (systemd-nspawn), procps, git: tests/e2e/deb.sh makes
+# a Debian 12 system, boots it, and builds an older commit's packages.
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=

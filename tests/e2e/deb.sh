@@ -161,12 +161,14 @@ ct_stop() {
 }
 
 # Runs a command in the container: stdout in $W/out, stderr in $W/err,
-# status in RC.
+# status in RC; standard input from $CT_IN, a file (default: nothing),
+# and debconf's frontend $CT_FRONTEND (default: noninteractive).
 ct() {
 	RC=0
 	timeout 300 nsenter -t "$LEADER" -a env -i \
 	    PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-	    DEBIAN_FRONTEND=noninteractive "$@" >"$W/out" 2>"$W/err" </dev/null || RC=$?
+	    DEBIAN_FRONTEND="${CT_FRONTEND:-noninteractive}" "$@" \
+	    >"$W/out" 2>"$W/err" <"${CT_IN:-/dev/null}" || RC=$?
 }
 
 # One value from the container's database, or from another file there.
@@ -467,10 +469,14 @@ test_ct_reinstall() {
 	[ "$LISTED" = "lc-nganh-giaoduc lc-sinho lc-tamduong" ] || { fail "listed: $LISTED"; return; }
 }
 
-# Nobody to ask (noninteractive): the database stays.
+# Asked at a terminal, the administrator presses Enter: the database stays.
 test_ct_purge() {
-	ct apt-get purge -y gpd
+	echo >"$W/enter"
+	CT_IN=$W/enter CT_FRONTEND=teletype ct apt-get purge -y gpd
 	[ "$RC" -eq 0 ] || { fail "apt-get purge: exit $RC: $(tail -n 5 "$W/err")"; return; }
+	grep -q '^Delete the report database as well?' "$W/out" &&
+	    grep -q 'The database in' "$W/out" ||
+	    { fail "not asked: $(cat "$W/out")"; return; }
 	ct dpkg-query -W -f '${db:Status-Abbrev}' gpd
 	[ "$RC" -ne 0 ] || [ "$(cat "$W/out")" = "un " ] || { fail "status: $(cat "$W/out")"; return; }
 	[ ! -e "$CT/etc/gpd/gpd.conf" ] && [ ! -e "$CT/etc/gpd/units.conf" ] ||
@@ -595,7 +601,8 @@ test_up_config() {
 	[ -z "$left" ] || { fail "left by dpkg: $left"; return; }
 }
 
-# Purged after the upgrade, the database with its reports stays.
+# Purged after the upgrade with nobody to ask (noninteractive), the
+# database with its reports stays.
 test_up_purge() {
 	ct apt-get purge -y gpd gp-client gp-ca
 	[ "$RC" -eq 0 ] || { fail "apt-get purge: exit $RC: $(tail -n 5 "$W/err")"; return; }
@@ -619,7 +626,7 @@ t "gpd -n: names the missing certificate, passes after gp-ca" test_ct_check
 t "systemctl start gpd: serves, reports stored" test_ct_serve
 t "remove: configuration, reports and user kept" test_ct_remove
 t "install again: the same reports served" test_ct_reinstall
-t "purge, nobody asked: configuration gone, database and CA kept" test_ct_purge
+t "purge, asked, Enter: configuration gone, database and CA kept" test_ct_purge
 t "purge, answer yes: database gone, CA kept" test_ct_purge_yes
 ct_stop
 t "older package built from $(echo "$OLD_COMMIT" | cut -c1-7) (schema 3)" test_old_build
@@ -627,5 +634,5 @@ t "older packages installed, reports stored" test_up_old
 t "upgrade: no conffile prompt, new gpd, restarted once" test_up_upgrade
 t "upgrade: migrated once, copy kept, no report lost" test_up_data
 t "upgrade: edited configuration kept" test_up_config
-t "purge after upgrade: reports kept" test_up_purge
+t "purge after upgrade, nobody asked: reports kept" test_up_purge
 summary
