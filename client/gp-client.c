@@ -7,6 +7,8 @@
  * Exit statuses are <sysexits.h>, and every failure says in one sentence
  * what to do about it.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -436,6 +438,9 @@ main(int argc, char **argv)
 	char			*cause = NULL;
 	int			 ch, status;
 
+	/* The outbox, its log, receipts and exports are this user's alone,
+	 * whatever umask the caller left (a timer, a shared account). */
+	umask(077);
 	memset(&cl, 0, sizeof(cl));
 	cl.retries_arg = -1;
 	opterr = 0;
