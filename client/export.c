@@ -306,7 +306,7 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	if (o == NULL)
 		return cause_set(cause, "out of memory");
 	fputs(ex->nrows == 0 ? "[\n" : ",\n", ex->f);
-	rv = json_dumpf(o, ex->f, JSON_COMPACT);
+	rv = fmt_json_dumpf(o, ex->f, JSON_COMPACT);
 	json_decref(o);
 	if (rv == -1 || ferror(ex->f))
 		return cause_set(cause, "cannot write %s: %s",

@@ -416,8 +416,8 @@ proof_say(struct proof_out *po, const char *name, int ok, const char *fmt,
 	if (po->json) {
 		if (po->checks != NULL)
 			json_array_append_new(po->checks, json_pack("{s:s, s:s, "
-			    "s:s?}", "check", name, "result", ok ? "ok" :
-			    "fail", "message", s));
+			    "s:o}", "check", name, "result", ok ? "ok" :
+			    "fail", "message", fmt_json_text(s)));
 	} else {
 		fmt_put(stdout, name, 0, FMT_LEFT);
 		fputs(": ", stdout);
@@ -449,17 +449,17 @@ proof_out_end(struct proof_out *po, const struct proof *p, int status,
 		}
 		return status;
 	}
-	o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, "
-	    "s:o}",
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "status", status == 0 ? "verified" : "failed",
-	    "receipt", p != NULL ? p->receipt : NULL,
-	    "id", p != NULL ? p->submission_id : NULL,
-	    "unit", p != NULL ? p->unit : NULL,
-	    "period", p != NULL ? p->period : NULL,
+	    "receipt", fmt_json_text(p != NULL ? p->receipt : NULL),
+	    "id", fmt_json_text(p != NULL ? p->submission_id : NULL),
+	    "unit", fmt_json_text(p != NULL ? p->unit : NULL),
+	    "period", fmt_json_text(p != NULL ? p->period : NULL),
 	    "revision", p != NULL ? json_integer(p->revision) : json_null(),
-	    "received_at", p != NULL ? p->received_at : NULL,
-	    "report_sha256", p != NULL ? p->report_sha256 : NULL,
-	    "message", status == 0 ? verdict : sentence,
+	    "received_at", fmt_json_text(p != NULL ? p->received_at : NULL),
+	    "report_sha256", fmt_json_text(p != NULL ? p->report_sha256 :
+	    NULL),
+	    "message", fmt_json_text(status == 0 ? verdict : sentence),
 	    "checks", po->checks != NULL ? po->checks : json_array());
 	po->checks = NULL;
 	if (o != NULL && status != 0 && json_object_set_new(o, "code",
@@ -469,7 +469,7 @@ proof_out_end(struct proof_out *po, const struct proof *p, int status,
 		json_decref(o);
 		o = NULL;
 	}
-	if (o == NULL || json_dumpf(o, stdout, JSON_COMPACT) == -1)
+	if (o == NULL || fmt_json_dumpf(o, stdout, JSON_COMPACT) == -1)
 		fputs(PROOF_PREFIX "out of memory\n", stderr);
 	else
 		fputc('\n', stdout);
