@@ -379,6 +379,14 @@ client_settings(struct client *cl, int needs)
 		cl->policy.retries = cl->file.retries;
 	if (needs & (CMD_SETTINGS | CMD_DOCTOR))
 		client_outbox_path(cl);
+	/* Before anything is read from it or sent: doctor says it in its
+	 * outbox line. */
+	if ((needs & CMD_SETTINGS) && cl->outbox != NULL &&
+	    outbox_check_dirs(cl->outbox, &cause) == -1) {
+		output_failure(cl->json, EX_CONFIG, cause);
+		free(cause);
+		return EX_CONFIG;
+	}
 	if ((needs & CMD_CA) && cl->conn.ca == NULL)
 		return client_fail(cl, EX_CONFIG, "no CA certificate given: "
 		    "use --ca FILE or 'ca' in the configuration file");

@@ -576,7 +576,7 @@ proof_verify(struct proof_out *po, const struct proof *p,
 	struct receipt_fields	 f;
 	const unsigned char	*d = p->certificate;
 	X509			*x;
-	const char		*errstr = "?";
+	const char		*errstr = "?", *why;
 	char			 cn[256], until[32];
 	int			 rv, status = EX_DATAERR;
 
@@ -604,15 +604,16 @@ proof_verify(struct proof_out *po, const struct proof *p,
 		cause_set(cause, "%s: the certificate in it does not decode: "
 		    "the file was changed; do not accept it as proof",
 		    p->path);
-	} else if (X509_check_purpose(x, X509_PURPOSE_SSL_SERVER, 0) != 1) {
+	} else if (receipt_signer_purpose(x, &why) == -1) {
 		/* A unit's client certificate chains to the same CA: with
 		 * its own key a unit could sign any receipt it likes
 		 * (receipt_verify refuses it too; this says why). */
 		proof_say(po, "certificate", 0, "CN=%s is not a server "
-		    "certificate", cn);
+		    "certificate: %s", cn, why);
 		cause_set(cause, "%s is signed with CN=%s, which is not a "
-		    "server certificate (a unit's, perhaps): gpd never signs "
-		    "with it; do not accept it as proof", p->path, cn);
+		    "server certificate (%s; a unit's, perhaps): gpd never "
+		    "signs with it; do not accept it as proof", p->path, cn,
+		    why);
 	} else if (rv == -1 && !proof_signature_stage(errstr)) {
 		proof_say(po, "certificate", 0, "does not chain to the CA in "
 		    "%s: %s", ca_file, errstr);
