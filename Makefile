@@ -186,6 +186,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/receipts.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/client.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/attack.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 check-asan:
