@@ -247,32 +247,40 @@ outbox_check_dirs(const char *path, char **cause)
 {
 	struct stat	 sb;
 	char		*dir, *slash;
-	int		 own = 1, rv = 0;
+	int		 first = 1, own = 1, rv = 0;
+	unsigned int	 mode;
 
 	*cause = NULL;
 	if ((dir = outbox_dir_of(path)) == NULL)
 		return -1;
-	for (;;) {
+	for (;; first = 0) {
 		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			if (own && (sb.st_mode & S_IWOTH)) {
+			mode = (unsigned int)(sb.st_mode & 07777);
+			if (own && first && (sb.st_mode & S_IWOTH)) {
 				rv = cause_set(cause, "the outbox directory %s "
 				    "can be written by every user of this "
 				    "computer (mode %04o), who could change "
-				    "the outbox: run 'chmod 700 %s', or use "
-				    "--outbox PATH in a private directory",
-				    dir, (unsigned int)(sb.st_mode & 07777),
-				    dir);
+				    "the outbox: run 'chmod 700 %s', or give "
+				    "the outbox a private place with --outbox "
+				    "PATH", dir, mode, dir);
 				break;
 			}
-			if (!own && (sb.st_mode & S_IWOTH) &&
-			    !(sb.st_mode & S_ISVTX)) {
+			if (own && (sb.st_mode & S_IWOTH)) {
+				rv = cause_set(cause, "the directory %s, where "
+				    "the outbox %s would be made, can be "
+				    "written by every user of this computer "
+				    "(mode %04o), who could make it theirs: "
+				    "give the outbox a private place with "
+				    "--outbox PATH", dir, path, mode);
+				break;
+			}
+			if (sb.st_mode & S_IWOTH && !(sb.st_mode & S_ISVTX)) {
 				rv = cause_set(cause, "the directory %s, above "
 				    "the outbox %s, can be written by every "
 				    "user of this computer (mode %04o), who "
 				    "could replace the outbox: run 'chmod o-w "
-				    "%s', or use --outbox PATH in a private "
-				    "directory", dir, path,
-				    (unsigned int)(sb.st_mode & 07777), dir);
+				    "%s', or give the outbox a private place "
+				    "with --outbox PATH", dir, path, mode, dir);
 				break;
 			}
 			own = 0;
