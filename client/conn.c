@@ -440,6 +440,18 @@ conn_is_refusal(int alert)
 	return 0;
 }
 
+/* A server whose certificate is not made for a server: one of the same
+ * CA could be a unit's. */
+static int
+conn_not_server(struct conn *c, char **cause)
+{
+	return conn_fail(c, EX_UNAVAILABLE, cause, "the server %s presented "
+	    "a certificate that is not made for a server (its extended key "
+	    "usage lacks serverAuth): it may not be the provincial "
+	    "federation's server, so nothing was sent; tell the provincial "
+	    "federation", c->server);
+}
+
 /*
  * Turns a failed SSL_connect/SSL_read/SSL_write into a sentence and a
  * status. With TLS 1.3 the server judges our certificate after our side
@@ -475,6 +487,9 @@ conn_tls_fail(struct conn *c, int sslerr, int syserr, char **cause)
 		return conn_fail(c, EX_PROTOCOL, cause, "%s ended the "
 		    "connection with a TLS alert (%s); check that it is a gp "
 		    "server", c->server, SSL_alert_desc_string_long(alert));
+	if (verify_failed && SSL_get_verify_result(c->ssl) ==
+	    X509_V_ERR_INVALID_PURPOSE)
+		return conn_not_server(c, cause);
 	if (verify_failed)
 		return conn_fail(c, EX_UNAVAILABLE, cause, "cannot trust the "
 		    "server %s: %s; check the address and the CA certificate",
@@ -591,11 +606,7 @@ conn_handshake(struct conn *c, char **cause)
 		    X509_verify_cert_error_string(verify) :
 		    "no certificate");
 	if (!conn_is_server_cert(SSL_get0_peer_certificate(c->ssl)))
-		return conn_fail(c, EX_UNAVAILABLE, cause, "the server %s "
-		    "presented a certificate that is not made for a server "
-		    "(its extended key usage lacks serverAuth): it may not be "
-		    "the provincial federation's server, so nothing was sent; "
-		    "tell the provincial federation", c->server);
+		return conn_not_server(c, cause);
 	SSL_get0_alpn_selected(c->ssl, &proto, &len);
 	if (len != strlen(CONN_ALPN_NAME) ||
 	    memcmp(proto, CONN_ALPN_NAME, len) != 0)

@@ -264,8 +264,8 @@ queue_outcome(struct queue *q, const struct report *r,
 		output_failure(q->json, res->status, res->cause);
 		return res->status;
 	case DELIVER_UNPROVEN:
-		sentence = queue_unproven(q, r->unit, r->period, res,
-		    q->ob != NULL);
+		/* From the outbox: queue_direct says its own. */
+		sentence = queue_unproven(q, r->unit, r->period, res, 1);
 		output_failure(q->json, res->status, sentence);
 		free(sentence);
 		return res->status;
