@@ -10,7 +10,7 @@
 
 #include <ini.h>
 
-#include "gpd.h"
+#include "units.h"
 #include "report.h"
 #include "validate.h"
 
