@@ -3,8 +3,10 @@
  * framed requests in, framed responses out, and one way to end it:
  * session_close(), idempotent and the last thing on any callback path.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/queue.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -54,6 +57,12 @@ struct session {
 	int			 closed;	/* freed when no longer busy */
 	const char		*close_reason;
 	struct stream		*stream;	/* an answer of many frames */
+	/* Whether the peer reads a stream: checked each second. */
+	struct event		*stall;
+	uint64_t		 frames;	/* made for the stream */
+	uint64_t		 frames_seen;
+	size_t			 unsent_seen;	/* not yet read by the peer */
+	time_t			 progress_at;
 	uint64_t		 requests;
 };
 
@@ -136,13 +145,12 @@ session_timeouts(struct session *s)
 	const struct config	*conf = s->peer.set->conf;
 	struct timeval		 idle = { (time_t)conf->idle_timeout, 0 };
 	struct timeval		 frame = { (time_t)conf->frame_timeout, 0 };
-	struct timeval		 stall = { (time_t)conf->stream_timeout, 0 };
 
 	if (!s->established || s->closing)
 		return;
 	if (s->stream != NULL) {
-		/* Progress (any bytes written) restarts the write timer. */
-		bufferevent_set_timeouts(s->bev, NULL, &stall);
+		/* session_stall watches the peer instead. */
+		bufferevent_set_timeouts(s->bev, NULL, NULL);
 		evtimer_del(s->deadline);
 		return;
 	}
@@ -153,6 +161,69 @@ session_timeouts(struct session *s)
 			evtimer_add(s->deadline, &frame);
 	} else
 		evtimer_del(s->deadline);
+}
+
+static time_t
+session_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Bytes of the answer the peer has not read yet: in our buffer and in
+ * the kernel's send queue (sent but not acknowledged, or not sent). */
+static size_t
+session_unsent(struct session *s)
+{
+	int	queued = 0;
+
+	if (ioctl(bufferevent_getfd(s->bev), SIOCOUTQ, &queued) == -1 ||
+	    queued < 0)
+		queued = 0;
+	return evbuffer_get_length(bufferevent_get_output(s->bev)) +
+	    (size_t)queued;
+}
+
+/*
+ * Each second of a stream: the peer made progress when a frame was made
+ * or fewer bytes wait for it than a second ago. A peer that reads
+ * nothing for stream_timeout is closed, so that its snapshot does not
+ * keep the WAL from being checkpointed; a slow reader always progresses.
+ */
+static void
+session_stall(evutil_socket_t fd, short what, void *arg)
+{
+	struct session	*s = arg;
+	size_t		 unsent;
+	time_t		 now = session_now();
+
+	(void)fd;
+	(void)what;
+	if (s->stream == NULL) {
+		evtimer_del(s->stall);
+		return;
+	}
+	unsent = session_unsent(s);
+	if (s->frames != s->frames_seen || unsent < s->unsent_seen)
+		s->progress_at = now;
+	s->frames_seen = s->frames;
+	s->unsent_seen = unsent;
+	if (now - s->progress_at >= (time_t)s->peer.set->conf->stream_timeout)
+		session_close(s, "stream stalled");
+}
+
+/* A stream begins: its watch starts. */
+static void
+session_stream_begin(struct session *s)
+{
+	struct timeval	tv = { 1, 0 };
+
+	s->frames = s->frames_seen = 0;
+	s->unsent_seen = SIZE_MAX;
+	s->progress_at = session_now();
+	event_add(s->stall, &tv);
 }
 
 /* Called by a handler when a reply made later is ready. */
@@ -233,7 +304,9 @@ session_accept(struct session_host *h, int fd, const struct sockaddr *sa,
 	h->nsessions++;
 
 	if ((s->deadline = evtimer_new(worker_base(h->worker),
-	    session_deadline, s)) == NULL) {
+	    session_deadline, s)) == NULL ||
+	    (s->stall = event_new(worker_base(h->worker), -1, EV_PERSIST,
+	    session_stall, s)) == NULL) {
 		session_close(s, "out of memory");
 		return;
 	}
@@ -286,6 +359,8 @@ session_stream_end(struct session *s)
 		return;
 	s->stream->free(s->stream);
 	s->stream = NULL;
+	if (s->stall != NULL)
+		evtimer_del(s->stall);
 }
 
 /*
@@ -301,6 +376,7 @@ session_pump(struct session *s)
 
 	while (s->stream != NULL &&
 	    evbuffer_get_length(out) < SESSION_STREAM_LOW) {
+		s->frames++;
 		if ((rc = dispatch_next(&s->peer, s->stream, out)) != 0)
 			session_stream_end(s);
 		if (rc == -1) {
@@ -372,6 +448,7 @@ session_frames(struct bufferevent *bev, struct session *s)
 			break;
 		case REQUEST_STREAM:
 			/* Later requests wait until the answer is out. */
+			session_stream_begin(s);
 			if (session_pump(s) == -1)
 				return -1;
 			break;
@@ -434,8 +511,8 @@ session_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
-		session_close(s, !s->established ? "handshake timeout" :
-		    s->stream != NULL ? "stream stalled" : "idle timeout");
+		session_close(s, s->established ? "idle timeout" :
+		    "handshake timeout");
 		return;
 	}
 	if (what & BEV_EVENT_EOF) {
@@ -483,6 +560,9 @@ session_close(struct session *s, const char *reason)
 	s->deadline = NULL;
 	/* Its snapshot goes back to the pool now, not when it is freed. */
 	session_stream_end(s);
+	if (s->stall != NULL)
+		event_free(s->stall);
+	s->stall = NULL;
 	/* Frees the SSL and closes the socket (BEV_OPT_CLOSE_ON_FREE). */
 	bufferevent_free(s->bev);
 	s->bev = NULL;

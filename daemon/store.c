@@ -746,7 +746,8 @@ store_close(struct store *s)
 		return;
 	for (i = STMT__MAX - 1; i >= 0; i--)
 		sqlite3_finalize(s->stmt[i]);
-	sqlite3_close(s->db);
+	/* A cursor still open keeps the connection until it is closed. */
+	sqlite3_close_v2(s->db);
 	free(s);
 }
 

@@ -54,7 +54,9 @@ struct store	*store_open(const char *path, const char **errstr);
 /* A read-only connection for queries, one per worker thread; the
  * database must exist at the current schema version. */
 struct store	*store_open_reader(const char *path, const char **errstr);
-void		 store_close(struct store *);	/* NULL is a no-op */
+/* NULL is a no-op. A cursor still open may be closed afterwards; the
+ * connection goes with the last of them. */
+void		 store_close(struct store *);
 
 /* An online, consistent copy of the database at path into dest (written
  * to dest.tmp, synced, renamed). Safe while gpd serves. Returns 0 or -1
