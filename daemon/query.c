@@ -24,6 +24,7 @@
 #include "store.h"
 #include "units.h"
 #include "validate.h"
+#include "wire.h"
 
 enum query_kind {
 	QUERY_UNITS,
@@ -481,7 +482,7 @@ query_show_raw(void *arg, const void *raw, size_t len)
 {
 	struct reply	*hr = arg;
 
-	hr->unpacked = gp__report__unpack(NULL, len, raw);
+	hr->unpacked = wire_report_unpack(raw, len);
 	return hr->unpacked != NULL ? 0 : -1;
 }
 

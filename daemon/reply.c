@@ -52,7 +52,7 @@ reply_free(struct reply *r)
 		free(b);
 	}
 	if (r->unpacked != NULL)
-		gp__report__free_unpacked(r->unpacked, NULL);
+		wire_report_free_unpacked(r->unpacked);
 	free(r);
 }
 
