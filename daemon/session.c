@@ -673,3 +673,15 @@ session_host_free(struct session_host *h)
 	readers_free(h->readers);
 	free(h);
 }
+
+unsigned int
+session_host_sessions(const struct session_host *h)
+{
+	return h->nsessions;
+}
+
+size_t
+session_host_readers_out(const struct session_host *h)
+{
+	return readers_out(h->readers);
+}

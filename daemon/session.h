@@ -7,6 +7,8 @@
 #ifndef GPD_SESSION_H
 #define GPD_SESSION_H
 
+#include <stddef.h>
+
 struct sockaddr;
 struct session_host;
 struct settings_slot;
@@ -30,6 +32,11 @@ void			 session_host_stop(struct session_host *,
 			    unsigned int timeout);
 /* Closes its unused read connections (after the worker has ended). */
 void			 session_host_close_readers(struct session_host *);
+
+/* What the host holds now, on the worker's thread (or once it ended):
+ * its open sessions, and its read connections taken by streams. */
+unsigned int		 session_host_sessions(const struct session_host *);
+size_t			 session_host_readers_out(const struct session_host *);
 
 /* On the worker's thread: a new connection (fd is taken). over: past
  * max_connections, answered BUSY and closed. */
