@@ -44,7 +44,6 @@ struct listener {
 
 /* A connection on its way to a worker. */
 struct listener_conn {
-	struct worker_msg	 msg;		/* first */
 	struct session_host	*host;
 	int			 fd;
 	int			 over;
@@ -137,9 +136,13 @@ listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	c->over = l->nsessions > listener_max(l);
 	c->socklen = (socklen_t)socklen;
 	memcpy(&c->ss, sa, (size_t)socklen);
-	c->msg.fn = listener_hand;
-	c->msg.arg = c;
-	worker_send(l->workers[i], &c->msg);
+	if (worker_post(l->workers[i], listener_hand, c) == -1) {
+		log_warnx("accept: out of memory");
+		free(c);
+		close(fd);
+		l->nsessions--;
+		return;
+	}
 	listener_update(l);
 }
 

@@ -82,18 +82,6 @@ log_debug(const char *fmt, ...)
 }
 
 void
-fatal(const char *fmt, ...)
-{
-	va_list	ap;
-	int	saved = errno;
-
-	va_start(ap, fmt);
-	log_vwrite("fatal", saved, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void
 fatalx(const char *fmt, ...)
 {
 	va_list	ap;

@@ -141,7 +141,10 @@ reply_error(struct reply *r, Gp__ErrorCode code, const char *fmt, ...)
 	r->resp.error = &r->error;
 }
 
-void
+static void	reply_field(struct reply *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
 reply_field(struct reply *r, const char *field, const char *fmt, ...)
 {
 	Gp__FieldError	*fe;

@@ -40,9 +40,7 @@ char	*reply_time(struct reply *, int64_t at);
 /* Makes the reply an error; field errors already added stay. */
 void	 reply_error(struct reply *, Gp__ErrorCode, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
-/* Adds a field error (at most REPORT_ERRORS_MAX, the rest dropped). */
-void	 reply_field(struct reply *, const char *field, const char *, ...)
-	    __attribute__((format(printf, 3, 4)));
+/* Adds the field errors (at most REPORT_ERRORS_MAX, the rest dropped). */
 void	 reply_fields(struct reply *, const struct report_errors *);
 /* INVALID with one field error. */
 void	 reply_invalid(struct reply *, const char *field,

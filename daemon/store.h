@@ -1,7 +1,8 @@
 /*
  * The report store: SQLite in WAL mode with synchronous=FULL. All SQL of
  * the project lives in store.c, as prepared statements from one table.
- * A function that returns success has committed.
+ * Writes go into a batch (store_begin ... store_commit): nothing is
+ * durable before store_commit() returns STORE_OK.
  */
 #ifndef GP_STORE_H
 #define GP_STORE_H
@@ -51,8 +52,8 @@ enum store_status {
  * with *errstr (static or owned by nothing the caller frees) on failure.
  */
 struct store	*store_open(const char *path, const char **errstr);
-/* A read-only connection for queries, one per worker thread; the
- * database must exist at the current schema version. */
+/* A read-only connection for queries (a worker's readers.c keeps a few);
+ * the database must exist at the current schema version. */
 struct store	*store_open_reader(const char *path, const char **errstr);
 /* NULL is a no-op. A cursor still open may be closed afterwards; the
  * connection goes with the last of them. */
