@@ -214,16 +214,24 @@ session_stall(evutil_socket_t fd, short what, void *arg)
 		session_close(s, "stream stalled");
 }
 
-/* A stream begins: its watch starts. */
-static void
+/* A stream begins: its watch starts (made at the first stream, so that
+ * idle connections do not carry it). -1 when the session was closed. */
+static int
 session_stream_begin(struct session *s)
 {
 	struct timeval	tv = { 1, 0 };
 
+	if (s->stall == NULL && (s->stall = event_new(
+	    worker_base(s->host->worker), -1, EV_PERSIST, session_stall, s))
+	    == NULL) {
+		session_close(s, "out of memory");
+		return -1;
+	}
 	s->frames = s->frames_seen = 0;
 	s->unsent_seen = SIZE_MAX;
 	s->progress_at = session_now();
 	event_add(s->stall, &tv);
+	return 0;
 }
 
 /* Called by a handler when a reply made later is ready. */
@@ -304,9 +312,7 @@ session_accept(struct session_host *h, int fd, const struct sockaddr *sa,
 	h->nsessions++;
 
 	if ((s->deadline = evtimer_new(worker_base(h->worker),
-	    session_deadline, s)) == NULL ||
-	    (s->stall = event_new(worker_base(h->worker), -1, EV_PERSIST,
-	    session_stall, s)) == NULL) {
+	    session_deadline, s)) == NULL) {
 		session_close(s, "out of memory");
 		return;
 	}
@@ -448,8 +454,8 @@ session_frames(struct bufferevent *bev, struct session *s)
 			break;
 		case REQUEST_STREAM:
 			/* Later requests wait until the answer is out. */
-			session_stream_begin(s);
-			if (session_pump(s) == -1)
+			if (session_stream_begin(s) == -1 ||
+			    session_pump(s) == -1)
 				return -1;
 			break;
 		case REQUEST_CLOSE:
