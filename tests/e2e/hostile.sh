@@ -984,7 +984,8 @@ test_eof_mid_frame() {
 	grep -q '^eof after ' "$W/out" || { fail "partial: $(cat "$W/out")"; return; }
 	raw lc-tamduong partial --id "$id2" --cut 1 --hard
 	grep -q '^reset after ' "$W/out" || { fail "partial: $(cat "$W/out")"; return; }
-	raw lc-tamduong length 1000 --send 10 --timeout 1
+	raw lc-tamduong --timeout 1 length 1000 --send 10
+	[ "$RC" -eq 0 ] || { fail "length 1000, 10 sent: exit $RC: $(cat "$W/err")"; return; }
 	# All three sessions ended: the clean end mid-frame is named.
 	log_wait "$mark" 3 'closed reason=' 10 ||
 	    { fail "the three partial senders were not all closed"; return; }
