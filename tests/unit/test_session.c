@@ -55,6 +55,7 @@ struct env {
 	struct session_host	*host;
 	struct event_base	*base;
 	unsigned int		 gone;
+	int			 over;	/* what established() answers */
 };
 
 static struct env	*env;
@@ -70,11 +71,20 @@ struct client {
 };
 
 static void
-host_gone(void *arg)
+host_gone(void *arg, int established)
 {
-	unsigned int	*gone = arg;
+	struct env	*e = arg;
 
-	(*gone)++;
+	(void)established;
+	e->gone++;
+}
+
+static int
+host_established(void *arg)
+{
+	struct env	*e = arg;
+
+	return e->over;
 }
 
 static void
@@ -170,8 +180,9 @@ client_open(struct client *c, const char *name, int over)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(40000);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	env->over = over;
 	session_accept(env->host, sv[0], (struct sockaddr *)&sin,
-	    sizeof(sin), over);
+	    sizeof(sin));
 	assert_non_null(c->bev = bufferevent_openssl_socket_new(env->base,
 	    sv[1], ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE));
 	bufferevent_setcb(c->bev, client_read, NULL, client_event, c);
@@ -496,6 +507,7 @@ populate(void)
 static int
 setup(void **state)
 {
+	struct session_hooks	 hooks;
 	struct settings	*set;
 	const char	*tmp, *errstr;
 	char		 cmd[600], path[320];
@@ -547,9 +559,14 @@ setup(void **state)
 		print_error("writer: %s\n", errstr);
 		return -1;
 	}
+	memset(&hooks, 0, sizeof(hooks));
+	hooks.established = host_established;
+	hooks.gone = host_gone;
+	hooks.arg = env;
+	hooks.hosts = 1;
 	if ((env->worker = worker_new(0, &errstr)) == NULL ||
 	    (env->host = session_host_new(env->worker, env->writer,
-	    env->slot, host_gone, &env->gone, &errstr)) == NULL) {
+	    env->slot, &hooks, &errstr)) == NULL) {
 		print_error("host: %s\n", errstr);
 		return -1;
 	}
