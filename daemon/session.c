@@ -77,7 +77,6 @@ struct session {
 	unsigned int		 linger;	/* seconds before that close */
 	int			 lingering;
 	const char		*close_reason;
-	char			 reason[96];	/* close_reason, when made */
 	time_t			 checked_at;	/* certificate, rights */
 	struct stream		*stream;	/* an answer of many frames */
 	/* Whether the peer reads a stream: checked each second. */
@@ -821,6 +820,7 @@ session_event(struct bufferevent *bev, short what, void *arg)
 	struct session	*s = arg;
 	unsigned long	 e;
 	long		 verify;
+	char		 reason[256];
 
 	if (what & BEV_EVENT_CONNECTED) {
 		session_established(s);
@@ -838,21 +838,21 @@ session_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if ((e = bufferevent_get_openssl_error(bev)) != 0) {
-		snprintf(s->reason, sizeof(s->reason), "%s: ",
+		snprintf(reason, sizeof(reason), "%s: ",
 		    s->established ? "tls error" : "handshake failed");
-		ERR_error_string_n(e, s->reason + strlen(s->reason),
-		    sizeof(s->reason) - strlen(s->reason));
+		ERR_error_string_n(e, reason + strlen(reason),
+		    sizeof(reason) - strlen(reason));
 		/* Why the peer's certificate was refused: expired, revoked,
 		 * not yet valid, wrong purpose, CRL expired... */
 		verify = SSL_get_verify_result(bufferevent_openssl_get_ssl(bev));
 		if (!s->established && verify != X509_V_OK)
-			snprintf(s->reason + strlen(s->reason),
-			    sizeof(s->reason) - strlen(s->reason), " (%s)",
+			snprintf(reason + strlen(reason),
+			    sizeof(reason) - strlen(reason), " (%s)",
 			    X509_verify_cert_error_string(verify));
 		/* Drain the rest so the next session starts clean. */
 		while (bufferevent_get_openssl_error(bev) != 0)
 			;
-		session_close(s, s->reason);
+		session_close(s, reason);
 	} else
 		session_close(s, s->established ? "connection error" :
 		    SESSION_HS_LOST);
@@ -895,6 +895,12 @@ session_close(struct session *s, const char *reason)
 		h->output -= evbuffer_get_length(out);
 	}
 	s->out_cb = NULL;
+	/* What was not sent is not sent (the socket closes): freed now,
+	 * not when libevent finalizes the bufferevent later in the loop,
+	 * so that closing for the output budget gives memory back at once. */
+	evbuffer_drain(out, evbuffer_get_length(out));
+	evbuffer_drain(bufferevent_get_input(s->bev),
+	    evbuffer_get_length(bufferevent_get_input(s->bev)));
 	/* Frees the SSL and closes the socket (BEV_OPT_CLOSE_ON_FREE). */
 	bufferevent_free(s->bev);
 	s->bev = NULL;
