@@ -121,7 +121,8 @@ request_refuse(struct peer *p, struct reply *reply, const char *action,
 	struct refusal	*rf;
 	struct job	*job;
 	time_t		 now = time(NULL);
-	char		 qcn[LOG_QUOTE_MAX], qd[REQUEST_DETAIL_MAX + 16];
+	char		 qcn[LOG_QUOTE_MAX], qu[LOG_QUOTE_MAX];
+	char		 qp[LOG_QUOTE_MAX], qd[REQUEST_DETAIL_MAX + 16];
 
 	p->refused++;
 	/* Told at once; on record with the others of its minute. */
@@ -155,8 +156,8 @@ request_refuse(struct peer *p, struct reply *reply, const char *action,
 	log_warnx("session=%" PRIu64 " cn=%s request=%s result=refused "
 	    "unit=%s period=%s detail=%s", p->id,
 	    log_quote(qcn, sizeof(qcn), p->cn), action,
-	    rf->job.unit != NULL ? rf->unit : "-",
-	    rf->job.period != NULL ? rf->period : "-",
+	    log_quote(qu, sizeof(qu), rf->job.unit),
+	    log_quote(qp, sizeof(qp), rf->job.period),
 	    log_quote(qd, sizeof(qd), rf->detail));
 	writer_queue(p->writer, job);
 	return REQUEST_PENDING;

@@ -1247,9 +1247,10 @@ test_max_connections() {
 	    "gpd CPU $cpu% while held; after: served in $LEGIT_MS ms"
 }
 
-# Peers that never send a ClientHello: the listener pauses at
-# max_connections + 64, the rest wait in the backlog; no CPU spin; all
-# are closed by handshake_timeout; service recovers.
+# Peers that never send a ClientHello: within the budget of connections
+# before their handshake the oldest silent ones give way to new ones; no
+# CPU spin; all are closed, dropped or by handshake_timeout; service
+# recovers.
 test_connection_flood() {
 	local cpu during
 	hold_start TCP || { fail "could not open: $(cat "$HOLD_OUT")"; hold_end; return; }
