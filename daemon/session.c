@@ -524,9 +524,9 @@ session_accept(struct session_host *h, int fd, const struct sockaddr *sa,
 	bufferevent_setcb(s->bev, session_read, session_write, session_event,
 	    s);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
-	log_debug("session=%" PRIu64 " accepted peer=%s worker=%zu "
-	    "handshake_timeout=%ld", s->peer.id, s->addr,
-	    worker_index(h->worker), (long)tv.tv_sec);
+	log_debug("session=%" PRIu64 " accepted peer=%s handshake_timeout=%ld "
+	    "worker=%zu", s->peer.id, s->addr, (long)tv.tv_sec,
+	    worker_index(h->worker));
 }
 
 /* Takes s out of the order of checks and puts it last, checked now. */

@@ -1119,7 +1119,18 @@ test_expiry_rechecked() {
 # --- daemon: 2, no starvation before the handshake ---------------------------------
 
 test_silent_flood() {
-	local i ok=0 t0 t1 mark lines ms rate took="" pids
+	local i ok=0 t0 t1 mark lines ms rate took="" pids soft rc=0
+	# Started with a soft limit of 512 descriptors, as a shell may give
+	# it: gpd raises it to the hard limit, for max_connections and
+	# max_handshakes.
+	soft=$(ulimit -Sn)
+	ulimit -Sn 512
+	restart_gpd "$D/gpd.conf" || rc=1
+	ulimit -Sn "$soft"
+	[ "$rc" -eq 0 ] || { fail "gpd did not start"; return; }
+	[ "$(awk '/^Max open files/ { print $4 }' "/proc/$GPD_PID/limits")" = \
+	    "$(ulimit -Hn)" ] ||
+	    { fail "gpd kept a soft limit of $(awk '/^Max open files/ { print $4 }' "/proc/$GPD_PID/limits") descriptors"; return; }
 	for i in 1 2 3 4 5; do
 		jmod "$TAMDUONG" "$D/flood$i.json" \
 		    "r['reporter']['name'] = 'Người gửi $i'; r.pop('id', None)"

@@ -33,6 +33,7 @@
 
 #include "frame.h"
 #include "gp.pb-c.h"
+#include "refusals.h"
 #include "report.h"
 #include "report_json.h"
 #include "session.h"
@@ -54,6 +55,7 @@ struct env {
 	struct worker		*worker;
 	struct session_host	*host;
 	struct event_base	*base;
+	struct refusals		*refusals;
 	unsigned int		 gone;
 	int			 over;	/* what established() answers */
 };
@@ -453,6 +455,48 @@ test_stream_torn_down(void **state)
 	all_gone();
 }
 
+/*
+ * A unit asking for what administrators may: each refusal answered (the
+ * first written to the audit, the others counted), and after
+ * SESSION_REFUSALS_MAX of them nothing more is read: the connection ends
+ * without answering the next request.
+ */
+static void
+test_refused_too_often(void **state)
+{
+	struct client	c;
+	Gp__Request	req;
+	int64_t		before;
+	uint32_t	i;
+
+	(void)state;
+	before = db_count("SELECT count(*) FROM audit WHERE action = 'units'");
+	client_open(&c, "lc-tamduong", 0);
+	for (i = 1; i <= SESSION_REFUSALS_MAX; i++) {
+		request_init(&req, i);
+		req.body_case = GP__REQUEST__BODY_UNITS;
+		req.units = &(Gp__UnitsRequest)GP__UNITS_REQUEST__INIT;
+		client_send(&c, &req);
+		client_frame(&c);
+		assert_int_equal(c.last->id, i);
+		assert_int_equal(c.last->body_case, GP__RESPONSE__BODY_ERROR);
+		assert_int_equal(c.last->error->code,
+		    GP__ERROR_CODE__PERMISSION_DENIED);
+	}
+	request_init(&req, 99);
+	req.body_case = GP__REQUEST__BODY_WHOAMI;
+	req.whoami = &(Gp__WhoamiRequest)GP__WHOAMI_REQUEST__INIT;
+	client_send(&c, &req);
+	run_until(&c.eof);
+	assert_int_equal(c.frames, SESSION_REFUSALS_MAX);
+	client_close(&c);
+	all_gone();
+	/* One entry written; the other refusals are counted. */
+	assert_int_equal(db_count("SELECT count(*) FROM audit WHERE "
+	    "action = 'units'"), before + 1);
+	assert_int_equal(refusals_open(env->refusals), 1);
+}
+
 /* T_ROWS reports of T_ACTIVITIES activities, stored before the host
  * starts: an export of 8000 rows, longer than the buffers between the
  * session and its peer. */
@@ -564,6 +608,9 @@ setup(void **state)
 	hooks.gone = host_gone;
 	hooks.arg = env;
 	hooks.hosts = 1;
+	if ((env->refusals = refusals_new()) == NULL)
+		return -1;
+	hooks.refusals = env->refusals;
 	if ((env->worker = worker_new(0, &errstr)) == NULL ||
 	    (env->host = session_host_new(env->worker, env->writer,
 	    env->slot, &hooks, &errstr)) == NULL) {
@@ -585,6 +632,7 @@ teardown(void **state)
 	worker_drain(env->worker);
 	session_host_free(env->host);
 	worker_free(env->worker);
+	refusals_free(env->refusals);
 	settings_slot_free(env->slot);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", env->dir);
 	if (system(cmd) != 0)
@@ -602,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_bad_frame_answered_then_closed),
 		cmocka_unit_test(test_closed_while_busy),
 		cmocka_unit_test(test_stream_torn_down),
+		cmocka_unit_test(test_refused_too_often),
 	};
 
 	/* As gpd: a peer gone mid-write is an error, not a signal. */
