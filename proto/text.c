@@ -125,6 +125,39 @@ text_repair(const char *s, size_t len)
 	return out;
 }
 
+/*
+ * utf8proc_map's NFC, with the buffer from this program's malloc rather
+ * than the library's: what the caller frees, a failing or counting
+ * allocator (tests/unit/test_wire.c) has seen allocated. Returns the
+ * length in bytes, or a negative utf8proc error.
+ */
+static utf8proc_ssize_t
+text_nfc_map(const char *s, size_t len, utf8proc_uint8_t **out)
+{
+	const utf8proc_option_t	 opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+	utf8proc_int32_t	*buf;
+	utf8proc_ssize_t	 n;
+
+	*out = NULL;
+	n = utf8proc_decompose((const utf8proc_uint8_t *)s,
+	    (utf8proc_ssize_t)len, NULL, 0, opts);
+	if (n < 0)
+		return n;
+	if ((buf = malloc((size_t)n * sizeof(*buf) + 1)) == NULL)
+		return UTF8PROC_ERROR_NOMEM;
+	n = utf8proc_decompose((const utf8proc_uint8_t *)s,
+	    (utf8proc_ssize_t)len, buf, n, opts);
+	/* Re-encoded in place, NUL-terminated. */
+	if (n >= 0)
+		n = utf8proc_reencode(buf, n, opts);
+	if (n < 0) {
+		free(buf);
+		return n;
+	}
+	*out = (utf8proc_uint8_t *)buf;
+	return n;
+}
+
 char *
 text_nfc(const char *s, size_t len, size_t *outlen)
 {
@@ -137,10 +170,7 @@ text_nfc(const char *s, size_t len, size_t *outlen)
 	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
 		;
 	if (i < len) {
-		n = utf8proc_map((const utf8proc_uint8_t *)s,
-		    (utf8proc_ssize_t)len, &out,
-		    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-		if (n >= 0) {
+		if ((n = text_nfc_map(s, len, &out)) >= 0) {
 			if (outlen != NULL)
 				*outlen = (size_t)n;
 			return (char *)out;
