@@ -6,6 +6,9 @@
  *   DIR/count		sync points passed since power-on
  *   DIR/syncs		one line a sync point: N, file or dir, pid, path
  *   DIR/pids		the machine's processes: pid and start time
+ *   DIR/at		when present, the sync point to cut at, overriding the
+ *			one given at attach: the harness moves the cut of a
+ *			machine whose processes run
  *   DIR/cut		written at the cut: the sync point and who reached it
  *   DIR/entries	directory entries made or removed since their
  *			directory's last sync, oldest first
@@ -465,6 +468,24 @@ sim_cut(struct crashsim *s, uint64_t n, const char *kind, const char *path)
 		pause();
 }
 
+/* The sync point chosen for the cut: DIR/at, or the one of attach. */
+static int
+sim_cut_at(const struct crashsim *s, uint64_t *at, char **cause)
+{
+	char	 path[PATH_MAX];
+	uint8_t	*buf;
+	size_t	 len;
+
+	*at = s->cut_at;
+	if (sim_join(path, sizeof(path), s->dir, "at", cause) == -1 ||
+	    sim_slurp(path, 1, &buf, &len, cause) == -1)
+		return -1;
+	if (len > 0)
+		*at = strtoull((const char *)buf, NULL, 10);
+	free(buf);
+	return 0;
+}
+
 /* Passes a sync point: the next number, logged; the cut when it is the
  * one chosen. */
 static int
@@ -472,10 +493,11 @@ sim_point(struct crashsim *s, const char *kind, const char *path,
     char **cause)
 {
 	char		 file[PATH_MAX], line[PATH_MAX + 64];
-	uint64_t	 n;
+	uint64_t	 n, at;
 	int		 fd, m;
 
-	if (sim_read_count(s->dir, &n, cause) == -1)
+	if (sim_read_count(s->dir, &n, cause) == -1 ||
+	    sim_cut_at(s, &at, cause) == -1)
 		return -1;
 	n++;
 	if (sim_join(file, sizeof(file), s->dir, "count", cause) == -1)
@@ -496,7 +518,7 @@ sim_point(struct crashsim *s, const char *kind, const char *path,
 		return sim_cause(cause, "crashsim: path too long: %s", path);
 	if (sim_append(s, "syncs", line, (size_t)m, cause) == -1)
 		return -1;
-	if (s->cut_at != 0 && n == s->cut_at)
+	if (at != 0 && n == at)
 		sim_cut(s, n, kind, path);
 	return 0;
 }

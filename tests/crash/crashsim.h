@@ -53,8 +53,9 @@ enum crashsim_fate {
 
 /*
  * Attaches this process to the machine whose state is in dir (made when
- * absent), to be cut at sync point cut_at (0: never). Returns NULL with a
- * sentence in *cause (malloc'd) on failure.
+ * absent), to be cut at sync point cut_at (0: never), or at the one the
+ * file dir/at names when there is one (read at each sync point). Returns
+ * NULL with a sentence in *cause (malloc'd) on failure.
  */
 struct crashsim	*crashsim_attach(const char *dir, uint64_t cut_at,
 		    char **cause);

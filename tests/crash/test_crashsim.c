@@ -575,6 +575,51 @@ test_cut(void **state)
 	power_on(t, 1, CRASHSIM_RANDOM);
 }
 
+/* DIR/at moves the cut of a machine whose processes run. */
+static void
+test_cut_moved(void **state)
+{
+	struct fixture	*t = *state;
+	char		 at[160], got = 0;
+	pid_t		 pid;
+	int		 p[2], q[2], i;
+
+	put_file(t->file, (const uint8_t *)"x", 1);
+	identify(t);
+	snprintf(at, sizeof(at), "%s/at", t->s);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(pipe(q), 0);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		close(q[1]);
+		t->sim = attach(t->s, 0);
+		for (i = 1; i <= 9; i++) {
+			sim_sync(t);
+			got = (char)('0' + i);
+			if (write(p[1], &got, 1) != 1 || read(q[0], &got, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	close(q[0]);
+	/* Four sync points pass, then the cut is set two ahead. */
+	for (i = 1; i <= 4; i++) {
+		assert_int_equal(read(p[0], &got, 1), 1);
+		if (i == 4)
+			put_file(at, (const uint8_t *)"6\n", 2);
+		assert_int_equal(write(q[1], "g", 1), 1);
+	}
+	while (read(p[0], &got, 1) == 1)
+		assert_int_equal(write(q[1], "g", 1), 1);
+	close(p[0]);
+	close(q[1]);
+	expect_killed(pid);
+	assert_int_equal(got, '5');
+	assert_int_equal(cut_point(t), 6);
+	power_on(t, 1, CRASHSIM_RANDOM);
+}
+
 /* The cut stops the machine's other processes too. */
 static void
 test_cut_machine(void **state)
@@ -793,6 +838,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_made_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cut_moved, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_cut_machine, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite, setup, teardown),
