@@ -7,14 +7,14 @@
 #     accepted, is in the database with the same revision and hash;
 #   - gpd verify-audit passes; PRAGMA integrity_check is ok everywhere;
 #   - an outbox holds every report that was queued or accepted and has no
-#     receipt yet, none both waiting and delivered; nothing stored that
+#     receipt yet, none delivered and still waiting; nothing is stored that
 #     the outbox does not know;
 #   - sent again, a report gives a duplicate, never a second revision;
 #   - an acknowledged lock or unlock holds.
 #
 #   tests/crash/run.sh short      every sync point of the short scenarios
 #   tests/crash/run.sh long       random sync points of the long runs
-#   tests/crash/run.sh NAME ...   those scenarios (see SCENARIOS below)
+#   tests/crash/run.sh NAME ...   those scenarios (SHORT and LONG below)
 #
 # Knobs: SEED (the random choices: printed, and the same seed makes the
 # same choices), GPD_CUTS (1000) and CLIENT_CUTS (300) for the long runs,
@@ -85,6 +85,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# What a background subshell runs first: the harness's traps are not its
+# own (a subshell stopped by a signal would otherwise clean up for all).
+untrap() {
+	trap - EXIT INT TERM
+}
+
 GPD_POINTS=0
 CLIENT_POINTS=0
 VIOLATIONS=0
@@ -110,13 +116,20 @@ now_ms() {
 	echo $((${EPOCHREALTIME/./} / 1000))
 }
 
+# sleep(1) without a process: a read that times out on a pipe nobody
+# writes (the loops below wait in steps of milliseconds).
+exec {NAP_FD}<> <(:)
+nap() {	# SECONDS
+	read -rt "$1" -u "$NAP_FD" _ || true
+}
+
 # --- the world: PKI, units, reports --------------------------------------
 
 UNITS="lc-tamduong lc-sinho lc-nganh-giaoduc"
 ADMIN=admin-test
 PERIODS="2022-H1 2022"
 LOCKED=2023		# what the administrator locks and unlocks
-POOL=${POOL:-300}	# reports per unit and period
+POOL=${POOL:-400}	# reports per unit and period
 
 "$ROOT/scripts/pki.sh" "$W/pki" $UNITS $ADMIN >/dev/null
 cp "$ROOT/etc/units.conf" "$W/units.conf"
@@ -171,7 +184,9 @@ POWER_ONS=0
 power_on() {	# SIMDIR
 	POWER_ONS=$((POWER_ONS + 1))
 	[ -d "$1" ] || return 0
-	echo "power-on $1 $(head -c 200 "$1/cut" 2>/dev/null | tr '\t\n' '  ')" >>"$W/crashsim.log"
+	local line=
+	[ ! -e "$1/cut" ] || read -r line <"$1/cut"
+	echo "power-on $1 $line" >>"$W/crashsim.log"
 	"$CTL" power-on "$1" $((SEED * 7919 + POWER_ONS)) >>"$W/crashsim.log" ||
 	    { violation power-on "crashctl failed on $1"; return 1; }
 }
@@ -187,7 +202,9 @@ set_cut() {	# SIMDIR N (0: never)
 }
 
 sync_count() {	# SIMDIR
-	if [ -d "$1" ]; then "$CTL" count "$1"; else echo 0; fi
+	local n=0
+	[ ! -e "$1/count" ] || read -r n <"$1/count"
+	echo "$n"
 }
 
 # --- gpd ------------------------------------------------------------------
@@ -234,7 +251,7 @@ gpd_start() {
 			gpd_reap
 			return 1
 		fi
-		sleep 0.005
+		nap 0.005
 	done
 }
 
@@ -264,21 +281,38 @@ gpd_check_cut() {	# WHERE
 # A district office: its outbox in $W/client/UNIT/gp/ (gp/ made by its
 # first run), its machine in $W/client/UNIT.sim. Ledger lines, one per
 # operation, tab-separated: KIND UNIT NAME STATUS.
-client_dir() {	# UNIT
-	echo "$W/client/$1"
-}
-
 outbox_of() {	# UNIT
 	echo "$W/client/$1/gp/outbox.db"
 }
 
-# Whether UNIT's outbox is there with its tables (a cut before its first
-# sync leaves no file, or one without them).
-outbox_usable() {	# UNIT
-	local ob
-	ob=$(outbox_of "$1")
-	[ -e "$ob" ] && [ "$(sqlite3 -batch -noheader "file:$ob?mode=ro" \
-	    "SELECT count(*) FROM sqlite_schema WHERE name IN ('entries', 'receipts')" 2>/dev/null)" = 2 ]
+# The checks read the outboxes as a district's next gp-client would: with
+# a connection that may recover a WAL a cut left (a read-only one cannot),
+# and that never checkpoints them.
+sqlite_check() {	# ARGS...
+	sqlite3 -batch -noheader -cmd '.timeout 10000' -cmd '.output /dev/null' \
+	    -cmd '.dbconfig no_ckpt_on_close on' -cmd '.output stdout' "$@"
+}
+
+# The districts among UNITS whose outbox is there with its tables (a cut
+# before its first sync leaves no file, or one without them), in USABLE;
+# what made one unreadable, in UNREADABLE.
+outboxes_usable() {	# UNITS...
+	local unit sql= i=0
+	USABLE=
+	UNREADABLE=
+	for unit in "$@"; do
+		i=$((i + 1))
+		[ -e "$(outbox_of "$unit")" ] || continue
+		sql="$sql ATTACH 'file:$(outbox_of "$unit")' AS o_$i;
+		    SELECT '$unit' WHERE (SELECT count(*) FROM o_$i.sqlite_schema
+		    WHERE name IN ('entries', 'receipts')) = 2;"
+	done
+	[ -n "$sql" ] || return 0
+	if ! USABLE=$(sqlite_check :memory: "$sql" 2>&1); then
+		UNREADABLE=$(echo $USABLE)
+		USABLE=
+	fi
+	USABLE=$(echo $USABLE)
 }
 
 ledger() {	# UNIT
@@ -301,14 +335,12 @@ gpc() {	# UNIT live|dead ARGS...
 }
 
 # The operations. A new report takes the next of the unit's pool.
+# Returns 1 when the pool is used up (a long epoch: raise POOL).
 declare -A NEXT
 next_report() {	# UNIT PERIOD: sets REPORT
 	local k=$1.$2
+	[ "${NEXT[$k]:-0}" -lt "$POOL" ] || return 1
 	NEXT[$k]=$((${NEXT[$k]:-0} + 1))
-	if [ "${NEXT[$k]}" -gt "$POOL" ]; then
-		echo "crash: the pool of $k is exhausted: raise POOL" >&2
-		exit 1
-	fi
 	REPORT=$k.${NEXT[$k]}
 }
 
@@ -359,13 +391,15 @@ expect_unlock() {	# ARG [not]
 # every ledger line as temp.ledger. Prints what it selects.
 check_sql() {	# SQLFILE
 	local out
-	out=$(sqlite3 -batch -noheader -readonly -separator ' ' "$GDB" <"$1" 2>&1) ||
+	out=$(sqlite_check -separator ' ' "file:$GDB?mode=ro" <"$1" 2>&1) ||
 	    out="sqlite3: $out"
 	printf '%s' "$out"
 }
 
 # The SQL prologue: snapshots of the ledgers first, then the outboxes,
-# then the database, so that nothing seen later can be missing earlier.
+# then the database (nothing writes while the checks run; were it to, no
+# report accepted or receipt kept could then be missing from what is read
+# after).
 check_prologue() {	# UNITS...
 	local unit i=0 ob
 	cat "$W"/client/*.ledger 2>/dev/null >"$W/ledger.snap" || true
@@ -376,16 +410,15 @@ check_prologue() {	# UNITS...
 	echo ".import $W/ledger.snap ledger"
 	echo ".mode list"
 	echo "BEGIN;"
-	USABLE=
+	outboxes_usable "$@"
 	for unit in "$@"; do
 		i=$((i + 1))
-		outbox_usable "$unit" || continue
-		USABLE="$USABLE $unit"
+		[[ " $USABLE " == *" $unit "* ]] || continue
 		ob=$(outbox_of "$unit")
-		echo "ATTACH 'file:$ob?mode=ro' AS o_$i;"
+		echo "ATTACH 'file:$ob?mode=rw' AS o_$i;"
 		echo "SELECT 1 FROM o_$i.entries WHERE 0;"
 	done
-	echo "SELECT 1 FROM main.sqlite_schema WHERE 0;"
+	echo "SELECT 1 FROM main.reports WHERE 0;"
 }
 
 # What must hold after any cut and restart, for the districts UNITS.
@@ -402,9 +435,9 @@ SQL
 		i=$((i + 1))
 		if [[ " $USABLE " != *" $unit "* ]]; then
 			cat <<SQL
-SELECT 'outbox of $unit gone, but ' || name || ' was ' || CASE rc WHEN '0' THEN 'accepted' ELSE 'queued' END
+SELECT 'outbox of $unit gone or empty, but ' || name || ' was ' || CASE rc WHEN '0' THEN 'accepted' ELSE 'queued' END
     FROM temp.ledger WHERE unit = '$unit' AND kind IN ('submit', 'dup') AND rc IN ('0', '75');
-SELECT 'stored report ' || submission_id || ' of $unit, whose outbox is gone'
+SELECT 'stored report ' || submission_id || ' of $unit, whose outbox is gone or empty'
     FROM main.reports WHERE unit = '$unit';
 SQL
 			continue
@@ -496,6 +529,8 @@ check() {	# WHERE KIND(world|settled) UNITS...
 	shift 2
 	"check_${kind}_sql" "$@" >"$W/check.sql"
 	out=$(check_sql "$W/check.sql")
+	[ -z "$UNREADABLE" ] || out="${out:+$out
+}cannot read an outbox: $UNREADABLE"
 	if [ "$kind" = world ]; then
 		GP_CRASH_DIR= "$GPD" -f "$GCONF" verify-audit >"$W/verify.out" 2>&1 ||
 		    out="${out:+$out
@@ -583,7 +618,7 @@ step_gpd_down() {
 step_par() {	# "OP ARGS" ...
 	local op pids=
 	for op in "$@"; do
-		$op &
+		(untrap; $op) &
 		pids="$pids $!"
 	done
 	# shellcheck disable=SC2086
@@ -741,49 +776,55 @@ scenario_client-outbox() {
 
 # --- the long runs ----------------------------------------------------------
 
-EPOCH_CUTS=${EPOCH_CUTS:-100}	# cuts before a fresh world (small files)
+EPOCH_CUTS=${EPOCH_CUTS:-25}	# cuts before a fresh world (small files)
 SETTLE_EVERY=${SETTLE_EVERY:-10}	# cuts between flushes of every outbox
-GPD_SPAN=${GPD_SPAN:-24}	# a cut falls within this many sync points
+GPD_SPAN=${GPD_SPAN:-16}	# a cut falls within this many sync points
 CLIENT_SPAN=${CLIENT_SPAN:-12}
 
-# Background traffic pauses while the harness powers on and checks: it
-# holds before its next operation once $W/pause names a generation, and
-# says so in $W/paused.I.
+# A background loop I holds before its next operation while $W/pause.I
+# names a generation, and says so in $W/paused.I: the harness pauses the
+# loops whose operations would race with what it does.
 PAUSE_GEN=0
 traffic_hold() {	# I
 	local gen said=
-	while [ -e "$W/pause" ]; do
+	while [ -e "$W/pause.$1" ]; do
 		[ ! -e "$W/stop" ] || return 1
-		read -r gen 2>/dev/null <"$W/pause" || continue
+		read -r gen 2>/dev/null <"$W/pause.$1" || continue
 		if [ "$gen" != "$said" ]; then
 			echo "$gen" >"$W/paused.$1"
 			said=$gen
 		fi
-		sleep 0.005
+		nap 0.005
 	done
 	[ ! -e "$W/stop" ]
 }
 
-traffic_pause() {	# N (loops)
+traffic_pause() {	# I...
 	local i t0 gen
 	PAUSE_GEN=$((PAUSE_GEN + 1))
-	echo "$PAUSE_GEN" >"$W/pause.new"
-	mv "$W/pause.new" "$W/pause"
+	for i in "$@"; do
+		echo "$PAUSE_GEN" >"$W/pause.new"
+		mv "$W/pause.new" "$W/pause.$i"
+	done
 	t0=$(now_ms)
-	for i in $(seq "$1"); do
+	for i in "$@"; do
 		while ! read -r gen 2>/dev/null <"$W/paused.$i" ||
 		    [ "$gen" != "$PAUSE_GEN" ]; do
+			if ! kill -0 "${TRAFFIC_PIDS[i]}" 2>/dev/null; then
+				violation traffic "loop $i is gone"
+				return 1
+			fi
 			if [ $(($(now_ms) - t0)) -gt 60000 ]; then
 				violation traffic "loop $i did not pause in 60 s"
 				return 1
 			fi
-			sleep 0.005
+			nap 0.005
 		done
 	done
 }
 
 traffic_resume() {
-	rm -f "$W/pause"
+	rm -f "$W"/pause.*
 }
 
 # A district's traffic: new reports (revisions of its two periods), some
@@ -798,7 +839,7 @@ traffic_district() {	# UNIT I
 		[0-5]|9)
 			period=${PERIODS%% *}
 			[ $((RANDOM % 2)) = 0 ] || period=${PERIODS##* }
-			next_report "$unit" "$period"
+			next_report "$unit" "$period" || continue
 			name=$REPORT
 			if [ "$((RANDOM % 12))" = 9 ]; then
 				op_submit "$unit" dead "$name"
@@ -830,26 +871,32 @@ traffic_admin() {	# I
 	while traffic_hold "$i"; do
 		op_admin "$op" "$LOCKED"
 		if [ "$op" = lock ]; then op=unlock; else op=lock; fi
-		sleep "0.0$((RANDOM % 9 + 1))"
+		nap "0.0$((RANDOM % 9 + 1))"
 	done
 }
 
-TRAFFIC_LOOPS=0
+TRAFFIC_LOOPS=
+declare -a TRAFFIC_PIDS
 # Starts the loops, paused: traffic_resume lets them go.
 traffic_start() {
 	local unit i=0
 	rm -f "$W/stop" "$W"/paused.*
 	PAUSE_GEN=$((PAUSE_GEN + 1))
-	echo "$PAUSE_GEN" >"$W/pause"
+	for i in $(seq $(($(echo $UNITS | wc -w) + 1))); do
+		echo "$PAUSE_GEN" >"$W/pause.$i"
+	done
+	i=0
 	for unit in $UNITS; do
 		i=$((i + 1))
-		traffic_district "$unit" "$i" &
+		(untrap; traffic_district "$unit" "$i") &
+		TRAFFIC_PIDS[i]=$!
 		BG_PIDS="$BG_PIDS $!"
 	done
 	i=$((i + 1))
-	traffic_admin "$i" &
+	(untrap; traffic_admin "$i") &
+	TRAFFIC_PIDS[i]=$!
 	BG_PIDS="$BG_PIDS $!"
-	TRAFFIC_LOOPS=$i
+	TRAFFIC_LOOPS=$(seq -s ' ' "$i")
 }
 
 traffic_stop() {
@@ -861,38 +908,39 @@ traffic_stop() {
 	BG_PIDS=
 }
 
-# gpd under traffic, cut at a random sync point within GPD_SPAN, powered
-# on, restarted and checked, again and again; every SETTLE_EVERY cuts
-# every outbox is flushed and checked; every EPOCH_CUTS a fresh world.
+# gpd under traffic, cut at a random sync point within GPD_SPAN of its
+# start; then, the traffic paused, powered on, restarted and checked, and
+# every SETTLE_EVERY cuts every outbox flushed and checked; again and
+# again, with a fresh world every EPOCH_CUTS.
 scenario_gpd-long() {
-	local cuts=0 t0 n deadline where PH PH_CUT=0 PH_PAUSE=0 PH_START=0 PH_CHECK=0 PH_SETTLE=0
+	local cuts=0 t0 n watchdog where
+	local ph ph_cut=0 ph_pause=0 ph_check=0
 	t0=$(now_ms)
 	while [ "$cuts" -lt "$GPD_CUTS" ]; do
 		fresh_world
-		gpd_start || { violation gpd-long "gpd does not start on an empty directory"; return; }
+		set_cut "$GSIM" $((1 + RANDOM % GPD_SPAN))
+		gpd_start || true
 		traffic_start
+		traffic_resume
 		n=0
 		while [ "$n" -lt "$EPOCH_CUTS" ] && [ "$cuts" -lt "$GPD_CUTS" ]; do
 			n=$((n + 1))
 			cuts=$((cuts + 1))
 			where="gpd-long cut $cuts"
-			set_cut "$GSIM" $(($(sync_count "$GSIM") + 1 + RANDOM % GPD_SPAN))
-			traffic_resume
-			PH=$(now_ms)
-			deadline=$(($(now_ms) + 60000))
-			while kill -0 "$GPD_PID" 2>/dev/null; do
-				if [ "$(now_ms)" -gt "$deadline" ]; then
-					violation "$where" "no cut within 60 s of traffic"
-					break
-				fi
-				sleep 0.005
-			done
-			PH_CUT=$((PH_CUT + $(now_ms) - PH))
-			PH=$(now_ms)
-			traffic_pause "$TRAFFIC_LOOPS" || break
-			PH_PAUSE=$((PH_PAUSE + $(now_ms) - PH))
-			PH=$(now_ms)
-			gpd_stop
+			ph=$(now_ms)
+			if [ -n "$GPD_PID" ]; then
+				# Until the cut; a watchdog stops gpd if none comes.
+				(untrap; nap 120; kill -TERM "$GPD_PID" 2>/dev/null) &
+				watchdog=$!
+				gpd_reap
+				kill -9 "$watchdog" 2>/dev/null || true
+				wait "$watchdog" 2>/dev/null || true
+			fi
+			ph_cut=$((ph_cut + $(now_ms) - ph))
+			ph=$(now_ms)
+			traffic_pause $TRAFFIC_LOOPS || break
+			ph_pause=$((ph_pause + $(now_ms) - ph))
+			ph=$(now_ms)
 			gpd_check_cut "$where" || true
 			note "$where: $(cut -f 1,2,4 "$GSIM/cut" 2>/dev/null | tr '\t' ' ')"
 			power_on "$GSIM" || break
@@ -900,19 +948,17 @@ scenario_gpd-long() {
 				violation "$where" "gpd does not start after the cut (status $GPD_RC): $(tail -n 1 "$W/gpd.log")"
 				break
 			fi
-			PH_START=$((PH_START + $(now_ms) - PH))
-			PH=$(now_ms)
 			check "$where" world $UNITS || true
-			PH_CHECK=$((PH_CHECK + $(now_ms) - PH))
-			PH=$(now_ms)
 			[ $((cuts % SETTLE_EVERY)) != 0 ] || settle "$where" $UNITS
-			PH_SETTLE=$((PH_SETTLE + $(now_ms) - PH))
+			set_cut "$GSIM" $(($(sync_count "$GSIM") + 1 + RANDOM % GPD_SPAN))
+			traffic_resume
+			ph_check=$((ph_check + $(now_ms) - ph))
 		done
 		traffic_stop
 		gpd_stop
 	done
 	GPD_POINTS=$((GPD_POINTS + cuts))
-	note "ms: cut $PH_CUT pause $PH_PAUSE start $PH_START check $PH_CHECK settle $PH_SETTLE"
+	note "ms: waiting for the cut $ph_cut, for the traffic to pause $ph_pause, power-on, restart and checks $ph_check"
 	say "ok - gpd-long: $cuts cut points under traffic, each restarted and checked ($((($(now_ms) - t0) / 1000)) s)"
 }
 
@@ -938,12 +984,12 @@ scenario_client-long() {
 			[ $((RANDOM % 2)) = 0 ] || period=${PERIODS##* }
 			case $((RANDOM % 10)) in
 			[0-3])
-				next_report "$CUNIT" "$period"
+				next_report "$CUNIT" "$period" || break
 				sent+=("$REPORT")
 				op_submit "$CUNIT" live "$REPORT"
 				;;
 			4|5)
-				next_report "$CUNIT" "$period"
+				next_report "$CUNIT" "$period" || break
 				sent+=("$REPORT")
 				op_submit "$CUNIT" dead "$REPORT"
 				;;
@@ -958,7 +1004,7 @@ scenario_client-long() {
 				op_flush "$CUNIT" dead
 				;;
 			9)
-				next_report "$CUNIT" "$period"
+				next_report "$CUNIT" "$period" || break
 				sent+=("$REPORT")
 				step_par "op_submit $CUNIT live $REPORT" \
 				    "op_flush $CUNIT live"
