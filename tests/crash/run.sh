@@ -320,18 +320,18 @@ ledger() {	# UNIT
 }
 
 # gp-client as UNIT against the live server or the dead port. Status in
-# GPC_RC; what it printed in $W/client/UNIT.out.
+# GPC_RC; what it printed in $W/out/UNIT.out (kept across worlds).
 gpc() {	# UNIT live|dead ARGS...
 	local unit=$1 port=$PORT
 	[ "$2" = live ] || port=$DEAD
 	shift 2
 	GPC_RC=0
-	mkdir -p "$W/client"
+	mkdir -p "$W/client" "$W/out"
 	GP_CRASH_DIR=$W/client/$unit.sim GP_CLIENT_BACKOFF_BASE_MS=0 \
 	    "$GPC" -s "127.0.0.1:$port" --ca "$W/pki/ca.crt" \
 	    --cert "$W/pki/$unit.crt" --key "$W/pki/$unit.key" \
 	    --outbox "$(outbox_of "$unit")" --timeout 5 --retries 1 "$@" \
-	    >>"$W/client/$unit.out" 2>&1 </dev/null || GPC_RC=$?
+	    >>"$W/out/$unit.out" 2>&1 </dev/null || GPC_RC=$?
 }
 
 # The operations. A new report takes the next of the unit's pool.
@@ -552,7 +552,7 @@ settle() {	# WHERE UNITS...
 		[ -e "$(outbox_of "$unit")" ] || continue
 		op_flush "$unit" live
 		[ "$GPC_RC" = 0 ] ||
-		    violation "$where" "flush of $unit after the restart: status $GPC_RC ($(tail -n 1 "$W/client/$unit.out"))"
+		    violation "$where" "flush of $unit after the restart: status $GPC_RC ($(tail -n 1 "$W/out/$unit.out"))"
 	done
 	check "$where" settled "$@" || true
 }
@@ -1031,6 +1031,16 @@ T0=$(now_ms)
 say "# crash: seed $SEED, working directory $W"
 for s in "$@"; do
 	"scenario_$s"
+done
+# A sanitizer's report (a test build made with SAN=) in what gpd and
+# gp-client said is a violation too.
+for f in "$W/gpd.log" "$W/admin.out" "$W"/out/*.out; do
+	[ -e "$f" ] || continue
+	grep -E 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$f" |
+	    head -n 5 >"$W/san.out" || true
+	while IFS= read -r line; do
+		violation sanitizer "$(basename "$f"): $line"
+	done <"$W/san.out"
 done
 say "# $((($(now_ms) - T0) / 1000)) s"
 say "crash: gpd $GPD_POINTS cut points, gp-client $CLIENT_POINTS cut points, $VIOLATIONS violations, seed $SEED"
