@@ -1,7 +1,7 @@
 # Power-cut tests (tests/crash/README.md), included by the Makefile.
 #
 #   make crash          the long run: gpd and gp-client cut at random sync
-#                       points of long scenarios (about ten minutes)
+#                       points of long scenarios (under ten minutes)
 #   make check-crash    the short scenarios, cut at every sync point (part
 #                       of make check)
 #   make crash-bins     build/crash/gpd and gp-client: the shipped objects

@@ -570,14 +570,13 @@ fresh_world() {
 
 # One of the short gpd scenarios, cut at sync point 1, 2, ... until a run
 # passes every sync point: PREPARE makes the world, BODY drives it with
-# the server cut at CUT.
+# the server cut at sync point n.
 exhaustive_gpd() {	# NAME PREPARE BODY
 	local name=$1 prepare=$2 body=$3 n=0 cut=1 t0
 	t0=$(now_ms)
 	while [ "$cut" = 1 ]; do
 		n=$((n + 1))
 		"$prepare"
-		CUT=$n
 		set_cut "$GSIM" "$n"
 		"$body"
 		gpd_stop
