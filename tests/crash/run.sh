@@ -717,11 +717,33 @@ cstep() {	# OP ARGS...
 	"$@"
 }
 
+# The newest receipt the district keeps, exported and verified offline
+# (with the report exported beside it): what the cut left of its
+# signature, certificate and report bytes is whole.
+check_receipt() {	# WHERE
+	local id rc=0
+	[[ " $USABLE " == *" $CUNIT "* ]] || return 0
+	id=$(sqlite_check "file:$(outbox_of "$CUNIT")?mode=rw" \
+	    "SELECT receipt FROM receipts ORDER BY rowid DESC LIMIT 1" 2>&1) ||
+	    { violation "$1" "cannot read the receipts of $CUNIT: $id"; return; }
+	[ -n "$id" ] || return 0
+	rm -f "$W/receipt.json" "$W/receipt-report.json"
+	gpc "$CUNIT" live receipts --export "$id" -o "$W/receipt.json" \
+	    --report "$W/receipt-report.json"
+	[ "$GPC_RC" = 0 ] ||
+	    { violation "$1" "receipt $id cannot be exported: $(tail -n 1 "$W/out/$CUNIT.out")"; return; }
+	"$GPC" --ca "$W/pki/ca.crt" verify-receipt "$W/receipt.json" \
+	    "$W/receipt-report.json" >>"$W/out/$CUNIT.out" 2>&1 </dev/null || rc=$?
+	[ "$rc" = 0 ] ||
+	    violation "$1" "receipt $id does not verify (status $rc): $(tail -n 1 "$W/out/$CUNIT.out")"
+}
+
 # After the district's machine was cut (or at rest): power on, check,
 # deliver, check.
 after_client_cut() {	# WHERE
 	power_on "$W/client/$CUNIT.sim" || return 0
 	check "$1" world "$CUNIT" || true
+	check_receipt "$1"
 	settle "$1" "$CUNIT"
 }
 
@@ -1018,6 +1040,7 @@ scenario_client-long() {
 		fi
 		power_on "$W/client/$CUNIT.sim" || break
 		check "$where" world "$CUNIT" || true
+		check_receipt "$where"
 		[ $((cuts % 4)) != 0 ] || settle "$where" "$CUNIT"
 	done
 	gpd_stop
