@@ -10,16 +10,21 @@
  *			one given at attach: the harness moves the cut of a
  *			machine whose processes run
  *   DIR/cut		written at the cut: the sync point and who reached it
- *   DIR/entries	directory entries made or removed since their
- *			directory's last sync, oldest first
- *   DIR/graves/	removed files, kept until their directory is synced
+ *   DIR/entries	directory entries made, removed or renamed since
+ *			their directory's last sync, oldest first
+ *   DIR/graves/	removed or replaced files, kept until their
+ *			directory is synced
  *   DIR/undo/DEV.INO	a file's undo log: a header, then per change since
  *			its last sync the bytes the change replaced
+ *   DIR/plain		files made with mkstemp, written without SQLite: DEV.INO
+ *			and each path the file had
+ *   DIR/snap/DEV.INO	such a file's content at its last sync
  *
  * The state directory must be on the file system of the machine's files
  * (removed files are renamed into graves/). Only the calls of this file
  * touch it; they use openat(2) and friends, which the test builds do not
- * wrap (crashvfs.c wraps open, mkdir and fsync of the code under test).
+ * wrap (crashvfs.c wraps open, mkdir, mkstemp, rename, unlink and fsync of
+ * the code under test).
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -75,11 +80,14 @@ struct sim_image {
 	int64_t		 size;
 };
 
-/* One directory entry made or removed since its directory's sync. */
+/* One directory entry made, removed or renamed since its directory's
+ * sync. */
 struct sim_entry {
-	char		 op[16];	/* made, madedir, removed */
-	char		*path;
-	char		*grave;		/* removed: where the file waits */
+	char		 op[16];	/* made, madedir, removed, renamed */
+	char		*path;		/* renamed: the new name */
+	char		*from;		/* renamed: the old name */
+	char		*grave;		/* removed, renamed over a file: where
+					 * the file that was there waits */
 };
 
 static int	sim_cause(char **, const char *, ...)
@@ -309,7 +317,7 @@ crashsim_attach(const char *dir, uint64_t cut_at, char **cause)
 	struct crashsim		*s;
 	unsigned long long	 start;
 	char			 path[PATH_MAX], line[64];
-	const char		*sub[] = { "graves", "undo" };
+	const char		*sub[] = { "graves", "undo", "snap" };
 	size_t			 i;
 	int			 n;
 
@@ -534,20 +542,23 @@ sim_entries_free(struct sim_entry *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(v[i].path);
+		free(v[i].from);
 		free(v[i].grave);
 	}
 	free(v);
 }
 
-/* DIR/entries, oldest first. */
+/* DIR/entries, oldest first: per line the operation and one field
+ * (made, madedir), two (removed: path, grave) or three (renamed: path,
+ * from, grave or "-"). */
 static int
 sim_entries_read(const char *dir, struct sim_entry **out, size_t *n,
     char **cause)
 {
-	struct sim_entry	*v = NULL, *nv;
-	char			 path[PATH_MAX], *line, *next, *f[3];
+	struct sim_entry	*v = NULL, *nv, *e;
+	char			 path[PATH_MAX], *line, *next, *f[4];
 	uint8_t			*buf;
-	size_t			 len, cap = 0, k;
+	size_t			 len, cap = 0, k, nf;
 
 	*out = NULL;
 	*n = 0;
@@ -562,11 +573,10 @@ sim_entries_read(const char *dir, struct sim_entry **out, size_t *n,
 		}
 		*next++ = '\0';
 		f[0] = line;
-		f[1] = f[2] = NULL;
-		for (k = 1; k < 3; k++) {
-			if ((f[k] = strchr(f[k - 1], '\t')) == NULL)
+		for (nf = 1; nf < 4; nf++) {
+			if ((f[nf] = strchr(f[nf - 1], '\t')) == NULL)
 				break;
-			*f[k]++ = '\0';
+			*f[nf]++ = '\0';
 		}
 		if (*n == cap) {
 			cap = cap == 0 ? 16 : cap * 2;
@@ -576,18 +586,29 @@ sim_entries_read(const char *dir, struct sim_entry **out, size_t *n,
 			}
 			v = nv;
 		}
-		memset(&v[*n], 0, sizeof(v[*n]));
-		if (f[1] == NULL || strlen(f[0]) >= sizeof(v[*n].op) ||
-		    (strcmp(f[0], "removed") == 0) != (f[2] != NULL)) {
+		e = &v[*n];
+		memset(e, 0, sizeof(*e));
+		(*n)++;
+		k = strcmp(f[0], "removed") == 0 ? 3 :
+		    strcmp(f[0], "renamed") == 0 ? 4 :
+		    strcmp(f[0], "made") == 0 || strcmp(f[0], "madedir") == 0 ?
+		    2 : 0;
+		if (k == 0 || nf != k) {
 			sim_cause(cause, "crashsim: %s: a bad line", path);
 			goto fail;
 		}
-		snprintf(v[*n].op, sizeof(v[*n].op), "%s", f[0]);
-		v[*n].path = strdup(f[1]);
-		v[*n].grave = f[2] != NULL ? strdup(f[2]) : NULL;
-		(*n)++;
-		if (v[*n - 1].path == NULL || (f[2] != NULL &&
-		    v[*n - 1].grave == NULL)) {
+		snprintf(e->op, sizeof(e->op), "%s", f[0]);
+		e->path = strdup(f[1]);
+		if (k == 3)
+			e->grave = strdup(f[2]);
+		if (k == 4) {
+			e->from = strdup(f[2]);
+			if (strcmp(f[3], "-") != 0)
+				e->grave = strdup(f[3]);
+		}
+		if (e->path == NULL || (k == 3 && e->grave == NULL) ||
+		    (k == 4 && (e->from == NULL || (e->grave == NULL &&
+		    strcmp(f[3], "-") != 0)))) {
 			sim_cause(cause, "crashsim: out of memory");
 			goto fail;
 		}
@@ -600,6 +621,23 @@ fail:
 	sim_entries_free(v, *n);
 	*n = 0;
 	return -1;
+}
+
+/* One entry as a line of DIR/entries; from is set for a rename. */
+static int
+sim_entry_line(const char *op, const char *path, const char *from,
+    const char *grave, char *line, size_t len)
+{
+	int	n;
+
+	if (from != NULL)
+		n = snprintf(line, len, "%s\t%s\t%s\t%s\n", op, path, from,
+		    grave != NULL ? grave : "-");
+	else if (grave != NULL)
+		n = snprintf(line, len, "%s\t%s\t%s\n", op, path, grave);
+	else
+		n = snprintf(line, len, "%s\t%s\n", op, path);
+	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
 int
@@ -678,12 +716,114 @@ sim_bury(const struct crashsim *s, const char *grave, char **cause)
 	return 0;
 }
 
+/* Whether the file dev.ino is a plain one (DIR/plain). */
+static int
+sim_is_plain(const char *dir, uint64_t dev, uint64_t ino, int *plain,
+    char **cause)
+{
+	char	 path[PATH_MAX], key[64], *line, *next;
+	uint8_t	*buf;
+	size_t	 len, klen;
+
+	*plain = 0;
+	if (sim_join(path, sizeof(path), dir, "plain", cause) == -1 ||
+	    sim_slurp(path, 1, &buf, &len, cause) == -1)
+		return -1;
+	klen = (size_t)snprintf(key, sizeof(key), "%" PRIu64 ".%" PRIu64 "\t",
+	    dev, ino);
+	for (line = (char *)buf; *line != '\0' && !*plain; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			break;
+		*next++ = '\0';
+		*plain = strncmp(line, key, klen) == 0;
+	}
+	free(buf);
+	return 0;
+}
+
+static int
+sim_plain_add(struct crashsim *s, uint64_t dev, uint64_t ino,
+    const char *path, char **cause)
+{
+	char	line[PATH_MAX + 64];
+	int	n;
+
+	n = snprintf(line, sizeof(line), "%" PRIu64 ".%" PRIu64 "\t%s\n", dev,
+	    ino, path);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return sim_cause(cause, "crashsim: path too long: %s", path);
+	return sim_append(s, "plain", line, (size_t)n, cause);
+}
+
+int
+crashsim_plain(struct crashsim *s, const char *path, char **cause)
+{
+	struct stat	sb;
+
+	*cause = NULL;
+	if (sim_path_ok(path, cause) == -1)
+		return -1;
+	if (fstatat(AT_FDCWD, path, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+		return sim_errno(cause, "cannot stat", path);
+	return sim_plain_add(s, (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, path,
+	    cause);
+}
+
+int
+crashsim_rename(struct crashsim *s, const char *from, const char *to,
+    char **cause)
+{
+	struct stat		 fsb, tsb;
+	char			 grave[PATH_MAX], line[3 * PATH_MAX + 16];
+	int			 n, saved, replaced = 0, plain;
+
+	*cause = NULL;
+	if (sim_path_ok(from, cause) == -1 || sim_path_ok(to, cause) == -1)
+		return -1;
+	if (fstatat(AT_FDCWD, from, &fsb, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (fstatat(AT_FDCWD, to, &tsb, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (tsb.st_dev == fsb.st_dev && tsb.st_ino == fsb.st_ino)
+			return renameat(AT_FDCWD, from, AT_FDCWD, to);
+		/* What the new name held waits aside, as if removed. */
+		if ((size_t)snprintf(grave, sizeof(grave), "%s/graves/%ju.%ju",
+		    s->dir, (uintmax_t)tsb.st_dev, (uintmax_t)tsb.st_ino) >=
+		    sizeof(grave))
+			return sim_cause(cause, "crashsim: path too long: %s",
+			    s->dir);
+		if (S_ISREG(tsb.st_mode)) {
+			if (linkat(AT_FDCWD, to, AT_FDCWD, grave, 0) == -1)
+				return sim_errno(cause, "cannot keep", to);
+			replaced = 1;
+		}
+	} else if (errno != ENOENT)
+		return -1;
+	if (renameat(AT_FDCWD, from, AT_FDCWD, to) == -1) {
+		saved = errno;
+		if (replaced)
+			unlinkat(AT_FDCWD, grave, 0);
+		errno = saved;
+		return -1;
+	}
+	if ((n = sim_entry_line("renamed", to, from, replaced ? grave : NULL,
+	    line, sizeof(line))) == -1)
+		return sim_cause(cause, "crashsim: path too long: %s", to);
+	if (sim_append(s, "entries", line, (size_t)n, cause) == -1 ||
+	    sim_is_plain(s->dir, (uint64_t)fsb.st_dev, (uint64_t)fsb.st_ino,
+	    &plain, cause) == -1)
+		return -1;
+	if (plain)
+		return sim_plain_add(s, (uint64_t)fsb.st_dev,
+		    (uint64_t)fsb.st_ino, to, cause);
+	return 0;
+}
+
 int
 crashsim_sync_dir(struct crashsim *s, const char *path, char **cause)
 {
 	struct sim_entry	*v;
 	char			 parent[PATH_MAX], file[PATH_MAX],
-				 tmp[PATH_MAX], line[2 * PATH_MAX + 16];
+				 tmp[PATH_MAX], line[3 * PATH_MAX + 16];
 	size_t			 n, i;
 	int			 fd, m, rv = -1;
 
@@ -711,13 +851,8 @@ crashsim_sync_dir(struct crashsim *s, const char *path, char **cause)
 			}
 			continue;
 		}
-		if (v[i].grave != NULL)
-			m = snprintf(line, sizeof(line), "%s\t%s\t%s\n",
-			    v[i].op, v[i].path, v[i].grave);
-		else
-			m = snprintf(line, sizeof(line), "%s\t%s\n", v[i].op,
-			    v[i].path);
-		if (m < 0 || (size_t)m >= sizeof(line) ||
+		if ((m = sim_entry_line(v[i].op, v[i].path, v[i].from,
+		    v[i].grave, line, sizeof(line))) == -1 ||
 		    sim_write_all(fd, line, (size_t)m) == -1) {
 			sim_errno(cause, "cannot write", tmp);
 			close(fd);
@@ -806,6 +941,44 @@ done:
 	return rv;
 }
 
+/* A plain file's content at its sync, kept whole in DIR/snap. */
+static int
+sim_snapshot(struct crashsim *s, const struct crashsim_file *f, char **cause)
+{
+	char	 snap[PATH_MAX], tmp[PATH_MAX];
+	uint8_t	*buf;
+	size_t	 len;
+	int	 plain, fd;
+
+	if (sim_is_plain(s->dir, (uint64_t)f->dev, (uint64_t)f->ino, &plain,
+	    cause) == -1)
+		return -1;
+	if (!plain)
+		return 0;
+	if ((size_t)snprintf(snap, sizeof(snap), "%s/snap/%ju.%ju", s->dir,
+	    (uintmax_t)f->dev, (uintmax_t)f->ino) >= sizeof(snap) ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s.new", snap) >= sizeof(tmp))
+		return sim_cause(cause, "crashsim: path too long: %s", s->dir);
+	if (sim_slurp(f->path, 0, &buf, &len, cause) == -1)
+		return -1;
+	if ((fd = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0600)) == -1) {
+		free(buf);
+		return sim_errno(cause, "cannot open", tmp);
+	}
+	if (sim_write_all(fd, buf, len) == -1) {
+		sim_errno(cause, "cannot write", tmp);
+		close(fd);
+		free(buf);
+		return -1;
+	}
+	close(fd);
+	free(buf);
+	if (renameat(AT_FDCWD, tmp, AT_FDCWD, snap) == -1)
+		return sim_errno(cause, "cannot rename", tmp);
+	return 0;
+}
+
 int
 crashsim_sync_file(struct crashsim *s, const struct crashsim_file *f,
     int dir, char **cause)
@@ -820,6 +993,8 @@ crashsim_sync_file(struct crashsim *s, const struct crashsim_file *f,
 		return -1;
 	if (unlinkat(AT_FDCWD, path, 0) == -1 && errno != ENOENT)
 		return sim_errno(cause, "cannot remove", path);
+	if (sim_snapshot(s, f, cause) == -1)
+		return -1;
 	if (!dir)
 		return 0;
 	sim_parent(f->path, parent, sizeof(parent));
@@ -1270,6 +1445,21 @@ sim_revert_entries(const char *dir, uint64_t *rng, enum crashsim_fate fate,
 				    v[i - 1].path);
 				goto done;
 			}
+		} else if (strcmp(v[i - 1].op, "renamed") == 0) {
+			/* The file back under its old name, and the one
+			 * it replaced back under the new. */
+			if (renameat(AT_FDCWD, v[i - 1].path, AT_FDCWD,
+			    v[i - 1].from) == -1 && errno != ENOENT) {
+				sim_errno(cause, "cannot rename back",
+				    v[i - 1].path);
+				goto done;
+			}
+			if (v[i - 1].grave != NULL && renameat(AT_FDCWD,
+			    v[i - 1].grave, AT_FDCWD, v[i - 1].path) == -1) {
+				sim_errno(cause, "cannot bring back",
+				    v[i - 1].path);
+				goto done;
+			}
 		} else if (strcmp(v[i - 1].op, "madedir") == 0) {
 			if (sim_rm_tree(v[i - 1].path, cause) == -1)
 				goto done;
@@ -1374,6 +1564,93 @@ fail:
 	return -1;
 }
 
+/*
+ * Files written without SQLite (DIR/plain), wherever the directory
+ * entries left them: the content of their last sync; never synced, empty,
+ * whole, or a prefix of whole sectors and a torn one.
+ */
+static int
+sim_revert_plain(const char *dir, uint64_t *rng, enum crashsim_fate fate,
+    FILE *log, char **cause)
+{
+	struct stat	 sb;
+	struct sim_image im = { NULL, 0, 0 };
+	char		 path[PATH_MAX], snap[PATH_MAX], *line, *next, *tab;
+	char		 done[64 * 64], key[64];
+	uint8_t		*buf, *sbuf;
+	size_t		 len, slen;
+	uint64_t	 dev, ino;
+	int64_t		 keep;
+	int		 rv = -1;
+
+	if (sim_join(path, sizeof(path), dir, "plain", cause) == -1 ||
+	    sim_slurp(path, 1, &buf, &len, cause) == -1)
+		return -1;
+	done[0] = '\0';
+	/* Newest name first: a file renamed is where its last name says. */
+	for (line = (char *)buf + len; line > (char *)buf; ) {
+		next = line - 1;
+		*next = '\0';
+		for (line = next; line > (char *)buf && line[-1] != '\n'; line--)
+			continue;
+		if ((tab = strchr(line, '\t')) == NULL ||
+		    sscanf(line, "%" SCNu64 ".%" SCNu64, &dev, &ino) != 2) {
+			sim_cause(cause, "crashsim: %s: a bad line", path);
+			goto done;
+		}
+		snprintf(key, sizeof(key), " %" PRIu64 ".%" PRIu64 " ", dev,
+		    ino);
+		if (strstr(done, key) != NULL)
+			continue;
+		if (fstatat(AT_FDCWD, tab + 1, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    (uint64_t)sb.st_dev != dev || (uint64_t)sb.st_ino != ino)
+			continue;
+		if (strlen(done) + strlen(key) < sizeof(done))
+			strcat(done, key);
+		if (sim_read_image(tab + 1, &im, cause) == -1)
+			goto done;
+		if ((size_t)snprintf(snap, sizeof(snap), "%s/snap/%" PRIu64 ".%"
+		    PRIu64, dir, dev, ino) >= sizeof(snap)) {
+			sim_cause(cause, "crashsim: path too long: %s", dir);
+			goto done;
+		}
+		if (fate == CRASHSIM_KEEP) {
+			if (log != NULL)
+				fprintf(log, "crashsim: %s: kept\n", tab + 1);
+			continue;
+		}
+		if (sim_slurp(snap, 1, &sbuf, &slen, cause) == -1)
+			goto done;
+		if (access(snap, F_OK) == 0) {
+			free(im.b);
+			im.b = sbuf;
+			im.cap = slen + 1;
+			im.size = (int64_t)slen;
+			if (log != NULL)
+				fprintf(log, "crashsim: %s: as synced, %zu "
+				    "bytes\n", tab + 1, slen);
+		} else {
+			free(sbuf);
+			keep = fate == CRASHSIM_DROP ? 0 :
+			    (int64_t)sim_below(rng, (uint64_t)im.size + 1);
+			if (sim_image_size(&im, keep) == -1) {
+				sim_cause(cause, "crashsim: out of memory");
+				goto done;
+			}
+			if (log != NULL)
+				fprintf(log, "crashsim: %s: never synced, %"
+				    PRId64 " bytes kept\n", tab + 1, keep);
+		}
+		if (sim_write_image(tab + 1, &im, cause) == -1)
+			goto done;
+	}
+	rv = 0;
+done:
+	free(im.b);
+	free(buf);
+	return rv;
+}
+
 int
 crashsim_power_on(const char *dir, uint64_t seed, enum crashsim_fate fate,
     FILE *log, char **cause)
@@ -1396,6 +1673,8 @@ crashsim_power_on(const char *dir, uint64_t seed, enum crashsim_fate fate,
 		if (sim_revert_file(logs[i] + strlen(logs[i]) + 1, &rng, fate,
 		    log, cause) == -1)
 			goto done;
+	if (sim_revert_plain(dir, &rng, fate, log, cause) == -1)
+		goto done;
 	rv = sim_rm_tree(dir, cause);
 done:
 	for (i = 0; i < n; i++)

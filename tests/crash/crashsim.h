@@ -79,6 +79,22 @@ int	 crashsim_made(struct crashsim *, const char *path, int dir,
 int	 crashsim_remove(struct crashsim *, const char *path, char **cause);
 
 /*
+ * Renames from to to (both absolute) as rename(2) would, keeping what to
+ * held aside until to's directory is synced, so that a power cut can undo
+ * the rename. Returns 0, or -1: with *cause when the simulation failed,
+ * else with errno as rename(2) set it.
+ */
+int	 crashsim_rename(struct crashsim *, const char *from, const char *to,
+	    char **cause);
+
+/*
+ * The file at path (absolute), just made, is written without SQLite
+ * (stdio): its content survives a power cut as it was at its last sync,
+ * under whichever name the cut left it.
+ */
+int	 crashsim_plain(struct crashsim *, const char *path, char **cause);
+
+/*
  * Before a change of f: the bytes [off, off + len) are about to change, f
  * is size bytes long, and old holds its saved bytes from off (those of
  * [off, off + len) below size). newsize is its size afterwards.

@@ -13,9 +13,11 @@
  * gets no directory sync of its own: SQLite relies on its journal's.
  *
  * The code under test makes files and directories of its own (the outbox
- * and its directories) and may sync directories: the test builds link with
- * --wrap=open,--wrap=mkdir,--wrap=fsync,--wrap=fdatasync, so that those
- * calls, from gp's objects only (never SQLite's), reach the machine too.
+ * and its directories, files written whole through a temporary), renames
+ * and removes them, and syncs files and directories: the test builds link
+ * with --wrap for open, mkdir, mkstemp, mkostemp, rename, unlink, fsync and
+ * fdatasync, so that those calls, from gp's objects only (never SQLite's),
+ * reach the machine too.
  *
  * Without $GP_CRASH_DIR nothing is registered and the wrappers only pass
  * through: the test build then behaves as the shipped one.
@@ -561,10 +563,18 @@ crash_constructor(void)
 
 int	__real_open(const char *, int, ...);
 int	__real_mkdir(const char *, mode_t);
+int	__real_mkstemp(char *);
+int	__real_mkostemp(char *, int);
+int	__real_rename(const char *, const char *);
+int	__real_unlink(const char *);
 int	__real_fsync(int);
 int	__real_fdatasync(int);
 int	__wrap_open(const char *, int, ...);
 int	__wrap_mkdir(const char *, mode_t);
+int	__wrap_mkstemp(char *);
+int	__wrap_mkostemp(char *, int);
+int	__wrap_rename(const char *, const char *);
+int	__wrap_unlink(const char *);
 int	__wrap_fsync(int);
 int	__wrap_fdatasync(int);
 
@@ -637,6 +647,100 @@ __wrap_mkdir(const char *path, mode_t mode)
 	crashsim_unlock(crash_sim);
 	errno = saved;
 	return rv;
+}
+
+/* A file made to be written whole, through stdio. */
+static int
+crash_made_plain(char *template, int fd)
+{
+	const char	*abs;
+	char		 buf[PATH_MAX], *cause;
+
+	if (fd == -1)
+		return -1;
+	if ((abs = crash_absolute(template, buf, sizeof(buf))) == NULL)
+		crash_fail(strdup("crashsim: path too long"));
+	if (crashsim_made(crash_sim, abs, 0, &cause) == -1 ||
+	    crashsim_plain(crash_sim, abs, &cause) == -1)
+		crash_fail(cause);
+	return fd;
+}
+
+int
+__wrap_mkstemp(char *template)
+{
+	int	fd, saved;
+
+	if (crash_sim == NULL)
+		return __real_mkstemp(template);
+	crashsim_lock(crash_sim);
+	fd = crash_made_plain(template, __real_mkstemp(template));
+	saved = errno;
+	crashsim_unlock(crash_sim);
+	errno = saved;
+	return fd;
+}
+
+int
+__wrap_mkostemp(char *template, int flags)
+{
+	int	fd, saved;
+
+	if (crash_sim == NULL)
+		return __real_mkostemp(template, flags);
+	crashsim_lock(crash_sim);
+	fd = crash_made_plain(template, __real_mkostemp(template, flags));
+	saved = errno;
+	crashsim_unlock(crash_sim);
+	errno = saved;
+	return fd;
+}
+
+int
+__wrap_rename(const char *from, const char *to)
+{
+	const char	*afrom, *ato;
+	char		 b1[PATH_MAX], b2[PATH_MAX], *cause;
+	int		 rv, saved;
+
+	if (crash_sim == NULL)
+		return __real_rename(from, to);
+	if ((afrom = crash_absolute(from, b1, sizeof(b1))) == NULL ||
+	    (ato = crash_absolute(to, b2, sizeof(b2))) == NULL)
+		crash_fail(strdup("crashsim: path too long"));
+	crashsim_lock(crash_sim);
+	if ((rv = crashsim_rename(crash_sim, afrom, ato, &cause)) == -1 &&
+	    cause != NULL)
+		crash_fail(cause);
+	saved = errno;
+	crashsim_unlock(crash_sim);
+	errno = saved;
+	return rv;
+}
+
+int
+__wrap_unlink(const char *path)
+{
+	struct stat	 sb;
+	const char	*abs;
+	char		 buf[PATH_MAX], *cause;
+	int		 rv;
+
+	/* Only files: unlink(2) refuses the rest, and says why. */
+	if (crash_sim == NULL || lstat(path, &sb) == -1 ||
+	    S_ISDIR(sb.st_mode))
+		return __real_unlink(path);
+	if ((abs = crash_absolute(path, buf, sizeof(buf))) == NULL)
+		crash_fail(strdup("crashsim: path too long"));
+	crashsim_lock(crash_sim);
+	if ((rv = crashsim_remove(crash_sim, abs, &cause)) == -1)
+		crash_fail(cause);
+	crashsim_unlock(crash_sim);
+	if (rv == 1) {
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
 }
 
 /* A directory's sync makes its entries durable; a file's, its writes. */

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -511,6 +512,64 @@ test_made_dir(void **state)
 	assert_int_equal(access(f, F_OK), 0);
 }
 
+/*
+ * A file written whole through a temporary, as gp-client's outfile does:
+ * made, written without SQLite, synced (or not), renamed over the old one,
+ * its directory synced (or not). Until the directory's sync the old file
+ * is what a cut leaves; after it, the new one, whole when it was synced,
+ * empty when it was not (a rename without a sync).
+ */
+static void
+test_renamed(void **state)
+{
+	struct fixture	*t = *state;
+	struct crashsim_file tf;
+	struct stat	 sb;
+	char		 tmp[160], *cause = NULL;
+	uint8_t		*b;
+	int64_t		 size;
+	int		 pass;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", t->file);
+	for (pass = 0; pass < 3; pass++) {
+		put_file(t->file, (const uint8_t *)"old", 3);
+		t->sim = attach(t->s, 0);
+		put_file(tmp, (const uint8_t *)"new!", 4);
+		sim_made(t, tmp, 0);
+		crashsim_lock(t->sim);
+		assert_int_equal(crashsim_plain(t->sim, tmp, &cause), 0);
+		crashsim_unlock(t->sim);
+		if (pass != 2) {
+			assert_int_equal(stat(tmp, &sb), 0);
+			tf.path = tmp;
+			tf.dev = sb.st_dev;
+			tf.ino = sb.st_ino;
+			crashsim_lock(t->sim);
+			assert_int_equal(crashsim_sync_file(t->sim, &tf, 0,
+			    &cause), 0);
+			crashsim_unlock(t->sim);
+		}
+		crashsim_lock(t->sim);
+		assert_int_equal(crashsim_rename(t->sim, tmp, t->file, &cause),
+		    0);
+		crashsim_unlock(t->sim);
+		if (pass >= 1)
+			sim_sync_dir(t, t->m);
+		power_on(t, 1, CRASHSIM_DROP);
+		b = slurp(t->file, &size);
+		assert_int_equal(access(tmp, F_OK), -1);
+		if (pass == 0) {
+			assert_int_equal(size, 3);
+			assert_memory_equal(b, "old", 3);
+		} else if (pass == 1) {
+			assert_int_equal(size, 4);
+			assert_memory_equal(b, "new!", 4);
+		} else
+			assert_int_equal(size, 0);
+		free(b);
+	}
+}
+
 static uint64_t
 cut_point(const struct fixture *t)
 {
@@ -858,6 +917,22 @@ test_sqlite(void **state)
 	assert_true(cut > 10);
 }
 
+/* How many entries dir holds, . and .. aside. */
+static int
+entries_in(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0;
+
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
 /* gp's own files: made through open and mkdir, made durable by fsync of
  * their directories (the test builds link with the same --wrap). */
 static void
@@ -898,6 +973,59 @@ test_wrapped(void **state)
 	}
 }
 
+/* The same through gp-client's calls: mkostemp, stdio, fsync, rename,
+ * fsync of the directory; unlink of a temporary that was never used. */
+static void
+test_wrapped_outfile(void **state)
+{
+	struct fixture	*t = *state;
+	char		 tmp[160], gone[160];
+	uint8_t		*b;
+	int64_t		 size;
+	pid_t		 pid;
+	FILE		*f;
+	int		 status, pass, fd;
+
+	for (pass = 0; pass < 2; pass++) {
+		put_file(t->file, (const uint8_t *)"old", 3);
+		if ((pid = fork()) == 0) {
+			setenv(CRASHSIM_ENV_DIR, t->s, 1);
+			unsetenv(CRASHSIM_ENV_AT);
+			crashvfs_start();
+			snprintf(tmp, sizeof(tmp), "%s.XXXXXX", t->file);
+			snprintf(gone, sizeof(gone), "%s.XXXXXX", t->file);
+			if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1 ||
+			    (f = fdopen(fd, "w")) == NULL ||
+			    fputs("new!", f) == EOF || fflush(f) == EOF ||
+			    fsync(fileno(f)) == -1 || fclose(f) == EOF ||
+			    rename(tmp, t->file) == -1)
+				_exit(2);
+			if ((fd = mkstemp(gone)) == -1 || close(fd) == -1 ||
+			    unlink(gone) == -1)
+				_exit(3);
+			if (pass == 1 && ((fd = open(t->m, O_RDONLY |
+			    O_DIRECTORY)) == -1 || fsync(fd) == -1))
+				_exit(4);
+			_exit(0);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		power_on(t, 1, CRASHSIM_DROP);
+		b = slurp(t->file, &size);
+		if (pass == 0) {
+			assert_int_equal(size, 3);
+			assert_memory_equal(b, "old", 3);
+		} else {
+			assert_int_equal(size, 4);
+			assert_memory_equal(b, "new!", 4);
+		}
+		free(b);
+	}
+	/* No temporary is left, whatever the pass. */
+	assert_int_equal(entries_in(t->m), 1);
+}
+
 int
 main(void)
 {
@@ -913,6 +1041,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_removed_file, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_made_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_renamed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_moved, setup,
 		    teardown),
@@ -920,6 +1049,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sqlite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrapped_outfile, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
