@@ -38,7 +38,8 @@ VERBOSE=${VERBOSE:-0}
 
 # The scenarios: each name is a function scenario_NAME. The short ones cut
 # at every sync point; the long ones at random sync points.
-SHORT="gpd-first-start gpd-traffic client-first-run client-outbox"
+SHORT="gpd-first-start gpd-traffic gpd-backup"
+SHORT="$SHORT client-first-run client-outbox client-export"
 LONG="gpd-long client-long"
 
 for f in "$GPD" "$GPC" "$CTL"; do
@@ -570,9 +571,11 @@ fresh_world() {
 
 # One of the short gpd scenarios, cut at sync point 1, 2, ... until a run
 # passes every sync point: PREPARE makes the world, BODY drives it with
-# the server cut at sync point n.
-exhaustive_gpd() {	# NAME PREPARE BODY
+# the server cut at sync point n, CHECK (if any) checks what is its own
+# after the cut, with the other checks.
+exhaustive_gpd() {	# NAME PREPARE BODY [CHECK]
 	local name=$1 prepare=$2 body=$3 n=0 cut=1 t0
+	AFTER_CHECK=${4:-}
 	t0=$(now_ms)
 	while [ "$cut" = 1 ]; do
 		n=$((n + 1))
@@ -599,6 +602,7 @@ after_gpd_cut() {	# WHERE
 		return 0
 	fi
 	check "$1" world $UNITS || true
+	[ -z "$AFTER_CHECK" ] || "$AFTER_CHECK" "$1"
 	settle "$1" $UNITS
 	gpd_stop
 }
@@ -744,16 +748,21 @@ after_client_cut() {	# WHERE
 	power_on "$W/client/$CUNIT.sim" || return 0
 	check "$1" world "$CUNIT" || true
 	check_receipt "$1"
+	[ -z "$AFTER_CHECK" ] || "$AFTER_CHECK" "$1"
 	settle "$1" "$CUNIT"
 }
 
-exhaustive_client() {	# NAME BODY
-	local name=$1 body=$2 n=0 cut=1 t0
+# One of the short client scenarios, as exhaustive_gpd: PREPARE (after a
+# fresh world) readies the district's machine, BODY drives it.
+exhaustive_client() {	# NAME BODY [PREPARE [CHECK]]
+	local name=$1 body=$2 prepare=${3:-} n=0 cut=1 t0
+	AFTER_CHECK=${4:-}
 	t0=$(now_ms)
 	while [ "$cut" = 1 ]; do
 		n=$((n + 1))
 		client_world
-		set_cut "$W/client/$CUNIT.sim" "$n"
+		[ -z "$prepare" ] || "$prepare"
+		set_cut "$W/client/$CUNIT.sim" $(($(sync_count "$W/client/$CUNIT.sim") + n))
 		"$body"
 		cut=0
 		if cut_happened "$W/client/$CUNIT.sim"; then
@@ -793,6 +802,123 @@ body_outbox() {
 
 scenario_client-outbox() {
 	exhaustive_client client-outbox body_outbox
+}
+
+# Files written whole through a temporary (gp-client's outfile): two
+# exports of kept receipts, each a receipt and its report, the second over
+# the first. After a cut each file is absent, or whole: the one of the last
+# export that ended well, or of one after it.
+prepare_export() {
+	local k name
+	set_cut "$W/client/$CUNIT.sim" 0
+	op_submit "$CUNIT" live "$CUNIT.2022-H1.1"
+	op_submit "$CUNIT" live "$CUNIT.2022.1"
+	EXPORTS=$(sqlite3 -batch -noheader "$(outbox_of "$CUNIT")" \
+	    "SELECT receipt FROM receipts ORDER BY rowid")
+	# What each export writes, made outside the machine.
+	rm -rf "$W/ref" "$W/export.ledger"
+	mkdir -p "$W/ref"
+	k=0
+	for name in $EXPORTS; do
+		k=$((k + 1))
+		"$GPC" --outbox "$(outbox_of "$CUNIT")" receipts --export \
+		    "$name" -o "$W/ref/receipt.$k" --report "$W/ref/report.$k" \
+		    >>"$W/out/ref.out" 2>&1 </dev/null ||
+		    violation export "cannot make the reference export $k"
+	done
+	# Then the machine is powered on as the body finds it.
+	power_on "$W/client/$CUNIT.sim"
+}
+
+body_export() {
+	local k=0 name rc
+	for name in $EXPORTS; do
+		k=$((k + 1))
+		cut_happened "$W/client/$CUNIT.sim" && return 0
+		gpc "$CUNIT" live receipts --export "$name" \
+		    -o "$W/client/$CUNIT/receipt.json" \
+		    --report "$W/client/$CUNIT/report.json"
+		printf '%s\t%s\n' "$k" "$GPC_RC" >>"$W/export.ledger"
+	done
+}
+
+check_export() {	# WHERE
+	local f k rc last=0 tried=0 ok
+	while read -r k rc; do
+		tried=$k
+		[ "$rc" != 0 ] || last=$k
+	done <"$W/export.ledger"
+	for f in receipt report; do
+		[ -e "$W/client/$CUNIT/$f.json" ] || {
+			[ "$last" = 0 ] ||
+			    violation "$1" "$f.json of export $last is gone"
+			continue
+		}
+		ok=0
+		for k in $(seq "$last" "$((tried + 1))"); do
+			[ "$k" -gt 0 ] && [ -e "$W/ref/$f.$k" ] || continue
+			! cmp -s "$W/ref/$f.$k" "$W/client/$CUNIT/$f.json" || ok=1
+		done
+		[ "$ok" = 1 ] ||
+		    violation "$1" "$f.json is not whole as an export from $last on wrote it"
+	done
+}
+
+scenario_client-export() {
+	exhaustive_client client-export body_export prepare_export check_export
+}
+
+# gpd's backups (gpd -b, a process of the server's machine): two, the
+# second over the first, while gpd serves, a report between. After a cut
+# the copy is absent or whole: the one of the last backup that ended well,
+# or of one after it.
+prepare_backup() {
+	prepare_traffic
+	mkdir -p "$G/backups"
+	rm -f "$W/backup.ledger"
+}
+
+op_backup() {	# K
+	local rc=0 n
+	cut_happened "$GSIM" && return 0
+	n=$(sqlite3 -batch -noheader "file:$GDB?mode=ro" "SELECT count(*) FROM reports")
+	GP_CRASH_DIR=$GSIM "$GPD" -f "$GCONF" -b "$G/backups/gp.db" \
+	    >>"$W/gpd.log" 2>&1 </dev/null || rc=$?
+	printf '%s\t%s\t%s\n' "$1" "$rc" "$n" >>"$W/backup.ledger"
+}
+
+body_backup() {
+	step_gpd_up
+	op_backup 1
+	op_submit lc-tamduong live lc-tamduong.2022-H1.2
+	op_backup 2
+	step_gpd_down
+}
+
+check_backup() {	# WHERE
+	local k rc n last=0 want= out
+	[ -e "$W/backup.ledger" ] || return 0
+	while read -r k rc n; do
+		if [ "$rc" = 0 ]; then last=$k; want="$n"; else want="$want $n"; fi
+	done <"$W/backup.ledger"
+	if [ ! -e "$G/backups/gp.db" ]; then
+		[ "$last" = 0 ] || violation "$1" "the backup $last made is gone"
+		return 0
+	fi
+	out=$(sqlite3 -batch -noheader "file:$G/backups/gp.db?mode=ro" \
+	    "PRAGMA integrity_check; SELECT count(*) FROM reports" 2>&1)
+	case " $(echo $out) " in
+	" ok "*)
+		[[ " $want " == *" ${out##*$'\n'} "* ]] || [ -z "$want" ] ||
+		    violation "$1" "the backup holds ${out##*$'\n'} reports, none of the backups' ($want)";;
+	*)
+		violation "$1" "the backup is not whole: $(echo $out | head -c 200)";;
+	esac
+}
+
+scenario_gpd-backup() {
+	make_traffic_snapshot
+	exhaustive_gpd gpd-backup prepare_backup body_backup check_backup
 }
 
 # --- the long runs ----------------------------------------------------------
