@@ -116,6 +116,18 @@ halfopen_victim(const struct halfopen_set *set, const struct halfopen_addr *a,
 	return NULL;
 }
 
+struct halfopen *
+halfopen_oldest_silent(const struct halfopen_set *set,
+    int (*silent)(const struct halfopen *, void *), void *arg)
+{
+	struct halfopen	*h;
+
+	TAILQ_FOREACH(h, &set->list, entry)
+		if (silent(h, arg))
+			return h;
+	return NULL;
+}
+
 unsigned int
 halfopen_timeout(const struct halfopen_set *set, const struct halfopen_addr *a,
     unsigned int handshake_timeout)

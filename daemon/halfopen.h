@@ -67,6 +67,10 @@ void	 halfopen_remove(struct halfopen_set *, struct halfopen *);
 struct halfopen	*halfopen_victim(const struct halfopen_set *,
 		    const struct halfopen_addr *,
 		    int (*silent)(const struct halfopen *, void *), void *arg);
+/* The oldest connection that has sent nothing, or NULL (descriptors ran
+ * out: such give way first). */
+struct halfopen	*halfopen_oldest_silent(const struct halfopen_set *,
+		    int (*silent)(const struct halfopen *, void *), void *arg);
 /* The seconds a connection from addr admitted now has to finish its
  * handshake, given handshake_timeout. */
 unsigned int	 halfopen_timeout(const struct halfopen_set *,

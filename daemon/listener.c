@@ -213,14 +213,18 @@ listener_accept_error(struct evconnlistener *evl, void *arg)
 {
 	struct listener	*l = arg;
 	struct timeval	 tv = { LISTENER_EMFILE_PAUSE, 0 };
+	size_t		 i;
 	int		 e = EVUTIL_SOCKET_ERROR();
 
-	/* Out of descriptors: pause instead of spinning on accept. */
+	/* Out of descriptors: pause instead of spinning on accept, and
+	 * have connections that never spoke give theirs back meanwhile. */
 	log_warnx("accept: %s: pausing %d s", evutil_socket_error_to_string(e),
 	    LISTENER_EMFILE_PAUSE);
 	evconnlistener_disable(evl);
 	l->paused = 1;
 	evtimer_add(l->resume_timer, &tv);
+	for (i = 0; i < l->nworkers; i++)
+		(void)session_host_shed(l->hosts[i]);
 }
 
 struct listener *

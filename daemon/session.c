@@ -1007,6 +1007,19 @@ session_host_rechecking(void *arg)
 	    worker_index(h->worker), n, closed);
 }
 
+/* On the worker's thread: descriptors ran out. */
+static void
+session_host_shedding(void *arg)
+{
+	struct session_host	*h = arg;
+	struct halfopen		*ho;
+	int			 i;
+
+	for (i = 0; i < SESSION_SHED && (ho = halfopen_oldest_silent(
+	    &h->halfopen, session_silent, NULL)) != NULL; i++)
+		session_close(session_of(ho), SESSION_DROPPED);
+}
+
 struct session_host *
 session_host_new(struct worker *w, struct writer *writer,
     struct settings_slot *slot, const struct session_hooks *hooks,
@@ -1064,6 +1077,12 @@ int
 session_host_recheck(struct session_host *h)
 {
 	return worker_post(h->worker, session_host_rechecking, h);
+}
+
+int
+session_host_shed(struct session_host *h)
+{
+	return worker_post(h->worker, session_host_shedding, h);
 }
 
 void

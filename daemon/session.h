@@ -77,6 +77,11 @@ void			 session_host_close_readers(struct session_host *);
  * next request. Sessions are also checked so every idle_timeout. 0, or
  * -1 when out of memory. */
 int			 session_host_recheck(struct session_host *);
+/* From any thread, when descriptors ran out: up to SESSION_SHED of the
+ * host's connections that have sent nothing are closed, so that accepting
+ * can go on when it resumes. 0, or -1 when out of memory. */
+#define SESSION_SHED		16
+int			 session_host_shed(struct session_host *);
 /* From any thread: the counts since the last call (then zeroed). */
 void			 session_host_stats(struct session_host *,
 			    struct session_stats *);

@@ -1315,7 +1315,7 @@ section_limits() {
 	ht "limits: request at 1 byte/s after the handshake: closed" test_slow_frame
 	ht "limits: idle after the handshake: closed after idle_timeout" test_slow_idle
 	ht "limits: $CONNS sessions, max_connections $MAXCONN: busy, low CPU" test_max_connections
-	ht "limits: $CONNS silent connections: paused, low CPU, recovers" test_connection_flood
+	ht "limits: $CONNS silent connections: dropped or timed out, low CPU, recovers" test_connection_flood
 	st "limits: ulimit -n 64 and $CONNS connections: no accept spin" test_fd_limit
 }
 

@@ -129,6 +129,11 @@ test_per_address(void **state)
 	for (i = 25; i < 30; i++)
 		c[i].spoke = 1;
 	assert_int_equal(admit(&set, &c[30], "203.0.113.5"), 2);
+	/* Out of descriptors: only those that never spoke give way. */
+	assert_ptr_equal(halfopen_oldest_silent(&set, silent, NULL),
+	    &c[30].ho);
+	c[30].spoke = 1;
+	assert_null(halfopen_oldest_silent(&set, silent, NULL));
 }
 
 /* The budget of all addresses: the oldest silent of any address. */
