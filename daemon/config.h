@@ -12,7 +12,7 @@
 
 /* Defaults and bounds of the budgets (gpd.conf(5)). */
 #define CONFIG_HANDSHAKES_DEFAULT		512
-#define CONFIG_HANDSHAKES_ADDRESS_DEFAULT	128
+#define CONFIG_HANDSHAKES_ADDRESS_DEFAULT	256
 #define CONFIG_OUTPUT_DEFAULT		(64ULL << 20)
 #define CONFIG_OUTPUT_MIN		(1ULL << 20)
 #define CONFIG_OUTPUT_MAX		(64ULL << 30)

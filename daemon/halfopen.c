@@ -84,46 +84,48 @@ halfopen_count(const struct halfopen_set *set, const struct halfopen_addr *a)
 	return n;
 }
 
-/* The oldest of address a (of any when a is NULL) that has sent
- * nothing, else the oldest. */
+/* The oldest of address a (of any when a is NULL) of the lowest rank. */
 static struct halfopen *
 halfopen_pick(const struct halfopen_set *set, const struct halfopen_addr *a,
-    int (*silent)(const struct halfopen *, void *), void *arg)
+    halfopen_rank_fn rank, void *arg)
 {
-	struct halfopen	*h, *oldest = NULL;
+	struct halfopen	*h, *best = NULL;
+	int		 r, best_rank = HALFOPEN_WORKING + 1;
 
 	TAILQ_FOREACH(h, &set->list, entry) {
 		if (a != NULL && memcmp(&h->addr, a, sizeof(*a)) != 0)
 			continue;
-		if (silent(h, arg))
+		if ((r = rank(h, arg)) == HALFOPEN_SILENT)
 			return h;
-		if (oldest == NULL)
-			oldest = h;
+		if (r < best_rank) {
+			best = h;
+			best_rank = r;
+		}
 	}
-	return oldest;
+	return best;
 }
 
 struct halfopen *
 halfopen_victim(const struct halfopen_set *set, const struct halfopen_addr *a,
-    int (*silent)(const struct halfopen *, void *), void *arg)
+    halfopen_rank_fn rank, void *arg)
 {
 	if (set->n == 0)
 		return NULL;
 	if (halfopen_count(set, a) >= set->per_address)
-		return halfopen_pick(set, a, silent, arg);
+		return halfopen_pick(set, a, rank, arg);
 	if (set->n >= set->max)
-		return halfopen_pick(set, NULL, silent, arg);
+		return halfopen_pick(set, NULL, rank, arg);
 	return NULL;
 }
 
 struct halfopen *
-halfopen_oldest_silent(const struct halfopen_set *set,
-    int (*silent)(const struct halfopen *, void *), void *arg)
+halfopen_oldest_silent(const struct halfopen_set *set, halfopen_rank_fn rank,
+    void *arg)
 {
 	struct halfopen	*h;
 
 	TAILQ_FOREACH(h, &set->list, entry)
-		if (silent(h, arg))
+		if (rank(h, arg) == HALFOPEN_SILENT)
 			return h;
 	return NULL;
 }

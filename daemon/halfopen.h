@@ -4,12 +4,14 @@
  * keeps a real client out: a budget for all of them, and a cap for those
  * of one address (an IPv4 address, an IPv6 /64). When either is full, a
  * new connection is admitted and an older one dropped: of the same
- * address when its cap is the one that is full, the oldest that has sent
- * nothing yet, or the oldest when every one has. Past half of either,
- * the handshake deadline of a new connection shortens.
+ * address when its cap is the one that is full; the oldest that has sent
+ * nothing yet, else the oldest that waits for its peer, else the oldest.
+ * Past half of either, the handshake deadline of a new connection
+ * shortens.
  *
  * One set per worker, touched by its thread only; the caller embeds a
- * struct halfopen in each connection and says which have sent nothing.
+ * struct halfopen in each connection and ranks them (enum
+ * halfopen_rank).
  */
 #ifndef GPD_HALFOPEN_H
 #define GPD_HALFOPEN_H
@@ -32,6 +34,15 @@ struct halfopen {
 };
 
 TAILQ_HEAD(halfopen_list, halfopen);
+
+/* Which connections give way first: those that have said nothing, then
+ * those waiting for their peer's next flight, and last those that have
+ * bytes the server has not read yet (its own lag, not the peer's). */
+enum halfopen_rank {
+	HALFOPEN_SILENT = 0,
+	HALFOPEN_WAITING,
+	HALFOPEN_WORKING
+};
 
 struct halfopen_set {
 	struct halfopen_list	 list;		/* oldest first */
@@ -58,19 +69,21 @@ void	 halfopen_key(struct halfopen_addr *, const struct sockaddr *);
 void	 halfopen_add(struct halfopen_set *, struct halfopen *);
 void	 halfopen_remove(struct halfopen_set *, struct halfopen *);
 
+/* Ranks a connection: enum halfopen_rank. */
+typedef int	(*halfopen_rank_fn)(const struct halfopen *, void *);
+
 /*
  * Before a connection from addr is added: the one to drop so that it
- * fits, or NULL when it fits as it is. silent(h, arg) says whether h has
- * sent nothing yet. The caller drops it (halfopen_remove) and asks again
- * until NULL.
+ * fits, or NULL when it fits as it is. The caller drops it
+ * (halfopen_remove) and asks again until NULL.
  */
 struct halfopen	*halfopen_victim(const struct halfopen_set *,
-		    const struct halfopen_addr *,
-		    int (*silent)(const struct halfopen *, void *), void *arg);
+		    const struct halfopen_addr *, halfopen_rank_fn,
+		    void *arg);
 /* The oldest connection that has sent nothing, or NULL (descriptors ran
  * out: such give way first). */
 struct halfopen	*halfopen_oldest_silent(const struct halfopen_set *,
-		    int (*silent)(const struct halfopen *, void *), void *arg);
+		    halfopen_rank_fn, void *arg);
 /* The seconds a connection from addr admitted now has to finish its
  * handshake, given handshake_timeout. */
 unsigned int	 halfopen_timeout(const struct halfopen_set *,

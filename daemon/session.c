@@ -369,13 +369,15 @@ session_answered(void *arg, const struct reply *reply)
 }
 
 /*
- * Whether a connection before its handshake has sent nothing yet: no
- * ClientHello read by TLS, no byte waiting in the kernel. Such are
- * dropped first, so that a flood of silent connections makes room for
- * itself, never at the cost of a client that is talking.
+ * How readily a connection before its handshake gives way to a new one
+ * (enum halfopen_rank): first those that have sent nothing (no
+ * ClientHello read by TLS, no byte waiting in the kernel), so that a
+ * flood of silent connections only makes room for itself; last those
+ * with bytes waiting that this server has not read yet, whose delay is
+ * the server's, not the peer's.
  */
 static int
-session_silent(const struct halfopen *ho, void *arg)
+session_rank(const struct halfopen *ho, void *arg)
 {
 	const struct session	*s = (const struct session *)(const void *)
 	    ((const char *)ho - offsetof(struct session, ho));
@@ -383,12 +385,14 @@ session_silent(const struct halfopen *ho, void *arg)
 	int			 pending = 0;
 
 	(void)arg;
-	if ((ssl = bufferevent_openssl_get_ssl(s->bev)) == NULL ||
-	    SSL_get_state(ssl) != TLS_ST_BEFORE)
-		return 0;
 	if (ioctl(bufferevent_getfd(s->bev), FIONREAD, &pending) == -1)
 		pending = 0;
-	return pending == 0;
+	if (pending > 0)
+		return HALFOPEN_WORKING;
+	if ((ssl = bufferevent_openssl_get_ssl(s->bev)) != NULL &&
+	    SSL_get_state(ssl) == TLS_ST_BEFORE)
+		return HALFOPEN_SILENT;
+	return HALFOPEN_WAITING;
 }
 
 /* A connection closed before its handshake: counted for the summary,
@@ -458,7 +462,7 @@ session_accept(struct session_host *h, int fd, const struct sockaddr *sa,
 	halfopen_limits(&h->halfopen, halfopen_share(set->conf->max_handshakes,
 	    n), halfopen_share(set->conf->max_handshakes_per_address, n));
 	halfopen_key(&key, sa);
-	while ((victim = halfopen_victim(&h->halfopen, &key, session_silent,
+	while ((victim = halfopen_victim(&h->halfopen, &key, session_rank,
 	    NULL)) != NULL)
 		session_close(session_of(victim), SESSION_DROPPED);
 	tv.tv_sec = halfopen_timeout(&h->halfopen, &key,
@@ -1016,7 +1020,7 @@ session_host_shedding(void *arg)
 	int			 i;
 
 	for (i = 0; i < SESSION_SHED && (ho = halfopen_oldest_silent(
-	    &h->halfopen, session_silent, NULL)) != NULL; i++)
+	    &h->halfopen, session_rank, NULL)) != NULL; i++)
 		session_close(session_of(ho), SESSION_DROPPED);
 }
 

@@ -20,15 +20,15 @@
 
 struct conn {
 	struct halfopen	 ho;	/* first */
-	int		 spoke;
+	int		 spoke;	/* enum halfopen_rank */
 	int		 id;
 };
 
 static int
-silent(const struct halfopen *ho, void *arg)
+rank(const struct halfopen *ho, void *arg)
 {
 	(void)arg;
-	return !((const struct conn *)(const void *)ho)->spoke;
+	return ((const struct conn *)(const void *)ho)->spoke;
 }
 
 static void
@@ -64,7 +64,7 @@ admit(struct halfopen_set *set, struct conn *c, const char *ip)
 	int			 dropped = 0;
 
 	key4(&a, ip);
-	while ((v = halfopen_victim(set, &a, silent, NULL)) != NULL) {
+	while ((v = halfopen_victim(set, &a, rank, NULL)) != NULL) {
 		if (dropped == 0)
 			dropped = ((struct conn *)(void *)v)->id;
 		halfopen_remove(set, v);
@@ -110,9 +110,9 @@ test_per_address(void **state)
 		c[i].id = i + 1;
 	halfopen_init(&set, 16, 4);
 	assert_int_equal(admit(&set, &c[0], "198.51.100.1"), 0);
-	c[0].spoke = 1;			/* an honest client, elsewhere */
+	c[0].spoke = HALFOPEN_WAITING;	/* an honest client, elsewhere */
 	assert_int_equal(admit(&set, &c[1], "203.0.113.5"), 0);
-	c[1].spoke = 1;			/* an honest client at the NAT */
+	c[1].spoke = HALFOPEN_WAITING;	/* an honest client at the NAT */
 	assert_int_equal(admit(&set, &c[2], "203.0.113.5"), 0);
 	assert_int_equal(admit(&set, &c[3], "203.0.113.5"), 0);
 	assert_int_equal(admit(&set, &c[4], "203.0.113.5"), 0);
@@ -125,15 +125,23 @@ test_per_address(void **state)
 	/* Both clients that spoke are still there. */
 	assert_ptr_equal(TAILQ_FIRST(&set.list), &c[0].ho);
 	assert_ptr_equal(TAILQ_NEXT(&c[0].ho, entry), &c[1].ho);
-	/* When all of the address spoke, its oldest goes. */
+	/* When all of the address spoke, the oldest waiting for its peer
+	 * goes before one whose bytes the server has yet to read. */
+	c[1].spoke = HALFOPEN_WORKING;
 	for (i = 25; i < 30; i++)
-		c[i].spoke = 1;
-	assert_int_equal(admit(&set, &c[30], "203.0.113.5"), 2);
+		c[i].spoke = HALFOPEN_WAITING;
+	assert_int_equal(admit(&set, &c[30], "203.0.113.5"), 28);
+	c[29].spoke = HALFOPEN_WORKING;
+	c[30].spoke = HALFOPEN_WORKING;
+	assert_int_equal(admit(&set, &c[31], "203.0.113.5"), 29);
+	c[31].spoke = HALFOPEN_WORKING;
+	/* All the server's own lag: the oldest. */
+	assert_int_equal(admit(&set, &c[32], "203.0.113.5"), 2);
 	/* Out of descriptors: only those that never spoke give way. */
-	assert_ptr_equal(halfopen_oldest_silent(&set, silent, NULL),
-	    &c[30].ho);
-	c[30].spoke = 1;
-	assert_null(halfopen_oldest_silent(&set, silent, NULL));
+	assert_ptr_equal(halfopen_oldest_silent(&set, rank, NULL),
+	    &c[32].ho);
+	c[32].spoke = HALFOPEN_WAITING;
+	assert_null(halfopen_oldest_silent(&set, rank, NULL));
 }
 
 /* The budget of all addresses: the oldest silent of any address. */
@@ -150,7 +158,7 @@ test_budget(void **state)
 	halfopen_init(&set, 4, 4);
 	for (i = 0; i < 10; i++)
 		c[i].id = i + 1;
-	c[0].spoke = 1;
+	c[0].spoke = HALFOPEN_WAITING;
 	for (i = 0; i < 4; i++) {
 		snprintf(ip, sizeof(ip), "192.0.2.%d", i + 1);
 		assert_int_equal(admit(&set, &c[i], ip), 0);
