@@ -1,6 +1,6 @@
 # gp: gpd (daemon) and gp-client (command line).
 #
-#   make                 build build/gpd and build/gp-client
+#   make                 build build/gpd, build/gp-client, build/gp-report
 #   make check           unit tests, end-to-end tests
 #   make check-asan      the same under AddressSanitizer + UBSan
 #   make check-valgrind  unit tests under valgrind
@@ -74,10 +74,13 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_pem test_proof test_text test_cmd test_form
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
+# gp-report, its tests and its libraries: a section of its own.
+include report/report.mk
+
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
 	install uninstall clean deps
 
-all: $(BUILD)/gpd $(BUILD)/gp-client
+all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-report
 
 $(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h: proto/gp.proto
 	@mkdir -p $(BUILD)/proto
@@ -191,7 +194,7 @@ $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
 # harness briefly.
 check: test check-asan check-valgrind fuzz-ci
 
-test: check-unit check-e2e
+test: check-unit check-e2e check-report
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -207,13 +210,18 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/client.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
+# SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
+# conversion (in test) is enough.
 check-asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    SOFFICE=no test
 
-check-valgrind: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
+check-valgrind: $(UNIT_BINS) $(GPREPORT_UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS) $(GPREPORT_UNIT_BINS); do \
+	    echo "== valgrind $$t"; \
 	    valgrind -q --error-exitcode=1 --leak-check=full \
+	    --suppressions=tests/unit/valgrind.supp \
 	    --errors-for-leak-kinds=definite,indirect $$t; done
 
 # The long variants of the hostile suite (hundreds of kill -9, slow peers,
@@ -237,7 +245,9 @@ include tests/fuzz/fuzz.mk
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
-#   gpd and gp-ca to $(SBINDIR), gp-client to $(BINDIR), man pages, the
+#   gpd and gp-ca to $(SBINDIR), gp-client and gp-report to $(BINDIR)
+#   (gp-report is run by gp-client report, and by hand on saved report
+#   data, so it is a command like the others), man pages, the
 #   systemd units (with /usr/sbin and /etc rewritten to $(SBINDIR) and
 #   $(SYSCONFDIR)), the sysusers.d file, sample configuration in $(DOCDIR);
 #   $(SYSCONFDIR)/gpd/gpd.conf, units.conf and forms/2022.json only where
@@ -253,7 +263,7 @@ SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
 MANDOC ?=	mandoc
 
-MAN1 =		client/gp-client.1
+MAN1 =		client/gp-client.1 report/gp-report.1
 MAN5 =		daemon/gpd.conf.5 proto/gp-forms.5
 MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
@@ -280,6 +290,7 @@ install: all
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
 	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
+	install -m 755 $(BUILD)/gp-report $(DESTDIR)$(BINDIR)/gp-report
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
@@ -310,7 +321,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/gpd $(DESTDIR)$(SBINDIR)/gp-ca \
-	    $(DESTDIR)$(BINDIR)/gp-client
+	    $(DESTDIR)$(BINDIR)/gp-client $(DESTDIR)$(BINDIR)/gp-report
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))

@@ -52,6 +52,7 @@ INSTALLED="etc/gpd/forms/2022.json
 etc/gpd/gpd.conf
 etc/gpd/units.conf
 usr/bin/gp-client
+usr/bin/gp-report
 usr/lib/systemd/system/gp-ca-crl.service
 usr/lib/systemd/system/gp-ca-crl.timer
 usr/lib/systemd/system/gpd.service
@@ -64,6 +65,7 @@ usr/share/doc/gp/examples/gp-client.conf
 usr/share/doc/gp/examples/gpd.conf
 usr/share/doc/gp/examples/units.conf
 usr/share/man/man1/gp-client.1
+usr/share/man/man1/gp-report.1
 usr/share/man/man5/gp-forms.5
 usr/share/man/man5/gpd.conf.5
 usr/share/man/man8/gp-ca.8
@@ -77,7 +79,8 @@ test_install() {
 	[ "$got" = "$INSTALLED" ] ||
 	    { fail "installed: $(diff <(echo "$INSTALLED") <(echo "$got"))"; return; }
 	local f
-	for f in usr/sbin/gpd usr/sbin/gp-ca usr/bin/gp-client; do
+	for f in usr/sbin/gpd usr/sbin/gp-ca usr/bin/gp-client \
+	    usr/bin/gp-report; do
 		[ "$(stat -c %a "$D/$f")" = 755 ] || { fail "$f mode $(stat -c %a "$D/$f")"; return; }
 	done
 	for f in usr/lib/systemd/system/gpd.service etc/gpd/gpd.conf \
@@ -209,8 +212,8 @@ test_man() {
 	(cd "$ROOT" && mandoc -Tlint -W warning $pages) >"$W/out" 2>&1 || RC=$?
 	[ "$RC" -eq 0 ] || { fail "$(cat "$W/out")"; return; }
 	local p
-	for p in client/gp-client.1 daemon/gpd.8 daemon/gpd.conf.5 \
-	    proto/gp-forms.5 scripts/gp-ca.8; do
+	for p in client/gp-client.1 report/gp-report.1 daemon/gpd.8 \
+	    daemon/gpd.conf.5 proto/gp-forms.5 scripts/gp-ca.8; do
 		grep -qx "$p" <<<"$pages" || { fail "$p not checked"; return; }
 	done
 }
