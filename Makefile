@@ -57,7 +57,7 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_totals.c client/admin_export.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
-		client/pem.c client/proof.c
+		client/pem.c client/proof.c client/forms.c client/form_cmd.c
 
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
 FORM_BUILTIN_OBJ = $(BUILD)/proto/form_builtin.o
@@ -186,8 +186,9 @@ $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
 
 $(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
-    $(BUILD)/client/outbox.o $(BUILD)/client/cause.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(CMOCKA_LIBS)
+    $(BUILD)/client/outbox.o $(BUILD)/client/cause.o $(REPORT_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(PROTO_LIBS) \
+	    $(CMOCKA_LIBS)
 
 # check: what CI runs. test: the suites once, in this build; check also
 # runs them under ASan+UBSan, the unit tests under valgrind, and each fuzz

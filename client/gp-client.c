@@ -46,6 +46,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_doctor_entry,
 	&cmd_validate_entry,
 	&cmd_template_entry,
+	&cmd_form_entry,
 	&cmd_units_entry,
 	&cmd_list_entry,
 	&cmd_show_entry,
@@ -347,7 +348,9 @@ client_settings(struct client *cl, int needs)
 	int	 status;
 
 	if ((status = client_read_config(cl, &cause)) != 0) {
-		if (needs & CMD_DOCTOR) {
+		if (needs & (CMD_DOCTOR | CMD_FORMS)) {
+			/* Forms: the configuration is only a way to fetch
+			 * one; without it the command works offline. */
 			cl->config_error = cause;
 			cause = NULL;
 		} else {
@@ -375,7 +378,7 @@ client_settings(struct client *cl, int needs)
 		cl->policy.retries = cl->retries_arg;
 	else if (cl->file.retries >= 0)
 		cl->policy.retries = cl->file.retries;
-	if (needs & (CMD_SETTINGS | CMD_DOCTOR))
+	if (needs & (CMD_SETTINGS | CMD_DOCTOR | CMD_FORMS))
 		client_outbox_path(cl);
 	if ((needs & CMD_CA) && cl->conn.ca == NULL)
 		return client_fail(cl, EX_CONFIG, "no CA certificate given: "
@@ -529,7 +532,8 @@ main(int argc, char **argv)
 		return status;
 	}
 
-	if (e->flags & (CMD_CONNECT | CMD_SETTINGS | CMD_DOCTOR | CMD_CA)) {
+	if (e->flags & (CMD_CONNECT | CMD_SETTINGS | CMD_DOCTOR | CMD_CA |
+	    CMD_FORMS)) {
 		/* A closed connection is an error to report, not a signal. */
 		signal(SIGPIPE, SIG_IGN);
 		if (cl.config == NULL && (env = getenv(CLIENT_CONF_ENV)) !=

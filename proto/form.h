@@ -221,6 +221,12 @@ int	 form_compare(const struct form *old, const struct form *new,
 int	 form_set_load(const char *dir, struct form_set **out, char **cause);
 void	 form_set_free(struct form_set *);
 
+/* Puts f (owned by the set from now on) in the place of the form of its
+ * year, or beside the others: gp-client's forms fetched from gpd over
+ * the built-in one. Returns 0, or -1 (f not taken) when the set holds
+ * FORM_MAX_FILES + 1 forms already. */
+int	 form_set_put(struct form_set *, struct form *f);
+
 /* Forms by year, ascending. */
 size_t		 form_set_count(const struct form_set *);
 const struct form *form_set_at(const struct form_set *, size_t);

@@ -104,7 +104,8 @@ wire_texts_set(Gp__Text **out, Gp__Text **next, const struct report_text *v,
 
 	for (i = 0; i < n; i++)
 		order[i] = &v[i];
-	qsort(order, n, sizeof(*order), wire_cmp_text);
+	if (n > 1)
+		qsort(order, n, sizeof(*order), wire_cmp_text);
 	for (i = 0; i < n; i++) {
 		if (order[i] == skip)
 			continue;
@@ -144,7 +145,8 @@ wire_activity_set(Gp__Activity *a, const struct report_activity *ra,
 	a->has_female = 1;
 	for (i = 0; i < ra->noutputs; i++)
 		order[i] = &ra->outputs[i];
-	qsort(order, ra->noutputs, sizeof(*order), wire_cmp_count);
+	if (ra->noutputs > 1)
+		qsort(order, ra->noutputs, sizeof(*order), wire_cmp_count);
 	for (i = 0; i < ra->noutputs; i++) {
 		gp__output_count__init(&outs[i]);
 		wire_bytes_set(&outs[i].code, &outs[i].has_code,
@@ -252,8 +254,10 @@ wire_report_new(const struct report *r)
 	for (i = 0; i < r->nactivities; i++) {
 		wire_activity_set(&w->activities[i], &r->activities[i], optrs,
 		    outs, corder);
-		optrs += r->activities[i].noutputs;
-		outs += r->activities[i].noutputs;
+		if (r->activities[i].noutputs > 0) {
+			optrs += r->activities[i].noutputs;
+			outs += r->activities[i].noutputs;
+		}
 		w->activity_ptrs[i] = &w->activities[i];
 	}
 	w->report.n_activities = r->nactivities;
@@ -277,7 +281,8 @@ wire_report_new(const struct report *r)
 	 * field, every other text by code. */
 	for (i = 0; i < r->nnarrative; i++)
 		torder[i] = &r->narrative[i];
-	qsort(torder, r->nnarrative, sizeof(*torder), wire_cmp_text);
+	if (r->nnarrative > 1)
+		qsort(torder, r->nnarrative, sizeof(*torder), wire_cmp_text);
 	for (i = 0; i < r->nnarrative && results == NULL; i++)
 		if (torder[i]->code != NULL &&
 		    strcmp(torder[i]->code, REPORT_RESULTS) == 0)
@@ -290,13 +295,15 @@ wire_report_new(const struct report *r)
 	w->narrative.n_texts = wire_texts_set(tptrs, &next, r->narrative,
 	    r->nnarrative, results, torder);
 	w->narrative.texts = w->narrative.n_texts > 0 ? tptrs : NULL;
-	tptrs += w->narrative.n_texts;
+	if (w->narrative.n_texts > 0)
+		tptrs += w->narrative.n_texts;
 	if (r->nnarrative > 0)
 		w->report.narrative = &w->narrative;
 
 	for (i = 0; i < r->nsections; i++)
 		sorder[i] = &r->sections[i];
-	qsort(sorder, r->nsections, sizeof(*sorder), wire_cmp_section);
+	if (r->nsections > 1)
+		qsort(sorder, r->nsections, sizeof(*sorder), wire_cmp_section);
 	for (i = 0; i < r->nsections; i++) {
 		rs = sorder[i];
 		sec = &w->sections[i];
@@ -305,7 +312,8 @@ wire_report_new(const struct report *r)
 		sec->n_fields = wire_texts_set(tptrs, &next, rs->fields,
 		    rs->nfields, NULL, torder);
 		sec->fields = sec->n_fields > 0 ? tptrs : NULL;
-		tptrs += sec->n_fields;
+		if (sec->n_fields > 0)
+			tptrs += sec->n_fields;
 		w->section_ptrs[i] = sec;
 	}
 	w->report.n_sections = r->nsections;
