@@ -6,6 +6,7 @@
 #   make check-valgrind  unit tests under valgrind
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
+#   make deb             Debian packages in build-deb/ (see the deb section)
 #
 # Every library comes from pkg-config; protoc-c generates proto/gp.pb-c.[ch].
 
@@ -249,8 +250,9 @@ include tests/fuzz/fuzz.mk
 #   gpd and gp-ca to $(SBINDIR), gp-client and gp-report to $(BINDIR)
 #   (gp-report is run by gp-client report, and by hand on saved report
 #   data, so it is a command like the others), man pages, the
-#   systemd units (with /usr/sbin and /etc rewritten to $(SBINDIR) and
-#   $(SYSCONFDIR)), the sysusers.d file, sample configuration in $(DOCDIR);
+#   systemd units (with /usr/sbin, /usr/libexec and /etc rewritten to
+#   $(SBINDIR), $(LIBEXECDIR) and $(SYSCONFDIR)) and gpd's start condition
+#   in $(LIBEXECDIR)/gpd, the sysusers.d file, sample configuration in $(DOCDIR);
 #   $(SYSCONFDIR)/gpd/gpd.conf, units.conf and forms/2022.json only where
 #   absent: an existing configuration is never overwritten.
 # make uninstall removes all of that except $(SYSCONFDIR)/gpd, which holds
@@ -262,6 +264,7 @@ DOCDIR ?=	$(PREFIX)/share/doc/gp
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
+LIBEXECDIR ?=	$(PREFIX)/libexec
 MANDOC ?=	mandoc
 
 MAN1 =		client/gp-client.1 report/gp-report.1
@@ -276,6 +279,7 @@ FORMS =		etc/forms/2022.json
 EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf
 INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
 		    -e 's|/usr/bin/|$(BINDIR)/|g' \
+		    -e 's|/usr/libexec/|$(LIBEXECDIR)/|g' \
 		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g'
 
 .PHONY: lint-man
@@ -286,12 +290,14 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
-	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(SYSCONFDIR)/gpd/forms
+	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(SYSCONFDIR)/gpd/forms \
+	    $(DESTDIR)$(LIBEXECDIR)/gpd
 	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
 	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
 	install -m 755 $(BUILD)/gp-report $(DESTDIR)$(BINDIR)/gp-report
+	install -m 755 systemd/gpd-certificate-check $(DESTDIR)$(LIBEXECDIR)/gpd
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
@@ -329,6 +335,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
+	rm -f $(DESTDIR)$(LIBEXECDIR)/gpd/gpd-certificate-check
+	rmdir $(DESTDIR)$(LIBEXECDIR)/gpd 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
 	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/gpd: configuration and CA; remove by hand"
@@ -356,3 +364,33 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/tests/bench/benchgen.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(call pc_libs,sqlite3) \
 	    $(PROTO_LIBS)
+
+# --- deb: Debian packages (debian/; tests/e2e/deb.sh) -----------------------
+# make deb builds gpd, gp-client and gp-ca with dpkg-buildpackage -us -uc -b
+# from a copy of this tree in $(DEB_DIR)/src (the tree's own build
+# directories stay as they are) and leaves the .deb files in $(DEB_DIR).
+# The package build runs the unit tests unless DEB_BUILD_OPTIONS=nocheck.
+# make check-deb (part of check): build (nocheck), lintian, contents, then
+#   install, serve, remove, purge, and upgrade from a package of an older
+#   commit (schema 3), in a throwaway Debian 12 container (tests/e2e/deb.sh).
+# make check-deb-full: the same with the unit tests in the package build.
+DEB_DIR ?=	build-deb
+
+.PHONY: deb check-deb check-deb-full
+check: check-deb
+
+check-deb:
+	DEB_DIR=$(CURDIR)/$(DEB_DIR) tests/e2e/deb.sh
+
+check-deb-full:
+	DEB_DIR=$(CURDIR)/$(DEB_DIR) FULL=1 tests/e2e/deb.sh
+
+deb:
+	rm -rf $(DEB_DIR)/src
+	mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude-vcs --exclude='./build' --exclude='./build-*' . | \
+	    tar -C $(DEB_DIR)/src -xf -
+	rm -f $(DEB_DIR)/*.deb $(DEB_DIR)/*.changes $(DEB_DIR)/*.buildinfo
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b -Jauto
+	rm -rf $(DEB_DIR)/src
+	@ls -l $(DEB_DIR)/*.deb

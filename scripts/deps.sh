@@ -14,7 +14,8 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	libclang-rt-14-dev
 	libcairo2-dev libpango1.0-dev libpng-dev libzip-dev
 	fonts-liberation fonts-liberation2 python3-docx
-	libreoffice-writer-nogui poppler-utils"
+	libreoffice-writer-nogui poppler-utils
+	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # libutf8proc-dev: UTF-8 decoding, NFC, display widths and the Unicode
@@ -32,6 +33,9 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # python3-docx, libreoffice-writer-nogui, poppler-utils: the tests read
 #   gp-report's document with python-docx, convert it with LibreOffice
 #   (soffice --headless) and read the PDF's text with pdftotext.
+# dpkg-dev, debhelper, lintian: make deb and its checks. mmdebstrap,
+# systemd-container (systemd-nspawn), procps, git: tests/e2e/deb.sh makes
+# a Debian 12 system, boots it, and builds an older commit's packages.
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=

@@ -59,6 +59,7 @@ usr/lib/systemd/system/gpd.service
 usr/lib/systemd/user/gp-client-flush.service
 usr/lib/systemd/user/gp-client-flush.timer
 usr/lib/sysusers.d/gpd.conf
+usr/libexec/gpd/gpd-certificate-check
 usr/sbin/gp-ca
 usr/sbin/gpd
 usr/share/doc/gp/examples/gp-client.conf
@@ -80,7 +81,7 @@ test_install() {
 	    { fail "installed: $(diff <(echo "$INSTALLED") <(echo "$got"))"; return; }
 	local f
 	for f in usr/sbin/gpd usr/sbin/gp-ca usr/bin/gp-client \
-	    usr/bin/gp-report; do
+	    usr/bin/gp-report usr/libexec/gpd/gpd-certificate-check; do
 		[ "$(stat -c %a "$D/$f")" = 755 ] || { fail "$f mode $(stat -c %a "$D/$f")"; return; }
 	done
 	for f in usr/lib/systemd/system/gpd.service etc/gpd/gpd.conf \
@@ -106,6 +107,7 @@ test_install_prefix() {
 		[ -x "$d/usr/local/$f" ] || { fail "no /usr/local/$f"; return; }
 	done
 	for want in 'ExecStart=/usr/local/sbin/gpd -f /etc/gpd/gpd.conf' \
+	    'ExecCondition=+/usr/local/libexec/gpd/gpd-certificate-check /etc/gpd/gpd.conf' \
 	    'ExecReload=/usr/local/sbin/gpd -n -f /etc/gpd/gpd.conf'; do
 		grep -qx "$want" "$unit" || { fail "$(grep ^Exec "$unit")"; return; }
 	done
@@ -171,6 +173,31 @@ test_sysusers() {
 	grep -q '^gpd:x:' "$r/etc/group" || { fail "no group gpd"; return; }
 }
 
+# gpd.service's ExecCondition: gpd is skipped (exit 1) with a message
+# naming each file while the certificate or key named in [tls] is missing,
+# and started (exit 0) once both exist, or when the configuration cannot
+# be read (gpd then fails and says why).
+test_certificate_check() {
+	local check=$D/usr/libexec/gpd/gpd-certificate-check c=$W/cc
+	mkdir -p "$c"
+	printf '[server]\nkey = %s/nothing\n[tls]\ncertificate = %s/s.crt ; the server\n  key=%s/s.key\n[receipts]\nkey = %s/nothing\n' \
+	    "$c" "$c" "$c" "$c" > "$c/gpd.conf"
+	run "$check" "$c/gpd.conf"
+	[ "$RC" -eq 1 ] || { fail "no certificate, no key: exit $RC"; return; }
+	grep -q "its certificate $c/s.crt (\[tls\] certificate in $c/gpd.conf) does not exist" "$W/out" &&
+	    grep -q "its key $c/s.key " "$W/out" && grep -q 'gp-ca issue-server' "$W/out" ||
+	    { fail "message: $(cat "$W/out")"; return; }
+	: > "$c/s.crt"
+	run "$check" "$c/gpd.conf"
+	[ "$RC" -eq 1 ] || { fail "no key: exit $RC"; return; }
+	! grep -q certificate "$W/out" || { fail "names the certificate: $(cat "$W/out")"; return; }
+	: > "$c/s.key"
+	run "$check" "$c/gpd.conf"
+	[ "$RC" -eq 0 ] && [ ! -s "$W/out" ] || { fail "both there: exit $RC: $(cat "$W/out")"; return; }
+	run "$check" "$c/absent.conf"
+	[ "$RC" -eq 0 ] || { fail "no configuration: exit $RC"; return; }
+}
+
 test_config_kept() {
 	echo "# edited by the administrator" >> "$D/etc/gpd/gpd.conf"
 	echo "[lc-x]" > "$D/etc/gpd/units.conf"
@@ -223,6 +250,7 @@ t "make install PREFIX=/usr/local: units name /usr/local/sbin" test_install_pref
 t "systemd-analyze verify: installed units clean" test_verify
 t "systemd-analyze security: gpd.service exposure <= $MAX_EXPOSURE" test_exposure
 t "sysusers.d: user gpd, home /var/lib/gpd, no shell" test_sysusers
+t "gpd-certificate-check: skips gpd until certificate and key exist" test_certificate_check
 t "make install again: edited configuration kept" test_config_kept
 t "make uninstall: only the configuration is left" test_uninstall
 t "mandoc -Tlint -W warning: every man page clean" test_man
