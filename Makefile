@@ -349,7 +349,11 @@ lint-man:
 # flags in $(BENCH_BUILD) and runs tests/bench/run.sh. Not part of check.
 BENCH_BUILD ?=	build-bench
 BENCH_BINS =	$(BUILD)/bench/gpload $(BUILD)/bench/sqlbase \
-		$(BUILD)/bench/natgen
+		$(BUILD)/bench/natgen $(BUILD)/bench/valbench \
+		$(BUILD)/bench/valbench-enums $(BUILD)/bench/base/build/gp-client
+# Figure (6)'s baseline: the tree of the last commit before report forms,
+# whose rules were C enums, built from git into $(BUILD)/bench/base.
+BENCH_BASE ?=	b53ba72
 
 .PHONY: bench bench-bins
 bench:
@@ -357,6 +361,29 @@ bench:
 	tests/bench/run.sh $(BENCH_BUILD)
 
 bench-bins: $(BENCH_BINS)
+
+$(BUILD)/bench/valbench: $(BUILD)/tests/bench/valbench.o \
+    $(BUILD)/libgpproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS)
+
+$(BUILD)/bench/base/Makefile:
+	rm -rf $(BUILD)/bench/base
+	mkdir -p $(BUILD)/bench/base
+	git archive $(BENCH_BASE) | tar -x -C $(BUILD)/bench/base
+	echo $(BENCH_BASE) > $(BUILD)/bench/base/.commit
+
+$(BUILD)/bench/base/build/gp-client: $(BUILD)/bench/base/Makefile
+	$(MAKE) -C $(BUILD)/bench/base BUILD=build OPT='$(OPT)' \
+	    build/gp-client build/libgpproto.a
+
+$(BUILD)/bench/valbench-enums: tests/bench/valbench.c \
+    $(BUILD)/bench/base/build/gp-client
+	$(CC) -D_GNU_SOURCE -DVALBENCH_ENUMS \
+	    -I$(BUILD)/bench/base/proto -I$(BUILD)/bench/base/build/proto \
+	    $(ALL_CFLAGS) $(call pc_cflags,$(PROTO_PKGS)) -o $@ \
+	    tests/bench/valbench.c $(BUILD)/bench/base/build/libgpproto.a \
+	    $(PROTO_LIBS)
 
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/tests/bench/benchgen.o \
     $(BUILD)/tests/bench/benchdb.o $(BUILD)/daemon/store.o \

@@ -138,7 +138,9 @@ const char	*form_name(const struct form *);
 /*
  * Canonical bytes: the checked document as compact JSON with sorted keys,
  * whatever the file's whitespace and key order. They are what gpd serves
- * and what both sides hash; parsed again they give the same bytes.
+ * and what both sides hash; parsed again they give the same bytes. Made
+ * when first asked for (safely from any thread): NULL, with *len 0, and
+ * the SHA-256 NULL and "" only when memory runs out then.
  */
 const char	*form_canonical(const struct form *, size_t *len);
 /* SHA-256 of the canonical bytes; as 64 lower-case hex digits. */

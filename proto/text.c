@@ -97,18 +97,45 @@ text_check(const char *s, size_t len, int multiline, size_t *at,
 	return TEXT_OK;
 }
 
+/*
+ * Whether text is in NFC by a look at its code points alone: every one a
+ * starter that NFC keeps as it is, from the blocks Vietnamese is written
+ * in (ASCII, Latin-1 and the Latin extensions up to U+02FF, the
+ * precomposed letters of U+1E00..U+1EFF) and the dashes and quotes of
+ * U+2010..U+2027. No combining mark can follow, so nothing composes: the
+ * text is its own NFC. Anything else (or bytes that are not UTF-8): 0,
+ * and utf8proc decides.
+ */
+int
+text_is_nfc(const char *s, size_t len)
+{
+	size_t		i, n;
+	uint32_t	c;
+
+	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] < 0x80) {
+			n = 1;
+			continue;
+		}
+		if ((n = text_decode(s + i, len - i, &c)) == 0)
+			return 0;
+		if (!(c < 0x300 || (c >= 0x1e00 && c <= 0x1eff) ||
+		    (c >= 0x2010 && c <= 0x2027)))
+			return 0;
+	}
+	return 1;
+}
+
 char *
 text_nfc(const char *s, size_t len, size_t *outlen)
 {
 	utf8proc_uint8_t	*out = NULL;
 	utf8proc_ssize_t	 n;
 	char			*copy;
-	size_t			 i;
 
-	/* ASCII is its own NFC: most fields (ids, dates, codes) stop here. */
-	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
-		;
-	if (i < len) {
+	/* Most text is its own NFC (ids, dates, codes are ASCII; Vietnamese
+	 * typed with composed letters): a copy, without utf8proc's work. */
+	if (!text_is_nfc(s, len)) {
 		n = utf8proc_map((const utf8proc_uint8_t *)s,
 		    (utf8proc_ssize_t)len, &out,
 		    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
