@@ -58,7 +58,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_totals.c client/admin_export.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
-		client/pem.c client/proof.c client/forms.c client/form_cmd.c
+		client/pem.c client/proof.c client/outfile.c client/forms.c \
+		client/form_cmd.c
 
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
 FORM_BUILTIN_OBJ = $(BUILD)/proto/form_builtin.o
@@ -72,7 +73,7 @@ CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
-		test_pem test_proof test_text test_cmd test_form
+		test_pem test_proof test_text test_cmd test_form test_outfile
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # gp-report, its tests and its libraries: a section of its own.
@@ -185,6 +186,11 @@ $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
     $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/tests/unit/test_outfile.o: CPPFLAGS += -Iclient
+$(BUILD)/tests/test_outfile: $(BUILD)/tests/unit/test_outfile.o \
+    $(BUILD)/client/outfile.o $(BUILD)/client/cause.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
 $(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
     $(BUILD)/client/outbox.o $(BUILD)/client/cause.o $(REPORT_OBJS)
@@ -210,6 +216,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/receipts.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/client.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/attack.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 # SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
