@@ -161,15 +161,29 @@ arg = sys.argv[6] if len(sys.argv) > 6 else None
 
 from gpwire import varint, num, ld as msg, parse
 
-def invalid_report(unit):
-    """A report with 11 women among 10 participants in activity 0."""
-    activity = (num(1, 1) + num(2, 1) + num(3, 1) + num(4, 1) +
-        msg(5, "2022-03-01") + msg(7, "Tuyên truyền Luật Bình đẳng giới") +
-        msg(8, "Hội trường xã") + num(9, 1) + num(10, 10) + num(11, 11))
-    report = (msg(1, str(uuid.uuid4())) + msg(2, unit) + msg(3, "2022-H1") +
+def report(unit, period="2022-H1", codes=None, female=11, legacy=False):
+    """A report of one activity (11 women among 10 participants unless
+    female says otherwise), its codes those of the 2022 form (codes
+    replaces some: {"area": "x"}); legacy: the enums as numbers, as
+    gp-client sent them before report forms."""
+    c = {"area": "policy_dissemination", "kind": "propaganda",
+         "occasion": "none", "status": "done"}
+    c.update(codes or {})
+    if legacy:
+        head = num(1, 1) + num(2, 1) + num(3, 1) + num(4, 1)
+    else:
+        head = (msg(13, c["area"]) + msg(14, c["kind"]) +
+            msg(15, c["occasion"]) + msg(16, c["status"]))
+    activity = (head + msg(5, "2022-03-01") +
+        msg(7, "Tuyên truyền Luật Bình đẳng giới") +
+        msg(8, "Hội trường xã") + num(9, 1) + num(10, 10) + num(11, female))
+    body = (msg(1, str(uuid.uuid4())) + msg(2, unit) + msg(3, period) +
         msg(4, msg(1, "Nguyễn Thị Test")) + msg(5, activity) +
         msg(7, msg(1, "Kết quả thử nghiệm.")))
-    return num(1, 7) + msg(10, msg(1, report))
+    return num(1, 7) + msg(10, msg(1, body))
+
+def invalid_report(unit):
+    return report(unit)
 
 def frame(payload):
     return struct.pack(">I", len(payload)) + payload
@@ -233,12 +247,20 @@ try:
         s.sendall(frame(os.urandom(16) + b"\xff" * 16))
     elif mode == "invalid":
         s.sendall(frame(invalid_report(arg)))
+    elif mode == "legacy":
+        s.sendall(frame(report(arg, legacy=True)))
+    elif mode == "submit-code":
+        s.sendall(frame(report(arg, codes={sys.argv[7]: sys.argv[8]},
+            female=5)))
+    elif mode == "submit-period":
+        s.sendall(frame(report(arg, period=sys.argv[7], female=5)))
     else:
         sys.exit("rawclient: unknown mode " + mode)
 except (ssl.SSLError, OSError) as e:
     print("refused %s" % (getattr(e, "reason", None) or e))
     sys.exit(0)
-read_responses(s, one=(mode == "invalid"))
+read_responses(s, one=(mode in ("invalid", "legacy", "submit-code",
+    "submit-period")))
 PY
 }
 
