@@ -331,17 +331,17 @@ report_legacy_unpack(const uint8_t *buf, size_t len, struct report **out,
 	int			 rv;
 
 	*out = NULL;
-	if ((pb = gp__legacy_report__unpack(NULL, len, buf)) == NULL) {
+	if ((pb = wire_legacy_unpack(buf, len)) == NULL) {
 		*errstr = "not a report message";
 		return -1;
 	}
 	if (legacy_unknown(pb)) {
-		gp__legacy_report__free_unpacked(pb, NULL);
+		wire_legacy_free_unpacked(pb);
 		*errstr = "not a report message of gp/1 before report forms";
 		return -1;
 	}
 	rv = legacy_decode(pb, out, errs);
-	gp__legacy_report__free_unpacked(pb, NULL);
+	wire_legacy_free_unpacked(pb);
 	if (rv == -1)
 		*errstr = "report has invalid fields";
 	return rv;

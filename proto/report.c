@@ -133,20 +133,20 @@ report_unpack(const uint8_t *buf, size_t len, struct report **out,
 	*out = NULL;
 	if (legacy != NULL)
 		*legacy = 0;
-	if ((pb = gp__report__unpack(NULL, len, buf)) == NULL) {
+	if ((pb = wire_report_unpack(buf, len)) == NULL) {
 		*errstr = "not a report message";
 		return -1;
 	}
 	/* Bytes packed before report forms always carry fields this
 	 * schema reserves (the law review, if nothing else). */
 	if (wire_report_unknown(pb, where, sizeof(where))) {
-		gp__report__free_unpacked(pb, NULL);
+		wire_report_free_unpacked(pb);
 		if (legacy != NULL)
 			*legacy = 1;
 		return report_legacy_unpack(buf, len, out, errs, errstr);
 	}
 	rv = wire_report_stored(pb, out, errs);
-	gp__report__free_unpacked(pb, NULL);
+	wire_report_free_unpacked(pb);
 	if (rv == -1)
 		*errstr = "report has invalid fields";
 	return rv;

@@ -51,6 +51,13 @@ int		 wire_text_copy(char **dst, protobuf_c_boolean has,
  * would take more. Free with wire_request_free. */
 Gp__Request	*wire_request_unpack(const uint8_t *, size_t);
 void		 wire_request_free(Gp__Request *);
+/* The same for a bare Report (canonical bytes); free with
+ * wire_report_free_unpacked. */
+Gp__Report	*wire_report_unpack(const uint8_t *, size_t);
+void		 wire_report_free_unpacked(Gp__Report *);
+/* The same for a report packed before report forms (legacy.c). */
+Gp__LegacyReport *wire_legacy_unpack(const uint8_t *, size_t);
+void		 wire_legacy_free_unpacked(Gp__LegacyReport *);
 
 /* Packs a Request or Response with a 4-byte length header in front.
  * *buf is malloc'd. Returns 0 or -1. */
