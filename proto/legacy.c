@@ -124,7 +124,7 @@ legacy_code(char **dst, int list, uint32_t number, const char *field,
 		    "2022 model", (unsigned int)number);
 		return 0;
 	}
-	return (*dst = strdup(code)) == NULL ? -1 : 0;
+	return (*dst = report_strdup(code)) == NULL ? -1 : 0;
 }
 
 /* The fields of a LegacyNarrative present, the first n of legacy_texts. */
@@ -159,7 +159,7 @@ legacy_texts_copy(struct report_text **out, size_t *nout,
 			continue;
 		snprintf(field, sizeof(field), "%s.%s", parent,
 		    legacy_texts[i]);
-		if (((*out)[*nout].code = strdup(legacy_texts[i])) == NULL)
+		if (((*out)[*nout].code = report_strdup(legacy_texts[i])) == NULL)
 			return -1;
 		(*nout)++;
 		if (wire_text_copy(&(*out)[*nout - 1].text, 1, fields[i], field,
@@ -275,19 +275,22 @@ legacy_decode(const Gp__LegacyReport *pb, struct report **out,
 	if (pb->law_review != NULL) {
 		if ((r->sections = calloc(1, sizeof(*r->sections))) == NULL)
 			goto fail;
+		/* Counted at once: freed with the report on failure. */
+		r->nsections = 1;
 		law = &r->sections[0];
 		if (legacy_texts_copy(&law->fields, &law->nfields,
 		    pb->law_review, LEGACY_LAW_TEXTS, LEGACY_LAW_REVIEW,
 		    errs) == -1)
 			goto fail;
 		if (law->nfields > 0) {
-			r->nsections = 1;
-			if ((law->code = strdup(LEGACY_LAW_REVIEW)) == NULL)
+			if ((law->code = report_strdup(LEGACY_LAW_REVIEW))
+			    == NULL)
 				goto fail;
 		} else {
 			free(law->fields);
 			free(r->sections);
 			r->sections = NULL;
+			r->nsections = 0;
 		}
 	}
 	if (errs->n + errs->dropped != before)

@@ -288,6 +288,17 @@ report_derive_id(struct report *r)
 	return 0;
 }
 
+char *
+report_strdup(const char *s)
+{
+	size_t	 len = strlen(s) + 1;
+	char	*copy;
+
+	if ((copy = malloc(len)) != NULL)
+		memcpy(copy, s, len);
+	return copy;
+}
+
 void
 report_hex(const uint8_t *buf, size_t len, char *out)
 {

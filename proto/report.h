@@ -200,6 +200,10 @@ int	 report_legacy_unpack(const uint8_t *, size_t, struct report **out,
 int	 report_legacy_pack(const struct report *, uint8_t **buf,
 	    size_t *len);
 
+/* A copy of s by malloc (strdup's allocation is libc's own, which the
+ * allocation-failure tests cannot reach), or NULL. */
+char	*report_strdup(const char *s);
+
 /* Hex of a byte string into out (2*len+1 bytes). */
 void	 report_hex(const uint8_t *, size_t len, char *out);
 

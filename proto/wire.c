@@ -407,7 +407,7 @@ wire_texts_copy(struct report_text **out, size_t *nout,
 		*nout = ++k;
 		snprintf(field, sizeof(field), "%s.%s", parent,
 		    REPORT_RESULTS);
-		if ((v[0].code = strdup(REPORT_RESULTS)) == NULL ||
+		if ((v[0].code = report_strdup(REPORT_RESULTS)) == NULL ||
 		    wire_text_copy(&v[0].text, 1, results, field, errs,
 		    nfc) == -1)
 			return -1;
