@@ -208,11 +208,12 @@ $(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
 		$(call pc_cflags,$(DAEMON_PKGS))
 
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
-    $(BUILD)/daemon/store.o $(REPORT_OBJS)
+    $(BUILD)/daemon/store.o $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
-    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o $(REPORT_OBJS)
+    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o $(REPORT_OBJS) \
+    $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
@@ -220,8 +221,8 @@ $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
 	$(TEST_LINK) $(call pc_libs,inih) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_units: $(BUILD)/tests/unit/test_units.o \
-    $(BUILD)/daemon/units.o $(BUILD)/proto/validate.o \
-    $(BUILD)/proto/period.o $(REPORT_OBJS)
+    $(BUILD)/daemon/units.o $(BUILD)/proto/validate.o $(REPORT_OBJS) \
+    $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # The session and dispatch layers over a socketpair, with the real
@@ -236,7 +237,7 @@ $(BUILD)/tests/test_session: $(BUILD)/tests/unit/test_session.o \
 $(BUILD)/tests/unit/test_findings.o: TEST_DIR = -Idaemon
 $(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
     $(BUILD)/daemon/units.o $(BUILD)/proto/report_json.o \
-    $(BUILD)/proto/validate.o $(BUILD)/proto/period.o $(REPORT_OBJS)
+    $(BUILD)/proto/validate.o $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # Client modules.

@@ -280,9 +280,8 @@ f["areas"] = [a for a in f["areas"] if a["code"] != "dv_law_dissemination"]
 json.dump(f, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 	reload 'reload refused' || { fail "no refusal: $(tail -n 5 "$W/gpd.log")"; return; }
-	grep 'reload refused' "$W/gpd.log" | tail -n 1 |
-	    grep -q "2023 areas $NEWAREA removed.*1 stored report" ||
-	    { fail "log: $(grep 'reload refused' "$W/gpd.log" | tail -n 1)"; return; }
+	grep -q "reload refused: form 2023: areas $NEWAREA removed, but 1 stored report uses it" "$W/gpd.log" ||
+	    { fail "log: $(grep 'reload refused' "$W/gpd.log" | tail -n 2)"; return; }
 	gpd_alive || { fail "gpd died"; return; }
 	# The old forms stay: the area is still served.
 	district form 2023 --json
