@@ -305,6 +305,8 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	$(E2E_ENV) tests/e2e/gp-ca.sh
 	$(E2E_ENV) tests/e2e/client.sh
 	$(E2E_ENV) tests/e2e/attack.sh
+	$(E2E_ENV) tests/e2e/forms.sh
+	$(E2E_ENV) tests/e2e/upgrade.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 # SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one

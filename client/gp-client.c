@@ -350,9 +350,7 @@ client_settings(struct client *cl, int needs)
 	int	 status;
 
 	if ((status = client_read_config(cl, &cause)) != 0) {
-		if (needs & (CMD_DOCTOR | CMD_FORMS)) {
-			/* Forms: the configuration is only a way to fetch
-			 * one; without it the command works offline. */
+		if (needs & CMD_DOCTOR) {
 			cl->config_error = cause;
 			cause = NULL;
 		} else {

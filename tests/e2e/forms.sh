@@ -85,6 +85,7 @@ admins = admin-test
 CONF
 # The district's configuration file: what fetches a form.
 cat > "$W/client.conf" <<CONF
+[client]
 server = 127.0.0.1:$PORT
 ca = $W/pki/ca.crt
 cert = $W/pki/lc-tamduong.crt
