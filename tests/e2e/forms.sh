@@ -195,6 +195,10 @@ a.update({"title": "Tuyên truyền Luật Phòng, chống bạo lực gia đìn
     "location": "Hội trường LĐLĐ huyện", "date": "2023-03-15",
     "participants": 120, "female": 70, "audience": "members",
     "topic": "gbv_prevention"})
+r["activities"].append({"area": "communication_training", "kind": "media",
+    "occasion": "none", "status": "done", "date": "2023-04-02",
+    "title": "Tin, bài và tờ rơi về bình đẳng giới", "location": "Huyện",
+    "participants": 0, "female": 0, "outputs": {"articles": 12, "leaflets": 1500}})
 r["narrative"] = {"results": "Tổ chức tuyên truyền Luật cho 120 đoàn viên."}
 r.pop("plan", None)'
 	offline validate "$W/r2023.json"
@@ -219,9 +223,9 @@ test_submit_2023() {
 	[ "$RC" -eq 0 ] || { fail "submit: exit $RC: $(cat "$W/out" "$W/err")"; return; }
 	grep -q '^accepted lc-tamduong 2023-H1 revision 1' "$W/out" ||
 	    { fail "$(cat "$W/out")"; return; }
-	[ "$(q "select area from activities a join reports r on r.id = a.report_id where r.period = '2023-H1'")" = "$NEWAREA" ] ||
+	[ "$(q "select area from activities a join reports r on r.id = a.report_id where r.period = '2023-H1' and a.idx = 0")" = "$NEWAREA" ] ||
 	    { fail "stored area: $(q "select area from activities")"; return; }
-	[ "$(q "select audience || ' ' || topic from activities a join reports r on r.id = a.report_id where r.period = '2023-H1'")" = "members gbv_prevention" ] ||
+	[ "$(q "select audience || ' ' || topic from activities a join reports r on r.id = a.report_id where r.period = '2023-H1' and a.idx = 0")" = "members gbv_prevention" ] ||
 	    { fail "audience, topic not stored"; return; }
 	# With the form it was checked against, kept by the server.
 	[ "$(q "select lower(hex(form_sha256)) from reports where period = '2023-H1'")" = \
@@ -237,7 +241,21 @@ test_summary_label() {
 	[ "$(jget "$W/out" '[x["label"] for x in r["rows"] if x["key"] == "dv_law_dissemination"][0]')" = "$NEWLABEL" ] ||
 	    { fail "JSON: $(cat "$W/out")"; return; }
 	admin export 2023-H1 --format csv -o "$W/e2023.csv"
-	grep -q "$NEWAREA.*$NEWLABEL" "$W/e2023.csv" || fail "export: $(cat "$W/e2023.csv")"
+	grep -q "$NEWAREA.*$NEWLABEL" "$W/e2023.csv" || { fail "export: $(cat "$W/e2023.csv")"; return; }
+	# Audience, topic and a media activity's output counts, by code and
+	# (xlsx) by the form's labels.
+	grep -q "members,Đoàn viên công đoàn,gbv_prevention," "$W/e2023.csv" ||
+	    { fail "export: no audience and topic: $(cat "$W/e2023.csv")"; return; }
+	grep -q ",articles=12 leaflets=1500" "$W/e2023.csv" ||
+	    { fail "export: no outputs: $(cat "$W/e2023.csv")"; return; }
+	admin export 2023-H1 --format xlsx -o "$W/e2023.xlsx"
+	[ "$RC" -eq 0 ] || { fail "xlsx: exit $RC: $(cat "$W/err")"; return; }
+	python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+s = "".join(z.read(n).decode("utf-8") for n in z.namelist()
+    if n.startswith("xl/worksheets/") or n == "xl/sharedStrings.xml")
+sys.exit(0 if "Tin, bài: 12; Tờ rơi: 1500" in s and "Sản phẩm truyền thông" in s else 1)' "$W/e2023.xlsx" ||
+	    fail "xlsx: no output counts by label"
 }
 
 test_server_refuses_unknown_code() {

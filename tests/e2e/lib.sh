@@ -89,6 +89,29 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
     json.dump(r, f, ensure_ascii=False, indent=1)' "$1" "$2" "$3"
 }
 
+# A form for YEAR at FILE: the built-in 2022 form (etc/forms/2022.json)
+# with its dates moved to YEAR; the annual period may be given its own
+# coverage end and due date (MM-DD), such as 12-31 12-31 so that it is on
+# time all year.
+write_form() {	# YEAR FILE [ANNUAL_TO ANNUAL_DUE]
+	python3 - "$E2E_DIR/../../etc/forms/2022.json" "$@" <<'PY'
+import json, sys
+src, year, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+f = json.load(open(src, encoding="utf-8"))
+f["year"] = year
+f["title"] = f["title"].replace("2022", str(year))
+for p in f["periods"].values():
+    p["label"] = p["label"].replace("2022", str(year))
+    for k in ("from", "to", "due", "planned_until"):
+        p[k] = str(year + int(p[k][:4]) - 2022) + p[k][4:]
+if len(sys.argv) > 5:
+    f["periods"]["annual"]["to"] = "%d-%s" % (year, sys.argv[4])
+    f["periods"]["annual"]["due"] = "%d-%s" % (year, sys.argv[5])
+    f["periods"]["annual"]["planned_until"] = "%d-12-31" % year
+json.dump(f, open(out, "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+PY
+}
+
 # SHA-256 fingerprint of a certificate: lower-case hex without colons.
 fingerprint() {	# CERT
 	openssl x509 -in "$1" -noout -fingerprint -sha256 |
