@@ -58,26 +58,58 @@ submit_form(const struct client *cl, struct forms *fs, const char *path,
 }
 
 /*
+ * A report the kept form of its year refuses, when the client can reach
+ * gpd and has not asked it this run: the year's form is fetched again,
+ * in case gpd serves a newer one (a new area, say). 1 when it differs
+ * from the form the report was checked against, so the file is read and
+ * checked again; 0 otherwise, and the errors stand.
+ */
+static int
+submit_refetch(struct forms *fs, const char *path, const struct report *r)
+{
+	const struct form	*f, *nf;
+	struct period		 p;
+	char			 old[2 * FORM_SHA256_LEN + 1], *why = NULL;
+
+	if (strcmp(path, "-") == 0 || fs->fetched || !forms_can_fetch(fs) ||
+	    r->period == NULL)
+		return 0;
+	if (form_set_period(fs->set, r->period, &f, &p, &why) == -1) {
+		free(why);
+		return 0;
+	}
+	snprintf(old, sizeof(old), "%s", form_sha256_hex(f));
+	if (forms_fetch_year(fs, form_year(f), &nf, NULL, &why) != 0) {
+		free(why);
+		return 0;
+	}
+	return strcmp(old, form_sha256_hex(nf)) != 0;
+}
+
+/*
  * Reads a report, gives it its content-derived id when it has none, and
  * runs every local check against the form of its period (no unit
- * registry here: the daemon has it). Returns 0 with *out set, or an exit
- * status after printing every error.
+ * registry here: the daemon has it); when online (submit), a report
+ * refused by a kept form is checked again against the one gpd serves
+ * now. Returns 0 with *out set,
+ * or an exit status after printing every error.
  */
 static int
 submit_load(const struct client *cl, struct forms *fs, const char *path,
-    struct report **out, struct report_errors *warnings)
+    int online, struct report **out, struct report_errors *warnings)
 {
 	struct report_errors	 errs;
 	struct validate_context	 vc;
 	struct report		*r = NULL;
 	const char		*name;
 	char			 cause[256], sentence[300];
-	int			 saved, status;
+	int			 saved, status, again = 0;
 
 	*out = NULL;
+	name = strcmp(path, "-") == 0 ? CLIENT_STDIN_NAME : path;
+read:
 	memset(&errs, 0, sizeof(errs));
 	memset(warnings, 0, sizeof(*warnings));
-	name = strcmp(path, "-") == 0 ? CLIENT_STDIN_NAME : path;
 
 	if (report_json_read_file(path, fs->set, &r, &errs, cause,
 	    sizeof(cause)) == -1 && errs.n == 0 && errs.dropped == 0) {
@@ -116,6 +148,12 @@ submit_load(const struct client *cl, struct forms *fs, const char *path,
 			*out = r;
 			return 0;
 		}
+		if (online && !again && submit_refetch(fs, path, r)) {
+			again = 1;
+			report_free(r);
+			r = NULL;
+			goto read;
+		}
 		report_free(r);
 	}
 
@@ -143,7 +181,7 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
 	if (forms_open(&fs, cl) == -1)
 		return client_fail(cl, EX_OSERR, "out of memory");
-	status = submit_load(cl, &fs, args->operands[0], &r, &warnings);
+	status = submit_load(cl, &fs, args->operands[0], 1, &r, &warnings);
 	forms_close(&fs);
 	if (status != 0)
 		return status;
@@ -194,7 +232,7 @@ submit_validate_exec(struct client *cl, const struct cmd_args *args)
 
 	if (forms_open(&fs, cl) == -1)
 		return client_fail(cl, EX_OSERR, "out of memory");
-	if ((status = submit_load(cl, &fs, path, &r, &warnings)) == 0) {
+	if ((status = submit_load(cl, &fs, path, 0, &r, &warnings)) == 0) {
 		output_valid(cl->json, strcmp(path, "-") == 0 ?
 		    CLIENT_STDIN_NAME : path, r, &warnings);
 		report_free(r);

@@ -319,6 +319,36 @@ test_form_request() {
 	    fail "2031: exit $RC $(cat "$W/err")"
 }
 
+test_form_updated_refetched() {
+	local before
+	before=$(ls "$W/state/gp/forms" | wc -l)
+	# 2023 gains an area (allowed: stored reports lose nothing).
+	python3 - "$FORM2023" "$W/forms/2023.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1], encoding="utf-8"))
+f["areas"].append({"code": "worker_housing", "label": "Nhà ở cho công nhân"})
+json.dump(f, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+	reload 'reloaded conf=' || { fail "not reloaded: $(tail -n 3 "$W/gpd.log")"; return; }
+	# The district's kept 2023 form lacks it: submit asks the server
+	# again, once, and the report goes through.
+	jmod "$W/r2023.json" "$W/r2023b.json" '
+r["activities"] = r["activities"][:1]
+r["activities"][0]["area"] = "worker_housing"
+r["activities"][0]["title"] = "Khảo sát nhà ở công nhân"'
+	offline validate "$W/r2023b.json"
+	[ "$RC" -eq 65 ] || { fail "the kept form took it: exit $RC"; return; }
+	district submit "$W/r2023b.json"
+	[ "$RC" -eq 0 ] || { fail "submit: exit $RC: $(cat "$W/out" "$W/err")"; return; }
+	grep -q '^accepted lc-tamduong 2023-H1 revision 2' "$W/out" ||
+	    { fail "$(cat "$W/out")"; return; }
+	[ "$(ls "$W/state/gp/forms" | wc -l)" -gt "$before" ] ||
+	    { fail "the new form was not kept"; return; }
+	# Both 2023 forms are in the database, each report with its own.
+	[ "$(q "select count(*) from forms where year = 2023")" = 2 ] ||
+	    fail "forms kept: $(q "select count(*) from forms where year = 2023")"
+}
+
 test_units_types_contacts() {
 	admin --json units
 	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
@@ -351,6 +381,7 @@ t "a period without a form: INVALID naming the years" test_no_form_period
 t "a report with the old numbers: upgrade gp-client" test_old_client_refused
 t "a reload taking away a used code is refused, the old forms stay" test_reload_refused_used_code
 t "gp-client form: as served, and a year the server lacks" test_form_request
+t "a changed form: submit fetches it again and the report goes through" test_form_updated_refetched
 t "units: types from [types], contact, phone and email" test_units_types_contacts
 stop_gpd
 summary
