@@ -540,6 +540,12 @@ struct store {
 	/* The audit chain's head, and where it stood when the batch and
 	 * the current put began (restored when they are undone). */
 	struct store_head head, batch_head, put_head;
+	/* The form last kept by a committed batch, and the one this batch
+	 * kept: the same form is not bound and inserted again for every
+	 * report. */
+	uint8_t		 form_kept[STORE_HASH_LEN];
+	uint8_t		 form_batch[STORE_HASH_LEN];
+	int		 has_form_kept, has_form_batch;
 	char		 errbuf[STORE_ERR_MAX];
 };
 
@@ -1570,6 +1576,10 @@ store_insert_form(struct store *s, const struct store_meta *m)
 
 	if (m->form_sha256 == NULL || m->form_bytes == NULL)
 		return 0;
+	if ((s->has_form_kept && memcmp(s->form_kept, m->form_sha256,
+	    STORE_HASH_LEN) == 0) || (s->has_form_batch &&
+	    memcmp(s->form_batch, m->form_sha256, STORE_HASH_LEN) == 0))
+		return 0;
 	if (store_bind_blob(s, id, 1, m->form_sha256, STORE_HASH_LEN) == -1 ||
 	    store_bind_int(s, id, 2, m->form_year) == -1 ||
 	    store_bind_blob(s, id, 3, m->form_bytes, m->form_len) == -1 ||
@@ -1759,6 +1769,7 @@ store_begin(struct store *s)
 	s->full = 0;
 	s->lost = 0;
 	s->batch_head = s->head;
+	s->has_form_batch = 0;
 	return store_step(s, STMT_BEGIN);
 }
 
@@ -1794,6 +1805,13 @@ store_put(struct store *s, const struct report *r,
 		if (store_step(s, STMT_RELEASE) == 0) {
 			if (status == STORE_LOCKED)
 				memset(out, 0, sizeof(*out));
+			else if (m->form_sha256 != NULL &&
+			    m->form_bytes != NULL) {
+				/* Kept by this batch, once it commits. */
+				memcpy(s->form_batch, m->form_sha256,
+				    STORE_HASH_LEN);
+				s->has_form_batch = 1;
+			}
 			return status;
 		}
 		status = store_failure(s);
@@ -1830,8 +1848,15 @@ store_commit(struct store *s)
 		/* A file deleted or replaced under gpd takes commits
 		 * that no restart will see: nothing may be acknowledged. */
 		if (sqlite3_file_control(s->db, "main",
-		    SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && !moved)
+		    SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && !moved) {
+			if (s->has_form_batch) {
+				memcpy(s->form_kept, s->form_batch,
+				    STORE_HASH_LEN);
+				s->has_form_kept = 1;
+				s->has_form_batch = 0;
+			}
 			return STORE_OK;
+		}
 		s->broken = 1;
 		store_err(s, "commit", "the database file was deleted or "
 		    "replaced while gpd ran");
@@ -1842,6 +1867,7 @@ store_commit(struct store *s)
 	status = store_failure(s);
 	store_rollback(s);
 	s->head = s->batch_head;
+	s->has_form_batch = 0;
 	return status;
 }
 
