@@ -320,7 +320,7 @@ test_form_request() {
 }
 
 test_form_updated_refetched() {
-	local before
+	local before old
 	before=$(ls "$W/state/gp/forms" | wc -l)
 	# 2023 gains an area (allowed: stored reports lose nothing).
 	python3 - "$FORM2023" "$W/forms/2023.json" <<'PY'
@@ -346,7 +346,16 @@ r["activities"][0]["title"] = "Khảo sát nhà ở công nhân"'
 	    { fail "the new form was not kept"; return; }
 	# Both 2023 forms are in the database, each report with its own.
 	[ "$(q "select count(*) from forms where year = 2023")" = 2 ] ||
-	    fail "forms kept: $(q "select count(*) from forms where year = 2023")"
+	    { fail "forms kept: $(q "select count(*) from forms where year = 2023")"; return; }
+	# The form revision 1 was checked against, no file's any more, is
+	# still served by its SHA-256, from the database.
+	old=$(q "select lower(hex(form_sha256)) from reports where period = '2023-H1' and revision = 1")
+	rawclient lc-tamduong form-sha "$old"
+	grep -q "^form 2023 $old [0-9]* bytes; years 2022,2023" "$W/out" ||
+	    { fail "form by sha: $(cat "$W/out")"; return; }
+	rawclient lc-tamduong form-sha "$(printf '%064d' 0)"
+	grep -q "^form 0 - 0 bytes; years 2022,2023" "$W/out" ||
+	    fail "no such form: $(cat "$W/out")"
 }
 
 test_units_types_contacts() {

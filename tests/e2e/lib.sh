@@ -249,6 +249,12 @@ def read_responses(s, one=False):
         for sr in r.get(10, []):
             rc = parse(parse(sr).get(1, [b""])[0])
             print("receipt %d" % rc.get(5, [0])[0])
+        for fr in r.get(21, []):
+            fr = parse(fr)
+            print("form %d %s %d bytes; years %s" % (fr.get(1, [0])[0],
+                fr.get(3, [b"-"])[0].decode("ascii", "replace"),
+                len(fr.get(2, [b""])[0]),
+                ",".join(str(y) for y in fr.get(4, []))))
     print(end)
 
 ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=ca)
@@ -277,13 +283,15 @@ try:
             female=5)))
     elif mode == "submit-period":
         s.sendall(frame(report(arg, period=sys.argv[7], female=5)))
+    elif mode == "form-sha":
+        s.sendall(frame(num(1, 7) + msg(21, msg(2, arg))))
     else:
         sys.exit("rawclient: unknown mode " + mode)
 except (ssl.SSLError, OSError) as e:
     print("refused %s" % (getattr(e, "reason", None) or e))
     sys.exit(0)
 read_responses(s, one=(mode in ("invalid", "legacy", "submit-code",
-    "submit-period")))
+    "submit-period", "form-sha")))
 PY
 }
 
