@@ -344,9 +344,9 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	by = cmd_value(args, "by");
 	if (by != NULL && strcmp(by, "area") != 0 && strcmp(by, "unit") != 0 &&
 	    strcmp(by, "occasion") != 0 && strcmp(by, "kind") != 0 &&
-	    strcmp(by, "status") != 0)
+	    strcmp(by, "status") != 0 && strcmp(by, "type") != 0)
 		return admin_fail(a, EX_USAGE, "bad --by '%s': give area, "
-		    "unit, occasion, kind or status", by);
+		    "unit, occasion, kind, status or type", by);
 	a->period = args->operands[0];
 	a->by = by;
 	if (a->csv)
@@ -398,14 +398,14 @@ const struct cmd_entry cmd_missing_entry = {
 
 const struct cmd_entry cmd_summary_entry = {
 	"summary", "PERIOD", 1, 1,
-	"totals by area, unit, occasion, kind or status",
+	"totals by area, unit, occasion, kind, status or unit type",
 	"Add up the latest revision of every report for PERIOD: reports, "
 	"activities,\nsessions, participants and women, by the key --by "
 	"names, then the indicators.\nFor administrators.",
 	"gp-client summary 2022-H1 --by area",
 	{
-		{ "by", 'b', "KEY", 0, "area, unit, occasion, kind or status "
-		    "(default: the totals only)" },
+		{ "by", 'b', "KEY", 0, "area, unit, occasion, kind, status or "
+		    "type (of unit; default: the totals only)" },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

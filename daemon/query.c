@@ -42,7 +42,8 @@ enum query_by {
 	BY_KIND,
 	BY_OCCASION,
 	BY_STATUS,
-	BY_UNIT
+	BY_UNIT,
+	BY_TYPE		/* the units' types, of the registry */
 };
 
 struct query_stream {
@@ -1022,6 +1023,62 @@ query_summary_totals(struct peer *p, struct query_stream *qs,
 	return 0;
 }
 
+/*
+ * By unit type: every unit's row added up under its type, in the order of
+ * the registry's [types] (a unit no longer registered under "?"). The
+ * types are few (UNITS_MAX_TYPES): one frame, whatever the units.
+ */
+static int
+query_summary_types(struct query_stream *qs, struct reply *hr,
+    Gp__SummaryResponse *sum)
+{
+	const struct units	*u = qs->peer->set->units;
+	const struct unit	*v;
+	struct store_sum_row	 sr, *tot;
+	Gp__SummaryRow		*row;
+	size_t			 i;
+	int			 rc;
+
+	if ((tot = calloc(u->ntypes + 1, sizeof(*tot))) == NULL)
+		return -1;
+	while ((rc = store_next_sum(qs->cursor, &sr)) == 1) {
+		v = sr.key != NULL ? units_find(u, sr.key) : NULL;
+		for (i = 0; v != NULL && i < u->ntypes &&
+		    strcmp(u->types[i].code, v->type) != 0; i++)
+			;
+		if (v == NULL)
+			i = u->ntypes;
+		tot[i].reports = query_add(tot[i].reports, sr.reports);
+		tot[i].activities = query_add(tot[i].activities,
+		    sr.activities);
+		tot[i].sessions = query_add(tot[i].sessions, sr.sessions);
+		tot[i].participants = query_add(tot[i].participants,
+		    sr.participants);
+		tot[i].female = query_add(tot[i].female, sr.female);
+	}
+	if (rc == -1 || (sum->rows = reply_alloc(hr, (u->ntypes + 1) *
+	    sizeof(*sum->rows))) == NULL) {
+		free(tot);
+		return -1;
+	}
+	for (i = 0; i <= u->ntypes; i++) {
+		if (tot[i].reports == 0)
+			continue;
+		if ((row = query_sum_row(hr, &tot[i])) == NULL) {
+			free(tot);
+			return -1;
+		}
+		if (i < u->ntypes) {
+			row->key = u->types[i].code;
+			row->label = u->types[i].label;
+		} else
+			row->key = (char *)(uintptr_t)"?";
+		sum->rows[sum->n_rows++] = row;
+	}
+	free(tot);
+	return 0;
+}
+
 static int
 query_summary_next(struct stream *hs, struct reply *hr)
 {
@@ -1038,7 +1095,11 @@ query_summary_next(struct stream *hs, struct reply *hr)
 		return -1;
 	}
 	gp__summary_response__init(sum);
-	if (qs->cursor != NULL) {
+	if (qs->cursor != NULL && qs->by == BY_TYPE) {
+		if (query_summary_types(qs, hr, sum) == -1)
+			goto fail;
+		rc = 0;
+	} else if (qs->cursor != NULL) {
 		if ((sum->rows = reply_alloc(hr, REPLY_CHUNK_ROWS *
 		    sizeof(*sum->rows))) == NULL) {
 			query_nomem(hr);
@@ -1093,6 +1154,7 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 		{ "occasion", BY_OCCASION, STORE_Q_SUM_OCCASION },
 		{ "status", BY_STATUS, STORE_Q_SUM_STATUS },
 		{ "unit", BY_UNIT, STORE_Q_SUM_UNIT },
+		{ "type", BY_TYPE, STORE_Q_SUM_UNIT },
 	};
 	struct query_stream	*qs = NULL;
 	struct period		 pd;
@@ -1120,7 +1182,7 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 			break;
 	if (i == sizeof(bys) / sizeof(*bys)) {
 		reply_invalid(hr, "by", "one of: area, unit, occasion, kind, "
-		    "status", "cannot group a summary by that");
+		    "status, type", "cannot group a summary by that");
 		return REQUEST_REPLIED;
 	}
 	rv = query_period_stream(p, hr, req->summary->period, QUERY_SUMMARY,

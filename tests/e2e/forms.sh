@@ -240,6 +240,15 @@ test_summary_label() {
 	admin --json summary 2023-H1 --by area
 	[ "$(jget "$W/out" '[x["label"] for x in r["rows"] if x["key"] == "dv_law_dissemination"][0]')" = "$NEWLABEL" ] ||
 	    { fail "JSON: $(cat "$W/out")"; return; }
+	# By status and by unit type (the registry's labels).
+	admin --json summary 2023-H1 --by status
+	[ "$(jget "$W/out" '[(x["key"], x["label"], x["activities"]) for x in r["rows"]]')" = \
+	    "[[\"done\", \"\u0110\u00e3 th\u1ef1c hi\u1ec7n\", 2]]" ] ||
+	    { fail "by status: $(cat "$W/out")"; return; }
+	admin --json summary 2023-H1 --by type
+	[ "$(jget "$W/out" '[(x["key"], x["label"], x["reports"]) for x in r["rows"]]')" = \
+	    "[[\"district_federation\", \"L\u0110L\u0110 huy\u1ec7n/th\u00e0nh ph\u1ed1\", 1]]" ] ||
+	    { fail "by type: $(cat "$W/out")"; return; }
 	admin export 2023-H1 --format csv -o "$W/e2023.csv"
 	grep -q "$NEWAREA.*$NEWLABEL" "$W/e2023.csv" || { fail "export: $(cat "$W/e2023.csv")"; return; }
 	# Audience, topic and a media activity's output counts, by code and
