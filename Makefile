@@ -6,6 +6,7 @@
 #   make check-unit      the unit tests only (cmocka)
 #   make check-asan      unit and end-to-end tests under ASan + UBSan
 #   make check-valgrind  unit tests under valgrind
+#   make crash           power cuts at random sync points (tests/crash/)
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make deb             Debian packages in build-deb/ (see the deb section)
@@ -100,7 +101,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
-		test_findings
+		test_findings test_crashsim
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # gp-report, its tests and its libraries: a section of its own.
@@ -342,6 +343,7 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 include tests/fuzz/fuzz.mk
+include tests/crash/crash.mk
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
