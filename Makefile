@@ -47,7 +47,12 @@ LDFLAGS +=	$(HARDEN_LDFLAGS) $(SAN)
 PROTO_PKGS =	libprotobuf-c openssl jansson libutf8proc
 DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
 		libsystemd
-CLIENT_PKGS =	inih xlsxwriter sqlite3 jansson
+CLIENT_PKGS =	inih sqlite3 jansson
+# Loaded by the first xlsx export (client/xlsx.h), not linked: its headers
+# only, and the name of the library they come with.
+XLSX_PKG =	xlsxwriter
+XLSX_SONAME =	$(shell objdump -p "$$($(CC) -print-file-name=libxlsxwriter.so)" \
+		2>/dev/null | sed -n 's/^ *SONAME *//p')
 TEST_PKGS =	cmocka
 
 pc_cflags =	$(shell $(PKG_CONFIG) --cflags $(1))
@@ -73,8 +78,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_totals.c client/admin_export.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
-		client/pem.c client/proof.c client/outfile.c client/forms.c \
-		client/form_cmd.c
+		client/pem.c client/proof.c client/outfile.c client/trace.c \
+		client/xlsx.c client/forms.c client/form_cmd.c
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
@@ -85,7 +90,7 @@ CLIENT_OBJS =	$(CLIENT_SRCS:%.c=$(BUILD)/%.o)
 
 PROTO_LIBS =	$(call pc_libs,$(PROTO_PKGS))
 DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
-CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
+CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS) -ldl
 
 # What each directory may include, and the flags of its libraries.
 PROTO_INC =	-Iproto -I$(BUILD)/proto
@@ -93,7 +98,7 @@ PROTO_CFLAGS =	$(PROTO_INC) $(call pc_cflags,$(PROTO_PKGS))
 DAEMON_CFLAGS =	-Idaemon $(PROTO_INC) \
 		$(call pc_cflags,$(DAEMON_PKGS) $(PROTO_PKGS))
 CLIENT_CFLAGS =	-Iclient $(PROTO_INC) \
-		$(call pc_cflags,$(CLIENT_PKGS) $(PROTO_PKGS))
+		$(call pc_cflags,$(CLIENT_PKGS) $(XLSX_PKG) $(PROTO_PKGS))
 # A test adds the directory of the module it tests (TEST_DIR below).
 TEST_CFLAGS =	$(PROTO_INC) $(call pc_cflags,$(PROTO_PKGS) $(TEST_PKGS))
 
@@ -132,6 +137,9 @@ $(BUILD)/client/%.o: client/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(COMPILE) $(CLIENT_CFLAGS) -c $< -o $@
 
+$(BUILD)/client/xlsx.o: CLIENT_CFLAGS += -DXLSX_SONAME='"$(or $(XLSX_SONAME),\
+    $(error no libxlsxwriter.so found to name: install libxlsxwriter-dev))"'
+
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(COMPILE) $(TEST_CFLAGS) $(TEST_DIR) -c $< -o $@
@@ -154,7 +162,7 @@ $(BUILD)/gpd: $(DAEMON_OBJS) $(BUILD)/libgpproto.a
 	    $(DAEMON_LIBS)
 
 $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
-	$(CC) $(LDFLAGS) -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
+	$(CC) $(LDFLAGS) -pthread -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
 	    $(CLIENT_LIBS)
 
 # Unit tests: one binary per module, linking the module and what it needs.

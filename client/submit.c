@@ -19,6 +19,7 @@
 #include "client.h"
 #include "forms.h"
 #include "output.h"
+#include "trace.h"
 
 /*
  * The report file's period, read once before its form is known: the form
@@ -185,6 +186,7 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 	forms_close(&fs);
 	if (status != 0)
 		return status;
+	trace_mark("report checked");
 
 	/* The files first: a configuration error queues nothing. */
 	if ((conn = conn_new(&cl->conn, &cause)) == NULL) {
@@ -192,6 +194,10 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 		output_failure(cl->json, status, cause);
 		goto done;
 	}
+	trace_mark("tls set up");
+	/* The handshake proceeds while the report is written to the outbox
+	 * and synced: the report itself is sent only once it is kept. */
+	conn_begin(conn);
 	if (cl->outbox != NULL &&
 	    (ob = outbox_open(cl->outbox, 1, &cause)) == NULL) {
 		if (asprintf(&problem, "%s", cause != NULL ? cause :
@@ -202,6 +208,7 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 	} else if (cl->outbox == NULL)
 		problem = cl->outbox_error != NULL ?
 		    strdup(cl->outbox_error) : NULL;
+	trace_mark("outbox opened");
 
 	client_queue(cl, &q, conn, ob);
 	if (no_queue)
