@@ -99,11 +99,45 @@ validate_code(const char *s)
 	return 0;
 }
 
+/*
+ * Field names are made for every field checked, and printf's machinery
+ * costs more than the check itself: they are put together by hand, cut
+ * at REPORT_FIELD_MAX - 1 bytes as snprintf would.
+ */
+static size_t
+validate_put(char field[REPORT_FIELD_MAX], size_t n, const char *s)
+{
+	while (*s != '\0' && n < REPORT_FIELD_MAX - 1)
+		field[n++] = *s++;
+	field[n] = '\0';
+	return n;
+}
+
+static size_t
+validate_put_index(char field[REPORT_FIELD_MAX], size_t n, size_t i)
+{
+	char	digits[24];
+	size_t	k = sizeof(digits) - 1;
+
+	digits[k] = '\0';
+	do
+		digits[--k] = (char)('0' + i % 10);
+	while ((i /= 10) > 0 && k > 1);
+	digits[--k] = '[';
+	n = validate_put(field, n, digits + k);
+	return validate_put(field, n, "]");
+}
+
 static void
 validate_field(char field[REPORT_FIELD_MAX], const char *list, size_t i,
     const char *name)
 {
-	snprintf(field, REPORT_FIELD_MAX, "%s[%zu].%s", list, i, name);
+	size_t	n;
+
+	n = validate_put(field, 0, list);
+	n = validate_put_index(field, n, i);
+	n = validate_put(field, n, ".");
+	validate_put(field, n, name);
 }
 
 /* "parent.code" when code is a code, "parent[i]" (then ".member") when it
@@ -112,14 +146,22 @@ static void
 validate_keyed(char field[REPORT_FIELD_MAX], const char *parent,
     const char *code, size_t i, const char *member)
 {
-	if (validate_code(code) == 0)
-		snprintf(field, REPORT_FIELD_MAX, "%s%s%s%s%s", parent,
-		    parent[0] != '\0' ? "." : "", code, member ? "." : "",
-		    member ? member : "");
-	else
-		snprintf(field, REPORT_FIELD_MAX, "%s[%zu]%s%s", parent[0] !=
-		    '\0' ? parent : "sections", i, member ? "." : "",
-		    member ? member : "");
+	size_t	n;
+
+	if (validate_code(code) == 0) {
+		n = validate_put(field, 0, parent);
+		if (parent[0] != '\0')
+			n = validate_put(field, n, ".");
+		n = validate_put(field, n, code);
+	} else {
+		n = validate_put(field, 0, parent[0] != '\0' ? parent :
+		    "sections");
+		n = validate_put_index(field, n, i);
+	}
+	if (member != NULL) {
+		n = validate_put(field, n, ".");
+		validate_put(field, n, member);
+	}
 }
 
 /* Nothing but spaces: as good as absent for a required text. */
