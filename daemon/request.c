@@ -85,9 +85,10 @@ request_refused(struct job *job)
 /* The unit and period of a refusal for the audit's columns: only what
  * has their form; the rest is kept, escaped, in the detail. */
 static void
-request_columns(struct peer *p, struct refusal *rf, const char *unit,
+request_columns(struct refusal *rf, const char *unit,
     const char *period, const char *detail)
 {
+	struct period_rules rules;
 	struct period	 pd;
 	const char	*errstr;
 	char		 q[LOG_QUOTE_MAX];
@@ -102,8 +103,10 @@ request_columns(struct peer *p, struct refusal *rf, const char *unit,
 		snprintf(rf->detail + len, sizeof(rf->detail) - len,
 		    " unit=%s", log_quote(q, sizeof(q), unit));
 	}
+	/* Its form: each year's form has its dates, the id its shape. */
+	period_rules_default(&rules);
 	if (period != NULL && strlen(period) <= REPORT_MAX_PERIOD &&
-	    period_parse(period, &p->set->conf->periods, &pd, &errstr) == 0) {
+	    period_parse(period, &rules, &pd, &errstr) == 0) {
 		snprintf(rf->period, sizeof(rf->period), "%s", period);
 		rf->job.period = rf->period;
 	} else if (period != NULL) {
@@ -151,7 +154,7 @@ request_refuse(struct peer *p, struct reply *reply, const char *action,
 	job->meta.fingerprint = p->fingerprint;
 	job->action = action;
 	job->result = "refused";
-	request_columns(p, rf, unit, period, detail);
+	request_columns(rf, unit, period, detail);
 	job->detail = rf->detail;
 	log_warnx("session=%" PRIu64 " cn=%s request=%s result=refused "
 	    "unit=%s period=%s detail=%s", p->id,
