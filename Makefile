@@ -13,6 +13,7 @@ VERSION =	0.1.0
 PREFIX ?=	/usr/local
 BINDIR ?=	$(PREFIX)/bin
 SBINDIR ?=	$(PREFIX)/sbin
+LIBEXECDIR ?=	$(PREFIX)/libexec
 SYSCONFDIR ?=	/etc
 BUILD ?=	build
 
@@ -27,7 +28,8 @@ OPT ?=		-O2 -g
 SAN ?=
 CFLAGS ?=
 CPPFLAGS +=	-D_GNU_SOURCE -DGP_VERSION='"$(VERSION)"' \
-		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' -Iproto -Idaemon -I$(BUILD)/proto
+		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' \
+		-DGP_LIBEXECDIR='"$(LIBEXECDIR)/gp"' -Iproto -Idaemon -I$(BUILD)/proto
 ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(SAN)
 
@@ -35,6 +37,7 @@ PROTO_PKGS =	libprotobuf-c openssl jansson libutf8proc
 DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
 		libsystemd
 CLIENT_PKGS =	inih xlsxwriter sqlite3 jansson
+WEB_PKGS =	libmicrohttpd sqlite3 jansson openssl
 TEST_PKGS =	cmocka
 
 pc_cflags =	$(shell $(PKG_CONFIG) --cflags $(1))
@@ -56,17 +59,29 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_totals.c client/admin_export.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
-		client/pem.c client/proof.c
+		client/pem.c client/proof.c client/send.c client/web.c
+# gp-client-web: the form in the browser (client/web.h), with what it
+# shares with gp-client to send a report.
+WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
+		client/web_send.c client/web_draft.c client/web_form.c \
+		client/web_open.c
+WEB_SHARED_SRCS = client/send.c client/queue.c client/deliver.c \
+		client/conn.c client/outbox.c client/output.c client/fmt.c \
+		client/proof.c client/pem.c client/cause.c
+WEB_ASSETS =	client/web/index.html client/web/style.css client/web/app.js
 
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
 FORM_BUILTIN_OBJ = $(BUILD)/proto/form_builtin.o
 PROTO_OBJS =	$(PB_OBJ) $(PROTO_SRCS:%.c=$(BUILD)/%.o) $(FORM_BUILTIN_OBJ)
 DAEMON_OBJS =	$(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CLIENT_OBJS =	$(CLIENT_SRCS:%.c=$(BUILD)/%.o)
+WEB_OBJS =	$(WEB_SRCS:%.c=$(BUILD)/%.o) $(WEB_SHARED_SRCS:%.c=$(BUILD)/%.o) \
+		$(BUILD)/client/web_assets.o
 
 PROTO_LIBS =	$(call pc_libs,$(PROTO_PKGS))
 DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
 CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
+WEB_LIBS =	$(call pc_libs,$(WEB_PKGS)) $(PROTO_LIBS) -pthread
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
@@ -76,7 +91,7 @@ UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
 	install uninstall clean deps
 
-all: $(BUILD)/gpd $(BUILD)/gp-client
+all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
 
 $(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h: proto/gp.proto
 	@mkdir -p $(BUILD)/proto
@@ -110,6 +125,17 @@ $(BUILD)/gpd: $(DAEMON_OBJS) $(BUILD)/libgpproto.a
 $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
 	$(CC) $(LDFLAGS) -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
 	    $(CLIENT_LIBS)
+
+$(WEB_SRCS:%.c=$(BUILD)/%.o): CPPFLAGS += $(call pc_cflags,libmicrohttpd)
+
+# The page's files assembled in (.incbin), as the built-in form is.
+$(BUILD)/client/web_assets.o: client/web_assets.S $(WEB_ASSETS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -c client/web_assets.S -o $@
+
+$(BUILD)/gp-client-web: $(WEB_OBJS) $(BUILD)/libgpproto.a
+	$(CC) $(LDFLAGS) -pthread -o $@ $(WEB_OBJS) $(BUILD)/libgpproto.a \
+	    $(WEB_LIBS)
 
 # Unit tests: one binary per module, linking the module and what it needs.
 CMOCKA_LIBS =	$(call pc_libs,$(TEST_PKGS))
