@@ -220,7 +220,7 @@ test: check-unit check-e2e
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
+check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/run.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/hostile.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/ops.sh
@@ -229,6 +229,8 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/receipts.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/client.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client \
+	    GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 check-asan:
@@ -261,7 +263,8 @@ include tests/fuzz/fuzz.mk
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
-#   gpd and gp-ca to $(SBINDIR), gp-client to $(BINDIR), man pages, the
+#   gpd and gp-ca to $(SBINDIR), gp-client to $(BINDIR), gp-client-web to
+#   $(LIBEXECDIR)/gp (gp-client web finds it there), man pages, the
 #   systemd units (with /usr/sbin and /etc rewritten to $(SBINDIR) and
 #   $(SYSCONFDIR)), the sysusers.d file, sample configuration in $(DOCDIR);
 #   $(SYSCONFDIR)/gpd/gpd.conf, units.conf and forms/2022.json only where
@@ -304,6 +307,9 @@ install: all
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
 	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
+	install -d $(DESTDIR)$(LIBEXECDIR)/gp
+	install -m 755 $(BUILD)/gp-client-web \
+	    $(DESTDIR)$(LIBEXECDIR)/gp/gp-client-web
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
@@ -334,7 +340,9 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/gpd $(DESTDIR)$(SBINDIR)/gp-ca \
-	    $(DESTDIR)$(BINDIR)/gp-client
+	    $(DESTDIR)$(BINDIR)/gp-client \
+	    $(DESTDIR)$(LIBEXECDIR)/gp/gp-client-web
+	rmdir $(DESTDIR)$(LIBEXECDIR)/gp 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))

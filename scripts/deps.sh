@@ -11,7 +11,8 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	libjansson-dev libinih-dev libsystemd-dev libxlsxwriter-dev
 	libutf8proc-dev openssl
 	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
-	libclang-rt-14-dev libutf8proc-dev"
+	libclang-rt-14-dev libutf8proc-dev libmicrohttpd-dev
+	chromium chromium-driver python3-selenium curl iproute2"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # libutf8proc-dev: UTF-8 decoding, NFC, display widths and the Unicode
@@ -20,6 +21,11 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # clang, libclang-rt-14-dev: the libFuzzer harnesses in tests/fuzz.
 # libutf8proc-dev: Unicode text (UTF-8, NFC, categories), as the labels of
 #   form files (proto/form_json.c) are checked.
+# libmicrohttpd-dev: the HTTP server of gp-client-web, the report form in
+#   the browser (gp-client web); gp-client itself does not link it.
+# chromium, chromium-driver, python3-selenium: tests/e2e/web.sh drives the
+#   page in a real browser, headless and offline (no network is used).
+# curl, iproute2 (ss): web.sh's security checks of gp-client-web.
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=
