@@ -363,10 +363,16 @@ BENCH_BUILD ?=	build-bench
 BENCH_BINS =	$(BUILD)/bench/gpload $(BUILD)/bench/sqlbase \
 		$(BUILD)/bench/natgen
 
-.PHONY: bench bench-bins
+.PHONY: bench bench-bins bench-web
 bench:
 	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' all bench-bins
 	tests/bench/run.sh $(BENCH_BUILD)
+	tests/bench/web.sh $(BENCH_BUILD)
+
+# gp-client web's validation round trip alone (also part of bench).
+bench-web:
+	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' all
+	tests/bench/web.sh $(BENCH_BUILD)
 
 bench-bins: $(BENCH_BINS)
 
