@@ -85,7 +85,8 @@ WEB_LIBS =	$(call pc_libs,$(WEB_PKGS)) $(PROTO_LIBS) -pthread
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
-		test_pem test_proof test_text test_cmd test_form
+		test_pem test_proof test_text test_cmd test_form \
+		test_web_draft test_web_api
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
@@ -209,6 +210,19 @@ $(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
     $(BUILD)/client/outbox.o $(BUILD)/client/cause.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/unit/test_web_draft.o $(BUILD)/tests/unit/test_web_api.o: \
+    CPPFLAGS += -Iclient
+$(BUILD)/tests/test_web_draft: $(BUILD)/tests/unit/test_web_draft.o \
+    $(BUILD)/client/web_draft.o $(BUILD)/client/cause.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,jansson) $(CMOCKA_LIBS)
+
+# web_send.c is stubbed in the test: it needs a server (e2e/web.sh).
+$(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
+    $(BUILD)/client/web_api.o $(BUILD)/client/web_form.o \
+    $(BUILD)/client/web_draft.o $(BUILD)/client/cause.o \
+    $(BUILD)/libgpproto.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # check: what CI runs. test: the suites once, in this build; check also
 # runs them under ASan+UBSan, the unit tests under valgrind, and each fuzz

@@ -103,11 +103,6 @@ void	 web_touch(struct web *);
 /* web_http.c */
 struct MHD_Daemon;
 struct MHD_Daemon	*web_http_start(struct web *, int fd, char **cause);
-/* Fills a reply with o (taken) as compact JSON and a status. */
-void	 web_reply_json(struct web_reply *, unsigned int status, json_t *o);
-/* {"error": message} with a status. */
-void	 web_reply_error(struct web_reply *, unsigned int status,
-	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* web_api.c: routes a request; fills reply. */
 void	 web_api(struct web *, const struct web_request *,
@@ -117,6 +112,12 @@ void	 web_api(struct web *, const struct web_request *,
 json_t	*web_api_report(struct web *, const struct web_request *,
 	    const char *period, struct web_reply *);
 
+/* Fills a reply with o (taken) as compact JSON and a status; status 500
+ * when o is NULL. */
+void	 web_reply_json(struct web_reply *, unsigned int status, json_t *o);
+/* {"error": message} with a status. */
+void	 web_reply_error(struct web_reply *, unsigned int status,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The verdict on a report (valid, errors, warnings) as the page shows
  * it; with out, the report when it is valid. NULL when out of memory. */
 json_t	*web_api_verdict(struct web *, json_t *report, struct report **out);

@@ -20,6 +20,7 @@
  *   GET    /api/status?period=P	(web_send.c)
  *   GET    /api/last?period=P	(web_send.c)
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@
 #include "report.h"
 #include "report_json.h"
 #include "web.h"
+
+#define WEB_API_JSON	"application/json; charset=utf-8"
 
 /* The optional keys the page offers only when the report model takes
  * them (web_form_accepts): the form's audiences, topics and outputs on
@@ -47,6 +50,44 @@ static const struct {
 	    "activities[0].outputs" },
 	{ "plan", "{\"plan\":{}}", "plan" }
 };
+
+void
+web_reply_json(struct web_reply *reply, unsigned int status, json_t *o)
+{
+	char	*s = NULL;
+
+	if (o != NULL)
+		s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	free(reply->body);
+	reply->type = WEB_API_JSON;
+	reply->static_body = 0;
+	if (s == NULL) {
+		reply->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		reply->body = NULL;
+		reply->len = 0;
+		return;
+	}
+	reply->status = status;
+	reply->body = s;
+	reply->len = strlen(s);
+}
+
+void
+web_reply_error(struct web_reply *reply, unsigned int status,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	web_reply_json(reply, status, s == NULL ? NULL :
+	    json_pack("{s:s}", "error", s));
+	free(s);
+}
 
 static json_t *
 web_api_date(int32_t day)
@@ -142,7 +183,7 @@ web_api_form(const struct form *f, struct web_reply *reply)
 	size_t	len;
 
 	reply->status = MHD_HTTP_OK;
-	reply->type = "application/json; charset=utf-8";
+	reply->type = WEB_API_JSON;
 	reply->body = (char *)(uintptr_t)form_canonical(f, &len);
 	reply->len = len;
 	reply->static_body = 1;

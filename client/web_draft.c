@@ -212,11 +212,14 @@ web_draft_load(struct web *w, const char *period, json_t **out,
 	}
 	*out = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
-	if (*out == NULL || !json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
+	if (*out == NULL)
 		return cause_set(cause, "the draft %s is damaged (%s); it is "
 		    "left as it is", path, jerr.text);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return cause_set(cause, "the draft %s is damaged (not a "
+		    "report); it is left as it is", path);
 	}
 	web_draft_time(st.st_mtime, saved_at, len);
 	return 0;

@@ -124,44 +124,6 @@ web_http_forbidden(struct MHD_Connection *c)
 	    sizeof(web_http_denied) - 1, MHD_RESPMEM_PERSISTENT, NULL, NULL);
 }
 
-void
-web_reply_json(struct web_reply *reply, unsigned int status, json_t *o)
-{
-	char	*s = NULL;
-
-	if (o != NULL)
-		s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	free(reply->body);
-	reply->type = WEB_JSON;
-	reply->static_body = 0;
-	if (s == NULL) {
-		reply->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-		reply->body = NULL;
-		reply->len = 0;
-		return;
-	}
-	reply->status = status;
-	reply->body = s;
-	reply->len = strlen(s);
-}
-
-void
-web_reply_error(struct web_reply *reply, unsigned int status,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		s = NULL;
-	va_end(ap);
-	web_reply_json(reply, status, s == NULL ? NULL :
-	    json_pack("{s:s}", "error", s));
-	free(s);
-}
-
 /* The page, with a new CSRF token of its own in its <meta>. */
 static enum MHD_Result
 web_http_index(struct web *w, struct MHD_Connection *c)
