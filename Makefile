@@ -1,11 +1,12 @@
 # gp: gpd (daemon) and gp-client (command line).
 #
-#   make                 build build/gpd and build/gp-client
+#   make                 build build/gpd, build/gp-client, build/gp-report
 #   make check           unit tests, end-to-end tests
 #   make check-asan      the same under AddressSanitizer + UBSan
 #   make check-valgrind  unit tests under valgrind
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
+#   make deb             Debian packages in build-deb/ (see the deb section)
 #
 # Every library comes from pkg-config; protoc-c generates proto/gp.pb-c.[ch].
 
@@ -89,10 +90,14 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_web_draft test_web_api
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
+# gp-report, its tests and its libraries: a section of its own.
+include report/report.mk
+
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
 	install uninstall clean deps
 
-all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
+all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web \
+    $(BUILD)/gp-report
 
 $(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h: proto/gp.proto
 	@mkdir -p $(BUILD)/proto
@@ -229,7 +234,7 @@ $(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
 # harness briefly.
 check: test check-asan check-valgrind fuzz-ci
 
-test: check-unit check-e2e
+test: check-unit check-e2e check-report
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -247,13 +252,18 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
 	    GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
+# SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
+# conversion (in test) is enough.
 check-asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
-	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    SOFFICE=no test
 
-check-valgrind: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
+check-valgrind: $(UNIT_BINS) $(GPREPORT_UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS) $(GPREPORT_UNIT_BINS); do \
+	    echo "== valgrind $$t"; \
 	    valgrind -q --error-exitcode=1 --leak-check=full \
+	    --suppressions=tests/unit/valgrind.supp \
 	    --errors-for-leak-kinds=definite,indirect $$t; done
 
 # The long variants of the hostile suite (hundreds of kill -9, slow peers,
@@ -277,10 +287,13 @@ include tests/fuzz/fuzz.mk
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
-#   gpd and gp-ca to $(SBINDIR), gp-client to $(BINDIR), gp-client-web to
+#   gpd and gp-ca to $(SBINDIR), gp-client and gp-report to $(BINDIR)
+#   (gp-report is run by gp-client report, and by hand on saved report
+#   data, so it is a command like the others), gp-client-web to
 #   $(LIBEXECDIR)/gp (gp-client web finds it there), man pages, the
-#   systemd units (with /usr/sbin and /etc rewritten to $(SBINDIR) and
-#   $(SYSCONFDIR)), the sysusers.d file, sample configuration in $(DOCDIR);
+#   systemd units (with /usr/sbin, /usr/libexec and /etc rewritten to
+#   $(SBINDIR), $(LIBEXECDIR) and $(SYSCONFDIR)) and gpd's start condition
+#   in $(LIBEXECDIR)/gpd, the sysusers.d file, sample configuration in $(DOCDIR);
 #   $(SYSCONFDIR)/gpd/gpd.conf, units.conf and forms/2022.json only where
 #   absent: an existing configuration is never overwritten.
 # make uninstall removes all of that except $(SYSCONFDIR)/gpd, which holds
@@ -294,7 +307,7 @@ SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
 MANDOC ?=	mandoc
 
-MAN1 =		client/gp-client.1
+MAN1 =		client/gp-client.1 report/gp-report.1
 MAN5 =		daemon/gpd.conf.5 proto/gp-forms.5
 MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
@@ -306,6 +319,7 @@ FORMS =		etc/forms/2022.json
 EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf
 INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
 		    -e 's|/usr/bin/|$(BINDIR)/|g' \
+		    -e 's|/usr/libexec/|$(LIBEXECDIR)/|g' \
 		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g'
 
 .PHONY: lint-man
@@ -316,11 +330,14 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
-	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(SYSCONFDIR)/gpd/forms
+	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(SYSCONFDIR)/gpd/forms \
+	    $(DESTDIR)$(LIBEXECDIR)/gpd
 	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
 	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
+	install -m 755 $(BUILD)/gp-report $(DESTDIR)$(BINDIR)/gp-report
+	install -m 755 systemd/gpd-certificate-check $(DESTDIR)$(LIBEXECDIR)/gpd
 	install -d $(DESTDIR)$(LIBEXECDIR)/gp
 	install -m 755 $(BUILD)/gp-client-web \
 	    $(DESTDIR)$(LIBEXECDIR)/gp/gp-client-web
@@ -354,7 +371,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/gpd $(DESTDIR)$(SBINDIR)/gp-ca \
-	    $(DESTDIR)$(BINDIR)/gp-client \
+	    $(DESTDIR)$(BINDIR)/gp-client $(DESTDIR)$(BINDIR)/gp-report \
 	    $(DESTDIR)$(LIBEXECDIR)/gp/gp-client-web
 	rmdir $(DESTDIR)$(LIBEXECDIR)/gp 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
@@ -363,6 +380,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
+	rm -f $(DESTDIR)$(LIBEXECDIR)/gpd/gpd-certificate-check
+	rmdir $(DESTDIR)$(LIBEXECDIR)/gpd 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
 	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/gpd: configuration and CA; remove by hand"
@@ -396,3 +415,33 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/tests/bench/benchgen.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -pthread -o $@ $^ $(call pc_libs,sqlite3) \
 	    $(PROTO_LIBS)
+
+# --- deb: Debian packages (debian/; tests/e2e/deb.sh) -----------------------
+# make deb builds gpd, gp-client and gp-ca with dpkg-buildpackage -us -uc -b
+# from a copy of this tree in $(DEB_DIR)/src (the tree's own build
+# directories stay as they are) and leaves the .deb files in $(DEB_DIR).
+# The package build runs the unit tests unless DEB_BUILD_OPTIONS=nocheck.
+# make check-deb (part of check): build (nocheck), lintian, contents, then
+#   install, serve, remove, purge, and upgrade from a package of an older
+#   commit (schema 3), in a throwaway Debian 12 container (tests/e2e/deb.sh).
+# make check-deb-full: the same with the unit tests in the package build.
+DEB_DIR ?=	build-deb
+
+.PHONY: deb check-deb check-deb-full
+check: check-deb
+
+check-deb:
+	DEB_DIR=$(CURDIR)/$(DEB_DIR) tests/e2e/deb.sh
+
+check-deb-full:
+	DEB_DIR=$(CURDIR)/$(DEB_DIR) FULL=1 tests/e2e/deb.sh
+
+deb:
+	rm -rf $(DEB_DIR)/src
+	mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude-vcs --exclude='./build' --exclude='./build-*' . | \
+	    tar -C $(DEB_DIR)/src -xf -
+	rm -f $(DEB_DIR)/*.deb $(DEB_DIR)/*.changes $(DEB_DIR)/*.buildinfo
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b -Jauto
+	rm -rf $(DEB_DIR)/src
+	@ls -l $(DEB_DIR)/*.deb

@@ -11,16 +11,33 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	libjansson-dev libinih-dev libsystemd-dev libxlsxwriter-dev
 	libutf8proc-dev openssl
 	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
-	libclang-rt-14-dev libutf8proc-dev libmicrohttpd-dev
-	chromium chromium-driver python3-selenium curl iproute2"
+	libclang-rt-14-dev
+	libcairo2-dev libpango1.0-dev libpng-dev libzip-dev
+	fonts-liberation fonts-liberation2 python3-docx
+	libreoffice-writer-nogui poppler-utils
+	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git
+	libmicrohttpd-dev chromium chromium-driver python3-selenium curl
+	iproute2"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # libutf8proc-dev: UTF-8 decoding, NFC, display widths and the Unicode
-#   categories of report text (proto/text.c), on both sides.
+#   categories of report text and of form labels (proto/text.c), on both
+#   sides.
 # systemd: systemd-analyze, which the tests run on the units.
 # clang, libclang-rt-14-dev: the libFuzzer harnesses in tests/fuzz.
-# libutf8proc-dev: Unicode text (UTF-8, NFC, categories), as the labels of
-#   form files (proto/form_json.c) are checked.
+# libcairo2-dev, libpango1.0-dev: gp-report's charts (Vietnamese text
+#   shaped and wrapped by pango, drawn by cairo into PNG).
+# libpng-dev: gp-report encodes each chart row by row, in constant memory.
+# libzip-dev: gp-report's .docx is a zip package.
+# fonts-liberation, fonts-liberation2: Liberation Serif, metric-compatible
+#   with Times New Roman, for the charts and for LibreOffice where Times is
+#   absent.
+# python3-docx, libreoffice-writer-nogui, poppler-utils: the tests read
+#   gp-report's document with python-docx, convert it with LibreOffice
+#   (soffice --headless) and read the PDF's text with pdftotext.
+# dpkg-dev, debhelper, lintian: make deb and its checks. mmdebstrap,
+# systemd-container (systemd-nspawn), procps, git: tests/e2e/deb.sh makes
+# a Debian 12 system, boots it, and builds an older commit's packages.
 # libmicrohttpd-dev: the HTTP server of gp-client-web, the report form in
 #   the browser (gp-client web); gp-client itself does not link it.
 # chromium, chromium-driver, python3-selenium: tests/e2e/web.sh drives the

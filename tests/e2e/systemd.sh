@@ -52,6 +52,7 @@ INSTALLED="etc/gpd/forms/2022.json
 etc/gpd/gpd.conf
 etc/gpd/units.conf
 usr/bin/gp-client
+usr/bin/gp-report
 usr/lib/systemd/system/gp-ca-crl.service
 usr/lib/systemd/system/gp-ca-crl.timer
 usr/lib/systemd/system/gpd.service
@@ -59,12 +60,14 @@ usr/lib/systemd/user/gp-client-flush.service
 usr/lib/systemd/user/gp-client-flush.timer
 usr/lib/sysusers.d/gpd.conf
 usr/libexec/gp/gp-client-web
+usr/libexec/gpd/gpd-certificate-check
 usr/sbin/gp-ca
 usr/sbin/gpd
 usr/share/doc/gp/examples/gp-client.conf
 usr/share/doc/gp/examples/gpd.conf
 usr/share/doc/gp/examples/units.conf
 usr/share/man/man1/gp-client.1
+usr/share/man/man1/gp-report.1
 usr/share/man/man5/gp-forms.5
 usr/share/man/man5/gpd.conf.5
 usr/share/man/man8/gp-ca.8
@@ -79,6 +82,7 @@ test_install() {
 	    { fail "installed: $(diff <(echo "$INSTALLED") <(echo "$got"))"; return; }
 	local f
 	for f in usr/sbin/gpd usr/sbin/gp-ca usr/bin/gp-client \
+	    usr/bin/gp-report usr/libexec/gpd/gpd-certificate-check \
 	    usr/libexec/gp/gp-client-web; do
 		[ "$(stat -c %a "$D/$f")" = 755 ] || { fail "$f mode $(stat -c %a "$D/$f")"; return; }
 	done
@@ -105,6 +109,7 @@ test_install_prefix() {
 		[ -x "$d/usr/local/$f" ] || { fail "no /usr/local/$f"; return; }
 	done
 	for want in 'ExecStart=/usr/local/sbin/gpd -f /etc/gpd/gpd.conf' \
+	    'ExecCondition=+/usr/local/libexec/gpd/gpd-certificate-check /etc/gpd/gpd.conf' \
 	    'ExecReload=/usr/local/sbin/gpd -n -f /etc/gpd/gpd.conf'; do
 		grep -qx "$want" "$unit" || { fail "$(grep ^Exec "$unit")"; return; }
 	done
@@ -191,6 +196,31 @@ test_sysusers() {
 	grep -q '^gpd:x:' "$r/etc/group" || { fail "no group gpd"; return; }
 }
 
+# gpd.service's ExecCondition: gpd is skipped (exit 1) with a message
+# naming each file while the certificate or key named in [tls] is missing,
+# and started (exit 0) once both exist, or when the configuration cannot
+# be read (gpd then fails and says why).
+test_certificate_check() {
+	local check=$D/usr/libexec/gpd/gpd-certificate-check c=$W/cc
+	mkdir -p "$c"
+	printf '[server]\nkey = %s/nothing\n[tls]\ncertificate = %s/s.crt ; the server\n  key=%s/s.key\n[receipts]\nkey = %s/nothing\n' \
+	    "$c" "$c" "$c" "$c" > "$c/gpd.conf"
+	run "$check" "$c/gpd.conf"
+	[ "$RC" -eq 1 ] || { fail "no certificate, no key: exit $RC"; return; }
+	grep -q "its certificate $c/s.crt (\[tls\] certificate in $c/gpd.conf) does not exist" "$W/out" &&
+	    grep -q "its key $c/s.key " "$W/out" && grep -q 'gp-ca issue-server' "$W/out" ||
+	    { fail "message: $(cat "$W/out")"; return; }
+	: > "$c/s.crt"
+	run "$check" "$c/gpd.conf"
+	[ "$RC" -eq 1 ] || { fail "no key: exit $RC"; return; }
+	! grep -q certificate "$W/out" || { fail "names the certificate: $(cat "$W/out")"; return; }
+	: > "$c/s.key"
+	run "$check" "$c/gpd.conf"
+	[ "$RC" -eq 0 ] && [ ! -s "$W/out" ] || { fail "both there: exit $RC: $(cat "$W/out")"; return; }
+	run "$check" "$c/absent.conf"
+	[ "$RC" -eq 0 ] || { fail "no configuration: exit $RC"; return; }
+}
+
 test_config_kept() {
 	echo "# edited by the administrator" >> "$D/etc/gpd/gpd.conf"
 	echo "[lc-x]" > "$D/etc/gpd/units.conf"
@@ -232,8 +262,8 @@ test_man() {
 	(cd "$ROOT" && mandoc -Tlint -W warning $pages) >"$W/out" 2>&1 || RC=$?
 	[ "$RC" -eq 0 ] || { fail "$(cat "$W/out")"; return; }
 	local p
-	for p in client/gp-client.1 daemon/gpd.8 daemon/gpd.conf.5 \
-	    proto/gp-forms.5 scripts/gp-ca.8; do
+	for p in client/gp-client.1 report/gp-report.1 daemon/gpd.8 \
+	    daemon/gpd.conf.5 proto/gp-forms.5 scripts/gp-ca.8; do
 		grep -qx "$p" <<<"$pages" || { fail "$p not checked"; return; }
 	done
 }
@@ -244,6 +274,7 @@ t "installed gp-client web runs the installed gp-client-web" test_web_found
 t "systemd-analyze verify: installed units clean" test_verify
 t "systemd-analyze security: gpd.service exposure <= $MAX_EXPOSURE" test_exposure
 t "sysusers.d: user gpd, home /var/lib/gpd, no shell" test_sysusers
+t "gpd-certificate-check: skips gpd until certificate and key exist" test_certificate_check
 t "make install again: edited configuration kept" test_config_kept
 t "make uninstall: only the configuration is left" test_uninstall
 t "mandoc -Tlint -W warning: every man page clean" test_man
