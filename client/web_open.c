@@ -3,7 +3,8 @@
  * under WSL, where the browser is Windows's and WSL 2 forwards
  * 127.0.0.1 to it, wslview (wslu), else cmd.exe /c start. WSL is told by
  * /proc/version, which names Microsoft; $GP_WEB_PROC_VERSION names
- * another file, for the tests.
+ * another file, for the tests. (Debian has no wslu; cmd.exe is there
+ * whenever WSL's interop is.)
  *
  * The opener runs detached (a grandchild, reparented to init) with its
  * output on standard error, so that the address stays the only line on
@@ -21,6 +22,8 @@
 
 #include "cause.h"
 #include "web.h"
+
+#define WEB_OPEN_CMD_EXE	"/mnt/c/Windows/System32/cmd.exe"
 
 int
 web_open_is_wsl(void)
@@ -62,6 +65,9 @@ web_open_exec(const char *url, int wsl)
 		argv[3] = (char *)(uintptr_t)url;
 		argv[4] = NULL;
 		execvp(argv[0], argv);
+		/* Windows's directories left off PATH (appendWindowsPath =
+		 * false in wsl.conf): where Windows keeps it. */
+		execv(WEB_OPEN_CMD_EXE, argv);
 		return;
 	}
 	argv[0] = (char *)(uintptr_t)"xdg-open";
