@@ -57,8 +57,8 @@ web_open_exec(const char *url, int wsl)
 		argv[2] = NULL;
 		execvp(argv[0], argv);
 		/* cmd.exe complains about a Linux working directory. */
-		if (chdir("/mnt/c") == -1)
-			(void)chdir("/");
+		if (chdir("/mnt/c") == -1 && chdir("/") == -1)
+			return;
 		argv[0] = (char *)(uintptr_t)"cmd.exe";
 		argv[1] = (char *)(uintptr_t)"/c";
 		argv[2] = (char *)(uintptr_t)"start";
@@ -107,7 +107,8 @@ web_open(const char *url, char **cause)
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 		web_open_exec(url, wsl);
 		err = errno;
-		(void)write(fds[1], &err, sizeof(err));
+		if (write(fds[1], &err, sizeof(err)) != (ssize_t)sizeof(err))
+			_exit(126);
 		_exit(127);
 	}
 	close(fds[1]);
