@@ -429,9 +429,10 @@ web_send_last(struct web *w, const char *period, struct web_reply *reply)
 		    "versions match");
 		goto done;
 	}
-	web_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s, s:I, s:o, s:o, "
-	    "s:b, s:o}",
+	web_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s, s:o, s:I, s:o, "
+	    "s:o, s:b, s:o}",
 	    "source", "server",
+	    "unit_name", web_send_text(m->unit_name),
 	    "revision", (json_int_t)m->revision,
 	    "received_at", web_send_text(m->received_at),
 	    "receipt", web_send_text(m->receipt),

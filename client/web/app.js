@@ -79,8 +79,8 @@
 
   /* --- the API ----------------------------------------------------------- */
 
-  async function api(method, path, body) {
-    const opts = { method, headers: {}, credentials: 'same-origin' };
+  async function api(method, path, body, keepalive) {
+    const opts = { method, headers: {}, credentials: 'same-origin', keepalive: !!keepalive };
     if (body !== undefined) {
       opts.headers['Content-Type'] = 'application/json';
       opts.body = JSON.stringify(body);
@@ -177,8 +177,10 @@
 
   let uid = 0;
 
+  // Where a field's errors are said; read out when they change.
   function errorSlot(field) {
-    return el('p', { class: 'err', id: 'err-' + (++uid), dataset: { errFor: field }, hidden: true });
+    return el('p', { class: 'err', id: 'err-' + (++uid), dataset: { errFor: field }, hidden: true,
+      'aria-live': 'polite' });
   }
 
   // A labelled control bound to one place in the report. get/set read
@@ -510,29 +512,41 @@
   }
 
   function showVerdict() {
-    for (const s of document.querySelectorAll('.err')) { s.hidden = true; s.textContent = ''; }
-    for (const c of document.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
     const v = S.verdict;
     const errList = $('error-list');
     const warnList = $('warn-list');
     clear(errList);
     clear(warnList);
-    if (!v) { $('summary').textContent = ''; errList.hidden = warnList.hidden = true; return; }
     const pending = [];
     const bySlot = new Map();
-    for (const e of v.errors) {
+    const invalid = new Set();
+    for (const e of (v ? v.errors : [])) {
       const slot = slotOf(e.field);
       const visible = shown(e.field);
       if (slot && visible) {
         const msgs = bySlot.get(slot) || [];
-        msgs.push(e.message);
+        msgs.push(say(e.message));
         bySlot.set(slot, msgs);
         const c = controlOf(e.field);
-        if (c && c.dataset.field === e.field) c.setAttribute('aria-invalid', 'true');
+        if (c && c.dataset.field === e.field) invalid.add(c);
       }
       if (!slot || visible) pending.push(e);
     }
-    for (const [slot, msgs] of bySlot) { slot.textContent = msgs.map(say).join('; '); slot.hidden = false; }
+    // Only what changed is touched, so that a screen reader hears a
+    // field's error when it comes or changes, not at every keystroke.
+    for (const slot of document.querySelectorAll('.err')) {
+      const text = (bySlot.get(slot) || []).join('; ');
+      if (slot.textContent !== text) slot.textContent = text;
+      if (slot.hidden !== (text === '')) slot.hidden = text === '';
+    }
+    for (const c of document.querySelectorAll('[data-field]')) {
+      if (invalid.has(c)) {
+        if (c.getAttribute('aria-invalid') !== 'true') c.setAttribute('aria-invalid', 'true');
+      } else if (c.hasAttribute('aria-invalid')) {
+        c.removeAttribute('aria-invalid');
+      }
+    }
+    if (!v) { $('summary').textContent = ''; errList.hidden = warnList.hidden = true; return; }
     const n = v.errors.length + (v.more || 0);
     if (n === 0) {
       $('summary').textContent = 'Báo cáo hợp lệ, có thể gửi.';
@@ -691,13 +705,16 @@
     }
   }
 
-  async function saveDraft(now) {
+  // leaving: the page is closing, the request must outlive it (which
+  // browsers allow for bodies under 64 KiB).
+  async function saveDraft(now, leaving) {
     clearTimeout(S.saveTimer);
     if (!S.report || (!S.dirty && !now)) return;
     const period = S.period.id;
     S.dirty = false;
     try {
-      const { status, data } = await api('PUT', '/api/draft' + q(period), S.report);
+      const { status, data } = await api('PUT', '/api/draft' + q(period), S.report,
+        leaving && JSON.stringify(S.report).length < 60000);
       if (status === 200 && data) {
         S.draftAt = data.saved_at;
         if (S.period.id === period) {
@@ -901,6 +918,7 @@
     const lastP = api('GET', '/api/last' + q(id)).then(({ status, data }) => {
       if (S.period.id !== id) return;
       if (status === 200 && data && data.report) S.last = data;
+      if (S.last && S.last.unit_name) $('unit').textContent = `Đơn vị: ${S.last.unit_name} (${S.unit})`;
       if (!S.report) {
         if (S.last) {
           S.report = normalise(S.last.report);
@@ -969,7 +987,7 @@
     $('start-last').addEventListener('click', () => startOver(true));
     $('start-empty').addEventListener('click', () => startOver(false));
     $('period').addEventListener('change', (ev) => choosePeriod(ev.target.value));
-    window.addEventListener('beforeunload', () => { if (S.dirty) saveDraft(true); });
+    window.addEventListener('pagehide', () => { if (S.dirty) saveDraft(true, true); });
 
     const { status, data } = await api('GET', '/api/periods');
     if (status !== 200 || !data) return;
