@@ -90,6 +90,9 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_web_draft test_web_api
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
+# Plain make builds everything, whatever the included files define first.
+.DEFAULT_GOAL := all
+
 # gp-report, its tests and its libraries: a section of its own.
 include report/report.mk
 

@@ -22,7 +22,7 @@
   const S = {
     unit: '', today: '', fields: new Set(), periods: [],
     period: null, form: null, report: null,
-    last: null, draftAt: null,
+    last: null, sentAs: null, draftAt: null,
     touched: new Set(), showAll: false, verdict: null,
     validateTimer: 0, validateSeq: 0, validateAbort: null,
     saveTimer: 0, dirty: false, sending: false, pollTimer: 0
@@ -548,7 +548,11 @@
     }
     if (!v) { $('summary').textContent = ''; errList.hidden = warnList.hidden = true; return; }
     const n = v.errors.length + (v.more || 0);
-    if (n === 0) {
+    if (n === 0 && S.sentAs && S.sentAs.json === JSON.stringify(S.report)) {
+      $('summary').textContent = `Đây là báo cáo đã gửi lần ${S.sentAs.revision}. ` +
+        'Nếu sửa, bấm “Gửi báo cáo” để gửi thành lần mới.';
+      $('summary').className = 'ok';
+    } else if (n === 0) {
       $('summary').textContent = 'Báo cáo hợp lệ, có thể gửi.';
       $('summary').className = 'ok';
     } else {
@@ -807,6 +811,8 @@
       S.draftAt = null;
       S.last = { revision: a.revision, received_at: a.received_at, receipt: a.receipt,
         report: JSON.parse(JSON.stringify(S.report)) };
+      S.sentAs = { json: JSON.stringify(S.report), revision: a.revision };
+      showVerdict();
       $('saved').textContent = 'Đã gửi; bản nháp không còn cần nữa.';
       setSource(`Báo cáo đã gửi lần ${a.revision}. Nếu cần sửa, sửa tiếp rồi gửi lại: tỉnh nhận thành lần gửi mới.`);
       renderStart();
@@ -895,6 +901,7 @@
     S.touched = new Set();
     S.showAll = false;
     S.last = null;
+    S.sentAs = null;
     S.report = null;
     $('status').hidden = true;
     $('saved').textContent = '';
@@ -922,6 +929,7 @@
       if (!S.report) {
         if (S.last) {
           S.report = normalise(S.last.report);
+          S.sentAs = { json: JSON.stringify(S.report), revision: S.last.revision };
           S.showAll = true;
           setSource(`Đang sửa từ báo cáo đã gửi lần ${S.last.revision} (${when(S.last.received_at)}).` +
             (S.last.source === 'local' ? ' Chưa kết nối được máy chủ của tỉnh: đây là bản đã gửi từ máy này.' : ''));
@@ -950,6 +958,7 @@
     const what = fromLast ? `báo cáo đã gửi lần ${S.last.revision}` : 'một báo cáo trống';
     if (!window.confirm(`Thay nội dung đang sửa bằng ${what}? Bản nháp hiện tại sẽ bị ghi đè.`)) return;
     S.report = fromLast ? normalise(JSON.parse(JSON.stringify(S.last.report))) : emptyReport();
+    if (fromLast) S.sentAs = { json: JSON.stringify(S.report), revision: S.last.revision };
     S.touched = new Set();
     S.showAll = fromLast;
     S.verdict = null;
@@ -995,7 +1004,9 @@
     S.today = data.today;
     S.fields = new Set(data.fields || []);
     // The list of errors open where there is room for it.
-    $('verdict-more').open = window.matchMedia('(min-width: 40rem)').matches;
+    const wide = window.matchMedia('(min-width: 40rem)');
+    $('verdict-more').open = wide.matches;
+    wide.addEventListener('change', () => { $('verdict-more').open = wide.matches; });
     S.periods = data.periods;
     $('unit').textContent = `Đơn vị: ${data.unit}`;
     const sel = $('period');

@@ -184,10 +184,36 @@ def fill_activity(p, i, a):
             p.type("activities[%d].%s" % (i, k), a[k])
 
 
+def keyboard(p):
+    """Every control has a label, focus is visible and moves in reading
+    order, errors are in live regions: usable without a mouse."""
+    unlabelled = p.js("""
+        return [...document.querySelectorAll('input, select, textarea')]
+            .filter((c) => c.type !== 'hidden' && !(c.id &&
+                document.querySelector('label[for="' + c.id + '"]')))
+            .map((c) => c.outerHTML.slice(0, 80));""")
+    if unlabelled:
+        raise SystemExit("controls without a label: %s" % unlabelled)
+    if p.js("return [...document.querySelectorAll('.err')].some("
+            "(e) => e.getAttribute('aria-live') !== 'polite')"):
+        raise SystemExit("an error slot is not a live region")
+    title = p.field("activities[0].title")
+    title.click()
+    title.send_keys(Keys.TAB)
+    if p.d.switch_to.active_element.get_attribute("data-field") != \
+            "activities[0].area":
+        raise SystemExit("Tab from the title does not reach the area")
+    outline = p.js("const s = getComputedStyle(document.activeElement);"
+                   "return parseFloat(s.outlineWidth) || 0;")
+    if outline < 2:
+        raise SystemExit("no visible focus: outline %s px" % outline)
+
+
 def fill(p):
     p.open()
     p.choose("2022-H1")
     p.shot("empty")
+    keyboard(p)
     p.type("reporter.name", "Lò Thị Hương")
     p.type("reporter.position", "Phó Chủ tịch LĐLĐ huyện Tam Đường")
     p.type("reporter.phone", "0213 3875 214")
@@ -212,8 +238,14 @@ def fill(p):
 
     # A second activity added, a third copied from it and changed, a
     # fourth copied and removed.
-    p.click("+ Thêm hoạt động")
+    # From the keyboard: Enter on the button.
+    add = p.d.find_element(By.ID, "add-activity")
+    p.js("arguments[0].focus()", add)
+    add.send_keys(Keys.ENTER)
     p.until("activity 2", lambda d: p.count() == 2)
+    if p.d.switch_to.active_element.get_attribute("data-field") != \
+            "activities[1].title":
+        raise SystemExit("focus is not in the new activity")
     fill_activity(p, 1, ACTIVITIES[1])
     p.click("Sao chép", p.activity(1))
     p.until("the copy", lambda d: p.count() == 3)
