@@ -198,7 +198,7 @@ def keyboard(p):
             "(e) => e.getAttribute('aria-live') !== 'polite')"):
         raise SystemExit("an error slot is not a live region")
     title = p.field("activities[0].title")
-    title.click()
+    p.js("arguments[0].focus()", title)
     title.send_keys(Keys.TAB)
     if p.d.switch_to.active_element.get_attribute("data-field") != \
             "activities[0].area":
