@@ -60,7 +60,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_totals.c client/admin_export.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
-		client/pem.c client/proof.c client/send.c client/web.c
+		client/pem.c client/proof.c client/outfile.c client/send.c \
+		client/web.c
 # gp-client-web: the form in the browser (client/web.h), with what it
 # shares with gp-client to send a report.
 WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
@@ -68,7 +69,7 @@ WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
 		client/web_open.c
 WEB_SHARED_SRCS = client/send.c client/queue.c client/deliver.c \
 		client/conn.c client/outbox.c client/output.c client/fmt.c \
-		client/proof.c client/pem.c client/cause.c
+		client/proof.c client/pem.c client/cause.c client/outfile.c
 WEB_ASSETS =	client/web/index.html client/web/style.css client/web/app.js
 
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
@@ -86,7 +87,7 @@ WEB_LIBS =	$(call pc_libs,$(WEB_PKGS)) $(PROTO_LIBS) -pthread
 
 UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
-		test_pem test_proof test_text test_cmd test_form \
+		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_web_draft test_web_api
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
@@ -214,6 +215,11 @@ $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
     $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/tests/unit/test_outfile.o: CPPFLAGS += -Iclient
+$(BUILD)/tests/test_outfile: $(BUILD)/tests/unit/test_outfile.o \
+    $(BUILD)/client/outfile.o $(BUILD)/client/cause.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
 $(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
     $(BUILD)/client/outbox.o $(BUILD)/client/cause.o
@@ -222,13 +228,15 @@ $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
 $(BUILD)/tests/unit/test_web_draft.o $(BUILD)/tests/unit/test_web_api.o: \
     CPPFLAGS += -Iclient
 $(BUILD)/tests/test_web_draft: $(BUILD)/tests/unit/test_web_draft.o \
-    $(BUILD)/client/web_draft.o $(BUILD)/client/cause.o
+    $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
+    $(BUILD)/client/cause.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,jansson) $(CMOCKA_LIBS)
 
 # web_send.c is stubbed in the test: it needs a server (e2e/web.sh).
 $(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
     $(BUILD)/client/web_api.o $(BUILD)/client/web_form.o \
-    $(BUILD)/client/web_draft.o $(BUILD)/client/cause.o \
+    $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
+    $(BUILD)/client/cause.o \
     $(BUILD)/libgpproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
 
@@ -251,6 +259,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/receipts.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/client.sh
+	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/attack.sh
 	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client \
 	    GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh

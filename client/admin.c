@@ -146,7 +146,7 @@ admin_fp_short(const char *fp, char *buf, size_t len)
 void
 admin_json_dump(json_t *o)
 {
-	if (json_dumpf(o, stdout, ADMIN_JSON_FLAGS) == -1)
+	if (fmt_json_dumpf(o, stdout, ADMIN_JSON_FLAGS) == -1)
 		fputs("null", stdout);
 }
 
@@ -180,7 +180,8 @@ admin_json_object(struct admin *a, json_t *head)
 		return admin_fail(a, EX_OSERR, "out of memory");
 	len = strlen(s);
 	/* "{...}" without the "}"; "{}" is just "{". */
-	fwrite(s, 1, len - 1, stdout);
+	s[len - 1] = '\0';
+	fmt_json_write(stdout, s);
 	fputs(len > 2 ? ",\"rows\":[" : "\"rows\":[", stdout);
 	free(s);
 	return admin_out(a);
@@ -213,7 +214,7 @@ admin_json_close(struct admin *a, json_t *tail)
 			return admin_fail(a, EX_OSERR, "out of memory");
 		fputs(strcmp(s, "{}") == 0 ? "}" : ",", stdout);
 		if (strcmp(s, "{}") != 0)
-			fputs(s + 1, stdout);
+			fmt_json_write(stdout, s + 1);
 		free(s);
 	}
 	fputc('\n', stdout);

@@ -7,6 +7,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -47,6 +49,7 @@ struct conn {
 	SSL			*ssl;
 	int			 fd;
 	int			 handshaken;
+	int			 answering;	/* part of an answer came */
 	int			 failed;	/* no close_notify after this */
 	int			 status;
 	int			 transient;	/* the network, not the peer */
@@ -186,11 +189,75 @@ conn_check_file(const char *path, const char *what, const char *setting,
 	return 0;
 }
 
+int
+conn_key_private(int fd, const char *path, char **cause)
+{
+	struct stat	sb;
+
+	if (fstat(fd, &sb) == -1)
+		return cause_set(cause, "cannot read the private key %s: %s; "
+		    "check --key or 'key' in the configuration file", path,
+		    strerror(errno));
+	if ((sb.st_mode & (S_IROTH | S_IWOTH)) == 0)
+		return 0;
+	return cause_set(cause, "the private key %s %s by every user of "
+	    "this computer (mode %04o): run 'chmod 600 %s', then try again",
+	    path, sb.st_mode & S_IROTH ? "can be read" : "can be changed",
+	    (unsigned int)(sb.st_mode & 07777), path);
+}
+
+/*
+ * The private key, read from the file that was checked: a key others can
+ * read is no longer this unit's alone, and one they can change is not
+ * ours at all.
+ */
+static int
+conn_load_key(struct conn *c, const struct conn_config *cfg, char **cause)
+{
+	EVP_PKEY	*pkey;
+	FILE		*f;
+	unsigned long	 e;
+
+	if ((f = fopen(cfg->key, "re")) == NULL)
+		return cause_set(cause, "cannot read the private key %s: %s; "
+		    "check --key or 'key' in the configuration file", cfg->key,
+		    strerror(errno));
+	if (conn_key_private(fileno(f), cfg->key, cause) == -1) {
+		fclose(f);
+		return -1;
+	}
+	ERR_clear_error();
+	pkey = PEM_read_PrivateKey(f, NULL, conn_no_passphrase, NULL);
+	fclose(f);
+	if (pkey == NULL)
+		return cause_set(cause, "cannot load the private key %s (%s): "
+		    "give an unencrypted PEM key with --key", cfg->key,
+		    conn_ssl_reason());
+	ERR_clear_error();
+	if (SSL_CTX_use_PrivateKey(c->ctx, pkey) != 1) {
+		e = ERR_peek_last_error();
+		EVP_PKEY_free(pkey);
+		if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
+		    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
+			goto mismatch;
+		return cause_set(cause, "cannot load the private key %s (%s): "
+		    "give an unencrypted PEM key with --key", cfg->key,
+		    conn_ssl_reason());
+	}
+	EVP_PKEY_free(pkey);
+	if (SSL_CTX_check_private_key(c->ctx) != 1)
+		goto mismatch;
+	return 0;
+
+mismatch:
+	return cause_set(cause, "the private key %s does not belong to the "
+	    "certificate %s: give the key the certificate was made for",
+	    cfg->key, cfg->cert);
+}
+
 static int
 conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 {
-	unsigned long	e;
-
 	ERR_clear_error();
 	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		return cause_set(cause, "cannot set up TLS: %s",
@@ -218,22 +285,8 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 		    "give a PEM certificate with --cert", cfg->cert,
 		    conn_ssl_reason());
 
-	if (conn_check_file(cfg->key, "private key", "--key or 'key' in the "
-	    "configuration file", cause) == -1)
+	if (conn_load_key(c, cfg, cause) == -1)
 		return -1;
-	ERR_clear_error();
-	if (SSL_CTX_use_PrivateKey_file(c->ctx, cfg->key,
-	    SSL_FILETYPE_PEM) != 1) {
-		e = ERR_peek_last_error();
-		if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
-		    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
-			goto mismatch;
-		return cause_set(cause, "cannot load the private key %s (%s): "
-		    "give an unencrypted PEM key with --key", cfg->key,
-		    conn_ssl_reason());
-	}
-	if (SSL_CTX_check_private_key(c->ctx) != 1)
-		goto mismatch;
 
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	/* Inverted convention: 0 is success here. */
@@ -241,11 +294,6 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 		return cause_set(cause, "cannot set up TLS: %s",
 		    conn_ssl_reason());
 	return 0;
-
-mismatch:
-	return cause_set(cause, "the private key %s does not belong to the "
-	    "certificate %s: give the key the certificate was made for",
-	    cfg->key, cfg->cert);
 }
 
 struct conn *
@@ -327,6 +375,14 @@ conn_poll(const struct conn *c, int fd, short events)
 static int
 conn_timeout(struct conn *c, char **cause)
 {
+	if (c->answering) {
+		conn_network(c, "answer not complete within %d second%s",
+		    c->timeout, c->timeout == 1 ? "" : "s");
+		return conn_fail(c, EX_UNAVAILABLE, cause, "%s did not send "
+		    "the whole answer within %d second%s; try again later, or "
+		    "give a longer --timeout for a long answer", c->server,
+		    c->timeout, c->timeout == 1 ? "" : "s");
+	}
 	conn_network(c, "no answer within %d second%s", c->timeout,
 	    c->timeout == 1 ? "" : "s");
 	return conn_fail(c, EX_UNAVAILABLE, cause, "%s did not answer within "
@@ -384,6 +440,18 @@ conn_is_refusal(int alert)
 	return 0;
 }
 
+/* A server whose certificate is not made for a server: one of the same
+ * CA could be a unit's. */
+static int
+conn_not_server(struct conn *c, char **cause)
+{
+	return conn_fail(c, EX_UNAVAILABLE, cause, "the server %s presented "
+	    "a certificate that is not made for a server (its extended key "
+	    "usage lacks serverAuth): it may not be the provincial "
+	    "federation's server, so nothing was sent; tell the provincial "
+	    "federation", c->server);
+}
+
 /*
  * Turns a failed SSL_connect/SSL_read/SSL_write into a sentence and a
  * status. With TLS 1.3 the server judges our certificate after our side
@@ -419,6 +487,9 @@ conn_tls_fail(struct conn *c, int sslerr, int syserr, char **cause)
 		return conn_fail(c, EX_PROTOCOL, cause, "%s ended the "
 		    "connection with a TLS alert (%s); check that it is a gp "
 		    "server", c->server, SSL_alert_desc_string_long(alert));
+	if (verify_failed && SSL_get_verify_result(c->ssl) ==
+	    X509_V_ERR_INVALID_PURPOSE)
+		return conn_not_server(c, cause);
 	if (verify_failed)
 		return conn_fail(c, EX_UNAVAILABLE, cause, "cannot trust the "
 		    "server %s: %s; check the address and the CA certificate",
@@ -476,6 +547,20 @@ conn_ssl_wait(struct conn *c, int ret, char **cause)
 	return 0;
 }
 
+/*
+ * Whether x is marked for a server's use. OpenSSL's own check lets a
+ * certificate without extended key usage pass; every unit has a
+ * certificate from the same CA, so only one that says serverAuth is the
+ * server's.
+ */
+static int
+conn_is_server_cert(X509 *x)
+{
+	return x != NULL &&
+	    (X509_get_extension_flags(x) & EXFLAG_XKUSAGE) != 0 &&
+	    (X509_get_extended_key_usage(x) & XKU_SSL_SERVER) != 0;
+}
+
 static int
 conn_handshake(struct conn *c, char **cause)
 {
@@ -520,6 +605,8 @@ conn_handshake(struct conn *c, char **cause)
 		    c->server, verify != X509_V_OK ?
 		    X509_verify_cert_error_string(verify) :
 		    "no certificate");
+	if (!conn_is_server_cert(SSL_get0_peer_certificate(c->ssl)))
+		return conn_not_server(c, cause);
 	SSL_get0_alpn_selected(c->ssl, &proto, &len);
 	if (len != strlen(CONN_ALPN_NAME) ||
 	    memcmp(proto, CONN_ALPN_NAME, len) != 0)
@@ -544,6 +631,7 @@ conn_drop(struct conn *c)
 		c->fd = -1;
 	}
 	c->handshaken = 0;
+	c->answering = 0;
 	c->failed = 0;
 	c->transient = 0;
 	c->reason[0] = '\0';
@@ -781,14 +869,6 @@ conn_request_frame(struct conn *c, const uint8_t *frame, size_t len,
 	return conn_receive(c, id, out, cause);
 }
 
-/* The whole timeout again from now. */
-static void
-conn_restart(struct conn *c)
-{
-	clock_gettime(CLOCK_MONOTONIC, &c->deadline);
-	c->deadline.tv_sec += c->timeout;
-}
-
 int
 conn_stream(struct conn *c, const Gp__Request *req, conn_frame_fn *frame,
     void *arg, char **cause)
@@ -797,20 +877,33 @@ conn_stream(struct conn *c, const Gp__Request *req, conn_frame_fn *frame,
 	int		 more, stop;
 
 	*cause = NULL;
-	conn_restart(c);
 	if (conn_send(c, req, cause) == -1)
 		return -1;
+	/* Every frame shares the deadline conn_connect started: a server
+	 * that trickles frames cannot hold the user past --timeout. */
 	do {
-		/* Each frame gets the whole timeout: a long answer may take
-		 * longer than one, as long as it keeps coming. */
-		conn_restart(c);
 		if (conn_receive(c, req->id, &resp, cause) == -1)
 			return -1;
+		c->answering = 1;
 		more = resp->has_more && resp->more;
 		stop = frame(resp, arg);
 		gp__response__free_unpacked(resp, NULL);
 	} while (more && !stop);
+	c->answering = 0;
 	return 0;
+}
+
+X509_STORE *
+conn_ca_store(const struct conn *c)
+{
+	return c->ctx != NULL ? SSL_CTX_get_cert_store(c->ctx) : NULL;
+}
+
+X509 *
+conn_peer_cert(const struct conn *c)
+{
+	return c->ssl != NULL && c->handshaken ?
+	    SSL_get0_peer_certificate(c->ssl) : NULL;
 }
 
 int

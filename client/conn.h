@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/types.h>
+
 #include "gp.pb-c.h"
 
 #define CONN_TIMEOUT_DEFAULT	30	/* seconds */
@@ -30,8 +32,9 @@ struct conn;
 
 /*
  * Checks the server address and loads the CA, certificate and key: no
- * network yet. Returns NULL with *cause on failure, which is always a
- * configuration error (EX_CONFIG).
+ * network yet. A key that other users can read or change is refused
+ * (conn_key_private). Returns NULL with *cause on failure, which is always
+ * a configuration error (EX_CONFIG).
  */
 struct conn	*conn_new(const struct conn_config *, char **cause);
 
@@ -40,10 +43,11 @@ struct conn	*conn_new_plain(const char *server, int timeout,
 		    char **cause);
 
 /* Resolves, connects and completes the TLS handshake, verifying the
- * server's certificate and name. Starts the one deadline (the configured
- * timeout) that every later exchange on this connection shares. Called
- * again, it ends the previous connection first: one struct conn serves
- * every attempt of a retry loop. */
+ * server's certificate, its name, and that it is marked for a server
+ * (extended key usage serverAuth). Starts the one deadline (the
+ * configured timeout) that every later exchange on this connection
+ * shares. Called again, it ends the previous connection first: one struct
+ * conn serves every attempt of a retry loop. */
 int		 conn_connect(struct conn *, char **cause);
 
 /* Resolves and opens a TCP connection within the timeout, then closes it:
@@ -67,10 +71,10 @@ int		 conn_request_frame(struct conn *, const uint8_t *frame,
 /*
  * Sends req and hands each response frame answering it to frame(resp,
  * arg), in order, until the last one (more not set) or until frame
- * returns non-zero to stop; resp is freed when frame returns. Each frame,
- * like the request, gets the whole timeout. Returns 0, or -1 with *cause
- * when the connection failed. After a stop, unread frames may remain:
- * send nothing more on this connection.
+ * returns non-zero to stop; resp is freed when frame returns. The whole
+ * answer must arrive within the deadline conn_connect started. Returns
+ * 0, or -1 with *cause when the connection failed. After a stop, unread
+ * frames may remain: send nothing more on this connection.
  */
 typedef int	 conn_frame_fn(const Gp__Response *resp, void *arg);
 int		 conn_stream(struct conn *, const Gp__Request *req,
@@ -89,6 +93,20 @@ int		 conn_is_transient(const struct conn *);
 
 /* A few words on the last transient failure ("Connection refused"). */
 const char	*conn_reason(const struct conn *);
+
+/*
+ * Whether the key file open on fd (its name path, for the sentence) is
+ * private enough: 0, or -1 with *cause saying which chmod fixes it when
+ * other users can read or change it.
+ */
+int		 conn_key_private(int fd, const char *path, char **cause);
+
+/* The CA certificates conn_new loaded, to check a receipt against;
+ * NULL for a conn_new_plain connection. Borrowed. */
+X509_STORE	*conn_ca_store(const struct conn *);
+
+/* The server's certificate once connected, else NULL. Borrowed. */
+X509		*conn_peer_cert(const struct conn *);
 
 /* HOST:PORT as configured; the TLS version once connected. */
 const char	*conn_server(const struct conn *);

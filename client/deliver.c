@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "wire.h"
+#include "proof.h"
 #include "deliver.h"
 
 #define DELIVER_REQUEST_ID	1
@@ -117,20 +118,30 @@ deliver_receipt(const struct deliver_result *res)
 	return res->resp->submit->receipt;
 }
 
-/* A receipt for this report, with what the receipts table needs. */
+/* Whether resp is a receipt at all, for this report or not. */
 static int
-deliver_is_receipt(const Gp__Response *resp, const char *id)
+deliver_is_receipt(const Gp__Response *resp)
 {
-	const Gp__Receipt	*rc;
+	return resp->body_case == GP__RESPONSE__BODY_SUBMIT &&
+	    resp->submit != NULL && resp->submit->receipt != NULL;
+}
 
-	if (resp->body_case != GP__RESPONSE__BODY_SUBMIT ||
-	    resp->submit == NULL || (rc = resp->submit->receipt) == NULL)
-		return 0;
-	if (rc->receipt == NULL || rc->unit == NULL || rc->period == NULL ||
-	    rc->received_at == NULL || !rc->has_revision)
-		return 0;
-	/* The entry is removed on this receipt: it must be this report's. */
-	return rc->submission_id == NULL || strcmp(rc->submission_id, id) == 0;
+/* Whether the receipt in resp proves that the server stored item: the
+ * entry is removed and the receipt kept on it. */
+static int
+deliver_proves(struct conn *c, const Gp__Response *resp,
+    const struct deliver_item *item, const char **why)
+{
+	struct proof_expect	want;
+
+	want.submission_id = item->id;
+	want.unit = item->unit;
+	want.period = item->period;
+	want.report_sha256 = item->sha256;
+	want.report = item->report;
+	want.len = item->len;
+	return proof_check_receipt(resp->submit->receipt, &want,
+	    conn_ca_store(c), conn_peer_cert(c), why) == 0;
 }
 
 /* Drops what an earlier try left. */
@@ -160,6 +171,7 @@ deliver_report(struct conn *c, const struct deliver_policy *p,
 {
 	Gp__Response		*resp;
 	const Gp__Error		*err;
+	const char		*why;
 	uint8_t			*frame;
 	size_t			 len;
 	char			*cause;
@@ -216,11 +228,21 @@ deliver_report(struct conn *c, const struct deliver_policy *p,
 				}
 				wait_ms = (long)err->retry_after * 1000;
 			}
-		} else if (deliver_is_receipt(resp, item->id)) {
+		} else if (deliver_is_receipt(resp)) {
 			deliver_forget(res);
-			res->outcome = DELIVER_RECEIPT;
-			res->status = EX_OK;
-			res->resp = resp;
+			if (deliver_proves(c, resp, item, &why)) {
+				res->outcome = DELIVER_RECEIPT;
+				res->status = EX_OK;
+				res->resp = resp;
+			} else {
+				/* Asking again would bring the same one
+				 * back, marked duplicate. */
+				gp__response__free_unpacked(resp, NULL);
+				res->outcome = DELIVER_UNPROVEN;
+				res->status = EX_PROTOCOL;
+				snprintf(res->reason, sizeof(res->reason), "%s",
+				    why);
+			}
 			break;
 		} else {
 			gp__response__free_unpacked(resp, NULL);

@@ -29,10 +29,12 @@ struct deliver_policy {
 };
 
 enum deliver_outcome {
-	DELIVER_RECEIPT,	/* resp holds a receipt for this report */
+	DELIVER_RECEIPT,	/* resp holds a receipt for this report, checked */
 	DELIVER_REFUSED,	/* resp holds the server's refusal of it */
 	DELIVER_TRANSIENT,	/* not delivered; worth trying later */
-	DELIVER_FAILED		/* cannot deliver anything now: cause */
+	DELIVER_FAILED,		/* cannot deliver anything now: cause */
+	DELIVER_UNPROVEN	/* answered with a receipt that does not
+				   verify (reason): nothing to keep */
 };
 
 struct deliver_result {
@@ -40,7 +42,8 @@ struct deliver_result {
 	int			 status;	/* <sysexits.h> */
 	Gp__Response		*resp;		/* RECEIPT and REFUSED */
 	char			*cause;		/* FAILED: a sentence */
-	char			 reason[192];	/* TRANSIENT: a few words */
+	char			 reason[192];	/* TRANSIENT, UNPROVEN: a few
+						   words */
 	int			 network;	/* TRANSIENT: no answer at all */
 	int			 tries;
 };
@@ -57,19 +60,25 @@ struct deliver_hooks {
  * when set (a testing knob: 0 retries at once). */
 void	deliver_policy_default(struct deliver_policy *);
 
-/* A report as it travels: its submission id and its canonical bytes
- * (report_pack), borrowed. */
+/* A report as it travels: its submission id, unit and period, its
+ * canonical bytes (report_pack) and their SHA-256 in hex, borrowed. */
 struct deliver_item {
 	const char	*id;
+	const char	*unit;
+	const char	*period;
 	const uint8_t	*report;
 	size_t		 len;
+	const char	*sha256;
 };
 
 /*
  * Sends the report over c, trying again after transient failures as
  * policy allows. The request is framed once around the report's bytes
- * as they are: every try sends the same bytes. Fills res; free it with
- * deliver_result_clear. Returns res->outcome.
+ * as they are: every try sends the same bytes. A receipt is checked as
+ * verify-receipt checks one, against the CA c loaded, and must cover this
+ * report (proof_check_receipt); one that does not is DELIVER_UNPROVEN,
+ * not tried again. Fills res; free it with deliver_result_clear. Returns
+ * res->outcome.
  */
 enum deliver_outcome	deliver_report(struct conn *c,
 			    const struct deliver_policy *,

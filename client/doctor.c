@@ -265,7 +265,8 @@ doctor_key(struct doctor *d)
 {
 	const char	*path = d->in->conn.key;
 	EVP_PKEY	*pkey;
-	BIO		*bio;
+	FILE		*f;
+	char		*cause = NULL;
 	int		 ok;
 
 	if (path == NULL || d->cert == NULL) {
@@ -274,13 +275,20 @@ doctor_key(struct doctor *d)
 		return -1;
 	}
 	ERR_clear_error();
-	if ((bio = BIO_new_file(path, "r")) == NULL) {
+	if ((f = fopen(path, "re")) == NULL) {
 		doctor_say(d, "key", OUTPUT_FAIL, EX_CONFIG, "cannot read %s: "
 		    "%s; check --key or 'key'", path, strerror(errno));
 		return -1;
 	}
-	pkey = PEM_read_bio_PrivateKey(bio, NULL, doctor_no_passphrase, NULL);
-	BIO_free(bio);
+	if (conn_key_private(fileno(f), path, &cause) == -1) {
+		fclose(f);
+		doctor_say(d, "key", OUTPUT_FAIL, EX_CONFIG, "%s",
+		    cause != NULL ? cause : "out of memory");
+		free(cause);
+		return -1;
+	}
+	pkey = PEM_read_PrivateKey(f, NULL, doctor_no_passphrase, NULL);
+	fclose(f);
 	if (pkey == NULL) {
 		doctor_say(d, "key", OUTPUT_FAIL, EX_CONFIG, "cannot load %s "
 		    "(%s): give the unencrypted PEM key", path,
@@ -554,6 +562,12 @@ doctor_outbox(struct doctor *d)
 		doctor_say(d, "outbox", OUTPUT_FAIL, EX_CANTCREAT, "%s",
 		    d->in->outbox_error != NULL ? d->in->outbox_error :
 		    "no outbox path");
+		return;
+	}
+	if (outbox_check_dirs(path, &cause) == -1) {
+		doctor_say(d, "outbox", OUTPUT_FAIL, EX_CONFIG, "%s",
+		    cause != NULL ? cause : "out of memory");
+		free(cause);
 		return;
 	}
 	if ((ob = outbox_open(path, 0, &cause)) == NULL) {

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <xlsxwriter.h>
@@ -18,6 +17,7 @@
 #include "period.h"
 #include "cause.h"
 #include "fmt.h"
+#include "outfile.h"
 #include "export.h"
 
 #define EXPORT_SHEET_ROWS	"Hoạt động"
@@ -26,12 +26,11 @@
 struct export {
 	int			 format;	/* enum export_format */
 	char			*path;		/* NULL: standard output */
-	char			*tmp;
+	struct outfile		*out;		/* with a path */
 	char			*period;
 	FILE			*f;
 	struct fmt_table		 csv;
 	size_t			 nrows;
-	int			 closed;
 
 	lxw_workbook		*wb;
 	lxw_worksheet		*rows;
@@ -173,28 +172,22 @@ export_xlsx_set_up(struct export *ex)
 	worksheet_set_column(ex->summary, 1, 6, 14, NULL);
 }
 
-/* Writes the xlsx to ex->tmp: libxlsxwriter opens it only at close, so
- * an unwritable directory is found here, before any row comes. */
+/* libxlsxwriter opens the file by name only when the workbook closes:
+ * the name of the temporary file itself, made already. */
 static int
 export_xlsx_open(struct export *ex, char **cause)
 {
 	lxw_workbook_options	 opts;
-	FILE			*probe;
-
-	if ((probe = fopen(ex->tmp, "w")) == NULL)
-		return cause_set(cause, "cannot create %s: %s; check -o",
-		    ex->tmp, strerror(errno));
-	fclose(probe);
 
 	memset(&opts, 0, sizeof(opts));
 	opts.constant_memory = LXW_TRUE;
-	if ((ex->wb = workbook_new_opt(ex->tmp, &opts)) == NULL ||
+	if ((ex->wb = workbook_new_opt(outfile_name(ex->out), &opts)) == NULL ||
 	    (ex->rows = workbook_add_worksheet(ex->wb,
 	    EXPORT_SHEET_ROWS)) == NULL ||
 	    (ex->summary = workbook_add_worksheet(ex->wb,
 	    EXPORT_SHEET_SUMMARY)) == NULL)
 		return cause_set(cause, "cannot start the workbook %s "
-		    "(out of memory or no temporary directory)", ex->tmp);
+		    "(out of memory or no temporary directory)", ex->path);
 	export_xlsx_set_up(ex);
 	ex->srow = 0;
 	return 0;
@@ -212,11 +205,10 @@ export_open(int format, const char *path, const char *period, char **cause)
 	if ((ex->period = strdup(period)) == NULL)
 		goto fail;
 	if (strcmp(path, "-") != 0) {
-		if ((ex->path = strdup(path)) == NULL ||
-		    asprintf(&ex->tmp, "%s.tmp", path) == -1) {
-			ex->tmp = NULL;
+		if ((ex->path = strdup(path)) == NULL)
 			goto fail;
-		}
+		if ((ex->out = outfile_open(path, cause)) == NULL)
+			goto fail;
 	} else if (format == EXPORT_XLSX) {
 		cause_set(cause, "an xlsx file cannot go to standard "
 		    "output: give -o FILE");
@@ -228,13 +220,7 @@ export_open(int format, const char *path, const char *period, char **cause)
 			goto fail;
 		return ex;
 	}
-	if (ex->path == NULL)
-		ex->f = stdout;
-	else if ((ex->f = fopen(ex->tmp, "w")) == NULL) {
-		cause_set(cause, "cannot create %s: %s; check -o", ex->tmp,
-		    strerror(errno));
-		goto fail;
-	}
+	ex->f = ex->out != NULL ? outfile_stream(ex->out) : stdout;
 	if (format == EXPORT_CSV) {
 		fmt_table_init(&ex->csv, ex->f, export_csv_columns, COL_COUNT,
 		    FMT_CSV | FMT_CSV_BOM);
@@ -288,25 +274,6 @@ export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	return 0;
 }
 
-/* A JSON string, or null for an absent field; text that is not UTF-8
- * is cleaned rather than failing the row. */
-static json_t *
-export_json_text(const char *s)
-{
-	json_t	*j;
-	char	*clean;
-
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	if ((clean = fmt_clean(s)) == NULL)
-		return NULL;
-	j = json_string(clean);
-	free(clean);
-	return j;
-}
-
 static int
 export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 {
@@ -315,31 +282,31 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 
 	o = json_pack("{s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o}",
-	    "unit", export_json_text(r->unit),
-	    "unit_name", export_json_text(r->unit_name),
-	    "period", export_json_text(r->period),
+	    "unit", fmt_json_text(r->unit),
+	    "unit_name", fmt_json_text(r->unit_name),
+	    "period", fmt_json_text(r->period),
 	    "revision", (json_int_t)r->revision,
 	    "index", (json_int_t)r->index,
-	    "area", export_json_text(r->area),
-	    "area_label", export_json_text(r->area_label),
-	    "kind", export_json_text(r->kind),
-	    "kind_label", export_json_text(r->kind_label),
-	    "occasion", export_json_text(r->occasion),
-	    "occasion_label", export_json_text(r->occasion_label),
-	    "status", export_json_text(r->status),
-	    "status_label", export_json_text(r->status_label),
-	    "date", export_json_text(r->date),
-	    "end_date", export_json_text(r->end_date),
-	    "title", export_json_text(r->title),
-	    "location", export_json_text(r->location),
+	    "area", fmt_json_text(r->area),
+	    "area_label", fmt_json_text(r->area_label),
+	    "kind", fmt_json_text(r->kind),
+	    "kind_label", fmt_json_text(r->kind_label),
+	    "occasion", fmt_json_text(r->occasion),
+	    "occasion_label", fmt_json_text(r->occasion_label),
+	    "status", fmt_json_text(r->status),
+	    "status_label", fmt_json_text(r->status_label),
+	    "date", fmt_json_text(r->date),
+	    "end_date", fmt_json_text(r->end_date),
+	    "title", fmt_json_text(r->title),
+	    "location", fmt_json_text(r->location),
 	    "sessions", (json_int_t)r->sessions,
 	    "participants", (json_int_t)r->participants,
 	    "female", (json_int_t)r->female,
-	    "notes", export_json_text(r->notes));
+	    "notes", fmt_json_text(r->notes));
 	if (o == NULL)
 		return cause_set(cause, "out of memory");
 	fputs(ex->nrows == 0 ? "[\n" : ",\n", ex->f);
-	rv = json_dumpf(o, ex->f, JSON_COMPACT);
+	rv = fmt_json_dumpf(o, ex->f, JSON_COMPACT);
 	json_decref(o);
 	if (rv == -1 || ferror(ex->f))
 		return cause_set(cause, "cannot write %s: %s",
@@ -420,7 +387,7 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 #undef X
 	if (err != LXW_NO_ERROR)
 		return cause_set(cause, "cannot write row %zu of %s: %s",
-		    ex->nrows + 1, ex->tmp, lxw_strerror(err));
+		    ex->nrows + 1, ex->path, lxw_strerror(err));
 	return 0;
 }
 
@@ -558,31 +525,11 @@ export_nrows(const struct export *ex)
 	return ex->nrows;
 }
 
-/* Makes the finished temporary file durable, then puts it in place. */
-static int
-export_commit(struct export *ex, char **cause)
-{
-	FILE	*f;
-
-	if ((f = fopen(ex->tmp, "r+")) == NULL || fsync(fileno(f)) == -1) {
-		if (f != NULL)
-			fclose(f);
-		return cause_set(cause, "cannot write %s: %s", ex->tmp,
-		    strerror(errno));
-	}
-	fclose(f);
-	if (rename(ex->tmp, ex->path) == -1)
-		return cause_set(cause, "cannot rename %s to %s: %s",
-		    ex->tmp, ex->path, strerror(errno));
-	return 0;
-}
-
 int
 export_close(struct export *ex, char **cause)
 {
 	lxw_workbook	*wb;
 	lxw_error	 err;
-	int		 rv;
 
 	*cause = NULL;
 	if (ex->format == EXPORT_XLSX) {
@@ -592,27 +539,16 @@ export_close(struct export *ex, char **cause)
 		ex->wb = NULL;	/* workbook_close frees it, failing or not */
 		if ((err = workbook_close(wb)) != LXW_NO_ERROR)
 			return cause_set(cause, "cannot write %s: %s",
-			    ex->tmp, lxw_strerror(err));
+			    ex->path, lxw_strerror(err));
 	} else {
 		if (ex->format == EXPORT_JSON)
 			fputs(ex->nrows == 0 ? "[]\n" : "\n]\n", ex->f);
-		rv = fflush(ex->f);
-		if (rv == EOF || ferror(ex->f))
+		if (fflush(ex->f) == EOF || ferror(ex->f))
 			return cause_set(cause, "cannot write %s: %s",
 			    export_where(ex), strerror(errno));
-		if (ex->path == NULL) {
-			ex->closed = 1;
-			return 0;
-		}
-		rv = fclose(ex->f);
-		ex->f = NULL;
-		if (rv == EOF)
-			return cause_set(cause, "cannot write %s: %s",
-			    ex->tmp, strerror(errno));
 	}
-	if (export_commit(ex, cause) == -1)
+	if (ex->out != NULL && outfile_commit(ex->out, cause) == -1)
 		return -1;
-	ex->closed = 1;
 	return 0;
 }
 
@@ -623,11 +559,8 @@ export_free(struct export *ex)
 		return;
 	if (ex->wb != NULL)
 		lxw_workbook_free(ex->wb);
-	if (ex->f != NULL && ex->f != stdout)
-		fclose(ex->f);
-	if (!ex->closed && ex->tmp != NULL)
-		unlink(ex->tmp);
-	free(ex->tmp);
+	/* ex->f is the outfile's stream, or stdout. */
+	outfile_free(ex->out);
 	free(ex->path);
 	free(ex->period);
 	free(ex);

@@ -11,9 +11,9 @@
  *         by area, the totals and the indicator totals, from the
  *         SummaryResponse frames handed to export_summary.
  *
- * A file is written as FILE.tmp and renamed to FILE by export_close, so
- * that FILE is either the whole export or untouched; "-" is standard
- * output (csv and json).
+ * A file is written through outfile.h and put in place by export_close,
+ * so that FILE is either the whole export or untouched, and private
+ * (0600); "-" is standard output (csv and json).
  */
 #ifndef GP_EXPORT_H
 #define GP_EXPORT_H

@@ -176,39 +176,95 @@ json_t *
 fmt_json_text(const char *s)
 {
 	json_t	*j;
-	char	*clean;
+	char	*fixed;
 
 	if (s == NULL)
 		return json_null();
 	if ((j = json_string(s)) != NULL)
 		return j;
-	if ((clean = fmt_clean(s)) == NULL)
+	if ((fixed = text_repair(s, strlen(s))) == NULL)
 		return NULL;
-	j = json_string(clean);
-	free(clean);
+	j = json_string(fixed);
+	free(fixed);
 	return j;
+}
+
+/* \uXXXX of a code point, as a surrogate pair past U+FFFF. */
+static void
+fmt_json_escape(FILE *f, uint32_t cp)
+{
+	if (cp > 0xffff) {
+		cp -= 0x10000;
+		fprintf(f, "\\u%04X\\u%04X", (unsigned int)(0xd800 + (cp >> 10)),
+		    (unsigned int)(0xdc00 + (cp & 0x3ff)));
+	} else
+		fprintf(f, "\\u%04X", (unsigned int)cp);
+}
+
+int
+fmt_json_write(FILE *f, const char *json)
+{
+	struct text_char	 ch;
+	const char		*s, *run;
+
+	for (s = run = json; *s != '\0'; s += ch.len) {
+		if ((unsigned char)*s < 0x7f) {
+			ch.len = 1;
+			continue;
+		}
+		text_next(s, &ch);
+		if (ch.valid && ch.kind == TEXT_VISIBLE)
+			continue;
+		fwrite(run, 1, (size_t)(s - run), f);
+		/* jansson writes only UTF-8, and non-ASCII only inside
+		 * strings: each one escaped is the same string. */
+		fmt_json_escape(f, ch.valid ? ch.cp : 0xfffd);
+		run = s + ch.len;
+	}
+	fwrite(run, 1, (size_t)(s - run), f);
+	return ferror(f) ? -1 : 0;
+}
+
+int
+fmt_json_dumpf(const json_t *o, FILE *f, size_t flags)
+{
+	char	*s;
+	int	 rv;
+
+	if (o == NULL || (s = json_dumps(o, flags)) == NULL)
+		return -1;
+	rv = fmt_json_write(f, s);
+	free(s);
+	return rv;
 }
 
 void
 fmt_csv_field(FILE *f, const char *s)
 {
 	const char	*p;
+	char		*clean;
 	int		 quote;
 
 	if (s == NULL || *s == '\0')
 		return;
-	quote = strpbrk(s, ",\"\r\n") != NULL;
+	/* The same text a table shows, but whole: a cell may hold lines. */
+	if ((clean = fmt_clean(s)) == NULL) {
+		fputc('?', f);
+		return;
+	}
+	quote = strpbrk(clean, ",\"\n") != NULL;
 	if (quote)
 		fputc('"', f);
-	if (strchr("=+-@\t\r", *s) != NULL)
+	if (strchr("=+-@\t", *clean) != NULL && *clean != '\0')
 		fputc('\'', f);
-	for (p = s; *p != '\0'; p++) {
+	for (p = clean; *p != '\0'; p++) {
 		if (*p == '"')
 			fputc('"', f);
 		fputc(*p, f);
 	}
 	if (quote)
 		fputc('"', f);
+	free(clean);
 }
 
 void

@@ -4,8 +4,9 @@
  *
  * Text from the server or from a report is never printed raw: control
  * characters, invisible ones (bidi controls, zero width, tags: text.h)
- * and bytes that are not UTF-8 are shown as '?', so that neither can
- * drive the terminal or hide what it shows.
+ * and bytes that are not UTF-8 are shown as '?' in tables, lines and CSV,
+ * and escaped (\uXXXX; U+FFFD for a bad byte) in JSON, so that neither
+ * can drive the terminal or hide what it shows.
  *
  * A table has fixed columns, so that rows can be printed as they arrive
  * from the server: each cell is fitted to its column by display width
@@ -77,10 +78,23 @@ void	 fmt_line(FILE *f, const char *fmt, ...)
 /* Each line of a multi-line text, after indent, made safe (CR dropped). */
 void	 fmt_paragraph(FILE *f, const char *indent, const char *s);
 
-/* A JSON string of s, or null for NULL; text that is not UTF-8 is
- * cleaned (fmt_clean) rather than failing the answer. NULL when out of
- * memory. */
+/* A JSON string of s, or null for NULL; a byte that is not UTF-8 becomes
+ * U+FFFD (text_repair) rather than failing the answer. Control and
+ * invisible characters stay: fmt_json_dumpf escapes them. NULL when out
+ * of memory. */
 json_t	*fmt_json_text(const char *s);
+
+/*
+ * o as JSON text (json_dumps flags) on f, every control and invisible
+ * character escaped as \uXXXX: the same JSON value, and nothing in it
+ * that can drive a terminal or hide text (text.h). Every JSON gp-client
+ * writes goes through here. Returns 0, or -1 when out of memory or f
+ * failed.
+ */
+int	 fmt_json_dumpf(const json_t *o, FILE *f, size_t flags);
+
+/* The same for JSON text made by json_dumps (part of a value). */
+int	 fmt_json_write(FILE *f, const char *json);
 
 /*
  * A copy of s for a file format that cannot carry every byte (XML, JSON):
@@ -90,9 +104,10 @@ json_t	*fmt_json_text(const char *s);
 char	*fmt_clean(const char *s);
 
 /*
- * One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or
- * LF, with quotes doubled. A field starting with = + - @ TAB or CR gets a
- * leading ' so that a spreadsheet takes it for text, not a formula.
+ * One CSV field (RFC 4180), made safe as fmt_clean makes it (a cell may
+ * keep its TABs and lines): quoted when it holds a comma, a quote or LF,
+ * with quotes doubled. A field starting with = + - @ or TAB gets a leading
+ * ' so that a spreadsheet takes it for text, not a formula.
  */
 void	 fmt_csv_field(FILE *f, const char *s);
 

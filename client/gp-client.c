@@ -7,6 +7,8 @@
  * Exit statuses are <sysexits.h>, and every failure says in one sentence
  * what to do about it.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -378,6 +380,14 @@ client_settings(struct client *cl, int needs)
 		cl->policy.retries = cl->file.retries;
 	if (needs & (CMD_SETTINGS | CMD_DOCTOR))
 		client_outbox_path(cl);
+	/* Before anything is read from it or sent: doctor says it in its
+	 * outbox line. */
+	if ((needs & CMD_SETTINGS) && cl->outbox != NULL &&
+	    outbox_check_dirs(cl->outbox, &cause) == -1) {
+		output_failure(cl->json, EX_CONFIG, cause);
+		free(cause);
+		return EX_CONFIG;
+	}
 	if ((needs & CMD_CA) && cl->conn.ca == NULL)
 		return client_fail(cl, EX_CONFIG, "no CA certificate given: "
 		    "use --ca FILE or 'ca' in the configuration file");
@@ -437,6 +447,9 @@ main(int argc, char **argv)
 	char			*cause = NULL;
 	int			 ch, status;
 
+	/* The outbox, its log, receipts and exports are this user's alone,
+	 * whatever umask the caller left (a timer, a shared account). */
+	umask(077);
 	memset(&cl, 0, sizeof(cl));
 	cl.retries_arg = -1;
 	opterr = 0;

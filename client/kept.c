@@ -16,6 +16,7 @@
 #include "report_json.h"
 #include "client.h"
 #include "output.h"
+#include "outfile.h"
 #include "proof.h"
 
 /* Opens the outbox, which need not exist yet (*ob NULL then). Returns 0,
@@ -136,16 +137,16 @@ done:
 	return status;
 }
 
-/* Writes what write_fn makes of arg to path ("-": standard output):
- * path.tmp first, renamed once complete. Returns 0, or an exit status
- * after saying why. */
+/* Writes what write_fn makes of arg to path ("-": standard output),
+ * whole or not at all (outfile.h). Returns 0, or an exit status after
+ * saying why. */
 static int
 kept_write_file(struct client *cl, const char *path, const char *what,
     int (*write_fn)(FILE *, const void *), const void *arg)
 {
-	FILE	*f;
-	char	*tmp;
-	int	 saved, rv;
+	struct outfile	*o;
+	char		*cause = NULL;
+	int		 status;
 
 	if (strcmp(path, "-") == 0) {
 		if (write_fn(stdout, arg) == -1)
@@ -153,32 +154,23 @@ kept_write_file(struct client *cl, const char *path, const char *what,
 			    "%s", what, strerror(errno));
 		return 0;
 	}
-	if (asprintf(&tmp, "%s.tmp", path) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
-	if ((f = fopen(tmp, "w")) == NULL) {
-		saved = errno;
-		free(tmp);
-		return client_fail(cl, EX_CANTCREAT, "cannot create %s.tmp: "
-		    "%s; check -o", path, strerror(saved));
+	if ((o = outfile_open(path, &cause)) == NULL) {
+		status = cause != NULL ? EX_CANTCREAT : EX_OSERR;
+		output_failure(cl->json, status, cause);
+		free(cause);
+		return status;
 	}
-	rv = write_fn(f, arg);
-	saved = errno;
-	if (fclose(f) == EOF && rv == 0) {
-		rv = -1;
-		saved = errno;
-	}
-	if (rv == 0 && rename(tmp, path) == -1) {
-		rv = -1;
-		saved = errno;
-	}
-	if (rv == -1) {
-		unlink(tmp);
-		free(tmp);
-		return client_fail(cl, EX_IOERR, "cannot write the %s to %s: "
-		    "%s", what, path, strerror(saved));
-	}
-	free(tmp);
-	return 0;
+	if (write_fn(outfile_stream(o), arg) == -1)
+		status = client_fail(cl, EX_IOERR, "cannot write the %s to %s: "
+		    "%s", what, path, strerror(errno));
+	else if (outfile_commit(o, &cause) == -1) {
+		status = EX_IOERR;
+		output_failure(cl->json, status, cause);
+		free(cause);
+	} else
+		status = 0;
+	outfile_free(o);
+	return status;
 }
 
 static int

@@ -219,6 +219,83 @@ outbox_default_path(char **cause)
 	return path;
 }
 
+/* The directory of path as an absolute path (the working directory's
+ * for a bare name), malloc'd. */
+static char *
+outbox_dir_of(const char *path)
+{
+	const char	*slash;
+	char		*cwd, *dir;
+
+	if (path[0] == '/') {
+		slash = strrchr(path, '/');
+		return slash == path ? strdup("/") :
+		    strndup(path, (size_t)(slash - path));
+	}
+	if ((cwd = getcwd(NULL, 0)) == NULL)
+		return NULL;
+	slash = strrchr(path, '/');
+	if (asprintf(&dir, "%s%s%.*s", cwd, slash != NULL ? "/" : "",
+	    slash != NULL ? (int)(slash - path) : 0, path) == -1)
+		dir = NULL;
+	free(cwd);
+	return dir;
+}
+
+int
+outbox_check_dirs(const char *path, char **cause)
+{
+	struct stat	 sb;
+	char		*dir, *slash;
+	int		 first = 1, own = 1, rv = 0;
+	unsigned int	 mode;
+
+	*cause = NULL;
+	if ((dir = outbox_dir_of(path)) == NULL)
+		return -1;
+	for (;; first = 0) {
+		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			mode = (unsigned int)(sb.st_mode & 07777);
+			if (own && first && (sb.st_mode & S_IWOTH)) {
+				rv = cause_set(cause, "the outbox directory %s "
+				    "can be written by every user of this "
+				    "computer (mode %04o), who could change "
+				    "the outbox: run 'chmod 700 %s', or give "
+				    "the outbox a private place with --outbox "
+				    "PATH", dir, mode, dir);
+				break;
+			}
+			if (own && (sb.st_mode & S_IWOTH)) {
+				rv = cause_set(cause, "the directory %s, where "
+				    "the outbox %s would be made, can be "
+				    "written by every user of this computer "
+				    "(mode %04o), who could make it theirs: "
+				    "give the outbox a private place with "
+				    "--outbox PATH", dir, path, mode);
+				break;
+			}
+			if (sb.st_mode & S_IWOTH && !(sb.st_mode & S_ISVTX)) {
+				rv = cause_set(cause, "the directory %s, above "
+				    "the outbox %s, can be written by every "
+				    "user of this computer (mode %04o), who "
+				    "could replace the outbox: run 'chmod o-w "
+				    "%s', or give the outbox a private place "
+				    "with --outbox PATH", dir, path, mode, dir);
+				break;
+			}
+			own = 0;
+		}
+		if ((slash = strrchr(dir, '/')) == NULL || dir[1] == '\0')
+			break;
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	free(dir);
+	return rv;
+}
+
 /* Creates the missing directories above path, mode 0700. */
 static int
 outbox_mkdirs(const char *path, char **cause)

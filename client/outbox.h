@@ -117,6 +117,16 @@ struct outbox;
 char	*outbox_default_path(char **cause);
 
 /*
+ * Whether the directories of the outbox at path keep it this user's: its
+ * own directory (or, until that is made, the nearest one above that
+ * exists) must not be writable by every user, who could plant its log or
+ * replace it; nor any directory above, unless that one is sticky (as /tmp
+ * is: nobody there removes or renames what is not theirs). Returns 0, or -1
+ * with *cause naming the directory and what to do.
+ */
+int	 outbox_check_dirs(const char *path, char **cause);
+
+/*
  * Opens the outbox, creating it (and missing directories, mode 0700; the
  * file mode 0600) when create is set. Without create, a missing file is an
  * error whose *cause is NULL and errno ENOENT.

@@ -83,7 +83,7 @@ output_json_print(json_t *o)
 		*output_slot = o;
 		return;
 	}
-	if (o == NULL || json_dumpf(o, stdout, JSON_COMPACT) == -1)
+	if (o == NULL || fmt_json_dumpf(o, stdout, JSON_COMPACT) == -1)
 		fputs(OUTPUT_PREFIX "out of memory\n", stderr);
 	else
 		fputc('\n', stdout);
@@ -497,7 +497,7 @@ output_receipt_export(FILE *f, const struct outbox_receipt *r)
 	output_kept_receipt(r, &rc);
 	if ((o = output_json_signed(&rc, r->submission_id, NULL)) == NULL)
 		return -1;
-	rv = json_dumpf(o, f, JSON_COMPACT);
+	rv = fmt_json_dumpf(o, f, JSON_COMPACT);
 	json_decref(o);
 	if (rv == -1 || fputc('\n', f) == EOF)
 		return -1;

@@ -23,6 +23,7 @@
 #include "gp.pb-c.h"
 #include "receipt.h"
 #include "report.h"
+#include "text.h"
 #include "pem.h"
 #include "cause.h"
 #include "fmt.h"
@@ -45,10 +46,25 @@ proof_text(const char *s)
 	return s != NULL ? s : "";
 }
 
+/* Whether a and b are the same text, in NFC (text.h): a unit code or a
+ * period typed with decomposed marks is the same as its precomposed
+ * twin. */
 static int
 proof_equal(const char *a, const char *b)
 {
-	return strcmp(proof_text(a), proof_text(b)) == 0;
+	char	*na, *nb;
+	int	 same;
+
+	a = proof_text(a);
+	b = proof_text(b);
+	if (strcmp(a, b) == 0)
+		return 1;
+	na = text_nfc(a, strlen(a), NULL);
+	nb = text_nfc(b, strlen(b), NULL);
+	same = na != NULL && nb != NULL && strcmp(na, nb) == 0;
+	free(na);
+	free(nb);
+	return same;
 }
 
 void
@@ -416,8 +432,8 @@ proof_say(struct proof_out *po, const char *name, int ok, const char *fmt,
 	if (po->json) {
 		if (po->checks != NULL)
 			json_array_append_new(po->checks, json_pack("{s:s, s:s, "
-			    "s:s?}", "check", name, "result", ok ? "ok" :
-			    "fail", "message", s));
+			    "s:o}", "check", name, "result", ok ? "ok" :
+			    "fail", "message", fmt_json_text(s)));
 	} else {
 		fmt_put(stdout, name, 0, FMT_LEFT);
 		fputs(": ", stdout);
@@ -449,17 +465,17 @@ proof_out_end(struct proof_out *po, const struct proof *p, int status,
 		}
 		return status;
 	}
-	o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?, "
-	    "s:o}",
+	o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "status", status == 0 ? "verified" : "failed",
-	    "receipt", p != NULL ? p->receipt : NULL,
-	    "id", p != NULL ? p->submission_id : NULL,
-	    "unit", p != NULL ? p->unit : NULL,
-	    "period", p != NULL ? p->period : NULL,
+	    "receipt", fmt_json_text(p != NULL ? p->receipt : NULL),
+	    "id", fmt_json_text(p != NULL ? p->submission_id : NULL),
+	    "unit", fmt_json_text(p != NULL ? p->unit : NULL),
+	    "period", fmt_json_text(p != NULL ? p->period : NULL),
 	    "revision", p != NULL ? json_integer(p->revision) : json_null(),
-	    "received_at", p != NULL ? p->received_at : NULL,
-	    "report_sha256", p != NULL ? p->report_sha256 : NULL,
-	    "message", status == 0 ? verdict : sentence,
+	    "received_at", fmt_json_text(p != NULL ? p->received_at : NULL),
+	    "report_sha256", fmt_json_text(p != NULL ? p->report_sha256 :
+	    NULL),
+	    "message", fmt_json_text(status == 0 ? verdict : sentence),
 	    "checks", po->checks != NULL ? po->checks : json_array());
 	po->checks = NULL;
 	if (o != NULL && status != 0 && json_object_set_new(o, "code",
@@ -469,7 +485,7 @@ proof_out_end(struct proof_out *po, const struct proof *p, int status,
 		json_decref(o);
 		o = NULL;
 	}
-	if (o == NULL || json_dumpf(o, stdout, JSON_COMPACT) == -1)
+	if (o == NULL || fmt_json_dumpf(o, stdout, JSON_COMPACT) == -1)
 		fputs(PROOF_PREFIX "out of memory\n", stderr);
 	else
 		fputc('\n', stdout);
@@ -576,7 +592,7 @@ proof_verify(struct proof_out *po, const struct proof *p,
 	struct receipt_fields	 f;
 	const unsigned char	*d = p->certificate;
 	X509			*x;
-	const char		*errstr = "?";
+	const char		*errstr = "?", *why;
 	char			 cn[256], until[32];
 	int			 rv, status = EX_DATAERR;
 
@@ -604,15 +620,16 @@ proof_verify(struct proof_out *po, const struct proof *p,
 		cause_set(cause, "%s: the certificate in it does not decode: "
 		    "the file was changed; do not accept it as proof",
 		    p->path);
-	} else if (X509_check_purpose(x, X509_PURPOSE_SSL_SERVER, 0) != 1) {
+	} else if (receipt_signer_purpose(x, &why) == -1) {
 		/* A unit's client certificate chains to the same CA: with
 		 * its own key a unit could sign any receipt it likes
 		 * (receipt_verify refuses it too; this says why). */
 		proof_say(po, "certificate", 0, "CN=%s is not a server "
-		    "certificate", cn);
+		    "certificate: %s", cn, why);
 		cause_set(cause, "%s is signed with CN=%s, which is not a "
-		    "server certificate (a unit's, perhaps): gpd never signs "
-		    "with it; do not accept it as proof", p->path, cn);
+		    "server certificate (%s; a unit's, perhaps): gpd never "
+		    "signs with it; do not accept it as proof", p->path, cn,
+		    why);
 	} else if (rv == -1 && !proof_signature_stage(errstr)) {
 		proof_say(po, "certificate", 0, "does not chain to the CA in "
 		    "%s: %s", ca_file, errstr);
@@ -639,6 +656,111 @@ proof_verify(struct proof_out *po, const struct proof *p,
 	return status;
 }
 
+/* Whether x is the certificate whose DER is der: one decoded already. */
+static int
+proof_same_cert(X509 *x, const uint8_t *der, size_t len)
+{
+	unsigned char	*buf = NULL;
+	int		 n, same;
+
+	if ((n = i2d_X509(x, &buf)) < 0)
+		return 0;
+	same = (size_t)n == len && memcmp(buf, der, len) == 0;
+	OPENSSL_free(buf);
+	return same;
+}
+
+/* Whether the report packed in buf, in NFC, hashes to hex. */
+static int
+proof_nfc_sha256(const uint8_t *buf, size_t len, const char *hex)
+{
+	struct report_errors	*errs;
+	struct report		*r = NULL;
+	const char		*errstr;
+	uint8_t			 h[32];
+	char			 mine[65];
+	int			 same = 0;
+
+	if (buf == NULL || (errs = calloc(1, sizeof(*errs))) == NULL)
+		return 0;
+	if (report_unpack(buf, len, &r, errs, &errstr) == 0 &&
+	    report_normalize(r) == 0 && report_hash(r, h) == 0) {
+		report_hex(h, sizeof(h), mine);
+		same = strcmp(mine, hex) == 0;
+	}
+	report_free(r);
+	free(errs);
+	return same;
+}
+
+int
+proof_check_receipt(const Gp__Receipt *rc, const struct proof_expect *want,
+    X509_STORE *store, X509 *peer, const char **why)
+{
+	struct receipt_fields	 f;
+	const unsigned char	*d;
+	X509			*x, *decoded = NULL;
+	int			 rv;
+
+	if (rc->receipt == NULL || rc->submission_id == NULL ||
+	    rc->unit == NULL || rc->period == NULL || !rc->has_revision ||
+	    rc->received_at == NULL || rc->report_sha256 == NULL) {
+		*why = "a field of it is missing";
+		return -1;
+	}
+	if (!rc->has_signature || rc->signature.len == 0 ||
+	    !rc->has_certificate || rc->certificate.len == 0) {
+		*why = "the server did not sign it";
+		return -1;
+	}
+	if (!proof_equal(rc->submission_id, want->submission_id)) {
+		*why = "it is for another submission";
+		return -1;
+	}
+	if (!proof_equal(rc->unit, want->unit) ||
+	    !proof_equal(rc->period, want->period)) {
+		*why = "it is for another unit or period";
+		return -1;
+	}
+	if (strcmp(rc->report_sha256, want->report_sha256) != 0 &&
+	    !proof_nfc_sha256(want->report, want->len, rc->report_sha256)) {
+		*why = "it covers other content than the report sent";
+		return -1;
+	}
+	if (store == NULL) {
+		*why = "no CA certificate to check it against";
+		return -1;
+	}
+	if (peer != NULL && proof_same_cert(peer, rc->certificate.data,
+	    rc->certificate.len))
+		x = peer;
+	else {
+		d = rc->certificate.data;
+		if (rc->certificate.len > LONG_MAX ||
+		    (decoded = d2i_X509(NULL, &d,
+		    (long)rc->certificate.len)) == NULL ||
+		    d != rc->certificate.data + rc->certificate.len) {
+			X509_free(decoded);
+			ERR_clear_error();
+			*why = "its certificate does not decode";
+			return -1;
+		}
+		x = decoded;
+	}
+	memset(&f, 0, sizeof(f));
+	f.receipt = rc->receipt;
+	f.submission_id = rc->submission_id;
+	f.unit = rc->unit;
+	f.period = rc->period;
+	f.revision = rc->revision;
+	f.report_sha256 = rc->report_sha256;
+	f.received_at = rc->received_at;
+	rv = receipt_verify_x509(&f, rc->signature.data, rc->signature.len, x,
+	    store, why);
+	X509_free(decoded);
+	return rv;
+}
+
 /* --- the report ---------------------------------------------------------- */
 
 int
@@ -662,7 +784,7 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 		    p->period);
 		return EX_DATAERR;
 	}
-	if (strcmp(r->id, p->submission_id) != 0) {
+	if (!proof_equal(r->id, p->submission_id)) {
 		proof_say(po, "report", 0, "its id %s is not the receipt's %s",
 		    r->id, p->submission_id);
 		cause_set(cause, "%s is not the report the receipt covers: "

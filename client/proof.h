@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <openssl/types.h>
 
 #include "gp.pb-c.h"
 #include "receipt.h"
@@ -96,6 +97,30 @@ int	 proof_out_end(struct proof_out *, const struct proof *, int status,
  */
 int	 proof_verify(struct proof_out *, const struct proof *,
 	    const char *ca_file, char **cause);
+
+/* What a receipt handed over at submit must cover: the report sent. */
+struct proof_expect {
+	const char	*submission_id;
+	const char	*unit;
+	const char	*period;
+	const char	*report_sha256;		/* hex, of the bytes sent */
+	const uint8_t	*report;		/* the bytes sent */
+	size_t		 len;
+};
+
+/*
+ * Checks a receipt as the server hands it over (submit, flush) the way
+ * verify-receipt checks a receipt file: signed, by a certificate that may
+ * sign receipts and chains to the CA in store, over exactly its fields;
+ * and that it covers the report sent: submission id, unit, period (in
+ * NFC) and SHA-256 (of the bytes sent, or as verify-receipt, of their NFC
+ * form: a report queued before gp-client sent NFC). peer, the server's certificate on this connection
+ * (or NULL), is used as it is when the receipt carries the same one.
+ * Returns 0, or -1 with *why: a few words on what failed, for "the
+ * receipt cannot be trusted (WHY)".
+ */
+int	 proof_check_receipt(const Gp__Receipt *, const struct proof_expect *,
+	    X509_STORE *store, X509 *peer, const char **why);
 
 /*
  * Checks that r, read from the file path, is the report p covers: with no

@@ -128,6 +128,34 @@ queue_refusal(const Gp__Error *err, char *buf, size_t len)
 	    message[0] != '\0' ? ": " : "", message);
 }
 
+/* The one sentence when the receipt for unit and period does not verify;
+ * kept: the report stays in the outbox. */
+static char *
+queue_unproven(const struct queue *q, const char *unit, const char *period,
+    const struct deliver_result *res, int kept)
+{
+	char	*s;
+
+	if (asprintf(&s, "the receipt %s gave for %s %s cannot be trusted "
+	    "(%s), so it was not kept as proof%s; tell the provincial "
+	    "federation, and %s once they have checked the server",
+	    conn_server(q->conn), unit, period, res->reason,
+	    kept ? " and the report stays in the outbox" :
+	    " and the report was not queued",
+	    kept ? "run 'gp-client flush'" : "submit the report again") == -1)
+		return NULL;
+	return s;
+}
+
+/* What the outbox keeps as the last error of an unproven delivery. */
+static void
+queue_unproven_reason(const struct deliver_result *res, char *buf,
+    size_t len)
+{
+	snprintf(buf, len, "the server's receipt cannot be trusted: %s",
+	    res->reason);
+}
+
 static void
 queue_outbox_note(char *cause)
 {
@@ -185,7 +213,8 @@ queue_send(struct queue *q, const struct outbox_entry *e, int own,
 {
 	struct queue_try	 t = { q, e->id, 0 };
 	struct deliver_hooks	 hooks = { queue_on_try, queue_on_wait, &t };
-	struct deliver_item	 item = { e->id, e->report, e->len };
+	struct deliver_item	 item = { e->id, e->unit, e->period, e->report,
+				    e->len, e->content_hash };
 	char			 why[320], *cause = NULL;
 	int			 rv = 0;
 
@@ -201,6 +230,11 @@ queue_send(struct queue *q, const struct outbox_entry *e, int own,
 		break;
 	case DELIVER_TRANSIENT:
 		queue_reason(q, res, why, sizeof(why));
+		rv = outbox_release(q->ob, e->id, q->self, why, &cause);
+		break;
+	case DELIVER_UNPROVEN:
+		/* Nothing proves the server has it: it waits, own or not. */
+		queue_unproven_reason(res, why, sizeof(why));
 		rv = outbox_release(q->ob, e->id, q->self, why, &cause);
 		break;
 	case DELIVER_FAILED:
@@ -219,6 +253,8 @@ static int
 queue_outcome(struct queue *q, const struct report *r,
     struct deliver_result *res)
 {
+	char	*sentence;
+
 	switch (res->outcome) {
 	case DELIVER_RECEIPT:
 		return output_submit(q->json, res->resp, r->id);
@@ -226,6 +262,12 @@ queue_outcome(struct queue *q, const struct report *r,
 		return output_error(q->json, res->resp->error);
 	case DELIVER_FAILED:
 		output_failure(q->json, res->status, res->cause);
+		return res->status;
+	case DELIVER_UNPROVEN:
+		/* From the outbox: queue_direct says its own. */
+		sentence = queue_unproven(q, r->unit, r->period, res, 1);
+		output_failure(q->json, res->status, sentence);
+		free(sentence);
 		return res->status;
 	case DELIVER_TRANSIENT:
 		break;
@@ -260,12 +302,20 @@ queue_direct(struct queue *q, const struct report *r,
 		return EX_OSERR;
 	}
 	item.id = r->id;
+	item.unit = r->unit;
+	item.period = r->period;
 	item.report = bytes;
 	item.len = len;
+	item.sha256 = hash;
 	deliver_report(q->conn, q->policy, &item, &hooks, &res);
 	if (res.outcome == DELIVER_RECEIPT)
 		queue_keep(q, &res, r->id, bytes, len, hash);
-	if (res.outcome != DELIVER_TRANSIENT)
+	if (res.outcome == DELIVER_UNPROVEN) {
+		sentence = queue_unproven(q, r->unit, r->period, &res, 0);
+		output_failure(q->json, res.status, sentence);
+		free(sentence);
+		status = res.status;
+	} else if (res.outcome != DELIVER_TRANSIENT)
 		status = queue_outcome(q, r, &res);
 	else if (outbox_problem != NULL) {
 		snprintf(tail, sizeof(tail), "the report could not be queued "
@@ -399,6 +449,13 @@ queue_earlier(struct queue *q, const struct report *r,
 		if (outbox_remove(q->ob, r->id, &cause) == -1)
 			queue_outbox_note(cause);
 		output_failure(q->json, res.status, res.cause);
+		status = res.status;
+		break;
+	case DELIVER_UNPROVEN:
+		/* Both wait: r must not overtake the earlier report. */
+		sentence = queue_unproven(q, e->unit, e->period, &res, 1);
+		output_failure(q->json, res.status, sentence);
+		free(sentence);
 		status = res.status;
 		break;
 	}
@@ -568,6 +625,13 @@ queue_flush(struct queue *q)
 			status = res.status;
 			sentence = res.cause;
 			res.cause = NULL;
+			break;
+		case DELIVER_UNPROVEN:
+			queue_unproven_reason(&res, why, sizeof(why));
+			output_flush_kept(f, e, why);
+			status = res.status;
+			sentence = queue_unproven(q, e->unit, e->period, &res,
+			    1);
 			break;
 		}
 		deliver_result_clear(&res);

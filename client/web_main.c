@@ -9,6 +9,7 @@
  */
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -249,6 +250,9 @@ main(int argc, char **argv)
 	long			 n, port = 0, idle = WEB_IDLE_DEFAULT * 60;
 	int			 ch, fd, browser = 1, status = EX_OK;
 
+	/* Drafts and the outbox are the unit's alone, as with gp-client
+	 * (which runs this program with its umask already 077). */
+	umask(077);
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
 	deliver_policy_default(&w.policy);

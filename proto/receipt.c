@@ -48,24 +48,37 @@ receipt_time(const char *s)
 	return timegm(&tm);
 }
 
+int
+receipt_signer_purpose(X509 *x, const char **errstr)
+{
+	uint32_t	flags = X509_get_extension_flags(x);
+
+	if ((flags & EXFLAG_XKUSAGE) == 0 ||
+	    (X509_get_extended_key_usage(x) & XKU_SSL_SERVER) == 0) {
+		*errstr = "the certificate is not a server's (no serverAuth "
+		    "extended key usage)";
+		return -1;
+	}
+	if ((flags & EXFLAG_KUSAGE) != 0 &&
+	    (X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE) == 0) {
+		*errstr = "the certificate's key may not sign (no "
+		    "digitalSignature key usage)";
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * The signing certificate must chain to the CA the holder trusts, as a
- * server certificate (a unit's client certificate chains to the same CA,
- * and a unit must not sign receipts), and be valid when the receipt was
- * given: a receipt stays proof after the certificate expires.
+ * server certificate, and be valid when the receipt was given: a receipt
+ * stays proof after the certificate expires.
  */
 static int
-receipt_chain(X509 *x, const char *ca_file, time_t at, const char **errstr)
+receipt_chain(X509 *x, X509_STORE *store, time_t at, const char **errstr)
 {
-	X509_STORE	*store;
-	X509_STORE_CTX	*ctx = NULL;
+	X509_STORE_CTX	*ctx;
 	int		 rv = -1;
 
-	if ((store = X509_STORE_new()) == NULL ||
-	    X509_STORE_load_file(store, ca_file) != 1) {
-		*errstr = "cannot load the CA file";
-		goto done;
-	}
 	if ((ctx = X509_STORE_CTX_new()) == NULL ||
 	    X509_STORE_CTX_init(ctx, store, x, NULL) != 1 ||
 	    X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER) != 1) {
@@ -81,36 +94,28 @@ receipt_chain(X509 *x, const char *ca_file, time_t at, const char **errstr)
 	rv = 0;
 done:
 	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(store);
 	return rv;
 }
 
 int
-receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
-    size_t siglen, const uint8_t *cert, size_t certlen, const char *ca_file,
-    const char **errstr)
+receipt_verify_x509(const struct receipt_fields *f, const uint8_t *sig,
+    size_t siglen, X509 *x, X509_STORE *store, const char **errstr)
 {
-	const unsigned char	*p = cert;
-	X509			*x = NULL;
-	EVP_MD_CTX		*md = NULL;
-	char			 payload[RECEIPT_PAYLOAD_MAX];
-	time_t			 at;
-	int			 n, rv = -1;
+	EVP_MD_CTX	*md = NULL;
+	char		 payload[RECEIPT_PAYLOAD_MAX];
+	time_t		 at;
+	int		 n, rv = -1;
 
 	if ((n = receipt_payload(f, payload, sizeof(payload))) == -1) {
 		*errstr = "the receipt lacks a field";
 		return -1;
 	}
-	if (certlen == 0 || (x = d2i_X509(NULL, &p, (long)certlen)) == NULL ||
-	    p != cert + certlen) {
-		*errstr = "the receipt's certificate does not decode";
-		goto done;
-	}
 	if ((at = receipt_time(f->received_at)) == -1) {
 		*errstr = "the receipt's time is not YYYY-MM-DDTHH:MM:SSZ";
 		goto done;
 	}
-	if (receipt_chain(x, ca_file, at, errstr) == -1)
+	if (receipt_signer_purpose(x, errstr) == -1 ||
+	    receipt_chain(x, store, at, errstr) == -1)
 		goto done;
 	if ((md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL,
@@ -127,6 +132,38 @@ receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
 done:
 	ERR_clear_error();
 	EVP_MD_CTX_free(md);
+	return rv;
+}
+
+int
+receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
+    size_t siglen, const uint8_t *cert, size_t certlen, const char *ca_file,
+    const char **errstr)
+{
+	const unsigned char	*p = cert;
+	X509_STORE		*store = NULL;
+	X509			*x = NULL;
+	char			 payload[RECEIPT_PAYLOAD_MAX];
+	int			 rv = -1;
+
+	if (receipt_payload(f, payload, sizeof(payload)) == -1) {
+		*errstr = "the receipt lacks a field";
+		return -1;
+	}
+	if (certlen == 0 || (x = d2i_X509(NULL, &p, (long)certlen)) == NULL ||
+	    p != cert + certlen) {
+		*errstr = "the receipt's certificate does not decode";
+		goto done;
+	}
+	if ((store = X509_STORE_new()) == NULL ||
+	    X509_STORE_load_file(store, ca_file) != 1) {
+		*errstr = "cannot load the CA file";
+		goto done;
+	}
+	rv = receipt_verify_x509(f, sig, siglen, x, store, errstr);
+done:
+	ERR_clear_error();
+	X509_STORE_free(store);
 	X509_free(x);
 	return rv;
 }

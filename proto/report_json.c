@@ -677,15 +677,23 @@ report_json_read_file(const char *path, struct report **out,
 	return rv;
 }
 
-/* Absent (NULL) text is left out. Returns 0, or -1 when jansson cannot
- * hold it: no memory, or text that is not UTF-8 (a validated report never
- * has such text). */
+/* Absent (NULL) text is left out. A validated report's text is UTF-8;
+ * one from a server may not be, and is written with U+FFFD for each bad
+ * byte rather than not at all. Returns 0, or -1 when out of memory. */
 static int
 json_put_text(json_t *obj, const char *key, const char *s)
 {
+	json_t	*j;
+	char	*fixed;
+
 	if (s == NULL)
 		return 0;
-	return json_object_set_new(obj, key, json_string(s));
+	if ((j = json_string(s)) == NULL &&
+	    (fixed = text_repair(s, strlen(s))) != NULL) {
+		j = json_string(fixed);
+		free(fixed);
+	}
+	return json_object_set_new(obj, key, j);
 }
 
 static int

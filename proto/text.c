@@ -4,6 +4,7 @@
  * the Unicode tables for categories and widths; we only decide what each
  * category means for a report and a terminal.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,33 @@ text_check(const char *s, size_t len, int multiline, size_t *at,
 		}
 	}
 	return TEXT_OK;
+}
+
+/* U+FFFD REPLACEMENT CHARACTER. */
+#define TEXT_REPLACEMENT	"\xef\xbf\xbd"
+
+char *
+text_repair(const char *s, size_t len)
+{
+	char		*out, *o;
+	size_t		 i, n;
+	uint32_t	 c;
+
+	/* A bad byte becomes three: never more than 3 * len. */
+	if (len > (SIZE_MAX - 1) / 3 || (out = malloc(len * 3 + 1)) == NULL)
+		return NULL;
+	for (i = 0, o = out; i < len; i += n) {
+		if ((n = text_decode(s + i, len - i, &c)) == 0) {
+			memcpy(o, TEXT_REPLACEMENT, 3);
+			o += 3;
+			n = 1;
+			continue;
+		}
+		memcpy(o, s + i, n);
+		o += n;
+	}
+	*o = '\0';
+	return out;
 }
 
 char *

@@ -68,6 +68,14 @@ int	 text_check(const char *s, size_t len, int multiline, size_t *at,
 	    uint32_t *cp);
 
 /*
+ * A malloc'd, NUL-terminated copy of len bytes at s in which each byte
+ * that does not start well-formed UTF-8 is U+FFFD: text from a peer that
+ * must be shown or written somewhere only UTF-8 goes. NULL when out of
+ * memory.
+ */
+char	*text_repair(const char *s, size_t len);
+
+/*
  * A malloc'd, NUL-terminated NFC copy of len bytes at s, its length in
  * *outlen when outlen is not NULL. Bytes that are not UTF-8 are copied as
  * they are, for text_check to refuse by field. NULL when out of memory.

@@ -185,10 +185,42 @@ test_line_and_json(void **state)
 	assert_non_null(j = fmt_json_text(DUONG_NFD));
 	assert_string_equal(json_string_value(j), DUONG_NFD);
 	json_decref(j);
-	/* Not UTF-8: cleaned, not refused. */
+	/* Not UTF-8: each bad byte is U+FFFD, not a refusal; controls
+	 * stay, for fmt_json_dumpf to escape. */
 	assert_non_null(j = fmt_json_text("a\xff" "b\r\n"));
-	assert_string_equal(json_string_value(j), "a?b\n");
+	assert_string_equal(json_string_value(j), "a\xef\xbf\xbd" "b\r\n");
 	json_decref(j);
+}
+
+/* JSON text: the same value, with nothing that drives a terminal or
+ * hides text left raw; Vietnamese and CJK stay as they are. */
+static void
+test_json_escaped(void **state)
+{
+	struct capture	 c;
+	json_t		*o, *back;
+	json_error_t	 jerr;
+	char		*out;
+	const char	*hostile = "x\x1b[2J\xc2\x9b" "1m\xe2\x80\xae" "y"
+			    "\xe2\x80\x8b\xf3\xa0\x81\x81\x7f" "z\xff" DUONG_NFC;
+
+	(void)state;
+	assert_non_null(o = json_pack("{s:o, s:s}", "t", fmt_json_text(hostile),
+	    "k", "\xe8\xb6\x8a"));
+	capture_open(&c);
+	assert_int_equal(fmt_json_dumpf(o, c.f, JSON_COMPACT), 0);
+	out = capture_close(&c);
+	assert_string_equal(out, "{\"t\":\"x\\u001B[2J\\u009B1m\\u202Ey"
+	    "\\u200B\\uDB40\\uDC41\\u007Fz\xef\xbf\xbd" DUONG_NFC "\","
+	    "\"k\":\"\xe8\xb6\x8a\"}");
+	/* The same value, the bad byte aside. */
+	assert_non_null(back = json_loads(out, 0, &jerr));
+	assert_string_equal(json_string_value(json_object_get(back, "t")),
+	    "x\x1b[2J\xc2\x9b" "1m\xe2\x80\xae" "y\xe2\x80\x8b"
+	    "\xf3\xa0\x81\x81\x7f" "z\xef\xbf\xbd" DUONG_NFC);
+	json_decref(back);
+	json_decref(o);
+	free(out);
 }
 
 static void
@@ -294,8 +326,30 @@ test_csv_quoting(void **state)
 	fmt_csv_record(c.f, fields, sizeof(fields) / sizeof(fields[0]));
 	out = capture_close(&c);
 	assert_string_equal(out, "plain,\"a,b\",\"say \"\"hi\"\"\","
-	    "\"two\nlines\",\"cr\rhere\",,,'=1+2,\"'-5, x\",'@SUM(A1),'+1,"
+	    "\"two\nlines\",crhere,,,'=1+2,\"'-5, x\",'@SUM(A1),'+1,"
 	    "\"Tọa đàm \"\"Phụ nữ\"\"\",2022-03-08,320\r\n");
+	free(out);
+}
+
+/* CSV goes to terminals too: what a table would show as '?' is '?' in
+ * a cell; lines and TABs stay, CR goes. */
+static void
+test_csv_safe(void **state)
+{
+	struct capture	 c;
+	const char	*fields[] = {
+		"a\x1b]0;pwned\x07" "b", "\xc2\x9b" "31m", "x\x9by",
+		"T\xe2\x80\xae" "am\xe2\x81\xa6", "Tam\xe2\x80\x8b"
+		"\xf3\xa0\x81\x81" "x", "one\r\ntwo\tthree", "\r=1+1"
+	};
+	char		*out;
+
+	(void)state;
+	capture_open(&c);
+	fmt_csv_record(c.f, fields, sizeof(fields) / sizeof(fields[0]));
+	out = capture_close(&c);
+	assert_string_equal(out, "a?]0;pwned?b,?31m,x?y,T?am?,Tam??x,"
+	    "\"one\ntwo\tthree\",'=1+1\r\n");
 	free(out);
 }
 
@@ -385,6 +439,8 @@ main(void)
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_width_cjk),
 		cmocka_unit_test(test_line_and_json),
+		cmocka_unit_test(test_json_escaped),
+		cmocka_unit_test(test_csv_safe),
 		cmocka_unit_test(test_rows_line_up),
 		cmocka_unit_test(test_csv_quoting),
 		cmocka_unit_test(test_csv_table),

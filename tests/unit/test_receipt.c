@@ -18,7 +18,7 @@
 
 struct pki {
 	EVP_PKEY	*ca_key, *key, *other_key, *unit_key;
-	X509		*ca, *cert, *other, *unit;
+	X509		*ca, *cert, *other, *unit, *no_eku, *no_sign;
 	char		 ca_file[64];
 	uint8_t		*der;
 	size_t		 derlen;
@@ -26,7 +26,7 @@ struct pki {
 
 static X509 *
 make_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
-    int ca, const char *eku)
+    int ca, const char *eku, const char *ku)
 {
 	X509		*x = X509_new();
 	X509_NAME	*name;
@@ -54,6 +54,11 @@ make_cert(const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key,
 		X509_add_ext(x, ext, -1);
 		X509_EXTENSION_free(ext);
 	}
+	if (ku != NULL) {
+		ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_key_usage, ku);
+		X509_add_ext(x, ext, -1);
+		X509_EXTENSION_free(ext);
+	}
 	assert_true(X509_sign(x, issuer_key, EVP_sha256()) > 0);
 	return x;
 }
@@ -70,15 +75,22 @@ setup(void **state)
 	p->key = EVP_EC_gen("P-256");
 	p->other_key = EVP_EC_gen("P-256");
 	p->unit_key = EVP_EC_gen("P-256");
-	p->ca = make_cert("gp test CA", p->ca_key, NULL, p->ca_key, 1, NULL);
+	p->ca = make_cert("gp test CA", p->ca_key, NULL, p->ca_key, 1, NULL,
+	    NULL);
 	p->cert = make_cert("localhost", p->key, p->ca, p->ca_key, 0,
-	    "serverAuth");
+	    "serverAuth", "critical,digitalSignature");
 	/* Self-signed: chains to nothing the holder trusts. */
 	p->other = make_cert("localhost", p->other_key, NULL, p->other_key, 0,
-	    "serverAuth");
+	    "serverAuth", NULL);
 	/* A unit's client certificate from the same CA. */
 	p->unit = make_cert("lc-tamduong", p->unit_key, p->ca, p->ca_key, 0,
-	    "clientAuth");
+	    "clientAuth", NULL);
+	/* From the same CA, for the unit's key: no extended key usage at
+	 * all, and serverAuth with a key that may only encipher. */
+	p->no_eku = make_cert("lc-tamduong", p->unit_key, p->ca, p->ca_key, 0,
+	    NULL, NULL);
+	p->no_sign = make_cert("lc-tamduong", p->unit_key, p->ca, p->ca_key,
+	    0, "serverAuth", "critical,keyAgreement");
 	snprintf(p->ca_file, sizeof(p->ca_file), "/tmp/gp-receipt-XXXXXX");
 	fd = mkstemp(p->ca_file);
 	assert_true(fd != -1);
@@ -104,6 +116,8 @@ teardown(void **state)
 	X509_free(p->cert);
 	X509_free(p->other);
 	X509_free(p->unit);
+	X509_free(p->no_eku);
+	X509_free(p->no_sign);
 	EVP_PKEY_free(p->unit_key);
 	EVP_PKEY_free(p->ca_key);
 	EVP_PKEY_free(p->key);
@@ -138,6 +152,83 @@ sign(EVP_PKEY *key, const struct receipt_fields *f, uint8_t **sig,
 	assert_int_equal(EVP_DigestSign(md, *sig, siglen,
 	    (unsigned char *)payload, (size_t)n), 1);
 	EVP_MD_CTX_free(md);
+}
+
+/* DER of x, malloc'd. */
+static uint8_t *
+der_of(X509 *x, size_t *len)
+{
+	uint8_t		*der;
+	unsigned char	*q;
+
+	*len = (size_t)i2d_X509(x, NULL);
+	der = malloc(*len);
+	q = der;
+	i2d_X509(x, &q);
+	return der;
+}
+
+/* A certificate of the CA that does not say it is a server's, or whose
+ * key may not sign, does not make a receipt: a unit could have one. */
+static void
+test_signer_purpose(void **state)
+{
+	struct pki	*p = *state;
+	const char	*errstr = NULL;
+	uint8_t		*sig, *der;
+	size_t		 siglen, derlen;
+
+	assert_int_equal(receipt_signer_purpose(p->cert, &errstr), 0);
+	assert_int_equal(receipt_signer_purpose(p->unit, &errstr), -1);
+	assert_int_equal(receipt_signer_purpose(p->no_eku, &errstr), -1);
+	assert_string_equal(errstr, "the certificate is not a server's (no "
+	    "serverAuth extended key usage)");
+	assert_int_equal(receipt_signer_purpose(p->no_sign, &errstr), -1);
+	assert_string_equal(errstr, "the certificate's key may not sign (no "
+	    "digitalSignature key usage)");
+
+	sign(p->unit_key, &sample, &sig, &siglen);
+	der = der_of(p->no_eku, &derlen);
+	assert_int_equal(receipt_verify(&sample, sig, siglen, der, derlen,
+	    p->ca_file, &errstr), -1);
+	assert_string_equal(errstr, "the certificate is not a server's (no "
+	    "serverAuth extended key usage)");
+	free(der);
+	der = der_of(p->no_sign, &derlen);
+	assert_int_equal(receipt_verify(&sample, sig, siglen, der, derlen,
+	    p->ca_file, &errstr), -1);
+	free(der);
+	free(sig);
+}
+
+/* With the CA already loaded (as gp-client has it from the connection)
+ * the verdicts are those of receipt_verify. */
+static void
+test_verify_x509(void **state)
+{
+	struct pki		*p = *state;
+	struct receipt_fields	 f = sample;
+	X509_STORE		*store = X509_STORE_new();
+	const char		*errstr = NULL;
+	uint8_t			*sig;
+	size_t			 siglen;
+
+	assert_non_null(store);
+	assert_int_equal(X509_STORE_add_cert(store, p->ca), 1);
+	sign(p->key, &sample, &sig, &siglen);
+	assert_int_equal(receipt_verify_x509(&f, sig, siglen, p->cert, store,
+	    &errstr), 0);
+	f.unit = "lc-sinho";
+	assert_int_equal(receipt_verify_x509(&f, sig, siglen, p->cert, store,
+	    &errstr), -1);
+	assert_string_equal(errstr, "the signature does not match the receipt");
+	f = sample;
+	assert_int_equal(receipt_verify_x509(&f, sig, siglen, p->other, store,
+	    &errstr), -1);
+	assert_string_not_equal(errstr,
+	    "the signature does not match the receipt");
+	X509_STORE_free(store);
+	free(sig);
 }
 
 static void
@@ -222,7 +313,8 @@ test_verify_accepts_and_refuses(void **state)
 	sign(p->unit_key, &sample, &other_sig, &other_len);
 	assert_int_equal(receipt_verify(&f, other_sig, other_len, odder,
 	    odder_len, p->ca_file, &errstr), -1);
-	assert_string_equal(errstr, "unsuitable certificate purpose");
+	assert_string_equal(errstr, "the certificate is not a server's (no "
+	    "serverAuth extended key usage)");
 
 	/* Given before the certificate was valid: refused. */
 	f.received_at = "1990-01-01T00:00:00Z";
@@ -253,6 +345,10 @@ main(void)
 		cmocka_unit_test(test_payload_text),
 		cmocka_unit_test_setup_teardown(test_verify_accepts_and_refuses,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signer_purpose, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_verify_x509, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -221,6 +221,35 @@ test_nfc(void **state)
 	free(got);
 }
 
+/* Each byte that does not start UTF-8 becomes U+FFFD; the rest, controls
+ * and a NUL inside len too, is kept as it is. */
+static void
+test_repair(void **state)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+		const char	*want;
+	} cases[] = {
+		{ "", 0, "" },
+		{ "\xc4\x90u\xcc\x9b", 5, "\xc4\x90u\xcc\x9b" },
+		{ "a\xff" "b", 3, "a\xef\xbf\xbd" "b" },
+		{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd" },	/* overlong */
+		{ "\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "cut \xe1\xbb", 6, "cut \xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\x1b[2J\x9b", 5, "\x1b[2J\xef\xbf\xbd" }
+	};
+	char	*got;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_non_null(got = text_repair(cases[i].in, cases[i].len));
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -230,7 +259,8 @@ main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_check),
-		cmocka_unit_test(test_nfc)
+		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_repair)
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
