@@ -30,6 +30,7 @@
 #include "period.h"
 #include "report.h"
 #include "report_json.h"
+#include "text.h"
 #include "web.h"
 
 #define WEB_API_JSON	"application/json; charset=utf-8"
@@ -73,6 +74,21 @@ web_reply_json(struct web_reply *reply, unsigned int status, json_t *o)
 	reply->len = strlen(s);
 }
 
+/* Text for a JSON answer: what a peer sent may be quoted in it (a JSON
+ * syntax error quotes the bytes), and only UTF-8 goes into JSON. */
+static json_t *
+web_api_string(const char *s)
+{
+	json_t	*o;
+	char	*t;
+
+	if ((t = text_repair(s, strlen(s))) == NULL)
+		return NULL;
+	o = json_string(t);
+	free(t);
+	return o;
+}
+
 void
 web_reply_error(struct web_reply *reply, unsigned int status,
     const char *fmt, ...)
@@ -85,7 +101,7 @@ web_reply_error(struct web_reply *reply, unsigned int status,
 		s = NULL;
 	va_end(ap);
 	web_reply_json(reply, status, s == NULL ? NULL :
-	    json_pack("{s:s}", "error", s));
+	    json_pack("{s:o}", "error", web_api_string(s)));
 	free(s);
 }
 
@@ -325,9 +341,9 @@ web_api_errors(const struct report_errors *errs, const struct report_errors
 				break;
 		if (skip != NULL && j < skip->n)
 			continue;
-		json_array_append_new(a, json_pack("{s:s, s:s}",
-		    "field", errs->e[i].field,
-		    "message", errs->e[i].message));
+		json_array_append_new(a, json_pack("{s:o, s:o}",
+		    "field", web_api_string(errs->e[i].field),
+		    "message", web_api_string(errs->e[i].message)));
 	}
 	return a;
 }

@@ -22,11 +22,11 @@ LLVM_PROFDATA ?= llvm-profdata
 LLVM_COV ?=	llvm-cov
 
 FUZZ_TARGETS =	fuzz_frame fuzz_request fuzz_report_json fuzz_config \
-		fuzz_units fuzz_form
+		fuzz_units fuzz_form fuzz_web_verdict
 FUZZ_PKGS =	libprotobuf-c openssl jansson inih libutf8proc
 
 FUZZ_SAN =	-fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CPPFLAGS =	-D_GNU_SOURCE -Iproto -Idaemon -Itests/fuzz \
+FUZZ_CPPFLAGS =	-D_GNU_SOURCE -Iproto -Idaemon -Iclient -Itests/fuzz \
 		-I$(FUZZ_BUILD)/proto
 FUZZ_CFLAGS =	-std=c11 $(WARN) -g -fno-omit-frame-pointer \
 		$(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS))
@@ -47,6 +47,12 @@ FUZZ_O_fuzz_config = tests/fuzz/fuzz_config.o daemon/config.o \
 		proto/period.o
 FUZZ_O_fuzz_units = tests/fuzz/fuzz_units.o daemon/units.o $(FUZZ_PROTO_O)
 FUZZ_O_fuzz_form = tests/fuzz/fuzz_form.o proto/form.o proto/form_json.o \
+		$(FUZZ_CHECK_O)
+# gp-client-web's verdict on a body, with the forms built in.
+FUZZ_O_fuzz_web_verdict = tests/fuzz/fuzz_web_verdict.o client/web_api.o \
+		client/web_form.o client/web_draft.o client/outfile.o \
+		client/cause.o proto/report_json.o proto/form.o \
+		proto/form_json.o proto/form_set.o proto/form_builtin.o \
 		$(FUZZ_CHECK_O)
 FUZZ_O_mkseeds = tests/fuzz/mkseeds.o proto/report_json.o $(FUZZ_PROTO_O)
 
@@ -70,6 +76,12 @@ $(FUZZ_BUILD)/proto/gp.pb-c.o: $(FUZZ_BUILD)/proto/gp.pb-c.c
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -O1 $(FUZZ_SAN) \
 	    -fsanitize=fuzzer-no-link -c $< -o $@
 
+# The built-in form, as the Makefile assembles it.
+$(FUZZ_BUILD)/proto/form_builtin.o $(FUZZ_COV)/proto/form_builtin.o: \
+    proto/form_builtin.S etc/forms/2022.json
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -c proto/form_builtin.S -o $@
+
 $(FUZZ_COV)/%.o: %.c $(FUZZ_BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -O0 $(FUZZ_COV_FLAGS) \
@@ -86,6 +98,7 @@ $(FUZZ_BUILD)/fuzz_report_json: $(FUZZ_O_fuzz_report_json:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_config: $(FUZZ_O_fuzz_config:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_units: $(FUZZ_O_fuzz_units:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_form: $(FUZZ_O_fuzz_form:%=$(FUZZ_BUILD)/%)
+$(FUZZ_BUILD)/fuzz_web_verdict: $(FUZZ_O_fuzz_web_verdict:%=$(FUZZ_BUILD)/%)
 $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%):
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS)
 
@@ -95,6 +108,7 @@ $(FUZZ_COV)/fuzz_report_json: $(FUZZ_O_fuzz_report_json:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_config: $(FUZZ_O_fuzz_config:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_units: $(FUZZ_O_fuzz_units:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_form: $(FUZZ_O_fuzz_form:%=$(FUZZ_COV)/%)
+$(FUZZ_COV)/fuzz_web_verdict: $(FUZZ_O_fuzz_web_verdict:%=$(FUZZ_COV)/%)
 $(FUZZ_TARGETS:%=$(FUZZ_COV)/%):
 	$(FUZZ_CC) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS)
 
