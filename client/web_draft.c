@@ -143,7 +143,9 @@ web_draft_save(struct web *w, const char *period, json_t *report,
 		outfile_free(o);
 		return rv;
 	}
-	if (outfile_commit(o, cause) == -1)
+	rv = outfile_commit(o, cause);
+	outfile_free(o);
+	if (rv == -1)
 		return -1;
 	web_draft_time(time(NULL), saved_at, len);
 	return 0;
