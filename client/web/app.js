@@ -22,7 +22,7 @@
   const S = {
     unit: '', today: '', fields: new Set(), periods: [],
     period: null, form: null, report: null,
-    last: null, sentAs: null, draftAt: null,
+    last: null, sentAs: null, queuedAs: null, origin: 'empty', draftAt: null,
     touched: new Set(), showAll: false, verdict: null,
     validateTimer: 0, validateSeq: 0, validateAbort: null,
     saveTimer: 0, dirty: false, sending: false, pollTimer: 0
@@ -548,7 +548,10 @@
     }
     if (!v) { $('summary').textContent = ''; errList.hidden = warnList.hidden = true; return; }
     const n = v.errors.length + (v.more || 0);
-    if (n === 0 && S.sentAs && S.sentAs.json === JSON.stringify(S.report)) {
+    if (n === 0 && S.queuedAs === JSON.stringify(S.report)) {
+      $('summary').textContent = 'Báo cáo này đang chờ gửi trong hộp thư đi; không cần gửi lại.';
+      $('summary').className = 'ok';
+    } else if (n === 0 && S.sentAs && S.sentAs.json === JSON.stringify(S.report)) {
       $('summary').textContent = `Đây là báo cáo đã gửi lần ${S.sentAs.revision}. ` +
         'Nếu sửa, bấm “Gửi báo cáo” để gửi thành lần mới.';
       $('summary').className = 'ok';
@@ -685,6 +688,7 @@
 
   function changed() {
     S.dirty = true;
+    if ($('start').hidden && S.period) renderStart();
     $('saved').textContent = 'Có thay đổi chưa lưu.';
     clearTimeout(S.validateTimer);
     S.validateTimer = setTimeout(validate, VALIDATE_MS);
@@ -820,7 +824,9 @@
       if (p) { p.draft = null; p.revision = a.revision; p.waiting = 0; }
       refreshPeriodLabels();
     } else if (a.status === 'queued') {
+      S.queuedAs = JSON.stringify(S.report);
       showQueued(a.reason || a.message);
+      showVerdict();
     } else if (a.status === 'refused') {
       S.verdict = { valid: false, errors: a.errors || [], warnings: [], more: 0 };
       S.showAll = true;
@@ -886,11 +892,13 @@
     $('source').textContent = text;
   }
 
+  // Starting over is offered once there is something to leave: a
+  // submitted revision, or a report that is not the empty one.
   function renderStart() {
     const last = $('start-last');
     last.hidden = !S.last;
     if (S.last) last.textContent = `báo cáo đã gửi lần ${S.last.revision}`;
-    $('start').hidden = false;
+    $('start').hidden = !S.last && S.origin === 'empty' && !S.dirty;
   }
 
   async function choosePeriod(id) {
@@ -902,6 +910,8 @@
     S.showAll = false;
     S.last = null;
     S.sentAs = null;
+    S.queuedAs = null;
+    S.origin = 'empty';
     S.report = null;
     $('status').hidden = true;
     $('saved').textContent = '';
@@ -917,6 +927,7 @@
     S.form = form.data;
     if (draft.status === 200 && draft.data) {
       S.report = normalise(draft.data.report);
+      S.origin = 'draft';
       S.draftAt = draft.data.saved_at;
       S.showAll = true;
       setSource(`Đang sửa bản nháp đã lưu lúc ${when(draft.data.saved_at)}.`);
@@ -929,6 +940,7 @@
       if (!S.report) {
         if (S.last) {
           S.report = normalise(S.last.report);
+          S.origin = 'last';
           S.sentAs = { json: JSON.stringify(S.report), revision: S.last.revision };
           S.showAll = true;
           setSource(`Đang sửa từ báo cáo đã gửi lần ${S.last.revision} (${when(S.last.received_at)}).` +
@@ -958,6 +970,7 @@
     const what = fromLast ? `báo cáo đã gửi lần ${S.last.revision}` : 'một báo cáo trống';
     if (!window.confirm(`Thay nội dung đang sửa bằng ${what}? Bản nháp hiện tại sẽ bị ghi đè.`)) return;
     S.report = fromLast ? normalise(JSON.parse(JSON.stringify(S.last.report))) : emptyReport();
+    S.origin = fromLast ? 'last' : 'empty';
     if (fromLast) S.sentAs = { json: JSON.stringify(S.report), revision: S.last.revision };
     S.touched = new Set();
     S.showAll = fromLast;
