@@ -289,14 +289,14 @@ static int
 web_api_strip(json_t *root, const char *field)
 {
 	json_t		*at = root, *next;
-	const char	*p = field, *end;
-	char		 key[REPORT_FIELD_MAX];
+	const char	*p = field;
+	char		 key[REPORT_FIELD_MAX], *end;
 	size_t		 len, idx = 0;
 	int		 is_index;
 
 	for (;;) {
 		if (*p == '[') {
-			idx = strtoul(p + 1, (char **)(uintptr_t)&end, 10);
+			idx = strtoul(p + 1, &end, 10);
 			if (*end != ']' || !json_is_array(at) ||
 			    idx >= json_array_size(at))
 				return -1;
@@ -382,7 +382,6 @@ web_api_verdict(struct web *w, json_t *report, struct report **out)
 	json_t			*copy = NULL, *o = NULL, *a, *b;
 	char			 cause[256];
 	size_t			 i;
-	int			 rc;
 
 	if (out != NULL)
 		*out = NULL;
@@ -404,7 +403,7 @@ web_api_verdict(struct web *w, json_t *report, struct report **out)
 		    NULL)
 			goto answer;
 	}
-	if ((rc = web_form_check(w, r, errs, warns)) == -2)
+	if (web_form_check(w, r, errs, warns) == -2)
 		goto done;
 
 answer:
