@@ -1,14 +1,18 @@
 # gp: gpd (daemon) and gp-client (command line).
 #
 #   make                 build build/gpd, build/gp-client, build/gp-report
-#   make check           unit tests, end-to-end tests
-#   make check-asan      the same under AddressSanitizer + UBSan
+#   make check           lint, unit and end-to-end tests, the same under
+#                        ASan/UBSan, unit tests under valgrind, fuzz
+#   make check-unit      the unit tests only (cmocka)
+#   make check-asan      unit and end-to-end tests under ASan + UBSan
 #   make check-valgrind  unit tests under valgrind
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make deb             Debian packages in build-deb/ (see the deb section)
 #
-# Every library comes from pkg-config; protoc-c generates proto/gp.pb-c.[ch].
+# Every library comes from pkg-config; protoc-c generates gp.pb-c.[ch]
+# into $(BUILD)/proto. Each source directory has its own include path and
+# libraries: client code cannot include a daemon header, nor the reverse.
 
 VERSION =	0.1.0
 PREFIX ?=	/usr/local
@@ -17,10 +21,12 @@ SBINDIR ?=	$(PREFIX)/sbin
 LIBEXECDIR ?=	$(PREFIX)/libexec
 SYSCONFDIR ?=	/etc
 BUILD ?=	build
+BENCH_BUILD ?=	build-bench
 
 CC ?=		cc
 PKG_CONFIG ?=	pkg-config
 PROTOC_C ?=	protoc-c
+NM ?=		nm
 
 WARN =		-Wall -Wextra -Wshadow -Wstrict-prototypes \
 		-Wmissing-prototypes -Wformat=2 -Wcast-qual -Wpointer-arith \
@@ -28,11 +34,16 @@ WARN =		-Wall -Wextra -Wshadow -Wstrict-prototypes \
 OPT ?=		-O2 -g
 SAN ?=
 CFLAGS ?=
+# Hardening by default; the sanitizer build drops _FORTIFY_SOURCE, whose
+# checked functions ASan replaces.
+HARDEN_CPPFLAGS ?= -D_FORTIFY_SOURCE=2
+HARDEN_CFLAGS ?= -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
 CPPFLAGS +=	-D_GNU_SOURCE -DGP_VERSION='"$(VERSION)"' \
 		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' \
-		-DGP_LIBEXECDIR='"$(LIBEXECDIR)/gp"' -Iproto -Idaemon -I$(BUILD)/proto
-ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(SAN) $(CFLAGS)
-LDFLAGS +=	$(SAN)
+		-DGP_LIBEXECDIR='"$(LIBEXECDIR)/gp"' $(HARDEN_CPPFLAGS)
+ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(HARDEN_CFLAGS) $(SAN) $(CFLAGS)
+LDFLAGS +=	$(HARDEN_LDFLAGS) $(SAN)
 
 PROTO_PKGS =	libprotobuf-c openssl jansson libutf8proc
 DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
@@ -48,11 +59,14 @@ PROTO_SRCS =	proto/report.c proto/wire.c proto/frame.c proto/period.c \
 		proto/validate.c proto/report_json.c proto/receipt.c \
 		proto/text.c proto/form.c proto/form_json.c \
 		proto/form_set.c
-DAEMON_SRCS =	daemon/gpd.c daemon/config.c daemon/log.c daemon/tls.c \
-		daemon/units.c daemon/settings.c daemon/session.c \
-		daemon/handler.c \
-		daemon/worker.c daemon/writer.c daemon/query.c \
-		daemon/store.c
+# Top to bottom: start-up, accepting, connections, requests, replies,
+# the writer, event loops, the store and what every layer uses.
+DAEMON_SRCS =	daemon/gpd.c daemon/listener.c daemon/session.c \
+		daemon/dispatch.c daemon/submit.c daemon/query.c \
+		daemon/admin.c daemon/request.c daemon/reply.c \
+		daemon/writer.c daemon/worker.c daemon/readers.c \
+		daemon/store.c daemon/settings.c daemon/config.c \
+		daemon/units.c daemon/tls.c daemon/log.c
 CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/submit.c client/kept.c client/conn.c client/output.c \
 		client/fmt.c client/admin.c client/admin_list.c \
@@ -72,6 +86,7 @@ WEB_SHARED_SRCS = client/send.c client/queue.c client/deliver.c \
 		client/proof.c client/pem.c client/cause.c client/outfile.c
 WEB_ASSETS =	client/web/index.html client/web/style.css client/web/app.js
 
+PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
 FORM_BUILTIN_OBJ = $(BUILD)/proto/form_builtin.o
 PROTO_OBJS =	$(PB_OBJ) $(PROTO_SRCS:%.c=$(BUILD)/%.o) $(FORM_BUILTIN_OBJ)
@@ -85,10 +100,21 @@ DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
 CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
 WEB_LIBS =	$(call pc_libs,$(WEB_PKGS)) $(PROTO_LIBS) -pthread
 
+# What each directory may include, and the flags of its libraries.
+PROTO_INC =	-Iproto -I$(BUILD)/proto
+PROTO_CFLAGS =	$(PROTO_INC) $(call pc_cflags,$(PROTO_PKGS))
+DAEMON_CFLAGS =	-Idaemon $(PROTO_INC) \
+		$(call pc_cflags,$(DAEMON_PKGS) $(PROTO_PKGS))
+CLIENT_CFLAGS =	-Iclient $(PROTO_INC) \
+		$(call pc_cflags,$(CLIENT_PKGS) $(PROTO_PKGS))
+# A test adds the directory of the module it tests (TEST_DIR below).
+TEST_CFLAGS =	$(PROTO_INC) $(call pc_cflags,$(PROTO_PKGS) $(TEST_PKGS))
+
 UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
-		test_web_draft test_web_api
+		test_readers test_config test_units test_session test_wire \
+		test_findings test_web_draft test_web_api
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain make builds everything, whatever the included files define first.
@@ -97,26 +123,38 @@ UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 # gp-report, its tests and its libraries: a section of its own.
 include report/report.mk
 
-.PHONY: all check test check-unit check-e2e check-asan check-valgrind demo \
-	install uninstall clean deps
+.PHONY: all check test check-unit check-e2e check-asan check-valgrind \
+	check-layers demo install uninstall clean deps
 
 all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web \
     $(BUILD)/gp-report
 
-$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h: proto/gp.proto
+# One protoc-c run makes both files, also under -j.
+$(PB_GEN) &: proto/gp.proto
 	@mkdir -p $(BUILD)/proto
 	$(PROTOC_C) --proto_path=proto --c_out=$(BUILD)/proto proto/gp.proto
 
+COMPILE =	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP
+
 # Every object may include the generated header.
-$(BUILD)/%.o: %.c $(BUILD)/proto/gp.pb-c.h
+$(BUILD)/proto/%.o: proto/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) \
-	    $(call pc_cflags,$(PROTO_PKGS) $(DAEMON_PKGS) $(TEST_PKGS)) \
-	    -MMD -MP -c $< -o $@
+	$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
+
+$(BUILD)/daemon/%.o: daemon/%.c $(BUILD)/proto/gp.pb-c.h
+	@mkdir -p $(dir $@)
+	$(COMPILE) $(DAEMON_CFLAGS) -c $< -o $@
+
+$(BUILD)/client/%.o: client/%.c $(BUILD)/proto/gp.pb-c.h
+	@mkdir -p $(dir $@)
+	$(COMPILE) $(CLIENT_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/proto/gp.pb-c.h
+	@mkdir -p $(dir $@)
+	$(COMPILE) $(TEST_CFLAGS) $(TEST_DIR) -c $< -o $@
 
 $(PB_OBJ): $(BUILD)/proto/gp.pb-c.c
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,libprotobuf-c) \
-	    -c $< -o $@
+	$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
 
 # The built-in form: etc/forms/2022.json assembled in (.incbin), so the
 # binaries hold the very bytes that are installed.
@@ -136,7 +174,7 @@ $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
 	$(CC) $(LDFLAGS) -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
 	    $(CLIENT_LIBS)
 
-$(WEB_SRCS:%.c=$(BUILD)/%.o): CPPFLAGS += $(call pc_cflags,libmicrohttpd)
+$(WEB_SRCS:%.c=$(BUILD)/%.o): CLIENT_CFLAGS += $(call pc_cflags,libmicrohttpd)
 
 # The page's files assembled in (.incbin), as the built-in form is.
 $(BUILD)/client/web_assets.o: client/web_assets.S $(WEB_ASSETS)
@@ -151,26 +189,27 @@ $(BUILD)/gp-client-web: $(WEB_OBJS) $(BUILD)/libgpproto.a
 CMOCKA_LIBS =	$(call pc_libs,$(TEST_PKGS))
 REPORT_OBJS =	$(BUILD)/proto/report.o $(BUILD)/proto/wire.o \
 		$(BUILD)/proto/frame.o $(BUILD)/proto/text.o $(PB_OBJ)
+TEST_LINK =	$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/test_frame: $(BUILD)/tests/unit/test_frame.o \
     $(BUILD)/proto/frame.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(TEST_LINK) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_period: $(BUILD)/tests/unit/test_period.o \
     $(BUILD)/proto/period.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(TEST_LINK) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_report: $(BUILD)/tests/unit/test_report.o $(REPORT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_validate: $(BUILD)/tests/unit/test_validate.o \
     $(BUILD)/proto/validate.o $(BUILD)/proto/period.o $(REPORT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
     $(BUILD)/proto/report_json.o $(BUILD)/proto/validate.o \
     $(BUILD)/proto/period.o $(REPORT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
 		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
@@ -179,58 +218,92 @@ FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
 # report.o only for its label tables, which 2022.json must match.
 $(BUILD)/tests/test_form: $(BUILD)/tests/unit/test_form.o $(FORM_OBJS) \
     $(REPORT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_receipt: $(BUILD)/tests/unit/test_receipt.o \
     $(BUILD)/proto/receipt.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,openssl) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(call pc_libs,openssl) $(CMOCKA_LIBS)
+
+# The wire decoders under an allocator that fails at every allocation in
+# turn: malloc, calloc, realloc and free are wrapped at link time.
+WRAP_ALLOC =	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+$(BUILD)/tests/test_wire: $(BUILD)/tests/unit/test_wire.o $(REPORT_OBJS)
+	$(TEST_LINK) $(WRAP_ALLOC) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+# Daemon modules.
+DAEMON_TESTS =	test_store test_readers test_config test_units test_session
+$(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
+		$(call pc_cflags,$(DAEMON_PKGS))
 
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
     $(BUILD)/daemon/store.o $(REPORT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(PROTO_LIBS) \
-	    $(CMOCKA_LIBS)
+	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
+    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o $(REPORT_OBJS)
+	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
+    $(BUILD)/daemon/config.o $(BUILD)/proto/period.o
+	$(TEST_LINK) $(call pc_libs,inih) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_units: $(BUILD)/tests/unit/test_units.o \
+    $(BUILD)/daemon/units.o $(BUILD)/proto/validate.o \
+    $(BUILD)/proto/period.o $(REPORT_OBJS)
+	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+# The session and dispatch layers over a socketpair, with the real
+# writer and store, a test PKI made by the test itself.
+SESSION_TEST_OBJS = $(filter-out $(BUILD)/daemon/gpd.o \
+		$(BUILD)/daemon/listener.o,$(DAEMON_OBJS))
+$(BUILD)/tests/test_session: $(BUILD)/tests/unit/test_session.o \
+    $(SESSION_TEST_OBJS) $(BUILD)/libgpproto.a
+	$(TEST_LINK) -pthread $(DAEMON_LIBS) $(CMOCKA_LIBS)
+
+# One named test per past fuzz finding (tests/fuzz/README.md).
+$(BUILD)/tests/unit/test_findings.o: TEST_DIR = -Idaemon
+$(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
+    $(BUILD)/daemon/units.o $(BUILD)/proto/report_json.o \
+    $(BUILD)/proto/validate.o $(BUILD)/proto/period.o $(REPORT_OBJS)
+	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+# Client modules.
+CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile \
+		test_web_draft test_web_api
+$(CLIENT_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Iclient
 
 $(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
     $(BUILD)/proto/text.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libutf8proc) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(call pc_libs,libutf8proc) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit/test_fmt.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_fmt: $(BUILD)/tests/unit/test_fmt.o \
     $(BUILD)/client/fmt.o $(BUILD)/proto/text.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,libutf8proc jansson) \
-	    $(CMOCKA_LIBS)
+	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit/test_cmd.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_cmd: $(BUILD)/tests/unit/test_cmd.o \
     $(BUILD)/client/cmd.o $(BUILD)/client/cause.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(TEST_LINK) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit/test_pem.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(TEST_LINK) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit/test_proof.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
     $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/fmt.o \
     $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit/test_outfile.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_outfile: $(BUILD)/tests/unit/test_outfile.o \
     $(BUILD)/client/outfile.o $(BUILD)/client/cause.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+	$(TEST_LINK) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit/test_outbox.o: CPPFLAGS += -Iclient
 $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
     $(BUILD)/client/outbox.o $(BUILD)/client/cause.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(call pc_libs,sqlite3) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/unit/test_web_draft.o $(BUILD)/tests/unit/test_web_api.o: \
-    CPPFLAGS += -Iclient
 $(BUILD)/tests/test_web_draft: $(BUILD)/tests/unit/test_web_draft.o \
     $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
     $(BUILD)/client/cause.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,jansson) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(call pc_libs,jansson) $(CMOCKA_LIBS)
 
 # web_send.c is stubbed in the test: it needs a server (e2e/web.sh).
 $(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
@@ -238,36 +311,49 @@ $(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
     $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
     $(BUILD)/client/cause.o \
     $(BUILD)/libgpproto.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS) $(CMOCKA_LIBS)
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # check: what CI runs. test: the suites once, in this build; check also
-# runs them under ASan+UBSan, the unit tests under valgrind, and each fuzz
-# harness briefly.
-check: test check-asan check-valgrind fuzz-ci
+# lints, runs them under ASan+UBSan, the unit tests under valgrind, every
+# saved fuzz finding through its harness and each harness briefly.
+check: lint-man check-layers test check-asan check-valgrind fuzz-crashes \
+	fuzz-ci
 
 test: check-unit check-e2e check-report
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
+# The daemon's layers call upward only through callbacks: the event loops
+# and the writer name no function of the layers above them.
+UPPER_LAYERS =	listener|session|dispatch|submit|query|admin|request|handler
+check-layers: $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o
+	@if $(NM) $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o | \
+	    grep -E ' ($(UPPER_LAYERS))_'; then \
+	    echo "check-layers: worker.o or writer.o names a layer above" \
+	        "it" >&2; exit 1; fi
+	@echo "check-layers: worker.o and writer.o name no layer above them"
+
+E2E_ENV =	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client
 check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/run.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/hostile.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/ops.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/outbox.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/admin.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/receipts.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/gp-ca.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/client.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/attack.sh
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client \
-	    GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
+	$(E2E_ENV) tests/e2e/run.sh
+	$(E2E_ENV) tests/e2e/hostile.sh
+	$(E2E_ENV) tests/e2e/snapshots.sh
+	$(E2E_ENV) tests/e2e/ops.sh
+	$(E2E_ENV) tests/e2e/outbox.sh
+	$(E2E_ENV) tests/e2e/admin.sh
+	$(E2E_ENV) tests/e2e/receipts.sh
+	$(E2E_ENV) tests/e2e/gp-ca.sh
+	$(E2E_ENV) tests/e2e/client.sh
+	$(E2E_ENV) tests/e2e/attack.sh
+	$(E2E_ENV) GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 # SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
 # conversion (in test) is enough.
 check-asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fno-omit-frame-pointer' \
+	    HARDEN_CPPFLAGS= \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' \
 	    SOFFICE=no test
 
@@ -282,7 +368,7 @@ check-valgrind: $(UNIT_BINS) $(GPREPORT_UNIT_BINS)
 # storage faults again and again) and an hour of each fuzz harness.
 .PHONY: stress
 stress: $(BUILD)/gpd $(BUILD)/gp-client
-	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client tests/e2e/stress.sh
+	$(E2E_ENV) tests/e2e/stress.sh
 	$(MAKE) fuzz FUZZ_SECONDS=3600
 
 demo: all
@@ -292,7 +378,7 @@ deps:
 	scripts/deps.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan $(FUZZ_BUILD) $(BENCH_BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 include tests/fuzz/fuzz.mk
@@ -404,7 +490,6 @@ lint-man:
 # --- bench: the measurements of issue 7 (tests/bench/README.md) -------------
 # make bench builds gpd, gp-client and the bench programs with release
 # flags in $(BENCH_BUILD) and runs tests/bench/run.sh. Not part of check.
-BENCH_BUILD ?=	build-bench
 BENCH_BINS =	$(BUILD)/bench/gpload $(BUILD)/bench/sqlbase \
 		$(BUILD)/bench/natgen
 
@@ -421,6 +506,7 @@ bench-web:
 
 bench-bins: $(BENCH_BINS)
 
+$(BUILD)/tests/bench/%.o: TEST_DIR = -Idaemon
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/tests/bench/benchgen.o \
     $(BUILD)/tests/bench/benchdb.o $(BUILD)/daemon/store.o \
     $(BUILD)/libgpproto.a

@@ -11,7 +11,7 @@
 #include <ini.h>
 
 #include "frame.h"
-#include "gpd.h"
+#include "config.h"
 
 struct config_parse {
 	struct config	*conf;
@@ -102,6 +102,10 @@ config_server_key(struct config_parse *cp, const char *name,
 		if (config_number(value, 1, 86400, &n) == -1)
 			goto range;
 		conf->frame_timeout = n;
+	} else if (strcmp(name, "stream_timeout") == 0) {
+		if (config_number(value, 1, 3600, &n) == -1)
+			goto range;
+		conf->stream_timeout = n;
 	} else if (strcmp(name, "workers") == 0) {
 		if (config_number(value, 0, 64, &n) == -1)
 			goto range;
@@ -194,6 +198,7 @@ config_load(const char *path, char **cause)
 	conf->handshake_timeout = 10;
 	conf->idle_timeout = 60;
 	conf->frame_timeout = 120;
+	conf->stream_timeout = 60;
 	conf->max_frame = FRAME_MAX_DEFAULT;
 	period_rules_default(&conf->periods);
 	if ((conf->path = strdup(path)) == NULL ||

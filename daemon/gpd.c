@@ -1,11 +1,9 @@
 /*
- * gpd: the provincial federation's report daemon. Start-up, the listener,
- * signals (reload, stop), systemd notification and the one teardown.
+ * gpd: the provincial federation's report daemon. Start-up, signals
+ * (reload, stop), systemd notification, the watchdog, and the one
+ * teardown of everything it started; the offline commands (-n, -b,
+ * verify-audit).
  */
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <netdb.h>
-
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -15,168 +13,56 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <event2/listener.h>
 #include <event2/thread.h>
 #include <systemd/sd-daemon.h>
 
-#include "gpd.h"
+#include "config.h"
+#include "listener.h"
+#include "log.h"
+#include "settings.h"
 #include "store.h"
+#include "units.h"
+#include "worker.h"
+#include "writer.h"
 
 #define GPD_DEFAULT_CONF	GP_SYSCONFDIR "/gpd/gpd.conf"
-#define GPD_BACKLOG		128
-#define GPD_ACCEPT_PAUSE	1	/* seconds, after EMFILE */
 #define GPD_WORKERS_MAX		64
 #define GPD_STOP_TIMEOUT	10	/* seconds for requests in progress */
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fprintf(stderr, "usage: gpd [-nvV] [-f file] [-b backup-file]\n"
-	    "       gpd [-f file] verify-audit\n");
-	exit(1);
-}
-
-struct settings *
-server_settings(struct server *srv)
-{
-	struct settings	*set;
-
-	/* The lock keeps a reload from freeing what is being taken. */
-	pthread_mutex_lock(&srv->set_lock);
-	set = srv->set;
-	set->refs++;
-	pthread_mutex_unlock(&srv->set_lock);
-	return set;
-}
-
-void
-server_listener_update(struct server *srv)
-{
-	if (srv->listener == NULL)
-		return;
-	if (srv->nsessions >= srv->set->conf->max_connections +
-	    GPD_BUSY_SLACK) {
-		if (!srv->paused) {
-			evconnlistener_disable(srv->listener);
-			srv->paused = 1;
-			log_warnx("max_connections=%u reached: not accepting",
-			    srv->set->conf->max_connections);
-		}
-	} else if (srv->paused &&
-	    !evtimer_pending(srv->resume_timer, NULL)) {
-		evconnlistener_enable(srv->listener);
-		srv->paused = 0;
-	}
-}
-
-/* From any thread, when a session ends. */
-void
-server_session_gone(struct server *srv)
-{
-	srv->nsessions--;
-	if (srv->paused)
-		event_active(srv->resume, EV_READ, 0);
-}
+struct gpd {
+	struct event_base	*base;
+	struct event		*sigs[3];
+	struct event		*watchdog;	/* keep-alives to systemd */
+	struct event		*fatal;		/* the writer gave up */
+	_Atomic int		 failed;
+	const char		*conffile;
+	struct settings_slot	*slot;
+	struct writer		*writer;
+	struct worker		**workers;
+	size_t			 nworkers;
+	uint64_t		*watched;	/* heartbeats as last seen */
+	struct listener		*listener;
+};
 
 static void
-server_resume(evutil_socket_t fd, short what, void *arg)
+usage(int status)
 {
-	(void)fd;
-	(void)what;
-	server_listener_update(arg);
-}
-
-static void
-server_accept(struct evconnlistener *l, evutil_socket_t fd,
-    struct sockaddr *sa, int socklen, void *arg)
-{
-	struct server	*srv = arg;
-	struct worker	*w;
-	int		 over;
-
-	(void)l;
-	/* Counted here, on the accepting thread, so the cap is exact. */
-	over = ++srv->nsessions > srv->set->conf->max_connections;
-	w = srv->workers[srv->next_worker++ % srv->nworkers];
-	worker_accept(w, fd, sa, socklen, over);
-	server_listener_update(srv);
-}
-
-static void
-server_accept_error(struct evconnlistener *l, void *arg)
-{
-	struct server	*srv = arg;
-	struct timeval	 tv = { GPD_ACCEPT_PAUSE, 0 };
-	int		 e = EVUTIL_SOCKET_ERROR();
-
-	/* Out of descriptors: pause instead of spinning on accept. */
-	log_warnx("accept: %s: pausing %d s", evutil_socket_error_to_string(e),
-	    GPD_ACCEPT_PAUSE);
-	evconnlistener_disable(l);
-	srv->paused = 1;
-	evtimer_add(srv->resume_timer, &tv);
-}
-
-static int
-server_listen(struct server *srv, char **cause)
-{
-	const char	*listen = srv->set->conf->listen;
-	struct addrinfo	 hints, *res = NULL;
-	char		*host = NULL, *port;
-	int		 error, rv = -1;
-	const int	 flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
-			    LEV_OPT_REUSEABLE;
-
-	/* Socket activation: systemd passes one listening socket. */
-	if (sd_listen_fds(1) == 1) {
-		evutil_make_socket_nonblocking(SD_LISTEN_FDS_START);
-		srv->listener = evconnlistener_new(srv->base, server_accept,
-		    srv, flags, -1, SD_LISTEN_FDS_START);
-		if (srv->listener == NULL) {
-			*cause = strdup("cannot use the socket from systemd");
-			return -1;
-		}
-		evconnlistener_set_error_cb(srv->listener, server_accept_error);
-		log_info("listening on the socket passed by systemd");
-		return 0;
-	}
-	if ((host = strdup(listen)) == NULL ||
-	    (port = strrchr(host, ':')) == NULL || port[1] == '\0') {
-		if (asprintf(cause, "listen = %s: not HOST:PORT", listen) == -1)
-			*cause = NULL;
-		goto done;
-	}
-	*port++ = '\0';
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((error = getaddrinfo(host[0] != '\0' ? host : NULL, port, &hints,
-	    &res)) != 0) {
-		if (asprintf(cause, "listen = %s: %s", listen,
-		    gai_strerror(error)) == -1)
-			*cause = NULL;
-		goto done;
-	}
-	srv->listener = evconnlistener_new_bind(srv->base, server_accept, srv,
-	    flags, GPD_BACKLOG, res->ai_addr, (int)res->ai_addrlen);
-	if (srv->listener == NULL) {
-		if (asprintf(cause, "listen = %s: %s", listen,
-		    strerror(errno)) == -1)
-			*cause = NULL;
-		goto done;
-	}
-	evconnlistener_set_error_cb(srv->listener, server_accept_error);
-	rv = 0;
-done:
-	if (res != NULL)
-		freeaddrinfo(res);
-	free(host);
-	return rv;
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: gpd [-hnvV] [-f file] [-b backup-file]\n"
+	    "       gpd [-f file] verify-audit\n"
+	    "\n"
+	    "  -f file         configuration (default %s)\n"
+	    "  -n              check the configuration, the registry and the\n"
+	    "                  certificates, then exit\n"
+	    "  -b backup-file  write a consistent copy of the database while\n"
+	    "                  gpd serves, then exit\n"
+	    "  -v              log debug lines too\n"
+	    "  -V              print the version and exit\n"
+	    "  -h, --help      print this and exit\n"
+	    "  verify-audit    check the audit chain and every stored revision\n"
+	    "\n"
+	    "See gpd(8) and gpd.conf(5).\n", GPD_DEFAULT_CONF);
+	exit(status);
 }
 
 /*
@@ -185,89 +71,86 @@ done:
  * take these.
  */
 static void
-server_reload(struct server *srv)
+gpd_reload(struct gpd *g)
 {
 	struct settings	*set, *old;
 	char		*cause = NULL, detail[64];
 
 	sd_notify(0, "RELOADING=1\nSTATUS=reloading");
-	if ((set = settings_load(srv->conffile, &cause)) == NULL) {
+	if ((set = settings_load(g->conffile, &cause)) == NULL) {
 		log_warnx("reload refused: %s; the running configuration stays",
-		    cause != NULL ? cause : "out of memory");
-		writer_event(srv->writer, "gpd", "reload", "refused",
-		    cause != NULL ? cause : "out of memory");
+		    cause);
+		writer_event(g->writer, "gpd", "reload", "refused", cause);
 		free(cause);
 		sd_notify(0, "READY=1\nSTATUS=reload refused; serving with "
 		    "the previous configuration");
 		return;
 	}
-	old = srv->set;
+	old = settings_get(g->slot);
 	if (strcmp(set->conf->listen, old->conf->listen) != 0 ||
 	    strcmp(set->conf->database, old->conf->database) != 0 ||
 	    set->conf->workers != old->conf->workers)
 		log_warnx("reload: listen, database and workers change only "
 		    "on restart");
-	pthread_mutex_lock(&srv->set_lock);
-	srv->set = set;
-	pthread_mutex_unlock(&srv->set_lock);
 	settings_release(old);
-	server_listener_update(srv);
 	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s",
-	    srv->conffile, set->units->n, set->conf->nadmins,
+	    g->conffile, set->units->n, set->conf->nadmins,
 	    set->conf->crl != NULL ? set->conf->crl : "none");
 	snprintf(detail, sizeof(detail), "%zu units, %zu administrators",
 	    set->units->n, set->conf->nadmins);
-	writer_event(srv->writer, "gpd", "reload", "done", detail);
 	sd_notifyf(0, "READY=1\nSTATUS=serving; reloaded, %zu units",
 	    set->units->n);
+	settings_put(g->slot, set);
+	listener_update(g->listener);
+	writer_event(g->writer, "gpd", "reload", "done", detail);
+}
+
+/* Stops accepting; the loop ends and main tears everything down. */
+static void
+gpd_stop(struct gpd *g)
+{
+	listener_stop(g->listener, GPD_STOP_TIMEOUT);
+	event_base_loopexit(g->base, NULL);
 }
 
 static void
-server_signal(evutil_socket_t sig, short what, void *arg)
+gpd_signal(evutil_socket_t sig, short what, void *arg)
 {
-	struct server	*srv = arg;
+	struct gpd	*g = arg;
 
 	(void)what;
 	if (sig == SIGHUP) {
-		server_reload(srv);
+		gpd_reload(g);
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);
 	sd_notify(0, "STOPPING=1\nSTATUS=stopping: finishing requests");
-	if (srv->listener != NULL) {
-		evconnlistener_free(srv->listener);
-		srv->listener = NULL;
-	}
-	event_base_loopexit(srv->base, NULL);
+	gpd_stop(g);
 }
 
 /* On the main thread: the database failed; stop, and exit non-zero so
  * that systemd restarts gpd on a sound file or an operator looks. */
 static void
-server_fatal(evutil_socket_t fd, short what, void *arg)
+gpd_fatal(evutil_socket_t fd, short what, void *arg)
 {
-	struct server	*srv = arg;
+	struct gpd	*g = arg;
 
 	(void)fd;
 	(void)what;
 	log_warnx("stopping: the database cannot be written; nothing more "
 	    "is acknowledged");
 	sd_notify(0, "STOPPING=1\nSTATUS=database failure");
-	if (srv->listener != NULL) {
-		evconnlistener_free(srv->listener);
-		srv->listener = NULL;
-	}
-	event_base_loopexit(srv->base, NULL);
+	gpd_stop(g);
 }
 
 /* From the writer thread. */
 static void
-server_writer_failed(void *arg)
+gpd_writer_failed(void *arg)
 {
-	struct server	*srv = arg;
+	struct gpd	*g = arg;
 
-	srv->failed = 1;
-	event_active(srv->fatal, EV_READ, 0);
+	g->failed = 1;
+	event_active(g->fatal, EV_READ, 0);
 }
 
 /*
@@ -275,71 +158,131 @@ server_writer_failed(void *arg)
  * turning, so a wedged worker gets gpd restarted.
  */
 static void
-server_watchdog(evutil_socket_t fd, short what, void *arg)
+gpd_watchdog(evutil_socket_t fd, short what, void *arg)
 {
-	struct server	*srv = arg;
+	struct gpd	*g = arg;
 	uint64_t	 beat;
 	size_t		 i;
 	int		 alive = 1;
 
 	(void)fd;
 	(void)what;
-	for (i = 0; i < srv->nworkers; i++) {
-		beat = srv->heartbeats[i];
-		if (beat == srv->watched[i]) {
+	for (i = 0; i < g->nworkers; i++) {
+		beat = worker_heartbeats(g->workers[i]);
+		if (beat == g->watched[i]) {
 			log_warnx("watchdog: worker %zu is not turning", i);
 			alive = 0;
 		}
-		srv->watched[i] = beat;
+		g->watched[i] = beat;
 	}
 	if (alive)
 		sd_notify(0, "WATCHDOG=1");
 }
 
 /*
- * The one teardown of everything main() made; safe on a partial server.
- * Workers finish the requests they have (bounded), then the writer commits
- * what was queued: nothing acknowledged is lost, and a request is either
- * answered or never was.
+ * The one teardown of everything main() made; safe on a partial start.
+ * Workers finish the requests they have (bounded), their readers close,
+ * then the writer commits what was queued and checkpoints: nothing
+ * acknowledged is lost, and a request is either answered or never was.
+ * What the writer finished after a worker's loop ended is run (and
+ * freed) when that worker is drained.
  */
 static void
-server_free(struct server *srv, struct event **sigs, size_t nsigs)
+gpd_free(struct gpd *g)
 {
 	size_t	i;
 
-	if (srv->listener != NULL)
-		evconnlistener_free(srv->listener);
-	srv->listener = NULL;
-	workers_stop(srv, GPD_STOP_TIMEOUT);
-	workers_close_readers(srv);
-	writer_stop(srv->writer);
-	workers_free(srv);
-	for (i = 0; i < nsigs; i++)
-		if (sigs[i] != NULL)
-			event_free(sigs[i]);
-	if (srv->watchdog != NULL)
-		event_free(srv->watchdog);
-	if (srv->fatal != NULL)
-		event_free(srv->fatal);
-	if (srv->resume_timer != NULL)
-		event_free(srv->resume_timer);
-	if (srv->resume != NULL)
-		event_free(srv->resume);
-	free(srv->heartbeats);
-	free(srv->watched);
-	settings_release(srv->set);
-	if (srv->base != NULL)
-		event_base_free(srv->base);
+	listener_stop(g->listener, GPD_STOP_TIMEOUT);
+	for (i = 0; i < g->nworkers; i++)
+		worker_join(g->workers[i]);
+	listener_close_readers(g->listener);
+	writer_stop(g->writer);
+	g->writer = NULL;
+	for (i = 0; i < g->nworkers; i++)
+		worker_drain(g->workers[i]);
+	listener_free(g->listener);
+	g->listener = NULL;
+	for (i = 0; i < g->nworkers; i++)
+		worker_free(g->workers[i]);
+	free(g->workers);
+	g->workers = NULL;
+	g->nworkers = 0;
+	for (i = 0; i < sizeof(g->sigs) / sizeof(*g->sigs); i++)
+		if (g->sigs[i] != NULL)
+			event_free(g->sigs[i]);
+	if (g->watchdog != NULL)
+		event_free(g->watchdog);
+	if (g->fatal != NULL)
+		event_free(g->fatal);
+	free(g->watched);
+	settings_slot_free(g->slot);
+	g->slot = NULL;
+	if (g->base != NULL)
+		event_base_free(g->base);
+	g->base = NULL;
 }
 
 static size_t
-server_nworkers(const struct config *conf)
+gpd_nworkers(const struct config *conf)
 {
 	long	n = conf->workers;
 
 	if (n == 0 && (n = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
 		n = 1;
 	return n > GPD_WORKERS_MAX ? GPD_WORKERS_MAX : (size_t)n;
+}
+
+/* Workers, the writer, the listener, signals, the watchdog. */
+static void
+gpd_start(struct gpd *g, const struct settings *set)
+{
+	static const int	 signals[] = { SIGHUP, SIGINT, SIGTERM };
+	struct timeval		 tv;
+	const char		*errstr;
+	char			*cause = NULL;
+	uint64_t		 watchdog_usec = 0;
+	size_t			 i, n = gpd_nworkers(set->conf);
+
+	if (evthread_use_pthreads() == -1)
+		fatalx("libevent without thread support");
+	if ((g->base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	if ((g->fatal = event_new(g->base, -1, 0, gpd_fatal, g)) == NULL)
+		fatalx("cannot create an event");
+	if ((g->writer = writer_start(set->conf->database, gpd_writer_failed,
+	    g, &errstr)) == NULL)
+		fatalx("database %s: %s", set->conf->database, errstr);
+	if ((g->workers = calloc(n, sizeof(*g->workers))) == NULL ||
+	    (g->watched = calloc(n, sizeof(*g->watched))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < n; i++) {
+		if ((g->workers[i] = worker_new(i, &errstr)) == NULL)
+			fatalx("%s", errstr);
+		g->nworkers = i + 1;
+	}
+	/* After the writer has created and migrated the database. */
+	if ((g->listener = listener_new(g->base, g->slot, g->writer,
+	    g->workers, n, &errstr)) == NULL)
+		fatalx("database %s: %s", set->conf->database, errstr);
+	for (i = 0; i < n; i++)
+		if (worker_start(g->workers[i], &errstr) == -1)
+			fatalx("%s", errstr);
+	if (listener_listen(g->listener, &cause) == -1)
+		fatalx("%s", cause);
+	for (i = 0; i < sizeof(signals) / sizeof(*signals); i++) {
+		if ((g->sigs[i] = evsignal_new(g->base, signals[i],
+		    gpd_signal, g)) == NULL ||
+		    evsignal_add(g->sigs[i], NULL) == -1)
+			fatalx("cannot handle signal %d", signals[i]);
+	}
+	if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) {
+		tv.tv_sec = (time_t)(watchdog_usec / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(watchdog_usec / 2 % 1000000);
+		if ((g->watchdog = event_new(g->base, -1, EV_PERSIST,
+		    gpd_watchdog, g)) == NULL ||
+		    event_add(g->watchdog, &tv) == -1)
+			fatalx("cannot start the watchdog timer");
+	}
 }
 
 /* gpd -b FILE: an online, consistent copy while gpd serves. */
@@ -406,24 +349,29 @@ verify_audit(const char *conffile)
 int
 main(int argc, char *argv[])
 {
-	static const int	 signals[] = { SIGHUP, SIGINT, SIGTERM };
-	struct event		*sigs[3] = { NULL, NULL, NULL };
-	struct server		 srv;
-	struct timeval		 tv;
-	const char		*conffile = GPD_DEFAULT_CONF, *errstr;
-	const char		*backup_file = NULL;
-	char			*cause = NULL;
-	uint64_t		 watchdog_usec = 0;
-	size_t			 i;
-	int			 ch, check = 0, verbose = 0;
+	static const struct option	 longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct gpd			 g;
+	struct settings			*set;
+	const char			*backup_file = NULL;
+	char				*cause = NULL;
+	int				 ch, check = 0, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "b:f:nvV")) != -1) {
+	memset(&g, 0, sizeof(g));
+	g.conffile = GPD_DEFAULT_CONF;
+	while ((ch = getopt_long(argc, argv, "b:f:hnvV", longopts, NULL))
+	    != -1) {
 		switch (ch) {
 		case 'b':
 			backup_file = optarg;
 			break;
 		case 'f':
-			conffile = optarg;
+			g.conffile = optarg;
+			break;
+		case 'h':
+			usage(0);
 			break;
 		case 'n':
 			check = 1;
@@ -435,83 +383,43 @@ main(int argc, char *argv[])
 			printf("gpd %s\n", GP_VERSION);
 			return 0;
 		default:
-			usage();
+			usage(1);
 		}
 	}
 	if (optind < argc && strcmp(argv[optind], "verify-audit") == 0 &&
 	    optind + 1 == argc)
-		return verify_audit(conffile);
+		return verify_audit(g.conffile);
 	if (optind != argc)
-		usage();
+		usage(1);
 	log_init(1, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	if (backup_file != NULL)
-		return backup(conffile, backup_file);
+		return backup(g.conffile, backup_file);
 
-	memset(&srv, 0, sizeof(srv));
-	srv.conffile = conffile;
-	pthread_mutex_init(&srv.set_lock, NULL);
-	if ((srv.set = settings_load(conffile, &cause)) == NULL) {
-		fprintf(stderr, "gpd: %s\n", cause != NULL ? cause :
-		    "out of memory");
+	if ((set = settings_load(g.conffile, &cause)) == NULL) {
+		fprintf(stderr, "gpd: %s\n", cause);
 		free(cause);
 		return 1;
 	}
 	if (check) {
 		printf("gpd: %s: configuration OK (%zu units, %zu "
-		    "administrator%s)\n", conffile, srv.set->units->n,
-		    srv.set->conf->nadmins,
-		    srv.set->conf->nadmins == 1 ? "" : "s");
-		server_free(&srv, sigs, 0);
+		    "administrator%s)\n", g.conffile, set->units->n,
+		    set->conf->nadmins, set->conf->nadmins == 1 ? "" : "s");
+		settings_release(set);
 		return 0;
 	}
-
-	if (evthread_use_pthreads() == -1)
-		fatalx("libevent without thread support");
-	if ((srv.base = event_base_new()) == NULL)
-		fatalx("cannot create the event loop");
-	if ((srv.fatal = event_new(srv.base, -1, 0, server_fatal, &srv))
-	    == NULL)
-		fatalx("cannot create an event");
-	if ((srv.writer = writer_start(srv.set->conf->database,
-	    server_writer_failed, &srv, &errstr)) == NULL)
-		fatalx("database %s: %s", srv.set->conf->database, errstr);
-	if ((srv.resume_timer = evtimer_new(srv.base, server_resume, &srv))
-	    == NULL || (srv.resume = event_new(srv.base, -1, 0, server_resume,
-	    &srv)) == NULL)
-		fatalx("cannot create a timer");
-	if ((srv.heartbeats = calloc(server_nworkers(srv.set->conf),
-	    sizeof(*srv.heartbeats))) == NULL ||
-	    (srv.watched = calloc(server_nworkers(srv.set->conf),
-	    sizeof(*srv.watched))) == NULL)
+	if ((g.slot = settings_slot_new(set)) == NULL)
 		fatalx("out of memory");
-	if (workers_start(&srv, server_nworkers(srv.set->conf), &errstr) == -1)
-		fatalx("%s", errstr);
-	if (server_listen(&srv, &cause) == -1)
-		fatalx("%s", cause != NULL ? cause : "out of memory");
-	for (i = 0; i < sizeof(signals) / sizeof(*signals); i++) {
-		if ((sigs[i] = evsignal_new(srv.base, signals[i],
-		    server_signal, &srv)) == NULL ||
-		    evsignal_add(sigs[i], NULL) == -1)
-			fatalx("cannot handle signal %d", signals[i]);
-	}
-	if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) {
-		tv.tv_sec = (time_t)(watchdog_usec / 2 / 1000000);
-		tv.tv_usec = (suseconds_t)(watchdog_usec / 2 % 1000000);
-		if ((srv.watchdog = event_new(srv.base, -1, EV_PERSIST,
-		    server_watchdog, &srv)) == NULL ||
-		    event_add(srv.watchdog, &tv) == -1)
-			fatalx("cannot start the watchdog timer");
-	}
+	gpd_start(&g, set);
 	log_info("gpd %s listening on %s database=%s units=%zu workers=%zu "
-	    "max_connections=%u", GP_VERSION, srv.set->conf->listen,
-	    srv.set->conf->database, srv.set->units->n, srv.nworkers,
-	    srv.set->conf->max_connections);
+	    "max_connections=%u", GP_VERSION, set->conf->listen,
+	    set->conf->database, set->units->n, g.nworkers,
+	    set->conf->max_connections);
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s, %zu units",
-	    srv.set->conf->listen, srv.set->units->n);
-	event_base_dispatch(srv.base);
-	server_free(&srv, sigs, sizeof(sigs) / sizeof(*sigs));
-	pthread_mutex_destroy(&srv.set_lock);
-	log_info("stopped%s", srv.failed ? " after a database failure" : "");
-	return srv.failed ? 1 : 0;
+	    set->conf->listen, set->units->n);
+	/* set is the slot's until a reload replaces it: not used below. */
+	event_base_dispatch(g.base);
+	gpd_free(&g);
+	log_info("stopped%s", g.failed ? " after a database failure" : "");
+	return g.failed ? 1 : 0;
 }

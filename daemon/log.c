@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpd.h"
+#include "log.h"
 
 static int	log_verbose;
 
@@ -79,18 +79,6 @@ log_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vwrite("debug", 0, fmt, ap);
 	va_end(ap);
-}
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list	ap;
-	int	saved = errno;
-
-	va_start(ap, fmt);
-	log_vwrite("fatal", saved, fmt, ap);
-	va_end(ap);
-	exit(1);
 }
 
 void

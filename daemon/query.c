@@ -1,9 +1,10 @@
 /*
- * Administrators' requests: the registry, lists, one report and its
- * history, completeness, totals, exports, period locks and the audit.
- * Reads run on the worker's own read-only connection; long answers stream
- * in frames of HANDLER_CHUNK_ROWS rows as the peer reads them. Locks are
- * writes and go to the writer like submissions.
+ * Read requests: the registry, lists, one report and its history,
+ * completeness, totals, exports, the audit, and who the peer is. Each
+ * reads through a connection of the worker's pool (readers.h): a one-shot
+ * answer gives it back before it returns, a streamed answer keeps its own
+ * for as long as it lasts and sends frames of REPLY_CHUNK_ROWS rows as
+ * the peer reads them.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,12 +12,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "gpd.h"
-#include "handler.h"
+#include "config.h"
+#include "log.h"
 #include "period.h"
+#include "query.h"
+#include "readers.h"
+#include "reply.h"
 #include "report.h"
+#include "request.h"
+#include "settings.h"
 #include "store.h"
+#include "units.h"
 #include "validate.h"
+#include "wire.h"
 
 enum query_kind {
 	QUERY_UNITS,
@@ -36,7 +44,9 @@ enum query_by {
 };
 
 struct query_stream {
-	struct handler_stream	 hs;		/* first: the stream itself */
+	struct stream		 hs;		/* first: the stream itself */
+	struct peer		*peer;
+	struct store		*db;		/* its own snapshot */
 	int			 kind;		/* enum query_kind */
 	int			 by;		/* enum query_by */
 	int			 with_indicators;
@@ -57,63 +67,89 @@ static const char *const query_unit_types[] = {
 };
 
 static void
-query_stream_free(struct handler_stream *hs)
+query_stream_free(struct stream *hs)
 {
 	struct query_stream	*qs = (struct query_stream *)hs;
 
+	if (qs == NULL)
+		return;
 	store_cursor_close(qs->cursor);
+	readers_put(qs->peer->readers, qs->db);
 	free(qs);
 }
 
+static enum request_result
+query_internal(struct peer *p, struct reply *hr, struct store *db)
+{
+	log_warnx("session=%" PRIu64 " query failed: %s", p->id,
+	    db != NULL ? store_error(db) : "no connection");
+	reply_error(hr, GP__ERROR_CODE__INTERNAL,
+	    "the server could not read the database; try again later");
+	return REQUEST_REPLIED;
+}
+
+static enum request_result
+query_nomem(struct reply *hr)
+{
+	reply_error(hr, GP__ERROR_CODE__INTERNAL,
+	    "the server is out of memory; try again later");
+	return REQUEST_REPLIED;
+}
+
+/* Every reader is taken: a clear answer to come back later. */
+static enum request_result
+query_busy(struct peer *p, struct reply *hr, const char *why)
+{
+	log_warnx("session=%" PRIu64 " query refused: %s", p->id, why);
+	reply_error(hr, GP__ERROR_CODE__BUSY, "the server is busy (%s); "
+	    "try again in %d seconds", why, QUERY_RETRY_BUSY);
+	hr->error.retry_after = QUERY_RETRY_BUSY;
+	hr->error.has_retry_after = 1;
+	return REQUEST_REPLIED;
+}
+
+/*
+ * A stream with a connection of its own, or NULL with the reply made
+ * (*rv set).
+ */
 static struct query_stream *
-query_stream_new(struct session *s, int kind,
-    int (*next)(struct session *, struct handler_stream *,
-    struct handler_reply *))
+query_stream_new(struct peer *p, struct reply *hr, int kind,
+    int (*next)(struct stream *, struct reply *), int with_db,
+    enum request_result *rv)
 {
 	struct query_stream	*qs;
+	const char		*errstr;
 
-	if ((qs = calloc(1, sizeof(*qs))) == NULL)
+	if ((qs = calloc(1, sizeof(*qs))) == NULL) {
+		*rv = query_nomem(hr);
 		return NULL;
+	}
+	qs->peer = p;
 	qs->kind = kind;
 	qs->hs.next = next;
 	qs->hs.free = query_stream_free;
-	s->stream = &qs->hs;
+	if (with_db && (qs->db = readers_get(p->readers, &errstr)) == NULL) {
+		free(qs);
+		*rv = query_busy(p, hr, errstr);
+		return NULL;
+	}
+	*rv = REQUEST_STREAM;
 	return qs;
-}
-
-static enum handler_result
-query_internal(struct session *s, struct handler_reply *hr)
-{
-	log_warnx("session=%" PRIu64 " query failed: %s", s->id,
-	    store_error(s->worker->reader));
-	handler_error(hr, GP__ERROR_CODE__INTERNAL,
-	    "the server could not read the database; try again later");
-	return HANDLER_REPLIED;
-}
-
-static enum handler_result
-query_nomem(struct handler_reply *hr)
-{
-	handler_error(hr, GP__ERROR_CODE__INTERNAL,
-	    "the server is out of memory; try again later");
-	return HANDLER_REPLIED;
 }
 
 /* Checks a requested period against the configured rules. */
 static int
-query_period(struct session *s, struct handler_reply *hr, const char *id,
-    struct period *p)
+query_period(struct peer *p, struct reply *hr, const char *id,
+    struct period *pd)
 {
 	const char	*errstr;
 
 	if (id == NULL) {
-		report_errors_add(&hr->errs, "period", "required");
-		handler_error(hr, GP__ERROR_CODE__INVALID, "no period given");
+		reply_invalid(hr, "period", "required", "no period given");
 		return -1;
 	}
-	if (period_parse(id, &s->set->conf->periods, p, &errstr) == -1) {
-		report_errors_add(&hr->errs, "period", "%s", errstr);
-		handler_error(hr, GP__ERROR_CODE__INVALID,
+	if (period_parse(id, &p->set->conf->periods, pd, &errstr) == -1) {
+		reply_invalid(hr, "period", errstr,
 		    "not a period: give YYYY-H1 or YYYY");
 		return -1;
 	}
@@ -123,31 +159,30 @@ query_period(struct session *s, struct handler_reply *hr, const char *id,
 /*
  * A unit certificate reads its own unit only: *unit becomes the
  * certificate's when none was asked for. Returns 0, or -1 with the
- * refusal queued (the caller returns HANDLER_PENDING).
+ * refusal queued (the caller returns REQUEST_PENDING).
  */
 static int
-query_own(struct session *s, struct handler_reply *hr, const char *what,
-    const char *period, const char **unit, enum handler_result *rv)
+query_own(struct peer *p, struct reply *hr, const char *what,
+    const char *period, const char **unit, enum request_result *rv)
 {
-	if (s->role == ROLE_ADMIN)
+	if (p->role == ROLE_ADMIN)
 		return 0;
 	if (*unit == NULL) {
-		*unit = s->cn;
+		*unit = p->cn;
 		return 0;
 	}
-	if (strcmp(*unit, s->cn) == 0)
+	if (strcmp(*unit, p->cn) == 0)
 		return 0;
-	*rv = handler_deny(s, hr, what, period,
-	    "certificate %s may read only its own unit's reports", s->cn);
+	*rv = request_deny(p, hr, what, period,
+	    "certificate %s may read only its own unit's reports", p->cn);
 	return -1;
 }
 
 static int
-query_unit_arg(struct handler_reply *hr, const char *unit)
+query_unit_arg(struct reply *hr, const char *unit)
 {
 	if (unit != NULL && validate_unit_code(unit) == -1) {
-		report_errors_add(&hr->errs, "unit", "not a unit code");
-		handler_error(hr, GP__ERROR_CODE__INVALID, "not a unit code");
+		reply_invalid(hr, "unit", "not a unit code", "not a unit code");
 		return -1;
 	}
 	return 0;
@@ -155,49 +190,49 @@ query_unit_arg(struct handler_reply *hr, const char *unit)
 
 /* The unit's registry name, or NULL for a unit no longer listed. */
 static const char *
-query_unit_name(struct session *s, const char *code)
+query_unit_name(struct peer *p, const char *code)
 {
 	const struct unit	*u;
 
-	if (code == NULL || (u = units_find(s->set->units, code)) == NULL)
+	if (code == NULL || (u = units_find(p->set->units, code)) == NULL)
 		return NULL;
 	return u->name;
 }
 
 static int32_t
-query_days_late(const struct session *s, const char *period_id,
+query_days_late(const struct peer *p, const char *period_id,
     int64_t received_at)
 {
-	struct period	 p;
+	struct period	 pd;
 	const char	*errstr;
 	int32_t		 days;
 
-	if (period_parse(period_id, &s->set->conf->periods, &p, &errstr)
+	if (period_parse(period_id, &p->set->conf->periods, &pd, &errstr)
 	    == -1)
 		return 0;
-	days = date_of((time_t)received_at) - p.due;
+	days = date_of((time_t)received_at) - pd.due;
 	return days > 0 ? days : 0;
 }
 
 /* A stored report as a ReportRow allocated in hr. */
 static Gp__ReportRow *
-query_report_row(struct session *s, struct handler_reply *hr,
+query_report_row(struct peer *p, struct reply *hr,
     const struct store_report_row *row)
 {
 	Gp__ReportRow	*rr;
 
-	if ((rr = handler_alloc(hr, sizeof(*rr))) == NULL)
+	if ((rr = reply_alloc(hr, sizeof(*rr))) == NULL)
 		return NULL;
 	gp__report_row__init(rr);
-	rr->unit = handler_strdup(hr, row->unit);
-	rr->unit_name = handler_strdup(hr, query_unit_name(s, row->unit));
-	rr->period = handler_strdup(hr, row->period);
+	rr->unit = reply_strdup(hr, row->unit);
+	rr->unit_name = reply_strdup(hr, query_unit_name(p, row->unit));
+	rr->period = reply_strdup(hr, row->period);
 	rr->revision = row->revision;
 	rr->has_revision = 1;
-	rr->received_at = handler_time(hr, row->received_at);
+	rr->received_at = reply_time(hr, row->received_at);
 	rr->late = row->late != 0;
 	rr->has_late = 1;
-	rr->days_late = query_days_late(s, row->period, row->received_at);
+	rr->days_late = query_days_late(p, row->period, row->received_at);
 	rr->has_days_late = 1;
 	rr->activities = row->activities;
 	rr->has_activities = 1;
@@ -207,12 +242,12 @@ query_report_row(struct session *s, struct handler_reply *hr,
 	rr->has_participants = 1;
 	rr->female = row->female;
 	rr->has_female = 1;
-	rr->receipt = handler_strdup(hr, row->receipt);
-	rr->submission_id = handler_strdup(hr, row->submission_id);
-	rr->cert_cn = handler_strdup(hr, row->cert_cn);
-	rr->cert_fingerprint = handler_strdup(hr, row->cert_fingerprint);
+	rr->receipt = reply_strdup(hr, row->receipt);
+	rr->submission_id = reply_strdup(hr, row->submission_id);
+	rr->cert_cn = reply_strdup(hr, row->cert_cn);
+	rr->cert_fingerprint = reply_strdup(hr, row->cert_fingerprint);
 	if (row->content_hash != NULL &&
-	    (rr->report_sha256 = handler_alloc(hr, 2 * STORE_HASH_LEN + 1))
+	    (rr->report_sha256 = reply_alloc(hr, 2 * STORE_HASH_LEN + 1))
 	    != NULL)
 		report_hex(row->content_hash, STORE_HASH_LEN,
 		    rr->report_sha256);
@@ -221,7 +256,7 @@ query_report_row(struct session *s, struct handler_reply *hr,
 
 /* The indicators of one stored report, into rr. */
 static int
-query_report_indicators(struct session *s, struct handler_reply *hr,
+query_report_indicators(struct store *db, struct reply *hr,
     Gp__ReportRow *rr, int64_t report_id)
 {
 	struct store_args		 args;
@@ -232,17 +267,16 @@ query_report_indicators(struct session *s, struct handler_reply *hr,
 
 	memset(&args, 0, sizeof(args));
 	args.report_id = report_id;
-	if ((c = store_query(s->worker->reader, STORE_Q_INDICATORS_OF,
-	    &args)) == NULL)
+	if ((c = store_query(db, STORE_Q_INDICATORS_OF, &args)) == NULL)
 		return -1;
-	if ((rr->indicators = handler_alloc(hr, REPORT_MAX_INDICATORS *
+	if ((rr->indicators = reply_alloc(hr, REPORT_MAX_INDICATORS *
 	    sizeof(*rr->indicators))) == NULL) {
 		store_cursor_close(c);
 		return -1;
 	}
 	while (rr->n_indicators < REPORT_MAX_INDICATORS &&
 	    (rc = store_next_indicator(c, &row)) == 1) {
-		if ((ind = handler_alloc(hr, sizeof(*ind))) == NULL)
+		if ((ind = reply_alloc(hr, sizeof(*ind))) == NULL)
 			break;
 		gp__indicator__init(ind);
 		ind->code = row.code;
@@ -257,40 +291,32 @@ query_report_indicators(struct session *s, struct handler_reply *hr,
 	return 0;
 }
 
-/* Sets more and says whether the stream goes on. */
-static void
-query_more(struct handler_reply *hr, int more)
-{
-	hr->resp.more = more != 0;
-	hr->resp.has_more = 1;
-}
-
 /* units */
 
 static int
-query_units_next(struct session *s, struct handler_stream *hs,
-    struct handler_reply *hr)
+query_units_next(struct stream *hs, struct reply *hr)
 {
 	struct query_stream	*qs = (struct query_stream *)hs;
-	const struct units	*u = s->set->units;
+	struct peer		*p = qs->peer;
+	const struct units	*u = p->set->units;
 	const struct unit	*v;
 	Gp__UnitsResponse	*ur;
 	Gp__UnitInfo		*ui;
 
-	if ((ur = handler_alloc(hr, sizeof(*ur))) == NULL) {
+	if ((ur = reply_alloc(hr, sizeof(*ur))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
 	gp__units_response__init(ur);
-	if ((ur->units = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+	if ((ur->units = reply_alloc(hr, REPLY_CHUNK_ROWS *
 	    sizeof(*ur->units))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
-	for (; qs->next_unit < u->n && ur->n_units < HANDLER_CHUNK_ROWS;
+	for (; qs->next_unit < u->n && ur->n_units < REPLY_CHUNK_ROWS;
 	    qs->next_unit++) {
 		v = &u->v[qs->next_unit];
-		if ((ui = handler_alloc(hr, sizeof(*ui))) == NULL) {
+		if ((ui = reply_alloc(hr, sizeof(*ui))) == NULL) {
 			query_nomem(hr);
 			return -1;
 		}
@@ -299,48 +325,52 @@ query_units_next(struct session *s, struct handler_stream *hs,
 		ui->name = v->name;
 		ui->type = (char *)(uintptr_t)query_unit_types[v->type];
 		if (v->valid_from != INT32_MIN)
-			ui->valid_from = handler_date(hr, v->valid_from);
+			ui->valid_from = reply_date(hr, v->valid_from);
 		if (v->valid_to != INT32_MAX)
-			ui->valid_to = handler_date(hr, v->valid_to);
+			ui->valid_to = reply_date(hr, v->valid_to);
 		ur->units[ur->n_units++] = ui;
 	}
 	hr->resp.body_case = GP__RESPONSE__BODY_UNITS;
 	hr->resp.units = ur;
-	query_more(hr, qs->next_unit < u->n);
+	reply_more(hr, qs->next_unit < u->n);
 	return 0;
 }
 
-enum handler_result
-query_units(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+enum request_result
+query_units(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
 {
+	struct query_stream	*qs;
+	enum request_result	 rv;
+
 	(void)req;
-	if (query_stream_new(s, QUERY_UNITS, query_units_next) == NULL)
-		return query_nomem(hr);
-	return HANDLER_STREAM;
+	if ((qs = query_stream_new(p, hr, QUERY_UNITS, query_units_next, 0,
+	    &rv)) != NULL)
+		*out = &qs->hs;
+	return rv;
 }
 
 /* list, history */
 
 static int
-query_reports_next(struct session *s, struct handler_stream *hs,
-    struct handler_reply *hr)
+query_reports_next(struct stream *hs, struct reply *hr)
 {
 	struct query_stream	*qs = (struct query_stream *)hs;
+	struct peer		*p = qs->peer;
 	struct store_report_row	 row;
 	Gp__ReportRow		**rows, *rr;
 	size_t			 n = 0;
 	int			 rc = 0;
 
-	if ((rows = handler_alloc(hr, HANDLER_CHUNK_ROWS * sizeof(*rows)))
+	if ((rows = reply_alloc(hr, REPLY_CHUNK_ROWS * sizeof(*rows)))
 	    == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
-	while (n < HANDLER_CHUNK_ROWS &&
+	while (n < REPLY_CHUNK_ROWS &&
 	    (rc = store_next_report(qs->cursor, &row)) == 1) {
-		if ((rr = query_report_row(s, hr, &row)) == NULL ||
-		    (qs->with_indicators && query_report_indicators(s, hr, rr,
+		if ((rr = query_report_row(p, hr, &row)) == NULL ||
+		    (qs->with_indicators && query_report_indicators(qs->db, hr, rr,
 		    row.id) == -1)) {
 			query_nomem(hr);
 			return -1;
@@ -348,13 +378,13 @@ query_reports_next(struct session *s, struct handler_stream *hs,
 		rows[n++] = rr;
 	}
 	if (rc == -1) {
-		query_internal(s, hr);
+		query_internal(p, hr, qs->db);
 		return -1;
 	}
 	if (qs->with_indicators) {
 		Gp__HistoryResponse	*h;
 
-		if ((h = handler_alloc(hr, sizeof(*h))) == NULL) {
+		if ((h = reply_alloc(hr, sizeof(*h))) == NULL) {
 			query_nomem(hr);
 			return -1;
 		}
@@ -366,7 +396,7 @@ query_reports_next(struct session *s, struct handler_stream *hs,
 	} else {
 		Gp__ListResponse	*l;
 
-		if ((l = handler_alloc(hr, sizeof(*l))) == NULL) {
+		if ((l = reply_alloc(hr, sizeof(*l))) == NULL) {
 			query_nomem(hr);
 			return -1;
 		}
@@ -376,71 +406,73 @@ query_reports_next(struct session *s, struct handler_stream *hs,
 		hr->resp.body_case = GP__RESPONSE__BODY_LIST;
 		hr->resp.list = l;
 	}
-	query_more(hr, rc == 1);
+	reply_more(hr, rc == 1);
 	return 0;
 }
 
-static enum handler_result
-query_reports(struct session *s, struct handler_reply *hr,
-    enum store_query q, const char *period, const char *unit)
+static enum request_result
+query_reports(struct peer *p, struct reply *hr, enum store_query q,
+    const char *period, const char *unit, struct stream **out)
 {
 	struct query_stream	*qs;
 	struct store_args	 args;
+	enum request_result	 rv;
 
 	memset(&args, 0, sizeof(args));
 	args.period = period;
 	args.unit = unit;
-	if ((qs = query_stream_new(s, QUERY_REPORTS, query_reports_next))
-	    == NULL)
-		return query_nomem(hr);
+	if ((qs = query_stream_new(p, hr, QUERY_REPORTS, query_reports_next, 1,
+	    &rv)) == NULL)
+		return rv;
 	qs->with_indicators = q == STORE_Q_HISTORY;
-	if ((qs->cursor = store_query(s->worker->reader, q, &args)) == NULL) {
-		handler_stream_free(s);
-		return query_internal(s, hr);
+	if ((qs->cursor = store_query(qs->db, q, &args)) == NULL) {
+		rv = query_internal(p, hr, qs->db);
+		query_stream_free(&qs->hs);
+		return rv;
 	}
-	return HANDLER_STREAM;
+	*out = &qs->hs;
+	return REQUEST_STREAM;
 }
 
-enum handler_result
-query_list(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+enum request_result
+query_list(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
 {
 	const char		*period = req->list->period;
 	const char		*unit = req->list->unit;
-	struct period		 p;
-	enum handler_result	 rv;
+	struct period		 pd;
+	enum request_result	 rv;
 
-	if (period != NULL && query_period(s, hr, period, &p) == -1)
-		return HANDLER_REPLIED;
+	if (period != NULL && query_period(p, hr, period, &pd) == -1)
+		return REQUEST_REPLIED;
 	if (query_unit_arg(hr, unit) == -1)
-		return HANDLER_REPLIED;
-	if (query_own(s, hr, "list", period, &unit, &rv) == -1)
+		return REQUEST_REPLIED;
+	if (query_own(p, hr, "list", period, &unit, &rv) == -1)
 		return rv;
-	return query_reports(s, hr, STORE_Q_LIST, period, unit);
+	return query_reports(p, hr, STORE_Q_LIST, period, unit, out);
 }
 
-enum handler_result
-query_history(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+enum request_result
+query_history(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
 {
 	const char		*unit = req->history->unit;
-	struct period		 p;
-	enum handler_result	 rv;
+	struct period		 pd;
+	enum request_result	 rv;
 
-	if (query_period(s, hr, req->history->period, &p) == -1)
-		return HANDLER_REPLIED;
+	if (query_period(p, hr, req->history->period, &pd) == -1)
+		return REQUEST_REPLIED;
 	if (unit == NULL) {
-		report_errors_add(&hr->errs, "unit", "required");
-		handler_error(hr, GP__ERROR_CODE__INVALID, "no unit given");
-		return HANDLER_REPLIED;
+		reply_invalid(hr, "unit", "required", "no unit given");
+		return REQUEST_REPLIED;
 	}
 	if (query_unit_arg(hr, unit) == -1)
-		return HANDLER_REPLIED;
-	if (query_own(s, hr, "history", req->history->period, &unit, &rv)
+		return REQUEST_REPLIED;
+	if (query_own(p, hr, "history", req->history->period, &unit, &rv)
 	    == -1)
 		return rv;
-	return query_reports(s, hr, STORE_Q_HISTORY, req->history->period,
-	    unit);
+	return query_reports(p, hr, STORE_Q_HISTORY, req->history->period,
+	    unit, out);
 }
 
 /* show */
@@ -448,105 +480,127 @@ query_history(struct session *s, const Gp__Request *req,
 static int
 query_show_raw(void *arg, const void *raw, size_t len)
 {
-	struct handler_reply	*hr = arg;
+	struct reply	*hr = arg;
 
-	hr->unpacked = gp__report__unpack(NULL, len, raw);
+	hr->unpacked = wire_report_unpack(raw, len);
 	return hr->unpacked != NULL ? 0 : -1;
 }
 
-enum handler_result
-query_show(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+/* One revision, its bytes and its warnings, all from one snapshot. */
+static enum request_result
+query_show_read(struct peer *p, struct store *db, struct reply *hr,
+    const struct store_args *args)
 {
-	const Gp__ShowRequest	*sr = req->show;
-	const char		*unit = sr->unit, *field, *message;
-	struct store_args	 args;
+	struct store_args	 wargs;
 	struct store_cursor	*c;
 	struct store_report_row	 row;
 	Gp__ShowResponse	*show;
-	struct period		 p;
-	enum handler_result	 rv;
+	const char		*field, *message;
 	int64_t			 report_id;
+	size_t			 len;
 	int			 rc;
 
-	if (query_period(s, hr, sr->period, &p) == -1)
-		return HANDLER_REPLIED;
+	if ((c = store_query(db, STORE_Q_SHOW, args)) == NULL)
+		return query_internal(p, hr, db);
+	if ((rc = store_next_report(c, &row)) != 1) {
+		store_cursor_close(c);
+		if (rc == -1)
+			return query_internal(p, hr, db);
+		if (args->revision > 0)
+			reply_error(hr, GP__ERROR_CODE__INVALID,
+			    "%s has no revision %u for %s", args->unit,
+			    args->revision, args->period);
+		else
+			reply_error(hr, GP__ERROR_CODE__INVALID,
+			    "%s has not reported for %s", args->unit,
+			    args->period);
+		return REQUEST_REPLIED;
+	}
+	if ((show = reply_alloc(hr, sizeof(*show))) == NULL) {
+		store_cursor_close(c);
+		return query_nomem(hr);
+	}
+	gp__show_response__init(show);
+	show->meta = query_report_row(p, hr, &row);
+	report_id = row.id;
+	store_cursor_close(c);
+	if (show->meta == NULL)
+		return query_nomem(hr);
+	if (store_show_raw(db, report_id, hr, query_show_raw) == -1)
+		return query_internal(p, hr, db);
+	show->report = hr->unpacked;
+
+	memset(&wargs, 0, sizeof(wargs));
+	wargs.report_id = report_id;
+	if ((c = store_query(db, STORE_Q_WARNINGS_OF, &wargs)) == NULL)
+		return query_internal(p, hr, db);
+	if ((show->warnings = reply_alloc(hr, REPORT_ERRORS_MAX *
+	    sizeof(*show->warnings))) == NULL) {
+		store_cursor_close(c);
+		return query_nomem(hr);
+	}
+	len = REPORT_FIELD_MAX + REPORT_MESSAGE_MAX + 2;
+	while (show->n_warnings < REPORT_ERRORS_MAX &&
+	    (rc = store_next_warning(c, &field, &message)) == 1) {
+		if ((show->warnings[show->n_warnings] = reply_alloc(hr, len))
+		    == NULL) {
+			store_cursor_close(c);
+			return query_nomem(hr);
+		}
+		snprintf(show->warnings[show->n_warnings], len, "%s: %s",
+		    field != NULL ? field : "", message != NULL ? message : "");
+		show->n_warnings++;
+	}
+	store_cursor_close(c);
+	if (rc == -1)
+		return query_internal(p, hr, db);
+	hr->resp.body_case = GP__RESPONSE__BODY_SHOW;
+	hr->resp.show = show;
+	return REQUEST_REPLIED;
+}
+
+enum request_result
+query_show(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
+{
+	const Gp__ShowRequest	*sr = req->show;
+	const char		*unit = sr->unit, *errstr;
+	struct store_args	 args;
+	struct store		*db;
+	struct period		 pd;
+	enum request_result	 rv;
+
+	(void)out;
+	if (query_period(p, hr, sr->period, &pd) == -1)
+		return REQUEST_REPLIED;
 	if (unit == NULL) {
-		report_errors_add(&hr->errs, "unit", "required");
-		handler_error(hr, GP__ERROR_CODE__INVALID, "no unit given");
-		return HANDLER_REPLIED;
+		reply_invalid(hr, "unit", "required", "no unit given");
+		return REQUEST_REPLIED;
 	}
 	if (query_unit_arg(hr, unit) == -1)
-		return HANDLER_REPLIED;
-	if (query_own(s, hr, "show", sr->period, &unit, &rv) == -1)
+		return REQUEST_REPLIED;
+	if (query_own(p, hr, "show", sr->period, &unit, &rv) == -1)
 		return rv;
 
 	memset(&args, 0, sizeof(args));
 	args.period = sr->period;
 	args.unit = unit;
 	args.revision = sr->has_revision ? sr->revision : 0;
-	if ((c = store_query(s->worker->reader, STORE_Q_SHOW, &args)) == NULL)
-		return query_internal(s, hr);
-	if ((rc = store_next_report(c, &row)) != 1) {
-		store_cursor_close(c);
-		if (rc == -1)
-			return query_internal(s, hr);
-		if (args.revision > 0)
-			handler_error(hr, GP__ERROR_CODE__INVALID,
-			    "%s has no revision %u for %s", unit,
-			    args.revision, sr->period);
-		else
-			handler_error(hr, GP__ERROR_CODE__INVALID,
-			    "%s has not reported for %s", unit, sr->period);
-		return HANDLER_REPLIED;
-	}
-	if ((show = handler_alloc(hr, sizeof(*show))) == NULL) {
-		store_cursor_close(c);
-		return query_nomem(hr);
-	}
-	gp__show_response__init(show);
-	show->meta = query_report_row(s, hr, &row);
-	report_id = row.id;
-	store_cursor_close(c);
-	if (show->meta == NULL)
-		return query_nomem(hr);
-	if (store_show_raw(s->worker->reader, report_id, hr, query_show_raw)
-	    == -1)
-		return query_internal(s, hr);
-	show->report = hr->unpacked;
-
-	memset(&args, 0, sizeof(args));
-	args.report_id = report_id;
-	if ((c = store_query(s->worker->reader, STORE_Q_WARNINGS_OF, &args))
-	    == NULL)
-		return query_internal(s, hr);
-	if ((show->warnings = handler_alloc(hr, REPORT_ERRORS_MAX *
-	    sizeof(*show->warnings))) == NULL) {
-		store_cursor_close(c);
-		return query_nomem(hr);
-	}
-	while (show->n_warnings < REPORT_ERRORS_MAX &&
-	    (rc = store_next_warning(c, &field, &message)) == 1) {
-		snprintf(hr->warnings[show->n_warnings],
-		    sizeof(hr->warnings[0]), "%s: %s", field != NULL ? field :
-		    "", message != NULL ? message : "");
-		show->warnings[show->n_warnings] =
-		    hr->warnings[show->n_warnings];
-		show->n_warnings++;
-	}
-	store_cursor_close(c);
-	hr->resp.body_case = GP__RESPONSE__BODY_SHOW;
-	hr->resp.show = show;
-	return HANDLER_REPLIED;
+	/* A connection with nothing open: every commit so far is seen. */
+	if ((db = readers_get(p->readers, &errstr)) == NULL)
+		return query_busy(p, hr, errstr);
+	rv = query_show_read(p, db, hr, &args);
+	readers_put(p->readers, db);
+	return rv;
 }
 
 /* missing */
 
 /* Expected: the unit's validity overlaps the period's coverage. */
 static int
-query_expected(const struct unit *u, const struct period *p)
+query_expected(const struct unit *u, const struct period *pd)
 {
-	return u->valid_from <= p->to && u->valid_to >= p->from;
+	return u->valid_from <= pd->to && u->valid_to >= pd->from;
 }
 
 /* Reads the next unit that reported, or notes the end. */
@@ -570,29 +624,29 @@ query_missing_advance(struct query_stream *qs)
 }
 
 static int
-query_missing_next(struct session *s, struct handler_stream *hs,
-    struct handler_reply *hr)
+query_missing_next(struct stream *hs, struct reply *hr)
 {
 	struct query_stream	*qs = (struct query_stream *)hs;
-	const struct units	*u = s->set->units;
+	struct peer		*p = qs->peer;
+	const struct units	*u = p->set->units;
 	const struct unit	*v;
 	Gp__MissingResponse	*mr;
 	Gp__MissingRow		*row;
 	int32_t			 days;
 	int			 cmp;
 
-	if ((mr = handler_alloc(hr, sizeof(*mr))) == NULL) {
+	if ((mr = reply_alloc(hr, sizeof(*mr))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
 	gp__missing_response__init(mr);
-	if ((mr->rows = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+	if ((mr->rows = reply_alloc(hr, REPLY_CHUNK_ROWS *
 	    sizeof(*mr->rows))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
 	/* Both the registry and the query are in unit order: merge. */
-	for (; qs->next_unit < u->n && mr->n_rows < HANDLER_CHUNK_ROWS;
+	for (; qs->next_unit < u->n && mr->n_rows < REPLY_CHUNK_ROWS;
 	    qs->next_unit++) {
 		v = &u->v[qs->next_unit];
 		while (qs->have_reported &&
@@ -601,7 +655,7 @@ query_missing_next(struct session *s, struct handler_stream *hs,
 				goto fail;
 		if (!query_expected(v, &qs->period))
 			continue;
-		if ((row = handler_alloc(hr, sizeof(*row))) == NULL) {
+		if ((row = reply_alloc(hr, sizeof(*row))) == NULL) {
 			query_nomem(hr);
 			return -1;
 		}
@@ -622,7 +676,7 @@ query_missing_next(struct session *s, struct handler_stream *hs,
 				row->status = (char *)(uintptr_t)"on_time";
 				qs->on_time++;
 			}
-			row->received_at = handler_time(hr,
+			row->received_at = reply_time(hr,
 			    qs->reported.first_at);
 			row->revision = qs->reported.revision;
 			row->has_revision = 1;
@@ -635,7 +689,7 @@ query_missing_next(struct session *s, struct handler_stream *hs,
 	hr->resp.body_case = GP__RESPONSE__BODY_MISSING;
 	hr->resp.missing = mr;
 	if (qs->next_unit < u->n) {
-		query_more(hr, 1);
+		reply_more(hr, 1);
 		return 0;
 	}
 	mr->expected = qs->expected;
@@ -644,56 +698,60 @@ query_missing_next(struct session *s, struct handler_stream *hs,
 	mr->has_reported = 1;
 	mr->on_time = qs->on_time;
 	mr->has_on_time = 1;
-	mr->due = handler_date(hr, qs->period.due);
-	mr->coverage_from = handler_date(hr, qs->period.from);
-	mr->coverage_to = handler_date(hr, qs->period.to);
-	query_more(hr, 0);
+	mr->due = reply_date(hr, qs->period.due);
+	mr->coverage_from = reply_date(hr, qs->period.from);
+	mr->coverage_to = reply_date(hr, qs->period.to);
+	reply_more(hr, 0);
 	return 0;
 fail:
-	query_internal(s, hr);
+	query_internal(p, hr, qs->db);
 	return -1;
 }
 
-/* Opens a stream over a period with its cursor. */
-static enum handler_result
-query_period_stream(struct session *s, struct handler_reply *hr,
-    const char *period, int kind, enum store_query q,
-    int (*next)(struct session *, struct handler_stream *,
-    struct handler_reply *), struct query_stream **out)
+/* Opens a stream over a period with its cursor; *qsp set (and the
+ * stream in *out) on REQUEST_STREAM. */
+static enum request_result
+query_period_stream(struct peer *p, struct reply *hr, const char *period,
+    int kind, enum store_query q, int (*next)(struct stream *,
+    struct reply *), struct query_stream **qsp, struct stream **out)
 {
 	struct query_stream	*qs;
 	struct store_args	 args;
-	struct period		 p;
+	struct period		 pd;
+	enum request_result	 rv;
 
-	if (query_period(s, hr, period, &p) == -1)
-		return HANDLER_REPLIED;
-	if ((qs = query_stream_new(s, kind, next)) == NULL)
-		return query_nomem(hr);
-	qs->period = p;
+	if (query_period(p, hr, period, &pd) == -1)
+		return REQUEST_REPLIED;
+	if ((qs = query_stream_new(p, hr, kind, next, 1, &rv)) == NULL)
+		return rv;
+	qs->period = pd;
 	snprintf(qs->period_id, sizeof(qs->period_id), "%s", period);
 	memset(&args, 0, sizeof(args));
 	args.period = qs->period_id;
-	if ((qs->cursor = store_query(s->worker->reader, q, &args)) == NULL) {
-		handler_stream_free(s);
-		return query_internal(s, hr);
+	if ((qs->cursor = store_query(qs->db, q, &args)) == NULL) {
+		rv = query_internal(p, hr, qs->db);
+		query_stream_free(&qs->hs);
+		return rv;
 	}
-	if (out != NULL)
-		*out = qs;
-	return HANDLER_STREAM;
+	if (qsp != NULL)
+		*qsp = qs;
+	*out = &qs->hs;
+	return REQUEST_STREAM;
 }
 
-enum handler_result
-query_missing(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+enum request_result
+query_missing(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
 {
 	struct query_stream	*qs = NULL;
-	enum handler_result	 rv;
+	enum request_result	 rv;
 
-	rv = query_period_stream(s, hr, req->missing->period, QUERY_MISSING,
-	    STORE_Q_MISSING, query_missing_next, &qs);
-	if (rv == HANDLER_STREAM && query_missing_advance(qs) == -1) {
-		handler_stream_free(s);
-		return query_internal(s, hr);
+	rv = query_period_stream(p, hr, req->missing->period, QUERY_MISSING,
+	    STORE_Q_MISSING, query_missing_next, &qs, out);
+	if (rv == REQUEST_STREAM && query_missing_advance(qs) == -1) {
+		rv = query_internal(p, hr, qs->db);
+		query_stream_free(&qs->hs);
+		*out = NULL;
 	}
 	return rv;
 }
@@ -701,11 +759,11 @@ query_missing(struct session *s, const Gp__Request *req,
 /* summary */
 
 static Gp__SummaryRow *
-query_sum_row(struct handler_reply *hr, const struct store_sum_row *sr)
+query_sum_row(struct reply *hr, const struct store_sum_row *sr)
 {
 	Gp__SummaryRow	*row;
 
-	if ((row = handler_alloc(hr, sizeof(*row))) == NULL)
+	if ((row = reply_alloc(hr, sizeof(*row))) == NULL)
 		return NULL;
 	gp__summary_row__init(row);
 	row->reports = sr->reports;
@@ -722,7 +780,7 @@ query_sum_row(struct handler_reply *hr, const struct store_sum_row *sr)
 }
 
 static void
-query_sum_key(struct session *s, struct handler_reply *hr, int by,
+query_sum_key(struct peer *p, struct reply *hr, int by,
     Gp__SummaryRow *row, const struct store_sum_row *sr)
 {
 	const struct report_label	*tab = NULL;
@@ -731,8 +789,8 @@ query_sum_key(struct session *s, struct handler_reply *hr, int by,
 
 	switch (by) {
 	case BY_UNIT:
-		row->key = handler_strdup(hr, sr->key_text);
-		row->label = handler_strdup(hr, query_unit_name(s,
+		row->key = reply_strdup(hr, sr->key_text);
+		row->label = reply_strdup(hr, query_unit_name(p,
 		    sr->key_text));
 		return;
 	case BY_AREA:
@@ -764,21 +822,21 @@ query_add(uint64_t sum, uint64_t v)
 
 /* The last frame: the total, indicator totals and the expected count. */
 static int
-query_summary_totals(struct session *s, struct query_stream *qs,
-    struct handler_reply *hr, Gp__SummaryResponse *sum)
+query_summary_totals(struct peer *p, struct query_stream *qs,
+    struct reply *hr, Gp__SummaryResponse *sum)
 {
 	struct store_args		 args;
 	struct store_cursor		*c;
 	struct store_sum_row		 sr;
 	struct store_indicator_row	 ir, tot[IND_COUNT];
 	Gp__IndicatorTotal		*it;
-	const struct units		*u = s->set->units;
+	const struct units		*u = p->set->units;
 	size_t				 i;
 	int				 rc;
 
 	memset(&args, 0, sizeof(args));
 	args.period = qs->period_id;
-	if ((c = store_query(s->worker->reader, STORE_Q_SUM_TOTAL, &args))
+	if ((c = store_query(qs->db, STORE_Q_SUM_TOTAL, &args))
 	    == NULL)
 		return -1;
 	rc = store_next_sum(c, &sr);
@@ -788,7 +846,7 @@ query_summary_totals(struct session *s, struct query_stream *qs,
 	if (rc == -1)
 		return -1;
 
-	if ((c = store_query(s->worker->reader, STORE_Q_INDICATOR_TOTALS,
+	if ((c = store_query(qs->db, STORE_Q_INDICATOR_TOTALS,
 	    &args)) == NULL)
 		return -1;
 	memset(tot, 0, sizeof(tot));
@@ -805,13 +863,13 @@ query_summary_totals(struct session *s, struct query_stream *qs,
 	store_cursor_close(c);
 	if (rc == -1)
 		return -1;
-	if ((sum->indicators = handler_alloc(hr, IND_COUNT *
+	if ((sum->indicators = reply_alloc(hr, IND_COUNT *
 	    sizeof(*sum->indicators))) == NULL)
 		return -1;
 	for (i = 0; i < IND_COUNT; i++) {
 		if (tot[i].code == IND_UNSET)
 			continue;
-		if ((it = handler_alloc(hr, sizeof(*it))) == NULL)
+		if ((it = reply_alloc(hr, sizeof(*it))) == NULL)
 			return -1;
 		gp__indicator_total__init(it);
 		it->code = (char *)(uintptr_t)report_label_id(
@@ -832,33 +890,33 @@ query_summary_totals(struct session *s, struct query_stream *qs,
 }
 
 static int
-query_summary_next(struct session *s, struct handler_stream *hs,
-    struct handler_reply *hr)
+query_summary_next(struct stream *hs, struct reply *hr)
 {
 	struct query_stream	*qs = (struct query_stream *)hs;
+	struct peer		*p = qs->peer;
 	struct store_sum_row	 sr;
 	Gp__SummaryResponse	*sum;
 	Gp__SummaryRow		*row;
 	int			 rc = 0;
 
-	if ((sum = handler_alloc(hr, sizeof(*sum))) == NULL) {
+	if ((sum = reply_alloc(hr, sizeof(*sum))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
 	gp__summary_response__init(sum);
 	if (qs->cursor != NULL) {
-		if ((sum->rows = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+		if ((sum->rows = reply_alloc(hr, REPLY_CHUNK_ROWS *
 		    sizeof(*sum->rows))) == NULL) {
 			query_nomem(hr);
 			return -1;
 		}
-		while (sum->n_rows < HANDLER_CHUNK_ROWS &&
+		while (sum->n_rows < REPLY_CHUNK_ROWS &&
 		    (rc = store_next_sum(qs->cursor, &sr)) == 1) {
 			if ((row = query_sum_row(hr, &sr)) == NULL) {
 				query_nomem(hr);
 				return -1;
 			}
-			query_sum_key(s, hr, qs->by, row, &sr);
+			query_sum_key(p, hr, qs->by, row, &sr);
 			sum->rows[sum->n_rows++] = row;
 		}
 		if (rc == -1)
@@ -867,21 +925,21 @@ query_summary_next(struct session *s, struct handler_stream *hs,
 	hr->resp.body_case = GP__RESPONSE__BODY_SUMMARY;
 	hr->resp.summary = sum;
 	if (rc == 1) {
-		query_more(hr, 1);
+		reply_more(hr, 1);
 		return 0;
 	}
-	if (query_summary_totals(s, qs, hr, sum) == -1)
+	if (query_summary_totals(p, qs, hr, sum) == -1)
 		goto fail;
-	query_more(hr, 0);
+	reply_more(hr, 0);
 	return 0;
 fail:
-	query_internal(s, hr);
+	query_internal(p, hr, qs->db);
 	return -1;
 }
 
-enum handler_result
-query_summary(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+enum request_result
+query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
 {
 	static const struct {
 		const char		*name;
@@ -894,35 +952,35 @@ query_summary(struct session *s, const Gp__Request *req,
 		{ "unit", BY_UNIT, STORE_Q_SUM_UNIT },
 	};
 	struct query_stream	*qs = NULL;
-	struct period		 p;
+	struct period		 pd;
 	const char		*by = req->summary->by;
-	enum handler_result	 rv;
+	enum request_result	 rv;
 	size_t			 i;
 
 	if (by == NULL || *by == '\0') {
-		if (query_period(s, hr, req->summary->period, &p) == -1)
-			return HANDLER_REPLIED;
-		if ((qs = query_stream_new(s, QUERY_SUMMARY,
-		    query_summary_next)) == NULL)
-			return query_nomem(hr);
-		qs->period = p;
+		if (query_period(p, hr, req->summary->period, &pd) == -1)
+			return REQUEST_REPLIED;
+		/* No rows: the totals alone, in one frame. */
+		if ((qs = query_stream_new(p, hr, QUERY_SUMMARY,
+		    query_summary_next, 1, &rv)) == NULL)
+			return rv;
+		qs->period = pd;
 		snprintf(qs->period_id, sizeof(qs->period_id), "%s",
 		    req->summary->period);
-		return HANDLER_STREAM;
+		*out = &qs->hs;
+		return REQUEST_STREAM;
 	}
 	for (i = 0; i < sizeof(bys) / sizeof(*bys); i++)
 		if (strcmp(by, bys[i].name) == 0)
 			break;
 	if (i == sizeof(bys) / sizeof(*bys)) {
-		report_errors_add(&hr->errs, "by",
-		    "one of: area, unit, occasion, kind");
-		handler_error(hr, GP__ERROR_CODE__INVALID,
+		reply_invalid(hr, "by", "one of: area, unit, occasion, kind",
 		    "cannot group a summary by that");
-		return HANDLER_REPLIED;
+		return REQUEST_REPLIED;
 	}
-	rv = query_period_stream(s, hr, req->summary->period, QUERY_SUMMARY,
-	    bys[i].q, query_summary_next, &qs);
-	if (rv == HANDLER_STREAM)
+	rv = query_period_stream(p, hr, req->summary->period, QUERY_SUMMARY,
+	    bys[i].q, query_summary_next, &qs, out);
+	if (rv == REQUEST_STREAM)
 		qs->by = bys[i].by;
 	return rv;
 }
@@ -930,35 +988,35 @@ query_summary(struct session *s, const Gp__Request *req,
 /* export */
 
 static int
-query_export_next(struct session *s, struct handler_stream *hs,
-    struct handler_reply *hr)
+query_export_next(struct stream *hs, struct reply *hr)
 {
 	struct query_stream		*qs = (struct query_stream *)hs;
+	struct peer			*p = qs->peer;
 	struct store_activity_row	 a;
 	Gp__ExportResponse		*er;
 	Gp__ExportRow			*row;
 	int				 rc = 0;
 
-	if ((er = handler_alloc(hr, sizeof(*er))) == NULL) {
+	if ((er = reply_alloc(hr, sizeof(*er))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
 	gp__export_response__init(er);
-	if ((er->rows = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+	if ((er->rows = reply_alloc(hr, REPLY_CHUNK_ROWS *
 	    sizeof(*er->rows))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
-	while (er->n_rows < HANDLER_CHUNK_ROWS &&
+	while (er->n_rows < REPLY_CHUNK_ROWS &&
 	    (rc = store_next_activity(qs->cursor, &a)) == 1) {
-		if ((row = handler_alloc(hr, sizeof(*row))) == NULL) {
+		if ((row = reply_alloc(hr, sizeof(*row))) == NULL) {
 			query_nomem(hr);
 			return -1;
 		}
 		gp__export_row__init(row);
-		row->unit = handler_strdup(hr, a.unit);
-		row->unit_name = handler_strdup(hr, query_unit_name(s, a.unit));
-		row->period = handler_strdup(hr, a.period);
+		row->unit = reply_strdup(hr, a.unit);
+		row->unit_name = reply_strdup(hr, query_unit_name(p, a.unit));
+		row->period = reply_strdup(hr, a.period);
 		row->revision = a.revision;
 		row->has_revision = 1;
 		row->index = a.idx;
@@ -979,11 +1037,11 @@ query_export_next(struct session *s, struct handler_stream *hs,
 		    report_statuses, STATUS_COUNT, a.status);
 		row->status_label = (char *)(uintptr_t)report_label_text(
 		    report_statuses, STATUS_COUNT, a.status);
-		row->date = handler_strdup(hr, a.date);
-		row->end_date = handler_strdup(hr, a.end_date);
-		row->title = handler_strdup(hr, a.title);
-		row->location = handler_strdup(hr, a.location);
-		row->notes = handler_strdup(hr, a.notes);
+		row->date = reply_strdup(hr, a.date);
+		row->end_date = reply_strdup(hr, a.end_date);
+		row->title = reply_strdup(hr, a.title);
+		row->location = reply_strdup(hr, a.location);
+		row->notes = reply_strdup(hr, a.notes);
 		row->sessions = a.sessions;
 		row->has_sessions = 1;
 		row->participants = a.participants;
@@ -993,48 +1051,48 @@ query_export_next(struct session *s, struct handler_stream *hs,
 		er->rows[er->n_rows++] = row;
 	}
 	if (rc == -1) {
-		query_internal(s, hr);
+		query_internal(p, hr, qs->db);
 		return -1;
 	}
 	hr->resp.body_case = GP__RESPONSE__BODY_EXPORT;
 	hr->resp.export = er;
-	query_more(hr, rc == 1);
+	reply_more(hr, rc == 1);
 	return 0;
 }
 
-enum handler_result
-query_export(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+enum request_result
+query_export(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
 {
-	return query_period_stream(s, hr, req->export->period, QUERY_EXPORT,
-	    STORE_Q_EXPORT, query_export_next, NULL);
+	return query_period_stream(p, hr, req->export->period, QUERY_EXPORT,
+	    STORE_Q_EXPORT, query_export_next, NULL, out);
 }
 
 /* audit */
 
 static int
-query_audit_next(struct session *s, struct handler_stream *hs,
-    struct handler_reply *hr)
+query_audit_next(struct stream *hs, struct reply *hr)
 {
 	struct query_stream	*qs = (struct query_stream *)hs;
+	struct peer		*p = qs->peer;
 	struct store_audit_row	 a;
 	Gp__AuditResponse	*ar;
 	Gp__AuditEntry		*e;
 	int			 rc = 0;
 
-	if ((ar = handler_alloc(hr, sizeof(*ar))) == NULL) {
+	if ((ar = reply_alloc(hr, sizeof(*ar))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
 	gp__audit_response__init(ar);
-	if ((ar->entries = handler_alloc(hr, HANDLER_CHUNK_ROWS *
+	if ((ar->entries = reply_alloc(hr, REPLY_CHUNK_ROWS *
 	    sizeof(*ar->entries))) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
-	while (ar->n_entries < HANDLER_CHUNK_ROWS &&
+	while (ar->n_entries < REPLY_CHUNK_ROWS &&
 	    (rc = store_next_audit(qs->cursor, &a)) == 1) {
-		if ((e = handler_alloc(hr, sizeof(*e))) == NULL) {
+		if ((e = reply_alloc(hr, sizeof(*e))) == NULL) {
 			query_nomem(hr);
 			return -1;
 		}
@@ -1043,33 +1101,33 @@ query_audit_next(struct session *s, struct handler_stream *hs,
 		e->has_id = 1;
 		e->at = a.at;
 		e->has_at = 1;
-		e->cn = handler_strdup(hr, a.cn);
-		e->fingerprint = handler_strdup(hr, a.fingerprint);
-		e->action = handler_strdup(hr, a.action);
-		e->unit = handler_strdup(hr, a.unit);
-		e->period = handler_strdup(hr, a.period);
-		e->result = handler_strdup(hr, a.result);
-		e->detail = handler_strdup(hr, a.detail);
-		if (a.hash != NULL && (e->hash = handler_alloc(hr,
+		e->cn = reply_strdup(hr, a.cn);
+		e->fingerprint = reply_strdup(hr, a.fingerprint);
+		e->action = reply_strdup(hr, a.action);
+		e->unit = reply_strdup(hr, a.unit);
+		e->period = reply_strdup(hr, a.period);
+		e->result = reply_strdup(hr, a.result);
+		e->detail = reply_strdup(hr, a.detail);
+		if (a.hash != NULL && (e->hash = reply_alloc(hr,
 		    2 * STORE_HASH_LEN + 1)) != NULL)
 			report_hex(a.hash, STORE_HASH_LEN, e->hash);
 		ar->entries[ar->n_entries++] = e;
 	}
 	if (rc == -1) {
-		query_internal(s, hr);
+		query_internal(p, hr, qs->db);
 		return -1;
 	}
 	hr->resp.body_case = GP__RESPONSE__BODY_AUDIT;
 	hr->resp.audit = ar;
-	query_more(hr, rc == 1);
+	reply_more(hr, rc == 1);
 	if (rc == 0) {
 		/* The head of the whole chain, whatever the filter. */
 		uint8_t	head[STORE_HASH_LEN];
 
-		if (store_audit_head(s->worker->reader, &ar->head_id, head)
-		    == -1 || (ar->head_hash = handler_alloc(hr,
+		if (store_audit_head(qs->db, &ar->head_id, head)
+		    == -1 || (ar->head_hash = reply_alloc(hr,
 		    2 * STORE_HASH_LEN + 1)) == NULL) {
-			query_internal(s, hr);
+			query_internal(p, hr, qs->db);
 			return -1;
 		}
 		ar->has_head_id = 1;
@@ -1078,80 +1136,55 @@ query_audit_next(struct session *s, struct handler_stream *hs,
 	return 0;
 }
 
-enum handler_result
-query_audit(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+enum request_result
+query_audit(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
 {
 	struct query_stream	*qs;
 	struct store_args	 args;
+	enum request_result	 rv;
 
 	if (query_unit_arg(hr, req->audit->unit) == -1)
-		return HANDLER_REPLIED;
-	if ((qs = query_stream_new(s, QUERY_AUDIT, query_audit_next)) == NULL)
-		return query_nomem(hr);
+		return REQUEST_REPLIED;
+	if ((qs = query_stream_new(p, hr, QUERY_AUDIT, query_audit_next, 1,
+	    &rv)) == NULL)
+		return rv;
 	memset(&args, 0, sizeof(args));
 	args.since = req->audit->has_since ? req->audit->since : 0;
 	args.unit = req->audit->unit;
-	if ((qs->cursor = store_query(s->worker->reader, STORE_Q_AUDIT, &args))
+	if ((qs->cursor = store_query(qs->db, STORE_Q_AUDIT, &args))
 	    == NULL) {
-		handler_stream_free(s);
-		return query_internal(s, hr);
+		rv = query_internal(p, hr, qs->db);
+		query_stream_free(&qs->hs);
+		return rv;
 	}
-	return HANDLER_STREAM;
+	*out = &qs->hs;
+	return REQUEST_STREAM;
 }
 
-/* lock, unlock */
 
-enum handler_result
-query_lock(struct session *s, const Gp__Request *req,
-    struct handler_reply *hr)
+/* whoami: open to every certificate of the CA. */
+enum request_result
+query_whoami(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
 {
-	struct job	*job = &hr->job;
-	struct period	 p;
+	const struct unit	*u;
+	Gp__WhoamiResponse	*w;
 
-	if (query_period(s, hr, req->lock->period, &p) == -1)
-		return HANDLER_REPLIED;
-	snprintf(hr->period, sizeof(hr->period), "%s", req->lock->period);
-	memset(job, 0, sizeof(*job));
-	job->type = JOB_LOCK;
-	job->worker = s->worker;
-	job->session = s;
-	job->reply = hr;
-	job->meta.received_at = time(NULL);
-	job->meta.cn = s->cn;
-	job->meta.fingerprint = s->fingerprint;
-	job->period = hr->period;
-	job->lock = req->lock->has_lock && req->lock->lock;
-	writer_queue(s->server->writer, job);
-	return HANDLER_PENDING;
-}
-
-void
-query_lock_done(struct session *s, struct handler_reply *hr)
-{
-	struct job		*job = &hr->job;
-	Gp__LockResponse	*lr;
-
-	if (job->status != STORE_OK) {
-		log_warnx("session=%" PRIu64 " %s %s failed: %s", s->id,
-		    job->lock ? "lock" : "unlock", hr->period, job->error);
-		handler_error(hr, job->status == STORE_FULL ?
-		    GP__ERROR_CODE__STORAGE_FULL : GP__ERROR_CODE__INTERNAL,
-		    "the server could not change the lock; try again later");
-		return;
-	}
-	log_info("session=%" PRIu64 " cn=%s %s period=%s changed=%d", s->id,
-	    s->cn, job->lock ? "lock" : "unlock", hr->period, job->changed);
-	if ((lr = handler_alloc(hr, sizeof(*lr))) == NULL) {
-		query_nomem(hr);
-		return;
-	}
-	gp__lock_response__init(lr);
-	lr->period = hr->period;
-	lr->locked = job->lock != 0;
-	lr->has_locked = 1;
-	lr->changed = job->changed != 0;
-	lr->has_changed = 1;
-	hr->resp.body_case = GP__RESPONSE__BODY_LOCK;
-	hr->resp.lock = lr;
+	(void)req;
+	(void)out;
+	if ((w = reply_alloc(hr, sizeof(*w))) == NULL)
+		return query_nomem(hr);
+	gp__whoami_response__init(w);
+	w->cn = p->cn;
+	w->role = (char *)(uintptr_t)(p->role == ROLE_ADMIN ? "admin" :
+	    p->role == ROLE_UNIT ? "unit" : "none");
+	if ((u = units_find(p->set->units, p->cn)) != NULL)
+		w->unit_name = u->name;
+	w->server_time = time(NULL);
+	w->has_server_time = 1;
+	w->version = (char *)(uintptr_t)GP_VERSION;
+	hr->resp.body_case = GP__RESPONSE__BODY_WHOAMI;
+	hr->resp.whoami = w;
+	return REQUEST_REPLIED;
 }

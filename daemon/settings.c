@@ -3,10 +3,19 @@
  * reloads, loaded together so that a reload either takes all of them or
  * none, and shared by reference count between the threads.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpd.h"
+#include "config.h"
+#include "settings.h"
+#include "tls.h"
+#include "units.h"
+
+struct settings_slot {
+	pthread_mutex_t	 lock;
+	struct settings	*set;
+};
 
 struct settings *
 settings_load(const char *conffile, char **cause)
@@ -25,6 +34,8 @@ settings_load(const char *conffile, char **cause)
 	    tls_receipt_key(set->conf, &set->receipt_key, &set->receipt_cert,
 	    &set->receipt_certlen, cause) == -1) {
 		settings_release(set);
+		if (*cause == NULL)
+			*cause = strdup("out of memory");
 		return NULL;
 	}
 	tls_expiry_warnings(set->conf);
@@ -42,4 +53,51 @@ settings_release(struct settings *set)
 	units_free(set->units);
 	config_free(set->conf);
 	free(set);
+}
+
+struct settings_slot *
+settings_slot_new(struct settings *set)
+{
+	struct settings_slot	*slot;
+
+	if ((slot = calloc(1, sizeof(*slot))) == NULL)
+		return NULL;
+	pthread_mutex_init(&slot->lock, NULL);
+	slot->set = set;
+	return slot;
+}
+
+void
+settings_slot_free(struct settings_slot *slot)
+{
+	if (slot == NULL)
+		return;
+	settings_release(slot->set);
+	pthread_mutex_destroy(&slot->lock);
+	free(slot);
+}
+
+struct settings *
+settings_get(struct settings_slot *slot)
+{
+	struct settings	*set;
+
+	/* The lock keeps a reload from freeing what is being taken. */
+	pthread_mutex_lock(&slot->lock);
+	set = slot->set;
+	set->refs++;
+	pthread_mutex_unlock(&slot->lock);
+	return set;
+}
+
+void
+settings_put(struct settings_slot *slot, struct settings *set)
+{
+	struct settings	*old;
+
+	pthread_mutex_lock(&slot->lock);
+	old = slot->set;
+	slot->set = set;
+	pthread_mutex_unlock(&slot->lock);
+	settings_release(old);
 }

@@ -22,6 +22,8 @@
 /* A writer (an admin's sqlite3 shell) may hold the lock this long. */
 #define STORE_BUSY_MS	5000
 #define STORE_ERR_MAX	512
+/* Bytes the WAL file is truncated to after a checkpoint. */
+#define STORE_WAL_LIMIT	"16777216"
 
 
 /*
@@ -611,6 +613,12 @@ store_open_mode(const char *path, int reader, const char **errstr)
 		if (store_exec(s, "foreign_keys", "PRAGMA foreign_keys = ON")
 		    == -1)
 			goto fail;
+		/* A WAL grown while readers held old snapshots is cut back
+		 * to this once a checkpoint has caught up with it, rather
+		 * than keeping its largest size until restart. */
+		if (store_exec(s, "journal_size_limit",
+		    "PRAGMA journal_size_limit = " STORE_WAL_LIMIT) == -1)
+			goto fail;
 		/* Submission ids and receipts are random keys: as the file
 		 * grows their index pages stop fitting SQLite's default
 		 * 2 MiB cache and each insert reads them again. Up to
@@ -738,7 +746,8 @@ store_close(struct store *s)
 		return;
 	for (i = STMT__MAX - 1; i >= 0; i--)
 		sqlite3_finalize(s->stmt[i]);
-	sqlite3_close(s->db);
+	/* A cursor still open keeps the connection until it is closed. */
+	sqlite3_close_v2(s->db);
 	free(s);
 }
 
@@ -752,6 +761,28 @@ const char *
 store_error(const struct store *s)
 {
 	return s->errbuf;
+}
+
+int
+store_reading(const struct store *s)
+{
+	sqlite3_stmt	*st = NULL;
+
+	while ((st = sqlite3_next_stmt(s->db, st)) != NULL)
+		if (sqlite3_stmt_busy(st))
+			return 1;
+	return 0;
+}
+
+const char *
+store_statement(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < STMT__MAX; i++)
+		if (strcmp(stmts[i].name, name) == 0)
+			return stmts[i].sql;
+	return NULL;
 }
 
 /*
@@ -786,7 +817,11 @@ store_bind_blob(struct store *s, enum stmt id, int col, const void *blob,
 {
 	int	rc;
 
-	rc = sqlite3_bind_blob64(s->stmt[id], col, blob, len, SQLITE_STATIC);
+	if (blob == NULL)
+		rc = sqlite3_bind_null(s->stmt[id], col);
+	else
+		rc = sqlite3_bind_blob64(s->stmt[id], col, blob, len,
+		    SQLITE_STATIC);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(s, stmts[id].name, rc);
 	return 0;
@@ -1255,8 +1290,7 @@ store_insert_audit(struct store *s, int64_t at, const char *cn,
 	    store_bind_text(s, id, 7, period) == -1 ||
 	    store_bind_text(s, id, 8, result) == -1 ||
 	    store_bind_text(s, id, 9, detail) == -1 ||
-	    (content_hash != NULL ? store_bind_blob(s, id, 10, content_hash,
-	    STORE_HASH_LEN) : sqlite3_bind_null(s->stmt[id], 10)) == -1 ||
+	    store_bind_blob(s, id, 10, content_hash, STORE_HASH_LEN) == -1 ||
 	    store_bind_blob(s, id, 11, s->head.hash, STORE_HASH_LEN) == -1 ||
 	    store_bind_blob(s, id, 12, hash, STORE_HASH_LEN) == -1 ||
 	    store_step(s, id) == -1) {
@@ -1282,7 +1316,7 @@ store_exists(struct store *s, enum stmt id, const char *param)
 	return rc == SQLITE_ROW;
 }
 
-/* Everything store_put_report does inside its transaction. */
+/* One submission inside the batch's transaction (store_put). */
 static enum store_status
 store_submit(struct store *s, const struct report *r,
     const struct store_meta *m, struct store_receipt *out)
@@ -1415,23 +1449,6 @@ store_commit(struct store *s)
 	status = store_failure(s);
 	store_rollback(s);
 	s->head = s->batch_head;
-	return status;
-}
-
-enum store_status
-store_put_report(struct store *s, const struct report *r,
-    const struct store_meta *m, struct store_receipt *out)
-{
-	enum store_status	status, commit;
-
-	memset(out, 0, sizeof(*out));
-	if (store_begin(s) == -1)
-		return store_failure(s);
-	status = store_put(s, r, m, out);
-	if ((commit = store_commit(s)) != STORE_OK) {
-		memset(out, 0, sizeof(*out));
-		return commit;
-	}
 	return status;
 }
 

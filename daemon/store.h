@@ -1,7 +1,8 @@
 /*
  * The report store: SQLite in WAL mode with synchronous=FULL. All SQL of
  * the project lives in store.c, as prepared statements from one table.
- * A function that returns success has committed.
+ * Writes go into a batch (store_begin ... store_commit): nothing is
+ * durable before store_commit() returns STORE_OK.
  */
 #ifndef GP_STORE_H
 #define GP_STORE_H
@@ -51,10 +52,12 @@ enum store_status {
  * with *errstr (static or owned by nothing the caller frees) on failure.
  */
 struct store	*store_open(const char *path, const char **errstr);
-/* A read-only connection for queries, one per worker thread; the
- * database must exist at the current schema version. */
+/* A read-only connection for queries (a worker's readers.c keeps a few);
+ * the database must exist at the current schema version. */
 struct store	*store_open_reader(const char *path, const char **errstr);
-void		 store_close(struct store *);	/* NULL is a no-op */
+/* NULL is a no-op. A cursor still open may be closed afterwards; the
+ * connection goes with the last of them. */
+void		 store_close(struct store *);
 
 /* An online, consistent copy of the database at path into dest (written
  * to dest.tmp, synced, renamed). Safe while gpd serves. Returns 0 or -1
@@ -69,20 +72,24 @@ int		 store_broken(const struct store *);
 /* The last SQLite error message with the statement that caused it. */
 const char	*store_error(const struct store *);
 
-/*
- * Stores one submission in one transaction: the report row, its
- * activities, indicators, narrative texts and warnings, the canonical
- * bytes, and an audit entry. The revision is one more than the latest of
- * (unit, period). Same submission id again: STORE_DUPLICATE with the first
- * receipt when the hash matches, STORE_CONFLICT when it does not.
- */
-enum store_status store_put_report(struct store *, const struct report *,
-		    const struct store_meta *, struct store_receipt *out);
+/* Whether a statement is open on the connection (its read snapshot is
+ * held). */
+int		 store_reading(const struct store *);
+
+/* The SQL of the named statement of the store's table (NULL: none), for
+ * the benchmark's raw-SQLite baseline, which must run the same. */
+const char	*store_statement(const char *name);
 
 /*
  * Group commit: store_begin() opens one transaction, store_put() and
  * store_put_audit() add to it (a failed put is undone alone, under a
- * savepoint), store_commit() ends it. Nothing is durable, and no receipt
+ * savepoint), store_commit() ends it.
+ *
+ * store_put() stores one submission: the report row, its activities,
+ * indicators, totals, narrative texts and warnings, the canonical bytes,
+ * and an audit entry. The revision is one more than the latest of (unit,
+ * period). Same submission id again: STORE_DUPLICATE with the first
+ * receipt when the hash matches, STORE_CONFLICT when it does not. Nothing is durable, and no receipt
  * may be sent, before store_commit() returns STORE_OK; when it does not,
  * every put of the batch is gone.
  */

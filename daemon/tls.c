@@ -17,7 +17,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "gpd.h"
+#include "config.h"
+#include "log.h"
+#include "tls.h"
 #include "report.h"
 #include "validate.h"
 

@@ -10,13 +10,20 @@
 
 #include <ini.h>
 
-#include "gpd.h"
+#include "units.h"
 #include "report.h"
 #include "validate.h"
 
 struct units_parse {
 	struct units	*units;
+	unsigned int	 seen;		/* keys of the last unit, by bit */
 	char		 cause[256];
+};
+
+/* inih gives no sign of a section's start: a unit listed twice in a row
+ * reads as one, and is found by a key given twice. */
+static const char *const units_keys[] = {
+	"name", "type", "valid_from", "valid_to"
 };
 
 static const char *const units_types[] = {
@@ -38,6 +45,7 @@ units_section(struct units_parse *up, const char *code)
 
 	if (u->n > 0 && strcmp(u->v[u->n - 1].code, code) == 0)
 		return &u->v[u->n - 1];
+	up->seen = 0;
 	if (validate_unit_code(code) == -1) {
 		snprintf(up->cause, sizeof(up->cause),
 		    "[%s]: a unit code is 1 to %d of a-z, 0-9 and '-'",
@@ -76,6 +84,17 @@ units_handler(void *arg, const char *section, const char *name,
 		if (up->cause[0] == '\0')
 			snprintf(up->cause, sizeof(up->cause), "out of memory");
 		return 0;
+	}
+	for (i = 0; i < sizeof(units_keys) / sizeof(*units_keys); i++) {
+		if (strcmp(name, units_keys[i]) != 0)
+			continue;
+		if (up->seen & (1U << i)) {
+			snprintf(up->cause, sizeof(up->cause),
+			    "[%s] %s given twice (is [%s] listed twice?)",
+			    section, name, section);
+			return 0;
+		}
+		up->seen |= 1U << i;
 	}
 	if (strcmp(name, "name") == 0) {
 		if (validate_text(value, strlen(value), 0) == -1 ||

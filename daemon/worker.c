@@ -1,108 +1,70 @@
 /*
- * Workers: one event loop per core. The main thread accepts and hands
- * each connection to a worker in turn; the worker owns that session for
- * its whole life (TLS, requests, replies). Other threads talk to a worker
- * only through its locked queues and its wake event.
+ * Workers: one event loop per core, each on its own thread. Other
+ * threads reach a worker only through its mailbox: a locked queue of
+ * messages and an event made active to wake the loop.
  */
-#include <sys/socket.h>
-
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 
-#include "gpd.h"
+#include "log.h"
+#include "worker.h"
 
-struct accepted {
-	STAILQ_ENTRY(accepted)	 entry;
-	int			 fd;
-	int			 over;
-	socklen_t		 socklen;
-	struct sockaddr_storage	 ss;
+STAILQ_HEAD(worker_msgs, worker_msg);
+
+struct worker {
+	size_t			 index;
+	pthread_t		 thread;
+	int			 started;
+	struct event_base	*base;
+	struct event		*wake;		/* made active by worker_send */
+	struct event		*heartbeat;
+	_Atomic uint64_t	 beats;
+	pthread_mutex_t		 lock;
+	struct worker_msgs	 mailbox;	/* under lock */
 };
 
-STAILQ_HEAD(accepted_list, accepted);
-
 static void
-worker_stop_idle(struct worker *w)
+worker_run(struct worker_msgs *msgs)
 {
-	struct session	*s, *next;
+	struct worker_msg	*m;
 
-	/* A session waiting for the writer keeps going until it has its
-	 * answer; it closes once the reply is out (see session_resume). */
-	for (s = TAILQ_FIRST(&w->sessions); s != NULL; s = next) {
-		next = TAILQ_NEXT(s, entry);
-		if (s->busy)
-			s->closing = 1;
-		else
-			session_close(s, "shutdown");
+	while ((m = STAILQ_FIRST(msgs)) != NULL) {
+		STAILQ_REMOVE_HEAD(msgs, entry);
+		/* fn may free the object m is embedded in. */
+		if (m->allocated) {
+			m->fn(m->arg);
+			free(m);
+		} else
+			m->fn(m->arg);
 	}
-	if (w->nsessions == 0)
-		event_base_loopexit(w->base, NULL);
 }
 
 static void
 worker_wake(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker		*w = arg;
-	struct accepted_list	 accepted;
-	struct jobs		 done;
-	struct accepted		*a;
-	struct job		*job;
-	int			 stopping;
+	struct worker_msgs	 msgs;
 
 	(void)fd;
 	(void)what;
-	STAILQ_INIT(&accepted);
-	STAILQ_INIT(&done);
+	STAILQ_INIT(&msgs);
 	pthread_mutex_lock(&w->lock);
-	STAILQ_CONCAT(&accepted, w->accepted);
-	STAILQ_CONCAT(&done, &w->done);
-	stopping = w->stopping;
+	STAILQ_CONCAT(&msgs, &w->mailbox);
 	pthread_mutex_unlock(&w->lock);
-
-	while ((job = STAILQ_FIRST(&done)) != NULL) {
-		STAILQ_REMOVE_HEAD(&done, entry);
-		handler_job_done(job);
-	}
-	while ((a = STAILQ_FIRST(&accepted)) != NULL) {
-		STAILQ_REMOVE_HEAD(&accepted, entry);
-		if (stopping) {
-			close(a->fd);
-			server_session_gone(w->server);
-		} else
-			session_accept(w, a->fd,
-			    (struct sockaddr *)&a->ss, (int)a->socklen,
-			    a->over);
-		free(a);
-	}
-	if (stopping)
-		worker_stop_idle(w);
+	worker_run(&msgs);
 }
 
 static void
-worker_deadline(evutil_socket_t fd, short what, void *arg)
-{
-	struct worker	*w = arg;
-	struct session	*s;
-
-	(void)fd;
-	(void)what;
-	while ((s = TAILQ_FIRST(&w->sessions)) != NULL)
-		session_close(s, "shutdown deadline");
-	event_base_loopexit(w->base, NULL);
-}
-
-static void
-worker_heartbeat(evutil_socket_t fd, short what, void *arg)
+worker_beat(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker	*w = arg;
 
 	(void)fd;
 	(void)what;
-	w->server->heartbeats[w->index]++;
+	w->beats++;
 }
 
 static void *
@@ -110,190 +72,131 @@ worker_main(void *arg)
 {
 	struct worker	*w = arg;
 
-	/* Idle workers wait for their wake event, which is never "added". */
 	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	return NULL;
 }
 
-void
-worker_session_gone(struct worker *w)
+struct worker *
+worker_new(size_t index, const char **errstr)
 {
-	int	stopping;
+	struct timeval	 beat = { 1, 0 };
+	struct worker	*w;
 
-	pthread_mutex_lock(&w->lock);
-	stopping = w->stopping;
-	pthread_mutex_unlock(&w->lock);
-	if (stopping && w->nsessions == 0)
-		event_base_loopexit(w->base, NULL);
-}
-
-void
-worker_accept(struct worker *w, int fd, const struct sockaddr *sa,
-    int socklen, int over)
-{
-	struct accepted	*a;
-
-	if ((a = calloc(1, sizeof(*a))) == NULL ||
-	    (size_t)socklen > sizeof(a->ss)) {
-		log_warnx("accept: out of memory");
-		free(a);
-		close(fd);
-		server_session_gone(w->server);
-		return;
+	*errstr = "out of memory";
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	/* Everything worker_free looks at is set before anything can fail. */
+	w->index = index;
+	STAILQ_INIT(&w->mailbox);
+	pthread_mutex_init(&w->lock, NULL);
+	*errstr = "cannot create a worker's event loop";
+	if ((w->base = event_base_new()) == NULL ||
+	    (w->wake = event_new(w->base, -1, 0, worker_wake, w)) == NULL ||
+	    (w->heartbeat = event_new(w->base, -1, EV_PERSIST, worker_beat,
+	    w)) == NULL || event_add(w->heartbeat, &beat) == -1) {
+		worker_free(w);
+		return NULL;
 	}
-	a->fd = fd;
-	a->over = over;
-	a->socklen = (socklen_t)socklen;
-	memcpy(&a->ss, sa, (size_t)socklen);
-	pthread_mutex_lock(&w->lock);
-	STAILQ_INSERT_TAIL(w->accepted, a, entry);
-	pthread_mutex_unlock(&w->lock);
-	event_active(w->wake, EV_READ, 0);
+	return w;
+}
+
+int
+worker_start(struct worker *w, const char **errstr)
+{
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+		*errstr = "cannot start a worker thread";
+		return -1;
+	}
+	w->started = 1;
+	return 0;
+}
+
+struct event_base *
+worker_base(const struct worker *w)
+{
+	return w->base;
+}
+
+size_t
+worker_index(const struct worker *w)
+{
+	return w->index;
+}
+
+uint64_t
+worker_heartbeats(const struct worker *w)
+{
+	return w->beats;
 }
 
 void
-worker_job_done(struct job *job)
+worker_send(struct worker *w, struct worker_msg *m)
 {
-	struct worker	*w = job->worker;
-
 	pthread_mutex_lock(&w->lock);
-	STAILQ_INSERT_TAIL(&w->done, job, entry);
+	STAILQ_INSERT_TAIL(&w->mailbox, m, entry);
 	pthread_mutex_unlock(&w->lock);
 	event_active(w->wake, EV_READ, 0);
 }
 
-static void
+int
+worker_post(struct worker *w, void (*fn)(void *), void *arg)
+{
+	struct worker_msg	*m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return -1;
+	m->fn = fn;
+	m->arg = arg;
+	m->allocated = 1;
+	worker_send(w, m);
+	return 0;
+}
+
+void
+worker_exit(struct worker *w)
+{
+	event_base_loopexit(w->base, NULL);
+}
+
+void
+worker_join(struct worker *w)
+{
+	if (w == NULL || !w->started)
+		return;
+	pthread_join(w->thread, NULL);
+	w->started = 0;
+}
+
+void
+worker_drain(struct worker *w)
+{
+	struct worker_msgs	msgs;
+
+	/* A message run here may post another: until none is left. */
+	for (;;) {
+		STAILQ_INIT(&msgs);
+		pthread_mutex_lock(&w->lock);
+		STAILQ_CONCAT(&msgs, &w->mailbox);
+		pthread_mutex_unlock(&w->lock);
+		if (STAILQ_EMPTY(&msgs))
+			break;
+		worker_run(&msgs);
+	}
+}
+
+void
 worker_free(struct worker *w)
 {
-	struct accepted	*a;
-	struct job	*job;
-
 	if (w == NULL)
 		return;
-	/* Jobs the writer finished after the loop ended. */
-	while ((job = STAILQ_FIRST(&w->done)) != NULL) {
-		STAILQ_REMOVE_HEAD(&w->done, entry);
-		handler_job_done(job);
-	}
-	while ((a = STAILQ_FIRST(w->accepted)) != NULL) {
-		STAILQ_REMOVE_HEAD(w->accepted, entry);
-		close(a->fd);
-		free(a);
-	}
-	free(w->accepted);
-	store_close(w->reader);
+	worker_join(w);
+	worker_drain(w);
 	if (w->wake != NULL)
 		event_free(w->wake);
-	if (w->deadline != NULL)
-		event_free(w->deadline);
 	if (w->heartbeat != NULL)
 		event_free(w->heartbeat);
 	if (w->base != NULL)
 		event_base_free(w->base);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
-}
-
-static struct worker *
-worker_new(struct server *srv, size_t index, const char **errstr)
-{
-	struct timeval	 beat = { 1, 0 };
-	struct worker	*w;
-
-	if ((w = calloc(1, sizeof(*w))) == NULL)
-		return NULL;
-	w->server = srv;
-	w->index = index;
-	pthread_mutex_init(&w->lock, NULL);
-	STAILQ_INIT(&w->done);
-	TAILQ_INIT(&w->sessions);
-	*errstr = "cannot create a worker's event loop";
-	if ((w->accepted = malloc(sizeof(*w->accepted))) == NULL)
-		goto fail;
-	/* After the writer has created and migrated the database. */
-	if ((w->reader = store_open_reader(srv->set->conf->database, errstr))
-	    == NULL)
-		goto fail;
-	STAILQ_INIT(w->accepted);
-	if ((w->base = event_base_new()) == NULL ||
-	    (w->wake = event_new(w->base, -1, 0, worker_wake, w))
-	    == NULL ||
-	    (w->deadline = evtimer_new(w->base, worker_deadline, w)) == NULL ||
-	    (w->heartbeat = event_new(w->base, -1, EV_PERSIST,
-	    worker_heartbeat, w)) == NULL ||
-	    event_add(w->heartbeat, &beat) == -1)
-		goto fail;
-	return w;
-fail:
-	worker_free(w);
-	return NULL;
-}
-
-int
-workers_start(struct server *srv, size_t n, const char **errstr)
-{
-	size_t	i;
-
-	if ((srv->workers = calloc(n, sizeof(*srv->workers))) == NULL) {
-		*errstr = "out of memory";
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if ((srv->workers[i] = worker_new(srv, i, errstr)) == NULL)
-			return -1;
-		srv->nworkers = i + 1;
-		if (pthread_create(&srv->workers[i]->thread, NULL, worker_main,
-		    srv->workers[i]) != 0) {
-			worker_free(srv->workers[i]);
-			srv->workers[i] = NULL;
-			srv->nworkers = i;
-			*errstr = "cannot start a worker thread";
-			return -1;
-		}
-	}
-	return 0;
-}
-
-void
-workers_stop(struct server *srv, unsigned int timeout)
-{
-	struct timeval	 tv = { (time_t)timeout, 0 };
-	struct worker	*w;
-	size_t		 i;
-
-	for (i = 0; i < srv->nworkers; i++) {
-		w = srv->workers[i];
-		pthread_mutex_lock(&w->lock);
-		w->stopping = 1;
-		pthread_mutex_unlock(&w->lock);
-		event_add(w->deadline, &tv);
-		event_active(w->wake, EV_READ, 0);
-	}
-	for (i = 0; i < srv->nworkers; i++)
-		pthread_join(srv->workers[i]->thread, NULL);
-}
-
-/* Readers close before the writer, so that the writer, closing last,
- * checkpoints the WAL into the database file and removes it. */
-void
-workers_close_readers(struct server *srv)
-{
-	size_t	i;
-
-	for (i = 0; i < srv->nworkers; i++) {
-		store_close(srv->workers[i]->reader);
-		srv->workers[i]->reader = NULL;
-	}
-}
-
-void
-workers_free(struct server *srv)
-{
-	size_t	i;
-
-	for (i = 0; i < srv->nworkers; i++)
-		worker_free(srv->workers[i]);
-	free(srv->workers);
-	srv->workers = NULL;
-	srv->nworkers = 0;
 }

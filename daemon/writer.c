@@ -13,9 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "gpd.h"
+#include "log.h"
 #include "report.h"
 #include "store.h"
+#include "writer.h"
 
 #define WRITER_BATCH_MAX	256
 #define WRITER_HEAD_EVERY	300	/* seconds between audit head lines */
@@ -25,6 +26,8 @@ struct writer_event {
 	struct job	 job;		/* first: freed as a job */
 	char		 detail[160];
 };
+
+STAILQ_HEAD(jobs, job);
 
 struct writer {
 	pthread_t		 thread;
@@ -118,6 +121,29 @@ writer_log_head(struct writer *w, int force)
 	w->head_id = id;
 }
 
+/* On the worker's loop. */
+static void
+writer_job_done(void *arg)
+{
+	struct job	*job = arg;
+
+	job->done(job);
+}
+
+/* Hands a finished job back to whoever queued it. */
+static void
+writer_done(struct job *job)
+{
+	if (job->worker == NULL) {
+		free(job);
+		return;
+	}
+	job->msg.fn = writer_job_done;
+	job->msg.arg = job;
+	job->msg.allocated = 0;
+	worker_send(job->worker, &job->msg);
+}
+
 static void *
 writer_main(void *arg)
 {
@@ -143,12 +169,8 @@ writer_main(void *arg)
 		writer_batch(w, batch, n);
 		w->batches++;
 		w->jobs += n;
-		for (i = 0; i < n; i++) {
-			if (batch[i]->worker == NULL)
-				free(batch[i]);
-			else
-				worker_job_done(batch[i]);
-		}
+		for (i = 0; i < n; i++)
+			writer_done(batch[i]);
 		writer_log_head(w, 0);
 		if (store_broken(w->store) && w->fatal != NULL) {
 			/* Told once; the daemon stops rather than pretend. */

@@ -200,12 +200,12 @@ report_unpack(const uint8_t *buf, size_t len, struct report **out,
 	int		 rv;
 
 	*out = NULL;
-	if ((pb = gp__report__unpack(NULL, len, buf)) == NULL) {
+	if ((pb = wire_report_unpack(buf, len)) == NULL) {
 		*errstr = "not a report message";
 		return -1;
 	}
 	rv = wire_report_stored(pb, out, errs);
-	gp__report__free_unpacked(pb, NULL);
+	wire_report_free_unpacked(pb);
 	if (rv == -1)
 		*errstr = "report has invalid fields";
 	return rv;

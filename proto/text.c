@@ -128,27 +128,42 @@ text_repair(const char *s, size_t len)
 char *
 text_nfc(const char *s, size_t len, size_t *outlen)
 {
-	utf8proc_uint8_t	*out = NULL;
+	utf8proc_int32_t	*buf;
 	utf8proc_ssize_t	 n;
 	char			*copy;
 	size_t			 i;
+	const int		 opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
 
 	/* ASCII is its own NFC: most fields (ids, dates, codes) stop here. */
 	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
 		;
-	if (i < len) {
-		n = utf8proc_map((const utf8proc_uint8_t *)s,
-		    (utf8proc_ssize_t)len, &out,
-		    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	/*
+	 * utf8proc_map() would do this in one call, but with its own
+	 * malloc: the buffer is ours, so that every allocation of a
+	 * decoder goes through the allocator its caller uses (and a
+	 * failing-allocator test sees them all). Decompose into code
+	 * points, compose, and encode back in place.
+	 */
+	if (i < len && (n = utf8proc_decompose((const utf8proc_uint8_t *)s,
+	    (utf8proc_ssize_t)len, NULL, 0, opt)) >= 0) {
+		if ((size_t)n > (SIZE_MAX - 1) / sizeof(*buf))
+			return NULL;
+		if ((buf = malloc((size_t)n * sizeof(*buf) + 1)) == NULL)
+			return NULL;
+		n = utf8proc_decompose((const utf8proc_uint8_t *)s,
+		    (utf8proc_ssize_t)len, buf, n, opt);
+		if (n >= 0)
+			n = utf8proc_reencode(buf, n, opt);
 		if (n >= 0) {
 			if (outlen != NULL)
 				*outlen = (size_t)n;
-			return (char *)out;
+			return (char *)buf;
 		}
+		free(buf);
 		if (n == UTF8PROC_ERROR_NOMEM)
 			return NULL;
-		/* Not UTF-8: as it came, for the checks to name. */
 	}
+	/* ASCII, or not UTF-8: as it came (for the checks to name). */
 	if ((copy = malloc(len + 1)) == NULL)
 		return NULL;
 	if (len > 0)

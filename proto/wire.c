@@ -260,8 +260,10 @@ wire_report_decode(const Gp__Report *pb, struct report **out,
 	size_t		 before = errs->n + errs->dropped, i;
 
 	*out = NULL;
-	if ((r = report_new()) == NULL)
+	if ((r = report_new()) == NULL) {
+		report_errors_add(errs, "report", "out of memory");
 		return -1;
+	}
 	if (pb->n_activities > REPORT_MAX_ACTIVITIES) {
 		report_errors_add(errs, "activities",
 		    "%zu activities, more than the %d allowed",
@@ -403,6 +405,24 @@ wire_request_free(Gp__Request *req)
 {
 	if (req != NULL)
 		gp__request__free_unpacked(req, &wire_budget_allocator);
+}
+
+Gp__Report *
+wire_report_unpack(const uint8_t *buf, size_t len)
+{
+	ProtobufCAllocator	a = wire_budget_allocator;
+	struct wire_budget	b;
+
+	b.left = WIRE_BUDGET_FACTOR * len + WIRE_BUDGET_BASE;
+	a.allocator_data = &b;
+	return gp__report__unpack(&a, len, buf);
+}
+
+void
+wire_report_free_unpacked(Gp__Report *pb)
+{
+	if (pb != NULL)
+		gp__report__free_unpacked(pb, &wire_budget_allocator);
 }
 
 static int

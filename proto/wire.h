@@ -36,6 +36,10 @@ int		 wire_report_stored(const Gp__Report *, struct report **out,
  * would take more. Free with wire_request_free. */
 Gp__Request	*wire_request_unpack(const uint8_t *, size_t);
 void		 wire_request_free(Gp__Request *);
+/* The same for a bare Report (canonical bytes); free with
+ * wire_report_free_unpacked. */
+Gp__Report	*wire_report_unpack(const uint8_t *, size_t);
+void		 wire_report_free_unpacked(Gp__Report *);
 
 /* Packs a Request or Response with a 4-byte length header in front.
  * *buf is malloc'd. Returns 0 or -1. */

@@ -20,6 +20,10 @@ GPREPORT_LIBS =	$(call pc_libs,$(GPREPORT_PKGS)) -lm
 $(BUILD)/report/%.o $(BUILD)/tests/unit/test_report_%.o: \
     CPPFLAGS += -Ireport $(report_cflags)
 
+$(BUILD)/report/%.o: report/%.c
+	@mkdir -p $(dir $@)
+	$(COMPILE) -c $< -o $@
+
 $(BUILD)/gp-report: $(GPREPORT_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(GPREPORT_OBJS) $(GPREPORT_LIBS)
 

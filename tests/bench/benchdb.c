@@ -1,7 +1,8 @@
 /*
  * Plain SQLite inserts of a submission's rows: see benchdb.h. The
- * statements are daemon/store.c's, copied; if the schema moves on and
- * they no longer fit, the benchmark stops with SQLite's message.
+ * statements are daemon/store.c's own, taken from its table by name, so
+ * that the baseline and gpd cannot drift apart; what is left here is the
+ * binding of values, without gpd's look-ups, savepoints and receipts.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,40 +14,24 @@
 #include "benchdb.h"
 #include "store.h"
 
-static const char *const sql[] = {
-	"BEGIN IMMEDIATE",
-	"COMMIT",
-	"INSERT INTO reports (submission_id, unit, period, revision, "
-	"receipt, received_at, late, cert_cn, cert_fingerprint, "
-	"content_hash, reporter_name, reporter_position, reporter_phone, "
-	"raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-	"?13, ?14)",
-	"INSERT INTO activities (report_id, idx, area, kind, occasion, "
-	"status, date, end_date, title, location, sessions, participants, "
-	"female, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	"?11, ?12, ?13, ?14)",
-	"INSERT INTO indicators (report_id, code, total, female) "
-	"VALUES (?1, ?2, ?3, ?4)",
-	"INSERT INTO report_totals (report_id, activities, sessions, "
-	"participants, female) VALUES (?1, ?2, ?3, ?4, ?5)",
-	"INSERT INTO narratives (report_id, section, field, text) "
-	"VALUES (?1, ?2, ?3, ?4)",
-	"INSERT INTO warnings (report_id, idx, field, message) "
-	"VALUES (?1, ?2, ?3, ?4)",
-	"INSERT INTO audit (id, at, cn, fingerprint, action, unit, period, "
-	"result, detail, content_hash, prev_hash, hash) VALUES (?1, ?2, "
-	"?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-	"SELECT COALESCE(MAX(revision), 0) FROM reports "
-	"WHERE unit = ?1 AND period = ?2",
-	"SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+/* The statements of daemon/store.c's table, by name: the baseline runs
+ * exactly the SQL gpd runs (store_statement). */
+static const char *const names[] = {
+	"begin", "commit", "insert-report", "insert-activity",
+	"insert-indicator", "insert-totals", "insert-text", "insert-warning",
+	"insert-audit", "last-revision", "audit-head",
 };
 
 enum { S_BEGIN, S_COMMIT, S_REPORT, S_ACTIVITY, S_INDICATOR, S_TOTALS,
     S_TEXT, S_WARNING, S_AUDIT, S_REVISION, S_HEAD, S__MAX };
 
+_Static_assert(sizeof(names) / sizeof(*names) == S__MAX,
+    "one statement name per S_");
+
 struct benchdb {
 	sqlite3		*db;
 	sqlite3_stmt	*st[S__MAX];
+	const char	*sql[S__MAX];
 	/* The audit chain's head, as store.c keeps it. */
 	int64_t		 head_id;
 	uint8_t		 head_hash[STORE_HASH_LEN];
@@ -64,7 +49,7 @@ static void
 step(struct benchdb *b, int i)
 {
 	if (sqlite3_step(b->st[i]) != SQLITE_DONE)
-		benchdb_die(b, sql[i]);
+		benchdb_die(b, b->sql[i]);
 	sqlite3_reset(b->st[i]);
 	sqlite3_clear_bindings(b->st[i]);
 }
@@ -123,11 +108,18 @@ benchdb_open(const char *path, int bulk)
 		benchdb_exec(b, "PRAGMA synchronous = FULL");
 		benchdb_exec(b, "PRAGMA foreign_keys = ON");
 		benchdb_exec(b, "PRAGMA cache_size = -65536");
+		benchdb_exec(b, "PRAGMA journal_size_limit = 16777216");
 	}
-	for (i = 0; i < S__MAX; i++)
-		if (sqlite3_prepare_v3(b->db, sql[i], -1,
+	for (i = 0; i < S__MAX; i++) {
+		if ((b->sql[i] = store_statement(names[i])) == NULL) {
+			fprintf(stderr, "benchdb: store.c has no statement "
+			    "%s\n", names[i]);
+			exit(1);
+		}
+		if (sqlite3_prepare_v3(b->db, b->sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &b->st[i], NULL) != SQLITE_OK)
-			benchdb_die(b, sql[i]);
+			benchdb_die(b, b->sql[i]);
+	}
 	if (sqlite3_step(b->st[S_HEAD]) == SQLITE_ROW) {
 		b->head_id = sqlite3_column_int64(b->st[S_HEAD], 0);
 		if (sqlite3_column_bytes(b->st[S_HEAD], 1) == STORE_HASH_LEN)
@@ -171,7 +163,7 @@ benchdb_revision(struct benchdb *b, const char *unit, const char *period)
 	text(b, S_REVISION, 1, unit);
 	text(b, S_REVISION, 2, period);
 	if (sqlite3_step(b->st[S_REVISION]) != SQLITE_ROW)
-		benchdb_die(b, sql[S_REVISION]);
+		benchdb_die(b, b->sql[S_REVISION]);
 	rev = (uint32_t)sqlite3_column_int64(b->st[S_REVISION], 0);
 	sqlite3_reset(b->st[S_REVISION]);
 	return rev;

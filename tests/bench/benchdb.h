@@ -1,6 +1,6 @@
 /*
- * The rows of one submission, inserted with plain SQLite the way
- * daemon/store.c inserts them: the report (with its canonical bytes and
+ * The rows of one submission, inserted with plain SQLite and
+ * daemon/store.c's own statements (store_statement): the report (with its canonical bytes and
  * hash), its activities, indicators, narrative texts and warnings, and
  * the audit entry chained with store_audit_hash(). No look-ups, no
  * savepoints, no receipt computation: the raw cost of the rows.

@@ -717,6 +717,106 @@ def mode_resubmit(a):
                 print("failed %s %s" % (rid, " ".join(describe(body)[0])))
 
 
+def admin_frame(what, args, rid=1):
+    return frame(request(rid, body_admin(what, [x.encode("utf-8")
+                                               for x in args])))
+
+
+def mode_stall(a):
+    """Sends one admin request (an export) and reads nothing, for
+    a.seconds or until the server closes: a client that stopped
+    reading. Prints "sent" once the request is out."""
+    s = connect(a)
+    if s is None:
+        return
+    s.sendall(admin_frame(a.what, a.args))
+    print("sent")
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < a.seconds:
+        if a.stop_file and os.path.exists(a.stop_file):
+            break
+        time.sleep(0.1)
+    s.close()
+
+
+def mode_slowread(a):
+    """Sends one admin request and reads its answer a.chunk bytes at a
+    time with a.pause seconds between reads (the first a.slow_reads
+    reads only, when set; then as fast as it comes); prints "frames N rows R
+    last yes|no" (the last frame says no more follow) and how it ended."""
+    s = connect(a)
+    if s is None:
+        return
+    s.sendall(admin_frame(a.what, a.args))
+    buf, frames, rows, last, end = b"", 0, 0, False, "closed"
+    reads = 0
+    while not last:
+        slow = a.slow_reads == 0 or reads < a.slow_reads
+        reads += 1
+        if slow:
+            time.sleep(a.pause)
+        # A TLS record at a time: read until the chunk is in.
+        want, data = a.chunk if slow else 1 << 20, b""
+        try:
+            while len(data) < want:
+                d = s.recv(want - len(data))
+                if not d:
+                    break
+                data += d
+                if not slow:
+                    break
+        except (ssl.SSLError, OSError) as e:
+            end = "error %s" % why(e)
+            break
+        if not data:
+            break
+        buf += data
+        while len(buf) >= 4 and len(buf) >= 4 + struct.unpack(
+                ">I", buf[:4])[0]:
+            (n,) = struct.unpack(">I", buf[:4])
+            r = parse(buf[4:4 + n])
+            buf = buf[4 + n:]
+            frames += 1
+            for body in r.get(18, []):          # ExportResponse
+                rows += len(parse(body).get(1, []))
+            if 9 in r or not first(r, 3, 0):    # error, or more unset
+                last = True
+                end = "error" if 9 in r else "answered"
+    print("frames %d rows %d last %s %s" % (frames, rows,
+          "yes" if last else "no", end))
+
+
+def mode_bulk(a):
+    """a.count submissions of a.activities activities each (titles and
+    notes padded to a.text bytes), new ids, as fast as gpd answers, on
+    one connection; prints "acked N" and the first refusal, if any."""
+    s = connect(a, quiet=True)
+    if s is None:
+        print("acked 0 no connection")
+        return
+    pad = "x" * max(0, a.text)
+    r = sample_report(a.unit, nact=a.activities, tag="bulk")
+    for act in r["activities"]:
+        act["title"] = (act["title"] + " " + pad)[:500]
+        act["notes"] = ("Ghi chú " + pad)[:2000]
+    del r["id"]
+    rest = encode_report(r)
+    rd = Reader(s)
+    acked, refused = 0, ""
+    for i in range(a.count):
+        rid = str(uuid.uuid4())
+        s.sendall(frame(request(i + 1, body_submit(ld(1, rid) + rest))))
+        body = rd.frame(timeout=a.timeout)
+        if body is None:
+            refused = "no answer"
+            break
+        if 10 in parse(body):
+            acked += 1
+        elif not refused:
+            refused = " ".join(describe(body)[0])
+    print("acked %d %s" % (acked, refused))
+
+
 def main():
     import resource
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -786,6 +886,22 @@ def main():
     sp.add_argument("--seed", type=int, default=1)
     sp.add_argument("--reconnect", type=float, default=0.3)
     sp.add_argument("--stop-file")
+    sp = sub.add_parser("stall")
+    sp.add_argument("seconds", type=float)
+    sp.add_argument("what", choices=sorted(ADMIN))
+    sp.add_argument("args", nargs="*")
+    sp.add_argument("--stop-file")
+    sp = sub.add_parser("slowread")
+    sp.add_argument("what", choices=sorted(ADMIN))
+    sp.add_argument("args", nargs="*")
+    sp.add_argument("--chunk", type=int, default=16384)
+    sp.add_argument("--pause", type=float, default=0.5)
+    sp.add_argument("--slow-reads", type=int, default=0)
+    sp = sub.add_parser("bulk")
+    sp.add_argument("count", type=int)
+    sp.add_argument("--unit", default="lc-tamduong")
+    sp.add_argument("--activities", type=int, default=1000)
+    sp.add_argument("--text", type=int, default=0)
     sp = sub.add_parser("resubmit")
     sp.add_argument("logs", nargs="+")
     a = p.parse_args()

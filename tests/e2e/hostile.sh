@@ -366,6 +366,19 @@ log_mark() {
 	wc -l <"$W/gpd.log"
 }
 
+# Waits up to SECONDS for COUNT lines matching PATTERN (grep -E) in the
+# log after MARK: a negative check waits for the event that settles it,
+# never a fixed time. 0 when they came.
+log_wait() {	# MARK COUNT PATTERN SECONDS
+	local i
+	for i in $(seq $(($4 * 10))); do
+		[ "$(log_since "$1" | grep -cE "$3" || true)" -ge "$2" ] &&
+		    return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # ==========================================================================
 # TLS: who gets in
 # ==========================================================================
@@ -451,13 +464,14 @@ test_revoked() {
 # A CRL past its nextUpdate: every client fails verification ("CRL has
 # expired"); gpd warns at start. Fail closed, never open.
 test_crl_expired() {
-	local before
+	local before mark
 	[ -n "$CRL_EXPIRED" ] ||
 	    { SKIPPED="this openssl ca cannot date a CRL (-crl_nextupdate)"; return 0; }
 	write_conf "$W/crl-expired.conf" "$DB" "$CRL_EXPIRED"
 	gpd_restart "$W/crl-expired.conf" ||
 	    { fail "gpd did not start with an expired CRL"; gpd_start "$W/gpd.conf"; return; }
 	before=$(counts)
+	mark=$(log_mark)
 	raw lc-tamduong --await 1 whoami
 	grep -Eq '^refused .*CERTIFICATE_EXPIRED' "$W/out" ||
 	    { fail "not refused: $(cat "$W/out")"; gpd_restart "$W/gpd.conf"; return; }
@@ -466,11 +480,11 @@ test_crl_expired() {
 	[ "$(counts)" = "$before" ] || { fail "database changed"; gpd_restart "$W/gpd.conf"; return; }
 	grep -q "CRL.*crl-expired.pem.*expired" "$W/gpd.log" ||
 	    { fail "no warning at start"; gpd_restart "$W/gpd.conf"; return; }
-	if grep -q 'CRL has expired' "$W/gpd.log"; then
-		note "gpd logs the reason: CRL has expired"
-	else
-		note "gpd logs only 'certificate verify failed' (no X.509 reason)"
-	fi
+	# The refused handshake is logged with its X.509 reason.
+	log_wait "$mark" 1 'closed reason="handshake failed: .*\(CRL has expired\)"' 5 ||
+	    { fail "no 'CRL has expired' reason in the log: $(log_since "$mark" |
+	    grep -o 'reason="[^"]*"' | sort -u | tr '\n' ' ')"
+	    gpd_restart "$W/gpd.conf"; return; }
 	gpd_restart "$W/gpd.conf" || { fail "gpd did not restart"; return; }
 	legit
 }
@@ -897,12 +911,13 @@ test_text_utf8() {
 	    { fail "lone NUL: $(cat "$W/out")"; return; }
 	[ "$(counts)" = "$before" ] || { fail "database changed"; return; }
 
-	# NUL and another bad field together: are both named?
+	# NUL and another bad field together: the report cannot be read into
+	# the model, so the NUL is named and nothing is stored (the other
+	# field is checked once the NUL is gone).
 	raw lc-tamduong submit --set 'activities.0.notes=hex:610062' \
 	    --set 'activities.0.title=hex:c0af'
-	grep -q '^field activities\[0\]\.title: ' "$W/out" ||
-	    note "with a NUL in one field, other bad fields are not named:" \
-	    "$(grep -c '^field' "$W/out") field error(s)"
+	grep -q '^field activities\[0\]\.notes: .*NUL' "$W/out" ||
+	    { fail "NUL beside a bad title: $(cat "$W/out")"; return; }
 
 	# gp-client refuses them in JSON before sending anything.
 	jmod "$TAMDUONG" "$W/nul.json" 'r["activities"][0]["title"] = "a\u0000b"'
@@ -925,10 +940,13 @@ info: session=999999 forged-line'
 	grep -q '^error 4 ' "$W/out" || { fail "not refused: $(cat "$W/out")"; return; }
 	grep -q '^info: session=999999 forged-line' "$W/gpd.log" &&
 	    { fail "forged line in the log"; return; }
-	if [ "$(q "select count(*) from audit where unit like '%forged-line%'")" != 0 ]; then
-		note "audit.unit keeps the refused unit's raw bytes (newline," \
-		    "escapes): gp-client audit --csv prints them as they are"
-	fi
+	# The refusal is on record, the unit that is not one line of text
+	# kept as "?", never as the bytes sent.
+	[ "$(q "select count(*) from audit where unit like '%forged-line%'")" = 0 ] ||
+	    { fail "audit.unit holds the forged bytes"; return; }
+	[ "$(q "select count(*) from audit where action = 'submit' and
+	    result = 'refused' and unit = '?'")" -ge 1 ] ||
+	    { fail "the refusal is not in the audit with unit '?'"; return; }
 	gpd_alive || { fail "gpd died"; return; }
 }
 
@@ -1004,16 +1022,20 @@ test_eof_mid_frame() {
 	grep -q '^eof after ' "$W/out" || { fail "partial: $(cat "$W/out")"; return; }
 	raw lc-tamduong partial --id "$id2" --cut 1 --hard
 	grep -q '^reset after ' "$W/out" || { fail "partial: $(cat "$W/out")"; return; }
-	raw lc-tamduong length 1000 --send 10 --timeout 1
-	sleep 0.3
+	raw lc-tamduong --timeout 1 length 1000 --send 10
+	[ "$RC" -eq 0 ] || { fail "length 1000, 10 sent: exit $RC: $(cat "$W/err")"; return; }
+	# All three sessions ended: the clean end mid-frame is named.
+	log_wait "$mark" 3 'closed reason=' 10 ||
+	    { fail "the three partial senders were not all closed"; return; }
+	log_since "$mark" | grep -q 'closed reason="eof mid-frame"' ||
+	    { fail "no 'eof mid-frame' in the log: $(log_since "$mark" |
+	    grep -o 'reason="[^"]*"' | sort | uniq -c | tr '\n' ' ')"; return; }
 	if [ "$(report_count "$id1")" != 0 ] || [ "$(report_count "$id2")" != 0 ]; then
 		fail "a partial frame was stored"
 		return
 	fi
 	[ "$(counts)" = "$before" ] || { fail "database changed"; return; }
 	gpd_alive || { fail "gpd died"; return; }
-	log_since "$mark" | grep -q 'eof mid-frame' ||
-	    note "no 'eof mid-frame' in the log: $(log_since "$mark" | grep -o 'reason="[^"]*"' | sort | uniq -c | tr '\n' ' ')"
 	legit
 }
 
@@ -1234,7 +1256,8 @@ test_fd_limit() {
 	[ "$cpu" -le "$CPU_MAX" ] ||
 	    { fail "gpd used $cpu% CPU out of descriptors"; gpd_restart "$W/gpd.conf"; return; }
 	log_since "$mark" | grep -q 'accept: .*pausing' ||
-	    note "gpd never ran out of descriptors (no 'accept: ... pausing')"
+	    { fail "gpd never ran out of descriptors (no 'accept: ... pausing')"
+	    gpd_restart "$W/gpd.conf"; return; }
 	legit || { gpd_restart "$W/gpd.conf"; return; }
 	note "ulimit -n 64, $CONNS peers: $(log_since "$mark" | grep -c 'accept: .*pausing')" \
 	    "accept pauses; gpd CPU $cpu%; legit during: $during; after: $LEGIT_MS ms"
@@ -1484,11 +1507,15 @@ ext4_drop() {	# MOUNTPOINT
 	rm -f "$1.img"
 }
 
-# FAULT is a command breaking the file system under the database while
-# submitters run; then a submission gets an error, not a receipt, and gpd
-# exits non-zero; every receipt given is in the database afterwards.
+# Submitters load gpd, then stop; FAULT is a command breaking the file
+# system under the database; then a submission gets an error, not a
+# receipt, and gpd exits non-zero; every receipt given is in the database
+# afterwards, with no exception. (A fault striking while a commit is being
+# synced can be lost by the kernel, its fdatasync() saying 0 as the journal
+# aborts: see the report of issue 6. No test can hold the kernel to that,
+# so none is made here; one that counted such losses passed either way.)
 storage_fault() {	# NAME FAULT...
-	local name=$1 dir=$W/$1-load mnt=$W/$1 mark rc fault_t late
+	local name=$1 dir=$W/$1-load mnt=$W/$1 mark rc i
 	shift
 	ext4_make "$mnt" || return 0
 	DB=$mnt/gp.db
@@ -1497,12 +1524,18 @@ storage_fault() {	# NAME FAULT...
 	mark=$(log_mark)
 	legit || return
 	submitters_start "$dir" 1 30
-	sleep 1
-	fault_t=$(date +%s.%N)
+	# Until receipts are coming back.
+	for i in $(seq 100); do
+		[ "$(cat "$dir"/*.log 2>/dev/null | grep -c '^ack ' || true)" \
+		    -ge 10 ] && break
+		sleep 0.1
+	done
+	submitters_stop "$dir"
+	[ "$(cat "$dir"/*.log | grep -c '^ack ' || true)" -ge 10 ] ||
+	    { fail "fewer than 10 receipts under load in 10 s"; return; }
 	"$@"
 	gpsubmit lc-tamduong "$TAMDUONG"
 	rc=$RC
-	submitters_stop "$dir"
 	grep -q '^accepted\|^duplicate' "$W/out" &&
 	    { fail "a receipt after the fault: $(cat "$W/out")"; return; }
 	[ "$rc" -ne 0 ] || { fail "gp-client exit 0 after the fault"; return; }
@@ -1514,26 +1547,11 @@ storage_fault() {	# NAME FAULT...
 	# As found, before SQLite recovers it: for a post-mortem (KEEP=1).
 	mkdir -p "$W/$name-found"
 	cp -p "$mnt"/gp.db* "$W/$name-found/" 2>/dev/null || true
-	# Every receipt given before the fault began must be stored. One
-	# given as the fault struck may be lost by the kernel: fdatasync()
-	# said 0 while the journal was being aborted (see the report of
-	# issue 6); those are counted, not failed.
-	awk -v t="$fault_t" '$1 == "ack" && $6 < t' "$dir"/*.log >"$W/$name-before.log"
-	awk -v t="$fault_t" '$1 == "ack" && $6 >= t' "$dir"/*.log >"$W/$name-after.log"
-	check_acks "$W/$name-before.log" || return
-	late=$(wc -l <"$W/$name-after.log")
-	if [ "$late" -gt 0 ]; then
-		check_acks "$W/$name-after.log" ||
-		    note "$late receipt(s) given after the fault began:" \
-		    "$REASON (the kernel's fdatasync said 0)"
-		REASON=
-	fi
-	note "in flight: $(cat "$dir"/*.log | grep -c '^refused .* 8 ' || true) INTERNAL" \
-	    "errors, $(cat "$dir"/*.log | grep -c '^lost ' || true) connections lost, no receipt;" \
-	    "gp-client after: exit $rc ($(head -c 60 "$W/err"));" \
+	# Every receipt given is stored.
+	check_acks "$dir"/*.log || return
+	note "gp-client after: exit $rc ($(head -c 60 "$W/err"));" \
 	    "gpd exit $GPD_RC: $(log_since "$mark" | grep -m 1 'database unusable' | cut -c 10-100);" \
-	    "$(wc -l <"$W/$name-before.log") receipts before the fault, all stored;" \
-	    "$late after it; $STORED rows; integrity ok"
+	    "$ACKS receipts before the fault, all stored; $STORED rows; integrity ok"
 	ext4_drop "$mnt"
 	DB=$W/gp.db
 }

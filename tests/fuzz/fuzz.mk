@@ -3,6 +3,8 @@
 #   make fuzz-build         build the harnesses into build-fuzz/
 #   make fuzz               run each for FUZZ_SECONDS (60), one at a time
 #   make fuzz-ci            the same for 20 seconds each
+#   make fuzz-crashes       every saved finding (crashes/HARNESS/) once
+#                           through its harness
 #   make fuzz-coverage      line coverage of the corpora the runs grew
 #   make fuzz-seeds         regenerate tests/fuzz/corpus/ from the samples
 #   make fuzz-clean         remove build-fuzz/
@@ -56,11 +58,12 @@ FUZZ_O_fuzz_web_verdict = tests/fuzz/fuzz_web_verdict.o client/web_api.o \
 		$(FUZZ_CHECK_O)
 FUZZ_O_mkseeds = tests/fuzz/mkseeds.o proto/report_json.o $(FUZZ_PROTO_O)
 
-.PHONY: fuzz fuzz-build fuzz-ci fuzz-coverage fuzz-seeds fuzz-clean
+.PHONY: fuzz fuzz-build fuzz-ci fuzz-crashes fuzz-coverage fuzz-seeds \
+	fuzz-clean
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
 
-$(FUZZ_BUILD)/proto/gp.pb-c.c $(FUZZ_BUILD)/proto/gp.pb-c.h: proto/gp.proto
+$(FUZZ_BUILD)/proto/gp.pb-c.c $(FUZZ_BUILD)/proto/gp.pb-c.h &: proto/gp.proto
 	@mkdir -p $(FUZZ_BUILD)/proto
 	$(PROTOC_C) --proto_path=proto --c_out=$(FUZZ_BUILD)/proto \
 	    proto/gp.proto
@@ -138,6 +141,17 @@ fuzz: fuzz-build
 
 fuzz-ci:
 	$(MAKE) fuzz FUZZ_SECONDS=20
+
+# Each file of tests/fuzz/crashes/HARNESS/ is a past finding: replayed once
+# through HARNESS, it must pass (tests/fuzz/README.md says what each was).
+fuzz-crashes: fuzz-build
+	@set -e; for d in tests/fuzz/crashes/*/; do \
+	    t=$$(basename $$d); \
+	    for f in $$d*; do echo "== $$t $$f"; \
+	        $(FUZZ_BUILD)/$$t -runs=1 $$f > $(FUZZ_BUILD)/replay.log 2>&1 || \
+	        { cat $(FUZZ_BUILD)/replay.log; exit 1; }; \
+	    done; \
+	done
 
 # Runs each corpus (the seeds when no run grew one) once through the
 # coverage build and reports lines covered in our sources.

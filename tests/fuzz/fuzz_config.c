@@ -16,7 +16,7 @@
 
 #include "check.h"
 #include "frame.h"
-#include "gpd.h"
+#include "config.h"
 #include "period.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

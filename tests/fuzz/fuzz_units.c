@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "gpd.h"
+#include "units.h"
 #include "report.h"
 #include "validate.h"
 

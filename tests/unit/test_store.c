@@ -356,13 +356,34 @@ submission_free(struct submission *sub)
 	free(sub->raw);
 }
 
+/*
+ * One submission in a batch of its own, the way gpd's writer runs a batch
+ * (writer.c): begin, put, commit; a failed commit fails the put.
+ */
+static enum store_status
+put_one(struct store *s, const struct report *r, const struct store_meta *m,
+    struct store_receipt *out)
+{
+	enum store_status	status, commit;
+
+	memset(out, 0, sizeof(*out));
+	if (store_begin(s) == -1)
+		return STORE_FAIL;
+	status = store_put(s, r, m, out);
+	if ((commit = store_commit(s)) != STORE_OK) {
+		memset(out, 0, sizeof(*out));
+		return commit;
+	}
+	return status;
+}
+
 static void
 put_ok(struct store *s, struct submission *sub, uint32_t revision,
     struct store_receipt *out)
 {
 	enum store_status	st;
 
-	st = store_put_report(s, sub->r, &sub->meta, out);
+	st = put_one(s, sub->r, &sub->meta, out);
 	if (st != STORE_OK)
 		fail_msg("store_put_report %d: %s", st, store_error(s));
 	assert_int_equal(out->revision, revision);
@@ -553,7 +574,7 @@ test_duplicate_returns_first_receipt(void **state)
 	submission_new(&again, T_ID1, "lc-tp", T_H1);
 	again.meta.received_at = T_AT + 3600;
 	again.meta.late = 1;
-	assert_int_equal(store_put_report(f->store, again.r, &again.meta,
+	assert_int_equal(put_one(f->store, again.r, &again.meta,
 	    &out2), STORE_DUPLICATE);
 	assert_string_equal(out2.receipt, out1.receipt);
 	assert_int_equal(out2.revision, 1);
@@ -581,7 +602,7 @@ test_conflict_stores_nothing(void **state)
 	submission_new(&changed, T_ID1, "lc-tp", T_H1);
 	changed.r->activities[0].female = 99;
 	submission_pack(&changed);
-	assert_int_equal(store_put_report(f->store, changed.r,
+	assert_int_equal(put_one(f->store, changed.r,
 	    &changed.meta, &out), STORE_CONFLICT);
 	assert_false(out.duplicate);
 	assert_string_equal(out.receipt, "");
@@ -690,7 +711,7 @@ check_rollback(struct fixture *f, const char *table, const char *stmt)
 	db_exec(db, sql);
 
 	submission_new(&sub, T_ID1, "lc-tp", T_H1);
-	assert_int_equal(store_put_report(f->store, sub.r, &sub.meta, &out),
+	assert_int_equal(put_one(f->store, sub.r, &sub.meta, &out),
 	    STORE_FAIL);
 	snprintf(want, sizeof(want), "%s: refused by test", stmt);
 	assert_string_equal(store_error(f->store), want);
@@ -737,7 +758,7 @@ test_full_database_is_store_full(void **state)
 	sub.r->narrative[TEXT_OBSTACLES] = big;
 	submission_pack(&sub);
 
-	assert_int_equal(store_put_report(f->store, sub.r, &sub.meta, &out),
+	assert_int_equal(put_one(f->store, sub.r, &sub.meta, &out),
 	    STORE_FULL);
 	assert_non_null(strstr(store_error(f->store),
 	    "database or disk is full"));
@@ -758,7 +779,7 @@ test_count_out_of_range_fails(void **state)
 	submission_new(&sub, T_ID1, "lc-tp", T_H1);
 	sub.r->activities[1].participants = UINT64_MAX;
 	submission_pack(&sub);
-	assert_int_equal(store_put_report(f->store, sub.r, &sub.meta, &out),
+	assert_int_equal(put_one(f->store, sub.r, &sub.meta, &out),
 	    STORE_FAIL);
 	assert_string_equal(store_error(f->store),
 	    "insert-activity: count out of range");
@@ -776,7 +797,7 @@ test_report_without_id_fails(void **state)
 	submission_new(&sub, T_ID1, "lc-tp", T_H1);
 	free(sub.r->id);
 	sub.r->id = NULL;
-	assert_int_equal(store_put_report(f->store, sub.r, &sub.meta, &out),
+	assert_int_equal(put_one(f->store, sub.r, &sub.meta, &out),
 	    STORE_FAIL);
 	assert_rows(f->path, 0, 0, 0, 0, 0, 0);
 	submission_free(&sub);
@@ -796,7 +817,7 @@ test_reopen_keeps_data(void **state)
 	f->store = open_store(f);
 	assert_non_null(f->store);
 
-	assert_int_equal(store_put_report(f->store, sub1.r, &sub1.meta,
+	assert_int_equal(put_one(f->store, sub1.r, &sub1.meta,
 	    &out2), STORE_DUPLICATE);
 	assert_string_equal(out2.receipt, out1.receipt);
 	submission_new(&sub2, T_ID2, "lc-tp", T_H1);
@@ -957,10 +978,10 @@ test_locked_period_refuses(void **state)
 	assert_int_equal(changed, 1);
 	assert_int_equal(store_commit(f->store), STORE_OK);
 
-	assert_int_equal(store_put_report(f->store, b.r, &b.meta, &out),
+	assert_int_equal(put_one(f->store, b.r, &b.meta, &out),
 	    STORE_LOCKED);
 	/* A duplicate of what was stored before the lock is still one. */
-	assert_int_equal(store_put_report(f->store, a.r, &a.meta, &out),
+	assert_int_equal(put_one(f->store, a.r, &a.meta, &out),
 	    STORE_DUPLICATE);
 
 	db = db_open(f->path);

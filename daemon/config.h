@@ -1,0 +1,42 @@
+/*
+ * gpd.conf (config.c): every key checked when it is read, so that a
+ * daemon that starts has a configuration it can run on.
+ */
+#ifndef GPD_CONFIG_H
+#define GPD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "period.h"
+
+struct config {
+	char			*path;
+	char			*listen;
+	char			*database;
+	char			*units;
+	unsigned int		 max_connections;
+	unsigned int		 handshake_timeout;	/* seconds */
+	unsigned int		 idle_timeout;		/* seconds */
+	unsigned int		 frame_timeout;		/* seconds */
+	unsigned int		 stream_timeout;	/* seconds */
+	uint32_t		 max_frame;		/* bytes */
+	char			*certificate;
+	char			*key;
+	char			*client_ca;
+	char			*crl;			/* NULL: none */
+	char			*receipt_key;		/* NULL: [tls] key */
+	char			*receipt_certificate;	/* NULL: [tls] certificate */
+	char			**admins;
+	size_t			 nadmins;
+	char			*contact;	/* whom to ask to unlock */
+	unsigned int		 workers;		/* event loops */
+	struct period_rules	 periods;
+};
+
+/* NULL with *cause (malloc'd, never NULL) when the file is refused. */
+struct config	*config_load(const char *path, char **cause);
+void		 config_free(struct config *);
+int		 config_is_admin(const struct config *, const char *cn);
+
+#endif

@@ -1,0 +1,307 @@
+/*
+ * Accepting connections: on the main thread, counted here so that the
+ * cap is exact, and handed to the workers in turn through their
+ * mailboxes. Sessions tell the listener they ended through the callback
+ * it gives their host.
+ */
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <netdb.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <systemd/sd-daemon.h>
+
+#include "config.h"
+#include "listener.h"
+#include "log.h"
+#include "session.h"
+#include "settings.h"
+#include "worker.h"
+
+#define LISTENER_BACKLOG	128
+#define LISTENER_EMFILE_PAUSE	1	/* seconds */
+
+struct listener {
+	struct event_base	*base;
+	struct evconnlistener	*evl;
+	struct event		*resume;	/* listener back on */
+	struct event		*resume_timer;	/* after EMFILE */
+	struct settings_slot	*slot;
+	struct worker		**workers;
+	struct session_host	**hosts;
+	size_t			 nworkers;
+	size_t			 next;
+	_Atomic unsigned int	 nsessions;
+	_Atomic int		 paused;
+};
+
+/* A connection on its way to a worker. */
+struct listener_conn {
+	struct session_host	*host;
+	int			 fd;
+	int			 over;
+	socklen_t		 socklen;
+	struct sockaddr_storage	 ss;
+};
+
+static unsigned int
+listener_max(struct listener *l)
+{
+	struct settings	*set = settings_get(l->slot);
+	unsigned int	 max = set->conf->max_connections;
+
+	settings_release(set);
+	return max;
+}
+
+void
+listener_update(struct listener *l)
+{
+	unsigned int	max;
+
+	if (l->evl == NULL)
+		return;
+	max = listener_max(l);
+	if (l->nsessions >= max + LISTENER_BUSY_SLACK) {
+		if (!l->paused) {
+			evconnlistener_disable(l->evl);
+			l->paused = 1;
+			log_warnx("max_connections=%u reached: not accepting",
+			    max);
+		}
+	} else if (l->paused && !evtimer_pending(l->resume_timer, NULL)) {
+		evconnlistener_enable(l->evl);
+		l->paused = 0;
+	}
+}
+
+/* From a worker's thread, when one of its sessions ends. */
+static void
+listener_gone(void *arg)
+{
+	struct listener	*l = arg;
+
+	l->nsessions--;
+	if (l->paused)
+		event_active(l->resume, EV_READ, 0);
+}
+
+static void
+listener_resume(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	listener_update(arg);
+}
+
+/* On the worker's loop. */
+static void
+listener_hand(void *arg)
+{
+	struct listener_conn	*c = arg;
+
+	session_accept(c->host, c->fd, (struct sockaddr *)&c->ss,
+	    (int)c->socklen, c->over);
+	free(c);
+}
+
+static void
+listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
+    struct sockaddr *sa, int socklen, void *arg)
+{
+	struct listener		*l = arg;
+	struct listener_conn	*c;
+	size_t			 i;
+
+	(void)evl;
+	l->nsessions++;
+	i = l->next++ % l->nworkers;
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (size_t)socklen > sizeof(c->ss)) {
+		log_warnx("accept: out of memory");
+		free(c);
+		close(fd);
+		l->nsessions--;
+		return;
+	}
+	c->host = l->hosts[i];
+	c->fd = fd;
+	c->over = l->nsessions > listener_max(l);
+	c->socklen = (socklen_t)socklen;
+	memcpy(&c->ss, sa, (size_t)socklen);
+	if (worker_post(l->workers[i], listener_hand, c) == -1) {
+		log_warnx("accept: out of memory");
+		free(c);
+		close(fd);
+		l->nsessions--;
+		return;
+	}
+	listener_update(l);
+}
+
+static void
+listener_accept_error(struct evconnlistener *evl, void *arg)
+{
+	struct listener	*l = arg;
+	struct timeval	 tv = { LISTENER_EMFILE_PAUSE, 0 };
+	int		 e = EVUTIL_SOCKET_ERROR();
+
+	/* Out of descriptors: pause instead of spinning on accept. */
+	log_warnx("accept: %s: pausing %d s", evutil_socket_error_to_string(e),
+	    LISTENER_EMFILE_PAUSE);
+	evconnlistener_disable(evl);
+	l->paused = 1;
+	evtimer_add(l->resume_timer, &tv);
+}
+
+struct listener *
+listener_new(struct event_base *base, struct settings_slot *slot,
+    struct writer *writer, struct worker **workers, size_t nworkers,
+    const char **errstr)
+{
+	struct listener	*l;
+	size_t		 i;
+
+	*errstr = "out of memory";
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return NULL;
+	l->base = base;
+	l->slot = slot;
+	l->workers = workers;
+	l->nworkers = nworkers;
+	if ((l->hosts = calloc(nworkers, sizeof(*l->hosts))) == NULL)
+		goto fail;
+	if ((l->resume_timer = evtimer_new(base, listener_resume, l)) == NULL ||
+	    (l->resume = event_new(base, -1, 0, listener_resume, l)) == NULL) {
+		*errstr = "cannot create a timer";
+		goto fail;
+	}
+	for (i = 0; i < nworkers; i++)
+		if ((l->hosts[i] = session_host_new(workers[i], writer, slot,
+		    listener_gone, l, errstr)) == NULL)
+			goto fail;
+	return l;
+fail:
+	listener_free(l);
+	return NULL;
+}
+
+int
+listener_listen(struct listener *l, char **cause)
+{
+	struct settings	*set = settings_get(l->slot);
+	const char	*listen = set->conf->listen;
+	struct addrinfo	 hints, *res = NULL;
+	char		*host = NULL, *port;
+	int		 error, rv = -1;
+	const int	 flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+			    LEV_OPT_REUSEABLE;
+
+	*cause = NULL;
+	/* Socket activation: systemd passes one listening socket. */
+	if (sd_listen_fds(1) == 1) {
+		evutil_make_socket_nonblocking(SD_LISTEN_FDS_START);
+		l->evl = evconnlistener_new(l->base, listener_accept, l, flags,
+		    -1, SD_LISTEN_FDS_START);
+		if (l->evl == NULL) {
+			*cause = strdup("cannot use the socket from systemd");
+			goto done;
+		}
+		evconnlistener_set_error_cb(l->evl, listener_accept_error);
+		log_info("listening on the socket passed by systemd");
+		rv = 0;
+		goto done;
+	}
+	if ((host = strdup(listen)) == NULL ||
+	    (port = strrchr(host, ':')) == NULL || port[1] == '\0') {
+		if (host != NULL && asprintf(cause, "listen = %s: not "
+		    "HOST:PORT", listen) == -1)
+			*cause = NULL;
+		goto done;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((error = getaddrinfo(host[0] != '\0' ? host : NULL, port, &hints,
+	    &res)) != 0) {
+		if (asprintf(cause, "listen = %s: %s", listen,
+		    gai_strerror(error)) == -1)
+			*cause = NULL;
+		goto done;
+	}
+	l->evl = evconnlistener_new_bind(l->base, listener_accept, l, flags,
+	    LISTENER_BACKLOG, res->ai_addr, (int)res->ai_addrlen);
+	if (l->evl == NULL) {
+		if (asprintf(cause, "listen = %s: %s", listen,
+		    strerror(errno)) == -1)
+			*cause = NULL;
+		goto done;
+	}
+	evconnlistener_set_error_cb(l->evl, listener_accept_error);
+	rv = 0;
+done:
+	if (rv == -1 && *cause == NULL)
+		*cause = strdup("out of memory");
+	if (res != NULL)
+		freeaddrinfo(res);
+	free(host);
+	settings_release(set);
+	return rv;
+}
+
+void
+listener_stop(struct listener *l, unsigned int timeout)
+{
+	size_t	i;
+
+	if (l == NULL)
+		return;
+	if (l->evl != NULL)
+		evconnlistener_free(l->evl);
+	l->evl = NULL;
+	for (i = 0; i < l->nworkers; i++)
+		if (l->hosts[i] != NULL)
+			session_host_stop(l->hosts[i], timeout);
+}
+
+void
+listener_close_readers(struct listener *l)
+{
+	size_t	i;
+
+	for (i = 0; l != NULL && i < l->nworkers; i++)
+		if (l->hosts[i] != NULL)
+			session_host_close_readers(l->hosts[i]);
+}
+
+void
+listener_free(struct listener *l)
+{
+	size_t	i;
+
+	if (l == NULL)
+		return;
+	if (l->evl != NULL)
+		evconnlistener_free(l->evl);
+	for (i = 0; l->hosts != NULL && i < l->nworkers; i++)
+		session_host_free(l->hosts[i]);
+	free(l->hosts);
+	if (l->resume_timer != NULL)
+		event_free(l->resume_timer);
+	if (l->resume != NULL)
+		event_free(l->resume);
+	free(l);
+}

@@ -1,0 +1,32 @@
+/*
+ * Read requests (query.c): each answers from a snapshot of its own,
+ * taken from the worker's readers; long answers are streams.
+ */
+#ifndef GPD_QUERY_H
+#define GPD_QUERY_H
+
+#include "request.h"
+
+/* Seconds a client is told to wait when every reader is taken. */
+#define QUERY_RETRY_BUSY	5
+
+enum request_result	query_whoami(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+enum request_result	query_units(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+enum request_result	query_list(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+enum request_result	query_show(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+enum request_result	query_history(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+enum request_result	query_missing(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+enum request_result	query_summary(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+enum request_result	query_export(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+enum request_result	query_audit(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
+
+#endif

@@ -1,0 +1,317 @@
+/*
+ * A submission: decoded, checked against the certificate and validated
+ * here, stored by the writer in its next batch, and answered once that
+ * batch has committed: the receipt is signed only then.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "config.h"
+#include "log.h"
+#include "period.h"
+#include "receipt.h"
+#include "reply.h"
+#include "report.h"
+#include "request.h"
+#include "settings.h"
+#include "submit.h"
+#include "tls.h"
+#include "units.h"
+#include "validate.h"
+#include "wire.h"
+#include "writer.h"
+
+/* Everything a submission needs until it is answered. */
+struct submission {
+	struct job		 job;		/* first */
+	struct peer		*peer;
+	struct reply		*reply;
+	struct report		*report;
+	uint8_t			*raw;
+	uint8_t			 hash[STORE_HASH_LEN];
+	struct report_errors	 warns;		/* stored with it */
+};
+
+static void
+submission_free(struct submission *sub)
+{
+	if (sub == NULL)
+		return;
+	report_free(sub->report);
+	free(sub->raw);
+	free(sub);
+}
+
+/* The receipt in the reply, signed with the settings' receipt key. */
+static void
+submit_receipt(struct submission *sub)
+{
+	struct peer		*p = sub->peer;
+	struct reply		*reply = sub->reply;
+	const struct report	*r = sub->report;
+	const struct store_receipt *rc = &sub->job.receipt;
+	struct receipt_fields	 f;
+	Gp__SubmitResponse	*sr;
+	Gp__Receipt		*rec;
+	char			 payload[RECEIPT_PAYLOAD_MAX];
+	char			 sha[2 * STORE_HASH_LEN + 1];
+	uint8_t			*sig = NULL;
+	size_t			 i, siglen;
+	int			 n;
+
+	if ((sr = reply_alloc(reply, sizeof(*sr))) == NULL ||
+	    (rec = reply_alloc(reply, sizeof(*rec))) == NULL) {
+		reply_error(reply, GP__ERROR_CODE__INTERNAL, "the report was "
+		    "stored but the server ran out of memory for its receipt; "
+		    "send it again to get the receipt");
+		return;
+	}
+	gp__submit_response__init(sr);
+	gp__receipt__init(rec);
+	report_hex(sub->hash, STORE_HASH_LEN, sha);
+	rec->receipt = reply_strdup(reply, rc->receipt);
+	rec->submission_id = reply_strdup(reply, r->id);
+	rec->unit = reply_strdup(reply, r->unit);
+	rec->period = reply_strdup(reply, r->period);
+	rec->revision = rc->revision;
+	rec->has_revision = 1;
+	rec->received_at = reply_time(reply, rc->received_at);
+	rec->duplicate = rc->duplicate != 0;
+	rec->has_duplicate = 1;
+	rec->late = rc->late != 0;
+	rec->has_late = 1;
+	rec->report_sha256 = reply_strdup(reply, sha);
+	if (rec->receipt == NULL || rec->submission_id == NULL ||
+	    rec->unit == NULL || rec->period == NULL ||
+	    rec->received_at == NULL || rec->report_sha256 == NULL) {
+		reply_error(reply, GP__ERROR_CODE__INTERNAL, "the report was "
+		    "stored but the server ran out of memory for its receipt; "
+		    "send it again to get the receipt");
+		return;
+	}
+
+	/* Signed after the commit, each time it is given: a duplicate gets
+	 * a fresh signature over the same fields. */
+	memset(&f, 0, sizeof(f));
+	f.receipt = rec->receipt;
+	f.submission_id = rec->submission_id;
+	f.unit = rec->unit;
+	f.period = rec->period;
+	f.revision = rc->revision;
+	f.report_sha256 = rec->report_sha256;
+	f.received_at = rec->received_at;
+	if ((n = receipt_payload(&f, payload, sizeof(payload))) == -1 ||
+	    tls_sign(p->set->receipt_key, payload, (size_t)n, &sig, &siglen)
+	    == -1 || (rec->signature.data = reply_alloc(reply, siglen))
+	    == NULL)
+		log_warnx("session=%" PRIu64 " receipt %s not signed", p->id,
+		    rec->receipt);
+	else {
+		memcpy(rec->signature.data, sig, siglen);
+		rec->signature.len = siglen;
+		rec->has_signature = 1;
+		rec->certificate.data = p->set->receipt_cert;
+		rec->certificate.len = p->set->receipt_certlen;
+		rec->has_certificate = 1;
+	}
+	free(sig);
+	sr->receipt = rec;
+	if (sub->warns.n > 0 && (sr->warnings = reply_alloc(reply,
+	    sub->warns.n * sizeof(*sr->warnings))) != NULL) {
+		for (i = 0; i < sub->warns.n; i++) {
+			sr->warnings[sr->n_warnings] = reply_alloc(reply,
+			    REPORT_FIELD_MAX + REPORT_MESSAGE_MAX + 2);
+			if (sr->warnings[sr->n_warnings] == NULL)
+				break;
+			snprintf(sr->warnings[sr->n_warnings],
+			    REPORT_FIELD_MAX + REPORT_MESSAGE_MAX + 2,
+			    "%s: %s", sub->warns.e[i].field,
+			    sub->warns.e[i].message);
+			sr->n_warnings++;
+		}
+	}
+	reply->resp.body_case = GP__RESPONSE__BODY_SUBMIT;
+	reply->resp.submit = sr;
+}
+
+/* On the worker's loop, once the writer committed (or failed) it. */
+static void
+submit_done(struct job *job)
+{
+	struct submission	*sub = (struct submission *)job;
+	struct peer		*p = sub->peer;
+	struct reply		*reply = sub->reply;
+	const struct report	*r = sub->report;
+
+	switch (job->status) {
+	case STORE_OK:
+	case STORE_DUPLICATE:
+		submit_receipt(sub);
+		log_info("session=%" PRIu64 " unit=%s period=%s revision=%u "
+		    "result=%s late=%d", p->id, r->unit, r->period,
+		    job->receipt.revision, job->receipt.duplicate ?
+		    "duplicate" : "accepted", job->receipt.late);
+		break;
+	case STORE_CONFLICT:
+		log_info("session=%" PRIu64 " unit=%s period=%s "
+		    "result=conflict", p->id, r->unit, r->period);
+		reply_error(reply, GP__ERROR_CODE__CONFLICT,
+		    "submission %s was already stored with different content: "
+		    "remove the \"id\" field or give a new one to send a new "
+		    "revision", r->id);
+		break;
+	case STORE_LOCKED:
+		log_info("session=%" PRIu64 " unit=%s period=%s result=locked",
+		    p->id, r->unit, r->period);
+		reply_error(reply, GP__ERROR_CODE__LOCKED,
+		    "period %s is locked: it takes no new revisions; contact %s "
+		    "to have it unlocked", r->period, p->set->conf->contact);
+		break;
+	case STORE_FULL:
+		log_warnx("session=%" PRIu64 " unit=%s period=%s result=full: "
+		    "%s", p->id, r->unit, r->period, job->error);
+		reply_error(reply, GP__ERROR_CODE__STORAGE_FULL,
+		    "server storage full, try later");
+		reply->error.retry_after = REQUEST_RETRY_FULL;
+		reply->error.has_retry_after = 1;
+		break;
+	case STORE_FAIL:
+		log_warnx("session=%" PRIu64 " unit=%s period=%s result=error: "
+		    "%s", p->id, r->unit, r->period, job->error);
+		reply_error(reply, GP__ERROR_CODE__INTERNAL,
+		    "the server could not store the report; nothing was "
+		    "stored, try again later");
+		break;
+	}
+	p->answer(p->arg, reply);
+	reply_free(reply);
+	submission_free(sub);
+}
+
+/* Refused before the writer: the refusal is recorded, then sent. */
+static enum request_result
+submit_refuse(struct peer *p, struct reply *reply, struct submission *sub,
+    const char *unit, const char *period, const char *detail)
+{
+	enum request_result	rv;
+
+	rv = request_refuse(p, reply, "submit", unit, period, detail);
+	submission_free(sub);
+	return rv;
+}
+
+enum request_result
+submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
+    struct stream **stream)
+{
+	struct submission	*sub;
+	struct report_errors	*errs = NULL;
+	struct report		*r;
+	struct validate_context	 ctx;
+	struct period		 period;
+	const char		*errstr, *unit, *pid;
+	char			 detail[200];
+	size_t			 nerrs, rawlen;
+	unsigned int		 hashlen = STORE_HASH_LEN;
+	int64_t			 now = time(NULL);
+	enum request_result	 rv;
+
+	(void)stream;
+	if (p->role == ROLE_NONE) {
+		reply_error(reply, GP__ERROR_CODE__PERMISSION_DENIED,
+		    "certificate %s is not a registered unit: ask the "
+		    "provincial federation to add it to the unit registry",
+		    p->cn);
+		return request_refuse(p, reply, "submit", NULL, NULL,
+		    "certificate CN is not a registered unit");
+	}
+	if (req->submit->report == NULL) {
+		reply_invalid(reply, "report", "missing", "no report sent");
+		return REQUEST_REPLIED;
+	}
+	if ((sub = calloc(1, sizeof(*sub))) == NULL ||
+	    (errs = calloc(1, sizeof(*errs))) == NULL) {
+		free(sub);
+		reply_error(reply, GP__ERROR_CODE__INTERNAL, "the server is "
+		    "out of memory; try again later");
+		return REQUEST_REPLIED;
+	}
+	sub->peer = p;
+	if (wire_report_copy(req->submit->report, &sub->report, errs) == -1) {
+		reply_fields(reply, errs);
+		reply_error(reply, GP__ERROR_CODE__INVALID,
+		    "report refused: %zu errors", errs->n);
+		free(errs);
+		return submit_refuse(p, reply, sub, NULL, NULL,
+		    "undecodable report");
+	}
+	r = sub->report;
+	if (r->unit != NULL && strcmp(r->unit, p->cn) != 0) {
+		/* What a peer sent goes into the audit only as text. */
+		unit = request_printable(r->unit, REPORT_MAX_UNIT);
+		pid = request_printable(r->period, REPORT_MAX_PERIOD);
+		snprintf(detail, sizeof(detail),
+		    "permission denied: certificate %s for unit %s", p->cn,
+		    unit);
+		log_warnx("session=%" PRIu64 " cn=%s unit=%s result=denied",
+		    p->id, p->cn, unit);
+		reply_error(reply, GP__ERROR_CODE__PERMISSION_DENIED,
+		    "certificate %s may not submit a report for unit %s",
+		    p->cn, unit);
+		free(errs);
+		return submit_refuse(p, reply, sub, unit, pid, detail);
+	}
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.rules = &p->set->conf->periods;
+	ctx.today = date_of((time_t)now);
+	ctx.unit_lookup = units_lookup;
+	ctx.arg = p->set->units;
+	if (validate_report(r, &ctx, errs, &sub->warns) == -1) {
+		nerrs = errs->n + errs->dropped;
+		snprintf(detail, sizeof(detail), "invalid: %zu errors", nerrs);
+		log_info("session=%" PRIu64 " unit=%s period=%s result=invalid "
+		    "errors=%zu", p->id, p->cn,
+		    request_printable(r->period, REPORT_MAX_PERIOD), nerrs);
+		reply_fields(reply, errs);
+		reply_error(reply, GP__ERROR_CODE__INVALID,
+		    "report refused: %zu errors", nerrs);
+		free(errs);
+		/* Only a valid period goes into the audit table. */
+		pid = period_parse(r->period, ctx.rules, &period, &errstr)
+		    == 0 ? r->period : NULL;
+		return submit_refuse(p, reply, sub, r->unit, pid, detail);
+	}
+	free(errs);
+	if (period_parse(r->period, ctx.rules, &period, &errstr) == -1 ||
+	    report_pack(r, &sub->raw, &rawlen) == -1 ||
+	    EVP_Digest(sub->raw, rawlen, sub->hash, &hashlen, EVP_sha256(),
+	    NULL) != 1) {
+		reply_error(reply, GP__ERROR_CODE__INTERNAL,
+		    "the server could not process the report; try again later");
+		submission_free(sub);
+		return REQUEST_REPLIED;
+	}
+
+	sub->reply = reply;
+	sub->job.type = JOB_SUBMIT;
+	sub->job.worker = p->worker;
+	sub->job.done = submit_done;
+	sub->job.report = r;
+	sub->job.meta.cn = p->cn;
+	sub->job.meta.fingerprint = p->fingerprint;
+	sub->job.meta.received_at = now;
+	sub->job.meta.late = ctx.today > period.due;
+	sub->job.meta.raw = sub->raw;
+	sub->job.meta.rawlen = rawlen;
+	sub->job.meta.hash = sub->hash;
+	sub->job.meta.warnings = &sub->warns;
+	writer_queue(p->writer, &sub->job);
+	rv = REQUEST_PENDING;
+	return rv;
+}

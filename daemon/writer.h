@@ -1,0 +1,65 @@
+/*
+ * The single writer (writer.c): one thread owns the connection that
+ * writes, runs every job waiting in one transaction, commits once, and
+ * only then hands each job back to the worker that queued it.
+ */
+#ifndef GPD_WRITER_H
+#define GPD_WRITER_H
+
+#include <sys/queue.h>
+
+#include <stdint.h>
+
+#include "store.h"
+#include "worker.h"
+
+enum job_type {
+	JOB_SUBMIT,
+	JOB_AUDIT,
+	JOB_LOCK
+};
+
+/*
+ * A write. Whoever queues it sets type, its fields, done and worker;
+ * between writer_queue() and done() only the writer touches it. done(job)
+ * runs on the worker's loop once the transaction has committed or failed;
+ * a job without a worker is the writer's to free (writer_event).
+ */
+struct job {
+	struct worker_msg	 msg;		/* carries done to the worker */
+	STAILQ_ENTRY(job)	 entry;
+	int			 type;		/* enum job_type */
+	struct worker		*worker;
+	void			(*done)(struct job *);
+	/* JOB_SUBMIT */
+	const struct report	*report;
+	struct store_meta	 meta;		/* also at, cn, fingerprint */
+	/* JOB_AUDIT */
+	const char		*action;
+	const char		*unit;
+	const char		*period;
+	const char		*result;
+	const char		*detail;
+	/* JOB_LOCK (period above) */
+	int			 lock;
+	int			 changed;	/* set by the writer */
+	/* Set by the writer. */
+	enum store_status	 status;
+	struct store_receipt	 receipt;
+	char			 error[256];
+};
+
+struct writer;
+
+/* fatal(arg) is called, from the writer thread, once the database has
+ * shown it cannot be written safely. */
+struct writer	*writer_start(const char *database, void (*fatal)(void *),
+		    void *arg, const char **errstr);
+void		 writer_queue(struct writer *, struct job *);
+void		 writer_stop(struct writer *);	/* runs what is queued */
+/* An audit entry of gpd's own (action, result: static strings). */
+void		 writer_event(struct writer *, const char *cn,
+		    const char *action, const char *result,
+		    const char *detail);
+
+#endif
