@@ -194,12 +194,23 @@ ct_put() {	# NAME DEB...
 }
 
 # apt-get install of the container's /root/debs/NAME/*.deb.
-ct_install() {	# NAME
-	local f debs=()
-	for f in "$CT/root/debs/$1"/*.deb; do
-		debs+=("/root/debs/$1/${f##*/}")
+ct_install() {	# NAME [APT-OPTIONS...]
+	local f debs=() name=$1
+	shift
+	for f in "$CT/root/debs/$name"/*.deb; do
+		debs+=("/root/debs/$name/${f##*/}")
 	done
-	ct apt-get install -y --no-install-recommends "${debs[@]}"
+	ct apt-get install -y --no-install-recommends "$@" "${debs[@]}"
+}
+
+# The conffiles of gpd whose shipped text differs between two packages:
+# the only ones dpkg may ask about when the administrator edited them.
+changed_conffiles() {	# OLD.deb NEW.deb
+	local f
+	for f in $(dpkg-deb -I "$2" conffiles); do
+		cmp -s <(dpkg-deb --fsys-tarfile "$1" | tar -xOf - ".$f" 2>/dev/null) \
+		    <(dpkg-deb --fsys-tarfile "$2" | tar -xOf - ".$f") || echo "$f"
+	done
 }
 
 # The federation's CA, gpd's certificate and the units' and an
@@ -588,8 +599,12 @@ test_up_upgrade() {
 	ct journalctl -n 0 --show-cursor -o cat
 	cursor=$(sed -n 's/^-- cursor: //p' "$W/out")
 	[ -n "$cursor" ] || { fail "no journal cursor: $(cat "$W/out")"; return; }
-	# No --force-conf*: a conffile prompt would find no terminal and fail.
-	ct_install new
+	# An edited conffile whose shipped text changed makes dpkg ask; with
+	# no terminal here, the answer is its default (keep the edit, the
+	# new text beside it as .dpkg-dist). test_up_config checks that only
+	# those files were asked about.
+	ct_install new -o Dpkg::Options::=--force-confdef \
+	    -o Dpkg::Options::=--force-confold
 	[ "$RC" -eq 0 ] || { fail "upgrade: exit $RC: $(tail -n 15 "$W/out" "$W/err")"; return; }
 	ct gpd -V
 	[ "$(cat "$W/out" "$W/err")" = "gpd $VERSION" ] || { fail "gpd -V: $(cat "$W/out" "$W/err")"; return; }
@@ -608,7 +623,9 @@ test_up_data() {
 	baks=$(cd "$CT/var/lib/gpd" && ls -- *.bak 2>/dev/null | paste -sd' ' -)
 	[ "$baks" = gp.db.schema-3.bak ] || { fail "copies: '$baks'"; return; }
 	local bak="/var/lib/gpd/gp.db.schema-3.bak"
-	[ "$(ctq 'pragma user_version')" = 4 ] || { fail "schema $(ctq 'pragma user_version')"; return; }
+	local schema
+	schema=$(sed -n 's/^#define STORE_SCHEMA_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$ROOT/daemon/store.h")
+	[ "$(ctq 'pragma user_version')" = "$schema" ] || { fail "schema $(ctq 'pragma user_version'), not $schema"; return; }
 	[ "$(stored)" = "$BEFORE" ] || { fail "reports: $(stored)"; return; }
 	[ "$(ctq 'select count(*) from report_totals')" = 3 ] ||
 	    { fail "totals: $(ctq 'select count(*) from report_totals')"; return; }
@@ -623,9 +640,17 @@ test_up_data() {
 test_up_config() {
 	[ "$(cat "$CT/etc/gpd/gpd.conf" "$CT/etc/gpd/units.conf")" = "$CONF_BEFORE" ] ||
 	    { fail "the configuration changed"; return; }
-	local left
-	left=$(find "$CT/etc/gpd" -name '*.dpkg-*' -o -name '*.ucf-*')
-	[ -z "$left" ] || { fail "left by dpkg: $left"; return; }
+	local left want f
+	left=$(cd "$CT" && find etc/gpd -name '*.dpkg-*' -o -name '*.ucf-*' | sort)
+	# The edited files (gpd.conf, units.conf) whose shipped text changed
+	# have the new text beside them; nothing else was asked about.
+	want=$(changed_conffiles "${OLD_DEBS[0]}" "$GPD_DEB" |
+	    grep -E '^/etc/gpd/(gpd|units)\.conf$' | sed 's|^/||; s|$|.dpkg-dist|' | sort)
+	[ "$left" = "$want" ] || { fail "left by dpkg: '$left', expected '$want'"; return; }
+	for f in $want; do
+		cmp -s "$CT/$f" <(dpkg-deb --fsys-tarfile "$GPD_DEB" | tar -xOf - "./${f%.dpkg-dist}") ||
+		    { fail "$f is not the new package's text"; return; }
+	done
 }
 
 # Purged after the upgrade with nobody to ask (noninteractive), the
@@ -658,8 +683,8 @@ t "purge, answer yes: database gone, CA kept" test_ct_purge_yes
 ct_stop
 t "older package built from $(echo "$OLD_COMMIT" | cut -c1-7) (schema 3)" test_old_build
 t "older packages installed, reports stored" test_up_old
-t "upgrade: no conffile prompt, new gpd, restarted once" test_up_upgrade
+t "upgrade: new gpd, restarted once" test_up_upgrade
 t "upgrade: migrated once, copy kept, no report lost" test_up_data
-t "upgrade: edited configuration kept" test_up_config
+t "upgrade: edited configuration kept, the new text beside only what changed" test_up_config
 t "purge after upgrade, nobody asked: reports kept" test_up_purge
 summary
