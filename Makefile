@@ -6,6 +6,7 @@
 #   make check-unit      the unit tests only (cmocka)
 #   make check-asan      unit and end-to-end tests under ASan + UBSan
 #   make check-valgrind  unit tests under valgrind
+#   make crash           power cuts at random sync points (tests/crash/)
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make deb             Debian packages in build-deb/ (see the deb section)
@@ -114,7 +115,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
-		test_findings test_web_draft test_web_api
+		test_findings test_crashsim test_web_draft test_web_api
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain make builds everything, whatever the included files define first.
@@ -382,6 +383,7 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 include tests/fuzz/fuzz.mk
+include tests/crash/crash.mk
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
