@@ -49,8 +49,13 @@ LDFLAGS +=	$(HARDEN_LDFLAGS) $(SAN)
 PROTO_PKGS =	libprotobuf-c openssl jansson libutf8proc
 DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
 		libsystemd
-CLIENT_PKGS =	inih xlsxwriter sqlite3 jansson
+CLIENT_PKGS =	inih sqlite3 jansson
 WEB_PKGS =	libmicrohttpd sqlite3 jansson openssl
+# Loaded by the first xlsx export (client/xlsx.h), not linked: its headers
+# only, and the name of the library they come with.
+XLSX_PKG =	xlsxwriter
+XLSX_SONAME =	$(shell objdump -p "$$($(CC) -print-file-name=libxlsxwriter.so)" \
+		2>/dev/null | sed -n 's/^ *SONAME *//p')
 TEST_PKGS =	cmocka
 
 pc_cflags =	$(shell $(PKG_CONFIG) --cflags $(1))
@@ -75,8 +80,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_totals.c client/admin_export.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
-		client/pem.c client/proof.c client/outfile.c client/send.c \
-		client/web.c
+		client/pem.c client/proof.c client/outfile.c client/trace.c \
+		client/xlsx.c client/send.c client/web.c
 # gp-client-web: the form in the browser (client/web.h), with what it
 # shares with gp-client to send a report.
 WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
@@ -84,7 +89,8 @@ WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
 		client/web_open.c
 WEB_SHARED_SRCS = client/send.c client/queue.c client/deliver.c \
 		client/conn.c client/outbox.c client/output.c client/fmt.c \
-		client/proof.c client/pem.c client/cause.c client/outfile.c
+		client/proof.c client/pem.c client/cause.c client/outfile.c \
+		client/trace.c
 WEB_ASSETS =	client/web/index.html client/web/style.css client/web/app.js
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
@@ -98,7 +104,7 @@ WEB_OBJS =	$(WEB_SRCS:%.c=$(BUILD)/%.o) $(WEB_SHARED_SRCS:%.c=$(BUILD)/%.o) \
 
 PROTO_LIBS =	$(call pc_libs,$(PROTO_PKGS))
 DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
-CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
+CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS) -ldl
 WEB_LIBS =	$(call pc_libs,$(WEB_PKGS)) $(PROTO_LIBS) -pthread
 
 # What each directory may include, and the flags of its libraries.
@@ -107,7 +113,7 @@ PROTO_CFLAGS =	$(PROTO_INC) $(call pc_cflags,$(PROTO_PKGS))
 DAEMON_CFLAGS =	-Idaemon $(PROTO_INC) \
 		$(call pc_cflags,$(DAEMON_PKGS) $(PROTO_PKGS))
 CLIENT_CFLAGS =	-Iclient $(PROTO_INC) \
-		$(call pc_cflags,$(CLIENT_PKGS) $(PROTO_PKGS))
+		$(call pc_cflags,$(CLIENT_PKGS) $(XLSX_PKG) $(PROTO_PKGS))
 # A test adds the directory of the module it tests (TEST_DIR below).
 TEST_CFLAGS =	$(PROTO_INC) $(call pc_cflags,$(PROTO_PKGS) $(TEST_PKGS))
 
@@ -150,6 +156,9 @@ $(BUILD)/client/%.o: client/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(COMPILE) $(CLIENT_CFLAGS) -c $< -o $@
 
+$(BUILD)/client/xlsx.o: CLIENT_CFLAGS += -DXLSX_SONAME='"$(or $(XLSX_SONAME),\
+    $(error no libxlsxwriter.so found to name: install libxlsxwriter-dev))"'
+
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(COMPILE) $(TEST_CFLAGS) $(TEST_DIR) -c $< -o $@
@@ -172,7 +181,7 @@ $(BUILD)/gpd: $(DAEMON_OBJS) $(BUILD)/libgpproto.a
 	    $(DAEMON_LIBS)
 
 $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
-	$(CC) $(LDFLAGS) -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
+	$(CC) $(LDFLAGS) -pthread -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
 	    $(CLIENT_LIBS)
 
 $(WEB_SRCS:%.c=$(BUILD)/%.o): CLIENT_CFLAGS += $(call pc_cflags,libmicrohttpd)

@@ -11,6 +11,7 @@
 #include "outbox.h"
 #include "queue.h"
 #include "send.h"
+#include "trace.h"
 
 int
 send_report(const struct send_config *sc, const struct report *r)
@@ -27,6 +28,10 @@ send_report(const struct send_config *sc, const struct report *r)
 		output_failure(sc->json, status, cause);
 		goto done;
 	}
+	trace_mark("tls set up");
+	/* The handshake proceeds while the report is written to the outbox
+	 * and synced: the report itself is sent only once it is kept. */
+	conn_begin(conn);
 	if (sc->outbox != NULL &&
 	    (ob = outbox_open(sc->outbox, 1, &cause)) == NULL) {
 		if (asprintf(&problem, "%s", cause != NULL ? cause :
@@ -37,6 +42,7 @@ send_report(const struct send_config *sc, const struct report *r)
 	} else if (sc->outbox == NULL)
 		problem = sc->outbox_error != NULL ?
 		    strdup(sc->outbox_error) : NULL;
+	trace_mark("outbox opened");
 
 	memset(&q, 0, sizeof(q));
 	q.ob = ob;

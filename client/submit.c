@@ -18,6 +18,7 @@
 #include "client.h"
 #include "output.h"
 #include "send.h"
+#include "trace.h"
 
 /*
  * Reads a report, gives it its content-derived id when it has none, and
@@ -96,6 +97,7 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
 	if ((status = submit_load(cl, args->operands[0], &r, &warnings)) != 0)
 		return status;
+	trace_mark("report checked");
 	memset(&sc, 0, sizeof(sc));
 	sc.conn = &cl->conn;
 	sc.policy = &cl->policy;
