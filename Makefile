@@ -61,7 +61,8 @@ TEST_PKGS =	cmocka
 pc_cflags =	$(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs =	$(shell $(PKG_CONFIG) --libs $(1))
 
-PROTO_SRCS =	proto/report.c proto/wire.c proto/frame.c proto/period.c \
+PROTO_SRCS =	proto/report.c proto/legacy.c proto/wire.c proto/frame.c \
+		proto/period.c \
 		proto/validate.c proto/report_json.c proto/receipt.c \
 		proto/text.c proto/form.c proto/form_json.c \
 		proto/form_set.c
@@ -81,16 +82,17 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
-		client/xlsx.c client/send.c client/web.c
+		client/xlsx.c client/forms.c client/form_cmd.c client/send.c \
+		client/web.c
 # gp-client-web: the form in the browser (client/web.h), with what it
-# shares with gp-client to send a report.
+# shares with gp-client to send a report and to keep forms.
 WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
 		client/web_send.c client/web_draft.c client/web_form.c \
 		client/web_open.c
 WEB_SHARED_SRCS = client/send.c client/queue.c client/deliver.c \
 		client/conn.c client/outbox.c client/output.c client/fmt.c \
 		client/proof.c client/pem.c client/cause.c client/outfile.c \
-		client/trace.c
+		client/trace.c client/forms.c
 WEB_ASSETS =	client/web/index.html client/web/style.css client/web/app.js
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
@@ -197,8 +199,9 @@ $(BUILD)/gp-client-web: $(WEB_OBJS) $(BUILD)/libgpproto.a
 
 # Unit tests: one binary per module, linking the module and what it needs.
 CMOCKA_LIBS =	$(call pc_libs,$(TEST_PKGS))
-REPORT_OBJS =	$(BUILD)/proto/report.o $(BUILD)/proto/wire.o \
-		$(BUILD)/proto/frame.o $(BUILD)/proto/text.o $(PB_OBJ)
+REPORT_OBJS =	$(BUILD)/proto/report.o $(BUILD)/proto/legacy.o \
+		$(BUILD)/proto/wire.o $(BUILD)/proto/frame.o \
+		$(BUILD)/proto/text.o $(PB_OBJ)
 TEST_LINK =	$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/test_frame: $(BUILD)/tests/unit/test_frame.o \
@@ -209,25 +212,25 @@ $(BUILD)/tests/test_period: $(BUILD)/tests/unit/test_period.o \
     $(BUILD)/proto/period.o
 	$(TEST_LINK) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/test_report: $(BUILD)/tests/unit/test_report.o $(REPORT_OBJS)
+FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
+		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
+		$(BUILD)/proto/period.o
+# The form for the legacy codes' check; legacy.o names its lists.
+$(BUILD)/tests/test_report: $(BUILD)/tests/unit/test_report.o $(REPORT_OBJS) \
+    $(FORM_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_validate: $(BUILD)/tests/unit/test_validate.o \
-    $(BUILD)/proto/validate.o $(BUILD)/proto/period.o $(REPORT_OBJS)
+    $(BUILD)/proto/validate.o $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
     $(BUILD)/proto/report_json.o $(BUILD)/proto/validate.o \
-    $(BUILD)/proto/period.o $(REPORT_OBJS)
+    $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
-FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
-		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
-		$(BUILD)/proto/text.o \
-		$(BUILD)/proto/period.o
-# report.o only for its label tables, which 2022.json must match.
 $(BUILD)/tests/test_form: $(BUILD)/tests/unit/test_form.o $(FORM_OBJS) \
-    $(REPORT_OBJS)
+    $(BUILD)/proto/text.o
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_receipt: $(BUILD)/tests/unit/test_receipt.o \
@@ -246,11 +249,12 @@ $(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
 		$(call pc_cflags,$(DAEMON_PKGS))
 
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
-    $(BUILD)/daemon/store.o $(REPORT_OBJS)
+    $(BUILD)/daemon/store.o $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
-    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o $(REPORT_OBJS)
+    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o $(REPORT_OBJS) \
+    $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
@@ -258,8 +262,8 @@ $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
 	$(TEST_LINK) $(call pc_libs,inih) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_units: $(BUILD)/tests/unit/test_units.o \
-    $(BUILD)/daemon/units.o $(BUILD)/proto/validate.o \
-    $(BUILD)/proto/period.o $(REPORT_OBJS)
+    $(BUILD)/daemon/units.o $(BUILD)/proto/validate.o $(REPORT_OBJS) \
+    $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # The session and dispatch layers over a socketpair, with the real
@@ -274,7 +278,7 @@ $(BUILD)/tests/test_session: $(BUILD)/tests/unit/test_session.o \
 $(BUILD)/tests/unit/test_findings.o: TEST_DIR = -Idaemon
 $(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
     $(BUILD)/daemon/units.o $(BUILD)/proto/report_json.o \
-    $(BUILD)/proto/validate.o $(BUILD)/proto/period.o $(REPORT_OBJS)
+    $(BUILD)/proto/validate.o $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # Client modules.
@@ -307,8 +311,8 @@ $(BUILD)/tests/test_outfile: $(BUILD)/tests/unit/test_outfile.o \
 	$(TEST_LINK) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
-    $(BUILD)/client/outbox.o $(BUILD)/client/cause.o
-	$(TEST_LINK) $(call pc_libs,sqlite3) $(CMOCKA_LIBS)
+    $(BUILD)/client/outbox.o $(BUILD)/client/cause.o $(REPORT_OBJS)
+	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_web_draft: $(BUILD)/tests/unit/test_web_draft.o \
     $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
@@ -356,6 +360,8 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
 	$(E2E_ENV) tests/e2e/gp-ca.sh
 	$(E2E_ENV) tests/e2e/client.sh
 	$(E2E_ENV) tests/e2e/attack.sh
+	$(E2E_ENV) tests/e2e/forms.sh
+	$(E2E_ENV) tests/e2e/upgrade.sh
 	$(E2E_ENV) GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
@@ -502,7 +508,11 @@ lint-man:
 # make bench builds gpd, gp-client and the bench programs with release
 # flags in $(BENCH_BUILD) and runs tests/bench/run.sh. Not part of check.
 BENCH_BINS =	$(BUILD)/bench/gpload $(BUILD)/bench/sqlbase \
-		$(BUILD)/bench/natgen
+		$(BUILD)/bench/natgen $(BUILD)/bench/valbench \
+		$(BUILD)/bench/valbench-enums $(BUILD)/bench/base/build/gp-client
+# Figure (6)'s baseline: the tree of the last commit before report forms,
+# whose rules were C enums, built from git into $(BUILD)/bench/base.
+BENCH_BASE ?=	b53ba72
 
 .PHONY: bench bench-bins bench-web
 bench:
@@ -516,6 +526,29 @@ bench-web:
 	tests/bench/web.sh $(BENCH_BUILD)
 
 bench-bins: $(BENCH_BINS)
+
+$(BUILD)/bench/valbench: $(BUILD)/tests/bench/valbench.o \
+    $(BUILD)/libgpproto.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PROTO_LIBS)
+
+$(BUILD)/bench/base/Makefile:
+	rm -rf $(BUILD)/bench/base
+	mkdir -p $(BUILD)/bench/base
+	git archive $(BENCH_BASE) | tar -x -C $(BUILD)/bench/base
+	echo $(BENCH_BASE) > $(BUILD)/bench/base/.commit
+
+$(BUILD)/bench/base/build/gp-client: $(BUILD)/bench/base/Makefile
+	$(MAKE) -C $(BUILD)/bench/base BUILD=build OPT='$(OPT)' \
+	    build/gp-client build/libgpproto.a
+
+$(BUILD)/bench/valbench-enums: tests/bench/valbench.c \
+    $(BUILD)/bench/base/build/gp-client
+	$(CC) -D_GNU_SOURCE -DVALBENCH_ENUMS \
+	    -I$(BUILD)/bench/base/proto -I$(BUILD)/bench/base/build/proto \
+	    $(ALL_CFLAGS) $(call pc_cflags,$(PROTO_PKGS)) -o $@ \
+	    tests/bench/valbench.c $(BUILD)/bench/base/build/libgpproto.a \
+	    $(PROTO_LIBS)
 
 $(BUILD)/tests/bench/%.o: TEST_DIR = -Idaemon
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(BUILD)/tests/bench/benchgen.o \

@@ -221,20 +221,42 @@ admin_json_close(struct admin *a, json_t *tail)
 	return admin_out(a);
 }
 
+const char *
+admin_code(const ProtobufCBinaryData *b, protobuf_c_boolean has, char *buf,
+    size_t len)
+{
+	size_t	n;
+
+	if (!has || len == 0) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	n = b->len < len - 1 ? b->len : len - 1;
+	memcpy(buf, b->data, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 static json_t *
 admin_json_indicators(Gp__Indicator *const *v, size_t n)
 {
 	json_t	*arr, *o;
+	char	 code[REPORT_MAX_CODE + 1];
 	size_t	 i;
 
 	if ((arr = json_array()) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		o = json_pack("{s:s, s:I, s:I}",
-		    "code", report_label_id(report_indicators, IND_COUNT,
-		    v[i]->code),
-		    "total", (json_int_t)v[i]->total,
-		    "female", (json_int_t)v[i]->female);
+		o = json_pack("{s:o, s:I}",
+		    "code", fmt_json_text(admin_code(&v[i]->code,
+		    v[i]->has_code, code, sizeof(code))),
+		    "total", (json_int_t)v[i]->total);
+		if (o != NULL && v[i]->has_female && json_object_set_new(o,
+		    "female", json_integer((json_int_t)v[i]->female)) == -1) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (json_array_append_new(arr, o) == -1) {
 			json_decref(arr);
 			return NULL;
@@ -251,7 +273,7 @@ admin_json_row(const Gp__ReportRow *r, int with_indicators)
 	json_t	*o;
 
 	o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:b, s:I, s:I, s:I, s:I, "
-	    "s:I, s:o, s:o, s:o, s:o}",
+	    "s:I, s:o, s:o, s:o, s:o, s:o}",
 	    "unit", fmt_json_text(r->unit),
 	    "unit_name", fmt_json_text(r->unit_name),
 	    "period", fmt_json_text(r->period),
@@ -266,7 +288,8 @@ admin_json_row(const Gp__ReportRow *r, int with_indicators)
 	    "receipt", fmt_json_text(r->receipt),
 	    "submission_id", fmt_json_text(r->submission_id),
 	    "cert_cn", fmt_json_text(r->cert_cn),
-	    "cert_fingerprint", fmt_json_text(r->cert_fingerprint));
+	    "cert_fingerprint", fmt_json_text(r->cert_fingerprint),
+	    "form_sha256", fmt_json_text(r->form_sha256));
 	if (o != NULL && with_indicators && json_object_set_new(o,
 	    "indicators", admin_json_indicators(r->indicators,
 	    r->n_indicators)) == -1) {
@@ -469,6 +492,25 @@ admin_table_end(struct admin *a, const char *empty)
 }
 /* --- entry --------------------------------------------------------------- */
 
+const struct form *
+admin_form(struct admin *a, const Gp__ReportRow *m)
+{
+	const struct form	*f;
+	struct period		 p;
+	char			*cause = NULL;
+
+	if (a->conn != NULL)
+		forms_use_conn(&a->forms, a->conn);
+	if (m->form_sha256 != NULL &&
+	    (f = forms_by_sha(&a->forms, m->form_sha256)) != NULL)
+		return f;
+	if (m->period != NULL && forms_period(&a->forms, m->period, &f, &p,
+	    &cause) == 0)
+		return f;
+	free(cause);
+	return NULL;
+}
+
 int
 admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 {
@@ -480,7 +522,10 @@ admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 	a.json = cl->json;
 	a.csv = cl->csv;
 	a.name = args->entry->name;
+	if (forms_open(&a.forms, cl) == -1)
+		return client_fail(cl, EX_OSERR, "out of memory");
 	status = run(&a, args);
+	forms_close(&a.forms);
 	proof_free(a.proof);
 	free(a.proof_cause);
 	export_free(a.export);

@@ -30,15 +30,24 @@
 #include "report.h"
 #include "client.h"
 #include "fmt.h"
+#include "forms.h"
 #include "proof.h"
 
 #define ADMIN_REQUEST_ID	1
 #define ADMIN_SUMMARY_ID	2
 
-/* The figures of one revision, to tell what the next one changed. */
+/* The figures of one revision, to tell what the next one changed: its
+ * indicators by code, as submitted. */
+struct admin_indicator {
+	char		code[REPORT_MAX_CODE + 1];
+	uint64_t	total, women;
+	int		has_women;
+};
+
 struct admin_figures {
-	uint64_t	activities, sessions, participants, female;
-	uint64_t	total[IND_COUNT], women[IND_COUNT];
+	uint64_t		activities, sessions, participants, female;
+	size_t			nind;
+	struct admin_indicator	ind[REPORT_MAX_INDICATORS];
 };
 
 struct admin {
@@ -62,6 +71,7 @@ struct admin {
 	struct proof_out		 po;
 	char				*proof_cause;
 	int				 proof_done;	/* compared */
+	struct forms			 forms;		/* labels of codes */
 };
 
 /* One command's work, once its arguments are read. */
@@ -101,6 +111,15 @@ void	 admin_request(Gp__Request *, uint32_t id, Gp__Request__BodyCase);
 /* After the last frame of a table: close the JSON array, or print the
  * header (tables print it last, when every width is known) or empty. */
 int	 admin_table_end(struct admin *, const char *empty);
+
+/* The form a report row was checked against (its SHA-256), or else the
+ * form of its period: kept, or fetched on the same connection. NULL
+ * when none can be had: codes are shown as they are. */
+const struct form *admin_form(struct admin *, const Gp__ReportRow *);
+
+/* An indicator's code as the server sent it (bytes), in buf. */
+const char	*admin_code(const ProtobufCBinaryData *, protobuf_c_boolean has,
+		    char *buf, size_t len);
 
 /* Text helpers for tables and lines; buf holds what they return. */
 const char	*admin_text(const char *);

@@ -23,6 +23,9 @@ admin_export_frame(struct admin *a, const Gp__Response *resp, int last)
 	int				 status;
 
 	(void)last;
+	if (e->n_outputs > 0 && export_labels(a->export, e->outputs,
+	    e->n_outputs) == -1)
+		return admin_fail(a, EX_OSERR, "out of memory");
 	for (i = 0; i < e->n_rows; i++) {
 		if (export_row(a->export, e->rows[i], &cause) == -1) {
 			status = admin_fail(a, EX_IOERR, "%s", cause != NULL ?

@@ -31,20 +31,35 @@ static const struct fmt_column admin_history_columns[] = {
 static void
 admin_figures_of(const Gp__ReportRow *r, struct admin_figures *f)
 {
-	size_t	i;
+	struct admin_indicator	*v;
+	size_t			 i;
 
 	memset(f, 0, sizeof(*f));
 	f->activities = r->activities;
 	f->sessions = r->sessions;
 	f->participants = r->participants;
 	f->female = r->female;
-	for (i = 0; i < r->n_indicators; i++) {
-		if (r->indicators[i]->code == IND_UNSET ||
-		    r->indicators[i]->code >= IND_COUNT)
-			continue;
-		f->total[r->indicators[i]->code] = r->indicators[i]->total;
-		f->women[r->indicators[i]->code] = r->indicators[i]->female;
+	for (i = 0; i < r->n_indicators && f->nind < REPORT_MAX_INDICATORS;
+	    i++) {
+		v = &f->ind[f->nind++];
+		admin_code(&r->indicators[i]->code,
+		    r->indicators[i]->has_code, v->code, sizeof(v->code));
+		v->total = r->indicators[i]->total;
+		v->women = r->indicators[i]->female;
+		v->has_women = r->indicators[i]->has_female;
 	}
+}
+
+/* The indicator of a code in f, or NULL. */
+static const struct admin_indicator *
+admin_figure(const struct admin_figures *f, const char *code)
+{
+	size_t	i;
+
+	for (i = 0; i < f->nind; i++)
+		if (strcmp(f->ind[i].code, code) == 0)
+			return &f->ind[i];
+	return NULL;
 }
 
 /* Appends one change to the text list and the JSON array. */
@@ -71,14 +86,33 @@ admin_change(const char *field, const char *shown, uint64_t from,
 	return 0;
 }
 
+/* One indicator's change: absent is 0. */
+static int
+admin_indicator_change(const char *code, const struct admin_indicator *o,
+    const struct admin_indicator *n, char **text, json_t *changes)
+{
+	char	field[REPORT_MAX_CODE + 16], shown[REPORT_MAX_CODE + 16];
+	int	rv = 0;
+
+	snprintf(field, sizeof(field), "%s.total", code);
+	rv |= admin_change(field, code, o != NULL ? o->total : 0,
+	    n != NULL ? n->total : 0, text, changes);
+	snprintf(field, sizeof(field), "%s.female", code);
+	snprintf(shown, sizeof(shown), "%s women", code);
+	rv |= admin_change(field, shown, o != NULL && o->has_women ?
+	    o->women : 0, n != NULL && n->has_women ? n->women : 0, text,
+	    changes);
+	return rv;
+}
+
 /* What changed from prev to cur: "participants 448 → 478 (+30); ...",
- * NULL when nothing did (or out of memory: *nomem). */
+ * NULL when nothing did (or out of memory: *nomem). Indicators in the
+ * order of the new revision, then those it left out. */
 static char *
 admin_changes(const struct admin_figures *prev,
     const struct admin_figures *cur, json_t *changes, int *nomem)
 {
-	char		*text = NULL, field[64], shown[64];
-	const char	*id;
+	char		*text = NULL;
 	size_t		 i;
 	int		 rv = 0;
 
@@ -90,16 +124,14 @@ admin_changes(const struct admin_figures *prev,
 	    prev->participants, cur->participants, &text, changes);
 	rv |= admin_change("female", "women", prev->female, cur->female,
 	    &text, changes);
-	for (i = 1; i < IND_COUNT; i++) {
-		id = report_label_id(report_indicators, IND_COUNT, (uint32_t)i);
-		snprintf(field, sizeof(field), "%s.total", id);
-		rv |= admin_change(field, id, prev->total[i], cur->total[i],
-		    &text, changes);
-		snprintf(field, sizeof(field), "%s.female", id);
-		snprintf(shown, sizeof(shown), "%s women", id);
-		rv |= admin_change(field, shown, prev->women[i],
-		    cur->women[i], &text, changes);
-	}
+	for (i = 0; i < cur->nind; i++)
+		rv |= admin_indicator_change(cur->ind[i].code,
+		    admin_figure(prev, cur->ind[i].code), &cur->ind[i], &text,
+		    changes);
+	for (i = 0; i < prev->nind; i++)
+		if (admin_figure(cur, prev->ind[i].code) == NULL)
+			rv |= admin_indicator_change(prev->ind[i].code,
+			    &prev->ind[i], NULL, &text, changes);
 	*nomem = rv != 0;
 	return text;
 }

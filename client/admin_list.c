@@ -10,42 +10,41 @@
 
 #include "admin.h"
 
-static const struct {
-	const char	*id;
-	const char	*label;
-} admin_unit_types[] = {
-	{ "district_federation", "LĐLĐ huyện/thành phố" },
-	{ "sector_union", "Công đoàn ngành" },
-	{ "civil_servants_union", "Công đoàn Viên chức tỉnh" }
-};
-
-static const char *
-admin_unit_type(const char *type)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof(admin_unit_types) / sizeof(admin_unit_types[0]);
-	    i++)
-		if (type != NULL && strcmp(type, admin_unit_types[i].id) == 0)
-			return admin_unit_types[i].label;
-	return admin_text(type);
-}
-
+/* Text: the type's label (the registry's), the person to call; the
+ * e-mail address last, never cut. */
 static const struct fmt_column admin_units_columns[] = {
 	{ "code", 18, FMT_LEFT },
 	{ "name", 30, FMT_LEFT },
 	{ "type", 24, FMT_LEFT },
 	{ "valid from", 10, FMT_LEFT },
-	{ "valid to", 10, FMT_LEFT }
+	{ "valid to", 10, FMT_LEFT },
+	{ "contact", 20, FMT_LEFT },
+	{ "phone", 14, FMT_LEFT },
+	{ "email", 0, FMT_LEFT }
 };
+#define ADMIN_UNITS_TEXT	8
+
+/* CSV: the type's code and its label. */
+static const struct fmt_column admin_units_csv_columns[] = {
+	{ "code", 0, FMT_LEFT },
+	{ "name", 0, FMT_LEFT },
+	{ "type", 0, FMT_LEFT },
+	{ "type_label", 0, FMT_LEFT },
+	{ "contact", 0, FMT_LEFT },
+	{ "phone", 0, FMT_LEFT },
+	{ "email", 0, FMT_LEFT },
+	{ "valid_from", 0, FMT_LEFT },
+	{ "valid_to", 0, FMT_LEFT }
+};
+#define ADMIN_UNITS_CSV		9
 
 static int
 admin_units_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__UnitsResponse	*u = resp->units;
 	const Gp__UnitInfo	*ui;
-	const char		*cells[5];
-	size_t			 i;
+	const char		*cells[ADMIN_UNITS_CSV];
+	size_t			 i, n;
 	int			 status;
 
 	if (a->json && (status = admin_json_array(a)) != 0)
@@ -54,21 +53,39 @@ admin_units_frame(struct admin *a, const Gp__Response *resp, int last)
 		ui = u->units[i];
 		if (a->json) {
 			status = admin_json_item(a, json_pack("{s:o, s:o, s:o, "
-			    "s:o, s:o}",
+			    "s:o, s:o, s:o, s:o, s:o, s:o}",
 			    "code", fmt_json_text(ui->code),
 			    "name", fmt_json_text(ui->name),
 			    "type", fmt_json_text(ui->type),
+			    "type_label", fmt_json_text(ui->type_label),
+			    "contact", fmt_json_text(ui->contact),
+			    "phone", fmt_json_text(ui->phone),
+			    "email", fmt_json_text(ui->email),
 			    "valid_from", fmt_json_text(ui->valid_from),
 			    "valid_to", fmt_json_text(ui->valid_to)));
 			if (status != 0)
 				return status;
 			continue;
 		}
-		cells[0] = ui->code;
-		cells[1] = ui->name;
-		cells[2] = a->csv ? ui->type : admin_unit_type(ui->type);
-		cells[3] = ui->valid_from;
-		cells[4] = ui->valid_to;
+		n = 0;
+		cells[n++] = ui->code;
+		cells[n++] = ui->name;
+		if (a->csv) {
+			cells[n++] = ui->type;
+			cells[n++] = ui->type_label;
+		} else {
+			cells[n++] = ui->type_label != NULL ? ui->type_label :
+			    admin_text(ui->type);
+			cells[n++] = ui->valid_from;
+			cells[n++] = ui->valid_to;
+		}
+		cells[n++] = ui->contact;
+		cells[n++] = ui->phone;
+		cells[n++] = ui->email;
+		if (a->csv) {
+			cells[n++] = ui->valid_from;
+			cells[n++] = ui->valid_to;
+		}
 		fmt_table_row(&a->table, cells);
 		a->nitems++;
 		if ((status = admin_out(a)) != 0)
@@ -84,8 +101,12 @@ admin_units(struct admin *a, const struct cmd_args *args)
 	Gp__UnitsRequest	units = GP__UNITS_REQUEST__INIT;
 
 	(void)args;
-	fmt_table_init(&a->table, stdout, admin_units_columns, 5,
-	    a->csv ? FMT_CSV : 0);
+	if (a->csv)
+		fmt_table_init(&a->table, stdout, admin_units_csv_columns,
+		    ADMIN_UNITS_CSV, FMT_CSV);
+	else
+		fmt_table_init(&a->table, stdout, admin_units_columns,
+		    ADMIN_UNITS_TEXT, 0);
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_UNITS);
 	req.units = &units;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_UNITS,
@@ -186,8 +207,9 @@ admin_list_exec(struct client *cl, const struct cmd_args *args)
 const struct cmd_entry cmd_units_entry = {
 	"units", "", 0, 0,
 	"print the unit registry",
-	"Print the units the server knows (its registry): code, name, type "
-	"and the\ndates between which each may report. For administrators.",
+	"Print the units the server knows (its registry): code, name, type, "
+	"the\ndates between which each may report, and whom to call (contact, "
+	"phone,\ne-mail). For administrators.",
 	"gp-client units --csv > don-vi.csv",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_CSV,

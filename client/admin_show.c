@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "form.h"
 #include "report.h"
 #include "report_json.h"
 #include "wire.h"
@@ -33,31 +34,72 @@ admin_show_meta(const Gp__ReportRow *m)
 	    admin_text(m->cert_fingerprint));
 }
 
-static void
-admin_show_activity(const struct report_activity *act, size_t idx)
+/* The label of a code in the form, or the code itself. */
+static const char *
+admin_show_label(const struct form *f, enum form_list list,
+    const char *code)
 {
+	const char	*label;
+
+	if (code == NULL)
+		return "?";
+	if (f != NULL && (label = form_label(f, list, code)) != NULL)
+		return label;
+	return code;
+}
+
+static void
+admin_show_activity(const struct form *f, const struct report_activity *act,
+    size_t idx)
+{
+	char	 more[256];
+	size_t	 i, used;
+
 	fmt_line(stdout, "  [%zu] %s%s%s  %s · %s · %s", idx, admin_text(act->date),
 	    act->end_date != NULL ? " – " : "", admin_text(act->end_date),
-	    report_label_text(report_kinds, KIND_COUNT, act->kind),
-	    report_label_text(report_occasions, OCCASION_COUNT, act->occasion),
-	    report_label_text(report_statuses, STATUS_COUNT, act->status));
+	    admin_show_label(f, FORM_KINDS, act->kind),
+	    admin_show_label(f, FORM_OCCASIONS, act->occasion),
+	    admin_show_label(f, FORM_STATUSES, act->status));
 	fmt_paragraph(stdout, "      ", act->title);
 	if (act->location != NULL)
 		fmt_line(stdout, "      Địa điểm: %s", act->location);
+	if (act->audience != NULL || act->topic != NULL)
+		fmt_line(stdout, "      %s%s%s",
+		    act->audience != NULL ? admin_show_label(f, FORM_AUDIENCES,
+		    act->audience) : "", act->audience != NULL &&
+		    act->topic != NULL ? " · " : "", act->topic != NULL ?
+		    admin_show_label(f, FORM_TOPICS, act->topic) : "");
 	fmt_line(stdout, "      %" PRIu64 " buổi · %" PRIu64 " người tham gia · %"
 	    PRIu64 " nữ", act->sessions, act->participants, act->female);
+	for (i = 0, more[0] = '\0'; i < act->noutputs; i++) {
+		used = strlen(more);
+		snprintf(more + used, sizeof(more) - used, "%s%" PRIu64 " %s",
+		    i > 0 ? " · " : "", act->outputs[i].count,
+		    admin_show_label(f, FORM_OUTPUTS, act->outputs[i].code));
+	}
+	if (act->noutputs > 0)
+		fmt_line(stdout, "      %s", more);
 	if (act->notes != NULL) {
 		fmt_line(stdout, "      Ghi chú:");
 		fmt_paragraph(stdout, "        ", act->notes);
 	}
 }
 
-static void
-admin_show_activities(const struct report *r)
+/* Whether an activity's area is one of the form's (the rest are listed
+ * after them, under their codes). */
+static int
+admin_show_known_area(const struct form *f, const char *area)
 {
-	uint64_t	sessions = 0, participants = 0, female = 0;
-	uint32_t	area;
-	size_t		i, n;
+	return f != NULL && area != NULL && form_find(f, FORM_AREAS,
+	    area) != NULL;
+}
+
+static void
+admin_show_activities(const struct form *f, const struct report *r)
+{
+	const struct form_entry	*e;
+	uint64_t		 sessions = 0, participants = 0, female = 0;
+	size_t			 i, k, n;
 
 	for (i = 0; i < r->nactivities; i++) {
 		sessions += r->activities[i].sessions;
@@ -70,22 +112,31 @@ admin_show_activities(const struct report *r)
 	    participants, female);
 	/* By area, in the order of the plan; [i] is the place in the
 	 * report, as in a field name (activities[i]). */
-	for (area = 1; area < AREA_COUNT; area++) {
+	for (k = 0; f != NULL && (e = form_at(f, FORM_AREAS, k)) != NULL;
+	    k++) {
 		for (i = 0, n = 0; i < r->nactivities; i++) {
-			if (r->activities[i].area != area)
+			if (r->activities[i].area == NULL ||
+			    strcmp(r->activities[i].area, e->code) != 0)
 				continue;
 			if (n++ == 0) {
 				putchar('\n');
-				fmt_line(stdout, "%u. %s", area, report_label_text(
-				    report_areas, AREA_COUNT, area));
+				fmt_line(stdout, "%zu. %s", k + 1, e->label);
 			}
-			admin_show_activity(&r->activities[i], i);
+			admin_show_activity(f, &r->activities[i], i);
 		}
+	}
+	for (i = 0, n = 0; i < r->nactivities; i++) {
+		if (admin_show_known_area(f, r->activities[i].area))
+			continue;
+		if (n++ == 0)
+			putchar('\n');
+		fmt_line(stdout, "%s", admin_text(r->activities[i].area));
+		admin_show_activity(f, &r->activities[i], i);
 	}
 }
 
 static void
-admin_show_indicators(const struct report *r)
+admin_show_indicators(const struct form *f, const struct report *r)
 {
 	struct fmt_column	 cols[4] = {
 		{ "Chỉ tiêu", 0, FMT_LEFT },
@@ -93,53 +144,68 @@ admin_show_indicators(const struct report *r)
 		{ "Nữ", 9, FMT_RIGHT },
 		{ "Tỷ lệ nữ %", 10, FMT_RIGHT }
 	};
-	struct fmt_table		 t;
-	const char		*cells[4], *label;
-	char			 total[24], women[24], share[16];
-	size_t			 i, w;
+	const struct report_indicator_value	*v;
+	const struct form_entry			*e;
+	struct fmt_table			 t;
+	const char				*cells[4];
+	char					 total[24], women[24];
+	char					 share[16];
+	size_t					 i, w;
+	int					 shared;
 
 	if (r->nindicators == 0)
 		return;
 	cols[0].width = fmt_width(cols[0].header);
 	for (i = 0; i < r->nindicators; i++) {
-		label = report_label_text(report_indicators, IND_COUNT,
-		    r->indicators[i].code);
-		if ((w = fmt_width(label)) > cols[0].width)
+		w = fmt_width(admin_show_label(f, FORM_INDICATORS,
+		    r->indicators[i].code));
+		if (w > cols[0].width)
 			cols[0].width = w;
 	}
 	putchar('\n');
 	fmt_table_init(&t, stdout, cols, 4, 0);
 	for (i = 0; i < r->nindicators; i++) {
-		cells[0] = report_label_text(report_indicators, IND_COUNT,
-		    r->indicators[i].code);
-		cells[1] = admin_number(r->indicators[i].total, total,
-		    sizeof(total));
-		cells[2] = admin_number(r->indicators[i].female, women,
-		    sizeof(women));
-		cells[3] = admin_share(r->indicators[i].female,
-		    r->indicators[i].total, share, sizeof(share));
+		v = &r->indicators[i];
+		e = f != NULL ? form_find(f, FORM_INDICATORS, v->code) : NULL;
+		/* No women's column where the form gives no share. */
+		shared = e != NULL ? e->female_share : v->has_female;
+		cells[0] = admin_show_label(f, FORM_INDICATORS, v->code);
+		cells[1] = admin_number(v->total, total, sizeof(total));
+		cells[2] = shared ? admin_number(v->female, women,
+		    sizeof(women)) : "";
+		cells[3] = shared ? admin_share(v->female, v->total, share,
+		    sizeof(share)) : "";
 		fmt_table_row(&t, cells);
 	}
 }
 
 static void
-admin_show_texts(char *const *texts, size_t n, const char *indent)
+admin_show_texts(const struct report_text *v, size_t n,
+    const struct form_entry *list, size_t nlist, const char *indent)
 {
-	size_t	i;
+	const char	*label;
+	size_t		 i, k;
 
 	for (i = 0; i < n; i++) {
-		if (texts[i] == NULL)
+		if (v[i].text == NULL)
 			continue;
+		label = v[i].code;
+		for (k = 0; k < nlist; k++)
+			if (strcmp(list[k].code, v[i].code) == 0)
+				label = list[k].label;
 		putchar('\n');
-		fmt_line(stdout, "%s%s", indent, report_texts[i].label);
-		fmt_paragraph(stdout, indent[0] != '\0' ? "    " : "  ", texts[i]);
+		fmt_line(stdout, "%s%s", indent, admin_text(label));
+		fmt_paragraph(stdout, indent[0] != '\0' ? "    " : "  ",
+		    v[i].text);
 	}
 }
 
 static void
-admin_show_text(const Gp__ShowResponse *s, const struct report *r)
+admin_show_text(const Gp__ShowResponse *s, const struct form *f,
+    const struct report *r)
 {
-	size_t	i, n;
+	const struct form_entry	*e;
+	size_t			 i;
 
 	admin_show_meta(s->meta);
 	if (r->reporter_name != NULL || r->reporter_position != NULL ||
@@ -150,16 +216,26 @@ admin_show_text(const Gp__ShowResponse *s, const struct report *r)
 		    admin_text(r->reporter_position),
 		    r->reporter_phone != NULL ? " · " : "",
 		    admin_text(r->reporter_phone));
-	admin_show_activities(r);
-	admin_show_indicators(r);
-	admin_show_texts(r->narrative, TEXT_COUNT, "");
-	for (i = 0, n = 0; i < LAW_REVIEW_COUNT; i++)
-		n += r->law_review[i] != NULL;
-	if (n > 0) {
+	if (r->plan_number != NULL || r->plan_date != NULL)
+		fmt_line(stdout, "Kế hoạch của đơn vị: %s%s%s",
+		    admin_text(r->plan_number), r->plan_date != NULL ?
+		    " ngày " : "", admin_text(r->plan_date));
+	admin_show_activities(f, r);
+	admin_show_indicators(f, r);
+	admin_show_texts(r->narrative, r->nnarrative,
+	    f != NULL ? form_at(f, FORM_NARRATIVE, 0) : NULL,
+	    f != NULL ? form_count(f, FORM_NARRATIVE) : 0, "");
+	for (i = 0; i < r->nsections; i++) {
+		if (r->sections[i].nfields == 0)
+			continue;
+		e = f != NULL ? form_find(f, FORM_SECTIONS,
+		    r->sections[i].code) : NULL;
 		putchar('\n');
-		fmt_line(stdout, "%s", report_label_text(report_areas, AREA_COUNT,
-		    AREA_GENDER_LAW_REVIEW));
-		admin_show_texts(r->law_review, LAW_REVIEW_COUNT, "  ");
+		fmt_line(stdout, "%s", e != NULL ? e->label :
+		    admin_text(r->sections[i].code));
+		admin_show_texts(r->sections[i].fields, r->sections[i].nfields,
+		    e != NULL ? e->fields : NULL, e != NULL ? e->nfields : 0,
+		    "  ");
 	}
 	if (s->n_warnings > 0)
 		putchar('\n');
@@ -169,14 +245,14 @@ admin_show_text(const Gp__ShowResponse *s, const struct report *r)
 
 static int
 admin_show_json(struct admin *a, const Gp__ShowResponse *s,
-    const struct report *r)
+    const struct form *f, const struct report *r)
 {
 	json_t		*o, *w, *report;
 	json_error_t	 jerr;
 	char		*text;
 	size_t		 i;
 
-	if ((text = report_json_write(r)) == NULL)
+	if ((text = report_json_write(r, f)) == NULL)
 		return admin_fail(a, EX_OSERR, "out of memory");
 	report = json_loads(text, 0, &jerr);
 	free(text);
@@ -206,6 +282,7 @@ admin_show_frame(struct admin *a, const Gp__Response *resp, int last)
 	const Gp__ShowResponse	*s = resp->show;
 	struct report_errors	*errs;
 	struct report		*r = NULL;
+	const struct form	*f;
 	int			 status;
 
 	(void)last;
@@ -225,10 +302,12 @@ admin_show_frame(struct admin *a, const Gp__Response *resp, int last)
 		    "versions match");
 	}
 	free(errs);
+	/* The labels of the form the report was checked against. */
+	f = admin_form(a, s->meta);
 	if (a->json)
-		status = admin_show_json(a, s, r);
+		status = admin_show_json(a, s, f, r);
 	else {
-		admin_show_text(s, r);
+		admin_show_text(s, f, r);
 		status = admin_out(a);
 	}
 	report_free(r);
@@ -393,6 +472,6 @@ const struct cmd_entry cmd_show_entry = {
 		    "the server's copy" },
 		{ NULL, 0, NULL, 0, NULL }
 	},
-	CMD_CONNECT | CMD_JSON | CMD_PERIOD,
+	CMD_CONNECT | CMD_JSON | CMD_PERIOD | CMD_FORMS,
 	admin_show_exec
 };

@@ -191,6 +191,9 @@ admin_summary_cells(struct admin *a, const Gp__SummaryRow *r,
 	char		 women[24], share[16];
 	const char	*cells[ADMIN_SUMMARY_NCOLUMNS + 1];
 
+	/* A code the form of the period does not know shows as itself. */
+	if (label == NULL)
+		label = key;
 	/* Text order, with the label also in front for CSV. */
 	cells[0] = label;
 	cells[1] = key;
@@ -236,10 +239,14 @@ admin_summary_indicators(const Gp__SummaryResponse *s)
 		    s->indicators[i]->label : s->indicators[i]->code;
 		cells[1] = admin_number(s->indicators[i]->total, total,
 		    sizeof(total));
-		cells[2] = admin_number(s->indicators[i]->female, women,
-		    sizeof(women));
-		cells[3] = admin_share(s->indicators[i]->female,
-		    s->indicators[i]->total, share, sizeof(share));
+		/* No women's column where the form gives no share. */
+		cells[2] = cells[3] = NULL;
+		if (s->indicators[i]->has_female) {
+			cells[2] = admin_number(s->indicators[i]->female,
+			    women, sizeof(women));
+			cells[3] = admin_share(s->indicators[i]->female,
+			    s->indicators[i]->total, share, sizeof(share));
+		}
 		fmt_table_row(&t, cells);
 	}
 }
@@ -255,13 +262,16 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 		if ((ind = json_array()) != NULL) {
 			for (i = 0; i < s->n_indicators; i++) {
 				it = s->indicators[i];
-				o = json_pack("{s:o, s:o, s:I, s:I, s:o}",
+				o = json_pack("{s:o, s:o, s:I, s:o, s:o}",
 				    "code", fmt_json_text(it->code),
 				    "label", fmt_json_text(it->label),
 				    "total", (json_int_t)it->total,
-				    "female", (json_int_t)it->female,
-				    "female_percent", admin_json_share(
-				    it->female, it->total));
+				    "female", it->has_female ?
+				    json_integer((json_int_t)it->female) :
+				    json_null(),
+				    "female_percent", it->has_female ?
+				    admin_json_share(it->female, it->total) :
+				    json_null());
 				if (json_array_append_new(ind, o) == -1) {
 					json_decref(ind);
 					ind = NULL;
@@ -333,9 +343,10 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 		return status;
 	by = cmd_value(args, "by");
 	if (by != NULL && strcmp(by, "area") != 0 && strcmp(by, "unit") != 0 &&
-	    strcmp(by, "occasion") != 0 && strcmp(by, "kind") != 0)
+	    strcmp(by, "occasion") != 0 && strcmp(by, "kind") != 0 &&
+	    strcmp(by, "status") != 0 && strcmp(by, "type") != 0)
 		return admin_fail(a, EX_USAGE, "bad --by '%s': give area, "
-		    "unit, occasion or kind", by);
+		    "unit, occasion, kind, status or type", by);
 	a->period = args->operands[0];
 	a->by = by;
 	if (a->csv)
@@ -387,14 +398,14 @@ const struct cmd_entry cmd_missing_entry = {
 
 const struct cmd_entry cmd_summary_entry = {
 	"summary", "PERIOD", 1, 1,
-	"totals by area, unit, occasion or kind",
+	"totals by area, unit, occasion, kind, status or unit type",
 	"Add up the latest revision of every report for PERIOD: reports, "
 	"activities,\nsessions, participants and women, by the key --by "
 	"names, then the indicators.\nFor administrators.",
 	"gp-client summary 2022-H1 --by area",
 	{
-		{ "by", 'b', "KEY", 0, "area, unit, occasion or kind (default: "
-		    "the totals only)" },
+		{ "by", 'b', "KEY", 0, "area, unit, occasion, kind, status or "
+		    "type (of unit; default: the totals only)" },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

@@ -4,7 +4,7 @@
  * configuration file, then runs one command of the table through its
  * entry (cmd.h). Each command lives with its kind:
  *
- *   submit.c	a unit's report: submit, validate, template
+ *   submit.c	a unit's report: submit, validate, template, form
  *   kept.c	what is kept on this machine: flush, outbox, receipts,
  *		verify-receipt
  *   doctor.c	doctor
@@ -64,6 +64,7 @@ void	 client_queue(struct client *, struct queue *, struct conn *,
 extern const struct cmd_entry	cmd_submit_entry;
 extern const struct cmd_entry	cmd_validate_entry;
 extern const struct cmd_entry	cmd_template_entry;
+extern const struct cmd_entry	cmd_form_entry;
 extern const struct cmd_entry	cmd_flush_entry;
 extern const struct cmd_entry	cmd_outbox_entry;
 extern const struct cmd_entry	cmd_receipts_entry;

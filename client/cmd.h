@@ -29,6 +29,8 @@
 #define CMD_JSON	0x10	/* takes --json */
 #define CMD_CSV		0x20	/* prints a table: takes --csv */
 #define CMD_PERIOD	0x40	/* takes a period: help explains the format */
+#define CMD_FORMS	0x80	/* report forms: the configuration if any (its
+				   problems not fatal), the state directory */
 
 struct cmd_option {
 	const char	*name;		/* the long name, without "--" */

@@ -21,6 +21,7 @@
 #include "xlsx.h"
 
 #define EXPORT_SHEET_ROWS	"Hoạt động"
+#define EXPORT_MAX_LABELS	64	/* media outputs of a form */
 #define EXPORT_SHEET_SUMMARY	"Tổng hợp"
 
 struct export {
@@ -43,6 +44,11 @@ struct export {
 	lxw_format		*total;
 	lxw_format		*total_percent;
 	lxw_row_t		 srow;		/* next row of the summary */
+
+	/* The labels of the form's media outputs (the first frame). */
+	char			*label_code[EXPORT_MAX_LABELS];
+	char			*label_text[EXPORT_MAX_LABELS];
+	size_t			 nlabels;
 };
 
 /* The ExportRow fields in order: CSV header and JSON keys. */
@@ -51,7 +57,8 @@ enum export_col {
 	COL_AREA, COL_AREA_LABEL, COL_KIND, COL_KIND_LABEL, COL_OCCASION,
 	COL_OCCASION_LABEL, COL_STATUS, COL_STATUS_LABEL, COL_DATE,
 	COL_END_DATE, COL_TITLE, COL_LOCATION, COL_SESSIONS,
-	COL_PARTICIPANTS, COL_FEMALE, COL_NOTES, COL_COUNT
+	COL_PARTICIPANTS, COL_FEMALE, COL_NOTES, COL_AUDIENCE,
+	COL_AUDIENCE_LABEL, COL_TOPIC, COL_TOPIC_LABEL, COL_OUTPUTS, COL_COUNT
 };
 
 static const struct fmt_column export_csv_columns[COL_COUNT] = {
@@ -75,14 +82,20 @@ static const struct fmt_column export_csv_columns[COL_COUNT] = {
 	{ "sessions", 0, FMT_RIGHT },
 	{ "participants", 0, FMT_RIGHT },
 	{ "female", 0, FMT_RIGHT },
-	{ "notes", 0, FMT_LEFT }
+	{ "notes", 0, FMT_LEFT },
+	{ "audience", 0, FMT_LEFT },
+	{ "audience_label", 0, FMT_LEFT },
+	{ "topic", 0, FMT_LEFT },
+	{ "topic_label", 0, FMT_LEFT },
+	{ "outputs", 0, FMT_LEFT }
 };
 
 /* Sheet 1: what a reader in the province sees, with column widths. */
 enum export_xcol {
 	X_UNIT, X_UNIT_NAME, X_PERIOD, X_REVISION, X_NUMBER, X_AREA, X_KIND,
 	X_OCCASION, X_STATUS, X_DATE, X_END_DATE, X_TITLE, X_LOCATION,
-	X_SESSIONS, X_PARTICIPANTS, X_FEMALE, X_NOTES, X_COUNT
+	X_SESSIONS, X_PARTICIPANTS, X_FEMALE, X_AUDIENCE, X_TOPIC, X_OUTPUTS,
+	X_NOTES, X_COUNT
 };
 
 static const struct {
@@ -105,6 +118,9 @@ static const struct {
 	{ "Số buổi", 8 },
 	{ "Số người tham gia", 12 },
 	{ "Số nữ", 10 },
+	{ "Đối tượng", 22 },
+	{ "Chủ đề", 22 },
+	{ "Sản phẩm truyền thông", 30 },
 	{ "Ghi chú", 40 }
 };
 
@@ -237,12 +253,79 @@ fail:
 	return NULL;
 }
 
+/* The label of a media output's code, or NULL. */
+static const char *
+export_label(const struct export *ex, const char *code)
+{
+	size_t	i;
+
+	for (i = 0; i < ex->nlabels; i++)
+		if (strcmp(ex->label_code[i], code) == 0)
+			return ex->label_text[i];
+	return NULL;
+}
+
+/*
+ * A row's output counts as text, malloc'd ("" for none): "articles=12
+ * leaflets=1500" for csv, "Tin, bài: 12; Tờ rơi: 1500" with the form's
+ * labels for people. NULL when out of memory.
+ */
+static char *
+export_outputs(const struct export *ex, const Gp__ExportRow *r, int labels)
+{
+	const Gp__OutputCount	*oc;
+	const char		*label;
+	char			*buf = NULL, code[64];
+	size_t			 len = 0, i;
+	FILE			*f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return NULL;
+	for (i = 0; i < r->n_outputs; i++) {
+		oc = r->outputs[i];
+		snprintf(code, sizeof(code), "%.*s", (int)(oc->code.len <
+		    sizeof(code) ? oc->code.len : sizeof(code) - 1),
+		    oc->code.data != NULL ? (const char *)oc->code.data : "");
+		label = labels ? export_label(ex, code) : NULL;
+		fprintf(f, "%s%s%s%llu", i == 0 ? "" : labels ? "; " : " ",
+		    label != NULL ? label : code, labels ? ": " : "=",
+		    (unsigned long long)oc->count);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int
+export_labels(struct export *ex, Gp__Label *const *labels, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n && ex->nlabels < EXPORT_MAX_LABELS; i++) {
+		if (labels[i]->code == NULL || labels[i]->label == NULL)
+			continue;
+		if ((ex->label_code[ex->nlabels] = strdup(labels[i]->code))
+		    == NULL)
+			return -1;
+		if ((ex->label_text[ex->nlabels] = strdup(labels[i]->label))
+		    == NULL) {
+			free(ex->label_code[ex->nlabels]);
+			return -1;
+		}
+		ex->nlabels++;
+	}
+	return 0;
+}
+
 static int
 export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 {
 	char		 revision[16], idx[16], sessions[24], participants[24];
-	char		 female[24];
+	char		 female[24], *outputs;
 	const char	*cells[COL_COUNT];
+	int		 rv = 0;
 
 	snprintf(revision, sizeof(revision), "%u", r->revision);
 	snprintf(idx, sizeof(idx), "%u", r->index);
@@ -272,20 +355,45 @@ export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	cells[COL_PARTICIPANTS] = participants;
 	cells[COL_FEMALE] = female;
 	cells[COL_NOTES] = r->notes;
+	cells[COL_AUDIENCE] = r->audience;
+	cells[COL_AUDIENCE_LABEL] = r->audience_label;
+	cells[COL_TOPIC] = r->topic;
+	cells[COL_TOPIC_LABEL] = r->topic_label;
+	if ((outputs = export_outputs(ex, r, 0)) == NULL)
+		return cause_set(cause, "out of memory");
+	cells[COL_OUTPUTS] = outputs;
 	if (fmt_table_row(&ex->csv, cells) == -1)
-		return cause_set(cause, "cannot write %s: %s",
+		rv = cause_set(cause, "cannot write %s: %s",
 		    export_where(ex), strerror(errno));
-	return 0;
+	free(outputs);
+	return rv;
 }
 
 static int
 export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 {
-	json_t	*o;
+	json_t	*o, *outputs;
+	size_t	 i;
 	int	 rv;
 
+	if ((outputs = json_object()) == NULL)
+		return cause_set(cause, "out of memory");
+	for (i = 0; i < r->n_outputs; i++) {
+		char	code[64];
+
+		snprintf(code, sizeof(code), "%.*s", (int)(r->outputs[i]->code.len
+		    < sizeof(code) ? r->outputs[i]->code.len : sizeof(code) - 1),
+		    r->outputs[i]->code.data != NULL ?
+		    (const char *)r->outputs[i]->code.data : "");
+		if (json_object_set_new(outputs, code, json_integer(
+		    (json_int_t)r->outputs[i]->count)) == -1) {
+			json_decref(outputs);
+			return cause_set(cause, "out of memory");
+		}
+	}
 	o = json_pack("{s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, "
-	    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o}",
+	    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, "
+	    "s:o, s:o, s:o}",
 	    "unit", fmt_json_text(r->unit),
 	    "unit_name", fmt_json_text(r->unit_name),
 	    "period", fmt_json_text(r->period),
@@ -306,7 +414,12 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	    "sessions", (json_int_t)r->sessions,
 	    "participants", (json_int_t)r->participants,
 	    "female", (json_int_t)r->female,
-	    "notes", fmt_json_text(r->notes));
+	    "notes", fmt_json_text(r->notes),
+	    "audience", fmt_json_text(r->audience),
+	    "audience_label", fmt_json_text(r->audience_label),
+	    "topic", fmt_json_text(r->topic),
+	    "topic_label", fmt_json_text(r->topic_label),
+	    "outputs", outputs);
 	if (o == NULL)
 		return cause_set(cause, "out of memory");
 	fputs(ex->nrows == 0 ? "[\n" : ",\n", ex->f);
@@ -363,6 +476,7 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	lxw_worksheet	*ws = ex->rows;
 	lxw_row_t	 row;
 	lxw_error	 err = LXW_NO_ERROR;
+	char		*outputs;
 
 	if (ex->nrows >= LXW_ROW_MAX - 1)
 		return cause_set(cause, "more than %u rows: too many for "
@@ -390,6 +504,14 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	    (double)r->participants, NULL));
 	X(ex->xl->worksheet_write_number(ws, row, X_FEMALE, (double)r->female,
 	    NULL));
+	X(export_xlsx_text(ex, ws, row, X_AUDIENCE, r->audience_label != NULL ?
+	    r->audience_label : r->audience, NULL));
+	X(export_xlsx_text(ex, ws, row, X_TOPIC, r->topic_label != NULL ?
+	    r->topic_label : r->topic, NULL));
+	if ((outputs = export_outputs(ex, r, 1)) == NULL)
+		return cause_set(cause, "out of memory");
+	X(export_xlsx_text(ex, ws, row, X_OUTPUTS, outputs, NULL));
+	free(outputs);
 	X(export_xlsx_text(ex, ws, row, X_NOTES, r->notes, NULL));
 #undef X
 	if (err != LXW_NO_ERROR)
@@ -505,9 +627,13 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 		    it->label != NULL ? it->label : it->code, NULL);
 		ex->xl->worksheet_write_number(ex->summary, ex->srow, 1,
 		    (double)it->total, NULL);
-		ex->xl->worksheet_write_number(ex->summary, ex->srow, 2,
-		    (double)it->female, NULL);
-		export_share(ex, 3, it->female, it->total, ex->percent);
+		/* No women's figure where the form gives none. */
+		if (it->has_female) {
+			ex->xl->worksheet_write_number(ex->summary, ex->srow,
+			    2, (double)it->female, NULL);
+			export_share(ex, 3, it->female, it->total,
+			    ex->percent);
+		}
 		ex->srow++;
 	}
 	ex->srow++;
@@ -570,6 +696,11 @@ export_free(struct export *ex)
 		ex->xl->lxw_workbook_free(ex->wb);
 	/* ex->f is the outfile's stream, or stdout. */
 	outfile_free(ex->out);
+	while (ex->nlabels > 0) {
+		ex->nlabels--;
+		free(ex->label_code[ex->nlabels]);
+		free(ex->label_text[ex->nlabels]);
+	}
 	free(ex->path);
 	free(ex->period);
 	free(ex);

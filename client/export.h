@@ -4,8 +4,9 @@
  *
  *   csv   UTF-8 with a byte order mark, CRLF, RFC 4180 quoting: opens in
  *         Excel with the Vietnamese intact. Header: the ExportRow field
- *         names.
- *   json  an array of objects with the ExportRow field names.
+ *         names; outputs as "code=count" separated by spaces.
+ *   json  an array of objects with the ExportRow field names; outputs
+ *         an object of counts by code.
  *   xlsx  sheet 1 "Hoạt động": the rows under Vietnamese headings, counts
  *         as numbers and dates as dates; sheet 2 "Tổng hợp": the summary
  *         by area, the totals and the indicator totals, from the
@@ -37,6 +38,11 @@ int		 export_format_parse(const char *, int *format);
  * (malloc'd, NULL when out of memory) when the file cannot be made. */
 struct export	*export_open(int format, const char *path, const char *period,
 		    char **cause);
+
+/* The labels of the form's media outputs, from the first frame, for the
+ * counts of the rows after. Returns 0, or -1 when out of memory. */
+int		 export_labels(struct export *, Gp__Label *const *labels,
+		    size_t n);
 
 /* One activity row. Returns 0, or -1 with *cause. */
 int		 export_row(struct export *, const Gp__ExportRow *,

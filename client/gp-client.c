@@ -50,6 +50,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_doctor_entry,
 	&cmd_validate_entry,
 	&cmd_template_entry,
+	&cmd_form_entry,
 	&cmd_units_entry,
 	&cmd_list_entry,
 	&cmd_show_entry,
@@ -379,7 +380,7 @@ client_settings(struct client *cl, int needs)
 		cl->policy.retries = cl->retries_arg;
 	else if (cl->file.retries >= 0)
 		cl->policy.retries = cl->file.retries;
-	if (needs & (CMD_SETTINGS | CMD_DOCTOR))
+	if (needs & (CMD_SETTINGS | CMD_DOCTOR | CMD_FORMS))
 		client_outbox_path(cl);
 	/* Before anything is read from it or sent: doctor says it in its
 	 * outbox line. */
@@ -545,7 +546,8 @@ main(int argc, char **argv)
 		return status;
 	}
 
-	if (e->flags & (CMD_CONNECT | CMD_SETTINGS | CMD_DOCTOR | CMD_CA)) {
+	if (e->flags & (CMD_CONNECT | CMD_SETTINGS | CMD_DOCTOR | CMD_CA |
+	    CMD_FORMS)) {
 		/* A closed connection is an error to report, not a signal. */
 		signal(SIGPIPE, SIG_IGN);
 		if (cl.config == NULL && (env = getenv(CLIENT_CONF_ENV)) !=

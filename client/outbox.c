@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "cause.h"
+#include "report.h"
 #include "outbox.h"
 
 enum outbox_stmt {
@@ -114,7 +115,9 @@ static const char *const outbox_sql[OS_NSTMTS] = {
 	    "ORDER BY receipt = ?1 DESC, stored_at DESC, rowid DESC LIMIT 1"
 };
 
-/* Version 1. Times are Unix seconds; hashes SHA-256 in hex. */
+/* Version 1. Times are Unix seconds; hashes SHA-256 in hex. Version 2
+ * holds the same tables, every entry's report packed for report forms
+ * (outbox_upgrade). */
 static const char outbox_schema[] =
 	"CREATE TABLE entries ("
 	" seq INTEGER PRIMARY KEY,"
@@ -150,8 +153,7 @@ static const char outbox_schema[] =
 	" signature BLOB,"
 	" certificate BLOB);"
 	"CREATE INDEX receipts_unit_period ON receipts (unit, period);"
-	"CREATE INDEX receipts_submission ON receipts (submission_id);"
-	"PRAGMA user_version = 1;";
+	"CREATE INDEX receipts_submission ON receipts (submission_id);";
 
 struct outbox {
 	sqlite3		*db;
@@ -329,8 +331,9 @@ outbox_sync_parent(char *dir)
 	return 0;
 }
 
-/* Creates the missing directories above path, mode 0700, each durable. */
-static int
+/* Creates the missing directories above path, mode 0700, each durable
+ * (outbox.h). */
+int
 outbox_mkdirs(const char *path, char **cause)
 {
 	char	*dir, *p;
@@ -396,6 +399,78 @@ outbox_owner_alive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
+/*
+ * Reports queued by a gp-client from before report forms are packed again
+ * for the schema of forms (report.h: decoded with the 2022 numbers),
+ * under the same submission id: delivered, they are the report sent then,
+ * and a server that stored it already answers with its receipt. Bytes
+ * that do not decode are left for the server to refuse.
+ */
+static int
+outbox_upgrade(struct outbox *ob, char **cause)
+{
+	sqlite3_stmt		*sel = NULL, *upd = NULL;
+	struct report_errors	*errs = NULL;
+	struct report		*r;
+	const char		*errstr;
+	uint8_t			*bytes, h[32];
+	char			 hex[65];
+	size_t			 len;
+	int			 legacy, rc;
+
+	if ((errs = calloc(1, sizeof(*errs))) == NULL)
+		return cause_set(cause, "out of memory");
+	if (sqlite3_prepare_v2(ob->db, "SELECT seq, report FROM entries",
+	    -1, &sel, NULL) != SQLITE_OK || sqlite3_prepare_v2(ob->db,
+	    "UPDATE entries SET report = ?1, content_hash = ?2 WHERE seq = ?3",
+	    -1, &upd, NULL) != SQLITE_OK) {
+		outbox_sqlerr(ob, "be upgraded", cause);
+		goto fail;
+	}
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		report_errors_clear(errs);
+		if (report_unpack(sqlite3_column_blob(sel, 1),
+		    (size_t)sqlite3_column_bytes(sel, 1), &r, &legacy, errs,
+		    &errstr) == -1)
+			continue;
+		if (!legacy) {
+			report_free(r);
+			continue;
+		}
+		rc = report_pack(r, &bytes, &len);
+		report_free(r);
+		if (rc == -1 || report_digest(bytes, len, h) == -1) {
+			free(bytes);
+			cause_set(cause, "out of memory");
+			goto fail;
+		}
+		report_hex(h, sizeof(h), hex);
+		sqlite3_bind_blob(upd, 1, bytes, (int)len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(upd, 2, hex, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
+		rc = sqlite3_step(upd);
+		sqlite3_reset(upd);
+		free(bytes);
+		if (rc != SQLITE_DONE) {
+			outbox_sqlerr(ob, "be upgraded", cause);
+			goto fail;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		outbox_sqlerr(ob, "be upgraded", cause);
+		goto fail;
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	free(errs);
+	return 0;
+fail:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	free(errs);
+	return -1;
+}
+
 static int
 outbox_migrate(struct outbox *ob, char **cause)
 {
@@ -420,6 +495,14 @@ outbox_migrate(struct outbox *ob, char **cause)
 		goto fail;
 	}
 	if (version == 0 && sqlite3_exec(ob->db, outbox_schema, NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		outbox_sqlerr(ob, "be set up", cause);
+		goto fail;
+	}
+	if (version == 1 && outbox_upgrade(ob, cause) == -1)
+		goto fail;
+	if (version < OUTBOX_SCHEMA_VERSION && sqlite3_exec(ob->db,
+	    "PRAGMA user_version = " OUTBOX_SCHEMA_STRING, NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		outbox_sqlerr(ob, "be set up", cause);
 		goto fail;

@@ -21,7 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OUTBOX_SCHEMA_VERSION	1
+#define OUTBOX_SCHEMA_VERSION	2
+#define OUTBOX_SCHEMA_STRING	"2"
 #define OUTBOX_BUSY_MS		15000	/* waiting for another process */
 
 enum outbox_state {
@@ -115,6 +116,10 @@ struct outbox;
  * ~/.local/state/gp/outbox.db. Returns a malloc'd path or NULL with *cause.
  */
 char	*outbox_default_path(char **cause);
+
+/* Creates the missing directories above path, mode 0700 (the state
+ * directory: the outbox's, the kept forms'). */
+int	 outbox_mkdirs(const char *path, char **cause);
 
 /*
  * Whether the directories of the outbox at path keep it this user's: its

@@ -670,24 +670,35 @@ proof_same_cert(X509 *x, const uint8_t *der, size_t len)
 	return same;
 }
 
-/* Whether the report packed in buf, in NFC, hashes to hex. */
+/*
+ * Whether the report packed in buf hashes to hex once in NFC, or packed
+ * as gp/1 packed it before report forms: the first receipt of a revision
+ * stored then, given again for a duplicate, covers those bytes.
+ */
 static int
 proof_nfc_sha256(const uint8_t *buf, size_t len, const char *hex)
 {
 	struct report_errors	*errs;
 	struct report		*r = NULL;
 	const char		*errstr;
-	uint8_t			 h[32];
+	uint8_t			 h[32], *old = NULL;
 	char			 mine[65];
+	size_t			 oldlen;
 	int			 same = 0;
 
 	if (buf == NULL || (errs = calloc(1, sizeof(*errs))) == NULL)
 		return 0;
-	if (report_unpack(buf, len, &r, errs, &errstr) == 0 &&
+	if (report_unpack(buf, len, &r, NULL, errs, &errstr) == 0 &&
 	    report_normalize(r) == 0 && report_hash(r, h) == 0) {
 		report_hex(h, sizeof(h), mine);
 		same = strcmp(mine, hex) == 0;
+		if (!same && report_legacy_pack(r, &old, &oldlen) == 1 &&
+		    report_digest(old, oldlen, h) == 0) {
+			report_hex(h, sizeof(h), mine);
+			same = strcmp(mine, hex) == 0;
+		}
 	}
+	free(old);
 	report_free(r);
 	free(errs);
 	return same;
@@ -767,8 +778,9 @@ int
 proof_check_report(struct proof_out *po, const struct proof *p,
     struct report *r, const char *path, char **cause)
 {
-	uint8_t	h[32];
-	char	hex[65];
+	uint8_t	h[32], *old;
+	char	hex[65], oldhex[65];
+	size_t	oldlen;
 
 	*cause = NULL;
 	if (r->id == NULL && (r->id = strdup(p->submission_id)) == NULL)
@@ -802,6 +814,28 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 			return EX_OSERR;
 		report_hex(h, sizeof(h), hex);
 	}
+	/* A receipt issued before report forms covers the report packed
+	 * the way gp/1 packed it then. */
+	if (strcmp(hex, p->report_sha256) != 0) {
+		switch (report_legacy_pack(r, &old, &oldlen)) {
+		case -1:
+			return EX_OSERR;
+		case 1:
+			if (proof_sha256_hex(old, oldlen, oldhex) == -1) {
+				free(old);
+				return EX_OSERR;
+			}
+			free(old);
+			if (strcmp(oldhex, p->report_sha256) == 0) {
+				proof_say(po, "report", 1, "matches (sha256 %s, "
+				    "as packed before report forms)", oldhex);
+				return 0;
+			}
+			break;
+		default:
+			break;
+		}
+	}
 	if (strcmp(hex, p->report_sha256) != 0) {
 		proof_say(po, "report", 0, "differs (sha256 %s, the receipt "
 		    "says %s)", hex, p->report_sha256);
@@ -816,6 +850,41 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 
 /* --- the server's copy --------------------------------------------------- */
 
+/*
+ * A ShowResponse's raw bytes (a revision stored before report forms):
+ * their SHA-256 in hex, once they are checked to be the report shown,
+ * packed the old way. 0, EX_DATAERR when they are not, EX_OSERR.
+ */
+static int
+proof_stored_raw(const Gp__ShowResponse *s, char hex[65])
+{
+	struct report_errors	*errs;
+	struct report		*r = NULL;
+	const char		*errstr;
+	uint8_t			*shown = NULL, *again = NULL;
+	size_t			 len, againlen;
+	int			 status = EX_DATAERR;
+
+	if ((errs = calloc(1, sizeof(*errs))) == NULL)
+		return EX_OSERR;
+	len = gp__report__get_packed_size(s->report);
+	if ((shown = malloc(len + 1)) == NULL) {
+		free(errs);
+		return EX_OSERR;
+	}
+	gp__report__pack(s->report, shown);
+	if (report_legacy_unpack(s->raw.data, s->raw.len, &r, errs,
+	    &errstr) == 0 && report_pack(r, &again, &againlen) == 0 &&
+	    againlen == len && memcmp(again, shown, len) == 0)
+		status = proof_sha256_hex(s->raw.data, s->raw.len, hex) == -1 ?
+		    EX_OSERR : 0;
+	free(again);
+	free(shown);
+	report_free(r);
+	free(errs);
+	return status;
+}
+
 int
 proof_check_stored(struct proof_out *po, const struct proof *p,
     const Gp__ShowResponse *s, char **cause)
@@ -824,7 +893,7 @@ proof_check_stored(struct proof_out *po, const struct proof *p,
 	uint8_t			*buf;
 	size_t			 len;
 	char			 hex[65];
-	int			 status = 0;
+	int			 status = 0, status2;
 
 	*cause = NULL;
 	if (m->revision != p->revision || !proof_equal(m->unit, p->unit) ||
@@ -861,15 +930,29 @@ proof_check_stored(struct proof_out *po, const struct proof *p,
 	} else
 		proof_say(po, "recorded", 1, "sha256 at submission matches");
 
-	len = gp__report__get_packed_size(s->report);
-	if ((buf = malloc(len + 1)) == NULL)
-		return EX_OSERR;
-	gp__report__pack(s->report, buf);
-	if (proof_sha256_hex(buf, len, hex) == -1) {
-		free(buf);
-		return EX_OSERR;
+	/* A revision stored before report forms: the bytes received then,
+	 * which must also be the report shown. */
+	if (s->has_raw && (status2 = proof_stored_raw(s, hex)) != 0) {
+		proof_say(po, "stored report", 0, "its bytes as received do "
+		    "not decode to the report shown");
+		if (status == 0)
+			cause_set(cause, "the server's copy of %s %s revision "
+			    "%u is not consistent: its bytes as received are "
+			    "not the report it shows", p->unit, p->period,
+			    p->revision);
+		return status2 == EX_OSERR ? EX_OSERR : EX_DATAERR;
 	}
-	free(buf);
+	if (!s->has_raw) {
+		len = gp__report__get_packed_size(s->report);
+		if ((buf = malloc(len + 1)) == NULL)
+			return EX_OSERR;
+		gp__report__pack(s->report, buf);
+		if (proof_sha256_hex(buf, len, hex) == -1) {
+			free(buf);
+			return EX_OSERR;
+		}
+		free(buf);
+	}
 	if (strcmp(hex, p->report_sha256) != 0) {
 		proof_say(po, "stored report", 0, "hashes to %s, not the "
 		    "receipt's %s", hex, p->report_sha256);

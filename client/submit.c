@@ -11,52 +11,128 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "form.h"
 #include "period.h"
 #include "report.h"
 #include "report_json.h"
 #include "validate.h"
 #include "client.h"
+#include "forms.h"
 #include "output.h"
 #include "send.h"
 #include "trace.h"
 
 /*
- * Reads a report, gives it its content-derived id when it has none, and
- * runs every local check (no unit registry here: the daemon has it).
- * Returns 0 with *out set, or an exit status after printing every error.
+ * The report file's period, read once before its form is known: the form
+ * of a year that is not kept here yet is fetched (forms.h), and the file
+ * read again, so that an area given by number finds its code. Returns 0,
+ * or an exit status after saying why the form cannot be had. A period
+ * that is not one is left to the validator to name.
  */
 static int
-submit_load(const struct client *cl, const char *path, struct report **out,
-    struct report_errors *warnings)
+submit_form(const struct client *cl, struct forms *fs, const char *path,
+    struct report **r, struct report_errors *errs, char *cause,
+    size_t causelen)
+{
+	const struct form	*f;
+	struct period		 p;
+	char			*why = NULL;
+	int			 status;
+
+	if (*r == NULL || (*r)->period == NULL)
+		return 0;
+	if ((status = forms_period(fs, (*r)->period, &f, &p, &why)) != 0) {
+		if (status == EX_USAGE) {
+			free(why);
+			return 0;
+		}
+		output_failure(cl->json, status, why);
+		free(why);
+		return status;
+	}
+	if (!fs->fetched)
+		return 0;
+	report_free(*r);
+	*r = NULL;
+	report_errors_clear(errs);
+	report_json_read_file(path, fs->set, r, errs, cause, causelen);
+	return 0;
+}
+
+/*
+ * A report the kept form of its year refuses, when the client can reach
+ * gpd and has not asked it this run: the year's form is fetched again,
+ * in case gpd serves a newer one (a new area, say). 1 when it differs
+ * from the form the report was checked against, so the file is read and
+ * checked again; 0 otherwise, and the errors stand.
+ */
+static int
+submit_refetch(struct forms *fs, const char *path, const struct report *r)
+{
+	const struct form	*f, *nf;
+	struct period		 p;
+	char			 old[2 * FORM_SHA256_LEN + 1], *why = NULL;
+
+	if (strcmp(path, "-") == 0 || fs->fetched || !forms_can_fetch(fs) ||
+	    r->period == NULL)
+		return 0;
+	if (form_set_period(fs->set, r->period, &f, &p, &why) == -1) {
+		free(why);
+		return 0;
+	}
+	snprintf(old, sizeof(old), "%s", form_sha256_hex(f));
+	if (forms_fetch_year(fs, form_year(f), &nf, NULL, &why) != 0) {
+		free(why);
+		return 0;
+	}
+	return strcmp(old, form_sha256_hex(nf)) != 0;
+}
+
+/*
+ * Reads a report, gives it its content-derived id when it has none, and
+ * runs every local check against the form of its period (no unit
+ * registry here: the daemon has it); when online (submit), a report
+ * refused by a kept form is checked again against the one gpd serves
+ * now. Returns 0 with *out set,
+ * or an exit status after printing every error.
+ */
+static int
+submit_load(const struct client *cl, struct forms *fs, const char *path,
+    int online, struct report **out, struct report_errors *warnings)
 {
 	struct report_errors	 errs;
-	struct period_rules	 rules;
 	struct validate_context	 vc;
 	struct report		*r = NULL;
 	const char		*name;
 	char			 cause[256], sentence[300];
-	int			 saved;
+	int			 saved, status, again = 0;
 
 	*out = NULL;
+	name = strcmp(path, "-") == 0 ? CLIENT_STDIN_NAME : path;
+read:
 	memset(&errs, 0, sizeof(errs));
 	memset(warnings, 0, sizeof(*warnings));
-	name = strcmp(path, "-") == 0 ? CLIENT_STDIN_NAME : path;
 
-	if (report_json_read_file(path, &r, &errs, cause,
-	    sizeof(cause)) == -1) {
+	if (report_json_read_file(path, fs->set, &r, &errs, cause,
+	    sizeof(cause)) == -1 && errs.n == 0 && errs.dropped == 0) {
 		report_free(r);
-		if (errs.n == 0 && errs.dropped == 0) {
-			if (strcmp(path, "-") != 0 && access(path, R_OK) == -1) {
-				saved = errno;
-				return client_fail(cl, EX_NOINPUT, "cannot read "
-				    "%s: %s; check the file name", path,
-				    strerror(saved));
-			}
-			return client_fail(cl, EX_DATAERR, "%s; correct the "
-			    "JSON and try again", cause[0] != '\0' ? cause :
-			    "cannot read the report");
+		if (strcmp(path, "-") != 0 && access(path, R_OK) == -1) {
+			saved = errno;
+			return client_fail(cl, EX_NOINPUT, "cannot read %s: %s; "
+			    "check the file name", path, strerror(saved));
 		}
-	} else {
+		return client_fail(cl, EX_DATAERR, "%s; correct the JSON and "
+		    "try again", cause[0] != '\0' ? cause :
+		    "cannot read the report");
+	}
+	/* Standard input cannot be read twice: its form must be here. */
+	if (strcmp(path, "-") != 0 &&
+	    (status = submit_form(cl, fs, path, &r, &errs, cause,
+	    sizeof(cause))) != 0) {
+		report_free(r);
+		return status;
+	}
+	if (r != NULL) {
 		/* NFC first: the same words typed with precomposed or
 		 * decomposed marks are one report, with one derived id. A
 		 * derived id makes running the same submit twice harmless;
@@ -66,14 +142,19 @@ submit_load(const struct client *cl, const char *path, struct report **out,
 			report_free(r);
 			return client_fail(cl, EX_OSERR, "out of memory");
 		}
-		period_rules_default(&rules);
-		vc.rules = &rules;
+		vc.forms = fs->set;
 		vc.today = date_of(time(NULL));
 		vc.unit_lookup = NULL;
 		vc.arg = NULL;
-		if (validate_report(r, &vc, &errs, warnings) == 0) {
+		if (validate_report(r, &vc, NULL, &errs, warnings) == 0) {
 			*out = r;
 			return 0;
+		}
+		if (online && !again && submit_refetch(fs, path, r)) {
+			again = 1;
+			report_free(r);
+			r = NULL;
+			goto read;
 		}
 		report_free(r);
 	}
@@ -89,13 +170,18 @@ submit_load(const struct client *cl, const char *path, struct report **out,
 static int
 submit_exec(struct client *cl, const struct cmd_args *args)
 {
+	struct forms		 fs;
 	struct report_errors	 warnings;
 	struct report		*r = NULL;
 	struct send_config	 sc;
 	int			 status;
 
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
-	if ((status = submit_load(cl, args->operands[0], &r, &warnings)) != 0)
+	if (forms_open(&fs, cl) == -1)
+		return client_fail(cl, EX_OSERR, "out of memory");
+	status = submit_load(cl, &fs, args->operands[0], 1, &r, &warnings);
+	forms_close(&fs);
+	if (status != 0)
 		return status;
 	trace_mark("report checked");
 	memset(&sc, 0, sizeof(sc));
@@ -114,44 +200,62 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 static int
 submit_validate_exec(struct client *cl, const struct cmd_args *args)
 {
+	struct forms		 fs;
 	struct report_errors	 warnings;
 	struct report		*r;
 	const char		*path = args->operands[0];
 	int			 status;
 
-	if ((status = submit_load(cl, path, &r, &warnings)) != 0)
-		return status;
-	output_valid(cl->json, strcmp(path, "-") == 0 ? CLIENT_STDIN_NAME :
-	    path, r, &warnings);
-	report_free(r);
-	return EX_OK;
+	if (forms_open(&fs, cl) == -1)
+		return client_fail(cl, EX_OSERR, "out of memory");
+	if ((status = submit_load(cl, &fs, path, 0, &r, &warnings)) == 0) {
+		output_valid(cl->json, strcmp(path, "-") == 0 ?
+		    CLIENT_STDIN_NAME : path, r, &warnings);
+		report_free(r);
+	}
+	forms_close(&fs);
+	return status;
 }
 
 static int
 submit_template_exec(struct client *cl, const struct cmd_args *args)
 {
-	struct period_rules	 rules;
+	struct forms		 fs;
 	struct period		 p;
+	const struct form	*f;
 	struct report		*r;
-	const char		*unit, *period, *errstr;
-	char			*text;
+	const char		*unit, *period;
+	char			*text, *cause = NULL;
+	int			 status;
 
 	unit = cmd_value(args, "unit");
 	period = cmd_value(args, "period");
 	if (validate_unit_code(unit) != 0)
 		return client_fail(cl, EX_USAGE, "bad unit code '%s': use the "
 		    "unit's code, such as lc-tamduong (a-z, 0-9 and -)", unit);
-	period_rules_default(&rules);
-	if (period_parse(period, &rules, &p, &errstr) == -1)
-		return client_fail(cl, EX_USAGE, "bad period '%s': %s; give "
-		    "2022-H1 for the six-month report or 2022 for the year",
-		    period, errstr);
-
-	if ((r = report_template(unit, period, &rules, &errstr)) == NULL)
-		return client_fail(cl, EX_OSERR, "cannot make the template: %s",
-		    errstr);
-	text = report_json_write(r);
+	if (forms_open(&fs, cl) == -1)
+		return client_fail(cl, EX_OSERR, "out of memory");
+	if ((status = forms_period(&fs, period, &f, &p, &cause)) != 0) {
+		if (status == EX_USAGE)
+			status = client_fail(cl, EX_USAGE, "bad period '%s': "
+			    "%s; give 2022-H1 for the six-month report or 2022 "
+			    "for the year", period, cause);
+		else
+			output_failure(cl->json, status, cause);
+		free(cause);
+		forms_close(&fs);
+		return status;
+	}
+	if ((r = report_template(unit, period, fs.set, &cause)) == NULL) {
+		status = client_fail(cl, EX_OSERR, "cannot make the template: "
+		    "%s", cause != NULL ? cause : "out of memory");
+		free(cause);
+		forms_close(&fs);
+		return status;
+	}
+	text = report_json_write(r, f);
 	report_free(r);
+	forms_close(&fs);
 	if (text == NULL)
 		return client_fail(cl, EX_OSERR, "out of memory");
 	fputs(text, stdout);
@@ -182,12 +286,14 @@ const struct cmd_entry cmd_validate_entry = {
 	"validate", "FILE|-", 1, 1,
 	"check a report locally; nothing is sent",
 	"Read the report FILE (- is standard input) and run every check the "
-	"server\nwill run, except those that need its unit registry. Prints "
-	"every error and\nwarning with the field it is about. Needs no "
-	"server and no configuration.",
+	"server\nwill run against the form of its period, except those that "
+	"need its unit\nregistry. Prints every error and warning with the "
+	"field it is about. Works\noffline: the 2022 form is built in, and "
+	"the form of another year is fetched\nonce from the server of the "
+	"configuration, then kept.",
 	"gp-client validate bao-cao-2022-H1.json",
 	{ { NULL, 0, NULL, 0, NULL } },
-	CMD_JSON,
+	CMD_JSON | CMD_FORMS,
 	submit_validate_exec
 };
 
@@ -195,9 +301,11 @@ const struct cmd_entry cmd_template_entry = {
 	"template", "", 0, 0,
 	"print a valid report skeleton to fill in",
 	"Print a report for the unit and period that already passes "
-	"validate: one\nactivity per area, every indicator, every narrative "
-	"text. Replace the examples\nwith the unit's own. Needs no server "
-	"and no configuration.",
+	"validate, from the\nform of the period: one activity per area (and "
+	"one of the media kind, with\nits output counts), every indicator, "
+	"every narrative text and section, the\nform's Vietnamese labels and "
+	"hints as the text to replace with the unit's own.\nWorks offline "
+	"once the form of the year is kept here (2022 is built in).",
 	"gp-client template --unit lc-tamduong --period 2022-H1 > "
 	"bao-cao.json",
 	{
@@ -206,6 +314,6 @@ const struct cmd_entry cmd_template_entry = {
 		{ "period", 'p', "PERIOD", 1, "the period reported on" },
 		{ NULL, 0, NULL, 0, NULL }
 	},
-	CMD_JSON | CMD_PERIOD,
+	CMD_JSON | CMD_PERIOD | CMD_FORMS,
 	submit_template_exec
 };

@@ -5,16 +5,16 @@
  * data-entry page and a small JSON API on 127.0.0.1 only, and sends the
  * report through the outbox exactly as `gp-client submit` does.
  *
- *   web_main.c	start-up, options, the address and the token, signals,
- *		idle time, shutdown
+ *   web_main.c	start-up, options, the forms, the address and the token,
+ *		signals, idle time, shutdown
  *   web_http.c	every request: Host, cookie, CSRF token, content type,
  *		body limit, security headers; the page's files
  *   web_api.c	the JSON API: periods, form, draft, validate
  *   web_send.c	the JSON API that sends or reads back: submit, retry,
  *		status, last
  *   web_draft.c	drafts in the state directory
- *   web_form.c	where forms come from and how a report is checked: the
- *		two things the client's form cache (issue 14) changes
+ *   web_form.c	how a report is checked: validate_report against the
+ *		forms of gp-client's cache (forms.h), which web_main.c opens
  *   web_open.c	opening the browser: xdg-open, or under WSL wslview or
  *		cmd.exe
  *   web/	index.html, style.css, app.js, assembled into the binary
@@ -34,9 +34,11 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "client.h"
 #include "conn.h"
 #include "deliver.h"
 #include "form.h"
+#include "forms.h"
 
 #define WEB_SECRET_BYTES	16	/* 128 bits */
 #define WEB_SECRET_HEX		(2 * WEB_SECRET_BYTES)
@@ -49,6 +51,7 @@
 #define WEB_IDLE_MAX		(7 * 24 * 60)
 #define WEB_CSRF_HEADER		"X-GP-CSRF"
 #define WEB_PROC_VERSION_ENV	"GP_WEB_PROC_VERSION"
+#define WEB_FORM_FETCH_TIMEOUT	10	/* seconds, at start */
 
 struct web {
 	/* The unit's settings, as gp-client passed them. */
@@ -58,7 +61,9 @@ struct web {
 	char			*outbox_error;	/* why there is none */
 	char			*drafts;	/* directory */
 	char			 unit[REPORT_MAX_UNIT + 1];	/* cert CN */
-	struct form_set		*forms;
+	struct client		 client;	/* what the form cache reads */
+	struct forms		 cache;		/* gp-client's form cache */
+	const struct form_set	*forms;		/* the cache's forms, by year */
 
 	/* The address and the secrets. */
 	int			 port;
@@ -144,7 +149,6 @@ int	 web_draft_load(struct web *, const char *period, json_t **out,
 int	 web_draft_remove(struct web *, const char *period, char **cause);
 
 /* web_form.c */
-struct form_set	*web_form_load(char **cause);
 /* The form of a period id, NULL with *cause when none. */
 const struct form *web_form_of(struct web *, const char *period,
 		    struct period *p, char **cause);
@@ -155,10 +159,6 @@ const struct form *web_form_of(struct web *, const char *period,
  */
 int	 web_form_check(struct web *, struct report *,
 	    struct report_errors *errs, struct report_errors *warnings);
-/* Whether the report model takes the key at path ("activities[0].topic"
- * or "plan"): the page offers the form's audiences, topics, outputs and
- * the unit's plan only once the report can hold them. */
-int	 web_form_accepts(const char *json_probe, const char *field);
 int32_t	 web_form_today(void);
 
 /* web_open.c: opens url in the user's browser, without waiting for it.

@@ -35,23 +35,6 @@
 
 #define WEB_API_JSON	"application/json; charset=utf-8"
 
-/* The optional keys the page offers only when the report model takes
- * them (web_form_accepts): the form's audiences, topics and outputs on
- * an activity, the unit's own plan on the report. */
-static const struct {
-	const char	*name;
-	const char	*probe;
-	const char	*field;
-} web_api_optional[] = {
-	{ "audience", "{\"activities\":[{\"audience\":\"x\"}]}",
-	    "activities[0].audience" },
-	{ "topic", "{\"activities\":[{\"topic\":\"x\"}]}",
-	    "activities[0].topic" },
-	{ "outputs", "{\"activities\":[{\"outputs\":{}}]}",
-	    "activities[0].outputs" },
-	{ "plan", "{\"plan\":{}}", "plan" }
-};
-
 void
 web_reply_json(struct web_reply *reply, unsigned int status, json_t *o)
 {
@@ -159,12 +142,10 @@ static void
 web_api_periods(struct web *w, struct web_reply *reply)
 {
 	const struct form	*f;
-	json_t			*o, *periods, *fields;
+	json_t			*o, *periods;
 	size_t			 i, n;
 
-	if ((periods = json_array()) == NULL ||
-	    (fields = json_array()) == NULL) {
-		json_decref(periods);
+	if ((periods = json_array()) == NULL) {
 		web_reply_json(reply, 0, NULL);
 		return;
 	}
@@ -178,17 +159,10 @@ web_api_periods(struct web *w, struct web_reply *reply)
 		json_array_append_new(periods, web_api_period(w, f,
 		    PERIOD_HALF));
 	}
-	for (i = 0; i < sizeof(web_api_optional) /
-	    sizeof(web_api_optional[0]); i++)
-		if (web_form_accepts(web_api_optional[i].probe,
-		    web_api_optional[i].field))
-			json_array_append_new(fields,
-			    json_string(web_api_optional[i].name));
-	o = json_pack("{s:s, s:o, s:s, s:o, s:o}",
+	o = json_pack("{s:s, s:o, s:s, s:o}",
 	    "unit", w->unit,
 	    "today", web_api_date(web_form_today()),
 	    "server", w->conn.server,
-	    "fields", fields,
 	    "periods", periods);
 	web_reply_json(reply, MHD_HTTP_OK, o);
 }
@@ -351,8 +325,8 @@ web_api_errors(const struct report_errors *errs, const struct report_errors
 /* Reads report (JSON) as gp-client validate reads a file. Returns the
  * report, or NULL with errs (field errors) or cause (anything else). */
 static struct report *
-web_api_read(json_t *report, struct report_errors *errs, char *cause,
-    size_t len)
+web_api_read(struct web *w, json_t *report, struct report_errors *errs,
+    char *cause, size_t len)
 {
 	struct report	*r = NULL;
 	char		*text;
@@ -362,7 +336,8 @@ web_api_read(json_t *report, struct report_errors *errs, char *cause,
 		snprintf(cause, len, "out of memory");
 		return NULL;
 	}
-	if (report_json_read(text, strlen(text), &r, errs, cause, len) == -1)
+	if (report_json_read(text, strlen(text), w->forms, &r, errs, cause,
+	    len) == -1)
 		r = NULL;
 	free(text);
 	return r;
@@ -389,7 +364,8 @@ web_api_verdict(struct web *w, json_t *report, struct report **out)
 	    (errs = calloc(1, sizeof(*errs))) == NULL ||
 	    (warns = calloc(1, sizeof(*warns))) == NULL)
 		goto done;
-	if ((r = web_api_read(report, read, cause, sizeof(cause))) == NULL) {
+	if ((r = web_api_read(w, report, read, cause, sizeof(cause))) ==
+	    NULL) {
 		if (read->n == 0) {
 			report_errors_add(read, "", "%s", cause);
 			goto answer;
@@ -399,7 +375,7 @@ web_api_verdict(struct web *w, json_t *report, struct report **out)
 		for (i = 0; i < read->n; i++)
 			if (web_api_strip(copy, read->e[i].field) == -1)
 				goto answer;
-		if ((r = web_api_read(copy, errs, cause, sizeof(cause))) ==
+		if ((r = web_api_read(w, copy, errs, cause, sizeof(cause))) ==
 		    NULL)
 			goto answer;
 	}

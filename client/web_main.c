@@ -30,6 +30,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "period.h"
 #include "validate.h"
 #include "outbox.h"
 #include "web.h"
@@ -230,10 +231,56 @@ web_wait(struct web *w, const sigset_t *set, long idle)
 	}
 }
 
+/*
+ * The forms the page offers: the built-in one and those gp-client keeps
+ * (forms.h), with the current year's fetched from gpd when it is not
+ * kept yet and gpd can be asked (within WEB_FORM_FETCH_TIMEOUT). Once,
+ * before the server starts: the set does not change while it serves.
+ * Returns 0, or -1 when out of memory.
+ */
+static int
+web_forms_open(struct web *w)
+{
+	const struct form	*f;
+	struct period		 p;
+	char			 id[16], *cause = NULL;
+	int			 y, m, d;
+
+	memset(&w->client, 0, sizeof(w->client));
+	w->client.conn = w->conn;
+	if (w->client.conn.timeout > WEB_FORM_FETCH_TIMEOUT)
+		w->client.conn.timeout = WEB_FORM_FETCH_TIMEOUT;
+	/* The cache lives beside the outbox, as gp-client's does. */
+	w->client.outbox = (char *)(uintptr_t)w->outbox;
+	if (forms_open(&w->cache, &w->client) == -1)
+		return -1;
+	/* This year's plan, when the province has published it since this
+	 * machine last asked: the page should offer its periods. */
+	date_to_ymd(web_form_today(), &y, &m, &d);
+	snprintf(id, sizeof(id), "%d-H1", y);
+	if (form_set_year(w->cache.set, y) == NULL &&
+	    forms_can_fetch(&w->cache) &&
+	    forms_period(&w->cache, id, &f, &p, &cause) != 0) {
+		fprintf(stderr, "gp-client-web: no form of %d from the server "
+		    "(%s); the page offers the forms kept here\n", y,
+		    cause != NULL ? cause : "out of memory");
+		free(cause);
+	}
+	w->forms = w->cache.set;
+	return 0;
+}
+
+static void
+web_forms_close(struct web *w)
+{
+	forms_close(&w->cache);
+	w->forms = NULL;
+}
+
 static void
 web_free(struct web *w)
 {
-	form_set_free(w->forms);
+	web_forms_close(w);
 	free(w->drafts);
 	free(w->outbox_error);
 	pthread_mutex_destroy(&w->lock);
@@ -324,11 +371,6 @@ main(int argc, char **argv)
 		    "configuration");
 	if ((status = web_unit(&w)) != 0)
 		goto done;
-	if ((w.forms = web_form_load(&cause)) == NULL) {
-		status = web_fail(EX_CONFIG, "%s", cause != NULL ? cause :
-		    "out of memory");
-		goto done;
-	}
 	if ((w.drafts = web_draft_dir(&cause)) == NULL) {
 		status = web_fail(EX_CONFIG, "%s", cause != NULL ? cause :
 		    "out of memory");
@@ -338,6 +380,10 @@ main(int argc, char **argv)
 	    &cause)) == NULL) {
 		w.outbox_error = cause != NULL ? cause : strdup("out of memory");
 		cause = NULL;
+	}
+	if (web_forms_open(&w) == -1) {
+		status = web_fail(EX_OSERR, "out of memory");
+		goto done;
 	}
 	if (web_random_hex(w.token, WEB_SECRET_BYTES) == -1 ||
 	    web_random_hex(w.session, WEB_SECRET_BYTES) == -1) {

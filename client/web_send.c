@@ -164,7 +164,7 @@ web_send_retry(struct web *w, const char *period, struct web_reply *reply)
 	}
 	if ((errs = calloc(1, sizeof(*errs))) == NULL)
 		goto fail;
-	if (report_unpack(e->report, e->len, &r, errs, &errstr) == -1) {
+	if (report_unpack(e->report, e->len, &r, NULL, errs, &errstr) == -1) {
 		web_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR, "the "
 		    "outbox entry %s cannot be read back", e->id);
 		goto done;
@@ -315,15 +315,20 @@ done:
 	outbox_close(ob);
 }
 
-/* A report as the page edits it: report JSON without its id. */
+/* A report as the page edits it: report JSON without its id, its codes
+ * those of its period's form. */
 static json_t *
-web_send_report_json(const struct report *r)
+web_send_report_json(struct web *w, const struct report *r)
 {
-	json_error_t	 jerr;
-	json_t		*o;
-	char		*text;
+	const struct form	*f;
+	struct period		 p;
+	json_error_t		 jerr;
+	json_t			*o;
+	char			*text, *cause = NULL;
 
-	if ((text = report_json_write(r)) == NULL)
+	f = web_form_of(w, r->period, &p, &cause);
+	free(cause);
+	if ((text = report_json_write(r, f)) == NULL)
 		return NULL;
 	o = json_loads(text, 0, &jerr);
 	free(text);
@@ -357,7 +362,8 @@ web_send_last_local(struct web *w, const char *period, const char *why,
 	if (outbox_receipt_get(ob, k[best]->receipt, &full, &cause) == -1 ||
 	    full == NULL || full->report == NULL ||
 	    (errs = calloc(1, sizeof(*errs))) == NULL ||
-	    report_unpack(full->report, full->len, &r, errs, &errstr) == -1) {
+	    report_unpack(full->report, full->len, &r, NULL, errs,
+	    &errstr) == -1) {
 		web_reply_error(reply, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", why);
 		goto done;
 	}
@@ -369,7 +375,7 @@ web_send_last_local(struct web *w, const char *period, const char *why,
 	    "received_at", web_send_text(full->received_at),
 	    "receipt", web_send_text(full->receipt),
 	    "late", full->late,
-	    "report", web_send_report_json(r)));
+	    "report", web_send_report_json(w, r)));
 done:
 	report_free(r);
 	free(errs);
@@ -437,7 +443,7 @@ web_send_last(struct web *w, const char *period, struct web_reply *reply)
 	    "received_at", web_send_text(m->received_at),
 	    "receipt", web_send_text(m->receipt),
 	    "late", m->late,
-	    "report", web_send_report_json(r)));
+	    "report", web_send_report_json(w, r)));
 done:
 	report_free(r);
 	free(errs);

@@ -86,6 +86,8 @@ config_server_key(struct config_parse *cp, const char *name,
 		return config_string(&conf->database, value);
 	if (strcmp(name, "units") == 0)
 		return config_string(&conf->units, value);
+	if (strcmp(name, "forms") == 0)
+		return config_string(&conf->forms, value);
 	if (strcmp(name, "max_connections") == 0) {
 		if (config_number(value, 1, 100000, &n) == -1)
 			goto range;
@@ -173,6 +175,7 @@ config_handler(void *arg, const char *section, const char *name,
 		    &errstr)) == -1)
 			snprintf(cp->cause, sizeof(cp->cause), "[periods] %s",
 			    errstr);
+		conf->periods_given = 1;
 	} else
 		snprintf(cp->cause, sizeof(cp->cause), "unknown section [%s]",
 		    section);
@@ -204,6 +207,7 @@ config_load(const char *path, char **cause)
 	if ((conf->path = strdup(path)) == NULL ||
 	    (conf->listen = strdup("127.0.0.1:7443")) == NULL ||
 	    (conf->database = strdup("/var/lib/gpd/gp.db")) == NULL ||
+	    (conf->forms = strdup(CONFIG_FORMS_DEFAULT)) == NULL ||
 	    (conf->contact = strdup("the Propaganda - Women's Affairs "
 	    "department of the provincial federation")) == NULL)
 		goto nomem;
@@ -258,6 +262,7 @@ config_free(struct config *conf)
 	free(conf->listen);
 	free(conf->database);
 	free(conf->units);
+	free(conf->forms);
 	free(conf->certificate);
 	free(conf->key);
 	free(conf->client_ca);

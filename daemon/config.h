@@ -15,6 +15,7 @@ struct config {
 	char			*listen;
 	char			*database;
 	char			*units;
+	char			*forms;		/* directory of *.json forms */
 	unsigned int		 max_connections;
 	unsigned int		 handshake_timeout;	/* seconds */
 	unsigned int		 idle_timeout;		/* seconds */
@@ -31,8 +32,17 @@ struct config {
 	size_t			 nadmins;
 	char			*contact;	/* whom to ask to unlock */
 	unsigned int		 workers;		/* event loops */
+	/* [periods] of gpd before report forms: still read, so that an
+	 * old file loads, but each year's form has the dates now. */
 	struct period_rules	 periods;
+	int			 periods_given;
 };
+
+#ifndef GP_SYSCONFDIR
+#define GP_SYSCONFDIR	"/etc"
+#endif
+/* The forms directory when gpd.conf names none. */
+#define CONFIG_FORMS_DEFAULT	GP_SYSCONFDIR "/gpd/forms"
 
 /* NULL with *cause (malloc'd, never NULL) when the file is refused. */
 struct config	*config_load(const char *path, char **cause);

@@ -17,6 +17,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "config.h"
+#include "form.h"
 #include "listener.h"
 #include "log.h"
 #include "settings.h"
@@ -66,36 +67,111 @@ usage(int status)
 }
 
 /*
+ * The reload rule of gp-forms(5): a code of a form that stored reports
+ * use may not be removed or change its meaning. Returns 0 when the forms
+ * of set may replace those of old, or -1 with *cause (malloc'd) and a log
+ * line for every code in use, with how many reports use it.
+ */
+static int
+gpd_forms_check(const struct settings *old, const struct settings *set,
+    char **cause)
+{
+	const struct form_change	*c;
+	struct form_change		*v;
+	struct store			*db;
+	const char			*errstr;
+	size_t				 n, i, used = 0;
+	long				 count;
+
+	*cause = NULL;
+	if (form_set_compare(old->forms, set->forms, &v, &n) == -1) {
+		*cause = strdup("out of memory comparing the forms");
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	if ((db = store_open_reader(old->conf->database, &errstr)) == NULL) {
+		if (asprintf(cause, "the forms change, and the reports that "
+		    "use what changes cannot be counted: %s", errstr) == -1)
+			*cause = NULL;
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		c = &v[i];
+		if ((count = store_count_using(db, c->year, c->list, c->code))
+		    == -1) {
+			if (asprintf(cause, "cannot count the reports that use "
+			    "what the forms change: %s", store_error(db)) == -1)
+				*cause = NULL;
+			break;
+		}
+		if (count == 0) {
+			log_info("reload: form %d: %s%s%s %s; no stored report "
+			    "uses it", c->year, form_list_name(c->list),
+			    *c->code != '\0' ? " " : "", c->code, c->what);
+			continue;
+		}
+		log_warnx("reload refused: form %d: %s%s%s %s, but %ld stored "
+		    "report%s use%s it; the running configuration stays",
+		    c->year, form_list_name(c->list),
+		    *c->code != '\0' ? " " : "", c->code, c->what, count,
+		    count == 1 ? "" : "s", count == 1 ? "s" : "");
+		used++;
+	}
+	store_close(db);
+	if (i == n && used > 0 && asprintf(cause, "the forms would remove or "
+	    "change %zu code%s that stored reports use (see the log)", used,
+	    used == 1 ? "" : "s") == -1)
+		*cause = NULL;
+	free(v);
+	if (i < n || used > 0) {
+		if (*cause == NULL)
+			*cause = strdup("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * SIGHUP: configuration, registry, administrators, certificates and CRL,
- * all or nothing. Sessions keep the settings they started with; new ones
- * take these.
+ * and the report forms (under their reload rule), all or nothing.
+ * Sessions keep the settings they started with; new ones take these.
  */
 static void
 gpd_reload(struct gpd *g)
 {
 	struct settings	*set, *old;
-	char		*cause = NULL, detail[64];
+	size_t		 i;
+	char		*cause = NULL, detail[64], years[128];
 
 	sd_notify(0, "RELOADING=1\nSTATUS=reloading");
-	if ((set = settings_load(g->conffile, &cause)) == NULL) {
+	old = settings_get(g->slot);
+	if ((set = settings_load(g->conffile, &cause)) == NULL ||
+	    gpd_forms_check(old, set, &cause) == -1) {
 		log_warnx("reload refused: %s; the running configuration stays",
-		    cause);
+		    cause != NULL ? cause : "out of memory");
 		writer_event(g->writer, "gpd", "reload", "refused", cause);
 		free(cause);
+		settings_release(set);
+		settings_release(old);
 		sd_notify(0, "READY=1\nSTATUS=reload refused; serving with "
 		    "the previous configuration");
 		return;
 	}
-	old = settings_get(g->slot);
 	if (strcmp(set->conf->listen, old->conf->listen) != 0 ||
 	    strcmp(set->conf->database, old->conf->database) != 0 ||
 	    set->conf->workers != old->conf->workers)
 		log_warnx("reload: listen, database and workers change only "
 		    "on restart");
 	settings_release(old);
-	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s",
+	form_set_years(set->forms, years, sizeof(years));
+	for (i = 0; years[i] != '\0'; i++)
+		if (years[i] == ' ')
+			memmove(&years[i], &years[i + 1], strlen(&years[i]));
+	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s forms=%s",
 	    g->conffile, set->units->n, set->conf->nadmins,
-	    set->conf->crl != NULL ? set->conf->crl : "none");
+	    set->conf->crl != NULL ? set->conf->crl : "none", years);
 	snprintf(detail, sizeof(detail), "%zu units, %zu administrators",
 	    set->units->n, set->conf->nadmins);
 	sd_notifyf(0, "READY=1\nSTATUS=serving; reloaded, %zu units",
@@ -402,9 +478,12 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (check) {
+		char	years[128];
+
 		printf("gpd: %s: configuration OK (%zu units, %zu "
-		    "administrator%s)\n", g.conffile, set->units->n,
-		    set->conf->nadmins, set->conf->nadmins == 1 ? "" : "s");
+		    "administrator%s, forms %s)\n", g.conffile, set->units->n,
+		    set->conf->nadmins, set->conf->nadmins == 1 ? "" : "s",
+		    form_set_years(set->forms, years, sizeof(years)));
 		settings_release(set);
 		return 0;
 	}

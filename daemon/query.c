@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "form.h"
 #include "log.h"
 #include "period.h"
 #include "query.h"
@@ -40,7 +41,9 @@ enum query_by {
 	BY_AREA,
 	BY_KIND,
 	BY_OCCASION,
-	BY_UNIT
+	BY_STATUS,
+	BY_UNIT,
+	BY_TYPE		/* the units' types, of the registry */
 };
 
 struct query_stream {
@@ -53,6 +56,7 @@ struct query_stream {
 	struct store_cursor	*cursor;
 	int			 cursor_done;
 	struct period		 period;
+	const struct form	*form;		/* the period's, of p->set */
 	char			 period_id[REPORT_MAX_PERIOD + 1];
 	size_t			 next_unit;	/* registry position */
 	/* Missing: the next unit that reported, read ahead. */
@@ -60,10 +64,7 @@ struct query_stream {
 	char			 reported_unit[REPORT_MAX_UNIT + 1];
 	struct store_missing_row reported;
 	uint32_t		 expected, nreported, on_time;
-};
-
-static const char *const query_unit_types[] = {
-	NULL, "district_federation", "sector_union", "civil_servants_union"
+	int			 labels_sent;	/* export: output labels */
 };
 
 static void
@@ -137,22 +138,32 @@ query_stream_new(struct peer *p, struct reply *hr, int kind,
 	return qs;
 }
 
-/* Checks a requested period against the configured rules. */
+/* Checks a requested period: its year must have a form, whose dates
+ * and labels the answer uses (*form, when not NULL). */
 static int
 query_period(struct peer *p, struct reply *hr, const char *id,
-    struct period *pd)
+    struct period *pd, const struct form **form)
 {
-	const char	*errstr;
+	const struct form	*f;
+	char			*cause;
 
 	if (id == NULL) {
 		reply_invalid(hr, "period", "required", "no period given");
 		return -1;
 	}
-	if (period_parse(id, &p->set->conf->periods, pd, &errstr) == -1) {
-		reply_invalid(hr, "period", errstr,
-		    "not a period: give YYYY-H1 or YYYY");
+	if (form_set_period(p->set->forms, id, &f, pd, &cause) == -1) {
+		if (cause == NULL)
+			query_nomem(hr);
+		else if (strncmp(cause, "no form", 7) == 0)
+			reply_invalid(hr, "period", cause, cause);
+		else
+			reply_invalid(hr, "period", cause,
+			    "not a period: give YYYY-H1 or YYYY");
+		free(cause);
 		return -1;
 	}
+	if (form != NULL)
+		*form = f;
 	return 0;
 }
 
@@ -199,19 +210,37 @@ query_unit_name(struct peer *p, const char *code)
 	return u->name;
 }
 
+/* Days past the due date of the period's form now (0 for a year whose
+ * form is gone). */
 static int32_t
 query_days_late(const struct peer *p, const char *period_id,
     int64_t received_at)
 {
-	struct period	 pd;
-	const char	*errstr;
-	int32_t		 days;
+	const struct form	*f;
+	struct period		 pd;
+	char			*cause;
+	int32_t			 days;
 
-	if (period_parse(period_id, &p->set->conf->periods, &pd, &errstr)
-	    == -1)
+	if (period_id == NULL || form_set_period(p->set->forms, period_id, &f,
+	    &pd, &cause) == -1) {
+		free(cause);
 		return 0;
+	}
 	days = date_of((time_t)received_at) - pd.due;
 	return days > 0 ? days : 0;
+}
+
+/* 64 hex digits of a stored hash, in hr; NULL for none. */
+static char *
+query_hex(struct reply *hr, const uint8_t *hash)
+{
+	char	*hex;
+
+	if (hash == NULL || (hex = reply_alloc(hr, 2 * STORE_HASH_LEN + 1))
+	    == NULL)
+		return NULL;
+	report_hex(hash, STORE_HASH_LEN, hex);
+	return hex;
 }
 
 /* A stored report as a ReportRow allocated in hr. */
@@ -246,11 +275,8 @@ query_report_row(struct peer *p, struct reply *hr,
 	rr->submission_id = reply_strdup(hr, row->submission_id);
 	rr->cert_cn = reply_strdup(hr, row->cert_cn);
 	rr->cert_fingerprint = reply_strdup(hr, row->cert_fingerprint);
-	if (row->content_hash != NULL &&
-	    (rr->report_sha256 = reply_alloc(hr, 2 * STORE_HASH_LEN + 1))
-	    != NULL)
-		report_hex(row->content_hash, STORE_HASH_LEN,
-		    rr->report_sha256);
+	rr->report_sha256 = query_hex(hr, row->content_hash);
+	rr->form_sha256 = query_hex(hr, row->form_sha256);
 	return rr;
 }
 
@@ -279,12 +305,17 @@ query_report_indicators(struct store *db, struct reply *hr,
 		if ((ind = reply_alloc(hr, sizeof(*ind))) == NULL)
 			break;
 		gp__indicator__init(ind);
-		ind->code = row.code;
-		ind->has_code = 1;
+		if (row.code != NULL) {
+			ind->code.len = strlen(row.code);
+			if ((ind->code.data = (uint8_t *)reply_strdup(hr,
+			    row.code)) == NULL)
+				break;
+			ind->has_code = 1;
+		}
 		ind->total = row.total;
 		ind->has_total = 1;
 		ind->female = row.female;
-		ind->has_female = 1;
+		ind->has_female = row.has_female != 0;
 		rr->indicators[rr->n_indicators++] = ind;
 	}
 	store_cursor_close(c);
@@ -323,7 +354,11 @@ query_units_next(struct stream *hs, struct reply *hr)
 		gp__unit_info__init(ui);
 		ui->code = v->code;
 		ui->name = v->name;
-		ui->type = (char *)(uintptr_t)query_unit_types[v->type];
+		ui->type = v->type;
+		ui->type_label = (char *)(uintptr_t)v->type_label;
+		ui->contact = v->contact;
+		ui->phone = v->phone;
+		ui->email = v->email;
 		if (v->valid_from != INT32_MIN)
 			ui->valid_from = reply_date(hr, v->valid_from);
 		if (v->valid_to != INT32_MAX)
@@ -443,7 +478,7 @@ query_list(struct peer *p, const Gp__Request *req, struct reply *hr,
 	struct period		 pd;
 	enum request_result	 rv;
 
-	if (period != NULL && query_period(p, hr, period, &pd) == -1)
+	if (period != NULL && query_period(p, hr, period, &pd, NULL) == -1)
 		return REQUEST_REPLIED;
 	if (query_unit_arg(hr, unit) == -1)
 		return REQUEST_REPLIED;
@@ -460,7 +495,7 @@ query_history(struct peer *p, const Gp__Request *req, struct reply *hr,
 	struct period		 pd;
 	enum request_result	 rv;
 
-	if (query_period(p, hr, req->history->period, &pd) == -1)
+	if (query_period(p, hr, req->history->period, &pd, NULL) == -1)
 		return REQUEST_REPLIED;
 	if (unit == NULL) {
 		reply_invalid(hr, "unit", "required", "no unit given");
@@ -477,13 +512,43 @@ query_history(struct peer *p, const Gp__Request *req, struct reply *hr,
 
 /* show */
 
+/*
+ * The stored bytes as a Report of this schema: a revision stored before
+ * report forms is decoded the old way, and its bytes go along (raw) for
+ * the receipt that covers them.
+ */
+struct query_show_arg {
+	struct reply		*hr;
+	Gp__ShowResponse	*show;
+};
+
 static int
 query_show_raw(void *arg, const void *raw, size_t len)
 {
-	struct reply	*hr = arg;
+	struct query_show_arg	*sa = arg;
+	struct reply		*hr = sa->hr;
+	struct report_errors	*errs;
+	const char		*errstr;
+	int			 legacy = 0, rv = -1;
 
-	hr->unpacked = wire_report_unpack(raw, len);
-	return hr->unpacked != NULL ? 0 : -1;
+	if ((errs = calloc(1, sizeof(*errs))) == NULL)
+		return -1;
+	if (report_unpack(raw, len, &hr->model, &legacy, errs, &errstr) == 0 &&
+	    (hr->built = wire_report_new(hr->model)) != NULL) {
+		sa->show->report = hr->built;
+		rv = 0;
+		if (legacy) {
+			if ((sa->show->raw.data = reply_alloc(hr, len)) == NULL)
+				rv = -1;
+			else {
+				memcpy(sa->show->raw.data, raw, len);
+				sa->show->raw.len = len;
+				sa->show->has_raw = 1;
+			}
+		}
+	}
+	free(errs);
+	return rv;
 }
 
 /* One revision, its bytes and its warnings, all from one snapshot. */
@@ -494,6 +559,7 @@ query_show_read(struct peer *p, struct store *db, struct reply *hr,
 	struct store_args	 wargs;
 	struct store_cursor	*c;
 	struct store_report_row	 row;
+	struct query_show_arg	 sa;
 	Gp__ShowResponse	*show;
 	const char		*field, *message;
 	int64_t			 report_id;
@@ -526,9 +592,10 @@ query_show_read(struct peer *p, struct store *db, struct reply *hr,
 	store_cursor_close(c);
 	if (show->meta == NULL)
 		return query_nomem(hr);
-	if (store_show_raw(db, report_id, hr, query_show_raw) == -1)
+	sa.hr = hr;
+	sa.show = show;
+	if (store_show_raw(db, report_id, &sa, query_show_raw) == -1)
 		return query_internal(p, hr, db);
-	show->report = hr->unpacked;
 
 	memset(&wargs, 0, sizeof(wargs));
 	wargs.report_id = report_id;
@@ -571,7 +638,7 @@ query_show(struct peer *p, const Gp__Request *req, struct reply *hr,
 	enum request_result	 rv;
 
 	(void)out;
-	if (query_period(p, hr, sr->period, &pd) == -1)
+	if (query_period(p, hr, sr->period, &pd, NULL) == -1)
 		return REQUEST_REPLIED;
 	if (unit == NULL) {
 		reply_invalid(hr, "unit", "required", "no unit given");
@@ -718,13 +785,15 @@ query_period_stream(struct peer *p, struct reply *hr, const char *period,
 	struct query_stream	*qs;
 	struct store_args	 args;
 	struct period		 pd;
+	const struct form	*form;
 	enum request_result	 rv;
 
-	if (query_period(p, hr, period, &pd) == -1)
+	if (query_period(p, hr, period, &pd, &form) == -1)
 		return REQUEST_REPLIED;
 	if ((qs = query_stream_new(p, hr, kind, next, 1, &rv)) == NULL)
 		return rv;
 	qs->period = pd;
+	qs->form = form;
 	snprintf(qs->period_id, sizeof(qs->period_id), "%s", period);
 	memset(&args, 0, sizeof(args));
 	args.period = qs->period_id;
@@ -779,37 +848,48 @@ query_sum_row(struct reply *hr, const struct store_sum_row *sr)
 	return row;
 }
 
-static void
-query_sum_key(struct peer *p, struct reply *hr, int by,
-    Gp__SummaryRow *row, const struct store_sum_row *sr)
+/* The list of the form a summary groups by, or -1 (by unit). */
+static int
+query_by_list(int by)
 {
-	const struct report_label	*tab = NULL;
-	size_t				 n = 0;
-	uint32_t			 v = (uint32_t)sr->key;
-
 	switch (by) {
-	case BY_UNIT:
-		row->key = reply_strdup(hr, sr->key_text);
-		row->label = reply_strdup(hr, query_unit_name(p,
-		    sr->key_text));
-		return;
 	case BY_AREA:
-		tab = report_areas;
-		n = AREA_COUNT;
-		break;
+		return FORM_AREAS;
 	case BY_KIND:
-		tab = report_kinds;
-		n = KIND_COUNT;
-		break;
+		return FORM_KINDS;
 	case BY_OCCASION:
-		tab = report_occasions;
-		n = OCCASION_COUNT;
-		break;
+		return FORM_OCCASIONS;
+	case BY_STATUS:
+		return FORM_STATUSES;
 	default:
-		return;
+		return -1;
 	}
-	row->key = (char *)(uintptr_t)report_label_id(tab, n, v);
-	row->label = (char *)(uintptr_t)report_label_text(tab, n, v);
+}
+
+/*
+ * A row's key and label: a unit's name, or the label the form of the
+ * period gives the code; *rank is where the form lists it (a code it
+ * does not know, which the reload rule keeps out, after the others).
+ */
+static int
+query_sum_key(struct query_stream *qs, struct reply *hr,
+    Gp__SummaryRow *row, const struct store_sum_row *sr, size_t *rank)
+{
+	const struct form_entry	*e;
+	int			 list = query_by_list(qs->by);
+
+	*rank = FORM_MAX_ENTRIES;
+	if (sr->key != NULL && (row->key = reply_strdup(hr, sr->key)) == NULL)
+		return -1;
+	if (qs->by == BY_UNIT)
+		row->label = reply_strdup(hr, query_unit_name(qs->peer,
+		    sr->key));
+	else if (list >= 0 && sr->key != NULL &&
+	    (e = form_find(qs->form, list, sr->key)) != NULL) {
+		row->label = (char *)(uintptr_t)e->label;
+		*rank = e->index;
+	}
+	return 0;
 }
 
 /* Sums of counts that validation keeps far from 2^64; one edited into the
@@ -820,19 +900,108 @@ query_add(uint64_t sum, uint64_t v)
 	return v > UINT64_MAX - sum ? UINT64_MAX : sum + v;
 }
 
+/* Codes of indicators the form of the period does not list, summed apart
+ * (at most this many; the reload rule keeps them out). */
+#define QUERY_OTHER_INDICATORS	64
+
+struct query_ind_total {
+	const struct form_entry	*e;		/* NULL: not the form's */
+	char			 code[REPORT_MAX_CODE + 1];
+	uint64_t		 total, female;
+	int			 used, has_female;
+};
+
+/* The indicator totals of the period in the form's order, then codes the
+ * form does not know; a women's figure only where the form has a
+ * share. */
+static int
+query_indicator_totals(struct query_stream *qs, struct reply *hr,
+    Gp__SummaryResponse *sum)
+{
+	struct store_args		 args;
+	struct store_cursor		*c;
+	struct store_indicator_row	 ir;
+	struct query_ind_total		*tot, *t;
+	Gp__IndicatorTotal		*it;
+	const struct form_entry		*e;
+	size_t				 nform, n, i;
+	int				 rc, rv = -1;
+
+	nform = form_count(qs->form, FORM_INDICATORS);
+	n = nform + QUERY_OTHER_INDICATORS;
+	if ((tot = calloc(n, sizeof(*tot))) == NULL)
+		return -1;
+	memset(&args, 0, sizeof(args));
+	args.period = qs->period_id;
+	if ((c = store_query(qs->db, STORE_Q_INDICATOR_TOTALS, &args))
+	    == NULL)
+		goto out;
+	while ((rc = store_next_indicator(c, &ir)) == 1) {
+		if (ir.code == NULL)
+			continue;
+		if ((e = form_find(qs->form, FORM_INDICATORS, ir.code))
+		    != NULL)
+			t = &tot[e->index];
+		else {
+			for (i = nform; i < n && tot[i].used &&
+			    strcmp(tot[i].code, ir.code) != 0; i++)
+				;
+			if (i == n || strlen(ir.code) > REPORT_MAX_CODE)
+				continue;
+			t = &tot[i];
+			memcpy(t->code, ir.code, strlen(ir.code) + 1);
+		}
+		t->e = e;
+		t->used = 1;
+		t->total = query_add(t->total, ir.total);
+		if (ir.has_female) {
+			t->female = query_add(t->female, ir.female);
+			t->has_female = 1;
+		}
+	}
+	store_cursor_close(c);
+	if (rc == -1)
+		goto out;
+	if ((sum->indicators = reply_alloc(hr, n * sizeof(*sum->indicators)))
+	    == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		t = &tot[i];
+		if (!t->used)
+			continue;
+		if ((it = reply_alloc(hr, sizeof(*it))) == NULL)
+			goto out;
+		gp__indicator_total__init(it);
+		if (t->e != NULL) {
+			it->code = (char *)(uintptr_t)t->e->code;
+			it->label = (char *)(uintptr_t)t->e->label;
+		} else if ((it->code = reply_strdup(hr, t->code)) == NULL)
+			goto out;
+		it->total = t->total;
+		it->has_total = 1;
+		if (t->e != NULL ? t->e->female_share : t->has_female) {
+			it->female = t->female;
+			it->has_female = 1;
+		}
+		sum->indicators[sum->n_indicators++] = it;
+	}
+	rv = 0;
+out:
+	free(tot);
+	return rv;
+}
+
 /* The last frame: the total, indicator totals and the expected count. */
 static int
 query_summary_totals(struct peer *p, struct query_stream *qs,
     struct reply *hr, Gp__SummaryResponse *sum)
 {
-	struct store_args		 args;
-	struct store_cursor		*c;
-	struct store_sum_row		 sr;
-	struct store_indicator_row	 ir, tot[IND_COUNT];
-	Gp__IndicatorTotal		*it;
-	const struct units		*u = p->set->units;
-	size_t				 i;
-	int				 rc;
+	struct store_args	 args;
+	struct store_cursor	*c;
+	struct store_sum_row	 sr;
+	const struct units	*u = p->set->units;
+	size_t			 i;
+	int			 rc;
 
 	memset(&args, 0, sizeof(args));
 	args.period = qs->period_id;
@@ -845,47 +1014,68 @@ query_summary_totals(struct peer *p, struct query_stream *qs,
 	store_cursor_close(c);
 	if (rc == -1)
 		return -1;
-
-	if ((c = store_query(qs->db, STORE_Q_INDICATOR_TOTALS,
-	    &args)) == NULL)
+	if (query_indicator_totals(qs, hr, sum) == -1)
 		return -1;
-	memset(tot, 0, sizeof(tot));
-	while ((rc = store_next_indicator(c, &ir)) == 1) {
-		/* Codes were validated when stored; one that is not known
-		 * now is not summed under another. */
-		if (ir.code == IND_UNSET || ir.code >= IND_COUNT)
-			continue;
-		tot[ir.code].code = ir.code;
-		tot[ir.code].total = query_add(tot[ir.code].total, ir.total);
-		tot[ir.code].female = query_add(tot[ir.code].female,
-		    ir.female);
-	}
-	store_cursor_close(c);
-	if (rc == -1)
-		return -1;
-	if ((sum->indicators = reply_alloc(hr, IND_COUNT *
-	    sizeof(*sum->indicators))) == NULL)
-		return -1;
-	for (i = 0; i < IND_COUNT; i++) {
-		if (tot[i].code == IND_UNSET)
-			continue;
-		if ((it = reply_alloc(hr, sizeof(*it))) == NULL)
-			return -1;
-		gp__indicator_total__init(it);
-		it->code = (char *)(uintptr_t)report_label_id(
-		    report_indicators, IND_COUNT, tot[i].code);
-		it->label = (char *)(uintptr_t)report_label_text(
-		    report_indicators, IND_COUNT, tot[i].code);
-		it->total = tot[i].total;
-		it->has_total = 1;
-		it->female = tot[i].female;
-		it->has_female = 1;
-		sum->indicators[sum->n_indicators++] = it;
-	}
 	for (i = 0; i < u->n; i++)
 		if (query_expected(&u->v[i], &qs->period))
 			sum->expected++;
 	sum->has_expected = 1;
+	return 0;
+}
+
+/*
+ * By unit type: every unit's row added up under its type, in the order of
+ * the registry's [types] (a unit no longer registered under "?"). The
+ * types are few (UNITS_MAX_TYPES): one frame, whatever the units.
+ */
+static int
+query_summary_types(struct query_stream *qs, struct reply *hr,
+    Gp__SummaryResponse *sum)
+{
+	const struct units	*u = qs->peer->set->units;
+	const struct unit	*v;
+	struct store_sum_row	 sr, *tot;
+	Gp__SummaryRow		*row;
+	size_t			 i;
+	int			 rc;
+
+	if ((tot = calloc(u->ntypes + 1, sizeof(*tot))) == NULL)
+		return -1;
+	while ((rc = store_next_sum(qs->cursor, &sr)) == 1) {
+		v = sr.key != NULL ? units_find(u, sr.key) : NULL;
+		for (i = 0; v != NULL && i < u->ntypes &&
+		    strcmp(u->types[i].code, v->type) != 0; i++)
+			;
+		if (v == NULL)
+			i = u->ntypes;
+		tot[i].reports = query_add(tot[i].reports, sr.reports);
+		tot[i].activities = query_add(tot[i].activities,
+		    sr.activities);
+		tot[i].sessions = query_add(tot[i].sessions, sr.sessions);
+		tot[i].participants = query_add(tot[i].participants,
+		    sr.participants);
+		tot[i].female = query_add(tot[i].female, sr.female);
+	}
+	if (rc == -1 || (sum->rows = reply_alloc(hr, (u->ntypes + 1) *
+	    sizeof(*sum->rows))) == NULL) {
+		free(tot);
+		return -1;
+	}
+	for (i = 0; i <= u->ntypes; i++) {
+		if (tot[i].reports == 0)
+			continue;
+		if ((row = query_sum_row(hr, &tot[i])) == NULL) {
+			free(tot);
+			return -1;
+		}
+		if (i < u->ntypes) {
+			row->key = u->types[i].code;
+			row->label = u->types[i].label;
+		} else
+			row->key = (char *)(uintptr_t)"?";
+		sum->rows[sum->n_rows++] = row;
+	}
+	free(tot);
 	return 0;
 }
 
@@ -897,6 +1087,7 @@ query_summary_next(struct stream *hs, struct reply *hr)
 	struct store_sum_row	 sr;
 	Gp__SummaryResponse	*sum;
 	Gp__SummaryRow		*row;
+	size_t			 rank[REPLY_CHUNK_ROWS], r, i;
 	int			 rc = 0;
 
 	if ((sum = reply_alloc(hr, sizeof(*sum))) == NULL) {
@@ -904,20 +1095,32 @@ query_summary_next(struct stream *hs, struct reply *hr)
 		return -1;
 	}
 	gp__summary_response__init(sum);
-	if (qs->cursor != NULL) {
+	if (qs->cursor != NULL && qs->by == BY_TYPE) {
+		if (query_summary_types(qs, hr, sum) == -1)
+			goto fail;
+		rc = 0;
+	} else if (qs->cursor != NULL) {
 		if ((sum->rows = reply_alloc(hr, REPLY_CHUNK_ROWS *
 		    sizeof(*sum->rows))) == NULL) {
 			query_nomem(hr);
 			return -1;
 		}
+		/* Codes come in the form's order: a form lists fewer than
+		 * a frame holds. */
 		while (sum->n_rows < REPLY_CHUNK_ROWS &&
 		    (rc = store_next_sum(qs->cursor, &sr)) == 1) {
-			if ((row = query_sum_row(hr, &sr)) == NULL) {
+			if ((row = query_sum_row(hr, &sr)) == NULL ||
+			    query_sum_key(qs, hr, row, &sr, &r) == -1) {
 				query_nomem(hr);
 				return -1;
 			}
-			query_sum_key(p, hr, qs->by, row, &sr);
-			sum->rows[sum->n_rows++] = row;
+			for (i = sum->n_rows; i > 0 && rank[i - 1] > r; i--) {
+				rank[i] = rank[i - 1];
+				sum->rows[i] = sum->rows[i - 1];
+			}
+			rank[i] = r;
+			sum->rows[i] = row;
+			sum->n_rows++;
 		}
 		if (rc == -1)
 			goto fail;
@@ -949,22 +1152,26 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 		{ "area", BY_AREA, STORE_Q_SUM_AREA },
 		{ "kind", BY_KIND, STORE_Q_SUM_KIND },
 		{ "occasion", BY_OCCASION, STORE_Q_SUM_OCCASION },
+		{ "status", BY_STATUS, STORE_Q_SUM_STATUS },
 		{ "unit", BY_UNIT, STORE_Q_SUM_UNIT },
+		{ "type", BY_TYPE, STORE_Q_SUM_UNIT },
 	};
 	struct query_stream	*qs = NULL;
 	struct period		 pd;
+	const struct form	*form;
 	const char		*by = req->summary->by;
 	enum request_result	 rv;
 	size_t			 i;
 
 	if (by == NULL || *by == '\0') {
-		if (query_period(p, hr, req->summary->period, &pd) == -1)
+		if (query_period(p, hr, req->summary->period, &pd, &form) == -1)
 			return REQUEST_REPLIED;
 		/* No rows: the totals alone, in one frame. */
 		if ((qs = query_stream_new(p, hr, QUERY_SUMMARY,
 		    query_summary_next, 1, &rv)) == NULL)
 			return rv;
 		qs->period = pd;
+		qs->form = form;
 		snprintf(qs->period_id, sizeof(qs->period_id), "%s",
 		    req->summary->period);
 		*out = &qs->hs;
@@ -974,8 +1181,8 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 		if (strcmp(by, bys[i].name) == 0)
 			break;
 	if (i == sizeof(bys) / sizeof(*bys)) {
-		reply_invalid(hr, "by", "one of: area, unit, occasion, kind",
-		    "cannot group a summary by that");
+		reply_invalid(hr, "by", "one of: area, unit, occasion, kind, "
+		    "status, type", "cannot group a summary by that");
 		return REQUEST_REPLIED;
 	}
 	rv = query_period_stream(p, hr, req->summary->period, QUERY_SUMMARY,
@@ -986,6 +1193,134 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 }
 
 /* export */
+
+/* A code of the row and its label in the period's form (NULL for a
+ * code it does not list). */
+static int
+query_export_code(struct query_stream *qs, struct reply *hr, int list,
+    const char *code, char **key, char **label)
+{
+	if (code == NULL)
+		return 0;
+	if ((*key = reply_strdup(hr, code)) == NULL)
+		return -1;
+	*label = (char *)(uintptr_t)form_label(qs->form, list, code);
+	return 0;
+}
+
+/* "articles=12 leaflets=1500" (store.c) as output counts. */
+static int
+query_export_outputs(struct reply *hr, Gp__ExportRow *row, const char *s)
+{
+	Gp__OutputCount	*oc;
+	const char	*eq, *end;
+	char		*code;
+	size_t		 n = 0, len;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (end = s; *end != '\0'; end++)
+		if (*end == ' ')
+			n++;
+	n++;
+	if (n > REPORT_MAX_OUTPUTS)
+		n = REPORT_MAX_OUTPUTS;
+	if ((row->outputs = reply_alloc(hr, n * sizeof(*row->outputs)))
+	    == NULL)
+		return -1;
+	while (*s != '\0' && row->n_outputs < n) {
+		if ((end = strchr(s, ' ')) == NULL)
+			end = s + strlen(s);
+		if ((eq = memchr(s, '=', (size_t)(end - s))) != NULL &&
+		    eq > s) {
+			len = (size_t)(eq - s);
+			if ((oc = reply_alloc(hr, sizeof(*oc))) == NULL ||
+			    (code = reply_alloc(hr, len + 1)) == NULL)
+				return -1;
+			gp__output_count__init(oc);
+			memcpy(code, s, len);
+			oc->code.data = (uint8_t *)code;
+			oc->code.len = len;
+			oc->has_code = 1;
+			oc->count = strtoull(eq + 1, NULL, 10);
+			oc->has_count = 1;
+			row->outputs[row->n_outputs++] = oc;
+		}
+		s = *end == ' ' ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* The first frame: the labels of the form's media outputs. */
+static int
+query_export_labels(struct query_stream *qs, struct reply *hr,
+    Gp__ExportResponse *er)
+{
+	const struct form_entry	*e;
+	Gp__Label		*l;
+	size_t			 i, n;
+
+	n = form_count(qs->form, FORM_OUTPUTS);
+	if (n == 0)
+		return 0;
+	if ((er->outputs = reply_alloc(hr, n * sizeof(*er->outputs))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		e = form_at(qs->form, FORM_OUTPUTS, i);
+		if ((l = reply_alloc(hr, sizeof(*l))) == NULL)
+			return -1;
+		gp__label__init(l);
+		l->code = (char *)(uintptr_t)e->code;
+		l->label = (char *)(uintptr_t)e->label;
+		er->outputs[er->n_outputs++] = l;
+	}
+	return 0;
+}
+
+static int
+query_export_row(struct query_stream *qs, struct reply *hr,
+    const struct store_activity_row *a, Gp__ExportRow **out)
+{
+	Gp__ExportRow	*row;
+
+	if ((row = reply_alloc(hr, sizeof(*row))) == NULL)
+		return -1;
+	gp__export_row__init(row);
+	row->unit = reply_strdup(hr, a->unit);
+	row->unit_name = reply_strdup(hr, query_unit_name(qs->peer, a->unit));
+	row->period = reply_strdup(hr, a->period);
+	row->revision = a->revision;
+	row->has_revision = 1;
+	row->index = a->idx;
+	row->has_index = 1;
+	if (query_export_code(qs, hr, FORM_AREAS, a->area, &row->area,
+	    &row->area_label) == -1 ||
+	    query_export_code(qs, hr, FORM_KINDS, a->kind, &row->kind,
+	    &row->kind_label) == -1 ||
+	    query_export_code(qs, hr, FORM_OCCASIONS, a->occasion,
+	    &row->occasion, &row->occasion_label) == -1 ||
+	    query_export_code(qs, hr, FORM_STATUSES, a->status, &row->status,
+	    &row->status_label) == -1 ||
+	    query_export_code(qs, hr, FORM_AUDIENCES, a->audience,
+	    &row->audience, &row->audience_label) == -1 ||
+	    query_export_code(qs, hr, FORM_TOPICS, a->topic, &row->topic,
+	    &row->topic_label) == -1 ||
+	    query_export_outputs(hr, row, a->outputs) == -1)
+		return -1;
+	row->date = reply_strdup(hr, a->date);
+	row->end_date = reply_strdup(hr, a->end_date);
+	row->title = reply_strdup(hr, a->title);
+	row->location = reply_strdup(hr, a->location);
+	row->notes = reply_strdup(hr, a->notes);
+	row->sessions = a->sessions;
+	row->has_sessions = 1;
+	row->participants = a->participants;
+	row->has_participants = 1;
+	row->female = a->female;
+	row->has_female = 1;
+	*out = row;
+	return 0;
+}
 
 static int
 query_export_next(struct stream *hs, struct reply *hr)
@@ -1007,47 +1342,19 @@ query_export_next(struct stream *hs, struct reply *hr)
 		query_nomem(hr);
 		return -1;
 	}
-	while (er->n_rows < REPLY_CHUNK_ROWS &&
-	    (rc = store_next_activity(qs->cursor, &a)) == 1) {
-		if ((row = reply_alloc(hr, sizeof(*row))) == NULL) {
+	if (!qs->labels_sent) {
+		if (query_export_labels(qs, hr, er) == -1) {
 			query_nomem(hr);
 			return -1;
 		}
-		gp__export_row__init(row);
-		row->unit = reply_strdup(hr, a.unit);
-		row->unit_name = reply_strdup(hr, query_unit_name(p, a.unit));
-		row->period = reply_strdup(hr, a.period);
-		row->revision = a.revision;
-		row->has_revision = 1;
-		row->index = a.idx;
-		row->has_index = 1;
-		row->area = (char *)(uintptr_t)report_label_id(report_areas,
-		    AREA_COUNT, a.area);
-		row->area_label = (char *)(uintptr_t)report_label_text(
-		    report_areas, AREA_COUNT, a.area);
-		row->kind = (char *)(uintptr_t)report_label_id(report_kinds,
-		    KIND_COUNT, a.kind);
-		row->kind_label = (char *)(uintptr_t)report_label_text(
-		    report_kinds, KIND_COUNT, a.kind);
-		row->occasion = (char *)(uintptr_t)report_label_id(
-		    report_occasions, OCCASION_COUNT, a.occasion);
-		row->occasion_label = (char *)(uintptr_t)report_label_text(
-		    report_occasions, OCCASION_COUNT, a.occasion);
-		row->status = (char *)(uintptr_t)report_label_id(
-		    report_statuses, STATUS_COUNT, a.status);
-		row->status_label = (char *)(uintptr_t)report_label_text(
-		    report_statuses, STATUS_COUNT, a.status);
-		row->date = reply_strdup(hr, a.date);
-		row->end_date = reply_strdup(hr, a.end_date);
-		row->title = reply_strdup(hr, a.title);
-		row->location = reply_strdup(hr, a.location);
-		row->notes = reply_strdup(hr, a.notes);
-		row->sessions = a.sessions;
-		row->has_sessions = 1;
-		row->participants = a.participants;
-		row->has_participants = 1;
-		row->female = a.female;
-		row->has_female = 1;
+		qs->labels_sent = 1;
+	}
+	while (er->n_rows < REPLY_CHUNK_ROWS &&
+	    (rc = store_next_activity(qs->cursor, &a)) == 1) {
+		if (query_export_row(qs, hr, &a, &row) == -1) {
+			query_nomem(hr);
+			return -1;
+		}
 		er->rows[er->n_rows++] = row;
 	}
 	if (rc == -1) {
@@ -1186,5 +1493,135 @@ query_whoami(struct peer *p, const Gp__Request *req, struct reply *hr,
 	w->version = (char *)(uintptr_t)GP_VERSION;
 	hr->resp.body_case = GP__RESPONSE__BODY_WHOAMI;
 	hr->resp.whoami = w;
+	return REQUEST_REPLIED;
+}
+
+/* form: a year's form, or one a stored report records, by its SHA-256. */
+
+struct query_form_arg {
+	struct reply		*hr;
+	Gp__FormResponse	*fr;
+};
+
+static int
+query_form_stored(void *arg, int year, const void *bytes, size_t len)
+{
+	struct query_form_arg	*fa = arg;
+
+	if ((fa->fr->form.data = reply_alloc(fa->hr, len + 1)) == NULL)
+		return -1;
+	memcpy(fa->fr->form.data, bytes, len);
+	fa->fr->form.len = len;
+	fa->fr->has_form = 1;
+	fa->fr->year = (uint32_t)year;
+	fa->fr->has_year = 1;
+	return 0;
+}
+
+static int
+query_form_fill(Gp__FormResponse *fr, const struct form *f)
+{
+	const char	*bytes;
+	size_t		 len;
+
+	if ((bytes = form_canonical(f, &len)) == NULL)
+		return -1;
+	fr->year = (uint32_t)form_year(f);
+	fr->has_year = 1;
+	fr->form.data = (uint8_t *)(uintptr_t)bytes;
+	fr->form.len = len;
+	fr->has_form = 1;
+	fr->sha256 = (char *)(uintptr_t)form_sha256_hex(f);
+	return 0;
+}
+
+/* 64 hex digits into out; -1 when s is not that. */
+static int
+query_unhex(const char *s, uint8_t out[STORE_HASH_LEN])
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (strlen(s) != 2 * STORE_HASH_LEN)
+		return -1;
+	for (i = 0; i < STORE_HASH_LEN; i++) {
+		hi = s[2 * i];
+		lo = s[2 * i + 1];
+#define QUERY_HEXVAL(c)	((c) >= '0' && (c) <= '9' ? (c) - '0' :		\
+	    (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10 : -1)
+		hi = QUERY_HEXVAL(hi);
+		lo = QUERY_HEXVAL(lo);
+#undef QUERY_HEXVAL
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+enum request_result
+query_form(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
+{
+	const Gp__FormRequest	*rq = req->form;
+	const struct form_set	*set = p->set->forms;
+	const struct form	*f = NULL;
+	struct query_form_arg	 fa;
+	Gp__FormResponse	*fr;
+	struct store		*db;
+	uint8_t			 sha[STORE_HASH_LEN];
+	const char		*errstr;
+	size_t			 i, n;
+	int			 rc;
+
+	(void)out;
+	if (rq->sha256 == NULL && !rq->has_year) {
+		reply_invalid(hr, "year", "required",
+		    "give a year or the SHA-256 of a form");
+		return REQUEST_REPLIED;
+	}
+	if (rq->sha256 != NULL && query_unhex(rq->sha256, sha) == -1) {
+		reply_invalid(hr, "sha256", "not 64 lower-case hex digits",
+		    "not the SHA-256 of a form");
+		return REQUEST_REPLIED;
+	}
+	if ((fr = reply_alloc(hr, sizeof(*fr))) == NULL)
+		return query_nomem(hr);
+	gp__form_response__init(fr);
+	n = form_set_count(set);
+	if ((fr->years = reply_alloc(hr, (n + 1) * sizeof(*fr->years)))
+	    == NULL)
+		return query_nomem(hr);
+	for (i = 0; i < n; i++) {
+		fr->years[fr->n_years++] = (uint32_t)form_year(
+		    form_set_at(set, i));
+		if (rq->sha256 != NULL && memcmp(form_sha256(form_set_at(set,
+		    i)), sha, STORE_HASH_LEN) == 0)
+			f = form_set_at(set, i);
+	}
+	if (rq->sha256 == NULL && rq->year <= INT32_MAX)
+		f = form_set_year(set, (int)rq->year);
+	if (f != NULL) {
+		if (query_form_fill(fr, f) == -1)
+			return query_nomem(hr);
+	} else if (rq->sha256 != NULL) {
+		/* One served no more: the copy kept with the reports. */
+		if ((db = readers_get(p->readers, &errstr)) == NULL)
+			return query_busy(p, hr, errstr);
+		fa.hr = hr;
+		fa.fr = fr;
+		rc = store_form(db, sha, &fa, query_form_stored);
+		if (rc == -1) {
+			query_internal(p, hr, db);
+			readers_put(p->readers, db);
+			return REQUEST_REPLIED;
+		}
+		readers_put(p->readers, db);
+		if (rc == 1 && (fr->sha256 = reply_strdup(hr, rq->sha256))
+		    == NULL)
+			return query_nomem(hr);
+	}
+	hr->resp.body_case = GP__RESPONSE__BODY_FORM;
+	hr->resp.form = fr;
 	return REQUEST_REPLIED;
 }

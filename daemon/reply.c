@@ -51,8 +51,8 @@ reply_free(struct reply *r)
 		r->blocks = b->next;
 		free(b);
 	}
-	if (r->unpacked != NULL)
-		wire_report_free_unpacked(r->unpacked);
+	wire_report_free(r->built);
+	report_free(r->model);
 	free(r);
 }
 

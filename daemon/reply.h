@@ -12,6 +12,7 @@
 #include "gp.pb-c.h"
 
 struct evbuffer;
+struct report;
 struct report_errors;
 struct reply_block;
 
@@ -22,7 +23,10 @@ struct reply {
 	Gp__Response		 resp;
 	Gp__Error		 error;
 	struct reply_block	*blocks;
-	Gp__Report		*unpacked;	/* freed with the reply */
+	/* A stored report shown: the model and the tree pointing into it,
+	 * freed with the reply. */
+	struct report		*model;
+	Gp__Report		*built;
 };
 
 /* A reply to request id; NULL when out of memory. */

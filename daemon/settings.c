@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "form.h"
+#include "log.h"
 #include "settings.h"
 #include "tls.h"
 #include "units.h"
@@ -30,6 +32,7 @@ settings_load(const char *conffile, char **cause)
 	set->refs = 1;
 	if ((set->conf = config_load(conffile, cause)) == NULL ||
 	    (set->units = units_load(set->conf->units, cause)) == NULL ||
+	    form_set_load(set->conf->forms, &set->forms, cause) == -1 ||
 	    (set->ssl_ctx = tls_ctx_new(set->conf, cause)) == NULL ||
 	    tls_receipt_key(set->conf, &set->receipt_key, &set->receipt_cert,
 	    &set->receipt_certlen, cause) == -1) {
@@ -39,6 +42,10 @@ settings_load(const char *conffile, char **cause)
 		return NULL;
 	}
 	tls_expiry_warnings(set->conf);
+	if (set->conf->periods_given)
+		log_warnx("%s: [periods] is no longer read: each year's dates "
+		    "are in its form (gp-forms(5)); remove the section",
+		    conffile);
 	return set;
 }
 
@@ -51,6 +58,7 @@ settings_release(struct settings *set)
 	EVP_PKEY_free(set->receipt_key);
 	free(set->receipt_cert);
 	units_free(set->units);
+	form_set_free(set->forms);
 	config_free(set->conf);
 	free(set);
 }

@@ -1,7 +1,7 @@
 /*
  * What SIGHUP reloads (settings.c): the configuration, the unit registry,
- * the TLS context and the receipt key, as one reference-counted
- * generation. A session keeps the generation it started with; a new one
+ * the report forms, the TLS context and the receipt key, as one
+ * reference-counted generation. A session keeps the generation it started with; a new one
  * takes the newest, from the slot.
  */
 #ifndef GPD_SETTINGS_H
@@ -13,10 +13,13 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
+struct form_set;
+
 struct settings {
 	_Atomic unsigned int	 refs;
 	struct config		*conf;
 	struct units		*units;
+	struct form_set		*forms;		/* the forms by year */
 	SSL_CTX			*ssl_ctx;
 	/* Receipts are signed with this key; its certificate (DER) goes
 	 * into every receipt. */

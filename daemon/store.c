@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "form.h"
 #include "report.h"
 #include "store.h"
 
@@ -151,6 +153,89 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX reports_period ON reports "
 	"  (period, unit, revision, received_at);"
 	"PRAGMA user_version = 4;",
+	/* 5: report forms (issue 14). Areas, kinds, occasions, statuses
+	 * and indicators are the codes of a form: the numbers of the 2022
+	 * model become theirs through legacy_codes, which store_migrate
+	 * fills first from proto/legacy.c. An activity may say its
+	 * audience, its topic and its media output counts; narrative texts
+	 * and sections are any form's; an indicator keeps its place in the
+	 * report (its old number, for the rows before), and a women's
+	 * figure only where one was given. Every report records the form it
+	 * was checked against (the forms are kept) and the hash of its
+	 * canonical bytes for forms; one stored before keeps its bytes and
+	 * content hash, which its receipt signs (store_migrate_forms). */
+	"CREATE TABLE forms ("
+	"  sha256 BLOB PRIMARY KEY,"
+	"  year INTEGER NOT NULL,"
+	"  bytes BLOB NOT NULL,"
+	"  first_seen INTEGER NOT NULL"
+	");"
+	"ALTER TABLE reports ADD COLUMN form_sha256 BLOB;"
+	"ALTER TABLE reports ADD COLUMN canonical_hash BLOB;"
+	"ALTER TABLE reports ADD COLUMN plan_number TEXT;"
+	"ALTER TABLE reports ADD COLUMN plan_date TEXT;"
+	"CREATE TABLE activities_5 ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  idx INTEGER NOT NULL,"
+	"  area TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  occasion TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  audience TEXT,"
+	"  topic TEXT,"
+	"  date TEXT,"
+	"  end_date TEXT,"
+	"  title TEXT,"
+	"  location TEXT,"
+	"  sessions INTEGER NOT NULL,"
+	"  participants INTEGER NOT NULL,"
+	"  female INTEGER NOT NULL,"
+	"  notes TEXT,"
+	"  PRIMARY KEY (report_id, idx)"
+	");"
+	"INSERT INTO activities_5 SELECT a.report_id, a.idx, "
+	"  (SELECT code FROM legacy_codes WHERE list = 'area' AND "
+	"  number = a.area), (SELECT code FROM legacy_codes WHERE "
+	"  list = 'kind' AND number = a.kind), (SELECT code FROM "
+	"  legacy_codes WHERE list = 'occasion' AND number = a.occasion), "
+	"  (SELECT code FROM legacy_codes WHERE list = 'status' AND "
+	"  number = a.status), NULL, NULL, a.date, a.end_date, a.title, "
+	"  a.location, a.sessions, a.participants, a.female, a.notes "
+	"  FROM activities a;"
+	"DROP TABLE activities;"
+	"ALTER TABLE activities_5 RENAME TO activities;"
+	"CREATE TABLE outputs ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  idx INTEGER NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (report_id, idx, code)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE indicators_5 ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  code TEXT NOT NULL,"
+	"  idx INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  female INTEGER,"
+	"  PRIMARY KEY (report_id, code)"
+	") WITHOUT ROWID;"
+	"INSERT INTO indicators_5 SELECT i.report_id, (SELECT code FROM "
+	"  legacy_codes WHERE list = 'indicator' AND number = i.code), "
+	"  i.code, i.total, i.female FROM indicators i;"
+	"DROP TABLE indicators;"
+	"ALTER TABLE indicators_5 RENAME TO indicators;"
+	"CREATE TABLE narratives_5 ("
+	"  report_id INTEGER NOT NULL REFERENCES reports(id),"
+	"  section TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (report_id, section, field)"
+	");"
+	"INSERT INTO narratives_5 SELECT report_id, section, field, text "
+	"  FROM narratives;"
+	"DROP TABLE narratives;"
+	"ALTER TABLE narratives_5 RENAME TO narratives;"
+	"PRAGMA user_version = 5;",
 };
 
 enum stmt {
@@ -164,7 +249,10 @@ enum stmt {
 	STMT_LAST_REVISION,
 	STMT_INSERT_REPORT,
 	STMT_INSERT_ACTIVITY,
+	STMT_INSERT_OUTPUT,
 	STMT_INSERT_INDICATOR,
+	STMT_INSERT_FORM,
+	STMT_FORM_BY_SHA,
 	STMT_INSERT_TOTALS,
 	STMT_INSERT_TEXT,
 	STMT_INSERT_WARNING,
@@ -187,13 +275,29 @@ enum stmt {
 	STMT_Q_SUM_AREA,
 	STMT_Q_SUM_KIND,
 	STMT_Q_SUM_OCCASION,
+	STMT_Q_SUM_STATUS,
 	STMT_Q_SUM_UNIT,
 	STMT_Q_INDICATOR_TOTALS,
 	STMT_Q_EXPORT,
 	STMT_Q_AUDIT,
+	/* Stored reports using a code, for a reload that changes it. */
+	STMT_C_AREA,
+	STMT_C_KIND,
+	STMT_C_OCCASION,
+	STMT_C_STATUS,
+	STMT_C_AUDIENCE,
+	STMT_C_TOPIC,
+	STMT_C_OUTPUT,
+	STMT_C_INDICATOR,
+	STMT_C_NARRATIVE,
+	STMT_C_SECTION,
+	STMT_C_FIELD,
+	STMT_C_PERIOD,
+	STMT_C_YEAR,
 	/* gpd verify-audit */
 	STMT_V_REPORTS,
 	STMT_V_ACTIVITIES,
+	STMT_V_OUTPUTS,
 	STMT_V_TOTALS,
 	STMT_V_TEXTS,
 	STMT_V_COVERED,
@@ -216,8 +320,15 @@ enum stmt {
 #define SQL_REPORT_ROW							\
 	"SELECT r.id, r.unit, r.period, r.revision, r.received_at, "	\
 	"r.late, r.receipt, r.submission_id, r.cert_cn, "		\
-	"r.cert_fingerprint, " SQL_TOTALS ", r.content_hash "		\
+	"r.cert_fingerprint, " SQL_TOTALS ", r.content_hash, "		\
+	"r.form_sha256, r.canonical_hash "				\
 	"FROM reports r LEFT JOIN report_totals t ON t.report_id = r.id "
+
+/* Reports of a year (?1, "2023": the periods 2023-H1 and 2023) whose
+ * rows of a table match ?2: how many units and periods. */
+#define SQL_COUNT_USING(join, cond)					\
+	"SELECT count(DISTINCT r.unit || ' ' || r.period) FROM reports r " \
+	join " WHERE r.period IN (?1, ?1 || '-H1') AND " cond
 
 /*
  * Totals of the latest revisions of a period: struct store_sum_row. The
@@ -251,8 +362,8 @@ static const struct {
 	[STMT_RELEASE] = { "release", "RELEASE put" },
 	[STMT_ROLLBACK_TO] = { "rollback-to", "ROLLBACK TO put" },
 	[STMT_FIND_SUBMISSION] = { "find-submission",
-	    "SELECT receipt, revision, received_at, late, content_hash "
-	    "FROM reports WHERE submission_id = ?1" },
+	    "SELECT receipt, revision, received_at, late, content_hash, "
+	    "canonical_hash FROM reports WHERE submission_id = ?1" },
 	[STMT_LAST_REVISION] = { "last-revision",
 	    "SELECT COALESCE(MAX(revision), 0) FROM reports "
 	    "WHERE unit = ?1 AND period = ?2" },
@@ -260,16 +371,26 @@ static const struct {
 	    "INSERT INTO reports (submission_id, unit, period, revision, "
 	    "receipt, received_at, late, cert_cn, cert_fingerprint, "
 	    "content_hash, reporter_name, reporter_position, reporter_phone, "
-	    "raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-	    "?13, ?14)" },
+	    "raw, form_sha256, canonical_hash, plan_number, plan_date) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?10, ?16, ?17)" },
 	[STMT_INSERT_ACTIVITY] = { "insert-activity",
 	    "INSERT INTO activities (report_id, idx, area, kind, occasion, "
-	    "status, date, end_date, title, location, sessions, participants, "
-	    "female, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	    "?11, ?12, ?13, ?14)" },
-	[STMT_INSERT_INDICATOR] = { "insert-indicator",
-	    "INSERT INTO indicators (report_id, code, total, female) "
+	    "status, audience, topic, date, end_date, title, location, "
+	    "sessions, participants, female, notes) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)" },
+	[STMT_INSERT_OUTPUT] = { "insert-output",
+	    "INSERT INTO outputs (report_id, idx, code, count) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
+	[STMT_INSERT_INDICATOR] = { "insert-indicator",
+	    "INSERT INTO indicators (report_id, code, idx, total, female) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)" },
+	/* A form is kept with the first report checked against it. */
+	[STMT_INSERT_FORM] = { "insert-form",
+	    "INSERT OR IGNORE INTO forms (sha256, year, bytes, first_seen) "
+	    "VALUES (?1, ?2, ?3, ?4)" },
+	[STMT_FORM_BY_SHA] = { "form-by-sha",
+	    "SELECT year, bytes FROM forms WHERE sha256 = ?1" },
 	[STMT_INSERT_TOTALS] = { "insert-totals",
 	    "INSERT INTO report_totals (report_id, activities, sessions, "
 	    "participants, female) VALUES (?1, ?2, ?3, ?4, ?5)" },
@@ -307,7 +428,7 @@ static const struct {
 	    "(?3 > 0 AND r.revision = ?3 OR ?3 = 0 AND " SQL_LATEST ")" },
 	[STMT_Q_INDICATORS_OF] = { "indicators-of",
 	    "SELECT code, total, female FROM indicators WHERE report_id = ?1 "
-	    "ORDER BY code" },
+	    "ORDER BY idx" },
 	[STMT_Q_WARNINGS_OF] = { "warnings-of",
 	    "SELECT field, message FROM warnings WHERE report_id = ?1 "
 	    "ORDER BY idx" },
@@ -317,7 +438,7 @@ static const struct {
 	    "SELECT unit, MIN(received_at), MAX(revision) FROM reports "
 	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
-	    SQL_LATEST_OF_PERIOD "SELECT 0, NULL, "
+	    SQL_LATEST_OF_PERIOD "SELECT NULL, NULL, "
 	    "(SELECT count(*) FROM latest), COALESCE(SUM(t.activities), 0), "
 	    "COALESCE(SUM(t.sessions), 0), COALESCE(SUM(t.participants), 0), "
 	    "COALESCE(SUM(t.female), 0) FROM report_totals t WHERE "
@@ -325,9 +446,10 @@ static const struct {
 	[STMT_Q_SUM_AREA] = { "sum-area", SQL_SUM_BY("a.area") },
 	[STMT_Q_SUM_KIND] = { "sum-kind", SQL_SUM_BY("a.kind") },
 	[STMT_Q_SUM_OCCASION] = { "sum-occasion", SQL_SUM_BY("a.occasion") },
+	[STMT_Q_SUM_STATUS] = { "sum-status", SQL_SUM_BY("a.status") },
 	/* One latest revision per unit. */
 	[STMT_Q_SUM_UNIT] = { "sum-unit",
-	    SQL_LATEST_OF_PERIOD "SELECT 0, r.unit, 1, " SQL_TOTALS " "
+	    SQL_LATEST_OF_PERIOD "SELECT r.unit, NULL, 1, " SQL_TOTALS " "
 	    "FROM latest l JOIN reports r ON r.id = l.id "
 	    "LEFT JOIN report_totals t ON t.report_id = l.id "
 	    "ORDER BY r.unit" },
@@ -336,24 +458,60 @@ static const struct {
 	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
 	    SQL_LATEST_OF_PERIOD "SELECT i.code, i.total, i.female "
 	    "FROM indicators i WHERE " SQL_IN_LATEST("i.report_id") },
+	/* An activity's output counts as "code=count ...", by code:
+	 * codes are [a-z0-9_], so the text reads back without doubt. */
 	[STMT_Q_EXPORT] = { "export",
 	    "SELECT r.unit, r.period, r.revision, a.idx, a.area, a.kind, "
 	    "a.occasion, a.status, a.date, a.end_date, a.title, a.location, "
-	    "a.notes, a.sessions, a.participants, a.female FROM reports r "
+	    "a.notes, a.sessions, a.participants, a.female, a.audience, "
+	    "a.topic, (SELECT group_concat(o.code || '=' || o.count, ' ') "
+	    "FROM (SELECT code, count FROM outputs WHERE report_id = a.report_id "
+	    "AND idx = a.idx ORDER BY code) o) FROM reports r "
 	    "JOIN activities a ON a.report_id = r.id WHERE r.period = ?1 AND "
 	    SQL_LATEST " ORDER BY r.unit, a.idx" },
 	[STMT_Q_AUDIT] = { "audit",
 	    "SELECT id, at, cn, fingerprint, action, unit, period, result, "
 	    "detail, content_hash, prev_hash, hash FROM audit "
 	    "WHERE at >= ?1 AND (?2 IS NULL OR unit = ?2) ORDER BY id" },
+	[STMT_C_AREA] = { "count-area", SQL_COUNT_USING(
+	    "JOIN activities a ON a.report_id = r.id", "a.area = ?2") },
+	[STMT_C_KIND] = { "count-kind", SQL_COUNT_USING(
+	    "JOIN activities a ON a.report_id = r.id", "a.kind = ?2") },
+	[STMT_C_OCCASION] = { "count-occasion", SQL_COUNT_USING(
+	    "JOIN activities a ON a.report_id = r.id", "a.occasion = ?2") },
+	[STMT_C_STATUS] = { "count-status", SQL_COUNT_USING(
+	    "JOIN activities a ON a.report_id = r.id", "a.status = ?2") },
+	[STMT_C_AUDIENCE] = { "count-audience", SQL_COUNT_USING(
+	    "JOIN activities a ON a.report_id = r.id", "a.audience = ?2") },
+	[STMT_C_TOPIC] = { "count-topic", SQL_COUNT_USING(
+	    "JOIN activities a ON a.report_id = r.id", "a.topic = ?2") },
+	[STMT_C_OUTPUT] = { "count-output", SQL_COUNT_USING(
+	    "JOIN outputs o ON o.report_id = r.id", "o.code = ?2") },
+	[STMT_C_INDICATOR] = { "count-indicator", SQL_COUNT_USING(
+	    "JOIN indicators i ON i.report_id = r.id", "i.code = ?2") },
+	[STMT_C_NARRATIVE] = { "count-narrative", SQL_COUNT_USING(
+	    "JOIN narratives n ON n.report_id = r.id",
+	    "n.section = 'narrative' AND n.field = ?2") },
+	[STMT_C_SECTION] = { "count-section", SQL_COUNT_USING(
+	    "JOIN narratives n ON n.report_id = r.id", "n.section = ?2") },
+	[STMT_C_FIELD] = { "count-field", SQL_COUNT_USING(
+	    "JOIN narratives n ON n.report_id = r.id",
+	    "n.section = ?2 AND n.field = ?3") },
+	[STMT_C_PERIOD] = { "count-period",
+	    "SELECT count(DISTINCT unit) FROM reports WHERE period = ?1" },
+	[STMT_C_YEAR] = { "count-year", SQL_COUNT_USING("", "1") },
 	[STMT_V_REPORTS] = { "verify-reports",
 	    "SELECT id, submission_id, unit, period, revision, content_hash, "
-	    "raw, reporter_name, reporter_position, reporter_phone "
+	    "raw, reporter_name, reporter_position, reporter_phone, "
+	    "canonical_hash, form_sha256, plan_number, plan_date, "
+	    "(SELECT count(*) FROM forms f WHERE f.sha256 = reports.form_sha256) "
 	    "FROM reports ORDER BY id" },
 	[STMT_V_ACTIVITIES] = { "verify-activities",
 	    "SELECT idx, area, kind, occasion, status, date, end_date, title, "
-	    "location, notes, sessions, participants, female FROM activities "
-	    "WHERE report_id = ?1 ORDER BY idx" },
+	    "location, notes, sessions, participants, female, audience, topic "
+	    "FROM activities WHERE report_id = ?1 ORDER BY idx" },
+	[STMT_V_OUTPUTS] = { "verify-outputs",
+	    "SELECT idx, code, count FROM outputs WHERE report_id = ?1" },
 	[STMT_V_TOTALS] = { "verify-totals",
 	    "SELECT activities, sessions, participants, female "
 	    "FROM report_totals WHERE report_id = ?1" },
@@ -382,6 +540,12 @@ struct store {
 	/* The audit chain's head, and where it stood when the batch and
 	 * the current put began (restored when they are undone). */
 	struct store_head head, batch_head, put_head;
+	/* The form last kept by a committed batch, and the one this batch
+	 * kept: the same form is not bound and inserted again for every
+	 * report. */
+	uint8_t		 form_kept[STORE_HASH_LEN];
+	uint8_t		 form_batch[STORE_HASH_LEN];
+	int		 has_form_kept, has_form_batch;
 	char		 errbuf[STORE_ERR_MAX];
 };
 
@@ -486,6 +650,163 @@ static int	store_copy(sqlite3 *, const char *, char *, size_t);
 static int	store_fsync_path(const char *);
 static int	store_fsync_dir(const char *);
 
+/* Prepares sql into *keep, once: the migrations' own statements. */
+static int
+store_run(struct store *s, const char *name, const char *sql,
+    sqlite3_stmt **keep)
+{
+	int	rc;
+
+	if (*keep == NULL && (rc = sqlite3_prepare_v2(s->db, sql, -1, keep,
+	    NULL)) != SQLITE_OK)
+		return store_sqlerr(s, name, rc);
+	return 0;
+}
+
+/*
+ * Before migration 5: the numbers of the 2022 model, list by list, and
+ * their codes (proto/legacy.c), in a table of this connection only.
+ */
+static int
+store_legacy_codes(struct store *s)
+{
+	static const struct {
+		const char	*list;
+		int		 form_list;
+	} lists[] = {
+		{ "area", FORM_AREAS }, { "kind", FORM_KINDS },
+		{ "occasion", FORM_OCCASIONS }, { "status", FORM_STATUSES },
+		{ "indicator", FORM_INDICATORS },
+	};
+	sqlite3_stmt	*st = NULL;
+	const char	*code;
+	uint32_t	 n;
+	size_t		 i;
+	int		 rc;
+
+	if (store_exec(s, "legacy-codes", "CREATE TEMP TABLE legacy_codes ("
+	    "list TEXT NOT NULL, number INTEGER NOT NULL, code TEXT NOT NULL, "
+	    "PRIMARY KEY (list, number))") == -1 ||
+	    store_run(s, "legacy-codes", "INSERT INTO legacy_codes (list, "
+	    "number, code) VALUES (?1, ?2, ?3)", &st) == -1)
+		return -1;
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		for (n = 1; (code = report_legacy_code(lists[i].form_list,
+		    n)) != NULL; n++) {
+			sqlite3_bind_text(st, 1, lists[i].list, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, n);
+			sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc != SQLITE_DONE) {
+				sqlite3_finalize(st);
+				return store_sqlerr(s, "legacy-codes", rc);
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * After migration 5's SQL: every revision stored before report forms was
+ * checked against the 2022 model, which the built-in 2022 form is, and
+ * gets the hash of its bytes packed for forms (its text in NFC, as gpd
+ * reads what a client sends): the same report sent again under its id is
+ * then a duplicate. Its own bytes and content hash stay as they are.
+ */
+static int
+store_migrate_forms(struct store *s)
+{
+	sqlite3_stmt		*sel = NULL, *upd = NULL, *ins = NULL;
+	struct report_errors	*errs = NULL;
+	struct report		*r;
+	struct form		*f = NULL;
+	const char		*errstr, *bytes;
+	char			*cause = NULL;
+	uint8_t			*buf, h[STORE_HASH_LEN];
+	size_t			 len, blen;
+	int			 rc, ok = -1;
+
+	if (form_builtin(&f, &cause) == -1 || (bytes = form_canonical(f,
+	    &blen)) == NULL) {
+		store_err(s, "migration 5", cause != NULL ? cause :
+		    "out of memory");
+		goto done;
+	}
+	if ((errs = calloc(1, sizeof(*errs))) == NULL) {
+		store_err(s, "migration 5", "out of memory");
+		goto done;
+	}
+	if (store_run(s, "migration 5", "INSERT INTO forms (sha256, year, "
+	    "bytes, first_seen) VALUES (?1, ?2, ?3, ?4)", &ins) == -1 ||
+	    store_run(s, "migration 5", "SELECT id, raw FROM reports", &sel)
+	    == -1 ||
+	    store_run(s, "migration 5", "UPDATE reports SET canonical_hash = "
+	    "?1, form_sha256 = ?2 WHERE id = ?3", &upd) == -1)
+		goto done;
+	sqlite3_bind_blob(ins, 1, form_sha256(f), STORE_HASH_LEN,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(ins, 2, form_year(f));
+	sqlite3_bind_blob(ins, 3, bytes, (int)blen, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 4, (int64_t)time(NULL));
+	if ((rc = sqlite3_step(ins)) != SQLITE_DONE) {
+		store_sqlerr(s, "migration 5", rc);
+		goto done;
+	}
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		report_errors_clear(errs);
+		buf = NULL;
+		/* Bytes that no longer decode keep the hash they have:
+		 * verify-audit names them. */
+		if (report_unpack(sqlite3_column_blob(sel, 1),
+		    (size_t)sqlite3_column_bytes(sel, 1), &r, NULL, errs,
+		    &errstr) == 0) {
+			if (report_normalize(r) == -1 ||
+			    report_pack(r, &buf, &len) == -1 ||
+			    report_digest(buf, len, h) == -1) {
+				report_free(r);
+				free(buf);
+				store_err(s, "migration 5", "out of memory");
+				goto done;
+			}
+			report_free(r);
+			free(buf);
+			sqlite3_bind_blob(upd, 1, h, STORE_HASH_LEN,
+			    SQLITE_TRANSIENT);
+		} else
+			sqlite3_bind_null(upd, 1);
+		sqlite3_bind_blob(upd, 2, form_sha256(f), STORE_HASH_LEN,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 3, sqlite3_column_int64(sel, 0));
+		rc = sqlite3_step(upd);
+		sqlite3_reset(upd);
+		if (rc != SQLITE_DONE) {
+			store_sqlerr(s, "migration 5", rc);
+			goto done;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_sqlerr(s, "migration 5", rc);
+		goto done;
+	}
+	/* The rest read the content hash: nothing left without one. */
+	if (store_exec(s, "migration 5", "UPDATE reports SET canonical_hash "
+	    "= content_hash WHERE canonical_hash IS NULL; "
+	    "DROP TABLE legacy_codes") == -1)
+		goto done;
+	ok = 0;
+done:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	sqlite3_finalize(ins);
+	free(errs);
+	free(cause);
+	form_free(f);
+	return ok;
+}
+
 /*
  * Brings the schema to STORE_SCHEMA_VERSION, one migration per
  * transaction. The version is read inside the write transaction, so two
@@ -536,7 +857,12 @@ store_migrate(struct store *s, const char *path)
 		if (version == STORE_SCHEMA_VERSION)
 			break;
 		snprintf(name, sizeof(name), "migration %d", version + 1);
+		/* Report forms: codes for numbers, hashes made in C. */
+		if (version + 1 == 5 && store_legacy_codes(s) == -1)
+			goto fail;
 		if (store_exec(s, name, migrations[version]) == -1)
+			goto fail;
+		if (version + 1 == 5 && store_migrate_forms(s) == -1)
 			goto fail;
 		if (store_user_version(s, &after) == -1)
 			goto fail;
@@ -960,17 +1286,29 @@ store_undo(struct store *s)
 	sqlite3_reset(s->stmt[STMT_RELEASE]);
 }
 
+/* Whether a stored hash column is hash. */
+static int
+store_same_hash(sqlite3_stmt *st, int col, const uint8_t *hash)
+{
+	const void	*stored = sqlite3_column_blob(st, col);
+
+	return hash != NULL && stored != NULL &&
+	    sqlite3_column_bytes(st, col) == STORE_HASH_LEN &&
+	    memcmp(stored, hash, STORE_HASH_LEN) == 0;
+}
+
 /*
  * Looks the submission id up. Returns 0 when absent, 1 when present with
- * *out filled from the first receipt and *same telling whether the content
- * hash matches, -1 on error.
+ * *out filled from the first receipt and *same telling whether the
+ * content is the same: the canonical bytes' hash, or for a revision
+ * stored before report forms, the hash of the report packed the old way
+ * as its bytes were. -1 on error.
  */
 static int
 store_find_submission(struct store *s, const struct report *r,
-    const uint8_t *hash, struct store_receipt *out, int *same)
+    const struct store_meta *m, struct store_receipt *out, int *same)
 {
 	sqlite3_stmt	*st = s->stmt[STMT_FIND_SUBMISSION];
-	const void	*stored;
 	const char	*receipt;
 	int		 rc;
 
@@ -994,10 +1332,12 @@ store_find_submission(struct store *s, const struct report *r,
 	out->received_at = sqlite3_column_int64(st, 2);
 	out->late = sqlite3_column_int(st, 3);
 	out->duplicate = 1;
-	stored = sqlite3_column_blob(st, 4);
-	*same = stored != NULL &&
-	    sqlite3_column_bytes(st, 4) == STORE_HASH_LEN &&
-	    memcmp(stored, hash, STORE_HASH_LEN) == 0;
+	*same = store_same_hash(st, 5, m->hash) ||
+	    store_same_hash(st, 4, m->legacy_hash);
+	/* The first receipt signs the content hash it was given for. */
+	if (*same && sqlite3_column_bytes(st, 4) == STORE_HASH_LEN)
+		memcpy(out->content_hash, sqlite3_column_blob(st, 4),
+		    STORE_HASH_LEN);
 	store_reset(s, STMT_FIND_SUBMISSION);
 	return 1;
 }
@@ -1099,11 +1439,33 @@ store_insert_report(struct store *s, const struct report *r,
 	    store_bind_text(s, id, 11, r->reporter_name) == -1 ||
 	    store_bind_text(s, id, 12, r->reporter_position) == -1 ||
 	    store_bind_text(s, id, 13, r->reporter_phone) == -1 ||
-	    store_bind_blob(s, id, 14, m->raw, m->rawlen) == -1)
+	    store_bind_blob(s, id, 14, m->raw, m->rawlen) == -1 ||
+	    store_bind_blob(s, id, 15, m->form_sha256, m->form_sha256 != NULL ?
+	    STORE_HASH_LEN : 0) == -1 ||
+	    store_bind_text(s, id, 16, r->plan_number) == -1 ||
+	    store_bind_text(s, id, 17, r->plan_date) == -1)
 		return -1;
 	if (store_step(s, id) == -1)
 		return -1;
 	*report_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* The media output counts of activity idx. */
+static int
+store_insert_outputs(struct store *s, int64_t report_id, size_t idx,
+    const struct report_activity *a)
+{
+	const enum stmt	id = STMT_INSERT_OUTPUT;
+	size_t		i;
+
+	for (i = 0; i < a->noutputs; i++)
+		if (store_bind_int(s, id, 1, report_id) == -1 ||
+		    store_bind_uint(s, id, 2, idx) == -1 ||
+		    store_bind_text(s, id, 3, a->outputs[i].code) == -1 ||
+		    store_bind_uint(s, id, 4, a->outputs[i].count) == -1 ||
+		    store_step(s, id) == -1)
+			return -1;
 	return 0;
 }
 
@@ -1119,19 +1481,22 @@ store_insert_activities(struct store *s, int64_t report_id,
 		a = &r->activities[i];
 		if (store_bind_int(s, id, 1, report_id) == -1 ||
 		    store_bind_uint(s, id, 2, i) == -1 ||
-		    store_bind_int(s, id, 3, a->area) == -1 ||
-		    store_bind_int(s, id, 4, a->kind) == -1 ||
-		    store_bind_int(s, id, 5, a->occasion) == -1 ||
-		    store_bind_int(s, id, 6, a->status) == -1 ||
-		    store_bind_text(s, id, 7, a->date) == -1 ||
-		    store_bind_text(s, id, 8, a->end_date) == -1 ||
-		    store_bind_text(s, id, 9, a->title) == -1 ||
-		    store_bind_text(s, id, 10, a->location) == -1 ||
-		    store_bind_uint(s, id, 11, a->sessions) == -1 ||
-		    store_bind_uint(s, id, 12, a->participants) == -1 ||
-		    store_bind_uint(s, id, 13, a->female) == -1 ||
-		    store_bind_text(s, id, 14, a->notes) == -1 ||
-		    store_step(s, id) == -1)
+		    store_bind_text(s, id, 3, a->area) == -1 ||
+		    store_bind_text(s, id, 4, a->kind) == -1 ||
+		    store_bind_text(s, id, 5, a->occasion) == -1 ||
+		    store_bind_text(s, id, 6, a->status) == -1 ||
+		    store_bind_text(s, id, 7, a->audience) == -1 ||
+		    store_bind_text(s, id, 8, a->topic) == -1 ||
+		    store_bind_text(s, id, 9, a->date) == -1 ||
+		    store_bind_text(s, id, 10, a->end_date) == -1 ||
+		    store_bind_text(s, id, 11, a->title) == -1 ||
+		    store_bind_text(s, id, 12, a->location) == -1 ||
+		    store_bind_uint(s, id, 13, a->sessions) == -1 ||
+		    store_bind_uint(s, id, 14, a->participants) == -1 ||
+		    store_bind_uint(s, id, 15, a->female) == -1 ||
+		    store_bind_text(s, id, 16, a->notes) == -1 ||
+		    store_step(s, id) == -1 ||
+		    store_insert_outputs(s, report_id, i, a) == -1)
 			return -1;
 	}
 	return 0;
@@ -1148,9 +1513,11 @@ store_insert_indicators(struct store *s, int64_t report_id,
 	for (i = 0; i < r->nindicators; i++) {
 		v = &r->indicators[i];
 		if (store_bind_int(s, id, 1, report_id) == -1 ||
-		    store_bind_int(s, id, 2, v->code) == -1 ||
-		    store_bind_uint(s, id, 3, v->total) == -1 ||
-		    store_bind_uint(s, id, 4, v->female) == -1 ||
+		    store_bind_text(s, id, 2, v->code) == -1 ||
+		    store_bind_uint(s, id, 3, i) == -1 ||
+		    store_bind_uint(s, id, 4, v->total) == -1 ||
+		    (v->has_female ? store_bind_uint(s, id, 5, v->female) :
+		    store_bind_text(s, id, 5, NULL)) == -1 ||
 		    store_step(s, id) == -1)
 			return -1;
 	}
@@ -1202,24 +1569,59 @@ store_insert_totals(struct store *s, int64_t report_id,
 	return 0;
 }
 
-/* One row per text present, keyed by its report_texts[] id. */
+/* One row per text present: the narrative's under section "narrative",
+ * a section's under its code. */
 static int
 store_insert_texts(struct store *s, int64_t report_id, const char *section,
-    char *const *texts, size_t n)
+    const struct report_text *v, size_t n)
 {
 	const enum stmt	id = STMT_INSERT_TEXT;
 	size_t		i;
 
 	for (i = 0; i < n; i++) {
-		if (texts[i] == NULL)
+		if (v[i].text == NULL)
 			continue;
 		if (store_bind_int(s, id, 1, report_id) == -1 ||
 		    store_bind_text(s, id, 2, section) == -1 ||
-		    store_bind_text(s, id, 3, report_texts[i].id) == -1 ||
-		    store_bind_text(s, id, 4, texts[i]) == -1 ||
+		    store_bind_text(s, id, 3, v[i].code) == -1 ||
+		    store_bind_text(s, id, 4, v[i].text) == -1 ||
 		    store_step(s, id) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+static int
+store_insert_sections(struct store *s, int64_t report_id,
+    const struct report *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nsections; i++)
+		if (store_insert_texts(s, report_id, r->sections[i].code,
+		    r->sections[i].fields, r->sections[i].nfields) == -1)
+			return -1;
+	return 0;
+}
+
+/* The form a report was checked against, kept once. */
+static int
+store_insert_form(struct store *s, const struct store_meta *m)
+{
+	const enum stmt	id = STMT_INSERT_FORM;
+
+	if (m->form_sha256 == NULL || m->form_bytes == NULL)
+		return 0;
+	if ((s->has_form_kept && memcmp(s->form_kept, m->form_sha256,
+	    STORE_HASH_LEN) == 0) || (s->has_form_batch &&
+	    memcmp(s->form_batch, m->form_sha256, STORE_HASH_LEN) == 0))
+		return 0;
+	if (store_bind_blob(s, id, 1, m->form_sha256, STORE_HASH_LEN) == -1 ||
+	    store_bind_int(s, id, 2, m->form_year) == -1 ||
+	    store_bind_blob(s, id, 3, m->form_bytes, m->form_len) == -1 ||
+	    store_bind_int(s, id, 4, m->received_at) == -1 ||
+	    store_step(s, id) == -1)
+		return -1;
 	return 0;
 }
 
@@ -1361,7 +1763,7 @@ store_submit(struct store *s, const struct report *r,
 	int64_t	report_id;
 	int	found, same = 0;
 
-	if ((found = store_find_submission(s, r, m->hash, out, &same)) == -1)
+	if ((found = store_find_submission(s, r, m, out, &same)) == -1)
 		return store_failure(s);
 	if (found)
 		return same ? STORE_DUPLICATE : STORE_CONFLICT;
@@ -1374,17 +1776,18 @@ store_submit(struct store *s, const struct report *r,
 		return store_failure(s);
 	out->received_at = m->received_at;
 	out->late = m->late != 0;
+	memcpy(out->content_hash, m->hash, STORE_HASH_LEN);
 	if (store_receipt(s, r, m, out) == -1)
 		return store_failure(s);
 
-	if (store_insert_report(s, r, m, out, &report_id) == -1 ||
+	if (store_insert_form(s, m) == -1 ||
+	    store_insert_report(s, r, m, out, &report_id) == -1 ||
 	    store_insert_activities(s, report_id, r) == -1 ||
 	    store_insert_indicators(s, report_id, r) == -1 ||
 	    store_insert_totals(s, report_id, r) == -1 ||
 	    store_insert_texts(s, report_id, "narrative", r->narrative,
-	    TEXT_COUNT) == -1 ||
-	    store_insert_texts(s, report_id, "law_review", r->law_review,
-	    LAW_REVIEW_COUNT) == -1 ||
+	    r->nnarrative) == -1 ||
+	    store_insert_sections(s, report_id, r) == -1 ||
 	    store_insert_warnings(s, report_id, m->warnings) == -1)
 		return store_failure(s);
 
@@ -1402,6 +1805,7 @@ store_begin(struct store *s)
 	s->full = 0;
 	s->lost = 0;
 	s->batch_head = s->head;
+	s->has_form_batch = 0;
 	return store_step(s, STMT_BEGIN);
 }
 
@@ -1437,6 +1841,13 @@ store_put(struct store *s, const struct report *r,
 		if (store_step(s, STMT_RELEASE) == 0) {
 			if (status == STORE_LOCKED)
 				memset(out, 0, sizeof(*out));
+			else if (m->form_sha256 != NULL &&
+			    m->form_bytes != NULL) {
+				/* Kept by this batch, once it commits. */
+				memcpy(s->form_batch, m->form_sha256,
+				    STORE_HASH_LEN);
+				s->has_form_batch = 1;
+			}
 			return status;
 		}
 		status = store_failure(s);
@@ -1473,8 +1884,15 @@ store_commit(struct store *s)
 		/* A file deleted or replaced under gpd takes commits
 		 * that no restart will see: nothing may be acknowledged. */
 		if (sqlite3_file_control(s->db, "main",
-		    SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && !moved)
+		    SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && !moved) {
+			if (s->has_form_batch) {
+				memcpy(s->form_kept, s->form_batch,
+				    STORE_HASH_LEN);
+				s->has_form_kept = 1;
+				s->has_form_batch = 0;
+			}
 			return STORE_OK;
+		}
 		s->broken = 1;
 		store_err(s, "commit", "the database file was deleted or "
 		    "replaced while gpd ran");
@@ -1485,6 +1903,7 @@ store_commit(struct store *s)
 	status = store_failure(s);
 	store_rollback(s);
 	s->head = s->batch_head;
+	s->has_form_batch = 0;
 	return status;
 }
 
@@ -1541,6 +1960,7 @@ static const enum stmt store_query_stmt[STORE_Q__MAX] = {
 	[STORE_Q_SUM_AREA] = STMT_Q_SUM_AREA,
 	[STORE_Q_SUM_KIND] = STMT_Q_SUM_KIND,
 	[STORE_Q_SUM_OCCASION] = STMT_Q_SUM_OCCASION,
+	[STORE_Q_SUM_STATUS] = STMT_Q_SUM_STATUS,
 	[STORE_Q_SUM_UNIT] = STMT_Q_SUM_UNIT,
 	[STORE_Q_INDICATOR_TOTALS] = STMT_Q_INDICATOR_TOTALS,
 	[STORE_Q_EXPORT] = STMT_Q_EXPORT,
@@ -1695,6 +2115,8 @@ store_next_report(struct store_cursor *c, struct store_report_row *row)
 	row->participants = store_col_count(st, 12);
 	row->female = store_col_count(st, 13);
 	row->content_hash = store_col_hash(st, 14);
+	row->form_sha256 = store_col_hash(st, 15);
+	row->canonical_hash = store_col_hash(st, 16);
 	return 1;
 }
 
@@ -1721,15 +2143,13 @@ store_show_raw(struct store *s, int64_t report_id, void *arg,
 int
 store_next_indicator(struct store_cursor *c, struct store_indicator_row *row)
 {
-	int64_t	v;
 	int	rc;
 
 	if ((rc = store_cursor_step(c)) != 1)
 		return rc;
-	/* Out of range (edited by hand): a code no label has. */
-	v = sqlite3_column_int64(c->st, 0);
-	row->code = v < 0 || v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	row->code = store_col_text(c->st, 0);
 	row->total = store_col_count(c->st, 1);
+	row->has_female = sqlite3_column_type(c->st, 2) != SQLITE_NULL;
 	row->female = store_col_count(c->st, 2);
 	return 1;
 }
@@ -1768,8 +2188,7 @@ store_next_sum(struct store_cursor *c, struct store_sum_row *row)
 
 	if ((rc = store_cursor_step(c)) != 1)
 		return rc;
-	row->key = sqlite3_column_int64(st, 0);
-	row->key_text = store_col_text(st, 1);
+	row->key = store_col_text(st, 0);
 	row->reports = store_col_count(st, 2);
 	row->activities = store_col_count(st, 3);
 	row->sessions = store_col_count(st, 4);
@@ -1790,10 +2209,10 @@ store_next_activity(struct store_cursor *c, struct store_activity_row *row)
 	row->period = store_col_text(st, 1);
 	row->revision = (uint32_t)sqlite3_column_int64(st, 2);
 	row->idx = (uint32_t)sqlite3_column_int64(st, 3);
-	row->area = (uint32_t)sqlite3_column_int64(st, 4);
-	row->kind = (uint32_t)sqlite3_column_int64(st, 5);
-	row->occasion = (uint32_t)sqlite3_column_int64(st, 6);
-	row->status = (uint32_t)sqlite3_column_int64(st, 7);
+	row->area = store_col_text(st, 4);
+	row->kind = store_col_text(st, 5);
+	row->occasion = store_col_text(st, 6);
+	row->status = store_col_text(st, 7);
 	row->date = store_col_text(st, 8);
 	row->end_date = store_col_text(st, 9);
 	row->title = store_col_text(st, 10);
@@ -1802,7 +2221,84 @@ store_next_activity(struct store_cursor *c, struct store_activity_row *row)
 	row->sessions = store_col_count(st, 13);
 	row->participants = store_col_count(st, 14);
 	row->female = store_col_count(st, 15);
+	row->audience = store_col_text(st, 16);
+	row->topic = store_col_text(st, 17);
+	row->outputs = store_col_text(st, 18);
 	return 1;
+}
+
+int
+store_form(struct store *s, const uint8_t sha256[STORE_HASH_LEN], void *arg,
+    int (*fn)(void *, int, const void *, size_t))
+{
+	sqlite3_stmt	*st = s->stmt[STMT_FORM_BY_SHA];
+	int		 rc, rv = 0;
+
+	if (store_bind_blob(s, STMT_FORM_BY_SHA, 1, sha256, STORE_HASH_LEN) ==
+	    -1)
+		return -1;
+	if ((rc = store_step_row(s, STMT_FORM_BY_SHA)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW)
+		rv = fn(arg, sqlite3_column_int(st, 0), sqlite3_column_blob(st,
+		    1), (size_t)sqlite3_column_bytes(st, 1)) == -1 ? -1 : 1;
+	store_reset(s, STMT_FORM_BY_SHA);
+	return rv;
+}
+
+long
+store_count_using(struct store *s, int year, int list, const char *code)
+{
+	enum stmt	 id;
+	sqlite3_stmt	*st;
+	char		 y[16], section[FORM_MAX_CODE + 1];
+	const char	*dot;
+	long		 n;
+	int		 rc;
+
+	snprintf(y, sizeof(y), "%d", year);
+	switch (list) {
+	case FORM_AREAS:	id = STMT_C_AREA; break;
+	case FORM_KINDS:	id = STMT_C_KIND; break;
+	case FORM_OCCASIONS:	id = STMT_C_OCCASION; break;
+	case FORM_STATUSES:	id = STMT_C_STATUS; break;
+	case FORM_AUDIENCES:	id = STMT_C_AUDIENCE; break;
+	case FORM_TOPICS:	id = STMT_C_TOPIC; break;
+	case FORM_OUTPUTS:	id = STMT_C_OUTPUT; break;
+	case FORM_INDICATORS:	id = STMT_C_INDICATOR; break;
+	case FORM_NARRATIVE:	id = STMT_C_NARRATIVE; break;
+	case FORM_SECTIONS:
+		id = strchr(code, '.') != NULL ? STMT_C_FIELD : STMT_C_SECTION;
+		break;
+	case FORM_PERIODS:	id = STMT_C_PERIOD; break;
+	case FORM_WHOLE:	id = STMT_C_YEAR; break;
+	default:
+		return store_err(s, "count", "no such list");
+	}
+	st = s->stmt[id];
+	if (id == STMT_C_PERIOD) {
+		/* "H1": the 6-month report of the year, else the annual. */
+		if (strcmp(code, "H1") == 0)
+			snprintf(y, sizeof(y), "%d-H1", year);
+		if (store_bind_text(s, id, 1, y) == -1)
+			return -1;
+	} else if (store_bind_text(s, id, 1, y) == -1)
+		return -1;
+	if (id == STMT_C_FIELD) {
+		dot = strchr(code, '.');
+		snprintf(section, sizeof(section), "%.*s", (int)(dot - code),
+		    code);
+		if (store_bind_text(s, id, 2, section) == -1 ||
+		    store_bind_text(s, id, 3, dot + 1) == -1)
+			return -1;
+	} else if (id != STMT_C_PERIOD && id != STMT_C_YEAR &&
+	    store_bind_text(s, id, 2, code) == -1)
+		return -1;
+	if ((rc = store_step_row(s, id)) == -1)
+		return -1;
+	n = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	store_reset(s, id);
+	return n;
 }
 
 int
@@ -1996,6 +2492,76 @@ store_verify_totals(struct store_verify *v, int64_t report_id,
 	return 0;
 }
 
+/* The text of a narrative ("narrative") or section field, or NULL. */
+static const char *
+store_verify_find_text(const struct report *r, const char *section,
+    const char *field)
+{
+	const struct report_text	*v = NULL;
+	size_t				 i, n = 0;
+
+	if (section == NULL || field == NULL)
+		return NULL;
+	if (strcmp(section, "narrative") == 0) {
+		v = r->narrative;
+		n = r->nnarrative;
+	}
+	for (i = 0; v == NULL && i < r->nsections; i++)
+		if (r->sections[i].code != NULL &&
+		    strcmp(r->sections[i].code, section) == 0) {
+			v = r->sections[i].fields;
+			n = r->sections[i].nfields;
+		}
+	for (i = 0; i < n; i++)
+		if (v[i].code != NULL && strcmp(v[i].code, field) == 0)
+			return v[i].text;
+	return NULL;
+}
+
+/* The output count rows of a report against its activities. */
+static int
+store_verify_outputs(struct store_verify *v, int64_t report_id,
+    const struct report *r, const char *what)
+{
+	struct store			*s = v->s;
+	sqlite3_stmt			*st = s->stmt[STMT_V_OUTPUTS];
+	const struct report_activity	*a;
+	const char			*code;
+	size_t				 i, k, n = 0, want = 0;
+	int				 rc, found;
+
+	if (store_bind_int(s, STMT_V_OUTPUTS, 1, report_id) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		i = (size_t)sqlite3_column_int64(st, 0);
+		code = store_col_text(st, 1);
+		found = 0;
+		if (i < r->nactivities && code != NULL) {
+			a = &r->activities[i];
+			for (k = 0; k < a->noutputs; k++)
+				if (a->outputs[k].code != NULL &&
+				    strcmp(a->outputs[k].code, code) == 0 &&
+				    a->outputs[k].count ==
+				    store_col_count(st, 2))
+					found = 1;
+		}
+		if (!found)
+			store_verify_say(v, "%s: output %s of activity %zu "
+			    "differs from the report as submitted (edited)",
+			    what, code != NULL ? code : "?", i);
+		n++;
+	}
+	store_reset(s, STMT_V_OUTPUTS);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[STMT_V_OUTPUTS].name, rc);
+	for (i = 0; i < r->nactivities; i++)
+		want += r->activities[i].noutputs;
+	if (n != want)
+		store_verify_say(v, "%s: %zu output rows, the report as "
+		    "submitted has %zu", what, n, want);
+	return 0;
+}
+
 /* The rows of one report against the report decoded from its bytes. */
 static int
 store_verify_rows(struct store_verify *v, int64_t report_id,
@@ -2008,7 +2574,6 @@ store_verify_rows(struct store_verify *v, int64_t report_id,
 	struct store_indicator_row	 ind;
 	const struct report_activity	*a;
 	const char			*section, *field;
-	char				**texts;
 	size_t				 n = 0, i, ntexts = 0, want = 0;
 	int				 rc;
 
@@ -2024,10 +2589,12 @@ store_verify_rows(struct store_verify *v, int64_t report_id,
 			continue;
 		}
 		a = &r->activities[i];
-		if ((uint32_t)sqlite3_column_int64(st, 1) != a->area ||
-		    (uint32_t)sqlite3_column_int64(st, 2) != a->kind ||
-		    (uint32_t)sqlite3_column_int64(st, 3) != a->occasion ||
-		    (uint32_t)sqlite3_column_int64(st, 4) != a->status ||
+		if (!store_verify_text(store_col_text(st, 1), a->area) ||
+		    !store_verify_text(store_col_text(st, 2), a->kind) ||
+		    !store_verify_text(store_col_text(st, 3), a->occasion) ||
+		    !store_verify_text(store_col_text(st, 4), a->status) ||
+		    !store_verify_text(store_col_text(st, 13), a->audience) ||
+		    !store_verify_text(store_col_text(st, 14), a->topic) ||
 		    !store_verify_text(store_col_text(st, 5), a->date) ||
 		    !store_verify_text(store_col_text(st, 6), a->end_date) ||
 		    !store_verify_text(store_col_text(st, 7), a->title) ||
@@ -2048,7 +2615,8 @@ store_verify_rows(struct store_verify *v, int64_t report_id,
 		    "submitted has %zu (deleted or added)", what, n,
 		    r->nactivities);
 
-	if (store_verify_totals(v, report_id, r, what) == -1)
+	if (store_verify_totals(v, report_id, r, what) == -1 ||
+	    store_verify_outputs(v, report_id, r, what) == -1)
 		return -1;
 
 	memset(&args, 0, sizeof(args));
@@ -2057,14 +2625,16 @@ store_verify_rows(struct store_verify *v, int64_t report_id,
 		return -1;
 	for (n = 0; (rc = store_next_indicator(c, &ind)) == 1; n++) {
 		for (i = 0; i < r->nindicators; i++)
-			if (r->indicators[i].code == ind.code)
+			if (ind.code != NULL && r->indicators[i].code != NULL &&
+			    strcmp(r->indicators[i].code, ind.code) == 0)
 				break;
 		if (i == r->nindicators || r->indicators[i].total !=
-		    ind.total || r->indicators[i].female != ind.female)
+		    ind.total || r->indicators[i].has_female !=
+		    ind.has_female || (ind.has_female &&
+		    r->indicators[i].female != ind.female))
 			store_verify_say(v, "%s: indicator %s differs from the "
 			    "report as submitted (edited)", what,
-			    report_label_id(report_indicators, IND_COUNT,
-			    ind.code));
+			    ind.code != NULL ? ind.code : "?");
 	}
 	store_cursor_close(c);
 	if (rc == -1)
@@ -2079,18 +2649,8 @@ store_verify_rows(struct store_verify *v, int64_t report_id,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		section = store_col_text(st, 0);
 		field = store_col_text(st, 1);
-		texts = section != NULL && strcmp(section, "law_review") == 0 ?
-		    (char **)(uintptr_t)r->law_review :
-		    (char **)(uintptr_t)r->narrative;
-		i = report_label_find(report_texts, TEXT_COUNT, field);
-		/* report_texts has no unset entry: index 0 is results. */
-		if (field == NULL || strcmp(field, report_texts[0].id) == 0)
-			i = 0;
-		else if (i == 0)
-			i = TEXT_COUNT;
-		if (i >= (texts == r->law_review ? (size_t)LAW_REVIEW_COUNT :
-		    (size_t)TEXT_COUNT) || !store_verify_text(store_col_text(st,
-		    2), texts[i]))
+		if (!store_verify_text(store_col_text(st, 2),
+		    store_verify_find_text(r, section, field)))
 			store_verify_say(v, "%s: %s.%s differs from the report "
 			    "as submitted (edited)", what, section != NULL ?
 			    section : "?", field != NULL ? field : "?");
@@ -2099,13 +2659,51 @@ store_verify_rows(struct store_verify *v, int64_t report_id,
 	store_reset(s, STMT_V_TEXTS);
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(s, stmts[STMT_V_TEXTS].name, rc);
-	for (i = 0; i < TEXT_COUNT; i++)
-		want += r->narrative[i] != NULL;
-	for (i = 0; i < LAW_REVIEW_COUNT; i++)
-		want += r->law_review[i] != NULL;
+	for (i = 0; i < r->nnarrative; i++)
+		want += r->narrative[i].text != NULL;
+	for (i = 0; i < r->nsections; i++)
+		for (n = 0; n < r->sections[i].nfields; n++)
+			want += r->sections[i].fields[n].text != NULL;
 	if (ntexts != want)
 		store_verify_say(v, "%s: %zu narrative rows, the report as "
 		    "submitted has %zu", what, ntexts, want);
+	return 0;
+}
+
+/*
+ * The hash of a report's canonical bytes for report forms: its content
+ * hash, or for a revision stored before forms, the hash of the same
+ * report packed again (text in NFC), which duplicates are found by; and
+ * the form it records is kept.
+ */
+static int
+store_verify_canonical(struct store_verify *v, sqlite3_stmt *st,
+    struct report *r, int legacy, const uint8_t *content, const char *what)
+{
+	const uint8_t	*canonical = store_col_hash(st, 10);
+	uint8_t		*buf, h[STORE_HASH_LEN];
+	size_t		 len;
+
+	if (store_col_hash(st, 11) == NULL || sqlite3_column_int(st, 14) != 1)
+		store_verify_say(v, "%s: the form it was checked against is "
+		    "not kept", what);
+	if (!legacy) {
+		if (canonical == NULL || memcmp(canonical, content,
+		    STORE_HASH_LEN) != 0)
+			store_verify_say(v, "%s: its canonical hash is not its "
+			    "content hash (edited)", what);
+		return 0;
+	}
+	if (report_normalize(r) == -1 || report_pack(r, &buf, &len) == -1)
+		return store_err(v->s, "verify", "out of memory");
+	if (report_digest(buf, len, h) == -1) {
+		free(buf);
+		return store_err(v->s, "verify", "SHA-256 failed");
+	}
+	free(buf);
+	if (canonical == NULL || memcmp(canonical, h, STORE_HASH_LEN) != 0)
+		store_verify_say(v, "%s: its canonical hash is not that of its "
+		    "bytes packed for report forms (edited)", what);
 	return 0;
 }
 
@@ -2123,7 +2721,7 @@ store_verify_reports(struct store_verify *v, long *count)
 	char			 what[160], detail[32];
 	int64_t			 id, covered;
 	uint32_t		 revision;
-	int			 rc;
+	int			 rc, legacy;
 
 	if ((errs = malloc(sizeof(*errs))) == NULL)
 		return store_err(s, "verify", "out of memory");
@@ -2149,8 +2747,8 @@ store_verify_reports(struct store_verify *v, long *count)
 		}
 		report_errors_clear(errs);
 		if (report_unpack(sqlite3_column_blob(st, 6),
-		    (size_t)sqlite3_column_bytes(st, 6), &r, errs, &errstr)
-		    == -1) {
+		    (size_t)sqlite3_column_bytes(st, 6), &r, &legacy, errs,
+		    &errstr) == -1) {
 			store_verify_say(v, "%s: stored bytes do not decode: "
 			    "%s", what, errstr);
 			continue;
@@ -2163,10 +2761,17 @@ store_verify_reports(struct store_verify *v, long *count)
 		    !store_verify_text(store_col_text(st, 8),
 		    r->reporter_position) ||
 		    !store_verify_text(store_col_text(st, 9),
-		    r->reporter_phone))
+		    r->reporter_phone) ||
+		    !store_verify_text(store_col_text(st, 12),
+		    r->plan_number) ||
+		    !store_verify_text(store_col_text(st, 13), r->plan_date))
 			store_verify_say(v, "%s: report columns differ from "
 			    "the report as submitted (edited)", what);
-		if (store_verify_rows(v, id, r, what) == -1) {
+		/* The rows first: the canonical hash is of the text in
+		 * NFC, which the rows of an old revision may not be. */
+		if (store_verify_rows(v, id, r, what) == -1 ||
+		    store_verify_canonical(v, st, r, legacy, hash, what) ==
+		    -1) {
 			report_free(r);
 			goto fail;
 		}
@@ -2288,7 +2893,7 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	char			 line[256], hex[2 * STORE_HASH_LEN + 1];
 	uint8_t			 head[STORE_HASH_LEN];
 	int64_t			 head_id;
-	long			 entries, reports;
+	long			 entries = 0, reports = 0;
 
 	memset(&v, 0, sizeof(v));
 	v.say = say;

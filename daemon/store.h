@@ -12,7 +12,7 @@
 
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_HASH_LEN		32	/* SHA-256 */
 #define STORE_RECEIPT_LEN	32	/* hex characters */
 
@@ -27,7 +27,17 @@ struct store_meta {
 	const uint8_t			*raw;		/* canonical bytes */
 	size_t				 rawlen;
 	const uint8_t			*hash;		/* SHA-256 of raw */
+	/* SHA-256 of the report packed as before report forms, when that
+	 * encoding can hold it (report_legacy_pack), or NULL: a revision
+	 * stored before forms under the same id is the same report when
+	 * its content hash is this. */
+	const uint8_t			*legacy_hash;
 	const struct report_errors	*warnings;	/* stored with it */
+	/* The form it was checked against: kept with the first report. */
+	const uint8_t			*form_sha256;
+	int				 form_year;
+	const char			*form_bytes;	/* canonical */
+	size_t				 form_len;
 };
 
 struct store_receipt {
@@ -36,6 +46,10 @@ struct store_receipt {
 	int64_t		received_at;
 	int		late;
 	int		duplicate;
+	/* What the receipt signs as report_sha256: the content hash of the
+	 * revision stored (for a duplicate of one stored before report
+	 * forms, of the bytes it was received as). */
+	uint8_t		content_hash[STORE_HASH_LEN];
 };
 
 enum store_status {
@@ -125,6 +139,7 @@ enum store_query {
 	STORE_Q_SUM_AREA,
 	STORE_Q_SUM_KIND,
 	STORE_Q_SUM_OCCASION,
+	STORE_Q_SUM_STATUS,
 	STORE_Q_SUM_UNIT,
 	STORE_Q_INDICATOR_TOTALS, /* period (indicator) */
 	STORE_Q_EXPORT,		/* period: activities of latest (activity) */
@@ -155,13 +170,18 @@ struct store_report_row {
 	uint64_t	 sessions;
 	uint64_t	 participants;
 	uint64_t	 female;
-	const uint8_t	*content_hash;
+	const uint8_t	*content_hash;	/* as received, which receipts sign */
+	const uint8_t	*form_sha256;	/* the form it was checked against */
+	/* Differs from content_hash for a revision stored before report
+	 * forms, whose bytes are packed the old way. */
+	const uint8_t	*canonical_hash;
 };
 
 struct store_indicator_row {
-	uint32_t	 code;
+	const char	*code;
 	uint64_t	 total;
 	uint64_t	 female;
+	int		 has_female;	/* a women's figure was given */
 };
 
 struct store_missing_row {
@@ -171,8 +191,7 @@ struct store_missing_row {
 };
 
 struct store_sum_row {
-	int64_t		 key;		/* area, kind or occasion */
-	const char	*key_text;	/* unit code, by unit */
+	const char	*key;		/* the code or unit grouped by */
 	uint64_t	 reports;
 	uint64_t	 activities;
 	uint64_t	 sessions;
@@ -185,7 +204,9 @@ struct store_activity_row {
 	const char	*period;
 	uint32_t	 revision;
 	uint32_t	 idx;
-	uint32_t	 area, kind, occasion, status;
+	const char	*area, *kind, *occasion, *status;
+	const char	*audience, *topic;	/* or NULL */
+	const char	*outputs;	/* "articles=12 leaflets=1500", NULL */
 	const char	*date;
 	const char	*end_date;
 	const char	*title;
@@ -242,5 +263,19 @@ int	 store_next_audit(struct store_cursor *, struct store_audit_row *);
  * result, or -1 when the report cannot be read. */
 int	 store_show_raw(struct store *, int64_t report_id, void *arg,
 	    int (*fn)(void *, const void *, size_t));
+
+/* A form kept by its SHA-256: 1 with fn(arg, year, bytes, len) called,
+ * 0 when there is none, -1 on error. */
+int	 store_form(struct store *, const uint8_t sha256[STORE_HASH_LEN],
+	    void *arg, int (*fn)(void *, int, const void *, size_t));
+
+/*
+ * How many units' reports of a year use a code: list is an enum
+ * form_list, or FORM_PERIODS (code "H1" or "annual": the reports of that
+ * period) or FORM_WHOLE (every report of the year); a section's field is
+ * "section.field". Returns the count, or -1 with store_error().
+ */
+long	 store_count_using(struct store *, int year, int list,
+	    const char *code);
 
 #endif

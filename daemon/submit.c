@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "config.h"
+#include "form.h"
 #include "log.h"
 #include "period.h"
 #include "receipt.h"
@@ -34,7 +35,9 @@ struct submission {
 	struct report		*report;
 	uint8_t			*raw;
 	uint8_t			 hash[STORE_HASH_LEN];
+	uint8_t			 legacy_hash[STORE_HASH_LEN];
 	struct report_errors	 warns;		/* stored with it */
+	const struct form	*form;		/* of p->set, which it holds */
 };
 
 static void
@@ -73,7 +76,9 @@ submit_receipt(struct submission *sub)
 	}
 	gp__submit_response__init(sr);
 	gp__receipt__init(rec);
-	report_hex(sub->hash, STORE_HASH_LEN, sha);
+	/* The content hash of the revision stored: for a duplicate of one
+	 * stored before report forms, of the bytes received then. */
+	report_hex(rc->content_hash, STORE_HASH_LEN, sha);
 	rec->receipt = reply_strdup(reply, rc->receipt);
 	rec->submission_id = reply_strdup(reply, r->id);
 	rec->unit = reply_strdup(reply, r->unit);
@@ -121,6 +126,9 @@ submit_receipt(struct submission *sub)
 	}
 	free(sig);
 	sr->receipt = rec;
+	if (sub->form != NULL)
+		sr->form_sha256 = reply_strdup(reply,
+		    form_sha256_hex(sub->form));
 	if (sub->warns.n > 0 && (sr->warnings = reply_alloc(reply,
 	    sub->warns.n * sizeof(*sr->warnings))) != NULL) {
 		for (i = 0; i < sub->warns.n; i++) {
@@ -213,10 +221,14 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	struct report_errors	*errs = NULL;
 	struct report		*r;
 	struct validate_context	 ctx;
+	struct validate_outcome	 outcome;
+	struct period_rules	 rules;
 	struct period		 period;
-	const char		*errstr, *unit, *pid;
-	char			 detail[200];
-	size_t			 nerrs, rawlen;
+	const char		*errstr, *unit, *pid, *form_bytes = NULL;
+	char			 detail[200], where[REPORT_FIELD_MAX];
+	uint8_t			*old = NULL;
+	size_t			 nerrs, rawlen, formlen = 0, oldlen = 0;
+	int			 legacy = 0;
 	unsigned int		 hashlen = STORE_HASH_LEN;
 	int64_t			 now = time(NULL);
 	enum request_result	 rv;
@@ -233,6 +245,19 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	if (req->submit->report == NULL) {
 		reply_invalid(reply, "report", "missing", "no report sent");
 		return REQUEST_REPLIED;
+	}
+	/* A client of gp/1 before report forms sends its enums as numbers,
+	 * in fields reserved now: refused, never read as something else. */
+	if (wire_report_unknown(req->submit->report, where, sizeof(where))) {
+		log_info("session=%" PRIu64 " cn=%s result=refused old "
+		    "client (%s)", p->id, p->cn, where);
+		reply_error(reply, GP__ERROR_CODE__BAD_REQUEST, "this report "
+		    "carries fields gpd does not know (%s): it was packed by a "
+		    "gp-client older than report forms; upgrade gp-client and "
+		    "send it again (a report kept in the outbox is sent again "
+		    "as it should be)", where);
+		return request_refuse(p, reply, "submit", NULL, NULL,
+		    "report of a gp-client older than report forms");
 	}
 	if ((sub = calloc(1, sizeof(*sub))) == NULL ||
 	    (errs = calloc(1, sizeof(*errs))) == NULL) {
@@ -268,11 +293,11 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	}
 
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.rules = &p->set->conf->periods;
+	ctx.forms = p->set->forms;
 	ctx.today = date_of((time_t)now);
 	ctx.unit_lookup = units_lookup;
 	ctx.arg = p->set->units;
-	if (validate_report(r, &ctx, errs, &sub->warns) == -1) {
+	if (validate_report(r, &ctx, &outcome, errs, &sub->warns) == -1) {
 		nerrs = errs->n + errs->dropped;
 		snprintf(detail, sizeof(detail), "invalid: %zu errors", nerrs);
 		log_info("session=%" PRIu64 " unit=%s period=%s result=invalid "
@@ -283,20 +308,29 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 		    "report refused: %zu errors", nerrs);
 		free(errs);
 		/* Only a valid period goes into the audit table. */
-		pid = period_parse(r->period, ctx.rules, &period, &errstr)
-		    == 0 ? r->period : NULL;
+		period_rules_default(&rules);
+		pid = period_parse(r->period, &rules, &period, &errstr) == 0 ?
+		    r->period : NULL;
 		return submit_refuse(p, reply, sub, r->unit, pid, detail);
 	}
 	free(errs);
-	if (period_parse(r->period, ctx.rules, &period, &errstr) == -1 ||
+	sub->form = outcome.form;
+	period = outcome.period;
+	if (sub->form == NULL || (form_bytes = form_canonical(sub->form,
+	    &formlen)) == NULL ||
 	    report_pack(r, &sub->raw, &rawlen) == -1 ||
 	    EVP_Digest(sub->raw, rawlen, sub->hash, &hashlen, EVP_sha256(),
-	    NULL) != 1) {
+	    NULL) != 1 ||
+	    (legacy = report_legacy_pack(r, &old, &oldlen)) == -1 ||
+	    (legacy == 1 && report_digest(old, oldlen, sub->legacy_hash) ==
+	    -1)) {
+		free(old);
 		reply_error(reply, GP__ERROR_CODE__INTERNAL,
 		    "the server could not process the report; try again later");
 		submission_free(sub);
 		return REQUEST_REPLIED;
 	}
+	free(old);
 
 	sub->reply = reply;
 	sub->job.type = JOB_SUBMIT;
@@ -310,7 +344,12 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	sub->job.meta.raw = sub->raw;
 	sub->job.meta.rawlen = rawlen;
 	sub->job.meta.hash = sub->hash;
+	sub->job.meta.legacy_hash = legacy == 1 ? sub->legacy_hash : NULL;
 	sub->job.meta.warnings = &sub->warns;
+	sub->job.meta.form_sha256 = form_sha256(sub->form);
+	sub->job.meta.form_year = form_year(sub->form);
+	sub->job.meta.form_bytes = form_bytes;
+	sub->job.meta.form_len = formlen;
 	writer_queue(p->writer, &sub->job);
 	rv = REQUEST_PENDING;
 	return rv;

@@ -1,7 +1,9 @@
 /*
  * The unit registry: an INI file with one section per unit code and the
- * keys name, type, valid_from, valid_to. The province edits it; gpd reads
- * it at start.
+ * keys name, type, valid_from, valid_to, contact, phone and email, and
+ * the section [types] of the unit types (code = label; by default
+ * today's three). The province edits it; gpd reads it at start and on
+ * every reload.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -23,11 +25,17 @@ struct units_parse {
 /* inih gives no sign of a section's start: a unit listed twice in a row
  * reads as one, and is found by a key given twice. */
 static const char *const units_keys[] = {
-	"name", "type", "valid_from", "valid_to"
+	"name", "type", "valid_from", "valid_to", "contact", "phone", "email"
 };
 
-static const char *const units_types[] = {
-	NULL, "district_federation", "sector_union", "civil_servants_union"
+/* The types without a [types] section: those of 2022. */
+static const struct {
+	const char	*code;
+	const char	*label;
+} units_default_types[] = {
+	{ "district_federation", "LĐLĐ huyện/thành phố" },
+	{ "sector_union", "Công đoàn ngành" },
+	{ "civil_servants_union", "Công đoàn Viên chức tỉnh" },
 };
 
 static int
@@ -70,6 +78,85 @@ units_section(struct units_parse *up, const char *code)
 	return v;
 }
 
+/* One line of [types]: code = label. */
+static int
+units_type(struct units_parse *up, const char *code, const char *label)
+{
+	struct units		*u = up->units;
+	struct unit_type	*v;
+	size_t			 i;
+
+	if (validate_code(code) == -1) {
+		snprintf(up->cause, sizeof(up->cause), "[%s] %s: a type code "
+		    "is 1 to %d of a-z, 0-9 and _", UNITS_TYPES, code,
+		    REPORT_MAX_CODE);
+		return 0;
+	}
+	for (i = 0; i < u->ntypes; i++) {
+		if (strcmp(u->types[i].code, code) == 0) {
+			snprintf(up->cause, sizeof(up->cause),
+			    "[%s] %s given twice", UNITS_TYPES, code);
+			return 0;
+		}
+	}
+	if (label[0] == '\0' || validate_text(label, strlen(label), 0) == -1 ||
+	    strlen(label) > REPORT_MAX_SHORT) {
+		snprintf(up->cause, sizeof(up->cause), "[%s] %s: the label is "
+		    "not a line of UTF-8 text of 1 to %d bytes", UNITS_TYPES,
+		    code, REPORT_MAX_SHORT);
+		return 0;
+	}
+	if (u->ntypes == UNITS_MAX_TYPES) {
+		snprintf(up->cause, sizeof(up->cause), "[%s]: more than %d "
+		    "types", UNITS_TYPES, UNITS_MAX_TYPES);
+		return 0;
+	}
+	if ((v = reallocarray(u->types, u->ntypes + 1,
+	    sizeof(*u->types))) == NULL)
+		return 0;
+	u->types = v;
+	v = &u->types[u->ntypes];
+	if ((v->code = strdup(code)) == NULL)
+		return 0;
+	if ((v->label = strdup(label)) == NULL) {
+		free(v->code);
+		return 0;
+	}
+	u->ntypes++;
+	return 1;
+}
+
+/* Today's three types, when the file has no [types]. */
+static int
+units_default(struct units *u)
+{
+	size_t	i, n = sizeof(units_default_types) /
+		    sizeof(units_default_types[0]);
+
+	if ((u->types = calloc(n, sizeof(*u->types))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		u->ntypes = i + 1;
+		if ((u->types[i].code = strdup(units_default_types[i].code)) ==
+		    NULL || (u->types[i].label =
+		    strdup(units_default_types[i].label)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* The type of a unit, as the registry defines it; NULL for none. */
+static const struct unit_type *
+units_type_of(const struct units *u, const char *code)
+{
+	size_t	i;
+
+	for (i = 0; code != NULL && i < u->ntypes; i++)
+		if (strcmp(u->types[i].code, code) == 0)
+			return &u->types[i];
+	return NULL;
+}
+
 static int
 units_handler(void *arg, const char *section, const char *name,
     const char *value)
@@ -80,6 +167,8 @@ units_handler(void *arg, const char *section, const char *name,
 
 	if (up->cause[0] != '\0')
 		return 0;
+	if (strcmp(section, UNITS_TYPES) == 0)
+		return units_type(up, name, value);
 	if ((v = units_section(up, section)) == NULL) {
 		if (up->cause[0] == '\0')
 			snprintf(up->cause, sizeof(up->cause), "out of memory");
@@ -108,17 +197,31 @@ units_handler(void *arg, const char *section, const char *name,
 		if ((v->name = strdup(value)) == NULL)
 			return 0;
 	} else if (strcmp(name, "type") == 0) {
-		for (i = 1; i < sizeof(units_types) / sizeof(*units_types); i++)
-			if (strcmp(value, units_types[i]) == 0)
-				break;
-		if (i == sizeof(units_types) / sizeof(*units_types)) {
+		/* Checked against the types once the file is read: [types]
+		 * may come last. */
+		if (validate_code(value) == -1) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] type = %s: not district_federation, "
-			    "sector_union or civil_servants_union",
-			    section, value);
+			    "[%s] type: not a type code (a to z, 0 to 9 and _)",
+			    section);
 			return 0;
 		}
-		v->type = (int)i;
+		if ((v->type = strdup(value)) == NULL)
+			return 0;
+	} else if (strcmp(name, "contact") == 0 ||
+	    strcmp(name, "phone") == 0 || strcmp(name, "email") == 0) {
+		if (validate_text(value, strlen(value), 0) == -1 ||
+		    strlen(value) > REPORT_MAX_SHORT || value[0] == '\0' ||
+		    (name[0] == 'e' && (strchr(value, '@') == NULL ||
+		    strchr(value, ' ') != NULL))) {
+			snprintf(up->cause, sizeof(up->cause),
+			    "[%s] %s: not %s of at most %d bytes", section,
+			    name, name[0] == 'e' ? "an e-mail address" :
+			    "a line of UTF-8 text", REPORT_MAX_SHORT);
+			return 0;
+		}
+		if ((*(name[0] == 'c' ? &v->contact : name[0] == 'p' ?
+		    &v->phone : &v->email) = strdup(value)) == NULL)
+			return 0;
 	} else if (strcmp(name, "valid_from") == 0 ||
 	    strcmp(name, "valid_to") == 0) {
 		if (date_parse(value, name[6] == 'f' ? &v->valid_from :
@@ -136,10 +239,27 @@ units_handler(void *arg, const char *section, const char *name,
 	return 1;
 }
 
+/* "district_federation, sector_union", cut to len. */
+static const char *
+units_type_list(const struct units *u, char *buf, size_t len)
+{
+	size_t	i, used;
+
+	buf[0] = '\0';
+	for (i = 0; i < u->ntypes; i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", i > 0 ? ", " : "",
+		    u->types[i].code);
+	}
+	return buf;
+}
+
 struct units *
 units_load(const char *path, char **cause)
 {
 	struct units_parse	 up;
+	const struct unit_type	*t;
+	char			 list[512];
 	size_t			 i;
 	int			 line;
 
@@ -166,6 +286,8 @@ units_load(const char *path, char **cause)
 			*cause = NULL;
 		goto fail;
 	}
+	if (up.units->ntypes == 0 && units_default(up.units) == -1)
+		goto fail;
 	/* Sorted once so that look-ups are a binary search. */
 	qsort(up.units->v, up.units->n, sizeof(*up.units->v), units_cmp);
 	for (i = 0; i < up.units->n; i++) {
@@ -176,12 +298,23 @@ units_load(const char *path, char **cause)
 				*cause = NULL;
 			goto fail;
 		}
-		if (up.units->v[i].name == NULL || up.units->v[i].type == 0) {
+		if (up.units->v[i].name == NULL || up.units->v[i].type == NULL) {
 			if (asprintf(cause, "%s: [%s] needs name and type",
 			    path, up.units->v[i].code) == -1)
 				*cause = NULL;
 			goto fail;
 		}
+		if ((t = units_type_of(up.units, up.units->v[i].type)) ==
+		    NULL) {
+			if (asprintf(cause, "%s: [%s] type = %s: not one of "
+			    "the types of [%s] (%s)", path, up.units->v[i].code,
+			    up.units->v[i].type, UNITS_TYPES,
+			    units_type_list(up.units, list, sizeof(list))) ==
+			    -1)
+				*cause = NULL;
+			goto fail;
+		}
+		up.units->v[i].type_label = t->label;
 		if (up.units->v[i].valid_from > up.units->v[i].valid_to) {
 			if (asprintf(cause, "%s: [%s] valid_from is after "
 			    "valid_to", path, up.units->v[i].code) == -1)
@@ -212,8 +345,17 @@ units_free(struct units *u)
 	for (i = 0; i < u->n; i++) {
 		free(u->v[i].code);
 		free(u->v[i].name);
+		free(u->v[i].type);
+		free(u->v[i].contact);
+		free(u->v[i].phone);
+		free(u->v[i].email);
 	}
 	free(u->v);
+	for (i = 0; i < u->ntypes; i++) {
+		free(u->types[i].code);
+		free(u->types[i].label);
+	}
+	free(u->types);
 	free(u);
 }
 

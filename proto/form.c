@@ -102,6 +102,7 @@ form_free(struct form *f)
 	for (i = 0; i < 2; i++)
 		free(f->periods[i].expect);
 	free(f->canon);
+	pthread_mutex_destroy(&f->lock);
 	json_decref(f->doc);
 	free(f->name);
 	free(f);
@@ -128,6 +129,9 @@ form_name(const struct form *f)
 const char *
 form_canonical(const struct form *f, size_t *len)
 {
+	*len = 0;
+	if (form_digest(f) == -1)
+		return NULL;
 	*len = f->canonlen;
 	return f->canon;
 }
@@ -135,12 +139,17 @@ form_canonical(const struct form *f, size_t *len)
 const uint8_t *
 form_sha256(const struct form *f)
 {
+	if (form_digest(f) == -1)
+		return NULL;
 	return f->sha256;
 }
 
 const char *
 form_sha256_hex(const struct form *f)
 {
+	/* Empty only when memory ran out: it matches no form. */
+	if (form_digest(f) == -1)
+		return "";
 	return f->sha256_hex;
 }
 

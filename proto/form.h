@@ -138,7 +138,9 @@ const char	*form_name(const struct form *);
 /*
  * Canonical bytes: the checked document as compact JSON with sorted keys,
  * whatever the file's whitespace and key order. They are what gpd serves
- * and what both sides hash; parsed again they give the same bytes.
+ * and what both sides hash; parsed again they give the same bytes. Made
+ * when first asked for (safely from any thread): NULL, with *len 0, and
+ * the SHA-256 NULL and "" only when memory runs out then.
  */
 const char	*form_canonical(const struct form *, size_t *len);
 /* SHA-256 of the canonical bytes; as 64 lower-case hex digits. */
@@ -220,6 +222,12 @@ int	 form_compare(const struct form *old, const struct form *new,
  */
 int	 form_set_load(const char *dir, struct form_set **out, char **cause);
 void	 form_set_free(struct form_set *);
+
+/* Puts f (owned by the set from now on) in the place of the form of its
+ * year, or beside the others: gp-client's forms fetched from gpd over
+ * the built-in one. Returns 0, or -1 (f not taken) when the set holds
+ * FORM_MAX_FILES + 1 forms already. */
+int	 form_set_put(struct form_set *, struct form *f);
 
 /* Forms by year, ascending. */
 size_t		 form_set_count(const struct form_set *);

@@ -155,15 +155,29 @@ form_path_cut(char out[FORM_PATH_MAX], int n)
 		memcpy(out + FORM_PATH_MAX - 4, "...", 4);
 }
 
+/* parent.key, as snprintf would make it; made for every key read, so
+ * without snprintf's cost. */
 static void
 form_path(char out[FORM_PATH_MAX], const char *parent, const char *key)
 {
+	size_t	plen, klen, n;
+
 	if (key[0] == '\0')
 		key = "\"\"";
 	else if (!form_printable(key))
 		key = "(a key not shown)";
-	form_path_cut(out, snprintf(out, FORM_PATH_MAX, "%s%s%s", parent,
-	    parent[0] != '\0' ? "." : "", key));
+	plen = strlen(parent);
+	klen = strlen(key);
+	n = plen + (plen > 0) + klen;
+	if (n >= FORM_PATH_MAX) {
+		form_path_cut(out, snprintf(out, FORM_PATH_MAX, "%s%s%s",
+		    parent, plen > 0 ? "." : "", key));
+		return;
+	}
+	memcpy(out, parent, plen);
+	if (plen > 0)
+		out[plen++] = '.';
+	memcpy(out + plen, key, klen + 1);
 }
 
 static void
@@ -203,6 +217,8 @@ form_text_why(const char *s, size_t len, int *nomem)
 		return "holds an invisible format character (such as "
 		    "a zero-width space or a direction mark)";
 	}
+	if (text_is_nfc(s, len))
+		return NULL;
 	if ((nfc = text_nfc(s, len, &nfclen)) == NULL) {
 		*nomem = 1;
 		return "cannot be normalised";
@@ -1022,26 +1038,35 @@ form_read_root(struct form_read *rd, json_t *root)
 	}
 }
 
-static int
-form_digest(struct form *f)
+int
+form_digest(const struct form *cf)
 {
 	static const char	 hex[] = "0123456789abcdef";
+	/* The lock is the form's own; the canonical bytes are what it
+	 * would have had from the start. */
+	struct form		*f = (struct form *)(uintptr_t)cf;
 	unsigned int		 n = FORM_SHA256_LEN;
 	size_t			 i;
+	int			 rv;
 
-	if ((f->canon = json_dumps(f->doc, JSON_COMPACT | JSON_SORT_KEYS)) ==
-	    NULL)
-		return -1;
-	f->canonlen = strlen(f->canon);
-	if (EVP_Digest(f->canon, f->canonlen, f->sha256, &n, EVP_sha256(),
-	    NULL) != 1)
-		return -1;
-	for (i = 0; i < FORM_SHA256_LEN; i++) {
-		f->sha256_hex[2 * i] = hex[f->sha256[i] >> 4];
-		f->sha256_hex[2 * i + 1] = hex[f->sha256[i] & 0x0f];
+	pthread_mutex_lock(&f->lock);
+	if (f->digested == 0) {
+		f->digested = -1;
+		if ((f->canon = json_dumps(f->doc, JSON_COMPACT |
+		    JSON_SORT_KEYS)) != NULL) {
+			f->canonlen = strlen(f->canon);
+			if (EVP_Digest(f->canon, f->canonlen, f->sha256, &n,
+			    EVP_sha256(), NULL) == 1)
+				f->digested = 1;
+		}
+		for (i = 0; f->digested == 1 && i < FORM_SHA256_LEN; i++) {
+			f->sha256_hex[2 * i] = hex[f->sha256[i] >> 4];
+			f->sha256_hex[2 * i + 1] = hex[f->sha256[i] & 0x0f];
+		}
 	}
-	f->sha256_hex[2 * FORM_SHA256_LEN] = '\0';
-	return 0;
+	rv = f->digested == 1 ? 0 : -1;
+	pthread_mutex_unlock(&f->lock);
+	return rv;
 }
 
 /* jansson may quote the input near a syntax error: keep it ASCII. */
@@ -1097,12 +1122,13 @@ form_parse(const char *name, const void *buf, size_t len,
 		json_decref(doc);
 		return -1;
 	}
+	pthread_mutex_init(&rd.f->lock, NULL);
 	rd.f->doc = doc;
 	if (!json_is_object(doc))
 		form_err(&rd, "", "a form is a JSON object");
 	else
 		form_read_root(&rd, doc);
-	if (rd.nomem || form_failed(&rd) || form_digest(rd.f) == -1) {
+	if (rd.nomem || form_failed(&rd)) {
 		form_free(rd.f);
 		form_cause_end(&rd.cause, cause);
 		return -1;

@@ -6,6 +6,8 @@
 #ifndef GP_FORM_PRIV_H
 #define GP_FORM_PRIV_H
 
+#include <pthread.h>
+
 #include <jansson.h>
 
 #include "form.h"
@@ -20,11 +22,19 @@ struct form {
 	struct form_entry	*lists[FORM_LIST_COUNT];
 	size_t			 counts[FORM_LIST_COUNT];
 	struct form_entry	*fieldpool;	/* every section's fields */
+	/* Made when first asked for (form_digest), under lock: a form
+	 * only checked (gp-client's validate) never pays for them. */
+	pthread_mutex_t		 lock;
+	int			 digested;	/* 1 done, -1 failed */
 	char			*canon;
 	size_t			 canonlen;
 	uint8_t			 sha256[FORM_SHA256_LEN];
 	char			 sha256_hex[2 * FORM_SHA256_LEN + 1];
 };
+
+/* The canonical bytes and their SHA-256, made once. Returns 0, or -1
+ * when they cannot be (out of memory). */
+int	 form_digest(const struct form *);
 
 /* A cause that grows line by line, FORM_ERRORS_MAX lines at most, then
  * a count of the rest. */

@@ -303,9 +303,28 @@ form_set_names(const char *dir, char **names, size_t *n,
 
 /* Adds f to the set, which has room for it. */
 static void
-form_set_put(struct form_set *set, struct form *f)
+form_set_add(struct form_set *set, struct form *f)
 {
 	set->v[set->n++] = f;
+}
+
+int
+form_set_put(struct form_set *set, struct form *f)
+{
+	size_t	i;
+
+	for (i = 0; i < set->n; i++) {
+		if (set->v[i]->year == f->year) {
+			form_free(set->v[i]);
+			set->v[i] = f;
+			return 0;
+		}
+	}
+	if (set->n > FORM_MAX_FILES)
+		return -1;
+	form_set_add(set, f);
+	qsort(set->v, set->n, sizeof(*set->v), form_set_cmp_years);
+	return 0;
 }
 
 int
@@ -371,14 +390,14 @@ form_set_load(const char *dir, struct form_set **out, char **cause)
 			form_free(f);
 			continue;
 		}
-		form_set_put(set, f);
+		form_set_add(set, f);
 	}
 	if (c.n > 0 || c.dropped > 0 || c.nomem)
 		goto fail;
 
 	/* A file of its year replaces the built-in form. */
 	if (form_set_year(set, builtin->year) == NULL) {
-		form_set_put(set, builtin);
+		form_set_add(set, builtin);
 		builtin = NULL;
 	}
 	form_free(builtin);

@@ -12,87 +12,29 @@
 #include "text.h"
 #include "wire.h"
 
-const struct report_label report_areas[AREA_COUNT] = {
-	{ NULL, NULL },
-	{ "policy_dissemination",
-	    "Tuyên truyền chủ trương, chính sách (NQ 11-NQ/TW, CT 21/CT-TW)" },
-	{ "strategy_implementation",
-	    "Phối hợp thực hiện Chiến lược quốc gia về BĐG và các chương trình" },
-	{ "communication_training",
-	    "Truyền thông, tọa đàm, nói chuyện chuyên đề, tập huấn về BĐG, "
-	    "phòng chống BLG" },
-	{ "gender_law_review", "Tổng kết 15 năm thi hành Luật Bình đẳng giới" },
-	{ "female_cadres", "Quy hoạch, đào tạo, bồi dưỡng cán bộ nữ" },
-	{ "inspection", "Kiểm tra, giám sát" },
-};
-
-const struct report_label report_kinds[KIND_COUNT] = {
-	{ NULL, NULL },
-	{ "propaganda", "Buổi tuyên truyền" },
-	{ "conference", "Hội nghị" },
-	{ "seminar", "Hội thảo" },
-	{ "forum", "Tọa đàm, diễn đàn" },
-	{ "exchange", "Giao lưu, trao đổi kinh nghiệm" },
-	{ "talk", "Nói chuyện chuyên đề" },
-	{ "training", "Tập huấn, bồi dưỡng" },
-	{ "contest", "Hội thi" },
-	{ "cultural", "Văn nghệ, thể thao" },
-	{ "media", "Tin, bài, pano, tờ rơi" },
-	{ "review", "Sơ kết, tổng kết" },
-	{ "inspection", "Kiểm tra, giám sát" },
-	{ "support", "Thăm hỏi, hỗ trợ" },
-	{ "other", "Khác" },
-};
-
-const struct report_label report_occasions[OCCASION_COUNT] = {
-	{ NULL, NULL },
-	{ "none", "Thường xuyên" },
-	{ "womens_day", "Quốc tế Phụ nữ 8/3" },
-	{ "family_day", "Ngày Gia đình Việt Nam 28/6" },
-	{ "vn_womens_day", "Ngày Phụ nữ Việt Nam 20/10" },
-	{ "action_month", "Tháng hành động vì bình đẳng giới 15/11–15/12" },
-};
-
-const struct report_label report_statuses[STATUS_COUNT] = {
-	{ NULL, NULL },
-	{ "done", "Đã thực hiện" },
-	{ "planned", "Ước thực hiện" },
-};
-
-const struct report_label report_indicators[IND_COUNT] = {
-	{ NULL, NULL },
-	{ "members", "Đoàn viên" },
-	{ "exec_committee", "Ủy viên BCH" },
-	{ "cadres_in_planning", "Cán bộ nữ được quy hoạch" },
-	{ "cadres_trained", "Cán bộ được đào tạo, bồi dưỡng" },
-	{ "cadres_appointed", "Cán bộ được bổ nhiệm" },
-	{ "gvndn_registered", "\"Giỏi việc nước, đảm việc nhà\" đăng ký" },
-	{ "gvndn_achieved", "\"Giỏi việc nước, đảm việc nhà\" đạt" },
-	{ "gbv_cases_detected",
-	    "Vụ việc bạo lực gia đình, quấy rối phát hiện" },
-	{ "gbv_cases_handled", "Vụ việc bạo lực gia đình, quấy rối giải quyết" },
-	{ "inspections", "Cuộc kiểm tra, giám sát" },
-};
-
-const struct report_label report_texts[TEXT_COUNT] = {
-	{ "results", "Kết quả" },
-	{ "advantages", "Thuận lợi" },
-	{ "difficulties", "Khó khăn" },
-	{ "obstacles", "Vướng mắc" },
-	{ "proposals", "Đề xuất, kiến nghị" },
-	{ "next_tasks", "Phương hướng kỳ tới" },
-};
-
 struct report *
 report_new(void)
 {
 	return calloc(1, sizeof(struct report));
 }
 
+static void
+report_texts_free(struct report_text *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].code);
+		free(v[i].text);
+	}
+	free(v);
+}
+
 void
 report_free(struct report *r)
 {
-	size_t	i;
+	struct report_activity	*a;
+	size_t			 i, j;
 
 	if (r == NULL)
 		return;
@@ -102,19 +44,36 @@ report_free(struct report *r)
 	free(r->reporter_name);
 	free(r->reporter_position);
 	free(r->reporter_phone);
+	free(r->plan_number);
+	free(r->plan_date);
 	for (i = 0; i < r->nactivities; i++) {
-		free(r->activities[i].date);
-		free(r->activities[i].end_date);
-		free(r->activities[i].title);
-		free(r->activities[i].location);
-		free(r->activities[i].notes);
+		a = &r->activities[i];
+		free(a->area);
+		free(a->kind);
+		free(a->occasion);
+		free(a->status);
+		free(a->audience);
+		free(a->topic);
+		free(a->date);
+		free(a->end_date);
+		free(a->title);
+		free(a->location);
+		for (j = 0; j < a->noutputs; j++)
+			free(a->outputs[j].code);
+		free(a->outputs);
+		free(a->notes);
 	}
 	free(r->activities);
+	for (i = 0; i < r->nindicators; i++)
+		free(r->indicators[i].code);
 	free(r->indicators);
-	for (i = 0; i < TEXT_COUNT; i++)
-		free(r->narrative[i]);
-	for (i = 0; i < LAW_REVIEW_COUNT; i++)
-		free(r->law_review[i]);
+	report_texts_free(r->narrative, r->nnarrative);
+	for (i = 0; i < r->nsections; i++) {
+		free(r->sections[i].code);
+		report_texts_free(r->sections[i].fields,
+		    r->sections[i].nfields);
+	}
+	free(r->sections);
 	free(r);
 }
 
@@ -143,35 +102,6 @@ report_errors_clear(struct report_errors *errs)
 	errs->dropped = 0;
 }
 
-uint32_t
-report_label_find(const struct report_label *tab, size_t n, const char *id)
-{
-	size_t	i;
-
-	if (id == NULL)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (tab[i].id != NULL && strcmp(tab[i].id, id) == 0)
-			return i;
-	return 0;
-}
-
-const char *
-report_label_id(const struct report_label *tab, size_t n, uint32_t v)
-{
-	if (v >= n || tab[v].id == NULL)
-		return "?";
-	return tab[v].id;
-}
-
-const char *
-report_label_text(const struct report_label *tab, size_t n, uint32_t v)
-{
-	if (v >= n || tab[v].label == NULL)
-		return "?";
-	return tab[v].label;
-}
-
 int
 report_pack(const struct report *r, uint8_t **buf, size_t *len)
 {
@@ -194,15 +124,26 @@ report_pack(const struct report *r, uint8_t **buf, size_t *len)
 
 int
 report_unpack(const uint8_t *buf, size_t len, struct report **out,
-    struct report_errors *errs, const char **errstr)
+    int *legacy, struct report_errors *errs, const char **errstr)
 {
 	Gp__Report	*pb;
+	char		 where[REPORT_FIELD_MAX];
 	int		 rv;
 
 	*out = NULL;
+	if (legacy != NULL)
+		*legacy = 0;
 	if ((pb = wire_report_unpack(buf, len)) == NULL) {
 		*errstr = "not a report message";
 		return -1;
+	}
+	/* Bytes packed before report forms always carry fields this
+	 * schema reserves (the law review, if nothing else). */
+	if (wire_report_unknown(pb, where, sizeof(where))) {
+		wire_report_free_unpacked(pb);
+		if (legacy != NULL)
+			*legacy = 1;
+		return report_legacy_unpack(buf, len, out, errs, errstr);
 	}
 	rv = wire_report_stored(pb, out, errs);
 	wire_report_free_unpacked(pb);
@@ -249,11 +190,24 @@ report_nfc(char **s)
 	return 0;
 }
 
+static int
+report_nfc_texts(struct report_text *v, size_t n)
+{
+	size_t	i;
+	int	rv = 0;
+
+	for (i = 0; i < n; i++) {
+		rv |= report_nfc(&v[i].code);
+		rv |= report_nfc(&v[i].text);
+	}
+	return rv;
+}
+
 int
 report_normalize(struct report *r)
 {
 	struct report_activity	*a;
-	size_t			 i;
+	size_t			 i, j;
 	int			 rv = 0;
 
 	rv |= report_nfc(&r->id);
@@ -262,31 +216,61 @@ report_normalize(struct report *r)
 	rv |= report_nfc(&r->reporter_name);
 	rv |= report_nfc(&r->reporter_position);
 	rv |= report_nfc(&r->reporter_phone);
+	rv |= report_nfc(&r->plan_number);
+	rv |= report_nfc(&r->plan_date);
 	for (i = 0; i < r->nactivities; i++) {
 		a = &r->activities[i];
+		rv |= report_nfc(&a->area);
+		rv |= report_nfc(&a->kind);
+		rv |= report_nfc(&a->occasion);
+		rv |= report_nfc(&a->status);
+		rv |= report_nfc(&a->audience);
+		rv |= report_nfc(&a->topic);
 		rv |= report_nfc(&a->date);
 		rv |= report_nfc(&a->end_date);
 		rv |= report_nfc(&a->title);
 		rv |= report_nfc(&a->location);
 		rv |= report_nfc(&a->notes);
+		for (j = 0; j < a->noutputs; j++)
+			rv |= report_nfc(&a->outputs[j].code);
 	}
-	for (i = 0; i < TEXT_COUNT; i++)
-		rv |= report_nfc(&r->narrative[i]);
-	for (i = 0; i < LAW_REVIEW_COUNT; i++)
-		rv |= report_nfc(&r->law_review[i]);
+	for (i = 0; i < r->nindicators; i++)
+		rv |= report_nfc(&r->indicators[i].code);
+	rv |= report_nfc_texts(r->narrative, r->nnarrative);
+	for (i = 0; i < r->nsections; i++) {
+		rv |= report_nfc(&r->sections[i].code);
+		rv |= report_nfc_texts(r->sections[i].fields,
+		    r->sections[i].nfields);
+	}
 	return rv != 0 ? -1 : 0;
 }
 
 int
 report_derive_id(struct report *r)
 {
-	uint8_t	 h[32];
+	uint8_t	 h[32], *buf;
 	char	*saved, *id;
+	size_t	 len;
 	int	 rv;
 
+	/* A report the encoding of gp/1 before report forms can hold is
+	 * given the id gp-client derived from that encoding then, so that
+	 * a file sent before the upgrade keeps its id: sent again, it is a
+	 * duplicate, not a new revision. */
 	saved = r->id;
 	r->id = NULL;
-	rv = report_hash(r, h);
+	switch (report_legacy_pack(r, &buf, &len)) {
+	case 1:
+		rv = report_digest(buf, len, h);
+		free(buf);
+		break;
+	case 0:
+		rv = report_hash(r, h);
+		break;
+	default:
+		rv = -1;
+		break;
+	}
 	r->id = saved;
 	if (rv == -1)
 		return -1;
@@ -302,6 +286,17 @@ report_derive_id(struct report *r)
 	free(r->id);
 	r->id = id;
 	return 0;
+}
+
+char *
+report_strdup(const char *s)
+{
+	size_t	 len = strlen(s) + 1;
+	char	*copy;
+
+	if ((copy = malloc(len)) != NULL)
+		memcpy(copy, s, len);
+	return copy;
 }
 
 void

@@ -1,9 +1,12 @@
 /*
  * The activity report shared by gpd and gp-client: the in-memory model,
- * its enums with English identifiers and Vietnamese labels, the error list
- * every check writes to, and the mapping to and from the wire message.
+ * the error list every check writes to, and the mapping to and from the
+ * wire message.
  *
- * Numbers of the enums are part of the wire protocol: never renumber.
+ * What a report may say (areas, kinds, indicators, narrative texts...) is
+ * the form of its year (form.h): here they are codes, strings the model
+ * holds without knowing their meaning; validate.h checks them against the
+ * form.
  */
 #ifndef GP_REPORT_H
 #define GP_REPORT_H
@@ -13,10 +16,14 @@
 
 /* Bounds a peer can reach. */
 #define REPORT_MAX_ACTIVITIES	1000
-#define REPORT_MAX_INDICATORS	32
+#define REPORT_MAX_INDICATORS	64
+#define REPORT_MAX_OUTPUTS	64	/* output counts of one activity */
+#define REPORT_MAX_TEXTS	64	/* narrative texts, a section's fields */
+#define REPORT_MAX_SECTIONS	64
 #define REPORT_MAX_ID		36	/* a UUID */
 #define REPORT_MAX_UNIT		64
 #define REPORT_MAX_PERIOD	7	/* 2022-H1 */
+#define REPORT_MAX_CODE		40	/* a code of the form */
 #define REPORT_MAX_SHORT	200	/* names, positions, phone, location */
 #define REPORT_MAX_TITLE	500
 #define REPORT_MAX_NOTES	2000
@@ -24,116 +31,58 @@
 #define REPORT_MAX_COUNT	10000000ULL	/* any participant or indicator count */
 #define REPORT_MAX_SESSIONS	10000ULL
 
-enum report_area {
-	AREA_UNSET = 0,
-	AREA_POLICY_DISSEMINATION,
-	AREA_STRATEGY_IMPLEMENTATION,
-	AREA_COMMUNICATION_TRAINING,
-	AREA_GENDER_LAW_REVIEW,
-	AREA_FEMALE_CADRES,
-	AREA_INSPECTION,
-	AREA_COUNT
-};
+/* The narrative text with a field of its own on the wire. */
+#define REPORT_RESULTS		"results"
 
-enum report_kind {
-	KIND_UNSET = 0,
-	KIND_PROPAGANDA,
-	KIND_CONFERENCE,
-	KIND_SEMINAR,
-	KIND_FORUM,
-	KIND_EXCHANGE,
-	KIND_TALK,
-	KIND_TRAINING,
-	KIND_CONTEST,
-	KIND_CULTURAL,
-	KIND_MEDIA,
-	KIND_REVIEW,
-	KIND_INSPECTION,
-	KIND_SUPPORT,
-	KIND_OTHER,
-	KIND_COUNT
-};
-
-enum report_occasion {
-	OCCASION_UNSET = 0,
-	OCCASION_NONE,
-	OCCASION_WOMENS_DAY,
-	OCCASION_FAMILY_DAY,
-	OCCASION_VN_WOMENS_DAY,
-	OCCASION_ACTION_MONTH,
-	OCCASION_COUNT
-};
-
-enum report_status {
-	STATUS_UNSET = 0,
-	STATUS_DONE,
-	STATUS_PLANNED,
-	STATUS_COUNT
-};
-
-enum report_indicator {
-	IND_UNSET = 0,
-	IND_MEMBERS,
-	IND_EXEC_COMMITTEE,
-	IND_CADRES_IN_PLANNING,
-	IND_CADRES_TRAINED,
-	IND_CADRES_APPOINTED,
-	IND_GVNDN_REGISTERED,
-	IND_GVNDN_ACHIEVED,
-	IND_GBV_CASES_DETECTED,
-	IND_GBV_CASES_HANDLED,
-	IND_INSPECTIONS,
-	IND_COUNT
-};
-
-/* Narrative texts; the law review (area 4) uses the first five. */
-enum report_text {
-	TEXT_RESULTS = 0,
-	TEXT_ADVANTAGES,
-	TEXT_DIFFICULTIES,
-	TEXT_OBSTACLES,
-	TEXT_PROPOSALS,
-	TEXT_NEXT_TASKS,
-	TEXT_COUNT
-};
-#define LAW_REVIEW_COUNT	TEXT_NEXT_TASKS
-
-/* id: JSON and CSV identifier; label: what users see. Indexed by enum value;
- * entry 0 (unset) has NULL id. */
-struct report_label {
-	const char	*id;
-	const char	*label;
-};
-
-extern const struct report_label report_areas[AREA_COUNT];
-extern const struct report_label report_kinds[KIND_COUNT];
-extern const struct report_label report_occasions[OCCASION_COUNT];
-extern const struct report_label report_statuses[STATUS_COUNT];
-extern const struct report_label report_indicators[IND_COUNT];
-extern const struct report_label report_texts[TEXT_COUNT];
-
-/* All text is NUL-terminated UTF-8 owned by the report; NULL means absent.
+/*
+ * All text is NUL-terminated UTF-8 owned by the report; NULL means absent.
+ * Codes are text too: checked against the form by validate.h, not here.
  * Counts are uint64_t so that a wire value too large is seen and refused
- * rather than truncated. */
+ * rather than truncated.
+ */
+struct report_count {
+	char		*code;
+	uint64_t	 count;
+};
+
+struct report_text {
+	char		*code;
+	char		*text;
+};
+
+struct report_section {
+	char			*code;
+	struct report_text	*fields;
+	size_t			 nfields;
+};
+
 struct report_activity {
-	uint32_t	 area;		/* enum report_area */
-	uint32_t	 kind;		/* enum report_kind */
-	uint32_t	 occasion;	/* enum report_occasion */
-	uint32_t	 status;	/* enum report_status */
-	char		*date;		/* YYYY-MM-DD */
-	char		*end_date;	/* optional */
-	char		*title;
-	char		*location;
-	uint64_t	 sessions;
-	uint64_t	 participants;
-	uint64_t	 female;
-	char		*notes;		/* optional */
+	char			*area;
+	char			*kind;
+	char			*occasion;
+	char			*status;
+	char			*audience;	/* optional */
+	char			*topic;		/* optional */
+	char			*date;		/* YYYY-MM-DD */
+	char			*end_date;	/* optional */
+	char			*title;
+	char			*location;
+	uint64_t		 sessions;
+	uint64_t		 participants;
+	uint64_t		 female;
+	struct report_count	*outputs;	/* media kinds only */
+	size_t			 noutputs;
+	char			*notes;		/* optional */
+	/* A JSON report may give the area by its place in the form's list,
+	 * from 1 (report_json.h resolves it): 0 when it gave a code. */
+	uint32_t		 area_number;
 };
 
 struct report_indicator_value {
-	uint32_t	 code;		/* enum report_indicator */
+	char		*code;
 	uint64_t	 total;
 	uint64_t	 female;
+	int		 has_female;	/* a women's figure was given */
 };
 
 struct report {
@@ -143,12 +92,16 @@ struct report {
 	char				*reporter_name;
 	char				*reporter_position;
 	char				*reporter_phone;
+	char				*plan_number;	/* the unit's own plan */
+	char				*plan_date;
 	struct report_activity		*activities;
 	size_t				 nactivities;
 	struct report_indicator_value	*indicators;
 	size_t				 nindicators;
-	char				*narrative[TEXT_COUNT];
-	char				*law_review[LAW_REVIEW_COUNT];
+	struct report_text		*narrative;
+	size_t				 nnarrative;
+	struct report_section		*sections;
+	size_t				 nsections;
 };
 
 /* Errors and warnings, each naming its field ("activities[2].female"). */
@@ -175,15 +128,6 @@ void	 report_errors_add(struct report_errors *, const char *field,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void	 report_errors_clear(struct report_errors *);
 
-/* Looks a name up in a label table; returns its enum value or 0. */
-uint32_t report_label_find(const struct report_label *, size_t n,
-	    const char *id);
-/* The id or label of an enum value, "?" when out of range. */
-const char	*report_label_id(const struct report_label *, size_t n,
-		    uint32_t);
-const char	*report_label_text(const struct report_label *, size_t n,
-		    uint32_t);
-
 /*
  * Canonical bytes: the packed wire Report. Equal reports give equal bytes,
  * so these are what is hashed, stored and compared for duplicates.
@@ -192,13 +136,15 @@ const char	*report_label_text(const struct report_label *, size_t n,
 int	 report_pack(const struct report *, uint8_t **buf, size_t *len);
 
 /*
- * Decodes a packed wire Report. Text fields carrying a NUL byte are
- * refused here by field name (the C model cannot hold them). Returns 0 with
- * *out set, or -1 with errs filled (or only errstr set when the bytes are
- * not a Report at all).
+ * Decodes canonical bytes: a packed wire Report, or a report packed
+ * before report forms (below), which *legacy (when not NULL) tells. Text
+ * is read byte for byte; text fields carrying a NUL byte are refused here
+ * by field name (the C model cannot hold them). Returns 0 with *out set,
+ * or -1 with errs filled (or only errstr set when the bytes are not a
+ * report at all).
  */
 int	 report_unpack(const uint8_t *, size_t, struct report **out,
-	    struct report_errors *errs, const char **errstr);
+	    int *legacy, struct report_errors *errs, const char **errstr);
 
 /* SHA-256 of the canonical bytes. Returns 0 or -1. */
 int	 report_hash(const struct report *, uint8_t out[32]);
@@ -218,9 +164,45 @@ int	 report_normalize(struct report *);
 /*
  * Derives a submission id from the report's content (the id field left
  * out): a UUID (version 8, RFC 9562) from the SHA-256 of the canonical
- * bytes. The same content always gives the same id. Returns 0 or -1.
+ * bytes, or of the bytes gp/1 before report forms packed when that
+ * encoding can hold the report (report_legacy_pack), so that a file sent
+ * then keeps its id. The same content always gives the same id. Returns
+ * 0 or -1.
  */
 int	 report_derive_id(struct report *);
+
+/*
+ * gp/1 before report forms (legacy.c) packed a report as a LegacyReport
+ * (gp.proto): areas, kinds, occasions, statuses and indicators as numbers
+ * of the 2022 model, the narrative and the law review as fields of their
+ * own. Revisions stored then, reports still waiting in an outbox and kept
+ * receipts hold such bytes, and receipts signed then cover them.
+ */
+
+/* The code of a number of the 2022 model in a list (form.h: FORM_AREAS,
+ * _KINDS, _OCCASIONS, _STATUSES, _INDICATORS; FORM_NARRATIVE from 0),
+ * or NULL. */
+const char	*report_legacy_code(int list, uint32_t number);
+
+/* Decodes bytes packed before report forms into the model (numbers
+ * become the 2022 codes, the law review the section "law_review"), text
+ * byte for byte. As report_unpack. */
+int	 report_legacy_unpack(const uint8_t *, size_t, struct report **out,
+	    struct report_errors *errs, const char **errstr);
+
+/*
+ * Packs r as gp-client did before report forms: returns 1 with *buf
+ * (malloc'd), 0 when r holds what that encoding cannot (a code of no
+ * 2022 table, an audience, output counts, a plan, another section), or
+ * -1 when out of memory. A report decoded by report_legacy_unpack packs
+ * to the very bytes it came from.
+ */
+int	 report_legacy_pack(const struct report *, uint8_t **buf,
+	    size_t *len);
+
+/* A copy of s by malloc (strdup's allocation is libc's own, which the
+ * allocation-failure tests cannot reach), or NULL. */
+char	*report_strdup(const char *s);
 
 /* Hex of a byte string into out (2*len+1 bytes). */
 void	 report_hex(const uint8_t *, size_t len, char *out);

@@ -3,8 +3,9 @@
  * invalid UTF-8, NUL bytes in strings and duplicate keys, and bounds the
  * nesting depth. This file maps the tree to the model, collecting every
  * field error rather than stopping at the first, so a unit fixes its file
- * in one pass. Ranges and required fields are the validator's; here only
- * what the model cannot hold is refused.
+ * in one pass. Codes, ranges and required fields are the validator's,
+ * against the form of the report's year; here only what the model cannot
+ * hold is refused.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "form.h"
 #include "period.h"
 #include "report.h"
 #include "report_json.h"
@@ -29,9 +31,20 @@ struct json_read {
 };
 
 static const char *const json_activity_keys[] = {
-	"area", "kind", "occasion", "status", "date", "end_date", "title",
-	"location", "sessions", "participants", "female", "notes"
+	"area", "kind", "occasion", "status", "audience", "topic", "date",
+	"end_date", "title", "location", "sessions", "participants", "female",
+	"outputs", "notes"
 };
+
+/* Keys of the report that are not sections; any other key whose value is
+ * an object is a section of the form ("law_review"). "form" and
+ * "sections" are kept for later. */
+static const char *const json_report_keys[] = {
+	"id", "unit", "period", "reporter", "plan", "activities",
+	"indicators", "narrative", "form", "sections"
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * Copies text a peer wrote into an error message: control characters,
@@ -97,38 +110,6 @@ json_unknown_field(struct json_read *jr, const char *parent, const char *key)
 
 	json_field(field, sizeof(field), parent, key);
 	report_errors_add(jr->errs, field, "unknown field");
-}
-
-/*
- * "unknown kind 'xyz'; one of: propaganda, ...". The list is what helps
- * most, so the value shown is cut to fit the message, or left out (as
- * when value is NULL: the field name already shows it).
- */
-static void
-json_unknown_value(struct json_read *jr, const char *field, const char *what,
-    const char *value, const char *prefix, const struct report_label *tab,
-    size_t n)
-{
-	char	list[REPORT_MESSAGE_MAX], shown[REPORT_MESSAGE_MAX];
-	size_t	i, used;
-	int	room;
-
-	snprintf(list, sizeof(list), "%s", prefix);
-	for (i = 1; i < n; i++) {
-		used = strlen(list);
-		snprintf(list + used, sizeof(list) - used, "%s%s",
-		    used > 0 ? ", " : "", tab[i].id);
-	}
-	room = REPORT_MESSAGE_MAX - 1 - (int)strlen(list) -
-	    (int)strlen(what) - (int)strlen("unknown  ''; one of: ");
-	if (value == NULL || room < 8) {
-		report_errors_add(jr->errs, field, "unknown %s; one of: %s",
-		    what, list);
-		return;
-	}
-	json_show(value, shown, (size_t)room + 1);
-	report_errors_add(jr->errs, field, "unknown %s '%s'; one of: %s",
-	    what, shown, list);
 }
 
 /*
@@ -205,43 +186,6 @@ json_count(struct json_read *jr, json_t *v, const char *field,
 	}
 }
 
-/* An enum by identifier; the area also by its number 1-6. */
-static void
-json_enum(struct json_read *jr, json_t *v, const char *field,
-    const char *what, const struct report_label *tab, size_t n,
-    int numbered, uint32_t *dst)
-{
-	char		 num[32];
-	uint64_t	 u;
-	uint32_t	 e;
-
-	if (numbered && json_is_number(v)) {
-		if (json_whole(v, &u) == 1 && u >= 1 && u < n) {
-			*dst = (uint32_t)u;
-			return;
-		}
-		if (json_is_integer(v))
-			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(v));
-		else
-			snprintf(num, sizeof(num), "%g", json_real_value(v));
-		json_unknown_value(jr, field, what, num, "1-6", tab, n);
-		return;
-	}
-	if (!json_is_string(v)) {
-		report_errors_add(jr->errs, field, numbered ?
-		    "must be a string or a number from 1 to 6" :
-		    "must be a string");
-		return;
-	}
-	if ((e = report_label_find(tab, n, json_string_value(v))) == 0) {
-		json_unknown_value(jr, field, what, json_string_value(v),
-		    numbered ? "1-6" : "", tab, n);
-		return;
-	}
-	*dst = e;
-}
-
 static int
 json_is_object_or_error(struct json_read *jr, json_t *v,
     const char *field)
@@ -250,6 +194,42 @@ json_is_object_or_error(struct json_read *jr, json_t *v,
 		return 1;
 	report_errors_add(jr->errs, field, "must be an object");
 	return 0;
+}
+
+/* A code member: a string, kept as it is for the validator to judge. */
+static void
+json_code(struct json_read *jr, json_t *v, const char *field, char **dst)
+{
+	if (json_is_null(v))
+		return;
+	if (!json_is_string(v)) {
+		report_errors_add(jr->errs, field, "must be a string");
+		return;
+	}
+	json_text(jr, v, field, dst);
+}
+
+/* The area: a code, or its place in the form's list from 1. */
+static void
+json_area(struct json_read *jr, json_t *v, const char *field,
+    struct report_activity *a)
+{
+	uint64_t	u;
+
+	if (json_is_number(v)) {
+		if (json_whole(v, &u) == 1 && u >= 1 && u <= UINT32_MAX)
+			a->area_number = (uint32_t)u;
+		else
+			report_errors_add(jr->errs, field, "must be a code or "
+			    "a whole number from 1");
+		return;
+	}
+	if (!json_is_string(v)) {
+		report_errors_add(jr->errs, field, "must be a string or a "
+		    "number from 1");
+		return;
+	}
+	json_text(jr, v, field, &a->area);
 }
 
 static void
@@ -273,28 +253,94 @@ json_reporter(struct json_read *jr, json_t *obj, struct report *r)
 	}
 }
 
-/* narrative and law_review: texts named by report_texts, the first n. */
+static void
+json_plan(struct json_read *jr, json_t *obj, struct report *r)
+{
+	const char	*key;
+	json_t		*v;
+
+	if (!json_is_object_or_error(jr, obj, "plan"))
+		return;
+	json_object_foreach(obj, key, v) {
+		if (strcmp(key, "number") == 0)
+			json_text(jr, v, "plan.number", &r->plan_number);
+		else if (strcmp(key, "date") == 0)
+			json_text(jr, v, "plan.date", &r->plan_date);
+		else
+			json_unknown_field(jr, "plan", key);
+	}
+}
+
+/* The narrative or a section: an object of texts by code. */
 static void
 json_texts(struct json_read *jr, json_t *obj, const char *name,
-    char **texts, size_t n)
+    struct report_text **out, size_t *nout)
 {
 	char		 field[REPORT_FIELD_MAX];
 	const char	*key;
 	json_t		*v;
-	size_t		 i;
+	size_t		 n;
 
 	if (!json_is_object_or_error(jr, obj, name))
 		return;
+	if ((n = json_object_size(obj)) > REPORT_MAX_TEXTS) {
+		report_errors_add(jr->errs, name, "at most %d texts, not %zu",
+		    REPORT_MAX_TEXTS, n);
+		return;
+	}
+	if (n == 0)
+		return;
+	if ((*out = calloc(n, sizeof(**out))) == NULL) {
+		jr->nomem = 1;
+		return;
+	}
 	json_object_foreach(obj, key, v) {
-		for (i = 0; i < n; i++)
-			if (strcmp(key, report_texts[i].id) == 0)
-				break;
-		if (i == n) {
-			json_unknown_field(jr, name, key);
+		json_field(field, sizeof(field), name, key);
+		if (json_is_null(v))
+			continue;
+		if (!json_is_string(v)) {
+			report_errors_add(jr->errs, field, "must be a string");
 			continue;
 		}
+		if (((*out)[*nout].code = strdup(key)) == NULL) {
+			jr->nomem = 1;
+			return;
+		}
+		(*nout)++;
+		json_text(jr, v, field, &(*out)[*nout - 1].text);
+	}
+}
+
+/* Output counts of a media activity: an object of counts by code. */
+static void
+json_outputs(struct json_read *jr, json_t *obj, const char *name,
+    struct report_activity *a)
+{
+	char		 field[REPORT_FIELD_MAX];
+	const char	*key;
+	json_t		*v;
+	size_t		 n;
+
+	if (!json_is_object_or_error(jr, obj, name))
+		return;
+	if ((n = json_object_size(obj)) > REPORT_MAX_OUTPUTS) {
+		report_errors_add(jr->errs, name, "at most %d output counts, "
+		    "not %zu", REPORT_MAX_OUTPUTS, n);
+		return;
+	}
+	if (n == 0)
+		return;
+	if ((a->outputs = calloc(n, sizeof(*a->outputs))) == NULL) {
+		jr->nomem = 1;
+		return;
+	}
+	json_object_foreach(obj, key, v) {
 		json_field(field, sizeof(field), name, key);
-		json_text(jr, v, field, &texts[i]);
+		if ((a->outputs[a->noutputs].code = strdup(key)) == NULL) {
+			jr->nomem = 1;
+			return;
+		}
+		json_count(jr, v, field, &a->outputs[a->noutputs++].count);
 	}
 }
 
@@ -311,28 +357,26 @@ json_activity(struct json_read *jr, json_t *obj, size_t idx,
 	if (!json_is_object_or_error(jr, obj, name))
 		return;
 	json_object_foreach(obj, key, v) {
-		for (i = 0; i < sizeof(json_activity_keys) /
-		    sizeof(json_activity_keys[0]); i++)
+		for (i = 0; i < NELEM(json_activity_keys); i++)
 			if (strcmp(key, json_activity_keys[i]) == 0)
 				break;
-		if (i == sizeof(json_activity_keys) /
-		    sizeof(json_activity_keys[0])) {
+		if (i == NELEM(json_activity_keys)) {
 			json_unknown_field(jr, name, key);
 			continue;
 		}
 		json_field(field, sizeof(field), name, key);
 		if (strcmp(key, "area") == 0)
-			json_enum(jr, v, field, "area", report_areas,
-			    AREA_COUNT, 1, &a->area);
+			json_area(jr, v, field, a);
 		else if (strcmp(key, "kind") == 0)
-			json_enum(jr, v, field, "kind", report_kinds,
-			    KIND_COUNT, 0, &a->kind);
+			json_code(jr, v, field, &a->kind);
 		else if (strcmp(key, "occasion") == 0)
-			json_enum(jr, v, field, "occasion", report_occasions,
-			    OCCASION_COUNT, 0, &a->occasion);
+			json_code(jr, v, field, &a->occasion);
 		else if (strcmp(key, "status") == 0)
-			json_enum(jr, v, field, "status", report_statuses,
-			    STATUS_COUNT, 0, &a->status);
+			json_code(jr, v, field, &a->status);
+		else if (strcmp(key, "audience") == 0)
+			json_code(jr, v, field, &a->audience);
+		else if (strcmp(key, "topic") == 0)
+			json_code(jr, v, field, &a->topic);
 		else if (strcmp(key, "date") == 0)
 			json_text(jr, v, field, &a->date);
 		else if (strcmp(key, "end_date") == 0)
@@ -347,6 +391,8 @@ json_activity(struct json_read *jr, json_t *obj, size_t idx,
 			json_count(jr, v, field, &a->participants);
 		else if (strcmp(key, "female") == 0)
 			json_count(jr, v, field, &a->female);
+		else if (strcmp(key, "outputs") == 0)
+			json_outputs(jr, v, field, a);
 		else
 			json_text(jr, v, field, &a->notes);
 	}
@@ -393,9 +439,12 @@ json_indicator_counts(struct json_read *jr, json_t *obj,
 		json_field(field, sizeof(field), name, key);
 		if (strcmp(key, "total") == 0)
 			json_count(jr, v, field, &iv->total);
-		else if (strcmp(key, "female") == 0)
+		else if (strcmp(key, "female") == 0) {
+			if (json_is_null(v))
+				continue;
 			json_count(jr, v, field, &iv->female);
-		else if (!array_form || strcmp(key, "code") != 0)
+			iv->has_female = 1;
+		} else if (!array_form || strcmp(key, "code") != 0)
 			json_unknown_field(jr, name, key);
 	}
 }
@@ -409,7 +458,6 @@ json_indicators_object(struct json_read *jr, json_t *obj,
 	const char			*key;
 	json_t				*v;
 	struct report_indicator_value	*iv;
-	uint32_t			 code;
 	size_t				 n;
 
 	n = json_object_size(obj);
@@ -427,17 +475,13 @@ json_indicators_object(struct json_read *jr, json_t *obj,
 	}
 	json_object_foreach(obj, key, v) {
 		json_field(name, sizeof(name), "indicators", key);
-		code = report_label_find(report_indicators, IND_COUNT, key);
-		if (code == 0) {
-			/* The key is already in the field name. */
-			json_unknown_value(jr, name, "indicator", NULL, "",
-			    report_indicators, IND_COUNT);
-			continue;
-		}
 		if (!json_is_object_or_error(jr, v, name))
 			continue;
 		iv = &r->indicators[r->nindicators++];
-		iv->code = code;
+		if ((iv->code = strdup(key)) == NULL) {
+			jr->nomem = 1;
+			return;
+		}
 		json_indicator_counts(jr, v, name, 0, iv);
 	}
 }
@@ -451,9 +495,9 @@ json_indicators_array(struct json_read *jr, json_t *arr,
 {
 	char				 name[REPORT_FIELD_MAX];
 	char				 field[REPORT_FIELD_MAX];
-	json_t			*v, *c;
+	json_t				*v, *c;
 	struct report_indicator_value	*iv;
-	uint32_t			 code;
+	const char			*code;
 	size_t				 i, j, n;
 
 	n = json_array_size(arr);
@@ -475,29 +519,29 @@ json_indicators_array(struct json_read *jr, json_t *arr,
 		v = json_array_get(arr, i);
 		if (!json_is_object_or_error(jr, v, name))
 			continue;
-		code = 0;
+		code = NULL;
 		if ((c = json_object_get(v, "code")) == NULL)
 			report_errors_add(jr->errs, field, "required");
 		else if (!json_is_string(c))
 			report_errors_add(jr->errs, field, "must be a string");
-		else if ((code = report_label_find(report_indicators,
-		    IND_COUNT, json_string_value(c))) == 0)
-			json_unknown_value(jr, field, "indicator",
-			    json_string_value(c), "", report_indicators,
-			    IND_COUNT);
-		for (j = 0; code != 0 && j < r->nindicators; j++) {
-			if (r->indicators[j].code == code) {
+		else
+			code = json_string_value(c);
+		for (j = 0; code != NULL && j < r->nindicators; j++) {
+			if (strcmp(r->indicators[j].code, code) == 0) {
 				report_errors_add(jr->errs, field,
-				    "indicator '%s' given twice",
-				    report_indicators[code].id);
-				code = 0;
+				    "indicator given twice");
+				code = NULL;
 			}
 		}
 		iv = &r->indicators[r->nindicators];
-		iv->code = code;
 		json_indicator_counts(jr, v, name, 1, iv);
-		if (code != 0)
-			r->nindicators++;
+		if (code == NULL)
+			continue;
+		if ((iv->code = strdup(code)) == NULL) {
+			jr->nomem = 1;
+			return;
+		}
+		r->nindicators++;
 	}
 }
 
@@ -513,11 +557,55 @@ json_indicators(struct json_read *jr, json_t *v, struct report *r)
 		    "must be an object or an array");
 }
 
+/* A key of the report that names no field of it: a section when it is
+ * an object (the validator knows the form's), else a mistake. */
+static void
+json_section(struct json_read *jr, const char *key, json_t *v,
+    struct report *r, size_t room)
+{
+	struct report_section	*s;
+	char			 name[REPORT_FIELD_MAX];
+
+	if (!json_is_object(v) || r->nsections == room) {
+		json_unknown_field(jr, "", key);
+		return;
+	}
+	s = &r->sections[r->nsections++];
+	if ((s->code = strdup(key)) == NULL) {
+		jr->nomem = 1;
+		return;
+	}
+	/* The key as the peer wrote it names the section for the
+	 * validator; its fields are named after the key as it can be
+	 * shown. */
+	json_field(name, sizeof(name), "", key);
+	json_texts(jr, v, name, &s->fields, &s->nfields);
+}
+
 static void
 json_report(struct json_read *jr, json_t *root, struct report *r)
 {
 	const char	*key;
 	json_t		*v;
+	size_t		 i, room = 0;
+
+	json_object_foreach(root, key, v) {
+		for (i = 0; i < NELEM(json_report_keys); i++)
+			if (strcmp(key, json_report_keys[i]) == 0)
+				break;
+		if (i == NELEM(json_report_keys) && json_is_object(v))
+			room++;
+	}
+	if (room > REPORT_MAX_SECTIONS) {
+		report_errors_add(jr->errs, "sections", "at most %d sections, "
+		    "not %zu", REPORT_MAX_SECTIONS, room);
+		room = REPORT_MAX_SECTIONS;
+	}
+	if (room > 0 && (r->sections = calloc(room,
+	    sizeof(*r->sections))) == NULL) {
+		jr->nomem = 1;
+		return;
+	}
 
 	json_object_foreach(root, key, v) {
 		if (jr->nomem)
@@ -530,26 +618,72 @@ json_report(struct json_read *jr, json_t *root, struct report *r)
 			json_text(jr, v, "period", &r->period);
 		else if (strcmp(key, "reporter") == 0)
 			json_reporter(jr, v, r);
+		else if (strcmp(key, "plan") == 0)
+			json_plan(jr, v, r);
 		else if (strcmp(key, "activities") == 0)
 			json_activities(jr, v, r);
 		else if (strcmp(key, "indicators") == 0)
 			json_indicators(jr, v, r);
 		else if (strcmp(key, "narrative") == 0)
-			json_texts(jr, v, "narrative", r->narrative,
-			    TEXT_COUNT);
-		else if (strcmp(key, "law_review") == 0)
-			json_texts(jr, v, "law_review", r->law_review,
-			    LAW_REVIEW_COUNT);
-		else
+			json_texts(jr, v, "narrative", &r->narrative,
+			    &r->nnarrative);
+		else if (strcmp(key, "form") == 0 ||
+		    strcmp(key, "sections") == 0)
 			json_unknown_field(jr, "", key);
+		else
+			json_section(jr, key, v, r, room);
+	}
+}
+
+/*
+ * Areas given by number become the codes of the period's form: a number
+ * is a place in a list, which only the form can say.
+ */
+static void
+json_area_numbers(struct json_read *jr, const struct form_set *forms,
+    struct report *r)
+{
+	const struct form	*f = NULL;
+	struct period		 p;
+	struct report_activity	*a;
+	char			 field[REPORT_FIELD_MAX], *cause = NULL;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < r->nactivities; i++) {
+		a = &r->activities[i];
+		if (a->area_number == 0)
+			continue;
+		snprintf(field, sizeof(field), "activities[%zu].area", i);
+		if (f == NULL && (forms == NULL || r->period == NULL ||
+		    form_set_period(forms, r->period, &f, &p, &cause) == -1)) {
+			free(cause);
+			cause = NULL;
+			report_errors_add(jr->errs, field, "a number needs the "
+			    "form of the report's period; give the area's "
+			    "code");
+			continue;
+		}
+		n = form_count(f, FORM_AREAS);
+		if (a->area_number > n) {
+			report_errors_add(jr->errs, field, "no area %u in the "
+			    "%d form (1 to %zu)", (unsigned int)a->area_number,
+			    form_year(f), n);
+			continue;
+		}
+		if ((a->area = strdup(form_at(f, FORM_AREAS,
+		    a->area_number - 1)->code)) == NULL) {
+			jr->nomem = 1;
+			return;
+		}
+		a->area_number = 0;
 	}
 }
 
 /* name prefixes a syntax error's cause (the file), or is NULL. */
 static int
-json_read(const char *text, size_t len, struct report **out,
-    struct report_errors *errs, char *cause, size_t causelen,
-    const char *name)
+json_read(const char *text, size_t len, const struct form_set *forms,
+    struct report **out, struct report_errors *errs, char *cause,
+    size_t causelen, const char *name)
 {
 	struct json_read	 jr;
 	struct report		*r = NULL;
@@ -590,6 +724,8 @@ json_read(const char *text, size_t len, struct report **out,
 	jr.nomem = 0;
 	before = errs->n + errs->dropped;
 	json_report(&jr, root, r);
+	if (!jr.nomem)
+		json_area_numbers(&jr, forms, r);
 	if (jr.nomem) {
 		snprintf(cause, causelen, "out of memory");
 		goto fail;
@@ -607,15 +743,17 @@ json_read(const char *text, size_t len, struct report **out,
 }
 
 int
-report_json_read(const char *text, size_t len, struct report **out,
-    struct report_errors *errs, char *cause, size_t causelen)
+report_json_read(const char *text, size_t len, const struct form_set *forms,
+    struct report **out, struct report_errors *errs, char *cause,
+    size_t causelen)
 {
-	return json_read(text, len, out, errs, cause, causelen, NULL);
+	return json_read(text, len, forms, out, errs, cause, causelen, NULL);
 }
 
 int
-report_json_read_file(const char *path, struct report **out,
-    struct report_errors *errs, char *cause, size_t causelen)
+report_json_read_file(const char *path, const struct form_set *forms,
+    struct report **out, struct report_errors *errs, char *cause,
+    size_t causelen)
 {
 	FILE		*fp;
 	const char	*name;
@@ -668,7 +806,7 @@ report_json_read_file(const char *path, struct report **out,
 		snprintf(cause, causelen, "%s: larger than 4 MiB", name);
 		goto done;
 	}
-	rv = json_read(buf, len, out, errs, cause, causelen, name);
+	rv = json_read(buf, len, forms, out, errs, cause, causelen, name);
 
  done:
 	free(buf);
@@ -704,38 +842,56 @@ json_put_count(json_t *obj, const char *key, uint64_t v)
 	return json_object_set_new(obj, key, json_integer((json_int_t)v));
 }
 
-/* An unset enum is left out, so that it reads back unset. */
+/*
+ * Texts as an object by code: in the order of the form's list when there
+ * is one (a report read back from its canonical bytes has them by code),
+ * those the list lacks after them; left out when there are none.
+ */
 static int
-json_put_enum(json_t *obj, const char *key, const struct report_label *tab,
-    size_t n, uint32_t v)
+json_put_texts(json_t *root, const char *key, const struct report_text *v,
+    size_t n, const struct form_entry *list, size_t nlist)
 {
-	if (v == 0)
+	json_t	*obj;
+	size_t	 i, k;
+
+	if (n == 0)
 		return 0;
-	return json_object_set_new(obj, key,
-	    json_string(report_label_id(tab, n, v)));
+	if ((obj = json_object()) == NULL)
+		return -1;
+	for (k = 0; k < nlist; k++)
+		for (i = 0; i < n; i++)
+			if (v[i].code != NULL &&
+			    strcmp(v[i].code, list[k].code) == 0 &&
+			    json_object_get(obj, v[i].code) == NULL &&
+			    json_put_text(obj, v[i].code, v[i].text) == -1)
+				goto fail;
+	for (i = 0; i < n; i++)
+		if (v[i].code != NULL && json_object_get(obj, v[i].code) ==
+		    NULL && json_put_text(obj, v[i].code, v[i].text) == -1)
+			goto fail;
+	return json_object_set_new(root, key, obj);
+fail:
+	json_decref(obj);
+	return -1;
 }
 
-/* An object of texts named by report_texts; left out when all absent. */
-static int
-json_put_texts(json_t *root, const char *key, char *const *texts, size_t n)
+static json_t *
+json_outputs_new(const struct report_activity *a)
 {
 	json_t	*obj;
 	size_t	 i;
 
-	for (i = 0; i < n; i++)
-		if (texts[i] != NULL)
-			break;
-	if (i == n)
-		return 0;
 	if ((obj = json_object()) == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (json_put_text(obj, report_texts[i].id, texts[i]) == -1) {
+		return NULL;
+	for (i = 0; i < a->noutputs; i++) {
+		if (a->outputs[i].code == NULL ||
+		    json_put_count(obj, a->outputs[i].code,
+		    a->outputs[i].count) == -1) {
 			json_decref(obj);
-			return -1;
+			return NULL;
 		}
 	}
-	return json_object_set_new(root, key, obj);
+	return obj;
 }
 
 static json_t *
@@ -745,14 +901,12 @@ json_activity_new(const struct report_activity *a)
 
 	if ((obj = json_object()) == NULL)
 		return NULL;
-	if (json_put_enum(obj, "area", report_areas, AREA_COUNT,
-	    a->area) == -1 ||
-	    json_put_enum(obj, "kind", report_kinds, KIND_COUNT,
-	    a->kind) == -1 ||
-	    json_put_enum(obj, "occasion", report_occasions, OCCASION_COUNT,
-	    a->occasion) == -1 ||
-	    json_put_enum(obj, "status", report_statuses, STATUS_COUNT,
-	    a->status) == -1 ||
+	if (json_put_text(obj, "area", a->area) == -1 ||
+	    json_put_text(obj, "kind", a->kind) == -1 ||
+	    json_put_text(obj, "occasion", a->occasion) == -1 ||
+	    json_put_text(obj, "status", a->status) == -1 ||
+	    json_put_text(obj, "audience", a->audience) == -1 ||
+	    json_put_text(obj, "topic", a->topic) == -1 ||
 	    json_put_text(obj, "date", a->date) == -1 ||
 	    json_put_text(obj, "end_date", a->end_date) == -1 ||
 	    json_put_text(obj, "title", a->title) == -1 ||
@@ -760,6 +914,8 @@ json_activity_new(const struct report_activity *a)
 	    json_put_count(obj, "sessions", a->sessions) == -1 ||
 	    json_put_count(obj, "participants", a->participants) == -1 ||
 	    json_put_count(obj, "female", a->female) == -1 ||
+	    (a->noutputs > 0 && json_object_set_new(obj, "outputs",
+	    json_outputs_new(a)) == -1) ||
 	    json_put_text(obj, "notes", a->notes) == -1) {
 		json_decref(obj);
 		return NULL;
@@ -768,15 +924,15 @@ json_activity_new(const struct report_activity *a)
 }
 
 static json_t *
-json_reporter_new(const struct report *r)
+json_pair_new(const char *k1, const char *v1, const char *k2,
+    const char *v2)
 {
 	json_t	*obj;
 
 	if ((obj = json_object()) == NULL)
 		return NULL;
-	if (json_put_text(obj, "name", r->reporter_name) == -1 ||
-	    json_put_text(obj, "position", r->reporter_position) == -1 ||
-	    json_put_text(obj, "phone", r->reporter_phone) == -1) {
+	if (json_put_text(obj, k1, v1) == -1 ||
+	    json_put_text(obj, k2, v2) == -1) {
 		json_decref(obj);
 		return NULL;
 	}
@@ -814,15 +970,17 @@ json_indicators_new(const struct report *r)
 		return NULL;
 	for (i = 0; i < r->nindicators; i++) {
 		iv = &r->indicators[i];
+		if (iv->code == NULL)
+			continue;
 		if ((v = json_object()) == NULL ||
 		    json_put_count(v, "total", iv->total) == -1 ||
-		    json_put_count(v, "female", iv->female) == -1) {
+		    (iv->has_female &&
+		    json_put_count(v, "female", iv->female) == -1)) {
 			json_decref(v);
 			json_decref(obj);
 			return NULL;
 		}
-		if (json_object_set_new(obj, report_label_id(report_indicators,
-		    IND_COUNT, iv->code), v) == -1) {
+		if (json_object_set_new(obj, iv->code, v) == -1) {
 			json_decref(obj);
 			return NULL;
 		}
@@ -830,8 +988,38 @@ json_indicators_new(const struct report *r)
 	return obj;
 }
 
+/* The sections, in the form's order when there is one. */
+static int
+json_put_sections(json_t *root, const struct report *r,
+    const struct form *form)
+{
+	const struct report_section	*s;
+	const struct form_entry		*e;
+	size_t				 i, k, n;
+
+	n = form != NULL ? form_count(form, FORM_SECTIONS) : 0;
+	for (k = 0; k <= n; k++) {
+		e = k < n ? form_at(form, FORM_SECTIONS, k) : NULL;
+		for (i = 0; i < r->nsections; i++) {
+			s = &r->sections[i];
+			if (s->code == NULL || json_object_get(root, s->code) !=
+			    NULL || (e != NULL && strcmp(e->code, s->code) != 0))
+				continue;
+			if (s->nfields == 0) {
+				if (json_object_set_new(root, s->code,
+				    json_object()) == -1)
+					return -1;
+			} else if (json_put_texts(root, s->code, s->fields,
+			    s->nfields, e != NULL ? e->fields : NULL,
+			    e != NULL ? e->nfields : 0) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static json_t *
-json_report_new(const struct report *r)
+json_report_new(const struct report *r, const struct form *form)
 {
 	json_t	*root;
 
@@ -843,15 +1031,25 @@ json_report_new(const struct report *r)
 	    json_put_text(root, "period", r->period) == -1 ||
 	    ((r->reporter_name != NULL || r->reporter_position != NULL ||
 	    r->reporter_phone != NULL) &&
-	    json_object_set_new(root, "reporter",
-	    json_reporter_new(r)) == -1) ||
+	    json_object_set_new(root, "reporter", json_pair_new("name",
+	    r->reporter_name, "position", r->reporter_position)) == -1) ||
+	    ((r->plan_number != NULL || r->plan_date != NULL) &&
+	    json_object_set_new(root, "plan", json_pair_new("number",
+	    r->plan_number, "date", r->plan_date)) == -1) ||
 	    json_object_set_new(root, "activities",
 	    json_activities_new(r)) == -1 ||
 	    json_object_set_new(root, "indicators",
 	    json_indicators_new(r)) == -1 ||
-	    json_put_texts(root, "narrative", r->narrative, TEXT_COUNT) == -1 ||
-	    json_put_texts(root, "law_review", r->law_review,
-	    LAW_REVIEW_COUNT) == -1) {
+	    json_put_texts(root, "narrative", r->narrative, r->nnarrative,
+	    form != NULL ? form_at(form, FORM_NARRATIVE, 0) : NULL,
+	    form != NULL ? form_count(form, FORM_NARRATIVE) : 0) == -1 ||
+	    json_put_sections(root, r, form) == -1) {
+		json_decref(root);
+		return NULL;
+	}
+	/* The phone after the name and position, as people write them. */
+	if (r->reporter_phone != NULL && json_put_text(json_object_get(root,
+	    "reporter"), "phone", r->reporter_phone) == -1) {
 		json_decref(root);
 		return NULL;
 	}
@@ -859,13 +1057,13 @@ json_report_new(const struct report *r)
 }
 
 char *
-report_json_write(const struct report *r)
+report_json_write(const struct report *r, const struct form *form)
 {
 	json_t	*root;
 	char	*s, *t;
 	size_t	 len;
 
-	if ((root = json_report_new(r)) == NULL)
+	if ((root = json_report_new(r, form)) == NULL)
 		return NULL;
 	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
@@ -883,155 +1081,219 @@ report_json_write(const struct report *r)
 }
 
 /*
- * The template: placeholders a unit overwrites, chosen so that the file
- * as generated already passes validation (a unit that only fills numbers
- * in never meets an error it did not cause).
+ * The template: the form's Vietnamese labels and hints as the text a unit
+ * overwrites, chosen so that the file as generated already passes
+ * validation (a unit that only fills numbers in never meets an error it
+ * did not cause): one activity per area on a regular day of the
+ * coverage, one more of the first media kind with every output count,
+ * every indicator, every narrative text and every section the period may
+ * have.
  */
-struct json_template_activity {
-	uint32_t	 area;
-	uint32_t	 kind;
-	uint32_t	 occasion;	/* OCCASION_NONE or the day below */
-	int		 month, day;	/* the occasion's day */
-	int		 offset;	/* days after the coverage start */
-	const char	*title;
-	const char	*location;
-};
 
-static const struct json_template_activity json_template_activities[] = {
-	{ AREA_POLICY_DISSEMINATION, KIND_PROPAGANDA, OCCASION_WOMENS_DAY,
-	    3, 8, 7,
-	    "Tuyên truyền Nghị quyết 11-NQ/TW và Chỉ thị 21-CT/TW về công tác "
-	    "phụ nữ",
-	    "Hội trường cơ quan" },
-	{ AREA_STRATEGY_IMPLEMENTATION, KIND_CONFERENCE, OCCASION_NONE,
-	    0, 0, 20,
-	    "Hội nghị triển khai Chiến lược quốc gia về bình đẳng giới",
-	    "Hội trường cơ quan" },
-	{ AREA_COMMUNICATION_TRAINING, KIND_TALK, OCCASION_VN_WOMENS_DAY,
-	    10, 20, 45,
-	    "Nói chuyện chuyên đề về bình đẳng giới và phòng, chống bạo lực "
-	    "gia đình",
-	    "Hội trường cơ quan" },
-	{ AREA_GENDER_LAW_REVIEW, KIND_REVIEW, OCCASION_NONE,
-	    0, 0, 110,
-	    "Hội nghị tổng kết 15 năm thi hành Luật Bình đẳng giới",
-	    "Hội trường cơ quan" },
-	{ AREA_FEMALE_CADRES, KIND_TRAINING, OCCASION_NONE,
-	    0, 0, 130,
-	    "Tập huấn, bồi dưỡng cán bộ nữ trong diện quy hoạch",
-	    "Hội trường cơ quan" },
-	{ AREA_INSPECTION, KIND_INSPECTION, OCCASION_NONE,
-	    0, 0, 160,
-	    "Kiểm tra, giám sát việc thực hiện chính sách đối với lao động nữ",
-	    "Các công đoàn cơ sở" },
-};
+/* strdup of "(label)" or of the hint. */
+static char *
+json_hint(const struct form_entry *e)
+{
+	char	*s;
 
-static const char *json_template_narrative[TEXT_COUNT] = {
-	"(Nêu kết quả nổi bật của đơn vị trong kỳ báo cáo)",
-	"(Nêu những thuận lợi)",
-	"(Nêu những khó khăn)",
-	"(Nêu những vướng mắc)",
-	"(Nêu đề xuất, kiến nghị với LĐLĐ tỉnh)",
-	"(Nêu phương hướng, nhiệm vụ kỳ tới)",
-};
+	if (e->hint != NULL)
+		return strdup(e->hint);
+	if (asprintf(&s, "(%s)", e->label) == -1)
+		return NULL;
+	return s;
+}
 
-static const char *json_template_law_review[LAW_REVIEW_COUNT] = {
-	"(Kết quả 15 năm thi hành Luật Bình đẳng giới tại đơn vị)",
-	"(Thuận lợi trong thi hành Luật)",
-	"(Khó khăn trong thi hành Luật)",
-	"(Vướng mắc trong thi hành Luật)",
-	"(Đề xuất sửa đổi, bổ sung Luật Bình đẳng giới)",
-};
-
-/* An activity lands on its occasion's day when the coverage holds it
- * (8/3 in both reports, 20/10 only in the annual one); otherwise it is a
- * regular activity some days into the coverage. */
 static int
-json_template_activity(const struct json_template_activity *t,
-    const struct period *p, struct report_activity *a)
+json_template_texts(struct report_text **out, size_t *nout,
+    const struct form_entry *list, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	if ((*out = calloc(n, sizeof(**out))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		*nout = i + 1;
+		if (((*out)[i].code = strdup(list[i].code)) == NULL ||
+		    ((*out)[i].text = json_hint(&list[i])) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* The first occasion without days of its own ("none"), or the first. */
+static const struct form_entry *
+json_template_regular(const struct form *f)
+{
+	const struct form_entry	*e;
+	size_t			 i;
+
+	for (i = 0; (e = form_at(f, FORM_OCCASIONS, i)) != NULL; i++)
+		if (!e->has_window)
+			return e;
+	return form_at(f, FORM_OCCASIONS, 0);
+}
+
+/* An activity n days into the coverage (at most its last day). */
+static int
+json_template_activity(struct report_activity *a, const struct period *p,
+    const char *area, const struct form_entry *kind,
+    const struct form_entry *occasion, int offset, const char *title)
 {
 	char	date[DATE_LEN + 1];
-	int32_t	day = INT32_MIN;
+	int32_t	day;
 
-	if (t->occasion != OCCASION_NONE) {
-		day = date_from_ymd(p->year, t->month, t->day);
-		if (day < p->from || day > p->to)
-			day = INT32_MIN;
-	}
-	a->occasion = day != INT32_MIN ? t->occasion : OCCASION_NONE;
-	if (day == INT32_MIN) {
-		day = p->from + t->offset;
-		if (day > p->to)
-			day = p->to;
-	}
+	day = p->from + offset;
+	if (day > p->to)
+		day = p->to;
 	date_format(day, date);
-	a->area = t->area;
-	a->kind = t->kind;
-	a->status = STATUS_DONE;
 	a->sessions = 1;
-	a->participants = 0;
-	a->female = 0;
-	if ((a->date = strdup(date)) == NULL ||
-	    (a->title = strdup(t->title)) == NULL ||
-	    (a->location = strdup(t->location)) == NULL)
+	if ((a->area = strdup(area)) == NULL ||
+	    (a->kind = strdup(kind->code)) == NULL ||
+	    (a->occasion = strdup(occasion->code)) == NULL ||
+	    (a->status = strdup("done")) == NULL ||
+	    (a->date = strdup(date)) == NULL ||
+	    (a->location = strdup("(Địa điểm)")) == NULL)
 		return -1;
+	if (asprintf(&a->title, "(%s)", title) == -1) {
+		a->title = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* A report its period expects an occasion of (the annual report's action
+ * month) gets one: a's date moves to its first day when the coverage
+ * holds it. */
+static int
+json_template_expected(const struct form *f, const struct period *p,
+    struct report_activity *a)
+{
+	const struct form_period	*fp = form_period(f, p->kind);
+	const struct form_entry		*o;
+	char				 date[DATE_LEN + 1];
+	int32_t				 day;
+	size_t				 k;
+	int				 dy;
+
+	for (k = 0; fp != NULL && k < fp->nexpect; k++) {
+		o = fp->expect[k];
+		for (dy = -1; o->has_window && dy <= 0; dy++) {
+			day = date_from_ymd(p->year + dy, o->from_month,
+			    o->from_day);
+			if (day < p->from || day > p->to)
+				continue;
+			date_format(day, date);
+			free(a->occasion);
+			free(a->date);
+			a->occasion = strdup(o->code);
+			a->date = strdup(date);
+			return a->occasion == NULL || a->date == NULL ? -1 : 0;
+		}
+	}
 	return 0;
 }
 
 struct report *
 report_template(const char *unit, const char *period,
-    const struct period_rules *rules, const char **errstr)
+    const struct form_set *forms, char **cause)
 {
-	struct report	*r;
-	struct period	 p;
-	size_t		 i, n;
+	const struct form	*f;
+	const struct form_entry	*e, *media = NULL, *regular;
+	struct report		*r;
+	struct report_section	*s;
+	struct period		 p;
+	size_t			 i, n, nareas;
+	int			 offset;
 
-	if (unit == NULL) {
-		*errstr = "no unit";
+	*cause = NULL;
+	if (unit == NULL || period == NULL) {
+		*cause = strdup(unit == NULL ? "no unit" : "no period");
 		return NULL;
 	}
-	if (period == NULL || period_parse(period, rules, &p, errstr) == -1) {
-		if (period == NULL)
-			*errstr = "no period";
+	if (form_set_period(forms, period, &f, &p, cause) == -1)
 		return NULL;
-	}
 	if ((r = report_new()) == NULL)
 		goto nomem;
 	if ((r->unit = strdup(unit)) == NULL ||
 	    (r->period = strdup(period)) == NULL ||
 	    (r->reporter_name = strdup("(Họ và tên người báo cáo)")) == NULL ||
 	    (r->reporter_position = strdup("(Chức vụ)")) == NULL ||
-	    (r->reporter_phone = strdup("(Số điện thoại)")) == NULL)
+	    (r->reporter_phone = strdup("(Số điện thoại)")) == NULL ||
+	    (r->plan_number = strdup("(Số, ký hiệu kế hoạch của đơn vị)")) ==
+	    NULL)
 		goto nomem;
 
-	n = sizeof(json_template_activities) /
-	    sizeof(json_template_activities[0]);
+	for (i = 0; (e = form_at(f, FORM_KINDS, i)) != NULL; i++)
+		if (e->media && media == NULL)
+			media = e;
+	nareas = form_count(f, FORM_AREAS);
+	n = nareas + (media != NULL && form_count(f, FORM_OUTPUTS) > 0);
 	if ((r->activities = calloc(n, sizeof(*r->activities))) == NULL)
 		goto nomem;
 	r->nactivities = n;
-	for (i = 0; i < n; i++)
-		if (json_template_activity(&json_template_activities[i], &p,
-		    &r->activities[i]) == -1)
+	regular = json_template_regular(f);
+	/* Spread over the coverage, a few weeks apart. */
+	for (i = 0, offset = 7; i < nareas; i++, offset += 21) {
+		e = form_at(f, FORM_AREAS, i);
+		if (json_template_activity(&r->activities[i], &p, e->code,
+		    form_at(f, FORM_KINDS, 0), regular, offset, e->label) == -1)
 			goto nomem;
+	}
+	if (nareas > 0 && json_template_expected(f, &p,
+	    &r->activities[nareas - 1]) == -1)
+		goto nomem;
+	if (n > nareas) {
+		if (json_template_activity(&r->activities[nareas], &p,
+		    form_at(f, FORM_AREAS, 0)->code, media, regular, offset,
+		    media->label) == -1)
+			goto nomem;
+		r->activities[nareas].sessions = 0;
+		n = form_count(f, FORM_OUTPUTS);
+		if ((r->activities[nareas].outputs = calloc(n,
+		    sizeof(struct report_count))) == NULL)
+			goto nomem;
+		for (i = 0; i < n; i++) {
+			r->activities[nareas].noutputs = i + 1;
+			if ((r->activities[nareas].outputs[i].code = strdup(
+			    form_at(f, FORM_OUTPUTS, i)->code)) == NULL)
+				goto nomem;
+		}
+	}
 
-	if ((r->indicators = calloc(IND_COUNT - 1,
+	n = form_count(f, FORM_INDICATORS);
+	if (n > 0 && (r->indicators = calloc(n,
 	    sizeof(*r->indicators))) == NULL)
 		goto nomem;
-	for (i = 1; i < IND_COUNT; i++)
-		r->indicators[r->nindicators++].code = (uint32_t)i;
+	for (i = 0; i < n; i++) {
+		e = form_at(f, FORM_INDICATORS, i);
+		r->nindicators = i + 1;
+		r->indicators[i].has_female = e->female_share;
+		if ((r->indicators[i].code = strdup(e->code)) == NULL)
+			goto nomem;
+	}
 
-	for (i = 0; i < TEXT_COUNT; i++)
-		if ((r->narrative[i] = strdup(json_template_narrative[i])) ==
-		    NULL)
+	if (json_template_texts(&r->narrative, &r->nnarrative,
+	    form_at(f, FORM_NARRATIVE, 0), form_count(f, FORM_NARRATIVE)) == -1)
+		goto nomem;
+	n = form_count(f, FORM_SECTIONS);
+	if (n > 0 && (r->sections = calloc(n, sizeof(*r->sections))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		e = form_at(f, FORM_SECTIONS, i);
+		if (!form_section_in(e, p.kind))
+			continue;
+		s = &r->sections[r->nsections++];
+		if ((s->code = strdup(e->code)) == NULL ||
+		    json_template_texts(&s->fields, &s->nfields, e->fields,
+		    e->nfields) == -1)
 			goto nomem;
-	for (i = 0; i < LAW_REVIEW_COUNT; i++)
-		if ((r->law_review[i] = strdup(json_template_law_review[i])) ==
-		    NULL)
-			goto nomem;
+	}
 	return r;
 
  nomem:
 	report_free(r);
-	*errstr = "out of memory";
+	*cause = strdup("out of memory");
 	return NULL;
 }

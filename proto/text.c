@@ -98,6 +98,35 @@ text_check(const char *s, size_t len, int multiline, size_t *at,
 	return TEXT_OK;
 }
 
+/*
+ * Whether text is in NFC by a look at its code points alone: every one a
+ * starter that NFC keeps as it is, from the blocks Vietnamese is written
+ * in (ASCII, Latin-1 and the Latin extensions up to U+02FF, the
+ * precomposed letters of U+1E00..U+1EFF) and the dashes and quotes of
+ * U+2010..U+2027. No combining mark can follow, so nothing composes: the
+ * text is its own NFC. Anything else (or bytes that are not UTF-8): 0,
+ * and utf8proc decides.
+ */
+int
+text_is_nfc(const char *s, size_t len)
+{
+	size_t		i, n;
+	uint32_t	c;
+
+	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] < 0x80) {
+			n = 1;
+			continue;
+		}
+		if ((n = text_decode(s + i, len - i, &c)) == 0)
+			return 0;
+		if (!(c < 0x300 || (c >= 0x1e00 && c <= 0x1eff) ||
+		    (c >= 0x2010 && c <= 0x2027)))
+			return 0;
+	}
+	return 1;
+}
+
 /* U+FFFD REPLACEMENT CHARACTER. */
 #define TEXT_REPLACEMENT	"\xef\xbf\xbd"
 
@@ -131,21 +160,21 @@ text_nfc(const char *s, size_t len, size_t *outlen)
 	utf8proc_int32_t	*buf;
 	utf8proc_ssize_t	 n;
 	char			*copy;
-	size_t			 i;
 	const int		 opt = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
 
-	/* ASCII is its own NFC: most fields (ids, dates, codes) stop here. */
-	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
-		;
 	/*
-	 * utf8proc_map() would do this in one call, but with its own
+	 * Most text is its own NFC (ids, dates, codes are ASCII; Vietnamese
+	 * typed with composed letters): a copy, without utf8proc's work.
+	 *
+	 * utf8proc_map() would do the rest in one call, but with its own
 	 * malloc: the buffer is ours, so that every allocation of a
 	 * decoder goes through the allocator its caller uses (and a
 	 * failing-allocator test sees them all). Decompose into code
 	 * points, compose, and encode back in place.
 	 */
-	if (i < len && (n = utf8proc_decompose((const utf8proc_uint8_t *)s,
-	    (utf8proc_ssize_t)len, NULL, 0, opt)) >= 0) {
+	if (!text_is_nfc(s, len) && (n = utf8proc_decompose(
+	    (const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, NULL, 0,
+	    opt)) >= 0) {
 		if ((size_t)n > (SIZE_MAX - 1) / sizeof(*buf))
 			return NULL;
 		if ((buf = malloc((size_t)n * sizeof(*buf) + 1)) == NULL)
@@ -163,7 +192,7 @@ text_nfc(const char *s, size_t len, size_t *outlen)
 		if (n == UTF8PROC_ERROR_NOMEM)
 			return NULL;
 	}
-	/* ASCII, or not UTF-8: as it came (for the checks to name). */
+	/* Its own NFC, or not UTF-8: as it came (for the checks to name). */
 	if ((copy = malloc(len + 1)) == NULL)
 		return NULL;
 	if (len > 0)

@@ -67,6 +67,11 @@ int	 text_char_width(uint32_t cp);
 int	 text_check(const char *s, size_t len, int multiline, size_t *at,
 	    uint32_t *cp);
 
+/* 1 when len bytes at s are surely in NFC by their code points alone
+ * (the scripts Vietnamese is written in, without combining marks); 0
+ * when only normalising them can tell. */
+int	 text_is_nfc(const char *s, size_t len);
+
 /*
  * A malloc'd, NUL-terminated copy of len bytes at s in which each byte
  * that does not start well-formed UTF-8 is U+FFFD: text from a peer that

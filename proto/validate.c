@@ -1,29 +1,31 @@
 /*
- * The report's validation rules. Every rule is checked even after one
- * fails, so that a submitter sees all problems in one round trip; each
- * error and warning names its field the way the JSON spells it
- * ("activities[2].female", "narrative.results").
+ * The report's validation rules, driven by the form of the report's year
+ * (form.h). Every rule is checked even after one fails, so that a
+ * submitter sees all problems in one round trip; each error and warning
+ * names its field the way the JSON spells it ("activities[2].female",
+ * "narrative.results", "law_review.proposals").
  *
- * Messages never quote the submitter's text: it may be what is wrong.
+ * Messages never quote the submitter's text: it may be what is wrong. A
+ * code is quoted only when it is a code (a-z, 0-9 and _).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "form.h"
 #include "period.h"
 #include "report.h"
 #include "text.h"
 #include "validate.h"
-
-/* An occasion's activity further than this from its day is suspicious. */
-#define OCCASION_SLACK	30
 
 struct validate_state {
 	const struct report		*r;
 	const struct validate_context	*ctx;
 	struct report_errors		*errs;
 	struct report_errors		*warns;		/* may be NULL */
+	const struct form		*form;		/* NULL: none found */
 	struct period			 period;
 	int				 have_period;
 };
@@ -80,11 +82,86 @@ validate_unit_code(const char *s)
 	return 0;
 }
 
+int
+validate_code(const char *s)
+{
+	size_t	 i;
+
+	if (s == NULL || s[0] == '\0')
+		return -1;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i == REPORT_MAX_CODE)
+			return -1;
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Field names are made for every field checked, and printf's machinery
+ * costs more than the check itself: they are put together by hand, cut
+ * at REPORT_FIELD_MAX - 1 bytes as snprintf would.
+ */
+static size_t
+validate_put(char field[REPORT_FIELD_MAX], size_t n, const char *s)
+{
+	while (*s != '\0' && n < REPORT_FIELD_MAX - 1)
+		field[n++] = *s++;
+	field[n] = '\0';
+	return n;
+}
+
+static size_t
+validate_put_index(char field[REPORT_FIELD_MAX], size_t n, size_t i)
+{
+	char	digits[24];
+	size_t	k = sizeof(digits) - 1;
+
+	digits[k] = '\0';
+	do
+		digits[--k] = (char)('0' + i % 10);
+	while ((i /= 10) > 0 && k > 1);
+	digits[--k] = '[';
+	n = validate_put(field, n, digits + k);
+	return validate_put(field, n, "]");
+}
+
 static void
 validate_field(char field[REPORT_FIELD_MAX], const char *list, size_t i,
     const char *name)
 {
-	snprintf(field, REPORT_FIELD_MAX, "%s[%zu].%s", list, i, name);
+	size_t	n;
+
+	n = validate_put(field, 0, list);
+	n = validate_put_index(field, n, i);
+	n = validate_put(field, n, ".");
+	validate_put(field, n, name);
+}
+
+/* "parent.code" when code is a code, "parent[i]" (then ".member") when it
+ * is not: a field name never repeats what is not a code. */
+static void
+validate_keyed(char field[REPORT_FIELD_MAX], const char *parent,
+    const char *code, size_t i, const char *member)
+{
+	size_t	n;
+
+	if (validate_code(code) == 0) {
+		n = validate_put(field, 0, parent);
+		if (parent[0] != '\0')
+			n = validate_put(field, n, ".");
+		n = validate_put(field, n, code);
+	} else {
+		n = validate_put(field, 0, parent[0] != '\0' ? parent :
+		    "sections");
+		n = validate_put_index(field, n, i);
+	}
+	if (member != NULL) {
+		n = validate_put(field, n, ".");
+		validate_put(field, n, member);
+	}
 }
 
 /* Nothing but spaces: as good as absent for a required text. */
@@ -138,16 +215,79 @@ validate_string(struct validate_state *st, const char *field, const char *s,
 	}
 }
 
-/* An enum field: set and known. */
-static void
-validate_enum(struct validate_state *st, const char *field, uint32_t v,
-    uint32_t count, const char *what)
+/* The singular of a list's name, for messages. */
+static const char *
+validate_what(enum form_list list)
 {
-	if (v == 0)
-		report_errors_add(st->errs, field, "required");
-	else if (v >= count)
-		report_errors_add(st->errs, field, "unknown %s %u", what,
-		    (unsigned int)v);
+	switch (list) {
+	case FORM_AREAS:	return "area";
+	case FORM_KINDS:	return "kind";
+	case FORM_OCCASIONS:	return "occasion";
+	case FORM_STATUSES:	return "status";
+	case FORM_AUDIENCES:	return "audience";
+	case FORM_TOPICS:	return "topic";
+	case FORM_OUTPUTS:	return "output";
+	case FORM_INDICATORS:	return "indicator";
+	case FORM_NARRATIVE:	return "narrative text";
+	case FORM_SECTIONS:	return "section";
+	default:		return "code";
+	}
+}
+
+/*
+ * "unknown kind 'xyz'; one of: propaganda, ...": the list of the form is
+ * what helps most, cut to fit the message. entries/n: the list (a form's
+ * or a section's fields).
+ */
+static void
+validate_unknown(struct validate_state *st, const char *field,
+    const char *what, const char *code, const struct form_entry *entries,
+    size_t n)
+{
+	char	list[REPORT_MESSAGE_MAX];
+	size_t	i, used;
+	int	room;
+
+	list[0] = '\0';
+	for (i = 0; i < n; i++) {
+		used = strlen(list);
+		snprintf(list + used, sizeof(list) - used, "%s%s",
+		    used > 0 ? ", " : "", entries[i].code);
+	}
+	room = REPORT_MESSAGE_MAX - 1 - (int)strlen(what) -
+	    (int)strlen("unknown  ''; one of: ") - (validate_code(code) == 0 ?
+	    (int)strlen(code) : 0);
+	if (n == 0)
+		report_errors_add(st->errs, field, "the %d form has no %s",
+		    form_year(st->form), what);
+	else if (validate_code(code) != 0)
+		report_errors_add(st->errs, field, "not a code (a to z, 0 to 9 "
+		    "and _, 1 to %d characters); one of: %.*s", REPORT_MAX_CODE,
+		    room > 0 ? room : 0, list);
+	else
+		report_errors_add(st->errs, field, "unknown %s '%s'; one of: "
+		    "%.*s", what, code, room > 0 ? room : 0, list);
+}
+
+/* A code of a list: required or optional, and one of the form's. */
+static const struct form_entry *
+validate_entry(struct validate_state *st, const char *field,
+    enum form_list list, const char *code, int required)
+{
+	const struct form_entry	*e;
+
+	if (code == NULL || code[0] == '\0') {
+		if (required)
+			report_errors_add(st->errs, field, "required");
+		return NULL;
+	}
+	if (st->form == NULL)
+		return NULL;
+	if ((e = form_find(st->form, list, code)) != NULL)
+		return e;
+	validate_unknown(st, field, validate_what(list), code,
+	    form_at(st->form, list, 0), form_count(st->form, list));
+	return NULL;
 }
 
 static void
@@ -165,21 +305,26 @@ validate_id(struct validate_state *st)
 static void
 validate_period(struct validate_state *st)
 {
-	const struct period_rules	*rules = st->ctx->rules;
-	struct period_rules		 defaults;
-	const char			*errstr;
+	char	*cause = NULL;
 
-	if (rules == NULL) {
-		period_rules_default(&defaults);
-		rules = &defaults;
-	}
-	if (st->r->period == NULL || st->r->period[0] == '\0')
+	if (st->r->period == NULL || st->r->period[0] == '\0') {
 		report_errors_add(st->errs, "period", "required");
-	else if (period_parse(st->r->period, rules, &st->period,
-	    &errstr) == -1)
-		report_errors_add(st->errs, "period", "%s", errstr);
-	else
-		st->have_period = 1;
+		return;
+	}
+	if (st->ctx->forms == NULL) {
+		report_errors_add(st->errs, "period", "no forms to check it "
+		    "against");
+		return;
+	}
+	if (form_set_period(st->ctx->forms, st->r->period, &st->form,
+	    &st->period, &cause) == -1) {
+		report_errors_add(st->errs, "period", "%s", cause != NULL ?
+		    cause : "out of memory");
+		free(cause);
+		st->form = NULL;
+		return;
+	}
+	st->have_period = 1;
 }
 
 /* Runs after validate_period: validity is judged against the coverage. */
@@ -241,6 +386,20 @@ validate_reporter(struct validate_state *st)
 	    REPORT_MAX_SHORT, 0, 0);
 }
 
+/* The unit's own plan: both optional, the date a date. */
+static void
+validate_plan(struct validate_state *st)
+{
+	int32_t	day;
+
+	validate_string(st, "plan.number", st->r->plan_number,
+	    REPORT_MAX_SHORT, 0, 0);
+	if (st->r->plan_date != NULL && st->r->plan_date[0] != '\0' &&
+	    date_parse(st->r->plan_date, &day) == -1)
+		report_errors_add(st->errs, "plan.date",
+		    "not a date (want YYYY-MM-DD)");
+}
+
 /* A date field of an activity: 1 with *day set when it holds a date. */
 static int
 validate_activity_date(struct validate_state *st, size_t i,
@@ -264,9 +423,8 @@ validate_activity_date(struct validate_state *st, size_t i,
 
 /* Where a dated activity may lie in the period, by its status. */
 static void
-validate_activity_span(struct validate_state *st, size_t i,
-    const struct report_activity *a, int32_t start, int32_t end,
-    int have_end)
+validate_activity_span(struct validate_state *st, size_t i, int planned,
+    int32_t start, int32_t end, int have_end)
 {
 	const struct period	*p = &st->period;
 	const char		*period = st->r->period;
@@ -285,7 +443,7 @@ validate_activity_span(struct validate_state *st, size_t i,
 	date_format(p->limit, limit);
 	date_format(st->ctx->today, today);
 
-	if (a->status == STATUS_DONE) {
+	if (!planned) {
 		if (start < p->from || start > p->to)
 			report_errors_add(st->errs, fstart,
 			    "done activity dated %s, outside the coverage "
@@ -302,7 +460,7 @@ validate_activity_span(struct validate_state *st, size_t i,
 			report_errors_add(st->errs, fend,
 			    "done activity ends %s, after the day of "
 			    "submission %s", e, today);
-	} else if (a->status == STATUS_PLANNED) {
+	} else {
 		if (start < p->from)
 			report_errors_add(st->errs, fstart,
 			    "planned activity dated %s, before the coverage "
@@ -318,77 +476,61 @@ validate_activity_span(struct validate_state *st, size_t i,
 	}
 }
 
-/*
- * Days between an activity and its occasion's day in the nearest year;
- * 0 when the activity spans the day.
- */
-static int32_t
-validate_occasion_distance(int32_t start, int32_t end, int month, int mday)
-{
-	int32_t	 best = INT32_MAX, ref, dist;
-	int	 y, m, d, dy;
-
-	date_to_ymd(start, &y, &m, &d);
-	for (dy = -1; dy <= 1; dy++) {
-		ref = date_from_ymd(y + dy, month, mday);
-		if (ref < start)
-			dist = start - ref;
-		else if (ref > end)
-			dist = ref - end;
-		else
-			dist = 0;
-		if (dist < best)
-			best = dist;
-	}
-	return best;
-}
-
+/* An occasion's activity far from its days: a warning. */
 static void
 validate_occasion(struct validate_state *st, size_t i,
-    const struct report_activity *a, int32_t start, int32_t end)
+    const struct form_entry *o, int32_t start, int32_t end)
 {
-	static const struct {
-		uint32_t	 occasion;
-		int		 month, day;
-		const char	*name;
-	} days[] = {
-		{ OCCASION_WOMENS_DAY, 3, 8, "8 March" },
-		{ OCCASION_FAMILY_DAY, 6, 28, "28 June" },
-		{ OCCASION_VN_WOMENS_DAY, 10, 20, "20 October" }
-	};
-	char		 field[REPORT_FIELD_MAX], s[DATE_LEN + 1];
-	const char	*id;
-	int32_t		 dist, nov1, dec31;
-	size_t		 k;
-	int		 y, m, d;
+	char	 field[REPORT_FIELD_MAX], s[DATE_LEN + 1], days[32];
+	int32_t	 dist;
 
-	if (st->warns == NULL)
+	if (st->warns == NULL || !form_occasion_far(o, start, end, &dist))
 		return;
 	validate_field(field, "activities", i, "occasion");
-	id = report_label_id(report_occasions, OCCASION_COUNT, a->occasion);
 	date_format(start, s);
+	if (o->from_month == o->to_month && o->from_day == o->to_day)
+		snprintf(days, sizeof(days), "%d/%d", o->from_day,
+		    o->from_month);
+	else
+		snprintf(days, sizeof(days), "%d/%d\xe2\x80\x93%d/%d",
+		    o->from_day, o->from_month, o->to_day, o->to_month);
+	report_errors_add(st->warns, field, "%s activity dated %s, %ld days "
+	    "from %s", o->code, s, (long)dist, days);
+}
 
-	for (k = 0; k < sizeof(days) / sizeof(days[0]); k++) {
-		if (a->occasion != days[k].occasion)
-			continue;
-		dist = validate_occasion_distance(start, end, days[k].month,
-		    days[k].day);
-		if (dist > OCCASION_SLACK)
-			report_errors_add(st->warns, field,
-			    "%s activity dated %s, %ld days from %s", id, s,
-			    (long)dist, days[k].name);
+/* Media output counts: codes of the form's outputs, once each. */
+static void
+validate_outputs(struct validate_state *st, size_t i,
+    const struct report_activity *a, const struct form_entry *kind)
+{
+	char	 field[REPORT_FIELD_MAX], name[REPORT_FIELD_MAX];
+	size_t	 k, j;
+
+	if (a->noutputs == 0)
+		return;
+	validate_field(name, "activities", i, "outputs");
+	if (a->noutputs > REPORT_MAX_OUTPUTS) {
+		report_errors_add(st->errs, name, "%zu output counts, at most "
+		    "%d", a->noutputs, REPORT_MAX_OUTPUTS);
 		return;
 	}
-
-	/* The action month runs 15/11..15/12; its events straddle it. */
-	if (a->occasion == OCCASION_ACTION_MONTH) {
-		date_to_ymd(start, &y, &m, &d);
-		nov1 = date_from_ymd(y, 11, 1);
-		dec31 = date_from_ymd(y, 12, 31);
-		if (end < nov1 || start > dec31)
-			report_errors_add(st->warns, field,
-			    "%s activity dated %s, not between 1 November "
-			    "and 31 December", id, s);
+	if (kind != NULL && !kind->media)
+		report_errors_add(st->errs, name, "only an activity of a "
+		    "media kind has output counts, not a %s", kind->code);
+	for (k = 0; k < a->noutputs; k++) {
+		validate_keyed(field, name, a->outputs[k].code, k, NULL);
+		if (validate_entry(st, field, FORM_OUTPUTS,
+		    a->outputs[k].code, 1) == NULL)
+			continue;
+		for (j = 0; j < k; j++)
+			if (a->outputs[j].code != NULL &&
+			    strcmp(a->outputs[j].code, a->outputs[k].code) == 0)
+				report_errors_add(st->errs, field,
+				    "given twice");
+		if (a->outputs[k].count > REPORT_MAX_COUNT)
+			report_errors_add(st->errs, field, "%llu, at most %llu",
+			    (unsigned long long)a->outputs[k].count,
+			    REPORT_MAX_COUNT);
 	}
 }
 
@@ -396,19 +538,30 @@ static void
 validate_activity(struct validate_state *st, size_t i,
     const struct report_activity *a)
 {
-	char	 field[REPORT_FIELD_MAX];
-	char	 s[DATE_LEN + 1], e[DATE_LEN + 1];
-	int32_t	 start = 0, end = 0;
-	int	 have_start, have_end;
+	const struct form_entry	*kind, *occasion, *status;
+	char			 field[REPORT_FIELD_MAX];
+	char			 s[DATE_LEN + 1], e[DATE_LEN + 1];
+	int32_t			 start = 0, end = 0;
+	int			 have_start, have_end, media;
 
 	validate_field(field, "activities", i, "area");
-	validate_enum(st, field, a->area, AREA_COUNT, "area");
+	if (a->area_number != 0)
+		report_errors_add(st->errs, field, "area %u of the form was not "
+		    "looked up", (unsigned int)a->area_number);
+	else
+		validate_entry(st, field, FORM_AREAS, a->area, 1);
 	validate_field(field, "activities", i, "kind");
-	validate_enum(st, field, a->kind, KIND_COUNT, "kind");
+	kind = validate_entry(st, field, FORM_KINDS, a->kind, 1);
 	validate_field(field, "activities", i, "occasion");
-	validate_enum(st, field, a->occasion, OCCASION_COUNT, "occasion");
+	occasion = validate_entry(st, field, FORM_OCCASIONS, a->occasion, 1);
 	validate_field(field, "activities", i, "status");
-	validate_enum(st, field, a->status, STATUS_COUNT, "status");
+	status = validate_entry(st, field, FORM_STATUSES, a->status, 1);
+	validate_field(field, "activities", i, "audience");
+	validate_entry(st, field, FORM_AUDIENCES, a->audience, 0);
+	validate_field(field, "activities", i, "topic");
+	validate_entry(st, field, FORM_TOPICS, a->topic, 0);
+	validate_outputs(st, i, a, kind);
+	media = kind != NULL && kind->media;
 
 	have_start = validate_activity_date(st, i, "date", a->date, 1, &start);
 	have_end = validate_activity_date(st, i, "end_date", a->end_date, 0,
@@ -429,8 +582,9 @@ validate_activity(struct validate_state *st, size_t i,
 	validate_field(field, "activities", i, "notes");
 	validate_string(st, field, a->notes, REPORT_MAX_NOTES, 0, 1);
 
+	/* News items and leaflets are not held in sessions. */
 	validate_field(field, "activities", i, "sessions");
-	if (a->sessions < 1)
+	if (a->sessions < 1 && !media)
 		report_errors_add(st->errs, field, "0 sessions, at least 1");
 	else if (a->sessions > REPORT_MAX_SESSIONS)
 		report_errors_add(st->errs, field, "%llu sessions, at most %llu",
@@ -455,10 +609,42 @@ validate_activity(struct validate_state *st, size_t i,
 		return;
 	if (!have_end)
 		end = start;
-	if (st->have_period)
-		validate_activity_span(st, i, a, start, end, have_end);
-	if (a->occasion > OCCASION_NONE && a->occasion < OCCASION_COUNT)
-		validate_occasion(st, i, a, start, end);
+	if (st->have_period && status != NULL)
+		validate_activity_span(st, i, strcmp(status->code, "planned") ==
+		    0, start, end, have_end);
+	if (occasion != NULL)
+		validate_occasion(st, i, occasion, start, end);
+}
+
+/* "an action_month or vn_womens_day activity" for a period's expected
+ * occasions. */
+static void
+validate_expected(struct validate_state *st)
+{
+	const struct form_period	*fp;
+	const struct report		*r = st->r;
+	char				 list[REPORT_MESSAGE_MAX];
+	size_t				 i, k, used;
+
+	if (st->warns == NULL || st->form == NULL || !st->have_period ||
+	    (fp = form_period(st->form, st->period.kind)) == NULL ||
+	    fp->nexpect == 0)
+		return;
+	for (i = 0; i < r->nactivities && i < REPORT_MAX_ACTIVITIES; i++)
+		for (k = 0; k < fp->nexpect; k++)
+			if (r->activities[i].occasion != NULL &&
+			    strcmp(r->activities[i].occasion,
+			    fp->expect[k]->code) == 0)
+				return;
+	list[0] = '\0';
+	for (k = 0; k < fp->nexpect; k++) {
+		used = strlen(list);
+		snprintf(list + used, sizeof(list) - used, "%s%s", k == 0 ? "" :
+		    k + 1 == fp->nexpect ? " or " : ", ", fp->expect[k]->code);
+	}
+	report_errors_add(st->warns, "activities", "%s report without an "
+	    "activity for %s", st->period.kind == PERIOD_YEAR ? "annual" : "6-month",
+	    list);
 }
 
 static void
@@ -466,7 +652,6 @@ validate_activities(struct validate_state *st)
 {
 	const struct report	*r = st->r;
 	size_t			 i, n = r->nactivities;
-	int			 marked = 0;
 
 	if (n > REPORT_MAX_ACTIVITIES) {
 		report_errors_add(st->errs, "activities",
@@ -475,54 +660,33 @@ validate_activities(struct validate_state *st)
 	}
 	if (r->activities == NULL)
 		n = 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		validate_activity(st, i, &r->activities[i]);
-		if (r->activities[i].occasion == OCCASION_ACTION_MONTH ||
-		    r->activities[i].occasion == OCCASION_VN_WOMENS_DAY)
-			marked = 1;
-	}
-
-	/* The year's report is where the two autumn campaigns show. */
-	if (st->warns != NULL && st->have_period &&
-	    st->period.kind == PERIOD_YEAR && !marked)
-		report_errors_add(st->warns, "activities",
-		    "annual report without an action_month or vn_womens_day "
-		    "activity");
+	validate_expected(st);
 }
 
-/* The first value given for a code, or NULL. */
+/* The value given for a code, or NULL. */
 static const struct report_indicator_value *
-validate_indicator_find(const struct report *r, size_t n, uint32_t code)
+validate_indicator_find(const struct report *r, size_t n, const char *code)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		if (r->indicators[i].code == code)
+		if (r->indicators[i].code != NULL &&
+		    strcmp(r->indicators[i].code, code) == 0)
 			return &r->indicators[i];
 	return NULL;
-}
-
-/* "indicators.members.female" (as the JSON names it) when the code is
- * known, "indicators[3].female" otherwise. */
-static void
-validate_indicator_field(char field[REPORT_FIELD_MAX],
-    const struct report_indicator_value *v, size_t i, const char *member)
-{
-	if (v->code > IND_UNSET && v->code < IND_COUNT)
-		snprintf(field, REPORT_FIELD_MAX, "indicators.%s.%s",
-		    report_indicators[v->code].id, member);
-	else
-		validate_field(field, "indicators", i, member);
 }
 
 static void
 validate_indicators(struct validate_state *st)
 {
 	const struct report			*r = st->r;
-	const struct report_indicator_value	*v, *part, *whole;
+	const struct report_indicator_value	*v, *whole;
+	const struct form_entry			*e;
 	char					 field[REPORT_FIELD_MAX];
-	int					 seen[IND_COUNT] = { 0 };
-	size_t					 i, n = r->nindicators;
+	size_t					 i, j, n = r->nindicators;
+	int					 twice;
 
 	if (n > REPORT_MAX_INDICATORS) {
 		report_errors_add(st->errs, "indicators",
@@ -533,65 +697,186 @@ validate_indicators(struct validate_state *st)
 		n = 0;
 	for (i = 0; i < n; i++) {
 		v = &r->indicators[i];
-		validate_field(field, "indicators", i, "code");
-		validate_enum(st, field, v->code, IND_COUNT, "indicator");
-		if (v->code > IND_UNSET && v->code < IND_COUNT) {
-			if (seen[v->code])
-				report_errors_add(st->errs, field,
-				    "%s given twice", report_label_id(
-				    report_indicators, IND_COUNT, v->code));
-			seen[v->code] = 1;
-		}
-		validate_indicator_field(field, v, i, "total");
+		validate_keyed(field, "indicators", v->code, i, NULL);
+		if (v->code == NULL)
+			validate_field(field, "indicators", i, "code");
+		e = validate_entry(st, field, FORM_INDICATORS, v->code, 1);
+		for (j = 0, twice = 0; v->code != NULL && j < i; j++)
+			if (r->indicators[j].code != NULL &&
+			    strcmp(r->indicators[j].code, v->code) == 0)
+				twice = 1;
+		if (twice)
+			report_errors_add(st->errs, field, "given twice");
+
+		validate_keyed(field, "indicators", v->code, i, "total");
 		if (v->total > REPORT_MAX_COUNT)
 			report_errors_add(st->errs, field, "%llu, at most %llu",
 			    (unsigned long long)v->total, REPORT_MAX_COUNT);
-		validate_indicator_field(field, v, i, "female");
+		validate_keyed(field, "indicators", v->code, i, "female");
+		if (!v->has_female)
+			continue;
 		if (v->female > REPORT_MAX_COUNT)
 			report_errors_add(st->errs, field,
 			    "%llu women, at most %llu",
 			    (unsigned long long)v->female, REPORT_MAX_COUNT);
-		else if (v->female > v->total)
+		else if (e != NULL && !e->female_share) {
+			/* Kept as given (reports from before the forms
+			 * have it), never shown or added up. */
+			if (v->female > 0 && st->warns != NULL)
+				report_errors_add(st->warns, field, "%s has "
+				    "no women's figure in the %d form: %llu "
+				    "is kept but not counted", e->code,
+				    form_year(st->form),
+				    (unsigned long long)v->female);
+		} else if (v->female > v->total)
 			report_errors_add(st->errs, field,
 			    "%llu women among a total of %llu",
 			    (unsigned long long)v->female,
 			    (unsigned long long)v->total);
 	}
 
-	/* Both must be given for the one to bound the other. */
-	part = validate_indicator_find(r, n, IND_GBV_CASES_HANDLED);
-	whole = validate_indicator_find(r, n, IND_GBV_CASES_DETECTED);
-	if (part != NULL && whole != NULL && part->total > whole->total)
-		report_errors_add(st->errs, "indicators.gbv_cases_handled",
-		    "%llu cases handled, more than the %llu detected",
-		    (unsigned long long)part->total,
-		    (unsigned long long)whole->total);
-	part = validate_indicator_find(r, n, IND_GVNDN_ACHIEVED);
-	whole = validate_indicator_find(r, n, IND_GVNDN_REGISTERED);
-	if (part != NULL && whole != NULL && part->total > whole->total)
-		report_errors_add(st->errs, "indicators.gvndn_achieved",
-		    "%llu achieved, more than the %llu registered",
-		    (unsigned long long)part->total,
-		    (unsigned long long)whole->total);
+	/* A figure bounded by another, when both are given. */
+	for (i = 0; i < n && st->form != NULL; i++) {
+		v = &r->indicators[i];
+		if (v->code == NULL || (e = form_find(st->form,
+		    FORM_INDICATORS, v->code)) == NULL ||
+		    e->not_more_than == NULL || (whole =
+		    validate_indicator_find(r, n, e->not_more_than->code)) ==
+		    NULL || v->total <= whole->total)
+			continue;
+		snprintf(field, sizeof(field), "indicators.%s", e->code);
+		report_errors_add(st->errs, field, "%llu, more than the %llu "
+		    "of %s", (unsigned long long)v->total,
+		    (unsigned long long)whole->total, e->not_more_than->code);
+	}
+}
+
+/*
+ * Texts of the narrative (parent "narrative") or of a section (parent its
+ * code): each a text of the list, once; the required ones there.
+ */
+static void
+validate_texts(struct validate_state *st, const char *parent,
+    const struct report_text *v, size_t n, const struct form_entry *list,
+    size_t nlist, int check)
+{
+	const struct form_entry	*e;
+	char			 field[REPORT_FIELD_MAX];
+	size_t			 i, j, k;
+	int			 seen;
+
+	if (n > REPORT_MAX_TEXTS) {
+		report_errors_add(st->errs, parent, "%zu texts, at most %d", n,
+		    REPORT_MAX_TEXTS);
+		n = REPORT_MAX_TEXTS;
+	}
+	for (i = 0; i < n; i++) {
+		validate_keyed(field, parent, v[i].code, i, NULL);
+		e = NULL;
+		for (k = 0; check && v[i].code != NULL && k < nlist; k++)
+			if (strcmp(list[k].code, v[i].code) == 0)
+				e = &list[k];
+		if (check && e == NULL) {
+			validate_unknown(st, field, strcmp(parent,
+			    "narrative") == 0 ? "narrative text" : "field",
+			    v[i].code != NULL ? v[i].code : "", list, nlist);
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (v[j].code != NULL && v[i].code != NULL &&
+			    strcmp(v[j].code, v[i].code) == 0)
+				report_errors_add(st->errs, field,
+				    "given twice");
+		validate_string(st, field, v[i].text, REPORT_MAX_NARRATIVE,
+		    e != NULL && e->required, 1);
+	}
+	for (k = 0; check && k < nlist; k++) {
+		if (!list[k].required)
+			continue;
+		for (i = 0, seen = 0; i < n; i++)
+			if (v[i].code != NULL &&
+			    strcmp(v[i].code, list[k].code) == 0)
+				seen = 1;
+		if (!seen) {
+			snprintf(field, sizeof(field), "%s.%s", parent,
+			    list[k].code);
+			report_errors_add(st->errs, field, "required");
+		}
+	}
 }
 
 static void
 validate_narrative(struct validate_state *st)
 {
-	char	 field[REPORT_FIELD_MAX];
-	size_t	 t;
+	const struct form	*f = st->form;
 
-	for (t = 0; t < TEXT_COUNT; t++) {
-		snprintf(field, sizeof(field), "narrative.%s",
-		    report_texts[t].id);
-		validate_string(st, field, st->r->narrative[t],
-		    REPORT_MAX_NARRATIVE, t == TEXT_RESULTS, 1);
+	validate_texts(st, "narrative", st->r->narrative, st->r->nnarrative,
+	    f != NULL ? form_at(f, FORM_NARRATIVE, 0) : NULL,
+	    f != NULL ? form_count(f, FORM_NARRATIVE) : 0, f != NULL);
+}
+
+static void
+validate_sections(struct validate_state *st)
+{
+	const struct report_section	*s;
+	const struct form_entry		*e;
+	const struct form		*f = st->form;
+	char				 field[REPORT_FIELD_MAX];
+	size_t				 i, j, n = st->r->nsections;
+	int				 seen;
+
+	if (n > REPORT_MAX_SECTIONS) {
+		report_errors_add(st->errs, "sections", "%zu sections, at most "
+		    "%d", n, REPORT_MAX_SECTIONS);
+		n = REPORT_MAX_SECTIONS;
 	}
-	for (t = 0; t < LAW_REVIEW_COUNT; t++) {
-		snprintf(field, sizeof(field), "law_review.%s",
-		    report_texts[t].id);
-		validate_string(st, field, st->r->law_review[t],
-		    REPORT_MAX_NARRATIVE, 0, 1);
+	for (i = 0; i < n; i++) {
+		s = &st->r->sections[i];
+		validate_keyed(field, "", s->code, i, NULL);
+		for (j = 0; j < i; j++)
+			if (s->code != NULL && st->r->sections[j].code != NULL &&
+			    strcmp(s->code, st->r->sections[j].code) == 0)
+				report_errors_add(st->errs, field,
+				    "given twice");
+		if (f == NULL) {
+			validate_texts(st, field, s->fields, s->nfields, NULL,
+			    0, 0);
+			continue;
+		}
+		if ((e = form_find(f, FORM_SECTIONS, s->code)) == NULL) {
+			if (validate_code(s->code) == 0 &&
+			    form_count(f, FORM_SECTIONS) == 0)
+				report_errors_add(st->errs, field, "not a field "
+				    "of a report, and the %d form has no "
+				    "sections", form_year(f));
+			else
+				validate_unknown(st, field, "field or section",
+				    s->code != NULL ? s->code : "",
+				    form_at(f, FORM_SECTIONS, 0),
+				    form_count(f, FORM_SECTIONS));
+			continue;
+		}
+		if (st->have_period && !form_section_in(e, st->period.kind))
+			report_errors_add(st->errs, field, "not part of %s "
+			    "reports in the %d form",
+			    st->period.kind == PERIOD_YEAR ? "annual" :
+			    "6-month", form_year(f));
+		validate_texts(st, e->code, s->fields, s->nfields, e->fields,
+		    e->nfields, 1);
+	}
+
+	/* Sections every report of its period must have. */
+	for (i = 0; f != NULL && st->have_period &&
+	    i < form_count(f, FORM_SECTIONS); i++) {
+		e = form_at(f, FORM_SECTIONS, i);
+		if (!e->required || !form_section_in(e, st->period.kind))
+			continue;
+		for (j = 0, seen = 0; j < n; j++)
+			if (st->r->sections[j].code != NULL &&
+			    strcmp(st->r->sections[j].code, e->code) == 0)
+				seen = 1;
+		if (!seen)
+			report_errors_add(st->errs, e->code, "required");
 	}
 }
 
@@ -614,7 +899,8 @@ validate_late(struct validate_state *st)
 
 int
 validate_report(const struct report *r, const struct validate_context *ctx,
-    struct report_errors *errs, struct report_errors *warnings)
+    struct validate_outcome *out, struct report_errors *errs,
+    struct report_errors *warnings)
 {
 	struct validate_state	 st;
 
@@ -628,10 +914,19 @@ validate_report(const struct report *r, const struct validate_context *ctx,
 	validate_period(&st);
 	validate_unit(&st);
 	validate_reporter(&st);
+	validate_plan(&st);
 	validate_activities(&st);
 	validate_indicators(&st);
 	validate_narrative(&st);
+	validate_sections(&st);
 	validate_late(&st);
 
+	if (out != NULL) {
+		out->form = st.form;
+		if (st.have_period)
+			out->period = st.period;
+		else
+			memset(&out->period, 0, sizeof(out->period));
+	}
 	return errs->n == 0 && errs->dropped == 0 ? 0 : -1;
 }

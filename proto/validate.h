@@ -1,10 +1,13 @@
 /*
- * The report's validation rules (report-model.md, "Validation"), one piece
- * of code for both sides: gp-client checks first, gpd is the authority.
+ * The report's validation rules, one piece of code for both sides:
+ * gp-client checks first, gpd is the authority. What a report may say is
+ * the form of its year (form.h): its codes, its periods' dates, which
+ * figures have a women's share, which texts are required.
  */
 #ifndef GP_VALIDATE_H
 #define GP_VALIDATE_H
 
+#include "form.h"
 #include "period.h"
 #include "report.h"
 
@@ -14,20 +17,27 @@ typedef int (*validate_unit_fn)(void *arg, const char *code,
     int32_t *valid_from, int32_t *valid_to);
 
 struct validate_context {
-	const struct period_rules	*rules;
+	const struct form_set		*forms;	/* the forms by year */
 	int32_t				 today;	/* day of submission (UTC) */
 	validate_unit_fn		 unit_lookup;	/* NULL: not checked */
 	void				*arg;
 };
 
+/* What the checks found the report's period to be. */
+struct validate_outcome {
+	const struct form	*form;		/* NULL: no form for it */
+	struct period		 period;	/* with the form's dates */
+};
+
 /*
  * Checks every rule and records every failure in errs (all at once, each
- * naming its field) and every warning in warnings. Returns 0 when errs is
+ * naming its field) and every warning in warnings (may be NULL). The form
+ * and period found go to out when it is not NULL. Returns 0 when errs is
  * empty, -1 otherwise.
  */
 int	 validate_report(const struct report *,
-	    const struct validate_context *, struct report_errors *errs,
-	    struct report_errors *warnings);
+	    const struct validate_context *, struct validate_outcome *out,
+	    struct report_errors *errs, struct report_errors *warnings);
 
 /* 0 when s is acceptable text (text.h, text_check): valid UTF-8 without
  * control characters (tab, and CR and LF when multiline is set, allowed)
@@ -39,5 +49,8 @@ int	 validate_uuid(const char *s);
 
 /* 0 when s is a unit code: 1..REPORT_MAX_UNIT of [a-z0-9-]. */
 int	 validate_unit_code(const char *s);
+
+/* 0 when s is a code of a form: 1..REPORT_MAX_CODE of [a-z0-9_]. */
+int	 validate_code(const char *s);
 
 #endif

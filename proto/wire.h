@@ -27,6 +27,21 @@ int		 wire_report_copy(const Gp__Report *, struct report **out,
 int		 wire_report_stored(const Gp__Report *, struct report **out,
 		    struct report_errors *errs);
 
+/*
+ * Whether a decoded report carries fields this schema does not know, such
+ * as the enums as numbers of gp/1 before report forms: 1 with where they
+ * are ("activities[0] field 1") in out, or 0.
+ */
+int		 wire_report_unknown(const Gp__Report *, char *out,
+		    size_t outlen);
+
+/* One optional bytes field as a C string (NULL when absent), in NFC when
+ * nfc is set; a NUL byte is an error in errs naming field. Returns -1
+ * only when out of memory. */
+int		 wire_text_copy(char **dst, protobuf_c_boolean has,
+		    const ProtobufCBinaryData *, const char *field,
+		    struct report_errors *errs, int nfc);
+
 /* Bytes of heap a request of len bytes may take to decode:
  * WIRE_BUDGET_FACTOR * len + WIRE_BUDGET_BASE. */
 #define WIRE_BUDGET_FACTOR	8
@@ -40,6 +55,9 @@ void		 wire_request_free(Gp__Request *);
  * wire_report_free_unpacked. */
 Gp__Report	*wire_report_unpack(const uint8_t *, size_t);
 void		 wire_report_free_unpacked(Gp__Report *);
+/* The same for a report packed before report forms (legacy.c). */
+Gp__LegacyReport *wire_legacy_unpack(const uint8_t *, size_t);
+void		 wire_legacy_free_unpacked(Gp__LegacyReport *);
 
 /* Packs a Request or Response with a 4-byte length header in front.
  * *buf is malloc'd. Returns 0 or -1. */

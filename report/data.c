@@ -536,7 +536,9 @@ data_form(json_t *obj, const char *p, struct data_form *f, char **cause)
 	    &f->noccasions, cause) == -1 ||
 	    data_labels(obj, "narrative", p, 0, DATA_MAX_LIST, &f->narrative,
 	    &f->nnarrative, cause) == -1 ||
-	    data_labels(obj, "media", p, 0, DATA_MAX_LIST, &f->media,
+	    /* The served form calls them outputs (gp-forms(5)). */
+	    data_labels(obj, json_object_get(obj, "outputs") != NULL ?
+	    "outputs" : "media", p, 0, DATA_MAX_LIST, &f->media,
 	    &f->nmedia, cause) == -1)
 		return -1;
 
@@ -876,7 +878,7 @@ data_activity(json_t *e, const char *field, const struct data_form *f,
 {
 	char		 sub[DATA_FIELD_MAX];
 	json_t		*media, *v;
-	const char	*key;
+	const char	*key, *mkey;
 	char		*status = NULL;
 	long		 idx;
 
@@ -936,13 +938,15 @@ data_activity(json_t *e, const char *field, const struct data_form *f,
 		    "participants", (unsigned long long)a->female,
 		    (unsigned long long)a->participants);
 	}
-	if (data_object(e, "media", field, 0, &media, cause) == -1)
+	/* A report of gp-client says outputs (doc/report-model.md). */
+	mkey = json_object_get(e, "outputs") != NULL ? "outputs" : "media";
+	if (data_object(e, mkey, field, 0, &media, cause) == -1)
 		return -1;
 	if (media == NULL || json_object_size(media) == 0)
 		return 0;
 	if ((a->media = calloc(f->nmedia + 1, sizeof(uint64_t))) == NULL)
 		return data_fail(cause, field, "out of memory");
-	data_field(sub, field, "media");
+	data_field(sub, field, mkey);
 	json_object_foreach(media, key, v) {
 		idx = data_find(f->media, f->nmedia, key);
 		if (idx == -1) {

@@ -15,7 +15,9 @@
 #                                  -config DIR/ca.cnf -gencrl -out DIR/crl.pem
 #
 # Keys are EC P-256, mode 600. Run again on the same DIR, it keeps the CA
-# and adds certificates only for names that have none yet.
+# and adds certificates only for names that have none yet. PKI_START
+# (YYYYMMDDHHMMSSZ) backdates the CA and every certificate to that time,
+# for receipts of a database made before the PKI.
 #
 # usage: pki.sh DIR [NAME ...]
 set -eu
@@ -107,10 +109,17 @@ authorityKeyIdentifier	= keyid:always
 CNF
 fi
 
+# Backdated certificates: from PKI_START to DAYS days from now.
+DATES=
+if [ -n "${PKI_START:-}" ]; then
+	DATES="-startdate $PKI_START -enddate $(date -u -d "+$DAYS days" +%Y%m%d%H%M%SZ)"
+fi
+
 # Signs DIR/NAME.csr with the test CA into DIR/NAME.crt.
 casign() {	# NAME EXTENSIONS
+	# shellcheck disable=SC2086
 	openssl ca -batch -notext -config "$DIR/ca.cnf" -extensions "$2" \
-	    -in "$DIR/$1.csr" -out "$DIR/$1.crt" 2>/dev/null || {
+	    $DATES -in "$DIR/$1.csr" -out "$DIR/$1.crt" 2>/dev/null || {
 		echo "pki.sh: openssl ca failed for $1" >&2
 		exit 1
 	}
@@ -130,9 +139,22 @@ if [ ! -f "$DIR/ca.crt" ]; then
 	echo 1000 > "$DIR/serial"
 	echo 1000 > "$DIR/crlnumber"
 	newkey "$DIR/ca.key"
-	openssl req -new -x509 -config "$DIR/ca.cnf" -extensions ca_ext \
-	    -key "$DIR/ca.key" -days "$DAYS" -set_serial 1 \
-	    -out "$DIR/ca.crt" 2>/dev/null
+	if [ -n "$DATES" ]; then
+		openssl req -new -config "$DIR/ca.cnf" -key "$DIR/ca.key" \
+		    -out "$DIR/ca.csr" 2>/dev/null
+		# shellcheck disable=SC2086
+		openssl ca -batch -notext -selfsign -config "$DIR/ca.cnf" \
+		    -keyfile "$DIR/ca.key" -extensions ca_ext $DATES \
+		    -in "$DIR/ca.csr" -out "$DIR/ca.crt" 2>/dev/null || {
+			echo "pki.sh: openssl ca -selfsign failed" >&2
+			exit 1
+		}
+		rm -f "$DIR/ca.csr"
+	else
+		openssl req -new -x509 -config "$DIR/ca.cnf" \
+		    -extensions ca_ext -key "$DIR/ca.key" -days "$DAYS" \
+		    -set_serial 1 -out "$DIR/ca.crt" 2>/dev/null
+	fi
 fi
 
 [ -f "$DIR/server.crt" ] || issue server localhost server_ext

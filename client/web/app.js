@@ -20,7 +20,7 @@
   const POLL_MS = 15000;     // while a report waits in the outbox
 
   const S = {
-    unit: '', today: '', fields: new Set(), periods: [],
+    unit: '', today: '', periods: [],
     period: null, form: null, report: null,
     last: null, sentAs: null, queuedAs: null, origin: 'empty', draftAt: null,
     touched: new Set(), showAll: false, verdict: null,
@@ -201,7 +201,8 @@
         if (['-', '+', 'e', 'E', '.', ','].includes(ev.key)) ev.preventDefault();
       });
     } else {
-      input = el('input', { id, type: o.type || 'text', maxlength: o.maxlength, min: o.min, max: o.max });
+      input = el('input', { id, type: o.type || 'text', maxlength: o.maxlength, min: o.min, max: o.max,
+        placeholder: o.placeholder });
     }
     input.dataset.field = o.field;
     const v = o.get();
@@ -242,17 +243,21 @@
       control({ label: 'Họ và tên', field: 'reporter.name', maxlength: 200, get: () => r.name, set: setText(r, 'name') }),
       control({ label: 'Chức vụ', field: 'reporter.position', maxlength: 200, get: () => r.position, set: setText(r, 'position') }),
       control({ label: 'Số điện thoại', field: 'reporter.phone', type: 'tel', maxlength: 200, get: () => r.phone, set: setText(r, 'phone') }));
-    if (S.fields.has('plan')) {
-      if (!S.report.plan || typeof S.report.plan !== 'object') S.report.plan = {};
-      const p = S.report.plan;
-      const tidy = () => { if (!Object.keys(S.report.plan).length) delete S.report.plan; };
-      box.append(
-        control({ label: 'Kế hoạch thực hiện của đơn vị: số', field: 'plan.number', maxlength: 200, get: () => p.number,
-          set: (v) => { S.report.plan = p; setText(p, 'number')(v); tidy(); } }),
-        control({ label: 'Kế hoạch thực hiện: ngày ban hành', field: 'plan.date', type: 'date', get: () => p.date,
-          set: (v) => { S.report.plan = p; setText(p, 'date')(v); tidy(); } }));
-      tidy();
-    }
+  }
+
+  // The unit's own plan implementing the province's.
+  function renderPlan() {
+    const box = $('plan');
+    clear(box);
+    const p = Object.assign({}, S.report.plan);
+    const set = (key) => (v) => {
+      setText(p, key)(v);
+      if (Object.keys(p).length) S.report.plan = Object.assign({}, p); else delete S.report.plan;
+    };
+    box.append(
+      control({ label: 'Số kế hoạch', field: 'plan.number', maxlength: 200, placeholder: 'Ví dụ: 12/KH-LĐLĐ',
+        get: () => p.number, set: set('number') }),
+      control({ label: 'Ngày ban hành', field: 'plan.date', type: 'date', get: () => p.date, set: set('date') }));
   }
 
   // The days a date of an activity may take: the coverage for one done
@@ -305,11 +310,11 @@
         get: () => a.occasion, set: setText(a, 'occasion') }),
       control({ label: 'Tình trạng', field: f('status'), type: 'select', options: list('statuses'), required: true,
         get: () => a.status, set: setText(a, 'status'), after: boundDates }));
-    if (S.fields.has('audience') && list('audiences').length) {
+    if (list('audiences').length) {
       grid.append(control({ label: 'Đối tượng', field: f('audience'), type: 'select', options: list('audiences'),
         get: () => a.audience, set: setText(a, 'audience') }));
     }
-    if (S.fields.has('topic') && list('topics').length) {
+    if (list('topics').length) {
       grid.append(control({ label: 'Chủ đề', field: f('topic'), type: 'select', options: list('topics'),
         get: () => a.topic, set: setText(a, 'topic') }));
     }
@@ -321,12 +326,18 @@
         get: () => a.participants, set: (v) => { a.participants = v; },
         after: (v) => { female.max = v === null ? '' : v; } }),
       femaleField);
-    if (S.fields.has('outputs') && list('outputs').length) {
-      if (!a.outputs || typeof a.outputs !== 'object') a.outputs = {};
+    if (list('outputs').length) {
+      // Only a media kind has output counts: none are sent until typed,
+      // and none stay once emptied.
       outputs = el('div', { class: 'grid outputs wide' });
       for (const o of list('outputs')) {
         outputs.append(control({ label: o.label, field: f('outputs') + '.' + o.code, type: 'number', min: 0,
-          get: () => a.outputs[o.code], set: (v) => { if (v === null) delete a.outputs[o.code]; else a.outputs[o.code] = v; } }));
+          get: () => (a.outputs || {})[o.code],
+          set: (v) => {
+            const c = Object.assign({}, a.outputs);
+            if (v === null) delete c[o.code]; else c[o.code] = v;
+            if (Object.keys(c).length) a.outputs = c; else delete a.outputs;
+          } }));
       }
       grid.append(outputs);
       kindChanged();
@@ -474,6 +485,7 @@
     const planned = list('statuses').find((s) => s.code === 'planned');
     $('planned-label').textContent = planned ? planned.label : '';
     renderReporter();
+    renderPlan();
     renderActivities();
     renderIndicators();
     renderNarrative();
@@ -636,8 +648,6 @@
       `ngày kết thúc (${day(m[1])}) trước ngày bắt đầu (${day(m[2])})`],
     [new RegExp(`^\\w+ activity dated ${D}, (\\d+) days from`), (m) =>
       `hoạt động ngày ${day(m[1])} cách dịp đã chọn ${num(m[2])} ngày; kiểm tra lại ngày hoặc dịp`],
-    [new RegExp(`^\\w+ activity dated ${D}, not between`), (m) =>
-      `hoạt động ngày ${day(m[1])} không nằm trong dịp đã chọn; kiểm tra lại ngày hoặc dịp`],
     [/^0 sessions, at least 1$/, () => 'phải có ít nhất 1 buổi'],
     [/^(\d+) sessions, at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])} buổi`],
     [/^(\d+) participants, at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])} người`],
@@ -646,14 +656,22 @@
       `số nữ (${num(m[1])}) nhiều hơn số người tham gia (${num(m[2])})`],
     [/^(\d+) women among a total of (\d+)$/, (m) => `số nữ (${num(m[1])}) nhiều hơn tổng số (${num(m[2])})`],
     [/^(\d+), at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])}`],
-    [/^(\d+) cases handled, more than the (\d+) detected$/, (m) =>
-      `số vụ việc giải quyết (${num(m[1])}) nhiều hơn số phát hiện (${num(m[2])})`],
-    [/^(\d+) achieved, more than the (\d+) registered$/, (m) =>
-      `số đạt (${num(m[1])}) nhiều hơn số đăng ký (${num(m[2])})`],
+    [/^(\d+), more than the (\d+) of (\w+)$/, (m) =>
+      `${num(m[1])}, nhiều hơn số của “${labelOf('indicators', m[3])}” (${num(m[2])})`],
     [/^(\d+) activities, at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])} hoạt động`],
-    [/^\w+ given twice$/, () => 'bị ghi hai lần'],
-    [/^annual report without an? /, () =>
-      'báo cáo năm chưa có hoạt động nào nhân Tháng hành động vì bình đẳng giới hoặc Ngày Phụ nữ Việt Nam 20/10'],
+    [/given twice$/, () => 'bị ghi hai lần'],
+    [/^not a code/, () => 'giá trị không có trong mẫu báo cáo của kỳ này'],
+    [/^the (\d+) form has no /, (m) => `mẫu báo cáo năm ${m[1]} không có mục này`],
+    [/^only an activity of a media kind has output counts/, () =>
+      'chỉ hoạt động truyền thông (tin, bài, tờ rơi…) mới ghi số sản phẩm'],
+    [/^not a field of a report/, () => 'mục này không có trong mẫu báo cáo'],
+    [/^not part of (annual|6-month) reports in the (\d+) form$/, (m) =>
+      `phần này không thuộc báo cáo ${m[1] === 'annual' ? 'năm' : '6 tháng'} theo mẫu năm ${m[2]}`],
+    [/^(\w+) has no women's figure in the (\d+) form: (\d+) is kept but not counted$/, (m) =>
+      `chỉ tiêu này không tính số nữ (mẫu năm ${m[2]}); số ${num(m[3])} vẫn được lưu nhưng không cộng vào`],
+    [/^(annual|6-month) report without an activity for (.*)$/, (m) =>
+      `báo cáo ${m[1] === 'annual' ? 'năm' : '6 tháng'} chưa có hoạt động nào nhân ` +
+      m[2].split(/, | or /).map((c) => `“${labelOf('occasions', c)}”`).join(' hoặc ')],
     [new RegExp(`^late: due ${D}, submitted ${D} \\((\\d+) days? late\\)`), (m) =>
       `nộp muộn: hạn nộp ${day(m[1])}, nộp ngày ${day(m[2])} (muộn ${num(m[3])} ngày)`],
     // Why the server could not be reached (the outbox's last error).
@@ -677,6 +695,12 @@
   function sayLine(line) {
     const m = /^([\w.[\]]+): (.*)$/.exec(line || '');
     return m ? `${describe(m[1])}: ${say(m[2])}` : say(line);
+  }
+
+  // The label of a code in one of the form's lists, or the code.
+  function labelOf(listName, code) {
+    const e = list(listName).find((x) => x.code === code);
+    return e ? e.label : code;
   }
 
   function statusLabel(code) {
@@ -1015,7 +1039,6 @@
     if (status !== 200 || !data) return;
     S.unit = data.unit;
     S.today = data.today;
-    S.fields = new Set(data.fields || []);
     // The list of errors open where there is room for it.
     const wide = window.matchMedia('(min-width: 40rem)');
     $('verdict-more').open = wide.matches;

@@ -19,11 +19,11 @@
 static const char *const names[] = {
 	"begin", "commit", "insert-report", "insert-activity",
 	"insert-indicator", "insert-totals", "insert-text", "insert-warning",
-	"insert-audit", "last-revision", "audit-head",
+	"insert-audit", "last-revision", "audit-head", "insert-output",
 };
 
 enum { S_BEGIN, S_COMMIT, S_REPORT, S_ACTIVITY, S_INDICATOR, S_TOTALS,
-    S_TEXT, S_WARNING, S_AUDIT, S_REVISION, S_HEAD, S__MAX };
+    S_TEXT, S_WARNING, S_AUDIT, S_REVISION, S_HEAD, S_OUTPUT, S__MAX };
 
 _Static_assert(sizeof(names) / sizeof(*names) == S__MAX,
     "one statement name per S_");
@@ -213,10 +213,10 @@ benchdb_put(struct benchdb *b, const struct benchdb_row *w)
 {
 	const struct report		*r = w->report;
 	const struct report_activity	*a;
-	const char			*s;
+	const struct report_text	*t;
 	int64_t				 rid;
 	uint64_t			 tot[3] = { 0, 0, 0 };
-	size_t				 i, k;
+	size_t				 i, k, n;
 
 	text(b, S_REPORT, 1, r->id);
 	text(b, S_REPORT, 2, r->unit);
@@ -232,25 +232,38 @@ benchdb_put(struct benchdb *b, const struct benchdb_row *w)
 	text(b, S_REPORT, 12, r->reporter_position);
 	text(b, S_REPORT, 13, r->reporter_phone);
 	blob(b, S_REPORT, 14, w->raw, w->rawlen);
+	if (w->form_sha256 != NULL)
+		blob(b, S_REPORT, 15, w->form_sha256, STORE_HASH_LEN);
+	text(b, S_REPORT, 16, r->plan_number);
+	text(b, S_REPORT, 17, r->plan_date);
 	step(b, S_REPORT);
 	rid = sqlite3_last_insert_rowid(b->db);
 	for (i = 0; i < r->nactivities; i++) {
 		a = &r->activities[i];
 		integer(b, S_ACTIVITY, 1, rid);
 		integer(b, S_ACTIVITY, 2, (int64_t)i);
-		integer(b, S_ACTIVITY, 3, a->area);
-		integer(b, S_ACTIVITY, 4, a->kind);
-		integer(b, S_ACTIVITY, 5, a->occasion);
-		integer(b, S_ACTIVITY, 6, a->status);
-		text(b, S_ACTIVITY, 7, a->date);
-		text(b, S_ACTIVITY, 8, a->end_date);
-		text(b, S_ACTIVITY, 9, a->title);
-		text(b, S_ACTIVITY, 10, a->location);
-		integer(b, S_ACTIVITY, 11, (int64_t)a->sessions);
-		integer(b, S_ACTIVITY, 12, (int64_t)a->participants);
-		integer(b, S_ACTIVITY, 13, (int64_t)a->female);
-		text(b, S_ACTIVITY, 14, a->notes);
+		text(b, S_ACTIVITY, 3, a->area);
+		text(b, S_ACTIVITY, 4, a->kind);
+		text(b, S_ACTIVITY, 5, a->occasion);
+		text(b, S_ACTIVITY, 6, a->status);
+		text(b, S_ACTIVITY, 7, a->audience);
+		text(b, S_ACTIVITY, 8, a->topic);
+		text(b, S_ACTIVITY, 9, a->date);
+		text(b, S_ACTIVITY, 10, a->end_date);
+		text(b, S_ACTIVITY, 11, a->title);
+		text(b, S_ACTIVITY, 12, a->location);
+		integer(b, S_ACTIVITY, 13, (int64_t)a->sessions);
+		integer(b, S_ACTIVITY, 14, (int64_t)a->participants);
+		integer(b, S_ACTIVITY, 15, (int64_t)a->female);
+		text(b, S_ACTIVITY, 16, a->notes);
 		step(b, S_ACTIVITY);
+		for (k = 0; k < a->noutputs; k++) {
+			integer(b, S_OUTPUT, 1, rid);
+			integer(b, S_OUTPUT, 2, (int64_t)i);
+			text(b, S_OUTPUT, 3, a->outputs[k].code);
+			integer(b, S_OUTPUT, 4, (int64_t)a->outputs[k].count);
+			step(b, S_OUTPUT);
+		}
 	}
 	for (i = 0; i < r->nactivities; i++) {
 		tot[0] += r->activities[i].sessions;
@@ -265,21 +278,28 @@ benchdb_put(struct benchdb *b, const struct benchdb_row *w)
 	step(b, S_TOTALS);
 	for (i = 0; i < r->nindicators; i++) {
 		integer(b, S_INDICATOR, 1, rid);
-		integer(b, S_INDICATOR, 2, r->indicators[i].code);
-		integer(b, S_INDICATOR, 3, (int64_t)r->indicators[i].total);
-		integer(b, S_INDICATOR, 4, (int64_t)r->indicators[i].female);
+		text(b, S_INDICATOR, 2, r->indicators[i].code);
+		integer(b, S_INDICATOR, 3, (int64_t)i);
+		integer(b, S_INDICATOR, 4, (int64_t)r->indicators[i].total);
+		if (r->indicators[i].has_female)
+			integer(b, S_INDICATOR, 5,
+			    (int64_t)r->indicators[i].female);
 		step(b, S_INDICATOR);
 	}
-	for (i = 0; i < TEXT_COUNT + LAW_REVIEW_COUNT; i++) {
-		k = i < TEXT_COUNT ? i : i - TEXT_COUNT;
-		s = i < TEXT_COUNT ? r->narrative[k] : r->law_review[k];
-		if (s == NULL)
-			continue;
-		integer(b, S_TEXT, 1, rid);
-		text(b, S_TEXT, 2, i < TEXT_COUNT ? "narrative" : "law_review");
-		text(b, S_TEXT, 3, report_texts[k].id);
-		text(b, S_TEXT, 4, s);
-		step(b, S_TEXT);
+	for (i = 0; i <= r->nsections; i++) {
+		/* The narrative, then each section's fields. */
+		t = i == 0 ? r->narrative : r->sections[i - 1].fields;
+		n = i == 0 ? r->nnarrative : r->sections[i - 1].nfields;
+		for (k = 0; k < n; k++) {
+			if (t[k].text == NULL)
+				continue;
+			integer(b, S_TEXT, 1, rid);
+			text(b, S_TEXT, 2, i == 0 ? "narrative" :
+			    r->sections[i - 1].code);
+			text(b, S_TEXT, 3, t[k].code);
+			text(b, S_TEXT, 4, t[k].text);
+			step(b, S_TEXT);
+		}
 	}
 	for (i = 0; w->warnings != NULL && i < w->warnings->n; i++) {
 		integer(b, S_WARNING, 1, rid);

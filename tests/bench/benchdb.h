@@ -30,6 +30,7 @@ struct benchdb_row {
 	int				 late;
 	uint32_t			 revision;
 	const struct report_errors	*warnings;
+	const uint8_t			*form_sha256;	/* or NULL */
 };
 
 /* bulk: journal off, synchronous off, a large cache, foreign keys off.

@@ -204,41 +204,90 @@ day_in(uint64_t *st, int32_t lo, int32_t hi, int32_t from, int32_t to)
 	return lo + (int32_t)(bench_rand(st) % (uint64_t)(hi - lo + 1));
 }
 
+/* The codes of the 2022 model, as reports of then had them: the 2022
+ * form's, without the kinds it added (meeting) and without the media
+ * kind, whose output counts these reports do not give. */
+static const char *const bench_areas[] = {
+	"policy_dissemination", "strategy_implementation",
+	"communication_training", "gender_law_review", "female_cadres",
+	"inspection"
+};
+static const struct {
+	const char	*code, *label;
+} bench_kinds[] = {
+	{ "propaganda", "Buổi tuyên truyền" }, { "conference", "Hội nghị" },
+	{ "seminar", "Hội thảo" }, { "forum", "Tọa đàm, diễn đàn" },
+	{ "exchange", "Giao lưu, trao đổi kinh nghiệm" },
+	{ "talk", "Nói chuyện chuyên đề" }, { "training", "Tập huấn, bồi dưỡng" },
+	{ "contest", "Hội thi" }, { "cultural", "Văn nghệ, thể thao" },
+	{ "review", "Sơ kết, tổng kết" }, { "inspection", "Kiểm tra, giám sát" },
+	{ "support", "Thăm hỏi, hỗ trợ" }, { "other", "Khác" }
+};
+/* The indicators in the 2022 form's order; a women's figure only where
+ * it gives a share. */
+static const struct {
+	const char	*code;
+	int		 female;
+} bench_indicators_2022[] = {
+	{ "members", 1 }, { "exec_committee", 1 }, { "cadres_in_planning", 1 },
+	{ "cadres_trained", 1 }, { "cadres_appointed", 1 },
+	{ "gvndn_registered", 1 }, { "gvndn_achieved", 1 },
+	{ "gbv_cases_detected", 0 }, { "gbv_cases_handled", 0 },
+	{ "inspections", 0 }
+};
+#define BENCH_NINDICATORS	NELEM(bench_indicators_2022)
+#define BENCH_GBV_DETECTED	7
+#define BENCH_GBV_HANDLED	8
+#define BENCH_GVNDN_REGISTERED	5
+#define BENCH_GVNDN_ACHIEVED	6
+static const char *const bench_texts[] = {
+	"results", "advantages", "difficulties", "obstacles", "proposals",
+	"next_tasks"
+};
+#define BENCH_LAW_TEXTS		5	/* the law review: the first five */
+
 static int
 bench_activity(uint64_t *st, const struct period *p,
     struct report_activity *a)
 {
-	int32_t	 start, lo, hi;
-	unsigned r = (unsigned)(bench_rand(st) % 20);
+	const char	*occasion;
+	int32_t		 start, lo, hi;
+	size_t		 kind;
+	unsigned	 r = (unsigned)(bench_rand(st) % 20);
 
-	a->area = 1 + (uint32_t)(bench_rand(st) % (AREA_COUNT - 1));
-	a->kind = 1 + (uint32_t)(bench_rand(st) % (KIND_COUNT - 1));
-	a->status = STATUS_DONE;
+	kind = (size_t)(bench_rand(st) % NELEM(bench_kinds));
+	if ((a->area = strdup(bench_areas[bench_rand(st) %
+	    NELEM(bench_areas)])) == NULL ||
+	    (a->kind = strdup(bench_kinds[kind].code)) == NULL ||
+	    (a->status = strdup("done")) == NULL)
+		return -1;
 	/* Occasions only where their day is inside the coverage. */
 	lo = date_from_ymd(p->year, 3, 1);
 	hi = date_from_ymd(p->year, 3, 8);
 	if (r < 4 && lo >= p->from && hi <= p->to) {
-		a->occasion = OCCASION_WOMENS_DAY;
+		occasion = "womens_day";
 		start = day_in(st, lo, hi, p->from, p->to);
 	} else if (r < 6) {
-		a->occasion = OCCASION_ACTION_MONTH;
+		occasion = "action_month";
 		start = day_in(st, date_from_ymd(p->year - 1, 12, 1),
 		    date_from_ymd(p->year - 1, 12, 15), p->from, p->to);
 	} else if (r < 8 && date_from_ymd(p->year, 10, 20) <= p->to) {
-		a->occasion = OCCASION_VN_WOMENS_DAY;
+		occasion = "vn_womens_day";
 		start = day_in(st, date_from_ymd(p->year, 10, 14),
 		    date_from_ymd(p->year, 10, 20), p->from, p->to);
 	} else {
-		a->occasion = OCCASION_NONE;
+		occasion = "none";
 		start = day_in(st, p->from, p->to, p->from, p->to);
 	}
+	if ((a->occasion = strdup(occasion)) == NULL)
+		return -1;
 	if ((a->date = date_dup(start)) == NULL)
 		return -1;
 	if (bench_rand(st) % 3 == 0 && start + 2 <= p->to &&
 	    (a->end_date = date_dup(start + 1 +
 	    (int32_t)(bench_rand(st) % 2))) == NULL)
 		return -1;
-	if ((a->title = dupf("%s về %s %s", report_kinds[a->kind].label,
+	if ((a->title = dupf("%s về %s %s", bench_kinds[kind].label,
 	    PICK(st, topics), PICK(st, audiences))) == NULL)
 		return -1;
 	if ((a->location = dupf("%s %s", PICK(st, venues),
@@ -274,27 +323,43 @@ bench_text(uint64_t *st)
 	return s;
 }
 
-static void
+static int
 bench_indicators(uint64_t *st, struct report *r)
 {
 	struct report_indicator_value	*v = r->indicators;
-	uint32_t			 c;
+	size_t				 i;
 
-	for (c = IND_MEMBERS; c < IND_COUNT; c++) {
-		v[c - 1].code = c;
-		v[c - 1].total = 5 + bench_rand(st) % 800;
-		v[c - 1].female = v[c - 1].total / 2;
+	for (i = 0; i < BENCH_NINDICATORS; i++) {
+		if ((v[i].code = strdup(bench_indicators_2022[i].code)) == NULL)
+			return -1;
+		r->nindicators = i + 1;
+		v[i].total = 5 + bench_rand(st) % 800;
 	}
 	/* handled <= detected, achieved <= registered */
-	v[IND_GBV_CASES_HANDLED - 1].total =
-	    v[IND_GBV_CASES_DETECTED - 1].total / 2;
-	v[IND_GBV_CASES_HANDLED - 1].female =
-	    v[IND_GBV_CASES_HANDLED - 1].total / 2;
-	v[IND_GVNDN_ACHIEVED - 1].total =
-	    v[IND_GVNDN_REGISTERED - 1].total * 3 / 4;
-	v[IND_GVNDN_ACHIEVED - 1].female =
-	    v[IND_GVNDN_ACHIEVED - 1].total / 2;
-	r->nindicators = IND_COUNT - 1;
+	v[BENCH_GBV_HANDLED].total = v[BENCH_GBV_DETECTED].total / 2;
+	v[BENCH_GVNDN_ACHIEVED].total = v[BENCH_GVNDN_REGISTERED].total * 3 / 4;
+	for (i = 0; i < BENCH_NINDICATORS; i++) {
+		v[i].has_female = bench_indicators_2022[i].female;
+		v[i].female = v[i].has_female ? v[i].total / 2 : 0;
+	}
+	return 0;
+}
+
+/* n texts of bench_texts into *v. */
+static int
+bench_texts_new(uint64_t *st, struct report_text **v, size_t *nv, size_t n)
+{
+	size_t	i;
+
+	if ((*v = calloc(n, sizeof(**v))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		(*nv)++;
+		if (((*v)[i].code = strdup(bench_texts[i])) == NULL ||
+		    ((*v)[i].text = bench_text(st)) == NULL)
+			return -1;
+	}
+	return 0;
 }
 
 struct report *
@@ -333,18 +398,22 @@ bench_report(const char *unit, const char *period, uint64_t seed,
 	for (i = 0; i < nactivities; i++)
 		if (bench_activity(&st, &p, &r->activities[i]) == -1)
 			goto fail;
-	if ((r->indicators = calloc(IND_COUNT - 1, sizeof(*r->indicators)))
-	    == NULL)
+	if ((r->indicators = calloc(BENCH_NINDICATORS,
+	    sizeof(*r->indicators))) == NULL || bench_indicators(&st, r) == -1)
 		goto fail;
-	bench_indicators(&st, r);
-	for (i = 0; i < TEXT_COUNT; i++)
-		if ((r->narrative[i] = bench_text(&st)) == NULL)
-			goto fail;
+	if (bench_texts_new(&st, &r->narrative, &r->nnarrative,
+	    NELEM(bench_texts)) == -1)
+		goto fail;
 	/* The law review's texts: in about one report in four. */
-	if (bench_rand(&st) % 4 == 0)
-		for (i = 0; i < LAW_REVIEW_COUNT; i++)
-			if ((r->law_review[i] = bench_text(&st)) == NULL)
-				goto fail;
+	if (bench_rand(&st) % 4 == 0) {
+		if ((r->sections = calloc(1, sizeof(*r->sections))) == NULL)
+			goto fail;
+		r->nsections = 1;
+		if ((r->sections[0].code = strdup("law_review")) == NULL ||
+		    bench_texts_new(&st, &r->sections[0].fields,
+		    &r->sections[0].nfields, BENCH_LAW_TEXTS) == -1)
+			goto fail;
+	}
 	return r;
 fail:
 	report_free(r);

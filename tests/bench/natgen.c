@@ -31,6 +31,7 @@
 #include "benchdb.h"
 #include "benchgen.h"
 #include "store.h"
+#include "form.h"
 #include "validate.h"
 
 static void
@@ -102,8 +103,7 @@ pool_free(struct pooled *pool)
 /* One report of unit i, received at 'at'. */
 static void
 put(struct benchdb *b, struct pooled *pp, size_t i,
-    const struct period_rules *rules, uint64_t *rng, int64_t at,
-    int32_t due)
+    const struct form_set *forms, uint64_t *rng, int64_t at, int32_t due)
 {
 	struct validate_context	 vc;
 	struct report_errors	 errs, warns;
@@ -122,11 +122,11 @@ put(struct benchdb *b, struct pooled *pp, size_t i,
 	memcpy(pp->raw + pp->id_off, r->id, BENCH_UUID_LEN);
 	/* The warnings gpd would store: late or not, by the day. */
 	memset(&vc, 0, sizeof(vc));
-	vc.rules = rules;
+	vc.forms = forms;
 	vc.today = date_of((time_t)at);
 	memset(&errs, 0, sizeof(errs));
 	memset(&warns, 0, sizeof(warns));
-	if (validate_report(r, &vc, &errs, &warns) == -1)
+	if (validate_report(r, &vc, NULL, &errs, &warns) == -1)
 		die("generated report invalid: %s: %s", errs.e[0].field,
 		    errs.e[0].message);
 	if (EVP_Digest(pp->raw, pp->rawlen, hash, NULL, EVP_sha256(), NULL)
@@ -150,6 +150,7 @@ put(struct benchdb *b, struct pooled *pp, size_t i,
 	row.late = vc.today > due;
 	row.revision = 1;
 	row.warnings = &warns;
+	row.form_sha256 = form_sha256(form_set_year(forms, 2022));
 	benchdb_put(b, &row);
 }
 
@@ -166,8 +167,10 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct period_rules	 rules;
+	struct form_set		*forms;
 	struct period		 per;
 	struct pooled		 pool[POOL];
+	char			*cause = NULL;
 	struct benchdb		*b;
 	struct store		*s;
 	sqlite3_stmt		*ins;
@@ -209,6 +212,10 @@ main(int argc, char *argv[])
 	    optind != argc)
 		goto usage;
 	period_rules_default(&rules);
+	/* The built-in form, as gpd without a forms directory: its 2022
+	 * dates are those of the default rules. */
+	if (form_set_load(NULL, &forms, &cause) == -1)
+		die("the built-in form: %s", cause != NULL ? cause : "?");
 	rng = seed;
 
 	/* The registry for gpd. */
@@ -258,7 +265,7 @@ main(int argc, char *argv[])
 				at += (int64_t)(1 + bench_rand(&rng) % 30) *
 				    86400;
 			put(b, &pool[bench_rand(&rng) % POOL], order[i],
-			    &rules, &rng, at, per.due);
+			    forms, &rng, at, per.due);
 			nrep++;
 		}
 		pool_free(pool);

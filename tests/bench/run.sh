@@ -36,7 +36,11 @@ CLIENT=$B/gp-client
 LOAD=$B/bench/gpload
 SQLBASE=$B/bench/sqlbase
 NATGEN=$B/bench/natgen
-for f in "$GPD" "$CLIENT" "$LOAD" "$SQLBASE" "$NATGEN"; do
+VALBENCH=$B/bench/valbench
+VALBENCH_ENUMS=$B/bench/valbench-enums
+BASE_CLIENT=$B/bench/base/build/gp-client
+for f in "$GPD" "$CLIENT" "$LOAD" "$SQLBASE" "$NATGEN" "$VALBENCH" \
+    "$VALBENCH_ENUMS" "$BASE_CLIENT"; do
 	[ -x "$f" ] || { echo "bench: $f missing: make bench builds it" >&2;
 	    exit 1; }
 done
@@ -578,14 +582,67 @@ say "           gpd: $gpd_summary"
 say "           SQL: $sql_summary"
 }
 
+# --- (6) checking a report against its year's form ------------------------------
+
+# Instructions a command runs (callgrind): the same count however busy
+# the machine is.
+instructions() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" \
+	    2>&1 >/dev/null | sed -n 's/.*refs: *//p' | tr -d ,
+}
+
+figure_6() {
+	local i s
+	local samples=("$ROOT"/tests/data/lc-*-2022-H1.json)
+	step "(6) checking a report: against the form of its year vs the C enums before report forms (gp-client of $(cat "$B/bench/base/.commit" 2>/dev/null || echo the base commit))"
+	export HOME=$W/home XDG_STATE_HOME=$W/home/state6
+	mkdir -p "$HOME"
+	# In one process, the reports read once: validation only, then the
+	# built-in form's loading once.
+	for i in $(seq "$RUNS"); do
+		s=$("$VALBENCH" 1 "${samples[@]}")
+		vn+=("$(field validate_ns "$s")")
+		vl+=("$(field load_ns "$s")")
+		s=$("$VALBENCH_ENUMS" 1 "${samples[@]}")
+		ve+=("$(field validate_ns "$s")")
+	done
+	VN=$(printf '%s\n' "${vn[@]}" | median)
+	VE=$(printf '%s\n' "${ve[@]}" | median)
+	VL=$(printf '%s\n' "${vl[@]}" | median)
+	say "  validate one report: forms $(awk -v n="$VN" 'BEGIN { printf "%.1f", n / 1000 }') us, enums $(awk -v n="$VE" 'BEGIN { printf "%.1f", n / 1000 }') us (medians of $RUNS runs of 1 s); the built-in form loads in $(awk -v n="$VL" 'BEGIN { printf "%.0f", n / 1000 }') us"
+	# What a clerk waits for: gp-client validate FILE, which loads the
+	# form, reads, normalises, derives the id and checks.
+	for i in $(seq "$ONESHOT"); do
+		t=$EPOCHREALTIME
+		"$CLIENT" validate "${samples[0]}" >/dev/null
+		on+=("$(ms_since "$t")")
+		t=$EPOCHREALTIME
+		"$BASE_CLIENT" validate "${samples[0]}" >/dev/null
+		oe+=("$(ms_since "$t")")
+	done
+	ON=$(printf '%s\n' "${on[@]}" | median)
+	OE=$(printf '%s\n' "${oe[@]}" | median)
+	say "  gp-client validate, one-shot: forms median $ON ms, enums median $OE ms ($ONESHOT runs each, interleaved)"
+	if command -v valgrind >/dev/null; then
+		IN=0; IE=0
+		for s in "${samples[@]}"; do
+			IN=$((IN + $(instructions "$CLIENT" validate "$s")))
+			IE=$((IE + $(instructions "$BASE_CLIENT" validate "$s")))
+		done
+		say "  gp-client validate, instructions for the ${#samples[@]} samples: forms $IN, enums $IE"
+	fi
+}
+vn=(); ve=(); vl=(); on=(); oe=()
+
 # --- results -----------------------------------------------------------------
 
-STEPS=${BENCH_STEPS:-1 2 3 4 5}
+STEPS=${BENCH_STEPS:-1 2 3 4 5 6}
 want() { case " $STEPS " in *" $1 "*) return 0;; esac; return 1; }
 if want 1 || want 2; then figures_1_2; fi
 if want 3; then figure_3; fi
 if want 4; then figure_4; fi
 if want 5; then figure_5; fi
+if want 6; then figure_6; fi
 
 under_1s() { awk -v a="$1" 'BEGIN { print((a < 1000) ? "PASS" : "MISS") }'; }
 row() {	# TEXT RATIO GOAL VERDICT
@@ -618,6 +675,19 @@ if want 5; then
 	    "$(verdict "$R5M" '<=' 1.5), $(under_1s "$CM") under 1 s"
 	row "(5) summary: gp-client $CS ms / sqlite3 $SS ms" "$R5S" "<=1.5" \
 	    "$(verdict "$R5S" '<=' 1.5), $(under_1s "$CS") under 1 s"
+fi
+if want 6; then
+	R6=$(ratio "$VN" "$VE")
+	row "(6) validate in process: forms $VN ns / enums $VE ns" "$R6" \
+	    "<=1.1" "$(verdict "$R6" '<=' 1.1)"
+	if [ -n "${IN:-}" ]; then
+		R6I=$(ratio "$IN" "$IE")
+		row "(6) gp-client validate: forms $IN / enums $IE instructions" \
+		    "$R6I" "<=1.1" "$(verdict "$R6I" '<=' 1.1)"
+	fi
+	R6W=$(ratio "$ON" "$OE")
+	row "(6) gp-client validate: forms $ON ms / enums $OE ms" "$R6W" \
+	    "<=1.1" "$(verdict "$R6W" '<=' 1.1)"
 fi
 say ""
 if want 1 || want 2; then

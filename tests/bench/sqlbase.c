@@ -31,6 +31,7 @@
 #include "benchdb.h"
 #include "benchgen.h"
 #include "store.h"
+#include "form.h"
 #include "validate.h"
 
 struct unit_data {
@@ -95,6 +96,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct validate_context	 vc;
+	struct form_set		*forms;
 	struct period_rules	 rules;
 	struct period		 per;
 	struct report_errors	 errs;
@@ -103,6 +105,7 @@ main(int argc, char *argv[])
 	struct benchdb		*b;
 	struct store		*s;
 	const char		*path = NULL, *period = "2022-H1", *errstr;
+	char			*cause = NULL;
 	char			 receipt[33];
 	uint64_t		 rng, seed = 1, count = 10000, done;
 	size_t			 batch = 100, nunits = 100, i, k;
@@ -144,8 +147,11 @@ main(int argc, char *argv[])
 	period_rules_default(&rules);
 	if (period_parse(period, &rules, &per, &errstr) == -1)
 		die("%s: %s", period, errstr);
+	/* The built-in form, as gpd without a forms directory. */
+	if (form_set_load(NULL, &forms, &cause) == -1)
+		die("the built-in form: %s", cause != NULL ? cause : "?");
 	memset(&vc, 0, sizeof(vc));
-	vc.rules = &rules;
+	vc.forms = forms;
 	vc.today = date_of(time(NULL));
 	if ((units = calloc(nunits, sizeof(*units))) == NULL)
 		die("out of memory");
@@ -157,7 +163,7 @@ main(int argc, char *argv[])
 			die("cannot make a report for %s", period);
 		/* The warnings gpd would store with it. */
 		memset(&errs, 0, sizeof(errs));
-		if (validate_report(u->r, &vc, &errs, &u->warns) == -1)
+		if (validate_report(u->r, &vc, NULL, &errs, &u->warns) == -1)
 			die("generated report invalid: %s: %s",
 			    errs.e[0].field, errs.e[0].message);
 		if (report_pack(u->r, &u->raw, &u->rawlen) == -1 ||
@@ -197,6 +203,8 @@ main(int argc, char *argv[])
 			row.rawlen = u->rawlen;
 			row.hash = u->hash;
 			row.fingerprint = u->fingerprint;
+			row.form_sha256 = form_sha256(form_set_year(forms,
+			    2022));
 			row.receipt = receipt;
 			row.received_at = (int64_t)time(NULL);
 			row.late = date_of((time_t)row.received_at) > per.due;

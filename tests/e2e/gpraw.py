@@ -51,24 +51,27 @@ def text(b):
 
 # --- the report model (proto/gp.proto) -----------------------------------
 
-# Field numbers of Report and its parts; "u" is a varint, "b" bytes.
+# Field numbers of Report and its parts (report forms); "u" is a varint,
+# "b" bytes. Codes are text; narrative texts other than results go in
+# Narrative.texts (7), the law review is the Section "law_review" (9).
 REPORT = {"id": (1, "b"), "unit": (2, "b"), "period": (3, "b"),
           "reporter": (4, "m"), "activities": (5, "r"),
-          "indicators": (6, "r"), "narrative": (7, "m"),
-          "law_review": (8, "m")}
+          "indicators": (6, "r"), "narrative": (7, "t"),
+          "law_review": (9, "s")}
 SUB = {
     "reporter": {"name": 1, "position": 2, "phone": 3},
-    "activities": {"area": (1, "u"), "kind": (2, "u"), "occasion": (3, "u"),
-                   "status": (4, "u"), "date": (5, "b"),
-                   "end_date": (6, "b"), "title": (7, "b"),
-                   "location": (8, "b"), "sessions": (9, "u"),
-                   "participants": (10, "u"), "female": (11, "u"),
-                   "notes": (12, "b")},
-    "indicators": {"code": (1, "u"), "total": (2, "u"), "female": (3, "u")},
-    "narrative": {"results": 1, "advantages": 2, "difficulties": 3,
-                  "obstacles": 4, "proposals": 5, "next_tasks": 6},
+    "activities": {"date": (5, "b"), "end_date": (6, "b"),
+                   "title": (7, "b"), "location": (8, "b"),
+                   "sessions": (9, "u"), "participants": (10, "u"),
+                   "female": (11, "u"), "notes": (12, "b"),
+                   "area": (13, "b"), "kind": (14, "b"),
+                   "occasion": (15, "b"), "status": (16, "b"),
+                   "audience": (17, "b"), "topic": (18, "b")},
+    "indicators": {"total": (2, "u"), "female": (3, "u"), "code": (4, "b")},
 }
-SUB["law_review"] = SUB["narrative"]
+# The numbers gp/1 used before report forms, for a report packed the old
+# way (mode legacy): LegacyActivity 1..4, LegacyIndicator 1.
+LEGACY = {"area": 1, "kind": 2, "occasion": 3, "status": 4}
 
 
 def encode_flat(spec, d):
@@ -81,9 +84,16 @@ def encode_flat(spec, d):
     return out
 
 
+def encode_texts(d):
+    """{code: text}: Text messages in ascending order of code."""
+    return b"".join(ld(7, ld(1, code) + ld(2, d[code]))
+                    for code in sorted(d))
+
+
 def encode_report(r):
-    """r: a dict shaped like the JSON report, values text, bytes or ints
-    (enums as their numbers)."""
+    """r: a dict shaped like the JSON report, values text, bytes or ints.
+    A number as an area, kind, occasion or status is sent as the field of
+    gp/1 before report forms (which gpd refuses)."""
     out = b""
     for name, v in r.items():
         fno, kind = REPORT[name]
@@ -91,18 +101,41 @@ def encode_report(r):
             out += ld(fno, v)
         elif kind == "m":
             out += ld(fno, encode_flat(SUB[name], v))
+        elif kind == "t":
+            rest = {k: t for k, t in v.items() if k != "results"}
+            out += ld(fno, (ld(1, v["results"]) if "results" in v else b"")
+                      + encode_texts(rest))
+        elif kind == "s":
+            fields = b"".join(ld(2, ld(1, code) + ld(2, v[code]))
+                              for code in sorted(v))
+            out += ld(fno, ld(1, "law_review") + fields)
         else:
             for item in v:
-                out += ld(fno, encode_flat(SUB[name], item))
+                body = b""
+                for k, x in item.items():
+                    if k in LEGACY and isinstance(x, int):
+                        body += num(LEGACY[k], x)
+                    else:
+                        body += encode_flat(SUB[name], {k: x})
+                out += ld(fno, body)
     return out
+
+
+AREAS = ["policy_dissemination", "strategy_implementation",
+         "communication_training", "gender_law_review", "female_cadres",
+         "inspection"]
+KINDS = ["propaganda", "conference", "seminar", "forum", "exchange", "talk",
+         "training", "contest", "cultural", "review", "inspection",
+         "support", "other"]
 
 
 def sample_report(unit, nact=2, rid=None, period="2022-H1", tag=""):
     """A valid report (2022-H1) with nact activities."""
     acts = []
     for i in range(nact):
-        acts.append({"area": 1 + i % 6, "kind": 1 + i % 14, "occasion": 1,
-                     "status": 1, "date": "2022-0%d-1%d" % (1 + i % 5, i % 9),
+        acts.append({"area": AREAS[i % 6], "kind": KINDS[i % 13],
+                     "occasion": "none", "status": "done",
+                     "date": "2022-0%d-1%d" % (1 + i % 5, i % 9),
                      "title": "Hoạt động thử %d %s" % (i, tag),
                      "location": "Hội trường", "sessions": 1 + i % 3,
                      "participants": 10 + i, "female": 5 + i % 5})

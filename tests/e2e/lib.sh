@@ -89,6 +89,29 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
     json.dump(r, f, ensure_ascii=False, indent=1)' "$1" "$2" "$3"
 }
 
+# A form for YEAR at FILE: the built-in 2022 form (etc/forms/2022.json)
+# with its dates moved to YEAR; the annual period may be given its own
+# coverage end and due date (MM-DD), such as 12-31 12-31 so that it is on
+# time all year.
+write_form() {	# YEAR FILE [ANNUAL_TO ANNUAL_DUE]
+	python3 - "$E2E_DIR/../../etc/forms/2022.json" "$@" <<'PY'
+import json, sys
+src, year, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+f = json.load(open(src, encoding="utf-8"))
+f["year"] = year
+f["title"] = f["title"].replace("2022", str(year))
+for p in f["periods"].values():
+    p["label"] = p["label"].replace("2022", str(year))
+    for k in ("from", "to", "due", "planned_until"):
+        p[k] = str(year + int(p[k][:4]) - 2022) + p[k][4:]
+if len(sys.argv) > 5:
+    f["periods"]["annual"]["to"] = "%d-%s" % (year, sys.argv[4])
+    f["periods"]["annual"]["due"] = "%d-%s" % (year, sys.argv[5])
+    f["periods"]["annual"]["planned_until"] = "%d-12-31" % year
+json.dump(f, open(out, "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+PY
+}
+
 # SHA-256 fingerprint of a certificate: lower-case hex without colons.
 fingerprint() {	# CERT
 	openssl x509 -in "$1" -noout -fingerprint -sha256 |
@@ -161,15 +184,29 @@ arg = sys.argv[6] if len(sys.argv) > 6 else None
 
 from gpwire import varint, num, ld as msg, parse
 
-def invalid_report(unit):
-    """A report with 11 women among 10 participants in activity 0."""
-    activity = (num(1, 1) + num(2, 1) + num(3, 1) + num(4, 1) +
-        msg(5, "2022-03-01") + msg(7, "Tuyên truyền Luật Bình đẳng giới") +
-        msg(8, "Hội trường xã") + num(9, 1) + num(10, 10) + num(11, 11))
-    report = (msg(1, str(uuid.uuid4())) + msg(2, unit) + msg(3, "2022-H1") +
+def report(unit, period="2022-H1", codes=None, female=11, legacy=False):
+    """A report of one activity (11 women among 10 participants unless
+    female says otherwise), its codes those of the 2022 form (codes
+    replaces some: {"area": "x"}); legacy: the enums as numbers, as
+    gp-client sent them before report forms."""
+    c = {"area": "policy_dissemination", "kind": "propaganda",
+         "occasion": "none", "status": "done"}
+    c.update(codes or {})
+    if legacy:
+        head = num(1, 1) + num(2, 1) + num(3, 1) + num(4, 1)
+    else:
+        head = (msg(13, c["area"]) + msg(14, c["kind"]) +
+            msg(15, c["occasion"]) + msg(16, c["status"]))
+    activity = (head + msg(5, "2022-03-01") +
+        msg(7, "Tuyên truyền Luật Bình đẳng giới") +
+        msg(8, "Hội trường xã") + num(9, 1) + num(10, 10) + num(11, female))
+    body = (msg(1, str(uuid.uuid4())) + msg(2, unit) + msg(3, period) +
         msg(4, msg(1, "Nguyễn Thị Test")) + msg(5, activity) +
         msg(7, msg(1, "Kết quả thử nghiệm.")))
-    return num(1, 7) + msg(10, msg(1, report))
+    return num(1, 7) + msg(10, msg(1, body))
+
+def invalid_report(unit):
+    return report(unit)
 
 def frame(payload):
     return struct.pack(">I", len(payload)) + payload
@@ -212,6 +249,12 @@ def read_responses(s, one=False):
         for sr in r.get(10, []):
             rc = parse(parse(sr).get(1, [b""])[0])
             print("receipt %d" % rc.get(5, [0])[0])
+        for fr in r.get(21, []):
+            fr = parse(fr)
+            print("form %d %s %d bytes; years %s" % (fr.get(1, [0])[0],
+                fr.get(3, [b"-"])[0].decode("ascii", "replace"),
+                len(fr.get(2, [b""])[0]),
+                ",".join(str(y) for y in fr.get(4, []))))
     print(end)
 
 ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=ca)
@@ -233,12 +276,22 @@ try:
         s.sendall(frame(os.urandom(16) + b"\xff" * 16))
     elif mode == "invalid":
         s.sendall(frame(invalid_report(arg)))
+    elif mode == "legacy":
+        s.sendall(frame(report(arg, legacy=True)))
+    elif mode == "submit-code":
+        s.sendall(frame(report(arg, codes={sys.argv[7]: sys.argv[8]},
+            female=5)))
+    elif mode == "submit-period":
+        s.sendall(frame(report(arg, period=sys.argv[7], female=5)))
+    elif mode == "form-sha":
+        s.sendall(frame(num(1, 7) + msg(21, msg(2, arg))))
     else:
         sys.exit("rawclient: unknown mode " + mode)
 except (ssl.SSLError, OSError) as e:
     print("refused %s" % (getattr(e, "reason", None) or e))
     sys.exit(0)
-read_responses(s, one=(mode == "invalid"))
+read_responses(s, one=(mode in ("invalid", "legacy", "submit-code",
+    "submit-period", "form-sha")))
 PY
 }
 

@@ -286,8 +286,8 @@ def text(f, n):
     return f.get(n, [b""])[0].decode("utf-8", "replace")
 
 def report(unit):
-    activity = (num(1, 1) + num(2, 1) + num(3, 1) + num(4, 1) +
-        msg(5, "2022-03-01") + msg(7, "Tuyên truyền Luật Bình đẳng giới") +
+    activity = (msg(13, "policy_dissemination") + msg(14, "propaganda") +
+        msg(15, "none") + msg(16, "done") + msg(5, "2022-03-01") + msg(7, "Tuyên truyền Luật Bình đẳng giới") +
         msg(8, "Hội trường xã") + num(9, 1) + num(10, 10) + num(11, 6))
     return (msg(1, str(uuid.uuid4())) + msg(2, unit) + msg(3, "2022-H1") +
         msg(4, msg(1, "Nguyễn Thị Thử") + msg(2, "Cán bộ") +
@@ -796,7 +796,9 @@ PRAGMA user_version = 1;
 "
 
 # Makes a schema-1 database at DEST holding the rows of SOURCE (a copy of
-# the current database), column by column.
+# the current database), column by column: codes back to the numbers of
+# the 2022 model they were then (proto/legacy.c), a women's figure not
+# given as 0.
 make_v1() {	# SOURCE DEST
 	rm -f "$2"
 	sqlite3 -batch "$2" "$SCHEMA_V1" || return 1
@@ -805,13 +807,35 @@ import sqlite3, sys
 src, dst = sys.argv[1], sys.argv[2]
 db = sqlite3.connect(dst)
 db.execute("ATTACH DATABASE ? AS cur", (src,))
+NUMBERS = {
+    "area": ["policy_dissemination", "strategy_implementation",
+             "communication_training", "gender_law_review", "female_cadres",
+             "inspection"],
+    "kind": ["propaganda", "conference", "seminar", "forum", "exchange",
+             "talk", "training", "contest", "cultural", "media", "review",
+             "inspection", "support", "other"],
+    "occasion": ["none", "womens_day", "family_day", "vn_womens_day",
+                 "action_month"],
+    "status": ["done", "planned"],
+    "code": ["members", "exec_committee", "cadres_in_planning",
+             "cadres_trained", "cadres_appointed", "gvndn_registered",
+             "gvndn_achieved", "gbv_cases_detected", "gbv_cases_handled",
+             "inspections"],
+}
+def expr(t, c):
+    if t in ("activities", "indicators") and c in NUMBERS:
+        return "CASE %s %s END" % (c, " ".join("WHEN '%s' THEN %d" % (v, i + 1)
+            for i, v in enumerate(NUMBERS[c])))
+    if t == "indicators" and c == "female":
+        return "COALESCE(female, 0)"
+    return c
 tables = [r[0] for r in db.execute(
     "SELECT name FROM main.sqlite_master WHERE type = 'table'")]
 for t in tables:
-    cols = ", ".join(r[1] for r in db.execute(
-        "SELECT * FROM main.pragma_table_info(?)", (t,)))
+    names = [r[1] for r in db.execute(
+        "SELECT * FROM main.pragma_table_info(?)", (t,))]
     db.execute("INSERT INTO main.%s (%s) SELECT %s FROM cur.%s"
-        % (t, cols, cols, t))
+        % (t, ", ".join(names), ", ".join(expr(t, c) for c in names), t))
 db.commit()
 db.execute("DETACH DATABASE cur")
 db.close()

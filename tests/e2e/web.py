@@ -37,7 +37,8 @@ SHOTS = os.environ.get("SHOTS")
 ACTIVITIES = [
     dict(title="Nói chuyện chuyên đề “Bình đẳng giới trong gia đình”",
          area="communication_training", kind="talk", occasion="womens_day",
-         status="done", date="2022-03-07", location="Hội trường LĐLĐ huyện",
+         status="done", audience="members", topic="gender_equality",
+         date="2022-03-07", location="Hội trường LĐLĐ huyện",
          sessions="1", participants="85", female="61"),
     dict(title="Tuyên truyền Nghị quyết 11-NQ/TW tại công đoàn cơ sở",
          area="policy_dissemination", kind="propaganda", occasion="none",
@@ -178,8 +179,9 @@ class Page:
 
 
 def fill_activity(p, i, a):
-    for k in ("title", "area", "kind", "occasion", "status", "date",
-              "end_date", "location", "sessions", "participants", "female"):
+    for k in ("title", "area", "kind", "occasion", "status", "audience",
+              "topic", "date", "end_date", "location", "sessions",
+              "participants", "female"):
         if k in a:
             p.type("activities[%d].%s" % (i, k), a[k])
 

@@ -413,6 +413,12 @@ test_browser_fill() {
 	    from (select * from activities order by idx)")" = \
 	    "0:2022-03-07:-:1:85:61 1:2022-01-12:2022-01-14:3:210:124 2:2022-06-28:-:2:45:45" ] ||
 	    { fail "activities: $(q "select * from activities")"; return; }
+	# The form's lists: codes as the form has them.
+	[ "$(q "select area || ' ' || kind || ' ' || occasion || ' ' || status ||
+	    ' ' || ifnull(audience, '-') || ' ' || ifnull(topic, '-')
+	    from activities where idx = 0")" = \
+	    "communication_training talk womens_day done members gender_equality" ] ||
+	    { fail "codes: $(q "select * from activities where idx = 0")"; return; }
 	[ "$(q "select title from activities where idx = 0")" = \
 	    "Nói chuyện chuyên đề “Bình đẳng giới trong gia đình”" ] ||
 	    { fail "title: $(q "select title from activities where idx = 0")"; return; }

@@ -48,14 +48,26 @@ check_unit_lookup(void *arg, const char *code, int32_t *from, int32_t *to)
 	return -1;
 }
 
+const struct form_set *
+check_forms(void)
+{
+	static struct form_set	*forms;
+	char			*cause = NULL;
+
+	if (forms == NULL && form_set_load("tests/data/forms", &forms,
+	    &cause) == -1) {
+		free(cause);
+		cause = NULL;
+		CHECK(form_set_load(NULL, &forms, &cause) == 0);
+	}
+	return forms;
+}
+
 void
 check_context(struct validate_context *ctx)
 {
-	static struct period_rules	rules;
-
-	period_rules_default(&rules);
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->rules = &rules;
+	ctx->forms = check_forms();
 	CHECK(date_parse(CHECK_TODAY, &ctx->today) == 0);
 	ctx->unit_lookup = check_unit_lookup;
 }
@@ -86,16 +98,34 @@ check_errors(const struct report_errors *errs)
 }
 
 static int
+check_cmp_messages(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/*
+ * The same errors, in any order: canonical bytes hold texts, sections and
+ * output counts by code, so a report read back lists them, and what is
+ * wrong with them, in that order; a text whose code is no code is named
+ * by its place. The messages are the same.
+ */
+static int
 check_errors_equal(const struct report_errors *a,
     const struct report_errors *b)
 {
-	size_t	i;
+	static const char	*ma[REPORT_ERRORS_MAX], *mb[REPORT_ERRORS_MAX];
+	size_t			 i;
 
 	if (a->n != b->n || a->dropped != b->dropped)
 		return 0;
+	for (i = 0; i < a->n; i++) {
+		ma[i] = a->e[i].message;
+		mb[i] = b->e[i].message;
+	}
+	qsort(ma, a->n, sizeof(*ma), check_cmp_messages);
+	qsort(mb, b->n, sizeof(*mb), check_cmp_messages);
 	for (i = 0; i < a->n; i++)
-		if (strcmp(a->e[i].field, b->e[i].field) != 0 ||
-		    strcmp(a->e[i].message, b->e[i].message) != 0)
+		if (strcmp(ma[i], mb[i]) != 0)
 			return 0;
 	return 1;
 }
@@ -109,13 +139,40 @@ check_validate(const struct report *r, const struct validate_context *ctx,
 	report_errors_clear(errs);
 	if (warns != NULL)
 		report_errors_clear(warns);
-	rv = validate_report(r, ctx, errs, warns);
+	rv = validate_report(r, ctx, NULL, errs, warns);
 	CHECK(rv == 0 || rv == -1);
 	CHECK((rv == 0) == (errs->n == 0 && errs->dropped == 0));
 	check_errors(errs);
 	if (warns != NULL)
 		check_errors(warns);
 	return rv;
+}
+
+static void
+check_legacy(const struct report *r)
+{
+	struct report	*back = NULL;
+	const char	*errstr = NULL;
+	uint8_t		*buf, *buf2;
+	size_t		 len, len2;
+	int		 rv;
+
+	CHECK((rv = report_legacy_pack(r, &buf, &len)) != -1);
+	if (rv == 0)
+		return;
+	report_errors_clear(&check_errs2);
+	CHECK(report_legacy_unpack(buf, len, &back, &check_errs2, &errstr) ==
+	    0);
+	CHECK(report_legacy_pack(back, &buf2, &len2) == 1);
+	CHECK(len2 == len && memcmp(buf, buf2, len) == 0);
+	free(buf2);
+	/* And read as canonical bytes, they are seen to be the old ones. */
+	report_free(back);
+	back = NULL;
+	CHECK(report_unpack(buf, len, &back, &rv, &check_errs2, &errstr) == 0);
+	CHECK(rv == 1);
+	report_free(back);
+	free(buf);
 }
 
 int
@@ -139,7 +196,8 @@ check_report(struct report *r)
 	/* The canonical bytes read back to the same report. */
 	CHECK(report_pack(r, &buf, &len) == 0);
 	report_errors_clear(&check_errs2);
-	CHECK(report_unpack(buf, len, &copy, &check_errs2, &errstr) == 0);
+	CHECK(report_unpack(buf, len, &copy, NULL, &check_errs2, &errstr) ==
+	    0);
 	CHECK(copy != NULL && check_errs2.n == 0);
 	CHECK(report_pack(copy, &buf2, &len2) == 0);
 	CHECK(len2 == len && memcmp(buf, buf2, len) == 0);
@@ -163,6 +221,10 @@ check_report(struct report *r)
 	CHECK(report_derive_id(copy) == 0 && strcmp(copy->id, id) == 0);
 	CHECK(report_derive_id(r) == 0 && strcmp(r->id, id) == 0);
 	free(id);
+
+	/* Packed the old way (when it can be), read back and packed the
+	 * old way again: the same bytes. */
+	check_legacy(r);
 
 	/* With a well-formed id, no error is about the id. */
 	check_validate(r, &ctx, &check_errs2, NULL);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "form.h"
 #include "report.h"
 #include "validate.h"
 
@@ -23,6 +24,10 @@
 /* The fixed validation context: default period rules, submitted on
  * CHECK_TODAY, a registry of a few units (check.c). */
 #define CHECK_TODAY	"2022-06-05"
+/* The forms of the harnesses: built in 2022, and the files of
+ * tests/data/forms (2023) when the harness runs from the top of the
+ * tree. */
+const struct form_set	*check_forms(void);
 void	 check_context(struct validate_context *);
 
 /* Every field name and message is one line of valid UTF-8: they travel

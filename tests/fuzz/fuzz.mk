@@ -38,8 +38,10 @@ FUZZ_COV =	$(FUZZ_BUILD)/cov
 FUZZ_COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping
 
 # What each harness links, relative to the build directory.
-FUZZ_PROTO_O =	proto/gp.pb-c.o proto/report.o proto/wire.o proto/frame.o \
-		proto/period.o proto/validate.o proto/text.o
+FUZZ_PROTO_O =	proto/gp.pb-c.o proto/report.o proto/legacy.o proto/wire.o \
+		proto/frame.o proto/period.o proto/validate.o proto/text.o \
+		proto/form.o proto/form_json.o proto/form_set.o \
+		proto/form_builtin.o
 FUZZ_CHECK_O =	tests/fuzz/check.o $(FUZZ_PROTO_O)
 FUZZ_O_fuzz_frame = tests/fuzz/fuzz_frame.o proto/frame.o
 FUZZ_O_fuzz_request = tests/fuzz/fuzz_request.o $(FUZZ_CHECK_O)
@@ -48,15 +50,12 @@ FUZZ_O_fuzz_report_json = tests/fuzz/fuzz_report_json.o \
 FUZZ_O_fuzz_config = tests/fuzz/fuzz_config.o daemon/config.o \
 		proto/period.o
 FUZZ_O_fuzz_units = tests/fuzz/fuzz_units.o daemon/units.o $(FUZZ_PROTO_O)
-FUZZ_O_fuzz_form = tests/fuzz/fuzz_form.o proto/form.o proto/form_json.o \
-		$(FUZZ_CHECK_O)
+FUZZ_O_fuzz_form = tests/fuzz/fuzz_form.o $(FUZZ_CHECK_O)
 # gp-client-web's verdict on a body, with the forms built in.
 FUZZ_O_fuzz_web_verdict = tests/fuzz/fuzz_web_verdict.o client/web_api.o \
 		client/web_form.o client/web_draft.o client/outfile.o \
-		client/cause.o proto/report_json.o proto/form.o \
-		proto/form_json.o proto/form_set.o proto/form_builtin.o \
-		$(FUZZ_CHECK_O)
-FUZZ_O_mkseeds = tests/fuzz/mkseeds.o proto/report_json.o $(FUZZ_PROTO_O)
+		client/cause.o proto/report_json.o $(FUZZ_CHECK_O)
+FUZZ_O_mkseeds = tests/fuzz/mkseeds.o proto/report_json.o $(FUZZ_CHECK_O)
 
 .PHONY: fuzz fuzz-build fuzz-ci fuzz-crashes fuzz-coverage fuzz-seeds \
 	fuzz-clean
@@ -75,15 +74,15 @@ $(FUZZ_BUILD)/%.o: %.c $(FUZZ_BUILD)/proto/gp.pb-c.h
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -O1 $(FUZZ_SAN) \
 	    -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
-$(FUZZ_BUILD)/proto/gp.pb-c.o: $(FUZZ_BUILD)/proto/gp.pb-c.c
-	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -O1 $(FUZZ_SAN) \
-	    -fsanitize=fuzzer-no-link -c $< -o $@
-
 # The built-in form, as the Makefile assembles it.
 $(FUZZ_BUILD)/proto/form_builtin.o $(FUZZ_COV)/proto/form_builtin.o: \
     proto/form_builtin.S etc/forms/2022.json
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -c proto/form_builtin.S -o $@
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) -c proto/form_builtin.S -o $@
+
+$(FUZZ_BUILD)/proto/gp.pb-c.o: $(FUZZ_BUILD)/proto/gp.pb-c.c
+	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -O1 $(FUZZ_SAN) \
+	    -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_COV)/%.o: %.c $(FUZZ_BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "form.h"
 #include "period.h"
 #include "report.h"
 #include "report_json.h"
@@ -22,24 +23,26 @@ static struct report_errors	fuzz_errs, fuzz_warns;
 static void
 fuzz_template(const char *unit, const char *period)
 {
-	struct period_rules	 rules;
 	struct validate_context	 ctx;
 	struct period		 p;
+	const struct form	*f;
 	struct report		*t;
-	const char		*errstr = NULL;
+	char			*cause = NULL;
 
-	period_rules_default(&rules);
-	if (validate_unit_code(unit) == -1 ||
-	    period_parse(period, &rules, &p, &errstr) == -1)
+	if (validate_unit_code(unit) == -1 || form_set_period(check_forms(),
+	    period, &f, &p, &cause) == -1) {
+		free(cause);
 		return;
-	CHECK((t = report_template(unit, period, &rules, &errstr)) != NULL);
+	}
+	CHECK((t = report_template(unit, period, check_forms(), &cause)) !=
+	    NULL);
 	CHECK(report_derive_id(t) == 0);
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.rules = &rules;
+	ctx.forms = check_forms();
 	ctx.today = p.due;
 	report_errors_clear(&fuzz_errs);
 	report_errors_clear(&fuzz_warns);
-	CHECK(validate_report(t, &ctx, &fuzz_errs, &fuzz_warns) == 0);
+	CHECK(validate_report(t, &ctx, NULL, &fuzz_errs, &fuzz_warns) == 0);
 	CHECK(fuzz_warns.n == 0);
 	report_free(t);
 }
@@ -55,8 +58,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	report_errors_clear(&fuzz_errs);
 	memset(cause, 'x', sizeof(cause));
-	if (report_json_read((const char *)data, size, &r, &fuzz_errs, cause,
-	    sizeof(cause)) == -1) {
+	if (report_json_read((const char *)data, size, check_forms(), &r,
+	    &fuzz_errs, cause, sizeof(cause)) == -1) {
 		CHECK(r == NULL);
 		CHECK(memchr(cause, '\0', sizeof(cause)) != NULL);
 		CHECK(cause[0] != '\0' || fuzz_errs.n > 0);
@@ -68,12 +71,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* What is read is written, and reads back the same. */
 	CHECK(report_pack(r, &buf, &len) == 0);
-	CHECK((text = report_json_write(r)) != NULL);
-	CHECK(report_json_read(text, strlen(text), &back, &fuzz_errs, cause,
-	    sizeof(cause)) == 0);
+	CHECK((text = report_json_write(r, NULL)) != NULL);
+	CHECK(report_json_read(text, strlen(text), check_forms(), &back,
+	    &fuzz_errs, cause, sizeof(cause)) == 0);
 	CHECK(report_pack(back, &buf2, &len2) == 0);
 	CHECK(len2 == len && memcmp(buf, buf2, len) == 0);
-	CHECK((text2 = report_json_write(back)) != NULL);
+	CHECK((text2 = report_json_write(back, NULL)) != NULL);
 	CHECK(strcmp(text, text2) == 0);
 	free(text2);
 	free(text);

@@ -99,7 +99,7 @@ fuzz_report(const uint8_t *data, size_t size)
 	const char	*errstr = NULL;
 
 	report_errors_clear(&fuzz_errs);
-	if (report_unpack(data, size, &r, &fuzz_errs, &errstr) == -1) {
+	if (report_unpack(data, size, &r, NULL, &fuzz_errs, &errstr) == -1) {
 		CHECK(r == NULL && errstr != NULL);
 		check_errors(&fuzz_errs);
 		return;
@@ -114,6 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	Gp__Request	*req;
 	struct report	*r = NULL;
+	char		 where[REPORT_FIELD_MAX];
 	size_t		 before;
 	int		 rv;
 
@@ -125,6 +126,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_repack(req);
 	if (req->body_case == GP__REQUEST__BODY_SUBMIT &&
 	    req->submit->report != NULL) {
+		/* gpd refuses fields it does not know before reading. */
+		if (wire_report_unknown(req->submit->report, where,
+		    sizeof(where)))
+			check_line(where);
 		report_errors_clear(&fuzz_errs);
 		before = fuzz_errs.n;
 		rv = wire_report_copy(req->submit->report, &r, &fuzz_errs);

@@ -57,8 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(i == 0 || strcmp(u->v[i - 1].code, v->code) < 0);
 		CHECK(v->name != NULL && strlen(v->name) <= REPORT_MAX_SHORT);
 		CHECK(validate_text(v->name, strlen(v->name), 0) == 0);
-		CHECK(v->type >= UNIT_DISTRICT_FEDERATION &&
-		    v->type <= UNIT_CIVIL_SERVANTS_UNION);
+		CHECK(v->type != NULL && v->type_label != NULL);
+		CHECK(validate_code(v->type) == 0);
 		CHECK(v->valid_from <= v->valid_to);
 		CHECK(units_find(u, v->code) == v);
 		CHECK(units_lookup(u, v->code, &from, &to) == 0);

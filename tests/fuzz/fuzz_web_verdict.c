@@ -61,7 +61,8 @@ web_send_summary(struct web *w, const char *period, int *waiting,
 	return 0;
 }
 
-static struct web	fuzz_web;
+static struct web	 fuzz_web;
+static struct form_set	*fuzz_set;
 
 static void
 fuzz_setup(void)
@@ -73,7 +74,8 @@ fuzz_setup(void)
 	snprintf(fuzz_web.unit, sizeof(fuzz_web.unit), "lc-tamduong");
 	fuzz_web.drafts = (char *)(uintptr_t)"/nonexistent/drafts";
 	fuzz_web.conn.server = "127.0.0.1:9";
-	CHECK((fuzz_web.forms = web_form_load(&cause)) != NULL);
+	CHECK(form_set_load(NULL, &fuzz_set, &cause) == 0);
+	fuzz_web.forms = fuzz_set;
 }
 
 static void
@@ -112,7 +114,7 @@ fuzz_valid(const char *body, size_t len)
 	json_decref(o);
 	CHECK((errs = calloc(1, sizeof(*errs))) != NULL);
 	CHECK((warns = calloc(1, sizeof(*warns))) != NULL);
-	CHECK(report_json_read(text, strlen(text), &r, errs, cause,
+	CHECK(report_json_read(text, strlen(text), fuzz_set, &r, errs, cause,
 	    sizeof(cause)) == 0);
 	CHECK(web_form_check(&fuzz_web, r, errs, warns) == 0);
 	report_free(r);

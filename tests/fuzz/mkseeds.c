@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "frame.h"
 #include "gp.pb-c.h"
 #include "period.h"
@@ -118,8 +119,8 @@ seeds_sample(const char *path)
 	size_t			 reqlen, whoamilen;
 
 	memset(&errs, 0, sizeof(errs));
-	if (report_json_read_file(path, &r, &errs, cause, sizeof(cause))
-	    == -1)
+	if (report_json_read_file(path, check_forms(), &r, &errs, cause,
+	    sizeof(cause)) == -1)
 		seeds_die("%s: %s", path, errs.n > 0 ? errs.e[0].message :
 		    cause);
 	if ((copy = strdup(path)) == NULL)
@@ -153,20 +154,17 @@ seeds_sample(const char *path)
 static void
 seeds_templates(void)
 {
-	static const char *const periods[] = { "2022-H1", "2022" };
-	struct period_rules	 rules;
+	static const char *const periods[] = { "2022-H1", "2022", "2023-H1" };
 	struct report		*r;
-	const char		*errstr;
-	char			 name[64], *text;
+	char			*cause = NULL, name[64], *text;
 	size_t			 i;
 
-	period_rules_default(&rules);
 	for (i = 0; i < sizeof(periods) / sizeof(periods[0]); i++) {
-		if ((r = report_template("lc-sinho", periods[i], &rules,
-		    &errstr)) == NULL)
-			seeds_die("template: %s", errstr);
+		if ((r = report_template("lc-sinho", periods[i], check_forms(),
+		    &cause)) == NULL)
+			seeds_die("template: %s", cause);
 		if (report_derive_id(r) == -1 ||
-		    (text = report_json_write(r)) == NULL)
+		    (text = report_json_write(r, NULL)) == NULL)
 			seeds_die("out of memory");
 		snprintf(name, sizeof(name), "template-%s.json", periods[i]);
 		seeds_write("fuzz_report_json", name, text, strlen(text));
@@ -207,7 +205,7 @@ seeds_report(const char *name, const struct report *r, int json)
 	free(buf);
 	if (!json)
 		return;
-	if ((text = report_json_write(r)) == NULL)
+	if ((text = report_json_write(r, NULL)) == NULL)
 		seeds_die("%s: cannot write as JSON", name);
 	snprintf(file, sizeof(file), "%s.json", name);
 	seeds_write("fuzz_report_json", file, text, strlen(text));
@@ -223,18 +221,16 @@ seeds_report(const char *name, const struct report *r, int json)
 static void
 seeds_edges(void)
 {
-	struct period_rules	 rules;
 	struct report		*r;
-	const char		*errstr;
+	char			*cause = NULL, code[16];
 	char			 title[REPORT_MAX_TITLE + 2];
 	size_t			 i;
 
-	period_rules_default(&rules);
-	if ((r = report_template("lc-old", "2022-H1", &rules, &errstr))
-	    == NULL)
-		seeds_die("template: %s", errstr);
+	if ((r = report_template("lc-old", "2022-H1", check_forms(),
+	    &cause)) == NULL)
+		seeds_die("template: %s", cause);
 	seeds_set(&r->id, "not-a-uuid");
-	r->activities[0].status = STATUS_PLANNED;
+	seeds_set(&r->activities[0].status, "planned");
 	seeds_set(&r->activities[0].date, "2021-01-01");
 	seeds_set(&r->activities[0].end_date, "2023-01-01");
 	memset(title, 'a', sizeof(title) - 1);
@@ -246,10 +242,11 @@ seeds_edges(void)
 	seeds_report("edge-bounds", r, 1);
 	report_free(r);
 
-	if ((r = report_template("lc-new", "2022", &rules, &errstr)) == NULL)
-		seeds_die("template: %s", errstr);
+	if ((r = report_template("lc-new", "2022", check_forms(), &cause)) ==
+	    NULL)
+		seeds_die("template: %s", cause);
 	for (i = 0; i < r->nactivities; i++)
-		r->activities[i].occasion = OCCASION_NONE;
+		seeds_set(&r->activities[i].occasion, "none");
 	seeds_report("edge-annual", r, 1);
 	report_free(r);
 
@@ -261,8 +258,10 @@ seeds_edges(void)
 		seeds_die("out of memory");
 	r->nactivities = REPORT_MAX_ACTIVITIES + 1;
 	r->nindicators = REPORT_MAX_INDICATORS + 1;
-	for (i = 0; i < r->nindicators; i++)
-		r->indicators[i].code = (uint32_t)i + 1;
+	for (i = 0; i < r->nindicators; i++) {
+		snprintf(code, sizeof(code), "x%zu", i);
+		seeds_set(&r->indicators[i].code, code);
+	}
 	seeds_report("edge-counts", r, 0);
 	report_free(r);
 }

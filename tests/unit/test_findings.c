@@ -19,6 +19,7 @@
 #include "report.h"
 #include "report_json.h"
 #include "units.h"
+#include "validate.h"
 #include "wire.h"
 
 /* A file holding len bytes of data, as gpd opens its files. */
@@ -96,7 +97,10 @@ test_finding3_json_c1_control_not_echoed(void **state)
 	static const char	 c1[] = "\xc2\x91";
 	static const char	 status[] = "{\"activities\": [{\"status\": "
 				    "\"x\xc2\x9b" "31m\"}]}";
+	struct validate_context	 ctx;
+	struct form_set		*forms = NULL;
 	struct report		*r = NULL;
+	char			*fcause = NULL;
 	struct report_errors	*errs;
 	char			 cause[256];
 	size_t			 i;
@@ -104,14 +108,23 @@ test_finding3_json_c1_control_not_echoed(void **state)
 	(void)state;
 	assert_non_null(errs = calloc(1, sizeof(*errs)));
 	cause[0] = '\0';
-	assert_int_equal(report_json_read(c1, strlen(c1), &r, errs, cause,
+	assert_int_equal(report_json_read(c1, strlen(c1), NULL, &r, errs, cause,
 	    sizeof(cause)), -1);
 	assert_true(cause[0] != '\0');
 	assert_false(has_c1(cause));
 	report_errors_clear(errs);
 	cause[0] = '\0';
-	assert_int_equal(report_json_read(status, strlen(status), &r, errs,
-	    cause, sizeof(cause)), -1);
+	/* A code is the validator's to refuse, naming it. */
+	assert_int_equal(form_set_load(NULL, &forms, &fcause), 0);
+	if (report_json_read(status, strlen(status), forms, &r, errs, cause,
+	    sizeof(cause)) == 0) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.forms = forms;
+		ctx.today = 19000;
+		assert_int_equal(validate_report(r, &ctx, NULL, errs, NULL),
+		    -1);
+	}
+	form_set_free(forms);
 	assert_false(has_c1(cause));
 	assert_true(errs->n > 0);
 	for (i = 0; i < errs->n; i++) {
@@ -136,7 +149,7 @@ test_finding4_json_empty_key_named(void **state)
 
 	(void)state;
 	assert_non_null(errs = calloc(1, sizeof(*errs)));
-	assert_int_equal(report_json_read(top, strlen(top), &r, errs, cause,
+	assert_int_equal(report_json_read(top, strlen(top), NULL, &r, errs, cause,
 	    sizeof(cause)), -1);
 	assert_true(errs->n > 0);
 	for (i = 0; i < errs->n; i++) {
@@ -145,7 +158,7 @@ test_finding4_json_empty_key_named(void **state)
 		    errs->e[i].field) - 1], '.');
 	}
 	report_errors_clear(errs);
-	assert_int_equal(report_json_read(nested, strlen(nested), &r, errs,
+	assert_int_equal(report_json_read(nested, strlen(nested), NULL, &r, errs,
 	    cause, sizeof(cause)), -1);
 	assert_true(errs->n > 0);
 	for (i = 0; i < errs->n; i++)

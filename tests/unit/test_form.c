@@ -23,7 +23,6 @@
 
 #include "form.h"
 #include "period.h"
-#include "report.h"
 
 /* Relative to the top of the tree, where make runs the tests. */
 #define FORM_2022	"etc/forms/2022.json"
@@ -387,77 +386,6 @@ test_file_is_builtin(void **state)
 	assert_string_equal(form_sha256_hex(file), form_sha256_hex(bi));
 	form_free(file);
 	form_free(bi);
-}
-
-/*
- * Today's label tables (proto/report.c) and 2022.json agree code for code
- * and label for label, so nothing is lost when the enums go. The form
- * adds what issue 14 asks for (kind meeting) and renames one label whose
- * meaning issue 14 widens: cadres_in_planning counts all cadres in
- * planning, of whom women, so it is no longer "Cán bộ nữ ...".
- */
-static void
-assert_table(const struct form *f, enum form_list list,
-    const struct report_label *tab, size_t n, size_t first)
-{
-	const struct form_entry	*e;
-	size_t			 i;
-
-	for (i = first; i < n; i++) {
-		e = form_find(f, list, tab[i].id);
-		if (e == NULL)
-			fail_msg("%s: no %s", form_list_name(list), tab[i].id);
-		if (list == FORM_INDICATORS &&
-		    strcmp(tab[i].id, "cadres_in_planning") == 0) {
-			assert_string_equal(tab[i].label,
-			    "Cán bộ nữ được quy hoạch");
-			assert_string_equal(e->label, "Cán bộ được quy hoạch");
-			continue;
-		}
-		assert_string_equal(e->label, tab[i].label);
-	}
-}
-
-static void
-test_labels_match_report(void **state)
-{
-	struct form		*f = builtin();
-	const struct form_entry	*law;
-	size_t			 i;
-
-	(void)state;
-	assert_table(f, FORM_AREAS, report_areas, AREA_COUNT, 1);
-	assert_table(f, FORM_KINDS, report_kinds, KIND_COUNT, 1);
-	assert_table(f, FORM_OCCASIONS, report_occasions, OCCASION_COUNT, 1);
-	assert_table(f, FORM_STATUSES, report_statuses, STATUS_COUNT, 1);
-	assert_table(f, FORM_INDICATORS, report_indicators, IND_COUNT, 1);
-	assert_table(f, FORM_NARRATIVE, report_texts, TEXT_COUNT, 0);
-
-	/* Nothing else, but the kind meeting. */
-	assert_int_equal(form_count(f, FORM_AREAS), AREA_COUNT - 1);
-	assert_int_equal(form_count(f, FORM_KINDS), KIND_COUNT);
-	assert_non_null(form_find(f, FORM_KINDS, "meeting"));
-	assert_int_equal(form_count(f, FORM_OCCASIONS), OCCASION_COUNT - 1);
-	assert_int_equal(form_count(f, FORM_STATUSES), STATUS_COUNT - 1);
-	assert_int_equal(form_count(f, FORM_INDICATORS), IND_COUNT - 1);
-	assert_int_equal(form_count(f, FORM_NARRATIVE), TEXT_COUNT);
-
-	/* Areas keep their numbers (a report may give "area": 3). */
-	for (i = 1; i < AREA_COUNT; i++)
-		assert_string_equal(form_at(f, FORM_AREAS, i - 1)->code,
-		    report_areas[i].id);
-
-	/* The law review: the first five texts, in order. */
-	law = form_find(f, FORM_SECTIONS, "law_review");
-	assert_int_equal(law->nfields, LAW_REVIEW_COUNT);
-	for (i = 0; i < LAW_REVIEW_COUNT; i++) {
-		assert_string_equal(law->fields[i].code, report_texts[i].id);
-		assert_string_equal(law->fields[i].label,
-		    report_texts[i].label);
-	}
-	assert_string_equal(law->label, report_areas[AREA_GENDER_LAW_REVIEW].
-	    label);
-	form_free(f);
 }
 
 /* --- canonical bytes ---------------------------------------------------- */
@@ -1595,7 +1523,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin),
 		cmocka_unit_test(test_file_is_builtin),
-		cmocka_unit_test(test_labels_match_report),
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_refuse_codes),

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "outbox.h"
+#include "report.h"
 
 #define T_NOW		1700000000
 #define T_LEASE		600
@@ -631,6 +632,70 @@ test_delivered_atomic(void **state)
 	assert_int_equal(count(f->ob), 0);
 }
 
+/*
+ * An outbox made by gp-client before report forms (tests/data/legacy):
+ * its waiting reports are packed again for report forms, under the same
+ * ids, when it is opened; its receipts keep the bytes they cover.
+ */
+static void
+test_upgrade_legacy(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_entry	**v = NULL, *e = NULL;
+	struct outbox_receipt	*rc = NULL;
+	struct report_errors	 errs = { 0 };
+	struct report		*r = NULL;
+	const char		*errstr;
+	uint8_t			 h[32];
+	char			 cmd[512], hex[65], *cause = NULL;
+	size_t			 n, i;
+	int			 legacy;
+
+	outbox_close(f->ob);
+	f->ob = NULL;
+	/* The log of the outbox made by setup goes with it. */
+	snprintf(cmd, sizeof(cmd), "rm -f '%s-wal' '%s-shm' && "
+	    "cp tests/data/legacy/outbox.db '%s'", f->path, f->path, f->path);
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(f->ob = outbox_open(f->path, 0, &cause));
+	assert_int_equal(outbox_list(f->ob, &v, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0]->id, "5cb1796c-b1ef-86fb-97ea-e0e59731e5da");
+	assert_string_equal(v[1]->id, "3b070ce3-b8c8-8716-ba5c-f1f783c0670a");
+	for (i = 0; i < n; i++) {
+		assert_int_equal(outbox_get(f->ob, v[i]->id, &e, &cause), 0);
+		assert_non_null(e);
+		assert_int_equal(report_unpack(e->report, e->len, &r, &legacy,
+		    &errs, &errstr), 0);
+		assert_int_equal(legacy, 0);
+		assert_string_equal(r->id, v[i]->id);
+		assert_string_equal(r->activities[0].kind, "talk");
+		assert_int_equal(report_digest(e->report, e->len, h), 0);
+		report_hex(h, sizeof(h), hex);
+		assert_string_equal(e->content_hash, hex);
+		report_free(r);
+		outbox_entry_free(e);
+	}
+	outbox_entries_free(v, n);
+
+	/* The receipt still covers the bytes it was given for. */
+	assert_int_equal(outbox_receipt_get(f->ob,
+	    "927ab39d6daf186cb77ea61a3feac01f", &rc, &cause), 0);
+	assert_non_null(rc);
+	assert_int_equal(report_unpack(rc->report, rc->len, &r, &legacy, &errs,
+	    &errstr), 0);
+	assert_int_equal(legacy, 1);
+	assert_int_equal(report_digest(rc->report, rc->len, h), 0);
+	report_hex(h, sizeof(h), hex);
+	assert_string_equal(rc->report_sha256, hex);
+	report_free(r);
+	outbox_receipt_free(rc);
+
+	/* Opened again: nothing more to do. */
+	outbox_close(f->ob);
+	assert_non_null(f->ob = outbox_open(f->path, 0, &cause));
+}
+
 int
 main(void)
 {
@@ -660,6 +725,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fail_retry_drop, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_receipts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_legacy, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_delivered_atomic, setup,
 		    teardown),

@@ -1,12 +1,15 @@
 /*
  * proof_signer: the signer's name read from a receipt's certificate;
  * proof_check_receipt: a receipt as the server hands it over, checked
- * before gp-client keeps it.
+ * before gp-client keeps it; proof_check_report: a report against the
+ * SHA-256 a receipt signs, packed for report forms or, for a receipt
+ * issued before them, the old way.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +21,7 @@
 
 #include "receipt.h"
 #include "proof.h"
+#include "report.h"
 
 struct certs {
 	EVP_PKEY	*key;
@@ -138,6 +142,76 @@ test_signer_damaged(void **state)
 	    17, cn, sizeof(cn)), -1);
 }
 
+/* A report of the 2022 codes, which the old encoding can hold. */
+static struct report *
+report_2022(void)
+{
+	struct report	*r;
+
+	assert_non_null(r = report_new());
+	r->id = strdup("8c3c86ec-668e-8ca9-968a-ad6c164f2e08");
+	r->unit = strdup("lc-tamduong");
+	r->period = strdup("2022-H1");
+	r->reporter_name = strdup("Lò Thị Hương");
+	assert_non_null(r->narrative = calloc(1, sizeof(*r->narrative)));
+	r->nnarrative = 1;
+	r->narrative[0].code = strdup("results");
+	r->narrative[0].text = strdup("Hoàn thành.");
+	assert_non_null(r->activities = calloc(1, sizeof(*r->activities)));
+	r->nactivities = 1;
+	r->activities[0].area = strdup("inspection");
+	r->activities[0].kind = strdup("inspection");
+	r->activities[0].occasion = strdup("none");
+	r->activities[0].status = strdup("done");
+	r->activities[0].sessions = 1;
+	return r;
+}
+
+static void
+check(struct report *r, const uint8_t *bytes, size_t len, int want)
+{
+	struct proof		 p;
+	struct proof_out	 po;
+	uint8_t			 h[32];
+	char			 hex[65], *cause = NULL;
+
+	assert_int_equal(report_digest(bytes, len, h), 0);
+	report_hex(h, sizeof(h), hex);
+	memset(&p, 0, sizeof(p));
+	p.path = "receipt.json";
+	p.unit = "lc-tamduong";
+	p.period = "2022-H1";
+	p.submission_id = "8c3c86ec-668e-8ca9-968a-ad6c164f2e08";
+	p.report_sha256 = hex;
+	proof_out_init(&po, 1);
+	assert_int_equal(proof_check_report(&po, &p, r, "report.json", &cause),
+	    want);
+	proof_out_clear(&po);
+	free(cause);
+}
+
+static void
+test_report_either_encoding(void **state)
+{
+	struct report	*r = report_2022();
+	uint8_t		*bytes;
+	size_t		 len;
+
+	(void)state;
+	/* A receipt of today's canonical bytes. */
+	assert_int_equal(report_pack(r, &bytes, &len), 0);
+	check(r, bytes, len, 0);
+	free(bytes);
+	/* One issued before report forms covers the old bytes. */
+	assert_int_equal(report_legacy_pack(r, &bytes, &len), 1);
+	check(r, bytes, len, 0);
+	/* A figure changed since: neither. */
+	r->activities[0].participants = 9;
+	check(r, bytes, len, 65);
+	free(bytes);
+	report_free(r);
+}
+
 /* --- proof_check_receipt ----------------------------------------------- */
 
 /* "Đường" in NFD: D-stroke, u + horn, o + horn + grave, n, g. */
@@ -223,7 +297,7 @@ pki_setup(void **state)
 	assert_non_null(p->report = malloc(p->len));
 	gp__report__pack(&r, p->report);
 	assert_int_equal(proof_sha256_hex(p->report, p->len, p->sha), 0);
-	assert_int_equal(report_unpack(p->report, p->len, &model, errs,
+	assert_int_equal(report_unpack(p->report, p->len, &model, NULL, errs,
 	    &errstr), 0);
 	assert_int_equal(report_normalize(model), 0);
 	assert_int_equal(report_hash(model, h), 0);
@@ -422,6 +496,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_signer_names),
 		cmocka_unit_test(test_signer_damaged),
+		cmocka_unit_test(test_report_either_encoding),
 	};
 	const struct CMUnitTest receipts[] = {
 		cmocka_unit_test(test_receipt_checked),

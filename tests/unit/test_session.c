@@ -240,8 +240,8 @@ sample_report(void)
 	char			 cause[256];
 
 	assert_non_null(errs = calloc(1, sizeof(*errs)));
-	if (report_json_read_file("tests/data/lc-tamduong-2022-H1.json", &r,
-	    errs, cause, sizeof(cause)) == -1)
+	if (report_json_read_file("tests/data/lc-tamduong-2022-H1.json", NULL,
+	    &r, errs, cause, sizeof(cause)) == -1)
 		fail_msg("tests/data/lc-tamduong-2022-H1.json: %s", cause);
 	free(errs);
 	/* As gp-client does: the id is derived from the content. */
@@ -470,10 +470,10 @@ populate(void)
 		assert_non_null(r->activities = calloc(T_ACTIVITIES,
 		    sizeof(*r->activities)));
 		for (k = 0; k < T_ACTIVITIES; k++) {
-			r->activities[k].area = 1;
-			r->activities[k].kind = 1;
-			r->activities[k].occasion = 1;
-			r->activities[k].status = 1;
+			r->activities[k].area = strdup("policy_dissemination");
+			r->activities[k].kind = strdup("propaganda");
+			r->activities[k].occasion = strdup("none");
+			r->activities[k].status = strdup("done");
 			r->activities[k].title = strdup("Hoạt động");
 		}
 		assert_int_equal(report_pack(r, &raw, &len), 0);
@@ -527,11 +527,11 @@ setup(void **state)
 	if ((f = fopen(path, "w")) == NULL)
 		return -1;
 	fprintf(f, "[server]\ndatabase = %s\nunits = %s/units.conf\n"
+	    "forms = %s/forms\n"
 	    "max_frame = %d\n[tls]\ncertificate = %s/pki/server.crt\n"
 	    "key = %s/pki/server.key\nclient_ca = %s/pki/ca.crt\n"
-	    "[access]\nadmins = admin-test\n"
-	    "[periods]\nh1_coverage = 12-01..05-31\nh1_due = 06-10\n",
-	    env->db, env->dir,
+	    "[access]\nadmins = admin-test\n",
+	    env->db, env->dir, env->dir,
 	    T_MAX_FRAME, env->dir, env->dir, env->dir);
 	fclose(f);
 

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "form.h"
 #include "report.h"
 #include "store.h"
 
@@ -247,6 +248,33 @@ xstrdup(const char *s)
 	return p;
 }
 
+/* Appends a text (a narrative text, a section's field) to v. */
+static void
+add_text(struct report_text **v, size_t *n, const char *code,
+    const char *text)
+{
+	struct report_text	*nv;
+
+	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL)
+		fail_msg("out of memory");
+	nv[*n].code = xstrdup(code);
+	nv[*n].text = xstrdup(text);
+	*v = nv;
+	(*n)++;
+}
+
+/* The text of code in v, or NULL. */
+static struct report_text *
+find_text(struct report_text *v, size_t n, const char *code)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].code, code) == 0)
+			return &v[i];
+	return NULL;
+}
+
 /* What sample_report() writes: 2 activities, 2 indicators, 3 narrative
  * and 2 law review texts; submission_new() adds 1 warning. */
 #define T_ACTIVITIES	2
@@ -272,10 +300,10 @@ sample_report(const char *id, const char *unit, const char *period)
 		fail_msg("out of memory");
 	r->nactivities = T_ACTIVITIES;
 	a = &r->activities[0];
-	a->area = AREA_POLICY_DISSEMINATION;
-	a->kind = KIND_CONFERENCE;
-	a->occasion = OCCASION_WOMENS_DAY;
-	a->status = STATUS_DONE;
+	a->area = xstrdup("policy_dissemination");
+	a->kind = xstrdup("conference");
+	a->occasion = xstrdup("womens_day");
+	a->status = xstrdup("done");
 	a->date = xstrdup("2022-03-08");
 	a->title = xstrdup(T_TITLE);
 	a->location = xstrdup(T_LOCATION);
@@ -283,10 +311,10 @@ sample_report(const char *id, const char *unit, const char *period)
 	a->participants = 150;
 	a->female = 98;
 	a = &r->activities[1];
-	a->area = AREA_COMMUNICATION_TRAINING;
-	a->kind = KIND_TRAINING;
-	a->occasion = OCCASION_FAMILY_DAY;
-	a->status = STATUS_PLANNED;
+	a->area = xstrdup("communication_training");
+	a->kind = xstrdup("training");
+	a->occasion = xstrdup("family_day");
+	a->status = xstrdup("planned");
 	a->date = xstrdup("2022-06-27");
 	a->end_date = xstrdup("2022-06-28");
 	a->title = xstrdup("Tập huấn phòng chống bạo lực gia đình");
@@ -300,21 +328,27 @@ sample_report(const char *id, const char *unit, const char *period)
 	    NULL)
 		fail_msg("out of memory");
 	r->nindicators = T_INDICATORS;
-	r->indicators[0].code = IND_MEMBERS;
+	r->indicators[0].code = xstrdup("members");
 	r->indicators[0].total = 4210;
 	r->indicators[0].female = 2377;
-	r->indicators[1].code = IND_GBV_CASES_DETECTED;
+	r->indicators[0].has_female = 1;
+	/* No women's figure: the 2022 form gives this one no share. */
+	r->indicators[1].code = xstrdup("gbv_cases_detected");
 	r->indicators[1].total = 3;
-	r->indicators[1].female = 3;
 
-	r->narrative[TEXT_RESULTS] = xstrdup(T_RESULTS);
-	r->narrative[TEXT_DIFFICULTIES] = xstrdup("Địa bàn rộng, đi lại "
-	    "khó khăn vào mùa mưa.");
-	r->narrative[TEXT_NEXT_TASKS] = xstrdup("Hưởng ứng Tháng hành động "
-	    "vì bình đẳng giới.");
-	r->law_review[TEXT_RESULTS] = xstrdup("Nhận thức về bình đẳng giới "
-	    "được nâng lên.");
-	r->law_review[TEXT_PROPOSALS] = xstrdup(T_LAW_PROPOSALS);
+	add_text(&r->narrative, &r->nnarrative, "results", T_RESULTS);
+	add_text(&r->narrative, &r->nnarrative, "difficulties",
+	    "Địa bàn rộng, đi lại khó khăn vào mùa mưa.");
+	add_text(&r->narrative, &r->nnarrative, "next_tasks",
+	    "Hưởng ứng Tháng hành động vì bình đẳng giới.");
+	if ((r->sections = calloc(1, sizeof(*r->sections))) == NULL)
+		fail_msg("out of memory");
+	r->nsections = 1;
+	r->sections[0].code = xstrdup("law_review");
+	add_text(&r->sections[0].fields, &r->sections[0].nfields, "results",
+	    "Nhận thức về bình đẳng giới được nâng lên.");
+	add_text(&r->sections[0].fields, &r->sections[0].nfields, "proposals",
+	    T_LAW_PROPOSALS);
 	return r;
 }
 
@@ -333,11 +367,28 @@ submission_pack(struct submission *sub)
 	sub->meta.hash = sub->hash;
 }
 
+/* The built-in 2022 form, which every sample is checked against. */
+static struct form *
+builtin_form(void)
+{
+	static struct form	*f;
+	char			*cause = NULL;
+
+	if (f == NULL && form_builtin(&f, &cause) == -1)
+		fail_msg("form_builtin: %s", cause != NULL ? cause : "?");
+	return f;
+}
+
 static void
 submission_new(struct submission *sub, const char *id, const char *unit,
     const char *period)
 {
+	const struct form	*form = builtin_form();
+
 	memset(sub, 0, sizeof(*sub));
+	sub->meta.form_sha256 = form_sha256(form);
+	sub->meta.form_year = form_year(form);
+	sub->meta.form_bytes = form_canonical(form, &sub->meta.form_len);
 	sub->r = sample_report(id, unit, period);
 	report_errors_add(&sub->warnings, "activities[1].date",
 	    "ngày %s cách xa ngày 28/6", "2022-06-27");
@@ -475,14 +526,14 @@ test_put_stores_every_row(void **state)
 
 	assert_int_equal(db_int(db, "SELECT count(*) FROM activities "
 	    "WHERE report_id = 1"), T_ACTIVITIES);
-	assert_int_equal(db_int(db, "SELECT area FROM activities "
-	    "WHERE idx = 0"), AREA_POLICY_DISSEMINATION);
-	assert_int_equal(db_int(db, "SELECT kind FROM activities "
-	    "WHERE idx = 0"), KIND_CONFERENCE);
-	assert_int_equal(db_int(db, "SELECT occasion FROM activities "
-	    "WHERE idx = 0"), OCCASION_WOMENS_DAY);
-	assert_int_equal(db_int(db, "SELECT status FROM activities "
-	    "WHERE idx = 0"), STATUS_DONE);
+	assert_text(db, "SELECT area FROM activities WHERE idx = 0",
+	    "policy_dissemination");
+	assert_text(db, "SELECT kind FROM activities WHERE idx = 0",
+	    "conference");
+	assert_text(db, "SELECT occasion FROM activities WHERE idx = 0",
+	    "womens_day");
+	assert_text(db, "SELECT status FROM activities WHERE idx = 0",
+	    "done");
 	assert_text(db, "SELECT date FROM activities WHERE idx = 0",
 	    "2022-03-08");
 	assert_text(db, "SELECT end_date FROM activities WHERE idx = 0",
@@ -498,8 +549,8 @@ test_put_stores_every_row(void **state)
 	assert_int_equal(db_int(db, "SELECT female FROM activities "
 	    "WHERE idx = 0"), 98);
 	assert_text(db, "SELECT notes FROM activities WHERE idx = 0", NULL);
-	assert_int_equal(db_int(db, "SELECT status FROM activities "
-	    "WHERE idx = 1"), STATUS_PLANNED);
+	assert_text(db, "SELECT status FROM activities WHERE idx = 1",
+	    "planned");
 	assert_text(db, "SELECT end_date FROM activities WHERE idx = 1",
 	    "2022-06-28");
 	assert_int_equal(db_int(db, "SELECT sessions FROM activities "
@@ -510,11 +561,14 @@ test_put_stores_every_row(void **state)
 	assert_int_equal(db_int(db, "SELECT count(*) FROM indicators"),
 	    T_INDICATORS);
 	assert_int_equal(db_int(db, "SELECT total FROM indicators "
-	    "WHERE report_id = 1 AND code = 1"), 4210);
+	    "WHERE report_id = 1 AND code = 'members'"), 4210);
 	assert_int_equal(db_int(db, "SELECT female FROM indicators "
-	    "WHERE report_id = 1 AND code = 1"), 2377);
+	    "WHERE report_id = 1 AND code = 'members'"), 2377);
 	assert_int_equal(db_int(db, "SELECT total FROM indicators "
-	    "WHERE code = 8"), 3);
+	    "WHERE code = 'gbv_cases_detected'"), 3);
+	/* No women's figure given: none stored, not a zero. */
+	assert_int_equal(db_int(db, "SELECT count(*) FROM indicators "
+	    "WHERE code = 'gbv_cases_detected' AND female IS NULL"), 1);
 
 	/* The activities' totals, kept with the report. */
 	assert_int_equal(db_int(db, "SELECT activities FROM report_totals "
@@ -754,8 +808,11 @@ test_full_database_is_store_full(void **state)
 		fail_msg("out of memory");
 	memset(big, 'a', REPORT_MAX_NARRATIVE);
 	big[REPORT_MAX_NARRATIVE] = '\0';
-	free(sub.r->narrative[TEXT_OBSTACLES]);
-	sub.r->narrative[TEXT_OBSTACLES] = big;
+	add_text(&sub.r->narrative, &sub.r->nnarrative, "obstacles", "");
+	free(find_text(sub.r->narrative, sub.r->nnarrative,
+	    "obstacles")->text);
+	find_text(sub.r->narrative, sub.r->nnarrative, "obstacles")->text =
+	    big;
 	submission_pack(&sub);
 
 	assert_int_equal(put_one(f->store, sub.r, &sub.meta, &out),
@@ -1087,12 +1144,13 @@ test_queries_count_latest_revisions(void **state)
 	assert_int_equal(sum.female, 139 * 2);
 	store_cursor_close(c);
 	assert_non_null(c = store_query(reader, STORE_Q_SUM_AREA, &args));
+	/* By code; gpd puts them in the form's order. */
 	assert_int_equal(store_next_sum(c, &sum), 1);
-	assert_int_equal(sum.key, AREA_POLICY_DISSEMINATION);
-	assert_int_equal(sum.participants, 200 + 150);
-	assert_int_equal(store_next_sum(c, &sum), 1);
-	assert_int_equal(sum.key, AREA_COMMUNICATION_TRAINING);
+	assert_string_equal(sum.key, "communication_training");
 	assert_int_equal(sum.participants, 120);
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_string_equal(sum.key, "policy_dissemination");
+	assert_int_equal(sum.participants, 200 + 150);
 	assert_int_equal(store_next_sum(c, &sum), 0);
 	store_cursor_close(c);
 	/* Indicator rows of the latest revisions, for the caller to add
@@ -1100,7 +1158,7 @@ test_queries_count_latest_revisions(void **state)
 	assert_non_null(c = store_query(reader, STORE_Q_INDICATOR_TOTALS,
 	    &args));
 	for (n = 0, total = 0; store_next_indicator(c, &ind) == 1; n++)
-		if (ind.code == IND_MEMBERS)
+		if (strcmp(ind.code, "members") == 0)
 			total += ind.total;
 	assert_int_equal(n, 2 * T_INDICATORS);
 	assert_int_equal(total, 2 * 4210);
@@ -1109,12 +1167,12 @@ test_queries_count_latest_revisions(void **state)
 	/* by unit: one row per unit, its latest revision's totals. */
 	assert_non_null(c = store_query(reader, STORE_Q_SUM_UNIT, &args));
 	assert_int_equal(store_next_sum(c, &sum), 1);
-	assert_string_equal(sum.key_text, "lc-sinho");
+	assert_string_equal(sum.key, "lc-sinho");
 	assert_int_equal(sum.reports, 1);
 	assert_int_equal(sum.activities, 2);
 	assert_int_equal(sum.participants, 210);
 	assert_int_equal(store_next_sum(c, &sum), 1);
-	assert_string_equal(sum.key_text, "lc-tamduong");
+	assert_string_equal(sum.key, "lc-tamduong");
 	assert_int_equal(sum.reports, 1);
 	assert_int_equal(sum.sessions, 3);
 	assert_int_equal(sum.participants, 260);
@@ -1264,34 +1322,323 @@ test_verify_detects_edits(void **state)
 	submission_free(&b);
 }
 
+/* The database gpd left before report forms (tests/data/legacy/gp.db,
+ * schema 4, made by the gpd of then), in the fixture's place. */
+#define T_LEGACY_DB	"tests/data/legacy/gp.db"
+/* Its first revision: lc-tamduong 2022-H1, as received then. */
+#define T_LEGACY_ID	"8c3c86ec-668e-8ca9-968a-ad6c164f2e08"
+#define T_LEGACY_HASH	"f679b526c7fd620541b421a87fbeabac" \
+			"87192cb09d4ba78d8f61854282536ed1"
+
+static void
+use_legacy_db(struct fixture *f, const char *sql)
+{
+	char	cmd[700];
+	sqlite3	*db;
+
+	store_close(f->store);
+	f->store = NULL;
+	remove_db(f->path);
+	snprintf(cmd, sizeof(cmd), "cp " T_LEGACY_DB " '%s'", f->path);
+	if (system(cmd) != 0)
+		fail_msg("%s failed", cmd);
+	if (sql != NULL) {
+		db = db_open(f->path);
+		db_exec(db, sql);
+		sqlite3_close(db);
+	}
+}
+
+/* Opens the store on it, which migrates it; the copy kept aside is
+ * removed. */
+static void
+open_legacy(struct fixture *f)
+{
+	char	bak[400];
+
+	assert_non_null(f->store = open_store(f));
+	snprintf(bak, sizeof(bak), "%s.schema-4.bak", f->path);
+	assert_int_equal(unlink(bak), 0);
+}
+
+/* The hex of a hash column of one row. */
+static void
+assert_hash_hex(sqlite3 *db, const char *sql, const char *want)
+{
+	sqlite3_stmt	*st;
+	char		 hex[2 * STORE_HASH_LEN + 1];
+
+	st = db_row(db, sql);
+	assert_int_equal(sqlite3_column_bytes(st, 0), STORE_HASH_LEN);
+	report_hex(sqlite3_column_blob(st, 0), STORE_HASH_LEN, hex);
+	sqlite3_finalize(st);
+	assert_string_equal(hex, want);
+}
+
+/* Report id's stored bytes, decoded (the old way), in NFC. */
+static struct report *
+stored_report(sqlite3 *db, int64_t id, int *legacy)
+{
+	static struct report_errors	 errs;
+	struct report			*r = NULL;
+	sqlite3_stmt			*st;
+	const char			*errstr = NULL;
+	char				 sql[100];
+
+	snprintf(sql, sizeof(sql), "SELECT raw FROM reports WHERE id = %"
+	    PRId64, id);
+	st = db_row(db, sql);
+	if (report_unpack(sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), &r, legacy, &errs,
+	    &errstr) == -1)
+		fail_msg("report %" PRId64 ": %s", id, errstr != NULL ? errstr :
+		    errs.e[0].message);
+	sqlite3_finalize(st);
+	assert_int_equal(report_normalize(r), 0);
+	return r;
+}
+
+/*
+ * The migration to report forms on the database of then: the numbers
+ * become the 2022 codes, every revision records the built-in form (kept)
+ * and keeps its bytes and content hash, which its receipt signs; the
+ * hash of its bytes packed for forms is added, and verify-audit passes.
+ */
+static void
+test_migrate_legacy_database(void **state)
+{
+	struct fixture		*f = *state;
+	struct said		 said;
+	struct report		*r;
+	const char		*errstr = NULL;
+	char			 bak[400], hex[2 * STORE_HASH_LEN + 1];
+	uint8_t			 h[STORE_HASH_LEN];
+	sqlite3			*db;
+	int			 legacy = 0;
+
+	use_legacy_db(f, NULL);
+	assert_non_null(f->store = open_store(f));
+	snprintf(bak, sizeof(bak), "%s.schema-4.bak", f->path);
+	assert_int_equal(access(bak, F_OK), 0);
+	assert_int_equal(unlink(bak), 0);
+
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM reports"), 5);
+	/* Codes for every number, none left out. */
+	assert_int_equal(db_int(db, "SELECT count(*) FROM activities WHERE "
+	    "area IS NULL OR kind IS NULL OR occasion IS NULL OR "
+	    "status IS NULL"), 0);
+	assert_true(db_int(db, "SELECT count(*) FROM activities WHERE "
+	    "area = 'communication_training'") > 0);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM indicators WHERE "
+	    "code IS NULL"), 0);
+	assert_true(db_int(db, "SELECT count(*) FROM indicators WHERE "
+	    "code = 'members' AND female IS NOT NULL") > 0);
+	/* The built-in form, kept and recorded by every revision. */
+	assert_int_equal(db_int(db, "SELECT count(*) FROM forms"), 1);
+	assert_int_equal(db_int(db, "SELECT year FROM forms"), 2022);
+	assert_blob(db, "SELECT sha256 FROM forms",
+	    form_sha256(builtin_form()), STORE_HASH_LEN);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM reports r JOIN "
+	    "forms f ON f.sha256 = r.form_sha256"), 5);
+	/* The bytes and the hash the receipt signs are those of then. */
+	assert_hash_hex(db, "SELECT content_hash FROM reports WHERE id = 1",
+	    T_LEGACY_HASH);
+	r = stored_report(db, 1, &legacy);
+	assert_int_equal(legacy, 1);
+	assert_string_equal(r->id, T_LEGACY_ID);
+	assert_int_equal(report_hash(r, h), 0);
+	report_hex(h, sizeof(h), hex);
+	assert_hash_hex(db, "SELECT canonical_hash FROM reports WHERE id = 1",
+	    hex);
+	assert_true(strcmp(hex, T_LEGACY_HASH) != 0);
+	report_free(r);
+	sqlite3_close(db);
+
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 0);
+	assert_true(said_has(&said, "5 revisions"));
+}
+
+/*
+ * A report stored before forms, sent again under its id: packed for
+ * forms now (or the old way, by an old gp-client), it is a duplicate
+ * with its first receipt, which signs the bytes received then; other
+ * content under that id is a conflict.
+ */
+static void
+test_legacy_resend_is_duplicate(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_receipt	 out;
+	struct store_meta	 meta;
+	struct report		*r;
+	const struct form	*form = builtin_form();
+	uint8_t			*buf, *old, h[STORE_HASH_LEN];
+	uint8_t			 oldh[STORE_HASH_LEN];
+	size_t			 len, oldlen;
+	char			 hex[2 * STORE_HASH_LEN + 1], receipt[40];
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+	int64_t			 rows;
+	int			 legacy;
+
+	use_legacy_db(f, NULL);
+	open_legacy(f);
+	db = db_open(f->path);
+	r = stored_report(db, 1, &legacy);
+	st = db_row(db, "SELECT receipt FROM reports WHERE id = 1");
+	snprintf(receipt, sizeof(receipt), "%s", (const char *)
+	    sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	rows = db_int(db, "SELECT (SELECT count(*) FROM reports) + "
+	    "(SELECT count(*) FROM activities) + "
+	    "(SELECT count(*) FROM indicators) + "
+	    "(SELECT count(*) FROM narratives) + (SELECT count(*) FROM audit)");
+	sqlite3_close(db);
+
+	assert_int_equal(report_pack(r, &buf, &len), 0);
+	assert_int_equal(report_digest(buf, len, h), 0);
+	assert_int_equal(report_legacy_pack(r, &old, &oldlen), 1);
+	assert_int_equal(report_digest(old, oldlen, oldh), 0);
+	memset(&meta, 0, sizeof(meta));
+	meta.cn = "lc-tamduong";
+	meta.fingerprint = T_FPR;
+	meta.received_at = T_AT;
+	meta.raw = buf;
+	meta.rawlen = len;
+	meta.hash = h;
+	meta.legacy_hash = oldh;
+	meta.form_sha256 = form_sha256(form);
+	meta.form_year = 2022;
+	meta.form_bytes = form_canonical(form, &meta.form_len);
+
+	assert_int_equal(put_one(f->store, r, &meta, &out), STORE_DUPLICATE);
+	assert_true(out.duplicate);
+	assert_int_equal(out.revision, 1);
+	assert_string_equal(out.receipt, receipt);
+	report_hex(out.content_hash, STORE_HASH_LEN, hex);
+	assert_string_equal(hex, T_LEGACY_HASH);
+
+	/* Found by the new encoding's hash alone, too. */
+	meta.legacy_hash = NULL;
+	assert_int_equal(put_one(f->store, r, &meta, &out), STORE_DUPLICATE);
+	assert_string_equal(out.receipt, receipt);
+
+	/* Other content under the id. */
+	r->activities[0].participants++;
+	free(buf);
+	assert_int_equal(report_pack(r, &buf, &len), 0);
+	assert_int_equal(report_digest(buf, len, h), 0);
+	meta.raw = buf;
+	meta.rawlen = len;
+	assert_int_equal(put_one(f->store, r, &meta, &out), STORE_CONFLICT);
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, "SELECT (SELECT count(*) FROM reports) + "
+	    "(SELECT count(*) FROM activities) + "
+	    "(SELECT count(*) FROM indicators) + "
+	    "(SELECT count(*) FROM narratives) + (SELECT count(*) FROM audit)"),
+	    rows);
+	sqlite3_close(db);
+	free(buf);
+	free(old);
+	report_free(r);
+}
+
+/* What the reload rule counts: units' reports of a year using a code. */
+static void
+test_count_using(void **state)
+{
+	struct fixture	*f = *state;
+
+	use_legacy_db(f, NULL);
+	open_legacy(f);
+	/* lc-tamduong 2022-H1 and 2022, lc-sinho and lc-nganh-giaoduc
+	 * 2022-H1. */
+	assert_int_equal(store_count_using(f->store, 2022, FORM_WHOLE, ""),
+	    4);
+	assert_int_equal(store_count_using(f->store, 2023, FORM_WHOLE, ""),
+	    0);
+	assert_int_equal(store_count_using(f->store, 2022, FORM_PERIODS,
+	    "annual"), 1);
+	assert_int_equal(store_count_using(f->store, 2022, FORM_PERIODS,
+	    "H1"), 3);
+	assert_true(store_count_using(f->store, 2022, FORM_AREAS,
+	    "communication_training") >= 1);
+	assert_int_equal(store_count_using(f->store, 2022, FORM_AREAS,
+	    "no_such_area"), 0);
+	assert_int_equal(store_count_using(f->store, 2022, FORM_KINDS,
+	    "meeting"), 0);
+	assert_true(store_count_using(f->store, 2022, FORM_INDICATORS,
+	    "members") >= 1);
+	assert_true(store_count_using(f->store, 2022, FORM_NARRATIVE,
+	    "results") >= 1);
+	assert_true(store_count_using(f->store, 2022, FORM_SECTIONS,
+	    "law_review") >= 1);
+	assert_true(store_count_using(f->store, 2022, FORM_SECTIONS,
+	    "law_review.proposals") >= 1);
+	assert_int_equal(store_count_using(f->store, 2022, FORM_SECTIONS,
+	    "law_review.no_such_field"), 0);
+}
+
+/* A form kept by its SHA-256, as the form request reads it. */
+static int
+form_got(void *arg, int year, const void *bytes, size_t len)
+{
+	const struct form	*form = builtin_form();
+	const char		*want;
+	size_t			 wantlen;
+
+	want = form_canonical(form, &wantlen);
+	assert_int_equal(year, 2022);
+	assert_int_equal(len, wantlen);
+	assert_memory_equal(bytes, want, len);
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_form_kept(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 sub;
+	struct store_receipt	 out;
+	uint8_t			 none[STORE_HASH_LEN];
+	int			 calls = 0;
+
+	submission_new(&sub, T_ID1, "lc-tamduong", T_H1);
+	put_ok(f->store, &sub, 1, &out);
+	assert_int_equal(store_form(f->store, form_sha256(builtin_form()),
+	    &calls, form_got), 1);
+	assert_int_equal(calls, 1);
+	memset(none, 0x5a, sizeof(none));
+	assert_int_equal(store_form(f->store, none, &calls, form_got), 0);
+	assert_int_equal(calls, 1);
+	submission_free(&sub);
+}
+
 /*
  * A database gpd left at schema 3, with an administrator's view on the
- * indicators: migration 4 keeps each report's totals, rebuilds the
- * indicators under their name (the view still reads them), and
- * verify-audit finds every row matching the reports as submitted.
+ * indicators: migration 4 keeps each report's totals and rebuilds the
+ * indicators under their name, migration 5 gives them codes (the view
+ * still reads them), and verify-audit finds every row matching the
+ * reports as submitted.
  */
 static void
 test_migrate_from_schema_3(void **state)
 {
 	struct fixture		*f = *state;
-	struct submission	 a, b;
+	struct submission	 a;
 	struct store_receipt	 out;
 	struct said		 said;
 	const char		*errstr = NULL;
 	char			 bak[400];
 	sqlite3			*db;
+	int64_t			 members;
 
-	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
-	submission_new(&b, T_ID2, "lc-sinho", T_H1);
-	b.r->activities[1].participants = 75;
-	submission_pack(&b);
-	put_ok(f->store, &a, 1, &out);
-	put_ok(f->store, &b, 1, &out);
-	store_close(f->store);
-	f->store = NULL;
-
-	db = db_open(f->path);
-	db_exec(db, "DROP TABLE report_totals;"
+	use_legacy_db(f, "DROP TABLE report_totals;"
 	    "CREATE TABLE indicators_3 ("
 	    "  report_id INTEGER NOT NULL REFERENCES reports(id),"
 	    "  code INTEGER NOT NULL, total INTEGER NOT NULL,"
@@ -1301,48 +1648,43 @@ test_migrate_from_schema_3(void **state)
 	    "ALTER TABLE indicators_3 RENAME TO indicators;"
 	    "DROP INDEX reports_period;"
 	    "CREATE INDEX reports_period ON reports (period, unit, revision);"
-	    "CREATE VIEW members AS SELECT SUM(total) AS n FROM indicators "
-	    "  WHERE code = 1;"
+	    "CREATE VIEW members AS SELECT SUM(total) AS n FROM indicators;"
 	    "PRAGMA user_version = 3;");
+	db = db_open(f->path);
+	members = db_int(db, "SELECT n FROM members");
 	sqlite3_close(db);
 
-	f->store = open_store(f);
-	assert_non_null(f->store);
+	assert_non_null(f->store = open_store(f));
 	snprintf(bak, sizeof(bak), "%s.schema-3.bak", f->path);
 	assert_int_equal(access(bak, F_OK), 0);
+	assert_int_equal(unlink(bak), 0);
 
 	db = db_open(f->path);
-	assert_int_equal(db_int(db, "PRAGMA user_version"), 4);
-	assert_int_equal(db_int(db, "SELECT count(*) FROM report_totals"), 2);
-	assert_int_equal(db_int(db, "SELECT activities FROM report_totals t "
-	    "JOIN reports r ON r.id = t.report_id WHERE r.unit = 'lc-sinho'"),
-	    T_ACTIVITIES);
-	assert_int_equal(db_int(db, "SELECT participants FROM report_totals t "
-	    "JOIN reports r ON r.id = t.report_id WHERE r.unit = 'lc-sinho'"),
-	    150 + 75);
-	assert_int_equal(db_int(db, "SELECT female FROM report_totals t "
-	    "JOIN reports r ON r.id = t.report_id "
-	    "WHERE r.unit = 'lc-tamduong'"), 98 + 41);
-	assert_int_equal(db_int(db, "SELECT count(*) FROM indicators"),
-	    2 * T_INDICATORS);
-	assert_int_equal(db_int(db, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE name = 'indicators' AND sql LIKE '%WITHOUT ROWID'"), 1);
+	assert_int_equal(db_int(db, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM report_totals"), 5);
+	assert_int_equal(db_int(db, "SELECT sum(activities) FROM "
+	    "report_totals"), db_int(db, "SELECT count(*) FROM activities"));
+	assert_int_equal(db_int(db, "SELECT sum(female) FROM report_totals"),
+	    db_int(db, "SELECT sum(female) FROM activities"));
 	assert_int_equal(db_int(db, "SELECT count(*) FROM "
 	    "pragma_index_info('reports_period')"), 4);
-	assert_int_equal(db_int(db, "SELECT n FROM members"), 2 * 4210);
+	assert_int_equal(db_int(db, "SELECT n FROM members"), members);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM indicators WHERE "
+	    "code IS NULL"), 0);
 	sqlite3_close(db);
 
-	assert_int_equal(unlink(bak), 0);
 	memset(&said, 0, sizeof(said));
 	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 0);
 	/* And the next report keeps its totals like any other. */
-	submission_free(&a);
 	submission_new(&a, T_ID3, "lc-tamduong", T_H1);
-	put_ok(f->store, &a, 2, &out);
-	assert_rows(f->path, 3, 3 * T_ACTIVITIES, 3 * T_INDICATORS,
-	    3 * T_TEXTS, 3 * T_WARNINGS, 3);
+	put_ok(f->store, &a, 3, &out);
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, "SELECT participants FROM report_totals "
+	    "t JOIN reports r ON r.id = t.report_id WHERE r.revision = 3"),
+	    150 + 60);
+	sqlite3_close(db);
 	submission_free(&a);
-	submission_free(&b);
 }
 
 int
@@ -1372,6 +1714,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_report_without_id_fails,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_keeps_data,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_legacy_database,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_legacy_resend_is_duplicate,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count_using,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_form_kept,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_schema_3,
 		    setup, teardown),

@@ -221,6 +221,44 @@ test_nfc(void **state)
 	free(got);
 }
 
+/* The quick look that spares utf8proc: sure only of composed Vietnamese
+ * and what cannot compose; everything else is left to normalising. */
+static void
+test_is_nfc(void **state)
+{
+	static const struct {
+		const char	*s;
+		int		 sure;
+	} cases[] = {
+		{ "", 1 },
+		{ "lc-tamduong 2022-H1", 1 },
+		{ "Tổng kết 15 năm thi hành Luật Bình đẳng giới", 1 },
+		{ "Tháng hành động 15/11\xe2\x80\x93" "15/12 \xe2\x80\x9cx\xe2\x80\x9d", 1 },
+		/* o + combining dot below: decomposed */
+		{ "To\xcc\xa3" "a da\xcc\x80m", 0 },
+		/* U+2000 normalises to U+2002 */
+		{ "a\xe2\x80\x80" "b", 0 },
+		/* U+212B ANGSTROM SIGN normalises to U+00C5 */
+		{ "\xe2\x84\xab", 0 },
+		{ "\xe4\xb8\xad", 0 },	/* not Latin: utf8proc decides */
+		{ "\xc3", 0 },			/* not UTF-8 */
+	};
+	char	*nfc;
+	size_t	 i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = strlen(cases[i].s);
+		if (text_is_nfc(cases[i].s, len) != cases[i].sure)
+			fail_msg("case %zu", i);
+		/* Sure means right: NFC leaves it as it is. */
+		assert_non_null(nfc = text_nfc(cases[i].s, len, NULL));
+		if (cases[i].sure)
+			assert_string_equal(nfc, cases[i].s);
+		free(nfc);
+	}
+}
+
 /* Each byte that does not start UTF-8 becomes U+FFFD; the rest, controls
  * and a NUL inside len too, is kept as it is. */
 static void
@@ -254,6 +292,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_is_nfc),
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_width),

@@ -74,7 +74,11 @@ test_sorted_and_found(void **state)
 	assert_string_equal(u->v[1].code, "lc-nganh-giaoduc");
 	assert_string_equal(u->v[2].code, "lc-tamduong");
 	assert_non_null(v = units_find(u, "lc-nganh-giaoduc"));
-	assert_int_equal(v->type, UNIT_SECTOR_UNION);
+	assert_string_equal(v->type, "sector_union");
+	assert_string_equal(v->type_label, "Công đoàn ngành");
+	assert_null(v->contact);
+	/* Without [types], today's three. */
+	assert_int_equal(u->ntypes, 3);
 	assert_string_equal(v->name, "Công đoàn ngành Giáo dục");
 	assert_int_equal(date_parse("2023-01-01", &day), 0);
 	assert_int_equal(v->valid_from, day);
@@ -89,6 +93,34 @@ test_sorted_and_found(void **state)
 	units_free(NULL);
 }
 
+/* [types] and the contacts administrators call. */
+static void
+test_types_contacts(void **state)
+{
+	struct units		*u;
+	const struct unit	*v;
+	char			*cause = NULL;
+
+	(void)state;
+	/* [types] after the units that use it. */
+	assert_non_null(u = units_load(unitsfile(
+	    "[lc-tamduong]\nname = LĐLĐ huyện Tam Đường\n"
+	    "type = ward_union\ncontact = Lò Thị Hương\n"
+	    "phone = 0213 3875 214\nemail = nucong@example.vn\n\n"
+	    "[types]\nward_union = Công đoàn phường, xã\n"
+	    "sector_union = Công đoàn ngành\n"), &cause));
+	assert_null(cause);
+	assert_int_equal(u->ntypes, 2);
+	assert_non_null(v = units_find(u, "lc-tamduong"));
+	assert_string_equal(v->type, "ward_union");
+	assert_string_equal(v->type_label, "Công đoàn phường, xã");
+	assert_string_equal(v->contact, "Lò Thị Hương");
+	assert_string_equal(v->phone, "0213 3875 214");
+	assert_string_equal(v->email, "nucong@example.vn");
+	assert_null(units_find(u, "types"));
+	units_free(u);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -100,7 +132,21 @@ test_refusals(void **state)
 	    "[lc-b]\nname = B\ntype = sector_union\n"
 	    "[lc-a]\nname = C\ntype = sector_union\n", "[lc-a] is listed twice");
 	refused("[LC-A]\nname = A\ntype = sector_union\n", "[LC-A]: a unit code");
-	refused("[lc-a]\nname = A\ntype = union\n", "type = union");
+	refused("[lc-a]\nname = A\ntype = union\n", "[lc-a] type = union: not "
+	    "one of the types of [types] (district_federation, sector_union, "
+	    "civil_servants_union)");
+	refused("[lc-a]\nname = A\ntype = Union\n", "[lc-a] type: not a type "
+	    "code");
+	/* With [types], only those. */
+	refused("[types]\nward_union = Công đoàn phường\n[lc-a]\nname = A\n"
+	    "type = sector_union\n", "type = sector_union: not one of the "
+	    "types of [types] (ward_union)");
+	refused("[types]\nward union = X\n[lc-a]\nname = A\ntype = x\n",
+	    "[types] ward union: a type code");
+	refused("[types]\nx = X\nx = Y\n[lc-a]\nname = A\ntype = x\n",
+	    "[types] x given twice");
+	refused("[lc-a]\nname = A\ntype = sector_union\nemail = a b@c\n",
+	    "[lc-a] email: not an e-mail address");
 	refused("[lc-a]\nname = A\n", "[lc-a] needs name and type");
 	refused("[lc-a]\nname = A\ntype = sector_union\n"
 	    "valid_from = 2023-01-01\nvalid_to = 2022-12-31\n",
@@ -118,6 +164,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sorted_and_found),
+		cmocka_unit_test(test_types_contacts),
 		cmocka_unit_test(test_refusals),
 	};
 

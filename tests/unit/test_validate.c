@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
+#include "form.h"
 #include "period.h"
 #include "report.h"
 #include "validate.h"
@@ -21,7 +24,7 @@
 
 struct fixture {
 	struct report		*r;
-	struct period_rules	 rules;
+	struct form_set		*forms;	/* built in 2022, files 2023..2026 */
 	struct validate_context	 ctx;
 	struct report_errors	 errs;
 	struct report_errors	 warns;
@@ -88,18 +91,43 @@ lookup(void *arg, const char *code, int32_t *from, int32_t *to)
 }
 
 static void
-activity(struct report_activity *a, uint32_t area, uint32_t kind,
-    uint32_t occasion, uint32_t status, const char *date, const char *title)
+activity(struct report_activity *a, const char *area, const char *kind,
+    const char *occasion, const char *status, const char *date,
+    const char *title)
 {
-	a->area = area;
-	a->kind = kind;
-	a->occasion = occasion;
-	a->status = status;
+	a->area = xstrdup(area);
+	a->kind = xstrdup(kind);
+	a->occasion = xstrdup(occasion);
+	a->status = xstrdup(status);
 	a->date = xstrdup(date);
 	a->title = xstrdup(title);
 	a->sessions = 1;
 	a->participants = 100;
 	a->female = 60;
+}
+
+static void
+indicator(struct report_indicator_value *v, const char *code, uint64_t total,
+    uint64_t female, int has_female)
+{
+	v->code = xstrdup(code);
+	v->total = total;
+	v->female = female;
+	v->has_female = has_female;
+}
+
+static void
+text(struct report_text *t, const char *code, const char *s)
+{
+	t->code = xstrdup(code);
+	t->text = xstrdup(s);
+}
+
+/* Replaces a code of the report. */
+static void
+code(char **field, const char *s)
+{
+	set(field, s);
 }
 
 /* A valid 6-month report of LĐLĐ huyện Tam Đường, submitted 2022-06-05. */
@@ -120,56 +148,135 @@ valid_report(void)
 	assert_non_null(r->activities = calloc(3, sizeof(*r->activities)));
 	r->nactivities = 3;
 	a = &r->activities[0];
-	activity(a, AREA_POLICY_DISSEMINATION, KIND_PROPAGANDA,
-	    OCCASION_WOMENS_DAY, STATUS_DONE, "2022-03-05",
+	activity(a, "policy_dissemination", "propaganda", "womens_day",
+	    "done", "2022-03-05",
 	    "Tuyên truyền Nghị quyết 11-NQ/TW nhân ngày 8/3");
 	a->location = xstrdup("Tam Đường");
 	a->sessions = 2;
 	a->participants = 120;
 	a->female = 80;
 	a = &r->activities[1];
-	activity(a, AREA_COMMUNICATION_TRAINING, KIND_TRAINING,
-	    OCCASION_NONE, STATUS_DONE, "2022-04-10",
+	activity(a, "communication_training", "training", "none", "done",
+	    "2022-04-10",
 	    "Tập huấn phòng chống bạo lực gia đình");
 	a->end_date = xstrdup("2022-04-12");
 	a->sessions = 3;
 	a->notes = xstrdup("Ba lớp:\n\t- cán bộ\r\n\t- đoàn viên");
 	a = &r->activities[2];
-	activity(a, AREA_STRATEGY_IMPLEMENTATION, KIND_CULTURAL,
-	    OCCASION_FAMILY_DAY, STATUS_PLANNED, "2022-06-28",
+	activity(a, "strategy_implementation", "cultural", "family_day",
+	    "planned", "2022-06-28",
 	    "Giao lưu văn nghệ Ngày Gia đình Việt Nam");
 
 	assert_non_null(r->indicators = calloc(5, sizeof(*r->indicators)));
 	r->nindicators = 5;
-	r->indicators[0] = (struct report_indicator_value){
-	    IND_MEMBERS, 1500, 700 };
-	r->indicators[1] = (struct report_indicator_value){
-	    IND_GBV_CASES_DETECTED, 5, 5 };
-	r->indicators[2] = (struct report_indicator_value){
-	    IND_GBV_CASES_HANDLED, 4, 4 };
-	r->indicators[3] = (struct report_indicator_value){
-	    IND_GVNDN_REGISTERED, 300, 300 };
-	r->indicators[4] = (struct report_indicator_value){
-	    IND_GVNDN_ACHIEVED, 250, 250 };
+	indicator(&r->indicators[0], "members", 1500, 700, 1);
+	/* Cases have no women's share in the 2022 form. */
+	indicator(&r->indicators[1], "gbv_cases_detected", 5, 0, 0);
+	indicator(&r->indicators[2], "gbv_cases_handled", 4, 0, 0);
+	indicator(&r->indicators[3], "gvndn_registered", 300, 300, 1);
+	indicator(&r->indicators[4], "gvndn_achieved", 250, 250, 1);
 
-	r->narrative[TEXT_RESULTS] = xstrdup("Hoàn thành kế hoạch.\n"
+	assert_non_null(r->narrative = calloc(2, sizeof(*r->narrative)));
+	r->nnarrative = 2;
+	text(&r->narrative[0], "results", "Hoàn thành kế hoạch.\n"
 	    "Tổ chức 3 hoạt động, 340 lượt người tham gia.");
-	r->narrative[TEXT_DIFFICULTIES] = xstrdup("Địa bàn rộng, đi lại "
+	text(&r->narrative[1], "difficulties", "Địa bàn rộng, đi lại "
 	    "khó khăn.");
-	r->law_review[TEXT_PROPOSALS] = xstrdup("Sửa đổi Điều 11.");
+	assert_non_null(r->sections = calloc(1, sizeof(*r->sections)));
+	r->nsections = 1;
+	r->sections[0].code = xstrdup("law_review");
+	assert_non_null(r->sections[0].fields = calloc(1,
+	    sizeof(*r->sections[0].fields)));
+	r->sections[0].nfields = 1;
+	text(&r->sections[0].fields[0], "proposals", "Sửa đổi Điều 11.");
 	return r;
+}
+
+/*
+ * The forms of the tests: the built-in 2022, tests/data/forms/2023.json
+ * (one new area, no law review), and for 2024..2026 the 2022 form with
+ * its dates moved to the year.
+ */
+static char	 formdir[] = "/tmp/gp-test-validate.XXXXXX";
+
+static void
+write_form(const char *src, int year)
+{
+	json_t		*doc, *periods, *p, *v;
+	json_error_t	 err;
+	const char	*key, *date, *kind;
+	char		 path[256], moved[16];
+	size_t		 len;
+	int		 shift;
+
+	if (src == NULL) {
+		src = form_builtin_json(&len);
+		assert_non_null(doc = json_loadb(src, len, 0, &err));
+	} else
+		assert_non_null(doc = json_load_file(src, 0, &err));
+	shift = year - (int)json_integer_value(json_object_get(doc, "year"));
+	json_object_set_new(doc, "year", json_integer(year));
+	periods = json_object_get(doc, "periods");
+	json_object_foreach(periods, kind, p) {
+		json_object_foreach(p, key, v) {
+			if (!json_is_string(v) || strcmp(key, "label") == 0)
+				continue;
+			date = json_string_value(v);
+			snprintf(moved, sizeof(moved), "%04d%s",
+			    atoi(date) + shift, date + 4);
+			json_object_set_new(p, key, json_string(moved));
+		}
+	}
+	snprintf(path, sizeof(path), "%s/%d.json", formdir, year);
+	assert_int_equal(json_dump_file(doc, path, 0), 0);
+	json_decref(doc);
+}
+
+static int
+group_setup(void **state)
+{
+	char	path[256];
+	int	year;
+
+	(void)state;
+	if (mkdtemp(formdir) == NULL)
+		return -1;
+	for (year = 2024; year <= 2026; year++)
+		write_form(NULL, year);
+	/* make runs the tests from the top of the tree. */
+	snprintf(path, sizeof(path), "tests/data/forms/2023.json");
+	write_form(path, 2023);
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	char	path[256];
+	int	year;
+
+	(void)state;
+	for (year = 2023; year <= 2026; year++) {
+		snprintf(path, sizeof(path), "%s/%d.json", formdir, year);
+		unlink(path);
+	}
+	return rmdir(formdir);
 }
 
 static int
 setup(void **state)
 {
 	struct fixture	*f;
+	char		*cause = NULL;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
 	f->r = valid_report();
-	period_rules_default(&f->rules);
-	f->ctx.rules = &f->rules;
+	if (form_set_load(formdir, &f->forms, &cause) == -1) {
+		print_message("%s\n", cause);
+		return -1;
+	}
+	f->ctx.forms = f->forms;
 	f->ctx.today = day("2022-06-05");
 	f->ctx.unit_lookup = lookup;
 	f->ctx.arg = NULL;
@@ -183,6 +290,7 @@ teardown(void **state)
 	struct fixture	*f = *state;
 
 	report_free(f->r);
+	form_set_free(f->forms);
 	free(f);
 	return 0;
 }
@@ -192,7 +300,7 @@ run(struct fixture *f)
 {
 	report_errors_clear(&f->errs);
 	report_errors_clear(&f->warns);
-	return validate_report(f->r, &f->ctx, &f->errs, &f->warns);
+	return validate_report(f->r, &f->ctx, NULL, &f->errs, &f->warns);
 }
 
 static void
@@ -246,9 +354,10 @@ test_valid(void **state)
 	set(&f->r->reporter_phone, "");
 	set(&f->r->activities[0].location, NULL);
 	set(&f->r->activities[1].notes, NULL);
-	set(&f->r->narrative[TEXT_DIFFICULTIES], NULL);
-	set(&f->r->law_review[TEXT_PROPOSALS], NULL);
-	assert_int_equal(validate_report(f->r, &f->ctx, &f->errs, NULL), 0);
+	set(&f->r->narrative[1].text, NULL);
+	set(&f->r->sections[0].fields[0].text, NULL);
+	assert_int_equal(validate_report(f->r, &f->ctx, NULL, &f->errs, NULL),
+	    0);
 	assert_int_equal(f->errs.n, 0);
 }
 
@@ -384,11 +493,14 @@ test_period(void **state)
 	assert_only_error(f, "period", "YYYY-H1 or YYYY");
 	set(&f->r->period, "1999");
 	assert_only_error(f, "period", "2000..2999");
+	/* A year without a form: nothing to check its codes against. */
+	set(&f->r->period, "2031-H1");
+	assert_only_error(f, "period", "no form for 2031; the forms known are "
+	    "2022, 2023, 2024, 2025, 2026");
 
-	/* No rules: the defaults. */
 	set(&f->r->period, "2022-H1");
-	f->ctx.rules = NULL;
-	assert_int_equal(run(f), 0);
+	f->ctx.forms = NULL;
+	assert_only_error(f, "period", "no forms");
 }
 
 static void
@@ -418,30 +530,89 @@ test_reporter(void **state)
 }
 
 static void
-test_activity_enums(void **state)
+test_activity_codes(void **state)
 {
 	struct fixture		*f = *state;
 	struct report_activity	*a = &f->r->activities[1];
 
-	a->area = AREA_UNSET;
+	code(&a->area, NULL);
 	assert_only_error(f, "activities[1].area", "required");
-	a->area = AREA_COUNT;
-	assert_only_error(f, "activities[1].area", "unknown area 7");
-	a->area = AREA_INSPECTION;
-	a->kind = 99;
-	assert_only_error(f, "activities[1].kind", "unknown kind 99");
-	a->kind = KIND_UNSET;
+	code(&a->area, "");
+	assert_only_error(f, "activities[1].area", "required");
+	code(&a->area, "inspections");
+	assert_only_error(f, "activities[1].area", "unknown area "
+	    "'inspections'; one of: policy_dissemination, "
+	    "strategy_implementation, communication_training");
+	/* What is not a code is not repeated. */
+	code(&a->area, "Kiểm tra\n");
+	assert_only_error(f, "activities[1].area", "not a code (a to z, 0 to 9 "
+	    "and _, 1 to 40 characters); one of: policy_dissemination");
+	code(&a->area, "inspection");
+	code(&a->kind, "lecture");
+	assert_only_error(f, "activities[1].kind", "unknown kind 'lecture'");
+	code(&a->kind, NULL);
 	assert_only_error(f, "activities[1].kind", "required");
-	a->kind = KIND_OTHER;
-	a->occasion = OCCASION_COUNT;
-	assert_only_error(f, "activities[1].occasion", "unknown occasion 6");
-	a->occasion = OCCASION_UNSET;
+	code(&a->kind, "meeting");
+	code(&a->occasion, "tet");
+	assert_only_error(f, "activities[1].occasion", "unknown occasion 'tet'");
+	code(&a->occasion, NULL);
 	assert_only_error(f, "activities[1].occasion", "required");
-	a->occasion = OCCASION_NONE;
-	a->status = STATUS_COUNT;
-	assert_only_error(f, "activities[1].status", "unknown status 3");
-	a->status = STATUS_UNSET;
+	code(&a->occasion, "none");
+	code(&a->status, "cancelled");
+	assert_only_error(f, "activities[1].status", "unknown status "
+	    "'cancelled'; one of: done, planned");
+	code(&a->status, NULL);
 	assert_only_error(f, "activities[1].status", "required");
+	code(&a->status, "done");
+
+	/* Audience and topic: optional, the form's when given. */
+	code(&a->audience, "members");
+	code(&a->topic, "gbv_prevention");
+	assert_int_equal(run(f), 0);
+	code(&a->audience, "students");
+	assert_only_error(f, "activities[1].audience", "unknown audience "
+	    "'students'; one of: union_cadres, members, workers, mixed");
+	code(&a->audience, "");
+	code(&a->topic, "health");
+	assert_only_error(f, "activities[1].topic", "unknown topic 'health'");
+
+	assert_int_equal(validate_code("gender_law_review"), 0);
+	assert_int_equal(validate_code("a"), 0);
+	assert_int_equal(validate_code("x1234567890123456789012345678901234567"
+	    "89"), 0);
+	assert_int_equal(validate_code("x1234567890123456789012345678901234567"
+	    "890"), -1);
+	assert_int_equal(validate_code("Area"), -1);
+	assert_int_equal(validate_code("an-area"), -1);
+	assert_int_equal(validate_code(""), -1);
+	assert_int_equal(validate_code(NULL), -1);
+}
+
+/* The forms of other years: 2023 has a new area and no law review. */
+static void
+test_other_year(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[1];
+
+	code(&a->area, "dv_law_dissemination");
+	assert_only_error(f, "activities[1].area",
+	    "unknown area 'dv_law_dissemination'");
+	set(&f->r->period, "2023-H1");
+	set(&a->date, "2023-04-10");
+	set(&a->end_date, NULL);
+	set(&f->r->activities[0].date, "2023-03-05");
+	set(&f->r->activities[2].date, "2023-06-28");
+	f->ctx.today = day("2023-06-05");
+	assert_only_error(f, "law_review", "not a field of a report, and the "
+	    "2023 form has no sections");
+	f->r->nsections = 0;
+	assert_int_equal(run(f), 0);
+	/* 2023's dates: a 2022 day is outside its coverage. */
+	set(&a->date, "2022-04-10");
+	assert_only_error(f, "activities[1].date", "outside the coverage "
+	    "2022-12-01..2023-05-31 of 2023-H1");
+	f->r->nsections = 1;
 }
 
 static void
@@ -485,6 +656,45 @@ test_activity_sessions(void **state)
 	    "10001 sessions, at most 10000");
 	a->sessions = REPORT_MAX_SESSIONS;
 	assert_int_equal(run(f), 0);
+	/* News items and leaflets are not held in sessions. */
+	code(&a->kind, "media");
+	a->sessions = 0;
+	assert_int_equal(run(f), 0);
+}
+
+/* Output counts: a media kind's, codes of the form, once each. */
+static void
+test_outputs(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[0];
+
+	assert_non_null(a->outputs = calloc(3, sizeof(*a->outputs)));
+	a->noutputs = 2;
+	a->outputs[0].code = xstrdup("articles");
+	a->outputs[0].count = 12;
+	a->outputs[1].code = xstrdup("leaflets");
+	a->outputs[1].count = 1500;
+	assert_only_error(f, "activities[0].outputs", "only an activity of a "
+	    "media kind has output counts, not a propaganda");
+	code(&a->kind, "media");
+	a->participants = 0;
+	a->female = 0;
+	assert_int_equal(run(f), 0);
+	code(&a->outputs[1].code, "posters");
+	assert_only_error(f, "activities[0].outputs.posters", "unknown output "
+	    "'posters'; one of: articles, leaflets, broadcasts, panels");
+	code(&a->outputs[1].code, "articles");
+	assert_only_error(f, "activities[0].outputs.articles", "given twice");
+	code(&a->outputs[1].code, "leaflets");
+	a->outputs[1].count = REPORT_MAX_COUNT + 1;
+	assert_only_error(f, "activities[0].outputs.leaflets",
+	    "10000001, at most 10000000");
+	a->outputs[1].count = 1;
+	a->noutputs = REPORT_MAX_OUTPUTS + 1;
+	assert_only_error(f, "activities[0].outputs", "65 output counts, at "
+	    "most 64");
+	a->noutputs = 2;
 }
 
 static void
@@ -565,7 +775,7 @@ test_done_after_today(void **state)
 	    "done activity ends 2022-05-22, after the day of submission "
 	    "2022-05-20");
 	/* A planned one may lie ahead. */
-	a->status = STATUS_PLANNED;
+	code(&a->status, "planned");
 	assert_int_equal(run(f), 0);
 }
 
@@ -594,7 +804,7 @@ test_planned(void **state)
 	/* The year's limit is 31/12: the action month straddles 30/11. */
 	set(&f->r->period, "2022");
 	f->ctx.today = day("2022-12-01");
-	a->occasion = OCCASION_ACTION_MONTH;
+	code(&a->occasion, "action_month");
 	set(&a->date, "2022-11-15");
 	set(&a->end_date, "2022-12-31");
 	assert_int_equal(run(f), 0);
@@ -675,33 +885,74 @@ test_texts(void **state)
 static void
 test_narrative(void **state)
 {
-	struct fixture	*f = *state;
-	char		*s;
+	struct fixture		*f = *state;
+	struct report_text	*results = &f->r->narrative[0];
+	struct report_text	*law = &f->r->sections[0].fields[0];
+	char			*s;
 
-	set(&f->r->narrative[TEXT_RESULTS], NULL);
+	set(&results->text, NULL);
 	assert_only_error(f, "narrative.results", "required");
-	set(&f->r->narrative[TEXT_RESULTS], "");
+	set(&results->text, "");
 	assert_only_error(f, "narrative.results", "required");
-	set(&f->r->narrative[TEXT_RESULTS], "  \r\n\t \n");
+	set(&results->text, "  \r\n\t \n");
 	assert_only_error(f, "narrative.results", "required");
-	set(&f->r->narrative[TEXT_RESULTS], "Tốt.");
+	set(&results->text, "Tốt.");
 	assert_int_equal(run(f), 0);
+	/* Absent altogether. */
+	code(&results->code, "next_tasks");
+	assert_only_error(f, "narrative.results", "required");
+	code(&results->code, "results");
 
 	s = repeat('r', REPORT_MAX_NARRATIVE + 1);
-	set(&f->r->narrative[TEXT_NEXT_TASKS], s);
-	assert_only_error(f, "narrative.next_tasks",
+	set(&f->r->narrative[1].text, s);
+	assert_only_error(f, "narrative.difficulties",
 	    "20001 bytes, at most 20000");
 	s[REPORT_MAX_NARRATIVE] = '\0';
-	set(&f->r->narrative[TEXT_NEXT_TASKS], s);
+	set(&f->r->narrative[1].text, s);
 	assert_int_equal(run(f), 0);
 	s[REPORT_MAX_NARRATIVE - 1] = '\x1b';
-	set(&f->r->law_review[TEXT_PROPOSALS], s);
+	set(&law->text, s);
 	free(s);
 	assert_only_error(f, "law_review.proposals",
 	    "control character at byte 19999");
-	set(&f->r->law_review[TEXT_PROPOSALS], NULL);
-	set(&f->r->law_review[TEXT_OBSTACLES], "\xed\xa0\x80");
+	code(&law->code, "obstacles");
+	set(&law->text, "\xed\xa0\x80");
 	assert_only_error(f, "law_review.obstacles", "invalid UTF-8");
+	set(&law->text, "Vướng mắc.");
+
+	/* Codes of the form, once each. */
+	code(&f->r->narrative[1].code, "summary");
+	assert_only_error(f, "narrative.summary", "unknown narrative text "
+	    "'summary'; one of: results, advantages, difficulties");
+	code(&f->r->narrative[1].code, "results");
+	assert_only_error(f, "narrative.results", "given twice");
+	code(&f->r->narrative[1].code, "difficulties");
+	code(&law->code, "next_tasks");
+	assert_only_error(f, "law_review.next_tasks", "unknown field "
+	    "'next_tasks'; one of: results, advantages, difficulties, "
+	    "obstacles, proposals");
+	code(&law->code, "proposals");
+	code(&f->r->sections[0].code, "law_reviews");
+	assert_only_error(f, "law_reviews", "unknown field or section "
+	    "'law_reviews'; one of: law_review");
+	code(&f->r->sections[0].code, "law_review");
+	assert_int_equal(run(f), 0);
+}
+
+/* The unit's own plan: both optional, a real date. */
+static void
+test_plan(void **state)
+{
+	struct fixture	*f = *state;
+
+	set(&f->r->plan_number, "05/KH-LĐLĐ");
+	set(&f->r->plan_date, "2022-03-01");
+	assert_int_equal(run(f), 0);
+	set(&f->r->plan_date, "01/03/2022");
+	assert_only_error(f, "plan.date", "not a date (want YYYY-MM-DD)");
+	set(&f->r->plan_date, NULL);
+	set(&f->r->plan_number, "05\n");
+	assert_only_error(f, "plan.number", "control character");
 }
 
 static void
@@ -709,14 +960,15 @@ test_too_many(void **state)
 {
 	struct fixture		*f = *state;
 	struct report_activity	*a;
+	char			 c[16];
 	size_t			 i, n = REPORT_MAX_ACTIVITIES + 1;
 
 	assert_non_null(a = reallocarray(f->r->activities, n, sizeof(*a)));
 	f->r->activities = a;
 	for (i = f->r->nactivities; i < n; i++) {
 		memset(&a[i], 0, sizeof(*a));
-		activity(&a[i], AREA_INSPECTION, KIND_INSPECTION,
-		    OCCASION_NONE, STATUS_DONE, "2022-05-01", "Kiểm tra");
+		activity(&a[i], "inspection", "inspection", "none", "done",
+		    "2022-05-01", "Kiểm tra");
 	}
 	f->r->nactivities = n;
 	assert_only_error(f, "activities", "1001 activities, at most 1000");
@@ -729,16 +981,16 @@ test_too_many(void **state)
 
 	assert_non_null(f->r->indicators = reallocarray(f->r->indicators,
 	    REPORT_MAX_INDICATORS + 1, sizeof(*f->r->indicators)));
-	for (i = f->r->nindicators; i <= REPORT_MAX_INDICATORS; i++)
-		f->r->indicators[i] = (struct report_indicator_value){
-		    IND_INSPECTIONS + 1, 0, 0 };
+	for (i = f->r->nindicators; i <= REPORT_MAX_INDICATORS; i++) {
+		snprintf(c, sizeof(c), "x%zu", i);
+		indicator(&f->r->indicators[i], c, 0, 0, 0);
+	}
 	f->r->nindicators = REPORT_MAX_INDICATORS + 1;
 	assert_int_equal(run(f), -1);
-	assert_entry(&f->errs, "indicators", "33 indicators, at most 32");
-	assert_entry(&f->errs, "indicators[31].code", "unknown indicator 11");
+	assert_entry(&f->errs, "indicators", "65 indicators, at most 64");
+	assert_entry(&f->errs, "indicators.x63", "unknown indicator 'x63'");
 	for (i = 0; i < f->errs.n; i++)
-		assert_string_not_equal(f->errs.e[i].field,
-		    "indicators[32].code");
+		assert_string_not_equal(f->errs.e[i].field, "indicators.x64");
 }
 
 static void
@@ -747,18 +999,19 @@ test_indicators(void **state)
 	struct fixture				*f = *state;
 	struct report_indicator_value		*v = f->r->indicators;
 
-	v[0].code = IND_UNSET;
+	code(&v[0].code, NULL);
 	assert_only_error(f, "indicators[0].code", "required");
-	v[0].code = 42;
-	assert_only_error(f, "indicators[0].code", "unknown indicator 42");
-	v[0].code = IND_MEMBERS;
+	code(&v[0].code, "voters");
+	assert_only_error(f, "indicators.voters", "unknown indicator "
+	    "'voters'");
+	code(&v[0].code, "members");
 
-	v[3].code = IND_MEMBERS;
+	code(&v[3].code, "members");
 	assert_int_equal(run(f), -1);
-	assert_entry(&f->errs, "indicators[3].code", "members given twice");
+	assert_entry(&f->errs, "indicators.members", "given twice");
 	/* gvndn_registered is gone, so achieved is bounded by nothing. */
 	assert_int_equal(f->errs.n, 1);
-	v[3].code = IND_GVNDN_REGISTERED;
+	code(&v[3].code, "gvndn_registered");
 
 	v[0].female = 1501;
 	assert_only_error(f, "indicators.members.female",
@@ -771,6 +1024,35 @@ test_indicators(void **state)
 	v[0].female = REPORT_MAX_COUNT + 5;
 	assert_only_error(f, "indicators.members.female",
 	    "10000005 women, at most 10000000");
+	v[0].female = 0;
+	/* Without a women's figure at all. */
+	v[0].has_female = 0;
+	assert_int_equal(run(f), 0);
+}
+
+/* Where the form gives no women's share, a women's figure is kept but
+ * warned about, never compared with the total. */
+static void
+test_no_female_share(void **state)
+{
+	struct fixture				*f = *state;
+	struct report_indicator_value		*v = &f->r->indicators[1];
+
+	v->has_female = 1;
+	v->female = 0;
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	v->female = 4;
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 1);
+	assert_entry(&f->warns, "indicators.gbv_cases_detected.female",
+	    "gbv_cases_detected has no women's figure in the 2022 form: 4 is "
+	    "kept but not counted");
+	v->female = 6;
+	assert_int_equal(run(f), 0);
+	v->female = REPORT_MAX_COUNT + 1;
+	assert_only_error(f, "indicators.gbv_cases_detected.female",
+	    "10000001 women, at most 10000000");
 }
 
 static void
@@ -781,19 +1063,19 @@ test_cross_rules(void **state)
 
 	v[2].total = 6;		/* handled */
 	assert_only_error(f, "indicators.gbv_cases_handled",
-	    "6 cases handled, more than the 5 detected");
+	    "6, more than the 5 of gbv_cases_detected");
 	v[2].total = 5;
 	assert_int_equal(run(f), 0);
 
 	v[4].total = 301;	/* achieved */
 	v[4].female = 300;
 	assert_only_error(f, "indicators.gvndn_achieved",
-	    "301 achieved, more than the 300 registered");
+	    "301, more than the 300 of gvndn_registered");
 	v[4].total = 300;
 	assert_int_equal(run(f), 0);
 
 	/* With the bound absent there is nothing to compare. */
-	v[1].code = IND_INSPECTIONS;
+	code(&v[1].code, "inspections");
 	v[2].total = 50;
 	assert_int_equal(run(f), 0);
 }
@@ -811,7 +1093,7 @@ test_all_at_once(void **state)
 	set(&f->r->activities[2].title, NULL);
 	f->r->indicators[0].female = 2000;
 	f->r->indicators[2].total = 9;
-	set(&f->r->narrative[TEXT_RESULTS], NULL);
+	set(&f->r->narrative[0].text, NULL);
 
 	assert_int_equal(run(f), -1);
 	if (f->errs.n != 9)
@@ -828,7 +1110,7 @@ test_all_at_once(void **state)
 	assert_entry(&f->errs, "indicators.members.female",
 	    "2000 women among a total of 1500");
 	assert_entry(&f->errs, "indicators.gbv_cases_handled",
-	    "9 cases handled, more than the 5 detected");
+	    "9, more than the 5 of gbv_cases_detected");
 	assert_entry(&f->errs, "narrative.results", "required");
 }
 
@@ -843,8 +1125,8 @@ test_errors_overflow(void **state)
 	f->r->activities = a;
 	for (i = f->r->nactivities; i < n; i++) {
 		memset(&a[i], 0, sizeof(*a));
-		activity(&a[i], AREA_INSPECTION, KIND_INSPECTION,
-		    OCCASION_NONE, STATUS_DONE, "2022-05-01", "Kiểm tra");
+		activity(&a[i], "inspection", "inspection", "none", "done",
+		    "2022-05-01", "Kiểm tra");
 	}
 	f->r->nactivities = n;
 	for (i = 0; i < n; i++)
@@ -870,15 +1152,15 @@ test_warn_occasion(void **state)
 	assert_int_equal(f->warns.n, 0);
 	set(&a->date, "2022-04-08");
 	assert_int_equal(run(f), 0);
-	assert_entry(&f->warns, "activities[0].occasion", "31 days from 8 March");
+	assert_entry(&f->warns, "activities[0].occasion", "31 days from 8/3");
 	set(&a->date, "2022-02-05");
 	assert_int_equal(run(f), 0);
-	assert_entry(&f->warns, "activities[0].occasion", "31 days from 8 March");
+	assert_entry(&f->warns, "activities[0].occasion", "31 days from 8/3");
 	set(&a->date, "2022-05-20");
 	assert_int_equal(run(f), 0);	/* a warning is not an error */
 	assert_int_equal(f->warns.n, 1);
 	assert_entry(&f->warns, "activities[0].occasion",
-	    "womens_day activity dated 2022-05-20, 73 days from 8 March");
+	    "womens_day activity dated 2022-05-20, 73 days from 8/3");
 	/* Spanning the day is on the day. */
 	set(&a->date, "2022-01-10");
 	set(&a->end_date, "2022-03-10");
@@ -886,27 +1168,31 @@ test_warn_occasion(void **state)
 	assert_int_equal(f->warns.n, 0);
 	set(&a->end_date, NULL);
 
-	a->occasion = OCCASION_VN_WOMENS_DAY;
+	code(&a->occasion, "vn_womens_day");
 	set(&a->date, "2021-12-05");
 	assert_int_equal(run(f), 0);
 	assert_entry(&f->warns, "activities[0].occasion",
-	    "vn_womens_day activity dated 2021-12-05, 46 days from "
-	    "20 October");
-	a->occasion = OCCASION_FAMILY_DAY;
+	    "vn_womens_day activity dated 2021-12-05, 46 days from 20/10");
+	code(&a->occasion, "family_day");
 	set(&a->date, "2022-03-05");
 	assert_int_equal(run(f), 0);
 	assert_entry(&f->warns, "activities[0].occasion",
-	    "family_day activity dated 2022-03-05, 115 days from 28 June");
-	a->occasion = OCCASION_ACTION_MONTH;
+	    "family_day activity dated 2022-03-05, 115 days from 28/6");
+	/* The action month, 15/11..15/12, 14 days' slack before and 16
+	 * after. */
+	code(&a->occasion, "action_month");
 	set(&a->date, "2021-12-20");
 	assert_int_equal(run(f), 0);
 	assert_int_equal(f->warns.n, 0);
-	set(&a->date, "2022-02-01");
+	set(&a->date, "2021-12-31");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	set(&a->date, "2022-01-01");
 	assert_int_equal(run(f), 0);
 	assert_entry(&f->warns, "activities[0].occasion",
-	    "action_month activity dated 2022-02-01, not between 1 November "
-	    "and 31 December");
-	a->occasion = OCCASION_NONE;
+	    "action_month activity dated 2022-01-01, 17 days from "
+	    "15/11\xe2\x80\x93" "15/12");
+	code(&a->occasion, "none");
 	assert_int_equal(run(f), 0);
 	assert_int_equal(f->warns.n, 0);
 }
@@ -928,12 +1214,6 @@ test_warn_late(void **state)
 	assert_int_equal(run(f), 0);
 	assert_entry(&f->warns, "period",
 	    "late: due 2022-06-10, submitted 2022-06-15 (5 days late)");
-
-	/* Due days come from the rules. */
-	assert_int_equal(period_rules_set(&f->rules, "h1_due", "06-20",
-	    &(const char *){ NULL }), 0);
-	assert_int_equal(run(f), 0);
-	assert_int_equal(f->warns.n, 0);
 }
 
 static void
@@ -944,25 +1224,25 @@ test_warn_annual(void **state)
 
 	set(&f->r->period, "2022");
 	f->ctx.today = day("2022-12-01");
-	a->occasion = OCCASION_NONE;
+	code(&a->occasion, "none");
 	set(&a->date, "2022-09-01");
 	assert_int_equal(run(f), 0);
 	assert_int_equal(f->warns.n, 1);
-	assert_entry(&f->warns, "activities",
-	    "annual report without an action_month or vn_womens_day activity");
+	assert_entry(&f->warns, "activities", "annual report without an "
+	    "activity for action_month or vn_womens_day");
 
-	a->occasion = OCCASION_VN_WOMENS_DAY;
+	code(&a->occasion, "vn_womens_day");
 	set(&a->date, "2022-10-20");
 	assert_int_equal(run(f), 0);
 	assert_int_equal(f->warns.n, 0);
-	a->occasion = OCCASION_ACTION_MONTH;
+	code(&a->occasion, "action_month");
 	set(&a->date, "2022-11-15");
 	assert_int_equal(run(f), 0);
 	assert_int_equal(f->warns.n, 0);
 
 	/* The 6-month report is not asked for them. */
 	set(&f->r->period, "2022-H1");
-	a->occasion = OCCASION_NONE;
+	code(&a->occasion, "none");
 	set(&a->date, "2022-06-20");
 	f->ctx.today = day("2022-06-05");
 	assert_int_equal(run(f), 0);
@@ -1053,7 +1333,11 @@ main(void)
 		T(test_unit_lookup_null),
 		T(test_period),
 		T(test_reporter),
-		T(test_activity_enums),
+		T(test_activity_codes),
+		T(test_other_year),
+		T(test_outputs),
+		T(test_plan),
+		T(test_no_female_share),
 		T(test_activity_dates),
 		T(test_activity_sessions),
 		T(test_activity_counts),
@@ -1074,5 +1358,5 @@ main(void)
 #undef T
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -86,14 +86,15 @@ __wrap_free(void *p)
 	__real_free(p);
 }
 
-/* A submit Request holding a report with every kind of field. */
-static uint8_t *
-sample_request(size_t *len)
+/* A report with every kind of field the old encoding can hold. */
+static struct report *
+sample_report(void)
 {
+	static const char *const areas[] = {
+		"policy_dissemination", "communication_training",
+		"gender_law_review"
+	};
 	struct report	*r;
-	Gp__Request	 req;
-	Gp__SubmitRequest sub;
-	uint8_t		*buf;
 	size_t		 i;
 
 	assert_non_null(r = report_new());
@@ -106,10 +107,11 @@ sample_request(size_t *len)
 	assert_non_null(r->activities = calloc(r->nactivities,
 	    sizeof(*r->activities)));
 	for (i = 0; i < r->nactivities; i++) {
-		r->activities[i].area = 1 + i;
-		r->activities[i].kind = 1;
-		r->activities[i].occasion = 1;
-		r->activities[i].status = 1;
+		assert_non_null(r->activities[i].area = strdup(areas[i]));
+		assert_non_null(r->activities[i].kind = strdup("conference"));
+		assert_non_null(r->activities[i].occasion =
+		    strdup("womens_day"));
+		assert_non_null(r->activities[i].status = strdup("done"));
 		assert_non_null(r->activities[i].date = strdup("2022-03-08"));
 		assert_non_null(r->activities[i].title =
 		    strdup("Hội nghị tuyên truyền Luật Bình đẳng giới"));
@@ -120,13 +122,42 @@ sample_request(size_t *len)
 	}
 	r->nindicators = 2;
 	assert_non_null(r->indicators = calloc(2, sizeof(*r->indicators)));
-	r->indicators[0].code = 1;
+	assert_non_null(r->indicators[0].code = strdup("members"));
 	r->indicators[0].total = 10;
-	r->indicators[1].code = 2;
+	r->indicators[0].female = 6;
+	r->indicators[0].has_female = 1;
+	assert_non_null(r->indicators[1].code = strdup("exec_committee"));
 	r->indicators[1].total = 5;
-	assert_non_null(r->narrative[0] = strdup("Kết quả thử nghiệm."));
-	assert_non_null(r->law_review[0] = strdup("Đề nghị sửa đổi."));
+	r->indicators[1].female = 2;
+	r->indicators[1].has_female = 1;
+	r->nnarrative = 2;
+	assert_non_null(r->narrative = calloc(2, sizeof(*r->narrative)));
+	assert_non_null(r->narrative[0].code = strdup("difficulties"));
+	assert_non_null(r->narrative[0].text = strdup("Địa bàn rộng."));
+	assert_non_null(r->narrative[1].code = strdup("results"));
+	assert_non_null(r->narrative[1].text = strdup("Kết quả thử nghiệm."));
+	r->nsections = 1;
+	assert_non_null(r->sections = calloc(1, sizeof(*r->sections)));
+	assert_non_null(r->sections[0].code = strdup("law_review"));
+	r->sections[0].nfields = 1;
+	assert_non_null(r->sections[0].fields = calloc(1,
+	    sizeof(*r->sections[0].fields)));
+	assert_non_null(r->sections[0].fields[0].code = strdup("results"));
+	assert_non_null(r->sections[0].fields[0].text =
+	    strdup("Đề nghị sửa đổi."));
+	return r;
+}
 
+/* A submit Request holding the sample report. */
+static uint8_t *
+sample_request(size_t *len)
+{
+	struct report	*r;
+	Gp__Request	 req;
+	Gp__SubmitRequest sub;
+	uint8_t		*buf;
+
+	r = sample_report();
 	gp__request__init(&req);
 	gp__submit_request__init(&sub);
 	assert_non_null(sub.report = wire_report_new(r));
@@ -217,7 +248,7 @@ decode_report(const uint8_t *buf, size_t len)
 	const char			*errstr = NULL;
 
 	report_errors_clear(&errs);
-	if (report_unpack(buf, len, &r, &errs, &errstr) == -1) {
+	if (report_unpack(buf, len, &r, NULL, &errs, &errstr) == -1) {
 		assert_null(r);
 		assert_non_null(errstr);
 		return 0;
@@ -269,6 +300,22 @@ test_report_unpack_alloc_fail(void **state)
 	free(buf);
 }
 
+/* The same for bytes packed before report forms. */
+static void
+test_legacy_unpack_alloc_fail(void **state)
+{
+	struct report	*r;
+	uint8_t		*raw;
+	size_t		 rawlen;
+
+	(void)state;
+	r = sample_report();
+	assert_int_equal(report_legacy_pack(r, &raw, &rawlen), 1);
+	report_free(r);
+	each_failure(decode_report, raw, rawlen, 20);
+	free(raw);
+}
+
 int
 main(void)
 {
@@ -276,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_request_unpack_alloc_fail),
 		cmocka_unit_test(test_submission_copy_alloc_fail),
 		cmocka_unit_test(test_report_unpack_alloc_fail),
+		cmocka_unit_test(test_legacy_unpack_alloc_fail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
