@@ -72,6 +72,7 @@ DAEMON_SRCS =	daemon/gpd.c daemon/listener.c daemon/session.c \
 		daemon/dispatch.c daemon/submit.c daemon/query.c \
 		daemon/admin.c daemon/request.c daemon/reply.c \
 		daemon/writer.c daemon/worker.c daemon/readers.c \
+		daemon/refusals.c daemon/halfopen.c \
 		daemon/store.c daemon/settings.c daemon/config.c \
 		daemon/units.c daemon/tls.c daemon/log.c
 CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
@@ -123,7 +124,8 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
-		test_findings test_crashsim test_web_draft test_web_api
+		test_findings test_crashsim test_web_draft test_web_api \
+		test_log test_refusals test_halfopen
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain make builds everything, whatever the included files define first.
@@ -244,7 +246,8 @@ $(BUILD)/tests/test_wire: $(BUILD)/tests/unit/test_wire.o $(REPORT_OBJS)
 	$(TEST_LINK) $(WRAP_ALLOC) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # Daemon modules.
-DAEMON_TESTS =	test_store test_readers test_config test_units test_session
+DAEMON_TESTS =	test_store test_readers test_config test_units test_session \
+		test_log test_refusals test_halfopen
 $(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
 		$(call pc_cflags,$(DAEMON_PKGS))
 
@@ -265,6 +268,18 @@ $(BUILD)/tests/test_units: $(BUILD)/tests/unit/test_units.o \
     $(BUILD)/daemon/units.o $(BUILD)/proto/validate.o $(REPORT_OBJS) \
     $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_log: $(BUILD)/tests/unit/test_log.o \
+    $(BUILD)/daemon/log.o $(BUILD)/proto/text.o
+	$(TEST_LINK) $(call pc_libs,libutf8proc) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_refusals: $(BUILD)/tests/unit/test_refusals.o \
+    $(BUILD)/daemon/refusals.o
+	$(TEST_LINK) -pthread $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_halfopen: $(BUILD)/tests/unit/test_halfopen.o \
+    $(BUILD)/daemon/halfopen.o
+	$(TEST_LINK) $(CMOCKA_LIBS)
 
 # The session and dispatch layers over a socketpair, with the real
 # writer and store, a test PKI made by the test itself.

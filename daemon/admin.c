@@ -34,10 +34,13 @@ admin_lock_done(struct job *job)
 	struct peer		*p = al->peer;
 	struct reply		*hr = al->reply;
 	Gp__LockResponse	*lr;
+	char			 qcn[LOG_QUOTE_MAX], qp[LOG_QUOTE_MAX];
 
+	log_quote(qcn, sizeof(qcn), p->cn);
+	log_quote(qp, sizeof(qp), al->period);
 	if (job->status != STORE_OK) {
-		log_warnx("session=%" PRIu64 " %s %s failed: %s", p->id,
-		    job->lock ? "lock" : "unlock", al->period, job->error);
+		log_warnx("session=%" PRIu64 " %s period=%s failed: %s", p->id,
+		    job->lock ? "lock" : "unlock", qp, job->error);
 		reply_error(hr, job->status == STORE_FULL ?
 		    GP__ERROR_CODE__STORAGE_FULL : GP__ERROR_CODE__INTERNAL,
 		    "the server could not change the lock; nothing was "
@@ -46,15 +49,14 @@ admin_lock_done(struct job *job)
 	    (gp__lock_response__init(lr),
 	    lr->period = reply_strdup(hr, al->period)) == NULL) {
 		/* Done and on record, but not told: say so. */
-		log_warnx("session=%" PRIu64 " %s %s done; out of memory for "
-		    "the answer", p->id, job->lock ? "lock" : "unlock",
-		    al->period);
+		log_warnx("session=%" PRIu64 " %s period=%s done; out of memory "
+		    "for the answer", p->id, job->lock ? "lock" : "unlock", qp);
 		reply_error(hr, GP__ERROR_CODE__INTERNAL, "the %s of %s was "
 		    "recorded but the server ran out of memory for its answer",
 		    job->lock ? "lock" : "unlock", al->period);
 	} else {
 		log_info("session=%" PRIu64 " cn=%s %s period=%s changed=%d",
-		    p->id, p->cn, job->lock ? "lock" : "unlock", al->period,
+		    p->id, qcn, job->lock ? "lock" : "unlock", qp,
 		    job->changed);
 		lr->locked = job->lock != 0;
 		lr->has_locked = 1;

@@ -35,6 +35,43 @@ config_number(const char *value, unsigned long min, unsigned long max,
 	return 0;
 }
 
+/* A size in bytes, or with K, M or G (binary multiples). */
+static int
+config_size(const char *value, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char			*end;
+	unsigned long long	 n;
+	unsigned int		 shift = 0;
+
+	if (value[0] < '0' || value[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'K':
+		shift = 10;
+		break;
+	case 'M':
+		shift = 20;
+		break;
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		return -1;
+	}
+	if (shift != 0 && end[1] != '\0')
+		return -1;
+	if (n > (max >> shift) || (n << shift) < min)
+		return -1;
+	*out = (uint64_t)n << shift;
+	return 0;
+}
+
 static int
 config_string(char **dst, const char *value)
 {
@@ -92,6 +129,22 @@ config_server_key(struct config_parse *cp, const char *name,
 		if (config_number(value, 1, 100000, &n) == -1)
 			goto range;
 		conf->max_connections = n;
+	} else if (strcmp(name, "max_handshakes") == 0) {
+		if (config_number(value, 1, 100000, &n) == -1)
+			goto range;
+		conf->max_handshakes = n;
+	} else if (strcmp(name, "max_handshakes_per_address") == 0) {
+		if (config_number(value, 1, 100000, &n) == -1)
+			goto range;
+		conf->max_handshakes_per_address = n;
+	} else if (strcmp(name, "max_output") == 0) {
+		if (config_size(value, CONFIG_OUTPUT_MIN, CONFIG_OUTPUT_MAX,
+		    &conf->max_output) == -1) {
+			snprintf(cp->cause, sizeof(cp->cause),
+			    "[server] %s = %s: not a size from 1M to 64G "
+			    "(bytes, or with K, M or G)", name, value);
+			return -1;
+		}
 	} else if (strcmp(name, "handshake_timeout") == 0) {
 		if (config_number(value, 1, 3600, &n) == -1)
 			goto range;
@@ -198,6 +251,8 @@ config_load(const char *path, char **cause)
 	memset(&cp, 0, sizeof(cp));
 	cp.conf = conf;
 	conf->max_connections = 1000;
+	conf->max_handshakes = CONFIG_HANDSHAKES_DEFAULT;
+	conf->max_output = CONFIG_OUTPUT_DEFAULT;
 	conf->handshake_timeout = 10;
 	conf->idle_timeout = 60;
 	conf->frame_timeout = 120;
@@ -238,6 +293,19 @@ config_load(const char *path, char **cause)
 		missing = "[receipts] key and certificate (both, or neither)";
 	if (missing != NULL) {
 		if (asprintf(cause, "%s: %s is required", path, missing) == -1)
+			*cause = NULL;
+		goto fail;
+	}
+	/* Unset: the default, within max_handshakes. */
+	if (conf->max_handshakes_per_address == 0)
+		conf->max_handshakes_per_address =
+		    CONFIG_HANDSHAKES_ADDRESS_DEFAULT < conf->max_handshakes ?
+		    CONFIG_HANDSHAKES_ADDRESS_DEFAULT : conf->max_handshakes;
+	if (conf->max_handshakes_per_address > conf->max_handshakes) {
+		if (asprintf(cause, "%s: [server] max_handshakes_per_address "
+		    "(%u) is more than max_handshakes (%u)", path,
+		    conf->max_handshakes_per_address, conf->max_handshakes)
+		    == -1)
 			*cause = NULL;
 		goto fail;
 	}

@@ -10,6 +10,13 @@
 
 #include "period.h"
 
+/* Defaults and bounds of the budgets (gpd.conf(5)). */
+#define CONFIG_HANDSHAKES_DEFAULT		512
+#define CONFIG_HANDSHAKES_ADDRESS_DEFAULT	256
+#define CONFIG_OUTPUT_DEFAULT		(64ULL << 20)
+#define CONFIG_OUTPUT_MIN		(1ULL << 20)
+#define CONFIG_OUTPUT_MAX		(64ULL << 30)
+
 struct config {
 	char			*path;
 	char			*listen;
@@ -17,6 +24,11 @@ struct config {
 	char			*units;
 	char			*forms;		/* directory of *.json forms */
 	unsigned int		 max_connections;
+	/* Connections before their handshake: all, and from one address. */
+	unsigned int		 max_handshakes;
+	unsigned int		 max_handshakes_per_address;
+	/* Replies not yet read, all connections together. */
+	uint64_t		 max_output;		/* bytes */
 	unsigned int		 handshake_timeout;	/* seconds */
 	unsigned int		 idle_timeout;		/* seconds */
 	unsigned int		 frame_timeout;		/* seconds */

@@ -78,11 +78,13 @@ dispatch_request(struct peer *p, const uint8_t *buf, size_t len, int over,
 	struct reply			*reply;
 	Gp__Request			*req;
 	enum request_result		 rv = REQUEST_REPLIED;
+	char				 qcn[LOG_QUOTE_MAX];
 
 	*stream = NULL;
 	if ((req = wire_request_unpack(buf, len)) == NULL) {
 		log_warnx("session=%" PRIu64 " cn=%s undecodable request "
-		    "(%zu bytes)", p->id, p->cn, len);
+		    "(%zu bytes)", p->id, log_quote(qcn, sizeof(qcn), p->cn),
+		    len);
 		if ((reply = reply_new(0)) == NULL)
 			return REQUEST_CLOSE;
 		reply->resp.has_id = 0;
@@ -107,14 +109,20 @@ dispatch_request(struct peer *p, const uint8_t *buf, size_t len, int over,
 		return dispatch_out(p, reply, REQUEST_CLOSE, out);
 	}
 	if ((e = dispatch_find(req->body_case)) == NULL) {
-		log_warnx("session=%" PRIu64 " cn=%s unknown request type %d",
-		    p->id, p->cn, (int)req->body_case);
+		/* Answered, and the connection stays: a newer client may
+		 * probe. Said once a connection, and counted as a refusal. */
+		if (p->unknown++ == 0)
+			log_warnx("session=%" PRIu64 " cn=%s unknown request "
+			    "type %d", p->id, log_quote(qcn, sizeof(qcn),
+			    p->cn), (int)req->body_case);
+		p->refused++;
 		reply_error(reply, GP__ERROR_CODE__BAD_REQUEST,
 		    "unknown request type %d: is gp-client newer than the "
 		    "server?", (int)req->body_case);
 	} else if ((e->access == ACCESS_ADMIN && p->role != ROLE_ADMIN) ||
 	    (e->access == ACCESS_OWN && p->role == ROLE_NONE)) {
-		rv = request_deny(p, reply, e->name, NULL,
+		rv = request_deny(p, reply, e->name,
+		    "for administrators only", NULL,
 		    "%s is for administrators; certificate %s is %s",
 		    e->name, p->cn, p->role == ROLE_UNIT ? "a unit's" :
 		    "not registered");

@@ -4,12 +4,16 @@
  * teardown of everything it started; the offline commands (-n, -b,
  * verify-audit).
  */
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -20,6 +24,8 @@
 #include "form.h"
 #include "listener.h"
 #include "log.h"
+#include "refusals.h"
+#include "request.h"
 #include "settings.h"
 #include "store.h"
 #include "units.h"
@@ -29,12 +35,17 @@
 #define GPD_DEFAULT_CONF	GP_SYSCONFDIR "/gpd/gpd.conf"
 #define GPD_WORKERS_MAX		64
 #define GPD_STOP_TIMEOUT	10	/* seconds for requests in progress */
+/* Descriptors beyond the connections: the database, its readers, the
+ * event loops, the log. */
+#define GPD_FDS_SPARE		64
 
 struct gpd {
 	struct event_base	*base;
 	struct event		*sigs[3];
 	struct event		*watchdog;	/* keep-alives to systemd */
 	struct event		*fatal;		/* the writer gave up */
+	struct event		*refusals_timer;	/* windows that end */
+	struct refusals		*refusals;
 	_Atomic int		 failed;
 	const char		*conffile;
 	struct settings_slot	*slot;
@@ -135,8 +146,12 @@ gpd_forms_check(const struct settings *old, const struct settings *set,
 
 /*
  * SIGHUP: configuration, registry, administrators, certificates and CRL,
- * and the report forms (under their reload rule), all or nothing.
- * Sessions keep the settings they started with; new ones take these.
+ * and the report forms (under their reload rule), all or nothing. New
+ * connections take these at once; every open session is checked against
+ * them on its worker: one whose certificate no longer verifies (revoked,
+ * expired, another CA) or whose CN is no longer an administrator nor a
+ * unit is closed, the others take them (and their new role) from their
+ * next request.
  */
 static void
 gpd_reload(struct gpd *g)
@@ -151,7 +166,8 @@ gpd_reload(struct gpd *g)
 	    gpd_forms_check(old, set, &cause) == -1) {
 		log_warnx("reload refused: %s; the running configuration stays",
 		    cause != NULL ? cause : "out of memory");
-		writer_event(g->writer, "gpd", "reload", "refused", cause);
+		writer_event(g->writer, "gpd", NULL, "reload", "refused",
+		    cause != NULL ? cause : "out of memory");
 		free(cause);
 		settings_release(set);
 		settings_release(old);
@@ -178,7 +194,47 @@ gpd_reload(struct gpd *g)
 	    set->units->n);
 	settings_put(g->slot, set);
 	listener_update(g->listener);
-	writer_event(g->writer, "gpd", "reload", "done", detail);
+	writer_event(g->writer, "gpd", NULL, "reload", "done", detail);
+	listener_recheck(g->listener);
+}
+
+/* Each second: the windows of refusals that ended are put on record. */
+static void
+gpd_refusals(evutil_socket_t fd, short what, void *arg)
+{
+	struct gpd	*g = arg;
+
+	(void)fd;
+	(void)what;
+	refusals_expire(g->refusals, time(NULL), 0, request_summary,
+	    g->writer);
+}
+
+/*
+ * Every connection takes a descriptor: raise the soft limit to the hard
+ * one when max_connections and max_handshakes need more, and say so when
+ * even that is short (accepting then pauses when they run out).
+ */
+static void
+gpd_descriptors(const struct config *conf)
+{
+	struct rlimit	rl;
+	rlim_t		need;
+
+	need = (rlim_t)conf->max_connections + LISTENER_BUSY_SLACK +
+	    conf->max_handshakes + GPD_FDS_SPARE;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= need)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < need)
+		log_warnx("descriptors: %llu open files allowed, %llu wanted "
+		    "by max_connections and max_handshakes: accepting pauses "
+		    "when they run out", (unsigned long long)rl.rlim_cur,
+		    (unsigned long long)need);
 }
 
 /* Stops accepting; the loop ends and main tears everything down. */
@@ -272,6 +328,11 @@ gpd_free(struct gpd *g)
 	for (i = 0; i < g->nworkers; i++)
 		worker_join(g->workers[i]);
 	listener_close_readers(g->listener);
+	/* What refusals counted goes on record before the writer's last
+	 * commit: no refusal a peer was told is lost at shutdown. */
+	if (g->refusals != NULL && g->writer != NULL)
+		refusals_expire(g->refusals, time(NULL), 1, request_summary,
+		    g->writer);
 	writer_stop(g->writer);
 	g->writer = NULL;
 	for (i = 0; i < g->nworkers; i++)
@@ -290,6 +351,10 @@ gpd_free(struct gpd *g)
 		event_free(g->watchdog);
 	if (g->fatal != NULL)
 		event_free(g->fatal);
+	if (g->refusals_timer != NULL)
+		event_free(g->refusals_timer);
+	refusals_free(g->refusals);
+	g->refusals = NULL;
 	free(g->watched);
 	settings_slot_free(g->slot);
 	g->slot = NULL;
@@ -313,17 +378,22 @@ static void
 gpd_start(struct gpd *g, const struct settings *set)
 {
 	static const int	 signals[] = { SIGHUP, SIGINT, SIGTERM };
-	struct timeval		 tv;
+	struct timeval		 tv, second = { 1, 0 };
 	const char		*errstr;
 	char			*cause = NULL;
 	uint64_t		 watchdog_usec = 0;
 	size_t			 i, n = gpd_nworkers(set->conf);
 
+	gpd_descriptors(set->conf);
 	if (evthread_use_pthreads() == -1)
 		fatalx("libevent without thread support");
 	if ((g->base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
-	if ((g->fatal = event_new(g->base, -1, 0, gpd_fatal, g)) == NULL)
+	if ((g->fatal = event_new(g->base, -1, 0, gpd_fatal, g)) == NULL ||
+	    (g->refusals = refusals_new()) == NULL ||
+	    (g->refusals_timer = event_new(g->base, -1, EV_PERSIST,
+	    gpd_refusals, g)) == NULL ||
+	    event_add(g->refusals_timer, &second) == -1)
 		fatalx("cannot create an event");
 	if ((g->writer = writer_start(set->conf->database, gpd_writer_failed,
 	    g, &errstr)) == NULL)
@@ -338,7 +408,7 @@ gpd_start(struct gpd *g, const struct settings *set)
 	}
 	/* After the writer has created and migrated the database. */
 	if ((g->listener = listener_new(g->base, g->slot, g->writer,
-	    g->workers, n, &errstr)) == NULL)
+	    g->workers, n, g->refusals, &errstr)) == NULL)
 		fatalx("database %s: %s", set->conf->database, errstr);
 	for (i = 0; i < n; i++)
 		if (worker_start(g->workers[i], &errstr) == -1)
@@ -435,6 +505,9 @@ main(int argc, char *argv[])
 	char				*cause = NULL;
 	int				 ch, check = 0, verbose = 0;
 
+	/* The database, its WAL and every backup are gpd's alone, whoever
+	 * starts it and however. */
+	umask(077);
 	memset(&g, 0, sizeof(g));
 	g.conffile = GPD_DEFAULT_CONF;
 	while ((ch = getopt_long(argc, argv, "b:f:hnvV", longopts, NULL))
@@ -491,9 +564,12 @@ main(int argc, char *argv[])
 		fatalx("out of memory");
 	gpd_start(&g, set);
 	log_info("gpd %s listening on %s database=%s units=%zu workers=%zu "
-	    "max_connections=%u", GP_VERSION, set->conf->listen,
+	    "max_connections=%u max_handshakes=%u/%u per address "
+	    "max_output=%llu", GP_VERSION, set->conf->listen,
 	    set->conf->database, set->units->n, g.nworkers,
-	    set->conf->max_connections);
+	    set->conf->max_connections, set->conf->max_handshakes,
+	    set->conf->max_handshakes_per_address,
+	    (unsigned long long)set->conf->max_output);
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s, %zu units",
 	    set->conf->listen, set->units->n);
 	/* set is the slot's until a reload replaces it: not used below. */

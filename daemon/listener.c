@@ -9,6 +9,7 @@
 #include <netdb.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,20 +26,27 @@
 #include "settings.h"
 #include "worker.h"
 
-#define LISTENER_BACKLOG	128
+/* The kernel's queue of connections not yet accepted: deep, so that a
+ * flood waits there instead of pushing a real client's SYN out. */
+#define LISTENER_BACKLOG	SOMAXCONN
 #define LISTENER_EMFILE_PAUSE	1	/* seconds */
+#define LISTENER_SUMMARY_EVERY	1	/* seconds */
 
 struct listener {
 	struct event_base	*base;
 	struct evconnlistener	*evl;
 	struct event		*resume;	/* listener back on */
 	struct event		*resume_timer;	/* after EMFILE */
+	struct event		*summary;	/* the half-open summary */
 	struct settings_slot	*slot;
 	struct worker		**workers;
 	struct session_host	**hosts;
 	size_t			 nworkers;
 	size_t			 next;
-	_Atomic unsigned int	 nsessions;
+	/* Connections on their way to a worker or in their handshake, and
+	 * those past it, which max_connections counts. */
+	_Atomic unsigned int	 nconns;
+	_Atomic unsigned int	 nestablished;
 	_Atomic int		 paused;
 };
 
@@ -46,7 +54,6 @@ struct listener {
 struct listener_conn {
 	struct session_host	*host;
 	int			 fd;
-	int			 over;
 	socklen_t		 socklen;
 	struct sockaddr_storage	 ss;
 };
@@ -69,7 +76,7 @@ listener_update(struct listener *l)
 	if (l->evl == NULL)
 		return;
 	max = listener_max(l);
-	if (l->nsessions >= max + LISTENER_BUSY_SLACK) {
+	if (l->nestablished >= max + LISTENER_BUSY_SLACK) {
 		if (!l->paused) {
 			evconnlistener_disable(l->evl);
 			l->paused = 1;
@@ -82,15 +89,72 @@ listener_update(struct listener *l)
 	}
 }
 
+/* From a worker's thread, when a connection finishes its handshake:
+ * whether it is past max_connections. */
+static int
+listener_established(void *arg)
+{
+	struct listener	*l = arg;
+	unsigned int	 max = listener_max(l), n;
+
+	l->nconns--;
+	n = ++l->nestablished;
+	if (n >= max + LISTENER_BUSY_SLACK)
+		event_active(l->resume, EV_READ, 0);
+	return n > max;
+}
+
 /* From a worker's thread, when one of its sessions ends. */
 static void
-listener_gone(void *arg)
+listener_gone(void *arg, int established)
 {
 	struct listener	*l = arg;
 
-	l->nsessions--;
+	if (established)
+		l->nestablished--;
+	else
+		l->nconns--;
 	if (l->paused)
 		event_active(l->resume, EV_READ, 0);
+}
+
+/*
+ * Once a second, one line for what happened before handshakes, instead
+ * of one per connection: a flood of connections that never speak leaves
+ * a line a second.
+ */
+static void
+listener_summary(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener		*l = arg;
+	struct session_stats	 st, sum;
+	size_t			 i;
+
+	(void)fd;
+	(void)what;
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < l->nworkers; i++) {
+		session_host_stats(l->hosts[i], &st);
+		sum.dropped += st.dropped;
+		sum.timeouts += st.timeouts;
+		sum.lost += st.lost;
+		sum.failed += st.failed;
+		sum.failed_unlogged += st.failed_unlogged;
+		sum.halfopen += st.halfopen;
+		if (st.last_dropped[0] != '\0')
+			memcpy(sum.last_dropped, st.last_dropped,
+			    sizeof(sum.last_dropped));
+	}
+	if (sum.dropped + sum.timeouts + sum.lost + sum.failed == 0)
+		return;
+	log_info("handshakes: %" PRIu64 " connections closed before it in "
+	    "%d s: dropped=%" PRIu64 " timeout=%" PRIu64 " lost=%" PRIu64
+	    " failed=%" PRIu64 " unlogged=%" PRIu64 " half_open=%u "
+	    "established=%u last_dropped=%s", sum.dropped + sum.timeouts +
+	    sum.lost + sum.failed, LISTENER_SUMMARY_EVERY, sum.dropped,
+	    sum.timeouts, sum.lost, sum.failed, sum.failed_unlogged,
+	    sum.halfopen, (unsigned int)l->nestablished,
+	    sum.last_dropped[0] != '\0' ? sum.last_dropped : "-");
 }
 
 static void
@@ -108,7 +172,7 @@ listener_hand(void *arg)
 	struct listener_conn	*c = arg;
 
 	session_accept(c->host, c->fd, (struct sockaddr *)&c->ss,
-	    (int)c->socklen, c->over);
+	    (int)c->socklen);
 	free(c);
 }
 
@@ -121,29 +185,27 @@ listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	size_t			 i;
 
 	(void)evl;
-	l->nsessions++;
+	l->nconns++;
 	i = l->next++ % l->nworkers;
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (size_t)socklen > sizeof(c->ss)) {
 		log_warnx("accept: out of memory");
 		free(c);
 		close(fd);
-		l->nsessions--;
+		l->nconns--;
 		return;
 	}
 	c->host = l->hosts[i];
 	c->fd = fd;
-	c->over = l->nsessions > listener_max(l);
 	c->socklen = (socklen_t)socklen;
 	memcpy(&c->ss, sa, (size_t)socklen);
 	if (worker_post(l->workers[i], listener_hand, c) == -1) {
 		log_warnx("accept: out of memory");
 		free(c);
 		close(fd);
-		l->nsessions--;
+		l->nconns--;
 		return;
 	}
-	listener_update(l);
 }
 
 static void
@@ -151,23 +213,29 @@ listener_accept_error(struct evconnlistener *evl, void *arg)
 {
 	struct listener	*l = arg;
 	struct timeval	 tv = { LISTENER_EMFILE_PAUSE, 0 };
+	size_t		 i;
 	int		 e = EVUTIL_SOCKET_ERROR();
 
-	/* Out of descriptors: pause instead of spinning on accept. */
+	/* Out of descriptors: pause instead of spinning on accept, and
+	 * have connections that never spoke give theirs back meanwhile. */
 	log_warnx("accept: %s: pausing %d s", evutil_socket_error_to_string(e),
 	    LISTENER_EMFILE_PAUSE);
 	evconnlistener_disable(evl);
 	l->paused = 1;
 	evtimer_add(l->resume_timer, &tv);
+	for (i = 0; i < l->nworkers; i++)
+		(void)session_host_shed(l->hosts[i]);
 }
 
 struct listener *
 listener_new(struct event_base *base, struct settings_slot *slot,
     struct writer *writer, struct worker **workers, size_t nworkers,
-    const char **errstr)
+    struct refusals *refusals, const char **errstr)
 {
-	struct listener	*l;
-	size_t		 i;
+	struct listener		*l;
+	struct session_hooks	 hooks;
+	struct timeval		 tv = { LISTENER_SUMMARY_EVERY, 0 };
+	size_t			 i;
 
 	*errstr = "out of memory";
 	if ((l = calloc(1, sizeof(*l))) == NULL)
@@ -179,13 +247,21 @@ listener_new(struct event_base *base, struct settings_slot *slot,
 	if ((l->hosts = calloc(nworkers, sizeof(*l->hosts))) == NULL)
 		goto fail;
 	if ((l->resume_timer = evtimer_new(base, listener_resume, l)) == NULL ||
-	    (l->resume = event_new(base, -1, 0, listener_resume, l)) == NULL) {
+	    (l->resume = event_new(base, -1, 0, listener_resume, l)) == NULL ||
+	    (l->summary = event_new(base, -1, EV_PERSIST, listener_summary,
+	    l)) == NULL || event_add(l->summary, &tv) == -1) {
 		*errstr = "cannot create a timer";
 		goto fail;
 	}
+	memset(&hooks, 0, sizeof(hooks));
+	hooks.established = listener_established;
+	hooks.gone = listener_gone;
+	hooks.arg = l;
+	hooks.hosts = nworkers;
+	hooks.refusals = refusals;
 	for (i = 0; i < nworkers; i++)
 		if ((l->hosts[i] = session_host_new(workers[i], writer, slot,
-		    listener_gone, l, errstr)) == NULL)
+		    &hooks, errstr)) == NULL)
 			goto fail;
 	return l;
 fail:
@@ -272,6 +348,8 @@ listener_stop(struct listener *l, unsigned int timeout)
 	if (l->evl != NULL)
 		evconnlistener_free(l->evl);
 	l->evl = NULL;
+	if (l->summary != NULL)
+		event_del(l->summary);
 	for (i = 0; i < l->nworkers; i++)
 		if (l->hosts[i] != NULL)
 			session_host_stop(l->hosts[i], timeout);
@@ -303,5 +381,18 @@ listener_free(struct listener *l)
 		event_free(l->resume_timer);
 	if (l->resume != NULL)
 		event_free(l->resume);
+	if (l->summary != NULL)
+		event_free(l->summary);
 	free(l);
+}
+
+void
+listener_recheck(struct listener *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->nworkers; i++)
+		if (session_host_recheck(l->hosts[i]) == -1)
+			log_warnx("reload: out of memory: the sessions of "
+			    "worker %zu are checked within idle_timeout", i);
 }

@@ -184,7 +184,7 @@ query_own(struct peer *p, struct reply *hr, const char *what,
 	}
 	if (strcmp(*unit, p->cn) == 0)
 		return 0;
-	*rv = request_deny(p, hr, what, period,
+	*rv = request_deny(p, hr, what, "another unit's reports", period,
 	    "certificate %s may read only its own unit's reports", p->cn);
 	return -1;
 }

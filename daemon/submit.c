@@ -155,19 +155,22 @@ submit_done(struct job *job)
 	struct peer		*p = sub->peer;
 	struct reply		*reply = sub->reply;
 	const struct report	*r = sub->report;
+	char			 qu[LOG_QUOTE_MAX], qp[LOG_QUOTE_MAX];
 
+	log_quote(qu, sizeof(qu), r->unit);
+	log_quote(qp, sizeof(qp), r->period);
 	switch (job->status) {
 	case STORE_OK:
 	case STORE_DUPLICATE:
 		submit_receipt(sub);
 		log_info("session=%" PRIu64 " unit=%s period=%s revision=%u "
-		    "result=%s late=%d", p->id, r->unit, r->period,
+		    "result=%s late=%d", p->id, qu, qp,
 		    job->receipt.revision, job->receipt.duplicate ?
 		    "duplicate" : "accepted", job->receipt.late);
 		break;
 	case STORE_CONFLICT:
 		log_info("session=%" PRIu64 " unit=%s period=%s "
-		    "result=conflict", p->id, r->unit, r->period);
+		    "result=conflict", p->id, qu, qp);
 		reply_error(reply, GP__ERROR_CODE__CONFLICT,
 		    "submission %s was already stored with different content: "
 		    "remove the \"id\" field or give a new one to send a new "
@@ -175,14 +178,14 @@ submit_done(struct job *job)
 		break;
 	case STORE_LOCKED:
 		log_info("session=%" PRIu64 " unit=%s period=%s result=locked",
-		    p->id, r->unit, r->period);
+		    p->id, qu, qp);
 		reply_error(reply, GP__ERROR_CODE__LOCKED,
 		    "period %s is locked: it takes no new revisions; contact %s "
 		    "to have it unlocked", r->period, p->set->conf->contact);
 		break;
 	case STORE_FULL:
 		log_warnx("session=%" PRIu64 " unit=%s period=%s result=full: "
-		    "%s", p->id, r->unit, r->period, job->error);
+		    "%s", p->id, qu, qp, job->error);
 		reply_error(reply, GP__ERROR_CODE__STORAGE_FULL,
 		    "server storage full, try later");
 		reply->error.retry_after = REQUEST_RETRY_FULL;
@@ -190,7 +193,7 @@ submit_done(struct job *job)
 		break;
 	case STORE_FAIL:
 		log_warnx("session=%" PRIu64 " unit=%s period=%s result=error: "
-		    "%s", p->id, r->unit, r->period, job->error);
+		    "%s", p->id, qu, qp, job->error);
 		reply_error(reply, GP__ERROR_CODE__INTERNAL,
 		    "the server could not store the report; nothing was "
 		    "stored, try again later");
@@ -204,11 +207,12 @@ submit_done(struct job *job)
 /* Refused before the writer: the refusal is recorded, then sent. */
 static enum request_result
 submit_refuse(struct peer *p, struct reply *reply, struct submission *sub,
-    const char *unit, const char *period, const char *detail)
+    const char *kind, const char *unit, const char *period,
+    const char *detail)
 {
 	enum request_result	rv;
 
-	rv = request_refuse(p, reply, "submit", unit, period, detail);
+	rv = request_refuse(p, reply, "submit", kind, unit, period, detail);
 	submission_free(sub);
 	return rv;
 }
@@ -222,9 +226,8 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	struct report		*r;
 	struct validate_context	 ctx;
 	struct validate_outcome	 outcome;
-	struct period_rules	 rules;
 	struct period		 period;
-	const char		*errstr, *unit, *pid, *form_bytes = NULL;
+	const char		*unit, *form_bytes = NULL;
 	char			 detail[200], where[REPORT_FIELD_MAX];
 	uint8_t			*old = NULL;
 	size_t			 nerrs, rawlen, formlen = 0, oldlen = 0;
@@ -239,7 +242,8 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 		    "certificate %s is not a registered unit: ask the "
 		    "provincial federation to add it to the unit registry",
 		    p->cn);
-		return request_refuse(p, reply, "submit", NULL, NULL,
+		return request_refuse(p, reply, "submit",
+		    "not a registered unit", NULL, NULL,
 		    "certificate CN is not a registered unit");
 	}
 	if (req->submit->report == NULL) {
@@ -249,15 +253,16 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	/* A client of gp/1 before report forms sends its enums as numbers,
 	 * in fields reserved now: refused, never read as something else. */
 	if (wire_report_unknown(req->submit->report, where, sizeof(where))) {
-		log_info("session=%" PRIu64 " cn=%s result=refused old "
-		    "client (%s)", p->id, p->cn, where);
+		/* Logged by request_refuse, the first of a minute. */
 		reply_error(reply, GP__ERROR_CODE__BAD_REQUEST, "this report "
 		    "carries fields gpd does not know (%s): it was packed by a "
 		    "gp-client older than report forms; upgrade gp-client and "
 		    "send it again (a report kept in the outbox is sent again "
 		    "as it should be)", where);
-		return request_refuse(p, reply, "submit", NULL, NULL,
-		    "report of a gp-client older than report forms");
+		snprintf(detail, sizeof(detail), "report of a gp-client older "
+		    "than report forms (%s)", where);
+		return request_refuse(p, reply, "submit",
+		    "report of an older gp-client", NULL, NULL, detail);
 	}
 	if ((sub = calloc(1, sizeof(*sub))) == NULL ||
 	    (errs = calloc(1, sizeof(*errs))) == NULL) {
@@ -272,24 +277,25 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 		reply_error(reply, GP__ERROR_CODE__INVALID,
 		    "report refused: %zu errors", errs->n);
 		free(errs);
-		return submit_refuse(p, reply, sub, NULL, NULL,
-		    "undecodable report");
+		return submit_refuse(p, reply, sub, "undecodable report", NULL,
+		    NULL, "undecodable report");
 	}
 	r = sub->report;
+	/* Both in NFC: the report's text by wire_report_copy, the CN by
+	 * tls_peer_identity. */
 	if (r->unit != NULL && strcmp(r->unit, p->cn) != 0) {
-		/* What a peer sent goes into the audit only as text. */
+		/* What a peer sent goes into the audit only as a unit code,
+		 * or escaped in the detail (request_refuse). */
 		unit = request_printable(r->unit, REPORT_MAX_UNIT);
-		pid = request_printable(r->period, REPORT_MAX_PERIOD);
 		snprintf(detail, sizeof(detail),
-		    "permission denied: certificate %s for unit %s", p->cn,
-		    unit);
-		log_warnx("session=%" PRIu64 " cn=%s unit=%s result=denied",
-		    p->id, p->cn, unit);
+		    "permission denied: certificate %s for another unit",
+		    p->cn);
 		reply_error(reply, GP__ERROR_CODE__PERMISSION_DENIED,
 		    "certificate %s may not submit a report for unit %s",
 		    p->cn, unit);
 		free(errs);
-		return submit_refuse(p, reply, sub, unit, pid, detail);
+		return submit_refuse(p, reply, sub, "another unit's report",
+		    r->unit, r->period, detail);
 	}
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -300,18 +306,13 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	if (validate_report(r, &ctx, &outcome, errs, &sub->warns) == -1) {
 		nerrs = errs->n + errs->dropped;
 		snprintf(detail, sizeof(detail), "invalid: %zu errors", nerrs);
-		log_info("session=%" PRIu64 " unit=%s period=%s result=invalid "
-		    "errors=%zu", p->id, p->cn,
-		    request_printable(r->period, REPORT_MAX_PERIOD), nerrs);
 		reply_fields(reply, errs);
 		reply_error(reply, GP__ERROR_CODE__INVALID,
 		    "report refused: %zu errors", nerrs);
 		free(errs);
-		/* Only a valid period goes into the audit table. */
-		period_rules_default(&rules);
-		pid = period_parse(r->period, &rules, &period, &errstr) == 0 ?
-		    r->period : NULL;
-		return submit_refuse(p, reply, sub, r->unit, pid, detail);
+		/* Only a period goes into the audit's period column. */
+		return submit_refuse(p, reply, sub, "invalid report", r->unit,
+		    r->period, detail);
 	}
 	free(errs);
 	sub->form = outcome.form;

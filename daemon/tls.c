@@ -6,10 +6,15 @@
  * "gp/1", no renegotiation, no session resumption (no tickets, no cache):
  * every connection proves its certificate afresh.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -19,8 +24,10 @@
 
 #include "config.h"
 #include "log.h"
-#include "tls.h"
+#include "receipt.h"
 #include "report.h"
+#include "text.h"
+#include "tls.h"
 #include "validate.h"
 
 static const unsigned char	tls_alpn[] = "\x04" GPD_ALPN;
@@ -57,6 +64,82 @@ tls_cause(char **cause, const char *what, const char *path)
 		*cause = NULL;
 }
 
+/*
+ * A private key from path, refused when users other than the file's
+ * owner and group may open it: a key that anyone on the machine can
+ * read is no longer the server's alone.
+ */
+static EVP_PKEY *
+tls_key_read(const char *path, const char *what, char **cause)
+{
+	struct stat	 st;
+	EVP_PKEY	*key = NULL;
+	FILE		*f = NULL;
+	char		 phrase[64];
+	int		 fd;
+
+	*cause = NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		if (asprintf(cause, "cannot read the %s %s: %s", what, path,
+		    strerror(errno)) == -1)
+			*cause = NULL;
+		goto done;
+	}
+	if ((st.st_mode & S_IRWXO) != 0) {
+		if (asprintf(cause, "the %s %s can be read by every user of "
+		    "this machine (mode %04o): run 'chmod 640 %s' (or 600), "
+		    "then start gpd again", what, path,
+		    (unsigned int)(st.st_mode & 07777), path) == -1)
+			*cause = NULL;
+		goto done;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		if (asprintf(cause, "cannot read the %s %s: %s", what, path,
+		    strerror(errno)) == -1)
+			*cause = NULL;
+		goto done;
+	}
+	fd = -1;
+	if ((key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL) {
+		snprintf(phrase, sizeof(phrase), "cannot load the %s", what);
+		tls_cause(cause, phrase, path);
+	}
+done:
+	if (f != NULL)
+		fclose(f);
+	if (fd != -1)
+		close(fd);
+	return key;
+}
+
+/* Whether a client certificate names clientAuth: OpenSSL's purpose check
+ * lets one without extended key usage pass, so it is asked here. */
+int
+tls_client_purpose(X509 *x)
+{
+	uint32_t	flags = X509_get_extension_flags(x);
+
+	return (flags & EXFLAG_XKUSAGE) != 0 &&
+	    (X509_get_extended_key_usage(x) & XKU_SSL_CLIENT) != 0;
+}
+
+/* The chain verified, the client's own certificate must be a client's. */
+static int
+tls_verify(int ok, X509_STORE_CTX *ctx)
+{
+	X509	*x;
+
+	if (!ok || X509_STORE_CTX_get_error_depth(ctx) != 0)
+		return ok;
+	if ((x = X509_STORE_CTX_get_current_cert(ctx)) == NULL ||
+	    !tls_client_purpose(x)) {
+		X509_STORE_CTX_set_error(ctx, X509_V_ERR_INVALID_PURPOSE);
+		return 0;
+	}
+	return 1;
+}
+
 static int
 tls_load_crl(SSL_CTX *ctx, const char *path, char **cause)
 {
@@ -80,6 +163,7 @@ tls_ctx_new(const struct config *conf, char **cause)
 {
 	SSL_CTX			*ctx;
 	STACK_OF(X509_NAME)	*names;
+	EVP_PKEY		*key = NULL;
 	static const unsigned char	sid_ctx[] = "gpd";
 
 	*cause = NULL;
@@ -106,11 +190,14 @@ tls_ctx_new(const struct config *conf, char **cause)
 		    conf->certificate);
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, conf->key, SSL_FILETYPE_PEM)
-	    != 1) {
+	if ((key = tls_key_read(conf->key, "key", cause)) == NULL)
+		goto fail;
+	if (SSL_CTX_use_PrivateKey(ctx, key) != 1) {
 		tls_cause(cause, "cannot load the key", conf->key);
 		goto fail;
 	}
+	EVP_PKEY_free(key);
+	key = NULL;
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		tls_cause(cause, "the key does not match the certificate",
 		    conf->key);
@@ -125,13 +212,14 @@ tls_ctx_new(const struct config *conf, char **cause)
 	if (conf->crl != NULL && tls_load_crl(ctx, conf->crl, cause) == -1)
 		goto fail;
 	SSL_CTX_set_verify(ctx,
-	    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
-	SSL_CTX_set_verify_depth(ctx, 4);
+	    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, tls_verify);
+	SSL_CTX_set_verify_depth(ctx, TLS_VERIFY_DEPTH);
 	/* A client certificate must allow client authentication. */
 	SSL_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
 	SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_select, NULL);
 	return ctx;
 fail:
+	EVP_PKEY_free(key);
 	SSL_CTX_free(ctx);
 	return NULL;
 }
@@ -140,7 +228,7 @@ int
 tls_receipt_key(const struct config *conf, EVP_PKEY **key, uint8_t **der,
     size_t *derlen, char **cause)
 {
-	const char	*keyfile, *certfile;
+	const char	*keyfile, *certfile, *why;
 	FILE		*f;
 	X509		*x = NULL;
 	unsigned char	*p;
@@ -152,16 +240,9 @@ tls_receipt_key(const struct config *conf, EVP_PKEY **key, uint8_t **der,
 	keyfile = conf->receipt_key != NULL ? conf->receipt_key : conf->key;
 	certfile = conf->receipt_certificate != NULL ?
 	    conf->receipt_certificate : conf->certificate;
-	*key = NULL;
 	*der = NULL;
-	if ((f = fopen(keyfile, "r")) == NULL ||
-	    (*key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL) {
-		if (f != NULL)
-			fclose(f);
-		tls_cause(cause, "cannot load the receipt key", keyfile);
+	if ((*key = tls_key_read(keyfile, "receipt key", cause)) == NULL)
 		return -1;
-	}
-	fclose(f);
 	if ((f = fopen(certfile, "r")) == NULL ||
 	    (x = PEM_read_X509(f, NULL, NULL, NULL)) == NULL) {
 		if (f != NULL)
@@ -173,6 +254,14 @@ tls_receipt_key(const struct config *conf, EVP_PKEY **key, uint8_t **der,
 	fclose(f);
 	if (X509_check_private_key(x, *key) != 1) {
 		tls_cause(cause, "the receipt key does not match", certfile);
+		goto fail;
+	}
+	/* gp-client refuses a receipt signed by any other certificate. */
+	if (receipt_signer_purpose(x, &why) == -1) {
+		if (asprintf(cause, "the receipt certificate %s may not sign "
+		    "receipts: %s; gp-client would refuse every receipt",
+		    certfile, why) == -1)
+			*cause = NULL;
 		goto fail;
 	}
 	if ((len = i2d_X509(x, NULL)) <= 0 || (*der = malloc(len)) == NULL) {
@@ -287,6 +376,8 @@ tls_peer_identity(SSL *ssl, char cn[GPD_CN_MAX + 1],
 	X509_NAME	*subject;
 	ASN1_STRING	*data;
 	unsigned char	*utf8 = NULL, md[EVP_MAX_MD_SIZE];
+	char		*nfc = NULL;
+	size_t		 nfclen;
 	const unsigned char	*alpn;
 	unsigned int	 mdlen, alpnlen;
 	long		 verify;
@@ -317,14 +408,20 @@ tls_peer_identity(SSL *ssl, char cn[GPD_CN_MAX + 1],
 		*reason = "certificate has more than one CN";
 		goto done;
 	}
+	if (!tls_client_purpose(cert)) {
+		*reason = "certificate not made for a client (no clientAuth)";
+		goto done;
+	}
 	data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, idx));
+	/* Compared and stored in NFC, as every text of a peer. */
 	if ((len = ASN1_STRING_to_UTF8(&utf8, data)) < 0 ||
-	    len > GPD_CN_MAX || (size_t)len != strlen((char *)utf8) ||
-	    validate_unit_code((char *)utf8) == -1) {
+	    (size_t)len != strlen((char *)utf8) ||
+	    (nfc = text_nfc((char *)utf8, (size_t)len, &nfclen)) == NULL ||
+	    nfclen > GPD_CN_MAX || validate_unit_code(nfc) == -1) {
 		*reason = "certificate CN is not a unit or administrator code";
 		goto done;
 	}
-	memcpy(cn, utf8, (size_t)len + 1);
+	memcpy(cn, nfc, nfclen + 1);
 	if (X509_digest(cert, EVP_sha256(), md, &mdlen) != 1 || mdlen != 32) {
 		*reason = "cannot hash the certificate";
 		goto done;
@@ -332,7 +429,44 @@ tls_peer_identity(SSL *ssl, char cn[GPD_CN_MAX + 1],
 	report_hex(md, mdlen, fingerprint);
 	rv = 0;
 done:
+	free(nfc);
 	OPENSSL_free(utf8);
 	X509_free(cert);
+	return rv;
+}
+
+int
+tls_peer_recheck(SSL_CTX *ctx, SSL *ssl, const char **reason)
+{
+	X509_STORE_CTX	*vctx;
+	X509		*cert;
+	int		 rv = -1, err;
+
+	if ((cert = SSL_get0_peer_certificate(ssl)) == NULL) {
+		*reason = "no client certificate";
+		return -1;
+	}
+	if ((vctx = X509_STORE_CTX_new()) == NULL ||
+	    X509_STORE_CTX_init(vctx, SSL_CTX_get_cert_store(ctx), cert,
+	    SSL_get_peer_cert_chain(ssl)) != 1 ||
+	    X509_STORE_CTX_set_purpose(vctx, X509_PURPOSE_SSL_CLIENT) != 1) {
+		*reason = "out of memory";
+		goto done;
+	}
+	X509_STORE_CTX_set_depth(vctx, TLS_VERIFY_DEPTH);
+	if (X509_verify_cert(vctx) != 1) {
+		err = X509_STORE_CTX_get_error(vctx);
+		*reason = err == X509_V_ERR_CERT_REVOKED ?
+		    "certificate revoked" : X509_verify_cert_error_string(err);
+		goto done;
+	}
+	if (!tls_client_purpose(cert)) {
+		*reason = "certificate not made for a client (no clientAuth)";
+		goto done;
+	}
+	rv = 0;
+done:
+	X509_STORE_CTX_free(vctx);
+	ERR_clear_error();
 	return rv;
 }

@@ -21,10 +21,13 @@
 #define WRITER_BATCH_MAX	256
 #define WRITER_HEAD_EVERY	300	/* seconds between audit head lines */
 
-/* An audit entry of the daemon's own (a reload): nobody waits for it. */
+/* An audit entry of the daemon's own (a reload, a session closed, a
+ * summary of refusals): nobody waits for it. */
 struct writer_event {
 	struct job	 job;		/* first: freed as a job */
-	char		 detail[160];
+	char		 cn[72];	/* a CN or fingerprint: 64 */
+	char		 fingerprint[72];
+	char		 detail[256];
 };
 
 STAILQ_HEAD(jobs, job);
@@ -223,8 +226,8 @@ writer_queue(struct writer *w, struct job *job)
 }
 
 void
-writer_event(struct writer *w, const char *cn, const char *action,
-    const char *result, const char *detail)
+writer_event(struct writer *w, const char *cn, const char *fingerprint,
+    const char *action, const char *result, const char *detail)
 {
 	struct writer_event	*ev;
 
@@ -232,10 +235,16 @@ writer_event(struct writer *w, const char *cn, const char *action,
 		log_warn("audit event %s", action);
 		return;
 	}
+	snprintf(ev->cn, sizeof(ev->cn), "%s", cn);
 	snprintf(ev->detail, sizeof(ev->detail), "%s", detail);
 	ev->job.type = JOB_AUDIT;
 	ev->job.meta.received_at = time(NULL);
-	ev->job.meta.cn = cn;		/* static strings only */
+	ev->job.meta.cn = ev->cn;
+	if (fingerprint != NULL) {
+		snprintf(ev->fingerprint, sizeof(ev->fingerprint), "%s",
+		    fingerprint);
+		ev->job.meta.fingerprint = ev->fingerprint;
+	}
 	ev->job.action = action;
 	ev->job.result = result;
 	ev->job.detail = ev->detail;

@@ -57,9 +57,10 @@ struct writer	*writer_start(const char *database, void (*fatal)(void *),
 		    void *arg, const char **errstr);
 void		 writer_queue(struct writer *, struct job *);
 void		 writer_stop(struct writer *);	/* runs what is queued */
-/* An audit entry of gpd's own (action, result: static strings). */
+/* An audit entry of gpd's own, nobody waiting for it: action and result
+ * static strings, the others copied (fingerprint may be NULL). */
 void		 writer_event(struct writer *, const char *cn,
-		    const char *action, const char *result,
-		    const char *detail);
+		    const char *fingerprint, const char *action,
+		    const char *result, const char *detail);
 
 #endif

@@ -758,7 +758,7 @@ test_lock() {
 # --- a unit's certificate ---------------------------------------------------
 
 test_unit_refused_admin() {
-	local before cmd
+	local before cmd action
 	for cmd in "missing $CUR" "summary $CUR" "export $CUR --format csv -o $W/unit.csv" \
 	    "lock $LATE" "unlock $LATE" "audit" "units"; do
 		before=$(q "select count(*) from audit where cn = 'lc-sinho'")
@@ -766,7 +766,15 @@ test_unit_refused_admin() {
 		client_as lc-sinho $cmd
 		[ "$RC" -eq 77 ] || { fail "$cmd: exit $RC, want 77: $(cat "$W/out" "$W/err")"; return; }
 		[ -s "$W/err" ] || { fail "$cmd: no sentence"; return; }
+		# On record: written now, or, the same refusal again within a
+		# minute of its first (unlock is a lock request), counted and
+		# written when the minute ends (gpd(8), LIMITS).
+		action=${cmd%% *}
+		[ "$action" = unlock ] && action=lock
 		[ "$(q "select count(*) from audit where cn = 'lc-sinho'")" -gt "$before" ] ||
+		    [ "$(q "select count(*) from audit where cn = 'lc-sinho' and
+		    action = '$action' and result = 'refused' and
+		    at >= strftime('%s', 'now') - 60")" -ge 1 ] ||
 		    { fail "$cmd: refusal not audited"; return; }
 	done
 	if [ -e "$W/unit.csv" ] || ls "$W"/unit.csv.tmp* >/dev/null 2>&1; then

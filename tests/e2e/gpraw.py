@@ -21,6 +21,7 @@ usage: gpraw.py --port P --ca CA [--cert C --key K] [--tls 1.0|1.1|1.2|1.3]
 See the argparse set-up at the bottom for each MODE.
 """
 import argparse
+import errno
 import os
 import random
 import select
@@ -756,13 +757,14 @@ def admin_frame(what, args, rid=1):
 
 
 def mode_stall(a):
-    """Sends one admin request (an export) and reads nothing, for
-    a.seconds or until the server closes: a client that stopped
-    reading. Prints "sent" once the request is out."""
+    """Sends one admin request (an export), or a.repeat of them, and reads
+    nothing, for a.seconds or until the server closes: a client that
+    stopped reading. Prints "sent" once the requests are out."""
     s = connect(a)
     if s is None:
         return
-    s.sendall(admin_frame(a.what, a.args))
+    s.sendall(b"".join(admin_frame(a.what, a.args, rid=i + 1)
+                       for i in range(a.repeat)))
     print("sent")
     t0 = time.monotonic()
     while time.monotonic() - t0 < a.seconds:
@@ -817,6 +819,161 @@ def mode_slowread(a):
                 end = "error" if 9 in r else "answered"
     print("frames %d rows %d last %s %s" % (frames, rows,
           "yes" if last else "no", end))
+
+
+def mode_flood(a):
+    """a.count plain TCP connections that never send a byte, each opened
+    again as soon as the server closes it, for a.seconds or until
+    a.stop_file appears; a.ready_file is written once all were opened.
+    Prints "flood opened=N closed_by_server=M open=K seconds=S"."""
+    import selectors
+    sel = selectors.DefaultSelector()
+    stats = {"opened": 0, "closed": 0, "failed": 0}
+
+    def open_one():
+        s = socket.socket()
+        s.setblocking(False)
+        err = s.connect_ex(("127.0.0.1", a.port))
+        if err not in (0, errno.EINPROGRESS):
+            s.close()
+            stats["failed"] += 1
+            return
+        sel.register(s, selectors.EVENT_READ)
+        stats["opened"] += 1
+
+    for _ in range(a.count):
+        open_one()
+    if a.ready_file:
+        with open(a.ready_file, "w") as f:
+            f.write("ready\n")
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < a.seconds:
+        if a.stop_file and os.path.exists(a.stop_file):
+            break
+        for key, _ in sel.select(timeout=0.2):
+            s = key.fileobj
+            try:
+                data = s.recv(1)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:
+                data = b""
+            if data:
+                continue
+            sel.unregister(s)
+            s.close()
+            stats["closed"] += 1
+            open_one()
+    print("flood opened=%d closed_by_server=%d open=%d failed=%d "
+          "seconds=%.1f" % (stats["opened"], stats["closed"],
+                            len(sel.get_map()), stats["failed"],
+                            time.monotonic() - t0))
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
+
+
+def mode_keep(a):
+    """One session kept for a.seconds (or until a.stop_file appears or
+    the server closes it): a whoami every a.interval seconds, printing
+    "whoami CN ROLE" each time the answer changes; when a.submit_file
+    appears, one submission for a.unit, its answer printed. Ends with
+    "closed SECONDS" or "open SECONDS"."""
+    s = connect(a, quiet=True)
+    if s is None:
+        print("refused")
+        return
+    rd = Reader(s)
+    t0 = time.monotonic()
+    last, rid, submitted = None, 0, False
+    while time.monotonic() - t0 < a.seconds:
+        if a.stop_file and os.path.exists(a.stop_file):
+            break
+        rid += 1
+        body = WHOAMI
+        if a.submit_file and not submitted and os.path.exists(a.submit_file):
+            submitted = True
+            r = sample_report(a.unit, nact=1, tag="keep")
+            body = body_submit(encode_report(r))
+        try:
+            s.sendall(frame(request(rid, body)))
+        except (ssl.SSLError, OSError):
+            break
+        got = rd.frame(a.timeout)
+        if got is None:
+            break
+        lines, _, _ = describe(got)
+        if body is not WHOAMI:
+            for line in lines:
+                print(line)
+        elif lines and lines[0] != last:
+            last = lines[0]
+            print(last)
+        if a.ready_file and not os.path.exists(a.ready_file):
+            with open(a.ready_file, "w") as f:
+                f.write("ready\n")
+        time.sleep(a.interval)
+    t = time.monotonic() - t0
+    if rd.end in ("closed",) or (rd.end or "").startswith("refused"):
+        print("closed %.1f" % t)
+    elif wait_closed(s, 0.5) is not None:
+        print("closed %.1f" % t)
+    else:
+        print("open %.1f" % t)
+
+
+def mode_refuse(a):
+    """Refused requests as fast as the server answers, for a.seconds, in
+    batches of a.batch pipelined requests (administrators' units and a
+    submission for a.unit, alternately), on a connection opened again
+    whenever the server closes it. Each batch is read whole before the
+    time is looked at, so every refusal counted was answered. Prints
+    "refuse refused=N other=M connections=C most_on_one=K seconds=S"."""
+    ctx = make_context(a)
+    report = encode_report(sample_report(a.unit, nact=1, tag="refused"))
+    t0 = time.monotonic()
+    refused = other = conns = most = 0
+    rid = 0
+    while time.monotonic() - t0 < a.seconds:
+        try:
+            raw = socket.create_connection(("127.0.0.1", a.port),
+                                           timeout=a.timeout)
+            s = ctx.wrap_socket(raw, server_hostname="localhost")
+        except (ssl.SSLError, OSError):
+            time.sleep(0.05)
+            continue
+        conns += 1
+        here = 0
+        rd = Reader(s)
+        while time.monotonic() - t0 < a.seconds:
+            frames = []
+            for i in range(a.batch):
+                rid += 1
+                body = body_admin("units", []) if i % 2 == 0 else \
+                    body_submit(report)
+                frames.append(frame(request(rid, body)))
+            try:
+                s.sendall(b"".join(frames))
+            except (ssl.SSLError, OSError):
+                break
+            got = 0
+            for _ in range(a.batch):
+                body = rd.frame(a.timeout)
+                if body is None:
+                    break
+                got += 1
+                e = parse(body).get(9)
+                if e and first(parse(e[0]), 1, 0) == 4:
+                    refused += 1
+                    here += 1
+                else:
+                    other += 1
+            if got < a.batch:
+                break
+        most = max(most, here)
+        s.close()
+    print("refuse refused=%d other=%d connections=%d most_on_one=%d "
+          "seconds=%.1f" % (refused, other, conns, most,
+                            time.monotonic() - t0))
 
 
 def mode_bulk(a):
@@ -924,6 +1081,23 @@ def main():
     sp.add_argument("what", choices=sorted(ADMIN))
     sp.add_argument("args", nargs="*")
     sp.add_argument("--stop-file")
+    sp.add_argument("--repeat", type=int, default=1)
+    sp = sub.add_parser("flood")
+    sp.add_argument("count", type=int)
+    sp.add_argument("seconds", type=float)
+    sp.add_argument("--ready-file")
+    sp.add_argument("--stop-file")
+    sp = sub.add_parser("keep")
+    sp.add_argument("seconds", type=float)
+    sp.add_argument("--interval", type=float, default=0.3)
+    sp.add_argument("--unit", default="lc-tamduong")
+    sp.add_argument("--ready-file")
+    sp.add_argument("--submit-file")
+    sp.add_argument("--stop-file")
+    sp = sub.add_parser("refuse")
+    sp.add_argument("seconds", type=float)
+    sp.add_argument("--batch", type=int, default=8)
+    sp.add_argument("--unit", default="lc-tamduong")
     sp = sub.add_parser("slowread")
     sp.add_argument("what", choices=sorted(ADMIN))
     sp.add_argument("args", nargs="*")

@@ -349,6 +349,20 @@ fp_of() {	# NAME: SHA-256 fingerprint of NAME's certificate
 	fingerprint "$P/$1.crt"
 }
 
+# Refusals of certificate CN on record: an entry each, and those a
+# summary entry counted ("repeated N times in the minute since ...").
+refusals_of() {	# CN
+	q "select count(*) + coalesce(sum(case when detail like 'repeated %'
+	    then cast(substr(detail, 10) as integer) - 1 else 0 end), 0)
+	    from audit where cn = '$1' and result = 'refused'"
+}
+
+# gpd stopped and started again: what refusals counted is written at the
+# stop, and a refusal is the first of its kind again.
+refusals_flush() {
+	gpd_restart "$W/gpd.conf"
+}
+
 hexof() {	# PYTHON-BYTES-EXPRESSION: upper-case hex, as sqlite's hex()
 	"$PYTHON" -c "import sys; sys.stdout.write(($1).hex().upper())"
 }
@@ -529,7 +543,7 @@ test_crl_missing() {
 test_unknown_cn() {
 	local before audits
 	before=$(counts)
-	audits=$(q "select count(*) from audit where cn = 'lc-unknown'")
+	audits=$(refusals_of lc-unknown)
 	raw lc-unknown whoami
 	grep -q '^whoami lc-unknown none$' "$W/out" ||
 	    { fail "whoami: $(cat "$W/out")"; return; }
@@ -545,9 +559,14 @@ test_unknown_cn() {
 	raw lc-unknown submit --unit lc-unknown
 	grep -q '^error 4 ' "$W/out" || { fail "raw submit: $(cat "$W/out")"; return; }
 	[ "$(counts)" = "$before" ] || { fail "database changed: $(counts)"; return; }
+	# The first of each kind at once (submit, list, missing); the others
+	# counted, and written when gpd stops.
 	[ "$(q "select count(*) from audit where cn = 'lc-unknown'
-	    and result = 'refused'")" -ge $((audits + 4)) ] ||
+	    and result = 'refused' and detail not like 'repeated %'")" -ge 3 ] ||
 	    { fail "refusals not audited: $(q "select * from audit where cn = 'lc-unknown'")"; return; }
+	refusals_flush || { fail "gpd did not restart"; return; }
+	[ "$(refusals_of lc-unknown)" -ge $((audits + 5)) ] ||
+	    { fail "refusals not all on record: $(q "select * from audit where cn = 'lc-unknown'")"; return; }
 	legit
 }
 
@@ -723,10 +742,18 @@ test_other_unit() {
 	gpsubmit lc-tamduong "$SINHO"
 	[ "$RC" -eq 77 ] || { fail "gp-client: exit $RC, want 77: $(cat "$W/err")"; return; }
 	[ "$(counts)" = "$before" ] || { fail "database changed: $(counts)"; return; }
+	# The first with the unit it claimed; the second, the same refusal
+	# again within the minute, counted in a summary written at the stop.
 	[ "$(q "select count(*) from audit where cn = 'lc-tamduong'
 	    and unit = 'lc-sinho' and result = 'refused' and action = 'submit'
-	    and lower(replace(fingerprint, ':', '')) = '$fp'")" -ge 2 ] ||
+	    and lower(replace(fingerprint, ':', '')) = '$fp'")" -ge 1 ] ||
 	    { fail "no audit rows: $(q "select * from audit where unit = 'lc-sinho'")"; return; }
+	refusals_flush || { fail "gpd did not restart"; return; }
+	[ "$(q "select count(*) from audit where cn = 'lc-tamduong'
+	    and result = 'refused' and action = 'submit'
+	    and detail like 'repeated 1 times in the minute since %: another unit''s report'
+	    and lower(replace(fingerprint, ':', '')) = '$fp'")" -ge 1 ] ||
+	    { fail "the second refusal is not on record: $(q "select * from audit where cn = 'lc-tamduong'")"; return; }
 	legit
 }
 
@@ -735,7 +762,7 @@ test_other_unit() {
 test_unit_admin() {
 	local before audits cmd n=0
 	before=$(counts)
-	audits=$(q "select count(*) from audit where cn = 'lc-tamduong' and result = 'refused'")
+	audits=$(refusals_of lc-tamduong)
 	for cmd in "units" "missing 2022-H1" "summary 2022-H1" \
 	    "export 2022-H1 --format csv -o $W/export.csv" "lock 2022-H1" \
 	    "unlock 2022-H1" "audit" "show lc-sinho 2022-H1" \
@@ -762,9 +789,17 @@ test_unit_admin() {
 	[ "$RC" -eq 0 ] || { fail "own list: exit $RC: $(cat "$W/err")"; return; }
 	[ "$(q "select count(*) from locks")" = 0 ] || { fail "a period got locked"; return; }
 	[ "$(counts)" = "$before" ] || { fail "database changed: $(counts)"; return; }
-	[ "$(q "select count(*) from audit where cn = 'lc-tamduong' and result = 'refused'")" \
-	    -ge $((audits + n)) ] || { fail "not every refusal audited"; return; }
-	note "$n administrator requests by a unit: all refused and audited"
+	# The first of each request refused is on record at once (9 kinds)...
+	[ "$(q "select count(distinct action) from audit where cn = 'lc-tamduong'
+	    and result = 'refused' and detail not like 'repeated %'
+	    and action in ('units', 'missing', 'summary', 'export', 'lock',
+	    'audit', 'show', 'history', 'list')")" -eq 9 ] ||
+	    { fail "not every kind of refusal audited at once"; return; }
+	# ...and every one once gpd has written what it counted.
+	refusals_flush || { fail "gpd did not restart"; return; }
+	[ "$(refusals_of lc-tamduong)" -ge $((audits + n)) ] ||
+	    { fail "not every refusal audited: $(refusals_of lc-tamduong) of $((audits + n))"; return; }
+	note "$n administrator requests by a unit: all refused and on record"
 	legit
 }
 
@@ -934,19 +969,22 @@ test_text_utf8() {
 # A unit carrying a newline and a forged log line: the log stays one line
 # per event.
 test_text_log_injection() {
+	# The first refusal of its kind: written with what was claimed.
+	refusals_flush || { fail "gpd did not restart"; return; }
 	raw lc-tamduong submit \
 	    --set 'unit=lc-sinho
 info: session=999999 forged-line'
 	grep -q '^error 4 ' "$W/out" || { fail "not refused: $(cat "$W/out")"; return; }
 	grep -q '^info: session=999999 forged-line' "$W/gpd.log" &&
 	    { fail "forged line in the log"; return; }
-	# The refusal is on record, the unit that is not one line of text
-	# kept as "?", never as the bytes sent.
+	# The refusal is on record, the unit that is not a unit code kept
+	# escaped in the detail, never as the bytes sent.
 	[ "$(q "select count(*) from audit where unit like '%forged-line%'")" = 0 ] ||
 	    { fail "audit.unit holds the forged bytes"; return; }
 	[ "$(q "select count(*) from audit where action = 'submit' and
-	    result = 'refused' and unit = '?'")" -ge 1 ] ||
-	    { fail "the refusal is not in the audit with unit '?'"; return; }
+	    result = 'refused' and unit is null and detail like
+	    '%unit=\"lc-sinho\\x0ainfo: session=999999 forged-line\"%'")" -ge 1 ] ||
+	    { fail "the refusal is not in the audit with the unit escaped: $(q "select detail from audit where action = 'submit' and result = 'refused'")"; return; }
 	gpd_alive || { fail "gpd died"; return; }
 }
 
@@ -1209,9 +1247,10 @@ test_max_connections() {
 	    "gpd CPU $cpu% while held; after: served in $LEGIT_MS ms"
 }
 
-# Peers that never send a ClientHello: the listener pauses at
-# max_connections + 64, the rest wait in the backlog; no CPU spin; all
-# are closed by handshake_timeout; service recovers.
+# Peers that never send a ClientHello: within the budget of connections
+# before their handshake the oldest silent ones give way to new ones; no
+# CPU spin; all are closed, dropped or by handshake_timeout; service
+# recovers.
 test_connection_flood() {
 	local cpu during
 	hold_start TCP || { fail "could not open: $(cat "$HOLD_OUT")"; hold_end; return; }
@@ -1276,7 +1315,7 @@ section_limits() {
 	ht "limits: request at 1 byte/s after the handshake: closed" test_slow_frame
 	ht "limits: idle after the handshake: closed after idle_timeout" test_slow_idle
 	ht "limits: $CONNS sessions, max_connections $MAXCONN: busy, low CPU" test_max_connections
-	ht "limits: $CONNS silent connections: paused, low CPU, recovers" test_connection_flood
+	ht "limits: $CONNS silent connections: dropped or timed out, low CPU, recovers" test_connection_flood
 	st "limits: ulimit -n 64 and $CONNS connections: no accept spin" test_fd_limit
 }
 

@@ -449,9 +449,14 @@ test_established_connection() {
 		wait_until 20 pid_gone "$pid" ||
 		    { fail "held client $pid hangs"; return; }
 	done
-	# Both were connected across the reload and still get answers.
-	has_line "$W/hold-sinho" '^whoami2 lc-sinho unit$' ||
+	# lc-sinho's certificate was revoked by the reload: its connection,
+	# open across it, was closed then and answered nothing more.
+	has_line "$W/hold-sinho" '^(closed|refused )' &&
+	    ! has_line "$W/hold-sinho" '^whoami2 ' ||
 	    { fail "lc-sinho's connection: $(cat "$W/hold-sinho")"; return; }
+	grep -q 'closed reason="certificate revoked" .*cn="lc-sinho"' "$W/gpd.log" ||
+	    { fail "lc-sinho's connection: no closing in the log"; return; }
+	# lc-tamduong's was connected across the reload and still gets answers.
 	has_line "$W/hold-tamduong" '^whoami2 lc-tamduong unit$' ||
 	    { fail "lc-tamduong's connection: $(cat "$W/hold-tamduong")"; return; }
 	has_line "$W/hold-tamduong" '^receipt [0-9]+ [0-9a-f]{32}$' ||
@@ -991,7 +996,7 @@ start_gpd "$W/gpd.conf" || exit 1
 t "SIGHUP: before it, an unregistered unit is refused (77), nothing stored" test_before_reload
 t "SIGHUP: new registry and CRL taken; the new unit is accepted and stored" test_reload_registry
 t "SIGHUP: revoked lc-sinho refused on a new connection, nothing stored" test_revoked_new_connection
-t "SIGHUP: connections opened before the reload still answered and stored" test_established_connection
+t "SIGHUP: the revoked certificate's open connection closed, another still answered and stored" test_established_connection
 t "SIGHUP: broken configuration refused, old one serves; fixed one taken" test_reload_broken
 t "SIGTERM during concurrent submissions: exit 0, each receipt stored once, WAL checkpointed" test_sigterm_stream
 t "online backup while submitting, then restore into a fresh gpd" test_backup_restore

@@ -16,19 +16,24 @@
 #       times, faults striking at other moments each time (~5 min, root)
 #   tests/e2e/hostile.sh tls auth text
 #       the refusal matrix and hostile text: deterministic, as in make check
+#   FLOOD=5000 REFUSE=120 tests/e2e/attack.sh daemon
+#       gpd under attack (issue 13): 5000 silent connections from one
+#       address while real clients submit, 2 minutes of refused requests
+#       (~3 min)
 #
 # and the fuzzers, for an hour each: make fuzz (tests/fuzz/fuzz.mk).
 #
 #   GPD=build/gpd GP_CLIENT=build/gp-client tests/e2e/stress.sh [PART ...]
 #
-# PART is crash, limits, storage or tls (all by default). Prints each
+# PART is crash, limits, storage, tls or attack (all by default). Prints each
 # part's lines as hostile.sh does, then one summary; exits 1 if any failed.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HOSTILE=$ROOT/tests/e2e/hostile.sh
 ROUNDS=${ROUNDS:-20}
-PARTS=${*:-crash limits storage tls}
+ATTACK=$ROOT/tests/e2e/attack.sh
+PARTS=${*:-crash limits storage tls attack}
 
 failed=0
 total=0
@@ -57,6 +62,8 @@ for p in $PARTS; do
 		done;;
 	tls)
 		part tls "$HOSTILE" tls auth text;;
+	attack)
+		part attack env FLOOD=5000 REFUSE=120 "$ATTACK" daemon;;
 	*)
 		echo "stress: unknown part '$p'" >&2
 		exit 64;;

@@ -33,6 +33,7 @@
 
 #include "frame.h"
 #include "gp.pb-c.h"
+#include "refusals.h"
 #include "report.h"
 #include "report_json.h"
 #include "session.h"
@@ -54,7 +55,9 @@ struct env {
 	struct worker		*worker;
 	struct session_host	*host;
 	struct event_base	*base;
+	struct refusals		*refusals;
 	unsigned int		 gone;
+	int			 over;	/* what established() answers */
 };
 
 static struct env	*env;
@@ -70,11 +73,20 @@ struct client {
 };
 
 static void
-host_gone(void *arg)
+host_gone(void *arg, int established)
 {
-	unsigned int	*gone = arg;
+	struct env	*e = arg;
 
-	(*gone)++;
+	(void)established;
+	e->gone++;
+}
+
+static int
+host_established(void *arg)
+{
+	struct env	*e = arg;
+
+	return e->over;
 }
 
 static void
@@ -170,8 +182,9 @@ client_open(struct client *c, const char *name, int over)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(40000);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	env->over = over;
 	session_accept(env->host, sv[0], (struct sockaddr *)&sin,
-	    sizeof(sin), over);
+	    sizeof(sin));
 	assert_non_null(c->bev = bufferevent_openssl_socket_new(env->base,
 	    sv[1], ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE));
 	bufferevent_setcb(c->bev, client_read, NULL, client_event, c);
@@ -442,6 +455,48 @@ test_stream_torn_down(void **state)
 	all_gone();
 }
 
+/*
+ * A unit asking for what administrators may: each refusal answered (the
+ * first written to the audit, the others counted), and after
+ * SESSION_REFUSALS_MAX of them nothing more is read: the connection ends
+ * without answering the next request.
+ */
+static void
+test_refused_too_often(void **state)
+{
+	struct client	c;
+	Gp__Request	req;
+	int64_t		before;
+	uint32_t	i;
+
+	(void)state;
+	before = db_count("SELECT count(*) FROM audit WHERE action = 'units'");
+	client_open(&c, "lc-tamduong", 0);
+	for (i = 1; i <= SESSION_REFUSALS_MAX; i++) {
+		request_init(&req, i);
+		req.body_case = GP__REQUEST__BODY_UNITS;
+		req.units = &(Gp__UnitsRequest)GP__UNITS_REQUEST__INIT;
+		client_send(&c, &req);
+		client_frame(&c);
+		assert_int_equal(c.last->id, i);
+		assert_int_equal(c.last->body_case, GP__RESPONSE__BODY_ERROR);
+		assert_int_equal(c.last->error->code,
+		    GP__ERROR_CODE__PERMISSION_DENIED);
+	}
+	request_init(&req, 99);
+	req.body_case = GP__REQUEST__BODY_WHOAMI;
+	req.whoami = &(Gp__WhoamiRequest)GP__WHOAMI_REQUEST__INIT;
+	client_send(&c, &req);
+	run_until(&c.eof);
+	assert_int_equal(c.frames, SESSION_REFUSALS_MAX);
+	client_close(&c);
+	all_gone();
+	/* One entry written; the other refusals are counted. */
+	assert_int_equal(db_count("SELECT count(*) FROM audit WHERE "
+	    "action = 'units'"), before + 1);
+	assert_int_equal(refusals_open(env->refusals), 1);
+}
+
 /* T_ROWS reports of T_ACTIVITIES activities, stored before the host
  * starts: an export of 8000 rows, longer than the buffers between the
  * session and its peer. */
@@ -496,6 +551,7 @@ populate(void)
 static int
 setup(void **state)
 {
+	struct session_hooks	 hooks;
 	struct settings	*set;
 	const char	*tmp, *errstr;
 	char		 cmd[600], path[320];
@@ -547,9 +603,17 @@ setup(void **state)
 		print_error("writer: %s\n", errstr);
 		return -1;
 	}
+	memset(&hooks, 0, sizeof(hooks));
+	hooks.established = host_established;
+	hooks.gone = host_gone;
+	hooks.arg = env;
+	hooks.hosts = 1;
+	if ((env->refusals = refusals_new()) == NULL)
+		return -1;
+	hooks.refusals = env->refusals;
 	if ((env->worker = worker_new(0, &errstr)) == NULL ||
 	    (env->host = session_host_new(env->worker, env->writer,
-	    env->slot, host_gone, &env->gone, &errstr)) == NULL) {
+	    env->slot, &hooks, &errstr)) == NULL) {
 		print_error("host: %s\n", errstr);
 		return -1;
 	}
@@ -568,6 +632,7 @@ teardown(void **state)
 	worker_drain(env->worker);
 	session_host_free(env->host);
 	worker_free(env->worker);
+	refusals_free(env->refusals);
 	settings_slot_free(env->slot);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", env->dir);
 	if (system(cmd) != 0)
@@ -585,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_bad_frame_answered_then_closed),
 		cmocka_unit_test(test_closed_while_busy),
 		cmocka_unit_test(test_stream_torn_down),
+		cmocka_unit_test(test_refused_too_often),
 	};
 
 	/* As gpd: a peer gone mid-write is an error, not a signal. */
