@@ -67,7 +67,8 @@ PROTO_SRCS =	proto/report.c proto/legacy.c proto/wire.c proto/frame.c \
 # the writer, event loops, the store and what every layer uses.
 DAEMON_SRCS =	daemon/gpd.c daemon/listener.c daemon/session.c \
 		daemon/dispatch.c daemon/submit.c daemon/query.c \
-		daemon/admin.c daemon/request.c daemon/reply.c \
+		daemon/admin.c daemon/review.c daemon/request.c \
+		daemon/reply.c \
 		daemon/writer.c daemon/worker.c daemon/readers.c \
 		daemon/store.c daemon/settings.c daemon/config.c \
 		daemon/units.c daemon/tls.c daemon/log.c
@@ -217,12 +218,13 @@ $(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
 		$(call pc_cflags,$(DAEMON_PKGS))
 
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
-    $(BUILD)/daemon/store.o $(REPORT_OBJS) $(FORM_OBJS)
+    $(BUILD)/daemon/store.o $(BUILD)/proto/receipt.o $(REPORT_OBJS) \
+    $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
-    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o $(REPORT_OBJS) \
-    $(FORM_OBJS)
+    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o \
+    $(BUILD)/proto/receipt.o $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
