@@ -80,7 +80,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
-		client/xlsx.c client/forms.c client/form_cmd.c
+		client/xlsx.c client/forms.c client/form_cmd.c \
+		client/admin_review.c client/status.c
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
