@@ -314,6 +314,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	$(E2E_ENV) tests/e2e/outbox.sh
 	$(E2E_ENV) tests/e2e/admin.sh
 	$(E2E_ENV) tests/e2e/receipts.sh
+	$(E2E_ENV) tests/e2e/review.sh
 	$(E2E_ENV) tests/e2e/gp-ca.sh
 	$(E2E_ENV) tests/e2e/client.sh
 	$(E2E_ENV) tests/e2e/attack.sh
