@@ -385,7 +385,9 @@ MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
 		systemd/gp-ca-crl.timer
 SYSTEMD_USER_UNITS = systemd/gp-client-flush.service \
-		systemd/gp-client-flush.timer
+		systemd/gp-client-flush.timer \
+		systemd/gp-client-remind.service \
+		systemd/gp-client-remind.timer
 CONF_SAMPLES =	etc/gpd.conf etc/units.conf
 FORMS =		etc/forms/2022.json
 EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf

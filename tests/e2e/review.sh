@@ -450,6 +450,34 @@ for a in r['activities']:
 	    fail "returned: exit $RC $(cat "$W/out")"
 }
 
+test_remind_units() {
+	grep -q '^ExecStart=/usr/bin/gp-client .* status --remind$' \
+	    "$ROOT/systemd/gp-client-remind.service" &&
+	    grep -q '^SuccessExitStatus=1$' \
+	    "$ROOT/systemd/gp-client-remind.service" ||
+	    { fail "the service does not run status --remind with exit 1 as success"; return; }
+	grep -q '^OnCalendar=' "$ROOT/systemd/gp-client-remind.timer" ||
+	    { fail "the timer is not daily"; return; }
+	if ! command -v systemd-analyze >/dev/null; then
+		echo "# systemd-analyze missing: units not verified"
+		return 0
+	fi
+	mkdir -p "$W/units" "$W/run" "$W/man/man1"
+	chmod 700 "$W/run"
+	cp "$ROOT/client/gp-client.1" "$W/man/man1/"
+	cp "$ROOT/systemd/gp-client-remind.timer" "$W/units/"
+	sed "s#/usr/bin/gp-client#$GP_CLIENT#" \
+	    "$ROOT/systemd/gp-client-remind.service" \
+	    >"$W/units/gp-client-remind.service"
+	RC=0
+	(cd "$W/units" && MANPATH=$W/man XDG_RUNTIME_DIR=$W/run \
+	    timeout 30 systemd-analyze --user verify \
+	    ./gp-client-remind.timer ./gp-client-remind.service) \
+	    >"$W/out" 2>&1 || RC=$?
+	[ "$RC" -eq 0 ] && [ ! -s "$W/out" ] ||
+	    fail "systemd-analyze verify: exit $RC: $(cat "$W/out")"
+}
+
 t "a new report is received, under review" test_submit_received
 t "return without a comment: exit 64" test_return_needs_comment
 t "a unit cannot review (77), refusal audited" test_unit_cannot_review
@@ -476,5 +504,6 @@ t "remind on the due date" test_remind_0_days
 t "remind after the due date" test_remind_late
 t "no desktop session: no notify-send" test_remind_no_desktop
 t "sent: nothing due; returned: reminded with the comment" test_remind_sent_and_returned
+t "the daily reminder's user units" test_remind_units
 
 summary
