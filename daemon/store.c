@@ -335,6 +335,8 @@ enum stmt {
 	STMT_V_TEXTS,
 	STMT_V_COVERED,
 	STMT_V_AUDITED,
+	STMT_V_REVIEWS,
+	STMT_V_REVIEWED,
 	STMT__MAX
 };
 
@@ -599,6 +601,15 @@ static const struct {
 	    "SELECT count(*) FROM audit WHERE action = 'submit' AND "
 	    "result = 'accepted' AND unit = ?1 AND period = ?2 AND "
 	    "detail = ?3 AND content_hash = ?4" },
+	[STMT_V_REVIEWS] = { "verify-reviews",
+	    "SELECT decision, unit, period, revision, report_hash, action, "
+	    "state, comment, cn, decided_at, (SELECT count(*) FROM reports r "
+	    "WHERE r.unit = reviews.unit AND r.period = reviews.period AND "
+	    "r.revision = reviews.revision AND r.content_hash = "
+	    "reviews.report_hash) FROM reviews ORDER BY id" },
+	[STMT_V_REVIEWED] = { "verify-reviewed",
+	    "SELECT count(*) FROM audit WHERE action = 'review' AND "
+	    "unit = ?1 AND period = ?2 AND result = ?3 AND content_hash = ?4" },
 	[STMT_V_AUDITED] = { "verify-audited",
 	    "SELECT count(*) FROM reports WHERE unit = ?1 AND period = ?2 AND "
 	    "revision = ?3 AND content_hash = ?4" },
@@ -3159,6 +3170,86 @@ fail:
 	return -1;
 }
 
+/* Every decision against the revision it names and against the chain:
+ * its signed text, rebuilt from the row, hashes to its audit entry's. */
+static int
+store_verify_reviews(struct store_verify *v, long *count)
+{
+	struct store		*s = v->s;
+	sqlite3_stmt		*st = s->stmt[STMT_V_REVIEWS];
+	struct store_review	 in;
+	struct store_decision	 d;
+	const uint8_t		*rh;
+	const char		*comment;
+	uint8_t			 hash[STORE_HASH_LEN];
+	char			 what[160];
+	struct tm		 tm;
+	time_t			 t;
+	int64_t			 found;
+	int			 rc;
+
+	*count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*count)++;
+		memset(&in, 0, sizeof(in));
+		memset(&d, 0, sizeof(d));
+		snprintf(d.decision, sizeof(d.decision), "%s",
+		    store_col_text(st, 0) != NULL ? store_col_text(st, 0) : "");
+		in.unit = store_col_text(st, 1);
+		in.period = store_col_text(st, 2);
+		in.revision = (uint32_t)sqlite3_column_int64(st, 3);
+		rh = store_col_hash(st, 4);
+		in.action = store_col_text(st, 5);
+		d.state = store_col_text(st, 6);
+		comment = store_col_text(st, 7);
+		in.cn = store_col_text(st, 8);
+		t = (time_t)sqlite3_column_int64(st, 9);
+		snprintf(what, sizeof(what), "decision %s (%s %s revision %"
+		    PRIu32 ")", d.decision, in.unit != NULL ? in.unit : "?",
+		    in.period != NULL ? in.period : "?", in.revision);
+		if (sqlite3_column_int64(st, 10) != 1)
+			store_verify_say(v, "%s: the revision it names is not "
+			    "stored with that content (edited)", what);
+		if (rh == NULL || in.unit == NULL || in.period == NULL ||
+		    in.action == NULL || d.state == NULL || in.cn == NULL ||
+		    gmtime_r(&t, &tm) == NULL || strftime(d.decided_at,
+		    sizeof(d.decided_at), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+			store_verify_say(v, "%s: a field is missing (edited)",
+			    what);
+			continue;
+		}
+		report_hex(rh, STORE_HASH_LEN, d.report_sha256);
+		if (comment == NULL)
+			comment = "";
+		if (decision_sha256_hex(comment, strlen(comment),
+		    d.comment_sha256) == -1 ||
+		    store_decision_hash(s, &in, &d, hash) == -1) {
+			store_verify_say(v, "%s: its signed text cannot be "
+			    "made (edited)", what);
+			continue;
+		}
+		if (store_bind_text(s, STMT_V_REVIEWED, 1, in.unit) == -1 ||
+		    store_bind_text(s, STMT_V_REVIEWED, 2, in.period) == -1 ||
+		    store_bind_text(s, STMT_V_REVIEWED, 3, in.action) == -1 ||
+		    store_bind_blob(s, STMT_V_REVIEWED, 4, hash,
+		    STORE_HASH_LEN) == -1 ||
+		    store_step_row(s, STMT_V_REVIEWED) != SQLITE_ROW) {
+			store_reset(s, STMT_V_REVIEWS);
+			return -1;
+		}
+		found = sqlite3_column_int64(s->stmt[STMT_V_REVIEWED], 0);
+		store_reset(s, STMT_V_REVIEWED);
+		if (found != 1)
+			store_verify_say(v, "%s: not recorded in the audit chain "
+			    "as it stands (inserted or altered afterwards)",
+			    what);
+	}
+	store_reset(s, STMT_V_REVIEWS);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[STMT_V_REVIEWS].name, rc);
+	return 0;
+}
+
 static int
 store_verify_chain(struct store_verify *v, long *count, int64_t *head_id,
     uint8_t head[STORE_HASH_LEN])
@@ -3249,7 +3340,7 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	char			 line[256], hex[2 * STORE_HASH_LEN + 1];
 	uint8_t			 head[STORE_HASH_LEN];
 	int64_t			 head_id;
-	long			 entries = 0, reports = 0;
+	long			 entries = 0, reports = 0, reviews = 0;
 
 	memset(&v, 0, sizeof(v));
 	v.say = say;
@@ -3259,7 +3350,8 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	if ((v.s = store_open_reader(path, errstr)) == NULL)
 		return -1;
 	if (store_verify_chain(&v, &entries, &head_id, head) == -1 ||
-	    store_verify_reports(&v, &reports) == -1) {
+	    store_verify_reports(&v, &reports) == -1 ||
+	    store_verify_reviews(&v, &reviews) == -1) {
 		snprintf(err, sizeof(err), "%s", v.s->errbuf);
 		*errstr = err;
 		store_close(v.s);
@@ -3272,6 +3364,9 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	say(arg, line);
 	snprintf(line, sizeof(line), "reports: %ld revisions checked against "
 	    "their bytes and the chain", reports);
+	say(arg, line);
+	snprintf(line, sizeof(line), "reviews: %ld decisions checked against "
+	    "their revisions and the chain", reviews);
 	say(arg, line);
 	return v.problems;
 }

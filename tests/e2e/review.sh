@@ -376,7 +376,19 @@ test_call_list_sorted() {
 
 test_verify_audit() {
 	run "$GPD" -f "$W/gpd.conf" verify-audit
-	[ "$RC" -eq 0 ] || fail "verify-audit exit $RC: $(cat "$W/out" "$W/err")"
+	[ "$RC" -eq 0 ] || { fail "verify-audit exit $RC: $(cat "$W/out" "$W/err")"; return; }
+	grep -q "^reviews: 5 decisions checked" "$W/out" ||
+	    { fail "decisions not checked: $(cat "$W/out")"; return; }
+	# A comment edited with the sqlite3 shell: the chain no longer
+	# covers the decision.
+	sqlite3 "$DB" ".backup '$W/edited.db'"
+	sqlite3 "$W/edited.db" "UPDATE reviews SET comment = 'Đã đủ.' WHERE
+	    unit = 'lc-sinho'"
+	sed "s#^database = .*#database = $W/edited.db#" "$W/gpd.conf" \
+	    > "$W/edited.conf"
+	run "$GPD" -f "$W/edited.conf" verify-audit
+	[ "$RC" -ne 0 ] && grep -q "decision .* lc-sinho 2022-H1 revision 1.*not recorded in the audit chain" "$W/out" ||
+	    fail "an edited comment passes: exit $RC $(cat "$W/out")"
 }
 
 # --- reminders under a fixed clock ------------------------------------------
