@@ -494,13 +494,16 @@ static const struct {
 	    "ORDER BY idx" },
 	/* Timeliness counts the first revision: a later correction does
 	 * not make a unit late. */
+	/* The newest decision of the unit's report, "REVISION STATE": it
+	 * is the latest revision's state when it names that revision (one
+	 * look-up by the reviews' index per unit, and the rows stay in the
+	 * period index's order: no sort). */
 	[STMT_Q_MISSING] = { "missing",
-	    "SELECT m.unit, m.first_at, m.revision, (SELECT v.state FROM "
-	    "reviews v WHERE v.unit = m.unit AND v.period = ?1 AND "
-	    "v.revision = m.revision ORDER BY v.id DESC LIMIT 1) FROM "
-	    "(SELECT unit, MIN(received_at) AS first_at, MAX(revision) AS "
-	    "revision FROM reports WHERE period = ?1 GROUP BY unit) m "
-	    "ORDER BY m.unit" },
+	    "SELECT unit, MIN(received_at), MAX(revision), (SELECT "
+	    "v.revision || ' ' || v.state FROM reviews v WHERE "
+	    "v.unit = reports.unit AND v.period = ?1 ORDER BY v.revision "
+	    "DESC, v.id DESC LIMIT 1) FROM reports WHERE period = ?1 "
+	    "GROUP BY unit ORDER BY unit" },
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
 	    SQL_LATEST_OF_PERIOD "SELECT NULL, NULL, "
 	    "(SELECT count(*) FROM latest), COALESCE(SUM(t.activities), 0), "
@@ -2513,16 +2516,23 @@ store_next_warning(struct store_cursor *c, const char **field,
 int
 store_next_missing(struct store_cursor *c, struct store_missing_row *row)
 {
-	int	rc;
+	const char	*newest, *space;
+	int		 rc;
 
 	if ((rc = store_cursor_step(c)) != 1)
 		return rc;
 	row->unit = store_col_text(c->st, 0);
 	row->first_at = sqlite3_column_int64(c->st, 1);
 	row->revision = (uint32_t)sqlite3_column_int64(c->st, 2);
-	row->review_state = store_col_text(c->st, 3);
-	if (row->review_state == NULL)
-		row->review_state = STORE_STATE_RECEIVED;
+	row->review_state = STORE_STATE_RECEIVED;
+	if ((newest = store_col_text(c->st, 3)) != NULL &&
+	    (space = strchr(newest, ' ')) != NULL &&
+	    strtoul(newest, NULL, 10) == row->revision) {
+		if (strcmp(space + 1, STORE_STATE_ACCEPTED) == 0)
+			row->review_state = STORE_STATE_ACCEPTED;
+		else if (strcmp(space + 1, STORE_STATE_RETURNED) == 0)
+			row->review_state = STORE_STATE_RETURNED;
+	}
 	return 1;
 }
 
