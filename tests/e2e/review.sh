@@ -387,7 +387,7 @@ test_verify_audit() {
 	sed "s#^database = .*#database = $W/edited.db#" "$W/gpd.conf" \
 	    > "$W/edited.conf"
 	run "$GPD" -f "$W/edited.conf" verify-audit
-	[ "$RC" -ne 0 ] && grep -q "decision .* lc-sinho 2022-H1 revision 1.*not recorded in the audit chain" "$W/out" ||
+	[ "$RC" -ne 0 ] && grep -q "decision .*(lc-sinho 2022-H1 revision 1): not recorded in the audit chain" "$W/out" ||
 	    fail "an edited comment passes: exit $RC $(cat "$W/out")"
 }
 
