@@ -19,6 +19,7 @@ VERSION =	0.1.0
 PREFIX ?=	/usr/local
 BINDIR ?=	$(PREFIX)/bin
 SBINDIR ?=	$(PREFIX)/sbin
+LIBEXECDIR ?=	$(PREFIX)/libexec
 SYSCONFDIR ?=	/etc
 BUILD ?=	build
 BENCH_BUILD ?=	build-bench
@@ -40,7 +41,8 @@ HARDEN_CPPFLAGS ?= -D_FORTIFY_SOURCE=2
 HARDEN_CFLAGS ?= -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
 CPPFLAGS +=	-D_GNU_SOURCE -DGP_VERSION='"$(VERSION)"' \
-		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' $(HARDEN_CPPFLAGS)
+		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' \
+		-DGP_LIBEXECDIR='"$(LIBEXECDIR)/gp"' $(HARDEN_CPPFLAGS)
 ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(HARDEN_CFLAGS) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(HARDEN_LDFLAGS) $(SAN)
 
@@ -48,6 +50,7 @@ PROTO_PKGS =	libprotobuf-c openssl jansson libutf8proc
 DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
 		libsystemd
 CLIENT_PKGS =	inih sqlite3 jansson
+WEB_PKGS =	libmicrohttpd sqlite3 jansson openssl
 # Loaded by the first xlsx export (client/xlsx.h), not linked: its headers
 # only, and the name of the library they come with.
 XLSX_PKG =	xlsxwriter
@@ -80,8 +83,18 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
-		client/xlsx.c client/forms.c client/form_cmd.c \
-		client/admin_review.c client/status.c
+		client/xlsx.c client/forms.c client/form_cmd.c client/send.c \
+		client/web.c client/admin_review.c client/status.c
+# gp-client-web: the form in the browser (client/web.h), with what it
+# shares with gp-client to send a report and to keep forms.
+WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
+		client/web_send.c client/web_draft.c client/web_form.c \
+		client/web_open.c
+WEB_SHARED_SRCS = client/send.c client/queue.c client/deliver.c \
+		client/conn.c client/outbox.c client/output.c client/fmt.c \
+		client/proof.c client/pem.c client/cause.c client/outfile.c \
+		client/trace.c client/forms.c
+WEB_ASSETS =	client/web/index.html client/web/style.css client/web/app.js
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
@@ -89,10 +102,13 @@ FORM_BUILTIN_OBJ = $(BUILD)/proto/form_builtin.o
 PROTO_OBJS =	$(PB_OBJ) $(PROTO_SRCS:%.c=$(BUILD)/%.o) $(FORM_BUILTIN_OBJ)
 DAEMON_OBJS =	$(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 CLIENT_OBJS =	$(CLIENT_SRCS:%.c=$(BUILD)/%.o)
+WEB_OBJS =	$(WEB_SRCS:%.c=$(BUILD)/%.o) $(WEB_SHARED_SRCS:%.c=$(BUILD)/%.o) \
+		$(BUILD)/client/web_assets.o
 
 PROTO_LIBS =	$(call pc_libs,$(PROTO_PKGS))
 DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
 CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS) -ldl
+WEB_LIBS =	$(call pc_libs,$(WEB_PKGS)) $(PROTO_LIBS) -pthread
 
 # What each directory may include, and the flags of its libraries.
 PROTO_INC =	-Iproto -I$(BUILD)/proto
@@ -108,8 +124,11 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
-		test_findings test_crashsim
+		test_findings test_crashsim test_web_draft test_web_api
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
+
+# Plain make builds everything, whatever the included files define first.
+.DEFAULT_GOAL := all
 
 # gp-report, its tests and its libraries: a section of its own.
 include report/report.mk
@@ -117,7 +136,8 @@ include report/report.mk
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind \
 	check-layers demo install uninstall clean deps
 
-all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-report
+all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web \
+    $(BUILD)/gp-report
 
 # One protoc-c run makes both files, also under -j.
 $(PB_GEN) &: proto/gp.proto
@@ -166,6 +186,17 @@ $(BUILD)/gpd: $(DAEMON_OBJS) $(BUILD)/libgpproto.a
 $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
 	$(CC) $(LDFLAGS) -pthread -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
 	    $(CLIENT_LIBS)
+
+$(WEB_SRCS:%.c=$(BUILD)/%.o): CLIENT_CFLAGS += $(call pc_cflags,libmicrohttpd)
+
+# The page's files assembled in (.incbin), as the built-in form is.
+$(BUILD)/client/web_assets.o: client/web_assets.S $(WEB_ASSETS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -c client/web_assets.S -o $@
+
+$(BUILD)/gp-client-web: $(WEB_OBJS) $(BUILD)/libgpproto.a
+	$(CC) $(LDFLAGS) -pthread -o $@ $(WEB_OBJS) $(BUILD)/libgpproto.a \
+	    $(WEB_LIBS)
 
 # Unit tests: one binary per module, linking the module and what it needs.
 CMOCKA_LIBS =	$(call pc_libs,$(TEST_PKGS))
@@ -253,7 +284,8 @@ $(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # Client modules.
-CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile
+CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile \
+		test_web_draft test_web_api
 $(CLIENT_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Iclient
 
 $(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
@@ -284,6 +316,19 @@ $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
     $(BUILD)/client/outbox.o $(BUILD)/client/cause.o $(REPORT_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/tests/test_web_draft: $(BUILD)/tests/unit/test_web_draft.o \
+    $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
+    $(BUILD)/client/cause.o
+	$(TEST_LINK) $(call pc_libs,jansson) $(CMOCKA_LIBS)
+
+# web_send.c is stubbed in the test: it needs a server (e2e/web.sh).
+$(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
+    $(BUILD)/client/web_api.o $(BUILD)/client/web_form.o \
+    $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
+    $(BUILD)/client/cause.o \
+    $(BUILD)/libgpproto.a
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
 # check: what CI runs. test: the suites once, in this build; check also
 # lints, runs them under ASan+UBSan, the unit tests under valgrind, every
 # saved fuzz finding through its harness and each harness briefly.
@@ -306,7 +351,7 @@ check-layers: $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o
 	@echo "check-layers: worker.o and writer.o name no layer above them"
 
 E2E_ENV =	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client
-check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
+check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
 	$(E2E_ENV) tests/e2e/run.sh
 	$(E2E_ENV) tests/e2e/hostile.sh
 	$(E2E_ENV) tests/e2e/snapshots.sh
@@ -320,6 +365,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	$(E2E_ENV) tests/e2e/attack.sh
 	$(E2E_ENV) tests/e2e/forms.sh
 	$(E2E_ENV) tests/e2e/upgrade.sh
+	$(E2E_ENV) GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 # SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
@@ -361,7 +407,8 @@ include tests/crash/crash.mk
 # make install [PREFIX=/usr/local] [DESTDIR=]
 #   gpd and gp-ca to $(SBINDIR), gp-client and gp-report to $(BINDIR)
 #   (gp-report is run by gp-client report, and by hand on saved report
-#   data, so it is a command like the others), man pages, the
+#   data, so it is a command like the others), gp-client-web to
+#   $(LIBEXECDIR)/gp (gp-client web finds it there), man pages, the
 #   systemd units (with /usr/sbin, /usr/libexec and /etc rewritten to
 #   $(SBINDIR), $(LIBEXECDIR) and $(SYSCONFDIR)) and gpd's start condition
 #   in $(LIBEXECDIR)/gpd, the sysusers.d file, sample configuration in $(DOCDIR);
@@ -376,7 +423,6 @@ DOCDIR ?=	$(PREFIX)/share/doc/gp
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
-LIBEXECDIR ?=	$(PREFIX)/libexec
 MANDOC ?=	mandoc
 
 MAN1 =		client/gp-client.1 report/gp-report.1
@@ -412,6 +458,9 @@ install: all
 	install -m 755 $(BUILD)/gp-client $(DESTDIR)$(BINDIR)/gp-client
 	install -m 755 $(BUILD)/gp-report $(DESTDIR)$(BINDIR)/gp-report
 	install -m 755 systemd/gpd-certificate-check $(DESTDIR)$(LIBEXECDIR)/gpd
+	install -d $(DESTDIR)$(LIBEXECDIR)/gp
+	install -m 755 $(BUILD)/gp-client-web \
+	    $(DESTDIR)$(LIBEXECDIR)/gp/gp-client-web
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
@@ -442,7 +491,9 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/gpd $(DESTDIR)$(SBINDIR)/gp-ca \
-	    $(DESTDIR)$(BINDIR)/gp-client $(DESTDIR)$(BINDIR)/gp-report
+	    $(DESTDIR)$(BINDIR)/gp-client $(DESTDIR)$(BINDIR)/gp-report \
+	    $(DESTDIR)$(LIBEXECDIR)/gp/gp-client-web
+	rmdir $(DESTDIR)$(LIBEXECDIR)/gp 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
@@ -468,10 +519,16 @@ BENCH_BINS =	$(BUILD)/bench/gpload $(BUILD)/bench/sqlbase \
 # whose rules were C enums, built from git into $(BUILD)/bench/base.
 BENCH_BASE ?=	b53ba72
 
-.PHONY: bench bench-bins
+.PHONY: bench bench-bins bench-web
 bench:
 	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' all bench-bins
 	tests/bench/run.sh $(BENCH_BUILD)
+	tests/bench/web.sh $(BENCH_BUILD)
+
+# gp-client web's validation round trip alone (also part of bench).
+bench-web:
+	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' all
+	tests/bench/web.sh $(BENCH_BUILD)
 
 bench-bins: $(BENCH_BINS)
 

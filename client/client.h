@@ -8,6 +8,7 @@
  *   kept.c	what is kept on this machine: flush, outbox, receipts,
  *		verify-receipt
  *   doctor.c	doctor
+ *   web.c	web (runs gp-client-web, the form in the browser: web.h)
  *   admin*.c	the administrators' queries and writes
  */
 #ifndef GP_CLIENT_H
@@ -69,6 +70,7 @@ extern const struct cmd_entry	cmd_outbox_entry;
 extern const struct cmd_entry	cmd_receipts_entry;
 extern const struct cmd_entry	cmd_verify_receipt_entry;
 extern const struct cmd_entry	cmd_doctor_entry;
+extern const struct cmd_entry	cmd_web_entry;
 extern const struct cmd_entry	cmd_units_entry;
 extern const struct cmd_entry	cmd_list_entry;
 extern const struct cmd_entry	cmd_show_entry;

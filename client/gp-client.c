@@ -42,6 +42,7 @@ const struct cmd_entry cmd_help_entry = {
 /* The commands, in the order the list shows them: a unit's first. */
 static const struct cmd_entry *const client_cmds[] = {
 	&cmd_submit_entry,
+	&cmd_web_entry,
 	&cmd_flush_entry,
 	&cmd_outbox_entry,
 	&cmd_receipts_entry,

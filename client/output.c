@@ -64,10 +64,25 @@ static const struct output_code output_codes[] = {
 #define OUTPUT_NCODES	(sizeof(output_codes) / sizeof(output_codes[0]))
 
 
-/* Prints o as one line on standard output and releases it. */
+/* Where this thread's JSON objects go instead of standard output. */
+static _Thread_local json_t	**output_slot;
+
+void
+output_capture(json_t **slot)
+{
+	output_slot = slot;
+}
+
+/* Prints o as one line on standard output (or hands it to the capture
+ * slot) and releases it. */
 static void
 output_json_print(json_t *o)
 {
+	if (output_slot != NULL) {
+		json_decref(*output_slot);
+		*output_slot = o;
+		return;
+	}
 	if (o == NULL || fmt_json_dumpf(o, stdout, JSON_COMPACT) == -1)
 		fputs(OUTPUT_PREFIX "out of memory\n", stderr);
 	else

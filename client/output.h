@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "gp.pb-c.h"
 #include "report.h"
 #include "outbox.h"
@@ -48,6 +50,14 @@ const char	*output_error_name(const Gp__Error *);
 void	 output_queued(int json, const char *sentence, const char *id,
 	    const char *unit, const char *period, const char *reason,
 	    const char *outbox);
+
+/*
+ * With slot set, this thread's JSON objects (what --json prints) are
+ * stored in *slot instead of printed, the last one kept (the earlier one
+ * released); NULL prints again. The sentences still go to standard error.
+ * gp-client-web takes submit's answer this way.
+ */
+void	 output_capture(json_t **slot);
 
 /* A note on standard error that does not change the outcome. */
 void	 output_note(const char *fmt, ...)

@@ -19,6 +19,7 @@
 #include "client.h"
 #include "forms.h"
 #include "output.h"
+#include "send.h"
 #include "trace.h"
 
 /*
@@ -169,16 +170,12 @@ read:
 static int
 submit_exec(struct client *cl, const struct cmd_args *args)
 {
-	struct forms			 fs;
-	struct report_errors		 warnings;
-	struct report			*r = NULL;
-	struct conn			*conn = NULL;
-	struct outbox			*ob = NULL;
-	struct queue			 q;
-	char				*cause = NULL, *problem = NULL;
-	int				 status, no_queue;
+	struct forms		 fs;
+	struct report_errors	 warnings;
+	struct report		*r = NULL;
+	struct send_config	 sc;
+	int			 status;
 
-	no_queue = cmd_value(args, "no-queue") != NULL;
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
 	if (forms_open(&fs, cl) == -1)
 		return client_fail(cl, EX_OSERR, "out of memory");
@@ -187,43 +184,15 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 	if (status != 0)
 		return status;
 	trace_mark("report checked");
-
-	/* The files first: a configuration error queues nothing. */
-	if ((conn = conn_new(&cl->conn, &cause)) == NULL) {
-		status = EX_CONFIG;
-		output_failure(cl->json, status, cause);
-		goto done;
-	}
-	trace_mark("tls set up");
-	/* The handshake proceeds while the report is written to the outbox
-	 * and synced: the report itself is sent only once it is kept. */
-	conn_begin(conn);
-	if (cl->outbox != NULL &&
-	    (ob = outbox_open(cl->outbox, 1, &cause)) == NULL) {
-		if (asprintf(&problem, "%s", cause != NULL ? cause :
-		    "out of memory") == -1)
-			problem = NULL;
-		free(cause);
-		cause = NULL;
-	} else if (cl->outbox == NULL)
-		problem = cl->outbox_error != NULL ?
-		    strdup(cl->outbox_error) : NULL;
-	trace_mark("outbox opened");
-
-	client_queue(cl, &q, conn, ob);
-	if (no_queue)
-		status = queue_direct(&q, r, NULL);
-	else if (ob == NULL)
-		status = queue_direct(&q, r, problem != NULL ? problem :
-		    "out of memory");
-	else
-		status = queue_submit(&q, r);
-
-done:
-	free(problem);
-	free(cause);
-	outbox_close(ob);
-	conn_free(conn);
+	memset(&sc, 0, sizeof(sc));
+	sc.conn = &cl->conn;
+	sc.policy = &cl->policy;
+	sc.outbox = cl->outbox;
+	sc.outbox_error = cl->outbox_error;
+	sc.json = cl->json;
+	sc.tty = isatty(STDERR_FILENO);
+	sc.no_queue = cmd_value(args, "no-queue") != NULL;
+	status = send_report(&sc, r);
 	report_free(r);
 	return status;
 }

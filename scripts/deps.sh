@@ -16,6 +16,8 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	fonts-liberation fonts-liberation2 python3-docx
 	libreoffice-writer-nogui poppler-utils
 	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git
+	libmicrohttpd-dev chromium chromium-driver python3-selenium curl
+	iproute2
 	faketime"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
@@ -37,6 +39,11 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # dpkg-dev, debhelper, lintian: make deb and its checks. mmdebstrap,
 # systemd-container (systemd-nspawn), procps, git: tests/e2e/deb.sh makes
 # a Debian 12 system, boots it, and builds an older commit's packages.
+# libmicrohttpd-dev: the HTTP server of gp-client-web, the report form in
+#   the browser (gp-client web); gp-client itself does not link it.
+# chromium, chromium-driver, python3-selenium: tests/e2e/web.sh drives the
+#   page in a real browser, headless and offline (no network is used).
+# curl, iproute2 (ss): web.sh's security checks of gp-client-web.
 # faketime (libfaketime): the reminder tests of gp-client status run it
 #   under a fixed clock (tests/e2e/review.sh).
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}

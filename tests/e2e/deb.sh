@@ -60,6 +60,7 @@ GPD_DEB=$DEB_DIR/gpd_${VERSION}_$ARCH.deb
 CLIENT_DEB=$DEB_DIR/gp-client_${VERSION}_$ARCH.deb
 CA_DEB=$DEB_DIR/gp-ca_${VERSION}_all.deb
 REPORT_DEB=$DEB_DIR/gp-report_${VERSION}_$ARCH.deb
+WEB_DEB=$DEB_DIR/gp-client-web_${VERSION}_$ARCH.deb
 
 # --- the container ------------------------------------------------------
 
@@ -277,7 +278,7 @@ test_build() {
 	    DEB_BUILD_OPTIONS="$opts" >"$W/build.log" 2>&1 || RC=$?
 	[ "$RC" -eq 0 ] || { fail "make deb: exit $RC: $(tail -n 20 "$W/build.log")"; return; }
 	local f
-	for f in "$GPD_DEB" "$CLIENT_DEB" "$CA_DEB"; do
+	for f in "$GPD_DEB" "$CLIENT_DEB" "$CA_DEB" "$REPORT_DEB" "$WEB_DEB"; do
 		[ -s "$f" ] || { fail "no $f"; return; }
 	done
 	local ran
@@ -327,6 +328,7 @@ test_contents() {
 	contents "$CLIENT_DEB" >"$W/client.c"
 	contents "$CA_DEB" >"$W/ca.c"
 	contents "$REPORT_DEB" >"$W/report.c"
+	contents "$WEB_DEB" >"$W/web.c"
 	while read -r want; do
 		[ -n "$want" ] || continue
 		# shellcheck disable=SC2086  # three words
@@ -359,12 +361,13 @@ ca -rwxr-xr-x usr/sbin/gp-ca
 ca -rw-r--r-- usr/share/man/man8/gp-ca.8.gz
 report -rwxr-xr-x usr/bin/gp-report
 report -rw-r--r-- usr/share/man/man1/gp-report.1.gz
+web -rwxr-xr-x usr/libexec/gp/gp-client-web
 EOF
 	# No file in two packages, none in a shared doc directory, no
 	# bundled library, nothing owned by anyone but root.
-	line=$(cat "$W/gpd.c" "$W/client.c" "$W/ca.c" "$W/report.c" | awk '$1 !~ /^d/ { print $3 }' | sort | uniq -d)
+	line=$(cat "$W/gpd.c" "$W/client.c" "$W/ca.c" "$W/report.c" "$W/web.c" | awk '$1 !~ /^d/ { print $3 }' | sort | uniq -d)
 	[ -z "$line" ] || { fail "in two packages: $line"; return; }
-	line=$(cat "$W/gpd.c" "$W/client.c" "$W/ca.c" "$W/report.c" |
+	line=$(cat "$W/gpd.c" "$W/client.c" "$W/ca.c" "$W/report.c" "$W/web.c" |
 	    awk '$2 != "root/root" || $3 ~ /\/doc\/gp\/|\.so(\.|$)/')
 	[ -z "$line" ] || { fail "$line"; return; }
 }
@@ -375,14 +378,20 @@ test_control() {
 	for f in 'gpd libssl3' 'gpd libevent-2.1-7' 'gpd libsqlite3-0' 'gpd libsystemd0' \
 	    'gpd systemd | systemd-standalone-sysusers' 'gpd debconf' \
 	    'client libssl3' 'client libxlsxwriter4' 'client libjansson4' 'ca openssl' \
-	    'report libcairo2' 'report libpango-1.0-0'; do
+	    'report libcairo2' 'report libpango-1.0-0' 'web libmicrohttpd12' \
+	    'web gp-client (='; do
 		local deb=$GPD_DEB
 		case ${f%% *} in client) deb=$CLIENT_DEB;; ca) deb=$CA_DEB;;
-		report) deb=$REPORT_DEB;; esac
+		report) deb=$REPORT_DEB;; web) deb=$WEB_DEB;; esac
 		dpkg-deb -f "$deb" Depends | grep -qF "${f#* }" ||
 		    { fail "${deb##*/} Depends: no ${f#* }: $(dpkg-deb -f "$deb" Depends)"; return; }
 	done
 	dpkg-deb -f "$GPD_DEB" Recommends | grep -qx gp-ca || { fail "gpd does not recommend gp-ca"; return; }
+	# gp-client itself never loads the HTTP library (issue 19).
+	! dpkg-deb -f "$CLIENT_DEB" Depends | grep -q microhttpd ||
+	    { fail "gp-client depends on libmicrohttpd"; return; }
+	dpkg-deb -f "$CLIENT_DEB" Recommends | grep -qx gp-client-web ||
+	    { fail "gp-client does not recommend gp-client-web"; return; }
 	[ "$(dpkg-deb -I "$GPD_DEB" conffiles)" = "/etc/gpd/forms/2022.json
 /etc/gpd/gpd.conf
 /etc/gpd/units.conf" ] || { fail "conffiles: $(dpkg-deb -I "$GPD_DEB" conffiles)"; return; }

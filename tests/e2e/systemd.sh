@@ -61,6 +61,7 @@ usr/lib/systemd/user/gp-client-flush.timer
 usr/lib/systemd/user/gp-client-remind.service
 usr/lib/systemd/user/gp-client-remind.timer
 usr/lib/sysusers.d/gpd.conf
+usr/libexec/gp/gp-client-web
 usr/libexec/gpd/gpd-certificate-check
 usr/sbin/gp-ca
 usr/sbin/gpd
@@ -83,7 +84,8 @@ test_install() {
 	    { fail "installed: $(diff <(echo "$INSTALLED") <(echo "$got"))"; return; }
 	local f
 	for f in usr/sbin/gpd usr/sbin/gp-ca usr/bin/gp-client \
-	    usr/bin/gp-report usr/libexec/gpd/gpd-certificate-check; do
+	    usr/bin/gp-report usr/libexec/gpd/gpd-certificate-check \
+	    usr/libexec/gp/gp-client-web; do
 		[ "$(stat -c %a "$D/$f")" = 755 ] || { fail "$f mode $(stat -c %a "$D/$f")"; return; }
 	done
 	for f in usr/lib/systemd/system/gpd.service etc/gpd/gpd.conf \
@@ -105,7 +107,7 @@ test_install_prefix() {
 	mk install DESTDIR="$d" PREFIX=/usr/local
 	[ "$RC" -eq 0 ] || { fail "make install: exit $RC: $(tail -n 5 "$W/make.log")"; return; }
 	unit=$d/usr/local/lib/systemd/system/gpd.service
-	for f in sbin/gpd sbin/gp-ca bin/gp-client; do
+	for f in sbin/gpd sbin/gp-ca bin/gp-client libexec/gp/gp-client-web; do
 		[ -x "$d/usr/local/$f" ] || { fail "no /usr/local/$f"; return; }
 	done
 	for want in 'ExecStart=/usr/local/sbin/gpd -f /etc/gpd/gpd.conf' \
@@ -118,6 +120,27 @@ test_install_prefix() {
 	    { fail "gp-ca-crl.service: $(grep ^Exec "$d/usr/local/lib/systemd/system/gp-ca-crl.service")"; return; }
 	[ -f "$d/usr/local/lib/sysusers.d/gpd.conf" ] ||
 	    { fail "no sysusers.d file"; return; }
+}
+
+# The installed gp-client finds the installed gp-client-web (beside it in
+# ../libexec/gp), whatever the prefix: it prints the form's address.
+test_web_found() {
+	local pid _
+	"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong >/dev/null
+	env -u GP_CLIENT_WEB XDG_STATE_HOME="$W/state" \
+	    "$D/usr/bin/gp-client" -s 127.0.0.1:9 --ca "$W/pki/ca.crt" \
+	    --cert "$W/pki/lc-tamduong.crt" --key "$W/pki/lc-tamduong.key" \
+	    web --no-browser >"$W/web.out" 2>"$W/web.err" </dev/null &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q '^http://127\.0\.0\.1:' "$W/web.out" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	grep -q '^http://127\.0\.0\.1:[0-9]*/?t=' "$W/web.out" ||
+	    fail "no address: $(cat "$W/web.out" "$W/web.err")"
 }
 
 # systemd-analyze verify on the installed units, in a root made of the
@@ -249,6 +272,7 @@ test_man() {
 
 t "make install DESTDIR PREFIX=/usr: every file, modes, unit paths" test_install
 t "make install PREFIX=/usr/local: units name /usr/local/sbin" test_install_prefix
+t "installed gp-client web runs the installed gp-client-web" test_web_found
 t "systemd-analyze verify: installed units clean" test_verify
 t "systemd-analyze security: gpd.service exposure <= $MAX_EXPOSURE" test_exposure
 t "sysusers.d: user gpd, home /var/lib/gpd, no shell" test_sysusers

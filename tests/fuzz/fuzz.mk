@@ -24,11 +24,11 @@ LLVM_PROFDATA ?= llvm-profdata
 LLVM_COV ?=	llvm-cov
 
 FUZZ_TARGETS =	fuzz_frame fuzz_request fuzz_report_json fuzz_config \
-		fuzz_units fuzz_form
+		fuzz_units fuzz_form fuzz_web_verdict
 FUZZ_PKGS =	libprotobuf-c openssl jansson inih libutf8proc
 
 FUZZ_SAN =	-fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CPPFLAGS =	-D_GNU_SOURCE -Iproto -Idaemon -Itests/fuzz \
+FUZZ_CPPFLAGS =	-D_GNU_SOURCE -Iproto -Idaemon -Iclient -Itests/fuzz \
 		-I$(FUZZ_BUILD)/proto
 FUZZ_CFLAGS =	-std=c11 $(WARN) -g -fno-omit-frame-pointer \
 		$(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS))
@@ -51,6 +51,10 @@ FUZZ_O_fuzz_config = tests/fuzz/fuzz_config.o daemon/config.o \
 		proto/period.o
 FUZZ_O_fuzz_units = tests/fuzz/fuzz_units.o daemon/units.o $(FUZZ_PROTO_O)
 FUZZ_O_fuzz_form = tests/fuzz/fuzz_form.o $(FUZZ_CHECK_O)
+# gp-client-web's verdict on a body, with the forms built in.
+FUZZ_O_fuzz_web_verdict = tests/fuzz/fuzz_web_verdict.o client/web_api.o \
+		client/web_form.o client/web_draft.o client/outfile.o \
+		client/cause.o proto/report_json.o $(FUZZ_CHECK_O)
 FUZZ_O_mkseeds = tests/fuzz/mkseeds.o proto/report_json.o $(FUZZ_CHECK_O)
 
 .PHONY: fuzz fuzz-build fuzz-ci fuzz-crashes fuzz-coverage fuzz-seeds \
@@ -96,6 +100,7 @@ $(FUZZ_BUILD)/fuzz_report_json: $(FUZZ_O_fuzz_report_json:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_config: $(FUZZ_O_fuzz_config:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_units: $(FUZZ_O_fuzz_units:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/fuzz_form: $(FUZZ_O_fuzz_form:%=$(FUZZ_BUILD)/%)
+$(FUZZ_BUILD)/fuzz_web_verdict: $(FUZZ_O_fuzz_web_verdict:%=$(FUZZ_BUILD)/%)
 $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%):
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS)
 
@@ -105,6 +110,7 @@ $(FUZZ_COV)/fuzz_report_json: $(FUZZ_O_fuzz_report_json:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_config: $(FUZZ_O_fuzz_config:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_units: $(FUZZ_O_fuzz_units:%=$(FUZZ_COV)/%)
 $(FUZZ_COV)/fuzz_form: $(FUZZ_O_fuzz_form:%=$(FUZZ_COV)/%)
+$(FUZZ_COV)/fuzz_web_verdict: $(FUZZ_O_fuzz_web_verdict:%=$(FUZZ_COV)/%)
 $(FUZZ_TARGETS:%=$(FUZZ_COV)/%):
 	$(FUZZ_CC) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS)
 
