@@ -70,7 +70,8 @@ PROTO_SRCS =	proto/report.c proto/legacy.c proto/wire.c proto/frame.c \
 # the writer, event loops, the store and what every layer uses.
 DAEMON_SRCS =	daemon/gpd.c daemon/listener.c daemon/session.c \
 		daemon/dispatch.c daemon/submit.c daemon/query.c \
-		daemon/admin.c daemon/request.c daemon/reply.c \
+		daemon/admin.c daemon/review.c daemon/request.c \
+		daemon/reply.c \
 		daemon/writer.c daemon/worker.c daemon/readers.c \
 		daemon/refusals.c daemon/halfopen.c \
 		daemon/store.c daemon/settings.c daemon/config.c \
@@ -84,7 +85,7 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
 		client/xlsx.c client/forms.c client/form_cmd.c client/send.c \
-		client/web.c
+		client/web.c client/admin_review.c client/status.c
 # gp-client-web: the form in the browser (client/web.h), with what it
 # shares with gp-client to send a report and to keep forms.
 WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
@@ -252,12 +253,13 @@ $(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
 		$(call pc_cflags,$(DAEMON_PKGS))
 
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
-    $(BUILD)/daemon/store.o $(REPORT_OBJS) $(FORM_OBJS)
+    $(BUILD)/daemon/store.o $(BUILD)/proto/receipt.o $(REPORT_OBJS) \
+    $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
-    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o $(REPORT_OBJS) \
-    $(FORM_OBJS)
+    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o \
+    $(BUILD)/proto/receipt.o $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
@@ -372,6 +374,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
 	$(E2E_ENV) tests/e2e/outbox.sh
 	$(E2E_ENV) tests/e2e/admin.sh
 	$(E2E_ENV) tests/e2e/receipts.sh
+	$(E2E_ENV) tests/e2e/review.sh
 	$(E2E_ENV) tests/e2e/gp-ca.sh
 	$(E2E_ENV) tests/e2e/client.sh
 	$(E2E_ENV) tests/e2e/attack.sh
@@ -443,7 +446,9 @@ MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
 		systemd/gp-ca-crl.timer
 SYSTEMD_USER_UNITS = systemd/gp-client-flush.service \
-		systemd/gp-client-flush.timer
+		systemd/gp-client-flush.timer \
+		systemd/gp-client-remind.service \
+		systemd/gp-client-remind.timer
 CONF_SAMPLES =	etc/gpd.conf etc/units.conf
 FORMS =		etc/forms/2022.json
 EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf

@@ -290,6 +290,11 @@ admin_json_row(const Gp__ReportRow *r, int with_indicators)
 	    "cert_cn", fmt_json_text(r->cert_cn),
 	    "cert_fingerprint", fmt_json_text(r->cert_fingerprint),
 	    "form_sha256", fmt_json_text(r->form_sha256));
+	if (o != NULL && json_object_set_new(o, "review_state",
+	    fmt_json_text(r->review_state)) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
 	if (o != NULL && with_indicators && json_object_set_new(o,
 	    "indicators", admin_json_indicators(r->indicators,
 	    r->n_indicators)) == -1) {
@@ -298,6 +303,37 @@ admin_json_row(const Gp__ReportRow *r, int with_indicators)
 	}
 	return o;
 }
+const char *
+admin_state(const char *state)
+{
+	if (state == NULL)
+		return "";
+	if (strcmp(state, "received") == 0)
+		return "under review";
+	return state;
+}
+
+json_t *
+admin_json_counts(const Gp__ReviewCounts *c)
+{
+	if (c == NULL)
+		return json_null();
+	return json_pack("{s:I, s:I, s:I}", "received", (json_int_t)c->received,
+	    "returned", (json_int_t)c->returned,
+	    "accepted", (json_int_t)c->accepted);
+}
+
+const char *
+admin_counts(const Gp__ReviewCounts *c, char *buf, size_t len)
+{
+	if (c == NULL)
+		snprintf(buf, len, "review states not given by the server");
+	else
+		snprintf(buf, len, "%u accepted, %u returned, %u under review",
+		    c->accepted, c->returned, c->received);
+	return buf;
+}
+
 /* --- arguments ----------------------------------------------------------- */
 
 int
@@ -348,6 +384,10 @@ admin_body(const Gp__Response *r)
 		return r->lock;
 	case GP__RESPONSE__BODY_AUDIT:
 		return r->audit;
+	case GP__RESPONSE__BODY_REVIEW:
+		return r->review;
+	case GP__RESPONSE__BODY_STATUS:
+		return r->status;
 	default:
 		return NULL;
 	}
@@ -511,6 +551,33 @@ admin_form(struct admin *a, const Gp__ReportRow *m)
 	return NULL;
 }
 
+/* What history and the call list kept between frames. */
+static void
+admin_free_kept(struct admin *a)
+{
+	size_t	i;
+
+	for (i = 0; i < a->ndecisions; i++) {
+		free(a->decisions[i].action);
+		free(a->decisions[i].state);
+		free(a->decisions[i].comment);
+		free(a->decisions[i].decided_by);
+		free(a->decisions[i].decided_at);
+		free(a->decisions[i].decision);
+	}
+	free(a->decisions);
+	for (i = 0; i < a->ncalls; i++) {
+		free(a->calls[i].unit);
+		free(a->calls[i].name);
+		free(a->calls[i].status);
+		free(a->calls[i].due);
+		free(a->calls[i].contact);
+		free(a->calls[i].phone);
+		free(a->calls[i].email);
+	}
+	free(a->calls);
+}
+
 int
 admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 {
@@ -525,6 +592,7 @@ admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 	if (forms_open(&a.forms, cl) == -1)
 		return client_fail(cl, EX_OSERR, "out of memory");
 	status = run(&a, args);
+	admin_free_kept(&a);
 	forms_close(&a.forms);
 	proof_free(a.proof);
 	free(a.proof_cause);

@@ -35,6 +35,7 @@
 
 #define ADMIN_REQUEST_ID	1
 #define ADMIN_SUMMARY_ID	2
+#define ADMIN_REVIEW_ID		3
 
 /* The figures of one revision, to tell what the next one changed: its
  * indicators by code, as submitted. */
@@ -72,6 +73,30 @@ struct admin {
 	char				*proof_cause;
 	int				 proof_done;	/* compared */
 	struct forms			 forms;		/* labels of codes */
+	uint32_t			 read_revision;	/* review */
+	int				 accepted;	/* summary, export */
+	Gp__ReviewCounts		 counts;	/* export: the reports */
+	int				 has_counts;
+	/* history: the decisions, which come before the revisions */
+	struct admin_decision		*decisions;
+	size_t				 ndecisions;
+	/* missing --call-list: the rows, sorted once all are in */
+	int				 call_list;
+	struct admin_call_row		*calls;
+	size_t				 ncalls;
+};
+
+/* A decision kept until its revision is printed (history). */
+struct admin_decision {
+	uint32_t	 revision;
+	char		*action, *state, *comment, *decided_by, *decided_at;
+	char		*decision;
+};
+
+/* A unit to call (missing --call-list). */
+struct admin_call_row {
+	char		*unit, *name, *status, *due, *contact, *phone, *email;
+	int32_t		 days_late;
 };
 
 /* One command's work, once its arguments are read. */
@@ -138,5 +163,14 @@ int	 admin_json_object(struct admin *, json_t *head);
 int	 admin_json_item(struct admin *, json_t *);
 int	 admin_json_close(struct admin *, json_t *tail);
 json_t	*admin_json_row(const Gp__ReportRow *, int with_indicators);
+
+/* A signed decision as the decision file verify-receipt reads. */
+json_t	*admin_decision_json(const Gp__Decision *);
+/* "received" as people say it: "under review". */
+const char	*admin_state(const char *state);
+/* {"received":N,"returned":N,"accepted":N}, or null. */
+json_t	*admin_json_counts(const Gp__ReviewCounts *);
+/* "1 accepted, 0 returned, 2 under review" into buf. */
+const char	*admin_counts(const Gp__ReviewCounts *, char *buf, size_t len);
 
 #endif

@@ -22,7 +22,10 @@ admin_export_frame(struct admin *a, const Gp__Response *resp, int last)
 	size_t				 i;
 	int				 status;
 
-	(void)last;
+	if (last && e->review != NULL) {
+		a->counts = *e->review;
+		a->has_counts = 1;
+	}
 	if (e->n_outputs > 0 && export_labels(a->export, e->outputs,
 	    e->n_outputs) == -1)
 		return admin_fail(a, EX_OSERR, "out of memory");
@@ -60,7 +63,7 @@ admin_export(struct admin *a, const struct cmd_args *args)
 	Gp__ExportRequest	 exp = GP__EXPORT_REQUEST__INIT;
 	Gp__SummaryRequest	 summary = GP__SUMMARY_REQUEST__INIT;
 	const char		*period, *fmtname, *output;
-	char			*cause = NULL;
+	char			*cause = NULL, states[96];
 	json_t			*o;
 	int			 status, format;
 
@@ -90,6 +93,9 @@ admin_export(struct admin *a, const struct cmd_args *args)
 		a->started = 1;
 
 	exp.period = (char *)(uintptr_t)period;
+	a->accepted = cmd_value(args, "accepted") != NULL;
+	exp.accepted = a->accepted;
+	exp.has_accepted = a->accepted;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_EXPORT);
 	req.export = &exp;
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_EXPORT,
@@ -98,6 +104,8 @@ admin_export(struct admin *a, const struct cmd_args *args)
 	if (export_wants_summary(a->export)) {
 		summary.period = (char *)(uintptr_t)period;
 		summary.by = (char *)(uintptr_t)"area";
+		summary.accepted = a->accepted;
+		summary.has_accepted = a->accepted;
 		admin_request(&req, ADMIN_SUMMARY_ID,
 		    GP__REQUEST__BODY_SUMMARY);
 		req.summary = &summary;
@@ -115,20 +123,25 @@ admin_export(struct admin *a, const struct cmd_args *args)
 	if (strcmp(output, "-") == 0)
 		return EX_OK;
 	if (a->json) {
-		o = json_pack("{s:s, s:s, s:o, s:s, s:I}", "status", "ok",
-		    "period", period, "file", fmt_json_text(output),
+		o = json_pack("{s:s, s:s, s:o, s:s, s:I, s:b, s:o}", "status",
+		    "ok", "period", period, "file", fmt_json_text(output),
 		    "format", fmtname,
-		    "rows", (json_int_t)export_nrows(a->export));
+		    "rows", (json_int_t)export_nrows(a->export),
+		    "accepted_only", a->accepted,
+		    "review", admin_json_counts(a->has_counts ? &a->counts :
+		    NULL));
 		if (o == NULL)
 			return admin_fail(a, EX_OSERR, "out of memory");
 		admin_json_dump(o);
 		json_decref(o);
 		fputc('\n', stdout);
 	} else
-		fmt_line(stdout, "wrote %zu activit%s of %s to %s",
-		    export_nrows(a->export),
+		fmt_line(stdout, "wrote %zu activit%s of %s to %s; reports%s "
+		    "by review: %s", export_nrows(a->export),
 		    export_nrows(a->export) == 1 ? "y" : "ies", period,
-		    output);
+		    output, a->accepted ? " (accepted only)" : "",
+		    admin_counts(a->has_counts ? &a->counts : NULL, states,
+		    sizeof(states)));
 	return admin_out(a);
 }
 
@@ -198,12 +211,16 @@ const struct cmd_entry cmd_export_entry = {
 	"Write every activity of the latest revisions for PERIOD to FILE, as "
 	"they arrive:\ncsv (UTF-8 with a byte order mark, for Excel), json, "
 	"or xlsx with a second\nsheet of totals by area. FILE appears only "
-	"once complete. For administrators.",
+	"once complete. With --accepted, only\nthe reports the province "
+	"accepted; the last line says how many reports of each\nreview state "
+	"the file holds. For administrators.",
 	"gp-client export 2022-H1 --format xlsx -o bao-cao-2022-H1.xlsx",
 	{
 		{ "format", 'f', "FORMAT", 1, "csv, json or xlsx" },
 		{ "output", 'o', "FILE", 1, "the file to write (- is standard "
 		    "output, not for xlsx)" },
+		{ "accepted", 0, NULL, 0, "only the reports the province "
+		    "accepted" },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD,

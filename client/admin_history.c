@@ -25,8 +25,89 @@ static const struct fmt_column admin_history_columns[] = {
 	{ "sessions", 0, FMT_RIGHT },
 	{ "participants", 0, FMT_RIGHT },
 	{ "female", 0, FMT_RIGHT },
-	{ "changes", 0, FMT_LEFT }
+	{ "changes", 0, FMT_LEFT },
+	{ "review", 0, FMT_LEFT }
 };
+#define ADMIN_HISTORY_COLUMNS	12
+
+static char *
+admin_history_dup(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+/* Keeps the decisions, which come first, for their revisions. */
+static int
+admin_history_keep(struct admin *a, const Gp__Decision *d)
+{
+	struct admin_decision	*v, *k;
+
+	if ((v = reallocarray(a->decisions, a->ndecisions + 1,
+	    sizeof(*v))) == NULL)
+		return -1;
+	a->decisions = v;
+	k = &v[a->ndecisions++];
+	memset(k, 0, sizeof(*k));
+	k->revision = d->revision;
+	k->action = admin_history_dup(d->action);
+	k->state = admin_history_dup(d->state);
+	k->comment = admin_history_dup(d->comment);
+	k->decided_by = admin_history_dup(d->decided_by);
+	k->decided_at = admin_history_dup(d->decided_at);
+	k->decision = admin_history_dup(d->decision);
+	if ((d->action != NULL && k->action == NULL) ||
+	    (d->comment != NULL && k->comment == NULL))
+		return -1;
+	return 0;
+}
+
+/* The decisions on revision rev: as lines, a JSON array, or one CSV
+ * cell ("returned by admin 2026-12-05T03:10:11Z: comment; ..."). */
+static int
+admin_history_decisions(struct admin *a, uint32_t rev, json_t **arr,
+    char **cell)
+{
+	const struct admin_decision	*d;
+	char				 when[24], *s;
+	size_t				 i;
+
+	for (i = 0; i < a->ndecisions; i++) {
+		d = &a->decisions[i];
+		if (d->revision != rev)
+			continue;
+		if (arr != NULL) {
+			if (json_array_append_new(*arr, json_pack("{s:o, s:o, "
+			    "s:o, s:o, s:o, s:o}",
+			    "decision", fmt_json_text(d->decision),
+			    "action", fmt_json_text(d->action),
+			    "state", fmt_json_text(d->state),
+			    "comment", fmt_json_text(d->comment),
+			    "decided_by", fmt_json_text(d->decided_by),
+			    "decided_at", fmt_json_text(d->decided_at))) == -1)
+				return -1;
+		} else if (cell != NULL) {
+			if (asprintf(&s, "%s%s%s by %s %s%s%s",
+			    *cell != NULL ? *cell : "", *cell != NULL ?
+			    "; " : "", admin_state(d->state),
+			    admin_text(d->decided_by),
+			    admin_text(d->decided_at), d->comment != NULL ?
+			    ": " : "", admin_text(d->comment)) == -1)
+				return -1;
+			free(*cell);
+			*cell = s;
+		} else {
+			fmt_line(stdout, "  %s by %s at %s UTC%s%s",
+			    strcmp(admin_text(d->action), "accept") == 0 ?
+			    "accepted" : strcmp(admin_text(d->action),
+			    "return") == 0 ? "returned" : "reopened",
+			    admin_text(d->decided_by),
+			    admin_when(d->decided_at, when, sizeof(when)),
+			    d->comment != NULL ? ": " : "",
+			    admin_text(d->comment));
+		}
+	}
+	return 0;
+}
 
 static void
 admin_figures_of(const Gp__ReportRow *r, struct admin_figures *f)
@@ -143,8 +224,9 @@ admin_history_row(struct admin *a, const Gp__ReportRow *r)
 	json_t			*o = NULL, *changes = NULL;
 	char			*text = NULL, when[24], late[48], fp[32];
 	char			 rev[16], acts[24], sessions[24], people[24];
-	char			 women[24];
-	const char		*cells[11];
+	char			 women[24], *review = NULL;
+	json_t			*decisions = NULL;
+	const char		*cells[ADMIN_HISTORY_COLUMNS];
 	int			 nomem = 0, status;
 
 	admin_figures_of(r, &cur);
@@ -161,12 +243,22 @@ admin_history_row(struct admin *a, const Gp__ReportRow *r)
 
 	if (a->json) {
 		free(text);
+		if ((decisions = json_array()) == NULL ||
+		    admin_history_decisions(a, r->revision, &decisions,
+		    NULL) == -1) {
+			json_decref(decisions);
+			json_decref(changes);
+			return admin_fail(a, EX_OSERR, "out of memory");
+		}
 		if ((o = admin_json_row(r, 1)) != NULL &&
-		    json_object_set_new(o, "changes", changes) == -1) {
+		    (json_object_set_new(o, "changes", changes) == -1 ||
+		    json_object_set_new(o, "decisions", decisions) == -1)) {
 			json_decref(o);
 			o = NULL;
-		} else if (o == NULL)
+		} else if (o == NULL) {
 			json_decref(changes);
+			json_decref(decisions);
+		}
 		return admin_json_item(a, o);
 	}
 	if (a->csv) {
@@ -184,7 +276,15 @@ admin_history_row(struct admin *a, const Gp__ReportRow *r)
 		    sizeof(people));
 		cells[9] = admin_number(r->female, women, sizeof(women));
 		cells[10] = text;
+		if (admin_history_decisions(a, r->revision, NULL, &review) ==
+		    -1) {
+			free(text);
+			free(review);
+			return admin_fail(a, EX_OSERR, "out of memory");
+		}
+		cells[11] = review;
 		fmt_table_row(&a->table, cells);
+		free(review);
 	} else {
 		fmt_line(stdout, "revision %u  receipt %s", r->revision,
 		    admin_text(r->receipt));
@@ -204,6 +304,7 @@ admin_history_row(struct admin *a, const Gp__ReportRow *r)
 			fmt_line(stdout, "  no change in the figures");
 		else
 			fmt_line(stdout, "  changed: %s", text);
+		admin_history_decisions(a, r->revision, NULL, NULL);
 	}
 	free(text);
 	a->nitems++;
@@ -218,6 +319,9 @@ admin_history_frame(struct admin *a, const Gp__Response *resp, int last)
 	size_t				 i;
 	int				 status;
 
+	for (i = 0; i < h->n_decisions; i++)
+		if (admin_history_keep(a, h->decisions[i]) == -1)
+			return admin_fail(a, EX_OSERR, "out of memory");
 	if (a->json && (status = admin_json_array(a)) != 0)
 		return status;
 	for (i = 0; i < h->n_revisions; i++)
@@ -244,7 +348,8 @@ admin_history(struct admin *a, const struct cmd_args *args)
 	if ((status = admin_unit(a, args->operands[0])) != 0 ||
 	    (status = admin_period(a, args->operands[1])) != 0)
 		return status;
-	fmt_table_init(&a->table, stdout, admin_history_columns, 11, FMT_CSV);
+	fmt_table_init(&a->table, stdout, admin_history_columns,
+	    ADMIN_HISTORY_COLUMNS, FMT_CSV);
 	history.unit = args->operands[0];
 	history.period = args->operands[1];
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_HISTORY);
@@ -265,8 +370,9 @@ const struct cmd_entry cmd_history_entry = {
 	"list every revision and what changed",
 	"List every revision of a unit's report for a period, oldest first: "
 	"its receipt,\nwhen it was received, the certificate that sent it, "
-	"its totals, and what\nchanged in the figures since the revision "
-	"before. For administrators.",
+	"its totals, what\nchanged in the figures since the revision "
+	"before, and the province's decisions\non it (accepted, returned, "
+	"reopened: who, when, the comment). For\nadministrators.",
 	"gp-client history lc-tamduong 2022-H1",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

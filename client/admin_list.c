@@ -123,15 +123,17 @@ static const struct fmt_column admin_list_columns[] = {
 	{ "status", 18, FMT_LEFT },
 	{ "activities", 10, FMT_RIGHT },
 	{ "participants", 12, FMT_RIGHT },
-	{ "women", 7, FMT_RIGHT }
+	{ "women", 7, FMT_RIGHT },
+	{ "review", 12, FMT_LEFT }
 };
+#define ADMIN_LIST_COLUMNS	10
 
 static int
 admin_list_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__ListResponse	*l = resp->list;
 	const Gp__ReportRow	*r;
-	const char		*cells[9];
+	const char		*cells[ADMIN_LIST_COLUMNS];
 	char			 rev[16], when[24], late[48], acts[24];
 	char			 people[24], women[24];
 	size_t			 i;
@@ -159,6 +161,8 @@ admin_list_frame(struct admin *a, const Gp__Response *resp, int last)
 		cells[7] = admin_number(r->participants, people,
 		    sizeof(people));
 		cells[8] = admin_number(r->female, women, sizeof(women));
+		cells[9] = a->csv ? admin_text(r->review_state) :
+		    admin_state(r->review_state);
 		fmt_table_row(&a->table, cells);
 		a->nitems++;
 		if ((status = admin_out(a)) != 0)
@@ -181,8 +185,8 @@ admin_list(struct admin *a, const struct cmd_args *args)
 		return status;
 	if (unit != NULL && (status = admin_unit(a, unit)) != 0)
 		return status;
-	fmt_table_init(&a->table, stdout, admin_list_columns, 9,
-	    a->csv ? FMT_CSV : 0);
+	fmt_table_init(&a->table, stdout, admin_list_columns,
+	    ADMIN_LIST_COLUMNS, a->csv ? FMT_CSV : 0);
 	list.period = (char *)(uintptr_t)period;
 	list.unit = (char *)(uintptr_t)unit;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_LIST);
@@ -220,8 +224,9 @@ const struct cmd_entry cmd_list_entry = {
 	"list", "", 0, 0,
 	"list the latest revision of each report",
 	"List the latest revision of each stored report: unit, period, "
-	"revision, when it\nwas received, whether it was late, and its "
-	"totals. For administrators.",
+	"revision, when it\nwas received, whether it was late, its "
+	"totals, and the province's review\n(under review, returned, "
+	"accepted). For administrators.",
 	"gp-client list --period 2022-H1",
 	{
 		{ "period", 'p', "PERIOD", 0, "only the reports of this "

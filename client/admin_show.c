@@ -32,6 +32,8 @@ admin_show_meta(const Gp__ReportRow *m)
 	fmt_line(stdout, "submission %s", admin_text(m->submission_id));
 	fmt_line(stdout, "certificate %s  SHA-256 %s", admin_text(m->cert_cn),
 	    admin_text(m->cert_fingerprint));
+	if (m->review_state != NULL)
+		fmt_line(stdout, "review %s", admin_state(m->review_state));
 }
 
 /* The label of a code in the form, or the code itself. */

@@ -19,8 +19,33 @@ static const struct fmt_column admin_missing_columns[] = {
 	{ "name", 30, FMT_LEFT },
 	{ "status", 18, FMT_LEFT },
 	{ "received (UTC)", 16, FMT_LEFT },
-	{ "rev", 3, FMT_RIGHT }
+	{ "rev", 3, FMT_RIGHT },
+	{ "review", 12, FMT_LEFT }
 };
+#define ADMIN_MISSING_COLUMNS	6
+
+/* The call list: whom to phone, most days late first. */
+static const struct fmt_column admin_calls_columns[] = {
+	{ "unit", 18, FMT_LEFT },
+	{ "name", 26, FMT_LEFT },
+	{ "status", 11, FMT_LEFT },
+	{ "days late", 9, FMT_RIGHT },
+	{ "due", 10, FMT_LEFT },
+	{ "contact", 20, FMT_LEFT },
+	{ "phone", 14, FMT_LEFT },
+	{ "email", 0, FMT_LEFT }
+};
+static const struct fmt_column admin_calls_csv[] = {
+	{ "unit", 0, FMT_LEFT },
+	{ "name", 0, FMT_LEFT },
+	{ "status", 0, FMT_LEFT },
+	{ "days_late", 0, FMT_RIGHT },
+	{ "due", 0, FMT_LEFT },
+	{ "contact", 0, FMT_LEFT },
+	{ "phone", 0, FMT_LEFT },
+	{ "email", 0, FMT_LEFT }
+};
+#define ADMIN_CALLS_COLUMNS	8
 
 static const char *
 admin_missing_status(const Gp__MissingRow *r, char *buf, size_t len)
@@ -49,11 +74,11 @@ admin_rate(uint32_t n, uint32_t of, char *buf, size_t len)
 static int
 admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 {
-	char	r1[48], r2[48];
+	char	r1[48], r2[48], states[96];
 
 	if (a->json)
 		return admin_json_close(a, json_pack("{s:I, s:I, s:I, s:o, "
-		    "s:o, s:o, s:o, s:o}",
+		    "s:o, s:o, s:o, s:o, s:o}",
 		    "expected", (json_int_t)m->expected,
 		    "reported", (json_int_t)m->reported,
 		    "on_time", (json_int_t)m->on_time,
@@ -63,7 +88,8 @@ admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 		    m->expected),
 		    "due", fmt_json_text(m->due),
 		    "coverage_from", fmt_json_text(m->coverage_from),
-		    "coverage_to", fmt_json_text(m->coverage_to)));
+		    "coverage_to", fmt_json_text(m->coverage_to),
+		    "review", admin_json_counts(m->review)));
 	if (a->csv) {
 		fmt_table_header(&a->table);
 		return admin_out(a);
@@ -77,6 +103,109 @@ admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 	fmt_line(stdout, "reported %s; on time %s",
 	    admin_rate(m->reported, m->expected, r1, sizeof(r1)),
 	    admin_rate(m->on_time, m->expected, r2, sizeof(r2)));
+	fmt_line(stdout, "reports: %s", admin_counts(m->review, states,
+	    sizeof(states)));
+	return admin_out(a);
+}
+
+static char *
+admin_dup(const char *s)
+{
+	return strdup(s != NULL ? s : "");
+}
+
+/* Keeps a row of the call list until every row is in. */
+static int
+admin_call_keep(struct admin *a, const Gp__MissingRow *r)
+{
+	struct admin_call_row	*v, *c;
+
+	if ((v = reallocarray(a->calls, a->ncalls + 1, sizeof(*v))) == NULL)
+		return -1;
+	a->calls = v;
+	c = &v[a->ncalls];
+	memset(c, 0, sizeof(*c));
+	a->ncalls++;
+	c->days_late = r->days_late;
+	if ((c->unit = admin_dup(r->unit)) == NULL ||
+	    (c->name = admin_dup(r->unit_name)) == NULL ||
+	    (c->status = admin_dup(r->status != NULL &&
+	    strcmp(r->status, "missing") != 0 ? "returned" :
+	    "nothing yet")) == NULL ||
+	    (c->due = admin_dup(r->due)) == NULL ||
+	    (c->contact = admin_dup(r->contact)) == NULL ||
+	    (c->phone = admin_dup(r->phone)) == NULL ||
+	    (c->email = admin_dup(r->email)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Most days late first, then by unit. */
+static int
+admin_call_cmp(const void *x, const void *y)
+{
+	const struct admin_call_row	*a = x, *b = y;
+
+	if (a->days_late != b->days_late)
+		return a->days_late > b->days_late ? -1 : 1;
+	return strcmp(a->unit, b->unit);
+}
+
+static int
+admin_calls_end(struct admin *a, const Gp__MissingResponse *m)
+{
+	const struct admin_call_row	*c;
+	const char			*cells[ADMIN_CALLS_COLUMNS];
+	char				 days[16];
+	size_t				 i;
+	int				 status;
+
+	qsort(a->calls, a->ncalls, sizeof(*a->calls), admin_call_cmp);
+	if (a->json && (status = admin_json_object(a, json_pack("{s:s}",
+	    "period", a->period))) != 0)
+		return status;
+	for (i = 0; i < a->ncalls; i++) {
+		c = &a->calls[i];
+		if (a->json) {
+			if ((status = admin_json_item(a, json_pack("{s:o, s:o, "
+			    "s:s, s:I, s:o, s:o, s:o, s:o}",
+			    "unit", fmt_json_text(c->unit),
+			    "unit_name", fmt_json_text(c->name),
+			    "status", strcmp(c->status, "returned") == 0 ?
+			    "returned" : "missing",
+			    "days_late", (json_int_t)c->days_late,
+			    "due", fmt_json_text(c->due),
+			    "contact", fmt_json_text(c->contact),
+			    "phone", fmt_json_text(c->phone),
+			    "email", fmt_json_text(c->email)))) != 0)
+				return status;
+			continue;
+		}
+		cells[0] = c->unit;
+		cells[1] = c->name;
+		cells[2] = c->status;
+		cells[3] = admin_number((uint64_t)c->days_late, days,
+		    sizeof(days));
+		cells[4] = c->due;
+		cells[5] = c->contact;
+		cells[6] = c->phone;
+		cells[7] = c->email;
+		fmt_table_row(&a->table, cells);
+		a->nitems++;
+		/* A phone round of 100,000 units: no flush per row. */
+		if (ferror(stdout))
+			return admin_out(a);
+	}
+	if (a->json)
+		return admin_json_close(a, json_pack("{s:I, s:I, s:o}",
+		    "expected", (json_int_t)m->expected,
+		    "reported", (json_int_t)m->reported,
+		    "due", fmt_json_text(m->due)));
+	if (a->csv || a->nitems > 0)
+		fmt_table_header(&a->table);
+	else
+		fmt_line(stdout, "nobody to call for %s: every unit expected has "
+		    "reported and no report is returned", a->period);
 	return admin_out(a);
 }
 
@@ -85,11 +214,18 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__MissingResponse	*m = resp->missing;
 	const Gp__MissingRow		*r;
-	const char			*cells[5];
+	const char			*cells[ADMIN_MISSING_COLUMNS];
 	char				 st[48], when[24], rev[16];
 	size_t				 i;
 	int				 status;
 
+	if (a->call_list) {
+		/* The call list: kept, sorted and printed at the end. */
+		for (i = 0; i < m->n_rows; i++)
+			if (admin_call_keep(a, m->rows[i]) == -1)
+				return admin_fail(a, EX_OSERR, "out of memory");
+		return last ? admin_calls_end(a, m) : 0;
+	}
 	if (a->json && (status = admin_json_object(a, json_pack("{s:s}",
 	    "period", a->period))) != 0)
 		return status;
@@ -97,14 +233,16 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 		r = m->rows[i];
 		if (a->json) {
 			if ((status = admin_json_item(a, json_pack("{s:o, "
-			    "s:o, s:o, s:I, s:o, s:o}",
+			    "s:o, s:o, s:I, s:o, s:o, s:o}",
 			    "unit", fmt_json_text(r->unit),
 			    "unit_name", fmt_json_text(r->unit_name),
 			    "status", fmt_json_text(r->status),
 			    "days_late", (json_int_t)r->days_late,
 			    "received_at", fmt_json_text(r->received_at),
 			    "revision", r->has_revision && r->revision > 0 ?
-			    json_integer(r->revision) : json_null()))) != 0)
+			    json_integer(r->revision) : json_null(),
+			    "review_state", fmt_json_text(r->review_state)))) !=
+			    0)
 				return status;
 			continue;
 		}
@@ -115,6 +253,8 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 		    admin_when(r->received_at, when, sizeof(when));
 		cells[4] = r->has_revision && r->revision > 0 ?
 		    admin_number(r->revision, rev, sizeof(rev)) : "";
+		cells[5] = a->csv ? admin_text(r->review_state) :
+		    admin_state(r->review_state);
 		fmt_table_row(&a->table, cells);
 		a->nitems++;
 		if ((status = admin_out(a)) != 0)
@@ -133,8 +273,19 @@ admin_missing(struct admin *a, const struct cmd_args *args)
 	if ((status = admin_period(a, args->operands[0])) != 0)
 		return status;
 	a->period = args->operands[0];
-	fmt_table_init(&a->table, stdout, admin_missing_columns, 5,
-	    a->csv ? FMT_CSV : 0);
+	if (cmd_value(args, "call-list") != NULL) {
+		a->call_list = 1;
+		missing.call_list = 1;
+		missing.has_call_list = 1;
+		if (a->csv)
+			fmt_table_init(&a->table, stdout, admin_calls_csv,
+			    ADMIN_CALLS_COLUMNS, FMT_CSV);
+		else
+			fmt_table_init(&a->table, stdout, admin_calls_columns,
+			    ADMIN_CALLS_COLUMNS, 0);
+	} else
+		fmt_table_init(&a->table, stdout, admin_missing_columns,
+		    ADMIN_MISSING_COLUMNS, a->csv ? FMT_CSV : 0);
 	missing.period = args->operands[0];
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_MISSING);
 	req.missing = &missing;
@@ -256,6 +407,7 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 {
 	const Gp__IndicatorTotal	*it;
 	json_t				*ind, *o;
+	char				 states[96];
 	size_t				 i;
 
 	if (a->json) {
@@ -279,12 +431,15 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 				}
 			}
 		}
-		return admin_json_close(a, json_pack("{s:o, s:o, s:o}",
+		return admin_json_close(a, json_pack("{s:o, s:o, s:o, s:b, "
+		    "s:o}",
 		    "total", s->total != NULL ?
 		    admin_json_summary_row(s->total) : json_null(),
 		    "indicators", ind,
 		    "expected", s->has_expected ?
-		    json_integer(s->expected) : json_null()));
+		    json_integer(s->expected) : json_null(),
+		    "accepted_only", a->accepted,
+		    "review", admin_json_counts(s->review)));
 	}
 	if (s->total != NULL)
 		admin_summary_cells(a, s->total, "total", "Tổng cộng");
@@ -298,10 +453,13 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 	}
 	putchar('\n');
 	if (s->has_expected && s->total != NULL)
-		fmt_line(stdout, "%s: %" PRIu64 " report%s from %u unit%s expected",
+		fmt_line(stdout, "%s: %" PRIu64 " report%s from %u unit%s "
+		    "expected%s; by review: %s",
 		    a->period, s->total->reports,
 		    s->total->reports == 1 ? "" : "s", s->expected,
-		    s->expected == 1 ? "" : "s");
+		    s->expected == 1 ? "" : "s", a->accepted ?
+		    ", accepted reports only" : "", admin_counts(s->review,
+		    states, sizeof(states)));
 	return admin_out(a);
 }
 
@@ -365,6 +523,9 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	}
 	summary.period = args->operands[0];
 	summary.by = (char *)(uintptr_t)by;
+	a->accepted = cmd_value(args, "accepted") != NULL;
+	summary.accepted = a->accepted;
+	summary.has_accepted = a->accepted;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SUMMARY);
 	req.summary = &summary;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_SUMMARY,
@@ -389,9 +550,17 @@ const struct cmd_entry cmd_missing_entry = {
 	"who has reported for a period, on time or late",
 	"List every unit expected to report for PERIOD: nothing yet, on "
 	"time, or late by\nhow many days, with the latest revision; then "
-	"the rates of reports received\nand on time. For administrators.",
-	"gp-client missing 2022-H1",
-	{ { NULL, 0, NULL, 0, NULL } },
+	"the rates of reports received\nand on time, and the reports by the "
+	"province's review. With --call-list, only\nthe units to phone: "
+	"nothing reported yet, or the report returned, with the\ncontact, "
+	"phone and e-mail of the registry and the days late today, most "
+	"late\nfirst (--csv for a spreadsheet). For administrators.",
+	"gp-client missing 2022-H1 --call-list --csv > goi-dien.csv",
+	{
+		{ "call-list", 0, NULL, 0, "only the units to call, with "
+		    "contact, phone, e-mail, days late" },
+		{ NULL, 0, NULL, 0, NULL }
+	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,
 	admin_missing_exec
 };
@@ -401,11 +570,15 @@ const struct cmd_entry cmd_summary_entry = {
 	"totals by area, unit, occasion, kind, status or unit type",
 	"Add up the latest revision of every report for PERIOD: reports, "
 	"activities,\nsessions, participants and women, by the key --by "
-	"names, then the indicators.\nFor administrators.",
+	"names, then the indicators,\nand how many reports of each review "
+	"state it includes. With --accepted,\nonly the reports the province "
+	"accepted. For administrators.",
 	"gp-client summary 2022-H1 --by area",
 	{
 		{ "by", 'b', "KEY", 0, "area, unit, occasion, kind, status or "
 		    "type (of unit; default: the totals only)" },
+		{ "accepted", 0, NULL, 0, "only the reports the province "
+		    "accepted" },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

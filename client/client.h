@@ -81,5 +81,7 @@ extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_lock_entry;
 extern const struct cmd_entry	cmd_unlock_entry;
 extern const struct cmd_entry	cmd_audit_entry;
+extern const struct cmd_entry	cmd_review_entry;
+extern const struct cmd_entry	cmd_status_entry;
 
 #endif

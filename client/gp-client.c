@@ -46,6 +46,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_flush_entry,
 	&cmd_outbox_entry,
 	&cmd_receipts_entry,
+	&cmd_status_entry,
 	&cmd_verify_receipt_entry,
 	&cmd_doctor_entry,
 	&cmd_validate_entry,
@@ -60,6 +61,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_export_entry,
 	&cmd_lock_entry,
 	&cmd_unlock_entry,
+	&cmd_review_entry,
 	&cmd_audit_entry,
 	&cmd_help_entry
 };

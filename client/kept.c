@@ -368,6 +368,28 @@ kept_verify_exec(struct client *cl, const struct cmd_args *args)
 	if ((status = proof_read(args->operands[0], &p, &cause)) != 0 ||
 	    (status = proof_verify(&po, p, cl->conn.ca, &cause)) != 0)
 		goto done;
+	if (p->decision) {
+		/* A decision covers a revision the province holds, named by
+		 * its report_sha256: no report file of the unit's. */
+		if (report_path != NULL) {
+			status = EX_USAGE;
+			if (asprintf(&cause, "%s is a decision of the province, "
+			    "not a receipt: it covers revision %u as stored, "
+			    "not a report file; give the decision alone",
+			    args->operands[0], p->revision) == -1)
+				cause = NULL;
+			goto done;
+		}
+		if (asprintf(&verdict, "decision %s on %s %s revision %u: "
+		    "%s by %s at %s%s%s", p->receipt, p->unit, p->period,
+		    p->revision, p->state, p->decided_by, p->received_at,
+		    p->comment != NULL ? ", comment: " : "",
+		    p->comment != NULL ? p->comment : "") == -1) {
+			verdict = NULL;
+			status = EX_OSERR;
+		}
+		goto done;
+	}
 	if (report_path != NULL) {
 		if ((status = kept_report_of(report_path, &r, &cause)) != 0) {
 			proof_say(&po, "report", 0, "cannot be read");
@@ -455,7 +477,10 @@ const struct cmd_entry cmd_verify_receipt_entry = {
 	"Check offline that RECEIPT.json was signed by a server of the CA "
 	"(--ca or 'ca'\nin the configuration file) and, with REPORT.json, "
 	"that it covers that report.\nAnyone holding the CA certificate can "
-	"check what a unit sent and when.",
+	"check what a unit sent and when. A\ndecision of the province "
+	"(the file 'gp-client --json review' prints) is\nchecked the same "
+	"way: who decided what on which revision, when, with which\n"
+	"comment.",
 	"gp-client --ca ca.crt verify-receipt bien-nhan.json bao-cao.json",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CA | CMD_JSON,

@@ -429,11 +429,18 @@ output_json_signed(const Gp__Receipt *rc, const char *id, json_t *warnings)
 static json_t *
 output_json_receipt(const Gp__Response *resp, const char *id)
 {
-	json_t	*w;
+	json_t	*w, *o;
 
 	if ((w = output_json_answer_warnings(resp->submit)) == NULL)
 		return NULL;
-	return output_json_signed(resp->submit->receipt, id, w);
+	o = output_json_signed(resp->submit->receipt, id, w);
+	if (o != NULL && resp->submit->has_back_under_review &&
+	    resp->submit->back_under_review && json_object_set_new(o,
+	    "back_under_review", json_true()) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
 }
 
 static void
@@ -443,11 +450,14 @@ output_receipt_lines(const Gp__Response *resp)
 	char			 cn[256];
 	size_t			 i;
 
-	fmt_line(stdout, "%s %s %s revision %u receipt %s  received %s%s%s",
+	fmt_line(stdout, "%s %s %s revision %u receipt %s  received %s%s%s%s",
 	    rc->duplicate ? "duplicate" : "accepted", rc->unit, rc->period,
 	    rc->revision, rc->receipt, rc->received_at,
 	    rc->late ? "  late" : "",
-	    rc->duplicate ? " (already stored; nothing new)" : "");
+	    rc->duplicate ? " (already stored; nothing new)" : "",
+	    resp->submit->has_back_under_review &&
+	    resp->submit->back_under_review ? "  back under review (the "
+	    "province had returned the revision before)" : "");
 	for (i = 0; i < resp->submit->n_warnings; i++)
 		fmt_line(stdout, "warning: %s",
 		    resp->submit->warnings[i] != NULL ?

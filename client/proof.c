@@ -35,7 +35,7 @@
 static const char *const proof_keys[] = {
 	"receipt", "id", "unit", "period", "revision", "received_at",
 	"report_sha256", "signature", "certificate",
-	"status", "duplicate", "late", "warnings"
+	"status", "duplicate", "late", "warnings", "back_under_review"
 };
 #define PROOF_NREQUIRED	9
 
@@ -81,6 +81,10 @@ proof_free(struct proof *p)
 	free(p->report_sha256);
 	free(p->signature);
 	free(p->certificate);
+	free(p->action);
+	free(p->state);
+	free(p->comment);
+	free(p->decided_by);
 	free(p);
 }
 
@@ -95,6 +99,28 @@ proof_fields(const struct proof *p, struct receipt_fields *f)
 	f->revision = p->revision;
 	f->report_sha256 = p->report_sha256;
 	f->received_at = p->received_at;
+}
+
+int
+proof_decision_fields(const struct proof *p, struct decision_fields *f,
+    char comment_sha256[65])
+{
+	const char	*c = p->comment != NULL ? p->comment : "";
+
+	memset(f, 0, sizeof(*f));
+	if (decision_sha256_hex(c, strlen(c), comment_sha256) == -1)
+		return -1;
+	f->decision = p->receipt;
+	f->unit = p->unit;
+	f->period = p->period;
+	f->revision = p->revision;
+	f->report_sha256 = p->report_sha256;
+	f->action = p->action;
+	f->state = p->state;
+	f->comment_sha256 = comment_sha256;
+	f->decided_by = p->decided_by;
+	f->decided_at = p->received_at;
+	return 0;
 }
 
 int
@@ -326,6 +352,93 @@ proof_members(json_t *o, struct proof *p, const char **key,
 	return proof_optional(o, key, what);
 }
 
+/* The members of a decision file (admin_decision_json) into p. */
+static int
+proof_decision_members(json_t *o, struct proof *p, const char **key,
+    const char **what)
+{
+	static const char *const keys[] = {
+		"kind", "decision", "unit", "period", "revision", "action",
+		"state", "decided_by", "decided_at", "report_sha256",
+		"signature", "certificate", "comment"
+	};
+	struct {
+		const char	 *key;
+		char		**out;
+	}		 texts[9];
+	const char	*k, *errstr;
+	json_t		*v;
+	json_int_t	 n;
+	size_t		 i;
+
+	json_object_foreach(o, k, v) {
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strcmp(k, keys[i]) == 0)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0])) {
+			*key = k;
+			*what = "is not a field of a decision";
+			return -1;
+		}
+	}
+	p->decision = 1;
+	texts[0].key = "decision";	texts[0].out = &p->receipt;
+	texts[1].key = "unit";		texts[1].out = &p->unit;
+	texts[2].key = "period";	texts[2].out = &p->period;
+	texts[3].key = "action";	texts[3].out = &p->action;
+	texts[4].key = "state";		texts[4].out = &p->state;
+	texts[5].key = "decided_by";	texts[5].out = &p->decided_by;
+	texts[6].key = "decided_at";	texts[6].out = &p->received_at;
+	texts[7].key = "report_sha256";	texts[7].out = &p->report_sha256;
+	for (i = 0; i < 8; i++) {
+		*key = texts[i].key;
+		if (proof_string(o, texts[i].key, texts[i].out, what) == -1)
+			return -1;
+	}
+	if (!proof_is_sha256(p->report_sha256)) {
+		*key = "report_sha256";
+		*what = "is not 64 lower-case hex digits";
+		return -1;
+	}
+	v = json_object_get(o, *key = "comment");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_string(v)) {
+			*what = "is not a string";
+			return -1;
+		}
+		if ((p->comment = strdup(json_string_value(v))) == NULL) {
+			*what = "cannot be kept: out of memory";
+			return -1;
+		}
+	}
+	v = json_object_get(o, *key = "revision");
+	if (!json_is_integer(v) || (n = json_integer_value(v)) < 1 ||
+	    n > UINT32_MAX) {
+		*what = "is not a revision number";
+		return -1;
+	}
+	p->revision = (uint32_t)n;
+	v = json_object_get(o, *key = "signature");
+	if (v == NULL || json_is_null(v)) {
+		*what = "is missing: the server did not sign this decision, so "
+		    "it proves nothing";
+		return -1;
+	}
+	if (!json_is_string(v) || pem_base64_decode(json_string_value(v),
+	    json_string_length(v), &p->signature, &p->signature_len,
+	    &errstr) == -1) {
+		*what = "is not a base64 signature";
+		return -1;
+	}
+	v = json_object_get(o, *key = "certificate");
+	if (!json_is_string(v) || pem_cert_decode(json_string_value(v),
+	    &p->certificate, &p->certificate_len, &errstr) == -1) {
+		*what = "is not a PEM certificate";
+		return -1;
+	}
+	return 0;
+}
+
 int
 proof_read(const char *path, struct proof **out, char **cause)
 {
@@ -361,7 +474,17 @@ proof_read(const char *path, struct proof **out, char **cause)
 		proof_free(p);
 		return EX_OSERR;
 	}
-	if (proof_members(o, p, &key, &what) == -1) {
+	if (json_is_string(json_object_get(o, "kind")) &&
+	    strcmp(json_string_value(json_object_get(o, "kind")),
+	    "decision") == 0) {
+		if (proof_decision_members(o, p, &key, &what) == -1) {
+			cause_set(cause, "%s: \"%s\" %s; this is not a "
+			    "decision as gp-client wrote it", path, key, what);
+			json_decref(o);
+			proof_free(p);
+			return EX_DATAERR;
+		}
+	} else if (proof_members(o, p, &key, &what) == -1) {
 		cause_set(cause, "%s: \"%s\" %s; this is not a receipt as "
 		    "gp-client wrote it", path, key, what);
 		json_decref(o);
@@ -590,18 +713,28 @@ proof_verify(struct proof_out *po, const struct proof *p,
     const char *ca_file, char **cause)
 {
 	struct receipt_fields	 f;
+	struct decision_fields	 df;
 	const unsigned char	*d = p->certificate;
 	X509			*x;
 	const char		*errstr = "?", *why;
-	char			 cn[256], until[32];
+	char			 cn[256], until[32], csha[65];
 	int			 rv, status = EX_DATAERR;
 
 	*cause = NULL;
 	x = d2i_X509(NULL, &d, (long)p->certificate_len);
 	proof_cert_names(x, cn, sizeof(cn), until, sizeof(until));
-	proof_fields(p, &f);
-	rv = receipt_verify(&f, p->signature, p->signature_len,
-	    p->certificate, p->certificate_len, ca_file, &errstr);
+	if (p->decision) {
+		if (proof_decision_fields(p, &df, csha) == -1) {
+			X509_free(x);
+			return EX_OSERR;
+		}
+		rv = decision_verify(&df, p->signature, p->signature_len,
+		    p->certificate, p->certificate_len, ca_file, &errstr);
+	} else {
+		proof_fields(p, &f);
+		rv = receipt_verify(&f, p->signature, p->signature_len,
+		    p->certificate, p->certificate_len, ca_file, &errstr);
+	}
 
 	if (rv == -1 && strcmp(errstr, "cannot load the CA file") == 0) {
 		cause_set(cause, "cannot load the CA certificate %s: check "

@@ -37,6 +37,14 @@ struct proof {
 	size_t		 signature_len;
 	uint8_t		*certificate;	/* DER */
 	size_t		 certificate_len;
+	/* A signed decision of the province ("kind": "decision"): receipt
+	 * holds its id, received_at its time, report_sha256 the revision's;
+	 * no submission id. */
+	int		 decision;
+	char		*action;
+	char		*state;
+	char		*comment;	/* or NULL */
+	char		*decided_by;
 };
 
 /*
@@ -49,6 +57,10 @@ void	 proof_free(struct proof *);
 
 /* The signed fields of p, borrowed. */
 void	 proof_fields(const struct proof *, struct receipt_fields *);
+/* The signed fields of a decision p; comment_sha256 holds the
+ * comment's SHA-256 in hex. Returns 0 or -1. */
+int	 proof_decision_fields(const struct proof *, struct decision_fields *,
+	    char comment_sha256[65]);
 
 /*
  * Sets "report_sha256", "signature" (base64) and "certificate" (PEM) on

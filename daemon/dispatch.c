@@ -14,6 +14,7 @@
 #include "query.h"
 #include "reply.h"
 #include "request.h"
+#include "review.h"
 #include "submit.h"
 #include "wire.h"
 
@@ -42,6 +43,8 @@ static const struct dispatch_entry {
 	{ GP__REQUEST__BODY_LOCK, "lock", ACCESS_ADMIN, admin_lock },
 	{ GP__REQUEST__BODY_AUDIT, "audit", ACCESS_ADMIN, query_audit },
 	{ GP__REQUEST__BODY_FORM, "form", ACCESS_OWN, query_form },
+	{ GP__REQUEST__BODY_REVIEW, "review", ACCESS_ADMIN, review_decide },
+	{ GP__REQUEST__BODY_STATUS, "status", ACCESS_OWN, review_status },
 };
 
 #define DISPATCH_NTABLE	(sizeof(dispatch_table) / sizeof(*dispatch_table))

@@ -21,6 +21,7 @@
 #include "reply.h"
 #include "report.h"
 #include "request.h"
+#include "review.h"
 #include "settings.h"
 #include "store.h"
 #include "units.h"
@@ -63,8 +64,15 @@ struct query_stream {
 	int			 have_reported;
 	char			 reported_unit[REPORT_MAX_UNIT + 1];
 	struct store_missing_row reported;
+	char			 reported_state[16];
 	uint32_t		 expected, nreported, on_time;
+	uint32_t		 nreturned, naccepted;
+	int			 call_list;	/* missing --call-list */
+	int32_t			 today;
 	int			 labels_sent;	/* export: output labels */
+	int			 accepted;	/* summary, export */
+	/* history: the decisions first, then the revisions */
+	struct store_cursor	*decisions;
 };
 
 static void
@@ -74,6 +82,7 @@ query_stream_free(struct stream *hs)
 
 	if (qs == NULL)
 		return;
+	store_cursor_close(qs->decisions);
 	store_cursor_close(qs->cursor);
 	readers_put(qs->peer->readers, qs->db);
 	free(qs);
@@ -210,6 +219,19 @@ query_unit_name(struct peer *p, const char *code)
 	return u->name;
 }
 
+int32_t
+query_due(struct store *db, const char *unit, const char *period_id,
+    const struct period *pd, int *extended)
+{
+	/* Issue 15's extensions per unit will be read here. */
+	(void)db;
+	(void)unit;
+	(void)period_id;
+	if (extended != NULL)
+		*extended = 0;
+	return pd->due;
+}
+
 /* Days past the due date of the period's form now (0 for a year whose
  * form is gone). */
 static int32_t
@@ -277,6 +299,7 @@ query_report_row(struct peer *p, struct reply *hr,
 	rr->cert_fingerprint = reply_strdup(hr, row->cert_fingerprint);
 	rr->report_sha256 = query_hex(hr, row->content_hash);
 	rr->form_sha256 = query_hex(hr, row->form_sha256);
+	rr->review_state = reply_strdup(hr, row->review_state);
 	return rr;
 }
 
@@ -387,6 +410,45 @@ query_units(struct peer *p, const Gp__Request *req, struct reply *hr,
 
 /* list, history */
 
+/* A frame of the decisions on a report, before its revisions. */
+static int
+query_decisions_next(struct query_stream *qs, struct reply *hr)
+{
+	struct store_review_row	 row;
+	Gp__HistoryResponse	*h;
+	Gp__Decision		*d;
+	int			 rc = 0;
+
+	if ((h = reply_alloc(hr, sizeof(*h))) == NULL)
+		goto nomem;
+	gp__history_response__init(h);
+	if ((h->decisions = reply_alloc(hr, REPLY_CHUNK_ROWS *
+	    sizeof(*h->decisions))) == NULL)
+		goto nomem;
+	while (h->n_decisions < REPLY_CHUNK_ROWS &&
+	    (rc = store_next_review(qs->decisions, &row)) == 1) {
+		if ((d = review_decision(hr, &row)) == NULL)
+			goto nomem;
+		h->decisions[h->n_decisions++] = d;
+	}
+	if (rc == -1) {
+		query_internal(qs->peer, hr, qs->db);
+		return -1;
+	}
+	if (rc == 0) {
+		store_cursor_close(qs->decisions);
+		qs->decisions = NULL;
+	}
+	hr->resp.body_case = GP__RESPONSE__BODY_HISTORY;
+	hr->resp.history = h;
+	/* The revisions follow. */
+	reply_more(hr, 1);
+	return 0;
+nomem:
+	query_nomem(hr);
+	return -1;
+}
+
 static int
 query_reports_next(struct stream *hs, struct reply *hr)
 {
@@ -402,6 +464,8 @@ query_reports_next(struct stream *hs, struct reply *hr)
 		query_nomem(hr);
 		return -1;
 	}
+	if (qs->decisions != NULL)
+		return query_decisions_next(qs, hr);
 	while (n < REPLY_CHUNK_ROWS &&
 	    (rc = store_next_report(qs->cursor, &row)) == 1) {
 		if ((rr = query_report_row(p, hr, &row)) == NULL ||
@@ -460,7 +524,9 @@ query_reports(struct peer *p, struct reply *hr, enum store_query q,
 	    &rv)) == NULL)
 		return rv;
 	qs->with_indicators = q == STORE_Q_HISTORY;
-	if ((qs->cursor = store_query(qs->db, q, &args)) == NULL) {
+	if ((qs->cursor = store_query(qs->db, q, &args)) == NULL ||
+	    (q == STORE_Q_HISTORY && (qs->decisions = store_query(qs->db,
+	    STORE_Q_REVIEWS, &args)) == NULL)) {
 		rv = query_internal(p, hr, qs->db);
 		query_stream_free(&qs->hs);
 		return rv;
@@ -670,6 +736,56 @@ query_expected(const struct unit *u, const struct period *pd)
 	return u->valid_from <= pd->to && u->valid_to >= pd->from;
 }
 
+static Gp__ReviewCounts *
+query_review_counts(struct reply *hr, uint32_t received, uint32_t returned,
+    uint32_t accepted)
+{
+	Gp__ReviewCounts	*rc;
+
+	if ((rc = reply_alloc(hr, sizeof(*rc))) == NULL)
+		return NULL;
+	gp__review_counts__init(rc);
+	rc->received = received;
+	rc->has_received = 1;
+	rc->returned = returned;
+	rc->has_returned = 1;
+	rc->accepted = accepted;
+	rc->has_accepted = 1;
+	return rc;
+}
+
+/* The reports of the period included (every latest revision, or the
+ * accepted ones), by state. */
+static Gp__ReviewCounts *
+query_states(struct query_stream *qs, struct reply *hr)
+{
+	struct store_args	 args;
+	struct store_cursor	*c;
+	struct store_sum_row	 sr;
+	uint32_t		 n[3] = { 0, 0, 0 };
+	int			 rc;
+
+	memset(&args, 0, sizeof(args));
+	args.period = qs->period_id;
+	args.accepted = qs->accepted;
+	if ((c = store_query(qs->db, STORE_Q_STATES, &args)) == NULL)
+		return NULL;
+	while ((rc = store_next_sum(c, &sr)) == 1) {
+		if (sr.key == NULL)
+			continue;
+		if (strcmp(sr.key, STORE_STATE_RETURNED) == 0)
+			n[1] = (uint32_t)sr.reports;
+		else if (strcmp(sr.key, STORE_STATE_ACCEPTED) == 0)
+			n[2] = (uint32_t)sr.reports;
+		else
+			n[0] = (uint32_t)sr.reports;
+	}
+	store_cursor_close(c);
+	if (rc == -1)
+		return NULL;
+	return query_review_counts(hr, n[0], n[1], n[2]);
+}
+
 /* Reads the next unit that reported, or notes the end. */
 static int
 query_missing_advance(struct query_stream *qs)
@@ -686,6 +802,9 @@ query_missing_advance(struct query_stream *qs)
 	snprintf(qs->reported_unit, sizeof(qs->reported_unit), "%s",
 	    qs->reported.unit != NULL ? qs->reported.unit : "");
 	qs->reported.unit = qs->reported_unit;
+	snprintf(qs->reported_state, sizeof(qs->reported_state), "%s",
+	    qs->reported.review_state);
+	qs->reported.review_state = qs->reported_state;
 	qs->have_reported = 1;
 	return 0;
 }
@@ -699,8 +818,8 @@ query_missing_next(struct stream *hs, struct reply *hr)
 	const struct unit	*v;
 	Gp__MissingResponse	*mr;
 	Gp__MissingRow		*row;
-	int32_t			 days;
-	int			 cmp;
+	int32_t			 days, due;
+	int			 cmp, call;
 
 	if ((mr = reply_alloc(hr, sizeof(*mr))) == NULL) {
 		query_nomem(hr);
@@ -730,6 +849,7 @@ query_missing_next(struct stream *hs, struct reply *hr)
 		row->unit = v->code;
 		row->unit_name = v->name;
 		qs->expected++;
+		call = 1;
 		if (qs->have_reported &&
 		    strcmp(qs->reported_unit, v->code) == 0) {
 			days = date_of((time_t)qs->reported.first_at) -
@@ -747,10 +867,41 @@ query_missing_next(struct stream *hs, struct reply *hr)
 			    qs->reported.first_at);
 			row->revision = qs->reported.revision;
 			row->has_revision = 1;
+			if (strcmp(qs->reported_state,
+			    STORE_STATE_RETURNED) == 0) {
+				row->review_state = (char *)(uintptr_t)
+				    STORE_STATE_RETURNED;
+				qs->nreturned++;
+			} else if (strcmp(qs->reported_state,
+			    STORE_STATE_ACCEPTED) == 0) {
+				row->review_state = (char *)(uintptr_t)
+				    STORE_STATE_ACCEPTED;
+				qs->naccepted++;
+				call = 0;
+			} else {
+				row->review_state = (char *)(uintptr_t)
+				    STORE_STATE_RECEIVED;
+				call = 0;
+			}
 			if (query_missing_advance(qs) == -1)
 				goto fail;
 		} else
 			row->status = (char *)(uintptr_t)"missing";
+		if (qs->call_list) {
+			/* Whom to call: nothing yet, or returned; late
+			 * counted to today. */
+			if (!call)
+				continue;
+			due = query_due(qs->db, v->code, qs->period_id,
+			    &qs->period, NULL);
+			days = qs->today - due;
+			row->days_late = days > 0 ? days : 0;
+			row->has_days_late = 1;
+			row->due = reply_date(hr, due);
+			row->contact = v->contact;
+			row->phone = v->phone;
+			row->email = v->email;
+		}
 		mr->rows[mr->n_rows++] = row;
 	}
 	hr->resp.body_case = GP__RESPONSE__BODY_MISSING;
@@ -768,6 +919,12 @@ query_missing_next(struct stream *hs, struct reply *hr)
 	mr->due = reply_date(hr, qs->period.due);
 	mr->coverage_from = reply_date(hr, qs->period.from);
 	mr->coverage_to = reply_date(hr, qs->period.to);
+	if ((mr->review = query_review_counts(hr, qs->nreported -
+	    qs->nreturned - qs->naccepted, qs->nreturned, qs->naccepted)) ==
+	    NULL) {
+		query_nomem(hr);
+		return -1;
+	}
 	reply_more(hr, 0);
 	return 0;
 fail:
@@ -779,7 +936,7 @@ fail:
  * stream in *out) on REQUEST_STREAM. */
 static enum request_result
 query_period_stream(struct peer *p, struct reply *hr, const char *period,
-    int kind, enum store_query q, int (*next)(struct stream *,
+    int kind, enum store_query q, int accepted, int (*next)(struct stream *,
     struct reply *), struct query_stream **qsp, struct stream **out)
 {
 	struct query_stream	*qs;
@@ -795,8 +952,10 @@ query_period_stream(struct peer *p, struct reply *hr, const char *period,
 	qs->period = pd;
 	qs->form = form;
 	snprintf(qs->period_id, sizeof(qs->period_id), "%s", period);
+	qs->accepted = accepted;
 	memset(&args, 0, sizeof(args));
 	args.period = qs->period_id;
+	args.accepted = accepted;
 	if ((qs->cursor = store_query(qs->db, q, &args)) == NULL) {
 		rv = query_internal(p, hr, qs->db);
 		query_stream_free(&qs->hs);
@@ -816,7 +975,12 @@ query_missing(struct peer *p, const Gp__Request *req, struct reply *hr,
 	enum request_result	 rv;
 
 	rv = query_period_stream(p, hr, req->missing->period, QUERY_MISSING,
-	    STORE_Q_MISSING, query_missing_next, &qs, out);
+	    STORE_Q_MISSING, 0, query_missing_next, &qs, out);
+	if (rv == REQUEST_STREAM) {
+		qs->call_list = req->missing->has_call_list &&
+		    req->missing->call_list;
+		qs->today = date_of(time(NULL));
+	}
 	if (rv == REQUEST_STREAM && query_missing_advance(qs) == -1) {
 		rv = query_internal(p, hr, qs->db);
 		query_stream_free(&qs->hs);
@@ -933,6 +1097,7 @@ query_indicator_totals(struct query_stream *qs, struct reply *hr,
 		return -1;
 	memset(&args, 0, sizeof(args));
 	args.period = qs->period_id;
+	args.accepted = qs->accepted;
 	if ((c = store_query(qs->db, STORE_Q_INDICATOR_TOTALS, &args))
 	    == NULL)
 		goto out;
@@ -1005,6 +1170,7 @@ query_summary_totals(struct peer *p, struct query_stream *qs,
 
 	memset(&args, 0, sizeof(args));
 	args.period = qs->period_id;
+	args.accepted = qs->accepted;
 	if ((c = store_query(qs->db, STORE_Q_SUM_TOTAL, &args))
 	    == NULL)
 		return -1;
@@ -1014,7 +1180,8 @@ query_summary_totals(struct peer *p, struct query_stream *qs,
 	store_cursor_close(c);
 	if (rc == -1)
 		return -1;
-	if (query_indicator_totals(qs, hr, sum) == -1)
+	if (query_indicator_totals(qs, hr, sum) == -1 ||
+	    (sum->review = query_states(qs, hr)) == NULL)
 		return -1;
 	for (i = 0; i < u->n; i++)
 		if (query_expected(&u->v[i], &qs->period))
@@ -1160,6 +1327,8 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 	struct period		 pd;
 	const struct form	*form;
 	const char		*by = req->summary->by;
+	int			 accepted = req->summary->has_accepted &&
+				    req->summary->accepted;
 	enum request_result	 rv;
 	size_t			 i;
 
@@ -1172,6 +1341,7 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 			return rv;
 		qs->period = pd;
 		qs->form = form;
+		qs->accepted = accepted;
 		snprintf(qs->period_id, sizeof(qs->period_id), "%s",
 		    req->summary->period);
 		*out = &qs->hs;
@@ -1186,7 +1356,7 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 		return REQUEST_REPLIED;
 	}
 	rv = query_period_stream(p, hr, req->summary->period, QUERY_SUMMARY,
-	    bys[i].q, query_summary_next, &qs, out);
+	    bys[i].q, accepted, query_summary_next, &qs, out);
 	if (rv == REQUEST_STREAM)
 		qs->by = bys[i].by;
 	return rv;
@@ -1361,6 +1531,10 @@ query_export_next(struct stream *hs, struct reply *hr)
 		query_internal(p, hr, qs->db);
 		return -1;
 	}
+	if (rc == 0 && (er->review = query_states(qs, hr)) == NULL) {
+		query_internal(p, hr, qs->db);
+		return -1;
+	}
 	hr->resp.body_case = GP__RESPONSE__BODY_EXPORT;
 	hr->resp.export = er;
 	reply_more(hr, rc == 1);
@@ -1372,7 +1546,8 @@ query_export(struct peer *p, const Gp__Request *req, struct reply *hr,
     struct stream **out)
 {
 	return query_period_stream(p, hr, req->export->period, QUERY_EXPORT,
-	    STORE_Q_EXPORT, query_export_next, NULL, out);
+	    STORE_Q_EXPORT, req->export->has_accepted &&
+	    req->export->accepted, query_export_next, NULL, out);
 }
 
 /* audit */

@@ -10,6 +10,18 @@
 /* Seconds a client is told to wait when every reader is taken. */
 #define QUERY_RETRY_BUSY	5
 
+struct period;
+struct store;
+
+/*
+ * The day a unit's report of a period is due: the form's due date, or
+ * the unit's extension (issue 15) where it has one (*extended set). The
+ * one place status, missing and the call list take it from.
+ */
+int32_t			query_due(struct store *, const char *unit,
+			    const char *period_id, const struct period *,
+			    int *extended);
+
 enum request_result	query_whoami(struct peer *, const Gp__Request *,
 			    struct reply *, struct stream **);
 enum request_result	query_units(struct peer *, const Gp__Request *,

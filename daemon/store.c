@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "form.h"
+#include "receipt.h"
 #include "report.h"
 #include "store.h"
 
@@ -236,6 +237,32 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"DROP TABLE narratives;"
 	"ALTER TABLE narratives_5 RENAME TO narratives;"
 	"PRAGMA user_version = 5;",
+	/* 6: the number of issue 15's migration (deadlines per year,
+	 * extensions), taken by it when it lands. */
+	"PRAGMA user_version = 6;",
+	/* 7: the province's review (issue 17). Every decision on a report,
+	 * with the revision it was taken on, who took it, when and its
+	 * comment; the state of a revision is that of its newest decision
+	 * ("received" without one). decision is its id in the signed text
+	 * (receipt.h); report_hash the content hash of the revision. */
+	"CREATE TABLE reviews ("
+	"  id INTEGER PRIMARY KEY,"
+	"  decision TEXT NOT NULL UNIQUE,"
+	"  unit TEXT NOT NULL,"
+	"  period TEXT NOT NULL,"
+	"  revision INTEGER NOT NULL CHECK (revision >= 1),"
+	"  report_hash BLOB NOT NULL,"
+	"  action TEXT NOT NULL"
+	"    CHECK (action IN ('accept', 'return', 'reopen')),"
+	"  state TEXT NOT NULL"
+	"    CHECK (state IN ('accepted', 'returned', 'received')),"
+	"  comment TEXT,"
+	"  decided_at INTEGER NOT NULL,"
+	"  cn TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL"
+	");"
+	"CREATE INDEX reviews_report ON reviews (unit, period, revision, id);"
+	"PRAGMA user_version = 7;",
 };
 
 enum stmt {
@@ -264,6 +291,8 @@ enum stmt {
 	STMT_LOCK,
 	STMT_UNLOCK,
 	STMT_RAW,
+	STMT_REVIEW_OF,
+	STMT_INSERT_REVIEW,
 	/* Queries: each cursor prepares its own copy (store_query). */
 	STMT_Q_LIST,
 	STMT_Q_HISTORY,
@@ -280,6 +309,10 @@ enum stmt {
 	STMT_Q_INDICATOR_TOTALS,
 	STMT_Q_EXPORT,
 	STMT_Q_AUDIT,
+	STMT_Q_REVIEWS,
+	STMT_Q_COMMENTS,
+	STMT_Q_LOCKS,
+	STMT_Q_STATES,
 	/* Stored reports using a code, for a reload that changes it. */
 	STMT_C_AREA,
 	STMT_C_KIND,
@@ -302,6 +335,8 @@ enum stmt {
 	STMT_V_TEXTS,
 	STMT_V_COVERED,
 	STMT_V_AUDITED,
+	STMT_V_REVIEWS,
+	STMT_V_REVIEWED,
 	STMT__MAX
 };
 
@@ -309,6 +344,17 @@ enum stmt {
 #define SQL_LATEST							\
 	"r.revision = (SELECT MAX(x.revision) FROM reports x "		\
 	"WHERE x.unit = r.unit AND x.period = r.period)"
+
+/* The review state of revision r: its newest decision's, NULL for
+ * none ("received"). */
+#define SQL_STATE_OF(r)							\
+	"(SELECT v.state FROM reviews v WHERE v.unit = " r ".unit AND "	\
+	"v.period = " r ".period AND v.revision = " r ".revision "	\
+	"ORDER BY v.id DESC LIMIT 1)"
+#define SQL_STATE(r)	"COALESCE(" SQL_STATE_OF(r) ", 'received')"
+/* ?2: only the accepted reports when not 0. */
+#define SQL_ACCEPTED_ONLY(r)						\
+	"(?2 = 0 OR " SQL_STATE_OF(r) " = 'accepted')"
 
 /* A report's totals; a row lost by hand (verify-audit names it) reads as
  * zero rather than hiding its report. */
@@ -321,7 +367,7 @@ enum stmt {
 	"SELECT r.id, r.unit, r.period, r.revision, r.received_at, "	\
 	"r.late, r.receipt, r.submission_id, r.cert_cn, "		\
 	"r.cert_fingerprint, " SQL_TOTALS ", r.content_hash, "		\
-	"r.form_sha256, r.canonical_hash "				\
+	"r.form_sha256, r.canonical_hash, " SQL_STATE("r") " "		\
 	"FROM reports r LEFT JOIN report_totals t ON t.report_id = r.id "
 
 /* Reports of a year (?1, "2023": the periods 2023-H1 and 2023) whose
@@ -337,7 +383,8 @@ enum stmt {
  */
 #define SQL_LATEST_OF_PERIOD						\
 	"WITH latest(id) AS (SELECT r.id FROM reports r "		\
-	"WHERE r.period = ?1 AND " SQL_LATEST ") "
+	"WHERE r.period = ?1 AND " SQL_LATEST " AND "			\
+	SQL_ACCEPTED_ONLY("r") ") "
 #define SQL_IN_LATEST(col)	col " IN (SELECT id FROM latest)"
 /* Grouped by a column of the activities. */
 #define SQL_SUM_BY(col)							\
@@ -364,9 +411,13 @@ static const struct {
 	[STMT_FIND_SUBMISSION] = { "find-submission",
 	    "SELECT receipt, revision, received_at, late, content_hash, "
 	    "canonical_hash FROM reports WHERE submission_id = ?1" },
+	/* The latest revision and the state of the province's review of
+	 * it (NULL: none). */
 	[STMT_LAST_REVISION] = { "last-revision",
-	    "SELECT COALESCE(MAX(revision), 0) FROM reports "
-	    "WHERE unit = ?1 AND period = ?2" },
+	    "SELECT m.revision, (SELECT v.state FROM reviews v WHERE "
+	    "v.unit = ?1 AND v.period = ?2 AND v.revision = m.revision "
+	    "ORDER BY v.id DESC LIMIT 1) FROM (SELECT COALESCE(MAX(revision), "
+	    "0) AS revision FROM reports WHERE unit = ?1 AND period = ?2) m" },
 	[STMT_INSERT_REPORT] = { "insert-report",
 	    "INSERT INTO reports (submission_id, unit, period, revision, "
 	    "receipt, received_at, late, cert_cn, cert_fingerprint, "
@@ -416,6 +467,15 @@ static const struct {
 	    "INSERT OR IGNORE INTO locks (period, at, cn) VALUES (?1, ?2, ?3)" },
 	[STMT_UNLOCK] = { "unlock", "DELETE FROM locks WHERE period = ?1" },
 	[STMT_RAW] = { "raw", "SELECT raw FROM reports WHERE id = ?1" },
+	[STMT_REVIEW_OF] = { "review-of",
+	    "SELECT r.revision, r.content_hash, " SQL_STATE("r") " "
+	    "FROM reports r WHERE r.unit = ?1 AND r.period = ?2 "
+	    "ORDER BY r.revision DESC LIMIT 1" },
+	[STMT_INSERT_REVIEW] = { "insert-review",
+	    "INSERT INTO reviews (decision, unit, period, revision, "
+	    "report_hash, action, state, comment, decided_at, cn, "
+	    "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11)" },
 	[STMT_Q_LIST] = { "list",
 	    SQL_REPORT_ROW "WHERE (?1 IS NULL OR r.period = ?1) AND "
 	    "(?2 IS NULL OR r.unit = ?2) AND " SQL_LATEST
@@ -434,9 +494,16 @@ static const struct {
 	    "ORDER BY idx" },
 	/* Timeliness counts the first revision: a later correction does
 	 * not make a unit late. */
+	/* The newest decision of the unit's report, "REVISION STATE": it
+	 * is the latest revision's state when it names that revision (one
+	 * look-up by the reviews' index per unit, and the rows stay in the
+	 * period index's order: no sort). */
 	[STMT_Q_MISSING] = { "missing",
-	    "SELECT unit, MIN(received_at), MAX(revision) FROM reports "
-	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
+	    "SELECT unit, MIN(received_at), MAX(revision), (SELECT "
+	    "v.revision || ' ' || v.state FROM reviews v WHERE "
+	    "v.unit = reports.unit AND v.period = ?1 ORDER BY v.revision "
+	    "DESC, v.id DESC LIMIT 1) FROM reports WHERE period = ?1 "
+	    "GROUP BY unit ORDER BY unit" },
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
 	    SQL_LATEST_OF_PERIOD "SELECT NULL, NULL, "
 	    "(SELECT count(*) FROM latest), COALESCE(SUM(t.activities), 0), "
@@ -468,11 +535,27 @@ static const struct {
 	    "FROM (SELECT code, count FROM outputs WHERE report_id = a.report_id "
 	    "AND idx = a.idx ORDER BY code) o) FROM reports r "
 	    "JOIN activities a ON a.report_id = r.id WHERE r.period = ?1 AND "
-	    SQL_LATEST " ORDER BY r.unit, a.idx" },
+	    SQL_LATEST " AND " SQL_ACCEPTED_ONLY("r")
+	    " ORDER BY r.unit, a.idx" },
 	[STMT_Q_AUDIT] = { "audit",
 	    "SELECT id, at, cn, fingerprint, action, unit, period, result, "
 	    "detail, content_hash, prev_hash, hash FROM audit "
 	    "WHERE at >= ?1 AND (?2 IS NULL OR unit = ?2) ORDER BY id" },
+#define SQL_REVIEW_ROW							\
+	"SELECT decision, unit, period, revision, report_hash, action, "	\
+	"state, comment, cn, decided_at FROM reviews "
+	[STMT_Q_REVIEWS] = { "reviews",
+	    SQL_REVIEW_ROW "WHERE unit = ?2 AND period = ?1 ORDER BY id" },
+	[STMT_Q_COMMENTS] = { "comments",
+	    SQL_REVIEW_ROW "WHERE unit = ?2 AND (?1 IS NULL OR period = ?1) "
+	    "AND comment IS NOT NULL ORDER BY id DESC" },
+	[STMT_Q_LOCKS] = { "locks",
+	    "SELECT period, NULL, 0, 0, 0, 0, 0 FROM locks ORDER BY period" },
+	[STMT_Q_STATES] = { "states",
+	    "WITH latest(state) AS (SELECT " SQL_STATE("r") " FROM reports r "
+	    "WHERE r.period = ?1 AND " SQL_LATEST ") SELECT state, NULL, "
+	    "count(*), 0, 0, 0, 0 FROM latest WHERE ?2 = 0 OR "
+	    "state = 'accepted' GROUP BY state" },
 	[STMT_C_AREA] = { "count-area", SQL_COUNT_USING(
 	    "JOIN activities a ON a.report_id = r.id", "a.area = ?2") },
 	[STMT_C_KIND] = { "count-kind", SQL_COUNT_USING(
@@ -521,6 +604,15 @@ static const struct {
 	    "SELECT count(*) FROM audit WHERE action = 'submit' AND "
 	    "result = 'accepted' AND unit = ?1 AND period = ?2 AND "
 	    "detail = ?3 AND content_hash = ?4" },
+	[STMT_V_REVIEWS] = { "verify-reviews",
+	    "SELECT decision, unit, period, revision, report_hash, action, "
+	    "state, comment, cn, decided_at, (SELECT count(*) FROM reports r "
+	    "WHERE r.unit = reviews.unit AND r.period = reviews.period AND "
+	    "r.revision = reviews.revision AND r.content_hash = "
+	    "reviews.report_hash) FROM reviews ORDER BY id" },
+	[STMT_V_REVIEWED] = { "verify-reviewed",
+	    "SELECT count(*) FROM audit WHERE action = 'review' AND "
+	    "unit = ?1 AND period = ?2 AND result = ?3 AND content_hash = ?4" },
 	[STMT_V_AUDITED] = { "verify-audited",
 	    "SELECT count(*) FROM reports WHERE unit = ?1 AND period = ?2 AND "
 	    "revision = ?3 AND content_hash = ?4" },
@@ -1342,12 +1434,16 @@ store_find_submission(struct store *s, const struct report *r,
 	return 1;
 }
 
+/* The next revision of r's (unit, period), and the review state of the
+ * latest (NULL: none) in state (STORE_STATE_MAX bytes). */
+#define STORE_STATE_MAX	16
 static int
 store_next_revision(struct store *s, const struct report *r,
-    uint32_t *revision)
+    uint32_t *revision, char *state)
 {
-	int64_t	last;
-	int	rc;
+	const char	*v;
+	int64_t		 last;
+	int		 rc;
 
 	if (store_bind_text(s, STMT_LAST_REVISION, 1, r->unit) == -1 ||
 	    store_bind_text(s, STMT_LAST_REVISION, 2, r->period) == -1)
@@ -1360,6 +1456,8 @@ store_next_revision(struct store *s, const struct report *r,
 		    "no result");
 	}
 	last = sqlite3_column_int64(s->stmt[STMT_LAST_REVISION], 0);
+	v = (const char *)sqlite3_column_text(s->stmt[STMT_LAST_REVISION], 1);
+	snprintf(state, STORE_STATE_MAX, "%s", v != NULL ? v : "");
 	store_reset(s, STMT_LAST_REVISION);
 	if (last < 0 || last >= UINT32_MAX)
 		return store_err(s, stmts[STMT_LAST_REVISION].name,
@@ -1759,7 +1857,7 @@ static enum store_status
 store_submit(struct store *s, const struct report *r,
     const struct store_meta *m, struct store_receipt *out)
 {
-	char	detail[32];
+	char	detail[32], state[STORE_STATE_MAX];
 	int64_t	report_id;
 	int	found, same = 0;
 
@@ -1772,8 +1870,15 @@ store_submit(struct store *s, const struct report *r,
 	if (found)
 		return STORE_LOCKED;
 
-	if (store_next_revision(s, r, &out->revision) == -1)
+	if (store_next_revision(s, r, &out->revision, state) == -1)
 		return store_failure(s);
+	/* An accepted report is final until the province reopens it; a
+	 * period lock (above) comes first. */
+	if (strcmp(state, STORE_STATE_ACCEPTED) == 0) {
+		out->accepted_revision = out->revision - 1;
+		return STORE_ACCEPTED;
+	}
+	out->back_under_review = strcmp(state, STORE_STATE_RETURNED) == 0;
 	out->received_at = m->received_at;
 	out->late = m->late != 0;
 	memcpy(out->content_hash, m->hash, STORE_HASH_LEN);
@@ -1814,6 +1919,7 @@ store_put(struct store *s, const struct report *r,
     const struct store_meta *m, struct store_receipt *out)
 {
 	enum store_status	status;
+	uint32_t		accepted = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (s->lost)
@@ -1832,15 +1938,23 @@ store_put(struct store *s, const struct report *r,
 	}
 	s->put_head = s->head;
 	status = store_submit(s, r, m, out);
-	/* A refusal for a locked period is itself recorded. */
-	if (status == STORE_LOCKED && store_insert_audit(s, m->received_at,
-	    m->cn, m->fingerprint, "submit", r->unit, r->period, "refused",
-	    "period locked", m->hash) == -1)
+	/* A refusal for a locked period or an accepted report is itself
+	 * recorded. */
+	if ((status == STORE_LOCKED || status == STORE_ACCEPTED) &&
+	    store_insert_audit(s, m->received_at, m->cn, m->fingerprint,
+	    "submit", r->unit, r->period, "refused", status == STORE_LOCKED ?
+	    "period locked" : "report accepted: final until reopened",
+	    m->hash) == -1)
 		status = store_failure(s);
-	if (status == STORE_OK || status == STORE_LOCKED) {
+	if (status == STORE_OK || status == STORE_LOCKED ||
+	    status == STORE_ACCEPTED) {
 		if (store_step(s, STMT_RELEASE) == 0) {
-			if (status == STORE_LOCKED)
+			if (status == STORE_ACCEPTED)
+				accepted = out->accepted_revision;
+			if (status != STORE_OK) {
 				memset(out, 0, sizeof(*out));
+				out->accepted_revision = accepted;
+			}
 			else if (m->form_sha256 != NULL &&
 			    m->form_bytes != NULL) {
 				/* Kept by this batch, once it commits. */
@@ -1938,6 +2052,219 @@ fail:
 	return -1;
 }
 
+/* The latest revision of (unit, period), its content hash and review
+ * state. 1 with them, 0 when nothing is stored, -1 on error. */
+static int
+store_review_of(struct store *s, const char *unit, const char *period,
+    uint32_t *revision, uint8_t hash[STORE_HASH_LEN], const char **state)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_REVIEW_OF];
+	const char	*v;
+	int		 rc;
+
+	if (store_bind_text(s, STMT_REVIEW_OF, 1, unit) == -1 ||
+	    store_bind_text(s, STMT_REVIEW_OF, 2, period) == -1 ||
+	    (rc = store_step_row(s, STMT_REVIEW_OF)) == -1)
+		return -1;
+	if (rc == SQLITE_DONE) {
+		store_reset(s, STMT_REVIEW_OF);
+		return 0;
+	}
+	*revision = (uint32_t)sqlite3_column_int64(st, 0);
+	if (sqlite3_column_bytes(st, 1) != STORE_HASH_LEN) {
+		store_reset(s, STMT_REVIEW_OF);
+		return store_err(s, stmts[STMT_REVIEW_OF].name, "the revision "
+		    "has no content hash");
+	}
+	memcpy(hash, sqlite3_column_blob(st, 1), STORE_HASH_LEN);
+	v = (const char *)sqlite3_column_text(st, 2);
+	*state = v != NULL && strcmp(v, STORE_STATE_ACCEPTED) == 0 ?
+	    STORE_STATE_ACCEPTED : v != NULL && strcmp(v,
+	    STORE_STATE_RETURNED) == 0 ? STORE_STATE_RETURNED :
+	    STORE_STATE_RECEIVED;
+	store_reset(s, STMT_REVIEW_OF);
+	return 1;
+}
+
+/* The state an action leads to from was, or NULL when it may not be
+ * taken then. */
+static const char *
+store_review_next(const char *action, const char *was)
+{
+	if (strcmp(action, "accept") == 0)
+		return strcmp(was, STORE_STATE_ACCEPTED) != 0 ?
+		    STORE_STATE_ACCEPTED : NULL;
+	if (strcmp(action, "return") == 0)
+		return strcmp(was, STORE_STATE_RECEIVED) == 0 ?
+		    STORE_STATE_RETURNED : NULL;
+	if (strcmp(action, "reopen") == 0)
+		return strcmp(was, STORE_STATE_ACCEPTED) == 0 ?
+		    STORE_STATE_RECEIVED : NULL;
+	return NULL;
+}
+
+/*
+ * The decision's id: the first 128 bits, in hex, of SHA-256 over
+ * "gp-decision-v1", the audit entry's id, unit, period, revision, action,
+ * the comment and the time, separated by NUL bytes: unique with its audit
+ * entry.
+ */
+static int
+store_decision_id(struct store *s, const struct store_review *in,
+    int64_t audit_id, char out[STORE_RECEIPT_LEN + 1])
+{
+	EVP_MD_CTX	*ctx;
+	uint8_t		 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen;
+	char		 id[24], revision[16], at[24];
+	const char	*fields[8];
+	size_t		 i;
+	int		 rv = -1;
+
+	snprintf(id, sizeof(id), "%" PRId64, audit_id);
+	snprintf(revision, sizeof(revision), "%" PRIu32, in->revision);
+	snprintf(at, sizeof(at), "%" PRId64, in->at);
+	fields[0] = "gp-decision-v1";
+	fields[1] = id;
+	fields[2] = in->unit;
+	fields[3] = in->period;
+	fields[4] = revision;
+	fields[5] = in->action;
+	fields[6] = in->comment != NULL ? in->comment : "";
+	fields[7] = at;
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		goto done;
+	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		if ((i > 0 && EVP_DigestUpdate(ctx, "", 1) != 1) ||
+		    EVP_DigestUpdate(ctx, fields[i], strlen(fields[i])) != 1)
+			goto done;
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 ||
+	    mdlen < STORE_RECEIPT_LEN / 2)
+		goto done;
+	report_hex(md, STORE_RECEIPT_LEN / 2, out);
+	rv = 0;
+done:
+	EVP_MD_CTX_free(ctx);
+	return rv == 0 ? 0 : store_err(s, "decision", "SHA-256 failed");
+}
+
+/* The decision's signed text, as gpd signs it, and its SHA-256, which
+ * the audit entry chains. */
+static int
+store_decision_hash(struct store *s, const struct store_review *in,
+    const struct store_decision *out, uint8_t hash[STORE_HASH_LEN])
+{
+	struct decision_fields	 f;
+	char			 payload[RECEIPT_PAYLOAD_MAX];
+	unsigned int		 len = STORE_HASH_LEN;
+	int			 n;
+
+	memset(&f, 0, sizeof(f));
+	f.decision = out->decision;
+	f.unit = in->unit;
+	f.period = in->period;
+	f.revision = in->revision;
+	f.report_sha256 = out->report_sha256;
+	f.action = in->action;
+	f.state = out->state;
+	f.comment_sha256 = out->comment_sha256;
+	f.decided_by = in->cn;
+	f.decided_at = out->decided_at;
+	if ((n = decision_payload(&f, payload, sizeof(payload))) == -1)
+		return store_err(s, "decision", "a field does not fit its "
+		    "signed text");
+	if (EVP_Digest(payload, (size_t)n, hash, &len, EVP_sha256(), NULL)
+	    != 1)
+		return store_err(s, "decision", "SHA-256 failed");
+	return 0;
+}
+
+int
+store_put_review(struct store *s, const struct store_review *in,
+    struct store_decision *out)
+{
+	const enum stmt	 id = STMT_INSERT_REVIEW;
+	uint8_t		 rhash[STORE_HASH_LEN], dhash[STORE_HASH_LEN];
+	char		 detail[96];
+	const char	*comment = in->comment != NULL ? in->comment : "";
+	struct tm	 tm;
+	time_t		 t = (time_t)in->at;
+	int		 found;
+
+	memset(out, 0, sizeof(*out));
+	out->was = STORE_STATE_RECEIVED;
+	if (s->lost)
+		return -1;
+	if (store_step(s, STMT_SAVEPOINT) == -1) {
+		s->lost = sqlite3_get_autocommit(s->db);
+		return -1;
+	}
+	s->put_head = s->head;
+	if ((found = store_review_of(s, in->unit, in->period, &out->latest,
+	    rhash, &out->was)) == -1)
+		goto fail;
+	if (!found)
+		out->refused = STORE_REVIEW_NO_REPORT;
+	else if (in->revision > out->latest || in->revision == 0)
+		out->refused = STORE_REVIEW_NO_REVISION;
+	else if (in->revision < out->latest)
+		out->refused = STORE_REVIEW_STALE;
+	else if ((out->state = store_review_next(in->action, out->was)) ==
+	    NULL)
+		out->refused = STORE_REVIEW_STATE;
+	if (out->refused != STORE_REVIEW_DONE) {
+		snprintf(detail, sizeof(detail), "%s revision %" PRIu32 ": %s",
+		    in->action, in->revision, out->refused ==
+		    STORE_REVIEW_NO_REPORT ? "no report" : out->refused ==
+		    STORE_REVIEW_NO_REVISION ? "no such revision" :
+		    out->refused == STORE_REVIEW_STALE ? "a later revision "
+		    "arrived" : "not in that state");
+		if (store_insert_audit(s, in->at, in->cn, in->fingerprint,
+		    "review", in->unit, in->period, "refused", detail, NULL)
+		    == -1 || store_step(s, STMT_RELEASE) == -1)
+			goto fail;
+		return 0;
+	}
+	report_hex(rhash, STORE_HASH_LEN, out->report_sha256);
+	if (decision_sha256_hex(comment, strlen(comment),
+	    out->comment_sha256) == -1) {
+		store_err(s, "decision", "SHA-256 failed");
+		goto fail;
+	}
+	if (gmtime_r(&t, &tm) == NULL || strftime(out->decided_at,
+	    sizeof(out->decided_at), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+		store_err(s, "decision", "time out of range");
+		goto fail;
+	}
+	snprintf(detail, sizeof(detail), "revision %" PRIu32 ": %s",
+	    in->revision, out->state);
+	if (store_decision_id(s, in, s->head.id + 1, out->decision) == -1 ||
+	    store_decision_hash(s, in, out, dhash) == -1 ||
+	    store_bind_text(s, id, 1, out->decision) == -1 ||
+	    store_bind_text(s, id, 2, in->unit) == -1 ||
+	    store_bind_text(s, id, 3, in->period) == -1 ||
+	    store_bind_int(s, id, 4, in->revision) == -1 ||
+	    store_bind_blob(s, id, 5, rhash, STORE_HASH_LEN) == -1 ||
+	    store_bind_text(s, id, 6, in->action) == -1 ||
+	    store_bind_text(s, id, 7, out->state) == -1 ||
+	    store_bind_text(s, id, 8, in->comment) == -1 ||
+	    store_bind_int(s, id, 9, in->at) == -1 ||
+	    store_bind_text(s, id, 10, in->cn) == -1 ||
+	    store_bind_text(s, id, 11, in->fingerprint) == -1 ||
+	    store_step(s, id) == -1 ||
+	    store_insert_audit(s, in->at, in->cn, in->fingerprint, "review",
+	    in->unit, in->period, in->action, detail, dhash) == -1 ||
+	    store_step(s, STMT_RELEASE) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_undo(s);
+	memset(out, 0, sizeof(*out));
+	out->was = STORE_STATE_RECEIVED;
+	return -1;
+}
+
 /*
  * Cursors: a query with a statement of its own, stepped as the caller
  * asks, so a long answer streams from one consistent read instead of
@@ -1965,6 +2292,10 @@ static const enum stmt store_query_stmt[STORE_Q__MAX] = {
 	[STORE_Q_INDICATOR_TOTALS] = STMT_Q_INDICATOR_TOTALS,
 	[STORE_Q_EXPORT] = STMT_Q_EXPORT,
 	[STORE_Q_AUDIT] = STMT_Q_AUDIT,
+	[STORE_Q_REVIEWS] = STMT_Q_REVIEWS,
+	[STORE_Q_COMMENTS] = STMT_Q_COMMENTS,
+	[STORE_Q_LOCKS] = STMT_Q_LOCKS,
+	[STORE_Q_STATES] = STMT_Q_STATES,
 };
 
 static int
@@ -2023,13 +2354,27 @@ store_query(struct store *s, enum store_query q,
 		if (store_cursor_bind_text(c, 2, args->unit) == -1)
 			goto fail;
 		break;
+	case STORE_Q_LOCKS:
+		break;
 	default:
 		if (store_cursor_bind_text(c, 1, args->period) == -1)
 			goto fail;
 		if ((q == STORE_Q_LIST || q == STORE_Q_HISTORY ||
-		    q == STORE_Q_SHOW) &&
+		    q == STORE_Q_SHOW || q == STORE_Q_REVIEWS ||
+		    q == STORE_Q_COMMENTS) &&
 		    store_cursor_bind_text(c, 2, args->unit) == -1)
 			goto fail;
+		/* Totals and exports: every latest revision, or only the
+		 * accepted ones. */
+		if ((q == STORE_Q_SUM_TOTAL || q == STORE_Q_SUM_AREA ||
+		    q == STORE_Q_SUM_KIND || q == STORE_Q_SUM_OCCASION ||
+		    q == STORE_Q_SUM_STATUS || q == STORE_Q_SUM_UNIT ||
+		    q == STORE_Q_INDICATOR_TOTALS || q == STORE_Q_EXPORT ||
+		    q == STORE_Q_STATES) && (rc = sqlite3_bind_int(c->st, 2,
+		    args->accepted != 0)) != SQLITE_OK) {
+			store_sqlerr(s, stmts[id].name, rc);
+			goto fail;
+		}
 		if (q == STORE_Q_SHOW && (rc = sqlite3_bind_int64(c->st, 3,
 		    args->revision)) != SQLITE_OK) {
 			store_sqlerr(s, stmts[id].name, rc);
@@ -2117,6 +2462,7 @@ store_next_report(struct store_cursor *c, struct store_report_row *row)
 	row->content_hash = store_col_hash(st, 14);
 	row->form_sha256 = store_col_hash(st, 15);
 	row->canonical_hash = store_col_hash(st, 16);
+	row->review_state = store_col_text(st, 17);
 	return 1;
 }
 
@@ -2170,13 +2516,44 @@ store_next_warning(struct store_cursor *c, const char **field,
 int
 store_next_missing(struct store_cursor *c, struct store_missing_row *row)
 {
-	int	rc;
+	const char	*newest, *space;
+	int		 rc;
 
 	if ((rc = store_cursor_step(c)) != 1)
 		return rc;
 	row->unit = store_col_text(c->st, 0);
 	row->first_at = sqlite3_column_int64(c->st, 1);
 	row->revision = (uint32_t)sqlite3_column_int64(c->st, 2);
+	row->review_state = STORE_STATE_RECEIVED;
+	if ((newest = store_col_text(c->st, 3)) != NULL &&
+	    (space = strchr(newest, ' ')) != NULL &&
+	    strtoul(newest, NULL, 10) == row->revision) {
+		if (strcmp(space + 1, STORE_STATE_ACCEPTED) == 0)
+			row->review_state = STORE_STATE_ACCEPTED;
+		else if (strcmp(space + 1, STORE_STATE_RETURNED) == 0)
+			row->review_state = STORE_STATE_RETURNED;
+	}
+	return 1;
+}
+
+int
+store_next_review(struct store_cursor *c, struct store_review_row *row)
+{
+	sqlite3_stmt	*st = c->st;
+	int		 rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->decision = store_col_text(st, 0);
+	row->unit = store_col_text(st, 1);
+	row->period = store_col_text(st, 2);
+	row->revision = (uint32_t)sqlite3_column_int64(st, 3);
+	row->report_hash = store_col_hash(st, 4);
+	row->action = store_col_text(st, 5);
+	row->state = store_col_text(st, 6);
+	row->comment = store_col_text(st, 7);
+	row->cn = store_col_text(st, 8);
+	row->decided_at = sqlite3_column_int64(st, 9);
 	return 1;
 }
 
@@ -2803,6 +3180,86 @@ fail:
 	return -1;
 }
 
+/* Every decision against the revision it names and against the chain:
+ * its signed text, rebuilt from the row, hashes to its audit entry's. */
+static int
+store_verify_reviews(struct store_verify *v, long *count)
+{
+	struct store		*s = v->s;
+	sqlite3_stmt		*st = s->stmt[STMT_V_REVIEWS];
+	struct store_review	 in;
+	struct store_decision	 d;
+	const uint8_t		*rh;
+	const char		*comment;
+	uint8_t			 hash[STORE_HASH_LEN];
+	char			 what[160];
+	struct tm		 tm;
+	time_t			 t;
+	int64_t			 found;
+	int			 rc;
+
+	*count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*count)++;
+		memset(&in, 0, sizeof(in));
+		memset(&d, 0, sizeof(d));
+		snprintf(d.decision, sizeof(d.decision), "%s",
+		    store_col_text(st, 0) != NULL ? store_col_text(st, 0) : "");
+		in.unit = store_col_text(st, 1);
+		in.period = store_col_text(st, 2);
+		in.revision = (uint32_t)sqlite3_column_int64(st, 3);
+		rh = store_col_hash(st, 4);
+		in.action = store_col_text(st, 5);
+		d.state = store_col_text(st, 6);
+		comment = store_col_text(st, 7);
+		in.cn = store_col_text(st, 8);
+		t = (time_t)sqlite3_column_int64(st, 9);
+		snprintf(what, sizeof(what), "decision %s (%s %s revision %"
+		    PRIu32 ")", d.decision, in.unit != NULL ? in.unit : "?",
+		    in.period != NULL ? in.period : "?", in.revision);
+		if (sqlite3_column_int64(st, 10) != 1)
+			store_verify_say(v, "%s: the revision it names is not "
+			    "stored with that content (edited)", what);
+		if (rh == NULL || in.unit == NULL || in.period == NULL ||
+		    in.action == NULL || d.state == NULL || in.cn == NULL ||
+		    gmtime_r(&t, &tm) == NULL || strftime(d.decided_at,
+		    sizeof(d.decided_at), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+			store_verify_say(v, "%s: a field is missing (edited)",
+			    what);
+			continue;
+		}
+		report_hex(rh, STORE_HASH_LEN, d.report_sha256);
+		if (comment == NULL)
+			comment = "";
+		if (decision_sha256_hex(comment, strlen(comment),
+		    d.comment_sha256) == -1 ||
+		    store_decision_hash(s, &in, &d, hash) == -1) {
+			store_verify_say(v, "%s: its signed text cannot be "
+			    "made (edited)", what);
+			continue;
+		}
+		if (store_bind_text(s, STMT_V_REVIEWED, 1, in.unit) == -1 ||
+		    store_bind_text(s, STMT_V_REVIEWED, 2, in.period) == -1 ||
+		    store_bind_text(s, STMT_V_REVIEWED, 3, in.action) == -1 ||
+		    store_bind_blob(s, STMT_V_REVIEWED, 4, hash,
+		    STORE_HASH_LEN) == -1 ||
+		    store_step_row(s, STMT_V_REVIEWED) != SQLITE_ROW) {
+			store_reset(s, STMT_V_REVIEWS);
+			return -1;
+		}
+		found = sqlite3_column_int64(s->stmt[STMT_V_REVIEWED], 0);
+		store_reset(s, STMT_V_REVIEWED);
+		if (found != 1)
+			store_verify_say(v, "%s: not recorded in the audit chain "
+			    "as it stands (inserted or altered afterwards)",
+			    what);
+	}
+	store_reset(s, STMT_V_REVIEWS);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[STMT_V_REVIEWS].name, rc);
+	return 0;
+}
+
 static int
 store_verify_chain(struct store_verify *v, long *count, int64_t *head_id,
     uint8_t head[STORE_HASH_LEN])
@@ -2893,7 +3350,7 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	char			 line[256], hex[2 * STORE_HASH_LEN + 1];
 	uint8_t			 head[STORE_HASH_LEN];
 	int64_t			 head_id;
-	long			 entries = 0, reports = 0;
+	long			 entries = 0, reports = 0, reviews = 0;
 
 	memset(&v, 0, sizeof(v));
 	v.say = say;
@@ -2903,7 +3360,8 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	if ((v.s = store_open_reader(path, errstr)) == NULL)
 		return -1;
 	if (store_verify_chain(&v, &entries, &head_id, head) == -1 ||
-	    store_verify_reports(&v, &reports) == -1) {
+	    store_verify_reports(&v, &reports) == -1 ||
+	    store_verify_reviews(&v, &reviews) == -1) {
 		snprintf(err, sizeof(err), "%s", v.s->errbuf);
 		*errstr = err;
 		store_close(v.s);
@@ -2916,6 +3374,9 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	say(arg, line);
 	snprintf(line, sizeof(line), "reports: %ld revisions checked against "
 	    "their bytes and the chain", reports);
+	say(arg, line);
+	snprintf(line, sizeof(line), "reviews: %ld decisions checked against "
+	    "their revisions and the chain", reviews);
 	say(arg, line);
 	return v.problems;
 }

@@ -12,7 +12,7 @@
 
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	7
 #define STORE_HASH_LEN		32	/* SHA-256 */
 #define STORE_RECEIPT_LEN	32	/* hex characters */
 
@@ -50,6 +50,11 @@ struct store_receipt {
 	 * revision stored (for a duplicate of one stored before report
 	 * forms, of the bytes it was received as). */
 	uint8_t		content_hash[STORE_HASH_LEN];
+	/* The revision before this one had been returned by the province:
+	 * the report is under review again. */
+	int		back_under_review;
+	/* STORE_ACCEPTED: the revision the province accepted. */
+	uint32_t	accepted_revision;
 };
 
 enum store_status {
@@ -58,6 +63,9 @@ enum store_status {
 	STORE_CONFLICT,		/* same id, different content: nothing stored */
 	STORE_FULL,		/* disk or database full: nothing stored, retry */
 	STORE_LOCKED,		/* period locked: only the refusal is audited */
+	STORE_ACCEPTED,		/* the report was accepted by the province: its
+				   latest revision is final until reopened;
+				   only the refusal is audited */
 	STORE_FAIL		/* any other error: nothing stored; see store_error */
 };
 
@@ -124,6 +132,60 @@ int		 store_put_lock(struct store *, const char *period, int lock,
 		    int *changed);
 
 /*
+ * The province's review of a report (issue 17). A decision names the
+ * revision it is taken on; it is stored with who took it, when and its
+ * comment, and chained into the audit with the SHA-256 of its signed
+ * text (receipt.h, decision_payload).
+ */
+#define STORE_COMMENT_MAX	2000	/* bytes of a decision's comment */
+
+enum store_review_refusal {
+	STORE_REVIEW_DONE = 0,
+	STORE_REVIEW_NO_REPORT,		/* nothing stored for (unit, period) */
+	STORE_REVIEW_NO_REVISION,	/* the revision named does not exist */
+	STORE_REVIEW_STALE,		/* a later revision exists */
+	STORE_REVIEW_STATE		/* the action does not fit the state */
+};
+
+struct store_review {
+	const char	*unit;
+	const char	*period;
+	uint32_t	 revision;	/* the revision decided on */
+	const char	*action;	/* accept, return, reopen */
+	const char	*comment;	/* NULL: none */
+	int64_t		 at;
+	const char	*cn;
+	const char	*fingerprint;
+};
+
+struct store_decision {
+	int		refused;	/* enum store_review_refusal */
+	uint32_t	latest;		/* the latest revision stored */
+	const char	*was;		/* its state before (static) */
+	/* A decision taken: the fields of its signed text. */
+	char		decision[STORE_RECEIPT_LEN + 1];
+	const char	*state;		/* static */
+	char		report_sha256[2 * STORE_HASH_LEN + 1];
+	char		comment_sha256[2 * STORE_HASH_LEN + 1];
+	char		decided_at[24];
+};
+
+/*
+ * Stores a decision inside a batch, with its audit entry; a decision that
+ * does not fit (out->refused) is not stored, but its refusal is audited.
+ * The state after each action: accept (from received or returned) →
+ * accepted; return (from received) → returned; reopen (from accepted) →
+ * received. Returns 0 or -1.
+ */
+int		 store_put_review(struct store *, const struct store_review *,
+		    struct store_decision *out);
+
+/* The state names of a report's latest revision. */
+#define STORE_STATE_RECEIVED	"received"
+#define STORE_STATE_RETURNED	"returned"
+#define STORE_STATE_ACCEPTED	"accepted"
+
+/*
  * Queries for administrators. store_query() opens a cursor; the
  * store_next_*() of its row type returns 1 with a row (its strings valid
  * until the next call), 0 at the end, -1 on error (store_error()).
@@ -144,6 +206,13 @@ enum store_query {
 	STORE_Q_INDICATOR_TOTALS, /* period (indicator) */
 	STORE_Q_EXPORT,		/* period: activities of latest (activity) */
 	STORE_Q_AUDIT,		/* since, unit? (audit) */
+	STORE_Q_REVIEWS,	/* period, unit: decisions, oldest first
+				   (review) */
+	STORE_Q_COMMENTS,	/* period?, unit: decisions with a comment,
+				   newest first (review) */
+	STORE_Q_LOCKS,		/* the locked periods (sum: key only) */
+	STORE_Q_STATES,		/* period, accepted: latest revisions by
+				   state (sum: key, reports) */
 	STORE_Q__MAX
 };
 
@@ -153,6 +222,7 @@ struct store_args {
 	uint32_t	 revision;
 	int64_t		 since;
 	int64_t		 report_id;
+	int		 accepted;	/* sums, export: accepted reports only */
 };
 
 struct store_report_row {
@@ -175,6 +245,21 @@ struct store_report_row {
 	/* Differs from content_hash for a revision stored before report
 	 * forms, whose bytes are packed the old way. */
 	const uint8_t	*canonical_hash;
+	const char	*review_state;	/* of this revision */
+};
+
+/* A decision as stored. */
+struct store_review_row {
+	const char	*decision;
+	const char	*unit;
+	const char	*period;
+	uint32_t	 revision;
+	const uint8_t	*report_hash;
+	const char	*action;
+	const char	*state;
+	const char	*comment;	/* or NULL */
+	const char	*cn;
+	int64_t		 decided_at;
 };
 
 struct store_indicator_row {
@@ -188,6 +273,7 @@ struct store_missing_row {
 	const char	*unit;
 	int64_t		 first_at;	/* first revision received */
 	uint32_t	 revision;	/* latest */
+	const char	*review_state;	/* of the latest */
 };
 
 struct store_sum_row {
@@ -259,6 +345,7 @@ int	 store_next_sum(struct store_cursor *, struct store_sum_row *);
 int	 store_next_activity(struct store_cursor *,
 	    struct store_activity_row *);
 int	 store_next_audit(struct store_cursor *, struct store_audit_row *);
+int	 store_next_review(struct store_cursor *, struct store_review_row *);
 /* Hands the stored canonical bytes of a report to fn; returns fn's
  * result, or -1 when the report cannot be read. */
 int	 store_show_raw(struct store *, int64_t report_id, void *arg,

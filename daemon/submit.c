@@ -126,6 +126,10 @@ submit_receipt(struct submission *sub)
 	}
 	free(sig);
 	sr->receipt = rec;
+	if (rc->back_under_review) {
+		sr->back_under_review = 1;
+		sr->has_back_under_review = 1;
+	}
 	if (sub->form != NULL)
 		sr->form_sha256 = reply_strdup(reply,
 		    form_sha256_hex(sub->form));
@@ -182,6 +186,16 @@ submit_done(struct job *job)
 		reply_error(reply, GP__ERROR_CODE__LOCKED,
 		    "period %s is locked: it takes no new revisions; contact %s "
 		    "to have it unlocked", r->period, p->set->conf->contact);
+		break;
+	case STORE_ACCEPTED:
+		log_info("session=%" PRIu64 " unit=%s period=%s "
+		    "result=accepted-final", p->id, r->unit, r->period);
+		reply_error(reply, GP__ERROR_CODE__LOCKED,
+		    "the report of %s for %s was accepted by the province "
+		    "(revision %u): it is final and takes no new revision "
+		    "unless the province reopens it; contact %s", r->unit,
+		    r->period, job->receipt.accepted_revision,
+		    p->set->conf->contact);
 		break;
 	case STORE_FULL:
 		log_warnx("session=%" PRIu64 " unit=%s period=%s result=full: "

@@ -16,7 +16,8 @@
 enum job_type {
 	JOB_SUBMIT,
 	JOB_AUDIT,
-	JOB_LOCK
+	JOB_LOCK,
+	JOB_REVIEW
 };
 
 /*
@@ -43,6 +44,9 @@ struct job {
 	/* JOB_LOCK (period above) */
 	int			 lock;
 	int			 changed;	/* set by the writer */
+	/* JOB_REVIEW */
+	struct store_review	 review;
+	struct store_decision	 decision;	/* set by the writer */
 	/* Set by the writer. */
 	enum store_status	 status;
 	struct store_receipt	 receipt;

@@ -34,6 +34,48 @@ receipt_payload(const struct receipt_fields *f, char *buf, size_t len)
 	return n;
 }
 
+int
+decision_payload(const struct decision_fields *f, char *buf, size_t len)
+{
+	const char	*fields[] = { f->decision, f->unit, f->period,
+			    f->report_sha256, f->action, f->state,
+			    f->comment_sha256, f->decided_by, f->decided_at };
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		if (fields[i] == NULL || strchr(fields[i], '\n') != NULL)
+			return -1;
+	n = snprintf(buf, len, "gp-decision-v1\n"
+	    "decision=%s\nunit=%s\nperiod=%s\nrevision=%u\n"
+	    "report_sha256=%s\naction=%s\nstate=%s\ncomment_sha256=%s\n"
+	    "decided_by=%s\ndecided_at=%s\n",
+	    f->decision, f->unit, f->period, f->revision, f->report_sha256,
+	    f->action, f->state, f->comment_sha256, f->decided_by,
+	    f->decided_at);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return n;
+}
+
+int
+decision_sha256_hex(const void *buf, size_t len, char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+
+	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
+		return -1;
+	for (i = 0; i < mdlen; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0x0f];
+	}
+	out[64] = '\0';
+	return 0;
+}
+
 /* received_at as a time; -1 when it is not YYYY-MM-DDTHH:MM:SSZ. */
 static time_t
 receipt_time(const char *s)
@@ -97,20 +139,17 @@ done:
 	return rv;
 }
 
-int
-receipt_verify_x509(const struct receipt_fields *f, const uint8_t *sig,
-    size_t siglen, X509 *x, X509_STORE *store, const char **errstr)
+/* The checks of a signed text (payload, n bytes) given at the time at. */
+static int
+signed_verify_x509(const char *payload, int n, const char *at_text,
+    const uint8_t *sig, size_t siglen, X509 *x, X509_STORE *store,
+    const char **errstr)
 {
 	EVP_MD_CTX	*md = NULL;
-	char		 payload[RECEIPT_PAYLOAD_MAX];
 	time_t		 at;
-	int		 n, rv = -1;
+	int		 rv = -1;
 
-	if ((n = receipt_payload(f, payload, sizeof(payload))) == -1) {
-		*errstr = "the receipt lacks a field";
-		return -1;
-	}
-	if ((at = receipt_time(f->received_at)) == -1) {
+	if ((at = receipt_time(at_text)) == -1) {
 		*errstr = "the receipt's time is not YYYY-MM-DDTHH:MM:SSZ";
 		goto done;
 	}
@@ -136,20 +175,46 @@ done:
 }
 
 int
-receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
-    size_t siglen, const uint8_t *cert, size_t certlen, const char *ca_file,
-    const char **errstr)
+receipt_verify_x509(const struct receipt_fields *f, const uint8_t *sig,
+    size_t siglen, X509 *x, X509_STORE *store, const char **errstr)
+{
+	char	payload[RECEIPT_PAYLOAD_MAX];
+	int	n;
+
+	if ((n = receipt_payload(f, payload, sizeof(payload))) == -1) {
+		*errstr = "the receipt lacks a field";
+		return -1;
+	}
+	return signed_verify_x509(payload, n, f->received_at, sig, siglen, x,
+	    store, errstr);
+}
+
+int
+decision_verify_x509(const struct decision_fields *f, const uint8_t *sig,
+    size_t siglen, X509 *x, X509_STORE *store, const char **errstr)
+{
+	char	payload[RECEIPT_PAYLOAD_MAX];
+	int	n;
+
+	if ((n = decision_payload(f, payload, sizeof(payload))) == -1) {
+		*errstr = "the receipt lacks a field";
+		return -1;
+	}
+	return signed_verify_x509(payload, n, f->decided_at, sig, siglen, x,
+	    store, errstr);
+}
+
+/* Decodes cert and loads ca_file, then verify(x, store). */
+static int
+signed_verify(const uint8_t *cert, size_t certlen, const char *ca_file,
+    int (*verify)(const void *, X509 *, X509_STORE *, const char **),
+    const void *arg, const char **errstr)
 {
 	const unsigned char	*p = cert;
 	X509_STORE		*store = NULL;
 	X509			*x = NULL;
-	char			 payload[RECEIPT_PAYLOAD_MAX];
 	int			 rv = -1;
 
-	if (receipt_payload(f, payload, sizeof(payload)) == -1) {
-		*errstr = "the receipt lacks a field";
-		return -1;
-	}
 	if (certlen == 0 || (x = d2i_X509(NULL, &p, (long)certlen)) == NULL ||
 	    p != cert + certlen) {
 		*errstr = "the receipt's certificate does not decode";
@@ -160,10 +225,68 @@ receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
 		*errstr = "cannot load the CA file";
 		goto done;
 	}
-	rv = receipt_verify_x509(f, sig, siglen, x, store, errstr);
+	rv = verify(arg, x, store, errstr);
 done:
 	ERR_clear_error();
 	X509_STORE_free(store);
 	X509_free(x);
 	return rv;
+}
+
+struct signed_arg {
+	const void	*fields;
+	const uint8_t	*sig;
+	size_t		 siglen;
+};
+
+static int
+receipt_verify_cb(const void *arg, X509 *x, X509_STORE *store,
+    const char **errstr)
+{
+	const struct signed_arg	*a = arg;
+
+	return receipt_verify_x509(a->fields, a->sig, a->siglen, x, store,
+	    errstr);
+}
+
+static int
+decision_verify_cb(const void *arg, X509 *x, X509_STORE *store,
+    const char **errstr)
+{
+	const struct signed_arg	*a = arg;
+
+	return decision_verify_x509(a->fields, a->sig, a->siglen, x, store,
+	    errstr);
+}
+
+int
+decision_verify(const struct decision_fields *f, const uint8_t *sig,
+    size_t siglen, const uint8_t *cert, size_t certlen, const char *ca_file,
+    const char **errstr)
+{
+	struct signed_arg	a = { f, sig, siglen };
+	char			payload[RECEIPT_PAYLOAD_MAX];
+
+	if (decision_payload(f, payload, sizeof(payload)) == -1) {
+		*errstr = "the receipt lacks a field";
+		return -1;
+	}
+	return signed_verify(cert, certlen, ca_file, decision_verify_cb, &a,
+	    errstr);
+}
+
+int
+receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
+    size_t siglen, const uint8_t *cert, size_t certlen, const char *ca_file,
+    const char **errstr)
+{
+	struct signed_arg	a = { f, sig, siglen };
+	char			payload[RECEIPT_PAYLOAD_MAX];
+
+	if (receipt_payload(f, payload, sizeof(payload)) == -1) {
+		*errstr = "the receipt lacks a field";
+		return -1;
+	}
+	return signed_verify(cert, certlen, ca_file, receipt_verify_cb, &a,
+	    errstr);
 }

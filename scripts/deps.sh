@@ -17,7 +17,8 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	libreoffice-writer-nogui poppler-utils
 	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git
 	libmicrohttpd-dev chromium chromium-driver python3-selenium curl
-	iproute2"
+	iproute2
+	faketime"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # libutf8proc-dev: UTF-8 decoding, NFC, display widths and the Unicode
@@ -43,6 +44,8 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # chromium, chromium-driver, python3-selenium: tests/e2e/web.sh drives the
 #   page in a real browser, headless and offline (no network is used).
 # curl, iproute2 (ss): web.sh's security checks of gp-client-web.
+# faketime (libfaketime): the reminder tests of gp-client status run it
+#   under a fixed clock (tests/e2e/review.sh).
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=

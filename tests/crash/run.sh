@@ -368,11 +368,18 @@ op_flush() {	# UNIT live|dead
 # effect makes true (or false, when "not" is given): future ones (review
 # decisions, deadline extensions) add theirs.
 op_admin() {	# OP ARG
-	local rc=0
+	local rc=0 u p a n
+	local -a argv=("$1" "$2")
+	# A review decision: ARG is UNIT,PERIOD,ACTION,REVISION.
+	if [ "$1" = review ]; then
+		IFS=, read -r u p a n <<<"$2"
+		argv=(review "$u" "$p" "$a" --revision "$n" --comment
+		    "Bổ sung số liệu.")
+	fi
 	printf '%s\t%s\t%s\tstart\n' "$1" "$ADMIN" "$2" >>"$W/admin.ledger"
 	GP_CRASH_DIR=$W/admin.sim "$GPC" -s "127.0.0.1:$PORT" \
 	    --ca "$W/pki/ca.crt" --cert "$W/pki/$ADMIN.crt" \
-	    --key "$W/pki/$ADMIN.key" --timeout 5 "$1" "$2" \
+	    --key "$W/pki/$ADMIN.key" --timeout 5 "${argv[@]}" \
 	    >>"$W/admin.out" 2>&1 </dev/null || rc=$?
 	printf '%s\t%s\t%s\t%s\n' "$1" "$ADMIN" "$2" "$rc" >>"$W/admin.ledger"
 }
@@ -383,6 +390,15 @@ expect_lock() {	# ARG [not]
 
 expect_unlock() {	# ARG [not]
 	if [ -n "${2:-}" ]; then expect_lock "$1"; else expect_lock "$1" not; fi
+}
+
+# A decision is stored with its revision and action: acknowledged, it
+# survives the cut.
+expect_review() {	# UNIT,PERIOD,ACTION,REVISION [not]
+	local u p a n
+	IFS=, read -r u p a n <<<"$1"
+	echo "${2:+NOT }EXISTS (SELECT 1 FROM main.reviews WHERE unit = '$u'
+	    AND period = '$p' AND action = '$a' AND revision = $n)"
 }
 
 # --- checks ---------------------------------------------------------------
@@ -476,12 +492,13 @@ SQL
 # one sent after it (perhaps committed when the power failed).
 check_admin_sql() {
 	local op arg rc key
-	declare -A allowed=() args=()
+	declare -A allowed=() args=() ops=()
 	[ -e "$W/admin.ledger" ] || return 0
 	while IFS=$'\t' read -r op _ arg rc; do
 		key=$op.$arg
 		case $op in lock|unlock) key=lock.$arg;; esac
 		args[$key]=$arg
+		ops[$key]=$op
 		if [ "$rc" = start ]; then
 			allowed[$key]="${allowed[$key]:-} $op"
 		elif [ "$rc" = 0 ]; then
@@ -493,7 +510,10 @@ check_admin_sql() {
 		# the one before any (no lock).
 		local conds="" o
 		if [[ ${allowed[$key]} == " "* ]]; then
-			conds="$(expect_unlock "${args[$key]}")"
+			case $key in
+			lock.*)	conds="$(expect_unlock "${args[$key]}")";;
+			*)	conds="$(expect_"${ops[$key]}" "${args[$key]}" not)";;
+			esac
 		fi
 		for o in ${allowed[$key]}; do
 			conds="${conds:+$conds OR }$(expect_"$o" "${args[$key]}")"
@@ -647,8 +667,8 @@ scenario_gpd-first-start() {
 
 # Traffic on a database that already holds reports: concurrent new
 # reports, revisions, a duplicate and a conflict, the administrator's
-# lock and unlock, the server going down while a district queues and
-# coming back for its flush.
+# lock and unlock and review decisions (a return, an accept), the server
+# going down while a district queues and coming back for its flush.
 make_traffic_snapshot() {
 	local unit
 	fresh_world
@@ -687,9 +707,13 @@ body_traffic() {
 	step_gpd_down
 	op_submit lc-nganh-giaoduc live lc-nganh-giaoduc.2022.2
 	step_gpd_up
+	# The province returns lc-tamduong's second revision: its third
+	# comes back for review.
+	op_admin review lc-tamduong,2022-H1,return,2
 	step_par "op_flush lc-nganh-giaoduc live" \
 	    "op_submit lc-tamduong live lc-tamduong.2022-H1.3" \
 	    "op_admin unlock $LOCKED"
+	op_admin review lc-nganh-giaoduc,2022,accept,2
 	step_gpd_down
 }
 

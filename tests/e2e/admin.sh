@@ -586,7 +586,7 @@ test_list_all() {
 	grep -Eq 'late by [0-9]+ days?' "$W/out" || { fail "--unit: no lateness: $(cat "$W/out")"; return; }
 	admin list --csv --period "$CUR"
 	[ "$RC" -eq 0 ] || { fail "--csv: exit $RC: $(cat "$W/err")"; return; }
-	check csv_table "$W/out" "unit,name,period,rev,received (UTC),status,activities,participants,women" 2 || return
+	check csv_table "$W/out" "unit,name,period,rev,received (UTC),status,activities,participants,women,review" 2 || return
 }
 
 test_show() {
@@ -661,7 +661,7 @@ test_missing_late() {
 	grep -qF 'reported 2 of 4 (50.0%); on time 0 of 4 (0.0%)' "$W/out" ||
 	    { fail "text: no rates: $(cat "$W/out")"; return; }
 	admin --csv missing "$LATE"
-	check csv_table "$W/out" "unit,name,status,received (UTC),rev" 4 || return
+	check csv_table "$W/out" "unit,name,status,received (UTC),rev,review" 4 || return
 }
 
 test_summary() {

@@ -353,6 +353,8 @@ gpd -rw-r--r-- usr/share/doc/gpd/copyright
 client -rwxr-xr-x usr/bin/gp-client
 client -rw-r--r-- usr/lib/systemd/user/gp-client-flush.service
 client -rw-r--r-- usr/lib/systemd/user/gp-client-flush.timer
+client -rw-r--r-- usr/lib/systemd/user/gp-client-remind.service
+client -rw-r--r-- usr/lib/systemd/user/gp-client-remind.timer
 client -rw-r--r-- usr/share/man/man1/gp-client.1.gz
 client -rw-r--r-- usr/share/doc/gp-client/examples/gp-client.conf
 ca -rwxr-xr-x usr/sbin/gp-ca

@@ -135,7 +135,8 @@ print(s.getsockname()[1])'
 GPD_PID=
 
 start_gpd() {	# CONF
-	"$GPD" -f "$1" 2>>"$W/gpd.log" &
+	# shellcheck disable=SC2086  # GPD_FLAGS: words, such as -v
+	"$GPD" ${GPD_FLAGS:-} -f "$1" 2>>"$W/gpd.log" &
 	GPD_PID=$!
 
 	for _ in $(seq 100); do

@@ -58,6 +58,8 @@ usr/lib/systemd/system/gp-ca-crl.timer
 usr/lib/systemd/system/gpd.service
 usr/lib/systemd/user/gp-client-flush.service
 usr/lib/systemd/user/gp-client-flush.timer
+usr/lib/systemd/user/gp-client-remind.service
+usr/lib/systemd/user/gp-client-remind.timer
 usr/lib/sysusers.d/gpd.conf
 usr/libexec/gp/gp-client-web
 usr/libexec/gpd/gpd-certificate-check

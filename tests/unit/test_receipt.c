@@ -254,6 +254,79 @@ test_payload_text(void **state)
 	assert_int_equal(receipt_payload(&sample, buf, 20), -1);
 }
 
+static const struct decision_fields decision_sample = {
+	"5d0c2e9a4f1b3c7d8e6f0a2b4c6d8e0f", "lc-tamduong", "2022-H1", 1,
+	"5f2b7c0e9a41d3e8b6c5a4f3e2d1c0b9a8f7e6d5c4b3a2918273645546372819",
+	"return", "returned",
+	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	"admin", "2026-12-05T03:10:11Z"
+};
+
+/* The decision's text (PROTOCOL.md): its own first line, one field a
+ * line; a field that would add a line is refused. */
+static void
+test_decision_payload(void **state)
+{
+	struct decision_fields	 f = decision_sample;
+	char			 buf[RECEIPT_PAYLOAD_MAX], hex[65];
+
+	(void)state;
+	assert_true(decision_payload(&f, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "gp-decision-v1\n"
+	    "decision=5d0c2e9a4f1b3c7d8e6f0a2b4c6d8e0f\n"
+	    "unit=lc-tamduong\nperiod=2022-H1\nrevision=1\n"
+	    "report_sha256=5f2b7c0e9a41d3e8b6c5a4f3e2d1c0b9a8f7e6d5c4b3a2918"
+	    "273645546372819\naction=return\nstate=returned\n"
+	    "comment_sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"
+	    "a495991b7852b855\ndecided_by=admin\n"
+	    "decided_at=2026-12-05T03:10:11Z\n");
+	assert_int_equal(decision_sha256_hex("", 0, hex), 0);
+	assert_string_equal(hex, decision_sample.comment_sha256);
+	f.state = "returned\nstate=accepted";
+	assert_int_equal(decision_payload(&f, buf, sizeof(buf)), -1);
+	f = decision_sample;
+	f.decided_by = NULL;
+	assert_int_equal(decision_payload(&f, buf, sizeof(buf)), -1);
+}
+
+/* A decision verifies as one; changed, or signed as a receipt, not. */
+static void
+test_decision_verify(void **state)
+{
+	struct pki		*p = *state;
+	struct decision_fields	 f = decision_sample;
+	EVP_MD_CTX		*md = EVP_MD_CTX_new();
+	char			 payload[RECEIPT_PAYLOAD_MAX];
+	const char		*errstr = NULL;
+	uint8_t			*sig;
+	size_t			 siglen;
+	int			 n;
+
+	n = decision_payload(&f, payload, sizeof(payload));
+	assert_true(n > 0);
+	assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL,
+	    p->key), 1);
+	assert_int_equal(EVP_DigestSign(md, NULL, &siglen,
+	    (unsigned char *)payload, (size_t)n), 1);
+	sig = malloc(siglen);
+	assert_int_equal(EVP_DigestSign(md, sig, &siglen,
+	    (unsigned char *)payload, (size_t)n), 1);
+	EVP_MD_CTX_free(md);
+	assert_int_equal(decision_verify(&f, sig, siglen, p->der, p->derlen,
+	    p->ca_file, &errstr), 0);
+	f.state = "accepted";
+	assert_int_equal(decision_verify(&f, sig, siglen, p->der, p->derlen,
+	    p->ca_file, &errstr), -1);
+	assert_string_equal(errstr, "the signature does not match the receipt");
+	free(sig);
+	/* A receipt's signature is no decision's. */
+	sign(p->key, &sample, &sig, &siglen);
+	f = decision_sample;
+	assert_int_equal(decision_verify(&f, sig, siglen, p->der, p->derlen,
+	    p->ca_file, &errstr), -1);
+	free(sig);
+}
+
 static void
 test_verify_accepts_and_refuses(void **state)
 {
@@ -343,6 +416,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_payload_text),
+		cmocka_unit_test(test_decision_payload),
+		cmocka_unit_test_setup_teardown(test_decision_verify, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_accepts_and_refuses,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signer_purpose, setup,

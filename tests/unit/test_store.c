@@ -1687,6 +1687,105 @@ test_migrate_from_schema_3(void **state)
 	submission_free(&a);
 }
 
+/* One decision in a batch of its own. */
+static void
+review_one(struct store *s, const char *action, uint32_t revision,
+    const char *comment, struct store_decision *d)
+{
+	struct store_review	in;
+
+	memset(&in, 0, sizeof(in));
+	in.unit = "lc-tamduong";
+	in.period = T_H1;
+	in.revision = revision;
+	in.action = action;
+	in.comment = comment;
+	in.at = T_AT + 60;
+	in.cn = "admin-test";
+	in.fingerprint = T_FPR;
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_put_review(s, &in, d), 0);
+	assert_int_equal(store_commit(s), STORE_OK);
+}
+
+/*
+ * Review (issue 17): return, a new revision back under review, a stale
+ * decision refused, accept, the accepted report refusing a revision,
+ * reopen letting one in; every decision and refusal in the audit, and
+ * verify-audit content with them.
+ */
+static void
+test_review_decisions(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a, b, c;
+	struct store_receipt	 out;
+	struct store_decision	 d;
+	struct said		 said;
+	const char		*errstr = NULL;
+	sqlite3			*db;
+
+	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&b, T_ID2, "lc-tamduong", T_H1);
+	submission_new(&c, T_ID3, "lc-tamduong", T_H1);
+
+	review_one(f->store, "accept", 1, NULL, &d);
+	assert_int_equal(d.refused, STORE_REVIEW_NO_REPORT);
+	put_ok(f->store, &a, 1, &out);
+	assert_int_equal(out.back_under_review, 0);
+	review_one(f->store, "return", 2, "x", &d);
+	assert_int_equal(d.refused, STORE_REVIEW_NO_REVISION);
+	assert_int_equal(d.latest, 1);
+	review_one(f->store, "reopen", 1, "x", &d);
+	assert_int_equal(d.refused, STORE_REVIEW_STATE);
+	review_one(f->store, "return", 1, "Thiếu số liệu.", &d);
+	assert_int_equal(d.refused, STORE_REVIEW_DONE);
+	assert_string_equal(d.state, STORE_STATE_RETURNED);
+	assert_int_equal(strlen(d.decision), STORE_RECEIPT_LEN);
+	assert_int_equal(strlen(d.report_sha256), 2 * STORE_HASH_LEN);
+	assert_string_equal(d.decided_at, "2022-05-31T12:27:40Z");
+	review_one(f->store, "return", 1, "again", &d);
+	assert_int_equal(d.refused, STORE_REVIEW_STATE);
+
+	put_ok(f->store, &b, 2, &out);
+	assert_int_equal(out.back_under_review, 1);
+	review_one(f->store, "accept", 1, NULL, &d);
+	assert_int_equal(d.refused, STORE_REVIEW_STALE);
+	assert_int_equal(d.latest, 2);
+	review_one(f->store, "accept", 2, NULL, &d);
+	assert_int_equal(d.refused, STORE_REVIEW_DONE);
+	assert_string_equal(d.state, STORE_STATE_ACCEPTED);
+
+	/* Accepted: final. A duplicate is still one. */
+	assert_int_equal(put_one(f->store, c.r, &c.meta, &out),
+	    STORE_ACCEPTED);
+	assert_int_equal(out.accepted_revision, 2);
+	assert_int_equal(put_one(f->store, b.r, &b.meta, &out),
+	    STORE_DUPLICATE);
+	review_one(f->store, "reopen", 2, "Sai số liệu.", &d);
+	assert_int_equal(d.refused, STORE_REVIEW_DONE);
+	assert_string_equal(d.state, STORE_STATE_RECEIVED);
+	put_ok(f->store, &c, 3, &out);
+	assert_int_equal(out.back_under_review, 0);
+
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM reviews"), 3);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM audit WHERE "
+	    "action = 'review' AND result = 'refused'"), 5);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM audit WHERE "
+	    "action = 'review' AND result <> 'refused' AND "
+	    "length(content_hash) = 32"), 3);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM audit WHERE "
+	    "action = 'submit' AND result = 'refused' AND "
+	    "detail LIKE 'report accepted%'"), 1);
+	sqlite3_close(db);
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 0);
+	submission_free(&a);
+	submission_free(&b);
+	submission_free(&c);
+}
+
 int
 main(void)
 {
@@ -1732,6 +1831,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_audit_rows,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_commits_together,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_decisions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_period_refuses,
 		    setup, teardown),
