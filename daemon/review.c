@@ -523,7 +523,8 @@ review_status(struct peer *p, const Gp__Request *req, struct reply *hr,
 	}
 	if (p->role != ROLE_ADMIN) {
 		if (unit != NULL && strcmp(unit, p->cn) != 0)
-			return request_deny(p, hr, "status", rq->period,
+			return request_deny(p, hr, "status",
+			    "another unit's status", rq->period,
 			    "certificate %s may see only its own unit's "
 			    "status", p->cn);
 		unit = p->cn;
