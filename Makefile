@@ -8,17 +8,24 @@
 #   make check-valgrind  unit tests under valgrind
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
+#   make po              gp.pot from the sources, merged into each .po
+#   make check-po        every message translated, gp.pot current,
+#                        format strings that match (po/README)
 #   make deb             Debian packages in build-deb/ (see the deb section)
 #
 # Every library comes from pkg-config; protoc-c generates gp.pb-c.[ch]
 # into $(BUILD)/proto. Each source directory has its own include path and
 # libraries: client code cannot include a daemon header, nor the reverse.
+#
+# Quiet: one line per file built ("  CC      client/cmd.c"); V=1 shows the
+# commands themselves.
 
 VERSION =	0.1.0
 PREFIX ?=	/usr/local
 BINDIR ?=	$(PREFIX)/bin
 SBINDIR ?=	$(PREFIX)/sbin
 SYSCONFDIR ?=	/etc
+LOCALEDIR ?=	$(PREFIX)/share/locale
 BUILD ?=	build
 BENCH_BUILD ?=	build-bench
 
@@ -26,6 +33,20 @@ CC ?=		cc
 PKG_CONFIG ?=	pkg-config
 PROTOC_C ?=	protoc-c
 NM ?=		nm
+MSGFMT ?=	msgfmt
+XGETTEXT ?=	xgettext
+MSGMERGE ?=	msgmerge
+
+V ?=		0
+ifeq ($(V),1)
+Q_CC =
+Q_LD =
+Q_GEN =
+else
+Q_CC =		@echo "  CC      $<";
+Q_LD =		@echo "  LD      $@";
+Q_GEN =		@echo "  GEN     $@";
+endif
 
 WARN =		-Wall -Wextra -Wshadow -Wstrict-prototypes \
 		-Wmissing-prototypes -Wformat=2 -Wcast-qual -Wpointer-arith \
@@ -39,7 +60,8 @@ HARDEN_CPPFLAGS ?= -D_FORTIFY_SOURCE=2
 HARDEN_CFLAGS ?= -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
 CPPFLAGS +=	-D_GNU_SOURCE -DGP_VERSION='"$(VERSION)"' \
-		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' $(HARDEN_CPPFLAGS)
+		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' \
+		-DGP_LOCALEDIR='"$(LOCALEDIR)"' $(HARDEN_CPPFLAGS)
 ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(HARDEN_CFLAGS) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(HARDEN_LDFLAGS) $(SAN)
 
@@ -55,7 +77,7 @@ pc_libs =	$(shell $(PKG_CONFIG) --libs $(1))
 PROTO_SRCS =	proto/report.c proto/wire.c proto/frame.c proto/period.c \
 		proto/validate.c proto/report_json.c proto/receipt.c \
 		proto/text.c proto/form.c proto/form_json.c \
-		proto/form_set.c
+		proto/form_set.c proto/i18n.c proto/vnfmt.c
 # Top to bottom: start-up, accepting, connections, requests, replies,
 # the writer, event loops, the store and what every layer uses.
 DAEMON_SRCS =	daemon/gpd.c daemon/listener.c daemon/session.c \
@@ -71,7 +93,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_totals.c client/admin_export.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
-		client/pem.c client/proof.c client/outfile.c
+		client/pem.c client/proof.c client/outfile.c client/conf.c \
+		client/setup.c
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
@@ -104,61 +127,67 @@ UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 # gp-report, its tests and its libraries: a section of its own.
 include report/report.mk
 
+# The catalogues (po/README): one domain, gp, for gp-client, gpd and
+# gp-ca; each po/LANG.po built into $(BUILD)/locale, where the tests point
+# GP_LOCALEDIR, and installed under $(LOCALEDIR).
+PO_LANGS =	vi
+MO_FILES =	$(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/gp.mo)
+
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind \
 	check-layers demo install uninstall clean deps
 
-all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-report
+all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-report $(MO_FILES)
 
 # One protoc-c run makes both files, also under -j.
 $(PB_GEN) &: proto/gp.proto
 	@mkdir -p $(BUILD)/proto
-	$(PROTOC_C) --proto_path=proto --c_out=$(BUILD)/proto proto/gp.proto
+	$(Q_GEN)$(PROTOC_C) --proto_path=proto --c_out=$(BUILD)/proto proto/gp.proto
 
 COMPILE =	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP
 
 # Every object may include the generated header.
 $(BUILD)/proto/%.o: proto/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
 
 $(BUILD)/daemon/%.o: daemon/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(COMPILE) $(DAEMON_CFLAGS) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(DAEMON_CFLAGS) -c $< -o $@
 
 $(BUILD)/client/%.o: client/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(COMPILE) $(CLIENT_CFLAGS) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(CLIENT_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(COMPILE) $(TEST_CFLAGS) $(TEST_DIR) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(TEST_CFLAGS) $(TEST_DIR) -c $< -o $@
 
 $(PB_OBJ): $(BUILD)/proto/gp.pb-c.c
-	$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
 
 # The built-in form: etc/forms/2022.json assembled in (.incbin), so the
 # binaries hold the very bytes that are installed.
 $(FORM_BUILTIN_OBJ): proto/form_builtin.S etc/forms/2022.json
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -c proto/form_builtin.S -o $@
+	$(Q_CC)$(CC) $(CPPFLAGS) -c proto/form_builtin.S -o $@
 
 $(BUILD)/libgpproto.a: $(PROTO_OBJS)
-	rm -f $@
-	ar rcs $@ $(PROTO_OBJS)
+	@rm -f $@
+	$(Q_LD)ar rcs $@ $(PROTO_OBJS)
 
 $(BUILD)/gpd: $(DAEMON_OBJS) $(BUILD)/libgpproto.a
-	$(CC) $(LDFLAGS) -pthread -o $@ $(DAEMON_OBJS) $(BUILD)/libgpproto.a \
+	$(Q_LD)$(CC) $(LDFLAGS) -pthread -o $@ $(DAEMON_OBJS) $(BUILD)/libgpproto.a \
 	    $(DAEMON_LIBS)
 
 $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
-	$(CC) $(LDFLAGS) -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
+	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
 	    $(CLIENT_LIBS)
 
 # Unit tests: one binary per module, linking the module and what it needs.
 CMOCKA_LIBS =	$(call pc_libs,$(TEST_PKGS))
 REPORT_OBJS =	$(BUILD)/proto/report.o $(BUILD)/proto/wire.o \
 		$(BUILD)/proto/frame.o $(BUILD)/proto/text.o $(PB_OBJ)
-TEST_LINK =	$(CC) $(LDFLAGS) -o $@ $^
+TEST_LINK =	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/test_frame: $(BUILD)/tests/unit/test_frame.o \
     $(BUILD)/proto/frame.o
@@ -249,8 +278,9 @@ $(BUILD)/tests/test_fmt: $(BUILD)/tests/unit/test_fmt.o \
 	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_cmd: $(BUILD)/tests/unit/test_cmd.o \
-    $(BUILD)/client/cmd.o $(BUILD)/client/cause.o
-	$(TEST_LINK) $(CMOCKA_LIBS)
+    $(BUILD)/client/cmd.o $(BUILD)/client/cause.o $(BUILD)/client/fmt.o \
+    $(BUILD)/proto/text.o
+	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
 	$(TEST_LINK) $(CMOCKA_LIBS)
@@ -271,8 +301,8 @@ $(BUILD)/tests/test_outbox: $(BUILD)/tests/unit/test_outbox.o \
 # check: what CI runs. test: the suites once, in this build; check also
 # lints, runs them under ASan+UBSan, the unit tests under valgrind, every
 # saved fuzz finding through its harness and each harness briefly.
-check: lint-man check-layers test check-asan check-valgrind fuzz-crashes \
-	fuzz-ci
+check: lint-man check-layers check-po test check-asan check-valgrind \
+	fuzz-crashes fuzz-ci
 
 test: check-unit check-e2e check-report
 
@@ -326,7 +356,7 @@ stress: $(BUILD)/gpd $(BUILD)/gp-client
 	$(MAKE) fuzz FUZZ_SECONDS=3600
 
 demo: all
-	scripts/demo.sh $(BUILD)
+	@scripts/demo.sh $(BUILD)
 
 deps:
 	scripts/deps.sh
@@ -336,6 +366,59 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 include tests/fuzz/fuzz.mk
+
+# --- po: the catalogues ----------------------------------------------------
+# make po (or update-po) extracts every marked message of the files in
+# po/POTFILES into po/gp.pot and merges it into each po/LANG.po; then
+# translate what is new or fuzzy. make check-po (part of check) fails when
+# gp.pot is not what the sources say, when a .po leaves a message
+# untranslated or fuzzy, when msgfmt --check finds a format that differs,
+# or when a file listed as done in po/POTFILES prints a message that is
+# not marked (po/lint-messages.py). make po-todo lists what is not marked
+# yet in every file.
+.PHONY: po update-po check-po po-todo
+
+POTFILES :=	$(shell sed -e 's/\#.*//' po/POTFILES | awk 'NF { print $$1 }')
+POT_C =		$(filter %.c %.h,$(POTFILES))
+POT_SH =	$(filter-out %.c %.h,$(POTFILES))
+XGETTEXT_OPTS =	--from-code=UTF-8 --add-comments=TRANSLATORS: \
+		--add-location=file --sort-by-file \
+		--package-name=gp --package-version=$(VERSION) \
+		--msgid-bugs-address='gp maintainers' \
+		--copyright-holder='gp maintainers'
+XGETTEXT_C =	--language=C --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
+		--keyword=ngettext:1,2 \
+		--flag=_:1:pass-c-format --flag=N_:1:pass-c-format
+XGETTEXT_SH =	--language=Shell --keyword=eval_gettext \
+		--keyword=eval_ngettext:1,2
+
+$(BUILD)/locale/%/LC_MESSAGES/gp.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(Q_GEN)$(MSGFMT) --check -o $@ $<
+
+# The catalogue template as the sources say it: to compare and to copy.
+$(BUILD)/po/gp.pot: $(POTFILES) po/POTFILES
+	@mkdir -p $(dir $@)
+	$(Q_GEN)$(XGETTEXT) $(XGETTEXT_OPTS) $(XGETTEXT_C) -o $@.tmp \
+	    $(POT_C)
+	@sed -i 's/charset=CHARSET/charset=UTF-8/' $@.tmp
+	@$(XGETTEXT) $(XGETTEXT_OPTS) $(XGETTEXT_SH) -j -o $@.tmp $(POT_SH)
+	@mv $@.tmp $@
+
+po update-po: $(BUILD)/po/gp.pot
+	cp $(BUILD)/po/gp.pot po/gp.pot
+	@set -e; for l in $(PO_LANGS); do \
+	    echo "$(MSGMERGE) --update --add-location=file po/$$l.po po/gp.pot"; \
+	    $(MSGMERGE) --quiet --update --backup=none --add-location=file \
+	        po/$$l.po po/gp.pot; done
+	@po/check-po.sh --report po $(PO_LANGS)
+
+check-po: $(BUILD)/po/gp.pot
+	po/check-po.sh $(BUILD)/po/gp.pot po $(PO_LANGS)
+	python3 po/lint-messages.py po/POTFILES
+
+po-todo:
+	python3 po/lint-messages.py --all po/POTFILES
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
@@ -372,7 +455,8 @@ EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf
 INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
 		    -e 's|/usr/bin/|$(BINDIR)/|g' \
 		    -e 's|/usr/libexec/|$(LIBEXECDIR)/|g' \
-		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g'
+		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g' \
+		    -e 's|/usr/share/locale|$(LOCALEDIR)|g'
 
 .PHONY: lint-man
 
@@ -384,6 +468,11 @@ install: all
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
 	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(SYSCONFDIR)/gpd/forms \
 	    $(DESTDIR)$(LIBEXECDIR)/gpd
+	@set -e; for l in $(PO_LANGS); do \
+	    d=$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	    echo "install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/gp.mo $$d"; \
+	    install -d $$d; \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/gp.mo $$d; done
 	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
@@ -427,6 +516,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
+	rm -f $(PO_LANGS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/gp.mo)
 	rm -f $(DESTDIR)$(LIBEXECDIR)/gpd/gpd-certificate-check
 	rmdir $(DESTDIR)$(LIBEXECDIR)/gpd 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))

@@ -207,16 +207,17 @@ admin_audit_exec(struct client *cl, const struct cmd_args *args)
 
 const struct cmd_entry cmd_audit_entry = {
 	"audit", "", 0, 0,
-	"who did what when: submissions, refusals, locks",
-	"List the server's audit trail: every submission, refusal, lock and "
-	"unlock, with\nthe certificate that did it; then the head of the "
-	"hash chain, to compare with\nthe 'audit head' lines of gpd's log. "
-	"For administrators.",
+	N_("who did what when: submissions, refusals, locks"),
+	N_("List the server's audit trail: every submission, refusal, lock and "
+	"unlock, with the certificate that did it; then the head of the "
+	"hash chain, to compare with the 'audit head' lines of gpd's log. "
+	"For administrators."),
 	"gp-client audit --since 2022-06-01 --unit lc-tamduong",
 	{
-		{ "since", 0, "DATE", 0, "from this day (2022-06-10) or time "
-		    "(2022-06-10T08:00:00+07:00)" },
-		{ "unit", 'u', "UNIT", 0, "only what concerns this unit" },
+		{ "since", 0, N_("DATE"), 0, N_("from this day (2022-06-10) or "
+		    "time (2022-06-10T08:00:00+07:00)") },
+		{ "unit", 'u', N_("UNIT"), 0, N_("only what concerns this "
+		    "unit") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV,

@@ -185,9 +185,9 @@ admin_list_exec(struct client *cl, const struct cmd_args *args)
 
 const struct cmd_entry cmd_units_entry = {
 	"units", "", 0, 0,
-	"print the unit registry",
-	"Print the units the server knows (its registry): code, name, type "
-	"and the\ndates between which each may report. For administrators.",
+	N_("print the unit registry"),
+	N_("Print the units the server knows (its registry): code, name, type "
+	"and the dates between which each may report. For administrators."),
 	"gp-client units --csv > don-vi.csv",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_CSV,
@@ -196,15 +196,15 @@ const struct cmd_entry cmd_units_entry = {
 
 const struct cmd_entry cmd_list_entry = {
 	"list", "", 0, 0,
-	"list the latest revision of each report",
-	"List the latest revision of each stored report: unit, period, "
-	"revision, when it\nwas received, whether it was late, and its "
-	"totals. For administrators.",
+	N_("list the latest revision of each report"),
+	N_("List the latest revision of each stored report: unit, period, "
+	"revision, when it was received, whether it was late, and its "
+	"totals. For administrators."),
 	"gp-client list --period 2022-H1",
 	{
-		{ "period", 'p', "PERIOD", 0, "only the reports of this "
-		    "period" },
-		{ "unit", 'u', "UNIT", 0, "only this unit's reports" },
+		{ "period", 'p', N_("PERIOD"), 0, N_("only the reports of this "
+		    "period") },
+		{ "unit", 'u', N_("UNIT"), 0, N_("only this unit's reports") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

@@ -374,11 +374,11 @@ admin_summary_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_missing_entry = {
-	"missing", "PERIOD", 1, 1,
-	"who has reported for a period, on time or late",
-	"List every unit expected to report for PERIOD: nothing yet, on "
-	"time, or late by\nhow many days, with the latest revision; then "
-	"the rates of reports received\nand on time. For administrators.",
+	"missing", N_("PERIOD"), 1, 1,
+	N_("who has reported for a period, on time or late"),
+	N_("List every unit expected to report for PERIOD: nothing yet, on "
+	"time, or late by how many days, with the latest revision; then "
+	"the rates of reports received and on time. For administrators."),
 	"gp-client missing 2022-H1",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,
@@ -386,15 +386,15 @@ const struct cmd_entry cmd_missing_entry = {
 };
 
 const struct cmd_entry cmd_summary_entry = {
-	"summary", "PERIOD", 1, 1,
-	"totals by area, unit, occasion or kind",
-	"Add up the latest revision of every report for PERIOD: reports, "
-	"activities,\nsessions, participants and women, by the key --by "
-	"names, then the indicators.\nFor administrators.",
+	"summary", N_("PERIOD"), 1, 1,
+	N_("totals by area, unit, occasion or kind"),
+	N_("Add up the latest revision of every report for PERIOD: reports, "
+	"activities, sessions, participants and women, by the key --by "
+	"names, then the indicators. For administrators."),
 	"gp-client summary 2022-H1 --by area",
 	{
-		{ "by", 'b', "KEY", 0, "area, unit, occasion or kind (default: "
-		    "the totals only)" },
+		{ "by", 'b', N_("KEY"), 0, N_("area, unit, occasion or kind "
+		    "(default: the totals only)") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

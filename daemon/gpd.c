@@ -3,6 +3,10 @@
  * (reload, stop), systemd notification, the watchdog, and the one
  * teardown of everything it started; the offline commands (-n, -b,
  * verify-audit).
+ *
+ * What gpd prints for a person (usage, -n, -b, verify-audit, a
+ * configuration refused at start) is in the locale's language (i18n.h);
+ * its log is English: it is read by grep and quoted to whoever helps.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +21,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "listener.h"
 #include "log.h"
 #include "settings.h"
@@ -47,8 +52,10 @@ struct gpd {
 static void
 usage(int status)
 {
+	/* TRANSLATORS: gpd's usage; keep the option letters, translate
+	 * "file" and "backup-file" as below, align the descriptions. */
 	fprintf(status == 0 ? stdout : stderr,
-	    "usage: gpd [-hnvV] [-f file] [-b backup-file]\n"
+	    _("usage: gpd [-hnvV] [-f file] [-b backup-file]\n"
 	    "       gpd [-f file] verify-audit\n"
 	    "\n"
 	    "  -f file         configuration (default %s)\n"
@@ -61,7 +68,7 @@ usage(int status)
 	    "  -h, --help      print this and exit\n"
 	    "  verify-audit    check the audit chain and every stored revision\n"
 	    "\n"
-	    "See gpd(8) and gpd.conf(5).\n", GPD_DEFAULT_CONF);
+	    "See gpd(8) and gpd.conf(5).\n"), GPD_DEFAULT_CONF);
 	exit(status);
 }
 
@@ -296,16 +303,16 @@ backup(const char *conffile, const char *dest)
 
 	if ((conf = config_load(conffile, &cause)) == NULL) {
 		fprintf(stderr, "gpd: %s\n", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		free(cause);
 		return 1;
 	}
 	rv = store_backup(conf->database, dest, &errstr);
 	if (rv == -1)
-		fprintf(stderr, "gpd: backup of %s to %s failed: %s\n",
+		fprintf(stderr, _("gpd: backup of %s to %s failed: %s\n"),
 		    conf->database, dest, errstr);
 	else
-		printf("gpd: %s backed up to %s\n", conf->database, dest);
+		printf(_("gpd: %s backed up to %s\n"), conf->database, dest);
 	config_free(conf);
 	return rv == -1 ? 1 : 0;
 }
@@ -328,7 +335,7 @@ verify_audit(const char *conffile)
 
 	if ((conf = config_load(conffile, &cause)) == NULL) {
 		fprintf(stderr, "gpd: %s\n", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		free(cause);
 		return 1;
 	}
@@ -337,11 +344,12 @@ verify_audit(const char *conffile)
 		fprintf(stderr, "gpd: verify-audit %s: %s\n", conf->database,
 		    errstr);
 	else if (problems > 0)
-		printf("verify-audit: %ld problem%s found in %s\n", problems,
-		    problems == 1 ? "" : "s", conf->database);
+		printf(ngettext("verify-audit: %ld problem found in %s\n",
+		    "verify-audit: %ld problems found in %s\n",
+		    (unsigned long)problems), problems, conf->database);
 	else
-		printf("verify-audit: every entry matches; every revision is "
-		    "covered by the chain\n");
+		printf("%s\n", _("verify-audit: every entry matches; every "
+		    "revision is covered by the chain"));
 	config_free(conf);
 	return problems == 0 ? 0 : 1;
 }
@@ -357,8 +365,10 @@ main(int argc, char *argv[])
 	struct settings			*set;
 	const char			*backup_file = NULL;
 	char				*cause = NULL;
+	char				 units[64], admins[64];
 	int				 ch, check = 0, verbose = 0;
 
+	i18n_init(NULL);
 	memset(&g, 0, sizeof(g));
 	g.conffile = GPD_DEFAULT_CONF;
 	while ((ch = getopt_long(argc, argv, "b:f:hnvV", longopts, NULL))
@@ -402,12 +412,20 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (check) {
-		printf("gpd: %s: configuration OK (%zu units, %zu "
-		    "administrator%s)\n", g.conffile, set->units->n,
-		    set->conf->nadmins, set->conf->nadmins == 1 ? "" : "s");
+		snprintf(units, sizeof(units), ngettext("%zu unit",
+		    "%zu units", set->units->n), set->units->n);
+		snprintf(admins, sizeof(admins), ngettext("%zu administrator",
+		    "%zu administrators", set->conf->nadmins),
+		    set->conf->nadmins);
+		/* TRANSLATORS: the file; "11 units"; "1 administrator". */
+		printf(_("gpd: %s: configuration OK (%s, %s)\n"), g.conffile,
+		    units, admins);
 		settings_release(set);
 		return 0;
 	}
+	/* From here on gpd speaks to its log: English (a reload refused
+	 * says why there). */
+	i18n_english();
 	if ((g.slot = settings_slot_new(set)) == NULL)
 		fatalx("out of memory");
 	gpd_start(&g, set);

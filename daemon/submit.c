@@ -245,7 +245,8 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	if (wire_report_copy(req->submit->report, &sub->report, errs) == -1) {
 		reply_fields(reply, errs);
 		reply_error(reply, GP__ERROR_CODE__INVALID,
-		    "report refused: %zu errors", errs->n);
+		    "report refused: %zu error%s", errs->n,
+		    errs->n == 1 ? "" : "s");
 		free(errs);
 		return submit_refuse(p, reply, sub, NULL, NULL,
 		    "undecodable report");
@@ -280,7 +281,8 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 		    request_printable(r->period, REPORT_MAX_PERIOD), nerrs);
 		reply_fields(reply, errs);
 		reply_error(reply, GP__ERROR_CODE__INVALID,
-		    "report refused: %zu errors", nerrs);
+		    "report refused: %zu error%s", nerrs,
+		    nerrs == 1 ? "" : "s");
 		free(errs);
 		/* Only a valid period goes into the audit table. */
 		pid = period_parse(r->period, ctx.rules, &period, &errstr)

@@ -3,6 +3,7 @@
  * keys name, type, valid_from, valid_to. The province edits it; gpd reads
  * it at start.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include <ini.h>
 
+#include "i18n.h"
 #include "units.h"
 #include "report.h"
 #include "validate.h"
@@ -48,12 +50,12 @@ units_section(struct units_parse *up, const char *code)
 	up->seen = 0;
 	if (validate_unit_code(code) == -1) {
 		snprintf(up->cause, sizeof(up->cause),
-		    "[%s]: a unit code is 1 to %d of a-z, 0-9 and '-'",
+		    _("[%s]: a unit code is 1 to %d of a-z, 0-9 and '-'"),
 		    code, REPORT_MAX_UNIT);
 		return NULL;
 	}
 	if (u->n >= UNITS_MAX) {
-		snprintf(up->cause, sizeof(up->cause), "more than %d units",
+		snprintf(up->cause, sizeof(up->cause), _("more than %d units"),
 		    UNITS_MAX);
 		return NULL;
 	}
@@ -82,7 +84,8 @@ units_handler(void *arg, const char *section, const char *name,
 		return 0;
 	if ((v = units_section(up, section)) == NULL) {
 		if (up->cause[0] == '\0')
-			snprintf(up->cause, sizeof(up->cause), "out of memory");
+			snprintf(up->cause, sizeof(up->cause), "%s",
+			    _("out of memory"));
 		return 0;
 	}
 	for (i = 0; i < sizeof(units_keys) / sizeof(*units_keys); i++) {
@@ -90,7 +93,7 @@ units_handler(void *arg, const char *section, const char *name,
 			continue;
 		if (up->seen & (1U << i)) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] %s given twice (is [%s] listed twice?)",
+			    _("[%s] %s given twice (is [%s] listed twice?)"),
 			    section, name, section);
 			return 0;
 		}
@@ -100,8 +103,8 @@ units_handler(void *arg, const char *section, const char *name,
 		if (validate_text(value, strlen(value), 0) == -1 ||
 		    strlen(value) > REPORT_MAX_SHORT) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] name: not a line of UTF-8 text of at most "
-			    "%d bytes", section, REPORT_MAX_SHORT);
+			    _("[%s] name: not a line of UTF-8 text of at most "
+			    "%d bytes"), section, REPORT_MAX_SHORT);
 			return 0;
 		}
 		free(v->name);
@@ -113,8 +116,8 @@ units_handler(void *arg, const char *section, const char *name,
 				break;
 		if (i == sizeof(units_types) / sizeof(*units_types)) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] type = %s: not district_federation, "
-			    "sector_union or civil_servants_union",
+			    _("[%s] type = %s: not district_federation, "
+			    "sector_union or civil_servants_union"),
 			    section, value);
 			return 0;
 		}
@@ -124,13 +127,13 @@ units_handler(void *arg, const char *section, const char *name,
 		if (date_parse(value, name[6] == 'f' ? &v->valid_from :
 		    &v->valid_to) == -1) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] %s = %s: not a date (YYYY-MM-DD)",
+			    _("[%s] %s = %s: not a date (YYYY-MM-DD)"),
 			    section, name, value);
 			return 0;
 		}
 	} else {
 		snprintf(up->cause, sizeof(up->cause),
-		    "[%s]: unknown key '%s'", section, name);
+		    _("[%s]: unknown key '%s'"), section, name);
 		return 0;
 	}
 	return 1;
@@ -149,20 +152,21 @@ units_load(const char *path, char **cause)
 		goto fail;
 	line = ini_parse(path, units_handler, &up);
 	if (line == -1) {
-		if (asprintf(cause, "%s: cannot open the unit registry", path)
-		    == -1)
+		if (asprintf(cause, _("cannot read the unit registry %s: %s; "
+		    "check 'units' in [server] of gpd.conf"), path,
+		    strerror(errno)) == -1)
 			*cause = NULL;
 		goto fail;
 	}
 	if (line != 0) {
 		if (asprintf(cause, "%s:%d: %s", path, line,
-		    up.cause[0] != '\0' ? up.cause : "not a key = value line")
-		    == -1)
+		    up.cause[0] != '\0' ? up.cause :
+		    _("not a 'key = value' line")) == -1)
 			*cause = NULL;
 		goto fail;
 	}
 	if (up.units->n == 0) {
-		if (asprintf(cause, "%s: no units", path) == -1)
+		if (asprintf(cause, _("%s: no units"), path) == -1)
 			*cause = NULL;
 		goto fail;
 	}
@@ -171,33 +175,33 @@ units_load(const char *path, char **cause)
 	for (i = 0; i < up.units->n; i++) {
 		if (i > 0 && strcmp(up.units->v[i - 1].code,
 		    up.units->v[i].code) == 0) {
-			if (asprintf(cause, "%s: [%s] is listed twice", path,
+			if (asprintf(cause, _("%s: [%s] is listed twice"), path,
 			    up.units->v[i].code) == -1)
 				*cause = NULL;
 			goto fail;
 		}
 		if (up.units->v[i].name == NULL || up.units->v[i].type == 0) {
-			if (asprintf(cause, "%s: [%s] needs name and type",
+			if (asprintf(cause, _("%s: [%s] needs name and type"),
 			    path, up.units->v[i].code) == -1)
 				*cause = NULL;
 			goto fail;
 		}
 		if (up.units->v[i].valid_from > up.units->v[i].valid_to) {
-			if (asprintf(cause, "%s: [%s] valid_from is after "
-			    "valid_to", path, up.units->v[i].code) == -1)
+			if (asprintf(cause, _("%s: [%s] valid_from is after "
+			    "valid_to"), path, up.units->v[i].code) == -1)
 				*cause = NULL;
 			goto fail;
 		}
 	}
 	if (up.units->n == 0) {
-		if (asprintf(cause, "%s: no units", path) == -1)
+		if (asprintf(cause, _("%s: no units"), path) == -1)
 			*cause = NULL;
 		goto fail;
 	}
 	return up.units;
 fail:
 	if (*cause == NULL)
-		*cause = strdup("out of memory");
+		*cause = strdup(_("out of memory"));
 	units_free(up.units);
 	return NULL;
 }
