@@ -418,7 +418,7 @@ check-po: $(BUILD)/po/gp.pot
 	python3 po/lint-messages.py po/POTFILES
 
 po-todo:
-	python3 po/lint-messages.py --all po/POTFILES
+	@python3 po/lint-messages.py --all po/POTFILES client/*.c proto/*.c
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]

@@ -83,11 +83,11 @@ const char *
 admin_lateness(int late, int32_t days, char *buf, size_t len)
 {
 	if (!late)
-		return "on time";
+		return _("on time");
 	if (days <= 0)
-		return "late";
-	snprintf(buf, len, "late by %" PRId32 " day%s", days,
-	    days == 1 ? "" : "s");
+		return _("late");
+	snprintf(buf, len, ngettext("late by %" PRId32 " day",
+	    "late by %" PRId32 " days", (unsigned long)days), days);
 	return buf;
 }
 

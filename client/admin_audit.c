@@ -78,15 +78,15 @@ admin_since(const char *s, int64_t *out)
 /* The chain hash is a CSV column only: the table is wide enough. */
 #define ADMIN_AUDIT_TEXT_COLUMNS	8
 static const struct fmt_column admin_audit_columns[] = {
-	{ "time (UTC)", 19, FMT_LEFT },
-	{ "cn", 16, FMT_LEFT },
-	{ "fingerprint", 17, FMT_LEFT },
-	{ "action", 8, FMT_LEFT },
-	{ "unit", 16, FMT_LEFT },
-	{ "period", 7, FMT_LEFT },
-	{ "result", 10, FMT_LEFT },
-	{ "detail", 0, FMT_LEFT },
-	{ "hash", 0, FMT_LEFT }
+	{ N_("time (UTC)"), 19, FMT_LEFT },
+	{ N_("cn"), 16, FMT_LEFT },
+	{ N_("fingerprint"), 17, FMT_LEFT },
+	{ N_("action"), 8, FMT_LEFT },
+	{ N_("unit"), 16, FMT_LEFT },
+	{ N_("period"), 7, FMT_LEFT },
+	{ N_("result"), 10, FMT_LEFT },
+	{ N_("detail"), 0, FMT_LEFT },
+	{ N_("hash"), 0, FMT_LEFT }
 };
 
 /* The head of the chain, from the last frame: {"id":..,"hash":..} or

@@ -32,11 +32,11 @@ admin_unit_type(const char *type)
 }
 
 static const struct fmt_column admin_units_columns[] = {
-	{ "code", 18, FMT_LEFT },
-	{ "name", 30, FMT_LEFT },
-	{ "type", 24, FMT_LEFT },
-	{ "valid from", 10, FMT_LEFT },
-	{ "valid to", 10, FMT_LEFT }
+	{ N_("code"), 18, FMT_LEFT },
+	{ N_("name"), 30, FMT_LEFT },
+	{ N_("type"), 24, FMT_LEFT },
+	{ N_("valid from"), 10, FMT_LEFT },
+	{ N_("valid to"), 10, FMT_LEFT }
 };
 
 static int
@@ -94,15 +94,15 @@ admin_units(struct admin *a, const struct cmd_args *args)
 
 
 static const struct fmt_column admin_list_columns[] = {
-	{ "unit", 16, FMT_LEFT },
-	{ "name", 24, FMT_LEFT },
-	{ "period", 7, FMT_LEFT },
-	{ "rev", 3, FMT_RIGHT },
-	{ "received (UTC)", 16, FMT_LEFT },
-	{ "status", 18, FMT_LEFT },
-	{ "activities", 10, FMT_RIGHT },
-	{ "participants", 12, FMT_RIGHT },
-	{ "women", 7, FMT_RIGHT }
+	{ N_("unit"), 16, FMT_LEFT },
+	{ N_("name"), 24, FMT_LEFT },
+	{ N_("period"), 7, FMT_LEFT },
+	{ N_("rev"), 3, FMT_RIGHT },
+	{ N_("received (UTC)"), 16, FMT_LEFT },
+	{ N_("status"), 18, FMT_LEFT },
+	{ N_("activities"), 10, FMT_RIGHT },
+	{ N_("participants"), 12, FMT_RIGHT },
+	{ N_("women"), 7, FMT_RIGHT }
 };
 
 static int

@@ -22,7 +22,8 @@ static const struct cmd_option cmd_json = { "json", 0, NULL, 0,
     N_("print one JSON value instead of text (in English, whatever the "
     "language)") };
 static const struct cmd_option cmd_csv = { "csv", 0, NULL, 0,
-    N_("print the table as CSV (UTF-8), for a spreadsheet") };
+    N_("print the table as CSV (UTF-8), for a spreadsheet; in English, "
+    "whatever the language") };
 static const struct cmd_option cmd_helpopt = { "help", 'h', NULL, 0,
     N_("print this help and exit") };
 

@@ -103,7 +103,7 @@ static const struct cmd_option client_global_help[] = {
 	    "/etc/gp/client.conf)") },
 	{ "json", 0, NULL, 0, N_("one JSON value on standard output (in "
 	    "English, whatever the language)") },
-	{ "csv", 0, NULL, 0, N_("tables as CSV") },
+	{ "csv", 0, NULL, 0, N_("tables as CSV (in English too)") },
 	{ "timeout", 0, N_("SECONDS"), 0, N_("for each try on the network "
 	    "(default 30)") },
 	{ "retries", 0, N_("N"), 0, N_("tries after a transient failure "
@@ -509,9 +509,10 @@ main(int argc, char **argv)
 		client_free(&cl);
 		return status;
 	}
-	/* CSV is read by spreadsheets and scripts: plain numbers. */
+	/* CSV is read by programs too: its headers, cells and numbers are
+	 * the same in every language. */
 	if (cl.csv)
-		i18n_plain();
+		i18n_english();
 
 	if (e->flags & (CMD_CONNECT | CMD_SETTINGS | CMD_DOCTOR | CMD_CA)) {
 		/* A closed connection is an error to report, not a signal. */

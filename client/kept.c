@@ -211,9 +211,21 @@ kept_receipt_export(struct client *cl, struct outbox *ob, const char *id,
     const char *path, const char *report_path)
 {
 	struct outbox_receipt	*kept = NULL;
-	char			*cause = NULL, *text = NULL;
+	char			*cause = NULL, *text = NULL, *lower;
 	int			 status;
 
+	/* A receipt's digits as gp-client prints them, whatever the case
+	 * they were typed in. */
+	if (strspn(id, "0123456789abcdefABCDEF") == strlen(id) &&
+	    strpbrk(id, "ABCDEF") != NULL && (lower = strdup(id)) != NULL) {
+		for (text = lower; *text != '\0'; text++)
+			if (*text >= 'A' && *text <= 'F')
+				*text += 'a' - 'A';
+		text = NULL;
+		status = kept_receipt_export(cl, ob, lower, path, report_path);
+		free(lower);
+		return status;
+	}
 	if (ob != NULL && outbox_receipt_get(ob, id, &kept, &cause) == -1) {
 		output_failure(cl->json, EX_IOERR, cause);
 		free(cause);
@@ -416,18 +428,18 @@ const struct cmd_entry cmd_receipts_entry = {
 	"receipts", "", 0, 0,
 	N_("list the receipts kept on this machine, or write one out"),
 	N_("List the signed receipts kept on this machine for what was "
-	"delivered, newest last. With --export, write one receipt (named "
-	"by its receipt id) as the file verify-receipt reads, and with "
-	"--report the report it covers beside it."),
-	"gp-client receipts --export 9c1e0f3a5b7d9e1f2a4c6e8f0a1b3c5d "
-	"-o bien-nhan.json",
+	"delivered, newest last. With --export, write one receipt as the "
+	"file verify-receipt reads, and with --report the report it covers "
+	"beside it. A receipt is named by its id, by its first 8 or more "
+	"digits, or by the submission id it answered."),
+	"gp-client receipts --export 9c1e0f3a -o bien-nhan.json",
 	{
 		{ "unit", 'u', N_("UNIT"), 0, N_("only the receipts of this "
 		    "unit") },
 		{ "period", 'p', N_("PERIOD"), 0, N_("only the receipts of "
 		    "this period") },
-		{ "export", 0, N_("RECEIPT"), 0, N_("write out the receipt "
-		    "with this id") },
+		{ "export", 0, N_("RECEIPT"), 0, N_("write out this receipt "
+		    "(its id, or its first 8 digits or more)") },
 		{ "output", 'o', N_("FILE"), 0, N_("where --export writes (- "
 		    "is standard output, the default)") },
 		{ "report", 0, N_("FILE"), 0, N_("with --export, also write "

@@ -577,8 +577,9 @@ output_submit(int json, const Gp__Response *resp, const char *id)
 	if (resp->body_case == GP__RESPONSE__BODY_ERROR)
 		return output_error(json, resp->error);
 	if (output_receipt_of(resp) == NULL) {
-		output_failure(json, EX_PROTOCOL, "the server's answer is not "
-		    "a receipt; check that gp-client and gpd versions match");
+		output_failure(json, EX_PROTOCOL, _("the server's answer is "
+		    "not a receipt; check that gp-client and gpd versions "
+		    "match"));
 		return EX_PROTOCOL;
 	}
 	if (json)

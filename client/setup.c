@@ -687,22 +687,22 @@ setup_conf_text(struct client *cl, const struct setup_place *pl,
 		return NULL;
 	/* Comments in English: the file is read by whoever helps, and
 	 * gp-client(1) documents it. */
-	fprintf(f, "; gp-client configuration of unit %s, written by "
+	fprintf(f, U_("; gp-client configuration of unit %s, written by "
 	    "'gp-client setup' on %s\n; from its bundle (CA \"%s\"). Paths "
 	    "are relative to this file's directory.\n; See gp-client(1).\n\n"
-	    "[client]\nserver = %s\nca = ca.crt\ncert = %s.crt\nkey = %s.key\n",
+	    "[client]\nserver = %s\nca = ca.crt\ncert = %s.crt\nkey = %s.key\n"),
 	    b->unit, when, ca, b->server, b->unit, b->unit);
 	if (old != NULL && old->language != NULL)
-		fprintf(f, "language = %s\n", old->language);
+		fprintf(f, U_("language = %s\n"), old->language);
 	else
-		fprintf(f, "; vi: Vietnamese whatever this computer's locale; "
-		    "en: English\n;language = vi\n");
+		fprintf(f, U_("; vi: Vietnamese whatever this computer's "
+		    "locale; en: English\n;language = vi\n"));
 	if (old != NULL && old->timeout > 0)
-		fprintf(f, "timeout = %d\n", old->timeout);
+		fprintf(f, U_("timeout = %d\n"), old->timeout);
 	if (old != NULL && old->retries >= 0)
-		fprintf(f, "retries = %d\n", old->retries);
+		fprintf(f, U_("retries = %d\n"), old->retries);
 	if (old != NULL && old->outbox != NULL)
-		fprintf(f, "outbox = %s\n", old->outbox);
+		fprintf(f, U_("outbox = %s\n"), old->outbox);
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;

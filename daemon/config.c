@@ -228,8 +228,8 @@ config_load(const char *path, char **cause)
 	if ((conf->path = strdup(path)) == NULL ||
 	    (conf->listen = strdup("127.0.0.1:7443")) == NULL ||
 	    (conf->database = strdup("/var/lib/gpd/gp.db")) == NULL ||
-	    (conf->contact = strdup("the Propaganda - Women's Affairs "
-	    "department of the provincial federation")) == NULL)
+	    (conf->contact = strdup(U_("the Propaganda - Women's Affairs "
+	    "department of the provincial federation"))) == NULL)
 		goto nomem;
 
 	line = ini_parse(path, config_handler, &cp);

@@ -103,7 +103,8 @@ gpd_reload(struct gpd *g)
 	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s",
 	    g->conffile, set->units->n, set->conf->nadmins,
 	    set->conf->crl != NULL ? set->conf->crl : "none");
-	snprintf(detail, sizeof(detail), "%zu units, %zu administrators",
+	/* The audit's words, as the log's: English. */
+	snprintf(detail, sizeof(detail), U_("%zu units, %zu administrators"),
 	    set->units->n, set->conf->nadmins);
 	sd_notifyf(0, "READY=1\nSTATUS=serving; reloaded, %zu units",
 	    set->units->n);
@@ -341,8 +342,8 @@ verify_audit(const char *conffile)
 	}
 	problems = store_verify(conf->database, verify_say, NULL, &errstr);
 	if (problems == -1)
-		fprintf(stderr, "gpd: verify-audit %s: %s\n", conf->database,
-		    errstr);
+		fprintf(stderr, _("gpd: cannot check the audit of %s: %s\n"),
+		    conf->database, errstr);
 	else if (problems > 0)
 		printf(ngettext("verify-audit: %ld problem found in %s\n",
 		    "verify-audit: %ld problems found in %s\n",

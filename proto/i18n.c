@@ -18,8 +18,7 @@
 /* A domain with no catalogue: gettext then returns every msgid. */
 #define I18N_NO_DOMAIN	"gp-english"
 
-static int	i18n_vi;	/* messages are Vietnamese */
-static int	i18n_vi_forms;	/* and so are numbers and dates */
+static int	i18n_vi;	/* messages, numbers and dates: Vietnamese */
 
 int
 i18n_known(const char *name)
@@ -70,20 +69,13 @@ i18n_init(const char *language)
 	bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
 	textdomain(I18N_DOMAIN);
 	i18n_vi = i18n_catalogue_vi();
-	i18n_vi_forms = i18n_vi;
 }
 
 void
 i18n_english(void)
 {
 	textdomain(I18N_NO_DOMAIN);
-	i18n_vi = i18n_vi_forms = 0;
-}
-
-void
-i18n_plain(void)
-{
-	i18n_vi_forms = 0;
+	i18n_vi = 0;
 }
 
 int
@@ -111,7 +103,7 @@ i18n_text(const char *msgid)
 const char *
 i18n_int(char *buf, size_t len, uint64_t n)
 {
-	if (i18n_vi_forms)
+	if (i18n_vi)
 		return vnfmt_int(buf, len, n);
 	snprintf(buf, len, "%" PRIu64, n);
 	return buf;
@@ -129,7 +121,7 @@ i18n_share(char *buf, size_t len, uint64_t part, uint64_t whole)
 	/* Rounded half up, as the JSON answers round it; counts are far
 	 * below 2^54. */
 	tenths = (part * 1000 + whole / 2) / whole;
-	if (i18n_vi_forms)
+	if (i18n_vi)
 		return vnfmt_tenths(buf, len, (long)tenths, 0);
 	snprintf(buf, len, "%" PRIu64 ".%" PRIu64, tenths / 10, tenths % 10);
 	return buf;
@@ -140,7 +132,7 @@ i18n_date(char *buf, size_t len, const char *iso)
 {
 	if (iso == NULL)
 		iso = "";
-	if (!i18n_vi_forms || vnfmt_date(buf, len, iso) == NULL)
+	if (!i18n_vi || vnfmt_date(buf, len, iso) == NULL)
 		snprintf(buf, len, "%s", iso);
 	return buf;
 }

@@ -33,6 +33,9 @@
 
 #define _(msgid)	gettext(msgid)
 #define N_(msgid)	msgid
+/* Words that stay as they are on purpose, where po/lint-messages.py looks
+ * for messages: a file's contents, text sent to other programs. */
+#define U_(text)	text
 /* A word that means two things in English gets a context: C_("doctor
  * check", "key") is not C_("period", "lock"). */
 #define C_(context, msgid)	i18n_pgettext(context "\004" msgid, msgid)
@@ -49,12 +52,9 @@ int	 i18n_known(const char *name);
 void	 i18n_init(const char *language);
 
 /* From here on English messages and plain numbers: for a run whose output
- * a program reads (--json), so that it is the same in every language. */
+ * a program reads (--json, --csv), so that it is the same in every
+ * language. */
 void	 i18n_english(void);
-
-/* Plain numbers and dates (1745, 2022-06-10), messages unchanged: for
- * CSV, which a spreadsheet or a script reads. */
-void	 i18n_plain(void);
 
 /* Whether messages are in Vietnamese: the catalogue in use says so. */
 int	 i18n_vietnamese(void);
@@ -69,7 +69,7 @@ const char	*i18n_text(const char *msgid);
 /*
  * Numbers and dates as the reader's language writes them: 1.745, 47,2 and
  * 10/6/2022 in Vietnamese (vnfmt.h); 1745, 47.2 and 2022-06-10 otherwise,
- * and always after i18n_plain or i18n_english. Each returns buf.
+ * and always after i18n_english. Each returns buf.
  */
 #define I18N_MAX	64
 const char	*i18n_int(char *buf, size_t len, uint64_t);
