@@ -389,8 +389,9 @@ XGETTEXT_OPTS =	--from-code=UTF-8 --add-comments=TRANSLATORS: \
 XGETTEXT_C =	--language=C --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
 		--keyword=ngettext:1,2 \
 		--flag=_:1:pass-c-format --flag=N_:1:pass-c-format
-XGETTEXT_SH =	--language=Shell --keyword=eval_gettext \
-		--keyword=eval_ngettext:1,2
+XGETTEXT_SH =	--language=Shell --keyword=msg --keyword=nmsg:1,2 \
+		--flag=msg:1:sh-format --flag=nmsg:1:sh-format \
+		--flag=nmsg:2:sh-format
 
 $(BUILD)/locale/%/LC_MESSAGES/gp.mo: po/%.po
 	@mkdir -p $(dir $@)

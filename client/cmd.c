@@ -261,10 +261,7 @@ cmd_find(const struct cmd_entry *const *table, size_t n, const char *name)
 	return NULL;
 }
 
-/* Prints s from column col to CMD_HELP_WIDTH, wrapped at spaces by display
- * width (the next lines start at col too); a newline in s starts a line.
- * Returns with the last line ended. */
-static void
+void
 cmd_wrap_at(FILE *f, const char *s, size_t col)
 {
 	const char	*word, *end;

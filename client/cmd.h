@@ -111,4 +111,8 @@ void	 cmd_help_options(FILE *, const struct cmd_option *);
 /* A paragraph wrapped to 79 columns by display width. */
 void	 cmd_wrap(FILE *, const char *);
 
+/* The same from column col, where the cursor stands, the next lines
+ * indented to it; a newline in s starts a line. Ends the last line. */
+void	 cmd_wrap_at(FILE *, const char *, size_t col);
+
 #endif

@@ -121,16 +121,17 @@ doctor_no_passphrase(char *buf, int size, int rwflag, void *arg)
 	return -1;
 }
 
-/* An ASN1_TIME as YYYY-MM-DD. */
+/* An ASN1_TIME as a date: 2022-06-10, or 10/6/2022 in Vietnamese. */
 static const char *
 doctor_date(const ASN1_TIME *t, char *buf, size_t len)
 {
 	struct tm	tm;
+	char		iso[16];
 
 	if (ASN1_TIME_to_tm(t, &tm) != 1 ||
-	    strftime(buf, len, "%Y-%m-%d", &tm) == 0)
-		snprintf(buf, len, "?");
-	return buf;
+	    strftime(iso, sizeof(iso), "%Y-%m-%d", &tm) == 0)
+		snprintf(iso, sizeof(iso), "?");
+	return i18n_date(buf, len, iso);
 }
 
 static void

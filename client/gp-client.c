@@ -149,7 +149,7 @@ client_usage(FILE *f)
 	for (i = 0; i < CLIENT_NCMDS; i++) {
 		fputs("  ", f);
 		fmt_put(f, client_cmds[i]->name, width + 2, FMT_LEFT);
-		fprintf(f, "%s\n", _(client_cmds[i]->summary));
+		cmd_wrap_at(f, _(client_cmds[i]->summary), width + 4);
 	}
 	fprintf(f, "\n%s\n", _("global options:"));
 	cmd_help_options(f, client_global_help);
