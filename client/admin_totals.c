@@ -258,6 +258,7 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 {
 	const Gp__IndicatorTotal	*it;
 	json_t				*ind, *o;
+	char				 reports[64];
 	size_t				 i;
 
 	if (a->json) {
@@ -296,11 +297,16 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 		admin_summary_indicators(s);
 	}
 	putchar('\n');
-	if (s->has_expected && s->total != NULL)
-		fmt_line(stdout, "%s: %" PRIu64 " report%s from %u unit%s expected",
-		    a->period, s->total->reports,
-		    s->total->reports == 1 ? "" : "s", s->expected,
-		    s->expected == 1 ? "" : "s");
+	if (s->has_expected && s->total != NULL) {
+		snprintf(reports, sizeof(reports), ngettext("%" PRIu64
+		    " report", "%" PRIu64 " reports", (unsigned long)
+		    s->total->reports), s->total->reports);
+		/* TRANSLATORS: the period; "3 reports"; the units expected
+		 * to report. */
+		fmt_line(stdout, ngettext("%s: %s from %u unit expected",
+		    "%s: %s from %u units expected", s->expected), a->period,
+		    reports, s->expected);
+	}
 	return admin_out(a);
 }
 

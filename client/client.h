@@ -29,7 +29,7 @@ struct client {
 	const char		*config;	/* the file read, or NULL */
 	const char		*config_arg;	/* -c */
 	char			*config_path;	/* owned */
-	char			*config_looked;	/* where, when none */
+	char			*config_looked;	/* the user's, when none */
 	int			 json;		/* before or after the command */
 	int			 csv;
 	struct conn_config	 args;		/* from the command line */

@@ -18,10 +18,6 @@
 #include "deliver.h"
 #include "conf.h"
 
-#ifndef GP_SYSCONFDIR
-#define GP_SYSCONFDIR	"/etc"
-#endif
-#define CONF_SYSTEM	GP_SYSCONFDIR "/gp/" CONF_NAME
 
 /* A number from text, in [min, max]. */
 static int
@@ -106,15 +102,22 @@ conf_find(const char *explicit, char **path, char **looked)
 		free(user);
 		return (*path = strdup(CONF_SYSTEM)) == NULL ? -1 : 0;
 	}
+	*looked = user;
+	return 0;
+}
+
+char *
+conf_looked(const char *user)
+{
+	char	*s;
+
+	if (user == NULL)
+		return strdup(CONF_SYSTEM);
 	/* TRANSLATORS: two file names: "where gp-client looked for its
 	 * configuration: ~/.config/gp/client.conf or /etc/gp/client.conf". */
-	if (user != NULL && asprintf(looked, _("%s or %s"), user,
-	    CONF_SYSTEM) == -1)
-		*looked = NULL;
-	else if (user == NULL)
-		*looked = strdup(CONF_SYSTEM);
-	free(user);
-	return *looked == NULL ? -1 : 0;
+	if (asprintf(&s, _("%s or %s"), user, CONF_SYSTEM) == -1)
+		return NULL;
+	return s;
 }
 
 static int

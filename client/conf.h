@@ -16,6 +16,10 @@
 
 #define CONF_ENV	"GP_CLIENT_CONF"
 #define CONF_NAME	"client.conf"	/* in $XDG_CONFIG_HOME/gp */
+#ifndef GP_SYSCONFDIR
+#define GP_SYSCONFDIR	"/etc"
+#endif
+#define CONF_SYSTEM	GP_SYSCONFDIR "/gp/" CONF_NAME
 
 /* The settings a configuration file may hold, owned. */
 struct conf {
@@ -41,11 +45,15 @@ char	*conf_user_dir(char **cause);
 /*
  * The configuration file to read: explicit (-c or $GP_CLIENT_CONF) when
  * not NULL, else the first default place that exists. Returns 0 with
- * *path (malloc'd, NULL when none exists) and *looked (malloc'd: the
- * default places looked at, "A or B", or NULL after an explicit path);
- * -1 when out of memory.
+ * *path (malloc'd, NULL when none exists) and, when none exists, *looked
+ * (malloc'd: the user's default place looked at before CONF_SYSTEM, or
+ * NULL without a home); -1 when out of memory.
  */
 int	 conf_find(const char *explicit, char **path, char **looked);
+
+/* "USER or /etc/gp/client.conf", in the reader's language; malloc'd, NULL
+ * when out of memory. */
+char	*conf_looked(const char *user);
 
 /*
  * Reads path into f (zeroed first; relative paths made relative to the

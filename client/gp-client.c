@@ -222,14 +222,16 @@ client_read_config(struct client *cl, const char *explicit)
 char *
 client_no_config(const struct client *cl)
 {
-	char	*s;
+	char	*s, *looked;
 
+	if ((looked = conf_looked(cl->config_looked)) == NULL)
+		return NULL;
 	if (asprintf(&s, _("no configuration file (looked for %s): set this "
 	    "computer up with 'gp-client setup UNIT.gpbundle', the file the "
 	    "provincial federation gives each unit, or give -s, --ca, --cert "
-	    "and --key"), cl->config_looked != NULL ? cl->config_looked :
-	    "?") == -1)
-		return NULL;
+	    "and --key"), looked) == -1)
+		s = NULL;
+	free(looked);
 	return s;
 }
 
@@ -447,8 +449,12 @@ main(int argc, char **argv)
 	if (explicit == NULL && (env = getenv(CONF_ENV)) != NULL &&
 	    env[0] != '\0')
 		explicit = env;
+	/* The locale's language, then the file's: a file that cannot be
+	 * read is said in the first. */
+	i18n_init(NULL);
 	client_read_config(&cl, explicit);
-	i18n_init(cl.file.language);
+	if (cl.file.language != NULL)
+		i18n_init(cl.file.language);
 	/* What a program reads is the same in every language. */
 	if (cl.json)
 		i18n_english();
