@@ -319,8 +319,11 @@ check-layers: $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o
 	        "it" >&2; exit 1; fi
 	@echo "check-layers: worker.o and writer.o name no layer above them"
 
-E2E_ENV =	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client
-check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
+# The build's catalogues: GP_LOCALEDIR points gpd, gp-client and gp-ca at
+# them instead of the installed ones.
+E2E_ENV =	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client \
+		GP_LOCALEDIR=$(abspath $(BUILD))/locale
+check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(MO_FILES)
 	$(E2E_ENV) tests/e2e/run.sh
 	$(E2E_ENV) tests/e2e/hostile.sh
 	$(E2E_ENV) tests/e2e/snapshots.sh
@@ -331,6 +334,8 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	$(E2E_ENV) tests/e2e/gp-ca.sh
 	$(E2E_ENV) tests/e2e/client.sh
 	$(E2E_ENV) tests/e2e/attack.sh
+	$(E2E_ENV) tests/e2e/i18n.sh
+	$(E2E_ENV) tests/e2e/setup.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 # SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
