@@ -127,11 +127,15 @@ UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 # gp-report, its tests and its libraries: a section of its own.
 include report/report.mk
 
-# The catalogues (po/README): one domain, gp, for gp-client, gpd and
-# gp-ca; each po/LANG.po built into $(BUILD)/locale, where the tests point
-# GP_LOCALEDIR, and installed under $(LOCALEDIR).
+# The catalogues (po/README): one po/LANG.po of every message, and from
+# it one catalogue a program, each in that program's package: gp-client.mo
+# (client/ and proto/), gpd.mo (daemon/ and proto/), gp-ca.mo. Built in
+# $(BUILD)/locale, where the tests point GP_LOCALEDIR; installed under
+# $(LOCALEDIR).
 PO_LANGS =	vi
-MO_FILES =	$(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/gp.mo)
+PO_DOMAINS =	gp-client gpd gp-ca
+MO_FILES =	$(foreach l,$(PO_LANGS),$(PO_DOMAINS:%=$(BUILD)/locale/$(l)/LC_MESSAGES/%.mo))
+MSGGREP ?=	msggrep
 
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind \
 	check-layers demo install uninstall clean deps
@@ -398,9 +402,18 @@ XGETTEXT_SH =	--language=Shell --keyword=msg --keyword=nmsg:1,2 \
 		--flag=msg:1:sh-format --flag=nmsg:1:sh-format \
 		--flag=nmsg:2:sh-format
 
-$(BUILD)/locale/%/LC_MESSAGES/gp.mo: po/%.po
+# A program's messages: those its sources print.
+$(BUILD)/locale/%/LC_MESSAGES/gp-client.mo: po/%.po
 	@mkdir -p $(dir $@)
-	$(Q_GEN)$(MSGFMT) --check -o $@ $<
+	$(Q_GEN)$(MSGGREP) -N 'client/*' -N 'proto/*' $< | \
+	    $(MSGFMT) --check -o $@ -
+$(BUILD)/locale/%/LC_MESSAGES/gpd.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(Q_GEN)$(MSGGREP) -N 'daemon/*' -N 'proto/*' $< | \
+	    $(MSGFMT) --check -o $@ -
+$(BUILD)/locale/%/LC_MESSAGES/gp-ca.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(Q_GEN)$(MSGGREP) -N 'scripts/gp-ca' $< | $(MSGFMT) --check -o $@ -
 
 # The catalogue template as the sources say it: to compare and to copy.
 $(BUILD)/po/gp.pot: $(POTFILES) po/POTFILES
@@ -475,10 +488,11 @@ install: all
 	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(SYSCONFDIR)/gpd/forms \
 	    $(DESTDIR)$(LIBEXECDIR)/gpd
 	@set -e; for l in $(PO_LANGS); do \
-	    d=$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
-	    echo "install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/gp.mo $$d"; \
-	    install -d $$d; \
-	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/gp.mo $$d; done
+	    d=$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; install -d $$d; \
+	    for m in $(PO_DOMAINS); do \
+	    echo "install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/$$m.mo $$d"; \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/$$m.mo $$d; \
+	    done; done
 	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
@@ -522,7 +536,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
-	rm -f $(PO_LANGS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/gp.mo)
+	rm -f $(foreach l,$(PO_LANGS),$(PO_DOMAINS:%=$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/%.mo))
 	rm -f $(DESTDIR)$(LIBEXECDIR)/gpd/gpd-certificate-check
 	rmdir $(DESTDIR)$(LIBEXECDIR)/gpd 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))

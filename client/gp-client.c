@@ -451,10 +451,10 @@ main(int argc, char **argv)
 		explicit = env;
 	/* The locale's language, then the file's: a file that cannot be
 	 * read is said in the first. */
-	i18n_init(NULL);
+	i18n_init(I18N_GP_CLIENT, NULL);
 	client_read_config(&cl, explicit);
 	if (cl.file.language != NULL)
-		i18n_init(cl.file.language);
+		i18n_init(I18N_GP_CLIENT, cl.file.language);
 	/* What a program reads is the same in every language. */
 	if (cl.json)
 		i18n_english();

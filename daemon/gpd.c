@@ -369,7 +369,7 @@ main(int argc, char *argv[])
 	char				 units[64], admins[64];
 	int				 ch, check = 0, verbose = 0;
 
-	i18n_init(NULL);
+	i18n_init(I18N_GPD, NULL);
 	memset(&g, 0, sizeof(g));
 	g.conffile = GPD_DEFAULT_CONF;
 	while ((ch = getopt_long(argc, argv, "b:f:hnvV", longopts, NULL))

@@ -43,7 +43,7 @@ i18n_catalogue_vi(void)
 }
 
 void
-i18n_init(const char *language)
+i18n_init(const char *domain, const char *language)
 {
 	const char	*env, *dir, *messages;
 
@@ -65,9 +65,9 @@ i18n_init(const char *language)
 	}
 	if ((dir = getenv(I18N_LOCALEDIR_ENV)) == NULL || dir[0] == '\0')
 		dir = GP_LOCALEDIR;
-	bindtextdomain(I18N_DOMAIN, dir);
-	bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
-	textdomain(I18N_DOMAIN);
+	bindtextdomain(domain, dir);
+	bind_textdomain_codeset(domain, "UTF-8");
+	textdomain(domain);
 	i18n_vi = i18n_catalogue_vi();
 }
 

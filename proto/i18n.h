@@ -1,8 +1,9 @@
 /*
  * The language gp-client, gpd and gp-ca speak to a person (i18n.c): GNU
- * gettext catalogues of one domain, "gp", installed as
- * $(PREFIX)/share/locale/vi/LC_MESSAGES/gp.mo, and the numbers and dates
- * shown beside them.
+ * gettext catalogues, one a program, each in that program's package:
+ * $(PREFIX)/share/locale/vi/LC_MESSAGES/gp-client.mo, gpd.mo and
+ * gp-ca.mo, all made from po/vi.po; and the numbers and dates shown
+ * beside them.
  *
  * Wrap every message a person reads in _() (N_() where the string sits in
  * a table and is translated where it is printed), and never what a
@@ -27,7 +28,8 @@
 
 #include <libintl.h>
 
-#define I18N_DOMAIN		"gp"
+#define I18N_GP_CLIENT		"gp-client"	/* the domains */
+#define I18N_GPD		"gpd"
 #define I18N_LOCALEDIR_ENV	"GP_LOCALEDIR"	/* a build's .mo */
 #define I18N_LANGUAGE_ENV	"GP_LANGUAGE"	/* vi or en, first */
 
@@ -44,12 +46,13 @@
 int	 i18n_known(const char *name);
 
 /*
- * Sets the language up; call before the first message, and again when the
- * configuration names one. language: "vi", "en", or NULL to follow the
- * locale; $GP_LANGUAGE, when set to vi or en, wins over it. Never fails:
- * without a catalogue, messages are English.
+ * Sets the language of the program whose catalogue is domain up; call
+ * before the first message, and again when the configuration names one.
+ * language: "vi", "en", or NULL to follow the locale; $GP_LANGUAGE, when
+ * set to vi or en, wins over it. Never fails: without a catalogue,
+ * messages are English.
  */
-void	 i18n_init(const char *language);
+void	 i18n_init(const char *domain, const char *language);
 
 /* From here on English messages and plain numbers: for a run whose output
  * a program reads (--json, --csv), so that it is the same in every

@@ -31,7 +31,7 @@ DATA=$ROOT/tests/data
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT" "$LOCALES/vi/LC_MESSAGES/gp.mo"; do
+for f in "$GPD" "$GP_CLIENT" "$LOCALES/vi/LC_MESSAGES/gp-client.mo"; do
 	[ -e "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
 done
 if ! locale -a 2>/dev/null | grep -qix 'vi_VN.utf-\?8'; then
