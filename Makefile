@@ -6,6 +6,7 @@
 #   make check-unit      the unit tests only (cmocka)
 #   make check-asan      unit and end-to-end tests under ASan + UBSan
 #   make check-valgrind  unit tests under valgrind
+#   make crash           power cuts at random sync points (tests/crash/)
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make po              gp.pot from the sources, merged into each .po
@@ -68,7 +69,12 @@ LDFLAGS +=	$(HARDEN_LDFLAGS) $(SAN)
 PROTO_PKGS =	libprotobuf-c openssl jansson libutf8proc
 DAEMON_PKGS =	libevent_openssl libevent_pthreads libevent sqlite3 inih \
 		libsystemd
-CLIENT_PKGS =	inih xlsxwriter sqlite3 jansson
+CLIENT_PKGS =	inih sqlite3 jansson
+# Loaded by the first xlsx export (client/xlsx.h), not linked: its headers
+# only, and the name of the library they come with.
+XLSX_PKG =	xlsxwriter
+XLSX_SONAME =	$(shell objdump -p "$$($(CC) -print-file-name=libxlsxwriter.so)" \
+		2>/dev/null | sed -n 's/^ *SONAME *//p')
 TEST_PKGS =	cmocka
 
 pc_cflags =	$(shell $(PKG_CONFIG) --cflags $(1))
@@ -93,8 +99,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_totals.c client/admin_export.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
-		client/pem.c client/proof.c client/outfile.c client/conf.c \
-		client/setup.c
+		client/pem.c client/proof.c client/outfile.c client/trace.c \
+		client/xlsx.c client/conf.c client/setup.c
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
@@ -105,7 +111,7 @@ CLIENT_OBJS =	$(CLIENT_SRCS:%.c=$(BUILD)/%.o)
 
 PROTO_LIBS =	$(call pc_libs,$(PROTO_PKGS))
 DAEMON_LIBS =	$(call pc_libs,$(DAEMON_PKGS)) $(PROTO_LIBS)
-CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS)
+CLIENT_LIBS =	$(call pc_libs,$(CLIENT_PKGS)) $(PROTO_LIBS) -ldl
 
 # What each directory may include, and the flags of its libraries.
 PROTO_INC =	-Iproto -I$(BUILD)/proto
@@ -113,7 +119,7 @@ PROTO_CFLAGS =	$(PROTO_INC) $(call pc_cflags,$(PROTO_PKGS))
 DAEMON_CFLAGS =	-Idaemon $(PROTO_INC) \
 		$(call pc_cflags,$(DAEMON_PKGS) $(PROTO_PKGS))
 CLIENT_CFLAGS =	-Iclient $(PROTO_INC) \
-		$(call pc_cflags,$(CLIENT_PKGS) $(PROTO_PKGS))
+		$(call pc_cflags,$(CLIENT_PKGS) $(XLSX_PKG) $(PROTO_PKGS))
 # A test adds the directory of the module it tests (TEST_DIR below).
 TEST_CFLAGS =	$(PROTO_INC) $(call pc_cflags,$(PROTO_PKGS) $(TEST_PKGS))
 
@@ -121,7 +127,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
-		test_findings
+		test_findings test_crashsim
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # gp-report, its tests and its libraries: a section of its own.
@@ -162,6 +168,9 @@ $(BUILD)/client/%.o: client/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(Q_CC)$(COMPILE) $(CLIENT_CFLAGS) -c $< -o $@
 
+$(BUILD)/client/xlsx.o: CLIENT_CFLAGS += -DXLSX_SONAME='"$(or $(XLSX_SONAME),\
+    $(error no libxlsxwriter.so found to name: install libxlsxwriter-dev))"'
+
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
 	$(Q_CC)$(COMPILE) $(TEST_CFLAGS) $(TEST_DIR) -c $< -o $@
@@ -184,7 +193,8 @@ $(BUILD)/gpd: $(DAEMON_OBJS) $(BUILD)/libgpproto.a
 	    $(DAEMON_LIBS)
 
 $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
-	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
+	$(Q_LD)$(CC) $(LDFLAGS) -pthread -o $@ $(CLIENT_OBJS) \
+	    $(BUILD)/libgpproto.a \
 	    $(CLIENT_LIBS)
 
 # Unit tests: one binary per module, linking the module and what it needs.
@@ -375,6 +385,7 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 include tests/fuzz/fuzz.mk
+include tests/crash/crash.mk
 
 # --- po: the catalogues ----------------------------------------------------
 # make po (or update-po) extracts every marked message of the files in

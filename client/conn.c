@@ -16,6 +16,7 @@
 #include <netinet/tcp.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@
 #include "wire.h"
 #include "cause.h"
 #include "conn.h"
+#include "trace.h"
 
 /* ALPN wire format: a length byte, then the protocol name. */
 static const unsigned char conn_alpn[] = { 4, 'g', 'p', '/', '1' };
@@ -55,6 +57,10 @@ struct conn {
 	int			 transient;	/* the network, not the peer */
 	char			 reason[128];	/* short, for the outbox */
 	struct timespec		 deadline;
+	pthread_t		 begun;		/* conn_begin's thread */
+	int			 begun_running;
+	int			 begun_rv;	/* what its connect returned */
+	char			*begun_cause;
 };
 
 /* A refusal of our certificate, by the TLS alert the server sent. */
@@ -207,6 +213,42 @@ conn_key_private(int fd, const char *path, char **cause)
 }
 
 /*
+ * An unencrypted PKCS #8 key (what gp-ca and openssl genpkey write) of
+ * the type of the certificate's public key, or NULL for anything else,
+ * with f read from its start. OpenSSL's generic reader tries every
+ * format and key type in turn, three times the cost of a run's other key
+ * loads together; told the type, it decodes only that one.
+ */
+static EVP_PKEY *
+conn_read_typed_key(FILE *f, SSL_CTX *ctx)
+{
+	X509			*cert;
+	EVP_PKEY		*pub, *pkey = NULL;
+	char			*name = NULL, *header = NULL;
+	unsigned char		*der = NULL;
+	const unsigned char	*p;
+	long			 len;
+
+	if ((cert = SSL_CTX_get0_certificate(ctx)) == NULL ||
+	    (pub = X509_get0_pubkey(cert)) == NULL)
+		return NULL;
+	if (PEM_read(f, &name, &header, &der, &len) == 1 &&
+	    strcmp(name, PEM_STRING_PKCS8INF) == 0 && header[0] == '\0') {
+		p = der;
+		pkey = d2i_PrivateKey(EVP_PKEY_get_base_id(pub), NULL, &p, len);
+		if (pkey != NULL && p != der + len) {
+			EVP_PKEY_free(pkey);
+			pkey = NULL;
+		}
+	}
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_clear_free(der, der != NULL ? (size_t)len : 0);
+	ERR_clear_error();
+	return pkey;
+}
+
+/*
  * The private key, read from the file that was checked: a key others can
  * read is no longer this unit's alone, and one they can change is not
  * ours at all.
@@ -226,8 +268,13 @@ conn_load_key(struct conn *c, const struct conn_config *cfg, char **cause)
 		fclose(f);
 		return -1;
 	}
-	ERR_clear_error();
-	pkey = PEM_read_PrivateKey(f, NULL, conn_no_passphrase, NULL);
+	/* Anything else, and the reasons a key is refused, from the
+	 * generic reader. */
+	if ((pkey = conn_read_typed_key(f, c->ctx)) == NULL) {
+		rewind(f);
+		ERR_clear_error();
+		pkey = PEM_read_PrivateKey(f, NULL, conn_no_passphrase, NULL);
+	}
 	fclose(f);
 	if (pkey == NULL)
 		return cause_set(cause, "cannot load the private key %s (%s): "
@@ -258,6 +305,15 @@ mismatch:
 static int
 conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 {
+	/*
+	 * gp-client sets every TLS parameter it relies on itself (TLS 1.2
+	 * at least, security level 2, its own trust anchor), so the
+	 * system's openssl.cnf is not read; and a one-shot process need not
+	 * free OpenSSL's tables at exit, as the kernel does. Both are time
+	 * on every run (tests/bench/README.md).
+	 */
+	OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT,
+	    NULL);
 	ERR_clear_error();
 	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		return cause_set(cause, "cannot set up TLS: %s",
@@ -265,6 +321,7 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 	if (SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION) != 1)
 		return cause_set(cause, "cannot require TLS 1.2: %s",
 		    conn_ssl_reason());
+	SSL_CTX_set_security_level(c->ctx, 2);
 	SSL_CTX_set_options(c->ctx, SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_default_passwd_cb(c->ctx, conn_no_passphrase);
 
@@ -612,6 +669,7 @@ conn_handshake(struct conn *c, char **cause)
 	    memcmp(proto, CONN_ALPN_NAME, len) != 0)
 		return conn_fail(c, EX_PROTOCOL, cause, "%s does not speak "
 		    "the gp/1 protocol; check the address and port", c->server);
+	trace_mark("handshake");
 	return 0;
 }
 
@@ -676,6 +734,7 @@ conn_tcp(struct conn *c, char **cause)
 			break;
 	}
 	freeaddrinfo(res);
+	trace_mark("tcp connected");
 	if (c->fd == -1) {
 		if (error == ETIMEDOUT)
 			return conn_timeout(c, cause);
@@ -687,8 +746,8 @@ conn_tcp(struct conn *c, char **cause)
 	return 0;
 }
 
-int
-conn_connect(struct conn *c, char **cause)
+static int
+conn_connect_now(struct conn *c, char **cause)
 {
 	/* A conn_new_plain() connection can only conn_reach(). */
 	if (c->ctx == NULL)
@@ -697,6 +756,50 @@ conn_connect(struct conn *c, char **cause)
 	if (conn_tcp(c, cause) == -1)
 		return -1;
 	return conn_handshake(c, cause);
+}
+
+static void *
+conn_begin_run(void *arg)
+{
+	struct conn	*c = arg;
+
+	c->begun_rv = conn_connect_now(c, &c->begun_cause);
+	return NULL;
+}
+
+void
+conn_begin(struct conn *c)
+{
+	if (c->begun_running || c->ctx == NULL)
+		return;
+	c->begun_cause = NULL;
+	if (pthread_create(&c->begun, NULL, conn_begin_run, c) == 0)
+		c->begun_running = 1;
+}
+
+/* Waits for conn_begin's thread, if one runs. Returns 1 and its result
+ * (with *cause), or 0 when there was none. */
+static int
+conn_join(struct conn *c, int *rv, char **cause)
+{
+	if (!c->begun_running)
+		return 0;
+	pthread_join(c->begun, NULL);
+	c->begun_running = 0;
+	*rv = c->begun_rv;
+	*cause = c->begun_cause;
+	c->begun_cause = NULL;
+	return 1;
+}
+
+int
+conn_connect(struct conn *c, char **cause)
+{
+	int	rv;
+
+	if (conn_join(c, &rv, cause))
+		return rv;
+	return conn_connect_now(c, cause);
 }
 
 int
@@ -939,8 +1042,13 @@ conn_tls_version(const struct conn *c)
 void
 conn_free(struct conn *c)
 {
+	char	*cause;
+	int	 rv;
+
 	if (c == NULL)
 		return;
+	if (conn_join(c, &rv, &cause))
+		free(cause);
 	conn_drop(c);
 	SSL_CTX_free(c->ctx);
 	free(c->host);

@@ -50,6 +50,17 @@ struct conn	*conn_new_plain(const char *server, int timeout,
  * conn serves every attempt of a retry loop. */
 int		 conn_connect(struct conn *, char **cause);
 
+/*
+ * Starts conn_connect() on a thread of its own and returns at once, so
+ * that the handshake's round trips and the server's part of it pass
+ * while the caller does other work (submit: writing the report to the
+ * outbox and waiting for the disk). Nothing is sent but the handshake.
+ * The next conn_connect() waits for that thread and returns what it
+ * got; until then the caller must not use the connection. When no
+ * thread can be started, conn_connect() simply does the work itself.
+ */
+void		 conn_begin(struct conn *);
+
 /* Resolves and opens a TCP connection within the timeout, then closes it:
  * whether the server can be reached at all, before any TLS. */
 int		 conn_reach(struct conn *, char **cause);

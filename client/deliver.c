@@ -16,6 +16,7 @@
 #include "wire.h"
 #include "proof.h"
 #include "deliver.h"
+#include "trace.h"
 
 #define DELIVER_REQUEST_ID	1
 
@@ -229,8 +230,10 @@ deliver_report(struct conn *c, const struct deliver_policy *p,
 				wait_ms = (long)err->retry_after * 1000;
 			}
 		} else if (deliver_is_receipt(resp)) {
+			trace_mark("answer");
 			deliver_forget(res);
 			if (deliver_proves(c, resp, item, &why)) {
+				trace_mark("receipt checked");
 				res->outcome = DELIVER_RECEIPT;
 				res->status = EX_OK;
 				res->resp = resp;

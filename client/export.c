@@ -12,13 +12,13 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <xlsxwriter.h>
 
 #include "period.h"
 #include "cause.h"
 #include "fmt.h"
 #include "outfile.h"
 #include "export.h"
+#include "xlsx.h"
 
 #define EXPORT_SHEET_ROWS	"Hoạt động"
 #define EXPORT_SHEET_SUMMARY	"Tổng hợp"
@@ -32,6 +32,7 @@ struct export {
 	struct fmt_table		 csv;
 	size_t			 nrows;
 
+	const struct xlsx	*xl;		/* loaded by xlsx_load */
 	lxw_workbook		*wb;
 	lxw_worksheet		*rows;
 	lxw_worksheet		*summary;
@@ -141,35 +142,35 @@ export_xlsx_set_up(struct export *ex)
 {
 	lxw_col_t	c;
 
-	ex->bold = workbook_add_format(ex->wb);
-	format_set_bold(ex->bold);
-	ex->heading = workbook_add_format(ex->wb);
-	format_set_bold(ex->heading);
-	format_set_bottom(ex->heading, LXW_BORDER_THIN);
-	format_set_text_wrap(ex->heading);
-	format_set_align(ex->heading, LXW_ALIGN_VERTICAL_TOP);
-	ex->date = workbook_add_format(ex->wb);
-	format_set_num_format(ex->date, "dd/mm/yyyy");
-	ex->percent = workbook_add_format(ex->wb);
-	format_set_num_format(ex->percent, "0.0%");
-	ex->total = workbook_add_format(ex->wb);
-	format_set_bold(ex->total);
-	format_set_top(ex->total, LXW_BORDER_THIN);
-	ex->total_percent = workbook_add_format(ex->wb);
-	format_set_bold(ex->total_percent);
-	format_set_top(ex->total_percent, LXW_BORDER_THIN);
-	format_set_num_format(ex->total_percent, "0.0%");
+	ex->bold = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_bold(ex->bold);
+	ex->heading = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_bold(ex->heading);
+	ex->xl->format_set_bottom(ex->heading, LXW_BORDER_THIN);
+	ex->xl->format_set_text_wrap(ex->heading);
+	ex->xl->format_set_align(ex->heading, LXW_ALIGN_VERTICAL_TOP);
+	ex->date = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_num_format(ex->date, "dd/mm/yyyy");
+	ex->percent = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_num_format(ex->percent, "0.0%");
+	ex->total = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_bold(ex->total);
+	ex->xl->format_set_top(ex->total, LXW_BORDER_THIN);
+	ex->total_percent = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_bold(ex->total_percent);
+	ex->xl->format_set_top(ex->total_percent, LXW_BORDER_THIN);
+	ex->xl->format_set_num_format(ex->total_percent, "0.0%");
 
 	for (c = 0; c < X_COUNT; c++) {
-		worksheet_set_column(ex->rows, c, c,
+		ex->xl->worksheet_set_column(ex->rows, c, c,
 		    export_xlsx_columns[c].width, NULL);
-		worksheet_write_string(ex->rows, 0, c,
+		ex->xl->worksheet_write_string(ex->rows, 0, c,
 		    export_xlsx_columns[c].heading, ex->heading);
 	}
-	worksheet_freeze_panes(ex->rows, 1, 0);
+	ex->xl->worksheet_freeze_panes(ex->rows, 1, 0);
 
-	worksheet_set_column(ex->summary, 0, 0, 60, NULL);
-	worksheet_set_column(ex->summary, 1, 6, 14, NULL);
+	ex->xl->worksheet_set_column(ex->summary, 0, 0, 60, NULL);
+	ex->xl->worksheet_set_column(ex->summary, 1, 6, 14, NULL);
 }
 
 /* libxlsxwriter opens the file by name only when the workbook closes:
@@ -179,12 +180,15 @@ export_xlsx_open(struct export *ex, char **cause)
 {
 	lxw_workbook_options	 opts;
 
+	if ((ex->xl = xlsx_load(cause)) == NULL)
+		return -1;
 	memset(&opts, 0, sizeof(opts));
 	opts.constant_memory = LXW_TRUE;
-	if ((ex->wb = workbook_new_opt(outfile_name(ex->out), &opts)) == NULL ||
-	    (ex->rows = workbook_add_worksheet(ex->wb,
+	if ((ex->wb = ex->xl->workbook_new_opt(outfile_name(ex->out),
+	    &opts)) == NULL ||
+	    (ex->rows = ex->xl->workbook_add_worksheet(ex->wb,
 	    EXPORT_SHEET_ROWS)) == NULL ||
-	    (ex->summary = workbook_add_worksheet(ex->wb,
+	    (ex->summary = ex->xl->workbook_add_worksheet(ex->wb,
 	    EXPORT_SHEET_SUMMARY)) == NULL)
 		return cause_set(cause, "cannot start the workbook %s "
 		    "(out of memory or no temporary directory)", ex->path);
@@ -316,8 +320,8 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 
 /* A text cell; XML cannot carry control characters or broken UTF-8. */
 static lxw_error
-export_xlsx_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-    const char *s, lxw_format *fmt)
+export_xlsx_text(const struct export *ex, lxw_worksheet *ws, lxw_row_t row,
+    lxw_col_t col, const char *s, lxw_format *fmt)
 {
 	lxw_error	 err;
 	char		*clean;
@@ -326,7 +330,7 @@ export_xlsx_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
 		return LXW_NO_ERROR;
 	if ((clean = fmt_clean(s)) == NULL)
 		return LXW_ERROR_MEMORY_MALLOC_FAILED;
-	err = worksheet_write_string(ws, row, col, clean, fmt);
+	err = ex->xl->worksheet_write_string(ws, row, col, clean, fmt);
 	free(clean);
 	return err;
 }
@@ -343,13 +347,14 @@ export_xlsx_date(struct export *ex, lxw_row_t row, lxw_col_t col,
 	if (s == NULL || *s == '\0')
 		return LXW_NO_ERROR;
 	if (date_parse(s, &day) == -1)
-		return export_xlsx_text(ex->rows, row, col, s, NULL);
+		return export_xlsx_text(ex, ex->rows, row, col, s, NULL);
 	date_to_ymd(day, &y, &m, &d);
 	memset(&dt, 0, sizeof(dt));
 	dt.year = y;
 	dt.month = m;
 	dt.day = d;
-	return worksheet_write_datetime(ex->rows, row, col, &dt, ex->date);
+	return ex->xl->worksheet_write_datetime(ex->rows, row, col, &dt,
+	    ex->date);
 }
 
 static int
@@ -364,30 +369,32 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 		    "a spreadsheet; export as csv", LXW_ROW_MAX - 1);
 	row = (lxw_row_t)ex->nrows + 1;
 #define X(call)	do { if (err == LXW_NO_ERROR) err = (call); } while (0)
-	X(export_xlsx_text(ws, row, X_UNIT, r->unit, NULL));
-	X(export_xlsx_text(ws, row, X_UNIT_NAME, r->unit_name, NULL));
-	X(export_xlsx_text(ws, row, X_PERIOD, r->period, NULL));
-	X(worksheet_write_number(ws, row, X_REVISION, r->revision, NULL));
-	X(worksheet_write_number(ws, row, X_NUMBER, (double)r->index + 1,
+	X(export_xlsx_text(ex, ws, row, X_UNIT, r->unit, NULL));
+	X(export_xlsx_text(ex, ws, row, X_UNIT_NAME, r->unit_name, NULL));
+	X(export_xlsx_text(ex, ws, row, X_PERIOD, r->period, NULL));
+	X(ex->xl->worksheet_write_number(ws, row, X_REVISION, r->revision,
 	    NULL));
-	X(export_xlsx_text(ws, row, X_AREA, r->area_label, NULL));
-	X(export_xlsx_text(ws, row, X_KIND, r->kind_label, NULL));
-	X(export_xlsx_text(ws, row, X_OCCASION, r->occasion_label, NULL));
-	X(export_xlsx_text(ws, row, X_STATUS, r->status_label, NULL));
+	X(ex->xl->worksheet_write_number(ws, row, X_NUMBER,
+	    (double)r->index + 1, NULL));
+	X(export_xlsx_text(ex, ws, row, X_AREA, r->area_label, NULL));
+	X(export_xlsx_text(ex, ws, row, X_KIND, r->kind_label, NULL));
+	X(export_xlsx_text(ex, ws, row, X_OCCASION, r->occasion_label, NULL));
+	X(export_xlsx_text(ex, ws, row, X_STATUS, r->status_label, NULL));
 	X(export_xlsx_date(ex, row, X_DATE, r->date));
 	X(export_xlsx_date(ex, row, X_END_DATE, r->end_date));
-	X(export_xlsx_text(ws, row, X_TITLE, r->title, NULL));
-	X(export_xlsx_text(ws, row, X_LOCATION, r->location, NULL));
-	X(worksheet_write_number(ws, row, X_SESSIONS, (double)r->sessions,
-	    NULL));
-	X(worksheet_write_number(ws, row, X_PARTICIPANTS,
+	X(export_xlsx_text(ex, ws, row, X_TITLE, r->title, NULL));
+	X(export_xlsx_text(ex, ws, row, X_LOCATION, r->location, NULL));
+	X(ex->xl->worksheet_write_number(ws, row, X_SESSIONS,
+	    (double)r->sessions, NULL));
+	X(ex->xl->worksheet_write_number(ws, row, X_PARTICIPANTS,
 	    (double)r->participants, NULL));
-	X(worksheet_write_number(ws, row, X_FEMALE, (double)r->female, NULL));
-	X(export_xlsx_text(ws, row, X_NOTES, r->notes, NULL));
+	X(ex->xl->worksheet_write_number(ws, row, X_FEMALE, (double)r->female,
+	    NULL));
+	X(export_xlsx_text(ex, ws, row, X_NOTES, r->notes, NULL));
 #undef X
 	if (err != LXW_NO_ERROR)
 		return cause_set(cause, "cannot write row %zu of %s: %s",
-		    ex->nrows + 1, ex->path, lxw_strerror(err));
+		    ex->nrows + 1, ex->path, ex->xl->lxw_strerror(err));
 	return 0;
 }
 
@@ -425,8 +432,8 @@ export_headings(struct export *ex, const char *const *h, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		worksheet_write_string(ex->summary, ex->srow, (lxw_col_t)i,
-		    h[i], ex->heading);
+		ex->xl->worksheet_write_string(ex->summary, ex->srow,
+		    (lxw_col_t)i, h[i], ex->heading);
 	ex->srow++;
 }
 
@@ -436,7 +443,7 @@ export_share(struct export *ex, lxw_col_t col, uint64_t female,
     uint64_t total, lxw_format *fmt)
 {
 	if (total > 0)
-		worksheet_write_number(ex->summary, ex->srow, col,
+		ex->xl->worksheet_write_number(ex->summary, ex->srow, col,
 		    (double)female / (double)total, fmt);
 }
 
@@ -444,15 +451,17 @@ static void
 export_summary_row(struct export *ex, const Gp__SummaryRow *r,
     const char *label, int total)
 {
-	lxw_worksheet	*ws = ex->summary;
-	lxw_format	*fmt = total ? ex->total : NULL;
+	const struct xlsx	*x = ex->xl;
+	lxw_worksheet		*ws = ex->summary;
+	lxw_format		*fmt = total ? ex->total : NULL;
 
-	export_xlsx_text(ws, ex->srow, 0, label, fmt);
-	worksheet_write_number(ws, ex->srow, 1, (double)r->reports, fmt);
-	worksheet_write_number(ws, ex->srow, 2, (double)r->activities, fmt);
-	worksheet_write_number(ws, ex->srow, 3, (double)r->sessions, fmt);
-	worksheet_write_number(ws, ex->srow, 4, (double)r->participants, fmt);
-	worksheet_write_number(ws, ex->srow, 5, (double)r->female, fmt);
+	export_xlsx_text(ex, ws, ex->srow, 0, label, fmt);
+	x->worksheet_write_number(ws, ex->srow, 1, (double)r->reports, fmt);
+	x->worksheet_write_number(ws, ex->srow, 2, (double)r->activities, fmt);
+	x->worksheet_write_number(ws, ex->srow, 3, (double)r->sessions, fmt);
+	x->worksheet_write_number(ws, ex->srow, 4, (double)r->participants,
+	    fmt);
+	x->worksheet_write_number(ws, ex->srow, 5, (double)r->female, fmt);
 	export_share(ex, 6, r->female, r->participants, total ?
 	    ex->total_percent : ex->percent);
 	ex->srow++;
@@ -471,7 +480,7 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 		if (asprintf(&title, "Tổng hợp kết quả kỳ báo cáo %s",
 		    ex->period) == -1)
 			return cause_set(cause, "out of memory");
-		export_xlsx_text(ex->summary, 0, 0, title, ex->bold);
+		export_xlsx_text(ex, ex->summary, 0, 0, title, ex->bold);
 		free(title);
 		ex->srow = 2;
 		export_headings(ex, export_summary_headings,
@@ -492,27 +501,27 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 	    sizeof(export_indicator_headings[0]));
 	for (i = 0; i < s->n_indicators; i++) {
 		it = s->indicators[i];
-		export_xlsx_text(ex->summary, ex->srow, 0, it->label != NULL ?
-		    it->label : it->code, NULL);
-		worksheet_write_number(ex->summary, ex->srow, 1,
+		export_xlsx_text(ex, ex->summary, ex->srow, 0,
+		    it->label != NULL ? it->label : it->code, NULL);
+		ex->xl->worksheet_write_number(ex->summary, ex->srow, 1,
 		    (double)it->total, NULL);
-		worksheet_write_number(ex->summary, ex->srow, 2,
+		ex->xl->worksheet_write_number(ex->summary, ex->srow, 2,
 		    (double)it->female, NULL);
 		export_share(ex, 3, it->female, it->total, ex->percent);
 		ex->srow++;
 	}
 	ex->srow++;
 	if (s->has_expected) {
-		worksheet_write_string(ex->summary, ex->srow, 0,
+		ex->xl->worksheet_write_string(ex->summary, ex->srow, 0,
 		    "Số đơn vị phải báo cáo", NULL);
-		worksheet_write_number(ex->summary, ex->srow, 1,
+		ex->xl->worksheet_write_number(ex->summary, ex->srow, 1,
 		    (double)s->expected, NULL);
 		ex->srow++;
 	}
 	if (s->total != NULL) {
-		worksheet_write_string(ex->summary, ex->srow, 0,
+		ex->xl->worksheet_write_string(ex->summary, ex->srow, 0,
 		    "Số đơn vị đã báo cáo", NULL);
-		worksheet_write_number(ex->summary, ex->srow, 1,
+		ex->xl->worksheet_write_number(ex->summary, ex->srow, 1,
 		    (double)s->total->reports, NULL);
 		ex->srow++;
 	}
@@ -533,13 +542,13 @@ export_close(struct export *ex, char **cause)
 
 	*cause = NULL;
 	if (ex->format == EXPORT_XLSX) {
-		worksheet_autofilter(ex->rows, 0, 0, (lxw_row_t)ex->nrows,
-		    X_COUNT - 1);
+		ex->xl->worksheet_autofilter(ex->rows, 0, 0,
+		    (lxw_row_t)ex->nrows, X_COUNT - 1);
 		wb = ex->wb;
 		ex->wb = NULL;	/* workbook_close frees it, failing or not */
-		if ((err = workbook_close(wb)) != LXW_NO_ERROR)
+		if ((err = ex->xl->workbook_close(wb)) != LXW_NO_ERROR)
 			return cause_set(cause, "cannot write %s: %s",
-			    ex->path, lxw_strerror(err));
+			    ex->path, ex->xl->lxw_strerror(err));
 	} else {
 		if (ex->format == EXPORT_JSON)
 			fputs(ex->nrows == 0 ? "[]\n" : "\n]\n", ex->f);
@@ -558,7 +567,7 @@ export_free(struct export *ex)
 	if (ex == NULL)
 		return;
 	if (ex->wb != NULL)
-		lxw_workbook_free(ex->wb);
+		ex->xl->lxw_workbook_free(ex->wb);
 	/* ex->f is the outfile's stream, or stdout. */
 	outfile_free(ex->out);
 	free(ex->path);

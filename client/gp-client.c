@@ -24,6 +24,7 @@
 #include "client.h"
 #include "fmt.h"
 #include "output.h"
+#include "trace.h"
 
 static int	client_help_exec(struct client *, const struct cmd_args *);
 
@@ -382,6 +383,7 @@ main(int argc, char **argv)
 	/* The outbox, its log, receipts and exports are this user's alone,
 	 * whatever umask the caller left (a timer, a shared account). */
 	umask(077);
+	trace_init();
 	memset(&cl, 0, sizeof(cl));
 	cl.retries_arg = -1;
 	opterr = 0;
@@ -533,5 +535,6 @@ main(int argc, char **argv)
 	if (fflush(stdout) == EOF && status == EX_OK)
 		return client_fail(&cl, EX_IOERR, _("cannot write the output: "
 		    "%s"), strerror(errno));
+	trace_mark("done");
 	return status;
 }

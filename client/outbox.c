@@ -301,7 +301,40 @@ outbox_check_dirs(const char *path, char **cause)
 	return rv;
 }
 
-/* Creates the missing directories above path, mode 0700. */
+/*
+ * Syncs the directory holding dir, which was just made: until then a power
+ * cut may take the new directory away, and the outbox made in it with
+ * every report queued there. A file system that cannot sync a directory
+ * (EINVAL) has nothing more to give.
+ */
+static int
+outbox_sync_parent(char *dir)
+{
+	char	*slash;
+	int	 fd, rv, saved;
+
+	if ((slash = strrchr(dir, '/')) == NULL)
+		fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else if (slash == dir)
+		fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else {
+		*slash = '\0';
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		*slash = '/';
+	}
+	if (fd == -1)
+		return -1;
+	rv = fsync(fd);
+	saved = errno;
+	close(fd);
+	if (rv == -1 && saved != EINVAL) {
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates the missing directories above path, mode 0700, each durable. */
 static int
 outbox_mkdirs(const char *path, char **cause)
 {
@@ -321,7 +354,16 @@ outbox_mkdirs(const char *path, char **cause)
 		if (p[-1] != '/') {
 			saved = *p;
 			*p = '\0';
-			if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			if (mkdir(dir, 0700) == 0) {
+				if (outbox_sync_parent(dir) == -1) {
+					cause_set(cause, "cannot sync the "
+					    "directory above %s: %s; use "
+					    "--outbox PATH", dir,
+					    strerror(errno));
+					free(dir);
+					return -1;
+				}
+			} else if (errno != EEXIST) {
 				cause_set(cause, "cannot create the outbox "
 				    "directory %s: %s; use --outbox PATH", dir,
 				    strerror(errno));

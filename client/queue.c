@@ -19,6 +19,7 @@
 #include "report.h"
 #include "output.h"
 #include "queue.h"
+#include "trace.h"
 
 #define QUEUE_LEASE_MARGIN	60	/* seconds */
 #define QUEUE_HINT		"the report is queued in the outbox and " \
@@ -200,6 +201,7 @@ queue_keep(struct queue *q, const struct deliver_result *res, const char *id,
 	}
 	if (outbox_delivered(q->ob, &p, &cause) == -1)
 		queue_outbox_note(cause);
+	trace_mark("receipt kept");
 }
 
 /*
@@ -494,6 +496,7 @@ queue_submit(struct queue *q, const struct report *r)
 		return status;
 	}
 	free(bytes);
+	trace_mark("queued");
 
 	switch (put) {
 	case OUTBOX_PUT_CONFLICT:

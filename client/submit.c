@@ -17,6 +17,7 @@
 #include "validate.h"
 #include "client.h"
 #include "output.h"
+#include "trace.h"
 
 /*
  * Reads a report, gives it its content-derived id when it has none, and
@@ -100,6 +101,7 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
 	if ((status = submit_load(cl, args->operands[0], &r, &warnings)) != 0)
 		return status;
+	trace_mark("report checked");
 
 	/* The files first: a configuration error queues nothing. */
 	if ((conn = conn_new(&cl->conn, &cause)) == NULL) {
@@ -107,6 +109,10 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 		output_failure(cl->json, status, cause);
 		goto done;
 	}
+	trace_mark("tls set up");
+	/* The handshake proceeds while the report is written to the outbox
+	 * and synced: the report itself is sent only once it is kept. */
+	conn_begin(conn);
 	if (cl->outbox != NULL &&
 	    (ob = outbox_open(cl->outbox, 1, &cause)) == NULL) {
 		if (asprintf(&problem, "%s", cause != NULL ? cause :
@@ -117,6 +123,7 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 	} else if (cl->outbox == NULL)
 		problem = cl->outbox_error != NULL ?
 		    strdup(cl->outbox_error) : NULL;
+	trace_mark("outbox opened");
 
 	client_queue(cl, &q, conn, ob);
 	if (no_queue)

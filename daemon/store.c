@@ -484,6 +484,7 @@ fail:
 
 static int	store_copy(sqlite3 *, const char *, char *, size_t);
 static int	store_fsync_path(const char *);
+static int	store_fsync_dir(const char *);
 
 /*
  * Brings the schema to STORE_SCHEMA_VERSION, one migration per
@@ -649,7 +650,8 @@ fail:
 /*
  * Copies a live database with SQLite's online backup API: one step over
  * every page inside one read transaction, so the copy is consistent
- * while the writer goes on. Written beside dest, synced, then renamed.
+ * while the writer goes on. Written beside dest, synced, then renamed,
+ * and the rename synced too: a copy said to be made survives a power cut.
  */
 static int
 store_copy(sqlite3 *src, const char *dest, char *err, size_t errlen)
@@ -688,6 +690,10 @@ store_copy(sqlite3 *src, const char *dest, char *err, size_t errlen)
 		unlink(tmp);
 		return -1;
 	}
+	if (store_fsync_dir(dest) == -1) {
+		snprintf(err, errlen, "%.200s: %s", dest, strerror(errno));
+		return -1;
+	}
 	return 0;
 fail:
 	snprintf(err, errlen, "%.200s: %s", tmp, dst != NULL ?
@@ -707,6 +713,36 @@ store_fsync_path(const char *path)
 	rv = fsync(fd);
 	close(fd);
 	return rv;
+}
+
+/* Syncs the directory holding path; a file system that cannot sync a
+ * directory (EINVAL) has nothing more to give. */
+static int
+store_fsync_dir(const char *path)
+{
+	char	 dir[PATH_MAX], *slash;
+	int	 fd, rv, saved;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rv = fsync(fd);
+	saved = errno;
+	close(fd);
+	if (rv == -1 && saved != EINVAL) {
+		errno = saved;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -701,6 +701,31 @@ test_export_xlsx() {
 	check export_xlsx "$W/late.xlsx" "$R/tamduong-late.json" "$R/giaoduc-late.json" || return
 }
 
+# libxlsxwriter is loaded by an xlsx export only (client/xlsx.h): a unit's
+# submit starts without it. A library that lacks what gp-client calls is
+# named, and nothing is written.
+test_export_xlsx_lazy() {
+	if readelf -d "$GP_CLIENT" | grep -q 'NEEDED.*libxlsxwriter'; then
+		fail "gp-client is linked with libxlsxwriter"
+		return
+	fi
+	mkdir -p "$W/fakelib"
+	printf 'int gp_not_xlsxwriter;\n' > "$W/fakelib/x.c"
+	cc -shared -fPIC -o "$W/fakelib/$(xlsx_soname)" "$W/fakelib/x.c" ||
+	    { fail "cannot build the stand-in library"; return; }
+	LD_LIBRARY_PATH=$W/fakelib admin export "$CUR" --format xlsx \
+	    -o "$W/fake.xlsx"
+	[ "$RC" -eq 73 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	grep -q 'lacks workbook_new_opt' "$W/err" ||
+	    { fail "message: $(cat "$W/err")"; return; }
+	[ ! -e "$W/fake.xlsx" ] || { fail "a file was written"; return; }
+}
+
+# The name gp-client loads: the one its build found (Makefile XLSX_SONAME).
+xlsx_soname() {
+	strings "$GP_CLIENT" | grep -m 1 -x 'libxlsxwriter\.so\.[0-9]*'
+}
+
 # --- locking -------------------------------------------------------------------
 
 test_lock() {
@@ -829,6 +854,7 @@ t "summary: totals equal an independent sum, by area/unit/kind/occasion" test_su
 t "export csv: BOM, CRLF, every activity of the latest revisions" test_export_csv
 t "export json to standard output" test_export_json
 t "export xlsx: sheet 1 rows and sheet 2 totals" test_export_xlsx
+t "export xlsx: libxlsxwriter loaded then only; one lacking a function named" test_export_xlsx_lazy
 t "lock: a submit is refused (77) naming the lock; unlock: accepted" test_lock
 t "unit certificate: administration refused (77) and audited" test_unit_refused_admin
 t "unit certificate: its own list, show and history" test_unit_own_reports

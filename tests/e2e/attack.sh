@@ -144,6 +144,9 @@ gpd_conf "$W/gpd.conf"
 
 FAKE_PORT=
 FAKE_LOG=
+# Each fake server and each outbox of a receipt test gets a file of its
+# own: a counter, not $RANDOM, whose values can repeat within one run.
+NTH=0
 
 # Starts gpfake.py in MODE with its options (gpfake.py --help), with a log
 # of its own; the server certificate is the test PKI's unless --cert and
@@ -155,7 +158,8 @@ fake_start() {	# [--cert C --key K] MODE [OPTIONS...]
 		shift 4
 	fi
 	fake_stop
-	FAKE_LOG=$W/fake.$RANDOM.log
+	NTH=$((NTH + 1))
+	FAKE_LOG=$W/fake.$NTH.log
 	rm -f "$W/fake.port"
 	PYTHONPATH="$E2E_DIR" "$PYTHON" "$E2E_DIR/gpfake.py" --cert "$cert" \
 	    --key "$key" --ca "$P/ca.crt" --port-file "$W/fake.port" \
@@ -424,7 +428,8 @@ CMDS
 # Submits to a fake server giving receipts as OPTIONS say, and checks that
 # gp-client refused it: exit 76, nothing kept, the report still waiting.
 receipt_refused() {	# WHAT OPTIONS...
-	local what=$1 OUTBOX=$W/t7/$RANDOM.db
+	NTH=$((NTH + 1))
+	local what=$1 OUTBOX=$W/t7/$NTH.db
 	shift
 	mkdir -p "$W/t7"
 	fake_start receipt "$@" || { fail "$what: fake server"; return 1; }

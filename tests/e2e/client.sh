@@ -260,10 +260,53 @@ json.dump(nfd(r), open(sys.argv[2], "w", encoding="utf-8"),
 	grep -q '^report: matches' "$W/out" || { fail "$(cat "$W/out")"; return; }
 }
 
+# The key is read as its certificate's type when it is unencrypted PKCS #8,
+# and by OpenSSL's generic reader otherwise (client/conn.c): every form
+# works as before, and every wrong key is refused as before, nothing sent.
+test_key_forms() {
+	local k=$W/pki/lc-tamduong.key f n
+	mkdir -p "$W/keys"
+	(umask 077
+	openssl ec -in "$k" -out "$W/keys/sec1.key" 2>/dev/null &&
+	{ openssl ecparam -name prime256v1; cat "$W/keys/sec1.key"; } \
+	    > "$W/keys/params-first.key" &&
+	openssl pkey -in "$k" -aes256 -passout pass:x \
+	    -out "$W/keys/encrypted.key" &&
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+	    -out "$W/keys/rsa.key" 2>/dev/null) ||
+	    { fail "cannot make the keys"; return; }
+	grep -q 'BEGIN EC PRIVATE KEY' "$W/keys/sec1.key" ||
+	    { fail "not SEC1: $(head -1 "$W/keys/sec1.key")"; return; }
+	for f in "$k" "$W/keys/sec1.key" "$W/keys/params-first.key"; do
+		gpc lc-tamduong --key "$f" submit --no-queue \
+		    "$DATA/lc-tamduong-2022-H1.json"
+		[ "$RC" -eq 0 ] || { fail "$f: exit $RC: $(cat "$W/err")"; return; }
+	done
+	n=$(sqlite3 "$DB" 'select count(*) from reports')
+	gpc lc-tamduong --key "$W/pki/admin-test.key" submit \
+	    "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 78 ] || { fail "another's key: exit $RC"; return; }
+	grep -q 'does not belong to the certificate' "$W/err" ||
+	    { fail "another's key: $(cat "$W/err")"; return; }
+	gpc lc-tamduong --key "$W/keys/rsa.key" submit \
+	    "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 78 ] || { fail "RSA key: exit $RC"; return; }
+	grep -q 'does not belong to the certificate' "$W/err" ||
+	    { fail "RSA key: $(cat "$W/err")"; return; }
+	gpc lc-tamduong --key "$W/keys/encrypted.key" submit \
+	    "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 78 ] || { fail "encrypted key: exit $RC"; return; }
+	grep -q 'give an unencrypted PEM key' "$W/err" ||
+	    { fail "encrypted key: $(cat "$W/err")"; return; }
+	[ "$(sqlite3 "$DB" 'select count(*) from reports')" = "$n" ] ||
+	    { fail "a refused key stored a report"; return; }
+}
+
 t "--help and help list every command" test_help_lists_commands
 t "every command's --help: exit 0 without configuration; help CMD the same" test_help_every_command
 t "usage mistakes name the option as typed; --csv only for tables" test_mistakes_named
 start_gpd "$W/gpd.conf" || exit 1
 t "--json and --csv before or after the command: the same answer" test_json_before_after
 t "a report in NFD and its NFC twin: a duplicate, one revision, stored NFC" test_nfd_twin_duplicate
+t "the key as PKCS #8, SEC1, after EC parameters; another's, RSA, encrypted refused" test_key_forms
 summary
