@@ -127,7 +127,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
-		test_findings test_crashsim
+		test_findings test_i18n test_crashsim
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # gp-report, its tests and its libraries: a section of its own.
@@ -231,6 +231,13 @@ FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
 $(BUILD)/tests/test_form: $(BUILD)/tests/unit/test_form.o $(FORM_OBJS) \
     $(REPORT_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+# The language and the reader's numbers, with the build's catalogue.
+$(BUILD)/tests/unit/test_i18n.o: TEST_DIR = \
+		-DTEST_LOCALEDIR='"$(abspath $(BUILD))/locale"'
+$(BUILD)/tests/test_i18n: $(BUILD)/tests/unit/test_i18n.o \
+    $(BUILD)/proto/i18n.o $(BUILD)/proto/vnfmt.o | $(MO_FILES)
+	$(TEST_LINK) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_receipt: $(BUILD)/tests/unit/test_receipt.o \
     $(BUILD)/proto/receipt.o

@@ -341,7 +341,18 @@ setup_bundle(struct client *cl, const char *path, struct bundle *b)
 		status = 0;
 		goto done;
 	}
-	switch ((err = X509_STORE_CTX_get_error(ctx))) {
+	err = X509_STORE_CTX_get_error(ctx);
+	if (err == X509_V_ERR_CERT_HAS_EXPIRED &&
+	    X509_STORE_CTX_get_current_cert(ctx) != b->cert) {
+		setup_cn(X509_STORE_CTX_get_current_cert(ctx), cn, sizeof(cn));
+		status = client_fail(cl, EX_DATAERR, _("%s cannot be used: its "
+		    "CA certificate (%s) expired on %s; ask the provincial "
+		    "federation for a bundle of its current CA"), path, cn,
+		    setup_date(X509_get0_notAfter(
+		    X509_STORE_CTX_get_current_cert(ctx)), date, sizeof(date)));
+		goto done;
+	}
+	switch (err) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
 		status = client_fail(cl, EX_DATAERR, _("%s cannot be used: the "
 		    "certificate of %s expired on %s; ask the provincial "

@@ -275,7 +275,8 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	ctx.arg = p->set->units;
 	if (validate_report(r, &ctx, errs, &sub->warns) == -1) {
 		nerrs = errs->n + errs->dropped;
-		snprintf(detail, sizeof(detail), "invalid: %zu errors", nerrs);
+		snprintf(detail, sizeof(detail), "invalid: %zu error%s", nerrs,
+		    nerrs == 1 ? "" : "s");
 		log_info("session=%" PRIu64 " unit=%s period=%s result=invalid "
 		    "errors=%zu", p->id, p->cn,
 		    request_printable(r->period, REPORT_MAX_PERIOD), nerrs);
