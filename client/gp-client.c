@@ -265,7 +265,10 @@ client_settings(struct client *cl, int needs)
 {
 	char	*cause = NULL;
 
-	if (cl->config_error != NULL && !(needs & CMD_DOCTOR)) {
+	/* A file with a problem stops only the commands that take their
+	 * settings from it; doctor says it in its first line. */
+	if (cl->config_error != NULL && !(needs & CMD_DOCTOR) &&
+	    (needs & (CMD_CONNECT | CMD_SETTINGS | CMD_CA))) {
 		output_failure(cl->json, EX_CONFIG, cl->config_error);
 		return EX_CONFIG;
 	}

@@ -31,7 +31,7 @@ C_TEXT_ARGS = {
     "conf_problem": [1], "tls_cause": [1, 2],
     "printf": [0], "fputs": [0], "puts": [0],
     "fprintf": [1], "asprintf": [1], "snprintf": [2], "strdup": [0],
-    "cmd_wrap": [1],
+    "cmd_wrap": [1], "report_errors_add": [2],
 }
 MARKERS = ("_", "N_", "C_", "ngettext", "U_")
 # Three letters in a row, once conversions and escapes are gone: words.
