@@ -132,6 +132,10 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_findings test_i18n test_crashsim
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
+# Plain "make" builds everything: the first rule of report.mk, included
+# below, would otherwise be the default.
+.DEFAULT_GOAL := all
+
 # gp-report, its tests and its libraries: a section of its own.
 include report/report.mk
 
