@@ -9,11 +9,17 @@
 #   make crash           power cuts at random sync points (tests/crash/)
 #   make demo            throwaway PKI, daemon, sample submissions
 #   make install         PREFIX=/usr/local DESTDIR=
+#   make po              gp.pot from the sources, merged into each .po
+#   make check-po        every message translated, gp.pot current,
+#                        format strings that match (po/README)
 #   make deb             Debian packages in build-deb/ (see the deb section)
 #
 # Every library comes from pkg-config; protoc-c generates gp.pb-c.[ch]
 # into $(BUILD)/proto. Each source directory has its own include path and
 # libraries: client code cannot include a daemon header, nor the reverse.
+#
+# Quiet: one line per file built ("  CC      client/cmd.c"); V=1 shows the
+# commands themselves.
 
 VERSION =	0.1.0
 PREFIX ?=	/usr/local
@@ -21,6 +27,7 @@ BINDIR ?=	$(PREFIX)/bin
 SBINDIR ?=	$(PREFIX)/sbin
 LIBEXECDIR ?=	$(PREFIX)/libexec
 SYSCONFDIR ?=	/etc
+LOCALEDIR ?=	$(PREFIX)/share/locale
 BUILD ?=	build
 BENCH_BUILD ?=	build-bench
 
@@ -28,6 +35,20 @@ CC ?=		cc
 PKG_CONFIG ?=	pkg-config
 PROTOC_C ?=	protoc-c
 NM ?=		nm
+MSGFMT ?=	msgfmt
+XGETTEXT ?=	xgettext
+MSGMERGE ?=	msgmerge
+
+V ?=		0
+ifeq ($(V),1)
+Q_CC =
+Q_LD =
+Q_GEN =
+else
+Q_CC =		@echo "  CC      $<";
+Q_LD =		@echo "  LD      $@";
+Q_GEN =		@echo "  GEN     $@";
+endif
 
 WARN =		-Wall -Wextra -Wshadow -Wstrict-prototypes \
 		-Wmissing-prototypes -Wformat=2 -Wcast-qual -Wpointer-arith \
@@ -42,7 +63,8 @@ HARDEN_CFLAGS ?= -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS ?= -pie -Wl,-z,relro,-z,now
 CPPFLAGS +=	-D_GNU_SOURCE -DGP_VERSION='"$(VERSION)"' \
 		-DGP_SYSCONFDIR='"$(SYSCONFDIR)"' \
-		-DGP_LIBEXECDIR='"$(LIBEXECDIR)/gp"' $(HARDEN_CPPFLAGS)
+		-DGP_LIBEXECDIR='"$(LIBEXECDIR)/gp"' \
+		-DGP_LOCALEDIR='"$(LOCALEDIR)"' $(HARDEN_CPPFLAGS)
 ALL_CFLAGS =	-std=c11 $(WARN) $(OPT) $(HARDEN_CFLAGS) $(SAN) $(CFLAGS)
 LDFLAGS +=	$(HARDEN_LDFLAGS) $(SAN)
 
@@ -65,7 +87,7 @@ PROTO_SRCS =	proto/report.c proto/legacy.c proto/wire.c proto/frame.c \
 		proto/period.c \
 		proto/validate.c proto/report_json.c proto/receipt.c \
 		proto/text.c proto/form.c proto/form_json.c \
-		proto/form_set.c
+		proto/form_set.c proto/i18n.c proto/vnfmt.c
 # Top to bottom: start-up, accepting, connections, requests, replies,
 # the writer, event loops, the store and what every layer uses.
 DAEMON_SRCS =	daemon/gpd.c daemon/listener.c daemon/session.c \
@@ -85,7 +107,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
 		client/xlsx.c client/forms.c client/form_cmd.c client/send.c \
-		client/web.c client/admin_review.c client/status.c
+		client/web.c client/admin_review.c client/status.c \
+		client/conf.c client/setup.c
 # gp-client-web: the form in the browser (client/web.h), with what it
 # shares with gp-client to send a report and to keep forms.
 WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
@@ -126,67 +149,79 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
 		test_findings test_crashsim test_web_draft test_web_api \
-		test_log test_refusals test_halfopen
+		test_log test_refusals test_halfopen test_i18n
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-# Plain make builds everything, whatever the included files define first.
+# Plain "make" builds everything: the first rule of report.mk, included
+# below, would otherwise be the default.
 .DEFAULT_GOAL := all
 
 # gp-report, its tests and its libraries: a section of its own.
 include report/report.mk
 
+# The catalogues (po/README): one po/LANG.po of every message, and from
+# it one catalogue a program, each in that program's package: gp-client.mo
+# (client/ and proto/), gpd.mo (daemon/ and proto/), gp-ca.mo. Built in
+# $(BUILD)/locale, where the tests point GP_LOCALEDIR; installed under
+# $(LOCALEDIR).
+PO_LANGS =	vi
+PO_DOMAINS =	gp-client gpd gp-ca
+MO_FILES =	$(foreach l,$(PO_LANGS),$(PO_DOMAINS:%=$(BUILD)/locale/$(l)/LC_MESSAGES/%.mo))
+MSGGREP ?=	msggrep
+
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind \
 	check-layers demo install uninstall clean deps
 
 all: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web \
-    $(BUILD)/gp-report
+    $(BUILD)/gp-report $(MO_FILES)
 
 # One protoc-c run makes both files, also under -j.
 $(PB_GEN) &: proto/gp.proto
 	@mkdir -p $(BUILD)/proto
-	$(PROTOC_C) --proto_path=proto --c_out=$(BUILD)/proto proto/gp.proto
+	$(Q_GEN)$(PROTOC_C) --proto_path=proto --c_out=$(BUILD)/proto proto/gp.proto
 
 COMPILE =	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP
 
 # Every object may include the generated header.
 $(BUILD)/proto/%.o: proto/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
 
 $(BUILD)/daemon/%.o: daemon/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(COMPILE) $(DAEMON_CFLAGS) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(DAEMON_CFLAGS) -c $< -o $@
 
 $(BUILD)/client/%.o: client/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(COMPILE) $(CLIENT_CFLAGS) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(CLIENT_CFLAGS) -c $< -o $@
 
 $(BUILD)/client/xlsx.o: CLIENT_CFLAGS += -DXLSX_SONAME='"$(or $(XLSX_SONAME),\
     $(error no libxlsxwriter.so found to name: install libxlsxwriter-dev))"'
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
-	$(COMPILE) $(TEST_CFLAGS) $(TEST_DIR) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(TEST_CFLAGS) $(TEST_DIR) -c $< -o $@
 
 $(PB_OBJ): $(BUILD)/proto/gp.pb-c.c
-	$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
+	$(Q_CC)$(COMPILE) $(PROTO_CFLAGS) -c $< -o $@
 
 # The built-in form: etc/forms/2022.json assembled in (.incbin), so the
 # binaries hold the very bytes that are installed.
 $(FORM_BUILTIN_OBJ): proto/form_builtin.S etc/forms/2022.json
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -c proto/form_builtin.S -o $@
+	$(Q_CC)$(CC) $(CPPFLAGS) -c proto/form_builtin.S -o $@
 
 $(BUILD)/libgpproto.a: $(PROTO_OBJS)
-	rm -f $@
-	ar rcs $@ $(PROTO_OBJS)
+	@rm -f $@
+	$(Q_LD)ar rcs $@ $(PROTO_OBJS)
 
 $(BUILD)/gpd: $(DAEMON_OBJS) $(BUILD)/libgpproto.a
-	$(CC) $(LDFLAGS) -pthread -o $@ $(DAEMON_OBJS) $(BUILD)/libgpproto.a \
+	$(Q_LD)$(CC) $(LDFLAGS) -pthread -o $@ $(DAEMON_OBJS) $(BUILD)/libgpproto.a \
 	    $(DAEMON_LIBS)
 
 $(BUILD)/gp-client: $(CLIENT_OBJS) $(BUILD)/libgpproto.a
-	$(CC) $(LDFLAGS) -pthread -o $@ $(CLIENT_OBJS) $(BUILD)/libgpproto.a \
+	$(Q_LD)$(CC) $(LDFLAGS) -pthread -o $@ $(CLIENT_OBJS) \
+	    $(BUILD)/libgpproto.a \
 	    $(CLIENT_LIBS)
 
 $(WEB_SRCS:%.c=$(BUILD)/%.o): CLIENT_CFLAGS += $(call pc_cflags,libmicrohttpd)
@@ -205,7 +240,7 @@ CMOCKA_LIBS =	$(call pc_libs,$(TEST_PKGS))
 REPORT_OBJS =	$(BUILD)/proto/report.o $(BUILD)/proto/legacy.o \
 		$(BUILD)/proto/wire.o $(BUILD)/proto/frame.o \
 		$(BUILD)/proto/text.o $(PB_OBJ)
-TEST_LINK =	$(CC) $(LDFLAGS) -o $@ $^
+TEST_LINK =	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/test_frame: $(BUILD)/tests/unit/test_frame.o \
     $(BUILD)/proto/frame.o
@@ -235,6 +270,13 @@ $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
 $(BUILD)/tests/test_form: $(BUILD)/tests/unit/test_form.o $(FORM_OBJS) \
     $(BUILD)/proto/text.o
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+# The language and the reader's numbers, with the build's catalogue.
+$(BUILD)/tests/unit/test_i18n.o: TEST_DIR = \
+		-DTEST_LOCALEDIR='"$(abspath $(BUILD))/locale"'
+$(BUILD)/tests/test_i18n: $(BUILD)/tests/unit/test_i18n.o \
+    $(BUILD)/proto/i18n.o $(BUILD)/proto/vnfmt.o | $(MO_FILES)
+	$(TEST_LINK) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_receipt: $(BUILD)/tests/unit/test_receipt.o \
     $(BUILD)/proto/receipt.o
@@ -312,8 +354,9 @@ $(BUILD)/tests/test_fmt: $(BUILD)/tests/unit/test_fmt.o \
 	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_cmd: $(BUILD)/tests/unit/test_cmd.o \
-    $(BUILD)/client/cmd.o $(BUILD)/client/cause.o
-	$(TEST_LINK) $(CMOCKA_LIBS)
+    $(BUILD)/client/cmd.o $(BUILD)/client/cause.o $(BUILD)/client/fmt.o \
+    $(BUILD)/proto/text.o
+	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
 	$(TEST_LINK) $(CMOCKA_LIBS)
@@ -347,8 +390,8 @@ $(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
 # check: what CI runs. test: the suites once, in this build; check also
 # lints, runs them under ASan+UBSan, the unit tests under valgrind, every
 # saved fuzz finding through its harness and each harness briefly.
-check: lint-man check-layers test check-asan check-valgrind fuzz-crashes \
-	fuzz-ci
+check: lint-man check-layers check-po test check-asan check-valgrind \
+	fuzz-crashes fuzz-ci
 
 test: check-unit check-e2e check-report
 
@@ -365,8 +408,12 @@ check-layers: $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o
 	        "it" >&2; exit 1; fi
 	@echo "check-layers: worker.o and writer.o name no layer above them"
 
-E2E_ENV =	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client
-check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
+# The build's catalogues: GP_LOCALEDIR points gpd, gp-client and gp-ca at
+# them instead of the installed ones.
+E2E_ENV =	GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client \
+		GP_LOCALEDIR=$(abspath $(BUILD))/locale
+check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web \
+    $(MO_FILES)
 	$(E2E_ENV) tests/e2e/run.sh
 	$(E2E_ENV) tests/e2e/hostile.sh
 	$(E2E_ENV) tests/e2e/snapshots.sh
@@ -381,6 +428,8 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web
 	$(E2E_ENV) tests/e2e/forms.sh
 	$(E2E_ENV) tests/e2e/upgrade.sh
 	$(E2E_ENV) GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
+	$(E2E_ENV) tests/e2e/i18n.sh
+	$(E2E_ENV) tests/e2e/setup.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 # SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
@@ -406,7 +455,7 @@ stress: $(BUILD)/gpd $(BUILD)/gp-client
 	$(MAKE) fuzz FUZZ_SECONDS=3600
 
 demo: all
-	scripts/demo.sh $(BUILD)
+	@scripts/demo.sh $(BUILD)
 
 deps:
 	scripts/deps.sh
@@ -417,6 +466,69 @@ clean:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 include tests/fuzz/fuzz.mk
 include tests/crash/crash.mk
+
+# --- po: the catalogues ----------------------------------------------------
+# make po (or update-po) extracts every marked message of the files in
+# po/POTFILES into po/gp.pot and merges it into each po/LANG.po; then
+# translate what is new or fuzzy. make check-po (part of check) fails when
+# gp.pot is not what the sources say, when a .po leaves a message
+# untranslated or fuzzy, when msgfmt --check finds a format that differs,
+# or when a file listed as done in po/POTFILES prints a message that is
+# not marked (po/lint-messages.py). make po-todo lists what is not marked
+# yet in every file.
+.PHONY: po update-po check-po po-todo
+
+POTFILES :=	$(shell sed -e 's/\#.*//' po/POTFILES | awk 'NF { print $$1 }')
+POT_C =		$(filter %.c %.h,$(POTFILES))
+POT_SH =	$(filter-out %.c %.h,$(POTFILES))
+XGETTEXT_OPTS =	--from-code=UTF-8 --add-comments=TRANSLATORS: \
+		--add-location=file --sort-by-file \
+		--package-name=gp --package-version=$(VERSION) \
+		--msgid-bugs-address='gp maintainers' \
+		--copyright-holder='gp maintainers'
+XGETTEXT_C =	--language=C --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
+		--keyword=ngettext:1,2 \
+		--flag=_:1:pass-c-format --flag=N_:1:pass-c-format
+XGETTEXT_SH =	--language=Shell --keyword=msg --keyword=nmsg:1,2 \
+		--flag=msg:1:sh-format --flag=nmsg:1:sh-format \
+		--flag=nmsg:2:sh-format
+
+# A program's messages: those its sources print.
+$(BUILD)/locale/%/LC_MESSAGES/gp-client.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(Q_GEN)$(MSGGREP) -N 'client/*' -N 'proto/*' $< | \
+	    $(MSGFMT) --check -o $@ -
+$(BUILD)/locale/%/LC_MESSAGES/gpd.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(Q_GEN)$(MSGGREP) -N 'daemon/*' -N 'proto/*' $< | \
+	    $(MSGFMT) --check -o $@ -
+$(BUILD)/locale/%/LC_MESSAGES/gp-ca.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(Q_GEN)$(MSGGREP) -N 'scripts/gp-ca' $< | $(MSGFMT) --check -o $@ -
+
+# The catalogue template as the sources say it: to compare and to copy.
+$(BUILD)/po/gp.pot: $(POTFILES) po/POTFILES
+	@mkdir -p $(dir $@)
+	$(Q_GEN)$(XGETTEXT) $(XGETTEXT_OPTS) $(XGETTEXT_C) -o $@.tmp \
+	    $(POT_C)
+	@sed -i 's/charset=CHARSET/charset=UTF-8/' $@.tmp
+	@$(XGETTEXT) $(XGETTEXT_OPTS) $(XGETTEXT_SH) -j -o $@.tmp $(POT_SH)
+	@mv $@.tmp $@
+
+po update-po: $(BUILD)/po/gp.pot
+	cp $(BUILD)/po/gp.pot po/gp.pot
+	@set -e; for l in $(PO_LANGS); do \
+	    echo "$(MSGMERGE) --update --add-location=file po/$$l.po po/gp.pot"; \
+	    $(MSGMERGE) --quiet --update --backup=none --add-location=file \
+	        po/$$l.po po/gp.pot; done
+	@po/check-po.sh --report po $(PO_LANGS)
+
+check-po: $(BUILD)/po/gp.pot
+	po/check-po.sh $(BUILD)/po/gp.pot po $(PO_LANGS)
+	python3 po/lint-messages.py po/POTFILES
+
+po-todo:
+	@python3 po/lint-messages.py --all po/POTFILES client/*.c proto/*.c
 
 # --- install, uninstall, lint-man ------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]
@@ -455,7 +567,8 @@ EXAMPLES =	$(CONF_SAMPLES) etc/gp-client.conf
 INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
 		    -e 's|/usr/bin/|$(BINDIR)/|g' \
 		    -e 's|/usr/libexec/|$(LIBEXECDIR)/|g' \
-		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g'
+		    -e 's|/etc/gpd|$(SYSCONFDIR)/gpd|g' \
+		    -e 's|/usr/share/locale|$(LOCALEDIR)|g'
 
 .PHONY: lint-man
 
@@ -467,6 +580,12 @@ install: all
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
 	    $(DESTDIR)$(SYSCONFDIR)/gpd $(DESTDIR)$(SYSCONFDIR)/gpd/forms \
 	    $(DESTDIR)$(LIBEXECDIR)/gpd
+	@set -e; for l in $(PO_LANGS); do \
+	    d=$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; install -d $$d; \
+	    for m in $(PO_DOMAINS); do \
+	    echo "install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/$$m.mo $$d"; \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/$$m.mo $$d; \
+	    done; done
 	install -m 755 $(BUILD)/gpd $(DESTDIR)$(SBINDIR)/gpd
 	$(INSTALL_PATHS) scripts/gp-ca > $(DESTDIR)$(SBINDIR)/gp-ca
 	chmod 755 $(DESTDIR)$(SBINDIR)/gp-ca
@@ -515,6 +634,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
+	rm -f $(foreach l,$(PO_LANGS),$(PO_DOMAINS:%=$(DESTDIR)$(LOCALEDIR)/$(l)/LC_MESSAGES/%.mo))
 	rm -f $(DESTDIR)$(LIBEXECDIR)/gpd/gpd-certificate-check
 	rmdir $(DESTDIR)$(LIBEXECDIR)/gpd 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "period.h"
 #include "report.h"
 #include "validate.h"
@@ -69,19 +70,12 @@ admin_text(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* "2026-11-29 03:10" from RFC 3339 "2026-11-29T03:10:11Z"; anything
- * else as it came. */
+/* "2026-11-29 03:10" (in Vietnamese "29/11/2026 03:10") from RFC 3339
+ * "2026-11-29T03:10:11Z"; anything else as it came. */
 const char *
 admin_when(const char *rfc3339, char *buf, size_t len)
 {
-	if (rfc3339 == NULL)
-		return "";
-	if (strlen(rfc3339) < 16 || rfc3339[10] != 'T' || len < 17)
-		return rfc3339;
-	memcpy(buf, rfc3339, 16);
-	buf[10] = ' ';
-	buf[16] = '\0';
-	return buf;
+	return i18n_when(buf, len, rfc3339);
 }
 
 /* "on time", "late by 3 days". */
@@ -89,29 +83,27 @@ const char *
 admin_lateness(int late, int32_t days, char *buf, size_t len)
 {
 	if (!late)
-		return "on time";
+		return _("on time");
 	if (days <= 0)
-		return "late";
-	snprintf(buf, len, "late by %" PRId32 " day%s", days,
-	    days == 1 ? "" : "s");
+		return _("late");
+	snprintf(buf, len, ngettext("late by %" PRId32 " day",
+	    "late by %" PRId32 " days", (unsigned long)days), days);
 	return buf;
 }
 
+/* 1745, or 1.745 in Vietnamese; plain in CSV (i18n.h). */
 const char *
 admin_number(uint64_t n, char *buf, size_t len)
 {
-	snprintf(buf, len, "%" PRIu64, n);
-	return buf;
+	return i18n_int(buf, len, n);
 }
 
-/* Women's share in percent with one decimal, "" without anyone. */
+/* Women's share in percent with one decimal (47.2, or 47,2), rounded as
+ * the JSON answer rounds it; "" without anyone. */
 const char *
 admin_share(uint64_t female, uint64_t total, char *buf, size_t len)
 {
-	if (total == 0)
-		return "";
-	snprintf(buf, len, "%.1f", 100.0 * (double)female / (double)total);
-	return buf;
+	return i18n_share(buf, len, female, total);
 }
 
 json_t *
@@ -327,9 +319,11 @@ const char *
 admin_counts(const Gp__ReviewCounts *c, char *buf, size_t len)
 {
 	if (c == NULL)
-		snprintf(buf, len, "review states not given by the server");
+		snprintf(buf, len, "%s", _("review states not given by the "
+		    "server"));
 	else
-		snprintf(buf, len, "%u accepted, %u returned, %u under review",
+		snprintf(buf, len, _("%u accepted, %u returned, %u under "
+		    "review"),
 		    c->accepted, c->returned, c->received);
 	return buf;
 }

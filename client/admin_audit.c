@@ -78,15 +78,15 @@ admin_since(const char *s, int64_t *out)
 /* The chain hash is a CSV column only: the table is wide enough. */
 #define ADMIN_AUDIT_TEXT_COLUMNS	8
 static const struct fmt_column admin_audit_columns[] = {
-	{ "time (UTC)", 19, FMT_LEFT },
-	{ "cn", 16, FMT_LEFT },
-	{ "fingerprint", 17, FMT_LEFT },
-	{ "action", 8, FMT_LEFT },
-	{ "unit", 16, FMT_LEFT },
-	{ "period", 7, FMT_LEFT },
-	{ "result", 10, FMT_LEFT },
-	{ "detail", 0, FMT_LEFT },
-	{ "hash", 0, FMT_LEFT }
+	{ N_("time (UTC)"), 19, FMT_LEFT },
+	{ N_("cn"), 16, FMT_LEFT },
+	{ N_("fingerprint"), 17, FMT_LEFT },
+	{ N_("action"), 8, FMT_LEFT },
+	{ N_("unit"), 16, FMT_LEFT },
+	{ N_("period"), 7, FMT_LEFT },
+	{ N_("result"), 10, FMT_LEFT },
+	{ N_("detail"), 0, FMT_LEFT },
+	{ N_("hash"), 0, FMT_LEFT }
 };
 
 /* The head of the chain, from the last frame: {"id":..,"hash":..} or
@@ -207,16 +207,17 @@ admin_audit_exec(struct client *cl, const struct cmd_args *args)
 
 const struct cmd_entry cmd_audit_entry = {
 	"audit", "", 0, 0,
-	"who did what when: submissions, refusals, locks",
-	"List the server's audit trail: every submission, refusal, lock and "
-	"unlock, with\nthe certificate that did it; then the head of the "
-	"hash chain, to compare with\nthe 'audit head' lines of gpd's log. "
-	"For administrators.",
+	N_("who did what when: submissions, refusals, locks"),
+	N_("List the server's audit trail: every submission, refusal, lock and "
+	"unlock, with the certificate that did it; then the head of the "
+	"hash chain, to compare with the 'audit head' lines of gpd's log. "
+	"For administrators."),
 	"gp-client audit --since 2022-06-01 --unit lc-tamduong",
 	{
-		{ "since", 0, "DATE", 0, "from this day (2022-06-10) or time "
-		    "(2022-06-10T08:00:00+07:00)" },
-		{ "unit", 'u', "UNIT", 0, "only what concerns this unit" },
+		{ "since", 0, N_("DATE"), 0, N_("from this day (2022-06-10) or "
+		    "time (2022-06-10T08:00:00+07:00)") },
+		{ "unit", 'u', N_("UNIT"), 0, N_("only what concerns this "
+		    "unit") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV,

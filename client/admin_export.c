@@ -206,21 +206,21 @@ admin_lock_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_export_entry = {
-	"export", "PERIOD", 1, 1,
-	"write the activity rows as csv, json or xlsx",
-	"Write every activity of the latest revisions for PERIOD to FILE, as "
-	"they arrive:\ncsv (UTF-8 with a byte order mark, for Excel), json, "
-	"or xlsx with a second\nsheet of totals by area. FILE appears only "
-	"once complete. With --accepted, only\nthe reports the province "
-	"accepted; the last line says how many reports of each\nreview state "
-	"the file holds. For administrators.",
+	"export", N_("PERIOD"), 1, 1,
+	N_("write the activity rows as csv, json or xlsx"),
+	N_("Write every activity of the latest revisions for PERIOD to FILE, "
+	"as they arrive: csv (UTF-8 with a byte order mark, for Excel), json, "
+	"or xlsx with a second sheet of totals by area. FILE appears only once "
+	"complete. With --accepted, only the reports the province accepted; "
+	"the last line says how many reports of each review state the file "
+	"holds. For administrators."),
 	"gp-client export 2022-H1 --format xlsx -o bao-cao-2022-H1.xlsx",
 	{
-		{ "format", 'f', "FORMAT", 1, "csv, json or xlsx" },
-		{ "output", 'o', "FILE", 1, "the file to write (- is standard "
-		    "output, not for xlsx)" },
-		{ "accepted", 0, NULL, 0, "only the reports the province "
-		    "accepted" },
+		{ "format", 'f', N_("FORMAT"), 1, N_("csv, json or xlsx") },
+		{ "output", 'o', N_("FILE"), 1, N_("the file to write (- is "
+		    "standard output, not for xlsx)") },
+		{ "accepted", 0, NULL, 0, N_("only the reports the province "
+		    "accepted") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD,
@@ -228,11 +228,11 @@ const struct cmd_entry cmd_export_entry = {
 };
 
 const struct cmd_entry cmd_lock_entry = {
-	"lock", "PERIOD", 1, 1,
-	"refuse new revisions for a period",
-	"Lock PERIOD: the server refuses new revisions for it (a report "
-	"already stored\nis still answered as a duplicate). For "
-	"administrators.",
+	"lock", N_("PERIOD"), 1, 1,
+	N_("refuse new revisions for a period"),
+	N_("Lock PERIOD: the server refuses new revisions for it (a report "
+	"already stored is still answered as a duplicate). For "
+	"administrators."),
 	"gp-client lock 2022-H1",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD,
@@ -240,10 +240,10 @@ const struct cmd_entry cmd_lock_entry = {
 };
 
 const struct cmd_entry cmd_unlock_entry = {
-	"unlock", "PERIOD", 1, 1,
-	"accept revisions for a period again",
-	"Unlock PERIOD: the server accepts new revisions for it again. For "
-	"administrators.",
+	"unlock", N_("PERIOD"), 1, 1,
+	N_("accept revisions for a period again"),
+	N_("Unlock PERIOD: the server accepts new revisions for it again. For "
+	"administrators."),
 	"gp-client unlock 2022-H1",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD,

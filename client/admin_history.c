@@ -366,13 +366,13 @@ admin_history_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_history_entry = {
-	"history", "UNIT PERIOD", 2, 2,
-	"list every revision and what changed",
-	"List every revision of a unit's report for a period, oldest first: "
-	"its receipt,\nwhen it was received, the certificate that sent it, "
-	"its totals, what\nchanged in the figures since the revision "
-	"before, and the province's decisions\non it (accepted, returned, "
-	"reopened: who, when, the comment). For\nadministrators.",
+	"history", N_("UNIT PERIOD"), 2, 2,
+	N_("list every revision and what changed"),
+	N_("List every revision of a unit's report for a period, oldest first: "
+	"its receipt, when it was received, the certificate that sent it, "
+	"its totals, what changed in the figures since the revision before, "
+	"and the province's decisions on it (accepted, returned, reopened: "
+	"who, when, the comment). For administrators."),
 	"gp-client history lc-tamduong 2022-H1",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

@@ -13,18 +13,19 @@
 /* Text: the type's label (the registry's), the person to call; the
  * e-mail address last, never cut. */
 static const struct fmt_column admin_units_columns[] = {
-	{ "code", 18, FMT_LEFT },
-	{ "name", 30, FMT_LEFT },
-	{ "type", 24, FMT_LEFT },
-	{ "valid from", 10, FMT_LEFT },
-	{ "valid to", 10, FMT_LEFT },
-	{ "contact", 20, FMT_LEFT },
-	{ "phone", 14, FMT_LEFT },
-	{ "email", 0, FMT_LEFT }
+	{ N_("code"), 18, FMT_LEFT },
+	{ N_("name"), 30, FMT_LEFT },
+	{ N_("type"), 24, FMT_LEFT },
+	{ N_("valid from"), 10, FMT_LEFT },
+	{ N_("valid to"), 10, FMT_LEFT },
+	{ N_("contact"), 20, FMT_LEFT },
+	{ N_("phone"), 14, FMT_LEFT },
+	{ N_("email"), 0, FMT_LEFT }
 };
 #define ADMIN_UNITS_TEXT	8
 
-/* CSV: the type's code and its label. */
+/* CSV: the type's code and its label; headers as written, in English,
+ * for the programs that read it. */
 static const struct fmt_column admin_units_csv_columns[] = {
 	{ "code", 0, FMT_LEFT },
 	{ "name", 0, FMT_LEFT },
@@ -115,16 +116,16 @@ admin_units(struct admin *a, const struct cmd_args *args)
 
 
 static const struct fmt_column admin_list_columns[] = {
-	{ "unit", 16, FMT_LEFT },
-	{ "name", 24, FMT_LEFT },
-	{ "period", 7, FMT_LEFT },
-	{ "rev", 3, FMT_RIGHT },
-	{ "received (UTC)", 16, FMT_LEFT },
-	{ "status", 18, FMT_LEFT },
-	{ "activities", 10, FMT_RIGHT },
-	{ "participants", 12, FMT_RIGHT },
-	{ "women", 7, FMT_RIGHT },
-	{ "review", 12, FMT_LEFT }
+	{ N_("unit"), 16, FMT_LEFT },
+	{ N_("name"), 24, FMT_LEFT },
+	{ N_("period"), 7, FMT_LEFT },
+	{ N_("rev"), 3, FMT_RIGHT },
+	{ N_("received (UTC)"), 16, FMT_LEFT },
+	{ N_("status"), 18, FMT_LEFT },
+	{ N_("activities"), 10, FMT_RIGHT },
+	{ N_("participants"), 12, FMT_RIGHT },
+	{ N_("women"), 7, FMT_RIGHT },
+	{ N_("review"), 12, FMT_LEFT }
 };
 #define ADMIN_LIST_COLUMNS	10
 
@@ -210,10 +211,10 @@ admin_list_exec(struct client *cl, const struct cmd_args *args)
 
 const struct cmd_entry cmd_units_entry = {
 	"units", "", 0, 0,
-	"print the unit registry",
-	"Print the units the server knows (its registry): code, name, type, "
-	"the\ndates between which each may report, and whom to call (contact, "
-	"phone,\ne-mail). For administrators.",
+	N_("print the unit registry"),
+	N_("Print the units the server knows (its registry): code, name, type, "
+	"the dates between which each may report, and whom to call (contact, "
+	"phone, e-mail). For administrators."),
 	"gp-client units --csv > don-vi.csv",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_CSV,
@@ -222,16 +223,16 @@ const struct cmd_entry cmd_units_entry = {
 
 const struct cmd_entry cmd_list_entry = {
 	"list", "", 0, 0,
-	"list the latest revision of each report",
-	"List the latest revision of each stored report: unit, period, "
-	"revision, when it\nwas received, whether it was late, its "
-	"totals, and the province's review\n(under review, returned, "
-	"accepted). For administrators.",
+	N_("list the latest revision of each report"),
+	N_("List the latest revision of each stored report: unit, period, "
+	"revision, when it was received, whether it was late, its totals, "
+	"and the province's review (under review, returned, accepted). For "
+	"administrators."),
 	"gp-client list --period 2022-H1",
 	{
-		{ "period", 'p', "PERIOD", 0, "only the reports of this "
-		    "period" },
-		{ "unit", 'u', "UNIT", 0, "only this unit's reports" },
+		{ "period", 'p', N_("PERIOD"), 0, N_("only the reports of this "
+		    "period") },
+		{ "unit", 'u', N_("UNIT"), 0, N_("only this unit's reports") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

@@ -458,20 +458,20 @@ admin_show_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_show_entry = {
-	"show", "UNIT PERIOD", 2, 2,
-	"print one report in full, or check a receipt against it",
-	"Print a unit's report for a period in full: who received it when, "
-	"its\nactivities by area, indicators and narrative. The latest "
-	"revision, or the one\n--revision names. With --receipt, check a "
-	"receipt file offline and then against\nthe revision the server "
-	"holds: that it was issued for it and that the stored\nreport is "
-	"unchanged since. For administrators.",
+	"show", N_("UNIT PERIOD"), 2, 2,
+	N_("print one report in full, or check a receipt against it"),
+	N_("Print a unit's report for a period in full: who received it when, "
+	"its activities by area, indicators and narrative. The latest "
+	"revision, or the one --revision names. With --receipt, check a "
+	"receipt file offline and then against the revision the server "
+	"holds: that it was issued for it and that the stored report is "
+	"unchanged since. For administrators."),
 	"gp-client show lc-tamduong 2022-H1 --revision 2",
 	{
-		{ "revision", 'r', "N", 0, "that revision, as history lists "
-		    "them" },
-		{ "receipt", 0, "FILE", 0, "check this receipt file against "
-		    "the server's copy" },
+		{ "revision", 'r', N_("N"), 0, N_("that revision, as history "
+		    "lists them") },
+		{ "receipt", 0, N_("FILE"), 0, N_("check this receipt file "
+		    "against the server's copy") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD | CMD_FORMS,

@@ -12,15 +12,16 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "admin.h"
 
 static const struct fmt_column admin_missing_columns[] = {
-	{ "unit", 18, FMT_LEFT },
-	{ "name", 30, FMT_LEFT },
-	{ "status", 18, FMT_LEFT },
-	{ "received (UTC)", 16, FMT_LEFT },
-	{ "rev", 3, FMT_RIGHT },
-	{ "review", 12, FMT_LEFT }
+	{ N_("unit"), 18, FMT_LEFT },
+	{ N_("name"), 30, FMT_LEFT },
+	{ N_("status"), 18, FMT_LEFT },
+	{ N_("received (UTC)"), 16, FMT_LEFT },
+	{ N_("rev"), 3, FMT_RIGHT },
+	{ N_("review"), 12, FMT_LEFT }
 };
 #define ADMIN_MISSING_COLUMNS	6
 
@@ -51,23 +52,27 @@ static const char *
 admin_missing_status(const Gp__MissingRow *r, char *buf, size_t len)
 {
 	if (r->status == NULL || strcmp(r->status, "missing") == 0)
-		return "nothing yet";
+		return _("nothing yet");
 	if (strcmp(r->status, "on_time") == 0)
-		return "on time";
+		return _("on time");
 	if (strcmp(r->status, "late") == 0)
 		return admin_lateness(1, r->days_late, buf, len);
 	return r->status;
 }
 
-/* "2 of 3 (66.7%)" */
+/* "2 of 3 (66.7%)", or "2/3 (66,7%)" in Vietnamese */
 static const char *
 admin_rate(uint32_t n, uint32_t of, char *buf, size_t len)
 {
+	char	share[I18N_MAX];
+
+	/* TRANSLATORS: units that reported of the units expected, and
+	 * their share in percent. */
 	if (of == 0)
-		snprintf(buf, len, "%u of 0", n);
+		snprintf(buf, len, _("%u of 0"), n);
 	else
-		snprintf(buf, len, "%u of %u (%.1f%%)", n, of,
-		    100.0 * n / of);
+		snprintf(buf, len, _("%u of %u (%s%%)"), n, of,
+		    admin_share(n, of, share, sizeof(share)));
 	return buf;
 }
 
@@ -75,6 +80,7 @@ static int
 admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 {
 	char	r1[48], r2[48], states[96];
+	char	from[I18N_MAX], to[I18N_MAX], due[I18N_MAX];
 
 	if (a->json)
 		return admin_json_close(a, json_pack("{s:I, s:I, s:I, s:o, "
@@ -95,15 +101,19 @@ admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 		return admin_out(a);
 	}
 	if (a->nitems == 0)
-		fmt_line(stdout, "no unit is expected to report for %s", a->period);
+		fmt_line(stdout, _("no unit is expected to report for %s"),
+		    a->period);
 	putchar('\n');
-	fmt_line(stdout, "%s: coverage %s to %s, due %s", a->period,
-	    admin_text(m->coverage_from), admin_text(m->coverage_to),
-	    admin_text(m->due));
-	fmt_line(stdout, "reported %s; on time %s",
+	/* TRANSLATORS: the period; the first and last day it covers; the
+	 * day reports are due. */
+	fmt_line(stdout, _("%s: coverage %s to %s, due %s"), a->period,
+	    i18n_date(from, sizeof(from), m->coverage_from),
+	    i18n_date(to, sizeof(to), m->coverage_to),
+	    i18n_date(due, sizeof(due), m->due));
+	fmt_line(stdout, _("reported %s; on time %s"),
 	    admin_rate(m->reported, m->expected, r1, sizeof(r1)),
 	    admin_rate(m->on_time, m->expected, r2, sizeof(r2)));
-	fmt_line(stdout, "reports: %s", admin_counts(m->review, states,
+	fmt_line(stdout, _("reports: %s"), admin_counts(m->review, states,
 	    sizeof(states)));
 	return admin_out(a);
 }
@@ -310,13 +320,13 @@ static const struct fmt_column admin_summary_csv[] = {
 /* Text: the long Vietnamese label last, never cut; the key only for
  * units (their code). Headers 0 and 7 are set by --by. */
 static const struct fmt_column admin_summary_text[] = {
-	{ "unit", 18, FMT_LEFT },
-	{ "reports", 7, FMT_RIGHT },
-	{ "activities", 10, FMT_RIGHT },
-	{ "sessions", 8, FMT_RIGHT },
-	{ "participants", 12, FMT_RIGHT },
-	{ "women", 7, FMT_RIGHT },
-	{ "women %", 7, FMT_RIGHT },
+	{ N_("unit"), 18, FMT_LEFT },
+	{ N_("reports"), 7, FMT_RIGHT },
+	{ N_("activities"), 10, FMT_RIGHT },
+	{ N_("sessions"), 8, FMT_RIGHT },
+	{ N_("participants"), 12, FMT_RIGHT },
+	{ N_("women"), 7, FMT_RIGHT },
+	{ N_("women %"), 7, FMT_RIGHT },
 	{ "", 0, FMT_LEFT }
 };
 
@@ -370,17 +380,17 @@ static void
 admin_summary_indicators(const Gp__SummaryResponse *s)
 {
 	struct fmt_column	 cols[4] = {
-		{ "indicator", 0, FMT_LEFT },
-		{ "total", 10, FMT_RIGHT },
-		{ "women", 10, FMT_RIGHT },
-		{ "women %", 7, FMT_RIGHT }
+		{ N_("indicator"), 0, FMT_LEFT },
+		{ N_("total"), 10, FMT_RIGHT },
+		{ N_("women"), 10, FMT_RIGHT },
+		{ N_("women %"), 7, FMT_RIGHT }
 	};
 	struct fmt_table		 t;
 	const char		*cells[4];
 	char			 total[24], women[24], share[16];
 	size_t			 i, w;
 
-	cols[0].width = fmt_width(cols[0].header);
+	cols[0].width = fmt_width(_(cols[0].header));
 	for (i = 0; i < s->n_indicators; i++)
 		if ((w = fmt_width(s->indicators[i]->label)) > cols[0].width)
 			cols[0].width = w;
@@ -407,7 +417,8 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 {
 	const Gp__IndicatorTotal	*it;
 	json_t				*ind, *o;
-	char				 states[96];
+	char				 states[96], units[64];
+	char				 reports[64];
 	size_t				 i;
 
 	if (a->json) {
@@ -452,14 +463,23 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 		admin_summary_indicators(s);
 	}
 	putchar('\n');
-	if (s->has_expected && s->total != NULL)
-		fmt_line(stdout, "%s: %" PRIu64 " report%s from %u unit%s "
-		    "expected%s; by review: %s",
-		    a->period, s->total->reports,
-		    s->total->reports == 1 ? "" : "s", s->expected,
-		    s->expected == 1 ? "" : "s", a->accepted ?
-		    ", accepted reports only" : "", admin_counts(s->review,
-		    states, sizeof(states)));
+	if (s->has_expected && s->total != NULL) {
+		snprintf(reports, sizeof(reports), ngettext("%" PRIu64
+		    " report", "%" PRIu64 " reports", (unsigned long)
+		    s->total->reports), s->total->reports);
+		snprintf(units, sizeof(units), ngettext("%u unit expected",
+		    "%u units expected", s->expected), s->expected);
+		admin_counts(s->review, states, sizeof(states));
+		/* TRANSLATORS: the period; "3 reports"; "11 units expected";
+		 * the reports by the province's review. */
+		if (a->accepted)
+			fmt_line(stdout, _("%s: %s from %s, accepted reports "
+			    "only; by review: %s"), a->period, reports, units,
+			    states);
+		else
+			fmt_line(stdout, _("%s: %s from %s; by review: %s"),
+			    a->period, reports, units, states);
+	}
 	return admin_out(a);
 }
 
@@ -512,8 +532,13 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 		    ADMIN_SUMMARY_NCOLUMNS, FMT_CSV);
 	else {
 		memcpy(a->columns, admin_summary_text, sizeof(a->columns));
+		/* The last column's header: what --by names. */
 		a->columns[7].header = by == NULL ? "" :
-		    strcmp(by, "unit") == 0 ? "name" : by;
+		    strcmp(by, "unit") == 0 ? N_("name") :
+		    strcmp(by, "area") == 0 ? N_("area") :
+		    strcmp(by, "occasion") == 0 ? N_("occasion") :
+		    strcmp(by, "kind") == 0 ? N_("kind") :
+		    strcmp(by, "status") == 0 ? N_("status") : N_("type");
 		if (by != NULL && strcmp(by, "unit") == 0)
 			fmt_table_init(&a->table, stdout, a->columns,
 			    ADMIN_SUMMARY_NCOLUMNS, 0);
@@ -546,19 +571,19 @@ admin_summary_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_missing_entry = {
-	"missing", "PERIOD", 1, 1,
-	"who has reported for a period, on time or late",
-	"List every unit expected to report for PERIOD: nothing yet, on "
-	"time, or late by\nhow many days, with the latest revision; then "
-	"the rates of reports received\nand on time, and the reports by the "
-	"province's review. With --call-list, only\nthe units to phone: "
-	"nothing reported yet, or the report returned, with the\ncontact, "
-	"phone and e-mail of the registry and the days late today, most "
-	"late\nfirst (--csv for a spreadsheet). For administrators.",
+	"missing", N_("PERIOD"), 1, 1,
+	N_("who has reported for a period, on time or late"),
+	N_("List every unit expected to report for PERIOD: nothing yet, on "
+	"time, or late by how many days, with the latest revision; then the "
+	"rates of reports received and on time, and the reports by the "
+	"province's review. With --call-list, only the units to phone: "
+	"nothing reported yet, or the report returned, with the contact, "
+	"phone and e-mail of the registry and the days late today, most late "
+	"first (--csv for a spreadsheet). For administrators."),
 	"gp-client missing 2022-H1 --call-list --csv > goi-dien.csv",
 	{
-		{ "call-list", 0, NULL, 0, "only the units to call, with "
-		    "contact, phone, e-mail, days late" },
+		{ "call-list", 0, NULL, 0, N_("only the units to call, with "
+		    "contact, phone, e-mail, days late") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,
@@ -566,19 +591,19 @@ const struct cmd_entry cmd_missing_entry = {
 };
 
 const struct cmd_entry cmd_summary_entry = {
-	"summary", "PERIOD", 1, 1,
-	"totals by area, unit, occasion, kind, status or unit type",
-	"Add up the latest revision of every report for PERIOD: reports, "
-	"activities,\nsessions, participants and women, by the key --by "
-	"names, then the indicators,\nand how many reports of each review "
-	"state it includes. With --accepted,\nonly the reports the province "
-	"accepted. For administrators.",
+	"summary", N_("PERIOD"), 1, 1,
+	N_("totals by area, unit, occasion, kind, status or unit type"),
+	N_("Add up the latest revision of every report for PERIOD: reports, "
+	"activities, sessions, participants and women, by the key --by "
+	"names, then the indicators, and how many reports of each review "
+	"state it includes. With --accepted, only the reports the province "
+	"accepted. For administrators."),
 	"gp-client summary 2022-H1 --by area",
 	{
-		{ "by", 'b', "KEY", 0, "area, unit, occasion, kind, status or "
-		    "type (of unit; default: the totals only)" },
-		{ "accepted", 0, NULL, 0, "only the reports the province "
-		    "accepted" },
+		{ "by", 'b', N_("KEY"), 0, N_("area, unit, occasion, kind, "
+		    "status or type (of unit; default: the totals only)") },
+		{ "accepted", 0, NULL, 0, N_("only the reports the province "
+		    "accepted") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

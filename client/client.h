@@ -9,6 +9,7 @@
  *		verify-receipt
  *   doctor.c	doctor
  *   web.c	web (runs gp-client-web, the form in the browser: web.h)
+ *   setup.c	setup (a unit's bundle from gp-ca, installed)
  *   admin*.c	the administrators' queries and writes
  */
 #ifndef GP_CLIENT_H
@@ -17,40 +18,36 @@
 #include <sys/types.h>
 
 #include "cmd.h"
+#include "conf.h"
 #include "conn.h"
 #include "deliver.h"
 #include "outbox.h"
 #include "queue.h"
 
-#define CLIENT_STDIN_NAME	"standard input"
-#define CLIENT_CONF_ENV		"GP_CLIENT_CONF"
-
-/* The settings a configuration file may hold, owned. */
-struct client_file {
-	char		*server;
-	char		*ca;
-	char		*cert;
-	char		*key;
-	char		*outbox;
-	int		 timeout;
-	int		 retries;	/* -1: not set */
-	char		 error[160];	/* the first problem, for the user */
-};
+#define CLIENT_STDIN_NAME	N_("standard input")
 
 struct client {
-	const char		*config;	/* -c or $GP_CLIENT_CONF */
+	const char		*config;	/* the file read, or NULL */
+	const char		*config_arg;	/* -c */
+	char			*config_path;	/* owned */
+	char			*config_looked;	/* the user's, when none */
 	int			 json;		/* before or after the command */
 	int			 csv;
 	struct conn_config	 args;		/* from the command line */
 	const char		*outbox_arg;	/* --outbox */
 	int			 retries_arg;	/* --retries; -1: not given */
-	struct client_file	 file;
+	struct conf		 file;
 	struct conn_config	 conn;		/* args over file */
 	char			*outbox;	/* the outbox's path, owned */
 	char			*outbox_error;	/* or why there is none */
-	char			*config_error;	/* for doctor */
+	char			*config_error;	/* why it is refused */
 	struct deliver_policy	 policy;
 };
+
+/* Where a command without its settings can find them: the configuration
+ * looked for and the command that makes it (malloc'd; NULL when out of
+ * memory). */
+char	*client_no_config(const struct client *);
 
 /* A failure said the usual way (output_failure, with cl's --json).
  * Returns status. */
@@ -71,6 +68,7 @@ extern const struct cmd_entry	cmd_receipts_entry;
 extern const struct cmd_entry	cmd_verify_receipt_entry;
 extern const struct cmd_entry	cmd_doctor_entry;
 extern const struct cmd_entry	cmd_web_entry;
+extern const struct cmd_entry	cmd_setup_entry;
 extern const struct cmd_entry	cmd_units_entry;
 extern const struct cmd_entry	cmd_list_entry;
 extern const struct cmd_entry	cmd_show_entry;

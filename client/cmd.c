@@ -9,18 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "cause.h"
+#include "fmt.h"
 #include "cmd.h"
 
 #define CMD_HELP_COLUMN	24	/* where option descriptions start */
+#define CMD_HELP_WIDTH	79	/* what a help line fills, at most */
 
 /* The options every entry may take besides its own. */
 static const struct cmd_option cmd_json = { "json", 0, NULL, 0,
-    "print one JSON value instead of text" };
+    N_("print one JSON value instead of text (in English, whatever the "
+    "language)") };
 static const struct cmd_option cmd_csv = { "csv", 0, NULL, 0,
-    "print the table as CSV (UTF-8), for a spreadsheet" };
+    N_("print the table as CSV (UTF-8), for a spreadsheet; in English, "
+    "whatever the language") };
 static const struct cmd_option cmd_helpopt = { "help", 'h', NULL, 0,
-    "print this help and exit" };
+    N_("print this help and exit") };
 
 static int	cmd_fail(const struct cmd_entry *, char **, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -45,15 +50,15 @@ cmd_synopsis(FILE *f, const struct cmd_entry *e)
 	for (i = 0; i < n; i++) {
 		o = &e->options[i];
 		fprintf(f, " %s--%s%s%s%s", o->required ? "" : "[", o->name,
-		    o->value != NULL ? " " : "", o->value != NULL ? o->value :
-		    "", o->required ? "" : "]");
+		    o->value != NULL ? " " : "", o->value != NULL ?
+		    _(o->value) : "", o->required ? "" : "]");
 	}
 	if ((e->flags & CMD_JSON) && (e->flags & CMD_CSV))
 		fputs(" [--json | --csv]", f);
 	else if (e->flags & CMD_JSON)
 		fputs(" [--json]", f);
 	if (e->operands != NULL && e->operands[0] != '\0')
-		fprintf(f, " %s", e->operands);
+		fprintf(f, " %s", _(e->operands));
 }
 
 /* A usage mistake: what, then the synopsis and where the help is. */
@@ -78,7 +83,9 @@ cmd_fail(const struct cmd_entry *e, char **cause, const char *fmt, ...)
 	if (what == NULL || synopsis == NULL)
 		*cause = NULL;
 	else
-		cause_set(cause, "%s; usage: %s (more: gp-client %s --help)",
+		/* TRANSLATORS: what was wrong; the command's synopsis; the
+		 * command's name. */
+		cause_set(cause, _("%s; usage: %s (more: gp-client %s --help)"),
 		    what, synopsis, e->name);
 	free(what);
 	free(synopsis);
@@ -127,9 +134,7 @@ cmd_wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* Whether argv holds --json before any "--": failures of the parse are
- * then said as JSON too. */
-static int
+int
 cmd_wants_json(const struct cmd_entry *e, int argc, char **argv)
 {
 	int	i;
@@ -178,27 +183,27 @@ cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 			eq = strchr(name, '=');
 			len = eq != NULL ? (size_t)(eq - name) : strlen(name);
 			if ((o = cmd_lookup(e, name, len, 0, &idx)) == NULL)
-				return cmd_fail(e, cause, "%s does not take "
-				    "the option '--%.*s'", e->name, (int)len,
+				return cmd_fail(e, cause, _("%s does not take "
+				    "the option '--%.*s'"), e->name, (int)len,
 				    name);
 			if (eq != NULL && o->value == NULL)
-				return cmd_fail(e, cause, "the option '--%s' "
-				    "takes no value", o->name);
+				return cmd_fail(e, cause, _("the option '--%s' "
+				    "takes no value"), o->name);
 			if (eq != NULL)
 				value = eq + 1;
 		} else {
 			if ((o = cmd_lookup(e, NULL, 0, arg[1],
 			    &idx)) == NULL || (o->value == NULL &&
 			    arg[2] != '\0'))
-				return cmd_fail(e, cause, "%s does not take "
-				    "the option '%s'", e->name, arg);
+				return cmd_fail(e, cause, _("%s does not take "
+				    "the option '%s'"), e->name, arg);
 			if (arg[2] != '\0')
 				value = arg + 2;	/* -oFILE */
 		}
 		if (o->value != NULL && value == NULL) {
 			if (k + 1 == argc)
-				return cmd_fail(e, cause, "'%s' needs a value: "
-				    "%s %s", arg, arg, o->value);
+				return cmd_fail(e, cause, _("'%s' needs a "
+				    "value: %s %s"), arg, arg, _(o->value));
 			value = argv[++k];
 		}
 		if (o == &cmd_json)
@@ -212,16 +217,18 @@ cmd_parse(const struct cmd_entry *e, int argc, char **argv,
 	n = cmd_noptions(e);
 	for (i = 0; i < n; i++)
 		if (e->options[i].required && args->values[i] == NULL)
-			return cmd_fail(e, cause, "%s needs --%s %s", e->name,
-			    e->options[i].name, e->options[i].value);
+			return cmd_fail(e, cause, _("%s needs --%s %s"),
+			    e->name, e->options[i].name,
+			    _(e->options[i].value));
 	if (args->noperands < e->min_operands)
-		return cmd_fail(e, cause, "%s needs %s", e->name, e->operands);
+		return cmd_fail(e, cause, _("%s needs %s"), e->name,
+		    _(e->operands));
 	if (args->noperands > e->max_operands)
-		return cmd_fail(e, cause, "unexpected argument '%s'",
+		return cmd_fail(e, cause, _("unexpected argument '%s'"),
 		    args->operands[e->max_operands]);
 	if (args->json && args->csv)
-		return cmd_fail(e, cause, "--json and --csv exclude each "
-		    "other: choose one");
+		return cmd_fail(e, cause, "%s", _("--json and --csv exclude "
+		    "each other: choose one"));
 	return 0;
 }
 
@@ -254,24 +261,77 @@ cmd_find(const struct cmd_entry *const *table, size_t n, const char *name)
 	return NULL;
 }
 
+void
+cmd_wrap_at(FILE *f, const char *s, size_t col)
+{
+	const char	*word, *end;
+	char		*w;
+	size_t		 at = col, ww;
+
+	for (word = s; *word != '\0'; word = end) {
+		if (*word == '\n') {
+			fprintf(f, "\n%*s", (int)col, "");
+			at = col;
+			end = word + 1;
+			continue;
+		}
+		if (*word == ' ') {
+			end = word + 1;
+			continue;
+		}
+		end = word + strcspn(word, " \n");
+		if ((w = strndup(word, (size_t)(end - word))) == NULL)
+			return;
+		ww = fmt_width(w);
+		if (at > col && at + 1 + ww > CMD_HELP_WIDTH) {
+			fprintf(f, "\n%*s", (int)col, "");
+			at = col;
+		} else if (at > col) {
+			fputc(' ', f);
+			at++;
+		}
+		fputs(w, f);
+		at += ww;
+		free(w);
+	}
+	fputc('\n', f);
+}
+
+void
+cmd_wrap(FILE *f, const char *s)
+{
+	cmd_wrap_at(f, s, 0);
+}
+
 static void
 cmd_help_option(FILE *f, const struct cmd_option *o)
 {
-	char	left[80];
+	char	left[128];
+	size_t	width;
 
 	if (o->letter != 0)
 		snprintf(left, sizeof(left), "-%c, --%s%s%s", o->letter,
 		    o->name, o->value != NULL ? " " : "", o->value != NULL ?
-		    o->value : "");
+		    _(o->value) : "");
 	else
 		snprintf(left, sizeof(left), "    --%s%s%s", o->name,
-		    o->value != NULL ? " " : "", o->value != NULL ? o->value :
-		    "");
-	if (strlen(left) + 2 >= CMD_HELP_COLUMN)
-		fprintf(f, "  %s\n  %*s%s\n", left, CMD_HELP_COLUMN, "",
-		    o->help);
+		    o->value != NULL ? " " : "", o->value != NULL ?
+		    _(o->value) : "");
+	fputs("  ", f);
+	if ((width = fmt_width(left)) + 2 >= CMD_HELP_COLUMN)
+		fprintf(f, "%s\n  %*s", left, CMD_HELP_COLUMN, "");
 	else
-		fprintf(f, "  %-*s%s\n", CMD_HELP_COLUMN, left, o->help);
+		fmt_put(f, left, CMD_HELP_COLUMN, FMT_LEFT);
+	cmd_wrap_at(f, _(o->help), CMD_HELP_COLUMN + 2);
+}
+
+void
+cmd_help_options(FILE *f, const struct cmd_option *options)
+{
+	const struct cmd_option	*o;
+
+	for (o = options; o->name != NULL; o++)
+		cmd_help_option(f, o);
 }
 
 void
@@ -279,10 +339,13 @@ cmd_help(FILE *f, const struct cmd_entry *e)
 {
 	size_t	i, n = cmd_noptions(e);
 
-	fputs("usage: ", f);
+	/* TRANSLATORS: before a command's synopsis, as in "usage: gp-client
+	 * submit [--no-queue] [--json] FILE|-". */
+	fputs(_("usage: "), f);
 	cmd_synopsis(f, e);
-	fprintf(f, "\n\n%s\n", e->help);
-	fputs("\noptions:\n", f);
+	fputs("\n\n", f);
+	cmd_wrap(f, _(e->help));
+	fprintf(f, "\n%s\n", _("options:"));
 	for (i = 0; i < n; i++)
 		cmd_help_option(f, &e->options[i]);
 	if (e->flags & CMD_JSON)
@@ -290,15 +353,19 @@ cmd_help(FILE *f, const struct cmd_entry *e)
 	if (e->flags & CMD_CSV)
 		cmd_help_option(f, &cmd_csv);
 	cmd_help_option(f, &cmd_helpopt);
-	if (e->flags & CMD_PERIOD)
-		fputs("\nA PERIOD is the year and H1 for the six-month report "
-		    "(2022-H1: December of\nthe year before to May), or the "
-		    "year alone for the annual report (2022:\nDecember of the "
-		    "year before to November).\n", f);
-	fprintf(f, "\nexample:\n  %s\n", e->example);
-	if (e->flags & (CMD_CONNECT | CMD_SETTINGS | CMD_DOCTOR | CMD_CA))
-		fputs("\nThe server, certificates and outbox come from the "
-		    "configuration file or the\nglobal options before the "
-		    "command (-s, --ca, --cert, --key, -c, --timeout,\n"
-		    "--retries, --outbox); see 'gp-client --help'.\n", f);
+	if (e->flags & CMD_PERIOD) {
+		fputc('\n', f);
+		cmd_wrap(f, _("A PERIOD is the year and H1 for the six-month "
+		    "report (2022-H1: December of the year before to May), or "
+		    "the year alone for the annual report (2022: December of "
+		    "the year before to November)."));
+	}
+	fprintf(f, "\n%s\n  %s\n", _("example:"), e->example);
+	if (e->flags & (CMD_CONNECT | CMD_SETTINGS | CMD_DOCTOR | CMD_CA)) {
+		fputc('\n', f);
+		cmd_wrap(f, _("The server, certificates and outbox come from "
+		    "the configuration file or the global options before the "
+		    "command (-s, --ca, --cert, --key, -c, --timeout, "
+		    "--retries, --outbox); see 'gp-client --help'."));
+	}
 }

@@ -10,14 +10,20 @@
  * --csv (for commands that print a table) and --help are every command's
  * where the entry allows, and may also come before the command name.
  *
- * The texts of an entry are for people and will be translated: they are
- * whole sentences or phrases, never assembled from pieces.
+ * The texts of an entry are for people and are translated where they are
+ * printed: each is marked N_() where the entry is written (po/README),
+ * and is a whole sentence or phrase, never assembled from pieces, without
+ * line breaks (help is wrapped to the terminal's 79 columns as it is
+ * printed, by display width). The names of values and operands ("PERIOD",
+ * "FILE|-") are translated too; option and command names never are.
  */
 #ifndef GP_CMD_H
 #define GP_CMD_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "i18n.h"
 
 #define CMD_MAX_OPTIONS	8	/* per entry, besides --json, --csv, --help */
 
@@ -89,11 +95,26 @@ const char	*cmd_value(const struct cmd_args *, const char *name);
 const struct cmd_entry *cmd_find(const struct cmd_entry *const *table,
 		    size_t n, const char *name);
 
+/* Whether argv (argv[0] is e's name) holds --json before any "--" and e
+ * takes it: the run then speaks English, so that its JSON is the same in
+ * every language, and failures of the parse are said as JSON too. */
+int	 cmd_wants_json(const struct cmd_entry *e, int argc, char **argv);
+
 /* "gp-client NAME [options] OPERANDS", the synopsis of e. */
 void	 cmd_synopsis(FILE *, const struct cmd_entry *e);
 
 /* The full help of e: synopsis, what it does, each option, the period
  * format where it takes one, an example. */
 void	 cmd_help(FILE *, const struct cmd_entry *e);
+
+/* Options as cmd_help lists them (the array ends at a NULL name). */
+void	 cmd_help_options(FILE *, const struct cmd_option *);
+
+/* A paragraph wrapped to 79 columns by display width. */
+void	 cmd_wrap(FILE *, const char *);
+
+/* The same from column col, where the cursor stands, the next lines
+ * indented to it; a newline in s starts a line. Ends the last line. */
+void	 cmd_wrap_at(FILE *, const char *, size_t col);
 
 #endif

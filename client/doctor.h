@@ -15,6 +15,9 @@
 struct doctor_input {
 	const char		*config;	/* the file read, or NULL */
 	const char		*config_error;	/* why not, or NULL */
+	const char		*no_config;	/* without a file: where it
+						   was looked for, what makes
+						   it */
 	struct conn_config	 conn;		/* NULL fields are missing */
 	const char		*outbox;	/* path, or NULL */
 	const char		*outbox_error;	/* why there is none */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libintl.h>
+
 #include "text.h"
 #include "fmt.h"
 
@@ -280,16 +282,35 @@ fmt_csv_record(FILE *f, const char *const *fields, size_t n)
 	fputs("\r\n", f);
 }
 
+/* A column's header as the table prints it: "" stays "" (gettext("")
+ * is the catalogue's header). */
+static const char *
+fmt_header(const struct fmt_column *c, int flags)
+{
+	if ((flags & FMT_CSV) || c->header == NULL || c->header[0] == '\0')
+		return c->header;
+	return gettext(c->header);
+}
+
 void
 fmt_table_init(struct fmt_table *t, FILE *f, const struct fmt_column *columns,
     size_t ncolumns, int flags)
 {
+	size_t	i, w;
+
 	t->f = f;
 	t->columns = columns;
 	t->ncolumns = ncolumns < FMT_MAX_COLUMNS ? ncolumns :
 	    FMT_MAX_COLUMNS;
 	t->flags = flags;
 	t->started = 0;
+	for (i = 0; i < t->ncolumns; i++) {
+		t->widths[i] = columns[i].width;
+		if (!(flags & FMT_CSV) && t->widths[i] > 0 &&
+		    (w = fmt_width(fmt_header(&columns[i], flags))) >
+		    t->widths[i])
+			t->widths[i] = w;
+	}
 }
 
 /* A text row without trailing blanks: it ends with its last cell that
@@ -304,7 +325,7 @@ fmt_table_text_row(struct fmt_table *t, const char *const *cells)
 		;
 	for (i = 0; i < n; i++) {
 		c = &t->columns[i];
-		width = c->width;
+		width = t->widths[i];
 		if (i > 0)
 			fputs(FMT_GAP, t->f);
 		if (i == n - 1 && c->align != FMT_RIGHT && width > 0 &&
@@ -325,7 +346,7 @@ fmt_table_header(struct fmt_table *t)
 		return;
 	t->started = 1;
 	for (i = 0; i < t->ncolumns; i++)
-		headers[i] = t->columns[i].header;
+		headers[i] = fmt_header(&t->columns[i], t->flags);
 	if (t->flags & FMT_CSV) {
 		if (t->flags & FMT_CSV_BOM)
 			fputs(FMT_BOM, t->f);

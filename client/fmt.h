@@ -44,12 +44,19 @@ struct fmt_table {
 	FILE				*f;
 	const struct fmt_column	*columns;
 	size_t				 ncolumns;
+	size_t				 widths[FMT_MAX_COLUMNS];
 	int				 flags;
 	int				 started;	/* header printed */
 };
 
-/* Sets t up; nothing is printed until fmt_table_header or the first row.
- * Columns past FMT_MAX_COLUMNS are left out. */
+/*
+ * Sets t up; nothing is printed until fmt_table_header or the first row.
+ * Columns past FMT_MAX_COLUMNS are left out. A text table shows each
+ * header in the reader's language (headers are marked N_() where the
+ * columns are declared: lower case, as every table of gp-client), its
+ * column widened to fit it; CSV keeps the header as declared, for the
+ * programs that read it.
+ */
 void	 fmt_table_init(struct fmt_table *t, FILE *f, const struct fmt_column *,
 	    size_t ncolumns, int flags);
 

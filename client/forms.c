@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "form.h"
 #include "forms.h"
+#include "i18n.h"
 #include "output.h"
 #include "period.h"
 
@@ -64,15 +65,15 @@ forms_read(const char *dir, const char *name, const char *sha)
 	    sizeof(path))
 		return NULL;
 	if (form_load_file(path, &f, &cause) == -1) {
-		output_note("a form kept on this machine cannot be read, and "
-		    "is not used: %s", cause != NULL ? cause :
-		    "out of memory");
+		output_note(_("a form kept on this machine cannot be read, "
+		    "and is not used: %s"), cause != NULL ? cause :
+		    _("out of memory"));
 		free(cause);
 		return NULL;
 	}
 	if (strcmp(form_sha256_hex(f), sha) != 0) {
-		output_note("the form kept as %s was changed since it was "
-		    "fetched (its SHA-256 is %s): it is not used; remove it",
+		output_note(_("the form kept as %s was changed since it was "
+		    "fetched (its SHA-256 is %s): it is not used; remove it"),
 		    path, form_sha256_hex(f));
 		form_free(f);
 		return NULL;
@@ -250,8 +251,8 @@ fail:
 		close(fd);
 	unlink(tmp);
 	/* The form is used all the same; only keeping it failed. */
-	output_note("the form of %d cannot be kept in %s (%s): it will be "
-	    "fetched again next time", form_year(f), fs->dir,
+	output_note(_("the form of %d cannot be kept in %s (%s): it will be "
+	    "fetched again next time"), form_year(f), fs->dir,
 	    cause != NULL ? cause : strerror(errno));
 	free(cause);
 }
@@ -296,15 +297,17 @@ forms_ask(struct forms *fs, int year, const char *sha, struct form **out,
 		return conn_status(fs->conn);
 	if (resp->body_case == GP__RESPONSE__BODY_ERROR) {
 		status = output_error_status(resp->error);
-		cause_set(cause, "%s refused to give the form: %s",
+		/* TRANSLATORS: the server's address; its words, or the
+		 * name of its error. */
+		cause_set(cause, _("%s refused to give the form: %s"),
 		    conn_server(fs->conn), resp->error->message != NULL ?
 		    resp->error->message : output_error_name(resp->error));
 		gp__response__free_unpacked(resp, NULL);
 		return status;
 	}
 	if (resp->body_case != GP__RESPONSE__BODY_FORM) {
-		cause_set(cause, "%s answered something else than a form: "
-		    "is it gpd with report forms?", conn_server(fs->conn));
+		cause_set(cause, _("%s answered something else than a form: "
+		    "is it gpd with report forms?"), conn_server(fs->conn));
 		gp__response__free_unpacked(resp, NULL);
 		return EX_PROTOCOL;
 	}
@@ -329,9 +332,9 @@ forms_ask(struct forms *fs, int year, const char *sha, struct form **out,
 	    strcmp(form_sha256_hex(*out), a->sha256) != 0 ||
 	    form_year(*out) != (int)a->year ||
 	    (sha != NULL && strcmp(sha, a->sha256) != 0)) {
-		cause_set(cause, "%s sent a form that is not what it says "
-		    "(%s)", conn_server(fs->conn), fcause != NULL ? fcause :
-		    "another SHA-256 or year");
+		cause_set(cause, _("%s sent a form that is not what it says "
+		    "(%s)"), conn_server(fs->conn), fcause != NULL ? fcause :
+		    _("another SHA-256 or year"));
 		free(fcause);
 		form_free(*out);
 		*out = NULL;
@@ -358,7 +361,8 @@ forms_fetch_year(struct forms *fs, int year, const struct form **out,
 	forms_keep(fs, f, 1);
 	if (form_set_put(fs->set, f) == -1) {
 		form_free(f);
-		return cause_set(cause, "too many forms"), EX_SOFTWARE;
+		return cause_set(cause, "%s", _("too many forms")),
+		    EX_SOFTWARE;
 	}
 	*out = form_set_year(fs->set, year);
 	return 0;
@@ -378,21 +382,23 @@ forms_period(struct forms *fs, const char *period, const struct form **out,
 	*cause = NULL;
 	period_rules_default(&rules);
 	if (period == NULL || period_parse(period, &rules, p, &errstr) == -1)
-		return cause_set(cause, "%s", period == NULL ? "no period" :
-		    errstr), EX_USAGE;
+		return cause_set(cause, "%s", period == NULL ?
+		    _("no period") : errstr), EX_USAGE;
 	if (form_set_year(fs->set, p->year) == NULL && forms_can_fetch(fs)) {
 		if ((status = forms_fetch_year(fs, p->year, &f, &years,
 		    &fetch)) != 0) {
-			cause_set(cause, "no form for %d on this machine, and "
-			    "it cannot be fetched: %s", p->year,
-			    fetch != NULL ? fetch : "out of memory");
+			cause_set(cause, _("no form for %d on this machine, "
+			    "and it cannot be fetched: %s"), p->year,
+			    fetch != NULL ? fetch : _("out of memory"));
 			free(fetch);
 			return status;
 		}
 		if (f == NULL) {
-			cause_set(cause, "no form for %d; the server has forms "
-			    "for %s", p->year, years != NULL ? years :
-			    "no year");
+			/* TRANSLATORS: a year; the years the server has
+			 * forms for, such as "2022, 2023". */
+			cause_set(cause, _("no form for %d; the server has "
+			    "forms for %s"), p->year, years != NULL ? years :
+			    _("no year"));
 			free(years);
 			return EX_DATAERR;
 		}
@@ -403,9 +409,9 @@ forms_period(struct forms *fs, const char *period, const struct form **out,
 	free(*cause);
 	*cause = NULL;
 	form_set_years(fs->set, known, sizeof(known));
-	cause_set(cause, "no form for %d on this machine (it knows %s); "
+	cause_set(cause, _("no form for %d on this machine (it knows %s); "
 	    "connect once with a configuration that reaches the server, or "
-	    "run 'gp-client form %d' there, to fetch it", p->year, known,
+	    "run 'gp-client form %d' there, to fetch it"), p->year, known,
 	    p->year);
 	return EX_DATAERR;
 }

@@ -19,20 +19,20 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <ini.h>
-
+#include "i18n.h"
 #include "cause.h"
 #include "client.h"
+#include "fmt.h"
 #include "output.h"
 #include "trace.h"
 
 static int	client_help_exec(struct client *, const struct cmd_args *);
 
 const struct cmd_entry cmd_help_entry = {
-	"help", "[COMMAND]", 0, 1,
-	"show the commands, or everything about one",
-	"Without COMMAND, list the commands and the global options. With "
-	"COMMAND, print\nits full usage, as 'gp-client COMMAND --help' does.",
+	"help", N_("[COMMAND]"), 0, 1,
+	N_("show the commands, or everything about one"),
+	N_("Without COMMAND, list the commands and the global options. With "
+	"COMMAND, print its full usage, as 'gp-client COMMAND --help' does."),
 	"gp-client help submit",
 	{ { NULL, 0, NULL, 0, NULL } },
 	0,
@@ -49,6 +49,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_status_entry,
 	&cmd_verify_receipt_entry,
 	&cmd_doctor_entry,
+	&cmd_setup_entry,
 	&cmd_validate_entry,
 	&cmd_template_entry,
 	&cmd_form_entry,
@@ -94,6 +95,30 @@ static const struct option client_options[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
+/* The same options as --help shows them. */
+static const struct cmd_option client_global_help[] = {
+	{ "server", 's', N_("HOST:PORT"), 0, N_("the server (or 'server' in "
+	    "the configuration file)") },
+	{ "ca", 0, N_("FILE"), 0, N_("the CA certificate, the only trust "
+	    "anchor") },
+	{ "cert", 0, N_("FILE"), 0, N_("this unit's certificate") },
+	{ "key", 0, N_("FILE"), 0, N_("its private key") },
+	{ "config", 'c', N_("FILE"), 0, N_("the configuration file "
+	    "(default: $GP_CLIENT_CONF, ~/.config/gp/client.conf, "
+	    "/etc/gp/client.conf)") },
+	{ "json", 0, NULL, 0, N_("one JSON value on standard output (in "
+	    "English, whatever the language)") },
+	{ "csv", 0, NULL, 0, N_("tables as CSV (in English too)") },
+	{ "timeout", 0, N_("SECONDS"), 0, N_("for each try on the network "
+	    "(default 30)") },
+	{ "retries", 0, N_("N"), 0, N_("tries after a transient failure "
+	    "(default 3)") },
+	{ "outbox", 0, N_("PATH"), 0, N_("the outbox file") },
+	{ "help", 'h', NULL, 0, N_("print this help and exit") },
+	{ "version", 'V', NULL, 0, N_("print the version and exit") },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
 int
 client_fail(const struct client *cl, int status, const char *fmt, ...)
 {
@@ -111,38 +136,32 @@ client_fail(const struct client *cl, int status, const char *fmt, ...)
 static void
 client_usage(FILE *f)
 {
-	size_t	i;
+	size_t	i, w, width = 0;
 
-	fputs("usage: gp-client [-s HOST:PORT] [--ca FILE] [--cert FILE] "
+	/* TRANSLATORS: the synopsis of gp-client; translate the words in
+	 * capitals as in the options below, keep the option names. */
+	fputs(_("usage: gp-client [-s HOST:PORT] [--ca FILE] [--cert FILE] "
 	    "[--key FILE] [-c FILE]\n"
 	    "                 [--json | --csv] [--timeout SECONDS] "
 	    "[--retries N] [--outbox PATH]\n"
 	    "                 COMMAND [ARGUMENT ...]\n"
 	    "       gp-client COMMAND --help\n"
-	    "       gp-client --help | --version\n"
-	    "\ncommands:\n", f);
+	    "       gp-client --help | --version\n"), f);
+	fprintf(f, "\n%s\n", _("commands:"));
 	for (i = 0; i < CLIENT_NCMDS; i++)
-		fprintf(f, "  %-15s %s\n", client_cmds[i]->name,
-		    client_cmds[i]->summary);
-	fputs("\nglobal options:\n"
-	    "  -s, --server HOST:PORT  the server (or 'server' in the "
-	    "configuration file)\n"
-	    "      --ca FILE           the CA certificate, the only trust "
-	    "anchor\n"
-	    "      --cert FILE         this unit's certificate\n"
-	    "      --key FILE          its private key\n"
-	    "  -c, --config FILE       the configuration file (default: "
-	    "$GP_CLIENT_CONF)\n"
-	    "      --json              one JSON value on standard output\n"
-	    "      --csv               tables as CSV\n"
-	    "      --timeout SECONDS   for each try on the network "
-	    "(default 30)\n"
-	    "      --retries N         tries after a transient failure "
-	    "(default 3)\n"
-	    "      --outbox PATH       the outbox file\n"
-	    "\nOptions on the command line override the configuration "
-	    "file. 'gp-client help\nCOMMAND' prints everything about one "
-	    "command; gp-client(1) has the rest.\n", f);
+		if ((w = fmt_width(client_cmds[i]->name)) > width)
+			width = w;
+	for (i = 0; i < CLIENT_NCMDS; i++) {
+		fputs("  ", f);
+		fmt_put(f, client_cmds[i]->name, width + 2, FMT_LEFT);
+		cmd_wrap_at(f, _(client_cmds[i]->summary), width + 4);
+	}
+	fprintf(f, "\n%s\n", _("global options:"));
+	cmd_help_options(f, client_global_help);
+	fputc('\n', f);
+	cmd_wrap(f, _("Options on the command line override the configuration "
+	    "file. 'gp-client help COMMAND' prints everything about one "
+	    "command; gp-client(1) has the rest."));
 }
 
 /* The command named name, after saying how to find the right one. */
@@ -152,8 +171,8 @@ client_command(const struct client *cl, const char *name)
 	const struct cmd_entry	*e;
 
 	if ((e = cmd_find(client_cmds, CLIENT_NCMDS, name)) == NULL)
-		client_fail(cl, EX_USAGE, "unknown command '%s'; run "
-		    "'gp-client help' for the list", name);
+		client_fail(cl, EX_USAGE, _("unknown command '%s'; run "
+		    "'gp-client help' for the list"), name);
 	return e;
 }
 
@@ -172,155 +191,53 @@ client_help_exec(struct client *cl, const struct cmd_args *args)
 	return EX_OK;
 }
 
-/* A number from text, in [min, max]. */
-static int
-client_number(const char *s, long min, long max, int *out)
-{
-	long	 n;
-	char	*end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return -1;
-	*out = (int)n;
-	return 0;
-}
-
-/* Seconds from text, in [1, CONN_TIMEOUT_MAX]. */
-static int
-client_timeout(const char *s, int *out)
-{
-	return client_number(s, 1, CONN_TIMEOUT_MAX, out);
-}
-
-static int
-client_retries(const char *s, int *out)
-{
-	return client_number(s, 0, DELIVER_RETRIES_MAX, out);
-}
-
-static int
-client_config_set(char **field, const char *value)
-{
-	char	*copy;
-
-	if ((copy = strdup(value)) == NULL)
-		return -1;
-	free(*field);
-	*field = copy;
-	return 0;
-}
-
-/* inih calls this for each key; returning 0 marks the line as bad. */
-static int
-client_config_key(void *arg, const char *section, const char *name,
-    const char *value)
-{
-	struct client_file	*f = arg;
-	char			**field = NULL;
-
-	if (strcmp(section, "client") != 0) {
-		if (f->error[0] == '\0')
-			snprintf(f->error, sizeof(f->error), "unknown section "
-			    "[%s]: the settings go in [client]", section);
-		return 0;
-	}
-	if (strcmp(name, "server") == 0)
-		field = &f->server;
-	else if (strcmp(name, "ca") == 0)
-		field = &f->ca;
-	else if (strcmp(name, "cert") == 0)
-		field = &f->cert;
-	else if (strcmp(name, "key") == 0)
-		field = &f->key;
-	else if (strcmp(name, "outbox") == 0)
-		field = &f->outbox;
-	else if (strcmp(name, "retries") == 0) {
-		if (client_retries(value, &f->retries) == 0)
-			return 1;
-		if (f->error[0] == '\0')
-			snprintf(f->error, sizeof(f->error), "bad retries "
-			    "'%s': give a number from 0 to %d", value,
-			    DELIVER_RETRIES_MAX);
-		return 0;
-	} else if (strcmp(name, "timeout") == 0) {
-		if (client_timeout(value, &f->timeout) == 0)
-			return 1;
-		if (f->error[0] == '\0')
-			snprintf(f->error, sizeof(f->error), "bad timeout "
-			    "'%s': give seconds from 1 to %d", value,
-			    CONN_TIMEOUT_MAX);
-		return 0;
-	} else {
-		if (f->error[0] == '\0')
-			snprintf(f->error, sizeof(f->error), "unknown key "
-			    "'%s': use server, ca, cert, key, timeout, retries "
-			    "or outbox", name);
-		return 0;
-	}
-	if (value[0] == '\0') {
-		if (f->error[0] == '\0')
-			snprintf(f->error, sizeof(f->error), "'%s' is empty",
-			    name);
-		return 0;
-	}
-	if (client_config_set(field, value) == -1) {
-		if (f->error[0] == '\0')
-			snprintf(f->error, sizeof(f->error), "out of memory");
-		return 0;
-	}
-	return 1;
-}
-
-static void
-client_config_free(struct client_file *f)
-{
-	free(f->server);
-	free(f->ca);
-	free(f->cert);
-	free(f->key);
-	free(f->outbox);
-	memset(f, 0, sizeof(*f));
-}
-
 static void
 client_free(struct client *cl)
 {
-	client_config_free(&cl->file);
+	conf_free(&cl->file);
+	free(cl->config_path);
+	free(cl->config_looked);
 	free(cl->outbox);
 	free(cl->outbox_error);
 	free(cl->config_error);
 }
 
-/* Reads the configuration file. Returns 0, or EX_CONFIG with *cause. */
-static int
-client_read_config(struct client *cl, char **cause)
+/*
+ * Finds and reads the configuration file, whatever the command: its
+ * language is every message's, and its problems are said only to the
+ * commands that need it. explicit: -c or $GP_CLIENT_CONF.
+ */
+static void
+client_read_config(struct client *cl, const char *explicit)
 {
-	struct client_file	*f = &cl->file;
-	int			 line, n = 0;
+	char	*cause = NULL;
 
-	*cause = NULL;
-	f->retries = -1;
+	if (conf_find(explicit, &cl->config_path, &cl->config_looked) == -1) {
+		cl->config_error = strdup(_("out of memory"));
+		return;
+	}
+	cl->config = cl->config_path;
 	if (cl->config == NULL)
-		return 0;
-	if ((line = ini_parse(cl->config, client_config_key, f)) == -1)
-		n = asprintf(cause, "cannot read the configuration file %s: "
-		    "%s; check -c or $%s", cl->config, strerror(errno),
-		    CLIENT_CONF_ENV);
-	else if (line == -2)
-		n = asprintf(cause, "out of memory");
-	else if (line != 0)
-		n = asprintf(cause, "%s:%d: %s; correct the configuration file",
-		    cl->config, line, f->error[0] != '\0' ? f->error :
-		    "syntax error");
-	else
-		return 0;
-	if (n == -1)
-		*cause = NULL;
-	return EX_CONFIG;
+		return;
+	if (conf_read(cl->config, &cl->file, &cause) == -1)
+		cl->config_error = cause != NULL ? cause :
+		    strdup(_("out of memory"));
+}
+
+char *
+client_no_config(const struct client *cl)
+{
+	char	*s, *looked;
+
+	if ((looked = conf_looked(cl->config_looked)) == NULL)
+		return NULL;
+	if (asprintf(&s, _("no configuration file (looked for %s): set this "
+	    "computer up with 'gp-client setup UNIT.gpbundle', the file the "
+	    "provincial federation gives each unit, or give -s, --ca, --cert "
+	    "and --key"), looked) == -1)
+		s = NULL;
+	free(looked);
+	return s;
 }
 
 /* The outbox's path: --outbox, 'outbox' in the file, or the default. */
@@ -337,7 +254,7 @@ client_outbox_path(struct client *cl)
 		cl->outbox = outbox_default_path(&cause);
 	if (cl->outbox == NULL)
 		cl->outbox_error = cause != NULL ? cause :
-		    strdup("out of memory");
+		    strdup(_("out of memory"));
 	else
 		free(cause);
 }
@@ -351,17 +268,13 @@ static int
 client_settings(struct client *cl, int needs)
 {
 	char	*cause = NULL;
-	int	 status;
 
-	if ((status = client_read_config(cl, &cause)) != 0) {
-		if (needs & CMD_DOCTOR) {
-			cl->config_error = cause;
-			cause = NULL;
-		} else {
-			output_failure(cl->json, status, cause);
-			free(cause);
-			return status;
-		}
+	/* A file with a problem stops only the commands that take their
+	 * settings from it; doctor says it in its first line. */
+	if (cl->config_error != NULL && !(needs & CMD_DOCTOR) &&
+	    (needs & (CMD_CONNECT | CMD_SETTINGS | CMD_CA))) {
+		output_failure(cl->json, EX_CONFIG, cl->config_error);
+		return EX_CONFIG;
 	}
 
 	cl->conn = cl->args;
@@ -392,24 +305,32 @@ client_settings(struct client *cl, int needs)
 		free(cause);
 		return EX_CONFIG;
 	}
-	if ((needs & CMD_CA) && cl->conn.ca == NULL)
-		return client_fail(cl, EX_CONFIG, "no CA certificate given: "
-		    "use --ca FILE or 'ca' in the configuration file");
+	if (!(needs & (CMD_CA | CMD_CONNECT)))
+		return 0;
+	/* Without a file, one sentence says where it was looked for and
+	 * how to make it; with one, each missing setting is named. */
+	if (cl->config == NULL && (cl->conn.ca == NULL || ((needs &
+	    CMD_CONNECT) && (cl->conn.server == NULL || cl->conn.cert == NULL ||
+	    cl->conn.key == NULL)))) {
+		cause = client_no_config(cl);
+		output_failure(cl->json, EX_CONFIG, cause);
+		free(cause);
+		return EX_CONFIG;
+	}
+	if (cl->conn.ca == NULL)
+		return client_fail(cl, EX_CONFIG, _("no CA certificate: 'ca' "
+		    "is not set in %s; set it, or give --ca FILE"), cl->config);
 	if (!(needs & CMD_CONNECT))
 		return 0;
-
 	if (cl->conn.server == NULL)
-		return client_fail(cl, EX_CONFIG, "no server given: use -s "
-		    "HOST:PORT or 'server' in the configuration file");
-	if (cl->conn.ca == NULL)
-		return client_fail(cl, EX_CONFIG, "no CA certificate given: "
-		    "use --ca FILE or 'ca' in the configuration file");
+		return client_fail(cl, EX_CONFIG, _("no server: 'server' is "
+		    "not set in %s; set it, or give -s HOST:PORT"), cl->config);
 	if (cl->conn.cert == NULL)
-		return client_fail(cl, EX_CONFIG, "no certificate given: use "
-		    "--cert FILE or 'cert' in the configuration file");
+		return client_fail(cl, EX_CONFIG, _("no certificate: 'cert' is "
+		    "not set in %s; set it, or give --cert FILE"), cl->config);
 	if (cl->conn.key == NULL)
-		return client_fail(cl, EX_CONFIG, "no private key given: use "
-		    "--key FILE or 'key' in the configuration file");
+		return client_fail(cl, EX_CONFIG, _("no private key: 'key' is "
+		    "not set in %s; set it, or give --key FILE"), cl->config);
 	return 0;
 }
 
@@ -428,17 +349,31 @@ client_queue(struct client *cl, struct queue *q, struct conn *conn,
 	q->lease = queue_lease(&cl->policy, cl->conn.timeout);
 }
 
+/* A mistake among the global options, said once the language is known.
+ * ch: getopt_long's answer; arg: the word it was about. */
 static int
-client_global_badopt(const struct client *cl, int ch, char **argv)
+client_global_badopt(const struct client *cl, int ch, const char *arg,
+    int letter)
 {
-	if (ch == ':')
-		return client_fail(cl, EX_USAGE, "'%s' needs a value; run "
-		    "'gp-client --help'", argv[optind - 1]);
-	if (optopt != 0 && optopt < 256)
-		return client_fail(cl, EX_USAGE, "unknown option '-%c'; run "
-		    "'gp-client --help'", optopt);
-	return client_fail(cl, EX_USAGE, "unknown option '%s'; run "
-	    "'gp-client --help'", argv[optind - 1]);
+	switch (ch) {
+	case ':':
+		return client_fail(cl, EX_USAGE, _("'%s' needs a value; run "
+		    "'gp-client --help'"), arg);
+	case OPT_OUTBOX:
+		return client_fail(cl, EX_USAGE, "%s",
+		    _("--outbox needs a path"));
+	case OPT_RETRIES:
+		return client_fail(cl, EX_USAGE, _("bad retries '%s': give a "
+		    "number from 0 to %d"), arg, DELIVER_RETRIES_MAX);
+	case OPT_TIMEOUT:
+		return client_fail(cl, EX_USAGE, _("bad timeout '%s': give "
+		    "seconds from 1 to %d"), arg, CONN_TIMEOUT_MAX);
+	}
+	if (letter != 0 && letter < 256)
+		return client_fail(cl, EX_USAGE, _("unknown option '-%c'; run "
+		    "'gp-client --help'"), letter);
+	return client_fail(cl, EX_USAGE, _("unknown option '%s'; run "
+	    "'gp-client --help'"), arg);
 }
 
 int
@@ -447,9 +382,10 @@ main(int argc, char **argv)
 	struct client		 cl;
 	struct cmd_args		 args;
 	const struct cmd_entry	*e;
-	const char		*env;
+	const char		*env, *explicit, *badarg = NULL;
 	char			*cause = NULL;
-	int			 ch, status;
+	int			 ch, status, bad = 0, badletter = 0;
+	int			 help = 0, version = 0;
 
 	/* The outbox, its log, receipts and exports are this user's alone,
 	 * whatever umask the caller left (a timer, a shared account). */
@@ -458,21 +394,23 @@ main(int argc, char **argv)
 	memset(&cl, 0, sizeof(cl));
 	cl.retries_arg = -1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:c:hs:V", client_options,
-	    NULL)) != -1) {
+	/* A mistake is said after the configuration is read: it may name
+	 * the language to say it in. */
+	while (!bad && !help && !version && (ch = getopt_long(argc, argv,
+	    "+:c:hs:V", client_options, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			cl.config = optarg;
+			cl.config_arg = optarg;
 			break;
 		case 'h':
-			client_usage(stdout);
-			return EX_OK;
+			help = 1;
+			break;
 		case 's':
 			cl.args.server = optarg;
 			break;
 		case 'V':
-			printf("gp-client %s\n", GP_VERSION);
-			return EX_OK;
+			version = 1;
+			break;
 		case OPT_CA:
 			cl.args.ca = optarg;
 			break;
@@ -490,71 +428,111 @@ main(int argc, char **argv)
 			break;
 		case OPT_OUTBOX:
 			if (optarg[0] == '\0')
-				return client_fail(&cl, EX_USAGE, "--outbox "
-				    "needs a path");
+				bad = ch;
 			cl.outbox_arg = optarg;
 			break;
 		case OPT_RETRIES:
-			if (client_retries(optarg, &cl.retries_arg) == -1)
-				return client_fail(&cl, EX_USAGE, "bad retries "
-				    "'%s': give a number from 0 to %d", optarg,
-				    DELIVER_RETRIES_MAX);
+			if (conf_retries(optarg, &cl.retries_arg) == -1) {
+				bad = ch;
+				badarg = optarg;
+			}
 			break;
 		case OPT_TIMEOUT:
-			if (client_timeout(optarg, &cl.args.timeout) == -1)
-				return client_fail(&cl, EX_USAGE, "bad timeout "
-				    "'%s': give seconds from 1 to %d", optarg,
-				    CONN_TIMEOUT_MAX);
+			if (conf_timeout(optarg, &cl.args.timeout) == -1) {
+				bad = ch;
+				badarg = optarg;
+			}
 			break;
 		default:
-			return client_global_badopt(&cl, ch, argv);
+			bad = ch;
+			badarg = argv[optind - 1];
+			badletter = optopt;
+			break;
 		}
+	}
+	if (version) {
+		printf("gp-client %s\n", GP_VERSION);
+		return EX_OK;
+	}
+	explicit = cl.config_arg;
+	if (explicit == NULL && (env = getenv(CONF_ENV)) != NULL &&
+	    env[0] != '\0')
+		explicit = env;
+	/* The locale's language, then the file's: a file that cannot be
+	 * read is said in the first. */
+	i18n_init(I18N_GP_CLIENT, NULL);
+	client_read_config(&cl, explicit);
+	if (cl.file.language != NULL)
+		i18n_init(I18N_GP_CLIENT, cl.file.language);
+	/* What a program reads is the same in every language. */
+	if (cl.json)
+		i18n_english();
+	if (bad) {
+		status = client_global_badopt(&cl, bad, badarg, badletter);
+		client_free(&cl);
+		return status;
+	}
+	if (help) {
+		client_usage(stdout);
+		client_free(&cl);
+		return EX_OK;
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		return client_fail(&cl, EX_USAGE, "no command given; run "
-		    "'gp-client help' for the list");
-	if ((e = client_command(&cl, argv[0])) == NULL)
+	if (argc == 0) {
+		status = client_fail(&cl, EX_USAGE, "%s", _("no command given; "
+		    "run 'gp-client help' for the list"));
+		client_free(&cl);
+		return status;
+	}
+	if ((e = client_command(&cl, argv[0])) == NULL) {
+		client_free(&cl);
 		return EX_USAGE;
+	}
+	if (cmd_wants_json(e, argc, argv)) {
+		cl.json = 1;
+		i18n_english();
+	}
 
 	/* The command's own arguments, before anything is read. */
 	if (cmd_parse(e, argc, argv, &args, &cause) == -1) {
-		cl.json |= args.json;
 		status = client_fail(&cl, EX_USAGE, "%s", cause != NULL ?
-		    cause : "out of memory");
+		    cause : _("out of memory"));
 		free(cause);
 		cmd_args_free(&args);
+		client_free(&cl);
 		return status;
 	}
 	if (args.help) {
 		cmd_help(stdout, e);
 		cmd_args_free(&args);
+		client_free(&cl);
 		return EX_OK;
 	}
-	cl.json |= args.json;
 	cl.csv |= args.csv;
 	if (cl.csv && !(e->flags & CMD_CSV))
-		status = client_fail(&cl, EX_USAGE, "%s does not print a "
+		status = client_fail(&cl, EX_USAGE, _("%s does not print a "
 		    "table: --csv is for units, list, history, missing, "
-		    "summary and audit", e->name);
+		    "summary and audit"), e->name);
 	else if (cl.json && cl.csv)
-		status = client_fail(&cl, EX_USAGE, "--json and --csv exclude "
-		    "each other: choose one");
+		status = client_fail(&cl, EX_USAGE, "%s", _("--json and --csv "
+		    "exclude each other: choose one"));
 	else
 		status = 0;
 	if (status != 0) {
 		cmd_args_free(&args);
+		client_free(&cl);
 		return status;
 	}
+	/* CSV is read by programs too: its headers, cells and numbers are
+	 * the same in every language. */
+	if (cl.csv)
+		i18n_english();
 
 	if (e->flags & (CMD_CONNECT | CMD_SETTINGS | CMD_DOCTOR | CMD_CA |
 	    CMD_FORMS)) {
 		/* A closed connection is an error to report, not a signal. */
 		signal(SIGPIPE, SIG_IGN);
-		if (cl.config == NULL && (env = getenv(CLIENT_CONF_ENV)) !=
-		    NULL && env[0] != '\0')
-			cl.config = env;
 		status = client_settings(&cl, e->flags);
 	}
 	if (status == 0)
@@ -563,8 +541,8 @@ main(int argc, char **argv)
 	client_free(&cl);
 
 	if (fflush(stdout) == EOF && status == EX_OK)
-		return client_fail(&cl, EX_IOERR, "cannot write the output: "
-		    "%s", strerror(errno));
+		return client_fail(&cl, EX_IOERR, _("cannot write the output: "
+		    "%s"), strerror(errno));
 	trace_mark("done");
 	return status;
 }

@@ -215,9 +215,21 @@ kept_receipt_export(struct client *cl, struct outbox *ob, const char *id,
     const char *path, const char *report_path)
 {
 	struct outbox_receipt	*kept = NULL;
-	char			*cause = NULL, *text = NULL;
+	char			*cause = NULL, *text = NULL, *lower;
 	int			 status;
 
+	/* A receipt's digits as gp-client prints them, whatever the case
+	 * they were typed in. */
+	if (strspn(id, "0123456789abcdefABCDEF") == strlen(id) &&
+	    strpbrk(id, "ABCDEF") != NULL && (lower = strdup(id)) != NULL) {
+		for (text = lower; *text != '\0'; text++)
+			if (*text >= 'A' && *text <= 'F')
+				*text += 'a' - 'A';
+		text = NULL;
+		status = kept_receipt_export(cl, ob, lower, path, report_path);
+		free(lower);
+		return status;
+	}
 	if (ob != NULL && outbox_receipt_get(ob, id, &kept, &cause) == -1) {
 		output_failure(cl->json, EX_IOERR, cause);
 		free(cause);
@@ -416,11 +428,11 @@ done:
 
 const struct cmd_entry cmd_flush_entry = {
 	"flush", "", 0, 0,
-	"send the reports waiting in the outbox",
-	"Send every report waiting in the outbox, oldest first, and print "
-	"each receipt.\nStops at the first that cannot be delivered, keeping "
-	"the order; exits 0 only\nwhen the outbox is empty afterwards. "
-	"systemd/gp-client-flush.timer runs it.",
+	N_("send the reports waiting in the outbox"),
+	N_("Send every report waiting in the outbox, oldest first, and print "
+	"each receipt. Stops at the first that cannot be delivered, keeping "
+	"the order; exits 0 only when the outbox is empty afterwards. "
+	"systemd/gp-client-flush.timer runs it."),
 	"gp-client flush",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_SETTINGS | CMD_JSON,
@@ -429,17 +441,17 @@ const struct cmd_entry cmd_flush_entry = {
 
 const struct cmd_entry cmd_outbox_entry = {
 	"outbox", "", 0, 0,
-	"list the reports waiting in the outbox",
-	"List the reports waiting in the outbox: their state (waiting, "
-	"sending, or\nrefused by the server), the tries so far and the last "
-	"error. A refused report\nstays until it is dropped, or made to "
-	"wait again after the cause was fixed.",
+	N_("list the reports waiting in the outbox"),
+	N_("List the reports waiting in the outbox: their state (waiting, "
+	"sending, or refused by the server), the tries so far and the last "
+	"error. A refused report stays until it is dropped, or made to "
+	"wait again after the cause was fixed."),
 	"gp-client outbox --retry 3f0c2a1e-5d2a-8c47-9a53-7f0e1d2c3b4a",
 	{
-		{ "drop", 0, "ID", 0, "remove the report with this "
-		    "submission id from the outbox" },
-		{ "retry", 0, "ID", 0, "make a refused report wait again, "
-		    "for the next flush" },
+		{ "drop", 0, N_("ID"), 0, N_("remove the report with this "
+		    "submission id from the outbox") },
+		{ "retry", 0, N_("ID"), 0, N_("make a refused report wait "
+		    "again, for the next flush") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_SETTINGS | CMD_JSON,
@@ -448,23 +460,24 @@ const struct cmd_entry cmd_outbox_entry = {
 
 const struct cmd_entry cmd_receipts_entry = {
 	"receipts", "", 0, 0,
-	"list the receipts kept on this machine, or write one out",
-	"List the signed receipts kept on this machine for what was "
-	"delivered, newest\nlast. With --export, write one receipt (named "
-	"by its receipt id) as the file\nverify-receipt reads, and with "
-	"--report the report it covers beside it.",
-	"gp-client receipts --export 9c1e0f3a5b7d9e1f2a4c6e8f0a1b3c5d "
-	"-o bien-nhan.json",
+	N_("list the receipts kept on this machine, or write one out"),
+	N_("List the signed receipts kept on this machine for what was "
+	"delivered, newest last. With --export, write one receipt as the "
+	"file verify-receipt reads, and with --report the report it covers "
+	"beside it. A receipt is named by its id, by its first 8 or more "
+	"digits, or by the submission id it answered."),
+	"gp-client receipts --export 9c1e0f3a -o bien-nhan.json",
 	{
-		{ "unit", 'u', "UNIT", 0, "only the receipts of this unit" },
-		{ "period", 'p', "PERIOD", 0, "only the receipts of this "
-		    "period" },
-		{ "export", 0, "RECEIPT", 0, "write out the receipt with this "
-		    "id" },
-		{ "output", 'o', "FILE", 0, "where --export writes (- is "
-		    "standard output, the default)" },
-		{ "report", 0, "FILE", 0, "with --export, also write the "
-		    "report the receipt covers" },
+		{ "unit", 'u', N_("UNIT"), 0, N_("only the receipts of this "
+		    "unit") },
+		{ "period", 'p', N_("PERIOD"), 0, N_("only the receipts of "
+		    "this period") },
+		{ "export", 0, N_("RECEIPT"), 0, N_("write out this receipt "
+		    "(its id, or its first 8 digits or more)") },
+		{ "output", 'o', N_("FILE"), 0, N_("where --export writes (- "
+		    "is standard output, the default)") },
+		{ "report", 0, N_("FILE"), 0, N_("with --export, also write "
+		    "the report the receipt covers") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_SETTINGS | CMD_JSON | CMD_PERIOD,
@@ -472,15 +485,14 @@ const struct cmd_entry cmd_receipts_entry = {
 };
 
 const struct cmd_entry cmd_verify_receipt_entry = {
-	"verify-receipt", "RECEIPT.json [REPORT.json]", 1, 2,
-	"check a signed receipt, and the report it covers, offline",
-	"Check offline that RECEIPT.json was signed by a server of the CA "
-	"(--ca or 'ca'\nin the configuration file) and, with REPORT.json, "
-	"that it covers that report.\nAnyone holding the CA certificate can "
-	"check what a unit sent and when. A\ndecision of the province "
-	"(the file 'gp-client --json review' prints) is\nchecked the same "
-	"way: who decided what on which revision, when, with which\n"
-	"comment.",
+	"verify-receipt", N_("RECEIPT.json [REPORT.json]"), 1, 2,
+	N_("check a signed receipt, and the report it covers, offline"),
+	N_("Check offline that RECEIPT.json was signed by a server of the CA "
+	"(--ca or 'ca' in the configuration file) and, with REPORT.json, "
+	"that it covers that report. Anyone holding the CA certificate can "
+	"check what a unit sent and when. A decision of the province (the "
+	"file 'gp-client --json review' prints) is checked the same way: who "
+	"decided what on which revision, when, with which comment."),
 	"gp-client --ca ca.crt verify-receipt bien-nhan.json bao-cao.json",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CA | CMD_JSON,

@@ -22,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include "i18n.h"
 #include "cause.h"
 #include "report.h"
 #include "outbox.h"
@@ -109,10 +110,14 @@ static const char *const outbox_sql[OS_NSTMTS] = {
 	[OS_RECEIPT_OF] = "SELECT " OUTBOX_RECEIPT_COLUMNS ", report "
 	    "FROM receipts WHERE submission_id = ?1 "
 	    "ORDER BY stored_at DESC, rowid DESC LIMIT 1",
-	/* ?1 a receipt, or else a submission id */
+	/* ?1 a receipt, a submission id, or the first digits of a receipt
+	 * (?2 of them at least): whole names first, two rows to tell a
+	 * prefix that names two receipts */
 	[OS_RECEIPT_GET] = "SELECT " OUTBOX_RECEIPT_COLUMNS ", report "
-	    "FROM receipts WHERE receipt = ?1 OR submission_id = ?1 "
-	    "ORDER BY receipt = ?1 DESC, stored_at DESC, rowid DESC LIMIT 1"
+	    "FROM receipts WHERE receipt = ?1 OR submission_id = ?1 OR "
+	    "(length(?1) >= ?2 AND substr(receipt, 1, length(?1)) = ?1) "
+	    "ORDER BY receipt = ?1 DESC, submission_id = ?1 DESC, "
+	    "stored_at DESC, rowid DESC LIMIT 2"
 };
 
 /* Version 1. Times are Unix seconds; hashes SHA-256 in hex. Version 2
@@ -1262,7 +1267,41 @@ int
 outbox_receipt_get(struct outbox *ob, const char *id,
     struct outbox_receipt **out, char **cause)
 {
-	return outbox_receipt_one(ob, OS_RECEIPT_GET, id, out, cause);
+	sqlite3_stmt	*st = outbox_stmt(ob, OS_RECEIPT_GET);
+	const char	*other;
+	int		 rc, whole;
+
+	*cause = NULL;
+	*out = NULL;
+	outbox_bind_text(st, 1, id);
+	sqlite3_bind_int(st, 2, OUTBOX_RECEIPT_PREFIX);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return outbox_sqlerr(ob, "be read", cause);
+	}
+	if ((*out = outbox_receipt_row(st, 1)) == NULL) {
+		sqlite3_reset(st);
+		return cause_set(cause, "out of memory");
+	}
+	whole = strcmp((*out)->receipt, id) == 0 ||
+	    strcmp((*out)->submission_id, id) == 0;
+	/* The first digits of two receipts name neither. */
+	if (!whole && sqlite3_step(st) == SQLITE_ROW &&
+	    (other = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    strcmp(other, (*out)->receipt) != 0) {
+		sqlite3_reset(st);
+		outbox_receipt_free(*out);
+		*out = NULL;
+		return cause_set(cause, _("%s is the beginning of more than one "
+		    "receipt: give more of its digits (see 'gp-client "
+		    "receipts')"), id);
+	}
+	sqlite3_reset(st);
+	return 0;
 }
 
 void

@@ -203,8 +203,11 @@ int	 outbox_receipts(struct outbox *, const char *unit,
 int	 outbox_receipt_of(struct outbox *, const char *submission_id,
 	    struct outbox_receipt **out, char **cause);
 
-/* The receipt id (or else the latest receipt of submission id id), with
- * the report's bytes, or *out NULL. */
+/* The receipt id, or the latest receipt of submission id id, or the one
+ * receipt whose id begins with the OUTBOX_RECEIPT_PREFIX or more digits of
+ * id; with the report's bytes, or *out NULL. -1 with *cause when the
+ * digits begin two receipts. */
+#define OUTBOX_RECEIPT_PREFIX	8
 int	 outbox_receipt_get(struct outbox *, const char *id,
 	    struct outbox_receipt **out, char **cause);
 

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "proof.h"
 #include "fmt.h"
 #include "output.h"
@@ -34,32 +35,49 @@ static const struct {
 	{ EX_CONFIG,		"config" }
 };
 
-/* The daemon's error codes: JSON name, exit status, what to do. */
+/*
+ * The daemon's error codes: JSON name, exit status, what happened and
+ * what to do. gpd words its message in English; a reader of another
+ * language gets these two, with gpd's words after them for the details.
+ * In English gpd's message is the sentence, and the advice follows it
+ * unless gpd's message already says what to do (advised).
+ */
 struct output_code {
 	const char	*name;
 	int		 status;
+	const char	*what;
 	const char	*advice;	/* NULL: try again (retry_after) */
+	int		 advised;	/* gpd's message says what to do */
 };
 
 static const struct output_code output_codes[] = {
 	[GP__ERROR_CODE__ERROR_UNSPECIFIED] = { "unspecified", EX_PROTOCOL,
-	    "check that gp-client and gpd versions match" },
+	    N_("the server did not understand the request"),
+	    N_("check that gp-client and gpd versions match"), 0 },
 	[GP__ERROR_CODE__BAD_REQUEST] = { "bad_request", EX_PROTOCOL,
-	    "check that gp-client and gpd versions match" },
+	    N_("the server did not understand the request"),
+	    N_("check that gp-client and gpd versions match"), 0 },
 	[GP__ERROR_CODE__INVALID] = { "invalid", EX_DATAERR,
-	    "correct the fields listed and submit again" },
+	    N_("the server refused the report"),
+	    N_("correct the fields listed and submit again"), 0 },
 	[GP__ERROR_CODE__CONFLICT] = { "conflict", EX_DATAERR,
-	    "this submission id was already used for a different report: "
-	    "remove \"id\" from the file or give it a new one" },
+	    N_("this submission id was already used for a different report"),
+	    N_("remove \"id\" from the file or give it a new one"), 1 },
 	[GP__ERROR_CODE__PERMISSION_DENIED] = { "permission_denied",
-	    EX_NOPERM, "a certificate may act only for its own unit; ask the "
-	    "provincial federation if this is wrong" },
+	    EX_NOPERM, N_("the server refused: this certificate may not do "
+	    "that"), N_("a certificate may act only for its own unit; ask the "
+	    "provincial federation if this is wrong"), 0 },
 	[GP__ERROR_CODE__LOCKED] = { "locked", EX_NOPERM,
-	    "ask the provincial federation to unlock the period" },
-	[GP__ERROR_CODE__BUSY] = { "busy", EX_TEMPFAIL, NULL },
-	[GP__ERROR_CODE__STORAGE_FULL] = { "storage_full", EX_TEMPFAIL, NULL },
+	    N_("the period is locked: it takes no new revisions"),
+	    N_("ask the provincial federation to unlock the period"), 1 },
+	[GP__ERROR_CODE__BUSY] = { "busy", EX_TEMPFAIL,
+	    N_("the server is busy"), NULL, 0 },
+	[GP__ERROR_CODE__STORAGE_FULL] = { "storage_full", EX_TEMPFAIL,
+	    N_("the server's storage is full"), NULL, 0 },
 	[GP__ERROR_CODE__INTERNAL] = { "internal", EX_PROTOCOL,
-	    "try later, and if it persists tell the provincial federation" }
+	    N_("the server could not do it"),
+	    N_("try later, and if it persists tell the provincial federation"),
+	    0 }
 };
 #define OUTPUT_NCODES	(sizeof(output_codes) / sizeof(output_codes[0]))
 
@@ -84,7 +102,7 @@ output_json_print(json_t *o)
 		return;
 	}
 	if (o == NULL || fmt_json_dumpf(o, stdout, JSON_COMPACT) == -1)
-		fputs(OUTPUT_PREFIX "out of memory\n", stderr);
+		fprintf(stderr, OUTPUT_PREFIX "%s\n", _("out of memory"));
 	else
 		fputc('\n', stdout);
 	json_decref(o);
@@ -106,7 +124,7 @@ void
 output_failure(int json, int status, const char *cause)
 {
 	if (cause == NULL)
-		cause = "out of memory";
+		cause = _("out of memory");
 	fmt_line(stderr, OUTPUT_PREFIX "%s", cause);
 	if (json)
 		output_json_print(json_pack("{s:s, s:s, s:o}",
@@ -165,11 +183,16 @@ output_json_warnings(const struct report_errors *warnings)
 	return a;
 }
 
+/* Each error as "FILE: error: FIELD: MESSAGE" (warning, with warnings);
+ * the words "error" and "warning" in the reader's language. */
 static void
-output_errors(FILE *f, const char *file, const char *kind,
+output_errors(FILE *f, const char *file, int warnings,
     const struct report_errors *errs)
 {
-	size_t	i;
+	/* TRANSLATORS: before each problem of a report: "bao-cao.json:
+	 * error: activities[1].female: ...". */
+	const char	*kind = warnings ? _("warning") : _("error");
+	size_t		 i;
 
 	for (i = 0; i < errs->n; i++) {
 		if (errs->e[i].field[0] != '\0')
@@ -180,7 +203,8 @@ output_errors(FILE *f, const char *file, const char *kind,
 			    errs->e[i].message);
 	}
 	if (errs->dropped > 0)
-		fmt_line(f, "%s: %s: %zu more not shown", file, kind,
+		fmt_line(f, ngettext("%s: %s: %zu more not shown",
+		    "%s: %s: %zu more not shown", errs->dropped), file, kind,
 		    errs->dropped);
 }
 
@@ -189,7 +213,7 @@ output_invalid(int json, const char *file, const struct report_errors *errs,
     const char *cause)
 {
 	if (cause == NULL)
-		cause = "out of memory";
+		cause = _("out of memory");
 	if (json) {
 		fmt_line(stderr, OUTPUT_PREFIX "%s", cause);
 		output_json_print(json_pack("{s:s, s:s, s:o, s:o, s:o}",
@@ -200,7 +224,7 @@ output_invalid(int json, const char *file, const struct report_errors *errs,
 		    "errors", output_json_errors(errs)));
 		return;
 	}
-	output_errors(stderr, file, "error", errs);
+	output_errors(stderr, file, 0, errs);
 	fmt_line(stderr, OUTPUT_PREFIX "%s", cause);
 }
 
@@ -220,10 +244,10 @@ output_valid(int json, const char *file, const struct report *r,
 		    "id", fmt_json_text(r->id)));
 		return;
 	}
-	fmt_line(stdout, "%s: valid (%s %s, %zu %s)", file, r->unit,
-	    r->period, r->nactivities,
-	    r->nactivities == 1 ? "activity" : "activities");
-	output_errors(stdout, file, "warning", warnings);
+	fmt_line(stdout, ngettext("%s: valid (%s %s, %zu activity)",
+	    "%s: valid (%s %s, %zu activities)", r->nactivities), file,
+	    r->unit, r->period, r->nactivities);
+	output_errors(stdout, file, 1, warnings);
 }
 
 static const struct output_code *
@@ -283,11 +307,58 @@ output_field_errors(FILE *f, const char *indent, const Gp__Error *err)
 	size_t	i;
 
 	for (i = 0; i < err->n_field_errors; i++)
-		fmt_line(f, "%serror: %s: %s", indent,
+		fmt_line(f, "%s%s: %s: %s", indent, _("error"),
 		    err->field_errors[i]->field != NULL ?
 		    err->field_errors[i]->field : "",
 		    err->field_errors[i]->message != NULL ?
 		    err->field_errors[i]->message : "");
+}
+
+/* What to do after a refusal of that code, in the reader's language. */
+static void
+output_advice(const struct output_code *code, const Gp__Error *err,
+    char *buf, size_t len)
+{
+	if (code->advice != NULL)
+		snprintf(buf, len, "%s", _(code->advice));
+	else if (err->has_retry_after && err->retry_after > 0)
+		snprintf(buf, len, ngettext("try again in %u second",
+		    "try again in %u seconds", err->retry_after),
+		    err->retry_after);
+	else
+		snprintf(buf, len, "%s", _("try again later"));
+}
+
+/*
+ * The one sentence of a refusal, after the field errors it is about: the
+ * last line says what to do, as it does for a report checked here.
+ */
+static void
+output_refusal(const struct output_code *code, const Gp__Error *err,
+    const char *message)
+{
+	char	advice[256], line[1024];
+
+	output_advice(code, err, advice, sizeof(advice));
+	if (code == &output_codes[GP__ERROR_CODE__INVALID] &&
+	    err->n_field_errors > 0) {
+		snprintf(line, sizeof(line), ngettext("the server refused the "
+		    "report (%zu error); correct the fields listed and submit "
+		    "again", "the server refused the report (%zu errors); "
+		    "correct the fields listed and submit again",
+		    err->n_field_errors), err->n_field_errors);
+		fmt_line(stderr, OUTPUT_PREFIX "%s", line);
+	} else if (!i18n_vietnamese() && code->advised)
+		fmt_line(stderr, OUTPUT_PREFIX "%s", message);
+	else if (!i18n_vietnamese())
+		fmt_line(stderr, OUTPUT_PREFIX "%s; %s", message, advice);
+	else {
+		/* TRANSLATORS: what happened; what to do; the server's own
+		 * words, in English. */
+		snprintf(line, sizeof(line), _("%s; %s (the server says: %s)"),
+		    _(code->what), advice, message);
+		fmt_line(stderr, OUTPUT_PREFIX "%s", line);
+	}
 }
 
 int
@@ -298,27 +369,19 @@ output_error(int json, const Gp__Error *err)
 	json_t				*o;
 
 	if (err == NULL) {
-		output_failure(json, EX_PROTOCOL, "the server sent an empty "
-		    "error; check that gp-client and gpd versions match");
+		output_failure(json, EX_PROTOCOL, _("the server sent an empty "
+		    "error; check that gp-client and gpd versions match"));
 		return EX_PROTOCOL;
 	}
 	code = output_code_of(err);
 	message = output_error_message(err);
 
-	if (code->advice != NULL)
-		fmt_line(stderr, OUTPUT_PREFIX "%s; %s", message,
-		    code->advice);
-	else if (err->has_retry_after && err->retry_after > 0)
-		fmt_line(stderr, OUTPUT_PREFIX "%s; try again in %u seconds",
-		    message, err->retry_after);
-	else
-		fmt_line(stderr, OUTPUT_PREFIX "%s; try again later",
-		    message);
-
 	if (!json) {
 		output_field_errors(stderr, "", err);
+		output_refusal(code, err, message);
 		return code->status;
 	}
+	output_refusal(code, err, message);
 
 	o = json_pack("{s:s, s:s, s:o, s:o}",
 	    "status", "refused",
@@ -447,25 +510,45 @@ static void
 output_receipt_lines(const Gp__Response *resp)
 {
 	const Gp__Receipt	*rc = resp->submit->receipt;
-	char			 cn[256];
+	const char		*when = rc->received_at;
+	char			 cn[256], buf[I18N_MAX];
 	size_t			 i;
 
-	fmt_line(stdout, "%s %s %s revision %u receipt %s  received %s%s%s%s",
-	    rc->duplicate ? "duplicate" : "accepted", rc->unit, rc->period,
-	    rc->revision, rc->receipt, rc->received_at,
-	    rc->late ? "  late" : "",
-	    rc->duplicate ? " (already stored; nothing new)" : "",
-	    resp->submit->has_back_under_review &&
-	    resp->submit->back_under_review ? "  back under review (the "
-	    "province had returned the revision before)" : "");
+	/* TRANSLATORS: the receipt line after a submit: unit code, period,
+	 * revision (1 for the first report of that unit and period, 2 for
+	 * the first correction), the receipt id, the time the server
+	 * received it (UTC). A script may read the English one: keep the
+	 * words in this order there. */
+	if (i18n_vietnamese())
+		when = i18n_when(buf, sizeof(buf), rc->received_at);
+	if (rc->duplicate && rc->late)
+		fmt_line(stdout, _("duplicate %s %s revision %u receipt %s  "
+		    "received %s  late (already stored; nothing new)"),
+		    rc->unit, rc->period, rc->revision, rc->receipt, when);
+	else if (rc->duplicate)
+		fmt_line(stdout, _("duplicate %s %s revision %u receipt %s  "
+		    "received %s (already stored; nothing new)"), rc->unit,
+		    rc->period, rc->revision, rc->receipt, when);
+	else if (rc->late)
+		fmt_line(stdout, _("accepted %s %s revision %u receipt %s  "
+		    "received %s  late"), rc->unit, rc->period, rc->revision,
+		    rc->receipt, when);
+	else
+		fmt_line(stdout, _("accepted %s %s revision %u receipt %s  "
+		    "received %s"), rc->unit, rc->period, rc->revision,
+		    rc->receipt, when);
+	if (resp->submit->has_back_under_review &&
+	    resp->submit->back_under_review)
+		fmt_line(stdout, "%s", _("back under review (the province had "
+		    "returned the revision before)"));
 	for (i = 0; i < resp->submit->n_warnings; i++)
-		fmt_line(stdout, "warning: %s",
+		fmt_line(stdout, "%s: %s", _("warning"),
 		    resp->submit->warnings[i] != NULL ?
 		    resp->submit->warnings[i] : "");
 	if (rc->has_signature && rc->signature.len > 0 &&
 	    rc->has_certificate && proof_signer(rc->certificate.data,
 	    rc->certificate.len, cn, sizeof(cn)) == 0)
-		fmt_line(stdout, "signed by CN=%s", cn);
+		fmt_line(stdout, _("signed by CN=%s"), cn);
 }
 
 /* The kept receipt as Gp__Receipt, borrowing r's fields. */
@@ -520,8 +603,9 @@ output_submit(int json, const Gp__Response *resp, const char *id)
 	if (resp->body_case == GP__RESPONSE__BODY_ERROR)
 		return output_error(json, resp->error);
 	if (output_receipt_of(resp) == NULL) {
-		output_failure(json, EX_PROTOCOL, "the server's answer is not "
-		    "a receipt; check that gp-client and gpd versions match");
+		output_failure(json, EX_PROTOCOL, _("the server's answer is "
+		    "not a receipt; check that gp-client and gpd versions "
+		    "match"));
 		return EX_PROTOCOL;
 	}
 	if (json)
@@ -537,7 +621,7 @@ output_queued(int json, const char *sentence, const char *id,
     const char *outbox)
 {
 	if (sentence == NULL)
-		sentence = "out of memory";
+		sentence = _("out of memory");
 	fmt_line(stderr, OUTPUT_PREFIX "%s", sentence);
 	if (json)
 		output_json_print(json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, "
@@ -563,7 +647,7 @@ output_note(const char *fmt, ...)
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n == -1) {
-		fputs(OUTPUT_PREFIX "out of memory\n", stderr);
+		fprintf(stderr, OUTPUT_PREFIX "%s\n", _("out of memory"));
 		return;
 	}
 	fmt_line(stderr, OUTPUT_PREFIX "%s", s);
@@ -585,12 +669,56 @@ output_json_entry(const struct outbox_entry *e)
 	    "content_hash", fmt_json_text(e->content_hash));
 }
 
+/* The tables of the outbox and of the receipts: headers in lower case, as
+ * every table of gp-client, translated as they are printed. */
+static const struct fmt_column output_outbox_columns[] = {
+	{ N_("state"), 7, FMT_LEFT },
+	{ N_("unit"), 16, FMT_LEFT },
+	{ N_("period"), 7, FMT_LEFT },
+	{ N_("id"), 36, FMT_LEFT },
+	{ N_("first try (UTC)"), 16, FMT_LEFT },
+	{ N_("tries"), 5, FMT_RIGHT },
+	{ N_("last error"), 0, FMT_LEFT }
+};
+#define OUTPUT_OUTBOX_NCOLUMNS	7
+
+static const struct fmt_column output_receipts_columns[] = {
+	{ N_("received (UTC)"), 16, FMT_LEFT },
+	{ N_("unit"), 16, FMT_LEFT },
+	{ N_("period"), 7, FMT_LEFT },
+	/* TRANSLATORS: a table's header: the revision of a report (1 the
+	 * first, 2 its first correction); short. */
+	{ N_("rev"), 3, FMT_RIGHT },
+	{ N_("receipt"), 32, FMT_LEFT },
+	{ N_("note"), 0, FMT_LEFT }
+};
+#define OUTPUT_RECEIPTS_NCOLUMNS	6
+
+/* An outbox entry's state, as the outbox table shows it. */
+static const char *
+output_state_label(enum outbox_state state)
+{
+	switch (state) {
+	case OUTBOX_WAITING:
+		return _("waiting");
+	case OUTBOX_SENDING:
+		return _("sending");
+	case OUTBOX_FAILED:
+		/* TRANSLATORS: the state of a report the server refused,
+		 * kept in the outbox until it is dropped or retried. */
+		return _("failed");
+	}
+	return "?";
+}
+
 void
 output_outbox(int json, struct outbox_entry **v, size_t n, const char *path)
 {
-	json_t	*a;
-	char	 t[32];
-	size_t	 i;
+	struct fmt_table	 table;
+	const char		*cells[OUTPUT_OUTBOX_NCOLUMNS];
+	json_t			*a;
+	char			 t[32], when[I18N_MAX], tries[I18N_MAX];
+	size_t			 i;
 
 	if (json) {
 		if ((a = json_array()) == NULL) {
@@ -609,17 +737,23 @@ output_outbox(int json, struct outbox_entry **v, size_t n, const char *path)
 		return;
 	}
 	if (n == 0) {
-		fmt_line(stdout, "the outbox is empty (%s)", path);
+		fmt_line(stdout, _("the outbox is empty (%s)"), path);
 		return;
 	}
-	fmt_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5s  %s", "STATE",
-	    "UNIT", "PERIOD", "ID", "FIRST ATTEMPT", "TRIES", "LAST ERROR");
-	for (i = 0; i < n; i++)
-		fmt_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5lld  %s",
-		    outbox_state_name(v[i]->state), v[i]->unit, v[i]->period,
-		    v[i]->id, output_time(v[i]->first_attempt, t, sizeof(t)),
-		    (long long)v[i]->attempts,
-		    v[i]->last_error != NULL ? v[i]->last_error : "-");
+	fmt_table_init(&table, stdout, output_outbox_columns,
+	    OUTPUT_OUTBOX_NCOLUMNS, 0);
+	for (i = 0; i < n; i++) {
+		cells[0] = output_state_label(v[i]->state);
+		cells[1] = v[i]->unit;
+		cells[2] = v[i]->period;
+		cells[3] = v[i]->id;
+		cells[4] = i18n_when(when, sizeof(when), output_time(
+		    v[i]->first_attempt, t, sizeof(t)));
+		cells[5] = i18n_int(tries, sizeof(tries),
+		    (uint64_t)v[i]->attempts);
+		cells[6] = v[i]->last_error != NULL ? v[i]->last_error : "-";
+		fmt_table_row(&table, cells);
+	}
 }
 
 void
@@ -632,11 +766,11 @@ output_outbox_changed(int json, int dropped, const struct outbox_entry *e)
 		    "unit", fmt_json_text(e->unit),
 		    "period", fmt_json_text(e->period)));
 	else if (dropped)
-		fmt_line(stdout, "dropped %s %s %s from the outbox", e->unit,
-		    e->period, e->id);
+		fmt_line(stdout, _("dropped %s %s %s from the outbox"),
+		    e->unit, e->period, e->id);
 	else
-		fmt_line(stdout, "%s %s %s waits again; 'gp-client flush' "
-		    "sends it", e->unit, e->period, e->id);
+		fmt_line(stdout, _("%s %s %s waits again; 'gp-client flush' "
+		    "sends it"), e->unit, e->period, e->id);
 }
 
 static json_t *
@@ -662,8 +796,11 @@ output_json_kept_receipt(const struct outbox_receipt *r)
 void
 output_receipts(int json, struct outbox_receipt **v, size_t n)
 {
-	json_t	*a;
-	size_t	 i;
+	struct fmt_table	 table;
+	const char		*cells[OUTPUT_RECEIPTS_NCOLUMNS];
+	json_t			*a;
+	char			 when[I18N_MAX], rev[I18N_MAX];
+	size_t			 i;
 
 	if (json) {
 		if ((a = json_array()) == NULL) {
@@ -682,18 +819,23 @@ output_receipts(int json, struct outbox_receipt **v, size_t n)
 		return;
 	}
 	if (n == 0) {
-		fmt_line(stdout, "no receipts kept");
+		fmt_line(stdout, "%s", _("no receipts kept"));
 		return;
 	}
-	fmt_line(stdout, "%-20s %-16s %-7s %3s  %-36s %-36s %s", "RECEIVED",
-	    "UNIT", "PERIOD", "REV", "ID", "RECEIPT", "NOTE");
-	for (i = 0; i < n; i++)
-		fmt_line(stdout, "%-20s %-16s %-7s %3u  %-36s %-36s %s%s%s",
-		    v[i]->received_at, v[i]->unit, v[i]->period,
-		    v[i]->revision, v[i]->submission_id, v[i]->receipt,
-		    v[i]->duplicate ? "duplicate" : "",
-		    v[i]->duplicate && v[i]->late ? "," : "",
-		    v[i]->late ? "late" : "");
+	fmt_table_init(&table, stdout, output_receipts_columns,
+	    OUTPUT_RECEIPTS_NCOLUMNS, 0);
+	for (i = 0; i < n; i++) {
+		cells[0] = i18n_when(when, sizeof(when), v[i]->received_at);
+		cells[1] = v[i]->unit;
+		cells[2] = v[i]->period;
+		cells[3] = i18n_int(rev, sizeof(rev), v[i]->revision);
+		cells[4] = v[i]->receipt;
+		/* TRANSLATORS: the note of a receipt in the receipts table. */
+		cells[5] = v[i]->duplicate && v[i]->late ?
+		    _("duplicate, late") : v[i]->duplicate ? _("duplicate") :
+		    v[i]->late ? _("late") : "";
+		fmt_table_row(&table, cells);
+	}
 }
 
 void
@@ -707,12 +849,12 @@ output_receipt_exported(int json, const struct outbox_receipt *r,
 		    "file", fmt_json_text(path),
 		    "report", fmt_json_text(report_path)));
 	else if (report_path != NULL)
-		fmt_line(stdout, "wrote receipt %s (%s %s revision %u) to %s "
-		    "and its report to %s", r->receipt, r->unit, r->period,
+		fmt_line(stdout, _("wrote receipt %s (%s %s revision %u) to %s "
+		    "and its report to %s"), r->receipt, r->unit, r->period,
 		    r->revision, path, report_path);
 	else
-		fmt_line(stdout, "wrote receipt %s (%s %s revision %u) to %s",
-		    r->receipt, r->unit, r->period, r->revision, path);
+		fmt_line(stdout, _("wrote receipt %s (%s %s revision %u) to "
+		    "%s"), r->receipt, r->unit, r->period, r->revision, path);
 }
 
 struct output_flush {
@@ -747,14 +889,18 @@ void
 output_flush_sending(struct output_flush *f, size_t n, size_t total,
     const struct outbox_entry *e)
 {
-	char	t[32];
+	char	t[32], when[I18N_MAX];
 
 	if (!f->progress)
 		return;
-	fmt_line(stdout, "[%zu/%zu] sending %s %s %s (queued %s, %lld "
-	    "earlier %s)", n, total < n ? n : total, e->unit, e->period,
-	    e->id, output_time(e->first_attempt, t, sizeof(t)),
-	    (long long)e->attempts, e->attempts == 1 ? "try" : "tries");
+	/* TRANSLATORS: n of total; unit, period, submission id; when it was
+	 * first queued (UTC); the tries so far. */
+	fmt_line(stdout, ngettext("[%zu/%zu] sending %s %s %s (queued %s, "
+	    "%lld earlier try)", "[%zu/%zu] sending %s %s %s (queued %s, "
+	    "%lld earlier tries)", (unsigned long)e->attempts), n,
+	    total < n ? n : total, e->unit, e->period, e->id,
+	    i18n_when(when, sizeof(when), output_time(e->first_attempt, t,
+	    sizeof(t))), (long long)e->attempts);
 	fflush(stdout);
 }
 
@@ -790,8 +936,8 @@ output_flush_refused(struct output_flush *f, const struct outbox_entry *e,
 		    "errors", output_json_field_errors(err)));
 		return;
 	}
-	fmt_line(stdout, "refused %s %s %s: %s; kept in the outbox "
-	    "('gp-client outbox --drop %s' removes it)", e->unit, e->period,
+	fmt_line(stdout, _("refused %s %s %s: %s; kept in the outbox "
+	    "('gp-client outbox --drop %s' removes it)"), e->unit, e->period,
 	    e->id, message, e->id);
 	if (err != NULL)
 		output_field_errors(stdout, "  ", err);
@@ -803,8 +949,8 @@ output_flush_kept(struct output_flush *f, const struct outbox_entry *e,
 {
 	if (f->json)
 		return;
-	fmt_line(stdout, "waiting %s %s %s: %s", e->unit, e->period, e->id,
-	    reason);
+	fmt_line(stdout, _("waiting %s %s %s: %s"), e->unit, e->period,
+	    e->id, reason);
 }
 
 void
@@ -827,29 +973,50 @@ output_flush_end(struct output_flush *f, size_t waiting, size_t failed,
 		    "message", fmt_json_text(sentence)));
 		f->sent = f->refusals = NULL;
 	} else
-		fmt_line(stdout, "flush: %zu delivered (%zu duplicate%s), "
+		/* TRANSLATORS: reports delivered, of them duplicates,
+		 * refused; what the outbox holds after: waiting, refused. */
+		fmt_line(stdout, ngettext("flush: %zu delivered (%zu "
+		    "duplicate), %zu refused; the outbox holds %zu waiting, "
+		    "%zu refused", "flush: %zu delivered (%zu duplicates), "
 		    "%zu refused; the outbox holds %zu waiting, %zu refused",
-		    f->delivered, f->duplicates, f->duplicates == 1 ? "" : "s",
-		    f->refused, waiting, failed);
+		    f->duplicates), f->delivered, f->duplicates, f->refused,
+		    waiting, failed);
 	json_decref(f->sent);
 	json_decref(f->refusals);
 	free(f);
 }
 
+/* The result of a check: in --json, and as a person reads it. */
 static const char *const output_levels[] = {
 	[OUTPUT_OK] = "OK",
 	[OUTPUT_WARN] = "WARN",
 	[OUTPUT_FAIL] = "FAIL",
 	[OUTPUT_SKIP] = "SKIP"
 };
+/* TRANSLATORS: doctor's results, first on each line: passed, passed
+ * with something to do soon, failed, not checked. Short, in capitals. */
+static const char *const output_level_labels[] = {
+	[OUTPUT_OK] = N_("OK"),
+	[OUTPUT_WARN] = N_("WARN"),
+	[OUTPUT_FAIL] = N_("FAIL"),
+	[OUTPUT_SKIP] = N_("SKIP")
+};
 
 void
 output_check(int json, const struct output_check *c)
 {
+	size_t	i, w, width = 0;
+
 	if (json)
 		return;
-	fmt_line(stdout, "%-4s %-11s %s", output_levels[c->level], c->name,
-	    c->message);
+	for (i = 0; i < sizeof(output_level_labels) /
+	    sizeof(output_level_labels[0]); i++)
+		if ((w = fmt_width(_(output_level_labels[i]))) > width)
+			width = w;
+	fmt_put(stdout, _(output_level_labels[c->level]), width, FMT_LEFT);
+	fputc(' ', stdout);
+	fmt_put(stdout, c->label, c->width, FMT_LEFT);
+	fmt_line(stdout, " %s", c->message);
 	fflush(stdout);
 }
 

@@ -117,7 +117,9 @@ enum output_level {
 };
 
 struct output_check {
-	const char		*name;
+	const char		*name;		/* in --json */
+	const char		*label;		/* for a person */
+	size_t			 width;		/* the widest label's */
 	enum output_level	 level;
 	char			 message[512];
 };

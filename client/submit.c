@@ -108,7 +108,7 @@ submit_load(const struct client *cl, struct forms *fs, const char *path,
 	int			 saved, status, again = 0;
 
 	*out = NULL;
-	name = strcmp(path, "-") == 0 ? CLIENT_STDIN_NAME : path;
+	name = strcmp(path, "-") == 0 ? _(CLIENT_STDIN_NAME) : path;
 read:
 	memset(&errs, 0, sizeof(errs));
 	memset(warnings, 0, sizeof(*warnings));
@@ -118,12 +118,12 @@ read:
 		report_free(r);
 		if (strcmp(path, "-") != 0 && access(path, R_OK) == -1) {
 			saved = errno;
-			return client_fail(cl, EX_NOINPUT, "cannot read %s: %s; "
-			    "check the file name", path, strerror(saved));
+			return client_fail(cl, EX_NOINPUT, _("cannot read %s: "
+			    "%s; check the file name"), path, strerror(saved));
 		}
-		return client_fail(cl, EX_DATAERR, "%s; correct the JSON and "
-		    "try again", cause[0] != '\0' ? cause :
-		    "cannot read the report");
+		return client_fail(cl, EX_DATAERR, _("%s; correct the JSON and "
+		    "try again"), cause[0] != '\0' ? cause :
+		    _("cannot read the report"));
 	}
 	/* Standard input cannot be read twice: its form must be here. */
 	if (strcmp(path, "-") != 0 &&
@@ -159,10 +159,11 @@ read:
 		report_free(r);
 	}
 
-	snprintf(sentence, sizeof(sentence), "%s is not a valid report (%zu "
-	    "%s); correct the fields listed and try again", name,
-	    errs.n + errs.dropped, errs.n + errs.dropped == 1 ? "error" :
-	    "errors");
+	snprintf(sentence, sizeof(sentence), ngettext("%s is not a valid "
+	    "report (%zu error); correct the fields listed and try again",
+	    "%s is not a valid report (%zu errors); correct the fields listed "
+	    "and try again", errs.n + errs.dropped), name,
+	    errs.n + errs.dropped);
 	output_invalid(cl->json, name, &errs, sentence);
 	return EX_DATAERR;
 }
@@ -210,7 +211,7 @@ submit_validate_exec(struct client *cl, const struct cmd_args *args)
 		return client_fail(cl, EX_OSERR, "out of memory");
 	if ((status = submit_load(cl, &fs, path, 0, &r, &warnings)) == 0) {
 		output_valid(cl->json, strcmp(path, "-") == 0 ?
-		    CLIENT_STDIN_NAME : path, r, &warnings);
+		    _(CLIENT_STDIN_NAME) : path, r, &warnings);
 		report_free(r);
 	}
 	forms_close(&fs);
@@ -264,18 +265,18 @@ submit_template_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_submit_entry = {
-	"submit", "FILE|-", 1, 1,
-	"send a report; keep it in the outbox when it cannot be delivered",
-	"Read the report FILE (- is standard input), check it as validate "
-	"does, send it\nto the server and print the signed receipt. When "
-	"the server cannot be reached,\nthe report is kept in the outbox "
-	"(exit 75) and 'gp-client flush' sends it\nlater. Sending the same "
-	"report again is harmless: the server answers with the\nfirst "
-	"receipt, marked duplicate.",
+	"submit", N_("FILE|-"), 1, 1,
+	N_("send a report; keep it in the outbox when it cannot be delivered"),
+	N_("Read the report FILE (- is standard input), check it as validate "
+	"does, send it to the server and print the signed receipt. When "
+	"the server cannot be reached, the report is kept in the outbox "
+	"(exit 75) and 'gp-client flush' sends it later. Sending the same "
+	"report again is harmless: the server answers with the first "
+	"receipt, marked duplicate."),
 	"gp-client submit bao-cao-2022-H1.json",
 	{
-		{ "no-queue", 0, NULL, 0, "never keep the report in the "
-		    "outbox: send it now or fail" },
+		{ "no-queue", 0, NULL, 0, N_("never keep the report in the "
+		    "outbox: send it now or fail") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_SETTINGS | CMD_JSON,
@@ -283,14 +284,14 @@ const struct cmd_entry cmd_submit_entry = {
 };
 
 const struct cmd_entry cmd_validate_entry = {
-	"validate", "FILE|-", 1, 1,
-	"check a report locally; nothing is sent",
-	"Read the report FILE (- is standard input) and run every check the "
-	"server\nwill run against the form of its period, except those that "
-	"need its unit\nregistry. Prints every error and warning with the "
-	"field it is about. Works\noffline: the 2022 form is built in, and "
-	"the form of another year is fetched\nonce from the server of the "
-	"configuration, then kept.",
+	"validate", N_("FILE|-"), 1, 1,
+	N_("check a report locally; nothing is sent"),
+	N_("Read the report FILE (- is standard input) and run every check the "
+	"server will run against the form of its period, except those that "
+	"need its unit registry. Prints every error and warning with the "
+	"field it is about. Works offline: the 2022 form is built in, and "
+	"the form of another year is fetched once from the server of the "
+	"configuration, then kept."),
 	"gp-client validate bao-cao-2022-H1.json",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_JSON | CMD_FORMS,
@@ -299,19 +300,20 @@ const struct cmd_entry cmd_validate_entry = {
 
 const struct cmd_entry cmd_template_entry = {
 	"template", "", 0, 0,
-	"print a valid report skeleton to fill in",
-	"Print a report for the unit and period that already passes "
-	"validate, from the\nform of the period: one activity per area (and "
-	"one of the media kind, with\nits output counts), every indicator, "
-	"every narrative text and section, the\nform's Vietnamese labels and "
-	"hints as the text to replace with the unit's own.\nWorks offline "
-	"once the form of the year is kept here (2022 is built in).",
+	N_("print a valid report skeleton to fill in"),
+	N_("Print a report for the unit and period that already passes "
+	"validate, from the form of the period: one activity per area (and "
+	"one of the media kind, with its output counts), every indicator, "
+	"every narrative text and section, the form's Vietnamese labels and "
+	"hints as the text to replace with the unit's own. Works offline "
+	"once the form of the year is kept here (2022 is built in)."),
 	"gp-client template --unit lc-tamduong --period 2022-H1 > "
 	"bao-cao.json",
 	{
-		{ "unit", 'u', "UNIT", 1, "the unit's code, such as "
-		    "lc-tamduong" },
-		{ "period", 'p', "PERIOD", 1, "the period reported on" },
+		{ "unit", 'u', N_("UNIT"), 1, N_("the unit's code, such as "
+		    "lc-tamduong") },
+		{ "period", 'p', N_("PERIOD"), 1, N_("the period reported "
+		    "on") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_JSON | CMD_PERIOD | CMD_FORMS,

@@ -11,7 +11,11 @@
 #include <ini.h>
 
 #include "frame.h"
+#include "i18n.h"
 #include "config.h"
+
+/* An administrator's name is a certificate's CN as gp-ca issues it. */
+#define CONFIG_NAME_MAX	64
 
 struct config_parse {
 	struct config	*conf;
@@ -84,16 +88,35 @@ config_string(char **dst, const char *value)
 	return 0;
 }
 
+/* Whether name can be a certificate's CN from gp-ca: 1 to 64 of a-z, 0-9
+ * and '-' (gp-ca's check_name). */
 static int
-config_admins(struct config *conf, const char *value)
+config_cert_name(const char *name)
 {
-	char	*copy, *p, *tok, **v;
+	size_t	n = strlen(name);
+
+	return n > 0 && n <= CONFIG_NAME_MAX &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+static int
+config_admins(struct config_parse *cp, const char *value)
+{
+	struct config	*conf = cp->conf;
+	char		*copy, *p, *tok, **v;
 
 	if ((copy = strdup(value)) == NULL)
 		return -1;
 	for (p = copy; (tok = strsep(&p, " \t,")) != NULL; ) {
 		if (*tok == '\0')
 			continue;
+		if (!config_cert_name(tok)) {
+			snprintf(cp->cause, sizeof(cp->cause), _("[access] "
+			    "admins: '%s' is not a certificate name (1 to 64 "
+			    "of a-z, 0-9 and '-', as gp-ca issues them)"), tok);
+			free(copy);
+			return -1;
+		}
 		v = reallocarray(conf->admins, conf->nadmins + 1,
 		    sizeof(*conf->admins));
 		if (v == NULL)
@@ -171,14 +194,14 @@ config_server_key(struct config_parse *cp, const char *name,
 		conf->max_frame = n;
 	} else {
 		snprintf(cp->cause, sizeof(cp->cause),
-		    "unknown key '%s' in [server]", name);
+		    _("unknown key '%s' in [server]"), name);
 		return -1;
 	}
 	return 0;
 range:
 	snprintf(cp->cause, sizeof(cp->cause),
-	    "[server] %s = %s: not a whole number in the allowed range",
-	    name, value);
+	    _("[server] %s = %s: not a whole number in the allowed range "
+	    "(gpd.conf(5))"), name, value);
 	return -1;
 }
 
@@ -206,7 +229,7 @@ config_handler(void *arg, const char *section, const char *name,
 			rv = config_string(&conf->crl, value);
 		else
 			snprintf(cp->cause, sizeof(cp->cause),
-			    "unknown key '%s' in [tls]", name);
+			    _("unknown key '%s' in [tls]"), name);
 	} else if (strcmp(section, "receipts") == 0) {
 		if (strcmp(name, "key") == 0)
 			rv = config_string(&conf->receipt_key, value);
@@ -214,15 +237,15 @@ config_handler(void *arg, const char *section, const char *name,
 			rv = config_string(&conf->receipt_certificate, value);
 		else
 			snprintf(cp->cause, sizeof(cp->cause),
-			    "unknown key '%s' in [receipts]", name);
+			    _("unknown key '%s' in [receipts]"), name);
 	} else if (strcmp(section, "access") == 0) {
 		if (strcmp(name, "admins") == 0)
-			rv = config_admins(conf, value);
+			rv = config_admins(cp, value);
 		else if (strcmp(name, "contact") == 0)
 			rv = config_string(&conf->contact, value);
 		else
 			snprintf(cp->cause, sizeof(cp->cause),
-			    "unknown key '%s' in [access]", name);
+			    _("unknown key '%s' in [access]"), name);
 	} else if (strcmp(section, "periods") == 0) {
 		if ((rv = period_rules_set(&conf->periods, name, value,
 		    &errstr)) == -1)
@@ -230,10 +253,11 @@ config_handler(void *arg, const char *section, const char *name,
 			    errstr);
 		conf->periods_given = 1;
 	} else
-		snprintf(cp->cause, sizeof(cp->cause), "unknown section [%s]",
-		    section);
+		snprintf(cp->cause, sizeof(cp->cause), _("unknown section "
+		    "[%s]"), section);
 	if (rv == -1 && cp->cause[0] == '\0')
-		snprintf(cp->cause, sizeof(cp->cause), "out of memory");
+		snprintf(cp->cause, sizeof(cp->cause), "%s",
+		    _("out of memory"));
 	return rv == 0;
 }
 
@@ -263,20 +287,21 @@ config_load(const char *path, char **cause)
 	    (conf->listen = strdup("127.0.0.1:7443")) == NULL ||
 	    (conf->database = strdup("/var/lib/gpd/gp.db")) == NULL ||
 	    (conf->forms = strdup(CONFIG_FORMS_DEFAULT)) == NULL ||
-	    (conf->contact = strdup("the Propaganda - Women's Affairs "
-	    "department of the provincial federation")) == NULL)
+	    (conf->contact = strdup(U_("the Propaganda - Women's Affairs "
+	    "department of the provincial federation"))) == NULL)
 		goto nomem;
 
 	line = ini_parse(path, config_handler, &cp);
 	if (line == -1) {
-		if (asprintf(cause, "%s: %s", path, strerror(errno)) == -1)
+		if (asprintf(cause, _("cannot read the configuration %s: %s; "
+		    "check -f"), path, strerror(errno)) == -1)
 			*cause = NULL;
 		goto fail;
 	}
 	if (line != 0) {
 		if (asprintf(cause, "%s:%d: %s", path, line,
-		    cp.cause[0] != '\0' ? cp.cause : "not a key = value line")
-		    == -1)
+		    cp.cause[0] != '\0' ? cp.cause :
+		    _("not a 'key = value' line")) == -1)
 			*cause = NULL;
 		goto fail;
 	}
@@ -289,10 +314,17 @@ config_load(const char *path, char **cause)
 	else if (conf->client_ca == NULL)
 		missing = "[tls] client_ca";
 	if (missing == NULL && (conf->receipt_key == NULL) !=
-	    (conf->receipt_certificate == NULL))
-		missing = "[receipts] key and certificate (both, or neither)";
+	    (conf->receipt_certificate == NULL)) {
+		if (asprintf(cause, _("%s: [receipts] needs both key and "
+		    "certificate, or neither"), path) == -1)
+			*cause = NULL;
+		goto fail;
+	}
 	if (missing != NULL) {
-		if (asprintf(cause, "%s: %s is required", path, missing) == -1)
+		/* TRANSLATORS: the file; a section and key of it, such as
+		 * "[tls] certificate". */
+		if (asprintf(cause, _("%s: %s is required"), path, missing) ==
+		    -1)
 			*cause = NULL;
 		goto fail;
 	}
@@ -314,7 +346,7 @@ nomem:
 	*cause = NULL;
 fail:
 	if (*cause == NULL)
-		*cause = strdup("out of memory");
+		*cause = strdup(_("out of memory"));
 	config_free(conf);
 	return NULL;
 }

@@ -3,6 +3,10 @@
  * (reload, stop), systemd notification, the watchdog, and the one
  * teardown of everything it started; the offline commands (-n, -b,
  * verify-audit).
+ *
+ * What gpd prints for a person (usage, -n, -b, verify-audit, a
+ * configuration refused at start) is in the locale's language (i18n.h);
+ * its log is English: it is read by grep and quoted to whoever helps.
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -22,6 +26,7 @@
 
 #include "config.h"
 #include "form.h"
+#include "i18n.h"
 #include "listener.h"
 #include "log.h"
 #include "refusals.h"
@@ -59,8 +64,10 @@ struct gpd {
 static void
 usage(int status)
 {
+	/* TRANSLATORS: gpd's usage; keep the option letters, translate
+	 * "file" and "backup-file" as below, align the descriptions. */
 	fprintf(status == 0 ? stdout : stderr,
-	    "usage: gpd [-hnvV] [-f file] [-b backup-file]\n"
+	    _("usage: gpd [-hnvV] [-f file] [-b backup-file]\n"
 	    "       gpd [-f file] verify-audit\n"
 	    "\n"
 	    "  -f file         configuration (default %s)\n"
@@ -73,7 +80,7 @@ usage(int status)
 	    "  -h, --help      print this and exit\n"
 	    "  verify-audit    check the audit chain and every stored revision\n"
 	    "\n"
-	    "See gpd(8) and gpd.conf(5).\n", GPD_DEFAULT_CONF);
+	    "See gpd(8) and gpd.conf(5).\n"), GPD_DEFAULT_CONF);
 	exit(status);
 }
 
@@ -81,7 +88,8 @@ usage(int status)
  * The reload rule of gp-forms(5): a code of a form that stored reports
  * use may not be removed or change its meaning. Returns 0 when the forms
  * of set may replace those of old, or -1 with *cause (malloc'd) and a log
- * line for every code in use, with how many reports use it.
+ * line for every code in use, with how many reports use it. Only a
+ * reload runs it: its words go to the log and the audit, in English.
  */
 static int
 gpd_forms_check(const struct settings *old, const struct settings *set,
@@ -96,14 +104,15 @@ gpd_forms_check(const struct settings *old, const struct settings *set,
 
 	*cause = NULL;
 	if (form_set_compare(old->forms, set->forms, &v, &n) == -1) {
-		*cause = strdup("out of memory comparing the forms");
+		*cause = strdup(U_("out of memory comparing the forms"));
 		return -1;
 	}
 	if (n == 0)
 		return 0;
 	if ((db = store_open_reader(old->conf->database, &errstr)) == NULL) {
-		if (asprintf(cause, "the forms change, and the reports that "
-		    "use what changes cannot be counted: %s", errstr) == -1)
+		if (asprintf(cause, U_("the forms change, and the reports "
+		    "that use what changes cannot be counted: %s"), errstr) ==
+		    -1)
 			*cause = NULL;
 		free(v);
 		return -1;
@@ -112,8 +121,9 @@ gpd_forms_check(const struct settings *old, const struct settings *set,
 		c = &v[i];
 		if ((count = store_count_using(db, c->year, c->list, c->code))
 		    == -1) {
-			if (asprintf(cause, "cannot count the reports that use "
-			    "what the forms change: %s", store_error(db)) == -1)
+			if (asprintf(cause, U_("cannot count the reports that "
+			    "use what the forms change: %s"), store_error(db))
+			    == -1)
 				*cause = NULL;
 			break;
 		}
@@ -131,14 +141,14 @@ gpd_forms_check(const struct settings *old, const struct settings *set,
 		used++;
 	}
 	store_close(db);
-	if (i == n && used > 0 && asprintf(cause, "the forms would remove or "
-	    "change %zu code%s that stored reports use (see the log)", used,
-	    used == 1 ? "" : "s") == -1)
+	if (i == n && used > 0 && asprintf(cause, U_("the forms would remove "
+	    "or change %zu code%s that stored reports use (see the log)"),
+	    used, used == 1 ? "" : "s") == -1)
 		*cause = NULL;
 	free(v);
 	if (i < n || used > 0) {
 		if (*cause == NULL)
-			*cause = strdup("out of memory");
+			*cause = strdup(U_("out of memory"));
 		return -1;
 	}
 	return 0;
@@ -188,7 +198,8 @@ gpd_reload(struct gpd *g)
 	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s forms=%s",
 	    g->conffile, set->units->n, set->conf->nadmins,
 	    set->conf->crl != NULL ? set->conf->crl : "none", years);
-	snprintf(detail, sizeof(detail), "%zu units, %zu administrators",
+	/* The audit's words, as the log's: English. */
+	snprintf(detail, sizeof(detail), U_("%zu units, %zu administrators"),
 	    set->units->n, set->conf->nadmins);
 	sd_notifyf(0, "READY=1\nSTATUS=serving; reloaded, %zu units",
 	    set->units->n);
@@ -442,16 +453,16 @@ backup(const char *conffile, const char *dest)
 
 	if ((conf = config_load(conffile, &cause)) == NULL) {
 		fprintf(stderr, "gpd: %s\n", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		free(cause);
 		return 1;
 	}
 	rv = store_backup(conf->database, dest, &errstr);
 	if (rv == -1)
-		fprintf(stderr, "gpd: backup of %s to %s failed: %s\n",
+		fprintf(stderr, _("gpd: backup of %s to %s failed: %s\n"),
 		    conf->database, dest, errstr);
 	else
-		printf("gpd: %s backed up to %s\n", conf->database, dest);
+		printf(_("gpd: %s backed up to %s\n"), conf->database, dest);
 	config_free(conf);
 	return rv == -1 ? 1 : 0;
 }
@@ -474,20 +485,21 @@ verify_audit(const char *conffile)
 
 	if ((conf = config_load(conffile, &cause)) == NULL) {
 		fprintf(stderr, "gpd: %s\n", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		free(cause);
 		return 1;
 	}
 	problems = store_verify(conf->database, verify_say, NULL, &errstr);
 	if (problems == -1)
-		fprintf(stderr, "gpd: verify-audit %s: %s\n", conf->database,
-		    errstr);
+		fprintf(stderr, _("gpd: cannot check the audit of %s: %s\n"),
+		    conf->database, errstr);
 	else if (problems > 0)
-		printf("verify-audit: %ld problem%s found in %s\n", problems,
-		    problems == 1 ? "" : "s", conf->database);
+		printf(ngettext("verify-audit: %ld problem found in %s\n",
+		    "verify-audit: %ld problems found in %s\n",
+		    (unsigned long)problems), problems, conf->database);
 	else
-		printf("verify-audit: every entry matches; every revision is "
-		    "covered by the chain\n");
+		printf("%s\n", _("verify-audit: every entry matches; every "
+		    "revision is covered by the chain"));
 	config_free(conf);
 	return problems == 0 ? 0 : 1;
 }
@@ -503,11 +515,13 @@ main(int argc, char *argv[])
 	struct settings			*set;
 	const char			*backup_file = NULL;
 	char				*cause = NULL;
+	char				 units[64], admins[64];
 	int				 ch, check = 0, verbose = 0;
 
 	/* The database, its WAL and every backup are gpd's alone, whoever
 	 * starts it and however. */
 	umask(077);
+	i18n_init(I18N_GPD, NULL);
 	memset(&g, 0, sizeof(g));
 	g.conffile = GPD_DEFAULT_CONF;
 	while ((ch = getopt_long(argc, argv, "b:f:hnvV", longopts, NULL))
@@ -553,13 +567,22 @@ main(int argc, char *argv[])
 	if (check) {
 		char	years[128];
 
-		printf("gpd: %s: configuration OK (%zu units, %zu "
-		    "administrator%s, forms %s)\n", g.conffile, set->units->n,
-		    set->conf->nadmins, set->conf->nadmins == 1 ? "" : "s",
+		snprintf(units, sizeof(units), ngettext("%zu unit",
+		    "%zu units", set->units->n), set->units->n);
+		snprintf(admins, sizeof(admins), ngettext("%zu administrator",
+		    "%zu administrators", set->conf->nadmins),
+		    set->conf->nadmins);
+		/* TRANSLATORS: the file; "11 units"; "1 administrator"; the
+		 * years of the report forms served, such as "2022, 2023". */
+		printf(_("gpd: %s: configuration OK (%s, %s, forms %s)\n"),
+		    g.conffile, units, admins,
 		    form_set_years(set->forms, years, sizeof(years)));
 		settings_release(set);
 		return 0;
 	}
+	/* From here on gpd speaks to its log: English (a reload refused
+	 * says why there). */
+	i18n_english();
 	if ((g.slot = settings_slot_new(set)) == NULL)
 		fatalx("out of memory");
 	gpd_start(&g, set);

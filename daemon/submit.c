@@ -289,7 +289,8 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	if (wire_report_copy(req->submit->report, &sub->report, errs) == -1) {
 		reply_fields(reply, errs);
 		reply_error(reply, GP__ERROR_CODE__INVALID,
-		    "report refused: %zu errors", errs->n);
+		    "report refused: %zu error%s", errs->n,
+		    errs->n == 1 ? "" : "s");
 		free(errs);
 		return submit_refuse(p, reply, sub, "undecodable report", NULL,
 		    NULL, "undecodable report");
@@ -319,10 +320,15 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	ctx.arg = p->set->units;
 	if (validate_report(r, &ctx, &outcome, errs, &sub->warns) == -1) {
 		nerrs = errs->n + errs->dropped;
-		snprintf(detail, sizeof(detail), "invalid: %zu errors", nerrs);
+		snprintf(detail, sizeof(detail), "invalid: %zu error%s", nerrs,
+		    nerrs == 1 ? "" : "s");
+		log_info("session=%" PRIu64 " unit=%s period=%s result=invalid "
+		    "errors=%zu", p->id, p->cn,
+		    request_printable(r->period, REPORT_MAX_PERIOD), nerrs);
 		reply_fields(reply, errs);
 		reply_error(reply, GP__ERROR_CODE__INVALID,
-		    "report refused: %zu errors", nerrs);
+		    "report refused: %zu error%s", nerrs,
+		    nerrs == 1 ? "" : "s");
 		free(errs);
 		/* Only a period goes into the audit's period column. */
 		return submit_refuse(p, reply, sub, "invalid report", r->unit,

@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 #include "receipt.h"
 #include "report.h"
@@ -51,16 +52,39 @@ tls_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
 	return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
+/*
+ * "WHAT PATH: REASON" from OpenSSL's error queue, for a person: the
+ * system's reason when a file could not be opened ("No such file or
+ * directory"), else the first reason OpenSSL gave, without its codes.
+ */
 static void
 tls_cause(char **cause, const char *what, const char *path)
 {
-	unsigned long	e = ERR_peek_last_error();
-	char		buf[256];
+	unsigned long	 e, sys = 0, first = 0;
+	const char	*reason = NULL;
+	int		 saved = errno;	/* fopen's: OpenSSL may say none */
 
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	if (asprintf(cause, "%s %s: %s", what, path,
-	    e != 0 ? buf : "unusable") == -1)
+	while ((e = ERR_get_error()) != 0) {
+		if (ERR_SYSTEM_ERROR(e)) {
+			if (sys == 0)
+				sys = e;
+		} else if (first == 0)
+			first = e;
+	}
+	if (sys != 0)
+		reason = strerror(ERR_GET_REASON(sys));
+	else if (first != 0 && ERR_GET_LIB(first) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(first) == PEM_R_NO_START_LINE)
+		reason = _("not a PEM file");
+	else if (first != 0)
+		reason = ERR_reason_error_string(first);
+	else if (saved != 0)
+		reason = strerror(saved);
+	if (reason == NULL)
+		reason = _("unusable");
+	/* TRANSLATORS: what could not be done ("cannot load the CRL"), the
+	 * file, why. */
+	if (asprintf(cause, _("%s %s: %s"), what, path, reason) == -1)
 		*cause = NULL;
 }
 
@@ -149,7 +173,7 @@ tls_load_crl(SSL_CTX *ctx, const char *path, char **cause)
 	if ((lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file()))
 	    == NULL || X509_load_crl_file(lookup, path, X509_FILETYPE_PEM)
 	    <= 0) {
-		tls_cause(cause, "cannot load the CRL", path);
+		tls_cause(cause, _("cannot load the CRL"), path);
 		return -1;
 	}
 	/* Check revocation of the leaf and of every CA in the chain. */
@@ -168,7 +192,7 @@ tls_ctx_new(const struct config *conf, char **cause)
 
 	*cause = NULL;
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
-		tls_cause(cause, "cannot create", "the TLS context");
+		tls_cause(cause, _("cannot create"), _("the TLS context"));
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -182,11 +206,11 @@ tls_ctx_new(const struct config *conf, char **cause)
 	SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof(sid_ctx) - 1);
 	if (SSL_CTX_set_cipher_list(ctx,
 	    "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL") != 1) {
-		tls_cause(cause, "cannot set", "the TLS 1.2 ciphers");
+		tls_cause(cause, _("cannot set"), _("the TLS 1.2 ciphers"));
 		goto fail;
 	}
 	if (SSL_CTX_use_certificate_chain_file(ctx, conf->certificate) != 1) {
-		tls_cause(cause, "cannot load the certificate",
+		tls_cause(cause, _("cannot load the certificate"),
 		    conf->certificate);
 		goto fail;
 	}
@@ -199,13 +223,14 @@ tls_ctx_new(const struct config *conf, char **cause)
 	EVP_PKEY_free(key);
 	key = NULL;
 	if (SSL_CTX_check_private_key(ctx) != 1) {
-		tls_cause(cause, "the key does not match the certificate",
+		tls_cause(cause, _("the key does not match the certificate"),
 		    conf->key);
 		goto fail;
 	}
 	if (SSL_CTX_load_verify_locations(ctx, conf->client_ca, NULL) != 1 ||
 	    (names = SSL_load_client_CA_file(conf->client_ca)) == NULL) {
-		tls_cause(cause, "cannot load the client CA", conf->client_ca);
+		tls_cause(cause, _("cannot load the client CA"),
+		    conf->client_ca);
 		goto fail;
 	}
 	SSL_CTX_set_client_CA_list(ctx, names);
@@ -247,13 +272,14 @@ tls_receipt_key(const struct config *conf, EVP_PKEY **key, uint8_t **der,
 	    (x = PEM_read_X509(f, NULL, NULL, NULL)) == NULL) {
 		if (f != NULL)
 			fclose(f);
-		tls_cause(cause, "cannot load the receipt certificate",
+		tls_cause(cause, _("cannot load the receipt certificate"),
 		    certfile);
 		goto fail;
 	}
 	fclose(f);
 	if (X509_check_private_key(x, *key) != 1) {
-		tls_cause(cause, "the receipt key does not match", certfile);
+		tls_cause(cause, _("the receipt key does not match"),
+		    certfile);
 		goto fail;
 	}
 	/* gp-client refuses a receipt signed by any other certificate. */
@@ -265,7 +291,7 @@ tls_receipt_key(const struct config *conf, EVP_PKEY **key, uint8_t **der,
 		goto fail;
 	}
 	if ((len = i2d_X509(x, NULL)) <= 0 || (*der = malloc(len)) == NULL) {
-		tls_cause(cause, "cannot encode", certfile);
+		tls_cause(cause, _("cannot encode"), certfile);
 		goto fail;
 	}
 	p = *der;

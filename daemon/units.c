@@ -5,6 +5,7 @@
  * today's three). The province edits it; gpd reads it at start and on
  * every reload.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include <ini.h>
 
+#include "i18n.h"
 #include "units.h"
 #include "report.h"
 #include "validate.h"
@@ -56,12 +58,12 @@ units_section(struct units_parse *up, const char *code)
 	up->seen = 0;
 	if (validate_unit_code(code) == -1) {
 		snprintf(up->cause, sizeof(up->cause),
-		    "[%s]: a unit code is 1 to %d of a-z, 0-9 and '-'",
+		    _("[%s]: a unit code is 1 to %d of a-z, 0-9 and '-'"),
 		    code, REPORT_MAX_UNIT);
 		return NULL;
 	}
 	if (u->n >= UNITS_MAX) {
-		snprintf(up->cause, sizeof(up->cause), "more than %d units",
+		snprintf(up->cause, sizeof(up->cause), _("more than %d units"),
 		    UNITS_MAX);
 		return NULL;
 	}
@@ -87,28 +89,28 @@ units_type(struct units_parse *up, const char *code, const char *label)
 	size_t			 i;
 
 	if (validate_code(code) == -1) {
-		snprintf(up->cause, sizeof(up->cause), "[%s] %s: a type code "
-		    "is 1 to %d of a-z, 0-9 and _", UNITS_TYPES, code,
+		snprintf(up->cause, sizeof(up->cause), _("[%s] %s: a type "
+		    "code is 1 to %d of a-z, 0-9 and _"), UNITS_TYPES, code,
 		    REPORT_MAX_CODE);
 		return 0;
 	}
 	for (i = 0; i < u->ntypes; i++) {
 		if (strcmp(u->types[i].code, code) == 0) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] %s given twice", UNITS_TYPES, code);
+			    _("[%s] %s given twice"), UNITS_TYPES, code);
 			return 0;
 		}
 	}
 	if (label[0] == '\0' || validate_text(label, strlen(label), 0) == -1 ||
 	    strlen(label) > REPORT_MAX_SHORT) {
-		snprintf(up->cause, sizeof(up->cause), "[%s] %s: the label is "
-		    "not a line of UTF-8 text of 1 to %d bytes", UNITS_TYPES,
-		    code, REPORT_MAX_SHORT);
+		snprintf(up->cause, sizeof(up->cause), _("[%s] %s: the label "
+		    "is not a line of UTF-8 text of 1 to %d bytes"),
+		    UNITS_TYPES, code, REPORT_MAX_SHORT);
 		return 0;
 	}
 	if (u->ntypes == UNITS_MAX_TYPES) {
-		snprintf(up->cause, sizeof(up->cause), "[%s]: more than %d "
-		    "types", UNITS_TYPES, UNITS_MAX_TYPES);
+		snprintf(up->cause, sizeof(up->cause), _("[%s]: more than %d "
+		    "types"), UNITS_TYPES, UNITS_MAX_TYPES);
 		return 0;
 	}
 	if ((v = reallocarray(u->types, u->ntypes + 1,
@@ -171,7 +173,8 @@ units_handler(void *arg, const char *section, const char *name,
 		return units_type(up, name, value);
 	if ((v = units_section(up, section)) == NULL) {
 		if (up->cause[0] == '\0')
-			snprintf(up->cause, sizeof(up->cause), "out of memory");
+			snprintf(up->cause, sizeof(up->cause), "%s",
+			    _("out of memory"));
 		return 0;
 	}
 	for (i = 0; i < sizeof(units_keys) / sizeof(*units_keys); i++) {
@@ -179,7 +182,7 @@ units_handler(void *arg, const char *section, const char *name,
 			continue;
 		if (up->seen & (1U << i)) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] %s given twice (is [%s] listed twice?)",
+			    _("[%s] %s given twice (is [%s] listed twice?)"),
 			    section, name, section);
 			return 0;
 		}
@@ -189,8 +192,8 @@ units_handler(void *arg, const char *section, const char *name,
 		if (validate_text(value, strlen(value), 0) == -1 ||
 		    strlen(value) > REPORT_MAX_SHORT) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] name: not a line of UTF-8 text of at most "
-			    "%d bytes", section, REPORT_MAX_SHORT);
+			    _("[%s] name: not a line of UTF-8 text of at most "
+			    "%d bytes"), section, REPORT_MAX_SHORT);
 			return 0;
 		}
 		free(v->name);
@@ -201,8 +204,8 @@ units_handler(void *arg, const char *section, const char *name,
 		 * may come last. */
 		if (validate_code(value) == -1) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] type: not a type code (a to z, 0 to 9 and _)",
-			    section);
+			    _("[%s] type: not a type code (a to z, 0 to 9 and "
+			    "_)"), section);
 			return 0;
 		}
 		if ((v->type = strdup(value)) == NULL)
@@ -213,10 +216,17 @@ units_handler(void *arg, const char *section, const char *name,
 		    strlen(value) > REPORT_MAX_SHORT || value[0] == '\0' ||
 		    (name[0] == 'e' && (strchr(value, '@') == NULL ||
 		    strchr(value, ' ') != NULL))) {
-			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] %s: not %s of at most %d bytes", section,
-			    name, name[0] == 'e' ? "an e-mail address" :
-			    "a line of UTF-8 text", REPORT_MAX_SHORT);
+			if (name[0] == 'e')
+				snprintf(up->cause, sizeof(up->cause),
+				    _("[%s] email: not an e-mail address of "
+				    "at most %d bytes"), section,
+				    REPORT_MAX_SHORT);
+			else
+				/* TRANSLATORS: the unit; contact or phone. */
+				snprintf(up->cause, sizeof(up->cause), _("[%s] "
+				    "%s: not a line of UTF-8 text of at most "
+				    "%d bytes"), section, name,
+				    REPORT_MAX_SHORT);
 			return 0;
 		}
 		if ((*(name[0] == 'c' ? &v->contact : name[0] == 'p' ?
@@ -227,13 +237,13 @@ units_handler(void *arg, const char *section, const char *name,
 		if (date_parse(value, name[6] == 'f' ? &v->valid_from :
 		    &v->valid_to) == -1) {
 			snprintf(up->cause, sizeof(up->cause),
-			    "[%s] %s = %s: not a date (YYYY-MM-DD)",
+			    _("[%s] %s = %s: not a date (YYYY-MM-DD)"),
 			    section, name, value);
 			return 0;
 		}
 	} else {
 		snprintf(up->cause, sizeof(up->cause),
-		    "[%s]: unknown key '%s'", section, name);
+		    _("[%s]: unknown key '%s'"), section, name);
 		return 0;
 	}
 	return 1;
@@ -269,20 +279,21 @@ units_load(const char *path, char **cause)
 		goto fail;
 	line = ini_parse(path, units_handler, &up);
 	if (line == -1) {
-		if (asprintf(cause, "%s: cannot open the unit registry", path)
-		    == -1)
+		if (asprintf(cause, _("cannot read the unit registry %s: %s; "
+		    "check 'units' in [server] of gpd.conf"), path,
+		    strerror(errno)) == -1)
 			*cause = NULL;
 		goto fail;
 	}
 	if (line != 0) {
 		if (asprintf(cause, "%s:%d: %s", path, line,
-		    up.cause[0] != '\0' ? up.cause : "not a key = value line")
-		    == -1)
+		    up.cause[0] != '\0' ? up.cause :
+		    _("not a 'key = value' line")) == -1)
 			*cause = NULL;
 		goto fail;
 	}
 	if (up.units->n == 0) {
-		if (asprintf(cause, "%s: no units", path) == -1)
+		if (asprintf(cause, _("%s: no units"), path) == -1)
 			*cause = NULL;
 		goto fail;
 	}
@@ -293,22 +304,26 @@ units_load(const char *path, char **cause)
 	for (i = 0; i < up.units->n; i++) {
 		if (i > 0 && strcmp(up.units->v[i - 1].code,
 		    up.units->v[i].code) == 0) {
-			if (asprintf(cause, "%s: [%s] is listed twice", path,
+			if (asprintf(cause, _("%s: [%s] is listed twice"), path,
 			    up.units->v[i].code) == -1)
 				*cause = NULL;
 			goto fail;
 		}
 		if (up.units->v[i].name == NULL || up.units->v[i].type == NULL) {
-			if (asprintf(cause, "%s: [%s] needs name and type",
+			if (asprintf(cause, _("%s: [%s] needs name and type"),
 			    path, up.units->v[i].code) == -1)
 				*cause = NULL;
 			goto fail;
 		}
 		if ((t = units_type_of(up.units, up.units->v[i].type)) ==
 		    NULL) {
-			if (asprintf(cause, "%s: [%s] type = %s: not one of "
-			    "the types of [%s] (%s)", path, up.units->v[i].code,
-			    up.units->v[i].type, UNITS_TYPES,
+			/* TRANSLATORS: the file, the unit, its type; the
+			 * section [types]; its codes, such as
+			 * "district_federation, sector_union". */
+			if (asprintf(cause, _("%s: [%s] type = %s: not one of "
+			    "the types of [%s] (%s)"), path,
+			    up.units->v[i].code, up.units->v[i].type,
+			    UNITS_TYPES,
 			    units_type_list(up.units, list, sizeof(list))) ==
 			    -1)
 				*cause = NULL;
@@ -316,21 +331,21 @@ units_load(const char *path, char **cause)
 		}
 		up.units->v[i].type_label = t->label;
 		if (up.units->v[i].valid_from > up.units->v[i].valid_to) {
-			if (asprintf(cause, "%s: [%s] valid_from is after "
-			    "valid_to", path, up.units->v[i].code) == -1)
+			if (asprintf(cause, _("%s: [%s] valid_from is after "
+			    "valid_to"), path, up.units->v[i].code) == -1)
 				*cause = NULL;
 			goto fail;
 		}
 	}
 	if (up.units->n == 0) {
-		if (asprintf(cause, "%s: no units", path) == -1)
+		if (asprintf(cause, _("%s: no units"), path) == -1)
 			*cause = NULL;
 		goto fail;
 	}
 	return up.units;
 fail:
 	if (*cause == NULL)
-		*cause = strdup("out of memory");
+		*cause = strdup(_("out of memory"));
 	units_free(up.units);
 	return NULL;
 }

@@ -10,38 +10,39 @@
 GPREPORT_PKGS =	jansson cairo pangocairo libpng libzip
 GPREPORT_SRCS =	report/gp-report.c report/data.c report/figures.c \
 		report/compose.c report/chart.c report/docx.c report/wml.c \
-		report/styles.c report/props.c report/package.c report/xml.c \
-		report/vnfmt.c
-GPREPORT_OBJS =	$(GPREPORT_SRCS:%.c=$(BUILD)/%.o)
+		report/styles.c report/props.c report/package.c report/xml.c
+# Vietnamese numbers and dates: proto/vnfmt.c, which gp-client's tables
+# use too. gp-report links that one object, not gp-client's code.
+GPREPORT_OBJS =	$(GPREPORT_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/proto/vnfmt.o
 # glib's and pango's headers as system headers: our warnings are for us.
 report_cflags =	$(patsubst -I%,-isystem %,$(call pc_cflags,$(GPREPORT_PKGS)))
 GPREPORT_LIBS =	$(call pc_libs,$(GPREPORT_PKGS)) -lm
 
 $(BUILD)/report/%.o $(BUILD)/tests/unit/test_report_%.o: \
-    CPPFLAGS += -Ireport $(report_cflags)
+    CPPFLAGS += -Ireport -Iproto $(report_cflags)
 
 $(BUILD)/report/%.o: report/%.c
 	@mkdir -p $(dir $@)
-	$(COMPILE) -c $< -o $@
+	$(Q_CC)$(COMPILE) -c $< -o $@
 
 $(BUILD)/gp-report: $(GPREPORT_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(GPREPORT_OBJS) $(GPREPORT_LIBS)
+	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $(GPREPORT_OBJS) $(GPREPORT_LIBS)
 
 GPREPORT_UNIT_TESTS = test_report_xml test_report_figures test_report_chart
 GPREPORT_UNIT_BINS = $(GPREPORT_UNIT_TESTS:%=$(BUILD)/tests/%)
 
 $(BUILD)/tests/test_report_xml: $(BUILD)/tests/unit/test_report_xml.o \
-    $(BUILD)/report/xml.o $(BUILD)/report/vnfmt.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
+    $(BUILD)/report/xml.o $(BUILD)/proto/vnfmt.o
+	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_report_figures: \
     $(BUILD)/tests/unit/test_report_figures.o $(BUILD)/report/figures.o \
-    $(BUILD)/report/data.o $(BUILD)/report/vnfmt.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,jansson) $(CMOCKA_LIBS)
+    $(BUILD)/report/data.o $(BUILD)/proto/vnfmt.o
+	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,jansson) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_report_chart: $(BUILD)/tests/unit/test_report_chart.o \
-    $(BUILD)/report/chart.o $(BUILD)/report/vnfmt.o
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,cairo pangocairo libpng) -lm \
+    $(BUILD)/report/chart.o $(BUILD)/proto/vnfmt.o
+	$(Q_LD)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,cairo pangocairo libpng) -lm \
 	    $(CMOCKA_LIBS)
 
 # Under ASan, fontconfig's caches (never freed) are not our leaks.

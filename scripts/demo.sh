@@ -1,11 +1,13 @@
 #!/bin/bash
 # The main job, end to end on one machine: a throwaway CA with server, unit
 # and admin certificates, gpd on a temporary SQLite database, the sample
-# reports of three Lai Châu units submitted with gp-client, a duplicate, a
-# report refused for another unit and one refused as invalid, the stored
-# rows, and a clean stop. Exits 0 only when every step did what it should.
+# reports of three Lai Châu units submitted with gp-client, a duplicate, the
+# receipts kept, a report refused for another unit and one refused as
+# invalid, the stored rows, a clean stop, and the lines of gpd's log that
+# tell what happened. Exits 0 only when every step did what it should.
 #
 # usage: scripts/demo.sh [BUILD]     (BUILD holds gpd and gp-client)
+#        KEEP=1 keeps the working directory (gpd.log, gp.db, the PKI).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +33,11 @@ cleanup() {
 		kill "$GPD_PID" 2>/dev/null || true
 		wait "$GPD_PID" 2>/dev/null || true
 	fi
-	rm -rf "$W"
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "demo: kept $W"
+	else
+		rm -rf "$W"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -116,10 +122,12 @@ PORT=$(python3 -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
-# etc/gpd.conf with this machine's paths; etc/units.conf as shipped.
+# etc/gpd.conf with this machine's paths; etc/units.conf and etc/forms
+# as shipped.
 sed -e "s|^listen = .*|listen = 127.0.0.1:$PORT|" \
     -e "s|^database = .*|database = $W/gp.db|" \
     -e "s|^units = .*|units = $ROOT/etc/units.conf|" \
+    -e "s|^forms = .*|forms = $ROOT/etc/forms|" \
     -e "s|^certificate = .*|certificate = $W/pki/server.crt|" \
     -e "s|^key = .*|key = $W/pki/server.key|" \
     -e "s|^client_ca = .*|client_ca = $W/pki/ca.crt|" \
@@ -150,6 +158,14 @@ fi
 printf '    listening on 127.0.0.1:%s (pid %s)\n' "$PORT" "$GPD_PID"
 
 heading "3. Three units submit their 6-month reports (2022-H1)"
+due=$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["periods"]["H1"]["due"])' \
+    "$ROOT/etc/forms/2022.json")
+printf '\n  The sample reports are for 2022-H1, whose reports were due on %s\n' \
+    "$due"
+printf '  (the 2022 form, etc/forms/2022.json; gp-client form 2022 prints it).\n'
+printf '  Sent today, years later, each is accepted but marked late: "late" on\n'
+printf '  its receipt line, and gpd'"'"'s warning under it says by how many days.\n'
 submit_as 0 lc-tamduong "$TAMDUONG"
 expect_output '^accepted lc-tamduong .* revision 1 receipt ' "no receipt for lc-tamduong"
 submit_as 0 lc-sinho "$SINHO"
@@ -162,17 +178,32 @@ heading "4. The same report sent again: a duplicate, the first receipt, nothing 
 submit_as 0 lc-tamduong "$TAMDUONG"
 expect_output 'duplicate' "not reported as a duplicate"
 
-heading "5. Sìn Hồ's certificate sends Tam Đường's report: permission denied"
+heading "5. The receipts kept on this machine (gp-client receipts)"
+printf '\n  Each receipt is signed by gpd and kept by gp-client beside the report\n'
+printf '  it covers; verify-receipt proves it offline, receipts --export writes\n'
+printf '  one out, named by its first 8 digits or more.\n'
+expect 0 "gp-client receipts" env -C "$W" "$BUILD/gp-client" receipts
+expect_output 'lc-nganh-giaoduc +2022-H1 +1 +[0-9a-f]{32} +late' \
+    "the receipt of lc-nganh-giaoduc is not listed"
+first=$(sed -n 's/.*lc-tamduong  *2022-H1  *1  *\([0-9a-f]\{8\}\).*/\1/p' "$W/out" |
+    head -n 1)
+expect 0 "gp-client receipts --export $first -o bien-nhan.json" \
+    env -C "$W" "$BUILD/gp-client" receipts --export "$first" -o bien-nhan.json
+expect 0 "gp-client --ca pki/ca.crt verify-receipt bien-nhan.json data/$(basename "$TAMDUONG")" \
+    env -C "$W" "$BUILD/gp-client" --ca pki/ca.crt verify-receipt \
+    bien-nhan.json "data/$(basename "$TAMDUONG")"
+
+heading "6. Sìn Hồ's certificate sends Tam Đường's report: permission denied"
 submit_as 77 lc-sinho "$TAMDUONG"
 
-heading "6. A report with errors: refused, every error named by its field"
+heading "7. A report with errors: refused, every error named by its field"
 invalid_unit=$(python3 -c 'import json, sys
 print(json.load(open(sys.argv[1], encoding="utf-8")).get("unit") or "lc-tamduong")' \
     "$INVALID")
 [ -f "$W/pki/$invalid_unit.crt" ] || invalid_unit=lc-tamduong
 submit_as 65 "$invalid_unit" "$INVALID"
 
-heading "7. The province asks, with the administrator's certificate"
+heading "8. The province asks, with the administrator's certificate"
 admin() {	# WANT ARGS...
 	local want=$1 opts="-s 127.0.0.1:$PORT --ca pki/ca.crt"
 	shift
@@ -200,7 +231,7 @@ expect 77 "gp-client ... --cert pki/lc-sinho.crt missing 2022-H1" \
     env -C "$W" "$BUILD/gp-client" -s "127.0.0.1:$PORT" --ca pki/ca.crt \
     --cert pki/lc-sinho.crt --key pki/lc-sinho.key missing 2022-H1
 
-heading "8. What the database holds"
+heading "9. What the database holds"
 sql() {
 	printf '\n  $ sqlite3 gp.db "%s"\n' "$(echo "$1" | tr -s '\n\t ' ' ')"
 	sqlite3 -header -column "$W/gp.db" "$1" | sed 's/^/    /'
@@ -230,7 +261,7 @@ if [ "$denied" -lt 1 ]; then
 	FAILED=$((FAILED + 1))
 fi
 
-heading "9. Stopping gpd"
+heading "10. Stopping gpd"
 printf '\n  $ kill -TERM %s\n' "$GPD_PID"
 STEPS=$((STEPS + 1))
 kill -TERM "$GPD_PID"
@@ -254,8 +285,17 @@ else
 	printf '  -> FAILED: gpd exited %d\n' "$rc"
 	FAILED=$((FAILED + 1))
 fi
-printf "\n  gpd's log:\n"
-sed 's/^/    /' "$W/gpd.log"
+# The lines that tell what happened: start, each report's fate, each
+# refusal, the audit chain's head, the stop; not each connection's opening
+# and closing (gpd.log has them all; KEEP=1 keeps it).
+printf "\n  gpd's log, the lines that tell what happened:\n"
+grep -v ' established \| closed reason=' "$W/gpd.log" | sed 's/^/    /'
+STEPS=$((STEPS + 1))
+if ! grep -q 'unit=lc-sinho period=2022-H1 revision=1 result=accepted late=1' \
+    "$W/gpd.log" || ! grep -q 'result=denied' "$W/gpd.log"; then
+	printf '  -> FAILED: the log does not tell what happened\n'
+	FAILED=$((FAILED + 1))
+fi
 
 echo
 if [ "$FAILED" -ne 0 ]; then

@@ -18,7 +18,7 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git
 	libmicrohttpd-dev chromium chromium-driver python3-selenium curl
 	iproute2
-	faketime"
+	faketime gettext gettext-base locales"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # libutf8proc-dev: UTF-8 decoding, NFC, display widths and the Unicode
@@ -36,6 +36,9 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # python3-docx, libreoffice-writer-nogui, poppler-utils: the tests read
 #   gp-report's document with python-docx, convert it with LibreOffice
 #   (soffice --headless) and read the PDF's text with pdftotext.
+# gettext: xgettext, msgmerge and msgfmt build the catalogues (po/);
+#   gettext-base: gettext.sh, which gp-ca speaks through. locales: the
+#   vi_VN.UTF-8 locale, generated below, for the tests in Vietnamese.
 # dpkg-dev, debhelper, lintian: make deb and its checks. mmdebstrap,
 # systemd-container (systemd-nspawn), procps, git: tests/e2e/deb.sh makes
 # a Debian 12 system, boots it, and builds an older commit's packages.
@@ -56,17 +59,40 @@ for p in $PACKAGES $EXTRA_PACKAGES; do
 	fi
 done
 
-[ -z "$missing" ] && exit 0
+# The tests run gp-client in Vietnamese under LANG=vi_VN.UTF-8.
+VI_LOCALE=vi_VN.UTF-8
+has_vi_locale() {
+	locale -a 2>/dev/null | grep -qix 'vi_VN.utf-\?8'
+}
+
+if [ -z "$missing" ] && has_vi_locale; then
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing Debian packages:$missing" >&2
-	echo "deps: install them as root with:" >&2
-	echo "  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+	if [ -n "$missing" ]; then
+		echo "deps: missing Debian packages:$missing" >&2
+		echo "deps: install them as root with:" >&2
+		echo "  apt-get update && apt-get install -y --no-install-recommends$missing" >&2
+	fi
+	has_vi_locale || echo "deps: the $VI_LOCALE locale is missing: run" \
+	    "this script as root to generate it" >&2
 	exit 1
 fi
 
-echo "deps: installing$missing"
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+if ! has_vi_locale; then
+	echo "deps: generating the $VI_LOCALE locale"
+	if grep -q "^# *$VI_LOCALE UTF-8" /etc/locale.gen; then
+		sed -i "s/^# *\($VI_LOCALE UTF-8\)/\1/" /etc/locale.gen
+	elif ! grep -q "^$VI_LOCALE UTF-8" /etc/locale.gen; then
+		echo "$VI_LOCALE UTF-8" >> /etc/locale.gen
+	fi
+	locale-gen >/dev/null
+fi
 echo "deps: done"

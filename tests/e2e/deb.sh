@@ -350,6 +350,7 @@ gpd -rw-r--r-- usr/share/man/man5/gpd.conf.5.gz
 gpd -rw-r--r-- usr/share/doc/gpd/README.Debian
 gpd -rw-r--r-- usr/share/doc/gpd/examples/gpd.conf
 gpd -rw-r--r-- usr/share/doc/gpd/copyright
+gpd -rw-r--r-- usr/share/locale/vi/LC_MESSAGES/gpd.mo
 client -rwxr-xr-x usr/bin/gp-client
 client -rw-r--r-- usr/lib/systemd/user/gp-client-flush.service
 client -rw-r--r-- usr/lib/systemd/user/gp-client-flush.timer
@@ -357,8 +358,10 @@ client -rw-r--r-- usr/lib/systemd/user/gp-client-remind.service
 client -rw-r--r-- usr/lib/systemd/user/gp-client-remind.timer
 client -rw-r--r-- usr/share/man/man1/gp-client.1.gz
 client -rw-r--r-- usr/share/doc/gp-client/examples/gp-client.conf
+client -rw-r--r-- usr/share/locale/vi/LC_MESSAGES/gp-client.mo
 ca -rwxr-xr-x usr/sbin/gp-ca
 ca -rw-r--r-- usr/share/man/man8/gp-ca.8.gz
+ca -rw-r--r-- usr/share/locale/vi/LC_MESSAGES/gp-ca.mo
 report -rwxr-xr-x usr/bin/gp-report
 report -rw-r--r-- usr/share/man/man1/gp-report.1.gz
 web -rwxr-xr-x usr/libexec/gp/gp-client-web
@@ -378,7 +381,7 @@ test_control() {
 	for f in 'gpd libssl3' 'gpd libevent-2.1-7' 'gpd libsqlite3-0' 'gpd libsystemd0' \
 	    'gpd systemd | systemd-standalone-sysusers' 'gpd debconf' \
 	    'client libssl3' 'client libxlsxwriter4' 'client libjansson4' 'ca openssl' \
-	    'report libcairo2' 'report libpango-1.0-0' 'web libmicrohttpd12' \
+	    'ca gettext-base' 'report libcairo2' 'report libpango-1.0-0' 'web libmicrohttpd12' \
 	    'web gp-client (='; do
 		local deb=$GPD_DEB
 		case ${f%% *} in client) deb=$CLIENT_DEB;; ca) deb=$CA_DEB;;

@@ -68,6 +68,9 @@ usr/sbin/gpd
 usr/share/doc/gp/examples/gp-client.conf
 usr/share/doc/gp/examples/gpd.conf
 usr/share/doc/gp/examples/units.conf
+usr/share/locale/vi/LC_MESSAGES/gp-ca.mo
+usr/share/locale/vi/LC_MESSAGES/gp-client.mo
+usr/share/locale/vi/LC_MESSAGES/gpd.mo
 usr/share/man/man1/gp-client.1
 usr/share/man/man1/gp-report.1
 usr/share/man/man5/gp-forms.5
@@ -120,6 +123,12 @@ test_install_prefix() {
 	    { fail "gp-ca-crl.service: $(grep ^Exec "$d/usr/local/lib/systemd/system/gp-ca-crl.service")"; return; }
 	[ -f "$d/usr/local/lib/sysusers.d/gpd.conf" ] ||
 	    { fail "no sysusers.d file"; return; }
+	# The catalogues, where gp-ca and the binaries look for them.
+	[ -f "$d/usr/local/share/locale/vi/LC_MESSAGES/gp-ca.mo" ] ||
+	    { fail "no catalogue under /usr/local"; return; }
+	grep -q '^TEXTDOMAINDIR=${GP_LOCALEDIR:-/usr/local/share/locale}$' \
+	    "$d/usr/local/sbin/gp-ca" ||
+	    { fail "gp-ca: $(grep TEXTDOMAINDIR "$d/usr/local/sbin/gp-ca")"; return; }
 }
 
 # The installed gp-client finds the installed gp-client-web (beside it in

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "cmd.h"
+#include "fmt.h"
 
 static const struct cmd_entry test_summary = {
 	"summary", "PERIOD", 1, 1,
@@ -261,6 +262,37 @@ test_help_text(void **state)
 	free(h);
 }
 
+/* Help is wrapped by display width, whatever the language: Vietnamese
+ * letters with two marks are one column, a newline in a text starts a
+ * line, and a continued line starts at the column it began in. */
+static void
+test_wrap(void **state)
+{
+	char	*out = NULL, *line, *next;
+	size_t	 len = 0, lines = 0;
+	FILE	*f;
+
+	(void)state;
+	assert_non_null(f = open_memstream(&out, &len));
+	fputs("  ", f);
+	cmd_wrap_at(f, "Đọc báo cáo trong TỆP (- là đầu vào chuẩn), kiểm tra "
+	    "như validate, gửi lên máy chủ và in biên nhận có chữ ký. Khi "
+	    "không kết nối được máy chủ, báo cáo được giữ trong hộp thư đi.\n"
+	    "Dòng mới.", 2);
+	assert_int_equal(fclose(f), 0);
+	for (line = out; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		assert_non_null(next);
+		*next++ = '\0';
+		lines++;
+		assert_true(fmt_width(line) <= 79);
+		assert_true(strncmp(line, "  ", 2) == 0 && line[2] != ' ');
+	}
+	/* 171 columns of text: three lines, then the one the text began. */
+	assert_int_equal(lines, 4);
+	free(out);
+}
+
 static void
 test_find(void **state)
 {
@@ -282,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_mistakes_named_as_typed),
 		cmocka_unit_test(test_json_known_on_failure),
 		cmocka_unit_test(test_help_text),
+		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_find)
 	};
 

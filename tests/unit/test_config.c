@@ -139,9 +139,31 @@ test_refusals_name_what(void **state)
 	    ":8: unknown key 'listen_on' in [server]");
 	refused(REQUIRED "[tsl]\ncrl = x\n", "unknown section [tsl]");
 	refused(REQUIRED "[receipts]\nkey = r.key\n",
-	    "[receipts] key and certificate (both, or neither)");
+	    "[receipts] needs both key and certificate, or neither");
 	refused(REQUIRED "[periods]\nh1_due = 02-30\n", "[periods]");
-	refused(REQUIRED "not a line\n", "not a key = value line");
+	refused(REQUIRED "not a line\n", "not a 'key = value' line");
+}
+
+/* Issue 16: gpd -n accepted "admins = bad_name!", a name no certificate
+ * from gp-ca can have; each administrator is a CN as gp-ca issues it. */
+static void
+test_admins_are_certificate_names(void **state)
+{
+	struct config	*conf;
+	char		*cause = NULL;
+
+	(void)state;
+	refused(REQUIRED "[access]\nadmins = admin-a, bad_name!\n",
+	    "[access] admins: 'bad_name!' is not a certificate name");
+	refused(REQUIRED "[access]\nadmins = Admin\n", "'Admin'");
+	refused(REQUIRED "[access]\nadmins = "
+	    "a234567890123456789012345678901234567890123456789012345678901234"
+	    "5\n", "is not a certificate name");
+	assert_non_null(conf = config_load(conffile(REQUIRED "[access]\n"
+	    "admins = a234567890123456789012345678901234567890123456789012345"
+	    "678901234, ban-nu-cong-2\n"), &cause));
+	assert_int_equal(conf->nadmins, 2);
+	config_free(conf);
 }
 
 static void
@@ -154,6 +176,9 @@ test_missing_file(void **state)
 	assert_null(conf = config_load("/nonexistent/gpd.conf", &cause));
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, "/nonexistent/gpd.conf"));
+	/* Why, in the system's words, and what to check. */
+	assert_non_null(strstr(cause, "No such file or directory"));
+	assert_non_null(strstr(cause, "-f"));
 	free(cause);
 	config_free(NULL);
 }
@@ -166,6 +191,7 @@ main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_refusals_name_what),
+		cmocka_unit_test(test_admins_are_certificate_names),
 		cmocka_unit_test(test_missing_file),
 	};
 

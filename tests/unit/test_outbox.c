@@ -603,6 +603,62 @@ test_receipts(void **state)
 	assert_null(r);
 }
 
+/*
+ * Issue 16: a receipt is named by its id, by the submission id it
+ * answered, or by its first 8 digits or more when they name it alone.
+ */
+static void
+test_receipt_prefix(void **state)
+{
+	struct fixture		*f = *state;
+	struct outbox_proof	 p;
+	struct outbox_receipt	*r = NULL;
+	char			*cause = NULL;
+
+	proof(&p, "9c1e0f3a5b7d9e1f2a4c6e8f0a1b3c5d", "s-1", T_H1, 1);
+	assert_int_equal(outbox_delivered(f->ob, &p, &cause), 0);
+	proof(&p, "9c1e0f3a77777777777777777777777a", "s-2", T_H1, 2);
+	assert_int_equal(outbox_delivered(f->ob, &p, &cause), 0);
+	proof(&p, "0123456789abcdef0123456789abcdef", "s-3", T_YEAR, 1);
+	assert_int_equal(outbox_delivered(f->ob, &p, &cause), 0);
+
+	/* Whole names. */
+	assert_int_equal(outbox_receipt_get(f->ob,
+	    "9c1e0f3a5b7d9e1f2a4c6e8f0a1b3c5d", &r, &cause), 0);
+	assert_non_null(r);
+	assert_string_equal(r->submission_id, "s-1");
+	outbox_receipt_free(r);
+	assert_int_equal(outbox_receipt_get(f->ob, "s-2", &r, &cause), 0);
+	assert_non_null(r);
+	assert_string_equal(r->receipt, "9c1e0f3a77777777777777777777777a");
+	outbox_receipt_free(r);
+	/* Eight digits that begin one receipt, and more. */
+	assert_int_equal(outbox_receipt_get(f->ob, "01234567", &r, &cause),
+	    0);
+	assert_non_null(r);
+	assert_string_equal(r->submission_id, "s-3");
+	outbox_receipt_free(r);
+	assert_int_equal(outbox_receipt_get(f->ob, "9c1e0f3a5b", &r, &cause),
+	    0);
+	assert_non_null(r);
+	assert_string_equal(r->submission_id, "s-1");
+	outbox_receipt_free(r);
+	/* Fewer than eight: not a name. */
+	assert_int_equal(outbox_receipt_get(f->ob, "0123456", &r, &cause), 0);
+	assert_null(r);
+	/* Eight that begin two receipts: said, neither taken. */
+	assert_int_equal(outbox_receipt_get(f->ob, "9c1e0f3a", &r, &cause),
+	    -1);
+	assert_null(r);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "9c1e0f3a"));
+	assert_non_null(strstr(cause, "more than one receipt"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(outbox_receipt_get(f->ob, "ffffffff", &r, &cause), 0);
+	assert_null(r);
+}
+
 /* A receipt that cannot be kept leaves its entry where it was. */
 static void
 test_delivered_atomic(void **state)
@@ -723,6 +779,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stale_lease, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fail_retry_drop, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_receipt_prefix, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_receipts, setup,
 		    teardown),

@@ -159,6 +159,22 @@ test_refusals(void **state)
 	    "[lc-a] name");
 }
 
+/* Issue 16: "cannot open the unit registry" said no reason. */
+static void
+test_missing_registry_says_why(void **state)
+{
+	char	*cause = NULL;
+
+	(void)state;
+	assert_null(units_load("/nonexistent/units.conf", &cause));
+	assert_non_null(cause);
+	if (strstr(cause, "/nonexistent/units.conf") == NULL ||
+	    strstr(cause, "No such file or directory") == NULL ||
+	    strstr(cause, "'units'") == NULL)
+		fail_msg("cause \"%s\"", cause);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -166,6 +182,7 @@ main(void)
 		cmocka_unit_test(test_sorted_and_found),
 		cmocka_unit_test(test_types_contacts),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_missing_registry_says_why),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

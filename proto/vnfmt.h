@@ -2,9 +2,11 @@
  * Numbers and dates as a Vietnamese document writes them: 1.745 (a dot
  * between thousands), 47,2% (a decimal comma), 10/6/2022, and the place
  * and date line "ngày 05 tháng 02 năm 2022" of Decree 30/2020/NĐ-CP.
+ * gp-report writes its document with these, and gp-client its tables and
+ * messages when it speaks Vietnamese (i18n.h): one set of rules for both.
  */
-#ifndef GP_REPORT_VNFMT_H
-#define GP_REPORT_VNFMT_H
+#ifndef GP_VNFMT_H
+#define GP_VNFMT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,500 @@
+#!/bin/bash
+# End-to-end tests of issue 16: gp-client, gpd and gp-ca in Vietnamese and
+# in English, against the real gpd.
+#
+# Each user-facing flow runs three ways, and the Vietnamese text is
+# asserted word for word where a person reads it:
+#   vi    LANG=vi_VN.UTF-8 (scripts/deps.sh generates the locale);
+#   conf  LANG=C.UTF-8 and 'language = vi' in the configuration file found
+#         in the default place ($XDG_CONFIG_HOME/gp/client.conf), its
+#         paths relative to it: an office PC without a Vietnamese locale;
+#   en    LANG=C.UTF-8, no language: English.
+# --json is byte for byte the same in every language; numbers and dates
+# are Vietnamese only in Vietnamese tables and lines, never in JSON or CSV.
+# The defects issue 16 lists each have a test: advice said once for a
+# locked period and a conflict; the server's field errors before the
+# sentence that sums them up; "1 error", not "1 errors"; gpd's start-up
+# errors in words (a missing CRL: "No such file or directory"); a unit
+# registry that cannot be read says why; admins = bad_name! refused.
+#
+#   GPD=build/gpd GP_CLIENT=build/gp-client tests/e2e/i18n.sh
+#
+# KEEP=1 keeps the working directory.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
+GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
+LOCALES=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
+DATA=$ROOT/tests/data
+
+# shellcheck source=tests/e2e/lib.sh
+. "$ROOT/tests/e2e/lib.sh"
+
+for f in "$GPD" "$GP_CLIENT" "$LOCALES/vi/LC_MESSAGES/gp-client.mo"; do
+	[ -e "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
+done
+if ! locale -a 2>/dev/null | grep -qix 'vi_VN.utf-\?8'; then
+	echo "e2e: the vi_VN.UTF-8 locale is missing: run scripts/deps.sh as root" >&2
+	exit 1
+fi
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/gp-i18n-e2e.XXXXXX")
+cleanup() {
+	stop_gpd
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "# kept $W"
+	else
+		rm -rf "$W"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-tanuyen \
+    admin-test >/dev/null
+PORT=$(free_port)
+DB=$W/gp.db
+cat > "$W/units.conf" <<UNITS
+[lc-tamduong]
+name = LĐLĐ huyện Tam Đường
+type = district_federation
+
+[lc-sinho]
+name = LĐLĐ huyện Sìn Hồ
+type = district_federation
+
+; Merged into another before 2022: its reports are the server's to refuse.
+[lc-tanuyen]
+name = LĐLĐ huyện Tân Uyên
+type = district_federation
+valid_to = 2021-06-30
+UNITS
+gpd_conf() {	# FILE [EXTRA-TLS-LINE]
+	cat > "$1" <<CONF
+[server]
+listen = 127.0.0.1:$PORT
+database = $DB
+units = $W/units.conf
+forms = $W/forms
+
+[tls]
+certificate = $W/pki/server.crt
+key = $W/pki/server.key
+client_ca = $W/pki/ca.crt
+${2:-crl = $W/pki/crl.pem}
+
+[access]
+admins = admin-test
+CONF
+}
+# No form file: the built-in 2022 form, whatever the machine has.
+mkdir "$W/forms"
+gpd_conf "$W/gpd.conf"
+
+# The office PC: its configuration where gp-client looks by default, the
+# files beside it and named relative to it, Vietnamese forced.
+CONF_HOME=$W/conf-home
+mkdir -p "$CONF_HOME/gp"
+cp "$W/pki/ca.crt" "$W/pki/lc-tamduong.crt" "$W/pki/lc-tamduong.key" \
+    "$CONF_HOME/gp/"
+cat > "$CONF_HOME/gp/client.conf" <<CONF
+[client]
+server = 127.0.0.1:$PORT
+ca = ca.crt
+cert = lc-tamduong.crt
+key = lc-tamduong.key
+language = vi
+CONF
+
+# gp-client (or any command) in one of the three ways: vi, conf or en.
+# Output in $W/out and $W/err, status in RC. Each way has a home of its
+# own: its outbox and receipts are its own.
+as() {	# WAY COMMAND ARGS...
+	local way=$1 lang=C.UTF-8 xdg=$W/nowhere
+	shift
+	case $way in
+	vi)	lang=vi_VN.UTF-8;;
+	conf)	xdg=$CONF_HOME;;
+	esac
+	RC=0
+	timeout 30 env -i PATH="$PATH" HOME="$W/home-$way" LANG="$lang" \
+	    GP_LOCALEDIR="$LOCALES" XDG_CONFIG_HOME="$xdg" \
+	    XDG_STATE_HOME="$W/state-$way" "$@" \
+	    >"$W/out" 2>"$W/err" </dev/null || RC=$?
+}
+
+# gp-client as unit NAME: the conf way takes everything from its file.
+gpc() {	# WAY NAME ARGS...
+	local way=$1 name=$2
+	shift 2
+	if [ "$way" = conf ]; then
+		as conf "$GP_CLIENT" "$@"
+	else
+		as "$way" "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
+		    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" "$@"
+	fi
+}
+
+# Whether FILE holds the fixed string TEXT; fails naming both.
+has() {	# FILE TEXT
+	grep -qF -- "$2" "$1" || fail "no '$2' in: $(cat "$1")"
+}
+hasnt() {	# FILE TEXT
+	! grep -qF -- "$2" "$1" || fail "'$2' in: $(cat "$1")"
+}
+
+start_gpd "$W/gpd.conf"
+
+# lc-tamduong's report with another id, or for another unit.
+jmod "$DATA/lc-tamduong-2022-H1.json" "$W/tanuyen.json" \
+    'r["unit"] = "lc-tanuyen"; r.pop("id", None)'
+jmod "$DATA/lc-tamduong-2022-H1.json" "$W/tamduong-fixed-id.json" \
+    'r["id"] = "3f0c2a1e-5d2a-4c47-9a53-7f0e1d2c3b4a"'
+jmod "$DATA/lc-tamduong-2022-H1.json" "$W/tamduong-same-id.json" \
+    'r["id"] = "3f0c2a1e-5d2a-4c47-9a53-7f0e1d2c3b4a"
+r["narrative"]["results"] = r["narrative"]["results"] + " Bổ sung."'
+
+test_help() {
+	local way
+	for way in vi conf; do
+		as "$way" "$GP_CLIENT" --help
+		[ "$RC" -eq 0 ] || { fail "$way: exit $RC"; return; }
+		has "$W/out" "cách dùng: gp-client [-s MÁY:CỔNG] [--ca TỆP]" || return
+		has "$W/out" "các lệnh:" || return
+		has "$W/out" "  submit          nộp báo cáo; giữ lại trong hộp thư đi khi chưa gửi được" || return
+		has "$W/out" "tùy chọn chung:" || return
+		as "$way" "$GP_CLIENT" template --help
+		has "$W/out" "cách dùng: gp-client template --unit ĐƠN_VỊ --period KỲ [--json]" || return
+		has "$W/out" "KỲ là năm kèm H1 cho báo cáo 6 tháng" || return
+		has "$W/out" "ví dụ:" || return
+		# No help line is wider than the terminal's 79 columns.
+		as "$way" "$GP_CLIENT" submit --help
+		[ "$(LC_ALL=C.UTF-8 wc -L < "$W/out")" -le 79 ] ||
+		    { fail "$way: a line wider than 79: $(cat "$W/out")"; return; }
+	done
+	as en "$GP_CLIENT" --help
+	has "$W/out" "usage: gp-client [-s HOST:PORT] [--ca FILE]" || return
+	hasnt "$W/out" "cách dùng" || return
+}
+
+test_usage_mistake() {
+	as vi "$GP_CLIENT" summary 2022-H1 --by
+	[ "$RC" -eq 64 ] || { fail "exit $RC"; return; }
+	has "$W/err" "gp-client: '--by' cần một giá trị: --by TIÊU_CHÍ; cách dùng: gp-client summary [--by TIÊU_CHÍ] [--json | --csv] KỲ (xem thêm: gp-client summary --help)" || return
+	as vi "$GP_CLIENT" frobnicate
+	has "$W/err" "gp-client: không có lệnh 'frobnicate'; xem danh sách lệnh bằng 'gp-client help'" || return
+}
+
+test_validation_error() {
+	local way
+	for way in vi conf; do
+		as "$way" "$GP_CLIENT" validate "$DATA/invalid-report.json"
+		[ "$RC" -eq 65 ] || { fail "$way: exit $RC"; return; }
+		has "$W/err" "$DATA/invalid-report.json: lỗi: activities[1].female: " || return
+		has "$W/err" "gp-client: $DATA/invalid-report.json không phải báo cáo hợp lệ (2 lỗi); hãy sửa các mục nêu trên rồi thử lại" || return
+		# The sentence that sums up comes last.
+		tail -n 1 "$W/err" | grep -q '^gp-client: ' || { fail "$way: not last: $(cat "$W/err")"; return; }
+		as "$way" "$GP_CLIENT" validate "$DATA/lc-sinho-2022-H1.json"
+		has "$W/out" "$DATA/lc-sinho-2022-H1.json: hợp lệ (lc-sinho kỳ 2022-H1, 8 hoạt động)" || return
+	done
+	as en "$GP_CLIENT" validate "$DATA/invalid-report.json"
+	has "$W/err" "$DATA/invalid-report.json: error: activities[1].female: " || return
+	has "$W/err" "is not a valid report (2 errors); correct the fields listed" || return
+}
+
+# Issue 16: "1 errors"; the server's field errors came after the sentence
+# summing them up, the local ones before it.
+test_server_refusal_order() {
+	gpc en lc-tanuyen submit "$W/tanuyen.json"
+	[ "$RC" -eq 65 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	[ "$(wc -l < "$W/err")" -eq 2 ] || { fail "$(cat "$W/err")"; return; }
+	sed -n 1p "$W/err" | grep -q '^error: unit: ' ||
+	    { fail "field error not first: $(cat "$W/err")"; return; }
+	[ "$(sed -n 2p "$W/err")" = "gp-client: the server refused the report (1 error); correct the fields listed and submit again" ] ||
+	    { fail "sentence: $(cat "$W/err")"; return; }
+	gpc vi lc-tanuyen submit "$W/tanuyen.json"
+	[ "$RC" -eq 65 ] || { fail "vi: exit $RC"; return; }
+	sed -n 1p "$W/err" | grep -q '^lỗi: unit: ' || { fail "vi: $(cat "$W/err")"; return; }
+	[ "$(sed -n 2p "$W/err")" = "gp-client: máy chủ không nhận báo cáo (1 lỗi); hãy sửa các mục nêu trên rồi nộp lại" ] ||
+	    { fail "vi sentence: $(cat "$W/err")"; return; }
+}
+
+test_receipt_line() {
+	local way n=0
+	for way in vi conf en; do
+		n=$((n + 1))
+		# A revision of its own each time, so that each is accepted.
+		jmod "$DATA/lc-tamduong-2022-H1.json" "$W/rev-$way.json" \
+		    "r.pop('id', None); r['narrative']['results'] += ' ($way)'"
+		gpc "$way" lc-tamduong submit "$W/rev-$way.json"
+		[ "$RC" -eq 0 ] || { fail "$way: exit $RC: $(cat "$W/err")"; return; }
+		local receipt day
+		receipt=$(q "select receipt from reports order by id desc limit 1")
+		day=$(date -u +%-d/%-m/%Y)
+		case $way in
+		en)	grep -Eq "^accepted lc-tamduong 2022-H1 revision $n receipt $receipt  received [0-9TZ:-]+  late$" "$W/out" ||
+			    { fail "en: $(cat "$W/out")"; return; }
+			has "$W/out" "signed by CN=localhost" || return;;
+		*)	grep -Eq "^đã nhận báo cáo lc-tamduong kỳ 2022-H1, lần nộp $n, biên nhận $receipt, máy chủ nhận lúc $day [0-9]{2}:[0-9]{2} — nộp muộn$" "$W/out" ||
+			    { fail "$way: $(cat "$W/out")"; return; }
+			has "$W/out" "máy chủ ký: CN=localhost" || return
+			has "$W/out" "cảnh báo: period: late: " || return;;
+		esac
+	done
+	# Sent again: the first receipt, a duplicate.
+	gpc vi lc-tamduong submit "$W/rev-vi.json"
+	grep -q "^trùng: báo cáo lc-tamduong kỳ 2022-H1, lần nộp 1, biên nhận .* — nộp muộn (đã lưu từ trước, không có gì mới)$" "$W/out" ||
+	    { fail "duplicate: $(cat "$W/out")"; return; }
+}
+
+test_receipts_table() {
+	gpc vi lc-tamduong receipts
+	[ "$RC" -eq 0 ] || { fail "exit $RC"; return; }
+	grep -Eq "^nhận lúc \(UTC\) +đơn vị +kỳ +lần +biên nhận +ghi chú$" "$W/out" ||
+	    { fail "header: $(cat "$W/out")"; return; }
+	grep -Eq "^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} +lc-tamduong +2022-H1 +1 +[0-9a-f]{32} +muộn$" "$W/out" ||
+	    { fail "row: $(cat "$W/out")"; return; }
+}
+
+test_refusal() {
+	gpc vi lc-sinho submit "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 77 ] || { fail "exit $RC"; return; }
+	[ "$(cat "$W/err")" = "gp-client: máy chủ từ chối: chứng thư số này không được phép làm việc đó; mỗi chứng thư số chỉ dùng cho đúng đơn vị của mình; nếu thấy sai, đề nghị liên hệ LĐLĐ tỉnh (máy chủ báo: certificate lc-sinho may not submit a report for unit lc-tamduong)" ] ||
+	    { fail "$(cat "$W/err")"; return; }
+	gpc en lc-sinho submit "$DATA/lc-tamduong-2022-H1.json"
+	[ "$(cat "$W/err")" = "gp-client: certificate lc-sinho may not submit a report for unit lc-tamduong; a certificate may act only for its own unit; ask the provincial federation if this is wrong" ] ||
+	    { fail "en: $(cat "$W/err")"; return; }
+}
+
+# Issue 16: the advice came twice for a conflict, once from gpd and once
+# from gp-client.
+test_conflict_advice_once() {
+	gpc en lc-tamduong submit --no-queue "$W/tamduong-fixed-id.json"
+	[ "$RC" -eq 0 ] || { fail "first: exit $RC: $(cat "$W/err")"; return; }
+	gpc en lc-tamduong submit --no-queue "$W/tamduong-same-id.json"
+	[ "$RC" -eq 65 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	[ "$(grep -o 'give a new one\|give it a new one' "$W/err" | wc -l)" -eq 1 ] ||
+	    { fail "advice not once: $(cat "$W/err")"; return; }
+	has "$W/err" "was already stored with different content" || return
+	gpc vi lc-tamduong submit --no-queue "$W/tamduong-same-id.json"
+	has "$W/err" "gp-client: mã nộp này đã được dùng cho một báo cáo khác; hãy xóa trường \"id\" trong tệp hoặc đặt mã mới (máy chủ báo: " || return
+}
+
+test_missing() {
+	gpc vi admin-test missing 2022-H1
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	grep -Eq "^đơn vị +tên +tình trạng +nhận lúc \(UTC\) +lần$" "$W/out" ||
+	    { fail "header: $(cat "$W/out")"; return; }
+	grep -Eq "^lc-sinho +LĐLĐ huyện Sìn Hồ +chưa nộp$" "$W/out" ||
+	    { fail "nothing yet: $(cat "$W/out")"; return; }
+	grep -Eq "^lc-tamduong +LĐLĐ huyện Tam Đường +muộn [0-9.]+ ngày +[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} +4$" "$W/out" ||
+	    { fail "late: $(cat "$W/out")"; return; }
+	has "$W/out" "Kỳ 2022-H1: số liệu từ 1/12/2021 đến 31/5/2022, hạn nộp 10/6/2022" || return
+	has "$W/out" "đã nộp 1/2 (50,0%); đúng hạn 0/2 (0,0%)" || return
+	gpc en admin-test missing 2022-H1
+	grep -Eq "^unit +name +status +received \(UTC\) +rev$" "$W/out" ||
+	    { fail "en header: $(cat "$W/out")"; return; }
+	has "$W/out" "2022-H1: coverage 2021-12-01 to 2022-05-31, due 2022-06-10" || return
+	has "$W/out" "reported 1 of 2 (50.0%); on time 0 of 2 (0.0%)" || return
+}
+
+# Numbers as Vietnamese write them in Vietnamese tables only.
+test_numbers() {
+	local en vi
+	gpc en admin-test summary 2022-H1
+	[ "$RC" -eq 0 ] || { fail "en: exit $RC: $(cat "$W/err")"; return; }
+	en=$(sed -n 's/^Đoàn viên  *\([0-9]*\)  *\([0-9]*\)  *\([0-9]*\.[0-9]\)$/\1 \2 \3/p' "$W/out")
+	[ -n "$en" ] || { fail "en: $(cat "$W/out")"; return; }
+	has "$W/out" "2022-H1: 1 report from 2 units expected" || return
+	gpc vi admin-test summary 2022-H1
+	[ "$RC" -eq 0 ] || { fail "vi: exit $RC: $(cat "$W/err")"; return; }
+	vi=$(sed -n 's/^Đoàn viên  *\([0-9.]*\)  *\([0-9.]*\)  *\([0-9]*,[0-9]\)$/\1 \2 \3/p' "$W/out")
+	# 2874 1356 47.2 is 2.874 1.356 47,2.
+	[ "$vi" = "$(echo "$en" | python3 -c 'import sys
+a, b, c = sys.stdin.read().split()
+f = lambda n: format(int(n), ",").replace(",", ".")
+print(f(a), f(b), c.replace(".", ","))')" ] && [ "${vi%% *}" != "${en%% *}" ] ||
+	    { fail "vi '$vi', en '$en': $(cat "$W/out")"; return; }
+	grep -Eq "^chỉ tiêu +tổng số +nữ +% nữ$" "$W/out" ||
+	    { fail "vi header: $(cat "$W/out")"; return; }
+	has "$W/out" "Kỳ 2022-H1: 1 báo cáo trên 2 đơn vị phải nộp" || return
+	gpc vi admin-test summary 2022-H1 --csv
+	[ "$RC" -eq 0 ] || { fail "csv: exit $RC"; return; }
+	has "$W/out" "key,label,reports,activities,sessions,participants,women,women %" || return
+	grep -Eq "^total,Tổng cộng,1,[0-9]+,[0-9]+,[0-9]+,[0-9]+,[0-9]+\.[0-9]"$'\r'"\$" "$W/out" ||
+	    { fail "csv: $(cat "$W/out")"; return; }
+	gpc vi admin-test --json missing 2022-H1
+	has "$W/out" '"reported_percent":50.0' || return
+}
+
+test_doctor() {
+	local way
+	for way in vi conf; do
+		gpc "$way" lc-tamduong doctor
+		[ "$RC" -eq 0 ] || { fail "$way: exit $RC: $(cat "$W/out")"; return; }
+		grep -Eq "^ĐẠT    cấu hình     " "$W/out" || { fail "$way: $(cat "$W/out")"; return; }
+		has "$W/out" "ĐẠT    khóa bí mật  " || return
+		grep -Eq "^ĐẠT    thời hạn     chứng thư số có hiệu lực đến [0-9]{1,2}/[0-9]{1,2}/[0-9]{4} \(còn [0-9]+ ngày\)$" "$W/out" ||
+		    { fail "$way expiry: $(cat "$W/out")"; return; }
+		has "$W/out" "ĐẠT    danh tính    máy chủ nhận chứng thư số này là của đơn vị lc-tamduong \"LĐLĐ huyện Tam Đường\", gpd " || return
+		grep -Eq "^ĐẠT    hộp thư đi   trống" "$W/out" || { fail "$way outbox: $(cat "$W/out")"; return; }
+	done
+	has "$W/out" "ĐẠT    cấu hình     $CONF_HOME/gp/client.conf: đã đặt máy chủ 127.0.0.1:$PORT, ca, cert và key" || return
+	gpc en lc-tamduong doctor
+	grep -q "^OK   config      no configuration file; the command line gives server" "$W/out" ||
+	    { fail "en: $(cat "$W/out")"; return; }
+}
+
+# --json is for programs: the same bytes in every language, English words
+# on standard error too.
+test_json_same() {
+	local way cmd i=0
+	for cmd in "validate $DATA/invalid-report.json" \
+	    "validate $DATA/lc-sinho-2022-H1.json" "verify-receipt -" \
+	    "submit $W/rev-vi.json" "submit $W/tamduong-same-id.json" \
+	    "outbox" "summary 2022-H1 --by -" "frobnicate"; do
+		i=$((i + 1))
+		for way in vi en; do
+			# shellcheck disable=SC2086  # the words of cmd
+			gpc "$way" lc-tamduong --json $cmd
+			# ECDSA signs anew each time: the rest must match.
+			sed 's/"signature":"[^"]*",//' "$W/out" > "$W/json-$i-$way"
+			cp "$W/err" "$W/json-err-$i-$way"
+		done
+		cmp -s "$W/json-$i-vi" "$W/json-$i-en" ||
+		    { fail "$cmd: $(diff "$W/json-$i-vi" "$W/json-$i-en")"; return; }
+		[ -s "$W/json-$i-vi" ] || { fail "$cmd: no JSON"; return; }
+		cmp -s "$W/json-err-$i-vi" "$W/json-err-$i-en" ||
+		    { fail "$cmd: stderr: $(cat "$W/json-err-$i-vi")"; return; }
+	done
+	for cmd in "missing 2022-H1" "summary 2022-H1 --by area" \
+	    "list --period 2022-H1" "units"; do
+		for way in vi en; do
+			# shellcheck disable=SC2086
+			gpc "$way" admin-test $cmd --json
+			cp "$W/out" "$W/json-$way"
+		done
+		cmp -s "$W/json-vi" "$W/json-en" ||
+		    { fail "$cmd: $(diff "$W/json-vi" "$W/json-en")"; return; }
+		# shellcheck disable=SC2086
+		gpc vi admin-test $cmd --csv
+		cp "$W/out" "$W/csv-vi"
+		# shellcheck disable=SC2086
+		gpc en admin-test $cmd --csv
+		cmp -s "$W/csv-vi" "$W/out" ||
+		    { fail "$cmd --csv: $(diff "$W/csv-vi" "$W/out")"; return; }
+	done
+}
+
+# Issue 16: the advice came twice for a locked period.
+test_locked_advice_once() {
+	gpc en admin-test lock 2022-H1
+	[ "$RC" -eq 0 ] || { fail "lock: exit $RC: $(cat "$W/err")"; return; }
+	jmod "$DATA/lc-tamduong-2022-H1.json" "$W/locked.json" \
+	    "r.pop('id', None); r['narrative']['results'] += ' (khóa)'"
+	gpc en lc-tamduong submit --no-queue "$W/locked.json"
+	[ "$RC" -eq 77 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	[ "$(grep -o 'unlock' "$W/err" | wc -l)" -eq 1 ] ||
+	    { fail "advice not once: $(cat "$W/err")"; return; }
+	has "$W/err" "gp-client: period 2022-H1 is locked: it takes no new revisions; contact " || return
+	gpc vi lc-tamduong submit --no-queue "$W/locked.json"
+	has "$W/err" "gp-client: kỳ báo cáo đã khóa sổ: không nhận thêm lần nộp nào; đề nghị LĐLĐ tỉnh mở khóa sổ kỳ báo cáo (máy chủ báo: period 2022-H1 is locked" || return
+	gpc en admin-test unlock 2022-H1
+}
+
+# A missing configuration says where it was looked for and what makes it;
+# -s, --ca, --cert and --key need none.
+test_no_configuration() {
+	as vi "$GP_CLIENT" submit "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 78 ] || { fail "exit $RC"; return; }
+	has "$W/err" "gp-client: chưa có tệp cấu hình (đã tìm $W/nowhere/gp/client.conf hoặc /etc/gp/client.conf): hãy cài đặt máy này bằng 'gp-client setup ĐƠN_VỊ.gpbundle'" || return
+	as en "$GP_CLIENT" doctor
+	grep -q "^FAIL config      no configuration file (looked for $W/nowhere/gp/client.conf or /etc/gp/client.conf): set this computer up with 'gp-client setup UNIT.gpbundle'" "$W/out" ||
+	    { fail "doctor: $(cat "$W/out")"; return; }
+	as vi env GP_CLIENT_CONF="$W/absent.conf" "$GP_CLIENT" doctor
+	[ "$RC" -eq 78 ] || { fail "absent: exit $RC"; return; }
+	# The system's reason in its own words (glibc has them in Vietnamese).
+	grep -q "^LỖI    cấu hình     không đọc được tệp cấu hình $W/absent.conf: .*; hãy kiểm tra -c hoặc \\\$GP_CLIENT_CONF$" "$W/out" ||
+	    { fail "absent: $(cat "$W/out")"; return; }
+}
+
+# gpd in Vietnamese: its usage, -n, and its start-up errors in words.
+test_gpd() {
+	as vi "$GPD" -n -f "$W/gpd.conf"
+	[ "$RC" -eq 0 ] || { fail "-n: exit $RC: $(cat "$W/err")"; return; }
+	# The forms gpd serves: the built-in 2022 one.
+	has "$W/out" "gpd: $W/gpd.conf: cấu hình hợp lệ (3 đơn vị, 1 quản trị viên, biểu mẫu năm 2022)" || return
+	as en "$GPD" -n -f "$W/gpd.conf"
+	has "$W/out" "gpd: $W/gpd.conf: configuration OK (3 units, 1 administrator, forms 2022)" || return
+	# Issue 16: a missing CRL gave OpenSSL's codes.
+	gpd_conf "$W/gpd-nocrl.conf" "crl = $W/pki/absent-crl.pem"
+	as en "$GPD" -n -f "$W/gpd-nocrl.conf"
+	[ "$RC" -eq 1 ] || { fail "no CRL: exit $RC"; return; }
+	[ "$(cat "$W/err")" = "gpd: cannot load the CRL $W/pki/absent-crl.pem: No such file or directory" ] ||
+	    { fail "no CRL: $(cat "$W/err")"; return; }
+	hasnt "$W/err" "error:" || return
+	as vi "$GPD" -n -f "$W/gpd-nocrl.conf"
+	has "$W/err" "gpd: không nạp được danh sách thu hồi (CRL) $W/pki/absent-crl.pem: " || return
+	gpd_conf "$W/gpd-badcert.conf" "crl = $W/units.conf"
+	as en "$GPD" -n -f "$W/gpd-badcert.conf"
+	has "$W/err" "gpd: cannot load the CRL $W/units.conf: not a PEM file" || return
+	# Issue 16: the unit registry said no reason.
+	sed "s|^units = .*|units = $W/absent-units.conf|" "$W/gpd.conf" > "$W/gpd-nounits.conf"
+	as vi "$GPD" -n -f "$W/gpd-nounits.conf"
+	[ "$RC" -eq 1 ] || { fail "no registry: exit $RC"; return; }
+	has "$W/err" "gpd: không đọc được danh sách đơn vị $W/absent-units.conf: " || return
+	as en "$GPD" -n -f "$W/gpd-nounits.conf"
+	[ "$(cat "$W/err")" = "gpd: cannot read the unit registry $W/absent-units.conf: No such file or directory; check 'units' in [server] of gpd.conf" ] ||
+	    { fail "no registry: $(cat "$W/err")"; return; }
+	# Issue 16: admins = bad_name! was accepted.
+	sed 's/^admins = .*/admins = admin-test, bad_name!/' "$W/gpd.conf" > "$W/gpd-admins.conf"
+	as en "$GPD" -n -f "$W/gpd-admins.conf"
+	[ "$RC" -eq 1 ] || { fail "bad admin name: exit $RC"; return; }
+	has "$W/err" "[access] admins: 'bad_name!' is not a certificate name" || return
+	as vi "$GPD" -h
+	has "$W/out" "cách dùng: gpd [-hnvV] [-f tệp] [-b tệp-sao-lưu]" || return
+}
+
+# gp-ca in Vietnamese: its help and messages; its list stays as scripts
+# read it.
+test_gp_ca() {
+	local ca=$W/gp-ca-vi
+	as vi "$ROOT/scripts/gp-ca" --help
+	[ "$RC" -eq 0 ] || { fail "--help: exit $RC"; return; }
+	has "$W/out" "cách dùng: gp-ca [-d thư-mục] init [--days n] [--cn tên]" || return
+	has "$W/out" "  bundle         toàn bộ cài đặt của tên trong một tệp cho 'gp-client setup':" || return
+	as conf env GP_LANGUAGE=vi "$ROOT/scripts/gp-ca" -d "$ca" init --cn "CA thử"
+	[ "$RC" -eq 0 ] || { fail "init: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/out" "ca $ca/ca.crt: CN=CA thử, hiệu lực đến " || return
+	as vi "$ROOT/scripts/gp-ca" -d "$ca" issue lc-x
+	has "$W/out" "đã cấp cho lc-x, số sê-ri 1000, hiệu lực đến " || return
+	has "$W/out" "tạo tệp duy nhất mà đơn vị cài bằng 'gp-client setup':" || return
+	as vi "$ROOT/scripts/gp-ca" -d "$ca" issue 'Bad!'
+	[ "$RC" -eq 64 ] || { fail "bad name: exit $RC"; return; }
+	has "$W/err" "gp-ca: 'Bad!': tên gồm 1 đến 64 ký tự a-z, 0-9 và '-'" || return
+	as vi "$ROOT/scripts/gp-ca" -d "$ca" list
+	head -n 1 "$W/out" | grep -q '^CN  *SERIAL  *STATUS  *NOT AFTER$' ||
+	    { fail "list: $(cat "$W/out")"; return; }
+	as en "$ROOT/scripts/gp-ca" -d "$ca" bundle lc-x -o "$W/x.gpbundle"
+	[ "$RC" -eq 64 ] || { fail "no server: exit $RC"; return; }
+	has "$W/err" "gp-ca: no server address known: run 'gp-ca issue-server' first, or give --server HOST:PORT" || return
+}
+
+t "--help in Vietnamese (locale, or language = vi on C.UTF-8) and English" test_help
+t "a usage mistake in Vietnamese, with the synopsis" test_usage_mistake
+t "a validation error: each field, then '(2 lỗi)' last" test_validation_error
+t "the server's field errors first, then '(1 error)', never '1 errors'" test_server_refusal_order
+t "receipt lines: Vietnamese words and date, English as scripts read it" test_receipt_line
+t "receipts: lower-case headers, translated, dates as Vietnamese write them" test_receipts_table
+t "a refusal: what happened, what to do, the server's words after" test_refusal
+t "a conflict: the advice once" test_conflict_advice_once
+t "missing: header, statuses, dates and rates in Vietnamese" test_missing
+t "numbers: 2.316 and 47,0 in Vietnamese tables, plain in English and CSV" test_numbers
+t "doctor in Vietnamese, from the default configuration with language = vi" test_doctor
+t "--json and --csv: the same bytes in Vietnamese and English" test_json_same
+t "a locked period: the advice once" test_locked_advice_once
+t "no configuration: where it was looked for, what makes it" test_no_configuration
+t "gpd: -n, usage, start-up errors in words, admins checked" test_gpd
+t "gp-ca in Vietnamese; its list as scripts read it" test_gp_ca
+summary
