@@ -300,8 +300,13 @@ admin_state(const char *state)
 {
 	if (state == NULL)
 		return "";
+	/* TRANSLATORS: the province's review of a report, in a table. */
 	if (strcmp(state, "received") == 0)
-		return "under review";
+		return C_("review", "under review");
+	if (strcmp(state, "returned") == 0)
+		return C_("review", "returned");
+	if (strcmp(state, "accepted") == 0)
+		return C_("review", "accepted");
 	return state;
 }
 
