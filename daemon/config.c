@@ -164,8 +164,8 @@ config_server_key(struct config_parse *cp, const char *name,
 		if (config_size(value, CONFIG_OUTPUT_MIN, CONFIG_OUTPUT_MAX,
 		    &conf->max_output) == -1) {
 			snprintf(cp->cause, sizeof(cp->cause),
-			    "[server] %s = %s: not a size from 1M to 64G "
-			    "(bytes, or with K, M or G)", name, value);
+			    _("[server] %s = %s: not a size from 1M to 64G "
+			    "(bytes, or with K, M or G)"), name, value);
 			return -1;
 		}
 	} else if (strcmp(name, "handshake_timeout") == 0) {
@@ -334,8 +334,9 @@ config_load(const char *path, char **cause)
 		    CONFIG_HANDSHAKES_ADDRESS_DEFAULT < conf->max_handshakes ?
 		    CONFIG_HANDSHAKES_ADDRESS_DEFAULT : conf->max_handshakes;
 	if (conf->max_handshakes_per_address > conf->max_handshakes) {
-		if (asprintf(cause, "%s: [server] max_handshakes_per_address "
-		    "(%u) is more than max_handshakes (%u)", path,
+		if (asprintf(cause, _("%s: [server] "
+		    "max_handshakes_per_address (%u) is more than "
+		    "max_handshakes (%u)"), path,
 		    conf->max_handshakes_per_address, conf->max_handshakes)
 		    == -1)
 			*cause = NULL;

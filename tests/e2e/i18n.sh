@@ -181,7 +181,7 @@ test_help() {
 test_usage_mistake() {
 	as vi "$GP_CLIENT" summary 2022-H1 --by
 	[ "$RC" -eq 64 ] || { fail "exit $RC"; return; }
-	has "$W/err" "gp-client: '--by' cần một giá trị: --by TIÊU_CHÍ; cách dùng: gp-client summary [--by TIÊU_CHÍ] [--json | --csv] KỲ (xem thêm: gp-client summary --help)" || return
+	has "$W/err" "gp-client: '--by' cần một giá trị: --by TIÊU_CHÍ; cách dùng: gp-client summary [--by TIÊU_CHÍ] [--accepted] [--json | --csv] KỲ (xem thêm: gp-client summary --help)" || return
 	as vi "$GP_CLIENT" frobnicate
 	has "$W/err" "gp-client: không có lệnh 'frobnicate'; xem danh sách lệnh bằng 'gp-client help'" || return
 }
@@ -284,16 +284,17 @@ test_conflict_advice_once() {
 test_missing() {
 	gpc vi admin-test missing 2022-H1
 	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
-	grep -Eq "^đơn vị +tên +tình trạng +nhận lúc \(UTC\) +lần$" "$W/out" ||
+	grep -Eq "^đơn vị +tên +tình trạng +nhận lúc \(UTC\) +lần +xem xét$" "$W/out" ||
 	    { fail "header: $(cat "$W/out")"; return; }
 	grep -Eq "^lc-sinho +LĐLĐ huyện Sìn Hồ +chưa nộp$" "$W/out" ||
 	    { fail "nothing yet: $(cat "$W/out")"; return; }
-	grep -Eq "^lc-tamduong +LĐLĐ huyện Tam Đường +muộn [0-9.]+ ngày +[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} +4$" "$W/out" ||
+	grep -Eq "^lc-tamduong +LĐLĐ huyện Tam Đường +muộn [0-9.]+ ngày +[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} +4 +đang xem xét$" "$W/out" ||
 	    { fail "late: $(cat "$W/out")"; return; }
+	has "$W/out" "báo cáo: 0 đã chấp nhận, 0 bị trả lại, 1 đang xem xét" || return
 	has "$W/out" "Kỳ 2022-H1: số liệu từ 1/12/2021 đến 31/5/2022, hạn nộp 10/6/2022" || return
 	has "$W/out" "đã nộp 1/2 (50,0%); đúng hạn 0/2 (0,0%)" || return
 	gpc en admin-test missing 2022-H1
-	grep -Eq "^unit +name +status +received \(UTC\) +rev$" "$W/out" ||
+	grep -Eq "^unit +name +status +received \(UTC\) +rev +review$" "$W/out" ||
 	    { fail "en header: $(cat "$W/out")"; return; }
 	has "$W/out" "2022-H1: coverage 2021-12-01 to 2022-05-31, due 2022-06-10" || return
 	has "$W/out" "reported 1 of 2 (50.0%); on time 0 of 2 (0.0%)" || return
