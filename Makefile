@@ -108,6 +108,7 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
 		client/xlsx.c client/forms.c client/form_cmd.c client/send.c \
 		client/web.c client/admin_review.c client/status.c \
+		client/status_cmd.c \
 		client/conf.c client/setup.c
 # gp-client-web: the form in the browser (client/web.h), with what it
 # shares with gp-client to send a report and to keep forms.
@@ -117,7 +118,7 @@ WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
 WEB_SHARED_SRCS = client/send.c client/queue.c client/deliver.c \
 		client/conn.c client/outbox.c client/output.c client/fmt.c \
 		client/proof.c client/pem.c client/cause.c client/outfile.c \
-		client/trace.c client/forms.c
+		client/trace.c client/forms.c client/status.c
 WEB_ASSETS =	client/web/index.html client/web/style.css client/web/app.js
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
@@ -149,7 +150,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
 		test_findings test_crashsim test_web_draft test_web_api \
-		test_log test_refusals test_halfopen test_i18n
+		test_log test_refusals test_halfopen test_i18n test_status
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain "make" builds everything: the first rule of report.mk, included
@@ -253,17 +254,23 @@ $(BUILD)/tests/test_period: $(BUILD)/tests/unit/test_period.o \
 FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
 		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
 		$(BUILD)/proto/period.o
+# The checks, with the language of their messages (i18n.h).
+VALIDATE_OBJS =	$(BUILD)/proto/validate.o $(BUILD)/proto/i18n.o \
+		$(BUILD)/proto/vnfmt.o
 # The form for the legacy codes' check; legacy.o names its lists.
 $(BUILD)/tests/test_report: $(BUILD)/tests/unit/test_report.o $(REPORT_OBJS) \
     $(FORM_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
+# With the build's catalogue: the messages in Vietnamese too.
+$(BUILD)/tests/unit/test_validate.o: TEST_DIR = \
+		-DTEST_LOCALEDIR='"$(abspath $(BUILD))/locale"'
 $(BUILD)/tests/test_validate: $(BUILD)/tests/unit/test_validate.o \
-    $(BUILD)/proto/validate.o $(REPORT_OBJS) $(FORM_OBJS)
+    $(VALIDATE_OBJS) $(REPORT_OBJS) $(FORM_OBJS) | $(MO_FILES)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
-    $(BUILD)/proto/report_json.o $(BUILD)/proto/validate.o \
+    $(BUILD)/proto/report_json.o $(VALIDATE_OBJS) \
     $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
@@ -309,7 +316,7 @@ $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
 	$(TEST_LINK) $(call pc_libs,inih) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_units: $(BUILD)/tests/unit/test_units.o \
-    $(BUILD)/daemon/units.o $(BUILD)/proto/validate.o $(REPORT_OBJS) \
+    $(BUILD)/daemon/units.o $(VALIDATE_OBJS) $(REPORT_OBJS) \
     $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
@@ -337,12 +344,12 @@ $(BUILD)/tests/test_session: $(BUILD)/tests/unit/test_session.o \
 $(BUILD)/tests/unit/test_findings.o: TEST_DIR = -Idaemon
 $(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
     $(BUILD)/daemon/units.o $(BUILD)/proto/report_json.o \
-    $(BUILD)/proto/validate.o $(REPORT_OBJS) $(FORM_OBJS)
+    $(VALIDATE_OBJS) $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # Client modules.
 CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile \
-		test_web_draft test_web_api
+		test_web_draft test_web_api test_status
 $(CLIENT_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Iclient
 
 $(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
@@ -378,6 +385,13 @@ $(BUILD)/tests/test_web_draft: $(BUILD)/tests/unit/test_web_draft.o \
     $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
     $(BUILD)/client/cause.o
 	$(TEST_LINK) $(call pc_libs,jansson) $(CMOCKA_LIBS)
+
+# The connection is stubbed in the test: e2e/review.sh and web.sh use gpd.
+$(BUILD)/tests/test_status: $(BUILD)/tests/unit/test_status.o \
+    $(BUILD)/client/status.o $(BUILD)/client/fmt.o $(BUILD)/proto/period.o \
+    $(BUILD)/proto/text.o $(PB_OBJ)
+	$(TEST_LINK) $(call pc_libs,jansson libprotobuf-c libutf8proc) \
+	    $(CMOCKA_LIBS)
 
 # web_send.c is stubbed in the test: it needs a server (e2e/web.sh).
 $(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \

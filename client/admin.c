@@ -300,13 +300,13 @@ admin_state(const char *state)
 {
 	if (state == NULL)
 		return "";
-	/* TRANSLATORS: the province's review of a report, in a table. */
+	/* Text tables only: CSV and JSON keep the codes. */
 	if (strcmp(state, "received") == 0)
-		return C_("review", "under review");
+		return _("under review");
 	if (strcmp(state, "returned") == 0)
-		return C_("review", "returned");
+		return C_("review state", "returned");
 	if (strcmp(state, "accepted") == 0)
-		return C_("review", "accepted");
+		return C_("review state", "accepted");
 	return state;
 }
 

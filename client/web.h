@@ -11,7 +11,8 @@
  *		body limit, security headers; the page's files
  *   web_api.c	the JSON API: periods, form, draft, validate
  *   web_send.c	the JSON API that sends or reads back: submit, retry,
- *		status, last
+ *		status (with the province's review, as gp-client status
+ *		asks it: status.h), last
  *   web_draft.c	drafts in the state directory
  *   web_form.c	how a report is checked: validate_report against the
  *		forms of gp-client's cache (forms.h), which web_main.c opens
@@ -52,6 +53,7 @@
 #define WEB_CSRF_HEADER		"X-GP-CSRF"
 #define WEB_PROC_VERSION_ENV	"GP_WEB_PROC_VERSION"
 #define WEB_FORM_FETCH_TIMEOUT	10	/* seconds, at start */
+#define WEB_UNIT_NAME_MAX	256	/* bytes of the registry's name */
 
 struct web {
 	/* The unit's settings, as gp-client passed them. */
@@ -80,6 +82,9 @@ struct web {
 	time_t			 last_request;
 	char			 csrf[WEB_CSRF_RING][WEB_SECRET_HEX + 1];
 	size_t			 csrf_next;
+	/* The registry's name of the unit, as the server last gave it
+	 * ("LĐLĐ huyện Tam Đường"); "" until then. */
+	char			 unit_name[WEB_UNIT_NAME_MAX];
 };
 
 /* What one API call answers: a status and a body (malloc'd). */
@@ -123,6 +128,10 @@ void	 web_reply_json(struct web_reply *, unsigned int status, json_t *o);
 /* {"error": message} with a status. */
 void	 web_reply_error(struct web_reply *, unsigned int status,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The unit's name: kept when the server gives it (a name that does not
+ * fit is not kept), read back into buf ("" when unknown). */
+void	 web_api_set_unit_name(struct web *, const char *);
+const char	*web_api_unit_name(struct web *, char *buf, size_t len);
 /* The verdict on a report (valid, errors, warnings) as the page shows
  * it; with out, the report when it is valid. NULL when out of memory. */
 json_t	*web_api_verdict(struct web *, json_t *report, struct report **out);

@@ -7,8 +7,9 @@
  * report's id is derived from its content, so sending the same report
  * twice is harmless.
  *
- *   GET    /api/periods		the unit, today, the periods of the
- *				forms known, with draft, outbox and
+ *   GET    /api/periods		the unit (and its name, once the
+ *				server gave it), today, the periods of
+ *				the forms known, with draft, outbox and
  *				receipt at a glance
  *   GET    /api/form?period=P	the form of P's year (canonical JSON)
  *   GET    /api/draft?period=P	the saved draft, or 404
@@ -88,6 +89,26 @@ web_reply_error(struct web_reply *reply, unsigned int status,
 	free(s);
 }
 
+void
+web_api_set_unit_name(struct web *w, const char *name)
+{
+	if (name == NULL || name[0] == '\0' ||
+	    strlen(name) >= sizeof(w->unit_name))
+		return;
+	pthread_mutex_lock(&w->lock);
+	memcpy(w->unit_name, name, strlen(name) + 1);
+	pthread_mutex_unlock(&w->lock);
+}
+
+const char *
+web_api_unit_name(struct web *w, char *buf, size_t len)
+{
+	pthread_mutex_lock(&w->lock);
+	snprintf(buf, len, "%s", w->unit_name);
+	pthread_mutex_unlock(&w->lock);
+	return buf;
+}
+
 static json_t *
 web_api_date(int32_t day)
 {
@@ -143,6 +164,7 @@ web_api_periods(struct web *w, struct web_reply *reply)
 {
 	const struct form	*f;
 	json_t			*o, *periods;
+	char			 name[WEB_UNIT_NAME_MAX];
 	size_t			 i, n;
 
 	if ((periods = json_array()) == NULL) {
@@ -159,8 +181,10 @@ web_api_periods(struct web *w, struct web_reply *reply)
 		json_array_append_new(periods, web_api_period(w, f,
 		    PERIOD_HALF));
 	}
-	o = json_pack("{s:s, s:o, s:s, s:o}",
+	o = json_pack("{s:s, s:o, s:o, s:s, s:o}",
 	    "unit", w->unit,
+	    "unit_name", web_api_unit_name(w, name, sizeof(name))[0] != '\0' ?
+	    web_api_string(name) : json_null(),
 	    "today", web_api_date(web_form_today()),
 	    "server", w->conn.server,
 	    "periods", periods);

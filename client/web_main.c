@@ -1,11 +1,11 @@
 /*
- * gp-client-web's start and end (web.h): the unit's settings from the
- * command line (gp-client web passes them), the unit from its
- * certificate, a listening socket on 127.0.0.1 only, the secret of the
- * first URL, the browser; then the main thread waits for SIGINT, SIGTERM
- * or SIGHUP, or for --idle minutes without a request, and stops the
- * server. Drafts are written as the page saves them, so nothing is lost
- * when it stops.
+ * gp-client-web's start and end (web.h): Vietnamese messages for the
+ * page, the unit's settings from the command line (gp-client web passes
+ * them), the unit from its certificate, a listening socket on 127.0.0.1
+ * only, the secret of the first URL, the browser; then the main thread
+ * waits for SIGINT, SIGTERM or SIGHUP, or for --idle minutes without a
+ * request, and stops the server. Drafts are written as the page saves
+ * them, so nothing is lost when it stops.
  */
 #include <sys/random.h>
 #include <sys/socket.h>
@@ -30,6 +30,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "i18n.h"
 #include "period.h"
 #include "validate.h"
 #include "outbox.h"
@@ -300,6 +301,11 @@ main(int argc, char **argv)
 	/* Drafts and the outbox are the unit's alone, as with gp-client
 	 * (which runs this program with its umask already 077). */
 	umask(077);
+	/* The page is Vietnamese, whatever the terminal speaks: the checks'
+	 * messages it shows come from gp-client's catalogue in Vietnamese
+	 * (GP_LOCALEDIR, as for gp-client, points at another one). */
+	unsetenv(I18N_LANGUAGE_ENV);
+	i18n_init(I18N_GP_CLIENT, "vi");
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
 	deliver_policy_default(&w.policy);

@@ -2,8 +2,10 @@
  * The part of the API that sends or reads back (web.h): submit and retry
  * go through send_report, the very path of `gp-client submit` (outbox
  * first, never delivered twice); status reads the outbox and the receipt
- * book; last asks the server for the unit's latest revision (a unit may
- * read its own reports), or else takes the one sent from this machine.
+ * book, then asks the server for the province's review as `gp-client
+ * status` does (status.h), saying why when it cannot; last asks the
+ * server for the unit's latest revision (a unit may read its own
+ * reports), or else takes the one sent from this machine.
  *
  * Submit answers with the object `gp-client submit --json` prints
  * ("status": "accepted", "queued", "refused" or "error"), plus "exit",
@@ -26,6 +28,8 @@
 #include "outbox.h"
 #include "output.h"
 #include "send.h"
+#include "status.h"
+#include "fmt.h"
 #include "web.h"
 
 #define WEB_SEND_SHOW_ID	1
@@ -267,14 +271,82 @@ done:
 	return rv;
 }
 
+/*
+ * The province's review of period, asked as gp-client status asks it
+ * (status.h), into o: "review", the period as `gp-client status --json`
+ * writes it (null when the server could not be asked, or knows no such
+ * period), and "offline", null or why the server could not be asked
+ * ("reason", and "network": whether it was the network's fault, so that
+ * trying later may help). The unit's name it gives is kept for the
+ * page's header.
+ */
+static int
+web_send_review(struct web *w, const char *period, json_t *o)
+{
+	struct conn_config		 cfg = w->conn;
+	struct status_period		 sp;
+	const Gp__StatusResponse	*sr;
+	const Gp__PeriodStatus		*ps;
+	Gp__Response			*resp = NULL;
+	json_t				*review = NULL, *offline = NULL;
+	char				*cause = NULL;
+	size_t				 i;
+	int				 network = 0, rv;
+
+	if (cfg.timeout > WEB_SEND_SHOW_TIMEOUT)
+		cfg.timeout = WEB_SEND_SHOW_TIMEOUT;
+	if (status_ask(&cfg, period, &resp, &network, &cause) == -1) {
+		if ((offline = json_pack("{s:o, s:b}", "reason",
+		    fmt_json_text(cause != NULL ? cause : "out of memory"),
+		    "network", network)) == NULL)
+			goto fail;
+	} else if (resp->body_case == GP__RESPONSE__BODY_ERROR) {
+		if ((offline = json_pack("{s:o, s:b}", "reason", fmt_json_text(
+		    resp->error != NULL && resp->error->message != NULL ?
+		    resp->error->message : "refused"), "network", 0)) == NULL)
+			goto fail;
+	} else if ((sr = resp->status) != NULL) {
+		web_api_set_unit_name(w, sr->unit_name);
+		for (i = 0; i < sr->n_periods; i++) {
+			ps = sr->periods[i];
+			if (ps == NULL || ps->period == NULL ||
+			    strcmp(ps->period, period) != 0)
+				continue;
+			status_of(ps, web_form_today(), &sp);
+			if ((review = status_json_period(&sp)) == NULL)
+				goto fail;
+			break;
+		}
+	}
+	rv = json_object_set_new(o, "review", review != NULL ? review :
+	    json_null());
+	review = NULL;
+	if (rv == -1 || json_object_set_new(o, "offline", offline != NULL ?
+	    offline : json_null()) == -1) {
+		offline = NULL;
+		goto fail;
+	}
+	free(cause);
+	if (resp != NULL)
+		gp__response__free_unpacked(resp, NULL);
+	return 0;
+fail:
+	json_decref(review);
+	json_decref(offline);
+	free(cause);
+	if (resp != NULL)
+		gp__response__free_unpacked(resp, NULL);
+	return -1;
+}
+
 void
 web_send_status(struct web *w, const char *period, struct web_reply *reply)
 {
 	struct outbox		 *ob;
 	struct outbox_entry	**v = NULL;
 	struct outbox_receipt	**k = NULL;
-	json_t			 *entries, *receipt = NULL;
-	char			 *cause = NULL;
+	json_t			 *entries, *receipt = NULL, *o = NULL;
+	char			 *cause = NULL, name[WEB_UNIT_NAME_MAX];
 	size_t			  n = 0, m = 0, i;
 
 	if ((entries = json_array()) == NULL) {
@@ -301,13 +373,22 @@ web_send_status(struct web *w, const char *period, struct web_reply *reply)
 				receipt = web_send_kept(k[i]);
 			}
 	}
-	/* "review": the province's review state, once the server has one
-	 * (issue 17). */
-	web_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s, s:o, s:o, s:n}",
+	/* The outbox is read before the server is asked: the page must not
+	 * wait on the network for what this machine knows. */
+	outbox_close(ob);
+	ob = NULL;
+	o = json_pack("{s:s, s:o, s:o}",
 	    "period", period,
 	    "outbox", entries,
-	    "receipt", receipt != NULL ? receipt : json_null(),
-	    "review"));
+	    "receipt", receipt != NULL ? receipt : json_null());
+	if (o == NULL || web_send_review(w, period, o) == -1 ||
+	    json_object_set_new(o, "unit_name", web_api_unit_name(w, name,
+	    sizeof(name))[0] != '\0' ? fmt_json_text(name) : json_null()) ==
+	    -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	web_reply_json(reply, MHD_HTTP_OK, o);
 done:
 	free(cause);
 	outbox_entries_free(v, n);
@@ -435,6 +516,7 @@ web_send_last(struct web *w, const char *period, struct web_reply *reply)
 		    "versions match");
 		goto done;
 	}
+	web_api_set_unit_name(w, m->unit_name);
 	web_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s, s:o, s:I, s:o, "
 	    "s:o, s:b, s:o}",
 	    "source", "server",

@@ -334,8 +334,9 @@ config_load(const char *path, char **cause)
 		    CONFIG_HANDSHAKES_ADDRESS_DEFAULT < conf->max_handshakes ?
 		    CONFIG_HANDSHAKES_ADDRESS_DEFAULT : conf->max_handshakes;
 	if (conf->max_handshakes_per_address > conf->max_handshakes) {
-		if (asprintf(cause, _("%s: [server] max_handshakes_per_address "
-		    "(%u) is more than max_handshakes (%u)"), path,
+		if (asprintf(cause, _("%s: [server] "
+		    "max_handshakes_per_address (%u) is more than "
+		    "max_handshakes (%u)"), path,
 		    conf->max_handshakes_per_address, conf->max_handshakes)
 		    == -1)
 			*cause = NULL;

@@ -83,6 +83,7 @@ report_errors_add(struct report_errors *errs, const char *field,
 {
 	struct report_error	*e;
 	va_list			 ap;
+	int			 n;
 
 	if (errs->n >= REPORT_ERRORS_MAX) {
 		errs->dropped++;
@@ -91,8 +92,12 @@ report_errors_add(struct report_errors *errs, const char *field,
 	e = &errs->e[errs->n++];
 	snprintf(e->field, sizeof(e->field), "%s", field);
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	n = vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);
+	/* A message cut short (Vietnamese takes more bytes than English)
+	 * ends with a whole character. */
+	if (n >= (int)sizeof(e->message))
+		e->message[text_whole(e->message, strlen(e->message))] = '\0';
 }
 
 void

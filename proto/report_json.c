@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "period.h"
 #include "report.h"
 #include "report_json.h"
@@ -109,7 +110,7 @@ json_unknown_field(struct json_read *jr, const char *parent, const char *key)
 	char	field[REPORT_FIELD_MAX];
 
 	json_field(field, sizeof(field), parent, key);
-	report_errors_add(jr->errs, field, "unknown field");
+	report_errors_add(jr->errs, field, "%s", _("unknown field"));
 }
 
 /*
@@ -126,7 +127,7 @@ json_text(struct json_read *jr, json_t *v, const char *field,
 	if (json_is_null(v))
 		return;
 	if (!json_is_string(v)) {
-		report_errors_add(jr->errs, field, "must be a string");
+		report_errors_add(jr->errs, field, "%s", _("must be a string"));
 		return;
 	}
 	if ((s = strndup(json_string_value(v), json_string_length(v))) ==
@@ -172,16 +173,19 @@ static void
 json_count(struct json_read *jr, json_t *v, const char *field,
     uint64_t *dst)
 {
+	char	max[I18N_MAX];
+
 	switch (json_whole(v, dst)) {
 	case 1:
 		break;
 	case 0:
 		report_errors_add(jr->errs, field,
-		    "must be a whole number from 0 to %llu",
-		    (unsigned long long)REPORT_MAX_COUNT);
+		    _("must be a whole number from 0 to %s"),
+		    i18n_int(max, sizeof(max), REPORT_MAX_COUNT));
 		break;
 	default:
-		report_errors_add(jr->errs, field, "must be a whole number");
+		report_errors_add(jr->errs, field, "%s",
+		    _("must be a whole number"));
 		break;
 	}
 }
@@ -192,7 +196,7 @@ json_is_object_or_error(struct json_read *jr, json_t *v,
 {
 	if (json_is_object(v))
 		return 1;
-	report_errors_add(jr->errs, field, "must be an object");
+	report_errors_add(jr->errs, field, "%s", _("must be an object"));
 	return 0;
 }
 
@@ -203,7 +207,7 @@ json_code(struct json_read *jr, json_t *v, const char *field, char **dst)
 	if (json_is_null(v))
 		return;
 	if (!json_is_string(v)) {
-		report_errors_add(jr->errs, field, "must be a string");
+		report_errors_add(jr->errs, field, "%s", _("must be a string"));
 		return;
 	}
 	json_text(jr, v, field, dst);
@@ -220,13 +224,13 @@ json_area(struct json_read *jr, json_t *v, const char *field,
 		if (json_whole(v, &u) == 1 && u >= 1 && u <= UINT32_MAX)
 			a->area_number = (uint32_t)u;
 		else
-			report_errors_add(jr->errs, field, "must be a code or "
-			    "a whole number from 1");
+			report_errors_add(jr->errs, field, "%s",
+			    _("must be a code or a whole number from 1"));
 		return;
 	}
 	if (!json_is_string(v)) {
-		report_errors_add(jr->errs, field, "must be a string or a "
-		    "number from 1");
+		report_errors_add(jr->errs, field, "%s",
+		    _("must be a string or a number from 1"));
 		return;
 	}
 	json_text(jr, v, field, &a->area);
@@ -284,7 +288,8 @@ json_texts(struct json_read *jr, json_t *obj, const char *name,
 	if (!json_is_object_or_error(jr, obj, name))
 		return;
 	if ((n = json_object_size(obj)) > REPORT_MAX_TEXTS) {
-		report_errors_add(jr->errs, name, "at most %d texts, not %zu",
+		report_errors_add(jr->errs, name,
+		    _("at most %d texts, not %zu"),
 		    REPORT_MAX_TEXTS, n);
 		return;
 	}
@@ -299,7 +304,8 @@ json_texts(struct json_read *jr, json_t *obj, const char *name,
 		if (json_is_null(v))
 			continue;
 		if (!json_is_string(v)) {
-			report_errors_add(jr->errs, field, "must be a string");
+			report_errors_add(jr->errs, field, "%s",
+			    _("must be a string"));
 			continue;
 		}
 		if (((*out)[*nout].code = strdup(key)) == NULL) {
@@ -324,8 +330,8 @@ json_outputs(struct json_read *jr, json_t *obj, const char *name,
 	if (!json_is_object_or_error(jr, obj, name))
 		return;
 	if ((n = json_object_size(obj)) > REPORT_MAX_OUTPUTS) {
-		report_errors_add(jr->errs, name, "at most %d output counts, "
-		    "not %zu", REPORT_MAX_OUTPUTS, n);
+		report_errors_add(jr->errs, name, _("at most %d output counts, "
+		    "not %zu"), REPORT_MAX_OUTPUTS, n);
 		return;
 	}
 	if (n == 0)
@@ -353,7 +359,8 @@ json_activity(struct json_read *jr, json_t *obj, size_t idx,
 	json_t		*v;
 	size_t		 i;
 
-	snprintf(name, sizeof(name), "activities[%zu]", idx);
+	/* Field names are as the JSON spells them, in every language. */
+	snprintf(name, sizeof(name), U_("activities[%zu]"), idx);
 	if (!json_is_object_or_error(jr, obj, name))
 		return;
 	json_object_foreach(obj, key, v) {
@@ -404,13 +411,15 @@ json_activities(struct json_read *jr, json_t *arr, struct report *r)
 	size_t	i, n;
 
 	if (!json_is_array(arr)) {
-		report_errors_add(jr->errs, "activities", "must be an array");
+		report_errors_add(jr->errs, "activities", "%s",
+		    _("must be an array"));
 		return;
 	}
 	n = json_array_size(arr);
 	if (n > REPORT_MAX_ACTIVITIES) {
 		report_errors_add(jr->errs, "activities",
-		    "at most %d activities, not %zu", REPORT_MAX_ACTIVITIES, n);
+		    _("at most %d activities, not %zu"), REPORT_MAX_ACTIVITIES,
+		    n);
 		return;
 	}
 	if (n == 0)
@@ -463,7 +472,7 @@ json_indicators_object(struct json_read *jr, json_t *obj,
 	n = json_object_size(obj);
 	if (n > REPORT_MAX_INDICATORS) {
 		report_errors_add(jr->errs, "indicators",
-		    "at most %d indicators, not %zu", REPORT_MAX_INDICATORS,
+		    _("at most %d indicators, not %zu"), REPORT_MAX_INDICATORS,
 		    n);
 		return;
 	}
@@ -503,7 +512,7 @@ json_indicators_array(struct json_read *jr, json_t *arr,
 	n = json_array_size(arr);
 	if (n > REPORT_MAX_INDICATORS) {
 		report_errors_add(jr->errs, "indicators",
-		    "at most %d indicators, not %zu", REPORT_MAX_INDICATORS,
+		    _("at most %d indicators, not %zu"), REPORT_MAX_INDICATORS,
 		    n);
 		return;
 	}
@@ -514,22 +523,23 @@ json_indicators_array(struct json_read *jr, json_t *arr,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "indicators[%zu]", i);
+		snprintf(name, sizeof(name), U_("indicators[%zu]"), i);
 		json_field(field, sizeof(field), name, "code");
 		v = json_array_get(arr, i);
 		if (!json_is_object_or_error(jr, v, name))
 			continue;
 		code = NULL;
 		if ((c = json_object_get(v, "code")) == NULL)
-			report_errors_add(jr->errs, field, "required");
+			report_errors_add(jr->errs, field, "%s", _("required"));
 		else if (!json_is_string(c))
-			report_errors_add(jr->errs, field, "must be a string");
+			report_errors_add(jr->errs, field, "%s",
+			    _("must be a string"));
 		else
 			code = json_string_value(c);
 		for (j = 0; code != NULL && j < r->nindicators; j++) {
 			if (strcmp(r->indicators[j].code, code) == 0) {
 				report_errors_add(jr->errs, field,
-				    "indicator given twice");
+				    "%s", _("indicator given twice"));
 				code = NULL;
 			}
 		}
@@ -553,8 +563,8 @@ json_indicators(struct json_read *jr, json_t *v, struct report *r)
 	else if (json_is_array(v))
 		json_indicators_array(jr, v, r);
 	else
-		report_errors_add(jr->errs, "indicators",
-		    "must be an object or an array");
+		report_errors_add(jr->errs, "indicators", "%s",
+		    _("must be an object or an array"));
 }
 
 /* A key of the report that names no field of it: a section when it is
@@ -597,8 +607,8 @@ json_report(struct json_read *jr, json_t *root, struct report *r)
 			room++;
 	}
 	if (room > REPORT_MAX_SECTIONS) {
-		report_errors_add(jr->errs, "sections", "at most %d sections, "
-		    "not %zu", REPORT_MAX_SECTIONS, room);
+		report_errors_add(jr->errs, "sections",
+		    _("at most %d sections, not %zu"), REPORT_MAX_SECTIONS, room);
 		room = REPORT_MAX_SECTIONS;
 	}
 	if (room > 0 && (r->sections = calloc(room,
@@ -653,20 +663,21 @@ json_area_numbers(struct json_read *jr, const struct form_set *forms,
 		a = &r->activities[i];
 		if (a->area_number == 0)
 			continue;
-		snprintf(field, sizeof(field), "activities[%zu].area", i);
+		snprintf(field, sizeof(field), U_("activities[%zu].area"), i);
 		if (f == NULL && (forms == NULL || r->period == NULL ||
 		    form_set_period(forms, r->period, &f, &p, &cause) == -1)) {
 			free(cause);
 			cause = NULL;
-			report_errors_add(jr->errs, field, "a number needs the "
-			    "form of the report's period; give the area's "
-			    "code");
+			report_errors_add(jr->errs, field, "%s", _("a number "
+			    "needs the form of the report's period; give the "
+			    "area's code"));
 			continue;
 		}
 		n = form_count(f, FORM_AREAS);
 		if (a->area_number > n) {
-			report_errors_add(jr->errs, field, "no area %u in the "
-			    "%d form (1 to %zu)", (unsigned int)a->area_number,
+			report_errors_add(jr->errs, field, _("no area %u in "
+			    "the %d form (1 to %zu)"),
+			    (unsigned int)a->area_number,
 			    form_year(f), n);
 			continue;
 		}
@@ -696,8 +707,11 @@ json_read(const char *text, size_t len, const struct form_set *forms,
 	if (causelen > 0)
 		cause[0] = '\0';
 	if (len > REPORT_JSON_MAX) {
-		snprintf(cause, causelen, "%s%slarger than 4 MiB",
-		    name ? name : "", name ? ": " : "");
+		if (name != NULL)
+			snprintf(cause, causelen, _("%s: larger than 4 MiB"),
+			    name);
+		else
+			snprintf(cause, causelen, "%s", _("larger than 4 MiB"));
 		return -1;
 	}
 	if ((root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES,
@@ -705,19 +719,27 @@ json_read(const char *text, size_t len, const struct form_set *forms,
 		/* jansson quotes the input near the error: maybe the very
 		 * bytes that are not UTF-8. */
 		json_show(error.text, shown, sizeof(shown));
-		snprintf(cause, causelen, "%s%sline %d column %d: %s",
-		    name ? name : "", name ? ": " : "", error.line,
-		    error.column, shown);
+		/* TRANSLATORS: where the JSON is broken, and the JSON
+		 * library's words (English) on what is wrong there. */
+		if (name != NULL)
+			snprintf(cause, causelen, _("%s: line %d column %d: "
+			    "%s"), name, error.line, error.column, shown);
+		else
+			snprintf(cause, causelen, _("line %d column %d: %s"),
+			    error.line, error.column, shown);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		snprintf(cause, causelen,
-		    "%s%sthe report must be a JSON object",
-		    name ? name : "", name ? ": " : "");
+		if (name != NULL)
+			snprintf(cause, causelen, _("%s: the report must be a "
+			    "JSON object"), name);
+		else
+			snprintf(cause, causelen, "%s",
+			    _("the report must be a JSON object"));
 		goto fail;
 	}
 	if ((r = report_new()) == NULL) {
-		snprintf(cause, causelen, "out of memory");
+		snprintf(cause, causelen, "%s", _("out of memory"));
 		goto fail;
 	}
 	jr.errs = errs;
@@ -727,7 +749,7 @@ json_read(const char *text, size_t len, const struct form_set *forms,
 	if (!jr.nomem)
 		json_area_numbers(&jr, forms, r);
 	if (jr.nomem) {
-		snprintf(cause, causelen, "out of memory");
+		snprintf(cause, causelen, "%s", _("out of memory"));
 		goto fail;
 	}
 	if (errs->n + errs->dropped != before)
@@ -766,7 +788,7 @@ report_json_read_file(const char *path, const struct form_set *forms,
 		cause[0] = '\0';
 	if (strcmp(path, "-") == 0) {
 		fp = stdin;
-		name = "standard input";
+		name = _("standard input");
 	} else if ((fp = fopen(path, "rb")) == NULL) {
 		snprintf(cause, causelen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -778,7 +800,7 @@ report_json_read_file(const char *path, const struct form_set *forms,
 		if (len == size) {
 			if (size > REPORT_JSON_MAX) {
 				snprintf(cause, causelen,
-				    "%s: larger than 4 MiB", name);
+				    _("%s: larger than 4 MiB"), name);
 				goto done;
 			}
 			size = size == 0 ? JSON_READ_CHUNK : size * 2;
@@ -803,7 +825,7 @@ report_json_read_file(const char *path, const struct form_set *forms,
 		}
 	}
 	if (len > REPORT_JSON_MAX) {
-		snprintf(cause, causelen, "%s: larger than 4 MiB", name);
+		snprintf(cause, causelen, _("%s: larger than 4 MiB"), name);
 		goto done;
 	}
 	rv = json_read(buf, len, forms, out, errs, cause, causelen, name);
@@ -1152,7 +1174,7 @@ json_template_activity(struct report_activity *a, const struct period *p,
 	if ((a->area = strdup(area)) == NULL ||
 	    (a->kind = strdup(kind->code)) == NULL ||
 	    (a->occasion = strdup(occasion->code)) == NULL ||
-	    (a->status = strdup("done")) == NULL ||
+	    (a->status = strdup(U_("done"))) == NULL ||
 	    (a->date = strdup(date)) == NULL ||
 	    (a->location = strdup("(Địa điểm)")) == NULL)
 		return -1;
@@ -1209,20 +1231,22 @@ report_template(const char *unit, const char *period,
 
 	*cause = NULL;
 	if (unit == NULL || period == NULL) {
-		*cause = strdup(unit == NULL ? "no unit" : "no period");
+		*cause = strdup(unit == NULL ? _("no unit") : _("no period"));
 		return NULL;
 	}
 	if (form_set_period(forms, period, &f, &p, cause) == -1)
 		return NULL;
 	if ((r = report_new()) == NULL)
 		goto nomem;
+	/* The template's placeholders are in the form's language. */
 	if ((r->unit = strdup(unit)) == NULL ||
 	    (r->period = strdup(period)) == NULL ||
-	    (r->reporter_name = strdup("(Họ và tên người báo cáo)")) == NULL ||
-	    (r->reporter_position = strdup("(Chức vụ)")) == NULL ||
-	    (r->reporter_phone = strdup("(Số điện thoại)")) == NULL ||
-	    (r->plan_number = strdup("(Số, ký hiệu kế hoạch của đơn vị)")) ==
-	    NULL)
+	    (r->reporter_name = strdup(U_("(Họ và tên người báo cáo)"))) ==
+	    NULL ||
+	    (r->reporter_position = strdup(U_("(Chức vụ)"))) == NULL ||
+	    (r->reporter_phone = strdup(U_("(Số điện thoại)"))) == NULL ||
+	    (r->plan_number = strdup(U_("(Số, ký hiệu kế hoạch của đơn "
+	    "vị)"))) == NULL)
 		goto nomem;
 
 	for (i = 0; (e = form_at(f, FORM_KINDS, i)) != NULL; i++)
@@ -1294,6 +1318,6 @@ report_template(const char *unit, const char *period,
 
  nomem:
 	report_free(r);
-	*cause = strdup("out of memory");
+	*cause = strdup(_("out of memory"));
 	return NULL;
 }

@@ -29,6 +29,17 @@ text_decode(const char *s, size_t len, uint32_t *cp)
 	return (size_t)n;
 }
 
+size_t
+text_whole(const char *s, size_t len)
+{
+	size_t		off = 0, n;
+	uint32_t	cp;
+
+	while (off < len && (n = text_decode(s + off, len - off, &cp)) > 0)
+		off += n;
+	return off;
+}
+
 int
 text_kind(uint32_t cp)
 {

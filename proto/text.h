@@ -46,6 +46,12 @@ struct text_char {
  * one (overlong, surrogate, past U+10FFFF, truncated). */
 size_t	 text_decode(const char *s, size_t len, uint32_t *cp);
 
+/* How many of the len bytes at s are whole characters, from the start:
+ * where to end text cut at a byte count (a message snprintf filled) so
+ * that no character is left half. Stops at the first byte that does not
+ * start well-formed UTF-8. */
+size_t	 text_whole(const char *s, size_t len);
+
 /* The character at s (NUL-terminated, *s != '\0'). A byte that does not
  * start well-formed UTF-8 is one bad character of width 1. */
 void	 text_next(const char *s, struct text_char *);

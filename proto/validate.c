@@ -7,6 +7,11 @@
  *
  * Messages never quote the submitter's text: it may be what is wrong. A
  * code is quoted only when it is a code (a-z, 0-9 and _).
+ *
+ * Messages are in the reader's language (i18n.h): gpd and every --json
+ * run speak English, with codes and ISO dates; in Vietnamese, what the
+ * form names is given by its Vietnamese label, dates as 10/6/2022 and
+ * numbers as 1.745.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +20,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "period.h"
 #include "report.h"
 #include "text.h"
@@ -174,6 +180,33 @@ validate_blank(const char *s)
 	return 1;
 }
 
+/* A date for a message: 2022-06-10, or 10/6/2022 in Vietnamese. */
+static const char *
+validate_date(int32_t day, char *buf, size_t len)
+{
+	char	iso[DATE_LEN + 1];
+
+	date_format(day, iso);
+	return i18n_date(buf, len, iso);
+}
+
+/* A count for a message: 1745, or 1.745 in Vietnamese. */
+static const char *
+validate_count(uint64_t n, char *buf, size_t len)
+{
+	return i18n_int(buf, len, n);
+}
+
+/* What the form names, for a message: its code, or in Vietnamese its
+ * label as the form writes it (a reader knows the label, not the code). */
+static const char *
+validate_name(const struct form_entry *e)
+{
+	if (i18n_vietnamese() && e->label != NULL && e->label[0] != '\0')
+		return e->label;
+	return e->code;
+}
+
 /*
  * A text field: required ones must hold more than spaces; optional ones
  * may be NULL or empty (what an absent wire or JSON string becomes).
@@ -182,57 +215,65 @@ static void
 validate_string(struct validate_state *st, const char *field, const char *s,
     size_t max, int required, int multiline)
 {
+	char		 a[I18N_MAX], b[I18N_MAX];
 	size_t		 len, at;
 	uint32_t	 cp;
 
 	if (s == NULL || s[0] == '\0' || (required && validate_blank(s))) {
 		if (required)
-			report_errors_add(st->errs, field, "required");
+			report_errors_add(st->errs, field, "%s", _("required"));
 		return;
 	}
 	len = strlen(s);
 	if (len > max) {
-		report_errors_add(st->errs, field, "%zu bytes, at most %zu",
-		    len, max);
+		report_errors_add(st->errs, field, _("%s bytes, at most %s"),
+		    validate_count(len, a, sizeof(a)),
+		    validate_count(max, b, sizeof(b)));
 		return;
 	}
 	switch (text_check(s, len, multiline, &at, &cp)) {
 	case TEXT_NOT_UTF8:
-		report_errors_add(st->errs, field, "invalid UTF-8 at byte %zu",
-		    at);
+		report_errors_add(st->errs, field, _("invalid UTF-8 at byte "
+		    "%zu"), at);
 		break;
 	case TEXT_HAS_CONTROL:
-		report_errors_add(st->errs, field, "control character at byte "
-		    "%zu", at);
+		report_errors_add(st->errs, field, _("control character at "
+		    "byte %zu"), at);
 		break;
 	case TEXT_HAS_INVISIBLE:
 		/* Pasted text brings them: zero-width spaces, bidi
 		 * controls. The reader would see something else. */
-		report_errors_add(st->errs, field, "invisible character "
+		report_errors_add(st->errs, field, _("invisible character "
 		    "U+%04X at byte %zu; delete it (it often comes with text "
-		    "copied from a web page or a PDF)", (unsigned int)cp, at);
+		    "copied from a web page or a PDF)"), (unsigned int)cp, at);
 		break;
 	}
 }
 
-/* The singular of a list's name, for messages. */
+/* The singular of a list's name, for messages: "unknown kind 'x'". */
 static const char *
 validate_what(enum form_list list)
 {
 	switch (list) {
-	case FORM_AREAS:	return "area";
-	case FORM_KINDS:	return "kind";
-	case FORM_OCCASIONS:	return "occasion";
-	case FORM_STATUSES:	return "status";
-	case FORM_AUDIENCES:	return "audience";
-	case FORM_TOPICS:	return "topic";
-	case FORM_OUTPUTS:	return "output";
-	case FORM_INDICATORS:	return "indicator";
-	case FORM_NARRATIVE:	return "narrative text";
-	case FORM_SECTIONS:	return "section";
-	default:		return "code";
+	case FORM_AREAS:	return C_("form list", "area");
+	case FORM_KINDS:	return C_("form list", "kind");
+	case FORM_OCCASIONS:	return C_("form list", "occasion");
+	case FORM_STATUSES:	return C_("form list", "status");
+	case FORM_AUDIENCES:	return C_("form list", "audience");
+	case FORM_TOPICS:	return C_("form list", "topic");
+	case FORM_OUTPUTS:	return C_("form list", "output");
+	case FORM_INDICATORS:	return C_("form list", "indicator");
+	case FORM_NARRATIVE:	return C_("form list", "narrative text");
+	case FORM_SECTIONS:	return C_("form list", "section");
+	default:		return C_("form list", "code");
 	}
 }
+
+#define VALIDATE_NOT_CODE	N_("not a code (a to z, 0 to 9 and _, 1 to " \
+	"%d characters); one of: %.*s")
+/* TRANSLATORS: "unknown kind 'talks'; one of: talk, seminar": %s the
+ * name of a list of the form (kind), '%s' the code given. */
+#define VALIDATE_UNKNOWN	N_("unknown %s '%s'; one of: %.*s")
 
 /*
  * "unknown kind 'xyz'; one of: propaganda, ...": the list of the form is
@@ -254,19 +295,26 @@ validate_unknown(struct validate_state *st, const char *field,
 		snprintf(list + used, sizeof(list) - used, "%s%s",
 		    used > 0 ? ", " : "", entries[i].code);
 	}
-	room = REPORT_MESSAGE_MAX - 1 - (int)strlen(what) -
-	    (int)strlen("unknown  ''; one of: ") - (validate_code(code) == 0 ?
-	    (int)strlen(code) : 0);
-	if (n == 0)
-		report_errors_add(st->errs, field, "the %d form has no %s",
+	if (n == 0) {
+		/* TRANSLATORS: %d the form's year, %s what it lacks
+		 * ("topic"). */
+		report_errors_add(st->errs, field, _("the %d form has no %s"),
 		    form_year(st->form), what);
-	else if (validate_code(code) != 0)
-		report_errors_add(st->errs, field, "not a code (a to z, 0 to 9 "
-		    "and _, 1 to %d characters); one of: %.*s", REPORT_MAX_CODE,
-		    room > 0 ? room : 0, list);
-	else
-		report_errors_add(st->errs, field, "unknown %s '%s'; one of: "
-		    "%.*s", what, code, room > 0 ? room : 0, list);
+		return;
+	}
+	/* The list of codes is cut to what room the sentence leaves, in
+	 * the reader's language. */
+	if (validate_code(code) != 0) {
+		room = REPORT_MESSAGE_MAX - 1 - snprintf(NULL, 0,
+		    _(VALIDATE_NOT_CODE), REPORT_MAX_CODE, 0, "");
+		report_errors_add(st->errs, field, _(VALIDATE_NOT_CODE),
+		    REPORT_MAX_CODE, room > 0 ? room : 0, list);
+	} else {
+		room = REPORT_MESSAGE_MAX - 1 - snprintf(NULL, 0,
+		    _(VALIDATE_UNKNOWN), what, code, 0, "");
+		report_errors_add(st->errs, field, _(VALIDATE_UNKNOWN), what,
+		    code, room > 0 ? room : 0, list);
+	}
 }
 
 /* A code of a list: required or optional, and one of the form's. */
@@ -278,7 +326,7 @@ validate_entry(struct validate_state *st, const char *field,
 
 	if (code == NULL || code[0] == '\0') {
 		if (required)
-			report_errors_add(st->errs, field, "required");
+			report_errors_add(st->errs, field, "%s", _("required"));
 		return NULL;
 	}
 	if (st->form == NULL)
@@ -296,10 +344,10 @@ validate_id(struct validate_state *st)
 	const char	*id = st->r->id;
 
 	if (id == NULL || id[0] == '\0')
-		report_errors_add(st->errs, "id", "required");
+		report_errors_add(st->errs, "id", "%s", _("required"));
 	else if (validate_uuid(id) == -1)
-		report_errors_add(st->errs, "id",
-		    "not a UUID (want 8-4-4-4-12 hex digits)");
+		report_errors_add(st->errs, "id", "%s",
+		    _("not a UUID (want 8-4-4-4-12 hex digits)"));
 }
 
 static void
@@ -308,18 +356,18 @@ validate_period(struct validate_state *st)
 	char	*cause = NULL;
 
 	if (st->r->period == NULL || st->r->period[0] == '\0') {
-		report_errors_add(st->errs, "period", "required");
+		report_errors_add(st->errs, "period", "%s", _("required"));
 		return;
 	}
 	if (st->ctx->forms == NULL) {
-		report_errors_add(st->errs, "period", "no forms to check it "
-		    "against");
+		report_errors_add(st->errs, "period", "%s",
+		    _("no forms to check it against"));
 		return;
 	}
 	if (form_set_period(st->ctx->forms, st->r->period, &st->form,
 	    &st->period, &cause) == -1) {
 		report_errors_add(st->errs, "period", "%s", cause != NULL ?
-		    cause : "out of memory");
+		    cause : _("out of memory"));
 		free(cause);
 		st->form = NULL;
 		return;
@@ -334,45 +382,47 @@ validate_unit(struct validate_state *st)
 	const struct validate_context	*ctx = st->ctx;
 	const struct period		*p = &st->period;
 	const char			*unit = st->r->unit;
-	char				 from[DATE_LEN + 1], to[DATE_LEN + 1];
-	char				 pfrom[DATE_LEN + 1], pto[DATE_LEN + 1];
+	char				 from[I18N_MAX], to[I18N_MAX];
+	char				 pfrom[I18N_MAX], pto[I18N_MAX];
 	int32_t				 vfrom, vto;
 
 	if (unit == NULL || unit[0] == '\0') {
-		report_errors_add(st->errs, "unit", "required");
+		report_errors_add(st->errs, "unit", "%s", _("required"));
 		return;
 	}
 	if (validate_unit_code(unit) == -1) {
 		report_errors_add(st->errs, "unit",
-		    "not a unit code (want 1 to %d of a-z, 0-9 and -)",
+		    _("not a unit code (want 1 to %d of a-z, 0-9 and -)"),
 		    REPORT_MAX_UNIT);
 		return;
 	}
 	if (ctx->unit_lookup == NULL)
 		return;
 	if (ctx->unit_lookup(ctx->arg, unit, &vfrom, &vto) == -1) {
-		report_errors_add(st->errs, "unit", "unknown unit %s", unit);
+		report_errors_add(st->errs, "unit", _("unknown unit %s"), unit);
 		return;
 	}
 	if (!st->have_period || (vfrom <= p->to && vto >= p->from))
 		return;
 
-	date_format(vfrom, from);
-	date_format(vto, to);
-	date_format(p->from, pfrom);
-	date_format(p->to, pto);
+	validate_date(vfrom, from, sizeof(from));
+	validate_date(vto, to, sizeof(to));
+	validate_date(p->from, pfrom, sizeof(pfrom));
+	validate_date(p->to, pto, sizeof(pto));
+	/* TRANSLATORS: the unit's dates, then the period (2022-H1) and
+	 * the days it covers. */
 	if (vfrom == INT32_MIN)
 		report_errors_add(st->errs, "unit",
-		    "unit valid until %s, not during %s (%s..%s)", to,
+		    _("unit valid until %s, not during %s (%s..%s)"), to,
 		    st->r->period, pfrom, pto);
 	else if (vto == INT32_MAX)
 		report_errors_add(st->errs, "unit",
-		    "unit valid from %s, not during %s (%s..%s)", from,
+		    _("unit valid from %s, not during %s (%s..%s)"), from,
 		    st->r->period, pfrom, pto);
 	else
 		report_errors_add(st->errs, "unit",
-		    "unit valid from %s to %s, not during %s (%s..%s)", from,
-		    to, st->r->period, pfrom, pto);
+		    _("unit valid from %s to %s, not during %s (%s..%s)"),
+		    from, to, st->r->period, pfrom, pto);
 }
 
 static void
@@ -396,8 +446,8 @@ validate_plan(struct validate_state *st)
 	    REPORT_MAX_SHORT, 0, 0);
 	if (st->r->plan_date != NULL && st->r->plan_date[0] != '\0' &&
 	    date_parse(st->r->plan_date, &day) == -1)
-		report_errors_add(st->errs, "plan.date",
-		    "not a date (want YYYY-MM-DD)");
+		report_errors_add(st->errs, "plan.date", "%s",
+		    _("not a date (want YYYY-MM-DD)"));
 }
 
 /* A date field of an activity: 1 with *day set when it holds a date. */
@@ -410,12 +460,12 @@ validate_activity_date(struct validate_state *st, size_t i,
 	validate_field(field, "activities", i, name);
 	if (s == NULL || s[0] == '\0') {
 		if (required)
-			report_errors_add(st->errs, field, "required");
+			report_errors_add(st->errs, field, "%s", _("required"));
 		return 0;
 	}
 	if (date_parse(s, day) == -1) {
-		report_errors_add(st->errs, field,
-		    "not a date (want YYYY-MM-DD)");
+		report_errors_add(st->errs, field, "%s",
+		    _("not a date (want YYYY-MM-DD)"));
 		return 0;
 	}
 	return 1;
@@ -430,49 +480,55 @@ validate_activity_span(struct validate_state *st, size_t i, int planned,
 	const char		*period = st->r->period;
 	char			 fstart[REPORT_FIELD_MAX];
 	char			 fend[REPORT_FIELD_MAX];
-	char			 s[DATE_LEN + 1], e[DATE_LEN + 1];
-	char			 from[DATE_LEN + 1], to[DATE_LEN + 1];
-	char			 limit[DATE_LEN + 1], today[DATE_LEN + 1];
+	char			 s[I18N_MAX], e[I18N_MAX];
+	char			 from[I18N_MAX], to[I18N_MAX];
+	char			 limit[I18N_MAX], today[I18N_MAX];
 
 	validate_field(fstart, "activities", i, "date");
 	validate_field(fend, "activities", i, "end_date");
-	date_format(start, s);
-	date_format(end, e);
-	date_format(p->from, from);
-	date_format(p->to, to);
-	date_format(p->limit, limit);
-	date_format(st->ctx->today, today);
+	validate_date(start, s, sizeof(s));
+	validate_date(end, e, sizeof(e));
+	validate_date(p->from, from, sizeof(from));
+	validate_date(p->to, to, sizeof(to));
+	validate_date(p->limit, limit, sizeof(limit));
+	validate_date(st->ctx->today, today, sizeof(today));
 
+	/* TRANSLATORS: the activity's day, the first and last days the
+	 * period covers, the period (2022-H1). */
 	if (!planned) {
 		if (start < p->from || start > p->to)
 			report_errors_add(st->errs, fstart,
-			    "done activity dated %s, outside the coverage "
-			    "%s..%s of %s", s, from, to, period);
+			    _("done activity dated %s, outside the coverage "
+			    "%s..%s of %s"), s, from, to, period);
 		if (have_end && (end < p->from || end > p->to))
 			report_errors_add(st->errs, fend,
-			    "done activity ends %s, outside the coverage "
-			    "%s..%s of %s", e, from, to, period);
+			    _("done activity ends %s, outside the coverage "
+			    "%s..%s of %s"), e, from, to, period);
 		if (start > st->ctx->today)
 			report_errors_add(st->errs, fstart,
-			    "done activity dated %s, after the day of "
-			    "submission %s", s, today);
+			    _("done activity dated %s, after the day of "
+			    "submission %s"), s, today);
 		if (have_end && end > st->ctx->today)
 			report_errors_add(st->errs, fend,
-			    "done activity ends %s, after the day of "
-			    "submission %s", e, today);
+			    _("done activity ends %s, after the day of "
+			    "submission %s"), e, today);
 	} else {
 		if (start < p->from)
 			report_errors_add(st->errs, fstart,
-			    "planned activity dated %s, before the coverage "
-			    "of %s starts on %s", s, period, from);
+			    _("planned activity dated %s, before the coverage "
+			    "of %s starts on %s"), s, period, from);
+		/* TRANSLATORS: the activity's day, the last day a planned
+		 * activity may have, the period (2022-H1). */
 		if (start > p->limit)
 			report_errors_add(st->errs, fstart,
-			    "planned activity dated %s, past %s, the last day "
-			    "for planned activities of %s", s, limit, period);
+			    _("planned activity dated %s, past %s, the last "
+			    "day for planned activities of %s"), s, limit,
+			    period);
 		if (have_end && end > p->limit)
 			report_errors_add(st->errs, fend,
-			    "planned activity ends %s, past %s, the last day "
-			    "for planned activities of %s", e, limit, period);
+			    _("planned activity ends %s, past %s, the last "
+			    "day for planned activities of %s"), e, limit,
+			    period);
 	}
 }
 
@@ -481,21 +537,24 @@ static void
 validate_occasion(struct validate_state *st, size_t i,
     const struct form_entry *o, int32_t start, int32_t end)
 {
-	char	 field[REPORT_FIELD_MAX], s[DATE_LEN + 1], days[32];
+	char	 field[REPORT_FIELD_MAX], s[I18N_MAX], days[32];
 	int32_t	 dist;
 
 	if (st->warns == NULL || !form_occasion_far(o, start, end, &dist))
 		return;
 	validate_field(field, "activities", i, "occasion");
-	date_format(start, s);
+	validate_date(start, s, sizeof(s));
 	if (o->from_month == o->to_month && o->from_day == o->to_day)
 		snprintf(days, sizeof(days), "%d/%d", o->from_day,
 		    o->from_month);
 	else
 		snprintf(days, sizeof(days), "%d/%d\xe2\x80\x93%d/%d",
 		    o->from_day, o->from_month, o->to_day, o->to_month);
-	report_errors_add(st->warns, field, "%s activity dated %s, %ld days "
-	    "from %s", o->code, s, (long)dist, days);
+	/* TRANSLATORS: the occasion (in Vietnamese its label), the
+	 * activity's day, how many days from the occasion's days (8/3). */
+	report_errors_add(st->warns, field, ngettext("%s activity dated %s, "
+	    "%ld day from %s", "%s activity dated %s, %ld days from %s",
+	    (unsigned long)dist), validate_name(o), s, (long)dist, days);
 }
 
 /* Media output counts: codes of the form's outputs, once each. */
@@ -504,19 +563,23 @@ validate_outputs(struct validate_state *st, size_t i,
     const struct report_activity *a, const struct form_entry *kind)
 {
 	char	 field[REPORT_FIELD_MAX], name[REPORT_FIELD_MAX];
+	char	 a1[I18N_MAX], a2[I18N_MAX];
 	size_t	 k, j;
 
 	if (a->noutputs == 0)
 		return;
 	validate_field(name, "activities", i, "outputs");
 	if (a->noutputs > REPORT_MAX_OUTPUTS) {
-		report_errors_add(st->errs, name, "%zu output counts, at most "
-		    "%d", a->noutputs, REPORT_MAX_OUTPUTS);
+		report_errors_add(st->errs, name,
+		    _("%zu output counts, at most %d"), a->noutputs,
+		    REPORT_MAX_OUTPUTS);
 		return;
 	}
+	/* TRANSLATORS: %s the activity's kind (in Vietnamese its label). */
 	if (kind != NULL && !kind->media)
-		report_errors_add(st->errs, name, "only an activity of a "
-		    "media kind has output counts, not a %s", kind->code);
+		report_errors_add(st->errs, name, _("only an activity of a "
+		    "media kind has output counts, not a %s"),
+		    validate_name(kind));
 	for (k = 0; k < a->noutputs; k++) {
 		validate_keyed(field, name, a->outputs[k].code, k, NULL);
 		if (validate_entry(st, field, FORM_OUTPUTS,
@@ -525,12 +588,13 @@ validate_outputs(struct validate_state *st, size_t i,
 		for (j = 0; j < k; j++)
 			if (a->outputs[j].code != NULL &&
 			    strcmp(a->outputs[j].code, a->outputs[k].code) == 0)
-				report_errors_add(st->errs, field,
-				    "given twice");
+				report_errors_add(st->errs, field, "%s",
+				    _("given twice"));
 		if (a->outputs[k].count > REPORT_MAX_COUNT)
-			report_errors_add(st->errs, field, "%llu, at most %llu",
-			    (unsigned long long)a->outputs[k].count,
-			    REPORT_MAX_COUNT);
+			report_errors_add(st->errs, field, _("%s, at most %s"),
+			    validate_count(a->outputs[k].count, a1,
+			    sizeof(a1)), validate_count(REPORT_MAX_COUNT, a2,
+			    sizeof(a2)));
 	}
 }
 
@@ -540,14 +604,15 @@ validate_activity(struct validate_state *st, size_t i,
 {
 	const struct form_entry	*kind, *occasion, *status;
 	char			 field[REPORT_FIELD_MAX];
-	char			 s[DATE_LEN + 1], e[DATE_LEN + 1];
+	char			 s[I18N_MAX], e[I18N_MAX];
+	char			 n1[I18N_MAX], n2[I18N_MAX];
 	int32_t			 start = 0, end = 0;
 	int			 have_start, have_end, media;
 
 	validate_field(field, "activities", i, "area");
 	if (a->area_number != 0)
-		report_errors_add(st->errs, field, "area %u of the form was not "
-		    "looked up", (unsigned int)a->area_number);
+		report_errors_add(st->errs, field, _("area %u of the form was "
+		    "not looked up"), (unsigned int)a->area_number);
 	else
 		validate_entry(st, field, FORM_AREAS, a->area, 1);
 	validate_field(field, "activities", i, "kind");
@@ -567,11 +632,11 @@ validate_activity(struct validate_state *st, size_t i,
 	have_end = validate_activity_date(st, i, "end_date", a->end_date, 0,
 	    &end);
 	if (have_start && have_end && end < start) {
-		date_format(start, s);
-		date_format(end, e);
+		validate_date(start, s, sizeof(s));
+		validate_date(end, e, sizeof(e));
 		validate_field(field, "activities", i, "end_date");
 		report_errors_add(st->errs, field,
-		    "ends %s, before its start %s", e, s);
+		    _("ends %s, before its start %s"), e, s);
 		have_end = 0;	/* judged once, not again against the period */
 	}
 
@@ -585,25 +650,29 @@ validate_activity(struct validate_state *st, size_t i,
 	/* News items and leaflets are not held in sessions. */
 	validate_field(field, "activities", i, "sessions");
 	if (a->sessions < 1 && !media)
-		report_errors_add(st->errs, field, "0 sessions, at least 1");
+		report_errors_add(st->errs, field, "%s",
+		    _("0 sessions, at least 1"));
 	else if (a->sessions > REPORT_MAX_SESSIONS)
-		report_errors_add(st->errs, field, "%llu sessions, at most %llu",
-		    (unsigned long long)a->sessions, REPORT_MAX_SESSIONS);
+		report_errors_add(st->errs, field, _("%s sessions, at most %s"),
+		    validate_count(a->sessions, n1, sizeof(n1)),
+		    validate_count(REPORT_MAX_SESSIONS, n2, sizeof(n2)));
 
 	validate_field(field, "activities", i, "participants");
 	if (a->participants > REPORT_MAX_COUNT)
 		report_errors_add(st->errs, field,
-		    "%llu participants, at most %llu",
-		    (unsigned long long)a->participants, REPORT_MAX_COUNT);
+		    _("%s participants, at most %s"),
+		    validate_count(a->participants, n1, sizeof(n1)),
+		    validate_count(REPORT_MAX_COUNT, n2, sizeof(n2)));
 	validate_field(field, "activities", i, "female");
 	if (a->female > REPORT_MAX_COUNT)
-		report_errors_add(st->errs, field, "%llu women, at most %llu",
-		    (unsigned long long)a->female, REPORT_MAX_COUNT);
+		report_errors_add(st->errs, field, _("%s women, at most %s"),
+		    validate_count(a->female, n1, sizeof(n1)),
+		    validate_count(REPORT_MAX_COUNT, n2, sizeof(n2)));
 	else if (a->female > a->participants)
 		report_errors_add(st->errs, field,
-		    "%llu women among %llu participants",
-		    (unsigned long long)a->female,
-		    (unsigned long long)a->participants);
+		    _("%s women among %s participants"),
+		    validate_count(a->female, n1, sizeof(n1)),
+		    validate_count(a->participants, n2, sizeof(n2)));
 
 	if (!have_start)
 		return;
@@ -624,6 +693,8 @@ validate_expected(struct validate_state *st)
 	const struct form_period	*fp;
 	const struct report		*r = st->r;
 	char				 list[REPORT_MESSAGE_MAX];
+	char				 head[REPORT_MESSAGE_MAX];
+	char				 item[REPORT_MESSAGE_MAX];
 	size_t				 i, k, used;
 
 	if (st->warns == NULL || st->form == NULL || !st->have_period ||
@@ -636,15 +707,32 @@ validate_expected(struct validate_state *st)
 			    strcmp(r->activities[i].occasion,
 			    fp->expect[k]->code) == 0)
 				return;
+	/* "a, b or c": in Vietnamese the labels, each in quotes. */
 	list[0] = '\0';
 	for (k = 0; k < fp->nexpect; k++) {
+		snprintf(item, sizeof(item), i18n_vietnamese() ?
+		    "\xe2\x80\x9c%s\xe2\x80\x9d" : "%s",
+		    validate_name(fp->expect[k]));
 		used = strlen(list);
-		snprintf(list + used, sizeof(list) - used, "%s%s", k == 0 ? "" :
-		    k + 1 == fp->nexpect ? " or " : ", ", fp->expect[k]->code);
+		if (k == 0)
+			snprintf(list, sizeof(list), "%s", item);
+		else if (k + 1 < fp->nexpect) {
+			if (snprintf(list + used, sizeof(list) - used, ", %s",
+			    item) >= (int)(sizeof(list) - used))
+				break;
+		} else {
+			snprintf(head, sizeof(head), "%s", list);
+			/* TRANSLATORS: the last two of a list of occasions:
+			 * "action_month, vn_womens_day or womens_day". */
+			snprintf(list, sizeof(list), _("%s or %s"), head, item);
+		}
 	}
-	report_errors_add(st->warns, "activities", "%s report without an "
-	    "activity for %s", st->period.kind == PERIOD_YEAR ? "annual" : "6-month",
-	    list);
+	if (st->period.kind == PERIOD_YEAR)
+		report_errors_add(st->warns, "activities",
+		    _("annual report without an activity for %s"), list);
+	else
+		report_errors_add(st->warns, "activities",
+		    _("6-month report without an activity for %s"), list);
 }
 
 static void
@@ -655,7 +743,7 @@ validate_activities(struct validate_state *st)
 
 	if (n > REPORT_MAX_ACTIVITIES) {
 		report_errors_add(st->errs, "activities",
-		    "%zu activities, at most %d", n, REPORT_MAX_ACTIVITIES);
+		    _("%zu activities, at most %d"), n, REPORT_MAX_ACTIVITIES);
 		n = REPORT_MAX_ACTIVITIES;
 	}
 	if (r->activities == NULL)
@@ -685,12 +773,13 @@ validate_indicators(struct validate_state *st)
 	const struct report_indicator_value	*v, *whole;
 	const struct form_entry			*e;
 	char					 field[REPORT_FIELD_MAX];
+	char					 n1[I18N_MAX], n2[I18N_MAX];
 	size_t					 i, j, n = r->nindicators;
 	int					 twice;
 
 	if (n > REPORT_MAX_INDICATORS) {
 		report_errors_add(st->errs, "indicators",
-		    "%zu indicators, at most %d", n, REPORT_MAX_INDICATORS);
+		    _("%zu indicators, at most %d"), n, REPORT_MAX_INDICATORS);
 		n = REPORT_MAX_INDICATORS;
 	}
 	if (r->indicators == NULL)
@@ -706,33 +795,38 @@ validate_indicators(struct validate_state *st)
 			    strcmp(r->indicators[j].code, v->code) == 0)
 				twice = 1;
 		if (twice)
-			report_errors_add(st->errs, field, "given twice");
+			report_errors_add(st->errs, field, "%s",
+			    _("given twice"));
 
 		validate_keyed(field, "indicators", v->code, i, "total");
 		if (v->total > REPORT_MAX_COUNT)
-			report_errors_add(st->errs, field, "%llu, at most %llu",
-			    (unsigned long long)v->total, REPORT_MAX_COUNT);
+			report_errors_add(st->errs, field, _("%s, at most %s"),
+			    validate_count(v->total, n1, sizeof(n1)),
+			    validate_count(REPORT_MAX_COUNT, n2, sizeof(n2)));
 		validate_keyed(field, "indicators", v->code, i, "female");
 		if (!v->has_female)
 			continue;
 		if (v->female > REPORT_MAX_COUNT)
 			report_errors_add(st->errs, field,
-			    "%llu women, at most %llu",
-			    (unsigned long long)v->female, REPORT_MAX_COUNT);
+			    _("%s women, at most %s"),
+			    validate_count(v->female, n1, sizeof(n1)),
+			    validate_count(REPORT_MAX_COUNT, n2, sizeof(n2)));
 		else if (e != NULL && !e->female_share) {
 			/* Kept as given (reports from before the forms
 			 * have it), never shown or added up. */
+			/* TRANSLATORS: the indicator (in Vietnamese its
+			 * label), the form's year, the women's figure. */
 			if (v->female > 0 && st->warns != NULL)
-				report_errors_add(st->warns, field, "%s has "
-				    "no women's figure in the %d form: %llu "
-				    "is kept but not counted", e->code,
-				    form_year(st->form),
-				    (unsigned long long)v->female);
+				report_errors_add(st->warns, field, _("%s has "
+				    "no women's figure in the %d form: %s is "
+				    "kept but not counted"), validate_name(e),
+				    form_year(st->form), validate_count(
+				    v->female, n1, sizeof(n1)));
 		} else if (v->female > v->total)
 			report_errors_add(st->errs, field,
-			    "%llu women among a total of %llu",
-			    (unsigned long long)v->female,
-			    (unsigned long long)v->total);
+			    _("%s women among a total of %s"),
+			    validate_count(v->female, n1, sizeof(n1)),
+			    validate_count(v->total, n2, sizeof(n2)));
 	}
 
 	/* A figure bounded by another, when both are given. */
@@ -745,9 +839,13 @@ validate_indicators(struct validate_state *st)
 		    NULL || v->total <= whole->total)
 			continue;
 		snprintf(field, sizeof(field), "indicators.%s", e->code);
-		report_errors_add(st->errs, field, "%llu, more than the %llu "
-		    "of %s", (unsigned long long)v->total,
-		    (unsigned long long)whole->total, e->not_more_than->code);
+		/* TRANSLATORS: "120, more than the 100 of members": this
+		 * indicator's total, the other's, the other (in Vietnamese
+		 * its label). */
+		report_errors_add(st->errs, field, _("%s, more than the %s of "
+		    "%s"), validate_count(v->total, n1, sizeof(n1)),
+		    validate_count(whole->total, n2, sizeof(n2)),
+		    validate_name(e->not_more_than));
 	}
 }
 
@@ -766,8 +864,8 @@ validate_texts(struct validate_state *st, const char *parent,
 	int			 seen;
 
 	if (n > REPORT_MAX_TEXTS) {
-		report_errors_add(st->errs, parent, "%zu texts, at most %d", n,
-		    REPORT_MAX_TEXTS);
+		report_errors_add(st->errs, parent, _("%zu texts, at most %d"),
+		    n, REPORT_MAX_TEXTS);
 		n = REPORT_MAX_TEXTS;
 	}
 	for (i = 0; i < n; i++) {
@@ -777,16 +875,18 @@ validate_texts(struct validate_state *st, const char *parent,
 			if (strcmp(list[k].code, v[i].code) == 0)
 				e = &list[k];
 		if (check && e == NULL) {
-			validate_unknown(st, field, strcmp(parent,
-			    "narrative") == 0 ? "narrative text" : "field",
+			validate_unknown(st, field,
+			    strcmp(parent, "narrative") == 0 ?
+			    C_("form list", "narrative text") :
+			    C_("form list", "field"),
 			    v[i].code != NULL ? v[i].code : "", list, nlist);
 			continue;
 		}
 		for (j = 0; j < i; j++)
 			if (v[j].code != NULL && v[i].code != NULL &&
 			    strcmp(v[j].code, v[i].code) == 0)
-				report_errors_add(st->errs, field,
-				    "given twice");
+				report_errors_add(st->errs, field, "%s",
+				    _("given twice"));
 		validate_string(st, field, v[i].text, REPORT_MAX_NARRATIVE,
 		    e != NULL && e->required, 1);
 	}
@@ -800,7 +900,8 @@ validate_texts(struct validate_state *st, const char *parent,
 		if (!seen) {
 			snprintf(field, sizeof(field), "%s.%s", parent,
 			    list[k].code);
-			report_errors_add(st->errs, field, "required");
+			report_errors_add(st->errs, field, "%s",
+			    _("required"));
 		}
 	}
 }
@@ -826,8 +927,8 @@ validate_sections(struct validate_state *st)
 	int				 seen;
 
 	if (n > REPORT_MAX_SECTIONS) {
-		report_errors_add(st->errs, "sections", "%zu sections, at most "
-		    "%d", n, REPORT_MAX_SECTIONS);
+		report_errors_add(st->errs, "sections", _("%zu sections, at "
+		    "most %d"), n, REPORT_MAX_SECTIONS);
 		n = REPORT_MAX_SECTIONS;
 	}
 	for (i = 0; i < n; i++) {
@@ -836,8 +937,8 @@ validate_sections(struct validate_state *st)
 		for (j = 0; j < i; j++)
 			if (s->code != NULL && st->r->sections[j].code != NULL &&
 			    strcmp(s->code, st->r->sections[j].code) == 0)
-				report_errors_add(st->errs, field,
-				    "given twice");
+				report_errors_add(st->errs, field, "%s",
+				    _("given twice"));
 		if (f == NULL) {
 			validate_texts(st, field, s->fields, s->nfields, NULL,
 			    0, 0);
@@ -846,21 +947,25 @@ validate_sections(struct validate_state *st)
 		if ((e = form_find(f, FORM_SECTIONS, s->code)) == NULL) {
 			if (validate_code(s->code) == 0 &&
 			    form_count(f, FORM_SECTIONS) == 0)
-				report_errors_add(st->errs, field, "not a field "
-				    "of a report, and the %d form has no "
-				    "sections", form_year(f));
+				report_errors_add(st->errs, field, _("not a "
+				    "field of a report, and the %d form has no "
+				    "sections"), form_year(f));
 			else
-				validate_unknown(st, field, "field or section",
+				validate_unknown(st, field,
+				    C_("form list", "field or section"),
 				    s->code != NULL ? s->code : "",
 				    form_at(f, FORM_SECTIONS, 0),
 				    form_count(f, FORM_SECTIONS));
 			continue;
 		}
-		if (st->have_period && !form_section_in(e, st->period.kind))
-			report_errors_add(st->errs, field, "not part of %s "
-			    "reports in the %d form",
-			    st->period.kind == PERIOD_YEAR ? "annual" :
-			    "6-month", form_year(f));
+		if (!st->have_period || form_section_in(e, st->period.kind))
+			;
+		else if (st->period.kind == PERIOD_YEAR)
+			report_errors_add(st->errs, field, _("not part of "
+			    "annual reports in the %d form"), form_year(f));
+		else
+			report_errors_add(st->errs, field, _("not part of "
+			    "6-month reports in the %d form"), form_year(f));
 		validate_texts(st, e->code, s->fields, s->nfields, e->fields,
 		    e->nfields, 1);
 	}
@@ -876,25 +981,28 @@ validate_sections(struct validate_state *st)
 			    strcmp(st->r->sections[j].code, e->code) == 0)
 				seen = 1;
 		if (!seen)
-			report_errors_add(st->errs, e->code, "required");
+			report_errors_add(st->errs, e->code, "%s",
+			    _("required"));
 	}
 }
 
 static void
 validate_late(struct validate_state *st)
 {
-	char	 due[DATE_LEN + 1], today[DATE_LEN + 1];
+	char	 due[I18N_MAX], today[I18N_MAX], days[I18N_MAX];
 	long	 late;
 
 	if (st->warns == NULL || !st->have_period ||
 	    st->ctx->today <= st->period.due)
 		return;
-	date_format(st->period.due, due);
-	date_format(st->ctx->today, today);
+	validate_date(st->period.due, due, sizeof(due));
+	validate_date(st->ctx->today, today, sizeof(today));
 	late = (long)st->ctx->today - st->period.due;
-	report_errors_add(st->warns, "period",
-	    "late: due %s, submitted %s (%ld day%s late)", due, today, late,
-	    late == 1 ? "" : "s");
+	/* TRANSLATORS: the due date, the day of submission, the days. */
+	report_errors_add(st->warns, "period", ngettext("late: due %s, "
+	    "submitted %s (%s day late)", "late: due %s, submitted %s (%s days "
+	    "late)", (unsigned long)late), due, today,
+	    validate_count((uint64_t)late, days, sizeof(days)));
 }
 
 int

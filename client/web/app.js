@@ -6,7 +6,9 @@
  * gp-client validate reads, and never judges it itself: every change is
  * sent to /api/validate, which runs the C checks of gp-client, and the
  * errors come back by field name ("activities[2].female") to be shown
- * beside their field.
+ * beside their field, in Vietnamese as gp-client's catalogue words them.
+ * The province's review of the period (/api/status, as gp-client status
+ * asks it) is shown above the report.
  *
  * The DOM is built with createElement and textContent only: no text of
  * a report, a form or the server is ever parsed as HTML.
@@ -20,7 +22,7 @@
   const POLL_MS = 15000;     // while a report waits in the outbox
 
   const S = {
-    unit: '', today: '', periods: [],
+    unit: '', unitName: '', today: '', periods: [], review: null,
     period: null, form: null, report: null,
     last: null, sentAs: null, queuedAs: null, origin: 'empty', draftAt: null,
     touched: new Set(), showAll: false, verdict: null,
@@ -71,6 +73,21 @@
     if (isNaN(d)) return iso || '';
     const p = (x) => String(x).padStart(2, '0');
     return `${p(d.getHours())}:${p(d.getMinutes())} ngày ${d.getDate()}/${d.getMonth() + 1}/${d.getFullYear()}`;
+  }
+
+  // Whether two reports say the same, whatever the order of their keys
+  // (a draft as the page wrote it, a revision as the server returns it).
+  function same(a, b) {
+    const canon = (v) => {
+      if (Array.isArray(v)) return v.map(canon);
+      if (v && typeof v === 'object') {
+        const o = {};
+        for (const k of Object.keys(v).sort()) if (v[k] !== null && v[k] !== undefined) o[k] = canon(v[k]);
+        return o;
+      }
+      return v;
+    };
+    return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
   }
 
   function daysBetween(from, to) {
@@ -537,7 +554,7 @@
       const visible = shown(e.field);
       if (slot && visible) {
         const msgs = bySlot.get(slot) || [];
-        msgs.push(say(e.message));
+        msgs.push(e.message);
         bySlot.set(slot, msgs);
         const c = controlOf(e.field);
         if (c && c.dataset.field === e.field) invalid.add(c);
@@ -560,9 +577,20 @@
     }
     if (!v) { $('summary').textContent = ''; errList.hidden = warnList.hidden = true; return; }
     const n = v.errors.length + (v.more || 0);
-    if (n === 0 && S.queuedAs === JSON.stringify(S.report)) {
+    const r = S.review;
+    if (n === 0 && r && ((r.submitted && r.review_state === 'accepted') || r.locked)) {
+      $('summary').textContent = r.locked && !(r.submitted && r.review_state === 'accepted')
+        ? 'Kỳ báo cáo đã khóa sổ; tỉnh không nhận bản gửi mới.'
+        : 'Tỉnh đã chấp nhận báo cáo kỳ này; không cần gửi lại.';
+      $('summary').className = 'ok';
+    } else if (n === 0 && S.queuedAs === JSON.stringify(S.report)) {
       $('summary').textContent = 'Báo cáo này đang chờ gửi trong hộp thư đi; không cần gửi lại.';
       $('summary').className = 'ok';
+    } else if (n === 0 && S.sentAs && S.sentAs.json === JSON.stringify(S.report) && r &&
+        r.submitted && r.review_state === 'returned' && r.revision === S.sentAs.revision) {
+      $('summary').textContent = `Chưa sửa gì so với lần nộp thứ ${r.revision} bị trả lại: ` +
+        'hãy sửa theo ý kiến của tỉnh rồi gửi lại.';
+      $('summary').className = 'warn';
     } else if (n === 0 && S.sentAs && S.sentAs.json === JSON.stringify(S.report)) {
       $('summary').textContent = `Đây là báo cáo đã gửi lần ${S.sentAs.revision}. ` +
         'Nếu sửa, bấm “Gửi báo cáo” để gửi thành lần mới.';
@@ -576,7 +604,7 @@
     }
     for (const e of pending.slice(0, 8)) {
       const c = controlOf(e.field);
-      const text = `${describe(e.field)}: ${say(e.message)}`;
+      const text = `${describe(e.field)}: ${e.message}`;
       errList.append(el('li', {}, c
         ? el('a', { href: '#' + c.id, text, onclick: (ev) => { ev.preventDefault(); c.focus(); } })
         : text));
@@ -591,7 +619,7 @@
     errList.hidden = errList.childElementCount === 0;
     $('verdict-more').classList.toggle('plain', errList.hidden && v.warnings.length === 0);
     for (const w of v.warnings) {
-      warnList.append(el('li', { text: `Lưu ý: ${w.field ? describe(w.field) + ': ' : ''}${say(w.message)}` }));
+      warnList.append(el('li', { text: `Lưu ý: ${w.field ? describe(w.field) + ': ' : ''}${w.message}` }));
     }
     warnList.hidden = v.warnings.length === 0;
   }
@@ -614,98 +642,6 @@
     if (m) return `Hoạt động ${+m[1] + 1}` + (label ? ` – ${label}` : '');
     const sec = sections().find((x) => x.code === field);
     return label || (sec ? sec.label : field);
-  }
-
-  /*
-   * The checks' messages in Vietnamese, until gp-client's own catalogue
-   * speaks it (issue 16): a message this table does not know is shown
-   * as gp-client wrote it. Only words change here; what is an error is
-   * decided by gp-client alone.
-   */
-  const D = '(\\d{4}-\\d{2}-\\d{2})';
-  const SAYS = [
-    [/^required$/, () => 'chưa điền'],
-    [/^must be a whole number( from 0 to \d+)?$/, () => 'phải là số nguyên, không âm'],
-    [/^must be a string$/, () => 'phải là chữ'],
-    [/^must be an object$/, () => 'không đúng dạng'],
-    [/^unknown field$/, () => 'mục này không có trong mẫu báo cáo'],
-    [/^unknown (\w+)/, () => 'giá trị không có trong mẫu báo cáo của kỳ này'],
-    [/^(\d+) bytes, at most (\d+)$/, (m) => `quá dài (${num(m[1])} byte, tối đa ${num(m[2])})`],
-    [/^invalid UTF-8 at byte (\d+)$/, (m) => `có ký tự không hợp lệ (byte ${m[1]})`],
-    [/^control character at byte (\d+)$/, (m) => `có ký tự điều khiển (byte ${m[1]}); hãy xóa đi`],
-    [/^invisible character (U\+[0-9A-F]+) at byte (\d+)/, (m) =>
-      `có ký tự ẩn ${m[1]} (byte ${m[2]}); hãy xóa đi (thường lẫn vào khi sao chép từ trang web hoặc tệp PDF)`],
-    [/^not a date/, () => 'không phải là ngày hợp lệ'],
-    [new RegExp(`^done activity (dated|ends) ${D}, outside the coverage ${D}\\.\\.${D}`), (m) =>
-      `hoạt động đã thực hiện ${m[1] === 'ends' ? 'kết thúc' : 'vào'} ngày ${day(m[2])}, ngoài thời gian của kỳ báo cáo (${day(m[3])} – ${day(m[4])})`],
-    [new RegExp(`^done activity (dated|ends) ${D}, after the day of submission ${D}`), (m) =>
-      `hoạt động đã thực hiện không thể ${m[1] === 'ends' ? 'kết thúc' : 'diễn ra'} ngày ${day(m[2])}, sau hôm nay (${day(m[3])}); nếu chưa tổ chức, hãy chọn tình trạng “${statusLabel('planned')}”`],
-    [new RegExp(`^planned activity dated ${D}, before the coverage of \\S+ starts on ${D}`), (m) =>
-      `hoạt động ước thực hiện ngày ${day(m[1])}, trước khi kỳ báo cáo bắt đầu (${day(m[2])})`],
-    [new RegExp(`^planned activity (dated|ends) ${D}, past ${D}`), (m) =>
-      `hoạt động ước thực hiện ${m[1] === 'ends' ? 'kết thúc' : 'vào'} ngày ${day(m[2])}, sau ngày ${day(m[3])} là ngày cuối cho hoạt động ước thực hiện của kỳ này`],
-    [new RegExp(`^ends ${D}, before its start ${D}`), (m) =>
-      `ngày kết thúc (${day(m[1])}) trước ngày bắt đầu (${day(m[2])})`],
-    [new RegExp(`^\\w+ activity dated ${D}, (\\d+) days from`), (m) =>
-      `hoạt động ngày ${day(m[1])} cách dịp đã chọn ${num(m[2])} ngày; kiểm tra lại ngày hoặc dịp`],
-    [/^0 sessions, at least 1$/, () => 'phải có ít nhất 1 buổi'],
-    [/^(\d+) sessions, at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])} buổi`],
-    [/^(\d+) participants, at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])} người`],
-    [/^(\d+) women, at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])} người`],
-    [/^(\d+) women among (\d+) participants$/, (m) =>
-      `số nữ (${num(m[1])}) nhiều hơn số người tham gia (${num(m[2])})`],
-    [/^(\d+) women among a total of (\d+)$/, (m) => `số nữ (${num(m[1])}) nhiều hơn tổng số (${num(m[2])})`],
-    [/^(\d+), at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])}`],
-    [/^(\d+), more than the (\d+) of (\w+)$/, (m) =>
-      `${num(m[1])}, nhiều hơn số của “${labelOf('indicators', m[3])}” (${num(m[2])})`],
-    [/^(\d+) activities, at most (\d+)$/, (m) => `nhiều nhất ${num(m[2])} hoạt động`],
-    [/given twice$/, () => 'bị ghi hai lần'],
-    [/^not a code/, () => 'giá trị không có trong mẫu báo cáo của kỳ này'],
-    [/^the (\d+) form has no /, (m) => `mẫu báo cáo năm ${m[1]} không có mục này`],
-    [/^only an activity of a media kind has output counts/, () =>
-      'chỉ hoạt động truyền thông (tin, bài, tờ rơi…) mới ghi số sản phẩm'],
-    [/^not a field of a report/, () => 'mục này không có trong mẫu báo cáo'],
-    [/^not part of (annual|6-month) reports in the (\d+) form$/, (m) =>
-      `phần này không thuộc báo cáo ${m[1] === 'annual' ? 'năm' : '6 tháng'} theo mẫu năm ${m[2]}`],
-    [/^(\w+) has no women's figure in the (\d+) form: (\d+) is kept but not counted$/, (m) =>
-      `chỉ tiêu này không tính số nữ (mẫu năm ${m[2]}); số ${num(m[3])} vẫn được lưu nhưng không cộng vào`],
-    [/^(annual|6-month) report without an activity for (.*)$/, (m) =>
-      `báo cáo ${m[1] === 'annual' ? 'năm' : '6 tháng'} chưa có hoạt động nào nhân ` +
-      m[2].split(/, | or /).map((c) => `“${labelOf('occasions', c)}”`).join(' hoặc ')],
-    [new RegExp(`^late: due ${D}, submitted ${D} \\((\\d+) days? late\\)`), (m) =>
-      `nộp muộn: hạn nộp ${day(m[1])}, nộp ngày ${day(m[2])} (muộn ${num(m[3])} ngày)`],
-    // Why the server could not be reached (the outbox's last error).
-    [/Connection refused/, () => 'máy chủ của tỉnh không nhận kết nối (có thể đang tắt hoặc bảo trì)'],
-    [/timed out|[Tt]imeout/, () => 'quá thời gian chờ; đường truyền có thể đang chậm hoặc mất'],
-    [/Name or service not known|name resolution|No address/, () =>
-      'không tìm thấy máy chủ của tỉnh; kiểm tra kết nối Internet'],
-    [/Network is unreachable|No route to host/, () => 'máy này chưa có mạng tới máy chủ của tỉnh'],
-    [/Connection reset|closed the connection|Broken pipe/, () => 'kết nối bị ngắt giữa chừng']
-  ];
-
-  function say(message) {
-    for (const [re, f] of SAYS) {
-      const m = re.exec(message || '');
-      if (m) return f(m);
-    }
-    return message || '';
-  }
-
-  // A server's warning, "FIELD: MESSAGE".
-  function sayLine(line) {
-    const m = /^([\w.[\]]+): (.*)$/.exec(line || '');
-    return m ? `${describe(m[1])}: ${say(m[2])}` : say(line);
-  }
-
-  // The label of a code in one of the form's lists, or the code.
-  function labelOf(listName, code) {
-    const e = list(listName).find((x) => x.code === code);
-    return e ? e.label : code;
-  }
-
-  function statusLabel(code) {
-    const s = list('statuses').find((x) => x.code === code);
-    return s ? s.label : code;
   }
 
   /* --- checking and saving ---------------------------------------------- */
@@ -777,7 +713,7 @@
       if (first) first.focus(); else $('summary').focus();
       return;
     }
-    if (!window.confirm(`Gửi ${S.period.label} của đơn vị ${S.unit} lên Liên đoàn Lao động tỉnh?`)) return;
+    if (!window.confirm(`Gửi ${S.period.label} của ${unitTitle()} lên Liên đoàn Lao động tỉnh?`)) return;
     await saveDraft(true);
     S.sending = true;
     $('submit').disabled = true;
@@ -794,8 +730,8 @@
       // offline() has said it.
     } finally {
       S.sending = false;
-      $('submit').disabled = false;
       $('submit').textContent = 'Gửi báo cáo';
+      lockSubmit(S.review);
     }
   }
 
@@ -810,8 +746,14 @@
     box.className = 'card status ' + kind;
     box.append(el('h2', { text: heading }));
     for (const l of lines) if (l) box.append(el('p', { text: l }));
-    if (extra) box.append(extra);
+    for (const e of [].concat(extra || [])) if (e) box.append(e);
     box.hidden = false;
+  }
+
+  // What a program said, in its own words (often English), for whoever
+  // helps on the phone: small, after the sentence that matters.
+  function detail(text) {
+    return text ? el('p', { class: 'detail', text: 'Chi tiết kỹ thuật: ' + text }) : null;
   }
 
   function receiptLines(a) {
@@ -832,9 +774,14 @@
       const lines = a.duplicate
         ? [`Báo cáo này đã được gửi trước đó (lần gửi thứ ${a.revision}); tỉnh không ghi thêm bản nào.`, `Mã biên nhận: ${a.receipt}`]
         : receiptLines(a);
-      const warn = (a.warnings || []).map((w) => 'Lưu ý: ' + sayLine(w));
+      if (a.back_under_review) {
+        lines.push('Báo cáo đã sửa được gửi tới tỉnh; tỉnh sẽ xem xét lại.');
+      }
       lines.push('Biên nhận có chữ ký của tỉnh được lưu trên máy này (lệnh gp-client receipts).');
-      statusBox('good', a.duplicate ? 'Báo cáo đã có ở tỉnh' : 'Đã gửi báo cáo', lines.concat(warn));
+      // The server's warnings are the local checks' (same rules, same
+      // form), which the bar below shows in Vietnamese.
+      if ((a.warnings || []).length) lines.push('Các lưu ý về báo cáo được ghi ở cuối trang.');
+      statusBox('good', a.duplicate ? 'Báo cáo đã có ở tỉnh' : 'Đã gửi báo cáo', lines);
       S.dirty = false;
       S.draftAt = null;
       S.last = { revision: a.revision, received_at: a.received_at, receipt: a.receipt,
@@ -847,6 +794,8 @@
       const p = S.periods.find((x) => x.id === S.period.id);
       if (p) { p.draft = null; p.revision = a.revision; p.waiting = 0; }
       refreshPeriodLabels();
+      renderDeadline();
+      loadStatus(true);
     } else if (a.status === 'queued') {
       S.queuedAs = JSON.stringify(S.report);
       showQueued(a.reason || a.message);
@@ -855,9 +804,18 @@
       S.verdict = { valid: false, errors: a.errors || [], warnings: [], more: 0 };
       S.showAll = true;
       showVerdict();
-      statusBox('bad', 'Tỉnh không nhận báo cáo', [a.message, (a.errors || []).length ? 'Hãy sửa các mục được chỉ ra rồi gửi lại.' : '']);
+      if (a.code === 'locked') {
+        statusBox('bad', 'Tỉnh không nhận thêm báo cáo cho kỳ này', [
+          'Báo cáo kỳ này đã được tỉnh chấp nhận, hoặc kỳ báo cáo đã khóa sổ. ' +
+          'Nếu cần sửa, hãy đề nghị LĐLĐ tỉnh mở lại; nội dung đang sửa vẫn được giữ trong bản nháp.'
+        ], detail(a.message));
+      } else {
+        statusBox('bad', 'Tỉnh không nhận báo cáo', [(a.errors || []).length
+          ? 'Hãy sửa các mục được chỉ ra rồi gửi lại.' : 'Hãy liên hệ LĐLĐ tỉnh.'], detail(a.message));
+      }
     } else {
-      statusBox('bad', 'Không gửi được báo cáo', [a.message || a.error || '']);
+      statusBox('bad', 'Không gửi được báo cáo', ['Báo cáo chưa được gửi; nội dung vẫn còn trên trang này. Hãy thử lại.'],
+        detail(a.message || a.error));
     }
     $('status').focus();
   }
@@ -867,20 +825,24 @@
     statusBox('wait', 'Báo cáo đang chờ gửi', [
       'Chưa kết nối được máy chủ của tỉnh, nên báo cáo đang chờ gửi trong hộp thư đi của máy này; ' +
       'không cần nhập lại. Khi có mạng, bấm “Gửi lại ngay” (hoặc chạy lệnh gp-client flush): ' +
-      'báo cáo chỉ được gửi một lần.',
-      reason ? `Lý do: ${say(reason)}` : ''
-    ], again);
+      'báo cáo chỉ được gửi một lần.'
+    ], [again, detail(reason)]);
     const p = S.periods.find((x) => x.id === S.period.id);
     if (p) { p.waiting = 1; refreshPeriodLabels(); }
     clearTimeout(S.pollTimer);
     S.pollTimer = setTimeout(loadStatus, POLL_MS);
   }
 
-  async function loadStatus() {
-    clearTimeout(S.pollTimer);
+  // The outbox and receipts of this machine, and the province's review.
+  // reviewOnly: the status box already says what sending did.
+  async function loadStatus(reviewOnly) {
+    if (!reviewOnly) clearTimeout(S.pollTimer);
     const period = S.period.id;
     const { status, data } = await api('GET', '/api/status' + q(period));
     if (status !== 200 || !data || S.period.id !== period) return;
+    if (data.unit_name) setUnit(data.unit_name);
+    showReview(data.review, data.offline);
+    if (reviewOnly) return;
     const waiting = data.outbox.filter((e) => e.state !== 'failed');
     const failed = data.outbox.filter((e) => e.state === 'failed');
     if (waiting.length) {
@@ -888,6 +850,10 @@
     } else if (failed.length) {
       statusBox('bad', 'Tỉnh không nhận báo cáo', [failed[failed.length - 1].last_error,
         'Hãy sửa rồi gửi lại.']);
+    } else if (data.receipt && data.review && data.review.submitted &&
+        data.review.revision >= data.receipt.revision) {
+      // The review card says what became of it, receipt included.
+      $('status').hidden = true;
     } else if (data.receipt) {
       statusBox('good', `Đã gửi lần ${data.receipt.revision}`, receiptLines(data.receipt));
       const p = S.periods.find((x) => x.id === period);
@@ -897,18 +863,135 @@
     }
   }
 
+  /* --- the province's review ------------------------------------------- */
+
+  const ACTIONS = { 'return': 'trả lại', accept: 'chấp nhận', reopen: 'mở lại' };
+
+  // A decision's comment: "Ý kiến của LĐLĐ tỉnh khi trả lại lần nộp
+  // thứ 1 (lúc 09:30 ngày 5/12/2026):", then the province's words.
+  function comment(d) {
+    const what = `${ACTIONS[d.action] || d.action} lần nộp thứ ${d.revision}`;
+    const at = d.decided_at ? ` (lúc ${when(d.decided_at)})` : '';
+    return el('div', { class: 'comment' }, [
+      el('p', { class: 'comment-head', text: `Ý kiến của LĐLĐ tỉnh khi ${what}${at}:` }),
+      el('blockquote', { text: d.comment || '' })]);
+  }
+
+  // The review card: what the province decided on the latest revision,
+  // and what to do; or that the server could not be asked.
+  function showReview(r, offline) {
+    const box = $('review');
+    clear(box);
+    S.review = r;
+    const p = S.periods.find((x) => x.id === S.period.id);
+    if (p) { p.review = r && r.submitted ? r.review_state : null; refreshPeriodLabels(); }
+    lockSubmit(r);
+    renderDeadline();
+    showVerdict();
+    const card = (kind, heading, lines, extra) => {
+      box.className = 'card review ' + kind;
+      box.append(el('h2', { text: heading }));
+      for (const l of lines) if (l) box.append(el('p', { text: l }));
+      for (const e of [].concat(extra || [])) if (e) box.append(e);
+      box.hidden = false;
+    };
+    document.body.dataset.review = offline ? 'offline' : r && r.submitted ? r.review_state || 'none' : 'none';
+    if (offline) {
+      card('wait', offline.network ? 'Chưa kết nối được máy chủ của tỉnh' : 'Không hỏi được máy chủ của tỉnh', [
+        'Vì vậy chưa biết tỉnh đã xem xét báo cáo kỳ này hay chưa, và có ý kiến gì. ' +
+        'Vẫn điền, lưu nháp và gửi báo cáo được như thường: khi chưa có mạng, báo cáo chờ trong ' +
+        'hộp thư đi của máy này và được gửi khi có mạng.'
+      ], detail(offline.reason));
+      return;
+    }
+    if (!r) { box.hidden = true; return; }
+    const comments = r.comments || [];
+    const receipt = r.submitted && r.receipt ? el('p', { class: 'detail', text:
+      `Lần nộp thứ ${r.revision}: tỉnh nhận lúc ${when(r.received_at)}${r.late ? ' (nộp sau hạn)' : ''}; ` +
+      `mã biên nhận ${r.receipt}.` }) : null;
+    const lastReturn = comments.find((d) => d.action === 'return');
+    const older = (shown) => {
+      const rest = comments.filter((d) => d !== shown);
+      if (!rest.length) return null;
+      return el('details', { class: 'older' }, [
+        el('summary', { text: `Các ý kiến trước của tỉnh (${rest.length})` }),
+        ...rest.map((d) => comment(d))]);
+    };
+    if (r.submitted && r.review_state === 'returned') {
+      card('bad', `Tỉnh đã trả lại báo cáo (lần nộp thứ ${r.revision}): cần sửa và gửi lại`, [], [
+        lastReturn ? comment(lastReturn) : null,
+        el('p', { class: 'todo', text: 'Việc cần làm: sửa báo cáo theo ý kiến trên ngay trên trang này, ' +
+          'rồi bấm “Gửi báo cáo”. Tỉnh sẽ xem xét lại lần nộp mới.' }),
+        older(lastReturn), receipt]);
+    } else if (r.submitted && r.review_state === 'accepted') {
+      const accept = comments.find((d) => d.action === 'accept' && d.revision === r.revision);
+      card('good', `Tỉnh đã chấp nhận báo cáo (lần nộp thứ ${r.revision})`, [
+        'Đây là báo cáo chính thức của đơn vị cho kỳ này; không cần gửi lại. ' +
+        'Nếu cần sửa, hãy đề nghị LĐLĐ tỉnh mở lại báo cáo: trước khi tỉnh mở lại, tỉnh không nhận bản gửi mới.'
+      ], [accept ? comment(accept) : null, older(accept), receipt]);
+    } else if (r.submitted && comments.length && comments[0].action === 'reopen' &&
+        comments[0].revision === r.revision) {
+      card('info', `Tỉnh đã mở lại báo cáo (lần nộp thứ ${r.revision})`, [], [
+        comment(comments[0]),
+        el('p', { class: 'todo', text: 'Báo cáo không còn là bản chính thức. Nếu tỉnh đề nghị sửa, ' +
+          'hãy sửa ngay trên trang này rồi bấm “Gửi báo cáo”.' }),
+        older(comments[0]), receipt]);
+    } else if (r.submitted) {
+      card('info', `Tỉnh đã nhận báo cáo (lần nộp thứ ${r.revision}) và đang xem xét`, [
+        'Chưa có kết quả xem xét. Khi tỉnh trả lại hoặc chấp nhận báo cáo, kết quả và ý kiến của tỉnh sẽ hiện ở đây.'
+      ], [older(null), receipt]);
+    } else if (r.locked) {
+      card('bad', 'Kỳ báo cáo này đã khóa sổ', [
+        'Tỉnh không nhận báo cáo cho kỳ này nữa. Nếu đơn vị cần nộp, hãy liên hệ LĐLĐ tỉnh để mở khóa sổ.'
+      ]);
+    } else {
+      box.hidden = true;
+    }
+  }
+
+  // An accepted report, or a period locked, takes no new revision: the
+  // button says so instead of sending what the province will refuse.
+  function lockSubmit(r) {
+    const b = $('submit');
+    const final = r && ((r.submitted && r.review_state === 'accepted') || r.locked);
+    b.disabled = !!final;
+    b.title = final ? 'Tỉnh không nhận bản gửi mới cho kỳ này (xem ở đầu trang).' : '';
+  }
+
+  function unitTitle() {
+    return S.unitName ? S.unitName : `đơn vị ${S.unit}`;
+  }
+
+  // The header: the unit's name as the province's registry has it, and
+  // its code, small.
+  function setUnit(name) {
+    if (name) S.unitName = name;
+    const u = $('unit');
+    clear(u);
+    if (S.unitName) {
+      u.append(el('span', { class: 'unit-name', text: S.unitName }), ' ',
+        el('span', { class: 'unit-code', text: `(mã đơn vị: ${S.unit})` }));
+    } else {
+      u.append(`Đơn vị: ${S.unit}`);
+    }
+  }
+
   /* --- periods ------------------------------------------------------------ */
 
   function renderDeadline() {
     const p = S.period;
     const left = daysBetween(S.today, p.due);
+    // Once the unit has sent the report, the deadline is history: no
+    // alarm in red over a report already in the province's hands.
+    const sent = p.revision || (S.review && S.review.submitted);
     let text;
-    if (left > 0) text = `Hạn nộp: ${day(p.due)} — còn ${num(left)} ngày.`;
+    if (sent) text = `Hạn nộp: ${day(p.due)}. Đơn vị đã nộp báo cáo kỳ này.`;
+    else if (left > 0) text = `Hạn nộp: ${day(p.due)} — còn ${num(left)} ngày.`;
     else if (left === 0) text = `Hạn nộp: hôm nay, ${day(p.due)}.`;
     else text = `Hạn nộp: ${day(p.due)} — đã quá hạn ${num(left)} ngày. Báo cáo vẫn được nhận và ghi là nộp muộn.`;
     const d = $('deadline');
     d.textContent = text;
-    d.className = 'deadline ' + (left < 0 ? 'late' : left <= 7 ? 'soon' : '');
+    d.className = 'deadline ' + (sent ? '' : left < 0 ? 'late' : left <= 7 ? 'soon' : '');
     $('period-heading').textContent = `Kỳ báo cáo: ${p.label}`;
   }
 
@@ -938,6 +1021,10 @@
     S.origin = 'empty';
     S.report = null;
     $('status').hidden = true;
+    $('review').hidden = true;
+    S.review = null;
+    lockSubmit(null);
+    delete document.body.dataset.review;
     $('saved').textContent = '';
     renderDeadline();
     setSource('Đang tải mẫu báo cáo…');
@@ -960,15 +1047,15 @@
     const lastP = api('GET', '/api/last' + q(id)).then(({ status, data }) => {
       if (S.period.id !== id) return;
       if (status === 200 && data && data.report) S.last = data;
-      if (S.last && S.last.unit_name) $('unit').textContent = `Đơn vị: ${S.last.unit_name} (${S.unit})`;
+      if (S.last && S.last.unit_name) setUnit(S.last.unit_name);
       if (!S.report) {
         if (S.last) {
           S.report = normalise(S.last.report);
           S.origin = 'last';
           S.sentAs = { json: JSON.stringify(S.report), revision: S.last.revision };
           S.showAll = true;
-          setSource(`Đang sửa từ báo cáo đã gửi lần ${S.last.revision} (${when(S.last.received_at)}).` +
-            (S.last.source === 'local' ? ' Chưa kết nối được máy chủ của tỉnh: đây là bản đã gửi từ máy này.' : ''));
+          setSource(`Đang sửa từ báo cáo đã gửi lần ${S.last.revision} (${when(S.last.received_at)})` +
+            (S.last.source === 'local' ? ', bản lưu trên máy này.' : '.'));
         } else {
           S.report = emptyReport();
           setSource(status === 503
@@ -977,6 +1064,11 @@
         }
         renderReport();
         validate();
+      } else if (S.last && !S.sentAs &&
+          same(S.report, normalise(JSON.parse(JSON.stringify(S.last.report))))) {
+        // The draft is what was sent: say so, rather than "send it".
+        S.sentAs = { json: JSON.stringify(S.report), revision: S.last.revision };
+        showVerdict();
       }
       renderStart();
     });
@@ -1011,9 +1103,12 @@
     }
   }
 
+  const REVIEWED = { returned: 'bị trả lại', accepted: 'đã được chấp nhận', received: 'tỉnh đang xem xét' };
+
   function periodLabel(p) {
     const bits = [p.label];
     if (p.waiting) bits.push('đang chờ gửi');
+    else if (p.review && REVIEWED[p.review]) bits.push(REVIEWED[p.review]);
     else if (p.revision) bits.push(`đã gửi lần ${p.revision}`);
     if (p.draft) bits.push('có bản nháp');
     return bits.join(' — ');
@@ -1038,13 +1133,14 @@
     const { status, data } = await api('GET', '/api/periods');
     if (status !== 200 || !data) return;
     S.unit = data.unit;
+    S.unitName = data.unit_name || '';
     S.today = data.today;
     // The list of errors open where there is room for it.
     const wide = window.matchMedia('(min-width: 40rem)');
     $('verdict-more').open = wide.matches;
     wide.addEventListener('change', () => { $('verdict-more').open = wide.matches; });
     S.periods = data.periods;
-    $('unit').textContent = `Đơn vị: ${data.unit}`;
+    setUnit();
     const sel = $('period');
     for (const p of S.periods) sel.append(el('option', { value: p.id, text: periodLabel(p) }));
     const first = firstPeriod();

@@ -28,7 +28,9 @@ cleanup() {
 trap cleanup EXIT
 
 "$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong >/dev/null
-XDG_STATE_HOME=$W/state GP_CLIENT_WEB=$B/gp-client-web "$B/gp-client" \
+# The build's catalogue: the page's messages in Vietnamese, as installed.
+XDG_STATE_HOME=$W/state GP_CLIENT_WEB=$B/gp-client-web \
+    GP_LOCALEDIR=$B/locale "$B/gp-client" \
     -s 127.0.0.1:9 --ca "$W/pki/ca.crt" --cert "$W/pki/lc-tamduong.crt" \
     --key "$W/pki/lc-tamduong.key" --outbox "$W/outbox.db" \
     web --no-browser >"$W/web.out" 2>"$W/web.err" </dev/null &

@@ -408,6 +408,22 @@ test_control() {
 	    { fail "postinst makes no user"; return; }
 }
 
+# gp-client-web speaks from gp-client's catalogue, which gp-client ships
+# and gp-client-web depends on at the same version: the checks' messages
+# the page shows are in it, in Vietnamese.
+test_web_catalogue() {
+	local r=$W/web-catalogue
+	mkdir -p "$r"
+	dpkg-deb -x "$CLIENT_DEB" "$r"
+	dpkg-deb -f "$WEB_DEB" Depends |
+	    grep -qF "gp-client (= $(dpkg-deb -f "$CLIENT_DEB" Version))" ||
+	    { fail "gp-client-web Depends: $(dpkg-deb -f "$WEB_DEB" Depends)"; return; }
+	msgunfmt "$r/usr/share/locale/vi/LC_MESSAGES/gp-client.mo" >"$W/out" ||
+	    { fail "no catalogue in gp-client"; return; }
+	grep -qF 'msgstr "số nữ (%s) nhiều hơn số người tham gia (%s)"' "$W/out" ||
+	    fail "the checks' messages are not in gp-client.mo"
+}
+
 # systemd-analyze verify on the units as the packages install them, in a
 # root of the packages and the system's own units.
 test_units() {
@@ -676,6 +692,7 @@ t "debian/rules clean: build/ and build-bench/ untouched" test_rules_clean
 t "lintian: no error, no warning" test_lintian
 t "dpkg -c: files, modes, owners; no file in two packages" test_contents
 t "dpkg-deb -I: dependencies, conffiles, the purge question" test_control
+t "gp-client-web's Vietnamese: gp-client.mo, of the same version" test_web_catalogue
 t "systemd-analyze verify: the units as packaged" test_units
 t "clean install with apt: user gpd, gpd -V" test_ct_install
 t "clean install: gpd enabled, not started, says why" test_ct_waits

@@ -284,12 +284,13 @@ test_conflict_advice_once() {
 test_missing() {
 	gpc vi admin-test missing 2022-H1
 	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
-	grep -Eq "^đơn vị +tên +tình trạng +nhận lúc \(UTC\) +lần +duyệt$" "$W/out" ||
+	grep -Eq "^đơn vị +tên +tình trạng +nhận lúc \(UTC\) +lần +xem xét$" "$W/out" ||
 	    { fail "header: $(cat "$W/out")"; return; }
 	grep -Eq "^lc-sinho +LĐLĐ huyện Sìn Hồ +chưa nộp$" "$W/out" ||
 	    { fail "nothing yet: $(cat "$W/out")"; return; }
 	grep -Eq "^lc-tamduong +LĐLĐ huyện Tam Đường +muộn [0-9.]+ ngày +[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} +4 +đang xem xét$" "$W/out" ||
 	    { fail "late: $(cat "$W/out")"; return; }
+	has "$W/out" "báo cáo: 0 đã chấp nhận, 0 bị trả lại, 1 đang xem xét" || return
 	has "$W/out" "Kỳ 2022-H1: số liệu từ 1/12/2021 đến 31/5/2022, hạn nộp 10/6/2022" || return
 	has "$W/out" "đã nộp 1/2 (50,0%); đúng hạn 0/2 (0,0%)" || return
 	gpc en admin-test missing 2022-H1

@@ -11,7 +11,19 @@ python3-selenium. Each step is one command, a fresh browser each time:
                         (after a restart of gp-client web)
   web.py URL queued     changes the report and submits it with the server
                         down: the page says "đang chờ gửi"
-  web.py URL sent N     the page shows revision N as sent
+  web.py URL sent N     the page shows revision N as sent, under review
+  web.py URL returned COMMENT ERROR
+                        the province returned the report with COMMENT: the
+                        page says so in Vietnamese with what to do, the
+                        header names the unit; a women's count over the
+                        participants shows ERROR (the catalogue's words);
+                        corrected and sent again, it is back under review;
+                        prints the receipt
+  web.py URL accepted COMMENT
+                        the province accepted it: shown as final, with
+                        COMMENT, and the send button is off
+  web.py URL offline    the server is down: the page says it cannot ask
+                        the province, and the form still checks as typed
 
 Waits are on conditions of the page (Selenium waits), never fixed sleeps.
 With SHOTS=DIR, screenshots of each stage at 1366x768 and 390x844 are
@@ -150,6 +162,15 @@ class Page:
 
     def status(self):
         return self.d.find_element(By.ID, "status").text
+
+    def review(self, state):
+        """The review card, once /api/status has answered with state."""
+        self.until("the review state " + state, lambda d: self.js(
+            "return document.body.dataset.review") == state)
+        return self.d.find_element(By.ID, "review").text
+
+    def header(self):
+        return self.d.find_element(By.ID, "unit").text
 
     def shot(self, name):
         """The window from the top, a page at a time (at most 6)."""
@@ -315,10 +336,106 @@ def queued(p):
 def sent(p, revision):
     p.open()
     p.choose("2022-H1")
-    p.until("revision %s sent" % revision, lambda d:
-            "Đã gửi lần %s" % revision in p.status())
+    # The province has it, not yet reviewed: the review card says so,
+    # with the receipt.
+    card = p.review("received")
+    expect(card, "Tỉnh đã nhận báo cáo (lần nộp thứ %s) và đang xem xét" %
+           revision, "mã biên nhận")
     if p.field("narrative.next_tasks").get_attribute("value") == "":
         raise SystemExit("the page does not start from the last revision")
+
+
+UNIT_NAME = "LĐLĐ huyện Tam Đường"
+
+
+def expect(text, *words):
+    for w in words:
+        if w not in text:
+            raise SystemExit("%r not in %r" % (w, text))
+
+
+def returned(p, comment, error):
+    p.open()
+    p.choose("2022-H1")
+    card = p.review("returned")
+    expect(card, "Tỉnh đã trả lại báo cáo (lần nộp thứ 2): cần sửa và gửi lại",
+           "Ý kiến của LĐLĐ tỉnh khi trả lại lần nộp thứ 2", comment,
+           "Việc cần làm: sửa báo cáo theo ý kiến trên ngay trên trang này",
+           "“Gửi báo cáo”")
+    p.until("the unit's name in the header",
+            lambda d: UNIT_NAME in p.header())
+    expect(p.header(), UNIT_NAME, "lc-tamduong")
+    label = Select(p.d.find_element(By.ID, "period")) \
+        .first_selected_option.text
+    expect(label, "bị trả lại")
+    # What was sent is what the page opens, to correct; unchanged, the
+    # bar says so rather than "valid, send it".
+    if p.field("narrative.next_tasks").get_attribute("value") == "":
+        raise SystemExit("the page does not open the report sent")
+    p.until("the bar to say nothing was corrected", lambda d: d.find_element(
+        By.ID, "summary").text.startswith(
+        "Chưa sửa gì so với lần nộp thứ 2 bị trả lại"))
+    p.shot("returned")
+
+    # A check's message, in the words of gp-client's Vietnamese
+    # catalogue (po/vi.po), with the number written as Vietnamese do.
+    before = p.seq()
+    p.type("activities[0].female", "1200")
+    p.validated(before)
+    p.until("the error on activities[0].female",
+            lambda d: p.error("activities[0].female"))
+    if p.error("activities[0].female") != error:
+        raise SystemExit("error %r, not the catalogue's %r" %
+                         (p.error("activities[0].female"), error))
+    expect(p.d.find_element(By.ID, "error-list").text, error)
+    p.shot("returned-error")
+    p.type("activities[0].female", "61")
+    p.until("the error to go", lambda d: p.error("activities[0].female")
+            is None)
+    p.type("indicators.members.female", "1402")
+    p.click("Gửi báo cáo")
+    p.confirm()
+    p.until("the receipt of revision 3",
+            lambda d: "đã nhận lần gửi thứ 3" in p.status())
+    expect(p.status(), "tỉnh sẽ xem xét lại")
+    card = p.review("received")
+    expect(card, "Tỉnh đã nhận báo cáo (lần nộp thứ 3) và đang xem xét",
+           "Các ý kiến trước của tỉnh (1)")
+    p.shot("resubmitted")
+    for line in p.status().splitlines():
+        if line.startswith("Mã biên nhận: "):
+            print(line.split(": ", 1)[1])
+
+
+def accepted(p, comment):
+    p.open()
+    p.choose("2022-H1")
+    card = p.review("accepted")
+    expect(card, "Tỉnh đã chấp nhận báo cáo (lần nộp thứ 3)",
+           "báo cáo chính thức", comment)
+    if p.d.find_element(By.ID, "submit").is_enabled():
+        raise SystemExit("an accepted report can still be sent")
+    expect(Select(p.d.find_element(By.ID, "period"))
+           .first_selected_option.text, "đã được chấp nhận")
+    p.shot("accepted")
+
+
+def offline(p, error):
+    p.open()
+    p.choose("2022-H1")
+    card = p.review("offline")
+    expect(card, "Chưa kết nối được máy chủ của tỉnh",
+           "chưa biết tỉnh đã xem xét báo cáo kỳ này hay chưa",
+           "Vẫn điền, lưu nháp và gửi báo cáo được")
+    if not p.d.find_element(By.ID, "offline").get_attribute("hidden"):
+        raise SystemExit("gp-client web itself is said to be gone")
+    # The page still checks as it is typed, in Vietnamese.
+    before = p.seq()
+    p.type("activities[0].female", "1200")
+    p.validated(before)
+    p.until("the error on activities[0].female",
+            lambda d: p.error("activities[0].female") == error)
+    p.shot("offline")
 
 
 def main():
@@ -333,6 +450,12 @@ def main():
             queued(p)
         elif step == "sent":
             sent(p, sys.argv[3])
+        elif step == "returned":
+            returned(p, sys.argv[3], sys.argv[4])
+        elif step == "accepted":
+            accepted(p, sys.argv[3])
+        elif step == "offline":
+            offline(p, sys.argv[3])
         else:
             raise SystemExit("unknown step " + step)
         errors = [e for e in p.d.get_log("browser")

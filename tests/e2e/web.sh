@@ -10,7 +10,8 @@
 #       GP_CLIENT_WEB=build/gp-client-web tests/e2e/web.sh
 #
 # KEEP=1 keeps the working directory; SHOTS=DIR saves screenshots of the
-# page at each stage in DIR.
+# page at each stage in DIR. The page speaks Vietnamese from gp-client's
+# catalogue: GP_LOCALEDIR (make check sets it; by default the build's).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,6 +19,8 @@ GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
 GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 GP_CLIENT_WEB=$(realpath "${GP_CLIENT_WEB:-$ROOT/build/gp-client-web}")
 export GP_CLIENT_WEB
+GP_LOCALEDIR=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
+export GP_LOCALEDIR
 DATA=$ROOT/tests/data
 # Debian's Python, where python3-selenium is.
 PY=/usr/bin/python3
@@ -50,12 +53,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF GP_WEB_PROC_VERSION GP_WEB_IDLE_SECONDS
+unset GP_CLIENT_CONF GP_WEB_PROC_VERSION GP_WEB_IDLE_SECONDS GP_LANGUAGE
 export GP_CLIENT_BACKOFF_BASE_MS=20
 [ -n "${SHOTS:-}" ] && mkdir -p "$SHOTS" && SHOTS=$(cd "$SHOTS" && pwd) &&
     export SHOTS
 
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong >/dev/null
+"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong admin-test >/dev/null
 
 PORT=$(free_port)
 DB=$W/gp.db
@@ -78,6 +81,10 @@ units = $W/units.conf
 certificate = $W/pki/server.crt
 key = $W/pki/server.key
 client_ca = $W/pki/ca.crt
+
+[access]
+admins = admin-test
+contact = Ban Tuyên giáo – Nữ công, 0213 3876 543
 CONF
 
 cat > "$W/client.conf" <<CONF
@@ -379,14 +386,63 @@ test_validate_api() {
 }
 
 test_validate_is_validate() {
-	# The page's verdict is gp-client validate's, field for field.
+	# The page's verdict is gp-client validate's, field for field, and
+	# word for word as gp-client says it in Vietnamese.
 	local want
 	"$GP_CLIENT" --json validate "$DATA/invalid-report.json" >"$W/cli.json" \
 	    2>/dev/null || true
-	want=$(jget "$W/cli.json" '" ".join(e["field"] + ":" + e["message"] for e in r["errors"])')
+	want=$(jget "$W/cli.json" '" ".join(e["field"] for e in r["errors"])')
 	api_write POST "/api/validate?period=2022-H1" "$DATA/invalid-report.json"
-	[ "$(jget "$W/body" '" ".join(e["field"] + ":" + e["message"] for e in r["errors"])')" = "$want" ] ||
-	    fail "page: $(cat "$W/body"); validate: $want"
+	[ "$(jget "$W/body" '" ".join(e["field"] for e in r["errors"])')" = "$want" ] ||
+	    { fail "page: $(cat "$W/body"); validate: $want"; return; }
+	GP_LANGUAGE=vi "$GP_CLIENT" validate "$DATA/invalid-report.json" \
+	    2>"$W/cli.vi" || true
+	want=$(sed -n "s|^$DATA/invalid-report.json: lỗi: ||p" "$W/cli.vi")
+	[ -n "$want" ] || { fail "no errors from validate: $(cat "$W/cli.vi")"; return; }
+	[ "$("$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+print("\n".join(e["field"] + ": " + e["message"] for e in r["errors"]))' "$W/body")" = "$want" ] ||
+	    fail "page: $(cat "$W/body"); gp-client validate in Vietnamese: $want"
+}
+
+# The Vietnamese of a check's message as po/vi.po has it, filled: MSGID
+# ARGS... (the page must show these very words, from the C catalogue).
+vi_msgstr() {	# MSGID ARG...
+	"$PY" - "$ROOT/po/vi.po" "$@" <<'PY'
+import re, sys
+po, msgid, args = sys.argv[1], sys.argv[2], tuple(sys.argv[3:])
+text = open(po, encoding="utf-8").read()
+def s(block):
+    return "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"')
+for entry in text.split("\n\n"):
+    m = re.search(r'^msgid ((?:".*"\n?)+)^msgstr ((?:".*"\n?)+)', entry, re.M)
+    if m and s(m.group(1)) == msgid:
+        print(s(m.group(2)) % args)
+        break
+else:
+    sys.exit("no msgid %r in %s" % (msgid, po))
+PY
+}
+
+test_validate_vietnamese() {
+	local want
+	want=$(vi_msgstr "%s women among %s participants" 245 210) || {
+		fail "vi.po"; return; }
+	[ "$want" = "số nữ (245) nhiều hơn số người tham gia (210)" ] ||
+	    { fail "vi.po says: $want"; return; }
+	api_write POST "/api/validate?period=2022-H1" "$DATA/invalid-report.json"
+	[ "$(jget "$W/body" 'r["errors"][0]["message"]')" = "$want" ] ||
+	    { fail "page: $(cat "$W/body")"; return; }
+	# Dates and numbers as Vietnamese write them.
+	jmod "$DATA/invalid-report.json" "$W/late.json" \
+	    'r["activities"][1]["female"] = 2000; r["activities"][1]["participants"] = 1500'
+	api_write POST "/api/validate?period=2022-H1" "$W/late.json"
+	[ "$(jget "$W/body" 'r["errors"][0]["message"]')" = \
+	    "$(vi_msgstr "%s women among %s participants" 2.000 1.500)" ] ||
+	    { fail "numbers: $(cat "$W/body")"; return; }
+	jget "$W/body" '[w["message"] for w in r["warnings"] if w["field"] == "period"][0]' |
+	    grep -Eq '^nộp muộn: hạn nộp 10/6/2022, nộp ngày [0-9]{1,2}/[0-9]{1,2}/20[0-9]{2} \(muộn [0-9.]+ ngày\)$' ||
+	    fail "the late warning: $(cat "$W/body")"
 }
 
 test_submit_not_linked() {
@@ -467,6 +523,90 @@ test_browser_queued() {
 	[ "$(q "select count(*) from reports")" = 2 ] || { fail "stored twice"; return; }
 	timeout 120 "$PY" "$ROOT/tests/e2e/web.py" "$WEB_URL" sent 2 \
 	    2>"$W/py.err" || fail "web.py sent: $(grep -v "^#[0-9]* 0x" "$W/py.err" | tail -n 20)"
+}
+
+# --- the province's review, as the page shows it ------------------------
+
+COMMENT="Mục II: số đoàn viên nữ chưa khớp với báo cáo của các công đoàn cơ sở; đề nghị kiểm tra, sửa và gửi lại."
+ACCEPT_COMMENT="Đã đủ số liệu, cảm ơn đơn vị."
+
+admin() {
+	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
+	    --cert "$W/pki/admin-test.crt" --key "$W/pki/admin-test.key" "$@"
+}
+
+review_state() {
+	q "select state from reviews where unit = 'lc-tamduong' and
+	    period = '2022-H1' order by id desc limit 1"
+}
+
+test_status_returned() {
+	admin review lc-tamduong 2022-H1 return --comment "$COMMENT"
+	[ "$RC" = 0 ] || { fail "return: exit $RC: $(cat "$W/err")"; return; }
+	login
+	web_curl -b "$W/jar" "http://$WEB_HP/api/status?period=2022-H1"
+	[ "$(code)" = 200 ] || { fail "/api/status: $(code)"; return; }
+	[ "$(jget "$W/body" 'r["review"]["review_state"] + " " + str(r["review"]["revision"]) + " " + str(r["offline"])')" = \
+	    "returned 2 None" ] || { fail "review: $(cat "$W/body")"; return; }
+	[ "$(jget "$W/body" 'r["review"]["comments"][0]["comment"]')" = "$COMMENT" ] ||
+	    { fail "comment: $(cat "$W/body")"; return; }
+	[ "$(jget "$W/body" 'r["unit_name"]')" = "LĐLĐ huyện Tam Đường" ] ||
+	    { fail "unit name: $(cat "$W/body")"; return; }
+	# The very object gp-client status --json prints for the period.
+	run "$GP_CLIENT" -c "$W/client.conf" --json status 2022-H1
+	[ "$RC" = 1 ] || { fail "status: exit $RC: $(cat "$W/err")"; return; }
+	"$PY" -c 'import json, sys
+page = json.load(open(sys.argv[1], encoding="utf-8"))["review"]
+cli = json.load(open(sys.argv[2], encoding="utf-8"))["periods"][0]
+sys.exit(page != cli)' "$W/body" "$W/out" ||
+	    { fail "page: $(cat "$W/body"); status: $(cat "$W/out")"; return; }
+	# And /api/periods names the unit, now that the server did.
+	web_curl -b "$W/jar" "http://$WEB_HP/api/periods"
+	[ "$(jget "$W/body" 'r["unit_name"]')" = "LĐLĐ huyện Tam Đường" ] ||
+	    fail "periods: $(cat "$W/body")"
+}
+
+test_browser_returned() {
+	local receipt error
+	error=$(vi_msgstr "%s women among %s participants" 1.200 85) ||
+	    { fail "vi.po"; return; }
+	receipt=$(timeout 120 "$PY" "$ROOT/tests/e2e/web.py" "$WEB_URL" \
+	    returned "$COMMENT" "$error" 2>"$W/py.err") ||
+	    { fail "web.py returned: $(grep -v "^#[0-9]* 0x" "$W/py.err" | tail -n 20)"; return; }
+	[ "$(q "select receipt from reports where revision = 3")" = "$receipt" ] ||
+	    { fail "receipt shown $receipt, stored $(q "select receipt from reports where revision = 3")"; return; }
+	[ "$(q "select total || '/' || female from indicators i join reports r
+	    on r.id = i.report_id where r.revision = 3")" = 2874/1402 ] ||
+	    { fail "the correction is not stored"; return; }
+	[ "$(review_state)" = returned ] && [ "$(q "select count(*) from reviews
+	    where revision = 3")" = 0 ] ||
+	    fail "revision 3 should be under review, with no decision yet"
+}
+
+test_browser_accepted() {
+	admin review lc-tamduong 2022-H1 accept --comment "$ACCEPT_COMMENT"
+	[ "$RC" = 0 ] || { fail "accept: exit $RC: $(cat "$W/err")"; return; }
+	[ "$(review_state)" = accepted ] || { fail "state $(review_state)"; return; }
+	timeout 120 "$PY" "$ROOT/tests/e2e/web.py" "$WEB_URL" accepted \
+	    "$ACCEPT_COMMENT" 2>"$W/py.err" ||
+	    fail "web.py accepted: $(grep -v "^#[0-9]* 0x" "$W/py.err" | tail -n 20)"
+}
+
+test_status_offline() {
+	local error
+	stop_gpd
+	login
+	web_curl -b "$W/jar" "http://$WEB_HP/api/status?period=2022-H1"
+	[ "$(code)" = 200 ] || { fail "/api/status without a server: $(code)"; return; }
+	[ "$(jget "$W/body" 'str(r["review"]) + " " + str(r["offline"]["network"])')" = \
+	    "None True" ] || { fail "offline: $(cat "$W/body")"; start_gpd "$W/gpd.conf"; return; }
+	[ "$(jget "$W/body" 'r["receipt"]["revision"]')" = 3 ] ||
+	    { fail "this machine's receipt: $(cat "$W/body")"; start_gpd "$W/gpd.conf"; return; }
+	error=$(vi_msgstr "%s women among %s participants" 1.200 85)
+	timeout 120 "$PY" "$ROOT/tests/e2e/web.py" "$WEB_URL" offline \
+	    "$error" 2>"$W/py.err" ||
+	    fail "web.py offline: $(grep -v "^#[0-9]* 0x" "$W/py.err" | tail -n 20)"
+	start_gpd "$W/gpd.conf" || fail "gpd restart"
 }
 
 test_port_option() {
@@ -570,10 +710,19 @@ t "a body over the limit: 413" test_oversize
 t "requests no browser sends are answered, and it lives" test_hostile
 t "/api/validate: every error by field, also around an empty number" test_validate_api
 t "/api/validate says what gp-client validate says" test_validate_is_validate
+t "/api/validate speaks the catalogue's Vietnamese (vi.po), numbers and dates too" \
+    test_validate_vietnamese
 t "gp-client itself does not link libmicrohttpd" test_submit_not_linked
 t "browser: three activities, an error comes and goes, draft, submit" test_browser_fill
 t "SIGTERM stops it; the draft is there after a restart" test_restart_keeps_draft
 t "browser: server down, 'đang chờ gửi', flush delivers it once" test_browser_queued
+t "/api/status: returned, its comment and the unit's name, as gp-client status" \
+    test_status_returned
+t "browser: returned with a comment, in Vietnamese; corrected, sent again" \
+    test_browser_returned
+t "browser: accepted, final, the send button off" test_browser_accepted
+t "/api/status and the page without a server: said plainly, still checks" \
+    test_status_offline
 t "--port N, a port in use (69), a bad port (64)" test_port_option
 t "SIGINT stops it" test_sigint
 t "--idle: stops by itself" test_idle

@@ -12,6 +12,7 @@
 
 #include "form.h"
 #include "report.h"
+#include "text.h"
 #include "wire.h"
 
 static struct report_text *
@@ -419,6 +420,31 @@ test_errors_cap(void **state)
 	free(errs);
 }
 
+/* A message longer than the room for it (Vietnamese takes more bytes
+ * than English) is cut after a whole character, never inside one. */
+static void
+test_errors_cut_whole(void **state)
+{
+	struct report_errors	*errs;
+	char			 many[3 * REPORT_MESSAGE_MAX + 1];
+	size_t			 i, len;
+
+	(void)state;
+	assert_non_null(errs = calloc(1, sizeof(*errs)));
+	for (i = 0; i < REPORT_MESSAGE_MAX; i++)	/* "ệ", 3 bytes each */
+		memcpy(many + 3 * i, "\xe1\xbb\x87", 3);
+	many[3 * REPORT_MESSAGE_MAX] = '\0';
+	/* 2 + 197 bytes fit: 65 whole characters and 2 bytes of one. */
+	report_errors_add(errs, "narrative.results", "xy%s", many);
+	len = strlen(errs->e[0].message);
+	assert_int_equal(len, 2 + 3 * ((REPORT_MESSAGE_MAX - 1 - 2) / 3));
+	assert_int_equal(text_whole(errs->e[0].message, len), len);
+	/* One that fits is kept whole. */
+	report_errors_add(errs, "narrative.results", "%s", "s\xe1\xbb\x91");
+	assert_string_equal(errs->e[1].message, "s\xe1\xbb\x91");
+	free(errs);
+}
+
 /* Many empty activities: refused for memory, not decoded into ~150x. */
 static void
 test_request_budget(void **state)
@@ -731,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_pack_submit_carries_bytes),
 		cmocka_unit_test(test_wire_normalises_peer_not_stored),
 		cmocka_unit_test(test_errors_cap),
+		cmocka_unit_test(test_errors_cut_whole),
 		cmocka_unit_test(test_request_budget),
 		cmocka_unit_test(test_legacy_round_trip),
 		cmocka_unit_test(test_legacy_codes_in_2022_form),

@@ -288,6 +288,32 @@ test_repair(void **state)
 	}
 }
 
+/* Whole characters from the start: where to end text cut at a byte
+ * count. */
+static void
+test_whole(void **state)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+		size_t		 want;
+	} cases[] = {
+		{ "", 0, 0 },
+		{ "abc", 3, 3 },
+		{ "s\xe1\xbb\x91", 4, 4 },		/* "số" */
+		{ "s\xe1\xbb\x91", 3, 1 },		/* "ố" cut after 2 */
+		{ "s\xe1\xbb\x91", 2, 1 },
+		{ "\xc4\x90\xc4", 3, 2 },		/* "Đ", half of "Đ" */
+		{ "a\xff" "b", 3, 1 }			/* not UTF-8: stops */
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(text_whole(cases[i].in, cases[i].len),
+		    cases[i].want);
+}
+
 int
 main(void)
 {
@@ -299,7 +325,8 @@ main(void)
 		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_nfc),
-		cmocka_unit_test(test_repair)
+		cmocka_unit_test(test_repair),
+		cmocka_unit_test(test_whole)
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

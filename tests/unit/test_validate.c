@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "period.h"
 #include "report.h"
 #include "validate.h"
@@ -1320,6 +1321,62 @@ test_text_utf8(void **state)
 	assert_int_equal(validate_text(NULL, 0, 0), -1);
 }
 
+/*
+ * In Vietnamese, as gp-client validate and gp-client-web speak it (the
+ * build's catalogue): the catalogue's words, dates as 30/11/2021, counts
+ * as 1.200, what the form names by its label; English again after, as
+ * gpd and every --json run speak.
+ */
+static void
+test_messages_vietnamese(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[1];
+
+	setenv("GP_LOCALEDIR", TEST_LOCALEDIR, 1);
+	unsetenv("GP_LANGUAGE");
+	i18n_init(I18N_GP_CLIENT, "vi");
+	assert_true(i18n_vietnamese());
+
+	a->participants = 85;
+	a->female = 1200;
+	assert_only_error(f, "activities[1].female",
+	    "số nữ (1.200) nhiều hơn số người tham gia (85)");
+	a->female = 60;
+	set(&a->date, "2021-11-30");
+	set(&a->end_date, NULL);
+	assert_only_error(f, "activities[1].date",
+	    "hoạt động đã thực hiện ngày 30/11/2021, nằm ngoài thời gian của "
+	    "kỳ 2022-H1 (1/12/2021 \xe2\x80\x93 31/5/2022)");
+	set(&a->date, "2022-01-12");
+	set(&f->r->reporter_name, " ");
+	assert_only_error(f, "reporter.name", "chưa điền");
+	set(&f->r->reporter_name, "Lò Thị Hương");
+
+	f->ctx.today = day("2022-06-15");
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "period", "nộp muộn: hạn nộp 10/6/2022, nộp "
+	    "ngày 15/6/2022 (muộn 5 ngày)");
+	/* The form's label for its code, in quotes. */
+	set(&f->r->period, "2022");
+	f->ctx.today = day("2022-12-01");
+	code(&f->r->activities[0].occasion, "none");
+	code(&f->r->activities[2].occasion, "none");
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "activities", "báo cáo năm chưa có hoạt động "
+	    "nào nhân dịp \xe2\x80\x9cTháng hành động vì bình đẳng giới "
+	    "15/11\xe2\x80\x93" "15/12\xe2\x80\x9d hoặc "
+	    "\xe2\x80\x9cNgày Phụ nữ Việt Nam 20/10\xe2\x80\x9d");
+
+	i18n_english();
+	assert_int_equal(run(f), 0);
+	assert_entry(&f->warns, "activities", "annual report without an "
+	    "activity for action_month or vn_womens_day");
+	a->female = 1200;
+	assert_only_error(f, "activities[1].female",
+	    "1200 women among 85 participants");
+}
+
 int
 main(void)
 {
@@ -1355,6 +1412,8 @@ main(void)
 		T(test_warn_late),
 		T(test_warn_annual),
 		T(test_text_utf8),
+		/* Last: it changes the language of the process. */
+		T(test_messages_vietnamese),
 #undef T
 	};
 

@@ -80,6 +80,7 @@ setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	assert_int_equal(asprintf(&f->w.drafts, "%s/drafts", f->dir) > 0, 1);
 	snprintf(f->w.unit, sizeof(f->w.unit), "lc-tamduong");
+	pthread_mutex_init(&f->w.lock, NULL);
 	f->w.conn.server = "127.0.0.1:7443";
 	if (form_set_load(NULL, &f->set, &cause) == -1)
 		fail_msg("forms: %s", cause);
@@ -105,6 +106,7 @@ teardown(void **state)
 	char		 cmd[160];
 
 	reset(f);
+	pthread_mutex_destroy(&f->w.lock);
 	form_set_free(f->set);
 	free(f->w.drafts);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
@@ -197,6 +199,35 @@ test_periods(void **state)
 	    date_from_ymd(2022, 6, 10) - web_form_today());
 	assert_true(json_is_null(json_object_get(json_array_get(p, 1),
 	    "draft")));
+}
+
+/* The unit's name: unknown until the server gives it (/api/status,
+ * /api/last), then in /api/periods for the page's header. */
+static void
+test_unit_name(void **state)
+{
+	struct fixture	*f = *state;
+	char		*long_name, buf[WEB_UNIT_NAME_MAX];
+
+	assert_int_equal(call(f, "GET", "/api/periods", NULL, NULL), 200);
+	assert_true(json_is_null(json_object_get(f->answer, "unit_name")));
+	assert_string_equal(web_api_unit_name(&f->w, buf, sizeof(buf)), "");
+
+	web_api_set_unit_name(&f->w, "LĐLĐ huyện Tam Đường");
+	assert_int_equal(call(f, "GET", "/api/periods", NULL, NULL), 200);
+	assert_string_equal(json_string_value(json_object_get(f->answer,
+	    "unit_name")), "LĐLĐ huyện Tam Đường");
+
+	/* Nothing, or a name that does not fit, leaves the one known. */
+	web_api_set_unit_name(&f->w, NULL);
+	web_api_set_unit_name(&f->w, "");
+	assert_non_null(long_name = malloc(WEB_UNIT_NAME_MAX + 1));
+	memset(long_name, 'x', WEB_UNIT_NAME_MAX);
+	long_name[WEB_UNIT_NAME_MAX] = '\0';
+	web_api_set_unit_name(&f->w, long_name);
+	free(long_name);
+	assert_string_equal(web_api_unit_name(&f->w, buf, sizeof(buf)),
+	    "LĐLĐ huyện Tam Đường");
 }
 
 static void
@@ -350,6 +381,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_periods, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unit_name, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_periods_refused, setup,
 		    teardown),
