@@ -79,7 +79,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
-		client/xlsx.c client/forms.c client/form_cmd.c
+		client/xlsx.c client/forms.c client/form_cmd.c \
+		client/admin_report.c client/report_conf.c client/gpreport.c
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
@@ -112,6 +113,7 @@ UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 # gp-report, its tests and its libraries: a section of its own.
 include report/report.mk
 
+.DEFAULT_GOAL := all
 .PHONY: all check test check-unit check-e2e check-asan check-valgrind \
 	check-layers demo install uninstall clean deps
 
@@ -139,6 +141,9 @@ $(BUILD)/client/%.o: client/%.c $(BUILD)/proto/gp.pb-c.h
 
 $(BUILD)/client/xlsx.o: CLIENT_CFLAGS += -DXLSX_SONAME='"$(or $(XLSX_SONAME),\
     $(error no libxlsxwriter.so found to name: install libxlsxwriter-dev))"'
+
+# gp-report beside gp-client, or where make install puts it.
+$(BUILD)/client/gpreport.o: CLIENT_CFLAGS += -DGP_BINDIR='"$(BINDIR)"'
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)

@@ -348,6 +348,8 @@ admin_body(const Gp__Response *r)
 		return r->lock;
 	case GP__RESPONSE__BODY_AUDIT:
 		return r->audit;
+	case GP__RESPONSE__BODY_REPORTS:
+		return r->reports;
 	default:
 		return NULL;
 	}
@@ -518,6 +520,7 @@ admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 	int		status;
 
 	memset(&a, 0, sizeof(a));
+	a.client = cl;
 	a.cfg = &cl->conn;
 	a.json = cl->json;
 	a.csv = cl->csv;

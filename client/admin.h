@@ -11,7 +11,7 @@
  * exchange with the server and the printing helpers; each other file one
  * topic (admin_list.c: units and list; admin_show.c; admin_history.c;
  * admin_totals.c: missing and summary; admin_export.c: export, lock and
- * unlock; admin_audit.c).
+ * unlock; admin_audit.c; admin_report.c: the province's report).
  *
  * Until the first byte of an answer is on standard output a failure is
  * reported the usual way (with --json, one error object); after it, only
@@ -51,6 +51,7 @@ struct admin_figures {
 };
 
 struct admin {
+	const struct client		*client;
 	const struct conn_config	*cfg;
 	const char			*name;		/* the command */
 	int				 json;
@@ -72,6 +73,7 @@ struct admin {
 	char				*proof_cause;
 	int				 proof_done;	/* compared */
 	struct forms			 forms;		/* labels of codes */
+	void				*cmd;		/* a command's own state */
 };
 
 /* One command's work, once its arguments are read. */

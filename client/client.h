@@ -20,6 +20,7 @@
 #include "deliver.h"
 #include "outbox.h"
 #include "queue.h"
+#include "report_conf.h"
 
 #define CLIENT_STDIN_NAME	"standard input"
 #define CLIENT_CONF_ENV		"GP_CLIENT_CONF"
@@ -33,7 +34,8 @@ struct client_file {
 	char		*outbox;
 	int		 timeout;
 	int		 retries;	/* -1: not set */
-	char		 error[160];	/* the first problem, for the user */
+	struct report_conf report;	/* [report] */
+	char		 error[240];	/* the first problem, for the user */
 };
 
 struct client {
@@ -79,5 +81,6 @@ extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_lock_entry;
 extern const struct cmd_entry	cmd_unlock_entry;
 extern const struct cmd_entry	cmd_audit_entry;
+extern const struct cmd_entry	cmd_report_entry;
 
 #endif

@@ -57,6 +57,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_missing_entry,
 	&cmd_summary_entry,
 	&cmd_export_entry,
+	&cmd_report_entry,
 	&cmd_lock_entry,
 	&cmd_unlock_entry,
 	&cmd_audit_entry,
@@ -219,10 +220,21 @@ client_config_key(void *arg, const char *section, const char *name,
 	struct client_file	*f = arg;
 	char			**field = NULL;
 
+	if (strcmp(section, "report") == 0) {
+		char	error[sizeof(f->error)];
+
+		if (report_conf_key(&f->report, name, value, error,
+		    sizeof(error)) == 0)
+			return 1;
+		if (f->error[0] == '\0')
+			memcpy(f->error, error, sizeof(f->error));
+		return 0;
+	}
 	if (strcmp(section, "client") != 0) {
 		if (f->error[0] == '\0')
 			snprintf(f->error, sizeof(f->error), "unknown section "
-			    "[%s]: the settings go in [client]", section);
+			    "[%s]: the settings go in [client] (and [report])",
+			    section);
 		return 0;
 	}
 	if (strcmp(name, "server") == 0)
@@ -280,6 +292,7 @@ client_config_free(struct client_file *f)
 	free(f->cert);
 	free(f->key);
 	free(f->outbox);
+	report_conf_free(&f->report);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -301,6 +314,7 @@ client_read_config(struct client *cl, char **cause)
 
 	*cause = NULL;
 	f->retries = -1;
+	report_conf_init(&f->report);
 	if (cl->config == NULL)
 		return 0;
 	if ((line = ini_parse(cl->config, client_config_key, f)) == -1)

@@ -42,6 +42,7 @@ static const struct dispatch_entry {
 	{ GP__REQUEST__BODY_LOCK, "lock", ACCESS_ADMIN, admin_lock },
 	{ GP__REQUEST__BODY_AUDIT, "audit", ACCESS_ADMIN, query_audit },
 	{ GP__REQUEST__BODY_FORM, "form", ACCESS_OWN, query_form },
+	{ GP__REQUEST__BODY_REPORTS, "reports", ACCESS_ADMIN, query_stored },
 };
 
 #define DISPATCH_NTABLE	(sizeof(dispatch_table) / sizeof(*dispatch_table))

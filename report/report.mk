@@ -3,8 +3,9 @@
 # into gp-report alone, so gp-client never loads them.
 #
 #   make build/gp-report     the program
-#   make check-report        its unit tests and the end-to-end test
-#                            (python-docx, LibreOffice, pdftotext)
+#   make check-report        its unit tests and the end-to-end tests
+#                            (python-docx, LibreOffice, pdftotext; and
+#                            gp-client report against the real gpd)
 #   make bench-report        time and memory for 11 and 1,000 units
 
 GPREPORT_PKGS =	jansson cairo pangocairo libpng libzip
@@ -54,9 +55,12 @@ check-report-unit: $(GPREPORT_UNIT_BINS)
 
 # SOFFICE=no skips the LibreOffice conversion (the ASan run: it proves
 # nothing more about gp-report and costs the most).
-check-report: check-report-unit $(BUILD)/gp-report
+check-report: check-report-unit $(BUILD)/gp-report $(BUILD)/gpd \
+    $(BUILD)/gp-client
 	$(GPREPORT_LSAN) GP_REPORT=$(BUILD)/gp-report SOFFICE=$(SOFFICE) \
 	    tests/e2e/report.sh
+	$(GPREPORT_LSAN) GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client \
+	    GP_REPORT=$(BUILD)/gp-report tests/e2e/report-gpd.sh
 
 # make bench-report: gp-report for 11 and 1,000 units, time and peak memory
 # (tests/bench/report.sh), built with the bench flags. Not part of check.
