@@ -1,6 +1,7 @@
 # gp-report (report/): the province's report as a .docx, with charts.
-# Included by the Makefile. Its libraries (cairo, pango, libzip) are linked
-# into gp-report alone, so gp-client never loads them.
+# Included by the Makefile. Its libraries (cairo, pango, minizip) are linked
+# into gp-report alone, so gp-client never loads them. minizip (zlib's
+# zip writer) rather than libzip, which brings libcrypto, bzip2 and more.
 #
 #   make build/gp-report     the program
 #   make check-report        its unit tests and the end-to-end tests
@@ -8,7 +9,7 @@
 #                            gp-client report against the real gpd)
 #   make bench-report        time and memory for 11 and 1,000 units
 
-GPREPORT_PKGS =	jansson cairo pangocairo libpng libzip
+GPREPORT_PKGS =	jansson cairo pangocairo libpng minizip
 GPREPORT_SRCS =	report/gp-report.c report/data.c report/figures.c \
 		report/compose.c report/chart.c report/docx.c report/wml.c \
 		report/styles.c report/props.c report/package.c report/xml.c \

@@ -12,9 +12,9 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	libutf8proc-dev openssl
 	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
 	libclang-rt-14-dev
-	libcairo2-dev libpango1.0-dev libpng-dev libzip-dev
-	fonts-liberation fonts-liberation2 python3-docx
-	libreoffice-writer-nogui poppler-utils
+	libcairo2-dev libpango1.0-dev libpng-dev libminizip-dev
+	fonts-liberation fonts-liberation2 python3-docx python3-openpyxl
+	libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
@@ -26,13 +26,16 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # libcairo2-dev, libpango1.0-dev: gp-report's charts (Vietnamese text
 #   shaped and wrapped by pango, drawn by cairo into PNG).
 # libpng-dev: gp-report encodes each chart row by row, in constant memory.
-# libzip-dev: gp-report's .docx is a zip package.
+# libminizip-dev: gp-report's .docx is a zip package (minizip, zlib's zip
+#   writer: zlib alone, where libzip brings libcrypto too).
 # fonts-liberation, fonts-liberation2: Liberation Serif, metric-compatible
 #   with Times New Roman, for the charts and for LibreOffice where Times is
 #   absent.
 # python3-docx, libreoffice-writer-nogui, poppler-utils: the tests read
 #   gp-report's document with python-docx, convert it with LibreOffice
 #   (soffice --headless) and read the PDF's text with pdftotext.
+# python3-openpyxl, libreoffice-calc-nogui: the tests read the charts of
+#   gp-client's xlsx export and convert it once.
 # dpkg-dev, debhelper, lintian: make deb and its checks. mmdebstrap,
 # systemd-container (systemd-nspawn), procps, git: tests/e2e/deb.sh makes
 # a Debian 12 system, boots it, and builds an older commit's packages.
