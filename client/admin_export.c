@@ -54,6 +54,22 @@ admin_export_summary_frame(struct admin *a, const Gp__Response *resp,
 }
 
 static int
+admin_export_units_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	char	*cause = NULL;
+	int	 status;
+
+	(void)last;
+	if (export_summary_units(a->export, resp->summary, &cause) == -1) {
+		status = admin_fail(a, EX_IOERR, "%s", cause != NULL ? cause :
+		    "out of memory");
+		free(cause);
+		return status;
+	}
+	return 0;
+}
+
+static int
 admin_export(struct admin *a, const struct cmd_args *args)
 {
 	Gp__Request		 req;
@@ -104,6 +120,12 @@ admin_export(struct admin *a, const struct cmd_args *args)
 		if ((status = admin_exchange(a, &req,
 		    GP__RESPONSE__BODY_SUMMARY, "a summary",
 		    admin_export_summary_frame, NULL)) != 0)
+			return status;
+		/* The same by unit, for the table and chart of units. */
+		summary.by = (char *)(uintptr_t)"unit";
+		if ((status = admin_exchange(a, &req,
+		    GP__RESPONSE__BODY_SUMMARY, "a summary",
+		    admin_export_units_frame, NULL)) != 0)
 			return status;
 	}
 	if (export_close(a->export, &cause) == -1) {
@@ -197,8 +219,9 @@ const struct cmd_entry cmd_export_entry = {
 	"write the activity rows as csv, json or xlsx",
 	"Write every activity of the latest revisions for PERIOD to FILE, as "
 	"they arrive:\ncsv (UTF-8 with a byte order mark, for Excel), json, "
-	"or xlsx with a second\nsheet of totals by area. FILE appears only "
-	"once complete. For administrators.",
+	"or xlsx with a second\nsheet of totals by area and by unit and a "
+	"third of charts (Biểu đồ). FILE\nappears only once complete. For "
+	"administrators.",
 	"gp-client export 2022-H1 --format xlsx -o bao-cao-2022-H1.xlsx",
 	{
 		{ "format", 'f', "FORMAT", 1, "csv, json or xlsx" },

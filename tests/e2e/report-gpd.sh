@@ -4,7 +4,8 @@
 # silent) and of 2021-H1, an administrator's gp-client gathering the
 # report data and the real gp-report writing the .docx, read back with
 # python-docx. The figures checked are summed here, in Python, from the
-# report files that were submitted. Also: a unit's certificate is refused,
+# report files that were submitted. The xlsx export's charts, read with
+# openpyxl. Also: a unit's certificate is refused,
 # gp-report missing is said plainly, --accepted without review states,
 # the report data itself (--data), and that gp-client links none of
 # gp-report's libraries.
@@ -12,7 +13,8 @@
 #   GPD=build/gpd GP_CLIENT=build/gp-client GP_REPORT=build/gp-report \
 #       tests/e2e/report-gpd.sh
 #
-# No LibreOffice here: tests/e2e/report.sh converts a document once.
+# LibreOffice converts the xlsx export once (tests/e2e/report.sh converts
+# the document); SOFFICE=no skips it (the ASan run).
 # KEEP=1 keeps the working directory.
 set -eu
 
@@ -21,8 +23,9 @@ GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
 GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 GP_REPORT=$(realpath "${GP_REPORT:-$ROOT/build/gp-report}")
 DATA=$ROOT/tests/data
-# python-docx is Debian's python3-docx: the system's Python.
+# python-docx and openpyxl are Debian's: the system's Python.
 PYTHON=${PYTHON:-/usr/bin/python3}
+SOFFICE=${SOFFICE:-soffice}
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
@@ -34,8 +37,8 @@ for cmd in openssl sqlite3 timeout readelf; do
 	command -v "$cmd" >/dev/null ||
 	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
 done
-"$PYTHON" -c 'import docx' 2>/dev/null ||
-    { echo "e2e: python3-docx is missing: run scripts/deps.sh" >&2; exit 1; }
+"$PYTHON" -c 'import docx, openpyxl' 2>/dev/null ||
+    { echo "e2e: python3-docx or python3-openpyxl is missing: run scripts/deps.sh" >&2; exit 1; }
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/gp-report-gpd.XXXXXX")
 export XDG_STATE_HOME=$W/state
@@ -280,6 +283,55 @@ def check_data(path, units_conf, *latest):
     if not any("previous_unit" in r for r in recs):
         fail("no unit of the year before")
 
+def check_xlsx(path, form_json, units_conf, *latest):
+    """The chart sheet: after the data sheets, each chart's series over
+    the rows of the summary sheet that hold what it shows (the units that
+    reported, in the registry's order)."""
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    if wb.sheetnames != ["Hoạt động", "Tổng hợp", "Biểu đồ"]:
+        fail("sheets: %r" % wb.sheetnames)
+    summary = wb["Tổng hợp"]
+    rows = {}
+    for row in summary.iter_rows():
+        if row[0].value is not None:
+            rows.setdefault(row[0].value, []).append(row[0].row)
+    form = load(form_json)
+    def span(labels):
+        r = [rows[l][0] for l in labels]
+        if r != list(range(r[0], r[0] + len(r))):
+            fail("not one block: %r" % list(zip(labels, r)))
+        return r[0], r[-1]
+    a0, a1 = span([a["label"] for a in form["areas"]])
+    s0, s1 = span([i["label"] for i in form["indicators"]
+                   if i.get("female_share")])
+    units = configparser.ConfigParser(interpolation=None)
+    units.read(units_conf, encoding="utf-8")
+    names = [units[u]["name"] for u in sorted(load(p)["unit"]
+                                              for p in latest)]
+    u0 = rows["Theo đơn vị"][0] + 2
+    u1 = u0 + len(names) - 1
+    got = [summary.cell(r, 1).value for r in range(u0, u1 + 1)]
+    if got != names:
+        fail("units table: %r" % got)
+    ref = lambda col, f, l: "'Tổng hợp'!$%s$%d:$%s$%d" % (col, f, col, l)
+    want = [
+        [(ref("A", a0, a1), ref("C", a0, a1))],
+        [(ref("A", a0, a1), ref("E", a0, a1)),
+         (ref("A", a0, a1), ref("F", a0, a1))],
+        [(ref("A", s0, s1), ref("D", s0, s1))],
+        [(ref("A", u0, u1), ref("E", u0, u1)),
+         (ref("A", u0, u1), ref("F", u0, u1))]]
+    charts = wb["Biểu đồ"]._charts
+    got = []
+    for c in charts:
+        got.append([((s.cat.strRef or s.cat.numRef).f, s.val.numRef.f)
+                    for s in c.series])
+    if got != want:
+        fail("chart series:\n%r\nwant\n%r" % (got, want))
+    if [c.tagname for c in charts] != ["barChart"] * 4:
+        fail("chart types: %r" % [c.tagname for c in charts])
+
 if __name__ == "__main__":
     globals()[sys.argv[1]](*sys.argv[2:])
 PY
@@ -418,6 +470,27 @@ test_usage() {
 	    fail "bad key: $(cat "$W/err")"
 }
 
+# export --format xlsx: its chart sheet, read with openpyxl; LibreOffice
+# converts it (the suite's one conversion of a spreadsheet).
+test_export_charts() {
+	admin export 2022-H1 --format xlsx -o "$W/x.xlsx"
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	# shellcheck disable=SC2086
+	chk check_xlsx "$W/x.xlsx" "$ROOT/etc/forms/2022.json" \
+	    "$ROOT/etc/units.conf" $LATEST || return
+	if [ "$SOFFICE" = no ]; then
+		echo "# LibreOffice skipped (SOFFICE=no)"
+		return 0
+	fi
+	RC=0
+	timeout 180 "$SOFFICE" -env:UserInstallation="file://$W/lo" \
+	    --headless --convert-to pdf --outdir "$W" "$W/x.xlsx" \
+	    >"$W/out" 2>"$W/err" </dev/null || RC=$?
+	[ "$RC" -eq 0 ] && [ -s "$W/x.pdf" ] ||
+	    { fail "soffice: exit $RC, $(cat "$W/out" "$W/err")"; return; }
+	! grep -qi "error" "$W/err" || fail "soffice: $(cat "$W/err")"
+}
+
 # gp-client loads none of gp-report's libraries: a unit's submit stays as
 # light as before.
 test_no_drawing_libraries() {
@@ -437,5 +510,7 @@ t "a unit's certificate is refused (77)" test_unit_refused
 t "gp-report missing: said plainly, exit 69" test_gp_report_missing
 t "--accepted without review states: refused, exit 69" test_accepted
 t "usage and configuration mistakes" test_usage
+t "export xlsx: the chart sheet over the summary's rows; LibreOffice reads it" \
+    test_export_charts
 t "gp-client links no drawing or zip library" test_no_drawing_libraries
 summary
