@@ -81,7 +81,7 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
 		client/xlsx.c client/forms.c client/form_cmd.c \
 		client/admin_report.c client/report_conf.c client/gpreport.c \
-		client/xlsx_charts.c
+		client/xlsx_charts.c client/admin_compare.c
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o

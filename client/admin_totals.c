@@ -347,6 +347,9 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	    strcmp(by, "status") != 0 && strcmp(by, "type") != 0)
 		return admin_fail(a, EX_USAGE, "bad --by '%s': give area, "
 		    "unit, occasion, kind, status or type", by);
+	if (cmd_value(args, "compare") != NULL)
+		return admin_compare(a, args->operands[0],
+		    cmd_value(args, "compare"), by);
 	a->period = args->operands[0];
 	a->by = by;
 	if (a->csv)
@@ -401,11 +404,15 @@ const struct cmd_entry cmd_summary_entry = {
 	"totals by area, unit, occasion, kind, status or unit type",
 	"Add up the latest revision of every report for PERIOD: reports, "
 	"activities,\nsessions, participants and women, by the key --by "
-	"names, then the indicators.\nFor administrators.",
-	"gp-client summary 2022-H1 --by area",
+	"names, then the indicators.\nWith --compare, PERIOD2 beside it and "
+	"the change, each key with the label\nof its year's form. For "
+	"administrators.",
+	"gp-client summary 2022-H1 --by area --compare 2021-H1",
 	{
 		{ "by", 'b', "KEY", 0, "area, unit, occasion, kind, status or "
 		    "type (of unit; default: the totals only)" },
+		{ "compare", 0, "PERIOD2", 0, "beside another period, with the "
+		    "change" },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

@@ -23,6 +23,7 @@ GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
 GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 GP_REPORT=$(realpath "${GP_REPORT:-$ROOT/build/gp-report}")
 DATA=$ROOT/tests/data
+F2022=$ROOT/etc/forms/2022.json
 # python-docx and openpyxl are Debian's: the system's Python.
 PYTHON=${PYTHON:-/usr/bin/python3}
 SOFFICE=${SOFFICE:-soffice}
@@ -62,6 +63,13 @@ DB=$W/gp.db
 mkdir -p "$W/forms" "$W/r"
 # 2022 is the built-in form; the year before gets one of its own.
 write_form 2021 "$W/forms/2021.json"
+# ... with an area of its own, gone from 2022's form.
+python3 - "$W/forms/2021.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1], encoding="utf-8"))
+f["areas"].append({"code": "old_campaign", "label": "Cuộc vận động riêng năm 2021"})
+json.dump(f, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+PY
 cat > "$W/gpd.conf" <<CONF
 [server]
 listen = 127.0.0.1:$PORT
@@ -147,6 +155,8 @@ def derive(sample, unit, out, period="2022-H1", scale=1, years=0):
             v["female"] = min(v["total"], v["female"] * scale)
     if years:
         r.pop("law_review", None)
+    if period == "2021-H1" and unit == "lc-sinho":
+        r["activities"][1]["area"] = "old_campaign"
     save(r, out)
 
 def revise(path, out):
@@ -159,11 +169,22 @@ def revise(path, out):
     r["activities"].append(a)
     save(r, out)
 
-def totals(paths):
+FORM_2022 = None	# set from the command line
+
+def area_code(a):
+    """An area given by its place in the form's list, as its code."""
+    v = a["area"]
+    if isinstance(v, int):
+        return load(FORM_2022)["areas"][v - 1]["code"]
+    return v
+
+def totals(paths, skip_area=None):
     done = dict(activities=0, sessions=0, participants=0, female=0)
     planned = dict(activities=0, participants=0)
     for p in paths:
         for a in load(p)["activities"]:
+            if skip_area is not None and area_code(a) == skip_area:
+                continue
             if a["status"] == "done":
                 done["activities"] += 1
                 for k in ("sessions", "participants", "female"):
@@ -228,10 +249,13 @@ def check_docx(path, units_conf, form_json, *latest):
 
 def check_previous(path, *previous):
     """The year before is in the document: its participants, summed here,
-    in a comparison table."""
+    in a comparison table (all but those of the area 2022 no longer has,
+    which the document says it leaves out)."""
     import docx
     d = docx.Document(path)
-    done, _ = totals(previous)
+    done, _ = totals(previous, "old_campaign")
+    if "không được so sánh" not in "\n".join(p.text for p in d.paragraphs):
+        fail("the activity of an area gone is not said to be left out")
     for t in d.tables:
         for row in t.rows:
             cells = [c.text for c in row.cells]
@@ -332,13 +356,86 @@ def check_xlsx(path, form_json, units_conf, *latest):
     if [c.tagname for c in charts] != ["barChart"] * 4:
         fail("chart types: %r" % [c.tagname for c in charts])
 
+def by_area(paths):
+    t = {}
+    for p in paths:
+        r = load(p)
+        for a in r["activities"]:
+            v = t.setdefault(area_code(a), {"reports": set(), "activities": 0,
+                "sessions": 0, "participants": 0, "female": 0})
+            v["reports"].add(r["unit"])
+            v["activities"] += 1
+            for k in ("sessions", "participants", "female"):
+                v[k] += a.get(k, 0)
+    for v in t.values():
+        v["reports"] = len(v["reports"])
+    return t
+
+def check_compare_json(out, form_json, old_form_json, n, *paths):
+    """summary --compare --by area --json: both periods summed here, the
+    change, every area of either year's form, labels of their form."""
+    o = load(out)
+    now, before = by_area(paths[:int(n)]), by_area(paths[int(n):])
+    labels = {a["code"]: a["label"] for a in load(old_form_json)["areas"]}
+    labels.update({a["code"]: a["label"] for a in load(form_json)["areas"]})
+    if (o["period"], o["compare"], o["by"]) != ("2022-H1", "2021-H1", "area"):
+        fail("head: %r" % o)
+    keys = [r["key"] for r in o["rows"]]
+    if sorted(keys) != sorted(set(now) | set(before)):
+        fail("keys: %r" % keys)
+    for r in o["rows"]:
+        k = r["key"]
+        if r["label"] != labels[k]:
+            fail("%s label %r" % (k, r["label"]))
+        for side, t in (("period", now), ("compare", before)):
+            want = t.get(k)
+            got = r[side]
+            if want is None:
+                if got is not None:
+                    fail("%s %s: %r" % (k, side, got))
+                continue
+            for m in ("reports", "activities", "sessions", "participants",
+                      "female"):
+                if got[m] != want[m]:
+                    fail("%s %s %s: %r, want %r" % (k, side, m, got[m],
+                                                     want[m]))
+        only = None if k in now and k in before else (
+            "2022-H1" if k in now else "2021-H1")
+        if r["only_in"] != only:
+            fail("%s only_in %r" % (k, r["only_in"]))
+        if only is None:
+            if r["change"]["participants"] != (now[k]["participants"] -
+                                               before[k]["participants"]):
+                fail("%s change %r" % (k, r["change"]))
+        elif r["change"] is not None:
+            fail("%s change %r" % (k, r["change"]))
+    if "old_campaign" not in keys or keys.index("old_campaign") != len(keys) - 1:
+        fail("the area only 2021 has is not last: %r" % keys)
+
+def check_compare_csv(out):
+    import csv
+    rows = list(csv.reader(open(out, encoding="utf-8")))
+    head = rows[0]
+    for h in ("key", "label", "only_in", "participants 2022-H1",
+              "participants 2021-H1", "participants change",
+              "women % change"):
+        if h not in head:
+            fail("no column %r: %r" % (h, head))
+    last = dict(zip(head, rows[-1]))
+    if last["key"] != "total" or int(last["participants change"]) != (
+            int(last["participants 2022-H1"]) -
+            int(last["participants 2021-H1"])):
+        fail("total row: %r" % last)
+
 if __name__ == "__main__":
-    globals()[sys.argv[1]](*sys.argv[2:])
+    FORM_2022 = sys.argv[1]
+    globals()[sys.argv[2]](*sys.argv[3:])
 PY
 
 chk() {	# FUNCTION ARGS...: the reason when it fails
 	local out
-	out=$("$PYTHON" "$W/chk.py" "$@" 2>&1) || { fail "$out"; return 1; }
+	out=$("$PYTHON" "$W/chk.py" "$F2022" "$@" 2>&1) ||
+	    { fail "$out"; return 1; }
 }
 
 admin() {	# ARGS...
@@ -350,13 +447,13 @@ admin() {	# ARGS...
 R=$W/r
 cp "$DATA/lc-tamduong-2022-H1.json" "$DATA/lc-sinho-2022-H1.json" \
     "$DATA/lc-nganh-giaoduc-2022-H1.json" "$R/"
-"$PYTHON" "$W/chk.py" derive "$R/lc-tamduong-2022-H1.json" lc-phongtho \
+"$PYTHON" "$W/chk.py" "$F2022" derive "$R/lc-tamduong-2022-H1.json" lc-phongtho \
     "$R/lc-phongtho-2022-H1.json" 2022-H1 2
-"$PYTHON" "$W/chk.py" derive "$R/lc-sinho-2022-H1.json" lc-tp \
+"$PYTHON" "$W/chk.py" "$F2022" derive "$R/lc-sinho-2022-H1.json" lc-tp \
     "$R/lc-tp-2022-H1.json" 2022-H1 3
-"$PYTHON" "$W/chk.py" revise "$R/lc-tp-2022-H1.json" "$R/lc-tp-2022-H1.r2.json"
+"$PYTHON" "$W/chk.py" "$F2022" revise "$R/lc-tp-2022-H1.json" "$R/lc-tp-2022-H1.r2.json"
 for u in lc-tamduong lc-sinho lc-phongtho; do
-	"$PYTHON" "$W/chk.py" derive "$R/$u-2022-H1.json" "$u" \
+	"$PYTHON" "$W/chk.py" "$F2022" derive "$R/$u-2022-H1.json" "$u" \
 	    "$R/$u-2021-H1.json" 2021-H1 1 -1
 done
 LATEST="$R/lc-tamduong-2022-H1.json $R/lc-sinho-2022-H1.json
@@ -491,6 +588,25 @@ test_export_charts() {
 	! grep -qi "error" "$W/err" || fail "soffice: $(cat "$W/err")"
 }
 
+test_summary_compare() {
+	admin --json summary 2022-H1 --by area --compare 2021-H1
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	# shellcheck disable=SC2086
+	chk check_compare_json "$W/out" "$ROOT/etc/forms/2022.json" \
+	    "$W/forms/2021.json" 5 $LATEST $PREVIOUS || return
+	admin --csv summary 2022-H1 --by unit --compare 2021-H1
+	[ "$RC" -eq 0 ] || { fail "csv: exit $RC: $(cat "$W/err")"; return; }
+	chk check_compare_csv "$W/out" || return
+	admin summary 2022-H1 --by area --compare 2021-H1
+	[ "$RC" -eq 0 ] || { fail "text: exit $RC: $(cat "$W/err")"; return; }
+	grep -q "Cuộc vận động riêng năm 2021 (only in 2021-H1)" "$W/out" ||
+	    { fail "text: $(cat "$W/out")"; return; }
+	grep -q "^2021-H1: 3 reports from 11 units expected" "$W/out" ||
+	    { fail "text: $(cat "$W/out")"; return; }
+	admin summary 2022-H1 --compare 2022-H1
+	[ "$RC" -eq 64 ] || fail "the same period: exit $RC"
+}
+
 # gp-client loads none of gp-report's libraries: a unit's submit stays as
 # light as before.
 test_no_drawing_libraries() {
@@ -512,5 +628,7 @@ t "--accepted without review states: refused, exit 69" test_accepted
 t "usage and configuration mistakes" test_usage
 t "export xlsx: the chart sheet over the summary's rows; LibreOffice reads it" \
     test_export_charts
+t "summary --compare: both years beside each other, labels of each form" \
+    test_summary_compare
 t "gp-client links no drawing or zip library" test_no_drawing_libraries
 summary
