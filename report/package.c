@@ -361,7 +361,8 @@ package_default_type(const char *name)
 
 /* --- writing ------------------------------------------------------------- */
 
-/* Starts the zip entry name, deflated. */
+/* Starts the zip entry name, deflated at zlib's best: the document's
+ * XML is most of the time and the size, and a third smaller so. */
 static int
 package_entry(struct package *pkg, const char *name, char **cause)
 {
@@ -372,7 +373,7 @@ package_entry(struct package *pkg, const char *name, char **cause)
 	zi.tmz_date.tm_year = 1980;
 	zi.tmz_date.tm_mday = 1;
 	if (zipOpenNewFileInZip64(pkg->zip, name, &zi, NULL, 0, NULL, 0, NULL,
-	    Z_DEFLATED, Z_DEFAULT_COMPRESSION, 0) != ZIP_OK)
+	    Z_DEFLATED, Z_BEST_COMPRESSION, 0) != ZIP_OK)
 		return package_fail(cause, "%s: cannot write the zip entry",
 		    name);
 	return 0;
