@@ -108,7 +108,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
-		test_findings test_crashsim
+		test_findings test_crashsim test_conf_report
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # gp-report, its tests and its libraries: a section of its own.
@@ -256,7 +256,8 @@ $(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
 	$(TEST_LINK) $(call pc_libs,inih) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # Client modules.
-CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile
+CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile \
+		test_conf_report
 $(CLIENT_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Iclient
 
 $(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
@@ -278,6 +279,10 @@ $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
     $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/fmt.o \
     $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_conf_report: $(BUILD)/tests/unit/test_conf_report.o \
+    $(BUILD)/client/report_conf.o $(BUILD)/proto/text.o
+	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_outfile: $(BUILD)/tests/unit/test_outfile.o \
     $(BUILD)/client/outfile.o $(BUILD)/client/cause.o

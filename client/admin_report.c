@@ -711,9 +711,8 @@ report_finish(struct admin *a, struct report_run *r)
 				    "the report data to standard output");
 			return 0;
 		}
-		status = outfile_commit(r->file, &cause);
-		r->file = NULL;
-		if (status == -1) {
+		/* Freed by the caller, committed or not. */
+		if ((status = outfile_commit(r->file, &cause)) == -1) {
 			status = admin_fail(a, EX_IOERR, "%s", cause != NULL ?
 			    cause : "out of memory");
 			free(cause);

@@ -22,6 +22,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
 GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 GP_REPORT=$(realpath "${GP_REPORT:-$ROOT/build/gp-report}")
+# gp-client report runs this one (test_gp_report_missing: none).
+export GP_REPORT
 DATA=$ROOT/tests/data
 F2022=$ROOT/etc/forms/2022.json
 # python-docx and openpyxl are Debian's: the system's Python.
@@ -526,16 +528,16 @@ test_gp_report_missing() {
 	if [ -x /usr/local/bin/gp-report ] || [ -x /usr/bin/gp-report ]; then
 		echo "# gp-report is installed on this machine: only the configured path is tried"
 	else
-		run "$W/alone/gp-client" -c "$W/admin.conf" report 2022-H1 \
-		    -o "$W/none.docx"
+		run env -u GP_REPORT "$W/alone/gp-client" -c "$W/admin.conf" \
+		    report 2022-H1 -o "$W/none.docx"
 		[ "$RC" -eq 69 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
 		grep -q "gp-report, which writes the document, is not installed.*apt install gp-report" \
 		    "$W/err" || { fail "said: $(cat "$W/err")"; return; }
 	fi
 	sed 's|^\[report\]|&\ngp_report = /nonexistent/gp-report|' \
 	    "$W/admin.conf" > "$W/noprog.conf"
-	run "$W/alone/gp-client" -c "$W/noprog.conf" report 2022-H1 \
-	    -o "$W/none.docx"
+	run env -u GP_REPORT "$W/alone/gp-client" -c "$W/noprog.conf" \
+	    report 2022-H1 -o "$W/none.docx"
 	[ "$RC" -eq 69 ] || { fail "configured: exit $RC: $(cat "$W/err")"; return; }
 	grep -q "/nonexistent/gp-report.*Debian package gp-report" "$W/err" ||
 	    { fail "configured: said $(cat "$W/err")"; return; }
