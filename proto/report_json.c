@@ -564,6 +564,7 @@ json_section(struct json_read *jr, const char *key, json_t *v,
     struct report *r, size_t room)
 {
 	struct report_section	*s;
+	char			 name[REPORT_FIELD_MAX];
 
 	if (!json_is_object(v) || r->nsections == room) {
 		json_unknown_field(jr, "", key);
@@ -574,7 +575,9 @@ json_section(struct json_read *jr, const char *key, json_t *v,
 		jr->nomem = 1;
 		return;
 	}
-	json_texts(jr, v, s->code, &s->fields, &s->nfields);
+	/* The key is anything the file holds: its texts' errors show it. */
+	json_field(name, sizeof(name), "", key);
+	json_texts(jr, v, name, &s->fields, &s->nfields);
 }
 
 static void
