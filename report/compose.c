@@ -591,6 +591,9 @@ compose_summary(struct compose *c, int n)
 	wml_row_end(c->w);
 	wml_table_end(c->w);
 
+	/* Charts of nothing but zeros say nothing the table does not. */
+	if (fig->cur.done.activities == 0 && fig->cur.planned.activities == 0)
+		goto done;
 	ncats = f->nareas;
 	if ((cats = calloc(ncats + 1, sizeof(*cats))) == NULL ||
 	    (v = calloc(4 * (ncats + 1), sizeof(double))) == NULL) {

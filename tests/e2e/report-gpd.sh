@@ -414,6 +414,38 @@ def check_compare_json(out, form_json, old_form_json, n, *paths):
     if "old_campaign" not in keys or keys.index("old_campaign") != len(keys) - 1:
         fail("the area only 2021 has is not last: %r" % keys)
 
+def check_compare_by(out, by, n, *paths):
+    """summary --compare --by BY --json, for the other keys: the totals
+    summed here for both periods, every activity in exactly one row of
+    each side, the change where both have a row, and the indicators."""
+    o = load(out)
+    if (o["period"], o["compare"], o["by"]) != ("2022-H1", "2021-H1", by):
+        fail("head: %r" % {k: o[k] for k in ("period", "compare", "by")})
+    sides = (paths[:int(n)], paths[int(n):])
+    for side, ps in zip(("period", "compare"), sides):
+        acts = [a for p in ps for a in load(p)["activities"]]
+        want = dict(activities=len(acts),
+                    participants=sum(a.get("participants", 0) for a in acts),
+                    female=sum(a.get("female", 0) for a in acts))
+        for m, v in want.items():
+            if o["total"][side][m] != v:
+                fail("%s total %s: %r, want %r" % (side, m,
+                                                    o["total"][side][m], v))
+            got = sum((r[side] or {}).get(m, 0) for r in o["rows"])
+            if got != v:
+                fail("%s rows' %s: %r, want %r" % (side, m, got, v))
+        members = sum(load(p)["indicators"]["members"]["total"] for p in ps)
+        ind = next(i for i in o["indicators"] if i["code"] == "members")
+        if ind[side]["total"] != members:
+            fail("%s members: %r, want %r" % (side, ind[side], members))
+    for r in o["rows"]:
+        if r["period"] is not None and r["compare"] is not None and \
+                r["change"]["activities"] != (r["period"]["activities"] -
+                                              r["compare"]["activities"]):
+            fail("%s change: %r" % (r["key"], r["change"]))
+    if not o["rows"]:
+        fail("no rows")
+
 def check_compare_csv(out):
     import csv
     rows = list(csv.reader(open(out, encoding="utf-8")))
@@ -513,6 +545,30 @@ sys.exit(a != b)
 PY
 }
 
+# The year before has a form but nothing stored (no annual report of
+# 2021), and nobody reported the annual 2022 yet: a document that stands
+# alone and says so, no comparison.
+test_report_alone() {
+	admin --json report 2022 -o "$W/annual.docx"
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	[ "$(jget "$W/out" 'r["units"], r["reports"], r["previous"]')" = \
+	    "(11, 0, None)" ] || { fail "$(cat "$W/out")"; return; }
+	admin report 2022 --data -o "$W/annual.jsonl"
+	[ "$RC" -eq 0 ] || { fail "data: exit $RC: $(cat "$W/err")"; return; }
+	"$PYTHON" - "$W/annual.docx" "$W/annual.jsonl" <<'PY' || fail "see above"
+import docx, json, sys, zipfile
+head = json.JSONDecoder().raw_decode(open(sys.argv[2], encoding="utf-8").read())[0]
+if "previous" in head or head["period"]["id"] != "2022":
+    sys.exit(print("header: %r" % {k: head[k] for k in head if k != "form"}) or 1)
+paras = [p.text for p in docx.Document(sys.argv[1]).paragraphs]
+if "Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm 2022" not in paras:
+    sys.exit(print("title: %r" % paras[:4]) or 1)
+if any("cùng kỳ" in p for p in paras) or any(
+        n.startswith("word/media/") for n in zipfile.ZipFile(sys.argv[1]).namelist()):
+    sys.exit(print("a comparison or a chart") or 1)
+PY
+}
+
 test_unit_refused() {
 	client_as lc-sinho report 2022-H1 -o "$W/unit.docx"
 	[ "$RC" -eq 77 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
@@ -605,6 +661,13 @@ test_summary_compare() {
 	    { fail "text: $(cat "$W/out")"; return; }
 	grep -q "^2021-H1: 3 reports from 11 units expected" "$W/out" ||
 	    { fail "text: $(cat "$W/out")"; return; }
+	for by in occasion kind status type; do
+		admin --json summary 2022-H1 --by "$by" --compare 2021-H1
+		[ "$RC" -eq 0 ] ||
+		    { fail "--by $by: exit $RC: $(cat "$W/err")"; return; }
+		# shellcheck disable=SC2086
+		chk check_compare_by "$W/out" "$by" 5 $LATEST $PREVIOUS || return
+	done
 	admin summary 2022-H1 --compare 2022-H1
 	[ "$RC" -eq 64 ] || fail "the same period: exit $RC"
 }
@@ -624,13 +687,15 @@ t "report: the document names every unit, area and the totals" test_report
 t "report --json" test_report_json
 t "report --data: the report data; gp-report by hand writes the same" \
     test_data
+t "report of a period nobody reported, no year before stored" \
+    test_report_alone
 t "a unit's certificate is refused (77)" test_unit_refused
 t "gp-report missing: said plainly, exit 69" test_gp_report_missing
 t "--accepted without review states: refused, exit 69" test_accepted
 t "usage and configuration mistakes" test_usage
 t "export xlsx: the chart sheet over the summary's rows; LibreOffice reads it" \
     test_export_charts
-t "summary --compare: both years beside each other, labels of each form" \
+t "summary --compare: both years beside each other by every --by, labels of each form" \
     test_summary_compare
 t "gp-client links no drawing or zip library" test_no_drawing_libraries
 summary
