@@ -464,8 +464,10 @@ lint-man:
 	$(MANDOC) -Tlint -W warning $(MAN1) $(MAN5) $(MAN8)
 
 # --- bench: the measurements of issue 7 (tests/bench/README.md) -------------
-# make bench builds gpd, gp-client and the bench programs with release
-# flags in $(BENCH_BUILD) and runs tests/bench/run.sh. Not part of check.
+# make bench builds gpd, gp-client, gp-report and the bench programs with
+# release flags in $(BENCH_BUILD) and runs tests/bench/run.sh, then
+# tests/bench/report.sh (gp-report's figures, alone: make bench-report).
+# Not part of check.
 BENCH_BINS =	$(BUILD)/bench/gpload $(BUILD)/bench/sqlbase \
 		$(BUILD)/bench/natgen $(BUILD)/bench/valbench \
 		$(BUILD)/bench/valbench-enums $(BUILD)/bench/base/build/gp-client
@@ -477,6 +479,7 @@ BENCH_BASE ?=	b53ba72
 bench:
 	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' all bench-bins
 	tests/bench/run.sh $(BENCH_BUILD)
+	tests/bench/report.sh $(BENCH_BUILD)
 
 bench-bins: $(BENCH_BINS)
 

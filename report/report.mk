@@ -7,7 +7,8 @@
 #   make check-report        its unit tests and the end-to-end tests
 #                            (python-docx, LibreOffice, pdftotext; and
 #                            gp-client report against the real gpd)
-#   make bench-report        time and memory for 11 and 1,000 units
+#   make bench-report        time and memory for 11 and 1,000 units (also
+#                            the last step of make bench)
 
 GPREPORT_PKGS =	jansson cairo pangocairo libpng minizip
 GPREPORT_SRCS =	report/gp-report.c report/data.c report/figures.c \
@@ -64,7 +65,8 @@ check-report: check-report-unit $(BUILD)/gp-report $(BUILD)/gpd \
 	    GP_REPORT=$(BUILD)/gp-report tests/e2e/report-gpd.sh
 
 # make bench-report: gp-report for 11 and 1,000 units, time and peak memory
-# (tests/bench/report.sh), built with the bench flags. Not part of check.
+# (tests/bench/report.sh), built with the bench flags; make bench ends with
+# the same script. Not part of check.
 .PHONY: bench-report
 bench-report:
 	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' $(BENCH_BUILD)/gp-report

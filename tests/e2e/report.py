@@ -366,6 +366,10 @@ def check_docx(data, path):
         png = z.read("word/" + targets[rid])
         ok = png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
         w, h = struct.unpack(">II", png[16:24])
+        # 8-bit grey: series told apart by fill, as a black-and-white
+        # printer shows them.
+        check("image %s grey" % targets[rid], png[24:26] == b"\x08\x00",
+              png[24:26])
         check("image %s" % targets[rid], ok and w == 1600 and
               int(cx) == 5760000 and int(cy) == 5760000 * h // 1600,
               (w, h, cx, cy))
