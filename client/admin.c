@@ -387,6 +387,8 @@ admin_body(const Gp__Response *r)
 		return r->review;
 	case GP__RESPONSE__BODY_STATUS:
 		return r->status;
+	case GP__RESPONSE__BODY_REPORTS:
+		return r->reports;
 	default:
 		return NULL;
 	}
@@ -584,6 +586,7 @@ admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 	int		status;
 
 	memset(&a, 0, sizeof(a));
+	a.client = cl;
 	a.cfg = &cl->conn;
 	a.json = cl->json;
 	a.csv = cl->csv;

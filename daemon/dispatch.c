@@ -45,6 +45,7 @@ static const struct dispatch_entry {
 	{ GP__REQUEST__BODY_FORM, "form", ACCESS_OWN, query_form },
 	{ GP__REQUEST__BODY_REVIEW, "review", ACCESS_ADMIN, review_decide },
 	{ GP__REQUEST__BODY_STATUS, "status", ACCESS_OWN, review_status },
+	{ GP__REQUEST__BODY_REPORTS, "reports", ACCESS_ADMIN, query_stored },
 };
 
 #define DISPATCH_NTABLE	(sizeof(dispatch_table) / sizeof(*dispatch_table))

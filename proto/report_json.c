@@ -1078,6 +1078,12 @@ json_report_new(const struct report *r, const struct form *form)
 	return root;
 }
 
+json_t *
+report_json_object(const struct report *r, const struct form *form)
+{
+	return json_report_new(r, form);
+}
+
 char *
 report_json_write(const struct report *r, const struct form *form)
 {
