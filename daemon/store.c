@@ -29,6 +29,92 @@
 #define STORE_WAL_LIMIT	"16777216"
 
 
+/* The latest revision of r's (unit, period): totals count only these. */
+#define SQL_LATEST							\
+	"r.revision = (SELECT MAX(x.revision) FROM reports x "		\
+	"WHERE x.unit = r.unit AND x.period = r.period)"
+
+/* The review state of revision r: its newest decision's, NULL for
+ * none ("received"). */
+#define SQL_STATE_OF(r)							\
+	"(SELECT v.state FROM reviews v WHERE v.unit = " r ".unit AND "	\
+	"v.period = " r ".period AND v.revision = " r ".revision "	\
+	"ORDER BY v.id DESC LIMIT 1)"
+#define SQL_STATE(r)	"COALESCE(" SQL_STATE_OF(r) ", 'received')"
+
+/*
+ * The aggregates (migration 8). A row adds up the latest revisions of a
+ * period in one review state: dim '' (code '') the reports themselves,
+ * dim 'area', 'kind', 'occasion' or 'status' the activities of one code
+ * (reports: how many have at least one), and period_indicators the
+ * indicators by code (females: how many gave a women's figure). Planned
+ * activities are also added up apart. A report's contribution goes in
+ * when it becomes the latest and out when a newer revision arrives; a
+ * decision moves it from one state to another. Rows are not deleted when
+ * they fall to zero: readers skip them.
+ */
+#define SQL_SUMS_COLS							\
+	"reports INTEGER NOT NULL, activities INTEGER NOT NULL, "	\
+	"sessions INTEGER NOT NULL, participants INTEGER NOT NULL, "	\
+	"female INTEGER NOT NULL, planned_activities INTEGER NOT NULL, " \
+	"planned_sessions INTEGER NOT NULL, "				\
+	"planned_participants INTEGER NOT NULL, "			\
+	"planned_female INTEGER NOT NULL"
+#define SQL_SUMS_TABLES							\
+	"CREATE TABLE period_sums (period TEXT NOT NULL, "		\
+	"state TEXT NOT NULL, dim TEXT NOT NULL, code TEXT NOT NULL, "	\
+	SQL_SUMS_COLS ", PRIMARY KEY (period, state, dim, code)) "	\
+	"WITHOUT ROWID;"						\
+	"CREATE TABLE period_indicators (period TEXT NOT NULL, "	\
+	"state TEXT NOT NULL, code TEXT NOT NULL, "			\
+	"reports INTEGER NOT NULL, total INTEGER NOT NULL, "		\
+	"female INTEGER NOT NULL, females INTEGER NOT NULL, "		\
+	"PRIMARY KEY (period, state, code)) WITHOUT ROWID;"
+
+/* Activity sums of the rows a, times ?3 where the caller gives a sign. */
+#define SQL_PLANNED_SUM(col)						\
+	"COALESCE(SUM(CASE WHEN a.status = 'planned' THEN " col		\
+	" END), 0)"
+#define SQL_ACT_SUMS							\
+	"COUNT(a.idx), COALESCE(SUM(a.sessions), 0), "			\
+	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0), " \
+	SQL_PLANNED_SUM("1") ", " SQL_PLANNED_SUM("a.sessions") ", "	\
+	SQL_PLANNED_SUM("a.participants") ", "				\
+	SQL_PLANNED_SUM("a.female")
+
+/* The aggregates as the detail rows give them: every latest revision
+ * with its review state, then grouped (migration 8, verify-audit). */
+#define SQL_LATEST_STATES						\
+	"WITH latest(id, period, state) AS (SELECT r.id, r.period, "	\
+	SQL_STATE("r") " FROM reports r WHERE " SQL_LATEST ") "
+#define SQL_SUMS_BY(col)						\
+	" UNION ALL SELECT l.period, l.state, '" col "', a." col ", "	\
+	"COUNT(DISTINCT a.report_id), " SQL_ACT_SUMS " FROM latest l "	\
+	"JOIN activities a ON a.report_id = l.id "			\
+	"GROUP BY l.period, l.state, a." col
+#define SQL_SUMS_DETAIL							\
+	SQL_LATEST_STATES "SELECT l.period, l.state, '', '', COUNT(*), " \
+	"COALESCE(SUM(t.n), 0), COALESCE(SUM(t.s), 0), "		\
+	"COALESCE(SUM(t.p), 0), COALESCE(SUM(t.f), 0), "		\
+	"COALESCE(SUM(t.pn), 0), COALESCE(SUM(t.ps), 0), "		\
+	"COALESCE(SUM(t.pp), 0), COALESCE(SUM(t.pf), 0) FROM latest l "	\
+	"LEFT JOIN (SELECT a.report_id AS id, " SQL_ACT_SUMS_AS " "	\
+	"FROM activities a GROUP BY a.report_id) t ON t.id = l.id "	\
+	"GROUP BY l.period, l.state"					\
+	SQL_SUMS_BY("area") SQL_SUMS_BY("kind")				\
+	SQL_SUMS_BY("occasion") SQL_SUMS_BY("status")
+#define SQL_ACT_SUMS_AS							\
+	"COUNT(a.idx) AS n, SUM(a.sessions) AS s, "			\
+	"SUM(a.participants) AS p, SUM(a.female) AS f, "		\
+	SQL_PLANNED_SUM("1") " AS pn, " SQL_PLANNED_SUM("a.sessions")	\
+	" AS ps, " SQL_PLANNED_SUM("a.participants") " AS pp, "		\
+	SQL_PLANNED_SUM("a.female") " AS pf"
+#define SQL_INDICATORS_DETAIL						\
+	SQL_LATEST_STATES "SELECT l.period, l.state, i.code, COUNT(*), " \
+	"SUM(i.total), COALESCE(SUM(i.female), 0), COUNT(i.female) "	\
+	"FROM latest l JOIN indicators i ON i.report_id = l.id "	\
+	"GROUP BY l.period, l.state, i.code"
+
 /*
  * Migration N (1-based) takes the schema from version N-1 to N and ends
  * by setting user_version to N; store_migrate checks that it did.
@@ -263,6 +349,15 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	");"
 	"CREATE INDEX reviews_report ON reviews (unit, period, revision, id);"
 	"PRAGMA user_version = 7;",
+	/* 8: national totals near the limit (issue 20). What the latest
+	 * revisions of a period add up to, by review state, kept in the
+	 * transaction that stores each revision or decision: per report
+	 * (dim ''), per code of each activity list, per indicator; built
+	 * here from the rows already stored. */
+	SQL_SUMS_TABLES
+	"INSERT INTO period_sums " SQL_SUMS_DETAIL ";"
+	"INSERT INTO period_indicators " SQL_INDICATORS_DETAIL ";"
+	"PRAGMA user_version = 8;",
 };
 
 enum stmt {
@@ -293,6 +388,9 @@ enum stmt {
 	STMT_RAW,
 	STMT_REVIEW_OF,
 	STMT_INSERT_REVIEW,
+	STMT_SUMS_REPORT,
+	STMT_SUMS_CODES,
+	STMT_SUMS_INDICATORS,
 	/* Queries: each cursor prepares its own copy (store_query). */
 	STMT_Q_LIST,
 	STMT_Q_HISTORY,
@@ -337,21 +435,11 @@ enum stmt {
 	STMT_V_AUDITED,
 	STMT_V_REVIEWS,
 	STMT_V_REVIEWED,
+	STMT_V_SUMS,
+	STMT_V_INDICATOR_SUMS,
 	STMT__MAX
 };
 
-/* The latest revision of r's (unit, period): totals count only these. */
-#define SQL_LATEST							\
-	"r.revision = (SELECT MAX(x.revision) FROM reports x "		\
-	"WHERE x.unit = r.unit AND x.period = r.period)"
-
-/* The review state of revision r: its newest decision's, NULL for
- * none ("received"). */
-#define SQL_STATE_OF(r)							\
-	"(SELECT v.state FROM reviews v WHERE v.unit = " r ".unit AND "	\
-	"v.period = " r ".period AND v.revision = " r ".revision "	\
-	"ORDER BY v.id DESC LIMIT 1)"
-#define SQL_STATE(r)	"COALESCE(" SQL_STATE_OF(r) ", 'received')"
 /* ?2: only the accepted reports when not 0. */
 #define SQL_ACCEPTED_ONLY(r)						\
 	"(?2 = 0 OR " SQL_STATE_OF(r) " = 'accepted')"
@@ -377,22 +465,48 @@ enum stmt {
 	join " WHERE r.period IN (?1, ?1 || '-H1') AND " cond
 
 /*
- * Totals of the latest revisions of a period: struct store_sum_row. The
- * latest revisions are chosen once each (not per activity row), then
- * their rows are read by primary key through an IN list.
+ * The latest revisions of a period, one row per unit (summary by unit
+ * and by type, exports): chosen once each, not per row read.
  */
 #define SQL_LATEST_OF_PERIOD						\
 	"WITH latest(id) AS (SELECT r.id FROM reports r "		\
 	"WHERE r.period = ?1 AND " SQL_LATEST " AND "			\
 	SQL_ACCEPTED_ONLY("r") ") "
-#define SQL_IN_LATEST(col)	col " IN (SELECT id FROM latest)"
-/* Grouped by a column of the activities. */
-#define SQL_SUM_BY(col)							\
-	SQL_LATEST_OF_PERIOD "SELECT " col ", NULL, "			\
-	"COUNT(DISTINCT a.report_id), COUNT(a.idx), "			\
-	"COALESCE(SUM(a.sessions), 0), COALESCE(SUM(a.participants), 0), " \
-	"COALESCE(SUM(a.female), 0) FROM activities a WHERE "		\
-	SQL_IN_LATEST("a.report_id") " GROUP BY " col " ORDER BY " col
+
+/* The aggregates' columns, and their upkeep: ?3 (1 or -1) times. */
+#define SQL_SUMS_NAMES							\
+	"period, state, dim, code, reports, activities, sessions, "	\
+	"participants, female, planned_activities, planned_sessions, "	\
+	"planned_participants, planned_female"
+#define SQL_SIGNED(e)	"?3 * " e
+#define SQL_SUMS_ADD(col)	col " = " col " + excluded." col
+#define SQL_SUMS_UPSERT							\
+	"ON CONFLICT (period, state, dim, code) DO UPDATE SET "		\
+	SQL_SUMS_ADD("reports") ", " SQL_SUMS_ADD("activities") ", "	\
+	SQL_SUMS_ADD("sessions") ", " SQL_SUMS_ADD("participants") ", " \
+	SQL_SUMS_ADD("female") ", " SQL_SUMS_ADD("planned_activities")	\
+	", " SQL_SUMS_ADD("planned_sessions") ", "			\
+	SQL_SUMS_ADD("planned_participants") ", "			\
+	SQL_SUMS_ADD("planned_female")
+/* One report's activities (?1) by the codes of one list. */
+#define SQL_CODES_OF(col)						\
+	"SELECT '" col "' AS d, a." col " AS c, " SQL_ACT_SUMS_AS " "	\
+	"FROM activities a WHERE a.report_id = ?1 GROUP BY a." col
+#define SQL_SUMS_NONZERO						\
+	"(reports <> 0 OR activities <> 0 OR sessions <> 0 OR "		\
+	"participants <> 0 OR female <> 0 OR planned_activities <> 0 OR " \
+	"planned_sessions <> 0 OR planned_participants <> 0 OR "	\
+	"planned_female <> 0)"
+/* Read back: struct store_sum_row's columns from reports on. */
+#define SQL_SUMS_READ							\
+	"COALESCE(SUM(reports), 0), COALESCE(SUM(activities), 0), "	\
+	"COALESCE(SUM(sessions), 0), COALESCE(SUM(participants), 0), "	\
+	"COALESCE(SUM(female), 0)"
+#define SQL_SUMS_ACCEPTED	"(?2 = 0 OR state = 'accepted')"
+#define SQL_SUMS_OF(dim)						\
+	"SELECT code, NULL, " SQL_SUMS_READ " FROM period_sums "	\
+	"WHERE period = ?1 AND dim = '" dim "' AND " SQL_SUMS_ACCEPTED	\
+	" GROUP BY code HAVING SUM(reports) > 0 ORDER BY code"
 
 /* The name is what store_error() shows in front of SQLite's message. */
 static const struct {
@@ -411,13 +525,16 @@ static const struct {
 	[STMT_FIND_SUBMISSION] = { "find-submission",
 	    "SELECT receipt, revision, received_at, late, content_hash, "
 	    "canonical_hash FROM reports WHERE submission_id = ?1" },
-	/* The latest revision and the state of the province's review of
-	 * it (NULL: none). */
+	/* The latest revision, the state of the province's review of it
+	 * (NULL: none) and its id (NULL: none), whose contribution to the
+	 * aggregates the next one replaces. */
 	[STMT_LAST_REVISION] = { "last-revision",
 	    "SELECT m.revision, (SELECT v.state FROM reviews v WHERE "
 	    "v.unit = ?1 AND v.period = ?2 AND v.revision = m.revision "
-	    "ORDER BY v.id DESC LIMIT 1) FROM (SELECT COALESCE(MAX(revision), "
-	    "0) AS revision FROM reports WHERE unit = ?1 AND period = ?2) m" },
+	    "ORDER BY v.id DESC LIMIT 1), (SELECT r.id FROM reports r WHERE "
+	    "r.unit = ?1 AND r.period = ?2 AND r.revision = m.revision) "
+	    "FROM (SELECT COALESCE(MAX(revision), 0) AS revision FROM reports "
+	    "WHERE unit = ?1 AND period = ?2) m" },
 	[STMT_INSERT_REPORT] = { "insert-report",
 	    "INSERT INTO reports (submission_id, unit, period, revision, "
 	    "receipt, received_at, late, cert_cn, cert_fingerprint, "
@@ -468,7 +585,7 @@ static const struct {
 	[STMT_UNLOCK] = { "unlock", "DELETE FROM locks WHERE period = ?1" },
 	[STMT_RAW] = { "raw", "SELECT raw FROM reports WHERE id = ?1" },
 	[STMT_REVIEW_OF] = { "review-of",
-	    "SELECT r.revision, r.content_hash, " SQL_STATE("r") " "
+	    "SELECT r.revision, r.content_hash, " SQL_STATE("r") ", r.id "
 	    "FROM reports r WHERE r.unit = ?1 AND r.period = ?2 "
 	    "ORDER BY r.revision DESC LIMIT 1" },
 	[STMT_INSERT_REVIEW] = { "insert-review",
@@ -476,6 +593,38 @@ static const struct {
 	    "report_hash, action, state, comment, decided_at, cn, "
 	    "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
 	    "?11)" },
+	/* A report's contribution (?1 its id) to the aggregates of its
+	 * period (?4) in a review state (?2), added (?3 = 1) or taken
+	 * out (?3 = -1). */
+	[STMT_SUMS_REPORT] = { "sums-report",
+	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") SELECT ?4, ?2, '', "
+	    "'', ?3, " SQL_SIGNED("COUNT(a.idx)") ", "
+	    SQL_SIGNED("COALESCE(SUM(a.sessions), 0)") ", "
+	    SQL_SIGNED("COALESCE(SUM(a.participants), 0)") ", "
+	    SQL_SIGNED("COALESCE(SUM(a.female), 0)") ", "
+	    SQL_SIGNED(SQL_PLANNED_SUM("1")) ", "
+	    SQL_SIGNED(SQL_PLANNED_SUM("a.sessions")) ", "
+	    SQL_SIGNED(SQL_PLANNED_SUM("a.participants")) ", "
+	    SQL_SIGNED(SQL_PLANNED_SUM("a.female")) " "
+	    "FROM activities a WHERE a.report_id = ?1 " SQL_SUMS_UPSERT },
+	[STMT_SUMS_CODES] = { "sums-codes",
+	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") SELECT ?4, ?2, d, "
+	    "c, ?3, ?3 * n, ?3 * s, ?3 * p, ?3 * f, ?3 * pn, ?3 * ps, "
+	    "?3 * pp, ?3 * pf FROM (" SQL_CODES_OF("area")
+	    " UNION ALL " SQL_CODES_OF("kind")
+	    " UNION ALL " SQL_CODES_OF("occasion")
+	    " UNION ALL " SQL_CODES_OF("status") ") WHERE 1 "
+	    SQL_SUMS_UPSERT },
+	[STMT_SUMS_INDICATORS] = { "sums-indicators",
+	    "INSERT INTO period_indicators (period, state, code, reports, "
+	    "total, female, females) SELECT ?4, ?2, i.code, ?3, "
+	    "?3 * i.total, ?3 * COALESCE(i.female, 0), "
+	    "?3 * (i.female IS NOT NULL) FROM indicators i "
+	    "WHERE i.report_id = ?1 ON CONFLICT (period, state, code) "
+	    "DO UPDATE SET reports = reports + excluded.reports, "
+	    "total = total + excluded.total, "
+	    "female = female + excluded.female, "
+	    "females = females + excluded.females" },
 	[STMT_Q_LIST] = { "list",
 	    SQL_REPORT_ROW "WHERE (?1 IS NULL OR r.period = ?1) AND "
 	    "(?2 IS NULL OR r.unit = ?2) AND " SQL_LATEST
@@ -504,16 +653,15 @@ static const struct {
 	    "v.unit = reports.unit AND v.period = ?1 ORDER BY v.revision "
 	    "DESC, v.id DESC LIMIT 1) FROM reports WHERE period = ?1 "
 	    "GROUP BY unit ORDER BY unit" },
+	/* Totals read the aggregates: a handful of rows, whatever the
+	 * number of units. */
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
-	    SQL_LATEST_OF_PERIOD "SELECT NULL, NULL, "
-	    "(SELECT count(*) FROM latest), COALESCE(SUM(t.activities), 0), "
-	    "COALESCE(SUM(t.sessions), 0), COALESCE(SUM(t.participants), 0), "
-	    "COALESCE(SUM(t.female), 0) FROM report_totals t WHERE "
-	    SQL_IN_LATEST("t.report_id") },
-	[STMT_Q_SUM_AREA] = { "sum-area", SQL_SUM_BY("a.area") },
-	[STMT_Q_SUM_KIND] = { "sum-kind", SQL_SUM_BY("a.kind") },
-	[STMT_Q_SUM_OCCASION] = { "sum-occasion", SQL_SUM_BY("a.occasion") },
-	[STMT_Q_SUM_STATUS] = { "sum-status", SQL_SUM_BY("a.status") },
+	    "SELECT NULL, NULL, " SQL_SUMS_READ " FROM period_sums "
+	    "WHERE period = ?1 AND dim = '' AND " SQL_SUMS_ACCEPTED },
+	[STMT_Q_SUM_AREA] = { "sum-area", SQL_SUMS_OF("area") },
+	[STMT_Q_SUM_KIND] = { "sum-kind", SQL_SUMS_OF("kind") },
+	[STMT_Q_SUM_OCCASION] = { "sum-occasion", SQL_SUMS_OF("occasion") },
+	[STMT_Q_SUM_STATUS] = { "sum-status", SQL_SUMS_OF("status") },
 	/* One latest revision per unit. */
 	[STMT_Q_SUM_UNIT] = { "sum-unit",
 	    SQL_LATEST_OF_PERIOD "SELECT r.unit, NULL, 1, " SQL_TOTALS " "
@@ -523,8 +671,9 @@ static const struct {
 	/* Not grouped: the caller adds them up by code, which spares
 	 * SQLite sorting every indicator row of the period. */
 	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
-	    SQL_LATEST_OF_PERIOD "SELECT i.code, i.total, i.female "
-	    "FROM indicators i WHERE " SQL_IN_LATEST("i.report_id") },
+	    "SELECT code, SUM(total), CASE WHEN SUM(females) > 0 THEN "
+	    "SUM(female) END FROM period_indicators WHERE period = ?1 AND "
+	    SQL_SUMS_ACCEPTED " GROUP BY code HAVING SUM(reports) > 0" },
 	/* An activity's output counts as "code=count ...", by code:
 	 * codes are [a-z0-9_], so the text reads back without doubt. */
 	[STMT_Q_EXPORT] = { "export",
@@ -552,10 +701,9 @@ static const struct {
 	[STMT_Q_LOCKS] = { "locks",
 	    "SELECT period, NULL, 0, 0, 0, 0, 0 FROM locks ORDER BY period" },
 	[STMT_Q_STATES] = { "states",
-	    "WITH latest(state) AS (SELECT " SQL_STATE("r") " FROM reports r "
-	    "WHERE r.period = ?1 AND " SQL_LATEST ") SELECT state, NULL, "
-	    "count(*), 0, 0, 0, 0 FROM latest WHERE ?2 = 0 OR "
-	    "state = 'accepted' GROUP BY state" },
+	    "SELECT state, NULL, SUM(reports), 0, 0, 0, 0 FROM period_sums "
+	    "WHERE period = ?1 AND dim = '' AND " SQL_SUMS_ACCEPTED
+	    " GROUP BY state HAVING SUM(reports) > 0" },
 	[STMT_C_AREA] = { "count-area", SQL_COUNT_USING(
 	    "JOIN activities a ON a.report_id = r.id", "a.area = ?2") },
 	[STMT_C_KIND] = { "count-kind", SQL_COUNT_USING(
@@ -613,6 +761,22 @@ static const struct {
 	[STMT_V_REVIEWED] = { "verify-reviewed",
 	    "SELECT count(*) FROM audit WHERE action = 'review' AND "
 	    "unit = ?1 AND period = ?2 AND result = ?3 AND content_hash = ?4" },
+	/* The aggregates against the detail: the rows that differ, kept
+	 * ('kept') or given by the detail ('detail'), by key. */
+	[STMT_V_SUMS] = { "verify-sums",
+	    "SELECT 'kept', * FROM (SELECT " SQL_SUMS_NAMES " FROM "
+	    "period_sums WHERE " SQL_SUMS_NONZERO " EXCEPT SELECT * FROM ("
+	    SQL_SUMS_DETAIL ")) UNION ALL SELECT 'detail', * FROM ("
+	    "SELECT * FROM (" SQL_SUMS_DETAIL ") EXCEPT SELECT "
+	    SQL_SUMS_NAMES " FROM period_sums) ORDER BY 2, 3, 4, 5, 1" },
+	[STMT_V_INDICATOR_SUMS] = { "verify-indicator-sums",
+	    "SELECT 'kept', * FROM (SELECT period, state, code, reports, "
+	    "total, female, females FROM period_indicators WHERE "
+	    "reports <> 0 OR total <> 0 OR female <> 0 OR females <> 0 "
+	    "EXCEPT SELECT * FROM (" SQL_INDICATORS_DETAIL ")) UNION ALL "
+	    "SELECT 'detail', * FROM (SELECT * FROM (" SQL_INDICATORS_DETAIL
+	    ") EXCEPT SELECT period, state, code, reports, total, female, "
+	    "females FROM period_indicators) ORDER BY 2, 3, 4, 1" },
 	[STMT_V_AUDITED] = { "verify-audited",
 	    "SELECT count(*) FROM reports WHERE unit = ?1 AND period = ?2 AND "
 	    "revision = ?3 AND content_hash = ?4" },
@@ -1435,11 +1599,12 @@ store_find_submission(struct store *s, const struct report *r,
 }
 
 /* The next revision of r's (unit, period), and the review state of the
- * latest (NULL: none) in state (STORE_STATE_MAX bytes). */
+ * latest in state (STORE_STATE_MAX bytes; "" for none) and its id in
+ * *latest_id (0: none). */
 #define STORE_STATE_MAX	16
 static int
 store_next_revision(struct store *s, const struct report *r,
-    uint32_t *revision, char *state)
+    uint32_t *revision, char *state, int64_t *latest_id)
 {
 	const char	*v;
 	int64_t		 last;
@@ -1458,6 +1623,7 @@ store_next_revision(struct store *s, const struct report *r,
 	last = sqlite3_column_int64(s->stmt[STMT_LAST_REVISION], 0);
 	v = (const char *)sqlite3_column_text(s->stmt[STMT_LAST_REVISION], 1);
 	snprintf(state, STORE_STATE_MAX, "%s", v != NULL ? v : "");
+	*latest_id = sqlite3_column_int64(s->stmt[STMT_LAST_REVISION], 2);
 	store_reset(s, STMT_LAST_REVISION);
 	if (last < 0 || last >= UINT32_MAX)
 		return store_err(s, stmts[STMT_LAST_REVISION].name,
@@ -1852,13 +2018,37 @@ store_exists(struct store *s, enum stmt id, const char *param)
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * Adds (sign 1) or takes out (sign -1) a revision's contribution to the
+ * aggregates of its period under a review state (NULL or "": received).
+ */
+static int
+store_sums(struct store *s, int64_t report_id, const char *period,
+    const char *state, int sign)
+{
+	static const enum stmt	 ids[] = { STMT_SUMS_REPORT, STMT_SUMS_CODES,
+				    STMT_SUMS_INDICATORS };
+	size_t			 i;
+
+	if (state == NULL || *state == '\0')
+		state = STORE_STATE_RECEIVED;
+	for (i = 0; i < sizeof(ids) / sizeof(*ids); i++)
+		if (store_bind_int(s, ids[i], 1, report_id) == -1 ||
+		    store_bind_text(s, ids[i], 2, state) == -1 ||
+		    store_bind_int(s, ids[i], 3, sign) == -1 ||
+		    store_bind_text(s, ids[i], 4, period) == -1 ||
+		    store_step(s, ids[i]) == -1)
+			return -1;
+	return 0;
+}
+
 /* One submission inside the batch's transaction (store_put). */
 static enum store_status
 store_submit(struct store *s, const struct report *r,
     const struct store_meta *m, struct store_receipt *out)
 {
 	char	detail[32], state[STORE_STATE_MAX];
-	int64_t	report_id;
+	int64_t	report_id, latest_id;
 	int	found, same = 0;
 
 	if ((found = store_find_submission(s, r, m, out, &same)) == -1)
@@ -1870,7 +2060,8 @@ store_submit(struct store *s, const struct report *r,
 	if (found)
 		return STORE_LOCKED;
 
-	if (store_next_revision(s, r, &out->revision, state) == -1)
+	if (store_next_revision(s, r, &out->revision, state, &latest_id) ==
+	    -1)
 		return store_failure(s);
 	/* An accepted report is final until the province reopens it; a
 	 * period lock (above) comes first. */
@@ -1894,6 +2085,10 @@ store_submit(struct store *s, const struct report *r,
 	    r->nnarrative) == -1 ||
 	    store_insert_sections(s, report_id, r) == -1 ||
 	    store_insert_warnings(s, report_id, m->warnings) == -1)
+		return store_failure(s);
+	/* The new revision replaces the latest in the period's totals. */
+	if ((latest_id != 0 && store_sums(s, latest_id, r->period, state, -1)
+	    == -1) || store_sums(s, report_id, r->period, NULL, 1) == -1)
 		return store_failure(s);
 
 	snprintf(detail, sizeof(detail), "revision %" PRIu32, out->revision);
@@ -2052,11 +2247,12 @@ fail:
 	return -1;
 }
 
-/* The latest revision of (unit, period), its content hash and review
- * state. 1 with them, 0 when nothing is stored, -1 on error. */
+/* The latest revision of (unit, period), its content hash, review state
+ * and id. 1 with them, 0 when nothing is stored, -1 on error. */
 static int
 store_review_of(struct store *s, const char *unit, const char *period,
-    uint32_t *revision, uint8_t hash[STORE_HASH_LEN], const char **state)
+    uint32_t *revision, uint8_t hash[STORE_HASH_LEN], const char **state,
+    int64_t *report_id)
 {
 	sqlite3_stmt	*st = s->stmt[STMT_REVIEW_OF];
 	const char	*v;
@@ -2082,6 +2278,7 @@ store_review_of(struct store *s, const char *unit, const char *period,
 	    STORE_STATE_ACCEPTED : v != NULL && strcmp(v,
 	    STORE_STATE_RETURNED) == 0 ? STORE_STATE_RETURNED :
 	    STORE_STATE_RECEIVED;
+	*report_id = sqlite3_column_int64(st, 3);
 	store_reset(s, STMT_REVIEW_OF);
 	return 1;
 }
@@ -2190,6 +2387,7 @@ store_put_review(struct store *s, const struct store_review *in,
 	const char	*comment = in->comment != NULL ? in->comment : "";
 	struct tm	 tm;
 	time_t		 t = (time_t)in->at;
+	int64_t		 report_id = 0;
 	int		 found;
 
 	memset(out, 0, sizeof(*out));
@@ -2202,7 +2400,7 @@ store_put_review(struct store *s, const struct store_review *in,
 	}
 	s->put_head = s->head;
 	if ((found = store_review_of(s, in->unit, in->period, &out->latest,
-	    rhash, &out->was)) == -1)
+	    rhash, &out->was, &report_id)) == -1)
 		goto fail;
 	if (!found)
 		out->refused = STORE_REVIEW_NO_REPORT;
@@ -2255,6 +2453,9 @@ store_put_review(struct store *s, const struct store_review *in,
 	    store_step(s, id) == -1 ||
 	    store_insert_audit(s, in->at, in->cn, in->fingerprint, "review",
 	    in->unit, in->period, in->action, detail, dhash) == -1 ||
+	    /* The revision's contribution moves to its new state. */
+	    store_sums(s, report_id, in->period, out->was, -1) == -1 ||
+	    store_sums(s, report_id, in->period, out->state, 1) == -1 ||
 	    store_step(s, STMT_RELEASE) == -1)
 		goto fail;
 	return 0;
@@ -3341,6 +3542,84 @@ store_verify_chain(struct store_verify *v, long *count, int64_t *head_id,
 	return rc == -1 ? -1 : 0;
 }
 
+/*
+ * The aggregates of one table against what the detail rows give (the
+ * statement lists the rows that differ, by key, each side apart): one
+ * problem naming the first key that differs, with both sides, and how
+ * many keys differ. ncols: the counts after the key's nkey columns.
+ */
+static int
+store_verify_aggregate(struct store_verify *v, enum stmt id,
+    const char *table, int nkey, int ncols, long *rows)
+{
+	struct store	*s = v->s;
+	sqlite3_stmt	*st = s->stmt[id];
+	char		 key[160], prev[160], sides[2][160], first[160];
+	const char	*side, *c;
+	size_t		 len;
+	long		 n = 0;
+	int		 rc, i, k;
+
+	*rows = 0;
+	first[0] = '\0';
+	sides[0][0] = sides[1][0] = '\0';
+	prev[0] = '\0';
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		len = 0;
+		key[0] = '\0';
+		for (i = 0; i < nkey; i++) {
+			c = store_col_text(st, 1 + i);
+			len += (size_t)snprintf(key + len, len < sizeof(key) ?
+			    sizeof(key) - len : 0, "%s%s", i > 0 ? " " : "",
+			    c == NULL ? "?" : *c == '\0' ? "-" : c);
+			if (len >= sizeof(key))
+				len = sizeof(key) - 1;
+		}
+		/* Both sides of a key come together: one row that differs. */
+		if (n == 0 || strcmp(prev, key) != 0)
+			n++;
+		snprintf(prev, sizeof(prev), "%s", key);
+		if (first[0] == '\0')
+			snprintf(first, sizeof(first), "%s", key);
+		if (strcmp(first, key) != 0)
+			continue;
+		side = store_col_text(st, 0);
+		k = side != NULL && strcmp(side, "kept") == 0 ? 0 : 1;
+		len = 0;
+		for (i = 0; i < ncols; i++) {
+			len += (size_t)snprintf(sides[k] + len, len <
+			    sizeof(sides[k]) ? sizeof(sides[k]) - len : 0,
+			    "%s%" PRId64, i > 0 ? "/" : "",
+			    (int64_t)sqlite3_column_int64(st, 1 + nkey + i));
+			if (len >= sizeof(sides[k]))
+				len = sizeof(sides[k]) - 1;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[id].name, rc);
+	if (n > 0)
+		store_verify_say(v, "%s: %ld rows differ from what the reports' "
+		    "rows add up to (edited); first %s: kept %s, the reports "
+		    "give %s",
+		    table, n, first, sides[0][0] != '\0' ? sides[0] : "none",
+		    sides[1][0] != '\0' ? sides[1] : "none");
+	*rows = n;
+	return 0;
+}
+
+static int
+store_verify_sums(struct store_verify *v)
+{
+	long	n;
+
+	if (store_verify_aggregate(v, STMT_V_SUMS, "period_sums", 4, 9, &n)
+	    == -1 || store_verify_aggregate(v, STMT_V_INDICATOR_SUMS,
+	    "period_indicators", 3, 4, &n) == -1)
+		return -1;
+	return 0;
+}
+
 long
 store_verify(const char *path, void (*say)(void *, const char *), void *arg,
     const char **errstr)
@@ -3361,7 +3640,8 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 		return -1;
 	if (store_verify_chain(&v, &entries, &head_id, head) == -1 ||
 	    store_verify_reports(&v, &reports) == -1 ||
-	    store_verify_reviews(&v, &reviews) == -1) {
+	    store_verify_reviews(&v, &reviews) == -1 ||
+	    store_verify_sums(&v) == -1) {
 		snprintf(err, sizeof(err), "%s", v.s->errbuf);
 		*errstr = err;
 		store_close(v.s);
@@ -3378,5 +3658,6 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	snprintf(line, sizeof(line), "reviews: %ld decisions checked against "
 	    "their revisions and the chain", reviews);
 	say(arg, line);
+	say(arg, "totals: the aggregates checked against the reports' rows");
 	return v.problems;
 }

@@ -505,7 +505,7 @@ figure_5() {
 	 (SELECT count(*) FROM latest), sum(activities), sum(sessions),
 	 sum(participants), sum(female) FROM report_totals
 	 WHERE report_id IN (SELECT id FROM latest);
-	$LATEST SELECT code, sum(total), sum(female) FROM indicators
+	$LATEST SELECT code, sum(total), COALESCE(sum(female), 0) FROM indicators
 	 WHERE report_id IN (SELECT id FROM latest) GROUP BY code ORDER BY code;"
 	ADMIN=(-s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" --cert "$W/pki/bench-admin.crt"
 	    --key "$W/pki/bench-admin.key")
@@ -597,8 +597,10 @@ gpd_missing=$(sed 's/^rows=\([0-9]*\) expected=\([0-9]*\) reported=\([0-9]*\) on
 sql_summary=$(awk -F'|' 'NR == 1 {
     printf("reports=%s activities=%s sessions=%s participants=%s female=%s " \
     "expected=%s indicators=", $2, $3, $4, $5, $6, $1); next }
-    { printf("%s%s:%s", NR > 2 ? "," : "", $2, $3) }' "$W/summary.sql")
-gpd_summary=$(sed 's/\(indicators=\|,\)[a-z_]*:/\1/g' <<<"$RS")
+    { printf("%s%s:%s:%s", NR > 2 ? "," : "", $1, $2, $3) }' "$W/summary.sql")
+# gpd gives the indicators in the form's order, the SQL by code.
+gpd_summary="${RS%%indicators=*}indicators=$(tr ',' '\n' <<<"${RS##*indicators=}" |
+    LC_ALL=C sort | paste -sd, -)"
 same_m=no; [ "$sql_missing" = "$gpd_missing" ] && same_m=yes
 same_s=no; [ "$sql_summary" = "$gpd_summary" ] && same_s=yes
 say "  missing: gp-client median $CM ms, hand-written SQL $SM ms ($SMC ms CPU), gpd alone $DM ms ($QMCPU ms CPU); same results: $same_m"
