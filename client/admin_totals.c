@@ -100,10 +100,11 @@ admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 		fmt_table_header(&a->table);
 		return admin_out(a);
 	}
-	if (a->nitems == 0)
+	if (a->counts_only ? m->expected == 0 : a->nitems == 0)
 		fmt_line(stdout, _("no unit is expected to report for %s"),
 		    a->period);
-	putchar('\n');
+	if (!a->counts_only || m->expected == 0)
+		putchar('\n');
 	/* TRANSLATORS: the period; the first and last day it covers; the
 	 * day reports are due. */
 	fmt_line(stdout, _("%s: coverage %s to %s, due %s"), a->period,
@@ -283,6 +284,14 @@ admin_missing(struct admin *a, const struct cmd_args *args)
 	if ((status = admin_period(a, args->operands[0])) != 0)
 		return status;
 	a->period = args->operands[0];
+	if (cmd_value(args, "counts") != NULL) {
+		if (a->csv || cmd_value(args, "call-list") != NULL)
+			return admin_fail(a, EX_USAGE, "--counts has no rows: "
+			    "not with --csv or --call-list");
+		a->counts_only = 1;
+		missing.counts = 1;
+		missing.has_counts = 1;
+	}
 	if (cmd_value(args, "call-list") != NULL) {
 		a->call_list = 1;
 		missing.call_list = 1;
@@ -582,11 +591,13 @@ const struct cmd_entry cmd_missing_entry = {
 	"province's review. With --call-list, only the units to phone: "
 	"nothing reported yet, or the report returned, with the contact, "
 	"phone and e-mail of the registry and the days late today, most late "
-	"first (--csv for a spreadsheet). For administrators."),
+	"first (--csv for a spreadsheet). With --counts, only the rates and "
+	"the reports by review, without the list. For administrators."),
 	"gp-client missing 2022-H1 --call-list --csv > goi-dien.csv",
 	{
 		{ "call-list", 0, NULL, 0, N_("only the units to call, with "
 		    "contact, phone, e-mail, days late") },
+		{ "counts", 0, NULL, 0, N_("only the counts, not the units") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

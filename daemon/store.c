@@ -44,14 +44,19 @@
 
 /*
  * The aggregates (migration 8). A row adds up the latest revisions of a
- * period in one review state: dim '' (code '') the reports themselves,
- * dim 'area', 'kind', 'occasion' or 'status' the activities of one code
- * (reports: how many have at least one), and period_indicators the
- * indicators by code (females: how many gave a women's figure). Planned
- * activities are also added up apart. A report's contribution goes in
- * when it becomes the latest and out when a newer revision arrives; a
- * decision moves it from one state to another. Rows are not deleted when
- * they fall to zero: readers skip them.
+ * period in one review state. unit_sums: the reports themselves, by what
+ * the registry says of their unit (its type, its validity: '' and an
+ * empty range for a unit it does not list) and by the day the first
+ * revision arrived (timeliness); period_sums: the activities of one code
+ * of the lists area, kind, occasion and status (reports: how many have at
+ * least one); period_indicators: the indicators by code (females: how
+ * many gave a women's figure). Planned activities are also added up
+ * apart. A report's contribution goes in when it becomes the latest and
+ * out when a newer revision arrives; a decision moves it from one state
+ * to another. unit_registry is the registry the unit rows were added up
+ * by: gpd brings it to units.conf at start and at each reload, moving
+ * the contributions of the units that changed (store_put_registry). Rows
+ * are not deleted when they fall to zero: readers skip them.
  */
 #define SQL_SUMS_COLS							\
 	"reports INTEGER NOT NULL, activities INTEGER NOT NULL, "	\
@@ -60,7 +65,19 @@
 	"planned_sessions INTEGER NOT NULL, "				\
 	"planned_participants INTEGER NOT NULL, "			\
 	"planned_female INTEGER NOT NULL"
+#define SQL_NO_TYPE	"''"
+#define SQL_NO_FROM	"2147483647"
+#define SQL_NO_TO	"-2147483648"
 #define SQL_SUMS_TABLES							\
+	"CREATE TABLE unit_registry (unit TEXT PRIMARY KEY, "		\
+	"type TEXT NOT NULL, valid_from INTEGER NOT NULL, "		\
+	"valid_to INTEGER NOT NULL) WITHOUT ROWID;"			\
+	"CREATE TABLE unit_sums (period TEXT NOT NULL, "		\
+	"state TEXT NOT NULL, type TEXT NOT NULL, "			\
+	"valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL, "	\
+	"first_day INTEGER NOT NULL, " SQL_SUMS_COLS ", "		\
+	"PRIMARY KEY (period, state, type, valid_from, valid_to, "	\
+	"first_day)) WITHOUT ROWID;"					\
 	"CREATE TABLE period_sums (period TEXT NOT NULL, "		\
 	"state TEXT NOT NULL, dim TEXT NOT NULL, code TEXT NOT NULL, "	\
 	SQL_SUMS_COLS ", PRIMARY KEY (period, state, dim, code)) "	\
@@ -88,21 +105,37 @@
 	"WITH latest(id, period, state) AS (SELECT r.id, r.period, "	\
 	SQL_STATE("r") " FROM reports r WHERE " SQL_LATEST ") "
 #define SQL_SUMS_BY(col)						\
-	" UNION ALL SELECT l.period, l.state, '" col "', a." col ", "	\
+	"SELECT l.period, l.state, '" col "', a." col ", "		\
 	"COUNT(DISTINCT a.report_id), " SQL_ACT_SUMS " FROM latest l "	\
 	"JOIN activities a ON a.report_id = l.id "			\
 	"GROUP BY l.period, l.state, a." col
 #define SQL_SUMS_DETAIL							\
-	SQL_LATEST_STATES "SELECT l.period, l.state, '', '', COUNT(*), " \
+	SQL_LATEST_STATES SQL_SUMS_BY("area") " UNION ALL "		\
+	SQL_SUMS_BY("kind") " UNION ALL " SQL_SUMS_BY("occasion")	\
+	" UNION ALL " SQL_SUMS_BY("status")
+/* The day (UTC) the first revision of r's (unit, period) arrived:
+ * missing's timeliness. */
+#define SQL_FIRST_DAY(r)						\
+	"(SELECT MIN(x.received_at) FROM reports x WHERE x.unit = " r	\
+	".unit AND x.period = " r ".period) / 86400"
+/* What the registry says of a unit: unit_registry g joined on it. */
+#define SQL_UNIT_KEY							\
+	"COALESCE(g.type, " SQL_NO_TYPE "), "				\
+	"COALESCE(g.valid_from, " SQL_NO_FROM "), "			\
+	"COALESCE(g.valid_to, " SQL_NO_TO ")"
+#define SQL_UNIT_SUMS_DETAIL						\
+	"WITH latest(id, unit, period, state, first_day) AS (SELECT "	\
+	"r.id, r.unit, r.period, " SQL_STATE("r") ", " SQL_FIRST_DAY("r") \
+	" FROM reports r WHERE " SQL_LATEST ") SELECT l.period, "	\
+	"l.state, " SQL_UNIT_KEY ", l.first_day, COUNT(*), "		\
 	"COALESCE(SUM(t.n), 0), COALESCE(SUM(t.s), 0), "		\
 	"COALESCE(SUM(t.p), 0), COALESCE(SUM(t.f), 0), "		\
 	"COALESCE(SUM(t.pn), 0), COALESCE(SUM(t.ps), 0), "		\
 	"COALESCE(SUM(t.pp), 0), COALESCE(SUM(t.pf), 0) FROM latest l "	\
+	"LEFT JOIN unit_registry g ON g.unit = l.unit "			\
 	"LEFT JOIN (SELECT a.report_id AS id, " SQL_ACT_SUMS_AS " "	\
 	"FROM activities a GROUP BY a.report_id) t ON t.id = l.id "	\
-	"GROUP BY l.period, l.state"					\
-	SQL_SUMS_BY("area") SQL_SUMS_BY("kind")				\
-	SQL_SUMS_BY("occasion") SQL_SUMS_BY("status")
+	"GROUP BY 1, 2, 3, 4, 5, 6"
 #define SQL_ACT_SUMS_AS							\
 	"COUNT(a.idx) AS n, SUM(a.sessions) AS s, "			\
 	"SUM(a.participants) AS p, SUM(a.female) AS f, "		\
@@ -355,6 +388,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 * (dim ''), per code of each activity list, per indicator; built
 	 * here from the rows already stored. */
 	SQL_SUMS_TABLES
+	"INSERT INTO unit_sums " SQL_UNIT_SUMS_DETAIL ";"
 	"INSERT INTO period_sums " SQL_SUMS_DETAIL ";"
 	"INSERT INTO period_indicators " SQL_INDICATORS_DETAIL ";"
 	"PRAGMA user_version = 8;",
@@ -388,9 +422,16 @@ enum stmt {
 	STMT_RAW,
 	STMT_REVIEW_OF,
 	STMT_INSERT_REVIEW,
-	STMT_SUMS_REPORT,
+	STMT_SUMS_UNIT,
 	STMT_SUMS_CODES,
 	STMT_SUMS_INDICATORS,
+	STMT_REGISTRY_ALL,
+	STMT_REGISTRY_SET,
+	STMT_REGISTRY_DROP,
+	STMT_REGISTRY_CLEAR,
+	STMT_UNIT_LATEST,
+	STMT_UNIT_SUMS_CLEAR,
+	STMT_UNIT_SUMS_REBUILD,
 	/* Queries: each cursor prepares its own copy (store_query). */
 	STMT_Q_LIST,
 	STMT_Q_HISTORY,
@@ -411,6 +452,8 @@ enum stmt {
 	STMT_Q_COMMENTS,
 	STMT_Q_LOCKS,
 	STMT_Q_STATES,
+	STMT_Q_SUM_TYPE,
+	STMT_Q_MISSING_COUNTS,
 	/* Stored reports using a code, for a reload that changes it. */
 	STMT_C_AREA,
 	STMT_C_KIND,
@@ -435,6 +478,7 @@ enum stmt {
 	STMT_V_AUDITED,
 	STMT_V_REVIEWS,
 	STMT_V_REVIEWED,
+	STMT_V_UNIT_SUMS,
 	STMT_V_SUMS,
 	STMT_V_INDICATOR_SUMS,
 	STMT__MAX
@@ -482,6 +526,12 @@ enum stmt {
 #define SQL_SUMS_ADD(col)	col " = " col " + excluded." col
 #define SQL_SUMS_UPSERT							\
 	"ON CONFLICT (period, state, dim, code) DO UPDATE SET "		\
+	SQL_SUMS_ADDS
+#define SQL_UNIT_SUMS_NAMES						\
+	"period, state, type, valid_from, valid_to, first_day, reports, " \
+	"activities, sessions, participants, female, planned_activities, " \
+	"planned_sessions, planned_participants, planned_female"
+#define SQL_SUMS_ADDS							\
 	SQL_SUMS_ADD("reports") ", " SQL_SUMS_ADD("activities") ", "	\
 	SQL_SUMS_ADD("sessions") ", " SQL_SUMS_ADD("participants") ", " \
 	SQL_SUMS_ADD("female") ", " SQL_SUMS_ADD("planned_activities")	\
@@ -596,17 +646,16 @@ static const struct {
 	/* A report's contribution (?1 its id) to the aggregates of its
 	 * period (?4) in a review state (?2), added (?3 = 1) or taken
 	 * out (?3 = -1). */
-	[STMT_SUMS_REPORT] = { "sums-report",
-	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") SELECT ?4, ?2, '', "
-	    "'', ?3, " SQL_SIGNED("COUNT(a.idx)") ", "
-	    SQL_SIGNED("COALESCE(SUM(a.sessions), 0)") ", "
-	    SQL_SIGNED("COALESCE(SUM(a.participants), 0)") ", "
-	    SQL_SIGNED("COALESCE(SUM(a.female), 0)") ", "
-	    SQL_SIGNED(SQL_PLANNED_SUM("1")) ", "
-	    SQL_SIGNED(SQL_PLANNED_SUM("a.sessions")) ", "
-	    SQL_SIGNED(SQL_PLANNED_SUM("a.participants")) ", "
-	    SQL_SIGNED(SQL_PLANNED_SUM("a.female")) " "
-	    "FROM activities a WHERE a.report_id = ?1 " SQL_SUMS_UPSERT },
+	[STMT_SUMS_UNIT] = { "sums-unit",
+	    "INSERT INTO unit_sums (" SQL_UNIT_SUMS_NAMES ") SELECT ?4, ?2, "
+	    SQL_UNIT_KEY ", " SQL_FIRST_DAY("r") ", ?3, ?3 * t.n, "
+	    "?3 * COALESCE(t.s, 0), ?3 * COALESCE(t.p, 0), "
+	    "?3 * COALESCE(t.f, 0), ?3 * t.pn, ?3 * t.ps, ?3 * t.pp, "
+	    "?3 * t.pf FROM reports r LEFT JOIN unit_registry g ON "
+	    "g.unit = r.unit, (SELECT " SQL_ACT_SUMS_AS " FROM activities a "
+	    "WHERE a.report_id = ?1) t WHERE r.id = ?1 "
+	    "ON CONFLICT (period, state, type, valid_from, valid_to, "
+	    "first_day) DO UPDATE SET " SQL_SUMS_ADDS },
 	[STMT_SUMS_CODES] = { "sums-codes",
 	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") SELECT ?4, ?2, d, "
 	    "c, ?3, ?3 * n, ?3 * s, ?3 * p, ?3 * f, ?3 * pn, ?3 * ps, "
@@ -625,6 +674,25 @@ static const struct {
 	    "total = total + excluded.total, "
 	    "female = female + excluded.female, "
 	    "females = females + excluded.females" },
+	/* The registry the unit rows were added up by (store_put_registry),
+	 * in the order of units.conf's (strcmp). */
+	[STMT_REGISTRY_ALL] = { "registry-all",
+	    "SELECT unit, type, valid_from, valid_to FROM unit_registry "
+	    "ORDER BY unit" },
+	[STMT_REGISTRY_SET] = { "registry-set",
+	    "INSERT OR REPLACE INTO unit_registry (unit, type, valid_from, "
+	    "valid_to) VALUES (?1, ?2, ?3, ?4)" },
+	[STMT_REGISTRY_DROP] = { "registry-drop",
+	    "DELETE FROM unit_registry WHERE unit = ?1" },
+	[STMT_REGISTRY_CLEAR] = { "registry-clear",
+	    "DELETE FROM unit_registry" },
+	/* A unit's latest revisions, every period, with their states. */
+	[STMT_UNIT_LATEST] = { "unit-latest",
+	    "SELECT r.id, r.period, " SQL_STATE("r") " FROM reports r "
+	    "WHERE r.unit = ?1 AND " SQL_LATEST },
+	[STMT_UNIT_SUMS_CLEAR] = { "unit-sums-clear", "DELETE FROM unit_sums" },
+	[STMT_UNIT_SUMS_REBUILD] = { "unit-sums-rebuild",
+	    "INSERT INTO unit_sums " SQL_UNIT_SUMS_DETAIL },
 	[STMT_Q_LIST] = { "list",
 	    SQL_REPORT_ROW "WHERE (?1 IS NULL OR r.period = ?1) AND "
 	    "(?2 IS NULL OR r.unit = ?2) AND " SQL_LATEST
@@ -656,8 +724,8 @@ static const struct {
 	/* Totals read the aggregates: a handful of rows, whatever the
 	 * number of units. */
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
-	    "SELECT NULL, NULL, " SQL_SUMS_READ " FROM period_sums "
-	    "WHERE period = ?1 AND dim = '' AND " SQL_SUMS_ACCEPTED },
+	    "SELECT NULL, NULL, " SQL_SUMS_READ " FROM unit_sums "
+	    "WHERE period = ?1 AND " SQL_SUMS_ACCEPTED },
 	[STMT_Q_SUM_AREA] = { "sum-area", SQL_SUMS_OF("area") },
 	[STMT_Q_SUM_KIND] = { "sum-kind", SQL_SUMS_OF("kind") },
 	[STMT_Q_SUM_OCCASION] = { "sum-occasion", SQL_SUMS_OF("occasion") },
@@ -701,9 +769,23 @@ static const struct {
 	[STMT_Q_LOCKS] = { "locks",
 	    "SELECT period, NULL, 0, 0, 0, 0, 0 FROM locks ORDER BY period" },
 	[STMT_Q_STATES] = { "states",
-	    "SELECT state, NULL, SUM(reports), 0, 0, 0, 0 FROM period_sums "
-	    "WHERE period = ?1 AND dim = '' AND " SQL_SUMS_ACCEPTED
+	    "SELECT state, NULL, SUM(reports), 0, 0, 0, 0 FROM unit_sums "
+	    "WHERE period = ?1 AND " SQL_SUMS_ACCEPTED
 	    " GROUP BY state HAVING SUM(reports) > 0" },
+	/* By the unit's type in the registry ('': not in it). */
+	[STMT_Q_SUM_TYPE] = { "sum-type",
+	    "SELECT type, NULL, " SQL_SUMS_READ " FROM unit_sums "
+	    "WHERE period = ?1 AND " SQL_SUMS_ACCEPTED " GROUP BY type "
+	    "HAVING SUM(reports) > 0 ORDER BY type" },
+	/* missing's counts: the units expected (their validity overlaps
+	 * the coverage, ?2 to ?3) that reported, by the state of their
+	 * latest revision, and those whose first arrived by the due date
+	 * (?4), all in days. */
+	[STMT_Q_MISSING_COUNTS] = { "missing-counts",
+	    "SELECT state, COALESCE(SUM(reports), 0), COALESCE(SUM(CASE WHEN "
+	    "first_day <= ?4 THEN reports END), 0) FROM unit_sums "
+	    "WHERE period = ?1 AND valid_from <= ?3 AND valid_to >= ?2 "
+	    "GROUP BY state HAVING SUM(reports) > 0" },
 	[STMT_C_AREA] = { "count-area", SQL_COUNT_USING(
 	    "JOIN activities a ON a.report_id = r.id", "a.area = ?2") },
 	[STMT_C_KIND] = { "count-kind", SQL_COUNT_USING(
@@ -763,6 +845,13 @@ static const struct {
 	    "unit = ?1 AND period = ?2 AND result = ?3 AND content_hash = ?4" },
 	/* The aggregates against the detail: the rows that differ, kept
 	 * ('kept') or given by the detail ('detail'), by key. */
+	[STMT_V_UNIT_SUMS] = { "verify-unit-sums",
+	    "SELECT 'kept', * FROM (SELECT " SQL_UNIT_SUMS_NAMES " FROM "
+	    "unit_sums WHERE " SQL_SUMS_NONZERO " EXCEPT SELECT * FROM ("
+	    SQL_UNIT_SUMS_DETAIL ")) UNION ALL SELECT 'detail', * FROM ("
+	    "SELECT * FROM (" SQL_UNIT_SUMS_DETAIL ") EXCEPT SELECT "
+	    SQL_UNIT_SUMS_NAMES " FROM unit_sums) "
+	    "ORDER BY 2, 3, 4, 5, 6, 7, 1" },
 	[STMT_V_SUMS] = { "verify-sums",
 	    "SELECT 'kept', * FROM (SELECT " SQL_SUMS_NAMES " FROM "
 	    "period_sums WHERE " SQL_SUMS_NONZERO " EXCEPT SELECT * FROM ("
@@ -902,6 +991,7 @@ fail:
 	return -1;
 }
 
+static const char *store_col_text(sqlite3_stmt *, int);
 static int	store_copy(sqlite3 *, const char *, char *, size_t);
 static int	store_fsync_path(const char *);
 static int	store_fsync_dir(const char *);
@@ -2026,7 +2116,7 @@ static int
 store_sums(struct store *s, int64_t report_id, const char *period,
     const char *state, int sign)
 {
-	static const enum stmt	 ids[] = { STMT_SUMS_REPORT, STMT_SUMS_CODES,
+	static const enum stmt	 ids[] = { STMT_SUMS_UNIT, STMT_SUMS_CODES,
 				    STMT_SUMS_INDICATORS };
 	size_t			 i;
 
@@ -2076,6 +2166,12 @@ store_submit(struct store *s, const struct report *r,
 	if (store_receipt(s, r, m, out) == -1)
 		return store_failure(s);
 
+	/* The new revision replaces the latest in the period's totals: the
+	 * latest's contribution goes out before anything of the new one is
+	 * stored, with the keys it went in with. */
+	if (latest_id != 0 && store_sums(s, latest_id, r->period, state, -1)
+	    == -1)
+		return store_failure(s);
 	if (store_insert_form(s, m) == -1 ||
 	    store_insert_report(s, r, m, out, &report_id) == -1 ||
 	    store_insert_activities(s, report_id, r) == -1 ||
@@ -2086,9 +2182,7 @@ store_submit(struct store *s, const struct report *r,
 	    store_insert_sections(s, report_id, r) == -1 ||
 	    store_insert_warnings(s, report_id, m->warnings) == -1)
 		return store_failure(s);
-	/* The new revision replaces the latest in the period's totals. */
-	if ((latest_id != 0 && store_sums(s, latest_id, r->period, state, -1)
-	    == -1) || store_sums(s, report_id, r->period, NULL, 1) == -1)
+	if (store_sums(s, report_id, r->period, NULL, 1) == -1)
 		return store_failure(s);
 
 	snprintf(detail, sizeof(detail), "revision %" PRIu32, out->revision);
@@ -2243,6 +2337,187 @@ store_put_lock(struct store *s, const char *period, int lock, int64_t at,
 	return 0;
 fail:
 	store_undo(s);
+	*changed = 0;
+	return -1;
+}
+
+/* Takes out (sign -1) or adds (1) the contributions of every latest
+ * revision of a unit to the unit rows, under the registry kept now. */
+static int
+store_unit_sums(struct store *s, const char *unit, int sign)
+{
+	const enum stmt	 id = STMT_UNIT_LATEST;
+	sqlite3_stmt	*st = s->stmt[id];
+	char		 period[REPORT_MAX_PERIOD + 1];
+	char		 state[STORE_STATE_MAX];
+	const char	*v;
+	int64_t		 report_id;
+	int		 rc;
+
+	if (store_bind_text(s, id, 1, unit) == -1)
+		return -1;
+	while ((rc = store_step_row(s, id)) == SQLITE_ROW) {
+		report_id = sqlite3_column_int64(st, 0);
+		v = store_col_text(st, 1);
+		snprintf(period, sizeof(period), "%s", v != NULL ? v : "");
+		v = store_col_text(st, 2);
+		snprintf(state, sizeof(state), "%s", v != NULL ? v : "");
+		if (store_bind_int(s, STMT_SUMS_UNIT, 1, report_id) == -1 ||
+		    store_bind_text(s, STMT_SUMS_UNIT, 2, state) == -1 ||
+		    store_bind_int(s, STMT_SUMS_UNIT, 3, sign) == -1 ||
+		    store_bind_text(s, STMT_SUMS_UNIT, 4, period) == -1 ||
+		    store_step(s, STMT_SUMS_UNIT) == -1) {
+			store_reset(s, id);
+			return -1;
+		}
+	}
+	store_reset(s, id);
+	return rc == -1 ? -1 : 0;
+}
+
+/* One unit as the registry says it now (u), or gone from it (NULL). */
+static int
+store_registry_unit(struct store *s, const char *unit,
+    const struct store_unit *u)
+{
+	if (store_unit_sums(s, unit, -1) == -1)
+		return -1;
+	if (u == NULL) {
+		if (store_bind_text(s, STMT_REGISTRY_DROP, 1, unit) == -1 ||
+		    store_step(s, STMT_REGISTRY_DROP) == -1)
+			return -1;
+	} else if (store_bind_text(s, STMT_REGISTRY_SET, 1, u->code) == -1 ||
+	    store_bind_text(s, STMT_REGISTRY_SET, 2, u->type) == -1 ||
+	    store_bind_int(s, STMT_REGISTRY_SET, 3, u->valid_from) == -1 ||
+	    store_bind_int(s, STMT_REGISTRY_SET, 4, u->valid_to) == -1 ||
+	    store_step(s, STMT_REGISTRY_SET) == -1)
+		return -1;
+	return store_unit_sums(s, unit, 1);
+}
+
+/* The whole registry again, and the unit rows added up anew. */
+static int
+store_registry_rebuild(struct store *s, const struct store_unit *v,
+    size_t n)
+{
+	size_t	i;
+
+	if (store_step(s, STMT_REGISTRY_CLEAR) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (store_bind_text(s, STMT_REGISTRY_SET, 1, v[i].code) == -1 ||
+		    store_bind_text(s, STMT_REGISTRY_SET, 2, v[i].type) == -1 ||
+		    store_bind_int(s, STMT_REGISTRY_SET, 3, v[i].valid_from) ==
+		    -1 || store_bind_int(s, STMT_REGISTRY_SET, 4,
+		    v[i].valid_to) == -1 || store_step(s, STMT_REGISTRY_SET) ==
+		    -1)
+			return -1;
+	if (store_step(s, STMT_UNIT_SUMS_CLEAR) == -1 ||
+	    store_step(s, STMT_UNIT_SUMS_REBUILD) == -1)
+		return -1;
+	return 0;
+}
+
+/* Whether the registry row under the cursor says what u does. */
+static int
+store_registry_same(sqlite3_stmt *st, const struct store_unit *u)
+{
+	const char	*type = store_col_text(st, 1);
+
+	return type != NULL && strcmp(type, u->type) == 0 &&
+	    sqlite3_column_int64(st, 2) == u->valid_from &&
+	    sqlite3_column_int64(st, 3) == u->valid_to;
+}
+
+/* Past this many units changed, the unit rows are added up anew. */
+#define STORE_REGISTRY_REBUILD	2048
+
+int
+store_put_registry(struct store *s, const struct store_unit *v, size_t n,
+    size_t *changed)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_REGISTRY_ALL];
+	char		**gone = NULL, **grown;
+	const char	*code;
+	size_t		 i = 0, ngone = 0, cap = 0, nkept = 0, k;
+	size_t		*moved = NULL, nmoved = 0;
+	int		 rc, cmp;
+
+	*changed = 0;
+	if (s->lost)
+		return -1;
+	for (k = 1; k < n; k++)
+		if (strcmp(v[k - 1].code, v[k].code) >= 0)
+			return store_err(s, "registry", "units not in order");
+	if ((moved = calloc(n > 0 ? n : 1, sizeof(*moved))) == NULL)
+		return store_err(s, "registry", "out of memory");
+	if (store_step(s, STMT_SAVEPOINT) == -1) {
+		s->lost = sqlite3_get_autocommit(s->db);
+		free(moved);
+		return -1;
+	}
+	s->put_head = s->head;
+	/* Both in code order: what changed, read before anything is. */
+	while ((rc = store_step_row(s, STMT_REGISTRY_ALL)) == SQLITE_ROW) {
+		if ((code = store_col_text(st, 0)) == NULL)
+			continue;
+		nkept++;
+		while (i < n && (cmp = strcmp(v[i].code, code)) < 0)
+			moved[nmoved++] = i++;
+		if (i < n && cmp == 0) {
+			if (!store_registry_same(st, &v[i]))
+				moved[nmoved++] = i;
+			i++;
+			continue;
+		}
+		if (ngone == cap) {
+			cap = cap > 0 ? 2 * cap : 64;
+			if ((grown = reallocarray(gone, cap, sizeof(*gone))) ==
+			    NULL)
+				break;
+			gone = grown;
+		}
+		if ((gone[ngone] = strdup(code)) == NULL)
+			break;
+		ngone++;
+	}
+	store_reset(s, STMT_REGISTRY_ALL);
+	if (rc == SQLITE_ROW) {
+		store_err(s, "registry", "out of memory");
+		goto fail;
+	}
+	if (rc == -1)
+		goto fail;
+	while (i < n)
+		moved[nmoved++] = i++;
+	*changed = nmoved + ngone;
+	/* The first time (after migration 8) or after a large change, in
+	 * one pass rather than unit by unit. */
+	if (*changed > 0 && (nkept == 0 || *changed > STORE_REGISTRY_REBUILD)) {
+		if (store_registry_rebuild(s, v, n) == -1)
+			goto fail;
+	} else {
+		for (k = 0; k < ngone; k++)
+			if (store_registry_unit(s, gone[k], NULL) == -1)
+				goto fail;
+		for (k = 0; k < nmoved; k++)
+			if (store_registry_unit(s, v[moved[k]].code,
+			    &v[moved[k]]) == -1)
+				goto fail;
+	}
+	if (store_step(s, STMT_RELEASE) == -1)
+		goto fail;
+	for (k = 0; k < ngone; k++)
+		free(gone[k]);
+	free(gone);
+	free(moved);
+	return 0;
+fail:
+	store_undo(s);
+	for (k = 0; k < ngone; k++)
+		free(gone[k]);
+	free(gone);
+	free(moved);
 	*changed = 0;
 	return -1;
 }
@@ -2497,6 +2772,8 @@ static const enum stmt store_query_stmt[STORE_Q__MAX] = {
 	[STORE_Q_COMMENTS] = STMT_Q_COMMENTS,
 	[STORE_Q_LOCKS] = STMT_Q_LOCKS,
 	[STORE_Q_STATES] = STMT_Q_STATES,
+	[STORE_Q_SUM_TYPE] = STMT_Q_SUM_TYPE,
+	[STORE_Q_MISSING_COUNTS] = STMT_Q_MISSING_COUNTS,
 };
 
 static int
@@ -2571,8 +2848,17 @@ store_query(struct store *s, enum store_query q,
 		    q == STORE_Q_SUM_KIND || q == STORE_Q_SUM_OCCASION ||
 		    q == STORE_Q_SUM_STATUS || q == STORE_Q_SUM_UNIT ||
 		    q == STORE_Q_INDICATOR_TOTALS || q == STORE_Q_EXPORT ||
-		    q == STORE_Q_STATES) && (rc = sqlite3_bind_int(c->st, 2,
-		    args->accepted != 0)) != SQLITE_OK) {
+		    q == STORE_Q_STATES || q == STORE_Q_SUM_TYPE) &&
+		    (rc = sqlite3_bind_int(c->st, 2, args->accepted != 0)) !=
+		    SQLITE_OK) {
+			store_sqlerr(s, stmts[id].name, rc);
+			goto fail;
+		}
+		if (q == STORE_Q_MISSING_COUNTS && ((rc = sqlite3_bind_int(
+		    c->st, 2, args->from)) != SQLITE_OK || (rc =
+		    sqlite3_bind_int(c->st, 3, args->to)) != SQLITE_OK ||
+		    (rc = sqlite3_bind_int(c->st, 4, args->due)) !=
+		    SQLITE_OK)) {
 			store_sqlerr(s, stmts[id].name, rc);
 			goto fail;
 		}
@@ -2734,6 +3020,19 @@ store_next_missing(struct store_cursor *c, struct store_missing_row *row)
 		else if (strcmp(space + 1, STORE_STATE_RETURNED) == 0)
 			row->review_state = STORE_STATE_RETURNED;
 	}
+	return 1;
+}
+
+int
+store_next_count(struct store_cursor *c, struct store_count_row *row)
+{
+	int	rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->state = store_col_text(c->st, 0);
+	row->reported = store_col_count(c->st, 1);
+	row->on_time = store_col_count(c->st, 2);
 	return 1;
 }
 
@@ -3613,7 +3912,9 @@ store_verify_sums(struct store_verify *v)
 {
 	long	n;
 
-	if (store_verify_aggregate(v, STMT_V_SUMS, "period_sums", 4, 9, &n)
+	if (store_verify_aggregate(v, STMT_V_UNIT_SUMS, "unit_sums", 6, 9,
+	    &n) == -1 ||
+	    store_verify_aggregate(v, STMT_V_SUMS, "period_sums", 4, 9, &n)
 	    == -1 || store_verify_aggregate(v, STMT_V_INDICATOR_SUMS,
 	    "period_indicators", 3, 4, &n) == -1)
 		return -1;

@@ -281,8 +281,9 @@ main(int argc, char *argv[])
 	 * copy it keeps aside is not needed here. */
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK || sqlite3_exec(db, "DROP TABLE period_sums; "
-	    "DROP TABLE period_indicators; PRAGMA user_version = 7", NULL,
-	    NULL, NULL) != SQLITE_OK)
+	    "DROP TABLE period_indicators; DROP TABLE unit_sums; "
+	    "DROP TABLE unit_registry; PRAGMA user_version = 7", NULL, NULL,
+	    NULL) != SQLITE_OK)
 		die("%s: %s", path, sqlite3_errmsg(db));
 	sqlite3_close(db);
 	t0 = time(NULL);

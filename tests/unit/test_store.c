@@ -2089,6 +2089,7 @@ test_aggregates_follow_every_write(void **state)
 	f->store = NULL;
 	db = db_open(f->path);
 	db_exec(db, "DROP TABLE period_sums; DROP TABLE period_indicators; "
+	    "DROP TABLE unit_sums; DROP TABLE unit_registry; "
 	    "PRAGMA user_version = 7");
 	sqlite3_close(db);
 	assert_non_null(f->store = open_store(f));
@@ -2106,6 +2107,155 @@ test_aggregates_follow_every_write(void **state)
 	submission_free(&b);
 	submission_free(&c);
 	submission_free(&d);
+}
+
+/* The registry kept in the database brought to v; how many changed. */
+static size_t
+registry_put(struct store *s, const struct store_unit *v, size_t n)
+{
+	size_t	changed = 99;
+
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_put_registry(s, v, n, &changed), 0);
+	assert_int_equal(store_commit(s), STORE_OK);
+	return changed;
+}
+
+/* By type: key ("" for no type) -> reports; missing's counts. */
+static uint64_t
+type_reports(const char *path, const char *type)
+{
+	struct store		*reader;
+	struct store_cursor	*c;
+	struct store_args	 args;
+	struct store_sum_row	 sum;
+	const char		*errstr = NULL;
+	uint64_t		 n = 0;
+
+	assert_non_null(reader = store_open_reader(path, &errstr));
+	memset(&args, 0, sizeof(args));
+	args.period = T_H1;
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_TYPE, &args));
+	while (store_next_sum(c, &sum) == 1)
+		if (strcmp(sum.key, type) == 0)
+			n += sum.reports;
+	store_cursor_close(c);
+	store_close(reader);
+	return n;
+}
+
+static void
+missing_counts(const char *path, int32_t from, int32_t to, int32_t due,
+    uint64_t *reported, uint64_t *on_time, uint64_t *accepted)
+{
+	struct store		*reader;
+	struct store_cursor	*c;
+	struct store_args	 args;
+	struct store_count_row	 row;
+	const char		*errstr = NULL;
+
+	*reported = *on_time = *accepted = 0;
+	assert_non_null(reader = store_open_reader(path, &errstr));
+	memset(&args, 0, sizeof(args));
+	args.period = T_H1;
+	args.from = from;
+	args.to = to;
+	args.due = due;
+	assert_non_null(c = store_query(reader, STORE_Q_MISSING_COUNTS,
+	    &args));
+	while (store_next_count(c, &row) == 1) {
+		*reported += row.reported;
+		*on_time += row.on_time;
+		if (strcmp(row.state, STORE_STATE_ACCEPTED) == 0)
+			*accepted += row.reported;
+	}
+	store_cursor_close(c);
+	store_close(reader);
+}
+
+/*
+ * The registry (issue 20): the unit rows follow a unit's type and
+ * validity as the registry changes (first sync in one pass, later ones
+ * unit by unit), a unit it no longer lists goes under no type, the totals
+ * stay what the reports say, and missing's counts take only the units
+ * whose validity covers the period, on time by the day their first
+ * revision arrived.
+ */
+static void
+test_registry_moves_unit_totals(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a1, a2, b, c;
+	struct store_receipt	 out;
+	struct store_decision	 dec;
+	struct store_unit	 v[3];
+	const int32_t		 day = T_AT / 86400;
+	uint64_t		 rep, ontime, acc;
+
+	submission_new(&a1, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&a2, T_ID2, "lc-tamduong", T_H1);
+	a2.meta.received_at = T_AT + 10 * 86400;	/* a later day */
+	submission_pack(&a2);
+	submission_new(&b, T_ID3, "lc-sinho", T_H1);
+	b.meta.received_at = T_AT + 5 * 86400;
+	submission_pack(&b);
+	submission_new(&c, "4fcd7052-9b6e-4a8b-9e97-bd4c5b6a7f8e",
+	    "lc-phongtho", T_H1);
+	put_ok(f->store, &a1, 1, &out);
+	put_ok(f->store, &b, 1, &out);
+	put_ok(f->store, &c, 1, &out);
+	/* Before any registry: every unit under no type. */
+	assert_int_equal(type_reports(f->path, ""), 3);
+
+	v[0] = (struct store_unit){ "lc-phongtho", "grassroots", INT32_MIN,
+	    day - 200 };				/* closed before */
+	v[1] = (struct store_unit){ "lc-sinho", "grassroots", INT32_MIN,
+	    INT32_MAX };
+	v[2] = (struct store_unit){ "lc-tamduong", "district_federation",
+	    INT32_MIN, INT32_MAX };
+	assert_int_equal(registry_put(f->store, v, 3), 3);
+	assert_sums_follow_detail(f->path, T_H1);
+	assert_int_equal(type_reports(f->path, "grassroots"), 2);
+	assert_int_equal(type_reports(f->path, "district_federation"), 1);
+	assert_int_equal(type_reports(f->path, ""), 0);
+	/* Expected: sinho and tamduong; due the day before sinho's. */
+	missing_counts(f->path, day - 150, day - 1, day + 4, &rep, &ontime,
+	    &acc);
+	assert_int_equal(rep, 2);
+	assert_int_equal(ontime, 1);			/* tamduong */
+	assert_int_equal(registry_put(f->store, v, 3), 0);
+
+	/* A new revision keeps the unit's first day; accepted, it is
+	 * counted so. */
+	put_ok(f->store, &a2, 2, &out);
+	review_one(f->store, "accept", 2, NULL, &dec);
+	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
+	assert_sums_follow_detail(f->path, T_H1);
+	missing_counts(f->path, day - 150, day - 1, day + 4, &rep, &ontime,
+	    &acc);
+	assert_int_equal(rep, 2);
+	assert_int_equal(ontime, 1);
+	assert_int_equal(acc, 1);
+
+	/* A reload: sinho changes type, phongtho becomes valid, tamduong
+	 * leaves the registry. Unit by unit. */
+	v[0].valid_to = INT32_MAX;
+	v[1].type = "district_federation";
+	assert_int_equal(registry_put(f->store, v, 2), 3);
+	assert_sums_follow_detail(f->path, T_H1);
+	assert_int_equal(type_reports(f->path, "grassroots"), 1);
+	assert_int_equal(type_reports(f->path, "district_federation"), 1);
+	assert_int_equal(type_reports(f->path, ""), 1);
+	missing_counts(f->path, day - 150, day - 1, day + 4, &rep, &ontime,
+	    &acc);
+	assert_int_equal(rep, 2);			/* phongtho, sinho */
+	assert_int_equal(ontime, 1);			/* phongtho */
+	assert_int_equal(acc, 0);
+
+	submission_free(&a1);
+	submission_free(&a2);
+	submission_free(&b);
+	submission_free(&c);
 }
 
 int
@@ -2156,6 +2306,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_aggregates_follow_every_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_registry_moves_unit_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_decisions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_period_refuses,
