@@ -425,6 +425,12 @@ enum stmt {
 	STMT_SUMS_UNIT,
 	STMT_SUMS_CODES,
 	STMT_SUMS_INDICATORS,
+	STMT_SUMS_KEY,
+	STMT_SUMS_ACTIVITIES,
+	STMT_SUMS_INDICATORS_OF,
+	STMT_ADD_UNIT_SUMS,
+	STMT_ADD_PERIOD_SUMS,
+	STMT_ADD_PERIOD_INDICATORS,
 	STMT_REGISTRY_ALL,
 	STMT_REGISTRY_SET,
 	STMT_REGISTRY_DROP,
@@ -674,6 +680,37 @@ static const struct {
 	    "total = total + excluded.total, "
 	    "female = female + excluded.female, "
 	    "females = females + excluded.females" },
+	/* What a submission's contribution is keyed by besides its period
+	 * and state: its unit (?1) in the registry kept, and the day the
+	 * first revision of the period (?2) arrived, NULL for none yet
+	 * (store_sums_key). */
+	[STMT_SUMS_KEY] = { "sums-key",
+	    "SELECT " SQL_UNIT_KEY ", (SELECT MIN(x.received_at) FROM "
+	    "reports x WHERE x.unit = ?1 AND x.period = ?2) / 86400 "
+	    "FROM (SELECT ?1 AS unit) u LEFT JOIN unit_registry g ON "
+	    "g.unit = u.unit" },
+	[STMT_SUMS_ACTIVITIES] = { "sums-activities",
+	    "SELECT area, kind, occasion, status, sessions, participants, "
+	    "female FROM activities WHERE report_id = ?1" },
+	[STMT_SUMS_INDICATORS_OF] = { "sums-indicators-of",
+	    "SELECT code, total, female FROM indicators WHERE report_id = ?1" },
+	/* A batch's deltas, added once each at commit (store_sums_flush). */
+	[STMT_ADD_UNIT_SUMS] = { "add-unit-sums",
+	    "INSERT INTO unit_sums (" SQL_UNIT_SUMS_NAMES ") VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+	    "ON CONFLICT (period, state, type, valid_from, valid_to, "
+	    "first_day) DO UPDATE SET " SQL_SUMS_ADDS },
+	[STMT_ADD_PERIOD_SUMS] = { "add-period-sums",
+	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) " SQL_SUMS_UPSERT },
+	[STMT_ADD_PERIOD_INDICATORS] = { "add-period-indicators",
+	    "INSERT INTO period_indicators (period, state, code, reports, "
+	    "total, female, females) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	    "ON CONFLICT (period, state, code) DO UPDATE SET "
+	    "reports = reports + excluded.reports, "
+	    "total = total + excluded.total, "
+	    "female = female + excluded.female, "
+	    "females = females + excluded.females" },
 	/* The registry the unit rows were added up by (store_put_registry),
 	 * in the order of units.conf's (strcmp). */
 	[STMT_REGISTRY_ALL] = { "registry-all",
@@ -876,6 +913,31 @@ struct store_head {
 	uint8_t		hash[STORE_HASH_LEN];
 };
 
+/*
+ * A delta of one aggregate row, by its key: a row of unit_sums (code: the
+ * unit's type), of period_sums (dim, code) or of period_indicators (code;
+ * v[0..3]: reports, total, female, females).
+ */
+enum store_delta_table { DELTA_UNIT, DELTA_CODE, DELTA_INDICATOR };
+#define STORE_DELTA_VALUES	9
+#define STORE_DELTA_CODE	64
+struct store_delta {
+	int		 used;
+	int		 table;		/* enum store_delta_table */
+	char		 period[REPORT_MAX_PERIOD + 1];
+	char		 state[16];
+	char		 dim[16];
+	char		 code[STORE_DELTA_CODE];
+	int64_t		 from, to, first_day;
+	int64_t		 v[STORE_DELTA_VALUES];
+};
+
+/* Open addressing by the key's hash; cap is 0 or a power of two. */
+struct store_deltas {
+	struct store_delta	*v;
+	size_t			 n, cap;
+};
+
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT__MAX];
@@ -891,6 +953,9 @@ struct store {
 	uint8_t		 form_kept[STORE_HASH_LEN];
 	uint8_t		 form_batch[STORE_HASH_LEN];
 	int		 has_form_kept, has_form_batch;
+	/* The aggregates' deltas of the current put, and of the batch's
+	 * puts released so far: written at commit. */
+	struct store_deltas	 put_sums, batch_sums, report_sums;
 	char		 errbuf[STORE_ERR_MAX];
 };
 
@@ -992,6 +1057,8 @@ fail:
 }
 
 static const char *store_col_text(sqlite3_stmt *, int);
+static void	store_deltas_clear(struct store_deltas *);
+static void	store_deltas_free(struct store_deltas *);
 static int	store_copy(sqlite3 *, const char *, char *, size_t);
 static int	store_fsync_path(const char *);
 static int	store_fsync_dir(const char *);
@@ -1454,6 +1521,9 @@ store_close(struct store *s)
 		return;
 	for (i = STMT__MAX - 1; i >= 0; i--)
 		sqlite3_finalize(s->stmt[i]);
+	store_deltas_free(&s->put_sums);
+	store_deltas_free(&s->batch_sums);
+	store_deltas_free(&s->report_sums);
 	/* A cursor still open keeps the connection until it is closed. */
 	sqlite3_close_v2(s->db);
 	free(s);
@@ -1620,6 +1690,7 @@ store_undo(struct store *s)
 	for (i = 0; i < STMT__MAX; i++)
 		store_reset(s, i);
 	s->head = s->put_head;
+	store_deltas_clear(&s->put_sums);
 	if (sqlite3_get_autocommit(s->db)) {
 		s->lost = 1;
 		return;
@@ -2132,14 +2203,396 @@ store_sums(struct store *s, int64_t report_id, const char *period,
 	return 0;
 }
 
+/*
+ * The aggregates' deltas (issue 20). A submission's contribution, and the
+ * one it replaces, are added up in memory (struct store_deltas) rather
+ * than written row by row: a batch of many reports of a period touches
+ * each aggregate row once, when store_commit() writes the batch's deltas
+ * before COMMIT. A put's deltas join the batch's only when the put is
+ * released. Decisions and the registry write theirs at once (store_sums,
+ * store_unit_sums): every delta is relative, so the order does not
+ * matter.
+ */
+static uint64_t
+store_delta_hash(const struct store_delta *k)
+{
+	const int64_t	 n[4] = { k->table, k->from, k->to, k->first_day };
+	const char	*t[4] = { k->period, k->state, k->dim, k->code };
+	uint64_t	 h = 1469598103934665603ULL;
+	const uint8_t	*p;
+	size_t		 i, j;
+
+	for (i = 0; i < 4; i++) {
+		for (p = (const uint8_t *)t[i]; *p != '\0'; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+		for (j = 0; j < sizeof(n[i]); j++)
+			h = (h ^ (uint8_t)((uint64_t)n[i] >> (8 * j))) *
+			    1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+store_delta_same(const struct store_delta *a, const struct store_delta *b)
+{
+	return a->table == b->table && a->from == b->from && a->to == b->to &&
+	    a->first_day == b->first_day && strcmp(a->period, b->period) ==
+	    0 && strcmp(a->state, b->state) == 0 && strcmp(a->dim, b->dim) ==
+	    0 && strcmp(a->code, b->code) == 0;
+}
+
+static void
+store_deltas_clear(struct store_deltas *d)
+{
+	size_t	i;
+
+	for (i = 0; d->n > 0 && i < d->cap; i++)
+		d->v[i].used = 0;
+	d->n = 0;
+}
+
+static void
+store_deltas_free(struct store_deltas *d)
+{
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The slot of key k, or the empty one it goes into. */
+static struct store_delta *
+store_deltas_slot(struct store_delta *v, size_t cap,
+    const struct store_delta *k)
+{
+	size_t	i = (size_t)store_delta_hash(k) & (cap - 1);
+
+	while (v[i].used && !store_delta_same(&v[i], k))
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+/* Adds sign times k's values into d under k's key. */
+static int
+store_deltas_add(struct store *s, struct store_deltas *d,
+    const struct store_delta *k, int sign)
+{
+	struct store_delta	*v, *e;
+	size_t			 cap, i;
+
+	if (2 * (d->n + 1) > d->cap) {
+		cap = d->cap > 0 ? 2 * d->cap : 64;
+		if ((v = calloc(cap, sizeof(*v))) == NULL)
+			return store_err(s, "aggregates", "out of memory");
+		for (i = 0; i < d->cap; i++)
+			if (d->v[i].used)
+				*store_deltas_slot(v, cap, &d->v[i]) = d->v[i];
+		free(d->v);
+		d->v = v;
+		d->cap = cap;
+	}
+	e = store_deltas_slot(d->v, d->cap, k);
+	if (!e->used) {
+		*e = *k;
+		memset(e->v, 0, sizeof(e->v));
+		e->used = 1;
+		d->n++;
+	}
+	for (i = 0; i < STORE_DELTA_VALUES; i++)
+		e->v[i] += sign * k->v[i];
+	return 0;
+}
+
+/* One activity into a report's own deltas (rep), under each of its
+ * codes; how many reports have the code is set once the report is
+ * added up (store_delta_report). */
+static int
+store_delta_activity(struct store *s, struct store_deltas *rep,
+    const struct store_delta *key, const char *const codes[4],
+    int64_t sessions, int64_t participants, int64_t female, int planned)
+{
+	static const char *const dims[4] = { "area", "kind", "occasion",
+	    "status" };
+	struct store_delta	 k = *key;
+	size_t			 i;
+
+	k.table = DELTA_CODE;
+	k.from = k.to = k.first_day = 0;
+	memset(k.v, 0, sizeof(k.v));
+	k.v[1] = 1;
+	k.v[2] = sessions;
+	k.v[3] = participants;
+	k.v[4] = female;
+	if (planned) {
+		k.v[5] = 1;
+		k.v[6] = sessions;
+		k.v[7] = participants;
+		k.v[8] = female;
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(k.dim, sizeof(k.dim), "%s", dims[i]);
+		if (codes[i] == NULL || strlen(codes[i]) >= sizeof(k.code))
+			return store_err(s, "aggregates", "a code too long "
+			    "or missing");
+		memcpy(k.code, codes[i], strlen(codes[i]) + 1);
+		if (store_deltas_add(s, rep, &k, 1) == -1)
+			return -1;
+	}
+	/* The report itself. */
+	k = *key;
+	k.table = DELTA_UNIT;
+	memset(k.v, 0, sizeof(k.v));
+	k.v[1] = 1;
+	k.v[2] = sessions;
+	k.v[3] = participants;
+	k.v[4] = female;
+	if (planned) {
+		k.v[5] = 1;
+		k.v[6] = sessions;
+		k.v[7] = participants;
+		k.v[8] = female;
+	}
+	return store_deltas_add(s, rep, &k, 1);
+}
+
+static int
+store_delta_indicator(struct store *s, struct store_deltas *rep,
+    const struct store_delta *key, const char *code, int64_t total,
+    int has_female, int64_t female)
+{
+	struct store_delta	 k = *key;
+
+	k.table = DELTA_INDICATOR;
+	if (code == NULL || strlen(code) >= sizeof(k.code))
+		return store_err(s, "aggregates", "a code too long or missing");
+	memcpy(k.code, code, strlen(code) + 1);
+	memset(k.v, 0, sizeof(k.v));
+	k.v[1] = total;
+	k.v[2] = has_female ? female : 0;
+	k.v[3] = has_female != 0;
+	return store_deltas_add(s, rep, &k, 1);
+}
+
+/*
+ * The unit row's key of r's (unit, period) but for its state: the unit in
+ * the registry kept, and in *first the day the first revision arrived
+ * (-1 when none is stored yet). As the SQL of the aggregates keys it.
+ */
+static int
+store_sums_key(struct store *s, const struct report *r,
+    struct store_delta *unit, int64_t *first)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_SUMS_KEY];
+	const char	*v;
+	int		 rc, bad;
+
+	memset(unit, 0, sizeof(*unit));
+	unit->table = DELTA_UNIT;
+	snprintf(unit->period, sizeof(unit->period), "%s", r->period);
+	if (store_bind_text(s, STMT_SUMS_KEY, 1, r->unit) == -1 ||
+	    store_bind_text(s, STMT_SUMS_KEY, 2, r->period) == -1 ||
+	    (rc = store_step_row(s, STMT_SUMS_KEY)) == -1)
+		return -1;
+	if (rc != SQLITE_ROW) {
+		store_reset(s, STMT_SUMS_KEY);
+		return store_err(s, stmts[STMT_SUMS_KEY].name, "no result");
+	}
+	v = store_col_text(st, 0);
+	bad = v == NULL || strlen(v) >= sizeof(unit->code);
+	if (!bad)
+		memcpy(unit->code, v, strlen(v) + 1);
+	unit->from = sqlite3_column_int64(st, 1);
+	unit->to = sqlite3_column_int64(st, 2);
+	*first = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 3);
+	store_reset(s, STMT_SUMS_KEY);
+	if (bad)
+		return store_err(s, "aggregates", "a unit type too long");
+	return 0;
+}
+
+/*
+ * A revision's contribution into the put's deltas, added (sign 1) or
+ * taken out (-1) under unit's key (its state, NULL or "": received): from
+ * r, or, when r is NULL, from the rows stored.
+ */
+static int
+store_delta_report(struct store *s, int64_t report_id,
+    const struct store_delta *unitkey, const char *state, int sign,
+    const struct report *r)
+{
+	struct store_deltas		*rep = &s->report_sums;
+	const struct report_activity	*a;
+	const struct report_indicator_value *iv;
+	struct store_delta		 key, unit = *unitkey;
+	sqlite3_stmt			*st;
+	const char			*v, *codes[4];
+	size_t				 i;
+	int				 rc;
+
+	snprintf(unit.state, sizeof(unit.state), "%s", state != NULL &&
+	    *state != '\0' ? state : STORE_STATE_RECEIVED);
+	memset(&key, 0, sizeof(key));
+	snprintf(key.period, sizeof(key.period), "%s", unit.period);
+	snprintf(key.state, sizeof(key.state), "%s", unit.state);
+	store_deltas_clear(rep);
+	/* The report, even without an activity. */
+	if (store_deltas_add(s, rep, &unit, 1) == -1)
+		return -1;
+	if (r != NULL) {
+		for (i = 0; i < r->nactivities; i++) {
+			a = &r->activities[i];
+			codes[0] = a->area;
+			codes[1] = a->kind;
+			codes[2] = a->occasion;
+			codes[3] = a->status;
+			if (a->sessions > INT64_MAX || a->participants >
+			    INT64_MAX || a->female > INT64_MAX)
+				return store_err(s, "aggregates", "count out "
+				    "of range");
+			if (store_delta_activity(s, rep, &unit, codes,
+			    (int64_t)a->sessions,
+			    (int64_t)a->participants, (int64_t)a->female,
+			    a->status != NULL && strcmp(a->status,
+			    "planned") == 0) == -1)
+				return -1;
+		}
+		for (i = 0; i < r->nindicators; i++) {
+			iv = &r->indicators[i];
+			if (iv->total > INT64_MAX || iv->female > INT64_MAX)
+				return store_err(s, "aggregates", "count out "
+				    "of range");
+			if (store_delta_indicator(s, rep, &key, iv->code,
+			    (int64_t)iv->total, iv->has_female,
+			    (int64_t)iv->female) == -1)
+				return -1;
+		}
+	} else {
+		st = s->stmt[STMT_SUMS_ACTIVITIES];
+		if (store_bind_int(s, STMT_SUMS_ACTIVITIES, 1, report_id) ==
+		    -1)
+			return -1;
+		while ((rc = store_step_row(s, STMT_SUMS_ACTIVITIES)) ==
+		    SQLITE_ROW) {
+			for (i = 0; i < 4; i++)
+				codes[i] = store_col_text(st, (int)i);
+			v = codes[3];
+			if (store_delta_activity(s, rep, &unit, codes,
+			    sqlite3_column_int64(st, 4),
+			    sqlite3_column_int64(st, 5),
+			    sqlite3_column_int64(st, 6), v != NULL &&
+			    strcmp(v, "planned") == 0) == -1) {
+				store_reset(s, STMT_SUMS_ACTIVITIES);
+				return -1;
+			}
+		}
+		store_reset(s, STMT_SUMS_ACTIVITIES);
+		if (rc == -1)
+			return -1;
+		st = s->stmt[STMT_SUMS_INDICATORS_OF];
+		if (store_bind_int(s, STMT_SUMS_INDICATORS_OF, 1, report_id) ==
+		    -1)
+			return -1;
+		while ((rc = store_step_row(s, STMT_SUMS_INDICATORS_OF)) ==
+		    SQLITE_ROW) {
+			if (store_delta_indicator(s, rep, &key,
+			    store_col_text(st, 0), sqlite3_column_int64(st, 1),
+			    sqlite3_column_type(st, 2) != SQLITE_NULL,
+			    sqlite3_column_int64(st, 2)) == -1) {
+				store_reset(s, STMT_SUMS_INDICATORS_OF);
+				return -1;
+			}
+		}
+		store_reset(s, STMT_SUMS_INDICATORS_OF);
+		if (rc == -1)
+			return -1;
+	}
+	/* Each row the report adds to counts it once. */
+	for (i = 0; i < rep->cap; i++)
+		if (rep->v[i].used) {
+			rep->v[i].v[0] = 1;
+			if (store_deltas_add(s, &s->put_sums, &rep->v[i],
+			    sign) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+/* The put's deltas into the batch's. Out of memory half-way, the batch's
+ * are no longer right: the batch is lost, nothing of it is committed. */
+static int
+store_sums_merge(struct store *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->put_sums.cap; i++)
+		if (s->put_sums.v[i].used && store_deltas_add(s,
+		    &s->batch_sums, &s->put_sums.v[i], 1) == -1) {
+			s->lost = 1;
+			return -1;
+		}
+	store_deltas_clear(&s->put_sums);
+	return 0;
+}
+
+/* Writes the batch's deltas, each row once, before COMMIT. */
+static int
+store_sums_flush(struct store *s)
+{
+	static const enum stmt	 ids[] = { [DELTA_UNIT] = STMT_ADD_UNIT_SUMS,
+				    [DELTA_CODE] = STMT_ADD_PERIOD_SUMS,
+				    [DELTA_INDICATOR] =
+				    STMT_ADD_PERIOD_INDICATORS };
+	const struct store_delta *e;
+	enum stmt		 id;
+	size_t			 i, k, nv;
+	int			 col, zero;
+
+	for (i = 0; i < s->batch_sums.cap; i++) {
+		e = &s->batch_sums.v[i];
+		if (!e->used)
+			continue;
+		nv = e->table == DELTA_INDICATOR ? 4 : STORE_DELTA_VALUES;
+		for (zero = 1, k = 0; k < nv; k++)
+			if (e->v[k] != 0)
+				zero = 0;
+		if (zero)
+			continue;
+		id = ids[e->table];
+		if (store_bind_text(s, id, 1, e->period) == -1 ||
+		    store_bind_text(s, id, 2, e->state) == -1)
+			return -1;
+		col = 3;
+		if (e->table == DELTA_UNIT) {
+			if (store_bind_text(s, id, col++, e->code) == -1 ||
+			    store_bind_int(s, id, col++, e->from) == -1 ||
+			    store_bind_int(s, id, col++, e->to) == -1 ||
+			    store_bind_int(s, id, col++, e->first_day) == -1)
+				return -1;
+		} else if (e->table == DELTA_CODE &&
+		    store_bind_text(s, id, col++, e->dim) == -1)
+			return -1;
+		if (e->table != DELTA_UNIT &&
+		    store_bind_text(s, id, col++, e->code) == -1)
+			return -1;
+		for (k = 0; k < nv; k++)
+			if (store_bind_int(s, id, col++, e->v[k]) == -1)
+				return -1;
+		if (store_step(s, id) == -1)
+			return -1;
+	}
+	store_deltas_clear(&s->batch_sums);
+	return 0;
+}
+
 /* One submission inside the batch's transaction (store_put). */
 static enum store_status
 store_submit(struct store *s, const struct report *r,
     const struct store_meta *m, struct store_receipt *out)
 {
-	char	detail[32], state[STORE_STATE_MAX];
-	int64_t	report_id, latest_id;
-	int	found, same = 0;
+	struct store_delta	 unit;
+	char			 detail[32], state[STORE_STATE_MAX];
+	int64_t			 report_id, latest_id, first;
+	int			 found, same = 0;
 
 	if ((found = store_find_submission(s, r, m, out, &same)) == -1)
 		return store_failure(s);
@@ -2167,11 +2620,15 @@ store_submit(struct store *s, const struct report *r,
 		return store_failure(s);
 
 	/* The new revision replaces the latest in the period's totals: the
-	 * latest's contribution goes out before anything of the new one is
-	 * stored, with the keys it went in with. */
-	if (latest_id != 0 && store_sums(s, latest_id, r->period, state, -1)
-	    == -1)
+	 * latest's contribution goes out, with the keys it went in with. */
+	if (store_sums_key(s, r, &unit, &first) == -1)
 		return store_failure(s);
+	if (latest_id != 0) {
+		unit.first_day = first;
+		if (store_delta_report(s, latest_id, &unit, state, -1, NULL) ==
+		    -1)
+			return store_failure(s);
+	}
 	if (store_insert_form(s, m) == -1 ||
 	    store_insert_report(s, r, m, out, &report_id) == -1 ||
 	    store_insert_activities(s, report_id, r) == -1 ||
@@ -2182,7 +2639,9 @@ store_submit(struct store *s, const struct report *r,
 	    store_insert_sections(s, report_id, r) == -1 ||
 	    store_insert_warnings(s, report_id, m->warnings) == -1)
 		return store_failure(s);
-	if (store_sums(s, report_id, r->period, NULL, 1) == -1)
+	unit.first_day = first >= 0 && first < m->received_at / 86400 ?
+	    first : m->received_at / 86400;
+	if (store_delta_report(s, report_id, &unit, NULL, 1, r) == -1)
 		return store_failure(s);
 
 	snprintf(detail, sizeof(detail), "revision %" PRIu32, out->revision);
@@ -2200,6 +2659,8 @@ store_begin(struct store *s)
 	s->lost = 0;
 	s->batch_head = s->head;
 	s->has_form_batch = 0;
+	store_deltas_clear(&s->batch_sums);
+	store_deltas_clear(&s->put_sums);
 	return store_step(s, STMT_BEGIN);
 }
 
@@ -2226,7 +2687,10 @@ store_put(struct store *s, const struct report *r,
 		return store_failure(s);
 	}
 	s->put_head = s->head;
+	store_deltas_clear(&s->put_sums);
 	status = store_submit(s, r, m, out);
+	if (status == STORE_OK && store_sums_merge(s) == -1)
+		status = store_failure(s);
 	/* A refusal for a locked period or an accepted report is itself
 	 * recorded. */
 	if ((status == STORE_LOCKED || status == STORE_ACCEPTED) &&
@@ -2283,7 +2747,8 @@ store_commit(struct store *s)
 	enum store_status	status;
 	int			moved = 0;
 
-	if (!s->lost && store_step(s, STMT_COMMIT) == 0) {
+	if (!s->lost && store_sums_flush(s) == 0 &&
+	    store_step(s, STMT_COMMIT) == 0) {
 		/* A file deleted or replaced under gpd takes commits
 		 * that no restart will see: nothing may be acknowledged. */
 		if (sqlite3_file_control(s->db, "main",
@@ -2307,6 +2772,7 @@ store_commit(struct store *s)
 	store_rollback(s);
 	s->head = s->batch_head;
 	s->has_form_batch = 0;
+	store_deltas_clear(&s->batch_sums);
 	return status;
 }
 

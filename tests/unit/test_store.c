@@ -2008,9 +2008,10 @@ static void
 test_aggregates_follow_every_write(void **state)
 {
 	struct fixture		*f = *state;
-	struct submission	 a1, a2, a3, b, c, d;
+	struct submission	 a1, a2, a3, b, c, d, e1, e2, e3;
 	struct store_receipt	 out;
 	struct store_decision	 dec;
+	struct store_review	 rin;
 	char			 bak[400];
 	sqlite3			*db;
 	int			 changed;
@@ -2066,15 +2067,54 @@ test_aggregates_follow_every_write(void **state)
 	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
 	assert_sums_follow_detail(f->path, T_H1);
 
-	/* A put that fails is undone with its aggregates. */
+	/* A put that fails is undone with its aggregates' deltas; a batch
+	 * whose aggregates cannot be written is not committed. */
 	db = db_open(f->path);
-	db_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON period_indicators "
+	db_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON indicators "
+	    "BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+	assert_int_equal(put_one(f->store, c.r, &c.meta, &out), STORE_FAIL);
+	db_exec(db, "DROP TRIGGER refuse");
+	assert_sums_follow_detail(f->path, T_H1);
+	db_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON period_sums "
 	    "BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
 	assert_int_equal(put_one(f->store, c.r, &c.meta, &out), STORE_FAIL);
 	db_exec(db, "DROP TRIGGER refuse");
 	sqlite3_close(db);
 	assert_sums_follow_detail(f->path, T_H1);
 	put_ok(f->store, &c, 4, &out);
+	assert_sums_follow_detail(f->path, T_H1);
+
+	/* One batch (a group commit): two revisions of a unit, the second
+	 * replacing the first before either is committed, a duplicate, a
+	 * decision on the newest, and another unit's report. */
+	submission_new(&e1, "61ef9274-bd80-4cad-90b9-df6e7d8c9ba0",
+	    "lc-tamduong", T_H1);
+	submission_new(&e2, "72f0a385-ce91-4dbe-a1ca-e07f8e9dacb1",
+	    "lc-tamduong", T_H1);
+	free(e2.r->activities[1].kind);
+	e2.r->activities[1].kind = xstrdup("conference");
+	submission_pack(&e2);
+	submission_new(&e3, "8301b496-dfa2-4ecf-b2db-f18a9fa0bdc2",
+	    "lc-sinho", T_H1);
+	memset(&rin, 0, sizeof(rin));
+	rin.unit = "lc-tamduong";
+	rin.period = T_H1;
+	rin.revision = 6;
+	rin.action = "return";
+	rin.comment = "x";
+	rin.at = T_AT + 60;
+	rin.cn = "admin-test";
+	rin.fingerprint = T_FPR;
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put(f->store, e1.r, &e1.meta, &out), STORE_OK);
+	assert_int_equal(store_put(f->store, e2.r, &e2.meta, &out), STORE_OK);
+	assert_int_equal(out.revision, 6);
+	assert_int_equal(store_put(f->store, e1.r, &e1.meta, &out),
+	    STORE_DUPLICATE);
+	assert_int_equal(store_put_review(f->store, &rin, &dec), 0);
+	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
+	assert_int_equal(store_put(f->store, e3.r, &e3.meta, &out), STORE_OK);
+	assert_int_equal(store_commit(f->store), STORE_OK);
 	assert_sums_follow_detail(f->path, T_H1);
 
 	assert_int_equal(store_begin(f->store), 0);
@@ -2107,6 +2147,9 @@ test_aggregates_follow_every_write(void **state)
 	submission_free(&b);
 	submission_free(&c);
 	submission_free(&d);
+	submission_free(&e1);
+	submission_free(&e2);
+	submission_free(&e3);
 }
 
 /* The registry kept in the database brought to v; how many changed. */
