@@ -62,12 +62,14 @@ PROTO_SRCS =	proto/report.c proto/legacy.c proto/wire.c proto/frame.c \
 		proto/period.c \
 		proto/validate.c proto/report_json.c proto/receipt.c \
 		proto/text.c proto/form.c proto/form_json.c \
-		proto/form_set.c
+		proto/form_set.c proto/tz.c proto/placeholder.c \
+		proto/report_diff.c
 # Top to bottom: start-up, accepting, connections, requests, replies,
 # the writer, event loops, the store and what every layer uses.
 DAEMON_SRCS =	daemon/gpd.c daemon/listener.c daemon/session.c \
 		daemon/dispatch.c daemon/submit.c daemon/query.c \
-		daemon/admin.c daemon/request.c daemon/reply.c \
+		daemon/admin.c daemon/extend.c daemon/request.c \
+		daemon/reply.c \
 		daemon/writer.c daemon/worker.c daemon/readers.c \
 		daemon/store.c daemon/settings.c daemon/config.c \
 		daemon/units.c daemon/tls.c daemon/log.c
@@ -79,7 +81,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/admin_audit.c client/export.c \
 		client/outbox.c client/deliver.c client/queue.c client/doctor.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
-		client/xlsx.c client/forms.c client/form_cmd.c
+		client/xlsx.c client/forms.c client/form_cmd.c client/zone.c \
+		client/admin_extend.c
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
 PB_OBJ =	$(BUILD)/proto/gp.pb-c.o
@@ -106,7 +109,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_report_json test_store test_receipt test_fmt test_outbox \
 		test_pem test_proof test_text test_cmd test_form test_outfile \
 		test_readers test_config test_units test_session test_wire \
-		test_findings test_crashsim
+		test_findings test_crashsim test_tz test_report_diff
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # gp-report, its tests and its libraries: a section of its own.
@@ -180,9 +183,17 @@ $(BUILD)/tests/test_period: $(BUILD)/tests/unit/test_period.o \
     $(BUILD)/proto/period.o
 	$(TEST_LINK) $(CMOCKA_LIBS)
 
+$(BUILD)/tests/test_tz: $(BUILD)/tests/unit/test_tz.o $(BUILD)/proto/tz.o \
+    $(BUILD)/proto/period.o
+	$(TEST_LINK) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_report_diff: $(BUILD)/tests/unit/test_report_diff.o \
+    $(BUILD)/proto/report_diff.o $(REPORT_OBJS)
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
 FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
 		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
-		$(BUILD)/proto/period.o
+		$(BUILD)/proto/period.o $(BUILD)/proto/placeholder.o
 # The form for the legacy codes' check; legacy.o names its lists.
 $(BUILD)/tests/test_report: $(BUILD)/tests/unit/test_report.o $(REPORT_OBJS) \
     $(FORM_OBJS)
@@ -217,16 +228,17 @@ $(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
 		$(call pc_cflags,$(DAEMON_PKGS))
 
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
-    $(BUILD)/daemon/store.o $(REPORT_OBJS) $(FORM_OBJS)
-	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
-
-$(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
-    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o $(REPORT_OBJS) \
+    $(BUILD)/daemon/store.o $(BUILD)/proto/validate.o $(REPORT_OBJS) \
     $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
+$(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
+    $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o \
+    $(BUILD)/proto/validate.o $(REPORT_OBJS) $(FORM_OBJS)
+	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
 $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
-    $(BUILD)/daemon/config.o $(BUILD)/proto/period.o
+    $(BUILD)/daemon/config.o $(BUILD)/proto/period.o $(BUILD)/proto/tz.o
 	$(TEST_LINK) $(call pc_libs,inih) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_units: $(BUILD)/tests/unit/test_units.o \
@@ -294,7 +306,7 @@ check-unit: $(UNIT_BINS)
 
 # The daemon's layers call upward only through callbacks: the event loops
 # and the writer name no function of the layers above them.
-UPPER_LAYERS =	listener|session|dispatch|submit|query|admin|request|handler
+UPPER_LAYERS =	listener|session|dispatch|submit|query|admin|extend|request|handler
 check-layers: $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o
 	@if $(NM) $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o | \
 	    grep -E ' ($(UPPER_LAYERS))_'; then \

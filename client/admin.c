@@ -23,6 +23,7 @@
 #include "output.h"
 #include "export.h"
 #include "admin.h"
+#include "zone.h"
 
 #define ADMIN_FP_SHORT		16	/* hex digits of a fingerprint shown */
 /* Percentages print as 53.9, not 53.899999999999999. */
@@ -69,32 +70,56 @@ admin_text(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* "2026-11-29 03:10" from RFC 3339 "2026-11-29T03:10:11Z"; anything
- * else as it came. */
+/* "2026-11-29 10:10 +07:00" in the federation's zone from the server's
+ * "2026-11-29T03:10:11Z"; anything else as it came. */
 const char *
-admin_when(const char *rfc3339, char *buf, size_t len)
+admin_when(const char *utc, char buf[ZONE_HUMAN_LEN + 1])
 {
-	if (rfc3339 == NULL)
-		return "";
-	if (strlen(rfc3339) < 16 || rfc3339[10] != 'T' || len < 17)
-		return rfc3339;
-	memcpy(buf, rfc3339, 16);
-	buf[10] = ' ';
-	buf[16] = '\0';
+	return zone_human(utc, buf);
+}
+
+/* "on time", "late by 3 days", "... (extended to 2022-06-20)": as judged
+ * when the revision was stored. */
+const char *
+admin_lateness(int late, int32_t days, int extended, const char *due,
+    char *buf, size_t len)
+{
+	char	 what[48];
+
+	if (!late || days <= 0)
+		snprintf(what, sizeof(what), "%s", late ? "late" : "on time");
+	else
+		snprintf(what, sizeof(what), "late by %" PRId32 " day%s", days,
+		    days == 1 ? "" : "s");
+	if (extended && due != NULL)
+		snprintf(buf, len, "%s (extended to %s)", what, due);
+	else
+		snprintf(buf, len, "%s", what);
 	return buf;
 }
 
-/* "on time", "late by 3 days". */
-const char *
-admin_lateness(int late, int32_t days, char *buf, size_t len)
+/* Figures as the server sent them; absent ones (an older gpd) are 0. */
+void
+admin_figures(const Gp__Figures *f, uint64_t v[4])
 {
-	if (!late)
-		return "on time";
-	if (days <= 0)
-		return "late";
-	snprintf(buf, len, "late by %" PRId32 " day%s", days,
-	    days == 1 ? "" : "s");
-	return buf;
+	v[0] = f != NULL ? f->activities : 0;
+	v[1] = f != NULL ? f->sessions : 0;
+	v[2] = f != NULL ? f->participants : 0;
+	v[3] = f != NULL ? f->female : 0;
+}
+
+json_t *
+admin_json_figures(const Gp__Figures *f)
+{
+	uint64_t	v[4];
+
+	admin_figures(f, v);
+	return json_pack("{s:I, s:I, s:I, s:I, s:o}",
+	    "activities", (json_int_t)v[0],
+	    "sessions", (json_int_t)v[1],
+	    "participants", (json_int_t)v[2],
+	    "female", (json_int_t)v[3],
+	    "female_percent", admin_json_share(v[3], v[2]));
 }
 
 const char *
@@ -272,19 +297,20 @@ admin_json_row(const Gp__ReportRow *r, int with_indicators)
 {
 	json_t	*o;
 
-	o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:b, s:I, s:I, s:I, s:I, "
-	    "s:I, s:o, s:o, s:o, s:o, s:o}",
+	/* Done and planned apart: no figure adds one into the other. */
+	o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:b, s:I, s:o, s:b, s:o, "
+	    "s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "unit", fmt_json_text(r->unit),
 	    "unit_name", fmt_json_text(r->unit_name),
 	    "period", fmt_json_text(r->period),
 	    "revision", (json_int_t)r->revision,
-	    "received_at", fmt_json_text(r->received_at),
+	    "received_at", zone_json(r->received_at),
 	    "late", r->late ? 1 : 0,
 	    "days_late", (json_int_t)r->days_late,
-	    "activities", (json_int_t)r->activities,
-	    "sessions", (json_int_t)r->sessions,
-	    "participants", (json_int_t)r->participants,
-	    "female", (json_int_t)r->female,
+	    "due", fmt_json_text(r->due),
+	    "extended", r->extended ? 1 : 0,
+	    "done", admin_json_figures(r->done),
+	    "planned", admin_json_figures(r->planned),
 	    "receipt", fmt_json_text(r->receipt),
 	    "submission_id", fmt_json_text(r->submission_id),
 	    "cert_cn", fmt_json_text(r->cert_cn),
@@ -348,6 +374,28 @@ admin_body(const Gp__Response *r)
 		return r->lock;
 	case GP__RESPONSE__BODY_AUDIT:
 		return r->audit;
+	case GP__RESPONSE__BODY_EXTEND:
+		return r->extend;
+	default:
+		return NULL;
+	}
+}
+
+/* The zone an answer names for its times, or NULL. */
+static const char *
+admin_zone(const Gp__Response *r)
+{
+	switch (r->body_case) {
+	case GP__RESPONSE__BODY_LIST:
+		return r->list->timezone;
+	case GP__RESPONSE__BODY_SHOW:
+		return r->show->timezone;
+	case GP__RESPONSE__BODY_HISTORY:
+		return r->history->timezone;
+	case GP__RESPONSE__BODY_MISSING:
+		return r->missing->timezone;
+	case GP__RESPONSE__BODY_AUDIT:
+		return r->audit->timezone;
 	default:
 		return NULL;
 	}
@@ -420,6 +468,7 @@ admin_frame(const Gp__Response *resp, void *arg)
 		    call->what);
 		return 1;
 	}
+	zone_heard(admin_zone(resp));
 	a->status = call->handle(a, resp, !(resp->has_more && resp->more));
 	return a->status != 0;
 }

@@ -21,13 +21,20 @@
 static void
 admin_show_meta(const Gp__ReportRow *m)
 {
-	char	when[24], late[48];
+	char		when[ZONE_HUMAN_LEN + 1], late[80];
+	uint64_t	done[4], planned[4];
 
+	admin_figures(m->done, done);
+	admin_figures(m->planned, planned);
 	fmt_line(stdout, "%s  %s", admin_text(m->unit), admin_text(m->unit_name));
-	fmt_line(stdout, "period %s  revision %u  received %s UTC  %s",
-	    admin_text(m->period), m->revision,
-	    admin_when(m->received_at, when, sizeof(when)),
-	    admin_lateness(m->late, m->days_late, late, sizeof(late)));
+	fmt_line(stdout, "period %s  revision %u  received %s  %s",
+	    admin_text(m->period), m->revision, admin_when(m->received_at,
+	    when), admin_lateness(m->late, m->days_late, m->extended, m->due,
+	    late, sizeof(late)));
+	fmt_line(stdout, "done: %" PRIu64 " activities, %" PRIu64 " sessions, "
+	    "%" PRIu64 " participants, %" PRIu64 " women; planned: %" PRIu64
+	    " activities, %" PRIu64 " participants", done[0], done[1], done[2],
+	    done[3], planned[0], planned[2]);
 	fmt_line(stdout, "receipt %s", admin_text(m->receipt));
 	fmt_line(stdout, "submission %s", admin_text(m->submission_id));
 	fmt_line(stdout, "certificate %s  SHA-256 %s", admin_text(m->cert_cn),

@@ -14,13 +14,32 @@
 
 #include "admin.h"
 
+/* Timeliness is the first revision's, as judged when it was stored; the
+ * latest revision, what the totals count, is told apart. */
 static const struct fmt_column admin_missing_columns[] = {
 	{ "unit", 18, FMT_LEFT },
 	{ "name", 30, FMT_LEFT },
-	{ "status", 18, FMT_LEFT },
-	{ "received (UTC)", 16, FMT_LEFT },
-	{ "rev", 3, FMT_RIGHT }
+	{ "first received", 23, FMT_LEFT },
+	{ "timeliness", 18, FMT_LEFT },
+	{ "latest rev", 10, FMT_RIGHT },
+	{ "latest received", 23, FMT_LEFT },
+	{ "due", 10, FMT_LEFT },
+	{ "extension", 0, FMT_LEFT }
 };
+#define ADMIN_MISSING_NCOLUMNS	8
+
+static const struct fmt_column admin_missing_csv[] = {
+	{ "unit", 0, FMT_LEFT },
+	{ "name", 0, FMT_LEFT },
+	{ "first_received_at", 0, FMT_LEFT },
+	{ "timeliness", 0, FMT_LEFT },
+	{ "days_late", 0, FMT_RIGHT },
+	{ "latest_revision", 0, FMT_RIGHT },
+	{ "latest_received_at", 0, FMT_LEFT },
+	{ "due", 0, FMT_LEFT },
+	{ "extension", 0, FMT_LEFT }
+};
+#define ADMIN_MISSING_NCSV	9
 
 static const char *
 admin_missing_status(const Gp__MissingRow *r, char *buf, size_t len)
@@ -28,10 +47,27 @@ admin_missing_status(const Gp__MissingRow *r, char *buf, size_t len)
 	if (r->status == NULL || strcmp(r->status, "missing") == 0)
 		return "nothing yet";
 	if (strcmp(r->status, "on_time") == 0)
-		return "on time";
-	if (strcmp(r->status, "late") == 0)
-		return admin_lateness(1, r->days_late, buf, len);
+		return r->first_extended ? "on time (extended)" : "on time";
+	if (strcmp(r->status, "late") == 0) {
+		admin_lateness(1, r->days_late, 0, NULL, buf, len);
+		if (r->first_extended)
+			snprintf(buf + strlen(buf), len - strlen(buf),
+			    " (extended)");
+		return buf;
+	}
 	return r->status;
+}
+
+/* "until 2022-06-20: the district's flood" */
+static const char *
+admin_missing_extension(const Gp__MissingRow *r, char *buf, size_t len)
+{
+	if (r->extended_until == NULL)
+		return "";
+	snprintf(buf, len, "until %s%s%s", r->extended_until,
+	    r->extension_reason != NULL ? ": " : "",
+	    r->extension_reason != NULL ? r->extension_reason : "");
+	return buf;
 }
 
 /* "2 of 3 (66.7%)" */
@@ -71,10 +107,10 @@ admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 	if (a->nitems == 0)
 		fmt_line(stdout, "no unit is expected to report for %s", a->period);
 	putchar('\n');
-	fmt_line(stdout, "%s: coverage %s to %s, due %s", a->period,
-	    admin_text(m->coverage_from), admin_text(m->coverage_to),
-	    admin_text(m->due));
-	fmt_line(stdout, "reported %s; on time %s",
+	fmt_line(stdout, "%s: coverage %s to %s, due %s (a unit's extension "
+	    "moves its own)", a->period, admin_text(m->coverage_from),
+	    admin_text(m->coverage_to), admin_text(m->due));
+	fmt_line(stdout, "reported %s; on time %s (the first revision counts)",
 	    admin_rate(m->reported, m->expected, r1, sizeof(r1)),
 	    admin_rate(m->on_time, m->expected, r2, sizeof(r2)));
 	return admin_out(a);
@@ -85,9 +121,11 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__MissingResponse	*m = resp->missing;
 	const Gp__MissingRow		*r;
-	const char			*cells[5];
-	char				 st[48], when[24], rev[16];
-	size_t				 i;
+	const char			*cells[ADMIN_MISSING_NCSV];
+	char				 st[80], first[ZONE_RFC3339_LEN + 1];
+	char				 latest[ZONE_RFC3339_LEN + 1], rev[16];
+	char				 ext[300], days[16];
+	size_t				 i, n;
 	int				 status;
 
 	if (a->json && (status = admin_json_object(a, json_pack("{s:s}",
@@ -96,25 +134,43 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 	for (i = 0; i < m->n_rows; i++) {
 		r = m->rows[i];
 		if (a->json) {
+			/* received_at and status: the first revision's;
+			 * revision: the latest's. */
 			if ((status = admin_json_item(a, json_pack("{s:o, "
-			    "s:o, s:o, s:I, s:o, s:o}",
+			    "s:o, s:o, s:I, s:o, s:b, s:o, s:o, s:o, s:o, "
+			    "s:o}",
 			    "unit", fmt_json_text(r->unit),
 			    "unit_name", fmt_json_text(r->unit_name),
 			    "status", fmt_json_text(r->status),
 			    "days_late", (json_int_t)r->days_late,
-			    "received_at", fmt_json_text(r->received_at),
+			    "received_at", zone_json(r->received_at),
+			    "first_extended", r->first_extended,
 			    "revision", r->has_revision && r->revision > 0 ?
-			    json_integer(r->revision) : json_null()))) != 0)
+			    json_integer(r->revision) : json_null(),
+			    "latest_received_at",
+			    zone_json(r->latest_received_at),
+			    "due", fmt_json_text(r->due),
+			    "extended_until", fmt_json_text(r->extended_until),
+			    "extension_reason",
+			    fmt_json_text(r->extension_reason)))) != 0)
 				return status;
 			continue;
 		}
-		cells[0] = r->unit;
-		cells[1] = r->unit_name;
-		cells[2] = admin_missing_status(r, st, sizeof(st));
-		cells[3] = a->csv ? r->received_at :
-		    admin_when(r->received_at, when, sizeof(when));
-		cells[4] = r->has_revision && r->revision > 0 ?
+		n = 0;
+		cells[n++] = r->unit;
+		cells[n++] = r->unit_name;
+		cells[n++] = a->csv ? zone_rfc3339(r->received_at, first) :
+		    admin_when(r->received_at, first);
+		cells[n++] = admin_missing_status(r, st, sizeof(st));
+		if (a->csv)
+			cells[n++] = r->has_days_late ? admin_number(
+			    (uint64_t)r->days_late, days, sizeof(days)) : "";
+		cells[n++] = r->has_revision && r->revision > 0 ?
 		    admin_number(r->revision, rev, sizeof(rev)) : "";
+		cells[n++] = a->csv ? zone_rfc3339(r->latest_received_at,
+		    latest) : admin_when(r->latest_received_at, latest);
+		cells[n++] = r->due;
+		cells[n++] = admin_missing_extension(r, ext, sizeof(ext));
 		fmt_table_row(&a->table, cells);
 		a->nitems++;
 		if ((status = admin_out(a)) != 0)
@@ -133,8 +189,12 @@ admin_missing(struct admin *a, const struct cmd_args *args)
 	if ((status = admin_period(a, args->operands[0])) != 0)
 		return status;
 	a->period = args->operands[0];
-	fmt_table_init(&a->table, stdout, admin_missing_columns, 5,
-	    a->csv ? FMT_CSV : 0);
+	if (a->csv)
+		fmt_table_init(&a->table, stdout, admin_missing_csv,
+		    ADMIN_MISSING_NCSV, FMT_CSV);
+	else
+		fmt_table_init(&a->table, stdout, admin_missing_columns,
+		    ADMIN_MISSING_NCOLUMNS, 0);
 	missing.period = args->operands[0];
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_MISSING);
 	req.missing = &missing;
@@ -143,76 +203,86 @@ admin_missing(struct admin *a, const struct cmd_args *args)
 }
 
 
-/* CSV: key and label first. */
-#define ADMIN_SUMMARY_NCOLUMNS	8
+/*
+ * Done and planned ("ước thực hiện") apart in every total: planned
+ * participants are never added into done ones. CSV: key and label first,
+ * every figure of both.
+ */
+#define ADMIN_SUMMARY_NCSV	12
 static const struct fmt_column admin_summary_csv[] = {
 	{ "key", 0, FMT_LEFT },
 	{ "label", 0, FMT_LEFT },
 	{ "reports", 0, FMT_RIGHT },
-	{ "activities", 0, FMT_RIGHT },
-	{ "sessions", 0, FMT_RIGHT },
-	{ "participants", 0, FMT_RIGHT },
-	{ "women", 0, FMT_RIGHT },
-	{ "women %", 0, FMT_RIGHT }
+	{ "done_activities", 0, FMT_RIGHT },
+	{ "done_sessions", 0, FMT_RIGHT },
+	{ "done_participants", 0, FMT_RIGHT },
+	{ "done_women", 0, FMT_RIGHT },
+	{ "done_women_percent", 0, FMT_RIGHT },
+	{ "planned_activities", 0, FMT_RIGHT },
+	{ "planned_sessions", 0, FMT_RIGHT },
+	{ "planned_participants", 0, FMT_RIGHT },
+	{ "planned_women", 0, FMT_RIGHT }
 };
 
 /* Text: the long Vietnamese label last, never cut; the key only for
- * units (their code). Headers 0 and 7 are set by --by. */
+ * units (their code). Headers 0 and 10 are set by --by. */
+#define ADMIN_SUMMARY_NTEXT	11
 static const struct fmt_column admin_summary_text[] = {
 	{ "unit", 18, FMT_LEFT },
 	{ "reports", 7, FMT_RIGHT },
-	{ "activities", 10, FMT_RIGHT },
+	{ "done", 5, FMT_RIGHT },
 	{ "sessions", 8, FMT_RIGHT },
 	{ "participants", 12, FMT_RIGHT },
 	{ "women", 7, FMT_RIGHT },
 	{ "women %", 7, FMT_RIGHT },
+	{ "planned", 7, FMT_RIGHT },
+	{ "planned part.", 13, FMT_RIGHT },
+	{ "planned women", 13, FMT_RIGHT },
 	{ "", 0, FMT_LEFT }
 };
 
 static json_t *
 admin_json_summary_row(const Gp__SummaryRow *r)
 {
-	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o}",
+	return json_pack("{s:o, s:o, s:I, s:o, s:o}",
 	    "key", fmt_json_text(r->key),
 	    "label", fmt_json_text(r->label),
 	    "reports", (json_int_t)r->reports,
-	    "activities", (json_int_t)r->activities,
-	    "sessions", (json_int_t)r->sessions,
-	    "participants", (json_int_t)r->participants,
-	    "female", (json_int_t)r->female,
-	    "female_percent", admin_json_share(r->female, r->participants));
+	    "done", admin_json_figures(r->done),
+	    "planned", admin_json_figures(r->planned));
 }
 
 static void
 admin_summary_cells(struct admin *a, const Gp__SummaryRow *r,
     const char *key, const char *label)
 {
-	char		 reports[24], acts[24], sessions[24], people[24];
-	char		 women[24], share[16];
-	const char	*cells[ADMIN_SUMMARY_NCOLUMNS + 1];
+	char		 reports[24], n[8][24], share[16];
+	const char	*cells[ADMIN_SUMMARY_NCSV];
+	uint64_t	 done[4], planned[4];
+	size_t		 k = 0, i;
 
+	admin_figures(r->done, done);
+	admin_figures(r->planned, planned);
 	/* A code the form of the period does not know shows as itself. */
 	if (label == NULL)
 		label = key;
-	/* Text order, with the label also in front for CSV. */
-	cells[0] = label;
-	cells[1] = key;
-	cells[2] = admin_number(r->reports, reports, sizeof(reports));
-	cells[3] = admin_number(r->activities, acts, sizeof(acts));
-	cells[4] = admin_number(r->sessions, sessions, sizeof(sessions));
-	cells[5] = admin_number(r->participants, people, sizeof(people));
-	cells[6] = admin_number(r->female, women, sizeof(women));
-	cells[7] = admin_share(r->female, r->participants, share,
-	    sizeof(share));
-	cells[8] = label;
 	if (a->csv) {
-		cells[0] = key;
-		cells[1] = label;
-		fmt_table_row(&a->table, cells);
+		cells[k++] = key;
+		cells[k++] = label;
 	} else if (a->by != NULL && strcmp(a->by, "unit") == 0)
-		fmt_table_row(&a->table, cells + 1);
-	else
-		fmt_table_row(&a->table, cells + 2);
+		cells[k++] = key;
+	cells[k++] = admin_number(r->reports, reports, sizeof(reports));
+	for (i = 0; i < 4; i++)
+		cells[k++] = admin_number(done[i], n[i], sizeof(n[i]));
+	cells[k++] = admin_share(done[3], done[2], share, sizeof(share));
+	cells[k++] = admin_number(planned[0], n[4], sizeof(n[4]));
+	if (a->csv)
+		cells[k++] = admin_number(planned[1], n[5], sizeof(n[5]));
+	cells[k++] = admin_number(planned[2], n[6], sizeof(n[6]));
+	cells[k++] = admin_number(planned[3], n[7], sizeof(n[7]));
+	if (!a->csv)
+		cells[k++] = label;
+	fmt_table_row(&a->table, cells);
 }
 
 static void
@@ -298,8 +368,9 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 	}
 	putchar('\n');
 	if (s->has_expected && s->total != NULL)
-		fmt_line(stdout, "%s: %" PRIu64 " report%s from %u unit%s expected",
-		    a->period, s->total->reports,
+		fmt_line(stdout, "%s: %" PRIu64 " report%s from %u unit%s "
+		    "expected; done activities apart from planned ones (ước "
+		    "thực hiện)", a->period, s->total->reports,
 		    s->total->reports == 1 ? "" : "s", s->expected,
 		    s->expected == 1 ? "" : "s");
 	return admin_out(a);
@@ -351,17 +422,18 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	a->by = by;
 	if (a->csv)
 		fmt_table_init(&a->table, stdout, admin_summary_csv,
-		    ADMIN_SUMMARY_NCOLUMNS, FMT_CSV);
+		    ADMIN_SUMMARY_NCSV, FMT_CSV);
 	else {
-		memcpy(a->columns, admin_summary_text, sizeof(a->columns));
-		a->columns[7].header = by == NULL ? "" :
+		memcpy(a->columns, admin_summary_text,
+		    sizeof(admin_summary_text));
+		a->columns[ADMIN_SUMMARY_NTEXT - 1].header = by == NULL ? "" :
 		    strcmp(by, "unit") == 0 ? "name" : by;
 		if (by != NULL && strcmp(by, "unit") == 0)
 			fmt_table_init(&a->table, stdout, a->columns,
-			    ADMIN_SUMMARY_NCOLUMNS, 0);
+			    ADMIN_SUMMARY_NTEXT, 0);
 		else
 			fmt_table_init(&a->table, stdout, a->columns + 1,
-			    ADMIN_SUMMARY_NCOLUMNS - 1, 0);
+			    ADMIN_SUMMARY_NTEXT - 1, 0);
 	}
 	summary.period = args->operands[0];
 	summary.by = (char *)(uintptr_t)by;
@@ -387,9 +459,12 @@ admin_summary_exec(struct client *cl, const struct cmd_args *args)
 const struct cmd_entry cmd_missing_entry = {
 	"missing", "PERIOD", 1, 1,
 	"who has reported for a period, on time or late",
-	"List every unit expected to report for PERIOD: nothing yet, on "
-	"time, or late by\nhow many days, with the latest revision; then "
-	"the rates of reports received\nand on time. For administrators.",
+	"List every unit expected to report for PERIOD: when its first "
+	"revision was\nreceived and whether that was on time or late by how "
+	"many days (as judged when\nit was stored: what counts for "
+	"timeliness), the latest revision's number and\ntime, the unit's due "
+	"date and its extension if it has one; then the rates of\nreports "
+	"received and on time. For administrators.",
 	"gp-client missing 2022-H1",
 	{ { NULL, 0, NULL, 0, NULL } },
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,
@@ -400,8 +475,9 @@ const struct cmd_entry cmd_summary_entry = {
 	"summary", "PERIOD", 1, 1,
 	"totals by area, unit, occasion, kind, status or unit type",
 	"Add up the latest revision of every report for PERIOD: reports, "
-	"activities,\nsessions, participants and women, by the key --by "
-	"names, then the indicators.\nFor administrators.",
+	"then the\nactivities, sessions, participants and women of done "
+	"activities and, apart, of\nplanned ones (never added together), "
+	"by the key --by names; then the\nindicators. For administrators.",
 	"gp-client summary 2022-H1 --by area",
 	{
 		{ "by", 'b', "KEY", 0, "area, unit, occasion, kind, status or "

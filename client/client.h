@@ -31,6 +31,7 @@ struct client_file {
 	char		*cert;
 	char		*key;
 	char		*outbox;
+	char		*timezone;	/* before the server names one */
 	int		 timeout;
 	int		 retries;	/* -1: not set */
 	char		 error[160];	/* the first problem, for the user */
@@ -46,6 +47,7 @@ struct client {
 	struct client_file	 file;
 	struct conn_config	 conn;		/* args over file */
 	char			*outbox;	/* the outbox's path, owned */
+	char			*state_dir;	/* its directory, or NULL */
 	char			*outbox_error;	/* or why there is none */
 	char			*config_error;	/* for doctor */
 	struct deliver_policy	 policy;
@@ -78,6 +80,7 @@ extern const struct cmd_entry	cmd_summary_entry;
 extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_lock_entry;
 extern const struct cmd_entry	cmd_unlock_entry;
+extern const struct cmd_entry	cmd_extend_entry;
 extern const struct cmd_entry	cmd_audit_entry;
 
 #endif

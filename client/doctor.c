@@ -27,6 +27,7 @@
 #include "output.h"
 #include "client.h"
 #include "doctor.h"
+#include "zone.h"
 
 #define DOCTOR_REQUEST_ID	1
 #define DOCTOR_NCHECKS		10
@@ -492,6 +493,7 @@ static void
 doctor_clock(struct doctor *d)
 {
 	const Gp__WhoamiResponse	*w;
+	char				 when[ZONE_HUMAN_LEN + 1];
 	long long			 diff, abs;
 
 	if (d->whoami == NULL ||
@@ -506,6 +508,7 @@ doctor_clock(struct doctor *d)
 			    "from the server");
 		return;
 	}
+	zone_heard(w->timezone);
 	diff = (long long)d->whoami_at - (long long)w->server_time;
 	abs = diff < 0 ? -diff : diff;
 	if (abs > DOCTOR_CLOCK_FAIL)
@@ -520,7 +523,9 @@ doctor_clock(struct doctor *d)
 		    diff > 0 ? "ahead of" : "behind");
 	else
 		doctor_say(d, "clock", OUTPUT_OK, EX_OK, "within %lld s of "
-		    "the server's", abs);
+		    "the server's; times are told in %s (the server's "
+		    "clock: %s)", abs, tz_name(zone_current()),
+		    zone_human_at(w->server_time, when));
 }
 
 /* Whether path could be created: its first existing ancestor is a
@@ -555,8 +560,6 @@ doctor_outbox(struct doctor *d)
 	char			 *cause = NULL, dir[1024], t[32];
 	size_t			  n = 0, i, waiting = 0, failed = 0;
 	int64_t			  oldest = 0;
-	struct tm		  tm;
-	time_t			  tt;
 
 	if (path == NULL) {
 		doctor_say(d, "outbox", OUTPUT_FAIL, EX_CANTCREAT, "%s",
@@ -606,10 +609,7 @@ doctor_outbox(struct doctor *d)
 	outbox_entries_free(v, n);
 	outbox_close(ob);
 
-	tt = (time_t)oldest;
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(t, sizeof(t), "?");
+	zone_human_at(oldest, t);
 	if (failed > 0)
 		doctor_say(d, "outbox", OUTPUT_FAIL, EX_DATAERR, "%zu "
 		    "report%s the server refused %s there: see 'gp-client "

@@ -25,6 +25,8 @@
 #include "client.h"
 #include "output.h"
 #include "trace.h"
+#include "tz.h"
+#include "zone.h"
 
 static int	client_help_exec(struct client *, const struct cmd_args *);
 
@@ -59,6 +61,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_export_entry,
 	&cmd_lock_entry,
 	&cmd_unlock_entry,
+	&cmd_extend_entry,
 	&cmd_audit_entry,
 	&cmd_help_entry
 };
@@ -235,7 +238,16 @@ client_config_key(void *arg, const char *section, const char *name,
 		field = &f->key;
 	else if (strcmp(name, "outbox") == 0)
 		field = &f->outbox;
-	else if (strcmp(name, "retries") == 0) {
+	else if (strcmp(name, "timezone") == 0) {
+		if (tz_valid_name(value) == -1) {
+			if (f->error[0] == '\0')
+				snprintf(f->error, sizeof(f->error), "bad "
+				    "timezone '%s': give a zone such as %s",
+				    value, TZ_DEFAULT);
+			return 0;
+		}
+		field = &f->timezone;
+	} else if (strcmp(name, "retries") == 0) {
 		if (client_retries(value, &f->retries) == 0)
 			return 1;
 		if (f->error[0] == '\0')
@@ -254,8 +266,8 @@ client_config_key(void *arg, const char *section, const char *name,
 	} else {
 		if (f->error[0] == '\0')
 			snprintf(f->error, sizeof(f->error), "unknown key "
-			    "'%s': use server, ca, cert, key, timeout, retries "
-			    "or outbox", name);
+			    "'%s': use server, ca, cert, key, timeout, retries, "
+			    "outbox or timezone", name);
 		return 0;
 	}
 	if (value[0] == '\0') {
@@ -280,6 +292,7 @@ client_config_free(struct client_file *f)
 	free(f->cert);
 	free(f->key);
 	free(f->outbox);
+	free(f->timezone);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -290,6 +303,7 @@ client_free(struct client *cl)
 	free(cl->outbox);
 	free(cl->outbox_error);
 	free(cl->config_error);
+	free(cl->state_dir);
 }
 
 /* Reads the configuration file. Returns 0, or EX_CONFIG with *cause. */
@@ -554,9 +568,16 @@ main(int argc, char **argv)
 			cl.config = env;
 		status = client_settings(&cl, e->flags);
 	}
+	/* Times are told in the federation's zone: the state directory
+	 * keeps the one the server named last. */
+	if (cl.outbox != NULL && strrchr(cl.outbox, '/') != NULL)
+		cl.state_dir = strndup(cl.outbox, (size_t)(strrchr(cl.outbox,
+		    '/') - cl.outbox));
+	zone_setup(cl.file.timezone, cl.state_dir);
 	if (status == 0)
 		status = e->exec(&cl, &args);
 	cmd_args_free(&args);
+	zone_close();
 	client_free(&cl);
 
 	if (fflush(stdout) == EOF && status == EX_OK)

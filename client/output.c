@@ -14,6 +14,8 @@
 #include "proof.h"
 #include "fmt.h"
 #include "output.h"
+#include "tz.h"
+#include "zone.h"
 
 #define OUTPUT_PREFIX	"gp-client: "
 
@@ -59,7 +61,9 @@ static const struct output_code output_codes[] = {
 	[GP__ERROR_CODE__BUSY] = { "busy", EX_TEMPFAIL, NULL },
 	[GP__ERROR_CODE__STORAGE_FULL] = { "storage_full", EX_TEMPFAIL, NULL },
 	[GP__ERROR_CODE__INTERNAL] = { "internal", EX_PROTOCOL,
-	    "try later, and if it persists tell the provincial federation" }
+	    "try later, and if it persists tell the provincial federation" },
+	[GP__ERROR_CODE__NOT_FOUND] = { "not_found", EX_NOINPUT,
+	    "see 'gp-client list' for what is stored" }
 };
 #define OUTPUT_NCODES	(sizeof(output_codes) / sizeof(output_codes[0]))
 
@@ -214,7 +218,8 @@ output_valid(int json, const char *file, const struct report *r,
 static const struct output_code *
 output_code_of(const Gp__Error *err)
 {
-	if (err != NULL && err->has_code && (size_t)err->code < OUTPUT_NCODES)
+	if (err != NULL && err->has_code && (size_t)err->code < OUTPUT_NCODES &&
+	    output_codes[err->code].name != NULL)
 		return &output_codes[err->code];
 	return &output_codes[GP__ERROR_CODE__ERROR_UNSPECIFIED];
 }
@@ -321,27 +326,16 @@ output_error(int json, const Gp__Error *err)
 }
 
 
-/* A Unix time as RFC 3339 UTC; "-" for 0. */
-static const char *
-output_time(int64_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "-");
-	return buf;
-}
-
+/* A Unix time as RFC 3339 with the zone's offset. */
 static json_t *
 output_json_time(int64_t t)
 {
-	char	buf[32];
+	char	buf[TZ_RFC3339_LEN + 1];
 
 	if (t == 0)
 		return json_null();
-	return json_string(output_time(t, buf, sizeof(buf)));
+	tz_rfc3339(zone_current(), t, buf);
+	return json_string(buf);
 }
 
 /* The warnings of a submit answer as a JSON array of strings. */
@@ -414,25 +408,42 @@ output_json_signed(const Gp__Receipt *rc, const char *id, json_t *warnings)
 static json_t *
 output_json_receipt(const Gp__Response *resp, const char *id)
 {
-	json_t	*w;
+	json_t	*w, *o;
 
+	zone_heard(resp->submit->timezone);
 	if ((w = output_json_answer_warnings(resp->submit)) == NULL)
 		return NULL;
-	return output_json_signed(resp->submit->receipt, id, w);
+	o = output_json_signed(resp->submit->receipt, id, w);
+	/* Not signed: what the server says now, beside the receipt. */
+	if (o != NULL && resp->submit->has_latest_revision &&
+	    json_object_set_new(o, "latest_revision",
+	    json_integer(resp->submit->latest_revision)) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
 }
 
 static void
 output_receipt_lines(const Gp__Response *resp)
 {
 	const Gp__Receipt	*rc = resp->submit->receipt;
-	char			 cn[256];
+	char			 cn[256], when[ZONE_HUMAN_LEN + 1];
 	size_t			 i;
 
+	zone_heard(resp->submit->timezone);
 	fmt_line(stdout, "%s %s %s revision %u receipt %s  received %s%s%s",
 	    rc->duplicate ? "duplicate" : "accepted", rc->unit, rc->period,
-	    rc->revision, rc->receipt, rc->received_at,
+	    rc->revision, rc->receipt, zone_human(rc->received_at, when),
 	    rc->late ? "  late" : "",
 	    rc->duplicate ? " (already stored; nothing new)" : "");
+	/* An older report sent again is not the latest because of it. */
+	if (rc->duplicate && resp->submit->has_latest_revision &&
+	    resp->submit->latest_revision > rc->revision)
+		fmt_line(stdout, "this report is revision %u, stored before; "
+		    "the latest revision is still %u (to make this report the "
+		    "latest, send it with 'gp-client submit --as-new')",
+		    rc->revision, resp->submit->latest_revision);
 	for (i = 0; i < resp->submit->n_warnings; i++)
 		fmt_line(stdout, "warning: %s",
 		    resp->submit->warnings[i] != NULL ?
@@ -564,7 +575,7 @@ void
 output_outbox(int json, struct outbox_entry **v, size_t n, const char *path)
 {
 	json_t	*a;
-	char	 t[32];
+	char	 t[ZONE_HUMAN_LEN + 1];
 	size_t	 i;
 
 	if (json) {
@@ -587,12 +598,12 @@ output_outbox(int json, struct outbox_entry **v, size_t n, const char *path)
 		fmt_line(stdout, "the outbox is empty (%s)", path);
 		return;
 	}
-	fmt_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5s  %s", "STATE",
+	fmt_line(stdout, "%-7s %-16s %-7s %-36s %-23s %5s  %s", "STATE",
 	    "UNIT", "PERIOD", "ID", "FIRST ATTEMPT", "TRIES", "LAST ERROR");
 	for (i = 0; i < n; i++)
-		fmt_line(stdout, "%-7s %-16s %-7s %-36s %-20s %5lld  %s",
+		fmt_line(stdout, "%-7s %-16s %-7s %-36s %-23s %5lld  %s",
 		    outbox_state_name(v[i]->state), v[i]->unit, v[i]->period,
-		    v[i]->id, output_time(v[i]->first_attempt, t, sizeof(t)),
+		    v[i]->id, zone_human_at(v[i]->first_attempt, t),
 		    (long long)v[i]->attempts,
 		    v[i]->last_error != NULL ? v[i]->last_error : "-");
 }
@@ -638,6 +649,7 @@ void
 output_receipts(int json, struct outbox_receipt **v, size_t n)
 {
 	json_t	*a;
+	char	 when[ZONE_HUMAN_LEN + 1];
 	size_t	 i;
 
 	if (json) {
@@ -660,11 +672,12 @@ output_receipts(int json, struct outbox_receipt **v, size_t n)
 		fmt_line(stdout, "no receipts kept");
 		return;
 	}
-	fmt_line(stdout, "%-20s %-16s %-7s %3s  %-36s %-36s %s", "RECEIVED",
+	fmt_line(stdout, "%-23s %-16s %-7s %3s  %-36s %-36s %s", "RECEIVED",
 	    "UNIT", "PERIOD", "REV", "ID", "RECEIPT", "NOTE");
 	for (i = 0; i < n; i++)
-		fmt_line(stdout, "%-20s %-16s %-7s %3u  %-36s %-36s %s%s%s",
-		    v[i]->received_at, v[i]->unit, v[i]->period,
+		fmt_line(stdout, "%-23s %-16s %-7s %3u  %-36s %-36s %s%s%s",
+		    zone_human(v[i]->received_at, when), v[i]->unit,
+		    v[i]->period,
 		    v[i]->revision, v[i]->submission_id, v[i]->receipt,
 		    v[i]->duplicate ? "duplicate" : "",
 		    v[i]->duplicate && v[i]->late ? "," : "",
@@ -722,13 +735,13 @@ void
 output_flush_sending(struct output_flush *f, size_t n, size_t total,
     const struct outbox_entry *e)
 {
-	char	t[32];
+	char	t[ZONE_HUMAN_LEN + 1];
 
 	if (!f->progress)
 		return;
 	fmt_line(stdout, "[%zu/%zu] sending %s %s %s (queued %s, %lld "
 	    "earlier %s)", n, total < n ? n : total, e->unit, e->period,
-	    e->id, output_time(e->first_attempt, t, sizeof(t)),
+	    e->id, zone_human_at(e->first_attempt, t),
 	    (long long)e->attempts, e->attempts == 1 ? "try" : "tries");
 	fflush(stdout);
 }

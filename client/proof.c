@@ -35,7 +35,7 @@
 static const char *const proof_keys[] = {
 	"receipt", "id", "unit", "period", "revision", "received_at",
 	"report_sha256", "signature", "certificate",
-	"status", "duplicate", "late", "warnings"
+	"status", "duplicate", "late", "warnings", "latest_revision"
 };
 #define PROOF_NREQUIRED	9
 

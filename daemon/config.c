@@ -12,6 +12,7 @@
 
 #include "frame.h"
 #include "config.h"
+#include "tz.h"
 
 struct config_parse {
 	struct config	*conf;
@@ -88,6 +89,17 @@ config_server_key(struct config_parse *cp, const char *name,
 		return config_string(&conf->units, value);
 	if (strcmp(name, "forms") == 0)
 		return config_string(&conf->forms, value);
+	/* The zone's rules are read with the other settings (settings.c);
+	 * here only its name is checked. */
+	if (strcmp(name, "timezone") == 0) {
+		if (tz_valid_name(value) == -1) {
+			snprintf(cp->cause, sizeof(cp->cause), "[server] "
+			    "timezone = %s: not the name of a time zone (such "
+			    "as Asia/Ho_Chi_Minh)", value);
+			return -1;
+		}
+		return config_string(&conf->timezone, value);
+	}
 	if (strcmp(name, "max_connections") == 0) {
 		if (config_number(value, 1, 100000, &n) == -1)
 			goto range;
@@ -208,6 +220,7 @@ config_load(const char *path, char **cause)
 	    (conf->listen = strdup("127.0.0.1:7443")) == NULL ||
 	    (conf->database = strdup("/var/lib/gpd/gp.db")) == NULL ||
 	    (conf->forms = strdup(CONFIG_FORMS_DEFAULT)) == NULL ||
+	    (conf->timezone = strdup(TZ_DEFAULT)) == NULL ||
 	    (conf->contact = strdup("the Propaganda - Women's Affairs "
 	    "department of the provincial federation")) == NULL)
 		goto nomem;
@@ -263,6 +276,7 @@ config_free(struct config *conf)
 	free(conf->database);
 	free(conf->units);
 	free(conf->forms);
+	free(conf->timezone);
 	free(conf->certificate);
 	free(conf->key);
 	free(conf->client_ca);

@@ -16,6 +16,7 @@ struct config {
 	char			*database;
 	char			*units;
 	char			*forms;		/* directory of *.json forms */
+	char			*timezone;	/* the federation's zone */
 	unsigned int		 max_connections;
 	unsigned int		 handshake_timeout;	/* seconds */
 	unsigned int		 idle_timeout;		/* seconds */

@@ -10,6 +10,7 @@
 
 #include "admin.h"
 #include "dispatch.h"
+#include "extend.h"
 #include "log.h"
 #include "query.h"
 #include "reply.h"
@@ -42,6 +43,7 @@ static const struct dispatch_entry {
 	{ GP__REQUEST__BODY_LOCK, "lock", ACCESS_ADMIN, admin_lock },
 	{ GP__REQUEST__BODY_AUDIT, "audit", ACCESS_ADMIN, query_audit },
 	{ GP__REQUEST__BODY_FORM, "form", ACCESS_OWN, query_form },
+	{ GP__REQUEST__BODY_EXTEND, "extend", ACCESS_ADMIN, extend_request },
 };
 
 #define DISPATCH_NTABLE	(sizeof(dispatch_table) / sizeof(*dispatch_table))

@@ -10,13 +10,15 @@
 
 #include <stdint.h>
 
+#include "period.h"
 #include "store.h"
 #include "worker.h"
 
 enum job_type {
 	JOB_SUBMIT,
 	JOB_AUDIT,
-	JOB_LOCK
+	JOB_LOCK,
+	JOB_EXTEND
 };
 
 /*
@@ -43,6 +45,10 @@ struct job {
 	/* JOB_LOCK (period above) */
 	int			 lock;
 	int			 changed;	/* set by the writer */
+	/* JOB_EXTEND (unit, period above; detail is the reason): until
+	 * NULL clears; previous is set by the writer */
+	const char		*until;
+	char			 previous[DATE_LEN + 1];
 	/* Set by the writer. */
 	enum store_status	 status;
 	struct store_receipt	 receipt;
