@@ -345,7 +345,8 @@ admin_show_absent(struct admin *a, const Gp__Error *err)
 {
 	const struct proof	*p = a->proof;
 
-	if (!err->has_code || err->code != GP__ERROR_CODE__INVALID)
+	if (!err->has_code || (err->code != GP__ERROR_CODE__INVALID &&
+	    err->code != GP__ERROR_CODE__NOT_FOUND))
 		return -1;
 	a->proof_done = 1;
 	proof_say(&a->po, "server", 0, "%s", err->message != NULL ?
