@@ -328,6 +328,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client
 	$(E2E_ENV) tests/e2e/attack.sh
 	$(E2E_ENV) tests/e2e/forms.sh
 	$(E2E_ENV) tests/e2e/upgrade.sh
+	$(E2E_ENV) tests/e2e/calendar.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 # SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one

@@ -79,7 +79,8 @@ admin_when(const char *utc, char buf[ZONE_HUMAN_LEN + 1])
 }
 
 /* "on time", "late by 3 days", "... (extended to 2022-06-20)": as judged
- * when the revision was stored. */
+ * when the revision was stored. Without due, "... (extended)": for a
+ * table's column, whose width the date would pass. */
 const char *
 admin_lateness(int late, int32_t days, int extended, const char *due,
     char *buf, size_t len)
@@ -93,6 +94,8 @@ admin_lateness(int late, int32_t days, int extended, const char *due,
 		    days == 1 ? "" : "s");
 	if (extended && due != NULL)
 		snprintf(buf, len, "%s (extended to %s)", what, due);
+	else if (extended)
+		snprintf(buf, len, "%s (extended)", what);
 	else
 		snprintf(buf, len, "%s", what);
 	return buf;

@@ -122,7 +122,7 @@ static const struct fmt_column admin_list_columns[] = {
 	{ "period", 7, FMT_LEFT },
 	{ "rev", 3, FMT_RIGHT },
 	{ "received", 23, FMT_LEFT },
-	{ "status", 18, FMT_LEFT },
+	{ "status", 26, FMT_LEFT },
 	{ "done", 5, FMT_RIGHT },
 	{ "participants", 12, FMT_RIGHT },
 	{ "women", 7, FMT_RIGHT },
@@ -177,7 +177,7 @@ admin_list_frame(struct admin *a, const Gp__Response *resp, int last)
 		cells[4] = a->csv ? zone_rfc3339(r->received_at, when) :
 		    admin_when(r->received_at, when);
 		cells[5] = admin_lateness(r->late, r->days_late, r->extended,
-		    r->due, late, sizeof(late));
+		    a->csv ? r->due : NULL, late, sizeof(late));
 		cells[6] = admin_number(done[0], acts, sizeof(acts));
 		cells[7] = admin_number(done[2], people, sizeof(people));
 		cells[8] = admin_number(done[3], women, sizeof(women));

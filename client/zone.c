@@ -82,6 +82,7 @@ zone_keep(const char *name)
 	fprintf(outfile_stream(of), "%s\n", name);
 	if (outfile_commit(of, &cause) == -1)
 		free(cause);
+	outfile_free(of);
 }
 
 static struct tz *

@@ -21,6 +21,7 @@
 #include "listener.h"
 #include "log.h"
 #include "settings.h"
+#include "tz.h"
 #include "store.h"
 #include "units.h"
 #include "worker.h"
@@ -169,9 +170,10 @@ gpd_reload(struct gpd *g)
 	for (i = 0; years[i] != '\0'; i++)
 		if (years[i] == ' ')
 			memmove(&years[i], &years[i + 1], strlen(&years[i]));
-	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s forms=%s",
-	    g->conffile, set->units->n, set->conf->nadmins,
-	    set->conf->crl != NULL ? set->conf->crl : "none", years);
+	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s forms=%s "
+	    "timezone=%s", g->conffile, set->units->n, set->conf->nadmins,
+	    set->conf->crl != NULL ? set->conf->crl : "none", years,
+	    tz_name(set->zone));
 	snprintf(detail, sizeof(detail), "%zu units, %zu administrators",
 	    set->units->n, set->conf->nadmins);
 	sd_notifyf(0, "READY=1\nSTATUS=serving; reloaded, %zu units",
@@ -481,9 +483,11 @@ main(int argc, char *argv[])
 		char	years[128];
 
 		printf("gpd: %s: configuration OK (%zu units, %zu "
-		    "administrator%s, forms %s)\n", g.conffile, set->units->n,
-		    set->conf->nadmins, set->conf->nadmins == 1 ? "" : "s",
-		    form_set_years(set->forms, years, sizeof(years)));
+		    "administrator%s, forms %s, time zone %s)\n", g.conffile,
+		    set->units->n, set->conf->nadmins,
+		    set->conf->nadmins == 1 ? "" : "s",
+		    form_set_years(set->forms, years, sizeof(years)),
+		    tz_name(set->zone));
 		settings_release(set);
 		return 0;
 	}
@@ -491,9 +495,9 @@ main(int argc, char *argv[])
 		fatalx("out of memory");
 	gpd_start(&g, set);
 	log_info("gpd %s listening on %s database=%s units=%zu workers=%zu "
-	    "max_connections=%u", GP_VERSION, set->conf->listen,
+	    "max_connections=%u timezone=%s", GP_VERSION, set->conf->listen,
 	    set->conf->database, set->units->n, g.nworkers,
-	    set->conf->max_connections);
+	    set->conf->max_connections, tz_name(set->zone));
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s, %zu units",
 	    set->conf->listen, set->units->n);
 	/* set is the slot's until a reload replaces it: not used below. */

@@ -15,7 +15,8 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	libcairo2-dev libpango1.0-dev libpng-dev libzip-dev
 	fonts-liberation fonts-liberation2 python3-docx
 	libreoffice-writer-nogui poppler-utils
-	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git"
+	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git
+	faketime"
 # libsystemd-dev: sd_notify, watchdog and socket activation in gpd.
 # libxlsxwriter-dev: gp-client export --format xlsx.
 # libutf8proc-dev: UTF-8 decoding, NFC, display widths and the Unicode
@@ -36,6 +37,9 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # dpkg-dev, debhelper, lintian: make deb and its checks. mmdebstrap,
 # systemd-container (systemd-nspawn), procps, git: tests/e2e/deb.sh makes
 # a Debian 12 system, boots it, and builds an older commit's packages.
+# faketime (and libfaketime with it): tests/e2e/calendar.sh runs gpd and
+#   gp-client on a fixed clock, at 01:00 in Lai Châu on a day boundary and
+#   the night after a deadline.
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=
