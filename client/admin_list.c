@@ -122,7 +122,7 @@ static const struct fmt_column admin_list_columns[] = {
 	{ "period", 7, FMT_LEFT },
 	{ "rev", 3, FMT_RIGHT },
 	{ "received", 23, FMT_LEFT },
-	{ "status", 26, FMT_LEFT },
+	{ "status", 28, FMT_LEFT },
 	{ "done", 5, FMT_RIGHT },
 	{ "participants", 12, FMT_RIGHT },
 	{ "women", 7, FMT_RIGHT },

@@ -105,18 +105,29 @@ static void
 admin_show_activities(const struct form *f, const struct report *r)
 {
 	const struct form_entry	*e;
-	uint64_t		 sessions = 0, participants = 0, female = 0;
-	size_t			 i, k, n;
+	const struct report_activity *a;
+	/* Done [0] and planned [1] ("ước thực hiện") apart, as the server
+	 * sums them: planned is the status planned, done the rest. */
+	uint64_t		 n_of[2] = { 0, 0 }, sessions[2] = { 0, 0 };
+	uint64_t		 participants[2] = { 0, 0 }, female[2] = { 0, 0 };
+	size_t			 i, k, n, p;
 
 	for (i = 0; i < r->nactivities; i++) {
-		sessions += r->activities[i].sessions;
-		participants += r->activities[i].participants;
-		female += r->activities[i].female;
+		a = &r->activities[i];
+		p = a->status != NULL && strcmp(a->status, "planned") == 0;
+		n_of[p]++;
+		sessions[p] += a->sessions;
+		participants[p] += a->participants;
+		female[p] += a->female;
 	}
 	putchar('\n');
-	fmt_line(stdout, "Hoạt động: %zu · %" PRIu64 " buổi · %" PRIu64 " người "
-	    "tham gia · %" PRIu64 " nữ", r->nactivities, sessions,
-	    participants, female);
+	fmt_line(stdout, "Đã thực hiện: %" PRIu64 " hoạt động · %" PRIu64
+	    " buổi · %" PRIu64 " người tham gia · %" PRIu64 " nữ", n_of[0],
+	    sessions[0], participants[0], female[0]);
+	if (n_of[1] > 0)
+		fmt_line(stdout, "Ước thực hiện: %" PRIu64 " hoạt động · %"
+		    PRIu64 " buổi · %" PRIu64 " người tham gia · %" PRIu64
+		    " nữ", n_of[1], sessions[1], participants[1], female[1]);
 	/* By area, in the order of the plan; [i] is the place in the
 	 * report, as in a field name (activities[i]). */
 	for (k = 0; f != NULL && (e = form_at(f, FORM_AREAS, k)) != NULL;

@@ -20,7 +20,7 @@ static const struct fmt_column admin_missing_columns[] = {
 	{ "unit", 18, FMT_LEFT },
 	{ "name", 30, FMT_LEFT },
 	{ "first received", 23, FMT_LEFT },
-	{ "timeliness", 18, FMT_LEFT },
+	{ "timeliness", 28, FMT_LEFT },
 	{ "latest rev", 10, FMT_RIGHT },
 	{ "latest received", 23, FMT_LEFT },
 	{ "due", 10, FMT_LEFT },

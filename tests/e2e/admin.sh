@@ -387,6 +387,13 @@ def summary_json(out, by, *paths):
         if t["planned"]["activities"] > 0:
             want["planned"] = (0, t["planned"]["participants"])
         expect("rows by status", got, want)
+    # Whatever the key, every activity is in one row: the rows add up to
+    # the total, done and planned each on its own.
+    if by != "none":
+        for part in ("done", "planned"):
+            for k in ("activities", "sessions", "participants", "female"):
+                expect("rows by %s: %s %s" % (by, part, k),
+                       sum(r[part][k] for r in o["rows"]), tot[part][k])
 
 def export_rows(rows, paths):
     t = figures(paths)
@@ -728,7 +735,7 @@ test_missing_late() {
 
 test_summary() {
 	local by
-	for by in area unit kind occasion status; do
+	for by in area unit kind occasion status type; do
 		admin --json summary "$CUR" --by "$by"
 		[ "$RC" -eq 0 ] || { fail "--by $by: exit $RC: $(cat "$W/err")"; return; }
 		check summary_json "$W/out" "$by" "$R/tamduong-cur-2.json" "$R/sinho-cur.json" || return

@@ -122,15 +122,20 @@ gpd_at() {	# "YYYY-MM-DD HH:MM:SS" (UTC)
 	start_gpd "$W/gpd.conf"
 }
 
-gpc() {	# NAME ARGS...: gp-client on the fixed clock
+# gp-client on the fixed clock as NAME, its state (outbox, kept zone) in
+# $STATE, reading the configuration file $CONF when set.
+STATE=$W/state
+CONF=
+gpc() {	# NAME ARGS...
 	local name=$1
 	shift
 	RC=0
 	timeout 30 env TZ=UTC FAKETIME_NO_CACHE=1 \
 	    FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME="$(cat "$CLOCK")" \
-	    LD_PRELOAD="$(preload "$GP_CLIENT")" "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
+	    LD_PRELOAD="$(preload "$GP_CLIENT")" "$GP_CLIENT" \
+	    ${CONF:+-c "$CONF"} -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
 	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" \
-	    --outbox "$W/state/gp/outbox.db" --timeout 10 --retries 0 "$@" \
+	    --outbox "$STATE/gp/outbox.db" --timeout 10 --retries 0 "$@" \
 	    >"$W/out" 2>"$W/err" </dev/null || RC=$?
 }
 admin() { gpc admin-test "$@"; }
@@ -211,12 +216,19 @@ test_config_zone() {
 # 01:00 on 30 November in Lai Châu is still the 29th in UTC: an activity
 # done that day is not "after the day of submission".
 test_day_boundary() {
+	local n
 	gpd_at "2022-11-29 18:00:00" || { fail "gpd does not start"; return; }
 	mkrep lc-tamduong 2022 2022-11-30 - "$R/tamduong-2022.json"
 	gpc lc-tamduong validate "$R/tamduong-2022.json"
 	[ "$RC" -eq 0 ] || { fail "validate: exit $RC: $(cat "$W/out" "$W/err")"; return; }
+	n=$(log_count 'established .* cn=lc-tamduong ')
 	gpc lc-tamduong submit "$R/tamduong-2022.json"
 	[ "$RC" -eq 0 ] || { fail "submit: exit $RC: $(cat "$W/err")"; return; }
+	# The zone came with the receipt: one connection, one request.
+	[ "$(log_count 'established .* cn=lc-tamduong ')" -eq $((n + 1)) ] &&
+	    [ "$(grep 'closed .* cn=lc-tamduong ' "$W/gpd.log" | tail -n 1 |
+	    sed 's/.* requests=//')" = 1 ] ||
+	    { fail "more than one request: $(tail -n 4 "$W/gpd.log")"; return; }
 	# Shown with its offset, signed in UTC.
 	grep -q '^accepted lc-tamduong 2022 revision 1 .* received 2022-11-30 01:00 +07:00$' "$W/out" ||
 	    { fail "receipt line: $(cat "$W/out")"; return; }
@@ -235,6 +247,30 @@ test_day_boundary() {
 	[ "$RC" -eq 65 ] || { fail "UTC: exit $RC: $(cat "$W/err")"; return; }
 	grep -q 'after the day of submission 2022-11-29' "$W/err" ||
 	    fail "UTC: $(cat "$W/err")"
+}
+
+# The server's zone wins over the configuration's: heard with a form, or
+# by doctor's whoami, it is kept, and the next run that asks the server
+# nothing tells the day by it.
+test_zone_from_server() {
+	local cmd
+	for cmd in form doctor; do
+		rm -rf "$W/zone-state"
+		mkdir -p "$W/zone-state/gp"
+		STATE=$W/zone-state CONF=$W/utc.conf
+		if [ "$cmd" = form ]; then
+			gpc lc-tamduong form 2022
+			[ "$RC" -eq 0 ] || { fail "form: exit $RC: $(cat "$W/err")"; break; }
+		else
+			gpc lc-tamduong doctor
+		fi
+		[ "$(cat "$W/zone-state/gp/timezone" 2>&1)" = Asia/Ho_Chi_Minh ] ||
+		    { fail "$cmd: zone not kept: $(cat "$W/zone-state/gp/timezone" "$W/out" "$W/err" 2>&1)"; break; }
+		gpc lc-tamduong validate "$R/tamduong-2022.json"
+		[ "$RC" -eq 0 ] ||
+		    { fail "$cmd, then validate: exit $RC: $(cat "$W/err")"; break; }
+	done
+	STATE=$W/state CONF=
 }
 
 # The night after the due date, 01:00 on 11 June in Lai Châu, is still
@@ -328,6 +364,8 @@ test_lateness_kept() {
 	admin extend lc-phongtho 2022-H1 --clear
 	[ "$RC" -eq 0 ] || { fail "clear: exit $RC: $(cat "$W/err")"; return; }
 	grep -q 'extension until 2022-06-20 cleared' "$W/out" || { fail "clear: $(cat "$W/out")"; return; }
+	[ "$(q "select count(*) from audit where action = 'extend' and unit = 'lc-phongtho' and result = 'done' and detail = 'cleared extension until 2022-06-20'")" = 1 ] ||
+	    { fail "clear not audited: $(q "select result, detail from audit where action = 'extend'")"; return; }
 	admin extend lc-sinho 2022-H1 --until 2022-06-30
 	[ "$RC" -eq 0 ] || { fail "extend lc-sinho: exit $RC"; return; }
 	# The 2022 form's H1 due date moved to the 30th, reloaded.
@@ -396,7 +434,15 @@ r["activities"].append(a)'
 	gpc lc-sinho submit "$R/sinho-2022.json"
 	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
 	grep -q "warning: activities\[1\].date: planned activity dated 2022-12-10, before the day of submission 2022-12-16: was it done?" "$W/out" ||
-	    fail "no question: $(cat "$W/out")"
+	    { fail "no question: $(cat "$W/out")"; return; }
+	# Stored in the year it started in, with its real dates; what show
+	# sums is done apart from planned.
+	[ "$(q "select a.date || ' ' || a.end_date from activities a join reports r on r.id = a.report_id where r.unit = 'lc-sinho' and r.period = '2022' and a.status = 'done'")" = "2022-11-15 2022-12-15" ] ||
+	    { fail "stored: $(q "select a.* from activities a join reports r on r.id = a.report_id where r.unit = 'lc-sinho' and r.period = '2022'")"; return; }
+	admin show lc-sinho 2022
+	grep -q '^Đã thực hiện: 1 hoạt động · 1 buổi · 40 người tham gia · 25 nữ$' "$W/out" &&
+	    grep -q '^Ước thực hiện: 1 hoạt động · 1 buổi · 40 người tham gia · 25 nữ$' "$W/out" ||
+	    fail "show adds planned into done: $(cat "$W/out")"
 }
 
 # Every error of a file at once: a figure of the wrong type, an unknown
@@ -419,6 +465,30 @@ r["narrative"]["results"] = ""'
 		    { fail "not named: $f: $(cat "$W/err")"; return; }
 	done
 	grep -q '(5 errors)' "$W/err" || fail "count: $(cat "$W/err")"
+}
+
+# A done activity with nothing to show is refused, unless it is a media
+# activity with its output counts; gpd stores that one.
+test_done_with_nothing() {
+	mkrep lc-phongtho 2022 2022-10-20 - "$R/phongtho-2022.json" '
+a = r["activities"][0]
+a.update(kind="media", sessions=0, participants=0, female=0)'
+	gpc lc-phongtho validate "$R/phongtho-2022.json"
+	[ "$RC" -eq 65 ] || { fail "media without outputs: exit $RC: $(cat "$W/err")"; return; }
+	grep -q 'error: activities\[0\].outputs: a done activity with no sessions, no participants and no output counts' "$W/err" ||
+	    { fail "media without outputs: $(cat "$W/err")"; return; }
+	jmod "$R/phongtho-2022.json" "$R/talk-nothing.json" '
+r["activities"][0]["kind"] = "talk"'
+	gpc lc-phongtho validate "$R/talk-nothing.json"
+	[ "$RC" -eq 65 ] || { fail "talk: exit $RC: $(cat "$W/err")"; return; }
+	grep -q 'error: activities\[0\].sessions: 0 sessions' "$W/err" ||
+	    { fail "talk: $(cat "$W/err")"; return; }
+	jmod "$R/phongtho-2022.json" "$R/media-outputs.json" '
+r["activities"][0]["outputs"] = {"articles": 12}'
+	gpc lc-phongtho submit "$R/media-outputs.json"
+	[ "$RC" -eq 0 ] || { fail "media with outputs: exit $RC: $(cat "$W/err")"; return; }
+	[ "$(q "select count(*) from reports where unit = 'lc-phongtho' and period = '2022'")" = 1 ] ||
+	    fail "not stored"
 }
 
 # --- revisions ---------------------------------------------------------------
@@ -498,12 +568,14 @@ test_verify_audit() {
 
 t "gpd.conf timezone: named, checked, known without tzdata" test_config_zone
 t "01:00 on 30 November in Lai Châu: the day of submission is the 30th" test_day_boundary
+t "the server's zone, heard with a form or by doctor, wins over the configuration's" test_zone_from_server
 t "01:00 the night after the due date: late by one day; 23:30 on time" test_deadline
 t "extend: a unit's due date moved, shown, refused when wrong" test_extend
 t "lateness kept: the extension cleared, the form's due date moved" test_lateness_kept
 t "missing: first revision and latest revision apart" test_missing_columns
 t "across the coverage's end: done where it started; planned in the past" test_across_and_planned
 t "validate: every error of a file at once" test_all_errors
+t "a done activity with nothing to show: refused unless media with outputs" test_done_with_nothing
 t "history: dates, titles and narrative changes in words" test_history_text
 t "an older report again: duplicate, latest named; --as-new once" test_resend_and_as_new
 t "a conflict: refused and audited with its unit" test_conflict_audited
