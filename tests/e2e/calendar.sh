@@ -413,8 +413,9 @@ test_missing_columns() {
 	grep -q '^lc-phongtho .*2022-06-15 01:00 +07:00 .*on time (extended) *2  2022-06-20 09:00 +07:00 ' "$W/out" ||
 	    { fail "row: $(cat "$W/out")"; return; }
 	admin --json missing 2022-H1
-	[ "$(jget "$W/out" '[[x["received_at"][:16], x["status"], x["revision"], x["latest_received_at"][:16]] for x in r["rows"] if x["unit"] == "lc-phongtho"][0]')" = \
-	    '["2022-06-15T01:00", "on_time", 2, "2022-06-20T09:00"]' ] ||
+	# JSON: RFC 3339 with the federation's offset.
+	[ "$(jget "$W/out" '[[x["received_at"][:16] + x["received_at"][19:], x["status"], x["revision"], x["latest_received_at"][:16] + x["latest_received_at"][19:]] for x in r["rows"] if x["unit"] == "lc-phongtho"][0]')" = \
+	    '["2022-06-15T01:00+07:00", "on_time", 2, "2022-06-20T09:00+07:00"]' ] ||
 	    fail "JSON: $(cat "$W/out")"
 }
 
