@@ -24,6 +24,7 @@
 #include "output.h"
 #include "export.h"
 #include "admin.h"
+#include "zone.h"
 
 #define ADMIN_FP_SHORT		16	/* hex digits of a fingerprint shown */
 /* Percentages print as 53.9, not 53.899999999999999. */
@@ -70,25 +71,66 @@ admin_text(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* "2026-11-29 03:10" (in Vietnamese "29/11/2026 03:10") from RFC 3339
+/* "2026-11-29 10:10 +07:00" in the federation's zone from the server's
  * "2026-11-29T03:10:11Z"; anything else as it came. */
 const char *
-admin_when(const char *rfc3339, char *buf, size_t len)
+admin_when(const char *utc, char buf[ZONE_HUMAN_LEN + 1])
 {
-	return i18n_when(buf, len, rfc3339);
+	return zone_human(utc, buf);
 }
 
-/* "on time", "late by 3 days". */
+/* "on time", "late by 3 days", "... (extended to 2022-06-20)": as judged
+ * when the revision was stored. Without due, "... (extended)": for a
+ * table's column, whose width the date would pass. */
 const char *
-admin_lateness(int late, int32_t days, char *buf, size_t len)
+admin_lateness(int late, int32_t days, int extended, const char *due,
+    char *buf, size_t len)
 {
-	if (!late)
-		return _("on time");
-	if (days <= 0)
-		return _("late");
-	snprintf(buf, len, ngettext("late by %" PRId32 " day",
-	    "late by %" PRId32 " days", (unsigned long)days), days);
+	char	 what[64], date[I18N_MAX];
+
+	if (!late || days <= 0)
+		snprintf(what, sizeof(what), "%s", late ? _("late") :
+		    _("on time"));
+	else
+		snprintf(what, sizeof(what), ngettext("late by %" PRId32
+		    " day", "late by %" PRId32 " days", (unsigned long)days),
+		    days);
+	if (extended && due != NULL)
+		/* TRANSLATORS: "on time" or "late by 3 days", then the due
+		 * date the province extended the unit's to. */
+		snprintf(buf, len, _("%s (extended to %s)"), what,
+		    i18n_date(date, sizeof(date), due));
+	else if (extended)
+		/* TRANSLATORS: "on time" or "late by 3 days", against a due
+		 * date the province extended for the unit. */
+		snprintf(buf, len, _("%s (extended)"), what);
+	else
+		snprintf(buf, len, "%s", what);
 	return buf;
+}
+
+/* Figures as the server sent them; absent ones (an older gpd) are 0. */
+void
+admin_figures(const Gp__Figures *f, uint64_t v[4])
+{
+	v[0] = f != NULL ? f->activities : 0;
+	v[1] = f != NULL ? f->sessions : 0;
+	v[2] = f != NULL ? f->participants : 0;
+	v[3] = f != NULL ? f->female : 0;
+}
+
+json_t *
+admin_json_figures(const Gp__Figures *f)
+{
+	uint64_t	v[4];
+
+	admin_figures(f, v);
+	return json_pack("{s:I, s:I, s:I, s:I, s:o}",
+	    "activities", (json_int_t)v[0],
+	    "sessions", (json_int_t)v[1],
+	    "participants", (json_int_t)v[2],
+	    "female", (json_int_t)v[3],
+	    "female_percent", admin_json_share(v[3], v[2]));
 }
 
 /* 1745, or 1.745 in Vietnamese; plain in CSV (i18n.h). */
@@ -264,19 +306,20 @@ admin_json_row(const Gp__ReportRow *r, int with_indicators)
 {
 	json_t	*o;
 
-	o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:b, s:I, s:I, s:I, s:I, "
-	    "s:I, s:o, s:o, s:o, s:o, s:o}",
+	/* Done and planned apart: no figure adds one into the other. */
+	o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:b, s:I, s:o, s:b, s:o, "
+	    "s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "unit", fmt_json_text(r->unit),
 	    "unit_name", fmt_json_text(r->unit_name),
 	    "period", fmt_json_text(r->period),
 	    "revision", (json_int_t)r->revision,
-	    "received_at", fmt_json_text(r->received_at),
+	    "received_at", zone_json(r->received_at),
 	    "late", r->late ? 1 : 0,
 	    "days_late", (json_int_t)r->days_late,
-	    "activities", (json_int_t)r->activities,
-	    "sessions", (json_int_t)r->sessions,
-	    "participants", (json_int_t)r->participants,
-	    "female", (json_int_t)r->female,
+	    "due", fmt_json_text(r->due),
+	    "extended", r->extended ? 1 : 0,
+	    "done", admin_json_figures(r->done),
+	    "planned", admin_json_figures(r->planned),
 	    "receipt", fmt_json_text(r->receipt),
 	    "submission_id", fmt_json_text(r->submission_id),
 	    "cert_cn", fmt_json_text(r->cert_cn),
@@ -387,6 +430,30 @@ admin_body(const Gp__Response *r)
 		return r->review;
 	case GP__RESPONSE__BODY_STATUS:
 		return r->status;
+	case GP__RESPONSE__BODY_EXTEND:
+		return r->extend;
+	default:
+		return NULL;
+	}
+}
+
+/* The zone an answer names for its times, or NULL. */
+static const char *
+admin_zone(const Gp__Response *r)
+{
+	switch (r->body_case) {
+	case GP__RESPONSE__BODY_LIST:
+		return r->list->timezone;
+	case GP__RESPONSE__BODY_SHOW:
+		return r->show->timezone;
+	case GP__RESPONSE__BODY_HISTORY:
+		return r->history->timezone;
+	case GP__RESPONSE__BODY_MISSING:
+		return r->missing->timezone;
+	case GP__RESPONSE__BODY_AUDIT:
+		return r->audit->timezone;
+	case GP__RESPONSE__BODY_STATUS:
+		return r->status->timezone;
 	default:
 		return NULL;
 	}
@@ -459,6 +526,7 @@ admin_frame(const Gp__Response *resp, void *arg)
 		    call->what);
 		return 1;
 	}
+	zone_heard(admin_zone(resp));
 	a->status = call->handle(a, resp, !(resp->has_more && resp->more));
 	return a->status != 0;
 }

@@ -24,7 +24,8 @@ admin_digits2(const char *s, int max, int *out)
 	return *out <= max ? 0 : -1;
 }
 
-/* YYYY-MM-DD (midnight UTC) or RFC 3339 with a zone, as Unix time. */
+/* YYYY-MM-DD (midnight in the federation's zone) or RFC 3339 with a
+ * zone, as Unix time. */
 static int
 admin_since(const char *s, int64_t *out)
 {
@@ -41,7 +42,8 @@ admin_since(const char *s, int64_t *out)
 		return -1;
 	p = s + DATE_LEN;
 	if (*p == '\0') {
-		*out = (int64_t)day * 86400;
+		*out = (int64_t)day * 86400 - tz_offset(zone_current(),
+		    (int64_t)day * 86400);
 		return 0;
 	}
 	if ((*p != 'T' && *p != 't' && *p != ' ') ||
@@ -78,7 +80,7 @@ admin_since(const char *s, int64_t *out)
 /* The chain hash is a CSV column only: the table is wide enough. */
 #define ADMIN_AUDIT_TEXT_COLUMNS	8
 static const struct fmt_column admin_audit_columns[] = {
-	{ N_("time (UTC)"), 19, FMT_LEFT },
+	{ N_("time"), 23, FMT_LEFT },
 	{ N_("cn"), 16, FMT_LEFT },
 	{ N_("fingerprint"), 17, FMT_LEFT },
 	{ N_("action"), 8, FMT_LEFT },
@@ -106,9 +108,7 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 	const Gp__AuditResponse	*au = resp->audit;
 	const Gp__AuditEntry	*e;
 	const char		*cells[9];
-	char			 when[32], fp[32];
-	struct tm		 tm;
-	time_t			 t;
+	char			 when[TZ_RFC3339_LEN + 1], fp[32];
 	size_t			 i;
 	int			 status;
 
@@ -117,10 +117,12 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 	for (i = 0; i < au->n_entries; i++) {
 		e = au->entries[i];
 		if (a->json) {
+			tz_rfc3339(zone_current(), e->at, when);
 			if ((status = admin_json_item(a, json_pack("{s:I, s:I, "
-			    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			    "s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			    "id", (json_int_t)e->id,
 			    "at", (json_int_t)e->at,
+			    "time", when,
 			    "cn", fmt_json_text(e->cn),
 			    "fingerprint", fmt_json_text(e->fingerprint),
 			    "action", fmt_json_text(e->action),
@@ -132,11 +134,10 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 				return status;
 			continue;
 		}
-		t = (time_t)e->at;
-		if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when),
-		    a->csv ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S",
-		    &tm) == 0)
-			snprintf(when, sizeof(when), "%" PRId64, e->at);
+		if (a->csv)
+			tz_rfc3339(zone_current(), e->at, when);
+		else
+			tz_human(zone_current(), e->at, when);
 		cells[0] = when;
 		cells[1] = e->cn;
 		cells[2] = a->csv ? e->fingerprint :

@@ -93,7 +93,7 @@ admin_review_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__Decision	*d = resp->review->decision;
 	const char		*verb;
-	char			 cn[256], when[24];
+	char			 cn[256], when[ZONE_HUMAN_LEN + 1];
 	json_t			*o;
 
 	(void)last;
@@ -111,10 +111,10 @@ admin_review_frame(struct admin *a, const Gp__Response *resp, int last)
 	}
 	verb = strcmp(d->action, "accept") == 0 ? "accepted" :
 	    strcmp(d->action, "return") == 0 ? "returned" : "reopened";
-	fmt_line(stdout, "%s %s %s revision %u%s  decision %s  %s UTC", verb,
+	fmt_line(stdout, "%s %s %s revision %u%s  decision %s  %s", verb,
 	    d->unit, d->period, d->revision, a->read_revision > 0 ?
 	    " (the latest, read just now)" : "", d->decision,
-	    admin_when(d->decided_at, when, sizeof(when)));
+	    admin_when(d->decided_at, when));
 	if (d->comment != NULL)
 		fmt_line(stdout, "comment: %s", d->comment);
 	if (strcmp(d->action, "accept") == 0)

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "report.h"
 #include "report_json.h"
 #include "wire.h"
@@ -21,13 +22,20 @@
 static void
 admin_show_meta(const Gp__ReportRow *m)
 {
-	char	when[24], late[48];
+	char		when[ZONE_HUMAN_LEN + 1], late[80];
+	uint64_t	done[4], planned[4];
 
+	admin_figures(m->done, done);
+	admin_figures(m->planned, planned);
 	fmt_line(stdout, "%s  %s", admin_text(m->unit), admin_text(m->unit_name));
-	fmt_line(stdout, "period %s  revision %u  received %s UTC  %s",
-	    admin_text(m->period), m->revision,
-	    admin_when(m->received_at, when, sizeof(when)),
-	    admin_lateness(m->late, m->days_late, late, sizeof(late)));
+	fmt_line(stdout, "period %s  revision %u  received %s  %s",
+	    admin_text(m->period), m->revision, admin_when(m->received_at,
+	    when), admin_lateness(m->late, m->days_late, m->extended, m->due,
+	    late, sizeof(late)));
+	fmt_line(stdout, "done: %" PRIu64 " activities, %" PRIu64 " sessions, "
+	    "%" PRIu64 " participants, %" PRIu64 " women; planned: %" PRIu64
+	    " activities, %" PRIu64 " participants", done[0], done[1], done[2],
+	    done[3], planned[0], planned[2]);
 	fmt_line(stdout, "receipt %s", admin_text(m->receipt));
 	fmt_line(stdout, "submission %s", admin_text(m->submission_id));
 	fmt_line(stdout, "certificate %s  SHA-256 %s", admin_text(m->cert_cn),
@@ -100,37 +108,58 @@ static void
 admin_show_activities(const struct form *f, const struct report *r)
 {
 	const struct form_entry	*e;
-	uint64_t		 sessions = 0, participants = 0, female = 0;
-	size_t			 i, k, n;
+	const struct report_activity *a;
+	/* Done [0] and planned [1] ("ước thực hiện") apart, as the server
+	 * sums them: planned is the status planned, done the rest. */
+	uint64_t		 n_of[2] = { 0, 0 }, sessions[2] = { 0, 0 };
+	uint64_t		 participants[2] = { 0, 0 }, female[2] = { 0, 0 };
+	char			 n[4][I18N_MAX];
+	size_t			 i, k, m, p;
 
 	for (i = 0; i < r->nactivities; i++) {
-		sessions += r->activities[i].sessions;
-		participants += r->activities[i].participants;
-		female += r->activities[i].female;
+		a = &r->activities[i];
+		p = a->status != NULL && strcmp(a->status, "planned") == 0;
+		n_of[p]++;
+		sessions[p] += a->sessions;
+		participants[p] += a->participants;
+		female[p] += a->female;
 	}
 	putchar('\n');
-	fmt_line(stdout, "Hoạt động: %zu · %" PRIu64 " buổi · %" PRIu64 " người "
-	    "tham gia · %" PRIu64 " nữ", r->nactivities, sessions,
-	    participants, female);
+	/* TRANSLATORS: the figures of the done activities: activities,
+	 * sessions, participants, women. */
+	fmt_line(stdout, _("Done: activities %s · sessions %s · participants "
+	    "%s · women %s"), admin_number(n_of[0], n[0], sizeof(n[0])),
+	    admin_number(sessions[0], n[1], sizeof(n[1])),
+	    admin_number(participants[0], n[2], sizeof(n[2])),
+	    admin_number(female[0], n[3], sizeof(n[3])));
+	if (n_of[1] > 0)
+		/* TRANSLATORS: the same of the planned activities ("ước
+		 * thực hiện"), never added into the done ones. */
+		fmt_line(stdout, _("Planned: activities %s · sessions %s · "
+		    "participants %s · women %s"), admin_number(n_of[1], n[0],
+		    sizeof(n[0])), admin_number(sessions[1], n[1],
+		    sizeof(n[1])), admin_number(participants[1], n[2],
+		    sizeof(n[2])), admin_number(female[1], n[3],
+		    sizeof(n[3])));
 	/* By area, in the order of the plan; [i] is the place in the
 	 * report, as in a field name (activities[i]). */
 	for (k = 0; f != NULL && (e = form_at(f, FORM_AREAS, k)) != NULL;
 	    k++) {
-		for (i = 0, n = 0; i < r->nactivities; i++) {
+		for (i = 0, m = 0; i < r->nactivities; i++) {
 			if (r->activities[i].area == NULL ||
 			    strcmp(r->activities[i].area, e->code) != 0)
 				continue;
-			if (n++ == 0) {
+			if (m++ == 0) {
 				putchar('\n');
 				fmt_line(stdout, "%zu. %s", k + 1, e->label);
 			}
 			admin_show_activity(f, &r->activities[i], i);
 		}
 	}
-	for (i = 0, n = 0; i < r->nactivities; i++) {
+	for (i = 0, m = 0; i < r->nactivities; i++) {
 		if (admin_show_known_area(f, r->activities[i].area))
 			continue;
-		if (n++ == 0)
+		if (m++ == 0)
 			putchar('\n');
 		fmt_line(stdout, "%s", admin_text(r->activities[i].area));
 		admin_show_activity(f, &r->activities[i], i);
@@ -340,7 +369,8 @@ admin_show_absent(struct admin *a, const Gp__Error *err)
 {
 	const struct proof	*p = a->proof;
 
-	if (!err->has_code || err->code != GP__ERROR_CODE__INVALID)
+	if (!err->has_code || (err->code != GP__ERROR_CODE__INVALID &&
+	    err->code != GP__ERROR_CODE__NOT_FOUND))
 		return -1;
 	a->proof_done = 1;
 	proof_say(&a->po, "server", 0, "%s", err->message != NULL ?

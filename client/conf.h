@@ -7,8 +7,8 @@
  * readable; the default places may hold nothing, which is no error for a
  * command given -s, --ca, --cert and --key (or none of them needed).
  *
- * [client] holds server, ca, cert, key, outbox, timeout, retries and
- * language. Relative paths are relative to the file's own directory, so
+ * [client] holds server, ca, cert, key, outbox, timeout, retries,
+ * language and timezone. Relative paths are relative to the file's own directory, so
  * that a setup directory can hold the file and what it names together.
  */
 #ifndef GP_CONF_H
@@ -29,6 +29,7 @@ struct conf {
 	char		*key;
 	char		*outbox;
 	char		*language;	/* "vi" or "en" */
+	char		*timezone;	/* before the server names one */
 	int		 timeout;	/* 0: not set */
 	int		 retries;	/* -1: not set */
 	char		 error[200];	/* the first problem */

@@ -124,10 +124,12 @@ static const struct {
 	{ "Ghi chú", 40 }
 };
 
-/* Sheet 2 columns. */
+/* Sheet 2 columns: what was done, then apart what is only planned
+ * ("ước thực hiện"), never added together. */
 static const char *const export_summary_headings[] = {
-	"Nội dung", "Số báo cáo", "Số hoạt động", "Số buổi",
-	"Số người tham gia", "Số nữ", "Tỷ lệ nữ"
+	"Nội dung", "Số báo cáo", "Số hoạt động đã thực hiện", "Số buổi",
+	"Số người tham gia", "Số nữ", "Tỷ lệ nữ", "Số hoạt động ước thực hiện",
+	"Số buổi (ước)", "Số người tham gia (ước)", "Số nữ (ước)"
 };
 static const char *const export_indicator_headings[] = {
 	"Chỉ tiêu", "Tổng số", "Trong đó nữ", "Tỷ lệ nữ"
@@ -186,7 +188,7 @@ export_xlsx_set_up(struct export *ex)
 	ex->xl->worksheet_freeze_panes(ex->rows, 1, 0);
 
 	ex->xl->worksheet_set_column(ex->summary, 0, 0, 60, NULL);
-	ex->xl->worksheet_set_column(ex->summary, 1, 6, 14, NULL);
+	ex->xl->worksheet_set_column(ex->summary, 1, 10, 14, NULL);
 }
 
 /* libxlsxwriter opens the file by name only when the workbook closes:
@@ -576,16 +578,34 @@ export_summary_row(struct export *ex, const Gp__SummaryRow *r,
 	const struct xlsx	*x = ex->xl;
 	lxw_worksheet		*ws = ex->summary;
 	lxw_format		*fmt = total ? ex->total : NULL;
+	const Gp__Figures	*d = r->done, *p = r->planned;
+	lxw_col_t		 i;
 
 	export_xlsx_text(ex, ws, ex->srow, 0, label, fmt);
 	x->worksheet_write_number(ws, ex->srow, 1, (double)r->reports, fmt);
-	x->worksheet_write_number(ws, ex->srow, 2, (double)r->activities, fmt);
-	x->worksheet_write_number(ws, ex->srow, 3, (double)r->sessions, fmt);
-	x->worksheet_write_number(ws, ex->srow, 4, (double)r->participants,
-	    fmt);
-	x->worksheet_write_number(ws, ex->srow, 5, (double)r->female, fmt);
-	export_share(ex, 6, r->female, r->participants, total ?
-	    ex->total_percent : ex->percent);
+	if (d != NULL) {
+		x->worksheet_write_number(ws, ex->srow, 2,
+		    (double)d->activities, fmt);
+		x->worksheet_write_number(ws, ex->srow, 3, (double)d->sessions,
+		    fmt);
+		x->worksheet_write_number(ws, ex->srow, 4,
+		    (double)d->participants, fmt);
+		x->worksheet_write_number(ws, ex->srow, 5, (double)d->female,
+		    fmt);
+		export_share(ex, 6, d->female, d->participants, total ?
+		    ex->total_percent : ex->percent);
+	}
+	if (p != NULL) {
+		i = 7;
+		x->worksheet_write_number(ws, ex->srow, i++,
+		    (double)p->activities, fmt);
+		x->worksheet_write_number(ws, ex->srow, i++,
+		    (double)p->sessions, fmt);
+		x->worksheet_write_number(ws, ex->srow, i++,
+		    (double)p->participants, fmt);
+		x->worksheet_write_number(ws, ex->srow, i, (double)p->female,
+		    fmt);
+	}
 	ex->srow++;
 }
 

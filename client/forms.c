@@ -20,6 +20,7 @@
 #include "form.h"
 #include "forms.h"
 #include "i18n.h"
+#include "zone.h"
 #include "output.h"
 #include "period.h"
 
@@ -312,6 +313,7 @@ forms_ask(struct forms *fs, int year, const char *sha, struct form **out,
 		return EX_PROTOCOL;
 	}
 	a = resp->form;
+	zone_heard(a->timezone);
 	for (i = 0, used = 0; years != NULL && i < a->n_years; i++) {
 		if ((nl = realloc(list, used + 16)) == NULL)
 			break;

@@ -35,7 +35,8 @@
 static const char *const proof_keys[] = {
 	"receipt", "id", "unit", "period", "revision", "received_at",
 	"report_sha256", "signature", "certificate",
-	"status", "duplicate", "late", "warnings", "back_under_review"
+	"status", "duplicate", "late", "warnings", "back_under_review",
+	"latest_revision"
 };
 #define PROOF_NREQUIRED	9
 

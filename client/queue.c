@@ -286,55 +286,120 @@ queue_queued(struct queue *q, const struct report *r, const char *sentence,
 	return EX_TEMPFAIL;
 }
 
-int
-queue_direct(struct queue *q, const struct report *r,
-    const char *outbox_problem)
+/* Sends r now, not through the outbox; a receipt is kept. 0, or -1
+ * when out of memory (res untouched). */
+static int
+queue_now(struct queue *q, const struct report *r,
+    struct deliver_result *res)
 {
 	struct queue_try	 t = { q, NULL, 0 };
 	struct deliver_hooks	 hooks = { NULL, queue_on_wait, &t };
-	struct deliver_result	 res;
 	struct deliver_item	 item;
 	uint8_t			*bytes = NULL;
 	size_t			 len = 0;
-	char			 hash[65], tail[400], *sentence;
-	int			 status;
+	char			 hash[65];
 
-	if (queue_pack(r, &bytes, &len, hash) == -1) {
-		output_failure(q->json, EX_OSERR, "out of memory");
-		return EX_OSERR;
-	}
+	if (queue_pack(r, &bytes, &len, hash) == -1)
+		return -1;
 	item.id = r->id;
 	item.unit = r->unit;
 	item.period = r->period;
 	item.report = bytes;
 	item.len = len;
 	item.sha256 = hash;
-	deliver_report(q->conn, q->policy, &item, &hooks, &res);
-	if (res.outcome == DELIVER_RECEIPT)
-		queue_keep(q, &res, r->id, bytes, len, hash);
-	if (res.outcome == DELIVER_UNPROVEN) {
-		sentence = queue_unproven(q, r->unit, r->period, &res, 0);
-		output_failure(q->json, res.status, sentence);
+	deliver_report(q->conn, q->policy, &item, &hooks, res);
+	if (res->outcome == DELIVER_RECEIPT)
+		queue_keep(q, res, r->id, bytes, len, hash);
+	free(bytes);
+	return 0;
+}
+
+/* What a delivery made without the outbox comes to, said. */
+static int
+queue_said(struct queue *q, const struct report *r,
+    struct deliver_result *res, const char *outbox_problem)
+{
+	char	 tail[400], *sentence;
+	int	 status;
+
+	if (res->outcome == DELIVER_UNPROVEN) {
+		sentence = queue_unproven(q, r->unit, r->period, res, 0);
+		output_failure(q->json, res->status, sentence);
 		free(sentence);
-		status = res.status;
-	} else if (res.outcome != DELIVER_TRANSIENT)
-		status = queue_outcome(q, r, &res);
+		status = res->status;
+	} else if (res->outcome != DELIVER_TRANSIENT)
+		status = queue_outcome(q, r, res);
 	else if (outbox_problem != NULL) {
 		snprintf(tail, sizeof(tail), "the report could not be queued "
 		    "(%s): submit it again later", outbox_problem);
-		sentence = queue_sentence(q, &res, tail);
-		output_failure(q->json, res.status, sentence);
+		sentence = queue_sentence(q, res, tail);
+		output_failure(q->json, res->status, sentence);
 		free(sentence);
-		status = res.status;
-	} else if (res.resp != NULL)
-		status = output_error(q->json, res.resp->error);
+		status = res->status;
+	} else if (res->resp != NULL)
+		status = output_error(q->json, res->resp->error);
 	else {
-		output_failure(q->json, res.status, res.cause);
-		status = res.status;
+		output_failure(q->json, res->status, res->cause);
+		status = res->status;
 	}
-	deliver_result_clear(&res);
-	free(bytes);
+	deliver_result_clear(res);
 	return status;
+}
+
+/*
+ * submit --as-new: r is sent as it is first (a report not stored yet is
+ * a new revision anyway). When the server already has it as an older
+ * revision, it is sent again under the id report_as_new_id() derives
+ * from its content and the latest revision, which it supersedes; when
+ * the latest revision is already that (a receipt lost on the way), under
+ * the id it was stored with, whose receipt comes back. No outbox: the
+ * unit asks for it now.
+ */
+int
+queue_as_new(struct queue *q, struct report *r, const char *outbox_problem)
+{
+	const Gp__Receipt	*rc;
+	const Gp__SubmitResponse *sr;
+	struct deliver_result	 res;
+	uint32_t		 latest;
+	int			 mine;
+
+	if (queue_now(q, r, &res) == -1)
+		goto nomem;
+	if (res.outcome != DELIVER_RECEIPT ||
+	    (rc = deliver_receipt(&res)) == NULL || !rc->duplicate ||
+	    (sr = res.resp->submit) == NULL || !sr->has_latest_revision ||
+	    sr->latest_revision <= rc->revision ||
+	    sr->latest_submission_id == NULL)
+		return queue_said(q, r, &res, outbox_problem);
+	latest = sr->latest_revision;
+	if (report_as_new_id(r, latest - 1) == -1) {
+		deliver_result_clear(&res);
+		goto nomem;
+	}
+	mine = strcmp(r->id, sr->latest_submission_id) == 0;
+	deliver_result_clear(&res);
+	if (!mine && report_as_new_id(r, latest) == -1)
+		goto nomem;
+	if (queue_now(q, r, &res) == -1)
+		goto nomem;
+	return queue_said(q, r, &res, outbox_problem);
+nomem:
+	output_failure(q->json, EX_OSERR, "out of memory");
+	return EX_OSERR;
+}
+
+int
+queue_direct(struct queue *q, const struct report *r,
+    const char *outbox_problem)
+{
+	struct deliver_result	 res;
+
+	if (queue_now(q, r, &res) == -1) {
+		output_failure(q->json, EX_OSERR, "out of memory");
+		return EX_OSERR;
+	}
+	return queue_said(q, r, &res, outbox_problem);
 }
 
 /* Prints a receipt kept by another process that delivered r meanwhile. */

@@ -42,6 +42,8 @@
 #include "doctor.h"
 #include "fmt.h"
 #include "output.h"
+#include "period.h"
+#include "zone.h"
 
 #define SETUP_BUNDLE_MAX	(64 * 1024)
 #define SETUP_PASS_MAX		256
@@ -832,17 +834,16 @@ done:
 static void
 setup_period(char *buf, size_t len)
 {
-	time_t		now = time(NULL);
-	struct tm	tm;
+	int	y, m, d;
 
-	if (gmtime_r(&now, &tm) == NULL)
-		snprintf(buf, len, "2022-H1");
-	else if (tm.tm_mon == 11)
-		snprintf(buf, len, "%d-H1", tm.tm_year + 1901);
-	else if (tm.tm_mon <= 5)
-		snprintf(buf, len, "%d-H1", tm.tm_year + 1900);
+	/* Today in the federation's zone (zone.h). */
+	date_to_ymd(zone_today(), &y, &m, &d);
+	if (m == 12)
+		snprintf(buf, len, "%d-H1", y + 1);
+	else if (m <= 6)
+		snprintf(buf, len, "%d-H1", y);
 	else
-		snprintf(buf, len, "%d", tm.tm_year + 1900);
+		snprintf(buf, len, "%d", y);
 }
 
 /* doctor on what was installed, as a later run would read it. */

@@ -91,7 +91,7 @@ status_cmd_text_period(const struct status_period *sp)
 {
 	const Gp__PeriodStatus	*ps = sp->ps;
 	const Gp__Decision	*d;
-	char			 days[48], sent[160], when[24];
+	char			 days[48], sent[160], when[ZONE_HUMAN_LEN + 1];
 	size_t			 i;
 
 	if (!sp->has_due)
@@ -107,7 +107,7 @@ status_cmd_text_period(const struct status_period *sp)
 	if (ps->has_revision)
 		snprintf(sent, sizeof(sent), "revision %u receipt %s received "
 		    "%s%s; %s", ps->revision, admin_text(ps->receipt),
-		    admin_when(ps->received_at, when, sizeof(when)),
+		    admin_when(ps->received_at, when),
 		    ps->late ? " (late)" : "", admin_state(ps->review_state));
 	else if (!ps->expected)
 		snprintf(sent, sizeof(sent), "not expected from this unit");
@@ -120,8 +120,8 @@ status_cmd_text_period(const struct status_period *sp)
 	    ps->locked ? ", locked" : "", sent);
 	for (i = 0; i < ps->n_comments; i++) {
 		d = ps->comments[i];
-		fmt_line(stdout, "    %s UTC %s revision %u (%s): %s",
-		    admin_when(d->decided_at, when, sizeof(when)),
+		fmt_line(stdout, "    %s %s revision %u (%s): %s",
+		    admin_when(d->decided_at, when),
 		    admin_text(d->action), d->revision,
 		    admin_text(d->decided_by), admin_text(d->comment));
 	}
@@ -134,7 +134,7 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 	struct status_period		 sp;
 	json_t				*o, *arr;
 	char				*text, day[DATE_LEN + 1];
-	int32_t				 today = date_of(time(NULL));
+	int32_t				 today = zone_today();
 	size_t				 i, need = 0;
 	int				 remind = a->by != NULL;
 

@@ -10,6 +10,7 @@
 
 #include "admin.h"
 #include "dispatch.h"
+#include "extend.h"
 #include "log.h"
 #include "query.h"
 #include "reply.h"
@@ -45,6 +46,7 @@ static const struct dispatch_entry {
 	{ GP__REQUEST__BODY_FORM, "form", ACCESS_OWN, query_form },
 	{ GP__REQUEST__BODY_REVIEW, "review", ACCESS_ADMIN, review_decide },
 	{ GP__REQUEST__BODY_STATUS, "status", ACCESS_OWN, review_status },
+	{ GP__REQUEST__BODY_EXTEND, "extend", ACCESS_ADMIN, extend_request },
 };
 
 #define DISPATCH_NTABLE	(sizeof(dispatch_table) / sizeof(*dispatch_table))

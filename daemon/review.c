@@ -27,6 +27,7 @@
 #include "store.h"
 #include "text.h"
 #include "tls.h"
+#include "tz.h"
 #include "units.h"
 #include "validate.h"
 #include "writer.h"
@@ -359,8 +360,9 @@ review_decision(struct reply *hr, const struct store_review_row *row)
 
 /* status */
 
-/* The periods a status answer holds: every form's, in order. */
-static size_t
+/* The periods a status answer holds: every form's, in order. Returns 0,
+ * -1 when the store could not be read, -2 out of memory. */
+static int
 review_periods(struct peer *p, const char *only, struct reply *hr,
     Gp__StatusResponse *sr, const struct unit *u, struct store *db)
 {
@@ -371,12 +373,13 @@ review_periods(struct peer *p, const char *only, struct reply *hr,
 	struct period		 pd;
 	char			 id[REPORT_MAX_PERIOD + 1], *cause;
 	size_t			 i, n = form_set_count(set);
+	int32_t			 due;
 	int			 k, extended;
 	static const int	 kinds[] = { PERIOD_HALF, PERIOD_YEAR };
 
 	if ((sr->periods = reply_alloc(hr, 2 * n * sizeof(*sr->periods))) ==
 	    NULL)
-		return (size_t)-1;
+		return -2;
 	for (i = 0; i < n; i++) {
 		f = form_set_at(set, i);
 		for (k = 0; k < 2; k++) {
@@ -393,18 +396,20 @@ review_periods(struct peer *p, const char *only, struct reply *hr,
 				continue;
 			}
 			if ((ps = reply_alloc(hr, sizeof(*ps))) == NULL)
-				return (size_t)-1;
+				return -2;
 			gp__period_status__init(ps);
 			if ((ps->comments = reply_alloc(hr,
 			    REVIEW_STATUS_COMMENTS * sizeof(*ps->comments))) ==
 			    NULL)
-				return (size_t)-1;
+				return -2;
 			if ((ps->period = reply_strdup(hr, id)) == NULL)
-				return (size_t)-1;
+				return -2;
 			ps->label = (char *)(uintptr_t)fp->label;
-			extended = 0;
-			ps->due = reply_date(hr, query_due(db, u->code, id, &pd,
-			    &extended));
+			if (query_due(db, u->code, id, &pd, &due, &extended) ==
+			    -1)
+				return -1;
+			if ((ps->due = reply_date(hr, due)) == NULL)
+				return -2;
 			ps->extended = extended != 0;
 			ps->has_extended = 1;
 			ps->coverage_from = reply_date(hr, pd.from);
@@ -416,7 +421,7 @@ review_periods(struct peer *p, const char *only, struct reply *hr,
 			sr->periods[sr->n_periods++] = ps;
 		}
 	}
-	return sr->n_periods;
+	return 0;
 }
 
 static Gp__PeriodStatus *
@@ -545,6 +550,7 @@ review_status(struct peer *p, const Gp__Request *req, struct reply *hr,
 	sr->unit_name = u->name;
 	sr->server_time = time(NULL);
 	sr->has_server_time = 1;
+	sr->timezone = (char *)(uintptr_t)tz_name(p->set->zone);
 	/* One snapshot: every commit so far is seen. */
 	if ((db = readers_get(p->readers, &errstr)) == NULL) {
 		log_warnx("session=%" PRIu64 " status refused: %s", p->id,
@@ -555,9 +561,7 @@ review_status(struct peer *p, const Gp__Request *req, struct reply *hr,
 		hr->error.has_retry_after = 1;
 		return REQUEST_REPLIED;
 	}
-	if (review_periods(p, rq->period, hr, sr, u, db) == (size_t)-1)
-		rv = -2;
-	else
+	if ((rv = review_periods(p, rq->period, hr, sr, u, db)) == 0)
 		rv = review_status_read(db, hr, sr, u->code, rq->period);
 	if (rv == -1) {
 		log_warnx("session=%" PRIu64 " status failed: %s", p->id,

@@ -18,6 +18,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "period.h"
+#include "placeholder.h"
 #include "report.h"
 #include "report_json.h"
 #include "text.h"
@@ -690,11 +691,12 @@ json_area_numbers(struct json_read *jr, const struct form_set *forms,
 	}
 }
 
-/* name prefixes a syntax error's cause (the file), or is NULL. */
+/* name prefixes a syntax error's cause (the file), or is NULL; keep
+ * returns a report with field errors in *out too. */
 static int
 json_read(const char *text, size_t len, const struct form_set *forms,
     struct report **out, struct report_errors *errs, char *cause,
-    size_t causelen, const char *name)
+    size_t causelen, const char *name, int keep)
 {
 	struct json_read	 jr;
 	struct report		*r = NULL;
@@ -752,8 +754,13 @@ json_read(const char *text, size_t len, const struct form_set *forms,
 		snprintf(cause, causelen, "%s", _("out of memory"));
 		goto fail;
 	}
-	if (errs->n + errs->dropped != before)
-		goto fail;
+	if (errs->n + errs->dropped != before) {
+		if (!keep)
+			goto fail;
+		json_decref(root);
+		*out = r;
+		return -1;
+	}
 	json_decref(root);
 	*out = r;
 	return 0;
@@ -769,13 +776,14 @@ report_json_read(const char *text, size_t len, const struct form_set *forms,
     struct report **out, struct report_errors *errs, char *cause,
     size_t causelen)
 {
-	return json_read(text, len, forms, out, errs, cause, causelen, NULL);
+	return json_read(text, len, forms, out, errs, cause, causelen, NULL,
+	    0);
 }
 
-int
-report_json_read_file(const char *path, const struct form_set *forms,
+static int
+json_read_file(const char *path, const struct form_set *forms,
     struct report **out, struct report_errors *errs, char *cause,
-    size_t causelen)
+    size_t causelen, int keep)
 {
 	FILE		*fp;
 	const char	*name;
@@ -828,13 +836,30 @@ report_json_read_file(const char *path, const struct form_set *forms,
 		snprintf(cause, causelen, _("%s: larger than 4 MiB"), name);
 		goto done;
 	}
-	rv = json_read(buf, len, forms, out, errs, cause, causelen, name);
+	rv = json_read(buf, len, forms, out, errs, cause, causelen, name,
+	    keep);
 
  done:
 	free(buf);
 	if (fp != stdin)
 		fclose(fp);
 	return rv;
+}
+
+int
+report_json_read_file(const char *path, const struct form_set *forms,
+    struct report **out, struct report_errors *errs, char *cause,
+    size_t causelen)
+{
+	return json_read_file(path, forms, out, errs, cause, causelen, 0);
+}
+
+int
+report_json_read_file_all(const char *path, const struct form_set *forms,
+    struct report **out, struct report_errors *errs, char *cause,
+    size_t causelen)
+{
+	return json_read_file(path, forms, out, errs, cause, causelen, 1);
 }
 
 /* Absent (NULL) text is left out. A validated report's text is UTF-8;
@@ -1104,26 +1129,12 @@ report_json_write(const struct report *r, const struct form *form)
 
 /*
  * The template: the form's Vietnamese labels and hints as the text a unit
- * overwrites, chosen so that the file as generated already passes
- * validation (a unit that only fills numbers in never meets an error it
- * did not cause): one activity per area on a regular day of the
- * coverage, one more of the first media kind with every output count,
- * every indicator, every narrative text and every section the period may
- * have.
+ * overwrites (placeholder.h), in a file whose only errors are that text:
+ * validate names each field still holding it, and nothing else a unit did
+ * not cause. One activity per area on a regular day of the coverage, one
+ * more of the first media kind with every output count, every indicator,
+ * every narrative text and every section the period may have.
  */
-
-/* strdup of "(label)" or of the hint. */
-static char *
-json_hint(const struct form_entry *e)
-{
-	char	*s;
-
-	if (e->hint != NULL)
-		return strdup(e->hint);
-	if (asprintf(&s, "(%s)", e->label) == -1)
-		return NULL;
-	return s;
-}
 
 static int
 json_template_texts(struct report_text **out, size_t *nout,
@@ -1138,7 +1149,7 @@ json_template_texts(struct report_text **out, size_t *nout,
 	for (i = 0; i < n; i++) {
 		*nout = i + 1;
 		if (((*out)[i].code = strdup(list[i].code)) == NULL ||
-		    ((*out)[i].text = json_hint(&list[i])) == NULL)
+		    ((*out)[i].text = placeholder_text(&list[i])) == NULL)
 			return -1;
 	}
 	return 0;
@@ -1176,12 +1187,9 @@ json_template_activity(struct report_activity *a, const struct period *p,
 	    (a->occasion = strdup(occasion->code)) == NULL ||
 	    (a->status = strdup(U_("done"))) == NULL ||
 	    (a->date = strdup(date)) == NULL ||
-	    (a->location = strdup("(Địa điểm)")) == NULL)
+	    (a->location = strdup(PLACEHOLDER_LOCATION)) == NULL ||
+	    (a->title = placeholder_title(title)) == NULL)
 		return -1;
-	if (asprintf(&a->title, "(%s)", title) == -1) {
-		a->title = NULL;
-		return -1;
-	}
 	return 0;
 }
 
@@ -1241,12 +1249,11 @@ report_template(const char *unit, const char *period,
 	/* The template's placeholders are in the form's language. */
 	if ((r->unit = strdup(unit)) == NULL ||
 	    (r->period = strdup(period)) == NULL ||
-	    (r->reporter_name = strdup(U_("(Họ và tên người báo cáo)"))) ==
+	    (r->reporter_name = strdup(PLACEHOLDER_REPORTER_NAME)) == NULL ||
+	    (r->reporter_position = strdup(PLACEHOLDER_REPORTER_POSITION)) ==
 	    NULL ||
-	    (r->reporter_position = strdup(U_("(Chức vụ)"))) == NULL ||
-	    (r->reporter_phone = strdup(U_("(Số điện thoại)"))) == NULL ||
-	    (r->plan_number = strdup(U_("(Số, ký hiệu kế hoạch của đơn "
-	    "vị)"))) == NULL)
+	    (r->reporter_phone = strdup(PLACEHOLDER_REPORTER_PHONE)) == NULL ||
+	    (r->plan_number = strdup(PLACEHOLDER_PLAN_NUMBER)) == NULL)
 		goto nomem;
 
 	for (i = 0; (e = form_at(f, FORM_KINDS, i)) != NULL; i++)
