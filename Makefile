@@ -110,7 +110,9 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/xlsx.c client/forms.c client/form_cmd.c client/send.c \
 		client/web.c client/admin_review.c client/status.c \
 		client/status_cmd.c client/zone.c client/admin_extend.c \
-		client/conf.c client/setup.c
+		client/conf.c client/setup.c \
+		client/admin_report.c client/report_conf.c client/gpreport.c \
+		client/xlsx_charts.c client/admin_compare.c
 # gp-client-web: the form in the browser (client/web.h), with what it
 # shares with gp-client to send a report and to keep forms.
 WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
@@ -152,7 +154,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_readers test_config test_units test_session test_wire \
 		test_findings test_crashsim test_web_draft test_web_api \
 		test_log test_refusals test_halfopen test_i18n test_status \
-		test_tz test_report_diff
+		test_tz test_report_diff test_conf_report
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain "make" builds everything: the first rule of report.mk, included
@@ -200,6 +202,9 @@ $(BUILD)/client/%.o: client/%.c $(BUILD)/proto/gp.pb-c.h
 
 $(BUILD)/client/xlsx.o: CLIENT_CFLAGS += -DXLSX_SONAME='"$(or $(XLSX_SONAME),\
     $(error no libxlsxwriter.so found to name: install libxlsxwriter-dev))"'
+
+# gp-report beside gp-client, or where make install puts it.
+$(BUILD)/client/gpreport.o: CLIENT_CFLAGS += -DGP_BINDIR='"$(BINDIR)"'
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/proto/gp.pb-c.h
 	@mkdir -p $(dir $@)
@@ -311,10 +316,13 @@ DAEMON_TESTS =	test_store test_readers test_config test_units test_session \
 $(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
 		$(call pc_cflags,$(DAEMON_PKGS))
 
+# unlink wrapped: the test puts a link back at a name the moment it is
+# removed, as someone racing gpd -b would.
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
     $(BUILD)/daemon/store.o $(BUILD)/proto/receipt.o $(VALIDATE_OBJS) \
     $(REPORT_OBJS) $(FORM_OBJS)
-	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
+	$(TEST_LINK) -Wl,--wrap=unlink $(call pc_libs,sqlite3) $(PROTO_LIBS) \
+	    $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
     $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o \
@@ -359,7 +367,7 @@ $(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
 
 # Client modules.
 CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile \
-		test_web_draft test_web_api test_status
+		test_web_draft test_web_api test_status test_conf_report
 $(CLIENT_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Iclient
 
 $(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
@@ -382,6 +390,10 @@ $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
     $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/fmt.o \
     $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_conf_report: $(BUILD)/tests/unit/test_conf_report.o \
+    $(BUILD)/client/report_conf.o $(BUILD)/proto/text.o
+	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_outfile: $(BUILD)/tests/unit/test_outfile.o \
     $(BUILD)/client/outfile.o $(BUILD)/client/cause.o
@@ -670,8 +682,10 @@ lint-man:
 	$(MANDOC) -Tlint -W warning $(MAN1) $(MAN5) $(MAN8)
 
 # --- bench: the measurements of issue 7 (tests/bench/README.md) -------------
-# make bench builds gpd, gp-client and the bench programs with release
-# flags in $(BENCH_BUILD) and runs tests/bench/run.sh. Not part of check.
+# make bench builds gpd, gp-client, gp-report and the bench programs with
+# release flags in $(BENCH_BUILD) and runs tests/bench/run.sh, then
+# tests/bench/report.sh (gp-report's figures, alone: make bench-report).
+# Not part of check.
 BENCH_BINS =	$(BUILD)/bench/gpload $(BUILD)/bench/sqlbase \
 		$(BUILD)/bench/natgen $(BUILD)/bench/valbench \
 		$(BUILD)/bench/valbench-enums $(BUILD)/bench/base/build/gp-client
@@ -684,6 +698,7 @@ bench:
 	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' all bench-bins
 	tests/bench/run.sh $(BENCH_BUILD)
 	tests/bench/web.sh $(BENCH_BUILD)
+	tests/bench/report.sh $(BENCH_BUILD)
 
 # gp-client web's validation round trip alone (also part of bench).
 bench-web:

@@ -430,6 +430,8 @@ admin_body(const Gp__Response *r)
 		return r->review;
 	case GP__RESPONSE__BODY_STATUS:
 		return r->status;
+	case GP__RESPONSE__BODY_REPORTS:
+		return r->reports;
 	case GP__RESPONSE__BODY_EXTEND:
 		return r->extend;
 	default:
@@ -454,6 +456,8 @@ admin_zone(const Gp__Response *r)
 		return r->audit->timezone;
 	case GP__RESPONSE__BODY_STATUS:
 		return r->status->timezone;
+	case GP__RESPONSE__BODY_REPORTS:
+		return r->reports->timezone;
 	default:
 		return NULL;
 	}
@@ -652,6 +656,7 @@ admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 	int		status;
 
 	memset(&a, 0, sizeof(a));
+	a.client = cl;
 	a.cfg = &cl->conn;
 	a.json = cl->json;
 	a.csv = cl->csv;

@@ -10,8 +10,9 @@
  * This header is what the admin*.c files share: admin.c holds the
  * exchange with the server and the printing helpers; each other file one
  * topic (admin_list.c: units and list; admin_show.c; admin_history.c;
- * admin_totals.c: missing and summary; admin_export.c: export, lock and
- * unlock; admin_audit.c).
+ * admin_totals.c: missing and summary; admin_compare.c: summary
+ * --compare; admin_export.c: export, lock and
+ * unlock; admin_audit.c; admin_report.c: the province's report).
  *
  * Until the first byte of an answer is on standard output a failure is
  * reported the usual way (with --json, one error object); after it, only
@@ -53,6 +54,7 @@ struct admin_figures {
 };
 
 struct admin {
+	const struct client		*client;
 	const struct conn_config	*cfg;
 	const char			*name;		/* the command */
 	int				 json;
@@ -85,6 +87,7 @@ struct admin {
 	int				 call_list;
 	struct admin_call_row		*calls;
 	size_t				 ncalls;
+	void				*cmd;		/* a command's own state */
 };
 
 /* A decision kept until its revision is printed (history). */
@@ -125,6 +128,10 @@ int	 admin_out(struct admin *);
 /* Checks of the arguments: 0, or EX_USAGE after saying what is wrong. */
 int	 admin_period(struct admin *, const char *);
 int	 admin_unit(struct admin *, const char *);
+
+/* summary PERIOD --compare PERIOD2 (admin_compare.c); by may be NULL. */
+int	 admin_compare(struct admin *, const char *period, const char *period2,
+	    const char *by);
 
 /* Connects (once) and sends req; each answer frame of type want goes to
  * handle, a refusal to refused (NULL: the usual sentence). what names

@@ -57,6 +57,22 @@ admin_export_summary_frame(struct admin *a, const Gp__Response *resp,
 }
 
 static int
+admin_export_units_frame(struct admin *a, const Gp__Response *resp, int last)
+{
+	char	*cause = NULL;
+	int	 status;
+
+	(void)last;
+	if (export_summary_units(a->export, resp->summary, &cause) == -1) {
+		status = admin_fail(a, EX_IOERR, "%s", cause != NULL ? cause :
+		    "out of memory");
+		free(cause);
+		return status;
+	}
+	return 0;
+}
+
+static int
 admin_export(struct admin *a, const struct cmd_args *args)
 {
 	Gp__Request		 req;
@@ -112,6 +128,12 @@ admin_export(struct admin *a, const struct cmd_args *args)
 		if ((status = admin_exchange(a, &req,
 		    GP__RESPONSE__BODY_SUMMARY, "a summary",
 		    admin_export_summary_frame, NULL)) != 0)
+			return status;
+		/* The same by unit, for the table and chart of units. */
+		summary.by = (char *)(uintptr_t)"unit";
+		if ((status = admin_exchange(a, &req,
+		    GP__RESPONSE__BODY_SUMMARY, "a summary",
+		    admin_export_units_frame, NULL)) != 0)
 			return status;
 	}
 	if (export_close(a->export, &cause) == -1) {
@@ -210,10 +232,11 @@ const struct cmd_entry cmd_export_entry = {
 	N_("write the activity rows as csv, json or xlsx"),
 	N_("Write every activity of the latest revisions for PERIOD to FILE, "
 	"as they arrive: csv (UTF-8 with a byte order mark, for Excel), json, "
-	"or xlsx with a second sheet of totals by area. FILE appears only once "
-	"complete. With --accepted, only the reports the province accepted; "
-	"the last line says how many reports of each review state the file "
-	"holds. For administrators."),
+	"or xlsx with a second sheet of totals by area and by unit and a "
+	"third of charts (Biểu đồ). FILE appears only once complete. With "
+	"--accepted, only the reports the province accepted; the last line "
+	"says how many reports of each review state the file holds. For "
+	"administrators."),
 	"gp-client export 2022-H1 --format xlsx -o bao-cao-2022-H1.xlsx",
 	{
 		{ "format", 'f', N_("FORMAT"), 1, N_("csv, json or xlsx") },

@@ -609,6 +609,9 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	    strcmp(by, "status") != 0 && strcmp(by, "type") != 0)
 		return admin_fail(a, EX_USAGE, "bad --by '%s': give area, "
 		    "unit, occasion, kind, status or type", by);
+	if (cmd_value(args, "compare") != NULL)
+		return admin_compare(a, args->operands[0],
+		    cmd_value(args, "compare"), by);
 	a->period = args->operands[0];
 	a->by = by;
 	if (a->csv)
@@ -687,13 +690,16 @@ const struct cmd_entry cmd_summary_entry = {
 	"activities and, apart, of planned ones (never added together), by "
 	"the key --by names; then the indicators, and how many reports of "
 	"each review state it includes. With --accepted, only the reports the "
-	"province accepted. For administrators."),
-	"gp-client summary 2022-H1 --by area",
+	"province accepted. With --compare, PERIOD2 beside it and the change, "
+	"each key with the label of its year's form. For administrators."),
+	"gp-client summary 2022-H1 --by area --compare 2021-H1",
 	{
 		{ "by", 'b', N_("KEY"), 0, N_("area, unit, occasion, kind, "
 		    "status or type (of unit; default: the totals only)") },
 		{ "accepted", 0, NULL, 0, N_("only the reports the province "
 		    "accepted") },
+		{ "compare", 0, N_("PERIOD2"), 0, N_("beside another period, "
+		    "with the change") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

@@ -23,6 +23,7 @@
 #include "deliver.h"
 #include "outbox.h"
 #include "queue.h"
+#include "report_conf.h"
 
 #define CLIENT_STDIN_NAME	N_("standard input")
 
@@ -83,5 +84,6 @@ extern const struct cmd_entry	cmd_extend_entry;
 extern const struct cmd_entry	cmd_audit_entry;
 extern const struct cmd_entry	cmd_review_entry;
 extern const struct cmd_entry	cmd_status_entry;
+extern const struct cmd_entry	cmd_report_entry;
 
 #endif

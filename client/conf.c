@@ -162,11 +162,19 @@ conf_key(void *arg, const char *section, const char *name, const char *value)
 	char		**field = NULL;
 	int		  is_path = 1;
 
+	if (strcmp(section, "report") == 0) {
+		char	error[sizeof(f->error)];
+
+		if (report_conf_key(&f->report, name, value, error,
+		    sizeof(error)) == 0)
+			return 1;
+		return conf_problem(f, "%s", error);
+	}
 	if (strcmp(section, "client") != 0) {
 		if (f->error[0] == '\0')
 			snprintf(f->error, sizeof(f->error), _("unknown "
-			    "section [%s]: the settings go in [client]"),
-			    section);
+			    "section [%s]: the settings go in [client] (and "
+			    "[report])"), section);
 		return 0;
 	}
 	if (strcmp(name, "server") == 0) {
@@ -235,6 +243,7 @@ conf_read(const char *path, struct conf *f, char **cause)
 	*cause = NULL;
 	memset(f, 0, sizeof(*f));
 	f->retries = -1;
+	report_conf_init(&f->report);
 	slash = strrchr(path, '/');
 	if ((dir = slash == NULL ? strdup(".") : slash == path ? strdup("/") :
 	    strndup(path, (size_t)(slash - path))) == NULL)
@@ -269,6 +278,8 @@ conf_free(struct conf *f)
 	free(f->outbox);
 	free(f->language);
 	free(f->timezone);
+	report_conf_free(&f->report);
 	memset(f, 0, sizeof(*f));
 	f->retries = -1;
+	report_conf_init(&f->report);
 }

@@ -8,11 +8,15 @@
  * command given -s, --ca, --cert and --key (or none of them needed).
  *
  * [client] holds server, ca, cert, key, outbox, timeout, retries,
- * language and timezone. Relative paths are relative to the file's own directory, so
- * that a setup directory can hold the file and what it names together.
+ * language and timezone; [report] the settings of the province's report
+ * (report_conf.h). Relative paths are relative to the file's own
+ * directory, so that a setup directory can hold the file and what it
+ * names together.
  */
 #ifndef GP_CONF_H
 #define GP_CONF_H
+
+#include "report_conf.h"
 
 #define CONF_ENV	"GP_CLIENT_CONF"
 #define CONF_NAME	"client.conf"	/* in $XDG_CONFIG_HOME/gp */
@@ -32,6 +36,7 @@ struct conf {
 	char		*timezone;	/* before the server names one */
 	int		 timeout;	/* 0: not set */
 	int		 retries;	/* -1: not set */
+	struct report_conf report;	/* [report] */
 	char		 error[200];	/* the first problem */
 	const char	*dir;		/* the file's directory */
 };

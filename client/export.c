@@ -19,10 +19,12 @@
 #include "outfile.h"
 #include "export.h"
 #include "xlsx.h"
+#include "xlsx_charts.h"
 
 #define EXPORT_SHEET_ROWS	"Hoạt động"
 #define EXPORT_MAX_LABELS	64	/* media outputs of a form */
 #define EXPORT_SHEET_SUMMARY	"Tổng hợp"
+#define EXPORT_SHEET_CHARTS	"Biểu đồ"
 
 struct export {
 	int			 format;	/* enum export_format */
@@ -37,6 +39,8 @@ struct export {
 	lxw_workbook		*wb;
 	lxw_worksheet		*rows;
 	lxw_worksheet		*summary;
+	lxw_worksheet		*charts;
+	struct xlsx_chart_tables tables;	/* of the summary, charted */
 	lxw_format		*bold;
 	lxw_format		*heading;
 	lxw_format		*date;
@@ -44,6 +48,7 @@ struct export {
 	lxw_format		*total;
 	lxw_format		*total_percent;
 	lxw_row_t		 srow;		/* next row of the summary */
+	int			 units_started;	/* its table by unit */
 
 	/* The labels of the form's media outputs (the first frame). */
 	char			*label_code[EXPORT_MAX_LABELS];
@@ -207,11 +212,14 @@ export_xlsx_open(struct export *ex, char **cause)
 	    (ex->rows = ex->xl->workbook_add_worksheet(ex->wb,
 	    EXPORT_SHEET_ROWS)) == NULL ||
 	    (ex->summary = ex->xl->workbook_add_worksheet(ex->wb,
-	    EXPORT_SHEET_SUMMARY)) == NULL)
+	    EXPORT_SHEET_SUMMARY)) == NULL ||
+	    (ex->charts = ex->xl->workbook_add_worksheet(ex->wb,
+	    EXPORT_SHEET_CHARTS)) == NULL)
 		return cause_set(cause, "cannot start the workbook %s "
 		    "(out of memory or no temporary directory)", ex->path);
 	export_xlsx_set_up(ex);
 	ex->srow = 0;
+	ex->tables.sheet = EXPORT_SHEET_SUMMARY;
 	return 0;
 }
 
@@ -561,6 +569,17 @@ export_headings(struct export *ex, const char *const *h, size_t n)
 	ex->srow++;
 }
 
+/* Row row belongs to the table r. */
+static void
+export_rows_note(struct xlsx_rows *r, lxw_row_t row)
+{
+	if (!r->has) {
+		r->has = 1;
+		r->first = row;
+	}
+	r->last = row;
+}
+
 /* Share of women as a fraction for a "0.0%" cell; none without people. */
 static void
 export_share(struct export *ex, lxw_col_t col, uint64_t female,
@@ -616,6 +635,7 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 	const Gp__IndicatorTotal	*it;
 	char				*title;
 	size_t				 i;
+	int				 pass;
 
 	*cause = NULL;
 	if (ex->srow == 0) {
@@ -629,9 +649,11 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 		    sizeof(export_summary_headings) /
 		    sizeof(export_summary_headings[0]));
 	}
-	for (i = 0; i < s->n_rows; i++)
+	for (i = 0; i < s->n_rows; i++) {
+		export_rows_note(&ex->tables.areas, ex->srow);
 		export_summary_row(ex, s->rows[i], s->rows[i]->label != NULL ?
 		    s->rows[i]->label : s->rows[i]->key, 0);
+	}
 	if (!last)
 		return 0;
 
@@ -641,21 +663,27 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 	export_headings(ex, export_indicator_headings,
 	    sizeof(export_indicator_headings) /
 	    sizeof(export_indicator_headings[0]));
-	for (i = 0; i < s->n_indicators; i++) {
-		it = s->indicators[i];
-		export_xlsx_text(ex, ex->summary, ex->srow, 0,
-		    it->label != NULL ? it->label : it->code, NULL);
-		ex->xl->worksheet_write_number(ex->summary, ex->srow, 1,
-		    (double)it->total, NULL);
-		/* No women's figure where the form gives none. */
-		if (it->has_female) {
-			ex->xl->worksheet_write_number(ex->summary, ex->srow,
-			    2, (double)it->female, NULL);
-			export_share(ex, 3, it->female, it->total,
-			    ex->percent);
+	/* Those with a women's share first, in the form's order, then
+	 * the others: the share chart takes the first rows. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < s->n_indicators; i++) {
+			it = s->indicators[i];
+			if (it->has_female != (pass == 0))
+				continue;
+			export_xlsx_text(ex, ex->summary, ex->srow, 0,
+			    it->label != NULL ? it->label : it->code, NULL);
+			ex->xl->worksheet_write_number(ex->summary, ex->srow, 1,
+			    (double)it->total, NULL);
+			/* No women's figure where the form gives none. */
+			if (it->has_female) {
+				export_rows_note(&ex->tables.shares, ex->srow);
+				ex->xl->worksheet_write_number(ex->summary,
+				    ex->srow, 2, (double)it->female, NULL);
+				export_share(ex, 3, it->female, it->total,
+				    ex->percent);
+			}
+			ex->srow++;
 		}
-		ex->srow++;
-	}
 	ex->srow++;
 	if (s->has_expected) {
 		ex->xl->worksheet_write_string(ex->summary, ex->srow, 0,
@@ -670,6 +698,39 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 		ex->xl->worksheet_write_number(ex->summary, ex->srow, 1,
 		    (double)s->total->reports, NULL);
 		ex->srow++;
+	}
+	return 0;
+}
+
+int
+export_summary_units(struct export *ex, const Gp__SummaryResponse *s,
+    char **cause)
+{
+	/* The columns of export_summary_row: done, then planned apart. */
+	static const char *const headings[] = {
+		"Đơn vị", "Số báo cáo", "Số hoạt động đã thực hiện", "Số buổi",
+		"Số người tham gia", "Số nữ", "Tỷ lệ nữ",
+		"Số hoạt động ước thực hiện", "Số buổi (ước)",
+		"Số người tham gia (ước)", "Số nữ (ước)"
+	};
+	size_t	i;
+
+	*cause = NULL;
+	if (!ex->units_started) {
+		ex->srow++;
+		export_xlsx_text(ex, ex->summary, ex->srow++, 0, "Theo đơn vị",
+		    ex->bold);
+		export_headings(ex, headings, sizeof(headings) /
+		    sizeof(headings[0]));
+		ex->units_started = 1;
+	}
+	for (i = 0; i < s->n_rows; i++) {
+		if (ex->srow >= LXW_ROW_MAX - 1)
+			return cause_set(cause, "more than %u rows: too many "
+			    "units for a spreadsheet", LXW_ROW_MAX - 1);
+		export_rows_note(&ex->tables.units, ex->srow);
+		export_summary_row(ex, s->rows[i], s->rows[i]->label != NULL ?
+		    s->rows[i]->label : s->rows[i]->key, 0);
 	}
 	return 0;
 }
@@ -690,6 +751,9 @@ export_close(struct export *ex, char **cause)
 	if (ex->format == EXPORT_XLSX) {
 		ex->xl->worksheet_autofilter(ex->rows, 0, 0,
 		    (lxw_row_t)ex->nrows, X_COUNT - 1);
+		if (xlsx_charts(ex->xl, ex->wb, ex->charts, &ex->tables,
+		    cause) == -1)
+			return -1;
 		wb = ex->wb;
 		ex->wb = NULL;	/* workbook_close frees it, failing or not */
 		if ((err = ex->xl->workbook_close(wb)) != LXW_NO_ERROR)

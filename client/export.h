@@ -10,7 +10,9 @@
  *   xlsx  sheet 1 "Hoạt động": the rows under Vietnamese headings, counts
  *         as numbers and dates as dates; sheet 2 "Tổng hợp": the summary
  *         by area, the totals and the indicator totals, from the
- *         SummaryResponse frames handed to export_summary.
+ *         SummaryResponse frames handed to export_summary, then the
+ *         summary by unit (export_summary_units); sheet 3 "Biểu đồ":
+ *         native charts of those tables (xlsx_charts.h).
  *
  * A file is written through outfile.h and put in place by export_close,
  * so that FILE is either the whole export or untouched, and private
@@ -55,6 +57,11 @@ int		 export_wants_summary(const struct export *);
  * totals. Returns 0, or -1 with *cause. */
 int		 export_summary(struct export *, const Gp__SummaryResponse *,
 		    int last, char **cause);
+
+/* One SummaryResponse frame by unit, after the last of export_summary:
+ * the table "Theo đơn vị". Returns 0, or -1 with *cause. */
+int		 export_summary_units(struct export *,
+		    const Gp__SummaryResponse *, char **cause);
 
 /* Finishes the file and puts it in place. Returns 0, or -1 with *cause;
  * export_free it either way. */

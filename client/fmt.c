@@ -240,6 +240,21 @@ fmt_json_dumpf(const json_t *o, FILE *f, size_t flags)
 	return rv;
 }
 
+/* "-12", "-3.5": a negative number, which a spreadsheet reads as one and
+ * never as a formula (a change between two periods). */
+static int
+fmt_negative_number(const char *s)
+{
+	size_t	n;
+
+	if (*s++ != '-' || (n = strspn(s, "0123456789")) == 0)
+		return 0;
+	s += n;
+	if (*s == '.' && (n = strspn(s + 1, "0123456789")) > 0)
+		s += n + 1;
+	return *s == '\0';
+}
+
 void
 fmt_csv_field(FILE *f, const char *s)
 {
@@ -257,7 +272,8 @@ fmt_csv_field(FILE *f, const char *s)
 	quote = strpbrk(clean, ",\"\n") != NULL;
 	if (quote)
 		fputc('"', f);
-	if (strchr("=+-@\t", *clean) != NULL && *clean != '\0')
+	if (strchr("=+-@\t", *clean) != NULL && *clean != '\0' &&
+	    !fmt_negative_number(clean))
 		fputc('\'', f);
 	for (p = clean; *p != '\0'; p++) {
 		if (*p == '"')

@@ -62,6 +62,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_missing_entry,
 	&cmd_summary_entry,
 	&cmd_export_entry,
+	&cmd_report_entry,
 	&cmd_lock_entry,
 	&cmd_unlock_entry,
 	&cmd_review_entry,
@@ -397,6 +398,8 @@ main(int argc, char **argv)
 	trace_init();
 	memset(&cl, 0, sizeof(cl));
 	cl.retries_arg = -1;
+	cl.file.retries = -1;
+	report_conf_init(&cl.file.report);
 	opterr = 0;
 	/* A mistake is said after the configuration is read: it may name
 	 * the language to say it in. */

@@ -504,8 +504,9 @@ proof_json_set(json_t *o, const char *report_sha256, const uint8_t *sig,
 	char	*s;
 	int	 rv;
 
-	if (json_object_set_new(o, "report_sha256", report_sha256 != NULL ?
-	    json_string(report_sha256) : json_null()) == -1)
+	/* From a server, perhaps not hex nor even UTF-8: repaired. */
+	if (json_object_set_new(o, "report_sha256",
+	    fmt_json_text(report_sha256)) == -1)
 		return -1;
 	if (sig == NULL || siglen == 0)
 		rv = json_object_set_new(o, "signature", json_null());

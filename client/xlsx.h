@@ -18,7 +18,17 @@
 	F(format_set_num_format) F(worksheet_set_column)		\
 	F(worksheet_write_string) F(worksheet_write_number)		\
 	F(worksheet_write_datetime) F(worksheet_freeze_panes)		\
-	F(worksheet_autofilter)
+	F(worksheet_autofilter) F(worksheet_insert_chart_opt)		\
+	F(workbook_add_chart) F(chart_add_series)			\
+	F(chart_series_set_categories) F(chart_series_set_values)	\
+	F(chart_series_set_name) F(chart_series_set_fill)		\
+	F(chart_series_set_labels) F(chart_series_set_labels_num_format) \
+	F(chart_title_set_name) F(chart_axis_set_name)			\
+	F(chart_axis_set_num_format) F(chart_axis_set_min)		\
+	F(chart_axis_set_max) F(chart_axis_set_reverse)			\
+	F(chart_legend_set_position) F(chart_axis_set_crossing_max)	\
+	F(chart_axis_set_interval_unit) F(worksheet_fit_to_pages)	\
+	F(worksheet_set_paper)
 
 struct xlsx {
 #define XLSX_MEMBER(name)	__typeof__(name) *name;

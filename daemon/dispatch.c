@@ -46,6 +46,7 @@ static const struct dispatch_entry {
 	{ GP__REQUEST__BODY_FORM, "form", ACCESS_OWN, query_form },
 	{ GP__REQUEST__BODY_REVIEW, "review", ACCESS_ADMIN, review_decide },
 	{ GP__REQUEST__BODY_STATUS, "status", ACCESS_OWN, review_status },
+	{ GP__REQUEST__BODY_REPORTS, "reports", ACCESS_ADMIN, query_stored },
 	{ GP__REQUEST__BODY_EXTEND, "extend", ACCESS_ADMIN, extend_request },
 };
 

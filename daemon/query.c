@@ -36,6 +36,7 @@ enum query_kind {
 	QUERY_MISSING,
 	QUERY_SUMMARY,
 	QUERY_EXPORT,
+	QUERY_STORED,		/* reports in full */
 	QUERY_AUDIT
 };
 
@@ -1803,6 +1804,99 @@ query_export(struct peer *p, const Gp__Request *req, struct reply *hr,
 	return query_period_stream(p, hr, req->export->period, QUERY_EXPORT,
 	    STORE_Q_EXPORT, req->export->has_accepted &&
 	    req->export->accepted, query_export_next, NULL, out);
+}
+
+/* reports: the latest revision of every unit's report of a period, in
+ * full, as stored. */
+
+/* Bytes of stored reports in one frame, about: a frame always holds at
+ * least one, and a revision is at most max_frame bytes. */
+#define QUERY_STORED_BYTES	(256 * 1024)
+
+struct query_stored_arg {
+	struct reply		*hr;
+	Gp__StoredReport	*sr;
+};
+
+static int
+query_stored_raw(void *arg, const void *raw, size_t len)
+{
+	struct query_stored_arg	*sa = arg;
+	uint8_t			*copy;
+
+	if ((copy = reply_alloc(sa->hr, len > 0 ? len : 1)) == NULL)
+		return -1;
+	if (len > 0)
+		memcpy(copy, raw, len);
+	sa->sr->report.data = copy;
+	sa->sr->report.len = len;
+	sa->sr->has_report = 1;
+	return 0;
+}
+
+static int
+query_stored_next(struct stream *hs, struct reply *hr)
+{
+	struct query_stream	*qs = (struct query_stream *)hs;
+	struct peer		*p = qs->peer;
+	struct store_report_row	 row;
+	struct query_stored_arg	 sa;
+	Gp__ReportsResponse	*rr;
+	Gp__StoredReport	*sr;
+	size_t			 bytes = 0;
+	int			 rc = 0;
+
+	if ((rr = reply_alloc(hr, sizeof(*rr))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	gp__reports_response__init(rr);
+	rr->timezone = query_zone(p);
+	if ((rr->reports = reply_alloc(hr, REPLY_CHUNK_ROWS *
+	    sizeof(*rr->reports))) == NULL) {
+		query_nomem(hr);
+		return -1;
+	}
+	while (rr->n_reports < REPLY_CHUNK_ROWS &&
+	    bytes < QUERY_STORED_BYTES &&
+	    (rc = store_next_report(qs->cursor, &row)) == 1) {
+		if ((sr = reply_alloc(hr, sizeof(*sr))) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		gp__stored_report__init(sr);
+		if ((sr->meta = query_report_row(p, hr, &row)) == NULL) {
+			query_nomem(hr);
+			return -1;
+		}
+		sa.hr = hr;
+		sa.sr = sr;
+		if (store_show_raw(qs->db, row.id, &sa, query_stored_raw) ==
+		    -1) {
+			query_internal(p, hr, qs->db);
+			return -1;
+		}
+		bytes += sr->report.len;
+		rr->reports[rr->n_reports++] = sr;
+	}
+	if (rc == -1) {
+		query_internal(p, hr, qs->db);
+		return -1;
+	}
+	hr->resp.body_case = GP__RESPONSE__BODY_REPORTS;
+	hr->resp.reports = rr;
+	reply_more(hr, rc == 1);
+	return 0;
+}
+
+enum request_result
+query_stored(struct peer *p, const Gp__Request *req, struct reply *hr,
+    struct stream **out)
+{
+	/* Every state: gp-client report --accepted keeps the accepted
+	 * ones, and names the others as not yet accepted. */
+	return query_period_stream(p, hr, req->reports->period, QUERY_STORED,
+	    STORE_Q_LIST, 0, query_stored_next, NULL, out);
 }
 
 /* audit */

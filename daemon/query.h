@@ -42,6 +42,8 @@ enum request_result	query_export(struct peer *, const Gp__Request *,
 			    struct reply *, struct stream **);
 enum request_result	query_form(struct peer *, const Gp__Request *,
 			    struct reply *, struct stream **);
+enum request_result	query_stored(struct peer *, const Gp__Request *,
+			    struct reply *, struct stream **);
 enum request_result	query_audit(struct peer *, const Gp__Request *,
 			    struct reply *, struct stream **);
 

@@ -174,31 +174,39 @@ review_done(struct job *job)
 	struct review_job	*rj = (struct review_job *)job;
 	struct peer		*p = rj->peer;
 	struct reply		*hr = rj->reply;
+	char			 qcn[LOG_QUOTE_MAX], qu[LOG_QUOTE_MAX];
+	char			 qp[LOG_QUOTE_MAX];
 
+	/* The action is one of three words (review_decide); the rest came
+	 * from the peer. */
+	log_quote(qcn, sizeof(qcn), p->cn);
+	log_quote(qu, sizeof(qu), rj->unit);
+	log_quote(qp, sizeof(qp), rj->period);
 	if (job->status != STORE_OK) {
-		log_warnx("session=%" PRIu64 " review %s %s %s failed: %s",
-		    p->id, rj->action, rj->unit, rj->period, job->error);
+		log_warnx("session=%" PRIu64 " cn=%s review %s unit=%s "
+		    "period=%s failed: %s", p->id, qcn, rj->action, qu, qp,
+		    job->error);
 		reply_error(hr, GP__ERROR_CODE__INTERNAL, "the server could "
 		    "not record the decision; nothing was decided, try again "
 		    "later");
 	} else if (job->decision.refused != STORE_REVIEW_DONE) {
 		log_info("session=%" PRIu64 " cn=%s review %s unit=%s "
 		    "period=%s revision=%u result=refused latest=%u", p->id,
-		    p->cn, rj->action, rj->unit, rj->period,
-		    job->review.revision, job->decision.latest);
+		    qcn, rj->action, qu, qp, job->review.revision,
+		    job->decision.latest);
 		review_refused(rj);
 	} else if (review_signed(rj) == -1) {
 		/* Done and on record, but not told: say so. */
-		log_warnx("session=%" PRIu64 " review %s %s %s done; out of "
-		    "memory for the answer", p->id, rj->action, rj->unit,
-		    rj->period);
+		log_warnx("session=%" PRIu64 " cn=%s review %s unit=%s "
+		    "period=%s done; out of memory for the answer", p->id, qcn,
+		    rj->action, qu, qp);
 		reply_error(hr, GP__ERROR_CODE__INTERNAL, "the decision was "
 		    "recorded but the server ran out of memory for its answer; "
 		    "see 'gp-client history %s %s'", rj->unit, rj->period);
 	} else
 		log_info("session=%" PRIu64 " cn=%s review %s unit=%s "
-		    "period=%s revision=%u state=%s decision=%s", p->id, p->cn,
-		    rj->action, rj->unit, rj->period, job->review.revision,
+		    "period=%s revision=%u state=%s decision=%s", p->id, qcn,
+		    rj->action, qu, qp, job->review.revision,
 		    job->decision.state, job->decision.decision);
 	p->answer(p->arg, hr);
 	reply_free(hr);

@@ -1160,28 +1160,59 @@ fail:
 }
 
 
+/* Where store_copy writes: a directory that mkdtemp makes beside the
+ * copy's target, and the copy's name inside it. */
+#define STORE_COPY_DIR		".tmp.XXXXXX"
+#define STORE_COPY_NAME		"copy.db"
+
+/* Removes what store_copy may have left in its directory, and the
+ * directory: the copy, SQLite's journals of it. */
+static void
+store_copy_clean(const char *dir, const char *tmp)
+{
+	static const char	*suffixes[] = { "", "-journal", "-wal", "-shm" };
+	char			 name[PATH_MAX];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", tmp,
+		    suffixes[i]) < sizeof(name))
+			unlink(name);
+	rmdir(dir);
+}
+
 /*
  * Copies a live database with SQLite's online backup API: one step over
  * every page inside one read transaction, so the copy is consistent
- * while the writer goes on. Written beside dest, synced, then renamed,
- * and the rename synced too: a copy said to be made survives a power cut.
+ * while the writer goes on. It is written in a directory of its own that
+ * mkdtemp makes beside dest (mode 0700, a name no one can know
+ * beforehand), so that no one else can put a file or a symbolic link
+ * where SQLite creates the copy and its journal; then it is synced,
+ * renamed over dest (a link at dest is replaced, not followed), and the
+ * rename synced too: a copy said to be made survives a power cut.
  */
 static int
 store_copy(sqlite3 *src, const char *dest, char *err, size_t errlen)
 {
 	sqlite3		*dst = NULL;
 	sqlite3_backup	*b;
-	char		 tmp[PATH_MAX];
+	char		 dir[PATH_MAX], tmp[PATH_MAX];
 	int		 rc;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", dest) >=
-	    sizeof(tmp)) {
+	if ((size_t)snprintf(dir, sizeof(dir), "%s" STORE_COPY_DIR, dest) >=
+	    sizeof(dir) || (size_t)snprintf(tmp, sizeof(tmp), "%s/"
+	    STORE_COPY_NAME, dir) >= sizeof(tmp)) {
 		snprintf(err, errlen, "%.200s: path too long", dest);
 		return -1;
 	}
-	unlink(tmp);
+	if (mkdtemp(dir) == NULL) {
+		snprintf(err, errlen, "%.200s: %s", dir, strerror(errno));
+		return -1;
+	}
+	/* The directory's name, its Xs replaced, in the copy's. */
+	memcpy(tmp, dir, strlen(dir));
 	if ((rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL)) != SQLITE_OK)
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL)) != SQLITE_OK)
 		goto fail;
 	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
 		rc = sqlite3_errcode(dst);
@@ -1200,19 +1231,20 @@ store_copy(sqlite3 *src, const char *dest, char *err, size_t errlen)
 	dst = NULL;
 	if (store_fsync_path(tmp) == -1 || rename(tmp, dest) == -1) {
 		snprintf(err, errlen, "%.200s: %s", dest, strerror(errno));
-		unlink(tmp);
+		store_copy_clean(dir, tmp);
 		return -1;
 	}
+	store_copy_clean(dir, tmp);
 	if (store_fsync_dir(dest) == -1) {
 		snprintf(err, errlen, "%.200s: %s", dest, strerror(errno));
 		return -1;
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "%.200s: %s", tmp, dst != NULL ?
+	snprintf(err, errlen, "%.200s: %s", dest, dst != NULL ?
 	    sqlite3_errmsg(dst) : sqlite3_errstr(rc));
 	sqlite3_close(dst);
-	unlink(tmp);
+	store_copy_clean(dir, tmp);
 	return -1;
 }
 
@@ -1221,7 +1253,7 @@ store_fsync_path(const char *path)
 {
 	int	fd, rv;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return -1;
 	rv = fsync(fd);
 	close(fd);

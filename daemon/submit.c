@@ -259,6 +259,7 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	struct period		 period;
 	const char		*unit, *form_bytes = NULL;
 	char			 detail[200], where[REPORT_FIELD_MAX];
+	char			 qcn[LOG_QUOTE_MAX], qp[LOG_QUOTE_MAX];
 	uint8_t			*old = NULL;
 	size_t			 nerrs, rawlen, formlen = 0, oldlen = 0;
 	int			 legacy = 0;
@@ -341,8 +342,8 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 		snprintf(detail, sizeof(detail), "invalid: %zu error%s", nerrs,
 		    nerrs == 1 ? "" : "s");
 		log_info("session=%" PRIu64 " unit=%s period=%s result=invalid "
-		    "errors=%zu", p->id, p->cn,
-		    request_printable(r->period, REPORT_MAX_PERIOD), nerrs);
+		    "errors=%zu", p->id, log_quote(qcn, sizeof(qcn), p->cn),
+		    log_quote(qp, sizeof(qp), r->period), nerrs);
 		reply_fields(reply, errs);
 		reply_error(reply, GP__ERROR_CODE__INVALID,
 		    "report refused: %zu error%s", nerrs,

@@ -862,6 +862,25 @@ report_json_read_file_all(const char *path, const struct form_set *forms,
 	return json_read_file(path, forms, out, errs, cause, causelen, 1);
 }
 
+/* json_object_set_new (v's reference taken, even on failure) under a
+ * key that may be a code from a server, and then perhaps not UTF-8,
+ * which jansson refuses: written with U+FFFD for each bad byte, as text
+ * is. Returns 0, or -1 when out of memory. */
+static int
+json_set(json_t *obj, const char *key, json_t *v)
+{
+	char	*fixed;
+	int	 rv;
+
+	if ((fixed = text_repair(key, strlen(key))) == NULL) {
+		json_decref(v);
+		return -1;
+	}
+	rv = json_object_set_new(obj, fixed, v);
+	free(fixed);
+	return rv;
+}
+
 /* Absent (NULL) text is left out. A validated report's text is UTF-8;
  * one from a server may not be, and is written with U+FFFD for each bad
  * byte rather than not at all. Returns 0, or -1 when out of memory. */
@@ -878,7 +897,7 @@ json_put_text(json_t *obj, const char *key, const char *s)
 		j = json_string(fixed);
 		free(fixed);
 	}
-	return json_object_set_new(obj, key, j);
+	return json_set(obj, key, j);
 }
 
 static int
@@ -886,7 +905,7 @@ json_put_count(json_t *obj, const char *key, uint64_t v)
 {
 	if (v > (uint64_t)INT64_MAX)
 		return -1;
-	return json_object_set_new(obj, key, json_integer((json_int_t)v));
+	return json_set(obj, key, json_integer((json_int_t)v));
 }
 
 /*
@@ -916,7 +935,7 @@ json_put_texts(json_t *root, const char *key, const struct report_text *v,
 		if (v[i].code != NULL && json_object_get(obj, v[i].code) ==
 		    NULL && json_put_text(obj, v[i].code, v[i].text) == -1)
 			goto fail;
-	return json_object_set_new(root, key, obj);
+	return json_set(root, key, obj);
 fail:
 	json_decref(obj);
 	return -1;
@@ -1027,7 +1046,7 @@ json_indicators_new(const struct report *r)
 			json_decref(obj);
 			return NULL;
 		}
-		if (json_object_set_new(obj, iv->code, v) == -1) {
+		if (json_set(obj, iv->code, v) == -1) {
 			json_decref(obj);
 			return NULL;
 		}
@@ -1053,8 +1072,8 @@ json_put_sections(json_t *root, const struct report *r,
 			    NULL || (e != NULL && strcmp(e->code, s->code) != 0))
 				continue;
 			if (s->nfields == 0) {
-				if (json_object_set_new(root, s->code,
-				    json_object()) == -1)
+				if (json_set(root, s->code, json_object()) ==
+				    -1)
 					return -1;
 			} else if (json_put_texts(root, s->code, s->fields,
 			    s->nfields, e != NULL ? e->fields : NULL,
@@ -1101,6 +1120,12 @@ json_report_new(const struct report *r, const struct form *form)
 		return NULL;
 	}
 	return root;
+}
+
+json_t *
+report_json_object(const struct report *r, const struct form *form)
+{
+	return json_report_new(r, form);
 }
 
 char *

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "form.h"
 #include "period.h"
 #include "report.h"
@@ -46,6 +48,10 @@ int	 report_json_read_file_all(const char *path,
  * Absent optional fields are left out; narrative texts and sections in
  * the order of form when it is not NULL. The output reads back equal. */
 char	*report_json_write(const struct report *, const struct form *form);
+
+/* The same as a JSON object (its reference is the caller's); NULL on
+ * allocation failure. */
+json_t	*report_json_object(const struct report *, const struct form *form);
 
 /* A complete skeleton report for unit and period from the form of the
  * period in forms: the form's labels and hints as the text to replace

@@ -458,7 +458,7 @@ chart_draw(struct chart_ctx *c, const struct chart *ch,
 		by = y + (pl->row_h[i] - group) / 2;
 		for (s = 0; s < ch->nseries; s++) {
 			double	v = ch->series[s].values[i];
-			double	vh;
+			double	vw, vh, vx, vy;
 
 			bw = span * (v > pl->max ? pl->max : v) / pl->max;
 			if (bw > 0)
@@ -467,10 +467,15 @@ chart_draw(struct chart_ctx *c, const struct chart *ch,
 			l = chart_layout(c, chart_value(buf, sizeof(buf), v,
 			    ch->percent), CHART_SMALL_PT, 0, 0, 0,
 			    PANGO_ALIGN_LEFT);
-			chart_layout_size(l, NULL, &vh);
+			chart_layout_size(l, &vw, &vh);
+			vx = pl->plot_x0 + bw + 3;
+			vy = by + (pl->bar_h - 1.5 - vh) / 2;
+			/* On white: a grid line never crosses a figure. */
+			cairo_set_source_rgb(cr, 1, 1, 1);
+			cairo_rectangle(cr, vx - 1, vy, vw + 2, vh);
+			cairo_fill(cr);
 			cairo_set_source_rgb(cr, 0, 0, 0);
-			chart_show(c, l, pl->plot_x0 + bw + 3,
-			    by + (pl->bar_h - 1.5 - vh) / 2);
+			chart_show(c, l, vx, vy);
 			g_object_unref(l);
 			by += pl->bar_h;
 		}

@@ -591,6 +591,9 @@ compose_summary(struct compose *c, int n)
 	wml_row_end(c->w);
 	wml_table_end(c->w);
 
+	/* Charts of nothing but zeros say nothing the table does not. */
+	if (fig->cur.done.activities == 0 && fig->cur.planned.activities == 0)
+		goto done;
 	ncats = f->nareas;
 	if ((cats = calloc(ncats + 1, sizeof(*cats))) == NULL ||
 	    (v = calloc(4 * (ncats + 1), sizeof(double))) == NULL) {
@@ -694,7 +697,7 @@ compose_indicator_table(struct compose *c, size_t first, size_t last)
 	for (i = first; i < last; i++)
 		ncols += f->indicators[i].female_share ? 2 : 1;
 	widths[0] = 680;
-	widths[1] = 2722;
+	widths[1] = 2835;	/* "Công đoàn ngành Giáo dục" on one line */
 	numw = (DOCX_TEXT_WIDTH - widths[0] - widths[1]) / (int)ncols;
 	for (j = 0; j < ncols; j++)
 		widths[2 + j] = numw;
@@ -1172,7 +1175,9 @@ compose_annex_title(struct compose *c, int n, const char *title)
 static void
 compose_annex_units(struct compose *c)
 {
-	int		 widths[7] = { 680, 2609, 1871, 1134, 1134, 680, 1247 };
+	/* "Chưa báo cáo", bold, on one line; a unit's name too, most
+	 * often. */
+	int		 widths[7] = { 680, 2116, 1871, 1700, 1134, 607, 1247 };
 	size_t		 u, ncols = 7;
 	int		 review = 0;
 	char		 num[VNFMT_MAX], day[11], date[VNFMT_MAX];

@@ -650,6 +650,31 @@ fail:
 	return rc;
 }
 
+/* Nơi nhận when the data names none: the Lai Châu federation's usual. */
+static const char *const data_recipients[] = {
+	"Tổng LĐLĐ Việt Nam (b/c)",
+	"Thường trực Tỉnh ủy (b/c)",
+	"UBND tỉnh (b/c)",
+	"Ban Vì sự tiến bộ của phụ nữ tỉnh",
+	"Các LĐLĐ huyện, thành phố, CĐ ngành",
+	"Lưu: VT, TG-NC"
+};
+
+static int
+data_default_recipients(struct data_document *d)
+{
+	size_t	i, n = sizeof(data_recipients) / sizeof(data_recipients[0]);
+
+	if ((d->recipients = calloc(n + 1, sizeof(char *))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((d->recipients[i] = strdup(data_recipients[i])) == NULL)
+			return -1;
+		d->nrecipients++;
+	}
+	return 0;
+}
+
 static int
 data_document(json_t *obj, struct data_document *d, int year, char **cause)
 {
@@ -680,8 +705,8 @@ data_document(json_t *obj, struct data_document *d, int year, char **cause)
 	    data_text_or(o, "subject", p, DATA_MAX_LABEL,
 	    "Kết quả thực hiện công tác bình đẳng giới và vì sự tiến bộ "
 	    "của phụ nữ", &d->subject, cause) == -1 ||
-	    data_text(o, "signer_authority", p, DATA_MAX_SHORT, 0,
-	    &d->signer_authority, cause) == -1 ||
+	    data_text_or(o, "signer_authority", p, DATA_MAX_SHORT,
+	    "TM. BAN THƯỜNG VỤ", &d->signer_authority, cause) == -1 ||
 	    data_text_or(o, "signer_title", p, DATA_MAX_SHORT, "CHỦ TỊCH",
 	    &d->signer_title, cause) == -1 ||
 	    data_text(o, "signer_name", p, DATA_MAX_SHORT, 0, &d->signer_name,
@@ -694,11 +719,25 @@ data_document(json_t *obj, struct data_document *d, int year, char **cause)
 		goto fail;
 	d->highlights = json_object_get(o, "highlights") != NULL ?
 	    (size_t)highlights : DATA_DEFAULT_HIGHLIGHTS;
+	/* "" says: no line for it. */
+	if (d->signer_authority[0] == '\0') {
+		free(d->signer_authority);
+		d->signer_authority = NULL;
+	}
+	if (d->signer_name != NULL && d->signer_name[0] == '\0') {
+		free(d->signer_name);
+		d->signer_name = NULL;
+	}
 	if (date[0] != '\0' && (d->date = strdup(date)) == NULL) {
 		data_fail(cause, p, "out of memory");
 		goto fail;
 	}
-	if (a != NULL) {
+	if (a == NULL) {
+		if (data_default_recipients(d) == -1) {
+			data_fail(cause, p, "out of memory");
+			goto fail;
+		}
+	} else {
 		if ((d->recipients = calloc(json_array_size(a) + 1,
 		    sizeof(char *))) == NULL) {
 			data_fail(cause, p, "out of memory");

@@ -1,10 +1,11 @@
 /*
  * The packager: lays out an Office Open XML package (ECMA-376 part 2) in a
- * zip file through libzip. It writes [Content_Types].xml and every
+ * zip file through minizip. It writes [Content_Types].xml and every
  * relationships part from what the parts added declared, so no other
  * module writes either. Parts come as memory (small, fixed parts and
  * images) or as a stdio stream (the document body, which may be large and
- * is compressed from its temporary file when the package is closed).
+ * is compressed from its temporary file when the package is closed). The
+ * file appears under its name only when complete and synced.
  */
 #ifndef GP_REPORT_PACKAGE_H
 #define GP_REPORT_PACKAGE_H

@@ -1,13 +1,16 @@
 # gp-report (report/): the province's report as a .docx, with charts.
-# Included by the Makefile. Its libraries (cairo, pango, libzip) are linked
-# into gp-report alone, so gp-client never loads them.
+# Included by the Makefile. Its libraries (cairo, pango, minizip) are linked
+# into gp-report alone, so gp-client never loads them. minizip (zlib's
+# zip writer) rather than libzip, which brings libcrypto, bzip2 and more.
 #
 #   make build/gp-report     the program
-#   make check-report        its unit tests and the end-to-end test
-#                            (python-docx, LibreOffice, pdftotext)
-#   make bench-report        time and memory for 11 and 1,000 units
+#   make check-report        its unit tests and the end-to-end tests
+#                            (python-docx, LibreOffice, pdftotext; and
+#                            gp-client report against the real gpd)
+#   make bench-report        time and memory for 11 and 1,000 units (also
+#                            the last step of make bench)
 
-GPREPORT_PKGS =	jansson cairo pangocairo libpng libzip
+GPREPORT_PKGS =	jansson cairo pangocairo libpng minizip
 GPREPORT_SRCS =	report/gp-report.c report/data.c report/figures.c \
 		report/compose.c report/chart.c report/docx.c report/wml.c \
 		report/styles.c report/props.c report/package.c report/xml.c
@@ -55,12 +58,16 @@ check-report-unit: $(GPREPORT_UNIT_BINS)
 
 # SOFFICE=no skips the LibreOffice conversion (the ASan run: it proves
 # nothing more about gp-report and costs the most).
-check-report: check-report-unit $(BUILD)/gp-report
+check-report: check-report-unit $(BUILD)/gp-report $(BUILD)/gpd \
+    $(BUILD)/gp-client
 	$(GPREPORT_LSAN) GP_REPORT=$(BUILD)/gp-report SOFFICE=$(SOFFICE) \
 	    tests/e2e/report.sh
+	$(GPREPORT_LSAN) GPD=$(BUILD)/gpd GP_CLIENT=$(BUILD)/gp-client \
+	    GP_REPORT=$(BUILD)/gp-report tests/e2e/report-gpd.sh
 
 # make bench-report: gp-report for 11 and 1,000 units, time and peak memory
-# (tests/bench/report.sh), built with the bench flags. Not part of check.
+# (tests/bench/report.sh), built with the bench flags; make bench ends with
+# the same script. Not part of check.
 .PHONY: bench-report
 bench-report:
 	$(MAKE) BUILD=$(BENCH_BUILD) OPT='-O2 -g -DNDEBUG' $(BENCH_BUILD)/gp-report

@@ -3,10 +3,12 @@
 # and admin certificates, gpd on a temporary SQLite database, the sample
 # reports of three Lai Châu units submitted with gp-client, a duplicate, the
 # receipts kept, a report refused for another unit and one refused as
-# invalid, the stored rows, a clean stop, and the lines of gpd's log that
-# tell what happened. Exits 0 only when every step did what it should.
+# invalid, the stored rows, the same units' reports of the year before, the
+# province's report of 2022-H1 drafted by gp-report (kept in BUILD/demo/),
+# a clean stop, and the lines of gpd's log that tell what happened. Exits 0
+# only when every step did what it should.
 #
-# usage: scripts/demo.sh [BUILD]     (BUILD holds gpd and gp-client)
+# usage: scripts/demo.sh [BUILD]     (BUILD holds gpd, gp-client, gp-report)
 #        KEEP=1 keeps the working directory (gpd.log, gp.db, the PKI).
 set -eu
 
@@ -17,7 +19,7 @@ DATA=$ROOT/tests/data
 
 "$ROOT/scripts/deps.sh"
 
-for f in "$BUILD/gpd" "$BUILD/gp-client"; do
+for f in "$BUILD/gpd" "$BUILD/gp-client" "$BUILD/gp-report"; do
 	if [ ! -x "$f" ]; then
 		echo "demo: $f is not built: run make (or make demo)" >&2
 		exit 1
@@ -118,6 +120,22 @@ for c in ca server lc-tamduong lc-sinho lc-nganh-giaoduc admin-demo; do
 done
 
 heading "2. gpd: the sample configuration and unit registry on a temporary database"
+# The built-in 2022 form, and one for 2021 made from it (the year before,
+# for the report's comparison).
+mkdir -p "$W/forms"
+python3 - "$ROOT/etc/forms/2022.json" "$W/forms/2021.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1], encoding="utf-8"))
+f["year"] = 2021
+f["title"] = f["title"].replace("2022", "2021")
+for p in f["periods"].values():
+    p["label"] = p["label"].replace("2022", "2021")
+    for k in ("from", "to", "due", "planned_until"):
+        p[k] = str(int(p[k][:4]) - 1) + p[k][4:]
+json.dump(f, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False,
+          indent=1)
+PY
+printf '    forms/2021.json: the 2022 form a year earlier, for the year before\n'
 PORT=$(python3 -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -127,7 +145,7 @@ print(s.getsockname()[1])')
 sed -e "s|^listen = .*|listen = 127.0.0.1:$PORT|" \
     -e "s|^database = .*|database = $W/gp.db|" \
     -e "s|^units = .*|units = $ROOT/etc/units.conf|" \
-    -e "s|^forms = .*|forms = $ROOT/etc/forms|" \
+    -e "s|^forms = .*|forms = $W/forms|" \
     -e "s|^certificate = .*|certificate = $W/pki/server.crt|" \
     -e "s|^key = .*|key = $W/pki/server.key|" \
     -e "s|^client_ca = .*|client_ca = $W/pki/ca.crt|" \
@@ -261,7 +279,59 @@ if [ "$denied" -lt 1 ]; then
 	FAILED=$((FAILED + 1))
 fi
 
-heading "10. Stopping gpd"
+heading "10. The year before (2021-H1), then the province's report of 2022-H1"
+# The same units' reports a year earlier: dates moved back a year, fewer
+# people and members, no law review (the 2021 reports did not have it).
+mkdir -p "$W/2021"
+for f in "$TAMDUONG" "$SINHO" "$GIAODUC"; do
+	python3 - "$f" "$W/2021/$(basename "$f" | sed 's/2022-H1/2021-H1/')" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+r["period"] = "2021-H1"
+r.pop("id", None)
+r.pop("law_review", None)
+for a in r["activities"]:
+    for k in ("date", "end_date"):
+        if k in a:
+            a[k] = str(int(a[k][:4]) - 1) + a[k][4:]
+    if a.get("participants"):
+        a["participants"] = a["participants"] * 4 // 5
+        a["female"] = min(a["participants"], a.get("female", 0) * 4 // 5)
+for v in r.get("indicators", {}).values():
+    v["total"] = v["total"] * 9 // 10
+    if "female" in v:
+        v["female"] = min(v["total"], v["female"] * 9 // 10)
+json.dump(r, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False,
+          indent=1)
+PY
+done
+for u in lc-tamduong lc-sinho lc-nganh-giaoduc; do
+	opts="-s 127.0.0.1:$PORT --ca pki/ca.crt --cert pki/$u.crt --key pki/$u.key"
+	# shellcheck disable=SC2086
+	expect 0 "gp-client $opts submit 2021/$u-2021-H1.json" \
+	    env -C "$W" "$BUILD/gp-client" $opts submit "2021/$u-2021-H1.json"
+done
+admin 0 summary 2022-H1 --by area --compare 2021-H1
+expect_output 'only in|Tổng cộng' "no comparison"
+REPORT_DIR=$BUILD/demo
+mkdir -p "$REPORT_DIR"
+rm -f "$REPORT_DIR/bao-cao-2022-H1.docx"
+admin 0 report 2022-H1 -o "$REPORT_DIR/bao-cao-2022-H1.docx"
+expect_output 'compared with 2021-H1' "the report is not compared with 2021-H1"
+STEPS=$((STEPS + 1))
+if ! python3 - "$REPORT_DIR/bao-cao-2022-H1.docx" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+doc = z.read("word/document.xml").decode("utf-8")
+sys.exit(not ("BÁO CÁO" in doc and "LĐLĐ huyện Tam Đường" in doc and
+              any(n.startswith("word/media/") for n in z.namelist())))
+PY
+then
+	printf '  -> FAILED: the report lacks its title, a unit or its charts\n'
+	FAILED=$((FAILED + 1))
+fi
+
+heading "11. Stopping gpd"
 printf '\n  $ kill -TERM %s\n' "$GPD_PID"
 STEPS=$((STEPS + 1))
 kill -TERM "$GPD_PID"
@@ -291,13 +361,19 @@ fi
 printf "\n  gpd's log, the lines that tell what happened:\n"
 grep -v ' established \| closed reason=' "$W/gpd.log" | sed 's/^/    /'
 STEPS=$((STEPS + 1))
-if ! grep -q 'unit=lc-sinho period=2022-H1 revision=1 result=accepted late=1' \
-    "$W/gpd.log" || ! grep -q 'result=denied' "$W/gpd.log"; then
+if ! grep -Eq 'unit="?lc-sinho"? period="?2022-H1"? revision=1 result=accepted late=1' \
+    "$W/gpd.log" || ! grep -q 'result=refused' "$W/gpd.log"; then
 	printf '  -> FAILED: the log does not tell what happened\n'
 	FAILED=$((FAILED + 1))
 fi
 
 echo
+if [ -s "$REPORT_DIR/bao-cao-2022-H1.docx" ]; then
+	echo "The province's report of 2022-H1, drafted by gp-report for the office to edit:"
+	echo "  $REPORT_DIR/bao-cao-2022-H1.docx"
+	echo "  (open it with LibreOffice Writer or Word; soffice --headless --convert-to pdf makes a PDF)"
+	echo
+fi
 if [ "$FAILED" -ne 0 ]; then
 	echo "demo: $FAILED of $STEPS checks FAILED"
 	exit 1

@@ -12,9 +12,9 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 	libutf8proc-dev openssl
 	sqlite3 valgrind python3 mandoc ca-certificates systemd clang
 	libclang-rt-14-dev
-	libcairo2-dev libpango1.0-dev libpng-dev libzip-dev
-	fonts-liberation fonts-liberation2 python3-docx
-	libreoffice-writer-nogui poppler-utils
+	libcairo2-dev libpango1.0-dev libpng-dev libminizip-dev
+	fonts-liberation fonts-liberation2 python3-docx python3-openpyxl
+	libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 	dpkg-dev debhelper lintian mmdebstrap systemd-container procps git
 	libmicrohttpd-dev chromium chromium-driver python3-selenium curl
 	iproute2
@@ -29,7 +29,8 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # libcairo2-dev, libpango1.0-dev: gp-report's charts (Vietnamese text
 #   shaped and wrapped by pango, drawn by cairo into PNG).
 # libpng-dev: gp-report encodes each chart row by row, in constant memory.
-# libzip-dev: gp-report's .docx is a zip package.
+# libminizip-dev: gp-report's .docx is a zip package (minizip, zlib's zip
+#   writer: zlib alone, where libzip brings libcrypto too).
 # fonts-liberation, fonts-liberation2: Liberation Serif, metric-compatible
 #   with Times New Roman, for the charts and for LibreOffice where Times is
 #   absent.
@@ -39,6 +40,8 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # gettext: xgettext, msgmerge and msgfmt build the catalogues (po/);
 #   gettext-base: gettext.sh, which gp-ca speaks through. locales: the
 #   vi_VN.UTF-8 locale, generated below, for the tests in Vietnamese.
+# python3-openpyxl, libreoffice-calc-nogui: the tests read the charts of
+#   gp-client's xlsx export and convert it once.
 # dpkg-dev, debhelper, lintian: make deb and its checks. mmdebstrap,
 # systemd-container (systemd-nspawn), procps, git: tests/e2e/deb.sh makes
 # a Debian 12 system, boots it, and builds an older commit's packages.

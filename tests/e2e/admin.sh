@@ -472,7 +472,7 @@ def xlsx_sheets(path):
 
 def export_xlsx(path, *paths):
     names, sheets = xlsx_sheets(path)
-    expect("sheet names", names, ["Hoạt động", "Tổng hợp"])
+    expect("sheet names", names, ["Hoạt động", "Tổng hợp", "Biểu đồ"])
     head, rows = sheets[0][0], sheets[0][1:]
     for h in ("Mã đơn vị", "Tên đơn vị", "Tên hoạt động", "Số người tham gia",
               "Số nữ", "Từ ngày"):

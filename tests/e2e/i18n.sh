@@ -181,7 +181,7 @@ test_help() {
 test_usage_mistake() {
 	as vi "$GP_CLIENT" summary 2022-H1 --by
 	[ "$RC" -eq 64 ] || { fail "exit $RC"; return; }
-	has "$W/err" "gp-client: '--by' cần một giá trị: --by TIÊU_CHÍ; cách dùng: gp-client summary [--by TIÊU_CHÍ] [--accepted] [--json | --csv] KỲ (xem thêm: gp-client summary --help)" || return
+	has "$W/err" "gp-client: '--by' cần một giá trị: --by TIÊU_CHÍ; cách dùng: gp-client summary [--by TIÊU_CHÍ] [--accepted] [--compare KỲ_2] [--json | --csv] KỲ (xem thêm: gp-client summary --help)" || return
 	as vi "$GP_CLIENT" frobnicate
 	has "$W/err" "gp-client: không có lệnh 'frobnicate'; xem danh sách lệnh bằng 'gp-client help'" || return
 }

@@ -84,6 +84,81 @@ test_libreoffice() {
 	    fail "not set in Times New Roman or Liberation Serif: $(cat "$W/fonts")"
 }
 
+# The document's settings ([report] in gp-client's configuration, the
+# data's "document"), none of them Lai Châu's defaults, some with & < >
+# and quotes; no year before.
+test_settings() {
+	"$PYTHON" - "$DATA" "$W/settings.jsonl" <<'PY'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+dec, i, recs = json.JSONDecoder(), 0, []
+while i < len(text):
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i == len(text):
+        break
+    o, i = dec.raw_decode(text, i)
+    recs.append(o)
+h = recs[0]
+h.pop("previous")
+h["document"] = {
+    "parent_body": "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM",
+    "body": "LĐLĐ TỈNH ĐIỆN BIÊN",
+    "body_name": "Ban Thường vụ LĐLĐ tỉnh Điện Biên",
+    "number": "Số: 27/BC-LĐLĐ",
+    "place": "Điện Biên Phủ",
+    "date": "2022-07-01",
+    "subject": "Kết quả công tác nữ công & \"bình đẳng giới\" <thử>",
+    "signer_authority": "KT. CHỦ TỊCH",
+    "signer_title": "PHÓ CHỦ TỊCH THƯỜNG TRỰC",
+    "signer_name": "Lò Văn A & Lò Thị <B>",
+    "recipients": ["Ban Nữ công <Tổng LĐLĐ> & \"Ban Tuyên giáo\"",
+                   "Lưu: VT."],
+    "highlights": 2}
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for r in recs:
+        if "previous_unit" not in r:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+PY
+	run "$GP_REPORT" -o "$W/settings.docx" "$W/settings.jsonl"
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	local out
+	out=$("$PYTHON" "$ROOT/tests/e2e/report.py" settings \
+	    "$W/settings.jsonl" "$W/settings.docx" 2>&1) ||
+	    fail "$(printf '%s\n' "$out" | grep -v '^ok ')"
+}
+
+# A period no unit reported: a document that says so, without charts.
+test_no_reports() {
+	"$PYTHON" - "$DATA" "$W/empty.jsonl" <<'PY'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+dec, i, recs = json.JSONDecoder(), 0, []
+while i < len(text):
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i == len(text):
+        break
+    o, i = dec.raw_decode(text, i)
+    recs.append(o)
+recs[0].pop("previous")
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    f.write(json.dumps(recs[0], ensure_ascii=False) + "\n")
+    for r in recs[1:]:
+        if "unit" in r:
+            for k in ("report", "submitted", "revision", "review"):
+                r["unit"].pop(k, None)
+            r["unit"]["submission"] = "missing"
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+PY
+	run "$GP_REPORT" -o "$W/empty.docx" "$W/empty.jsonl"
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	local out
+	out=$("$PYTHON" "$ROOT/tests/e2e/report.py" empty "$W/empty.jsonl" \
+	    "$W/empty.docx" 2>&1) ||
+	    fail "$(printf '%s\n' "$out" | grep -v '^ok ')"
+}
+
 # A broken report: exit 65, the field named, no document left behind.
 test_refuses_bad_data() {
 	python3 - "$DATA" "$W/bad.jsonl" <<'PY'
@@ -117,6 +192,8 @@ t "python-docx reads header, title, areas, units, figures, package" \
 t "the same document from standard input" test_stdin_same_document
 t "LibreOffice converts it; pdftotext finds the Vietnamese text" \
     test_libreoffice
+t "other settings, escaped; no year before: no comparison" test_settings
+t "no unit reported: said in every part, no chart of zeros" test_no_reports
 t "refuses bad data, naming the field" test_refuses_bad_data
 t "usage, pdf, missing input, unwritable output" test_usage
 summary

@@ -167,6 +167,36 @@ test_finding4_json_empty_key_named(void **state)
 	free(errs);
 }
 
+/* Finding 6: a key of the report that names no field of it is read as a
+ * section, and its texts' errors named it as given, a DEL or any control
+ * in it: the name is shown as an unknown field's is. */
+static void
+test_finding6_json_section_key_shown(void **state)
+{
+	static const char	 json[] = "{\"rep\x7frter\": {\"name\": 1, "
+				    "\"x\": 2}, \"a\\u001b[2J\\u009b\": "
+				    "{\"y\": []}}";
+	struct report		*r = NULL;
+	struct report_errors	*errs;
+	char			 cause[256];
+	size_t			 i;
+
+	(void)state;
+	assert_non_null(errs = calloc(1, sizeof(*errs)));
+	assert_int_equal(report_json_read(json, strlen(json), NULL, &r, errs,
+	    cause, sizeof(cause)), -1);
+	assert_int_equal(errs->n, 3);
+	for (i = 0; i < errs->n; i++) {
+		assert_int_equal(validate_text(errs->e[i].field,
+		    strlen(errs->e[i].field), 0), 0);
+		assert_int_equal(validate_text(errs->e[i].message,
+		    strlen(errs->e[i].message), 0), 0);
+	}
+	assert_string_equal(errs->e[0].field, "rep?rter.name");
+	report_free(r);
+	free(errs);
+}
+
 /* Request.submit (field 10) { report (1) { activities (5): {} ... } }
  * of about size bytes; *nact is how many activities. */
 static uint8_t *
@@ -230,6 +260,7 @@ main(void)
 		cmocka_unit_test(test_finding3_json_c1_control_not_echoed),
 		cmocka_unit_test(test_finding4_json_empty_key_named),
 		cmocka_unit_test(test_finding5_unpack_amplification_refused),
+		cmocka_unit_test(test_finding6_json_section_key_shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

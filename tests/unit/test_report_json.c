@@ -973,6 +973,24 @@ test_write_what_json_cannot_hold(void **state)
 	assert_non_null(text = report_json_write(r, NULL));
 	assert_non_null(strstr(text, "\"unit\": \"L\xef\xbf\xbd\""));
 	free(text);
+	/* Nor its codes, which are keys: written the same way, never
+	 * taken for a lack of memory. */
+	assert_true(r->nindicators > 0 && r->nnarrative > 0 &&
+	    r->nsections > 0 && r->sections[0].nfields > 0);
+	free(r->indicators[0].code);
+	assert_non_null(r->indicators[0].code = strdup("i\xe0"));
+	free(r->narrative[0].code);
+	assert_non_null(r->narrative[0].code = strdup("n\xe0"));
+	free(r->sections[0].code);
+	assert_non_null(r->sections[0].code = strdup("s\xe0"));
+	free(r->sections[0].fields[0].code);
+	assert_non_null(r->sections[0].fields[0].code = strdup("f\xe0"));
+	assert_non_null(text = report_json_write(r, NULL));
+	assert_non_null(strstr(text, "\"i\xef\xbf\xbd\": {"));
+	assert_non_null(strstr(text, "\"n\xef\xbf\xbd\": \""));
+	assert_non_null(strstr(text, "\"s\xef\xbf\xbd\": {"));
+	assert_non_null(strstr(text, "\"f\xef\xbf\xbd\": \""));
+	free(text);
 	report_free(r);
 }
 

@@ -497,6 +497,70 @@ test_refused_too_often(void **state)
 	assert_int_equal(refusals_open(env->refusals), 1);
 }
 
+/* The latest revision of every unit's report in full: more than one
+ * frame, each of at most 256 KiB of reports and one more, the units in
+ * order, every report's bytes a report of its unit. */
+static void
+test_reports_stream(void **state)
+{
+	struct client		 c;
+	Gp__Request		 req;
+	Gp__ReportsRequest	 rr;
+	const Gp__StoredReport	*sr;
+	struct report_errors	*errs;
+	struct report		*r;
+	const char		*errstr;
+	char			 last[64] = "";
+	size_t			 i, n = 0, bytes, biggest;
+	int			 frames = 0, legacy;
+
+	(void)state;
+	assert_non_null(errs = calloc(1, sizeof(*errs)));
+	client_open(&c, "admin-test", 0);
+	/* A frame of this stream is larger than the 64 KiB the slow peer
+	 * holds: room for a whole one, 256 KiB and a report of max_frame. */
+	bufferevent_setwatermark(c.bev, EV_READ, 0,
+	    256 * 1024 + 2 * T_MAX_FRAME);
+	request_init(&req, 5);
+	gp__reports_request__init(&rr);
+	rr.period = (char *)(uintptr_t)"2022-H1";
+	req.body_case = GP__REQUEST__BODY_REPORTS;
+	req.reports = &rr;
+	client_send(&c, &req);
+	do {
+		client_frame(&c);
+		frames++;
+		assert_int_equal(c.last->id, 5);
+		assert_int_equal(c.last->body_case, GP__RESPONSE__BODY_REPORTS);
+		bytes = biggest = 0;
+		for (i = 0; i < c.last->reports->n_reports; i++) {
+			sr = c.last->reports->reports[i];
+			assert_non_null(sr->meta);
+			assert_true(strcmp(last, sr->meta->unit) < 0);
+			snprintf(last, sizeof(last), "%s", sr->meta->unit);
+			assert_true(sr->has_report);
+			assert_int_equal(report_unpack(sr->report.data,
+			    sr->report.len, &r, &legacy, errs, &errstr), 0);
+			assert_string_equal(r->unit, sr->meta->unit);
+			assert_string_equal(r->period, "2022-H1");
+			assert_int_equal(r->nactivities,
+			    sr->meta->activities);
+			report_free(r);
+			bytes += sr->report.len;
+			if (sr->report.len > biggest)
+				biggest = sr->report.len;
+			n++;
+		}
+		assert_true(bytes < 256 * 1024 + biggest);
+	} while (c.last->has_more && c.last->more);
+	assert_true(frames > 1);
+	assert_int_equal(n, db_count("SELECT count(DISTINCT unit) FROM "
+	    "reports WHERE period = '2022-H1'"));
+	client_close(&c);
+	all_gone();
+	free(errs);
+}
+
 /* T_ROWS reports of T_ACTIVITIES activities, stored before the host
  * starts: an export of 8000 rows, longer than the buffers between the
  * session and its peer. */
@@ -651,6 +715,7 @@ main(void)
 		cmocka_unit_test(test_closed_while_busy),
 		cmocka_unit_test(test_stream_torn_down),
 		cmocka_unit_test(test_refused_too_often),
+		cmocka_unit_test(test_reports_stream),
 	};
 
 	/* As gpd: a peer gone mid-write is an error, not a signal. */

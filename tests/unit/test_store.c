@@ -2,8 +2,13 @@
  * The report store, checked by reading the database file with a second
  * SQLite connection: each test asserts what is (or is not) in the tables.
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -2149,6 +2154,115 @@ test_review_with_calendar(void **state)
 	submission_free(&conflict);
 }
 
+/*
+ * unlink, wrapped at link time (-Wl,--wrap=unlink): the real one, then
+ * for the path plant_at a symbolic link to plant_to at once, as made by
+ * someone who wins the race between removing a temporary file's name
+ * and opening it again.
+ */
+int	__real_unlink(const char *);
+int	__wrap_unlink(const char *);
+
+static const char	*plant_at, *plant_to;
+
+int
+__wrap_unlink(const char *path)
+{
+	int	rv;
+
+	rv = __real_unlink(path);
+	if (plant_at != NULL && strcmp(path, plant_at) == 0 &&
+	    symlink(plant_to, plant_at) == -1)
+		fail_msg("symlink %s: %s", plant_at, strerror(errno));
+	return rv;
+}
+
+/* link is a symbolic link to target. */
+static void
+assert_link_to(const char *link, const char *target)
+{
+	char	buf[PATH_MAX];
+	ssize_t	n;
+
+	if ((n = readlink(link, buf, sizeof(buf) - 1)) == -1)
+		fail_msg("%s is no longer a link: %s", link, strerror(errno));
+	buf[n] = '\0';
+	assert_string_equal(buf, target);
+}
+
+/*
+ * gpd -b (issue 13, item 5): a symbolic link at the name the copy was
+ * once written through (DEST.tmp) or at its journal's, even one put
+ * back the moment that name is removed, is never followed: the file
+ * behind it is untouched, the links stay as they were, the copy is a
+ * database of its own and nothing else is left beside it.
+ */
+static void
+test_backup_planted_link(void **state)
+{
+	static const char	*left[] = { ".", "..", "gp.db", "gp.db-wal",
+				    "gp.db-shm", "backup.db", "backup.db.tmp",
+				    "backup.db.tmp-journal", "victim" };
+	struct fixture		*f = *state;
+	struct submission	 a;
+	struct store_receipt	 out;
+	struct stat		 st;
+	struct dirent		*de;
+	DIR			*d;
+	const char		*errstr = NULL;
+	char			 dest[320], tmp[336], journal[336];
+	char			 victim[320];
+	size_t			 i;
+	sqlite3			*db;
+	int			 fd, rv;
+
+	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
+	put_ok(f->store, &a, 1, &out);
+	snprintf(dest, sizeof(dest), "%s/backup.db", f->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dest);
+	snprintf(journal, sizeof(journal), "%s.tmp-journal", dest);
+	snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+	/* Empty: SQLite would take it for a new database and fill it. */
+	assert_int_not_equal(fd = open(victim, O_WRONLY | O_CREAT | O_EXCL,
+	    0600), -1);
+	close(fd);
+	assert_int_equal(symlink(victim, tmp), 0);
+	assert_int_equal(symlink(victim, journal), 0);
+
+	plant_at = tmp;
+	plant_to = victim;
+	rv = store_backup(f->path, dest, &errstr);
+	plant_at = NULL;
+	if (rv != 0)
+		fail_msg("store_backup: %s", errstr);
+
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_link_to(tmp, victim);
+	assert_link_to(journal, victim);
+	assert_int_equal(lstat(dest, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	db = db_open(dest);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM reports"), 1);
+	assert_text(db, "PRAGMA journal_mode", "delete");
+	sqlite3_close(db);
+
+	assert_non_null(d = opendir(f->dir));
+	while ((de = readdir(d)) != NULL) {
+		for (i = 0; i < sizeof(left) / sizeof(left[0]); i++)
+			if (strcmp(de->d_name, left[i]) == 0)
+				break;
+		if (i == sizeof(left) / sizeof(left[0]))
+			fail_msg("left beside the copy: %s", de->d_name);
+	}
+	closedir(d);
+	unlink(dest);
+	unlink(tmp);
+	unlink(journal);
+	unlink(victim);
+	submission_free(&a);
+}
+
 int
 main(void)
 {
@@ -2210,6 +2324,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_queries_count_latest_revisions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_detects_edits,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_planted_link,
 		    setup, teardown),
 	};
 
