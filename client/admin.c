@@ -58,9 +58,12 @@ int
 admin_out(struct admin *a)
 {
 	a->started = 1;
-	if (ferror(stdout))
+	if (ferror(stdout)) {
+		if (errno == EPIPE)	/* the reader wanted no more */
+			return EX_IOERR;
 		return admin_fail(a, EX_IOERR, "cannot write the output: %s",
 		    strerror(errno));
+	}
 	return 0;
 }
 
