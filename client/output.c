@@ -77,7 +77,12 @@ static const struct output_code output_codes[] = {
 	[GP__ERROR_CODE__INTERNAL] = { "internal", EX_PROTOCOL,
 	    N_("the server could not do it"),
 	    N_("try later, and if it persists tell the provincial federation"),
-	    0 }
+	    0 },
+	[GP__ERROR_CODE__FINAL] = { "final", EX_NOPERM,
+	    N_("the province has accepted this report: it is final and takes "
+	    "no new revision"),
+	    N_("if it must still change, ask the provincial federation to "
+	    "reopen it"), 1 }
 };
 #define OUTPUT_NCODES	(sizeof(output_codes) / sizeof(output_codes[0]))
 
