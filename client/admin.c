@@ -59,9 +59,12 @@ int
 admin_out(struct admin *a)
 {
 	a->started = 1;
-	if (ferror(stdout))
+	if (ferror(stdout)) {
+		if (errno == EPIPE)	/* the reader wanted no more */
+			return EX_IOERR;
 		return admin_fail(a, EX_IOERR, "cannot write the output: %s",
 		    strerror(errno));
+	}
 	return 0;
 }
 
@@ -478,7 +481,7 @@ admin_error(struct admin *a, const Gp__Error *err)
 
 	if (err == NULL || !err->has_code || err->message == NULL ||
 	    err->n_field_errors > 0)
-		return output_error(a->json && !a->started, err);
+		return output_request_error(a->json && !a->started, err);
 	switch (err->code) {
 	case GP__ERROR_CODE__INVALID:
 		code = "invalid";
@@ -493,7 +496,7 @@ admin_error(struct admin *a, const Gp__Error *err)
 		status = EX_NOPERM;
 		break;
 	default:
-		return output_error(a->json && !a->started, err);
+		return output_request_error(a->json && !a->started, err);
 	}
 	fmt_put(stderr, "gp-client: ", 0, FMT_LEFT);
 	fmt_put(stderr, err->message, 0, FMT_LEFT);

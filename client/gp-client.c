@@ -554,9 +554,14 @@ main(int argc, char **argv)
 	zone_close();
 	client_free(&cl);
 
-	if (fflush(stdout) == EOF && status == EX_OK)
+	/* A reader that stopped early (gp-client help | head) wanted no
+	 * more: nothing to say, as if the pipe's signal had ended us. */
+	if (fflush(stdout) == EOF && status == EX_OK) {
+		if (errno == EPIPE)
+			return status;
 		return client_fail(&cl, EX_IOERR, _("cannot write the output: "
 		    "%s"), strerror(errno));
+	}
 	trace_mark("done");
 	return status;
 }

@@ -80,6 +80,11 @@ static const struct output_code output_codes[] = {
 	    N_("the server could not do it"),
 	    N_("try later, and if it persists tell the provincial federation"),
 	    0 },
+	[GP__ERROR_CODE__FINAL] = { "final", EX_NOPERM,
+	    N_("the province has accepted this report: it is final and takes "
+	    "no new revision"),
+	    N_("if it must still change, ask the provincial federation to "
+	    "reopen it"), 1 },
 	[GP__ERROR_CODE__NOT_FOUND] = { "not_found", EX_NOINPUT,
 	    N_("no such report"),
 	    N_("see 'gp-client list' for what is stored"), 0 }
@@ -341,12 +346,20 @@ output_advice(const struct output_code *code, const Gp__Error *err,
  */
 static void
 output_refusal(const struct output_code *code, const Gp__Error *err,
-    const char *message)
+    const char *message, int report)
 {
 	char	advice[256], line[1024];
 
 	output_advice(code, err, advice, sizeof(advice));
 	if (code == &output_codes[GP__ERROR_CODE__INVALID] &&
+	    err->n_field_errors > 0 && !report) {
+		/* A query, not a report: what it asked is named above. */
+		snprintf(line, sizeof(line), ngettext("the server refused the "
+		    "request (%zu error): see above", "the server refused the "
+		    "request (%zu errors): see above", err->n_field_errors),
+		    err->n_field_errors);
+		fmt_line(stderr, OUTPUT_PREFIX "%s", line);
+	} else if (code == &output_codes[GP__ERROR_CODE__INVALID] &&
 	    err->n_field_errors > 0) {
 		snprintf(line, sizeof(line), ngettext("the server refused the "
 		    "report (%zu error); correct the fields listed and submit "
@@ -362,13 +375,30 @@ output_refusal(const struct output_code *code, const Gp__Error *err,
 		/* TRANSLATORS: what happened; what to do; the server's own
 		 * words, in English. */
 		snprintf(line, sizeof(line), _("%s; %s (the server says: %s)"),
-		    _(code->what), advice, message);
+		    !report && code == &output_codes[GP__ERROR_CODE__INVALID] ?
+		    _("the server refused the request") : _(code->what),
+		    advice, message);
 		fmt_line(stderr, OUTPUT_PREFIX "%s", line);
 	}
 }
 
+static int	output_error_about(int, const Gp__Error *, int);
+
 int
 output_error(int json, const Gp__Error *err)
+{
+	return output_error_about(json, err, 1);
+}
+
+int
+output_request_error(int json, const Gp__Error *err)
+{
+	return output_error_about(json, err, 0);
+}
+
+/* A server's refusal of a report (report) or of another request. */
+static int
+output_error_about(int json, const Gp__Error *err, int report)
 {
 	const struct output_code	*code;
 	const char			*message;
@@ -384,10 +414,10 @@ output_error(int json, const Gp__Error *err)
 
 	if (!json) {
 		output_field_errors(stderr, "", err);
-		output_refusal(code, err, message);
+		output_refusal(code, err, message, report);
 		return code->status;
 	}
-	output_refusal(code, err, message);
+	output_refusal(code, err, message, report);
 
 	o = json_pack("{s:s, s:s, s:o, s:o}",
 	    "status", "refused",

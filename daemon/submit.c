@@ -206,7 +206,7 @@ submit_done(struct job *job)
 	case STORE_ACCEPTED:
 		log_info("session=%" PRIu64 " unit=%s period=%s "
 		    "result=accepted-final", p->id, qu, qp);
-		reply_error(reply, GP__ERROR_CODE__LOCKED,
+		reply_error(reply, GP__ERROR_CODE__FINAL,
 		    "the report of %s for %s was accepted by the province "
 		    "(revision %u): it is final and takes no new revision "
 		    "unless the province reopens it; contact %s", r->unit,

@@ -918,6 +918,18 @@ test_audit() {
 
 # --- usage ---------------------------------------------------------------------
 
+# A query the server refuses is not a report to correct and resubmit.
+test_query_refused() {
+	admin summary "$CUR" --compare 2031-H1
+	[ "$RC" -eq 65 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	grep -q "no form for 2031" "$W/err" ||
+	    { fail "not named: $(cat "$W/err")"; return; }
+	grep -q "the server refused the request (1 error)" "$W/err" ||
+	    { fail "said: $(cat "$W/err")"; return; }
+	! grep -q "report\|submit again" "$W/err" ||
+	    fail "told to correct a report: $(cat "$W/err")"
+}
+
 test_usage() {
 	local cmd
 	for cmd in "missing" "missing 2022-H2" "show lc-tamduong" \
@@ -951,6 +963,7 @@ t "unit certificate: administration refused (77) and audited" test_unit_refused_
 t "unit certificate: its own list, show and history" test_unit_own_reports
 t "unit certificate: another unit's reports refused (77)" test_unit_other_units
 t "audit: submissions, refusals, locks with CN and fingerprint" test_audit
+t "a refused query is not a report to resubmit" test_query_refused
 t "usage errors exit 64" test_usage
 
 if [ "$NFAIL" -gt 0 ]; then

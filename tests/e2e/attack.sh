@@ -1020,9 +1020,9 @@ test_log_quoted() {
 	log_has "$mark" 'detail=".*unit=\\"lc-tamduong result=accepted\\"' ||
 	    { fail "the claimed unit is not quoted in the log: $(log_since "$mark" | grep refused)"; return; }
 
-	# A review's lines and the refusal of a revision after acceptance:
-	# the peer's CN, unit and period quoted there too. Reopened at the
-	# end, so that lc-tamduong may send again.
+	# A review's lines and the refusal (FINAL) of a revision after
+	# acceptance: the peer's CN, unit and period quoted there too.
+	# Reopened at the end, so that lc-tamduong may send again.
 	mark=$(log_mark)
 	graw lc-tamduong submit
 	grep -q '^receipt ' "$W/out" || { fail "submit: $(cat "$W/out")"; return; }
@@ -1031,7 +1031,7 @@ test_log_quoted() {
 	dgpc admin-test review lc-tamduong 2022-H1 return --revision 1 --comment "Thiếu"
 	[ "$RC" -eq 65 ] || { fail "review return of the accepted: exit $RC: $(cat "$W/err")"; return; }
 	graw lc-tamduong submit
-	grep -q '^error 5 ' "$W/out" || { fail "submit after acceptance: $(cat "$W/out")"; return; }
+	grep -q '^error 9 ' "$W/out" || { fail "submit after acceptance: $(cat "$W/out")"; return; }
 	dgpc admin-test review lc-tamduong 2022-H1 reopen --comment "Mở lại"
 	[ "$RC" -eq 0 ] || { fail "review reopen: exit $RC: $(cat "$W/err")"; return; }
 	for want in \

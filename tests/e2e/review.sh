@@ -280,6 +280,8 @@ test_accepted_is_final() {
 	[ "$RC" -eq 77 ] || { fail "exit $RC, not 77"; return; }
 	grep -q "accepted by the province (revision 2)" "$W/err" ||
 	    { fail "not said: $(cat "$W/err")"; return; }
+	! grep -q "period is locked" "$W/err" ||
+	    { fail "said to be a locked period: $(cat "$W/err")"; return; }
 	[ "$(q "SELECT count(*) FROM reports WHERE unit = 'lc-tamduong'")" = 2 ] ||
 	    { fail "a revision was stored"; return; }
 	# The outbox keeps it, refused, for after a reopen.
@@ -549,7 +551,7 @@ t "a decision verifies; an edited one does not" test_decision_verifies
 t "resubmit: the receipt says back under review" test_resubmit_back_under_review
 t "a stale decision is refused (65)" test_stale_refused
 t "accept the latest revision read just before" test_accept_latest
-t "an accepted report refuses a new revision (LOCKED)" test_accepted_is_final
+t "an accepted report refuses a new revision (FINAL)" test_accepted_is_final
 t "a period lock still applies on top" test_period_lock_on_top
 t "history shows decisions between revisions" test_history_decisions
 t "reopen with a comment, resubmit, accept again" test_reopen_accept_again
