@@ -590,6 +590,19 @@ test_review_status() {
 	has "$W/out" "1 report needs this unit: due within 7 days and not sent, or returned" || return
 }
 
+# summary --compare and report: their usage mistakes in Vietnamese.
+test_compare_report_usage() {
+	gpc vi admin-test summary 2022-H1 --compare 2022-H1
+	[ "$RC" -eq 64 ] || { fail "compare: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/err" "gp-client: --compare 2022-H1: hãy chọn một kỳ khác 2022-H1, ví dụ cùng kỳ năm trước" || return
+	gpc vi admin-test report 2022-H1 -o - --date 2022-13-40
+	[ "$RC" -eq 64 ] || { fail "report: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/err" "gp-client: --date '2022-13-40' không hợp lệ: hãy ghi ngày của văn bản theo dạng YYYY-MM-DD" || return
+	gpc vi admin-test report 2022-H1 -o -
+	[ "$RC" -eq 64 ] || { fail "report stdout: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/err" "gp-client: không ghi được tệp .docx ra đầu ra chuẩn: hãy dùng -o TỆP" || return
+}
+
 # The Vietnamese manual page renders, as man shows it to a Vietnamese
 # locale, and the English one is still the English.
 test_man_vi() {
@@ -621,5 +634,6 @@ t "a server that cannot be reached, a CA file missing: in Vietnamese" test_conn_
 t "outbox: waiting is not refused, an unknown id, a directory open to all" test_outbox_messages
 t "verify-receipt: its verdict, a report file missing, two standard inputs" test_verify_receipt
 t "review: refused decisions, the confirmation; the unit's status after" test_review_status
+t "summary --compare, report: usage mistakes in Vietnamese" test_compare_report_usage
 t "gp-client.vi.1: man -l renders it in Vietnamese" test_man_vi
 summary
