@@ -371,6 +371,7 @@ main(int argc, char **argv)
 	pthread_mutex_init(&w.lock, NULL);
 	deliver_policy_default(&w.policy);
 	w.conn.timeout = CONN_TIMEOUT_DEFAULT;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hs:", web_options, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -420,6 +421,9 @@ main(int argc, char **argv)
 			web_usage(stdout);
 			return EX_OK;
 		default:
+			/* getopt's own words would be in the catalogue's
+			 * language, not the terminal's. */
+			web_say(N_("bad option %s"), argv[optind - 1]);
 			web_usage(stderr);
 			return EX_USAGE;
 		}
