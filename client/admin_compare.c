@@ -6,9 +6,11 @@
  * the label of the form that has it. Rows come in PERIOD's order, then
  * those only PERIOD2 has, in its order.
  *
- * Text shows activities, participants and the women's share, each with
- * the change in percent (in points for the share); CSV and JSON carry
- * every figure of both periods and the changes as differences.
+ * The figures are the done activities', as every total gives them apart
+ * from the planned ones. Text shows activities, participants and the
+ * women's share, each with the change in percent (in points for the
+ * share); CSV and JSON carry every figure of both periods and the changes
+ * as differences.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -166,15 +168,27 @@ cmp_row(struct cmp *c, const char *key, const char *label)
 	return r;
 }
 
+/* Done activities' figures: planned ones ("ước thực hiện") are never
+ * added into them. A gpd before the calendar gives only both together. */
 static void
 cmp_side_set(struct cmp_side *s, const Gp__SummaryRow *r)
 {
+	uint64_t	done[4];
+
 	s->has = 1;
 	s->v[CMP_REPORTS] = r->reports;
-	s->v[CMP_ACTIVITIES] = r->activities;
-	s->v[CMP_SESSIONS] = r->sessions;
-	s->v[CMP_PARTICIPANTS] = r->participants;
-	s->v[CMP_FEMALE] = r->female;
+	if (r->done == NULL) {
+		s->v[CMP_ACTIVITIES] = r->activities;
+		s->v[CMP_SESSIONS] = r->sessions;
+		s->v[CMP_PARTICIPANTS] = r->participants;
+		s->v[CMP_FEMALE] = r->female;
+		return;
+	}
+	admin_figures(r->done, done);
+	s->v[CMP_ACTIVITIES] = done[0];
+	s->v[CMP_SESSIONS] = done[1];
+	s->v[CMP_PARTICIPANTS] = done[2];
+	s->v[CMP_FEMALE] = done[3];
 }
 
 static int
@@ -339,7 +353,7 @@ static void
 cmp_text_groups(int with_key)
 {
 	static const char *const groups[] = {
-		"activities", "participants", "women %"
+		"done activities", "participants", "women %"
 	};
 	size_t	i, w = 3 * CMP_W + 4;
 
@@ -703,7 +717,7 @@ admin_compare(struct admin *a, const char *period, const char *period2,
 		    GP__REQUEST__BODY_SUMMARY);
 		req.summary = &summary;
 		if ((status = admin_exchange(a, &req,
-		    GP__RESPONSE__BODY_SUMMARY, "a summary", cmp_frame,
+		    GP__RESPONSE__BODY_SUMMARY, N_("a summary"), cmp_frame,
 		    NULL)) != 0)
 			goto done;
 	}

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -29,9 +28,6 @@
 
 #define REPORT_DATA_VERSION	1
 #define REPORT_MAX_UNITS	10000	/* gp-report reads as many */
-/* The federation's time: Vietnam, UTC+7 all year (no summer time). */
-#define REPORT_UTC_OFFSET	(7 * 3600)
-#define REPORT_UTC_OFFSET_TEXT	"+07:00"
 
 /* A unit of the registry. */
 struct report_unit {
@@ -133,35 +129,15 @@ report_unit_find(const struct report_run *r, const char *code)
 
 /*
  * The server's RFC 3339 UTC time ("2022-06-10T03:14:00Z") in the
- * federation's time ("2022-06-10T10:14:00+07:00"): the day gp-report
- * shows is the day in Lai Châu. A time in another form is passed as it
- * came, for gp-report to judge; NULL stays NULL.
+ * federation's zone, which the server names in its answers
+ * ("2022-06-10T10:14:00+07:00", zone.h): the day gp-report shows is the
+ * day in Lai Châu. A time in another form is passed as it came, for
+ * gp-report to judge; NULL stays NULL.
  */
 static json_t *
 report_time(const char *utc)
 {
-	struct tm	tm;
-	time_t		t;
-	char		buf[40];
-	int		n = 0;
-
-	if (utc == NULL)
-		return json_null();
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-	    &n) != 6 || n != 20 || utc[n] != '\0')
-		return fmt_json_text(utc);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return fmt_json_text(utc);
-	t += REPORT_UTC_OFFSET;
-	if (gmtime_r(&t, &tm) == NULL)
-		return fmt_json_text(utc);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S" REPORT_UTC_OFFSET_TEXT,
-	    &tm);
-	return json_string(buf);
+	return zone_json(utc);
 }
 
 /*
@@ -619,7 +595,7 @@ report_previous(struct admin *a, struct report_run *r)
 	admin_request(&req, ADMIN_SUMMARY_ID, GP__REQUEST__BODY_SUMMARY);
 	req.summary = &summary;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_SUMMARY,
-	    "a summary", report_previous_summary_frame, NULL);
+	    N_("a summary"), report_previous_summary_frame, NULL);
 }
 
 /* The period's form as the server serves it now, and its dates. */
@@ -674,26 +650,26 @@ report_gather(struct admin *a, struct report_run *r)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_UNITS);
 	req.units = &units;
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_UNITS,
-	    "the unit registry", report_units_frame, NULL)) != 0)
+	    N_("the unit registry"), report_units_frame, NULL)) != 0)
 		return status;
 	missing.period = (char *)(uintptr_t)r->period;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_MISSING);
 	req.missing = &missing;
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_MISSING,
-	    "a completeness list", report_missing_frame, NULL)) != 0)
+	    N_("a completeness list"), report_missing_frame, NULL)) != 0)
 		return status;
 
 	reports.period = (char *)(uintptr_t)r->period;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_REPORTS);
 	req.reports = &reports;
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_REPORTS,
-	    "reports", report_stored_frame, NULL)) != 0)
+	    N_("reports"), report_stored_frame, NULL)) != 0)
 		return status;
 	if (r->prev_reports == 0)
 		return 0;
 	reports.period = r->prev_id;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_REPORTS,
-	    "reports", report_previous_frame, NULL);
+	    N_("reports"), report_previous_frame, NULL);
 }
 
 /* Hands the data over: gp-report writes the document, or the --data

@@ -92,7 +92,7 @@ static int
 admin_review_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__Decision	*d = resp->review->decision;
-	char			 cn[256], when[24];
+	char			 cn[256], when[ZONE_HUMAN_LEN + 1];
 	int			 latest;
 	json_t			*o;
 
@@ -113,21 +113,21 @@ admin_review_frame(struct admin *a, const Gp__Response *resp, int last)
 	/* One whole sentence for each action, with the revision decided on
 	 * read just now or named by --revision. */
 	latest = a->read_revision > 0;
-	admin_when(d->decided_at, when, sizeof(when));
+	admin_when(d->decided_at, when);
 	if (strcmp(d->action, "accept") == 0)
 		fmt_line(stdout, latest ? _("accepted %s %s revision %u (the "
-		    "latest, read just now)  decision %s  %s UTC") :
-		    _("accepted %s %s revision %u  decision %s  %s UTC"),
+		    "latest, read just now)  decision %s  %s") :
+		    _("accepted %s %s revision %u  decision %s  %s"),
 		    d->unit, d->period, d->revision, d->decision, when);
 	else if (strcmp(d->action, "return") == 0)
 		fmt_line(stdout, latest ? _("returned %s %s revision %u (the "
-		    "latest, read just now)  decision %s  %s UTC") :
-		    _("returned %s %s revision %u  decision %s  %s UTC"),
+		    "latest, read just now)  decision %s  %s") :
+		    _("returned %s %s revision %u  decision %s  %s"),
 		    d->unit, d->period, d->revision, d->decision, when);
 	else
 		fmt_line(stdout, latest ? _("reopened %s %s revision %u (the "
-		    "latest, read just now)  decision %s  %s UTC") :
-		    _("reopened %s %s revision %u  decision %s  %s UTC"),
+		    "latest, read just now)  decision %s  %s") :
+		    _("reopened %s %s revision %u  decision %s  %s"),
 		    d->unit, d->period, d->revision, d->decision, when);
 	if (d->comment != NULL)
 		fmt_line(stdout, _("comment: %s"), d->comment);
@@ -199,11 +199,12 @@ admin_review(struct admin *a, const struct cmd_args *args)
 		admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_LIST);
 		req.list = &list;
 		if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_LIST,
-		    "a list", admin_review_list_frame, NULL)) != 0)
+		    N_("a list"), admin_review_list_frame, NULL)) != 0)
 			return status;
 		if (a->read_revision == 0)
-			return admin_fail(a, EX_DATAERR, _("%s has not reported "
-			    "for %s: there is nothing to review"), unit, period);
+			return admin_fail(a, EX_DATAERR, _("%s has not "
+			    "reported for %s: there is nothing to review"),
+			    unit, period);
 		n = a->read_revision;
 	}
 	review.unit = (char *)(uintptr_t)unit;
@@ -218,8 +219,8 @@ admin_review(struct admin *a, const struct cmd_args *args)
 	}
 	admin_request(&req, ADMIN_REVIEW_ID, GP__REQUEST__BODY_REVIEW);
 	req.review = &review;
-	return admin_exchange(a, &req, GP__RESPONSE__BODY_REVIEW, "a decision",
-	    admin_review_frame, admin_review_refused);
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_REVIEW,
+	    N_("a decision"), admin_review_frame, admin_review_refused);
 }
 
 static int

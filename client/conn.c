@@ -289,8 +289,8 @@ conn_load_key(struct conn *c, const struct conn_config *cfg, char **cause)
 	}
 	fclose(f);
 	if (pkey == NULL)
-		return cause_set(cause, _("cannot load the private key %s (%s): "
-		    "give an unencrypted PEM key with --key"), cfg->key,
+		return cause_set(cause, _("cannot load the private key %s "
+		    "(%s): give an unencrypted PEM key with --key"), cfg->key,
 		    conn_ssl_reason());
 	ERR_clear_error();
 	if (SSL_CTX_use_PrivateKey(c->ctx, pkey) != 1) {
@@ -299,8 +299,8 @@ conn_load_key(struct conn *c, const struct conn_config *cfg, char **cause)
 		if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
 		    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
 			goto mismatch;
-		return cause_set(cause, _("cannot load the private key %s (%s): "
-		    "give an unencrypted PEM key with --key"), cfg->key,
+		return cause_set(cause, _("cannot load the private key %s "
+		    "(%s): give an unencrypted PEM key with --key"), cfg->key,
 		    conn_ssl_reason());
 	}
 	EVP_PKEY_free(pkey);
@@ -348,8 +348,8 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 	if (conn_check_file(cfg->cert, 0, cause) == -1)
 		return -1;
 	if (SSL_CTX_use_certificate_chain_file(c->ctx, cfg->cert) != 1)
-		return cause_set(cause, _("cannot load the certificate %s (%s): "
-		    "give a PEM certificate with --cert"), cfg->cert,
+		return cause_set(cause, _("cannot load the certificate %s "
+		    "(%s): give a PEM certificate with --cert"), cfg->cert,
 		    conn_ssl_reason());
 
 	if (conn_load_key(c, cfg, cause) == -1)
@@ -613,8 +613,8 @@ conn_ssl_wait(struct conn *c, int ret, char **cause)
 	if (n == 0)
 		return conn_timeout(c, cause);
 	if (n == -1)
-		return conn_fail(c, EX_OSERR, cause, _("cannot wait for %s: %s"),
-		    c->server, strerror(errno));
+		return conn_fail(c, EX_OSERR, cause,
+		    _("cannot wait for %s: %s"), c->server, strerror(errno));
 	return 0;
 }
 
@@ -682,7 +682,8 @@ conn_handshake(struct conn *c, char **cause)
 	if (len != strlen(CONN_ALPN_NAME) ||
 	    memcmp(proto, CONN_ALPN_NAME, len) != 0)
 		return conn_fail(c, EX_PROTOCOL, cause, _("%s does not speak "
-		    "the gp/1 protocol; check the address and port"), c->server);
+		    "the gp/1 protocol; check the address and port"),
+		    c->server);
 	trace_mark("handshake");
 	return 0;
 }
@@ -765,8 +766,8 @@ conn_connect_now(struct conn *c, char **cause)
 {
 	/* A conn_new_plain() connection can only conn_reach(). */
 	if (c->ctx == NULL)
-		return conn_fail(c, EX_SOFTWARE, cause, _("no TLS set up for %s"),
-		    c->server);
+		return conn_fail(c, EX_SOFTWARE, cause,
+		    _("no TLS set up for %s"), c->server);
 	if (conn_tcp(c, cause) == -1)
 		return -1;
 	return conn_handshake(c, cause);
@@ -952,8 +953,8 @@ conn_receive(struct conn *c, uint32_t id, Gp__Response **out, char **cause)
 	if (!resp->has_id || resp->id != id) {
 		gp__response__free_unpacked(resp, NULL);
 		conn_fail(c, EX_PROTOCOL, cause, _("%s answered another "
-		    "request; try again, and if it persists tell the provincial "
-		    "federation"), c->server);
+		    "request; try again, and if it persists tell the "
+		    "provincial federation"), c->server);
 		goto fail;
 	}
 	free(buf);

@@ -128,8 +128,8 @@ kept_outbox_exec(struct client *cl, const struct cmd_args *args)
 		status = client_fail(cl, EX_USAGE, _("report %s is being sent, "
 		    "not refused: it needs no --retry"), id);
 	else if (rv == 1)
-		status = client_fail(cl, EX_USAGE, _("report %s is waiting, not "
-		    "refused: 'gp-client flush' sends it"), id);
+		status = client_fail(cl, EX_USAGE, _("report %s is waiting, "
+		    "not refused: 'gp-client flush' sends it"), id);
 	else
 		output_outbox_changed(cl->json, drop != NULL, e);
 

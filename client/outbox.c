@@ -219,8 +219,8 @@ outbox_sqlerr(const struct outbox *ob, enum outbox_doing doing, char **cause)
 		return cause_set(cause, _("the outbox %s cannot queue the "
 		    "report: %s"), path, why);
 	case OB_REFUSE:
-		return cause_set(cause, _("the outbox %s cannot mark the report "
-		    "refused: %s"), path, why);
+		return cause_set(cause, _("the outbox %s cannot mark the "
+		    "report refused: %s"), path, why);
 	case OB_REMOVE:
 		return cause_set(cause, _("the outbox %s cannot remove the "
 		    "report: %s"), path, why);
@@ -339,7 +339,8 @@ outbox_check_dirs(const char *path, char **cause)
 				    "every user of this computer (mode %04o), "
 				    "who could replace the outbox: run 'chmod "
 				    "o-w %s', or give the outbox a private "
-				    "place with --outbox PATH"), dir, path, mode, dir);
+				    "place with --outbox PATH"), dir, path,
+				    mode, dir);
 				break;
 			}
 			own = 0;
@@ -1350,8 +1351,8 @@ outbox_receipt_get(struct outbox *ob, const char *id,
 		sqlite3_reset(st);
 		outbox_receipt_free(*out);
 		*out = NULL;
-		return cause_set(cause, _("%s is the beginning of more than one "
-		    "receipt: give more of its digits (see 'gp-client "
+		return cause_set(cause, _("%s is the beginning of more than "
+		    "one receipt: give more of its digits (see 'gp-client "
 		    "receipts')"), id);
 	}
 	sqlite3_reset(st);

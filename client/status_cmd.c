@@ -47,7 +47,8 @@ status_cmd_reminder(const struct status_period *sp)
 	if (ps->has_revision) {
 		d = status_return_comment(ps);
 		n = asprintf(&s, U_("%s bị trả lại: %s"), label, d != NULL &&
-		    d->comment != NULL ? d->comment : U_("xem gp-client status"));
+		    d->comment != NULL ? d->comment :
+		    U_("xem gp-client status"));
 	} else {
 		due = 0;
 		date_parse(ps->due, &due);
@@ -93,7 +94,7 @@ status_cmd_text_period(const struct status_period *sp)
 {
 	const Gp__PeriodStatus	*ps = sp->ps;
 	const Gp__Decision	*d;
-	char			 days[48], sent[200], when[24];
+	char			 days[48], sent[200], when[ZONE_HUMAN_LEN + 1];
 	char			 due[I18N_MAX];
 	size_t			 i;
 
@@ -115,7 +116,7 @@ status_cmd_text_period(const struct status_period *sp)
 		    _("revision %u receipt %s received %s (late); %s") :
 		    _("revision %u receipt %s received %s; %s"), ps->revision,
 		    admin_text(ps->receipt),
-		    admin_when(ps->received_at, when, sizeof(when)),
+		    admin_when(ps->received_at, when),
 		    admin_state(ps->review_state));
 	else if (!ps->expected)
 		snprintf(sent, sizeof(sent), "%s",
@@ -140,21 +141,21 @@ status_cmd_text_period(const struct status_period *sp)
 		fmt_line(stdout, _("    due %s (%s); %s"), due, days, sent);
 	for (i = 0; i < ps->n_comments; i++) {
 		d = ps->comments[i];
-		admin_when(d->decided_at, when, sizeof(when));
+		admin_when(d->decided_at, when);
 		if (d->action != NULL && strcmp(d->action, "return") == 0)
-			fmt_line(stdout, _("    %s UTC returned revision %u "
+			fmt_line(stdout, _("    %s returned revision %u "
 			    "(%s): %s"), when, d->revision,
 			    admin_text(d->decided_by), admin_text(d->comment));
 		else if (d->action != NULL && strcmp(d->action, "reopen") == 0)
-			fmt_line(stdout, _("    %s UTC reopened revision %u "
+			fmt_line(stdout, _("    %s reopened revision %u "
 			    "(%s): %s"), when, d->revision,
 			    admin_text(d->decided_by), admin_text(d->comment));
 		else if (d->action != NULL && strcmp(d->action, "accept") == 0)
-			fmt_line(stdout, _("    %s UTC accepted revision %u "
+			fmt_line(stdout, _("    %s accepted revision %u "
 			    "(%s): %s"), when, d->revision,
 			    admin_text(d->decided_by), admin_text(d->comment));
 		else
-			fmt_line(stdout, _("    %s UTC %s revision %u (%s): %s"),
+			fmt_line(stdout, _("    %s %s revision %u (%s): %s"),
 			    when, admin_text(d->action), d->revision,
 			    admin_text(d->decided_by), admin_text(d->comment));
 	}
@@ -167,7 +168,7 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 	struct status_period		 sp;
 	json_t				*o, *arr;
 	char				*text, day[DATE_LEN + 1];
-	int32_t				 today = date_of(time(NULL));
+	int32_t				 today = zone_today();
 	size_t				 i, need = 0;
 	int				 remind = a->by != NULL;
 
@@ -186,14 +187,16 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 			if (json_array_append_new(arr,
 			    status_json_period(&sp)) == -1) {
 				json_decref(arr);
-				return admin_fail(a, EX_OSERR, _("out of memory"));
+				return admin_fail(a, EX_OSERR,
+				    _("out of memory"));
 			}
 		} else if (!remind)
 			status_cmd_text_period(&sp);
 		else if (sp.attention) {
 			if ((text = status_cmd_reminder(&sp)) == NULL) {
 				json_decref(arr);
-				return admin_fail(a, EX_OSERR, _("out of memory"));
+				return admin_fail(a, EX_OSERR,
+				    _("out of memory"));
 			}
 			fmt_line(stdout, "%s", text);
 			status_cmd_notify(text);
@@ -245,7 +248,7 @@ status_cmd_run(struct admin *a, const struct cmd_args *args)
 	status_request(&req, &st, ADMIN_REQUEST_ID, args->noperands == 1 ?
 	    args->operands[0] : NULL, unit);
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_STATUS,
-	    "a status", status_cmd_frame, NULL)) != 0)
+	    N_("a status"), status_cmd_frame, NULL)) != 0)
 		return status;
 	return a->nitems > 0 ? STATUS_NEEDS : EX_OK;
 }

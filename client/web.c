@@ -51,8 +51,8 @@ const struct cmd_entry cmd_web_entry = {
 		    "(default: a free one)") },
 		{ "no-browser", 0, NULL, 0, N_("print the address only; open "
 		    "no browser") },
-		{ "idle", 0, N_("MINUTES"), 0, N_("stop after this many minutes "
-		    "without use (default 60)") },
+		{ "idle", 0, N_("MINUTES"), 0, N_("stop after this many "
+		    "minutes without use (default 60)") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_SETTINGS,

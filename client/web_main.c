@@ -35,6 +35,7 @@
 #include "validate.h"
 #include "outbox.h"
 #include "web.h"
+#include "zone.h"
 
 #define WEB_PREFIX		"gp-client-web: "
 #define WEB_IDLE_SECONDS_ENV	"GP_WEB_IDLE_SECONDS"	/* a testing knob */
@@ -354,6 +355,7 @@ main(int argc, char **argv)
 	sigset_t		 set;
 	const char		*env;
 	char			*cause = NULL, *outbox = NULL, url[128];
+	char			*state = NULL;
 	long			 n, port = 0, idle = WEB_IDLE_DEFAULT * 60;
 	int			 ch, fd, sig, browser = 1, status = EX_OK;
 
@@ -438,8 +440,8 @@ main(int argc, char **argv)
 	if (w.conn.server == NULL || w.conn.ca == NULL || w.conn.cert == NULL ||
 	    w.conn.key == NULL)
 		return web_fail(EX_CONFIG, N_("the server, CA, certificate and "
-		    "key are needed: run 'gp-client web', which reads them from "
-		    "the configuration"));
+		    "key are needed: run 'gp-client web', which reads them "
+		    "from the configuration"));
 	if ((status = web_unit(&w)) != 0)
 		goto done;
 	if ((w.drafts = web_draft_dir(&cause)) == NULL) {
@@ -453,10 +455,20 @@ main(int argc, char **argv)
 		    strdup(_("out of memory"));
 		cause = NULL;
 	}
+	/* Times in the federation's zone, as gp-client keeps it beside the
+	 * outbox; held from here on, for the connection threads share it. */
+	if (w.outbox != NULL && strrchr(w.outbox, '/') != NULL &&
+	    (state = strndup(w.outbox, (size_t)(strrchr(w.outbox, '/') -
+	    w.outbox))) == NULL) {
+		status = web_fail(EX_OSERR, "out of memory");
+		goto done;
+	}
+	zone_setup(NULL, state);
 	if (web_forms_open(&w) == -1) {
 		status = web_fail(EX_OSERR, N_("out of memory"));
 		goto done;
 	}
+	zone_hold();
 	if (web_random_hex(w.token, WEB_SECRET_BYTES) == -1 ||
 	    web_random_hex(w.session, WEB_SECRET_BYTES) == -1) {
 		status = web_fail(EX_OSERR, N_("no random numbers: %s"),
@@ -512,5 +524,7 @@ done:
 	free(cause);
 	free(outbox);
 	web_free(&w);
+	zone_close();
+	free(state);
 	return status;
 }

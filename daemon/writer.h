@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "period.h"
 #include "store.h"
 #include "worker.h"
 
@@ -17,7 +18,8 @@ enum job_type {
 	JOB_SUBMIT,
 	JOB_AUDIT,
 	JOB_LOCK,
-	JOB_REVIEW
+	JOB_REVIEW,
+	JOB_EXTEND
 };
 
 /*
@@ -47,6 +49,10 @@ struct job {
 	/* JOB_REVIEW */
 	struct store_review	 review;
 	struct store_decision	 decision;	/* set by the writer */
+	/* JOB_EXTEND (unit, period above; detail is the reason): until
+	 * NULL clears; previous is set by the writer */
+	const char		*until;
+	char			 previous[DATE_LEN + 1];
 	/* Set by the writer. */
 	enum store_status	 status;
 	struct store_receipt	 receipt;

@@ -581,7 +581,8 @@ form_read_section(struct form_read *rd, json_t *obj, const char *path,
 			    form_period_kind(json_string_value(p)) : 0;
 			if (kind == 0)
 				form_err(rd, item, _("%sis not a period "
-				    "(\"H1\" or \"annual\")"), json_is_string(p) ?
+				    "(\"H1\" or \"annual\")"),
+				    json_is_string(p) ?
 				    form_show(json_string_value(p), shown) :
 				    "");
 			else if (e->periods & FORM_PERIOD_BIT(kind))

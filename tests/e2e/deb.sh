@@ -662,6 +662,12 @@ test_up_data() {
 	local schema
 	schema=$(sed -n 's/^#define STORE_SCHEMA_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$ROOT/daemon/store.h")
 	[ "$(ctq 'pragma user_version')" = "$schema" ] || { fail "schema $(ctq 'pragma user_version'), not $schema"; return; }
+	# Through the calendar's migration (6: lateness kept per revision,
+	# extensions) and the review's (7: decisions).
+	[ "$(ctq "select count(*) from sqlite_master where type = 'table' and name in ('extensions', 'reviews')")" = 2 ] ||
+	    { fail "no extensions or reviews table"; return; }
+	[ "$(ctq "select count(*) from reports where late = 1 and days_late < 1 or late = 0 and days_late <> 0")" = 0 ] ||
+	    { fail "lateness: $(ctq "select unit, period, late, days_late, due from reports")"; return; }
 	[ "$(stored)" = "$BEFORE" ] || { fail "reports: $(stored)"; return; }
 	[ "$(ctq 'select count(*) from report_totals')" = 3 ] ||
 	    { fail "totals: $(ctq 'select count(*) from report_totals')"; return; }

@@ -8,19 +8,29 @@
  * only when there is no error, and then the body, read as
  * gp-client validate reads it, validates.
  *
- * What sends (web_send.c) is not linked: its calls are refused here.
+ * What sends (web_send.c) is not linked: its calls are refused here; nor
+ * is the run's time zone (client/zone.c): today is the machine's day.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "check.h"
+#include "period.h"
 #include "report_json.h"
 #include "web.h"
+#include "zone.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int32_t
+zone_today(void)
+{
+	return date_of(time(NULL));
+}
 
 void
 web_send_submit(struct web *w, const char *period, json_t *report,
