@@ -521,6 +521,15 @@ test_outbox_messages() {
 	    --ca "$W/pki/ca.crt" --cert "$W/pki/lc-tamduong.crt" \
 	    --key "$W/pki/lc-tamduong.key" submit "$W/rev-en.json"
 	[ "$RC" -eq 75 ] || { fail "queue: exit $RC: $(cat "$W/err")"; return; }
+	grep -q "^gp-client: không kết nối được 127.0.0.1:$closed (.*); báo cáo đã được đưa vào hộp thư đi và sẽ được 'gp-client flush' gửi đi$" "$W/err" ||
+	    { fail "queued: $(cat "$W/err")"; return; }
+	as vi "$GP_CLIENT" -s "127.0.0.1:$closed" --retries 0 \
+	    --ca "$W/pki/ca.crt" --cert "$W/pki/lc-tamduong.crt" \
+	    --key "$W/pki/lc-tamduong.key" flush
+	[ "$RC" -eq 75 ] || { fail "flush: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/out" "flush: đã gửi 0 (0 trùng), bị từ chối 0; hộp thư đi còn 1 chờ gửi, 0 bị từ chối" || return
+	grep -q "^gp-client: không kết nối được 127.0.0.1:$closed (.*); còn 1 báo cáo chờ trong hộp thư đi: hãy chạy lại 'gp-client flush' sau$" "$W/err" ||
+	    { fail "flush: $(cat "$W/err")"; return; }
 	as vi "$GP_CLIENT" --json outbox
 	id=$(python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])' <"$W/out")
 	as vi "$GP_CLIENT" outbox --retry "$id"
@@ -636,7 +645,7 @@ t "no configuration: where it was looked for, what makes it" test_no_configurati
 t "gpd: -n, usage, start-up errors in words, admins checked" test_gpd
 t "gp-ca in Vietnamese; its list as scripts read it" test_gp_ca
 t "a server that cannot be reached, a CA file missing: in Vietnamese" test_conn_unreachable
-t "outbox: waiting is not refused, an unknown id, a directory open to all" test_outbox_messages
+t "outbox and flush: queued, still waiting, not refused, an unknown id, a directory open to all" test_outbox_messages
 t "verify-receipt: its verdict, a report file missing, two standard inputs" test_verify_receipt
 t "review: refused decisions, the confirmation; the unit's status after" test_review_status
 t "summary --compare, report: usage mistakes in Vietnamese" test_compare_report_usage
