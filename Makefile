@@ -388,7 +388,8 @@ $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
 
 $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
     $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/fmt.o \
-    $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
+    $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o \
+    $(BUILD)/proto/i18n.o $(BUILD)/proto/vnfmt.o $(REPORT_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_conf_report: $(BUILD)/tests/unit/test_conf_report.o \
