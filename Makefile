@@ -388,7 +388,8 @@ $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
 
 $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
     $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/fmt.o \
-    $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
+    $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o \
+    $(BUILD)/proto/i18n.o $(BUILD)/proto/vnfmt.o $(REPORT_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_conf_report: $(BUILD)/tests/unit/test_conf_report.o \
@@ -572,7 +573,8 @@ po-todo:
 #   gpd and gp-ca to $(SBINDIR), gp-client and gp-report to $(BINDIR)
 #   (gp-report is run by gp-client report, and by hand on saved report
 #   data, so it is a command like the others), gp-client-web to
-#   $(LIBEXECDIR)/gp (gp-client web finds it there), man pages, the
+#   $(LIBEXECDIR)/gp (gp-client web finds it there), man pages (and
+#   gp-client(1) in Vietnamese under $(MANDIR)/vi), the
 #   systemd units (with /usr/sbin, /usr/libexec and /etc rewritten to
 #   $(SBINDIR), $(LIBEXECDIR) and $(SYSCONFDIR)) and gpd's start condition
 #   in $(LIBEXECDIR)/gpd, the sysusers.d file, sample configuration in $(DOCDIR);
@@ -590,6 +592,8 @@ SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
 MANDOC ?=	mandoc
 
 MAN1 =		client/gp-client.1 report/gp-report.1
+# Translated pages: $(MANDIR)/LANG/man1/gp-client.1 from client/gp-client.LANG.1.
+MAN1_VI =	client/gp-client.vi.1
 MAN5 =		daemon/gpd.conf.5 proto/gp-forms.5
 MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
@@ -611,7 +615,8 @@ INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/vi/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
@@ -633,6 +638,8 @@ install: all
 	install -m 755 $(BUILD)/gp-client-web \
 	    $(DESTDIR)$(LIBEXECDIR)/gp/gp-client-web
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 client/gp-client.vi.1 \
+	    $(DESTDIR)$(MANDIR)/vi/man1/gp-client.1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
 	@set -e; for f in $(SYSTEMD_UNITS); do \
@@ -668,6 +675,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(DESTDIR)$(MANDIR)/vi/man1/gp-client.1
+	rmdir $(DESTDIR)$(MANDIR)/vi/man1 $(DESTDIR)$(MANDIR)/vi 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
@@ -679,7 +688,7 @@ uninstall:
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/gpd: configuration and CA; remove by hand"
 
 lint-man:
-	$(MANDOC) -Tlint -W warning $(MAN1) $(MAN5) $(MAN8)
+	$(MANDOC) -Tlint -W warning $(MAN1) $(MAN1_VI) $(MAN5) $(MAN8)
 
 # --- bench: the measurements of issue 7 (tests/bench/README.md) -------------
 # make bench builds gpd, gp-client, gp-report and the bench programs with

@@ -62,7 +62,7 @@ admin_out(struct admin *a)
 	if (ferror(stdout)) {
 		if (errno == EPIPE)	/* the reader wanted no more */
 			return EX_IOERR;
-		return admin_fail(a, EX_IOERR, "cannot write the output: %s",
+		return admin_fail(a, EX_IOERR, _("cannot write the output: %s"),
 		    strerror(errno));
 	}
 	return 0;
@@ -184,7 +184,7 @@ void
 admin_json_dump(json_t *o)
 {
 	if (fmt_json_dumpf(o, stdout, ADMIN_JSON_FLAGS) == -1)
-		fputs("null", stdout);
+		fputs(U_("null"), stdout);
 }
 
 /* Opens a JSON list answer with "[", once. */
@@ -210,16 +210,17 @@ admin_json_object(struct admin *a, json_t *head)
 		return 0;
 	}
 	if (head == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	s = json_dumps(head, ADMIN_JSON_FLAGS);
 	json_decref(head);
 	if (s == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	len = strlen(s);
 	/* "{...}" without the "}"; "{}" is just "{". */
 	s[len - 1] = '\0';
 	fmt_json_write(stdout, s);
-	fputs(len > 2 ? ",\"rows\":[" : "\"rows\":[", stdout);
+	/* JSON, for programs (U_: not for the catalogue). */
+	fputs(len > 2 ? U_(",\"rows\":[") : U_("\"rows\":["), stdout);
 	free(s);
 	return admin_out(a);
 }
@@ -229,7 +230,7 @@ int
 admin_json_item(struct admin *a, json_t *o)
 {
 	if (o == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	fputs(a->nitems++ == 0 ? "\n" : ",\n", stdout);
 	admin_json_dump(o);
 	json_decref(o);
@@ -248,7 +249,7 @@ admin_json_close(struct admin *a, json_t *tail)
 		s = json_dumps(tail, ADMIN_JSON_FLAGS);
 		json_decref(tail);
 		if (s == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		fputs(strcmp(s, "{}") == 0 ? "}" : ",", stdout);
 		if (strcmp(s, "{}") != 0)
 			fmt_json_write(stdout, s + 1);
@@ -390,8 +391,8 @@ admin_period(struct admin *a, const char *s)
 
 	period_rules_default(&rules);
 	if (period_parse(s, &rules, &p, &errstr) == -1)
-		return admin_fail(a, EX_USAGE, "bad period '%s': %s; give "
-		    "2022-H1 for the 6-month report or 2022 for the year", s,
+		return admin_fail(a, EX_USAGE, _("bad period '%s': %s; give "
+		    "2022-H1 for the 6-month report or 2022 for the year"), s,
 		    errstr);
 	return 0;
 }
@@ -400,8 +401,8 @@ int
 admin_unit(struct admin *a, const char *s)
 {
 	if (validate_unit_code(s) != 0)
-		return admin_fail(a, EX_USAGE, "bad unit code '%s': use the "
-		    "unit's code, such as lc-tamduong (a-z, 0-9 and -)", s);
+		return admin_fail(a, EX_USAGE, _("bad unit code '%s': use the "
+		    "unit's code, such as lc-tamduong (a-z, 0-9 and -)"), s);
 	return 0;
 }
 
@@ -528,9 +529,10 @@ admin_frame(const Gp__Response *resp, void *arg)
 		return 1;
 	}
 	if (resp->body_case != call->want || admin_body(resp) == NULL) {
-		a->status = admin_fail(a, EX_PROTOCOL, "the server's answer is "
-		    "not %s; check that gp-client and gpd versions match",
-		    call->what);
+		/* TRANSLATORS: what was asked for: "a list", "a report". */
+		a->status = admin_fail(a, EX_PROTOCOL, _("the server's answer "
+		    "is not %s; check that gp-client and gpd versions match"),
+		    _(call->what));
 		return 1;
 	}
 	zone_heard(admin_zone(resp));
@@ -665,7 +667,7 @@ admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 	a.csv = cl->csv;
 	a.name = args->entry->name;
 	if (forms_open(&a.forms, cl) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	status = run(&a, args);
 	admin_free_kept(&a);
 	forms_close(&a.forms);

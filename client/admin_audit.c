@@ -161,10 +161,11 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 	if (a->csv || a->nitems > 0)
 		fmt_table_header(&a->table);
 	else
-		fmt_line(stdout, "nothing in the audit trail");
+		fmt_line(stdout, "%s", _("nothing in the audit trail"));
+	/* As gpd's log writes it, to be compared with it (U_). */
 	if (!a->csv && au->head_hash != NULL)
-		fmt_line(stdout, "audit head: id %" PRId64 " hash %s", au->head_id,
-		    au->head_hash);
+		fmt_line(stdout, U_("audit head: id %" PRId64 " hash %s"),
+		    au->head_id, au->head_hash);
 	return admin_out(a);
 }
 
@@ -183,9 +184,9 @@ admin_audit(struct admin *a, const struct cmd_args *args)
 		return status;
 	if (since_arg != NULL) {
 		if (admin_since(since_arg, &since) == -1)
-			return admin_fail(a, EX_USAGE, "bad --since '%s': give "
-			    "a date (2022-06-10) or a time "
-			    "(2022-06-10T08:00:00+07:00)", since_arg);
+			return admin_fail(a, EX_USAGE, _("bad --since '%s': "
+			    "give a date (2022-06-10) or a time "
+			    "(2022-06-10T08:00:00+07:00)"), since_arg);
 		audit.has_since = 1;
 		audit.since = since;
 	}
@@ -196,7 +197,7 @@ admin_audit(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_AUDIT);
 	req.audit = &audit;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_AUDIT,
-	    "an audit trail", admin_audit_frame, NULL);
+	    N_("an audit trail"), admin_audit_frame, NULL);
 }
 
 

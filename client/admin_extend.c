@@ -31,24 +31,26 @@ admin_extend_frame(struct admin *a, const Gp__Response *resp, int last)
 		    "previous_until", fmt_json_text(e->previous_until),
 		    "changed", e->has_changed && e->changed);
 		if (o == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		admin_json_dump(o);
 		json_decref(o);
 		fputc('\n', stdout);
-	} else if (e->until != NULL)
-		fmt_line(stdout, "%s %s: due %s now, extended from the form's "
-		    "%s%s%s%s", admin_text(e->unit), admin_text(e->period),
-		    e->until, admin_text(e->due),
-		    e->previous_until != NULL ? " (was " : "",
-		    e->previous_until != NULL ? e->previous_until : "",
-		    e->previous_until != NULL ? ")" : "");
+	} else if (e->until != NULL && e->previous_until != NULL)
+		fmt_line(stdout, _("%s %s: due %s now, extended from the "
+		    "form's %s (was %s)"), admin_text(e->unit),
+		    admin_text(e->period), e->until, admin_text(e->due),
+		    e->previous_until);
+	else if (e->until != NULL)
+		fmt_line(stdout, _("%s %s: due %s now, extended from the "
+		    "form's %s"), admin_text(e->unit), admin_text(e->period),
+		    e->until, admin_text(e->due));
 	else if (e->previous_until != NULL)
-		fmt_line(stdout, "%s %s: extension until %s cleared; due %s, "
-		    "the form's", admin_text(e->unit), admin_text(e->period),
+		fmt_line(stdout, _("%s %s: extension until %s cleared; due %s, "
+		    "the form's"), admin_text(e->unit), admin_text(e->period),
 		    e->previous_until, admin_text(e->due));
 	else
-		fmt_line(stdout, "%s %s had no extension; due %s, the form's",
-		    admin_text(e->unit), admin_text(e->period),
+		fmt_line(stdout, _("%s %s had no extension; due %s, the "
+		    "form's"), admin_text(e->unit), admin_text(e->period),
 		    admin_text(e->due));
 	return admin_out(a);
 }
@@ -69,15 +71,15 @@ admin_extend(struct admin *a, const struct cmd_args *args)
 	reason = cmd_value(args, "reason");
 	clear = cmd_value(args, "clear") != NULL;
 	if (clear == (until != NULL))
-		return admin_fail(a, EX_USAGE, "give --until YYYY-MM-DD to "
+		return admin_fail(a, EX_USAGE, _("give --until YYYY-MM-DD to "
 		    "extend the due date, or --clear to take the extension "
-		    "away");
+		    "away"));
 	if (until != NULL && date_parse(until, &day) == -1)
-		return admin_fail(a, EX_USAGE, "bad --until '%s': give the new "
-		    "due date as YYYY-MM-DD", until);
+		return admin_fail(a, EX_USAGE, _("bad --until '%s': give the "
+		    "new due date as YYYY-MM-DD"), until);
 	if (clear && reason != NULL)
-		return admin_fail(a, EX_USAGE, "--reason goes with --until: "
-		    "the audit says when an extension was cleared");
+		return admin_fail(a, EX_USAGE, _("--reason goes with --until: "
+		    "the audit says when an extension was cleared"));
 	extend.unit = args->operands[0];
 	extend.period = args->operands[1];
 	extend.until = (char *)(uintptr_t)until;
@@ -93,7 +95,7 @@ admin_extend(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_EXTEND);
 	req.extend = &extend;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_EXTEND,
-	    "an extension", admin_extend_frame, NULL);
+	    N_("an extension"), admin_extend_frame, NULL);
 }
 
 static int
@@ -103,22 +105,23 @@ admin_extend_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_extend_entry = {
-	"extend", "UNIT PERIOD", 2, 2,
-	"move one unit's due date later, or clear its extension",
-	"Give one unit a later due date for PERIOD than the form's (--until), "
-	"with the\nreason on record, or take the extension away (--clear). "
-	"Revisions the unit\nsends from then on are judged late or on time "
-	"against it; revisions already\nstored keep what they were given. "
-	"missing and list show it; the audit keeps\nwho did it and when. For "
-	"administrators.",
+	"extend", N_("UNIT PERIOD"), 2, 2,
+	N_("move one unit's due date later, or clear its extension"),
+	N_("Give one unit a later due date for PERIOD than the form's "
+	"(--until), with the reason on record, or take the extension away "
+	"(--clear). Revisions the unit sends from then on are judged late or "
+	"on time against it; revisions already stored keep what they were "
+	"given. missing and list show it; the audit keeps who did it and "
+	"when. For administrators."),
 	"gp-client extend lc-sinho 2022-H1 --until 2022-06-20 --reason "
 	"\"lũ quét\"",
 	{
-		{ "until", 0, "YYYY-MM-DD", 0, "the unit's new due date, "
-		    "after the form's" },
-		{ "reason", 0, "TEXT", 0, "why, for the audit and missing" },
-		{ "clear", 0, NULL, 0, "take the extension away: the form's "
-		    "due date again" },
+		{ "until", 0, "YYYY-MM-DD", 0, N_("the unit's new due date, "
+		    "after the form's") },
+		{ "reason", 0, N_("TEXT"), 0, N_("why, for the audit and "
+		    "missing") },
+		{ "clear", 0, NULL, 0, N_("take the extension away: the "
+		    "form's due date again") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD,

@@ -66,6 +66,32 @@ admin_history_keep(struct admin *a, const Gp__Decision *d)
 	return 0;
 }
 
+/* A decision as a line of text: who took it, when, its comment. */
+static void
+admin_history_decision_line(const struct admin_decision *d,
+    char when[ZONE_HUMAN_LEN + 1])
+{
+	const char	*by = admin_text(d->decided_by);
+	const char	*at = admin_when(d->decided_at, when);
+
+	if (strcmp(admin_text(d->action), "accept") == 0 && d->comment != NULL)
+		fmt_line(stdout, _("  accepted by %s at %s: %s"), by, at,
+		    d->comment);
+	else if (strcmp(admin_text(d->action), "accept") == 0)
+		fmt_line(stdout, _("  accepted by %s at %s"), by, at);
+	else if (strcmp(admin_text(d->action), "return") == 0 &&
+	    d->comment != NULL)
+		fmt_line(stdout, _("  returned by %s at %s: %s"), by, at,
+		    d->comment);
+	else if (strcmp(admin_text(d->action), "return") == 0)
+		fmt_line(stdout, _("  returned by %s at %s"), by, at);
+	else if (d->comment != NULL)
+		fmt_line(stdout, _("  reopened by %s at %s: %s"), by, at,
+		    d->comment);
+	else
+		fmt_line(stdout, _("  reopened by %s at %s"), by, at);
+}
+
 /* The decisions on revision rev: as lines, a JSON array, or one CSV
  * cell ("returned by admin 2026-12-05T10:10:11+07:00: comment; ..."). */
 static int
@@ -102,16 +128,8 @@ admin_history_decisions(struct admin *a, uint32_t rev, json_t **arr,
 				return -1;
 			free(*cell);
 			*cell = s;
-		} else {
-			fmt_line(stdout, "  %s by %s at %s%s%s",
-			    strcmp(admin_text(d->action), "accept") == 0 ?
-			    "accepted" : strcmp(admin_text(d->action),
-			    "return") == 0 ? "returned" : "reopened",
-			    admin_text(d->decided_by),
-			    admin_when(d->decided_at, when),
-			    d->comment != NULL ? ": " : "",
-			    admin_text(d->comment));
-		}
+		} else
+			admin_history_decision_line(d, when);
 	}
 	return 0;
 }
@@ -184,7 +202,8 @@ admin_indicator_change(const char *code, const struct admin_indicator *o,
 	rv |= admin_change(field, code, o != NULL ? o->total : 0,
 	    n != NULL ? n->total : 0, text, changes);
 	snprintf(field, sizeof(field), "%s.female", code);
-	snprintf(shown, sizeof(shown), "%s women", code);
+	/* TRANSLATORS: an indicator's code, then its women's figure. */
+	snprintf(shown, sizeof(shown), _("%s women"), code);
 	rv |= admin_change(field, shown, o != NULL && o->has_women ?
 	    o->women : 0, n != NULL && n->has_women ? n->women : 0, text,
 	    changes);
@@ -202,24 +221,30 @@ admin_changes(const struct admin_figures *prev,
 	size_t		 i;
 	int		 rv = 0;
 
-	static const char *const fields[4][2] = {
-		{ "activities", "activities" }, { "sessions", "sessions" },
-		{ "participants", "participants" }, { "female", "women" }
+	/* The JSON field, then the words a person reads. */
+	static const char *const fields[4] = {
+		"activities", "sessions", "participants", "female"
 	};
-	char	 field[32], shown[32];
+	static const char *const done_shown[4] = {
+		N_("done activities"), N_("done sessions"),
+		N_("done participants"), N_("done women")
+	};
+	static const char *const planned_shown[4] = {
+		N_("planned activities"), N_("planned sessions"),
+		N_("planned participants"), N_("planned women")
+	};
+	char	 field[32];
 	int	 k;
 
 	for (k = 0; k < 4; k++) {
-		snprintf(field, sizeof(field), "done.%s", fields[k][0]);
-		snprintf(shown, sizeof(shown), "done %s", fields[k][1]);
-		rv |= admin_change(field, shown, prev->done[k], cur->done[k],
-		    &text, changes);
+		snprintf(field, sizeof(field), "done.%s", fields[k]);
+		rv |= admin_change(field, _(done_shown[k]), prev->done[k],
+		    cur->done[k], &text, changes);
 	}
 	for (k = 0; k < 4; k++) {
-		snprintf(field, sizeof(field), "planned.%s", fields[k][0]);
-		snprintf(shown, sizeof(shown), "planned %s", fields[k][1]);
-		rv |= admin_change(field, shown, prev->planned[k],
-		    cur->planned[k], &text, changes);
+		snprintf(field, sizeof(field), "planned.%s", fields[k]);
+		rv |= admin_change(field, _(planned_shown[k]),
+		    prev->planned[k], cur->planned[k], &text, changes);
 	}
 	for (i = 0; i < cur->nind; i++)
 		rv |= admin_indicator_change(cur->ind[i].code,
@@ -242,10 +267,10 @@ admin_content_change(const Gp__Change *c)
 	int	 n;
 
 	if (c->before == NULL && c->after != NULL)
-		n = asprintf(&s, "%s added: %s", admin_text(c->field),
+		n = asprintf(&s, _("%s added: %s"), admin_text(c->field),
 		    c->after);
 	else if (c->before != NULL && c->after == NULL)
-		n = asprintf(&s, "%s removed: %s", admin_text(c->field),
+		n = asprintf(&s, _("%s removed: %s"), admin_text(c->field),
 		    c->before);
 	else
 		n = asprintf(&s, "%s: %s → %s", admin_text(c->field),
@@ -279,8 +304,9 @@ admin_content_changes(const Gp__ReportRow *r, json_t *arr, int *nomem)
 			*nomem = 1;
 	}
 	if (r->has_more_changes && r->more_changes > 0) {
-		if (asprintf(&joined, "%s; and %u more", text != NULL ? text :
-		    "", r->more_changes) == -1)
+		/* TRANSLATORS: the changes listed, then how many more. */
+		if (asprintf(&joined, _("%s; and %u more"), text != NULL ?
+		    text : "", r->more_changes) == -1)
 			*nomem = 1;
 		else {
 			free(text);
@@ -298,19 +324,21 @@ admin_history_content(const Gp__ReportRow *r)
 	size_t	 i;
 
 	if (r->n_changes == 0) {
-		fmt_line(stdout, "  no change in the report's text, dates or "
-		    "codes");
+		fmt_line(stdout, _("  no change in the report's text, dates or "
+		    "codes"));
 		return;
 	}
 	for (i = 0; i < r->n_changes; i++) {
 		if ((one = admin_content_change(r->changes[i])) == NULL)
 			continue;
-		fmt_line(stdout, "  changed %s", one);
+		fmt_line(stdout, _("  changed %s"), one);
 		free(one);
 	}
 	if (r->has_more_changes && r->more_changes > 0)
-		fmt_line(stdout, "  and %u more changes (see 'gp-client show' "
-		    "of each revision)", r->more_changes);
+		fmt_line(stdout, ngettext("  and %u more change (see "
+		    "'gp-client show' of each revision)", "  and %u more "
+		    "changes (see 'gp-client show' of each revision)",
+		    r->more_changes), r->more_changes);
 }
 
 static int
@@ -330,7 +358,7 @@ admin_history_row(struct admin *a, const Gp__ReportRow *r)
 	if (a->json && ((changes = json_array()) == NULL ||
 	    (content = json_array()) == NULL)) {
 		json_decref(changes);
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	}
 	if (a->nitems > 0)
 		text = admin_changes(&a->prev, &cur, changes, &nomem);
@@ -341,7 +369,7 @@ admin_history_row(struct admin *a, const Gp__ReportRow *r)
 		free(report_text);
 		json_decref(changes);
 		json_decref(content);
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	}
 
 	if (a->json) {
@@ -353,7 +381,7 @@ admin_history_row(struct admin *a, const Gp__ReportRow *r)
 			json_decref(decisions);
 			json_decref(changes);
 			json_decref(content);
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		}
 		if ((o = admin_json_row(r, 1)) != NULL &&
 		    (json_object_set_new(o, "changes", changes) == -1 ||
@@ -389,34 +417,35 @@ admin_history_row(struct admin *a, const Gp__ReportRow *r)
 			free(text);
 			free(report_text);
 			free(review);
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		}
 		cells[14] = review;
 		fmt_table_row(&a->table, cells);
 		free(review);
 	} else {
-		fmt_line(stdout, "revision %u  receipt %s", r->revision,
+		fmt_line(stdout, _("revision %u  receipt %s"), r->revision,
 		    admin_text(r->receipt));
-		fmt_line(stdout, "  received %s  %s", admin_when(r->received_at,
-		    when), admin_lateness(r->late, r->days_late, r->extended,
-		    r->due, late, sizeof(late)));
-		fmt_line(stdout, "  certificate %s  SHA-256 %s",
+		fmt_line(stdout, _("  received %s  %s"),
+		    admin_when(r->received_at, when), admin_lateness(r->late,
+		    r->days_late, r->extended, r->due, late, sizeof(late)));
+		fmt_line(stdout, _("  certificate %s  SHA-256 %s"),
 		    admin_text(r->cert_cn),
 		    admin_fp_short(r->cert_fingerprint, fp, sizeof(fp)));
-		fmt_line(stdout, "  done: activities %" PRIu64 "  sessions %"
-		    PRIu64 "  participants %" PRIu64 "  women %" PRIu64,
+		fmt_line(stdout, _("  done: activities %" PRIu64 "  sessions %"
+		    PRIu64 "  participants %" PRIu64 "  women %" PRIu64),
 		    cur.done[0], cur.done[1], cur.done[2], cur.done[3]);
-		fmt_line(stdout, "  planned: activities %" PRIu64 "  sessions %"
-		    PRIu64 "  participants %" PRIu64 "  women %" PRIu64,
-		    cur.planned[0], cur.planned[1], cur.planned[2],
-		    cur.planned[3]);
+		fmt_line(stdout, _("  planned: activities %" PRIu64
+		    "  sessions %" PRIu64 "  participants %" PRIu64
+		    "  women %" PRIu64), cur.planned[0], cur.planned[1],
+		    cur.planned[2], cur.planned[3]);
 		if (a->nitems == 0)
-			fmt_line(stdout, "  first revision");
+			fmt_line(stdout, _("  first revision"));
 		else {
 			if (text == NULL)
-				fmt_line(stdout, "  no change in the figures");
+				fmt_line(stdout, _("  no change in the "
+				    "figures"));
 			else
-				fmt_line(stdout, "  figures: %s", text);
+				fmt_line(stdout, _("  figures: %s"), text);
 			admin_history_content(r);
 		}
 		admin_history_decisions(a, r->revision, NULL, NULL);
@@ -437,7 +466,7 @@ admin_history_frame(struct admin *a, const Gp__Response *resp, int last)
 
 	for (i = 0; i < h->n_decisions; i++)
 		if (admin_history_keep(a, h->decisions[i]) == -1)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 	if (a->json && (status = admin_json_array(a)) != 0)
 		return status;
 	for (i = 0; i < h->n_revisions; i++)
@@ -450,7 +479,7 @@ admin_history_frame(struct admin *a, const Gp__Response *resp, int last)
 	if (a->csv)
 		fmt_table_header(&a->table);
 	else if (a->nitems == 0)
-		fmt_line(stdout, "no reports");
+		fmt_line(stdout, "%s", _("no reports"));
 	return admin_out(a);
 }
 
@@ -471,7 +500,7 @@ admin_history(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_HISTORY);
 	req.history = &history;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_HISTORY,
-	    "a history", admin_history_frame, NULL);
+	    N_("a history"), admin_history_frame, NULL);
 }
 
 

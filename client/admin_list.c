@@ -111,7 +111,7 @@ admin_units(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_UNITS);
 	req.units = &units;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_UNITS,
-	    "the unit registry", admin_units_frame, NULL);
+	    N_("the unit registry"), admin_units_frame, NULL);
 }
 
 
@@ -217,7 +217,7 @@ admin_list(struct admin *a, const struct cmd_args *args)
 	list.unit = (char *)(uintptr_t)unit;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_LIST);
 	req.list = &list;
-	return admin_exchange(a, &req, GP__RESPONSE__BODY_LIST, "a list",
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_LIST, N_("a list"),
 	    admin_list_frame, NULL);
 }
 

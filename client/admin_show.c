@@ -28,20 +28,20 @@ admin_show_meta(const Gp__ReportRow *m)
 	admin_figures(m->done, done);
 	admin_figures(m->planned, planned);
 	fmt_line(stdout, "%s  %s", admin_text(m->unit), admin_text(m->unit_name));
-	fmt_line(stdout, "period %s  revision %u  received %s  %s",
+	fmt_line(stdout, _("period %s  revision %u  received %s  %s"),
 	    admin_text(m->period), m->revision, admin_when(m->received_at,
 	    when), admin_lateness(m->late, m->days_late, m->extended, m->due,
 	    late, sizeof(late)));
-	fmt_line(stdout, "done: %" PRIu64 " activities, %" PRIu64 " sessions, "
-	    "%" PRIu64 " participants, %" PRIu64 " women; planned: %" PRIu64
-	    " activities, %" PRIu64 " participants", done[0], done[1], done[2],
-	    done[3], planned[0], planned[2]);
-	fmt_line(stdout, "receipt %s", admin_text(m->receipt));
-	fmt_line(stdout, "submission %s", admin_text(m->submission_id));
-	fmt_line(stdout, "certificate %s  SHA-256 %s", admin_text(m->cert_cn),
-	    admin_text(m->cert_fingerprint));
+	fmt_line(stdout, _("done: %" PRIu64 " activities, %" PRIu64
+	    " sessions, %" PRIu64 " participants, %" PRIu64 " women; "
+	    "planned: %" PRIu64 " activities, %" PRIu64 " participants"),
+	    done[0], done[1], done[2], done[3], planned[0], planned[2]);
+	fmt_line(stdout, _("receipt %s"), admin_text(m->receipt));
+	fmt_line(stdout, _("submission %s"), admin_text(m->submission_id));
+	fmt_line(stdout, _("certificate %s  SHA-256 %s"),
+	    admin_text(m->cert_cn), admin_text(m->cert_fingerprint));
 	if (m->review_state != NULL)
-		fmt_line(stdout, "review %s", admin_state(m->review_state));
+		fmt_line(stdout, _("review %s"), admin_state(m->review_state));
 }
 
 /* The label of a code in the form, or the code itself. */
@@ -79,8 +79,10 @@ admin_show_activity(const struct form *f, const struct report_activity *act,
 		    act->audience) : "", act->audience != NULL &&
 		    act->topic != NULL ? " · " : "", act->topic != NULL ?
 		    admin_show_label(f, FORM_TOPICS, act->topic) : "");
-	fmt_line(stdout, "      %" PRIu64 " buổi · %" PRIu64 " người tham gia · %"
-	    PRIu64 " nữ", act->sessions, act->participants, act->female);
+	/* The report itself in Vietnamese, as its form's labels (U_). */
+	fmt_line(stdout, U_("      %" PRIu64 " buổi · %" PRIu64 " người tham "
+	    "gia · %" PRIu64 " nữ"), act->sessions, act->participants,
+	    act->female);
 	for (i = 0, more[0] = '\0'; i < act->noutputs; i++) {
 		used = strlen(more);
 		snprintf(more + used, sizeof(more) - used, "%s%" PRIu64 " %s",
@@ -90,7 +92,7 @@ admin_show_activity(const struct form *f, const struct report_activity *act,
 	if (act->noutputs > 0)
 		fmt_line(stdout, "      %s", more);
 	if (act->notes != NULL) {
-		fmt_line(stdout, "      Ghi chú:");
+		fmt_line(stdout, U_("      Ghi chú:"));
 		fmt_paragraph(stdout, "        ", act->notes);
 	}
 }
@@ -271,7 +273,7 @@ admin_show_text(const Gp__ShowResponse *s, const struct form *f,
 	if (s->n_warnings > 0)
 		putchar('\n');
 	for (i = 0; i < s->n_warnings; i++)
-		fmt_line(stdout, "warning: %s", admin_text(s->warnings[i]));
+		fmt_line(stdout, _("warning: %s"), admin_text(s->warnings[i]));
 }
 
 static int
@@ -284,7 +286,7 @@ admin_show_json(struct admin *a, const Gp__ShowResponse *s,
 	size_t		 i;
 
 	if ((text = report_json_write(r, f)) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	report = json_loads(text, 0, &jerr);
 	free(text);
 	if ((w = json_array()) != NULL) {
@@ -300,7 +302,7 @@ admin_show_json(struct admin *a, const Gp__ShowResponse *s,
 	if ((o = json_pack("{s:o, s:o, s:o}", "meta",
 	    admin_json_row(s->meta, 0),
 	    "report", report, "warnings", w)) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	admin_json_dump(o);
 	json_decref(o);
 	fputc('\n', stdout);
@@ -318,19 +320,19 @@ admin_show_frame(struct admin *a, const Gp__Response *resp, int last)
 
 	(void)last;
 	if (a->started)
-		return admin_fail(a, EX_PROTOCOL, "the server sent one report "
-		    "in several answers; check that gp-client and gpd versions "
-		    "match");
+		return admin_fail(a, EX_PROTOCOL, _("the server sent one "
+		    "report in several answers; check that gp-client and gpd "
+		    "versions match"));
 	if (s->meta == NULL || s->report == NULL)
-		return admin_fail(a, EX_PROTOCOL, "the server's answer has no "
-		    "report; check that gp-client and gpd versions match");
+		return admin_fail(a, EX_PROTOCOL, _("the server's answer has "
+		    "no report; check that gp-client and gpd versions match"));
 	if ((errs = calloc(1, sizeof(*errs))) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	if (wire_report_copy(s->report, &r, errs) == -1) {
 		free(errs);
-		return admin_fail(a, EX_PROTOCOL, "the server sent a report "
+		return admin_fail(a, EX_PROTOCOL, _("the server sent a report "
 		    "that cannot be read; check that gp-client and gpd "
-		    "versions match");
+		    "versions match"));
 	}
 	free(errs);
 	/* The labels of the form the report was checked against. */
@@ -353,12 +355,12 @@ admin_show_receipt_frame(struct admin *a, const Gp__Response *resp, int last)
 
 	(void)last;
 	if (a->proof_done)
-		return admin_fail(a, EX_PROTOCOL, "the server sent one report "
-		    "in several answers; check that gp-client and gpd versions "
-		    "match");
+		return admin_fail(a, EX_PROTOCOL, _("the server sent one "
+		    "report in several answers; check that gp-client and gpd "
+		    "versions match"));
 	if (s->meta == NULL || s->report == NULL)
-		return admin_fail(a, EX_PROTOCOL, "the server's answer has no "
-		    "report; check that gp-client and gpd versions match");
+		return admin_fail(a, EX_PROTOCOL, _("the server's answer has "
+		    "no report; check that gp-client and gpd versions match"));
 	a->proof_done = 1;
 	return proof_check_stored(&a->po, a->proof, s, &a->proof_cause);
 }
@@ -374,10 +376,10 @@ admin_show_absent(struct admin *a, const Gp__Error *err)
 		return -1;
 	a->proof_done = 1;
 	proof_say(&a->po, "server", 0, "%s", err->message != NULL ?
-	    err->message : "no such revision");
-	if (asprintf(&a->proof_cause, "%s was never issued by this server, or "
-	    "its revision was deleted: the server has no revision %u of %s "
-	    "%s", p->path, p->revision, p->unit, p->period) == -1)
+	    err->message : _("no such revision"));
+	if (asprintf(&a->proof_cause, _("%s was never issued by this server, "
+	    "or its revision was deleted: the server has no revision %u of "
+	    "%s %s"), p->path, p->revision, p->unit, p->period) == -1)
 		a->proof_cause = NULL;
 	return EX_DATAERR;
 }
@@ -405,9 +407,9 @@ admin_show_receipt(struct admin *a, const struct cmd_args *args)
 	if (strcmp(p->unit, args->operands[0]) != 0 ||
 	    strcmp(p->period, args->operands[1]) != 0) {
 		status = EX_DATAERR;
-		if (asprintf(&a->proof_cause, "%s is a receipt for %s %s, not "
-		    "%s %s", p->path, p->unit, p->period, args->operands[0],
-		    args->operands[1]) == -1)
+		if (asprintf(&a->proof_cause, _("%s is a receipt for %s %s, "
+		    "not %s %s"), p->path, p->unit, p->period,
+		    args->operands[0], args->operands[1]) == -1)
 			a->proof_cause = NULL;
 		goto end;
 	}
@@ -421,15 +423,15 @@ admin_show_receipt(struct admin *a, const struct cmd_args *args)
 	show.revision = p->revision;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SHOW);
 	req.show = &show;
-	status = admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, "a report",
-	    admin_show_receipt_frame, admin_show_absent);
+	status = admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW,
+	    N_("a report"), admin_show_receipt_frame, admin_show_absent);
 	if (!a->proof_done) {
 		/* Not compared (no connection, refused): already said. */
 		proof_out_clear(&a->po);
 		return status;
 	}
-	if (status == 0 && asprintf(&verdict, "the server holds %s %s "
-	    "revision %u, received %s with receipt %s, unchanged since",
+	if (status == 0 && asprintf(&verdict, _("the server holds %s %s "
+	    "revision %u, received %s with receipt %s, unchanged since"),
 	    p->unit, p->period, p->revision, p->received_at,
 	    p->receipt) == -1) {
 		verdict = NULL;
@@ -458,8 +460,8 @@ admin_show(struct admin *a, const struct cmd_args *args)
 	revision = cmd_value(args, "revision");
 	receipt = cmd_value(args, "receipt");
 	if (receipt != NULL && revision != NULL)
-		return admin_fail(a, EX_USAGE, "--revision and --receipt "
-		    "exclude each other: the receipt names its revision");
+		return admin_fail(a, EX_USAGE, _("--revision and --receipt "
+		    "exclude each other: the receipt names its revision"));
 	if (receipt != NULL)
 		return admin_show_receipt(a, args);
 	if (revision != NULL) {
@@ -467,8 +469,8 @@ admin_show(struct admin *a, const struct cmd_args *args)
 		n = strtoul(revision, &end, 10);
 		if (revision[0] < '1' || revision[0] > '9' || *end != '\0' ||
 		    errno != 0 || n > UINT32_MAX)
-			return admin_fail(a, EX_USAGE, "bad revision '%s': "
-			    "give a revision number from 1, as history shows",
+			return admin_fail(a, EX_USAGE, _("bad revision '%s': "
+			    "give a revision number from 1, as history shows"),
 			    revision);
 		show.has_revision = 1;
 		show.revision = (uint32_t)n;
@@ -477,7 +479,7 @@ admin_show(struct admin *a, const struct cmd_args *args)
 	show.period = args->operands[1];
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SHOW);
 	req.show = &show;
-	return admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, "a report",
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, N_("a report"),
 	    admin_show_frame, NULL);
 }
 

@@ -262,8 +262,9 @@ admin_calls_end(struct admin *a, const Gp__MissingResponse *m)
 	if (a->csv || a->nitems > 0)
 		fmt_table_header(&a->table);
 	else
-		fmt_line(stdout, "nobody to call for %s: every unit expected has "
-		    "reported and no report is returned", a->period);
+		fmt_line(stdout, _("nobody to call for %s: every unit "
+		    "expected has reported and no report is returned"),
+		    a->period);
 	return admin_out(a);
 }
 
@@ -283,7 +284,8 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 		/* The call list: kept, sorted and printed at the end. */
 		for (i = 0; i < m->n_rows; i++)
 			if (admin_call_keep(a, m->rows[i]) == -1)
-				return admin_fail(a, EX_OSERR, "out of memory");
+				return admin_fail(a, EX_OSERR,
+				    _("out of memory"));
 		return last ? admin_calls_end(a, m) : 0;
 	}
 	if (a->json && (status = admin_json_object(a, json_pack("{s:s}",
@@ -370,7 +372,7 @@ admin_missing(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_MISSING);
 	req.missing = &missing;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_MISSING,
-	    "a completeness list", admin_missing_frame, NULL);
+	    N_("a completeness list"), admin_missing_frame, NULL);
 }
 
 
@@ -607,8 +609,8 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	if (by != NULL && strcmp(by, "area") != 0 && strcmp(by, "unit") != 0 &&
 	    strcmp(by, "occasion") != 0 && strcmp(by, "kind") != 0 &&
 	    strcmp(by, "status") != 0 && strcmp(by, "type") != 0)
-		return admin_fail(a, EX_USAGE, "bad --by '%s': give area, "
-		    "unit, occasion, kind, status or type", by);
+		return admin_fail(a, EX_USAGE, _("bad --by '%s': give area, "
+		    "unit, occasion, kind, status or type"), by);
 	if (cmd_value(args, "compare") != NULL)
 		return admin_compare(a, args->operands[0],
 		    cmd_value(args, "compare"), by);
@@ -642,7 +644,7 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SUMMARY);
 	req.summary = &summary;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_SUMMARY,
-	    "a summary", admin_summary_frame, NULL);
+	    N_("a summary"), admin_summary_frame, NULL);
 }
 
 

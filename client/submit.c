@@ -177,7 +177,7 @@ read:
 		if (report_normalize(r) == -1 ||
 		    (r->id == NULL && report_derive_id(r) == -1)) {
 			report_free(r);
-			return client_fail(cl, EX_OSERR, "out of memory");
+			return client_fail(cl, EX_OSERR, _("out of memory"));
 		}
 		memset(&vc, 0, sizeof(vc));
 		vc.forms = fs->set;
@@ -186,7 +186,7 @@ read:
 		njson = errs.n;
 		if ((more = calloc(1, sizeof(*more))) == NULL) {
 			report_free(r);
-			return client_fail(cl, EX_OSERR, "out of memory");
+			return client_fail(cl, EX_OSERR, _("out of memory"));
 		}
 		if (validate_report(r, &vc, NULL, more, warnings) == 0 &&
 		    njson == 0 && errs.dropped == 0) {
@@ -225,7 +225,7 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
 	if (forms_open(&fs, cl) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	status = submit_load(cl, &fs, args->operands[0], 1, &r, &warnings);
 	forms_close(&fs);
 	if (status != 0)
@@ -257,7 +257,7 @@ submit_validate_exec(struct client *cl, const struct cmd_args *args)
 	int			 status;
 
 	if (forms_open(&fs, cl) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	if ((status = submit_load(cl, &fs, path, 0, &r, &warnings)) == 0) {
 		output_valid(cl->json, strcmp(path, "-") == 0 ?
 		    _(CLIENT_STDIN_NAME) : path, r, &warnings);
@@ -281,15 +281,16 @@ submit_template_exec(struct client *cl, const struct cmd_args *args)
 	unit = cmd_value(args, "unit");
 	period = cmd_value(args, "period");
 	if (validate_unit_code(unit) != 0)
-		return client_fail(cl, EX_USAGE, "bad unit code '%s': use the "
-		    "unit's code, such as lc-tamduong (a-z, 0-9 and -)", unit);
+		return client_fail(cl, EX_USAGE, _("bad unit code '%s': use "
+		    "the unit's code, such as lc-tamduong (a-z, 0-9 and -)"),
+		    unit);
 	if (forms_open(&fs, cl) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	if ((status = forms_period(&fs, period, &f, &p, &cause)) != 0) {
 		if (status == EX_USAGE)
-			status = client_fail(cl, EX_USAGE, "bad period '%s': "
+			status = client_fail(cl, EX_USAGE, _("bad period '%s': "
 			    "%s; give 2022-H1 for the six-month report or 2022 "
-			    "for the year", period, cause);
+			    "for the year"), period, cause);
 		else
 			output_failure(cl->json, status, cause);
 		free(cause);
@@ -297,8 +298,8 @@ submit_template_exec(struct client *cl, const struct cmd_args *args)
 		return status;
 	}
 	if ((r = report_template(unit, period, fs.set, &cause)) == NULL) {
-		status = client_fail(cl, EX_OSERR, "cannot make the template: "
-		    "%s", cause != NULL ? cause : "out of memory");
+		status = client_fail(cl, EX_OSERR, _("cannot make the "
+		    "template: %s"), cause != NULL ? cause : "out of memory");
 		free(cause);
 		forms_close(&fs);
 		return status;
@@ -307,7 +308,7 @@ submit_template_exec(struct client *cl, const struct cmd_args *args)
 	report_free(r);
 	forms_close(&fs);
 	if (text == NULL)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	fputs(text, stdout);
 	free(text);
 	return EX_OK;

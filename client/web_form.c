@@ -22,7 +22,7 @@ web_form_of(struct web *w, const char *period, struct period *p,
 	const struct form	*f;
 
 	if (period == NULL) {
-		*cause = strdup("no period given");
+		*cause = strdup(_("no period given"));
 		return NULL;
 	}
 	if (form_set_period(w->forms, period, &f, p, cause) == -1)

@@ -95,8 +95,8 @@ zone_load(const char *name)
 
 	if (tz_load(NULL, name, &z, &note, &cause) == -1) {
 		if (!zone.noted)
-			output_note("%s; times are shown in UTC",
-			    cause != NULL ? cause : "out of memory");
+			output_note(_("%s; times are shown in UTC"),
+			    cause != NULL ? cause : _("out of memory"));
 		zone.noted = 1;
 		free(cause);
 		return NULL;

@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 
+#include "i18n.h"
 #include "report.h"
 #include "text.h"
 #include "wire.h"
@@ -319,7 +320,8 @@ report_as_new_id(struct report *r, uint32_t supersedes)
 	r->id = saved;
 	if (rv == -1)
 		return -1;
-	n = snprintf(buf, sizeof(buf), "gp-as-new-v1");
+	/* Hashed as it is: a marker, not words (U_). */
+	n = snprintf(buf, sizeof(buf), U_("gp-as-new-v1"));
 	report_hex(h, sizeof(h), buf + n + 1);
 	n += 1 + 64;
 	n += 1 + snprintf(buf + n + 1, sizeof(buf) - (size_t)n - 1, "%u",

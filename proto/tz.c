@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "period.h"
 #include "tz.h"
 
@@ -363,39 +364,43 @@ tz_parse(const char *name, const void *buf, size_t len, struct tz **out,
 	*out = NULL;
 	*cause = NULL;
 	if (len < TZ_HEADER || memcmp(p, "TZif", 4) != 0)
-		return tz_fail(cause, "%s: not a time zone file (TZif)", name);
+		return tz_fail(cause, _("%s: not a time zone file (TZif)"),
+		    name);
 	version = p[4] == 0 ? 1 : p[4] - '0';
 	if (version < 1 || version > 9)
-		return tz_fail(cause, "%s: TZif version byte %#x", name, p[4]);
+		return tz_fail(cause, _("%s: TZif version byte %#x"),
+		    name, p[4]);
 	tz_counts(p, &c);
 	if (c.time > TZ_TRANSITIONS_MAX || c.type > TZ_TYPES_MAX ||
 	    c.chars > 65536 || c.leap > 1000 || c.isstd > TZ_TYPES_MAX ||
 	    c.isut > TZ_TYPES_MAX)
-		return tz_fail(cause, "%s: counts out of range", name);
+		return tz_fail(cause, _("%s: counts out of range"), name);
 	d = p + TZ_HEADER;
 	tsize = 4;
 	if (version >= 2) {
 		/* The 32-bit block is for old readers: skipped. */
 		if (tz_block(&c, 4) > len - TZ_HEADER ||
 		    len - TZ_HEADER - tz_block(&c, 4) < TZ_HEADER)
-			return tz_fail(cause, "%s: cut short", name);
+			return tz_fail(cause, _("%s: cut short"), name);
 		p = d + tz_block(&c, 4);
 		if (memcmp(p, "TZif", 4) != 0)
-			return tz_fail(cause, "%s: no second header", name);
+			return tz_fail(cause, _("%s: no second header"), name);
 		tz_counts(p, &c);
 		if (c.time > TZ_TRANSITIONS_MAX || c.type > TZ_TYPES_MAX ||
 		    c.chars > 65536 || c.leap > 1000 ||
 		    c.isstd > TZ_TYPES_MAX || c.isut > TZ_TYPES_MAX)
-			return tz_fail(cause, "%s: counts out of range", name);
+			return tz_fail(cause, _("%s: counts out of range"),
+			    name);
 		d = p + TZ_HEADER;
 		tsize = 8;
 	}
 	rest = len - (size_t)(d - (const uint8_t *)buf);
 	if (c.type == 0 || tz_block(&c, tsize) > rest)
-		return tz_fail(cause, "%s: cut short or without a type", name);
+		return tz_fail(cause, _("%s: cut short or without a type"),
+		    name);
 	if (c.leap > 0)
-		return tz_fail(cause, "%s: a zone counting leap seconds (the "
-		    "\"right/\" zones) is not one gp can use", name);
+		return tz_fail(cause, _("%s: a zone counting leap seconds (the "
+		    "\"right/\" zones) is not one gp can use"), name);
 
 	if ((z = calloc(1, sizeof(*z))) == NULL ||
 	    (c.time > 0 && ((z->at = calloc(c.time, sizeof(*z->at))) ==
@@ -410,15 +415,15 @@ tz_parse(const char *name, const void *buf, size_t len, struct tz **out,
 		    (int64_t)(int32_t)tz_be32(d + 4 * i);
 		if (i > 0 && z->at[i] <= z->at[i - 1]) {
 			tz_free(z);
-			return tz_fail(cause, "%s: transitions out of order",
+			return tz_fail(cause, _("%s: transitions out of order"),
 			    name);
 		}
 	}
 	for (i = 0; i < c.time; i++) {
 		if ((z->type[i] = d[tsize * c.time + i]) >= c.type) {
 			tz_free(z);
-			return tz_fail(cause, "%s: a transition to a type past "
-			    "its %u", name, c.type);
+			return tz_fail(cause, _("%s: a transition to a type "
+			    "past its %u"), name, c.type);
 		}
 	}
 	types = d + (tsize + 1) * c.time;
@@ -428,7 +433,8 @@ tz_parse(const char *name, const void *buf, size_t len, struct tz **out,
 		/* Real offsets are within a day of UTC. */
 		if (z->off[i] <= -TZ_DAY || z->off[i] >= TZ_DAY) {
 			tz_free(z);
-			return tz_fail(cause, "%s: offset out of range", name);
+			return tz_fail(cause, _("%s: offset out of range"),
+			    name);
 		}
 	}
 
@@ -442,8 +448,8 @@ tz_parse(const char *name, const void *buf, size_t len, struct tz **out,
 		    tz_rule_parse((const char *)footer + 1,
 		    (size_t)(nl - footer - 1), &z->rule) == -1) {
 			tz_free(z);
-			return tz_fail(cause, "%s: a rule for after its last "
-			    "transition that gp cannot read", name);
+			return tz_fail(cause, _("%s: a rule for after its last "
+			    "transition that gp cannot read"), name);
 		}
 		z->has_rule = 1;
 	}
@@ -490,35 +496,35 @@ tz_load(const char *dir, const char *name, struct tz **out, char **note,
 	if (note != NULL)
 		*note = NULL;
 	if (tz_valid_name(name) == -1)
-		return tz_fail(cause, "'%s' is not the name of a time zone "
-		    "(such as Asia/Ho_Chi_Minh)", name != NULL ? name : "");
+		return tz_fail(cause, _("'%s' is not the name of a time zone "
+		    "(such as Asia/Ho_Chi_Minh)"), name != NULL ? name : "");
 	if (dir == NULL)
 		dir = (env = getenv(TZ_DIR_ENV)) != NULL && env[0] == '/' ?
 		    env : TZ_DIR;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    sizeof(path))
-		return tz_fail(cause, "%s/%s: path too long", dir, name);
+		return tz_fail(cause, _("%s/%s: path too long"), dir, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		saved = errno;
 		if (saved == ENOENT && (*out = tz_builtin(name)) != NULL) {
-			if (note != NULL && asprintf(note, "%s: no such file: "
-			    "%s taken as UTC%s (the tz database, package "
-			    "tzdata, is not installed)", path, name,
+			if (note != NULL && asprintf(note, _("%s: no such "
+			    "file: %s taken as UTC%s (the tz database, package "
+			    "tzdata, is not installed)"), path, name,
 			    tz_offset(*out, 0) == 0 ? "" : "+07:00") == -1)
 				*note = NULL;
 			return 0;
 		}
 		if (saved == ENOENT)
-			return tz_fail(cause, "time zone %s: %s does not "
+			return tz_fail(cause, _("time zone %s: %s does not "
 			    "exist; check the name (as in %s) and that the "
-			    "tzdata package is installed", name, path, TZ_DIR);
-		return tz_fail(cause, "time zone %s: %s: %s", name, path,
+			    "tzdata package is installed"), name, path, TZ_DIR);
+		return tz_fail(cause, _("time zone %s: %s: %s"), name, path,
 		    strerror(saved));
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > TZ_FILE_MAX) {
 		close(fd);
-		return tz_fail(cause, "time zone %s: %s is not a zone file",
+		return tz_fail(cause, _("time zone %s: %s is not a zone file"),
 		    name, path);
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
@@ -532,7 +538,7 @@ tz_load(const char *dir, const char *name, struct tz **out, char **note,
 	close(fd);
 	if (len > (size_t)st.st_size) {
 		free(buf);
-		return tz_fail(cause, "time zone %s: %s changed while read",
+		return tz_fail(cause, _("time zone %s: %s changed while read"),
 		    name, path);
 	}
 	rv = tz_parse(name, buf, len, out, cause);
