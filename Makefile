@@ -369,6 +369,7 @@ $(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
 CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile \
 		test_web_draft test_web_api test_status test_conf_report
 $(CLIENT_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Iclient
+$(BUILD)/tests/web_send_stub.o: TEST_DIR = -Iclient
 
 $(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
     $(BUILD)/proto/text.o
@@ -416,9 +417,10 @@ $(BUILD)/tests/test_status: $(BUILD)/tests/unit/test_status.o \
 	$(TEST_LINK) $(call pc_libs,jansson libprotobuf-c libutf8proc) \
 	    $(CMOCKA_LIBS)
 
-# web_send.c is stubbed in the test: it needs a server (e2e/web.sh).
+# web_send.c is stubbed (tests/web_send_stub.c): it needs a server
+# (e2e/web.sh).
 $(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
-    $(BUILD)/client/web_api.o $(BUILD)/client/web_form.o \
+    $(BUILD)/tests/web_send_stub.o $(BUILD)/client/web_api.o $(BUILD)/client/web_form.o \
     $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
     $(BUILD)/client/cause.o \
     $(BUILD)/libgpproto.a

@@ -53,7 +53,8 @@ FUZZ_O_fuzz_config = tests/fuzz/fuzz_config.o daemon/config.o \
 FUZZ_O_fuzz_units = tests/fuzz/fuzz_units.o daemon/units.o $(FUZZ_PROTO_O)
 FUZZ_O_fuzz_form = tests/fuzz/fuzz_form.o $(FUZZ_CHECK_O)
 # gp-client-web's verdict on a body, with the forms built in.
-FUZZ_O_fuzz_web_verdict = tests/fuzz/fuzz_web_verdict.o client/web_api.o \
+FUZZ_O_fuzz_web_verdict = tests/fuzz/fuzz_web_verdict.o tests/web_send_stub.o \
+		client/web_api.o \
 		client/web_form.o client/web_draft.o client/outfile.o \
 		client/cause.o proto/report_json.o $(FUZZ_CHECK_O)
 FUZZ_O_mkseeds = tests/fuzz/mkseeds.o proto/report_json.o $(FUZZ_CHECK_O)
