@@ -87,13 +87,14 @@ PROTO_SRCS =	proto/report.c proto/legacy.c proto/wire.c proto/frame.c \
 		proto/period.c \
 		proto/validate.c proto/report_json.c proto/receipt.c \
 		proto/text.c proto/form.c proto/form_json.c \
-		proto/form_set.c proto/i18n.c proto/vnfmt.c
+		proto/form_set.c proto/i18n.c proto/vnfmt.c proto/tz.c \
+		proto/placeholder.c proto/report_diff.c
 # Top to bottom: start-up, accepting, connections, requests, replies,
 # the writer, event loops, the store and what every layer uses.
 DAEMON_SRCS =	daemon/gpd.c daemon/listener.c daemon/session.c \
 		daemon/dispatch.c daemon/submit.c daemon/query.c \
-		daemon/admin.c daemon/review.c daemon/request.c \
-		daemon/reply.c \
+		daemon/admin.c daemon/review.c daemon/extend.c \
+		daemon/request.c daemon/reply.c \
 		daemon/writer.c daemon/worker.c daemon/readers.c \
 		daemon/refusals.c daemon/halfopen.c \
 		daemon/store.c daemon/settings.c daemon/config.c \
@@ -108,7 +109,7 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/pem.c client/proof.c client/outfile.c client/trace.c \
 		client/xlsx.c client/forms.c client/form_cmd.c client/send.c \
 		client/web.c client/admin_review.c client/status.c \
-		client/status_cmd.c \
+		client/status_cmd.c client/zone.c client/admin_extend.c \
 		client/conf.c client/setup.c \
 		client/admin_report.c client/report_conf.c client/gpreport.c \
 		client/xlsx_charts.c client/admin_compare.c
@@ -120,7 +121,7 @@ WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
 WEB_SHARED_SRCS = client/send.c client/queue.c client/deliver.c \
 		client/conn.c client/outbox.c client/output.c client/fmt.c \
 		client/proof.c client/pem.c client/cause.c client/outfile.c \
-		client/trace.c client/forms.c client/status.c
+		client/trace.c client/forms.c client/status.c client/zone.c
 WEB_ASSETS =	client/web/index.html client/web/style.css client/web/app.js
 
 PB_GEN =	$(BUILD)/proto/gp.pb-c.c $(BUILD)/proto/gp.pb-c.h
@@ -153,7 +154,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_readers test_config test_units test_session test_wire \
 		test_findings test_crashsim test_web_draft test_web_api \
 		test_log test_refusals test_halfopen test_i18n test_status \
-		test_conf_report
+		test_tz test_report_diff test_conf_report
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain "make" builds everything: the first rule of report.mk, included
@@ -257,9 +258,17 @@ $(BUILD)/tests/test_period: $(BUILD)/tests/unit/test_period.o \
     $(BUILD)/proto/period.o
 	$(TEST_LINK) $(CMOCKA_LIBS)
 
+$(BUILD)/tests/test_tz: $(BUILD)/tests/unit/test_tz.o $(BUILD)/proto/tz.o \
+    $(BUILD)/proto/period.o
+	$(TEST_LINK) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/test_report_diff: $(BUILD)/tests/unit/test_report_diff.o \
+    $(BUILD)/proto/report_diff.o $(REPORT_OBJS)
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
 FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
 		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
-		$(BUILD)/proto/period.o
+		$(BUILD)/proto/period.o $(BUILD)/proto/placeholder.o
 # The checks, with the language of their messages (i18n.h).
 VALIDATE_OBJS =	$(BUILD)/proto/validate.o $(BUILD)/proto/i18n.o \
 		$(BUILD)/proto/vnfmt.o
@@ -307,18 +316,21 @@ DAEMON_TESTS =	test_store test_readers test_config test_units test_session \
 $(DAEMON_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Idaemon \
 		$(call pc_cflags,$(DAEMON_PKGS))
 
+# unlink wrapped: the test puts a link back at a name the moment it is
+# removed, as someone racing gpd -b would.
 $(BUILD)/tests/test_store: $(BUILD)/tests/unit/test_store.o \
-    $(BUILD)/daemon/store.o $(BUILD)/proto/receipt.o $(REPORT_OBJS) \
-    $(FORM_OBJS)
-	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
+    $(BUILD)/daemon/store.o $(BUILD)/proto/receipt.o $(VALIDATE_OBJS) \
+    $(REPORT_OBJS) $(FORM_OBJS)
+	$(TEST_LINK) -Wl,--wrap=unlink $(call pc_libs,sqlite3) $(PROTO_LIBS) \
+	    $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_readers: $(BUILD)/tests/unit/test_readers.o \
     $(BUILD)/daemon/readers.o $(BUILD)/daemon/store.o \
-    $(BUILD)/proto/receipt.o $(REPORT_OBJS) $(FORM_OBJS)
+    $(BUILD)/proto/receipt.o $(VALIDATE_OBJS) $(REPORT_OBJS) $(FORM_OBJS)
 	$(TEST_LINK) $(call pc_libs,sqlite3) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_config: $(BUILD)/tests/unit/test_config.o \
-    $(BUILD)/daemon/config.o $(BUILD)/proto/period.o
+    $(BUILD)/daemon/config.o $(BUILD)/proto/period.o $(BUILD)/proto/tz.o
 	$(TEST_LINK) $(call pc_libs,inih) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_units: $(BUILD)/tests/unit/test_units.o \
@@ -357,6 +369,7 @@ $(BUILD)/tests/test_findings: $(BUILD)/tests/unit/test_findings.o \
 CLIENT_TESTS =	test_fmt test_cmd test_pem test_proof test_outbox test_outfile \
 		test_web_draft test_web_api test_status test_conf_report
 $(CLIENT_TESTS:%=$(BUILD)/tests/unit/%.o): TEST_DIR = -Iclient
+$(BUILD)/tests/web_send_stub.o: TEST_DIR = -Iclient
 
 $(BUILD)/tests/test_text: $(BUILD)/tests/unit/test_text.o \
     $(BUILD)/proto/text.o
@@ -376,7 +389,8 @@ $(BUILD)/tests/test_pem: $(BUILD)/tests/unit/test_pem.o $(BUILD)/client/pem.o
 
 $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
     $(BUILD)/client/proof.o $(BUILD)/client/pem.o $(BUILD)/client/fmt.o \
-    $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o $(REPORT_OBJS)
+    $(BUILD)/client/cause.o $(BUILD)/proto/receipt.o \
+    $(BUILD)/proto/i18n.o $(BUILD)/proto/vnfmt.o $(REPORT_OBJS)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_conf_report: $(BUILD)/tests/unit/test_conf_report.o \
@@ -403,9 +417,10 @@ $(BUILD)/tests/test_status: $(BUILD)/tests/unit/test_status.o \
 	$(TEST_LINK) $(call pc_libs,jansson libprotobuf-c libutf8proc) \
 	    $(CMOCKA_LIBS)
 
-# web_send.c is stubbed in the test: it needs a server (e2e/web.sh).
+# web_send.c is stubbed (tests/web_send_stub.c): it needs a server
+# (e2e/web.sh).
 $(BUILD)/tests/test_web_api: $(BUILD)/tests/unit/test_web_api.o \
-    $(BUILD)/client/web_api.o $(BUILD)/client/web_form.o \
+    $(BUILD)/tests/web_send_stub.o $(BUILD)/client/web_api.o $(BUILD)/client/web_form.o \
     $(BUILD)/client/web_draft.o $(BUILD)/client/outfile.o \
     $(BUILD)/client/cause.o \
     $(BUILD)/libgpproto.a
@@ -424,7 +439,7 @@ check-unit: $(UNIT_BINS)
 
 # The daemon's layers call upward only through callbacks: the event loops
 # and the writer name no function of the layers above them.
-UPPER_LAYERS =	listener|session|dispatch|submit|query|admin|request|handler
+UPPER_LAYERS =	listener|session|dispatch|submit|query|admin|review|extend|request|handler
 check-layers: $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o
 	@if $(NM) $(BUILD)/daemon/worker.o $(BUILD)/daemon/writer.o | \
 	    grep -E ' ($(UPPER_LAYERS))_'; then \
@@ -454,6 +469,7 @@ check-e2e: $(BUILD)/gpd $(BUILD)/gp-client $(BUILD)/gp-client-web \
 	$(E2E_ENV) GP_CLIENT_WEB=$(BUILD)/gp-client-web tests/e2e/web.sh
 	$(E2E_ENV) tests/e2e/i18n.sh
 	$(E2E_ENV) tests/e2e/setup.sh
+	$(E2E_ENV) tests/e2e/calendar.sh
 	BUILD=$(BUILD) tests/e2e/systemd.sh
 
 # SOFFICE=no: LibreOffice reads gp-report's output, not gp-report; one
@@ -559,7 +575,8 @@ po-todo:
 #   gpd and gp-ca to $(SBINDIR), gp-client and gp-report to $(BINDIR)
 #   (gp-report is run by gp-client report, and by hand on saved report
 #   data, so it is a command like the others), gp-client-web to
-#   $(LIBEXECDIR)/gp (gp-client web finds it there), man pages, the
+#   $(LIBEXECDIR)/gp (gp-client web finds it there), man pages (and
+#   gp-client(1) in Vietnamese under $(MANDIR)/vi), the
 #   systemd units (with /usr/sbin, /usr/libexec and /etc rewritten to
 #   $(SBINDIR), $(LIBEXECDIR) and $(SYSCONFDIR)) and gpd's start condition
 #   in $(LIBEXECDIR)/gpd, the sysusers.d file, sample configuration in $(DOCDIR);
@@ -577,6 +594,8 @@ SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
 MANDOC ?=	mandoc
 
 MAN1 =		client/gp-client.1 report/gp-report.1
+# Translated pages: $(MANDIR)/LANG/man1/gp-client.1 from client/gp-client.LANG.1.
+MAN1_VI =	client/gp-client.vi.1
 MAN5 =		daemon/gpd.conf.5 proto/gp-forms.5
 MAN8 =		daemon/gpd.8 scripts/gp-ca.8
 SYSTEMD_UNITS =	systemd/gpd.service systemd/gp-ca-crl.service \
@@ -598,7 +617,8 @@ INSTALL_PATHS =	sed -e 's|/usr/sbin/|$(SBINDIR)/|g' \
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/vi/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/examples \
@@ -620,6 +640,8 @@ install: all
 	install -m 755 $(BUILD)/gp-client-web \
 	    $(DESTDIR)$(LIBEXECDIR)/gp/gp-client-web
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 client/gp-client.vi.1 \
+	    $(DESTDIR)$(MANDIR)/vi/man1/gp-client.1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
 	@set -e; for f in $(SYSTEMD_UNITS); do \
@@ -655,6 +677,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(DESTDIR)$(MANDIR)/vi/man1/gp-client.1
+	rmdir $(DESTDIR)$(MANDIR)/vi/man1 $(DESTDIR)$(MANDIR)/vi 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(SYSTEMD_UNITS)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUSERUNITDIR)/,$(notdir $(SYSTEMD_USER_UNITS)))
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/gpd.conf
@@ -666,7 +690,7 @@ uninstall:
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/gpd: configuration and CA; remove by hand"
 
 lint-man:
-	$(MANDOC) -Tlint -W warning $(MAN1) $(MAN5) $(MAN8)
+	$(MANDOC) -Tlint -W warning $(MAN1) $(MAN1_VI) $(MAN5) $(MAN8)
 
 # --- bench: the measurements of issue 7 (tests/bench/README.md) -------------
 # make bench builds gpd, gp-client, gp-report and the bench programs with

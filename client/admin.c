@@ -24,6 +24,7 @@
 #include "output.h"
 #include "export.h"
 #include "admin.h"
+#include "zone.h"
 
 #define ADMIN_FP_SHORT		16	/* hex digits of a fingerprint shown */
 /* Percentages print as 53.9, not 53.899999999999999. */
@@ -58,9 +59,12 @@ int
 admin_out(struct admin *a)
 {
 	a->started = 1;
-	if (ferror(stdout))
-		return admin_fail(a, EX_IOERR, "cannot write the output: %s",
+	if (ferror(stdout)) {
+		if (errno == EPIPE)	/* the reader wanted no more */
+			return EX_IOERR;
+		return admin_fail(a, EX_IOERR, _("cannot write the output: %s"),
 		    strerror(errno));
+	}
 	return 0;
 }
 
@@ -70,25 +74,66 @@ admin_text(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* "2026-11-29 03:10" (in Vietnamese "29/11/2026 03:10") from RFC 3339
+/* "2026-11-29 10:10 +07:00" in the federation's zone from the server's
  * "2026-11-29T03:10:11Z"; anything else as it came. */
 const char *
-admin_when(const char *rfc3339, char *buf, size_t len)
+admin_when(const char *utc, char buf[ZONE_HUMAN_LEN + 1])
 {
-	return i18n_when(buf, len, rfc3339);
+	return zone_human(utc, buf);
 }
 
-/* "on time", "late by 3 days". */
+/* "on time", "late by 3 days", "... (extended to 2022-06-20)": as judged
+ * when the revision was stored. Without due, "... (extended)": for a
+ * table's column, whose width the date would pass. */
 const char *
-admin_lateness(int late, int32_t days, char *buf, size_t len)
+admin_lateness(int late, int32_t days, int extended, const char *due,
+    char *buf, size_t len)
 {
-	if (!late)
-		return _("on time");
-	if (days <= 0)
-		return _("late");
-	snprintf(buf, len, ngettext("late by %" PRId32 " day",
-	    "late by %" PRId32 " days", (unsigned long)days), days);
+	char	 what[64], date[I18N_MAX];
+
+	if (!late || days <= 0)
+		snprintf(what, sizeof(what), "%s", late ? _("late") :
+		    _("on time"));
+	else
+		snprintf(what, sizeof(what), ngettext("late by %" PRId32
+		    " day", "late by %" PRId32 " days", (unsigned long)days),
+		    days);
+	if (extended && due != NULL)
+		/* TRANSLATORS: "on time" or "late by 3 days", then the due
+		 * date the province extended the unit's to. */
+		snprintf(buf, len, _("%s (extended to %s)"), what,
+		    i18n_date(date, sizeof(date), due));
+	else if (extended)
+		/* TRANSLATORS: "on time" or "late by 3 days", against a due
+		 * date the province extended for the unit. */
+		snprintf(buf, len, _("%s (extended)"), what);
+	else
+		snprintf(buf, len, "%s", what);
 	return buf;
+}
+
+/* Figures as the server sent them; absent ones (an older gpd) are 0. */
+void
+admin_figures(const Gp__Figures *f, uint64_t v[4])
+{
+	v[0] = f != NULL ? f->activities : 0;
+	v[1] = f != NULL ? f->sessions : 0;
+	v[2] = f != NULL ? f->participants : 0;
+	v[3] = f != NULL ? f->female : 0;
+}
+
+json_t *
+admin_json_figures(const Gp__Figures *f)
+{
+	uint64_t	v[4];
+
+	admin_figures(f, v);
+	return json_pack("{s:I, s:I, s:I, s:I, s:o}",
+	    "activities", (json_int_t)v[0],
+	    "sessions", (json_int_t)v[1],
+	    "participants", (json_int_t)v[2],
+	    "female", (json_int_t)v[3],
+	    "female_percent", admin_json_share(v[3], v[2]));
 }
 
 /* 1745, or 1.745 in Vietnamese; plain in CSV (i18n.h). */
@@ -139,7 +184,7 @@ void
 admin_json_dump(json_t *o)
 {
 	if (fmt_json_dumpf(o, stdout, ADMIN_JSON_FLAGS) == -1)
-		fputs("null", stdout);
+		fputs(U_("null"), stdout);
 }
 
 /* Opens a JSON list answer with "[", once. */
@@ -165,16 +210,17 @@ admin_json_object(struct admin *a, json_t *head)
 		return 0;
 	}
 	if (head == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	s = json_dumps(head, ADMIN_JSON_FLAGS);
 	json_decref(head);
 	if (s == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	len = strlen(s);
 	/* "{...}" without the "}"; "{}" is just "{". */
 	s[len - 1] = '\0';
 	fmt_json_write(stdout, s);
-	fputs(len > 2 ? ",\"rows\":[" : "\"rows\":[", stdout);
+	/* JSON, for programs (U_: not for the catalogue). */
+	fputs(len > 2 ? U_(",\"rows\":[") : U_("\"rows\":["), stdout);
 	free(s);
 	return admin_out(a);
 }
@@ -184,7 +230,7 @@ int
 admin_json_item(struct admin *a, json_t *o)
 {
 	if (o == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	fputs(a->nitems++ == 0 ? "\n" : ",\n", stdout);
 	admin_json_dump(o);
 	json_decref(o);
@@ -203,7 +249,7 @@ admin_json_close(struct admin *a, json_t *tail)
 		s = json_dumps(tail, ADMIN_JSON_FLAGS);
 		json_decref(tail);
 		if (s == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		fputs(strcmp(s, "{}") == 0 ? "}" : ",", stdout);
 		if (strcmp(s, "{}") != 0)
 			fmt_json_write(stdout, s + 1);
@@ -264,19 +310,20 @@ admin_json_row(const Gp__ReportRow *r, int with_indicators)
 {
 	json_t	*o;
 
-	o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:b, s:I, s:I, s:I, s:I, "
-	    "s:I, s:o, s:o, s:o, s:o, s:o}",
+	/* Done and planned apart: no figure adds one into the other. */
+	o = json_pack("{s:o, s:o, s:o, s:I, s:o, s:b, s:I, s:o, s:b, s:o, "
+	    "s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "unit", fmt_json_text(r->unit),
 	    "unit_name", fmt_json_text(r->unit_name),
 	    "period", fmt_json_text(r->period),
 	    "revision", (json_int_t)r->revision,
-	    "received_at", fmt_json_text(r->received_at),
+	    "received_at", zone_json(r->received_at),
 	    "late", r->late ? 1 : 0,
 	    "days_late", (json_int_t)r->days_late,
-	    "activities", (json_int_t)r->activities,
-	    "sessions", (json_int_t)r->sessions,
-	    "participants", (json_int_t)r->participants,
-	    "female", (json_int_t)r->female,
+	    "due", fmt_json_text(r->due),
+	    "extended", r->extended ? 1 : 0,
+	    "done", admin_json_figures(r->done),
+	    "planned", admin_json_figures(r->planned),
 	    "receipt", fmt_json_text(r->receipt),
 	    "submission_id", fmt_json_text(r->submission_id),
 	    "cert_cn", fmt_json_text(r->cert_cn),
@@ -344,8 +391,8 @@ admin_period(struct admin *a, const char *s)
 
 	period_rules_default(&rules);
 	if (period_parse(s, &rules, &p, &errstr) == -1)
-		return admin_fail(a, EX_USAGE, "bad period '%s': %s; give "
-		    "2022-H1 for the 6-month report or 2022 for the year", s,
+		return admin_fail(a, EX_USAGE, _("bad period '%s': %s; give "
+		    "2022-H1 for the 6-month report or 2022 for the year"), s,
 		    errstr);
 	return 0;
 }
@@ -354,8 +401,8 @@ int
 admin_unit(struct admin *a, const char *s)
 {
 	if (validate_unit_code(s) != 0)
-		return admin_fail(a, EX_USAGE, "bad unit code '%s': use the "
-		    "unit's code, such as lc-tamduong (a-z, 0-9 and -)", s);
+		return admin_fail(a, EX_USAGE, _("bad unit code '%s': use the "
+		    "unit's code, such as lc-tamduong (a-z, 0-9 and -)"), s);
 	return 0;
 }
 
@@ -389,6 +436,32 @@ admin_body(const Gp__Response *r)
 		return r->status;
 	case GP__RESPONSE__BODY_REPORTS:
 		return r->reports;
+	case GP__RESPONSE__BODY_EXTEND:
+		return r->extend;
+	default:
+		return NULL;
+	}
+}
+
+/* The zone an answer names for its times, or NULL. */
+static const char *
+admin_zone(const Gp__Response *r)
+{
+	switch (r->body_case) {
+	case GP__RESPONSE__BODY_LIST:
+		return r->list->timezone;
+	case GP__RESPONSE__BODY_SHOW:
+		return r->show->timezone;
+	case GP__RESPONSE__BODY_HISTORY:
+		return r->history->timezone;
+	case GP__RESPONSE__BODY_MISSING:
+		return r->missing->timezone;
+	case GP__RESPONSE__BODY_AUDIT:
+		return r->audit->timezone;
+	case GP__RESPONSE__BODY_STATUS:
+		return r->status->timezone;
+	case GP__RESPONSE__BODY_REPORTS:
+		return r->reports->timezone;
 	default:
 		return NULL;
 	}
@@ -409,7 +482,7 @@ admin_error(struct admin *a, const Gp__Error *err)
 
 	if (err == NULL || !err->has_code || err->message == NULL ||
 	    err->n_field_errors > 0)
-		return output_error(a->json && !a->started, err);
+		return output_request_error(a->json && !a->started, err);
 	switch (err->code) {
 	case GP__ERROR_CODE__INVALID:
 		code = "invalid";
@@ -424,7 +497,7 @@ admin_error(struct admin *a, const Gp__Error *err)
 		status = EX_NOPERM;
 		break;
 	default:
-		return output_error(a->json && !a->started, err);
+		return output_request_error(a->json && !a->started, err);
 	}
 	fmt_put(stderr, "gp-client: ", 0, FMT_LEFT);
 	fmt_put(stderr, err->message, 0, FMT_LEFT);
@@ -456,11 +529,13 @@ admin_frame(const Gp__Response *resp, void *arg)
 		return 1;
 	}
 	if (resp->body_case != call->want || admin_body(resp) == NULL) {
-		a->status = admin_fail(a, EX_PROTOCOL, "the server's answer is "
-		    "not %s; check that gp-client and gpd versions match",
-		    call->what);
+		/* TRANSLATORS: what was asked for: "a list", "a report". */
+		a->status = admin_fail(a, EX_PROTOCOL, _("the server's answer "
+		    "is not %s; check that gp-client and gpd versions match"),
+		    _(call->what));
 		return 1;
 	}
+	zone_heard(admin_zone(resp));
 	a->status = call->handle(a, resp, !(resp->has_more && resp->more));
 	return a->status != 0;
 }
@@ -592,7 +667,7 @@ admin_run(struct client *cl, const struct cmd_args *args, admin_run_fn *run)
 	a.csv = cl->csv;
 	a.name = args->entry->name;
 	if (forms_open(&a.forms, cl) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	status = run(&a, args);
 	admin_free_kept(&a);
 	forms_close(&a.forms);

@@ -33,6 +33,7 @@
 #include "fmt.h"
 #include "forms.h"
 #include "proof.h"
+#include "zone.h"
 
 #define ADMIN_REQUEST_ID	1
 #define ADMIN_SUMMARY_ID	2
@@ -47,7 +48,7 @@ struct admin_indicator {
 };
 
 struct admin_figures {
-	uint64_t		activities, sessions, participants, female;
+	uint64_t		done[4], planned[4];	/* admin_figures() */
 	size_t			nind;
 	struct admin_indicator	ind[REPORT_MAX_INDICATORS];
 };
@@ -67,7 +68,7 @@ struct admin {
 	/* Per command. */
 	const char			*period;
 	const char			*by;
-	struct fmt_column		 columns[8];	/* summary */
+	struct fmt_column		 columns[12];	/* summary */
 	struct admin_figures		 prev;		/* history */
 	struct export			*export;
 	struct proof			*proof;		/* show --receipt */
@@ -101,6 +102,7 @@ struct admin_decision {
 struct admin_call_row {
 	char		*unit, *name, *status, *due, *contact, *phone, *email;
 	int32_t		 days_late;
+	int		 extended;	/* due is the unit's extension */
 };
 
 /* One command's work, once its arguments are read. */
@@ -156,8 +158,12 @@ const char	*admin_code(const ProtobufCBinaryData *, protobuf_c_boolean has,
 
 /* Text helpers for tables and lines; buf holds what they return. */
 const char	*admin_text(const char *);
-const char	*admin_when(const char *rfc3339, char *buf, size_t len);
-const char	*admin_lateness(int late, int32_t days, char *buf, size_t len);
+const char	*admin_when(const char *utc, char buf[ZONE_HUMAN_LEN + 1]);
+const char	*admin_lateness(int late, int32_t days, int extended,
+		    const char *due, char *buf, size_t len);
+/* Done or planned figures: activities, sessions, participants, women. */
+void		 admin_figures(const Gp__Figures *, uint64_t v[4]);
+json_t		*admin_json_figures(const Gp__Figures *);
 const char	*admin_number(uint64_t, char *buf, size_t len);
 const char	*admin_share(uint64_t female, uint64_t total, char *buf,
 		    size_t len);

@@ -24,7 +24,8 @@ admin_digits2(const char *s, int max, int *out)
 	return *out <= max ? 0 : -1;
 }
 
-/* YYYY-MM-DD (midnight UTC) or RFC 3339 with a zone, as Unix time. */
+/* YYYY-MM-DD (midnight in the federation's zone) or RFC 3339 with a
+ * zone, as Unix time. */
 static int
 admin_since(const char *s, int64_t *out)
 {
@@ -41,7 +42,8 @@ admin_since(const char *s, int64_t *out)
 		return -1;
 	p = s + DATE_LEN;
 	if (*p == '\0') {
-		*out = (int64_t)day * 86400;
+		*out = (int64_t)day * 86400 - tz_offset(zone_current(),
+		    (int64_t)day * 86400);
 		return 0;
 	}
 	if ((*p != 'T' && *p != 't' && *p != ' ') ||
@@ -78,7 +80,7 @@ admin_since(const char *s, int64_t *out)
 /* The chain hash is a CSV column only: the table is wide enough. */
 #define ADMIN_AUDIT_TEXT_COLUMNS	8
 static const struct fmt_column admin_audit_columns[] = {
-	{ N_("time (UTC)"), 19, FMT_LEFT },
+	{ N_("time"), 23, FMT_LEFT },
 	{ N_("cn"), 16, FMT_LEFT },
 	{ N_("fingerprint"), 17, FMT_LEFT },
 	{ N_("action"), 8, FMT_LEFT },
@@ -106,9 +108,7 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 	const Gp__AuditResponse	*au = resp->audit;
 	const Gp__AuditEntry	*e;
 	const char		*cells[9];
-	char			 when[32], fp[32];
-	struct tm		 tm;
-	time_t			 t;
+	char			 when[TZ_RFC3339_LEN + 1], fp[32];
 	size_t			 i;
 	int			 status;
 
@@ -117,10 +117,12 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 	for (i = 0; i < au->n_entries; i++) {
 		e = au->entries[i];
 		if (a->json) {
+			tz_rfc3339(zone_current(), e->at, when);
 			if ((status = admin_json_item(a, json_pack("{s:I, s:I, "
-			    "s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			    "s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			    "id", (json_int_t)e->id,
 			    "at", (json_int_t)e->at,
+			    "time", when,
 			    "cn", fmt_json_text(e->cn),
 			    "fingerprint", fmt_json_text(e->fingerprint),
 			    "action", fmt_json_text(e->action),
@@ -132,11 +134,10 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 				return status;
 			continue;
 		}
-		t = (time_t)e->at;
-		if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when),
-		    a->csv ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M:%S",
-		    &tm) == 0)
-			snprintf(when, sizeof(when), "%" PRId64, e->at);
+		if (a->csv)
+			tz_rfc3339(zone_current(), e->at, when);
+		else
+			tz_human(zone_current(), e->at, when);
 		cells[0] = when;
 		cells[1] = e->cn;
 		cells[2] = a->csv ? e->fingerprint :
@@ -160,10 +161,11 @@ admin_audit_frame(struct admin *a, const Gp__Response *resp, int last)
 	if (a->csv || a->nitems > 0)
 		fmt_table_header(&a->table);
 	else
-		fmt_line(stdout, "nothing in the audit trail");
+		fmt_line(stdout, "%s", _("nothing in the audit trail"));
+	/* As gpd's log writes it, to be compared with it (U_). */
 	if (!a->csv && au->head_hash != NULL)
-		fmt_line(stdout, "audit head: id %" PRId64 " hash %s", au->head_id,
-		    au->head_hash);
+		fmt_line(stdout, U_("audit head: id %" PRId64 " hash %s"),
+		    au->head_id, au->head_hash);
 	return admin_out(a);
 }
 
@@ -182,9 +184,9 @@ admin_audit(struct admin *a, const struct cmd_args *args)
 		return status;
 	if (since_arg != NULL) {
 		if (admin_since(since_arg, &since) == -1)
-			return admin_fail(a, EX_USAGE, "bad --since '%s': give "
-			    "a date (2022-06-10) or a time "
-			    "(2022-06-10T08:00:00+07:00)", since_arg);
+			return admin_fail(a, EX_USAGE, _("bad --since '%s': "
+			    "give a date (2022-06-10) or a time "
+			    "(2022-06-10T08:00:00+07:00)"), since_arg);
 		audit.has_since = 1;
 		audit.since = since;
 	}
@@ -195,7 +197,7 @@ admin_audit(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_AUDIT);
 	req.audit = &audit;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_AUDIT,
-	    "an audit trail", admin_audit_frame, NULL);
+	    N_("an audit trail"), admin_audit_frame, NULL);
 }
 
 

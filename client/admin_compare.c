@@ -6,9 +6,11 @@
  * the label of the form that has it. Rows come in PERIOD's order, then
  * those only PERIOD2 has, in its order.
  *
- * Text shows activities, participants and the women's share, each with
- * the change in percent (in points for the share); CSV and JSON carry
- * every figure of both periods and the changes as differences.
+ * The figures are the done activities', as every total gives them apart
+ * from the planned ones. Text shows activities, participants and the
+ * women's share, each with the change in percent (in points for the
+ * share); CSV and JSON carry every figure of both periods and the changes
+ * as differences.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -166,15 +168,27 @@ cmp_row(struct cmp *c, const char *key, const char *label)
 	return r;
 }
 
+/* Done activities' figures: planned ones ("ước thực hiện") are never
+ * added into them. A gpd before the calendar gives only both together. */
 static void
 cmp_side_set(struct cmp_side *s, const Gp__SummaryRow *r)
 {
+	uint64_t	done[4];
+
 	s->has = 1;
 	s->v[CMP_REPORTS] = r->reports;
-	s->v[CMP_ACTIVITIES] = r->activities;
-	s->v[CMP_SESSIONS] = r->sessions;
-	s->v[CMP_PARTICIPANTS] = r->participants;
-	s->v[CMP_FEMALE] = r->female;
+	if (r->done == NULL) {
+		s->v[CMP_ACTIVITIES] = r->activities;
+		s->v[CMP_SESSIONS] = r->sessions;
+		s->v[CMP_PARTICIPANTS] = r->participants;
+		s->v[CMP_FEMALE] = r->female;
+		return;
+	}
+	admin_figures(r->done, done);
+	s->v[CMP_ACTIVITIES] = done[0];
+	s->v[CMP_SESSIONS] = done[1];
+	s->v[CMP_PARTICIPANTS] = done[2];
+	s->v[CMP_FEMALE] = done[3];
 }
 
 static int
@@ -225,7 +239,7 @@ cmp_frame(struct admin *a, const Gp__Response *resp, int last)
 			continue;
 		if ((r = cmp_row(c, s->rows[i]->key, s->rows[i]->label)) ==
 		    NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		cmp_side_set(&r->side[c->pass], s->rows[i]);
 	}
 	if (!last)
@@ -235,7 +249,7 @@ cmp_frame(struct admin *a, const Gp__Response *resp, int last)
 	c->has_expected[c->pass] = s->has_expected;
 	c->expected[c->pass] = s->expected;
 	if (cmp_indicators(c, s) == -1)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	return 0;
 }
 
@@ -339,7 +353,7 @@ static void
 cmp_text_groups(int with_key)
 {
 	static const char *const groups[] = {
-		"activities", "participants", "women %"
+		"done activities", "participants", "women %"
 	};
 	size_t	i, w = 3 * CMP_W + 4;
 
@@ -356,11 +370,11 @@ cmp_text_indicators(const struct cmp *c)
 	struct fmt_column	 cols[7] = {
 		{ NULL, CMP_W + 2, FMT_RIGHT },
 		{ NULL, CMP_W + 2, FMT_RIGHT },
-		{ "change", CMP_W, FMT_RIGHT },
+		{ N_("change"), CMP_W, FMT_RIGHT },
 		{ NULL, CMP_W, FMT_RIGHT },
 		{ NULL, CMP_W, FMT_RIGHT },
-		{ "change", CMP_W, FMT_RIGHT },
-		{ "indicator", 0, FMT_LEFT }
+		{ N_("change"), CMP_W, FMT_RIGHT },
+		{ N_("indicator"), 0, FMT_LEFT }
 	};
 	const struct cmp_indicator	*ci;
 	struct fmt_table		 t;
@@ -392,7 +406,7 @@ cmp_text_indicators(const struct cmp *c)
 			snprintf(label, sizeof(label), "%s", ci->label != NULL ?
 			    ci->label : ci->code);
 		else
-			snprintf(label, sizeof(label), "%s (only in %s)",
+			snprintf(label, sizeof(label), _("%s (only in %s)"),
 			    ci->label != NULL ? ci->label : ci->code,
 			    ci->has[0] ? c->period[0] : c->period[1]);
 		cells[6] = label;
@@ -404,21 +418,21 @@ static int
 cmp_text(struct admin *a, const struct cmp *c)
 {
 	struct fmt_column	 cols[CMP_TEXT_COLS] = {
-		{ "unit", 18, FMT_LEFT },
+		{ N_("unit"), 18, FMT_LEFT },
 		{ NULL, CMP_W, FMT_RIGHT },
 		{ NULL, CMP_W, FMT_RIGHT },
-		{ "change", CMP_W, FMT_RIGHT },
+		{ N_("change"), CMP_W, FMT_RIGHT },
 		{ NULL, CMP_W, FMT_RIGHT },
 		{ NULL, CMP_W, FMT_RIGHT },
-		{ "change", CMP_W, FMT_RIGHT },
+		{ N_("change"), CMP_W, FMT_RIGHT },
 		{ NULL, CMP_W, FMT_RIGHT },
 		{ NULL, CMP_W, FMT_RIGHT },
-		{ "change", CMP_W, FMT_RIGHT },
+		{ N_("change"), CMP_W, FMT_RIGHT },
 		{ "", 0, FMT_LEFT }
 	};
 	const struct cmp_row	*r;
 	const char		*only;
-	char			 label[600];
+	char			 label[600], reports[64], units[64];
 	int			 with_key = c->by != NULL &&
 				    strcmp(c->by, "unit") == 0;
 	size_t			 i, k;
@@ -427,14 +441,14 @@ cmp_text(struct admin *a, const struct cmp *c)
 		cols[1 + 3 * k].header = c->period[0];
 		cols[2 + 3 * k].header = c->period[1];
 	}
-	cols[10].header = c->by == NULL ? "" : with_key ? "name" : c->by;
+	cols[10].header = c->by == NULL ? "" : with_key ? N_("name") : c->by;
 	fmt_table_init(&a->table, stdout, with_key ? cols : cols + 1,
 	    with_key ? CMP_TEXT_COLS : CMP_TEXT_COLS - 1, 0);
 	cmp_text_groups(with_key);
 	for (i = 0; i < c->nrows; i++) {
 		r = &c->rows[i];
 		if ((only = cmp_only(c, r)) != NULL)
-			snprintf(label, sizeof(label), "%s (only in %s)",
+			snprintf(label, sizeof(label), _("%s (only in %s)"),
 			    r->label != NULL ? r->label : r->key, only);
 		else
 			snprintf(label, sizeof(label), "%s", r->label != NULL ?
@@ -447,13 +461,19 @@ cmp_text(struct admin *a, const struct cmp *c)
 		cmp_text_indicators(c);
 	}
 	putchar('\n');
-	for (k = 0; k < 2; k++)
-		if (c->total[k].has && c->has_expected[k])
-			fmt_line(stdout, "%s: %" PRIu64 " report%s from %u "
-			    "unit%s expected", c->period[k],
-			    c->total[k].v[CMP_REPORTS],
-			    c->total[k].v[CMP_REPORTS] == 1 ? "" : "s",
-			    c->expected[k], c->expected[k] == 1 ? "" : "s");
+	for (k = 0; k < 2; k++) {
+		if (!c->total[k].has || !c->has_expected[k])
+			continue;
+		snprintf(reports, sizeof(reports), ngettext("%" PRIu64
+		    " report", "%" PRIu64 " reports", (unsigned long)
+		    c->total[k].v[CMP_REPORTS]), c->total[k].v[CMP_REPORTS]);
+		snprintf(units, sizeof(units), ngettext("%u unit expected",
+		    "%u units expected", c->expected[k]), c->expected[k]);
+		/* TRANSLATORS: the period; "3 reports"; "11 units
+		 * expected". */
+		fmt_line(stdout, _("%s: %s from %s"), c->period[k], reports,
+		    units);
+	}
 	return admin_out(a);
 }
 
@@ -490,7 +510,9 @@ cmp_csv(struct admin *a, const struct cmp *c)
 		    c->period[1]);
 		cols[k].header = head[k];
 		k++;
-		snprintf(head[k], sizeof(head[k]), "%s change", measures[m]);
+		/* CSV headers stay English (po/README). */
+		snprintf(head[k], sizeof(head[k]), U_("%s change"),
+		    measures[m]);
 		cols[k].header = head[k];
 		k++;
 	}
@@ -680,8 +702,9 @@ admin_compare(struct admin *a, const char *period, const char *period2,
 	if ((status = admin_period(a, period2)) != 0)
 		return status;
 	if (strcmp(period, period2) == 0)
-		return admin_fail(a, EX_USAGE, "--compare %s: give another "
-		    "period than %s, such as the year before", period2, period);
+		return admin_fail(a, EX_USAGE, _("--compare %s: give another "
+		    "period than %s, such as the year before"), period2,
+		    period);
 	memset(&c, 0, sizeof(c));
 	c.period[0] = period;
 	c.period[1] = period2;
@@ -694,7 +717,7 @@ admin_compare(struct admin *a, const char *period, const char *period2,
 		    GP__REQUEST__BODY_SUMMARY);
 		req.summary = &summary;
 		if ((status = admin_exchange(a, &req,
-		    GP__RESPONSE__BODY_SUMMARY, "a summary", cmp_frame,
+		    GP__RESPONSE__BODY_SUMMARY, N_("a summary"), cmp_frame,
 		    NULL)) != 0)
 			goto done;
 	}

@@ -28,7 +28,7 @@ admin_export_frame(struct admin *a, const Gp__Response *resp, int last)
 	}
 	if (e->n_outputs > 0 && export_labels(a->export, e->outputs,
 	    e->n_outputs) == -1)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	for (i = 0; i < e->n_rows; i++) {
 		if (export_row(a->export, e->rows[i], &cause) == -1) {
 			status = admin_fail(a, EX_IOERR, "%s", cause != NULL ?
@@ -89,11 +89,11 @@ admin_export(struct admin *a, const struct cmd_args *args)
 	fmtname = cmd_value(args, "format");
 	output = cmd_value(args, "output");
 	if (export_format_parse(fmtname, &format) == -1)
-		return admin_fail(a, EX_USAGE, "bad --format '%s': give csv, "
-		    "json or xlsx", fmtname);
+		return admin_fail(a, EX_USAGE, _("bad --format '%s': give csv, "
+		    "json or xlsx"), fmtname);
 	if (format == EXPORT_XLSX && strcmp(output, "-") == 0)
-		return admin_fail(a, EX_USAGE, "an xlsx file cannot go to "
-		    "standard output: give -o FILE");
+		return admin_fail(a, EX_USAGE, _("an xlsx file cannot go to "
+		    "standard output: give -o FILE"));
 
 	if ((status = admin_connect(a)) != 0)
 		return status;
@@ -115,7 +115,7 @@ admin_export(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_EXPORT);
 	req.export = &exp;
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_EXPORT,
-	    "activity rows", admin_export_frame, NULL)) != 0)
+	    N_("activity rows"), admin_export_frame, NULL)) != 0)
 		return status;
 	if (export_wants_summary(a->export)) {
 		summary.period = (char *)(uintptr_t)period;
@@ -126,13 +126,13 @@ admin_export(struct admin *a, const struct cmd_args *args)
 		    GP__REQUEST__BODY_SUMMARY);
 		req.summary = &summary;
 		if ((status = admin_exchange(a, &req,
-		    GP__RESPONSE__BODY_SUMMARY, "a summary",
+		    GP__RESPONSE__BODY_SUMMARY, N_("a summary"),
 		    admin_export_summary_frame, NULL)) != 0)
 			return status;
 		/* The same by unit, for the table and chart of units. */
 		summary.by = (char *)(uintptr_t)"unit";
 		if ((status = admin_exchange(a, &req,
-		    GP__RESPONSE__BODY_SUMMARY, "a summary",
+		    GP__RESPONSE__BODY_SUMMARY, N_("a summary"),
 		    admin_export_units_frame, NULL)) != 0)
 			return status;
 	}
@@ -153,17 +153,30 @@ admin_export(struct admin *a, const struct cmd_args *args)
 		    "review", admin_json_counts(a->has_counts ? &a->counts :
 		    NULL));
 		if (o == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		admin_json_dump(o);
 		json_decref(o);
 		fputc('\n', stdout);
 	} else
-		fmt_line(stdout, "wrote %zu activit%s of %s to %s; reports%s "
-		    "by review: %s", export_nrows(a->export),
-		    export_nrows(a->export) == 1 ? "y" : "ies", period,
-		    output, a->accepted ? " (accepted only)" : "",
-		    admin_counts(a->has_counts ? &a->counts : NULL, states,
-		    sizeof(states)));
+	{
+		admin_counts(a->has_counts ? &a->counts : NULL, states,
+		    sizeof(states));
+		/* TRANSLATORS: rows; the period; the file; the reports by
+		 * the province's review ("3 accepted, 1 returned, ..."). */
+		if (a->accepted)
+			fmt_line(stdout, ngettext("wrote %zu activity of %s "
+			    "to %s; reports (accepted only) by review: %s",
+			    "wrote %zu activities of %s to %s; reports "
+			    "(accepted only) by review: %s",
+			    export_nrows(a->export)), export_nrows(a->export),
+			    period, output, states);
+		else
+			fmt_line(stdout, ngettext("wrote %zu activity of %s "
+			    "to %s; reports by review: %s", "wrote %zu "
+			    "activities of %s to %s; reports by review: %s",
+			    export_nrows(a->export)), export_nrows(a->export),
+			    period, output, states);
+	}
 	return admin_out(a);
 }
 
@@ -181,17 +194,20 @@ admin_lock_frame(struct admin *a, const Gp__Response *resp, int last)
 		if ((o = json_pack("{s:o, s:b, s:b}", "period",
 		    fmt_json_text(period), "locked", l->locked ? 1 : 0,
 		    "changed", l->changed ? 1 : 0)) == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		admin_json_dump(o);
 		json_decref(o);
 		fputc('\n', stdout);
-	} else if (l->changed)
-		fmt_line(stdout, "%s %s: %s", l->locked ? "locked" : "unlocked",
-		    period, l->locked ? "no new revisions are accepted" :
-		    "revisions are accepted again");
+	} else if (l->changed && l->locked)
+		fmt_line(stdout, _("locked %s: no new revisions are accepted"),
+		    period);
+	else if (l->changed)
+		fmt_line(stdout, _("unlocked %s: revisions are accepted "
+		    "again"), period);
+	else if (l->locked)
+		fmt_line(stdout, _("%s was already locked"), period);
 	else
-		fmt_line(stdout, "%s was already %s", period, l->locked ? "locked" :
-		    "unlocked");
+		fmt_line(stdout, _("%s was already unlocked"), period);
 	return admin_out(a);
 }
 
@@ -211,7 +227,7 @@ admin_lock(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_LOCK);
 	req.lock = &lock;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_LOCK,
-	    "a lock state", admin_lock_frame, NULL);
+	    N_("a lock state"), admin_lock_frame, NULL);
 }
 
 

@@ -111,32 +111,53 @@ admin_units(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_UNITS);
 	req.units = &units;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_UNITS,
-	    "the unit registry", admin_units_frame, NULL);
+	    N_("the unit registry"), admin_units_frame, NULL);
 }
 
 
+/* Figures of done activities; planned ones ("ước thực hiện") apart, never
+ * added in. */
 static const struct fmt_column admin_list_columns[] = {
 	{ N_("unit"), 16, FMT_LEFT },
 	{ N_("name"), 24, FMT_LEFT },
 	{ N_("period"), 7, FMT_LEFT },
 	{ N_("rev"), 3, FMT_RIGHT },
-	{ N_("received (UTC)"), 16, FMT_LEFT },
-	{ N_("status"), 18, FMT_LEFT },
-	{ N_("activities"), 10, FMT_RIGHT },
+	{ N_("received"), 23, FMT_LEFT },
+	{ N_("status"), 28, FMT_LEFT },
+	{ N_("done"), 5, FMT_RIGHT },
 	{ N_("participants"), 12, FMT_RIGHT },
 	{ N_("women"), 7, FMT_RIGHT },
+	{ N_("planned"), 7, FMT_RIGHT },
+	{ N_("planned part."), 13, FMT_RIGHT },
 	{ N_("review"), 12, FMT_LEFT }
 };
-#define ADMIN_LIST_COLUMNS	10
+#define ADMIN_LIST_NCOLUMNS	12
+
+static const struct fmt_column admin_list_csv[] = {
+	{ "unit", 0, FMT_LEFT },
+	{ "name", 0, FMT_LEFT },
+	{ "period", 0, FMT_LEFT },
+	{ "revision", 0, FMT_RIGHT },
+	{ "received_at", 0, FMT_LEFT },
+	{ "status", 0, FMT_LEFT },
+	{ "done_activities", 0, FMT_RIGHT },
+	{ "done_participants", 0, FMT_RIGHT },
+	{ "done_women", 0, FMT_RIGHT },
+	{ "planned_activities", 0, FMT_RIGHT },
+	{ "planned_participants", 0, FMT_RIGHT },
+	{ "review_state", 0, FMT_LEFT }
+};
 
 static int
 admin_list_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__ListResponse	*l = resp->list;
 	const Gp__ReportRow	*r;
-	const char		*cells[ADMIN_LIST_COLUMNS];
-	char			 rev[16], when[24], late[48], acts[24];
-	char			 people[24], women[24];
+	const char		*cells[ADMIN_LIST_NCOLUMNS];
+	char			 rev[16], when[ZONE_RFC3339_LEN + 1], late[80];
+	char			 acts[24], people[24], women[24], pacts[24];
+	char			 ppeople[24];
+	uint64_t		 done[4], planned[4];
 	size_t			 i;
 	int			 status;
 
@@ -150,19 +171,23 @@ admin_list_frame(struct admin *a, const Gp__Response *resp, int last)
 				return status;
 			continue;
 		}
+		admin_figures(r->done, done);
+		admin_figures(r->planned, planned);
 		cells[0] = r->unit;
 		cells[1] = r->unit_name;
 		cells[2] = r->period;
 		cells[3] = admin_number(r->revision, rev, sizeof(rev));
-		cells[4] = a->csv ? r->received_at :
-		    admin_when(r->received_at, when, sizeof(when));
-		cells[5] = admin_lateness(r->late, r->days_late, late,
-		    sizeof(late));
-		cells[6] = admin_number(r->activities, acts, sizeof(acts));
-		cells[7] = admin_number(r->participants, people,
-		    sizeof(people));
-		cells[8] = admin_number(r->female, women, sizeof(women));
-		cells[9] = a->csv ? admin_text(r->review_state) :
+		cells[4] = a->csv ? zone_rfc3339(r->received_at, when) :
+		    admin_when(r->received_at, when);
+		cells[5] = admin_lateness(r->late, r->days_late, r->extended,
+		    a->csv ? r->due : NULL, late, sizeof(late));
+		cells[6] = admin_number(done[0], acts, sizeof(acts));
+		cells[7] = admin_number(done[2], people, sizeof(people));
+		cells[8] = admin_number(done[3], women, sizeof(women));
+		cells[9] = admin_number(planned[0], pacts, sizeof(pacts));
+		cells[10] = admin_number(planned[2], ppeople,
+		    sizeof(ppeople));
+		cells[11] = a->csv ? admin_text(r->review_state) :
 		    admin_state(r->review_state);
 		fmt_table_row(&a->table, cells);
 		a->nitems++;
@@ -186,13 +211,13 @@ admin_list(struct admin *a, const struct cmd_args *args)
 		return status;
 	if (unit != NULL && (status = admin_unit(a, unit)) != 0)
 		return status;
-	fmt_table_init(&a->table, stdout, admin_list_columns,
-	    ADMIN_LIST_COLUMNS, a->csv ? FMT_CSV : 0);
+	fmt_table_init(&a->table, stdout, a->csv ? admin_list_csv :
+	    admin_list_columns, ADMIN_LIST_NCOLUMNS, a->csv ? FMT_CSV : 0);
 	list.period = (char *)(uintptr_t)period;
 	list.unit = (char *)(uintptr_t)unit;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_LIST);
 	req.list = &list;
-	return admin_exchange(a, &req, GP__RESPONSE__BODY_LIST, "a list",
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_LIST, N_("a list"),
 	    admin_list_frame, NULL);
 }
 
@@ -225,8 +250,10 @@ const struct cmd_entry cmd_list_entry = {
 	"list", "", 0, 0,
 	N_("list the latest revision of each report"),
 	N_("List the latest revision of each stored report: unit, period, "
-	"revision, when it was received, whether it was late, its totals, "
-	"and the province's review (under review, returned, accepted). For "
+	"revision, when it was received, whether it was late (as judged when "
+	"it was stored, against the unit's extension if it had one), the "
+	"figures of its done activities and, apart, of its planned ones, and "
+	"the province's review (under review, returned, accepted). For "
 	"administrators."),
 	"gp-client list --period 2022-H1",
 	{

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -29,9 +28,6 @@
 
 #define REPORT_DATA_VERSION	1
 #define REPORT_MAX_UNITS	10000	/* gp-report reads as many */
-/* The federation's time: Vietnam, UTC+7 all year (no summer time). */
-#define REPORT_UTC_OFFSET	(7 * 3600)
-#define REPORT_UTC_OFFSET_TEXT	"+07:00"
 
 /* A unit of the registry. */
 struct report_unit {
@@ -133,35 +129,15 @@ report_unit_find(const struct report_run *r, const char *code)
 
 /*
  * The server's RFC 3339 UTC time ("2022-06-10T03:14:00Z") in the
- * federation's time ("2022-06-10T10:14:00+07:00"): the day gp-report
- * shows is the day in Lai Châu. A time in another form is passed as it
- * came, for gp-report to judge; NULL stays NULL.
+ * federation's zone, which the server names in its answers
+ * ("2022-06-10T10:14:00+07:00", zone.h): the day gp-report shows is the
+ * day in Lai Châu. A time in another form is passed as it came, for
+ * gp-report to judge; NULL stays NULL.
  */
 static json_t *
 report_time(const char *utc)
 {
-	struct tm	tm;
-	time_t		t;
-	char		buf[40];
-	int		n = 0;
-
-	if (utc == NULL)
-		return json_null();
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year,
-	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-	    &n) != 6 || n != 20 || utc[n] != '\0')
-		return fmt_json_text(utc);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return fmt_json_text(utc);
-	t += REPORT_UTC_OFFSET;
-	if (gmtime_r(&t, &tm) == NULL)
-		return fmt_json_text(utc);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S" REPORT_UTC_OFFSET_TEXT,
-	    &tm);
-	return json_string(buf);
+	return zone_json(utc);
 }
 
 /*
@@ -211,14 +187,14 @@ report_put(struct admin *a, struct report_run *r, json_t *o)
 	int	rv;
 
 	if (o == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	rv = fmt_json_dumpf(o, r->out, JSON_COMPACT);
 	json_decref(o);
 	if (rv == -1 || fputc('\n', r->out) == EOF || ferror(r->out)) {
 		/* gp-report stopped reading: it says why when it is waited
 		 * for. */
-		return r->data_only ? admin_fail(a, EX_IOERR, "cannot write "
-		    "%s", r->output) : EX_IOERR;
+		return r->data_only ? admin_fail(a, EX_IOERR, _("cannot write "
+		    "%s"), r->output) : EX_IOERR;
 	}
 	return 0;
 }
@@ -236,7 +212,7 @@ report_start(struct admin *a, struct report_run *r, const struct client *cl)
 			r->out = stdout;
 		else if ((r->file = outfile_open(r->output, &cause)) == NULL) {
 			status = admin_fail(a, EX_CANTCREAT, "%s", cause !=
-			    NULL ? cause : "out of memory");
+			    NULL ? cause : _("out of memory"));
 			free(cause);
 			return status;
 		} else
@@ -245,7 +221,7 @@ report_start(struct admin *a, struct report_run *r, const struct client *cl)
 		if (gpreport_start(&r->child, r->program, r->output,
 		    &cause) == -1) {
 			status = admin_fail(a, EX_OSERR, "%s", cause != NULL ?
-			    cause : "out of memory");
+			    cause : _("out of memory"));
 			free(cause);
 			return status;
 		}
@@ -337,7 +313,7 @@ report_unit_record(struct admin *a, struct report_run *r,
 fail:
 	json_decref(report);
 	json_decref(o);
-	return admin_fail(a, EX_OSERR, "out of memory");
+	return admin_fail(a, EX_OSERR, _("out of memory"));
 }
 
 /* The expected units before code (all that are left for NULL), which
@@ -370,20 +346,21 @@ report_stored_json(struct admin *a, const Gp__StoredReport *s,
 
 	*out = NULL;
 	if ((errs = calloc(1, sizeof(*errs))) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	if (!s->has_report || report_unpack(s->report.data, s->report.len,
 	    &rep, &legacy, errs, &errstr) == -1) {
 		free(errs);
-		return admin_fail(a, EX_PROTOCOL, "the server sent a report of "
-		    "%s that cannot be read; check that gp-client and gpd "
-		    "versions match", unit);
+		return admin_fail(a, EX_PROTOCOL, _("the server sent a report "
+		    "of %s that cannot be read; check that gp-client and gpd "
+		    "versions match"), unit);
 	}
 	free(errs);
 	*out = report_json_object(rep, f);
 	report_free(rep);
 	if (*out == NULL)
-		return admin_fail(a, EX_PROTOCOL, "the report of %s cannot be "
-		    "written as report data (text that is not UTF-8?)", unit);
+		return admin_fail(a, EX_PROTOCOL, _("the report of %s cannot "
+		    "be written as report data (text that is not UTF-8?)"),
+		    unit);
 	return 0;
 }
 
@@ -400,14 +377,14 @@ report_units_frame(struct admin *a, const Gp__Response *resp, int last)
 
 	(void)last;
 	if (ur->n_units > REPORT_MAX_UNITS - r->nunits)
-		return admin_fail(a, EX_PROTOCOL, "the registry holds more "
-		    "than %d units, more than a report takes",
+		return admin_fail(a, EX_PROTOCOL, _("the registry holds more "
+		    "than %d units, more than a report takes"),
 		    REPORT_MAX_UNITS);
 	if (ur->n_units == 0)
 		return 0;
 	if ((nv = reallocarray(r->units, r->nunits + ur->n_units,
 	    sizeof(*nv))) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	r->units = nv;
 	for (i = 0; i < ur->n_units; i++) {
 		if (ur->units[i]->code == NULL)
@@ -422,7 +399,7 @@ report_units_frame(struct admin *a, const Gp__Response *resp, int last)
 		u->type_label = run_strdup(ur->units[i]->type_label,
 		    &failed);
 		if (failed || u->code == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 	}
 	return 0;
 }
@@ -439,14 +416,14 @@ report_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 
 	(void)last;
 	if (m->n_rows > REPORT_MAX_UNITS - r->nexpected)
-		return admin_fail(a, EX_PROTOCOL, "more than %d units are "
-		    "expected to report, more than a report takes",
+		return admin_fail(a, EX_PROTOCOL, _("more than %d units are "
+		    "expected to report, more than a report takes"),
 		    REPORT_MAX_UNITS);
 	if (m->n_rows == 0)
 		return 0;
 	if ((nv = reallocarray(r->expected, r->nexpected + m->n_rows,
 	    sizeof(*nv))) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	r->expected = nv;
 	for (i = 0; i < m->n_rows; i++) {
 		row = m->rows[i];
@@ -455,9 +432,9 @@ report_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 		if (row->unit == NULL || (r->nexpected > 0 &&
 		    strcmp(r->expected[r->nexpected - 1].code,
 		    row->unit) >= 0))
-			return admin_fail(a, EX_PROTOCOL, "the server's list "
+			return admin_fail(a, EX_PROTOCOL, _("the server's list "
 			    "of units is not in order; check that gp-client "
-			    "and gpd versions match");
+			    "and gpd versions match"));
 		e = &r->expected[r->nexpected++];
 		memset(e, 0, sizeof(*e));
 		e->code = run_strdup(row->unit, &failed);
@@ -469,7 +446,7 @@ report_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 		e->first = run_strdup(row->received_at, &failed);
 		e->revision = row->has_revision ? row->revision : 0;
 		if (failed)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 	}
 	return 0;
 }
@@ -491,9 +468,9 @@ report_in_order(struct admin *a, struct report_run *r, const char *code)
 {
 	if (code == NULL || strlen(code) > REPORT_MAX_UNIT ||
 	    strcmp(r->last, code) >= 0)
-		return admin_fail(a, EX_PROTOCOL, "the server's reports are "
+		return admin_fail(a, EX_PROTOCOL, _("the server's reports are "
 		    "not one per unit in order; check that gp-client and gpd "
-		    "versions match");
+		    "versions match"));
 	memcpy(r->last, code, strlen(code) + 1);
 	return 0;
 }
@@ -512,15 +489,15 @@ report_stored_frame(struct admin *a, const Gp__Response *resp, int last)
 	for (i = 0; i < rr->n_reports; i++) {
 		s = rr->reports[i];
 		if (s->meta == NULL)
-			return admin_fail(a, EX_PROTOCOL, "the server sent a "
+			return admin_fail(a, EX_PROTOCOL, _("the server sent a "
 			    "report without its unit; check that gp-client "
-			    "and gpd versions match");
+			    "and gpd versions match"));
 		if ((status = report_in_order(a, r, s->meta->unit)) != 0)
 			return status;
 		if (r->accepted && report_review(s->meta) == NULL)
-			return admin_fail(a, EX_UNAVAILABLE, "the server keeps "
-			    "no review states, so --accepted cannot tell "
-			    "which reports were accepted; leave it out");
+			return admin_fail(a, EX_UNAVAILABLE, _("the server "
+			    "keeps no review states, so --accepted cannot tell "
+			    "which reports were accepted; leave it out"));
 		if (r->out == NULL && (status = report_start(a, r,
 		    a->client)) != 0)
 			return status;
@@ -562,15 +539,15 @@ report_previous_frame(struct admin *a, const Gp__Response *resp, int last)
 	for (i = 0; i < rr->n_reports; i++) {
 		s = rr->reports[i];
 		if (s->meta == NULL || s->meta->unit == NULL)
-			return admin_fail(a, EX_PROTOCOL, "the server sent a "
+			return admin_fail(a, EX_PROTOCOL, _("the server sent a "
 			    "report without its unit; check that gp-client "
-			    "and gpd versions match");
+			    "and gpd versions match"));
 		if (r->accepted && (report_review(s->meta) == NULL ||
 		    strcmp(report_review(s->meta), "accepted") != 0))
 			continue;
 		if (r->previous_written == REPORT_MAX_UNITS)
-			return admin_fail(a, EX_PROTOCOL, "more than %d "
-			    "reports of %s", REPORT_MAX_UNITS, r->prev_id);
+			return admin_fail(a, EX_PROTOCOL, _("more than %d "
+			    "reports of %s"), REPORT_MAX_UNITS, r->prev_id);
 		if ((status = report_stored_json(a, s, r->prev_form,
 		    &report)) != 0 ||
 		    (status = report_unit_record(a, r, NULL, s->meta, report,
@@ -599,7 +576,7 @@ report_previous(struct admin *a, struct report_run *r)
 	if ((status = forms_fetch_year(&a->forms, r->pd.year - 1,
 	    &r->prev_form, &years, &cause)) != 0) {
 		status = admin_fail(a, status, "%s", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		free(cause);
 		free(years);
 		return status;
@@ -618,7 +595,7 @@ report_previous(struct admin *a, struct report_run *r)
 	admin_request(&req, ADMIN_SUMMARY_ID, GP__REQUEST__BODY_SUMMARY);
 	req.summary = &summary;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_SUMMARY,
-	    "a summary", report_previous_summary_frame, NULL);
+	    N_("a summary"), report_previous_summary_frame, NULL);
 }
 
 /* The period's form as the server serves it now, and its dates. */
@@ -631,15 +608,15 @@ report_form(struct admin *a, struct report_run *r)
 	if ((status = forms_fetch_year(&a->forms, r->pd.year, &r->form,
 	    &years, &cause)) != 0) {
 		status = admin_fail(a, status, "%s", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		free(cause);
 		free(years);
 		return status;
 	}
 	if (r->form == NULL) {
-		status = admin_fail(a, EX_DATAERR, "no form for %d; the server "
-		    "has forms for %s", r->pd.year, years != NULL ? years :
-		    "no year");
+		status = admin_fail(a, EX_DATAERR, _("no form for %d; the "
+		    "server has forms for %s"), r->pd.year, years != NULL ?
+		    years : _("no year"));
 		free(years);
 		return status;
 	}
@@ -647,7 +624,7 @@ report_form(struct admin *a, struct report_run *r)
 	if (form_set_period(a->forms.set, r->period, &r->form, &r->pd,
 	    &cause) == -1) {
 		status = admin_fail(a, EX_DATAERR, "%s", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		free(cause);
 		return status;
 	}
@@ -673,26 +650,26 @@ report_gather(struct admin *a, struct report_run *r)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_UNITS);
 	req.units = &units;
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_UNITS,
-	    "the unit registry", report_units_frame, NULL)) != 0)
+	    N_("the unit registry"), report_units_frame, NULL)) != 0)
 		return status;
 	missing.period = (char *)(uintptr_t)r->period;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_MISSING);
 	req.missing = &missing;
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_MISSING,
-	    "a completeness list", report_missing_frame, NULL)) != 0)
+	    N_("a completeness list"), report_missing_frame, NULL)) != 0)
 		return status;
 
 	reports.period = (char *)(uintptr_t)r->period;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_REPORTS);
 	req.reports = &reports;
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_REPORTS,
-	    "reports", report_stored_frame, NULL)) != 0)
+	    N_("reports"), report_stored_frame, NULL)) != 0)
 		return status;
 	if (r->prev_reports == 0)
 		return 0;
 	reports.period = r->prev_id;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_REPORTS,
-	    "reports", report_previous_frame, NULL);
+	    N_("reports"), report_previous_frame, NULL);
 }
 
 /* Hands the data over: gp-report writes the document, or the --data
@@ -706,14 +683,14 @@ report_finish(struct admin *a, struct report_run *r)
 	if (r->data_only) {
 		if (r->file == NULL) {
 			if (fflush(stdout) == EOF)
-				return admin_fail(a, EX_IOERR, "cannot write "
-				    "the report data to standard output");
+				return admin_fail(a, EX_IOERR, _("cannot write "
+				    "the report data to standard output"));
 			return 0;
 		}
 		/* Freed by the caller, committed or not. */
 		if ((status = outfile_commit(r->file, &cause)) == -1) {
 			status = admin_fail(a, EX_IOERR, "%s", cause != NULL ?
-			    cause : "out of memory");
+			    cause : _("out of memory"));
 			free(cause);
 			return status;
 		}
@@ -725,8 +702,8 @@ report_finish(struct admin *a, struct report_run *r)
 		if (cause != NULL)
 			admin_fail(a, status, "%s", cause);
 		else
-			admin_fail(a, status, "%s wrote no document (exit %d)",
-			    GPREPORT_NAME, status);
+			admin_fail(a, status, _("%s wrote no document (exit "
+			    "%d)"), GPREPORT_NAME, status);
 		free(cause);
 	}
 	return status;
@@ -736,6 +713,7 @@ static int
 report_done(struct admin *a, const struct report_run *r)
 {
 	json_t	*o;
+	char	 units[64], reports[64];
 
 	if (r->data_only && strcmp(r->output, "-") == 0)
 		return 0;
@@ -749,18 +727,32 @@ report_done(struct admin *a, const struct report_run *r)
 		    "previous", r->prev_reports > 0 ?
 		    json_string(r->prev_id) : json_null());
 		if (o == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		admin_json_dump(o);
 		json_decref(o);
 		fputc('\n', stdout);
 		return admin_out(a);
 	}
-	fmt_line(stdout, "wrote the %s of %s to %s: %zu unit%s, %zu "
-	    "report%s%s%s", r->data_only ? "report data" : "report",
-	    r->period, r->output, r->written, r->written == 1 ? "" : "s",
-	    r->with_report, r->with_report == 1 ? "" : "s",
-	    r->prev_reports > 0 ? ", compared with " : "",
-	    r->prev_reports > 0 ? r->prev_id : "");
+	snprintf(units, sizeof(units), ngettext("%zu unit", "%zu units",
+	    r->written), r->written);
+	snprintf(reports, sizeof(reports), ngettext("%zu report",
+	    "%zu reports", r->with_report), r->with_report);
+	/* TRANSLATORS: the period, the file, "11 units", "9 reports", and
+	 * the period a year before. */
+	if (r->data_only && r->prev_reports > 0)
+		fmt_line(stdout, _("wrote the report data of %s to %s: %s, %s, "
+		    "compared with %s"), r->period, r->output, units, reports,
+		    r->prev_id);
+	else if (r->data_only)
+		fmt_line(stdout, _("wrote the report data of %s to %s: %s, %s"),
+		    r->period, r->output, units, reports);
+	else if (r->prev_reports > 0)
+		fmt_line(stdout, _("wrote the report of %s to %s: %s, %s, "
+		    "compared with %s"), r->period, r->output, units, reports,
+		    r->prev_id);
+	else
+		fmt_line(stdout, _("wrote the report of %s to %s: %s, %s"),
+		    r->period, r->output, units, reports);
 	return admin_out(a);
 }
 
@@ -781,23 +773,23 @@ admin_report(struct admin *a, const struct cmd_args *args)
 	/* The year and kind; the dates are the form's. */
 	period_rules_default(&rules);
 	if (period_parse(r.period, &rules, &r.pd, &errstr) == -1)
-		return admin_fail(a, EX_USAGE, "bad period '%s': %s", r.period,
-		    errstr);
+		return admin_fail(a, EX_USAGE, _("bad period '%s': %s"),
+		    r.period, errstr);
 	r.output = cmd_value(args, "output");
 	r.date = cmd_value(args, "date");
 	r.data_only = cmd_value(args, "data") != NULL;
 	r.accepted = cmd_value(args, "accepted") != NULL;
 	if (r.date != NULL && date_parse(r.date, &day) == -1)
-		return admin_fail(a, EX_USAGE, "bad --date '%s': give the day "
-		    "of the document as YYYY-MM-DD", r.date);
+		return admin_fail(a, EX_USAGE, _("bad --date '%s': give the "
+		    "day of the document as YYYY-MM-DD"), r.date);
 	if (!r.data_only && strcmp(r.output, "-") == 0)
-		return admin_fail(a, EX_USAGE, "a .docx cannot go to standard "
-		    "output: give -o FILE");
+		return admin_fail(a, EX_USAGE, _("a .docx cannot go to "
+		    "standard output: give -o FILE"));
 	/* Before asking the server anything: gp-report is there. */
 	if (!r.data_only && (r.program = gpreport_find(
 	    a->client->file.report.gp_report, &cause)) == NULL) {
 		status = admin_fail(a, EX_UNAVAILABLE, "%s", cause != NULL ?
-		    cause : "out of memory");
+		    cause : _("out of memory"));
 		free(cause);
 		return status;
 	}
@@ -826,27 +818,27 @@ admin_report_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_report_entry = {
-	"report", "PERIOD", 1, 1,
-	"draft the province's report (báo cáo) of a period as a .docx",
-	"Gather everything the server holds for PERIOD (who reported, on "
-	"time or late,\nand the latest revision of every unit's report in "
-	"full, with the same period\na year before when it is stored) and "
-	"have gp-report draft the province's\nreport from it: an editable "
-	"Word document with tables and charts, in the\nlayout of a "
-	"Vietnamese administrative document, for the office to edit,\n"
+	"report", N_("PERIOD"), 1, 1,
+	N_("draft the province's report (báo cáo) of a period as a .docx"),
+	N_("Gather everything the server holds for PERIOD (who reported, on "
+	"time or late, and the latest revision of every unit's report in "
+	"full, with the same period a year before when it is stored) and "
+	"have gp-report draft the province's report from it: an editable "
+	"Word document with tables and charts, in the layout of a "
+	"Vietnamese administrative document, for the office to edit, "
 	"number and sign. The issuing body, number, place, signer and "
-	"recipients come\nfrom the [report] section of the configuration. "
-	"FILE appears only once\ncomplete. Needs gp-report (the Debian "
-	"package gp-report). For administrators.",
+	"recipients come from the [report] section of the configuration. "
+	"FILE appears only once complete. Needs gp-report (the Debian "
+	"package gp-report). For administrators."),
 	"gp-client report 2022-H1 -o bao-cao-2022-H1.docx",
 	{
-		{ "output", 'o', "FILE", 1, "the document to write" },
-		{ "accepted", 0, NULL, 0, "only the reports the province "
-		    "accepted" },
-		{ "date", 0, "YYYY-MM-DD", 0, "the document's date (default: "
-		    "left blank to fill in)" },
-		{ "data", 0, NULL, 0, "write the report data gp-report reads "
-		    "to FILE instead (- is standard output)" },
+		{ "output", 'o', N_("FILE"), 1, N_("the document to write") },
+		{ "accepted", 0, NULL, 0, N_("only the reports the province "
+		    "accepted") },
+		{ "date", 0, "YYYY-MM-DD", 0, N_("the document's date "
+		    "(default: left blank to fill in)") },
+		{ "data", 0, NULL, 0, N_("write the report data gp-report "
+		    "reads to FILE instead (- is standard output)") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD | CMD_FORMS,

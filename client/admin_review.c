@@ -92,44 +92,58 @@ static int
 admin_review_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__Decision	*d = resp->review->decision;
-	const char		*verb;
-	char			 cn[256], when[24];
+	char			 cn[256], when[ZONE_HUMAN_LEN + 1];
+	int			 latest;
 	json_t			*o;
 
 	(void)last;
 	if (d == NULL || d->decision == NULL || d->unit == NULL ||
 	    d->period == NULL || d->state == NULL || d->action == NULL)
-		return admin_fail(a, EX_PROTOCOL, "the server's answer is not "
-		    "a decision; check that gp-client and gpd versions match");
+		return admin_fail(a, EX_PROTOCOL, _("the server's answer is "
+		    "not a decision; check that gp-client and gpd versions "
+		    "match"));
 	if (a->json) {
 		if ((o = admin_decision_json(d)) == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		admin_json_dump(o);
 		json_decref(o);
 		fputc('\n', stdout);
 		return admin_out(a);
 	}
-	verb = strcmp(d->action, "accept") == 0 ? "accepted" :
-	    strcmp(d->action, "return") == 0 ? "returned" : "reopened";
-	fmt_line(stdout, "%s %s %s revision %u%s  decision %s  %s UTC", verb,
-	    d->unit, d->period, d->revision, a->read_revision > 0 ?
-	    " (the latest, read just now)" : "", d->decision,
-	    admin_when(d->decided_at, when, sizeof(when)));
-	if (d->comment != NULL)
-		fmt_line(stdout, "comment: %s", d->comment);
+	/* One whole sentence for each action, with the revision decided on
+	 * read just now or named by --revision. */
+	latest = a->read_revision > 0;
+	admin_when(d->decided_at, when);
 	if (strcmp(d->action, "accept") == 0)
-		fmt_line(stdout, "the report is final: a new revision is refused "
-		    "unless it is reopened");
+		fmt_line(stdout, latest ? _("accepted %s %s revision %u (the "
+		    "latest, read just now)  decision %s  %s") :
+		    _("accepted %s %s revision %u  decision %s  %s"),
+		    d->unit, d->period, d->revision, d->decision, when);
 	else if (strcmp(d->action, "return") == 0)
-		fmt_line(stdout, "the unit sees the comment with 'gp-client "
-		    "status'; its next revision comes back for review");
+		fmt_line(stdout, latest ? _("returned %s %s revision %u (the "
+		    "latest, read just now)  decision %s  %s") :
+		    _("returned %s %s revision %u  decision %s  %s"),
+		    d->unit, d->period, d->revision, d->decision, when);
 	else
-		fmt_line(stdout, "under review again: the unit may send a new "
-		    "revision");
+		fmt_line(stdout, latest ? _("reopened %s %s revision %u (the "
+		    "latest, read just now)  decision %s  %s") :
+		    _("reopened %s %s revision %u  decision %s  %s"),
+		    d->unit, d->period, d->revision, d->decision, when);
+	if (d->comment != NULL)
+		fmt_line(stdout, _("comment: %s"), d->comment);
+	if (strcmp(d->action, "accept") == 0)
+		fmt_line(stdout, _("the report is final: a new revision is "
+		    "refused unless it is reopened"));
+	else if (strcmp(d->action, "return") == 0)
+		fmt_line(stdout, _("the unit sees the comment with 'gp-client "
+		    "status'; its next revision comes back for review"));
+	else
+		fmt_line(stdout, _("under review again: the unit may send a "
+		    "new revision"));
 	if (d->has_signature && d->signature.len > 0 && d->has_certificate &&
 	    proof_signer(d->certificate.data, d->certificate.len, cn,
 	    sizeof(cn)) == 0)
-		fmt_line(stdout, "signed by CN=%s", cn);
+		fmt_line(stdout, _("signed by CN=%s"), cn);
 	return admin_out(a);
 }
 
@@ -152,30 +166,31 @@ admin_review(struct admin *a, const struct cmd_args *args)
 		return status;
 	if (strcmp(action, "accept") != 0 && strcmp(action, "return") != 0 &&
 	    strcmp(action, "reopen") != 0)
-		return admin_fail(a, EX_USAGE, "bad decision '%s': give accept, "
-		    "return or reopen", action);
+		return admin_fail(a, EX_USAGE, _("bad decision '%s': give "
+		    "accept, return or reopen"), action);
 	comment = cmd_value(args, "comment");
 	for (s = comment; s != NULL && (*s == ' ' || *s == '\t' ||
 	    *s == '\n' || *s == '\r'); s++)
 		;
 	if (s != NULL && *s == '\0')
 		comment = NULL;
-	if (comment == NULL && strcmp(action, "accept") != 0)
-		return admin_fail(a, EX_USAGE, "%s needs --comment TEXT: %s",
-		    action, strcmp(action, "return") == 0 ? "say what the unit "
-		    "must correct or complete" : "say why the accepted report "
-		    "is opened again");
+	if (comment == NULL && strcmp(action, "return") == 0)
+		return admin_fail(a, EX_USAGE, _("return needs --comment TEXT: "
+		    "say what the unit must correct or complete"));
+	if (comment == NULL && strcmp(action, "reopen") == 0)
+		return admin_fail(a, EX_USAGE, _("reopen needs --comment TEXT: "
+		    "say why the accepted report is opened again"));
 	if (comment != NULL && strlen(comment) > ADMIN_COMMENT_MAX)
-		return admin_fail(a, EX_USAGE, "the comment is %zu bytes; at "
-		    "most %d: say the essentials, the unit can call",
+		return admin_fail(a, EX_USAGE, _("the comment is %zu bytes; at "
+		    "most %d: say the essentials, the unit can call"),
 		    strlen(comment), ADMIN_COMMENT_MAX);
 	if ((rev = cmd_value(args, "revision")) != NULL) {
 		errno = 0;
 		n = strtoul(rev, &end, 10);
 		if (rev[0] < '1' || rev[0] > '9' || *end != '\0' ||
 		    errno != 0 || n > UINT32_MAX)
-			return admin_fail(a, EX_USAGE, "bad --revision '%s': give "
-			    "the revision number, such as 2", rev);
+			return admin_fail(a, EX_USAGE, _("bad --revision '%s': "
+			    "give the revision number, such as 2"), rev);
 	} else {
 		/* The revision decided on is the one read now, so that a
 		 * revision arriving meanwhile is not decided unseen. */
@@ -184,11 +199,12 @@ admin_review(struct admin *a, const struct cmd_args *args)
 		admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_LIST);
 		req.list = &list;
 		if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_LIST,
-		    "a list", admin_review_list_frame, NULL)) != 0)
+		    N_("a list"), admin_review_list_frame, NULL)) != 0)
 			return status;
 		if (a->read_revision == 0)
-			return admin_fail(a, EX_DATAERR, "%s has not reported for "
-			    "%s: there is nothing to review", unit, period);
+			return admin_fail(a, EX_DATAERR, _("%s has not "
+			    "reported for %s: there is nothing to review"),
+			    unit, period);
 		n = a->read_revision;
 	}
 	review.unit = (char *)(uintptr_t)unit;
@@ -203,8 +219,8 @@ admin_review(struct admin *a, const struct cmd_args *args)
 	}
 	admin_request(&req, ADMIN_REVIEW_ID, GP__REQUEST__BODY_REVIEW);
 	req.review = &review;
-	return admin_exchange(a, &req, GP__RESPONSE__BODY_REVIEW, "a decision",
-	    admin_review_frame, admin_review_refused);
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_REVIEW,
+	    N_("a decision"), admin_review_frame, admin_review_refused);
 }
 
 static int
@@ -214,24 +230,24 @@ admin_review_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_review_entry = {
-	"review", "UNIT PERIOD accept|return|reopen", 3, 3,
-	"accept a unit's report, return it with a comment, or reopen it",
-	"Decide on a unit's report for PERIOD: accept it (final: the unit's "
-	"new revisions\nare refused until it is reopened), return it with a "
-	"comment saying what to\ncorrect (the unit's next revision comes back "
-	"for review), or reopen an accepted\nreport with a comment. The "
-	"decision is on --revision, or else on the latest\nrevision, read "
-	"just before deciding and shown in the confirmation; if another\n"
+	"review", N_("UNIT PERIOD accept|return|reopen"), 3, 3,
+	N_("accept a unit's report, return it with a comment, or reopen it"),
+	N_("Decide on a unit's report for PERIOD: accept it (final: the unit's "
+	"new revisions are refused until it is reopened), return it with a "
+	"comment saying what to correct (the unit's next revision comes back "
+	"for review), or reopen an accepted report with a comment. The "
+	"decision is on --revision, or else on the latest revision, read "
+	"just before deciding and shown in the confirmation; if another "
 	"revision arrived meanwhile, nothing is decided (exit 65). The server "
-	"signs the\ndecision: with --json this prints the decision file that "
-	"verify-receipt checks.\nFor administrators.",
+	"signs the decision: with --json this prints the decision file that "
+	"verify-receipt checks. For administrators."),
 	"gp-client review lc-tamduong 2022-H1 return --comment \"Thiếu số "
 	"liệu hội viên nữ\"",
 	{
-		{ "comment", 'm', "TEXT", 0, "the comment to the unit (required "
-		    "to return and reopen)" },
-		{ "revision", 'r', "N", 0, "the revision decided on (default: "
-		    "the latest, read now)" },
+		{ "comment", 'm', N_("TEXT"), 0, N_("the comment to the unit "
+		    "(required to return and reopen)") },
+		{ "revision", 'r', "N", 0, N_("the revision decided on "
+		    "(default: the latest, read now)") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD,

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "report.h"
 #include "report_json.h"
 #include "wire.h"
@@ -21,19 +22,26 @@
 static void
 admin_show_meta(const Gp__ReportRow *m)
 {
-	char	when[24], late[48];
+	char		when[ZONE_HUMAN_LEN + 1], late[80];
+	uint64_t	done[4], planned[4];
 
+	admin_figures(m->done, done);
+	admin_figures(m->planned, planned);
 	fmt_line(stdout, "%s  %s", admin_text(m->unit), admin_text(m->unit_name));
-	fmt_line(stdout, "period %s  revision %u  received %s UTC  %s",
-	    admin_text(m->period), m->revision,
-	    admin_when(m->received_at, when, sizeof(when)),
-	    admin_lateness(m->late, m->days_late, late, sizeof(late)));
-	fmt_line(stdout, "receipt %s", admin_text(m->receipt));
-	fmt_line(stdout, "submission %s", admin_text(m->submission_id));
-	fmt_line(stdout, "certificate %s  SHA-256 %s", admin_text(m->cert_cn),
-	    admin_text(m->cert_fingerprint));
+	fmt_line(stdout, _("period %s  revision %u  received %s  %s"),
+	    admin_text(m->period), m->revision, admin_when(m->received_at,
+	    when), admin_lateness(m->late, m->days_late, m->extended, m->due,
+	    late, sizeof(late)));
+	fmt_line(stdout, _("done: %" PRIu64 " activities, %" PRIu64
+	    " sessions, %" PRIu64 " participants, %" PRIu64 " women; "
+	    "planned: %" PRIu64 " activities, %" PRIu64 " participants"),
+	    done[0], done[1], done[2], done[3], planned[0], planned[2]);
+	fmt_line(stdout, _("receipt %s"), admin_text(m->receipt));
+	fmt_line(stdout, _("submission %s"), admin_text(m->submission_id));
+	fmt_line(stdout, _("certificate %s  SHA-256 %s"),
+	    admin_text(m->cert_cn), admin_text(m->cert_fingerprint));
 	if (m->review_state != NULL)
-		fmt_line(stdout, "review %s", admin_state(m->review_state));
+		fmt_line(stdout, _("review %s"), admin_state(m->review_state));
 }
 
 /* The label of a code in the form, or the code itself. */
@@ -71,8 +79,10 @@ admin_show_activity(const struct form *f, const struct report_activity *act,
 		    act->audience) : "", act->audience != NULL &&
 		    act->topic != NULL ? " · " : "", act->topic != NULL ?
 		    admin_show_label(f, FORM_TOPICS, act->topic) : "");
-	fmt_line(stdout, "      %" PRIu64 " buổi · %" PRIu64 " người tham gia · %"
-	    PRIu64 " nữ", act->sessions, act->participants, act->female);
+	/* The report itself in Vietnamese, as its form's labels (U_). */
+	fmt_line(stdout, U_("      %" PRIu64 " buổi · %" PRIu64 " người tham "
+	    "gia · %" PRIu64 " nữ"), act->sessions, act->participants,
+	    act->female);
 	for (i = 0, more[0] = '\0'; i < act->noutputs; i++) {
 		used = strlen(more);
 		snprintf(more + used, sizeof(more) - used, "%s%" PRIu64 " %s",
@@ -82,7 +92,7 @@ admin_show_activity(const struct form *f, const struct report_activity *act,
 	if (act->noutputs > 0)
 		fmt_line(stdout, "      %s", more);
 	if (act->notes != NULL) {
-		fmt_line(stdout, "      Ghi chú:");
+		fmt_line(stdout, U_("      Ghi chú:"));
 		fmt_paragraph(stdout, "        ", act->notes);
 	}
 }
@@ -100,37 +110,58 @@ static void
 admin_show_activities(const struct form *f, const struct report *r)
 {
 	const struct form_entry	*e;
-	uint64_t		 sessions = 0, participants = 0, female = 0;
-	size_t			 i, k, n;
+	const struct report_activity *a;
+	/* Done [0] and planned [1] ("ước thực hiện") apart, as the server
+	 * sums them: planned is the status planned, done the rest. */
+	uint64_t		 n_of[2] = { 0, 0 }, sessions[2] = { 0, 0 };
+	uint64_t		 participants[2] = { 0, 0 }, female[2] = { 0, 0 };
+	char			 n[4][I18N_MAX];
+	size_t			 i, k, m, p;
 
 	for (i = 0; i < r->nactivities; i++) {
-		sessions += r->activities[i].sessions;
-		participants += r->activities[i].participants;
-		female += r->activities[i].female;
+		a = &r->activities[i];
+		p = a->status != NULL && strcmp(a->status, "planned") == 0;
+		n_of[p]++;
+		sessions[p] += a->sessions;
+		participants[p] += a->participants;
+		female[p] += a->female;
 	}
 	putchar('\n');
-	fmt_line(stdout, "Hoạt động: %zu · %" PRIu64 " buổi · %" PRIu64 " người "
-	    "tham gia · %" PRIu64 " nữ", r->nactivities, sessions,
-	    participants, female);
+	/* TRANSLATORS: the figures of the done activities: activities,
+	 * sessions, participants, women. */
+	fmt_line(stdout, _("Done: activities %s · sessions %s · participants "
+	    "%s · women %s"), admin_number(n_of[0], n[0], sizeof(n[0])),
+	    admin_number(sessions[0], n[1], sizeof(n[1])),
+	    admin_number(participants[0], n[2], sizeof(n[2])),
+	    admin_number(female[0], n[3], sizeof(n[3])));
+	if (n_of[1] > 0)
+		/* TRANSLATORS: the same of the planned activities ("ước
+		 * thực hiện"), never added into the done ones. */
+		fmt_line(stdout, _("Planned: activities %s · sessions %s · "
+		    "participants %s · women %s"), admin_number(n_of[1], n[0],
+		    sizeof(n[0])), admin_number(sessions[1], n[1],
+		    sizeof(n[1])), admin_number(participants[1], n[2],
+		    sizeof(n[2])), admin_number(female[1], n[3],
+		    sizeof(n[3])));
 	/* By area, in the order of the plan; [i] is the place in the
 	 * report, as in a field name (activities[i]). */
 	for (k = 0; f != NULL && (e = form_at(f, FORM_AREAS, k)) != NULL;
 	    k++) {
-		for (i = 0, n = 0; i < r->nactivities; i++) {
+		for (i = 0, m = 0; i < r->nactivities; i++) {
 			if (r->activities[i].area == NULL ||
 			    strcmp(r->activities[i].area, e->code) != 0)
 				continue;
-			if (n++ == 0) {
+			if (m++ == 0) {
 				putchar('\n');
 				fmt_line(stdout, "%zu. %s", k + 1, e->label);
 			}
 			admin_show_activity(f, &r->activities[i], i);
 		}
 	}
-	for (i = 0, n = 0; i < r->nactivities; i++) {
+	for (i = 0, m = 0; i < r->nactivities; i++) {
 		if (admin_show_known_area(f, r->activities[i].area))
 			continue;
-		if (n++ == 0)
+		if (m++ == 0)
 			putchar('\n');
 		fmt_line(stdout, "%s", admin_text(r->activities[i].area));
 		admin_show_activity(f, &r->activities[i], i);
@@ -242,7 +273,7 @@ admin_show_text(const Gp__ShowResponse *s, const struct form *f,
 	if (s->n_warnings > 0)
 		putchar('\n');
 	for (i = 0; i < s->n_warnings; i++)
-		fmt_line(stdout, "warning: %s", admin_text(s->warnings[i]));
+		fmt_line(stdout, _("warning: %s"), admin_text(s->warnings[i]));
 }
 
 static int
@@ -255,7 +286,7 @@ admin_show_json(struct admin *a, const Gp__ShowResponse *s,
 	size_t		 i;
 
 	if ((text = report_json_write(r, f)) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	report = json_loads(text, 0, &jerr);
 	free(text);
 	if ((w = json_array()) != NULL) {
@@ -271,7 +302,7 @@ admin_show_json(struct admin *a, const Gp__ShowResponse *s,
 	if ((o = json_pack("{s:o, s:o, s:o}", "meta",
 	    admin_json_row(s->meta, 0),
 	    "report", report, "warnings", w)) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	admin_json_dump(o);
 	json_decref(o);
 	fputc('\n', stdout);
@@ -289,19 +320,19 @@ admin_show_frame(struct admin *a, const Gp__Response *resp, int last)
 
 	(void)last;
 	if (a->started)
-		return admin_fail(a, EX_PROTOCOL, "the server sent one report "
-		    "in several answers; check that gp-client and gpd versions "
-		    "match");
+		return admin_fail(a, EX_PROTOCOL, _("the server sent one "
+		    "report in several answers; check that gp-client and gpd "
+		    "versions match"));
 	if (s->meta == NULL || s->report == NULL)
-		return admin_fail(a, EX_PROTOCOL, "the server's answer has no "
-		    "report; check that gp-client and gpd versions match");
+		return admin_fail(a, EX_PROTOCOL, _("the server's answer has "
+		    "no report; check that gp-client and gpd versions match"));
 	if ((errs = calloc(1, sizeof(*errs))) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	if (wire_report_copy(s->report, &r, errs) == -1) {
 		free(errs);
-		return admin_fail(a, EX_PROTOCOL, "the server sent a report "
+		return admin_fail(a, EX_PROTOCOL, _("the server sent a report "
 		    "that cannot be read; check that gp-client and gpd "
-		    "versions match");
+		    "versions match"));
 	}
 	free(errs);
 	/* The labels of the form the report was checked against. */
@@ -324,12 +355,12 @@ admin_show_receipt_frame(struct admin *a, const Gp__Response *resp, int last)
 
 	(void)last;
 	if (a->proof_done)
-		return admin_fail(a, EX_PROTOCOL, "the server sent one report "
-		    "in several answers; check that gp-client and gpd versions "
-		    "match");
+		return admin_fail(a, EX_PROTOCOL, _("the server sent one "
+		    "report in several answers; check that gp-client and gpd "
+		    "versions match"));
 	if (s->meta == NULL || s->report == NULL)
-		return admin_fail(a, EX_PROTOCOL, "the server's answer has no "
-		    "report; check that gp-client and gpd versions match");
+		return admin_fail(a, EX_PROTOCOL, _("the server's answer has "
+		    "no report; check that gp-client and gpd versions match"));
 	a->proof_done = 1;
 	return proof_check_stored(&a->po, a->proof, s, &a->proof_cause);
 }
@@ -340,14 +371,15 @@ admin_show_absent(struct admin *a, const Gp__Error *err)
 {
 	const struct proof	*p = a->proof;
 
-	if (!err->has_code || err->code != GP__ERROR_CODE__INVALID)
+	if (!err->has_code || (err->code != GP__ERROR_CODE__INVALID &&
+	    err->code != GP__ERROR_CODE__NOT_FOUND))
 		return -1;
 	a->proof_done = 1;
 	proof_say(&a->po, "server", 0, "%s", err->message != NULL ?
-	    err->message : "no such revision");
-	if (asprintf(&a->proof_cause, "%s was never issued by this server, or "
-	    "its revision was deleted: the server has no revision %u of %s "
-	    "%s", p->path, p->revision, p->unit, p->period) == -1)
+	    err->message : _("no such revision"));
+	if (asprintf(&a->proof_cause, _("%s was never issued by this server, "
+	    "or its revision was deleted: the server has no revision %u of "
+	    "%s %s"), p->path, p->revision, p->unit, p->period) == -1)
 		a->proof_cause = NULL;
 	return EX_DATAERR;
 }
@@ -375,9 +407,9 @@ admin_show_receipt(struct admin *a, const struct cmd_args *args)
 	if (strcmp(p->unit, args->operands[0]) != 0 ||
 	    strcmp(p->period, args->operands[1]) != 0) {
 		status = EX_DATAERR;
-		if (asprintf(&a->proof_cause, "%s is a receipt for %s %s, not "
-		    "%s %s", p->path, p->unit, p->period, args->operands[0],
-		    args->operands[1]) == -1)
+		if (asprintf(&a->proof_cause, _("%s is a receipt for %s %s, "
+		    "not %s %s"), p->path, p->unit, p->period,
+		    args->operands[0], args->operands[1]) == -1)
 			a->proof_cause = NULL;
 		goto end;
 	}
@@ -391,15 +423,15 @@ admin_show_receipt(struct admin *a, const struct cmd_args *args)
 	show.revision = p->revision;
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SHOW);
 	req.show = &show;
-	status = admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, "a report",
-	    admin_show_receipt_frame, admin_show_absent);
+	status = admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW,
+	    N_("a report"), admin_show_receipt_frame, admin_show_absent);
 	if (!a->proof_done) {
 		/* Not compared (no connection, refused): already said. */
 		proof_out_clear(&a->po);
 		return status;
 	}
-	if (status == 0 && asprintf(&verdict, "the server holds %s %s "
-	    "revision %u, received %s with receipt %s, unchanged since",
+	if (status == 0 && asprintf(&verdict, _("the server holds %s %s "
+	    "revision %u, received %s with receipt %s, unchanged since"),
 	    p->unit, p->period, p->revision, p->received_at,
 	    p->receipt) == -1) {
 		verdict = NULL;
@@ -428,8 +460,8 @@ admin_show(struct admin *a, const struct cmd_args *args)
 	revision = cmd_value(args, "revision");
 	receipt = cmd_value(args, "receipt");
 	if (receipt != NULL && revision != NULL)
-		return admin_fail(a, EX_USAGE, "--revision and --receipt "
-		    "exclude each other: the receipt names its revision");
+		return admin_fail(a, EX_USAGE, _("--revision and --receipt "
+		    "exclude each other: the receipt names its revision"));
 	if (receipt != NULL)
 		return admin_show_receipt(a, args);
 	if (revision != NULL) {
@@ -437,8 +469,8 @@ admin_show(struct admin *a, const struct cmd_args *args)
 		n = strtoul(revision, &end, 10);
 		if (revision[0] < '1' || revision[0] > '9' || *end != '\0' ||
 		    errno != 0 || n > UINT32_MAX)
-			return admin_fail(a, EX_USAGE, "bad revision '%s': "
-			    "give a revision number from 1, as history shows",
+			return admin_fail(a, EX_USAGE, _("bad revision '%s': "
+			    "give a revision number from 1, as history shows"),
 			    revision);
 		show.has_revision = 1;
 		show.revision = (uint32_t)n;
@@ -447,7 +479,7 @@ admin_show(struct admin *a, const struct cmd_args *args)
 	show.period = args->operands[1];
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SHOW);
 	req.show = &show;
-	return admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, "a report",
+	return admin_exchange(a, &req, GP__RESPONSE__BODY_SHOW, N_("a report"),
 	    admin_show_frame, NULL);
 }
 

@@ -15,15 +15,35 @@
 #include "i18n.h"
 #include "admin.h"
 
+/* Timeliness is the first revision's, as judged when it was stored; the
+ * latest revision, what the totals count and the province reviews, is
+ * told apart. */
 static const struct fmt_column admin_missing_columns[] = {
 	{ N_("unit"), 18, FMT_LEFT },
 	{ N_("name"), 30, FMT_LEFT },
-	{ N_("status"), 18, FMT_LEFT },
-	{ N_("received (UTC)"), 16, FMT_LEFT },
-	{ N_("rev"), 3, FMT_RIGHT },
-	{ N_("review"), 12, FMT_LEFT }
+	{ N_("first received"), 23, FMT_LEFT },
+	{ N_("timeliness"), 28, FMT_LEFT },
+	{ N_("latest rev"), 10, FMT_RIGHT },
+	{ N_("latest received"), 23, FMT_LEFT },
+	{ N_("review"), 12, FMT_LEFT },
+	{ N_("due"), 10, FMT_LEFT },
+	{ N_("extension"), 0, FMT_LEFT }
 };
-#define ADMIN_MISSING_COLUMNS	6
+#define ADMIN_MISSING_NCOLUMNS	9
+
+static const struct fmt_column admin_missing_csv[] = {
+	{ "unit", 0, FMT_LEFT },
+	{ "name", 0, FMT_LEFT },
+	{ "first_received_at", 0, FMT_LEFT },
+	{ "timeliness", 0, FMT_LEFT },
+	{ "days_late", 0, FMT_RIGHT },
+	{ "latest_revision", 0, FMT_RIGHT },
+	{ "latest_received_at", 0, FMT_LEFT },
+	{ "review_state", 0, FMT_LEFT },
+	{ "due", 0, FMT_LEFT },
+	{ "extension", 0, FMT_LEFT }
+};
+#define ADMIN_MISSING_NCSV	10
 
 /* The call list: whom to phone, most days late first. */
 static const struct fmt_column admin_calls_columns[] = {
@@ -54,10 +74,32 @@ admin_missing_status(const Gp__MissingRow *r, char *buf, size_t len)
 	if (r->status == NULL || strcmp(r->status, "missing") == 0)
 		return _("nothing yet");
 	if (strcmp(r->status, "on_time") == 0)
-		return _("on time");
+		return admin_lateness(0, 0, r->first_extended, NULL, buf, len);
 	if (strcmp(r->status, "late") == 0)
-		return admin_lateness(1, r->days_late, buf, len);
+		return admin_lateness(1, r->days_late, r->first_extended, NULL,
+		    buf, len);
 	return r->status;
+}
+
+/* "until 2022-06-20: the district's flood" */
+static const char *
+admin_missing_extension(const Gp__MissingRow *r, char *buf, size_t len)
+{
+	char	until[I18N_MAX];
+
+	if (r->extended_until == NULL)
+		return "";
+	i18n_date(until, sizeof(until), r->extended_until);
+	/* TRANSLATORS: the due date the province extended a unit's to,
+	 * then the reason it gave. */
+	if (r->extension_reason != NULL)
+		snprintf(buf, len, _("until %s: %s"), until,
+		    r->extension_reason);
+	else
+		/* TRANSLATORS: the due date the province extended a unit's
+		 * to. */
+		snprintf(buf, len, _("until %s"), until);
+	return buf;
 }
 
 /* "2 of 3 (66.7%)", or "2/3 (66,7%)" in Vietnamese */
@@ -107,11 +149,15 @@ admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 		putchar('\n');
 	/* TRANSLATORS: the period; the first and last day it covers; the
 	 * day reports are due. */
-	fmt_line(stdout, _("%s: coverage %s to %s, due %s"), a->period,
+	fmt_line(stdout, _("%s: coverage %s to %s, due %s (a unit's "
+	    "extension moves its own)"), a->period,
 	    i18n_date(from, sizeof(from), m->coverage_from),
 	    i18n_date(to, sizeof(to), m->coverage_to),
 	    i18n_date(due, sizeof(due), m->due));
-	fmt_line(stdout, _("reported %s; on time %s"),
+	/* TRANSLATORS: the rates of units that reported and of those on
+	 * time; the first revision's time is what counts. */
+	fmt_line(stdout, _("reported %s; on time %s (the first revision "
+	    "counts)"),
 	    admin_rate(m->reported, m->expected, r1, sizeof(r1)),
 	    admin_rate(m->on_time, m->expected, r2, sizeof(r2)));
 	fmt_line(stdout, _("reports: %s"), admin_counts(m->review, states,
@@ -138,6 +184,7 @@ admin_call_keep(struct admin *a, const Gp__MissingRow *r)
 	memset(c, 0, sizeof(*c));
 	a->ncalls++;
 	c->days_late = r->days_late;
+	c->extended = r->extended_until != NULL;
 	if ((c->unit = admin_dup(r->unit)) == NULL ||
 	    (c->name = admin_dup(r->unit_name)) == NULL ||
 	    (c->status = admin_dup(r->status != NULL &&
@@ -179,13 +226,14 @@ admin_calls_end(struct admin *a, const Gp__MissingResponse *m)
 		c = &a->calls[i];
 		if (a->json) {
 			if ((status = admin_json_item(a, json_pack("{s:o, s:o, "
-			    "s:s, s:I, s:o, s:o, s:o, s:o}",
+			    "s:s, s:I, s:o, s:b, s:o, s:o, s:o}",
 			    "unit", fmt_json_text(c->unit),
 			    "unit_name", fmt_json_text(c->name),
 			    "status", strcmp(c->status, "returned") == 0 ?
 			    "returned" : "missing",
 			    "days_late", (json_int_t)c->days_late,
 			    "due", fmt_json_text(c->due),
+			    "extended", c->extended,
 			    "contact", fmt_json_text(c->contact),
 			    "phone", fmt_json_text(c->phone),
 			    "email", fmt_json_text(c->email)))) != 0)
@@ -215,8 +263,9 @@ admin_calls_end(struct admin *a, const Gp__MissingResponse *m)
 	if (a->csv || a->nitems > 0)
 		fmt_table_header(&a->table);
 	else
-		fmt_line(stdout, "nobody to call for %s: every unit expected has "
-		    "reported and no report is returned", a->period);
+		fmt_line(stdout, _("nobody to call for %s: every unit "
+		    "expected has reported and no report is returned"),
+		    a->period);
 	return admin_out(a);
 }
 
@@ -225,16 +274,19 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 {
 	const Gp__MissingResponse	*m = resp->missing;
 	const Gp__MissingRow		*r;
-	const char			*cells[ADMIN_MISSING_COLUMNS];
-	char				 st[48], when[24], rev[16];
-	size_t				 i;
+	const char			*cells[ADMIN_MISSING_NCSV];
+	char				 st[80], first[ZONE_RFC3339_LEN + 1];
+	char				 latest[ZONE_RFC3339_LEN + 1], rev[16];
+	char				 ext[300], days[16], due[I18N_MAX];
+	size_t				 i, n;
 	int				 status;
 
 	if (a->call_list) {
 		/* The call list: kept, sorted and printed at the end. */
 		for (i = 0; i < m->n_rows; i++)
 			if (admin_call_keep(a, m->rows[i]) == -1)
-				return admin_fail(a, EX_OSERR, "out of memory");
+				return admin_fail(a, EX_OSERR,
+				    _("out of memory"));
 		return last ? admin_calls_end(a, m) : 0;
 	}
 	if (a->json && (status = admin_json_object(a, json_pack("{s:s}",
@@ -243,29 +295,46 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 	for (i = 0; i < m->n_rows; i++) {
 		r = m->rows[i];
 		if (a->json) {
+			/* received_at and status: the first revision's;
+			 * revision: the latest's. */
 			if ((status = admin_json_item(a, json_pack("{s:o, "
-			    "s:o, s:o, s:I, s:o, s:o, s:o}",
+			    "s:o, s:o, s:I, s:o, s:b, s:o, s:o, s:o, s:o, "
+			    "s:o, s:o}",
 			    "unit", fmt_json_text(r->unit),
 			    "unit_name", fmt_json_text(r->unit_name),
 			    "status", fmt_json_text(r->status),
 			    "days_late", (json_int_t)r->days_late,
-			    "received_at", fmt_json_text(r->received_at),
+			    "received_at", zone_json(r->received_at),
+			    "first_extended", r->first_extended,
 			    "revision", r->has_revision && r->revision > 0 ?
 			    json_integer(r->revision) : json_null(),
-			    "review_state", fmt_json_text(r->review_state)))) !=
-			    0)
+			    "latest_received_at",
+			    zone_json(r->latest_received_at),
+			    "review_state", fmt_json_text(r->review_state),
+			    "due", fmt_json_text(r->due),
+			    "extended_until", fmt_json_text(r->extended_until),
+			    "extension_reason",
+			    fmt_json_text(r->extension_reason)))) != 0)
 				return status;
 			continue;
 		}
-		cells[0] = r->unit;
-		cells[1] = r->unit_name;
-		cells[2] = admin_missing_status(r, st, sizeof(st));
-		cells[3] = a->csv ? r->received_at :
-		    admin_when(r->received_at, when, sizeof(when));
-		cells[4] = r->has_revision && r->revision > 0 ?
+		n = 0;
+		cells[n++] = r->unit;
+		cells[n++] = r->unit_name;
+		cells[n++] = a->csv ? zone_rfc3339(r->received_at, first) :
+		    admin_when(r->received_at, first);
+		cells[n++] = admin_missing_status(r, st, sizeof(st));
+		if (a->csv)
+			cells[n++] = r->has_days_late ? admin_number(
+			    (uint64_t)r->days_late, days, sizeof(days)) : "";
+		cells[n++] = r->has_revision && r->revision > 0 ?
 		    admin_number(r->revision, rev, sizeof(rev)) : "";
-		cells[5] = a->csv ? admin_text(r->review_state) :
+		cells[n++] = a->csv ? zone_rfc3339(r->latest_received_at,
+		    latest) : admin_when(r->latest_received_at, latest);
+		cells[n++] = a->csv ? admin_text(r->review_state) :
 		    admin_state(r->review_state);
+		cells[n++] = i18n_date(due, sizeof(due), r->due);
+		cells[n++] = admin_missing_extension(r, ext, sizeof(ext));
 		fmt_table_row(&a->table, cells);
 		a->nitems++;
 		if ((status = admin_out(a)) != 0)
@@ -286,8 +355,9 @@ admin_missing(struct admin *a, const struct cmd_args *args)
 	a->period = args->operands[0];
 	if (cmd_value(args, "counts") != NULL) {
 		if (a->csv || cmd_value(args, "call-list") != NULL)
-			return admin_fail(a, EX_USAGE, "--counts has no rows: "
-			    "not with --csv or --call-list");
+			return admin_fail(a, EX_USAGE, _("--counts prints no "
+			    "list of units: it cannot go with --csv or "
+			    "--call-list"));
 		a->counts_only = 1;
 		missing.counts = 1;
 		missing.has_counts = 1;
@@ -302,87 +372,100 @@ admin_missing(struct admin *a, const struct cmd_args *args)
 		else
 			fmt_table_init(&a->table, stdout, admin_calls_columns,
 			    ADMIN_CALLS_COLUMNS, 0);
-	} else
+	} else if (a->csv)
+		fmt_table_init(&a->table, stdout, admin_missing_csv,
+		    ADMIN_MISSING_NCSV, FMT_CSV);
+	else
 		fmt_table_init(&a->table, stdout, admin_missing_columns,
-		    ADMIN_MISSING_COLUMNS, a->csv ? FMT_CSV : 0);
+		    ADMIN_MISSING_NCOLUMNS, 0);
 	missing.period = args->operands[0];
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_MISSING);
 	req.missing = &missing;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_MISSING,
-	    "a completeness list", admin_missing_frame, NULL);
+	    N_("a completeness list"), admin_missing_frame, NULL);
 }
 
 
-/* CSV: key and label first. */
-#define ADMIN_SUMMARY_NCOLUMNS	8
+/*
+ * Done and planned ("ước thực hiện") apart in every total: planned
+ * participants are never added into done ones. CSV: key and label first,
+ * every figure of both.
+ */
+#define ADMIN_SUMMARY_NCSV	12
 static const struct fmt_column admin_summary_csv[] = {
 	{ "key", 0, FMT_LEFT },
 	{ "label", 0, FMT_LEFT },
 	{ "reports", 0, FMT_RIGHT },
-	{ "activities", 0, FMT_RIGHT },
-	{ "sessions", 0, FMT_RIGHT },
-	{ "participants", 0, FMT_RIGHT },
-	{ "women", 0, FMT_RIGHT },
-	{ "women %", 0, FMT_RIGHT }
+	{ "done_activities", 0, FMT_RIGHT },
+	{ "done_sessions", 0, FMT_RIGHT },
+	{ "done_participants", 0, FMT_RIGHT },
+	{ "done_women", 0, FMT_RIGHT },
+	{ "done_women_percent", 0, FMT_RIGHT },
+	{ "planned_activities", 0, FMT_RIGHT },
+	{ "planned_sessions", 0, FMT_RIGHT },
+	{ "planned_participants", 0, FMT_RIGHT },
+	{ "planned_women", 0, FMT_RIGHT }
 };
 
 /* Text: the long Vietnamese label last, never cut; the key only for
- * units (their code). Headers 0 and 7 are set by --by. */
+ * units (their code). Headers 0 and 10 are set by --by. */
+#define ADMIN_SUMMARY_NTEXT	11
 static const struct fmt_column admin_summary_text[] = {
 	{ N_("unit"), 18, FMT_LEFT },
 	{ N_("reports"), 7, FMT_RIGHT },
-	{ N_("activities"), 10, FMT_RIGHT },
+	{ N_("done"), 5, FMT_RIGHT },
 	{ N_("sessions"), 8, FMT_RIGHT },
 	{ N_("participants"), 12, FMT_RIGHT },
 	{ N_("women"), 7, FMT_RIGHT },
 	{ N_("women %"), 7, FMT_RIGHT },
+	{ N_("planned"), 7, FMT_RIGHT },
+	{ N_("planned part."), 13, FMT_RIGHT },
+	{ N_("planned women"), 13, FMT_RIGHT },
 	{ "", 0, FMT_LEFT }
 };
 
 static json_t *
 admin_json_summary_row(const Gp__SummaryRow *r)
 {
-	return json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:o}",
+	return json_pack("{s:o, s:o, s:I, s:o, s:o}",
 	    "key", fmt_json_text(r->key),
 	    "label", fmt_json_text(r->label),
 	    "reports", (json_int_t)r->reports,
-	    "activities", (json_int_t)r->activities,
-	    "sessions", (json_int_t)r->sessions,
-	    "participants", (json_int_t)r->participants,
-	    "female", (json_int_t)r->female,
-	    "female_percent", admin_json_share(r->female, r->participants));
+	    "done", admin_json_figures(r->done),
+	    "planned", admin_json_figures(r->planned));
 }
 
 static void
 admin_summary_cells(struct admin *a, const Gp__SummaryRow *r,
     const char *key, const char *label)
 {
-	char		 reports[24], acts[24], sessions[24], people[24];
-	char		 women[24], share[16];
-	const char	*cells[ADMIN_SUMMARY_NCOLUMNS + 1];
+	char		 reports[24], n[8][24], share[16];
+	const char	*cells[ADMIN_SUMMARY_NCSV];
+	uint64_t	 done[4], planned[4];
+	size_t		 k = 0, i;
 
+	admin_figures(r->done, done);
+	admin_figures(r->planned, planned);
 	/* A code the form of the period does not know shows as itself. */
 	if (label == NULL)
 		label = key;
-	/* Text order, with the label also in front for CSV. */
-	cells[0] = label;
-	cells[1] = key;
-	cells[2] = admin_number(r->reports, reports, sizeof(reports));
-	cells[3] = admin_number(r->activities, acts, sizeof(acts));
-	cells[4] = admin_number(r->sessions, sessions, sizeof(sessions));
-	cells[5] = admin_number(r->participants, people, sizeof(people));
-	cells[6] = admin_number(r->female, women, sizeof(women));
-	cells[7] = admin_share(r->female, r->participants, share,
-	    sizeof(share));
-	cells[8] = label;
 	if (a->csv) {
-		cells[0] = key;
-		cells[1] = label;
-		fmt_table_row(&a->table, cells);
+		cells[k++] = key;
+		cells[k++] = label;
 	} else if (a->by != NULL && strcmp(a->by, "unit") == 0)
-		fmt_table_row(&a->table, cells + 1);
-	else
-		fmt_table_row(&a->table, cells + 2);
+		cells[k++] = key;
+	cells[k++] = admin_number(r->reports, reports, sizeof(reports));
+	for (i = 0; i < 4; i++)
+		cells[k++] = admin_number(done[i], n[i], sizeof(n[i]));
+	cells[k++] = admin_share(done[3], done[2], share, sizeof(share));
+	cells[k++] = admin_number(planned[0], n[4], sizeof(n[4]));
+	if (a->csv)
+		cells[k++] = admin_number(planned[1], n[5], sizeof(n[5]));
+	cells[k++] = admin_number(planned[2], n[6], sizeof(n[6]));
+	cells[k++] = admin_number(planned[3], n[7], sizeof(n[7]));
+	if (!a->csv)
+		cells[k++] = label;
+	fmt_table_row(&a->table, cells);
 }
 
 static void
@@ -488,6 +571,10 @@ admin_summary_end(struct admin *a, const Gp__SummaryResponse *s)
 		else
 			fmt_line(stdout, _("%s: %s from %s; by review: %s"),
 			    a->period, reports, units, states);
+		/* TRANSLATORS: "ước thực hiện" is the federation's word for
+		 * planned activities, which a Vietnamese reader knows. */
+		fmt_line(stdout, "%s", _("done activities apart from planned "
+		    "ones (ước thực hiện), never added together"));
 	}
 	return admin_out(a);
 }
@@ -532,8 +619,8 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	if (by != NULL && strcmp(by, "area") != 0 && strcmp(by, "unit") != 0 &&
 	    strcmp(by, "occasion") != 0 && strcmp(by, "kind") != 0 &&
 	    strcmp(by, "status") != 0 && strcmp(by, "type") != 0)
-		return admin_fail(a, EX_USAGE, "bad --by '%s': give area, "
-		    "unit, occasion, kind, status or type", by);
+		return admin_fail(a, EX_USAGE, _("bad --by '%s': give area, "
+		    "unit, occasion, kind, status or type"), by);
 	if (cmd_value(args, "compare") != NULL)
 		return admin_compare(a, args->operands[0],
 		    cmd_value(args, "compare"), by);
@@ -541,11 +628,12 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	a->by = by;
 	if (a->csv)
 		fmt_table_init(&a->table, stdout, admin_summary_csv,
-		    ADMIN_SUMMARY_NCOLUMNS, FMT_CSV);
+		    ADMIN_SUMMARY_NCSV, FMT_CSV);
 	else {
-		memcpy(a->columns, admin_summary_text, sizeof(a->columns));
+		memcpy(a->columns, admin_summary_text,
+		    sizeof(admin_summary_text));
 		/* The last column's header: what --by names. */
-		a->columns[7].header = by == NULL ? "" :
+		a->columns[ADMIN_SUMMARY_NTEXT - 1].header = by == NULL ? "" :
 		    strcmp(by, "unit") == 0 ? N_("name") :
 		    strcmp(by, "area") == 0 ? N_("area") :
 		    strcmp(by, "occasion") == 0 ? N_("occasion") :
@@ -553,10 +641,10 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 		    strcmp(by, "status") == 0 ? N_("status") : N_("type");
 		if (by != NULL && strcmp(by, "unit") == 0)
 			fmt_table_init(&a->table, stdout, a->columns,
-			    ADMIN_SUMMARY_NCOLUMNS, 0);
+			    ADMIN_SUMMARY_NTEXT, 0);
 		else
 			fmt_table_init(&a->table, stdout, a->columns + 1,
-			    ADMIN_SUMMARY_NCOLUMNS - 1, 0);
+			    ADMIN_SUMMARY_NTEXT - 1, 0);
 	}
 	summary.period = args->operands[0];
 	summary.by = (char *)(uintptr_t)by;
@@ -566,7 +654,7 @@ admin_summary(struct admin *a, const struct cmd_args *args)
 	admin_request(&req, ADMIN_REQUEST_ID, GP__REQUEST__BODY_SUMMARY);
 	req.summary = &summary;
 	return admin_exchange(a, &req, GP__RESPONSE__BODY_SUMMARY,
-	    "a summary", admin_summary_frame, NULL);
+	    N_("a summary"), admin_summary_frame, NULL);
 }
 
 
@@ -585,14 +673,18 @@ admin_summary_exec(struct client *cl, const struct cmd_args *args)
 const struct cmd_entry cmd_missing_entry = {
 	"missing", N_("PERIOD"), 1, 1,
 	N_("who has reported for a period, on time or late"),
-	N_("List every unit expected to report for PERIOD: nothing yet, on "
-	"time, or late by how many days, with the latest revision; then the "
-	"rates of reports received and on time, and the reports by the "
-	"province's review. With --call-list, only the units to phone: "
+	N_("List every unit expected to report for PERIOD: when its first "
+	"revision was received and whether that was on time or late by how "
+	"many days (as judged when it was stored: what counts for "
+	"timeliness), the latest revision's number, time and the province's "
+	"review of it, the unit's due date and its extension if it has one; "
+	"then the rates of reports received and on time, and the reports by "
+	"the province's review. With --call-list, only the units to phone: "
 	"nothing reported yet, or the report returned, with the contact, "
-	"phone and e-mail of the registry and the days late today, most late "
-	"first (--csv for a spreadsheet). With --counts, only the rates and "
-	"the reports by review, without the list. For administrators."),
+	"phone and e-mail of the registry and the days late today (against "
+	"the unit's extension if it has one), most late first (--csv for a "
+	"spreadsheet). With --counts, only the rates and the reports by "
+	"review, without the list. For administrators."),
 	"gp-client missing 2022-H1 --call-list --csv > goi-dien.csv",
 	{
 		{ "call-list", 0, NULL, 0, N_("only the units to call, with "
@@ -608,11 +700,12 @@ const struct cmd_entry cmd_summary_entry = {
 	"summary", N_("PERIOD"), 1, 1,
 	N_("totals by area, unit, occasion, kind, status or unit type"),
 	N_("Add up the latest revision of every report for PERIOD: reports, "
-	"activities, sessions, participants and women, by the key --by "
-	"names, then the indicators, and how many reports of each review "
-	"state it includes. With --accepted, only the reports the province "
-	"accepted. With --compare, PERIOD2 beside it and the change, each "
-	"key with the label of its year's form. For administrators."),
+	"then the activities, sessions, participants and women of done "
+	"activities and, apart, of planned ones (never added together), by "
+	"the key --by names; then the indicators, and how many reports of "
+	"each review state it includes. With --accepted, only the reports the "
+	"province accepted. With --compare, PERIOD2 beside it and the change, "
+	"each key with the label of its year's form. For administrators."),
 	"gp-client summary 2022-H1 --by area --compare 2021-H1",
 	{
 		{ "by", 'b', N_("KEY"), 0, N_("area, unit, occasion, kind, "

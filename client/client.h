@@ -40,6 +40,7 @@ struct client {
 	struct conf		 file;
 	struct conn_config	 conn;		/* args over file */
 	char			*outbox;	/* the outbox's path, owned */
+	char			*state_dir;	/* its directory, or NULL */
 	char			*outbox_error;	/* or why there is none */
 	char			*config_error;	/* why it is refused */
 	struct deliver_policy	 policy;
@@ -79,6 +80,7 @@ extern const struct cmd_entry	cmd_summary_entry;
 extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_lock_entry;
 extern const struct cmd_entry	cmd_unlock_entry;
+extern const struct cmd_entry	cmd_extend_entry;
 extern const struct cmd_entry	cmd_audit_entry;
 extern const struct cmd_entry	cmd_review_entry;
 extern const struct cmd_entry	cmd_status_entry;

@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "deliver.h"
 #include "conf.h"
+#include "tz.h"
 
 
 /* A number from text, in [min, max]. */
@@ -196,6 +197,14 @@ conf_key(void *arg, const char *section, const char *name, const char *value)
 			    "'%s': give vi (Vietnamese) or en (English)"),
 			    value);
 		return 0;
+	} else if (strcmp(name, "timezone") == 0) {
+		if (tz_valid_name(value) == 0)
+			return conf_set(f, &f->timezone, value, 0) == 0 ?
+			    1 : conf_problem(f, "%s", _("out of memory"));
+		/* TRANSLATORS: the value given, then a zone's name as the
+		 * tz database writes it (Asia/Ho_Chi_Minh). */
+		return conf_problem(f, _("bad timezone '%s': give a zone such "
+		    "as %s"), value, TZ_DEFAULT);
 	} else if (strcmp(name, "retries") == 0) {
 		if (conf_retries(value, &f->retries) == 0)
 			return 1;
@@ -210,7 +219,7 @@ conf_key(void *arg, const char *section, const char *name, const char *value)
 		if (f->error[0] == '\0')
 			snprintf(f->error, sizeof(f->error), _("unknown key "
 			    "'%s': use server, ca, cert, key, timeout, "
-			    "retries, outbox or language"), name);
+			    "retries, outbox, language or timezone"), name);
 		return 0;
 	}
 	if (value[0] == '\0') {
@@ -268,6 +277,7 @@ conf_free(struct conf *f)
 	free(f->key);
 	free(f->outbox);
 	free(f->language);
+	free(f->timezone);
 	report_conf_free(&f->report);
 	memset(f, 0, sizeof(*f));
 	f->retries = -1;

@@ -7,10 +7,11 @@
  * readable; the default places may hold nothing, which is no error for a
  * command given -s, --ca, --cert and --key (or none of them needed).
  *
- * [client] holds server, ca, cert, key, outbox, timeout, retries and
- * language; [report] the settings of the province's report
- * (report_conf.h). Relative paths are relative to the file's own directory, so
- * that a setup directory can hold the file and what it names together.
+ * [client] holds server, ca, cert, key, outbox, timeout, retries,
+ * language and timezone; [report] the settings of the province's report
+ * (report_conf.h). Relative paths are relative to the file's own
+ * directory, so that a setup directory can hold the file and what it
+ * names together.
  */
 #ifndef GP_CONF_H
 #define GP_CONF_H
@@ -32,6 +33,7 @@ struct conf {
 	char		*key;
 	char		*outbox;
 	char		*language;	/* "vi" or "en" */
+	char		*timezone;	/* before the server names one */
 	int		 timeout;	/* 0: not set */
 	int		 retries;	/* -1: not set */
 	struct report_conf report;	/* [report] */

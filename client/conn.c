@@ -32,6 +32,7 @@
 #include <openssl/x509v3.h>
 
 #include "frame.h"
+#include "i18n.h"
 #include "wire.h"
 #include "cause.h"
 #include "conn.h"
@@ -95,7 +96,8 @@ conn_fail(struct conn *c, int status, char **cause, const char *fmt, ...)
 
 /*
  * Marks the failure about to be reported as the network's: worth trying
- * again later. fmt is the short reason the outbox keeps.
+ * again later. fmt is the short reason the outbox keeps and --json shows:
+ * English, as the outbox is read in every language (po/README).
  */
 static void
 conn_network(struct conn *c, const char *fmt, ...)
@@ -115,7 +117,7 @@ conn_ssl_reason(void)
 	const char	*s;
 
 	if ((s = ERR_reason_error_string(ERR_peek_error())) == NULL)
-		return "unknown error";
+		return _("unknown error");
 	return s;
 }
 
@@ -177,22 +179,28 @@ conn_parse_server(struct conn *c, const char *server, char **cause)
 	return 0;
 
 bad:
-	return cause_set(cause, "bad server address '%s': use HOST:PORT, "
-	    "with an IPv6 address in brackets ([2001:db8::1]:7443)", server);
+	return cause_set(cause, _("bad server address '%s': use HOST:PORT, "
+	    "with an IPv6 address in brackets ([2001:db8::1]:7443)"), server);
 }
 
-/* Says which file and which setting when a file cannot be read at all. */
+/* Says which file and which setting when a file cannot be read at all:
+ * the CA's certificate (ca) or this unit's. */
 static int
-conn_check_file(const char *path, const char *what, const char *setting,
-    char **cause)
+conn_check_file(const char *path, int ca, char **cause)
 {
 	FILE	*f;
 
-	if ((f = fopen(path, "r")) == NULL)
-		return cause_set(cause, "cannot read the %s %s: %s; check %s",
-		    what, path, strerror(errno), setting);
-	fclose(f);
-	return 0;
+	if ((f = fopen(path, "r")) != NULL) {
+		fclose(f);
+		return 0;
+	}
+	if (ca)
+		return cause_set(cause, _("cannot read the CA certificate %s: "
+		    "%s; check --ca or 'ca' in the configuration file"), path,
+		    strerror(errno));
+	return cause_set(cause, _("cannot read the certificate %s: %s; check "
+	    "--cert or 'cert' in the configuration file"), path,
+	    strerror(errno));
 }
 
 int
@@ -201,15 +209,19 @@ conn_key_private(int fd, const char *path, char **cause)
 	struct stat	sb;
 
 	if (fstat(fd, &sb) == -1)
-		return cause_set(cause, "cannot read the private key %s: %s; "
-		    "check --key or 'key' in the configuration file", path,
+		return cause_set(cause, _("cannot read the private key %s: %s; "
+		    "check --key or 'key' in the configuration file"), path,
 		    strerror(errno));
 	if ((sb.st_mode & (S_IROTH | S_IWOTH)) == 0)
 		return 0;
-	return cause_set(cause, "the private key %s %s by every user of "
-	    "this computer (mode %04o): run 'chmod 600 %s', then try again",
-	    path, sb.st_mode & S_IROTH ? "can be read" : "can be changed",
-	    (unsigned int)(sb.st_mode & 07777), path);
+	if (sb.st_mode & S_IROTH)
+		return cause_set(cause, _("the private key %s can be read by "
+		    "every user of this computer (mode %04o): run 'chmod 600 "
+		    "%s', then try again"), path,
+		    (unsigned int)(sb.st_mode & 07777), path);
+	return cause_set(cause, _("the private key %s can be changed by every "
+	    "user of this computer (mode %04o): run 'chmod 600 %s', then try "
+	    "again"), path, (unsigned int)(sb.st_mode & 07777), path);
 }
 
 /*
@@ -261,8 +273,8 @@ conn_load_key(struct conn *c, const struct conn_config *cfg, char **cause)
 	unsigned long	 e;
 
 	if ((f = fopen(cfg->key, "re")) == NULL)
-		return cause_set(cause, "cannot read the private key %s: %s; "
-		    "check --key or 'key' in the configuration file", cfg->key,
+		return cause_set(cause, _("cannot read the private key %s: %s; "
+		    "check --key or 'key' in the configuration file"), cfg->key,
 		    strerror(errno));
 	if (conn_key_private(fileno(f), cfg->key, cause) == -1) {
 		fclose(f);
@@ -277,8 +289,8 @@ conn_load_key(struct conn *c, const struct conn_config *cfg, char **cause)
 	}
 	fclose(f);
 	if (pkey == NULL)
-		return cause_set(cause, "cannot load the private key %s (%s): "
-		    "give an unencrypted PEM key with --key", cfg->key,
+		return cause_set(cause, _("cannot load the private key %s "
+		    "(%s): give an unencrypted PEM key with --key"), cfg->key,
 		    conn_ssl_reason());
 	ERR_clear_error();
 	if (SSL_CTX_use_PrivateKey(c->ctx, pkey) != 1) {
@@ -287,8 +299,8 @@ conn_load_key(struct conn *c, const struct conn_config *cfg, char **cause)
 		if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
 		    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
 			goto mismatch;
-		return cause_set(cause, "cannot load the private key %s (%s): "
-		    "give an unencrypted PEM key with --key", cfg->key,
+		return cause_set(cause, _("cannot load the private key %s "
+		    "(%s): give an unencrypted PEM key with --key"), cfg->key,
 		    conn_ssl_reason());
 	}
 	EVP_PKEY_free(pkey);
@@ -297,8 +309,8 @@ conn_load_key(struct conn *c, const struct conn_config *cfg, char **cause)
 	return 0;
 
 mismatch:
-	return cause_set(cause, "the private key %s does not belong to the "
-	    "certificate %s: give the key the certificate was made for",
+	return cause_set(cause, _("the private key %s does not belong to the "
+	    "certificate %s: give the key the certificate was made for"),
 	    cfg->key, cfg->cert);
 }
 
@@ -316,30 +328,28 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 	    NULL);
 	ERR_clear_error();
 	if ((c->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
-		return cause_set(cause, "cannot set up TLS: %s",
+		return cause_set(cause, _("cannot set up TLS: %s"),
 		    conn_ssl_reason());
 	if (SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION) != 1)
-		return cause_set(cause, "cannot require TLS 1.2: %s",
+		return cause_set(cause, _("cannot require TLS 1.2: %s"),
 		    conn_ssl_reason());
 	SSL_CTX_set_security_level(c->ctx, 2);
 	SSL_CTX_set_options(c->ctx, SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_default_passwd_cb(c->ctx, conn_no_passphrase);
 
-	if (conn_check_file(cfg->ca, "CA certificate", "--ca or 'ca' in the "
-	    "configuration file", cause) == -1)
+	if (conn_check_file(cfg->ca, 1, cause) == -1)
 		return -1;
 	/* The federation's CA is the only trust anchor: no system store. */
 	if (SSL_CTX_load_verify_locations(c->ctx, cfg->ca, NULL) != 1)
-		return cause_set(cause, "cannot load the CA certificate %s "
-		    "(%s): give a PEM certificate with --ca", cfg->ca,
+		return cause_set(cause, _("cannot load the CA certificate %s "
+		    "(%s): give a PEM certificate with --ca"), cfg->ca,
 		    conn_ssl_reason());
 
-	if (conn_check_file(cfg->cert, "certificate", "--cert or 'cert' in "
-	    "the configuration file", cause) == -1)
+	if (conn_check_file(cfg->cert, 0, cause) == -1)
 		return -1;
 	if (SSL_CTX_use_certificate_chain_file(c->ctx, cfg->cert) != 1)
-		return cause_set(cause, "cannot load the certificate %s (%s): "
-		    "give a PEM certificate with --cert", cfg->cert,
+		return cause_set(cause, _("cannot load the certificate %s "
+		    "(%s): give a PEM certificate with --cert"), cfg->cert,
 		    conn_ssl_reason());
 
 	if (conn_load_key(c, cfg, cause) == -1)
@@ -348,7 +358,7 @@ conn_tls_new(struct conn *c, const struct conn_config *cfg, char **cause)
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	/* Inverted convention: 0 is success here. */
 	if (SSL_CTX_set_alpn_protos(c->ctx, conn_alpn, sizeof(conn_alpn)) != 0)
-		return cause_set(cause, "cannot set up TLS: %s",
+		return cause_set(cause, _("cannot set up TLS: %s"),
 		    conn_ssl_reason());
 	return 0;
 }
@@ -435,16 +445,20 @@ conn_timeout(struct conn *c, char **cause)
 	if (c->answering) {
 		conn_network(c, "answer not complete within %d second%s",
 		    c->timeout, c->timeout == 1 ? "" : "s");
-		return conn_fail(c, EX_UNAVAILABLE, cause, "%s did not send "
-		    "the whole answer within %d second%s; try again later, or "
-		    "give a longer --timeout for a long answer", c->server,
-		    c->timeout, c->timeout == 1 ? "" : "s");
+		return conn_fail(c, EX_UNAVAILABLE, cause, ngettext("%s did "
+		    "not send the whole answer within %d second; try again "
+		    "later, or give a longer --timeout for a long answer",
+		    "%s did not send the whole answer within %d seconds; try "
+		    "again later, or give a longer --timeout for a long answer",
+		    (unsigned long)c->timeout), c->server, c->timeout);
 	}
 	conn_network(c, "no answer within %d second%s", c->timeout,
 	    c->timeout == 1 ? "" : "s");
-	return conn_fail(c, EX_UNAVAILABLE, cause, "%s did not answer within "
-	    "%d second%s; check the address and the network, or try later",
-	    c->server, c->timeout, c->timeout == 1 ? "" : "s");
+	return conn_fail(c, EX_UNAVAILABLE, cause, ngettext("%s did not answer "
+	    "within %d second; check the address and the network, or try "
+	    "later", "%s did not answer within %d seconds; check the address "
+	    "and the network, or try later", (unsigned long)c->timeout),
+	    c->server, c->timeout);
 }
 
 /* Returns the connected socket, or -1 with *error (an errno). */
@@ -502,11 +516,11 @@ conn_is_refusal(int alert)
 static int
 conn_not_server(struct conn *c, char **cause)
 {
-	return conn_fail(c, EX_UNAVAILABLE, cause, "the server %s presented "
+	return conn_fail(c, EX_UNAVAILABLE, cause, _("the server %s presented "
 	    "a certificate that is not made for a server (its extended key "
 	    "usage lacks serverAuth): it may not be the provincial "
 	    "federation's server, so nothing was sent; tell the provincial "
-	    "federation", c->server);
+	    "federation"), c->server);
 }
 
 /*
@@ -537,25 +551,25 @@ conn_tls_fail(struct conn *c, int sslerr, int syserr, char **cause)
 	}
 
 	if (alert != -1 && conn_is_refusal(alert))
-		return conn_fail(c, EX_NOPERM, cause, "the server refused this "
-		    "certificate (%s): ask the provincial federation for a "
-		    "valid certificate", SSL_alert_desc_string_long(alert));
+		return conn_fail(c, EX_NOPERM, cause, _("the server refused "
+		    "this certificate (%s): ask the provincial federation for "
+		    "a valid certificate"), SSL_alert_desc_string_long(alert));
 	if (alert != -1)
-		return conn_fail(c, EX_PROTOCOL, cause, "%s ended the "
+		return conn_fail(c, EX_PROTOCOL, cause, _("%s ended the "
 		    "connection with a TLS alert (%s); check that it is a gp "
-		    "server", c->server, SSL_alert_desc_string_long(alert));
+		    "server"), c->server, SSL_alert_desc_string_long(alert));
 	if (verify_failed && SSL_get_verify_result(c->ssl) ==
 	    X509_V_ERR_INVALID_PURPOSE)
 		return conn_not_server(c, cause);
 	if (verify_failed)
-		return conn_fail(c, EX_UNAVAILABLE, cause, "cannot trust the "
-		    "server %s: %s; check the address and the CA certificate",
+		return conn_fail(c, EX_UNAVAILABLE, cause, _("cannot trust the "
+		    "server %s: %s; check the address and the CA certificate"),
 		    c->server,
 		    X509_verify_cert_error_string(SSL_get_verify_result(c->ssl)));
 	if (sslerr == SSL_ERROR_SSL && !eof)
-		return conn_fail(c, EX_PROTOCOL, cause, "TLS failed with %s "
-		    "(%s); check that it is a gp server", c->server,
-		    reason != NULL ? reason : "unknown error");
+		return conn_fail(c, EX_PROTOCOL, cause, _("TLS failed with %s "
+		    "(%s); check that it is a gp server"), c->server,
+		    reason != NULL ? reason : _("unknown error"));
 
 	/* The peer closed or reset the connection. */
 	if (syserr != 0)
@@ -563,15 +577,15 @@ conn_tls_fail(struct conn *c, int sslerr, int syserr, char **cause)
 	if (!c->handshaken) {
 		conn_network(c, "%s during the TLS handshake", syserr != 0 ?
 		    strerror(syserr) : "connection closed");
-		return conn_fail(c, EX_UNAVAILABLE, cause, "%s closed the "
+		return conn_fail(c, EX_UNAVAILABLE, cause, _("%s closed the "
 		    "connection during the TLS handshake%s; check the address, "
-		    "or try later", c->server, why);
+		    "or try later"), c->server, why);
 	}
 	conn_network(c, "%s before answering", syserr != 0 ?
 	    strerror(syserr) : "connection closed");
-	return conn_fail(c, EX_PROTOCOL, cause, "%s closed the connection "
+	return conn_fail(c, EX_PROTOCOL, cause, _("%s closed the connection "
 	    "without answering%s; try later, and if it persists tell the "
-	    "provincial federation", c->server, why);
+	    "provincial federation"), c->server, why);
 }
 
 /*
@@ -599,8 +613,8 @@ conn_ssl_wait(struct conn *c, int ret, char **cause)
 	if (n == 0)
 		return conn_timeout(c, cause);
 	if (n == -1)
-		return conn_fail(c, EX_OSERR, cause, "cannot wait for %s: %s",
-		    c->server, strerror(errno));
+		return conn_fail(c, EX_OSERR, cause,
+		    _("cannot wait for %s: %s"), c->server, strerror(errno));
 	return 0;
 }
 
@@ -628,20 +642,20 @@ conn_handshake(struct conn *c, char **cause)
 
 	if ((c->ssl = SSL_new(c->ctx)) == NULL ||
 	    SSL_set_fd(c->ssl, c->fd) != 1)
-		return conn_fail(c, EX_OSERR, cause, "cannot set up TLS: %s",
+		return conn_fail(c, EX_OSERR, cause, _("cannot set up TLS: %s"),
 		    conn_ssl_reason());
 	if (c->ip_literal) {
 		/* No SNI for addresses (RFC 6066); match the IP SAN. */
 		if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl),
 		    c->host) != 1)
-			return conn_fail(c, EX_OSERR, cause, "cannot set up "
-			    "TLS: %s", conn_ssl_reason());
+			return conn_fail(c, EX_OSERR, cause, _("cannot set up "
+			    "TLS: %s"), conn_ssl_reason());
 	} else {
 		SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 		if (SSL_set_tlsext_host_name(c->ssl, c->host) != 1 ||
 		    SSL_set1_host(c->ssl, c->host) != 1)
-			return conn_fail(c, EX_OSERR, cause, "cannot set up "
-			    "TLS: %s", conn_ssl_reason());
+			return conn_fail(c, EX_OSERR, cause, _("cannot set up "
+			    "TLS: %s"), conn_ssl_reason());
 	}
 
 	for (;;) {
@@ -657,18 +671,19 @@ conn_handshake(struct conn *c, char **cause)
 	/* Checked again, as a mistake in the set-up would fail open. */
 	if ((verify = SSL_get_verify_result(c->ssl)) != X509_V_OK ||
 	    SSL_get0_peer_certificate(c->ssl) == NULL)
-		return conn_fail(c, EX_UNAVAILABLE, cause, "cannot trust the "
-		    "server %s: %s; check the address and the CA certificate",
+		return conn_fail(c, EX_UNAVAILABLE, cause, _("cannot trust the "
+		    "server %s: %s; check the address and the CA certificate"),
 		    c->server, verify != X509_V_OK ?
 		    X509_verify_cert_error_string(verify) :
-		    "no certificate");
+		    _("no certificate"));
 	if (!conn_is_server_cert(SSL_get0_peer_certificate(c->ssl)))
 		return conn_not_server(c, cause);
 	SSL_get0_alpn_selected(c->ssl, &proto, &len);
 	if (len != strlen(CONN_ALPN_NAME) ||
 	    memcmp(proto, CONN_ALPN_NAME, len) != 0)
-		return conn_fail(c, EX_PROTOCOL, cause, "%s does not speak "
-		    "the gp/1 protocol; check the address and port", c->server);
+		return conn_fail(c, EX_PROTOCOL, cause, _("%s does not speak "
+		    "the gp/1 protocol; check the address and port"),
+		    c->server);
 	trace_mark("handshake");
 	return 0;
 }
@@ -723,8 +738,8 @@ conn_tcp(struct conn *c, char **cause)
 		why = error == EAI_SYSTEM ? strerror(errno) :
 		    gai_strerror(error);
 		conn_network(c, "%s", why);
-		return conn_fail(c, EX_UNAVAILABLE, cause, "cannot reach %s: "
-		    "%s; check the address and the network, or try later",
+		return conn_fail(c, EX_UNAVAILABLE, cause, _("cannot reach %s: "
+		    "%s; check the address and the network, or try later"),
 		    c->server, why);
 	}
 	error = 0;
@@ -739,8 +754,8 @@ conn_tcp(struct conn *c, char **cause)
 		if (error == ETIMEDOUT)
 			return conn_timeout(c, cause);
 		conn_network(c, "%s", strerror(error));
-		return conn_fail(c, EX_UNAVAILABLE, cause, "cannot reach %s: "
-		    "%s; check the address and the network, or try later",
+		return conn_fail(c, EX_UNAVAILABLE, cause, _("cannot reach %s: "
+		    "%s; check the address and the network, or try later"),
 		    c->server, strerror(error));
 	}
 	return 0;
@@ -751,8 +766,8 @@ conn_connect_now(struct conn *c, char **cause)
 {
 	/* A conn_new_plain() connection can only conn_reach(). */
 	if (c->ctx == NULL)
-		return conn_fail(c, EX_SOFTWARE, cause, "no TLS set up for %s",
-		    c->server);
+		return conn_fail(c, EX_SOFTWARE, cause,
+		    _("no TLS set up for %s"), c->server);
 	if (conn_tcp(c, cause) == -1)
 		return -1;
 	return conn_handshake(c, cause);
@@ -840,8 +855,8 @@ conn_write(struct conn *c, const uint8_t *buf, size_t len, char **cause)
 	int	ret, sslerr, syserr;
 
 	if (len > INT32_MAX)
-		return conn_fail(c, EX_SOFTWARE, cause, "the request is too "
-		    "large to send");
+		return conn_fail(c, EX_SOFTWARE, cause, _("the request is too "
+		    "large to send"));
 	for (;;) {
 		ERR_clear_error();
 		errno = 0;
@@ -891,8 +906,8 @@ conn_send(struct conn *c, const Gp__Request *req, char **cause)
 	int	 rv;
 
 	if (wire_pack_request(req, &buf, &len) == -1)
-		return conn_fail(c, EX_SOFTWARE, cause, "cannot encode the "
-		    "request");
+		return conn_fail(c, EX_SOFTWARE, cause, _("cannot encode the "
+		    "request"));
 	rv = conn_write(c, buf, len, cause);
 	free(buf);
 	return rv;
@@ -915,30 +930,31 @@ conn_receive(struct conn *c, uint32_t id, Gp__Response **out, char **cause)
 	 * judges the length. */
 	if (frame_check(hdr, sizeof(hdr), CONN_MAX_RESPONSE, &n,
 	    &errstr) == FRAME_ERROR) {
-		conn_fail(c, EX_PROTOCOL, cause, "%s sent a bad frame (%s); "
-		    "check that it is a gp server", c->server, errstr);
+		conn_fail(c, EX_PROTOCOL, cause, _("%s sent a bad frame (%s); "
+		    "check that it is a gp server"), c->server, errstr);
 		goto fail;
 	}
 	n = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
 	    (uint32_t)hdr[2] << 8 | (uint32_t)hdr[3];
 	if ((buf = malloc(n)) == NULL) {
-		conn_fail(c, EX_OSERR, cause, "out of memory");
+		conn_fail(c, EX_OSERR, cause, _("out of memory"));
 		goto fail;
 	}
 	if (conn_read(c, buf, n, cause) == -1)
 		goto fail;
 
 	if ((resp = gp__response__unpack(NULL, n, buf)) == NULL) {
-		conn_fail(c, EX_PROTOCOL, cause, "%s sent an answer that cannot "
-		    "be decoded; check that gp-client and gpd versions match",
+		conn_fail(c, EX_PROTOCOL, cause, _("%s sent an answer that "
+		    "cannot be decoded; check that gp-client and gpd versions "
+		    "match"),
 		    c->server);
 		goto fail;
 	}
 	if (!resp->has_id || resp->id != id) {
 		gp__response__free_unpacked(resp, NULL);
-		conn_fail(c, EX_PROTOCOL, cause, "%s answered another request; "
-		    "try again, and if it persists tell the provincial "
-		    "federation", c->server);
+		conn_fail(c, EX_PROTOCOL, cause, _("%s answered another "
+		    "request; try again, and if it persists tell the "
+		    "provincial federation"), c->server);
 		goto fail;
 	}
 	free(buf);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "wire.h"
 #include "proof.h"
 #include "deliver.h"
@@ -97,6 +98,7 @@ deliver_retryable(const Gp__Error *err)
 	}
 }
 
+/* The short reason the outbox keeps, in English as conn_reason's. */
 static const char *
 deliver_code_name(const Gp__Error *err)
 {
@@ -250,9 +252,9 @@ deliver_report(struct conn *c, const struct deliver_policy *p,
 		} else {
 			gp__response__free_unpacked(resp, NULL);
 			deliver_forget(res);
-			if (asprintf(&cause, "%s answered with something that "
-			    "is not a receipt for this report; check that "
-			    "gp-client and gpd versions match",
+			if (asprintf(&cause, _("%s answered with something "
+			    "that is not a receipt for this report; check that "
+			    "gp-client and gpd versions match"),
 			    conn_server(c)) == -1)
 				cause = NULL;
 			deliver_failed(res, EX_PROTOCOL, cause);

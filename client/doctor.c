@@ -29,6 +29,7 @@
 #include "client.h"
 #include "doctor.h"
 #include "fmt.h"
+#include "zone.h"
 
 #define DOCTOR_REQUEST_ID	1
 #define DOCTOR_NCHECKS		10
@@ -549,6 +550,7 @@ static void
 doctor_clock(struct doctor *d)
 {
 	const Gp__WhoamiResponse	*w;
+	char				 when[ZONE_HUMAN_LEN + 1];
 	long long			 diff, abs;
 
 	if (d->whoami == NULL ||
@@ -563,6 +565,7 @@ doctor_clock(struct doctor *d)
 			    _("no answer from the server"));
 		return;
 	}
+	zone_heard(w->timezone);
 	diff = (long long)d->whoami_at - (long long)w->server_time;
 	abs = diff < 0 ? -diff : diff;
 	if (abs > DOCTOR_CLOCK_FAIL && diff > 0)
@@ -584,8 +587,12 @@ doctor_clock(struct doctor *d)
 		    "clock is %lld s behind the server's: synchronise it "
 		    "(timedatectl set-ntp true)"), abs);
 	else
+		/* TRANSLATORS: the seconds; the zone's name
+		 * (Asia/Ho_Chi_Minh); the server's time in it. */
 		doctor_say(d, "clock", OUTPUT_OK, EX_OK, _("within %lld s of "
-		    "the server's"), abs);
+		    "the server's; times are told in %s (the server's clock: "
+		    "%s)"), abs, tz_name(zone_current()),
+		    zone_human_at(w->server_time, when));
 }
 
 /* Whether path could be created: its first existing ancestor is a
@@ -621,8 +628,6 @@ doctor_outbox(struct doctor *d)
 	char			  when[I18N_MAX];
 	size_t			  n = 0, i, waiting = 0, failed = 0;
 	int64_t			  oldest = 0;
-	struct tm		  tm;
-	time_t			  tt;
 
 	if (path == NULL) {
 		doctor_say(d, "outbox", OUTPUT_FAIL, EX_CANTCREAT, "%s",
@@ -672,10 +677,7 @@ doctor_outbox(struct doctor *d)
 	outbox_entries_free(v, n);
 	outbox_close(ob);
 
-	tt = (time_t)oldest;
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(t, sizeof(t), "?");
+	zone_human_at(oldest, t);
 	if (failed > 0)
 		doctor_say(d, "outbox", OUTPUT_FAIL, EX_DATAERR, ngettext(
 		    "%zu report the server refused is there: see 'gp-client "

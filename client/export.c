@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "period.h"
 #include "cause.h"
 #include "fmt.h"
@@ -129,10 +130,12 @@ static const struct {
 	{ "Ghi chú", 40 }
 };
 
-/* Sheet 2 columns. */
+/* Sheet 2 columns: what was done, then apart what is only planned
+ * ("ước thực hiện"), never added together. */
 static const char *const export_summary_headings[] = {
-	"Nội dung", "Số báo cáo", "Số hoạt động", "Số buổi",
-	"Số người tham gia", "Số nữ", "Tỷ lệ nữ"
+	"Nội dung", "Số báo cáo", "Số hoạt động đã thực hiện", "Số buổi",
+	"Số người tham gia", "Số nữ", "Tỷ lệ nữ", "Số hoạt động ước thực hiện",
+	"Số buổi (ước)", "Số người tham gia (ước)", "Số nữ (ước)"
 };
 static const char *const export_indicator_headings[] = {
 	"Chỉ tiêu", "Tổng số", "Trong đó nữ", "Tỷ lệ nữ"
@@ -191,7 +194,7 @@ export_xlsx_set_up(struct export *ex)
 	ex->xl->worksheet_freeze_panes(ex->rows, 1, 0);
 
 	ex->xl->worksheet_set_column(ex->summary, 0, 0, 60, NULL);
-	ex->xl->worksheet_set_column(ex->summary, 1, 6, 14, NULL);
+	ex->xl->worksheet_set_column(ex->summary, 1, 10, 14, NULL);
 }
 
 /* libxlsxwriter opens the file by name only when the workbook closes:
@@ -213,8 +216,8 @@ export_xlsx_open(struct export *ex, char **cause)
 	    EXPORT_SHEET_SUMMARY)) == NULL ||
 	    (ex->charts = ex->xl->workbook_add_worksheet(ex->wb,
 	    EXPORT_SHEET_CHARTS)) == NULL)
-		return cause_set(cause, "cannot start the workbook %s "
-		    "(out of memory or no temporary directory)", ex->path);
+		return cause_set(cause, _("cannot start the workbook %s "
+		    "(out of memory or no temporary directory)"), ex->path);
 	export_xlsx_set_up(ex);
 	ex->srow = 0;
 	ex->tables.sheet = EXPORT_SHEET_SUMMARY;
@@ -238,8 +241,8 @@ export_open(int format, const char *path, const char *period, char **cause)
 		if ((ex->out = outfile_open(path, cause)) == NULL)
 			goto fail;
 	} else if (format == EXPORT_XLSX) {
-		cause_set(cause, "an xlsx file cannot go to standard "
-		    "output: give -o FILE");
+		cause_set(cause, _("an xlsx file cannot go to standard "
+		    "output: give -o FILE"));
 		goto fail;
 	}
 
@@ -368,10 +371,10 @@ export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	cells[COL_TOPIC] = r->topic;
 	cells[COL_TOPIC_LABEL] = r->topic_label;
 	if ((outputs = export_outputs(ex, r, 0)) == NULL)
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	cells[COL_OUTPUTS] = outputs;
 	if (fmt_table_row(&ex->csv, cells) == -1)
-		rv = cause_set(cause, "cannot write %s: %s",
+		rv = cause_set(cause, _("cannot write %s: %s"),
 		    export_where(ex), strerror(errno));
 	free(outputs);
 	return rv;
@@ -385,7 +388,7 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	int	 rv;
 
 	if ((outputs = json_object()) == NULL)
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	for (i = 0; i < r->n_outputs; i++) {
 		char	code[64];
 
@@ -396,7 +399,7 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 		if (json_object_set_new(outputs, code, json_integer(
 		    (json_int_t)r->outputs[i]->count)) == -1) {
 			json_decref(outputs);
-			return cause_set(cause, "out of memory");
+			return cause_set(cause, _("out of memory"));
 		}
 	}
 	o = json_pack("{s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:o, s:o, s:o, "
@@ -429,12 +432,12 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	    "topic_label", fmt_json_text(r->topic_label),
 	    "outputs", outputs);
 	if (o == NULL)
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	fputs(ex->nrows == 0 ? "[\n" : ",\n", ex->f);
 	rv = fmt_json_dumpf(o, ex->f, JSON_COMPACT);
 	json_decref(o);
 	if (rv == -1 || ferror(ex->f))
-		return cause_set(cause, "cannot write %s: %s",
+		return cause_set(cause, _("cannot write %s: %s"),
 		    export_where(ex), strerror(errno));
 	return 0;
 }
@@ -487,8 +490,8 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	char		*outputs;
 
 	if (ex->nrows >= LXW_ROW_MAX - 1)
-		return cause_set(cause, "more than %u rows: too many for "
-		    "a spreadsheet; export as csv", LXW_ROW_MAX - 1);
+		return cause_set(cause, _("more than %u rows: too many for "
+		    "a spreadsheet; export as csv"), LXW_ROW_MAX - 1);
 	row = (lxw_row_t)ex->nrows + 1;
 #define X(call)	do { if (err == LXW_NO_ERROR) err = (call); } while (0)
 	X(export_xlsx_text(ex, ws, row, X_UNIT, r->unit, NULL));
@@ -517,13 +520,13 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	X(export_xlsx_text(ex, ws, row, X_TOPIC, r->topic_label != NULL ?
 	    r->topic_label : r->topic, NULL));
 	if ((outputs = export_outputs(ex, r, 1)) == NULL)
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	X(export_xlsx_text(ex, ws, row, X_OUTPUTS, outputs, NULL));
 	free(outputs);
 	X(export_xlsx_text(ex, ws, row, X_NOTES, r->notes, NULL));
 #undef X
 	if (err != LXW_NO_ERROR)
-		return cause_set(cause, "cannot write row %zu of %s: %s",
+		return cause_set(cause, _("cannot write row %zu of %s: %s"),
 		    ex->nrows + 1, ex->path, ex->xl->lxw_strerror(err));
 	return 0;
 }
@@ -595,16 +598,34 @@ export_summary_row(struct export *ex, const Gp__SummaryRow *r,
 	const struct xlsx	*x = ex->xl;
 	lxw_worksheet		*ws = ex->summary;
 	lxw_format		*fmt = total ? ex->total : NULL;
+	const Gp__Figures	*d = r->done, *p = r->planned;
+	lxw_col_t		 i;
 
 	export_xlsx_text(ex, ws, ex->srow, 0, label, fmt);
 	x->worksheet_write_number(ws, ex->srow, 1, (double)r->reports, fmt);
-	x->worksheet_write_number(ws, ex->srow, 2, (double)r->activities, fmt);
-	x->worksheet_write_number(ws, ex->srow, 3, (double)r->sessions, fmt);
-	x->worksheet_write_number(ws, ex->srow, 4, (double)r->participants,
-	    fmt);
-	x->worksheet_write_number(ws, ex->srow, 5, (double)r->female, fmt);
-	export_share(ex, 6, r->female, r->participants, total ?
-	    ex->total_percent : ex->percent);
+	if (d != NULL) {
+		x->worksheet_write_number(ws, ex->srow, 2,
+		    (double)d->activities, fmt);
+		x->worksheet_write_number(ws, ex->srow, 3, (double)d->sessions,
+		    fmt);
+		x->worksheet_write_number(ws, ex->srow, 4,
+		    (double)d->participants, fmt);
+		x->worksheet_write_number(ws, ex->srow, 5, (double)d->female,
+		    fmt);
+		export_share(ex, 6, d->female, d->participants, total ?
+		    ex->total_percent : ex->percent);
+	}
+	if (p != NULL) {
+		i = 7;
+		x->worksheet_write_number(ws, ex->srow, i++,
+		    (double)p->activities, fmt);
+		x->worksheet_write_number(ws, ex->srow, i++,
+		    (double)p->sessions, fmt);
+		x->worksheet_write_number(ws, ex->srow, i++,
+		    (double)p->participants, fmt);
+		x->worksheet_write_number(ws, ex->srow, i, (double)p->female,
+		    fmt);
+	}
 	ex->srow++;
 }
 
@@ -621,7 +642,7 @@ export_summary(struct export *ex, const Gp__SummaryResponse *s, int last,
 	if (ex->srow == 0) {
 		if (asprintf(&title, "Tổng hợp kết quả kỳ báo cáo %s",
 		    ex->period) == -1)
-			return cause_set(cause, "out of memory");
+			return cause_set(cause, _("out of memory"));
 		export_xlsx_text(ex, ex->summary, 0, 0, title, ex->bold);
 		free(title);
 		ex->srow = 2;
@@ -686,9 +707,12 @@ int
 export_summary_units(struct export *ex, const Gp__SummaryResponse *s,
     char **cause)
 {
+	/* The columns of export_summary_row: done, then planned apart. */
 	static const char *const headings[] = {
-		"Đơn vị", "Số báo cáo", "Số hoạt động", "Số buổi",
-		"Số người tham gia", "Số nữ", "Tỷ lệ nữ"
+		"Đơn vị", "Số báo cáo", "Số hoạt động đã thực hiện", "Số buổi",
+		"Số người tham gia", "Số nữ", "Tỷ lệ nữ",
+		"Số hoạt động ước thực hiện", "Số buổi (ước)",
+		"Số người tham gia (ước)", "Số nữ (ước)"
 	};
 	size_t	i;
 
@@ -703,8 +727,8 @@ export_summary_units(struct export *ex, const Gp__SummaryResponse *s,
 	}
 	for (i = 0; i < s->n_rows; i++) {
 		if (ex->srow >= LXW_ROW_MAX - 1)
-			return cause_set(cause, "more than %u rows: too many "
-			    "units for a spreadsheet", LXW_ROW_MAX - 1);
+			return cause_set(cause, _("more than %u rows: too many "
+			    "units for a spreadsheet"), LXW_ROW_MAX - 1);
 		export_rows_note(&ex->tables.units, ex->srow);
 		export_summary_row(ex, s->rows[i], s->rows[i]->label != NULL ?
 		    s->rows[i]->label : s->rows[i]->key, 0);
@@ -734,13 +758,13 @@ export_close(struct export *ex, char **cause)
 		wb = ex->wb;
 		ex->wb = NULL;	/* workbook_close frees it, failing or not */
 		if ((err = ex->xl->workbook_close(wb)) != LXW_NO_ERROR)
-			return cause_set(cause, "cannot write %s: %s",
+			return cause_set(cause, _("cannot write %s: %s"),
 			    ex->path, ex->xl->lxw_strerror(err));
 	} else {
 		if (ex->format == EXPORT_JSON)
 			fputs(ex->nrows == 0 ? "[]\n" : "\n]\n", ex->f);
 		if (fflush(ex->f) == EOF || ferror(ex->f))
-			return cause_set(cause, "cannot write %s: %s",
+			return cause_set(cause, _("cannot write %s: %s"),
 			    export_where(ex), strerror(errno));
 	}
 	if (ex->out != NULL && outfile_commit(ex->out, cause) == -1)

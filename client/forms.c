@@ -20,6 +20,8 @@
 #include "form.h"
 #include "forms.h"
 #include "i18n.h"
+#include "outfile.h"
+#include "zone.h"
 #include "output.h"
 #include "period.h"
 
@@ -187,53 +189,44 @@ forms_can_fetch(const struct forms *fs)
 	    c->key != NULL;
 }
 
-/* Writes the canonical bytes as YYYY-<sha>.json: a temporary file, then
- * renamed, so that no reader meets half a form. A file already there is
- * only touched, which makes it its year's form again when current is
- * set; a form fetched by hash is dated back so that it never is. */
+/* Writes the canonical bytes as YYYY-<sha>.json, whole or not at all
+ * and never through a name planted in the directory (outfile.h), so
+ * that no reader meets half a form. A file already there is only
+ * touched, which makes it its year's form again when current is set; a
+ * form fetched by hash is dated back so that it never is. */
 static void
 forms_keep(struct forms *fs, const struct form *f, int current)
 {
+	struct outfile	*o = NULL;
 	const char	*bytes;
 	char		 name[FORMS_NAME_LEN + 1], path[PATH_MAX];
-	char		 tmp[PATH_MAX], *cause = NULL;
+	char		*cause = NULL;
 	struct timespec	 times[2];
 	size_t		 len;
-	ssize_t		 n;
-	int		 fd = -1;
+	int		 rv;
 
 	if (fs->dir == NULL)
 		return;
 	snprintf(name, sizeof(name), "%04d-%s.json", form_year(f),
 	    form_sha256_hex(f));
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", fs->dir, name) >=
-	    sizeof(path) || (size_t)snprintf(tmp, sizeof(tmp),
-	    "%s/.%s.tmp", fs->dir, name) >= sizeof(tmp))
+	    sizeof(path))
 		return;
 	if (outbox_mkdirs(path, &cause) == -1)
 		goto fail;
 	if (access(path, F_OK) == 0)
 		goto date;
 	bytes = form_canonical(f, &len);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
-		goto fail;
-	while (len > 0) {
-		if ((n = write(fd, bytes, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		bytes += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
+	/* outfile's sentences speak of -o: errno says it here. */
+	if ((o = outfile_open(path, &cause)) == NULL)
+		goto fail_errno;
+	if (fwrite(bytes, 1, len, outfile_stream(o)) != len)
+		goto fail_errno;
+	rv = outfile_commit(o, &cause);
+	outfile_free(o);
+	o = NULL;
+	if (rv == -1)
+		goto fail_errno;
 date:
 	times[0].tv_nsec = UTIME_OMIT;
 	if (current) {
@@ -246,15 +239,16 @@ date:
 	if (utimensat(AT_FDCWD, path, times, 0) == -1)
 		goto fail;
 	return;
+fail_errno:
+	free(cause);
+	cause = NULL;
 fail:
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
 	/* The form is used all the same; only keeping it failed. */
 	output_note(_("the form of %d cannot be kept in %s (%s): it will be "
 	    "fetched again next time"), form_year(f), fs->dir,
 	    cause != NULL ? cause : strerror(errno));
 	free(cause);
+	outfile_free(o);
 }
 
 /* Asks gpd for a form by year or hash. 0 with *out (parsed, checked) or
@@ -312,6 +306,7 @@ forms_ask(struct forms *fs, int year, const char *sha, struct form **out,
 		return EX_PROTOCOL;
 	}
 	a = resp->form;
+	zone_heard(a->timezone);
 	for (i = 0, used = 0; years != NULL && i < a->n_years; i++) {
 		if ((nl = realloc(list, used + 16)) == NULL)
 			break;

@@ -25,6 +25,8 @@
 #include "fmt.h"
 #include "output.h"
 #include "trace.h"
+#include "tz.h"
+#include "zone.h"
 
 static int	client_help_exec(struct client *, const struct cmd_args *);
 
@@ -64,6 +66,7 @@ static const struct cmd_entry *const client_cmds[] = {
 	&cmd_lock_entry,
 	&cmd_unlock_entry,
 	&cmd_review_entry,
+	&cmd_extend_entry,
 	&cmd_audit_entry,
 	&cmd_help_entry
 };
@@ -201,6 +204,7 @@ client_free(struct client *cl)
 	free(cl->outbox);
 	free(cl->outbox_error);
 	free(cl->config_error);
+	free(cl->state_dir);
 }
 
 /*
@@ -538,14 +542,26 @@ main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		status = client_settings(&cl, e->flags);
 	}
+	/* Times are told in the federation's zone: the state directory
+	 * keeps the one the server named last. */
+	if (cl.outbox != NULL && strrchr(cl.outbox, '/') != NULL)
+		cl.state_dir = strndup(cl.outbox, (size_t)(strrchr(cl.outbox,
+		    '/') - cl.outbox));
+	zone_setup(cl.file.timezone, cl.state_dir);
 	if (status == 0)
 		status = e->exec(&cl, &args);
 	cmd_args_free(&args);
+	zone_close();
 	client_free(&cl);
 
-	if (fflush(stdout) == EOF && status == EX_OK)
+	/* A reader that stopped early (gp-client help | head) wanted no
+	 * more: nothing to say, as if the pipe's signal had ended us. */
+	if (fflush(stdout) == EOF && status == EX_OK) {
+		if (errno == EPIPE)
+			return status;
 		return client_fail(&cl, EX_IOERR, _("cannot write the output: "
 		    "%s"), strerror(errno));
+	}
 	trace_mark("done");
 	return status;
 }

@@ -16,6 +16,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "cause.h"
 #include "gpreport.h"
 
@@ -63,17 +64,17 @@ gpreport_find(const char *configured, char **cause)
 	if (env != NULL && env[0] != '\0') {
 		if (gpreport_runnable(env) && (path = strdup(env)) != NULL)
 			return path;
-		cause_set(cause, "$%s names %s, which is not a program that "
-		    "can be run: correct or unset it", GPREPORT_ENV, env);
+		cause_set(cause, _("$%s names %s, which is not a program that "
+		    "can be run: correct or unset it"), GPREPORT_ENV, env);
 		return NULL;
 	}
 	if (configured != NULL) {
 		if (gpreport_runnable(configured) &&
 		    (path = strdup(configured)) != NULL)
 			return path;
-		cause_set(cause, "gp_report in [report] names %s, which is not "
-		    "a program that can be run: install the Debian package %s "
-		    "or correct the configuration", configured,
+		cause_set(cause, _("gp_report in [report] names %s, which is "
+		    "not a program that can be run: install the Debian package "
+		    "%s or correct the configuration"), configured,
 		    GPREPORT_PACKAGE);
 		return NULL;
 	}
@@ -87,9 +88,9 @@ gpreport_find(const char *configured, char **cause)
 	if (gpreport_runnable(path))
 		return path;
 	free(path);
-	cause_set(cause, "%s, which writes the document, is not installed "
+	cause_set(cause, _("%s, which writes the document, is not installed "
 	    "(not beside gp-client, nor in %s): install the Debian package "
-	    "%s (apt install %s), or name it with gp_report in [report]",
+	    "%s (apt install %s), or name it with gp_report in [report]"),
 	    GPREPORT_NAME, GP_BINDIR, GPREPORT_PACKAGE, GPREPORT_PACKAGE);
 	return NULL;
 }
@@ -129,7 +130,7 @@ gpreport_start(struct gpreport *g, const char *path, const char *output,
 	memset(g, 0, sizeof(*g));
 	*cause = NULL;
 	if (pipe2(fds, O_CLOEXEC) == -1)
-		return cause_set(cause, "cannot make a pipe to %s: %s",
+		return cause_set(cause, _("cannot make a pipe to %s: %s"),
 		    GPREPORT_NAME, strerror(errno));
 	fflush(NULL);
 	switch (g->pid = fork()) {
@@ -137,7 +138,7 @@ gpreport_start(struct gpreport *g, const char *path, const char *output,
 		close(fds[0]);
 		close(fds[1]);
 		g->pid = 0;
-		return cause_set(cause, "cannot start %s: %s", path,
+		return cause_set(cause, _("cannot start %s: %s"), path,
 		    strerror(errno));
 	case 0:
 		close(fds[1]);
@@ -150,7 +151,7 @@ gpreport_start(struct gpreport *g, const char *path, const char *output,
 	if ((g->in = fdopen(fds[1], "w")) == NULL) {
 		close(fds[1]);
 		gpreport_abort(g);
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	}
 	return 0;
 }
@@ -182,22 +183,23 @@ gpreport_finish(struct gpreport *g, char **cause)
 	fclose(g->in);
 	g->in = NULL;
 	if (gpreport_wait(g, &wstatus) == -1) {
-		cause_set(cause, "lost %s: %s", GPREPORT_NAME, strerror(errno));
+		cause_set(cause, _("lost %s: %s"), GPREPORT_NAME,
+		    strerror(errno));
 		return EX_OSERR;
 	}
 	if (WIFSIGNALED(wstatus) && !flushed) {
-		cause_set(cause, "the report data could not all be written to "
-		    "%s; no document was written", GPREPORT_NAME);
+		cause_set(cause, _("the report data could not all be written "
+		    "to %s; no document was written"), GPREPORT_NAME);
 		return EX_IOERR;
 	}
 	if (WIFSIGNALED(wstatus)) {
-		cause_set(cause, "%s was killed by signal %d; no document was "
-		    "written", GPREPORT_NAME, WTERMSIG(wstatus));
+		cause_set(cause, _("%s was killed by signal %d; no document "
+		    "was written"), GPREPORT_NAME, WTERMSIG(wstatus));
 		return EX_SOFTWARE;
 	}
 	if (WEXITSTATUS(wstatus) == GPREPORT_EXEC_FAILED) {
-		cause_set(cause, "%s could not be started; install the Debian "
-		    "package %s", GPREPORT_NAME, GPREPORT_PACKAGE);
+		cause_set(cause, _("%s could not be started; install the "
+		    "Debian package %s"), GPREPORT_NAME, GPREPORT_PACKAGE);
 		return EX_UNAVAILABLE;
 	}
 	return WEXITSTATUS(wstatus);

@@ -15,6 +15,7 @@
 #include "form.h"
 #include "report.h"
 #include "report_json.h"
+#include "admin.h"
 #include "client.h"
 #include "output.h"
 #include "outfile.h"
@@ -86,8 +87,8 @@ kept_outbox_exec(struct client *cl, const struct cmd_args *args)
 	drop = cmd_value(args, "drop");
 	retry = cmd_value(args, "retry");
 	if (drop != NULL && retry != NULL)
-		return client_fail(cl, EX_USAGE, "--drop and --retry exclude "
-		    "each other: give one");
+		return client_fail(cl, EX_USAGE, _("--drop and --retry exclude "
+		    "each other: give one"));
 	if ((status = kept_outbox_open(cl, 0, &ob)) != 0)
 		return status;
 
@@ -107,8 +108,8 @@ kept_outbox_exec(struct client *cl, const struct cmd_args *args)
 		goto done;
 	}
 	if (e == NULL) {
-		status = client_fail(cl, EX_USAGE, "no report %s in the outbox; "
-		    "run 'gp-client outbox' for the list", id);
+		status = client_fail(cl, EX_USAGE, _("no report %s in the "
+		    "outbox; run 'gp-client outbox' for the list"), id);
 		goto done;
 	}
 	rv = drop != NULL ? outbox_drop(ob, id, time(NULL), &cause) :
@@ -117,16 +118,18 @@ kept_outbox_exec(struct client *cl, const struct cmd_args *args)
 		status = EX_IOERR;
 		output_failure(cl->json, status, cause);
 	} else if (rv == 2)
-		status = client_fail(cl, EX_TEMPFAIL, "another gp-client "
+		status = client_fail(cl, EX_TEMPFAIL, _("another gp-client "
 		    "process is sending %s right now; try again when it is "
-		    "done", id);
+		    "done"), id);
 	else if (rv == 1 && drop != NULL)
-		status = client_fail(cl, EX_USAGE, "no report %s in the "
-		    "outbox; run 'gp-client outbox' for the list", id);
+		status = client_fail(cl, EX_USAGE, _("no report %s in the "
+		    "outbox; run 'gp-client outbox' for the list"), id);
+	else if (rv == 1 && e->state == OUTBOX_SENDING)
+		status = client_fail(cl, EX_USAGE, _("report %s is being sent, "
+		    "not refused: it needs no --retry"), id);
 	else if (rv == 1)
-		status = client_fail(cl, EX_USAGE, "report %s is %s, not "
-		    "refused: 'gp-client flush' sends it", id,
-		    outbox_state_name(e->state));
+		status = client_fail(cl, EX_USAGE, _("report %s is waiting, "
+		    "not refused: 'gp-client flush' sends it"), id);
 	else
 		output_outbox_changed(cl->json, drop != NULL, e);
 
@@ -142,7 +145,7 @@ done:
  * whole or not at all (outfile.h). Returns 0, or an exit status after
  * saying why. */
 static int
-kept_write_file(struct client *cl, const char *path, const char *what,
+kept_write_file(struct client *cl, const char *path, int receipt,
     int (*write_fn)(FILE *, const void *), const void *arg)
 {
 	struct outfile	*o;
@@ -151,8 +154,9 @@ kept_write_file(struct client *cl, const char *path, const char *what,
 
 	if (strcmp(path, "-") == 0) {
 		if (write_fn(stdout, arg) == -1)
-			return client_fail(cl, EX_IOERR, "cannot write the %s: "
-			    "%s", what, strerror(errno));
+			return client_fail(cl, EX_IOERR, receipt ?
+			    _("cannot write the receipt: %s") :
+			    _("cannot write the report: %s"), strerror(errno));
 		return 0;
 	}
 	if ((o = outfile_open(path, &cause)) == NULL) {
@@ -162,8 +166,10 @@ kept_write_file(struct client *cl, const char *path, const char *what,
 		return status;
 	}
 	if (write_fn(outfile_stream(o), arg) == -1)
-		status = client_fail(cl, EX_IOERR, "cannot write the %s to %s: "
-		    "%s", what, path, strerror(errno));
+		status = client_fail(cl, EX_IOERR, receipt ?
+		    _("cannot write the receipt to %s: %s") :
+		    _("cannot write the report to %s: %s"), path,
+		    strerror(errno));
 	else if (outfile_commit(o, &cause) == -1) {
 		status = EX_IOERR;
 		output_failure(cl->json, status, cause);
@@ -236,25 +242,25 @@ kept_receipt_export(struct client *cl, struct outbox *ob, const char *id,
 		return EX_IOERR;
 	}
 	if (kept == NULL)
-		return client_fail(cl, EX_USAGE, "no receipt %s is kept here; "
-		    "run 'gp-client receipts' for the list", id);
+		return client_fail(cl, EX_USAGE, _("no receipt %s is kept "
+		    "here; run 'gp-client receipts' for the list"), id);
 	if (kept->signature == NULL) {
-		status = client_fail(cl, EX_DATAERR, "receipt %s was not "
+		status = client_fail(cl, EX_DATAERR, _("receipt %s was not "
 		    "signed by the server, so it proves nothing: ask the "
-		    "provincial federation to check with 'gp-client show'",
+		    "provincial federation to check with 'gp-client show'"),
 		    kept->receipt);
 		goto done;
 	}
 	if (report_path != NULL && (text = kept_kept_report(kept)) == NULL) {
-		status = client_fail(cl, EX_DATAERR, "the report kept with "
-		    "receipt %s cannot be read back", kept->receipt);
+		status = client_fail(cl, EX_DATAERR, _("the report kept with "
+		    "receipt %s cannot be read back"), kept->receipt);
 		goto done;
 	}
-	if ((status = kept_write_file(cl, path, "receipt",
+	if ((status = kept_write_file(cl, path, 1,
 	    kept_write_receipt, kept)) != 0)
 		goto done;
 	if (report_path != NULL && (status = kept_write_file(cl,
-	    report_path, "report", kept_write_report, text)) != 0)
+	    report_path, 0, kept_write_report, text)) != 0)
 		goto done;
 	if (strcmp(path, "-") == 0 || (report_path != NULL &&
 	    strcmp(report_path, "-") == 0))
@@ -283,15 +289,16 @@ kept_receipts_exec(struct client *cl, const struct cmd_args *args)
 	path = cmd_value(args, "output");
 	report_path = cmd_value(args, "report");
 	if (export != NULL && (unit != NULL || period != NULL))
-		return client_fail(cl, EX_USAGE, "--export takes no --unit or "
-		    "--period: the receipt names its own");
+		return client_fail(cl, EX_USAGE, _("--export takes no --unit "
+		    "or --period: the receipt names its own"));
 	if (export == NULL && (path != NULL || report_path != NULL))
-		return client_fail(cl, EX_USAGE, "-o and --report go with "
-		    "--export RECEIPT");
+		return client_fail(cl, EX_USAGE, _("-o and --report go with "
+		    "--export RECEIPT"));
 	if (path != NULL && report_path != NULL &&
 	    strcmp(path, report_path) == 0)
-		return client_fail(cl, EX_USAGE, "the receipt and the report "
-		    "need two files: give -o and --report different names");
+		return client_fail(cl, EX_USAGE, _("the receipt and the "
+		    "report need two files: give -o and --report different "
+		    "names"));
 	if ((status = kept_outbox_open(cl, 0, &ob)) != 0)
 		return status;
 	if (export != NULL) {
@@ -339,18 +346,20 @@ kept_report_of(const char *path, struct report **out, char **cause)
 	}
 	report_free(*out);
 	*out = NULL;
-	if (errs->n > 0)
-		n = asprintf(cause, "%s cannot be read as a report: %s: %s%s",
-		    path, errs->e[0].field, errs->e[0].message,
-		    errs->n + errs->dropped > 1 ? " (and more)" : "");
+	if (errs->n > 0 && errs->n + errs->dropped > 1)
+		n = asprintf(cause, _("%s cannot be read as a report: %s: %s "
+		    "(and more)"), path, errs->e[0].field, errs->e[0].message);
+	else if (errs->n > 0)
+		n = asprintf(cause, _("%s cannot be read as a report: %s: %s"),
+		    path, errs->e[0].field, errs->e[0].message);
 	else if (strcmp(path, "-") != 0 && access(path, R_OK) == -1) {
 		saved = errno;
-		n = asprintf(cause, "cannot read %s: %s; check the file name",
-		    path, strerror(saved));
+		n = asprintf(cause, _("cannot read %s: %s; check the file "
+		    "name"), path, strerror(saved));
 		status = EX_NOINPUT;
 	} else
-		n = asprintf(cause, "%s cannot be read as a report: %s", path,
-		    text[0] != '\0' ? text : "not JSON");
+		n = asprintf(cause, _("%s cannot be read as a report: %s"),
+		    path, text[0] != '\0' ? text : _("not JSON"));
 	if (n == -1)
 		*cause = NULL;
 	free(errs);
@@ -371,9 +380,9 @@ kept_verify_exec(struct client *cl, const struct cmd_args *args)
 		report_path = args->operands[1];
 		if (strcmp(report_path, "-") == 0 &&
 		    strcmp(args->operands[0], "-") == 0)
-			return client_fail(cl, EX_USAGE, "the receipt and the "
-			    "report cannot both be standard input: give one "
-			    "as a file");
+			return client_fail(cl, EX_USAGE, _("the receipt and "
+			    "the report cannot both be standard input: give "
+			    "one as a file"));
 	}
 
 	proof_out_init(&po, cl->json);
@@ -385,18 +394,23 @@ kept_verify_exec(struct client *cl, const struct cmd_args *args)
 		 * its report_sha256: no report file of the unit's. */
 		if (report_path != NULL) {
 			status = EX_USAGE;
-			if (asprintf(&cause, "%s is a decision of the province, "
-			    "not a receipt: it covers revision %u as stored, "
-			    "not a report file; give the decision alone",
+			if (asprintf(&cause, _("%s is a decision of the "
+			    "province, not a receipt: it covers revision %u as "
+			    "stored, not a report file; give the decision "
+			    "alone"),
 			    args->operands[0], p->revision) == -1)
 				cause = NULL;
 			goto done;
 		}
-		if (asprintf(&verdict, "decision %s on %s %s revision %u: "
-		    "%s by %s at %s%s%s", p->receipt, p->unit, p->period,
-		    p->revision, p->state, p->decided_by, p->received_at,
-		    p->comment != NULL ? ", comment: " : "",
-		    p->comment != NULL ? p->comment : "") == -1) {
+		if ((p->comment != NULL ? asprintf(&verdict,
+		    _("decision %s on %s %s revision %u: %s by %s at %s, "
+		    "comment: %s"), p->receipt, p->unit, p->period,
+		    p->revision, admin_state(p->state), p->decided_by,
+		    p->received_at, p->comment) : asprintf(&verdict,
+		    _("decision %s on %s %s revision %u: %s by %s at %s"),
+		    p->receipt, p->unit, p->period, p->revision,
+		    admin_state(p->state), p->decided_by,
+		    p->received_at)) == -1) {
 			verdict = NULL;
 			status = EX_OSERR;
 		}
@@ -404,16 +418,18 @@ kept_verify_exec(struct client *cl, const struct cmd_args *args)
 	}
 	if (report_path != NULL) {
 		if ((status = kept_report_of(report_path, &r, &cause)) != 0) {
-			proof_say(&po, "report", 0, "cannot be read");
+			proof_say(&po, "report", 0, _("cannot be read"));
 			goto done;
 		}
 		if ((status = proof_check_report(&po, p, r, report_path,
 		    &cause)) != 0)
 			goto done;
 	}
-	if (asprintf(&verdict, "%s %s revision %u received %s, receipt %s%s",
-	    p->unit, p->period, p->revision, p->received_at, p->receipt,
-	    report_path != NULL ? ", with this report" : "") == -1) {
+	if ((report_path != NULL ? asprintf(&verdict, _("%s %s revision %u "
+	    "received %s, receipt %s, with this report"), p->unit, p->period,
+	    p->revision, p->received_at, p->receipt) : asprintf(&verdict,
+	    _("%s %s revision %u received %s, receipt %s"), p->unit,
+	    p->period, p->revision, p->received_at, p->receipt)) == -1) {
 		verdict = NULL;
 		status = EX_OSERR;
 	}

@@ -174,12 +174,64 @@ static const char *const outbox_states[] = {
 	[OUTBOX_FAILED] = "failed"
 };
 
+/* What was being done to the outbox when SQLite failed: one whole
+ * sentence each (outbox_sqlerr). */
+enum outbox_doing {
+	OB_OPEN,
+	OB_SET_UP,
+	OB_UPGRADE,
+	OB_LOCK,
+	OB_READ,
+	OB_WRITE,
+	OB_USE_WAL,
+	OB_QUEUE,
+	OB_REFUSE,
+	OB_REMOVE,
+	OB_KEEP_RECEIPT
+};
+
 /* A SQLite failure, naming the outbox and what was being done. */
 static int
-outbox_sqlerr(const struct outbox *ob, const char *what, char **cause)
+outbox_sqlerr(const struct outbox *ob, enum outbox_doing doing, char **cause)
 {
-	return cause_set(cause, "the outbox %s cannot %s: %s", ob->path,
-	    what, sqlite3_errmsg(ob->db));
+	const char	*path = ob->path, *why = sqlite3_errmsg(ob->db);
+
+	switch (doing) {
+	case OB_OPEN:
+		return cause_set(cause, _("the outbox %s cannot be opened: %s"),
+		    path, why);
+	case OB_SET_UP:
+		return cause_set(cause, _("the outbox %s cannot be set up: %s"),
+		    path, why);
+	case OB_UPGRADE:
+		return cause_set(cause, _("the outbox %s cannot be upgraded: "
+		    "%s"), path, why);
+	case OB_LOCK:
+		return cause_set(cause, _("the outbox %s cannot be locked: %s"),
+		    path, why);
+	case OB_READ:
+		return cause_set(cause, _("the outbox %s cannot be read: %s"),
+		    path, why);
+	case OB_USE_WAL:
+		return cause_set(cause, _("the outbox %s cannot use WAL: %s"),
+		    path, why);
+	case OB_QUEUE:
+		return cause_set(cause, _("the outbox %s cannot queue the "
+		    "report: %s"), path, why);
+	case OB_REFUSE:
+		return cause_set(cause, _("the outbox %s cannot mark the "
+		    "report refused: %s"), path, why);
+	case OB_REMOVE:
+		return cause_set(cause, _("the outbox %s cannot remove the "
+		    "report: %s"), path, why);
+	case OB_KEEP_RECEIPT:
+		return cause_set(cause, _("the outbox %s cannot keep the "
+		    "receipt: %s"), path, why);
+	case OB_WRITE:
+		break;
+	}
+	return cause_set(cause, _("the outbox %s cannot be written: %s"), path,
+	    why);
 }
 
 const char *
@@ -212,9 +264,9 @@ outbox_default_path(char **cause)
 		if ((home = getenv("HOME")) == NULL || home[0] != '/') {
 			if ((pw = getpwuid(getuid())) == NULL ||
 			    pw->pw_dir == NULL || pw->pw_dir[0] != '/') {
-				cause_set(cause, "no home directory to keep "
+				cause_set(cause, _("no home directory to keep "
 				    "the outbox in: set $HOME or use --outbox "
-				    "PATH");
+				    "PATH"));
 				return NULL;
 			}
 			home = pw->pw_dir;
@@ -264,30 +316,31 @@ outbox_check_dirs(const char *path, char **cause)
 		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 			mode = (unsigned int)(sb.st_mode & 07777);
 			if (own && first && (sb.st_mode & S_IWOTH)) {
-				rv = cause_set(cause, "the outbox directory %s "
-				    "can be written by every user of this "
+				rv = cause_set(cause, _("the outbox directory "
+				    "%s can be written by every user of this "
 				    "computer (mode %04o), who could change "
 				    "the outbox: run 'chmod 700 %s', or give "
 				    "the outbox a private place with --outbox "
-				    "PATH", dir, mode, dir);
+				    "PATH"), dir, mode, dir);
 				break;
 			}
 			if (own && (sb.st_mode & S_IWOTH)) {
-				rv = cause_set(cause, "the directory %s, where "
-				    "the outbox %s would be made, can be "
+				rv = cause_set(cause, _("the directory %s, "
+				    "where the outbox %s would be made, can be "
 				    "written by every user of this computer "
 				    "(mode %04o), who could make it theirs: "
 				    "give the outbox a private place with "
-				    "--outbox PATH", dir, path, mode);
+				    "--outbox PATH"), dir, path, mode);
 				break;
 			}
 			if (sb.st_mode & S_IWOTH && !(sb.st_mode & S_ISVTX)) {
-				rv = cause_set(cause, "the directory %s, above "
-				    "the outbox %s, can be written by every "
-				    "user of this computer (mode %04o), who "
-				    "could replace the outbox: run 'chmod o-w "
-				    "%s', or give the outbox a private place "
-				    "with --outbox PATH", dir, path, mode, dir);
+				rv = cause_set(cause, _("the directory %s, "
+				    "above the outbox %s, can be written by "
+				    "every user of this computer (mode %04o), "
+				    "who could replace the outbox: run 'chmod "
+				    "o-w %s', or give the outbox a private "
+				    "place with --outbox PATH"), dir, path,
+				    mode, dir);
 				break;
 			}
 			own = 0;
@@ -359,16 +412,16 @@ outbox_mkdirs(const char *path, char **cause)
 			*p = '\0';
 			if (mkdir(dir, 0700) == 0) {
 				if (outbox_sync_parent(dir) == -1) {
-					cause_set(cause, "cannot sync the "
+					cause_set(cause, _("cannot sync the "
 					    "directory above %s: %s; use "
-					    "--outbox PATH", dir,
+					    "--outbox PATH"), dir,
 					    strerror(errno));
 					free(dir);
 					return -1;
 				}
 			} else if (errno != EEXIST) {
-				cause_set(cause, "cannot create the outbox "
-				    "directory %s: %s; use --outbox PATH", dir,
+				cause_set(cause, _("cannot create the outbox "
+				    "directory %s: %s; use --outbox PATH"), dir,
 				    strerror(errno));
 				free(dir);
 				return -1;
@@ -424,12 +477,12 @@ outbox_upgrade(struct outbox *ob, char **cause)
 	int			 legacy, rc;
 
 	if ((errs = calloc(1, sizeof(*errs))) == NULL)
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	if (sqlite3_prepare_v2(ob->db, "SELECT seq, report FROM entries",
 	    -1, &sel, NULL) != SQLITE_OK || sqlite3_prepare_v2(ob->db,
 	    "UPDATE entries SET report = ?1, content_hash = ?2 WHERE seq = ?3",
 	    -1, &upd, NULL) != SQLITE_OK) {
-		outbox_sqlerr(ob, "be upgraded", cause);
+		outbox_sqlerr(ob, OB_UPGRADE, cause);
 		goto fail;
 	}
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -446,7 +499,7 @@ outbox_upgrade(struct outbox *ob, char **cause)
 		report_free(r);
 		if (rc == -1 || report_digest(bytes, len, h) == -1) {
 			free(bytes);
-			cause_set(cause, "out of memory");
+			cause_set(cause, _("out of memory"));
 			goto fail;
 		}
 		report_hex(h, sizeof(h), hex);
@@ -457,12 +510,12 @@ outbox_upgrade(struct outbox *ob, char **cause)
 		sqlite3_reset(upd);
 		free(bytes);
 		if (rc != SQLITE_DONE) {
-			outbox_sqlerr(ob, "be upgraded", cause);
+			outbox_sqlerr(ob, OB_UPGRADE, cause);
 			goto fail;
 		}
 	}
 	if (rc != SQLITE_DONE) {
-		outbox_sqlerr(ob, "be upgraded", cause);
+		outbox_sqlerr(ob, OB_UPGRADE, cause);
 		goto fail;
 	}
 	sqlite3_finalize(sel);
@@ -484,24 +537,25 @@ outbox_migrate(struct outbox *ob, char **cause)
 
 	if (sqlite3_exec(ob->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK)
-		return outbox_sqlerr(ob, "be locked", cause);
+		return outbox_sqlerr(ob, OB_LOCK, cause);
 	if (sqlite3_prepare_v2(ob->db, "PRAGMA user_version", -1, &st,
 	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-		outbox_sqlerr(ob, "be read", cause);
+		outbox_sqlerr(ob, OB_READ, cause);
 		goto fail;
 	}
 	version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (version > OUTBOX_SCHEMA_VERSION) {
-		cause_set(cause, "the outbox %s was made by a newer "
-		    "gp-client (schema %d): use that version, or --outbox PATH",
+		cause_set(cause, _("the outbox %s was made by a newer "
+		    "gp-client (schema %d): use that version, or --outbox "
+		    "PATH"),
 		    ob->path, version);
 		goto fail;
 	}
 	if (version == 0 && sqlite3_exec(ob->db, outbox_schema, NULL, NULL,
 	    NULL) != SQLITE_OK) {
-		outbox_sqlerr(ob, "be set up", cause);
+		outbox_sqlerr(ob, OB_SET_UP, cause);
 		goto fail;
 	}
 	if (version == 1 && outbox_upgrade(ob, cause) == -1)
@@ -509,12 +563,12 @@ outbox_migrate(struct outbox *ob, char **cause)
 	if (version < OUTBOX_SCHEMA_VERSION && sqlite3_exec(ob->db,
 	    "PRAGMA user_version = " OUTBOX_SCHEMA_STRING, NULL, NULL,
 	    NULL) != SQLITE_OK) {
-		outbox_sqlerr(ob, "be set up", cause);
+		outbox_sqlerr(ob, OB_SET_UP, cause);
 		goto fail;
 	}
 	if ((rc = sqlite3_exec(ob->db, "COMMIT", NULL, NULL, NULL)) !=
 	    SQLITE_OK) {
-		outbox_sqlerr(ob, "be set up", cause);
+		outbox_sqlerr(ob, OB_SET_UP, cause);
 		goto fail;
 	}
 	return 0;
@@ -535,19 +589,19 @@ outbox_pragmas(struct outbox *ob, char **cause)
 	if (sqlite3_prepare_v2(ob->db, "PRAGMA journal_mode = WAL", -1, &st,
 	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return outbox_sqlerr(ob, "use WAL", cause);
+		return outbox_sqlerr(ob, OB_USE_WAL, cause);
 	}
 	mode = (const char *)sqlite3_column_text(st, 0);
 	if (mode == NULL || strcmp(mode, "wal") != 0) {
 		sqlite3_finalize(st);
-		return cause_set(cause, "the outbox %s cannot use WAL "
+		return cause_set(cause, _("the outbox %s cannot use WAL "
 		    "(journal mode %s): put it on a local file system with "
-		    "--outbox PATH", ob->path, mode != NULL ? mode : "?");
+		    "--outbox PATH"), ob->path, mode != NULL ? mode : "?");
 	}
 	sqlite3_finalize(st);
 	if (sqlite3_exec(ob->db, "PRAGMA synchronous = FULL; "
 	    "PRAGMA wal_autocheckpoint = 256", NULL, NULL, NULL) != SQLITE_OK)
-		return outbox_sqlerr(ob, "be set up", cause);
+		return outbox_sqlerr(ob, OB_SET_UP, cause);
 	return 0;
 }
 
@@ -561,7 +615,7 @@ outbox_open(const char *path, int create, char **cause)
 	*cause = NULL;
 	if (!create && stat(path, &sb) == -1) {
 		if (errno != ENOENT)
-			cause_set(cause, "cannot read the outbox %s: %s",
+			cause_set(cause, _("cannot read the outbox %s: %s"),
 			    path, strerror(errno));
 		return NULL;
 	}
@@ -577,8 +631,8 @@ outbox_open(const char *path, int create, char **cause)
 		 * files the database's mode, makes them private too. */
 		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC,
 		    0600)) == -1) {
-			cause_set(cause, "cannot open the outbox %s: %s; "
-			    "use --outbox PATH", path, strerror(errno));
+			cause_set(cause, _("cannot open the outbox %s: %s; "
+			    "use --outbox PATH"), path, strerror(errno));
 			goto fail;
 		}
 		close(fd);
@@ -587,7 +641,7 @@ outbox_open(const char *path, int create, char **cause)
 	if (sqlite3_open_v2(path, &ob->db, flags, NULL) != SQLITE_OK) {
 		if (ob->db == NULL)
 			goto fail;
-		outbox_sqlerr(ob, "be opened", cause);
+		outbox_sqlerr(ob, OB_OPEN, cause);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(ob->db, 1);
@@ -599,13 +653,13 @@ outbox_open(const char *path, int create, char **cause)
 	if (sqlite3_file_control(ob->db, "main", SQLITE_FCNTL_PERSIST_WAL,
 	    &persist) != SQLITE_OK || sqlite3_db_config(ob->db,
 	    SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) != SQLITE_OK) {
-		outbox_sqlerr(ob, "be set up", cause);
+		outbox_sqlerr(ob, OB_SET_UP, cause);
 		goto fail;
 	}
 	if (sqlite3_busy_timeout(ob->db, OUTBOX_BUSY_MS) != SQLITE_OK ||
 	    sqlite3_create_function(ob->db, "gp_owner_alive", 1, SQLITE_UTF8,
 	    NULL, outbox_owner_alive, NULL, NULL) != SQLITE_OK) {
-		outbox_sqlerr(ob, "be set up", cause);
+		outbox_sqlerr(ob, OB_SET_UP, cause);
 		goto fail;
 	}
 	if (outbox_pragmas(ob, cause) == -1 || outbox_migrate(ob, cause) == -1)
@@ -676,14 +730,14 @@ outbox_mode(struct outbox *ob, char **cause)
 	if (sqlite3_exec(ob->db, ob->lazy_wanted ?
 	    "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", NULL,
 	    NULL, NULL) != SQLITE_OK)
-		return outbox_sqlerr(ob, "be set up", cause);
+		return outbox_sqlerr(ob, OB_SET_UP, cause);
 	ob->lazy = ob->lazy_wanted;
 	return 0;
 }
 
 /* Runs a statement that returns no rows. */
 static int
-outbox_done(struct outbox *ob, sqlite3_stmt *st, const char *what,
+outbox_done(struct outbox *ob, sqlite3_stmt *st, enum outbox_doing what,
     char **cause)
 {
 	int	rc;
@@ -718,13 +772,13 @@ outbox_rollback(struct outbox *ob)
 static int
 outbox_begin(struct outbox *ob, char **cause)
 {
-	return outbox_done(ob, outbox_stmt(ob, OS_BEGIN), "be locked", cause);
+	return outbox_done(ob, outbox_stmt(ob, OS_BEGIN), OB_LOCK, cause);
 }
 
 static int
 outbox_commit(struct outbox *ob, char **cause)
 {
-	if (outbox_done(ob, outbox_stmt(ob, OS_COMMIT), "be written",
+	if (outbox_done(ob, outbox_stmt(ob, OS_COMMIT), OB_WRITE,
 	    cause) == -1) {
 		outbox_rollback(ob);
 		return -1;
@@ -847,7 +901,7 @@ outbox_reclaim(struct outbox *ob, int64_t now, char **cause)
 	sqlite3_stmt	*st = outbox_stmt(ob, OS_RECLAIM);
 
 	sqlite3_bind_int64(st, 1, now);
-	return outbox_done(ob, st, "take back stale claims", cause);
+	return outbox_done(ob, st, OB_WRITE, cause);
 }
 
 /* The entry with id, with its report, inside a transaction. Returns 0
@@ -867,12 +921,12 @@ outbox_find(struct outbox *ob, const char *id, struct outbox_entry **out,
 	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return outbox_sqlerr(ob, "be read", cause);
+		return outbox_sqlerr(ob, OB_READ, cause);
 	}
 	*out = outbox_entry_row(st, 1);
 	sqlite3_reset(st);
 	if (*out == NULL)
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	return 0;
 }
 
@@ -886,7 +940,7 @@ outbox_put(struct outbox *ob, const struct outbox_item *e, int64_t now,
 	*cause = NULL;
 	*owner = 0;
 	if (e->len > INT32_MAX)
-		return cause_set(cause, "the report is too large to queue");
+		return cause_set(cause, _("the report is too large to queue"));
 	if (outbox_begin(ob, cause) == -1)
 		return -1;
 	if (outbox_reclaim(ob, now, cause) == -1 ||
@@ -901,7 +955,7 @@ outbox_put(struct outbox *ob, const struct outbox_item *e, int64_t now,
 		sqlite3_bind_blob(st, 4, e->report, (int)e->len, SQLITE_STATIC);
 		outbox_bind_text(st, 5, e->content_hash);
 		sqlite3_bind_int64(st, 6, now);
-		if (outbox_done(ob, st, "queue the report", cause) == -1)
+		if (outbox_done(ob, st, OB_QUEUE, cause) == -1)
 			goto fail;
 		*result = OUTBOX_PUT_NEW;
 	} else if (old->len != e->len ||
@@ -910,7 +964,7 @@ outbox_put(struct outbox *ob, const struct outbox_item *e, int64_t now,
 	else if (old->state == OUTBOX_FAILED) {
 		st = outbox_stmt(ob, OS_REQUEUE);
 		outbox_bind_text(st, 1, e->id);
-		if (outbox_done(ob, st, "queue the report again", cause) == -1)
+		if (outbox_done(ob, st, OB_QUEUE, cause) == -1)
 			goto fail;
 		*result = OUTBOX_PUT_REQUEUED;
 	} else if (old->state == OUTBOX_SENDING) {
@@ -952,11 +1006,11 @@ outbox_claim_next(struct outbox *ob, const char *unit, const char *period,
 		return outbox_commit(ob, cause);
 	}
 	if (rc != SQLITE_ROW) {
-		outbox_sqlerr(ob, "be read", cause);
+		outbox_sqlerr(ob, OB_READ, cause);
 		goto fail;
 	}
 	if ((e = outbox_entry_row(st, 1)) == NULL) {
-		cause_set(cause, "out of memory");
+		cause_set(cause, _("out of memory"));
 		goto fail;
 	}
 	sqlite3_reset(st);
@@ -966,10 +1020,11 @@ outbox_claim_next(struct outbox *ob, const char *unit, const char *period,
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, now + lease);
 	sqlite3_bind_int64(st, 4, e->seq);
-	if (outbox_done(ob, st, "claim an entry", cause) == -1)
+	if (outbox_done(ob, st, OB_WRITE, cause) == -1)
 		goto fail;
 	if (sqlite3_changes(ob->db) != 1) {
-		cause_set(cause, "the outbox %s changed under a write lock",
+		cause_set(cause, _("the outbox %s changed under a write "
+		    "lock"),
 		    ob->path);
 		goto fail;
 	}
@@ -1011,7 +1066,7 @@ outbox_attempt(struct outbox *ob, const char *id, int64_t now, char **cause)
 	st = outbox_stmt(ob, OS_ATTEMPT);
 	outbox_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
-	rv = outbox_done(ob, st, "count an attempt", cause);
+	rv = outbox_done(ob, st, OB_WRITE, cause);
 	ob->lazy_wanted = 0;
 	return rv;
 }
@@ -1026,7 +1081,7 @@ outbox_release(struct outbox *ob, const char *id, pid_t owner,
 	outbox_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, owner);
 	outbox_bind_text(st, 3, error);
-	return outbox_done(ob, st, "give back an entry", cause);
+	return outbox_done(ob, st, OB_WRITE, cause);
 }
 
 int
@@ -1038,7 +1093,7 @@ outbox_fail(struct outbox *ob, const char *id, const char *error,
 	*cause = NULL;
 	outbox_bind_text(st, 1, id);
 	outbox_bind_text(st, 2, error);
-	return outbox_done(ob, st, "mark an entry refused", cause);
+	return outbox_done(ob, st, OB_REFUSE, cause);
 }
 
 int
@@ -1048,7 +1103,7 @@ outbox_remove(struct outbox *ob, const char *id, char **cause)
 
 	*cause = NULL;
 	outbox_bind_text(st, 1, id);
-	return outbox_done(ob, st, "remove an entry", cause);
+	return outbox_done(ob, st, OB_REMOVE, cause);
 }
 
 int
@@ -1060,7 +1115,7 @@ outbox_delivered(struct outbox *ob, const struct outbox_proof *r,
 	*cause = NULL;
 	if (r->len > INT32_MAX || r->signature_len > INT32_MAX ||
 	    r->certificate_len > INT32_MAX)
-		return cause_set(cause, "the report is too large to keep");
+		return cause_set(cause, _("the report is too large to keep"));
 	if (outbox_begin(ob, cause) == -1)
 		return -1;
 	st = outbox_stmt(ob, OS_RECEIPT_PUT);
@@ -1084,11 +1139,11 @@ outbox_delivered(struct outbox *ob, const struct outbox_proof *r,
 	if (r->certificate != NULL)
 		sqlite3_bind_blob(st, 15, r->certificate,
 		    (int)r->certificate_len, SQLITE_STATIC);
-	if (outbox_done(ob, st, "keep the receipt", cause) == -1)
+	if (outbox_done(ob, st, OB_KEEP_RECEIPT, cause) == -1)
 		goto fail;
 	st = outbox_stmt(ob, OS_DELETE);
 	outbox_bind_text(st, 1, r->submission_id);
-	if (outbox_done(ob, st, "remove a delivered entry", cause) == -1)
+	if (outbox_done(ob, st, OB_REMOVE, cause) == -1)
 		goto fail;
 	return outbox_commit(ob, cause);
 
@@ -1136,7 +1191,7 @@ outbox_retry(struct outbox *ob, const char *id, char **cause)
 
 	*cause = NULL;
 	outbox_bind_text(st, 1, id);
-	if (outbox_done(ob, st, "queue the report again", cause) == -1)
+	if (outbox_done(ob, st, OB_QUEUE, cause) == -1)
 		return -1;
 	return sqlite3_changes(ob->db) == 1 ? 0 : 1;
 }
@@ -1176,7 +1231,7 @@ outbox_list(struct outbox *ob, struct outbox_entry ***out, size_t *n,
 	if (rc != SQLITE_DONE) {
 		outbox_entries_free(v, *n);
 		*n = 0;
-		return outbox_sqlerr(ob, "be read", cause);
+		return outbox_sqlerr(ob, OB_READ, cause);
 	}
 	*out = v;
 	return 0;
@@ -1185,7 +1240,7 @@ nomem:
 	sqlite3_reset(st);
 	outbox_entries_free(v, *n);
 	*n = 0;
-	return cause_set(cause, "out of memory");
+	return cause_set(cause, _("out of memory"));
 }
 
 int
@@ -1217,7 +1272,7 @@ outbox_receipts(struct outbox *ob, const char *unit, const char *period,
 	if (rc != SQLITE_DONE) {
 		outbox_receipts_free(v, *n);
 		*n = 0;
-		return outbox_sqlerr(ob, "be read", cause);
+		return outbox_sqlerr(ob, OB_READ, cause);
 	}
 	*out = v;
 	return 0;
@@ -1226,7 +1281,7 @@ nomem:
 	sqlite3_reset(st);
 	outbox_receipts_free(v, *n);
 	*n = 0;
-	return cause_set(cause, "out of memory");
+	return cause_set(cause, _("out of memory"));
 }
 
 /* The one receipt statement id finds for key, with its report. */
@@ -1246,12 +1301,12 @@ outbox_receipt_one(struct outbox *ob, enum outbox_stmt id, const char *key,
 	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return outbox_sqlerr(ob, "be read", cause);
+		return outbox_sqlerr(ob, OB_READ, cause);
 	}
 	*out = outbox_receipt_row(st, 1);
 	sqlite3_reset(st);
 	if (*out == NULL)
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	return 0;
 }
 
@@ -1281,11 +1336,11 @@ outbox_receipt_get(struct outbox *ob, const char *id,
 	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return outbox_sqlerr(ob, "be read", cause);
+		return outbox_sqlerr(ob, OB_READ, cause);
 	}
 	if ((*out = outbox_receipt_row(st, 1)) == NULL) {
 		sqlite3_reset(st);
-		return cause_set(cause, "out of memory");
+		return cause_set(cause, _("out of memory"));
 	}
 	whole = strcmp((*out)->receipt, id) == 0 ||
 	    strcmp((*out)->submission_id, id) == 0;
@@ -1296,8 +1351,8 @@ outbox_receipt_get(struct outbox *ob, const char *id,
 		sqlite3_reset(st);
 		outbox_receipt_free(*out);
 		*out = NULL;
-		return cause_set(cause, _("%s is the beginning of more than one "
-		    "receipt: give more of its digits (see 'gp-client "
+		return cause_set(cause, _("%s is the beginning of more than "
+		    "one receipt: give more of its digits (see 'gp-client "
 		    "receipts')"), id);
 	}
 	sqlite3_reset(st);

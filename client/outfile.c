@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "cause.h"
 #include "outfile.h"
 
@@ -58,7 +59,7 @@ outfile_open(const char *path, char **cause)
 		saved = errno;
 		free(o->tmp);
 		o->tmp = NULL;
-		cause_set(cause, "cannot create a file in %s: %s; check -o",
+		cause_set(cause, _("cannot create a file in %s: %s; check -o"),
 		    o->dir, strerror(saved));
 		goto fail;
 	}
@@ -109,12 +110,12 @@ outfile_sync_dir(const struct outfile *o, char **cause)
 	int	fd, saved;
 
 	if ((fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return cause_set(cause, "cannot open the directory %s: %s",
+		return cause_set(cause, _("cannot open the directory %s: %s"),
 		    o->dir, strerror(errno));
 	if (fsync(fd) == -1 && errno != EINVAL) {
 		saved = errno;
 		close(fd);
-		return cause_set(cause, "cannot write %s: %s", o->path,
+		return cause_set(cause, _("cannot write %s: %s"), o->path,
 		    strerror(saved));
 	}
 	close(fd);
@@ -128,16 +129,16 @@ outfile_commit(struct outfile *o, char **cause)
 
 	*cause = NULL;
 	if (fflush(o->f) == EOF || ferror(o->f) || fsync(fileno(o->f)) == -1)
-		return cause_set(cause, "cannot write %s: %s", o->path,
+		return cause_set(cause, _("cannot write %s: %s"), o->path,
 		    strerror(errno));
 	rv = fclose(o->f);
 	o->f = NULL;
 	if (rv == EOF)
-		return cause_set(cause, "cannot write %s: %s", o->path,
+		return cause_set(cause, _("cannot write %s: %s"), o->path,
 		    strerror(errno));
 	if (rename(o->tmp, o->path) == -1)
-		return cause_set(cause, "cannot put the file in place as %s: "
-		    "%s; check -o", o->path, strerror(errno));
+		return cause_set(cause, _("cannot put the file in place as "
+		    "%s: %s; check -o"), o->path, strerror(errno));
 	o->committed = 1;
 	return outfile_sync_dir(o, cause);
 }

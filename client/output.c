@@ -15,6 +15,8 @@
 #include "proof.h"
 #include "fmt.h"
 #include "output.h"
+#include "tz.h"
+#include "zone.h"
 
 #define OUTPUT_PREFIX	"gp-client: "
 
@@ -77,7 +79,15 @@ static const struct output_code output_codes[] = {
 	[GP__ERROR_CODE__INTERNAL] = { "internal", EX_PROTOCOL,
 	    N_("the server could not do it"),
 	    N_("try later, and if it persists tell the provincial federation"),
-	    0 }
+	    0 },
+	[GP__ERROR_CODE__FINAL] = { "final", EX_NOPERM,
+	    N_("the province has accepted this report: it is final and takes "
+	    "no new revision"),
+	    N_("if it must still change, ask the provincial federation to "
+	    "reopen it"), 1 },
+	[GP__ERROR_CODE__NOT_FOUND] = { "not_found", EX_NOINPUT,
+	    N_("no such report"),
+	    N_("see 'gp-client list' for what is stored"), 0 }
 };
 #define OUTPUT_NCODES	(sizeof(output_codes) / sizeof(output_codes[0]))
 
@@ -253,7 +263,8 @@ output_valid(int json, const char *file, const struct report *r,
 static const struct output_code *
 output_code_of(const Gp__Error *err)
 {
-	if (err != NULL && err->has_code && (size_t)err->code < OUTPUT_NCODES)
+	if (err != NULL && err->has_code && (size_t)err->code < OUTPUT_NCODES &&
+	    output_codes[err->code].name != NULL)
 		return &output_codes[err->code];
 	return &output_codes[GP__ERROR_CODE__ERROR_UNSPECIFIED];
 }
@@ -335,12 +346,20 @@ output_advice(const struct output_code *code, const Gp__Error *err,
  */
 static void
 output_refusal(const struct output_code *code, const Gp__Error *err,
-    const char *message)
+    const char *message, int report)
 {
 	char	advice[256], line[1024];
 
 	output_advice(code, err, advice, sizeof(advice));
 	if (code == &output_codes[GP__ERROR_CODE__INVALID] &&
+	    err->n_field_errors > 0 && !report) {
+		/* A query, not a report: what it asked is named above. */
+		snprintf(line, sizeof(line), ngettext("the server refused the "
+		    "request (%zu error): see above", "the server refused the "
+		    "request (%zu errors): see above", err->n_field_errors),
+		    err->n_field_errors);
+		fmt_line(stderr, OUTPUT_PREFIX "%s", line);
+	} else if (code == &output_codes[GP__ERROR_CODE__INVALID] &&
 	    err->n_field_errors > 0) {
 		snprintf(line, sizeof(line), ngettext("the server refused the "
 		    "report (%zu error); correct the fields listed and submit "
@@ -356,13 +375,30 @@ output_refusal(const struct output_code *code, const Gp__Error *err,
 		/* TRANSLATORS: what happened; what to do; the server's own
 		 * words, in English. */
 		snprintf(line, sizeof(line), _("%s; %s (the server says: %s)"),
-		    _(code->what), advice, message);
+		    !report && code == &output_codes[GP__ERROR_CODE__INVALID] ?
+		    _("the server refused the request") : _(code->what),
+		    advice, message);
 		fmt_line(stderr, OUTPUT_PREFIX "%s", line);
 	}
 }
 
+static int	output_error_about(int, const Gp__Error *, int);
+
 int
 output_error(int json, const Gp__Error *err)
+{
+	return output_error_about(json, err, 1);
+}
+
+int
+output_request_error(int json, const Gp__Error *err)
+{
+	return output_error_about(json, err, 0);
+}
+
+/* A server's refusal of a report (report) or of another request. */
+static int
+output_error_about(int json, const Gp__Error *err, int report)
 {
 	const struct output_code	*code;
 	const char			*message;
@@ -378,10 +414,10 @@ output_error(int json, const Gp__Error *err)
 
 	if (!json) {
 		output_field_errors(stderr, "", err);
-		output_refusal(code, err, message);
+		output_refusal(code, err, message, report);
 		return code->status;
 	}
-	output_refusal(code, err, message);
+	output_refusal(code, err, message, report);
 
 	o = json_pack("{s:s, s:s, s:o, s:o}",
 	    "status", "refused",
@@ -399,27 +435,16 @@ output_error(int json, const Gp__Error *err)
 }
 
 
-/* A Unix time as RFC 3339 UTC; "-" for 0. */
-static const char *
-output_time(int64_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "-");
-	return buf;
-}
-
+/* A Unix time as RFC 3339 with the zone's offset. */
 static json_t *
 output_json_time(int64_t t)
 {
-	char	buf[32];
+	char	buf[TZ_RFC3339_LEN + 1];
 
 	if (t == 0)
 		return json_null();
-	return json_string(output_time(t, buf, sizeof(buf)));
+	tz_rfc3339(zone_current(), t, buf);
+	return json_string(buf);
 }
 
 /* The warnings of a submit answer as a JSON array of strings. */
@@ -494,12 +519,20 @@ output_json_receipt(const Gp__Response *resp, const char *id)
 {
 	json_t	*w, *o;
 
+	zone_heard(resp->submit->timezone);
 	if ((w = output_json_answer_warnings(resp->submit)) == NULL)
 		return NULL;
 	o = output_json_signed(resp->submit->receipt, id, w);
 	if (o != NULL && resp->submit->has_back_under_review &&
 	    resp->submit->back_under_review && json_object_set_new(o,
 	    "back_under_review", json_true()) == -1) {
+		json_decref(o);
+		o = NULL;
+	}
+	/* Not signed: what the server says now, beside the receipt. */
+	if (o != NULL && resp->submit->has_latest_revision &&
+	    json_object_set_new(o, "latest_revision",
+	    json_integer(resp->submit->latest_revision)) == -1) {
 		json_decref(o);
 		o = NULL;
 	}
@@ -510,17 +543,18 @@ static void
 output_receipt_lines(const Gp__Response *resp)
 {
 	const Gp__Receipt	*rc = resp->submit->receipt;
-	const char		*when = rc->received_at;
-	char			 cn[256], buf[I18N_MAX];
+	const char		*when;
+	char			 cn[256], buf[ZONE_HUMAN_LEN + 1];
 	size_t			 i;
 
+	zone_heard(resp->submit->timezone);
+	when = zone_human(rc->received_at, buf);
 	/* TRANSLATORS: the receipt line after a submit: unit code, period,
 	 * revision (1 for the first report of that unit and period, 2 for
 	 * the first correction), the receipt id, the time the server
-	 * received it (UTC). A script may read the English one: keep the
-	 * words in this order there. */
-	if (i18n_vietnamese())
-		when = i18n_when(buf, sizeof(buf), rc->received_at);
+	 * received it (in the federation's time zone, with its offset). A
+	 * script may read the English one: keep the words in this order
+	 * there. */
 	if (rc->duplicate && rc->late)
 		fmt_line(stdout, _("duplicate %s %s revision %u receipt %s  "
 		    "received %s  late (already stored; nothing new)"),
@@ -541,6 +575,16 @@ output_receipt_lines(const Gp__Response *resp)
 	    resp->submit->back_under_review)
 		fmt_line(stdout, "%s", _("back under review (the province had "
 		    "returned the revision before)"));
+	/* An older report sent again is not the latest because of it. */
+	if (rc->duplicate && resp->submit->has_latest_revision &&
+	    resp->submit->latest_revision > rc->revision)
+		/* TRANSLATORS: the revision the report sent again was stored
+		 * as; the latest revision; keep 'gp-client submit --as-new'
+		 * as it is: it is a command to type. */
+		fmt_line(stdout, _("this report is revision %u, stored before; "
+		    "the latest revision is still %u (to make this report the "
+		    "latest, send it with 'gp-client submit --as-new')"),
+		    rc->revision, resp->submit->latest_revision);
 	for (i = 0; i < resp->submit->n_warnings; i++)
 		fmt_line(stdout, "%s: %s", _("warning"),
 		    resp->submit->warnings[i] != NULL ?
@@ -676,14 +720,14 @@ static const struct fmt_column output_outbox_columns[] = {
 	{ N_("unit"), 16, FMT_LEFT },
 	{ N_("period"), 7, FMT_LEFT },
 	{ N_("id"), 36, FMT_LEFT },
-	{ N_("first try (UTC)"), 16, FMT_LEFT },
+	{ N_("first try"), 23, FMT_LEFT },
 	{ N_("tries"), 5, FMT_RIGHT },
 	{ N_("last error"), 0, FMT_LEFT }
 };
 #define OUTPUT_OUTBOX_NCOLUMNS	7
 
 static const struct fmt_column output_receipts_columns[] = {
-	{ N_("received (UTC)"), 16, FMT_LEFT },
+	{ N_("received"), 23, FMT_LEFT },
 	{ N_("unit"), 16, FMT_LEFT },
 	{ N_("period"), 7, FMT_LEFT },
 	/* TRANSLATORS: a table's header: the revision of a report (1 the
@@ -717,7 +761,7 @@ output_outbox(int json, struct outbox_entry **v, size_t n, const char *path)
 	struct fmt_table	 table;
 	const char		*cells[OUTPUT_OUTBOX_NCOLUMNS];
 	json_t			*a;
-	char			 t[32], when[I18N_MAX], tries[I18N_MAX];
+	char			 when[ZONE_HUMAN_LEN + 1], tries[I18N_MAX];
 	size_t			 i;
 
 	if (json) {
@@ -747,8 +791,7 @@ output_outbox(int json, struct outbox_entry **v, size_t n, const char *path)
 		cells[1] = v[i]->unit;
 		cells[2] = v[i]->period;
 		cells[3] = v[i]->id;
-		cells[4] = i18n_when(when, sizeof(when), output_time(
-		    v[i]->first_attempt, t, sizeof(t)));
+		cells[4] = zone_human_at(v[i]->first_attempt, when);
 		cells[5] = i18n_int(tries, sizeof(tries),
 		    (uint64_t)v[i]->attempts);
 		cells[6] = v[i]->last_error != NULL ? v[i]->last_error : "-";
@@ -799,7 +842,7 @@ output_receipts(int json, struct outbox_receipt **v, size_t n)
 	struct fmt_table	 table;
 	const char		*cells[OUTPUT_RECEIPTS_NCOLUMNS];
 	json_t			*a;
-	char			 when[I18N_MAX], rev[I18N_MAX];
+	char			 when[ZONE_HUMAN_LEN + 1], rev[I18N_MAX];
 	size_t			 i;
 
 	if (json) {
@@ -825,7 +868,7 @@ output_receipts(int json, struct outbox_receipt **v, size_t n)
 	fmt_table_init(&table, stdout, output_receipts_columns,
 	    OUTPUT_RECEIPTS_NCOLUMNS, 0);
 	for (i = 0; i < n; i++) {
-		cells[0] = i18n_when(when, sizeof(when), v[i]->received_at);
+		cells[0] = zone_human(v[i]->received_at, when);
 		cells[1] = v[i]->unit;
 		cells[2] = v[i]->period;
 		cells[3] = i18n_int(rev, sizeof(rev), v[i]->revision);
@@ -889,18 +932,17 @@ void
 output_flush_sending(struct output_flush *f, size_t n, size_t total,
     const struct outbox_entry *e)
 {
-	char	t[32], when[I18N_MAX];
+	char	t[ZONE_HUMAN_LEN + 1];
 
 	if (!f->progress)
 		return;
 	/* TRANSLATORS: n of total; unit, period, submission id; when it was
-	 * first queued (UTC); the tries so far. */
+	 * first queued (in the federation's time zone); the tries so far. */
 	fmt_line(stdout, ngettext("[%zu/%zu] sending %s %s %s (queued %s, "
 	    "%lld earlier try)", "[%zu/%zu] sending %s %s %s (queued %s, "
 	    "%lld earlier tries)", (unsigned long)e->attempts), n,
 	    total < n ? n : total, e->unit, e->period, e->id,
-	    i18n_when(when, sizeof(when), output_time(e->first_attempt, t,
-	    sizeof(t))), (long long)e->attempts);
+	    zone_human_at(e->first_attempt, t), (long long)e->attempts);
 	fflush(stdout);
 }
 

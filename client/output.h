@@ -36,6 +36,8 @@ int	 output_submit(int json, const Gp__Response *, const char *id);
 
 /* The daemon's error answer, for any request. Returns the exit status. */
 int	 output_error(int json, const Gp__Error *);
+/* The same for a request that is not a report (the administrators'). */
+int	 output_request_error(int json, const Gp__Error *);
 
 /* The exit status and JSON code name of a daemon's error, printing
  * nothing. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "pem.h"
 
 #define PEM_BEGIN	"-----BEGIN CERTIFICATE-----\n"
@@ -81,13 +82,13 @@ pem_base64_decode(const char *s, size_t len, uint8_t **out, size_t *outlen,
 	*out = NULL;
 	*outlen = 0;
 	if (len % 4 != 0) {
-		*errstr = "its length is not a multiple of 4";
+		*errstr = N_("its length is not a multiple of 4");
 		return -1;
 	}
 	if (len > 0 && s[len - 1] == '=')
 		pad = s[len - 2] == '=' ? 2 : 1;
 	if ((buf = malloc(len / 4 * 3 + 1)) == NULL) {
-		*errstr = "out of memory";
+		*errstr = N_("out of memory");
 		return -1;
 	}
 	for (i = 0; i < len; i += 4) {
@@ -95,9 +96,9 @@ pem_base64_decode(const char *s, size_t len, uint8_t **out, size_t *outlen,
 			if (i + 4 == len && k >= 4 - (int)pad)
 				d[k] = 0;
 			else if ((d[k] = pem_digit(s[i + k])) == -1) {
-				*errstr = s[i + k] == '=' ? "padding before "
-				    "the end" : "a character that is not "
-				    "base64";
+				*errstr = s[i + k] == '=' ?
+				    N_("padding before the end") :
+				    N_("a character that is not base64");
 				free(buf);
 				return -1;
 			}
@@ -114,7 +115,7 @@ pem_base64_decode(const char *s, size_t len, uint8_t **out, size_t *outlen,
 	 * must be zero. */
 	if ((pad == 1 && (d[2] & 0x03) != 0) ||
 	    (pad == 2 && (d[1] & 0x0f) != 0)) {
-		*errstr = "stray bits before the padding";
+		*errstr = N_("stray bits before the padding");
 		free(buf);
 		return -1;
 	}
@@ -165,20 +166,22 @@ pem_cert_decode(const char *s, uint8_t **der, size_t *len,
 	n = strlen(s);
 	if (n < sizeof(PEM_BEGIN) - 1 + sizeof(PEM_END) - 1 ||
 	    strncmp(s, PEM_BEGIN, sizeof(PEM_BEGIN) - 1) != 0) {
-		*errstr = "it does not start with \"-----BEGIN CERTIFICATE-----\"";
+		*errstr = N_("it does not start with "
+		    "\"-----BEGIN CERTIFICATE-----\"");
 		return -1;
 	}
 	end = s + n - (sizeof(PEM_END) - 1);
 	if (strcmp(end, PEM_END) != 0) {
-		*errstr = "it does not end with \"-----END CERTIFICATE-----\"";
+		*errstr = N_("it does not end with "
+		    "\"-----END CERTIFICATE-----\"");
 		return -1;
 	}
 	if (n > PEM_DER_MAX * 2) {
-		*errstr = "it is too long for a certificate";
+		*errstr = N_("it is too long for a certificate");
 		return -1;
 	}
 	if ((b64 = malloc(n + 1)) == NULL) {
-		*errstr = "out of memory";
+		*errstr = N_("out of memory");
 		return -1;
 	}
 	/* Lines of 64 characters, the last one 1 to 64, each ended by LF. */
@@ -187,7 +190,7 @@ pem_cert_decode(const char *s, uint8_t **der, size_t *len,
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
 		    (line = (size_t)(nl - p)) == 0 || line > PEM_LINE ||
 		    (line < PEM_LINE && nl + 1 != end)) {
-			*errstr = "its lines are not 64 characters long";
+			*errstr = N_("its lines are not 64 characters long");
 			free(b64);
 			return -1;
 		}
@@ -195,7 +198,7 @@ pem_cert_decode(const char *s, uint8_t **der, size_t *len,
 		q += line;
 	}
 	if (q == b64) {
-		*errstr = "it holds no certificate";
+		*errstr = N_("it holds no certificate");
 		free(b64);
 		return -1;
 	}

@@ -20,7 +20,8 @@ char	*pem_base64_encode(const uint8_t *buf, size_t len);
 
 /*
  * Decodes len characters of canonical base64 at s into *out (malloc'd,
- * *outlen bytes). Returns 0, or -1 with *errstr when s is not canonical
+ * *outlen bytes). Returns 0, or -1 with *errstr (English, marked N_():
+ * show it with _()) when s is not canonical
  * base64 (or on allocation failure).
  */
 int	 pem_base64_decode(const char *s, size_t len, uint8_t **out,

@@ -21,6 +21,7 @@
 #include <openssl/x509v3.h>
 
 #include "gp.pb-c.h"
+#include "i18n.h"
 #include "receipt.h"
 #include "report.h"
 #include "text.h"
@@ -35,7 +36,8 @@
 static const char *const proof_keys[] = {
 	"receipt", "id", "unit", "period", "revision", "received_at",
 	"report_sha256", "signature", "certificate",
-	"status", "duplicate", "late", "warnings", "back_under_review"
+	"status", "duplicate", "late", "warnings", "back_under_review",
+	"latest_revision"
 };
 #define PROOF_NREQUIRED	9
 
@@ -154,8 +156,8 @@ proof_slurp(const char *path, char **out, size_t *len, char **cause)
 		f = stdin;
 	else if ((f = fopen(path, "r")) == NULL) {
 		saved = errno;
-		cause_set(cause, "cannot read the receipt %s: %s; check the "
-		    "file name", path, strerror(saved));
+		cause_set(cause, _("cannot read the receipt %s: %s; check the "
+		    "file name"), path, strerror(saved));
 		return EX_NOINPUT;
 	}
 	if ((buf = malloc(PROOF_FILE_MAX + 1)) == NULL) {
@@ -167,7 +169,7 @@ proof_slurp(const char *path, char **out, size_t *len, char **cause)
 	n = fread(buf, 1, PROOF_FILE_MAX + 1, f);
 	saved = errno;
 	if (ferror(f)) {
-		cause_set(cause, "cannot read the receipt %s: %s", path,
+		cause_set(cause, _("cannot read the receipt %s: %s"), path,
 		    strerror(saved));
 		if (f != stdin)
 			fclose(f);
@@ -177,8 +179,8 @@ proof_slurp(const char *path, char **out, size_t *len, char **cause)
 	if (f != stdin)
 		fclose(f);
 	if (n > PROOF_FILE_MAX) {
-		cause_set(cause, "%s is longer than %d bytes: it is not a "
-		    "receipt", path, PROOF_FILE_MAX);
+		cause_set(cause, _("%s is longer than %d bytes: it is not a "
+		    "receipt"), path, PROOF_FILE_MAX);
 		free(buf);
 		return EX_DATAERR;
 	}
@@ -195,15 +197,15 @@ proof_string(json_t *o, const char *key, char **out, const char **what)
 	const char	*s;
 
 	if (v == NULL) {
-		*what = "is missing";
+		*what = N_("is missing");
 		return -1;
 	}
 	if (!json_is_string(v) || (s = json_string_value(v))[0] == '\0') {
-		*what = "is not a non-empty string";
+		*what = N_("is not a non-empty string");
 		return -1;
 	}
 	if ((*out = strdup(s)) == NULL) {
-		*what = "cannot be kept: out of memory";
+		*what = N_("cannot be kept: out of memory");
 		return -1;
 	}
 	return 0;
@@ -234,30 +236,31 @@ proof_optional(json_t *o, const char **key, const char **what)
 	    (!json_is_string(v) ||
 	    strcmp(json_string_value(v), "accepted") != 0)) {
 		*key = "status";
-		*what = "is not \"accepted\"";
+		*what = N_("is not \"accepted\"");
 		return -1;
 	}
 	if ((v = json_object_get(o, "duplicate")) != NULL &&
 	    !json_is_boolean(v)) {
 		*key = "duplicate";
-		*what = "is not true or false";
+		*what = N_("is not true or false");
 		return -1;
 	}
 	if ((v = json_object_get(o, "late")) != NULL && !json_is_boolean(v)) {
 		*key = "late";
-		*what = "is not true or false";
+		*what = N_("is not true or false");
 		return -1;
 	}
 	if ((v = json_object_get(o, "warnings")) != NULL) {
 		if (!json_is_array(v)) {
 			*key = "warnings";
-			*what = "is not an array";
+			*what = N_("is not an array");
 			return -1;
 		}
 		json_array_foreach(v, i, w) {
 			if (!json_is_string(w)) {
 				*key = "warnings";
-				*what = "holds something that is not a string";
+				*what = N_("holds something that is not a "
+				    "string");
 				return -1;
 			}
 		}
@@ -290,14 +293,14 @@ proof_members(json_t *o, struct proof *p, const char **key,
 				break;
 		if (i == sizeof(proof_keys) / sizeof(proof_keys[0])) {
 			*key = k;
-			*what = "is not a field of a receipt";
+			*what = N_("is not a field of a receipt");
 			return -1;
 		}
 	}
 	for (i = 0; i < PROOF_NREQUIRED; i++)
 		if (json_object_get(o, proof_keys[i]) == NULL) {
 			*key = proof_keys[i];
-			*what = "is missing";
+			*what = N_("is missing");
 			return -1;
 		}
 	texts[0].out = &p->receipt;
@@ -313,25 +316,25 @@ proof_members(json_t *o, struct proof *p, const char **key,
 	}
 	if (!proof_is_sha256(p->report_sha256)) {
 		*key = "report_sha256";
-		*what = "is not 64 lower-case hex digits";
+		*what = N_("is not 64 lower-case hex digits");
 		return -1;
 	}
 	v = json_object_get(o, *key = "revision");
 	if (!json_is_integer(v) || (n = json_integer_value(v)) < 1 ||
 	    n > UINT32_MAX) {
-		*what = "is not a revision number";
+		*what = N_("is not a revision number");
 		return -1;
 	}
 	p->revision = (uint32_t)n;
 
 	v = json_object_get(o, *key = "signature");
 	if (json_is_null(v)) {
-		*what = "is null: the server did not sign this receipt, so "
-		    "it proves nothing";
+		*what = N_("is null: the server did not sign this receipt, so "
+		    "it proves nothing");
 		return -1;
 	}
 	if (!json_is_string(v) || json_string_length(v) == 0) {
-		*what = "is not a base64 string";
+		*what = N_("is not a base64 string");
 		return -1;
 	}
 	if (pem_base64_decode(json_string_value(v), json_string_length(v),
@@ -341,7 +344,7 @@ proof_members(json_t *o, struct proof *p, const char **key,
 	}
 	v = json_object_get(o, *key = "certificate");
 	if (!json_is_string(v)) {
-		*what = "is not a PEM certificate";
+		*what = N_("is not a PEM certificate");
 		return -1;
 	}
 	if (pem_cert_decode(json_string_value(v), &p->certificate,
@@ -377,7 +380,7 @@ proof_decision_members(json_t *o, struct proof *p, const char **key,
 				break;
 		if (i == sizeof(keys) / sizeof(keys[0])) {
 			*key = k;
-			*what = "is not a field of a decision";
+			*what = N_("is not a field of a decision");
 			return -1;
 		}
 	}
@@ -397,43 +400,43 @@ proof_decision_members(json_t *o, struct proof *p, const char **key,
 	}
 	if (!proof_is_sha256(p->report_sha256)) {
 		*key = "report_sha256";
-		*what = "is not 64 lower-case hex digits";
+		*what = N_("is not 64 lower-case hex digits");
 		return -1;
 	}
 	v = json_object_get(o, *key = "comment");
 	if (v != NULL && !json_is_null(v)) {
 		if (!json_is_string(v)) {
-			*what = "is not a string";
+			*what = N_("is not a string");
 			return -1;
 		}
 		if ((p->comment = strdup(json_string_value(v))) == NULL) {
-			*what = "cannot be kept: out of memory";
+			*what = N_("cannot be kept: out of memory");
 			return -1;
 		}
 	}
 	v = json_object_get(o, *key = "revision");
 	if (!json_is_integer(v) || (n = json_integer_value(v)) < 1 ||
 	    n > UINT32_MAX) {
-		*what = "is not a revision number";
+		*what = N_("is not a revision number");
 		return -1;
 	}
 	p->revision = (uint32_t)n;
 	v = json_object_get(o, *key = "signature");
 	if (v == NULL || json_is_null(v)) {
-		*what = "is missing: the server did not sign this decision, so "
-		    "it proves nothing";
+		*what = N_("is missing: the server did not sign this "
+		    "decision, so it proves nothing");
 		return -1;
 	}
 	if (!json_is_string(v) || pem_base64_decode(json_string_value(v),
 	    json_string_length(v), &p->signature, &p->signature_len,
 	    &errstr) == -1) {
-		*what = "is not a base64 signature";
+		*what = N_("is not a base64 signature");
 		return -1;
 	}
 	v = json_object_get(o, *key = "certificate");
 	if (!json_is_string(v) || pem_cert_decode(json_string_value(v),
 	    &p->certificate, &p->certificate_len, &errstr) == -1) {
-		*what = "is not a PEM certificate";
+		*what = N_("is not a PEM certificate");
 		return -1;
 	}
 	return 0;
@@ -457,15 +460,15 @@ proof_read(const char *path, struct proof **out, char **cause)
 	o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(text);
 	if (o == NULL) {
-		cause_set(cause, "%s:%d:%d: %s; a receipt file is the JSON "
-		    "object 'gp-client --json submit' prints", path, jerr.line,
+		cause_set(cause, _("%s:%d:%d: %s; a receipt file is the JSON "
+		    "object 'gp-client --json submit' prints"), path, jerr.line,
 		    jerr.column, jerr.text);
 		return EX_DATAERR;
 	}
 	if (!json_is_object(o)) {
 		json_decref(o);
-		cause_set(cause, "%s is not a JSON object; a receipt file is "
-		    "the object 'gp-client --json submit' prints", path);
+		cause_set(cause, _("%s is not a JSON object; a receipt file is "
+		    "the object 'gp-client --json submit' prints"), path);
 		return EX_DATAERR;
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL ||
@@ -478,15 +481,20 @@ proof_read(const char *path, struct proof **out, char **cause)
 	    strcmp(json_string_value(json_object_get(o, "kind")),
 	    "decision") == 0) {
 		if (proof_decision_members(o, p, &key, &what) == -1) {
-			cause_set(cause, "%s: \"%s\" %s; this is not a "
-			    "decision as gp-client wrote it", path, key, what);
+			/* TRANSLATORS: the file; a field of the decision;
+			 * what is wrong with it ("is missing"). */
+			cause_set(cause, _("%s: \"%s\" %s; this is not a "
+			    "decision as gp-client wrote it"), path, key,
+			    _(what));
 			json_decref(o);
 			proof_free(p);
 			return EX_DATAERR;
 		}
 	} else if (proof_members(o, p, &key, &what) == -1) {
-		cause_set(cause, "%s: \"%s\" %s; this is not a receipt as "
-		    "gp-client wrote it", path, key, what);
+		/* TRANSLATORS: the file; a field of the receipt; what is
+		 * wrong with it ("is missing"). */
+		cause_set(cause, _("%s: \"%s\" %s; this is not a receipt as "
+		    "gp-client wrote it"), path, key, _(what));
 		json_decref(o);
 		proof_free(p);
 		return EX_DATAERR;
@@ -503,8 +511,9 @@ proof_json_set(json_t *o, const char *report_sha256, const uint8_t *sig,
 	char	*s;
 	int	 rv;
 
-	if (json_object_set_new(o, "report_sha256", report_sha256 != NULL ?
-	    json_string(report_sha256) : json_null()) == -1)
+	/* From a server, perhaps not hex nor even UTF-8: repaired. */
+	if (json_object_set_new(o, "report_sha256",
+	    fmt_json_text(report_sha256)) == -1)
 		return -1;
 	if (sig == NULL || siglen == 0)
 		rv = json_object_set_new(o, "signature", json_null());
@@ -541,6 +550,27 @@ proof_out_clear(struct proof_out *po)
 	po->checks = NULL;
 }
 
+/* A check's name as a person reads it; --json keeps the name. */
+static const char *
+proof_label(const char *name)
+{
+	if (strcmp(name, "certificate") == 0)
+		return C_("receipt check", "certificate");
+	if (strcmp(name, "signature") == 0)
+		return C_("receipt check", "signature");
+	if (strcmp(name, "report") == 0)
+		return C_("receipt check", "report");
+	if (strcmp(name, "receipt") == 0)
+		return C_("receipt check", "receipt");
+	if (strcmp(name, "server") == 0)
+		return C_("receipt check", "server");
+	if (strcmp(name, "recorded") == 0)
+		return C_("receipt check", "recorded");
+	if (strcmp(name, "stored report") == 0)
+		return C_("receipt check", "stored report");
+	return name;
+}
+
 void
 proof_say(struct proof_out *po, const char *name, int ok, const char *fmt,
     ...)
@@ -554,13 +584,13 @@ proof_say(struct proof_out *po, const char *name, int ok, const char *fmt,
 	va_end(ap);
 	if (po->json) {
 		if (po->checks != NULL)
-			json_array_append_new(po->checks, json_pack("{s:s, s:s, "
-			    "s:o}", "check", name, "result", ok ? "ok" :
+			json_array_append_new(po->checks, json_pack("{s:s, "
+			    "s:s, s:o}", "check", name, "result", ok ? "ok" :
 			    "fail", "message", fmt_json_text(s)));
 	} else {
-		fmt_put(stdout, name, 0, FMT_LEFT);
+		fmt_put(stdout, proof_label(name), 0, FMT_LEFT);
 		fputs(": ", stdout);
-		fmt_put(stdout, s != NULL ? s : "(out of memory)", 0,
+		fmt_put(stdout, s != NULL ? s : _("(out of memory)"), 0,
 		    FMT_LEFT);
 		fputc('\n', stdout);
 	}
@@ -572,19 +602,25 @@ proof_out_end(struct proof_out *po, const struct proof *p, int status,
     const char *verdict, const char *sentence)
 {
 	json_t	*o;
+	char	*line;
 
 	if (status != 0) {
 		if (sentence == NULL)
-			sentence = "out of memory";
+			sentence = _("out of memory");
 		fputs(PROOF_PREFIX, stderr);
 		fmt_put(stderr, sentence, 0, FMT_LEFT);
 		fputc('\n', stderr);
 	}
 	if (!po->json) {
 		if (status == 0) {
-			fputs("verified: ", stdout);
-			fmt_put(stdout, verdict, 0, FMT_LEFT);
+			/* TRANSLATORS: what was verified, such as
+			 * "lc-tamduong 2022-H1 revision 1 received ...". */
+			if (asprintf(&line, _("verified: %s"), verdict) == -1)
+				line = NULL;
+			fmt_put(stdout, line != NULL ? line : verdict, 0,
+			    FMT_LEFT);
 			fputc('\n', stdout);
+			free(line);
 		}
 		return status;
 	}
@@ -609,7 +645,7 @@ proof_out_end(struct proof_out *po, const struct proof *p, int status,
 		o = NULL;
 	}
 	if (o == NULL || fmt_json_dumpf(o, stdout, JSON_COMPACT) == -1)
-		fputs(PROOF_PREFIX "out of memory\n", stderr);
+		fprintf(stderr, "%s%s\n", PROOF_PREFIX, _("out of memory"));
 	else
 		fputc('\n', stdout);
 	json_decref(o);
@@ -737,51 +773,51 @@ proof_verify(struct proof_out *po, const struct proof *p,
 	}
 
 	if (rv == -1 && strcmp(errstr, "cannot load the CA file") == 0) {
-		cause_set(cause, "cannot load the CA certificate %s: check "
-		    "--ca or 'ca' in the configuration file", ca_file);
+		cause_set(cause, _("cannot load the CA certificate %s: check "
+		    "--ca or 'ca' in the configuration file"), ca_file);
 		status = EX_CONFIG;
 	} else if (rv == -1 && strcmp(errstr, "out of memory") == 0) {
 		status = EX_OSERR;
 	} else if (rv == -1 && strcmp(errstr, "the receipt lacks a "
 	    "field") == 0) {
-		proof_say(po, "receipt", 0, "a field holds a line break");
-		cause_set(cause, "%s: a field holds a line break, which gpd "
-		    "never signs: the file was changed", p->path);
+		proof_say(po, "receipt", 0, _("a field holds a line break"));
+		cause_set(cause, _("%s: a field holds a line break, which gpd "
+		    "never signs: the file was changed"), p->path);
 	} else if (x == NULL || (rv == -1 && strcmp(errstr, "the receipt's "
 	    "certificate does not decode") == 0)) {
-		proof_say(po, "certificate", 0, "is not a certificate");
-		cause_set(cause, "%s: the certificate in it does not decode: "
-		    "the file was changed; do not accept it as proof",
+		proof_say(po, "certificate", 0, _("is not a certificate"));
+		cause_set(cause, _("%s: the certificate in it does not decode: "
+		    "the file was changed; do not accept it as proof"),
 		    p->path);
 	} else if (receipt_signer_purpose(x, &why) == -1) {
 		/* A unit's client certificate chains to the same CA: with
 		 * its own key a unit could sign any receipt it likes
 		 * (receipt_verify refuses it too; this says why). */
-		proof_say(po, "certificate", 0, "CN=%s is not a server "
-		    "certificate: %s", cn, why);
-		cause_set(cause, "%s is signed with CN=%s, which is not a "
+		proof_say(po, "certificate", 0, _("CN=%s is not a server "
+		    "certificate: %s"), cn, _(why));
+		cause_set(cause, _("%s is signed with CN=%s, which is not a "
 		    "server certificate (%s; a unit's, perhaps): gpd never "
-		    "signs with it; do not accept it as proof", p->path, cn,
-		    why);
+		    "signs with it; do not accept it as proof"), p->path, cn,
+		    _(why));
 	} else if (rv == -1 && !proof_signature_stage(errstr)) {
-		proof_say(po, "certificate", 0, "does not chain to the CA in "
-		    "%s: %s", ca_file, errstr);
-		cause_set(cause, "%s was not signed by a server of the CA in "
-		    "%s (its certificate, CN=%s: %s): do not accept it as "
-		    "proof", p->path, ca_file, cn, errstr);
+		proof_say(po, "certificate", 0, _("does not chain to the CA "
+		    "in %s: %s"), ca_file, _(errstr));
+		cause_set(cause, _("%s was not signed by a server of the CA "
+		    "in %s (its certificate, CN=%s: %s): do not accept it as "
+		    "proof"), p->path, ca_file, cn, _(errstr));
 	} else {
-		proof_say(po, "certificate", 1, "chains to CA (CN=%s, valid "
-		    "until %s)", cn, until);
+		proof_say(po, "certificate", 1, _("chains to CA (CN=%s, valid "
+		    "until %s)"), cn, until);
 		if (rv == 0) {
-			proof_say(po, "signature", 1, "valid");
+			proof_say(po, "signature", 1, _("valid"));
 			status = 0;
 		} else {
-			proof_say(po, "signature", 0, "does not match the "
-			    "receipt's fields");
-			cause_set(cause, "%s: the signature does not match "
+			proof_say(po, "signature", 0, _("does not match the "
+			    "receipt's fields"));
+			cause_set(cause, _("%s: the signature does not match "
 			    "the receipt's fields: it was changed after the "
 			    "server signed it, or signed by another key; do "
-			    "not accept it as proof", p->path);
+			    "not accept it as proof"), p->path);
 		}
 	}
 	X509_free(x);
@@ -920,20 +956,20 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 		return EX_OSERR;
 	if (!proof_equal(r->unit, p->unit) ||
 	    !proof_equal(r->period, p->period)) {
-		proof_say(po, "report", 0, "is for %s %s, the receipt for %s "
-		    "%s", proof_text(r->unit), proof_text(r->period), p->unit,
+		proof_say(po, "report", 0, _("is for %s %s, the receipt for %s "
+		    "%s"), proof_text(r->unit), proof_text(r->period), p->unit,
 		    p->period);
-		cause_set(cause, "%s is not the report the receipt covers: "
-		    "it is for %s %s, the receipt for %s %s", path,
+		cause_set(cause, _("%s is not the report the receipt covers: "
+		    "it is for %s %s, the receipt for %s %s"), path,
 		    proof_text(r->unit), proof_text(r->period), p->unit,
 		    p->period);
 		return EX_DATAERR;
 	}
 	if (!proof_equal(r->id, p->submission_id)) {
-		proof_say(po, "report", 0, "its id %s is not the receipt's %s",
-		    r->id, p->submission_id);
-		cause_set(cause, "%s is not the report the receipt covers: "
-		    "its id is %s, the receipt's %s", path, r->id,
+		proof_say(po, "report", 0, _("its id %s is not the receipt's "
+		    "%s"), r->id, p->submission_id);
+		cause_set(cause, _("%s is not the report the receipt covers: "
+		    "its id is %s, the receipt's %s"), path, r->id,
 		    p->submission_id);
 		return EX_DATAERR;
 	}
@@ -960,8 +996,9 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 			}
 			free(old);
 			if (strcmp(oldhex, p->report_sha256) == 0) {
-				proof_say(po, "report", 1, "matches (sha256 %s, "
-				    "as packed before report forms)", oldhex);
+				proof_say(po, "report", 1, _("matches (sha256 "
+				    "%s, as packed before report forms)"),
+				    oldhex);
 				return 0;
 			}
 			break;
@@ -970,14 +1007,14 @@ proof_check_report(struct proof_out *po, const struct proof *p,
 		}
 	}
 	if (strcmp(hex, p->report_sha256) != 0) {
-		proof_say(po, "report", 0, "differs (sha256 %s, the receipt "
-		    "says %s)", hex, p->report_sha256);
-		cause_set(cause, "%s is not the report the receipt covers: "
+		proof_say(po, "report", 0, _("differs (sha256 %s, the receipt "
+		    "says %s)"), hex, p->report_sha256);
+		cause_set(cause, _("%s is not the report the receipt covers: "
 		    "its SHA-256 is %s, the receipt's %s; a figure or a text "
-		    "in it was changed", path, hex, p->report_sha256);
+		    "in it was changed"), path, hex, p->report_sha256);
 		return EX_DATAERR;
 	}
-	proof_say(po, "report", 1, "matches (sha256 %s)", hex);
+	proof_say(po, "report", 1, _("matches (sha256 %s)"), hex);
 	return 0;
 }
 
@@ -1034,45 +1071,45 @@ proof_check_stored(struct proof_out *po, const struct proof *p,
 	    !proof_equal(m->receipt, p->receipt) ||
 	    !proof_equal(m->submission_id, p->submission_id) ||
 	    !proof_equal(m->received_at, p->received_at)) {
-		proof_say(po, "server", 0, "revision %u of %s %s has receipt "
-		    "%s, submission %s, received %s", m->revision,
+		proof_say(po, "server", 0, _("revision %u of %s %s has receipt "
+		    "%s, submission %s, received %s"), m->revision,
 		    proof_text(m->unit), proof_text(m->period),
 		    proof_text(m->receipt), proof_text(m->submission_id),
 		    proof_text(m->received_at));
-		cause_set(cause, "%s was never issued for %s %s revision %u: "
+		cause_set(cause, _("%s was never issued for %s %s revision %u: "
 		    "the server's revision has receipt %s, submission %s, "
-		    "received %s", p->path, p->unit, p->period, p->revision,
+		    "received %s"), p->path, p->unit, p->period, p->revision,
 		    proof_text(m->receipt), proof_text(m->submission_id),
 		    proof_text(m->received_at));
 		status = EX_DATAERR;
 	} else
-		proof_say(po, "server", 1, "revision %u has this receipt, "
-		    "submission id and time of receipt", m->revision);
+		proof_say(po, "server", 1, _("revision %u has this receipt, "
+		    "submission id and time of receipt"), m->revision);
 
 	if (!proof_equal(m->report_sha256, p->report_sha256)) {
-		proof_say(po, "recorded", 0, "the server recorded sha256 %s "
-		    "at submission, the receipt says %s",
+		proof_say(po, "recorded", 0, _("the server recorded sha256 %s "
+		    "at submission, the receipt says %s"),
 		    proof_text(m->report_sha256), p->report_sha256);
 		if (status == 0)
-			cause_set(cause, "the server's record of %s %s "
+			cause_set(cause, _("the server's record of %s %s "
 			    "revision %u has SHA-256 %s, the receipt %s: the "
 			    "record was changed, or the receipt was never "
-			    "issued for it", p->unit, p->period, p->revision,
+			    "issued for it"), p->unit, p->period, p->revision,
 			    proof_text(m->report_sha256), p->report_sha256);
 		status = EX_DATAERR;
 	} else
-		proof_say(po, "recorded", 1, "sha256 at submission matches");
+		proof_say(po, "recorded", 1, _("sha256 at submission matches"));
 
 	/* A revision stored before report forms: the bytes received then,
 	 * which must also be the report shown. */
 	if (s->has_raw && (status2 = proof_stored_raw(s, hex)) != 0) {
-		proof_say(po, "stored report", 0, "its bytes as received do "
-		    "not decode to the report shown");
+		proof_say(po, "stored report", 0, _("its bytes as received do "
+		    "not decode to the report shown"));
 		if (status == 0)
-			cause_set(cause, "the server's copy of %s %s revision "
-			    "%u is not consistent: its bytes as received are "
-			    "not the report it shows", p->unit, p->period,
-			    p->revision);
+			cause_set(cause, _("the server's copy of %s %s "
+			    "revision %u is not consistent: its bytes as "
+			    "received are not the report it shows"), p->unit,
+			    p->period, p->revision);
 		return status2 == EX_OSERR ? EX_OSERR : EX_DATAERR;
 	}
 	if (!s->has_raw) {
@@ -1087,16 +1124,17 @@ proof_check_stored(struct proof_out *po, const struct proof *p,
 		free(buf);
 	}
 	if (strcmp(hex, p->report_sha256) != 0) {
-		proof_say(po, "stored report", 0, "hashes to %s, not the "
-		    "receipt's %s", hex, p->report_sha256);
+		proof_say(po, "stored report", 0, _("hashes to %s, not the "
+		    "receipt's %s"), hex, p->report_sha256);
 		if (status == 0)
-			cause_set(cause, "the report the server holds as %s "
+			cause_set(cause, _("the report the server holds as %s "
 			    "%s revision %u is not the one it received: its "
 			    "SHA-256 is %s, the receipt's %s; it was changed "
-			    "since", p->unit, p->period, p->revision, hex,
+			    "since"), p->unit, p->period, p->revision, hex,
 			    p->report_sha256);
 		status = EX_DATAERR;
 	} else
-		proof_say(po, "stored report", 1, "matches (sha256 %s)", hex);
+		proof_say(po, "stored report", 1, _("matches (sha256 %s)"),
+		    hex);
 	return status;
 }

@@ -16,14 +16,20 @@
 #include <sysexits.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "report.h"
 #include "output.h"
 #include "queue.h"
 #include "trace.h"
 
 #define QUEUE_LEASE_MARGIN	60	/* seconds */
-#define QUEUE_HINT		"the report is queued in the outbox and " \
-				"will be sent by 'gp-client flush'"
+
+/* What follows the reason a report stays queued: one whole sentence each
+ * (queue_sentence). */
+enum queue_then {
+	QUEUE_QUEUED,		/* it is queued, flush sends it */
+	QUEUE_NOT_QUEUED	/* the outbox failed: submit it again */
+};
 
 struct queue_try {
 	struct queue	*q;
@@ -53,7 +59,7 @@ queue_on_try(void *arg, int n)
 	if (outbox_attempt(t->q->ob, t->id, time(NULL), &cause) == -1) {
 		if (!t->noted)
 			output_note("%s", cause != NULL ? cause :
-			    "out of memory");
+			    _("out of memory"));
 		t->noted = 1;
 		free(cause);
 	}
@@ -66,7 +72,9 @@ queue_on_wait(void *arg, int n, const char *reason, long ms)
 
 	if (!t->q->tty)
 		return;
-	output_note("%s: %s; trying again in %ld.%01ld s (%d of %d)",
+	/* TRANSLATORS: the server; why the try failed (English, as the
+	 * outbox keeps it); seconds; the try; how many. */
+	output_note(_("%s: %s; trying again in %ld.%01ld s (%d of %d)"),
 	    conn_server(t->q->conn), reason, ms / 1000, ms % 1000 / 100, n,
 	    t->q->policy->retries);
 }
@@ -90,31 +98,66 @@ queue_pack(const struct report *r, uint8_t **bytes, size_t *len,
 	return 0;
 }
 
-/* Why a transient failure happened, for the outbox's last error. */
+/* Why a transient failure happened, for the outbox's last error: English,
+ * as runs in any language read it back (po/README). */
 static void
 queue_reason(const struct queue *q, const struct deliver_result *res,
     char *buf, size_t len)
 {
 	if (res->network)
-		snprintf(buf, len, "cannot reach %s: %s", conn_server(q->conn),
-		    res->reason);
+		snprintf(buf, len, U_("cannot reach %s: %s"),
+		    conn_server(q->conn), res->reason);
 	else
 		snprintf(buf, len, "%s: %s", conn_server(q->conn),
 		    res->reason);
 }
 
-/* The one sentence when a report stays queued. */
+/* The one sentence when a report stays queued, or could not be
+ * (outbox_problem). */
 static char *
 queue_sentence(const struct queue *q, const struct deliver_result *res,
-    const char *tail)
+    enum queue_then then, const char *outbox_problem)
+{
+	const char	*server = conn_server(q->conn);
+	char		*s;
+	int		 n;
+
+	if (then == QUEUE_QUEUED)
+		n = res->network ? asprintf(&s, _("cannot reach %s (%s); the "
+		    "report is queued in the outbox and will be sent by "
+		    "'gp-client flush'"), server, res->reason) : asprintf(&s,
+		    _("%s could not take the report (%s); the report is "
+		    "queued in the outbox and will be sent by 'gp-client "
+		    "flush'"), server, res->reason);
+	else
+		n = res->network ? asprintf(&s, _("cannot reach %s (%s); the "
+		    "report could not be queued (%s): submit it again later"),
+		    server, res->reason, outbox_problem) : asprintf(&s,
+		    _("%s could not take the report (%s); the report could "
+		    "not be queued (%s): submit it again later"), server,
+		    res->reason, outbox_problem);
+	return n == -1 ? NULL : s;
+}
+
+/* The one sentence when flush stops at a transient failure, with waiting
+ * reports left. */
+static char *
+queue_flush_sentence(const char *server, int network, const char *reason,
+    size_t waiting)
 {
 	char	*s;
+	int	 n;
 
-	if (asprintf(&s, res->network ? "cannot reach %s (%s); %s" :
-	    "%s could not take the report (%s); %s", conn_server(q->conn),
-	    res->reason, tail) == -1)
-		return NULL;
-	return s;
+	n = network ? asprintf(&s, ngettext("cannot reach %s (%s); %zu "
+	    "report waits in the outbox: run 'gp-client flush' again later",
+	    "cannot reach %s (%s); %zu reports wait in the outbox: run "
+	    "'gp-client flush' again later", waiting), server, reason,
+	    waiting) : asprintf(&s, ngettext("%s could not take the report "
+	    "(%s); %zu report waits in the outbox: run 'gp-client flush' "
+	    "again later", "%s could not take the report (%s); %zu reports "
+	    "wait in the outbox: run 'gp-client flush' again later", waiting),
+	    server, reason, waiting);
+	return n == -1 ? NULL : s;
 }
 
 /* A refusal as the outbox keeps it: "code: message". */
@@ -137,13 +180,16 @@ queue_unproven(const struct queue *q, const char *unit, const char *period,
 {
 	char	*s;
 
-	if (asprintf(&s, "the receipt %s gave for %s %s cannot be trusted "
-	    "(%s), so it was not kept as proof%s; tell the provincial "
-	    "federation, and %s once they have checked the server",
-	    conn_server(q->conn), unit, period, res->reason,
-	    kept ? " and the report stays in the outbox" :
-	    " and the report was not queued",
-	    kept ? "run 'gp-client flush'" : "submit the report again") == -1)
+	if ((kept ? asprintf(&s, _("the receipt %s gave for %s %s cannot be "
+	    "trusted (%s), so it was not kept as proof and the report stays "
+	    "in the outbox; tell the provincial federation, and run "
+	    "'gp-client flush' once they have checked the server"),
+	    conn_server(q->conn), unit, period, res->reason) : asprintf(&s,
+	    _("the receipt %s gave for %s %s cannot be trusted (%s), so it "
+	    "was not kept as proof and the report was not queued; tell the "
+	    "provincial federation, and submit the report again once they "
+	    "have checked the server"), conn_server(q->conn), unit, period,
+	    res->reason)) == -1)
 		return NULL;
 	return s;
 }
@@ -153,14 +199,14 @@ static void
 queue_unproven_reason(const struct deliver_result *res, char *buf,
     size_t len)
 {
-	snprintf(buf, len, "the server's receipt cannot be trusted: %s",
+	snprintf(buf, len, U_("the server's receipt cannot be trusted: %s"),
 	    res->reason);
 }
 
 static void
 queue_outbox_note(char *cause)
 {
-	output_note("%s", cause != NULL ? cause : "out of memory");
+	output_note("%s", cause != NULL ? cause : _("out of memory"));
 	free(cause);
 }
 
@@ -242,7 +288,7 @@ queue_send(struct queue *q, const struct outbox_entry *e, int own,
 	case DELIVER_FAILED:
 		rv = own ? outbox_remove(q->ob, e->id, &cause) :
 		    outbox_release(q->ob, e->id, q->self, res->cause != NULL ?
-		    res->cause : "not sent", &cause);
+		    res->cause : U_("not sent"), &cause);
 		break;
 	}
 	if (rv == -1)
@@ -286,55 +332,119 @@ queue_queued(struct queue *q, const struct report *r, const char *sentence,
 	return EX_TEMPFAIL;
 }
 
-int
-queue_direct(struct queue *q, const struct report *r,
-    const char *outbox_problem)
+/* Sends r now, not through the outbox; a receipt is kept. 0, or -1
+ * when out of memory (res untouched). */
+static int
+queue_now(struct queue *q, const struct report *r,
+    struct deliver_result *res)
 {
 	struct queue_try	 t = { q, NULL, 0 };
 	struct deliver_hooks	 hooks = { NULL, queue_on_wait, &t };
-	struct deliver_result	 res;
 	struct deliver_item	 item;
 	uint8_t			*bytes = NULL;
 	size_t			 len = 0;
-	char			 hash[65], tail[400], *sentence;
-	int			 status;
+	char			 hash[65];
 
-	if (queue_pack(r, &bytes, &len, hash) == -1) {
-		output_failure(q->json, EX_OSERR, "out of memory");
-		return EX_OSERR;
-	}
+	if (queue_pack(r, &bytes, &len, hash) == -1)
+		return -1;
 	item.id = r->id;
 	item.unit = r->unit;
 	item.period = r->period;
 	item.report = bytes;
 	item.len = len;
 	item.sha256 = hash;
-	deliver_report(q->conn, q->policy, &item, &hooks, &res);
-	if (res.outcome == DELIVER_RECEIPT)
-		queue_keep(q, &res, r->id, bytes, len, hash);
-	if (res.outcome == DELIVER_UNPROVEN) {
-		sentence = queue_unproven(q, r->unit, r->period, &res, 0);
-		output_failure(q->json, res.status, sentence);
-		free(sentence);
-		status = res.status;
-	} else if (res.outcome != DELIVER_TRANSIENT)
-		status = queue_outcome(q, r, &res);
-	else if (outbox_problem != NULL) {
-		snprintf(tail, sizeof(tail), "the report could not be queued "
-		    "(%s): submit it again later", outbox_problem);
-		sentence = queue_sentence(q, &res, tail);
-		output_failure(q->json, res.status, sentence);
-		free(sentence);
-		status = res.status;
-	} else if (res.resp != NULL)
-		status = output_error(q->json, res.resp->error);
-	else {
-		output_failure(q->json, res.status, res.cause);
-		status = res.status;
-	}
-	deliver_result_clear(&res);
+	deliver_report(q->conn, q->policy, &item, &hooks, res);
+	if (res->outcome == DELIVER_RECEIPT)
+		queue_keep(q, res, r->id, bytes, len, hash);
 	free(bytes);
+	return 0;
+}
+
+/* What a delivery made without the outbox comes to, said. */
+static int
+queue_said(struct queue *q, const struct report *r,
+    struct deliver_result *res, const char *outbox_problem)
+{
+	char	*sentence;
+	int	 status;
+
+	if (res->outcome == DELIVER_UNPROVEN) {
+		sentence = queue_unproven(q, r->unit, r->period, res, 0);
+		output_failure(q->json, res->status, sentence);
+		free(sentence);
+		status = res->status;
+	} else if (res->outcome != DELIVER_TRANSIENT)
+		status = queue_outcome(q, r, res);
+	else if (outbox_problem != NULL) {
+		sentence = queue_sentence(q, res, QUEUE_NOT_QUEUED,
+		    outbox_problem);
+		output_failure(q->json, res->status, sentence);
+		free(sentence);
+		status = res->status;
+	} else if (res->resp != NULL)
+		status = output_error(q->json, res->resp->error);
+	else {
+		output_failure(q->json, res->status, res->cause);
+		status = res->status;
+	}
+	deliver_result_clear(res);
 	return status;
+}
+
+/*
+ * submit --as-new: r is sent as it is first (a report not stored yet is
+ * a new revision anyway). When the server already has it as an older
+ * revision, it is sent again under the id report_as_new_id() derives
+ * from its content and the latest revision, which it supersedes; when
+ * the latest revision is already that (a receipt lost on the way), under
+ * the id it was stored with, whose receipt comes back. No outbox: the
+ * unit asks for it now.
+ */
+int
+queue_as_new(struct queue *q, struct report *r, const char *outbox_problem)
+{
+	const Gp__Receipt	*rc;
+	const Gp__SubmitResponse *sr;
+	struct deliver_result	 res;
+	uint32_t		 latest;
+	int			 mine;
+
+	if (queue_now(q, r, &res) == -1)
+		goto nomem;
+	if (res.outcome != DELIVER_RECEIPT ||
+	    (rc = deliver_receipt(&res)) == NULL || !rc->duplicate ||
+	    (sr = res.resp->submit) == NULL || !sr->has_latest_revision ||
+	    sr->latest_revision <= rc->revision ||
+	    sr->latest_submission_id == NULL)
+		return queue_said(q, r, &res, outbox_problem);
+	latest = sr->latest_revision;
+	if (report_as_new_id(r, latest - 1) == -1) {
+		deliver_result_clear(&res);
+		goto nomem;
+	}
+	mine = strcmp(r->id, sr->latest_submission_id) == 0;
+	deliver_result_clear(&res);
+	if (!mine && report_as_new_id(r, latest) == -1)
+		goto nomem;
+	if (queue_now(q, r, &res) == -1)
+		goto nomem;
+	return queue_said(q, r, &res, outbox_problem);
+nomem:
+	output_failure(q->json, EX_OSERR, _("out of memory"));
+	return EX_OSERR;
+}
+
+int
+queue_direct(struct queue *q, const struct report *r,
+    const char *outbox_problem)
+{
+	struct deliver_result	 res;
+
+	if (queue_now(q, r, &res) == -1) {
+		output_failure(q->json, EX_OSERR, _("out of memory"));
+		return EX_OSERR;
+	}
+	return queue_said(q, r, &res, outbox_problem);
 }
 
 /* Prints a receipt kept by another process that delivered r meanwhile. */
@@ -394,9 +504,9 @@ queue_blocked(struct queue *q, const struct report *r)
 		if (outbox_receipt_of(q->ob, r->id, &kept, &cause) == -1 ||
 		    kept == NULL) {
 			output_failure(q->json, EX_TEMPFAIL, cause != NULL ?
-			    cause : "the report left the outbox without a "
+			    cause : _("the report left the outbox without a "
 			    "receipt (dropped by another gp-client?); submit "
-			    "it again");
+			    "it again"));
 			free(cause);
 			return EX_TEMPFAIL;
 		}
@@ -407,11 +517,12 @@ queue_blocked(struct queue *q, const struct report *r)
 	if (own->state == OUTBOX_FAILED) {
 		status = EX_DATAERR;
 		output_failure(q->json, status, own->last_error != NULL ?
-		    own->last_error : "the server refused the report");
+		    own->last_error : _("the server refused the report"));
 	} else
-		status = queue_queued(q, r, "another gp-client process is "
+		status = queue_queued(q, r, _("another gp-client process is "
 		    "sending a report for the same unit and period right now; "
-		    QUEUE_HINT, "busy here");
+		    "the report is queued in the outbox and will be sent by "
+		    "'gp-client flush'"), U_("busy here"));
 	outbox_entry_free(own);
 	return status;
 }
@@ -427,23 +538,27 @@ queue_earlier(struct queue *q, const struct report *r,
 	char			*cause = NULL, *sentence, why[320];
 	int			 status = -1;
 
-	output_note("first sending the earlier report %s for %s %s, waiting "
-	    "in the outbox, so that revisions arrive in order", e->id,
-	    e->unit, e->period);
+	output_note(_("first sending the earlier report %s for %s %s, "
+	    "waiting in the outbox, so that revisions arrive in order"),
+	    e->id, e->unit, e->period);
 	switch (queue_send(q, e, 0, &res)) {
 	case DELIVER_RECEIPT:
 		rc = deliver_receipt(&res);
-		output_note("earlier report %s: %s revision %u receipt %s",
-		    e->id, rc->duplicate ? "duplicate" : "accepted",
-		    rc->revision, rc->receipt);
+		if (rc->duplicate)
+			output_note(_("earlier report %s: duplicate revision "
+			    "%u receipt %s"), e->id, rc->revision,
+			    rc->receipt);
+		else
+			output_note(_("earlier report %s: accepted revision %u "
+			    "receipt %s"), e->id, rc->revision, rc->receipt);
 		break;
 	case DELIVER_REFUSED:
 		queue_refusal(res.resp->error, why, sizeof(why));
-		output_note("earlier report %s refused (%s); it stays in the "
-		    "outbox as refused", e->id, why);
+		output_note(_("earlier report %s refused (%s); it stays in "
+		    "the outbox as refused"), e->id, why);
 		break;
 	case DELIVER_TRANSIENT:
-		sentence = queue_sentence(q, &res, QUEUE_HINT);
+		sentence = queue_sentence(q, &res, QUEUE_QUEUED, NULL);
 		status = queue_queued(q, r, sentence, res.reason);
 		free(sentence);
 		break;
@@ -479,7 +594,7 @@ queue_submit(struct queue *q, const struct report *r)
 	int			 status;
 
 	if (queue_pack(r, &bytes, &len, hash) == -1) {
-		output_failure(q->json, EX_OSERR, "out of memory");
+		output_failure(q->json, EX_OSERR, _("out of memory"));
 		return EX_OSERR;
 	}
 	it.id = r->id;
@@ -491,7 +606,7 @@ queue_submit(struct queue *q, const struct report *r)
 	if (outbox_put(q->ob, &it, time(NULL), &put, &owner, &cause) == -1) {
 		free(bytes);
 		status = queue_direct(q, r, cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		free(cause);
 		return status;
 	}
@@ -500,20 +615,20 @@ queue_submit(struct queue *q, const struct report *r)
 
 	switch (put) {
 	case OUTBOX_PUT_CONFLICT:
-		if (asprintf(&sentence, "the outbox already holds a different "
-		    "report with the id %s: give this one another id, or drop "
-		    "the other with 'gp-client outbox --drop %s'", r->id,
-		    r->id) == -1)
+		if (asprintf(&sentence, _("the outbox already holds a "
+		    "different report with the id %s: give this one another "
+		    "id, or drop the other with 'gp-client outbox --drop %s'"),
+		    r->id, r->id) == -1)
 			sentence = NULL;
 		output_failure(q->json, EX_DATAERR, sentence);
 		free(sentence);
 		return EX_DATAERR;
 	case OUTBOX_PUT_SENDING:
-		if (asprintf(&sentence, "another gp-client process (pid %ld) "
-		    "is sending this report right now; see 'gp-client "
-		    "receipts' in a moment", (long)owner) == -1)
+		if (asprintf(&sentence, _("another gp-client process (pid "
+		    "%ld) is sending this report right now; see 'gp-client "
+		    "receipts' in a moment"), (long)owner) == -1)
 			sentence = NULL;
-		status = queue_queued(q, r, sentence, "busy here");
+		status = queue_queued(q, r, sentence, U_("busy here"));
 		free(sentence);
 		return status;
 	default:
@@ -523,10 +638,12 @@ queue_submit(struct queue *q, const struct report *r)
 	for (;;) {
 		if (outbox_claim(q->ob, r->unit, r->period, q->self, time(NULL),
 		    q->lease, &e, &cause) == -1) {
-			if (asprintf(&sentence, "%s; %s", cause != NULL ? cause :
-			    "out of memory", QUEUE_HINT) == -1)
+			if (asprintf(&sentence, _("%s; the report is queued in "
+			    "the outbox and will be sent by 'gp-client "
+			    "flush'"), cause != NULL ? cause :
+			    _("out of memory")) == -1)
 				sentence = NULL;
-			status = queue_queued(q, r, sentence, "outbox");
+			status = queue_queued(q, r, sentence, U_("outbox"));
 			free(sentence);
 			free(cause);
 			return status;
@@ -544,7 +661,7 @@ queue_submit(struct queue *q, const struct report *r)
 	}
 
 	if (queue_send(q, e, 1, &res) == DELIVER_TRANSIENT) {
-		sentence = queue_sentence(q, &res, QUEUE_HINT);
+		sentence = queue_sentence(q, &res, QUEUE_QUEUED, NULL);
 		status = queue_queued(q, r, sentence, res.reason);
 		free(sentence);
 	} else
@@ -581,8 +698,9 @@ queue_flush(struct queue *q)
 	struct outbox_entry	*e;
 	struct deliver_result	 res;
 	char			*cause = NULL, *sentence = NULL, why[320];
+	char			 reason[sizeof(res.reason)];
 	size_t			 n, total, waiting, failed;
-	int			 status = EX_OK, transient = 0;
+	int			 status = EX_OK, transient = 0, network = 0;
 
 	if (queue_count(q, &total, &failed, &cause) == -1) {
 		output_failure(q->json, EX_IOERR, cause);
@@ -590,7 +708,7 @@ queue_flush(struct queue *q)
 		return EX_IOERR;
 	}
 	if ((f = output_flush_new(q->json, q->tty)) == NULL) {
-		output_failure(q->json, EX_OSERR, "out of memory");
+		output_failure(q->json, EX_OSERR, _("out of memory"));
 		return EX_OSERR;
 	}
 
@@ -620,11 +738,12 @@ queue_flush(struct queue *q)
 			queue_reason(q, &res, why, sizeof(why));
 			output_flush_kept(f, e, why);
 			transient = 1;
-			sentence = queue_sentence(q, &res, "");
+			network = res.network;
+			snprintf(reason, sizeof(reason), "%s", res.reason);
 			break;
 		case DELIVER_FAILED:
 			output_flush_kept(f, e, res.cause != NULL ?
-			    res.cause : "not sent");
+			    res.cause : U_("not sent"));
 			status = res.status;
 			sentence = res.cause;
 			res.cause = NULL;
@@ -653,29 +772,24 @@ queue_flush(struct queue *q)
 	else if (status == EX_OK && failed > 0)
 		status = EX_DATAERR;
 
-	if (transient) {
-		/* sentence is "cannot reach S (R); " */
-		char	*s;
-
-		if (asprintf(&s, "%s%zu report%s wait%s in the outbox: run "
-		    "'gp-client flush' again later", sentence != NULL ?
-		    sentence : "", waiting, waiting == 1 ? "" : "s",
-		    waiting == 1 ? "s" : "") == -1)
-			s = NULL;
-		free(sentence);
-		sentence = s;
-	} else if (sentence == NULL && status == EX_TEMPFAIL) {
-		if (asprintf(&sentence, "%zu report%s in the outbox %s being "
-		    "sent by another gp-client process; run 'gp-client outbox' "
-		    "in a moment", waiting, waiting == 1 ? "" : "s",
-		    waiting == 1 ? "is" : "are") == -1)
+	if (transient)
+		sentence = queue_flush_sentence(conn_server(q->conn), network,
+		    reason, waiting);
+	else if (sentence == NULL && status == EX_TEMPFAIL) {
+		if (asprintf(&sentence, ngettext("%zu report in the outbox "
+		    "is being sent by another gp-client process; run "
+		    "'gp-client outbox' in a moment", "%zu reports in the "
+		    "outbox are being sent by another gp-client process; run "
+		    "'gp-client outbox' in a moment", waiting), waiting) == -1)
 			sentence = NULL;
 	} else if (sentence == NULL && status == EX_DATAERR) {
-		if (asprintf(&sentence, "%zu report%s the server refused "
-		    "stay%s in the outbox: see 'gp-client outbox', correct and "
-		    "submit again, or remove with 'gp-client outbox --drop ID'",
-		    failed, failed == 1 ? "" : "s", failed == 1 ? "s" : "") ==
-		    -1)
+		if (asprintf(&sentence, ngettext("%zu report the server "
+		    "refused stays in the outbox: see 'gp-client outbox', "
+		    "correct and submit again, or remove with 'gp-client "
+		    "outbox --drop ID'", "%zu reports the server refused stay "
+		    "in the outbox: see 'gp-client outbox', correct and submit "
+		    "again, or remove with 'gp-client outbox --drop ID'",
+		    failed), failed) == -1)
 			sentence = NULL;
 	}
 	output_flush_end(f, waiting, failed, status, sentence);

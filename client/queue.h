@@ -49,6 +49,16 @@ int	 queue_submit(struct queue *, const struct report *r);
 int	 queue_direct(struct queue *, const struct report *r,
 	    const char *outbox_problem);
 
+/*
+ * submit --as-new: sends r now (never queued; outbox_problem says why
+ * when the server cannot be reached) and, when the server holds it as
+ * an older revision, again as a new revision under an id derived from
+ * its content and the revision it supersedes (report_as_new_id), which
+ * becomes r's. Prints the receipt or the refusal; returns the status.
+ */
+int	 queue_as_new(struct queue *, struct report *r,
+	    const char *outbox_problem);
+
 /* Sends every waiting entry, oldest first. Returns the exit status: 0 only
  * when the outbox is empty afterwards. */
 int	 queue_flush(struct queue *);

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "report_conf.h"
 
@@ -54,20 +55,20 @@ report_conf_text(const char *name, const char *value, size_t max,
 	uint32_t	cp;
 
 	if (len > max) {
-		snprintf(error, errlen, "'%s' is longer than %zu bytes", name,
-		    max);
+		snprintf(error, errlen, _("'%s' is longer than %zu bytes"),
+		    name, max);
 		return -1;
 	}
 	switch (text_check(value, len, 0, &at, &cp)) {
 	case TEXT_OK:
 		return 0;
 	case TEXT_NOT_UTF8:
-		snprintf(error, errlen, "'%s' is not UTF-8 (byte %zu)", name,
+		snprintf(error, errlen, _("'%s' is not UTF-8 (byte %zu)"), name,
 		    at + 1);
 		return -1;
 	default:
-		snprintf(error, errlen, "'%s' holds the invisible or control "
-		    "character U+%04X", name, (unsigned)cp);
+		snprintf(error, errlen, _("'%s' holds the invisible or control "
+		    "character U+%04X"), name, (unsigned)cp);
 		return -1;
 	}
 }
@@ -78,7 +79,7 @@ report_conf_set(char **field, const char *value, char *error, size_t errlen)
 	char	*copy;
 
 	if ((copy = strdup(value)) == NULL) {
-		snprintf(error, errlen, "out of memory");
+		snprintf(error, errlen, _("out of memory"));
 		return -1;
 	}
 	free(*field);
@@ -103,19 +104,19 @@ report_conf_key(struct report_conf *rc, const char *name, const char *value,
 			return -1;
 		if (value[0] == '\0' && i != REPORT_CONF_SIGNER_NAME &&
 		    i != REPORT_CONF_SIGNER_AUTHORITY) {
-			snprintf(error, errlen, "'%s' is empty", name);
+			snprintf(error, errlen, _("'%s' is empty"), name);
 			return -1;
 		}
 		return report_conf_set(&rc->text[i], value, error, errlen);
 	}
 	if (strcmp(name, "recipient") == 0) {
 		if (rc->nrecipients == REPORT_CONF_MAX_RECIPIENTS) {
-			snprintf(error, errlen, "more than %d recipients",
+			snprintf(error, errlen, _("more than %d recipients"),
 			    REPORT_CONF_MAX_RECIPIENTS);
 			return -1;
 		}
 		if (value[0] == '\0') {
-			snprintf(error, errlen, "'recipient' is empty");
+			snprintf(error, errlen, _("'recipient' is empty"));
 			return -1;
 		}
 		if (report_conf_text(name, value, REPORT_CONF_MAX_TEXT, error,
@@ -131,8 +132,8 @@ report_conf_key(struct report_conf *rc, const char *name, const char *value,
 		n = strtol(value, &end, 10);
 		if (value[0] < '0' || value[0] > '9' || *end != '\0' ||
 		    errno != 0 || n > REPORT_CONF_MAX_HIGHLIGHTS) {
-			snprintf(error, errlen, "bad highlights '%s': give a "
-			    "number from 0 to %d", value,
+			snprintf(error, errlen, _("bad highlights '%s': give a "
+			    "number from 0 to %d"), value,
 			    REPORT_CONF_MAX_HIGHLIGHTS);
 			return -1;
 		}
@@ -141,16 +142,16 @@ report_conf_key(struct report_conf *rc, const char *name, const char *value,
 	}
 	if (strcmp(name, "gp_report") == 0) {
 		if (value[0] != '/') {
-			snprintf(error, errlen, "'gp_report' must be an "
-			    "absolute path");
+			snprintf(error, errlen, _("'gp_report' must be an "
+			    "absolute path"));
 			return -1;
 		}
 		return report_conf_set(&rc->gp_report, value, error, errlen);
 	}
-	snprintf(error, errlen, "unknown key '%s' in [report]: use "
+	snprintf(error, errlen, _("unknown key '%s' in [report]: use "
 	    "parent_body, body, body_name, number, place, subject, "
 	    "signer_authority, signer_title, signer_name, recipient, "
-	    "highlights or gp_report", name);
+	    "highlights or gp_report"), name);
 	return -1;
 }
 

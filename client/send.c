@@ -13,8 +13,10 @@
 #include "send.h"
 #include "trace.h"
 
-int
-send_report(const struct send_config *sc, const struct report *r)
+/* Sends r; as_new, when not NULL, is r itself, sent by queue_as_new. */
+static int
+send_run(const struct send_config *sc, const struct report *r,
+    struct report *as_new)
 {
 	struct conn	*conn = NULL;
 	struct outbox	*ob = NULL;
@@ -52,7 +54,10 @@ send_report(const struct send_config *sc, const struct report *r)
 	q.tty = sc->tty;
 	q.self = getpid();
 	q.lease = queue_lease(sc->policy, sc->conn->timeout);
-	if (sc->no_queue)
+	if (as_new != NULL)
+		status = queue_as_new(&q, as_new, "--as-new sends the report "
+		    "now or not at all");
+	else if (sc->no_queue)
 		status = queue_direct(&q, r, NULL);
 	else if (ob == NULL)
 		status = queue_direct(&q, r, problem != NULL ? problem :
@@ -66,4 +71,16 @@ done:
 	outbox_close(ob);
 	conn_free(conn);
 	return status;
+}
+
+int
+send_report(const struct send_config *sc, const struct report *r)
+{
+	return send_run(sc, r, NULL);
+}
+
+int
+send_report_as_new(const struct send_config *sc, struct report *r)
+{
+	return send_run(sc, r, r);
 }

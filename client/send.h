@@ -30,5 +30,9 @@ struct send_config {
 /* Sends r (valid, its id set). Returns the exit status (<sysexits.h>):
  * 0 for a receipt (also a duplicate), 75 when it waits in the outbox. */
 int	 send_report(const struct send_config *, const struct report *r);
+/* submit --as-new: r sent now, never queued, and stored again as the
+ * latest revision when the server holds it as an older one; r gets the
+ * id it was stored under (queue_as_new). */
+int	 send_report_as_new(const struct send_config *, struct report *r);
 
 #endif

@@ -41,7 +41,10 @@
 #include "client.h"
 #include "doctor.h"
 #include "fmt.h"
+#include "forms.h"
 #include "output.h"
+#include "period.h"
+#include "zone.h"
 
 #define SETUP_BUNDLE_MAX	(64 * 1024)
 #define SETUP_PASS_MAX		256
@@ -828,21 +831,40 @@ done:
 }
 
 /* This period's report, or the one due next: H1 until June, else the
- * year's (the default period rules). */
+ * year's (the default period rules); but of the newest year whose form
+ * this computer knows (built in, or kept by doctor's visit), so that the
+ * template it is told to make can be made. */
 static void
-setup_period(char *buf, size_t len)
+setup_period(struct client *cl, char *buf, size_t len)
 {
-	time_t		now = time(NULL);
-	struct tm	tm;
+	struct forms		 forms;
+	const struct form	*form;
+	struct period		 p;
+	char			*cause;
+	int			 year, month, day, h1, opened;
 
-	if (gmtime_r(&now, &tm) == NULL)
-		snprintf(buf, len, "2022-H1");
-	else if (tm.tm_mon == 11)
-		snprintf(buf, len, "%d-H1", tm.tm_year + 1901);
-	else if (tm.tm_mon <= 5)
-		snprintf(buf, len, "%d-H1", tm.tm_year + 1900);
-	else
-		snprintf(buf, len, "%d", tm.tm_year + 1900);
+	/* Today in the federation's zone (zone.h). */
+	date_to_ymd(zone_today(), &year, &month, &day);
+	h1 = month == 12 || month <= 6;
+	year += month == 12;
+	opened = forms_open(&forms, cl) == 0;
+	for (; year >= 2022; year--, h1 = 0) {
+		if (h1)
+			snprintf(buf, len, "%d-H1", year);
+		else
+			snprintf(buf, len, "%d", year);
+		cause = NULL;
+		if (!opened || forms_period(&forms, buf, &form, &p,
+		    &cause) == 0) {
+			free(cause);
+			break;
+		}
+		free(cause);
+	}
+	if (year < 2022)
+		snprintf(buf, len, "2022");
+	if (opened)
+		forms_close(&forms);
 }
 
 /* doctor on what was installed, as a later run would read it. */
@@ -918,7 +940,7 @@ setup_exec(struct client *cl, const struct cmd_args *args)
 	fmt_line(stdout, "%s", _("checking it with 'gp-client doctor':"));
 	fflush(stdout);
 	status = setup_doctor(cl, &pl);
-	setup_period(period, sizeof(period));
+	setup_period(cl, period, sizeof(period));
 	if (status != EX_OK)
 		fmt_line(stdout, "%s", _("The files are installed, but doctor "
 		    "found a problem: do what its FAIL line says, then run "

@@ -30,7 +30,9 @@
 
 extern char	**environ;
 
-/* "Báo cáo 6 tháng đầu năm 2023 hạn nộp 10/6, còn 3 ngày". */
+/* "Báo cáo 6 tháng đầu năm 2023 hạn nộp 10/6, còn 3 ngày": in
+ * Vietnamese whatever the language, as the timer's reminder is for the
+ * unit's staff (U_: not from the catalogue). */
 static char *
 status_cmd_reminder(const struct status_period *sp)
 {
@@ -44,21 +46,22 @@ status_cmd_reminder(const struct status_period *sp)
 
 	if (ps->has_revision) {
 		d = status_return_comment(ps);
-		n = asprintf(&s, "%s bị trả lại: %s", label, d != NULL &&
-		    d->comment != NULL ? d->comment : "xem gp-client status");
+		n = asprintf(&s, U_("%s bị trả lại: %s"), label, d != NULL &&
+		    d->comment != NULL ? d->comment :
+		    U_("xem gp-client status"));
 	} else {
 		due = 0;
 		date_parse(ps->due, &due);
 		date_to_ymd(due, &y, &m, &dd);
 		if (sp->days_left > 0)
-			n = asprintf(&s, "%s hạn nộp %d/%d, còn %" PRId32
-			    " ngày", label, dd, m, sp->days_left);
+			n = asprintf(&s, U_("%s hạn nộp %d/%d, còn %" PRId32
+			    " ngày"), label, dd, m, sp->days_left);
 		else if (sp->days_left == 0)
-			n = asprintf(&s, "%s hạn nộp %d/%d, hôm nay là hạn "
-			    "cuối", label, dd, m);
+			n = asprintf(&s, U_("%s hạn nộp %d/%d, hôm nay là hạn "
+			    "cuối"), label, dd, m);
 		else
-			n = asprintf(&s, "%s hạn nộp %d/%d, đã quá hạn %" PRId32
-			    " ngày", label, dd, m, -sp->days_left);
+			n = asprintf(&s, U_("%s hạn nộp %d/%d, đã quá hạn %"
+			    PRId32 " ngày"), label, dd, m, -sp->days_left);
 	}
 	return n == -1 ? NULL : s;
 }
@@ -91,39 +94,70 @@ status_cmd_text_period(const struct status_period *sp)
 {
 	const Gp__PeriodStatus	*ps = sp->ps;
 	const Gp__Decision	*d;
-	char			 days[48], sent[160], when[24];
+	char			 days[48], sent[200], when[ZONE_HUMAN_LEN + 1];
+	char			 due[I18N_MAX];
 	size_t			 i;
 
+	/* Each part a whole phrase; the line lists them. */
 	if (!sp->has_due)
 		snprintf(days, sizeof(days), "?");
 	else if (sp->days_left > 0)
-		snprintf(days, sizeof(days), "%" PRId32 " day%s left",
-		    sp->days_left, sp->days_left == 1 ? "" : "s");
+		snprintf(days, sizeof(days), ngettext("%" PRId32 " day left",
+		    "%" PRId32 " days left", (unsigned long)sp->days_left),
+		    sp->days_left);
 	else if (sp->days_left == 0)
-		snprintf(days, sizeof(days), "due today");
+		snprintf(days, sizeof(days), "%s", _("due today"));
 	else
-		snprintf(days, sizeof(days), "%" PRId32 " day%s past due",
-		    -sp->days_left, sp->days_left == -1 ? "" : "s");
+		snprintf(days, sizeof(days), ngettext("%" PRId32 " day past "
+		    "due", "%" PRId32 " days past due",
+		    (unsigned long)-sp->days_left), -sp->days_left);
 	if (ps->has_revision)
-		snprintf(sent, sizeof(sent), "revision %u receipt %s received "
-		    "%s%s; %s", ps->revision, admin_text(ps->receipt),
-		    admin_when(ps->received_at, when, sizeof(when)),
-		    ps->late ? " (late)" : "", admin_state(ps->review_state));
+		snprintf(sent, sizeof(sent), ps->late ?
+		    _("revision %u receipt %s received %s (late); %s") :
+		    _("revision %u receipt %s received %s; %s"), ps->revision,
+		    admin_text(ps->receipt),
+		    admin_when(ps->received_at, when),
+		    admin_state(ps->review_state));
 	else if (!ps->expected)
-		snprintf(sent, sizeof(sent), "not expected from this unit");
+		snprintf(sent, sizeof(sent), "%s",
+		    _("not expected from this unit"));
 	else
-		snprintf(sent, sizeof(sent), "nothing sent yet");
+		snprintf(sent, sizeof(sent), "%s", _("nothing sent yet"));
+	i18n_date(due, sizeof(due), admin_text(ps->due));
 	fmt_line(stdout, "%s%-8s %s", sp->attention ? "! " : "  ",
 	    admin_text(ps->period), admin_text(ps->label));
-	fmt_line(stdout, "    due %s%s (%s)%s; %s", admin_text(ps->due),
-	    ps->extended ? " (extended)" : "", days,
-	    ps->locked ? ", locked" : "", sent);
+	/* TRANSLATORS: the due date, the days left or past it, then what
+	 * was sent and its review. */
+	if (ps->extended && ps->locked)
+		fmt_line(stdout, _("    due %s (extended) (%s), locked; %s"),
+		    due, days, sent);
+	else if (ps->extended)
+		fmt_line(stdout, _("    due %s (extended) (%s); %s"), due, days,
+		    sent);
+	else if (ps->locked)
+		fmt_line(stdout, _("    due %s (%s), locked; %s"), due, days,
+		    sent);
+	else
+		fmt_line(stdout, _("    due %s (%s); %s"), due, days, sent);
 	for (i = 0; i < ps->n_comments; i++) {
 		d = ps->comments[i];
-		fmt_line(stdout, "    %s UTC %s revision %u (%s): %s",
-		    admin_when(d->decided_at, when, sizeof(when)),
-		    admin_text(d->action), d->revision,
-		    admin_text(d->decided_by), admin_text(d->comment));
+		admin_when(d->decided_at, when);
+		if (d->action != NULL && strcmp(d->action, "return") == 0)
+			fmt_line(stdout, _("    %s returned revision %u "
+			    "(%s): %s"), when, d->revision,
+			    admin_text(d->decided_by), admin_text(d->comment));
+		else if (d->action != NULL && strcmp(d->action, "reopen") == 0)
+			fmt_line(stdout, _("    %s reopened revision %u "
+			    "(%s): %s"), when, d->revision,
+			    admin_text(d->decided_by), admin_text(d->comment));
+		else if (d->action != NULL && strcmp(d->action, "accept") == 0)
+			fmt_line(stdout, _("    %s accepted revision %u "
+			    "(%s): %s"), when, d->revision,
+			    admin_text(d->decided_by), admin_text(d->comment));
+		else
+			fmt_line(stdout, _("    %s %s revision %u (%s): %s"),
+			    when, admin_text(d->action), d->revision,
+			    admin_text(d->decided_by), admin_text(d->comment));
 	}
 }
 
@@ -134,13 +168,13 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 	struct status_period		 sp;
 	json_t				*o, *arr;
 	char				*text, day[DATE_LEN + 1];
-	int32_t				 today = date_of(time(NULL));
+	int32_t				 today = zone_today();
 	size_t				 i, need = 0;
 	int				 remind = a->by != NULL;
 
 	(void)last;
 	if ((arr = json_array()) == NULL)
-		return admin_fail(a, EX_OSERR, "out of memory");
+		return admin_fail(a, EX_OSERR, _("out of memory"));
 	if (!a->json && !remind)
 		fmt_line(stdout, "%s  %s", admin_text(sr->unit),
 		    admin_text(sr->unit_name));
@@ -153,14 +187,16 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 			if (json_array_append_new(arr,
 			    status_json_period(&sp)) == -1) {
 				json_decref(arr);
-				return admin_fail(a, EX_OSERR, "out of memory");
+				return admin_fail(a, EX_OSERR,
+				    _("out of memory"));
 			}
 		} else if (!remind)
 			status_cmd_text_period(&sp);
 		else if (sp.attention) {
 			if ((text = status_cmd_reminder(&sp)) == NULL) {
 				json_decref(arr);
-				return admin_fail(a, EX_OSERR, "out of memory");
+				return admin_fail(a, EX_OSERR,
+				    _("out of memory"));
 			}
 			fmt_line(stdout, "%s", text);
 			status_cmd_notify(text);
@@ -175,16 +211,17 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 		    "today", day,
 		    "attention", need > 0,
 		    "periods", arr)) == NULL)
-			return admin_fail(a, EX_OSERR, "out of memory");
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		admin_json_dump(o);
 		json_decref(o);
 		fputc('\n', stdout);
 	} else {
 		json_decref(arr);
 		if (!remind && need > 0)
-			fmt_line(stdout, "%zu report%s need%s this unit: due "
-			    "within %d days and not sent, or returned", need,
-			    need == 1 ? "" : "s", need == 1 ? "s" : "",
+			fmt_line(stdout, ngettext("%zu report needs this unit: "
+			    "due within %d days and not sent, or returned",
+			    "%zu reports need this unit: due within %d days "
+			    "and not sent, or returned", need), need,
 			    STATUS_SOON);
 	}
 	if ((a->status = admin_out(a)) != 0)
@@ -211,7 +248,7 @@ status_cmd_run(struct admin *a, const struct cmd_args *args)
 	status_request(&req, &st, ADMIN_REQUEST_ID, args->noperands == 1 ?
 	    args->operands[0] : NULL, unit);
 	if ((status = admin_exchange(a, &req, GP__RESPONSE__BODY_STATUS,
-	    "a status", status_cmd_frame, NULL)) != 0)
+	    N_("a status"), status_cmd_frame, NULL)) != 0)
 		return status;
 	return a->nitems > 0 ? STATUS_NEEDS : EX_OK;
 }
@@ -223,22 +260,23 @@ status_cmd_exec(struct client *cl, const struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_status_entry = {
-	"status", "[PERIOD]", 0, 1,
-	"what is due, what was sent, and the province's review",
-	"For every period whose form the server knows (or PERIOD): its due "
-	"date (with an\nextension, if any), the days left or past it, whether "
-	"this unit has sent its\nreport (revision, receipt), the province's "
-	"review (under review, returned,\naccepted) and its comments, newest "
-	"first. Exits 1 when a report is due within\n7 days (or late) and not "
-	"sent, or returned; 0 otherwise. With --remind, prints\nonly those, "
-	"as reminders, and shows them on the desktop with notify-send where\n"
-	"there is one; nothing when nothing is due. A unit sees only its own.",
+	"status", N_("[PERIOD]"), 0, 1,
+	N_("what is due, what was sent, and the province's review"),
+	N_("For every period whose form the server knows (or PERIOD): its due "
+	"date (with an extension, if any), the days left or past it, whether "
+	"this unit has sent its report (revision, receipt), the province's "
+	"review (under review, returned, accepted) and its comments, newest "
+	"first. Exits 1 when a report is due within 7 days (or late) and not "
+	"sent, or returned; 0 otherwise. With --remind, prints only those, "
+	"as reminders (always in Vietnamese), and shows them on the desktop "
+	"with notify-send where there is one; nothing when nothing is due. A "
+	"unit sees only its own."),
 	"gp-client status --remind",
 	{
-		{ "remind", 0, NULL, 0, "only what is due or returned, as "
-		    "reminders (and notify-send)" },
-		{ "unit", 'u', "UNIT", 0, "the unit (administrators; a unit "
-		    "sees its own)" },
+		{ "remind", 0, NULL, 0, N_("only what is due or returned, as "
+		    "reminders (and notify-send)") },
+		{ "unit", 'u', N_("UNIT"), 0, N_("the unit (administrators; a "
+		    "unit sees its own)") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_PERIOD,

@@ -21,6 +21,7 @@
 #include "output.h"
 #include "send.h"
 #include "trace.h"
+#include "zone.h"
 
 /*
  * The report file's period, read once before its form is known: the form
@@ -55,8 +56,41 @@ submit_form(const struct client *cl, struct forms *fs, const char *path,
 	report_free(*r);
 	*r = NULL;
 	report_errors_clear(errs);
-	report_json_read_file(path, fs->set, r, errs, cause, causelen);
+	report_json_read_file_all(path, fs->set, r, errs, cause, causelen);
 	return 0;
+}
+
+/* Whether the validator's error on field is one the JSON reading named
+ * already (the field, or a part of it: "activities" covers
+ * "activities[2].date"). */
+static int
+submit_named(const struct report_errors *json, size_t n, const char *field)
+{
+	size_t	i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(json->e[i].field);
+		if (strncmp(field, json->e[i].field, len) == 0 &&
+		    (field[len] == '\0' || field[len] == '.' ||
+		    field[len] == '['))
+			return 1;
+	}
+	return 0;
+}
+
+/* Every error in one pass: the validator's after the JSON reading's,
+ * but for fields already named. */
+static void
+submit_merge(struct report_errors *errs, size_t njson,
+    const struct report_errors *more)
+{
+	size_t	i;
+
+	for (i = 0; i < more->n; i++)
+		if (!submit_named(errs, njson, more->e[i].field))
+			report_errors_add(errs, more->e[i].field, "%s",
+			    more->e[i].message);
+	errs->dropped += more->dropped;
 }
 
 /*
@@ -100,11 +134,12 @@ static int
 submit_load(const struct client *cl, struct forms *fs, const char *path,
     int online, struct report **out, struct report_errors *warnings)
 {
-	struct report_errors	 errs;
+	struct report_errors	 errs, *more;
 	struct validate_context	 vc;
 	struct report		*r = NULL;
 	const char		*name;
 	char			 cause[256], sentence[300];
+	size_t			 njson;
 	int			 saved, status, again = 0;
 
 	*out = NULL;
@@ -113,8 +148,10 @@ read:
 	memset(&errs, 0, sizeof(errs));
 	memset(warnings, 0, sizeof(*warnings));
 
-	if (report_json_read_file(path, fs->set, &r, &errs, cause,
-	    sizeof(cause)) == -1 && errs.n == 0 && errs.dropped == 0) {
+	/* A report with fields in error comes back too: the validator
+	 * names everything else wrong with it in the same pass. */
+	if (report_json_read_file_all(path, fs->set, &r, &errs, cause,
+	    sizeof(cause)) == -1 && r == NULL) {
 		report_free(r);
 		if (strcmp(path, "-") != 0 && access(path, R_OK) == -1) {
 			saved = errno;
@@ -140,16 +177,25 @@ read:
 		if (report_normalize(r) == -1 ||
 		    (r->id == NULL && report_derive_id(r) == -1)) {
 			report_free(r);
-			return client_fail(cl, EX_OSERR, "out of memory");
+			return client_fail(cl, EX_OSERR, _("out of memory"));
 		}
+		memset(&vc, 0, sizeof(vc));
 		vc.forms = fs->set;
-		vc.today = date_of(time(NULL));
-		vc.unit_lookup = NULL;
-		vc.arg = NULL;
-		if (validate_report(r, &vc, NULL, &errs, warnings) == 0) {
+		/* The day of submission in the federation's zone. */
+		vc.today = zone_today();
+		njson = errs.n;
+		if ((more = calloc(1, sizeof(*more))) == NULL) {
+			report_free(r);
+			return client_fail(cl, EX_OSERR, _("out of memory"));
+		}
+		if (validate_report(r, &vc, NULL, more, warnings) == 0 &&
+		    njson == 0 && errs.dropped == 0) {
+			free(more);
 			*out = r;
 			return 0;
 		}
+		submit_merge(&errs, njson, more);
+		free(more);
 		if (online && !again && submit_refetch(fs, path, r)) {
 			again = 1;
 			report_free(r);
@@ -179,7 +225,7 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
 	if (forms_open(&fs, cl) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	status = submit_load(cl, &fs, args->operands[0], 1, &r, &warnings);
 	forms_close(&fs);
 	if (status != 0)
@@ -193,7 +239,10 @@ submit_exec(struct client *cl, const struct cmd_args *args)
 	sc.json = cl->json;
 	sc.tty = isatty(STDERR_FILENO);
 	sc.no_queue = cmd_value(args, "no-queue") != NULL;
-	status = send_report(&sc, r);
+	if (cmd_value(args, "as-new") != NULL)
+		status = send_report_as_new(&sc, r);
+	else
+		status = send_report(&sc, r);
 	report_free(r);
 	return status;
 }
@@ -208,7 +257,7 @@ submit_validate_exec(struct client *cl, const struct cmd_args *args)
 	int			 status;
 
 	if (forms_open(&fs, cl) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	if ((status = submit_load(cl, &fs, path, 0, &r, &warnings)) == 0) {
 		output_valid(cl->json, strcmp(path, "-") == 0 ?
 		    _(CLIENT_STDIN_NAME) : path, r, &warnings);
@@ -232,15 +281,16 @@ submit_template_exec(struct client *cl, const struct cmd_args *args)
 	unit = cmd_value(args, "unit");
 	period = cmd_value(args, "period");
 	if (validate_unit_code(unit) != 0)
-		return client_fail(cl, EX_USAGE, "bad unit code '%s': use the "
-		    "unit's code, such as lc-tamduong (a-z, 0-9 and -)", unit);
+		return client_fail(cl, EX_USAGE, _("bad unit code '%s': use "
+		    "the unit's code, such as lc-tamduong (a-z, 0-9 and -)"),
+		    unit);
 	if (forms_open(&fs, cl) == -1)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	if ((status = forms_period(&fs, period, &f, &p, &cause)) != 0) {
 		if (status == EX_USAGE)
-			status = client_fail(cl, EX_USAGE, "bad period '%s': "
+			status = client_fail(cl, EX_USAGE, _("bad period '%s': "
 			    "%s; give 2022-H1 for the six-month report or 2022 "
-			    "for the year", period, cause);
+			    "for the year"), period, cause);
 		else
 			output_failure(cl->json, status, cause);
 		free(cause);
@@ -248,8 +298,8 @@ submit_template_exec(struct client *cl, const struct cmd_args *args)
 		return status;
 	}
 	if ((r = report_template(unit, period, fs.set, &cause)) == NULL) {
-		status = client_fail(cl, EX_OSERR, "cannot make the template: "
-		    "%s", cause != NULL ? cause : "out of memory");
+		status = client_fail(cl, EX_OSERR, _("cannot make the "
+		    "template: %s"), cause != NULL ? cause : "out of memory");
 		free(cause);
 		forms_close(&fs);
 		return status;
@@ -258,7 +308,7 @@ submit_template_exec(struct client *cl, const struct cmd_args *args)
 	report_free(r);
 	forms_close(&fs);
 	if (text == NULL)
-		return client_fail(cl, EX_OSERR, "out of memory");
+		return client_fail(cl, EX_OSERR, _("out of memory"));
 	fputs(text, stdout);
 	free(text);
 	return EX_OK;
@@ -272,11 +322,17 @@ const struct cmd_entry cmd_submit_entry = {
 	"the server cannot be reached, the report is kept in the outbox "
 	"(exit 75) and 'gp-client flush' sends it later. Sending the same "
 	"report again is harmless: the server answers with the first "
-	"receipt, marked duplicate."),
+	"receipt, marked duplicate, and says which revision is the latest. "
+	"With --as-new, a report the server holds as an older revision is "
+	"stored again as the latest, under an id made from its content and "
+	"the revision it supersedes: running the same command again does not "
+	"store it twice."),
 	"gp-client submit bao-cao-2022-H1.json",
 	{
 		{ "no-queue", 0, NULL, 0, N_("never keep the report in the "
 		    "outbox: send it now or fail") },
+		{ "as-new", 0, NULL, 0, N_("store an older report again as "
+		    "the latest revision (sent now, never queued)") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_SETTINGS | CMD_JSON,
@@ -300,13 +356,15 @@ const struct cmd_entry cmd_validate_entry = {
 
 const struct cmd_entry cmd_template_entry = {
 	"template", "", 0, 0,
-	N_("print a valid report skeleton to fill in"),
-	N_("Print a report for the unit and period that already passes "
-	"validate, from the form of the period: one activity per area (and "
-	"one of the media kind, with its output counts), every indicator, "
-	"every narrative text and section, the form's Vietnamese labels and "
-	"hints as the text to replace with the unit's own. Works offline "
-	"once the form of the year is kept here (2022 is built in)."),
+	N_("print a report skeleton to fill in"),
+	N_("Print a report for the unit and period from the form of the "
+	"period: one example activity per area (and one of the media kind, "
+	"with its output counts), every indicator, every narrative text and "
+	"section, with the form's Vietnamese labels and hints as the text to "
+	"replace with the unit's own. Until it is replaced, validate and the "
+	"server refuse the report, naming each field still holding it: an "
+	"unedited template is never a unit's report. Works offline once the "
+	"form of the year is kept here (2022 is built in)."),
 	"gp-client template --unit lc-tamduong --period 2022-H1 > "
 	"bao-cao.json",
 	{

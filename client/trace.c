@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "trace.h"
 
 static int		trace_on;
@@ -31,7 +32,8 @@ trace_init(void)
 	trace_last = trace_start;
 	/* The wall clock at main, to set against the time of exec. */
 	clock_gettime(CLOCK_REALTIME, &now);
-	fprintf(stderr, "gp-client: trace: main at %lld.%06ld\n",
+	/* For engineers, read by tests/bench: English (po/README). */
+	fprintf(stderr, U_("gp-client: trace: main at %lld.%06ld\n"),
 	    (long long)now.tv_sec, now.tv_nsec / 1000);
 }
 
@@ -43,7 +45,7 @@ trace_mark(const char *phase)
 	if (!trace_on)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	fprintf(stderr, "gp-client: trace: %-20s %8.3f ms  +%.3f\n", phase,
-	    trace_ms(&trace_start, &now), trace_ms(&trace_last, &now));
+	fprintf(stderr, U_("gp-client: trace: %-20s %8.3f ms  +%.3f\n"),
+	    phase, trace_ms(&trace_start, &now), trace_ms(&trace_last, &now));
 	trace_last = now;
 }

@@ -33,26 +33,26 @@ static int	web_exec(struct client *, const struct cmd_args *);
 
 const struct cmd_entry cmd_web_entry = {
 	"web", "", 0, 0,
-	"fill in and send the report in a web browser on this computer",
-	"Start the report form on this computer only (127.0.0.1) and open it "
-	"in the\nbrowser. The page, in Vietnamese, lets the unit choose the "
-	"period, start from\nits last submitted report, its saved draft or "
-	"an empty one, fill in\nactivities, indicators and texts with the "
-	"choices of the period's form, see\nevery error as it types (the "
-	"checks of validate), save a draft, and send the\nreport through the "
-	"outbox as submit does: the page shows the signed receipt,\nor that "
-	"the report waits in the outbox.\n\nThe first line on standard output "
-	"is the address to open, with its secret:\ngive it to no one. It "
-	"stops after --idle minutes without use, and on Ctrl+C;\ndrafts are "
-	"kept in the state directory.",
+	N_("fill in and send the report in a web browser on this computer"),
+	N_("Start the report form on this computer only (127.0.0.1) and open "
+	"it in the browser. The page, in Vietnamese, lets the unit choose the "
+	"period, start from its last submitted report, its saved draft or "
+	"an empty one, fill in activities, indicators and texts with the "
+	"choices of the period's form, see every error as it types (the "
+	"checks of validate), save a draft, and send the report through the "
+	"outbox as submit does: the page shows the signed receipt, or that "
+	"the report waits in the outbox.\n\nThe first line on standard "
+	"output is the address to open, with its secret: give it to no one. "
+	"It stops after --idle minutes without use, and on Ctrl+C; drafts "
+	"are kept in the state directory."),
 	"gp-client web",
 	{
-		{ "port", 0, "N", 0, "listen on this port of 127.0.0.1 "
-		    "(default: a free one)" },
-		{ "no-browser", 0, NULL, 0, "print the address only; open no "
-		    "browser" },
-		{ "idle", 0, "MINUTES", 0, "stop after this many minutes "
-		    "without use (default 60)" },
+		{ "port", 0, "N", 0, N_("listen on this port of 127.0.0.1 "
+		    "(default: a free one)") },
+		{ "no-browser", 0, NULL, 0, N_("print the address only; open "
+		    "no browser") },
+		{ "idle", 0, N_("MINUTES"), 0, N_("stop after this many "
+		    "minutes without use (default 60)") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_SETTINGS,
@@ -115,11 +115,12 @@ web_exec(struct client *cl, const struct cmd_args *args)
 	port = cmd_value(args, "port");
 	idle = cmd_value(args, "idle");
 	if (port != NULL && web_whole(port, 1, 65535) == -1)
-		return client_fail(cl, EX_USAGE, "bad port '%s': give a number "
-		    "from 1 to 65535, or leave --port out for a free one", port);
+		return client_fail(cl, EX_USAGE, _("bad port '%s': give a "
+		    "number from 1 to 65535, or leave --port out for a free "
+		    "one"), port);
 	if (idle != NULL && web_whole(idle, 1, 7 * 24 * 60) == -1)
-		return client_fail(cl, EX_USAGE, "bad idle time '%s': give "
-		    "minutes from 1 to %d", idle, 7 * 24 * 60);
+		return client_fail(cl, EX_USAGE, _("bad idle time '%s': give "
+		    "minutes from 1 to %d"), idle, 7 * 24 * 60);
 
 	program = web_program(path, sizeof(path));
 	snprintf(timeout, sizeof(timeout), "%d", cl->conn.timeout);
@@ -153,9 +154,12 @@ web_exec(struct client *cl, const struct cmd_args *args)
 	}
 	argv[n] = NULL;
 
+	/* Its terminal lines in gp-client's language, which the
+	 * configuration may have chosen (its page is Vietnamese). */
+	setenv(I18N_LANGUAGE_ENV, i18n_vietnamese() ? "vi" : "en", 1);
 	fflush(NULL);
 	execv(program, argv);
-	return client_fail(cl, EX_UNAVAILABLE, "cannot run %s: %s; install "
-	    "it with gp-client (make install), or set $%s to its path",
+	return client_fail(cl, EX_UNAVAILABLE, _("cannot run %s: %s; install "
+	    "it with gp-client (make install), or set $%s to its path"),
 	    program, strerror(errno), WEB_PROGRAM_ENV);
 }

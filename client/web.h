@@ -136,6 +136,10 @@ const char	*web_api_unit_name(struct web *, char *buf, size_t len);
  * it; with out, the report when it is valid. NULL when out of memory. */
 json_t	*web_api_verdict(struct web *, json_t *report, struct report **out);
 
+/* A line on the terminal, "gp-client-web: " and fmt in the terminal's
+ * language (web_main.c): the catalogue speaks Vietnamese for the page. */
+void	 web_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* web_send.c */
 void	 web_send_submit(struct web *, const char *period, json_t *report,
 	    struct web_reply *);

@@ -212,15 +212,15 @@ web_api_report(struct web *w, const struct web_request *req,
 
 	if ((o = json_loadb(req->body, req->len, JSON_REJECT_DUPLICATES,
 	    &jerr)) == NULL) {
-		web_reply_error(reply, MHD_HTTP_BAD_REQUEST, "the body is not "
-		    "JSON: line %d column %d: %s", jerr.line, jerr.column,
+		web_reply_error(reply, MHD_HTTP_BAD_REQUEST, _("the body is "
+		    "not JSON: line %d column %d: %s"), jerr.line, jerr.column,
 		    jerr.text);
 		return NULL;
 	}
 	if (!json_is_object(o)) {
 		json_decref(o);
-		web_reply_error(reply, MHD_HTTP_BAD_REQUEST, "the body must be "
-		    "a report: a JSON object");
+		web_reply_error(reply, MHD_HTTP_BAD_REQUEST, _("the body must "
+		    "be a report: a JSON object"));
 		return NULL;
 	}
 	json_object_del(o, "id");
@@ -244,10 +244,10 @@ web_api_draft(struct web *w, const struct web_request *req,
 		if (web_draft_load(w, period, &report, saved_at,
 		    sizeof(saved_at), &cause) == -1)
 			web_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    "%s", cause != NULL ? cause : "out of memory");
+			    "%s", cause != NULL ? cause : _("out of memory"));
 		else if (report == NULL)
-			web_reply_error(reply, MHD_HTTP_NOT_FOUND, "no draft "
-			    "of %s", period);
+			web_reply_error(reply, MHD_HTTP_NOT_FOUND, _("no draft "
+			    "of %s"), period);
 		else
 			web_reply_json(reply, MHD_HTTP_OK, json_pack(
 			    "{s:s, s:o}", "saved_at", saved_at, "report",
@@ -258,7 +258,7 @@ web_api_draft(struct web *w, const struct web_request *req,
 		if (web_draft_save(w, period, report, saved_at,
 		    sizeof(saved_at), &cause) == -1)
 			web_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    "%s", cause != NULL ? cause : "out of memory");
+			    "%s", cause != NULL ? cause : _("out of memory"));
 		else
 			web_reply_json(reply, MHD_HTTP_OK, json_pack("{s:s}",
 			    "saved_at", saved_at));
@@ -266,13 +266,13 @@ web_api_draft(struct web *w, const struct web_request *req,
 	} else if (strcmp(req->method, "DELETE") == 0) {
 		if (web_draft_remove(w, period, &cause) == -1)
 			web_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    "%s", cause != NULL ? cause : "out of memory");
+			    "%s", cause != NULL ? cause : _("out of memory"));
 		else
 			web_reply_json(reply, MHD_HTTP_OK, json_pack("{s:b}",
 			    "removed", 1));
 	} else
 		web_reply_error(reply, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "use GET, PUT or DELETE");
+		    _("use GET, PUT or DELETE"));
 	free(cause);
 }
 
@@ -357,7 +357,7 @@ web_api_read(struct web *w, json_t *report, struct report_errors *errs,
 
 	cause[0] = '\0';
 	if ((text = json_dumps(report, JSON_COMPACT)) == NULL) {
-		snprintf(cause, len, "out of memory");
+		snprintf(cause, len, "%s", _("out of memory"));
 		return NULL;
 	}
 	if (report_json_read(text, strlen(text), w->forms, &r, errs, cause,
@@ -473,13 +473,13 @@ web_api(struct web *w, const struct web_request *req,
 	    !web_api_is(req, NULL, "/api/retry") &&
 	    !web_api_is(req, NULL, "/api/status") &&
 	    !web_api_is(req, NULL, "/api/last")) {
-		web_reply_error(reply, MHD_HTTP_NOT_FOUND, "no such call: %s",
-		    req->path);
+		web_reply_error(reply, MHD_HTTP_NOT_FOUND,
+		    _("no such call: %s"), req->path);
 		return;
 	}
 	if ((f = web_form_of(w, req->period, &p, &cause)) == NULL) {
-		web_reply_error(reply, MHD_HTTP_BAD_REQUEST, "period: %s",
-		    cause != NULL ? cause : "out of memory");
+		web_reply_error(reply, MHD_HTTP_BAD_REQUEST, _("period: %s"),
+		    cause != NULL ? cause : _("out of memory"));
 		free(cause);
 		return;
 	}
@@ -503,5 +503,5 @@ web_api(struct web *w, const struct web_request *req,
 		web_send_last(w, req->period, reply);
 	else
 		web_reply_error(reply, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "method %s not allowed for %s", req->method, req->path);
+		    _("method %s not allowed for %s"), req->method, req->path);
 }

@@ -37,8 +37,8 @@ web_draft_dir(char **cause)
 		if ((home = getenv("HOME")) == NULL || home[0] != '/') {
 			if ((pw = getpwuid(getuid())) == NULL ||
 			    pw->pw_dir == NULL || pw->pw_dir[0] != '/') {
-				cause_set(cause, "no home directory to keep "
-				    "drafts in: set $HOME");
+				cause_set(cause, _("no home directory to keep "
+				    "drafts in: set $HOME"));
 				return NULL;
 			}
 			home = pw->pw_dir;
@@ -66,7 +66,7 @@ web_draft_mkdirs(const char *dir, char **cause)
 
 			*p = '\0';
 			if (mkdir(d, 0700) == -1 && errno != EEXIST) {
-				cause_set(cause, "cannot create %s: %s", d,
+				cause_set(cause, _("cannot create %s: %s"), d,
 				    strerror(errno));
 				free(d);
 				return -1;
@@ -90,11 +90,11 @@ web_draft_path(struct web *w, const char *period, char *buf, size_t len,
 
 	for (s = period; *s != '\0'; s++)
 		if (!((*s >= '0' && *s <= '9') || *s == '-' || *s == 'H'))
-			return cause_set(cause, "bad period '%s'", period);
+			return cause_set(cause, _("bad period '%s'"), period);
 	if ((size_t)snprintf(buf, len, "%s/%s_%s.json", w->drafts, w->unit,
 	    period) >= len)
-		return cause_set(cause, "the drafts directory's name is too "
-		    "long");
+		return cause_set(cause, _("the drafts directory's name is too "
+		    "long"));
 	return 0;
 }
 
@@ -125,7 +125,7 @@ web_draft_save(struct web *w, const char *period, json_t *report,
 		/* Its sentence speaks of -o, which the page has not. */
 		free(*cause);
 		*cause = NULL;
-		return cause_set(cause, "cannot save drafts in %s: %s",
+		return cause_set(cause, _("cannot save drafts in %s: %s"),
 		    w->drafts, access(w->drafts, W_OK) == -1 ?
 		    strerror(errno) : "cannot create a file there");
 	}
@@ -138,7 +138,7 @@ web_draft_save(struct web *w, const char *period, json_t *report,
 	    fputc('\n', outfile_stream(o)) == EOF ? -1 : 0;
 	free(text);
 	if (rv == -1) {
-		rv = cause_set(cause, "cannot save the draft %s: %s", path,
+		rv = cause_set(cause, _("cannot save the draft %s: %s"), path,
 		    strerror(errno));
 		outfile_free(o);
 		return rv;
@@ -168,14 +168,14 @@ web_draft_load(struct web *w, const char *period, json_t **out,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		return cause_set(cause, "cannot read the draft %s: %s", path,
+		return cause_set(cause, _("cannot read the draft %s: %s"), path,
 		    strerror(errno));
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > WEB_BODY_MAX) {
 		close(fd);
-		return cause_set(cause, "the draft %s is not a file of at most "
-		    "%d bytes", path, WEB_BODY_MAX);
+		return cause_set(cause, _("the draft %s is not a file of at "
+		    "most %d bytes"), path, WEB_BODY_MAX);
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
 		close(fd);
@@ -186,19 +186,19 @@ web_draft_load(struct web *w, const char *period, json_t **out,
 	close(fd);
 	if (n != st.st_size) {
 		free(buf);
-		return cause_set(cause, "cannot read the draft %s: %s", path,
+		return cause_set(cause, _("cannot read the draft %s: %s"), path,
 		    n == -1 ? strerror(saved) : "short read");
 	}
 	*out = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
 	if (*out == NULL)
-		return cause_set(cause, "the draft %s is damaged (%s); it is "
-		    "left as it is", path, jerr.text);
+		return cause_set(cause, _("the draft %s is damaged (%s); it is "
+		    "left as it is"), path, jerr.text);
 	if (!json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return cause_set(cause, "the draft %s is damaged (not a "
-		    "report); it is left as it is", path);
+		return cause_set(cause, _("the draft %s is damaged (not a "
+		    "report); it is left as it is"), path);
 	}
 	web_draft_time(st.st_mtime, saved_at, len);
 	return 0;
@@ -213,7 +213,7 @@ web_draft_remove(struct web *w, const char *period, char **cause)
 	if (web_draft_path(w, period, path, sizeof(path), cause) == -1)
 		return -1;
 	if (unlink(path) == -1 && errno != ENOENT)
-		return cause_set(cause, "cannot remove the draft %s: %s", path,
-		    strerror(errno));
+		return cause_set(cause, _("cannot remove the draft %s: %s"),
+		    path, strerror(errno));
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "report_json.h"
 #include "validate.h"
 #include "web.h"
+#include "zone.h"
 
 const struct form *
 web_form_of(struct web *w, const char *period, struct period *p,
@@ -21,7 +22,7 @@ web_form_of(struct web *w, const char *period, struct period *p,
 	const struct form	*f;
 
 	if (period == NULL) {
-		*cause = strdup("no period given");
+		*cause = strdup(_("no period given"));
 		return NULL;
 	}
 	if (form_set_period(w->forms, period, &f, p, cause) == -1)
@@ -32,7 +33,7 @@ web_form_of(struct web *w, const char *period, struct period *p,
 int32_t
 web_form_today(void)
 {
-	return date_of(time(NULL));
+	return zone_today();
 }
 
 int

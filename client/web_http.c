@@ -57,7 +57,8 @@ static void
 web_http_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
-	fputs("gp-client-web: http: ", stderr);
+	/* libmicrohttpd's own words follow, in English. */
+	fputs(U_("gp-client-web: http: "), stderr);
 	vfprintf(stderr, fmt, ap);
 }
 
@@ -216,8 +217,8 @@ web_http_judge(struct web *w, struct MHD_Connection *c, const char *url,
 		if (!web_http_same(v, w->token))
 			return web_http_forbidden(c);
 		web_touch(w);
-		snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; "
-		    "SameSite=Strict", w->cookie_name, w->session);
+		snprintf(cookie, sizeof(cookie), U_("%s=%s; Path=/; HttpOnly; "
+		    "SameSite=Strict"), w->cookie_name, w->session);
 		return web_http_send(c, MHD_HTTP_SEE_OTHER, WEB_TEXT, "", 0,
 		    MHD_RESPMEM_PERSISTENT, cookie, "/");
 	}
@@ -418,8 +419,8 @@ web_http_start(struct web *w, int fd, char **cause)
 	    MHD_OPTION_NOTIFY_COMPLETED, web_http_completed, w,
 	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
 	    MHD_OPTION_END);
-	if (d == NULL && asprintf(cause, "cannot start the web server on %s",
-	    w->host_ip) == -1)
+	if (d == NULL && asprintf(cause, _("cannot start the web server on "
+	    "%s"), w->host_ip) == -1)
 		*cause = NULL;
 	return d;
 }

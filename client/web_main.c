@@ -35,6 +35,7 @@
 #include "validate.h"
 #include "outbox.h"
 #include "web.h"
+#include "zone.h"
 
 #define WEB_PREFIX		"gp-client-web: "
 #define WEB_IDLE_SECONDS_ENV	"GP_WEB_IDLE_SECONDS"	/* a testing knob */
@@ -66,32 +67,73 @@ static const struct option web_options[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
+/* Whether the terminal speaks Vietnamese: the catalogue does, for the
+ * page, whatever the terminal speaks; what this program says on the
+ * terminal is in the terminal's language. */
+static int	web_term_vi;
+
+static const char	*web_term(const char *)
+			    __attribute__((format_arg(1)));
+static const char	*web_term_n(const char *, const char *,
+			    unsigned long)
+			    __attribute__((format_arg(1)))
+			    __attribute__((format_arg(2)));
+static int		 web_fail(int, const char *, ...)
+			    __attribute__((format(printf, 2, 3)));
+
+/* A message of the terminal (N_() where it is written). */
+static const char *
+web_term(const char *msgid)
+{
+	return web_term_vi ? gettext(msgid) : msgid;
+}
+
+static const char *
+web_term_n(const char *one, const char *many, unsigned long n)
+{
+	if (web_term_vi)
+		return ngettext(one, many, n);
+	return n == 1 ? one : many;
+}
+
 static void
 web_usage(FILE *f)
 {
-	fputs("usage: gp-client-web -s HOST:PORT --ca FILE --cert FILE "
-	    "--key FILE\n"
+	fputs(web_term(N_("usage: gp-client-web -s HOST:PORT --ca FILE --cert "
+	    "FILE --key FILE\n"
 	    "                     [--outbox PATH] [--timeout SECONDS] "
 	    "[--retries N]\n"
 	    "                     [--port N] [--no-browser] [--idle MINUTES]\n"
 	    "\nRun by 'gp-client web', which passes the unit's settings; see "
-	    "gp-client(1).\n", f);
+	    "gp-client(1).\n")), f);
 }
 
-static int
-web_fail(int status, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void
+web_vsay(const char *fmt, va_list ap)
+{
+	fputs(WEB_PREFIX, stderr);
+	vfprintf(stderr, web_term(fmt), ap);
+	fputc('\n', stderr);
+}
+
+void
+web_say(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	web_vsay(fmt, ap);
+	va_end(ap);
+}
 
 static int
 web_fail(int status, const char *fmt, ...)
 {
 	va_list	ap;
 
-	fputs(WEB_PREFIX, stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	web_vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return status;
 }
 
@@ -151,20 +193,20 @@ web_unit(struct web *w)
 	int	 n;
 
 	if ((f = fopen(w->conn.cert, "r")) == NULL)
-		return web_fail(EX_CONFIG, "cannot read the certificate %s: "
-		    "%s; check 'cert' in the configuration", w->conn.cert,
+		return web_fail(EX_CONFIG, N_("cannot read the certificate %s: "
+		    "%s; check 'cert' in the configuration"), w->conn.cert,
 		    strerror(errno));
 	x = PEM_read_X509(f, NULL, NULL, NULL);
 	fclose(f);
 	if (x == NULL)
-		return web_fail(EX_CONFIG, "%s is not a PEM certificate; check "
-		    "'cert' in the configuration", w->conn.cert);
+		return web_fail(EX_CONFIG, N_("%s is not a PEM certificate; "
+		    "check 'cert' in the configuration"), w->conn.cert);
 	n = X509_NAME_get_text_by_NID(X509_get_subject_name(x),
 	    NID_commonName, w->unit, sizeof(w->unit));
 	X509_free(x);
 	if (n <= 0 || validate_unit_code(w->unit) != 0)
-		return web_fail(EX_CONFIG, "the certificate %s is not a unit's "
-		    "(its CN is not a unit code such as lc-tamduong)",
+		return web_fail(EX_CONFIG, N_("the certificate %s is not a "
+		    "unit's (its CN is not a unit code such as lc-tamduong)"),
 		    w->conn.cert);
 	return 0;
 }
@@ -192,19 +234,21 @@ web_listen(struct web *w, int port)
 	}
 	w->port = ntohs(sin.sin_port);
 	snprintf(w->host_ip, sizeof(w->host_ip), "127.0.0.1:%d", w->port);
-	snprintf(w->host_name, sizeof(w->host_name), "localhost:%d", w->port);
+	snprintf(w->host_name, sizeof(w->host_name), U_("localhost:%d"),
+	    w->port);
 	snprintf(w->origin_ip, sizeof(w->origin_ip), "http://%s", w->host_ip);
 	snprintf(w->origin_name, sizeof(w->origin_name), "http://%s",
 	    w->host_name);
-	snprintf(w->cookie_name, sizeof(w->cookie_name), "gp_web_%d", w->port);
+	snprintf(w->cookie_name, sizeof(w->cookie_name), U_("gp_web_%d"),
+	    w->port);
 	return fd;
 }
 
-/* Waits for a signal or the idle deadline; says which. */
-static const char *
+/* Waits for a signal or the idle deadline: returns the signal, or 0 at
+ * the deadline. */
+static int
 web_wait(struct web *w, const sigset_t *set, long idle)
 {
-	static char	 why[64];
 	struct timespec	 ts;
 	time_t		 deadline, now;
 	int		 sig;
@@ -213,22 +257,38 @@ web_wait(struct web *w, const sigset_t *set, long idle)
 		pthread_mutex_lock(&w->lock);
 		deadline = w->last_request + idle;
 		pthread_mutex_unlock(&w->lock);
-		if ((now = web_now()) >= deadline) {
-			snprintf(why, sizeof(why), "no request for %ld "
-			    "minute%s", idle / 60, idle / 60 == 1 ? "" : "s");
-			if (idle < 60)
-				snprintf(why, sizeof(why), "no request for %ld "
-				    "s", idle);
-			return why;
-		}
+		if ((now = web_now()) >= deadline)
+			return 0;
 		ts.tv_sec = deadline - now;
 		ts.tv_nsec = 0;
-		if ((sig = sigtimedwait(set, NULL, &ts)) > 0) {
-			snprintf(why, sizeof(why), "%s", sig == SIGINT ?
-			    "interrupted" : sig == SIGTERM ? "terminated" :
-			    "hung up");
-			return why;
-		}
+		if ((sig = sigtimedwait(set, NULL, &ts)) > 0)
+			return sig;
+	}
+}
+
+/* Why it stopped, and where the drafts are. */
+static void
+web_stopped(int sig, long idle, const char *drafts)
+{
+	if (sig == SIGINT)
+		web_say(N_("stopped (interrupted); drafts are kept in %s"),
+		    drafts);
+	else if (sig == SIGTERM)
+		web_say(N_("stopped (terminated); drafts are kept in %s"),
+		    drafts);
+	else if (sig != 0)
+		web_say(N_("stopped (hung up); drafts are kept in %s"), drafts);
+	else if (idle < 60)
+		web_say(N_("stopped (no request for %ld s); drafts are kept in "
+		    "%s"), idle, drafts);
+	else
+	{
+		fputs(WEB_PREFIX, stderr);
+		fprintf(stderr, web_term_n(N_("stopped (no request for %ld "
+		    "minute); drafts are kept in %s"), N_("stopped (no request "
+		    "for %ld minutes); drafts are kept in %s"),
+		    (unsigned long)(idle / 60)), idle / 60, drafts);
+		fputc('\n', stderr);
 	}
 }
 
@@ -262,9 +322,9 @@ web_forms_open(struct web *w)
 	if (form_set_year(w->cache.set, y) == NULL &&
 	    forms_can_fetch(&w->cache) &&
 	    forms_period(&w->cache, id, &f, &p, &cause) != 0) {
-		fprintf(stderr, "gp-client-web: no form of %d from the server "
-		    "(%s); the page offers the forms kept here\n", y,
-		    cause != NULL ? cause : "out of memory");
+		web_say(N_("no form of %d from the server (%s); the page "
+		    "offers the forms kept here"), y,
+		    cause != NULL ? cause : _("out of memory"));
 		free(cause);
 	}
 	w->forms = w->cache.set;
@@ -293,10 +353,11 @@ main(int argc, char **argv)
 	struct web		 w;
 	struct MHD_Daemon	*mhd;
 	sigset_t		 set;
-	const char		*why, *env;
+	const char		*env;
 	char			*cause = NULL, *outbox = NULL, url[128];
+	char			*state = NULL;
 	long			 n, port = 0, idle = WEB_IDLE_DEFAULT * 60;
-	int			 ch, fd, browser = 1, status = EX_OK;
+	int			 ch, fd, sig, browser = 1, status = EX_OK;
 
 	/* Drafts and the outbox are the unit's alone, as with gp-client
 	 * (which runs this program with its umask already 077). */
@@ -304,12 +365,15 @@ main(int argc, char **argv)
 	/* The page is Vietnamese, whatever the terminal speaks: the checks'
 	 * messages it shows come from gp-client's catalogue in Vietnamese
 	 * (GP_LOCALEDIR, as for gp-client, points at another one). */
+	i18n_init(I18N_GP_CLIENT, NULL);
+	web_term_vi = i18n_vietnamese();
 	unsetenv(I18N_LANGUAGE_ENV);
 	i18n_init(I18N_GP_CLIENT, "vi");
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
 	deliver_policy_default(&w.policy);
 	w.conn.timeout = CONN_TIMEOUT_DEFAULT;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hs:", web_options, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -329,29 +393,29 @@ main(int argc, char **argv)
 			break;
 		case OPT_RETRIES:
 			if (web_number(optarg, 0, DELIVER_RETRIES_MAX, &n) == -1)
-				return web_fail(EX_USAGE, "bad retries '%s'",
-				    optarg);
+				return web_fail(EX_USAGE,
+				    N_("bad retries '%s'"), optarg);
 			w.policy.retries = (int)n;
 			break;
 		case OPT_TIMEOUT:
 			if (web_number(optarg, 1, CONN_TIMEOUT_MAX, &n) == -1)
-				return web_fail(EX_USAGE, "bad timeout '%s'",
-				    optarg);
+				return web_fail(EX_USAGE,
+				    N_("bad timeout '%s'"), optarg);
 			w.conn.timeout = (int)n;
 			break;
 		case OPT_PORT:
 			if (web_number(optarg, 1, 65535, &port) == -1)
-				return web_fail(EX_USAGE, "bad port '%s': give "
-				    "a number from 1 to 65535, or leave --port "
-				    "out for a free one", optarg);
+				return web_fail(EX_USAGE, N_("bad port '%s': "
+				    "give a number from 1 to 65535, or leave "
+				    "--port out for a free one"), optarg);
 			break;
 		case OPT_NO_BROWSER:
 			browser = 0;
 			break;
 		case OPT_IDLE:
 			if (web_number(optarg, 1, WEB_IDLE_MAX, &n) == -1)
-				return web_fail(EX_USAGE, "bad idle time '%s': "
-				    "give minutes from 1 to %d", optarg,
+				return web_fail(EX_USAGE, N_("bad idle time "
+				    "'%s': give minutes from 1 to %d"), optarg,
 				    WEB_IDLE_MAX);
 			idle = n * 60;
 			break;
@@ -359,6 +423,9 @@ main(int argc, char **argv)
 			web_usage(stdout);
 			return EX_OK;
 		default:
+			/* getopt's own words would be in the catalogue's
+			 * language, not the terminal's. */
+			web_say(N_("bad option %s"), argv[optind - 1]);
 			web_usage(stderr);
 			return EX_USAGE;
 		}
@@ -372,28 +439,39 @@ main(int argc, char **argv)
 		idle = n;
 	if (w.conn.server == NULL || w.conn.ca == NULL || w.conn.cert == NULL ||
 	    w.conn.key == NULL)
-		return web_fail(EX_CONFIG, "the server, CA, certificate and key "
-		    "are needed: run 'gp-client web', which reads them from the "
-		    "configuration");
+		return web_fail(EX_CONFIG, N_("the server, CA, certificate and "
+		    "key are needed: run 'gp-client web', which reads them "
+		    "from the configuration"));
 	if ((status = web_unit(&w)) != 0)
 		goto done;
 	if ((w.drafts = web_draft_dir(&cause)) == NULL) {
 		status = web_fail(EX_CONFIG, "%s", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		goto done;
 	}
 	if (w.outbox == NULL && (w.outbox = outbox = outbox_default_path(
 	    &cause)) == NULL) {
-		w.outbox_error = cause != NULL ? cause : strdup("out of memory");
+		w.outbox_error = cause != NULL ? cause :
+		    strdup(_("out of memory"));
 		cause = NULL;
 	}
-	if (web_forms_open(&w) == -1) {
+	/* Times in the federation's zone, as gp-client keeps it beside the
+	 * outbox; held from here on, for the connection threads share it. */
+	if (w.outbox != NULL && strrchr(w.outbox, '/') != NULL &&
+	    (state = strndup(w.outbox, (size_t)(strrchr(w.outbox, '/') -
+	    w.outbox))) == NULL) {
 		status = web_fail(EX_OSERR, "out of memory");
 		goto done;
 	}
+	zone_setup(NULL, state);
+	if (web_forms_open(&w) == -1) {
+		status = web_fail(EX_OSERR, N_("out of memory"));
+		goto done;
+	}
+	zone_hold();
 	if (web_random_hex(w.token, WEB_SECRET_BYTES) == -1 ||
 	    web_random_hex(w.session, WEB_SECRET_BYTES) == -1) {
-		status = web_fail(EX_OSERR, "no random numbers: %s",
+		status = web_fail(EX_OSERR, N_("no random numbers: %s"),
 		    strerror(errno));
 		goto done;
 	}
@@ -408,16 +486,16 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	if ((fd = web_listen(&w, (int)port)) == -1) {
-		status = web_fail(EX_UNAVAILABLE, "cannot listen on 127.0.0.1:%ld: "
-		    "%s; choose another --port, or leave it out for a free one",
-		    port, strerror(errno));
+		status = web_fail(EX_UNAVAILABLE, N_("cannot listen on "
+		    "127.0.0.1:%ld: %s; choose another --port, or leave it out "
+		    "for a free one"), port, strerror(errno));
 		goto done;
 	}
 	w.last_request = web_now();
 	if ((mhd = web_http_start(&w, fd, &cause)) == NULL) {
 		close(fd);
 		status = web_fail(EX_OSERR, "%s", cause != NULL ? cause :
-		    "out of memory");
+		    _("out of memory"));
 		goto done;
 	}
 
@@ -425,27 +503,28 @@ main(int argc, char **argv)
 	printf("%s\n", url);
 	if (fflush(stdout) == EOF) {
 		MHD_stop_daemon(mhd);
-		status = web_fail(EX_IOERR, "cannot write the address: %s",
+		status = web_fail(EX_IOERR, N_("cannot write the address: %s"),
 		    strerror(errno));
 		goto done;
 	}
-	fprintf(stderr, WEB_PREFIX "the report form for %s is at the address "
-	    "above; Ctrl+C stops it\n", w.unit);
+	web_say(N_("the report form for %s is at the address above; Ctrl+C "
+	    "stops it"), w.unit);
 	if (browser && web_open(url, &cause) == -1) {
-		fprintf(stderr, WEB_PREFIX "%s; open the address above in a "
-		    "browser\n", cause != NULL ? cause : "out of memory");
+		web_say(N_("%s; open the address above in a browser"),
+		    cause != NULL ? cause : _("out of memory"));
 		free(cause);
 		cause = NULL;
 	}
 
-	why = web_wait(&w, &set, idle);
+	sig = web_wait(&w, &set, idle);
 	MHD_stop_daemon(mhd);
-	fprintf(stderr, WEB_PREFIX "stopped (%s); drafts are kept in %s\n", why,
-	    w.drafts);
+	web_stopped(sig, idle, w.drafts);
 
 done:
 	free(cause);
 	free(outbox);
 	web_free(&w);
+	zone_close();
+	free(state);
 	return status;
 }

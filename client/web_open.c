@@ -86,13 +86,13 @@ web_open(const char *url, char **cause)
 	*cause = NULL;
 	wsl = web_open_is_wsl();
 	if (pipe2(fds, O_CLOEXEC) == -1)
-		return cause_set(cause, "cannot open the browser: %s",
+		return cause_set(cause, _("cannot open the browser: %s"),
 		    strerror(errno));
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
 		close(fds[0]);
 		close(fds[1]);
-		return cause_set(cause, "cannot open the browser: %s",
+		return cause_set(cause, _("cannot open the browser: %s"),
 		    strerror(errno));
 	}
 	if (pid == 0) {
@@ -119,7 +119,7 @@ web_open(const char *url, char **cause)
 	while (n == -1 && errno == EINTR);
 	close(fds[0]);
 	if (n == (ssize_t)sizeof(err))
-		return cause_set(cause, "cannot start %s: %s", wsl ?
+		return cause_set(cause, _("cannot start %s: %s"), wsl ?
 		    "wslview or cmd.exe" : "xdg-open", strerror(err));
 	return 0;
 }

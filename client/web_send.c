@@ -69,8 +69,7 @@ web_send_report(struct web *w, const char *period, const struct report *r)
 	/* Delivered: the last submitted revision is the place to start
 	 * from now, not the draft. */
 	if (status == EX_OK && web_draft_remove(w, period, &cause) == -1)
-		fprintf(stderr, "gp-client-web: %s\n", cause != NULL ? cause :
-		    "out of memory");
+		web_say("%s", cause != NULL ? cause : _("out of memory"));
 	free(cause);
 	return answer;
 }
@@ -141,9 +140,12 @@ web_send_retry(struct web *w, const char *period, struct web_reply *reply)
 	size_t			  n = 0, i;
 
 	if ((ob = web_send_outbox(w, &cause)) == NULL) {
-		web_reply_error(reply, MHD_HTTP_NOT_FOUND, "nothing waits in "
-		    "the outbox%s%s", cause != NULL ? ": " : "",
-		    cause != NULL ? cause : "");
+		if (cause != NULL)
+			web_reply_error(reply, MHD_HTTP_NOT_FOUND,
+			    _("nothing waits in the outbox: %s"), cause);
+		else
+			web_reply_error(reply, MHD_HTTP_NOT_FOUND,
+			    _("nothing waits in the outbox"));
 		free(cause);
 		return;
 	}
@@ -154,23 +156,23 @@ web_send_retry(struct web *w, const char *period, struct web_reply *reply)
 		if (v[i]->state != OUTBOX_FAILED)
 			break;
 	if (i == (size_t)-1) {
-		web_reply_error(reply, MHD_HTTP_NOT_FOUND, "nothing of %s waits "
-		    "in the outbox", period);
+		web_reply_error(reply, MHD_HTTP_NOT_FOUND, _("nothing of %s "
+		    "waits in the outbox"), period);
 		goto done;
 	}
 	if (outbox_get(ob, v[i]->id, &e, &cause) == -1)
 		goto fail;
 	if (e == NULL) {
 		/* Sent meanwhile (gp-client flush): status says how. */
-		web_reply_error(reply, MHD_HTTP_NOT_FOUND, "the report left the "
-		    "outbox meanwhile");
+		web_reply_error(reply, MHD_HTTP_NOT_FOUND, _("the report left "
+		    "the outbox meanwhile"));
 		goto done;
 	}
 	if ((errs = calloc(1, sizeof(*errs))) == NULL)
 		goto fail;
 	if (report_unpack(e->report, e->len, &r, NULL, errs, &errstr) == -1) {
-		web_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR, "the "
-		    "outbox entry %s cannot be read back", e->id);
+		web_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR, _("the "
+		    "outbox entry %s cannot be read back"), e->id);
 		goto done;
 	}
 	outbox_close(ob);
@@ -180,7 +182,7 @@ web_send_retry(struct web *w, const char *period, struct web_reply *reply)
 
 fail:
 	web_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s",
-	    cause != NULL ? cause : "out of memory");
+	    cause != NULL ? cause : _("out of memory"));
 done:
 	report_free(r);
 	free(errs);
@@ -297,7 +299,7 @@ web_send_review(struct web *w, const char *period, json_t *o)
 		cfg.timeout = WEB_SEND_SHOW_TIMEOUT;
 	if (status_ask(&cfg, period, &resp, &network, &cause) == -1) {
 		if ((offline = json_pack("{s:o, s:b}", "reason",
-		    fmt_json_text(cause != NULL ? cause : "out of memory"),
+		    fmt_json_text(cause != NULL ? cause : _("out of memory")),
 		    "network", network)) == NULL)
 			goto fail;
 	} else if (resp->body_case == GP__RESPONSE__BODY_ERROR) {
@@ -358,7 +360,7 @@ web_send_status(struct web *w, const char *period, struct web_reply *reply)
 		    -1 || outbox_receipts(ob, w->unit, period, &k, &m,
 		    &cause) == -1) {
 			web_reply_error(reply, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    "%s", cause != NULL ? cause : "out of memory");
+			    "%s", cause != NULL ? cause : _("out of memory"));
 			json_decref(entries);
 			goto done;
 		}
@@ -492,7 +494,7 @@ web_send_last(struct web *w, const char *period, struct web_reply *reply)
 	    conn_connect(c, &cause) == -1 ||
 	    conn_request(c, &req, &resp, &cause) == -1) {
 		web_send_last_local(w, period, cause != NULL ? cause :
-		    "out of memory", reply);
+		    _("out of memory"), reply);
 		goto done;
 	}
 	if (resp->body_case == GP__RESPONSE__BODY_ERROR) {
@@ -511,9 +513,9 @@ web_send_last(struct web *w, const char *period, struct web_reply *reply)
 	    (s = resp->show) == NULL || (m = s->meta) == NULL ||
 	    s->report == NULL || (errs = calloc(1, sizeof(*errs))) == NULL ||
 	    wire_report_copy(s->report, &r, errs) == -1) {
-		web_reply_error(reply, MHD_HTTP_BAD_GATEWAY, "the server's "
+		web_reply_error(reply, MHD_HTTP_BAD_GATEWAY, _("the server's "
 		    "answer is not a report; check that gp-client and gpd "
-		    "versions match");
+		    "versions match"));
 		goto done;
 	}
 	web_api_set_unit_name(w, m->unit_name);

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <stddef.h>
 
+#include "i18n.h"
 #include "cause.h"
 #include "xlsx.h"
 
@@ -19,8 +20,8 @@ xlsx_load(char **cause)
 	if (loaded)
 		return &lib;
 	if ((h = dlopen(XLSX_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		cause_set(cause, "cannot load %s, which writes xlsx files "
-		    "(%s): install libxlsxwriter, or export as csv",
+		cause_set(cause, _("cannot load %s, which writes xlsx files "
+		    "(%s): install libxlsxwriter, or export as csv"),
 		    XLSX_SONAME, dlerror());
 		return NULL;
 	}
@@ -32,9 +33,9 @@ xlsx_load(char **cause)
 	XLSX_FUNCTIONS(XLSX_SYMBOL)
 #undef XLSX_SYMBOL
 	if (missing != NULL) {
-		cause_set(cause, "%s lacks %s: install the libxlsxwriter "
-		    "gp-client was built with, or export as csv", XLSX_SONAME,
-		    missing);
+		cause_set(cause, _("%s lacks %s: install the libxlsxwriter "
+		    "gp-client was built with, or export as csv"),
+		    XLSX_SONAME, missing);
 		dlclose(h);
 		return NULL;
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "cause.h"
 #include "xlsx_charts.h"
 
@@ -96,7 +97,7 @@ xlsx_place(struct xlsx_place *p, lxw_chart *chart, size_t n, int series,
 	opts.y_scale = height / 288.0;
 	if (p->xl->worksheet_insert_chart_opt(p->ws, p->row, 0, chart,
 	    &opts) != LXW_NO_ERROR)
-		return cause_set(cause, "cannot place a chart");
+		return cause_set(cause, _("cannot place a chart"));
 	p->row += (lxw_row_t)(height / XLSX_ROW_PIXELS) + 2;
 	return 0;
 }
@@ -153,9 +154,10 @@ xlsx_charts(const struct xlsx *xl, lxw_workbook *wb, lxw_worksheet *ws,
 			return -1;
 	}
 	if ((n = xlsx_count(&t->units)) > XLSX_CHART_MAX_UNITS) {
-		snprintf(note, sizeof(note), "Lượt người tham gia theo đơn "
-		    "vị: %zu đơn vị, quá nhiều để vẽ; xem bảng \"Theo đơn vị\" ở "
-		    "trang %s.", n, t->sheet);
+		/* The workbook's own words: in Vietnamese, as its sheets. */
+		snprintf(note, sizeof(note), U_("Lượt người tham gia theo "
+		    "đơn vị: %zu đơn vị, quá nhiều để vẽ; xem bảng \"Theo đơn "
+		    "vị\" ở trang %s."), n, t->sheet);
 		if (xl->worksheet_write_string(ws, p.row, 0, note, NULL) !=
 		    LXW_NO_ERROR)
 			goto nomem;
@@ -172,5 +174,5 @@ xlsx_charts(const struct xlsx *xl, lxw_workbook *wb, lxw_worksheet *ws,
 	}
 	return 0;
 nomem:
-	return cause_set(cause, "out of memory for the charts");
+	return cause_set(cause, _("out of memory for the charts"));
 }

@@ -13,6 +13,7 @@
 #include "frame.h"
 #include "i18n.h"
 #include "config.h"
+#include "tz.h"
 
 /* An administrator's name is a certificate's CN as gp-ca issues it. */
 #define CONFIG_NAME_MAX	64
@@ -148,6 +149,19 @@ config_server_key(struct config_parse *cp, const char *name,
 		return config_string(&conf->units, value);
 	if (strcmp(name, "forms") == 0)
 		return config_string(&conf->forms, value);
+	/* The zone's rules are read with the other settings (settings.c);
+	 * here only its name is checked. */
+	if (strcmp(name, "timezone") == 0) {
+		if (tz_valid_name(value) == -1) {
+			/* TRANSLATORS: keep "[server] timezone" as it is: the
+			 * setting's name in gpd.conf. */
+			snprintf(cp->cause, sizeof(cp->cause), _("[server] "
+			    "timezone = %s: not the name of a time zone (such "
+			    "as Asia/Ho_Chi_Minh)"), value);
+			return -1;
+		}
+		return config_string(&conf->timezone, value);
+	}
 	if (strcmp(name, "max_connections") == 0) {
 		if (config_number(value, 1, 100000, &n) == -1)
 			goto range;
@@ -287,6 +301,7 @@ config_load(const char *path, char **cause)
 	    (conf->listen = strdup("127.0.0.1:7443")) == NULL ||
 	    (conf->database = strdup("/var/lib/gpd/gp.db")) == NULL ||
 	    (conf->forms = strdup(CONFIG_FORMS_DEFAULT)) == NULL ||
+	    (conf->timezone = strdup(TZ_DEFAULT)) == NULL ||
 	    (conf->contact = strdup(U_("the Propaganda - Women's Affairs "
 	    "department of the provincial federation"))) == NULL)
 		goto nomem;
@@ -364,6 +379,7 @@ config_free(struct config *conf)
 	free(conf->database);
 	free(conf->units);
 	free(conf->forms);
+	free(conf->timezone);
 	free(conf->certificate);
 	free(conf->key);
 	free(conf->client_ca);

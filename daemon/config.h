@@ -23,6 +23,7 @@ struct config {
 	char			*database;
 	char			*units;
 	char			*forms;		/* directory of *.json forms */
+	char			*timezone;	/* the federation's zone */
 	unsigned int		 max_connections;
 	/* Connections before their handshake: all, and from one address. */
 	unsigned int		 max_handshakes;

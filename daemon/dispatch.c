@@ -10,6 +10,7 @@
 
 #include "admin.h"
 #include "dispatch.h"
+#include "extend.h"
 #include "log.h"
 #include "query.h"
 #include "reply.h"
@@ -46,6 +47,7 @@ static const struct dispatch_entry {
 	{ GP__REQUEST__BODY_REVIEW, "review", ACCESS_ADMIN, review_decide },
 	{ GP__REQUEST__BODY_STATUS, "status", ACCESS_OWN, review_status },
 	{ GP__REQUEST__BODY_REPORTS, "reports", ACCESS_ADMIN, query_stored },
+	{ GP__REQUEST__BODY_EXTEND, "extend", ACCESS_ADMIN, extend_request },
 };
 
 #define DISPATCH_NTABLE	(sizeof(dispatch_table) / sizeof(*dispatch_table))

@@ -32,6 +32,7 @@
 #include "refusals.h"
 #include "request.h"
 #include "settings.h"
+#include "tz.h"
 #include "store.h"
 #include "units.h"
 #include "worker.h"
@@ -219,9 +220,10 @@ gpd_reload(struct gpd *g)
 	for (i = 0; years[i] != '\0'; i++)
 		if (years[i] == ' ')
 			memmove(&years[i], &years[i + 1], strlen(&years[i]));
-	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s forms=%s",
-	    g->conffile, set->units->n, set->conf->nadmins,
-	    set->conf->crl != NULL ? set->conf->crl : "none", years);
+	log_info("reloaded conf=%s units=%zu admins=%zu crl=%s forms=%s "
+	    "timezone=%s", g->conffile, set->units->n, set->conf->nadmins,
+	    set->conf->crl != NULL ? set->conf->crl : "none", years,
+	    tz_name(set->zone));
 	/* The audit's words, as the log's: English. */
 	snprintf(detail, sizeof(detail), U_("%zu units, %zu administrators"),
 	    set->units->n, set->conf->nadmins);
@@ -609,10 +611,12 @@ main(int argc, char *argv[])
 		    "%zu administrators", set->conf->nadmins),
 		    set->conf->nadmins);
 		/* TRANSLATORS: the file; "11 units"; "1 administrator"; the
-		 * years of the report forms served, such as "2022, 2023". */
-		printf(_("gpd: %s: configuration OK (%s, %s, forms %s)\n"),
-		    g.conffile, units, admins,
-		    form_set_years(set->forms, years, sizeof(years)));
+		 * years of the report forms served, such as "2022, 2023"; the
+		 * federation's time zone, such as "Asia/Ho_Chi_Minh". */
+		printf(_("gpd: %s: configuration OK (%s, %s, forms %s, time "
+		    "zone %s)\n"), g.conffile, units, admins,
+		    form_set_years(set->forms, years, sizeof(years)),
+		    tz_name(set->zone));
 		settings_release(set);
 		return 0;
 	}
@@ -624,11 +628,11 @@ main(int argc, char *argv[])
 	gpd_start(&g, set);
 	log_info("gpd %s listening on %s database=%s units=%zu workers=%zu "
 	    "max_connections=%u max_handshakes=%u/%u per address "
-	    "max_output=%llu", GP_VERSION, set->conf->listen,
+	    "max_output=%llu timezone=%s", GP_VERSION, set->conf->listen,
 	    set->conf->database, set->units->n, g.nworkers,
 	    set->conf->max_connections, set->conf->max_handshakes,
 	    set->conf->max_handshakes_per_address,
-	    (unsigned long long)set->conf->max_output);
+	    (unsigned long long)set->conf->max_output, tz_name(set->zone));
 	sd_notifyf(0, "READY=1\nSTATUS=serving on %s, %zu units",
 	    set->conf->listen, set->units->n);
 	/* set is the slot's until a reload replaces it: not used below. */

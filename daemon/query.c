@@ -20,10 +20,12 @@
 #include "readers.h"
 #include "reply.h"
 #include "report.h"
+#include "report_diff.h"
 #include "request.h"
 #include "review.h"
 #include "settings.h"
 #include "store.h"
+#include "tz.h"
 #include "units.h"
 #include "validate.h"
 #include "wire.h"
@@ -61,7 +63,8 @@ struct query_stream {
 	const struct form	*form;		/* the period's, of p->set */
 	char			 period_id[REPORT_MAX_PERIOD + 1];
 	size_t			 next_unit;	/* registry position */
-	/* Missing: the next unit that reported, read ahead. */
+	/* Missing: the next unit that reported, read ahead; the period's
+	 * extensions, by unit, read ahead the same way. */
 	int			 have_reported;
 	char			 reported_unit[REPORT_MAX_UNIT + 1];
 	struct store_missing_row reported;
@@ -71,10 +74,23 @@ struct query_stream {
 	int			 call_list;	/* missing --call-list */
 	int			 counts;	/* missing --counts */
 	int32_t			 today;
+	struct store_cursor	*ext_cursor;
+	int			 have_ext;
+	char			 ext_unit[REPORT_MAX_UNIT + 1];
+	char			 ext_until[DATE_LEN + 1];
+	char			 ext_reason[REPORT_MAX_SHORT + 1];
 	int			 labels_sent;	/* export: output labels */
 	int			 accepted;	/* summary, export */
 	/* history: the decisions first, then the revisions */
 	struct store_cursor	*decisions;
+	/* list, history: frames sent; history: the revision before, to say
+	 * what changed */
+	unsigned int		 frames;
+	const char		*unit;		/* asked for, in the request */
+	char			 unit_buf[REPORT_MAX_UNIT + 1];
+	struct report		*prev;
+	struct report_errors	*errs;
+	struct report_changes	*changes;
 };
 
 static void
@@ -85,6 +101,10 @@ query_stream_free(struct stream *hs)
 	if (qs == NULL)
 		return;
 	store_cursor_close(qs->decisions);
+	report_free(qs->prev);
+	free(qs->errs);
+	free(qs->changes);
+	store_cursor_close(qs->ext_cursor);
 	store_cursor_close(qs->cursor);
 	readers_put(qs->peer->readers, qs->db);
 	free(qs);
@@ -195,9 +215,72 @@ query_own(struct peer *p, struct reply *hr, const char *what,
 	}
 	if (strcmp(*unit, p->cn) == 0)
 		return 0;
-	*rv = request_deny(p, hr, what, "another unit's reports", period,
-	    "certificate %s may read only its own unit's reports", p->cn);
+	/* On record with the unit that was asked for (request_refuse puts
+	 * it in the audit's unit column, or quoted in the detail). */
+	reply_error(hr, GP__ERROR_CODE__PERMISSION_DENIED, "permission "
+	    "denied: certificate %s may read only its own unit's reports, "
+	    "not %s's", p->cn, request_printable(*unit, REPORT_MAX_UNIT));
+	*rv = request_refuse(p, hr, what, "another unit's reports", *unit,
+	    period, "certificate may read only its own unit's reports");
 	return -1;
+}
+
+/*
+ * Nothing stored for a unit and period: a unit of the registry that has
+ * not reported (NOT_FOUND, gp-client exit 66), or a code the registry
+ * does not know (INVALID, exit 65). revision > 0: that revision.
+ */
+static enum request_result
+query_absent(struct peer *p, struct reply *hr, const char *unit,
+    const char *period, uint32_t revision)
+{
+	if (units_find(p->set->units, unit) == NULL)
+		reply_error(hr, GP__ERROR_CODE__INVALID, "unit %s is not in the "
+		    "unit registry: check the code (gp-client units lists "
+		    "them)", unit);
+	else if (revision > 0)
+		reply_error(hr, GP__ERROR_CODE__NOT_FOUND, "no such report: %s "
+		    "has no revision %u for %s", unit, revision, period);
+	else
+		reply_error(hr, GP__ERROR_CODE__NOT_FOUND, "no such report: %s "
+		    "has not reported for %s", unit, period);
+	return REQUEST_REPLIED;
+}
+
+/* The zone of the times an answer carries (UTC), in every frame. */
+static char *
+query_zone(const struct peer *p)
+{
+	return (char *)(uintptr_t)tz_name(p->set->zone);
+}
+
+/* Figures of done or planned activities, in hr. */
+static Gp__Figures *
+query_figures(struct reply *hr, uint64_t activities, uint64_t sessions,
+    uint64_t participants, uint64_t female)
+{
+	Gp__Figures	*f;
+
+	if ((f = reply_alloc(hr, sizeof(*f))) == NULL)
+		return NULL;
+	gp__figures__init(f);
+	f->activities = activities;
+	f->has_activities = 1;
+	f->sessions = sessions;
+	f->has_sessions = 1;
+	f->participants = participants;
+	f->has_participants = 1;
+	f->female = female;
+	f->has_female = 1;
+	return f;
+}
+
+/* Done is every activity but the planned ones: the store keeps both
+ * sums, never one added into the other. */
+static uint64_t
+query_minus(uint64_t all, uint64_t part)
+{
+	return all > part ? all - part : 0;
 }
 
 static int
@@ -221,37 +304,26 @@ query_unit_name(struct peer *p, const char *code)
 	return u->name;
 }
 
-int32_t
+int
 query_due(struct store *db, const char *unit, const char *period_id,
-    const struct period *pd, int *extended)
+    const struct period *pd, int32_t *due, int *extended)
 {
-	/* Issue 15's extensions per unit will be read here. */
-	(void)db;
-	(void)unit;
-	(void)period_id;
+	char	until[DATE_LEN + 1];
+	int	rc;
+
+	*due = pd->due;
 	if (extended != NULL)
 		*extended = 0;
-	return pd->due;
-}
-
-/* Days past the due date of the period's form now (0 for a year whose
- * form is gone). */
-static int32_t
-query_days_late(const struct peer *p, const char *period_id,
-    int64_t received_at)
-{
-	const struct form	*f;
-	struct period		 pd;
-	char			*cause;
-	int32_t			 days;
-
-	if (period_id == NULL || form_set_period(p->set->forms, period_id, &f,
-	    &pd, &cause) == -1) {
-		free(cause);
+	if ((rc = store_extension(db, unit, period_id, until, NULL, 0)) != 1)
+		return rc;
+	/* Dates are checked before they are stored (extend.c). */
+	if (date_parse(until, due) == -1) {
+		*due = pd->due;
 		return 0;
 	}
-	days = date_of((time_t)received_at) - pd.due;
-	return days > 0 ? days : 0;
+	if (extended != NULL)
+		*extended = 1;
+	return 0;
 }
 
 /* 64 hex digits of a stored hash, in hr; NULL for none. */
@@ -283,10 +355,14 @@ query_report_row(struct peer *p, struct reply *hr,
 	rr->revision = row->revision;
 	rr->has_revision = 1;
 	rr->received_at = reply_time(hr, row->received_at);
+	/* Lateness as judged when the revision was stored. */
 	rr->late = row->late != 0;
 	rr->has_late = 1;
-	rr->days_late = query_days_late(p, row->period, row->received_at);
+	rr->days_late = row->days_late;
 	rr->has_days_late = 1;
+	rr->due = reply_strdup(hr, row->due);
+	rr->extended = row->extended != 0;
+	rr->has_extended = 1;
 	rr->activities = row->activities;
 	rr->has_activities = 1;
 	rr->sessions = row->sessions;
@@ -295,6 +371,15 @@ query_report_row(struct peer *p, struct reply *hr,
 	rr->has_participants = 1;
 	rr->female = row->female;
 	rr->has_female = 1;
+	if ((rr->done = query_figures(hr, query_minus(row->activities,
+	    row->planned_activities), query_minus(row->sessions,
+	    row->planned_sessions), query_minus(row->participants,
+	    row->planned_participants), query_minus(row->female,
+	    row->planned_female))) == NULL ||
+	    (rr->planned = query_figures(hr, row->planned_activities,
+	    row->planned_sessions, row->planned_participants,
+	    row->planned_female)) == NULL)
+		return NULL;
 	rr->receipt = reply_strdup(hr, row->receipt);
 	rr->submission_id = reply_strdup(hr, row->submission_id);
 	rr->cert_cn = reply_strdup(hr, row->cert_cn);
@@ -412,7 +497,8 @@ query_units(struct peer *p, const Gp__Request *req, struct reply *hr,
 
 /* list, history */
 
-/* A frame of the decisions on a report, before its revisions. */
+/* A frame of the decisions on a report, before its revisions; 1 when
+ * there is none and the revisions' frame is to be made instead. */
 static int
 query_decisions_next(struct query_stream *qs, struct reply *hr)
 {
@@ -440,7 +526,12 @@ query_decisions_next(struct query_stream *qs, struct reply *hr)
 	if (rc == 0) {
 		store_cursor_close(qs->decisions);
 		qs->decisions = NULL;
+		/* None at all: the revisions come first, and a unit with
+		 * nothing stored is said to be absent as show says it. */
+		if (h->n_decisions == 0)
+			return 1;
 	}
+	h->timezone = query_zone(qs->peer);
 	hr->resp.body_case = GP__RESPONSE__BODY_HISTORY;
 	hr->resp.history = h;
 	/* The revisions follow. */
@@ -449,6 +540,70 @@ query_decisions_next(struct query_stream *qs, struct reply *hr)
 nomem:
 	query_nomem(hr);
 	return -1;
+}
+
+/* history: the stored bytes of a revision, decoded into *out. */
+static int
+query_history_raw(void *arg, const void *raw, size_t len)
+{
+	struct query_stream	*qs = arg;
+	struct report		*r = NULL;
+	const char		*errstr;
+	int			 legacy;
+
+	report_errors_clear(qs->errs);
+	if (report_unpack(raw, len, &r, &legacy, qs->errs, &errstr) == -1)
+		return -1;
+	report_free(qs->prev);
+	qs->prev = r;
+	return 0;
+}
+
+/*
+ * history: what changed in the report from the revision before, into
+ * rr. A revision whose bytes no longer decode (verify-audit names it)
+ * shows no changes, and the next is compared with nothing.
+ */
+static int
+query_history_changes(struct query_stream *qs, struct reply *hr,
+    Gp__ReportRow *rr, int64_t report_id)
+{
+	struct report		*before = qs->prev;
+	struct report_change	*c;
+	Gp__Change		*ch;
+	size_t			 i;
+	int			 rv = 0;
+
+	qs->prev = NULL;
+	if (store_show_raw(qs->db, report_id, qs, query_history_raw) == -1 ||
+	    before == NULL) {
+		report_free(before);
+		return 0;
+	}
+	report_diff(before, qs->prev, qs->changes);
+	report_free(before);
+	if (qs->changes->n > 0 && (rr->changes = reply_alloc(hr,
+	    qs->changes->n * sizeof(*rr->changes))) == NULL)
+		return -1;
+	for (i = 0; i < qs->changes->n; i++) {
+		c = &qs->changes->c[i];
+		if ((ch = reply_alloc(hr, sizeof(*ch))) == NULL ||
+		    (gp__change__init(ch),
+		    ch->field = reply_strdup(hr, c->field)) == NULL ||
+		    (c->has_before && (ch->before = reply_strdup(hr,
+		    c->before)) == NULL) ||
+		    (c->has_after && (ch->after = reply_strdup(hr,
+		    c->after)) == NULL)) {
+			rv = -1;
+			break;
+		}
+		rr->changes[rr->n_changes++] = ch;
+	}
+	if (qs->changes->more > 0) {
+		rr->more_changes = (uint32_t)qs->changes->more;
+		rr->has_more_changes = 1;
+	}
+	return rv;
 }
 
 static int
@@ -466,13 +621,16 @@ query_reports_next(struct stream *hs, struct reply *hr)
 		query_nomem(hr);
 		return -1;
 	}
-	if (qs->decisions != NULL)
-		return query_decisions_next(qs, hr);
+	if (qs->decisions != NULL && (rc = query_decisions_next(qs, hr)) !=
+	    1)
+		return rc;
+	rc = 0;
 	while (n < REPLY_CHUNK_ROWS &&
 	    (rc = store_next_report(qs->cursor, &row)) == 1) {
 		if ((rr = query_report_row(p, hr, &row)) == NULL ||
-		    (qs->with_indicators && query_report_indicators(qs->db, hr, rr,
-		    row.id) == -1)) {
+		    (qs->with_indicators && (query_report_indicators(qs->db,
+		    hr, rr, row.id) == -1 || query_history_changes(qs, hr, rr,
+		    row.id) == -1))) {
 			query_nomem(hr);
 			return -1;
 		}
@@ -480,6 +638,14 @@ query_reports_next(struct stream *hs, struct reply *hr)
 	}
 	if (rc == -1) {
 		query_internal(p, hr, qs->db);
+		return -1;
+	}
+	/* Nothing at all for one unit: said as show says it. A list of
+	 * every unit may well be empty. */
+	if (qs->frames++ == 0 && n == 0 && qs->unit != NULL &&
+	    (qs->with_indicators || units_find(p->set->units, qs->unit) ==
+	    NULL)) {
+		query_absent(p, hr, qs->unit, qs->period_id, 0);
 		return -1;
 	}
 	if (qs->with_indicators) {
@@ -492,6 +658,7 @@ query_reports_next(struct stream *hs, struct reply *hr)
 		gp__history_response__init(h);
 		h->n_revisions = n;
 		h->revisions = rows;
+		h->timezone = query_zone(p);
 		hr->resp.body_case = GP__RESPONSE__BODY_HISTORY;
 		hr->resp.history = h;
 	} else {
@@ -504,6 +671,7 @@ query_reports_next(struct stream *hs, struct reply *hr)
 		gp__list_response__init(l);
 		l->n_rows = n;
 		l->rows = rows;
+		l->timezone = query_zone(p);
 		hr->resp.body_case = GP__RESPONSE__BODY_LIST;
 		hr->resp.list = l;
 	}
@@ -526,6 +694,18 @@ query_reports(struct peer *p, struct reply *hr, enum store_query q,
 	    &rv)) == NULL)
 		return rv;
 	qs->with_indicators = q == STORE_Q_HISTORY;
+	if (unit != NULL) {
+		snprintf(qs->unit_buf, sizeof(qs->unit_buf), "%s", unit);
+		qs->unit = qs->unit_buf;
+	}
+	if (period != NULL)
+		snprintf(qs->period_id, sizeof(qs->period_id), "%s", period);
+	if (qs->with_indicators && ((qs->errs = calloc(1,
+	    sizeof(*qs->errs))) == NULL || (qs->changes = calloc(1,
+	    sizeof(*qs->changes))) == NULL)) {
+		query_stream_free(&qs->hs);
+		return query_nomem(hr);
+	}
 	if ((qs->cursor = store_query(qs->db, q, &args)) == NULL ||
 	    (q == STORE_Q_HISTORY && (qs->decisions = store_query(qs->db,
 	    STORE_Q_REVIEWS, &args)) == NULL)) {
@@ -640,15 +820,8 @@ query_show_read(struct peer *p, struct store *db, struct reply *hr,
 		store_cursor_close(c);
 		if (rc == -1)
 			return query_internal(p, hr, db);
-		if (args->revision > 0)
-			reply_error(hr, GP__ERROR_CODE__INVALID,
-			    "%s has no revision %u for %s", args->unit,
-			    args->revision, args->period);
-		else
-			reply_error(hr, GP__ERROR_CODE__INVALID,
-			    "%s has not reported for %s", args->unit,
-			    args->period);
-		return REQUEST_REPLIED;
+		return query_absent(p, hr, args->unit, args->period,
+		    args->revision);
 	}
 	if ((show = reply_alloc(hr, sizeof(*show))) == NULL) {
 		store_cursor_close(c);
@@ -689,6 +862,7 @@ query_show_read(struct peer *p, struct store *db, struct reply *hr,
 	store_cursor_close(c);
 	if (rc == -1)
 		return query_internal(p, hr, db);
+	show->timezone = query_zone(p);
 	hr->resp.body_case = GP__RESPONSE__BODY_SHOW;
 	hr->resp.show = show;
 	return REQUEST_REPLIED;
@@ -856,7 +1030,6 @@ query_missing_counts(struct query_stream *qs)
 	args.period = qs->period_id;
 	args.from = qs->period.from;
 	args.to = qs->period.to;
-	args.due = qs->period.due;
 	if ((c = store_query(qs->db, STORE_Q_MISSING_COUNTS, &args)) == NULL)
 		return -1;
 	while ((rc = store_next_count(c, &row)) == 1) {
@@ -873,6 +1046,55 @@ query_missing_counts(struct query_stream *qs)
 	return rc == -1 ? -1 : 0;
 }
 
+/* Reads the next extension of the period, or notes the end. */
+static int
+query_extension_advance(struct query_stream *qs)
+{
+	struct store_extension_row	e;
+	int				rc;
+
+	if (qs->ext_cursor == NULL)
+		return 0;
+	if ((rc = store_next_extension(qs->ext_cursor, &e)) != 1) {
+		store_cursor_close(qs->ext_cursor);
+		qs->ext_cursor = NULL;
+		qs->have_ext = 0;
+		return rc;
+	}
+	snprintf(qs->ext_unit, sizeof(qs->ext_unit), "%s",
+	    e.unit != NULL ? e.unit : "");
+	snprintf(qs->ext_until, sizeof(qs->ext_until), "%s",
+	    e.until != NULL ? e.until : "");
+	snprintf(qs->ext_reason, sizeof(qs->ext_reason), "%s",
+	    e.reason != NULL ? e.reason : "");
+	qs->have_ext = 1;
+	return 0;
+}
+
+/* The unit's due date now: its extension's, or the form's (form_due,
+ * made once a frame); *due as a day number, what the call list counts
+ * from (query_due's rule, for the period at once). */
+static int
+query_missing_due(struct query_stream *qs, struct reply *hr,
+    Gp__MissingRow *row, const char *code, char *form_due, int32_t *due)
+{
+	while (qs->have_ext && strcmp(qs->ext_unit, code) < 0)
+		if (query_extension_advance(qs) == -1)
+			return -1;
+	row->due = form_due;
+	if (!qs->have_ext || strcmp(qs->ext_unit, code) != 0 ||
+	    date_parse(qs->ext_until, due) == -1) {
+		*due = qs->period.due;
+		return 0;
+	}
+	if ((row->extended_until = reply_strdup(hr, qs->ext_until)) == NULL ||
+	    (qs->ext_reason[0] != '\0' && (row->extension_reason =
+	    reply_strdup(hr, qs->ext_reason)) == NULL))
+		return -1;
+	row->due = row->extended_until;
+	return 0;
+}
+
 static int
 query_missing_next(struct stream *hs, struct reply *hr)
 {
@@ -882,6 +1104,7 @@ query_missing_next(struct stream *hs, struct reply *hr)
 	const struct unit	*v;
 	Gp__MissingResponse	*mr;
 	Gp__MissingRow		*row;
+	char			*form_due;
 	int32_t			 days, due;
 	int			 cmp, call;
 
@@ -890,6 +1113,7 @@ query_missing_next(struct stream *hs, struct reply *hr)
 		return -1;
 	}
 	gp__missing_response__init(mr);
+	mr->timezone = query_zone(p);
 	if (qs->counts) {
 		if (query_missing_counts(qs) == -1)
 			goto fail;
@@ -903,7 +1127,8 @@ query_missing_next(struct stream *hs, struct reply *hr)
 		return 0;
 	}
 	if ((mr->rows = reply_alloc(hr, REPLY_CHUNK_ROWS *
-	    sizeof(*mr->rows))) == NULL) {
+	    sizeof(*mr->rows))) == NULL ||
+	    (form_due = reply_date(hr, qs->period.due)) == NULL) {
 		query_nomem(hr);
 		return -1;
 	}
@@ -926,19 +1151,23 @@ query_missing_next(struct stream *hs, struct reply *hr)
 		row->unit_name = v->name;
 		qs->expected++;
 		call = 1;
+		if (query_missing_due(qs, hr, row, v->code, form_due, &due) ==
+		    -1)
+			goto fail;
 		if (qs->have_reported &&
 		    strcmp(qs->reported_unit, v->code) == 0) {
-			days = date_of((time_t)qs->reported.first_at) -
-			    qs->period.due;
+			/* The first revision's lateness, as kept. */
 			qs->nreported++;
-			if (days > 0) {
+			if (qs->reported.days_late > 0) {
 				row->status = (char *)(uintptr_t)"late";
-				row->days_late = days;
+				row->days_late = qs->reported.days_late;
 				row->has_days_late = 1;
 			} else {
 				row->status = (char *)(uintptr_t)"on_time";
 				qs->on_time++;
 			}
+			row->first_extended = qs->reported.extended != 0;
+			row->has_first_extended = 1;
 			row->received_at = reply_time(hr,
 			    qs->reported.first_at);
 			row->revision = qs->reported.revision;
@@ -959,6 +1188,8 @@ query_missing_next(struct stream *hs, struct reply *hr)
 				    STORE_STATE_RECEIVED;
 				call = 0;
 			}
+			row->latest_received_at = reply_time(hr,
+			    qs->reported.latest_at);
 			if (query_missing_advance(qs) == -1)
 				goto fail;
 		} else
@@ -968,12 +1199,9 @@ query_missing_next(struct stream *hs, struct reply *hr)
 			 * counted to today. */
 			if (!call)
 				continue;
-			due = query_due(qs->db, v->code, qs->period_id,
-			    &qs->period, NULL);
 			days = qs->today - due;
 			row->days_late = days > 0 ? days : 0;
 			row->has_days_late = 1;
-			row->due = reply_date(hr, due);
 			row->contact = v->contact;
 			row->phone = v->phone;
 			row->email = v->email;
@@ -1037,6 +1265,7 @@ query_missing(struct peer *p, const Gp__Request *req, struct reply *hr,
     struct stream **out)
 {
 	struct query_stream	*qs = NULL;
+	struct store_args	 args;
 	struct period		 pd;
 	enum request_result	 rv;
 
@@ -1056,12 +1285,17 @@ query_missing(struct peer *p, const Gp__Request *req, struct reply *hr,
 	}
 	rv = query_period_stream(p, hr, req->missing->period, QUERY_MISSING,
 	    STORE_Q_MISSING, 0, query_missing_next, &qs, out);
-	if (rv == REQUEST_STREAM) {
-		qs->call_list = req->missing->has_call_list &&
-		    req->missing->call_list;
-		qs->today = date_of(time(NULL));
-	}
-	if (rv == REQUEST_STREAM && query_missing_advance(qs) == -1) {
+	if (rv != REQUEST_STREAM)
+		return rv;
+	qs->call_list = req->missing->has_call_list &&
+	    req->missing->call_list;
+	qs->today = tz_day(p->set->zone, (int64_t)time(NULL));
+	/* The extensions from the same snapshot, merged by unit. */
+	memset(&args, 0, sizeof(args));
+	args.period = qs->period_id;
+	if (query_missing_advance(qs) == -1 || (qs->ext_cursor =
+	    store_query(qs->db, STORE_Q_EXTENSIONS, &args)) == NULL ||
+	    query_extension_advance(qs) == -1) {
 		rv = query_internal(p, hr, qs->db);
 		query_stream_free(&qs->hs);
 		*out = NULL;
@@ -1089,6 +1323,17 @@ query_sum_row(struct reply *hr, const struct store_sum_row *sr)
 	row->has_participants = 1;
 	row->female = sr->female;
 	row->has_female = 1;
+	/* Done and planned apart: what was done is never what was only
+	 * planned. */
+	if ((row->done = query_figures(hr, query_minus(sr->activities,
+	    sr->planned_activities), query_minus(sr->sessions,
+	    sr->planned_sessions), query_minus(sr->participants,
+	    sr->planned_participants), query_minus(sr->female,
+	    sr->planned_female))) == NULL ||
+	    (row->planned = query_figures(hr, sr->planned_activities,
+	    sr->planned_sessions, sr->planned_participants,
+	    sr->planned_female)) == NULL)
+		return NULL;
 	return row;
 }
 
@@ -1302,6 +1547,14 @@ query_summary_types(struct query_stream *qs, struct reply *hr,
 		tot[i].participants = query_add(tot[i].participants,
 		    sr.participants);
 		tot[i].female = query_add(tot[i].female, sr.female);
+		tot[i].planned_activities = query_add(
+		    tot[i].planned_activities, sr.planned_activities);
+		tot[i].planned_sessions = query_add(tot[i].planned_sessions,
+		    sr.planned_sessions);
+		tot[i].planned_participants = query_add(
+		    tot[i].planned_participants, sr.planned_participants);
+		tot[i].planned_female = query_add(tot[i].planned_female,
+		    sr.planned_female);
 	}
 	if (rc == -1 || (sum->rows = reply_alloc(hr, (u->ntypes + 1) *
 	    sizeof(*sum->rows))) == NULL) {
@@ -1675,6 +1928,7 @@ query_stored_next(struct stream *hs, struct reply *hr)
 		return -1;
 	}
 	gp__reports_response__init(rr);
+	rr->timezone = query_zone(p);
 	if ((rr->reports = reply_alloc(hr, REPLY_CHUNK_ROWS *
 	    sizeof(*rr->reports))) == NULL) {
 		query_nomem(hr);
@@ -1771,6 +2025,7 @@ query_audit_next(struct stream *hs, struct reply *hr)
 		query_internal(p, hr, qs->db);
 		return -1;
 	}
+	ar->timezone = query_zone(p);
 	hr->resp.body_case = GP__RESPONSE__BODY_AUDIT;
 	hr->resp.audit = ar;
 	reply_more(hr, rc == 1);
@@ -1838,6 +2093,7 @@ query_whoami(struct peer *p, const Gp__Request *req, struct reply *hr,
 	w->server_time = time(NULL);
 	w->has_server_time = 1;
 	w->version = (char *)(uintptr_t)GP_VERSION;
+	w->timezone = query_zone(p);
 	hr->resp.body_case = GP__RESPONSE__BODY_WHOAMI;
 	hr->resp.whoami = w;
 	return REQUEST_REPLIED;
@@ -1968,6 +2224,7 @@ query_form(struct peer *p, const Gp__Request *req, struct reply *hr,
 		    == NULL)
 			return query_nomem(hr);
 	}
+	fr->timezone = query_zone(p);
 	hr->resp.body_case = GP__RESPONSE__BODY_FORM;
 	hr->resp.form = fr;
 	return REQUEST_REPLIED;

@@ -14,13 +14,15 @@ struct period;
 struct store;
 
 /*
- * The day a unit's report of a period is due: the form's due date, or
- * the unit's extension (issue 15) where it has one (*extended set). The
- * one place status, missing and the call list take it from.
+ * The day a unit's report of a period is due, in *due: the form's due
+ * date, or the unit's extension (gp-client extend) where it has one
+ * (*extended set). What status shows; missing and its call list read a
+ * period's extensions at once by the same rule. Returns 0, or -1 with
+ * store_error().
  */
-int32_t			query_due(struct store *, const char *unit,
+int			query_due(struct store *, const char *unit,
 			    const char *period_id, const struct period *,
-			    int *extended);
+			    int32_t *due, int *extended);
 
 enum request_result	query_whoami(struct peer *, const Gp__Request *,
 			    struct reply *, struct stream **);

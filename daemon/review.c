@@ -27,6 +27,7 @@
 #include "store.h"
 #include "text.h"
 #include "tls.h"
+#include "tz.h"
 #include "units.h"
 #include "validate.h"
 #include "writer.h"
@@ -173,31 +174,39 @@ review_done(struct job *job)
 	struct review_job	*rj = (struct review_job *)job;
 	struct peer		*p = rj->peer;
 	struct reply		*hr = rj->reply;
+	char			 qcn[LOG_QUOTE_MAX], qu[LOG_QUOTE_MAX];
+	char			 qp[LOG_QUOTE_MAX];
 
+	/* The action is one of three words (review_decide); the rest came
+	 * from the peer. */
+	log_quote(qcn, sizeof(qcn), p->cn);
+	log_quote(qu, sizeof(qu), rj->unit);
+	log_quote(qp, sizeof(qp), rj->period);
 	if (job->status != STORE_OK) {
-		log_warnx("session=%" PRIu64 " review %s %s %s failed: %s",
-		    p->id, rj->action, rj->unit, rj->period, job->error);
+		log_warnx("session=%" PRIu64 " cn=%s review %s unit=%s "
+		    "period=%s failed: %s", p->id, qcn, rj->action, qu, qp,
+		    job->error);
 		reply_error(hr, GP__ERROR_CODE__INTERNAL, "the server could "
 		    "not record the decision; nothing was decided, try again "
 		    "later");
 	} else if (job->decision.refused != STORE_REVIEW_DONE) {
 		log_info("session=%" PRIu64 " cn=%s review %s unit=%s "
 		    "period=%s revision=%u result=refused latest=%u", p->id,
-		    p->cn, rj->action, rj->unit, rj->period,
-		    job->review.revision, job->decision.latest);
+		    qcn, rj->action, qu, qp, job->review.revision,
+		    job->decision.latest);
 		review_refused(rj);
 	} else if (review_signed(rj) == -1) {
 		/* Done and on record, but not told: say so. */
-		log_warnx("session=%" PRIu64 " review %s %s %s done; out of "
-		    "memory for the answer", p->id, rj->action, rj->unit,
-		    rj->period);
+		log_warnx("session=%" PRIu64 " cn=%s review %s unit=%s "
+		    "period=%s done; out of memory for the answer", p->id, qcn,
+		    rj->action, qu, qp);
 		reply_error(hr, GP__ERROR_CODE__INTERNAL, "the decision was "
 		    "recorded but the server ran out of memory for its answer; "
 		    "see 'gp-client history %s %s'", rj->unit, rj->period);
 	} else
 		log_info("session=%" PRIu64 " cn=%s review %s unit=%s "
-		    "period=%s revision=%u state=%s decision=%s", p->id, p->cn,
-		    rj->action, rj->unit, rj->period, job->review.revision,
+		    "period=%s revision=%u state=%s decision=%s", p->id, qcn,
+		    rj->action, qu, qp, job->review.revision,
 		    job->decision.state, job->decision.decision);
 	p->answer(p->arg, hr);
 	reply_free(hr);
@@ -359,8 +368,9 @@ review_decision(struct reply *hr, const struct store_review_row *row)
 
 /* status */
 
-/* The periods a status answer holds: every form's, in order. */
-static size_t
+/* The periods a status answer holds: every form's, in order. Returns 0,
+ * -1 when the store could not be read, -2 out of memory. */
+static int
 review_periods(struct peer *p, const char *only, struct reply *hr,
     Gp__StatusResponse *sr, const struct unit *u, struct store *db)
 {
@@ -371,12 +381,13 @@ review_periods(struct peer *p, const char *only, struct reply *hr,
 	struct period		 pd;
 	char			 id[REPORT_MAX_PERIOD + 1], *cause;
 	size_t			 i, n = form_set_count(set);
+	int32_t			 due;
 	int			 k, extended;
 	static const int	 kinds[] = { PERIOD_HALF, PERIOD_YEAR };
 
 	if ((sr->periods = reply_alloc(hr, 2 * n * sizeof(*sr->periods))) ==
 	    NULL)
-		return (size_t)-1;
+		return -2;
 	for (i = 0; i < n; i++) {
 		f = form_set_at(set, i);
 		for (k = 0; k < 2; k++) {
@@ -393,18 +404,20 @@ review_periods(struct peer *p, const char *only, struct reply *hr,
 				continue;
 			}
 			if ((ps = reply_alloc(hr, sizeof(*ps))) == NULL)
-				return (size_t)-1;
+				return -2;
 			gp__period_status__init(ps);
 			if ((ps->comments = reply_alloc(hr,
 			    REVIEW_STATUS_COMMENTS * sizeof(*ps->comments))) ==
 			    NULL)
-				return (size_t)-1;
+				return -2;
 			if ((ps->period = reply_strdup(hr, id)) == NULL)
-				return (size_t)-1;
+				return -2;
 			ps->label = (char *)(uintptr_t)fp->label;
-			extended = 0;
-			ps->due = reply_date(hr, query_due(db, u->code, id, &pd,
-			    &extended));
+			if (query_due(db, u->code, id, &pd, &due, &extended) ==
+			    -1)
+				return -1;
+			if ((ps->due = reply_date(hr, due)) == NULL)
+				return -2;
 			ps->extended = extended != 0;
 			ps->has_extended = 1;
 			ps->coverage_from = reply_date(hr, pd.from);
@@ -416,7 +429,7 @@ review_periods(struct peer *p, const char *only, struct reply *hr,
 			sr->periods[sr->n_periods++] = ps;
 		}
 	}
-	return sr->n_periods;
+	return 0;
 }
 
 static Gp__PeriodStatus *
@@ -545,6 +558,7 @@ review_status(struct peer *p, const Gp__Request *req, struct reply *hr,
 	sr->unit_name = u->name;
 	sr->server_time = time(NULL);
 	sr->has_server_time = 1;
+	sr->timezone = (char *)(uintptr_t)tz_name(p->set->zone);
 	/* One snapshot: every commit so far is seen. */
 	if ((db = readers_get(p->readers, &errstr)) == NULL) {
 		log_warnx("session=%" PRIu64 " status refused: %s", p->id,
@@ -555,9 +569,7 @@ review_status(struct peer *p, const Gp__Request *req, struct reply *hr,
 		hr->error.has_retry_after = 1;
 		return REQUEST_REPLIED;
 	}
-	if (review_periods(p, rq->period, hr, sr, u, db) == (size_t)-1)
-		rv = -2;
-	else
+	if ((rv = review_periods(p, rq->period, hr, sr, u, db)) == 0)
 		rv = review_status_read(db, hr, sr, u->code, rq->period);
 	if (rv == -1) {
 		log_warnx("session=%" PRIu64 " status failed: %s", p->id,

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "settings.h"
 #include "tls.h"
+#include "tz.h"
 #include "units.h"
 
 struct settings_slot {
@@ -23,6 +24,7 @@ struct settings *
 settings_load(const char *conffile, char **cause)
 {
 	struct settings	*set;
+	char		*note = NULL;
 
 	*cause = NULL;
 	if ((set = calloc(1, sizeof(*set))) == NULL) {
@@ -33,14 +35,20 @@ settings_load(const char *conffile, char **cause)
 	if ((set->conf = config_load(conffile, cause)) == NULL ||
 	    (set->units = units_load(set->conf->units, cause)) == NULL ||
 	    form_set_load(set->conf->forms, &set->forms, cause) == -1 ||
+	    tz_load(NULL, set->conf->timezone, &set->zone, &note, cause) ==
+	    -1 ||
 	    (set->ssl_ctx = tls_ctx_new(set->conf, cause)) == NULL ||
 	    tls_receipt_key(set->conf, &set->receipt_key, &set->receipt_cert,
 	    &set->receipt_certlen, cause) == -1) {
+		free(note);
 		settings_release(set);
 		if (*cause == NULL)
 			*cause = strdup("out of memory");
 		return NULL;
 	}
+	if (note != NULL)
+		log_warnx("[server] timezone: %s", note);
+	free(note);
 	tls_expiry_warnings(set->conf);
 	if (set->conf->periods_given)
 		log_warnx("%s: [periods] is no longer read: each year's dates "
@@ -59,6 +67,7 @@ settings_release(struct settings *set)
 	free(set->receipt_cert);
 	units_free(set->units);
 	form_set_free(set->forms);
+	tz_free(set->zone);
 	config_free(set->conf);
 	free(set);
 }

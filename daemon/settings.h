@@ -14,12 +14,16 @@
 #include <openssl/ssl.h>
 
 struct form_set;
+struct tz;
 
 struct settings {
 	_Atomic unsigned int	 refs;
 	struct config		*conf;
 	struct units		*units;
 	struct form_set		*forms;		/* the forms by year */
+	/* [server] timezone: the day of submission, due dates, and the
+	 * zone every answer names for the times it carries (UTC). */
+	struct tz		*zone;
 	SSL_CTX			*ssl_ctx;
 	/* Receipts are signed with this key; its certificate (DER) goes
 	 * into every receipt. */

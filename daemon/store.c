@@ -19,8 +19,10 @@
 
 #include "form.h"
 #include "receipt.h"
+#include "period.h"
 #include "report.h"
 #include "store.h"
+#include "validate.h"
 
 /* A writer (an admin's sqlite3 shell) may hold the lock this long. */
 #define STORE_BUSY_MS	5000
@@ -46,8 +48,9 @@
  * The aggregates (migration 8). A row adds up the latest revisions of a
  * period in one review state. unit_sums: the reports themselves, by what
  * the registry says of their unit (its type, its validity: '' and an
- * empty range for a unit it does not list) and by the day the first
- * revision arrived (timeliness); period_sums: the activities of one code
+ * empty range for a unit it does not list) and by whether the first
+ * revision was late as judged when it was stored (first_late: missing's
+ * timeliness); period_sums: the activities of one code
  * of the lists area, kind, occasion and status (reports: how many have at
  * least one); period_indicators: the indicators by code (females: how
  * many gave a women's figure). Planned activities are also added up
@@ -75,9 +78,9 @@
 	"CREATE TABLE unit_sums (period TEXT NOT NULL, "		\
 	"state TEXT NOT NULL, type TEXT NOT NULL, "			\
 	"valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL, "	\
-	"first_day INTEGER NOT NULL, " SQL_SUMS_COLS ", "		\
+	"first_late INTEGER NOT NULL, " SQL_SUMS_COLS ", "		\
 	"PRIMARY KEY (period, state, type, valid_from, valid_to, "	\
-	"first_day)) WITHOUT ROWID;"					\
+	"first_late)) WITHOUT ROWID;"					\
 	"CREATE TABLE period_sums (period TEXT NOT NULL, "		\
 	"state TEXT NOT NULL, dim TEXT NOT NULL, code TEXT NOT NULL, "	\
 	SQL_SUMS_COLS ", PRIMARY KEY (period, state, dim, code)) "	\
@@ -113,21 +116,21 @@
 	SQL_LATEST_STATES SQL_SUMS_BY("area") " UNION ALL "		\
 	SQL_SUMS_BY("kind") " UNION ALL " SQL_SUMS_BY("occasion")	\
 	" UNION ALL " SQL_SUMS_BY("status")
-/* The day (UTC) the first revision of r's (unit, period) arrived:
- * missing's timeliness. */
-#define SQL_FIRST_DAY(r)						\
-	"(SELECT MIN(x.received_at) FROM reports x WHERE x.unit = " r	\
-	".unit AND x.period = " r ".period) / 86400"
+/* Whether the first revision of r's (unit, period) was late, as judged
+ * when it was stored (1) or not (0): missing's timeliness. */
+#define SQL_FIRST_LATE(r)						\
+	"COALESCE((SELECT x.days_late > 0 FROM reports x WHERE x.unit = " \
+	r ".unit AND x.period = " r ".period AND x.revision = 1), 0)"
 /* What the registry says of a unit: unit_registry g joined on it. */
 #define SQL_UNIT_KEY							\
 	"COALESCE(g.type, " SQL_NO_TYPE "), "				\
 	"COALESCE(g.valid_from, " SQL_NO_FROM "), "			\
 	"COALESCE(g.valid_to, " SQL_NO_TO ")"
 #define SQL_UNIT_SUMS_DETAIL						\
-	"WITH latest(id, unit, period, state, first_day) AS (SELECT "	\
-	"r.id, r.unit, r.period, " SQL_STATE("r") ", " SQL_FIRST_DAY("r") \
+	"WITH latest(id, unit, period, state, first_late) AS (SELECT "	\
+	"r.id, r.unit, r.period, " SQL_STATE("r") ", " SQL_FIRST_LATE("r") \
 	" FROM reports r WHERE " SQL_LATEST ") SELECT l.period, "	\
-	"l.state, " SQL_UNIT_KEY ", l.first_day, COUNT(*), "		\
+	"l.state, " SQL_UNIT_KEY ", l.first_late, COUNT(*), "		\
 	"COALESCE(SUM(t.n), 0), COALESCE(SUM(t.s), 0), "		\
 	"COALESCE(SUM(t.p), 0), COALESCE(SUM(t.f), 0), "		\
 	"COALESCE(SUM(t.pn), 0), COALESCE(SUM(t.ps), 0), "		\
@@ -356,8 +359,54 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"DROP TABLE narratives;"
 	"ALTER TABLE narratives_5 RENAME TO narratives;"
 	"PRAGMA user_version = 5;",
-	/* 6: the number of issue 15's migration (deadlines per year,
-	 * extensions), taken by it when it lands. */
+	/* 6: the calendar (issue 15). Lateness is decided when a revision
+	 * is stored and kept with it: the due date it was judged against
+	 * (the form's, or the unit's extension), the days late, and whether
+	 * an extension applied; the period index covers what missing reads
+	 * of it. A revision stored before keeps the late flag it was given,
+	 * and gets the due date of the form it was checked against and the
+	 * days late from the UTC day it was judged by then. Each report's
+	 * totals give its planned activities apart. Extensions of one
+	 * unit's due date for a period. */
+	"ALTER TABLE reports ADD COLUMN due TEXT;"
+	"ALTER TABLE reports ADD COLUMN days_late INTEGER NOT NULL DEFAULT 0 "
+	"  CHECK (days_late >= 0);"
+	"ALTER TABLE reports ADD COLUMN extended INTEGER NOT NULL DEFAULT 0 "
+	"  CHECK (extended IN (0, 1));"
+	"UPDATE reports SET due = (SELECT json_extract(CAST(f.bytes AS TEXT), "
+	"  CASE WHEN reports.period LIKE '%-H1' THEN '$.periods.H1.due' "
+	"  ELSE '$.periods.annual.due' END) FROM forms f "
+	"  WHERE f.sha256 = reports.form_sha256);"
+	"UPDATE reports SET days_late = MAX(1, COALESCE(CAST("
+	"  julianday(date(received_at, 'unixepoch')) - julianday(due) "
+	"  AS INTEGER), 1)) WHERE late = 1;"
+	"DROP INDEX IF EXISTS reports_period;"
+	"CREATE INDEX reports_period ON reports "
+	"  (period, unit, revision, received_at, days_late, extended);"
+	"ALTER TABLE report_totals ADD COLUMN planned_activities INTEGER "
+	"  NOT NULL DEFAULT 0;"
+	"ALTER TABLE report_totals ADD COLUMN planned_sessions INTEGER "
+	"  NOT NULL DEFAULT 0;"
+	"ALTER TABLE report_totals ADD COLUMN planned_participants INTEGER "
+	"  NOT NULL DEFAULT 0;"
+	"ALTER TABLE report_totals ADD COLUMN planned_female INTEGER "
+	"  NOT NULL DEFAULT 0;"
+	"UPDATE report_totals SET (planned_activities, planned_sessions, "
+	"  planned_participants, planned_female) = (SELECT COUNT(*), "
+	"  COALESCE(SUM(a.sessions), 0), COALESCE(SUM(a.participants), 0), "
+	"  COALESCE(SUM(a.female), 0) FROM activities a "
+	"  WHERE a.report_id = report_totals.report_id AND "
+	"  a.status = 'planned') WHERE report_id IN (SELECT report_id "
+	"  FROM activities WHERE status = 'planned');"
+	"CREATE TABLE extensions ("
+	"  unit TEXT NOT NULL,"
+	"  period TEXT NOT NULL,"
+	"  until TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  at INTEGER NOT NULL,"
+	"  cn TEXT NOT NULL,"
+	"  PRIMARY KEY (unit, period)"
+	") WITHOUT ROWID;"
 	"PRAGMA user_version = 6;",
 	/* 7: the province's review (issue 17). Every decision on a report,
 	 * with the revision it was taken on, who took it, when and its
@@ -438,6 +487,10 @@ enum stmt {
 	STMT_UNIT_LATEST,
 	STMT_UNIT_SUMS_CLEAR,
 	STMT_UNIT_SUMS_REBUILD,
+	STMT_LATEST,
+	STMT_EXTENSION_OF,
+	STMT_EXTENSION_SET,
+	STMT_EXTENSION_CLEAR,
 	/* Queries: each cursor prepares its own copy (store_query). */
 	STMT_Q_LIST,
 	STMT_Q_HISTORY,
@@ -460,6 +513,7 @@ enum stmt {
 	STMT_Q_STATES,
 	STMT_Q_SUM_TYPE,
 	STMT_Q_MISSING_COUNTS,
+	STMT_Q_EXTENSIONS,
 	/* Stored reports using a code, for a reload that changes it. */
 	STMT_C_AREA,
 	STMT_C_KIND,
@@ -494,18 +548,25 @@ enum stmt {
 #define SQL_ACCEPTED_ONLY(r)						\
 	"(?2 = 0 OR " SQL_STATE_OF(r) " = 'accepted')"
 
-/* A report's totals; a row lost by hand (verify-audit names it) reads as
- * zero rather than hiding its report. */
+/* A report's totals, then its planned activities' among them; a row lost
+ * by hand (verify-audit names it) reads as zero rather than hiding its
+ * report. */
 #define SQL_TOTALS							\
 	"COALESCE(t.activities, 0), COALESCE(t.sessions, 0), "		\
-	"COALESCE(t.participants, 0), COALESCE(t.female, 0)"
+	"COALESCE(t.participants, 0), COALESCE(t.female, 0), "		\
+	"COALESCE(t.planned_activities, 0), "				\
+	"COALESCE(t.planned_sessions, 0), "				\
+	"COALESCE(t.planned_participants, 0), "			\
+	"COALESCE(t.planned_female, 0)"
 
-/* One report with its activities' totals: struct store_report_row. */
+/* One report with its activities' totals and its lateness as kept:
+ * struct store_report_row. */
 #define SQL_REPORT_ROW							\
 	"SELECT r.id, r.unit, r.period, r.revision, r.received_at, "	\
 	"r.late, r.receipt, r.submission_id, r.cert_cn, "		\
 	"r.cert_fingerprint, " SQL_TOTALS ", r.content_hash, "		\
-	"r.form_sha256, r.canonical_hash, " SQL_STATE("r") " "		\
+	"r.form_sha256, r.canonical_hash, r.due, r.days_late, "	\
+	"r.extended, " SQL_STATE("r") " "				\
 	"FROM reports r LEFT JOIN report_totals t ON t.report_id = r.id "
 
 /* Reports of a year (?1, "2023": the periods 2023-H1 and 2023) whose
@@ -534,7 +595,7 @@ enum stmt {
 	"ON CONFLICT (period, state, dim, code) DO UPDATE SET "		\
 	SQL_SUMS_ADDS
 #define SQL_UNIT_SUMS_NAMES						\
-	"period, state, type, valid_from, valid_to, first_day, reports, " \
+	"period, state, type, valid_from, valid_to, first_late, reports, " \
 	"activities, sessions, participants, female, planned_activities, " \
 	"planned_sessions, planned_participants, planned_female"
 #define SQL_SUMS_ADDS							\
@@ -557,7 +618,10 @@ enum stmt {
 #define SQL_SUMS_READ							\
 	"COALESCE(SUM(reports), 0), COALESCE(SUM(activities), 0), "	\
 	"COALESCE(SUM(sessions), 0), COALESCE(SUM(participants), 0), "	\
-	"COALESCE(SUM(female), 0)"
+	"COALESCE(SUM(female), 0), COALESCE(SUM(planned_activities), 0), " \
+	"COALESCE(SUM(planned_sessions), 0), "				\
+	"COALESCE(SUM(planned_participants), 0), "			\
+	"COALESCE(SUM(planned_female), 0)"
 #define SQL_SUMS_ACCEPTED	"(?2 = 0 OR state = 'accepted')"
 #define SQL_SUMS_OF(dim)						\
 	"SELECT code, NULL, " SQL_SUMS_READ " FROM period_sums "	\
@@ -580,7 +644,8 @@ static const struct {
 	[STMT_ROLLBACK_TO] = { "rollback-to", "ROLLBACK TO put" },
 	[STMT_FIND_SUBMISSION] = { "find-submission",
 	    "SELECT receipt, revision, received_at, late, content_hash, "
-	    "canonical_hash FROM reports WHERE submission_id = ?1" },
+	    "canonical_hash, due, days_late, extended, unit, period "
+	    "FROM reports WHERE submission_id = ?1" },
 	/* The latest revision, the state of the province's review of it
 	 * (NULL: none) and its id (NULL: none), whose contribution to the
 	 * aggregates the next one replaces. */
@@ -595,9 +660,10 @@ static const struct {
 	    "INSERT INTO reports (submission_id, unit, period, revision, "
 	    "receipt, received_at, late, cert_cn, cert_fingerprint, "
 	    "content_hash, reporter_name, reporter_position, reporter_phone, "
-	    "raw, form_sha256, canonical_hash, plan_number, plan_date) "
+	    "raw, form_sha256, canonical_hash, plan_number, plan_date, due, "
+	    "days_late, extended) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14, ?15, ?10, ?16, ?17)" },
+	    "?14, ?15, ?10, ?16, ?17, ?18, ?19, ?20)" },
 	[STMT_INSERT_ACTIVITY] = { "insert-activity",
 	    "INSERT INTO activities (report_id, idx, area, kind, occasion, "
 	    "status, audience, topic, date, end_date, title, location, "
@@ -617,7 +683,9 @@ static const struct {
 	    "SELECT year, bytes FROM forms WHERE sha256 = ?1" },
 	[STMT_INSERT_TOTALS] = { "insert-totals",
 	    "INSERT INTO report_totals (report_id, activities, sessions, "
-	    "participants, female) VALUES (?1, ?2, ?3, ?4, ?5)" },
+	    "participants, female, planned_activities, planned_sessions, "
+	    "planned_participants, planned_female) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9)" },
 	[STMT_INSERT_TEXT] = { "insert-text",
 	    "INSERT INTO narratives (report_id, section, field, text) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
@@ -654,14 +722,14 @@ static const struct {
 	 * out (?3 = -1). */
 	[STMT_SUMS_UNIT] = { "sums-unit",
 	    "INSERT INTO unit_sums (" SQL_UNIT_SUMS_NAMES ") SELECT ?4, ?2, "
-	    SQL_UNIT_KEY ", " SQL_FIRST_DAY("r") ", ?3, ?3 * t.n, "
+	    SQL_UNIT_KEY ", " SQL_FIRST_LATE("r") ", ?3, ?3 * t.n, "
 	    "?3 * COALESCE(t.s, 0), ?3 * COALESCE(t.p, 0), "
 	    "?3 * COALESCE(t.f, 0), ?3 * t.pn, ?3 * t.ps, ?3 * t.pp, "
 	    "?3 * t.pf FROM reports r LEFT JOIN unit_registry g ON "
 	    "g.unit = r.unit, (SELECT " SQL_ACT_SUMS_AS " FROM activities a "
 	    "WHERE a.report_id = ?1) t WHERE r.id = ?1 "
 	    "ON CONFLICT (period, state, type, valid_from, valid_to, "
-	    "first_day) DO UPDATE SET " SQL_SUMS_ADDS },
+	    "first_late) DO UPDATE SET " SQL_SUMS_ADDS },
 	[STMT_SUMS_CODES] = { "sums-codes",
 	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") SELECT ?4, ?2, d, "
 	    "c, ?3, ?3 * n, ?3 * s, ?3 * p, ?3 * f, ?3 * pn, ?3 * ps, "
@@ -681,12 +749,13 @@ static const struct {
 	    "female = female + excluded.female, "
 	    "females = females + excluded.females" },
 	/* What a submission's contribution is keyed by besides its period
-	 * and state: its unit (?1) in the registry kept, and the day the
-	 * first revision of the period (?2) arrived, NULL for none yet
-	 * (store_sums_key). */
+	 * and state: its unit (?1) in the registry kept, and whether the
+	 * first revision of the period (?2) was late (1) or not (0), NULL
+	 * for none yet (store_sums_key). */
 	[STMT_SUMS_KEY] = { "sums-key",
-	    "SELECT " SQL_UNIT_KEY ", (SELECT MIN(x.received_at) FROM "
-	    "reports x WHERE x.unit = ?1 AND x.period = ?2) / 86400 "
+	    "SELECT " SQL_UNIT_KEY ", (SELECT x.days_late > 0 FROM "
+	    "reports x WHERE x.unit = ?1 AND x.period = ?2 AND "
+	    "x.revision = 1) "
 	    "FROM (SELECT ?1 AS unit) u LEFT JOIN unit_registry g ON "
 	    "g.unit = u.unit" },
 	[STMT_SUMS_ACTIVITIES] = { "sums-activities",
@@ -699,7 +768,7 @@ static const struct {
 	    "INSERT INTO unit_sums (" SQL_UNIT_SUMS_NAMES ") VALUES (?1, ?2, "
 	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
 	    "ON CONFLICT (period, state, type, valid_from, valid_to, "
-	    "first_day) DO UPDATE SET " SQL_SUMS_ADDS },
+	    "first_late) DO UPDATE SET " SQL_SUMS_ADDS },
 	[STMT_ADD_PERIOD_SUMS] = { "add-period-sums",
 	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") VALUES (?1, ?2, ?3, "
 	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) " SQL_SUMS_UPSERT },
@@ -730,6 +799,17 @@ static const struct {
 	[STMT_UNIT_SUMS_CLEAR] = { "unit-sums-clear", "DELETE FROM unit_sums" },
 	[STMT_UNIT_SUMS_REBUILD] = { "unit-sums-rebuild",
 	    "INSERT INTO unit_sums " SQL_UNIT_SUMS_DETAIL },
+	[STMT_LATEST] = { "latest",
+	    "SELECT revision, submission_id FROM reports "
+	    "WHERE unit = ?1 AND period = ?2 ORDER BY revision DESC LIMIT 1" },
+	[STMT_EXTENSION_OF] = { "extension-of",
+	    "SELECT until, reason FROM extensions "
+	    "WHERE unit = ?1 AND period = ?2" },
+	[STMT_EXTENSION_SET] = { "extension-set",
+	    "INSERT OR REPLACE INTO extensions (unit, period, until, reason, "
+	    "at, cn) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
+	[STMT_EXTENSION_CLEAR] = { "extension-clear",
+	    "DELETE FROM extensions WHERE unit = ?1 AND period = ?2" },
 	[STMT_Q_LIST] = { "list",
 	    SQL_REPORT_ROW "WHERE (?1 IS NULL OR r.period = ?1) AND "
 	    "(?2 IS NULL OR r.unit = ?2) AND " SQL_LATEST
@@ -746,18 +826,23 @@ static const struct {
 	[STMT_Q_WARNINGS_OF] = { "warnings-of",
 	    "SELECT field, message FROM warnings WHERE report_id = ?1 "
 	    "ORDER BY idx" },
-	/* Timeliness counts the first revision: a later correction does
-	 * not make a unit late. */
+	/* Timeliness counts the first revision (revision 1), as judged
+	 * when it was stored: a later correction does not make a unit
+	 * late. One pass over the period index: the bare received_at is the
+	 * latest revision's, the row of MAX(revision) (SQLite's rule for a
+	 * query with a single min() or max()). */
 	/* The newest decision of the unit's report, "REVISION STATE": it
 	 * is the latest revision's state when it names that revision (one
 	 * look-up by the reviews' index per unit, and the rows stay in the
 	 * period index's order: no sort). */
 	[STMT_Q_MISSING] = { "missing",
-	    "SELECT unit, MIN(received_at), MAX(revision), (SELECT "
-	    "v.revision || ' ' || v.state FROM reviews v WHERE "
-	    "v.unit = reports.unit AND v.period = ?1 ORDER BY v.revision "
-	    "DESC, v.id DESC LIMIT 1) FROM reports WHERE period = ?1 "
-	    "GROUP BY unit ORDER BY unit" },
+	    "SELECT unit, SUM(CASE WHEN revision = 1 THEN received_at END), "
+	    "SUM(CASE WHEN revision = 1 THEN days_late END), "
+	    "SUM(CASE WHEN revision = 1 THEN extended END), MAX(revision), "
+	    "received_at, (SELECT v.revision || ' ' || v.state FROM reviews v "
+	    "WHERE v.unit = reports.unit AND v.period = ?1 ORDER BY "
+	    "v.revision DESC, v.id DESC LIMIT 1) FROM reports "
+	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
 	/* Totals read the aggregates: a handful of rows, whatever the
 	 * number of units. */
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
@@ -804,10 +889,11 @@ static const struct {
 	    SQL_REVIEW_ROW "WHERE unit = ?2 AND (?1 IS NULL OR period = ?1) "
 	    "AND comment IS NOT NULL ORDER BY id DESC" },
 	[STMT_Q_LOCKS] = { "locks",
-	    "SELECT period, NULL, 0, 0, 0, 0, 0 FROM locks ORDER BY period" },
+	    "SELECT period, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM locks "
+	    "ORDER BY period" },
 	[STMT_Q_STATES] = { "states",
-	    "SELECT state, NULL, SUM(reports), 0, 0, 0, 0 FROM unit_sums "
-	    "WHERE period = ?1 AND " SQL_SUMS_ACCEPTED
+	    "SELECT state, NULL, SUM(reports), 0, 0, 0, 0, 0, 0, 0, 0 "
+	    "FROM unit_sums WHERE period = ?1 AND " SQL_SUMS_ACCEPTED
 	    " GROUP BY state HAVING SUM(reports) > 0" },
 	/* By the unit's type in the registry ('': not in it). */
 	[STMT_Q_SUM_TYPE] = { "sum-type",
@@ -816,13 +902,16 @@ static const struct {
 	    "HAVING SUM(reports) > 0 ORDER BY type" },
 	/* missing's counts: the units expected (their validity overlaps
 	 * the coverage, ?2 to ?3) that reported, by the state of their
-	 * latest revision, and those whose first arrived by the due date
-	 * (?4), all in days. */
+	 * latest revision, and those whose first revision was on time as
+	 * judged when it was stored. */
 	[STMT_Q_MISSING_COUNTS] = { "missing-counts",
 	    "SELECT state, COALESCE(SUM(reports), 0), COALESCE(SUM(CASE WHEN "
-	    "first_day <= ?4 THEN reports END), 0) FROM unit_sums "
+	    "first_late = 0 THEN reports END), 0) FROM unit_sums "
 	    "WHERE period = ?1 AND valid_from <= ?3 AND valid_to >= ?2 "
 	    "GROUP BY state HAVING SUM(reports) > 0" },
+	[STMT_Q_EXTENSIONS] = { "extensions",
+	    "SELECT unit, period, until, reason, at, cn FROM extensions "
+	    "WHERE period = ?1 AND (?2 IS NULL OR unit = ?2) ORDER BY unit" },
 	[STMT_C_AREA] = { "count-area", SQL_COUNT_USING(
 	    "JOIN activities a ON a.report_id = r.id", "a.area = ?2") },
 	[STMT_C_KIND] = { "count-kind", SQL_COUNT_USING(
@@ -863,8 +952,9 @@ static const struct {
 	[STMT_V_OUTPUTS] = { "verify-outputs",
 	    "SELECT idx, code, count FROM outputs WHERE report_id = ?1" },
 	[STMT_V_TOTALS] = { "verify-totals",
-	    "SELECT activities, sessions, participants, female "
-	    "FROM report_totals WHERE report_id = ?1" },
+	    "SELECT activities, sessions, participants, female, "
+	    "planned_activities, planned_sessions, planned_participants, "
+	    "planned_female FROM report_totals WHERE report_id = ?1" },
 	[STMT_V_TEXTS] = { "verify-texts",
 	    "SELECT section, field, text FROM narratives WHERE report_id = ?1" },
 	[STMT_V_COVERED] = { "verify-covered",
@@ -928,7 +1018,7 @@ struct store_delta {
 	char		 state[16];
 	char		 dim[16];
 	char		 code[STORE_DELTA_CODE];
-	int64_t		 from, to, first_day;
+	int64_t		 from, to, first_late;
 	int64_t		 v[STORE_DELTA_VALUES];
 };
 
@@ -1386,28 +1476,59 @@ fail:
 }
 
 
+/* Where store_copy writes: a directory that mkdtemp makes beside the
+ * copy's target, and the copy's name inside it. */
+#define STORE_COPY_DIR		".tmp.XXXXXX"
+#define STORE_COPY_NAME		"copy.db"
+
+/* Removes what store_copy may have left in its directory, and the
+ * directory: the copy, SQLite's journals of it. */
+static void
+store_copy_clean(const char *dir, const char *tmp)
+{
+	static const char	*suffixes[] = { "", "-journal", "-wal", "-shm" };
+	char			 name[PATH_MAX];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", tmp,
+		    suffixes[i]) < sizeof(name))
+			unlink(name);
+	rmdir(dir);
+}
+
 /*
  * Copies a live database with SQLite's online backup API: one step over
  * every page inside one read transaction, so the copy is consistent
- * while the writer goes on. Written beside dest, synced, then renamed,
- * and the rename synced too: a copy said to be made survives a power cut.
+ * while the writer goes on. It is written in a directory of its own that
+ * mkdtemp makes beside dest (mode 0700, a name no one can know
+ * beforehand), so that no one else can put a file or a symbolic link
+ * where SQLite creates the copy and its journal; then it is synced,
+ * renamed over dest (a link at dest is replaced, not followed), and the
+ * rename synced too: a copy said to be made survives a power cut.
  */
 static int
 store_copy(sqlite3 *src, const char *dest, char *err, size_t errlen)
 {
 	sqlite3		*dst = NULL;
 	sqlite3_backup	*b;
-	char		 tmp[PATH_MAX];
+	char		 dir[PATH_MAX], tmp[PATH_MAX];
 	int		 rc;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", dest) >=
-	    sizeof(tmp)) {
+	if ((size_t)snprintf(dir, sizeof(dir), "%s" STORE_COPY_DIR, dest) >=
+	    sizeof(dir) || (size_t)snprintf(tmp, sizeof(tmp), "%s/"
+	    STORE_COPY_NAME, dir) >= sizeof(tmp)) {
 		snprintf(err, errlen, "%.200s: path too long", dest);
 		return -1;
 	}
-	unlink(tmp);
+	if (mkdtemp(dir) == NULL) {
+		snprintf(err, errlen, "%.200s: %s", dir, strerror(errno));
+		return -1;
+	}
+	/* The directory's name, its Xs replaced, in the copy's. */
+	memcpy(tmp, dir, strlen(dir));
 	if ((rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL)) != SQLITE_OK)
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL)) != SQLITE_OK)
 		goto fail;
 	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
 		rc = sqlite3_errcode(dst);
@@ -1426,19 +1547,20 @@ store_copy(sqlite3 *src, const char *dest, char *err, size_t errlen)
 	dst = NULL;
 	if (store_fsync_path(tmp) == -1 || rename(tmp, dest) == -1) {
 		snprintf(err, errlen, "%.200s: %s", dest, strerror(errno));
-		unlink(tmp);
+		store_copy_clean(dir, tmp);
 		return -1;
 	}
+	store_copy_clean(dir, tmp);
 	if (store_fsync_dir(dest) == -1) {
 		snprintf(err, errlen, "%.200s: %s", dest, strerror(errno));
 		return -1;
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "%.200s: %s", tmp, dst != NULL ?
+	snprintf(err, errlen, "%.200s: %s", dest, dst != NULL ?
 	    sqlite3_errmsg(dst) : sqlite3_errstr(rc));
 	sqlite3_close(dst);
-	unlink(tmp);
+	store_copy_clean(dir, tmp);
 	return -1;
 }
 
@@ -1447,7 +1569,7 @@ store_fsync_path(const char *path)
 {
 	int	fd, rv;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 		return -1;
 	rv = fsync(fd);
 	close(fd);
@@ -1749,6 +1871,13 @@ store_find_submission(struct store *s, const struct report *r,
 	out->received_at = sqlite3_column_int64(st, 2);
 	out->late = sqlite3_column_int(st, 3);
 	out->duplicate = 1;
+	/* The lateness kept with it, whatever the due date is now. */
+	if (sqlite3_column_type(st, 6) == SQLITE_NULL ||
+	    date_parse((const char *)sqlite3_column_text(st, 6), &out->due) ==
+	    -1)
+		out->due = 0;
+	out->days_late = sqlite3_column_int(st, 7);
+	out->extended = sqlite3_column_int(st, 8);
 	*same = store_same_hash(st, 5, m->hash) ||
 	    store_same_hash(st, 4, m->legacy_hash);
 	/* The first receipt signs the content hash it was given for. */
@@ -1757,6 +1886,55 @@ store_find_submission(struct store *s, const struct report *r,
 		    STORE_HASH_LEN);
 	store_reset(s, STMT_FIND_SUBMISSION);
 	return 1;
+}
+
+/* The latest revision of r's (unit, period) and its submission id. */
+static int
+store_latest(struct store *s, const char *unit, const char *period,
+    struct store_receipt *out)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_LATEST];
+	const char	*id;
+	int		 rc;
+
+	if (store_bind_text(s, STMT_LATEST, 1, unit) == -1 ||
+	    store_bind_text(s, STMT_LATEST, 2, period) == -1 ||
+	    (rc = store_step_row(s, STMT_LATEST)) == -1)
+		return -1;
+	if (rc == SQLITE_ROW) {
+		out->latest_revision = (uint32_t)sqlite3_column_int64(st, 0);
+		if ((id = store_col_text(st, 1)) != NULL)
+			snprintf(out->latest_submission_id,
+			    sizeof(out->latest_submission_id), "%s", id);
+	}
+	store_reset(s, STMT_LATEST);
+	return 0;
+}
+
+/*
+ * Lateness, decided now and kept with the revision: against the unit's
+ * extension of the period when it has one, else the form's due date.
+ */
+static int
+store_lateness(struct store *s, const struct report *r,
+    const struct store_meta *m, struct store_receipt *out)
+{
+	char	until[DATE_LEN + 1];
+	int32_t	day;
+	int	rc;
+
+	out->due = m->due;
+	out->extended = 0;
+	if ((rc = store_extension(s, r->unit, r->period, until, NULL, 0)) ==
+	    -1)
+		return -1;
+	if (rc == 1 && date_parse(until, &day) == 0) {
+		out->due = day;
+		out->extended = 1;
+	}
+	out->days_late = m->today > out->due ? m->today - out->due : 0;
+	out->late = out->days_late > 0;
+	return 0;
 }
 
 /* The next revision of r's (unit, period), and the review state of the
@@ -1850,6 +2028,7 @@ store_insert_report(struct store *s, const struct report *r,
     int64_t *report_id)
 {
 	const enum stmt	id = STMT_INSERT_REPORT;
+	char		due[DATE_LEN + 1];
 
 	if (store_bind_text(s, id, 1, r->id) == -1 ||
 	    store_bind_text(s, id, 2, r->unit) == -1 ||
@@ -1857,7 +2036,7 @@ store_insert_report(struct store *s, const struct report *r,
 	    store_bind_int(s, id, 4, out->revision) == -1 ||
 	    store_bind_text(s, id, 5, out->receipt) == -1 ||
 	    store_bind_int(s, id, 6, m->received_at) == -1 ||
-	    store_bind_int(s, id, 7, m->late != 0) == -1 ||
+	    store_bind_int(s, id, 7, out->late != 0) == -1 ||
 	    store_bind_text(s, id, 8, m->cn) == -1 ||
 	    store_bind_text(s, id, 9, m->fingerprint) == -1 ||
 	    store_bind_blob(s, id, 10, m->hash, STORE_HASH_LEN) == -1 ||
@@ -1868,7 +2047,11 @@ store_insert_report(struct store *s, const struct report *r,
 	    store_bind_blob(s, id, 15, m->form_sha256, m->form_sha256 != NULL ?
 	    STORE_HASH_LEN : 0) == -1 ||
 	    store_bind_text(s, id, 16, r->plan_number) == -1 ||
-	    store_bind_text(s, id, 17, r->plan_date) == -1)
+	    store_bind_text(s, id, 17, r->plan_date) == -1 ||
+	    (date_format(out->due, due), store_bind_text(s, id, 18, due)) ==
+	    -1 ||
+	    store_bind_int(s, id, 19, out->days_late) == -1 ||
+	    store_bind_int(s, id, 20, out->extended != 0) == -1)
 		return -1;
 	if (store_step(s, id) == -1)
 		return -1;
@@ -1961,17 +2144,35 @@ store_add(uint64_t sum, uint64_t v)
 	    UINT64_MAX : sum + v;
 }
 
-/* Sessions, participants and women over r's activities. */
-static void
-store_totals(const struct report *r, uint64_t sum[3])
+/* Whether an activity is planned ("ước thực hiện"): never added into
+ * what was done. */
+static int
+store_planned(const struct report_activity *a)
 {
-	size_t	i;
+	return a->status != NULL && strcmp(a->status, "planned") == 0;
+}
 
-	sum[0] = sum[1] = sum[2] = 0;
+/* Over r's activities: sum[0..2] the sessions, participants and women
+ * of all, sum[3] the planned activities and sum[4..6] their sessions,
+ * participants and women. */
+static void
+store_totals(const struct report *r, uint64_t sum[7])
+{
+	const struct report_activity	*a;
+	size_t				 i;
+
+	memset(sum, 0, 7 * sizeof(*sum));
 	for (i = 0; i < r->nactivities; i++) {
-		sum[0] = store_add(sum[0], r->activities[i].sessions);
-		sum[1] = store_add(sum[1], r->activities[i].participants);
-		sum[2] = store_add(sum[2], r->activities[i].female);
+		a = &r->activities[i];
+		sum[0] = store_add(sum[0], a->sessions);
+		sum[1] = store_add(sum[1], a->participants);
+		sum[2] = store_add(sum[2], a->female);
+		if (!store_planned(a))
+			continue;
+		sum[3]++;
+		sum[4] = store_add(sum[4], a->sessions);
+		sum[5] = store_add(sum[5], a->participants);
+		sum[6] = store_add(sum[6], a->female);
 	}
 }
 
@@ -1981,17 +2182,17 @@ store_insert_totals(struct store *s, int64_t report_id,
     const struct report *r)
 {
 	const enum stmt	id = STMT_INSERT_TOTALS;
-	uint64_t	sum[3];
+	uint64_t	sum[7];
+	int		i;
 
 	store_totals(r, sum);
 	if (store_bind_int(s, id, 1, report_id) == -1 ||
-	    store_bind_uint(s, id, 2, r->nactivities) == -1 ||
-	    store_bind_uint(s, id, 3, sum[0]) == -1 ||
-	    store_bind_uint(s, id, 4, sum[1]) == -1 ||
-	    store_bind_uint(s, id, 5, sum[2]) == -1 ||
-	    store_step(s, id) == -1)
+	    store_bind_uint(s, id, 2, r->nactivities) == -1)
 		return -1;
-	return 0;
+	for (i = 0; i < 7; i++)
+		if (store_bind_uint(s, id, 3 + i, sum[i]) == -1)
+			return -1;
+	return store_step(s, id);
 }
 
 /* One row per text present: the narrative's under section "narrative",
@@ -2050,21 +2251,34 @@ store_insert_form(struct store *s, const struct store_meta *m)
 	return 0;
 }
 
+/* The validator's warnings, then the lateness judged here, which is
+ * the validator's sentence with the due date that applied. */
 static int
 store_insert_warnings(struct store *s, int64_t report_id,
-    const struct report_errors *w)
+    const struct report_errors *w, const struct store_receipt *out)
 {
 	const enum stmt	id = STMT_INSERT_WARNING;
-	size_t		i;
+	char		late[REPORT_MESSAGE_MAX];
+	size_t		i, n = 0;
 
 	for (i = 0; w != NULL && i < w->n && i < REPORT_ERRORS_MAX; i++) {
 		if (store_bind_int(s, id, 1, report_id) == -1 ||
-		    store_bind_uint(s, id, 2, i) == -1 ||
+		    store_bind_uint(s, id, 2, n++) == -1 ||
 		    store_bind_text(s, id, 3, w->e[i].field) == -1 ||
 		    store_bind_text(s, id, 4, w->e[i].message) == -1 ||
 		    store_step(s, id) == -1)
 			return -1;
 	}
+	if (out->days_late == 0)
+		return 0;
+	validate_late_message(out->due, out->due + out->days_late,
+	    out->extended, late);
+	if (store_bind_int(s, id, 1, report_id) == -1 ||
+	    store_bind_uint(s, id, 2, n) == -1 ||
+	    store_bind_text(s, id, 3, "period") == -1 ||
+	    store_bind_text(s, id, 4, late) == -1 ||
+	    store_step(s, id) == -1)
+		return -1;
 	return 0;
 }
 
@@ -2216,7 +2430,7 @@ store_sums(struct store *s, int64_t report_id, const char *period,
 static uint64_t
 store_delta_hash(const struct store_delta *k)
 {
-	const int64_t	 n[4] = { k->table, k->from, k->to, k->first_day };
+	const int64_t	 n[4] = { k->table, k->from, k->to, k->first_late };
 	const char	*t[4] = { k->period, k->state, k->dim, k->code };
 	uint64_t	 h = 1469598103934665603ULL;
 	const uint8_t	*p;
@@ -2237,7 +2451,7 @@ static int
 store_delta_same(const struct store_delta *a, const struct store_delta *b)
 {
 	return a->table == b->table && a->from == b->from && a->to == b->to &&
-	    a->first_day == b->first_day && strcmp(a->period, b->period) ==
+	    a->first_late == b->first_late && strcmp(a->period, b->period) ==
 	    0 && strcmp(a->state, b->state) == 0 && strcmp(a->dim, b->dim) ==
 	    0 && strcmp(a->code, b->code) == 0;
 }
@@ -2316,7 +2530,7 @@ store_delta_activity(struct store *s, struct store_deltas *rep,
 	size_t			 i;
 
 	k.table = DELTA_CODE;
-	k.from = k.to = k.first_day = 0;
+	k.from = k.to = k.first_late = 0;
 	memset(k.v, 0, sizeof(k.v));
 	k.v[1] = 1;
 	k.v[2] = sessions;
@@ -2374,8 +2588,8 @@ store_delta_indicator(struct store *s, struct store_deltas *rep,
 
 /*
  * The unit row's key of r's (unit, period) but for its state: the unit in
- * the registry kept, and in *first the day the first revision arrived
- * (-1 when none is stored yet). As the SQL of the aggregates keys it.
+ * the registry kept, and in *first whether the first revision was late
+ * as kept (1) or not (0), -1 when none is stored yet. As the SQL of the aggregates keys it.
  */
 static int
 store_sums_key(struct store *s, const struct report *r,
@@ -2566,7 +2780,7 @@ store_sums_flush(struct store *s)
 			if (store_bind_text(s, id, col++, e->code) == -1 ||
 			    store_bind_int(s, id, col++, e->from) == -1 ||
 			    store_bind_int(s, id, col++, e->to) == -1 ||
-			    store_bind_int(s, id, col++, e->first_day) == -1)
+			    store_bind_int(s, id, col++, e->first_late) == -1)
 				return -1;
 		} else if (e->table == DELTA_CODE &&
 		    store_bind_text(s, id, col++, e->dim) == -1)
@@ -2596,8 +2810,13 @@ store_submit(struct store *s, const struct report *r,
 
 	if ((found = store_find_submission(s, r, m, out, &same)) == -1)
 		return store_failure(s);
+	if (found && !same)
+		return STORE_CONFLICT;
+	/* A duplicate may be an older revision: the unit is told which
+	 * is the latest. */
 	if (found)
-		return same ? STORE_DUPLICATE : STORE_CONFLICT;
+		return store_latest(s, r->unit, r->period, out) == -1 ?
+		    store_failure(s) : STORE_DUPLICATE;
 	if ((found = store_exists(s, STMT_IS_LOCKED, r->period)) == -1)
 		return store_failure(s);
 	if (found)
@@ -2612,9 +2831,13 @@ store_submit(struct store *s, const struct report *r,
 		out->accepted_revision = out->revision - 1;
 		return STORE_ACCEPTED;
 	}
+	if (store_lateness(s, r, m, out) == -1)
+		return store_failure(s);
 	out->back_under_review = strcmp(state, STORE_STATE_RETURNED) == 0;
 	out->received_at = m->received_at;
-	out->late = m->late != 0;
+	out->latest_revision = out->revision;
+	snprintf(out->latest_submission_id, sizeof(out->latest_submission_id),
+	    "%s", r->id);
 	memcpy(out->content_hash, m->hash, STORE_HASH_LEN);
 	if (store_receipt(s, r, m, out) == -1)
 		return store_failure(s);
@@ -2624,7 +2847,7 @@ store_submit(struct store *s, const struct report *r,
 	if (store_sums_key(s, r, &unit, &first) == -1)
 		return store_failure(s);
 	if (latest_id != 0) {
-		unit.first_day = first;
+		unit.first_late = first > 0;
 		if (store_delta_report(s, latest_id, &unit, state, -1, NULL) ==
 		    -1)
 			return store_failure(s);
@@ -2637,10 +2860,9 @@ store_submit(struct store *s, const struct report *r,
 	    store_insert_texts(s, report_id, "narrative", r->narrative,
 	    r->nnarrative) == -1 ||
 	    store_insert_sections(s, report_id, r) == -1 ||
-	    store_insert_warnings(s, report_id, m->warnings) == -1)
+	    store_insert_warnings(s, report_id, m->warnings, out) == -1)
 		return store_failure(s);
-	unit.first_day = first >= 0 && first < m->received_at / 86400 ?
-	    first : m->received_at / 86400;
+	unit.first_late = first >= 0 ? first : out->days_late > 0;
 	if (store_delta_report(s, report_id, &unit, NULL, 1, r) == -1)
 		return store_failure(s);
 
@@ -2691,16 +2913,19 @@ store_put(struct store *s, const struct report *r,
 	status = store_submit(s, r, m, out);
 	if (status == STORE_OK && store_sums_merge(s) == -1)
 		status = store_failure(s);
-	/* A refusal for a locked period or an accepted report is itself
-	 * recorded. */
-	if ((status == STORE_LOCKED || status == STORE_ACCEPTED) &&
-	    store_insert_audit(s, m->received_at, m->cn, m->fingerprint,
-	    "submit", r->unit, r->period, "refused", status == STORE_LOCKED ?
-	    "period locked" : "report accepted: final until reopened",
+	/* A refusal for a locked period or an accepted report, or of a
+	 * submission id already stored with other content, is itself
+	 * recorded (with the content sent); nothing else of it is stored. */
+	if ((status == STORE_LOCKED || status == STORE_ACCEPTED ||
+	    status == STORE_CONFLICT) && store_insert_audit(s, m->received_at,
+	    m->cn, m->fingerprint, "submit", r->unit, r->period, "refused",
+	    status == STORE_LOCKED ? "period locked" :
+	    status == STORE_ACCEPTED ? "report accepted: final until reopened" :
+	    "conflict: submission id already stored with other content",
 	    m->hash) == -1)
 		status = store_failure(s);
 	if (status == STORE_OK || status == STORE_LOCKED ||
-	    status == STORE_ACCEPTED) {
+	    status == STORE_ACCEPTED || status == STORE_CONFLICT) {
 		if (store_step(s, STMT_RELEASE) == 0) {
 			if (status == STORE_ACCEPTED)
 				accepted = out->accepted_revision;
@@ -3207,6 +3432,86 @@ fail:
 	return -1;
 }
 
+int
+store_extension(struct store *s, const char *unit, const char *period,
+    char until[DATE_LEN + 1], char *reason, size_t reasonlen)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_EXTENSION_OF];
+	const char	*v;
+	int		 rc;
+
+	if (store_bind_text(s, STMT_EXTENSION_OF, 1, unit) == -1 ||
+	    store_bind_text(s, STMT_EXTENSION_OF, 2, period) == -1 ||
+	    (rc = store_step_row(s, STMT_EXTENSION_OF)) == -1)
+		return -1;
+	if (rc == SQLITE_DONE) {
+		store_reset(s, STMT_EXTENSION_OF);
+		return 0;
+	}
+	v = store_col_text(st, 0);
+	snprintf(until, DATE_LEN + 1, "%s", v != NULL ? v : "");
+	if (reason != NULL && reasonlen > 0) {
+		v = store_col_text(st, 1);
+		snprintf(reason, reasonlen, "%s", v != NULL ? v : "");
+	}
+	store_reset(s, STMT_EXTENSION_OF);
+	return 1;
+}
+
+int
+store_put_extension(struct store *s, const char *unit, const char *period,
+    const char *until, const char *reason, int64_t at, const char *cn,
+    const char *fingerprint, char previous[DATE_LEN + 1], int *changed)
+{
+	char	detail[300];
+	int	rc;
+
+	*changed = 0;
+	previous[0] = '\0';
+	if (s->lost)
+		return -1;
+	if (store_step(s, STMT_SAVEPOINT) == -1) {
+		s->lost = sqlite3_get_autocommit(s->db);
+		return -1;
+	}
+	s->put_head = s->head;
+	if ((rc = store_extension(s, unit, period, previous, NULL, 0)) == -1)
+		goto fail;
+	if (rc == 0)
+		previous[0] = '\0';
+	if (until != NULL) {
+		if (store_bind_text(s, STMT_EXTENSION_SET, 1, unit) == -1 ||
+		    store_bind_text(s, STMT_EXTENSION_SET, 2, period) == -1 ||
+		    store_bind_text(s, STMT_EXTENSION_SET, 3, until) == -1 ||
+		    store_bind_text(s, STMT_EXTENSION_SET, 4, reason) == -1 ||
+		    store_bind_int(s, STMT_EXTENSION_SET, 5, at) == -1 ||
+		    store_bind_text(s, STMT_EXTENSION_SET, 6, cn) == -1 ||
+		    store_step(s, STMT_EXTENSION_SET) == -1)
+			goto fail;
+		*changed = strcmp(previous, until) != 0;
+		snprintf(detail, sizeof(detail), "until %s%s%s", until,
+		    reason != NULL && reason[0] != '\0' ? ": " : "",
+		    reason != NULL ? reason : "");
+	} else {
+		if (store_bind_text(s, STMT_EXTENSION_CLEAR, 1, unit) == -1 ||
+		    store_bind_text(s, STMT_EXTENSION_CLEAR, 2, period) ==
+		    -1 || store_step(s, STMT_EXTENSION_CLEAR) == -1)
+			goto fail;
+		*changed = sqlite3_changes(s->db) > 0;
+		snprintf(detail, sizeof(detail), "cleared%s%s",
+		    previous[0] != '\0' ? " extension until " : "", previous);
+	}
+	if (store_insert_audit(s, at, cn, fingerprint, "extend", unit, period,
+	    *changed ? "done" : "unchanged", detail, NULL) == -1 ||
+	    store_step(s, STMT_RELEASE) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_undo(s);
+	*changed = 0;
+	return -1;
+}
+
 /*
  * Cursors: a query with a statement of its own, stepped as the caller
  * asks, so a long answer streams from one consistent read instead of
@@ -3240,6 +3545,7 @@ static const enum stmt store_query_stmt[STORE_Q__MAX] = {
 	[STORE_Q_STATES] = STMT_Q_STATES,
 	[STORE_Q_SUM_TYPE] = STMT_Q_SUM_TYPE,
 	[STORE_Q_MISSING_COUNTS] = STMT_Q_MISSING_COUNTS,
+	[STORE_Q_EXTENSIONS] = STMT_Q_EXTENSIONS,
 };
 
 static int
@@ -3305,7 +3611,7 @@ store_query(struct store *s, enum store_query q,
 			goto fail;
 		if ((q == STORE_Q_LIST || q == STORE_Q_HISTORY ||
 		    q == STORE_Q_SHOW || q == STORE_Q_REVIEWS ||
-		    q == STORE_Q_COMMENTS) &&
+		    q == STORE_Q_COMMENTS || q == STORE_Q_EXTENSIONS) &&
 		    store_cursor_bind_text(c, 2, args->unit) == -1)
 			goto fail;
 		/* Totals and exports: every latest revision, or only the
@@ -3322,9 +3628,7 @@ store_query(struct store *s, enum store_query q,
 		}
 		if (q == STORE_Q_MISSING_COUNTS && ((rc = sqlite3_bind_int(
 		    c->st, 2, args->from)) != SQLITE_OK || (rc =
-		    sqlite3_bind_int(c->st, 3, args->to)) != SQLITE_OK ||
-		    (rc = sqlite3_bind_int(c->st, 4, args->due)) !=
-		    SQLITE_OK)) {
+		    sqlite3_bind_int(c->st, 3, args->to)) != SQLITE_OK)) {
 			store_sqlerr(s, stmts[id].name, rc);
 			goto fail;
 		}
@@ -3412,10 +3716,17 @@ store_next_report(struct store_cursor *c, struct store_report_row *row)
 	row->sessions = store_col_count(st, 11);
 	row->participants = store_col_count(st, 12);
 	row->female = store_col_count(st, 13);
-	row->content_hash = store_col_hash(st, 14);
-	row->form_sha256 = store_col_hash(st, 15);
-	row->canonical_hash = store_col_hash(st, 16);
-	row->review_state = store_col_text(st, 17);
+	row->planned_activities = store_col_count(st, 14);
+	row->planned_sessions = store_col_count(st, 15);
+	row->planned_participants = store_col_count(st, 16);
+	row->planned_female = store_col_count(st, 17);
+	row->content_hash = store_col_hash(st, 18);
+	row->form_sha256 = store_col_hash(st, 19);
+	row->canonical_hash = store_col_hash(st, 20);
+	row->due = store_col_text(st, 21);
+	row->days_late = sqlite3_column_int(st, 22);
+	row->extended = sqlite3_column_int(st, 23);
+	row->review_state = store_col_text(st, 24);
 	return 1;
 }
 
@@ -3476,9 +3787,12 @@ store_next_missing(struct store_cursor *c, struct store_missing_row *row)
 		return rc;
 	row->unit = store_col_text(c->st, 0);
 	row->first_at = sqlite3_column_int64(c->st, 1);
-	row->revision = (uint32_t)sqlite3_column_int64(c->st, 2);
+	row->days_late = sqlite3_column_int(c->st, 2);
+	row->extended = sqlite3_column_int(c->st, 3);
+	row->revision = (uint32_t)sqlite3_column_int64(c->st, 4);
+	row->latest_at = sqlite3_column_int64(c->st, 5);
 	row->review_state = STORE_STATE_RECEIVED;
-	if ((newest = store_col_text(c->st, 3)) != NULL &&
+	if ((newest = store_col_text(c->st, 6)) != NULL &&
 	    (space = strchr(newest, ' ')) != NULL &&
 	    strtoul(newest, NULL, 10) == row->revision) {
 		if (strcmp(space + 1, STORE_STATE_ACCEPTED) == 0)
@@ -3524,6 +3838,22 @@ store_next_review(struct store_cursor *c, struct store_review_row *row)
 }
 
 int
+store_next_extension(struct store_cursor *c, struct store_extension_row *row)
+{
+	int	rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->unit = store_col_text(c->st, 0);
+	row->period = store_col_text(c->st, 1);
+	row->until = store_col_text(c->st, 2);
+	row->reason = store_col_text(c->st, 3);
+	row->at = sqlite3_column_int64(c->st, 4);
+	row->cn = store_col_text(c->st, 5);
+	return 1;
+}
+
+int
 store_next_sum(struct store_cursor *c, struct store_sum_row *row)
 {
 	sqlite3_stmt	*st = c->st;
@@ -3537,6 +3867,10 @@ store_next_sum(struct store_cursor *c, struct store_sum_row *row)
 	row->sessions = store_col_count(st, 4);
 	row->participants = store_col_count(st, 5);
 	row->female = store_col_count(st, 6);
+	row->planned_activities = store_col_count(st, 7);
+	row->planned_sessions = store_col_count(st, 8);
+	row->planned_participants = store_col_count(st, 9);
+	row->planned_female = store_col_count(st, 10);
 	return 1;
 }
 
@@ -3813,17 +4147,17 @@ store_verify_totals(struct store_verify *v, int64_t report_id,
 {
 	struct store	*s = v->s;
 	sqlite3_stmt	*st = s->stmt[STMT_V_TOTALS];
-	uint64_t	 want[3];
-	int		 rc;
+	uint64_t	 want[7];
+	int		 rc, i, same;
 
 	store_totals(r, want);
 	if (store_bind_int(s, STMT_V_TOTALS, 1, report_id) == -1)
 		return -1;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (store_col_count(st, 0) != r->nactivities ||
-		    store_col_count(st, 1) != want[0] ||
-		    store_col_count(st, 2) != want[1] ||
-		    store_col_count(st, 3) != want[2])
+		same = store_col_count(st, 0) == r->nactivities;
+		for (i = 0; i < 7; i++)
+			same = same && store_col_count(st, 1 + i) == want[i];
+		if (!same)
 			store_verify_say(v, "%s: its totals differ from the "
 			    "report as submitted (edited)", what);
 	} else if (rc == SQLITE_DONE)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "period.h"
 #include "report.h"
 
 #define STORE_SCHEMA_VERSION	8
@@ -23,7 +24,12 @@ struct store_meta {
 	const char			*cn;		/* certificate CN */
 	const char			*fingerprint;	/* SHA-256 hex of the DER */
 	int64_t				 received_at;	/* Unix time */
-	int				 late;
+	/* The day of submission in the federation's zone, and the due
+	 * date of the period in the form it was checked against (day
+	 * numbers): the store judges lateness with the unit's extension,
+	 * if any, in the same transaction, and keeps it. */
+	int32_t				 today;
+	int32_t				 due;
 	const uint8_t			*raw;		/* canonical bytes */
 	size_t				 rawlen;
 	const uint8_t			*hash;		/* SHA-256 of raw */
@@ -55,12 +61,23 @@ struct store_receipt {
 	int		back_under_review;
 	/* STORE_ACCEPTED: the revision the province accepted. */
 	uint32_t	accepted_revision;
+	/* The lateness kept with the revision: the due date it was judged
+	 * against (day number; 0 unknown, for one stored before schema 6
+	 * without a form), days late, whether an extension applied. */
+	int32_t		due;
+	int32_t		days_late;
+	int		extended;
+	/* The latest revision of (unit, period) now and its submission id:
+	 * for a duplicate, which may be an older revision. */
+	uint32_t	latest_revision;
+	char		latest_submission_id[REPORT_MAX_ID + 1];
 };
 
 enum store_status {
 	STORE_OK = 0,		/* stored and committed */
 	STORE_DUPLICATE,	/* same id and content: *out is the first receipt */
-	STORE_CONFLICT,		/* same id, different content: nothing stored */
+	STORE_CONFLICT,		/* same id, different content: only the
+				   refusal is audited */
 	STORE_FULL,		/* disk or database full: nothing stored, retry */
 	STORE_LOCKED,		/* period locked: only the refusal is audited */
 	STORE_ACCEPTED,		/* the report was accepted by the province: its
@@ -204,6 +221,18 @@ int		 store_put_registry(struct store *, const struct store_unit *,
 #define STORE_STATE_ACCEPTED	"accepted"
 
 /*
+ * Moves one unit's due date for a period to until (YYYY-MM-DD), with a
+ * reason (may be NULL), or takes the extension away (until NULL), inside
+ * a batch, with its audit entry. previous gets the date it replaces (""
+ * for none); *changed whether anything changed. Revisions already
+ * stored keep their lateness. Returns 0 or -1.
+ */
+int		 store_put_extension(struct store *, const char *unit,
+		    const char *period, const char *until, const char *reason,
+		    int64_t at, const char *cn, const char *fingerprint,
+		    char previous[DATE_LEN + 1], int *changed);
+
+/*
  * Queries for administrators. store_query() opens a cursor; the
  * store_next_*() of its row type returns 1 with a row (its strings valid
  * until the next call), 0 at the end, -1 on error (store_error()).
@@ -233,8 +262,9 @@ enum store_query {
 				   state (sum: key, reports) */
 	STORE_Q_SUM_TYPE,	/* period, accepted: by the unit's type in
 				   the registry, "" for none (sum) */
-	STORE_Q_MISSING_COUNTS,	/* period, from, to, due: the expected
+	STORE_Q_MISSING_COUNTS,	/* period, from, to: the expected
 				   units that reported, by state (count) */
+	STORE_Q_EXTENSIONS,	/* period, unit?: by unit (extension) */
 	STORE_Q__MAX
 };
 
@@ -245,16 +275,16 @@ struct store_args {
 	int64_t		 since;
 	int64_t		 report_id;
 	int		 accepted;	/* sums, export: accepted reports only */
-	/* missing's counts: the period's coverage and due date, in days
-	 * since 1970 (UTC), as struct period has them. */
-	int32_t		 from, to, due;
+	/* missing's counts: the period's coverage, in days since 1970
+	 * (UTC), as struct period has them. */
+	int32_t		 from, to;
 };
 
 /* missing's counts of the units expected that reported, in one state. */
 struct store_count_row {
 	const char	*state;
 	uint64_t	 reported;
-	uint64_t	 on_time;	/* the first revision by the due date */
+	uint64_t	 on_time;	/* the first revision not late, as kept */
 };
 
 struct store_report_row {
@@ -268,15 +298,25 @@ struct store_report_row {
 	const char	*submission_id;
 	const char	*cert_cn;
 	const char	*cert_fingerprint;
+	/* Every activity, then the planned ones among them: done is the
+	 * difference. */
 	uint64_t	 activities;
 	uint64_t	 sessions;
 	uint64_t	 participants;
 	uint64_t	 female;
+	uint64_t	 planned_activities;
+	uint64_t	 planned_sessions;
+	uint64_t	 planned_participants;
+	uint64_t	 planned_female;
 	const uint8_t	*content_hash;	/* as received, which receipts sign */
 	const uint8_t	*form_sha256;	/* the form it was checked against */
 	/* Differs from content_hash for a revision stored before report
 	 * forms, whose bytes are packed the old way. */
 	const uint8_t	*canonical_hash;
+	/* Its lateness, as kept when it was stored. */
+	const char	*due;		/* YYYY-MM-DD, or NULL: unknown */
+	int32_t		 days_late;
+	int		 extended;
 	const char	*review_state;	/* of this revision */
 };
 
@@ -304,8 +344,21 @@ struct store_indicator_row {
 struct store_missing_row {
 	const char	*unit;
 	int64_t		 first_at;	/* first revision received */
+	int32_t		 days_late;	/* of the first revision, kept */
+	int		 extended;	/* its due date was an extension */
 	uint32_t	 revision;	/* latest */
 	const char	*review_state;	/* of the latest */
+	int64_t		 latest_at;	/* latest received */
+};
+
+/* One unit's extension of a period's due date. */
+struct store_extension_row {
+	const char	*unit;
+	const char	*period;
+	const char	*until;		/* YYYY-MM-DD */
+	const char	*reason;	/* or NULL */
+	int64_t		 at;
+	const char	*cn;
 };
 
 struct store_sum_row {
@@ -315,6 +368,10 @@ struct store_sum_row {
 	uint64_t	 sessions;
 	uint64_t	 participants;
 	uint64_t	 female;
+	uint64_t	 planned_activities;	/* among those above */
+	uint64_t	 planned_sessions;
+	uint64_t	 planned_participants;
+	uint64_t	 planned_female;
 };
 
 struct store_activity_row {
@@ -379,6 +436,17 @@ int	 store_next_activity(struct store_cursor *,
 	    struct store_activity_row *);
 int	 store_next_audit(struct store_cursor *, struct store_audit_row *);
 int	 store_next_review(struct store_cursor *, struct store_review_row *);
+int	 store_next_extension(struct store_cursor *,
+	    struct store_extension_row *);
+/*
+ * The extension of one unit's due date for a period: 1 with until
+ * (YYYY-MM-DD) and, when reason is not NULL, the reason (cut to
+ * reasonlen, "" for none) copied, 0 when there is none, -1 on error. What
+ * submit judges lateness by; what missing, status and call lists show
+ * (a period's at once: STORE_Q_EXTENSIONS).
+ */
+int	 store_extension(struct store *, const char *unit, const char *period,
+	    char until[DATE_LEN + 1], char *reason, size_t reasonlen);
 /* Hands the stored canonical bytes of a report to fn; returns fn's
  * result, or -1 when the report cannot be read. */
 int	 store_show_raw(struct store *, int64_t report_id, void *arg,

@@ -22,6 +22,7 @@
 #include "settings.h"
 #include "submit.h"
 #include "tls.h"
+#include "tz.h"
 #include "units.h"
 #include "validate.h"
 #include "wire.h"
@@ -63,6 +64,7 @@ submit_receipt(struct submission *sub)
 	Gp__Receipt		*rec;
 	char			 payload[RECEIPT_PAYLOAD_MAX];
 	char			 sha[2 * STORE_HASH_LEN + 1];
+	char			 late[REPORT_MESSAGE_MAX];
 	uint8_t			*sig = NULL;
 	size_t			 i, siglen;
 	int			 n;
@@ -133,6 +135,13 @@ submit_receipt(struct submission *sub)
 	if (sub->form != NULL)
 		sr->form_sha256 = reply_strdup(reply,
 		    form_sha256_hex(sub->form));
+	/* The lateness the store judged and kept: for a duplicate, the
+	 * first receipt's, whatever the due date is now. */
+	if (rc->days_late > 0 && sub->warns.n < REPORT_ERRORS_MAX) {
+		validate_late_message(rc->due, rc->due + rc->days_late,
+		    rc->extended, late);
+		report_errors_add(&sub->warns, "period", "%s", late);
+	}
 	if (sub->warns.n > 0 && (sr->warnings = reply_alloc(reply,
 	    sub->warns.n * sizeof(*sr->warnings))) != NULL) {
 		for (i = 0; i < sub->warns.n; i++) {
@@ -147,6 +156,13 @@ submit_receipt(struct submission *sub)
 			sr->n_warnings++;
 		}
 	}
+	if (rc->latest_revision > 0) {
+		sr->latest_revision = rc->latest_revision;
+		sr->has_latest_revision = 1;
+		sr->latest_submission_id = reply_strdup(reply,
+		    rc->latest_submission_id);
+	}
+	sr->timezone = reply_strdup(reply, tz_name(p->set->zone));
 	reply->resp.body_case = GP__RESPONSE__BODY_SUBMIT;
 	reply->resp.submit = sr;
 }
@@ -189,8 +205,8 @@ submit_done(struct job *job)
 		break;
 	case STORE_ACCEPTED:
 		log_info("session=%" PRIu64 " unit=%s period=%s "
-		    "result=accepted-final", p->id, r->unit, r->period);
-		reply_error(reply, GP__ERROR_CODE__LOCKED,
+		    "result=accepted-final", p->id, qu, qp);
+		reply_error(reply, GP__ERROR_CODE__FINAL,
 		    "the report of %s for %s was accepted by the province "
 		    "(revision %u): it is final and takes no new revision "
 		    "unless the province reopens it; contact %s", r->unit,
@@ -243,6 +259,7 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	struct period		 period;
 	const char		*unit, *form_bytes = NULL;
 	char			 detail[200], where[REPORT_FIELD_MAX];
+	char			 qcn[LOG_QUOTE_MAX], qp[LOG_QUOTE_MAX];
 	uint8_t			*old = NULL;
 	size_t			 nerrs, rawlen, formlen = 0, oldlen = 0;
 	int			 legacy = 0;
@@ -315,16 +332,18 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.forms = p->set->forms;
-	ctx.today = date_of((time_t)now);
+	/* The day in Lai Châu, not in Greenwich. */
+	ctx.today = tz_day(p->set->zone, now);
 	ctx.unit_lookup = units_lookup;
 	ctx.arg = p->set->units;
+	ctx.late_elsewhere = 1;
 	if (validate_report(r, &ctx, &outcome, errs, &sub->warns) == -1) {
 		nerrs = errs->n + errs->dropped;
 		snprintf(detail, sizeof(detail), "invalid: %zu error%s", nerrs,
 		    nerrs == 1 ? "" : "s");
 		log_info("session=%" PRIu64 " unit=%s period=%s result=invalid "
-		    "errors=%zu", p->id, p->cn,
-		    request_printable(r->period, REPORT_MAX_PERIOD), nerrs);
+		    "errors=%zu", p->id, log_quote(qcn, sizeof(qcn), p->cn),
+		    log_quote(qp, sizeof(qp), r->period), nerrs);
 		reply_fields(reply, errs);
 		reply_error(reply, GP__ERROR_CODE__INVALID,
 		    "report refused: %zu error%s", nerrs,
@@ -361,7 +380,8 @@ submit_report(struct peer *p, const Gp__Request *req, struct reply *reply,
 	sub->job.meta.cn = p->cn;
 	sub->job.meta.fingerprint = p->fingerprint;
 	sub->job.meta.received_at = now;
-	sub->job.meta.late = ctx.today > period.due;
+	sub->job.meta.today = ctx.today;
+	sub->job.meta.due = period.due;
 	sub->job.meta.raw = sub->raw;
 	sub->job.meta.rawlen = rawlen;
 	sub->job.meta.hash = sub->hash;

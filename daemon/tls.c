@@ -88,47 +88,57 @@ tls_cause(char **cause, const char *what, const char *path)
 		*cause = NULL;
 }
 
+/* "cannot read the key PATH: REASON", of the receipt key or the
+ * server's. */
+static void
+tls_key_unreadable(char **cause, int receipt, const char *path, int error)
+{
+	if ((receipt ? asprintf(cause, _("cannot read the receipt key %s: %s"),
+	    path, strerror(error)) : asprintf(cause, _("cannot read the key "
+	    "%s: %s"), path, strerror(error))) == -1)
+		*cause = NULL;
+}
+
 /*
- * A private key from path, refused when users other than the file's
- * owner and group may open it: a key that anyone on the machine can
- * read is no longer the server's alone.
+ * A private key from path (the receipt key when receipt is set), refused
+ * when users other than the file's owner and group may open it: a key
+ * that anyone on the machine can read is no longer the server's alone.
  */
 static EVP_PKEY *
-tls_key_read(const char *path, const char *what, char **cause)
+tls_key_read(const char *path, int receipt, char **cause)
 {
 	struct stat	 st;
 	EVP_PKEY	*key = NULL;
 	FILE		*f = NULL;
-	char		 phrase[64];
+	unsigned int	 mode;
 	int		 fd;
 
 	*cause = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
-		if (asprintf(cause, "cannot read the %s %s: %s", what, path,
-		    strerror(errno)) == -1)
-			*cause = NULL;
+		tls_key_unreadable(cause, receipt, path, errno);
 		goto done;
 	}
 	if ((st.st_mode & S_IRWXO) != 0) {
-		if (asprintf(cause, "the %s %s can be read by every user of "
-		    "this machine (mode %04o): run 'chmod 640 %s' (or 600), "
-		    "then start gpd again", what, path,
-		    (unsigned int)(st.st_mode & 07777), path) == -1)
+		mode = (unsigned int)(st.st_mode & 07777);
+		if ((receipt ? asprintf(cause, _("the receipt key %s can be "
+		    "read by every user of this machine (mode %04o): run "
+		    "'chmod 640 %s' (or 600), then start gpd again"), path,
+		    mode, path) : asprintf(cause, _("the key %s can be read by "
+		    "every user of this machine (mode %04o): run 'chmod 640 "
+		    "%s' (or 600), then start gpd again"), path, mode,
+		    path)) == -1)
 			*cause = NULL;
 		goto done;
 	}
 	if ((f = fdopen(fd, "r")) == NULL) {
-		if (asprintf(cause, "cannot read the %s %s: %s", what, path,
-		    strerror(errno)) == -1)
-			*cause = NULL;
+		tls_key_unreadable(cause, receipt, path, errno);
 		goto done;
 	}
 	fd = -1;
-	if ((key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL) {
-		snprintf(phrase, sizeof(phrase), "cannot load the %s", what);
-		tls_cause(cause, phrase, path);
-	}
+	if ((key = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL)
+		tls_cause(cause, receipt ? _("cannot load the receipt key") :
+		    _("cannot load the key"), path);
 done:
 	if (f != NULL)
 		fclose(f);
@@ -214,10 +224,10 @@ tls_ctx_new(const struct config *conf, char **cause)
 		    conf->certificate);
 		goto fail;
 	}
-	if ((key = tls_key_read(conf->key, "key", cause)) == NULL)
+	if ((key = tls_key_read(conf->key, 0, cause)) == NULL)
 		goto fail;
 	if (SSL_CTX_use_PrivateKey(ctx, key) != 1) {
-		tls_cause(cause, "cannot load the key", conf->key);
+		tls_cause(cause, _("cannot load the key"), conf->key);
 		goto fail;
 	}
 	EVP_PKEY_free(key);
@@ -266,7 +276,7 @@ tls_receipt_key(const struct config *conf, EVP_PKEY **key, uint8_t **der,
 	certfile = conf->receipt_certificate != NULL ?
 	    conf->receipt_certificate : conf->certificate;
 	*der = NULL;
-	if ((*key = tls_key_read(keyfile, "receipt key", cause)) == NULL)
+	if ((*key = tls_key_read(keyfile, 1, cause)) == NULL)
 		return -1;
 	if ((f = fopen(certfile, "r")) == NULL ||
 	    (x = PEM_read_X509(f, NULL, NULL, NULL)) == NULL) {
@@ -284,9 +294,9 @@ tls_receipt_key(const struct config *conf, EVP_PKEY **key, uint8_t **der,
 	}
 	/* gp-client refuses a receipt signed by any other certificate. */
 	if (receipt_signer_purpose(x, &why) == -1) {
-		if (asprintf(cause, "the receipt certificate %s may not sign "
-		    "receipts: %s; gp-client would refuse every receipt",
-		    certfile, why) == -1)
+		if (asprintf(cause, _("the receipt certificate %s may not "
+		    "sign receipts: %s; gp-client would refuse every receipt"),
+		    certfile, _(why)) == -1)
 			*cause = NULL;
 		goto fail;
 	}

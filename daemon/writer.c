@@ -94,6 +94,12 @@ writer_run_job(struct writer *w, struct job *job)
 		job->status = writer_put_registry(s, job->units,
 		    job->nunits) == 0 ? STORE_OK : STORE_FAIL;
 		break;
+	case JOB_EXTEND:
+		job->status = store_put_extension(s, job->unit, job->period,
+		    job->until, job->detail, job->meta.received_at,
+		    job->meta.cn, job->meta.fingerprint, job->previous,
+		    &job->changed) == 0 ? STORE_OK : STORE_FAIL;
+		break;
 	}
 	if (job->status == STORE_FULL || job->status == STORE_FAIL)
 		snprintf(job->error, sizeof(job->error), "%s",

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "period.h"
 #include "store.h"
 #include "worker.h"
 
@@ -18,7 +19,8 @@ enum job_type {
 	JOB_AUDIT,
 	JOB_LOCK,
 	JOB_REVIEW,
-	JOB_REGISTRY
+	JOB_REGISTRY,
+	JOB_EXTEND
 };
 
 /*
@@ -51,6 +53,10 @@ struct job {
 	/* JOB_REGISTRY */
 	const struct store_unit	*units;
 	size_t			 nunits;
+	/* JOB_EXTEND (unit, period above; detail is the reason): until
+	 * NULL clears; previous is set by the writer */
+	const char		*until;
+	char			 previous[DATE_LEN + 1];
 	/* Set by the writer. */
 	enum store_status	 status;
 	struct store_receipt	 receipt;

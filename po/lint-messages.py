@@ -119,7 +119,13 @@ NOT_WORDS = re.compile(r"\S*[/.]\S*|(?<!\w)--?[a-z][-a-z]*|\[[a-z_]+\]|"
                        r"\bgp(?:d|-client|-ca|-report)?\b")
 
 
+# A field's path, never translated: activities[%zu].outputs, %s.texts.
+FIELD_PATH = re.compile(r"^[%A-Za-z0-9_.\[\]]+$")
+
+
 def has_words(lit):
+    if FIELD_PATH.match(lit) and re.search(r"[.\[]", lit):
+        return False
     text = re.sub(r"\\.", " ", lit)
     text = CONV.sub(" ", text)
     text = NOT_WORDS.sub(" ", text)

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "form_priv.h"
 #include "period.h"
 
@@ -77,8 +78,8 @@ form_cause_end(struct form_cause *c, char **cause)
 	char	line[64];
 
 	if (c->dropped > 0) {
-		snprintf(line, sizeof(line), "and %zu more problem%s",
-		    c->dropped, c->dropped == 1 ? "" : "s");
+		snprintf(line, sizeof(line), ngettext("and %zu more problem",
+		    "and %zu more problems", c->dropped), c->dropped);
 		form_cause_append(c, line);
 	}
 	if (c->nomem) {
@@ -316,7 +317,7 @@ static void
 form_window(const struct form_entry *o, char out[16])
 {
 	if (!o->has_window)
-		snprintf(out, 16, "none");
+		snprintf(out, 16, "%s", _("none"));
 	else
 		snprintf(out, 16, "%02d-%02d..%02d-%02d", o->from_month,
 		    o->from_day, o->to_month, o->to_day);

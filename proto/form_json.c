@@ -19,6 +19,7 @@
 
 #include "form.h"
 #include "form_priv.h"
+#include "i18n.h"
 #include "period.h"
 #include "text.h"
 
@@ -187,8 +188,8 @@ form_path_index(char out[FORM_PATH_MAX], const char *parent, size_t i)
 	    i));
 }
 
-static const char form_why_nfc[] = "is not in Unicode NFC (composed) "
-    "form: save the file with composed characters";
+static const char form_why_nfc[] = N_("is not in Unicode NFC (composed) "
+    "form: save the file with composed characters");
 
 /*
  * Why s (len bytes, no NUL inside) is not a label: not UTF-8, a control
@@ -208,20 +209,20 @@ form_text_why(const char *s, size_t len, int *nomem)
 	case TEXT_OK:
 		break;
 	case TEXT_NOT_UTF8:
-		return "not valid UTF-8";
+		return _("not valid UTF-8");
 	case TEXT_HAS_CONTROL:
-		return "holds a control character (a label is one line)";
+		return _("holds a control character (a label is one line)");
 	default:
 		if (cp == 0x2028 || cp == 0x2029)
-			return "holds a line or paragraph separator";
-		return "holds an invisible format character (such as "
-		    "a zero-width space or a direction mark)";
+			return _("holds a line or paragraph separator");
+		return _("holds an invisible format character (such as "
+		    "a zero-width space or a direction mark)");
 	}
 	if (text_is_nfc(s, len))
 		return NULL;
 	if ((nfc = text_nfc(s, len, &nfclen)) == NULL) {
 		*nomem = 1;
-		return "cannot be normalised";
+		return _("cannot be normalised");
 	}
 	same = nfclen == len && memcmp(nfc, s, len) == 0;
 	free(nfc);
@@ -255,8 +256,8 @@ form_read_keys(struct form_read *rd, json_t *obj, const char *path,
 			snprintf(want + used, sizeof(want) - used, "%s%s",
 			    i > 0 ? ", " : "", keys[i]);
 		}
-		form_err(rd, sub, "unknown key (the keys here are %s, and "
-		    "x_ for notes)", want);
+		form_err(rd, sub, _("unknown key (the keys here are %s, and "
+		    "x_ for notes)"), want);
 	}
 }
 
@@ -271,8 +272,8 @@ form_read_extension(struct form_read *rd, json_t *v, const char *path)
 	size_t		 i;
 
 	if (json_is_real(v))
-		form_err(rd, path, "a number with a fraction; numbers in a "
-		    "form are whole");
+		form_err(rd, path, _("a number with a fraction; numbers in a "
+		    "form are whole"));
 	else if (json_is_object(v)) {
 		json_object_foreach(v, key, m) {
 			form_path(sub, path, key);
@@ -296,7 +297,7 @@ form_member(struct form_read *rd, json_t *obj, const char *path,
 
 	if ((v = json_object_get(obj, key)) == NULL && required) {
 		form_path(sub, path, key);
-		form_err(rd, sub, "required");
+		form_err(rd, sub, _("required"));
 	}
 	return v;
 }
@@ -309,7 +310,7 @@ form_read_code(struct form_read *rd, json_t *v, const char *path)
 	size_t		 i, len;
 
 	if (!json_is_string(v)) {
-		form_err(rd, path, "must be a string (a code)");
+		form_err(rd, path, _("must be a string (a code)"));
 		return NULL;
 	}
 	s = json_string_value(v);
@@ -319,8 +320,8 @@ form_read_code(struct form_read *rd, json_t *v, const char *path)
 		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			break;
 	if (len == 0 || len > FORM_MAX_CODE || i < len) {
-		form_err(rd, path, "%sis not a code (a to z, 0 to 9 and _, 1 "
-		    "to %d characters)", form_show(s, shown), FORM_MAX_CODE);
+		form_err(rd, path, _("%sis not a code (a to z, 0 to 9 and _, 1 "
+		    "to %d characters)"), form_show(s, shown), FORM_MAX_CODE);
 		return NULL;
 	}
 	return s;
@@ -335,29 +336,30 @@ form_read_text(struct form_read *rd, json_t *v, const char *path,
 	size_t		 len;
 
 	if (!json_is_string(v)) {
-		form_err(rd, path, "must be a string");
+		form_err(rd, path, _("must be a string"));
 		return NULL;
 	}
 	s = json_string_value(v);
 	len = json_string_length(v);
 	if (len == 0) {
-		form_err(rd, path, "empty");
+		form_err(rd, path, _("empty"));
 		return NULL;
 	}
 	if (len > max) {
-		form_err(rd, path, "%zu bytes, at most %zu", len, max);
+		form_err(rd, path, _("%zu bytes, at most %zu"), len, max);
 		return NULL;
 	}
 	if (strlen(s) != len) {
-		form_err(rd, path, "holds a NUL character");
+		form_err(rd, path, _("holds a NUL character"));
 		return NULL;
 	}
 	if ((why = form_text_why(s, len, &rd->nomem)) != NULL) {
-		form_err(rd, path, "%s", why);
+		form_err(rd, path, "%s", why == form_why_nfc ?
+		    _(form_why_nfc) : why);
 		return NULL;
 	}
 	if (s[0] == ' ' || s[len - 1] == ' ') {
-		form_err(rd, path, "starts or ends with a space");
+		form_err(rd, path, _("starts or ends with a space"));
 		return NULL;
 	}
 	return s;
@@ -367,7 +369,7 @@ static int
 form_read_bool(struct form_read *rd, json_t *v, const char *path, int *out)
 {
 	if (!json_is_boolean(v)) {
-		form_err(rd, path, "must be true or false");
+		form_err(rd, path, _("must be true or false"));
 		return -1;
 	}
 	*out = json_is_true(v);
@@ -381,14 +383,14 @@ form_read_int(struct form_read *rd, json_t *v, const char *path,
 	json_int_t	i;
 
 	if (!json_is_integer(v)) {
-		form_err(rd, path, "must be a whole number from %lld to %lld",
-		    min, max);
+		form_err(rd, path, _("must be a whole number from %lld to "
+		    "%lld"), min, max);
 		return -1;
 	}
 	i = json_integer_value(v);
 	if (i < min || i > max) {
-		form_err(rd, path, "%lld, not from %lld to %lld", (long long)i,
-		    min, max);
+		form_err(rd, path, _("%lld, not from %lld to %lld"),
+		    (long long)i, min, max);
 		return -1;
 	}
 	*out = i;
@@ -403,11 +405,11 @@ form_read_date(struct form_read *rd, json_t *v, const char *path,
 	char	shown[FORM_SHOW_MAX + 4];
 
 	if (!json_is_string(v)) {
-		form_err(rd, path, "must be a string (a date, YYYY-MM-DD)");
+		form_err(rd, path, _("must be a string (a date, YYYY-MM-DD)"));
 		return -1;
 	}
 	if (date_parse(json_string_value(v), day) == -1) {
-		form_err(rd, path, "%sis not a date (YYYY-MM-DD)",
+		form_err(rd, path, _("%sis not a date (YYYY-MM-DD)"),
 		    form_show(json_string_value(v), shown));
 		return -1;
 	}
@@ -425,14 +427,14 @@ form_read_monthday(struct form_read *rd, json_t *v, const char *path,
 	int		 y;
 
 	if (!json_is_string(v)) {
-		form_err(rd, path, "must be a string (MM-DD)");
+		form_err(rd, path, _("must be a string (MM-DD)"));
 		return -1;
 	}
 	s = json_string_value(v);
 	/* A day of 2001, which is not a leap year. */
 	snprintf(date, sizeof(date), "2001-%.5s", s);
 	if (strlen(s) != 5 || date_parse(date, &d) == -1) {
-		form_err(rd, path, "%sis not a day of every year (MM-DD)",
+		form_err(rd, path, _("%sis not a day of every year (MM-DD)"),
 		    form_show(s, shown));
 		return -1;
 	}
@@ -470,8 +472,8 @@ form_read_occasion(struct form_read *rd, json_t *obj, const char *path,
 	to = json_object_get(obj, "to");
 	if ((from == NULL) != (to == NULL)) {
 		form_path(sub, path, from == NULL ? "from" : "to");
-		form_err(rd, sub, "required with %s (an occasion has both or "
-		    "neither)", from == NULL ? "to" : "from");
+		form_err(rd, sub, _("required with %s (an occasion has both or "
+		    "neither)"), from == NULL ? "to" : "from");
 	} else if (from != NULL) {
 		form_path(sub, path, "from");
 		ok = form_read_monthday(rd, from, sub, &e->from_month,
@@ -486,8 +488,8 @@ form_read_occasion(struct form_read *rd, json_t *obj, const char *path,
 			continue;
 		form_path(sub, path, slack_keys[i]);
 		if (from == NULL && to == NULL)
-			form_err(rd, sub, "only for an occasion with from and "
-			    "to");
+			form_err(rd, sub, _("only for an occasion with from "
+			    "and to"));
 		else
 			form_read_int(rd, v, sub, 0, FORM_SLACK_MAX,
 			    &slack[i]);
@@ -558,8 +560,8 @@ form_read_section(struct form_read *rd, json_t *obj, const char *path,
 	for (i = 0; e->code != NULL && form_report_keys[i] != NULL; i++)
 		if (strcmp(e->code, form_report_keys[i]) == 0) {
 			form_path(sub, path, "code");
-			form_err(rd, sub, "\"%s\" is a key of every report, "
-			    "not free for a section", e->code);
+			form_err(rd, sub, _("\"%s\" is a key of every report, "
+			    "not free for a section"), e->code);
 		}
 	if ((v = json_object_get(obj, "required")) != NULL) {
 		form_path(sub, path, "required");
@@ -570,20 +572,21 @@ form_read_section(struct form_read *rd, json_t *obj, const char *path,
 	if ((v = form_member(rd, obj, path, "periods", 1)) == NULL)
 		;
 	else if (!json_is_array(v) || json_array_size(v) == 0)
-		form_err(rd, sub, "must be a list of \"H1\", \"annual\" or "
-		    "both");
+		form_err(rd, sub, _("must be a list of \"H1\", \"annual\" or "
+		    "both"));
 	else
 		json_array_foreach(v, i, p) {
 			form_path_index(item, sub, i);
 			kind = json_is_string(p) ?
 			    form_period_kind(json_string_value(p)) : 0;
 			if (kind == 0)
-				form_err(rd, item, "%sis not a period (\"H1\" "
-				    "or \"annual\")", json_is_string(p) ?
+				form_err(rd, item, _("%sis not a period "
+				    "(\"H1\" or \"annual\")"),
+				    json_is_string(p) ?
 				    form_show(json_string_value(p), shown) :
 				    "");
 			else if (e->periods & FORM_PERIOD_BIT(kind))
-				form_err(rd, item, "given twice");
+				form_err(rd, item, _("given twice"));
 			else
 				e->periods |= FORM_PERIOD_BIT(kind);
 		}
@@ -633,18 +636,20 @@ form_read_entries(struct form_read *rd, json_t *arr, const char *path,
 	size_t			 i, j, n, pool = 0;
 
 	if (!json_is_array(arr)) {
-		form_err(rd, path, "must be a list");
+		form_err(rd, path, _("must be a list"));
 		return;
 	}
 	n = json_array_size(arr);
 	if (n > FORM_MAX_ENTRIES) {
-		form_err(rd, path, "%zu entries, at most %d", n,
+		form_err(rd, path, _("%zu entries, at most %d"), n,
 		    FORM_MAX_ENTRIES);
 		return;
 	}
 	if (n < spec->min) {
-		form_err(rd, path, "needs at least %s", spec->min == 1 ?
-		    "one entry" : "two entries");
+		if (spec->min == 1)
+			form_err(rd, path, _("needs at least one entry"));
+		else
+			form_err(rd, path, _("needs at least two entries"));
 		return;
 	}
 	json_array_foreach(arr, i, obj) {
@@ -652,7 +657,7 @@ form_read_entries(struct form_read *rd, json_t *arr, const char *path,
 		e->index = i;
 		form_path_index(item, path, i);
 		if (!json_is_object(obj)) {
-			form_err(rd, item, "must be an object");
+			form_err(rd, item, _("must be an object"));
 			continue;
 		}
 		form_read_keys(rd, obj, item, spec->keys);
@@ -667,15 +672,15 @@ form_read_entries(struct form_read *rd, json_t *arr, const char *path,
 			if (e->code != NULL && out[j].code != NULL &&
 			    strcmp(e->code, out[j].code) == 0) {
 				form_path(sub, item, "code");
-				form_err(rd, sub, "%sis already the code of "
-				    "%s[%zu]", form_show(e->code, shown),
+				form_err(rd, sub, _("%sis already the code of "
+				    "%s[%zu]"), form_show(e->code, shown),
 				    path, j);
 			}
 			if (e->label != NULL && out[j].label != NULL &&
 			    strcmp(e->label, out[j].label) == 0) {
 				form_path(sub, item, "label");
-				form_err(rd, sub, "the same as %s[%zu].label: "
-				    "a person could not tell them apart",
+				form_err(rd, sub, _("the same as %s[%zu].label:"
+				    " a person could not tell them apart"),
 				    path, j);
 			}
 		}
@@ -741,8 +746,8 @@ form_read_statuses(struct form_read *rd)
 				break;
 		if (form_statuses[k] == NULL) {
 			snprintf(path, sizeof(path), "statuses[%zu].code", i);
-			form_err(rd, path, "%sis not a status gp knows (the "
-			    "statuses are done and planned)",
+			form_err(rd, path, _("%sis not a status gp knows (the "
+			    "statuses are done and planned)"),
 			    form_show(f->lists[FORM_STATUSES][i].code, shown));
 		}
 	}
@@ -750,8 +755,8 @@ form_read_statuses(struct form_read *rd)
 		return;
 	for (k = 0; form_statuses[k] != NULL; k++)
 		if (form_find(f, FORM_STATUSES, form_statuses[k]) == NULL)
-			form_err(rd, "statuses", "no \"%s\" (the statuses are "
-			    "done and planned)", form_statuses[k]);
+			form_err(rd, "statuses", _("no \"%s\" (the statuses "
+			    "are done and planned)"), form_statuses[k]);
 }
 
 /* The year a day falls in. */
@@ -783,7 +788,7 @@ form_read_period(struct form_read *rd, json_t *obj, const char *path,
 
 	p->kind = kind;
 	if (!json_is_object(obj)) {
-		form_err(rd, path, "must be an object");
+		form_err(rd, path, _("must be an object"));
 		return 0;
 	}
 	form_read_keys(rd, obj, path, form_keys_period);
@@ -803,19 +808,19 @@ form_read_period(struct form_read *rd, json_t *obj, const char *path,
 	date_format(p->to, b);
 	if (p->to < p->from) {
 		form_path(sub, path, "to");
-		form_err(rd, sub, "%s is before %s.from %s", b, path, a);
+		form_err(rd, sub, _("%s is before %s.from %s"), b, path, a);
 		ok = 0;
 	}
 	date_format(p->due, a);
 	if (p->due < p->to) {
 		form_path(sub, path, "due");
-		form_err(rd, sub, "%s is before %s.to %s", a, path, b);
+		form_err(rd, sub, _("%s is before %s.to %s"), a, path, b);
 		ok = 0;
 	}
 	date_format(p->planned_until, a);
 	if (p->planned_until < p->to) {
 		form_path(sub, path, "planned_until");
-		form_err(rd, sub, "%s is before %s.to %s", a, path, b);
+		form_err(rd, sub, _("%s is before %s.to %s"), a, path, b);
 		ok = 0;
 	}
 	if (year == 0)
@@ -824,20 +829,22 @@ form_read_period(struct form_read *rd, json_t *obj, const char *path,
 	/* A period is named for the year its coverage ends in. */
 	if (form_year_of(p->to) != year) {
 		form_path(sub, path, "to");
-		form_err(rd, sub, "%s is not in the form's year %d", b, year);
+		form_err(rd, sub, _("%s is not in the form's year %d"), b,
+		    year);
 		ok = 0;
 	}
 	date_format(p->from, a);
 	if (form_year_of(p->from) < year - 1) {
 		form_path(sub, path, "from");
-		form_err(rd, sub, "%s is not in %d or %d", a, year - 1, year);
+		form_err(rd, sub, _("%s is not in %d or %d"), a, year - 1,
+		    year);
 		ok = 0;
 	}
 	for (i = 2; i < 4; i++) {
 		date_format(*days[i], a);
 		if (form_year_of(*days[i]) > year + 1) {
 			form_path(sub, path, dates[i]);
-			form_err(rd, sub, "%s is not in %d or %d", a, year,
+			form_err(rd, sub, _("%s is not in %d or %d"), a, year,
 			    year + 1);
 			ok = 0;
 		}
@@ -857,7 +864,7 @@ form_read_periods(struct form_read *rd, json_t *root)
 	if ((obj = form_member(rd, root, "", "periods", 1)) == NULL)
 		return;
 	if (!json_is_object(obj)) {
-		form_err(rd, "periods", "must be an object");
+		form_err(rd, "periods", _("must be an object"));
 		return;
 	}
 	form_read_keys(rd, obj, "periods", form_keys_periods);
@@ -870,8 +877,8 @@ form_read_periods(struct form_read *rd, json_t *root)
 	if (h1->to >= annual->to) {
 		date_format(h1->to, a);
 		date_format(annual->to, b);
-		form_err(rd, "periods.H1.to", "%s is not before "
-		    "periods.annual.to %s", a, b);
+		form_err(rd, "periods.H1.to", _("%s is not before "
+		    "periods.annual.to %s"), a, b);
 	}
 }
 
@@ -895,11 +902,11 @@ form_read_expect(struct form_read *rd, json_t *root, int kind)
 	snprintf(path, sizeof(path), "periods.%s.expect_occasions",
 	    kind == PERIOD_HALF ? "H1" : "annual");
 	if (!json_is_array(arr) || (n = json_array_size(arr)) == 0) {
-		form_err(rd, path, "must be a list of occasion codes");
+		form_err(rd, path, _("must be a list of occasion codes"));
 		return;
 	}
 	if (n > FORM_MAX_ENTRIES) {
-		form_err(rd, path, "%zu entries, at most %d", n,
+		form_err(rd, path, _("%zu entries, at most %d"), n,
 		    FORM_MAX_ENTRIES);
 		return;
 	}
@@ -910,21 +917,21 @@ form_read_expect(struct form_read *rd, json_t *root, int kind)
 	json_array_foreach(arr, i, v) {
 		form_path_index(item, path, i);
 		if (!json_is_string(v)) {
-			form_err(rd, item, "must be a string (an occasion "
-			    "code)");
+			form_err(rd, item, _("must be a string (an occasion "
+			    "code)"));
 			continue;
 		}
 		if ((occ = form_find(rd->f, FORM_OCCASIONS,
 		    json_string_value(v))) == NULL) {
-			form_err(rd, item, "%sis not an occasion of this form",
-			    form_show(json_string_value(v), shown));
+			form_err(rd, item, _("%sis not an occasion of this "
+			    "form"), form_show(json_string_value(v), shown));
 			continue;
 		}
 		for (j = 0; j < p->nexpect; j++)
 			if (p->expect[j] == occ)
 				break;
 		if (j < p->nexpect)
-			form_err(rd, item, "given twice");
+			form_err(rd, item, _("given twice"));
 		else
 			p->expect[p->nexpect++] = occ;
 	}
@@ -951,12 +958,12 @@ form_read_bounds(struct form_read *rd, json_t *root)
 		snprintf(path, sizeof(path), "indicators[%zu].not_more_than",
 		    i);
 		if (!json_is_string(v))
-			form_err(rd, path, "must be a string (an indicator "
-			    "code)");
+			form_err(rd, path, _("must be a string (an indicator "
+			    "code)"));
 		else if ((ind[i].not_more_than = form_find(f, FORM_INDICATORS,
 		    json_string_value(v))) == NULL)
-			form_err(rd, path, "%sis not an indicator of this form",
-			    form_show(json_string_value(v), shown));
+			form_err(rd, path, _("%sis not an indicator of this "
+			    "form"), form_show(json_string_value(v), shown));
 	}
 
 	/* Each cycle once, from its first indicator. */
@@ -980,7 +987,7 @@ form_read_bounds(struct form_read *rd, json_t *root)
 		} while (e != ind[i].not_more_than);
 		snprintf(path, sizeof(path), "indicators[%zu].not_more_than",
 		    i);
-		form_err(rd, path, "a cycle: %s", chain);
+		form_err(rd, path, _("a cycle: %s"), chain);
 	}
 }
 
@@ -997,8 +1004,8 @@ form_read_root(struct form_read *rd, json_t *root)
 	 * only that. */
 	if ((m = form_member(rd, root, "", "format", 1)) != NULL) {
 		if (json_is_integer(m) && json_integer_value(m) > FORM_FORMAT) {
-			form_err(rd, "format", "%lld is newer than this gp "
-			    "reads (%d): upgrade gp",
+			form_err(rd, "format", _("%lld is newer than this gp "
+			    "reads (%d): upgrade gp"),
 			    (long long)json_integer_value(m), FORM_FORMAT);
 			return;
 		}
@@ -1033,8 +1040,8 @@ form_read_root(struct form_read *rd, json_t *root)
 			if (f->lists[FORM_KINDS][nfields].media)
 				break;
 		if (nfields == f->counts[FORM_KINDS])
-			form_err(rd, "outputs", "no kind is a media kind "
-			    "(\"media\": true) to report them");
+			form_err(rd, "outputs", _("no kind is a media kind "
+			    "(\"media\": true) to report them"));
 	}
 }
 
@@ -1103,7 +1110,7 @@ form_parse(const char *name, const void *buf, size_t len,
 	memset(&rd, 0, sizeof(rd));
 	form_name_shown(name, rd.name, sizeof(rd.name));
 	if (len > FORM_MAX_BYTES) {
-		form_cause_add(&rd.cause, "%s: %zu bytes, at most %d",
+		form_cause_add(&rd.cause, _("%s: %zu bytes, at most %d"),
 		    rd.name, len, FORM_MAX_BYTES);
 		form_cause_end(&rd.cause, cause);
 		return -1;
@@ -1111,7 +1118,7 @@ form_parse(const char *name, const void *buf, size_t len,
 	if ((doc = json_loadb(len > 0 ? buf : "", len, JSON_REJECT_DUPLICATES,
 	    &error)) == NULL) {
 		form_ascii(error.text);
-		form_cause_add(&rd.cause, "%s: line %d column %d: %s",
+		form_cause_add(&rd.cause, _("%s: line %d column %d: %s"),
 		    rd.name, error.line, error.column, error.text);
 		form_cause_end(&rd.cause, cause);
 		return -1;
@@ -1125,7 +1132,7 @@ form_parse(const char *name, const void *buf, size_t len,
 	pthread_mutex_init(&rd.f->lock, NULL);
 	rd.f->doc = doc;
 	if (!json_is_object(doc))
-		form_err(&rd, "", "a form is a JSON object");
+		form_err(&rd, "", _("a form is a JSON object"));
 	else
 		form_read_root(&rd, doc);
 	if (rd.nomem || form_failed(&rd)) {

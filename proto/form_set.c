@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "form_priv.h"
 #include "period.h"
 
@@ -86,17 +87,17 @@ form_load_file(const char *path, struct form **out, char **cause)
 	if (stat(path, &st) == -1)
 		return form_file_error(path, cause, "%s", strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return form_file_error(path, cause, "not a regular file");
+		return form_file_error(path, cause, _("not a regular file"));
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) ==
 	    -1)
 		return form_file_error(path, cause, "%s", strerror(errno));
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return form_file_error(path, cause, "not a regular file");
+		return form_file_error(path, cause, _("not a regular file"));
 	}
 	if (st.st_size > FORM_MAX_BYTES) {
 		close(fd);
-		return form_file_error(path, cause, "%lld bytes, at most %d",
+		return form_file_error(path, cause, _("%lld bytes, at most %d"),
 		    (long long)st.st_size, FORM_MAX_BYTES);
 	}
 	/* One byte more than the limit: a file that grew is seen. */
@@ -118,7 +119,7 @@ form_load_file(const char *path, struct form **out, char **cause)
 		len += (size_t)n;
 	}
 	if (len > FORM_MAX_BYTES)
-		rv = form_file_error(path, cause, "more than %d bytes",
+		rv = form_file_error(path, cause, _("more than %d bytes"),
 		    FORM_MAX_BYTES);
 	else
 		rv = form_parse(path, buf, len, out, cause);
@@ -202,7 +203,7 @@ form_set_period(const struct form_set *set, const char *id,
 		return -1;
 	}
 	if ((f = form_set_year(set, p->year)) == NULL) {
-		if (asprintf(cause, "no form for %d; the forms known are %s",
+		if (asprintf(cause, _("no form for %d; the forms known are %s"),
 		    p->year, form_set_years(set, years, sizeof(years))) == -1)
 			*cause = NULL;
 		return -1;
@@ -279,7 +280,7 @@ form_set_names(const char *dir, char **names, size_t *n,
 		if (!form_set_wanted(de->d_name))
 			continue;
 		if (*n == FORM_MAX_FILES) {
-			form_cause_add(c, "%s: more than %d form files",
+			form_cause_add(c, _("%s: more than %d form files"),
 			    shown, FORM_MAX_FILES);
 			closedir(d);
 			return -1;
@@ -359,7 +360,7 @@ form_set_load(const char *dir, struct form_set **out, char **cause)
 	for (i = 0; i < n; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 		    names[i]) >= sizeof(path)) {
-			form_cause_add(&c, "%s: a name too long for a path",
+			form_cause_add(&c, _("%s: a name too long for a path"),
 			    dshown);
 			continue;
 		}
@@ -374,8 +375,8 @@ form_set_load(const char *dir, struct form_set **out, char **cause)
 		form_name_shown(path, shown, sizeof(shown));
 		year = form_set_name_year(names[i]);
 		if (year != 0 && year != f->year) {
-			form_cause_add(&c, "%s: holds the form of %d, not of "
-			    "%d as its name says", shown, f->year, year);
+			form_cause_add(&c, _("%s: holds the form of %d, not of "
+			    "%d as its name says"), shown, f->year, year);
 			form_free(f);
 			continue;
 		}
@@ -385,8 +386,8 @@ form_set_load(const char *dir, struct form_set **out, char **cause)
 		if (j < set->n) {
 			other = set->v[j];
 			form_name_shown(other->name, oshown, sizeof(oshown));
-			form_cause_add(&c, "%s and %s both hold the form of %d",
-			    oshown, shown, f->year);
+			form_cause_add(&c, _("%s and %s both hold the form of "
+			    "%d"), oshown, shown, f->year);
 			form_free(f);
 			continue;
 		}
@@ -457,7 +458,7 @@ form_set_compare(const struct form_set *old, const struct form_set *new,
 			whole.year = o->year;
 			whole.list = FORM_WHOLE;
 			snprintf(whole.what, sizeof(whole.what),
-			    "no form for %d any more", o->year);
+			    _("no form for %d any more"), o->year);
 			rv = form_set_append(&v, &len, &whole, 1);
 		}
 		if (rv == -1)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "i18n.h"
 #include "report.h"
 #include "wire.h"
 
@@ -120,8 +121,8 @@ legacy_code(char **dst, int list, uint32_t number, const char *field,
 	if (number == 0)
 		return 0;
 	if ((code = report_legacy_code(list, number)) == NULL) {
-		report_errors_add(errs, field, "%u is not a number of the "
-		    "2022 model", (unsigned int)number);
+		report_errors_add(errs, field, _("%u is not a number of the "
+		    "2022 model"), (unsigned int)number);
 		return 0;
 	}
 	return (*dst = report_strdup(code)) == NULL ? -1 : 0;
@@ -149,7 +150,7 @@ legacy_texts_copy(struct report_text **out, size_t *nout,
 	if (n < LEGACY_TEXTS && has[LEGACY_TEXTS - 1]) {
 		snprintf(field, sizeof(field), "%s.%s", parent,
 		    legacy_texts[LEGACY_TEXTS - 1]);
-		report_errors_add(errs, field, "not part of the %s", parent);
+		report_errors_add(errs, field, _("not part of the %s"), parent);
 		return 0;
 	}
 	if ((*out = calloc(n, sizeof(**out))) == NULL)
@@ -223,8 +224,8 @@ legacy_decode(const Gp__LegacyReport *pb, struct report **out,
 		return -1;
 	if (pb->n_activities > REPORT_MAX_ACTIVITIES ||
 	    pb->n_indicators > REPORT_MAX_INDICATORS) {
-		report_errors_add(errs, "report", "more activities or "
-		    "indicators than allowed");
+		report_errors_add(errs, "report", "%s", _("more activities or "
+		    "indicators than allowed"));
 		goto fail;
 	}
 	if (wire_text_copy(&r->id, pb->has_id, &pb->id, "id", errs, 0) ==
@@ -299,7 +300,7 @@ legacy_decode(const Gp__LegacyReport *pb, struct report **out,
 	return 0;
 fail:
 	if (errs->n + errs->dropped == before)
-		report_errors_add(errs, "report", "out of memory");
+		report_errors_add(errs, "report", "%s", _("out of memory"));
 	report_free(r);
 	return -1;
 }

@@ -11,6 +11,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "i18n.h"
 #include "receipt.h"
 
 int
@@ -24,9 +25,10 @@ receipt_payload(const struct receipt_fields *f, char *buf, size_t len)
 	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++)
 		if (fields[i] == NULL || strchr(fields[i], '\n') != NULL)
 			return -1;
-	n = snprintf(buf, len, "gp-receipt-v1\n"
+	/* What the signature covers, byte for byte (PROTOCOL.md). */
+	n = snprintf(buf, len, U_("gp-receipt-v1\n"
 	    "receipt=%s\nsubmission_id=%s\nunit=%s\nperiod=%s\n"
-	    "revision=%u\nreport_sha256=%s\nreceived_at=%s\n",
+	    "revision=%u\nreport_sha256=%s\nreceived_at=%s\n"),
 	    f->receipt, f->submission_id, f->unit, f->period, f->revision,
 	    f->report_sha256, f->received_at);
 	if (n < 0 || (size_t)n >= len)
@@ -46,10 +48,10 @@ decision_payload(const struct decision_fields *f, char *buf, size_t len)
 	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++)
 		if (fields[i] == NULL || strchr(fields[i], '\n') != NULL)
 			return -1;
-	n = snprintf(buf, len, "gp-decision-v1\n"
+	n = snprintf(buf, len, U_("gp-decision-v1\n"
 	    "decision=%s\nunit=%s\nperiod=%s\nrevision=%u\n"
 	    "report_sha256=%s\naction=%s\nstate=%s\ncomment_sha256=%s\n"
-	    "decided_by=%s\ndecided_at=%s\n",
+	    "decided_by=%s\ndecided_at=%s\n"),
 	    f->decision, f->unit, f->period, f->revision, f->report_sha256,
 	    f->action, f->state, f->comment_sha256, f->decided_by,
 	    f->decided_at);
@@ -97,14 +99,14 @@ receipt_signer_purpose(X509 *x, const char **errstr)
 
 	if ((flags & EXFLAG_XKUSAGE) == 0 ||
 	    (X509_get_extended_key_usage(x) & XKU_SSL_SERVER) == 0) {
-		*errstr = "the certificate is not a server's (no serverAuth "
-		    "extended key usage)";
+		*errstr = N_("the certificate is not a server's (no serverAuth "
+		    "extended key usage)");
 		return -1;
 	}
 	if ((flags & EXFLAG_KUSAGE) != 0 &&
 	    (X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE) == 0) {
-		*errstr = "the certificate's key may not sign (no "
-		    "digitalSignature key usage)";
+		*errstr = N_("the certificate's key may not sign (no "
+		    "digitalSignature key usage)");
 		return -1;
 	}
 	return 0;
@@ -124,7 +126,7 @@ receipt_chain(X509 *x, X509_STORE *store, time_t at, const char **errstr)
 	if ((ctx = X509_STORE_CTX_new()) == NULL ||
 	    X509_STORE_CTX_init(ctx, store, x, NULL) != 1 ||
 	    X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER) != 1) {
-		*errstr = "out of memory";
+		*errstr = N_("out of memory");
 		goto done;
 	}
 	X509_STORE_CTX_set_time(ctx, 0, at);
@@ -150,7 +152,7 @@ signed_verify_x509(const char *payload, int n, const char *at_text,
 	int		 rv = -1;
 
 	if ((at = receipt_time(at_text)) == -1) {
-		*errstr = "the receipt's time is not YYYY-MM-DDTHH:MM:SSZ";
+		*errstr = N_("the receipt's time is not YYYY-MM-DDTHH:MM:SSZ");
 		goto done;
 	}
 	if (receipt_signer_purpose(x, errstr) == -1 ||
@@ -159,12 +161,12 @@ signed_verify_x509(const char *payload, int n, const char *at_text,
 	if ((md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL,
 	    X509_get0_pubkey(x)) != 1) {
-		*errstr = "cannot use the certificate's key";
+		*errstr = N_("cannot use the certificate's key");
 		goto done;
 	}
 	if (EVP_DigestVerify(md, sig, siglen, (const unsigned char *)payload,
 	    (size_t)n) != 1) {
-		*errstr = "the signature does not match the receipt";
+		*errstr = N_("the signature does not match the receipt");
 		goto done;
 	}
 	rv = 0;
@@ -182,7 +184,7 @@ receipt_verify_x509(const struct receipt_fields *f, const uint8_t *sig,
 	int	n;
 
 	if ((n = receipt_payload(f, payload, sizeof(payload))) == -1) {
-		*errstr = "the receipt lacks a field";
+		*errstr = N_("the receipt lacks a field");
 		return -1;
 	}
 	return signed_verify_x509(payload, n, f->received_at, sig, siglen, x,
@@ -197,7 +199,7 @@ decision_verify_x509(const struct decision_fields *f, const uint8_t *sig,
 	int	n;
 
 	if ((n = decision_payload(f, payload, sizeof(payload))) == -1) {
-		*errstr = "the receipt lacks a field";
+		*errstr = N_("the receipt lacks a field");
 		return -1;
 	}
 	return signed_verify_x509(payload, n, f->decided_at, sig, siglen, x,
@@ -217,12 +219,12 @@ signed_verify(const uint8_t *cert, size_t certlen, const char *ca_file,
 
 	if (certlen == 0 || (x = d2i_X509(NULL, &p, (long)certlen)) == NULL ||
 	    p != cert + certlen) {
-		*errstr = "the receipt's certificate does not decode";
+		*errstr = N_("the receipt's certificate does not decode");
 		goto done;
 	}
 	if ((store = X509_STORE_new()) == NULL ||
 	    X509_STORE_load_file(store, ca_file) != 1) {
-		*errstr = "cannot load the CA file";
+		*errstr = N_("cannot load the CA file");
 		goto done;
 	}
 	rv = verify(arg, x, store, errstr);
@@ -268,7 +270,7 @@ decision_verify(const struct decision_fields *f, const uint8_t *sig,
 	char			payload[RECEIPT_PAYLOAD_MAX];
 
 	if (decision_payload(f, payload, sizeof(payload)) == -1) {
-		*errstr = "the receipt lacks a field";
+		*errstr = N_("the receipt lacks a field");
 		return -1;
 	}
 	return signed_verify(cert, certlen, ca_file, decision_verify_cb, &a,
@@ -284,7 +286,7 @@ receipt_verify(const struct receipt_fields *f, const uint8_t *sig,
 	char			payload[RECEIPT_PAYLOAD_MAX];
 
 	if (receipt_payload(f, payload, sizeof(payload)) == -1) {
-		*errstr = "the receipt lacks a field";
+		*errstr = N_("the receipt lacks a field");
 		return -1;
 	}
 	return signed_verify(cert, certlen, ca_file, receipt_verify_cb, &a,

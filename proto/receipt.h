@@ -73,6 +73,9 @@ int	 decision_sha256_hex(const void *buf, size_t len, char out[65]);
  * unit's certificate (clientAuth) or one without extended key usage may
  * not: every unit holds a key certified by the same CA. Returns 0, or -1
  * with *errstr.
+ *
+ * Each *errstr is English, marked N_() for the catalogue (or OpenSSL's
+ * own words): compare it as it is, and show it with _(errstr).
  */
 int	 receipt_signer_purpose(struct x509_st *x, const char **errstr);
 

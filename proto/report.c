@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 
+#include "i18n.h"
 #include "report.h"
 #include "text.h"
 #include "wire.h"
@@ -250,6 +251,8 @@ report_normalize(struct report *r)
 	return rv != 0 ? -1 : 0;
 }
 
+static char	*report_uuid(uint8_t h[32]);
+
 int
 report_derive_id(struct report *r)
 {
@@ -279,15 +282,53 @@ report_derive_id(struct report *r)
 	r->id = saved;
 	if (rv == -1)
 		return -1;
+	if ((id = report_uuid(h)) == NULL)
+		return -1;
+	free(r->id);
+	r->id = id;
+	return 0;
+}
+
+/* A UUID, version 8 (RFC 9562), from the first 16 bytes of h. */
+static char *
+report_uuid(uint8_t h[32])
+{
+	char	*id;
+
 	h[6] = (h[6] & 0x0f) | 0x80;	/* version 8: custom */
 	h[8] = (h[8] & 0x3f) | 0x80;	/* RFC 9562 variant */
 	if ((id = malloc(REPORT_MAX_ID + 1)) == NULL)
-		return -1;
+		return NULL;
 	snprintf(id, REPORT_MAX_ID + 1,
 	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 	    "%02x%02x%02x%02x%02x%02x",
 	    h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9],
 	    h[10], h[11], h[12], h[13], h[14], h[15]);
+	return id;
+}
+
+int
+report_as_new_id(struct report *r, uint32_t supersedes)
+{
+	uint8_t	 h[32];
+	char	 buf[64 + 2 * 32 + 16], *saved, *id;
+	int	 n, rv;
+
+	saved = r->id;
+	r->id = NULL;
+	rv = report_hash(r, h);
+	r->id = saved;
+	if (rv == -1)
+		return -1;
+	/* Hashed as it is: a marker, not words (U_). */
+	n = snprintf(buf, sizeof(buf), U_("gp-as-new-v1"));
+	report_hex(h, sizeof(h), buf + n + 1);
+	n += 1 + 64;
+	n += 1 + snprintf(buf + n + 1, sizeof(buf) - (size_t)n - 1, "%u",
+	    (unsigned int)supersedes);
+	if (report_digest((const uint8_t *)buf, (size_t)n, h) == -1 ||
+	    (id = report_uuid(h)) == NULL)
+		return -1;
 	free(r->id);
 	r->id = id;
 	return 0;

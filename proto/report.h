@@ -172,6 +172,17 @@ int	 report_normalize(struct report *);
 int	 report_derive_id(struct report *);
 
 /*
+ * The id of a report stored again as a new revision over revision
+ * supersedes (gp-client submit --as-new): a UUID (version 8) from the
+ * SHA-256 of "gp-as-new-v1", the SHA-256 of the report's canonical bytes
+ * without an id, and the revision, NUL between them. The same report over
+ * the same revision always gets the same id: sent again after a lost
+ * receipt it is a duplicate of the revision it made, not another one.
+ * Replaces r->id. Returns 0 or -1.
+ */
+int	 report_as_new_id(struct report *r, uint32_t supersedes);
+
+/*
  * gp/1 before report forms (legacy.c) packed a report as a LegacyReport
  * (gp.proto): areas, kinds, occasions, statuses and indicators as numbers
  * of the 2022 model, the narrative and the law review as fields of their

@@ -18,6 +18,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "period.h"
+#include "placeholder.h"
 #include "report.h"
 #include "report_json.h"
 #include "text.h"
@@ -690,11 +691,12 @@ json_area_numbers(struct json_read *jr, const struct form_set *forms,
 	}
 }
 
-/* name prefixes a syntax error's cause (the file), or is NULL. */
+/* name prefixes a syntax error's cause (the file), or is NULL; keep
+ * returns a report with field errors in *out too. */
 static int
 json_read(const char *text, size_t len, const struct form_set *forms,
     struct report **out, struct report_errors *errs, char *cause,
-    size_t causelen, const char *name)
+    size_t causelen, const char *name, int keep)
 {
 	struct json_read	 jr;
 	struct report		*r = NULL;
@@ -752,8 +754,13 @@ json_read(const char *text, size_t len, const struct form_set *forms,
 		snprintf(cause, causelen, "%s", _("out of memory"));
 		goto fail;
 	}
-	if (errs->n + errs->dropped != before)
-		goto fail;
+	if (errs->n + errs->dropped != before) {
+		if (!keep)
+			goto fail;
+		json_decref(root);
+		*out = r;
+		return -1;
+	}
 	json_decref(root);
 	*out = r;
 	return 0;
@@ -769,13 +776,14 @@ report_json_read(const char *text, size_t len, const struct form_set *forms,
     struct report **out, struct report_errors *errs, char *cause,
     size_t causelen)
 {
-	return json_read(text, len, forms, out, errs, cause, causelen, NULL);
+	return json_read(text, len, forms, out, errs, cause, causelen, NULL,
+	    0);
 }
 
-int
-report_json_read_file(const char *path, const struct form_set *forms,
+static int
+json_read_file(const char *path, const struct form_set *forms,
     struct report **out, struct report_errors *errs, char *cause,
-    size_t causelen)
+    size_t causelen, int keep)
 {
 	FILE		*fp;
 	const char	*name;
@@ -828,12 +836,48 @@ report_json_read_file(const char *path, const struct form_set *forms,
 		snprintf(cause, causelen, _("%s: larger than 4 MiB"), name);
 		goto done;
 	}
-	rv = json_read(buf, len, forms, out, errs, cause, causelen, name);
+	rv = json_read(buf, len, forms, out, errs, cause, causelen, name,
+	    keep);
 
  done:
 	free(buf);
 	if (fp != stdin)
 		fclose(fp);
+	return rv;
+}
+
+int
+report_json_read_file(const char *path, const struct form_set *forms,
+    struct report **out, struct report_errors *errs, char *cause,
+    size_t causelen)
+{
+	return json_read_file(path, forms, out, errs, cause, causelen, 0);
+}
+
+int
+report_json_read_file_all(const char *path, const struct form_set *forms,
+    struct report **out, struct report_errors *errs, char *cause,
+    size_t causelen)
+{
+	return json_read_file(path, forms, out, errs, cause, causelen, 1);
+}
+
+/* json_object_set_new (v's reference taken, even on failure) under a
+ * key that may be a code from a server, and then perhaps not UTF-8,
+ * which jansson refuses: written with U+FFFD for each bad byte, as text
+ * is. Returns 0, or -1 when out of memory. */
+static int
+json_set(json_t *obj, const char *key, json_t *v)
+{
+	char	*fixed;
+	int	 rv;
+
+	if ((fixed = text_repair(key, strlen(key))) == NULL) {
+		json_decref(v);
+		return -1;
+	}
+	rv = json_object_set_new(obj, fixed, v);
+	free(fixed);
 	return rv;
 }
 
@@ -853,7 +897,7 @@ json_put_text(json_t *obj, const char *key, const char *s)
 		j = json_string(fixed);
 		free(fixed);
 	}
-	return json_object_set_new(obj, key, j);
+	return json_set(obj, key, j);
 }
 
 static int
@@ -861,7 +905,7 @@ json_put_count(json_t *obj, const char *key, uint64_t v)
 {
 	if (v > (uint64_t)INT64_MAX)
 		return -1;
-	return json_object_set_new(obj, key, json_integer((json_int_t)v));
+	return json_set(obj, key, json_integer((json_int_t)v));
 }
 
 /*
@@ -891,7 +935,7 @@ json_put_texts(json_t *root, const char *key, const struct report_text *v,
 		if (v[i].code != NULL && json_object_get(obj, v[i].code) ==
 		    NULL && json_put_text(obj, v[i].code, v[i].text) == -1)
 			goto fail;
-	return json_object_set_new(root, key, obj);
+	return json_set(root, key, obj);
 fail:
 	json_decref(obj);
 	return -1;
@@ -1002,7 +1046,7 @@ json_indicators_new(const struct report *r)
 			json_decref(obj);
 			return NULL;
 		}
-		if (json_object_set_new(obj, iv->code, v) == -1) {
+		if (json_set(obj, iv->code, v) == -1) {
 			json_decref(obj);
 			return NULL;
 		}
@@ -1028,8 +1072,8 @@ json_put_sections(json_t *root, const struct report *r,
 			    NULL || (e != NULL && strcmp(e->code, s->code) != 0))
 				continue;
 			if (s->nfields == 0) {
-				if (json_object_set_new(root, s->code,
-				    json_object()) == -1)
+				if (json_set(root, s->code, json_object()) ==
+				    -1)
 					return -1;
 			} else if (json_put_texts(root, s->code, s->fields,
 			    s->nfields, e != NULL ? e->fields : NULL,
@@ -1110,26 +1154,12 @@ report_json_write(const struct report *r, const struct form *form)
 
 /*
  * The template: the form's Vietnamese labels and hints as the text a unit
- * overwrites, chosen so that the file as generated already passes
- * validation (a unit that only fills numbers in never meets an error it
- * did not cause): one activity per area on a regular day of the
- * coverage, one more of the first media kind with every output count,
- * every indicator, every narrative text and every section the period may
- * have.
+ * overwrites (placeholder.h), in a file whose only errors are that text:
+ * validate names each field still holding it, and nothing else a unit did
+ * not cause. One activity per area on a regular day of the coverage, one
+ * more of the first media kind with every output count, every indicator,
+ * every narrative text and every section the period may have.
  */
-
-/* strdup of "(label)" or of the hint. */
-static char *
-json_hint(const struct form_entry *e)
-{
-	char	*s;
-
-	if (e->hint != NULL)
-		return strdup(e->hint);
-	if (asprintf(&s, "(%s)", e->label) == -1)
-		return NULL;
-	return s;
-}
 
 static int
 json_template_texts(struct report_text **out, size_t *nout,
@@ -1144,7 +1174,7 @@ json_template_texts(struct report_text **out, size_t *nout,
 	for (i = 0; i < n; i++) {
 		*nout = i + 1;
 		if (((*out)[i].code = strdup(list[i].code)) == NULL ||
-		    ((*out)[i].text = json_hint(&list[i])) == NULL)
+		    ((*out)[i].text = placeholder_text(&list[i])) == NULL)
 			return -1;
 	}
 	return 0;
@@ -1182,12 +1212,9 @@ json_template_activity(struct report_activity *a, const struct period *p,
 	    (a->occasion = strdup(occasion->code)) == NULL ||
 	    (a->status = strdup(U_("done"))) == NULL ||
 	    (a->date = strdup(date)) == NULL ||
-	    (a->location = strdup("(Địa điểm)")) == NULL)
+	    (a->location = strdup(PLACEHOLDER_LOCATION)) == NULL ||
+	    (a->title = placeholder_title(title)) == NULL)
 		return -1;
-	if (asprintf(&a->title, "(%s)", title) == -1) {
-		a->title = NULL;
-		return -1;
-	}
 	return 0;
 }
 
@@ -1247,12 +1274,11 @@ report_template(const char *unit, const char *period,
 	/* The template's placeholders are in the form's language. */
 	if ((r->unit = strdup(unit)) == NULL ||
 	    (r->period = strdup(period)) == NULL ||
-	    (r->reporter_name = strdup(U_("(Họ và tên người báo cáo)"))) ==
+	    (r->reporter_name = strdup(PLACEHOLDER_REPORTER_NAME)) == NULL ||
+	    (r->reporter_position = strdup(PLACEHOLDER_REPORTER_POSITION)) ==
 	    NULL ||
-	    (r->reporter_position = strdup(U_("(Chức vụ)"))) == NULL ||
-	    (r->reporter_phone = strdup(U_("(Số điện thoại)"))) == NULL ||
-	    (r->plan_number = strdup(U_("(Số, ký hiệu kế hoạch của đơn "
-	    "vị)"))) == NULL)
+	    (r->reporter_phone = strdup(PLACEHOLDER_REPORTER_PHONE)) == NULL ||
+	    (r->plan_number = strdup(PLACEHOLDER_PLAN_NUMBER)) == NULL)
 		goto nomem;
 
 	for (i = 0; (e = form_at(f, FORM_KINDS, i)) != NULL; i++)

@@ -36,6 +36,14 @@ int	 report_json_read_file(const char *path,
 	    const struct form_set *forms, struct report **out,
 	    struct report_errors *errs, char *cause, size_t causelen);
 
+/* As report_json_read_file, but a report with field errors is returned
+ * too (-1 with *out set, the fields in error left out), so that the
+ * validator can name everything else wrong with it in the same pass.
+ * *out is NULL only when the file is not a JSON object. */
+int	 report_json_read_file_all(const char *path,
+	    const struct form_set *forms, struct report **out,
+	    struct report_errors *errs, char *cause, size_t causelen);
+
 /* The report as indented JSON text, malloc'd; NULL on allocation failure.
  * Absent optional fields are left out; narrative texts and sections in
  * the order of form when it is not NULL. The output reads back equal. */
@@ -45,10 +53,11 @@ char	*report_json_write(const struct report *, const struct form *form);
  * allocation failure. */
 json_t	*report_json_object(const struct report *, const struct form *form);
 
-/* A complete, valid skeleton report for unit and period from the form of
- * the period in forms: the form's labels and hints as the text to
- * replace. NULL with *cause (malloc'd) when the period is not a period id
- * or has no form. */
+/* A complete skeleton report for unit and period from the form of the
+ * period in forms: the form's labels and hints as the text to replace
+ * (placeholder.h), which validation refuses by field until the unit has
+ * written its own. NULL with *cause (malloc'd) when the period is not a
+ * period id or has no form. */
 struct report	*report_template(const char *unit, const char *period,
 		    const struct form_set *forms, char **cause);
 

@@ -22,6 +22,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "period.h"
+#include "placeholder.h"
 #include "report.h"
 #include "text.h"
 #include "validate.h"
@@ -33,7 +34,7 @@ struct validate_state {
 	struct report_errors		*warns;		/* may be NULL */
 	const struct form		*form;		/* NULL: none found */
 	struct period			 period;
-	int				 have_period;
+	int				 have_period;	/* form is the period's */
 };
 
 int
@@ -207,13 +208,27 @@ validate_name(const struct form_entry *e)
 	return e->code;
 }
 
+/* The template's words still there: the unit has not written its own. */
+static void
+validate_placeholder(struct validate_state *st, const char *field,
+    int required)
+{
+	report_errors_add(st->errs, field, "%s", required ?
+	    _("still the template's words: write the unit's own") :
+	    _("still the template's words: write the unit's own, or delete "
+	    "them"));
+}
+
 /*
  * A text field: required ones must hold more than spaces; optional ones
  * may be NULL or empty (what an absent wire or JSON string becomes).
+ * Neither may be the template's placeholder: fixed (one of placeholder.h's
+ * words, or NULL) or the entry's hint or "(label)" (e, or NULL).
  */
 static void
-validate_string(struct validate_state *st, const char *field, const char *s,
-    size_t max, int required, int multiline)
+validate_text_field(struct validate_state *st, const char *field,
+    const char *s, size_t max, int required, int multiline,
+    const char *fixed, const struct form_entry *e)
 {
 	char		 a[I18N_MAX], b[I18N_MAX];
 	size_t		 len, at;
@@ -222,6 +237,10 @@ validate_string(struct validate_state *st, const char *field, const char *s,
 	if (s == NULL || s[0] == '\0' || (required && validate_blank(s))) {
 		if (required)
 			report_errors_add(st->errs, field, "%s", _("required"));
+		return;
+	}
+	if ((fixed != NULL || e != NULL) && placeholder_is(s, fixed, e)) {
+		validate_placeholder(st, field, required);
 		return;
 	}
 	len = strlen(s);
@@ -248,6 +267,14 @@ validate_string(struct validate_state *st, const char *field, const char *s,
 		    "copied from a web page or a PDF)"), (unsigned int)cp, at);
 		break;
 	}
+}
+
+static void
+validate_string(struct validate_state *st, const char *field, const char *s,
+    size_t max, int required, int multiline)
+{
+	validate_text_field(st, field, s, max, required, multiline, NULL,
+	    NULL);
 }
 
 /* The singular of a list's name, for messages: "unknown kind 'x'". */
@@ -350,6 +377,30 @@ validate_id(struct validate_state *st)
 		    _("not a UUID (want 8-4-4-4-12 hex digits)"));
 }
 
+/*
+ * A period that is not one still leaves codes and texts to check, so that
+ * every error is named in one pass: against the form of the year the
+ * period starts with, or the newest. Dates are not judged without the
+ * period's.
+ */
+static void
+validate_fallback(struct validate_state *st)
+{
+	const char	*p = st->r->period;
+	size_t		 n;
+	int		 year = 0, i;
+
+	st->form = NULL;
+	if (p != NULL) {
+		for (i = 0; i < 4 && p[i] >= '0' && p[i] <= '9'; i++)
+			year = year * 10 + (p[i] - '0');
+		if (i == 4)
+			st->form = form_set_year(st->ctx->forms, year);
+	}
+	if (st->form == NULL && (n = form_set_count(st->ctx->forms)) > 0)
+		st->form = form_set_at(st->ctx->forms, n - 1);
+}
+
 static void
 validate_period(struct validate_state *st)
 {
@@ -357,6 +408,8 @@ validate_period(struct validate_state *st)
 
 	if (st->r->period == NULL || st->r->period[0] == '\0') {
 		report_errors_add(st->errs, "period", "%s", _("required"));
+		if (st->ctx->forms != NULL)
+			validate_fallback(st);
 		return;
 	}
 	if (st->ctx->forms == NULL) {
@@ -369,7 +422,7 @@ validate_period(struct validate_state *st)
 		report_errors_add(st->errs, "period", "%s", cause != NULL ?
 		    cause : _("out of memory"));
 		free(cause);
-		st->form = NULL;
+		validate_fallback(st);
 		return;
 	}
 	st->have_period = 1;
@@ -428,12 +481,12 @@ validate_unit(struct validate_state *st)
 static void
 validate_reporter(struct validate_state *st)
 {
-	validate_string(st, "reporter.name", st->r->reporter_name,
-	    REPORT_MAX_SHORT, 1, 0);
-	validate_string(st, "reporter.position", st->r->reporter_position,
-	    REPORT_MAX_SHORT, 0, 0);
-	validate_string(st, "reporter.phone", st->r->reporter_phone,
-	    REPORT_MAX_SHORT, 0, 0);
+	validate_text_field(st, "reporter.name", st->r->reporter_name,
+	    REPORT_MAX_SHORT, 1, 0, PLACEHOLDER_REPORTER_NAME, NULL);
+	validate_text_field(st, "reporter.position", st->r->reporter_position,
+	    REPORT_MAX_SHORT, 0, 0, PLACEHOLDER_REPORTER_POSITION, NULL);
+	validate_text_field(st, "reporter.phone", st->r->reporter_phone,
+	    REPORT_MAX_SHORT, 0, 0, PLACEHOLDER_REPORTER_PHONE, NULL);
 }
 
 /* The unit's own plan: both optional, the date a date. */
@@ -442,8 +495,8 @@ validate_plan(struct validate_state *st)
 {
 	int32_t	day;
 
-	validate_string(st, "plan.number", st->r->plan_number,
-	    REPORT_MAX_SHORT, 0, 0);
+	validate_text_field(st, "plan.number", st->r->plan_number,
+	    REPORT_MAX_SHORT, 0, 0, PLACEHOLDER_PLAN_NUMBER, NULL);
 	if (st->r->plan_date != NULL && st->r->plan_date[0] != '\0' &&
 	    date_parse(st->r->plan_date, &day) == -1)
 		report_errors_add(st->errs, "plan.date", "%s",
@@ -493,17 +546,17 @@ validate_activity_span(struct validate_state *st, size_t i, int planned,
 	validate_date(p->limit, limit, sizeof(limit));
 	validate_date(st->ctx->today, today, sizeof(today));
 
-	/* TRANSLATORS: the activity's day, the first and last days the
-	 * period covers, the period (2022-H1). */
 	if (!planned) {
+		/* An activity across the end of the coverage (the action
+		 * month, 15/11 to 15/12) is the period's where it started,
+		 * with its real dates; it is in no other. */
+		/* TRANSLATORS: the activity's day, the first and last days
+		 * the period covers, the period (2022-H1). */
 		if (start < p->from || start > p->to)
 			report_errors_add(st->errs, fstart,
 			    _("done activity dated %s, outside the coverage "
-			    "%s..%s of %s"), s, from, to, period);
-		if (have_end && (end < p->from || end > p->to))
-			report_errors_add(st->errs, fend,
-			    _("done activity ends %s, outside the coverage "
-			    "%s..%s of %s"), e, from, to, period);
+			    "%s..%s of %s (an activity belongs to the period "
+			    "it started in)"), s, from, to, period);
 		if (start > st->ctx->today)
 			report_errors_add(st->errs, fstart,
 			    _("done activity dated %s, after the day of "
@@ -529,6 +582,12 @@ validate_activity_span(struct validate_state *st, size_t i, int planned,
 			    _("planned activity ends %s, past %s, the last "
 			    "day for planned activities of %s"), e, limit,
 			    period);
+		/* TRANSLATORS: the activity's day, the day of submission. */
+		if (start < st->ctx->today && st->warns != NULL)
+			report_errors_add(st->warns, fstart,
+			    _("planned activity dated %s, before the day of "
+			    "submission %s: was it done? Then mark it done, "
+			    "with its figures"), s, today);
 	}
 }
 
@@ -598,6 +657,17 @@ validate_outputs(struct validate_state *st, size_t i,
 	}
 }
 
+static int
+validate_has_outputs(const struct report_activity *a)
+{
+	size_t	k;
+
+	for (k = 0; k < a->noutputs && k < REPORT_MAX_OUTPUTS; k++)
+		if (a->outputs[k].count > 0)
+			return 1;
+	return 0;
+}
+
 static void
 validate_activity(struct validate_state *st, size_t i,
     const struct report_activity *a)
@@ -641,9 +711,15 @@ validate_activity(struct validate_state *st, size_t i,
 	}
 
 	validate_field(field, "activities", i, "title");
-	validate_string(st, field, a->title, REPORT_MAX_TITLE, 1, 0);
+	if (placeholder_is_title(st->form, a->title))
+		report_errors_add(st->errs, field, "%s", _("still the "
+		    "template's example: write what the unit did, or delete "
+		    "the activity"));
+	else
+		validate_string(st, field, a->title, REPORT_MAX_TITLE, 1, 0);
 	validate_field(field, "activities", i, "location");
-	validate_string(st, field, a->location, REPORT_MAX_SHORT, 0, 0);
+	validate_text_field(st, field, a->location, REPORT_MAX_SHORT, 0, 0,
+	    PLACEHOLDER_LOCATION, NULL);
 	validate_field(field, "activities", i, "notes");
 	validate_string(st, field, a->notes, REPORT_MAX_NOTES, 0, 1);
 
@@ -663,6 +739,18 @@ validate_activity(struct validate_state *st, size_t i,
 		    _("%s participants, at most %s"),
 		    validate_count(a->participants, n1, sizeof(n1)),
 		    validate_count(REPORT_MAX_COUNT, n2, sizeof(n2)));
+	/* Done, yet nothing to show for it: a media activity shows its
+	 * output counts; any other is refused for its 0 sessions above. */
+	if (media && status != NULL && strcmp(status->code, "done") == 0 &&
+	    a->sessions == 0 && a->participants == 0 &&
+	    !validate_has_outputs(a)) {
+		validate_field(field, "activities", i, "outputs");
+		report_errors_add(st->errs, field, "%s", _("a done activity "
+		    "with no sessions, no participants and no output counts: "
+		    "give what was made (news items, leaflets...), or mark it "
+		    "planned"));
+	}
+
 	validate_field(field, "activities", i, "female");
 	if (a->female > REPORT_MAX_COUNT)
 		report_errors_add(st->errs, field, _("%s women, at most %s"),
@@ -887,8 +975,8 @@ validate_texts(struct validate_state *st, const char *parent,
 			    strcmp(v[j].code, v[i].code) == 0)
 				report_errors_add(st->errs, field, "%s",
 				    _("given twice"));
-		validate_string(st, field, v[i].text, REPORT_MAX_NARRATIVE,
-		    e != NULL && e->required, 1);
+		validate_text_field(st, field, v[i].text,
+		    REPORT_MAX_NARRATIVE, e != NULL && e->required, 1, NULL, e);
 	}
 	for (k = 0; check && k < nlist; k++) {
 		if (!list[k].required)
@@ -986,23 +1074,41 @@ validate_sections(struct validate_state *st)
 	}
 }
 
+void
+validate_late_message(int32_t due, int32_t day, int extended,
+    char out[REPORT_MESSAGE_MAX])
+{
+	char	 d[I18N_MAX], t[I18N_MAX], n[I18N_MAX];
+	long	 late = (long)day - due;
+
+	validate_date(due, d, sizeof(d));
+	validate_date(day, t, sizeof(t));
+	validate_count(late > 0 ? (uint64_t)late : 0, n, sizeof(n));
+	if (!extended)
+		/* TRANSLATORS: the due date, the day of submission, the
+		 * days. */
+		snprintf(out, REPORT_MESSAGE_MAX, ngettext("late: due %s, "
+		    "submitted %s (%s day late)", "late: due %s, submitted %s "
+		    "(%s days late)", (unsigned long)late), d, t, n);
+	else
+		/* TRANSLATORS: the due date, extended for the unit by the
+		 * province, the day of submission, the days. */
+		snprintf(out, REPORT_MESSAGE_MAX, ngettext("late: due %s "
+		    "(extended), submitted %s (%s day late)", "late: due %s "
+		    "(extended), submitted %s (%s days late)",
+		    (unsigned long)late), d, t, n);
+}
+
 static void
 validate_late(struct validate_state *st)
 {
-	char	 due[I18N_MAX], today[I18N_MAX], days[I18N_MAX];
-	long	 late;
+	char	 msg[REPORT_MESSAGE_MAX];
 
 	if (st->warns == NULL || !st->have_period ||
-	    st->ctx->today <= st->period.due)
+	    st->ctx->late_elsewhere || st->ctx->today <= st->period.due)
 		return;
-	validate_date(st->period.due, due, sizeof(due));
-	validate_date(st->ctx->today, today, sizeof(today));
-	late = (long)st->ctx->today - st->period.due;
-	/* TRANSLATORS: the due date, the day of submission, the days. */
-	report_errors_add(st->warns, "period", ngettext("late: due %s, "
-	    "submitted %s (%s day late)", "late: due %s, submitted %s (%s days "
-	    "late)", (unsigned long)late), due, today,
-	    validate_count((uint64_t)late, days, sizeof(days)));
+	validate_late_message(st->period.due, st->ctx->today, 0, msg);
+	report_errors_add(st->warns, "period", "%s", msg);
 }
 
 int
@@ -1030,7 +1136,8 @@ validate_report(const struct report *r, const struct validate_context *ctx,
 	validate_late(&st);
 
 	if (out != NULL) {
-		out->form = st.form;
+		/* Not a form found only to name the other errors. */
+		out->form = st.have_period ? st.form : NULL;
 		if (st.have_period)
 			out->period = st.period;
 		else

@@ -18,9 +18,14 @@ typedef int (*validate_unit_fn)(void *arg, const char *code,
 
 struct validate_context {
 	const struct form_set		*forms;	/* the forms by year */
-	int32_t				 today;	/* day of submission (UTC) */
+	/* The day of submission in the federation's zone (tz.h, tz_day):
+	 * not the UTC day, which starts at 07:00 in Lai Châu. */
+	int32_t				 today;
 	validate_unit_fn		 unit_lookup;	/* NULL: not checked */
 	void				*arg;
+	/* gpd judges lateness itself when it stores the revision, with
+	 * the unit's extension (store.c): no warning from here then. */
+	int				 late_elsewhere;
 };
 
 /* What the checks found the report's period to be. */
@@ -38,6 +43,12 @@ struct validate_outcome {
 int	 validate_report(const struct report *,
 	    const struct validate_context *, struct validate_outcome *out,
 	    struct report_errors *errs, struct report_errors *warnings);
+
+/* The warning of a late report submitted on day (day numbers), due on
+ * due (the unit's extension when extended): "late: due 2022-06-10,
+ * submitted 2022-06-12 (2 days late)". */
+void	 validate_late_message(int32_t due, int32_t day, int extended,
+	    char out[REPORT_MESSAGE_MAX]);
 
 /* 0 when s is acceptable text (text.h, text_check): valid UTF-8 without
  * control characters (tab, and CR and LF when multiline is set, allowed)

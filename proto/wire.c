@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "frame.h"
+#include "i18n.h"
 #include "text.h"
 #include "wire.h"
 
@@ -369,7 +370,7 @@ wire_text_copy(char **dst, protobuf_c_boolean has,
 	if (!has)
 		return 0;
 	if (b->len > 0 && memchr(b->data, '\0', b->len) != NULL) {
-		report_errors_add(errs, field, "contains a NUL byte");
+		report_errors_add(errs, field, "%s", _("contains a NUL byte"));
 		return 0;
 	}
 	if (nfc)
@@ -394,8 +395,8 @@ wire_texts_copy(struct report_text **out, size_t *nout,
 	size_t			 i, k = 0;
 
 	if (n > REPORT_MAX_TEXTS) {
-		report_errors_add(errs, parent, "%zu texts, more than the %d "
-		    "allowed", n, REPORT_MAX_TEXTS);
+		report_errors_add(errs, parent, _("%zu texts, more than the %d "
+		    "allowed"), n, REPORT_MAX_TEXTS);
 		return 0;
 	}
 	if (n + has_results == 0)
@@ -460,8 +461,8 @@ wire_activity_copy(struct report_activity *ra, const Gp__Activity *a,
 #undef COPY
 	if (a->n_outputs > REPORT_MAX_OUTPUTS) {
 		snprintf(field, sizeof(field), "activities[%zu].outputs", idx);
-		report_errors_add(errs, field, "%zu output counts, more than "
-		    "the %d allowed", a->n_outputs, REPORT_MAX_OUTPUTS);
+		report_errors_add(errs, field, _("%zu output counts, more than "
+		    "the %d allowed"), a->n_outputs, REPORT_MAX_OUTPUTS);
 		return 0;
 	}
 	if (a->n_outputs > 0 && (ra->outputs = calloc(a->n_outputs,
@@ -489,8 +490,8 @@ wire_sections_copy(struct report *r, const Gp__Report *pb,
 	size_t			 i;
 
 	if (pb->n_sections > REPORT_MAX_SECTIONS) {
-		report_errors_add(errs, "sections", "%zu sections, more than "
-		    "the %d allowed", pb->n_sections, REPORT_MAX_SECTIONS);
+		report_errors_add(errs, "sections", _("%zu sections, more than "
+		    "the %d allowed"), pb->n_sections, REPORT_MAX_SECTIONS);
 		return 0;
 	}
 	if (pb->n_sections > 0 && (r->sections = calloc(pb->n_sections,
@@ -523,18 +524,18 @@ wire_report_decode(const Gp__Report *pb, struct report **out,
 
 	*out = NULL;
 	if ((r = report_new()) == NULL) {
-		report_errors_add(errs, "report", "out of memory");
+		report_errors_add(errs, "report", "%s", _("out of memory"));
 		return -1;
 	}
 	if (pb->n_activities > REPORT_MAX_ACTIVITIES) {
 		report_errors_add(errs, "activities",
-		    "%zu activities, more than the %d allowed",
+		    _("%zu activities, more than the %d allowed"),
 		    pb->n_activities, REPORT_MAX_ACTIVITIES);
 		goto fail;
 	}
 	if (pb->n_indicators > REPORT_MAX_INDICATORS) {
 		report_errors_add(errs, "indicators",
-		    "%zu indicators, more than the %d allowed",
+		    _("%zu indicators, more than the %d allowed"),
 		    pb->n_indicators, REPORT_MAX_INDICATORS);
 		goto fail;
 	}
@@ -603,7 +604,7 @@ wire_report_decode(const Gp__Report *pb, struct report **out,
 	return 0;
 fail:
 	if (errs->n + errs->dropped == before)
-		report_errors_add(errs, "report", "out of memory");
+		report_errors_add(errs, "report", "%s", _("out of memory"));
 	report_free(r);
 	return -1;
 }
@@ -633,8 +634,14 @@ wire_unknown(const ProtobufCMessage *m, const char *where, char *out,
 {
 	if (m == NULL || m->n_unknown_fields == 0)
 		return 0;
-	snprintf(out, outlen, "%s%sfield %u", where, where[0] != '\0' ?
-	    " " : "", (unsigned int)m->unknown_fields[0].tag);
+	if (where[0] == '\0')
+		snprintf(out, outlen, _("field %u"),
+		    (unsigned int)m->unknown_fields[0].tag);
+	else
+		/* TRANSLATORS: where in the report (activities[0]), then
+		 * the number of a field this version does not know. */
+		snprintf(out, outlen, _("%s field %u"), where,
+		    (unsigned int)m->unknown_fields[0].tag);
 	return 1;
 }
 

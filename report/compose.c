@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 
@@ -35,6 +36,19 @@ struct compose {
 	char				 phrase[64];	/* 6 tháng đầu năm 2022 */
 	char				 prev_phrase[64];
 };
+
+/* The year in the federation's time (UTC+7, no daylight saving): an
+ * undated report is dated this year, whatever period it covers. */
+static int
+compose_this_year(void)
+{
+	struct tm	tm;
+	time_t		t = time(NULL) + 7 * 3600;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return 1970;
+	return tm.tm_year + 1900;
+}
 
 static const struct wml_run compose_bold = { 1, 0, 0, 0 };
 static const struct wml_run compose_italic = { 0, 1, 0, 0 };
@@ -304,7 +318,7 @@ compose_masthead(struct compose *c)
 	p.before = 120;
 	wml_cell(c->w, 1, &p, &parent, d->number);
 	wml_cell(c->w, 1, &p, &date, vnfmt_place_date(line, sizeof(line),
-	    d->place, d->date, c->h->period.year));
+	    d->place, d->date, compose_this_year()));
 	wml_row_end(c->w);
 	wml_table_end(c->w);
 }
@@ -625,16 +639,18 @@ compose_summary(struct compose *c, int n)
 	ch.series[1].values = v + 3 * ncats;
 	compose_chart(c, &ch, "Lượt người tham gia theo nội dung");
 
-	for (i = 0; i < ncats; i++) {
+	/* Done beside planned, when anything is planned: a series of
+	 * zeros would only repeat chart 1. */
+	for (i = 0; i < ncats; i++)
 		v[2 * ncats + i] = (double)fig->cur.areas[i].planned.activities;
-	}
 	ch.axis = "Số hoạt động";
 	ch.series[0].name = "Đã thực hiện";
 	ch.series[0].values = v;
 	ch.series[1].name = "Ước thực hiện";
 	ch.series[1].values = v + 2 * ncats;
-	compose_chart(c, &ch, "Hoạt động đã thực hiện và ước thực hiện "
-	    "theo nội dung");
+	if (fig->cur.planned.activities > 0)
+		compose_chart(c, &ch, "Hoạt động đã thực hiện và ước thực "
+		    "hiện theo nội dung");
 	free(cats);
 	free(v);
 	cats = NULL;

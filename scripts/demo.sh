@@ -361,8 +361,8 @@ fi
 printf "\n  gpd's log, the lines that tell what happened:\n"
 grep -v ' established \| closed reason=' "$W/gpd.log" | sed 's/^/    /'
 STEPS=$((STEPS + 1))
-if ! grep -q 'unit=lc-sinho period=2022-H1 revision=1 result=accepted late=1' \
-    "$W/gpd.log" || ! grep -q 'result=denied' "$W/gpd.log"; then
+if ! grep -Eq 'unit="?lc-sinho"? period="?2022-H1"? revision=1 result=accepted late=1' \
+    "$W/gpd.log" || ! grep -q 'result=refused' "$W/gpd.log"; then
 	printf '  -> FAILED: the log does not tell what happened\n'
 	FAILED=$((FAILED + 1))
 fi

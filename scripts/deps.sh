@@ -50,8 +50,10 @@ PACKAGES="build-essential pkg-config libevent-dev libprotobuf-c-dev
 # chromium, chromium-driver, python3-selenium: tests/e2e/web.sh drives the
 #   page in a real browser, headless and offline (no network is used).
 # curl, iproute2 (ss): web.sh's security checks of gp-client-web.
-# faketime (libfaketime): the reminder tests of gp-client status run it
-#   under a fixed clock (tests/e2e/review.sh).
+# faketime (and libfaketime with it): the reminder tests of gp-client
+#   status run it under a fixed clock (tests/e2e/review.sh), and
+#   tests/e2e/calendar.sh runs gpd and gp-client on one, at 01:00 in Lai
+#   Châu on a day boundary and the night after a deadline.
 EXTRA_PACKAGES=${EXTRA_PACKAGES:-}
 
 missing=

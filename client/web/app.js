@@ -804,7 +804,7 @@
       S.verdict = { valid: false, errors: a.errors || [], warnings: [], more: 0 };
       S.showAll = true;
       showVerdict();
-      if (a.code === 'locked') {
+      if (a.code === 'locked' || a.code === 'final') {
         statusBox('bad', 'Tỉnh không nhận thêm báo cáo cho kỳ này', [
           'Báo cáo kỳ này đã được tỉnh chấp nhận, hoặc kỳ báo cáo đã khóa sổ. ' +
           'Nếu cần sửa, hãy đề nghị LĐLĐ tỉnh mở lại; nội dung đang sửa vẫn được giữ trong bản nháp.'

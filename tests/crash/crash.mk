@@ -9,8 +9,9 @@
 #
 # The shim's unit test, test_crashsim, is one of the unit tests.
 
-CRASH_WRAP =	-Wl,--wrap=open,--wrap=mkdir,--wrap=mkstemp,--wrap=mkostemp \
-		-Wl,--wrap=rename,--wrap=unlink,--wrap=fsync,--wrap=fdatasync
+CRASH_WRAP =	-Wl,--wrap=open,--wrap=mkdir,--wrap=mkdtemp,--wrap=mkstemp \
+		-Wl,--wrap=mkostemp,--wrap=rename,--wrap=unlink,--wrap=rmdir \
+		-Wl,--wrap=fsync,--wrap=fdatasync
 CRASH_OBJS =	$(BUILD)/tests/crash/crashvfs.o $(BUILD)/tests/crash/crashsim.o
 CRASH_BINS =	$(BUILD)/crash/gpd $(BUILD)/crash/gp-client \
 		$(BUILD)/crash/crashctl

@@ -83,7 +83,8 @@ struct sim_image {
 /* One directory entry made, removed or renamed since its directory's
  * sync. */
 struct sim_entry {
-	char		 op[16];	/* made, madedir, removed, renamed */
+	char		 op[16];	/* made, madedir, removed, removeddir,
+					 * renamed */
 	char		*path;		/* renamed: the new name */
 	char		*from;		/* renamed: the old name */
 	char		*grave;		/* removed, renamed over a file: where
@@ -549,8 +550,8 @@ sim_entries_free(struct sim_entry *v, size_t n)
 }
 
 /* DIR/entries, oldest first: per line the operation and one field
- * (made, madedir), two (removed: path, grave) or three (renamed: path,
- * from, grave or "-"). */
+ * (made, madedir, removeddir), two (removed: path, grave) or three
+ * (renamed: path, from, grave or "-"). */
 static int
 sim_entries_read(const char *dir, struct sim_entry **out, size_t *n,
     char **cause)
@@ -591,8 +592,8 @@ sim_entries_read(const char *dir, struct sim_entry **out, size_t *n,
 		(*n)++;
 		k = strcmp(f[0], "removed") == 0 ? 3 :
 		    strcmp(f[0], "renamed") == 0 ? 4 :
-		    strcmp(f[0], "made") == 0 || strcmp(f[0], "madedir") == 0 ?
-		    2 : 0;
+		    strcmp(f[0], "made") == 0 || strcmp(f[0], "madedir") == 0 ||
+		    strcmp(f[0], "removeddir") == 0 ? 2 : 0;
 		if (k == 0 || nf != k) {
 			sim_cause(cause, "crashsim: %s: a bad line", path);
 			goto fail;
@@ -690,6 +691,21 @@ crashsim_remove(struct crashsim *s, const char *path, char **cause)
 		return sim_errno(cause, "cannot move aside", path);
 	n = snprintf(line, sizeof(line), "removed\t%s\t%s\n", path, grave);
 	if (n < 0 || (size_t)n >= sizeof(line))
+		return sim_cause(cause, "crashsim: path too long: %s", path);
+	return sim_append(s, "entries", line, (size_t)n, cause);
+}
+
+int
+crashsim_removed_dir(struct crashsim *s, const char *path, char **cause)
+{
+	char	line[PATH_MAX + 16];
+	int	n;
+
+	*cause = NULL;
+	if (sim_path_ok(path, cause) == -1)
+		return -1;
+	if ((n = sim_entry_line("removeddir", path, NULL, NULL, line,
+	    sizeof(line))) == -1)
 		return sim_cause(cause, "crashsim: path too long: %s", path);
 	return sim_append(s, "entries", line, (size_t)n, cause);
 }
@@ -818,6 +834,29 @@ crashsim_rename(struct crashsim *s, const char *from, const char *to,
 	return 0;
 }
 
+/* Whether entry i is within a directory whose removal a sync of dir
+ * makes durable (a later removeddir entry of dir): nothing it noted can
+ * come back, the directory being gone. */
+static int
+sim_in_removed(const struct sim_entry *v, size_t n, size_t i,
+    const char *dir)
+{
+	char	parent[PATH_MAX];
+	size_t	j, len;
+
+	for (j = i + 1; j < n; j++) {
+		if (strcmp(v[j].op, "removeddir") != 0)
+			continue;
+		sim_parent(v[j].path, parent, sizeof(parent));
+		len = strlen(v[j].path);
+		if (strcmp(parent, dir) == 0 &&
+		    strncmp(v[i].path, v[j].path, len) == 0 &&
+		    v[i].path[len] == '/')
+			return 1;
+	}
+	return 0;
+}
+
 int
 crashsim_sync_dir(struct crashsim *s, const char *path, char **cause)
 {
@@ -842,8 +881,9 @@ crashsim_sync_dir(struct crashsim *s, const char *path, char **cause)
 	}
 	for (i = 0; i < n; i++) {
 		sim_parent(v[i].path, parent, sizeof(parent));
-		if (strcmp(parent, path) == 0) {
-			/* Durable now: a removed file is gone for good. */
+		if (strcmp(parent, path) == 0 || sim_in_removed(v, n, i, path)) {
+			/* Durable now: a removed file is gone for good, and
+			 * so is what a directory removed for good held. */
 			if (v[i].grave != NULL &&
 			    sim_bury(s, v[i].grave, cause) == -1) {
 				close(fd);
@@ -1463,6 +1503,15 @@ sim_revert_entries(const char *dir, uint64_t *rng, enum crashsim_fate fate,
 		} else if (strcmp(v[i - 1].op, "madedir") == 0) {
 			if (sim_rm_tree(v[i - 1].path, cause) == -1)
 				goto done;
+		} else if (strcmp(v[i - 1].op, "removeddir") == 0) {
+			/* Back, empty: what it held comes back with the
+			 * entries older than its removal. */
+			if (mkdir(v[i - 1].path, 0700) == -1 &&
+			    errno != EEXIST) {
+				sim_errno(cause, "cannot bring back",
+				    v[i - 1].path);
+				goto done;
+			}
 		} else if (unlinkat(AT_FDCWD, v[i - 1].path, 0) == -1 &&
 		    errno != ENOENT) {
 			sim_errno(cause, "cannot remove", v[i - 1].path);

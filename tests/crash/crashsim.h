@@ -79,6 +79,14 @@ int	 crashsim_made(struct crashsim *, const char *path, int dir,
 int	 crashsim_remove(struct crashsim *, const char *path, char **cause);
 
 /*
+ * The empty directory at path (absolute) was just removed (rmdir(2)): a
+ * power cut before its parent's sync brings it back, and with it what
+ * it held before; after that sync, nothing noted within it comes back.
+ */
+int	 crashsim_removed_dir(struct crashsim *, const char *path,
+	    char **cause);
+
+/*
  * Renames from to to (both absolute) as rename(2) would, keeping what to
  * held aside until to's directory is synced, so that a power cut can undo
  * the rename. Returns 0, or -1: with *cause when the simulation failed,

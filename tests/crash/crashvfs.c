@@ -15,9 +15,9 @@
  * The code under test makes files and directories of its own (the outbox
  * and its directories, files written whole through a temporary), renames
  * and removes them, and syncs files and directories: the test builds link
- * with --wrap for open, mkdir, mkstemp, mkostemp, rename, unlink, fsync and
- * fdatasync, so that those calls, from gp's objects only (never SQLite's),
- * reach the machine too.
+ * with --wrap for open, mkdir, mkdtemp, mkstemp, mkostemp, rename, unlink,
+ * rmdir, fsync and fdatasync, so that those calls, from gp's objects only
+ * (never SQLite's), reach the machine too.
  *
  * Without $GP_CRASH_DIR nothing is registered and the wrappers only pass
  * through: the test build then behaves as the shipped one.
@@ -563,18 +563,22 @@ crash_constructor(void)
 
 int	__real_open(const char *, int, ...);
 int	__real_mkdir(const char *, mode_t);
+char	*__real_mkdtemp(char *);
 int	__real_mkstemp(char *);
 int	__real_mkostemp(char *, int);
 int	__real_rename(const char *, const char *);
 int	__real_unlink(const char *);
+int	__real_rmdir(const char *);
 int	__real_fsync(int);
 int	__real_fdatasync(int);
 int	__wrap_open(const char *, int, ...);
 int	__wrap_mkdir(const char *, mode_t);
+char	*__wrap_mkdtemp(char *);
 int	__wrap_mkstemp(char *);
 int	__wrap_mkostemp(char *, int);
 int	__wrap_rename(const char *, const char *);
 int	__wrap_unlink(const char *);
+int	__wrap_rmdir(const char *);
 int	__wrap_fsync(int);
 int	__wrap_fdatasync(int);
 
@@ -643,6 +647,23 @@ __wrap_mkdir(const char *path, mode_t mode)
 	crashsim_lock(crash_sim);
 	if ((rv = __real_mkdir(path, mode)) == 0)
 		crash_made(path, 0, 1);
+	saved = errno;
+	crashsim_unlock(crash_sim);
+	errno = saved;
+	return rv;
+}
+
+char *
+__wrap_mkdtemp(char *template)
+{
+	char	*rv;
+	int	 saved;
+
+	if (crash_sim == NULL)
+		return __real_mkdtemp(template);
+	crashsim_lock(crash_sim);
+	if ((rv = __real_mkdtemp(template)) != NULL)
+		crash_made(template, 0, 1);
 	saved = errno;
 	crashsim_unlock(crash_sim);
 	errno = saved;
@@ -741,6 +762,29 @@ __wrap_unlink(const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* rmdir(2) itself, which refuses a directory that is not empty: an empty
+ * one comes back empty. */
+int
+__wrap_rmdir(const char *path)
+{
+	const char	*abs;
+	char		 buf[PATH_MAX], *cause;
+	int		 rv, saved;
+
+	if (crash_sim == NULL)
+		return __real_rmdir(path);
+	if ((abs = crash_absolute(path, buf, sizeof(buf))) == NULL)
+		crash_fail(strdup("crashsim: path too long"));
+	crashsim_lock(crash_sim);
+	if ((rv = __real_rmdir(path)) == 0 &&
+	    crashsim_removed_dir(crash_sim, abs, &cause) == -1)
+		crash_fail(cause);
+	saved = errno;
+	crashsim_unlock(crash_sim);
+	errno = saved;
+	return rv;
 }
 
 /* A directory's sync makes its entries durable; a file's, its writes. */

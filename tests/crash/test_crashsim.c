@@ -513,6 +513,57 @@ test_made_dir(void **state)
 }
 
 /*
+ * A file made in a directory of its own and renamed out of it, as gpd -b
+ * writes its copy: the directory made, the file and a journal made in it
+ * and synced there, the journal removed, the file renamed beside the
+ * directory, the directory removed. Before the parent's sync a cut leaves
+ * neither; after it, the file where it was renamed, and nothing of the
+ * directory comes back, not even what was removed in it unsynced.
+ */
+static void
+test_removed_dir(void **state)
+{
+	struct fixture	*t = *state;
+	char		 d[160], f[192], j[192], *cause = NULL;
+	uint8_t		*b;
+	int64_t		 size;
+	int		 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		t->sim = attach(t->s, 0);
+		snprintf(d, sizeof(d), "%s/data.tmp.XXXXXX", t->m);
+		assert_non_null(mkdtemp(d));
+		sim_made(t, d, 1);
+		snprintf(f, sizeof(f), "%s/copy.db", d);
+		snprintf(j, sizeof(j), "%s/copy.db-journal", d);
+		put_file(f, (const uint8_t *)"copy", 4);
+		sim_made(t, f, 0);
+		put_file(j, (const uint8_t *)"j", 1);
+		sim_made(t, j, 0);
+		sim_sync_dir(t, d);
+		crashsim_lock(t->sim);
+		assert_int_equal(crashsim_remove(t->sim, j, &cause), 0);
+		assert_int_equal(crashsim_rename(t->sim, f, t->file, &cause),
+		    0);
+		assert_int_equal(rmdir(d), 0);
+		assert_int_equal(crashsim_removed_dir(t->sim, d, &cause), 0);
+		crashsim_unlock(t->sim);
+		if (pass == 1)
+			sim_sync_dir(t, t->m);
+		power_on(t, 1, CRASHSIM_DROP);
+		assert_int_equal(access(d, F_OK), -1);
+		b = slurp(t->file, &size);
+		if (pass == 0)
+			assert_int_equal(size, -1);
+		else {
+			assert_int_equal(size, 4);
+			assert_memory_equal(b, "copy", 4);
+		}
+		free(b);
+	}
+}
+
+/*
  * A file written whole through a temporary, as gp-client's outfile does:
  * made, written without SQLite, synced (or not), renamed over the old one,
  * its directory synced (or not). Until the directory's sync the old file
@@ -1042,6 +1093,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_made_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_renamed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_removed_dir, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cut_moved, setup,
 		    teardown),

@@ -159,6 +159,7 @@ gpd_conf() {	# FILE
 listen = 127.0.0.1:$PORT
 database = $DB
 units = $W/units.conf
+forms = $W/forms
 
 [tls]
 certificate = $P/server.crt
@@ -171,6 +172,9 @@ admins = admin-test
 CONF
 }
 gpd_conf "$W/gpd.conf"
+# A year's form that gp-client does not have built in: fetched and kept.
+mkdir -p "$W/forms"
+cp "$DATA/forms/2023.json" "$W/forms/2023.json"
 
 # --- the fake server ------------------------------------------------------
 
@@ -408,20 +412,55 @@ test_tmp_symlink() {
 	grep -q 'unit,unit_name,' "$d/e.csv" || { fail "e.csv: $(head -c 80 "$d/e.csv")"; return; }
 }
 
+# A form fetched from gpd is kept through no name planted beside it: a
+# link at the old temporary name (.NAME.tmp) is not followed.
+test_form_tmp_symlink() {
+	local d=$W/t5f OUTBOX name left
+	mkdir -p "$d"
+	# The kept form's name, from a first fetch elsewhere.
+	OUTBOX=$d/first/outbox.db
+	gpc lc-tamduong form 2023-H1
+	[ "$RC" -eq 0 ] || { fail "form: exit $RC: $(cat "$W/err")"; return; }
+	name=$(cd "$d/first/forms" && ls 2023-*.json)
+	[ -n "$name" ] || { fail "not kept: $(ls -A "$d/first/forms")"; return; }
+
+	OUTBOX=$d/second/outbox.db
+	mkdir -p "$d/second/forms"
+	printf 'precious\n' > "$d/victim"
+	cp "$d/victim" "$d/victim.was"
+	ln -s "$d/victim" "$d/second/forms/.$name.tmp"
+	gpc lc-tamduong form 2023-H1
+	[ "$RC" -eq 0 ] || { fail "form: exit $RC: $(cat "$W/err")"; return; }
+	cmp -s "$d/victim" "$d/victim.was" ||
+	    { fail "the file behind a planted link was written over"; return; }
+	[ "$(readlink "$d/second/forms/.$name.tmp")" = "$d/victim" ] ||
+	    { fail ".$name.tmp was replaced"; return; }
+	[ -f "$d/second/forms/$name" ] && [ ! -L "$d/second/forms/$name" ] ||
+	    { fail "$name is not a file of its own"; return; }
+	cmp -s "$d/first/forms/$name" "$d/second/forms/$name" ||
+	    { fail "$name is not the form kept the first time"; return; }
+	for left in "$d/second/forms"/* "$d/second/forms"/.*; do
+		case ${left##*/} in
+		.|..|"$name"|".$name.tmp") ;;
+		*) [ ! -e "$left" ] || { fail "left behind: $left"; return; };;
+		esac
+	done
+}
+
 # --- client: 6, a server's text on the terminal ----------------------------------
 
+# Each line: the exit status wanted ("*": any), what the output must
+# still say (grep -F on standard output and error), the command against
+# the fake server of MODE text.
 test_hostile_text() {
-	local OUTBOX=$W/t6/outbox.db cmd out why
+	local OUTBOX=$W/t6/outbox.db rc want cmd why
 	mkdir -p "$W/t6"
 	fake_start text || { fail "fake server"; return; }
-	while IFS= read -r cmd; do
+	while IFS='|' read -r rc want cmd; do
 		# shellcheck disable=SC2086  # the words of cmd are arguments
 		fake $cmd
-		case " $cmd " in
-		*" submit "*) [ "$RC" -eq 77 ] || { fail "$cmd: exit $RC, want 77"; return; };;
-		*" doctor "*) ;;
-		*) [ "$RC" -eq 0 ] || { fail "$cmd: exit $RC: $(cat "$W/err")"; return; };;
-		esac
+		[ "$rc" = "*" ] || [ "$RC" -eq "$rc" ] ||
+		    { fail "$cmd: exit $RC, want $rc: $(cat "$W/err")"; return; }
 		case " $cmd " in
 		*" --json "*)
 			why=$(safe --json "$W/out" "$W/err") ||
@@ -430,22 +469,44 @@ test_hostile_text() {
 			why=$(safe "$W/out" "$W/err") ||
 			    { fail "$cmd: $why"; return; };;
 		esac
+		cat "$W/out" "$W/err" | grep -qF -- "$want" ||
+		    { fail "$cmd: does not say '$want': $(head -c 300 "$W/out" "$W/err")"; return; }
 	done <<CMDS
-units
-units --csv
---json units
-list
---csv list
-list --json
-audit
-audit --csv
-audit --json
-export 2022-H1 --format csv -o -
-export 2022-H1 --format json -o - --json
-submit $TAMDUONG
---json submit $TAMDUONG
-doctor
-doctor --json
+0|lc-tamduong|units
+0|lc-tamduong|units --csv
+0|"code":"lc-tamduong"|--json units
+0|2022-H1|list
+0|2022-H1|--csv list
+0|"period":"2022-H1"|list --json
+0|submit|audit
+0|submit|audit --csv
+0|"action":"submit"|audit --json
+0|2022-03-01|export 2022-H1 --format csv -o -
+0|2022-03-01|export 2022-H1 --format json -o - --json
+77|a certificate may act only for its own unit|submit $TAMDUONG
+77|"status"|--json submit $TAMDUONG
+*|certificate|doctor
+*|"certificate"|doctor --json
+1|due 2022-07-10 (extended)|status
+1|bị trả lại|status --remind
+1|due 2022-07-10 (extended)|status 2022-H1
+1|"review_state":"returned"|status --json
+0|revision 2  receipt|history lc-tamduong 2022-H1
+0|revision,receipt|history lc-tamduong 2022-H1 --csv
+0|"revision":2|history lc-tamduong 2022-H1 --json
+0|Done: activities 1|show lc-tamduong 2022-H1
+0|"participants":10|show lc-tamduong 2022-H1 --json
+0|reported 2 of 2|missing 2022-H1
+0|lc-sinho|missing 2022-H1 --csv
+0|lc-sinho|missing 2022-H1 --call-list
+0|"status":"late"|missing 2022-H1 --json
+0|Tổng cộng|summary 2022-H1
+0|Tổng cộng|summary 2022-H1 --by unit
+0|key,label|summary 2022-H1 --csv
+0|"participants":40|summary 2022-H1 --json
+0|revision 1 (the latest, read just now)|review lc-tamduong 2022-H1 accept
+0|revision 1 (the latest, read just now)|review lc-tamduong 2022-H1 return --comment Thiếu
+0|"kind":"decision"|review lc-tamduong 2022-H1 accept --json
 CMDS
 	# To a file too: the CSV a clerk opens, the JSON a script reads.
 	fake export 2022-H1 --format csv -o "$W/t6/e.csv"
@@ -719,7 +780,8 @@ section_client() {
 	start_gpd "$W/gpd.conf" || exit 1
 	t "4: outbox, receipts and exports 0600 under umask 000" test_umask
 	t "5: a link at FILE.tmp or FILE is never written through" test_tmp_symlink
-	t "6: hostile server text: tables, CSV, JSON, lines safe, nothing dropped" test_hostile_text
+	t "5: a link at a kept form's .NAME.tmp is never written through" test_form_tmp_symlink
+	t "6: hostile server text in every command's answer: tables, CSV, JSON, lines safe, nothing dropped" test_hostile_text
 	t "7: a receipt that does not verify is not kept; the report waits (76)" test_receipt_checked
 	t "8: a server certificate without serverAuth is refused, nothing sent" test_server_eku
 	t "8: a receipt signed by a unit's or an EKU-less certificate fails" test_receipt_signer_eku
@@ -912,7 +974,8 @@ dt() {	# NAME FUNCTION
 # --- daemon: 9, a peer's text in the log and the audit ------------------------
 
 # Every log line after MARK that says result= splits into key=value
-# words (quotes balanced), none of them result=accepted; every audit
+# words (quotes balanced), at most one of them result= (a second is forged,
+# such as result=accepted in a refusal's line); every audit
 # unit is a unit code; each EXPECTED string is in some refusal's detail.
 cat > "$W/quoted.py" <<'PY'
 import re, shlex, sqlite3, sys
@@ -926,7 +989,7 @@ for line in lines[mark:]:
         words = shlex.split(line)
     except ValueError:
         sys.exit("quotes not balanced: %r" % line)
-    if "result=accepted" in words:
+    if len([w for w in words if w.startswith("result=")]) > 1:
         sys.exit("a forged key in the log: %r" % line)
 con = sqlite3.connect(db)
 for (unit,) in con.execute("select unit from audit where unit is not null"):
@@ -956,6 +1019,31 @@ test_log_quoted() {
 	    { fail "$why"; return; }
 	log_has "$mark" 'detail=".*unit=\\"lc-tamduong result=accepted\\"' ||
 	    { fail "the claimed unit is not quoted in the log: $(log_since "$mark" | grep refused)"; return; }
+
+	# A review's lines and the refusal (FINAL) of a revision after
+	# acceptance: the peer's CN, unit and period quoted there too.
+	# Reopened at the end, so that lc-tamduong may send again.
+	mark=$(log_mark)
+	graw lc-tamduong submit
+	grep -q '^receipt ' "$W/out" || { fail "submit: $(cat "$W/out")"; return; }
+	dgpc admin-test review lc-tamduong 2022-H1 accept
+	[ "$RC" -eq 0 ] || { fail "review accept: exit $RC: $(cat "$W/err")"; return; }
+	dgpc admin-test review lc-tamduong 2022-H1 return --revision 1 --comment "Thiếu"
+	[ "$RC" -eq 65 ] || { fail "review return of the accepted: exit $RC: $(cat "$W/err")"; return; }
+	graw lc-tamduong submit
+	grep -q '^error 9 ' "$W/out" || { fail "submit after acceptance: $(cat "$W/out")"; return; }
+	dgpc admin-test review lc-tamduong 2022-H1 reopen --comment "Mở lại"
+	[ "$RC" -eq 0 ] || { fail "review reopen: exit $RC: $(cat "$W/err")"; return; }
+	for want in \
+	    'cn="admin-test" review accept unit="lc-tamduong" period="2022-H1" revision=[0-9]+ state=accepted ' \
+	    'cn="admin-test" review return unit="lc-tamduong" period="2022-H1" revision=1 result=refused ' \
+	    'unit="lc-tamduong" period="2022-H1" result=accepted-final' \
+	    'cn="admin-test" review reopen unit="lc-tamduong" period="2022-H1" revision=[0-9]+ state=received '; do
+		until_ok 5 log_has "$mark" "$want" ||
+		    { fail "not in the log: $want: $(log_since "$mark" | grep -E 'review|final')"; return; }
+	done
+	why=$("$PYTHON" "$W/quoted.py" "$W/gpd.log" "$DB" "$mark" 2>&1) ||
+	    { fail "$why"; return; }
 }
 
 # --- daemon: 12, NFC before comparison and storage -------------------------------
@@ -1309,6 +1397,40 @@ test_gpd_umask() {
 	stop_gpd
 }
 
+# --- daemon: 5, gpd -b writes through no planted link ----------------------------
+
+# Links at the names the copy was once written through (DEST.tmp and its
+# journal) and at DEST itself: none followed, the first two left as they
+# were, DEST replaced by the copy, nothing else left beside it.
+test_backup_symlink() {
+	local d=$D/bk f left
+	mkdir -p "$d"
+	: > "$d/victim"
+	for f in backup.db.tmp backup.db.tmp-journal backup.db; do
+		ln -s "$d/victim" "$d/$f"
+	done
+	run "$GPD" -f "$D/gpd.conf" -b "$d/backup.db"
+	[ "$RC" -eq 0 ] || { fail "gpd -b: exit $RC: $(cat "$W/err")"; return; }
+	[ ! -s "$d/victim" ] || { fail "the file behind a planted link was written"; return; }
+	for f in backup.db.tmp backup.db.tmp-journal; do
+		[ "$(readlink "$d/$f")" = "$d/victim" ] ||
+		    { fail "$f was removed or replaced"; return; }
+	done
+	[ -f "$d/backup.db" ] && [ ! -L "$d/backup.db" ] ||
+	    { fail "backup.db is not a file of its own"; return; }
+	[ "$(mode_of "$d/backup.db")" = 600 ] ||
+	    { fail "backup.db mode $(mode_of "$d/backup.db")"; return; }
+	[ "$(sqlite3 "$d/backup.db" 'pragma integrity_check')" = ok ] &&
+	    [ "$(sqlite3 "$d/backup.db" 'select count(*) > 0 from reports')" = 1 ] ||
+	    { fail "the copy: $(sqlite3 "$d/backup.db" 'pragma integrity_check' 2>&1)"; return; }
+	for left in "$d"/* "$d"/.*; do
+		case ${left##*/} in
+		.|..|victim|backup.db|backup.db.tmp|backup.db.tmp-journal) ;;
+		*) [ ! -e "$left" ] || { fail "left behind: $left"; return; };;
+		esac
+	done
+}
+
 # --- daemon: 8, a receipt certificate must be a server's ------------------------
 
 test_receipt_signer_refused() {
@@ -1384,6 +1506,7 @@ section_daemon() {
 	dtg "3: $REFUSE s of refusals: < 1,000 rows, lines, 5 MB a 20 s; all on record; chain verifies" test_refusal_flood
 	stop_gpd
 	dt "4: database, WAL, SHM and backups 0600 under umask 000" test_gpd_umask
+	dt "5: gpd -b: a link at DEST.tmp, its journal or DEST is never written through" test_backup_symlink
 	dt "8: a receipt certificate without serverAuth: gpd -n and gpd refuse it" test_receipt_signer_refused
 	dt "10: a key others can read: gpd -n and gpd refuse it, naming the chmod" test_key_modes
 	dt "gpd's log: no sanitizer report" test_sanitizers

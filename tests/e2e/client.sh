@@ -139,6 +139,25 @@ test_help_every_command() {
 	[ "$RC" -eq 64 ] || { fail "help no-such-command: exit $RC, want 64"; return; }
 }
 
+# A reader that stops early (gp-client form 2022-H1 | head -1): nothing
+# said on stderr, no "cannot write the output".
+test_closed_pipe() {
+	local c
+	for c in "form 2022-H1" "help missing"; do
+		# shellcheck disable=SC2086
+		timeout 30 env -i PATH="$PATH" HOME="$W/empty-home" python3 -c '
+import subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+p.stdout.close()
+err = p.stderr.read()
+rc = p.wait()
+sys.exit(print("exit %d, said %r" % (rc, err)) or 1 if err or rc not in (0, -13) else 0)
+' "$GP_CLIENT" $c >"$W/out" 2>&1 ||
+		    { fail "$c into a closed pipe: $(cat "$W/out")"; return; }
+	done
+}
+
 # --- usage mistakes -------------------------------------------------------
 
 test_mistakes_named() {
@@ -304,6 +323,7 @@ test_key_forms() {
 
 t "--help and help list every command" test_help_lists_commands
 t "every command's --help: exit 0 without configuration; help CMD the same" test_help_every_command
+t "a reader that stops early: nothing said" test_closed_pipe
 t "usage mistakes name the option as typed; --csv only for tables" test_mistakes_named
 start_gpd "$W/gpd.conf" || exit 1
 t "--json and --csv before or after the command: the same answer" test_json_before_after

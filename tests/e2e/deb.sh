@@ -357,6 +357,7 @@ client -rw-r--r-- usr/lib/systemd/user/gp-client-flush.timer
 client -rw-r--r-- usr/lib/systemd/user/gp-client-remind.service
 client -rw-r--r-- usr/lib/systemd/user/gp-client-remind.timer
 client -rw-r--r-- usr/share/man/man1/gp-client.1.gz
+client -rw-r--r-- usr/share/man/vi/man1/gp-client.1.gz
 client -rw-r--r-- usr/share/doc/gp-client/examples/gp-client.conf
 client -rw-r--r-- usr/share/locale/vi/LC_MESSAGES/gp-client.mo
 ca -rwxr-xr-x usr/sbin/gp-ca
@@ -422,6 +423,20 @@ test_web_catalogue() {
 	    { fail "no catalogue in gp-client"; return; }
 	grep -qF 'msgstr "số nữ (%s) nhiều hơn số người tham gia (%s)"' "$W/out" ||
 	    fail "the checks' messages are not in gp-client.mo"
+}
+
+# The Vietnamese gp-client(1), where man finds it for a Vietnamese locale:
+# UTF-8, with the coding line that tells man-db so.
+test_vi_man() {
+	local r=$W/vi-man
+	mkdir -p "$r"
+	dpkg-deb -x "$CLIENT_DEB" "$r"
+	zcat "$r/usr/share/man/vi/man1/gp-client.1.gz" >"$W/out" ||
+	    { fail "no usr/share/man/vi/man1/gp-client.1.gz"; return; }
+	head -1 "$W/out" | grep -qF 'coding: UTF-8' ||
+	    { fail "the Vietnamese page has no coding line"; return; }
+	grep -qF '.Nd gửi báo cáo kết quả công tác bình đẳng giới tới gpd' \
+	    "$W/out" || fail "the Vietnamese page is not the translation"
 }
 
 # systemd-analyze verify on the units as the packages install them, in a
@@ -647,6 +662,12 @@ test_up_data() {
 	local schema
 	schema=$(sed -n 's/^#define STORE_SCHEMA_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$ROOT/daemon/store.h")
 	[ "$(ctq 'pragma user_version')" = "$schema" ] || { fail "schema $(ctq 'pragma user_version'), not $schema"; return; }
+	# Through the calendar's migration (6: lateness kept per revision,
+	# extensions) and the review's (7: decisions).
+	[ "$(ctq "select count(*) from sqlite_master where type = 'table' and name in ('extensions', 'reviews')")" = 2 ] ||
+	    { fail "no extensions or reviews table"; return; }
+	[ "$(ctq "select count(*) from reports where late = 1 and days_late < 1 or late = 0 and days_late <> 0")" = 0 ] ||
+	    { fail "lateness: $(ctq "select unit, period, late, days_late, due from reports")"; return; }
 	[ "$(stored)" = "$BEFORE" ] || { fail "reports: $(stored)"; return; }
 	[ "$(ctq 'select count(*) from report_totals')" = 3 ] ||
 	    { fail "totals: $(ctq 'select count(*) from report_totals')"; return; }
@@ -693,6 +714,7 @@ t "lintian: no error, no warning" test_lintian
 t "dpkg -c: files, modes, owners; no file in two packages" test_contents
 t "dpkg-deb -I: dependencies, conffiles, the purge question" test_control
 t "gp-client-web's Vietnamese: gp-client.mo, of the same version" test_web_catalogue
+t "gp-client(1) in Vietnamese: man/vi/man1, UTF-8" test_vi_man
 t "systemd-analyze verify: the units as packaged" test_units
 t "clean install with apt: user gpd, gpd -V" test_ct_install
 t "clean install: gpd enabled, not started, says why" test_ct_waits

@@ -8,8 +8,11 @@ answers every connection the way MODE says until it is killed:
     receipt     a submit gets a receipt signed over the report it received
                 (--sign-cert/--sign-key: another signer; --claim F=V: a
                 field changed before signing; --tamper F=V: after; --unsigned)
-    text        every answer carries hostile text (--text): a refusal of a
-                submit, whoami, units, list, audit and export rows
+    text        every answer carries hostile text (HOSTILE below) in every
+                text field: a refusal of a submit, whoami, units, list,
+                show, history, missing, summary, export, audit, review and
+                status; the longest texts (comments, labels, notes) are
+                over-long lines of it (LONG)
     trickle     a streamed answer (units, list, audit, export) that never
                 ends: a frame every --interval seconds, each with more set
 
@@ -45,6 +48,9 @@ from gpwire import ld, num, parse
 HOSTILE = (b"EVIL\x1b]0;pwned\x07\x1b[2J\xc2\x9b" b"31m\x9b" b"1m"
            + "\u202e\u2066\u200b\U000e0041".encode("utf-8")
            + b"\xff\xc0\xaf\x7f" + "Tam Đường".encode("utf-8"))
+
+# An over-long line: the hostile text again and again, with no newline.
+LONG = HOSTILE * 64
 
 LOCK = threading.Lock()
 
@@ -167,6 +173,39 @@ def receipt_for(a, report):
 
 # --- answers ----------------------------------------------------------------
 
+def hostile_row(t, revision=1):
+    """A ReportRow (show, history) with t in every text field."""
+    return (ld(1, b"lc-tamduong") + ld(2, t) + ld(3, b"2022-H1") +
+            num(4, revision) + ld(5, b"2022-06-01T00:00:00Z") + num(6, 1) +
+            num(7, 3) + num(8, 1) + num(9, 2) + num(10, 30) + num(11, 12) +
+            ld(12, t) + ld(13, t) + ld(14, t) + ld(15, t) +
+            ld(16, num(2, 5) + num(3, 2) + ld(4, t)) + ld(17, t) +
+            ld(18, t) + ld(19, t))
+
+
+def hostile_decision(t, action=None):
+    """A Decision (history, review, status) with t in every text field;
+    an action of the protocol's, or t too."""
+    return (ld(1, t) + ld(2, t) + ld(3, t) + num(4, 1) + ld(5, t) +
+            ld(6, action or t) + ld(7, t) + ld(8, LONG) + ld(9, t) +
+            ld(10, t))
+
+
+def hostile_report(t):
+    """A Report (show) with t in every text field, codes included."""
+    activity = (ld(5, b"2022-03-01") + ld(6, t) + ld(7, LONG) + ld(8, t) +
+                num(9, 1) + num(10, 10) + num(11, 5) + ld(12, LONG) +
+                ld(13, t) + ld(14, t) + ld(15, t) + ld(16, t) + ld(17, t) +
+                ld(18, t) + ld(19, ld(1, t) + num(2, 3)))
+    return (ld(1, b"0b8f3c1e-5d2a-4c47-9a53-7f0e1d2c3b4a") +
+            ld(2, b"lc-tamduong") + ld(3, b"2022-H1") +
+            ld(4, ld(1, t) + ld(2, t) + ld(3, t)) + ld(5, activity) +
+            ld(6, num(2, 5) + num(3, 2) + ld(4, t)) +
+            ld(7, ld(1, LONG) + ld(7, ld(1, t) + ld(2, LONG))) +
+            ld(9, ld(1, t) + ld(2, ld(1, t) + ld(2, t))) +
+            ld(10, ld(1, t) + ld(2, t)))
+
+
 def hostile_answer(rid, body):
     """The answer of MODE text to a request with body field number body."""
     t = HOSTILE
@@ -187,6 +226,38 @@ def hostile_answer(rid, body):
                num(4, 1) + ld(5, b"2022-06-01T00:00:00Z") + num(8, 1) +
                ld(12, b"9c1e0f3a5b7d9e1f2a4c6e8f0a1b3c5d") + ld(14, t))
         return response(rid, 13, ld(1, row))
+    if body == 14:      # show
+        return response(rid, 14, ld(1, hostile_row(t)) +
+                        ld(2, hostile_report(t)) + ld(3, t) + ld(3, LONG))
+    if body == 15:      # history: two revisions, a decision on each
+        return response(rid, 15, ld(1, hostile_row(t)) +
+                        ld(1, hostile_row(t, 2)) +
+                        ld(2, hostile_decision(t, b"return")) +
+                        ld(2, hostile_decision(t)))
+    if body == 16:      # missing, and its call list
+        row = (ld(1, t) + ld(2, t) + ld(3, t) + num(4, 3) + ld(5, t) +
+               num(6, 1) + ld(7, t) + ld(8, t) + ld(9, t) + ld(10, t) +
+               ld(11, t))
+        late = (ld(1, b"lc-sinho") + ld(2, LONG) + ld(3, b"late") +
+                num(4, 3) + ld(5, b"2022-07-13T00:00:00Z") + num(6, 1) +
+                ld(7, b"returned") + ld(8, t) + ld(9, t) + ld(10, t) +
+                ld(11, b"2022-07-10"))
+        review = num(1, 1) + num(2, 1) + num(3, 0)
+        return response(rid, 16, ld(1, row) + ld(1, late) + num(2, 2) +
+                        num(3, 2) + num(4, 0) + ld(5, t) + ld(6, t) +
+                        ld(7, t) + ld(8, review))
+    if body == 17:      # summary
+        # The figures of every activity, then of the done ones (30),
+        # as a gpd of the calendar (issue 15) sends them.
+        done = ld(30, num(1, 2) + num(2, 3) + num(3, 40) + num(4, 20))
+        row = (ld(1, t) + ld(2, LONG) + num(3, 1) + num(4, 2) + num(5, 3) +
+               num(6, 40) + num(7, 20) + done)
+        total = (ld(1, t) + ld(2, t) + num(3, 1) + num(4, 2) + num(5, 3) +
+                 num(6, 40) + num(7, 20) + done)
+        indicator = ld(1, t) + ld(2, LONG) + num(3, 9) + num(4, 4)
+        return response(rid, 17, ld(1, row) + ld(2, total) +
+                        ld(3, indicator) + num(4, 2) +
+                        ld(5, num(1, 1) + num(2, 0) + num(3, 0)))
     if body == 18:      # export
         row = (ld(1, b"lc-tamduong") + ld(2, t) + ld(3, b"2022-H1") +
                num(4, 1) + num(5, 0) + ld(6, b"awareness") + ld(7, t) +
@@ -200,6 +271,19 @@ def hostile_answer(rid, body):
                  ld(8, b"refused") + ld(9, t) + ld(10, b"cd" * 32))
         return response(rid, 20, ld(1, entry) + num(2, 1) +
                         ld(3, b"cd" * 32))
+    if body == 22:      # review
+        return response(rid, 22, ld(1, hostile_decision(t)))
+    if body == 23:      # status: a period returned, one all hostile
+        returned = (ld(1, b"2022-H1") + ld(2, LONG) + ld(3, b"2022-07-10") +
+                    num(4, 1) + ld(5, t) + ld(6, t) + num(7, 1) +
+                    num(9, 1) + ld(10, t) + ld(11, t) + num(12, 1) +
+                    ld(13, b"returned") +
+                    ld(14, hostile_decision(t, b"return")))
+        hostile = (ld(1, t) + ld(2, t) + ld(3, t) + ld(5, t) + ld(6, t) +
+                   num(7, 1) + num(9, 2) + ld(10, t) + ld(11, t) +
+                   ld(13, t) + ld(14, hostile_decision(t)))
+        return response(rid, 23, ld(1, t) + ld(2, LONG) + ld(3, returned) +
+                        ld(3, hostile) + num(4, int(time.time())))
     return response(rid, 9, num(1, 1) + ld(2, b"unknown request"))
 
 

@@ -231,12 +231,13 @@ test_receipt_line() {
 		[ "$RC" -eq 0 ] || { fail "$way: exit $RC: $(cat "$W/err")"; return; }
 		local receipt day
 		receipt=$(q "select receipt from reports order by id desc limit 1")
-		day=$(date -u +%-d/%-m/%Y)
+		# The day and time in the federation's zone, with its offset.
+		day=$(TZ=Asia/Ho_Chi_Minh date +%-d/%-m/%Y)
 		case $way in
-		en)	grep -Eq "^accepted lc-tamduong 2022-H1 revision $n receipt $receipt  received [0-9TZ:-]+  late$" "$W/out" ||
+		en)	grep -Eq "^accepted lc-tamduong 2022-H1 revision $n receipt $receipt  received [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} \+07:00  late$" "$W/out" ||
 			    { fail "en: $(cat "$W/out")"; return; }
 			has "$W/out" "signed by CN=localhost" || return;;
-		*)	grep -Eq "^đã nhận báo cáo lc-tamduong kỳ 2022-H1, lần nộp $n, biên nhận $receipt, máy chủ nhận lúc $day [0-9]{2}:[0-9]{2} — nộp muộn$" "$W/out" ||
+		*)	grep -Eq "^đã nhận báo cáo lc-tamduong kỳ 2022-H1, lần nộp $n, biên nhận $receipt, máy chủ nhận lúc $day [0-9]{2}:[0-9]{2} \+07:00 — nộp muộn$" "$W/out" ||
 			    { fail "$way: $(cat "$W/out")"; return; }
 			has "$W/out" "máy chủ ký: CN=localhost" || return
 			has "$W/out" "cảnh báo: period: late: " || return;;
@@ -251,9 +252,9 @@ test_receipt_line() {
 test_receipts_table() {
 	gpc vi lc-tamduong receipts
 	[ "$RC" -eq 0 ] || { fail "exit $RC"; return; }
-	grep -Eq "^nhận lúc \(UTC\) +đơn vị +kỳ +lần +biên nhận +ghi chú$" "$W/out" ||
+	grep -Eq "^nhận lúc +đơn vị +kỳ +lần +biên nhận +ghi chú$" "$W/out" ||
 	    { fail "header: $(cat "$W/out")"; return; }
-	grep -Eq "^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} +lc-tamduong +2022-H1 +1 +[0-9a-f]{32} +muộn$" "$W/out" ||
+	grep -Eq "^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} \+07:00 +lc-tamduong +2022-H1 +1 +[0-9a-f]{32} +muộn$" "$W/out" ||
 	    { fail "row: $(cat "$W/out")"; return; }
 }
 
@@ -284,17 +285,19 @@ test_conflict_advice_once() {
 test_missing() {
 	gpc vi admin-test missing 2022-H1
 	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
-	grep -Eq "^đơn vị +tên +tình trạng +nhận lúc \(UTC\) +lần +xem xét$" "$W/out" ||
+	grep -Eq "^đơn vị +tên +nhận lần đầu +đúng hạn/muộn +lần mới nhất +nhận lần mới nhất +xem xét +hạn nộp +gia hạn$" "$W/out" ||
 	    { fail "header: $(cat "$W/out")"; return; }
-	grep -Eq "^lc-sinho +LĐLĐ huyện Sìn Hồ +chưa nộp$" "$W/out" ||
+	grep -Eq "^lc-sinho +LĐLĐ huyện Sìn Hồ +chưa nộp +10/6/2022$" "$W/out" ||
 	    { fail "nothing yet: $(cat "$W/out")"; return; }
-	grep -Eq "^lc-tamduong +LĐLĐ huyện Tam Đường +muộn [0-9.]+ ngày +[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} +4 +đang xem xét$" "$W/out" ||
+	# The first revision's time and lateness, the latest's number, time
+	# and review, the due date as Vietnamese write it.
+	grep -Eq "^lc-tamduong +LĐLĐ huyện Tam Đường +[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} \+07:00 +muộn [0-9.]+ ngày +[0-9]+ +[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} \+07:00 +đang xem xét +10/6/2022$" "$W/out" ||
 	    { fail "late: $(cat "$W/out")"; return; }
 	has "$W/out" "báo cáo: 0 đã chấp nhận, 0 bị trả lại, 1 đang xem xét" || return
-	has "$W/out" "Kỳ 2022-H1: số liệu từ 1/12/2021 đến 31/5/2022, hạn nộp 10/6/2022" || return
-	has "$W/out" "đã nộp 1/2 (50,0%); đúng hạn 0/2 (0,0%)" || return
+	has "$W/out" "Kỳ 2022-H1: số liệu từ 1/12/2021 đến 31/5/2022, hạn nộp 10/6/2022 (đơn vị được gia hạn thì theo hạn của mình)" || return
+	has "$W/out" "đã nộp 1/2 (50,0%); đúng hạn 0/2 (0,0%) (tính theo lần nộp đầu tiên)" || return
 	gpc en admin-test missing 2022-H1
-	grep -Eq "^unit +name +status +received \(UTC\) +rev +review$" "$W/out" ||
+	grep -Eq "^unit +name +first received +timeliness +latest rev +latest received +review +due +extension$" "$W/out" ||
 	    { fail "en header: $(cat "$W/out")"; return; }
 	has "$W/out" "2022-H1: coverage 2021-12-01 to 2022-05-31, due 2022-06-10" || return
 	has "$W/out" "reported 1 of 2 (50.0%); on time 0 of 2 (0.0%)" || return
@@ -322,8 +325,8 @@ print(f(a), f(b), c.replace(".", ","))')" ] && [ "${vi%% *}" != "${en%% *}" ] ||
 	has "$W/out" "Kỳ 2022-H1: 1 báo cáo trên 2 đơn vị phải nộp" || return
 	gpc vi admin-test summary 2022-H1 --csv
 	[ "$RC" -eq 0 ] || { fail "csv: exit $RC"; return; }
-	has "$W/out" "key,label,reports,activities,sessions,participants,women,women %" || return
-	grep -Eq "^total,Tổng cộng,1,[0-9]+,[0-9]+,[0-9]+,[0-9]+,[0-9]+\.[0-9]"$'\r'"\$" "$W/out" ||
+	has "$W/out" "key,label,reports,done_activities,done_sessions,done_participants,done_women,done_women_percent,planned_activities,planned_sessions,planned_participants,planned_women" || return
+	grep -Eq "^total,Tổng cộng,1,[0-9]+,[0-9]+,[0-9]+,[0-9]+,[0-9]+\.[0-9],[0-9]+,[0-9]+,[0-9]+,[0-9]+"$'\r'"\$" "$W/out" ||
 	    { fail "csv: $(cat "$W/out")"; return; }
 	gpc vi admin-test --json missing 2022-H1
 	has "$W/out" '"reported_percent":50.0' || return
@@ -425,9 +428,9 @@ test_gpd() {
 	as vi "$GPD" -n -f "$W/gpd.conf"
 	[ "$RC" -eq 0 ] || { fail "-n: exit $RC: $(cat "$W/err")"; return; }
 	# The forms gpd serves: the built-in 2022 one.
-	has "$W/out" "gpd: $W/gpd.conf: cấu hình hợp lệ (3 đơn vị, 1 quản trị viên, biểu mẫu năm 2022)" || return
+	has "$W/out" "gpd: $W/gpd.conf: cấu hình hợp lệ (3 đơn vị, 1 quản trị viên, biểu mẫu năm 2022, múi giờ Asia/Ho_Chi_Minh)" || return
 	as en "$GPD" -n -f "$W/gpd.conf"
-	has "$W/out" "gpd: $W/gpd.conf: configuration OK (3 units, 1 administrator, forms 2022)" || return
+	has "$W/out" "gpd: $W/gpd.conf: configuration OK (3 units, 1 administrator, forms 2022, time zone Asia/Ho_Chi_Minh)" || return
 	# Issue 16: a missing CRL gave OpenSSL's codes.
 	gpd_conf "$W/gpd-nocrl.conf" "crl = $W/pki/absent-crl.pem"
 	as en "$GPD" -n -f "$W/gpd-nocrl.conf"
@@ -482,6 +485,149 @@ test_gp_ca() {
 	has "$W/err" "gp-ca: no server address known: run 'gp-ca issue-server' first, or give --server HOST:PORT" || return
 }
 
+# Phase 2: the connection, the outbox, verify-receipt, review and status
+# in Vietnamese.
+
+# A server that cannot be reached, with and without the outbox.
+test_conn_unreachable() {
+	local closed id
+	closed=$(free_port)
+	as vi "$GP_CLIENT" -s "127.0.0.1:$closed" --retries 0 \
+	    --ca "$W/pki/ca.crt" --cert "$W/pki/lc-tamduong.crt" \
+	    --key "$W/pki/lc-tamduong.key" submit --no-queue \
+	    "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 69 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	grep -q "^gp-client: không kết nối được 127.0.0.1:$closed: .*; hãy kiểm tra địa chỉ và mạng, hoặc thử lại sau$" "$W/err" ||
+	    { fail "$(cat "$W/err")"; return; }
+	as en "$GP_CLIENT" -s "127.0.0.1:$closed" --retries 0 \
+	    --ca "$W/pki/ca.crt" --cert "$W/pki/lc-tamduong.crt" \
+	    --key "$W/pki/lc-tamduong.key" submit --no-queue \
+	    "$DATA/lc-tamduong-2022-H1.json"
+	has "$W/err" "gp-client: cannot reach 127.0.0.1:$closed: " || return
+	as vi "$GP_CLIENT" -s "127.0.0.1:$closed" --ca "$W/pki/absent-ca.crt" \
+	    --cert "$W/pki/lc-tamduong.crt" --key "$W/pki/lc-tamduong.key" \
+	    submit "$DATA/lc-tamduong-2022-H1.json"
+	[ "$RC" -eq 78 ] || { fail "no CA: exit $RC"; return; }
+	has "$W/err" "gp-client: không đọc được chứng thư số CA $W/pki/absent-ca.crt: " || return
+	has "$W/err" "; hãy kiểm tra --ca hoặc 'ca' trong tệp cấu hình" || return
+}
+
+# The outbox's own messages: an entry that waits is not refused, an
+# unknown one, a directory everyone may write to.
+test_outbox_messages() {
+	local closed id
+	closed=$(free_port)
+	as vi "$GP_CLIENT" -s "127.0.0.1:$closed" --retries 0 \
+	    --ca "$W/pki/ca.crt" --cert "$W/pki/lc-tamduong.crt" \
+	    --key "$W/pki/lc-tamduong.key" submit "$W/rev-en.json"
+	[ "$RC" -eq 75 ] || { fail "queue: exit $RC: $(cat "$W/err")"; return; }
+	grep -q "^gp-client: không kết nối được 127.0.0.1:$closed (.*); báo cáo đã được đưa vào hộp thư đi và sẽ được 'gp-client flush' gửi đi$" "$W/err" ||
+	    { fail "queued: $(cat "$W/err")"; return; }
+	as vi "$GP_CLIENT" -s "127.0.0.1:$closed" --retries 0 \
+	    --ca "$W/pki/ca.crt" --cert "$W/pki/lc-tamduong.crt" \
+	    --key "$W/pki/lc-tamduong.key" flush
+	[ "$RC" -eq 75 ] || { fail "flush: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/out" "flush: đã gửi 0 (0 trùng), bị từ chối 0; hộp thư đi còn 1 chờ gửi, 0 bị từ chối" || return
+	grep -q "^gp-client: không kết nối được 127.0.0.1:$closed (.*); còn 1 báo cáo chờ trong hộp thư đi: hãy chạy lại 'gp-client flush' sau$" "$W/err" ||
+	    { fail "flush: $(cat "$W/err")"; return; }
+	as vi "$GP_CLIENT" --json outbox
+	id=$(python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])' <"$W/out")
+	as vi "$GP_CLIENT" outbox --retry "$id"
+	[ "$RC" -eq 64 ] || { fail "retry: exit $RC: $(cat "$W/err")"; return; }
+	[ "$(cat "$W/err")" = "gp-client: báo cáo $id đang chờ gửi, không bị từ chối: 'gp-client flush' sẽ gửi báo cáo này" ] ||
+	    { fail "retry: $(cat "$W/err")"; return; }
+	as vi "$GP_CLIENT" outbox --drop no-such-id
+	[ "$RC" -eq 64 ] || { fail "drop: exit $RC"; return; }
+	[ "$(cat "$W/err")" = "gp-client: không có báo cáo no-such-id trong hộp thư đi; hãy chạy 'gp-client outbox' để xem danh sách" ] ||
+	    { fail "drop: $(cat "$W/err")"; return; }
+	as vi "$GP_CLIENT" outbox --drop "$id"
+	[ "$RC" -eq 0 ] || { fail "drop $id: exit $RC: $(cat "$W/err")"; return; }
+	mkdir -p "$W/open"
+	chmod 0777 "$W/open"
+	as vi "$GP_CLIENT" --outbox "$W/open/outbox.db" outbox
+	[ "$RC" -eq 78 ] || { fail "open directory: exit $RC"; return; }
+	[ "$(cat "$W/err")" = "gp-client: mọi người dùng máy tính này đều ghi được vào thư mục hộp thư đi $W/open (quyền 0777), nên có thể sửa hộp thư đi: hãy chạy 'chmod 700 $W/open', hoặc đặt hộp thư đi vào chỗ riêng bằng --outbox ĐƯỜNG_DẪN" ] ||
+	    { fail "open directory: $(cat "$W/err")"; return; }
+	as en "$GP_CLIENT" --outbox "$W/open/outbox.db" outbox
+	has "$W/err" "gp-client: the outbox directory $W/open can be written by every user of this computer (mode 0777)" || return
+}
+
+# verify-receipt's own failures, and its verdict, in Vietnamese.
+test_verify_receipt() {
+	gpc en lc-tamduong --json submit "$W/rev-en.json"
+	[ "$RC" -eq 0 ] || { fail "submit: exit $RC: $(cat "$W/err")"; return; }
+	cp "$W/out" "$W/receipt.json"
+	as vi "$GP_CLIENT" --ca "$W/pki/ca.crt" verify-receipt "$W/receipt.json" \
+	    "$W/rev-en.json"
+	[ "$RC" -eq 0 ] || { fail "verify: exit $RC: $(cat "$W/err")"; return; }
+	grep -q "^đã xác minh: báo cáo lc-tamduong kỳ 2022-H1, lần nộp 3, máy chủ nhận lúc .*, biên nhận [0-9a-f]*, đúng là của báo cáo này$" "$W/out" ||
+	    { fail "verdict: $(cat "$W/out")"; return; }
+	grep -q "^chữ ký: hợp lệ$" "$W/out" ||
+	    { fail "verdict: $(cat "$W/out")"; return; }
+	as vi "$GP_CLIENT" --ca "$W/pki/ca.crt" verify-receipt "$W/receipt.json" \
+	    "$W/absent-report.json"
+	[ "$RC" -eq 66 ] || { fail "no report: exit $RC: $(cat "$W/err")"; return; }
+	grep -q "^gp-client: không đọc được $W/absent-report.json: .*; hãy kiểm tra tên tệp$" "$W/err" ||
+	    { fail "no report: $(cat "$W/err")"; return; }
+	as vi "$GP_CLIENT" --ca "$W/pki/ca.crt" verify-receipt - -
+	[ "$RC" -eq 64 ] || { fail "two stdin: exit $RC"; return; }
+	has "$W/err" "gp-client: biên nhận và báo cáo không thể cùng lấy từ đầu vào chuẩn: hãy đưa một trong hai dưới dạng tệp" || return
+}
+
+# The province returns the report: its confirmation, then what the unit
+# sees with status.
+test_review_status() {
+	gpc vi admin-test review lc-tamduong 2022-H1 reject
+	[ "$RC" -eq 64 ] || { fail "bad decision: exit $RC"; return; }
+	has "$W/err" "gp-client: quyết định 'reject' không hợp lệ: hãy ghi accept (chấp nhận), return (trả lại) hoặc reopen (mở lại)" || return
+	gpc vi admin-test review lc-tamduong 2022-H1 return
+	[ "$RC" -eq 64 ] || { fail "no comment: exit $RC"; return; }
+	has "$W/err" "gp-client: trả lại (return) cần --comment VĂN_BẢN: hãy nêu những gì đơn vị phải sửa hoặc bổ sung" || return
+	gpc vi admin-test review lc-tamduong 2022-H1 return \
+	    --comment "Thiếu số liệu hội viên nữ"
+	[ "$RC" -eq 0 ] || { fail "return: exit $RC: $(cat "$W/err")"; return; }
+	grep -Eq "^đã trả lại báo cáo lc-tamduong kỳ 2022-H1, lần nộp [0-9]+ \(lần mới nhất, vừa đọc\)  quyết định [0-9a-f]+  [0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9:]{5} \+07:00$" "$W/out" ||
+	    { fail "confirmation: $(cat "$W/out")"; return; }
+	has "$W/out" "ý kiến: Thiếu số liệu hội viên nữ" || return
+	has "$W/out" "đơn vị xem ý kiến bằng 'gp-client status'; lần nộp tiếp theo của đơn vị sẽ được xem xét lại" || return
+	has "$W/out" "máy chủ ký: CN=localhost" || return
+	gpc en admin-test review lc-tamduong 2022-H1 reopen
+	has "$W/err" "gp-client: reopen needs --comment TEXT: say why the accepted report is opened again" || return
+	gpc vi lc-tamduong status 2022-H1
+	[ "$RC" -eq 1 ] || { fail "status: exit $RC: $(cat "$W/err")"; return; }
+	grep -Eq "^    hạn nộp 10/6/2022 \(quá hạn [0-9.]+ ngày\); lần nộp [0-9]+, biên nhận [0-9a-f]+, nhận lúc .* \(nộp muộn\); bị trả lại$" "$W/out" ||
+	    { fail "status: $(cat "$W/out")"; return; }
+	grep -Eq "^    .* \+07:00 trả lại lần nộp [0-9]+ \(admin-test\): Thiếu số liệu hội viên nữ$" "$W/out" ||
+	    { fail "status comment: $(cat "$W/out")"; return; }
+	has "$W/out" "1 báo cáo cần đơn vị xử lý: sắp đến hạn trong 7 ngày mà chưa nộp, hoặc bị trả lại" || return
+	gpc en lc-tamduong status 2022-H1
+	has "$W/out" "1 report needs this unit: due within 7 days and not sent, or returned" || return
+}
+
+# summary --compare and report: their usage mistakes in Vietnamese.
+test_compare_report_usage() {
+	gpc vi admin-test summary 2022-H1 --compare 2022-H1
+	[ "$RC" -eq 64 ] || { fail "compare: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/err" "gp-client: --compare 2022-H1: hãy chọn một kỳ khác 2022-H1, ví dụ cùng kỳ năm trước" || return
+	gpc vi admin-test report 2022-H1 -o - --date 2022-13-40
+	[ "$RC" -eq 64 ] || { fail "report: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/err" "gp-client: --date '2022-13-40' không hợp lệ: hãy ghi ngày của văn bản theo dạng YYYY-MM-DD" || return
+	gpc vi admin-test report 2022-H1 -o -
+	[ "$RC" -eq 64 ] || { fail "report stdout: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/err" "gp-client: không ghi được tệp .docx ra đầu ra chuẩn: hãy dùng -o TỆP" || return
+}
+
+# The Vietnamese manual page renders, as man shows it to a Vietnamese
+# locale, and the English one is still the English.
+test_man_vi() {
+	as vi env MANPAGER=cat MANWIDTH=80 man -l "$ROOT/client/gp-client.vi.1"
+	[ "$RC" -eq 0 ] || { fail "man: exit $RC: $(cat "$W/err")"; return; }
+	has "$W/out" "gửi báo cáo kết quả công tác bình đẳng giới tới gpd" || return
+	has "$W/out" "HỘP THƯ ĐI" || return
+	has "$W/out" "Báo cáo đã vào hộp thư đi và sẽ được flush gửi đi" || return
+	has "$W/out" "MÚI GIỜ" || return
+}
+
 t "--help in Vietnamese (locale, or language = vi on C.UTF-8) and English" test_help
 t "a usage mistake in Vietnamese, with the synopsis" test_usage_mistake
 t "a validation error: each field, then '(2 lỗi)' last" test_validation_error
@@ -498,4 +644,10 @@ t "a locked period: the advice once" test_locked_advice_once
 t "no configuration: where it was looked for, what makes it" test_no_configuration
 t "gpd: -n, usage, start-up errors in words, admins checked" test_gpd
 t "gp-ca in Vietnamese; its list as scripts read it" test_gp_ca
+t "a server that cannot be reached, a CA file missing: in Vietnamese" test_conn_unreachable
+t "outbox and flush: queued, still waiting, not refused, an unknown id, a directory open to all" test_outbox_messages
+t "verify-receipt: its verdict, a report file missing, two standard inputs" test_verify_receipt
+t "review: refused decisions, the confirmation; the unit's status after" test_review_status
+t "summary --compare, report: usage mistakes in Vietnamese" test_compare_report_usage
+t "gp-client.vi.1: man -l renders it in Vietnamese" test_man_vi
 summary

@@ -185,7 +185,8 @@ arg = sys.argv[6] if len(sys.argv) > 6 else None
 
 from gpwire import varint, num, ld as msg, parse
 
-def report(unit, period="2022-H1", codes=None, female=11, legacy=False):
+def report(unit, period="2022-H1", codes=None, female=11, legacy=False,
+           reporter="Nguyễn Thị Test"):
     """A report of one activity (11 women among 10 participants unless
     female says otherwise), its codes those of the 2022 form (codes
     replaces some: {"area": "x"}); legacy: the enums as numbers, as
@@ -202,7 +203,7 @@ def report(unit, period="2022-H1", codes=None, female=11, legacy=False):
         msg(7, "Tuyên truyền Luật Bình đẳng giới") +
         msg(8, "Hội trường xã") + num(9, 1) + num(10, 10) + num(11, female))
     body = (msg(1, str(uuid.uuid4())) + msg(2, unit) + msg(3, period) +
-        msg(4, msg(1, "Nguyễn Thị Test")) + msg(5, activity) +
+        msg(4, msg(1, reporter)) + msg(5, activity) +
         msg(7, msg(1, "Kết quả thử nghiệm.")))
     return num(1, 7) + msg(10, msg(1, body))
 
@@ -284,6 +285,8 @@ try:
             female=5)))
     elif mode == "submit-period":
         s.sendall(frame(report(arg, period=sys.argv[7], female=5)))
+    elif mode == "submit-reporter":
+        s.sendall(frame(report(arg, female=5, reporter=sys.argv[7])))
     elif mode == "form-sha":
         s.sendall(frame(num(1, 7) + msg(21, msg(2, arg))))
     else:
@@ -292,7 +295,7 @@ except (ssl.SSLError, OSError) as e:
     print("refused %s" % (getattr(e, "reason", None) or e))
     sys.exit(0)
 read_responses(s, one=(mode in ("invalid", "legacy", "submit-code",
-    "submit-period", "form-sha")))
+    "submit-period", "submit-reporter", "form-sha")))
 PY
 }
 

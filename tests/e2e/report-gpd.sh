@@ -232,6 +232,13 @@ def check_docx(path, units_conf, form_json, *latest):
                        ("/BC-LĐLĐ-TN", mast.cell(1, 0).text)):
         if want not in cell:
             fail("masthead: %r not in %r" % (want, cell))
+    # Undated: the day and month left blank, the year the one it is
+    # drafted in (the federation's time), not the period's.
+    import datetime
+    year = (datetime.datetime.now(datetime.timezone.utc) +
+            datetime.timedelta(hours=7)).year
+    if not re.fullmatch(r".*, ngày +tháng +năm %d" % year, mast.cell(1, 1).text):
+        fail("date line: %r" % mast.cell(1, 1).text)
     for want in ("Nguyễn Thị Thử Nghiệm", "PHÓ CHỦ TỊCH", "Ban Thử nghiệm tỉnh",
                  "6 tháng đầu năm 2022"):
         if want not in text:
@@ -248,6 +255,12 @@ def check_docx(path, units_conf, form_json, *latest):
             vn(planned["activities"]), vn(planned["participants"])]
     if got[2:9] != want:
         fail("totals: got %r, want %r" % (got[2:9], want))
+    # The chart of done beside planned only when something is planned.
+    chart3 = any(p.endswith("Hoạt động đã thực hiện và ước thực hiện theo nội dung")
+                 for p in paras)
+    if chart3 != (planned["activities"] > 0):
+        fail("done-and-planned chart: %r with %d planned" %
+             (chart3, planned["activities"]))
 
 def check_previous(path, *previous):
     """The year before is in the document: its participants, summed here,
@@ -366,6 +379,9 @@ def by_area(paths):
             v = t.setdefault(area_code(a), {"reports": set(), "activities": 0,
                 "sessions": 0, "participants": 0, "female": 0})
             v["reports"].add(r["unit"])
+            # Done activities: planned ones are never added in.
+            if a.get("status") == "planned":
+                continue
             v["activities"] += 1
             for k in ("sessions", "participants", "female"):
                 v[k] += a.get(k, 0)

@@ -121,6 +121,13 @@ r['narrative']['results'] += ' Bổ sung lần $n.'"
 done
 
 admin() { client_as admin-test "$@"; }
+# Days from DATE to today in the federation's zone (UTC+07:00, without
+# daylight saving time), as gpd counts them.
+fed_days_since() {	# YYYY-MM-DD
+	python3 -c 'import datetime, sys
+now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=7)))
+print((now.date() - datetime.date.fromisoformat(sys.argv[1])).days)' "$1"
+}
 state_of() {	# UNIT PERIOD: the state of the latest revision as stored
 	q "SELECT COALESCE((SELECT v.state FROM reviews v WHERE v.unit = r.unit
 	    AND v.period = r.period AND v.revision = r.revision ORDER BY v.id
@@ -273,6 +280,8 @@ test_accepted_is_final() {
 	[ "$RC" -eq 77 ] || { fail "exit $RC, not 77"; return; }
 	grep -q "accepted by the province (revision 2)" "$W/err" ||
 	    { fail "not said: $(cat "$W/err")"; return; }
+	! grep -q "period is locked" "$W/err" ||
+	    { fail "said to be a locked period: $(cat "$W/err")"; return; }
 	[ "$(q "SELECT count(*) FROM reports WHERE unit = 'lc-tamduong'")" = 2 ] ||
 	    { fail "a revision was stored"; return; }
 	# The outbox keeps it, refused, for after a reopen.
@@ -361,8 +370,9 @@ test_call_list() {
 	    "lc-sinho,LĐLĐ huyện Sìn Hồ,returned,Vàng Thị Mai,0213 3870 202," > "$W/want"
 	diff -u "$W/want" "$W/calls" > "$W/diff" ||
 	    { fail "call list: $(cat "$W/diff")"; return; }
-	# Days late to today, the same for both (one due date).
-	days=$(python3 -c 'import datetime; print((datetime.date.today() - datetime.date(2022, 6, 10)).days)')
+	# Days late to today in the federation's zone (UTC+07:00), the same
+	# for both (one due date).
+	days=$(fed_days_since 2022-06-10)
 	[ "$(cut -d, -f4 "$W/calls.csv" | sed 1d | sort -u)" = "$days" ] ||
 	    fail "days late: $(cut -d, -f4 "$W/calls.csv")"
 }
@@ -435,6 +445,44 @@ test_counts_follow_reload() {
 	    { fail "no reload back: $(tail -3 "$W/gpd.log")"; return; }
 	[ "$(missing_counts --counts)" = "$(missing_counts)" ] ||
 	    fail "back: $(missing_counts --counts) against $(missing_counts)"
+}
+
+# The unit's extension (issue 15) is its due date in status and in the
+# call list, which counts the days late from it; cleared, the form's again.
+test_extension_in_status_and_calls() {
+	local days
+	admin extend lc-phongtho 2022-H1 --until 2022-06-20 --reason "lũ quét"
+	[ "$RC" -eq 0 ] || { fail "extend: exit $RC: $(cat "$W/err")"; return; }
+	admin --json missing 2022-H1 --call-list
+	[ "$RC" -eq 0 ] || { fail "call list: exit $RC: $(cat "$W/err")"; return; }
+	days=$(fed_days_since 2022-06-20)
+	[ "$(jget "$W/out" 'tuple((x["unit"], x["due"], x["extended"], x["days_late"]) for x in r["rows"])')" = \
+	    "(('lc-sinho', '2022-06-10', False, $((days + 10))), ('lc-phongtho', '2022-06-20', True, $days))" ] ||
+	    { fail "call list: $(cat "$W/out")"; return; }
+	admin missing 2022-H1 --call-list
+	grep -q '^lc-phongtho .* 2022-06-20 ' "$W/out" ||
+	    { fail "call list text: $(cat "$W/out")"; return; }
+	client_as lc-phongtho --json status 2022-H1
+	[ "$(jget "$W/out" '[(p["due"], p["extended"], p["days_left"]) for p in r["periods"]][0]')" = \
+	    "('2022-06-20', True, -$days)" ] ||
+	    { fail "status: $(cat "$W/out")"; return; }
+	client_as lc-phongtho status 2022-H1
+	grep -q "due 2022-06-20 (extended)" "$W/out" ||
+	    { fail "status text: $(cat "$W/out")"; return; }
+	admin --json status --unit lc-phongtho 2022-H1
+	[ "$(jget "$W/out" '[(p["due"], p["extended"]) for p in r["periods"]][0]')" = \
+	    "('2022-06-20', True)" ] ||
+	    { fail "status of an administrator: $(cat "$W/out")"; return; }
+	admin extend lc-phongtho 2022-H1 --clear
+	[ "$RC" -eq 0 ] || { fail "clear: exit $RC: $(cat "$W/err")"; return; }
+	client_as lc-phongtho --json status 2022-H1
+	[ "$(jget "$W/out" '[(p["due"], p["extended"]) for p in r["periods"]][0]')" = \
+	    "('2022-06-10', False)" ] ||
+	    { fail "cleared: $(cat "$W/out")"; return; }
+	admin --json missing 2022-H1 --call-list
+	[ "$(jget "$W/out" 'tuple((x["unit"], x["due"], x["extended"]) for x in r["rows"])')" = \
+	    "(('lc-phongtho', '2022-06-10', False), ('lc-sinho', '2022-06-10', False))" ] ||
+	    fail "cleared call list: $(cat "$W/out")"
 }
 
 test_verify_audit() {
@@ -564,7 +612,7 @@ t "a decision verifies; an edited one does not" test_decision_verifies
 t "resubmit: the receipt says back under review" test_resubmit_back_under_review
 t "a stale decision is refused (65)" test_stale_refused
 t "accept the latest revision read just before" test_accept_latest
-t "an accepted report refuses a new revision (LOCKED)" test_accepted_is_final
+t "an accepted report refuses a new revision (FINAL)" test_accepted_is_final
 t "a period lock still applies on top" test_period_lock_on_top
 t "history shows decisions between revisions" test_history_decisions
 t "reopen with a comment, resubmit, accept again" test_reopen_accept_again
@@ -572,6 +620,7 @@ t "summary, export, missing by review state; --accepted" test_totals_by_state
 t "missing --call-list: whom to phone, CSV" test_call_list
 t "the call list sorted" test_call_list_sorted
 t "by type and missing's counts follow a reload's registry" test_counts_follow_reload
+t "an extension: status and the call list count from it" test_extension_in_status_and_calls
 t "gpd verify-audit passes with decisions" test_verify_audit
 t "remind 8 days before: silent, exit 0" test_remind_8_days
 t "remind 7 days before: exit 1, notify-send" test_remind_7_days

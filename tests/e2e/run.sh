@@ -161,7 +161,7 @@ test_validate_invalid() {
 	[ "$(counts)" = "$before" ] || { fail "database changed: $(counts)"; return; }
 }
 
-test_template_validates() {
+test_template_refused() {
 	RC=0
 	timeout 30 "$GP_CLIENT" template --unit lc-tamduong --period 2022-H1 \
 	    >"$W/template.json" 2>"$W/err" || RC=$?
@@ -169,11 +169,46 @@ test_template_validates() {
 	[ "$(jget "$W/template.json" '(r["unit"] + " " + r["period"] + " " +
 	    str(len(r["activities"]) > 0))')" = "lc-tamduong 2022-H1 True" ] ||
 	    { fail "template: $(head -c 300 "$W/template.json")"; return; }
+	# An unedited template is no unit's report: refused, naming each
+	# field still holding the template's words, and nothing else.
 	RC=0
 	timeout 30 "$GP_CLIENT" validate - <"$W/template.json" \
 	    >"$W/out" 2>"$W/err" || RC=$?
-	[ "$RC" -eq 0 ] ||
-	    { fail "validate -: exit $RC: $(cat "$W/err" "$W/out")"; return; }
+	[ "$RC" -eq 65 ] ||
+	    { fail "validate -: exit $RC, want 65: $(cat "$W/err" "$W/out")"; return; }
+	for f in reporter.name reporter.position plan.number \
+	    'activities\[0\].title' 'activities\[0\].location' \
+	    narrative.results narrative.next_tasks law_review.results; do
+		grep -q "error: $f: still the template's" "$W/err" ||
+		    { fail "$f not named: $(cat "$W/err")"; return; }
+	done
+	grep "error:" "$W/err" | grep -v "still the template's" |
+	    grep -v "a done activity with no sessions" | grep -q . &&
+	    { fail "other errors: $(grep error: "$W/err" | grep -v template)"; return; }
+	# Piped into submit, it is refused before anything is sent.
+	local before
+	before=$(counts)
+	RC=0
+	timeout 30 "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
+	    --cert "$W/pki/lc-tamduong.crt" --key "$W/pki/lc-tamduong.key" \
+	    submit - <"$W/template.json" >"$W/out" 2>"$W/err" || RC=$?
+	[ "$RC" -eq 65 ] || { fail "submit -: exit $RC, want 65"; return; }
+	grep -q "reporter.name: still the template's" "$W/err" ||
+	    { fail "submit -: $(cat "$W/err")"; return; }
+	[ "$(counts)" = "$before" ] || fail "stored: $(counts)"
+}
+
+test_placeholder_refused_by_gpd() {
+	# What gp-client would not send: gpd refuses it by field too.
+	local before
+	before=$(counts)
+	rawclient lc-tamduong submit-reporter lc-tamduong \
+	    "(Họ và tên người báo cáo)"
+	grep -q "^error 2 " "$W/out" ||
+	    { fail "not INVALID: $(cat "$W/out")"; return; }
+	grep -q "^field reporter.name: still the template's" "$W/out" ||
+	    { fail "reporter.name not named: $(cat "$W/out")"; return; }
+	[ "$(counts)" = "$before" ] || fail "stored: $(counts)"
 }
 
 # --- submissions ----------------------------------------------------------
@@ -524,7 +559,8 @@ r["narrative"]["results"] += " Bổ sung."'
 t "gpd -n accepts the test configuration" test_check_good_config
 t "gpd -n refuses a missing certificate" test_check_missing_certificate
 t "validate: invalid report exits 65 naming the field, stores nothing" test_validate_invalid
-t "template | validate - exits 0" test_template_validates
+t "template | validate and | submit: refused, each placeholder named" test_template_refused
+t "a placeholder reporter: gpd refuses it by field" test_placeholder_refused_by_gpd
 t "TLS handshake with ALPN gp/1" test_tls_alpn
 t "submit: accepted, stored as rows, Vietnamese byte-identical" test_accepted
 t "submit --json: one receipt object" test_submit_json

@@ -157,6 +157,13 @@ test_setup_round_trip() {
 	    ! grep -q '^FAIL' "$W/out" || { fail "doctor: $(cat "$W/out")"; return; }
 	grep -q '^  gp-client template --unit lc-tamduong --period ' "$W/out" ||
 	    { fail "next steps: $(cat "$W/out")"; return; }
+	# The template it suggests can be made, whatever the date: a period
+	# whose form this computer knows.
+	local next
+	next=$(sed -n 's/^  gp-client template \(--unit [^>]*\) > bao-cao.json.*/\1/p' "$W/out")
+	# shellcheck disable=SC2086
+	in_home "$home" "" template $next
+	[ "$RC" -eq 0 ] || { fail "template $next: exit $RC: $(cat "$W/err")"; return; }
 	[ "$(installed "$home")" = "700 .
 700 ./gp
 600 ./gp/ca.crt

@@ -76,7 +76,8 @@ usr/share/man/man1/gp-report.1
 usr/share/man/man5/gp-forms.5
 usr/share/man/man5/gpd.conf.5
 usr/share/man/man8/gp-ca.8
-usr/share/man/man8/gpd.8"
+usr/share/man/man8/gpd.8
+usr/share/man/vi/man1/gp-client.1"
 
 test_install() {
 	mk install DESTDIR="$D" PREFIX=/usr
@@ -273,8 +274,8 @@ test_man() {
 	(cd "$ROOT" && mandoc -Tlint -W warning $pages) >"$W/out" 2>&1 || RC=$?
 	[ "$RC" -eq 0 ] || { fail "$(cat "$W/out")"; return; }
 	local p
-	for p in client/gp-client.1 report/gp-report.1 daemon/gpd.8 \
-	    daemon/gpd.conf.5 proto/gp-forms.5 scripts/gp-ca.8; do
+	for p in client/gp-client.1 client/gp-client.vi.1 report/gp-report.1 \
+	    daemon/gpd.8 daemon/gpd.conf.5 proto/gp-forms.5 scripts/gp-ca.8; do
 		grep -qx "$p" <<<"$pages" || { fail "$p not checked"; return; }
 	done
 }

@@ -6,13 +6,19 @@
 KIND is list, missing, summary, export, show or history. Every figure and
 every code must be the same; labels may differ (they are the 2022 form's
 now), and an indicator without a women's share has no women's figure any
-more. Prints nothing and exits 0, or prints what differs and exits 1.
+more. Since issue 15 the figures of done and planned activities come apart
+(the sum of both is what was one figure before) and times carry the
+federation's offset (the same instant as the UTC time before). Prints
+nothing and exits 0, or prints what differs and exits 1.
 """
+import datetime
 import json
 import sys
 
 # Indicators the 2022 form gives no women's share.
 NO_SHARE = {"inspections", "gbv_cases_detected", "gbv_cases_handled"}
+
+FIGURES = ("activities", "sessions", "participants", "female")
 
 ROW_KEYS = {
     "list": ["unit", "unit_name", "period", "revision", "received_at",
@@ -36,11 +42,37 @@ def same(what, a, b):
         problems.append("%s: before %r, after %r" % (what, a, b))
 
 
+def instant(s):
+    """An RFC 3339 time, as a UTC instant; anything else as it is."""
+    if not isinstance(s, str):
+        return s
+    try:
+        return datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return s
+
+
+def share(part, whole):
+    return None if whole == 0 else round(100 * part / whole, 1)
+
+
+def value(row, k):
+    """What a key of a row before issue 15 reads as now: a figure is done
+    and planned added; a time the same instant."""
+    if k in FIGURES and "done" in row:
+        return row["done"][k] + row["planned"][k]
+    if k == "female_percent" and "done" in row:
+        return share(value(row, "female"), value(row, "participants"))
+    if k == "received_at":
+        return instant(row.get(k))
+    return row.get(k)
+
+
 def rows(kind, before, after, where):
     same(where + " rows", len(before), len(after))
     for i, (a, b) in enumerate(zip(before, after)):
         for k in ROW_KEYS[kind]:
-            same("%s[%d].%s" % (where, i, k), a.get(k), b.get(k))
+            same("%s[%d].%s" % (where, i, k), value(a, k), value(b, k))
 
 
 def indicators(before, after, where):
@@ -91,8 +123,8 @@ def main():
     elif kind == "summary":
         rows(kind, before["rows"], after["rows"], "summary")
         for k in ROW_KEYS["summary"][1:]:
-            same("summary.total." + k, before["total"].get(k),
-                 after["total"].get(k))
+            same("summary.total." + k, value(before["total"], k),
+                 value(after["total"], k))
         same("summary.expected", before.get("expected"),
              after.get("expected"))
         indicators(before["indicators"], after["indicators"],
@@ -104,8 +136,20 @@ def main():
     elif kind == "history":
         rows("list", before, after, "history")
         for i, (a, b) in enumerate(zip(before, after)):
-            same("history[%d].changes" % i, a.get("changes"),
-                 b.get("changes"))
+            # Changes of indicators by name; of the figures, as the sum of
+            # done and planned moved.
+            same("history[%d].changes" % i,
+                 [c for c in a.get("changes", []) if c["field"] not in
+                  FIGURES],
+                 [c for c in b.get("changes", []) if "." in c["field"] and
+                  not c["field"].startswith(("done.", "planned."))])
+            for k in FIGURES:
+                was = [c for c in a.get("changes", []) if c["field"] == k]
+                now = (value(after[i - 1], k), value(b, k)) if i > 0 else \
+                    (0, 0)
+                same("history[%d].%s moved" % (i, k),
+                     (was[0]["from"], was[0]["to"]) if was else None,
+                     now if now[0] != now[1] else None)
             indicators(a["indicators"], b["indicators"],
                        "history[%d].indicators" % i)
     else:

@@ -98,8 +98,19 @@ revisions() {	# UNIT PERIOD
 }
 
 test_migrated() {
-	[ "$(q 'pragma user_version')" -gt 4 ] ||
-	    { fail "schema $(q 'pragma user_version')"; return; }
+	local schema
+	schema=$(sed -n 's/^#define STORE_SCHEMA_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$ROOT/daemon/store.h")
+	[ "$(q 'pragma user_version')" = "$schema" ] ||
+	    { fail "schema $(q 'pragma user_version'), not $schema"; return; }
+	# Through the calendar's migration (6) and the review's (7): every
+	# late revision kept late with its days, its due date the form's;
+	# no extension, no decision yet.
+	[ "$(q "select count(*) from reports where late = 1 and days_late < 1 or late = 0 and days_late <> 0 or due is null")" = 0 ] ||
+	    { fail "lateness: $(q "select unit, period, revision, late, days_late, due from reports")"; return; }
+	[ "$(q "select count(*) from extensions") $(q "select count(*) from reviews")" = "0 0" ] ||
+	    { fail "extensions or reviews made by the migration"; return; }
+	[ "$(q "select count(*) from report_totals where planned_activities > activities")" = 0 ] ||
+	    { fail "planned totals: $(q "select * from report_totals")"; return; }
 	[ -f "$DB.schema-4.bak" ] || { fail "no copy kept before the migration"; return; }
 	# Codes now, the form 2022 recorded, the bytes and hash untouched.
 	[ "$(q "select count(*) from activities where area = 'communication_training'")" -gt 0 ] ||

@@ -118,6 +118,11 @@ check_errors_equal(const struct report_errors *a,
 
 	if (a->n != b->n || a->dropped != b->dropped)
 		return 0;
+	/* Past REPORT_ERRORS_MAX, which errors are kept follows the order
+	 * of the report's lists, which its canonical bytes may change
+	 * (sections by key): only the counts are the same (finding 8). */
+	if (a->dropped > 0)
+		return 1;
 	for (i = 0; i < a->n; i++) {
 		ma[i] = a->e[i].message;
 		mb[i] = b->e[i].message;

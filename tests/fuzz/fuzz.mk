@@ -41,18 +41,20 @@ FUZZ_COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping
 FUZZ_PROTO_O =	proto/gp.pb-c.o proto/report.o proto/legacy.o proto/wire.o \
 		proto/frame.o proto/period.o proto/validate.o proto/text.o \
 		proto/form.o proto/form_json.o proto/form_set.o \
-		proto/form_builtin.o proto/i18n.o proto/vnfmt.o
+		proto/form_builtin.o proto/i18n.o proto/vnfmt.o \
+		proto/placeholder.o
 FUZZ_CHECK_O =	tests/fuzz/check.o $(FUZZ_PROTO_O)
 FUZZ_O_fuzz_frame = tests/fuzz/fuzz_frame.o proto/frame.o
 FUZZ_O_fuzz_request = tests/fuzz/fuzz_request.o $(FUZZ_CHECK_O)
 FUZZ_O_fuzz_report_json = tests/fuzz/fuzz_report_json.o \
 		proto/report_json.o $(FUZZ_CHECK_O)
 FUZZ_O_fuzz_config = tests/fuzz/fuzz_config.o daemon/config.o \
-		proto/period.o
+		proto/period.o proto/tz.o
 FUZZ_O_fuzz_units = tests/fuzz/fuzz_units.o daemon/units.o $(FUZZ_PROTO_O)
 FUZZ_O_fuzz_form = tests/fuzz/fuzz_form.o $(FUZZ_CHECK_O)
 # gp-client-web's verdict on a body, with the forms built in.
-FUZZ_O_fuzz_web_verdict = tests/fuzz/fuzz_web_verdict.o client/web_api.o \
+FUZZ_O_fuzz_web_verdict = tests/fuzz/fuzz_web_verdict.o tests/web_send_stub.o \
+		client/web_api.o \
 		client/web_form.o client/web_draft.o client/outfile.o \
 		client/cause.o proto/report_json.o $(FUZZ_CHECK_O)
 FUZZ_O_mkseeds = tests/fuzz/mkseeds.o proto/report_json.o $(FUZZ_CHECK_O)

@@ -8,57 +8,29 @@
  * only when there is no error, and then the body, read as
  * gp-client validate reads it, validates.
  *
- * What sends (web_send.c) is not linked: its calls are refused here.
+ * What sends (web_send.c) is not linked: tests/web_send_stub.c refuses its
+ * calls; nor is the run's time zone (client/zone.c): today is the
+ * machine's day.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "check.h"
+#include "period.h"
 #include "report_json.h"
 #include "web.h"
+#include "zone.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-void
-web_send_submit(struct web *w, const char *period, json_t *report,
-    struct web_reply *reply)
+int32_t
+zone_today(void)
 {
-	(void)w; (void)period; (void)report;
-	web_reply_error(reply, 501, "not here");
-}
-
-void
-web_send_retry(struct web *w, const char *period, struct web_reply *reply)
-{
-	(void)w; (void)period;
-	web_reply_error(reply, 501, "not here");
-}
-
-void
-web_send_status(struct web *w, const char *period, struct web_reply *reply)
-{
-	(void)w; (void)period;
-	web_reply_error(reply, 501, "not here");
-}
-
-void
-web_send_last(struct web *w, const char *period, struct web_reply *reply)
-{
-	(void)w; (void)period;
-	web_reply_error(reply, 501, "not here");
-}
-
-int
-web_send_summary(struct web *w, const char *period, int *waiting,
-    uint32_t *revision)
-{
-	(void)w; (void)period;
-	*waiting = 0;
-	*revision = 0;
-	return 0;
+	return date_of(time(NULL));
 }
 
 static struct web	 fuzz_web;

@@ -74,6 +74,7 @@ test_defaults(void **state)
 	assert_int_equal(conf->max_frame, 1024 * 1024);
 	assert_int_equal(conf->workers, 0);
 	assert_null(conf->crl);
+	assert_string_equal(conf->timezone, "Asia/Ho_Chi_Minh");
 	assert_int_equal(conf->nadmins, 0);
 	assert_false(config_is_admin(conf, "admin-test"));
 	config_free(conf);
@@ -90,7 +91,7 @@ test_every_key(void **state)
 	    "[server]\nlisten = [::1]:7443\nmax_connections = 20\n"
 	    "handshake_timeout = 2\nidle_timeout = 4\nframe_timeout = 8\n"
 	    "stream_timeout = 3\nmax_frame = 65536\nworkers = 2\n"
-	    "database = /tmp/x.db\n"
+	    "database = /tmp/x.db\ntimezone = Asia/Bangkok\n"
 	    "[tls]\ncrl = crl.pem\n"
 	    "[receipts]\nkey = r.key\ncertificate = r.crt\n"
 	    "[access]\nadmins = admin-a, admin-b\tadmin-c\n"
@@ -103,6 +104,7 @@ test_every_key(void **state)
 	assert_int_equal(conf->stream_timeout, 3);
 	assert_int_equal(conf->max_frame, 65536);
 	assert_int_equal(conf->workers, 2);
+	assert_string_equal(conf->timezone, "Asia/Bangkok");
 	assert_string_equal(conf->crl, "crl.pem");
 	assert_string_equal(conf->receipt_key, "r.key");
 	assert_int_equal(conf->nadmins, 3);
@@ -142,6 +144,13 @@ test_refusals_name_what(void **state)
 	    "[receipts] needs both key and certificate, or neither");
 	refused(REQUIRED "[periods]\nh1_due = 02-30\n", "[periods]");
 	refused(REQUIRED "not a line\n", "not a 'key = value' line");
+	/* A zone is a name of the tz database, never a path out of it;
+	 * whether the database has it is settings.c's to say. */
+	refused(REQUIRED "[server]\ntimezone = ../../etc/passwd\n",
+	    "timezone = ../../etc/passwd: not the name of a time zone");
+	refused(REQUIRED "[server]\ntimezone = /etc/localtime\n",
+	    "not the name of a time zone");
+	refused(REQUIRED "[server]\ntimezone = \n", "timezone");
 }
 
 /* Issue 16: gpd -n accepted "admins = bad_name!", a name no certificate

@@ -2,8 +2,13 @@
  * The report store, checked by reading the database file with a second
  * SQLite connection: each test asserts what is (or is not) in the tables.
  */
+#include <sys/stat.h>
+
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -395,7 +400,8 @@ submission_new(struct submission *sub, const char *id, const char *unit,
 	sub->meta.cn = unit;
 	sub->meta.fingerprint = T_FPR;
 	sub->meta.received_at = T_AT;
-	sub->meta.late = 0;
+	sub->meta.today = date_from_ymd(2022, 5, 31);
+	sub->meta.due = date_from_ymd(2022, 6, 10);
 	sub->meta.warnings = &sub->warnings;
 	submission_pack(sub);
 }
@@ -700,12 +706,15 @@ test_put_stores_every_row(void **state)
 	sqlite3			*db;
 
 	submission_new(&sub, T_ID1, "lc-tamduong", T_H1);
-	sub.meta.late = 1;
+	sub.meta.today = sub.meta.due + 3;
 	put_ok(f->store, &sub, 1, &out);
 	expected_receipt(&sub, 1, want);
 	assert_string_equal(out.receipt, want);
 	assert_int_equal(out.received_at, T_AT);
 	assert_int_equal(out.late, 1);
+	assert_int_equal(out.days_late, 3);
+	assert_int_equal(out.due, sub.meta.due);
+	assert_int_equal(out.extended, 0);
 	assert_string_equal(store_error(f->store), "");
 
 	db = db_open(f->path);
@@ -717,6 +726,13 @@ test_put_stores_every_row(void **state)
 	assert_text(db, "SELECT receipt FROM reports", want);
 	assert_int_equal(db_int(db, "SELECT received_at FROM reports"), T_AT);
 	assert_int_equal(db_int(db, "SELECT late FROM reports"), 1);
+	assert_int_equal(db_int(db, "SELECT days_late FROM reports"), 3);
+	assert_text(db, "SELECT due FROM reports", "2022-06-10");
+	assert_int_equal(db_int(db, "SELECT extended FROM reports"), 0);
+	/* The lateness warning is kept last, in the validator's words. */
+	assert_text(db, "SELECT message FROM warnings ORDER BY idx DESC "
+	    "LIMIT 1", "late: due 2022-06-10, submitted 2022-06-13 (3 days "
+	    "late)");
 	assert_text(db, "SELECT cert_cn FROM reports", "lc-tamduong");
 	assert_text(db, "SELECT cert_fingerprint FROM reports", T_FPR);
 	assert_blob(db, "SELECT content_hash FROM reports", sub.hash, 32);
@@ -796,12 +812,14 @@ test_put_stores_every_row(void **state)
 	assert_int_equal(db_int(db, "SELECT count(*) FROM narratives "
 	    "WHERE field = 'advantages'"), 0);
 
+	/* The validator's, then the lateness judged by the store. */
 	assert_int_equal(db_int(db, "SELECT count(*) FROM warnings"),
-	    T_WARNINGS);
-	assert_int_equal(db_int(db, "SELECT idx FROM warnings "
+	    T_WARNINGS + 1);
+	assert_int_equal(db_int(db, "SELECT min(idx) FROM warnings "
 	    "WHERE report_id = 1"), 0);
-	assert_text(db, "SELECT field FROM warnings", "activities[1].date");
-	assert_text(db, "SELECT message FROM warnings",
+	assert_text(db, "SELECT field FROM warnings WHERE idx = 0",
+	    "activities[1].date");
+	assert_text(db, "SELECT message FROM warnings WHERE idx = 0",
 	    "ngày 2022-06-27 cách xa ngày 28/6");
 
 	assert_int_equal(db_int(db, "SELECT count(*) FROM audit"), 1);
@@ -830,7 +848,7 @@ test_duplicate_returns_first_receipt(void **state)
 	/* The client retries later, with equal content, after the due date. */
 	submission_new(&again, T_ID1, "lc-tp", T_H1);
 	again.meta.received_at = T_AT + 3600;
-	again.meta.late = 1;
+	again.meta.today = again.meta.due + 1;
 	assert_int_equal(put_one(f->store, again.r, &again.meta,
 	    &out2), STORE_DUPLICATE);
 	assert_string_equal(out2.receipt, out1.receipt);
@@ -845,8 +863,10 @@ test_duplicate_returns_first_receipt(void **state)
 	submission_free(&again);
 }
 
+/* A conflict stores nothing of the report, and is audited like every
+ * other refusal, with the content that was refused. */
 static void
-test_conflict_stores_nothing(void **state)
+test_conflict_audited(void **state)
 {
 	struct fixture		*f = *state;
 	struct submission	 first, changed;
@@ -865,9 +885,14 @@ test_conflict_stores_nothing(void **state)
 	assert_string_equal(out.receipt, "");
 
 	assert_rows(f->path, 1, T_ACTIVITIES, T_INDICATORS, T_TEXTS,
-	    T_WARNINGS, 1);
+	    T_WARNINGS, 2);
 	db = db_open(f->path);
 	assert_blob(db, "SELECT content_hash FROM reports", first.hash, 32);
+	assert_text(db, "SELECT result || ' ' || unit || ' ' || period || ' ' "
+	    "|| detail FROM audit WHERE id = 2", "refused lc-tp 2022-H1 "
+	    "conflict: submission id already stored with other content");
+	assert_blob(db, "SELECT content_hash FROM audit WHERE id = 2",
+	    changed.hash, 32);
 	assert_int_equal(db_int(db, "SELECT female FROM activities "
 	    "WHERE idx = 0"), 98);
 	sqlite3_close(db);
@@ -1207,13 +1232,13 @@ test_batch_commits_together(void **state)
 	assert_int_equal(store_begin(f->store), 0);
 	assert_int_equal(store_put(f->store, a.r, &a.meta, &ra), STORE_OK);
 	assert_int_equal(store_put(f->store, b.r, &b.meta, &rb), STORE_OK);
-	/* Sees a's uncommitted row: a conflict, undone alone. */
+	/* Sees a's uncommitted row: a conflict, only its refusal kept. */
 	assert_int_equal(store_put(f->store, c.r, &c.meta, &rc),
 	    STORE_CONFLICT);
 	/* Nothing is visible to another connection before the commit. */
 	assert_rows(f->path, 0, 0, 0, 0, 0, 0);
 	assert_int_equal(store_commit(f->store), STORE_OK);
-	assert_rows(f->path, 2, 4, 4, 10, 2, 2);
+	assert_rows(f->path, 2, 4, 4, 10, 2, 3);
 	submission_free(&a);
 	submission_free(&b);
 	submission_free(&c);
@@ -1267,6 +1292,163 @@ test_locked_period_refuses(void **state)
 	submission_free(&b);
 }
 
+
+/*
+ * Lateness is judged when a revision is stored, against the unit's
+ * extension when it has one, and kept: moving or clearing the extension
+ * later changes nothing already stored.
+ */
+static void
+test_extension_and_kept_lateness(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a1, a2, a3, b;
+	struct store_receipt	 out;
+	struct store_cursor	*c;
+	struct store_args	 args;
+	struct store_extension_row e;
+	struct store_missing_row miss;
+	char			 until[DATE_LEN + 1], reason[64], prev[DATE_LEN + 1];
+	int			 changed;
+	sqlite3			*db;
+
+	/* Three days late, no extension yet. */
+	submission_new(&a1, T_ID1, "lc-tamduong", T_H1);
+	a1.meta.today = a1.meta.due + 3;
+	put_ok(f->store, &a1, 1, &out);
+	assert_int_equal(out.days_late, 3);
+	assert_int_equal(out.extended, 0);
+
+	/* An extension to ten days after the form's due date. */
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put_extension(f->store, "lc-tamduong", T_H1,
+	    "2022-06-20", "lũ quét", T_AT, "admin-test", T_FPR, prev,
+	    &changed), 0);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+	assert_true(changed);
+	assert_string_equal(prev, "");
+	assert_int_equal(store_extension(f->store, "lc-tamduong", T_H1, until,
+	    reason, sizeof(reason)), 1);
+	assert_string_equal(until, "2022-06-20");
+	assert_string_equal(reason, "lũ quét");
+	assert_int_equal(store_extension(f->store, "lc-sinho", T_H1, until,
+	    NULL, 0), 0);
+
+	/* A revision on the 13th is on time against it; one on the 22nd
+	 * late by two days of the extension. Another unit is not moved. */
+	submission_new(&a2, T_ID2, "lc-tamduong", T_H1);
+	a2.r->activities[0].participants = 151;
+	submission_pack(&a2);
+	a2.meta.today = a2.meta.due + 3;
+	put_ok(f->store, &a2, 2, &out);
+	assert_int_equal(out.late, 0);
+	assert_int_equal(out.days_late, 0);
+	assert_int_equal(out.extended, 1);
+	assert_int_equal(out.due, date_from_ymd(2022, 6, 20));
+	submission_new(&a3, T_ID3, "lc-tamduong", T_H1);
+	a3.r->activities[0].participants = 152;
+	submission_pack(&a3);
+	a3.meta.today = date_from_ymd(2022, 6, 22);
+	put_ok(f->store, &a3, 3, &out);
+	assert_int_equal(out.days_late, 2);
+	submission_new(&b, "3ebc6f41-8a5d-4f7a-8d86-ac3b4f5e6d7e", "lc-sinho",
+	    T_H1);
+	b.meta.today = b.meta.due + 3;
+	put_ok(f->store, &b, 1, &out);
+	assert_int_equal(out.days_late, 3);
+	assert_int_equal(out.extended, 0);
+
+	/* Cleared: nothing stored changes, and the audit says who did it. */
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put_extension(f->store, "lc-tamduong", T_H1,
+	    NULL, NULL, T_AT + 60, "admin-test", T_FPR, prev, &changed), 0);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+	assert_true(changed);
+	assert_string_equal(prev, "2022-06-20");
+	db = db_open(f->path);
+	assert_text(db, "SELECT group_concat(days_late || '/' || extended || "
+	    "'/' || due, ' ') FROM (SELECT * FROM reports WHERE unit = "
+	    "'lc-tamduong' ORDER BY revision)",
+	    "3/0/2022-06-10 0/1/2022-06-20 2/1/2022-06-20");
+	assert_text(db, "SELECT group_concat(action || ' ' || result || ' ' || "
+	    "detail, '|') FROM (SELECT * FROM audit WHERE action = 'extend' "
+	    "ORDER BY id)", "extend done until 2022-06-20: lũ quét|extend "
+	    "done cleared extension until 2022-06-20");
+	assert_text(db, "SELECT message FROM warnings w JOIN reports r ON "
+	    "r.id = w.report_id WHERE r.revision = 3 AND w.field = 'period'",
+	    "late: due 2022-06-20 (extended), submitted 2022-06-22 (2 days "
+	    "late)");
+	sqlite3_close(db);
+
+	/* Clearing what is not there changes nothing, on record too. */
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put_extension(f->store, "lc-tamduong", T_H1,
+	    NULL, NULL, T_AT + 90, "admin-test", T_FPR, prev, &changed), 0);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+	assert_false(changed);
+
+	/* missing: the first revision's lateness, whatever came after. */
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put_extension(f->store, "lc-sinho", T_H1,
+	    "2022-06-30", NULL, T_AT + 120, "admin-test", T_FPR, prev,
+	    &changed), 0);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+	memset(&args, 0, sizeof(args));
+	args.period = T_H1;
+	assert_non_null(c = store_query(f->store, STORE_Q_MISSING, &args));
+	assert_int_equal(store_next_missing(c, &miss), 1);
+	assert_string_equal(miss.unit, "lc-sinho");
+	assert_int_equal(miss.days_late, 3);
+	assert_int_equal(store_next_missing(c, &miss), 1);
+	assert_string_equal(miss.unit, "lc-tamduong");
+	assert_int_equal(miss.days_late, 3);
+	assert_int_equal(miss.extended, 0);
+	assert_int_equal(miss.revision, 3);
+	store_cursor_close(c);
+	assert_non_null(c = store_query(f->store, STORE_Q_EXTENSIONS, &args));
+	assert_int_equal(store_next_extension(c, &e), 1);
+	assert_string_equal(e.unit, "lc-sinho");
+	assert_string_equal(e.until, "2022-06-30");
+	assert_null(e.reason);
+	assert_string_equal(e.cn, "admin-test");
+	assert_int_equal(store_next_extension(c, &e), 0);
+	store_cursor_close(c);
+
+	submission_free(&a1);
+	submission_free(&a2);
+	submission_free(&a3);
+	submission_free(&b);
+}
+
+/* A duplicate of an older revision is told which revision is the
+ * latest; the report sent again is stored nowhere. */
+static void
+test_duplicate_names_latest(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 s1, s2, again;
+	struct store_receipt	 out;
+
+	submission_new(&s1, T_ID1, "lc-sinho", T_H1);
+	submission_new(&s2, T_ID2, "lc-sinho", T_H1);
+	s2.r->activities[0].participants = 151;
+	submission_pack(&s2);
+	put_ok(f->store, &s1, 1, &out);
+	assert_int_equal(out.latest_revision, 1);
+	put_ok(f->store, &s2, 2, &out);
+	submission_new(&again, T_ID1, "lc-sinho", T_H1);
+	assert_int_equal(put_one(f->store, again.r, &again.meta, &out),
+	    STORE_DUPLICATE);
+	assert_int_equal(out.revision, 1);
+	assert_int_equal(out.latest_revision, 2);
+	assert_string_equal(out.latest_submission_id, T_ID2);
+	assert_rows(f->path, 2, 2 * T_ACTIVITIES, 2 * T_INDICATORS,
+	    2 * T_TEXTS, 2 * T_WARNINGS, 2);
+	submission_free(&s1);
+	submission_free(&s2);
+	submission_free(&again);
+}
+
 /* Queries on a reader connection see only the latest revisions. */
 static void
 test_queries_count_latest_revisions(void **state)
@@ -1314,6 +1496,13 @@ test_queries_count_latest_revisions(void **state)
 	assert_int_equal(row.sessions, 3);
 	assert_int_equal(row.participants, 260);
 	assert_int_equal(row.female, 139);
+	/* Its planned activity apart: never part of what was done. */
+	assert_int_equal(row.planned_activities, 1);
+	assert_int_equal(row.planned_sessions, 2);
+	assert_int_equal(row.planned_participants, 60);
+	assert_int_equal(row.planned_female, 41);
+	assert_string_equal(row.due, "2022-06-10");
+	assert_int_equal(row.days_late, 0);
 	assert_int_equal(store_next_report(c, &row), 0);
 	store_cursor_close(c);
 
@@ -1345,6 +1534,25 @@ test_queries_count_latest_revisions(void **state)
 	assert_int_equal(sum.activities, 4);
 	assert_int_equal(sum.participants, 260 + 210);
 	assert_int_equal(sum.female, 139 * 2);
+	assert_int_equal(sum.planned_activities, 2);
+	assert_int_equal(sum.planned_participants, 2 * 60);
+	assert_int_equal(sum.planned_female, 2 * 41);
+	store_cursor_close(c);
+	/* By status: the planned row holds every planned figure, the done
+	 * row none. */
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_STATUS, &args));
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_string_equal(sum.key, "done");
+	assert_int_equal(sum.participants, 200 + 150);
+	assert_int_equal(sum.planned_activities, 0);
+	assert_int_equal(sum.planned_participants, 0);
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	assert_string_equal(sum.key, "planned");
+	assert_int_equal(sum.activities, 2);
+	assert_int_equal(sum.planned_activities, 2);
+	assert_int_equal(sum.planned_sessions, 4);
+	assert_int_equal(sum.planned_participants, 120);
+	assert_int_equal(store_next_sum(c, &sum), 0);
 	store_cursor_close(c);
 	assert_non_null(c = store_query(reader, STORE_Q_SUM_AREA, &args));
 	/* By code; gpd puts them in the form's order. */
@@ -1380,6 +1588,7 @@ test_queries_count_latest_revisions(void **state)
 	assert_int_equal(sum.sessions, 3);
 	assert_int_equal(sum.participants, 260);
 	assert_int_equal(sum.female, 139);
+	assert_int_equal(sum.planned_participants, 60);
 	assert_int_equal(store_next_sum(c, &sum), 0);
 	store_cursor_close(c);
 
@@ -1415,7 +1624,11 @@ test_queries_count_latest_revisions(void **state)
 	assert_int_equal(store_next_missing(c, &miss), 1);
 	assert_string_equal(miss.unit, "lc-tamduong");
 	assert_int_equal(miss.first_at, T_AT);
+	assert_int_equal(miss.days_late, 0);
+	/* And the latest revision's number and time, apart. */
 	assert_int_equal(miss.revision, 2);
+	assert_int_equal(miss.latest_at, T_AT + 86400 * 20);
+	assert_int_equal(store_next_missing(c, &miss), 0);
 	store_cursor_close(c);
 
 	/* A reader writes nothing. */
@@ -1425,6 +1638,31 @@ test_queries_count_latest_revisions(void **state)
 	submission_free(&a2);
 	submission_free(&b);
 }
+
+/* verify-audit checks the planned totals as it checks the others. */
+static void
+test_verify_planned_totals(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 sub;
+	struct store_receipt	 out;
+	struct said		 said;
+	const char		*errstr = NULL;
+	sqlite3			*db;
+
+	submission_new(&sub, T_ID1, "lc-tamduong", T_H1);
+	put_ok(f->store, &sub, 1, &out);
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 0);
+	db = db_open(f->path);
+	assert_int_equal(sqlite3_exec(db, "UPDATE report_totals SET "
+	    "planned_participants = 0", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 1);
+	submission_free(&sub);
+}
+
 
 static int
 said_has(const struct said *said, const char *needle)
@@ -1746,11 +1984,12 @@ test_legacy_resend_is_duplicate(void **state)
 	meta.rawlen = len;
 	assert_int_equal(put_one(f->store, r, &meta, &out), STORE_CONFLICT);
 	db = db_open(f->path);
+	/* Nothing of it but its refusal in the audit. */
 	assert_int_equal(db_int(db, "SELECT (SELECT count(*) FROM reports) + "
 	    "(SELECT count(*) FROM activities) + "
 	    "(SELECT count(*) FROM indicators) + "
 	    "(SELECT count(*) FROM narratives) + (SELECT count(*) FROM audit)"),
-	    rows);
+	    rows + 1);
 	sqlite3_close(db);
 	free(buf);
 	free(old);
@@ -1878,7 +2117,7 @@ test_migrate_from_schema_3(void **state)
 	assert_int_equal(db_int(db, "SELECT sum(female) FROM report_totals"),
 	    db_int(db, "SELECT sum(female) FROM activities"));
 	assert_int_equal(db_int(db, "SELECT count(*) FROM "
-	    "pragma_index_info('reports_period')"), 4);
+	    "pragma_index_info('reports_period')"), 6);
 	assert_int_equal(db_int(db, "SELECT n FROM members"), members);
 	assert_int_equal(db_int(db, "SELECT count(*) FROM indicators WHERE "
 	    "code IS NULL"), 0);
@@ -2188,7 +2427,7 @@ type_reports(const char *path, const char *type)
 }
 
 static void
-missing_counts(const char *path, int32_t from, int32_t to, int32_t due,
+missing_counts(const char *path, int32_t from, int32_t to,
     uint64_t *reported, uint64_t *on_time, uint64_t *accepted)
 {
 	struct store		*reader;
@@ -2203,7 +2442,6 @@ missing_counts(const char *path, int32_t from, int32_t to, int32_t due,
 	args.period = T_H1;
 	args.from = from;
 	args.to = to;
-	args.due = due;
 	assert_non_null(c = store_query(reader, STORE_Q_MISSING_COUNTS,
 	    &args));
 	while (store_next_count(c, &row) == 1) {
@@ -2221,8 +2459,8 @@ missing_counts(const char *path, int32_t from, int32_t to, int32_t due,
  * validity as the registry changes (first sync in one pass, later ones
  * unit by unit), a unit it no longer lists goes under no type, the totals
  * stay what the reports say, and missing's counts take only the units
- * whose validity covers the period, on time by the day their first
- * revision arrived.
+ * whose validity covers the period, on time by their first revision's
+ * lateness as kept.
  */
 static void
 test_registry_moves_unit_totals(void **state)
@@ -2237,11 +2475,11 @@ test_registry_moves_unit_totals(void **state)
 
 	submission_new(&a1, T_ID1, "lc-tamduong", T_H1);
 	submission_new(&a2, T_ID2, "lc-tamduong", T_H1);
-	a2.meta.received_at = T_AT + 10 * 86400;	/* a later day */
-	submission_pack(&a2);
+	a2.meta.received_at = T_AT + 20 * 86400;	/* 10 days late */
+	a2.meta.today = a2.meta.due + 10;
 	submission_new(&b, T_ID3, "lc-sinho", T_H1);
-	b.meta.received_at = T_AT + 5 * 86400;
-	submission_pack(&b);
+	b.meta.received_at = T_AT + 15 * 86400;		/* 5 days late */
+	b.meta.today = b.meta.due + 5;
 	submission_new(&c, "4fcd7052-9b6e-4a8b-9e97-bd4c5b6a7f8e",
 	    "lc-phongtho", T_H1);
 	put_ok(f->store, &a1, 1, &out);
@@ -2261,21 +2499,19 @@ test_registry_moves_unit_totals(void **state)
 	assert_int_equal(type_reports(f->path, "grassroots"), 2);
 	assert_int_equal(type_reports(f->path, "district_federation"), 1);
 	assert_int_equal(type_reports(f->path, ""), 0);
-	/* Expected: sinho and tamduong; due the day before sinho's. */
-	missing_counts(f->path, day - 150, day - 1, day + 4, &rep, &ontime,
-	    &acc);
+	/* Expected: sinho (late) and tamduong (on time). */
+	missing_counts(f->path, day - 150, day - 1, &rep, &ontime, &acc);
 	assert_int_equal(rep, 2);
 	assert_int_equal(ontime, 1);			/* tamduong */
 	assert_int_equal(registry_put(f->store, v, 3), 0);
 
-	/* A new revision keeps the unit's first day; accepted, it is
-	 * counted so. */
+	/* A late new revision keeps the unit's first on time; accepted,
+	 * it is counted so. */
 	put_ok(f->store, &a2, 2, &out);
 	review_one(f->store, "accept", 2, NULL, &dec);
 	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
 	assert_sums_follow_detail(f->path, T_H1);
-	missing_counts(f->path, day - 150, day - 1, day + 4, &rep, &ontime,
-	    &acc);
+	missing_counts(f->path, day - 150, day - 1, &rep, &ontime, &acc);
 	assert_int_equal(rep, 2);
 	assert_int_equal(ontime, 1);
 	assert_int_equal(acc, 1);
@@ -2289,8 +2525,7 @@ test_registry_moves_unit_totals(void **state)
 	assert_int_equal(type_reports(f->path, "grassroots"), 1);
 	assert_int_equal(type_reports(f->path, "district_federation"), 1);
 	assert_int_equal(type_reports(f->path, ""), 1);
-	missing_counts(f->path, day - 150, day - 1, day + 4, &rep, &ontime,
-	    &acc);
+	missing_counts(f->path, day - 150, day - 1, &rep, &ontime, &acc);
 	assert_int_equal(rep, 2);			/* phongtho, sinho */
 	assert_int_equal(ontime, 1);			/* phongtho */
 	assert_int_equal(acc, 0);
@@ -2299,6 +2534,244 @@ test_registry_moves_unit_totals(void **state)
 	submission_free(&a2);
 	submission_free(&b);
 	submission_free(&c);
+}
+
+/* The next row of a one-row query of the period, or a failure. */
+static void
+missing_row(struct store *s, struct store_missing_row *row)
+{
+	struct store_args	 args;
+	struct store_cursor	*c;
+
+	memset(&args, 0, sizeof(args));
+	args.period = T_H1;
+	assert_non_null(c = store_query(s, STORE_Q_MISSING, &args));
+	assert_int_equal(store_next_missing(c, row), 1);
+	store_cursor_close(c);
+}
+
+/*
+ * The calendar (issue 15) and the review (issue 17) in one store: a
+ * returned report's next revision is back under review and judged against
+ * the unit's extension; missing keeps the first revision's lateness
+ * beside the newest decision's state of the latest; an accepted report
+ * refuses a new revision, a conflict is audited, a duplicate is one.
+ */
+static void
+test_review_with_calendar(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a, b, c, conflict;
+	struct store_receipt	 out;
+	struct store_decision	 d;
+	struct store_missing_row miss;
+	struct store_args	 args;
+	struct store_cursor	*cur;
+	struct store_report_row	 row;
+	struct said		 said;
+	const char		*errstr = NULL;
+	char			 prev[DATE_LEN + 1];
+	int32_t			 until = date_from_ymd(2022, 6, 20);
+	int			 changed;
+	sqlite3			*db;
+
+	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&b, T_ID2, "lc-tamduong", T_H1);
+	submission_new(&c, T_ID3, "lc-tamduong", T_H1);
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put_extension(f->store, "lc-tamduong", T_H1,
+	    "2022-06-20", "lũ quét", T_AT, "admin-test", T_FPR, prev,
+	    &changed), 0);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+
+	/* Three days past the extension; returned. */
+	a.meta.today = until + 3;
+	put_ok(f->store, &a, 1, &out);
+	assert_int_equal(out.due, until);
+	assert_int_equal(out.days_late, 3);
+	assert_int_equal(out.extended, 1);
+	assert_int_equal(out.back_under_review, 0);
+	review_one(f->store, "return", 1, "Thiếu số liệu.", &d);
+	assert_int_equal(d.refused, STORE_REVIEW_DONE);
+	missing_row(f->store, &miss);
+	assert_int_equal(miss.revision, 1);
+	assert_string_equal(miss.review_state, STORE_STATE_RETURNED);
+
+	/* Its correction: back under review, judged on its own day. */
+	b.meta.today = until + 5;
+	b.meta.received_at = T_AT + 86400;
+	put_ok(f->store, &b, 2, &out);
+	assert_int_equal(out.back_under_review, 1);
+	assert_int_equal(out.days_late, 5);
+	assert_int_equal(out.extended, 1);
+	assert_int_equal(out.latest_revision, 2);
+	missing_row(f->store, &miss);
+	assert_int_equal(miss.days_late, 3);
+	assert_int_equal(miss.extended, 1);
+	assert_int_equal(miss.first_at, T_AT);
+	assert_int_equal(miss.revision, 2);
+	assert_int_equal(miss.latest_at, T_AT + 86400);
+	assert_string_equal(miss.review_state, STORE_STATE_RECEIVED);
+
+	/* Accepted: the latest revision is final; its lateness stays. */
+	review_one(f->store, "accept", 2, NULL, &d);
+	assert_int_equal(d.refused, STORE_REVIEW_DONE);
+	missing_row(f->store, &miss);
+	assert_int_equal(miss.days_late, 3);
+	assert_string_equal(miss.review_state, STORE_STATE_ACCEPTED);
+	memset(&args, 0, sizeof(args));
+	args.period = T_H1;
+	args.unit = "lc-tamduong";
+	assert_non_null(cur = store_query(f->store, STORE_Q_LIST, &args));
+	assert_int_equal(store_next_report(cur, &row), 1);
+	assert_int_equal(row.revision, 2);
+	assert_string_equal(row.due, "2022-06-20");
+	assert_int_equal(row.days_late, 5);
+	assert_int_equal(row.extended, 1);
+	assert_string_equal(row.review_state, STORE_STATE_ACCEPTED);
+	assert_int_equal(store_next_report(cur, &row), 0);
+	store_cursor_close(cur);
+
+	c.meta.today = until + 6;
+	assert_int_equal(put_one(f->store, c.r, &c.meta, &out),
+	    STORE_ACCEPTED);
+	assert_int_equal(out.accepted_revision, 2);
+	assert_int_equal(out.revision, 0);
+	/* The first revision sent again: a duplicate naming the latest. */
+	assert_int_equal(put_one(f->store, a.r, &a.meta, &out),
+	    STORE_DUPLICATE);
+	assert_int_equal(out.revision, 1);
+	assert_int_equal(out.days_late, 3);
+	assert_int_equal(out.latest_revision, 2);
+	/* Its id with other content: refused and audited, accepted or not. */
+	submission_new(&conflict, T_ID1, "lc-tamduong", T_H1);
+	conflict.r->activities[0].female = 99;
+	submission_pack(&conflict);
+	assert_int_equal(put_one(f->store, conflict.r, &conflict.meta, &out),
+	    STORE_CONFLICT);
+
+	db = db_open(f->path);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM reports"), 2);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM audit WHERE "
+	    "action = 'submit' AND result = 'refused' AND unit = "
+	    "'lc-tamduong' AND (detail LIKE 'report accepted%' OR detail "
+	    "LIKE 'conflict:%')"), 2);
+	sqlite3_close(db);
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 0);
+	submission_free(&a);
+	submission_free(&b);
+	submission_free(&c);
+	submission_free(&conflict);
+}
+
+/*
+ * unlink, wrapped at link time (-Wl,--wrap=unlink): the real one, then
+ * for the path plant_at a symbolic link to plant_to at once, as made by
+ * someone who wins the race between removing a temporary file's name
+ * and opening it again.
+ */
+int	__real_unlink(const char *);
+int	__wrap_unlink(const char *);
+
+static const char	*plant_at, *plant_to;
+
+int
+__wrap_unlink(const char *path)
+{
+	int	rv;
+
+	rv = __real_unlink(path);
+	if (plant_at != NULL && strcmp(path, plant_at) == 0 &&
+	    symlink(plant_to, plant_at) == -1)
+		fail_msg("symlink %s: %s", plant_at, strerror(errno));
+	return rv;
+}
+
+/* link is a symbolic link to target. */
+static void
+assert_link_to(const char *link, const char *target)
+{
+	char	buf[PATH_MAX];
+	ssize_t	n;
+
+	if ((n = readlink(link, buf, sizeof(buf) - 1)) == -1)
+		fail_msg("%s is no longer a link: %s", link, strerror(errno));
+	buf[n] = '\0';
+	assert_string_equal(buf, target);
+}
+
+/*
+ * gpd -b (issue 13, item 5): a symbolic link at the name the copy was
+ * once written through (DEST.tmp) or at its journal's, even one put
+ * back the moment that name is removed, is never followed: the file
+ * behind it is untouched, the links stay as they were, the copy is a
+ * database of its own and nothing else is left beside it.
+ */
+static void
+test_backup_planted_link(void **state)
+{
+	static const char	*left[] = { ".", "..", "gp.db", "gp.db-wal",
+				    "gp.db-shm", "backup.db", "backup.db.tmp",
+				    "backup.db.tmp-journal", "victim" };
+	struct fixture		*f = *state;
+	struct submission	 a;
+	struct store_receipt	 out;
+	struct stat		 st;
+	struct dirent		*de;
+	DIR			*d;
+	const char		*errstr = NULL;
+	char			 dest[320], tmp[336], journal[336];
+	char			 victim[320];
+	size_t			 i;
+	sqlite3			*db;
+	int			 fd, rv;
+
+	submission_new(&a, T_ID1, "lc-tamduong", T_H1);
+	put_ok(f->store, &a, 1, &out);
+	snprintf(dest, sizeof(dest), "%s/backup.db", f->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dest);
+	snprintf(journal, sizeof(journal), "%s.tmp-journal", dest);
+	snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+	/* Empty: SQLite would take it for a new database and fill it. */
+	assert_int_not_equal(fd = open(victim, O_WRONLY | O_CREAT | O_EXCL,
+	    0600), -1);
+	close(fd);
+	assert_int_equal(symlink(victim, tmp), 0);
+	assert_int_equal(symlink(victim, journal), 0);
+
+	plant_at = tmp;
+	plant_to = victim;
+	rv = store_backup(f->path, dest, &errstr);
+	plant_at = NULL;
+	if (rv != 0)
+		fail_msg("store_backup: %s", errstr);
+
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_link_to(tmp, victim);
+	assert_link_to(journal, victim);
+	assert_int_equal(lstat(dest, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	db = db_open(dest);
+	assert_int_equal(db_int(db, "SELECT count(*) FROM reports"), 1);
+	assert_text(db, "PRAGMA journal_mode", "delete");
+	sqlite3_close(db);
+
+	assert_non_null(d = opendir(f->dir));
+	while ((de = readdir(d)) != NULL) {
+		for (i = 0; i < sizeof(left) / sizeof(left[0]); i++)
+			if (strcmp(de->d_name, left[i]) == 0)
+				break;
+		if (i == sizeof(left) / sizeof(left[0]))
+			fail_msg("left beside the copy: %s", de->d_name);
+	}
+	closedir(d);
+	unlink(dest);
+	unlink(tmp);
+	unlink(journal);
+	unlink(victim);
+	submission_free(&a);
 }
 
 int
@@ -2311,7 +2784,13 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_duplicate_returns_first_receipt, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conflict_stores_nothing,
+		cmocka_unit_test_setup_teardown(
+		    test_extension_and_kept_lateness, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_names_latest,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_planned_totals,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflict_audited,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_id_is_next_revision,
 		    setup, teardown),
@@ -2353,11 +2832,15 @@ main(void)
 		    test_registry_moves_unit_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_decisions,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_with_calendar,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_period_refuses,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_queries_count_latest_revisions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_detects_edits,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_planted_link,
 		    setup, teardown),
 	};
 

@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "period.h"
 #include "report.h"
+#include "placeholder.h"
 #include "validate.h"
 
 #define UUID	"0b6f3c5e-2a41-4d7e-9c1a-5f2e8d7b6a90"
@@ -749,12 +750,207 @@ test_done_coverage(void **state)
 	assert_only_error(f, "activities[1].date",
 	    "done activity dated 2022-06-01, outside the coverage");
 
-	/* The end counts too. */
+	/* An activity across the end of the coverage is the period's
+	 * where it started, with its real dates. */
 	set(&a->date, "2022-05-30");
 	set(&a->end_date, "2022-06-02");
-	assert_only_error(f, "activities[1].end_date",
-	    "done activity ends 2022-06-02, outside the coverage "
-	    "2021-12-01..2022-05-31");
+	assert_int_equal(run(f), 0);
+}
+
+/* The action month, 15/11 to 15/12, crosses the end of the annual
+ * coverage (30/11): done in the report of the year it started, in no
+ * other. */
+static void
+test_done_across_coverage(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[2];
+
+	set(&f->r->period, "2022");
+	code(&a->status, "done");
+	code(&a->occasion, "action_month");
+	set(&a->date, "2022-11-15");
+	set(&a->end_date, "2022-12-15");
+	f->ctx.today = day("2022-12-16");
+	if (run(f) != 0) {
+		dump("error", &f->errs);
+		fail();
+	}
+	/* Not before it has ended. */
+	f->ctx.today = day("2022-12-10");
+	assert_only_error(f, "activities[2].end_date", "after the day of "
+	    "submission 2022-12-10");
+	/* The next year's report: it did not start there. */
+	set(&f->r->period, "2023");
+	f->ctx.today = day("2023-12-01");
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "activities[2].date", "outside the coverage "
+	    "2022-12-01..2023-11-30 of 2023 (an activity belongs to the "
+	    "period it started in)");
+}
+
+/* The template's words are refused wherever they are, each by field;
+ * a unit's own words around them are the unit's. */
+static void
+test_placeholders(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[0];
+	const struct form	*form = form_set_year(f->forms, 2022);
+	char			*title;
+
+	set(&f->r->reporter_name, "(Họ và tên người báo cáo)");
+	assert_only_error(f, "reporter.name", "still the template's words: "
+	    "write the unit's own");
+	set(&f->r->reporter_name, "  (Họ và tên người báo cáo)\n");
+	assert_only_error(f, "reporter.name", "still the template's");
+	set(&f->r->reporter_name, "Nguyễn Thị Hoa (Họ và tên người báo cáo)");
+	assert_int_equal(run(f), 0);
+	set(&f->r->reporter_name, "Nguyễn Thị Hoa");
+
+	set(&f->r->reporter_position, "(Chức vụ)");
+	assert_only_error(f, "reporter.position", "or delete them");
+	set(&f->r->reporter_position, NULL);
+	set(&f->r->reporter_phone, "(Số điện thoại)");
+	assert_only_error(f, "reporter.phone", "still the template's");
+	set(&f->r->reporter_phone, NULL);
+	set(&f->r->plan_number, "(Số, ký hiệu kế hoạch của đơn vị)");
+	assert_only_error(f, "plan.number", "still the template's");
+	set(&f->r->plan_number, "05/KH-LĐLĐ");
+
+	/* An example activity: its title is its area's label. */
+	assert_non_null(title = placeholder_title(form_find(form, FORM_AREAS,
+	    "female_cadres")->label));
+	set(&a->title, title);
+	free(title);
+	assert_only_error(f, "activities[0].title", "still the template's "
+	    "example");
+	set(&a->title, "(Tin, bài, pano, tờ rơi)");
+	assert_only_error(f, "activities[0].title", "still the template's");
+	set(&a->title, "Tuyên truyền Luật");
+	set(&a->location, "(Địa điểm)");
+	assert_only_error(f, "activities[0].location", "still the template's");
+	set(&a->location, NULL);
+
+	/* Narrative texts and section fields: their hint or "(label)". */
+	set(&f->r->narrative[0].text, "(Nêu kết quả nổi bật của đơn vị trong "
+	    "kỳ báo cáo)");
+	assert_only_error(f, "narrative.results", "still the template's "
+	    "words: write the unit's own");
+	set(&f->r->narrative[0].text, "Hoàn thành kế hoạch.");
+	set(&f->r->narrative[1].text, "(Nêu những khó khăn)");
+	assert_only_error(f, "narrative.difficulties", "or delete them");
+	set(&f->r->narrative[1].text, "(Khó khăn)");
+	assert_only_error(f, "narrative.difficulties", "still the template's");
+	/* Another text's hint is not this one's. */
+	set(&f->r->narrative[1].text, "(Nêu những thuận lợi)");
+	assert_int_equal(run(f), 0);
+	set(&f->r->sections[0].fields[0].text, "(Đề xuất sửa đổi, bổ sung "
+	    "Luật Bình đẳng giới)");
+	assert_only_error(f, "law_review.proposals", "still the template's");
+}
+
+/* Done, yet nothing to show: refused unless a media activity gives its
+ * output counts. */
+static void
+test_done_with_nothing(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[0];
+
+	code(&a->kind, "media");
+	a->sessions = 0;
+	a->participants = 0;
+	a->female = 0;
+	assert_only_error(f, "activities[0].outputs", "a done activity with "
+	    "no sessions, no participants and no output counts");
+	assert_non_null(a->outputs = calloc(2, sizeof(*a->outputs)));
+	a->noutputs = 2;
+	a->outputs[0].code = xstrdup("articles");
+	a->outputs[1].code = xstrdup("leaflets");
+	assert_only_error(f, "activities[0].outputs", "no output counts");
+	a->outputs[1].count = 1500;
+	assert_int_equal(run(f), 0);
+	/* Participants alone are something done too. */
+	a->outputs[1].count = 0;
+	a->participants = 40;
+	assert_int_equal(run(f), 0);
+	/* Planned: nothing done yet is what planned means. */
+	a->participants = 0;
+	code(&a->status, "planned");
+	set(&a->date, "2022-06-20");
+	assert_int_equal(run(f), 0);
+	/* Another kind: its sessions are refused, once. */
+	code(&a->status, "done");
+	set(&a->date, "2022-03-05");
+	code(&a->kind, "propaganda");
+	free(a->outputs[0].code);
+	free(a->outputs[1].code);
+	free(a->outputs);
+	a->outputs = NULL;
+	a->noutputs = 0;
+	assert_only_error(f, "activities[0].sessions", "0 sessions");
+}
+
+/* A planned activity dated before the day of submission: was it done? */
+static void
+test_warn_planned_past(void **state)
+{
+	struct fixture		*f = *state;
+	struct report_activity	*a = &f->r->activities[2];
+
+	set(&a->date, "2022-06-04");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 1);
+	assert_entry(&f->warns, "activities[2].date", "planned activity "
+	    "dated 2022-06-04, before the day of submission 2022-06-05: was "
+	    "it done?");
+	set(&a->date, "2022-06-05");
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+}
+
+/* Every error of a report in one pass: an unknown area, a period that
+ * is not one, more women than participants and an empty narrative. */
+static void
+test_all_errors_at_once(void **state)
+{
+	struct fixture	*f = *state;
+
+	code(&f->r->activities[0].area, "no_such_area");
+	set(&f->r->period, "2022-H3");
+	f->r->activities[1].female = f->r->activities[1].participants + 1;
+	set(&f->r->narrative[0].text, "");
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "period", "not a period");
+	assert_entry(&f->errs, "activities[0].area", "unknown area "
+	    "'no_such_area'");
+	assert_entry(&f->errs, "activities[1].female", "women among");
+	assert_entry(&f->errs, "narrative.results", "required");
+	assert_int_equal(f->errs.n, 4);
+	/* No period at all: the newest form still names the rest. */
+	set(&f->r->period, NULL);
+	assert_int_equal(run(f), -1);
+	assert_entry(&f->errs, "period", "required");
+	assert_entry(&f->errs, "activities[0].area", "unknown area");
+	assert_entry(&f->errs, "narrative.results", "required");
+}
+
+/* gpd judges lateness when it stores a revision, with the unit's
+ * extension; the sentence is the same. */
+static void
+test_late_elsewhere(void **state)
+{
+	struct fixture	*f = *state;
+	char		 msg[REPORT_MESSAGE_MAX];
+
+	f->ctx.today = day("2022-06-12");
+	f->ctx.late_elsewhere = 1;
+	assert_int_equal(run(f), 0);
+	assert_int_equal(f->warns.n, 0);
+	validate_late_message(day("2022-06-20"), day("2022-06-21"), 1, msg);
+	assert_string_equal(msg, "late: due 2022-06-20 (extended), submitted "
+	    "2022-06-21 (1 day late)");
 }
 
 static void
@@ -1225,6 +1421,7 @@ test_warn_annual(void **state)
 
 	set(&f->r->period, "2022");
 	f->ctx.today = day("2022-12-01");
+	code(&a->status, "done");
 	code(&a->occasion, "none");
 	set(&a->date, "2022-09-01");
 	assert_int_equal(run(f), 0);
@@ -1242,6 +1439,7 @@ test_warn_annual(void **state)
 	assert_int_equal(f->warns.n, 0);
 
 	/* The 6-month report is not asked for them. */
+	code(&a->status, "planned");
 	set(&f->r->period, "2022-H1");
 	code(&a->occasion, "none");
 	set(&a->date, "2022-06-20");
@@ -1399,6 +1597,12 @@ main(void)
 		T(test_activity_sessions),
 		T(test_activity_counts),
 		T(test_done_coverage),
+		T(test_done_across_coverage),
+		T(test_placeholders),
+		T(test_done_with_nothing),
+		T(test_warn_planned_past),
+		T(test_all_errors_at_once),
+		T(test_late_elsewhere),
 		T(test_done_after_today),
 		T(test_planned),
 		T(test_texts),

@@ -2,8 +2,8 @@
  * gp-client-web's JSON API (web_api.c, with web_form.c and web_draft.c)
  * without HTTP: the periods of the forms known, the form, drafts, and
  * the verdict of gp-client's checks, also on a report that cannot be
- * read whole. What sends (web_send.c) is stubbed: e2e/web.sh covers it
- * with a real server.
+ * read whole. What sends (web_send.c: tests/web_send_stub.c) and the
+ * run's time zone are stubbed: e2e/web.sh covers them with a real server.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,52 +12,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "period.h"
 #include "web.h"
+#include "zone.h"
 
 #define T_INVALID	"tests/data/invalid-report.json"
 #define T_SAMPLE	"tests/data/lc-tamduong-2022-H1.json"
 
-void
-web_send_submit(struct web *w, const char *period, json_t *report,
-    struct web_reply *reply)
+/* The run's zone is gp-client's (client/zone.c, which e2e/web.sh runs):
+ * here the federation's day, as UTC+07:00 without the tz database. */
+int32_t
+zone_today(void)
 {
-	(void)w; (void)period; (void)report;
-	web_reply_error(reply, 501, "not here");
-}
-
-void
-web_send_retry(struct web *w, const char *period, struct web_reply *reply)
-{
-	(void)w; (void)period;
-	web_reply_error(reply, 501, "not here");
-}
-
-void
-web_send_status(struct web *w, const char *period, struct web_reply *reply)
-{
-	(void)w; (void)period;
-	web_reply_error(reply, 501, "not here");
-}
-
-void
-web_send_last(struct web *w, const char *period, struct web_reply *reply)
-{
-	(void)w; (void)period;
-	web_reply_error(reply, 501, "not here");
-}
-
-int
-web_send_summary(struct web *w, const char *period, int *waiting,
-    uint32_t *revision)
-{
-	(void)w; (void)period;
-	*waiting = 0;
-	*revision = 0;
-	return 0;
+	return date_of(time(NULL) + 7 * 3600);
 }
 
 struct fixture {
