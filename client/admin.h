@@ -85,6 +85,7 @@ struct admin {
 	size_t				 ndecisions;
 	/* missing --call-list: the rows, sorted once all are in */
 	int				 call_list;
+	int				 counts_only;	/* missing --counts */
 	struct admin_call_row		*calls;
 	size_t				 ncalls;
 	void				*cmd;		/* a command's own state */

@@ -142,10 +142,11 @@ admin_missing_end(struct admin *a, const Gp__MissingResponse *m)
 		fmt_table_header(&a->table);
 		return admin_out(a);
 	}
-	if (a->nitems == 0)
+	if (a->counts_only ? m->expected == 0 : a->nitems == 0)
 		fmt_line(stdout, _("no unit is expected to report for %s"),
 		    a->period);
-	putchar('\n');
+	if (!a->counts_only || m->expected == 0)
+		putchar('\n');
 	/* TRANSLATORS: the period; the first and last day it covers; the
 	 * day reports are due. */
 	fmt_line(stdout, _("%s: coverage %s to %s, due %s (a unit's "
@@ -352,6 +353,15 @@ admin_missing(struct admin *a, const struct cmd_args *args)
 	if ((status = admin_period(a, args->operands[0])) != 0)
 		return status;
 	a->period = args->operands[0];
+	if (cmd_value(args, "counts") != NULL) {
+		if (a->csv || cmd_value(args, "call-list") != NULL)
+			return admin_fail(a, EX_USAGE, _("--counts prints no "
+			    "list of units: it cannot go with --csv or "
+			    "--call-list"));
+		a->counts_only = 1;
+		missing.counts = 1;
+		missing.has_counts = 1;
+	}
 	if (cmd_value(args, "call-list") != NULL) {
 		a->call_list = 1;
 		missing.call_list = 1;
@@ -673,11 +683,13 @@ const struct cmd_entry cmd_missing_entry = {
 	"nothing reported yet, or the report returned, with the contact, "
 	"phone and e-mail of the registry and the days late today (against "
 	"the unit's extension if it has one), most late first (--csv for a "
-	"spreadsheet). For administrators."),
+	"spreadsheet). With --counts, only the rates and the reports by "
+	"review, without the list. For administrators."),
 	"gp-client missing 2022-H1 --call-list --csv > goi-dien.csv",
 	{
 		{ "call-list", 0, NULL, 0, N_("only the units to call, with "
 		    "contact, phone, e-mail, days late") },
+		{ "counts", 0, NULL, 0, N_("only the counts, not the units") },
 		{ NULL, 0, NULL, 0, NULL }
 	},
 	CMD_CONNECT | CMD_JSON | CMD_CSV | CMD_PERIOD,

@@ -156,6 +156,29 @@ gpd_forms_check(const struct settings *old, const struct settings *set,
 }
 
 /*
+ * The registry as the store keeps it for the totals by unit (code order,
+ * as units.c sorts): n entries pointing into set, or NULL when out of
+ * memory.
+ */
+static struct store_unit *
+gpd_store_units(const struct settings *set)
+{
+	const struct units	*u = set->units;
+	struct store_unit	*v;
+	size_t			 i;
+
+	if ((v = calloc(u->n > 0 ? u->n : 1, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 0; i < u->n; i++) {
+		v[i].code = u->v[i].code;
+		v[i].type = u->v[i].type;
+		v[i].valid_from = u->v[i].valid_from;
+		v[i].valid_to = u->v[i].valid_to;
+	}
+	return v;
+}
+
+/*
  * SIGHUP: configuration, registry, administrators, certificates and CRL,
  * and the report forms (under their reload rule), all or nothing. New
  * connections take these at once; every open session is checked against
@@ -167,9 +190,10 @@ gpd_forms_check(const struct settings *old, const struct settings *set,
 static void
 gpd_reload(struct gpd *g)
 {
-	struct settings	*set, *old;
-	size_t		 i;
-	char		*cause = NULL, detail[64], years[128];
+	struct settings		*set, *old;
+	struct store_unit	*units;
+	size_t			 i;
+	char			*cause = NULL, detail[64], years[128];
 
 	sd_notify(0, "RELOADING=1\nSTATUS=reloading");
 	old = settings_get(g->slot);
@@ -205,6 +229,14 @@ gpd_reload(struct gpd *g)
 	    set->units->n, set->conf->nadmins);
 	sd_notifyf(0, "READY=1\nSTATUS=serving; reloaded, %zu units",
 	    set->units->n);
+	/* The totals by unit type and validity follow the registry with
+	 * the writer's next commit. */
+	if ((units = gpd_store_units(set)) != NULL)
+		writer_registry(g->writer, units, set->units->n);
+	else
+		log_warnx("reload: out of memory: the totals by unit keep the "
+		    "registry before");
+	free(units);
 	settings_put(g->slot, set);
 	listener_update(g->listener);
 	writer_event(g->writer, "gpd", NULL, "reload", "done", detail);
@@ -392,6 +424,7 @@ gpd_start(struct gpd *g, const struct settings *set)
 {
 	static const int	 signals[] = { SIGHUP, SIGINT, SIGTERM };
 	struct timeval		 tv, second = { 1, 0 };
+	struct store_unit	*units;
 	const char		*errstr;
 	char			*cause = NULL;
 	uint64_t		 watchdog_usec = 0;
@@ -408,9 +441,12 @@ gpd_start(struct gpd *g, const struct settings *set)
 	    gpd_refusals, g)) == NULL ||
 	    event_add(g->refusals_timer, &second) == -1)
 		fatalx("cannot create an event");
-	if ((g->writer = writer_start(set->conf->database, gpd_writer_failed,
-	    g, &errstr)) == NULL)
+	if ((units = gpd_store_units(set)) == NULL)
+		fatalx("out of memory");
+	if ((g->writer = writer_start(set->conf->database, units,
+	    set->units->n, gpd_writer_failed, g, &errstr)) == NULL)
 		fatalx("database %s: %s", set->conf->database, errstr);
+	free(units);
 	if ((g->workers = calloc(n, sizeof(*g->workers))) == NULL ||
 	    (g->watched = calloc(n, sizeof(*g->watched))) == NULL)
 		fatalx("out of memory");

@@ -72,6 +72,7 @@ struct query_stream {
 	uint32_t		 expected, nreported, on_time;
 	uint32_t		 nreturned, naccepted;
 	int			 call_list;	/* missing --call-list */
+	int			 counts;	/* missing --counts */
 	int32_t			 today;
 	struct store_cursor	*ext_cursor;
 	int			 have_ext;
@@ -984,6 +985,67 @@ query_missing_advance(struct query_stream *qs)
 	return 0;
 }
 
+/* The last frame's figures, from what the merge counted or, with
+ * --counts, from the aggregates. */
+static int
+query_missing_end(struct query_stream *qs, struct reply *hr,
+    Gp__MissingResponse *mr)
+{
+	mr->expected = qs->expected;
+	mr->has_expected = 1;
+	mr->reported = qs->nreported;
+	mr->has_reported = 1;
+	mr->on_time = qs->on_time;
+	mr->has_on_time = 1;
+	mr->due = reply_date(hr, qs->period.due);
+	mr->coverage_from = reply_date(hr, qs->period.from);
+	mr->coverage_to = reply_date(hr, qs->period.to);
+	if ((mr->review = query_review_counts(hr, qs->nreported -
+	    qs->nreturned - qs->naccepted, qs->nreturned, qs->naccepted)) ==
+	    NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * missing --counts: the units the registry expects from its own copy,
+ * those that reported by the state of their report from the aggregates
+ * (the store's copy of the registry is this one: gpd brings it there at
+ * start and reload), a handful of rows whatever the units.
+ */
+static int
+query_missing_counts(struct query_stream *qs)
+{
+	const struct units	*u = qs->peer->set->units;
+	struct store_args	 args;
+	struct store_cursor	*c;
+	struct store_count_row	 row;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < u->n; i++)
+		if (query_expected(&u->v[i], &qs->period))
+			qs->expected++;
+	memset(&args, 0, sizeof(args));
+	args.period = qs->period_id;
+	args.from = qs->period.from;
+	args.to = qs->period.to;
+	if ((c = store_query(qs->db, STORE_Q_MISSING_COUNTS, &args)) == NULL)
+		return -1;
+	while ((rc = store_next_count(c, &row)) == 1) {
+		qs->nreported += (uint32_t)row.reported;
+		qs->on_time += (uint32_t)row.on_time;
+		if (row.state != NULL &&
+		    strcmp(row.state, STORE_STATE_RETURNED) == 0)
+			qs->nreturned += (uint32_t)row.reported;
+		else if (row.state != NULL &&
+		    strcmp(row.state, STORE_STATE_ACCEPTED) == 0)
+			qs->naccepted += (uint32_t)row.reported;
+	}
+	store_cursor_close(c);
+	return rc == -1 ? -1 : 0;
+}
+
 /* Reads the next extension of the period, or notes the end. */
 static int
 query_extension_advance(struct query_stream *qs)
@@ -1052,6 +1114,18 @@ query_missing_next(struct stream *hs, struct reply *hr)
 	}
 	gp__missing_response__init(mr);
 	mr->timezone = query_zone(p);
+	if (qs->counts) {
+		if (query_missing_counts(qs) == -1)
+			goto fail;
+		if (query_missing_end(qs, hr, mr) == -1) {
+			query_nomem(hr);
+			return -1;
+		}
+		hr->resp.body_case = GP__RESPONSE__BODY_MISSING;
+		hr->resp.missing = mr;
+		reply_more(hr, 0);
+		return 0;
+	}
 	if ((mr->rows = reply_alloc(hr, REPLY_CHUNK_ROWS *
 	    sizeof(*mr->rows))) == NULL ||
 	    (form_due = reply_date(hr, qs->period.due)) == NULL) {
@@ -1140,18 +1214,7 @@ query_missing_next(struct stream *hs, struct reply *hr)
 		reply_more(hr, 1);
 		return 0;
 	}
-	mr->expected = qs->expected;
-	mr->has_expected = 1;
-	mr->reported = qs->nreported;
-	mr->has_reported = 1;
-	mr->on_time = qs->on_time;
-	mr->has_on_time = 1;
-	mr->due = reply_date(hr, qs->period.due);
-	mr->coverage_from = reply_date(hr, qs->period.from);
-	mr->coverage_to = reply_date(hr, qs->period.to);
-	if ((mr->review = query_review_counts(hr, qs->nreported -
-	    qs->nreturned - qs->naccepted, qs->nreturned, qs->naccepted)) ==
-	    NULL) {
+	if (query_missing_end(qs, hr, mr) == -1) {
 		query_nomem(hr);
 		return -1;
 	}
@@ -1202,10 +1265,24 @@ query_missing(struct peer *p, const Gp__Request *req, struct reply *hr,
     struct stream **out)
 {
 	struct query_stream	*qs = NULL;
+	struct store_args	 args;
+	struct period		 pd;
 	enum request_result	 rv;
 
-	struct store_args	 args;
-
+	if (req->missing->has_counts && req->missing->counts) {
+		/* No rows: the counts alone, in one frame. */
+		if (query_period(p, hr, req->missing->period, &pd, NULL) == -1)
+			return REQUEST_REPLIED;
+		if ((qs = query_stream_new(p, hr, QUERY_MISSING,
+		    query_missing_next, 1, &rv)) == NULL)
+			return rv;
+		qs->period = pd;
+		qs->counts = 1;
+		snprintf(qs->period_id, sizeof(qs->period_id), "%s",
+		    req->missing->period);
+		*out = &qs->hs;
+		return REQUEST_STREAM;
+	}
 	rv = query_period_stream(p, hr, req->missing->period, QUERY_MISSING,
 	    STORE_Q_MISSING, 0, query_missing_next, &qs, out);
 	if (rv != REQUEST_STREAM)
@@ -1439,16 +1516,17 @@ query_summary_totals(struct peer *p, struct query_stream *qs,
 }
 
 /*
- * By unit type: every unit's row added up under its type, in the order of
- * the registry's [types] (a unit no longer registered under "?"). The
- * types are few (UNITS_MAX_TYPES): one frame, whatever the units.
+ * By unit type: the aggregates by the type the registry gives each unit
+ * (gpd brings the store's copy of the registry to this one at start and
+ * at reload), in the order of the registry's [types]; a unit it does not
+ * list, or a type it no longer has, under "?". The types are few
+ * (UNITS_MAX_TYPES): one frame, whatever the units.
  */
 static int
 query_summary_types(struct query_stream *qs, struct reply *hr,
     Gp__SummaryResponse *sum)
 {
 	const struct units	*u = qs->peer->set->units;
-	const struct unit	*v;
 	struct store_sum_row	 sr, *tot;
 	Gp__SummaryRow		*row;
 	size_t			 i;
@@ -1457,11 +1535,10 @@ query_summary_types(struct query_stream *qs, struct reply *hr,
 	if ((tot = calloc(u->ntypes + 1, sizeof(*tot))) == NULL)
 		return -1;
 	while ((rc = store_next_sum(qs->cursor, &sr)) == 1) {
-		v = sr.key != NULL ? units_find(u, sr.key) : NULL;
-		for (i = 0; v != NULL && i < u->ntypes &&
-		    strcmp(u->types[i].code, v->type) != 0; i++)
+		for (i = 0; sr.key != NULL && i < u->ntypes &&
+		    strcmp(u->types[i].code, sr.key) != 0; i++)
 			;
-		if (v == NULL)
+		if (sr.key == NULL)
 			i = u->ntypes;
 		tot[i].reports = query_add(tot[i].reports, sr.reports);
 		tot[i].activities = query_add(tot[i].activities,
@@ -1577,7 +1654,7 @@ query_summary(struct peer *p, const Gp__Request *req, struct reply *hr,
 		{ "occasion", BY_OCCASION, STORE_Q_SUM_OCCASION },
 		{ "status", BY_STATUS, STORE_Q_SUM_STATUS },
 		{ "unit", BY_UNIT, STORE_Q_SUM_UNIT },
-		{ "type", BY_TYPE, STORE_Q_SUM_UNIT },
+		{ "type", BY_TYPE, STORE_Q_SUM_TYPE },
 	};
 	struct query_stream	*qs = NULL;
 	struct period		 pd;

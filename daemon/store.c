@@ -31,6 +31,126 @@
 #define STORE_WAL_LIMIT	"16777216"
 
 
+/* The latest revision of r's (unit, period): totals count only these. */
+#define SQL_LATEST							\
+	"r.revision = (SELECT MAX(x.revision) FROM reports x "		\
+	"WHERE x.unit = r.unit AND x.period = r.period)"
+
+/* The review state of revision r: its newest decision's, NULL for
+ * none ("received"). */
+#define SQL_STATE_OF(r)							\
+	"(SELECT v.state FROM reviews v WHERE v.unit = " r ".unit AND "	\
+	"v.period = " r ".period AND v.revision = " r ".revision "	\
+	"ORDER BY v.id DESC LIMIT 1)"
+#define SQL_STATE(r)	"COALESCE(" SQL_STATE_OF(r) ", 'received')"
+
+/*
+ * The aggregates (migration 8). A row adds up the latest revisions of a
+ * period in one review state. unit_sums: the reports themselves, by what
+ * the registry says of their unit (its type, its validity: '' and an
+ * empty range for a unit it does not list) and by whether the first
+ * revision was late as judged when it was stored (first_late: missing's
+ * timeliness); period_sums: the activities of one code
+ * of the lists area, kind, occasion and status (reports: how many have at
+ * least one); period_indicators: the indicators by code (females: how
+ * many gave a women's figure). Planned activities are also added up
+ * apart. A report's contribution goes in when it becomes the latest and
+ * out when a newer revision arrives; a decision moves it from one state
+ * to another. unit_registry is the registry the unit rows were added up
+ * by: gpd brings it to units.conf at start and at each reload, moving
+ * the contributions of the units that changed (store_put_registry). Rows
+ * are not deleted when they fall to zero: readers skip them.
+ */
+#define SQL_SUMS_COLS							\
+	"reports INTEGER NOT NULL, activities INTEGER NOT NULL, "	\
+	"sessions INTEGER NOT NULL, participants INTEGER NOT NULL, "	\
+	"female INTEGER NOT NULL, planned_activities INTEGER NOT NULL, " \
+	"planned_sessions INTEGER NOT NULL, "				\
+	"planned_participants INTEGER NOT NULL, "			\
+	"planned_female INTEGER NOT NULL"
+#define SQL_NO_TYPE	"''"
+#define SQL_NO_FROM	"2147483647"
+#define SQL_NO_TO	"-2147483648"
+#define SQL_SUMS_TABLES							\
+	"CREATE TABLE unit_registry (unit TEXT PRIMARY KEY, "		\
+	"type TEXT NOT NULL, valid_from INTEGER NOT NULL, "		\
+	"valid_to INTEGER NOT NULL) WITHOUT ROWID;"			\
+	"CREATE TABLE unit_sums (period TEXT NOT NULL, "		\
+	"state TEXT NOT NULL, type TEXT NOT NULL, "			\
+	"valid_from INTEGER NOT NULL, valid_to INTEGER NOT NULL, "	\
+	"first_late INTEGER NOT NULL, " SQL_SUMS_COLS ", "		\
+	"PRIMARY KEY (period, state, type, valid_from, valid_to, "	\
+	"first_late)) WITHOUT ROWID;"					\
+	"CREATE TABLE period_sums (period TEXT NOT NULL, "		\
+	"state TEXT NOT NULL, dim TEXT NOT NULL, code TEXT NOT NULL, "	\
+	SQL_SUMS_COLS ", PRIMARY KEY (period, state, dim, code)) "	\
+	"WITHOUT ROWID;"						\
+	"CREATE TABLE period_indicators (period TEXT NOT NULL, "	\
+	"state TEXT NOT NULL, code TEXT NOT NULL, "			\
+	"reports INTEGER NOT NULL, total INTEGER NOT NULL, "		\
+	"female INTEGER NOT NULL, females INTEGER NOT NULL, "		\
+	"PRIMARY KEY (period, state, code)) WITHOUT ROWID;"
+
+/* Activity sums of the rows a, times ?3 where the caller gives a sign. */
+#define SQL_PLANNED_SUM(col)						\
+	"COALESCE(SUM(CASE WHEN a.status = 'planned' THEN " col		\
+	" END), 0)"
+#define SQL_ACT_SUMS							\
+	"COUNT(a.idx), COALESCE(SUM(a.sessions), 0), "			\
+	"COALESCE(SUM(a.participants), 0), COALESCE(SUM(a.female), 0), " \
+	SQL_PLANNED_SUM("1") ", " SQL_PLANNED_SUM("a.sessions") ", "	\
+	SQL_PLANNED_SUM("a.participants") ", "				\
+	SQL_PLANNED_SUM("a.female")
+
+/* The aggregates as the detail rows give them: every latest revision
+ * with its review state, then grouped (migration 8, verify-audit). */
+#define SQL_LATEST_STATES						\
+	"WITH latest(id, period, state) AS (SELECT r.id, r.period, "	\
+	SQL_STATE("r") " FROM reports r WHERE " SQL_LATEST ") "
+#define SQL_SUMS_BY(col)						\
+	"SELECT l.period, l.state, '" col "', a." col ", "		\
+	"COUNT(DISTINCT a.report_id), " SQL_ACT_SUMS " FROM latest l "	\
+	"JOIN activities a ON a.report_id = l.id "			\
+	"GROUP BY l.period, l.state, a." col
+#define SQL_SUMS_DETAIL							\
+	SQL_LATEST_STATES SQL_SUMS_BY("area") " UNION ALL "		\
+	SQL_SUMS_BY("kind") " UNION ALL " SQL_SUMS_BY("occasion")	\
+	" UNION ALL " SQL_SUMS_BY("status")
+/* Whether the first revision of r's (unit, period) was late, as judged
+ * when it was stored (1) or not (0): missing's timeliness. */
+#define SQL_FIRST_LATE(r)						\
+	"COALESCE((SELECT x.days_late > 0 FROM reports x WHERE x.unit = " \
+	r ".unit AND x.period = " r ".period AND x.revision = 1), 0)"
+/* What the registry says of a unit: unit_registry g joined on it. */
+#define SQL_UNIT_KEY							\
+	"COALESCE(g.type, " SQL_NO_TYPE "), "				\
+	"COALESCE(g.valid_from, " SQL_NO_FROM "), "			\
+	"COALESCE(g.valid_to, " SQL_NO_TO ")"
+#define SQL_UNIT_SUMS_DETAIL						\
+	"WITH latest(id, unit, period, state, first_late) AS (SELECT "	\
+	"r.id, r.unit, r.period, " SQL_STATE("r") ", " SQL_FIRST_LATE("r") \
+	" FROM reports r WHERE " SQL_LATEST ") SELECT l.period, "	\
+	"l.state, " SQL_UNIT_KEY ", l.first_late, COUNT(*), "		\
+	"COALESCE(SUM(t.n), 0), COALESCE(SUM(t.s), 0), "		\
+	"COALESCE(SUM(t.p), 0), COALESCE(SUM(t.f), 0), "		\
+	"COALESCE(SUM(t.pn), 0), COALESCE(SUM(t.ps), 0), "		\
+	"COALESCE(SUM(t.pp), 0), COALESCE(SUM(t.pf), 0) FROM latest l "	\
+	"LEFT JOIN unit_registry g ON g.unit = l.unit "			\
+	"LEFT JOIN (SELECT a.report_id AS id, " SQL_ACT_SUMS_AS " "	\
+	"FROM activities a GROUP BY a.report_id) t ON t.id = l.id "	\
+	"GROUP BY 1, 2, 3, 4, 5, 6"
+#define SQL_ACT_SUMS_AS							\
+	"COUNT(a.idx) AS n, SUM(a.sessions) AS s, "			\
+	"SUM(a.participants) AS p, SUM(a.female) AS f, "		\
+	SQL_PLANNED_SUM("1") " AS pn, " SQL_PLANNED_SUM("a.sessions")	\
+	" AS ps, " SQL_PLANNED_SUM("a.participants") " AS pp, "		\
+	SQL_PLANNED_SUM("a.female") " AS pf"
+#define SQL_INDICATORS_DETAIL						\
+	SQL_LATEST_STATES "SELECT l.period, l.state, i.code, COUNT(*), " \
+	"SUM(i.total), COALESCE(SUM(i.female), 0), COUNT(i.female) "	\
+	"FROM latest l JOIN indicators i ON i.report_id = l.id "	\
+	"GROUP BY l.period, l.state, i.code"
+
 /*
  * Migration N (1-based) takes the schema from version N-1 to N and ends
  * by setting user_version to N; store_migrate checks that it did.
@@ -311,6 +431,16 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	");"
 	"CREATE INDEX reviews_report ON reviews (unit, period, revision, id);"
 	"PRAGMA user_version = 7;",
+	/* 8: national totals near the limit (issue 20). What the latest
+	 * revisions of a period add up to, by review state, kept in the
+	 * transaction that stores each revision or decision: per report
+	 * (dim ''), per code of each activity list, per indicator; built
+	 * here from the rows already stored. */
+	SQL_SUMS_TABLES
+	"INSERT INTO unit_sums " SQL_UNIT_SUMS_DETAIL ";"
+	"INSERT INTO period_sums " SQL_SUMS_DETAIL ";"
+	"INSERT INTO period_indicators " SQL_INDICATORS_DETAIL ";"
+	"PRAGMA user_version = 8;",
 };
 
 enum stmt {
@@ -341,6 +471,22 @@ enum stmt {
 	STMT_RAW,
 	STMT_REVIEW_OF,
 	STMT_INSERT_REVIEW,
+	STMT_SUMS_UNIT,
+	STMT_SUMS_CODES,
+	STMT_SUMS_INDICATORS,
+	STMT_SUMS_KEY,
+	STMT_SUMS_ACTIVITIES,
+	STMT_SUMS_INDICATORS_OF,
+	STMT_ADD_UNIT_SUMS,
+	STMT_ADD_PERIOD_SUMS,
+	STMT_ADD_PERIOD_INDICATORS,
+	STMT_REGISTRY_ALL,
+	STMT_REGISTRY_SET,
+	STMT_REGISTRY_DROP,
+	STMT_REGISTRY_CLEAR,
+	STMT_UNIT_LATEST,
+	STMT_UNIT_SUMS_CLEAR,
+	STMT_UNIT_SUMS_REBUILD,
 	STMT_LATEST,
 	STMT_EXTENSION_OF,
 	STMT_EXTENSION_SET,
@@ -365,6 +511,8 @@ enum stmt {
 	STMT_Q_COMMENTS,
 	STMT_Q_LOCKS,
 	STMT_Q_STATES,
+	STMT_Q_SUM_TYPE,
+	STMT_Q_MISSING_COUNTS,
 	STMT_Q_EXTENSIONS,
 	/* Stored reports using a code, for a reload that changes it. */
 	STMT_C_AREA,
@@ -390,21 +538,12 @@ enum stmt {
 	STMT_V_AUDITED,
 	STMT_V_REVIEWS,
 	STMT_V_REVIEWED,
+	STMT_V_UNIT_SUMS,
+	STMT_V_SUMS,
+	STMT_V_INDICATOR_SUMS,
 	STMT__MAX
 };
 
-/* The latest revision of r's (unit, period): totals count only these. */
-#define SQL_LATEST							\
-	"r.revision = (SELECT MAX(x.revision) FROM reports x "		\
-	"WHERE x.unit = r.unit AND x.period = r.period)"
-
-/* The review state of revision r: its newest decision's, NULL for
- * none ("received"). */
-#define SQL_STATE_OF(r)							\
-	"(SELECT v.state FROM reviews v WHERE v.unit = " r ".unit AND "	\
-	"v.period = " r ".period AND v.revision = " r ".revision "	\
-	"ORDER BY v.id DESC LIMIT 1)"
-#define SQL_STATE(r)	"COALESCE(" SQL_STATE_OF(r) ", 'received')"
 /* ?2: only the accepted reports when not 0. */
 #define SQL_ACCEPTED_ONLY(r)						\
 	"(?2 = 0 OR " SQL_STATE_OF(r) " = 'accepted')"
@@ -437,27 +576,57 @@ enum stmt {
 	join " WHERE r.period IN (?1, ?1 || '-H1') AND " cond
 
 /*
- * Totals of the latest revisions of a period: struct store_sum_row. The
- * latest revisions are chosen once each (not per activity row), then
- * their rows are read by primary key through an IN list.
+ * The latest revisions of a period, one row per unit (summary by unit
+ * and by type, exports): chosen once each, not per row read.
  */
 #define SQL_LATEST_OF_PERIOD						\
 	"WITH latest(id) AS (SELECT r.id FROM reports r "		\
 	"WHERE r.period = ?1 AND " SQL_LATEST " AND "			\
 	SQL_ACCEPTED_ONLY("r") ") "
-#define SQL_IN_LATEST(col)	col " IN (SELECT id FROM latest)"
-/* Grouped by a column of the activities; planned ones also apart. */
-#define SQL_PLANNED(col)						\
-	"COALESCE(SUM(CASE WHEN a.status = 'planned' THEN " col		\
-	" END), 0)"
-#define SQL_SUM_BY(col)							\
-	SQL_LATEST_OF_PERIOD "SELECT " col ", NULL, "			\
-	"COUNT(DISTINCT a.report_id), COUNT(a.idx), "			\
-	"COALESCE(SUM(a.sessions), 0), COALESCE(SUM(a.participants), 0), " \
-	"COALESCE(SUM(a.female), 0), " SQL_PLANNED("1") ", "		\
-	SQL_PLANNED("a.sessions") ", " SQL_PLANNED("a.participants") ", " \
-	SQL_PLANNED("a.female") " FROM activities a WHERE "		\
-	SQL_IN_LATEST("a.report_id") " GROUP BY " col " ORDER BY " col
+
+/* The aggregates' columns, and their upkeep: ?3 (1 or -1) times. */
+#define SQL_SUMS_NAMES							\
+	"period, state, dim, code, reports, activities, sessions, "	\
+	"participants, female, planned_activities, planned_sessions, "	\
+	"planned_participants, planned_female"
+#define SQL_SIGNED(e)	"?3 * " e
+#define SQL_SUMS_ADD(col)	col " = " col " + excluded." col
+#define SQL_SUMS_UPSERT							\
+	"ON CONFLICT (period, state, dim, code) DO UPDATE SET "		\
+	SQL_SUMS_ADDS
+#define SQL_UNIT_SUMS_NAMES						\
+	"period, state, type, valid_from, valid_to, first_late, reports, " \
+	"activities, sessions, participants, female, planned_activities, " \
+	"planned_sessions, planned_participants, planned_female"
+#define SQL_SUMS_ADDS							\
+	SQL_SUMS_ADD("reports") ", " SQL_SUMS_ADD("activities") ", "	\
+	SQL_SUMS_ADD("sessions") ", " SQL_SUMS_ADD("participants") ", " \
+	SQL_SUMS_ADD("female") ", " SQL_SUMS_ADD("planned_activities")	\
+	", " SQL_SUMS_ADD("planned_sessions") ", "			\
+	SQL_SUMS_ADD("planned_participants") ", "			\
+	SQL_SUMS_ADD("planned_female")
+/* One report's activities (?1) by the codes of one list. */
+#define SQL_CODES_OF(col)						\
+	"SELECT '" col "' AS d, a." col " AS c, " SQL_ACT_SUMS_AS " "	\
+	"FROM activities a WHERE a.report_id = ?1 GROUP BY a." col
+#define SQL_SUMS_NONZERO						\
+	"(reports <> 0 OR activities <> 0 OR sessions <> 0 OR "		\
+	"participants <> 0 OR female <> 0 OR planned_activities <> 0 OR " \
+	"planned_sessions <> 0 OR planned_participants <> 0 OR "	\
+	"planned_female <> 0)"
+/* Read back: struct store_sum_row's columns from reports on. */
+#define SQL_SUMS_READ							\
+	"COALESCE(SUM(reports), 0), COALESCE(SUM(activities), 0), "	\
+	"COALESCE(SUM(sessions), 0), COALESCE(SUM(participants), 0), "	\
+	"COALESCE(SUM(female), 0), COALESCE(SUM(planned_activities), 0), " \
+	"COALESCE(SUM(planned_sessions), 0), "				\
+	"COALESCE(SUM(planned_participants), 0), "			\
+	"COALESCE(SUM(planned_female), 0)"
+#define SQL_SUMS_ACCEPTED	"(?2 = 0 OR state = 'accepted')"
+#define SQL_SUMS_OF(dim)						\
+	"SELECT code, NULL, " SQL_SUMS_READ " FROM period_sums "	\
+	"WHERE period = ?1 AND dim = '" dim "' AND " SQL_SUMS_ACCEPTED	\
+	" GROUP BY code HAVING SUM(reports) > 0 ORDER BY code"
 
 /* The name is what store_error() shows in front of SQLite's message. */
 static const struct {
@@ -477,13 +646,16 @@ static const struct {
 	    "SELECT receipt, revision, received_at, late, content_hash, "
 	    "canonical_hash, due, days_late, extended, unit, period "
 	    "FROM reports WHERE submission_id = ?1" },
-	/* The latest revision and the state of the province's review of
-	 * it (NULL: none). */
+	/* The latest revision, the state of the province's review of it
+	 * (NULL: none) and its id (NULL: none), whose contribution to the
+	 * aggregates the next one replaces. */
 	[STMT_LAST_REVISION] = { "last-revision",
 	    "SELECT m.revision, (SELECT v.state FROM reviews v WHERE "
 	    "v.unit = ?1 AND v.period = ?2 AND v.revision = m.revision "
-	    "ORDER BY v.id DESC LIMIT 1) FROM (SELECT COALESCE(MAX(revision), "
-	    "0) AS revision FROM reports WHERE unit = ?1 AND period = ?2) m" },
+	    "ORDER BY v.id DESC LIMIT 1), (SELECT r.id FROM reports r WHERE "
+	    "r.unit = ?1 AND r.period = ?2 AND r.revision = m.revision) "
+	    "FROM (SELECT COALESCE(MAX(revision), 0) AS revision FROM reports "
+	    "WHERE unit = ?1 AND period = ?2) m" },
 	[STMT_INSERT_REPORT] = { "insert-report",
 	    "INSERT INTO reports (submission_id, unit, period, revision, "
 	    "receipt, received_at, late, cert_cn, cert_fingerprint, "
@@ -537,7 +709,7 @@ static const struct {
 	[STMT_UNLOCK] = { "unlock", "DELETE FROM locks WHERE period = ?1" },
 	[STMT_RAW] = { "raw", "SELECT raw FROM reports WHERE id = ?1" },
 	[STMT_REVIEW_OF] = { "review-of",
-	    "SELECT r.revision, r.content_hash, " SQL_STATE("r") " "
+	    "SELECT r.revision, r.content_hash, " SQL_STATE("r") ", r.id "
 	    "FROM reports r WHERE r.unit = ?1 AND r.period = ?2 "
 	    "ORDER BY r.revision DESC LIMIT 1" },
 	[STMT_INSERT_REVIEW] = { "insert-review",
@@ -545,6 +717,88 @@ static const struct {
 	    "report_hash, action, state, comment, decided_at, cn, "
 	    "fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
 	    "?11)" },
+	/* A report's contribution (?1 its id) to the aggregates of its
+	 * period (?4) in a review state (?2), added (?3 = 1) or taken
+	 * out (?3 = -1). */
+	[STMT_SUMS_UNIT] = { "sums-unit",
+	    "INSERT INTO unit_sums (" SQL_UNIT_SUMS_NAMES ") SELECT ?4, ?2, "
+	    SQL_UNIT_KEY ", " SQL_FIRST_LATE("r") ", ?3, ?3 * t.n, "
+	    "?3 * COALESCE(t.s, 0), ?3 * COALESCE(t.p, 0), "
+	    "?3 * COALESCE(t.f, 0), ?3 * t.pn, ?3 * t.ps, ?3 * t.pp, "
+	    "?3 * t.pf FROM reports r LEFT JOIN unit_registry g ON "
+	    "g.unit = r.unit, (SELECT " SQL_ACT_SUMS_AS " FROM activities a "
+	    "WHERE a.report_id = ?1) t WHERE r.id = ?1 "
+	    "ON CONFLICT (period, state, type, valid_from, valid_to, "
+	    "first_late) DO UPDATE SET " SQL_SUMS_ADDS },
+	[STMT_SUMS_CODES] = { "sums-codes",
+	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") SELECT ?4, ?2, d, "
+	    "c, ?3, ?3 * n, ?3 * s, ?3 * p, ?3 * f, ?3 * pn, ?3 * ps, "
+	    "?3 * pp, ?3 * pf FROM (" SQL_CODES_OF("area")
+	    " UNION ALL " SQL_CODES_OF("kind")
+	    " UNION ALL " SQL_CODES_OF("occasion")
+	    " UNION ALL " SQL_CODES_OF("status") ") WHERE 1 "
+	    SQL_SUMS_UPSERT },
+	[STMT_SUMS_INDICATORS] = { "sums-indicators",
+	    "INSERT INTO period_indicators (period, state, code, reports, "
+	    "total, female, females) SELECT ?4, ?2, i.code, ?3, "
+	    "?3 * i.total, ?3 * COALESCE(i.female, 0), "
+	    "?3 * (i.female IS NOT NULL) FROM indicators i "
+	    "WHERE i.report_id = ?1 ON CONFLICT (period, state, code) "
+	    "DO UPDATE SET reports = reports + excluded.reports, "
+	    "total = total + excluded.total, "
+	    "female = female + excluded.female, "
+	    "females = females + excluded.females" },
+	/* What a submission's contribution is keyed by besides its period
+	 * and state: its unit (?1) in the registry kept, and whether the
+	 * first revision of the period (?2) was late (1) or not (0), NULL
+	 * for none yet (store_sums_key). */
+	[STMT_SUMS_KEY] = { "sums-key",
+	    "SELECT " SQL_UNIT_KEY ", (SELECT x.days_late > 0 FROM "
+	    "reports x WHERE x.unit = ?1 AND x.period = ?2 AND "
+	    "x.revision = 1) "
+	    "FROM (SELECT ?1 AS unit) u LEFT JOIN unit_registry g ON "
+	    "g.unit = u.unit" },
+	[STMT_SUMS_ACTIVITIES] = { "sums-activities",
+	    "SELECT area, kind, occasion, status, sessions, participants, "
+	    "female FROM activities WHERE report_id = ?1" },
+	[STMT_SUMS_INDICATORS_OF] = { "sums-indicators-of",
+	    "SELECT code, total, female FROM indicators WHERE report_id = ?1" },
+	/* A batch's deltas, added once each at commit (store_sums_flush). */
+	[STMT_ADD_UNIT_SUMS] = { "add-unit-sums",
+	    "INSERT INTO unit_sums (" SQL_UNIT_SUMS_NAMES ") VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+	    "ON CONFLICT (period, state, type, valid_from, valid_to, "
+	    "first_late) DO UPDATE SET " SQL_SUMS_ADDS },
+	[STMT_ADD_PERIOD_SUMS] = { "add-period-sums",
+	    "INSERT INTO period_sums (" SQL_SUMS_NAMES ") VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) " SQL_SUMS_UPSERT },
+	[STMT_ADD_PERIOD_INDICATORS] = { "add-period-indicators",
+	    "INSERT INTO period_indicators (period, state, code, reports, "
+	    "total, female, females) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	    "ON CONFLICT (period, state, code) DO UPDATE SET "
+	    "reports = reports + excluded.reports, "
+	    "total = total + excluded.total, "
+	    "female = female + excluded.female, "
+	    "females = females + excluded.females" },
+	/* The registry the unit rows were added up by (store_put_registry),
+	 * in the order of units.conf's (strcmp). */
+	[STMT_REGISTRY_ALL] = { "registry-all",
+	    "SELECT unit, type, valid_from, valid_to FROM unit_registry "
+	    "ORDER BY unit" },
+	[STMT_REGISTRY_SET] = { "registry-set",
+	    "INSERT OR REPLACE INTO unit_registry (unit, type, valid_from, "
+	    "valid_to) VALUES (?1, ?2, ?3, ?4)" },
+	[STMT_REGISTRY_DROP] = { "registry-drop",
+	    "DELETE FROM unit_registry WHERE unit = ?1" },
+	[STMT_REGISTRY_CLEAR] = { "registry-clear",
+	    "DELETE FROM unit_registry" },
+	/* A unit's latest revisions, every period, with their states. */
+	[STMT_UNIT_LATEST] = { "unit-latest",
+	    "SELECT r.id, r.period, " SQL_STATE("r") " FROM reports r "
+	    "WHERE r.unit = ?1 AND " SQL_LATEST },
+	[STMT_UNIT_SUMS_CLEAR] = { "unit-sums-clear", "DELETE FROM unit_sums" },
+	[STMT_UNIT_SUMS_REBUILD] = { "unit-sums-rebuild",
+	    "INSERT INTO unit_sums " SQL_UNIT_SUMS_DETAIL },
 	[STMT_LATEST] = { "latest",
 	    "SELECT revision, submission_id FROM reports "
 	    "WHERE unit = ?1 AND period = ?2 ORDER BY revision DESC LIMIT 1" },
@@ -589,20 +843,15 @@ static const struct {
 	    "WHERE v.unit = reports.unit AND v.period = ?1 ORDER BY "
 	    "v.revision DESC, v.id DESC LIMIT 1) FROM reports "
 	    "WHERE period = ?1 GROUP BY unit ORDER BY unit" },
+	/* Totals read the aggregates: a handful of rows, whatever the
+	 * number of units. */
 	[STMT_Q_SUM_TOTAL] = { "sum-total",
-	    SQL_LATEST_OF_PERIOD "SELECT NULL, NULL, "
-	    "(SELECT count(*) FROM latest), COALESCE(SUM(t.activities), 0), "
-	    "COALESCE(SUM(t.sessions), 0), COALESCE(SUM(t.participants), 0), "
-	    "COALESCE(SUM(t.female), 0), "
-	    "COALESCE(SUM(t.planned_activities), 0), "
-	    "COALESCE(SUM(t.planned_sessions), 0), "
-	    "COALESCE(SUM(t.planned_participants), 0), "
-	    "COALESCE(SUM(t.planned_female), 0) FROM report_totals t WHERE "
-	    SQL_IN_LATEST("t.report_id") },
-	[STMT_Q_SUM_AREA] = { "sum-area", SQL_SUM_BY("a.area") },
-	[STMT_Q_SUM_KIND] = { "sum-kind", SQL_SUM_BY("a.kind") },
-	[STMT_Q_SUM_OCCASION] = { "sum-occasion", SQL_SUM_BY("a.occasion") },
-	[STMT_Q_SUM_STATUS] = { "sum-status", SQL_SUM_BY("a.status") },
+	    "SELECT NULL, NULL, " SQL_SUMS_READ " FROM unit_sums "
+	    "WHERE period = ?1 AND " SQL_SUMS_ACCEPTED },
+	[STMT_Q_SUM_AREA] = { "sum-area", SQL_SUMS_OF("area") },
+	[STMT_Q_SUM_KIND] = { "sum-kind", SQL_SUMS_OF("kind") },
+	[STMT_Q_SUM_OCCASION] = { "sum-occasion", SQL_SUMS_OF("occasion") },
+	[STMT_Q_SUM_STATUS] = { "sum-status", SQL_SUMS_OF("status") },
 	/* One latest revision per unit. */
 	[STMT_Q_SUM_UNIT] = { "sum-unit",
 	    SQL_LATEST_OF_PERIOD "SELECT r.unit, NULL, 1, " SQL_TOTALS " "
@@ -612,8 +861,9 @@ static const struct {
 	/* Not grouped: the caller adds them up by code, which spares
 	 * SQLite sorting every indicator row of the period. */
 	[STMT_Q_INDICATOR_TOTALS] = { "indicator-totals",
-	    SQL_LATEST_OF_PERIOD "SELECT i.code, i.total, i.female "
-	    "FROM indicators i WHERE " SQL_IN_LATEST("i.report_id") },
+	    "SELECT code, SUM(total), CASE WHEN SUM(females) > 0 THEN "
+	    "SUM(female) END FROM period_indicators WHERE period = ?1 AND "
+	    SQL_SUMS_ACCEPTED " GROUP BY code HAVING SUM(reports) > 0" },
 	/* An activity's output counts as "code=count ...", by code:
 	 * codes are [a-z0-9_], so the text reads back without doubt. */
 	[STMT_Q_EXPORT] = { "export",
@@ -642,10 +892,23 @@ static const struct {
 	    "SELECT period, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM locks "
 	    "ORDER BY period" },
 	[STMT_Q_STATES] = { "states",
-	    "WITH latest(state) AS (SELECT " SQL_STATE("r") " FROM reports r "
-	    "WHERE r.period = ?1 AND " SQL_LATEST ") SELECT state, NULL, "
-	    "count(*), 0, 0, 0, 0, 0, 0, 0, 0 FROM latest WHERE ?2 = 0 OR "
-	    "state = 'accepted' GROUP BY state" },
+	    "SELECT state, NULL, SUM(reports), 0, 0, 0, 0, 0, 0, 0, 0 "
+	    "FROM unit_sums WHERE period = ?1 AND " SQL_SUMS_ACCEPTED
+	    " GROUP BY state HAVING SUM(reports) > 0" },
+	/* By the unit's type in the registry ('': not in it). */
+	[STMT_Q_SUM_TYPE] = { "sum-type",
+	    "SELECT type, NULL, " SQL_SUMS_READ " FROM unit_sums "
+	    "WHERE period = ?1 AND " SQL_SUMS_ACCEPTED " GROUP BY type "
+	    "HAVING SUM(reports) > 0 ORDER BY type" },
+	/* missing's counts: the units expected (their validity overlaps
+	 * the coverage, ?2 to ?3) that reported, by the state of their
+	 * latest revision, and those whose first revision was on time as
+	 * judged when it was stored. */
+	[STMT_Q_MISSING_COUNTS] = { "missing-counts",
+	    "SELECT state, COALESCE(SUM(reports), 0), COALESCE(SUM(CASE WHEN "
+	    "first_late = 0 THEN reports END), 0) FROM unit_sums "
+	    "WHERE period = ?1 AND valid_from <= ?3 AND valid_to >= ?2 "
+	    "GROUP BY state HAVING SUM(reports) > 0" },
 	[STMT_Q_EXTENSIONS] = { "extensions",
 	    "SELECT unit, period, until, reason, at, cn FROM extensions "
 	    "WHERE period = ?1 AND (?2 IS NULL OR unit = ?2) ORDER BY unit" },
@@ -707,6 +970,29 @@ static const struct {
 	[STMT_V_REVIEWED] = { "verify-reviewed",
 	    "SELECT count(*) FROM audit WHERE action = 'review' AND "
 	    "unit = ?1 AND period = ?2 AND result = ?3 AND content_hash = ?4" },
+	/* The aggregates against the detail: the rows that differ, kept
+	 * ('kept') or given by the detail ('detail'), by key. */
+	[STMT_V_UNIT_SUMS] = { "verify-unit-sums",
+	    "SELECT 'kept', * FROM (SELECT " SQL_UNIT_SUMS_NAMES " FROM "
+	    "unit_sums WHERE " SQL_SUMS_NONZERO " EXCEPT SELECT * FROM ("
+	    SQL_UNIT_SUMS_DETAIL ")) UNION ALL SELECT 'detail', * FROM ("
+	    "SELECT * FROM (" SQL_UNIT_SUMS_DETAIL ") EXCEPT SELECT "
+	    SQL_UNIT_SUMS_NAMES " FROM unit_sums) "
+	    "ORDER BY 2, 3, 4, 5, 6, 7, 1" },
+	[STMT_V_SUMS] = { "verify-sums",
+	    "SELECT 'kept', * FROM (SELECT " SQL_SUMS_NAMES " FROM "
+	    "period_sums WHERE " SQL_SUMS_NONZERO " EXCEPT SELECT * FROM ("
+	    SQL_SUMS_DETAIL ")) UNION ALL SELECT 'detail', * FROM ("
+	    "SELECT * FROM (" SQL_SUMS_DETAIL ") EXCEPT SELECT "
+	    SQL_SUMS_NAMES " FROM period_sums) ORDER BY 2, 3, 4, 5, 1" },
+	[STMT_V_INDICATOR_SUMS] = { "verify-indicator-sums",
+	    "SELECT 'kept', * FROM (SELECT period, state, code, reports, "
+	    "total, female, females FROM period_indicators WHERE "
+	    "reports <> 0 OR total <> 0 OR female <> 0 OR females <> 0 "
+	    "EXCEPT SELECT * FROM (" SQL_INDICATORS_DETAIL ")) UNION ALL "
+	    "SELECT 'detail', * FROM (SELECT * FROM (" SQL_INDICATORS_DETAIL
+	    ") EXCEPT SELECT period, state, code, reports, total, female, "
+	    "females FROM period_indicators) ORDER BY 2, 3, 4, 1" },
 	[STMT_V_AUDITED] = { "verify-audited",
 	    "SELECT count(*) FROM reports WHERE unit = ?1 AND period = ?2 AND "
 	    "revision = ?3 AND content_hash = ?4" },
@@ -715,6 +1001,31 @@ static const struct {
 struct store_head {
 	int64_t		id;
 	uint8_t		hash[STORE_HASH_LEN];
+};
+
+/*
+ * A delta of one aggregate row, by its key: a row of unit_sums (code: the
+ * unit's type), of period_sums (dim, code) or of period_indicators (code;
+ * v[0..3]: reports, total, female, females).
+ */
+enum store_delta_table { DELTA_UNIT, DELTA_CODE, DELTA_INDICATOR };
+#define STORE_DELTA_VALUES	9
+#define STORE_DELTA_CODE	64
+struct store_delta {
+	int		 used;
+	int		 table;		/* enum store_delta_table */
+	char		 period[REPORT_MAX_PERIOD + 1];
+	char		 state[16];
+	char		 dim[16];
+	char		 code[STORE_DELTA_CODE];
+	int64_t		 from, to, first_late;
+	int64_t		 v[STORE_DELTA_VALUES];
+};
+
+/* Open addressing by the key's hash; cap is 0 or a power of two. */
+struct store_deltas {
+	struct store_delta	*v;
+	size_t			 n, cap;
 };
 
 struct store {
@@ -732,6 +1043,9 @@ struct store {
 	uint8_t		 form_kept[STORE_HASH_LEN];
 	uint8_t		 form_batch[STORE_HASH_LEN];
 	int		 has_form_kept, has_form_batch;
+	/* The aggregates' deltas of the current put, and of the batch's
+	 * puts released so far: written at commit. */
+	struct store_deltas	 put_sums, batch_sums, report_sums;
 	char		 errbuf[STORE_ERR_MAX];
 };
 
@@ -833,6 +1147,8 @@ fail:
 }
 
 static const char *store_col_text(sqlite3_stmt *, int);
+static void	store_deltas_clear(struct store_deltas *);
+static void	store_deltas_free(struct store_deltas *);
 static int	store_copy(sqlite3 *, const char *, char *, size_t);
 static int	store_fsync_path(const char *);
 static int	store_fsync_dir(const char *);
@@ -1327,6 +1643,9 @@ store_close(struct store *s)
 		return;
 	for (i = STMT__MAX - 1; i >= 0; i--)
 		sqlite3_finalize(s->stmt[i]);
+	store_deltas_free(&s->put_sums);
+	store_deltas_free(&s->batch_sums);
+	store_deltas_free(&s->report_sums);
 	/* A cursor still open keeps the connection until it is closed. */
 	sqlite3_close_v2(s->db);
 	free(s);
@@ -1493,6 +1812,7 @@ store_undo(struct store *s)
 	for (i = 0; i < STMT__MAX; i++)
 		store_reset(s, i);
 	s->head = s->put_head;
+	store_deltas_clear(&s->put_sums);
 	if (sqlite3_get_autocommit(s->db)) {
 		s->lost = 1;
 		return;
@@ -1618,11 +1938,12 @@ store_lateness(struct store *s, const struct report *r,
 }
 
 /* The next revision of r's (unit, period), and the review state of the
- * latest (NULL: none) in state (STORE_STATE_MAX bytes). */
+ * latest in state (STORE_STATE_MAX bytes; "" for none) and its id in
+ * *latest_id (0: none). */
 #define STORE_STATE_MAX	16
 static int
 store_next_revision(struct store *s, const struct report *r,
-    uint32_t *revision, char *state)
+    uint32_t *revision, char *state, int64_t *latest_id)
 {
 	const char	*v;
 	int64_t		 last;
@@ -1641,6 +1962,7 @@ store_next_revision(struct store *s, const struct report *r,
 	last = sqlite3_column_int64(s->stmt[STMT_LAST_REVISION], 0);
 	v = (const char *)sqlite3_column_text(s->stmt[STMT_LAST_REVISION], 1);
 	snprintf(state, STORE_STATE_MAX, "%s", v != NULL ? v : "");
+	*latest_id = sqlite3_column_int64(s->stmt[STMT_LAST_REVISION], 2);
 	store_reset(s, STMT_LAST_REVISION);
 	if (last < 0 || last >= UINT32_MAX)
 		return store_err(s, stmts[STMT_LAST_REVISION].name,
@@ -2071,14 +2393,420 @@ store_exists(struct store *s, enum stmt id, const char *param)
 	return rc == SQLITE_ROW;
 }
 
+/*
+ * Adds (sign 1) or takes out (sign -1) a revision's contribution to the
+ * aggregates of its period under a review state (NULL or "": received).
+ */
+static int
+store_sums(struct store *s, int64_t report_id, const char *period,
+    const char *state, int sign)
+{
+	static const enum stmt	 ids[] = { STMT_SUMS_UNIT, STMT_SUMS_CODES,
+				    STMT_SUMS_INDICATORS };
+	size_t			 i;
+
+	if (state == NULL || *state == '\0')
+		state = STORE_STATE_RECEIVED;
+	for (i = 0; i < sizeof(ids) / sizeof(*ids); i++)
+		if (store_bind_int(s, ids[i], 1, report_id) == -1 ||
+		    store_bind_text(s, ids[i], 2, state) == -1 ||
+		    store_bind_int(s, ids[i], 3, sign) == -1 ||
+		    store_bind_text(s, ids[i], 4, period) == -1 ||
+		    store_step(s, ids[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The aggregates' deltas (issue 20). A submission's contribution, and the
+ * one it replaces, are added up in memory (struct store_deltas) rather
+ * than written row by row: a batch of many reports of a period touches
+ * each aggregate row once, when store_commit() writes the batch's deltas
+ * before COMMIT. A put's deltas join the batch's only when the put is
+ * released. Decisions and the registry write theirs at once (store_sums,
+ * store_unit_sums): every delta is relative, so the order does not
+ * matter.
+ */
+static uint64_t
+store_delta_hash(const struct store_delta *k)
+{
+	const int64_t	 n[4] = { k->table, k->from, k->to, k->first_late };
+	const char	*t[4] = { k->period, k->state, k->dim, k->code };
+	uint64_t	 h = 1469598103934665603ULL;
+	const uint8_t	*p;
+	size_t		 i, j;
+
+	for (i = 0; i < 4; i++) {
+		for (p = (const uint8_t *)t[i]; *p != '\0'; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+		for (j = 0; j < sizeof(n[i]); j++)
+			h = (h ^ (uint8_t)((uint64_t)n[i] >> (8 * j))) *
+			    1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+store_delta_same(const struct store_delta *a, const struct store_delta *b)
+{
+	return a->table == b->table && a->from == b->from && a->to == b->to &&
+	    a->first_late == b->first_late && strcmp(a->period, b->period) ==
+	    0 && strcmp(a->state, b->state) == 0 && strcmp(a->dim, b->dim) ==
+	    0 && strcmp(a->code, b->code) == 0;
+}
+
+static void
+store_deltas_clear(struct store_deltas *d)
+{
+	size_t	i;
+
+	for (i = 0; d->n > 0 && i < d->cap; i++)
+		d->v[i].used = 0;
+	d->n = 0;
+}
+
+static void
+store_deltas_free(struct store_deltas *d)
+{
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The slot of key k, or the empty one it goes into. */
+static struct store_delta *
+store_deltas_slot(struct store_delta *v, size_t cap,
+    const struct store_delta *k)
+{
+	size_t	i = (size_t)store_delta_hash(k) & (cap - 1);
+
+	while (v[i].used && !store_delta_same(&v[i], k))
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+/* Adds sign times k's values into d under k's key. */
+static int
+store_deltas_add(struct store *s, struct store_deltas *d,
+    const struct store_delta *k, int sign)
+{
+	struct store_delta	*v, *e;
+	size_t			 cap, i;
+
+	if (2 * (d->n + 1) > d->cap) {
+		cap = d->cap > 0 ? 2 * d->cap : 64;
+		if ((v = calloc(cap, sizeof(*v))) == NULL)
+			return store_err(s, "aggregates", "out of memory");
+		for (i = 0; i < d->cap; i++)
+			if (d->v[i].used)
+				*store_deltas_slot(v, cap, &d->v[i]) = d->v[i];
+		free(d->v);
+		d->v = v;
+		d->cap = cap;
+	}
+	e = store_deltas_slot(d->v, d->cap, k);
+	if (!e->used) {
+		*e = *k;
+		memset(e->v, 0, sizeof(e->v));
+		e->used = 1;
+		d->n++;
+	}
+	for (i = 0; i < STORE_DELTA_VALUES; i++)
+		e->v[i] += sign * k->v[i];
+	return 0;
+}
+
+/* One activity into a report's own deltas (rep), under each of its
+ * codes; how many reports have the code is set once the report is
+ * added up (store_delta_report). */
+static int
+store_delta_activity(struct store *s, struct store_deltas *rep,
+    const struct store_delta *key, const char *const codes[4],
+    int64_t sessions, int64_t participants, int64_t female, int planned)
+{
+	static const char *const dims[4] = { "area", "kind", "occasion",
+	    "status" };
+	struct store_delta	 k = *key;
+	size_t			 i;
+
+	k.table = DELTA_CODE;
+	k.from = k.to = k.first_late = 0;
+	memset(k.v, 0, sizeof(k.v));
+	k.v[1] = 1;
+	k.v[2] = sessions;
+	k.v[3] = participants;
+	k.v[4] = female;
+	if (planned) {
+		k.v[5] = 1;
+		k.v[6] = sessions;
+		k.v[7] = participants;
+		k.v[8] = female;
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(k.dim, sizeof(k.dim), "%s", dims[i]);
+		if (codes[i] == NULL || strlen(codes[i]) >= sizeof(k.code))
+			return store_err(s, "aggregates", "a code too long "
+			    "or missing");
+		memcpy(k.code, codes[i], strlen(codes[i]) + 1);
+		if (store_deltas_add(s, rep, &k, 1) == -1)
+			return -1;
+	}
+	/* The report itself. */
+	k = *key;
+	k.table = DELTA_UNIT;
+	memset(k.v, 0, sizeof(k.v));
+	k.v[1] = 1;
+	k.v[2] = sessions;
+	k.v[3] = participants;
+	k.v[4] = female;
+	if (planned) {
+		k.v[5] = 1;
+		k.v[6] = sessions;
+		k.v[7] = participants;
+		k.v[8] = female;
+	}
+	return store_deltas_add(s, rep, &k, 1);
+}
+
+static int
+store_delta_indicator(struct store *s, struct store_deltas *rep,
+    const struct store_delta *key, const char *code, int64_t total,
+    int has_female, int64_t female)
+{
+	struct store_delta	 k = *key;
+
+	k.table = DELTA_INDICATOR;
+	if (code == NULL || strlen(code) >= sizeof(k.code))
+		return store_err(s, "aggregates", "a code too long or missing");
+	memcpy(k.code, code, strlen(code) + 1);
+	memset(k.v, 0, sizeof(k.v));
+	k.v[1] = total;
+	k.v[2] = has_female ? female : 0;
+	k.v[3] = has_female != 0;
+	return store_deltas_add(s, rep, &k, 1);
+}
+
+/*
+ * The unit row's key of r's (unit, period) but for its state: the unit in
+ * the registry kept, and in *first whether the first revision was late
+ * as kept (1) or not (0), -1 when none is stored yet. As the SQL of the aggregates keys it.
+ */
+static int
+store_sums_key(struct store *s, const struct report *r,
+    struct store_delta *unit, int64_t *first)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_SUMS_KEY];
+	const char	*v;
+	int		 rc, bad;
+
+	memset(unit, 0, sizeof(*unit));
+	unit->table = DELTA_UNIT;
+	snprintf(unit->period, sizeof(unit->period), "%s", r->period);
+	if (store_bind_text(s, STMT_SUMS_KEY, 1, r->unit) == -1 ||
+	    store_bind_text(s, STMT_SUMS_KEY, 2, r->period) == -1 ||
+	    (rc = store_step_row(s, STMT_SUMS_KEY)) == -1)
+		return -1;
+	if (rc != SQLITE_ROW) {
+		store_reset(s, STMT_SUMS_KEY);
+		return store_err(s, stmts[STMT_SUMS_KEY].name, "no result");
+	}
+	v = store_col_text(st, 0);
+	bad = v == NULL || strlen(v) >= sizeof(unit->code);
+	if (!bad)
+		memcpy(unit->code, v, strlen(v) + 1);
+	unit->from = sqlite3_column_int64(st, 1);
+	unit->to = sqlite3_column_int64(st, 2);
+	*first = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 3);
+	store_reset(s, STMT_SUMS_KEY);
+	if (bad)
+		return store_err(s, "aggregates", "a unit type too long");
+	return 0;
+}
+
+/*
+ * A revision's contribution into the put's deltas, added (sign 1) or
+ * taken out (-1) under unit's key (its state, NULL or "": received): from
+ * r, or, when r is NULL, from the rows stored.
+ */
+static int
+store_delta_report(struct store *s, int64_t report_id,
+    const struct store_delta *unitkey, const char *state, int sign,
+    const struct report *r)
+{
+	struct store_deltas		*rep = &s->report_sums;
+	const struct report_activity	*a;
+	const struct report_indicator_value *iv;
+	struct store_delta		 key, unit = *unitkey;
+	sqlite3_stmt			*st;
+	const char			*v, *codes[4];
+	size_t				 i;
+	int				 rc;
+
+	snprintf(unit.state, sizeof(unit.state), "%s", state != NULL &&
+	    *state != '\0' ? state : STORE_STATE_RECEIVED);
+	memset(&key, 0, sizeof(key));
+	snprintf(key.period, sizeof(key.period), "%s", unit.period);
+	snprintf(key.state, sizeof(key.state), "%s", unit.state);
+	store_deltas_clear(rep);
+	/* The report, even without an activity. */
+	if (store_deltas_add(s, rep, &unit, 1) == -1)
+		return -1;
+	if (r != NULL) {
+		for (i = 0; i < r->nactivities; i++) {
+			a = &r->activities[i];
+			codes[0] = a->area;
+			codes[1] = a->kind;
+			codes[2] = a->occasion;
+			codes[3] = a->status;
+			if (a->sessions > INT64_MAX || a->participants >
+			    INT64_MAX || a->female > INT64_MAX)
+				return store_err(s, "aggregates", "count out "
+				    "of range");
+			if (store_delta_activity(s, rep, &unit, codes,
+			    (int64_t)a->sessions,
+			    (int64_t)a->participants, (int64_t)a->female,
+			    a->status != NULL && strcmp(a->status,
+			    "planned") == 0) == -1)
+				return -1;
+		}
+		for (i = 0; i < r->nindicators; i++) {
+			iv = &r->indicators[i];
+			if (iv->total > INT64_MAX || iv->female > INT64_MAX)
+				return store_err(s, "aggregates", "count out "
+				    "of range");
+			if (store_delta_indicator(s, rep, &key, iv->code,
+			    (int64_t)iv->total, iv->has_female,
+			    (int64_t)iv->female) == -1)
+				return -1;
+		}
+	} else {
+		st = s->stmt[STMT_SUMS_ACTIVITIES];
+		if (store_bind_int(s, STMT_SUMS_ACTIVITIES, 1, report_id) ==
+		    -1)
+			return -1;
+		while ((rc = store_step_row(s, STMT_SUMS_ACTIVITIES)) ==
+		    SQLITE_ROW) {
+			for (i = 0; i < 4; i++)
+				codes[i] = store_col_text(st, (int)i);
+			v = codes[3];
+			if (store_delta_activity(s, rep, &unit, codes,
+			    sqlite3_column_int64(st, 4),
+			    sqlite3_column_int64(st, 5),
+			    sqlite3_column_int64(st, 6), v != NULL &&
+			    strcmp(v, "planned") == 0) == -1) {
+				store_reset(s, STMT_SUMS_ACTIVITIES);
+				return -1;
+			}
+		}
+		store_reset(s, STMT_SUMS_ACTIVITIES);
+		if (rc == -1)
+			return -1;
+		st = s->stmt[STMT_SUMS_INDICATORS_OF];
+		if (store_bind_int(s, STMT_SUMS_INDICATORS_OF, 1, report_id) ==
+		    -1)
+			return -1;
+		while ((rc = store_step_row(s, STMT_SUMS_INDICATORS_OF)) ==
+		    SQLITE_ROW) {
+			if (store_delta_indicator(s, rep, &key,
+			    store_col_text(st, 0), sqlite3_column_int64(st, 1),
+			    sqlite3_column_type(st, 2) != SQLITE_NULL,
+			    sqlite3_column_int64(st, 2)) == -1) {
+				store_reset(s, STMT_SUMS_INDICATORS_OF);
+				return -1;
+			}
+		}
+		store_reset(s, STMT_SUMS_INDICATORS_OF);
+		if (rc == -1)
+			return -1;
+	}
+	/* Each row the report adds to counts it once. */
+	for (i = 0; i < rep->cap; i++)
+		if (rep->v[i].used) {
+			rep->v[i].v[0] = 1;
+			if (store_deltas_add(s, &s->put_sums, &rep->v[i],
+			    sign) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+/* The put's deltas into the batch's. Out of memory half-way, the batch's
+ * are no longer right: the batch is lost, nothing of it is committed. */
+static int
+store_sums_merge(struct store *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->put_sums.cap; i++)
+		if (s->put_sums.v[i].used && store_deltas_add(s,
+		    &s->batch_sums, &s->put_sums.v[i], 1) == -1) {
+			s->lost = 1;
+			return -1;
+		}
+	store_deltas_clear(&s->put_sums);
+	return 0;
+}
+
+/* Writes the batch's deltas, each row once, before COMMIT. */
+static int
+store_sums_flush(struct store *s)
+{
+	static const enum stmt	 ids[] = { [DELTA_UNIT] = STMT_ADD_UNIT_SUMS,
+				    [DELTA_CODE] = STMT_ADD_PERIOD_SUMS,
+				    [DELTA_INDICATOR] =
+				    STMT_ADD_PERIOD_INDICATORS };
+	const struct store_delta *e;
+	enum stmt		 id;
+	size_t			 i, k, nv;
+	int			 col, zero;
+
+	for (i = 0; i < s->batch_sums.cap; i++) {
+		e = &s->batch_sums.v[i];
+		if (!e->used)
+			continue;
+		nv = e->table == DELTA_INDICATOR ? 4 : STORE_DELTA_VALUES;
+		for (zero = 1, k = 0; k < nv; k++)
+			if (e->v[k] != 0)
+				zero = 0;
+		if (zero)
+			continue;
+		id = ids[e->table];
+		if (store_bind_text(s, id, 1, e->period) == -1 ||
+		    store_bind_text(s, id, 2, e->state) == -1)
+			return -1;
+		col = 3;
+		if (e->table == DELTA_UNIT) {
+			if (store_bind_text(s, id, col++, e->code) == -1 ||
+			    store_bind_int(s, id, col++, e->from) == -1 ||
+			    store_bind_int(s, id, col++, e->to) == -1 ||
+			    store_bind_int(s, id, col++, e->first_late) == -1)
+				return -1;
+		} else if (e->table == DELTA_CODE &&
+		    store_bind_text(s, id, col++, e->dim) == -1)
+			return -1;
+		if (e->table != DELTA_UNIT &&
+		    store_bind_text(s, id, col++, e->code) == -1)
+			return -1;
+		for (k = 0; k < nv; k++)
+			if (store_bind_int(s, id, col++, e->v[k]) == -1)
+				return -1;
+		if (store_step(s, id) == -1)
+			return -1;
+	}
+	store_deltas_clear(&s->batch_sums);
+	return 0;
+}
+
 /* One submission inside the batch's transaction (store_put). */
 static enum store_status
 store_submit(struct store *s, const struct report *r,
     const struct store_meta *m, struct store_receipt *out)
 {
-	char	detail[32], state[STORE_STATE_MAX];
-	int64_t	report_id;
-	int	found, same = 0;
+	struct store_delta	 unit;
+	char			 detail[32], state[STORE_STATE_MAX];
+	int64_t			 report_id, latest_id, first;
+	int			 found, same = 0;
 
 	if ((found = store_find_submission(s, r, m, out, &same)) == -1)
 		return store_failure(s);
@@ -2094,7 +2822,8 @@ store_submit(struct store *s, const struct report *r,
 	if (found)
 		return STORE_LOCKED;
 
-	if (store_next_revision(s, r, &out->revision, state) == -1)
+	if (store_next_revision(s, r, &out->revision, state, &latest_id) ==
+	    -1)
 		return store_failure(s);
 	/* An accepted report is final until the province reopens it; a
 	 * period lock (above) comes first. */
@@ -2113,6 +2842,16 @@ store_submit(struct store *s, const struct report *r,
 	if (store_receipt(s, r, m, out) == -1)
 		return store_failure(s);
 
+	/* The new revision replaces the latest in the period's totals: the
+	 * latest's contribution goes out, with the keys it went in with. */
+	if (store_sums_key(s, r, &unit, &first) == -1)
+		return store_failure(s);
+	if (latest_id != 0) {
+		unit.first_late = first > 0;
+		if (store_delta_report(s, latest_id, &unit, state, -1, NULL) ==
+		    -1)
+			return store_failure(s);
+	}
 	if (store_insert_form(s, m) == -1 ||
 	    store_insert_report(s, r, m, out, &report_id) == -1 ||
 	    store_insert_activities(s, report_id, r) == -1 ||
@@ -2122,6 +2861,9 @@ store_submit(struct store *s, const struct report *r,
 	    r->nnarrative) == -1 ||
 	    store_insert_sections(s, report_id, r) == -1 ||
 	    store_insert_warnings(s, report_id, m->warnings, out) == -1)
+		return store_failure(s);
+	unit.first_late = first >= 0 ? first : out->days_late > 0;
+	if (store_delta_report(s, report_id, &unit, NULL, 1, r) == -1)
 		return store_failure(s);
 
 	snprintf(detail, sizeof(detail), "revision %" PRIu32, out->revision);
@@ -2139,6 +2881,8 @@ store_begin(struct store *s)
 	s->lost = 0;
 	s->batch_head = s->head;
 	s->has_form_batch = 0;
+	store_deltas_clear(&s->batch_sums);
+	store_deltas_clear(&s->put_sums);
 	return store_step(s, STMT_BEGIN);
 }
 
@@ -2165,7 +2909,10 @@ store_put(struct store *s, const struct report *r,
 		return store_failure(s);
 	}
 	s->put_head = s->head;
+	store_deltas_clear(&s->put_sums);
 	status = store_submit(s, r, m, out);
+	if (status == STORE_OK && store_sums_merge(s) == -1)
+		status = store_failure(s);
 	/* A refusal for a locked period or an accepted report, or of a
 	 * submission id already stored with other content, is itself
 	 * recorded (with the content sent); nothing else of it is stored. */
@@ -2225,7 +2972,8 @@ store_commit(struct store *s)
 	enum store_status	status;
 	int			moved = 0;
 
-	if (!s->lost && store_step(s, STMT_COMMIT) == 0) {
+	if (!s->lost && store_sums_flush(s) == 0 &&
+	    store_step(s, STMT_COMMIT) == 0) {
 		/* A file deleted or replaced under gpd takes commits
 		 * that no restart will see: nothing may be acknowledged. */
 		if (sqlite3_file_control(s->db, "main",
@@ -2249,6 +2997,7 @@ store_commit(struct store *s)
 	store_rollback(s);
 	s->head = s->batch_head;
 	s->has_form_batch = 0;
+	store_deltas_clear(&s->batch_sums);
 	return status;
 }
 
@@ -2283,11 +3032,193 @@ fail:
 	return -1;
 }
 
-/* The latest revision of (unit, period), its content hash and review
- * state. 1 with them, 0 when nothing is stored, -1 on error. */
+/* Takes out (sign -1) or adds (1) the contributions of every latest
+ * revision of a unit to the unit rows, under the registry kept now. */
+static int
+store_unit_sums(struct store *s, const char *unit, int sign)
+{
+	const enum stmt	 id = STMT_UNIT_LATEST;
+	sqlite3_stmt	*st = s->stmt[id];
+	char		 period[REPORT_MAX_PERIOD + 1];
+	char		 state[STORE_STATE_MAX];
+	const char	*v;
+	int64_t		 report_id;
+	int		 rc;
+
+	if (store_bind_text(s, id, 1, unit) == -1)
+		return -1;
+	while ((rc = store_step_row(s, id)) == SQLITE_ROW) {
+		report_id = sqlite3_column_int64(st, 0);
+		v = store_col_text(st, 1);
+		snprintf(period, sizeof(period), "%s", v != NULL ? v : "");
+		v = store_col_text(st, 2);
+		snprintf(state, sizeof(state), "%s", v != NULL ? v : "");
+		if (store_bind_int(s, STMT_SUMS_UNIT, 1, report_id) == -1 ||
+		    store_bind_text(s, STMT_SUMS_UNIT, 2, state) == -1 ||
+		    store_bind_int(s, STMT_SUMS_UNIT, 3, sign) == -1 ||
+		    store_bind_text(s, STMT_SUMS_UNIT, 4, period) == -1 ||
+		    store_step(s, STMT_SUMS_UNIT) == -1) {
+			store_reset(s, id);
+			return -1;
+		}
+	}
+	store_reset(s, id);
+	return rc == -1 ? -1 : 0;
+}
+
+/* One unit as the registry says it now (u), or gone from it (NULL). */
+static int
+store_registry_unit(struct store *s, const char *unit,
+    const struct store_unit *u)
+{
+	if (store_unit_sums(s, unit, -1) == -1)
+		return -1;
+	if (u == NULL) {
+		if (store_bind_text(s, STMT_REGISTRY_DROP, 1, unit) == -1 ||
+		    store_step(s, STMT_REGISTRY_DROP) == -1)
+			return -1;
+	} else if (store_bind_text(s, STMT_REGISTRY_SET, 1, u->code) == -1 ||
+	    store_bind_text(s, STMT_REGISTRY_SET, 2, u->type) == -1 ||
+	    store_bind_int(s, STMT_REGISTRY_SET, 3, u->valid_from) == -1 ||
+	    store_bind_int(s, STMT_REGISTRY_SET, 4, u->valid_to) == -1 ||
+	    store_step(s, STMT_REGISTRY_SET) == -1)
+		return -1;
+	return store_unit_sums(s, unit, 1);
+}
+
+/* The whole registry again, and the unit rows added up anew. */
+static int
+store_registry_rebuild(struct store *s, const struct store_unit *v,
+    size_t n)
+{
+	size_t	i;
+
+	if (store_step(s, STMT_REGISTRY_CLEAR) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (store_bind_text(s, STMT_REGISTRY_SET, 1, v[i].code) == -1 ||
+		    store_bind_text(s, STMT_REGISTRY_SET, 2, v[i].type) == -1 ||
+		    store_bind_int(s, STMT_REGISTRY_SET, 3, v[i].valid_from) ==
+		    -1 || store_bind_int(s, STMT_REGISTRY_SET, 4,
+		    v[i].valid_to) == -1 || store_step(s, STMT_REGISTRY_SET) ==
+		    -1)
+			return -1;
+	if (store_step(s, STMT_UNIT_SUMS_CLEAR) == -1 ||
+	    store_step(s, STMT_UNIT_SUMS_REBUILD) == -1)
+		return -1;
+	return 0;
+}
+
+/* Whether the registry row under the cursor says what u does. */
+static int
+store_registry_same(sqlite3_stmt *st, const struct store_unit *u)
+{
+	const char	*type = store_col_text(st, 1);
+
+	return type != NULL && strcmp(type, u->type) == 0 &&
+	    sqlite3_column_int64(st, 2) == u->valid_from &&
+	    sqlite3_column_int64(st, 3) == u->valid_to;
+}
+
+/* Past this many units changed, the unit rows are added up anew. */
+#define STORE_REGISTRY_REBUILD	2048
+
+int
+store_put_registry(struct store *s, const struct store_unit *v, size_t n,
+    size_t *changed)
+{
+	sqlite3_stmt	*st = s->stmt[STMT_REGISTRY_ALL];
+	char		**gone = NULL, **grown;
+	const char	*code;
+	size_t		 i = 0, ngone = 0, cap = 0, nkept = 0, k;
+	size_t		*moved = NULL, nmoved = 0;
+	int		 rc, cmp;
+
+	*changed = 0;
+	if (s->lost)
+		return -1;
+	for (k = 1; k < n; k++)
+		if (strcmp(v[k - 1].code, v[k].code) >= 0)
+			return store_err(s, "registry", "units not in order");
+	if ((moved = calloc(n > 0 ? n : 1, sizeof(*moved))) == NULL)
+		return store_err(s, "registry", "out of memory");
+	if (store_step(s, STMT_SAVEPOINT) == -1) {
+		s->lost = sqlite3_get_autocommit(s->db);
+		free(moved);
+		return -1;
+	}
+	s->put_head = s->head;
+	/* Both in code order: what changed, read before anything is. */
+	while ((rc = store_step_row(s, STMT_REGISTRY_ALL)) == SQLITE_ROW) {
+		if ((code = store_col_text(st, 0)) == NULL)
+			continue;
+		nkept++;
+		while (i < n && (cmp = strcmp(v[i].code, code)) < 0)
+			moved[nmoved++] = i++;
+		if (i < n && cmp == 0) {
+			if (!store_registry_same(st, &v[i]))
+				moved[nmoved++] = i;
+			i++;
+			continue;
+		}
+		if (ngone == cap) {
+			cap = cap > 0 ? 2 * cap : 64;
+			if ((grown = reallocarray(gone, cap, sizeof(*gone))) ==
+			    NULL)
+				break;
+			gone = grown;
+		}
+		if ((gone[ngone] = strdup(code)) == NULL)
+			break;
+		ngone++;
+	}
+	store_reset(s, STMT_REGISTRY_ALL);
+	if (rc == SQLITE_ROW) {
+		store_err(s, "registry", "out of memory");
+		goto fail;
+	}
+	if (rc == -1)
+		goto fail;
+	while (i < n)
+		moved[nmoved++] = i++;
+	*changed = nmoved + ngone;
+	/* The first time (after migration 8) or after a large change, in
+	 * one pass rather than unit by unit. */
+	if (*changed > 0 && (nkept == 0 || *changed > STORE_REGISTRY_REBUILD)) {
+		if (store_registry_rebuild(s, v, n) == -1)
+			goto fail;
+	} else {
+		for (k = 0; k < ngone; k++)
+			if (store_registry_unit(s, gone[k], NULL) == -1)
+				goto fail;
+		for (k = 0; k < nmoved; k++)
+			if (store_registry_unit(s, v[moved[k]].code,
+			    &v[moved[k]]) == -1)
+				goto fail;
+	}
+	if (store_step(s, STMT_RELEASE) == -1)
+		goto fail;
+	for (k = 0; k < ngone; k++)
+		free(gone[k]);
+	free(gone);
+	free(moved);
+	return 0;
+fail:
+	store_undo(s);
+	for (k = 0; k < ngone; k++)
+		free(gone[k]);
+	free(gone);
+	free(moved);
+	*changed = 0;
+	return -1;
+}
+
+/* The latest revision of (unit, period), its content hash, review state
+ * and id. 1 with them, 0 when nothing is stored, -1 on error. */
 static int
 store_review_of(struct store *s, const char *unit, const char *period,
-    uint32_t *revision, uint8_t hash[STORE_HASH_LEN], const char **state)
+    uint32_t *revision, uint8_t hash[STORE_HASH_LEN], const char **state,
+    int64_t *report_id)
 {
 	sqlite3_stmt	*st = s->stmt[STMT_REVIEW_OF];
 	const char	*v;
@@ -2313,6 +3244,7 @@ store_review_of(struct store *s, const char *unit, const char *period,
 	    STORE_STATE_ACCEPTED : v != NULL && strcmp(v,
 	    STORE_STATE_RETURNED) == 0 ? STORE_STATE_RETURNED :
 	    STORE_STATE_RECEIVED;
+	*report_id = sqlite3_column_int64(st, 3);
 	store_reset(s, STMT_REVIEW_OF);
 	return 1;
 }
@@ -2421,6 +3353,7 @@ store_put_review(struct store *s, const struct store_review *in,
 	const char	*comment = in->comment != NULL ? in->comment : "";
 	struct tm	 tm;
 	time_t		 t = (time_t)in->at;
+	int64_t		 report_id = 0;
 	int		 found;
 
 	memset(out, 0, sizeof(*out));
@@ -2433,7 +3366,7 @@ store_put_review(struct store *s, const struct store_review *in,
 	}
 	s->put_head = s->head;
 	if ((found = store_review_of(s, in->unit, in->period, &out->latest,
-	    rhash, &out->was)) == -1)
+	    rhash, &out->was, &report_id)) == -1)
 		goto fail;
 	if (!found)
 		out->refused = STORE_REVIEW_NO_REPORT;
@@ -2486,6 +3419,9 @@ store_put_review(struct store *s, const struct store_review *in,
 	    store_step(s, id) == -1 ||
 	    store_insert_audit(s, in->at, in->cn, in->fingerprint, "review",
 	    in->unit, in->period, in->action, detail, dhash) == -1 ||
+	    /* The revision's contribution moves to its new state. */
+	    store_sums(s, report_id, in->period, out->was, -1) == -1 ||
+	    store_sums(s, report_id, in->period, out->state, 1) == -1 ||
 	    store_step(s, STMT_RELEASE) == -1)
 		goto fail;
 	return 0;
@@ -2607,6 +3543,8 @@ static const enum stmt store_query_stmt[STORE_Q__MAX] = {
 	[STORE_Q_COMMENTS] = STMT_Q_COMMENTS,
 	[STORE_Q_LOCKS] = STMT_Q_LOCKS,
 	[STORE_Q_STATES] = STMT_Q_STATES,
+	[STORE_Q_SUM_TYPE] = STMT_Q_SUM_TYPE,
+	[STORE_Q_MISSING_COUNTS] = STMT_Q_MISSING_COUNTS,
 	[STORE_Q_EXTENSIONS] = STMT_Q_EXTENSIONS,
 };
 
@@ -2682,8 +3620,15 @@ store_query(struct store *s, enum store_query q,
 		    q == STORE_Q_SUM_KIND || q == STORE_Q_SUM_OCCASION ||
 		    q == STORE_Q_SUM_STATUS || q == STORE_Q_SUM_UNIT ||
 		    q == STORE_Q_INDICATOR_TOTALS || q == STORE_Q_EXPORT ||
-		    q == STORE_Q_STATES) && (rc = sqlite3_bind_int(c->st, 2,
-		    args->accepted != 0)) != SQLITE_OK) {
+		    q == STORE_Q_STATES || q == STORE_Q_SUM_TYPE) &&
+		    (rc = sqlite3_bind_int(c->st, 2, args->accepted != 0)) !=
+		    SQLITE_OK) {
+			store_sqlerr(s, stmts[id].name, rc);
+			goto fail;
+		}
+		if (q == STORE_Q_MISSING_COUNTS && ((rc = sqlite3_bind_int(
+		    c->st, 2, args->from)) != SQLITE_OK || (rc =
+		    sqlite3_bind_int(c->st, 3, args->to)) != SQLITE_OK)) {
 			store_sqlerr(s, stmts[id].name, rc);
 			goto fail;
 		}
@@ -2855,6 +3800,19 @@ store_next_missing(struct store_cursor *c, struct store_missing_row *row)
 		else if (strcmp(space + 1, STORE_STATE_RETURNED) == 0)
 			row->review_state = STORE_STATE_RETURNED;
 	}
+	return 1;
+}
+
+int
+store_next_count(struct store_cursor *c, struct store_count_row *row)
+{
+	int	rc;
+
+	if ((rc = store_cursor_step(c)) != 1)
+		return rc;
+	row->state = store_col_text(c->st, 0);
+	row->reported = store_col_count(c->st, 1);
+	row->on_time = store_col_count(c->st, 2);
 	return 1;
 }
 
@@ -3683,6 +4641,86 @@ store_verify_chain(struct store_verify *v, long *count, int64_t *head_id,
 	return rc == -1 ? -1 : 0;
 }
 
+/*
+ * The aggregates of one table against what the detail rows give (the
+ * statement lists the rows that differ, by key, each side apart): one
+ * problem naming the first key that differs, with both sides, and how
+ * many keys differ. ncols: the counts after the key's nkey columns.
+ */
+static int
+store_verify_aggregate(struct store_verify *v, enum stmt id,
+    const char *table, int nkey, int ncols, long *rows)
+{
+	struct store	*s = v->s;
+	sqlite3_stmt	*st = s->stmt[id];
+	char		 key[160], prev[160], sides[2][160], first[160];
+	const char	*side, *c;
+	size_t		 len;
+	long		 n = 0;
+	int		 rc, i, k;
+
+	*rows = 0;
+	first[0] = '\0';
+	sides[0][0] = sides[1][0] = '\0';
+	prev[0] = '\0';
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		len = 0;
+		key[0] = '\0';
+		for (i = 0; i < nkey; i++) {
+			c = store_col_text(st, 1 + i);
+			len += (size_t)snprintf(key + len, len < sizeof(key) ?
+			    sizeof(key) - len : 0, "%s%s", i > 0 ? " " : "",
+			    c == NULL ? "?" : *c == '\0' ? "-" : c);
+			if (len >= sizeof(key))
+				len = sizeof(key) - 1;
+		}
+		/* Both sides of a key come together: one row that differs. */
+		if (n == 0 || strcmp(prev, key) != 0)
+			n++;
+		snprintf(prev, sizeof(prev), "%s", key);
+		if (first[0] == '\0')
+			snprintf(first, sizeof(first), "%s", key);
+		if (strcmp(first, key) != 0)
+			continue;
+		side = store_col_text(st, 0);
+		k = side != NULL && strcmp(side, "kept") == 0 ? 0 : 1;
+		len = 0;
+		for (i = 0; i < ncols; i++) {
+			len += (size_t)snprintf(sides[k] + len, len <
+			    sizeof(sides[k]) ? sizeof(sides[k]) - len : 0,
+			    "%s%" PRId64, i > 0 ? "/" : "",
+			    (int64_t)sqlite3_column_int64(st, 1 + nkey + i));
+			if (len >= sizeof(sides[k]))
+				len = sizeof(sides[k]) - 1;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, stmts[id].name, rc);
+	if (n > 0)
+		store_verify_say(v, "%s: %ld rows differ from what the reports' "
+		    "rows add up to (edited); first %s: kept %s, the reports "
+		    "give %s",
+		    table, n, first, sides[0][0] != '\0' ? sides[0] : "none",
+		    sides[1][0] != '\0' ? sides[1] : "none");
+	*rows = n;
+	return 0;
+}
+
+static int
+store_verify_sums(struct store_verify *v)
+{
+	long	n;
+
+	if (store_verify_aggregate(v, STMT_V_UNIT_SUMS, "unit_sums", 6, 9,
+	    &n) == -1 ||
+	    store_verify_aggregate(v, STMT_V_SUMS, "period_sums", 4, 9, &n)
+	    == -1 || store_verify_aggregate(v, STMT_V_INDICATOR_SUMS,
+	    "period_indicators", 3, 4, &n) == -1)
+		return -1;
+	return 0;
+}
+
 long
 store_verify(const char *path, void (*say)(void *, const char *), void *arg,
     const char **errstr)
@@ -3703,7 +4741,8 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 		return -1;
 	if (store_verify_chain(&v, &entries, &head_id, head) == -1 ||
 	    store_verify_reports(&v, &reports) == -1 ||
-	    store_verify_reviews(&v, &reviews) == -1) {
+	    store_verify_reviews(&v, &reviews) == -1 ||
+	    store_verify_sums(&v) == -1) {
 		snprintf(err, sizeof(err), "%s", v.s->errbuf);
 		*errstr = err;
 		store_close(v.s);
@@ -3720,5 +4759,6 @@ store_verify(const char *path, void (*say)(void *, const char *), void *arg,
 	snprintf(line, sizeof(line), "reviews: %ld decisions checked against "
 	    "their revisions and the chain", reviews);
 	say(arg, line);
+	say(arg, "totals: the aggregates checked against the reports' rows");
 	return v.problems;
 }

@@ -13,7 +13,7 @@
 #include "period.h"
 #include "report.h"
 
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 #define STORE_HASH_LEN		32	/* SHA-256 */
 #define STORE_RECEIPT_LEN	32	/* hex characters */
 
@@ -197,6 +197,24 @@ struct store_decision {
 int		 store_put_review(struct store *, const struct store_review *,
 		    struct store_decision *out);
 
+/*
+ * The unit registry the aggregates are kept by (issue 20): each unit's
+ * code, type and validity (days since 1970, INT32_MIN and INT32_MAX when
+ * open), in strcmp order of codes. Inside a batch, the registry kept in
+ * the database is brought to this one, and the totals of every unit that
+ * changed (type, validity, added, removed) move with it; *changed says
+ * how many. gpd runs it at start and at each reload. Returns 0 or -1.
+ */
+struct store_unit {
+	const char	*code;
+	const char	*type;
+	int32_t		 valid_from;
+	int32_t		 valid_to;
+};
+
+int		 store_put_registry(struct store *, const struct store_unit *,
+		    size_t n, size_t *changed);
+
 /* The state names of a report's latest revision. */
 #define STORE_STATE_RECEIVED	"received"
 #define STORE_STATE_RETURNED	"returned"
@@ -242,6 +260,10 @@ enum store_query {
 	STORE_Q_LOCKS,		/* the locked periods (sum: key only) */
 	STORE_Q_STATES,		/* period, accepted: latest revisions by
 				   state (sum: key, reports) */
+	STORE_Q_SUM_TYPE,	/* period, accepted: by the unit's type in
+				   the registry, "" for none (sum) */
+	STORE_Q_MISSING_COUNTS,	/* period, from, to: the expected
+				   units that reported, by state (count) */
 	STORE_Q_EXTENSIONS,	/* period, unit?: by unit (extension) */
 	STORE_Q__MAX
 };
@@ -253,6 +275,16 @@ struct store_args {
 	int64_t		 since;
 	int64_t		 report_id;
 	int		 accepted;	/* sums, export: accepted reports only */
+	/* missing's counts: the period's coverage, in days since 1970
+	 * (UTC), as struct period has them. */
+	int32_t		 from, to;
+};
+
+/* missing's counts of the units expected that reported, in one state. */
+struct store_count_row {
+	const char	*state;
+	uint64_t	 reported;
+	uint64_t	 on_time;	/* the first revision not late, as kept */
 };
 
 struct store_report_row {
@@ -399,6 +431,7 @@ int	 store_next_warning(struct store_cursor *, const char **field,
 	    const char **message);
 int	 store_next_missing(struct store_cursor *, struct store_missing_row *);
 int	 store_next_sum(struct store_cursor *, struct store_sum_row *);
+int	 store_next_count(struct store_cursor *, struct store_count_row *);
 int	 store_next_activity(struct store_cursor *,
 	    struct store_activity_row *);
 int	 store_next_audit(struct store_cursor *, struct store_audit_row *);

@@ -48,6 +48,23 @@ struct writer {
 	int64_t			 head_id;
 };
 
+/* The registry into the aggregates, with a log line when units moved. */
+static int
+writer_put_registry(struct store *s, const struct store_unit *v, size_t n)
+{
+	size_t	changed;
+
+	if (store_put_registry(s, v, n, &changed) == -1) {
+		log_warnx("registry: the totals by unit type and validity "
+		    "could not follow it: %s", store_error(s));
+		return -1;
+	}
+	if (changed > 0)
+		log_info("registry: totals of %zu units moved to their type "
+		    "and validity now", changed);
+	return 0;
+}
+
 static void
 writer_run_job(struct writer *w, struct job *job)
 {
@@ -72,6 +89,10 @@ writer_run_job(struct writer *w, struct job *job)
 	case JOB_REVIEW:
 		job->status = store_put_review(s, &job->review,
 		    &job->decision) == 0 ? STORE_OK : STORE_FAIL;
+		break;
+	case JOB_REGISTRY:
+		job->status = writer_put_registry(s, job->units,
+		    job->nunits) == 0 ? STORE_OK : STORE_FAIL;
 		break;
 	case JOB_EXTEND:
 		job->status = store_put_extension(s, job->unit, job->period,
@@ -197,9 +218,10 @@ writer_main(void *arg)
 }
 
 struct writer *
-writer_start(const char *database, void (*on_fatal)(void *), void *arg,
-    const char **errstr)
+writer_start(const char *database, const struct store_unit *units, size_t n,
+    void (*on_fatal)(void *), void *arg, const char **errstr)
 {
+	static char	 err[512];
 	struct writer	*w;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
@@ -210,6 +232,18 @@ writer_start(const char *database, void (*on_fatal)(void *), void *arg,
 	w->fatal = on_fatal;
 	w->arg = arg;
 	if ((w->store = store_open(database, errstr)) == NULL) {
+		free(w);
+		return NULL;
+	}
+	/* Before anyone reads the totals by unit: they are the registry's
+	 * being served. */
+	if (store_begin(w->store) == -1 ||
+	    writer_put_registry(w->store, units, n) == -1 ||
+	    store_commit(w->store) != STORE_OK) {
+		snprintf(err, sizeof(err), "the unit registry: %s",
+		    store_error(w->store));
+		*errstr = err;
+		store_close(w->store);
 		free(w);
 		return NULL;
 	}
@@ -259,6 +293,39 @@ writer_event(struct writer *w, const char *cn, const char *fingerprint,
 	ev->job.result = result;
 	ev->job.detail = ev->detail;
 	writer_queue(w, &ev->job);
+}
+
+/* One allocation: the job, the units and their strings (freed as a job). */
+void
+writer_registry(struct writer *w, const struct store_unit *v, size_t n)
+{
+	struct job		*job;
+	struct store_unit	*u;
+	char			*p;
+	size_t			 i, len, size;
+
+	size = sizeof(*job) + n * sizeof(*u);
+	for (i = 0; i < n; i++)
+		size += strlen(v[i].code) + strlen(v[i].type) + 2;
+	if ((job = calloc(1, size)) == NULL) {
+		log_warn("registry");
+		return;
+	}
+	u = (struct store_unit *)(job + 1);
+	p = (char *)(u + n);
+	for (i = 0; i < n; i++) {
+		u[i] = v[i];
+		len = strlen(v[i].code) + 1;
+		u[i].code = memcpy(p, v[i].code, len);
+		p += len;
+		len = strlen(v[i].type) + 1;
+		u[i].type = memcpy(p, v[i].type, len);
+		p += len;
+	}
+	job->type = JOB_REGISTRY;
+	job->units = u;
+	job->nunits = n;
+	writer_queue(w, job);
 }
 
 void

@@ -19,6 +19,7 @@ enum job_type {
 	JOB_AUDIT,
 	JOB_LOCK,
 	JOB_REVIEW,
+	JOB_REGISTRY,
 	JOB_EXTEND
 };
 
@@ -49,6 +50,9 @@ struct job {
 	/* JOB_REVIEW */
 	struct store_review	 review;
 	struct store_decision	 decision;	/* set by the writer */
+	/* JOB_REGISTRY */
+	const struct store_unit	*units;
+	size_t			 nunits;
 	/* JOB_EXTEND (unit, period above; detail is the reason): until
 	 * NULL clears; previous is set by the writer */
 	const char		*until;
@@ -62,11 +66,18 @@ struct job {
 struct writer;
 
 /* fatal(arg) is called, from the writer thread, once the database has
- * shown it cannot be written safely. */
-struct writer	*writer_start(const char *database, void (*fatal)(void *),
-		    void *arg, const char **errstr);
+ * shown it cannot be written safely. The unit registry (n units, in code
+ * order) is brought into the database's aggregates before the writer
+ * starts (store_put_registry). */
+struct writer	*writer_start(const char *database,
+		    const struct store_unit *units, size_t n,
+		    void (*fatal)(void *), void *arg, const char **errstr);
 void		 writer_queue(struct writer *, struct job *);
 void		 writer_stop(struct writer *);	/* runs what is queued */
+/* A reload's registry, copied: the aggregates follow it with the next
+ * commit; nobody waits for it. */
+void		 writer_registry(struct writer *,
+		    const struct store_unit *units, size_t n);
 /* An audit entry of gpd's own, nobody waiting for it: action and result
  * static strings, the others copied (fingerprint may be NULL). */
 void		 writer_event(struct writer *, const char *cn,

@@ -11,8 +11,9 @@
  *                      baseline against openssl s_server
  *   --mode idle        open --conns connections, one whoami each, print
  *                      "ready N" and hold them until SIGTERM or --duration
- *   --mode query       one administrator connection timing missing or
- *                      summary (--query) until the last frame (more=false)
+ *   --mode query       one administrator connection timing missing,
+ *                      missing's counts alone (missing-counts) or summary
+ *                      (--query) until the last frame (more=false)
  *   --verify DB        checks that DB holds exactly the receipts file
  *
  * Every acknowledged receipt is appended to --receipts FILE as
@@ -167,7 +168,8 @@ usage(void)
 "usage: gpload --mode persistent|connect|handshake|idle|query -p PORT\n"
 "              --ca CA --pki DIR [--units N] [--admin NAME] [-c CONNS]\n"
 "              [-t THREADS] [-P DEPTH] [-d SECONDS | -n COUNT]\n"
-"              [--period P] [--query missing|summary] [--receipts FILE]\n"
+"              [--period P] [--query missing|missing-counts|summary]\n"
+"              [--receipts FILE]\n"
 "              [--host ADDR] [--seed N]\n"
 "       gpload --verify DB --receipts FILE\n");
 	exit(64);
@@ -417,8 +419,10 @@ send_query(struct conn *c)
 
 	req.id = c->next_id;
 	req.has_id = 1;
-	if (strcmp(o.query, "missing") == 0) {
+	if (strncmp(o.query, "missing", 7) == 0) {
 		m.period = (char *)(uintptr_t)o.period;
+		m.counts = strcmp(o.query, "missing-counts") == 0;
+		m.has_counts = m.counts;
 		req.body_case = GP__REQUEST__BODY_MISSING;
 		req.missing = &m;
 	} else {
@@ -1315,6 +1319,7 @@ main(int argc, char *argv[])
 	    o.depth == 0 || o.depth > DEPTH_MAX || o.duration <= 0 ||
 	    (o.mode == MODE_QUERY && o.admin == NULL) ||
 	    (strcmp(o.query, "missing") != 0 &&
+	    strcmp(o.query, "missing-counts") != 0 &&
 	    strcmp(o.query, "summary") != 0))
 		usage();
 	if (o.mode == MODE_QUERY) {

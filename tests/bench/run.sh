@@ -505,7 +505,7 @@ figure_5() {
 	 (SELECT count(*) FROM latest), sum(activities), sum(sessions),
 	 sum(participants), sum(female) FROM report_totals
 	 WHERE report_id IN (SELECT id FROM latest);
-	$LATEST SELECT code, sum(total), sum(female) FROM indicators
+	$LATEST SELECT code, sum(total), COALESCE(sum(female), 0) FROM indicators
 	 WHERE report_id IN (SELECT id FROM latest) GROUP BY code ORDER BY code;"
 	ADMIN=(-s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" --cert "$W/pki/bench-admin.crt"
 	    --key "$W/pki/bench-admin.key")
@@ -527,10 +527,14 @@ figure_5() {
 		    sqlite3 -readonly "$NDIR/national.db" "$1" >/dev/null
 		awk '{ printf("%.0f\n", ($1 + $2) * 1000) }' "$W/sqlite3.time"
 }
-cm=(); sm=(); cs=(); ss=(); smc=(); ssc=(); cl=()
+cm=(); sm=(); cs=(); ss=(); smc=(); ssc=(); cl=(); cc=()
 for _ in $(seq "$QRUNS"); do
 	t=$EPOCHREALTIME; "$CLIENT" "${ADMIN[@]}" missing "$PERIOD" >/dev/null
 	e=$EPOCHREALTIME; cm+=("$(ms_between "$t" "$e")")
+	# Its counts alone (issue 20): the totals gpd keeps, no list.
+	t=$EPOCHREALTIME
+	"$CLIENT" "${ADMIN[@]}" missing "$PERIOD" --counts >/dev/null
+	e=$EPOCHREALTIME; cc+=("$(ms_between "$t" "$e")")
 	# The call list (issue 17): the same walk of the registry, the
 	# units to phone sorted by days late, as CSV.
 	t=$EPOCHREALTIME
@@ -548,6 +552,7 @@ for _ in $(seq "$QRUNS"); do
 	ssc+=("$(sqlcpu "$SUMMARY_SQL")")
 done
 CM=$(printf '%s\n' "${cm[@]}" | median)
+CC=$(printf '%s\n' "${cc[@]}" | median)
 CL0=$(printf '%s\n' "${cl[@]}" | median)
 # The call list's worst case: every unit's report returned, so that all
 # 100,000 are listed and sorted. The decisions are put in by hand and
@@ -579,16 +584,23 @@ QM=$("$LOAD" -p "$PORT" --ca "$W/pki/ca.crt" --pki "$W/pki" --admin bench-admin 
 b=$(cputicks "$GPD_PID")
 QMCPU=$(awk -v a="$a" -v b="$b" -v n="$QRUNS" -v t="$TICK_MS" 'BEGIN { printf("%.0f", (b - a) * t / n) }')
 a=$(cputicks "$GPD_PID")
+QC=$("$LOAD" -p "$PORT" --ca "$W/pki/ca.crt" --pki "$W/pki" --admin bench-admin \
+    --mode query --query missing-counts --period "$PERIOD" -n "$QRUNS")
+b=$(cputicks "$GPD_PID")
+QCCPU=$(awk -v a="$a" -v b="$b" -v n="$QRUNS" -v t="$TICK_MS" 'BEGIN { printf("%.0f", (b - a) * t / n) }')
+a=$(cputicks "$GPD_PID")
 QS=$("$LOAD" -p "$PORT" --ca "$W/pki/ca.crt" --pki "$W/pki" --admin bench-admin \
     --mode query --query summary --period "$PERIOD" -n "$QRUNS")
 b=$(cputicks "$GPD_PID")
 QSCPU=$(awk -v a="$a" -v b="$b" -v n="$QRUNS" -v t="$TICK_MS" 'BEGIN { printf("%.0f", (b - a) * t / n) }')
 stop_gpd
 DM=$(field median_ms "$(head -1 <<<"$QM")")
+DC=$(field median_ms "$(head -1 <<<"$QC")")
 DS=$(field median_ms "$(head -1 <<<"$QS")")
 
 # Same results: the daemon's counts and totals against the SQL's.
 RM=$(sed -n 's/^result //p' <<<"$QM")
+RC5=$(sed -n 's/^result //p' <<<"$QC")
 RS=$(sed -n 's/^result //p' <<<"$QS")
 sql_missing=$(awk -F'|' '{ n++; s[$3]++ } END {
     printf("rows=%d expected=%d reported=%d on_time=%d", n, n,
@@ -597,11 +609,19 @@ gpd_missing=$(sed 's/^rows=\([0-9]*\) expected=\([0-9]*\) reported=\([0-9]*\) on
 sql_summary=$(awk -F'|' 'NR == 1 {
     printf("reports=%s activities=%s sessions=%s participants=%s female=%s " \
     "expected=%s indicators=", $2, $3, $4, $5, $6, $1); next }
-    { printf("%s%s:%s", NR > 2 ? "," : "", $2, $3) }' "$W/summary.sql")
-gpd_summary=$(sed 's/\(indicators=\|,\)[a-z_]*:/\1/g' <<<"$RS")
+    { printf("%s%s:%s:%s", NR > 2 ? "," : "", $1, $2, $3) }' "$W/summary.sql")
+# gpd gives the indicators in the form's order, the SQL by code.
+gpd_summary="${RS%%indicators=*}indicators=$(tr ',' '\n' <<<"${RS##*indicators=}" |
+    LC_ALL=C sort | paste -sd, -)"
 same_m=no; [ "$sql_missing" = "$gpd_missing" ] && same_m=yes
+sql_counts=${sql_missing#rows=* }
+gpd_counts=$(sed 's/^rows=[0-9]* \(expected=[0-9]* reported=[0-9]* on_time=[0-9]*\).*/\1/' <<<"$RC5")
+same_c=no; [ "$sql_counts" = "$gpd_counts" ] && same_c=yes
 same_s=no; [ "$sql_summary" = "$gpd_summary" ] && same_s=yes
 say "  missing: gp-client median $CM ms, hand-written SQL $SM ms ($SMC ms CPU), gpd alone $DM ms ($QMCPU ms CPU); same results: $same_m"
+say "  missing --counts: gp-client median $CC ms, gpd alone $DC ms ($QCCPU ms CPU); same results: $same_c"
+say "           gpd: $gpd_counts"
+say "           SQL: $sql_counts"
 say "  missing --call-list --csv: gp-client median $CL0 ms with nobody to call; $CL ms with every report returned ($(($(wc -l <"$W/calls.csv") - 1)) units to call)"
 say "           gpd: $gpd_missing"
 say "           SQL: $sql_missing"
@@ -673,6 +693,7 @@ if want 5; then figure_5; fi
 if want 6; then figure_6; fi
 
 under_1s() { awk -v a="$1" 'BEGIN { print((a < 1000) ? "PASS" : "MISS") }'; }
+under_100ms() { awk -v a="$1" 'BEGIN { print((a < 100) ? "PASS" : "MISS") }'; }
 row() {	# TEXT RATIO GOAL VERDICT
 	printf '%-66s %7s %6s  %s\n' "$@"
 }
@@ -703,6 +724,10 @@ if want 5; then
 	    "$(verdict "$R5M" '<=' 1.5), $(under_1s "$CM") under 1 s"
 	row "(5) summary: gp-client $CS ms / sqlite3 $SS ms" "$R5S" "<=1.5" \
 	    "$(verdict "$R5S" '<=' 1.5), $(under_1s "$CS") under 1 s"
+	R5K=$(ratio "$CC" "$SM")
+	row "(5) missing --counts: gp-client $CC ms / sqlite3 $SM ms" "$R5K" \
+	    "<=1.5" "$(verdict "$R5K" '<=' 1.5), gpd alone $DC ms: $(under_100ms "$DC") under 100 ms"
+	row "(5) summary: gpd alone $DS ms" "" "<100" "$(under_100ms "$DS")"
 	R5C=$(ratio "$CL" "$CM")
 	row "(5) call list of every unit $CL ms / missing $CM ms" "$R5C" "<=1.5" \
 	    "$(verdict "$R5C" '<=' 1.5)"

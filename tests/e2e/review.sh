@@ -386,6 +386,67 @@ test_call_list_sorted() {
 	    '["lc-phongtho", "lc-sinho"]' ] || fail "json: $(cat "$W/out")"
 }
 
+# --- totals kept by the registry (issue 20) ---------------------------------
+
+# missing's counts, the list's and --counts', as one line.
+missing_counts() {	# [--counts]
+	admin --json missing 2022-H1 "$@"
+	[ "$RC" -eq 0 ] || { echo "exit $RC: $(cat "$W/err")"; return; }
+	jget "$W/out" 'r["expected"], r["reported"], r["on_time"], r["review"]'
+}
+by_type() {	# TYPE: reports under it
+	admin --json summary 2022-H1 --by type
+	jget "$W/out" 'sum(x["reports"] for x in r["rows"] if x["key"] == "'"$1"'"), r["total"]["reports"], r["expected"]'
+}
+reload_units() {	# FILE
+	local n
+	cp "$1" "$W/units.conf"
+	n=$(grep -c 'reloaded conf=' "$W/gpd.log" || true)
+	kill -HUP "$GPD_PID"
+	for _ in $(seq 100); do
+		[ "$(grep -c 'reloaded conf=' "$W/gpd.log" || true)" -gt "$n" ] &&
+		    return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+test_counts_follow_reload() {
+	local list counts
+	list=$(missing_counts)
+	counts=$(missing_counts --counts)
+	[ "$counts" = "$list" ] ||
+	    { fail "missing --counts $counts, the list $list"; return; }
+	admin missing 2022-H1 --counts
+	grep -q "reported 2 of 3" "$W/out" && ! grep -q "lc-sinho" "$W/out" ||
+	    { fail "missing --counts: $(cat "$W/out")"; return; }
+	[ "$(by_type district_federation)" = "(2, 2, 3)" ] ||
+	    { fail "by type before: $(by_type district_federation)"; return; }
+	# lc-sinho becomes a sector union; lc-tamduong exists only from
+	# 2023: not expected for 2022-H1 any more.
+	cp "$W/units.conf" "$W/units.before"
+	sed -e '/^\[lc-sinho\]/,/^$/s/^type = .*/type = sector_union/' \
+	    -e '/^\[lc-tamduong\]/a valid_from = 2023-01-01' \
+	    "$W/units.before" > "$W/units.after"
+	reload_units "$W/units.after" ||
+	    { fail "no reload: $(tail -3 "$W/gpd.log")"; return; }
+	grep -q "registry: totals of 2 units moved" "$W/gpd.log" ||
+	    { fail "the registry's change not followed: $(tail -3 "$W/gpd.log")"; return; }
+	[ "$(by_type district_federation)" = "(1, 2, 2)" ] &&
+	    [ "$(by_type sector_union)" = "(1, 2, 2)" ] ||
+	    { fail "by type after: $(by_type district_federation) $(by_type sector_union)"; return; }
+	list=$(missing_counts)
+	counts=$(missing_counts --counts)
+	[ "$counts" = "$list" ] && [ "$list" = "(2, 1, 0, {'received': 0, 'returned': 1, 'accepted': 0})" ] ||
+	    { fail "after: missing --counts $counts, the list $list"; return; }
+	run "$GPD" -f "$W/gpd.conf" verify-audit
+	[ "$RC" -eq 0 ] || { fail "verify-audit: $(cat "$W/out")"; return; }
+	reload_units "$W/units.before" ||
+	    { fail "no reload back: $(tail -3 "$W/gpd.log")"; return; }
+	[ "$(missing_counts --counts)" = "$(missing_counts)" ] ||
+	    fail "back: $(missing_counts --counts) against $(missing_counts)"
+}
+
 # The unit's extension (issue 15) is its due date in status and in the
 # call list, which counts the days late from it; cleared, the form's again.
 test_extension_in_status_and_calls() {
@@ -558,6 +619,7 @@ t "reopen with a comment, resubmit, accept again" test_reopen_accept_again
 t "summary, export, missing by review state; --accepted" test_totals_by_state
 t "missing --call-list: whom to phone, CSV" test_call_list
 t "the call list sorted" test_call_list_sorted
+t "by type and missing's counts follow a reload's registry" test_counts_follow_reload
 t "an extension: status and the call list count from it" test_extension_in_status_and_calls
 t "gpd verify-audit passes with decisions" test_verify_audit
 t "remind 8 days before: silent, exit 0" test_remind_8_days

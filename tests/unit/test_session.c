@@ -662,7 +662,7 @@ setup(void **state)
 	env->slot = settings_slot_new(set);
 	/* Before the writer, which keeps the audit chain's head. */
 	populate();
-	if ((env->writer = writer_start(env->db, writer_fatal, NULL,
+	if ((env->writer = writer_start(env->db, NULL, 0, writer_fatal, NULL,
 	    &errstr)) == NULL) {
 		print_error("writer: %s\n", errstr);
 		return -1;

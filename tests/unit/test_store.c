@@ -447,6 +447,209 @@ put_ok(struct store *s, struct submission *sub, uint32_t revision,
 	assert_false(out->duplicate);
 }
 
+struct said {
+	int	n;
+	char	lines[16][512];
+};
+
+static void
+collect(void *arg, const char *line)
+{
+	struct said	*said = arg;
+
+	if (said->n < 16)
+		snprintf(said->lines[said->n++], sizeof(said->lines[0]), "%s",
+		    line);
+}
+
+/*
+ * The aggregates against the detail (issue 20): every total a summary
+ * reads from them (the total, by area, kind, occasion and status, the
+ * indicators, the review states; all reports and the accepted ones) is
+ * added up again here from the per-report rows (list, export, each
+ * report's indicators), and verify-audit finds nothing.
+ */
+#define T_SUM_KEYS	64
+
+struct t_sum {
+	const char	*dim;
+	char		 code[64];
+	char		 last_unit[64];
+	uint64_t	 reports, activities, sessions, participants, female;
+	int		 has_female;
+};
+
+static struct t_sum *
+t_sum_of(struct t_sum *v, size_t *n, const char *dim, const char *code)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(v[i].dim, dim) == 0 && strcmp(v[i].code, code) == 0)
+			return &v[i];
+	assert_true(*n < T_SUM_KEYS);
+	memset(&v[*n], 0, sizeof(v[*n]));
+	v[*n].dim = dim;
+	snprintf(v[*n].code, sizeof(v[*n].code), "%s", code);
+	return &v[(*n)++];
+}
+
+static void
+t_sum_same(const struct store_sum_row *got, const struct t_sum *want)
+{
+	assert_int_equal(got->reports, want->reports);
+	assert_int_equal(got->activities, want->activities);
+	assert_int_equal(got->sessions, want->sessions);
+	assert_int_equal(got->participants, want->participants);
+	assert_int_equal(got->female, want->female);
+}
+
+static void
+assert_sums_follow_detail_of(struct store *reader, const char *period,
+    int accepted)
+{
+	static const struct {
+		const char		*dim;
+		enum store_query	 q;
+	} dims[] = {
+		{ "area", STORE_Q_SUM_AREA }, { "kind", STORE_Q_SUM_KIND },
+		{ "occasion", STORE_Q_SUM_OCCASION },
+		{ "status", STORE_Q_SUM_STATUS },
+	};
+	struct t_sum			 want[T_SUM_KEYS], ind[T_SUM_KEYS];
+	struct t_sum			 total, *t;
+	struct store_args		 args;
+	struct store_cursor		*c, *ci;
+	struct store_report_row		 row;
+	struct store_activity_row	 act;
+	struct store_indicator_row	 ir;
+	struct store_sum_row		 sum;
+	int64_t				 ids[64];
+	uint64_t			 states[3] = { 0, 0, 0 };
+	const char			*codes[4];
+	size_t				 n = 0, nind = 0, nids = 0, i, k, seen;
+	int				 st;
+
+	memset(&total, 0, sizeof(total));
+	memset(&args, 0, sizeof(args));
+	args.period = period;
+	args.accepted = accepted;
+	/* The detail: the latest revisions, one by one. */
+	assert_non_null(c = store_query(reader, STORE_Q_LIST, &args));
+	while (store_next_report(c, &row) == 1) {
+		assert_non_null(row.review_state);
+		st = strcmp(row.review_state, STORE_STATE_ACCEPTED) == 0 ? 2 :
+		    strcmp(row.review_state, STORE_STATE_RETURNED) == 0 ? 1 : 0;
+		if (accepted && st != 2)
+			continue;
+		states[st]++;
+		total.reports++;
+		total.activities += row.activities;
+		total.sessions += row.sessions;
+		total.participants += row.participants;
+		total.female += row.female;
+		assert_true(nids < sizeof(ids) / sizeof(*ids));
+		ids[nids++] = row.id;
+	}
+	store_cursor_close(c);
+	assert_non_null(c = store_query(reader, STORE_Q_EXPORT, &args));
+	while (store_next_activity(c, &act) == 1) {
+		codes[0] = act.area;
+		codes[1] = act.kind;
+		codes[2] = act.occasion;
+		codes[3] = act.status;
+		for (k = 0; k < 4; k++) {
+			t = t_sum_of(want, &n, dims[k].dim, codes[k]);
+			if (strcmp(t->last_unit, act.unit) != 0)
+				t->reports++;
+			snprintf(t->last_unit, sizeof(t->last_unit), "%s",
+			    act.unit);
+			t->activities++;
+			t->sessions += act.sessions;
+			t->participants += act.participants;
+			t->female += act.female;
+		}
+	}
+	store_cursor_close(c);
+	for (i = 0; i < nids; i++) {
+		memset(&args, 0, sizeof(args));
+		args.report_id = ids[i];
+		assert_non_null(ci = store_query(reader, STORE_Q_INDICATORS_OF,
+		    &args));
+		while (store_next_indicator(ci, &ir) == 1) {
+			t = t_sum_of(ind, &nind, "indicator", ir.code);
+			t->reports++;
+			t->sessions += ir.total;	/* the total */
+			t->female += ir.female;
+			t->has_female |= ir.has_female;
+		}
+		store_cursor_close(ci);
+	}
+
+	/* The aggregates. */
+	memset(&args, 0, sizeof(args));
+	args.period = period;
+	args.accepted = accepted;
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_TOTAL, &args));
+	assert_int_equal(store_next_sum(c, &sum), 1);
+	t_sum_same(&sum, &total);
+	store_cursor_close(c);
+	for (k = 0; k < 4; k++) {
+		assert_non_null(c = store_query(reader, dims[k].q, &args));
+		for (seen = 0; store_next_sum(c, &sum) == 1; seen++) {
+			assert_non_null(sum.key);
+			t = t_sum_of(want, &n, dims[k].dim, sum.key);
+			t_sum_same(&sum, t);
+		}
+		store_cursor_close(c);
+		for (i = 0; i < n; i++)
+			if (strcmp(want[i].dim, dims[k].dim) == 0)
+				seen--;
+		assert_int_equal(seen, 0);
+	}
+	assert_non_null(c = store_query(reader, STORE_Q_INDICATOR_TOTALS,
+	    &args));
+	for (seen = 0; store_next_indicator(c, &ir) == 1; seen++) {
+		t = t_sum_of(ind, &nind, "indicator", ir.code);
+		assert_int_equal(ir.total, t->sessions);
+		assert_int_equal(ir.has_female, t->has_female);
+		if (ir.has_female)
+			assert_int_equal(ir.female, t->female);
+	}
+	assert_int_equal(seen, nind);
+	store_cursor_close(c);
+	assert_non_null(c = store_query(reader, STORE_Q_STATES, &args));
+	for (seen = 0; store_next_sum(c, &sum) == 1; seen++) {
+		assert_non_null(sum.key);
+		st = strcmp(sum.key, STORE_STATE_ACCEPTED) == 0 ? 2 :
+		    strcmp(sum.key, STORE_STATE_RETURNED) == 0 ? 1 : 0;
+		assert_int_equal(sum.reports, states[st]);
+	}
+	assert_int_equal(seen, (states[0] > 0) + (states[1] > 0) +
+	    (states[2] > 0));
+	store_cursor_close(c);
+}
+
+static void
+assert_sums_follow_detail(const char *path, const char *period)
+{
+	struct store	*reader;
+	const char	*errstr = NULL;
+	long		 problems;
+	struct said	 said;
+
+	if ((reader = store_open_reader(path, &errstr)) == NULL)
+		fail_msg("reader: %s", errstr);
+	assert_sums_follow_detail_of(reader, period, 0);
+	assert_sums_follow_detail_of(reader, period, 1);
+	store_close(reader);
+	memset(&said, 0, sizeof(said));
+	problems = store_verify(path, collect, &said, &errstr);
+	if (problems != 0)
+		fail_msg("verify-audit: %ld problems: %s", problems,
+		    said.n > 0 ? said.lines[0] : errstr);
+}
+
 /* The receipt as documented in store.c, computed independently. */
 static void
 expected_receipt(const struct submission *sub, uint32_t revision,
@@ -1368,7 +1571,7 @@ test_queries_count_latest_revisions(void **state)
 	for (n = 0, total = 0; store_next_indicator(c, &ind) == 1; n++)
 		if (strcmp(ind.code, "members") == 0)
 			total += ind.total;
-	assert_int_equal(n, 2 * T_INDICATORS);
+	assert_int_equal(n, T_INDICATORS);
 	assert_int_equal(total, 2 * 4210);
 	store_cursor_close(c);
 
@@ -1434,21 +1637,6 @@ test_queries_count_latest_revisions(void **state)
 	submission_free(&a1);
 	submission_free(&a2);
 	submission_free(&b);
-}
-
-struct said {
-	int	n;
-	char	lines[16][512];
-};
-
-static void
-collect(void *arg, const char *line)
-{
-	struct said	*said = arg;
-
-	if (said->n < 16)
-		snprintf(said->lines[said->n++], sizeof(said->lines[0]), "%s",
-		    line);
 }
 
 /* verify-audit checks the planned totals as it checks the others. */
@@ -1537,6 +1725,28 @@ test_verify_detects_edits(void **state)
 	    " revision 1): its totals differ"));
 	db_exec(db, "UPDATE report_totals SET female = female - 5 "
 	    "WHERE report_id = 1");
+
+	/* The aggregates of the period (issue 20): the first key that
+	 * differs is named, with both sides. */
+	db_exec(db, "UPDATE period_sums SET participants = participants + 7 "
+	    "WHERE dim = 'area' AND code = 'policy_dissemination'");
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 1);
+	assert_true(said_has(&said, "period_sums: 1 rows differ from what "
+	    "the reports' rows add up to (edited); first " T_H1 " received "
+	    "area policy_dissemination: kept 1/1/1/157/98/0/0/0/0, the reports "
+	    "give 1/1/1/150/98/0/0/0/0"));
+	db_exec(db, "UPDATE period_sums SET participants = participants - 7 "
+	    "WHERE dim = 'area' AND code = 'policy_dissemination'");
+	db_exec(db, "CREATE TEMP TABLE kept AS SELECT * FROM "
+	    "period_indicators WHERE code = 'members';"
+	    "DELETE FROM period_indicators WHERE code = 'members'");
+	memset(&said, 0, sizeof(said));
+	assert_int_equal(store_verify(f->path, collect, &said, &errstr), 1);
+	assert_true(said_has(&said, "period_indicators: 1 rows differ"));
+	assert_true(said_has(&said, "first " T_H1 " received members: kept "
+	    "none"));
+	db_exec(db, "INSERT INTO period_indicators SELECT * FROM kept");
 
 	/* A whole revision deleted. */
 	db_exec(db, "DELETE FROM report_totals WHERE report_id = 2;"
@@ -2025,6 +2235,307 @@ test_review_decisions(void **state)
 	submission_free(&c);
 }
 
+/*
+ * The aggregates equal the detail after every kind of write (issue 20):
+ * a new unit, a new revision (whose codes differ from the one it
+ * replaces), a duplicate, a conflict, a refusal for an accepted report
+ * and for a locked period, a failed put undone, each review decision
+ * (return, accept, reopen) with --accepted, and the migration that
+ * builds them from the rows already stored.
+ */
+static void
+test_aggregates_follow_every_write(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a1, a2, a3, b, c, d, e1, e2, e3;
+	struct store_receipt	 out;
+	struct store_decision	 dec;
+	struct store_review	 rin;
+	char			 bak[400];
+	sqlite3			*db;
+	int			 changed;
+
+	submission_new(&a1, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&a2, T_ID2, "lc-tamduong", T_H1);
+	free(a2.r->activities[0].area);
+	a2.r->activities[0].area = xstrdup("communication_training");
+	a2.r->activities[1].participants = 999;
+	submission_pack(&a2);
+	submission_new(&a3, "3ebc6f41-8a5d-4f7a-8d86-ac3b4a5f6e7d",
+	    "lc-tamduong", T_H1);
+	free(a3.r->activities[0].status);
+	a3.r->activities[0].status = xstrdup("planned");
+	submission_pack(&a3);
+	submission_new(&b, T_ID3, "lc-sinho", T_H1);
+	submission_new(&c, "4fcd7052-9b6e-4a8b-9e97-bd4c5b6a7f8e",
+	    "lc-tamduong", T_H1);
+	submission_new(&d, "50de8163-ac7f-4b9c-8fa8-ce5d6c7b8a9f",
+	    "lc-phongtho", T_H1);
+
+	assert_sums_follow_detail(f->path, T_H1);
+	put_ok(f->store, &a1, 1, &out);			/* a new unit */
+	assert_sums_follow_detail(f->path, T_H1);
+	put_ok(f->store, &b, 1, &out);			/* another */
+	assert_sums_follow_detail(f->path, T_H1);
+	put_ok(f->store, &a2, 2, &out);			/* a new revision */
+	assert_sums_follow_detail(f->path, T_H1);
+	assert_int_equal(put_one(f->store, a2.r, &a2.meta, &out),
+	    STORE_DUPLICATE);
+	assert_sums_follow_detail(f->path, T_H1);
+	a1.r->activities[0].participants = 1;		/* same id, other */
+	submission_pack(&a1);
+	assert_int_equal(put_one(f->store, a1.r, &a1.meta, &out),
+	    STORE_CONFLICT);
+	assert_sums_follow_detail(f->path, T_H1);
+
+	review_one(f->store, "return", 2, "Thiếu số liệu.", &dec);
+	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
+	assert_sums_follow_detail(f->path, T_H1);
+	put_ok(f->store, &a3, 3, &out);			/* back under review */
+	assert_sums_follow_detail(f->path, T_H1);
+	review_one(f->store, "accept", 3, NULL, &dec);
+	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
+	assert_sums_follow_detail(f->path, T_H1);
+	review_one(f->store, "return", 3, "x", &dec);	/* refused */
+	assert_int_equal(dec.refused, STORE_REVIEW_STATE);
+	assert_sums_follow_detail(f->path, T_H1);
+	assert_int_equal(put_one(f->store, c.r, &c.meta, &out),
+	    STORE_ACCEPTED);
+	assert_sums_follow_detail(f->path, T_H1);
+	review_one(f->store, "reopen", 3, "Sai số liệu.", &dec);
+	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
+	assert_sums_follow_detail(f->path, T_H1);
+
+	/* A put that fails is undone with its aggregates' deltas; a batch
+	 * whose aggregates cannot be written is not committed. */
+	db = db_open(f->path);
+	db_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON indicators "
+	    "BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+	assert_int_equal(put_one(f->store, c.r, &c.meta, &out), STORE_FAIL);
+	db_exec(db, "DROP TRIGGER refuse");
+	assert_sums_follow_detail(f->path, T_H1);
+	db_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON period_sums "
+	    "BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+	assert_int_equal(put_one(f->store, c.r, &c.meta, &out), STORE_FAIL);
+	db_exec(db, "DROP TRIGGER refuse");
+	sqlite3_close(db);
+	assert_sums_follow_detail(f->path, T_H1);
+	put_ok(f->store, &c, 4, &out);
+	assert_sums_follow_detail(f->path, T_H1);
+
+	/* One batch (a group commit): two revisions of a unit, the second
+	 * replacing the first before either is committed, a duplicate, a
+	 * decision on the newest, and another unit's report. */
+	submission_new(&e1, "61ef9274-bd80-4cad-90b9-df6e7d8c9ba0",
+	    "lc-tamduong", T_H1);
+	submission_new(&e2, "72f0a385-ce91-4dbe-a1ca-e07f8e9dacb1",
+	    "lc-tamduong", T_H1);
+	free(e2.r->activities[1].kind);
+	e2.r->activities[1].kind = xstrdup("conference");
+	submission_pack(&e2);
+	submission_new(&e3, "8301b496-dfa2-4ecf-b2db-f18a9fa0bdc2",
+	    "lc-sinho", T_H1);
+	memset(&rin, 0, sizeof(rin));
+	rin.unit = "lc-tamduong";
+	rin.period = T_H1;
+	rin.revision = 6;
+	rin.action = "return";
+	rin.comment = "x";
+	rin.at = T_AT + 60;
+	rin.cn = "admin-test";
+	rin.fingerprint = T_FPR;
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put(f->store, e1.r, &e1.meta, &out), STORE_OK);
+	assert_int_equal(store_put(f->store, e2.r, &e2.meta, &out), STORE_OK);
+	assert_int_equal(out.revision, 6);
+	assert_int_equal(store_put(f->store, e1.r, &e1.meta, &out),
+	    STORE_DUPLICATE);
+	assert_int_equal(store_put_review(f->store, &rin, &dec), 0);
+	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
+	assert_int_equal(store_put(f->store, e3.r, &e3.meta, &out), STORE_OK);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+	assert_sums_follow_detail(f->path, T_H1);
+
+	assert_int_equal(store_begin(f->store), 0);
+	assert_int_equal(store_put_lock(f->store, T_H1, 1, T_AT, "admin-test",
+	    T_FPR, &changed), 0);
+	assert_int_equal(store_commit(f->store), STORE_OK);
+	assert_int_equal(put_one(f->store, d.r, &d.meta, &out), STORE_LOCKED);
+	assert_sums_follow_detail(f->path, T_H1);
+
+	/* Migration 8 builds them from the rows stored before it. */
+	store_close(f->store);
+	f->store = NULL;
+	db = db_open(f->path);
+	db_exec(db, "DROP TABLE period_sums; DROP TABLE period_indicators; "
+	    "DROP TABLE unit_sums; DROP TABLE unit_registry; "
+	    "PRAGMA user_version = 7");
+	sqlite3_close(db);
+	assert_non_null(f->store = open_store(f));
+	snprintf(bak, sizeof(bak), "%s.schema-7.bak", f->path);
+	assert_int_equal(unlink(bak), 0);
+	db = db_open(f->path);
+	assert_true(db_int(db, "SELECT count(*) FROM period_sums") > 0);
+	assert_true(db_int(db, "SELECT count(*) FROM period_indicators") > 0);
+	sqlite3_close(db);
+	assert_sums_follow_detail(f->path, T_H1);
+
+	submission_free(&a1);
+	submission_free(&a2);
+	submission_free(&a3);
+	submission_free(&b);
+	submission_free(&c);
+	submission_free(&d);
+	submission_free(&e1);
+	submission_free(&e2);
+	submission_free(&e3);
+}
+
+/* The registry kept in the database brought to v; how many changed. */
+static size_t
+registry_put(struct store *s, const struct store_unit *v, size_t n)
+{
+	size_t	changed = 99;
+
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_put_registry(s, v, n, &changed), 0);
+	assert_int_equal(store_commit(s), STORE_OK);
+	return changed;
+}
+
+/* By type: key ("" for no type) -> reports; missing's counts. */
+static uint64_t
+type_reports(const char *path, const char *type)
+{
+	struct store		*reader;
+	struct store_cursor	*c;
+	struct store_args	 args;
+	struct store_sum_row	 sum;
+	const char		*errstr = NULL;
+	uint64_t		 n = 0;
+
+	assert_non_null(reader = store_open_reader(path, &errstr));
+	memset(&args, 0, sizeof(args));
+	args.period = T_H1;
+	assert_non_null(c = store_query(reader, STORE_Q_SUM_TYPE, &args));
+	while (store_next_sum(c, &sum) == 1)
+		if (strcmp(sum.key, type) == 0)
+			n += sum.reports;
+	store_cursor_close(c);
+	store_close(reader);
+	return n;
+}
+
+static void
+missing_counts(const char *path, int32_t from, int32_t to,
+    uint64_t *reported, uint64_t *on_time, uint64_t *accepted)
+{
+	struct store		*reader;
+	struct store_cursor	*c;
+	struct store_args	 args;
+	struct store_count_row	 row;
+	const char		*errstr = NULL;
+
+	*reported = *on_time = *accepted = 0;
+	assert_non_null(reader = store_open_reader(path, &errstr));
+	memset(&args, 0, sizeof(args));
+	args.period = T_H1;
+	args.from = from;
+	args.to = to;
+	assert_non_null(c = store_query(reader, STORE_Q_MISSING_COUNTS,
+	    &args));
+	while (store_next_count(c, &row) == 1) {
+		*reported += row.reported;
+		*on_time += row.on_time;
+		if (strcmp(row.state, STORE_STATE_ACCEPTED) == 0)
+			*accepted += row.reported;
+	}
+	store_cursor_close(c);
+	store_close(reader);
+}
+
+/*
+ * The registry (issue 20): the unit rows follow a unit's type and
+ * validity as the registry changes (first sync in one pass, later ones
+ * unit by unit), a unit it no longer lists goes under no type, the totals
+ * stay what the reports say, and missing's counts take only the units
+ * whose validity covers the period, on time by their first revision's
+ * lateness as kept.
+ */
+static void
+test_registry_moves_unit_totals(void **state)
+{
+	struct fixture		*f = *state;
+	struct submission	 a1, a2, b, c;
+	struct store_receipt	 out;
+	struct store_decision	 dec;
+	struct store_unit	 v[3];
+	const int32_t		 day = T_AT / 86400;
+	uint64_t		 rep, ontime, acc;
+
+	submission_new(&a1, T_ID1, "lc-tamduong", T_H1);
+	submission_new(&a2, T_ID2, "lc-tamduong", T_H1);
+	a2.meta.received_at = T_AT + 20 * 86400;	/* 10 days late */
+	a2.meta.today = a2.meta.due + 10;
+	submission_new(&b, T_ID3, "lc-sinho", T_H1);
+	b.meta.received_at = T_AT + 15 * 86400;		/* 5 days late */
+	b.meta.today = b.meta.due + 5;
+	submission_new(&c, "4fcd7052-9b6e-4a8b-9e97-bd4c5b6a7f8e",
+	    "lc-phongtho", T_H1);
+	put_ok(f->store, &a1, 1, &out);
+	put_ok(f->store, &b, 1, &out);
+	put_ok(f->store, &c, 1, &out);
+	/* Before any registry: every unit under no type. */
+	assert_int_equal(type_reports(f->path, ""), 3);
+
+	v[0] = (struct store_unit){ "lc-phongtho", "grassroots", INT32_MIN,
+	    day - 200 };				/* closed before */
+	v[1] = (struct store_unit){ "lc-sinho", "grassroots", INT32_MIN,
+	    INT32_MAX };
+	v[2] = (struct store_unit){ "lc-tamduong", "district_federation",
+	    INT32_MIN, INT32_MAX };
+	assert_int_equal(registry_put(f->store, v, 3), 3);
+	assert_sums_follow_detail(f->path, T_H1);
+	assert_int_equal(type_reports(f->path, "grassroots"), 2);
+	assert_int_equal(type_reports(f->path, "district_federation"), 1);
+	assert_int_equal(type_reports(f->path, ""), 0);
+	/* Expected: sinho (late) and tamduong (on time). */
+	missing_counts(f->path, day - 150, day - 1, &rep, &ontime, &acc);
+	assert_int_equal(rep, 2);
+	assert_int_equal(ontime, 1);			/* tamduong */
+	assert_int_equal(registry_put(f->store, v, 3), 0);
+
+	/* A late new revision keeps the unit's first on time; accepted,
+	 * it is counted so. */
+	put_ok(f->store, &a2, 2, &out);
+	review_one(f->store, "accept", 2, NULL, &dec);
+	assert_int_equal(dec.refused, STORE_REVIEW_DONE);
+	assert_sums_follow_detail(f->path, T_H1);
+	missing_counts(f->path, day - 150, day - 1, &rep, &ontime, &acc);
+	assert_int_equal(rep, 2);
+	assert_int_equal(ontime, 1);
+	assert_int_equal(acc, 1);
+
+	/* A reload: sinho changes type, phongtho becomes valid, tamduong
+	 * leaves the registry. Unit by unit. */
+	v[0].valid_to = INT32_MAX;
+	v[1].type = "district_federation";
+	assert_int_equal(registry_put(f->store, v, 2), 3);
+	assert_sums_follow_detail(f->path, T_H1);
+	assert_int_equal(type_reports(f->path, "grassroots"), 1);
+	assert_int_equal(type_reports(f->path, "district_federation"), 1);
+	assert_int_equal(type_reports(f->path, ""), 1);
+	missing_counts(f->path, day - 150, day - 1, &rep, &ontime, &acc);
+	assert_int_equal(rep, 2);			/* phongtho, sinho */
+	assert_int_equal(ontime, 1);			/* phongtho */
+	assert_int_equal(acc, 0);
+
+	submission_free(&a1);
+	submission_free(&a2);
+	submission_free(&b);
+	submission_free(&c);
+}
+
 /* The next row of a one-row query of the period, or a failure. */
 static void
 missing_row(struct store *s, struct store_missing_row *row)
@@ -2315,6 +2826,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_commits_together,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_aggregates_follow_every_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_registry_moves_unit_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_decisions,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_with_calendar,
