@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "benchdb.h"
+#include "period.h"
 #include "store.h"
 
 /* The statements of daemon/store.c's table, by name: the baseline runs
@@ -215,7 +216,8 @@ benchdb_put(struct benchdb *b, const struct benchdb_row *w)
 	const struct report_activity	*a;
 	const struct report_text	*t;
 	int64_t				 rid;
-	uint64_t			 tot[3] = { 0, 0, 0 };
+	uint64_t			 tot[7] = { 0, 0, 0, 0, 0, 0, 0 };
+	char				 due[DATE_LEN + 1];
 	size_t				 i, k, n;
 
 	text(b, S_REPORT, 1, r->id);
@@ -236,6 +238,11 @@ benchdb_put(struct benchdb *b, const struct benchdb_row *w)
 		blob(b, S_REPORT, 15, w->form_sha256, STORE_HASH_LEN);
 	text(b, S_REPORT, 16, r->plan_number);
 	text(b, S_REPORT, 17, r->plan_date);
+	/* The lateness kept with the revision (schema 6). */
+	date_format(w->due, due);
+	text(b, S_REPORT, 18, due);
+	integer(b, S_REPORT, 19, w->days_late);
+	integer(b, S_REPORT, 20, 0);
 	step(b, S_REPORT);
 	rid = sqlite3_last_insert_rowid(b->db);
 	for (i = 0; i < r->nactivities; i++) {
@@ -265,16 +272,23 @@ benchdb_put(struct benchdb *b, const struct benchdb_row *w)
 			step(b, S_OUTPUT);
 		}
 	}
+	/* Done and planned apart, as store_totals() adds them. */
 	for (i = 0; i < r->nactivities; i++) {
-		tot[0] += r->activities[i].sessions;
-		tot[1] += r->activities[i].participants;
-		tot[2] += r->activities[i].female;
+		a = &r->activities[i];
+		tot[0] += a->sessions;
+		tot[1] += a->participants;
+		tot[2] += a->female;
+		if (a->status == NULL || strcmp(a->status, "planned") != 0)
+			continue;
+		tot[3]++;
+		tot[4] += a->sessions;
+		tot[5] += a->participants;
+		tot[6] += a->female;
 	}
 	integer(b, S_TOTALS, 1, rid);
 	integer(b, S_TOTALS, 2, (int64_t)r->nactivities);
-	integer(b, S_TOTALS, 3, (int64_t)tot[0]);
-	integer(b, S_TOTALS, 4, (int64_t)tot[1]);
-	integer(b, S_TOTALS, 5, (int64_t)tot[2]);
+	for (i = 0; i < 7; i++)
+		integer(b, S_TOTALS, 3 + (int)i, (int64_t)tot[i]);
 	step(b, S_TOTALS);
 	for (i = 0; i < r->nindicators; i++) {
 		integer(b, S_INDICATOR, 1, rid);

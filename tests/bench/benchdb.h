@@ -28,6 +28,8 @@ struct benchdb_row {
 	const char			*receipt;	/* 32 hex */
 	int64_t				 received_at;
 	int				 late;
+	int32_t				 due;		/* days since 1970 */
+	int32_t				 days_late;	/* 0: on time */
 	uint32_t			 revision;
 	const struct report_errors	*warnings;
 	const uint8_t			*form_sha256;	/* or NULL */

@@ -148,6 +148,8 @@ put(struct benchdb *b, struct pooled *pp, size_t i,
 	row.receipt = receipt;
 	row.received_at = at;
 	row.late = vc.today > due;
+	row.due = due;
+	row.days_late = row.late ? vc.today - due : 0;
 	row.revision = 1;
 	row.warnings = &warns;
 	row.form_sha256 = form_sha256(form_set_year(forms, 2022));

@@ -208,6 +208,9 @@ main(int argc, char *argv[])
 			row.receipt = receipt;
 			row.received_at = (int64_t)time(NULL);
 			row.late = date_of((time_t)row.received_at) > per.due;
+			row.due = per.due;
+			row.days_late = row.late ? date_of((time_t)
+			    row.received_at) - per.due : 0;
 			row.revision = ++u->revision;
 			row.warnings = &u->warns;
 			benchdb_put(b, &row);
