@@ -19,6 +19,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "i18n.h"
 #include "cause.h"
 #include "client.h"
@@ -396,6 +398,13 @@ main(int argc, char **argv)
 	 * whatever umask the caller left (a timer, a shared account). */
 	umask(077);
 	trace_init();
+	/* OpenSSL started as the connection wants it (conn.c): without the
+	 * system's openssl.cnf, and leaving its tables to the kernel at
+	 * exit. Its first user is often not the connection but a report's
+	 * derived id or a kept form's digest, which would start it the
+	 * default way: the file read, a cleanup run at exit. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_ATEXIT, NULL);
 	memset(&cl, 0, sizeof(cl));
 	cl.retries_arg = -1;
 	cl.file.retries = -1;

@@ -321,6 +321,31 @@ test_key_forms() {
 	    { fail "a refused key stored a report"; return; }
 }
 
+# The system's openssl.cnf is not read (tests/bench/README.md), not even
+# when OpenSSL is first used for something else than the connection: the
+# id derived for a report without one. One that caps TLS at 1.2 is not
+# seen: gpd logs the session as TLS 1.3.
+test_no_openssl_cnf() {
+	local f=$W/no-cnf.json cnf=$W/tls12.cnf before
+	cat > "$cnf" <<'CNF'
+openssl_conf = gp_test
+[gp_test]
+ssl_conf = gp_ssl
+[gp_ssl]
+system_default = gp_system_default
+[gp_system_default]
+MaxProtocol = TLSv1.2
+CNF
+	jmod "$DATA/lc-tamduong-2022-H1.json" "$f" 'r.pop("id", None)
+r["activities"][0]["title"] = "Hội nghị tuyên truyền Luật Bình đẳng giới (openssl.cnf)"'
+	before=$(wc -l <"$W/gpd.log")
+	OPENSSL_CONF=$cnf gpc lc-tamduong submit "$f"
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	tail -n +"$((before + 1))" "$W/gpd.log" |
+	    grep 'established .*cn="lc-tamduong"' | grep -q 'tls=TLSv1\.3' ||
+	    { fail "openssl.cnf was read: $(tail -n +"$((before + 1))" "$W/gpd.log" | grep established)"; return; }
+}
+
 t "--help and help list every command" test_help_lists_commands
 t "every command's --help: exit 0 without configuration; help CMD the same" test_help_every_command
 t "a reader that stops early: nothing said" test_closed_pipe
@@ -329,4 +354,5 @@ start_gpd "$W/gpd.conf" || exit 1
 t "--json and --csv before or after the command: the same answer" test_json_before_after
 t "a report in NFD and its NFC twin: a duplicate, one revision, stored NFC" test_nfd_twin_duplicate
 t "the key as PKCS #8, SEC1, after EC parameters; another's, RSA, encrypted refused" test_key_forms
+t "openssl.cnf not read, also when a derived id starts OpenSSL" test_no_openssl_cnf
 summary
