@@ -185,9 +185,9 @@ run() {
 # gp-client as unit NAME (its certificate from the test PKI) against
 # gpd, or against 127.0.0.1:PORT.
 client_as() {	# NAME ARGS...
-	client_at "$PORT" "$@"
+	client_to "$PORT" "$@"
 }
-client_at() {	# PORT NAME ARGS...
+client_to() {	# PORT NAME ARGS...
 	local port=$1 name=$2
 	shift 2
 	run "$GP_CLIENT" -s "127.0.0.1:$port" --ca "$W/pki/ca.crt" \
