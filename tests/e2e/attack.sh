@@ -28,8 +28,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 TAMDUONG=$DATA/lc-tamduong-2022-H1.json
 
@@ -48,46 +46,27 @@ done
 FLOOD=${FLOOD:-1200}
 REFUSE=${REFUSE:-20}
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "attack: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "attack: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
+e2e_setup attack openssl sqlite3 python3 timeout	# W, PORT, DB
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-attack.XXXXXX")
 P=$W/pki
-# gp-client keeps its outbox and receipts here, not in the home.
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
 # A transient failure is tried again at once.
 export GP_CLIENT_BACKOFF_BASE_MS=0
 FAKE_PID=
 
 BG_PIDS=
 
-cleanup() {
+suite_cleanup() {
 	local pid
 	fake_stop
 	for pid in $BG_PIDS; do
 		kill "$pid" 2>/dev/null || true
 	done
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- the PKI --------------------------------------------------------------
 
-"$ROOT/scripts/pki.sh" "$P" lc-tamduong lc-sinho admin-test lc-unknown \
-    lc-phongtho lc-nfc admin-gone lc-flooder >/dev/null
+e2e_pki lc-tamduong lc-sinho admin-test lc-unknown lc-phongtho lc-nfc \
+    admin-gone lc-flooder
 # Another CA with a server certificate of its own.
 "$ROOT/scripts/pki.sh" "$W/other" >/dev/null
 
@@ -141,35 +120,10 @@ mkcert x-revokeme lc-sinho client
 
 # --- the real gpd ---------------------------------------------------------
 
-PORT=$(free_port)
-DB=$W/gp.db
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-UNITS
-
+e2e_units lc-tamduong lc-sinho
 gpd_conf() {	# FILE
-	cat > "$1" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-forms = $W/forms
-
-[tls]
-certificate = $P/server.crt
-key = $P/server.key
-client_ca = $P/ca.crt
-crl = $P/crl.pem
-
-[access]
-admins = admin-test
-CONF
+	e2e_gpd_conf "$1" "forms = $W/forms" "[tls] crl = $P/crl.pem" \
+	    "[access] admins = admin-test"
 }
 gpd_conf "$W/gpd.conf"
 # A year's form that gp-client does not have built in: fetched and kept.
@@ -233,11 +187,7 @@ OUTBOX=$W/outbox.db
 # gp-client as NAME against 127.0.0.1:PORT, with the outbox $OUTBOX, no
 # retries and a short timeout.
 gpc_at() {	# PORT NAME ARGS...
-	local port=$1 name=$2
-	shift 2
-	run "$GP_CLIENT" -s "127.0.0.1:$port" --ca "$P/ca.crt" \
-	    --cert "$P/$name.crt" --key "$P/$name.key" --outbox "$OUTBOX" \
-	    --timeout 5 --retries 0 "$@"
+	client_to "$1" "$2" --outbox "$OUTBOX" --timeout 5 --retries 0 "${@:3}"
 }
 gpc() {	# NAME ARGS...: against the real gpd
 	gpc_at "$PORT" "$@"
@@ -813,35 +763,8 @@ dunits() {	# NAME...
 # gpd.conf of the daemon section, on $DB; each LINE goes into [server],
 # or into the section it names first ("[receipts] key = ...").
 dconf() {	# FILE [LINE...]
-	local f=$1 line server=() receipts=() tls_key=$P/server.key
-	local admins="admin-test admin-gone"
-	shift
-	for line in "$@"; do
-		case $line in
-		"[receipts] "*) receipts+=("${line#\[receipts\] }");;
-		"[tls] key = "*) tls_key=${line#\[tls\] key = };;
-		"[access] admins = "*) admins=${line#\[access\] admins = };;
-		*) server+=("$line");;
-		esac
-	done
-	{
-		printf '[server]\nlisten = 127.0.0.1:%s\ndatabase = %s\n' \
-		    "$PORT" "$DB"
-		printf 'units = %s\n' "$D/units.conf"
-		[ ${#server[@]} -eq 0 ] || printf '%s\n' "${server[@]}"
-		printf '\n[tls]\ncertificate = %s\nkey = %s\n' \
-		    "$P/server.crt" "$tls_key"
-		printf 'client_ca = %s\ncrl = %s\n' "$P/ca.crt" "$P/crl.pem"
-		printf '\n[access]\nadmins = %s\n' "$admins"
-		[ ${#receipts[@]} -eq 0 ] ||
-		    printf '\n[receipts]\n%s\n' "${receipts[@]}"
-	} > "$f.new"
-	mv "$f.new" "$f"
-}
-
-restart_gpd() {	# CONF
-	stop_gpd
-	start_gpd "$1"
+	e2e_gpd_conf "$1" "units = $D/units.conf" "[tls] crl = $P/crl.pem" \
+	    "[access] admins = admin-test admin-gone" "${@:2}"
 }
 
 # gpraw with NAME's certificate ("-": none): output in $W/out, RC.
@@ -900,10 +823,6 @@ log_count_ge() {	# MARK COUNT PATTERN
 }
 q_is() {	# VALUE SQL
 	[ "$(q "$2")" = "$1" ]
-}
-
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
 }
 
 # Sends SIGHUP and waits until gpd has reloaded (or refused to).

@@ -16,31 +16,40 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # PORT is a free port on 127.0.0.1 for gpd, DB its database ($W/gp.db).
 # gp-client keeps its outbox and receipts under $W, never the user's.
 e2e_setup() {	# NAME [COMMAND...]
-	local name=$1 f
-	shift
+	E2E_NAME=$1
 	GPD=$(realpath "${GPD:-$E2E_DIR/../../build/gpd}")
 	GP_CLIENT=$(realpath "${GP_CLIENT:-$E2E_DIR/../../build/gp-client}")
-	for f in "$GPD" "$GP_CLIENT"; do
-		[ -x "$f" ] || { echo "$name: $f is not built: run make" >&2; exit 1; }
-	done
-	e2e_workdir "$name" "$@"
+	e2e_built "$GPD" "$GP_CLIENT"
+	e2e_workdir "$@"
 	PORT=$(free_port)
 	DB=$W/gp.db
 }
 
 # The same without gpd and gp-client: COMMANDs checked, W made.
 e2e_workdir() {	# NAME [COMMAND...]
-	local name=$1 cmd
+	local cmd
+	E2E_NAME=$1
 	shift
 	for cmd in "$@"; do
-		command -v "$cmd" >/dev/null ||
-		    { echo "$name: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
+		command -v "$cmd" >/dev/null || {
+			echo "$E2E_NAME: $cmd is missing: run scripts/deps.sh" >&2
+			exit 1
+		}
 	done
-	W=$(mktemp -d "${TMPDIR:-/tmp}/gp-$name.XXXXXX")
+	W=$(mktemp -d "${TMPDIR:-/tmp}/gp-$E2E_NAME.XXXXXX")
 	export XDG_STATE_HOME=$W/state
 	unset GP_CLIENT_CONF
 	trap e2e_exit EXIT
 	trap 'exit 130' INT TERM
+}
+
+# Exits unless each FILE is built.
+e2e_built() {	# FILE...
+	local f
+	for f in "$@"; do
+		[ -x "$f" ] ||
+		    { echo "${E2E_NAME:-e2e}: $f is not built: run make" >&2; exit 1; }
+	done
 }
 
 # At exit: the suite's own suite_cleanup if it has one (its helpers,
@@ -318,6 +327,11 @@ stop_gpd() {
 	kill -TERM "$GPD_PID" 2>/dev/null || true
 	wait "$GPD_PID" 2>/dev/null || GPD_RC=$?
 	GPD_PID=
+}
+
+restart_gpd() {	# CONF [WRAPPER...]
+	stop_gpd
+	start_gpd "$@"
 }
 
 gpd_alive() {
