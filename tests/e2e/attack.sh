@@ -94,29 +94,15 @@ keyUsage		= critical, digitalSignature
 extendedKeyUsage	= clientAuth
 EXT
 
-# A certificate with CN from the test CA, with extensions SECTION of
-# ext.cnf and any other `openssl ca` options (dates).
-mkcert() {	# NAME CN SECTION [OPTIONS...]
-	local name=$1 cn=$2 ext=$3
-	shift 3
-	(umask 077 && openssl genpkey -algorithm EC \
-	    -pkeyopt ec_paramgen_curve:P-256 -out "$P/$name.key" 2>/dev/null)
-	openssl req -new -key "$P/$name.key" -subj "/CN=$cn" \
-	    -out "$P/$name.csr" 2>/dev/null
-	openssl ca -batch -notext -config "$P/ca.cnf" -extfile "$W/ext.cnf" \
-	    -extensions "$ext" -in "$P/$name.csr" -out "$P/$name.crt" "$@" \
-	    2>"$W/openssl.err" || {
-		echo "attack: openssl ca failed for $name:" >&2
-		cat "$W/openssl.err" >&2
-		exit 1
-	}
-	rm -f "$P/$name.csr"
+# A certificate of the test CA with the extensions SECTION of ext.cnf.
+xcert() {	# NAME CN SECTION [OPTIONS...]
+	mkcert "$@" -extfile "$W/ext.cnf"
 }
-mkcert x-noeku localhost server_noeku
-mkcert x-clientauth localhost server_clientauth
+xcert x-noeku localhost server_noeku
+xcert x-clientauth localhost server_clientauth
 # A unit's certificate without extended key usage, and one to revoke.
-mkcert x-unit-noeku lc-tamduong client_noeku
-mkcert x-revokeme lc-sinho client
+xcert x-unit-noeku lc-tamduong client_noeku
+xcert x-revokeme lc-sinho client
 
 # --- the real gpd ---------------------------------------------------------
 
@@ -786,18 +772,6 @@ graw_bg() {	# OUT NAME [OPTIONS] MODE [ARGS...]
 	BG_PIDS="$BG_PIDS $BG_PID"
 }
 
-# Runs COMMAND every 0.1 s until it succeeds, for at most SECONDS.
-until_ok() {	# SECONDS COMMAND...
-	local n=$(($1 * 10))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
 has() {		# FILE PATTERN: grep -E, quietly
 	grep -qE -- "$2" "$1" 2>/dev/null
 }
@@ -830,7 +804,7 @@ reload_gpd() {
 	local mark
 	mark=$(log_mark)
 	kill -HUP "$GPD_PID"
-	until_ok 10 log_has "$mark" 'reloaded conf=|reload refused'
+	wait_until 10 log_has "$mark" 'reloaded conf=|reload refused'
 }
 
 # Refusals of certificate CN on record: an entry each, and those a
@@ -930,7 +904,7 @@ test_log_quoted() {
 	grep -q '^error 4 ' "$W/out" || { fail "quote and escape: $(cat "$W/out")"; return; }
 	graw lc-tamduong submit --set 'period=2022-H1 result=accepted'
 	grep -q '^error 2 ' "$W/out" || { fail "forged period: $(cat "$W/out")"; return; }
-	until_ok 5 log_count_ge "$mark" 3 ' result=' ||
+	wait_until 5 log_count_ge "$mark" 3 ' result=' ||
 	    { fail "refusals not logged: $(log_since "$mark")"; return; }
 	why=$("$PYTHON" "$W/quoted.py" "$W/gpd.log" "$DB" "$mark" \
 	    'unit="lc-tamduong result=accepted"' \
@@ -958,7 +932,7 @@ test_log_quoted() {
 	    'cn="admin-test" review return unit="lc-tamduong" period="2022-H1" revision=1 result=refused ' \
 	    'unit="lc-tamduong" period="2022-H1" result=accepted-final' \
 	    'cn="admin-test" review reopen unit="lc-tamduong" period="2022-H1" revision=[0-9]+ state=received '; do
-		until_ok 5 log_has "$mark" "$want" ||
+		wait_until 5 log_has "$mark" "$want" ||
 		    { fail "not in the log: $want: $(log_since "$mark" | grep -E 'review|final')"; return; }
 	done
 	why=$("$PYTHON" "$W/quoted.py" "$W/gpd.log" "$DB" "$mark" 2>&1) ||
@@ -1011,7 +985,7 @@ test_client_eku() {
 	graw x-unit-noeku --await 2 whoami
 	grep -q '^whoami ' "$W/out" &&
 	    { fail "a certificate without extended key usage was served: $(cat "$W/out")"; return; }
-	until_ok 5 log_has "$mark" 'closed reason="handshake failed: .*unsuitable certificate purpose' ||
+	wait_until 5 log_has "$mark" 'closed reason="handshake failed: .*unsuitable certificate purpose' ||
 	    { fail "no reason in the log: $(log_since "$mark")"; return; }
 	graw lc-tamduong whoami
 	grep -q '^whoami lc-tamduong unit' "$W/out" ||
@@ -1029,14 +1003,14 @@ test_revoke_open() {
 	graw_bg "$D/k.kept" lc-tamduong keep 30 --ready-file "$D/k.kept.ready" \
 	    --stop-file "$D/k.stop"
 	pids="$pids $BG_PID"
-	until_ok 10 all_exist "$D/k.revoked.ready" "$D/k.kept.ready" ||
+	wait_until 10 all_exist "$D/k.revoked.ready" "$D/k.kept.ready" ||
 	    { fail "sessions not open: $(cat "$D/k.revoked" "$D/k.kept")"; touch "$D/k.stop"; return; }
 	{ openssl ca -config "$P/ca.cnf" -revoke "$P/x-revokeme.crt" &&
 	    openssl ca -config "$P/ca.cnf" -gencrl -out "$P/crl.pem"; } \
 	    >/dev/null 2>&1 || { fail "openssl ca could not revoke"; touch "$D/k.stop"; return; }
 	mark=$(log_mark)
 	reload_gpd || { fail "no reload"; touch "$D/k.stop"; return; }
-	until_ok 10 has "$D/k.revoked" '^closed' ||
+	wait_until 10 has "$D/k.revoked" '^closed' ||
 	    { fail "the revoked certificate's session is still open: $(cat "$D/k.revoked")"; touch "$D/k.stop"; return; }
 	touch "$D/k.stop"
 	# shellcheck disable=SC2086
@@ -1045,7 +1019,7 @@ test_revoke_open() {
 	    { fail "the other session was closed: $(cat "$D/k.kept")"; return; }
 	log_has "$mark" 'closed reason="certificate revoked" .*cn="lc-sinho"' ||
 	    { fail "not logged: $(log_since "$mark")"; return; }
-	until_ok 5 q_is 1 "select count(*) from audit where action = 'session' and
+	wait_until 5 q_is 1 "select count(*) from audit where action = 'session' and
 	    result = 'closed' and cn = 'lc-sinho' and detail like '%certificate revoked%'" ||
 	    { fail "not audited: $(q "select * from audit where action = 'session'")"; return; }
 }
@@ -1063,7 +1037,7 @@ test_rights_removed() {
 	    --ready-file "$D/k.none.ready" --submit-file "$D/k.go" \
 	    --stop-file "$D/k.stop"
 	pids="$pids $BG_PID"
-	until_ok 10 all_exist "$D/k.unit.ready" "$D/k.admin.ready" "$D/k.none.ready" ||
+	wait_until 10 all_exist "$D/k.unit.ready" "$D/k.admin.ready" "$D/k.none.ready" ||
 	    { fail "sessions not open"; touch "$D/k.stop"; return; }
 	grep -q '^whoami lc-unknown none' "$D/k.none" ||
 	    { fail "lc-unknown: $(cat "$D/k.none")"; touch "$D/k.stop"; return; }
@@ -1073,14 +1047,14 @@ test_rights_removed() {
 	dconf "$D/gpd.conf" "[access] admins = admin-test"
 	mark=$(log_mark)
 	reload_gpd || { fail "no reload"; touch "$D/k.stop"; return; }
-	until_ok 10 has "$D/k.unit" '^closed' ||
+	wait_until 10 has "$D/k.unit" '^closed' ||
 	    { fail "the removed unit's session is still open"; touch "$D/k.stop"; return; }
-	until_ok 10 has "$D/k.admin" '^closed' ||
+	wait_until 10 has "$D/k.admin" '^closed' ||
 	    { fail "the removed administrator's session is still open"; touch "$D/k.stop"; return; }
-	until_ok 10 has "$D/k.none" '^whoami lc-unknown unit' ||
+	wait_until 10 has "$D/k.none" '^whoami lc-unknown unit' ||
 	    { fail "lc-unknown did not become a unit: $(cat "$D/k.none")"; touch "$D/k.stop"; return; }
 	touch "$D/k.go"
-	until_ok 10 has "$D/k.none" '^(receipt|error)' ||
+	wait_until 10 has "$D/k.none" '^(receipt|error)' ||
 	    { fail "no answer to the submission"; touch "$D/k.stop"; return; }
 	touch "$D/k.stop"
 	# shellcheck disable=SC2086
@@ -1105,7 +1079,7 @@ test_expiry_rechecked() {
 	dconf "$D/idle.conf" "idle_timeout = 2"
 	restart_gpd "$D/idle.conf" || { fail "gpd did not start"; return; }
 	end=$(date -u -d '+4 seconds' +%Y%m%d%H%M%SZ)
-	mkcert x-soon lc-tamduong client -enddate "$end"
+	xcert x-soon lc-tamduong client -enddate "$end"
 	rm -f "$D"/k.*
 	mark=$(log_mark)
 	t0=$(now_ms)
@@ -1114,7 +1088,7 @@ test_expiry_rechecked() {
 	pids=$BG_PID
 	graw_bg "$D/k.kept" lc-tamduong keep 30 --stop-file "$D/k.stop"
 	pids="$pids $BG_PID"
-	until_ok 20 has "$D/k.soon" '^closed' ||
+	wait_until 20 has "$D/k.soon" '^closed' ||
 	    { fail "the expired certificate's session is still open: $(cat "$D/k.soon")"; touch "$D/k.stop"; return; }
 	took=$(($(now_ms) - t0))
 	touch "$D/k.stop"
@@ -1151,11 +1125,11 @@ test_silent_flood() {
 	graw_bg "$D/flood.out" - flood "$FLOOD" 60 --ready-file "$D/flood.ready" \
 	    --stop-file "$D/flood.stop"
 	pids=$BG_PID
-	until_ok 20 all_exist "$D/flood.ready" ||
+	wait_until 20 all_exist "$D/flood.ready" ||
 	    { fail "the flood did not start: $(cat "$D/flood.out")"; touch "$D/flood.stop"; return; }
 	# Until gpd feels it: its summary of what closed before handshakes.
 	mark=$(log_mark)
-	until_ok 5 log_has "$mark" '^info: handshakes: ' || true
+	wait_until 5 log_has "$mark" '^info: handshakes: ' || true
 	mark=$(log_mark)
 	t0=$(now_ms)
 	for i in 1 2 3 4 5; do
@@ -1167,7 +1141,7 @@ test_silent_flood() {
 	done
 	# The log over three more seconds of the flood at least: four of its
 	# summary lines.
-	until_ok 10 log_count_ge "$mark" 4 '^info: handshakes: ' || true
+	wait_until 10 log_count_ge "$mark" 4 '^info: handshakes: ' || true
 	lines=$(($(log_mark) - mark))
 	ms=$(($(now_ms) - t0))
 	touch "$D/flood.stop"
@@ -1212,7 +1186,7 @@ test_output_budget() {
 		    --repeat 16 --stop-file "$D/s.stop"
 		pids="$pids $BG_PID"
 	done
-	until_ok 30 stalled_ge 40 ||
+	wait_until 30 stalled_ge 40 ||
 	    { fail "the stalled clients did not all send"; touch "$D/s.stop"; return; }
 	gpd_quiet 30 || { fail "gpd never went quiet"; touch "$D/s.stop"; return; }
 	hwm1=$(status_kb "$GPD_PID" VmHWM)

@@ -45,14 +45,7 @@ type = commune_union
 UNITS
 e2e_gpd_conf "$W/gpd.conf" "forms = $W/forms" "[access] admins = admin-test"
 # The district's configuration file: what fetches a form.
-cat > "$W/client.conf" <<CONF
-[client]
-server = 127.0.0.1:$PORT
-ca = $W/pki/ca.crt
-cert = $W/pki/lc-tamduong.crt
-key = $W/pki/lc-tamduong.key
-outbox = $W/state/gp/outbox.db
-CONF
+e2e_client_conf "$W/client.conf" lc-tamduong "outbox = $W/state/gp/outbox.db"
 
 gpc() {	# NAME ARGS...
 	client_as "$1" --outbox "$W/state/gp/outbox.db" --timeout 10 \

@@ -122,24 +122,6 @@ st() {	# NAME FUNCTION
 
 e2e_pki lc-tamduong lc-sinho admin-test lc-unknown
 
-# A certificate with CN from the test CA, with extensions from ca.cnf and
-# any other `openssl ca` options (dates).
-mkcert() {	# NAME CN EXTENSIONS [OPTIONS...]
-	local name=$1 cn=$2 ext=$3
-	shift 3
-	(umask 077 && openssl genpkey -algorithm EC \
-	    -pkeyopt ec_paramgen_curve:P-256 -out "$P/$name.key" 2>/dev/null)
-	openssl req -new -key "$P/$name.key" -subj "/CN=$cn" \
-	    -out "$P/$name.csr" 2>/dev/null
-	openssl ca -batch -notext -config "$P/ca.cnf" -extensions "$ext" \
-	    -in "$P/$name.csr" -out "$P/$name.crt" "$@" 2>"$W/openssl.err" || {
-		echo "hostile: openssl ca failed for $name:" >&2
-		cat "$W/openssl.err" >&2
-		exit 1
-	}
-	rm -f "$P/$name.csr"
-}
-
 mkcert x-expired lc-tamduong client_ext \
     -startdate 20200101000000Z -enddate 20210101000000Z
 mkcert x-notyet lc-tamduong client_ext \

@@ -94,20 +94,34 @@ e2e_units() {	# CODE...
 
 # Writes gpd's configuration FILE: gpd at 127.0.0.1:$PORT on the database
 # $DB with the registry $W/units.conf and the certificate, key and CA of
-# the test PKI ($W/pki). Each LINE "key = value" goes into [server], or
-# into the section it names first ("[tls] crl = ..."); a key given again
-# replaces the value before it, where it stood. Empty LINEs are skipped.
-# The file is written whole and renamed: a reload never reads half of it.
+# the test PKI ($W/pki); each LINE as e2e_ini says, in [server] unless it
+# names its section ("[tls] crl = ...").
 e2e_gpd_conf() {	# FILE [LINE...]
-	local file=$1 line sec i n last=
-	local -a secs=() keys=() vals=()
-	shift
-	for line in "listen = 127.0.0.1:$PORT" "database = $DB" \
+	e2e_ini "$1" server "listen = 127.0.0.1:$PORT" "database = $DB" \
 	    "units = $W/units.conf" "[tls] certificate = $W/pki/server.crt" \
 	    "[tls] key = $W/pki/server.key" "[tls] client_ca = $W/pki/ca.crt" \
-	    "$@"; do
+	    "${@:2}"
+}
+
+# Writes gp-client's configuration FILE: unit NAME of the test PKI at
+# gpd, then each LINE as e2e_ini says, in [client] unless it names its
+# section.
+e2e_client_conf() {	# FILE NAME [LINE...]
+	e2e_ini "$1" client "server = 127.0.0.1:$PORT" "ca = $W/pki/ca.crt" \
+	    "cert = $W/pki/$2.crt" "key = $W/pki/$2.key" "${@:3}"
+}
+
+# Writes a configuration FILE of LINEs "key = value", each in SECTION or
+# in the section it names first ("[tls] crl = ..."); a key given again
+# replaces the value before it, where it stood. Empty LINEs are skipped.
+# The file is written whole and renamed: a reload never reads half of it.
+e2e_ini() {	# FILE SECTION [LINE...]
+	local file=$1 section=$2 line sec i n last=
+	local -a secs=() keys=() vals=()
+	shift 2
+	for line in "$@"; do
 		[ -n "$line" ] || continue
-		sec=server
+		sec=$section
 		if [[ $line == "["*"] "* ]]; then
 			sec=${line%%]*}
 			sec=${sec#[}
@@ -141,6 +155,25 @@ e2e_gpd_conf() {	# FILE [LINE...]
 # The dates of the 2022 form as [periods] lines of e2e_gpd_conf.
 E2E_PERIODS=("[periods] h1_coverage = 12-01..05-31" "[periods] h1_due = 06-10"
     "[periods] annual_coverage = 12-01..11-30" "[periods] annual_due = 12-05")
+
+# A certificate NAME in $W/pki with CN, signed by the test CA with the
+# extensions SECTION of its ca.cnf (or of the file after -extfile in
+# OPTIONS), and any other `openssl ca` OPTIONS (dates).
+mkcert() {	# NAME CN SECTION [OPTIONS...]
+	local name=$1 cn=$2 ext=$3 p=$W/pki
+	shift 3
+	(umask 077 && openssl genpkey -algorithm EC \
+	    -pkeyopt ec_paramgen_curve:P-256 -out "$p/$name.key" 2>/dev/null)
+	openssl req -new -key "$p/$name.key" -subj "/CN=$cn" \
+	    -out "$p/$name.csr" 2>/dev/null
+	openssl ca -batch -notext -config "$p/ca.cnf" -extensions "$ext" \
+	    -in "$p/$name.csr" -out "$p/$name.crt" "$@" 2>"$W/openssl.err" || {
+		echo "${E2E_NAME:-e2e}: openssl ca failed for $name:" >&2
+		cat "$W/openssl.err" >&2
+		exit 1
+	}
+	rm -f "$p/$name.csr"
+}
 
 # --- runner -------------------------------------------------------------
 

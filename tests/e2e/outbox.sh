@@ -727,16 +727,8 @@ test_doctor_up() {
 }
 
 test_doctor_config_file() {
-	cat > "$W/client.conf" <<CONF
-[client]
-server = 127.0.0.1:$PORT
-ca = $W/pki/ca.crt
-cert = $W/pki/lc-tamduong.crt
-key = $W/pki/lc-tamduong.key
-outbox = $OUTBOX
-retries = 1
-timeout = 5
-CONF
+	e2e_client_conf "$W/client.conf" lc-tamduong "outbox = $OUTBOX" \
+	    "retries = 1" "timeout = 5"
 	run "$GP_CLIENT" -c "$W/client.conf" doctor
 	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/out" "$W/err")"; return; }
 	grep -Eq "^OK   config +$W/client.conf: " "$W/out" || { fail "$(cat "$W/out")"; return; }

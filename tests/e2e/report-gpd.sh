@@ -52,12 +52,8 @@ PY
 e2e_gpd_conf "$W/gpd.conf" "units = $ROOT/etc/units.conf" "forms = $W/forms" \
     "[tls] crl = $W/pki/crl.pem" "[access] admins = admin-test"
 # The administrator's configuration, with the document's settings.
-cat > "$W/admin.conf" <<CONF
-[client]
-server = 127.0.0.1:$PORT
-ca = $W/pki/ca.crt
-cert = $W/pki/admin-test.crt
-key = $W/pki/admin-test.key
+e2e_client_conf "$W/admin.conf" admin-test
+cat >> "$W/admin.conf" <<CONF
 
 [report]
 number = Số:      /BC-LĐLĐ-TN

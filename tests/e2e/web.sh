@@ -49,16 +49,8 @@ e2e_units lc-tamduong
 e2e_gpd_conf "$W/gpd.conf" "[access] admins = admin-test" \
     "[access] contact = Ban Tuyên giáo – Nữ công, 0213 3876 543"
 
-cat > "$W/client.conf" <<CONF
-[client]
-server = 127.0.0.1:$PORT
-ca = $W/pki/ca.crt
-cert = $W/pki/lc-tamduong.crt
-key = $W/pki/lc-tamduong.key
-outbox = $OUTBOX
-timeout = 5
-retries = 1
-CONF
+e2e_client_conf "$W/client.conf" lc-tamduong "outbox = $OUTBOX" \
+    "timeout = 5" "retries = 1"
 
 # --- gp-client web ------------------------------------------------------
 
