@@ -16,61 +16,22 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-admin.XXXXXX")
-# gp-client keeps receipts and its outbox here, not in the home.
-export XDG_STATE_HOME=$W/state
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_setup admin openssl sqlite3 python3 timeout	# W, PORT, DB
 
 Y=$(date -u +%Y)
 CUR=$Y			# annual: on time today
 LATE=$((Y - 1))-H1	# due $((Y - 1))-06-10: late today
 
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-nganh-giaoduc \
-    lc-phongtho lc-muongte admin-test >/dev/null
-
-PORT=$(free_port)
-DB=$W/gp.db
+e2e_pki lc-tamduong lc-sinho lc-nganh-giaoduc lc-phongtho lc-muongte \
+    admin-test
 
 # lc-muongte's validity ended long ago: expected for no period here.
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-
-[lc-nganh-giaoduc]
-name = Công đoàn ngành Giáo dục
-type = sector_union
-
-[lc-phongtho]
-name = LĐLĐ huyện Phong Thổ
-type = district_federation
+e2e_units lc-tamduong lc-sinho lc-nganh-giaoduc lc-phongtho
+cat >> "$W/units.conf" <<UNITS
 
 [lc-muongte]
 name = LĐLĐ huyện Mường Tè
@@ -79,24 +40,9 @@ valid_from = 2000-01-01
 valid_to = 2001-12-31
 UNITS
 
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-forms = $W/forms
-max_connections = 50
-idle_timeout = 20
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-crl = $W/pki/crl.pem
-
-[access]
-admins = admin-test
-CONF
+e2e_gpd_conf "$W/gpd.conf" "forms = $W/forms" "max_connections = 50" \
+    "idle_timeout = 20" "[tls] crl = $W/pki/crl.pem" \
+    "[access] admins = admin-test"
 # This year's annual report covers the whole year and is due on 31/12;
 # last year's 6-month report keeps the dates of the 2022 form.
 mkdir -p "$W/forms"
@@ -966,8 +912,4 @@ t "audit: submissions, refusals, locks with CN and fingerprint" test_audit
 t "a refused query is not a report to resubmit" test_query_refused
 t "usage errors exit 64" test_usage
 
-if [ "$NFAIL" -gt 0 ]; then
-	echo "# gpd log (last 30 lines):"
-	tail -n 30 "$W/gpd.log" | sed 's/^/#   /'
-fi
 summary

@@ -28,8 +28,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 TAMDUONG=$DATA/lc-tamduong-2022-H1.json
 
@@ -48,46 +46,27 @@ done
 FLOOD=${FLOOD:-1200}
 REFUSE=${REFUSE:-20}
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "attack: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "attack: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
+e2e_setup attack openssl sqlite3 python3 timeout	# W, PORT, DB
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-attack.XXXXXX")
 P=$W/pki
-# gp-client keeps its outbox and receipts here, not in the home.
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
 # A transient failure is tried again at once.
 export GP_CLIENT_BACKOFF_BASE_MS=0
 FAKE_PID=
 
 BG_PIDS=
 
-cleanup() {
+suite_cleanup() {
 	local pid
 	fake_stop
 	for pid in $BG_PIDS; do
 		kill "$pid" 2>/dev/null || true
 	done
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- the PKI --------------------------------------------------------------
 
-"$ROOT/scripts/pki.sh" "$P" lc-tamduong lc-sinho admin-test lc-unknown \
-    lc-phongtho lc-nfc admin-gone lc-flooder >/dev/null
+e2e_pki lc-tamduong lc-sinho admin-test lc-unknown lc-phongtho lc-nfc \
+    admin-gone lc-flooder
 # Another CA with a server certificate of its own.
 "$ROOT/scripts/pki.sh" "$W/other" >/dev/null
 
@@ -115,61 +94,22 @@ keyUsage		= critical, digitalSignature
 extendedKeyUsage	= clientAuth
 EXT
 
-# A certificate with CN from the test CA, with extensions SECTION of
-# ext.cnf and any other `openssl ca` options (dates).
-mkcert() {	# NAME CN SECTION [OPTIONS...]
-	local name=$1 cn=$2 ext=$3
-	shift 3
-	(umask 077 && openssl genpkey -algorithm EC \
-	    -pkeyopt ec_paramgen_curve:P-256 -out "$P/$name.key" 2>/dev/null)
-	openssl req -new -key "$P/$name.key" -subj "/CN=$cn" \
-	    -out "$P/$name.csr" 2>/dev/null
-	openssl ca -batch -notext -config "$P/ca.cnf" -extfile "$W/ext.cnf" \
-	    -extensions "$ext" -in "$P/$name.csr" -out "$P/$name.crt" "$@" \
-	    2>"$W/openssl.err" || {
-		echo "attack: openssl ca failed for $name:" >&2
-		cat "$W/openssl.err" >&2
-		exit 1
-	}
-	rm -f "$P/$name.csr"
+# A certificate of the test CA with the extensions SECTION of ext.cnf.
+xcert() {	# NAME CN SECTION [OPTIONS...]
+	mkcert "$@" -extfile "$W/ext.cnf"
 }
-mkcert x-noeku localhost server_noeku
-mkcert x-clientauth localhost server_clientauth
+xcert x-noeku localhost server_noeku
+xcert x-clientauth localhost server_clientauth
 # A unit's certificate without extended key usage, and one to revoke.
-mkcert x-unit-noeku lc-tamduong client_noeku
-mkcert x-revokeme lc-sinho client
+xcert x-unit-noeku lc-tamduong client_noeku
+xcert x-revokeme lc-sinho client
 
 # --- the real gpd ---------------------------------------------------------
 
-PORT=$(free_port)
-DB=$W/gp.db
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-UNITS
-
+e2e_units lc-tamduong lc-sinho
 gpd_conf() {	# FILE
-	cat > "$1" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-forms = $W/forms
-
-[tls]
-certificate = $P/server.crt
-key = $P/server.key
-client_ca = $P/ca.crt
-crl = $P/crl.pem
-
-[access]
-admins = admin-test
-CONF
+	e2e_gpd_conf "$1" "forms = $W/forms" "[tls] crl = $P/crl.pem" \
+	    "[access] admins = admin-test"
 }
 gpd_conf "$W/gpd.conf"
 # A year's form that gp-client does not have built in: fetched and kept.
@@ -233,11 +173,7 @@ OUTBOX=$W/outbox.db
 # gp-client as NAME against 127.0.0.1:PORT, with the outbox $OUTBOX, no
 # retries and a short timeout.
 gpc_at() {	# PORT NAME ARGS...
-	local port=$1 name=$2
-	shift 2
-	run "$GP_CLIENT" -s "127.0.0.1:$port" --ca "$P/ca.crt" \
-	    --cert "$P/$name.crt" --key "$P/$name.key" --outbox "$OUTBOX" \
-	    --timeout 5 --retries 0 "$@"
+	client_to "$1" "$2" --outbox "$OUTBOX" --timeout 5 --retries 0 "${@:3}"
 }
 gpc() {	# NAME ARGS...: against the real gpd
 	gpc_at "$PORT" "$@"
@@ -813,35 +749,8 @@ dunits() {	# NAME...
 # gpd.conf of the daemon section, on $DB; each LINE goes into [server],
 # or into the section it names first ("[receipts] key = ...").
 dconf() {	# FILE [LINE...]
-	local f=$1 line server=() receipts=() tls_key=$P/server.key
-	local admins="admin-test admin-gone"
-	shift
-	for line in "$@"; do
-		case $line in
-		"[receipts] "*) receipts+=("${line#\[receipts\] }");;
-		"[tls] key = "*) tls_key=${line#\[tls\] key = };;
-		"[access] admins = "*) admins=${line#\[access\] admins = };;
-		*) server+=("$line");;
-		esac
-	done
-	{
-		printf '[server]\nlisten = 127.0.0.1:%s\ndatabase = %s\n' \
-		    "$PORT" "$DB"
-		printf 'units = %s\n' "$D/units.conf"
-		[ ${#server[@]} -eq 0 ] || printf '%s\n' "${server[@]}"
-		printf '\n[tls]\ncertificate = %s\nkey = %s\n' \
-		    "$P/server.crt" "$tls_key"
-		printf 'client_ca = %s\ncrl = %s\n' "$P/ca.crt" "$P/crl.pem"
-		printf '\n[access]\nadmins = %s\n' "$admins"
-		[ ${#receipts[@]} -eq 0 ] ||
-		    printf '\n[receipts]\n%s\n' "${receipts[@]}"
-	} > "$f.new"
-	mv "$f.new" "$f"
-}
-
-restart_gpd() {	# CONF
-	stop_gpd
-	start_gpd "$1"
+	e2e_gpd_conf "$1" "units = $D/units.conf" "[tls] crl = $P/crl.pem" \
+	    "[access] admins = admin-test admin-gone" "${@:2}"
 }
 
 # gpraw with NAME's certificate ("-": none): output in $W/out, RC.
@@ -861,18 +770,6 @@ graw_bg() {	# OUT NAME [OPTIONS] MODE [ARGS...]
 	    "${cert[@]}" "$@" >"$out" 2>&1 &
 	BG_PID=$!
 	BG_PIDS="$BG_PIDS $BG_PID"
-}
-
-# Runs COMMAND every 0.1 s until it succeeds, for at most SECONDS.
-until_ok() {	# SECONDS COMMAND...
-	local n=$(($1 * 10))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
 }
 
 has() {		# FILE PATTERN: grep -E, quietly
@@ -902,16 +799,12 @@ q_is() {	# VALUE SQL
 	[ "$(q "$2")" = "$1" ]
 }
 
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
-
 # Sends SIGHUP and waits until gpd has reloaded (or refused to).
 reload_gpd() {
 	local mark
 	mark=$(log_mark)
 	kill -HUP "$GPD_PID"
-	until_ok 10 log_has "$mark" 'reloaded conf=|reload refused'
+	wait_until 10 log_has "$mark" 'reloaded conf=|reload refused'
 }
 
 # Refusals of certificate CN on record: an entry each, and those a
@@ -1011,7 +904,7 @@ test_log_quoted() {
 	grep -q '^error 4 ' "$W/out" || { fail "quote and escape: $(cat "$W/out")"; return; }
 	graw lc-tamduong submit --set 'period=2022-H1 result=accepted'
 	grep -q '^error 2 ' "$W/out" || { fail "forged period: $(cat "$W/out")"; return; }
-	until_ok 5 log_count_ge "$mark" 3 ' result=' ||
+	wait_until 5 log_count_ge "$mark" 3 ' result=' ||
 	    { fail "refusals not logged: $(log_since "$mark")"; return; }
 	why=$("$PYTHON" "$W/quoted.py" "$W/gpd.log" "$DB" "$mark" \
 	    'unit="lc-tamduong result=accepted"' \
@@ -1039,7 +932,7 @@ test_log_quoted() {
 	    'cn="admin-test" review return unit="lc-tamduong" period="2022-H1" revision=1 result=refused ' \
 	    'unit="lc-tamduong" period="2022-H1" result=accepted-final' \
 	    'cn="admin-test" review reopen unit="lc-tamduong" period="2022-H1" revision=[0-9]+ state=received '; do
-		until_ok 5 log_has "$mark" "$want" ||
+		wait_until 5 log_has "$mark" "$want" ||
 		    { fail "not in the log: $want: $(log_since "$mark" | grep -E 'review|final')"; return; }
 	done
 	why=$("$PYTHON" "$W/quoted.py" "$W/gpd.log" "$DB" "$mark" 2>&1) ||
@@ -1092,7 +985,7 @@ test_client_eku() {
 	graw x-unit-noeku --await 2 whoami
 	grep -q '^whoami ' "$W/out" &&
 	    { fail "a certificate without extended key usage was served: $(cat "$W/out")"; return; }
-	until_ok 5 log_has "$mark" 'closed reason="handshake failed: .*unsuitable certificate purpose' ||
+	wait_until 5 log_has "$mark" 'closed reason="handshake failed: .*unsuitable certificate purpose' ||
 	    { fail "no reason in the log: $(log_since "$mark")"; return; }
 	graw lc-tamduong whoami
 	grep -q '^whoami lc-tamduong unit' "$W/out" ||
@@ -1110,14 +1003,14 @@ test_revoke_open() {
 	graw_bg "$D/k.kept" lc-tamduong keep 30 --ready-file "$D/k.kept.ready" \
 	    --stop-file "$D/k.stop"
 	pids="$pids $BG_PID"
-	until_ok 10 all_exist "$D/k.revoked.ready" "$D/k.kept.ready" ||
+	wait_until 10 all_exist "$D/k.revoked.ready" "$D/k.kept.ready" ||
 	    { fail "sessions not open: $(cat "$D/k.revoked" "$D/k.kept")"; touch "$D/k.stop"; return; }
 	{ openssl ca -config "$P/ca.cnf" -revoke "$P/x-revokeme.crt" &&
 	    openssl ca -config "$P/ca.cnf" -gencrl -out "$P/crl.pem"; } \
 	    >/dev/null 2>&1 || { fail "openssl ca could not revoke"; touch "$D/k.stop"; return; }
 	mark=$(log_mark)
 	reload_gpd || { fail "no reload"; touch "$D/k.stop"; return; }
-	until_ok 10 has "$D/k.revoked" '^closed' ||
+	wait_until 10 has "$D/k.revoked" '^closed' ||
 	    { fail "the revoked certificate's session is still open: $(cat "$D/k.revoked")"; touch "$D/k.stop"; return; }
 	touch "$D/k.stop"
 	# shellcheck disable=SC2086
@@ -1126,7 +1019,7 @@ test_revoke_open() {
 	    { fail "the other session was closed: $(cat "$D/k.kept")"; return; }
 	log_has "$mark" 'closed reason="certificate revoked" .*cn="lc-sinho"' ||
 	    { fail "not logged: $(log_since "$mark")"; return; }
-	until_ok 5 q_is 1 "select count(*) from audit where action = 'session' and
+	wait_until 5 q_is 1 "select count(*) from audit where action = 'session' and
 	    result = 'closed' and cn = 'lc-sinho' and detail like '%certificate revoked%'" ||
 	    { fail "not audited: $(q "select * from audit where action = 'session'")"; return; }
 }
@@ -1144,7 +1037,7 @@ test_rights_removed() {
 	    --ready-file "$D/k.none.ready" --submit-file "$D/k.go" \
 	    --stop-file "$D/k.stop"
 	pids="$pids $BG_PID"
-	until_ok 10 all_exist "$D/k.unit.ready" "$D/k.admin.ready" "$D/k.none.ready" ||
+	wait_until 10 all_exist "$D/k.unit.ready" "$D/k.admin.ready" "$D/k.none.ready" ||
 	    { fail "sessions not open"; touch "$D/k.stop"; return; }
 	grep -q '^whoami lc-unknown none' "$D/k.none" ||
 	    { fail "lc-unknown: $(cat "$D/k.none")"; touch "$D/k.stop"; return; }
@@ -1154,14 +1047,14 @@ test_rights_removed() {
 	dconf "$D/gpd.conf" "[access] admins = admin-test"
 	mark=$(log_mark)
 	reload_gpd || { fail "no reload"; touch "$D/k.stop"; return; }
-	until_ok 10 has "$D/k.unit" '^closed' ||
+	wait_until 10 has "$D/k.unit" '^closed' ||
 	    { fail "the removed unit's session is still open"; touch "$D/k.stop"; return; }
-	until_ok 10 has "$D/k.admin" '^closed' ||
+	wait_until 10 has "$D/k.admin" '^closed' ||
 	    { fail "the removed administrator's session is still open"; touch "$D/k.stop"; return; }
-	until_ok 10 has "$D/k.none" '^whoami lc-unknown unit' ||
+	wait_until 10 has "$D/k.none" '^whoami lc-unknown unit' ||
 	    { fail "lc-unknown did not become a unit: $(cat "$D/k.none")"; touch "$D/k.stop"; return; }
 	touch "$D/k.go"
-	until_ok 10 has "$D/k.none" '^(receipt|error)' ||
+	wait_until 10 has "$D/k.none" '^(receipt|error)' ||
 	    { fail "no answer to the submission"; touch "$D/k.stop"; return; }
 	touch "$D/k.stop"
 	# shellcheck disable=SC2086
@@ -1186,7 +1079,7 @@ test_expiry_rechecked() {
 	dconf "$D/idle.conf" "idle_timeout = 2"
 	restart_gpd "$D/idle.conf" || { fail "gpd did not start"; return; }
 	end=$(date -u -d '+4 seconds' +%Y%m%d%H%M%SZ)
-	mkcert x-soon lc-tamduong client -enddate "$end"
+	xcert x-soon lc-tamduong client -enddate "$end"
 	rm -f "$D"/k.*
 	mark=$(log_mark)
 	t0=$(now_ms)
@@ -1195,7 +1088,7 @@ test_expiry_rechecked() {
 	pids=$BG_PID
 	graw_bg "$D/k.kept" lc-tamduong keep 30 --stop-file "$D/k.stop"
 	pids="$pids $BG_PID"
-	until_ok 20 has "$D/k.soon" '^closed' ||
+	wait_until 20 has "$D/k.soon" '^closed' ||
 	    { fail "the expired certificate's session is still open: $(cat "$D/k.soon")"; touch "$D/k.stop"; return; }
 	took=$(($(now_ms) - t0))
 	touch "$D/k.stop"
@@ -1232,11 +1125,11 @@ test_silent_flood() {
 	graw_bg "$D/flood.out" - flood "$FLOOD" 60 --ready-file "$D/flood.ready" \
 	    --stop-file "$D/flood.stop"
 	pids=$BG_PID
-	until_ok 20 all_exist "$D/flood.ready" ||
+	wait_until 20 all_exist "$D/flood.ready" ||
 	    { fail "the flood did not start: $(cat "$D/flood.out")"; touch "$D/flood.stop"; return; }
 	# Until gpd feels it: its summary of what closed before handshakes.
 	mark=$(log_mark)
-	until_ok 5 log_has "$mark" '^info: handshakes: ' || true
+	wait_until 5 log_has "$mark" '^info: handshakes: ' || true
 	mark=$(log_mark)
 	t0=$(now_ms)
 	for i in 1 2 3 4 5; do
@@ -1248,7 +1141,7 @@ test_silent_flood() {
 	done
 	# The log over three more seconds of the flood at least: four of its
 	# summary lines.
-	until_ok 10 log_count_ge "$mark" 4 '^info: handshakes: ' || true
+	wait_until 10 log_count_ge "$mark" 4 '^info: handshakes: ' || true
 	lines=$(($(log_mark) - mark))
 	ms=$(($(now_ms) - t0))
 	touch "$D/flood.stop"
@@ -1293,7 +1186,7 @@ test_output_budget() {
 		    --repeat 16 --stop-file "$D/s.stop"
 		pids="$pids $BG_PID"
 	done
-	until_ok 30 stalled_ge 40 ||
+	wait_until 30 stalled_ge 40 ||
 	    { fail "the stalled clients did not all send"; touch "$D/s.stop"; return; }
 	gpd_quiet 30 || { fail "gpd never went quiet"; touch "$D/s.stop"; return; }
 	hwm1=$(status_kb "$GPD_PID" VmHWM)

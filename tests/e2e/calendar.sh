@@ -19,68 +19,20 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-REAL_GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$REAL_GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout faketime; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-calendar.XXXXXX")
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_setup calendar openssl sqlite3 python3 timeout faketime	# W, PORT, DB
+# gpd runs on the clock through the wrapper $W/gpd-at (below).
+REAL_GPD=$GPD
 
 # Certificates valid from 2020: the fixed clock is in 2022.
-PKI_START=20200101000000Z "$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong \
-    lc-sinho lc-phongtho admin-test >/dev/null
-PORT=$(free_port)
-DB=$W/gp.db
+PKI_START=20200101000000Z e2e_pki lc-tamduong lc-sinho lc-phongtho \
+    admin-test
 mkdir -p "$W/forms"
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-
-[lc-phongtho]
-name = LĐLĐ huyện Phong Thổ
-type = district_federation
-UNITS
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-forms = $W/forms
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-
-[access]
-admins = admin-test
-CONF
+e2e_units lc-tamduong lc-sinho lc-phongtho
+e2e_gpd_conf "$W/gpd.conf" "forms = $W/forms" "[access] admins = admin-test"
 
 # The clock: a UTC time that gpd and gp-client start at and run on from.
 # libfaketime reads it in the process's TZ, which is therefore UTC; gpd
@@ -163,25 +115,6 @@ exec(extra)
 json.dump(r, open(out, "w", encoding="utf-8"), ensure_ascii=False,
           indent=1)
 PY
-}
-
-wait_until() {	# SECONDS COMMAND...
-	local n=$(($1 * 10))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	"$@"
-}
-log_count() { grep -c -- "$1" "$W/gpd.log" 2>/dev/null || true; }
-log_count_above() { [ "$(log_count "$1")" -gt "$2" ]; }
-reload() {	# PATTERN
-	local n
-	n=$(log_count "$1")
-	kill -HUP "$GPD_PID"
-	wait_until 10 log_count_above "$1" "$n"
 }
 
 R=$W/reports
@@ -375,7 +308,7 @@ f = json.load(open(sys.argv[1], encoding="utf-8"))
 f["periods"]["H1"]["due"] = "2022-06-30"
 json.dump(f, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
-	reload 'reloaded conf=' || { fail "no reload: $(tail -n 3 "$W/gpd.log")"; return; }
+	gpd_reload 'reloaded conf=' || { fail "no reload: $(tail -n 3 "$W/gpd.log")"; return; }
 	admin --json list --period 2022-H1
 	[ "$(jget "$W/out" '[(x["unit"], x["late"], x["days_late"], x["due"], x["extended"]) for x in r]')" = "$before_list" ] ||
 	    { fail "list changed: $(cat "$W/out")"; return; }
@@ -396,7 +329,7 @@ PY
 	grep -q "warning: period: late: due 2022-06-10, submitted 2022-06-11 (1 day late)" "$W/out" ||
 	    fail "receipt warning: $(cat "$W/out")"
 	rm -f "$W/forms/2022.json"
-	reload 'reloaded conf=' || fail "no reload"
+	gpd_reload 'reloaded conf=' || fail "no reload"
 }
 
 # missing: the first revision's time and lateness, the latest's number
@@ -587,8 +520,4 @@ t "an older report again: duplicate, latest named; --as-new once" test_resend_an
 t "a conflict: refused and audited with its unit" test_conflict_audited
 t "verify-audit passes after all of it" test_verify_audit
 
-if [ "$NFAIL" -gt 0 ] && [ -f "$W/gpd.log" ]; then
-	echo "# gpd log (last lines):"
-	tail -n 30 "$W/gpd.log" | sed 's/^/#   /'
-fi
 summary

@@ -11,60 +11,16 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-client-e2e.XXXXXX")
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong admin-test >/dev/null
-PORT=$(free_port)
-DB=$W/gp.db
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-UNITS
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-crl = $W/pki/crl.pem
-
-[access]
-admins = admin-test
-
-[periods]
-h1_coverage = 12-01..05-31
-h1_due = 06-10
-annual_coverage = 12-01..11-30
-annual_due = 12-05
-CONF
+e2e_setup client	# W, PORT, DB
+e2e_pki lc-tamduong admin-test
+e2e_units lc-tamduong
+e2e_gpd_conf "$W/gpd.conf" "[tls] crl = $W/pki/crl.pem" \
+    "[access] admins = admin-test" "${E2E_PERIODS[@]}"
 
 # gp-client with no configuration at all: an empty home, no server.
 bare() {
@@ -76,11 +32,7 @@ mkdir -p "$W/empty-home"
 
 # gp-client as NAME against the test gpd.
 gpc() {	# NAME ARGS...
-	local name=$1
-	shift
-	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
-	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" \
-	    --outbox "$W/outbox.db" --timeout 10 "$@"
+	client_as "$1" --outbox "$W/outbox.db" --timeout 10 "${@:2}"
 }
 
 # The commands gp-client lists, one per line.

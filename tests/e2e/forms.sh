@@ -14,8 +14,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 FORM2023=$DATA/forms/2023.json
 NEWAREA=dv_law_dissemination
@@ -24,32 +22,9 @@ NEWLABEL="Tuyên truyền, phổ biến Luật Phòng, chống bạo lực gia �
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-forms.XXXXXX")
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho admin-test >/dev/null
+e2e_setup forms openssl sqlite3 python3 timeout	# W, PORT, DB
+e2e_pki lc-tamduong lc-sinho admin-test
 write_rawclient
-PORT=$(free_port)
-DB=$W/gp.db
 mkdir -p "$W/forms"
 cat > "$W/units.conf" <<UNITS
 [types]
@@ -68,62 +43,18 @@ email = nucong.tamduong@example.vn
 name = LĐLĐ huyện Sìn Hồ
 type = commune_union
 UNITS
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-forms = $W/forms
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-
-[access]
-admins = admin-test
-CONF
+e2e_gpd_conf "$W/gpd.conf" "forms = $W/forms" "[access] admins = admin-test"
 # The district's configuration file: what fetches a form.
-cat > "$W/client.conf" <<CONF
-[client]
-server = 127.0.0.1:$PORT
-ca = $W/pki/ca.crt
-cert = $W/pki/lc-tamduong.crt
-key = $W/pki/lc-tamduong.key
-outbox = $W/state/gp/outbox.db
-CONF
+e2e_client_conf "$W/client.conf" lc-tamduong "outbox = $W/state/gp/outbox.db"
 
 gpc() {	# NAME ARGS...
-	local name=$1
-	shift
-	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
-	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" \
-	    --outbox "$W/state/gp/outbox.db" --timeout 10 --retries 0 "$@"
+	client_as "$1" --outbox "$W/state/gp/outbox.db" --timeout 10 \
+	    --retries 0 "${@:2}"
 }
 district() { run "$GP_CLIENT" -c "$W/client.conf" "$@"; }
 # The same district with no configuration: offline.
 offline() { run "$GP_CLIENT" "$@"; }
 admin() { gpc admin-test "$@"; }
-
-wait_until() {	# SECONDS COMMAND...
-	local n=$(($1 * 10))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	"$@"
-}
-log_count() { grep -c -- "$1" "$W/gpd.log" 2>/dev/null || true; }
-log_count_above() { [ "$(log_count "$1")" -gt "$2" ]; }
-# Sends SIGHUP and waits for the reload's outcome: a line with PATTERN.
-reload() {	# PATTERN
-	local n
-	n=$(log_count "$1")
-	kill -HUP "$GPD_PID"
-	wait_until 10 log_count_above "$1" "$n"
-}
 
 sha_of() { sha256sum | cut -d' ' -f1; }
 
@@ -161,7 +92,7 @@ test_no_form_2023_yet() {
 
 test_reload_new_year() {
 	cp "$FORM2023" "$W/forms/2023.json"
-	reload 'reloaded conf=' ||
+	gpd_reload 'reloaded conf=' ||
 	    { fail "no reload line: $(tail -n 5 "$W/gpd.log")"; return; }
 	grep 'reloaded conf=' "$W/gpd.log" | tail -n 1 | grep -q 'forms=2022,2023' ||
 	    fail "reload line: $(grep 'reloaded conf=' "$W/gpd.log" | tail -n 1)"
@@ -307,7 +238,7 @@ f = json.load(open(sys.argv[1], encoding="utf-8"))
 f["areas"] = [a for a in f["areas"] if a["code"] != "dv_law_dissemination"]
 json.dump(f, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
-	reload 'reload refused' || { fail "no refusal: $(tail -n 5 "$W/gpd.log")"; return; }
+	gpd_reload 'reload refused' || { fail "no refusal: $(tail -n 5 "$W/gpd.log")"; return; }
 	grep -q "reload refused: form 2023: areas $NEWAREA removed, but 1 stored report uses it" "$W/gpd.log" ||
 	    { fail "log: $(grep 'reload refused' "$W/gpd.log" | tail -n 2)"; return; }
 	gpd_alive || { fail "gpd died"; return; }
@@ -338,7 +269,7 @@ f = json.load(open(sys.argv[1], encoding="utf-8"))
 f["areas"].append({"code": "worker_housing", "label": "Nhà ở cho công nhân"})
 json.dump(f, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
-	reload 'reloaded conf=' || { fail "not reloaded: $(tail -n 3 "$W/gpd.log")"; return; }
+	gpd_reload 'reloaded conf=' || { fail "not reloaded: $(tail -n 3 "$W/gpd.log")"; return; }
 	# The district's kept 2023 form lacks it: submit asks the server
 	# again, once, and the report goes through.
 	jmod "$W/r2023.json" "$W/r2023b.json" '
@@ -379,7 +310,7 @@ test_units_types_contacts() {
 	# A type the registry does not define: refused at reload.
 	cp "$W/units.conf" "$W/units.good"
 	printf '\n[lc-x]\nname = X\ntype = ward_union\n' >> "$W/units.conf"
-	reload 'reload refused' || { fail "took an unknown type"; cp "$W/units.good" "$W/units.conf"; return; }
+	gpd_reload 'reload refused' || { fail "took an unknown type"; cp "$W/units.good" "$W/units.conf"; return; }
 	grep 'reload refused' "$W/gpd.log" | tail -n 1 | grep -q "ward_union" ||
 	    fail "log: $(grep 'reload refused' "$W/gpd.log" | tail -n 1)"
 	cp "$W/units.good" "$W/units.conf"

@@ -18,23 +18,8 @@ DATA=$ROOT/tests/data
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for cmd in openssl timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "gp-ca.sh: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-ca.XXXXXX")
+e2e_workdir ca openssl timeout
 CA=$W/ca
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # gp-ca on the test CA; output in $W/out and $W/err, status in RC.
 ca() {
@@ -369,23 +354,10 @@ test_usage() {
 test_gpd() {
 	PORT=$(free_port)
 	DB=$W/gp.db
-	cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-UNITS
-	cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-
-[tls]
-certificate = $CA/server.crt
-key = $CA/server.key
-client_ca = $CA/ca.crt
-crl = $CA/crl.pem
-CONF
+	e2e_units lc-tamduong
+	e2e_gpd_conf "$W/gpd.conf" "[tls] certificate = $CA/server.crt" \
+	    "[tls] key = $CA/server.key" "[tls] client_ca = $CA/ca.crt" \
+	    "[tls] crl = $CA/crl.pem"
 	start_gpd "$W/gpd.conf" || { fail "gpd did not start: $(cat "$W/gpd.log")"; return; }
 	run "$GP_CLIENT" -s "localhost:$PORT" --ca "$CA/ca.crt" \
 	    --cert "$CA/certs/lc-tamduong.crt" --key "$CA/keys/lc-tamduong.key" \

@@ -25,8 +25,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 GPRAW=$ROOT/tests/e2e/gpraw.py
 DATA=$ROOT/tests/data
 
@@ -48,13 +46,6 @@ HS=2		# handshake_timeout
 IDLE=4		# idle_timeout
 MAXFRAME=65536
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "hostile: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "hostile: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
 # The interpreter itself, not a wrapper script (pyenv's shims cost a
 # second a start on a loaded machine).
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
@@ -67,12 +58,12 @@ for s in $SECTIONS; do
 	esac
 done
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-hostile.XXXXXX")
+e2e_setup hostile openssl sqlite3 python3 timeout	# W, PORT, DB
 P=$W/pki
 MOUNTS=		# mount points we made: unmounted at exit
 LOOPS=		# loop devices we attached: detached at exit
 
-cleanup() {
+suite_cleanup() {
 	local pid m
 	stop_gpd
 	# Our own background jobs still running, and only those.
@@ -85,14 +76,7 @@ cleanup() {
 	for m in $LOOPS; do
 		losetup -d "$m" 2>/dev/null || true
 	done
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- runner additions -----------------------------------------------------
 
@@ -134,32 +118,9 @@ st() {	# NAME FUNCTION
 	fi
 }
 
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
-
 # --- the PKI --------------------------------------------------------------
 
-"$ROOT/scripts/pki.sh" "$P" lc-tamduong lc-sinho admin-test lc-unknown \
-    >/dev/null
-
-# A certificate with CN from the test CA, with extensions from ca.cnf and
-# any other `openssl ca` options (dates).
-mkcert() {	# NAME CN EXTENSIONS [OPTIONS...]
-	local name=$1 cn=$2 ext=$3
-	shift 3
-	(umask 077 && openssl genpkey -algorithm EC \
-	    -pkeyopt ec_paramgen_curve:P-256 -out "$P/$name.key" 2>/dev/null)
-	openssl req -new -key "$P/$name.key" -subj "/CN=$cn" \
-	    -out "$P/$name.csr" 2>/dev/null
-	openssl ca -batch -notext -config "$P/ca.cnf" -extensions "$ext" \
-	    -in "$P/$name.csr" -out "$P/$name.crt" "$@" 2>"$W/openssl.err" || {
-		echo "hostile: openssl ca failed for $name:" >&2
-		cat "$W/openssl.err" >&2
-		exit 1
-	}
-	rm -f "$P/$name.csr"
-}
+e2e_pki lc-tamduong lc-sinho admin-test lc-unknown
 
 mkcert x-expired lc-tamduong client_ext \
     -startdate 20200101000000Z -enddate 20210101000000Z
@@ -175,83 +136,15 @@ openssl ca -config "$P/ca.cnf" -gencrl -crl_lastupdate 20200101000000Z \
 
 # --- configuration and the daemon -----------------------------------------
 
-PORT=$(free_port)
-DB=$W/gp.db
-
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-UNITS
-
+e2e_units lc-tamduong lc-sinho
 write_conf() {	# FILE DATABASE CRL
-	cat > "$1" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $2
-units = $W/units.conf
-max_connections = $MAXCONN
-handshake_timeout = $HS
-idle_timeout = $IDLE
-frame_timeout = $((IDLE * 2))
-max_frame = $MAXFRAME
-workers = 2
-
-[tls]
-certificate = $P/server.crt
-key = $P/server.key
-client_ca = $P/ca.crt
-crl = $3
-
-[access]
-admins = admin-test
-
-[periods]
-h1_coverage = 12-01..05-31
-h1_due = 06-10
-annual_coverage = 12-01..11-30
-annual_due = 12-05
-CONF
+	e2e_gpd_conf "$1" "database = $2" "max_connections = $MAXCONN" \
+	    "handshake_timeout = $HS" "idle_timeout = $IDLE" \
+	    "frame_timeout = $((IDLE * 2))" "max_frame = $MAXFRAME" \
+	    "workers = 2" "[tls] crl = $3" "[access] admins = admin-test" \
+	    "${E2E_PERIODS[@]}"
 }
 write_conf "$W/gpd.conf" "$DB" "$P/crl.pem"
-
-# Starts gpd on CONF (under WRAPPER..., e.g. prlimit) and waits until it
-# listens; GPD_PID is gpd's.
-gpd_start() {	# CONF [WRAPPER...]
-	local conf=$1
-	shift
-	"$@" "$GPD" -f "$conf" 2>>"$W/gpd.log" &
-	GPD_PID=$!
-	for _ in $(seq 100); do
-		if ! kill -0 "$GPD_PID" 2>/dev/null; then
-			echo "# gpd exited at start-up:"
-			tail -n 5 "$W/gpd.log" | sed 's/^/#   /'
-			wait "$GPD_PID" 2>/dev/null || true
-			GPD_PID=
-			return 1
-		fi
-		if grep -qi ":$(printf %04X "$PORT") 00000000:0000 0A" \
-		    /proc/net/tcp; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "# gpd does not listen on 127.0.0.1:$PORT after 5 s"
-	return 1
-}
-
-# Stops gpd with SIGTERM; GPD_RC is its exit status.
-gpd_stop() {
-	GPD_RC=0
-	[ -n "$GPD_PID" ] || return 0
-	kill -TERM "$GPD_PID" 2>/dev/null || true
-	wait "$GPD_PID" 2>/dev/null || GPD_RC=$?
-	GPD_PID=
-}
 
 # Waits up to SECONDS for gpd to exit by itself; GPD_RC its status.
 gpd_wait_exit() {	# SECONDS
@@ -267,11 +160,6 @@ gpd_wait_exit() {	# SECONDS
 	GPD_RC=0
 	wait "$GPD_PID" 2>/dev/null || GPD_RC=$?
 	GPD_PID=
-}
-
-gpd_restart() {	# CONF [WRAPPER...]
-	gpd_stop
-	gpd_start "$@"
 }
 
 # --- clients ---------------------------------------------------------------
@@ -360,7 +248,7 @@ refusals_of() {	# CN
 # gpd stopped and started again: what refusals counted is written at the
 # stop, and a refusal is the first of its kind again.
 refusals_flush() {
-	gpd_restart "$W/gpd.conf"
+	restart_gpd "$W/gpd.conf"
 }
 
 hexof() {	# PYTHON-BYTES-EXPRESSION: upper-case hex, as sqlite's hex()
@@ -482,24 +370,24 @@ test_crl_expired() {
 	[ -n "$CRL_EXPIRED" ] ||
 	    { SKIPPED="this openssl ca cannot date a CRL (-crl_nextupdate)"; return 0; }
 	write_conf "$W/crl-expired.conf" "$DB" "$CRL_EXPIRED"
-	gpd_restart "$W/crl-expired.conf" ||
-	    { fail "gpd did not start with an expired CRL"; gpd_start "$W/gpd.conf"; return; }
+	restart_gpd "$W/crl-expired.conf" ||
+	    { fail "gpd did not start with an expired CRL"; start_gpd "$W/gpd.conf"; return; }
 	before=$(counts)
 	mark=$(log_mark)
 	raw lc-tamduong --await 1 whoami
 	grep -Eq '^refused .*CERTIFICATE_EXPIRED' "$W/out" ||
-	    { fail "not refused: $(cat "$W/out")"; gpd_restart "$W/gpd.conf"; return; }
+	    { fail "not refused: $(cat "$W/out")"; restart_gpd "$W/gpd.conf"; return; }
 	gpsubmit lc-sinho "$SINHO"
-	[ "$RC" -ne 0 ] || { fail "gp-client served"; gpd_restart "$W/gpd.conf"; return; }
-	[ "$(counts)" = "$before" ] || { fail "database changed"; gpd_restart "$W/gpd.conf"; return; }
+	[ "$RC" -ne 0 ] || { fail "gp-client served"; restart_gpd "$W/gpd.conf"; return; }
+	[ "$(counts)" = "$before" ] || { fail "database changed"; restart_gpd "$W/gpd.conf"; return; }
 	grep -q "CRL.*crl-expired.pem.*expired" "$W/gpd.log" ||
-	    { fail "no warning at start"; gpd_restart "$W/gpd.conf"; return; }
+	    { fail "no warning at start"; restart_gpd "$W/gpd.conf"; return; }
 	# The refused handshake is logged with its X.509 reason.
 	log_wait "$mark" 1 'closed reason="handshake failed: .*\(CRL has expired\)"' 5 ||
 	    { fail "no 'CRL has expired' reason in the log: $(log_since "$mark" |
 	    grep -o 'reason="[^"]*"' | sort -u | tr '\n' ' ')"
-	    gpd_restart "$W/gpd.conf"; return; }
-	gpd_restart "$W/gpd.conf" || { fail "gpd did not restart"; return; }
+	    restart_gpd "$W/gpd.conf"; return; }
+	restart_gpd "$W/gpd.conf" || { fail "gpd did not restart"; return; }
 	legit
 }
 
@@ -580,11 +468,7 @@ test_old_tls() {	# 1.0|1.1
 	    -key "$P/server.key" "$flag" -cipher 'DEFAULT@SECLEVEL=0' \
 	    -alpn gp/1 -naccept 1 -quiet < <(sleep 10) >"$W/s_server.out" 2>&1 &
 	spid=$!
-	for _ in $(seq 50); do
-		grep -qi ":$(printf %04X "$sport") 00000000:0000 0A" \
-		    /proc/net/tcp && break
-		sleep 0.1
-	done
+	wait_listen "$sport" || true
 	RC=0
 	timeout 10 "$PYTHON" "$GPRAW" --port "$sport" --ca "$P/ca.crt" \
 	    --cert "$P/lc-tamduong.crt" --key "$P/lc-tamduong.key" --tls "$v" \
@@ -619,11 +503,7 @@ test_renegotiation() {
 	    -key "$P/server.key" "${allow[@]}" -naccept 1 \
 	    < <(sleep 10) >"$W/s_server.out" 2>&1 &
 	spid=$!
-	for _ in $(seq 50); do
-		grep -qi ":$(printf %04X "$sport") 00000000:0000 0A" \
-		    /proc/net/tcp && break
-		sleep 0.1
-	done
+	wait_listen "$sport" || true
 	(sleep 0.5; printf 'R\n'; sleep 1) | timeout 10 openssl s_client \
 	    -connect "127.0.0.1:$sport" -CAfile "$P/ca.crt" -tls1_2 \
 	    >"$W/reneg-teeth.out" 2>&1 || true
@@ -681,11 +561,7 @@ test_resumption() {
 		    -cert "$P/server.crt" -key "$P/server.key" -alpn gp/1 \
 		    -naccept 2 < <(sleep 10) >"$W/s_server.out" 2>&1 &
 		spid=$!
-		for _ in $(seq 50); do
-			grep -qi ":$(printf %04X "$sport") 00000000:0000 0A" \
-			    /proc/net/tcp && break
-			sleep 0.1
-		done
+		wait_listen "$sport" || true
 		rm -f "$W/teeth.pem"
 		sleep 0.3 | timeout 10 openssl s_client -connect "127.0.0.1:$sport" \
 		    -CAfile "$P/ca.crt" "$v" -alpn gp/1 \
@@ -710,7 +586,7 @@ test_resumption() {
 }
 
 section_tls() {
-	gpd_start "$W/gpd.conf" || { echo "hostile: gpd does not start" >&2; exit 1; }
+	start_gpd "$W/gpd.conf" || { echo "hostile: gpd does not start" >&2; exit 1; }
 	legit >/dev/null || { echo "hostile: gpd does not serve: $REASON" >&2; exit 1; }
 	ht "TLS: no client certificate: refused, nothing stored" test_no_cert
 	ht "TLS: certificate from another CA: refused" test_rogue_ca
@@ -804,7 +680,7 @@ test_unit_admin() {
 }
 
 section_auth() {
-	gpd_alive || gpd_start "$W/gpd.conf" || exit 1
+	gpd_alive || start_gpd "$W/gpd.conf" || exit 1
 	ht "authz: a unit submitting for another unit: 77, audited" test_other_unit
 	ht "authz: a unit running administrator commands: 77, audited" test_unit_admin
 }
@@ -1022,7 +898,7 @@ test_text_invisible_nfc() {
 }
 
 section_text() {
-	gpd_alive || gpd_start "$W/gpd.conf" || exit 1
+	gpd_alive || start_gpd "$W/gpd.conf" || exit 1
 	ht "text: SQL, format strings, emoji: stored byte-identical" test_text_stored
 	ht "text: format strings echoed literally (unit 77, period 65)" test_text_format_echo
 	ht "text: over-long fields all named at once; at the limit stored" test_text_long
@@ -1283,28 +1159,28 @@ test_fd_limit() {
 	local cpu during mark
 	command -v prlimit >/dev/null || { SKIPPED="no prlimit"; return 0; }
 	mark=$(log_mark)
-	gpd_restart "$W/gpd.conf" prlimit --nofile=64 ||
-	    { fail "gpd does not start with 64 descriptors"; gpd_start "$W/gpd.conf"; return; }
+	restart_gpd "$W/gpd.conf" prlimit --nofile=64 ||
+	    { fail "gpd does not start with 64 descriptors"; start_gpd "$W/gpd.conf"; return; }
 	hold_start TCP || { fail "could not open: $(cat "$HOLD_OUT")"; hold_end; return; }
 	cpu=$(cpu_pct "$GPD_PID" 1)
 	legit || { during="exit $LEGIT_RC in $LEGIT_MS ms"; REASON=; }
 	[ -n "${during:-}" ] || during="served in $LEGIT_MS ms"
 	[ "$LEGIT_RC" -eq 0 ] || [ "$LEGIT_RC" -eq 75 ] ||
-	    { fail "during: $during: $(cat "$W/legit.err")"; hold_end; gpd_restart "$W/gpd.conf"; return; }
+	    { fail "during: $during: $(cat "$W/legit.err")"; hold_end; restart_gpd "$W/gpd.conf"; return; }
 	hold_end
 	[ "$cpu" -le "$CPU_MAX" ] ||
-	    { fail "gpd used $cpu% CPU out of descriptors"; gpd_restart "$W/gpd.conf"; return; }
+	    { fail "gpd used $cpu% CPU out of descriptors"; restart_gpd "$W/gpd.conf"; return; }
 	log_since "$mark" | grep -q 'accept: .*pausing' ||
 	    { fail "gpd never ran out of descriptors (no 'accept: ... pausing')"
-	    gpd_restart "$W/gpd.conf"; return; }
-	legit || { gpd_restart "$W/gpd.conf"; return; }
+	    restart_gpd "$W/gpd.conf"; return; }
+	legit || { restart_gpd "$W/gpd.conf"; return; }
 	note "ulimit -n 64, $CONNS peers: $(log_since "$mark" | grep -c 'accept: .*pausing')" \
 	    "accept pauses; gpd CPU $cpu%; legit during: $during; after: $LEGIT_MS ms"
-	gpd_restart "$W/gpd.conf" || fail "gpd did not restart"
+	restart_gpd "$W/gpd.conf" || fail "gpd did not restart"
 }
 
 section_limits() {
-	gpd_alive || gpd_start "$W/gpd.conf" || exit 1
+	gpd_alive || start_gpd "$W/gpd.conf" || exit 1
 	ht "limits: frame lengths 0, max_frame+1, 0xFFFFFFFF: refused, closed" test_frame_lengths
 	ht "limits: EOF mid-frame (clean and reset): nothing stored" test_eof_mid_frame
 	ht "limits: $PIPELINE requests pipelined: answered in order" test_pipeline
@@ -1393,7 +1269,7 @@ test_crash() {
 	local n=$(((SUBMITTERS + 1) / 2))
 	DB=$W/crash.db
 	write_conf "$W/crash.conf" "$DB" "$P/crl.pem"
-	gpd_restart "$W/crash.conf" || { fail "gpd does not start"; return; }
+	restart_gpd "$W/crash.conf" || { fail "gpd does not start"; return; }
 	t0=$(now_ms)
 	RANDOM=$SEED
 	submitters_start "$dir" "$n" $((KILLS * 3 + 60))
@@ -1404,14 +1280,14 @@ test_crash() {
 		wait "$GPD_PID" 2>/dev/null || rc=$?
 		GPD_PID=
 		[ "$rc" -eq 137 ] || { fail "kill $k: gpd had exited $rc already"; submitters_stop "$dir"; return; }
-		gpd_start "$W/crash.conf" ||
+		start_gpd "$W/crash.conf" ||
 		    { fail "no restart after kill $k"; submitters_stop "$dir"; return; }
 		[ $(($(now_ms) - t0)) -lt $((KILLS * 3000 + 60000)) ] ||
 		    { fail "over time after $k kills"; submitters_stop "$dir"; return; }
 	done
 	sleep 1
 	submitters_stop "$dir"
-	gpd_stop
+	stop_gpd
 	[ "$GPD_RC" -eq 0 ] || { fail "gpd exited $GPD_RC on SIGTERM"; return; }
 	grep -h '^refused ' "$dir"/*.log >"$W/refused" || true
 	[ ! -s "$W/refused" ] ||
@@ -1424,14 +1300,14 @@ test_crash() {
 	# receipt each time, a duplicate exactly when it had been committed.
 	awk '$1 == "lost" { print $2 }' "$dir"/*.log | sort >"$W/lost.ids"
 	pre=$(q "select submission_id from reports" | sort | comm -12 - "$W/lost.ids" | wc -l)
-	gpd_start "$W/crash.conf" || { fail "no restart"; return; }
+	start_gpd "$W/crash.conf" || { fail "no restart"; return; }
 	timeout 300 "$PYTHON" "$GPRAW" --port "$PORT" --ca "$P/ca.crt" \
 	    --cert "$P/lc-tamduong.crt" --key "$P/lc-tamduong.key" resubmit \
 	    "$dir"/sub[0-9]*.log >"$W/again.out" 2>&1 || true
 	timeout 300 "$PYTHON" "$GPRAW" --port "$PORT" --ca "$P/ca.crt" \
 	    --cert "$P/lc-sinho.crt" --key "$P/lc-sinho.key" resubmit \
 	    "$dir"/subs*.log >>"$W/again.out" 2>&1 || true
-	gpd_stop
+	stop_gpd
 	grep -q '^failed' "$W/again.out" &&
 	    { fail "resubmission: $(grep '^failed' "$W/again.out" | head -n 3)"; return; }
 	again=$(grep -c '^again ' "$W/again.out" || true)
@@ -1473,7 +1349,7 @@ test_disk_full() {
 	MOUNTS="$mnt $MOUNTS"
 	DB=$mnt/gp.db
 	write_conf "$W/full.conf" "$DB" "$P/crl.pem"
-	gpd_restart "$W/full.conf" || { fail "gpd does not start"; return; }
+	restart_gpd "$W/full.conf" || { fail "gpd does not start"; return; }
 	legit || return
 	submitters_start "$dir" 1 30
 	# Full while they submit: after their first receipts.
@@ -1509,7 +1385,7 @@ r["narrative"]["results"] += " (full disk)"'
 	[ "$RC" -eq 0 ] || { fail "after freeing space: exit $RC: $(cat "$W/err")"; return; }
 	grep -q '^accepted lc-tamduong ' "$W/out" || { fail "after freeing space: $(cat "$W/out")"; return; }
 	check_acks "$dir"/*.log || return
-	gpd_stop
+	stop_gpd
 	[ "$GPD_RC" -eq 0 ] || { fail "gpd exited $GPD_RC"; return; }
 	note "16 MiB tmpfs filled under load: $ACKS acknowledged and stored," \
 	    "$full told 'server storage full, try later', gp-client 75;" \
@@ -1559,7 +1435,7 @@ storage_fault() {	# NAME FAULT...
 	ext4_make "$mnt" || return 0
 	DB=$mnt/gp.db
 	write_conf "$W/$name.conf" "$DB" "$P/crl.pem"
-	gpd_restart "$W/$name.conf" || { fail "gpd does not start"; return; }
+	restart_gpd "$W/$name.conf" || { fail "gpd does not start"; return; }
 	mark=$(log_mark)
 	legit || return
 	submitters_start "$dir" 1 30
@@ -1578,7 +1454,7 @@ storage_fault() {	# NAME FAULT...
 	grep -q '^accepted\|^duplicate' "$W/out" &&
 	    { fail "a receipt after the fault: $(cat "$W/out")"; return; }
 	[ "$rc" -ne 0 ] || { fail "gp-client exit 0 after the fault"; return; }
-	gpd_wait_exit 10 || { fail "gpd still running 10 s after the fault"; gpd_stop; return; }
+	gpd_wait_exit 10 || { fail "gpd still running 10 s after the fault"; stop_gpd; return; }
 	[ "$GPD_RC" -ne 0 ] || { fail "gpd exited 0 after the fault"; return; }
 	log_since "$mark" | grep -q 'database unusable' ||
 	    { fail "no log line: $(log_since "$mark" | tail -n 3)"; return; }
@@ -1624,19 +1500,19 @@ test_vanished() {
 	mkdir -p "$dir"
 	DB=$dir/gp.db
 	write_conf "$W/vanish.conf" "$DB" "$P/crl.pem"
-	gpd_restart "$W/vanish.conf" || { fail "gpd does not start"; return; }
+	restart_gpd "$W/vanish.conf" || { fail "gpd does not start"; return; }
 	legit || return
 	rm -f "$DB" "$DB-wal" "$DB-shm"
 	gpsubmit lc-tamduong "$TAMDUONG"
 	rc=$RC
 	if grep -q '^accepted\|^duplicate' "$W/out"; then
-		gpd_stop
+		stop_gpd
 		fail "acknowledged into a deleted file: $(head -n 1 "$W/out"); gpd" \
 		    "$(gpd_alive && echo running || echo "exit $GPD_RC")"
 		DB=$W/gp.db
 		return
 	fi
-	gpd_wait_exit 10 || { fail "gpd still running 10 s after its file vanished"; gpd_stop; return; }
+	gpd_wait_exit 10 || { fail "gpd still running 10 s after its file vanished"; stop_gpd; return; }
 	[ "$GPD_RC" -ne 0 ] || { fail "gpd exited 0"; return; }
 	note "gp-client exit $rc; gpd exit $GPD_RC"
 	DB=$W/gp.db
@@ -1659,7 +1535,7 @@ section_storage() {
 # Under make check-asan: whatever the tests did, gpd reported no memory
 # error, undefined behaviour or leak.
 test_sanitizers() {
-	gpd_stop
+	stop_gpd
 	if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$W/gpd.log"; then
 		fail "$(grep -E -m 3 'AddressSanitizer|LeakSanitizer|runtime error:' "$W/gpd.log")"
 		return
@@ -1673,9 +1549,5 @@ done
 ht "gpd's log: no sanitizer report" test_sanitizers
 stop_gpd
 
-if [ "$NFAIL" -gt 0 ]; then
-	echo "# gpd log (last 30 lines):"
-	tail -n 30 "$W/gpd.log" | sed 's/^/#   /'
-fi
 echo "# $((($(now_ms) - T0) / 1000)) s, $NSKIP skipped"
 summary

@@ -23,46 +23,25 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
-LOCALES=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
 DATA=$ROOT/tests/data
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT" "$LOCALES/vi/LC_MESSAGES/gp-client.mo"; do
-	[ -e "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
+e2e_setup i18n	# W, PORT, DB
+LOCALES=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
+[ -e "$LOCALES/vi/LC_MESSAGES/gp-client.mo" ] || {
+	echo "i18n: $LOCALES/vi/LC_MESSAGES/gp-client.mo is not built: run make" >&2
+	exit 1
+}
 if ! locale -a 2>/dev/null | grep -qix 'vi_VN.utf-\?8'; then
 	echo "e2e: the vi_VN.UTF-8 locale is missing: run scripts/deps.sh as root" >&2
 	exit 1
 fi
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-i18n-e2e.XXXXXX")
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-tanuyen \
-    admin-test >/dev/null
-PORT=$(free_port)
-DB=$W/gp.db
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
+e2e_pki lc-tamduong lc-sinho lc-tanuyen admin-test
+e2e_units lc-tamduong lc-sinho
+cat >> "$W/units.conf" <<UNITS
 
 ; Merged into another before 2022: its reports are the server's to refuse.
 [lc-tanuyen]
@@ -71,22 +50,8 @@ type = district_federation
 valid_to = 2021-06-30
 UNITS
 gpd_conf() {	# FILE [EXTRA-TLS-LINE]
-	cat > "$1" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-forms = $W/forms
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-${2:-crl = $W/pki/crl.pem}
-
-[access]
-admins = admin-test
-CONF
+	e2e_gpd_conf "$1" "forms = $W/forms" \
+	    "[tls] ${2:-crl = $W/pki/crl.pem}" "[access] admins = admin-test"
 }
 # No form file: the built-in 2022 form, whatever the machine has.
 mkdir "$W/forms"

@@ -1,10 +1,179 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2034  # RC, W, DB, PORT are shared with run.sh
-# Helpers of the end-to-end tests (sourced by run.sh): a TAP-like test
-# runner, the daemon's life cycle, gp-client and sqlite3 wrappers, and a
-# raw TLS client in Python for what gp-client will not send.
+# shellcheck disable=SC2034  # W, PORT, DB, RC, GPD_RC are the suites'
+# Helpers of the end-to-end tests, sourced by each suite: the set-up every
+# suite makes (its working directory, a throwaway PKI, the unit registry,
+# gpd.conf), a TAP-like test runner, the daemon's life cycle, gp-client
+# and sqlite3 wrappers, and a raw TLS client in Python for what gp-client
+# will not send.
 # This directory: the raw clients import gpwire.py from here.
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# --- set-up -------------------------------------------------------------
+
+# The start of a suite NAME that drives gpd and gp-client: GPD and
+# GP_CLIENT made absolute (by default the build's) and checked, then each
+# COMMAND; W is a new working directory, removed at exit unless KEEP=1;
+# PORT is a free port on 127.0.0.1 for gpd, DB its database ($W/gp.db).
+# gp-client keeps its outbox and receipts under $W, never the user's.
+e2e_setup() {	# NAME [COMMAND...]
+	E2E_NAME=$1
+	GPD=$(realpath "${GPD:-$E2E_DIR/../../build/gpd}")
+	GP_CLIENT=$(realpath "${GP_CLIENT:-$E2E_DIR/../../build/gp-client}")
+	e2e_built "$GPD" "$GP_CLIENT"
+	e2e_workdir "$@"
+	PORT=$(free_port)
+	DB=$W/gp.db
+}
+
+# The same without gpd and gp-client: COMMANDs checked, W made.
+e2e_workdir() {	# NAME [COMMAND...]
+	local cmd
+	E2E_NAME=$1
+	shift
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null || {
+			echo "$E2E_NAME: $cmd is missing: run scripts/deps.sh" >&2
+			exit 1
+		}
+	done
+	W=$(mktemp -d "${TMPDIR:-/tmp}/gp-$E2E_NAME.XXXXXX")
+	export XDG_STATE_HOME=$W/state
+	unset GP_CLIENT_CONF
+	trap e2e_exit EXIT
+	trap 'exit 130' INT TERM
+}
+
+# Exits unless each FILE is built.
+e2e_built() {	# FILE...
+	local f
+	for f in "$@"; do
+		[ -x "$f" ] ||
+		    { echo "${E2E_NAME:-e2e}: $f is not built: run make" >&2; exit 1; }
+	done
+}
+
+# At exit: the suite's own suite_cleanup if it has one (its helpers,
+# mounts), gpd stopped, $W removed or kept.
+e2e_exit() {
+	if declare -F suite_cleanup >/dev/null; then
+		suite_cleanup
+	fi
+	stop_gpd
+	if [ "${KEEP:-0}" = 1 ]; then
+		echo "# kept $W"
+	else
+		rm -rf "$W"
+	fi
+}
+
+# A throwaway PKI in $W/pki (scripts/pki.sh): CA, CRL, gpd's certificate
+# for localhost and 127.0.0.1, and a client certificate for each NAME.
+# PKI_START in the environment dates the certificates.
+e2e_pki() {	# NAME...
+	"$E2E_DIR/../../scripts/pki.sh" "$W/pki" "$@" >/dev/null
+}
+
+# $W/units.conf with the units CODE..., under their names in Lai Châu.
+e2e_units() {	# CODE...
+	local code name type sep=
+	for code in "$@"; do
+		type=district_federation
+		case $code in
+		lc-tamduong)	name="LĐLĐ huyện Tam Đường";;
+		lc-sinho)	name="LĐLĐ huyện Sìn Hồ";;
+		lc-phongtho)	name="LĐLĐ huyện Phong Thổ";;
+		lc-nganh-giaoduc)
+			name="Công đoàn ngành Giáo dục"
+			type=sector_union;;
+		*)	echo "e2e_units: no name for $code" >&2; return 1;;
+		esac
+		printf '%s[%s]\nname = %s\ntype = %s\n' "$sep" "$code" "$name" "$type"
+		sep=$'\n'
+	done > "$W/units.conf"
+}
+
+# Writes gpd's configuration FILE: gpd at 127.0.0.1:$PORT on the database
+# $DB with the registry $W/units.conf and the certificate, key and CA of
+# the test PKI ($W/pki); each LINE as e2e_ini says, in [server] unless it
+# names its section ("[tls] crl = ...").
+e2e_gpd_conf() {	# FILE [LINE...]
+	e2e_ini "$1" server "listen = 127.0.0.1:$PORT" "database = $DB" \
+	    "units = $W/units.conf" "[tls] certificate = $W/pki/server.crt" \
+	    "[tls] key = $W/pki/server.key" "[tls] client_ca = $W/pki/ca.crt" \
+	    "${@:2}"
+}
+
+# Writes gp-client's configuration FILE: unit NAME of the test PKI at
+# gpd, then each LINE as e2e_ini says, in [client] unless it names its
+# section.
+e2e_client_conf() {	# FILE NAME [LINE...]
+	e2e_ini "$1" client "server = 127.0.0.1:$PORT" "ca = $W/pki/ca.crt" \
+	    "cert = $W/pki/$2.crt" "key = $W/pki/$2.key" "${@:3}"
+}
+
+# Writes a configuration FILE of LINEs "key = value", each in SECTION or
+# in the section it names first ("[tls] crl = ..."); a key given again
+# replaces the value before it, where it stood. Empty LINEs are skipped.
+# The file is written whole and renamed: a reload never reads half of it.
+e2e_ini() {	# FILE SECTION [LINE...]
+	local file=$1 section=$2 line sec i n last=
+	local -a secs=() keys=() vals=()
+	shift 2
+	for line in "$@"; do
+		[ -n "$line" ] || continue
+		sec=$section
+		if [[ $line == "["*"] "* ]]; then
+			sec=${line%%]*}
+			sec=${sec#[}
+			line=${line#*] }
+		fi
+		n=${#keys[@]}
+		for ((i = 0; i < ${#keys[@]}; i++)); do
+			if [ "${secs[i]}" = "$sec" ] &&
+			    [ "${keys[i]}" = "${line%% = *}" ]; then
+				n=$i
+				break
+			fi
+		done
+		secs[n]=$sec
+		keys[n]=${line%% = *}
+		vals[n]=${line#* = }
+	done
+	# Each section once, where it first stood, with its lines.
+	for sec in "${secs[@]}"; do
+		case " $last " in *" $sec "*) continue;; esac
+		[ -z "$last" ] || echo
+		last="$last $sec"
+		echo "[$sec]"
+		for ((i = 0; i < ${#keys[@]}; i++)); do
+			[ "${secs[i]}" != "$sec" ] || echo "${keys[i]} = ${vals[i]}"
+		done
+	done > "$file.new"
+	mv "$file.new" "$file"
+}
+
+# The dates of the 2022 form as [periods] lines of e2e_gpd_conf.
+E2E_PERIODS=("[periods] h1_coverage = 12-01..05-31" "[periods] h1_due = 06-10"
+    "[periods] annual_coverage = 12-01..11-30" "[periods] annual_due = 12-05")
+
+# A certificate NAME in $W/pki with CN, signed by the test CA with the
+# extensions SECTION of its ca.cnf (or of the file after -extfile in
+# OPTIONS), and any other `openssl ca` OPTIONS (dates).
+mkcert() {	# NAME CN SECTION [OPTIONS...]
+	local name=$1 cn=$2 ext=$3 p=$W/pki
+	shift 3
+	(umask 077 && openssl genpkey -algorithm EC \
+	    -pkeyopt ec_paramgen_curve:P-256 -out "$p/$name.key" 2>/dev/null)
+	openssl req -new -key "$p/$name.key" -subj "/CN=$cn" \
+	    -out "$p/$name.csr" 2>/dev/null
+	openssl ca -batch -notext -config "$p/ca.cnf" -extensions "$ext" \
+	    -in "$p/$name.csr" -out "$p/$name.crt" "$@" 2>"$W/openssl.err" || {
+		echo "${E2E_NAME:-e2e}: openssl ca failed for $name:" >&2
+		cat "$W/openssl.err" >&2
+		exit 1
+	}
+	rm -f "$p/$name.csr"
+}
 
 # --- runner -------------------------------------------------------------
 
@@ -36,7 +205,12 @@ t() {	# NAME FUNCTION
 	fi
 }
 
+# The closing line; after a failure, the end of gpd's log first.
 summary() {
+	if [ "$NFAIL" -gt 0 ] && [ -f "${W:-}/gpd.log" ]; then
+		echo "# gpd log (last 30 lines):"
+		tail -n 30 "$W/gpd.log" | sed 's/^/#   /'
+	fi
 	echo "$NPASS passed, $NFAIL failed"
 	[ "$NFAIL" -eq 0 ]
 }
@@ -50,11 +224,15 @@ run() {
 	timeout 30 "$@" >"$W/out" 2>"$W/err" </dev/null || RC=$?
 }
 
-# gp-client as unit NAME (its certificate from the test PKI).
+# gp-client as unit NAME (its certificate from the test PKI) against
+# gpd, or against 127.0.0.1:PORT.
 client_as() {	# NAME ARGS...
-	local name=$1
-	shift
-	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
+	client_to "$PORT" "$@"
+}
+client_to() {	# PORT NAME ARGS...
+	local port=$1 name=$2
+	shift 2
+	run "$GP_CLIENT" -s "127.0.0.1:$port" --ca "$W/pki/ca.crt" \
 	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" "$@"
 }
 
@@ -132,40 +310,99 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
-GPD_PID=
+# A LISTEN socket on 127.0.0.1:PORT (no probe connection).
+listening() {	# PORT
+	grep -qi ":$(printf %04X "$1") 00000000:0000 0A" /proc/net/tcp
+}
 
-start_gpd() {	# CONF
+# Waits up to 5 s for something to listen on PORT.
+wait_listen() {	# PORT
+	local _
+	for _ in $(seq 100); do
+		listening "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+GPD_PID=
+GPD_RC=
+
+# Starts gpd on CONF (under WRAPPER..., such as prlimit; GPD_FLAGS: more
+# words, such as -v), its log appended to $W/gpd.log, and waits up to
+# 10 s until it listens on $PORT; GPD_PID is gpd's.
+start_gpd() {	# CONF [WRAPPER...]
+	local conf=$1 _
+	shift
 	# shellcheck disable=SC2086  # GPD_FLAGS: words, such as -v
-	"$GPD" ${GPD_FLAGS:-} -f "$1" 2>>"$W/gpd.log" &
+	"$@" "$GPD" ${GPD_FLAGS:-} -f "$conf" 2>>"$W/gpd.log" &
 	GPD_PID=$!
 
-	for _ in $(seq 100); do
+	for _ in $(seq 200); do
 		if ! kill -0 "$GPD_PID" 2>/dev/null; then
 			echo "gpd exited at start-up:" >&2
-			sed 's/^/  /' "$W/gpd.log" >&2
+			tail -n 20 "$W/gpd.log" | sed 's/^/  /' >&2
+			wait "$GPD_PID" 2>/dev/null || true
 			GPD_PID=
 			return 1
 		fi
-		# A LISTEN socket on the port (no probe connection).
-		if grep -qi ":$(printf %04X "$PORT") 00000000:0000 0A" \
-		    /proc/net/tcp; then
-			return 0
-		fi
-		sleep 0.1
+		listening "$PORT" && return 0
+		sleep 0.05
 	done
 	echo "gpd does not accept on 127.0.0.1:$PORT after 10 s" >&2
 	return 1
 }
 
+# Stops gpd with SIGTERM; GPD_RC is its exit status.
 stop_gpd() {
+	GPD_RC=0
 	[ -n "$GPD_PID" ] || return 0
-	kill "$GPD_PID" 2>/dev/null || true
-	wait "$GPD_PID" 2>/dev/null || true
+	kill -TERM "$GPD_PID" 2>/dev/null || true
+	wait "$GPD_PID" 2>/dev/null || GPD_RC=$?
 	GPD_PID=
+}
+
+restart_gpd() {	# CONF [WRAPPER...]
+	stop_gpd
+	start_gpd "$@"
 }
 
 gpd_alive() {
 	[ -n "$GPD_PID" ] && kill -0 "$GPD_PID" 2>/dev/null
+}
+
+# Polls COMMAND every 0.1 s for at most SECONDS; returns its last status.
+wait_until() {	# SECONDS COMMAND...
+	local n=$(($1 * 10))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	"$@"
+}
+
+# Lines of gpd's log with PATTERN (grep), and whether there are more
+# than N.
+log_count() {	# PATTERN
+	grep -c -- "$1" "$W/gpd.log" 2>/dev/null || true
+}
+log_count_above() {	# PATTERN N
+	[ "$(log_count "$1")" -gt "$2" ]
+}
+
+# Sends gpd SIGHUP and waits up to 10 s for the reload's outcome: one
+# more line with PATTERN in its log.
+gpd_reload() {	# PATTERN
+	local n
+	n=$(log_count "$1")
+	kill -HUP "$GPD_PID"
+	wait_until 10 log_count_above "$1" "$n"
+}
+
+now_ms() {
+	date +%s%3N
 }
 
 # --- raw client ---------------------------------------------------------

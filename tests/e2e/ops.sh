@@ -13,22 +13,12 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "ops: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "ops: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-ops.XXXXXX")
+e2e_setup ops openssl sqlite3 python3 timeout	# W, PORT, DB
 # gp-client keeps its outbox and receipts under HOME: not the user's.
 export HOME=$W/home
 mkdir -p "$HOME"
@@ -38,7 +28,7 @@ unset XDG_CONFIG_HOME XDG_DATA_HOME XDG_STATE_HOME XDG_CACHE_HOME
 OTHER_PIDS=
 LOOP_PIDS=
 MOUNTED=
-cleanup() {
+suite_cleanup() {
 	local pid
 	for pid in $LOOP_PIDS $OTHER_PIDS; do
 		kill "$pid" 2>/dev/null || true
@@ -50,14 +40,7 @@ cleanup() {
 	if [ -n "$MOUNTED" ]; then
 		umount "$MOUNTED" 2>/dev/null || umount -l "$MOUNTED" || true
 	fi
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # gp-client fails at once, without retries or an outbox, where it has them.
 # Each submit loop has an outbox of its own: a shared one makes them wait
@@ -78,25 +61,8 @@ outbox_at() {	# PATH
 }
 
 write_rawclient
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-nganh-giaoduc \
-    admin-test lc-moi lc-moi2 >/dev/null
-
-PORT=$(free_port)
-DB=$W/gp.db
-
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-
-[lc-nganh-giaoduc]
-name = Công đoàn ngành Giáo dục
-type = sector_union
-UNITS
+e2e_pki lc-tamduong lc-sinho lc-nganh-giaoduc admin-test lc-moi lc-moi2
+e2e_units lc-tamduong lc-sinho lc-nganh-giaoduc
 
 # A registry entry for CODE, appended by the tests.
 unit_entry() {	# CODE
@@ -105,31 +71,12 @@ unit_entry() {	# CODE
 }
 
 write_conf() {	# FILE PORT DATABASE [EXTRA-SERVER-LINE] [CERT] [UNITS]
-	cat > "$1" <<CONF
-[server]
-listen = 127.0.0.1:$2
-database = $3
-units = ${6:-$W/units.conf}
-max_connections = 100
-handshake_timeout = 5
-idle_timeout = 30
-${4:-}
-
-[tls]
-certificate = ${5:-$W/pki/server.crt}
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-crl = $W/pki/crl.pem
-
-[access]
-admins = admin-test
-
-[periods]
-h1_coverage = 12-01..05-31
-h1_due = 06-10
-annual_coverage = 12-01..11-30
-annual_due = 12-05
-CONF
+	e2e_gpd_conf "$1" "listen = 127.0.0.1:$2" "database = $3" \
+	    "units = ${6:-$W/units.conf}" "max_connections = 100" \
+	    "handshake_timeout = 5" "idle_timeout = 30" "${4:-}" \
+	    "[tls] certificate = ${5:-$W/pki/server.crt}" \
+	    "[tls] crl = $W/pki/crl.pem" "[access] admins = admin-test" \
+	    "${E2E_PERIODS[@]}"
 }
 write_conf "$W/gpd.conf" "$PORT" "$DB"
 
@@ -144,26 +91,6 @@ submit_as() {	# NAME FILE
 
 revision_of_out() {
 	sed -n '1s/.* revision \([0-9]*\) receipt .*/\1/p' "$W/out"
-}
-
-# Polls COMMAND every 0.1 s for at most SECONDS; returns its last status.
-wait_until() {	# SECONDS COMMAND...
-	local n=$(($1 * 10))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	"$@"
-}
-
-log_count() {	# PATTERN
-	grep -c -- "$1" "$W/gpd.log" 2>/dev/null || true
-}
-
-log_count_above() {	# PATTERN N
-	[ "$(log_count "$1")" -gt "$2" ]
 }
 
 # Writes N copies of the sample report of SAMPLE-UNIT as unit UNIT into
@@ -240,11 +167,6 @@ acked_at_least() {	# N LOG...
 
 pid_gone() {	# PID
 	! kill -0 "$1" 2>/dev/null
-}
-
-# A LISTEN socket on 127.0.0.1:PORT (no probe connection).
-listening() {	# PORT
-	grep -qi ":$(printf %04X "$1") 00000000:0000 0A" /proc/net/tcp
 }
 
 # Starts another gpd on CONF, PORT; its pid in OTHER_PID, log in LOG.
@@ -394,15 +316,12 @@ test_before_reload() {
 }
 
 test_reload_registry() {
-	local n
 	unit_entry lc-moi >>"$W/units.conf"
 	{ openssl ca -config "$W/pki/ca.cnf" -revoke "$W/pki/lc-sinho.crt" \
 	    2>/dev/null && openssl ca -config "$W/pki/ca.cnf" -gencrl \
 	    -out "$W/pki/crl.pem" 2>/dev/null; } ||
 	    { fail "openssl ca could not revoke lc-sinho"; return; }
-	n=$(log_count 'reloaded conf=')
-	kill -HUP "$GPD_PID"
-	wait_until 10 log_count_above 'reloaded conf=' "$n" ||
+	gpd_reload 'reloaded conf=' ||
 	    { fail "no 'reloaded' log line: $(tail -n 5 "$W/gpd.log")"; return; }
 	RELOADS=$((RELOADS + 1))
 	grep 'reloaded conf=' "$W/gpd.log" | tail -n 1 | grep -q 'units=4' ||
@@ -472,7 +391,7 @@ test_established_connection() {
 # --- SIGHUP: a broken configuration --------------------------------------
 
 test_reload_broken() {
-	local n before rev
+	local before rev
 	# The next configuration: a registry with lc-moi2, to see when it is
 	# taken.
 	cp "$W/units.conf" "$W/units2.conf"
@@ -482,9 +401,7 @@ test_reload_broken() {
 	# 1. An unknown key.
 	write_conf "$W/gpd.conf" "$PORT" "$DB" "colour = blue" "" \
 	    "$W/units2.conf"
-	n=$(log_count 'reload refused')
-	kill -HUP "$GPD_PID"
-	wait_until 10 log_count_above 'reload refused' "$n" ||
+	gpd_reload 'reload refused' ||
 	    { fail "no 'reload refused' line: $(tail -n 5 "$W/gpd.log")"; return; }
 	grep 'reload refused' "$W/gpd.log" | tail -n 1 |
 	    grep -q "colour.*the running configuration stays" ||
@@ -494,9 +411,7 @@ test_reload_broken() {
 	# 2. A certificate file that is not there.
 	write_conf "$W/gpd.conf" "$PORT" "$DB" "" "$W/pki/missing.crt" \
 	    "$W/units2.conf"
-	n=$(log_count 'reload refused')
-	kill -HUP "$GPD_PID"
-	wait_until 10 log_count_above 'reload refused' "$n" ||
+	gpd_reload 'reload refused' ||
 	    { fail "no 'reload refused' line: $(tail -n 5 "$W/gpd.log")"; return; }
 	grep 'reload refused' "$W/gpd.log" | tail -n 1 | grep -q 'missing\.crt' ||
 	    { fail "log: $(grep 'reload refused' "$W/gpd.log" | tail -n 1)"; return; }
@@ -520,9 +435,7 @@ test_reload_broken() {
 
 	# Fixed: the next SIGHUP takes it.
 	write_conf "$W/gpd.conf" "$PORT" "$DB" "" "" "$W/units2.conf"
-	n=$(log_count 'reloaded conf=')
-	kill -HUP "$GPD_PID"
-	wait_until 10 log_count_above 'reloaded conf=' "$n" ||
+	gpd_reload 'reloaded conf=' ||
 	    { fail "fixed configuration not reloaded: $(tail -n 5 "$W/gpd.log")"; return; }
 	submit_as lc-moi2 "$W/one.json"
 	[ "$RC" -eq 0 ] || { fail "lc-moi2 after the fixed reload: exit $RC: $(cat "$W/err")"; return; }
@@ -1012,8 +925,4 @@ else
 	t "full disk: 75 'storage full', nothing stored, gpd serves; space freed, accepted" test_full_disk
 fi
 
-if [ "$NFAIL" -gt 0 ]; then
-	echo "# gpd log (last 30 lines):"
-	tail -n 30 "$W/gpd.log" | sed 's/^/#   /'
-fi
 summary

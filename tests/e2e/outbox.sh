@@ -12,8 +12,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 TAMDUONG=$DATA/lc-tamduong-2022-H1.json
 INVALID=$DATA/invalid-report.json
@@ -21,68 +19,25 @@ INVALID=$DATA/invalid-report.json
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-outbox.XXXXXX")
+e2e_setup outbox openssl sqlite3 python3 timeout	# W, PORT, DB
 HELPERS=
-cleanup() {
+suite_cleanup() {
 	local pid
 	stop_gpd
 	for pid in $HELPERS; do
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-# Nothing of the user's: the default outbox would be under here.
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
 # Retries back off for milliseconds, not seconds.
 export GP_CLIENT_BACKOFF_BASE_MS=20
 
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho >/dev/null
-
-PORT=$(free_port)
-DB=$W/gp.db
+e2e_pki lc-tamduong lc-sinho
 OUTBOX=$W/outbox.db
-
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-UNITS
-
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-max_connections = 50
-handshake_timeout = 5
-idle_timeout = 20
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-CONF
+e2e_units lc-tamduong lc-sinho
+e2e_gpd_conf "$W/gpd.conf" "max_connections = 50" "handshake_timeout = 5" \
+    "idle_timeout = 20"
 
 # Reports of lc-tamduong: revisions of the sample (each gets its own
 # content-derived id) for 2022-H1, and for the year 2022; all made at once
@@ -111,11 +66,7 @@ id_of() {	# FILE
 # gp-client as NAME against 127.0.0.1:PORT (gpc: gpd's port), with the
 # outbox $OUTBOX (a test may make it local) and a short timeout.
 gpc_at() {	# PORT NAME ARGS...
-	local port=$1 name=$2
-	shift 2
-	run "$GP_CLIENT" -s "127.0.0.1:$port" --ca "$W/pki/ca.crt" \
-	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" \
-	    --outbox "$OUTBOX" --timeout 5 "$@"
+	client_to "$1" "$2" --outbox "$OUTBOX" --timeout 5 "${@:3}"
 }
 gpc() {	# NAME ARGS...
 	gpc_at "$PORT" "$@"
@@ -139,22 +90,8 @@ stored() {	# ID: how many times the server stored it
 	q "select count(*) from reports where submission_id = '$1'"
 }
 
-now_ms() {
-	date +%s%3N
-}
-
 # A port where nothing listens: gpd is not started yet, or was stopped.
 DOWN=$(free_port)
-
-wait_listen() {	# PORT
-	local _
-	for _ in $(seq 100); do
-		grep -qi ":$(printf %04X "$1") 00000000:0000 0A" /proc/net/tcp &&
-		    return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # --- stand-ins for the network -------------------------------------------
 
@@ -790,16 +727,8 @@ test_doctor_up() {
 }
 
 test_doctor_config_file() {
-	cat > "$W/client.conf" <<CONF
-[client]
-server = 127.0.0.1:$PORT
-ca = $W/pki/ca.crt
-cert = $W/pki/lc-tamduong.crt
-key = $W/pki/lc-tamduong.key
-outbox = $OUTBOX
-retries = 1
-timeout = 5
-CONF
+	e2e_client_conf "$W/client.conf" lc-tamduong "outbox = $OUTBOX" \
+	    "retries = 1" "timeout = 5"
 	run "$GP_CLIENT" -c "$W/client.conf" doctor
 	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/out" "$W/err")"; return; }
 	grep -Eq "^OK   config +$W/client.conf: " "$W/out" || { fail "$(cat "$W/out")"; return; }
@@ -872,8 +801,4 @@ t "doctor reads the configuration file and names what is missing" test_doctor_co
 t "packed once: every try sends the bytes the outbox keeps" test_same_bytes_every_try
 t "systemd timer and service pass systemd-analyze verify" test_systemd_units
 
-if [ "$NFAIL" -gt 0 ]; then
-	echo "# gpd log (last 30 lines):"
-	tail -n 30 "$W/gpd.log" 2>/dev/null | sed 's/^/#   /'
-fi
 summary

@@ -17,8 +17,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 TAMDUONG=$DATA/lc-tamduong-2022-H1.json
 SINHO=$DATA/lc-sinho-2022-H1.json
@@ -26,31 +24,8 @@ SINHO=$DATA/lc-sinho-2022-H1.json
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-receipts.XXXXXX")
-# gp-client keeps receipts and its outbox here, not in the home.
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho admin-test \
-    lc-unknown >/dev/null
+e2e_setup receipts openssl sqlite3 python3 timeout	# W, PORT, DB
+e2e_pki lc-tamduong lc-sinho admin-test lc-unknown
 # Another CA with a server certificate of its own: a rogue server.
 "$ROOT/scripts/pki.sh" "$W/other" >/dev/null
 # A key of nobody's certificate.
@@ -58,36 +33,10 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
     -out "$W/stray.key" 2>/dev/null
 write_rawclient
 
-PORT=$(free_port)
-DB=$W/gp.db
-
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-UNITS
-
+e2e_units lc-tamduong lc-sinho
 write_conf() {	# FILE DATABASE
-	cat > "$1" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $2
-units = $W/units.conf
-max_connections = 50
-idle_timeout = 20
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-
-[access]
-admins = admin-test
-CONF
+	e2e_gpd_conf "$1" "database = $2" "max_connections = 50" \
+	    "idle_timeout = 20" "[access] admins = admin-test"
 }
 write_conf "$W/gpd.conf" "$DB"
 
@@ -621,8 +570,4 @@ t "audit: the chain head and each hash as the database holds them" test_audit_he
 t "verify-audit: an edited figure, audit row, deleted revision named" test_verify_audit_edits
 t "show --receipt: edited bytes, hash or a deleted revision detected" test_show_receipt_edited
 
-if [ "$NFAIL" -gt 0 ] && [ -f "$W/gpd.log" ]; then
-	echo "# gpd log (last lines):"
-	tail -n 30 "$W/gpd.log" | sed 's/^/#   /'
-fi
 summary

@@ -19,11 +19,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
-GP_REPORT=$(realpath "${GP_REPORT:-$ROOT/build/gp-report}")
-# gp-client report runs this one (test_gp_report_missing: none).
-export GP_REPORT
 DATA=$ROOT/tests/data
 F2022=$ROOT/etc/forms/2022.json
 # python-docx and openpyxl are Debian's: the system's Python.
@@ -33,35 +28,17 @@ SOFFICE=${SOFFICE:-soffice}
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT" "$GP_REPORT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 timeout readelf; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
+e2e_setup report-gpd openssl sqlite3 timeout readelf	# W, PORT, DB
+GP_REPORT=$(realpath "${GP_REPORT:-$ROOT/build/gp-report}")
+e2e_built "$GP_REPORT"
+# gp-client report runs this one (test_gp_report_missing: none).
+export GP_REPORT
 "$PYTHON" -c 'import docx, openpyxl' 2>/dev/null ||
     { echo "e2e: python3-docx or python3-openpyxl is missing: run scripts/deps.sh" >&2; exit 1; }
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-report-gpd.XXXXXX")
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 REPORTERS="lc-tamduong lc-sinho lc-nganh-giaoduc lc-phongtho lc-tp"
 # shellcheck disable=SC2086
-"$ROOT/scripts/pki.sh" "$W/pki" $REPORTERS admin-test >/dev/null
-PORT=$(free_port)
-DB=$W/gp.db
+e2e_pki $REPORTERS admin-test
 mkdir -p "$W/forms" "$W/r"
 # 2022 is the built-in form; the year before gets one of its own.
 write_form 2021 "$W/forms/2021.json"
@@ -72,29 +49,11 @@ f = json.load(open(sys.argv[1], encoding="utf-8"))
 f["areas"].append({"code": "old_campaign", "label": "Cuộc vận động riêng năm 2021"})
 json.dump(f, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False, indent=1)
 PY
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $ROOT/etc/units.conf
-forms = $W/forms
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-crl = $W/pki/crl.pem
-
-[access]
-admins = admin-test
-CONF
+e2e_gpd_conf "$W/gpd.conf" "units = $ROOT/etc/units.conf" "forms = $W/forms" \
+    "[tls] crl = $W/pki/crl.pem" "[access] admins = admin-test"
 # The administrator's configuration, with the document's settings.
-cat > "$W/admin.conf" <<CONF
-[client]
-server = 127.0.0.1:$PORT
-ca = $W/pki/ca.crt
-cert = $W/pki/admin-test.crt
-key = $W/pki/admin-test.key
+e2e_client_conf "$W/admin.conf" admin-test
+cat >> "$W/admin.conf" <<CONF
 
 [report]
 number = Số:      /BC-LĐLĐ-TN

@@ -21,16 +21,10 @@ SOFFICE=${SOFFICE:-soffice}
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-[ -x "$GP_REPORT" ] || { echo "report: $GP_REPORT is not built" >&2; exit 1; }
+e2e_workdir report	# W
+e2e_built "$GP_REPORT"
 "$PYTHON" -c 'import docx' 2>/dev/null ||
     { echo "report: python3-docx is missing: run scripts/deps.sh" >&2; exit 1; }
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-report.XXXXXX")
-cleanup() {
-	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $W"; else rm -rf "$W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # Runs report.py MODE FILE; its failures become this test's reason.
 readers() {

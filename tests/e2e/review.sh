@@ -20,8 +20,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 TAMDUONG=$DATA/lc-tamduong-2022-H1.json
 SINHO=$DATA/lc-sinho-2022-H1.json
@@ -29,36 +27,14 @@ SINHO=$DATA/lc-sinho-2022-H1.json
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout faketime; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-review.XXXXXX")
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF DISPLAY WAYLAND_DISPLAY
+e2e_setup review openssl sqlite3 python3 timeout faketime	# W, PORT, DB
+unset DISPLAY WAYLAND_DISPLAY
 # libfaketime is preloaded into a sanitized gp-client: ASan must not
 # insist on coming first.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-phongtho \
-    lc-nhamay admin-test >/dev/null
+e2e_pki lc-tamduong lc-sinho lc-phongtho lc-nhamay admin-test
 
-PORT=$(free_port)
-DB=$W/gp.db
 mkdir -p "$W/forms" "$W/bin"
 write_form 2027 "$W/forms/2027.json"
 
@@ -89,22 +65,8 @@ type = sector_union
 valid_from = 2026-12-01
 UNITS
 
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-forms = $W/forms
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-
-[access]
-admins = admin-test
-contact = Ban Tuyên giáo – Nữ công, 0213 3876 543
-CONF
+e2e_gpd_conf "$W/gpd.conf" "forms = $W/forms" "[access] admins = admin-test" \
+    "[access] contact = Ban Tuyên giáo – Nữ công, 0213 3876 543"
 
 # A notify-send that writes down what it was asked to show.
 cat > "$W/bin/notify-send" <<'SH'

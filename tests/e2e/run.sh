@@ -9,34 +9,12 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-e2e.XXXXXX")
-# gp-client keeps receipts and its outbox here, not in the home.
-export XDG_STATE_HOME=$W/state
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_setup e2e openssl sqlite3 python3 timeout	# W, PORT, DB
 
 sample() {	# UNIT: its sample report in tests/data
 	local f
@@ -52,12 +30,9 @@ GIAODUC=$(sample lc-nganh-giaoduc)
 INVALID=$DATA/invalid-report.json
 [ -f "$INVALID" ] || { echo "e2e: $INVALID is missing" >&2; exit 1; }
 
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-nganh-giaoduc \
-    admin-test lc-unknown
+e2e_pki lc-tamduong lc-sinho lc-nganh-giaoduc admin-test lc-unknown
 write_rawclient
 
-PORT=$(free_port)
-DB=$W/gp.db
 MAX_FRAME=1048576
 HANDSHAKE_TIMEOUT=3
 
@@ -80,31 +55,11 @@ type = sector_union
 UNITS
 
 write_conf() {	# FILE CERTIFICATE
-	cat > "$1" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-max_connections = 50
-handshake_timeout = $HANDSHAKE_TIMEOUT
-idle_timeout = 20
-max_frame = $MAX_FRAME
-
-[tls]
-certificate = $2
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-crl = $W/pki/crl.pem
-
-[access]
-admins = admin-test
-
-[periods]
-h1_coverage = 12-01..05-31
-h1_due = 06-10
-annual_coverage = 12-01..11-30
-annual_due = 12-05
-CONF
+	e2e_gpd_conf "$1" "max_connections = 50" \
+	    "handshake_timeout = $HANDSHAKE_TIMEOUT" "idle_timeout = 20" \
+	    "max_frame = $MAX_FRAME" "[tls] certificate = $2" \
+	    "[tls] crl = $W/pki/crl.pem" "[access] admins = admin-test" \
+	    "${E2E_PERIODS[@]}"
 }
 write_conf "$W/gpd.conf" "$W/pki/server.crt"
 write_conf "$W/bad.conf" "$W/pki/missing.crt"
@@ -582,8 +537,4 @@ t "database: WAL, schema version, raw bytes and certificate kept" test_database
 t "SIGTERM: gpd exits 0, database intact" test_sigterm
 t "revoked certificate (CRL): refused, nothing stored" test_revoked
 
-if [ "$NFAIL" -gt 0 ]; then
-	echo "# gpd log (last 30 lines):"
-	tail -n 30 "$W/gpd.log" | sed 's/^/#   /'
-fi
 summary

@@ -12,34 +12,15 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 GP_CA=$ROOT/scripts/gp-ca
-LOCALES=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
 DATA=$ROOT/tests/data
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-setup-e2e.XXXXXX")
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+e2e_setup setup	# W, PORT, DB
+LOCALES=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
 CA=$W/ca
-PORT=$(free_port)
-DB=$W/gp.db
 
 # gp-ca on CA DIR; output in $W/out and $W/err, status in RC.
 ca() {	# DIR ARGS...
@@ -84,23 +65,11 @@ rebundle() {	# IN PEM-FILE OUT
 ca "$CA" init --cn "LĐLĐ tỉnh Lai Châu CA"
 ca "$CA" issue-server localhost 127.0.0.1
 ca "$CA" issue lc-tamduong
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-UNITS
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-
-[tls]
-certificate = $CA/server.crt
-key = $CA/server.key
-client_ca = $CA/ca.crt
-crl = $CA/crl.pem
-CONF
+e2e_units lc-tamduong
+# gpd with the PKI gp-ca made.
+e2e_gpd_conf "$W/gpd.conf" "[tls] certificate = $CA/server.crt" \
+    "[tls] key = $CA/server.key" "[tls] client_ca = $CA/ca.crt" \
+    "[tls] crl = $CA/crl.pem"
 start_gpd "$W/gpd.conf"
 
 BUNDLE=$W/lc-tamduong.gpbundle

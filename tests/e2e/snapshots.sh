@@ -16,8 +16,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 GPRAW=$ROOT/tests/e2e/gpraw.py
 DATA=$ROOT/tests/data
 
@@ -29,43 +27,23 @@ BURST=${BURST:-70}
 WAL_MAX=${WAL_MAX:-64}
 SHRINK=${SHRINK:-15}
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
+e2e_setup snapshots openssl sqlite3 python3 timeout	# W, PORT, DB
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-snapshots.XXXXXX")
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
-cleanup() {
+suite_cleanup() {
 	local pid
 	stop_gpd
 	for pid in $(jobs -p); do
 		kill "$pid" 2>/dev/null || true
 	done
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 FILLER_UNITS=
 for i in $(seq -w 1 "$FILLERS"); do
 	FILLER_UNITS="$FILLER_UNITS lc-f$i"
 done
 # shellcheck disable=SC2086
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho admin-test \
-    $FILLER_UNITS >/dev/null
+e2e_pki lc-tamduong lc-sinho admin-test $FILLER_UNITS
 
-PORT=$(free_port)
-DB=$W/gp.db
 {
 	for u in lc-tamduong lc-sinho $FILLER_UNITS; do
 		printf '[%s]\nname = %s\ntype = district_federation\n\n' \
@@ -74,45 +52,12 @@ DB=$W/gp.db
 } > "$W/units.conf"
 
 write_conf() {	# FILE STREAM_TIMEOUT
-	cat > "$1" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-workers = 2
-idle_timeout = 120
-stream_timeout = $2
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-
-[access]
-admins = admin-test
-
-[periods]
-h1_coverage = 12-01..05-31
-h1_due = 06-10
-annual_coverage = 12-01..11-30
-annual_due = 12-05
-CONF
+	e2e_gpd_conf "$1" "workers = 2" "idle_timeout = 120" \
+	    "stream_timeout = $2" "[access] admins = admin-test" \
+	    "${E2E_PERIODS[@]}"
 }
 write_conf "$W/long.conf" 60
 write_conf "$W/short.conf" 2
-
-# gpd with debug lines: each request's type, each session's worker.
-start_gpd_v() {	# CONF
-	"$GPD" -v -f "$1" 2>>"$W/gpd.log" &
-	GPD_PID=$!
-	for _ in $(seq 100); do
-		kill -0 "$GPD_PID" 2>/dev/null || return 1
-		grep -qi ":$(printf %04X "$PORT") 00000000:0000 0A" \
-		    /proc/net/tcp && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 raw() {	# NAME MODE ARGS...
 	local name=$1
@@ -304,20 +249,17 @@ test_slow_reader_not_cut() {
 
 # --- run --------------------------------------------------------------------
 
-start_gpd_v "$W/long.conf" || { echo "gpd did not start" >&2; exit 1; }
+# gpd with debug lines: each request's type, each session's worker.
+GPD_FLAGS=-v start_gpd "$W/long.conf" || { echo "gpd did not start" >&2; exit 1; }
 t "populate: $FILLERS units of 1000 activities" test_populate
 t "stalled exports on both workers: list and show --receipt see a new revision at once" \
     test_stalled_exports_do_not_hide_commits
 t "WAL back under $WAL_MAX MB within $SHRINK s of small commits after a burst under two stalled exports" \
     test_wal_shrinks_after_stalled_readers_go
 stop_gpd
-start_gpd_v "$W/short.conf" || { echo "gpd did not restart" >&2; exit 1; }
+GPD_FLAGS=-v start_gpd "$W/short.conf" || { echo "gpd did not restart" >&2; exit 1; }
 t "a client that reads nothing for stream_timeout is closed" \
     test_stalled_stream_closed
 t "a client that reads slowly is never cut" test_slow_reader_not_cut
 stop_gpd
-if [ "$NFAIL" -gt 0 ]; then
-	echo "# gpd log (last 30 lines):"
-	tail -n 30 "$W/gpd.log" | sed 's/^/#   /'
-fi
 summary

@@ -12,83 +12,28 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 LEGACY=$DATA/legacy
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 python3 timeout; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-upgrade.XXXXXX")
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF
-cleanup() {
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_setup upgrade openssl sqlite3 python3 timeout	# W, PORT, DB
 
 # A new PKI with the same names: the old receipts were signed by the old
 # server's key, whose CA (ca.crt there) is all a holder needs.
-PKI_START=20200101000000Z "$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-nganh-giaoduc \
-    admin-test >/dev/null
+PKI_START=20200101000000Z e2e_pki lc-tamduong lc-sinho lc-nganh-giaoduc \
+    admin-test
 cat "$W/pki/ca.crt" "$LEGACY/ca.crt" > "$W/both-ca.crt"
-PORT=$(free_port)
-DB=$W/gp.db
 cp "$LEGACY/gp.db" "$DB"
 cp "$LEGACY/outbox.db" "$W/outbox.db"
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-
-[lc-nganh-giaoduc]
-name = Công đoàn ngành Giáo dục
-type = sector_union
-
-[lc-phongtho]
-name = LĐLĐ huyện Phong Thổ
-type = district_federation
-UNITS
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-
-[access]
-admins = admin-test
-CONF
+# The server of tests/data/legacy/make.sh.
+e2e_units lc-tamduong lc-sinho lc-nganh-giaoduc lc-phongtho
+e2e_gpd_conf "$W/gpd.conf" "[access] admins = admin-test"
 
 gpc() {	# NAME ARGS...
-	local name=$1
-	shift
-	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
-	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" \
-	    --outbox "$W/outbox.db" --timeout 10 --retries 0 "$@"
+	client_as "$1" --outbox "$W/outbox.db" --timeout 10 --retries 0 \
+	    "${@:2}"
 }
 admin() { gpc admin-test "$@"; }
 

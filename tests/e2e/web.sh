@@ -15,12 +15,6 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
-GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
-GP_CLIENT_WEB=$(realpath "${GP_CLIENT_WEB:-$ROOT/build/gp-client-web}")
-export GP_CLIENT_WEB
-GP_LOCALEDIR=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
-export GP_LOCALEDIR
 DATA=$ROOT/tests/data
 # Debian's Python, where python3-selenium is.
 PY=/usr/bin/python3
@@ -28,75 +22,35 @@ PY=/usr/bin/python3
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-for f in "$GPD" "$GP_CLIENT" "$GP_CLIENT_WEB"; do
-	[ -x "$f" ] || { echo "e2e: $f is not built: run make" >&2; exit 1; }
-done
-for cmd in openssl sqlite3 curl ss timeout chromium chromedriver "$PY"; do
-	command -v "$cmd" >/dev/null ||
-	    { echo "e2e: $cmd is missing: run scripts/deps.sh" >&2; exit 1; }
-done
+# W, PORT, DB:
+e2e_setup web openssl sqlite3 curl ss timeout chromium chromedriver "$PY"
+GP_CLIENT_WEB=$(realpath "${GP_CLIENT_WEB:-$ROOT/build/gp-client-web}")
+export GP_CLIENT_WEB
+e2e_built "$GP_CLIENT_WEB"
+GP_LOCALEDIR=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
+export GP_LOCALEDIR
 "$PY" -c 'import selenium' 2>/dev/null ||
     { echo "e2e: python3-selenium is missing: run scripts/deps.sh" >&2; exit 1; }
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-web.XXXXXX")
 WEB_PID=
-cleanup() {
+suite_cleanup() {
 	stop_web
-	stop_gpd
-	if [ "${KEEP:-0}" = 1 ]; then
-		echo "# kept $W"
-	else
-		rm -rf "$W"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-export XDG_STATE_HOME=$W/state
-unset GP_CLIENT_CONF GP_WEB_PROC_VERSION GP_WEB_IDLE_SECONDS GP_LANGUAGE
+unset GP_WEB_PROC_VERSION GP_WEB_IDLE_SECONDS GP_LANGUAGE
 export GP_CLIENT_BACKOFF_BASE_MS=20
 [ -n "${SHOTS:-}" ] && mkdir -p "$SHOTS" && SHOTS=$(cd "$SHOTS" && pwd) &&
     export SHOTS
 
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong admin-test >/dev/null
-
-PORT=$(free_port)
-DB=$W/gp.db
+e2e_pki lc-tamduong admin-test
 OUTBOX=$W/outbox.db
 DRAFTS=$XDG_STATE_HOME/gp/drafts
+e2e_units lc-tamduong
+e2e_gpd_conf "$W/gpd.conf" "[access] admins = admin-test" \
+    "[access] contact = Ban Tuyên giáo – Nữ công, 0213 3876 543"
 
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-UNITS
-
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-
-[access]
-admins = admin-test
-contact = Ban Tuyên giáo – Nữ công, 0213 3876 543
-CONF
-
-cat > "$W/client.conf" <<CONF
-[client]
-server = 127.0.0.1:$PORT
-ca = $W/pki/ca.crt
-cert = $W/pki/lc-tamduong.crt
-key = $W/pki/lc-tamduong.key
-outbox = $OUTBOX
-timeout = 5
-retries = 1
-CONF
+e2e_client_conf "$W/client.conf" lc-tamduong "outbox = $OUTBOX" \
+    "timeout = 5" "retries = 1"
 
 # --- gp-client web ------------------------------------------------------
 
@@ -531,8 +485,7 @@ COMMENT="Mục II: số đoàn viên nữ chưa khớp với báo cáo của cá
 ACCEPT_COMMENT="Đã đủ số liệu, cảm ơn đơn vị."
 
 admin() {
-	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
-	    --cert "$W/pki/admin-test.crt" --key "$W/pki/admin-test.key" "$@"
+	client_as admin-test "$@"
 }
 
 review_state() {

@@ -31,44 +31,10 @@ DATA=$ROOT/tests/data
 GPD=$OLD/gpd
 GP_CLIENT=$OLD/gp-client
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/gp-legacy.XXXXXX")
-trap 'stop_gpd; rm -rf "$W"' EXIT
-export XDG_STATE_HOME=$W/state
-"$ROOT/scripts/pki.sh" "$W/pki" lc-tamduong lc-sinho lc-nganh-giaoduc \
-    admin-test >/dev/null
-PORT=$(free_port)
-DB=$W/gp.db
-cat > "$W/units.conf" <<UNITS
-[lc-tamduong]
-name = LĐLĐ huyện Tam Đường
-type = district_federation
-
-[lc-sinho]
-name = LĐLĐ huyện Sìn Hồ
-type = district_federation
-
-[lc-nganh-giaoduc]
-name = Công đoàn ngành Giáo dục
-type = sector_union
-
-[lc-phongtho]
-name = LĐLĐ huyện Phong Thổ
-type = district_federation
-UNITS
-cat > "$W/gpd.conf" <<CONF
-[server]
-listen = 127.0.0.1:$PORT
-database = $DB
-units = $W/units.conf
-
-[tls]
-certificate = $W/pki/server.crt
-key = $W/pki/server.key
-client_ca = $W/pki/ca.crt
-
-[access]
-admins = admin-test
-CONF
+e2e_setup legacy	# W, PORT, DB
+e2e_pki lc-tamduong lc-sinho lc-nganh-giaoduc admin-test
+e2e_units lc-tamduong lc-sinho lc-nganh-giaoduc lc-phongtho
+e2e_gpd_conf "$W/gpd.conf" "[access] admins = admin-test"
 
 # The annual report: the sample's activities, which the year covers too,
 # with an action-month talk.
@@ -84,11 +50,7 @@ r["narrative"]["results"] += " Bổ sung lần hai."
 r["indicators"]["members"]["total"] = 2880'
 
 unit() {	# NAME OUTBOX ARGS...
-	local name=$1 ob=$2
-	shift 2
-	run "$GP_CLIENT" -s "127.0.0.1:$PORT" --ca "$W/pki/ca.crt" \
-	    --cert "$W/pki/$name.crt" --key "$W/pki/$name.key" \
-	    --outbox "$ob" --timeout 5 --retries 0 "$@"
+	client_as "$1" --outbox "$2" --timeout 5 --retries 0 "${@:3}"
 }
 check() {	# WHAT
 	[ "$RC" -eq "${WANT:-0}" ] || {
