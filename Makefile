@@ -85,7 +85,8 @@ pc_libs =	$(shell $(PKG_CONFIG) --libs $(1))
 
 PROTO_SRCS =	proto/report.c proto/legacy.c proto/wire.c proto/frame.c \
 		proto/period.c \
-		proto/validate.c proto/report_json.c proto/receipt.c \
+		proto/validate.c proto/warning.c proto/report_json.c \
+		proto/receipt.c \
 		proto/text.c proto/form.c proto/form_json.c \
 		proto/form_set.c proto/i18n.c proto/vnfmt.c proto/tz.c \
 		proto/placeholder.c proto/report_diff.c
@@ -154,7 +155,7 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_readers test_config test_units test_session test_wire \
 		test_findings test_crashsim test_web_draft test_web_api \
 		test_log test_refusals test_halfopen test_i18n test_status \
-		test_tz test_report_diff test_conf_report
+		test_tz test_report_diff test_conf_report test_warning
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain "make" builds everything: the first rule of report.mk, included
@@ -270,8 +271,8 @@ FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
 		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
 		$(BUILD)/proto/period.o $(BUILD)/proto/placeholder.o
 # The checks, with the language of their messages (i18n.h).
-VALIDATE_OBJS =	$(BUILD)/proto/validate.o $(BUILD)/proto/i18n.o \
-		$(BUILD)/proto/vnfmt.o
+VALIDATE_OBJS =	$(BUILD)/proto/validate.o $(BUILD)/proto/warning.o \
+		$(BUILD)/proto/i18n.o $(BUILD)/proto/vnfmt.o
 # The form for the legacy codes' check; legacy.o names its lists.
 $(BUILD)/tests/test_report: $(BUILD)/tests/unit/test_report.o $(REPORT_OBJS) \
     $(FORM_OBJS)
@@ -291,6 +292,14 @@ $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
 
 $(BUILD)/tests/test_form: $(BUILD)/tests/unit/test_form.o $(FORM_OBJS) \
     $(BUILD)/proto/text.o
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+# Warnings said from codes, in English and Vietnamese (the build's
+# catalogue).
+$(BUILD)/tests/unit/test_warning.o: TEST_DIR = \
+		-DTEST_LOCALEDIR='"$(abspath $(BUILD))/locale"'
+$(BUILD)/tests/test_warning: $(BUILD)/tests/unit/test_warning.o \
+    $(VALIDATE_OBJS) $(REPORT_OBJS) $(FORM_OBJS) | $(MO_FILES)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # The language and the reader's numbers, with the build's catalogue.
