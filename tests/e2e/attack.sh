@@ -32,6 +32,7 @@ GPD=$(realpath "${GPD:-$ROOT/build/gpd}")
 GP_CLIENT=$(realpath "${GP_CLIENT:-$ROOT/build/gp-client}")
 DATA=$ROOT/tests/data
 TAMDUONG=$DATA/lc-tamduong-2022-H1.json
+LOCALES=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
@@ -577,6 +578,41 @@ test_receipt_checked() {
 	fake_stop
 }
 
+# --- client: 7, a receipt's warnings said from their codes ----------------------
+
+# A server's warning codes are said in the clerk's language only when
+# gp-client knows the code and its arguments are what the code takes;
+# anything else (a newer code, a date before the due date, a label that
+# would drive the terminal, an argument too many, fewer codes than
+# warnings) is shown as the server's English words, made safe.
+test_receipt_warnings() {
+	local OUTBOX=$W/t7/warnings.db why
+	mkdir -p "$W/t7"
+	fake_start receipt --warnings codes || { fail "fake server"; return; }
+	GP_LANGUAGE=vi GP_LOCALEDIR=$LOCALES fake submit "$TAMDUONG"
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/out" "$W/err")"; return; }
+	why=$(safe "$W/out" "$W/err") || { fail "$why"; return; }
+	grep -qxF "cảnh báo: period: nộp muộn: hạn nộp 10/6/2022, nộp ngày 12/6/2022 (muộn 2 ngày)" "$W/out" &&
+	    grep -qxF "cảnh báo: activities: a warning of a newer server" "$W/out" &&
+	    grep -qxF "cảnh báo: period: late: due 2022-06-12, submitted 2022-06-10" "$W/out" &&
+	    grep -q "^cảnh báo: indicators.inspections.female: EVIL" "$W/out" &&
+	    grep -qxF "cảnh báo: period: late: due 2022-06-10, submitted 2022-06-12 (2 days late)" "$W/out" ||
+	    { fail "codes: $(cat "$W/out")"; return; }
+	[ "$(grep -c "^cảnh báo: " "$W/out")" = 5 ] || { fail "codes: $(cat "$W/out")"; return; }
+	# --json: the server's words, the same in every language.
+	GP_LANGUAGE=vi GP_LOCALEDIR=$LOCALES fake --json submit "$TAMDUONG"
+	[ "$(jget "$W/out" 'r["warnings"][0]')" = \
+	    "period: late: due 2022-06-10, submitted 2022-06-12 (2 days late)" ] ||
+	    { fail "--json: $(cat "$W/out")"; return; }
+	fake_start receipt --warnings uneven || { fail "fake server"; return; }
+	GP_LANGUAGE=vi GP_LOCALEDIR=$LOCALES fake submit "$TAMDUONG"
+	[ "$RC" -eq 0 ] || { fail "uneven: exit $RC: $(cat "$W/out" "$W/err")"; return; }
+	grep -qxF "cảnh báo: period: late: due 2022-06-10, submitted 2022-06-12 (2 days late)" "$W/out" &&
+	    ! grep -q "nộp muộn: hạn nộp" "$W/out" ||
+	    { fail "uneven: $(cat "$W/out")"; return; }
+	fake_stop
+}
+
 # --- client: 8, extended key usage --------------------------------------------
 
 # Signs the fields of the receipt file SRC with KEY into OUT, with CERT.
@@ -783,6 +819,7 @@ section_client() {
 	t "5: a link at a kept form's .NAME.tmp is never written through" test_form_tmp_symlink
 	t "6: hostile server text in every command's answer: tables, CSV, JSON, lines safe, nothing dropped" test_hostile_text
 	t "7: a receipt that does not verify is not kept; the report waits (76)" test_receipt_checked
+	t "7: a receipt's warnings: said from codes gp-client knows, the server's words otherwise" test_receipt_warnings
 	t "8: a server certificate without serverAuth is refused, nothing sent" test_server_eku
 	t "8: a receipt signed by a unit's or an EKU-less certificate fails" test_receipt_signer_eku
 	t "8: pki.sh and gp-ca issue serverAuth to gpd, clientAuth to others" test_pki_eku
