@@ -505,10 +505,22 @@ test_hostile_text() {
 0|Tổng cộng|summary 2022-H1 --by unit
 0|key,label|summary 2022-H1 --csv
 0|"participants":40|summary 2022-H1 --json
-0|revision 1 (the latest, read just now)|review lc-tamduong 2022-H1 accept
-0|revision 1 (the latest, read just now)|review lc-tamduong 2022-H1 return --comment Thiếu
+0|(an action gp-client does not know)|review lc-tamduong 2022-H1 accept
+0|(an action gp-client does not know)|review lc-tamduong 2022-H1 return --comment Thiếu
 0|"kind":"decision"|review lc-tamduong 2022-H1 accept --json
 CMDS
+	# A review action gp-client does not know (a newer or lying
+	# server's) is shown as it came, made safe, never as "reopened".
+	fake review lc-tamduong 2022-H1 accept
+	grep -q "^'EVIL.*' (an action gp-client does not know) EVIL.* revision 1  decision " "$W/out" &&
+	    grep -q "^the server says the report's review state is now 'EVIL" "$W/out" &&
+	    ! grep -qi "reopen\|under review again" "$W/out" ||
+	    { fail "review, an unknown action: $(cat "$W/out")"; return; }
+	fake history lc-tamduong 2022-H1
+	grep -q "^  returned by EVIL" "$W/out" &&
+	    grep -q "^  'EVIL.*' (an action gp-client does not know) by EVIL" "$W/out" &&
+	    ! grep -qi "reopened" "$W/out" ||
+	    { fail "history, an unknown action: $(cat "$W/out")"; return; }
 	# To a file too: the CSV a clerk opens, the JSON a script reads.
 	fake export 2022-H1 --format csv -o "$W/t6/e.csv"
 	why=$(safe "$W/t6/e.csv") || { fail "export csv file: $why"; return; }
