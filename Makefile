@@ -113,7 +113,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/status_cmd.c client/zone.c client/admin_extend.c \
 		client/conf.c client/setup.c \
 		client/admin_report.c client/report_conf.c client/gpreport.c \
-		client/xlsx_charts.c client/admin_compare.c
+		client/xlsx_charts.c client/xlsx_print.c \
+		client/admin_compare.c
 # gp-client-web: the form in the browser (client/web.h), with what it
 # shares with gp-client to send a report and to keep forms.
 WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
@@ -155,7 +156,8 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_readers test_config test_units test_session test_wire \
 		test_findings test_crashsim test_web_draft test_web_api \
 		test_log test_refusals test_halfopen test_i18n test_status \
-		test_tz test_report_diff test_conf_report test_warning
+		test_tz test_report_diff test_conf_report test_warning \
+		test_xlsx_print
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain "make" builds everything: the first rule of report.mk, included
@@ -405,6 +407,13 @@ $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
 $(BUILD)/tests/test_conf_report: $(BUILD)/tests/unit/test_conf_report.o \
     $(BUILD)/client/report_conf.o $(BUILD)/proto/text.o
 	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
+
+# libxlsxwriter stubbed: the test is given the functions xlsx.h loads.
+$(BUILD)/tests/unit/test_xlsx_print.o: TEST_DIR = -Iclient \
+		$(call pc_cflags,$(XLSX_PKG))
+$(BUILD)/tests/test_xlsx_print: $(BUILD)/tests/unit/test_xlsx_print.o \
+    $(BUILD)/client/xlsx_print.o $(BUILD)/proto/text.o
+	$(TEST_LINK) $(call pc_libs,libutf8proc) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_outfile: $(BUILD)/tests/unit/test_outfile.o \
     $(BUILD)/client/outfile.o $(BUILD)/client/cause.o

@@ -12,7 +12,8 @@
  *         by area, the totals and the indicator totals, from the
  *         SummaryResponse frames handed to export_summary, then the
  *         summary by unit (export_summary_units); sheet 3 "Biểu đồ":
- *         native charts of those tables (xlsx_charts.h).
+ *         native charts of those tables (xlsx_charts.h). Each sheet
+ *         prints as xlsx_print.h says.
  *
  * A file is written through outfile.h and put in place by export_close,
  * so that FILE is either the whole export or untouched, and private
