@@ -53,6 +53,7 @@ struct export {
 	lxw_format		*bold;
 	lxw_format		*heading;
 	lxw_format		*date;
+	lxw_format		*when;		/* a date and a time */
 	lxw_format		*cell;		/* activity rows: at the top */
 	lxw_format		*wrap;		/* the same, wrapped */
 	lxw_format		*percent;
@@ -81,7 +82,9 @@ enum export_col {
 	COL_OCCASION_LABEL, COL_STATUS, COL_STATUS_LABEL, COL_DATE,
 	COL_END_DATE, COL_TITLE, COL_LOCATION, COL_SESSIONS,
 	COL_PARTICIPANTS, COL_FEMALE, COL_NOTES, COL_AUDIENCE,
-	COL_AUDIENCE_LABEL, COL_TOPIC, COL_TOPIC_LABEL, COL_OUTPUTS, COL_COUNT
+	COL_AUDIENCE_LABEL, COL_TOPIC, COL_TOPIC_LABEL, COL_OUTPUTS,
+	COL_FIRST_RECEIVED, COL_TIMELINESS, COL_DAYS_LATE, COL_DUE,
+	COL_EXTENDED_DUE, COL_COUNT
 };
 
 static const struct fmt_column export_csv_columns[COL_COUNT] = {
@@ -110,14 +113,22 @@ static const struct fmt_column export_csv_columns[COL_COUNT] = {
 	{ "audience_label", 0, FMT_LEFT },
 	{ "topic", 0, FMT_LEFT },
 	{ "topic_label", 0, FMT_LEFT },
-	{ "outputs", 0, FMT_LEFT }
+	{ "outputs", 0, FMT_LEFT },
+	/* The report's lateness, its first revision's (as missing); empty
+	 * from a gpd before the calendar. */
+	{ "first_received_at", 0, FMT_LEFT },
+	{ "timeliness", 0, FMT_LEFT },
+	{ "days_late", 0, FMT_RIGHT },
+	{ "due", 0, FMT_LEFT },
+	{ "extended_due", 0, FMT_LEFT }
 };
 
 /* Sheet 1: what a reader in the province sees, with column widths that
  * print on a landscape A4 page (xlsx_print.h), the longer texts wrapped
  * in theirs. */
 enum export_xcol {
-	X_UNIT, X_UNIT_NAME, X_PERIOD, X_REVISION, X_NUMBER, X_AREA, X_KIND,
+	X_UNIT, X_UNIT_NAME, X_PERIOD, X_REVISION, X_FIRST_RECEIVED,
+	X_TIMELINESS, X_DAYS_LATE, X_DUE, X_EXTENDED, X_NUMBER, X_AREA, X_KIND,
 	X_OCCASION, X_STATUS, X_DATE, X_END_DATE, X_TITLE, X_LOCATION,
 	X_SESSIONS, X_PARTICIPANTS, X_FEMALE, X_AUDIENCE, X_TOPIC, X_OUTPUTS,
 	X_NOTES, X_COUNT
@@ -132,6 +143,12 @@ static const struct {
 	{ "Tên đơn vị", 16, 1 },
 	{ "Kỳ báo cáo", 8, 0 },
 	{ "Lần gửi", 5, 0 },
+	/* The report's lateness: its first revision's, as missing. */
+	{ "Nộp lần đầu", 15, 0 },
+	{ "Đúng hạn/muộn", 9, 1 },
+	{ "Số ngày muộn", 6, 0 },
+	{ "Hạn nộp", 10, 0 },
+	{ "Gia hạn", 7, 0 },
 	{ "STT", 4, 0 },
 	{ "Nội dung", 16, 1 },
 	{ "Hình thức", 12, 1 },
@@ -243,6 +260,9 @@ export_xlsx_set_up(struct export *ex)
 	ex->date = ex->xl->workbook_add_format(ex->wb);
 	ex->xl->format_set_num_format(ex->date, "dd/mm/yyyy");
 	ex->xl->format_set_align(ex->date, LXW_ALIGN_VERTICAL_TOP);
+	ex->when = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_num_format(ex->when, "dd/mm/yyyy hh:mm");
+	ex->xl->format_set_align(ex->when, LXW_ALIGN_VERTICAL_TOP);
 	ex->cell = ex->xl->workbook_add_format(ex->wb);
 	ex->xl->format_set_align(ex->cell, LXW_ALIGN_VERTICAL_TOP);
 	ex->wrap = ex->xl->workbook_add_format(ex->wb);
@@ -414,11 +434,20 @@ export_labels(struct export *ex, Gp__Label *const *labels, size_t n)
 	return 0;
 }
 
+/* The due date the first revision was judged by when it was the unit's
+ * extension, else NULL. */
+static const char *
+export_extended_due(const Gp__ExportRow *r)
+{
+	return r->has_extended && r->extended ? r->due : NULL;
+}
+
 static int
 export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 {
 	char		 revision[16], idx[16], sessions[24], participants[24];
-	char		 female[24], *outputs;
+	char		 female[24], *outputs, late[16];
+	char		 first[ZONE_RFC3339_LEN + 1];
 	const char	*cells[COL_COUNT];
 	int		 rv = 0;
 
@@ -457,6 +486,13 @@ export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	if ((outputs = export_outputs(ex, r, 0)) == NULL)
 		return cause_set(cause, _("out of memory"));
 	cells[COL_OUTPUTS] = outputs;
+	cells[COL_FIRST_RECEIVED] = r->first_received_at != NULL ?
+	    zone_rfc3339(r->first_received_at, first) : NULL;
+	cells[COL_TIMELINESS] = r->timeliness;
+	snprintf(late, sizeof(late), "%d", (int)r->days_late);
+	cells[COL_DAYS_LATE] = r->has_days_late ? late : NULL;
+	cells[COL_DUE] = r->due;
+	cells[COL_EXTENDED_DUE] = export_extended_due(r);
 	if (fmt_table_row(&ex->csv, cells) == -1)
 		rv = cause_set(cause, _("cannot write %s: %s"),
 		    export_where(ex), strerror(errno));
@@ -515,8 +551,18 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	    "topic", fmt_json_text(r->topic),
 	    "topic_label", fmt_json_text(r->topic_label),
 	    "outputs", outputs);
-	if (o == NULL)
+	/* The report's lateness, null from a gpd before the calendar. */
+	if (o == NULL || json_object_set_new(o, "first_received_at",
+	    zone_json(r->first_received_at)) == -1 ||
+	    json_object_set_new(o, "timeliness", fmt_json_text(r->timeliness))
+	    == -1 || json_object_set_new(o, "days_late", r->has_days_late ?
+	    json_integer(r->days_late) : json_null()) == -1 ||
+	    json_object_set_new(o, "due", fmt_json_text(r->due)) == -1 ||
+	    json_object_set_new(o, "extended_due",
+	    fmt_json_text(export_extended_due(r))) == -1) {
+		json_decref(o);
 		return cause_set(cause, _("out of memory"));
+	}
 	fputs(ex->nrows == 0 ? "[\n" : ",\n", ex->f);
 	rv = fmt_json_dumpf(o, ex->f, JSON_COMPACT);
 	json_decref(o);
@@ -594,6 +640,47 @@ export_unit_seen(struct export *ex, const Gp__ExportRow *r)
 	return 0;
 }
 
+/* A date and time cell in the federation's zone from the server's UTC
+ * "2022-06-10T02:14:11Z", or the text as it came. */
+static lxw_error
+export_xlsx_when(struct export *ex, lxw_row_t row, lxw_col_t col,
+    const char *utc)
+{
+	lxw_datetime	dt;
+	int64_t		t;
+	int		y, m, d;
+
+	if (utc == NULL || *utc == '\0')
+		return LXW_NO_ERROR;
+	if (tz_parse_utc(utc, &t) == -1 || t < 0)
+		return export_xlsx_text(ex, ex->rows, row, col, utc, ex->cell);
+	t += tz_offset(zone_current(), t);
+	date_to_ymd((int32_t)(t / 86400), &y, &m, &d);
+	memset(&dt, 0, sizeof(dt));
+	dt.year = y;
+	dt.month = m;
+	dt.day = d;
+	dt.hour = (int)(t % 86400 / 3600);
+	dt.min = (int)(t % 3600 / 60);
+	dt.sec = (double)(t % 60);
+	return ex->xl->worksheet_write_datetime(ex->rows, row, col, &dt,
+	    ex->when);
+}
+
+/* The report's lateness, its first revision's, in Vietnamese: "đúng
+ * hạn" or "muộn"; a word gp-client does not know as it came. */
+static const char *
+export_timeliness(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	if (strcmp(s, "on_time") == 0)
+		return "đúng hạn";
+	if (strcmp(s, "late") == 0)
+		return "muộn";
+	return s;
+}
+
 static int
 export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 {
@@ -612,6 +699,7 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 		return cause_set(cause, _("out of memory"));
 	memset(wrapped, 0, sizeof(wrapped));
 	wrapped[X_UNIT_NAME] = r->unit_name;
+	wrapped[X_TIMELINESS] = export_timeliness(r->timeliness);
 	wrapped[X_AREA] = r->area_label;
 	wrapped[X_KIND] = r->kind_label;
 	wrapped[X_OCCASION] = r->occasion_label;
@@ -634,6 +722,15 @@ export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	    export_format(ex, X_PERIOD)));
 	X(ex->xl->worksheet_write_number(ws, row, X_REVISION, r->revision,
 	    ex->cell));
+	X(export_xlsx_when(ex, row, X_FIRST_RECEIVED, r->first_received_at));
+	X(export_xlsx_text(ex, ws, row, X_TIMELINESS, wrapped[X_TIMELINESS],
+	    export_format(ex, X_TIMELINESS)));
+	if (r->has_days_late)
+		X(ex->xl->worksheet_write_number(ws, row, X_DAYS_LATE,
+		    (double)r->days_late, ex->cell));
+	X(export_xlsx_date(ex, row, X_DUE, r->due));
+	if (export_extended_due(r) != NULL)
+		X(export_xlsx_text(ex, ws, row, X_EXTENDED, "có", ex->cell));
 	X(ex->xl->worksheet_write_number(ws, row, X_NUMBER,
 	    (double)r->index + 1, ex->cell));
 	X(export_xlsx_text(ex, ws, row, X_AREA, r->area_label,

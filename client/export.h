@@ -4,7 +4,10 @@
  *
  *   csv   UTF-8 with a byte order mark, CRLF, RFC 4180 quoting: opens in
  *         Excel with the Vietnamese intact. Header: the ExportRow field
- *         names; outputs as "code=count" separated by spaces.
+ *         names; outputs as "code=count" separated by spaces; then the
+ *         report's lateness, its first revision's (first_received_at,
+ *         timeliness, days_late, due, extended_due), empty from a gpd
+ *         before the calendar.
  *   json  an array of objects with the ExportRow field names; outputs
  *         an object of counts by code.
  *   xlsx  sheet 1 "Hoạt động": the rows under Vietnamese headings, counts

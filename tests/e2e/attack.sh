@@ -526,6 +526,19 @@ CMDS
 	why=$(safe "$W/t6/e.csv") || { fail "export csv file: $why"; return; }
 	fake export 2022-H1 --format json -o "$W/t6/e.json"
 	why=$(safe --json "$W/t6/e.json") || { fail "export json file: $why"; return; }
+	# The xlsx a clerk prints: the unit's name in its pages' header made
+	# safe, '&' (Excel's codes) included.
+	fake export 2022-H1 --format xlsx -o "$W/t6/e.xlsx"
+	[ "$RC" -eq 0 ] || { fail "export xlsx: exit $RC: $(cat "$W/err")"; return; }
+	"$PYTHON" - "$W/t6/e.xlsx" <<'PY' || { fail "export xlsx: see above"; return; }
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+head = re.search(r"<oddHeader>(.*?)</oddHeader>",
+                 z.read("xl/worksheets/sheet1.xml").decode("utf-8")).group(1)
+right = head.split("&amp;R", 1)[1]
+if "EVIL" not in right or any(c in right for c in "\x1b\x07\x9b\u202e\u200b"):
+    sys.exit("header: %r" % head)
+PY
 	fake_stop
 }
 

@@ -292,7 +292,9 @@ def hostile_answer(rid, body):
         row = (ld(1, b"lc-tamduong") + ld(2, t) + ld(3, b"2022-H1") +
                num(4, 1) + num(5, 0) + ld(6, b"awareness") + ld(7, t) +
                ld(14, b"2022-03-01") + ld(16, t) + ld(17, t) +
-               num(18, 1) + num(19, 10) + num(20, 5) + ld(21, t))
+               num(18, 1) + num(19, 10) + num(20, 5) + ld(21, t) +
+               ld(30, t) + ld(31, t) + num(32, 3) + ld(33, t) +
+               num(34, 1))
         return response(rid, 18, ld(1, row))
     if body == 20:      # audit
         entry = (num(1, 1) + num(2, int(time.time())) + ld(3, t) +
