@@ -85,7 +85,8 @@ pc_libs =	$(shell $(PKG_CONFIG) --libs $(1))
 
 PROTO_SRCS =	proto/report.c proto/legacy.c proto/wire.c proto/frame.c \
 		proto/period.c \
-		proto/validate.c proto/report_json.c proto/receipt.c \
+		proto/validate.c proto/warning.c proto/report_json.c \
+		proto/receipt.c \
 		proto/text.c proto/form.c proto/form_json.c \
 		proto/form_set.c proto/i18n.c proto/vnfmt.c proto/tz.c \
 		proto/placeholder.c proto/report_diff.c
@@ -112,7 +113,8 @@ CLIENT_SRCS =	client/gp-client.c client/cmd.c client/cause.c \
 		client/status_cmd.c client/zone.c client/admin_extend.c \
 		client/conf.c client/setup.c \
 		client/admin_report.c client/report_conf.c client/gpreport.c \
-		client/xlsx_charts.c client/admin_compare.c
+		client/xlsx_charts.c client/xlsx_print.c \
+		client/admin_compare.c
 # gp-client-web: the form in the browser (client/web.h), with what it
 # shares with gp-client to send a report and to keep forms.
 WEB_SRCS =	client/web_main.c client/web_http.c client/web_api.c \
@@ -154,7 +156,8 @@ UNIT_TESTS =	test_frame test_report test_period test_validate \
 		test_readers test_config test_units test_session test_wire \
 		test_findings test_crashsim test_web_draft test_web_api \
 		test_log test_refusals test_halfopen test_i18n test_status \
-		test_tz test_report_diff test_conf_report
+		test_tz test_report_diff test_conf_report test_warning \
+		test_xlsx_print
 UNIT_BINS =	$(UNIT_TESTS:%=$(BUILD)/tests/%)
 
 # Plain "make" builds everything: the first rule of report.mk, included
@@ -270,8 +273,8 @@ FORM_OBJS =	$(BUILD)/proto/form.o $(BUILD)/proto/form_json.o \
 		$(BUILD)/proto/form_set.o $(FORM_BUILTIN_OBJ) \
 		$(BUILD)/proto/period.o $(BUILD)/proto/placeholder.o
 # The checks, with the language of their messages (i18n.h).
-VALIDATE_OBJS =	$(BUILD)/proto/validate.o $(BUILD)/proto/i18n.o \
-		$(BUILD)/proto/vnfmt.o
+VALIDATE_OBJS =	$(BUILD)/proto/validate.o $(BUILD)/proto/warning.o \
+		$(BUILD)/proto/i18n.o $(BUILD)/proto/vnfmt.o
 # The form for the legacy codes' check; legacy.o names its lists.
 $(BUILD)/tests/test_report: $(BUILD)/tests/unit/test_report.o $(REPORT_OBJS) \
     $(FORM_OBJS)
@@ -291,6 +294,14 @@ $(BUILD)/tests/test_report_json: $(BUILD)/tests/unit/test_report_json.o \
 
 $(BUILD)/tests/test_form: $(BUILD)/tests/unit/test_form.o $(FORM_OBJS) \
     $(BUILD)/proto/text.o
+	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
+
+# Warnings said from codes, in English and Vietnamese (the build's
+# catalogue).
+$(BUILD)/tests/unit/test_warning.o: TEST_DIR = \
+		-DTEST_LOCALEDIR='"$(abspath $(BUILD))/locale"'
+$(BUILD)/tests/test_warning: $(BUILD)/tests/unit/test_warning.o \
+    $(VALIDATE_OBJS) $(REPORT_OBJS) $(FORM_OBJS) | $(MO_FILES)
 	$(TEST_LINK) $(PROTO_LIBS) $(CMOCKA_LIBS)
 
 # The language and the reader's numbers, with the build's catalogue.
@@ -396,6 +407,13 @@ $(BUILD)/tests/test_proof: $(BUILD)/tests/unit/test_proof.o \
 $(BUILD)/tests/test_conf_report: $(BUILD)/tests/unit/test_conf_report.o \
     $(BUILD)/client/report_conf.o $(BUILD)/proto/text.o
 	$(TEST_LINK) $(call pc_libs,libutf8proc jansson) $(CMOCKA_LIBS)
+
+# libxlsxwriter stubbed: the test is given the functions xlsx.h loads.
+$(BUILD)/tests/unit/test_xlsx_print.o: TEST_DIR = -Iclient \
+		$(call pc_cflags,$(XLSX_PKG))
+$(BUILD)/tests/test_xlsx_print: $(BUILD)/tests/unit/test_xlsx_print.o \
+    $(BUILD)/client/xlsx_print.o $(BUILD)/proto/text.o
+	$(TEST_LINK) $(call pc_libs,libutf8proc) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/test_outfile: $(BUILD)/tests/unit/test_outfile.o \
     $(BUILD)/client/outfile.o $(BUILD)/client/cause.o

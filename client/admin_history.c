@@ -85,11 +85,23 @@ admin_history_decision_line(const struct admin_decision *d,
 		    d->comment);
 	else if (strcmp(admin_text(d->action), "return") == 0)
 		fmt_line(stdout, _("  returned by %s at %s"), by, at);
-	else if (d->comment != NULL)
+	else if (strcmp(admin_text(d->action), "reopen") == 0 &&
+	    d->comment != NULL)
 		fmt_line(stdout, _("  reopened by %s at %s: %s"), by, at,
 		    d->comment);
-	else
+	else if (strcmp(admin_text(d->action), "reopen") == 0)
 		fmt_line(stdout, _("  reopened by %s at %s"), by, at);
+	/* A newer (or lying) server's action is shown as it came, never
+	 * taken for one gp-client knows. */
+	else if (d->comment != NULL)
+		/* TRANSLATORS: the action as the server sent it (not one of
+		 * accept, return, reopen), who took it, when, the comment. */
+		fmt_line(stdout, _("  '%s' (an action gp-client does not "
+		    "know) by %s at %s: %s"), admin_text(d->action), by, at,
+		    d->comment);
+	else
+		fmt_line(stdout, _("  '%s' (an action gp-client does not "
+		    "know) by %s at %s"), admin_text(d->action), by, at);
 }
 
 /* The decisions on revision rev: as lines, a JSON array, or one CSV

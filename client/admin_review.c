@@ -124,11 +124,20 @@ admin_review_frame(struct admin *a, const Gp__Response *resp, int last)
 		    "latest, read just now)  decision %s  %s") :
 		    _("returned %s %s revision %u  decision %s  %s"),
 		    d->unit, d->period, d->revision, d->decision, when);
-	else
+	else if (strcmp(d->action, "reopen") == 0)
 		fmt_line(stdout, latest ? _("reopened %s %s revision %u (the "
 		    "latest, read just now)  decision %s  %s") :
 		    _("reopened %s %s revision %u  decision %s  %s"),
 		    d->unit, d->period, d->revision, d->decision, when);
+	else
+		/* A newer (or lying) server's action, as it came: never
+		 * taken for one gp-client knows. */
+		/* TRANSLATORS: the action as the server sent it (not one of
+		 * accept, return, reopen), unit, period, revision, the
+		 * decision's id, when. */
+		fmt_line(stdout, _("'%s' (an action gp-client does not know) "
+		    "%s %s revision %u  decision %s  %s"), d->action, d->unit,
+		    d->period, d->revision, d->decision, when);
 	if (d->comment != NULL)
 		fmt_line(stdout, _("comment: %s"), d->comment);
 	if (strcmp(d->action, "accept") == 0)
@@ -137,9 +146,14 @@ admin_review_frame(struct admin *a, const Gp__Response *resp, int last)
 	else if (strcmp(d->action, "return") == 0)
 		fmt_line(stdout, _("the unit sees the comment with 'gp-client "
 		    "status'; its next revision comes back for review"));
-	else
+	else if (strcmp(d->action, "reopen") == 0)
 		fmt_line(stdout, _("under review again: the unit may send a "
 		    "new revision"));
+	else
+		/* TRANSLATORS: the review state as the server sent it. */
+		fmt_line(stdout, _("the server says the report's review state "
+		    "is now '%s'; check that gp-client and gpd versions match"),
+		    admin_state(d->state));
 	if (d->has_signature && d->signature.len > 0 && d->has_certificate &&
 	    proof_signer(d->certificate.data, d->certificate.len, cn,
 	    sizeof(cn)) == 0)

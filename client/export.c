@@ -15,17 +15,25 @@
 
 #include "i18n.h"
 #include "period.h"
+#include "text.h"
 #include "cause.h"
 #include "fmt.h"
 #include "outfile.h"
 #include "export.h"
 #include "xlsx.h"
 #include "xlsx_charts.h"
+#include "xlsx_print.h"
+#include "zone.h"
 
 #define EXPORT_SHEET_ROWS	"Hoạt động"
 #define EXPORT_MAX_LABELS	64	/* media outputs of a form */
 #define EXPORT_SHEET_SUMMARY	"Tổng hợp"
 #define EXPORT_SHEET_CHARTS	"Biểu đồ"
+/* The summary's columns: the labels, then the figures. */
+#define EXPORT_SUMMARY_FIRST	60
+#define EXPORT_SUMMARY_WIDTH	14
+/* Lines of a row at most: Excel's highest row, 409 points. */
+#define EXPORT_ROW_LINES	27
 
 struct export {
 	int			 format;	/* enum export_format */
@@ -45,11 +53,21 @@ struct export {
 	lxw_format		*bold;
 	lxw_format		*heading;
 	lxw_format		*date;
+	lxw_format		*when;		/* a date and a time */
+	lxw_format		*cell;		/* activity rows: at the top */
+	lxw_format		*wrap;		/* the same, wrapped */
 	lxw_format		*percent;
 	lxw_format		*total;
 	lxw_format		*total_percent;
 	lxw_row_t		 srow;		/* next row of the summary */
 	int			 units_started;	/* its table by unit */
+	/* The units of the rows (they come by unit), for the printed
+	 * pages: the first one's code and name, the last one's code, and
+	 * how many. */
+	char			*unit;
+	char			*unit_name;
+	char			*last_unit;
+	size_t			 nunits;
 
 	/* The labels of the form's media outputs (the first frame). */
 	char			*label_code[EXPORT_MAX_LABELS];
@@ -64,7 +82,9 @@ enum export_col {
 	COL_OCCASION_LABEL, COL_STATUS, COL_STATUS_LABEL, COL_DATE,
 	COL_END_DATE, COL_TITLE, COL_LOCATION, COL_SESSIONS,
 	COL_PARTICIPANTS, COL_FEMALE, COL_NOTES, COL_AUDIENCE,
-	COL_AUDIENCE_LABEL, COL_TOPIC, COL_TOPIC_LABEL, COL_OUTPUTS, COL_COUNT
+	COL_AUDIENCE_LABEL, COL_TOPIC, COL_TOPIC_LABEL, COL_OUTPUTS,
+	COL_FIRST_RECEIVED, COL_TIMELINESS, COL_DAYS_LATE, COL_DUE,
+	COL_EXTENDED_DUE, COL_COUNT
 };
 
 static const struct fmt_column export_csv_columns[COL_COUNT] = {
@@ -93,12 +113,22 @@ static const struct fmt_column export_csv_columns[COL_COUNT] = {
 	{ "audience_label", 0, FMT_LEFT },
 	{ "topic", 0, FMT_LEFT },
 	{ "topic_label", 0, FMT_LEFT },
-	{ "outputs", 0, FMT_LEFT }
+	{ "outputs", 0, FMT_LEFT },
+	/* The report's lateness, its first revision's (as missing); empty
+	 * from a gpd before the calendar. */
+	{ "first_received_at", 0, FMT_LEFT },
+	{ "timeliness", 0, FMT_LEFT },
+	{ "days_late", 0, FMT_RIGHT },
+	{ "due", 0, FMT_LEFT },
+	{ "extended_due", 0, FMT_LEFT }
 };
 
-/* Sheet 1: what a reader in the province sees, with column widths. */
+/* Sheet 1: what a reader in the province sees, with column widths that
+ * print on a landscape A4 page (xlsx_print.h), the longer texts wrapped
+ * in theirs. */
 enum export_xcol {
-	X_UNIT, X_UNIT_NAME, X_PERIOD, X_REVISION, X_NUMBER, X_AREA, X_KIND,
+	X_UNIT, X_UNIT_NAME, X_PERIOD, X_REVISION, X_FIRST_RECEIVED,
+	X_TIMELINESS, X_DAYS_LATE, X_DUE, X_EXTENDED, X_NUMBER, X_AREA, X_KIND,
 	X_OCCASION, X_STATUS, X_DATE, X_END_DATE, X_TITLE, X_LOCATION,
 	X_SESSIONS, X_PARTICIPANTS, X_FEMALE, X_AUDIENCE, X_TOPIC, X_OUTPUTS,
 	X_NOTES, X_COUNT
@@ -107,27 +137,34 @@ enum export_xcol {
 static const struct {
 	const char	*heading;
 	double		 width;
+	int		 wrap;
 } export_xlsx_columns[X_COUNT] = {
-	{ "Mã đơn vị", 16 },
-	{ "Tên đơn vị", 28 },
-	{ "Kỳ báo cáo", 10 },
-	{ "Lần gửi", 8 },
-	{ "STT", 6 },
-	{ "Nội dung", 36 },
-	{ "Hình thức", 22 },
-	{ "Dịp", 24 },
-	{ "Tình trạng", 14 },
-	{ "Từ ngày", 11 },
-	{ "Đến ngày", 11 },
-	{ "Tên hoạt động", 50 },
-	{ "Địa điểm", 30 },
-	{ "Số buổi", 8 },
-	{ "Số người tham gia", 12 },
-	{ "Số nữ", 10 },
-	{ "Đối tượng", 22 },
-	{ "Chủ đề", 22 },
-	{ "Sản phẩm truyền thông", 30 },
-	{ "Ghi chú", 40 }
+	{ "Mã đơn vị", 13, 0 },
+	{ "Tên đơn vị", 16, 1 },
+	{ "Kỳ báo cáo", 8, 0 },
+	{ "Lần gửi", 5, 0 },
+	/* The report's lateness: its first revision's, as missing. */
+	{ "Nộp lần đầu", 15, 0 },
+	{ "Đúng hạn/muộn", 9, 1 },
+	{ "Số ngày muộn", 6, 0 },
+	{ "Hạn nộp", 10, 0 },
+	{ "Gia hạn", 7, 0 },
+	{ "STT", 4, 0 },
+	{ "Nội dung", 16, 1 },
+	{ "Hình thức", 12, 1 },
+	{ "Dịp", 12, 1 },
+	{ "Tình trạng", 9, 1 },
+	{ "Từ ngày", 10, 0 },
+	{ "Đến ngày", 10, 0 },
+	{ "Tên hoạt động", 28, 1 },
+	{ "Địa điểm", 14, 1 },
+	{ "Số buổi", 6, 0 },
+	{ "Số người tham gia", 8, 0 },
+	{ "Số nữ", 6, 0 },
+	{ "Đối tượng", 10, 1 },
+	{ "Chủ đề", 10, 1 },
+	{ "Sản phẩm truyền thông", 14, 1 },
+	{ "Ghi chú", 18, 1 }
 };
 
 /* Sheet 2 columns: what was done, then apart what is only planned
@@ -161,10 +198,57 @@ export_where(const struct export *ex)
 	return ex->path != NULL ? ex->path : "standard output";
 }
 
+/*
+ * The lines s takes wrapped in a column width characters wide: its own
+ * lines, each cut where it passes a character less than the width (a
+ * word moves whole to the next line). Neither Excel nor LibreOffice
+ * heightens a row for its wrapped text when they open a file: the row is
+ * given its height as it is written.
+ */
+static size_t
+export_lines(const char *s, double width)
+{
+	struct text_char	 c;
+	size_t			 lines = 0, w = 0, fit;
+
+	fit = width > 2 ? (size_t)width - 1 : 1;
+	for (; s != NULL && *s != '\0'; s += c.len) {
+		text_next(s, &c);
+		if (*s == '\n') {
+			lines += w == 0 ? 1 : (w + fit - 1) / fit;
+			w = 0;
+		} else
+			w += c.width;
+	}
+	lines += w == 0 ? 1 : (w + fit - 1) / fit;
+	return lines < EXPORT_ROW_LINES ? lines : EXPORT_ROW_LINES;
+}
+
+/* Row row as high as the most lines one of its wrapped cells takes. */
+static lxw_error
+export_row_height(struct export *ex, lxw_row_t row,
+    const char *const cells[X_COUNT])
+{
+	size_t		lines = 1, n;
+	enum export_xcol c;
+
+	for (c = 0; c < X_COUNT; c++)
+		if (export_xlsx_columns[c].wrap && cells[c] != NULL &&
+		    (n = export_lines(cells[c], export_xlsx_columns[c].width)) >
+		    lines)
+			lines = n;
+	if (lines == 1)
+		return LXW_NO_ERROR;
+	return ex->xl->worksheet_set_row(ex->rows, row,
+	    LXW_DEF_ROW_HEIGHT * (double)lines, NULL);
+}
+
 static void
 export_xlsx_set_up(struct export *ex)
 {
-	lxw_col_t	c;
+	const char	*headings[X_COUNT];
+	size_t		 lines, n;
+	lxw_col_t	 c;
 
 	ex->bold = ex->xl->workbook_add_format(ex->wb);
 	ex->xl->format_set_bold(ex->bold);
@@ -175,6 +259,15 @@ export_xlsx_set_up(struct export *ex)
 	ex->xl->format_set_align(ex->heading, LXW_ALIGN_VERTICAL_TOP);
 	ex->date = ex->xl->workbook_add_format(ex->wb);
 	ex->xl->format_set_num_format(ex->date, "dd/mm/yyyy");
+	ex->xl->format_set_align(ex->date, LXW_ALIGN_VERTICAL_TOP);
+	ex->when = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_num_format(ex->when, "dd/mm/yyyy hh:mm");
+	ex->xl->format_set_align(ex->when, LXW_ALIGN_VERTICAL_TOP);
+	ex->cell = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_align(ex->cell, LXW_ALIGN_VERTICAL_TOP);
+	ex->wrap = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_align(ex->wrap, LXW_ALIGN_VERTICAL_TOP);
+	ex->xl->format_set_text_wrap(ex->wrap);
 	ex->percent = ex->xl->workbook_add_format(ex->wb);
 	ex->xl->format_set_num_format(ex->percent, "0.0%");
 	ex->total = ex->xl->workbook_add_format(ex->wb);
@@ -185,16 +278,27 @@ export_xlsx_set_up(struct export *ex)
 	ex->xl->format_set_top(ex->total_percent, LXW_BORDER_THIN);
 	ex->xl->format_set_num_format(ex->total_percent, "0.0%");
 
+	for (c = 0; c < X_COUNT; c++)
+		headings[c] = export_xlsx_columns[c].heading;
+	/* Every heading wraps: the row as high as the longest. */
+	for (c = 0, lines = 1; c < X_COUNT; c++)
+		if ((n = export_lines(headings[c],
+		    export_xlsx_columns[c].width)) > lines)
+			lines = n;
+	ex->xl->worksheet_set_row(ex->rows, 0, LXW_DEF_ROW_HEIGHT *
+	    (double)lines, NULL);
 	for (c = 0; c < X_COUNT; c++) {
 		ex->xl->worksheet_set_column(ex->rows, c, c,
 		    export_xlsx_columns[c].width, NULL);
-		ex->xl->worksheet_write_string(ex->rows, 0, c,
-		    export_xlsx_columns[c].heading, ex->heading);
+		ex->xl->worksheet_write_string(ex->rows, 0, c, headings[c],
+		    ex->heading);
 	}
 	ex->xl->worksheet_freeze_panes(ex->rows, 1, 0);
 
-	ex->xl->worksheet_set_column(ex->summary, 0, 0, 60, NULL);
-	ex->xl->worksheet_set_column(ex->summary, 1, 10, 14, NULL);
+	ex->xl->worksheet_set_column(ex->summary, 0, 0, EXPORT_SUMMARY_FIRST,
+	    NULL);
+	ex->xl->worksheet_set_column(ex->summary, 1, 10, EXPORT_SUMMARY_WIDTH,
+	    NULL);
 }
 
 /* libxlsxwriter opens the file by name only when the workbook closes:
@@ -330,11 +434,20 @@ export_labels(struct export *ex, Gp__Label *const *labels, size_t n)
 	return 0;
 }
 
+/* The due date the first revision was judged by when it was the unit's
+ * extension, else NULL. */
+static const char *
+export_extended_due(const Gp__ExportRow *r)
+{
+	return r->has_extended && r->extended ? r->due : NULL;
+}
+
 static int
 export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 {
 	char		 revision[16], idx[16], sessions[24], participants[24];
-	char		 female[24], *outputs;
+	char		 female[24], *outputs, late[16];
+	char		 first[ZONE_RFC3339_LEN + 1];
 	const char	*cells[COL_COUNT];
 	int		 rv = 0;
 
@@ -373,6 +486,13 @@ export_csv_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	if ((outputs = export_outputs(ex, r, 0)) == NULL)
 		return cause_set(cause, _("out of memory"));
 	cells[COL_OUTPUTS] = outputs;
+	cells[COL_FIRST_RECEIVED] = r->first_received_at != NULL ?
+	    zone_rfc3339(r->first_received_at, first) : NULL;
+	cells[COL_TIMELINESS] = r->timeliness;
+	snprintf(late, sizeof(late), "%d", (int)r->days_late);
+	cells[COL_DAYS_LATE] = r->has_days_late ? late : NULL;
+	cells[COL_DUE] = r->due;
+	cells[COL_EXTENDED_DUE] = export_extended_due(r);
 	if (fmt_table_row(&ex->csv, cells) == -1)
 		rv = cause_set(cause, _("cannot write %s: %s"),
 		    export_where(ex), strerror(errno));
@@ -431,8 +551,18 @@ export_json_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 	    "topic", fmt_json_text(r->topic),
 	    "topic_label", fmt_json_text(r->topic_label),
 	    "outputs", outputs);
-	if (o == NULL)
+	/* The report's lateness, null from a gpd before the calendar. */
+	if (o == NULL || json_object_set_new(o, "first_received_at",
+	    zone_json(r->first_received_at)) == -1 ||
+	    json_object_set_new(o, "timeliness", fmt_json_text(r->timeliness))
+	    == -1 || json_object_set_new(o, "days_late", r->has_days_late ?
+	    json_integer(r->days_late) : json_null()) == -1 ||
+	    json_object_set_new(o, "due", fmt_json_text(r->due)) == -1 ||
+	    json_object_set_new(o, "extended_due",
+	    fmt_json_text(export_extended_due(r))) == -1) {
+		json_decref(o);
 		return cause_set(cause, _("out of memory"));
+	}
 	fputs(ex->nrows == 0 ? "[\n" : ",\n", ex->f);
 	rv = fmt_json_dumpf(o, ex->f, JSON_COMPACT);
 	json_decref(o);
@@ -459,6 +589,13 @@ export_xlsx_text(const struct export *ex, lxw_worksheet *ws, lxw_row_t row,
 	return err;
 }
 
+/* The format of an activity row's cell in column col. */
+static lxw_format *
+export_format(const struct export *ex, enum export_xcol col)
+{
+	return export_xlsx_columns[col].wrap ? ex->wrap : ex->cell;
+}
+
 /* A date cell from YYYY-MM-DD, or the text as it came. */
 static lxw_error
 export_xlsx_date(struct export *ex, lxw_row_t row, lxw_col_t col,
@@ -471,7 +608,7 @@ export_xlsx_date(struct export *ex, lxw_row_t row, lxw_col_t col,
 	if (s == NULL || *s == '\0')
 		return LXW_NO_ERROR;
 	if (date_parse(s, &day) == -1)
-		return export_xlsx_text(ex, ex->rows, row, col, s, NULL);
+		return export_xlsx_text(ex, ex->rows, row, col, s, ex->cell);
 	date_to_ymd(day, &y, &m, &d);
 	memset(&dt, 0, sizeof(dt));
 	dt.year = y;
@@ -481,49 +618,150 @@ export_xlsx_date(struct export *ex, lxw_row_t row, lxw_col_t col,
 	    ex->date);
 }
 
+/* Counts the units of the rows, which come by unit; keeps the first. */
+static int
+export_unit_seen(struct export *ex, const Gp__ExportRow *r)
+{
+	const char	*unit = r->unit != NULL ? r->unit : "";
+	char		*copy;
+
+	if (ex->last_unit != NULL && strcmp(ex->last_unit, unit) == 0)
+		return 0;
+	if ((copy = strdup(unit)) == NULL)
+		return -1;
+	free(ex->last_unit);
+	ex->last_unit = copy;
+	if (ex->nunits++ > 0)
+		return 0;
+	if ((ex->unit = strdup(unit)) == NULL ||
+	    (ex->unit_name = strdup(r->unit_name != NULL ? r->unit_name :
+	    "")) == NULL)
+		return -1;
+	return 0;
+}
+
+/* A date and time cell in the federation's zone from the server's UTC
+ * "2022-06-10T02:14:11Z", or the text as it came. */
+static lxw_error
+export_xlsx_when(struct export *ex, lxw_row_t row, lxw_col_t col,
+    const char *utc)
+{
+	lxw_datetime	dt;
+	int64_t		t;
+	int		y, m, d;
+
+	if (utc == NULL || *utc == '\0')
+		return LXW_NO_ERROR;
+	if (tz_parse_utc(utc, &t) == -1 || t < 0)
+		return export_xlsx_text(ex, ex->rows, row, col, utc, ex->cell);
+	t += tz_offset(zone_current(), t);
+	date_to_ymd((int32_t)(t / 86400), &y, &m, &d);
+	memset(&dt, 0, sizeof(dt));
+	dt.year = y;
+	dt.month = m;
+	dt.day = d;
+	dt.hour = (int)(t % 86400 / 3600);
+	dt.min = (int)(t % 3600 / 60);
+	dt.sec = (double)(t % 60);
+	return ex->xl->worksheet_write_datetime(ex->rows, row, col, &dt,
+	    ex->when);
+}
+
+/* The report's lateness, its first revision's, in Vietnamese: "đúng
+ * hạn" or "muộn"; a word gp-client does not know as it came. */
+static const char *
+export_timeliness(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	if (strcmp(s, "on_time") == 0)
+		return "đúng hạn";
+	if (strcmp(s, "late") == 0)
+		return "muộn";
+	return s;
+}
+
 static int
 export_xlsx_row(struct export *ex, const Gp__ExportRow *r, char **cause)
 {
 	lxw_worksheet	*ws = ex->rows;
 	lxw_row_t	 row;
 	lxw_error	 err = LXW_NO_ERROR;
+	const char	*wrapped[X_COUNT];
 	char		*outputs;
 
 	if (ex->nrows >= LXW_ROW_MAX - 1)
 		return cause_set(cause, _("more than %u rows: too many for "
 		    "a spreadsheet; export as csv"), LXW_ROW_MAX - 1);
 	row = (lxw_row_t)ex->nrows + 1;
+	if (export_unit_seen(ex, r) == -1 ||
+	    (outputs = export_outputs(ex, r, 1)) == NULL)
+		return cause_set(cause, _("out of memory"));
+	memset(wrapped, 0, sizeof(wrapped));
+	wrapped[X_UNIT_NAME] = r->unit_name;
+	wrapped[X_TIMELINESS] = export_timeliness(r->timeliness);
+	wrapped[X_AREA] = r->area_label;
+	wrapped[X_KIND] = r->kind_label;
+	wrapped[X_OCCASION] = r->occasion_label;
+	wrapped[X_STATUS] = r->status_label;
+	wrapped[X_TITLE] = r->title;
+	wrapped[X_LOCATION] = r->location;
+	wrapped[X_AUDIENCE] = r->audience_label != NULL ? r->audience_label :
+	    r->audience;
+	wrapped[X_TOPIC] = r->topic_label != NULL ? r->topic_label : r->topic;
+	wrapped[X_OUTPUTS] = outputs;
+	wrapped[X_NOTES] = r->notes;
 #define X(call)	do { if (err == LXW_NO_ERROR) err = (call); } while (0)
-	X(export_xlsx_text(ex, ws, row, X_UNIT, r->unit, NULL));
-	X(export_xlsx_text(ex, ws, row, X_UNIT_NAME, r->unit_name, NULL));
-	X(export_xlsx_text(ex, ws, row, X_PERIOD, r->period, NULL));
+	/* Before its cells: constant memory writes a row out whole. */
+	X(export_row_height(ex, row, wrapped));
+	X(export_xlsx_text(ex, ws, row, X_UNIT, r->unit,
+	    export_format(ex, X_UNIT)));
+	X(export_xlsx_text(ex, ws, row, X_UNIT_NAME, r->unit_name,
+	    export_format(ex, X_UNIT_NAME)));
+	X(export_xlsx_text(ex, ws, row, X_PERIOD, r->period,
+	    export_format(ex, X_PERIOD)));
 	X(ex->xl->worksheet_write_number(ws, row, X_REVISION, r->revision,
-	    NULL));
+	    ex->cell));
+	X(export_xlsx_when(ex, row, X_FIRST_RECEIVED, r->first_received_at));
+	X(export_xlsx_text(ex, ws, row, X_TIMELINESS, wrapped[X_TIMELINESS],
+	    export_format(ex, X_TIMELINESS)));
+	if (r->has_days_late)
+		X(ex->xl->worksheet_write_number(ws, row, X_DAYS_LATE,
+		    (double)r->days_late, ex->cell));
+	X(export_xlsx_date(ex, row, X_DUE, r->due));
+	if (export_extended_due(r) != NULL)
+		X(export_xlsx_text(ex, ws, row, X_EXTENDED, "có", ex->cell));
 	X(ex->xl->worksheet_write_number(ws, row, X_NUMBER,
-	    (double)r->index + 1, NULL));
-	X(export_xlsx_text(ex, ws, row, X_AREA, r->area_label, NULL));
-	X(export_xlsx_text(ex, ws, row, X_KIND, r->kind_label, NULL));
-	X(export_xlsx_text(ex, ws, row, X_OCCASION, r->occasion_label, NULL));
-	X(export_xlsx_text(ex, ws, row, X_STATUS, r->status_label, NULL));
+	    (double)r->index + 1, ex->cell));
+	X(export_xlsx_text(ex, ws, row, X_AREA, r->area_label,
+	    export_format(ex, X_AREA)));
+	X(export_xlsx_text(ex, ws, row, X_KIND, r->kind_label,
+	    export_format(ex, X_KIND)));
+	X(export_xlsx_text(ex, ws, row, X_OCCASION, r->occasion_label,
+	    export_format(ex, X_OCCASION)));
+	X(export_xlsx_text(ex, ws, row, X_STATUS, r->status_label,
+	    export_format(ex, X_STATUS)));
 	X(export_xlsx_date(ex, row, X_DATE, r->date));
 	X(export_xlsx_date(ex, row, X_END_DATE, r->end_date));
-	X(export_xlsx_text(ex, ws, row, X_TITLE, r->title, NULL));
-	X(export_xlsx_text(ex, ws, row, X_LOCATION, r->location, NULL));
+	X(export_xlsx_text(ex, ws, row, X_TITLE, r->title,
+	    export_format(ex, X_TITLE)));
+	X(export_xlsx_text(ex, ws, row, X_LOCATION, r->location,
+	    export_format(ex, X_LOCATION)));
 	X(ex->xl->worksheet_write_number(ws, row, X_SESSIONS,
-	    (double)r->sessions, NULL));
+	    (double)r->sessions, ex->cell));
 	X(ex->xl->worksheet_write_number(ws, row, X_PARTICIPANTS,
-	    (double)r->participants, NULL));
+	    (double)r->participants, ex->cell));
 	X(ex->xl->worksheet_write_number(ws, row, X_FEMALE, (double)r->female,
-	    NULL));
-	X(export_xlsx_text(ex, ws, row, X_AUDIENCE, r->audience_label != NULL ?
-	    r->audience_label : r->audience, NULL));
-	X(export_xlsx_text(ex, ws, row, X_TOPIC, r->topic_label != NULL ?
-	    r->topic_label : r->topic, NULL));
-	if ((outputs = export_outputs(ex, r, 1)) == NULL)
-		return cause_set(cause, _("out of memory"));
-	X(export_xlsx_text(ex, ws, row, X_OUTPUTS, outputs, NULL));
+	    ex->cell));
+	X(export_xlsx_text(ex, ws, row, X_AUDIENCE, wrapped[X_AUDIENCE],
+	    export_format(ex, X_AUDIENCE)));
+	X(export_xlsx_text(ex, ws, row, X_TOPIC, wrapped[X_TOPIC],
+	    export_format(ex, X_TOPIC)));
+	X(export_xlsx_text(ex, ws, row, X_OUTPUTS, outputs,
+	    export_format(ex, X_OUTPUTS)));
 	free(outputs);
-	X(export_xlsx_text(ex, ws, row, X_NOTES, r->notes, NULL));
+	X(export_xlsx_text(ex, ws, row, X_NOTES, r->notes,
+	    export_format(ex, X_NOTES)));
 #undef X
 	if (err != LXW_NO_ERROR)
 		return cause_set(cause, _("cannot write row %zu of %s: %s"),
@@ -562,8 +800,15 @@ export_wants_summary(const struct export *ex)
 static void
 export_headings(struct export *ex, const char *const *h, size_t n)
 {
-	size_t	i;
+	size_t	i, k, lines = 1;
 
+	/* Wrapped: the row as high as the longest (columns as set up). */
+	for (i = 0; i < n; i++)
+		if ((k = export_lines(h[i], i == 0 ? EXPORT_SUMMARY_FIRST :
+		    EXPORT_SUMMARY_WIDTH)) > lines)
+			lines = k;
+	ex->xl->worksheet_set_row(ex->summary, ex->srow, LXW_DEF_ROW_HEIGHT *
+	    (double)lines, NULL);
 	for (i = 0; i < n; i++)
 		ex->xl->worksheet_write_string(ex->summary, ex->srow,
 		    (lxw_col_t)i, h[i], ex->heading);
@@ -736,6 +981,55 @@ export_summary_units(struct export *ex, const Gp__SummaryResponse *s,
 	return 0;
 }
 
+/*
+ * Each sheet printed on A4 as wide as a page, the activities in
+ * landscape with their headings on every page; above, the period and
+ * the unit (or how many), below, the day it was made and the page.
+ */
+static int
+export_xlsx_print(struct export *ex, char **cause)
+{
+	struct xlsx_page	 page;
+	char			 title[128], who[256], made[64];
+	int			 y, m, d;
+
+	snprintf(title, sizeof(title), U_("Công tác bình đẳng giới – kỳ báo "
+	    "cáo %s"), ex->period);
+	if (ex->nunits == 1 && ex->unit_name[0] != '\0')
+		snprintf(who, sizeof(who), "%s (%s)", ex->unit_name, ex->unit);
+	else if (ex->nunits == 1)
+		snprintf(who, sizeof(who), "%s", ex->unit);
+	else if (ex->nunits > 1)
+		snprintf(who, sizeof(who), U_("%zu đơn vị"), ex->nunits);
+	else
+		who[0] = '\0';
+	date_to_ymd(zone_today(), &y, &m, &d);
+	snprintf(made, sizeof(made), U_("Xuất ngày %d/%d/%d"), d, m, y);
+
+	memset(&page, 0, sizeof(page));
+	page.title = title;
+	page.who = who;
+	page.made = made;
+	page.landscape = 1;
+	page.repeat_heading = 1;
+	page.gridlines = 1;
+	if (xlsx_print(ex->xl, ex->rows, &page) == -1)
+		goto fail;
+	page.repeat_heading = 0;
+	page.gridlines = 0;
+	if (xlsx_print(ex->xl, ex->summary, &page) == -1)
+		goto fail;
+	/* The charts one under the other: a page upright. */
+	page.landscape = 0;
+	if (xlsx_print(ex->xl, ex->charts, &page) == -1)
+		goto fail;
+	return 0;
+
+fail:
+	return cause_set(cause, _("cannot set up the printed pages of %s"),
+	    ex->path);
+}
+
 size_t
 export_nrows(const struct export *ex)
 {
@@ -753,7 +1047,7 @@ export_close(struct export *ex, char **cause)
 		ex->xl->worksheet_autofilter(ex->rows, 0, 0,
 		    (lxw_row_t)ex->nrows, X_COUNT - 1);
 		if (xlsx_charts(ex->xl, ex->wb, ex->charts, &ex->tables,
-		    cause) == -1)
+		    cause) == -1 || export_xlsx_print(ex, cause) == -1)
 			return -1;
 		wb = ex->wb;
 		ex->wb = NULL;	/* workbook_close frees it, failing or not */
@@ -786,6 +1080,9 @@ export_free(struct export *ex)
 		free(ex->label_code[ex->nlabels]);
 		free(ex->label_text[ex->nlabels]);
 	}
+	free(ex->unit);
+	free(ex->unit_name);
+	free(ex->last_unit);
 	free(ex->path);
 	free(ex->period);
 	free(ex);

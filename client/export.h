@@ -4,7 +4,10 @@
  *
  *   csv   UTF-8 with a byte order mark, CRLF, RFC 4180 quoting: opens in
  *         Excel with the Vietnamese intact. Header: the ExportRow field
- *         names; outputs as "code=count" separated by spaces.
+ *         names; outputs as "code=count" separated by spaces; then the
+ *         report's lateness, its first revision's (first_received_at,
+ *         timeliness, days_late, due, extended_due), empty from a gpd
+ *         before the calendar.
  *   json  an array of objects with the ExportRow field names; outputs
  *         an object of counts by code.
  *   xlsx  sheet 1 "Hoạt động": the rows under Vietnamese headings, counts
@@ -12,7 +15,8 @@
  *         by area, the totals and the indicator totals, from the
  *         SummaryResponse frames handed to export_summary, then the
  *         summary by unit (export_summary_units); sheet 3 "Biểu đồ":
- *         native charts of those tables (xlsx_charts.h).
+ *         native charts of those tables (xlsx_charts.h). Each sheet
+ *         prints as xlsx_print.h says.
  *
  * A file is written through outfile.h and put in place by export_close,
  * so that FILE is either the whole export or untouched, and private

@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "output.h"
 #include "tz.h"
+#include "warning.h"
 #include "zone.h"
 
 #define OUTPUT_PREFIX	"gp-client: "
@@ -466,6 +467,67 @@ output_json_answer_warnings(const Gp__SubmitResponse *sr)
 	return w;
 }
 
+/*
+ * Warning i of a submit answer said in the reader's language from its
+ * code and arguments: 1 with *field and out set; 0 when the English
+ * words are to be shown instead, because the server sent no codes (an
+ * older one), not one for each warning, a code gp-client does not know
+ * (a newer one) or arguments that are not what the code takes.
+ */
+static int
+output_warning_said(const Gp__SubmitResponse *sr, size_t i,
+    const char **field, char out[REPORT_MESSAGE_MAX])
+{
+	const Gp__Warning	*w;
+
+	if (sr->n_warning_codes != sr->n_warnings || i >= sr->n_warnings ||
+	    (w = sr->warning_codes[i]) == NULL || w->field == NULL ||
+	    strlen(w->field) >= REPORT_FIELD_MAX ||
+	    warning_say(warning_code(w->code), (const char *const *)w->args,
+	    w->n_args, out) == -1)
+		return 0;
+	*field = w->field;
+	return 1;
+}
+
+/*
+ * The warnings of a submit answer as the page of gp-client-web shows
+ * them, in its language: [{"field": F, "message": M}], each said from
+ * its code, or split from gpd's English words.
+ */
+static json_t *
+output_json_notes(const Gp__SubmitResponse *sr)
+{
+	json_t		*a, *o;
+	const char	*field, *words, *colon;
+	char		 msg[REPORT_MESSAGE_MAX], head[REPORT_FIELD_MAX];
+	size_t		 i;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < sr->n_warnings; i++) {
+		if (!output_warning_said(sr, i, &field, msg)) {
+			words = sr->warnings[i] != NULL ? sr->warnings[i] : "";
+			field = "";
+			if ((colon = strstr(words, ": ")) != NULL &&
+			    (size_t)(colon - words) < sizeof(head)) {
+				snprintf(head, sizeof(head), "%.*s",
+				    (int)(colon - words), words);
+				field = head;
+				words = colon + 2;
+			}
+			snprintf(msg, sizeof(msg), "%s", words);
+		}
+		o = json_pack("{s:o, s:o}", "field", fmt_json_text(field),
+		    "message", fmt_json_text(msg));
+		if (json_array_append_new(a, o) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 /* Whether resp is a receipt with every field a user is shown. */
 static const Gp__Receipt *
 output_receipt_of(const Gp__Response *resp)
@@ -536,6 +598,14 @@ output_json_receipt(const Gp__Response *resp, const char *id)
 		json_decref(o);
 		o = NULL;
 	}
+	/* For gp-client-web's page only: a receipt file (--json) has the
+	 * members verify-receipt knows, the same in every language. */
+	if (o != NULL && output_slot != NULL &&
+	    json_object_set_new(o, "notes", output_json_notes(resp->submit))
+	    == -1) {
+		json_decref(o);
+		o = NULL;
+	}
 	return o;
 }
 
@@ -543,8 +613,9 @@ static void
 output_receipt_lines(const Gp__Response *resp)
 {
 	const Gp__Receipt	*rc = resp->submit->receipt;
-	const char		*when;
+	const char		*when, *field;
 	char			 cn[256], buf[ZONE_HUMAN_LEN + 1];
+	char			 msg[REPORT_MESSAGE_MAX];
 	size_t			 i;
 
 	zone_heard(resp->submit->timezone);
@@ -585,10 +656,15 @@ output_receipt_lines(const Gp__Response *resp)
 		    "the latest revision is still %u (to make this report the "
 		    "latest, send it with 'gp-client submit --as-new')"),
 		    rc->revision, resp->submit->latest_revision);
-	for (i = 0; i < resp->submit->n_warnings; i++)
-		fmt_line(stdout, "%s: %s", _("warning"),
-		    resp->submit->warnings[i] != NULL ?
-		    resp->submit->warnings[i] : "");
+	for (i = 0; i < resp->submit->n_warnings; i++) {
+		if (output_warning_said(resp->submit, i, &field, msg))
+			fmt_line(stdout, "%s: %s: %s", _("warning"), field,
+			    msg);
+		else
+			fmt_line(stdout, "%s: %s", _("warning"),
+			    resp->submit->warnings[i] != NULL ?
+			    resp->submit->warnings[i] : "");
+	}
 	if (rc->has_signature && rc->signature.len > 0 &&
 	    rc->has_certificate && proof_signer(rc->certificate.data,
 	    rc->certificate.len, cn, sizeof(cn)) == 0)

@@ -57,7 +57,9 @@ void	 output_queued(int json, const char *sentence, const char *id,
  * With slot set, this thread's JSON objects (what --json prints) are
  * stored in *slot instead of printed, the last one kept (the earlier one
  * released); NULL prints again. The sentences still go to standard error.
- * gp-client-web takes submit's answer this way.
+ * gp-client-web takes submit's answer this way, a receipt with "notes":
+ * gpd's warnings in the language of messages, [{"field", "message"}]
+ * (never in what --json prints, a receipt file verify-receipt reads).
  */
 void	 output_capture(json_t **slot);
 

@@ -9,8 +9,9 @@
  *
  * Submit answers with the object `gp-client submit --json` prints
  * ("status": "accepted", "queued", "refused" or "error"), plus "exit",
- * its exit status; a report that fails the local checks is answered 422
- * with every error, and nothing is sent.
+ * its exit status, and for a receipt "notes", gpd's warnings said in the
+ * page's language (output.h); a report that fails the local checks is
+ * answered 422 with every error, and nothing is sent.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -28,7 +28,10 @@
 	F(chart_axis_set_max) F(chart_axis_set_reverse)			\
 	F(chart_legend_set_position) F(chart_axis_set_crossing_max)	\
 	F(chart_axis_set_interval_unit) F(worksheet_fit_to_pages)	\
-	F(worksheet_set_paper)
+	F(worksheet_set_paper) F(worksheet_set_landscape)		\
+	F(worksheet_repeat_rows) F(worksheet_gridlines)			\
+	F(worksheet_set_header) F(worksheet_set_footer)			\
+	F(worksheet_set_margins) F(worksheet_set_row)
 
 struct xlsx {
 #define XLSX_MEMBER(name)	__typeof__(name) *name;

@@ -20,7 +20,6 @@
 #define XLSX_CHART_MAX_UNITS	60
 
 #define XLSX_CHART_WIDTH	960	/* pixels */
-#define XLSX_PAPER_A4		9	/* Excel's paper code */
 #define XLSX_ROW_PIXELS		20	/* a default row */
 #define XLSX_BAR_PIXELS		44	/* per category and series */
 
@@ -120,9 +119,6 @@ xlsx_charts(const struct xlsx *xl, lxw_workbook *wb, lxw_worksheet *ws,
 	p.xl = xl;
 	p.ws = ws;
 	p.row = 0;
-	/* Printed on A4, as wide as a page. */
-	xl->worksheet_set_paper(ws, XLSX_PAPER_A4);
-	xl->worksheet_fit_to_pages(ws, 1, 0);
 	if ((n = xlsx_count(&t->areas)) > 0) {
 		if ((c = xlsx_bar(xl, wb, "Số hoạt động đã thực hiện theo nội "
 		    "dung", "Số hoạt động", 1)) == NULL)

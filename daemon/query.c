@@ -1821,6 +1821,18 @@ query_export_row(struct query_stream *qs, struct reply *hr,
 	row->has_participants = 1;
 	row->female = a->female;
 	row->has_female = 1;
+	if (a->has_first) {
+		row->first_received_at = reply_time(hr, a->first_at);
+		row->timeliness = (char *)(uintptr_t)(a->first_days_late > 0 ?
+		    "late" : "on_time");
+		row->days_late = a->first_days_late;
+		row->has_days_late = 1;
+		row->extended = a->first_extended != 0;
+		row->has_extended = 1;
+		if (row->first_received_at == NULL || (a->first_due != NULL &&
+		    (row->due = reply_strdup(hr, a->first_due)) == NULL))
+			return -1;
+	}
 	*out = row;
 	return 0;
 }

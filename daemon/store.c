@@ -866,14 +866,18 @@ static const struct {
 	    SQL_SUMS_ACCEPTED " GROUP BY code HAVING SUM(reports) > 0" },
 	/* An activity's output counts as "code=count ...", by code:
 	 * codes are [a-z0-9_], so the text reads back without doubt. */
+	/* With the first revision's lateness, as missing reads it. */
 	[STMT_Q_EXPORT] = { "export",
 	    "SELECT r.unit, r.period, r.revision, a.idx, a.area, a.kind, "
 	    "a.occasion, a.status, a.date, a.end_date, a.title, a.location, "
 	    "a.notes, a.sessions, a.participants, a.female, a.audience, "
 	    "a.topic, (SELECT group_concat(o.code || '=' || o.count, ' ') "
 	    "FROM (SELECT code, count FROM outputs WHERE report_id = a.report_id "
-	    "AND idx = a.idx ORDER BY code) o) FROM reports r "
-	    "JOIN activities a ON a.report_id = r.id WHERE r.period = ?1 AND "
+	    "AND idx = a.idx ORDER BY code) o), f.received_at, f.days_late, "
+	    "f.extended, f.due FROM reports r "
+	    "JOIN activities a ON a.report_id = r.id "
+	    "LEFT JOIN reports f ON f.unit = r.unit AND f.period = r.period "
+	    "AND f.revision = 1 WHERE r.period = ?1 AND "
 	    SQL_LATEST " AND " SQL_ACCEPTED_ONLY("r")
 	    " ORDER BY r.unit, a.idx" },
 	[STMT_Q_AUDIT] = { "audit",
@@ -3901,6 +3905,11 @@ store_next_activity(struct store_cursor *c, struct store_activity_row *row)
 	row->audience = store_col_text(st, 16);
 	row->topic = store_col_text(st, 17);
 	row->outputs = store_col_text(st, 18);
+	row->has_first = sqlite3_column_type(st, 19) != SQLITE_NULL;
+	row->first_at = sqlite3_column_int64(st, 19);
+	row->first_days_late = sqlite3_column_int(st, 20);
+	row->first_extended = sqlite3_column_int(st, 21) != 0;
+	row->first_due = store_col_text(st, 22);
 	return 1;
 }
 

@@ -390,6 +390,13 @@ struct store_activity_row {
 	uint64_t	 sessions;
 	uint64_t	 participants;
 	uint64_t	 female;
+	/* The report's first revision's lateness, as kept when it was
+	 * stored (what missing shows); none without a revision 1. */
+	int		 has_first;
+	int64_t		 first_at;	/* received */
+	int32_t		 first_days_late;
+	int		 first_extended;	/* first_due is an extension */
+	const char	*first_due;	/* YYYY-MM-DD, or NULL: unknown */
 };
 
 struct store_audit_row {

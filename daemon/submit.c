@@ -25,6 +25,7 @@
 #include "tz.h"
 #include "units.h"
 #include "validate.h"
+#include "warning.h"
 #include "wire.h"
 #include "writer.h"
 
@@ -51,6 +52,68 @@ submission_free(struct submission *sub)
 	free(sub);
 }
 
+/* One warning as a code and its arguments; NULL when out of memory. */
+static Gp__Warning *
+submit_warning_code(struct reply *reply, const struct report_error *e)
+{
+	Gp__Warning	*w;
+	const char	*args[WARNING_ARGS_MAX];
+	size_t		 i, n;
+
+	if ((w = reply_alloc(reply, sizeof(*w))) == NULL)
+		return NULL;
+	gp__warning__init(w);
+	if ((w->field = reply_strdup(reply, e->field)) == NULL)
+		return NULL;
+	if (warning_name(e->code) == NULL)
+		return w;	/* words only */
+	w->code = reply_strdup(reply, warning_name(e->code));
+	n = warning_args(e, args);
+	if (w->code == NULL || (w->args = reply_alloc(reply,
+	    (n + 1) * sizeof(*w->args))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if ((w->args[i] = reply_strdup(reply, args[i])) == NULL)
+			return NULL;
+	w->n_args = n;
+	return w;
+}
+
+/*
+ * The warnings in English, as "field: message" (what an older client
+ * shows), and the same one for one as codes and arguments
+ * (warning_codes): none of those when one of them cannot be made.
+ */
+static void
+submit_warnings(struct reply *reply, Gp__SubmitResponse *sr,
+    const struct report_errors *warns)
+{
+	size_t	i;
+
+	if (warns->n == 0 || (sr->warnings = reply_alloc(reply,
+	    warns->n * sizeof(*sr->warnings))) == NULL)
+		return;
+	for (i = 0; i < warns->n; i++) {
+		sr->warnings[sr->n_warnings] = reply_alloc(reply,
+		    REPORT_FIELD_MAX + REPORT_MESSAGE_MAX + 2);
+		if (sr->warnings[sr->n_warnings] == NULL)
+			break;
+		snprintf(sr->warnings[sr->n_warnings],
+		    REPORT_FIELD_MAX + REPORT_MESSAGE_MAX + 2,
+		    "%s: %s", warns->e[i].field, warns->e[i].message);
+		sr->n_warnings++;
+	}
+	if (sr->n_warnings != warns->n || (sr->warning_codes =
+	    reply_alloc(reply, warns->n * sizeof(*sr->warning_codes))) ==
+	    NULL)
+		return;
+	for (i = 0; i < warns->n; i++)
+		if ((sr->warning_codes[i] = submit_warning_code(reply,
+		    &warns->e[i])) == NULL)
+			return;
+	sr->n_warning_codes = warns->n;
+}
+
 /* The receipt in the reply, signed with the settings' receipt key. */
 static void
 submit_receipt(struct submission *sub)
@@ -64,9 +127,8 @@ submit_receipt(struct submission *sub)
 	Gp__Receipt		*rec;
 	char			 payload[RECEIPT_PAYLOAD_MAX];
 	char			 sha[2 * STORE_HASH_LEN + 1];
-	char			 late[REPORT_MESSAGE_MAX];
 	uint8_t			*sig = NULL;
-	size_t			 i, siglen;
+	size_t			 siglen;
 	int			 n;
 
 	if ((sr = reply_alloc(reply, sizeof(*sr))) == NULL ||
@@ -137,25 +199,10 @@ submit_receipt(struct submission *sub)
 		    form_sha256_hex(sub->form));
 	/* The lateness the store judged and kept: for a duplicate, the
 	 * first receipt's, whatever the due date is now. */
-	if (rc->days_late > 0 && sub->warns.n < REPORT_ERRORS_MAX) {
-		validate_late_message(rc->due, rc->due + rc->days_late,
-		    rc->extended, late);
-		report_errors_add(&sub->warns, "period", "%s", late);
-	}
-	if (sub->warns.n > 0 && (sr->warnings = reply_alloc(reply,
-	    sub->warns.n * sizeof(*sr->warnings))) != NULL) {
-		for (i = 0; i < sub->warns.n; i++) {
-			sr->warnings[sr->n_warnings] = reply_alloc(reply,
-			    REPORT_FIELD_MAX + REPORT_MESSAGE_MAX + 2);
-			if (sr->warnings[sr->n_warnings] == NULL)
-				break;
-			snprintf(sr->warnings[sr->n_warnings],
-			    REPORT_FIELD_MAX + REPORT_MESSAGE_MAX + 2,
-			    "%s: %s", sub->warns.e[i].field,
-			    sub->warns.e[i].message);
-			sr->n_warnings++;
-		}
-	}
+	if (rc->days_late > 0 && sub->warns.n < REPORT_ERRORS_MAX)
+		warning_add_late(&sub->warns, rc->due, rc->due + rc->days_late,
+		    rc->extended);
+	submit_warnings(reply, sr, &sub->warns);
 	if (rc->latest_revision > 0) {
 		sr->latest_revision = rc->latest_revision;
 		sr->has_latest_revision = 1;

@@ -92,6 +92,9 @@ report_errors_add(struct report_errors *errs, const char *field,
 	}
 	e = &errs->e[errs->n++];
 	snprintf(e->field, sizeof(e->field), "%s", field);
+	e->code = 0;
+	e->nargs = 0;
+	e->args[0] = '\0';
 	va_start(ap, fmt);
 	n = vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);

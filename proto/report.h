@@ -109,9 +109,19 @@ struct report {
 #define REPORT_FIELD_MAX	64
 #define REPORT_MESSAGE_MAX	200
 
+/* A warning's arguments (warning.h), each NUL-terminated, one after the
+ * other. */
+#define REPORT_ARGS_MAX		320
+
 struct report_error {
 	char	field[REPORT_FIELD_MAX];
 	char	message[REPORT_MESSAGE_MAX];
+	/* A warning that can be said again in another language: its code
+	 * (enum warning_code) and arguments; 0 for an error, or a warning
+	 * that is only its message. */
+	int	code;
+	size_t	nargs;
+	char	args[REPORT_ARGS_MAX];
 };
 
 struct report_errors {

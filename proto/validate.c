@@ -26,6 +26,7 @@
 #include "report.h"
 #include "text.h"
 #include "validate.h"
+#include "warning.h"
 
 struct validate_state {
 	const struct report		*r;
@@ -524,6 +525,19 @@ validate_activity_date(struct validate_state *st, size_t i,
 	return 1;
 }
 
+/* A planned activity dated before the day of submission: a warning. */
+static void
+validate_planned_past(struct validate_state *st, const char *field,
+    int32_t start)
+{
+	char		 s[DATE_LEN + 1], today[DATE_LEN + 1];
+	const char	*args[2] = { s, today };
+
+	date_format(start, s);
+	date_format(st->ctx->today, today);
+	warning_add(st->warns, field, WARNING_PLANNED_PAST, args, 2);
+}
+
 /* Where a dated activity may lie in the period, by its status. */
 static void
 validate_activity_span(struct validate_state *st, size_t i, int planned,
@@ -582,12 +596,8 @@ validate_activity_span(struct validate_state *st, size_t i, int planned,
 			    _("planned activity ends %s, past %s, the last "
 			    "day for planned activities of %s"), e, limit,
 			    period);
-		/* TRANSLATORS: the activity's day, the day of submission. */
 		if (start < st->ctx->today && st->warns != NULL)
-			report_errors_add(st->warns, fstart,
-			    _("planned activity dated %s, before the day of "
-			    "submission %s: was it done? Then mark it done, "
-			    "with its figures"), s, today);
+			validate_planned_past(st, fstart, start);
 	}
 }
 
@@ -596,24 +606,24 @@ static void
 validate_occasion(struct validate_state *st, size_t i,
     const struct form_entry *o, int32_t start, int32_t end)
 {
-	char	 field[REPORT_FIELD_MAX], s[I18N_MAX], days[32];
-	int32_t	 dist;
+	char		 field[REPORT_FIELD_MAX], s[DATE_LEN + 1], days[32];
+	char		 away[24];
+	const char	*args[5] = { o->code, o->label != NULL ? o->label :
+			    "", s, away, days };
+	int32_t		 dist;
 
 	if (st->warns == NULL || !form_occasion_far(o, start, end, &dist))
 		return;
 	validate_field(field, "activities", i, "occasion");
-	validate_date(start, s, sizeof(s));
+	date_format(start, s);
+	snprintf(away, sizeof(away), "%ld", (long)dist);
 	if (o->from_month == o->to_month && o->from_day == o->to_day)
 		snprintf(days, sizeof(days), "%d/%d", o->from_day,
 		    o->from_month);
 	else
 		snprintf(days, sizeof(days), "%d/%d\xe2\x80\x93%d/%d",
 		    o->from_day, o->from_month, o->to_day, o->to_month);
-	/* TRANSLATORS: the occasion (in Vietnamese its label), the
-	 * activity's day, how many days from the occasion's days (8/3). */
-	report_errors_add(st->warns, field, ngettext("%s activity dated %s, "
-	    "%ld day from %s", "%s activity dated %s, %ld days from %s",
-	    (unsigned long)dist), validate_name(o), s, (long)dist, days);
+	warning_add(st->warns, field, WARNING_OCCASION_FAR, args, 5);
 }
 
 /* Media output counts: codes of the form's outputs, once each. */
@@ -780,10 +790,8 @@ validate_expected(struct validate_state *st)
 {
 	const struct form_period	*fp;
 	const struct report		*r = st->r;
-	char				 list[REPORT_MESSAGE_MAX];
-	char				 head[REPORT_MESSAGE_MAX];
-	char				 item[REPORT_MESSAGE_MAX];
-	size_t				 i, k, used;
+	const char			*args[WARNING_ARGS_MAX];
+	size_t				 i, k, n;
 
 	if (st->warns == NULL || st->form == NULL || !st->have_period ||
 	    (fp = form_period(st->form, st->period.kind)) == NULL ||
@@ -795,32 +803,14 @@ validate_expected(struct validate_state *st)
 			    strcmp(r->activities[i].occasion,
 			    fp->expect[k]->code) == 0)
 				return;
-	/* "a, b or c": in Vietnamese the labels, each in quotes. */
-	list[0] = '\0';
-	for (k = 0; k < fp->nexpect; k++) {
-		snprintf(item, sizeof(item), i18n_vietnamese() ?
-		    "\xe2\x80\x9c%s\xe2\x80\x9d" : "%s",
-		    validate_name(fp->expect[k]));
-		used = strlen(list);
-		if (k == 0)
-			snprintf(list, sizeof(list), "%s", item);
-		else if (k + 1 < fp->nexpect) {
-			if (snprintf(list + used, sizeof(list) - used, ", %s",
-			    item) >= (int)(sizeof(list) - used))
-				break;
-		} else {
-			snprintf(head, sizeof(head), "%s", list);
-			/* TRANSLATORS: the last two of a list of occasions:
-			 * "action_month, vn_womens_day or womens_day". */
-			snprintf(list, sizeof(list), _("%s or %s"), head, item);
-		}
+	args[0] = st->period.kind == PERIOD_YEAR ? "annual" : "H1";
+	for (k = 0, n = 1; k < fp->nexpect && n + 2 <= WARNING_ARGS_MAX;
+	    k++) {
+		args[n++] = fp->expect[k]->code;
+		args[n++] = fp->expect[k]->label != NULL ?
+		    fp->expect[k]->label : "";
 	}
-	if (st->period.kind == PERIOD_YEAR)
-		report_errors_add(st->warns, "activities",
-		    _("annual report without an activity for %s"), list);
-	else
-		report_errors_add(st->warns, "activities",
-		    _("6-month report without an activity for %s"), list);
+	warning_add(st->warns, "activities", WARNING_NO_OCCASION, args, n);
 }
 
 static void
@@ -852,6 +842,20 @@ validate_indicator_find(const struct report *r, size_t n, const char *code)
 		    strcmp(r->indicators[i].code, code) == 0)
 			return &r->indicators[i];
 	return NULL;
+}
+
+/* A women's figure for an indicator the form gives none: a warning. */
+static void
+validate_not_counted(struct validate_state *st, const char *field,
+    const struct form_entry *e, uint64_t female)
+{
+	char		 year[16], n[24];
+	const char	*args[4] = { e->code, e->label != NULL ? e->label : "",
+			    year, n };
+
+	snprintf(year, sizeof(year), "%d", form_year(st->form));
+	snprintf(n, sizeof(n), "%llu", (unsigned long long)female);
+	warning_add(st->warns, field, WARNING_FEMALE_NOT_COUNTED, args, 4);
 }
 
 static void
@@ -902,14 +906,8 @@ validate_indicators(struct validate_state *st)
 		else if (e != NULL && !e->female_share) {
 			/* Kept as given (reports from before the forms
 			 * have it), never shown or added up. */
-			/* TRANSLATORS: the indicator (in Vietnamese its
-			 * label), the form's year, the women's figure. */
 			if (v->female > 0 && st->warns != NULL)
-				report_errors_add(st->warns, field, _("%s has "
-				    "no women's figure in the %d form: %s is "
-				    "kept but not counted"), validate_name(e),
-				    form_year(st->form), validate_count(
-				    v->female, n1, sizeof(n1)));
+				validate_not_counted(st, field, e, v->female);
 		} else if (v->female > v->total)
 			report_errors_add(st->errs, field,
 			    _("%s women among a total of %s"),
@@ -1078,37 +1076,22 @@ void
 validate_late_message(int32_t due, int32_t day, int extended,
     char out[REPORT_MESSAGE_MAX])
 {
-	char	 d[I18N_MAX], t[I18N_MAX], n[I18N_MAX];
-	long	 late = (long)day - due;
+	char		 d[DATE_LEN + 1], t[DATE_LEN + 1];
+	const char	*args[2] = { d, t };
 
-	validate_date(due, d, sizeof(d));
-	validate_date(day, t, sizeof(t));
-	validate_count(late > 0 ? (uint64_t)late : 0, n, sizeof(n));
-	if (!extended)
-		/* TRANSLATORS: the due date, the day of submission, the
-		 * days. */
-		snprintf(out, REPORT_MESSAGE_MAX, ngettext("late: due %s, "
-		    "submitted %s (%s day late)", "late: due %s, submitted %s "
-		    "(%s days late)", (unsigned long)late), d, t, n);
-	else
-		/* TRANSLATORS: the due date, extended for the unit by the
-		 * province, the day of submission, the days. */
-		snprintf(out, REPORT_MESSAGE_MAX, ngettext("late: due %s "
-		    "(extended), submitted %s (%s day late)", "late: due %s "
-		    "(extended), submitted %s (%s days late)",
-		    (unsigned long)late), d, t, n);
+	date_format(due, d);
+	date_format(day, t);
+	warning_say(extended ? WARNING_LATE_EXTENDED : WARNING_LATE, args, 2,
+	    out);
 }
 
 static void
 validate_late(struct validate_state *st)
 {
-	char	 msg[REPORT_MESSAGE_MAX];
-
 	if (st->warns == NULL || !st->have_period ||
 	    st->ctx->late_elsewhere || st->ctx->today <= st->period.due)
 		return;
-	validate_late_message(st->period.due, st->ctx->today, 0, msg);
-	report_errors_add(st->warns, "period", "%s", msg);
+	warning_add_late(st->warns, st->period.due, st->ctx->today, 0);
 }
 
 int

@@ -778,9 +778,12 @@
         lines.push('Báo cáo đã sửa được gửi tới tỉnh; tỉnh sẽ xem xét lại.');
       }
       lines.push('Biên nhận có chữ ký của tỉnh được lưu trên máy này (lệnh gp-client receipts).');
-      // The server's warnings are the local checks' (same rules, same
-      // form), which the bar below shows in Vietnamese.
-      if ((a.warnings || []).length) lines.push('Các lưu ý về báo cáo được ghi ở cuối trang.');
+      // The server's warnings, said in Vietnamese by gp-client-web from
+      // their codes (notes): its lateness is judged with the unit's
+      // extension, which the checks on this page do not know.
+      for (const n of (a.notes || [])) {
+        lines.push(`Lưu ý: ${n.field ? describe(n.field) + ': ' : ''}${n.message}`);
+      }
       statusBox('good', a.duplicate ? 'Báo cáo đã có ở tỉnh' : 'Đã gửi báo cáo', lines);
       S.dirty = false;
       S.draftAt = null;

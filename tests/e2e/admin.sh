@@ -341,6 +341,33 @@ def summary_json(out, by, *paths):
                 expect("rows by %s: %s %s" % (by, part, k),
                        sum(r[part][k] for r in o["rows"]), tot[part][k])
 
+def lateness_want(period):
+    """The first revision's lateness of a report of period sent today:
+    last year's 6-month report (due on 10 June) late, this year's annual
+    (due on 31 December) on time; no extension here."""
+    if period.endswith("-H1"):
+        return "late", period[:4] + "-06-10"
+    return "on_time", period + "-12-31"
+
+def export_lateness(key, r, days_late):
+    timeliness, due = lateness_want(r["period"])
+    expect("%s timeliness" % (key,), r["timeliness"], timeliness)
+    expect("%s due" % (key,), r["due"], due)
+    if r["extended_due"]:
+        fail("%s: extended due %r without an extension" % (key,
+                                                          r["extended_due"]))
+    late = (TODAY - date.fromisoformat(due)).days
+    # The federation's day may be the day after the UTC one.
+    if timeliness == "late" and days_late not in (late, late + 1):
+        fail("%s: %r days late, want %d" % (key, days_late, late))
+    if timeliness == "on_time" and days_late != 0:
+        fail("%s: %r days late on time" % (key, days_late))
+    first = r["first_received_at"]
+    if not first or first[:10] not in (TODAY.isoformat(),
+                                       (TODAY + timedelta(days=1))
+                                       .isoformat()):
+        fail("%s: first received %r" % (key, first))
+
 def export_rows(rows, paths):
     t = figures(paths)
     got = {}
@@ -360,6 +387,7 @@ def export_rows(rows, paths):
         for k in ("area_label", "kind_label", "unit_name"):
             if not r[k]:
                 fail("%s: no %s" % (key, k))
+        export_lateness(key, r, int(r["days_late"]))
 
 def export_csv(path, *paths):
     raw = open(path, "rb").read()
@@ -442,6 +470,22 @@ def export_xlsx(path, *paths):
         want[(unit, a["title"])] = (a["sessions"], a["participants"],
                                     a["female"], a["date"])
     expect("sheet 1 figures", got, want)
+    # Each row with its report's lateness, the first revision's.
+    for r in rows:
+        r = r + [None] * (len(head) - len(r))
+        timeliness, due = lateness_want(r[col["Kỳ báo cáo"]])
+        expect("sheet 1 timeliness", r[col["Đúng hạn/muộn"]],
+               {"late": "muộn", "on_time": "đúng hạn"}[timeliness])
+        days = int(r[col["Số ngày muộn"]])
+        if (days > 0) != (timeliness == "late"):
+            fail("sheet 1: %r days late, %s" % (days, timeliness))
+        expect("sheet 1 due", (date(1899, 12, 30) + timedelta(
+            days=int(r[col["Hạn nộp"]]))).isoformat(), due)
+        expect("sheet 1 extension", r[col["Gia hạn"]], None)
+        first = date(1899, 12, 30) + timedelta(
+            days=int(r[col["Nộp lần đầu"]]))
+        if first not in (TODAY, TODAY + timedelta(days=1)):
+            fail("sheet 1 first received: %r" % r[col["Nộp lần đầu"]])
     total = [r for r in sheets[1] if r and r[0] == "Tổng cộng"]
     if len(total) != 1:
         fail("sheet 2 has no single 'Tổng cộng' row: %r" % sheets[1])

@@ -30,6 +30,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DATA=$ROOT/tests/data
 TAMDUONG=$DATA/lc-tamduong-2022-H1.json
+LOCALES=$(realpath "${GP_LOCALEDIR:-$(dirname "$GP_CLIENT")/locale}")
 
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
@@ -440,15 +441,40 @@ test_hostile_text() {
 0|Tổng cộng|summary 2022-H1 --by unit
 0|key,label|summary 2022-H1 --csv
 0|"participants":40|summary 2022-H1 --json
-0|revision 1 (the latest, read just now)|review lc-tamduong 2022-H1 accept
-0|revision 1 (the latest, read just now)|review lc-tamduong 2022-H1 return --comment Thiếu
+0|(an action gp-client does not know)|review lc-tamduong 2022-H1 accept
+0|(an action gp-client does not know)|review lc-tamduong 2022-H1 return --comment Thiếu
 0|"kind":"decision"|review lc-tamduong 2022-H1 accept --json
 CMDS
+	# A review action gp-client does not know (a newer or lying
+	# server's) is shown as it came, made safe, never as "reopened".
+	fake review lc-tamduong 2022-H1 accept
+	grep -q "^'EVIL.*' (an action gp-client does not know) EVIL.* revision 1  decision " "$W/out" &&
+	    grep -q "^the server says the report's review state is now 'EVIL" "$W/out" &&
+	    ! grep -qi "reopen\|under review again" "$W/out" ||
+	    { fail "review, an unknown action: $(cat "$W/out")"; return; }
+	fake history lc-tamduong 2022-H1
+	grep -q "^  returned by EVIL" "$W/out" &&
+	    grep -q "^  'EVIL.*' (an action gp-client does not know) by EVIL" "$W/out" &&
+	    ! grep -qi "reopened" "$W/out" ||
+	    { fail "history, an unknown action: $(cat "$W/out")"; return; }
 	# To a file too: the CSV a clerk opens, the JSON a script reads.
 	fake export 2022-H1 --format csv -o "$W/t6/e.csv"
 	why=$(safe "$W/t6/e.csv") || { fail "export csv file: $why"; return; }
 	fake export 2022-H1 --format json -o "$W/t6/e.json"
 	why=$(safe --json "$W/t6/e.json") || { fail "export json file: $why"; return; }
+	# The xlsx a clerk prints: the unit's name in its pages' header made
+	# safe, '&' (Excel's codes) included.
+	fake export 2022-H1 --format xlsx -o "$W/t6/e.xlsx"
+	[ "$RC" -eq 0 ] || { fail "export xlsx: exit $RC: $(cat "$W/err")"; return; }
+	"$PYTHON" - "$W/t6/e.xlsx" <<'PY' || { fail "export xlsx: see above"; return; }
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+head = re.search(r"<oddHeader>(.*?)</oddHeader>",
+                 z.read("xl/worksheets/sheet1.xml").decode("utf-8")).group(1)
+right = head.split("&amp;R", 1)[1]
+if "EVIL" not in right or any(c in right for c in "\x1b\x07\x9b\u202e\u200b"):
+    sys.exit("header: %r" % head)
+PY
 	fake_stop
 }
 
@@ -510,6 +536,41 @@ test_receipt_checked() {
 	[ "$RC" -eq 0 ] || { fail "good flush: exit $RC: $(cat "$W/out" "$W/err")"; return; }
 	[ "$(receipts_kept)" = 1 ] && [ -z "$(outbox_rows)" ] ||
 	    { fail "good flush: $(receipts_kept) receipts, outbox: $(outbox_rows)"; return; }
+	fake_stop
+}
+
+# --- client: 7, a receipt's warnings said from their codes ----------------------
+
+# A server's warning codes are said in the clerk's language only when
+# gp-client knows the code and its arguments are what the code takes;
+# anything else (a newer code, a date before the due date, a label that
+# would drive the terminal, an argument too many, fewer codes than
+# warnings) is shown as the server's English words, made safe.
+test_receipt_warnings() {
+	local OUTBOX=$W/t7/warnings.db why
+	mkdir -p "$W/t7"
+	fake_start receipt --warnings codes || { fail "fake server"; return; }
+	GP_LANGUAGE=vi GP_LOCALEDIR=$LOCALES fake submit "$TAMDUONG"
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/out" "$W/err")"; return; }
+	why=$(safe "$W/out" "$W/err") || { fail "$why"; return; }
+	grep -qxF "cảnh báo: period: nộp muộn: hạn nộp 10/6/2022, nộp ngày 12/6/2022 (muộn 2 ngày)" "$W/out" &&
+	    grep -qxF "cảnh báo: activities: a warning of a newer server" "$W/out" &&
+	    grep -qxF "cảnh báo: period: late: due 2022-06-12, submitted 2022-06-10" "$W/out" &&
+	    grep -q "^cảnh báo: indicators.inspections.female: EVIL" "$W/out" &&
+	    grep -qxF "cảnh báo: period: late: due 2022-06-10, submitted 2022-06-12 (2 days late)" "$W/out" ||
+	    { fail "codes: $(cat "$W/out")"; return; }
+	[ "$(grep -c "^cảnh báo: " "$W/out")" = 5 ] || { fail "codes: $(cat "$W/out")"; return; }
+	# --json: the server's words, the same in every language.
+	GP_LANGUAGE=vi GP_LOCALEDIR=$LOCALES fake --json submit "$TAMDUONG"
+	[ "$(jget "$W/out" 'r["warnings"][0]')" = \
+	    "period: late: due 2022-06-10, submitted 2022-06-12 (2 days late)" ] ||
+	    { fail "--json: $(cat "$W/out")"; return; }
+	fake_start receipt --warnings uneven || { fail "fake server"; return; }
+	GP_LANGUAGE=vi GP_LOCALEDIR=$LOCALES fake submit "$TAMDUONG"
+	[ "$RC" -eq 0 ] || { fail "uneven: exit $RC: $(cat "$W/out" "$W/err")"; return; }
+	grep -qxF "cảnh báo: period: late: due 2022-06-10, submitted 2022-06-12 (2 days late)" "$W/out" &&
+	    ! grep -q "nộp muộn: hạn nộp" "$W/out" ||
+	    { fail "uneven: $(cat "$W/out")"; return; }
 	fake_stop
 }
 
@@ -719,6 +780,7 @@ section_client() {
 	t "5: a link at a kept form's .NAME.tmp is never written through" test_form_tmp_symlink
 	t "6: hostile server text in every command's answer: tables, CSV, JSON, lines safe, nothing dropped" test_hostile_text
 	t "7: a receipt that does not verify is not kept; the report waits (76)" test_receipt_checked
+	t "7: a receipt's warnings: said from codes gp-client knows, the server's words otherwise" test_receipt_warnings
 	t "8: a server certificate without serverAuth is refused, nothing sent" test_server_eku
 	t "8: a receipt signed by a unit's or an EKU-less certificate fails" test_receipt_signer_eku
 	t "8: pki.sh and gp-ca issue serverAuth to gpd, clientAuth to others" test_pki_eku

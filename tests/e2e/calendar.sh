@@ -352,6 +352,37 @@ test_missing_columns() {
 	    fail "JSON: $(cat "$W/out")"
 }
 
+# export: each activity with its report's lateness, the first revision's
+# as missing tells it (lc-phongtho's second revision came after its
+# extension's day): on time or late, the days, the due date it was judged
+# by and, when that was the unit's extension, that date again.
+test_export_lateness() {
+	local want
+	admin export 2022-H1 --format csv -o "$W/e.csv"
+	[ "$RC" -eq 0 ] || { fail "csv: exit $RC: $(cat "$W/err")"; return; }
+	want='lc-phongtho 2022-06-15T01:00+07:00 on_time 0 2022-06-20 2022-06-20
+lc-sinho 2022-06-11T01:00+07:00 late 1 2022-06-10 -
+lc-tamduong 2022-06-10T23:30+07:00 on_time 0 2022-06-10 -'
+	[ "$(python3 - "$W/e.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+seen = set()
+for r in rows:
+    line = "%s %s %s %s %s %s" % (r["unit"], r["first_received_at"][:16] +
+        r["first_received_at"][19:], r["timeliness"], r["days_late"],
+        r["due"], r["extended_due"] or "-")
+    if line not in seen:
+        seen.add(line)
+        print(line)
+PY
+)" = "$want" ] || { fail "csv: $(cat "$W/e.csv")"; return; }
+	admin export 2022-H1 --format json -o "$W/e.json"
+	[ "$RC" -eq 0 ] || { fail "json: exit $RC: $(cat "$W/err")"; return; }
+	[ "$(jget "$W/e.json" 'sorted(set((x["unit"], x["timeliness"], x["days_late"], x["due"], x["extended_due"]) for x in r))')" = \
+	    '[["lc-phongtho", "on_time", 0, "2022-06-20", "2022-06-20"], ["lc-sinho", "late", 1, "2022-06-10", null], ["lc-tamduong", "on_time", 0, "2022-06-10", null]]' ] ||
+	    fail "json: $(cat "$W/e.json")"
+}
+
 # --- what a report may say -----------------------------------------------------
 
 # The action month, 15/11 to 15/12, crosses the end of the annual
@@ -512,6 +543,7 @@ t "01:00 the night after the due date: late by one day; 23:30 on time" test_dead
 t "extend: a unit's due date moved, shown, refused when wrong" test_extend
 t "lateness kept: the extension cleared, the form's due date moved" test_lateness_kept
 t "missing: first revision and latest revision apart" test_missing_columns
+t "export: each row with its report's first revision's lateness, an extension's due date" test_export_lateness
 t "across the coverage's end: done where it started; planned in the past" test_across_and_planned
 t "validate: every error of a file at once" test_all_errors
 t "a done activity with nothing to show: refused unless media with outputs" test_done_with_nothing

@@ -8,6 +8,8 @@ answers every connection the way MODE says until it is killed:
     receipt     a submit gets a receipt signed over the report it received
                 (--sign-cert/--sign-key: another signer; --claim F=V: a
                 field changed before signing; --tamper F=V: after; --unsigned)
+                with the warnings of WARNINGS below (--warnings codes: a
+                code for each; uneven: one code fewer than warnings)
     text        every answer carries hostile text (HOSTILE below) in every
                 text field: a refusal of a submit, whoami, units, list,
                 show, history, missing, summary, export, audit, review and
@@ -168,7 +170,35 @@ def receipt_for(a, report):
           num(7, 0) + num(8, 0) + ld(9, fields["report_sha256"]))
     if not a.unsigned:
         rc += ld(10, signature) + ld(11, der_of(a.sign_cert or a.cert))
-    return ld(1, rc)
+    return ld(1, rc) + (warnings_for(a.warnings) if a.warnings else b"")
+
+
+# Warnings a newer or lying server sends: its English words and the same
+# as a code and arguments (PROTOCOL.md, "Warnings"). Only the first is
+# one gp-client can say; the others it must show as their words.
+WARNINGS = [
+    (b"period: late: due 2022-06-10, submitted 2022-06-12 (2 days late)",
+     b"period", b"late", [b"2022-06-10", b"2022-06-12"]),
+    (b"activities: a warning of a newer server",
+     b"activities", b"from_a_newer_server", [b"x"]),
+    (b"period: late: due 2022-06-12, submitted 2022-06-10",
+     b"period", b"late", [b"2022-06-12", b"2022-06-10"]),
+    (b"indicators.inspections.female: " + HOSTILE,
+     b"indicators.inspections.female", b"female_not_counted",
+     [b"inspections", HOSTILE, b"2022", b"3"]),
+    (b"period: late: due 2022-06-10, submitted 2022-06-12 (2 days late)",
+     b"period", b"late", [b"2022-06-10", b"2022-06-12", b"2022-06-13"]),
+]
+
+
+def warnings_for(how):
+    """SubmitResponse's warnings (2) and warning_codes (5)."""
+    out = b"".join(ld(2, w[0]) for w in WARNINGS)
+    codes = [ld(1, w[1]) + ld(2, w[2]) + b"".join(ld(3, x) for x in w[3])
+             for w in WARNINGS]
+    if how == "uneven":
+        codes = codes[:-1]
+    return out + b"".join(ld(5, c) for c in codes)
 
 
 # --- answers ----------------------------------------------------------------
@@ -262,7 +292,9 @@ def hostile_answer(rid, body):
         row = (ld(1, b"lc-tamduong") + ld(2, t) + ld(3, b"2022-H1") +
                num(4, 1) + num(5, 0) + ld(6, b"awareness") + ld(7, t) +
                ld(14, b"2022-03-01") + ld(16, t) + ld(17, t) +
-               num(18, 1) + num(19, 10) + num(20, 5) + ld(21, t))
+               num(18, 1) + num(19, 10) + num(20, 5) + ld(21, t) +
+               ld(30, t) + ld(31, t) + num(32, 3) + ld(33, t) +
+               num(34, 1))
         return response(rid, 18, ld(1, row))
     if body == 20:      # audit
         entry = (num(1, 1) + num(2, int(time.time())) + ld(3, t) +
@@ -351,6 +383,7 @@ def main():
     p.add_argument("--claim", action="append")
     p.add_argument("--tamper", action="append")
     p.add_argument("--unsigned", action="store_true")
+    p.add_argument("--warnings", choices=["codes", "uneven"])
     p.add_argument("--interval", type=float, default=0.2)
     p.add_argument("mode", choices=["receipt", "text", "trickle"])
     a = p.parse_args()

@@ -185,6 +185,32 @@ test_server_refusal_order() {
 	    { fail "vi sentence: $(cat "$W/err")"; return; }
 }
 
+# gpd's warnings on the receipt said in the clerk's language, from their
+# codes: the report is late (the days as Vietnamese write them) and gives
+# a women's figure for an indicator that has none (in Vietnamese, its
+# label). The English words gpd stores are still the English line.
+server_warnings() {	# WAY
+	local today days
+	today=$(TZ=Asia/Ho_Chi_Minh date +%F)
+	days=$(( ($(date -ud "$today" +%s) - $(date -ud 2022-06-10 +%s)) / 86400 ))
+	case $1 in
+	en)	has "$W/out" "warning: period: late: due 2022-06-10, submitted $today ($days days late)" || return
+		has "$W/out" "warning: indicators.gbv_cases_detected.female: gbv_cases_detected has no women's figure in the 2022 form: 4 is kept but not counted" || return;;
+	*)	has "$W/out" "cảnh báo: period: nộp muộn: hạn nộp 10/6/2022, nộp ngày $(date -d "$today" +%-d/%-m/%Y) (muộn $(vn_int "$days") ngày)" || return
+		has "$W/out" "cảnh báo: indicators.gbv_cases_detected.female: chỉ tiêu “Vụ việc bạo lực gia đình, quấy rối phát hiện” không tính số nữ theo biểu mẫu năm 2022: số 4 vẫn được lưu nhưng không được cộng vào" || return
+		hasnt "$W/out" "late:" || return
+		hasnt "$W/out" "is kept but not counted" || return;;
+	esac
+	[ "$(q "select message from warnings where field = 'period' order by report_id desc limit 1")" = \
+	    "late: due 2022-06-10, submitted $today ($days days late)" ] ||
+	    fail "$1: stored: $(q "select field, message from warnings order by report_id desc")"
+}
+
+# 1639 as Vietnamese write it: 1.639.
+vn_int() {	# N
+	python3 -c 'import sys; print(format(int(sys.argv[1]), ",").replace(",", "."))' "$1"
+}
+
 test_receipt_line() {
 	local way n=0
 	for way in vi conf en; do
@@ -204,9 +230,9 @@ test_receipt_line() {
 			has "$W/out" "signed by CN=localhost" || return;;
 		*)	grep -Eq "^đã nhận báo cáo lc-tamduong kỳ 2022-H1, lần nộp $n, biên nhận $receipt, máy chủ nhận lúc $day [0-9]{2}:[0-9]{2} \+07:00 — nộp muộn$" "$W/out" ||
 			    { fail "$way: $(cat "$W/out")"; return; }
-			has "$W/out" "máy chủ ký: CN=localhost" || return
-			has "$W/out" "cảnh báo: period: late: " || return;;
+			has "$W/out" "máy chủ ký: CN=localhost" || return;;
 		esac
+		server_warnings "$way" || return
 	done
 	# Sent again: the first receipt, a duplicate.
 	gpc vi lc-tamduong submit "$W/rev-vi.json"
@@ -597,7 +623,7 @@ t "--help in Vietnamese (locale, or language = vi on C.UTF-8) and English" test_
 t "a usage mistake in Vietnamese, with the synopsis" test_usage_mistake
 t "a validation error: each field, then '(2 lỗi)' last" test_validation_error
 t "the server's field errors first, then '(1 error)', never '1 errors'" test_server_refusal_order
-t "receipt lines: Vietnamese words and date, English as scripts read it" test_receipt_line
+t "receipt lines: Vietnamese words and date, English as scripts read it; gpd's warnings in the clerk's language" test_receipt_line
 t "receipts: lower-case headers, translated, dates as Vietnamese write them" test_receipts_table
 t "a refusal: what happened, what to do, the server's words after" test_refusal
 t "a conflict: the advice once" test_conflict_advice_once

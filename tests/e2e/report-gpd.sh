@@ -28,7 +28,7 @@ SOFFICE=${SOFFICE:-soffice}
 # shellcheck source=tests/e2e/lib.sh
 . "$ROOT/tests/e2e/lib.sh"
 
-e2e_setup report-gpd openssl sqlite3 timeout readelf	# W, PORT, DB
+e2e_setup report-gpd openssl sqlite3 timeout readelf pdftotext	# W, PORT, DB
 GP_REPORT=$(realpath "${GP_REPORT:-$ROOT/build/gp-report}")
 e2e_built "$GP_REPORT"
 # gp-client report runs this one (test_gp_report_missing: none).
@@ -421,6 +421,77 @@ def check_compare_by(out, by, n, *paths):
     if not o["rows"]:
         fail("no rows")
 
+def check_print(path, period):
+    """How each sheet prints: A4, as wide as a page; the activities in
+    landscape with their heading row on every page and gridlines; above,
+    the period and the units (the one unit's name, or how many); below,
+    the day it was made and the page of the pages; wrapped text in rows
+    as high as it takes."""
+    import openpyxl
+    wb = openpyxl.load_workbook(path)
+    rows = wb["Hoạt động"]
+    units = {r[0].value: r[1].value for r in rows.iter_rows(min_row=2)}
+    if len(units) == 1:
+        (code, name), = units.items()
+        who = "%s (%s)" % (name, code)
+    else:
+        who = "%d đơn vị" % len(units)
+    title = "&BCông tác bình đẳng giới – kỳ báo cáo %s&B" % period
+    for name, landscape in (("Hoạt động", True), ("Tổng hợp", True),
+                            ("Biểu đồ", False)):
+        ws = wb[name]
+        ps = ws.page_setup
+        if ps.orientation != ("landscape" if landscape else "portrait") \
+                and not (ps.orientation is None and not landscape):
+            fail("%s: orientation %r" % (name, ps.orientation))
+        if int(ps.paperSize) != 9:
+            fail("%s: paper %r, want A4 (9)" % (name, ps.paperSize))
+        if not ws.sheet_properties.pageSetUpPr.fitToPage or \
+                int(ps.fitToWidth or 1) != 1 or int(ps.fitToHeight) != 0:
+            fail("%s: not one page wide: %r %r" % (name, ps.fitToWidth,
+                                                   ps.fitToHeight))
+        h, f = ws.oddHeader, ws.oddFooter
+        if (h.left.text, h.right.text) != (title, who):
+            fail("%s: header %r %r, want %r %r" % (name, h.left.text,
+                                                   h.right.text, title, who))
+        if not re.fullmatch(r"Xuất ngày \d{1,2}/\d{1,2}/20\d\d",
+                            f.left.text or "") or \
+                (f.center.text, f.right.text) != ("Trang &P/&N", "&A"):
+            fail("%s: footer %r %r %r" % (name, f.left.text, f.center.text,
+                                          f.right.text))
+    if rows.print_title_rows != "$1:$1":
+        fail("activities: heading row not repeated: %r" %
+             rows.print_title_rows)
+    if not rows.print_options.gridLines:
+        fail("activities: no gridlines printed")
+    # Wrapped headings and texts: rows higher than one line.
+    if (rows.row_dimensions[1].height or 15) < 30:
+        fail("heading row %r high" % rows.row_dimensions[1].height)
+    if not any((rows.row_dimensions[r].height or 15) > 15
+               for r in range(2, rows.max_row + 1)):
+        fail("no activity row is higher than a line")
+
+def check_print_pdf(text_file, period):
+    """The PDF LibreOffice made of it, page by page: every page has the
+    title and its number; every page of activities its headings."""
+    pages = open(text_file, encoding="utf-8").read().split("\f")
+    pages = [p for p in pages if p.strip()]
+    title = "Công tác bình đẳng giới – kỳ báo cáo %s" % period
+    activity_pages = 0
+    for i, p in enumerate(pages):
+        if title not in p:
+            fail("page %d: no title: %r" % (i + 1, p[:300]))
+        if "Trang %d/%d" % (i + 1, len(pages)) not in p:
+            fail("page %d: no 'Trang %d/%d': %r" % (i + 1, i + 1,
+                                                    len(pages), p[-300:]))
+        if p.rstrip().endswith("Hoạt động"):
+            activity_pages += 1
+            if "Mã đơn vị" not in p or "Tên hoạt động" not in p:
+                fail("page %d: activities without their headings" % (i + 1))
+    if activity_pages < 2:
+        fail("%d page(s) of activities: the headings' repeat is not seen" %
+             activity_pages)
+
 def check_compare_csv(out):
     import csv
     rows = list(csv.reader(open(out, encoding="utf-8")))
@@ -635,6 +706,7 @@ test_export_charts() {
 	# shellcheck disable=SC2086
 	chk check_xlsx "$W/x.xlsx" "$ROOT/etc/forms/2022.json" \
 	    "$ROOT/etc/units.conf" $LATEST || return
+	chk check_print "$W/x.xlsx" 2022-H1 || return
 	if [ "$SOFFICE" = no ]; then
 		echo "# LibreOffice skipped (SOFFICE=no)"
 		return 0
@@ -645,7 +717,10 @@ test_export_charts() {
 	    >"$W/out" 2>"$W/err" </dev/null || RC=$?
 	[ "$RC" -eq 0 ] && [ -s "$W/x.pdf" ] ||
 	    { fail "soffice: exit $RC, $(cat "$W/out" "$W/err")"; return; }
-	! grep -qi "error" "$W/err" || fail "soffice: $(cat "$W/err")"
+	! grep -qi "error" "$W/err" || { fail "soffice: $(cat "$W/err")"; return; }
+	pdftotext -layout "$W/x.pdf" "$W/x.txt" ||
+	    { fail "pdftotext: exit $?"; return; }
+	chk check_print_pdf "$W/x.txt" 2022-H1
 }
 
 test_summary_compare() {
@@ -695,7 +770,7 @@ t "a unit's certificate is refused (77)" test_unit_refused
 t "gp-report missing: said plainly, exit 69" test_gp_report_missing
 t "--accepted: only the accepted reports, every unit listed" test_accepted
 t "usage and configuration mistakes" test_usage
-t "export xlsx: the chart sheet over the summary's rows; LibreOffice reads it" \
+t "export xlsx: the chart sheet over the summary's rows; each sheet's printed pages; LibreOffice prints it so" \
     test_export_charts
 t "summary --compare: both years beside each other by every --by, labels of each form" \
     test_summary_compare

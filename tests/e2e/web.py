@@ -309,6 +309,11 @@ def fill(p):
     p.confirm()
     p.until("the receipt", lambda d: "Mã biên nhận" in p.status())
     p.shot("sent")
+    # gpd's warning in Vietnamese, said from its code: the report is late.
+    expect(p.status(), "Lưu ý: Kỳ báo cáo: nộp muộn: hạn nộp 10/6/2022, "
+           "nộp ngày ")
+    if "late:" in p.status():
+        raise SystemExit("gpd's English words shown: %r" % p.status())
     for line in p.status().splitlines():
         if line.startswith("Mã biên nhận: "):
             print(line.split(": ", 1)[1])

@@ -39,7 +39,8 @@ FUZZ_COV_FLAGS = -fprofile-instr-generate -fcoverage-mapping
 
 # What each harness links, relative to the build directory.
 FUZZ_PROTO_O =	proto/gp.pb-c.o proto/report.o proto/legacy.o proto/wire.o \
-		proto/frame.o proto/period.o proto/validate.o proto/text.o \
+		proto/frame.o proto/period.o proto/validate.o proto/warning.o \
+		proto/text.o \
 		proto/form.o proto/form_json.o proto/form_set.o \
 		proto/form_builtin.o proto/i18n.o proto/vnfmt.o \
 		proto/placeholder.o

@@ -1472,6 +1472,8 @@ test_queries_count_latest_revisions(void **state)
 	submission_new(&a2, T_ID2, "lc-tamduong", T_H1);
 	a2.r->activities[0].participants = 200;
 	a2.meta.received_at = T_AT + 86400 * 20;
+	/* Late, the correction: the report's lateness is the first's. */
+	a2.meta.today = date_from_ymd(2022, 6, 20);
 	submission_pack(&a2);
 	submission_new(&b, T_ID3, "lc-sinho", T_H1);
 	put_ok(f->store, &a1, 1, &out);
@@ -1502,7 +1504,7 @@ test_queries_count_latest_revisions(void **state)
 	assert_int_equal(row.planned_participants, 60);
 	assert_int_equal(row.planned_female, 41);
 	assert_string_equal(row.due, "2022-06-10");
-	assert_int_equal(row.days_late, 0);
+	assert_int_equal(row.days_late, 10);
 	assert_int_equal(store_next_report(c, &row), 0);
 	store_cursor_close(c);
 
@@ -1607,13 +1609,20 @@ test_queries_count_latest_revisions(void **state)
 
 	/* export: activities of the latest revisions by unit and index. */
 	assert_non_null(c = store_query(reader, STORE_Q_EXPORT, &args));
-	for (n = 0; store_next_activity(c, &act) == 1; n++)
+	for (n = 0; store_next_activity(c, &act) == 1; n++) {
+		/* Each with its report's first revision's lateness. */
+		assert_true(act.has_first);
+		assert_int_equal(act.first_at, T_AT);
+		assert_int_equal(act.first_days_late, 0);
+		assert_false(act.first_extended);
+		assert_string_equal(act.first_due, "2022-06-10");
 		if (n == 2) {
 			assert_string_equal(act.unit, "lc-tamduong");
 			assert_int_equal(act.revision, 2);
 			assert_int_equal(act.participants, 200);
 			assert_string_equal(act.title, T_TITLE);
 		}
+	}
 	assert_int_equal(n, 4);
 	store_cursor_close(c);
 

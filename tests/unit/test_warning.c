@@ -1,0 +1,257 @@
+/*
+ * Unit tests for proto/warning.c: each code said in English (gpd's words,
+ * byte for byte what the validator said before codes) and in Vietnamese
+ * from the same arguments, and what a newer or lying server may send
+ * refused, so that its English words are shown instead.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "i18n.h"
+#include "period.h"
+#include "report.h"
+#include "warning.h"
+
+#define NARGS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const char *const late[] = { "2022-06-10", "2022-06-15" };
+static const char *const planned[] = { "2022-05-02", "2022-06-15" };
+static const char *const far[] = { "womens_day", "Quốc tế Phụ nữ 8/3",
+	"2022-05-20", "73", "8/3" };
+static const char *const none[] = { "annual", "action_month",
+	"Tháng hành động vì bình đẳng giới 15/11\xe2\x80\x93" "15/12",
+	"vn_womens_day", "Ngày Phụ nữ Việt Nam 20/10" };
+static const char *const female[] = { "gbv_cases_detected",
+	"Vụ việc bạo lực gia đình, quấy rối phát hiện", "2022", "1200" };
+
+static void
+say(int code, const char *const *args, size_t nargs, const char *want)
+{
+	char	out[REPORT_MESSAGE_MAX];
+
+	assert_int_equal(warning_say(code, args, nargs, out), 0);
+	assert_string_equal(out, want);
+}
+
+static void
+refused(int code, const char *const *args, size_t nargs)
+{
+	char	out[REPORT_MESSAGE_MAX];
+
+	assert_int_equal(warning_say(code, args, nargs, out), -1);
+	assert_string_equal(out, "");
+}
+
+static void
+test_english(void **state)
+{
+	(void)state;
+	i18n_english();
+	say(WARNING_LATE, late, 2, "late: due 2022-06-10, submitted 2022-06-15 "
+	    "(5 days late)");
+	say(WARNING_LATE_EXTENDED, late, 2, "late: due 2022-06-10 (extended), "
+	    "submitted 2022-06-15 (5 days late)");
+	say(WARNING_PLANNED_PAST, planned, 2, "planned activity dated "
+	    "2022-05-02, before the day of submission 2022-06-15: was it "
+	    "done? Then mark it done, with its figures");
+	say(WARNING_OCCASION_FAR, far, NARGS(far), "womens_day activity dated "
+	    "2022-05-20, 73 days from 8/3");
+	say(WARNING_NO_OCCASION, none, NARGS(none), "annual report without an "
+	    "activity for action_month or vn_womens_day");
+	say(WARNING_FEMALE_NOT_COUNTED, female, NARGS(female),
+	    "gbv_cases_detected has no women's figure in the 2022 form: 1200 "
+	    "is kept but not counted");
+}
+
+static void
+test_vietnamese(void **state)
+{
+	(void)state;
+	setenv("GP_LOCALEDIR", TEST_LOCALEDIR, 1);
+	unsetenv("GP_LANGUAGE");
+	i18n_init(I18N_GP_CLIENT, "vi");
+	assert_true(i18n_vietnamese());
+	say(WARNING_LATE, late, 2, "nộp muộn: hạn nộp 10/6/2022, nộp ngày "
+	    "15/6/2022 (muộn 5 ngày)");
+	say(WARNING_OCCASION_FAR, far, NARGS(far), "hoạt động nhân dịp "
+	    "“Quốc tế Phụ nữ 8/3” ngày 20/5/2022, cách dịp (8/3) 73 ngày; hãy "
+	    "kiểm tra lại ngày hoặc dịp");
+	say(WARNING_NO_OCCASION, none, NARGS(none), "báo cáo năm chưa có hoạt "
+	    "động nào nhân dịp \xe2\x80\x9cTháng hành động vì bình đẳng giới "
+	    "15/11\xe2\x80\x93" "15/12\xe2\x80\x9d hoặc "
+	    "\xe2\x80\x9cNgày Phụ nữ Việt Nam 20/10\xe2\x80\x9d");
+	say(WARNING_FEMALE_NOT_COUNTED, female, NARGS(female), "chỉ tiêu "
+	    "“Vụ việc bạo lực gia đình, quấy rối phát hiện” không tính số nữ "
+	    "theo biểu mẫu năm 2022: số 1.200 vẫn được lưu nhưng không được "
+	    "cộng vào");
+	i18n_english();
+}
+
+/* What a newer or lying server may send: never said, never a crash. */
+static void
+test_refused(void **state)
+{
+	static const char *const due_after[] = { "2022-06-15", "2022-06-10" };
+	static const char *const same_day[] = { "2022-06-10", "2022-06-10" };
+	static const char *const not_date[] = { "2022-02-30", "2022-06-15" };
+	static const char *const three[] = { "2022-06-10", "2022-06-15",
+		"2022-06-16" };
+	static const char *const bad_code[] = { "Womens Day", "", "2022-05-20",
+		"73", "8/3" };
+	static const char *const escape[] = { "womens_day", "\x1b]0;x\x07",
+		"2022-05-20", "73", "8/3" };
+	static const char *const not_utf8[] = { "womens_day", "\xff\xc0\xaf",
+		"2022-05-20", "73", "8/3" };
+	static const char *const minus[] = { "womens_day", "", "2022-05-20",
+		"-1", "8/3" };
+	static const char *const huge[] = { "gbv_cases_detected", "", "2022",
+		"18446744073709551616" };
+	static const char *const year[] = { "gbv_cases_detected", "", "99999",
+		"1" };
+	static const char *const half_pair[] = { "H1", "action_month" };
+	static const char *const kind[] = { "quarter", "action_month", "" };
+	static const char *const with_null[] = { "2022-06-10", NULL };
+	const char	*many[WARNING_ARGS_MAX + 2];
+	size_t		 i;
+
+	(void)state;
+	i18n_english();
+	refused(WARNING_LATE, due_after, 2);
+	refused(WARNING_LATE, same_day, 2);
+	refused(WARNING_LATE, not_date, 2);
+	refused(WARNING_LATE, three, 3);
+	refused(WARNING_LATE, late, 1);
+	refused(WARNING_LATE, with_null, 2);
+	refused(WARNING_OCCASION_FAR, bad_code, NARGS(bad_code));
+	refused(WARNING_OCCASION_FAR, escape, NARGS(escape));
+	refused(WARNING_OCCASION_FAR, not_utf8, NARGS(not_utf8));
+	refused(WARNING_OCCASION_FAR, minus, NARGS(minus));
+	refused(WARNING_FEMALE_NOT_COUNTED, huge, NARGS(huge));
+	refused(WARNING_FEMALE_NOT_COUNTED, year, NARGS(year));
+	refused(WARNING_NO_OCCASION, half_pair, NARGS(half_pair));
+	refused(WARNING_NO_OCCASION, kind, NARGS(kind));
+	refused(WARNING_NO_OCCASION, none, 1);
+	refused(WARNING_TEXT, late, 2);
+	refused(WARNING_NCODES, late, 2);
+	refused(-1, late, 2);
+	many[0] = "annual";
+	for (i = 1; i < NARGS(many); i += 2) {
+		many[i] = "none";
+		if (i + 1 < NARGS(many))
+			many[i + 1] = "";
+	}
+	refused(WARNING_NO_OCCASION, many, WARNING_ARGS_MAX + 2);
+}
+
+static void
+test_names(void **state)
+{
+	int	code;
+
+	(void)state;
+	for (code = WARNING_TEXT + 1; code < WARNING_NCODES; code++) {
+		assert_non_null(warning_name(code));
+		assert_int_equal(warning_code(warning_name(code)), code);
+	}
+	assert_string_equal(warning_name(WARNING_LATE), "late");
+	assert_null(warning_name(WARNING_TEXT));
+	assert_null(warning_name(WARNING_NCODES));
+	assert_int_equal(warning_code("from_a_newer_server"), WARNING_TEXT);
+	assert_int_equal(warning_code(""), WARNING_TEXT);
+	assert_int_equal(warning_code(NULL), WARNING_TEXT);
+}
+
+/* Kept with the warning: its code and arguments, said again the same. */
+static void
+test_add_kept(void **state)
+{
+	struct report_errors	*w;
+	const char		*args[WARNING_ARGS_MAX];
+	char			 out[REPORT_MESSAGE_MAX];
+	size_t			 n;
+
+	(void)state;
+	i18n_english();
+	assert_non_null(w = calloc(1, sizeof(*w)));
+	warning_add(w, "activities[0].occasion", WARNING_OCCASION_FAR, far,
+	    NARGS(far));
+	warning_add_late(w, date_from_ymd(2022, 6, 10),
+	    date_from_ymd(2022, 6, 12), 1);
+	assert_int_equal(w->n, 2);
+	assert_int_equal(w->e[0].code, WARNING_OCCASION_FAR);
+	assert_string_equal(w->e[0].field, "activities[0].occasion");
+	n = warning_args(&w->e[0], args);
+	assert_int_equal(n, NARGS(far));
+	assert_string_equal(args[1], "Quốc tế Phụ nữ 8/3");
+	assert_string_equal(args[4], "8/3");
+	assert_int_equal(warning_say(w->e[0].code, args, n, out), 0);
+	assert_string_equal(out, w->e[0].message);
+	assert_int_equal(w->e[1].code, WARNING_LATE_EXTENDED);
+	assert_string_equal(w->e[1].field, "period");
+	assert_string_equal(w->e[1].message, "late: due 2022-06-10 "
+	    "(extended), submitted 2022-06-12 (2 days late)");
+	assert_int_equal(warning_args(&w->e[1], args), 2);
+	assert_string_equal(args[0], "2022-06-10");
+	assert_string_equal(args[1], "2022-06-12");
+
+	/* An error added after it carries no code. */
+	report_errors_add(w, "unit", "%s", "required");
+	assert_int_equal(w->e[2].code, WARNING_TEXT);
+	assert_int_equal(w->e[2].nargs, 0);
+
+	/* Refused arguments add nothing. */
+	warning_add(w, "period", WARNING_LATE, late, 1);
+	assert_int_equal(w->n, 3);
+	free(w);
+}
+
+/* Arguments that do not fit are not kept: the warning is its words. */
+static void
+test_add_too_long(void **state)
+{
+	struct report_errors	*w;
+	const char		*args[5];
+	char			 label[FORM_MAX_LABEL + 1];
+
+	(void)state;
+	i18n_english();
+	assert_non_null(w = calloc(1, sizeof(*w)));
+	memset(label, 'a', FORM_MAX_LABEL);
+	label[FORM_MAX_LABEL] = '\0';
+	memcpy(args, far, sizeof(args));
+	args[1] = label;
+	args[4] = "15/11\xe2\x80\x93" "15/12";
+	/* 300 of label, and the rest, pass REPORT_ARGS_MAX with a second
+	 * long argument. */
+	args[0] = "action_month";
+	warning_add(w, "activities[0].occasion", WARNING_OCCASION_FAR, args,
+	    5);
+	assert_int_equal(w->n, 1);
+	assert_string_equal(w->e[0].message, "action_month activity dated "
+	    "2022-05-20, 73 days from 15/11\xe2\x80\x93" "15/12");
+	assert_int_equal(w->e[0].code, WARNING_TEXT);
+	assert_int_equal(w->e[0].nargs, 0);
+	free(w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_english),
+		cmocka_unit_test(test_vietnamese),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_add_kept),
+		cmocka_unit_test(test_add_too_long),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
