@@ -171,16 +171,14 @@ admin_dup(const char *s)
 	return strdup(s != NULL ? s : "");
 }
 
-/* Keeps a row of the call list until every row is in. */
+/* Keeps a row of the call list until every row is in, in room that
+ * admin_calls_keep made. */
 static int
 admin_call_keep(struct admin *a, const Gp__MissingRow *r)
 {
-	struct admin_call_row	*v, *c;
+	struct admin_call_row	*c;
 
-	if ((v = reallocarray(a->calls, a->ncalls + 1, sizeof(*v))) == NULL)
-		return -1;
-	a->calls = v;
-	c = &v[a->ncalls];
+	c = &a->calls[a->ncalls];
 	memset(c, 0, sizeof(*c));
 	a->ncalls++;
 	c->days_late = r->days_late;
@@ -195,6 +193,26 @@ admin_call_keep(struct admin *a, const Gp__MissingRow *r)
 	    (c->phone = admin_dup(r->phone)) == NULL ||
 	    (c->email = admin_dup(r->email)) == NULL)
 		return -1;
+	return 0;
+}
+
+/* A frame's rows of the call list: room for all of them at once, not a
+ * larger array for each of 100,000 rows. */
+static int
+admin_calls_keep(struct admin *a, const Gp__MissingResponse *m)
+{
+	struct admin_call_row	*v;
+	size_t			 i;
+
+	if (m->n_rows == 0)
+		return 0;
+	if ((v = reallocarray(a->calls, a->ncalls + m->n_rows,
+	    sizeof(*v))) == NULL)
+		return -1;
+	a->calls = v;
+	for (i = 0; i < m->n_rows; i++)
+		if (admin_call_keep(a, m->rows[i]) == -1)
+			return -1;
 	return 0;
 }
 
@@ -283,10 +301,8 @@ admin_missing_frame(struct admin *a, const Gp__Response *resp, int last)
 
 	if (a->call_list) {
 		/* The call list: kept, sorted and printed at the end. */
-		for (i = 0; i < m->n_rows; i++)
-			if (admin_call_keep(a, m->rows[i]) == -1)
-				return admin_fail(a, EX_OSERR,
-				    _("out of memory"));
+		if (admin_calls_keep(a, m) == -1)
+			return admin_fail(a, EX_OSERR, _("out of memory"));
 		return last ? admin_calls_end(a, m) : 0;
 	}
 	if (a->json && (status = admin_json_object(a, json_pack("{s:s}",

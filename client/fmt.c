@@ -50,11 +50,15 @@ size_t
 fmt_width(const char *s)
 {
 	struct fmt_char	ch;
-	size_t			w = 0;
+	size_t			w = 0, run;
 
 	if (s == NULL)
 		return 0;
 	while (*s != '\0') {
+		s += text_visible(s, SIZE_MAX, &run);
+		w += run;
+		if (*s == '\0')
+			break;
 		fmt_next(s, &ch);
 		w += (size_t)ch.width;
 		s += ch.len;
@@ -65,18 +69,30 @@ fmt_width(const char *s)
 static void
 fmt_pad(FILE *f, size_t n)
 {
-	while (n-- > 0)
-		fputc(' ', f);
+	static const char	spaces[] = "                                ";
+	size_t			k;
+
+	for (; n > 0; n -= k) {
+		k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		fwrite(spaces, 1, k, f);
+	}
 }
 
-/* Prints s up to width cells; returns the cells printed. */
+/* Prints s up to width cells; returns the cells printed. What is shown
+ * as it is goes out in runs, each character that is not as '?'. */
 static size_t
 fmt_print(FILE *f, const char *s, size_t width)
 {
 	struct fmt_char	ch;
-	size_t			w = 0;
+	size_t			w = 0, n, run;
 
 	while (*s != '\0') {
+		if ((n = text_visible(s, width - w, &run)) > 0) {
+			fwrite(s, 1, n, f);
+			w += run;
+			s += n;
+			continue;
+		}
 		fmt_next(s, &ch);
 		if (w + (size_t)ch.width > width)
 			break;
@@ -90,10 +106,20 @@ fmt_print(FILE *f, const char *s, size_t width)
 void
 fmt_put(FILE *f, const char *s, size_t width, int align)
 {
-	size_t	w, shown;
+	size_t	w, shown, n;
 
 	if (s == NULL)
 		s = "";
+	/* Most cells: safe through to the end, and they fit. */
+	n = text_visible(s, width == 0 ? SIZE_MAX : width, &w);
+	if (s[n] == '\0') {
+		if (align == FMT_RIGHT && width > 0)
+			fmt_pad(f, width - w);
+		fwrite(s, 1, n, f);
+		if (align != FMT_RIGHT && width > 0)
+			fmt_pad(f, width - w);
+		return;
+	}
 	if (width == 0) {
 		fmt_print(f, s, SIZE_MAX);
 		return;
@@ -118,11 +144,18 @@ fmt_clean(const char *s)
 {
 	struct text_char	 ch;
 	char			*out, *o;
+	size_t			 n, run;
 
 	/* Never longer than s: a bad byte becomes one '?'. */
 	if ((out = malloc(strlen(s) + 1)) == NULL)
 		return NULL;
 	for (o = out; *s != '\0'; s += ch.len) {
+		n = text_visible(s, SIZE_MAX, &run);
+		memcpy(o, s, n);
+		o += n;
+		s += n;
+		if (*s == '\0')
+			break;
 		text_next(s, &ch);
 		if (ch.valid && ch.cp == '\r')
 			continue;
@@ -258,14 +291,18 @@ fmt_negative_number(const char *s)
 void
 fmt_csv_field(FILE *f, const char *s)
 {
-	const char	*p;
-	char		*clean;
+	const char	*clean, *p, *q;
+	char		*made = NULL;
+	size_t		 run;
 	int		 quote;
 
 	if (s == NULL || *s == '\0')
 		return;
-	/* The same text a table shows, but whole: a cell may hold lines. */
-	if ((clean = fmt_clean(s)) == NULL) {
+	/* The same text a table shows, but whole: a cell may hold lines.
+	 * Most cells are shown as they are, and need no copy. */
+	if (s[text_visible(s, SIZE_MAX, &run)] == '\0')
+		clean = s;
+	else if ((clean = made = fmt_clean(s)) == NULL) {
 		fputc('?', f);
 		return;
 	}
@@ -275,14 +312,15 @@ fmt_csv_field(FILE *f, const char *s)
 	if (strchr("=+-@\t", *clean) != NULL && *clean != '\0' &&
 	    !fmt_negative_number(clean))
 		fputc('\'', f);
-	for (p = clean; *p != '\0'; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
+	/* Each quote doubled. */
+	for (p = clean; (q = strchr(p, '"')) != NULL; p = q + 1) {
+		fwrite(p, 1, (size_t)(q - p) + 1, f);
+		fputc('"', f);
 	}
+	fputs(p, f);
 	if (quote)
 		fputc('"', f);
-	free(clean);
+	free(made);
 }
 
 void
@@ -377,6 +415,9 @@ fmt_table_row(struct fmt_table *t, const char *const *cells)
 	const char	*row[FMT_MAX_COLUMNS];
 	size_t		 i;
 
+	/* The stream's lock taken once for the row, not on each of its
+	 * writes: a national list is 100,000 rows. */
+	flockfile(t->f);
 	fmt_table_header(t);
 	for (i = 0; i < t->ncolumns; i++)
 		row[i] = cells[i] != NULL ? cells[i] : "";
@@ -384,5 +425,6 @@ fmt_table_row(struct fmt_table *t, const char *const *cells)
 		fmt_csv_record(t->f, row, t->ncolumns);
 	else
 		fmt_table_text_row(t, row);
+	funlockfile(t->f);
 	return ferror(t->f) ? -1 : 0;
 }

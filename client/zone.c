@@ -160,7 +160,8 @@ zone_today(void)
 static const char *
 zone_person(int64_t t, char buf[ZONE_HUMAN_LEN + 1])
 {
-	char	iso[TZ_HUMAN_LEN + 1], date[I18N_MAX];
+	char		 iso[TZ_HUMAN_LEN + 1], date[I18N_MAX];
+	const char	*day;
 
 	tz_human(zone_current(), t, iso);
 	if (strlen(iso) != TZ_HUMAN_LEN || iso[10] != ' ') {
@@ -168,8 +169,15 @@ zone_person(int64_t t, char buf[ZONE_HUMAN_LEN + 1])
 		return buf;
 	}
 	iso[10] = '\0';
-	snprintf(buf, ZONE_HUMAN_LEN + 1, "%s %s",
-	    i18n_date(date, sizeof(date), iso), iso + 11);
+	day = i18n_date(date, sizeof(date), iso);
+	/* A date the reader's style leaves as it is (English): the time as
+	 * made, without printf, 200,000 times in a national list. */
+	if (strcmp(day, iso) == 0) {
+		iso[10] = ' ';
+		memcpy(buf, iso, TZ_HUMAN_LEN + 1);
+		return buf;
+	}
+	snprintf(buf, ZONE_HUMAN_LEN + 1, "%s %s", day, iso + 11);
 	return buf;
 }
 

@@ -127,13 +127,28 @@ i18n_share(char *buf, size_t len, uint64_t part, uint64_t whole)
 	return buf;
 }
 
+/* snprintf(buf, len, "%s", s) without printf's machinery: a national
+ * list shows 300,000 dates. */
+static void
+i18n_copy(char *buf, size_t len, const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (len == 0)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 const char *
 i18n_date(char *buf, size_t len, const char *iso)
 {
 	if (iso == NULL)
 		iso = "";
 	if (!i18n_vi || vnfmt_date(buf, len, iso) == NULL)
-		snprintf(buf, len, "%s", iso);
+		i18n_copy(buf, len, iso);
 	return buf;
 }
 

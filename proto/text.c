@@ -64,11 +64,30 @@ text_char_width(uint32_t cp)
 	return w < 0 ? 0 : w > 2 ? 2 : w;
 }
 
+/*
+ * Printable ASCII (U+0020..U+007E), most of what gp prints: one cell and
+ * visible, by utf8proc's tables as by any (test_text binds the two), so
+ * the tables are not looked up for it.
+ */
+static int
+text_printable_ascii(char c)
+{
+	return (unsigned char)c >= 0x20 && (unsigned char)c < 0x7f;
+}
+
 void
 text_next(const char *s, struct text_char *ch)
 {
 	size_t	n;
 
+	if (text_printable_ascii(*s)) {
+		ch->cp = (unsigned char)*s;
+		ch->len = 1;
+		ch->valid = 1;
+		ch->kind = TEXT_VISIBLE;
+		ch->width = 1;
+		return;
+	}
 	/* A NUL-terminated string: a sequence cut by the NUL is refused by
 	 * utf8proc, so 4 bytes are never read past the end. */
 	for (n = 1; n < 4 && s[n - 1] != '\0'; n++)
@@ -82,6 +101,31 @@ text_next(const char *s, struct text_char *ch)
 	ch->valid = 1;
 	ch->kind = text_kind(ch->cp);
 	ch->width = ch->kind == TEXT_VISIBLE ? text_char_width(ch->cp) : 0;
+}
+
+size_t
+text_visible(const char *s, size_t max_width, size_t *width)
+{
+	struct text_char	ch;
+	size_t			off = 0, w = 0;
+
+	while (s[off] != '\0') {
+		if (text_printable_ascii(s[off])) {
+			if (w == max_width)
+				break;
+			w++;
+			off++;
+			continue;
+		}
+		text_next(s + off, &ch);
+		if (!ch.valid || ch.kind != TEXT_VISIBLE ||
+		    (size_t)ch.width > max_width - w)
+			break;
+		w += (size_t)ch.width;
+		off += ch.len;
+	}
+	*width = w;
+	return off;
 }
 
 int

@@ -56,6 +56,18 @@ size_t	 text_whole(const char *s, size_t len);
  * start well-formed UTF-8 is one bad character of width 1. */
 void	 text_next(const char *s, struct text_char *);
 
+/*
+ * The characters at the start of s (NUL-terminated) that are shown as
+ * they are, as many as fit in max_width display cells: well-formed and
+ * visible (TEXT_VISIBLE). Returns their length in bytes and sets *width
+ * to their cells. Stops at the end of s, at the first character that is
+ * not shown as it is (a bad byte, a control, an invisible one), or at
+ * the first that would pass max_width: text_next tells the caller which.
+ * Printers take whole runs of safe text at once this way, instead of
+ * one character at a time.
+ */
+size_t	 text_visible(const char *s, size_t max_width, size_t *width);
+
 /* enum text_kind of a code point. */
 int	 text_kind(uint32_t cp);
 

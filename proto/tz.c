@@ -606,29 +606,70 @@ tz_local(const struct tz *z, int64_t t, int32_t *off, int *y, int *m,
 	date_to_ymd((int32_t)day, y, m, d);
 }
 
+/* n, 0 <= n < 10^width, as width digits at p; returns the end. */
+static char *
+tz_digits_put(char *p, int n, int width)
+{
+	char	*end = p + width;
+
+	for (p = end; p > end - width; n /= 10)
+		*--p = (char)('0' + n % 10);
+	return end;
+}
+
 /* What the three formats print, made in a buffer wide enough for any
- * int, then copied: every field is in range for the dates gp sees. */
+ * int, then copied: every field is in range for the dates gp sees. The
+ * digits are put by hand where they fit their fields (a national list
+ * shows 200,000 times); any other year or offset goes through printf. */
 static void
 tz_print(const struct tz *z, int64_t t, int form, char *out, size_t len)
 {
-	char	buf[96];
+	char	buf[96], *p = buf;
 	size_t	n;
 	int32_t	off;
 	int	y, m, d, s, a;
 
 	tz_local(z, t, &off, &y, &m, &d, &s);
 	a = off < 0 ? -off : off;
-	if (form == 'h')
-		snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d "
-		    "%c%02d:%02d", y, m, d, s / 3600, s / 60 % 60,
-		    off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
-	else if (form == 'r')
-		snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d"
-		    "%c%02d:%02d", y, m, d, s / 3600, s / 60 % 60, s % 60,
-		    off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
-	else
-		snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ",
-		    y, m, d, s / 3600, s / 60 % 60, s % 60);
+	if (y < 0 || y > 9999 || a >= 100 * 3600) {
+		if (form == 'h')
+			snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d "
+			    "%c%02d:%02d", y, m, d, s / 3600, s / 60 % 60,
+			    off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+		else if (form == 'r')
+			snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:"
+			    "%02d%c%02d:%02d", y, m, d, s / 3600, s / 60 % 60,
+			    s % 60, off < 0 ? '-' : '+', a / 3600,
+			    a / 60 % 60);
+		else
+			snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:"
+			    "%02dZ", y, m, d, s / 3600, s / 60 % 60, s % 60);
+	} else {
+		p = tz_digits_put(p, y, 4);
+		*p++ = '-';
+		p = tz_digits_put(p, m, 2);
+		*p++ = '-';
+		p = tz_digits_put(p, d, 2);
+		*p++ = form == 'h' ? ' ' : 'T';
+		p = tz_digits_put(p, s / 3600, 2);
+		*p++ = ':';
+		p = tz_digits_put(p, s / 60 % 60, 2);
+		if (form != 'h') {
+			*p++ = ':';
+			p = tz_digits_put(p, s % 60, 2);
+		}
+		if (form == 'u')
+			*p++ = 'Z';
+		else {
+			if (form == 'h')
+				*p++ = ' ';
+			*p++ = off < 0 ? '-' : '+';
+			p = tz_digits_put(p, a / 3600, 2);
+			*p++ = ':';
+			p = tz_digits_put(p, a / 60 % 60, 2);
+		}
+		*p = '\0';
+	}
 	n = strlen(buf) < len ? strlen(buf) : len - 1;
 	memcpy(out, buf, n);
 	out[n] = '\0';

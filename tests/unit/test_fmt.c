@@ -143,6 +143,16 @@ test_unsafe_text(void **state)
 	assert_put("\xe2\x81\xa7" "x\xe2\x81\xa9", 0, FMT_LEFT, "?x?");
 	assert_put("x\xf3\xa0\x81\x81", 0, FMT_LEFT, "x?");
 	assert_put("\xef\xbb\xbfok", 4, FMT_RIGHT, " ?ok");
+	/* Safe runs around a '?', cut and padded as one text. */
+	assert_put("ab\x1b" "cdef", 5, FMT_LEFT, "ab?c" ELLIPSIS);
+	assert_put("ab\x1b" "cd", 7, FMT_RIGHT, "  ab?cd");
+	assert_put("\x1b" DUONG_NFD "\x1b", 8, FMT_LEFT,
+	    "?" DUONG_NFD "? ");
+	assert_put(DUONG_NFD "\x1b" "x", 6, FMT_LEFT,
+	    DUONG_NFD ELLIPSIS);
+	/* Wider than one run of padding. */
+	assert_put("x", 40, FMT_RIGHT,
+	    "                                       x");
 }
 
 /* CJK and fullwidth letters take two cells; a table lines them up with
@@ -317,7 +327,8 @@ test_csv_quoting(void **state)
 	const char	*fields[] = {
 		"plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", "",
 		NULL, "=1+2", "-5, x", "@SUM(A1)", "+1", "Tọa đàm \"Phụ nữ\"",
-		"2022-03-08", "320", "-12", "-3.5", "-1+2", "-", "-4."
+		"2022-03-08", "320", "-12", "-3.5", "-1+2", "-", "-4.",
+		"\"", "\"\"x\"", "a\x1b\"b"
 	};
 	char		*out;
 
@@ -329,7 +340,7 @@ test_csv_quoting(void **state)
 	assert_string_equal(out, "plain,\"a,b\",\"say \"\"hi\"\"\","
 	    "\"two\nlines\",crhere,,,'=1+2,\"'-5, x\",'@SUM(A1),'+1,"
 	    "\"Tọa đàm \"\"Phụ nữ\"\"\",2022-03-08,320,-12,-3.5,'-1+2,'-,"
-	    "'-4.\r\n");
+	    "'-4.,\"\"\"\",\"\"\"\"\"x\"\"\",\"a?\"\"b\"\r\n");
 	free(out);
 }
 

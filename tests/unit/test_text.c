@@ -75,6 +75,75 @@ test_next(void **state)
 	assert_int_equal(ch.kind, TEXT_INVISIBLE);
 }
 
+/* text_next takes printable ASCII without utf8proc's tables: the same
+ * answer as the tables, for every ASCII byte. */
+static void
+test_next_ascii(void **state)
+{
+	struct text_char	ch;
+	char			s[2] = "";
+	uint32_t		c;
+
+	(void)state;
+	for (c = 1; c < 0x80; c++) {
+		s[0] = (char)c;
+		text_next(s, &ch);
+		assert_true(ch.valid);
+		assert_int_equal(ch.cp, c);
+		assert_int_equal(ch.len, 1);
+		assert_int_equal(ch.kind, text_kind(c));
+		assert_int_equal(ch.width, ch.kind == TEXT_VISIBLE ?
+		    text_char_width(c) : 0);
+		if (c >= 0x20 && c < 0x7f) {
+			assert_int_equal(ch.kind, TEXT_VISIBLE);
+			assert_int_equal(ch.width, 1);
+		}
+	}
+}
+
+/* The run shown as it is: up to the first bad byte, control or
+ * invisible character, or the first that would pass the width. */
+static void
+test_visible(void **state)
+{
+	size_t	w = 99;
+
+	(void)state;
+	assert_int_equal(text_visible("", 10, &w), 0);
+	assert_int_equal(w, 0);
+	assert_int_equal(text_visible("abc", SIZE_MAX, &w), 3);
+	assert_int_equal(w, 3);
+	/* Vietnamese: bytes are not cells. */
+	assert_int_equal(text_visible(DUONG_NFC " x", SIZE_MAX, &w), 11);
+	assert_int_equal(w, 7);
+	/* Combining marks take no cell, and stay with their letter. */
+	assert_int_equal(text_visible(DUONG_NFD, 3, &w), 10);
+	assert_int_equal(w, 3);
+	assert_int_equal(text_visible(DUONG_NFD, 2, &w), 5);
+	assert_int_equal(w, 2);
+	assert_int_equal(text_visible("abc", 2, &w), 2);
+	assert_int_equal(w, 2);
+	assert_int_equal(text_visible("abc", 0, &w), 0);
+	assert_int_equal(w, 0);
+	/* A wide letter that would pass the width is left out. */
+	assert_int_equal(text_visible("a\xe4\xb8\x80", 2, &w), 1);
+	assert_int_equal(w, 1);
+	assert_int_equal(text_visible("a\xe4\xb8\x80", 3, &w), 4);
+	assert_int_equal(w, 3);
+	/* Stops at what a terminal must not get. */
+	assert_int_equal(text_visible("ab\x1b[31m", SIZE_MAX, &w), 2);
+	assert_int_equal(w, 2);
+	assert_int_equal(text_visible("ab\tc", SIZE_MAX, &w), 2);
+	assert_int_equal(text_visible("ab\x7f", SIZE_MAX, &w), 2);
+	assert_int_equal(text_visible("a\xe2\x80\xae" "bc", SIZE_MAX, &w), 1);
+	assert_int_equal(text_visible("a\xc2\x9b" "1m", SIZE_MAX, &w), 1);
+	assert_int_equal(text_visible("a\xe2\x80\x8b", SIZE_MAX, &w), 1);
+	assert_int_equal(text_visible("ab\xff", SIZE_MAX, &w), 2);
+	assert_int_equal(text_visible("ab\xe1\xbb", SIZE_MAX, &w), 2);
+	assert_int_equal(text_visible("ab\xc0\x80", SIZE_MAX, &w), 2);
+	assert_int_equal(w, 2);
+}
+
 /* Vietnamese letters are one cell, whatever their marks; CJK, Hangul and
  * fullwidth forms two; combining marks none. */
 static void
@@ -321,6 +390,8 @@ main(void)
 		cmocka_unit_test(test_is_nfc),
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_next),
+		cmocka_unit_test(test_next_ascii),
+		cmocka_unit_test(test_visible),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_kind),
 		cmocka_unit_test(test_check),

@@ -293,6 +293,74 @@ test_builtin(void **state)
 	rmdir(dir);
 }
 
+/* The three forms against the C library's reading of the same zone
+ * (strftime, and printf for the offset), every 3 hours and 7 seconds of
+ * 1990 to 2060: tz_print puts its digits by hand. */
+static void
+compare_forms_with_libc(const char *name, const char *tzenv)
+{
+	struct tz	*z;
+	struct tm	 tm;
+	time_t		 tt;
+	int64_t		 t, from = 631152000, to = 2871763200;
+	long		 a;
+	char		 got[TZ_RFC3339_LEN + 1], want[64], when[32];
+
+	if (!have_zone(name))
+		skip();
+	z = load(name);
+	setenv("TZ", tzenv, 1);
+	tzset();
+	for (t = from; t < to; t += 3 * 3600 + 7) {
+		tt = (time_t)t;
+		assert_non_null(localtime_r(&tt, &tm));
+		a = tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff;
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(want, sizeof(want), "%s%c%02ld:%02ld", when,
+		    tm.tm_gmtoff < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+		tz_rfc3339(z, t, got);
+		if (strcmp(got, want) != 0)
+			fail_msg("%s at %lld: %s, the C library %s", name,
+			    (long long)t, got, want);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+		snprintf(want, sizeof(want), "%s %c%02ld:%02ld", when,
+		    tm.tm_gmtoff < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+		tz_human(z, t, got);
+		if (strcmp(got, want) != 0)
+			fail_msg("%s at %lld: %s, the C library %s", name,
+			    (long long)t, got, want);
+		assert_non_null(gmtime_r(&tt, &tm));
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		tz_utc(t, got);
+		if (strcmp(got, want) != 0)
+			fail_msg("UTC at %lld: %s, the C library %s",
+			    (long long)t, got, want);
+	}
+	tz_free(z);
+	unsetenv("TZ");
+	tzset();
+}
+
+static void
+test_forms(void **state)
+{
+	char	buf[TZ_RFC3339_LEN + 1];
+
+	(void)state;
+	compare_forms_with_libc("Asia/Ho_Chi_Minh", ":Asia/Ho_Chi_Minh");
+	/* Offsets west of Greenwich, in half and quarter hours. */
+	compare_forms_with_libc("America/St_Johns", ":America/St_Johns");
+	compare_forms_with_libc("Asia/Kathmandu", ":Asia/Kathmandu");
+	/* Years of five digits or before year 0 through printf, cut to the
+	 * form's length as always. */
+	tz_utc(253402300800, buf);	/* 10000-01-01T00:00:00Z */
+	assert_string_equal(buf, "10000-01-01T00:00:00");
+	tz_utc(253402300799, buf);
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+	tz_utc(0, buf);
+	assert_string_equal(buf, "1970-01-01T00:00:00Z");
+}
+
 static void
 test_utc_text(void **state)
 {
@@ -324,6 +392,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_builtin),
 		cmocka_unit_test(test_utc_text),
+		cmocka_unit_test(test_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
