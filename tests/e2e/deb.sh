@@ -390,7 +390,10 @@ test_control() {
 		dpkg-deb -f "$deb" Depends | grep -qF "${f#* }" ||
 		    { fail "${deb##*/} Depends: no ${f#* }: $(dpkg-deb -f "$deb" Depends)"; return; }
 	done
-	dpkg-deb -f "$GPD_DEB" Recommends | grep -qx gp-ca || { fail "gpd does not recommend gp-ca"; return; }
+	# gp-ca to make the PKI; tzdata for a [server] timezone other than
+	# the built-in Asia/Ho_Chi_Minh.
+	[ "$(dpkg-deb -f "$GPD_DEB" Recommends)" = "gp-ca, tzdata" ] ||
+	    { fail "gpd Recommends: $(dpkg-deb -f "$GPD_DEB" Recommends), not gp-ca, tzdata"; return; }
 	# gp-client itself never loads the HTTP library (issue 19).
 	! dpkg-deb -f "$CLIENT_DEB" Depends | grep -q microhttpd ||
 	    { fail "gp-client depends on libmicrohttpd"; return; }
