@@ -2520,6 +2520,24 @@ store_deltas_add(struct store *s, struct store_deltas *d,
 	return 0;
 }
 
+/* One activity's values in k: done, and planned apart. */
+static void
+store_delta_values(struct store_delta *k, int64_t sessions,
+    int64_t participants, int64_t female, int planned)
+{
+	memset(k->v, 0, sizeof(k->v));
+	k->v[1] = 1;
+	k->v[2] = sessions;
+	k->v[3] = participants;
+	k->v[4] = female;
+	if (planned) {
+		k->v[5] = 1;
+		k->v[6] = sessions;
+		k->v[7] = participants;
+		k->v[8] = female;
+	}
+}
+
 /* One activity into a report's own deltas (rep), under each of its
  * codes; how many reports have the code is set once the report is
  * added up (store_delta_report). */
@@ -2535,17 +2553,7 @@ store_delta_activity(struct store *s, struct store_deltas *rep,
 
 	k.table = DELTA_CODE;
 	k.from = k.to = k.first_late = 0;
-	memset(k.v, 0, sizeof(k.v));
-	k.v[1] = 1;
-	k.v[2] = sessions;
-	k.v[3] = participants;
-	k.v[4] = female;
-	if (planned) {
-		k.v[5] = 1;
-		k.v[6] = sessions;
-		k.v[7] = participants;
-		k.v[8] = female;
-	}
+	store_delta_values(&k, sessions, participants, female, planned);
 	for (i = 0; i < 4; i++) {
 		snprintf(k.dim, sizeof(k.dim), "%s", dims[i]);
 		if (codes[i] == NULL || strlen(codes[i]) >= sizeof(k.code))
@@ -2558,17 +2566,7 @@ store_delta_activity(struct store *s, struct store_deltas *rep,
 	/* The report itself. */
 	k = *key;
 	k.table = DELTA_UNIT;
-	memset(k.v, 0, sizeof(k.v));
-	k.v[1] = 1;
-	k.v[2] = sessions;
-	k.v[3] = participants;
-	k.v[4] = female;
-	if (planned) {
-		k.v[5] = 1;
-		k.v[6] = sessions;
-		k.v[7] = participants;
-		k.v[8] = female;
-	}
+	store_delta_values(&k, sessions, participants, female, planned);
 	return store_deltas_add(s, rep, &k, 1);
 }
 
