@@ -128,13 +128,14 @@ submit_refetch(struct forms *fs, const char *path, const struct report *r)
  * registry here: the daemon has it); when online (submit), a report
  * refused by a kept form is checked again against the one gpd serves
  * now. Returns 0 with *out set,
- * or an exit status after printing every error.
+ * or an exit status after printing every error (errs: room for them).
  */
 static int
-submit_load(const struct client *cl, struct forms *fs, const char *path,
-    int online, struct report **out, struct report_errors *warnings)
+submit_check(const struct client *cl, struct forms *fs, const char *path,
+    int online, struct report **out, struct report_errors *warnings,
+    struct report_errors *errs)
 {
-	struct report_errors	 errs, *more;
+	struct report_errors	*more;
 	struct validate_context	 vc;
 	struct report		*r = NULL;
 	const char		*name;
@@ -145,12 +146,12 @@ submit_load(const struct client *cl, struct forms *fs, const char *path,
 	*out = NULL;
 	name = strcmp(path, "-") == 0 ? _(CLIENT_STDIN_NAME) : path;
 read:
-	memset(&errs, 0, sizeof(errs));
+	memset(errs, 0, sizeof(*errs));
 	memset(warnings, 0, sizeof(*warnings));
 
 	/* A report with fields in error comes back too: the validator
 	 * names everything else wrong with it in the same pass. */
-	if (report_json_read_file_all(path, fs->set, &r, &errs, cause,
+	if (report_json_read_file_all(path, fs->set, &r, errs, cause,
 	    sizeof(cause)) == -1 && r == NULL) {
 		report_free(r);
 		if (strcmp(path, "-") != 0 && access(path, R_OK) == -1) {
@@ -164,7 +165,7 @@ read:
 	}
 	/* Standard input cannot be read twice: its form must be here. */
 	if (strcmp(path, "-") != 0 &&
-	    (status = submit_form(cl, fs, path, &r, &errs, cause,
+	    (status = submit_form(cl, fs, path, &r, errs, cause,
 	    sizeof(cause))) != 0) {
 		report_free(r);
 		return status;
@@ -183,18 +184,18 @@ read:
 		vc.forms = fs->set;
 		/* The day of submission in the federation's zone. */
 		vc.today = zone_today();
-		njson = errs.n;
+		njson = errs->n;
 		if ((more = calloc(1, sizeof(*more))) == NULL) {
 			report_free(r);
 			return client_fail(cl, EX_OSERR, _("out of memory"));
 		}
 		if (validate_report(r, &vc, NULL, more, warnings) == 0 &&
-		    njson == 0 && errs.dropped == 0) {
+		    njson == 0 && errs->dropped == 0) {
 			free(more);
 			*out = r;
 			return 0;
 		}
-		submit_merge(&errs, njson, more);
+		submit_merge(errs, njson, more);
 		free(more);
 		if (online && !again && submit_refetch(fs, path, r)) {
 			again = 1;
@@ -208,26 +209,47 @@ read:
 	snprintf(sentence, sizeof(sentence), ngettext("%s is not a valid "
 	    "report (%zu error); correct the fields listed and try again",
 	    "%s is not a valid report (%zu errors); correct the fields listed "
-	    "and try again", errs.n + errs.dropped), name,
-	    errs.n + errs.dropped);
-	output_invalid(cl->json, name, &errs, sentence);
+	    "and try again", errs->n + errs->dropped), name,
+	    errs->n + errs->dropped);
+	output_invalid(cl->json, name, errs, sentence);
 	return EX_DATAERR;
+}
+
+/* submit_check with its errors off the stack (report.h). */
+static int
+submit_load(const struct client *cl, struct forms *fs, const char *path,
+    int online, struct report **out, struct report_errors *warnings)
+{
+	struct report_errors	*errs;
+	int			 status;
+
+	*out = NULL;
+	if ((errs = calloc(1, sizeof(*errs))) == NULL)
+		return client_fail(cl, EX_OSERR, _("out of memory"));
+	status = submit_check(cl, fs, path, online, out, warnings, errs);
+	free(errs);
+	return status;
 }
 
 static int
 submit_exec(struct client *cl, const struct cmd_args *args)
 {
 	struct forms		 fs;
-	struct report_errors	 warnings;
+	struct report_errors	*warnings;
 	struct report		*r = NULL;
 	struct send_config	 sc;
 	int			 status;
 
 	/* Local warnings are not shown: the daemon's receipt repeats them. */
-	if (forms_open(&fs, cl) == -1)
+	if ((warnings = calloc(1, sizeof(*warnings))) == NULL)
 		return client_fail(cl, EX_OSERR, _("out of memory"));
-	status = submit_load(cl, &fs, args->operands[0], 1, &r, &warnings);
+	if (forms_open(&fs, cl) == -1) {
+		free(warnings);
+		return client_fail(cl, EX_OSERR, _("out of memory"));
+	}
+	status = submit_load(cl, &fs, args->operands[0], 1, &r, warnings);
 	forms_close(&fs);
+	free(warnings);
 	if (status != 0)
 		return status;
 	trace_mark("report checked");
@@ -251,19 +273,24 @@ static int
 submit_validate_exec(struct client *cl, const struct cmd_args *args)
 {
 	struct forms		 fs;
-	struct report_errors	 warnings;
+	struct report_errors	*warnings;
 	struct report		*r;
 	const char		*path = args->operands[0];
 	int			 status;
 
-	if (forms_open(&fs, cl) == -1)
+	if ((warnings = calloc(1, sizeof(*warnings))) == NULL)
 		return client_fail(cl, EX_OSERR, _("out of memory"));
-	if ((status = submit_load(cl, &fs, path, 0, &r, &warnings)) == 0) {
+	if (forms_open(&fs, cl) == -1) {
+		free(warnings);
+		return client_fail(cl, EX_OSERR, _("out of memory"));
+	}
+	if ((status = submit_load(cl, &fs, path, 0, &r, warnings)) == 0) {
 		output_valid(cl->json, strcmp(path, "-") == 0 ?
-		    _(CLIENT_STDIN_NAME) : path, r, &warnings);
+		    _(CLIENT_STDIN_NAME) : path, r, warnings);
 		report_free(r);
 	}
 	forms_close(&fs);
+	free(warnings);
 	return status;
 }
 

@@ -104,10 +104,20 @@ struct report {
 	size_t				 nsections;
 };
 
-/* Errors and warnings, each naming its field ("activities[2].female"). */
+/*
+ * Errors and warnings, each naming its field ("activities[2].female").
+ * A message holds the longest sentence of validate.c and warning.c in
+ * every language with the longest arguments it may name: Vietnamese
+ * takes up to 3 bytes a letter (232 bytes for the longest sentence alone,
+ * po/vi.po), and a sentence naming a form's label (FORM_MAX_LABEL bytes)
+ * with dates and counts reaches some 460 (tests/unit/test_warning.c
+ * says each at its longest). What is longer still, a list of labels, is
+ * cut at a whole character. struct report_errors is then some 90 KB:
+ * keep it off the stack.
+ */
 #define REPORT_ERRORS_MAX	100
 #define REPORT_FIELD_MAX	64
-#define REPORT_MESSAGE_MAX	200
+#define REPORT_MESSAGE_MAX	512
 
 /* A warning's arguments (warning.h), each NUL-terminated, one after the
  * other. */

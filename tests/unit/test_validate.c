@@ -330,6 +330,20 @@ assert_entry(const struct report_errors *e, const char *field,
 	fail_msg("no \"%s\" with \"%s\"", field, want);
 }
 
+/* The message of the entry naming field; fails when there is none. */
+static const char *
+entry_message(const struct report_errors *e, const char *field)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->e[i].field, field) == 0)
+			return e->e[i].message;
+	dump("have", e);
+	fail_msg("no \"%s\"", field);
+	return NULL;
+}
+
 /* Exactly one error, on field, mentioning want. */
 static void
 assert_only_error(struct fixture *f, const char *field, const char *want)
@@ -1529,7 +1543,8 @@ static void
 test_messages_vietnamese(void **state)
 {
 	struct fixture		*f = *state;
-	struct report_activity	*a = &f->r->activities[1];
+	struct report_activity	*a = &f->r->activities[1], *b;
+	const char		*want, *msg;
 
 	setenv("GP_LOCALEDIR", TEST_LOCALEDIR, 1);
 	unsetenv("GP_LANGUAGE");
@@ -1550,6 +1565,37 @@ test_messages_vietnamese(void **state)
 	set(&f->r->reporter_name, " ");
 	assert_only_error(f, "reporter.name", "chưa điền");
 	set(&f->r->reporter_name, "Lò Thị Hương");
+
+	/* The longest sentences, whole: Vietnamese takes more bytes than
+	 * REPORT_MESSAGE_MAX once held (report.h). */
+	b = &f->r->activities[0];
+	code(&b->kind, "media");
+	b->sessions = 0;
+	b->participants = 0;
+	b->female = 0;
+	assert_only_error(f, "activities[0].outputs", "hoạt động đã thực "
+	    "hiện mà không có buổi nào");
+	assert_string_equal(entry_message(&f->errs, "activities[0].outputs"),
+	    _("a done activity with no sessions, no participants and no "
+	    "output counts: give what was made (news items, leaflets...), or "
+	    "mark it planned"));
+	code(&b->kind, "propaganda");
+	b->sessions = 2;
+	b->participants = 120;
+	b->female = 80;
+	set(&f->r->activities[2].date, "2022-06-04");
+	assert_int_equal(run(f), 0);
+	/* The catalogue's sentence after its last date. */
+	want = strrchr(_("planned activity dated %s, before the day of "
+	    "submission %s: was it done? Then mark it done, with its "
+	    "figures"), '%');
+	assert_non_null(want);
+	want += 2;
+	msg = entry_message(&f->warns, "activities[2].date");
+	assert_true(strlen(msg) > strlen(want));
+	assert_string_equal(msg + strlen(msg) - strlen(want), want);
+	assert_non_null(strstr(msg, "4/6/2022"));
+	set(&f->r->activities[2].date, "2022-06-28");
 
 	f->ctx.today = day("2022-06-15");
 	assert_int_equal(run(f), 0);

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "form.h"
 #include "i18n.h"
 #include "period.h"
 #include "report.h"
@@ -241,6 +242,123 @@ test_add_too_long(void **state)
 	free(w);
 }
 
+/*
+ * The end of a catalogue's sentence: what follows its last conversion
+ * ("%3$s", "%ld"), or all of it when it has none.
+ */
+static const char *
+tail_of(const char *msgstr)
+{
+	const char	*p;
+
+	if ((p = strrchr(msgstr, '%')) == NULL)
+		return msgstr;
+	for (p++; *p != '\0' && strchr("0123456789$.*lhzjt", *p) != NULL;
+	    p++)
+		;
+	return *p != '\0' ? p + 1 : p;
+}
+
+/*
+ * Said whole: out ends as the catalogue's sentence ends, and was not cut
+ * at REPORT_MESSAGE_MAX. Returns its length.
+ */
+static size_t
+whole(const char *out, const char *msgstr)
+{
+	const char	*tail = tail_of(msgstr);
+	size_t		 len = strlen(out), tlen = strlen(tail);
+
+	if (len + 1 >= REPORT_MESSAGE_MAX || len < tlen ||
+	    strcmp(out + len - tlen, tail) != 0)
+		fail_msg("cut short (%zu bytes, room for %d): \"%s\" does "
+		    "not end with \"%s\"", len, REPORT_MESSAGE_MAX - 1, out,
+		    tail);
+	return len;
+}
+
+/*
+ * Every warning said in Vietnamese with the longest arguments it takes:
+ * a label of FORM_MAX_LABEL bytes (3 to a letter), the greatest numbers,
+ * the widest dates and days. Each is whole, however long (report.h).
+ */
+static void
+test_longest(void **state)
+{
+	char		 label[FORM_MAX_LABEL + 1], days[32 + 1];
+	char		 out[REPORT_MESSAGE_MAX];
+	const char	*args[5];
+	size_t		 i, len, longest = 0;
+
+	(void)state;
+	setenv("GP_LOCALEDIR", TEST_LOCALEDIR, 1);
+	unsetenv("GP_LANGUAGE");
+	i18n_init(I18N_GP_CLIENT, "vi");
+	assert_true(i18n_vietnamese());
+	for (i = 0; i + 3 <= FORM_MAX_LABEL; i += 3)
+		memcpy(label + i, "\xe1\xbb\x87", 3);	/* "ệ" */
+	label[i] = '\0';
+	memset(days, '9', sizeof(days) - 1);
+	days[sizeof(days) - 1] = '\0';
+
+	args[0] = "1970-01-01";
+	args[1] = "9999-12-31";
+	assert_int_equal(warning_say(WARNING_LATE, args, 2, out), 0);
+	len = whole(out, ngettext("late: due %s, submitted %s (%s day late)",
+	    "late: due %s, submitted %s (%s days late)", 2932896));
+	longest = len > longest ? len : longest;
+	assert_int_equal(warning_say(WARNING_LATE_EXTENDED, args, 2, out), 0);
+	len = whole(out, ngettext("late: due %s (extended), submitted %s (%s "
+	    "day late)", "late: due %s (extended), submitted %s (%s days "
+	    "late)", 2932896));
+	longest = len > longest ? len : longest;
+
+	args[0] = "9999-12-31";
+	assert_int_equal(warning_say(WARNING_PLANNED_PAST, args, 2, out), 0);
+	len = whole(out, _("planned activity dated %s, before the day of "
+	    "submission %s: was it done? Then mark it done, with its "
+	    "figures"));
+	longest = len > longest ? len : longest;
+
+	args[0] = "action_month";
+	args[1] = label;
+	args[2] = "2022-12-31";
+	args[3] = "2147483647";
+	args[4] = days;
+	assert_int_equal(warning_say(WARNING_OCCASION_FAR, args, 5, out), 0);
+	assert_non_null(strstr(out, label));
+	len = whole(out, ngettext("%s activity dated %s, %ld day from %s",
+	    "%s activity dated %s, %ld days from %s", 2147483647));
+	longest = len > longest ? len : longest;
+
+	args[0] = "annual";
+	args[1] = "action_month";
+	args[2] = label;
+	assert_int_equal(warning_say(WARNING_NO_OCCASION, args, 3, out), 0);
+	len = strlen(out);
+	assert_true(len + 1 < REPORT_MESSAGE_MAX);
+	assert_true(len > strlen(label) + 3);
+	assert_memory_equal(out + len - strlen(label) - 3, label,
+	    strlen(label));
+	assert_string_equal(out + len - 3, "\xe2\x80\x9d");
+	longest = len > longest ? len : longest;
+
+	args[0] = "gbv_cases_detected";
+	args[1] = label;
+	args[2] = "2100";
+	args[3] = "18446744073709551615";
+	assert_int_equal(warning_say(WARNING_FEMALE_NOT_COUNTED, args, 4, out),
+	    0);
+	assert_non_null(strstr(out, label));
+	len = whole(out, _("%s has no women's figure in the %d form: %s is "
+	    "kept but not counted"));
+	longest = len > longest ? len : longest;
+
+	print_message("longest warning in Vietnamese: %zu bytes of %d\n",
+	    longest, REPORT_MESSAGE_MAX - 1);
+	i18n_english();
+}
+
 int
 main(void)
 {
@@ -251,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_add_kept),
 		cmocka_unit_test(test_add_too_long),
+		cmocka_unit_test(test_longest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
