@@ -586,13 +586,15 @@ test_review_status() {
 	has "$W/err" "gp-client: reopen needs --comment TEXT: say why the accepted report is opened again" || return
 	gpc vi lc-tamduong status 2022-H1
 	[ "$RC" -eq 1 ] || { fail "status: exit $RC: $(cat "$W/err")"; return; }
-	grep -Eq "^    hạn nộp 10/6/2022 \(quá hạn [0-9.]+ ngày\); lần nộp [0-9]+, biên nhận [0-9a-f]+, nhận lúc .* \(nộp muộn\); bị trả lại$" "$W/out" ||
+	grep -Eq "^    hạn nộp 10/6/2022 \(bị trả lại: cần nộp lại\); lần nộp [0-9]+, biên nhận [0-9a-f]+, nhận lúc .* \(nộp muộn\); bị trả lại$" "$W/out" ||
 	    { fail "status: $(cat "$W/out")"; return; }
 	grep -Eq "^    .* \+07:00 trả lại lần nộp [0-9]+ \(admin-test\): Thiếu số liệu hội viên nữ$" "$W/out" ||
 	    { fail "status comment: $(cat "$W/out")"; return; }
-	has "$W/out" "1 báo cáo cần đơn vị xử lý: sắp đến hạn trong 7 ngày mà chưa nộp, hoặc bị trả lại" || return
+	has "$W/out" "1 báo cáo cần đơn vị xử lý: bị trả lại, cần nộp lại" || return
+	! grep -q "quá hạn\|sắp đến hạn" "$W/out" ||
+	    { fail "status: $(cat "$W/out")"; return; }
 	gpc en lc-tamduong status 2022-H1
-	has "$W/out" "1 report needs this unit: due within 7 days and not sent, or returned" || return
+	has "$W/out" "1 report needs this unit: returned, to be sent again" || return
 }
 
 # summary --compare and report: their usage mistakes in Vietnamese.
