@@ -597,6 +597,29 @@ test_review_status() {
 	has "$W/out" "1 report needs this unit: returned, to be sent again" || return
 }
 
+# The call list in Vietnamese: its header, the units' states and the due
+# date as the rest of the output writes them (a user trial found them in
+# English and ISO); its CSV keeps the header's machine names, JSON its
+# codes.
+test_call_list_vi() {
+	gpc vi admin-test missing 2022-H1 --call-list
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	grep -q "^đơn vị  *tên  *tình trạng  *số ngày quá hạn  *hạn nộp  *người liên hệ" "$W/out" ||
+	    { fail "header: $(cat "$W/out")"; return; }
+	grep -q "^lc-tamduong .* bị trả lại  *[0-9.]*  *10/6/2022" "$W/out" &&
+	    grep -q "^lc-sinho .* chưa nộp  *[0-9.]*  *10/6/2022" "$W/out" ||
+	    { fail "rows: $(cat "$W/out")"; return; }
+	! grep -q "days late\|nothing yet\|returned\|2022-06-10" "$W/out" ||
+	    { fail "English: $(cat "$W/out")"; return; }
+	gpc vi admin-test missing 2022-H1 --call-list --csv
+	[ "$(head -1 "$W/out")" = "$(printf 'unit,name,status,days_late,due,contact,phone,email\r')" ] ||
+	    { fail "csv: $(cat "$W/out")"; return; }
+	gpc vi admin-test --json missing 2022-H1 --call-list
+	[ "$(python3 -c 'import json,sys; print(sorted((u["status"], u["due"]) for u in json.load(sys.stdin)["rows"]))' < "$W/out")" = \
+	    "[('missing', '2022-06-10'), ('returned', '2022-06-10')]" ] ||
+	    fail "json: $(cat "$W/out")"
+}
+
 # summary --compare and report: their usage mistakes in Vietnamese.
 test_compare_report_usage() {
 	gpc vi admin-test summary 2022-H1 --compare 2022-H1
@@ -641,6 +664,7 @@ t "a server that cannot be reached, a CA file missing: in Vietnamese" test_conn_
 t "outbox and flush: queued, still waiting, not refused, an unknown id, a directory open to all" test_outbox_messages
 t "verify-receipt: its verdict, a report file missing, two standard inputs" test_verify_receipt
 t "review: refused decisions, the confirmation; the unit's status after" test_review_status
+t "missing --call-list in Vietnamese: header, states, dates" test_call_list_vi
 t "summary --compare, report: usage mistakes in Vietnamese" test_compare_report_usage
 t "gp-client.vi.1: man -l renders it in Vietnamese" test_man_vi
 summary
