@@ -252,7 +252,7 @@ test_receipts_table() {
 test_refusal() {
 	gpc vi lc-sinho submit "$DATA/lc-tamduong-2022-H1.json"
 	[ "$RC" -eq 77 ] || { fail "exit $RC"; return; }
-	[ "$(cat "$W/err")" = "gp-client: máy chủ từ chối: chứng thư số này không được phép làm việc đó; mỗi chứng thư số chỉ dùng cho đúng đơn vị của mình; nếu thấy sai, đề nghị liên hệ LĐLĐ tỉnh (máy chủ báo: certificate lc-sinho may not submit a report for unit lc-tamduong)" ] ||
+	[ "$(cat "$W/err")" = "gp-client: máy chủ từ chối: chứng thư số này không được phép làm việc đó; mỗi chứng thư số chỉ dùng cho đúng đơn vị của mình; nếu thấy sai, đề nghị liên hệ LĐLĐ tỉnh" ] ||
 	    { fail "$(cat "$W/err")"; return; }
 	gpc en lc-sinho submit "$DATA/lc-tamduong-2022-H1.json"
 	[ "$(cat "$W/err")" = "gp-client: certificate lc-sinho may not submit a report for unit lc-tamduong; a certificate may act only for its own unit; ask the provincial federation if this is wrong" ] ||
@@ -270,7 +270,8 @@ test_conflict_advice_once() {
 	    { fail "advice not once: $(cat "$W/err")"; return; }
 	has "$W/err" "was already stored with different content" || return
 	gpc vi lc-tamduong submit --no-queue "$W/tamduong-same-id.json"
-	has "$W/err" "gp-client: mã nộp này đã được dùng cho một báo cáo khác; hãy xóa trường \"id\" trong tệp hoặc đặt mã mới (máy chủ báo: " || return
+	has "$W/err" "gp-client: mã nộp này đã được dùng cho một báo cáo khác; hãy xóa trường \"id\" trong tệp hoặc đặt mã mới" || return
+	hasnt "$W/err" "máy chủ báo" || return
 }
 
 test_missing() {
@@ -394,7 +395,8 @@ test_locked_advice_once() {
 	    { fail "advice not once: $(cat "$W/err")"; return; }
 	has "$W/err" "gp-client: period 2022-H1 is locked: it takes no new revisions; contact " || return
 	gpc vi lc-tamduong submit --no-queue "$W/locked.json"
-	has "$W/err" "gp-client: kỳ báo cáo đã khóa sổ: không nhận thêm lần nộp nào; đề nghị LĐLĐ tỉnh mở khóa sổ kỳ báo cáo (máy chủ báo: period 2022-H1 is locked" || return
+	has "$W/err" "gp-client: kỳ báo cáo đã khóa sổ: không nhận thêm lần nộp nào; đề nghị LĐLĐ tỉnh mở khóa sổ kỳ báo cáo" || return
+	hasnt "$W/err" "is locked" || return
 	gpc en admin-test unlock 2022-H1
 }
 
@@ -620,6 +622,25 @@ test_call_list_vi() {
 	    fail "json: $(cat "$W/out")"
 }
 
+# A user trial: re-sending an accepted report (FINAL) ended in gpd's
+# English "(máy chủ báo: the report of ... was accepted ...)"; a code
+# gp-client knows is said in the clerk's language alone.
+test_final_in_vietnamese() {
+	gpc en admin-test review lc-tamduong 2022-H1 accept
+	[ "$RC" -eq 0 ] || { fail "accept: exit $RC: $(cat "$W/err")"; return; }
+	jmod "$DATA/lc-tamduong-2022-H1.json" "$W/final.json" \
+	    "r.pop('id', None); r['narrative']['results'] += ' (gửi lại)'"
+	gpc vi lc-tamduong submit --no-queue "$W/final.json"
+	[ "$RC" -eq 77 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	[ "$(cat "$W/err")" = "gp-client: tỉnh đã chấp nhận báo cáo này: báo cáo đã chốt, không nhận thêm lần nộp nào; nếu vẫn cần sửa, đề nghị LĐLĐ tỉnh mở lại báo cáo" ] ||
+	    { fail "vi: $(cat "$W/err")"; return; }
+	gpc en lc-tamduong submit --no-queue "$W/final.json"
+	[ "$RC" -eq 77 ] && has "$W/err" "was accepted by the province (revision " || return
+	gpc vi lc-tamduong --json submit --no-queue "$W/final.json"
+	[ "$RC" -eq 77 ] && has "$W/out" '"code":"final"' &&
+	    has "$W/out" "was accepted by the province" || return
+}
+
 # summary --compare and report: their usage mistakes in Vietnamese.
 test_compare_report_usage() {
 	gpc vi admin-test summary 2022-H1 --compare 2022-H1
@@ -665,6 +686,7 @@ t "outbox and flush: queued, still waiting, not refused, an unknown id, a direct
 t "verify-receipt: its verdict, a report file missing, two standard inputs" test_verify_receipt
 t "review: refused decisions, the confirmation; the unit's status after" test_review_status
 t "missing --call-list in Vietnamese: header, states, dates" test_call_list_vi
+t "an accepted report re-sent (FINAL): said in Vietnamese" test_final_in_vietnamese
 t "summary --compare, report: usage mistakes in Vietnamese" test_compare_report_usage
 t "gp-client.vi.1: man -l renders it in Vietnamese" test_man_vi
 summary
