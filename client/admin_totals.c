@@ -47,14 +47,14 @@ static const struct fmt_column admin_missing_csv[] = {
 
 /* The call list: whom to phone, most days late first. */
 static const struct fmt_column admin_calls_columns[] = {
-	{ "unit", 18, FMT_LEFT },
-	{ "name", 26, FMT_LEFT },
-	{ "status", 11, FMT_LEFT },
-	{ "days late", 9, FMT_RIGHT },
-	{ "due", 10, FMT_LEFT },
-	{ "contact", 20, FMT_LEFT },
-	{ "phone", 14, FMT_LEFT },
-	{ "email", 0, FMT_LEFT }
+	{ N_("unit"), 18, FMT_LEFT },
+	{ N_("name"), 26, FMT_LEFT },
+	{ N_("status"), 11, FMT_LEFT },
+	{ N_("days late"), 9, FMT_RIGHT },
+	{ N_("due"), 10, FMT_LEFT },
+	{ N_("contact"), 20, FMT_LEFT },
+	{ N_("phone"), 14, FMT_LEFT },
+	{ N_("email"), 0, FMT_LEFT }
 };
 static const struct fmt_column admin_calls_csv[] = {
 	{ "unit", 0, FMT_LEFT },
@@ -187,7 +187,7 @@ admin_call_keep(struct admin *a, const Gp__MissingRow *r)
 	    (c->name = admin_dup(r->unit_name)) == NULL ||
 	    (c->status = admin_dup(r->status != NULL &&
 	    strcmp(r->status, "missing") != 0 ? "returned" :
-	    "nothing yet")) == NULL ||
+	    "missing")) == NULL ||
 	    (c->due = admin_dup(r->due)) == NULL ||
 	    (c->contact = admin_dup(r->contact)) == NULL ||
 	    (c->phone = admin_dup(r->phone)) == NULL ||
@@ -232,7 +232,7 @@ admin_calls_end(struct admin *a, const Gp__MissingResponse *m)
 {
 	const struct admin_call_row	*c;
 	const char			*cells[ADMIN_CALLS_COLUMNS];
-	char				 days[16];
+	char				 days[16], due[I18N_MAX];
 	size_t				 i;
 	int				 status;
 
@@ -247,8 +247,7 @@ admin_calls_end(struct admin *a, const Gp__MissingResponse *m)
 			    "s:s, s:I, s:o, s:b, s:o, s:o, s:o}",
 			    "unit", fmt_json_text(c->unit),
 			    "unit_name", fmt_json_text(c->name),
-			    "status", strcmp(c->status, "returned") == 0 ?
-			    "returned" : "missing",
+			    "status", c->status,
 			    "days_late", (json_int_t)c->days_late,
 			    "due", fmt_json_text(c->due),
 			    "extended", c->extended,
@@ -260,10 +259,13 @@ admin_calls_end(struct admin *a, const Gp__MissingResponse *m)
 		}
 		cells[0] = c->unit;
 		cells[1] = c->name;
-		cells[2] = c->status;
+		/* As missing's table and CSV: the words and date of the
+		 * clerk's language; JSON keeps the codes. */
+		cells[2] = strcmp(c->status, "returned") == 0 ?
+		    C_("review state", "returned") : _("nothing yet");
 		cells[3] = admin_number((uint64_t)c->days_late, days,
 		    sizeof(days));
-		cells[4] = c->due;
+		cells[4] = i18n_date(due, sizeof(due), c->due);
 		cells[5] = c->contact;
 		cells[6] = c->phone;
 		cells[7] = c->email;

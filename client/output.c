@@ -41,7 +41,8 @@ static const struct {
 /*
  * The daemon's error codes: JSON name, exit status, what happened and
  * what to do. gpd words its message in English; a reader of another
- * language gets these two, with gpd's words after them for the details.
+ * language gets these two, and gpd's words only for a code it does not
+ * know (they stay in --json).
  * In English gpd's message is the sentence, and the advice follows it
  * unless gpd's message already says what to do (advised).
  */
@@ -372,7 +373,15 @@ output_refusal(const struct output_code *code, const Gp__Error *err,
 		fmt_line(stderr, OUTPUT_PREFIX "%s", message);
 	else if (!i18n_vietnamese())
 		fmt_line(stderr, OUTPUT_PREFIX "%s; %s", message, advice);
-	else {
+	else if (code != &output_codes[GP__ERROR_CODE__ERROR_UNSPECIFIED]) {
+		/* A code this client knows says it all in the reader's
+		 * language; gpd's English words stay in --json. */
+		snprintf(line, sizeof(line), "%s; %s",
+		    !report && code == &output_codes[GP__ERROR_CODE__INVALID] ?
+		    _("the server refused the request") : _(code->what),
+		    advice);
+		fmt_line(stderr, OUTPUT_PREFIX "%s", line);
+	} else {
 		/* TRANSLATORS: what happened; what to do; the server's own
 		 * words, in English. */
 		snprintf(line, sizeof(line), _("%s; %s (the server says: %s)"),

@@ -70,11 +70,15 @@ status_of(const Gp__PeriodStatus *ps, int32_t today, struct status_period *sp)
 	}
 	if (!ps->expected || ps->locked)
 		return;
-	if (!ps->has_revision)
-		sp->attention = sp->has_due && sp->days_left <= STATUS_SOON;
-	else
-		sp->attention = ps->review_state != NULL &&
-		    strcmp(ps->review_state, "returned") == 0;
+	if (!ps->has_revision) {
+		if (sp->has_due && sp->days_left < 0)
+			sp->need = STATUS_NEED_OVERDUE;
+		else if (sp->has_due && sp->days_left <= STATUS_SOON)
+			sp->need = STATUS_NEED_SOON;
+	} else if (ps->review_state != NULL &&
+	    strcmp(ps->review_state, "returned") == 0)
+		sp->need = STATUS_NEED_RETURNED;
+	sp->attention = sp->need != STATUS_NEED_NONE;
 }
 
 const Gp__Decision *

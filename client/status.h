@@ -23,12 +23,21 @@
 
 #define STATUS_SOON	7	/* days before a due date to remind */
 
+/* What a period asks of the unit, the reason its status gives. */
+enum status_need {
+	STATUS_NEED_NONE = 0,
+	STATUS_NEED_OVERDUE,		/* past its due date, nothing sent */
+	STATUS_NEED_SOON,		/* due within STATUS_SOON days, not sent */
+	STATUS_NEED_RETURNED		/* returned: to be sent again */
+};
+
 /* One period of an answer, with what it asks of the unit. */
 struct status_period {
 	const Gp__PeriodStatus	*ps;
 	int32_t			 days_left;	/* negative: late */
 	int			 has_due;
-	int			 attention;	/* due soon or late; returned */
+	int			 attention;	/* need != STATUS_NEED_NONE */
+	enum status_need	 need;
 };
 
 /* A status request for period (NULL: every one) of unit (NULL: the

@@ -98,8 +98,15 @@ status_cmd_text_period(const struct status_period *sp)
 	char			 due[I18N_MAX];
 	size_t			 i;
 
-	/* Each part a whole phrase; the line lists them. */
-	if (!sp->has_due)
+	/* Each part a whole phrase; the line lists them. Once a report is
+	 * sent its due date is behind it: only a return asks for more. */
+	if (sp->need == STATUS_NEED_RETURNED)
+		snprintf(days, sizeof(days), "%s",
+		    _("returned: send it again"));
+	else if (ps->has_revision)
+		/* TRANSLATORS: in place of the days left: the report was sent. */
+		snprintf(days, sizeof(days), "%s", _("sent"));
+	else if (!sp->has_due)
 		snprintf(days, sizeof(days), "?");
 	else if (sp->days_left > 0)
 		snprintf(days, sizeof(days), ngettext("%" PRId32 " day left",
@@ -170,6 +177,7 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 	char				*text, day[DATE_LEN + 1];
 	int32_t				 today = zone_today();
 	size_t				 i, need = 0;
+	size_t				 why[STATUS_NEED_RETURNED + 1] = { 0 };
 	int				 remind = a->by != NULL;
 
 	(void)last;
@@ -183,6 +191,7 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 			continue;
 		status_of(sr->periods[i], today, &sp);
 		need += sp.attention != 0;
+		why[sp.need]++;
 		if (a->json) {
 			if (json_array_append_new(arr,
 			    status_json_period(&sp)) == -1) {
@@ -217,12 +226,24 @@ status_cmd_frame(struct admin *a, const Gp__Response *resp, int last)
 		fputc('\n', stdout);
 	} else {
 		json_decref(arr);
-		if (!remind && need > 0)
+		if (!remind && why[STATUS_NEED_OVERDUE] > 0)
 			fmt_line(stdout, ngettext("%zu report needs this unit: "
-			    "due within %d days and not sent, or returned",
+			    "past its due date and not sent",
+			    "%zu reports need this unit: past their due date "
+			    "and not sent", why[STATUS_NEED_OVERDUE]),
+			    why[STATUS_NEED_OVERDUE]);
+		if (!remind && why[STATUS_NEED_SOON] > 0)
+			fmt_line(stdout, ngettext("%zu report needs this unit: "
+			    "due within %d days and not sent",
 			    "%zu reports need this unit: due within %d days "
-			    "and not sent, or returned", need), need,
-			    STATUS_SOON);
+			    "and not sent", why[STATUS_NEED_SOON]),
+			    why[STATUS_NEED_SOON], STATUS_SOON);
+		if (!remind && why[STATUS_NEED_RETURNED] > 0)
+			fmt_line(stdout, ngettext("%zu report needs this unit: "
+			    "returned, to be sent again",
+			    "%zu reports need this unit: returned, to be sent "
+			    "again", why[STATUS_NEED_RETURNED]),
+			    why[STATUS_NEED_RETURNED]);
 	}
 	if ((a->status = admin_out(a)) != 0)
 		return a->status;

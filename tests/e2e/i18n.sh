@@ -252,7 +252,7 @@ test_receipts_table() {
 test_refusal() {
 	gpc vi lc-sinho submit "$DATA/lc-tamduong-2022-H1.json"
 	[ "$RC" -eq 77 ] || { fail "exit $RC"; return; }
-	[ "$(cat "$W/err")" = "gp-client: máy chủ từ chối: chứng thư số này không được phép làm việc đó; mỗi chứng thư số chỉ dùng cho đúng đơn vị của mình; nếu thấy sai, đề nghị liên hệ LĐLĐ tỉnh (máy chủ báo: certificate lc-sinho may not submit a report for unit lc-tamduong)" ] ||
+	[ "$(cat "$W/err")" = "gp-client: máy chủ từ chối: chứng thư số này không được phép làm việc đó; mỗi chứng thư số chỉ dùng cho đúng đơn vị của mình; nếu thấy sai, đề nghị liên hệ LĐLĐ tỉnh" ] ||
 	    { fail "$(cat "$W/err")"; return; }
 	gpc en lc-sinho submit "$DATA/lc-tamduong-2022-H1.json"
 	[ "$(cat "$W/err")" = "gp-client: certificate lc-sinho may not submit a report for unit lc-tamduong; a certificate may act only for its own unit; ask the provincial federation if this is wrong" ] ||
@@ -270,7 +270,8 @@ test_conflict_advice_once() {
 	    { fail "advice not once: $(cat "$W/err")"; return; }
 	has "$W/err" "was already stored with different content" || return
 	gpc vi lc-tamduong submit --no-queue "$W/tamduong-same-id.json"
-	has "$W/err" "gp-client: mã nộp này đã được dùng cho một báo cáo khác; hãy xóa trường \"id\" trong tệp hoặc đặt mã mới (máy chủ báo: " || return
+	has "$W/err" "gp-client: mã nộp này đã được dùng cho một báo cáo khác; hãy xóa trường \"id\" trong tệp hoặc đặt mã mới" || return
+	hasnt "$W/err" "máy chủ báo" || return
 }
 
 test_missing() {
@@ -394,7 +395,8 @@ test_locked_advice_once() {
 	    { fail "advice not once: $(cat "$W/err")"; return; }
 	has "$W/err" "gp-client: period 2022-H1 is locked: it takes no new revisions; contact " || return
 	gpc vi lc-tamduong submit --no-queue "$W/locked.json"
-	has "$W/err" "gp-client: kỳ báo cáo đã khóa sổ: không nhận thêm lần nộp nào; đề nghị LĐLĐ tỉnh mở khóa sổ kỳ báo cáo (máy chủ báo: period 2022-H1 is locked" || return
+	has "$W/err" "gp-client: kỳ báo cáo đã khóa sổ: không nhận thêm lần nộp nào; đề nghị LĐLĐ tỉnh mở khóa sổ kỳ báo cáo" || return
+	hasnt "$W/err" "is locked" || return
 	gpc en admin-test unlock 2022-H1
 }
 
@@ -586,13 +588,57 @@ test_review_status() {
 	has "$W/err" "gp-client: reopen needs --comment TEXT: say why the accepted report is opened again" || return
 	gpc vi lc-tamduong status 2022-H1
 	[ "$RC" -eq 1 ] || { fail "status: exit $RC: $(cat "$W/err")"; return; }
-	grep -Eq "^    hạn nộp 10/6/2022 \(quá hạn [0-9.]+ ngày\); lần nộp [0-9]+, biên nhận [0-9a-f]+, nhận lúc .* \(nộp muộn\); bị trả lại$" "$W/out" ||
+	grep -Eq "^    hạn nộp 10/6/2022 \(bị trả lại: cần nộp lại\); lần nộp [0-9]+, biên nhận [0-9a-f]+, nhận lúc .* \(nộp muộn\); bị trả lại$" "$W/out" ||
 	    { fail "status: $(cat "$W/out")"; return; }
 	grep -Eq "^    .* \+07:00 trả lại lần nộp [0-9]+ \(admin-test\): Thiếu số liệu hội viên nữ$" "$W/out" ||
 	    { fail "status comment: $(cat "$W/out")"; return; }
-	has "$W/out" "1 báo cáo cần đơn vị xử lý: sắp đến hạn trong 7 ngày mà chưa nộp, hoặc bị trả lại" || return
+	has "$W/out" "1 báo cáo cần đơn vị xử lý: bị trả lại, cần nộp lại" || return
+	! grep -q "quá hạn\|sắp đến hạn" "$W/out" ||
+	    { fail "status: $(cat "$W/out")"; return; }
 	gpc en lc-tamduong status 2022-H1
-	has "$W/out" "1 report needs this unit: due within 7 days and not sent, or returned" || return
+	has "$W/out" "1 report needs this unit: returned, to be sent again" || return
+}
+
+# The call list in Vietnamese: its header, the units' states and the due
+# date as the rest of the output writes them (a user trial found them in
+# English and ISO); its CSV keeps the header's machine names, JSON its
+# codes.
+test_call_list_vi() {
+	gpc vi admin-test missing 2022-H1 --call-list
+	[ "$RC" -eq 0 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	grep -q "^đơn vị  *tên  *tình trạng  *số ngày quá hạn  *hạn nộp  *người liên hệ" "$W/out" ||
+	    { fail "header: $(cat "$W/out")"; return; }
+	grep -q "^lc-tamduong .* bị trả lại  *[0-9.]*  *10/6/2022" "$W/out" &&
+	    grep -q "^lc-sinho .* chưa nộp  *[0-9.]*  *10/6/2022" "$W/out" ||
+	    { fail "rows: $(cat "$W/out")"; return; }
+	! grep -q "days late\|nothing yet\|returned\|2022-06-10" "$W/out" ||
+	    { fail "English: $(cat "$W/out")"; return; }
+	gpc vi admin-test missing 2022-H1 --call-list --csv
+	[ "$(head -1 "$W/out")" = "$(printf 'unit,name,status,days_late,due,contact,phone,email\r')" ] ||
+	    { fail "csv: $(cat "$W/out")"; return; }
+	gpc vi admin-test --json missing 2022-H1 --call-list
+	[ "$(python3 -c 'import json,sys; print(sorted((u["status"], u["due"]) for u in json.load(sys.stdin)["rows"]))' < "$W/out")" = \
+	    "[('missing', '2022-06-10'), ('returned', '2022-06-10')]" ] ||
+	    fail "json: $(cat "$W/out")"
+}
+
+# A user trial: re-sending an accepted report (FINAL) ended in gpd's
+# English "(máy chủ báo: the report of ... was accepted ...)"; a code
+# gp-client knows is said in the clerk's language alone.
+test_final_in_vietnamese() {
+	gpc en admin-test review lc-tamduong 2022-H1 accept
+	[ "$RC" -eq 0 ] || { fail "accept: exit $RC: $(cat "$W/err")"; return; }
+	jmod "$DATA/lc-tamduong-2022-H1.json" "$W/final.json" \
+	    "r.pop('id', None); r['narrative']['results'] += ' (gửi lại)'"
+	gpc vi lc-tamduong submit --no-queue "$W/final.json"
+	[ "$RC" -eq 77 ] || { fail "exit $RC: $(cat "$W/err")"; return; }
+	[ "$(cat "$W/err")" = "gp-client: tỉnh đã chấp nhận báo cáo này: báo cáo đã chốt, không nhận thêm lần nộp nào; nếu vẫn cần sửa, đề nghị LĐLĐ tỉnh mở lại báo cáo" ] ||
+	    { fail "vi: $(cat "$W/err")"; return; }
+	gpc en lc-tamduong submit --no-queue "$W/final.json"
+	[ "$RC" -eq 77 ] && has "$W/err" "was accepted by the province (revision " || return
+	gpc vi lc-tamduong --json submit --no-queue "$W/final.json"
+	[ "$RC" -eq 77 ] && has "$W/out" '"code":"final"' &&
+	    has "$W/out" "was accepted by the province" || return
 }
 
 # summary --compare and report: their usage mistakes in Vietnamese.
@@ -639,6 +685,8 @@ t "a server that cannot be reached, a CA file missing: in Vietnamese" test_conn_
 t "outbox and flush: queued, still waiting, not refused, an unknown id, a directory open to all" test_outbox_messages
 t "verify-receipt: its verdict, a report file missing, two standard inputs" test_verify_receipt
 t "review: refused decisions, the confirmation; the unit's status after" test_review_status
+t "missing --call-list in Vietnamese: header, states, dates" test_call_list_vi
+t "an accepted report re-sent (FINAL): said in Vietnamese" test_final_in_vietnamese
 t "summary --compare, report: usage mistakes in Vietnamese" test_compare_report_usage
 t "gp-client.vi.1: man -l renders it in Vietnamese" test_man_vi
 summary

@@ -166,6 +166,11 @@ test_unit_sees_comment() {
 	[ "$RC" -eq 1 ] || { fail "exit $RC, not 1 (returned): $(cat "$W/err")"; return; }
 	grep -q "returned" "$W/out" && grep -qF "$COMMENT" "$W/out" ||
 	    { fail "status: $(cat "$W/out")"; return; }
+	# Sent, then returned: to send again, not "past due".
+	grep -q "^    due .* (returned: send it again); revision " "$W/out" &&
+	    grep -qxF "1 report needs this unit: returned, to be sent again" "$W/out" &&
+	    ! grep -q "past due\|due within" "$W/out" ||
+	    { fail "status reason: $(cat "$W/out")"; return; }
 	client_as lc-tamduong --json status
 	[ "$RC" -eq 1 ] || { fail "--json exit $RC"; return; }
 	[ "$(jget "$W/out" '[(p["review_state"], p["comments"][0]["comment"]) for p in r["periods"] if p["period"] == "2022-H1"][0]')" = \
@@ -235,6 +240,26 @@ test_accept_latest() {
 	    { fail "confirmation: $(cat "$W/out")"; return; }
 	[ "$(state_of lc-tamduong 2022-H1)" = accepted ] ||
 	    fail "state $(state_of lc-tamduong 2022-H1)"
+}
+
+# Regression: a report sent and accepted was shown years "past due", and
+# an overdue one nothing was sent for "due within 7 days". (The
+# certificates are made today: faketime goes forward only.)
+test_status_overdue_only_unsent() {
+	client_as lc-tamduong status 2022-H1
+	[ "$RC" -eq 0 ] || { fail "accepted: exit $RC: $(cat "$W/out")"; return; }
+	grep -q "^    due .* (sent); revision 2 .*; accepted$" "$W/out" &&
+	    ! grep -q "past due\|needs this unit" "$W/out" ||
+	    { fail "accepted: $(cat "$W/out")"; return; }
+	client_as lc-phongtho status 2022-H1
+	[ "$RC" -eq 1 ] || { fail "unsent: exit $RC: $(cat "$W/out")"; return; }
+	grep -q "^    due .* ([0-9]* days past due); nothing sent yet$" "$W/out" &&
+	    grep -qxF "1 report needs this unit: past its due date and not sent" "$W/out" ||
+	    { fail "unsent: $(cat "$W/out")"; return; }
+	client_at "2027-06-05 08:00:00" lc-phongtho status 2027-H1
+	[ "$RC" -eq 1 ] &&
+	    grep -qxF "1 report needs this unit: due within 7 days and not sent" "$W/out" ||
+	    { fail "due soon: $(cat "$W/out")"; return; }
 }
 
 test_accepted_is_final() {
@@ -574,6 +599,7 @@ t "a decision verifies; an edited one does not" test_decision_verifies
 t "resubmit: the receipt says back under review" test_resubmit_back_under_review
 t "a stale decision is refused (65)" test_stale_refused
 t "accept the latest revision read just before" test_accept_latest
+t "status: past due only when nothing was sent, with its reason" test_status_overdue_only_unsent
 t "an accepted report refuses a new revision (FINAL)" test_accepted_is_final
 t "a period lock still applies on top" test_period_lock_on_top
 t "history shows decisions between revisions" test_history_decisions
