@@ -52,6 +52,7 @@ struct export {
 	struct xlsx_chart_tables tables;	/* of the summary, charted */
 	lxw_format		*bold;
 	lxw_format		*heading;
+	lxw_format		*heading_num;	/* over a column of figures */
 	lxw_format		*date;
 	lxw_format		*when;		/* a date and a time */
 	lxw_format		*cell;		/* activity rows: at the top */
@@ -257,6 +258,12 @@ export_xlsx_set_up(struct export *ex)
 	ex->xl->format_set_bottom(ex->heading, LXW_BORDER_THIN);
 	ex->xl->format_set_text_wrap(ex->heading);
 	ex->xl->format_set_align(ex->heading, LXW_ALIGN_VERTICAL_TOP);
+	ex->heading_num = ex->xl->workbook_add_format(ex->wb);
+	ex->xl->format_set_bold(ex->heading_num);
+	ex->xl->format_set_bottom(ex->heading_num, LXW_BORDER_THIN);
+	ex->xl->format_set_text_wrap(ex->heading_num);
+	ex->xl->format_set_align(ex->heading_num, LXW_ALIGN_VERTICAL_TOP);
+	ex->xl->format_set_align(ex->heading_num, LXW_ALIGN_RIGHT);
 	ex->date = ex->xl->workbook_add_format(ex->wb);
 	ex->xl->format_set_num_format(ex->date, "dd/mm/yyyy");
 	ex->xl->format_set_align(ex->date, LXW_ALIGN_VERTICAL_TOP);
@@ -809,9 +816,12 @@ export_headings(struct export *ex, const char *const *h, size_t n)
 			lines = k;
 	ex->xl->worksheet_set_row(ex->summary, ex->srow, LXW_DEF_ROW_HEIGHT *
 	    (double)lines, NULL);
+	/* The label's heading to the left, each figure's to the right,
+	 * over its numbers. */
 	for (i = 0; i < n; i++)
 		ex->xl->worksheet_write_string(ex->summary, ex->srow,
-		    (lxw_col_t)i, h[i], ex->heading);
+		    (lxw_col_t)i, h[i], i == 0 ? ex->heading :
+		    ex->heading_num);
 	ex->srow++;
 }
 

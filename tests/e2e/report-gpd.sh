@@ -470,6 +470,22 @@ def check_print(path, period):
     if not any((rows.row_dimensions[r].height or 15) > 15
                for r in range(2, rows.max_row + 1)):
         fail("no activity row is higher than a line")
+    # The summary's headings: the label's to the left, each figure's to
+    # the right, over its numbers.
+    summary, heads = wb["Tổng hợp"], 0
+    for row in summary.iter_rows():
+        if not (row[0].font and row[0].font.b) or len(row) < 2 or \
+                not isinstance(row[1].value, str):
+            continue
+        heads += 1
+        for c in row[1:]:
+            if c.value is not None and c.alignment.horizontal != "right":
+                fail("summary heading %r at %s aligned %r, not right" %
+                     (c.value, c.coordinate, c.alignment.horizontal))
+        if row[0].alignment.horizontal == "right":
+            fail("summary label heading %r aligned right" % row[0].value)
+    if heads < 3:
+        fail("summary: %d heading rows found" % heads)
 
 def check_print_pdf(text_file, period):
     """The PDF LibreOffice made of it, page by page: every page has the
