@@ -1778,6 +1778,18 @@ store_step_row(struct store *s, enum stmt id)
 	return rc;
 }
 
+/* Steps a query of one (unit, period), bound as ?1 and ?2: as
+ * store_step_row. */
+static int
+store_step_of(struct store *s, enum stmt id, const char *unit,
+    const char *period)
+{
+	if (store_bind_text(s, id, 1, unit) == -1 ||
+	    store_bind_text(s, id, 2, period) == -1)
+		return -1;
+	return store_step_row(s, id);
+}
+
 /*
  * Ends a failed transaction. Every statement is reset first: one left
  * mid-step would keep its read open, and bindings must not outlive the
@@ -1901,9 +1913,7 @@ store_latest(struct store *s, const char *unit, const char *period,
 	const char	*id;
 	int		 rc;
 
-	if (store_bind_text(s, STMT_LATEST, 1, unit) == -1 ||
-	    store_bind_text(s, STMT_LATEST, 2, period) == -1 ||
-	    (rc = store_step_row(s, STMT_LATEST)) == -1)
+	if ((rc = store_step_of(s, STMT_LATEST, unit, period)) == -1)
 		return -1;
 	if (rc == SQLITE_ROW) {
 		out->latest_revision = (uint32_t)sqlite3_column_int64(st, 0);
@@ -2604,9 +2614,7 @@ store_sums_key(struct store *s, const struct report *r,
 	memset(unit, 0, sizeof(*unit));
 	unit->table = DELTA_UNIT;
 	snprintf(unit->period, sizeof(unit->period), "%s", r->period);
-	if (store_bind_text(s, STMT_SUMS_KEY, 1, r->unit) == -1 ||
-	    store_bind_text(s, STMT_SUMS_KEY, 2, r->period) == -1 ||
-	    (rc = store_step_row(s, STMT_SUMS_KEY)) == -1)
+	if ((rc = store_step_of(s, STMT_SUMS_KEY, r->unit, r->period)) == -1)
 		return -1;
 	if (rc != SQLITE_ROW) {
 		store_reset(s, STMT_SUMS_KEY);
@@ -3226,9 +3234,7 @@ store_review_of(struct store *s, const char *unit, const char *period,
 	const char	*v;
 	int		 rc;
 
-	if (store_bind_text(s, STMT_REVIEW_OF, 1, unit) == -1 ||
-	    store_bind_text(s, STMT_REVIEW_OF, 2, period) == -1 ||
-	    (rc = store_step_row(s, STMT_REVIEW_OF)) == -1)
+	if ((rc = store_step_of(s, STMT_REVIEW_OF, unit, period)) == -1)
 		return -1;
 	if (rc == SQLITE_DONE) {
 		store_reset(s, STMT_REVIEW_OF);
@@ -3442,9 +3448,7 @@ store_extension(struct store *s, const char *unit, const char *period,
 	const char	*v;
 	int		 rc;
 
-	if (store_bind_text(s, STMT_EXTENSION_OF, 1, unit) == -1 ||
-	    store_bind_text(s, STMT_EXTENSION_OF, 2, period) == -1 ||
-	    (rc = store_step_row(s, STMT_EXTENSION_OF)) == -1)
+	if ((rc = store_step_of(s, STMT_EXTENSION_OF, unit, period)) == -1)
 		return -1;
 	if (rc == SQLITE_DONE) {
 		store_reset(s, STMT_EXTENSION_OF);
