@@ -603,25 +603,41 @@ export_format(const struct export *ex, enum export_xcol col)
 	return export_xlsx_columns[col].wrap ? ex->wrap : ex->cell;
 }
 
+/* A date (and time) cell of local seconds since 1970 (a date before it
+ * is a negative day). */
+static lxw_error
+export_xlsx_moment(struct export *ex, lxw_row_t row, lxw_col_t col,
+    int64_t t, lxw_format *fmt)
+{
+	lxw_datetime	dt;
+	int64_t		day, sec;
+	int		y, m, d;
+
+	day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	sec = t - day * 86400;
+	date_to_ymd((int32_t)day, &y, &m, &d);
+	memset(&dt, 0, sizeof(dt));
+	dt.year = y;
+	dt.month = m;
+	dt.day = d;
+	dt.hour = (int)(sec / 3600);
+	dt.min = (int)(sec % 3600 / 60);
+	dt.sec = (double)(sec % 60);
+	return ex->xl->worksheet_write_datetime(ex->rows, row, col, &dt, fmt);
+}
+
 /* A date cell from YYYY-MM-DD, or the text as it came. */
 static lxw_error
 export_xlsx_date(struct export *ex, lxw_row_t row, lxw_col_t col,
     const char *s)
 {
-	lxw_datetime	dt;
-	int32_t		day;
-	int		y, m, d;
+	int32_t	day;
 
 	if (s == NULL || *s == '\0')
 		return LXW_NO_ERROR;
 	if (date_parse(s, &day) == -1)
 		return export_xlsx_text(ex, ex->rows, row, col, s, ex->cell);
-	date_to_ymd(day, &y, &m, &d);
-	memset(&dt, 0, sizeof(dt));
-	dt.year = y;
-	dt.month = m;
-	dt.day = d;
-	return ex->xl->worksheet_write_datetime(ex->rows, row, col, &dt,
+	return export_xlsx_moment(ex, row, col, (int64_t)day * 86400,
 	    ex->date);
 }
 
@@ -653,25 +669,14 @@ static lxw_error
 export_xlsx_when(struct export *ex, lxw_row_t row, lxw_col_t col,
     const char *utc)
 {
-	lxw_datetime	dt;
-	int64_t		t;
-	int		y, m, d;
+	int64_t	t;
 
 	if (utc == NULL || *utc == '\0')
 		return LXW_NO_ERROR;
 	if (tz_parse_utc(utc, &t) == -1 || t < 0)
 		return export_xlsx_text(ex, ex->rows, row, col, utc, ex->cell);
-	t += tz_offset(zone_current(), t);
-	date_to_ymd((int32_t)(t / 86400), &y, &m, &d);
-	memset(&dt, 0, sizeof(dt));
-	dt.year = y;
-	dt.month = m;
-	dt.day = d;
-	dt.hour = (int)(t % 86400 / 3600);
-	dt.min = (int)(t % 3600 / 60);
-	dt.sec = (double)(t % 60);
-	return ex->xl->worksheet_write_datetime(ex->rows, row, col, &dt,
-	    ex->when);
+	return export_xlsx_moment(ex, row, col, t + tz_offset(zone_current(),
+	    t), ex->when);
 }
 
 /* The report's lateness, its first revision's, in Vietnamese: "đúng
