@@ -36,7 +36,7 @@ period_mdays(int y, int m)
 }
 
 /* Reads n decimal digits; -1 when any is not a digit. */
-static int
+int
 period_digits(const char *s, int n)
 {
 	int	 v = 0, i;

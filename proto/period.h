@@ -57,6 +57,8 @@ int	 period_parse(const char *id, const struct period_rules *,
 /* Strict YYYY-MM-DD of a real calendar date (years 1900..9999).
  * Returns 0 with *day set, or -1. */
 int	 date_parse(const char *, int32_t *day);
+/* n decimal digits as a number; -1 when any is not a digit. */
+int	 period_digits(const char *, int n);
 void	 date_format(int32_t day, char out[DATE_LEN + 1]);
 int32_t	 date_from_ymd(int y, int m, int d);
 void	 date_to_ymd(int32_t day, int *y, int *m, int *d);

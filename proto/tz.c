@@ -693,19 +693,6 @@ tz_utc(int64_t t, char out[TZ_UTC_LEN + 1])
 	tz_print(NULL, t, 'u', out, TZ_UTC_LEN + 1);
 }
 
-static int
-tz_digits(const char *s, int n)
-{
-	int	v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 int
 tz_parse_utc(const char *s, int64_t *t)
 {
@@ -719,9 +706,9 @@ tz_parse_utc(const char *s, int64_t *t)
 	memcpy(date, s, DATE_LEN);
 	date[DATE_LEN] = '\0';
 	if (date_parse(date, &day) == -1 ||
-	    (h = tz_digits(s + 11, 2)) < 0 || h > 23 ||
-	    (mi = tz_digits(s + 14, 2)) < 0 || mi > 59 ||
-	    (se = tz_digits(s + 17, 2)) < 0 || se > 60)
+	    (h = period_digits(s + 11, 2)) < 0 || h > 23 ||
+	    (mi = period_digits(s + 14, 2)) < 0 || mi > 59 ||
+	    (se = period_digits(s + 17, 2)) < 0 || se > 60)
 		return -1;
 	*t = (int64_t)day * TZ_DAY + h * 3600 + mi * 60 + se;
 	return 0;
